@@ -1,0 +1,74 @@
+/**
+ * The format-neutral shapes that every reader produces and every writer consumes.
+ * Readers (packages/server/src/formats/<format>/read.ts) turn a file into ReadItems;
+ * the import pipeline resolves codes to ids and validates; writers turn ExportRecords
+ * back into a file.
+ */
+
+export const OBSERVATION_STATUSES = ['provisional', 'validated', 'approved'] as const;
+export type ObservationStatus = (typeof OBSERVATION_STATUSES)[number];
+
+/** Where in the input a row came from: a 1-based line/row number for text formats, a JSON path for JSON formats. */
+export type Location = number | string;
+
+/**
+ * Disaggregation as it appears in the file: column or dimension id → cell value.
+ * Keys are raw (a CSV header such as "Victim Gender", or an SDMX dimension id such as "SEX");
+ * the import pipeline maps them onto Marsad dimensions. A blank value means "total" and is
+ * left out by the readers.
+ */
+export type RawDims = Record<string, string>;
+
+export interface ObservationRecord {
+  /** Indicator code, e.g. "11.1.1", or a UN series code when `seriesIsCode` is set by SDMX readers. */
+  indicator?: string;
+  /** Series code (e.g. "EN_ATM_PM25") or a free label from an Open SDG `Units`/`Series` column. */
+  series?: string;
+  /** Place code (ISO alpha-3, UN/LOCODE, Marsad code) or an external code (GeoCode). */
+  place?: string;
+  /** The period exactly as written in the file ("2017-18", "2024Q1", "1990-1999"). */
+  period: string;
+  /** null: the file says "no data" for this key (reported as skipped, never an error). */
+  value: number | null;
+  unit?: string;
+  status?: string;
+  source?: string;
+  note?: string;
+  dims: RawDims;
+}
+
+export type ReadItem =
+  | { kind: 'row'; at: Location; record: ObservationRecord }
+  | { kind: 'error'; at: Location; column?: string; message: string }
+  | { kind: 'skip'; at: Location; reason: string }
+  | { kind: 'notice'; message: string };
+
+export interface ReaderOptions {
+  /** Indicator for files that do not name one (Open SDG when the file name does not say). */
+  indicator?: string;
+  /** Place for rows that do not name one (Open SDG without GeoCode). */
+  place?: string;
+  /** The file name, used by Open SDG to find the indicator (indicator_11-1-1.csv → 11.1.1). */
+  fileName?: string;
+}
+
+/** One observation as stored, with every code the writers need. */
+export interface ExportRecord {
+  indicator: string;
+  indicatorName?: string;
+  series: string;
+  seriesName?: string;
+  place: string;
+  placeName?: string;
+  /** The place's external code (e.g. a statistics code used as GeoCode), if any. */
+  placeExternal?: string;
+  /** Canonical period code (see core/observations/period.ts). */
+  period: string;
+  value: number;
+  unit?: string;
+  status: ObservationStatus;
+  source?: string;
+  note?: string;
+  /** Marsad dimension code → code-list value code; totals are left out. */
+  dims: Record<string, string>;
+}
