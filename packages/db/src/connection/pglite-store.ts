@@ -1,0 +1,59 @@
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { Kysely, PGliteDialect } from 'kysely';
+import type { Schema } from '../schema.ts';
+import { copyFromStdinToBlob, copyToStdoutToBlob, type SqlConn, type Store } from './store.ts';
+
+/** Rows per COPY statement: PGlite takes a COPY as one blob, so large loads go in chunks. */
+const PGLITE_COPY_CHUNK_BYTES = 8 * 1024 * 1024;
+
+function wrap(tx: Transaction | PGlite): SqlConn {
+  return {
+    async query<R>(text: string, params: readonly unknown[] = []) {
+      const r = await tx.query<R>(text, params as unknown[]);
+      return { rows: r.rows, affected: r.affectedRows ?? 0 };
+    },
+    async exec(script: string) {
+      await tx.exec(script);
+    },
+    async copyIn(copySql: string, chunks: AsyncIterable<string>) {
+      const sqlText = copyFromStdinToBlob(copySql);
+      let parts: string[] = [];
+      let size = 0;
+      let total = 0;
+      const flush = async () => {
+        if (size === 0) return;
+        const r = await tx.query(sqlText, [], { blob: new Blob(parts) });
+        total += r.affectedRows ?? 0;
+        parts = [];
+        size = 0;
+      };
+      for await (const chunk of chunks) {
+        parts.push(chunk);
+        size += chunk.length;
+        if (size >= PGLITE_COPY_CHUNK_BYTES) await flush();
+      }
+      await flush();
+      return total;
+    },
+    async *copyOut(copySql: string) {
+      const r = await tx.query(copyToStdoutToBlob(copySql));
+      if (r.blob) yield await r.blob.text();
+    },
+  };
+}
+
+/** Opens (and creates) an embedded database in `dataDir`, or in memory when dataDir is undefined. */
+export async function openPGliteStore(dataDir?: string): Promise<Store> {
+  const pglite = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+  const db = new Kysely<Schema>({ dialect: new PGliteDialect({ pglite }) });
+  return {
+    kind: 'pglite',
+    db,
+    location: dataDir ?? 'memory',
+    exclusive: (fn) => pglite.transaction((tx) => fn(wrap(tx))),
+    close: async () => {
+      await db.destroy();
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}

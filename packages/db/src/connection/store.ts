@@ -1,0 +1,54 @@
+import type { Kysely } from 'kysely';
+import type { Schema } from '../schema.ts';
+
+export type StoreKind = 'pglite' | 'postgres';
+
+export interface QueryResult<R> {
+  rows: R[];
+  affected: number;
+}
+
+/** One database session. Inside `Store.exclusive` it is a transaction on one connection. */
+export interface SqlConn {
+  query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  /** Runs a script of several statements (no parameters). */
+  exec(script: string): Promise<void>;
+  /** `COPY … FROM STDIN` fed from text chunks in the COPY text or CSV format of `copySql`. Returns rows copied. */
+  copyIn(copySql: string, chunks: AsyncIterable<string>): Promise<number>;
+  /** `COPY … TO STDOUT`, yielding text chunks. */
+  copyOut(copySql: string): AsyncIterable<string>;
+}
+
+/**
+ * The database Marsad runs on: PGlite embedded in the process, or a PostgreSQL server.
+ * `db` is Kysely for typed queries; `exclusive` runs a function in one transaction on one
+ * connection, which bulk loads, backups and restores need for COPY.
+ */
+export interface Store {
+  kind: StoreKind;
+  db: Kysely<Schema>;
+  /** Where it lives, for messages: a folder, 'memory' or a server address without password. */
+  location: string;
+  exclusive<T>(fn: (conn: SqlConn) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Turns `COPY t (a,b) FROM STDIN …` into the PGlite form reading a blob. */
+export function copyFromStdinToBlob(copySql: string): string {
+  return copySql.replace(/FROM\s+STDIN/i, "FROM '/dev/blob'");
+}
+
+export function copyToStdoutToBlob(copySql: string): string {
+  return copySql.replace(/TO\s+STDOUT/i, "TO '/dev/blob'");
+}
+
+/** Redacts the password of a connection string. */
+export function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres server';
+  }
+}

@@ -1,0 +1,82 @@
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+
+/** Text in several languages, keyed by language code (ar, en, fr, es, ru, zh). */
+export type Names = Record<string, string>;
+type Json<T> = JSONColumnType<T, T | string, T | string>;
+type Timestamp = ColumnType<Date | string, Date | string | undefined, Date | string>;
+
+export interface SettingsTable { key: string; value: Json<unknown>; updated_at: Timestamp }
+export interface SourcesTable {
+  id: Generated<number>; name: string; licence: string | null; citation: string | null; url: string | null;
+  synthetic: Generated<boolean>; created_at: Timestamp;
+}
+export interface ImportBatchesTable {
+  id: Generated<number>; format: string; file_name: string | null; checksum: string | null; actor: string;
+  state: 'running' | 'committed' | 'failed' | 'dry-run'; default_status: string;
+  counts: Json<Record<string, number>>; error_count: Generated<number>; options: Json<Record<string, unknown>>;
+  started_at: Timestamp; finished_at: Timestamp | null;
+}
+export interface FrameworksTable {
+  id: Generated<number>; code: string; names: Json<Names>; descriptions: Json<Names>; draft: Generated<boolean>;
+  review_needed: Generated<boolean>; created_at: Timestamp; updated_at: Timestamp;
+}
+export interface FrameworkGroupsTable { id: Generated<number>; framework_id: number; code: string; names: Json<Names>; position: Generated<number> }
+export interface SdgGoalsTable { code: string; names: Json<Names>; source_id: number | null }
+export interface SdgTargetsTable { code: string; goal_code: string; names: Json<Names>; source_id: number | null }
+export type PlaceLevel = 'country' | 'region' | 'city' | 'district';
+export interface PlacesTable {
+  id: Generated<number>; code: string; level: PlaceLevel; parent_id: number | null; path: string; names: Json<Names>;
+  lat: number | null; lon: number | null; codes: Json<Record<string, string>>; external_code: string | null;
+  pilot: Generated<boolean>; review_needed: Generated<boolean>; created_at: Timestamp; updated_at: Timestamp;
+}
+export interface DimensionsTable { id: Generated<number>; code: string; names: Json<Names>; open: Generated<boolean>; created_by_batch: number | null; created_at: Timestamp }
+export interface DimensionValuesTable { id: Generated<number>; dimension_id: number; code: string; names: Json<Names>; position: Generated<number> }
+export interface DisaggregationsTable { id: number; key: string; dims: Json<Record<string, string>> }
+export type Direction = 'higher' | 'lower' | 'none';
+export type IndicatorStatus = 'active' | 'retired' | 'draft';
+export interface IndicatorsTable {
+  id: Generated<number>; code: string; names: Json<Names>; definitions: Json<Names>; unit_code: string | null; unit_names: Json<Names>;
+  direction: Direction; status: IndicatorStatus; sdg_target: string | null; local: Generated<boolean>; owner_place_id: number | null;
+  tags: ColumnType<string[], string[] | undefined, string[]>; dimensions: ColumnType<string[], string[] | undefined, string[]>;
+  source_id: number | null; review_needed: Generated<boolean>; created_at: Timestamp; updated_at: Timestamp;
+}
+export interface IndicatorFrameworksTable { indicator_id: number; framework_id: number; group_id: number | null }
+export interface SeriesTable {
+  id: Generated<number>; indicator_id: number; code: string; names: Json<Names>; unit_code: string | null; unit_names: Json<Names>;
+  aliases: ColumnType<string[], string[] | undefined, string[]>; is_default: Generated<boolean>; created_at: Timestamp;
+}
+export interface TargetsTable {
+  id: Generated<number>; indicator_id: number; series_id: number | null; place_id: number | null; year: number;
+  value: number | null; relative_change: number | null; baseline_year: number | null; note: string | null; created_at: Timestamp;
+}
+export interface ObservationsTable {
+  series_id: number; place_id: number; period: string; disagg_id: number; indicator_id: number;
+  period_start: string; period_end: string; value: number; unit: string | null;
+  status: 'provisional' | 'validated' | 'approved'; source_id: number | null; note: string | null; batch_id: number | null;
+  version: Generated<number>; created_at: Timestamp; updated_at: Timestamp;
+}
+export interface ObservationHistoryTable {
+  series_id: number; place_id: number; period: string; disagg_id: number; version: number; value: number; unit: string | null;
+  status: string; source_id: number | null; note: string | null; batch_id: number | null; valid_from: Timestamp; valid_to: Timestamp;
+  replaced_by_batch: number | null; change: 'update' | 'delete';
+}
+
+export interface Schema {
+  settings: SettingsTable;
+  sources: SourcesTable;
+  import_batches: ImportBatchesTable;
+  frameworks: FrameworksTable;
+  framework_groups: FrameworkGroupsTable;
+  sdg_goals: SdgGoalsTable;
+  sdg_targets: SdgTargetsTable;
+  places: PlacesTable;
+  dimensions: DimensionsTable;
+  dimension_values: DimensionValuesTable;
+  disaggregations: DisaggregationsTable;
+  indicators: IndicatorsTable;
+  indicator_frameworks: IndicatorFrameworksTable;
+  series: SeriesTable;
+  targets: TargetsTable;
+  observations: ObservationsTable;
+  observation_history: ObservationHistoryTable;
+}
