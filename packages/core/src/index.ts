@@ -1,1 +1,2 @@
 export * from './observations/record.ts';
+export * from './observations/period.ts';

@@ -2,10 +2,10 @@ import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 
 /** Text in several languages, keyed by language code (ar, en, fr, es, ru, zh). */
 export type Names = Record<string, string>;
-type Json<T> = JSONColumnType<T, T | string, T | string>;
+type Json<T extends object | null> = JSONColumnType<T, T | string, T | string>;
 type Timestamp = ColumnType<Date | string, Date | string | undefined, Date | string>;
 
-export interface SettingsTable { key: string; value: Json<unknown>; updated_at: Timestamp }
+export interface SettingsTable { key: string; value: Json<Record<string, unknown>>; updated_at: Timestamp }
 export interface SourcesTable {
   id: Generated<number>; name: string; licence: string | null; citation: string | null; url: string | null;
   synthetic: Generated<boolean>; created_at: Timestamp;

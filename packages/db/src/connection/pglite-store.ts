@@ -15,7 +15,7 @@ function wrap(tx: Transaction | PGlite): SqlConn {
     async exec(script: string) {
       await tx.exec(script);
     },
-    async copyIn(copySql: string, chunks: AsyncIterable<string>) {
+    async copyIn(copySql: string, chunks: AsyncIterable<string> | Iterable<string>) {
       const sqlText = copyFromStdinToBlob(copySql);
       let parts: string[] = [];
       let size = 0;

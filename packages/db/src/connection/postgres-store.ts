@@ -19,7 +19,7 @@ function wrap(client: pg.PoolClient): SqlConn {
     async exec(script: string) {
       await client.query(script);
     },
-    async copyIn(copySql: string, chunks: AsyncIterable<string>) {
+    async copyIn(copySql: string, chunks: AsyncIterable<string> | Iterable<string>) {
       const stream = client.query(copyFrom(copySql));
       await pipeline(Readable.from(chunks), stream);
       return Number(stream.rowCount ?? 0);

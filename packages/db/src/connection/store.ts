@@ -14,7 +14,7 @@ export interface SqlConn {
   /** Runs a script of several statements (no parameters). */
   exec(script: string): Promise<void>;
   /** `COPY … FROM STDIN` fed from text chunks in the COPY text or CSV format of `copySql`. Returns rows copied. */
-  copyIn(copySql: string, chunks: AsyncIterable<string>): Promise<number>;
+  copyIn(copySql: string, chunks: AsyncIterable<string> | Iterable<string>): Promise<number>;
   /** `COPY … TO STDOUT`, yielding text chunks. */
   copyOut(copySql: string): AsyncIterable<string>;
 }

@@ -1,0 +1,44 @@
+import { readFile } from 'node:fs/promises';
+import { announcePort, openStore } from '@marsad/db';
+import { buildApp, ensureAdminToken, prepareDatabase } from '@marsad/server';
+import type { RuntimeConfig } from '../config.ts';
+
+export async function marsadVersion(): Promise<string> {
+  const pkg = JSON.parse(await readFile(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** `marsad serve` (and `npm start`): migrate, load what a new database needs, listen. */
+export async function serve(config: RuntimeConfig): Promise<void> {
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const log = (m: string) => console.log(m);
+  log(`Database: ${store.kind === 'pglite' ? `embedded PostgreSQL (PGlite) in ${store.location}` : `PostgreSQL server ${store.location}`}`);
+  const demo = config.demo === 'yes' ? 'yes' : config.demo === 'no' ? 'no' : store.kind === 'pglite' ? 'if-new' : 'no';
+  await prepareDatabase(store, { demo, log });
+  const { token, created } = await ensureAdminToken(config.dataDir);
+  const app = await buildApp({ store, dataDir: config.dataDir, adminToken: token, version: await marsadVersion() }, {
+    logger: { level: process.env.LOG_LEVEL ?? 'warn' },
+  });
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  if (store.kind === 'pglite') await announcePort(config.dataDir, port);
+  const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  log('');
+  log(`Marsad is running at http://${shown}:${port}/`);
+  log(`  API:      http://${shown}:${port}/api/v1/indicators`);
+  log(`  API docs: http://${shown}:${port}/api/docs`);
+  log(created
+    ? `  Administrator token (new, saved in ${config.dataDir}/admin-token): ${token}`
+    : `  Administrator token: in ${config.dataDir}/admin-token`);
+  let closing = false;
+  const stop = async () => {
+    if (closing) return;
+    closing = true;
+    await app.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}

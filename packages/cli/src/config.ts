@@ -1,0 +1,23 @@
+import path from 'node:path';
+
+/** Settings from the environment, as the README lists them. */
+export interface RuntimeConfig {
+  dataDir: string;
+  databaseUrl?: string;
+  port: number;
+  host: string;
+  /** MARSAD_DEMO=1: demonstration data on a server database too; MARSAD_DEMO=0: none even on a new embedded one. */
+  demo: 'default' | 'yes' | 'no';
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not "${env.PORT}"`);
+  return {
+    dataDir: path.resolve(env.MARSAD_DATA_DIR || '.marsad'),
+    databaseUrl: env.DATABASE_URL || undefined,
+    port,
+    host: env.HOST || '127.0.0.1',
+    demo: env.MARSAD_DEMO === '1' ? 'yes' : env.MARSAD_DEMO === '0' ? 'no' : 'default',
+  };
+}

@@ -1,0 +1,93 @@
+import { Command, Option } from 'commander';
+import { catalogueLoaded, loadCatalogue } from '@marsad/db';
+import { ensureAdminToken, loadDemo, FORMATS } from '@marsad/server';
+import { readConfig } from './config.ts';
+import { serve, marsadVersion } from './commands/serve.ts';
+import { importCommand } from './commands/import.ts';
+import { exportCommand } from './commands/export.ts';
+import { placesImportCommand } from './commands/places.ts';
+import { backupCommand, copyToCommand, restoreCommand } from './commands/backup.ts';
+import { withLocalStore } from './commands/local-store.ts';
+import { findRemote } from './remote.ts';
+
+const config = readConfig();
+const program = new Command('marsad')
+  .description('Marsad, an open urban observatory. Settings: MARSAD_DATA_DIR (default ./.marsad), DATABASE_URL (a PostgreSQL server), PORT, HOST, MARSAD_DEMO=1.')
+  .version(await marsadVersion());
+
+const run = <A extends unknown[]>(fn: (...args: A) => Promise<number | void>) => async (...args: A) => {
+  try {
+    const code = await fn(...args);
+    process.exitCode = typeof code === 'number' ? code : 0;
+  } catch (err) {
+    console.error(`marsad: ${(err as Error).message}`);
+    process.exitCode = 1;
+  }
+};
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+program.command('serve').description('Serve Marsad (what npm start does)').action(run(async () => { await serve(config); }));
+
+program.command('migrate').description('Apply database migrations').action(run(async () => {
+  if (await findRemote(config.dataDir, config.databaseUrl)) throw new Error('a running server holds the embedded database; it migrated it at start-up');
+  await withLocalStore(config, async () => undefined);
+  console.log('The database is up to date.');
+}));
+
+program.command('seed').description('Load the reference catalogue, and with --demo the demonstration data')
+  .option('--demo', 'also load the demonstration data')
+  .action(run(async (o: { demo?: boolean }) => {
+    if (await findRemote(config.dataDir, config.databaseUrl)) throw new Error('a running server holds the embedded database; stop it first');
+    await withLocalStore(config, async (store) => {
+      if (!(await catalogueLoaded(store))) await loadCatalogue(store);
+      if (o.demo) {
+        const r = await loadDemo(store, (name, rep) => console.log(`  ${name}: ${rep.counts.inserted} new, ${rep.counts.unchanged} unchanged`));
+        console.log(`Demonstration data: ${r.observations} new observations from ${r.files} files.`);
+      }
+      console.log('The reference catalogue is loaded.');
+    });
+  }));
+
+program.command('import').description('Import observations from a file, all or nothing (imported as approved unless --status says otherwise)')
+  .argument('<file>')
+  .addOption(new Option('-f, --format <format>', 'file format').choices([...FORMATS]).makeOptionMandatory())
+  .option('--dry-run', 'check everything, write nothing')
+  .addOption(new Option('--status <status>', 'status of rows that give none').choices(['provisional', 'validated', 'approved']))
+  .option('--indicator <code>', 'indicator of a file that names none (Open SDG)')
+  .option('--place <code>', 'place of a file that names none (Open SDG without GeoCode)')
+  .option('--map <file>', 'JSON mapping of columns onto dimensions')
+  .option('--dhis2-mapping <file>', 'JSON mapping of DHIS2 data elements, org units and category option combos')
+  .option('--create-indicators', 'create unknown indicators as local indicators')
+  .option('--source <name>', 'source of rows that name none')
+  .option('--json', 'print the full report as JSON')
+  .action(run((file: string, o: Parameters<typeof importCommand>[2]) => importCommand(config, file, o)));
+
+program.command('export').description('Export observations')
+  .addOption(new Option('-f, --format <format>', 'file format').choices([...FORMATS]).default('csv'))
+  .option('--indicator <codes>', 'indicator codes (repeat or comma-separate)', collect)
+  .option('--place <codes>', 'place codes (repeat or comma-separate)', collect)
+  .option('--subtree', 'include the places below the given places')
+  .option('--from <period>', 'from this period (e.g. 2015)')
+  .option('--to <period>', 'to this period (e.g. 2030)')
+  .option('--status <statuses>', 'statuses (default: all)', collect)
+  .option('-o, --out <file>', 'write to a file instead of standard output')
+  .action(run((o: Parameters<typeof exportCommand>[1]) => exportCommand(config, o)));
+
+const places = program.command('places').description('Places: countries, regions, cities, districts');
+places.command('import').description('Add places from CSV: code,parent,level,name_ar,name_en,lat,lon,external_code (all or nothing)')
+  .argument('<file>').action(run((file: string) => placesImportCommand(config, file)));
+
+program.command('backup').description('Write a backup of the whole database (FILE.gz to compress)').argument('<file>')
+  .action(run((file: string) => backupCommand(config, file)));
+program.command('restore').description('Replace the database with a backup').argument('<file>')
+  .action(run((file: string) => restoreCommand(config, file)));
+program.command('copy-to').description('Copy this installation to a PostgreSQL server, checked by counts').argument('<url>')
+  .option('--force', 'replace Marsad data already on the server')
+  .action(run((url: string, o: { force?: boolean }) => copyToCommand(config, url, !!o.force)));
+
+program.command('token').description('Print the administrator token (created if missing)').action(run(async () => {
+  const { token } = await ensureAdminToken(config.dataDir);
+  console.log(token);
+}));
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,123 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEmptyDatabase, testStoreKinds, type TestDatabase } from '@marsad/db/testing';
+
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+const BIN = path.join(ROOT, 'packages/cli/bin/marsad.js');
+const LA = path.join(ROOT, 'packages/server/src/demo/data/open-sdg/los-angeles');
+
+interface Run { code: number; stdout: string; stderr: string }
+
+function marsad(args: string[], env: Record<string, string | undefined>): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, DATABASE_URL: undefined, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+describe.each(testStoreKinds())('the marsad command on %s', (kind) => {
+  let dir: string;
+  let db: TestDatabase | undefined;
+  let env: Record<string, string | undefined>;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'marsad-cli-'));
+    if (kind === 'postgres') db = await createEmptyDatabase('postgres');
+    env = { MARSAD_DATA_DIR: path.join(dir, 'data'), DATABASE_URL: db?.url };
+  });
+  afterAll(async () => {
+    await db?.drop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('imports an Open SDG file as approved, and says what it created', async () => {
+    const r = await marsad(['import', path.join(LA, 'indicator_16-1-1.csv'), '--format', 'open-sdg', '--place', 'USLAX'], env);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/imported 90 rows — 90 new/);
+    expect(r.stdout).toMatch(/new dimension: VICTIM_GENDER/);
+    const again = await marsad(['import', path.join(LA, 'indicator_16-1-1.csv'), '--format', 'open-sdg', '--place', 'USLAX'], env);
+    expect(again.stdout).toMatch(/0 new, 0 changed, 90 unchanged/);
+  });
+
+  it('refuses a broken file with row, column and reason, writing nothing', async () => {
+    const bad = path.join(dir, 'bad.csv');
+    await writeFile(bad, 'indicator,place,period,value\n11.1.1,MAAGA,2020,12\n11.1.1,MAAGA,2021,twelve\n');
+    const r = await marsad(['import', bad, '--format', 'csv'], env);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/nothing was imported/);
+    expect(r.stderr).toMatch(/row 3, value:/);
+    const dry = await marsad(['import', bad.replace('bad', 'good'), '--format', 'csv'], env);
+    expect(dry.code).toBe(1);
+  });
+
+  it('exports a selection to standard output and to a file', async () => {
+    const r = await marsad(['export', '--format', 'csv', '--indicator', '16.1.1', '--place', 'USLAX', '--from', '2015', '--to', '2016'], env);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split(/\r?\n/);
+    expect(lines[0]).toMatch(/^indicator,series,place,period,value/);
+    expect(lines.length).toBeGreaterThan(2);
+    expect(lines.slice(1).every((l) => /,(2015|2016),/.test(l))).toBe(true);
+    const out = path.join(dir, 'out.json');
+    expect((await marsad(['export', '--format', 'sdmx-json', '--out', out], env)).code).toBe(0);
+    expect(JSON.parse(await readFile(out, 'utf8'))).toHaveProperty('data');
+  });
+
+  it('adds places from CSV all or nothing', async () => {
+    const bad = path.join(dir, 'places-bad.csv');
+    await writeFile(bad, 'code,parent,level,name_ar,name_en,lat,lon,external_code\nJO-AMM-1,JOAMM,district,العبدلي,Abdali,31.96,35.91,\nJO-AMM-2,JOAMM,district,,,,,\n');
+    const r = await marsad(['places', 'import', bad], env);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/row 3, names/);
+    const good = path.join(dir, 'places-good.csv');
+    await writeFile(good, 'code,parent,level,name_ar,name_en,lat,lon,external_code\nJO-AMM-1,JOAMM,district,العبدلي,Abdali,31.96,35.91,11101\n');
+    const ok = await marsad(['places', 'import', good], env);
+    expect(ok.stdout).toMatch(/Added 1 places/);
+  });
+
+  it('backs up and restores with the same counts', async () => {
+    const file = path.join(dir, 'backup.marsad.gz');
+    const b = await marsad(['backup', file], env);
+    expect(b.code, b.stderr).toBe(0);
+    const other = { MARSAD_DATA_DIR: path.join(dir, 'restored') };
+    let target: TestDatabase | undefined;
+    if (kind === 'postgres') {
+      target = await createEmptyDatabase('postgres');
+      Object.assign(other, { DATABASE_URL: target.url });
+    }
+    try {
+      const r = await marsad(['restore', file], other);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/counts checked/);
+      const exportA = await marsad(['export', '--format', 'csv'], env);
+      const exportB = await marsad(['export', '--format', 'csv'], other);
+      expect(exportB.stdout).toBe(exportA.stdout);
+    } finally {
+      await target?.drop();
+    }
+  });
+
+  it.runIf(!!process.env.DATABASE_URL && kind === 'pglite')('copies an embedded installation to a PostgreSQL server, checked by counts', async () => {
+    const target = await createEmptyDatabase('postgres');
+    try {
+      const r = await marsad(['copy-to', target.url!], env);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/counts checked/);
+      const exportA = await marsad(['export', '--format', 'csv'], env);
+      const exportB = await marsad(['export', '--format', 'csv'], { MARSAD_DATA_DIR: path.join(dir, 'pg'), DATABASE_URL: target.url });
+      expect(exportB.stdout).toBe(exportA.stdout);
+      const twice = await marsad(['copy-to', target.url!], env);
+      expect(twice.code).toBe(1);
+      expect(twice.stderr).toMatch(/already holds Marsad data/);
+    } finally {
+      await target.drop();
+    }
+  });
+});

@@ -1,0 +1,71 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { AppContext } from './context.ts';
+import { registerErrorHandler } from './http/errors.ts';
+import { registerSecurityHeaders } from './http/security-headers.ts';
+import { registerRawBodies } from './http/raw-body.ts';
+import { registerIndicatorRoutes } from './indicators/indicator-routes.ts';
+import { registerCatalogueRoutes } from './catalogue/catalogue-routes.ts';
+import { registerPlaceRoutes, registerPlaceUploadRoutes } from './places/place-routes.ts';
+import { registerObservationRoutes } from './observations/observation-routes.ts';
+import { registerTargetRoutes } from './observations/target-routes.ts';
+import { registerImportRoutes } from './imports/import-routes.ts';
+
+export interface BuildOptions {
+  /** pino logger options, or false for none (tests). */
+  logger?: boolean | object;
+}
+
+/** The HTTP application: API under /api/v1, OpenAPI 3.1 at /api/openapi.json, docs at /api/docs. */
+export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 20 * 1024 * 1024,
+    routerOptions: { maxParamLength: 300 },
+    disableRequestLogging: true,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandler(app);
+  registerSecurityHeaders(app);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Marsad API', version: ctx.version,
+        description: 'Marsad, an open urban observatory: indicators, places and observations (SDG 11 and 16.1, the New Urban Agenda, urban safety, adequate housing). Reading approved data is open to all; writing needs the administrator token.',
+        license: { name: 'MIT', identifier: 'MIT' },
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      tags: [
+        { name: 'catalogue', description: 'Indicators, frameworks, SDG goals and targets, dimensions, sources' },
+        { name: 'places', description: 'Countries, regions, cities, districts' },
+        { name: 'observations', description: 'Values, targets, downloads' },
+        { name: 'imports', description: 'Imports of files, all or nothing' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/v1/health', { schema: { tags: ['catalogue'], summary: 'Whether the server and its database answer' } }, async () => {
+    await ctx.store.db.selectFrom('settings').select('key').limit(1).execute();
+    return { status: 'ok', database: ctx.store.kind, version: ctx.version };
+  });
+
+  registerIndicatorRoutes(app, ctx);
+  registerCatalogueRoutes(app, ctx);
+  registerPlaceRoutes(app, ctx);
+  registerObservationRoutes(app, ctx);
+  registerTargetRoutes(app, ctx);
+  await app.register(async (raw) => {
+    registerRawBodies(raw);
+    registerImportRoutes(raw, ctx);
+    registerPlaceUploadRoutes(raw, ctx);
+  });
+  return app;
+}

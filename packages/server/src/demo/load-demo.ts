@@ -1,0 +1,59 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { Store } from '@marsad/db';
+import { importFile } from '../imports/import-file.ts';
+import type { ImportReport } from '../observations/import-pipeline.ts';
+import { SYNTHETIC_SOURCE, syntheticPilotCsv } from './synthetic-pilot-data.ts';
+
+const LA_DIR = fileURLToPath(new URL('./data/open-sdg/los-angeles/', import.meta.url));
+
+export const LOS_ANGELES_SOURCE = {
+  name: 'City of Los Angeles, Open SDG data',
+  licence: 'MIT',
+  citation: 'City of Los Angeles, open-sdg-data-starter repository, data/ (October 2024), MIT licence.',
+  url: 'https://github.com/CityOfLosAngeles/open-sdg-data-starter',
+};
+
+async function* once(text: string | Buffer): AsyncGenerator<string | Buffer> {
+  yield text;
+}
+
+export async function demoLoaded(store: Store): Promise<boolean> {
+  return !!(await store.db.selectFrom('settings').select('key').where('key', '=', 'demo').executeTakeFirst());
+}
+
+/**
+ * Loads the demonstration data: the real Open SDG files of Los Angeles with their true source,
+ * and synthetic values for the pilot cities, flagged as such. Each file is one import batch.
+ */
+export async function loadDemo(store: Store, onFile?: (name: string, report: ImportReport) => void): Promise<{ files: number; observations: number }> {
+  for (const s of [{ ...SYNTHETIC_SOURCE, synthetic: true, url: null }, { ...LOS_ANGELES_SOURCE, synthetic: false }]) {
+    await store.db.insertInto('sources').values({ ...s, created_at: new Date() })
+      .onConflict((oc) => oc.column('name').doUpdateSet({ licence: s.licence, citation: s.citation, url: s.url, synthetic: s.synthetic })).execute();
+  }
+  let observations = 0;
+  let files = 0;
+  const fail = (name: string, r: ImportReport) =>
+    new Error(`demonstration file ${name} did not import: ${r.errors.slice(0, 3).map((e) => `${e.at} ${e.column ?? ''} ${e.message}`).join('; ')}`);
+  for (const name of (await readdir(LA_DIR)).filter((f) => f.endsWith('.csv')).sort()) {
+    const r = await importFile(store, once(await readFile(LA_DIR + name)), {
+      format: 'open-sdg', fileName: name, place: 'USLAX', actor: 'demo', status: 'approved', rowStatusAllowed: true,
+      source: LOS_ANGELES_SOURCE.name, createIndicators: true,
+    });
+    if (r.state !== 'committed') throw fail(name, r);
+    onFile?.(name, r);
+    observations += r.counts.inserted;
+    files++;
+  }
+  const codes = new Set((await store.db.selectFrom('indicators').select('code').execute()).map((r) => r.code));
+  const r = await importFile(store, once(syntheticPilotCsv((c) => codes.has(c))), {
+    format: 'csv', fileName: 'synthetic-pilot-cities.csv', actor: 'demo', status: 'approved', rowStatusAllowed: true, source: SYNTHETIC_SOURCE.name,
+  });
+  if (r.state !== 'committed') throw fail('synthetic-pilot-cities.csv', r);
+  onFile?.('synthetic-pilot-cities.csv', r);
+  observations += r.counts.inserted;
+  files++;
+  await store.db.insertInto('settings').values({ key: 'demo', value: JSON.stringify({ loadedAt: new Date().toISOString(), files, observations }), updated_at: new Date() })
+    .onConflict((oc) => oc.column('key').doNothing()).execute();
+  return { files: files, observations };
+}

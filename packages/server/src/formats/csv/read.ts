@@ -1,0 +1,102 @@
+/**
+ * Marsad's tidy CSV → ReadItems, streamed row by row.
+ *
+ * Header: `indicator,place,period,value` required; `series,unit,status,source,note` optional
+ * (these names are matched without regard to case); every other column is a dimension whose
+ * header is the dimension code (e.g. `SEX`) and whose cells are value codes; a blank cell
+ * means the total.
+ */
+import type { ObservationRecord, ReadItem, ReaderOptions } from '@marsad/core';
+import { readCsvRows } from '../common/csv-rows.ts';
+import { parseNumberCell, textCell } from '../common/values.ts';
+
+export const CSV_REQUIRED = ['indicator', 'place', 'period', 'value'] as const;
+export const CSV_OPTIONAL = ['series', 'unit', 'status', 'source', 'note'] as const;
+type Field = (typeof CSV_REQUIRED)[number] | (typeof CSV_OPTIONAL)[number];
+const FIELDS = new Set<string>([...CSV_REQUIRED, ...CSV_OPTIONAL]);
+
+export async function* readCsv(input: AsyncIterable<Uint8Array | string>, _options: ReaderOptions = {}): AsyncGenerator<ReadItem> {
+  let header: string[] | undefined;
+  const fieldAt = new Map<Field, number>();
+  const dims: { code: string; index: number }[] = [];
+  for await (const row of readCsvRows(input)) {
+    if (row.kind === 'error') {
+      yield { kind: 'error', at: row.line, message: row.message };
+      continue;
+    }
+    if (!header) {
+      header = row.cells.map((c) => c.trim());
+      const seen = new Map<string, number>();
+      const problems: string[] = [];
+      header.forEach((name, index) => {
+        const lower = name.toLowerCase();
+        const key = FIELDS.has(lower) ? lower : name;
+        if (name === '') problems.push(`column ${index + 1} has no name`);
+        else if (seen.has(key)) problems.push(`column "${name}" appears twice`);
+        seen.set(key, index);
+        if (FIELDS.has(lower)) fieldAt.set(lower as Field, index);
+        else if (name !== '') dims.push({ code: name, index });
+      });
+      const missing = CSV_REQUIRED.filter((f) => !fieldAt.has(f));
+      if (missing.length > 0) {
+        problems.push(
+          `the header lacks ${missing.join(', ')}: a Marsad CSV needs the columns indicator, place, period and value (optional: series, unit, status, source, note; any other column is a dimension)`,
+        );
+      }
+      if (problems.length > 0) {
+        for (const message of problems) yield { kind: 'error', at: row.line, message };
+        return;
+      }
+      if (dims.length > 0) yield { kind: 'notice', message: `dimension columns: ${dims.map((d) => d.code).join(', ')}` };
+      continue;
+    }
+    const at = row.line;
+    const cells = row.cells;
+    if (cells.length !== header.length) {
+      yield {
+        kind: 'error',
+        at,
+        message: `the row has ${cells.length} cells but the header has ${header.length} columns`,
+      };
+      continue;
+    }
+    const cell = (f: Field): string | undefined => {
+      const i = fieldAt.get(f);
+      return i === undefined ? undefined : textCell(cells[i]);
+    };
+    const value = parseNumberCell(cells[fieldAt.get('value')!] ?? '', 'value');
+    if (value.kind === 'blank') {
+      yield { kind: 'skip', at, reason: 'no value' };
+      continue;
+    }
+    const errors: ReadItem[] = [];
+    if (value.kind === 'error') errors.push({ kind: 'error', at, column: 'value', message: value.message });
+    const indicator = cell('indicator');
+    const place = cell('place');
+    const period = cell('period');
+    if (!indicator) errors.push({ kind: 'error', at, column: 'indicator', message: 'indicator is blank' });
+    if (!place) errors.push({ kind: 'error', at, column: 'place', message: 'place is blank' });
+    if (!period) errors.push({ kind: 'error', at, column: 'period', message: 'period is blank' });
+    if (errors.length > 0) {
+      yield* errors;
+      continue;
+    }
+    const record: ObservationRecord = {
+      indicator,
+      place,
+      period: period!,
+      value: value.kind === 'number' ? value.value : null,
+      dims: {},
+    };
+    for (const f of CSV_OPTIONAL) {
+      const v = cell(f);
+      if (v !== undefined) record[f] = v;
+    }
+    for (const d of dims) {
+      const v = textCell(cells[d.index]);
+      if (v !== undefined) record.dims[d.code] = v;
+    }
+    yield { kind: 'row', at, record };
+  }
+  if (!header) yield { kind: 'error', at: 1, message: 'the file is empty: a Marsad CSV needs a header and rows' };
+}

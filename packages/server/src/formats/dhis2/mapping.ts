@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+/** DHIS2's default category option combo (and attribute option combo): "no disaggregation". */
+export const DHIS2_DEFAULT_COMBO = 'HllvX50cXC0';
+
+const DimsSchema = z.record(z.string().min(1), z.string().min(1));
+
+/**
+ * How DHIS2 identifiers map onto Marsad codes. The same file serves import and export.
+ *
+ * ```json
+ * {
+ *   "dataElements": { "fbfJHSPpUQD": { "indicator": "3.1.1", "series": "SH_STA_MORT" } },
+ *   "orgUnits": { "DiszpKrYNg8": "EGY-CAI" },
+ *   "categoryOptionCombos": { "S34ULMcHMca": { "SEX": "F", "AGE": "Y15T24" } },
+ *   "attributeOptionCombos": { "bRowv6yZOF2": {} }
+ * }
+ * ```
+ */
+export const Dhis2MappingSchema = z.object({
+  /** Data element UID → Marsad indicator code and, optionally, series code. */
+  dataElements: z.record(z.string().min(1), z.object({ indicator: z.string().min(1), series: z.string().min(1).optional() })),
+  /** Organisation unit UID → Marsad place code. Unmapped org units pass through as place codes. */
+  orgUnits: z.record(z.string().min(1), z.string().min(1)).optional(),
+  /** Category option combo UID → dimension code → value code. `{}` means the total. */
+  categoryOptionCombos: z.record(z.string().min(1), DimsSchema).optional(),
+  /** Attribute option combo UID → more dimensions (merged with the category option combo's); `{}` to ignore one. */
+  attributeOptionCombos: z.record(z.string().min(1), DimsSchema).optional(),
+});
+
+export type Dhis2Mapping = z.infer<typeof Dhis2MappingSchema>;
+
+/** Reads and checks a mapping file's JSON text; throws an Error with a plain-English message. */
+export function parseDhis2Mapping(text: string): Dhis2Mapping {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`the DHIS2 mapping file is not valid JSON: ${(err as Error).message}`);
+  }
+  const result = Dhis2MappingSchema.safeParse(json);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue && issue.path.length > 0 ? issue.path.join('.') : 'the top level';
+    throw new Error(`the DHIS2 mapping file is not right at ${where}: ${issue?.message ?? 'unknown problem'}`);
+  }
+  return result.data;
+}
+
+/** A canonical key for a set of dimensions (order-independent). */
+export function dimsKey(dims: Record<string, string>): string {
+  return JSON.stringify(Object.keys(dims).sort().map((k) => [k, dims[k]]));
+}

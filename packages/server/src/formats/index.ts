@@ -1,0 +1,138 @@
+/**
+ * The file formats Marsad reads and writes observations in. Readers turn a byte stream into
+ * format-neutral ReadItems (the import pipeline resolves codes, parses periods and validates);
+ * writers turn ExportRecords into text chunks. See docs/formats.md.
+ */
+import type { ExportRecord, PeriodOptions, ReadItem, ReaderOptions } from '@marsad/core';
+import { readCsv } from './csv/read.ts';
+import { writeCsvRecords } from './csv/write.ts';
+import { readDhis2 } from './dhis2/read.ts';
+import { writeDhis2 } from './dhis2/write.ts';
+import type { Dhis2Mapping } from './dhis2/mapping.ts';
+import { readOpenSdg } from './open-sdg/read.ts';
+import { writeOpenSdg } from './open-sdg/write.ts';
+import { readSdmxCsv } from './sdmx-csv/read.ts';
+import { writeSdmxCsv } from './sdmx-csv/write.ts';
+import { readSdmxJson } from './sdmx-json/read.ts';
+import { writeSdmxJson } from './sdmx-json/write.ts';
+
+export { DHIS2_DEFAULT_COMBO, Dhis2MappingSchema, parseDhis2Mapping, type Dhis2Mapping } from './dhis2/mapping.ts';
+export { indicatorFromFileName } from './open-sdg/read.ts';
+export { openSdgFileName } from './open-sdg/write.ts';
+export { SDMX_DEFAULT_STRUCTURE_ID } from './common/sdmx.ts';
+
+export const FORMATS = ['csv', 'open-sdg', 'sdmx-csv', 'sdmx-json', 'dhis2'] as const;
+export type FormatName = (typeof FORMATS)[number];
+
+export function isFormatName(name: string): name is FormatName {
+  return (FORMATS as readonly string[]).includes(name);
+}
+
+export interface ReadOptions extends ReaderOptions {
+  /** DHIS2 identifiers → Marsad codes; required by the dhis2 reader. */
+  dhis2Mapping?: Dhis2Mapping;
+}
+
+export interface WriteOptions {
+  /**
+   * csv, open-sdg, sdmx-csv: the dimension codes, one column each, in this order (these writers
+   * stream, so the columns must be known up front; a record with another dimension is an Error).
+   * sdmx-json: the order of the dimensions (others found in the records follow).
+   */
+  dimensions?: readonly string[];
+  /** open-sdg column headers / sdmx-json dimension names, per dimension code. */
+  dimensionNames?: Record<string, string>;
+  /** open-sdg cell text / sdmx-json value names, per dimension code and value code. */
+  dimensionValueNames?: Record<string, Record<string, string>>;
+  /** open-sdg: GeoCode is the place code (default) or the place's external code when it has one. */
+  geoCode?: 'place' | 'external';
+  /** sdmx-csv, sdmx-json: the dataflow `AGENCY:ID(VERSION)`; default MARSAD:DF_MARSAD(1.0). */
+  structureId?: string;
+  /** sdmx-json message header: meta.id, meta.prepared (ISO date-time), meta.sender.id. */
+  messageId?: string;
+  prepared?: string;
+  senderId?: string;
+  /** dhis2: Marsad codes → DHIS2 identifiers (the same mapping as for import); required. */
+  dhis2Mapping?: Dhis2Mapping;
+  /** dhis2: the data set UID written at the top of the data value set. */
+  dhis2DataSet?: string;
+  /** Financial-year start month used to turn period codes into SDMX / DHIS2 periods. */
+  periodOptions?: PeriodOptions;
+  /** csv, open-sdg, sdmx-csv: begin with a byte-order mark (helps Excel read Arabic as UTF-8). */
+  bom?: boolean;
+}
+
+export const FORMAT_CONTENT_TYPES: Record<FormatName, string> = {
+  csv: 'text/csv; charset=utf-8',
+  'open-sdg': 'text/csv; charset=utf-8',
+  'sdmx-csv': 'application/vnd.sdmx.data+csv; version=2.0.0; charset=utf-8',
+  'sdmx-json': 'application/vnd.sdmx.data+json; version=2.0.0; charset=utf-8',
+  dhis2: 'application/json; charset=utf-8',
+};
+
+/** File name extensions, without the dot. */
+export const FORMAT_EXTENSIONS: Record<FormatName, string> = {
+  csv: 'csv',
+  'open-sdg': 'csv',
+  'sdmx-csv': 'csv',
+  'sdmx-json': 'json',
+  dhis2: 'json',
+};
+
+/** Whether the writer streams (true) or holds every record until the input ends (false). */
+export const FORMAT_WRITER_STREAMS: Record<FormatName, boolean> = {
+  csv: true,
+  'open-sdg': true,
+  'sdmx-csv': true,
+  'sdmx-json': false,
+  dhis2: true,
+};
+
+/**
+ * Reads observations from a file. Never throws for bad content: every problem is an `error`
+ * item (with a line number or a JSON path), blank values are `skip` items. Throws only when
+ * the input stream itself fails.
+ */
+export function readObservations(
+  format: FormatName,
+  input: AsyncIterable<Uint8Array | string>,
+  options: ReadOptions = {},
+): AsyncIterable<ReadItem> {
+  switch (format) {
+    case 'csv':
+      return readCsv(input, options);
+    case 'open-sdg':
+      return readOpenSdg(input, options);
+    case 'sdmx-csv':
+      return readSdmxCsv(input, options);
+    case 'sdmx-json':
+      return readSdmxJson(input, options);
+    case 'dhis2':
+      return readDhis2(input, options);
+  }
+}
+
+/**
+ * Writes observations as text chunks. Throws (while iterating) an Error with a plain-English
+ * message when a record cannot be written: a dimension not announced in `options.dimensions`,
+ * a second indicator in an Open SDG file, a record without a DHIS2 mapping, a period DHIS2
+ * cannot express.
+ */
+export function writeObservations(
+  format: FormatName,
+  records: AsyncIterable<ExportRecord>,
+  options: WriteOptions = {},
+): AsyncIterable<string> {
+  switch (format) {
+    case 'csv':
+      return writeCsvRecords(records, options);
+    case 'open-sdg':
+      return writeOpenSdg(records, options);
+    case 'sdmx-csv':
+      return writeSdmxCsv(records, options);
+    case 'sdmx-json':
+      return writeSdmxJson(records, options);
+    case 'dhis2':
+      return writeDhis2(records, options);
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * ExportRecords → SDMX-CSV 2.0, streamed:
+ * `STRUCTURE,STRUCTURE_ID,ACTION,INDICATOR,SERIES,REF_AREA,<dims>,TIME_PERIOD,OBS_VALUE,
+ *  UNIT_MEASURE,OBS_STATUS,MARSAD_STATUS,COMMENT_OBS,SOURCE_DETAIL`.
+ * A dimension a record does not have is written `_T` (total). Periods are SDMX time periods.
+ */
+import { toSdmxTimePeriod, type ExportRecord, type PeriodOptions } from '@marsad/core';
+import { writeCsv } from '../common/csv-out.ts';
+import { obsStatusOf, SDMX_DEFAULT_STRUCTURE_ID, sdmxRole } from '../common/sdmx.ts';
+import { formatNumber } from '../common/values.ts';
+import { checkDimensions } from '../csv/write.ts';
+
+export interface SdmxCsvWriteOptions {
+  dimensions?: readonly string[];
+  /** The dataflow, `AGENCY:ID(VERSION)`; default MARSAD:DF_MARSAD(1.0). */
+  structureId?: string;
+  periodOptions?: PeriodOptions;
+  bom?: boolean;
+}
+
+export async function* writeSdmxCsv(records: AsyncIterable<ExportRecord>, options: SdmxCsvWriteOptions = {}): AsyncGenerator<string> {
+  const dims = [...(options.dimensions ?? [])];
+  for (const d of dims) {
+    if (sdmxRole(d) !== 'dim') throw new Error(`dimension code ${d} cannot be an SDMX dimension column: SDMX gives ${d} another meaning`);
+  }
+  const known = new Set(dims);
+  const structureId = options.structureId ?? SDMX_DEFAULT_STRUCTURE_ID;
+  yield* writeCsv(
+    [
+      'STRUCTURE',
+      'STRUCTURE_ID',
+      'ACTION',
+      'INDICATOR',
+      'SERIES',
+      'REF_AREA',
+      ...dims,
+      'TIME_PERIOD',
+      'OBS_VALUE',
+      'UNIT_MEASURE',
+      'OBS_STATUS',
+      'MARSAD_STATUS',
+      'COMMENT_OBS',
+      'SOURCE_DETAIL',
+    ],
+    records,
+    (r) => {
+      checkDimensions(r, known, 'SDMX-CSV');
+      return [
+        'dataflow',
+        structureId,
+        'I',
+        r.indicator,
+        r.series,
+        r.place,
+        ...dims.map((d) => r.dims[d] ?? '_T'),
+        toSdmxTimePeriod(r.period, options.periodOptions),
+        formatNumber(r.value),
+        r.unit ?? '',
+        obsStatusOf(r.status),
+        r.status,
+        r.note ?? '',
+        r.source ?? '',
+      ];
+    },
+    options.bom,
+  );
+}

@@ -1,0 +1,44 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+
+/** An error that answers with its status and a clear message; never logged as a failure. */
+export class HttpError extends Error {
+  constructor(readonly statusCode: number, readonly code: string, message: string, readonly details?: unknown) {
+    super(message);
+  }
+}
+
+interface Issue { instancePath?: string; message?: string; params?: { issue?: { path?: (string | number)[]; message?: string } } }
+
+function describeIssues(context: string | undefined, issues: Issue[]): string {
+  return issues
+    .slice(0, 10)
+    .map((i) => {
+      const p = i.params?.issue?.path?.join('.') || i.instancePath?.replace(/^\//, '').replace(/\//g, '.') || '';
+      const where = [context, p].filter(Boolean).join('.');
+      return `${where ? where + ': ' : ''}${i.params?.issue?.message ?? i.message ?? 'invalid'}`;
+    })
+    .join('; ');
+}
+
+/** Bad requests get a 4xx with a message that names the field; only real faults are 500. */
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | HttpError | Error, req, reply) => {
+    if (err instanceof HttpError) {
+      return reply.code(err.statusCode).send({ error: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) });
+    }
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const fe = err as FastifyError & { validationContext?: string };
+      return reply.code(400).send({ error: 'bad_request', message: describeIssues(fe.validationContext, fe.validation as Issue[]) });
+    }
+    const fe = err as FastifyError;
+    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+      return reply.code(fe.statusCode).send({ error: fe.code ?? 'bad_request', message: fe.message });
+    }
+    req.log.error({ err }, 'request failed');
+    return reply.code(500).send({ error: 'internal', message: 'Something went wrong on the server; it has been logged.' });
+  });
+  app.setNotFoundHandler((req, reply) => {
+    reply.code(404).send({ error: 'not_found', message: `No such address: ${req.method} ${req.url.split('?')[0]}` });
+  });
+}

@@ -1,0 +1,28 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Store } from '@marsad/db';
+import { readObservations, type Dhis2Mapping, type FormatName } from '../formats/index.ts';
+import type { ColumnMap } from '../observations/column-map.ts';
+import { runImport, type ImportReport, type ImportRequest } from '../observations/import-pipeline.ts';
+
+export interface ImportFileOptions extends Omit<ImportRequest, 'format' | 'errorReportPath'> {
+  format: FormatName;
+  /** Indicator / place for files that do not name them (Open SDG). */
+  indicator?: string;
+  place?: string;
+  dhis2Mapping?: Dhis2Mapping;
+  map?: ColumnMap;
+  /** Folder for full error reports (`<batch>.csv`). */
+  reportDir?: string;
+}
+
+/** Reads a file in one of the formats and imports it, all or nothing (see runImport). */
+export async function importFile(store: Store, input: AsyncIterable<Uint8Array | string>, o: ImportFileOptions): Promise<ImportReport> {
+  if (o.reportDir) await mkdir(o.reportDir, { recursive: true });
+  return runImport(
+    store,
+    input,
+    (inp) => readObservations(o.format, inp, { indicator: o.indicator, place: o.place, fileName: o.fileName, dhis2Mapping: o.dhis2Mapping }),
+    { ...o, errorReportPath: o.reportDir ? (id) => path.join(o.reportDir!, `batch-${id}-errors.csv`) : undefined },
+  );
+}

@@ -1,0 +1,13 @@
+export * from './app.ts';
+export * from './context.ts';
+export * from './auth/admin-token.ts';
+export * from './formats/index.ts';
+export * from './imports/import-file.ts';
+export * from './exports/export-observations.ts';
+export * from './observations/column-map.ts';
+export * from './observations/import-pipeline.ts';
+export * from './observations/code-resolver.ts';
+export * from './places/place-rows.ts';
+export { HttpError } from './http/errors.ts';
+export * from './startup.ts';
+export * from './demo/load-demo.ts';

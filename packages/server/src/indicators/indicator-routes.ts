@@ -1,0 +1,161 @@
+import { sql } from 'kysely';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../context.ts';
+import { adminGuard } from '../auth/admin-token.ts';
+import { HttpError } from '../http/errors.ts';
+import { BoolParam, LangParam, PageQuery, page, pick } from '../http/pagination.ts';
+
+const Names = z.record(z.string().regex(/^[a-z]{2}(-[A-Za-z]+)?$/), z.string().min(1).max(2000));
+
+const IndicatorInput = z.object({
+  code: z.string().regex(/^[\p{L}\p{N}][\p{L}\p{N}._-]{0,63}$/u, 'letters, digits, . _ - (up to 64)'),
+  names: Names.refine((n) => Object.keys(n).length > 0, 'give a name in at least one language'),
+  definitions: Names.optional(),
+  unit: z.object({ code: z.string().min(1).max(40), names: Names.optional() }).optional(),
+  direction: z.enum(['higher', 'lower', 'none']).default('none'),
+  status: z.enum(['active', 'retired', 'draft']).default('active'),
+  frameworks: z.array(z.object({ framework: z.string(), group: z.string().optional() })).default([]),
+  tags: z.array(z.string().max(60)).default([]),
+  dimensions: z.array(z.string()).default([]),
+  ownerPlace: z.string().optional().describe('Code of the city or country whose own indicator this is'),
+  series: z.array(z.object({ code: z.string().min(1).max(80), names: Names.optional(), unit: z.string().optional() })).default([]),
+});
+const IndicatorPatch = IndicatorInput.omit({ code: true, series: true }).partial().extend({
+  names: Names.optional(),
+});
+
+export function registerIndicatorRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const db = ctx.store.db;
+  const admin = adminGuard(ctx.adminToken);
+
+  r.get('/api/v1/indicators', {
+    schema: {
+      tags: ['catalogue'], summary: 'Indicators of the catalogue',
+      querystring: PageQuery.extend({
+        framework: z.string().optional().describe('Framework code, e.g. sdg, urban-safety, adequate-housing'),
+        goal: z.string().optional().describe('SDG goal, e.g. 11'),
+        status: z.enum(['active', 'retired', 'draft']).optional(),
+        local: BoolParam.optional(),
+        q: z.string().max(200).optional().describe('Text in the code or a name, any language'),
+        lang: LangParam,
+      }),
+    },
+  }, async (req) => {
+    const { limit, offset, framework, goal, status, local, q, lang } = req.query;
+    let query = db.selectFrom('indicators as i');
+    if (framework) {
+      query = query.where((eb) => eb.exists(eb.selectFrom('indicator_frameworks as m').innerJoin('frameworks as f', 'f.id', 'm.framework_id')
+        .select('m.indicator_id').whereRef('m.indicator_id', '=', 'i.id').where('f.code', '=', framework)));
+    }
+    if (goal) query = query.where(sql<boolean>`i.code LIKE ${goal + '.%'}`);
+    if (status) query = query.where('i.status', '=', status);
+    if (local !== undefined) query = query.where('i.local', '=', local);
+    if (q) query = query.where(sql<boolean>`(i.code ILIKE ${'%' + q + '%'} OR i.names::text ILIKE ${'%' + q + '%'})`);
+    const total = (await query.select(sql<number>`count(*)::int`.as('n')).executeTakeFirst())?.n ?? 0;
+    const rows = await query
+      .select(['i.code', 'i.names', 'i.unit_code', 'i.direction', 'i.status', 'i.sdg_target', 'i.local', 'i.tags', 'i.review_needed'])
+      .orderBy(sql`string_to_array(regexp_replace(i.code, '[^0-9.]', '', 'g'), '.')::text[]`)
+      .orderBy('i.code').limit(limit).offset(offset).execute();
+    return page(rows.map((x) => ({
+      code: x.code, name: pick(x.names, lang), names: x.names, unit: x.unit_code, direction: x.direction, status: x.status,
+      sdgTarget: x.sdg_target, local: x.local, tags: x.tags, reviewNeeded: x.review_needed,
+    })), total, limit, offset);
+  });
+
+  r.get('/api/v1/indicators/:code', {
+    schema: { tags: ['catalogue'], summary: 'One indicator with series, frameworks, targets and dimensions', params: z.object({ code: z.string() }), querystring: z.object({ lang: LangParam }) },
+  }, async (req) => {
+    const ind = await db.selectFrom('indicators as i').leftJoin('sources as s', 's.id', 'i.source_id').leftJoin('places as p', 'p.id', 'i.owner_place_id')
+      .select(['i.id', 'i.code', 'i.names', 'i.definitions', 'i.unit_code', 'i.unit_names', 'i.direction', 'i.status', 'i.sdg_target', 'i.local',
+        'i.tags', 'i.dimensions', 'i.review_needed', 's.name as source_name', 's.url as source_url', 's.licence as source_licence', 'p.code as owner_place'])
+      .where('i.code', '=', req.params.code).executeTakeFirst();
+    if (!ind) throw new HttpError(404, 'not_found', `No indicator with code "${req.params.code}".`);
+    const lang = req.query.lang;
+    const [series, frameworks, targets] = await Promise.all([
+      db.selectFrom('series').select(['code', 'names', 'unit_code', 'unit_names', 'aliases', 'is_default']).where('indicator_id', '=', ind.id).orderBy('id').execute(),
+      db.selectFrom('indicator_frameworks as m').innerJoin('frameworks as f', 'f.id', 'm.framework_id').leftJoin('framework_groups as g', 'g.id', 'm.group_id')
+        .select(['f.code', 'f.names', 'g.code as group_code', 'g.names as group_names']).where('m.indicator_id', '=', ind.id).orderBy('f.code').execute(),
+      db.selectFrom('targets as t').leftJoin('series as s', 's.id', 't.series_id').leftJoin('places as p', 'p.id', 't.place_id')
+        .select(['t.id', 't.year', 't.value', 't.relative_change', 't.baseline_year', 't.note', 's.code as series', 'p.code as place'])
+        .where('t.indicator_id', '=', ind.id).orderBy('t.year').execute(),
+    ]);
+    return {
+      code: ind.code, name: pick(ind.names, lang), names: ind.names, definition: pick(ind.definitions, lang), definitions: ind.definitions,
+      unit: ind.unit_code ? { code: ind.unit_code, name: pick(ind.unit_names, lang), names: ind.unit_names } : null,
+      direction: ind.direction, status: ind.status, sdgTarget: ind.sdg_target, local: ind.local, ownerPlace: ind.owner_place, tags: ind.tags,
+      dimensions: ind.dimensions, reviewNeeded: ind.review_needed,
+      source: ind.source_name ? { name: ind.source_name, url: ind.source_url, licence: ind.source_licence } : null,
+      series: series.map((s) => ({ code: s.code, name: pick(s.names, lang) ?? s.code, names: s.names, unit: s.unit_code, aliases: s.aliases, default: s.is_default })),
+      frameworks: frameworks.map((f) => ({ code: f.code, name: pick(f.names, lang), group: f.group_code, groupName: pick(f.group_names, lang) })),
+      targets: targets.map((t) => ({ id: t.id, year: t.year, value: t.value, relativeChange: t.relative_change, baselineYear: t.baseline_year, note: t.note, series: t.series, place: t.place })),
+    };
+  });
+
+  r.post('/api/v1/indicators', {
+    preHandler: admin,
+    schema: { tags: ['catalogue'], summary: 'Add an indicator (e.g. a city\'s or a country\'s own)', security: [{ bearer: [] }], body: IndicatorInput },
+  }, async (req, reply) => {
+    const b = req.body;
+    const created = await ctx.store.exclusive(async (conn) => {
+      const dup = await conn.query('SELECT 1 FROM indicators WHERE code = $1', [b.code]);
+      if (dup.rows.length) throw new HttpError(409, 'conflict', `An indicator with code "${b.code}" exists already.`);
+      let owner: number | null = null;
+      if (b.ownerPlace) {
+        const p = await conn.query<{ id: number }>('SELECT id FROM places WHERE code = $1', [b.ownerPlace]);
+        if (!p.rows[0]) throw new HttpError(400, 'bad_request', `ownerPlace: no place with code "${b.ownerPlace}".`);
+        owner = p.rows[0].id;
+      }
+      for (const d of b.dimensions) {
+        if (!(await conn.query('SELECT 1 FROM dimensions WHERE code = $1', [d])).rows.length) throw new HttpError(400, 'bad_request', `dimensions: no dimension "${d}".`);
+      }
+      const ins = await conn.query<{ id: number }>(
+        `INSERT INTO indicators (code, names, definitions, unit_code, unit_names, direction, status, local, owner_place_id, tags, dimensions)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, true, $8, $9, $10) RETURNING id`,
+        [b.code, JSON.stringify(b.names), JSON.stringify(b.definitions ?? {}), b.unit?.code ?? null, JSON.stringify(b.unit?.names ?? {}),
+          b.direction, b.status, owner, b.tags, b.dimensions],
+      );
+      const id = ins.rows[0]!.id;
+      for (const f of b.frameworks) {
+        const fr = await conn.query<{ id: number }>('SELECT id FROM frameworks WHERE code = $1', [f.framework]);
+        if (!fr.rows[0]) throw new HttpError(400, 'bad_request', `frameworks: no framework "${f.framework}".`);
+        let group: number | null = null;
+        if (f.group) {
+          const g = await conn.query<{ id: number }>('SELECT id FROM framework_groups WHERE framework_id = $1 AND code = $2', [fr.rows[0].id, f.group]);
+          if (!g.rows[0]) throw new HttpError(400, 'bad_request', `frameworks: framework "${f.framework}" has no group "${f.group}".`);
+          group = g.rows[0].id;
+        }
+        await conn.query('INSERT INTO indicator_frameworks (indicator_id, framework_id, group_id) VALUES ($1, $2, $3)', [id, fr.rows[0].id, group]);
+      }
+      const series = b.series.length ? b.series : [{ code: b.code, names: b.names, unit: b.unit?.code }];
+      for (const [i, s] of series.entries()) {
+        await conn.query('INSERT INTO series (indicator_id, code, names, unit_code, is_default) VALUES ($1, $2, $3, $4, $5)',
+          [id, s.code, JSON.stringify(s.names ?? { en: s.code }), s.unit ?? b.unit?.code ?? null, i === 0]);
+      }
+      return b.code;
+    });
+    reply.code(201);
+    return { code: created };
+  });
+
+  r.patch('/api/v1/indicators/:code', {
+    preHandler: admin,
+    schema: { tags: ['catalogue'], summary: 'Edit an indicator (names, definition, unit, direction, status, tags)', security: [{ bearer: [] }], params: z.object({ code: z.string() }), body: IndicatorPatch },
+  }, async (req) => {
+    const b = req.body;
+    const cur = await db.selectFrom('indicators').select(['id', 'names', 'definitions']).where('code', '=', req.params.code).executeTakeFirst();
+    if (!cur) throw new HttpError(404, 'not_found', `No indicator with code "${req.params.code}".`);
+    const set: Record<string, unknown> = { updated_at: new Date() };
+    if (b.names) set.names = JSON.stringify({ ...cur.names, ...b.names });
+    if (b.definitions) set.definitions = JSON.stringify({ ...cur.definitions, ...b.definitions });
+    if (b.unit) { set.unit_code = b.unit.code; if (b.unit.names) set.unit_names = JSON.stringify(b.unit.names); }
+    if (b.direction) set.direction = b.direction;
+    if (b.status) set.status = b.status;
+    if (b.tags) set.tags = b.tags;
+    if (b.dimensions) set.dimensions = b.dimensions;
+    await db.updateTable('indicators').set(set as never).where('id', '=', cur.id).execute();
+    return { code: req.params.code, updated: Object.keys(set).filter((k) => k !== 'updated_at') };
+  });
+}

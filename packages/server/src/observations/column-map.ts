@@ -1,0 +1,20 @@
+import { z } from 'zod';
+
+/**
+ * A mapping file (`--map FILE`): columns of a file named freely ("Victim Gender") onto
+ * Marsad's dimensions, with their values onto code-list codes. A column mapped to
+ * `{ "ignore": true }` is dropped.
+ */
+export const ColumnMapSchema = z.object({
+  columns: z
+    .record(
+      z.string(),
+      z.object({
+        dimension: z.string().min(1).optional(),
+        values: z.record(z.string(), z.string()).optional(),
+        ignore: z.boolean().optional(),
+      }),
+    )
+    .default({}),
+});
+export type ColumnMap = z.infer<typeof ColumnMapSchema>;

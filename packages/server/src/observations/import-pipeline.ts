@@ -1,0 +1,274 @@
+import { createHash } from 'node:crypto';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { OBSERVATION_STATUSES, parsePeriod, type Location, type ObservationStatus, type Period, type ReadItem } from '@marsad/core';
+import {
+  copyLine, copyStageSql, createStage, findDuplicateKeys, mergeStage, previewMerge,
+  type MergeCounts, type SqlConn, type Store,
+} from '@marsad/db';
+import type { ColumnMap } from './column-map.ts';
+import { CodeResolver, type Created } from './code-resolver.ts';
+
+/** How many errors an answer lists; the report file holds them all. */
+export const MAX_LISTED_ERRORS = 1000;
+const COPY_CHUNK_BYTES = 4 * 1024 * 1024;
+
+export interface ImportRequest {
+  format: string;
+  fileName?: string;
+  /** Who imports: 'cli', 'api-token', later a user id. */
+  actor: string;
+  /** Status of rows that give none. */
+  status: ObservationStatus;
+  /** Whether rows may set their own status (a `status` column). */
+  rowStatusAllowed: boolean;
+  dryRun?: boolean;
+  createIndicators?: boolean;
+  map?: ColumnMap;
+  /** Source of rows that name none. */
+  source?: string;
+  /** Where to write every error as CSV (location, column, message), given the batch id. */
+  errorReportPath?: (batchId: number) => string;
+  onProgress?: (rowsRead: number) => void;
+}
+
+export interface ImportProblem { at: Location; column?: string; message: string }
+
+export interface ImportReport {
+  batchId: number;
+  state: 'committed' | 'failed' | 'dry-run';
+  checksum: string;
+  counts: MergeCounts & { read: number; skipped: number; errors: number };
+  errors: ImportProblem[];
+  skipped: { at: Location; reason: string }[];
+  created: Created[];
+  notices: string[];
+  errorReportPath?: string;
+}
+
+class ImportFailed extends Error {}
+class DryRunDone extends Error {}
+
+/** Tees the input through a SHA-256 hash. */
+async function* hashing(input: AsyncIterable<Uint8Array | string>, hash: ReturnType<typeof createHash>) {
+  for await (const chunk of input) {
+    hash.update(chunk);
+    yield chunk;
+  }
+}
+
+function csvCell(v: string): string {
+  return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+/**
+ * Imports observations, all or nothing. Rows are read, resolved and validated in one pass
+ * and staged with COPY in chunks inside one transaction; any error (a bad row, a key given
+ * twice) rolls the whole import back, after every row was still checked so the report is
+ * complete. Re-importing the same data changes nothing.
+ */
+export async function runImport(
+  store: Store,
+  input: AsyncIterable<Uint8Array | string>,
+  read: (input: AsyncIterable<Uint8Array | string>) => AsyncIterable<ReadItem>,
+  req: ImportRequest,
+): Promise<ImportReport> {
+  const hash = createHash('sha256');
+  const errors: ImportProblem[] = [];
+  const skipped: { at: Location; reason: string }[] = [];
+  const notices: string[] = [];
+  let errorCount = 0;
+  let skippedCount = 0;
+  let readCount = 0;
+  let created: Created[] = [];
+  let merge: MergeCounts = { inserted: 0, updated: 0, unchanged: 0 };
+  let checksum = '';
+  let reportStream: WriteStream | undefined;
+  let reportPath: string | undefined;
+  const report = (p: ImportProblem) => {
+    errorCount++;
+    if (errors.length < MAX_LISTED_ERRORS) errors.push(p);
+    if (reportPath) {
+      if (!reportStream) {
+        reportStream = createWriteStream(reportPath);
+        reportStream.write('location,column,message\n');
+      }
+      reportStream.write(`${csvCell(String(p.at))},${csvCell(p.column ?? '')},${csvCell(p.message)}\n`);
+    }
+  };
+
+  const batch = await store.db
+    .insertInto('import_batches')
+    .values({
+      format: req.format, file_name: req.fileName ?? null, actor: req.actor, state: 'running',
+      default_status: req.status, options: JSON.stringify({ dryRun: !!req.dryRun, createIndicators: !!req.createIndicators }),
+      counts: JSON.stringify({}), checksum: null, started_at: new Date(),
+    } as never)
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const batchId = batch.id;
+  reportPath = req.errorReportPath?.(batchId);
+
+  let state: ImportReport['state'] = 'committed';
+  try {
+    await store.exclusive(async (conn) => {
+      let pendingCopy: Promise<unknown> | null = null;
+      // Queries wait for a COPY under way on the same connection.
+      const guarded: SqlConn = {
+        query: async (t, p) => { if (pendingCopy) await pendingCopy; return conn.query(t, p); },
+        exec: async (s) => { if (pendingCopy) await pendingCopy; return conn.exec(s); },
+        copyIn: conn.copyIn.bind(conn),
+        copyOut: conn.copyOut.bind(conn),
+      };
+      const resolver = new CodeResolver(guarded, batchId);
+      await resolver.load();
+      await createStage(conn);
+      const copySql = copyStageSql();
+      const map = req.map?.columns ?? {};
+      const periods = new Map<string, Period | string>();
+      let buffer = '';
+      let staged = 0;
+      const flush = async () => {
+        if (pendingCopy) await pendingCopy;
+        if (!buffer) return;
+        const chunk = buffer;
+        buffer = '';
+        pendingCopy = conn.copyIn(copySql, [chunk]).finally(() => { pendingCopy = null; });
+      };
+
+      for await (const item of read(hashing(input, hash))) {
+        if (item.kind === 'notice') { notices.push(item.message); continue; }
+        if (item.kind === 'error') { report({ at: item.at, column: item.column, message: item.message }); continue; }
+        if (item.kind === 'skip') {
+          skippedCount++;
+          if (skipped.length < 100) skipped.push({ at: item.at, reason: item.reason });
+          continue;
+        }
+        readCount++;
+        if (req.onProgress && readCount % 10_000 === 0) req.onProgress(readCount);
+        const { record, at } = item;
+        const rowErrors: ImportProblem[] = [];
+
+        // Indicator and series.
+        let indicatorId = 0;
+        let seriesId = 0;
+        let seriesUnit: string | null = null;
+        if (record.indicator) {
+          const ind = await resolver.indicator(record.indicator, !!req.createIndicators);
+          if (!ind.ok) rowErrors.push({ at, column: 'indicator', message: ind.message });
+          else {
+            const ser = await resolver.series(ind.value, record.series, record.unit);
+            if (!ser.ok) rowErrors.push({ at, column: 'series', message: ser.message });
+            else { indicatorId = ind.value.id; seriesId = ser.value.id; seriesUnit = ser.value.unit; }
+          }
+        } else if (record.series) {
+          const s = resolver.seriesByUnCode(record.series);
+          if (!s.ok) rowErrors.push({ at, column: 'series', message: s.message });
+          else { indicatorId = s.value.indicator.id; seriesId = s.value.series.id; seriesUnit = s.value.series.unit; }
+        } else {
+          rowErrors.push({ at, column: 'indicator', message: 'no indicator: the row names neither an indicator nor a series' });
+        }
+
+        // Place.
+        let placeId = 0;
+        if (!record.place) rowErrors.push({ at, column: 'place', message: 'no place: the row names none and none was given for the file' });
+        else {
+          const p = resolver.place(record.place);
+          if (!p.ok) rowErrors.push({ at, column: 'place', message: p.message });
+          else placeId = p.value;
+        }
+
+        // Period.
+        let period: Period | undefined;
+        let cached = periods.get(record.period);
+        if (cached === undefined) {
+          const r = parsePeriod(record.period);
+          cached = r.ok ? r.period : r.message;
+          if (periods.size < 100_000) periods.set(record.period, cached);
+        }
+        if (typeof cached === 'string') rowErrors.push({ at, column: 'period', message: cached });
+        else period = cached;
+
+        // Value.
+        if (record.value === null || !Number.isFinite(record.value)) {
+          rowErrors.push({ at, column: 'value', message: 'the value is not a finite number' });
+        }
+
+        // Status.
+        let status: ObservationStatus = req.status;
+        if (record.status && record.status.trim()) {
+          const s = record.status.trim().toLowerCase();
+          if (!(OBSERVATION_STATUSES as readonly string[]).includes(s)) {
+            rowErrors.push({ at, column: 'status', message: `"${record.status}" is not a status (provisional, validated, approved)` });
+          } else if (!req.rowStatusAllowed && s !== req.status) {
+            rowErrors.push({ at, column: 'status', message: `you may not import values as ${s}` });
+          } else status = s as ObservationStatus;
+        }
+
+        // Disaggregation.
+        let disaggId = 0;
+        const d = await resolver.disaggregation(record.dims, map);
+        if (!d.ok) rowErrors.push({ at, column: d.column, message: d.message });
+        else disaggId = d.value;
+
+        if (rowErrors.length > 0) { rowErrors.forEach(report); continue; }
+        if (errorCount > 0) continue; // still checking, no longer staging
+        const sourceId = await resolver.source(record.source ?? req.source);
+        buffer += copyLine([
+          seriesId, placeId, period!.code, disaggId, indicatorId, period!.start, period!.end, record.value,
+          record.unit?.trim() || seriesUnit, status, sourceId, record.note?.trim() || null, String(at),
+        ]);
+        staged++;
+        if (buffer.length >= COPY_CHUNK_BYTES) await flush();
+      }
+      await flush();
+      if (pendingCopy) await pendingCopy;
+      checksum = hash.digest('hex');
+      req.onProgress?.(readCount);
+      created = resolver.created;
+
+      if (errorCount === 0) {
+        for (const dup of await findDuplicateKeys(conn, MAX_LISTED_ERRORS)) {
+          report({ at: dup.second, message: `the same indicator, series, place, period (${dup.period}) and disaggregation as ${dup.first}` });
+        }
+      }
+      if (errorCount > 0) throw new ImportFailed();
+      if (req.dryRun) {
+        merge = await previewMerge(conn, staged);
+        throw new DryRunDone();
+      }
+      merge = await mergeStage(conn, staged, batchId);
+      await conn.query(
+        `UPDATE import_batches SET state = 'committed', checksum = $2, counts = $3, finished_at = now() WHERE id = $1`,
+        [batchId, checksum, JSON.stringify({ read: readCount, skipped: skippedCount, ...merge })],
+      );
+    });
+  } catch (err) {
+    if (err instanceof DryRunDone) state = 'dry-run';
+    else if (err instanceof ImportFailed) state = 'failed';
+    else {
+      await store.db.updateTable('import_batches').set({ state: 'failed', finished_at: new Date() }).where('id', '=', batchId).execute();
+      if (reportStream) reportStream.end();
+      throw err;
+    }
+  } finally {
+    if (reportStream) await new Promise((resolve) => reportStream!.end(resolve));
+  }
+  if (!checksum) checksum = hash.digest('hex');
+  if (state !== 'committed') {
+    await store.db
+      .updateTable('import_batches')
+      .set({
+        state, checksum, error_count: errorCount, finished_at: new Date(),
+        counts: JSON.stringify({ read: readCount, skipped: skippedCount, ...(state === 'dry-run' ? merge : {}) }),
+      })
+      .where('id', '=', batchId)
+      .execute();
+    if (state === 'failed') { merge = { inserted: 0, updated: 0, unchanged: 0 }; created = []; }
+  }
+  return {
+    batchId, state, checksum,
+    counts: { read: readCount, skipped: skippedCount, errors: errorCount, ...merge },
+    errors, skipped, created, notices,
+    ...(reportPath && errorCount > 0 ? { errorReportPath: reportPath } : {}),
+  };
+}

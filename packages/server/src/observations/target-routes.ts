@@ -1,0 +1,51 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../context.ts';
+import { adminGuard } from '../auth/admin-token.ts';
+import { HttpError } from '../http/errors.ts';
+
+const TargetInput = z
+  .object({
+    indicator: z.string(), series: z.string().optional(), place: z.string().optional(),
+    year: z.number().int().min(1900).max(2100),
+    value: z.number().finite().optional(),
+    relativeChange: z.number().finite().min(-1).max(100).optional().describe('e.g. -0.5 for "halve"'),
+    baselineYear: z.number().int().min(1900).max(2100).optional(),
+    note: z.string().max(2000).optional(),
+  })
+  .refine((t) => t.value !== undefined || (t.relativeChange !== undefined && t.baselineYear !== undefined), {
+    message: 'give either a value, or a relativeChange with its baselineYear',
+  });
+
+export function registerTargetRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.post('/api/v1/targets', {
+    preHandler: adminGuard(ctx.adminToken),
+    schema: { tags: ['observations'], summary: 'Add a target: a value, or a relative change from a baseline year ("halve by 2030 from 2015")', security: [{ bearer: [] }], body: TargetInput },
+  }, async (req, reply) => {
+    const t = req.body;
+    const db = ctx.store.db;
+    const ind = await db.selectFrom('indicators').select('id').where('code', '=', t.indicator).executeTakeFirst();
+    if (!ind) throw new HttpError(400, 'bad_request', `indicator: no indicator "${t.indicator}".`);
+    let seriesId: number | null = null;
+    if (t.series) {
+      const s = await db.selectFrom('series').select('id').where('indicator_id', '=', ind.id).where('code', '=', t.series).executeTakeFirst();
+      if (!s) throw new HttpError(400, 'bad_request', `series: indicator ${t.indicator} has no series "${t.series}".`);
+      seriesId = s.id;
+    }
+    let placeId: number | null = null;
+    if (t.place) {
+      const p = await db.selectFrom('places').select('id').where('code', '=', t.place).executeTakeFirst();
+      if (!p) throw new HttpError(400, 'bad_request', `place: no place "${t.place}".`);
+      placeId = p.id;
+    }
+    if (t.baselineYear !== undefined && t.baselineYear >= t.year) throw new HttpError(400, 'bad_request', 'baselineYear: must be before the target year.');
+    const row = await db.insertInto('targets').values({
+      indicator_id: ind.id, series_id: seriesId, place_id: placeId, year: t.year, value: t.value ?? null,
+      relative_change: t.relativeChange ?? null, baseline_year: t.baselineYear ?? null, note: t.note ?? null, created_at: new Date(),
+    }).returning('id').executeTakeFirstOrThrow();
+    reply.code(201);
+    return { id: row.id };
+  });
+}

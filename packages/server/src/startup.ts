@@ -1,0 +1,26 @@
+import { catalogueLoaded, loadCatalogue, migrate, type Store } from '@marsad/db';
+import { demoLoaded, loadDemo } from './demo/load-demo.ts';
+
+export interface PrepareOptions {
+  /** Demonstration data: always (if not there yet), only on a new database, or never. */
+  demo: 'yes' | 'if-new' | 'no';
+  log?: (message: string) => void;
+}
+
+/** Start-up: migrations, the reference catalogue on a new database, demonstration data if asked. */
+export async function prepareDatabase(store: Store, o: PrepareOptions): Promise<{ newDatabase: boolean }> {
+  const log = o.log ?? (() => undefined);
+  const applied = await migrate(store);
+  if (applied.length) log(`Applied migrations: ${applied.join(', ')}`);
+  const newDatabase = !(await catalogueLoaded(store));
+  if (newDatabase) {
+    const counts = await loadCatalogue(store);
+    log(`Loaded the reference catalogue: ${counts.indicators} indicators, ${counts.places} places, ${counts.frameworks} frameworks.`);
+  }
+  const wantDemo = o.demo === 'yes' || (o.demo === 'if-new' && newDatabase);
+  if (wantDemo && !(await demoLoaded(store))) {
+    const r = await loadDemo(store);
+    log(`Loaded demonstration data: ${r.observations} observations from ${r.files} files (Los Angeles: real, with its source; pilot cities: synthetic, labelled so).`);
+  }
+  return { newDatabase };
+}

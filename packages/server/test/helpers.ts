@@ -1,0 +1,47 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { StoreKind } from '@marsad/db';
+import { createTestDatabase, type TestDatabase } from '@marsad/db/testing';
+import { loadCatalogue } from '@marsad/db';
+import { buildApp } from '../src/index.ts';
+
+export const SHARED = path.resolve(import.meta.dirname, '../../../../shared');
+export const LA_DIR = path.resolve(import.meta.dirname, '../src/demo/data/open-sdg/los-angeles');
+export const TOKEN = 'test-admin-token';
+export const AUTH = { authorization: `Bearer ${TOKEN}` };
+
+export interface TestApp {
+  app: FastifyInstance;
+  db: TestDatabase;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+/** An application on a fresh database of the given kind, with the reference catalogue loaded. */
+export async function createTestApp(kind: StoreKind, options: { catalogue?: boolean } = {}): Promise<TestApp> {
+  const db = await createTestDatabase(kind);
+  if (options.catalogue !== false) await loadCatalogue(db.store);
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'marsad-test-'));
+  const app = await buildApp({ store: db.store, dataDir, adminToken: TOKEN, version: 'test' });
+  return {
+    app, db, dataDir,
+    async close() {
+      await app.close();
+      await db.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** POSTs a file to the import API. */
+export async function importText(app: FastifyInstance, body: string | Buffer, query: Record<string, string | boolean>, headers: Record<string, string> = AUTH) {
+  const q = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]));
+  return app.inject({ method: 'POST', url: `/api/v1/imports?${q}`, payload: body, headers: { 'content-type': 'text/csv', ...headers } });
+}
+
+export async function observationCount(t: TestApp): Promise<number> {
+  const r = await t.db.store.db.selectFrom('observations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(r.n);
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+// `npm test`: type-check, then the whole suite with Vitest. Database tests run on PGlite, and
+// on the PostgreSQL server of DATABASE_URL too when it is set (each test file creates and
+// drops its own databases there).
+import { spawnSync } from 'node:child_process';
+
+function step(title, cmd, args) {
+  console.log(`\n== ${title}`);
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: process.env });
+  if (r.status !== 0) {
+    console.error(`\n${title} failed.`);
+    process.exit(r.status ?? 1);
+  }
+}
+
+console.log(process.env.DATABASE_URL
+  ? `Database tests run on PGlite and on ${process.env.DATABASE_URL.replace(/:[^:@/]*@/, ':***@')}.`
+  : 'Database tests run on PGlite (set DATABASE_URL to run them on a PostgreSQL server too).');
+step('Type check', 'npx', ['tsc', '-p', 'tsconfig.json']);
+step('Tests', 'npx', ['vitest', 'run', ...process.argv.slice(2)]);
