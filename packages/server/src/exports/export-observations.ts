@@ -38,7 +38,7 @@ export async function exportObservations(store: Store, filter: ObservationFilter
   const stem = filter.indicators?.length === 1 ? `indicator_${filter.indicators[0]!.replace(/\./g, '-')}` : 'marsad-observations';
   return {
     contentType: FORMAT_CONTENT_TYPES[format],
-    fileName: `${stem}${FORMAT_EXTENSIONS[format]}`,
+    fileName: `${stem}.${FORMAT_EXTENSIONS[format]}`,
     body: writeObservations(format, records(), { dimensions, ...options }),
   };
 }

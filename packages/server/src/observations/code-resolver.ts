@@ -203,9 +203,21 @@ export class CodeResolver {
       if (rule?.ignore) continue;
       const value = (rule?.values?.[rawValue] ?? rawValue).trim();
       if (value === '' || value === '_T') continue;
-      const target = rule?.dimension ?? column;
-      let dim = this.dimensions.get(target) ?? this.dimensionsLower.get(lower(target));
-      if (!dim) dim = await this.createDimension(dimensionCodeFromHeader(target), column);
+      let dim: DimensionEntry | undefined;
+      if (rule?.dimension) {
+        dim = this.dimensions.get(rule.dimension) ?? this.dimensionsLower.get(lower(rule.dimension));
+        if (!dim) return { ok: false, column, message: `the mapping names dimension "${rule.dimension}", which does not exist` };
+      } else {
+        // A column is a Marsad dimension when its header is the dimension's code; a freely
+        // named column ("Age", "Victim Gender") becomes an open dimension of its own, found
+        // again by its name on the next import, unless a mapping says otherwise.
+        dim = this.dimensions.get(column);
+        if (!dim) {
+          const byName = this.dimensionsLower.get(lower(column));
+          if (byName?.open) dim = byName;
+        }
+        if (!dim) dim = await this.createDimension(dimensionCodeFromHeader(column), column);
+      }
       let code = dim.values.get(lower(value));
       if (!code) {
         if (!dim.open) {

@@ -17,7 +17,7 @@ function countNewlines(cells: string[]): number {
 
 function explain(err: CsvError | undefined): string {
   const code = err?.code ?? '';
-  if (code === 'CSV_QUOTE_NOT_CLOSED') return 'a quoted cell is never closed: a " is missing from here to the end of the file';
+  if (code === 'CSV_QUOTE_NOT_CLOSED') return 'a quoted cell is never closed: a " is missing in this row (or the rows after it)';
   if (code === 'CSV_MAX_RECORD_SIZE') return 'this row is longer than a million characters: a quoted cell is probably not closed';
   return `this part of the file cannot be read as CSV (${err?.message ?? 'unknown error'})`;
 }
@@ -30,6 +30,8 @@ function explain(err: CsvError | undefined): string {
  */
 export async function* readCsvRows(input: AsyncIterable<Uint8Array | string>): AsyncGenerator<CsvRow> {
   const problems: CsvRow[] = [];
+  /** The line the last good row ended on: a row that cannot be read starts after it. */
+  let lastEnd = 0;
   const parser = parse({
     bom: true,
     relax_column_count: true,
@@ -38,8 +40,14 @@ export async function* readCsvRows(input: AsyncIterable<Uint8Array | string>): A
     info: true,
     max_record_size: MAX_RECORD_CHARS,
     skip_records_with_error: true,
+    on_record: (record: unknown, context: Info) => {
+      lastEnd = context.lines;
+      return record;
+    },
     on_skip: (err: CsvError | undefined) => {
-      const line = typeof err?.lines === 'number' ? err.lines : 0;
+      const code = err?.code ?? '';
+      const line =
+        code === 'CSV_QUOTE_NOT_CLOSED' || code === 'CSV_MAX_RECORD_SIZE' || typeof err?.lines !== 'number' ? lastEnd + 1 : err.lines;
       problems.push({ kind: 'error', line, message: explain(err) });
       return undefined;
     },

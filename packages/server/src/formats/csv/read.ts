@@ -19,8 +19,10 @@ export async function* readCsv(input: AsyncIterable<Uint8Array | string>, _optio
   let header: string[] | undefined;
   const fieldAt = new Map<Field, number>();
   const dims: { code: string; index: number }[] = [];
+  let unreadable = false;
   for await (const row of readCsvRows(input)) {
     if (row.kind === 'error') {
+      unreadable = true;
       yield { kind: 'error', at: row.line, message: row.message };
       continue;
     }
@@ -98,5 +100,5 @@ export async function* readCsv(input: AsyncIterable<Uint8Array | string>, _optio
     }
     yield { kind: 'row', at, record };
   }
-  if (!header) yield { kind: 'error', at: 1, message: 'the file is empty: a Marsad CSV needs a header and rows' };
+  if (!header && !unreadable) yield { kind: 'error', at: 1, message: 'the file is empty: a Marsad CSV needs a header and rows' };
 }

@@ -42,8 +42,10 @@ export async function* readOpenSdg(input: AsyncIterable<Uint8Array | string>, op
   let header: string[] | undefined;
   const at_ = new Map<Special, number>();
   const dims: { name: string; index: number }[] = [];
+  let unreadable = false;
   for await (const row of readCsvRows(input)) {
     if (row.kind === 'error') {
+      unreadable = true;
       yield { kind: 'error', at: row.line, message: row.message };
       continue;
     }
@@ -120,5 +122,5 @@ export async function* readOpenSdg(input: AsyncIterable<Uint8Array | string>, op
     }
     yield { kind: 'row', at, record };
   }
-  if (!header) yield { kind: 'error', at: 1, message: 'the file is empty: an Open SDG data file needs a header and rows' };
+  if (!header && !unreadable) yield { kind: 'error', at: 1, message: 'the file is empty: an Open SDG data file needs a header and rows' };
 }

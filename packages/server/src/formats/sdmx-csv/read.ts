@@ -38,8 +38,10 @@ export async function* readSdmxCsv(input: AsyncIterable<Uint8Array | string>, op
   let sources: Column[] = [];
   let dims: Column[] = [];
 
+  let unreadable = false;
   for await (const row of readCsvRows(input)) {
     if (row.kind === 'error') {
+      unreadable = true;
       yield { kind: 'error', at: row.line, message: row.message };
       continue;
     }
@@ -180,5 +182,5 @@ export async function* readSdmxCsv(input: AsyncIterable<Uint8Array | string>, op
     }
     yield { kind: 'row', at, record };
   }
-  if (!columns) yield { kind: 'error', at: 1, message: 'the file is empty: SDMX-CSV needs a header and rows' };
+  if (!columns && !unreadable) yield { kind: 'error', at: 1, message: 'the file is empty: SDMX-CSV needs a header and rows' };
 }
