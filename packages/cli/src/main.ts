@@ -8,6 +8,7 @@ import { exportCommand } from './commands/export.ts';
 import { placesImportCommand } from './commands/places.ts';
 import { backupCommand, copyToCommand, restoreCommand } from './commands/backup.ts';
 import { withLocalStore } from './commands/local-store.ts';
+import { indicatorAddCommand } from './commands/indicators.ts';
 import { findRemote } from './remote.ts';
 
 const config = readConfig();
@@ -72,6 +73,18 @@ program.command('export').description('Export observations')
   .option('--status <statuses>', 'statuses (default: all)', collect)
   .option('-o, --out <file>', 'write to a file instead of standard output')
   .action(run((o: Parameters<typeof exportCommand>[1]) => exportCommand(config, o)));
+
+const indicators = program.command('indicators').description('The indicator catalogue');
+indicators.command('add').description("Add a local indicator (a city's or a country's own)")
+  .argument('<code>')
+  .option('--name <lang=text>', 'name in a language, e.g. --name "ar=..." --name "en=..." (repeat)', collect)
+  .option('--definition <lang=text>', 'definition in a language (repeat)', collect)
+  .option('--unit <code>', 'unit code, e.g. PERCENT, PER_100000, NUMBER')
+  .addOption(new Option('--direction <direction>', 'which way is better').choices(['higher', 'lower', 'none']))
+  .option('--framework <code[/group]>', 'framework (and group) it belongs to, e.g. urban-safety/risk-factors (repeat)', collect)
+  .option('--owner <place>', 'the place whose own indicator this is')
+  .option('--series <code>', 'series codes (repeat); default: one series named like the indicator', collect)
+  .action(run((code: string, o: Parameters<typeof indicatorAddCommand>[2]) => indicatorAddCommand(config, code, o)));
 
 const places = program.command('places').description('Places: countries, regions, cities, districts');
 places.command('import').description('Add places from CSV: code,parent,level,name_ar,name_en,lat,lon,external_code (all or nothing)')

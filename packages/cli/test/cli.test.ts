@@ -82,6 +82,20 @@ describe.each(testStoreKinds())('the marsad command on %s', (kind) => {
     expect(ok.stdout).toMatch(/Added 1 places/);
   });
 
+  it('adds a local indicator, and refuses a bad one with the field named', async () => {
+    const ok = await marsad(['indicators', 'add', 'AMM-HEAT-1', '--name', 'ar=أيام الحر الشديد', '--name', 'en=Days of extreme heat', '--unit', 'NUMBER',
+      '--direction', 'lower', '--framework', 'urban-safety/risk-factors', '--owner', 'JOAMM'], env);
+    expect(ok.code, ok.stderr).toBe(0);
+    const bad = await marsad(['indicators', 'add', 'AMM HEAT', '--name', 'en=x'], env);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/code:/);
+    const dup = await marsad(['indicators', 'add', 'AMM-HEAT-1', '--name', 'en=x'], env);
+    expect(dup.stderr).toMatch(/exists already/);
+    const csv = path.join(dir, 'heat.csv');
+    await writeFile(csv, 'indicator,place,period,value\nAMM-HEAT-1,JOAMM,2024,17\n');
+    expect((await marsad(['import', csv, '--format', 'csv'], env)).code).toBe(0);
+  });
+
   it('backs up and restores with the same counts', async () => {
     const file = path.join(dir, 'backup.marsad.gz');
     const b = await marsad(['backup', file], env);

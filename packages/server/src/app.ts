@@ -24,7 +24,6 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     logger: options.logger ?? false,
     bodyLimit: 20 * 1024 * 1024,
     routerOptions: { maxParamLength: 300 },
-    disableRequestLogging: true,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -56,6 +55,9 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     await ctx.store.db.selectFrom('settings').select('key').limit(1).execute();
     return { status: 'ok', database: ctx.store.kind, version: ctx.version };
   });
+
+  // Until the web application is served here, the address people open leads to the API docs.
+  app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/api/docs'));
 
   registerIndicatorRoutes(app, ctx);
   registerCatalogueRoutes(app, ctx);

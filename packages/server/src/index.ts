@@ -11,3 +11,4 @@ export * from './places/place-rows.ts';
 export { HttpError } from './http/errors.ts';
 export * from './startup.ts';
 export * from './demo/load-demo.ts';
+export * from './indicators/create-indicator.ts';

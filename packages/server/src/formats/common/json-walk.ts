@@ -49,14 +49,17 @@ export class JsonWalker {
   private readonly tokenize = jsonParser({ packValues: true, streamValues: false });
   private readonly frames: Frame[] = [];
   private started = false;
+  private sawText = false;
 
   constructor(private readonly visitor: JsonVisitor) {}
 
   write(text: string): void {
+    if (!this.sawText && /\S/.test(text)) this.sawText = true;
     this.feed(this.tokenize(text));
   }
 
   end(): void {
+    if (!this.sawText) throw new InputFormatError('the file is empty: it holds no JSON', '(top level)');
     this.feed(this.tokenize(none as unknown as string));
     if (!this.started) throw new InputFormatError('the file is empty: it holds no JSON', '(top level)');
     if (this.frames.length > 0) throw new InputFormatError('the JSON ends too early: it is cut off', this.where());

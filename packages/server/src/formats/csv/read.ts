@@ -20,7 +20,7 @@ export async function* readCsv(input: AsyncIterable<Uint8Array | string>, _optio
   const fieldAt = new Map<Field, number>();
   const dims: { code: string; index: number }[] = [];
   let unreadable = false;
-  for await (const row of readCsvRows(input)) {
+  for await (const batch of readCsvRows(input)) for (const row of batch) {
     if (row.kind === 'error') {
       unreadable = true;
       yield { kind: 'error', at: row.line, message: row.message };

@@ -43,7 +43,7 @@ export async function* readOpenSdg(input: AsyncIterable<Uint8Array | string>, op
   const at_ = new Map<Special, number>();
   const dims: { name: string; index: number }[] = [];
   let unreadable = false;
-  for await (const row of readCsvRows(input)) {
+  for await (const batch of readCsvRows(input)) for (const row of batch) {
     if (row.kind === 'error') {
       unreadable = true;
       yield { kind: 'error', at: row.line, message: row.message };

@@ -39,7 +39,7 @@ export async function* readSdmxCsv(input: AsyncIterable<Uint8Array | string>, op
   let dims: Column[] = [];
 
   let unreadable = false;
-  for await (const row of readCsvRows(input)) {
+  for await (const batch of readCsvRows(input)) for (const row of batch) {
     if (row.kind === 'error') {
       unreadable = true;
       yield { kind: 'error', at: row.line, message: row.message };

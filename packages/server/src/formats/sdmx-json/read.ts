@@ -172,7 +172,12 @@ export async function* readSdmxJson(input: AsyncIterable<Uint8Array | string>, o
     return c;
   };
 
-  const groupsOf = (ds: DataSet, c: Compiled): Group[] => {
+  /**
+   * dimensionGroupAttributes are keyed by one slot per dimension, data-set dimensions first,
+   * then series, then observation ones (agri.json: "0:1:" is FREQ 0, REF_AREA 1, any period);
+   * an empty slot matches any value. Groups are indexed by which slots they fix.
+   */
+  const groupsOf = (ds: DataSet): Group[] => {
     if (ds.groupIndex) return ds.groupIndex;
     const byPattern = new Map<string, Group>();
     if (isObj(ds.groups)) {
@@ -193,7 +198,6 @@ export async function* readSdmxJson(input: AsyncIterable<Uint8Array | string>, o
       }
     }
     ds.groupIndex = [...byPattern.values()];
-    void c;
     return ds.groupIndex;
   };
 
@@ -305,7 +309,7 @@ export async function* readSdmxJson(input: AsyncIterable<Uint8Array | string>, o
     };
     take(c.obsAttrs, raw, c.measures);
     take(c.seriesAttrs, seriesAttrs, 0);
-    for (const g of groupsOf(ds, c)) {
+    for (const g of groupsOf(ds)) {
       const values = g.index.get(g.slots.map((s) => full[s]).join(':'));
       if (values) take(c.groupAttrs, values, 0);
     }
