@@ -16,5 +16,7 @@ function step(title, cmd, args) {
 console.log(process.env.DATABASE_URL
   ? `Database tests run on PGlite and on ${process.env.DATABASE_URL.replace(/:[^:@/]*@/, ':***@')}.`
   : 'Database tests run on PGlite (set DATABASE_URL to run them on a PostgreSQL server too).');
-step('Type check', 'npx', ['tsc', '-p', 'tsconfig.json']);
+step('Type check (server, CLI, core, db)', 'npx', ['tsc', '-p', 'tsconfig.json']);
+step('Type check (web)', 'npx', ['tsc', '-p', 'packages/web/tsconfig.json']);
+step('Build the web app', 'node', ['scripts/build-web.mjs']);
 step('Tests', 'npx', ['vitest', 'run', ...process.argv.slice(2)]);

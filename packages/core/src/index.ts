@@ -1,2 +1,4 @@
 export * from './observations/record.ts';
 export * from './observations/period.ts';
+export * from './search/arabic-normalise.ts';
+export * from './progress/progress.ts';

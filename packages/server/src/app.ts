@@ -12,6 +12,8 @@ import { registerPlaceRoutes, registerPlaceUploadRoutes } from './places/place-r
 import { registerObservationRoutes } from './observations/observation-routes.ts';
 import { registerTargetRoutes } from './observations/target-routes.ts';
 import { registerImportRoutes } from './imports/import-routes.ts';
+import { registerWebRoutes } from './web/web-routes.ts';
+import { registerWebApiRoutes } from './web-api/web-api-routes.ts';
 
 export interface BuildOptions {
   /** pino logger options, or false for none (tests). */
@@ -44,6 +46,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
         { name: 'places', description: 'Countries, regions, cities, districts' },
         { name: 'observations', description: 'Values, targets, downloads' },
         { name: 'imports', description: 'Imports of files, all or nothing' },
+        { name: 'web', description: 'Views for the web application: search, latest values, place pages, reporting status, home page' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -56,14 +59,17 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     return { status: 'ok', database: ctx.store.kind, version: ctx.version };
   });
 
-  // Until the web application is served here, the address people open leads to the API docs.
-  app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/api/docs'));
+  // The web app (packages/web/dist) when it has been built; else the address leads to the API docs.
+  if (!(await registerWebRoutes(app, ctx))) {
+    app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/api/docs'));
+  }
 
   registerIndicatorRoutes(app, ctx);
   registerCatalogueRoutes(app, ctx);
   registerPlaceRoutes(app, ctx);
   registerObservationRoutes(app, ctx);
   registerTargetRoutes(app, ctx);
+  registerWebApiRoutes(app, ctx);
   await app.register(async (raw) => {
     registerRawBodies(raw);
     registerImportRoutes(raw, ctx);

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { webNotFound } from '../web/web-routes.ts';
 
 /** An error that answers with its status and a clear message; never logged as a failure. */
 export class HttpError extends Error {
@@ -38,7 +39,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
     req.log.error({ err }, 'request failed');
     return reply.code(500).send({ error: 'internal', message: 'Something went wrong on the server; it has been logged.' });
   });
-  app.setNotFoundHandler((req, reply) => {
-    reply.code(404).send({ error: 'not_found', message: `No such address: ${req.method} ${req.url.split('?')[0]}` });
+  app.setNotFoundHandler(async (req, reply) => {
+    if (await webNotFound(req, reply)) return;
+    return reply.code(404).send({ error: 'not_found', message: `No such address: ${req.method} ${req.url.split('?')[0]}` });
   });
 }

@@ -1,0 +1,74 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { FastifyRequest } from 'fastify';
+import type { ObservationStatus } from '@marsad/core';
+import type { AppContext } from '../context.ts';
+import { hasAdminToken } from '../auth/admin-token.ts';
+import { HttpError } from '../http/errors.ts';
+
+/** The statuses a request may see: all for the administrator, approved only for the public. */
+export function visibleStatuses(req: FastifyRequest, ctx: AppContext): ObservationStatus[] {
+  return hasAdminToken(req, ctx.adminToken) ? ['provisional', 'validated', 'approved'] : ['approved'];
+}
+
+/**
+ * Natural order of codes, SDG-aware: runs of digits compare as numbers and come before
+ * letters, so 11.2.1 < 11.10.1 < 11.a.1, and SDG codes come before USM-CV-01 or POP.
+ */
+export function compareCodes(a: string, b: string): number {
+  const ta = a.match(/\d+|\D+/g) ?? [];
+  const tb = b.match(/\d+|\D+/g) ?? [];
+  for (let i = 0; i < Math.min(ta.length, tb.length); i++) {
+    const x = ta[i]!;
+    const y = tb[i]!;
+    const dx = /^\d/.test(x);
+    const dy = /^\d/.test(y);
+    if (dx && dy) {
+      const d = Number(x) - Number(y);
+      if (d !== 0) return d;
+    } else if (dx !== dy) return dx ? -1 : 1;
+    else if (x !== y) return x < y ? -1 : 1;
+  }
+  return ta.length - tb.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+export const LEVEL_ORDER: Record<string, number> = { country: 0, region: 1, city: 2, district: 3 };
+
+/** `date` as YYYY-MM-DD, whatever the driver would make of it. */
+export function isoDate(column: string): RawBuilder<string> {
+  return sql<string>`to_char(${sql.ref(column)}, 'YYYY-MM-DD')`;
+}
+
+/** `timestamptz` as an ISO instant in UTC. */
+export function isoInstant(column: string): RawBuilder<string> {
+  return sql<string>`to_char(${sql.ref(column)} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
+}
+
+/**
+ * Parses `dim=CODE:VALUE` parameters (repeatable, or comma-separated) into the exact
+ * disaggregation asked for; `_T` (or no dim at all) is the total of that dimension.
+ */
+export function parseExactDims(dim: string | string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  const parts = (Array.isArray(dim) ? dim : dim ? [dim] : []).flatMap((d) => d.split(',')).map((d) => d.trim()).filter(Boolean);
+  for (const d of parts) {
+    const m = /^([A-Za-z0-9_.-]+):([^|:]+)$/.exec(d);
+    if (!m) throw new HttpError(400, 'bad_request', `dim: "${d}" is not CODE:VALUE with one value (e.g. SEX:F)`);
+    const [, code, value] = m as unknown as [string, string, string];
+    if (code in out) throw new HttpError(400, 'bad_request', `dim: dimension ${code} is given twice`);
+    if (value !== '_T') out[code] = value;
+  }
+  return out;
+}
+
+export interface SourceView { name: string; licence: string | null; synthetic: boolean }
+
+export function sourceView(name: string | null, licence: string | null, synthetic: boolean | null): SourceView | null {
+  return name ? { name, licence, synthetic: !!synthetic } : null;
+}
+
+/** Median of numbers (the mean of the middle two for an even count). */
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}

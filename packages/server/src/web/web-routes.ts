@@ -1,0 +1,60 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../context.ts';
+
+export const WEB_DIST = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
+
+/**
+ * Serves the web app built into packages/web/dist: its files, and index.html for every other
+ * page address (the app routes in the browser). An address for an indicator or a place that
+ * does not exist answers HTTP 404 with the app's not-found page.
+ */
+export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): Promise<boolean> {
+  const index = path.join(WEB_DIST, 'index.html');
+  if (!existsSync(index)) return false;
+  const html = await readFile(index, 'utf8');
+  await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: false, maxAge: '1h', immutable: false });
+  // Built assets have content hashes in their names: they can be cached for good.
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (req.url.startsWith('/assets/')) reply.header('Cache-Control', 'public, max-age=31536000, immutable');
+    return payload;
+  });
+
+  const sendPage = (reply: FastifyReply, status = 200) =>
+    reply.code(status).header('Content-Type', 'text/html; charset=utf-8').header('Cache-Control', 'no-cache').send(html);
+
+  const exists = async (kind: 'indicator' | 'place', code: string): Promise<boolean> => {
+    const q = kind === 'indicator'
+      ? ctx.store.db.selectFrom('indicators').select('id').where('code', '=', code)
+      : ctx.store.db.selectFrom('places').select('id').where('code', '=', code);
+    return !!(await q.executeTakeFirst());
+  };
+
+  const page = async (req: FastifyRequest, reply: FastifyReply) => {
+    const url = decodeURIComponent(req.url.split('?')[0] ?? '/');
+    const m = /^\/(indicators|places)\/([^/]+)\/?$/.exec(url);
+    if (m && !(await exists(m[1] === 'indicators' ? 'indicator' : 'place', m[2]!))) return sendPage(reply, 404);
+    const known = url === '/' || /^\/(indicators|places|compare|status)(\/[^/]+)?\/?$/.test(url);
+    return sendPage(reply, known ? 200 : 404);
+  };
+  app.get('/', { schema: { hide: true } }, page);
+  app.get('/indicators', { schema: { hide: true } }, page);
+  app.get('/indicators/:code', { schema: { hide: true } }, page);
+  app.get('/places', { schema: { hide: true } }, page);
+  app.get('/places/:code', { schema: { hide: true } }, page);
+  app.get('/compare', { schema: { hide: true } }, page);
+  app.get('/status', { schema: { hide: true } }, page);
+  return true;
+}
+
+/** For unknown addresses outside /api: the app's not-found page with HTTP 404. */
+export async function webNotFound(req: FastifyRequest, reply: FastifyReply): Promise<boolean> {
+  if (req.method !== 'GET' || req.url.startsWith('/api/') || !existsSync(path.join(WEB_DIST, 'index.html'))) return false;
+  const html = await readFile(path.join(WEB_DIST, 'index.html'), 'utf8');
+  await reply.code(404).header('Content-Type', 'text/html; charset=utf-8').send(html);
+  return true;
+}

@@ -1,0 +1,58 @@
+import { Link, Outlet } from '@tanstack/react-router';
+import { useTranslation } from 'react-i18next';
+import { LANGUAGES, type Lang } from '../i18n/languages.ts';
+import { usePrefs } from './prefs.tsx';
+
+export function Layout() {
+  const { t } = useTranslation();
+  const { lang, setLang, digits, setDigits } = usePrefs();
+  return (
+    <>
+      <a className="skip-link" href="#main">{t('layout.skip')}</a>
+      <header className="site-header">
+        <div className="brand">
+          <Link to="/" className="brand-link">
+            <span className="brand-mark" aria-hidden="true">◉</span>
+            <span>{t('app.name')}</span>
+          </Link>
+          <span className="brand-tagline">{t('app.tagline')}</span>
+        </div>
+        <nav aria-label={t('layout.mainNav')} className="main-nav">
+          <Link to="/" activeOptions={{ exact: true }}>{t('nav.home')}</Link>
+          <Link to="/indicators">{t('nav.indicators')}</Link>
+          <Link to="/places">{t('nav.places')}</Link>
+          <Link to="/compare">{t('nav.compare')}</Link>
+          <Link to="/status">{t('nav.status')}</Link>
+        </nav>
+        <div className="prefs">
+          <label>
+            <span className="visually-hidden">{t('layout.language')}</span>
+            <select value={lang} onChange={(e) => setLang(e.target.value as Lang)} aria-label={t('layout.language')}>
+              {LANGUAGES.map((l) => (
+                <option key={l.code} value={l.code} lang={l.code}>{l.name}</option>
+              ))}
+            </select>
+          </label>
+          {lang === 'ar' && (
+            <label>
+              <span className="visually-hidden">{t('layout.digits')}</span>
+              <select value={digits} onChange={(e) => setDigits(e.target.value === 'latn' ? 'latn' : 'arab')} aria-label={t('layout.digits')}>
+                <option value="arab">{t('layout.digitsArab')}</option>
+                <option value="latn">{t('layout.digitsLatn')}</option>
+              </select>
+            </label>
+          )}
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Outlet />
+      </main>
+      <footer className="site-footer">
+        <p>{t('layout.footerData')}</p>
+        <p>
+          <a href="/api/docs">{t('layout.api')}</a> · <a href="/api/v1/downloads/all?format=csv">{t('layout.downloadAll')}</a>
+        </p>
+      </footer>
+    </>
+  );
+}

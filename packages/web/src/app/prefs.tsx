@@ -1,0 +1,52 @@
+import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { setLanguage, storedLanguage } from '../i18n/i18n.ts';
+import type { Lang } from '../i18n/languages.ts';
+import { formatDate, formatNumber, formatPeriod, storeDigits, storedDigits, type DigitStyle } from '../format/numbers.ts';
+
+interface Prefs {
+  lang: Lang;
+  digits: DigitStyle;
+  setLang(l: Lang): void;
+  setDigits(d: DigitStyle): void;
+  num(v: number | null | undefined, maxFractionDigits?: number): string;
+  period(code: string): string;
+  date(iso: string): string;
+  /** User content in the chosen language, else English (marked), else any. */
+  text(names: Record<string, string> | null | undefined): { text: string; lang: string; fallback: boolean };
+}
+
+const PrefsContext = createContext<Prefs | null>(null);
+
+export function PrefsProvider({ children }: { children: ReactNode }) {
+  const [lang, setLangState] = useState<Lang>(storedLanguage());
+  const [digits, setDigitsState] = useState<DigitStyle>(storedDigits());
+  const { i18n } = useTranslation();
+  const setLang = useCallback((l: Lang) => {
+    void setLanguage(l).then(() => setLangState(l));
+  }, []);
+  const setDigits = useCallback((d: DigitStyle) => {
+    storeDigits(d);
+    setDigitsState(d);
+  }, []);
+  const value = useMemo<Prefs>(() => ({
+    lang, digits, setLang, setDigits,
+    num: (v, f) => formatNumber(v, lang, digits, f),
+    period: (c) => formatPeriod(c, lang, digits),
+    date: (iso) => formatDate(iso, lang, digits),
+    text: (names) => {
+      if (!names) return { text: '', lang, fallback: false };
+      if (names[lang]) return { text: names[lang]!, lang, fallback: false };
+      if (names.en) return { text: names.en, lang: 'en', fallback: lang !== 'en' };
+      const first = Object.entries(names)[0];
+      return first ? { text: first[1], lang: first[0], fallback: true } : { text: '', lang, fallback: false };
+    },
+  }), [lang, digits, setLang, setDigits, i18n.language]);
+  return <PrefsContext.Provider value={value}>{children}</PrefsContext.Provider>;
+}
+
+export function usePrefs(): Prefs {
+  const p = useContext(PrefsContext);
+  if (!p) throw new Error('usePrefs outside PrefsProvider');
+  return p;
+}

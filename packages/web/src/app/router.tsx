@@ -1,0 +1,47 @@
+import { createRootRoute, createRoute, createRouter, lazyRouteComponent } from '@tanstack/react-router';
+import { Layout } from './layout.tsx';
+import { NotFoundPage } from '../pages/NotFoundPage.tsx';
+import { HomePage } from '../pages/home/HomePage.tsx';
+
+const rootRoute = createRootRoute({ component: Layout, notFoundComponent: () => <NotFoundPage /> });
+
+const home = createRoute({ getParentRoute: () => rootRoute, path: '/', component: HomePage });
+const indicators = createRoute({
+  getParentRoute: () => rootRoute, path: '/indicators',
+  validateSearch: (s: Record<string, unknown>): { framework?: string } => (typeof s.framework === 'string' ? { framework: s.framework } : {}),
+  component: lazyRouteComponent(() => import('../pages/indicators/IndicatorListPage.tsx'), 'IndicatorListPage'),
+});
+const indicator = createRoute({
+  getParentRoute: () => rootRoute, path: '/indicators/$code',
+  component: lazyRouteComponent(() => import('../pages/indicators/IndicatorPage.tsx'), 'IndicatorPage'),
+});
+const places = createRoute({
+  getParentRoute: () => rootRoute, path: '/places',
+  component: lazyRouteComponent(() => import('../pages/places/PlaceListPage.tsx'), 'PlaceListPage'),
+});
+const place = createRoute({
+  getParentRoute: () => rootRoute, path: '/places/$code',
+  component: lazyRouteComponent(() => import('../pages/places/PlacePage.tsx'), 'PlacePage'),
+});
+const compare = createRoute({
+  getParentRoute: () => rootRoute, path: '/compare',
+  validateSearch: (s: Record<string, unknown>): { places?: string; indicator?: string } => ({
+    ...(typeof s.places === 'string' ? { places: s.places } : {}),
+    ...(typeof s.indicator === 'string' ? { indicator: s.indicator } : {}),
+  }),
+  component: lazyRouteComponent(() => import('../pages/compare/ComparePage.tsx'), 'ComparePage'),
+});
+const status = createRoute({
+  getParentRoute: () => rootRoute, path: '/status',
+  validateSearch: (s: Record<string, unknown>): { framework?: string } => (typeof s.framework === 'string' ? { framework: s.framework } : {}),
+  component: lazyRouteComponent(() => import('../pages/status/ReportingStatusPage.tsx'), 'ReportingStatusPage'),
+});
+
+const routeTree = rootRoute.addChildren([home, indicators, indicator, places, place, compare, status]);
+export const router = createRouter({ routeTree, defaultPreload: 'intent', scrollRestoration: true });
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: typeof router;
+  }
+}

@@ -1,0 +1,47 @@
+import type { Lang } from '../i18n/languages.ts';
+
+export type DigitStyle = 'arab' | 'latn';
+const DIGITS_KEY = 'marsad.digits';
+
+/** Arabic-Indic digits by default in Arabic; Latin digits on request (Morocco writes Latin digits). */
+export function storedDigits(): DigitStyle {
+  try {
+    return localStorage.getItem(DIGITS_KEY) === 'latn' ? 'latn' : 'arab';
+  } catch {
+    return 'arab';
+  }
+}
+export function storeDigits(d: DigitStyle): void {
+  try {
+    localStorage.setItem(DIGITS_KEY, d);
+  } catch {
+    /* storage unavailable */
+  }
+}
+
+export function localeTag(lang: Lang, digits: DigitStyle): string {
+  if (lang === 'ar') return `ar-u-nu-${digits}`;
+  if (lang === 'zh') return 'zh-Hans';
+  return lang;
+}
+
+export function formatNumber(value: number | null | undefined, lang: Lang, digits: DigitStyle, maxFractionDigits = 2): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  return new Intl.NumberFormat(localeTag(lang, digits), { maximumFractionDigits: maxFractionDigits }).format(value);
+}
+
+export function formatPercent(value: number, lang: Lang, digits: DigitStyle): string {
+  return new Intl.NumberFormat(localeTag(lang, digits), { style: 'percent', maximumFractionDigits: 1, signDisplay: 'exceptZero' }).format(value);
+}
+
+export function formatDate(iso: string, lang: Lang, digits: DigitStyle): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat(localeTag(lang, digits), { year: 'numeric', month: 'short', day: 'numeric' }).format(d);
+}
+
+/** Digits inside a period code ("2017-18", "2024-Q1") follow the chosen digits too. */
+export function formatPeriod(code: string, lang: Lang, digits: DigitStyle): string {
+  if (lang !== 'ar' || digits === 'latn') return code;
+  return code.replace(/[0-9]/g, (d) => String.fromCharCode(0x0660 + Number(d)));
+}

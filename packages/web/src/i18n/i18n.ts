@@ -1,0 +1,63 @@
+import i18next from 'i18next';
+import ICU from 'i18next-icu';
+import { initReactI18next } from 'react-i18next';
+import ar from './locales/ar.json';
+import en from './locales/en.json';
+import fr from './locales/fr.json';
+import es from './locales/es.json';
+import ru from './locales/ru.json';
+import zh from './locales/zh.json';
+import { DEFAULT_LANG, dirOf, isLang, type Lang } from './languages.ts';
+
+/** Catalog entries are ICU messages; `_meta` says who translated and what awaits review. */
+type Catalog = Record<string, unknown>;
+const strip = (c: Catalog) => Object.fromEntries(Object.entries(c).filter(([k]) => k !== '_meta'));
+
+const STORAGE_KEY = 'marsad.lang';
+
+export function storedLanguage(): Lang {
+  try {
+    const v = localStorage.getItem(STORAGE_KEY);
+    if (isLang(v)) return v;
+  } catch {
+    /* storage unavailable */
+  }
+  return DEFAULT_LANG;
+}
+
+export function applyDocumentLanguage(lang: Lang): void {
+  document.documentElement.lang = lang;
+  document.documentElement.dir = dirOf(lang);
+}
+
+export async function setLanguage(lang: Lang): Promise<void> {
+  try {
+    localStorage.setItem(STORAGE_KEY, lang);
+  } catch {
+    /* storage unavailable */
+  }
+  applyDocumentLanguage(lang);
+  await i18next.changeLanguage(lang);
+}
+
+export async function initI18n(): Promise<void> {
+  const lng = storedLanguage();
+  applyDocumentLanguage(lng);
+  await i18next
+    .use(ICU)
+    .use(initReactI18next)
+    .init({
+      lng,
+      fallbackLng: 'en',
+      resources: {
+        ar: { translation: strip(ar) }, en: { translation: strip(en) }, fr: { translation: strip(fr) },
+        es: { translation: strip(es) }, ru: { translation: strip(ru) }, zh: { translation: strip(zh) },
+      },
+      keySeparator: false,
+      nsSeparator: false,
+      interpolation: { escapeValue: false },
+      returnNull: false,
+    });
+}
+
+export { i18next };
