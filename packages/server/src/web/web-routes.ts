@@ -16,7 +16,6 @@ export const WEB_DIST = fileURLToPath(new URL('../../../web/dist/', import.meta.
 export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): Promise<boolean> {
   const index = path.join(WEB_DIST, 'index.html');
   if (!existsSync(index)) return false;
-  const html = await readFile(index, 'utf8');
   await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: false, maxAge: '1h', immutable: false });
   // Built assets have content hashes in their names: they can be cached for good.
   app.addHook('onSend', async (req, reply, payload) => {
@@ -24,8 +23,9 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
     return payload;
   });
 
-  const sendPage = (reply: FastifyReply, status = 200) =>
-    reply.code(status).header('Content-Type', 'text/html; charset=utf-8').header('Cache-Control', 'no-cache').send(html);
+  // Read on each page request (a small file), so a rebuilt app is served without a restart.
+  const sendPage = async (reply: FastifyReply, status = 200) =>
+    reply.code(status).header('Content-Type', 'text/html; charset=utf-8').header('Cache-Control', 'no-cache').send(await readFile(index, 'utf8'));
 
   const exists = async (kind: 'indicator' | 'place', code: string): Promise<boolean> => {
     const q = kind === 'indicator'

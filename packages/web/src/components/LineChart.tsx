@@ -29,7 +29,7 @@ export function LineChart({ series, target, title, describedBy, unit }: { series
         grid: { left: 56, right: 24, top: 40, bottom: 40, containLabel: true },
         tooltip: { trigger: 'item', formatter: (p: { seriesName: string; data: [string, number, string] }) => `${p.seriesName}<br/>${p.data[2]}: ${num(p.data[1])} ${unit}` },
         legend: { top: 0, type: 'scroll' },
-        xAxis: { type: 'time', inverse: false, axisLabel: { formatter: (v: number) => num(new Date(v).getUTCFullYear(), 0).replace(/[,٬]/g, '') } },
+        xAxis: { type: 'time', inverse: false, minInterval: 365 * 24 * 3600 * 1000, axisLabel: { formatter: (v: number) => num(new Date(v).getUTCFullYear(), 0).replace(/[,٬]/g, '') } },
         yAxis: { type: 'value', name: unit, axisLabel: { formatter: (v: number) => num(v) } },
         series: [
           ...series.map((s, i) => ({

@@ -157,7 +157,7 @@ export function IndicatorPage() {
                   <li key={r.place}>
                     <span dir="auto">{placeName(r.place)}</span>: <ProgressBadge result={r.result} />{' '}
                     <span className="small muted">
-                      {r.result.baseline && r.result.latest && t('progress.span', { from: num(r.result.baseline.year, 0).replace(/[,٬]/g, ''), to: num(Math.round(r.result.latest.year), 0).replace(/[,٬]/g, '') })}
+                      {r.result.baseline && r.result.latest && t('progress.span', { from: period(r.result.baseline.start?.slice(0, 4) ?? String(Math.floor(r.result.baseline.year))), to: period(r.result.latest.end?.slice(0, 4) ?? String(Math.floor(r.result.latest.year))) })}
                       {r.target && <> · {t('progress.target', { year: num(r.target.year, 0).replace(/[,٬]/g, ''), value: r.target.value !== null ? num(r.target.value) : t('progress.relative', { pct: num(Math.round((r.target.relativeChange ?? 0) * 100), 0), base: r.target.baselineYear ?? '' }) })}</>}
                     </span>
                   </li>
@@ -179,7 +179,7 @@ export function IndicatorPage() {
                         <th scope="row" dir="auto">{placeName(o.place)}</th>
                         <td>{period(o.period)}</td>
                         <td className="num" data-value={o.value}>{num(o.value, 4)}</td>
-                        <td>{o.unit ?? unit}</td>
+                        <td>{o.unit && ind.unit && o.unit === ind.unit.code ? (ind.unit.name ?? o.unit) : (o.unit ?? unitLabel)}</td>
                         <td>{t(`status.${o.status}`)}</td>
                         <td dir="auto">
                           {o.source ? <>{o.source.name}{o.source.licence ? ` (${o.source.licence})` : ''}{o.source.synthetic && <> <span className="tag warn">{t('common.synthetic')}</span></>}</> : '—'}

@@ -15,7 +15,7 @@ import { NotFoundPage } from '../NotFoundPage.tsx';
 interface Summary {
   place: { code: string; name: string | null; names: Names; level: string; pilot: boolean; parent: { code: string; name: string | null; level: string } | null; country: { code: string; name: string | null } | null };
   indicators: {
-    indicator: { code: string; name: string | null; unit: string | null; direction: Direction; status: string; frameworks: string[] };
+    indicator: { code: string; name: string | null; unit: { code: string; name: string | null } | null; direction: Direction; status: string; frameworks: string[] };
     series: { code: string; name: string | null };
     points: { period: string; periodStart: string; periodEnd: string; value: number }[];
     latest: { period: string; value: number; status: string; source: { name: string; licence: string | null; synthetic: boolean } | null };
@@ -72,13 +72,13 @@ export function PlacePage() {
             <tbody>
               {summary.data.indicators.map((row) => {
                 const progress = assessProgress(row.points.map((x) => ({ start: x.periodStart, end: x.periodEnd, value: x.value })), row.indicator.direction, row.target);
-                const unit = row.indicator.unit ?? '';
+                const unit = row.indicator.unit ? (row.indicator.unit.name ?? row.indicator.unit.code) : '';
                 return (
                   <tr key={`${row.indicator.code}-${row.series.code}`}>
                     <th scope="row">
                       <Link to="/indicators/$code" params={{ code: row.indicator.code }}>{row.indicator.code}</Link>{' '}
                       <span dir="auto">{row.indicator.name}</span>
-                      {row.series.name && row.series.name !== row.indicator.code && <div className="small muted" dir="auto">{row.series.name}</div>}
+                      {row.series.name && row.series.name !== row.indicator.name && row.series.name !== row.indicator.code && <div className="small muted" dir="auto">{row.series.name}</div>}
                     </th>
                     <td className="num">{num(row.latest.value, 3)} <span className="small muted">{unit}</span>
                       {row.latest.source?.synthetic && <div><span className="tag warn">{t('common.synthetic')}</span></div>}</td>

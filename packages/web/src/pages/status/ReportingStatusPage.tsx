@@ -44,7 +44,7 @@ export function ReportingStatusPage() {
         <>
           <p>{t('status.summary', { reported: num(status.data.summary.reported, 0), inProgress: num(status.data.summary.inProgress, 0), notStarted: num(status.data.summary.notStarted, 0), notApplicable: num(status.data.summary.notApplicable, 0) })}</p>
           <div className="table-scroll">
-            <table className="data">
+            <table className="data status-table">
               <caption className="visually-hidden">{t('status.caption', { framework: status.data.framework.name ?? framework })}</caption>
               <thead>
                 <tr><th scope="col">{t('table.indicator')}</th>{status.data.places.map((p) => <th key={p.code} scope="col"><Link to="/places/$code" params={{ code: p.code }}><span dir="auto">{p.name ?? p.code}</span></Link></th>)}</tr>
