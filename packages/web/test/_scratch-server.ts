@@ -1,0 +1,13 @@
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createTestDatabase } from '@marsad/db/testing';
+import { buildApp, prepareDatabase } from '@marsad/server';
+const t0 = Date.now();
+const db = await createTestDatabase('pglite');
+await prepareDatabase(db.store, { demo: 'yes' });
+console.log('prepared in', Date.now() - t0);
+const dataDir = await mkdtemp(path.join(os.tmpdir(), 'marsad-web-'));
+const app = await buildApp({ store: db.store, dataDir, adminToken: 'x', version: 'test' });
+await app.listen({ port: 4555, host: '127.0.0.1' });
+console.log('listening 4555');
