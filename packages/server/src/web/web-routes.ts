@@ -16,12 +16,8 @@ export const WEB_DIST = fileURLToPath(new URL('../../../web/dist/', import.meta.
 export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): Promise<boolean> {
   const index = path.join(WEB_DIST, 'index.html');
   if (!existsSync(index)) return false;
-  await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: false, maxAge: '1h', immutable: false });
-  // Built assets have content hashes in their names: they can be cached for good.
-  app.addHook('onSend', async (req, reply, payload) => {
-    if (req.url.startsWith('/assets/')) reply.header('Cache-Control', 'public, max-age=31536000, immutable');
-    return payload;
-  });
+  await app.register(fastifyStatic, { root: path.join(WEB_DIST, 'assets'), prefix: '/assets/', wildcard: true, index: false, maxAge: '1y', immutable: true });
+  // Built assets have content hashes in their names: they are cached for good (maxAge, immutable).
 
   // Read on each page request (a small file), so a rebuilt app is served without a restart.
   const sendPage = async (reply: FastifyReply, status = 200) =>

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { usePrefs } from '../app/prefs.tsx';
 
-export interface ChartSeries { name: string; points: { date: string; value: number; label: string }[] }
+export interface ChartSeries { name: string; points: { x: number; value: number; label: string }[] }
 export interface ChartTarget { value: number; year: number; label: string }
 
 const COLOURS = ['#0b5cab', '#b34700', '#2e7d32', '#6a1b9a', '#00838f', '#ad1457', '#5d4037', '#37474f'];
@@ -27,19 +27,20 @@ export function LineChart({ series, target, title, describedBy, unit }: { series
         aria: { enabled: true, label: { description: title } },
         animation: false,
         grid: { left: 56, right: 24, top: 40, bottom: 40, containLabel: true },
-        tooltip: { trigger: 'item', formatter: (p: { seriesName: string; data: [string, number, string] }) => `${p.seriesName}<br/>${p.data[2]}: ${num(p.data[1])} ${unit}` },
+        tooltip: { trigger: 'item', formatter: (p: { seriesName: string; data: [number, number, string] }) => `${p.seriesName}<br/>${p.data[2]}: ${num(p.data[1])} ${unit}` },
         legend: { top: 0, type: 'scroll' },
-        xAxis: { type: 'time', inverse: false, minInterval: 365 * 24 * 3600 * 1000, axisLabel: { formatter: (v: number) => num(new Date(v).getUTCFullYear(), 0).replace(/[,٬]/g, '') } },
+        // Years as numbers (see period-x.ts); labels on whole years only.
+        xAxis: { type: 'value', scale: true, minInterval: 1, inverse: false, axisLabel: { formatter: (v: number) => (Number.isInteger(v) ? num(v, 0).replace(/[,٬]/g, '') : '') } },
         yAxis: { type: 'value', name: unit, axisLabel: { formatter: (v: number) => num(v) } },
         series: [
           ...series.map((s, i) => ({
             name: s.name, type: 'line', symbol: SYMBOLS[i % SYMBOLS.length], symbolSize: 7, color: COLOURS[i % COLOURS.length],
             lineStyle: { width: 2, type: i % 2 ? 'dashed' : 'solid' },
-            data: s.points.map((p) => [p.date, p.value, p.label]),
+            data: s.points.map((p) => [p.x, p.value, p.label]),
           })),
           ...(target ? [{
             name: target.label, type: 'scatter', symbol: 'diamond', symbolSize: 12, color: '#1a1f2b',
-            data: [[`${target.year}-07-01`, target.value, String(target.year)]],
+            data: [[target.year, target.value, String(target.year)]],
             markLine: { silent: true, symbol: 'none', lineStyle: { type: 'dotted', color: '#1a1f2b' }, label: { formatter: target.label }, data: [{ yAxis: target.value }] },
           }] : []),
         ],

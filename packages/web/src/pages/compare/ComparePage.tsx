@@ -6,6 +6,7 @@ import { getJson } from '../../api/client.ts';
 import type { IndicatorDetail, Names, Observation, Page, PlaceItem } from '../../api/types.ts';
 import { usePrefs } from '../../app/prefs.tsx';
 import { Empty, ErrorMessage, Loading } from '../../components/States.tsx';
+import { periodX } from '../../components/period-x.ts';
 
 const LineChart = lazy(() => import('../../components/LineChart.tsx').then((m) => ({ default: m.LineChart })));
 const MAX_PLACES = 5;
@@ -66,7 +67,7 @@ export function ComparePage() {
         <>
           <Suspense fallback={<Loading />}>
             <LineChart unit={unit} describedBy={tableId} title={t('indicator.chartTitle', { indicator, places: places.map(nameOf).join('، ') })}
-              series={places.map((p) => ({ name: nameOf(p), points: rows.filter((r) => r.place === p).map((r) => ({ date: new Date((Date.parse(r.periodStart) + Date.parse(r.periodEnd)) / 2).toISOString().slice(0, 10), value: r.value, label: period(r.period) })) }))} />
+              series={places.map((p) => ({ name: nameOf(p), points: rows.filter((r) => r.place === p).map((r) => ({ x: periodX(r.periodStart, r.periodEnd), value: r.value, label: period(r.period) })) }))} />
           </Suspense>
           <div className="table-scroll">
             <table className="data" id={tableId}>

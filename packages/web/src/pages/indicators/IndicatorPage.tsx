@@ -12,6 +12,7 @@ import { Empty, ErrorMessage, Loading } from '../../components/States.tsx';
 import { UserText } from '../../components/UserText.tsx';
 import { NotFoundPage } from '../NotFoundPage.tsx';
 import { pickTarget, resolveTargetValue } from './targets.ts';
+import { periodX } from '../../components/period-x.ts';
 
 const LineChart = lazy(() => import('../../components/LineChart.tsx').then((m) => ({ default: m.LineChart })));
 const MapView = lazy(() => import('../../components/MapView.tsx').then((m) => ({ default: m.MapView })));
@@ -22,7 +23,6 @@ interface Latest {
 }
 
 const dimKey = (dims: Record<string, string>) => Object.keys(dims).sort().map((k) => `${k}:${dims[k]}`).join('|');
-const midDate = (start: string, end: string) => new Date((Date.parse(start) + Date.parse(end)) / 2).toISOString().slice(0, 10);
 
 export function IndicatorPage() {
   const { code } = useParams({ from: '/indicators/$code' });
@@ -78,7 +78,7 @@ export function IndicatorPage() {
   const rows = shown.filter((o) => selected.includes(o.place)).sort((a, b) => a.place.localeCompare(b.place) || a.periodStart.localeCompare(b.periodStart));
   const chartSeries = selected.map((p) => ({
     name: placeName(p),
-    points: rows.filter((o) => o.place === p).map((o) => ({ date: midDate(o.periodStart, o.periodEnd), value: o.value, label: period(o.period) })),
+    points: rows.filter((o) => o.place === p).map((o) => ({ x: periodX(o.periodStart, o.periodEnd), value: o.value, label: period(o.period) })),
   }));
   const progressRows = selected.map((p) => {
     const target = pickTarget(ind.targets, series, p);
