@@ -21,7 +21,7 @@ for (const lang of langs) {
     await page.evaluate(axeSource);
     const res: any = await page.evaluate(() => (window as any).axe.run());
     console.log(lang, p, Date.now() - t0, "ms", "passes", res.passes.length, "incomplete", res.incomplete.map((x: any) => x.id + ":" + x.impact).join(" "));
-    for (const v of res.violations) {
+    for (const v of process.env.INC ? res.incomplete : res.violations) {
       console.log(`  [${v.impact}] ${v.id}: ${v.help} (${v.nodes.length})`);
       for (const n of v.nodes.slice(0, 4)) console.log('      ', n.target.join(' '), '|', n.html.slice(0, 160), '|', (n.failureSummary ?? '').replace(/\n/g, ' ').slice(0, 300));
     }

@@ -1,5 +1,4 @@
-import { once } from 'node:events';
-import { parse, type CsvError, type Info } from 'csv-parse';
+import Papa from 'papaparse';
 import { decodeText, InputFormatError } from './text.ts';
 
 export type CsvRow =
@@ -15,75 +14,91 @@ function countNewlines(cells: string[]): number {
   return n;
 }
 
-function explain(err: CsvError | undefined): string {
-  const code = err?.code ?? '';
-  if (code === 'CSV_QUOTE_NOT_CLOSED') return 'a quoted cell is never closed: a " is missing in this row (or the rows after it)';
-  if (code === 'CSV_MAX_RECORD_SIZE') return 'this row is longer than a million characters: a quoted cell is probably not closed';
-  return `this part of the file cannot be read as CSV (${err?.message ?? 'unknown error'})`;
+/**
+ * The index just after the last line end of `text` that is outside quotes, or -1; updates
+ * the quote state to the one at the end of `text`. Quotes
+ * toggle the state; a doubled quote inside a quoted cell toggles it twice, which is right.
+ */
+function lastCompleteLineEnd(text: string, quotesBefore: { open: boolean }): number {
+  let open = quotesBefore.open;
+  let cut = -1;
+  for (let i = text.indexOf('"'), from = 0; ; i = text.indexOf('"', i + 1)) {
+    const end = i === -1 ? text.length : i;
+    if (!open) {
+      const nl = text.lastIndexOf('\n', end - 1);
+      if (nl >= from) cut = nl + 1;
+    }
+    if (i === -1) break;
+    open = !open;
+    from = i + 1;
+  }
+  // The state at the end of the text: the next chunk continues from there.
+  quotesBefore.open = open;
+  return cut;
 }
 
 /**
  * Streams the rows of a CSV file as arrays of cells, each with the 1-based line it starts on,
  * in batches (one batch per input chunk). Accepts a byte-order mark and LF, CRLF or bare CR
- * line ends; skips empty lines. Rows that cannot be read (a quote never closed) come as errors
- * and reading goes on where it can. Memory stays flat: one chunk of rows at a time.
+ * line ends; skips empty lines. A quote never closed is reported on the line it opens. Memory
+ * stays flat: the text is cut after its last complete row and parsed piece by piece.
  *
- * csv-parse (its streaming API) does the parsing: the text is written into the parser and the
- * rows are taken as it finds them (`on_record`), which is much faster than reading them back
- * out of the stream one by one.
+ * Papa Parse does the parsing (it reads a million simple rows in well under a second here,
+ * several times faster than the alternatives measured).
  */
 export async function* readCsvRows(input: AsyncIterable<Uint8Array | string>): AsyncGenerator<CsvRow[]> {
-  let batch: CsvRow[] = [];
-  /** The line the last good row ended on: a row that cannot be read starts after it. */
-  let lastEnd = 0;
-  let failure: unknown;
-  const parser = parse({
-    bom: true,
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: true,
-    max_record_size: MAX_RECORD_CHARS,
-    skip_records_with_error: true,
-    on_record: (cells: string[], context: Info) => {
-      lastEnd = context.lines;
-      batch.push({ kind: 'row', line: context.lines - countNewlines(cells), cells });
-      return null; // taken here: nothing goes on through the stream
-    },
-    on_skip: (err: CsvError | undefined) => {
-      const code = err?.code ?? '';
-      const line =
-        code === 'CSV_QUOTE_NOT_CLOSED' || code === 'CSV_MAX_RECORD_SIZE' || typeof err?.lines !== 'number' ? lastEnd + 1 : err.lines;
-      batch.push({ kind: 'error', line, message: explain(err) });
-      return undefined;
-    },
-  });
-  parser.on('error', (err) => {
-    failure ??= err;
-  });
-  const take = (): CsvRow[] => {
-    const out = batch;
-    batch = [];
+  let carry = '';
+  let line = 1;
+  const state = { open: false };
+  const parsePiece = (text: string): CsvRow[] => {
+    const out: CsvRow[] = [];
+    const result = Papa.parse<string[]>(text, { delimiter: ',', newline: '\n', quoteChar: '"', escapeChar: '"', skipEmptyLines: false });
+    const badRows = new Map<number, string>();
+    for (const e of result.errors) {
+      if (e.row === undefined) continue;
+      if (e.code === 'MissingQuotes') badRows.set(e.row, 'a quoted cell is never closed: a " is missing in this row (or the rows after it)');
+      else if (e.code === 'InvalidQuotes') badRows.set(e.row, 'a quote in this row is misplaced: a cell that contains " must be quoted and its quotes doubled');
+    }
+    const rows = result.data;
+    // A trailing line end gives one empty last row: not data.
+    const n = rows.length > 0 && text.endsWith('\n') && rows[rows.length - 1]!.length === 1 && rows[rows.length - 1]![0] === '' ? rows.length - 1 : rows.length;
+    for (let r = 0; r < n; r++) {
+      const cells = rows[r]!;
+      const start = line;
+      line += 1 + countNewlines(cells);
+      const bad = badRows.get(r);
+      if (bad) { out.push({ kind: 'error', line: start, message: bad }); continue; }
+      if (cells.length === 1 && cells[0] === '') continue; // empty line
+      out.push({ kind: 'row', line: start, cells });
+    }
     return out;
   };
   try {
     for await (const text of decodeText(input, { normalizeNewlines: true })) {
-      parser.write(text);
-      if (failure) throw failure;
-      if (batch.length > 0) yield take();
+      const whole = carry + text;
+      const cut = lastCompleteLineEnd(text, state);
+      if (cut === -1) {
+        carry = whole;
+        if (carry.length > MAX_RECORD_CHARS) {
+          yield [{ kind: 'error', line, message: 'this row is longer than a million characters: a quoted cell is probably not closed' }];
+          return;
+        }
+        continue;
+      }
+      const at = carry.length + cut;
+      carry = whole.slice(at);
+      const rows = parsePiece(whole.slice(0, at));
+      if (rows.length > 0) yield rows;
     }
-    const finished = once(parser, 'finish');
-    parser.end();
-    await finished;
-    if (failure) throw failure;
-    if (batch.length > 0) yield take();
+    if (carry.length > 0) {
+      const rows = parsePiece(carry.endsWith('\n') ? carry : carry + '\n');
+      if (rows.length > 0) yield rows;
+    }
   } catch (err) {
-    if (batch.length > 0) yield take();
     if (err instanceof InputFormatError) {
       yield [{ kind: 'error', line: typeof err.at === 'number' ? err.at : 0, message: err.message }];
       return;
     }
     throw err;
-  } finally {
-    parser.destroy();
   }
 }
