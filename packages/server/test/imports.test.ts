@@ -143,3 +143,23 @@ describe.each(testStoreKinds())('imports on %s', (kind) => {
     expect(women.json().items.every((o: { dims: Record<string, string> }) => o.dims.SEX === 'F')).toBe(true);
   });
 });
+
+describe.each(testStoreKinds())('a first import into an empty database on %s', (kind) => {
+  let t: TestApp;
+  beforeAll(async () => { t = await createTestApp(kind); });
+  afterAll(async () => { await t?.close(); });
+
+  it('refuses a key given twice, naming the second row and the key, and writes nothing', async () => {
+    const rows = ['indicator,place,period,value'];
+    for (let y = 1990; y < 2030; y++) rows.push(`11.1.1,MAAGA,${y},${y - 1980}`);
+    rows.push('11.1.1,JOAMM,2020,5', '11.1.1,MAAGA,2001,7');
+    const r = await importText(t.app, rows.join('\n') + '\n', { format: 'csv' });
+    expect(r.statusCode, r.body).toBe(422);
+    expect(r.json().errors[0]).toMatchObject({ at: 43 });
+    expect(r.json().errors[0].message).toMatch(/earlier row \(11\.1\.1 \/ EN_LND_SLUM \/ MAAGA \/ 2001 \/ total\)/);
+    expect(await observationCount(t)).toBe(0);
+    const ok = await importText(t.app, rows.slice(0, -1).join('\n') + '\n', { format: 'csv' });
+    expect(ok.statusCode).toBe(201);
+    expect(ok.json().counts).toMatchObject({ inserted: 41 });
+  });
+});

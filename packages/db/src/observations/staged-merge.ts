@@ -35,6 +35,11 @@ export function copyStageSql(): string {
   return `COPY import_stage (${STAGE_COLUMNS.join(', ')}) FROM STDIN`;
 }
 
+/** COPY straight into observations (an empty table): the last column is the batch. */
+export function copyDirectSql(): string {
+  return `COPY observations (series_id, place_id, period, disagg_id, indicator_id, period_start, period_end, value, unit, status, source_id, note, batch_id) FROM STDIN`;
+}
+
 export interface DuplicateKey { first: string; second: string; period: string }
 
 /** Keys that appear more than once in the staged rows (at most `limit`). */

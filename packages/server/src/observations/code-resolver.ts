@@ -268,6 +268,16 @@ export class CodeResolver {
     return value;
   }
 
+  /** "indicator / series / place / period / disaggregation" from ids, for messages. */
+  describeKey(seriesId: number, placeId: number, period: string, disaggId: number): string {
+    let series: SeriesEntry | undefined;
+    for (const m of this.seriesByIndicator.values()) for (const s of m.values()) if (s.id === seriesId) series = s;
+    const indicator = series ? [...this.indicators.values()].find((i) => i.id === series!.indicatorId)?.code : undefined;
+    const place = [...this.places.entries()].find(([, id]) => id === placeId)?.[0];
+    const dis = [...this.disaggregations.entries()].find(([, id]) => id === disaggId)?.[0];
+    return [indicator ?? '?', series?.code ?? '?', place ?? '?', period, dis ? dis.replace(/\|/g, ', ') : 'total'].join(' / ');
+  }
+
   async source(name: string | undefined): Promise<number | null> {
     const n = name?.trim();
     if (!n) return null;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { OBSERVATION_STATUSES, parsePeriod, type Location, type ObservationStatus, type Period, type ReadItem } from '@marsad/core';
 import {
-  copyLine, copyStageSql, createStage, findDuplicateKeys, mergeStage, previewMerge,
+  copyDirectSql, copyLine, copyStageSql, createStage, findDuplicateKeys, mergeStage, previewMerge,
   type MergeCounts, type SqlConn, type Store,
 } from '@marsad/db';
 import type { ColumnMap } from './column-map.ts';
@@ -47,6 +47,8 @@ export interface ImportReport {
 
 class ImportFailed extends Error {}
 class DryRunDone extends Error {}
+/** A COPY found a key given twice: the transaction is aborted, reading stops. */
+class DuplicateStop extends Error {}
 
 /** Tees the input through a SHA-256 hash. */
 async function* hashing(input: AsyncIterable<Uint8Array | string>, hash: ReturnType<typeof createHash>) {
@@ -112,30 +114,52 @@ export async function runImport(
   try {
     await store.exclusive(async (conn) => {
       let pendingCopy: Promise<unknown> | null = null;
+      let duplicate = null as ImportProblem | null;
       // Queries wait for a COPY under way on the same connection.
       const guarded: SqlConn = {
-        query: async (t, p) => { if (pendingCopy) await pendingCopy; return conn.query(t, p); },
-        exec: async (s) => { if (pendingCopy) await pendingCopy; return conn.exec(s); },
+        query: async (t, p) => { if (pendingCopy) await pendingCopy; if (duplicate) throw new DuplicateStop(); return conn.query(t, p); },
+        exec: async (s) => { if (pendingCopy) await pendingCopy; if (duplicate) throw new DuplicateStop(); return conn.exec(s); },
         copyIn: conn.copyIn.bind(conn),
         copyOut: conn.copyOut.bind(conn),
       };
       const resolver = new CodeResolver(guarded, batchId);
       await resolver.load();
-      await createStage(conn);
-      const copySql = copyStageSql();
+      // Into an empty table, rows are copied straight into observations: the unique key finds
+      // keys given twice, and the transaction still makes it all or nothing. Otherwise they are
+      // staged and merged (decisions/0002).
+      const direct = (await conn.query('SELECT 1 FROM observations LIMIT 1')).rows.length === 0;
+      if (!direct) await createStage(conn);
+      const copySql = direct ? copyDirectSql() : copyStageSql();
+      let chunkRows: Location[] = [];
+      const memoSeries = new Map<string, { indicatorId: number; seriesId: number; unit: string | null }>();
+      const memoDims = new Map<string, number>();
+      const memoSources = new Map<string, number | null>();
       const map = req.map?.columns ?? {};
       const periods = new Map<string, Period | string>();
       let buffer = '';
       let staged = 0;
       const flush = async () => {
         if (pendingCopy) await pendingCopy;
-        if (!buffer) return;
+        if (!buffer || duplicate) return;
         const chunk = buffer;
+        const rowsOfChunk = chunkRows;
         buffer = '';
-        pendingCopy = conn.copyIn(copySql, [chunk]).finally(() => { pendingCopy = null; });
+        chunkRows = [];
+        pendingCopy = conn.copyIn(copySql, [chunk])
+          .catch((err: { code?: string; where?: string; detail?: string }) => {
+            if (!direct || err.code !== '23505') throw err;
+            // A key given twice: name the row from the COPY's line number, and the key's codes.
+            const line = Number(/line (\d+)/.exec(err.where ?? '')?.[1] ?? 0);
+            const ids = /\((\d+), (\d+), (.*), (\d+)\)=?/.exec(err.detail?.split('=')[1] ?? '');
+            const what = ids ? resolver.describeKey(Number(ids[1]), Number(ids[2]), ids[3]!, Number(ids[4])) : 'the same key';
+            duplicate = { at: rowsOfChunk[line - 1] ?? 'file', message: `the same indicator, series, place, period and disaggregation as an earlier row (${what})` };
+          })
+          .finally(() => { pendingCopy = null; });
       };
 
+      try {
       for await (const item of read(hashing(input, hash))) {
+        if (duplicate) break;
         if (item.kind === 'notice') { notices.push(item.message); continue; }
         if (item.kind === 'error') { report({ at: item.at, column: item.column, message: item.message }); continue; }
         if (item.kind === 'skip') {
@@ -152,13 +176,20 @@ export async function runImport(
         let indicatorId = 0;
         let seriesId = 0;
         let seriesUnit: string | null = null;
-        if (record.indicator) {
+        const seriesKey = `${record.indicator ?? ''}\u0001${record.series ?? ''}\u0001${record.unit ?? ''}`;
+        const knownSeries = memoSeries.get(seriesKey);
+        if (knownSeries) {
+          indicatorId = knownSeries.indicatorId; seriesId = knownSeries.seriesId; seriesUnit = knownSeries.unit;
+        } else if (record.indicator) {
           const ind = await resolver.indicator(record.indicator, !!req.createIndicators);
           if (!ind.ok) rowErrors.push({ at, column: 'indicator', message: ind.message });
           else {
             const ser = await resolver.series(ind.value, record.series, record.unit);
             if (!ser.ok) rowErrors.push({ at, column: 'series', message: ser.message });
-            else { indicatorId = ind.value.id; seriesId = ser.value.id; seriesUnit = ser.value.unit; }
+            else {
+              indicatorId = ind.value.id; seriesId = ser.value.id; seriesUnit = ser.value.unit;
+              memoSeries.set(seriesKey, { indicatorId, seriesId, unit: seriesUnit });
+            }
           }
         } else if (record.series) {
           const s = resolver.seriesByUnCode(record.series);
@@ -206,19 +237,34 @@ export async function runImport(
 
         // Disaggregation.
         let disaggId = 0;
-        const d = await resolver.disaggregation(record.dims, map);
-        if (!d.ok) rowErrors.push({ at, column: d.column, message: d.message });
-        else disaggId = d.value;
+        let dimsKey = '';
+        for (const k in record.dims) dimsKey += `${k}\u0001${record.dims[k]}\u0002`;
+        const knownDims = memoDims.get(dimsKey);
+        if (knownDims !== undefined) disaggId = knownDims;
+        else {
+          const d = await resolver.disaggregation(record.dims, map);
+          if (!d.ok) rowErrors.push({ at, column: d.column, message: d.message });
+          else { disaggId = d.value; if (memoDims.size < 100_000) memoDims.set(dimsKey, disaggId); }
+        }
 
         if (rowErrors.length > 0) { rowErrors.forEach(report); continue; }
-        if (errorCount > 0) continue; // still checking, no longer staging
-        const sourceId = await resolver.source(record.source ?? req.source);
+        if (errorCount > 0 || duplicate) continue; // still checking, no longer staging
+        const sourceName = record.source ?? req.source ?? '';
+        let sourceId = memoSources.get(sourceName);
+        if (sourceId === undefined) {
+          sourceId = await resolver.source(sourceName);
+          if (memoSources.size < 10_000) memoSources.set(sourceName, sourceId);
+        }
         buffer += copyLine([
           seriesId, placeId, period!.code, disaggId, indicatorId, period!.start, period!.end, record.value,
-          record.unit?.trim() || seriesUnit, status, sourceId, record.note?.trim() || null, String(at),
+          record.unit?.trim() || seriesUnit, status, sourceId, record.note?.trim() || null, direct ? batchId : String(at),
         ]);
+        if (direct) chunkRows.push(at);
         staged++;
         if (buffer.length >= COPY_CHUNK_BYTES) await flush();
+      }
+      } catch (err) {
+        if (!(err instanceof DuplicateStop)) throw err;
       }
       await flush();
       if (pendingCopy) await pendingCopy;
@@ -226,17 +272,18 @@ export async function runImport(
       req.onProgress?.(readCount);
       created = resolver.created;
 
-      if (errorCount === 0) {
+      if (duplicate) report(duplicate);
+      if (errorCount === 0 && !direct) {
         for (const dup of await findDuplicateKeys(conn, MAX_LISTED_ERRORS)) {
           report({ at: dup.second, message: `the same indicator, series, place, period (${dup.period}) and disaggregation as ${dup.first}` });
         }
       }
       if (errorCount > 0) throw new ImportFailed();
       if (req.dryRun) {
-        merge = await previewMerge(conn, staged);
+        merge = direct ? { inserted: staged, updated: 0, unchanged: 0 } : await previewMerge(conn, staged);
         throw new DryRunDone();
       }
-      merge = await mergeStage(conn, staged, batchId);
+      merge = direct ? { inserted: staged, updated: 0, unchanged: 0 } : await mergeStage(conn, staged, batchId);
       await conn.query(
         `UPDATE import_batches SET state = 'committed', checksum = $2, counts = $3, finished_at = now() WHERE id = $1`,
         [batchId, checksum, JSON.stringify({ read: readCount, skipped: skippedCount, ...merge })],
