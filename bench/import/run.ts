@@ -12,6 +12,7 @@
  *   npm run bench:import -- --db pglite --places 700
  */
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -143,9 +144,10 @@ interface Ids { indicatorIds: number[]; seriesIds: number[]; placeIds: number[] 
 
 /** The same rows resolved to ids, in COPY text format, for `RESOLVED_COPY`. */
 async function* resolvedChunks(s: Shape, ids: Ids, batchId: number): AsyncGenerator<string> {
+  // Per year: `<period>\t0\t` (disagg_id 0) before the indicator id, then the period's dates.
   const years = Array.from({ length: s.years }, (_, y) => {
     const year = FIRST_YEAR + y;
-    return { tail: `\t0\t`, mid: `\t${year}-01-01\t${year}-12-31\t`, code: String(year) };
+    return { head: `${year}\t0\t`, dates: `\t${year}-01-01\t${year}-12-31\t` };
   });
   const suffix = `\tapproved\t${batchId}\n`;
   let buf = '';
@@ -156,7 +158,7 @@ async function* resolvedChunks(s: Shape, ids: Ids, batchId: number): AsyncGenera
       const head = series + String(ids.placeIds[p]) + '\t';
       for (let y = 0; y < s.years; y++) {
         const yr = years[y]!;
-        buf += head + yr.code + yr.tail + indicator + yr.mid + valueAt(i, p, y) + suffix;
+        buf += head + yr.head + indicator + yr.dates + valueAt(i, p, y) + suffix;
       }
       if (buf.length >= CHUNK_CHARS) {
         yield buf;
@@ -286,25 +288,55 @@ async function dropAll(): Promise<void> {
   }
 }
 
-/** On a signal or an uncaught error a COPY may hold the connection: drop the server databases by force, directly. */
-async function forceDropAndExit(why: string): Promise<void> {
-  process.stderr.write(`\nbench:import: ${why}; dropping the databases created…\n`);
-  const serverUrl = process.env.DATABASE_URL;
-  for (const t of openDatabases) {
-    const name = databaseName(t);
-    if (!name || !serverUrl) continue;
-    const c = new pg.Client({ connectionString: serverUrl });
-    try {
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      process.stderr.write(`bench:import: dropped ${name}\n`);
-    } catch (err) {
-      process.stderr.write(`bench:import: could not drop ${name}: ${(err as Error).message}\n`);
-    } finally {
-      await c.end().catch(() => undefined);
+/** Set once the process is being stopped by a signal or an uncaught error. */
+let stopping: Promise<void> | undefined;
+
+/**
+ * On a signal or an uncaught error a COPY may still hold a connection: drop the server
+ * databases by force, directly (this ends the benchmark's own sessions too; the errors that
+ * follow from it are ignored), close PGlite, and exit.
+ */
+function forceDropAndExit(why: string): Promise<void> {
+  stopping ??= (async () => {
+    process.stderr.write(`\nbench:import: ${why}; dropping the databases created…\n`);
+    const serverUrl = process.env.DATABASE_URL;
+    for (const t of [...openDatabases]) {
+      openDatabases.delete(t);
+      const name = databaseName(t);
+      if (!name || !serverUrl) {
+        await t.drop().catch(() => undefined);
+        continue;
+      }
+      const c = new pg.Client({ connectionString: serverUrl });
+      try {
+        await c.connect();
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        process.stderr.write(`bench:import: dropped ${name}\n`);
+      } catch (err) {
+        process.stderr.write(`bench:import: could not drop ${name}: ${(err as Error).message}\n`);
+      } finally {
+        await c.end().catch(() => undefined);
+      }
     }
-  }
-  process.exit(130);
+    process.exit(130);
+  })();
+  return stopping;
+}
+
+/**
+ * An order-independent fingerprint of the observations (outside the timing): the indexed COPY
+ * and the Marsad import must leave the same rows, given the same catalogue ids.
+ */
+async function fingerprint(store: Store): Promise<string> {
+  const r = await store.exclusive((c) =>
+    c.query<{ n: number; h: string }>(
+      `SELECT count(*)::bigint AS n,
+              sum(hashtext(concat_ws(',', series_id, place_id, period, disagg_id, indicator_id,
+                  period_start, period_end, value, status))::bigint)::text AS h
+         FROM observations`,
+    ),
+  );
+  return `${r.rows[0]?.n}:${r.rows[0]?.h}`;
 }
 
 async function checkpoint(store: Store): Promise<void> {
@@ -472,15 +504,19 @@ async function main(): Promise<number> {
   const results = new Map<Phase, PhaseResult>();
   let serverVersion = '';
   let ok = true;
+  let indexedRows: { ids: string; fingerprint: string } | undefined;
 
   const log = (s: string) => process.stdout.write(s + '\n');
   log(`Marsad import benchmark: ${int(o.indicators)} indicators × ${int(o.places)} places × ${o.years} years = ${int(N)} rows on ${o.db}`);
-  log(`Node ${process.version}${gc ? '' : ' (no gc between phases)'}`);
+  log(
+    `Node ${process.version}${gc ? '' : ' (no gc between phases)'}; ${os.cpus().length} cores, ` +
+      `load average ${os.loadavg()[0]!.toFixed(1)} at start (other work on the machine skews the times)`,
+  );
 
   const versionOf = async (store: Store) => {
     if (serverVersion) return;
     const r = await store.exclusive((c) => c.query<{ server_version: string }>('SHOW server_version'));
-    const v = r.rows[0]?.server_version ?? '?';
+    const v = (r.rows[0]?.server_version ?? '?').split(' ')[0];
     serverVersion = store.kind === 'pglite' ? `PGlite ${pgliteVersion()}, PostgreSQL ${v}` : `PostgreSQL ${v}`;
     log(`database: ${serverVersion}${store.kind === 'postgres' ? ` at ${process.env.DATABASE_URL ? store.location.replace(/\/[^/]*$/, '/…') : ''}` : ' in memory, in this process'}`);
   };
@@ -520,13 +556,14 @@ async function main(): Promise<number> {
       results.set(phase, r);
       const bare = results.get('bare');
       log(line(r, bare ? `ratio to bare COPY ${(bare.seconds / r.seconds).toFixed(2)}×` : ''));
+      indexedRows = { ids: JSON.stringify(ids), fingerprint: await fingerprint(t.store) };
       await dropDatabase(t);
     }
 
     if (phase === 'marsad') {
       const t = await freshDatabase(o.db, true);
       await versionOf(t.store);
-      await createCatalogue(t.store, shape);
+      const ids = await createCatalogue(t.store, shape);
       await checkpoint(t.store);
       phaseStart('Marsad import');
       const statements = new StatementLog();
@@ -562,6 +599,11 @@ async function main(): Promise<number> {
         for (const e of report?.errors.slice(0, 5) ?? []) log(`    ${e.at} ${e.column ?? ''}: ${e.message}`);
       } else {
         log(`  state committed, inserted ${int(report.counts.inserted)} (batch ${report.batchId})`);
+      }
+      if (indexedRows && indexedRows.ids === JSON.stringify(ids)) {
+        const same = (await fingerprint(t.store)) === indexedRows.fingerprint;
+        if (!same) ok = false;
+        log(same ? '  same rows as the indexed COPY (fingerprint)' : '  CHECK FAILED: the rows differ from those of the indexed COPY');
       }
       // Where the time went (statement times; the stage COPYs overlap with reading the CSV).
       const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -608,19 +650,25 @@ async function main(): Promise<number> {
 
 process.once('SIGINT', (s) => void forceDropAndExit(s));
 process.once('SIGTERM', (s) => void forceDropAndExit(s));
-process.once('uncaughtException', (err) => void forceDropAndExit(`uncaught error: ${err.stack ?? err.message}`));
+process.on('uncaughtException', (err) => {
+  if (!stopping) void forceDropAndExit(`uncaught error: ${err.stack ?? err.message}`);
+});
+
+const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', '28P01', '28000', '3D000']);
 
 let exitCode = 1;
 try {
   exitCode = await main();
 } catch (err) {
+  if (stopping) await stopping; // exits
   const e = err as Error & { code?: string };
-  if (e.code === 'ECONNREFUSED' || /connect/i.test(e.message)) {
-    process.stderr.write(`bench:import: cannot reach the database server of DATABASE_URL: ${e.message}\n`);
+  if (e.code && CONNECT_ERRORS.has(e.code)) {
+    process.stderr.write(`bench:import: cannot use the database server of DATABASE_URL: ${e.message}\n`);
   } else {
     process.stderr.write(`bench:import: failed: ${e.stack ?? e.message}\n`);
   }
 } finally {
+  if (stopping) await stopping;
   await dropAll();
 }
 process.exit(exitCode);

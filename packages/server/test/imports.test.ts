@@ -133,6 +133,13 @@ describe.each(testStoreKinds())('imports on %s', (kind) => {
     expect(decade.json().items.map((o: { period: string }) => o.period)).toContain('1990-1999');
   });
 
+  it('refuses to delete a place or a series that observations refer to', async () => {
+    const del = (sql: string) => t.db.store.exclusive((c) => c.query(sql));
+    await expect(del("DELETE FROM places WHERE code = 'MAAGA'")).rejects.toThrow(/observations refer/);
+    await expect(del("DELETE FROM series WHERE code = 'VC_IHR_PSRC'")).rejects.toThrow(/observations refer/);
+    await expect(del("DELETE FROM indicators WHERE code = '16.1.1'")).rejects.toThrow(/observations refer/);
+  });
+
   it('maps freely named columns onto dimensions with a mapping', async () => {
     const file = await readFile(path.join(LA_DIR, 'indicator_16-1-4.csv'));
     const map = { columns: { Gender: { dimension: 'SEX', values: { Female: 'F', Male: 'M' } } } };

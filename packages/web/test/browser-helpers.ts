@@ -1,0 +1,184 @@
+// Helpers for the browser tests (browser.test.ts): the server on a demonstration database,
+// Debian's Chromium driven by playwright-core, axe-core, the app's message catalogs.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core';
+import type { FastifyInstance } from 'fastify';
+import { createTestDatabase, type TestDatabase } from '@marsad/db/testing';
+import { buildApp, prepareDatabase } from '@marsad/server';
+
+export const ROOT = path.resolve(import.meta.dirname, '../../..');
+export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+export const SHOTS_DIR = '/tmp/marsad-shots';
+
+export type Lang = 'ar' | 'en';
+export const LANGS: Lang[] = ['ar', 'en'];
+
+/** Whether the browser tests run here, and why not (printed once when they are skipped). */
+export function browserDecision(): { run: boolean; mustFail: boolean; reason?: string } {
+  const has = existsSync(CHROMIUM);
+  if (process.env.MARSAD_SKIP_BROWSER === '1') return { run: false, mustFail: false, reason: 'Browser tests skipped: MARSAD_SKIP_BROWSER=1' };
+  if (has) return { run: true, mustFail: false };
+  if (process.env.MARSAD_REQUIRE_BROWSER === '1') return { run: true, mustFail: true, reason: `MARSAD_REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM} (apt-get install chromium)` };
+  return { run: false, mustFail: false, reason: `Browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)` };
+}
+
+// ---- messages -----------------------------------------------------------------------------
+
+const catalogs: Record<Lang, Record<string, string>> = {
+  ar: JSON.parse(readFileSync(path.join(ROOT, 'packages/web/src/i18n/locales/ar.json'), 'utf8')) as Record<string, string>,
+  en: JSON.parse(readFileSync(path.join(ROOT, 'packages/web/src/i18n/locales/en.json'), 'utf8')) as Record<string, string>,
+};
+/** A message of the app's catalog, with simple {name} placeholders filled in. */
+export function msg(lang: Lang, key: string, values: Record<string, string> = {}): string {
+  const m = catalogs[lang][key];
+  if (typeof m !== 'string') throw new Error(`No message ${key} in ${lang}`);
+  return m.replace(/\{(\w+)\}/g, (all, name: string) => values[name] ?? all);
+}
+
+// ---- the server ---------------------------------------------------------------------------
+
+export interface TestServer {
+  app: FastifyInstance;
+  db: TestDatabase;
+  baseURL: string;
+  close(): Promise<void>;
+}
+
+/** Builds the web app if a source is newer than the build (before the server lists its files). */
+export function buildWebApp(): void {
+  const r = spawnSync(process.execPath, ['scripts/build-web.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`node scripts/build-web.mjs failed (exit ${r.status ?? r.signal})`);
+  if (!existsSync(path.join(ROOT, 'packages/web/dist/index.html'))) throw new Error('packages/web/dist/index.html is missing after the build');
+}
+
+/** The server on an in-memory PGlite database with the catalogue and the demonstration data. */
+export async function startServer(): Promise<TestServer> {
+  const db = await createTestDatabase('pglite');
+  await prepareDatabase(db.store, { demo: 'yes' });
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'marsad-browser-'));
+  const app = await buildApp({ store: db.store, dataDir, adminToken: 'x', version: 'test' });
+  const baseURL = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    app, db, baseURL,
+    async close() {
+      await app.close();
+      await db.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function getJson<T>(baseURL: string, url: string): Promise<T> {
+  const r = await fetch(new URL(url, baseURL));
+  if (!r.ok) throw new Error(`GET ${url}: ${r.status} ${await r.text()}`);
+  return (await r.json()) as T;
+}
+
+// ---- pages --------------------------------------------------------------------------------
+
+/**
+ * A new context whose pages start in the given language (and digits) unless the page has
+ * already stored a choice — so a choice made in the test survives a reload.
+ */
+export async function newContext(browser: Browser, baseURL: string, prefs: { lang?: Lang; digits?: 'arab' | 'latn' } = {}): Promise<BrowserContext> {
+  const ctx = await browser.newContext({ baseURL, viewport: { width: 1280, height: 900 } });
+  if (prefs.lang || prefs.digits) {
+    await ctx.addInitScript((p) => {
+      try {
+        if (p.lang && !localStorage.getItem('marsad.lang')) localStorage.setItem('marsad.lang', p.lang);
+        if (p.digits && !localStorage.getItem('marsad.digits')) localStorage.setItem('marsad.digits', p.digits);
+      } catch { /* storage unavailable */ }
+    }, prefs);
+  }
+  return ctx;
+}
+
+/** Page errors, console errors and failed answers (HTTP ≥ 400) seen by a page. */
+export function collectProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m: ConsoleMessage) => {
+    if (m.type() === 'error') problems.push(`console error: ${m.text()} (${m.location().url})`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`HTTP ${r.status()} for ${r.request().method()} ${r.url()}`);
+  });
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText ?? ''})`));
+  return problems;
+}
+
+/** Waits until the page shows no loading message; an error message fails at once. */
+export async function waitForSettled(page: Page, timeout = 30_000): Promise<void> {
+  await page.locator('main h1').first().waitFor({ timeout });
+  await page.waitForFunction(() => document.querySelectorAll('main [role="status"], main [role="alert"]').length === 0
+    || document.querySelector('main [role="alert"]') !== null, undefined, { timeout });
+  const alert = page.locator('main [role="alert"]');
+  if (await alert.count()) throw new Error(`The page shows an error: ${await alert.first().innerText()}`);
+}
+
+export async function htmlLangDir(page: Page): Promise<{ lang: string; dir: string }> {
+  return page.evaluate(() => ({ lang: document.documentElement.lang, dir: document.documentElement.dir }));
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await mkdir(SHOTS_DIR, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS_DIR, `${name.replace(/[^\w.-]+/g, '_')}.png`), fullPage: true });
+}
+
+// ---- axe-core -----------------------------------------------------------------------------
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeNode { target: string[]; html: string; failureSummary?: string }
+interface AxeResult { id: string; impact: string | null; help: string; helpUrl: string; nodes: AxeNode[] }
+
+/**
+ * Runs axe-core on the page and returns its violations. The app's Content-Security-Policy
+ * (default-src 'self') refuses inline scripts, so `page.addScriptTag({ content })` cannot be
+ * used; axe is evaluated through the DevTools protocol instead, leaving the policy in force
+ * (a style or script the policy refuses shows up as a console error).
+ */
+export async function runAxe(page: Page): Promise<AxeResult[]> {
+  await page.evaluate(AXE_SOURCE);
+  const r = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(): Promise<{ violations: unknown[] }> } }).axe;
+    return (await axe.run()).violations;
+  });
+  return r as AxeResult[];
+}
+
+export function describeViolations(vs: AxeResult[]): string {
+  return vs.map((v) => `[${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})\n${v.nodes.slice(0, 5).map((n) => `    ${n.target.join(' ')}  ${n.html.slice(0, 200)}\n      ${(n.failureSummary ?? '').replace(/\n/g, ' ')}`).join('\n')}`).join('\n');
+}
+
+// ---- CSV ----------------------------------------------------------------------------------
+
+/** A small RFC 4180 reader: rows of fields, quotes and doubled quotes handled. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"') {
+        if (text[i + 1] === '"') { field += '"'; i++; } else quoted = false;
+      } else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(field); field = ''; }
+    else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(field); rows.push(row); row = []; field = '';
+    } else field += c;
+  }
+  if (field !== '' || row.length) { row.push(field); rows.push(row); }
+  return rows.filter((r) => !(r.length === 1 && r[0] === ''));
+}

@@ -1,0 +1,319 @@
+// Browser tests of the web app: Debian's Chromium (never a downloaded browser) driven by
+// playwright-core against the real server on a PGlite database with the demonstration data.
+// They run once, on PGlite, not per database. Without /usr/bin/chromium they are skipped with
+// a message, unless MARSAD_REQUIRE_BROWSER=1 (CI), where that is a failure;
+// MARSAD_SKIP_BROWSER=1 skips them (CI's second run, on the PostgreSQL server).
+// Full-page screenshots of every page in both languages go to /tmp/marsad-shots/.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import {
+  CHROMIUM, CHROMIUM_ARGS, LANGS, browserDecision, buildWebApp, collectProblems, describeViolations, getJson, htmlLangDir,
+  msg, newContext, parseCsv, runAxe, screenshot, startServer, waitForSettled, type Lang, type TestServer,
+} from './browser-helpers.ts';
+
+const decision = browserDecision();
+if (decision.reason && !decision.run) console.warn(decision.reason);
+
+interface Names { [lang: string]: string }
+interface PlaceItem { code: string; names: Names }
+interface Observation { place: string; period: string; value: number; dims: Record<string, string> }
+
+/** The pages of test 1, with what shows that their data has arrived. */
+const PAGES: { path: string; ready: string[] }[] = [
+  { path: '/', ready: ['section[aria-labelledby="updates-title"] ul.results li', 'section[aria-labelledby="pilots-title"] ul.grid li a', 'figure.map svg'] },
+  { path: '/indicators', ready: ['main ul.results li a[href^="/indicators/"]'] },
+  { path: '/indicators/16.1.1', ready: ['table.data caption', 'table.data tbody tr td[data-value]', '.chart svg', 'figure.map svg'] },
+  { path: '/indicators/11.6.2', ready: ['table.data caption', 'table.data tbody tr td[data-value]', '.chart svg', 'figure.map svg'] },
+  { path: '/places', ready: ['main ul.grid li.card a[href^="/places/"]', 'main ul.grid li a[href="/places/MAAGA"]'] },
+  { path: '/places/MAAGA', ready: ['table.data tbody tr .badge'] },
+  { path: '/places/MAR', ready: ['main .empty, main table.data tbody tr'] },
+  { path: '/compare?places=MAAGA,JOAMM&indicator=16.1.1', ready: ['table.data tbody tr td.num', '.chart svg'] },
+  { path: '/status?framework=sdg', ready: ['table.status-table tbody tr td'] },
+  { path: '/status?framework=urban-safety', ready: ['table.status-table tbody tr td'] },
+];
+
+const shotName = (lang: Lang, p: string) => `${lang}-${p === '/' ? 'home' : p.slice(1)}`;
+
+describe.skipIf(!decision.run)('web app in Chromium', { timeout: 120_000 }, () => {
+  let server: TestServer;
+  let browser: Browser;
+  let baseURL: string;
+  const contexts: BrowserContext[] = [];
+  let placeNames: Map<string, Names>;
+  let indicatorNames: Map<string, Names>;
+
+  beforeAll(async () => {
+    if (decision.mustFail) throw new Error(decision.reason);
+    buildWebApp();
+    server = await startServer();
+    baseURL = server.baseURL;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const places = await getJson<{ items: PlaceItem[] }>(baseURL, '/api/v1/places?limit=1000');
+    placeNames = new Map(places.items.map((p) => [p.code, p.names]));
+    indicatorNames = new Map();
+    for (const code of ['16.1.1', '11.6.2']) indicatorNames.set(code, (await getJson<{ names: Names }>(baseURL, `/api/v1/indicators/${code}`)).names);
+  }, 300_000);
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await server?.close();
+  });
+
+  /** A fresh context (closed after the file) and a page in it, with its problems collected. */
+  async function open(prefs: { lang?: Lang; digits?: 'arab' | 'latn' } = {}): Promise<{ page: Page; problems: string[]; ctx: BrowserContext }> {
+    const ctx = await newContext(browser, baseURL, prefs);
+    contexts.push(ctx);
+    const page = await ctx.newPage();
+    return { page, problems: collectProblems(page), ctx };
+  }
+  const nameIn = (names: Names | undefined, lang: Lang, fallback: string) => names?.[lang] ?? names?.en ?? fallback;
+  const placeName = (code: string, lang: Lang) => nameIn(placeNames.get(code), lang, code);
+
+  function expectedH1(p: string, lang: Lang): string {
+    if (p === '/') return msg(lang, 'home.title');
+    if (p === '/indicators') return msg(lang, 'indicators.title');
+    if (p === '/places') return msg(lang, 'places.title');
+    if (p.startsWith('/compare')) return msg(lang, 'compare.title');
+    if (p.startsWith('/status')) return msg(lang, 'status.title');
+    const ind = /^\/indicators\/(.+)$/.exec(p);
+    if (ind) return `${ind[1]} ${nameIn(indicatorNames.get(ind[1]!), lang, '')}`;
+    const pl = /^\/places\/(.+)$/.exec(p);
+    if (pl) return placeName(pl[1]!, lang);
+    throw new Error(`no expected h1 for ${p}`);
+  }
+
+  // 1. Every page: no errors, its h1, lang and dir, no serious or critical axe violation.
+  describe.each(LANGS)('pages in %s', (lang) => {
+    it.each(PAGES)('$path', async ({ path: p, ready }) => {
+      const { page, problems } = await open({ lang, digits: 'arab' });
+      const res = await page.goto(p);
+      expect(res?.status(), `HTTP status of ${p}`).toBe(200);
+      for (const sel of ready) await page.locator(sel).first().waitFor({ timeout: 30_000 });
+      await waitForSettled(page);
+      await screenshot(page, shotName(lang, p));
+
+      expect(await htmlLangDir(page)).toEqual({ lang, dir: lang === 'ar' ? 'rtl' : 'ltr' });
+      const h1 = page.locator('main h1');
+      expect(await h1.count()).toBe(1);
+      expect((await h1.innerText()).replace(/\s+/g, ' ').trim()).toBe(expectedH1(p, lang));
+
+      const violations = (await runAxe(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      expect(violations, `axe on ${lang} ${p}:\n${describeViolations(violations)}`).toEqual([]);
+      expect(problems, `problems on ${lang} ${p}`).toEqual([]);
+    });
+  });
+
+  // 2. The language and digit choices.
+  it('switches language in the header and keeps the choice; Arabic digits can be Latin', async () => {
+    const { page, problems } = await open(); // nothing stored: the default language, Arabic
+    await page.goto('/places/MAAGA');
+    await page.locator('table.data tbody tr').first().waitFor();
+    expect(await htmlLangDir(page)).toEqual({ lang: 'ar', dir: 'rtl' });
+    await expect.poll(() => page.locator('main h1').innerText()).toBe(placeName('MAAGA', 'ar'));
+
+    // Digits: Arabic-Indic by default, Latin on request; the select exists only in Arabic.
+    const digits = page.getByRole('combobox', { name: msg('ar', 'layout.digits'), exact: true });
+    await expect.poll(() => digits.inputValue()).toBe('arab');
+    const main = page.locator('main');
+    await expect.poll(() => main.innerText()).toContain('٢٠٢٤');
+    await digits.selectOption('latn');
+    await expect.poll(() => page.locator('main table.data tbody').innerText()).toContain('2024');
+    expect(await page.locator('main table.data tbody').innerText()).not.toMatch(/[٠-٩]/);
+
+    // Language: English from the header select.
+    const language = page.getByRole('combobox', { name: msg('ar', 'layout.language'), exact: true });
+    await language.selectOption('en');
+    await expect.poll(() => page.locator('main h1').innerText()).toBe(placeName('MAAGA', 'en'));
+    expect(await htmlLangDir(page)).toEqual({ lang: 'en', dir: 'ltr' });
+    await expect.poll(() => page.locator('header select').count()).toBe(1); // no digits select in English
+    expect(await page.locator('main h2').first().innerText()).toBe(msg('en', 'places.indicators'));
+
+    // The choice survives a reload.
+    await page.reload();
+    await page.locator('table.data tbody tr').first().waitFor();
+    await expect.poll(() => page.locator('main h1').innerText()).toBe(placeName('MAAGA', 'en'));
+    expect(await htmlLangDir(page)).toEqual({ lang: 'en', dir: 'ltr' });
+    expect(await page.getByRole('combobox', { name: msg('en', 'layout.language'), exact: true }).inputValue()).toBe('en');
+    expect(await page.evaluate(() => localStorage.getItem('marsad.lang'))).toBe('en');
+
+    // Back to Arabic: the Latin digits chosen earlier are kept too.
+    await page.getByRole('combobox', { name: msg('en', 'layout.language'), exact: true }).selectOption('ar');
+    await expect.poll(() => page.locator('main h1').innerText()).toBe(placeName('MAAGA', 'ar'));
+    expect(await htmlLangDir(page)).toEqual({ lang: 'ar', dir: 'rtl' });
+    expect(await page.getByRole('combobox', { name: msg('ar', 'layout.digits'), exact: true }).inputValue()).toBe('latn');
+    expect(await page.locator('main table.data tbody').innerText()).toContain('2024');
+    expect(problems).toEqual([]);
+  });
+
+  /** The rows of the indicator page's chart table (the table the chart describes). */
+  async function chartTableRows(page: Page): Promise<{ place: string; period: string; value: string }[]> {
+    const tableId = await page.locator('.chart[aria-describedby]').getAttribute('aria-describedby');
+    expect(tableId, 'the chart names its table').toBeTruthy();
+    const rows = page.locator(`[id="${tableId}"] tbody tr`);
+    return rows.evaluateAll((trs) => trs.map((tr) => ({
+      place: (tr.querySelector('th')?.textContent ?? '').trim(),
+      period: (tr.querySelectorAll('td')[0]?.textContent ?? '').trim(),
+      value: tr.querySelector('td[data-value]')?.getAttribute('data-value') ?? '',
+    })));
+  }
+  async function checkedPlaces(page: Page): Promise<string[]> {
+    const names = await page.locator('fieldset label:has(input[type="checkbox"]:checked)').allInnerTexts();
+    return names.map((n) => {
+      const code = [...placeNames].find(([, ns]) => nameIn(ns, 'en', '') === n.trim())?.[0];
+      if (!code) throw new Error(`no place named ${n}`);
+      return code;
+    });
+  }
+  const key = (r: { place: string; period: string; value: string | number }) => `${r.place}|${r.period}|${Number(r.value)}`;
+
+  // 3. The chart's table shows what the API has for the checked places.
+  it('shows in the chart table the API values of the checked places', async () => {
+    const { page, problems } = await open({ lang: 'en', digits: 'latn' });
+    await page.goto('/indicators/16.1.1');
+    await page.locator('table.data tbody tr td[data-value]').first().waitFor();
+
+    const compare = async () => {
+      const places = await checkedPlaces(page);
+      expect(places.length).toBeGreaterThan(0);
+      const api = await getJson<{ items: Observation[]; total: number }>(baseURL,
+        `/api/v1/observations?indicator=16.1.1&series=VC_IHR_PSRC&place=${places.join(',')}&total=true&limit=1000`);
+      expect(api.total).toBe(api.items.length);
+      const expected = api.items.map((o) => key({ place: placeName(o.place, 'en'), period: o.period, value: o.value })).sort();
+      const shown = (await chartTableRows(page)).map(key).sort();
+      expect(shown).toEqual(expected);
+      return { places, rows: shown.length };
+    };
+    const first = await compare();
+    expect(first.places.length).toBe(5); // the five places with most values are checked at first
+
+    // Check one more place: its rows join the table.
+    const unchecked = page.locator('fieldset label:has(input[type="checkbox"]:not(:checked)) input').first();
+    await unchecked.check();
+    await expect.poll(async () => (await chartTableRows(page)).length).toBeGreaterThan(first.rows);
+    const second = await compare();
+    expect(second.places.length).toBe(6);
+
+    // Uncheck the first: its rows leave.
+    await page.locator('fieldset input[type="checkbox"]:checked').first().uncheck();
+    await expect.poll(async () => (await chartTableRows(page)).length).toBeLessThan(second.rows);
+    expect((await compare()).places.length).toBe(5);
+    expect(problems).toEqual([]);
+  });
+
+  // 4. The CSV download holds the numbers shown.
+  it('downloads as CSV the values the table shows', async () => {
+    const { page, problems } = await open({ lang: 'en', digits: 'latn' });
+    await page.goto('/indicators/16.1.1');
+    await page.locator('table.data tbody tr td[data-value]').first().waitFor();
+    const link = page.getByRole('link', { name: 'CSV', exact: true });
+    const href = await link.getAttribute('href');
+    expect(href).toMatch(/^\/api\/v1\/observations\/export\?/);
+    expect(await link.getAttribute('download')).not.toBeNull();
+    const csv = await page.evaluate(async (h) => {
+      const r = await fetch(h);
+      return { status: r.status, type: r.headers.get('content-type'), text: await r.text() };
+    }, href!);
+    expect(csv.status).toBe(200);
+    expect(csv.type).toMatch(/text\/csv/);
+    const [header, ...records] = parseCsv(csv.text);
+    const col = (name: string) => {
+      const i = header!.indexOf(name);
+      expect(i, `CSV column ${name} in ${header!.join(',')}`).toBeGreaterThanOrEqual(0);
+      return i;
+    };
+    const [iPlace, iPeriod, iValue] = [col('place'), col('period'), col('value')];
+    const dimCols = header!.map((h, i) => [h, i] as const).filter(([h]) => !['indicator', 'series', 'place', 'period', 'value', 'unit', 'status', 'source', 'note'].includes(h));
+    const downloaded = records.map((r) => ({
+      key: key({ place: placeName(r[iPlace]!, 'en'), period: r[iPeriod]!, value: r[iValue]! }),
+      dims: dimCols.filter(([, i]) => r[i]).map(([h, i]) => `${h}=${r[i]}`).join('|'),
+    }));
+    const shown = (await chartTableRows(page)).map(key);
+    expect(shown.length).toBeGreaterThan(0);
+    // Compared as multisets; a difference is told briefly (rows only in the file name their dimensions).
+    const rest = [...shown];
+    const extra: string[] = [];
+    for (const d of downloaded) {
+      const i = rest.indexOf(d.key);
+      if (i >= 0) rest.splice(i, 1);
+      else extra.push(d.dims ? `${d.key} (${d.dims})` : d.key);
+    }
+    expect({ onlyInCsv: extra.length, onlyInTable: rest.length, examples: [...extra.slice(0, 5), ...rest.slice(0, 5)] }, `CSV from ${href} vs the table (${shown.length} rows)`)
+      .toEqual({ onlyInCsv: 0, onlyInTable: 0, examples: [] });
+    expect(problems).toEqual([]);
+  });
+
+  // 5. Real 404s with the not-found page.
+  describe.each(LANGS)('not-found pages in %s', (lang) => {
+    it.each(['/indicators/NOPE', '/places/NOWHERE', '/no-such-page'])('%s', async (p) => {
+      const { page, problems } = await open({ lang });
+      const res = await page.goto(p);
+      expect(res?.status()).toBe(404);
+      await expect.poll(() => page.locator('main h1').innerText()).toBe(msg(lang, 'notFound.title'));
+      expect(await htmlLangDir(page)).toEqual({ lang, dir: lang === 'ar' ? 'rtl' : 'ltr' });
+      const what = /^\/(?:indicators|places)\/(.+)$/.exec(p)?.[1];
+      const text = await page.locator('main').innerText();
+      expect(text).toContain(what ? msg(lang, 'notFound.named', { what }) : msg(lang, 'notFound.text'));
+      await screenshot(page, `${lang}-404-${p.slice(1)}`);
+      // The 404s expected here are the page itself and, for a missing indicator or place, the API.
+      const unexpected = problems.filter((m) => !/\b404\b/.test(m));
+      expect(unexpected).toEqual([]);
+    });
+  });
+
+  // 6. The home page's search box.
+  it('finds Agadir from "اكادير" and "Агадир", and 16.1.1 from its code', async () => {
+    const { page, problems } = await open({ lang: 'ar' });
+    await page.goto('/');
+    const box = page.locator('[role="search"] input[type="search"]');
+    await box.waitFor();
+    const results = page.locator('[role="search"] [aria-live]');
+    for (const q of ['اكادير', 'Агадир']) {
+      await box.fill(q);
+      const agadir = results.locator('a[href="/places/MAAGA"]');
+      await agadir.waitFor();
+      expect((await agadir.innerText()).trim()).toBe(placeName('MAAGA', 'ar'));
+      expect(await results.locator('a[href^="/places/"]').first().getAttribute('href'), q).toBe('/places/MAAGA');
+    }
+    await box.fill('16.1.1');
+    await results.locator('a[href="/indicators/16.1.1"]').waitFor();
+    expect(await results.locator('a[href^="/indicators/"]').first().getAttribute('href')).toBe('/indicators/16.1.1');
+    await results.locator('a[href="/indicators/16.1.1"]').click();
+    await page.waitForURL('**/indicators/16.1.1');
+    await expect.poll(() => page.locator('main h1').innerText()).toContain('16.1.1');
+    expect(problems).toEqual([]);
+  });
+
+  // 7. Progress is told in words, not by colour alone.
+  it.each(LANGS)('shows progress badges with text on /places/MAAGA (%s)', async (lang) => {
+    const { page, problems } = await open({ lang });
+    await page.goto('/places/MAAGA');
+    await page.locator('table.data tbody tr .badge').first().waitFor();
+    const labels = new Set(['met-or-almost', 'substantial', 'moderate', 'marginal', 'stagnation', 'deterioration', 'insufficient-data', 'not-assessed']
+      .map((c) => msg(lang, `progress.class.${c}`)));
+    const rows = await page.locator('table.data tbody tr').count();
+    const badges = await page.locator('table.data tbody tr .badge').evaluateAll((els) => els.map((el) => {
+      // The text a reader gets: everything but the aria-hidden icon.
+      const clone = el.cloneNode(true) as HTMLElement;
+      clone.querySelectorAll('[aria-hidden="true"]').forEach((h) => h.remove());
+      return { text: (clone.textContent ?? '').trim(), icon: el.querySelector('[aria-hidden="true"]')?.textContent ?? '' };
+    }));
+    expect(badges.length).toBe(rows);
+    for (const b of badges) {
+      expect(labels.has(b.text), `badge text "${b.text}"`).toBe(true);
+      expect(b.icon.trim()).not.toBe('');
+    }
+    expect(problems).toEqual([]);
+  });
+
+  // 8. The map's boundary disclaimer.
+  it.each(LANGS)('shows the map disclaimer on /indicators/16.1.1 (%s)', async (lang) => {
+    const { page, problems } = await open({ lang });
+    await page.goto('/indicators/16.1.1');
+    await page.locator('figure.map svg').waitFor();
+    const caption = page.locator('figure.map figcaption');
+    await expect.poll(() => caption.innerText()).toContain(msg(lang, 'map.disclaimer'));
+    expect(await caption.isVisible()).toBe(true);
+    expect(problems).toEqual([]);
+  });
+});
