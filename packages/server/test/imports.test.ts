@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testStoreKinds } from '@marsad/db/testing';
-import { AUTH, createTestApp, importText, LA_DIR, observationCount, type TestApp } from './helpers.ts';
+import { AUTH, createTestApp, importText, LA_DIR, observationCount, SHARED, type TestApp } from './helpers.ts';
 
 const TIDY = [
   'indicator,place,period,value,series,unit,source,note,SEX',
@@ -138,6 +138,38 @@ describe.each(testStoreKinds())('imports on %s', (kind) => {
     await expect(del("DELETE FROM places WHERE code = 'MAAGA'")).rejects.toThrow(/observations refer/);
     await expect(del("DELETE FROM series WHERE code = 'VC_IHR_PSRC'")).rejects.toThrow(/observations refer/);
     await expect(del("DELETE FROM indicators WHERE code = '16.1.1'")).rejects.toThrow(/observations refer/);
+  });
+
+  it('imports a DHIS2 dataValueSets file through a mapping (built from the documented format: no real file could be shipped)', async () => {
+    const file = JSON.stringify({
+      dataSet: 'pBOMPrpg1QX', period: '2023', orgUnit: 'DiszpKrYNg8',
+      dataValues: [
+        { dataElement: 'fbfJHSPpUQD', categoryOptionCombo: 'HllvX50cXC0', value: '3.2', comment: 'from DHIS2' },
+        { dataElement: 'fbfJHSPpUQD', categoryOptionCombo: 'psbwp3CQEhs', value: '1.1' },
+        { dataElement: 'fbfJHSPpUQD', categoryOptionCombo: 'hEFKSsPV5et', value: '5.4', period: '2023Q2' },
+      ],
+    });
+    const mapping = {
+      dataElements: { fbfJHSPpUQD: { indicator: '16.1.1', series: 'VC_IHR_PSRC' } },
+      orgUnits: { DiszpKrYNg8: 'KZALA' },
+      categoryOptionCombos: { psbwp3CQEhs: { SEX: 'F' }, hEFKSsPV5et: { SEX: 'M' } },
+    };
+    const r = await importText(t.app, file, { format: 'dhis2', dhis2Mapping: JSON.stringify(mapping), status: 'approved' }, { ...AUTH, 'content-type': 'application/json' });
+    expect(r.statusCode, r.body).toBe(201);
+    expect(r.json().counts).toMatchObject({ inserted: 3 });
+    const obs = await t.app.inject({ url: '/api/v1/observations?indicator=16.1.1&place=KZALA' });
+    const byPeriod = obs.json().items.map((o: { period: string; value: number; dims: Record<string, string>; note: string | null }) => [o.period, o.value, o.dims.SEX ?? '_T', o.note]);
+    expect(byPeriod).toEqual(expect.arrayContaining([['2023', 3.2, '_T', 'from DHIS2'], ['2023', 1.1, 'F', null], ['2023-Q2', 5.4, 'M', null]]));
+    const unmapped = await importText(t.app, file.replace('fbfJHSPpUQD', 'unknownElem'), { format: 'dhis2', dhis2Mapping: JSON.stringify(mapping) }, { ...AUTH, 'content-type': 'application/json' });
+    expect(unmapped.statusCode).toBe(422);
+    expect(unmapped.json().errors[0].message).toMatch(/unknownElem/);
+  });
+
+  it('says clearly why an SDMX-JSON message without a place cannot be imported', async () => {
+    const sample = await readFile(path.join(SHARED, 'data/sdmx-json', 'exr-flat.json'));
+    const r = await importText(t.app, sample, { format: 'sdmx-json' }, { ...AUTH, 'content-type': 'application/json' });
+    expect(r.statusCode).toBe(422);
+    expect(r.json().message).toMatch(/REF_AREA|place/);
   });
 
   it('maps freely named columns onto dimensions with a mapping', async () => {

@@ -53,6 +53,7 @@ export function ComparePage() {
           </select>
         </label>
       </div>
+      {detail.error && <ErrorMessage error={detail.error} />}
       {places.length > 0 && (
         <ul className="row" style={{ listStyle: 'none', padding: 0 }} aria-label={t('compare.chosen')}>
           {places.map((p) => (

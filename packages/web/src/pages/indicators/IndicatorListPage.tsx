@@ -41,6 +41,7 @@ export function IndicatorListPage() {
           </select>
         </label>
       </div>
+      {detail.error && <ErrorMessage error={detail.error} />}
       {detail.data?.description && <p className="lead" dir="auto">{detail.data.description}</p>}
       {detail.data?.draft && <p className="notice warn">{t('indicators.draftFramework')}</p>}
       {list.isPending ? <Loading /> : list.error ? <ErrorMessage error={list.error} /> : (

@@ -91,7 +91,7 @@ export function IndicatorPage() {
     const v = resolveTargetValue(r.target!, r.result.baseline?.value ?? null);
     return v === null ? null : { value: v, year: r.target!.year, label: t('indicator.targetLine', { year: r.target!.year }) };
   })();
-  const exportParams = { indicator: code, series: series ?? undefined, place: selected, dim: disagg ? disagg.split('|') : undefined };
+  const exportParams = { indicator: code, series: series ?? undefined, place: selected, dim: disagg ? disagg.split('|') : undefined, total: disagg ? undefined : true };
   const title = text(ind.names);
 
   return (
@@ -158,7 +158,7 @@ export function IndicatorPage() {
                     <span dir="auto">{placeName(r.place)}</span>: <ProgressBadge result={r.result} />{' '}
                     <span className="small muted">
                       {r.result.baseline && r.result.latest && t('progress.span', { from: period(r.result.baseline.start?.slice(0, 4) ?? String(Math.floor(r.result.baseline.year))), to: period(r.result.latest.end?.slice(0, 4) ?? String(Math.floor(r.result.latest.year))) })}
-                      {r.target && <> · {t('progress.target', { year: num(r.target.year, 0).replace(/[,٬]/g, ''), value: r.target.value !== null ? num(r.target.value) : t('progress.relative', { pct: num(Math.round((r.target.relativeChange ?? 0) * 100), 0), base: r.target.baselineYear ?? '' }) })}</>}
+                      {r.target && <> · {t('progress.target', { year: num(r.target.year, 0).replace(/[,٬]/g, ''), value: r.target.value !== null ? num(r.target.value) : t('progress.relative', { pct: num(Math.round((r.target.relativeChange ?? 0) * 100), 0), base: r.target.baselineYear ? period(String(r.target.baselineYear)) : '' }) })}</>}
                     </span>
                   </li>
                 ))}
