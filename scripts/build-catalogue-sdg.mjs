@@ -65,7 +65,9 @@ function load(lang, kind) {
   return data;
 }
 
-const clean = (s) => String(s).replace(/\s+/g, ' ').trim();
+// The Arabic files write "100 000" in display order ("000 100"); store it in logical order with
+// a no-break space, which looks the same and reads right to screen readers and search.
+const clean = (s) => String(s).replace(/\s+/g, ' ').trim().replace(/000 100/g, '100\u00a0000');
 
 /** Sort key part: numbers before letters, numbers numerically. */
 function partKey(p) {
