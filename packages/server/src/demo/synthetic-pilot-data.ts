@@ -1,5 +1,5 @@
 /**
- * Synthetic demonstration values for the pilot cities of seed 003. They are NOT real data:
+ * Synthetic demonstration values for the pilot cities of seed 003 and their countries. They are NOT real data:
  * their source is "Marsad synthetic demonstration data", flagged synthetic, so no screen or
  * export can pass them off as real. Generated deterministically (same values every time).
  */
@@ -61,24 +61,30 @@ const SPECS: Spec[] = [
   { indicator: '16.1.4', start: [35, 75], trend: [-0.01, 0.03], digits: 1, max: 100, bySex: true },
 ];
 
+/** The countries of the pilot places, with national values for a few indicators (Philippines included: it is a pilot country). */
+const PILOT_COUNTRIES = ['MAR', 'JOR', 'ECU', 'KAZ', 'KHM', 'CUB', 'CRI', 'LSO', 'PHL'];
+const NATIONAL_SPECS = new Set(['11.1.1', '11.6.2', '16.1.1', '16.1.4']);
+
 const CSV_HEADER = 'indicator,series,place,period,value,SEX\n';
 
 /** The synthetic rows as tidy CSV, for the ordinary importer. */
 export function syntheticPilotCsv(indicatorExists: (code: string) => boolean): string {
   let csv = CSV_HEADER;
-  for (const city of PILOT_CITIES) {
+  const places = [...PILOT_CITIES.map((c) => ({ code: c.code, population: c.population, national: false })),
+    ...PILOT_COUNTRIES.map((code) => ({ code, population: 0, national: true }))];
+  for (const city of places) {
     // Population grows 1–3 % a year.
     const rp = random(seedOf(city.code + 'POP'));
     let pop = city.population * (0.9 + rp() * 0.1);
     const growth = 0.01 + rp() * 0.02;
-    if (indicatorExists('POP')) {
+    if (indicatorExists('POP') && !city.national) {
       for (let year = 2015; year <= 2024; year++, pop *= 1 + growth) {
         csv += `POP,,${city.code},${year},${Math.round(pop)},\n`;
         csv += `POP,,${city.code},${year},${Math.round(pop * (0.49 + rp() * 0.03))},F\n`;
       }
     }
     for (const spec of SPECS) {
-      if (!indicatorExists(spec.indicator)) continue;
+      if (!indicatorExists(spec.indicator) || (city.national && !NATIONAL_SPECS.has(spec.indicator))) continue;
       const r = random(seedOf(city.code + spec.indicator));
       let v = spec.start[0] + r() * (spec.start[1] - spec.start[0]);
       const trend = spec.trend[0] + r() * (spec.trend[1] - spec.trend[0]);
