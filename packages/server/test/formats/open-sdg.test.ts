@@ -1,10 +1,10 @@
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import path, { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { indicatorFromFileName, openSdgFileName } from '../../src/formats/index.ts';
 import { actual, DIMENSIONS, errors, expected, MORE_PERIODS, read, readFile, RECORDS, rows, skips, write } from './helpers.ts';
 
-const LA = '/work/shared/data/open-sdg/los-angeles';
+const LA = path.resolve(import.meta.dirname, '../../src/demo/data/open-sdg/los-angeles');
 
 // Data rows per file, counted by eye from the files (data lines; the header is line 1).
 const LA_COUNTS: Record<string, { rows: number; skipped: number }> = {

@@ -1,8 +1,8 @@
-import { join } from 'node:path';
+import path, { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { actual, bytesIn, DIMENSIONS, errors, expected, MORE_PERIODS, read, readFile, RECORDS, rows, skips, write } from './helpers.ts';
 
-const SAMPLES = '/work/shared/data/sdmx-json';
+const SAMPLES = path.resolve(import.meta.dirname, '../../../../../shared/data/sdmx-json');
 
 describe('sdmx-json reader on the SDMX technical working group samples (2.x)', () => {
   it('exchange rates have no REF_AREA and no SERIES/INDICATOR: one clear error each', async () => {
