@@ -61,6 +61,12 @@ export interface ObservationHistoryTable {
   replaced_by_batch: number | null; change: 'update' | 'delete';
 }
 
+export interface AuditLogTable {
+  id: Generated<number>; at: Timestamp; actor_user_id: number | null; actor_label: string; ip: string | null;
+  action: string; entity_type: string; entity_id: string | null; batch_id: number | null; summary: string | null;
+  before: Json<Record<string, unknown>> | null; after: Json<Record<string, unknown>> | null;
+}
+
 export interface Schema {
   settings: SettingsTable;
   sources: SourcesTable;
@@ -79,4 +85,5 @@ export interface Schema {
   targets: TargetsTable;
   observations: ObservationsTable;
   observation_history: ObservationHistoryTable;
+  audit_log: AuditLogTable;
 }

@@ -13,6 +13,7 @@ import { registerObservationRoutes } from './observations/observation-routes.ts'
 import { registerTargetRoutes } from './observations/target-routes.ts';
 import { registerImportRoutes } from './imports/import-routes.ts';
 import { registerWebRoutes } from './web/web-routes.ts';
+import { registerAuditRoutes } from './audit/audit-routes.ts';
 import { registerWebApiRoutes } from './web-api/web-api-routes.ts';
 
 export interface BuildOptions {
@@ -46,6 +47,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
         { name: 'places', description: 'Countries, regions, cities, districts' },
         { name: 'observations', description: 'Values, targets, downloads' },
         { name: 'imports', description: 'Imports of files, all or nothing' },
+        { name: 'audit', description: 'The append-only audit log' },
         { name: 'web', description: 'Views for the web application: search, latest values, place pages, reporting status, home page' },
       ],
     },
@@ -69,6 +71,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   registerPlaceRoutes(app, ctx);
   registerObservationRoutes(app, ctx);
   registerTargetRoutes(app, ctx);
+  registerAuditRoutes(app, ctx);
   registerWebApiRoutes(app, ctx);
   await app.register(async (raw) => {
     registerRawBodies(raw);

@@ -12,3 +12,4 @@ export { HttpError } from './http/errors.ts';
 export * from './startup.ts';
 export * from './demo/load-demo.ts';
 export * from './indicators/create-indicator.ts';
+export * from './audit/audit-log.ts';

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { dumpDatabase, migrate, openPostgresStore, restoreDatabase, tableCounts, describeUrl, type Store } from '@marsad/db';
+import { appendAudit, CLI_ACTOR } from '@marsad/server';
 import type { RuntimeConfig } from '../config.ts';
 import { findRemote } from '../remote.ts';
 import { withLocalStore } from './local-store.ts';
@@ -37,6 +38,7 @@ export async function restoreCommand(config: RuntimeConfig, file: string): Promi
     const input = gz(file) ? createReadStream(file).pipe(createGunzip()) : createReadStream(file);
     const expected = await restoreDatabase(store, input);
     await checkCounts(store, expected);
+    await store.exclusive((conn) => appendAudit(conn, CLI_ACTOR, { action: 'restore', entityType: 'database', summary: `restored from ${file}`, after: expected }));
     console.log(`Restored ${file}: ${expected.observations} observations, ${expected.indicators} indicators, ${expected.places} places (counts checked).`);
   }, false);
   return 0;
@@ -62,6 +64,7 @@ export async function copyToCommand(config: RuntimeConfig, url: string, force: b
     await withLocalStore(config, async (source) => {
       const expected = await restoreDatabase(target, dumpDatabase(source));
       await checkCounts(target, expected);
+      await target.exclusive((conn) => appendAudit(conn, CLI_ACTOR, { action: 'restore', entityType: 'database', summary: `copied from the embedded database ${config.dataDir}`, after: expected }));
       console.log(`Copied to ${describeUrl(url)}: ${Object.entries(expected).map(([t, n]) => `${t} ${n}`).join(', ')} — counts checked.`);
     });
   } finally {

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { ColumnMapSchema, FORMATS, importFile, type Dhis2Mapping, type FormatName, type ImportReport } from '@marsad/server';
+import { CLI_ACTOR, ColumnMapSchema, FORMATS, importFile, type Dhis2Mapping, type FormatName, type ImportReport } from '@marsad/server';
 import type { RuntimeConfig } from '../config.ts';
 import { counting, progressBar } from '../progress.ts';
 import { findRemote, remoteFetch } from '../remote.ts';
@@ -66,7 +66,7 @@ export async function importCommand(config: RuntimeConfig, file: string, o: Impo
       report = body;
     } else {
       report = await withLocalStore(config, (store) => importFile(store, input, {
-        format: o.format as FormatName, fileName: path.basename(file), indicator: o.indicator, place: o.place, actor: 'cli', status,
+        format: o.format as FormatName, fileName: path.basename(file), indicator: o.indicator, place: o.place, actor: CLI_ACTOR.label, auditActor: CLI_ACTOR, status,
         rowStatusAllowed: true, dryRun: o.dryRun, createIndicators: o.createIndicators, source: o.source, map, dhis2Mapping,
         reportDir: path.join(config.dataDir, 'import-reports'),
       }));

@@ -1,4 +1,4 @@
-import { createIndicator, HttpError, IndicatorInput } from '@marsad/server';
+import { CLI_ACTOR, createIndicator, HttpError, IndicatorInput } from '@marsad/server';
 import type { RuntimeConfig } from '../config.ts';
 import { findRemote, remoteFetch } from '../remote.ts';
 import { withLocalStore } from './local-store.ts';
@@ -38,7 +38,7 @@ export async function indicatorAddCommand(config: RuntimeConfig, code: string, o
     if (!res.ok) { console.error(body.message); return 1; }
   } else {
     try {
-      await withLocalStore(config, (store) => store.exclusive((conn) => createIndicator(conn, parsed.data)));
+      await withLocalStore(config, (store) => store.exclusive((conn) => createIndicator(conn, parsed.data, CLI_ACTOR)));
     } catch (err) {
       if (err instanceof HttpError) { console.error(err.message); return 1; }
       throw err;

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { addPlaces, readPlacesCsv } from '@marsad/server';
+import { addPlaces, CLI_ACTOR, readPlacesCsv } from '@marsad/server';
 import type { RuntimeConfig } from '../config.ts';
 import { findRemote, remoteFetch } from '../remote.ts';
 import { withLocalStore } from './local-store.ts';
@@ -31,7 +31,7 @@ export async function placesImportCommand(config: RuntimeConfig, file: string): 
   if (problems.length) { printProblems(problems); return 1; }
   return withLocalStore(config, async (store) => {
     const res = await store.exclusive(async (conn) => {
-      const r = await addPlaces(conn, places, (i) => i + 2);
+      const r = await addPlaces(conn, places, (i) => i + 2, CLI_ACTOR);
       if (r.problems.length) throw Object.assign(new Error('invalid'), { problems: r.problems });
       return r;
     }).catch((err: Error & { problems?: Problem[] }) => {

@@ -12,7 +12,7 @@ import { listMigrations } from '../migrations/migrate.ts';
 export const BACKUP_TABLES = [
   'settings', 'sources', 'import_batches', 'frameworks', 'framework_groups', 'sdg_goals', 'sdg_targets', 'places',
   'dimensions', 'dimension_values', 'disaggregations', 'indicators', 'indicator_frameworks', 'series', 'targets',
-  'observations', 'observation_history',
+  'observations', 'observation_history', 'audit_log',
 ] as const;
 
 /** Tables whose id comes from a sequence, to move past the restored ids. */
@@ -20,7 +20,7 @@ const SEQUENCES: Record<string, string> = {
   sources: 'sources_id_seq', import_batches: 'import_batches_id_seq', frameworks: 'frameworks_id_seq',
   framework_groups: 'framework_groups_id_seq', places: 'places_id_seq', dimensions: 'dimensions_id_seq',
   dimension_values: 'dimension_values_id_seq', disaggregations: 'disaggregations_id_seq', indicators: 'indicators_id_seq',
-  series: 'series_id_seq', targets: 'targets_id_seq',
+  series: 'series_id_seq', targets: 'targets_id_seq', audit_log: 'audit_log_id_seq',
 };
 
 export interface BackupHeader { marsad: 'backup'; format: 1; schemaVersion: number; createdAt: string; source: string; counts: Record<string, number> }
@@ -107,7 +107,10 @@ export async function restoreDatabase(store: Store, input: AsyncIterable<string 
     throw new BackupFormatError(`The backup has schema version ${header.schemaVersion}; this Marsad has ${current}. Restore it with the Marsad version that made it.`);
   }
   await store.exclusive(async (conn) => {
+    // The audit log's triggers allow this one TRUNCATE: a whole backup replaces the database.
+    await conn.query("SELECT set_config('marsad.restoring', 'on', true)");
     await conn.exec(`TRUNCATE ${[...BACKUP_TABLES].reverse().join(', ')} CASCADE`);
+    await conn.query("SELECT set_config('marsad.restoring', 'off', true)");
     for (;;) {
       const next = await it.next();
       if (next.done) break;

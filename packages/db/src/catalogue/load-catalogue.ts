@@ -137,6 +137,10 @@ export async function loadCatalogueInto(conn: SqlConn, files: CatalogueFiles): P
   counts.indicators = all.length;
   counts.places = await insertPlaces(conn, files.places.places);
   await conn.query(
+    `INSERT INTO audit_log (actor_label, action, entity_type, summary, after) VALUES ('system', 'load', 'catalogue', $1, $2)`,
+    ['reference catalogue loaded', j(counts)],
+  );
+  await conn.query(
     `INSERT INTO settings (key, value) VALUES ('catalogue', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
     [j({ loadedAt: new Date().toISOString(), counts })],
   );

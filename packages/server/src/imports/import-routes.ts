@@ -11,6 +11,7 @@ import { requestBody } from '../http/raw-body.ts';
 import { FORMATS, type Dhis2Mapping } from '../formats/index.ts';
 import { ColumnMapSchema } from '../observations/column-map.ts';
 import { importFile } from './import-file.ts';
+import { actorOf } from '../audit/audit-log.ts';
 
 function jsonParam<T>(name: string, text: string | undefined, parse: (v: unknown) => T): T | undefined {
   if (!text) return undefined;
@@ -53,7 +54,7 @@ export function registerImportRoutes(app: FastifyInstance, ctx: AppContext): voi
   }, async (req, reply) => {
     const q = req.query;
     const report = await importFile(ctx.store, requestBody(req), {
-      format: q.format, fileName: q.fileName, indicator: q.indicator, place: q.place, actor: 'api:admin-token',
+      format: q.format, fileName: q.fileName, indicator: q.indicator, place: q.place, actor: actorOf(req).label, auditActor: actorOf(req),
       status: q.status, rowStatusAllowed: true, dryRun: q.dryRun, createIndicators: q.createIndicators, source: q.source,
       map: jsonParam('map', q.map, (v) => ColumnMapSchema.parse(v)),
       dhis2Mapping: jsonParam('dhis2Mapping', q.dhis2Mapping, (v) => Dhis2MappingSchema.parse(v) as Dhis2Mapping),

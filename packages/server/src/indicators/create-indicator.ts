@@ -1,6 +1,7 @@
 import type { SqlConn } from '@marsad/db';
 import { z } from 'zod';
 import { HttpError } from '../http/errors.ts';
+import { appendAudit, type AuditActor } from '../audit/audit-log.ts';
 
 export const Names = z.record(z.string().regex(/^[a-z]{2}(-[A-Za-z]+)?$/), z.string().min(1).max(2000));
 
@@ -20,7 +21,7 @@ export const IndicatorInput = z.object({
 export type IndicatorInput = z.infer<typeof IndicatorInput>;
 
 /** Adds an indicator (a city's or a country's own) with its frameworks and series, in the caller's transaction. */
-export async function createIndicator(conn: SqlConn, b: IndicatorInput): Promise<string> {
+export async function createIndicator(conn: SqlConn, b: IndicatorInput, actor: AuditActor): Promise<string> {
   const dup = await conn.query('SELECT 1 FROM indicators WHERE code = $1', [b.code]);
   if (dup.rows.length) throw new HttpError(409, 'conflict', `An indicator with code "${b.code}" exists already.`);
   let owner: number | null = null;
@@ -55,5 +56,6 @@ export async function createIndicator(conn: SqlConn, b: IndicatorInput): Promise
     await conn.query('INSERT INTO series (indicator_id, code, names, unit_code, is_default) VALUES ($1, $2, $3, $4, $5)',
       [id, s.code, JSON.stringify(s.names ?? { en: s.code }), s.unit ?? b.unit?.code ?? null, i === 0]);
   }
+  await appendAudit(conn, actor, { action: 'create', entityType: 'indicator', entityId: b.code, after: b });
   return b.code;
 }

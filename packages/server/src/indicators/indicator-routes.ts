@@ -7,6 +7,7 @@ import { adminGuard } from '../auth/admin-token.ts';
 import { HttpError } from '../http/errors.ts';
 import { BoolParam, LangParam, PageQuery, page, pick } from '../http/pagination.ts';
 import { createIndicator, IndicatorInput, Names } from './create-indicator.ts';
+import { actorOf, appendAudit } from '../audit/audit-log.ts';
 
 const IndicatorPatch = IndicatorInput.omit({ code: true, series: true }).partial().extend({
   names: Names.optional(),
@@ -85,7 +86,7 @@ export function registerIndicatorRoutes(app: FastifyInstance, ctx: AppContext): 
     schema: { tags: ['catalogue'], summary: 'Add an indicator (e.g. a city\'s or a country\'s own)', security: [{ bearer: [] }], body: IndicatorInput },
   }, async (req, reply) => {
     const b = req.body;
-    const created = await ctx.store.exclusive((conn) => createIndicator(conn, b));
+    const created = await ctx.store.exclusive((conn) => createIndicator(conn, b, actorOf(req)));
     reply.code(201);
     return { code: created };
   });
@@ -105,7 +106,13 @@ export function registerIndicatorRoutes(app: FastifyInstance, ctx: AppContext): 
     if (b.status) set.status = b.status;
     if (b.tags) set.tags = b.tags;
     if (b.dimensions) set.dimensions = b.dimensions;
-    await db.updateTable('indicators').set(set as never).where('id', '=', cur.id).execute();
+    await ctx.store.exclusive(async (conn) => {
+      const before = (await conn.query('SELECT code, names, definitions, unit_code, unit_names, direction, status, tags, dimensions FROM indicators WHERE id = $1', [cur.id])).rows[0];
+      const keys = Object.keys(set);
+      await conn.query(`UPDATE indicators SET ${keys.map((k, i) => `${k} = $${i + 2}`).join(', ')} WHERE id = $1`, [cur.id, ...keys.map((k) => set[k])]);
+      const after = (await conn.query('SELECT code, names, definitions, unit_code, unit_names, direction, status, tags, dimensions FROM indicators WHERE id = $1', [cur.id])).rows[0];
+      await appendAudit(conn, actorOf(req), { action: 'update', entityType: 'indicator', entityId: req.params.code, before, after });
+    });
     return { code: req.params.code, updated: Object.keys(set).filter((k) => k !== 'updated_at') };
   });
 }

@@ -7,6 +7,7 @@ import {
 } from '@marsad/db';
 import type { ColumnMap } from './column-map.ts';
 import { CodeResolver, type Created } from './code-resolver.ts';
+import { appendAudit, type AuditActor } from '../audit/audit-log.ts';
 
 /** How many errors an answer lists; the report file holds them all. */
 export const MAX_LISTED_ERRORS = 1000;
@@ -17,6 +18,8 @@ export interface ImportRequest {
   fileName?: string;
   /** Who imports: 'cli', 'api-token', later a user id. */
   actor: string;
+  /** Who imports, for the audit log (default: the label in `actor`). */
+  auditActor?: AuditActor;
   /** Status of rows that give none. */
   status: ObservationStatus;
   /** Whether rows may set their own status (a `status` column). */
@@ -288,6 +291,13 @@ export async function runImport(
         `UPDATE import_batches SET state = 'committed', checksum = $2, counts = $3, finished_at = now() WHERE id = $1`,
         [batchId, checksum, JSON.stringify({ read: readCount, skipped: skippedCount, ...merge })],
       );
+      // One audit entry for the whole import, referring to its batch (the rows' earlier
+      // versions are in observation_history under the same batch).
+      await appendAudit(conn, req.auditActor ?? { label: req.actor, userId: null, ip: null }, {
+        action: 'import', entityType: 'import_batch', entityId: batchId, batchId,
+        summary: `${req.fileName ?? req.format}: ${merge.inserted} new, ${merge.updated} changed, ${merge.unchanged} unchanged`,
+        after: { format: req.format, fileName: req.fileName ?? null, checksum, ...merge, created: resolver.created },
+      });
     });
   } catch (err) {
     if (err instanceof DryRunDone) state = 'dry-run';

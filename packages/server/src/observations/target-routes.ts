@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { adminGuard } from '../auth/admin-token.ts';
 import { HttpError } from '../http/errors.ts';
+import { actorOf, appendAudit } from '../audit/audit-log.ts';
 
 const TargetInput = z
   .object({
@@ -41,10 +42,15 @@ export function registerTargetRoutes(app: FastifyInstance, ctx: AppContext): voi
       placeId = p.id;
     }
     if (t.baselineYear !== undefined && t.baselineYear >= t.year) throw new HttpError(400, 'bad_request', 'baselineYear: must be before the target year.');
-    const row = await db.insertInto('targets').values({
-      indicator_id: ind.id, series_id: seriesId, place_id: placeId, year: t.year, value: t.value ?? null,
-      relative_change: t.relativeChange ?? null, baseline_year: t.baselineYear ?? null, note: t.note ?? null, created_at: new Date(),
-    }).returning('id').executeTakeFirstOrThrow();
+    const row = await ctx.store.exclusive(async (conn) => {
+      const ins = await conn.query<{ id: number }>(
+        `INSERT INTO targets (indicator_id, series_id, place_id, year, value, relative_change, baseline_year, note)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+        [ind.id, seriesId, placeId, t.year, t.value ?? null, t.relativeChange ?? null, t.baselineYear ?? null, t.note ?? null],
+      );
+      await appendAudit(conn, actorOf(req), { action: 'create', entityType: 'target', entityId: ins.rows[0]!.id, after: t });
+      return ins.rows[0]!;
+    });
     reply.code(201);
     return { id: row.id };
   });

@@ -8,6 +8,7 @@ import { HttpError } from '../http/errors.ts';
 import { BoolParam, LangParam, PageQuery, page, pick } from '../http/pagination.ts';
 import { addPlaces, PlaceInput, placeProblemsError, readPlacesCsv } from './place-rows.ts';
 import { requestBody } from '../http/raw-body.ts';
+import { actorOf } from '../audit/audit-log.ts';
 
 export function registerPlaceRoutes(app: FastifyInstance, ctx: AppContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -68,7 +69,7 @@ export function registerPlaceRoutes(app: FastifyInstance, ctx: AppContext): void
     schema: { tags: ['places'], summary: 'Add places, all or nothing', security: [{ bearer: [] }], body: z.object({ places: z.array(PlaceInput).min(1).max(100_000) }) },
   }, async (req, reply) => {
     const result = await ctx.store.exclusive(async (conn) => {
-      const res = await addPlaces(conn, req.body.places, (i) => i);
+      const res = await addPlaces(conn, req.body.places, (i) => i, actorOf(req));
       if (res.problems.length) throw placeProblemsError(res.problems.map((p) => ({ ...p, row: p.row })));
       return res;
     });
@@ -91,7 +92,7 @@ export function registerPlaceUploadRoutes(app: FastifyInstance, ctx: AppContext)
     const { places, problems } = await readPlacesCsv(requestBody(req));
     if (problems.length) throw placeProblemsError(problems);
     const result = await ctx.store.exclusive(async (conn) => {
-      const res = await addPlaces(conn, places, (i) => i + 2);
+      const res = await addPlaces(conn, places, (i) => i + 2, actorOf(req));
       if (res.problems.length) throw placeProblemsError(res.problems);
       return res;
     });

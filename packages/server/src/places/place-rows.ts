@@ -2,6 +2,7 @@ import { parse } from 'csv-parse';
 import { z } from 'zod';
 import { insertPlaces, type PlaceFile, type SqlConn } from '@marsad/db';
 import { HttpError } from '../http/errors.ts';
+import { appendAudit, type AuditActor } from '../audit/audit-log.ts';
 
 export const PlaceInput = z.object({
   code: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, 'letters, digits, . _ - (up to 40)'),
@@ -63,7 +64,7 @@ export async function readPlacesCsv(input: AsyncIterable<Uint8Array | string>): 
  * Adds places all-or-nothing: every row is checked (unique code, known parent, a parent of
  * a higher level) before any is written.
  */
-export async function addPlaces(conn: SqlConn, places: PlaceInput[], rowOf: (i: number) => number): Promise<{ added: number; problems: RowProblem[] }> {
+export async function addPlaces(conn: SqlConn, places: PlaceInput[], rowOf: (i: number) => number, actor: AuditActor): Promise<{ added: number; problems: RowProblem[] }> {
   const problems: RowProblem[] = [];
   const existing = new Map((await conn.query<{ code: string; level: keyof typeof LEVEL_ORDER }>('SELECT code, level FROM places')).rows.map((r) => [r.code, r.level]));
   const inFile = new Map<string, { level: keyof typeof LEVEL_ORDER; row: number }>();
@@ -87,7 +88,9 @@ export async function addPlaces(conn: SqlConn, places: PlaceInput[], rowOf: (i: 
   const files: PlaceFile[] = places.map((p) => ({
     code: p.code, level: p.level, parent: p.parent, names: p.names, lat: p.lat ?? null, lon: p.lon ?? null, externalCode: p.externalCode, pilot: p.pilot,
   }));
-  return { added: await insertPlaces(conn, files), problems };
+  const added = await insertPlaces(conn, files);
+  await appendAudit(conn, actor, { action: 'create', entityType: 'places', entityId: files.length === 1 ? files[0]!.code : null, summary: `${added} places added`, after: { places: files } });
+  return { added, problems };
 }
 
 export function placeProblemsError(problems: RowProblem[]): HttpError {
