@@ -1,7 +1,10 @@
+const SPECIAL = /[\\\t\n\r]/;
+
 /** Encodes one field of PostgreSQL's COPY text format. */
 export function copyField(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '\\N';
   if (typeof value === 'number') return String(value);
+  if (!SPECIAL.test(value)) return value; // the common case: nothing to escape
   return value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 }
 

@@ -7,7 +7,10 @@ export type NumberResult = { kind: 'number'; value: number } | { kind: 'blank' }
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /** Arabic-Indic (U+0660…) and extended Arabic-Indic (U+06F0…) digits, Arabic decimal separator. */
+const NOT_LATIN = /[\u0660-\u0669\u06F0-\u06F9\u066B\u2212]/;
+
 function latinDigits(text: string): string {
+  if (!NOT_LATIN.test(text)) return text; // the common case: nothing to change
   return text
     .replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660))
     .replace(/[\u06F0-\u06F9]/g, (d) => String(d.charCodeAt(0) - 0x06f0))
