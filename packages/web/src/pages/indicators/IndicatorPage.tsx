@@ -85,11 +85,13 @@ export function IndicatorPage() {
     const points = shown.filter((o) => o.place === p).map((o) => ({ start: o.periodStart, end: o.periodEnd, value: o.value }));
     return { place: p, target, result: assessProgress(points, ind.direction, target ? { year: target.year, value: target.value, relativeChange: target.relativeChange, baselineYear: target.baselineYear } : null) };
   });
+  // The target line: when every place shown has the same target value (a single place, or an
+  // indicator-wide numeric target); relative targets differ from place to place.
   const chartTarget = (() => {
-    if (selected.length !== 1 || !progressRows[0]?.target) return null;
-    const r = progressRows[0];
-    const v = resolveTargetValue(r.target!, r.result.baseline?.value ?? null);
-    return v === null ? null : { value: v, year: r.target!.year, label: t('indicator.targetLine', { year: r.target!.year }) };
+    const resolved = progressRows.map((r) => (r.target ? { year: r.target.year, value: resolveTargetValue(r.target, r.result.baseline?.value ?? null) } : null));
+    const first = resolved[0];
+    if (!first || first.value === null || resolved.some((x) => !x || x.value !== first.value || x.year !== first.year)) return null;
+    return { value: first.value, year: first.year, label: t('indicator.targetLine', { year: first.year }) };
   })();
   const exportParams = { indicator: code, series: series ?? undefined, place: selected, dim: disagg ? disagg.split('|') : undefined, total: disagg ? undefined : true };
   const title = text(ind.names);

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -26,6 +27,8 @@ export function ReportingStatusPage() {
   const frameworks = useQuery({ queryKey: ['frameworks', lang], queryFn: () => getJson<{ items: FrameworkItem[] }>('/frameworks', { lang }) });
   const status = useQuery({ queryKey: ['status', framework, lang], queryFn: () => getJson<Status>('/reporting-status', { framework, lang }) });
   const cell = (i: string, p: string) => status.data?.cells.find((c) => c.indicator === i && c.place === p);
+  const [placeFilter, setPlaceFilter] = useState('');
+  const shownPlaces = (status.data?.places ?? []).filter((p) => !placeFilter || p.code === placeFilter);
   // For SDG, show the goals this observatory is about.
   const indicators = (status.data?.indicators ?? []).filter((i) => framework !== 'sdg' || /^(11|16\.1)\./.test(i.code));
   return (
@@ -35,6 +38,13 @@ export function ReportingStatusPage() {
       <label>{t('indicators.framework')}{' '}
         <select value={framework} onChange={(e) => void navigate({ search: { framework: e.target.value } })}>
           {frameworks.data?.items.map((f) => <option key={f.code} value={f.code}>{f.name ?? f.code}</option>)}
+        </select>
+      </label>
+      {' '}
+      <label>{t('status.place')}{' '}
+        <select value={placeFilter} onChange={(e) => setPlaceFilter(e.target.value)}>
+          <option value="">{t('status.allPlaces')}</option>
+          {status.data?.places.map((p) => <option key={p.code} value={p.code}>{p.name ?? p.code}</option>)}
         </select>
       </label>
       <p className="legend" style={{ marginBlock: '1rem' }}>
@@ -47,13 +57,13 @@ export function ReportingStatusPage() {
             <table className="data status-table">
               <caption className="visually-hidden">{t('status.caption', { framework: status.data.framework.name ?? framework })}</caption>
               <thead>
-                <tr><th scope="col">{t('table.indicator')}</th>{status.data.places.map((p) => <th key={p.code} scope="col"><Link to="/places/$code" params={{ code: p.code }}><span dir="auto">{p.name ?? p.code}</span></Link></th>)}</tr>
+                <tr><th scope="col">{t('table.indicator')}</th>{shownPlaces.map((p) => <th key={p.code} scope="col"><Link to="/places/$code" params={{ code: p.code }}><span dir="auto">{p.name ?? p.code}</span></Link></th>)}</tr>
               </thead>
               <tbody>
                 {indicators.map((i) => (
                   <tr key={i.code}>
                     <th scope="row"><Link to="/indicators/$code" params={{ code: i.code }}>{i.code}</Link> <span className="small" dir="auto">{i.name}</span></th>
-                    {status.data.places.map((p) => {
+                    {shownPlaces.map((p) => {
                       const c = cell(i.code, p.code);
                       const state: State = c?.state ?? 'not-started';
                       return (
