@@ -34,6 +34,10 @@ function wrap(client: pg.PoolClient): SqlConn {
 
 export async function openPostgresStore(url: string): Promise<Store> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // A connection the server ends (restart, DROP DATABASE … WITH (FORCE)) must not crash the
+  // process: the pool drops it, and a query on it fails with the server's message.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   // Fail early with the server's own message when it cannot be reached.
   const probe = await pool.connect();
   probe.release();
