@@ -30,7 +30,7 @@ const DEFAULTS: Record<StoreKind, { indicators: number; places: number; years: n
   postgres: { indicators: 60, places: 7_000, years: 24 },
   pglite: { indicators: 60, places: 700, years: 24 },
 };
-const PHASES = ['bare', 'indexed', 'marsad', 'parse'] as const;
+const PHASES = ['bare', 'indexed', 'marsad', 'merge', 'parse'] as const;
 type Phase = (typeof PHASES)[number];
 const DEFAULT_PHASES: Phase[] = ['bare', 'indexed', 'marsad'];
 const FIRST_YEAR = 2000;
@@ -44,6 +44,8 @@ const USAGE = `Usage: npm run bench:import -- [options]
   --places N             places (default 7000 on postgres, 700 on pglite)
   --years N              years per indicator and place (default 24, from ${FIRST_YEAR})
   --phases a,b,…         which loads to run: bare, indexed, marsad (default all three);
+                         'merge' adds the Marsad import into a table already holding an
+                         observation (its staging + merge path, not the direct COPY);
                          'parse' times Marsad's CSV reader alone, without a database
   --help
 
@@ -228,6 +230,29 @@ async function createCatalogue(store: Store, s: Shape): Promise<Ids> {
   });
 }
 
+/**
+ * For the 'merge' phase: one observation of another indicator, so that the import finds the
+ * observations table not empty and takes its general path (staging table, then merge).
+ * Returns the series id of that observation.
+ */
+async function seedOtherObservation(store: Store): Promise<number> {
+  return store.exclusive(async (conn) => {
+    const ind = await conn.query<{ id: number }>(`INSERT INTO indicators (code, names) VALUES ('SEED', '{"en":"Seed"}') RETURNING id`);
+    const indicatorId = ind.rows[0]!.id;
+    const ser = await conn.query<{ id: number }>(
+      `INSERT INTO series (indicator_id, code, is_default) VALUES ($1, 'SEED', true) RETURNING id`,
+      [indicatorId],
+    );
+    const seriesId = ser.rows[0]!.id;
+    await conn.query(
+      `INSERT INTO observations (series_id, place_id, period, disagg_id, indicator_id, period_start, period_end, value, status)
+       SELECT $1, id, '1999', 0, $2, '1999-01-01', '1999-12-31', 1, 'approved' FROM places WHERE code = 'ZZ'`,
+      [seriesId, indicatorId],
+    );
+    return seriesId;
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Databases: every one created is dropped at the end, also on failure or Ctrl-C.
 
@@ -327,13 +352,14 @@ function forceDropAndExit(why: string): Promise<void> {
  * An order-independent fingerprint of the observations (outside the timing): the indexed COPY
  * and the Marsad import must leave the same rows, given the same catalogue ids.
  */
-async function fingerprint(store: Store): Promise<string> {
+async function fingerprint(store: Store, exceptSeries?: number): Promise<string> {
   const r = await store.exclusive((c) =>
     c.query<{ n: number; h: string }>(
       `SELECT count(*)::bigint AS n,
               sum(hashtext(concat_ws(',', series_id, place_id, period, disagg_id, indicator_id,
                   period_start, period_end, value, status))::bigint)::text AS h
-         FROM observations`,
+         FROM observations WHERE series_id IS DISTINCT FROM $1::int`,
+      [exceptSeries ?? null],
     ),
   );
   return `${r.rows[0]?.n}:${r.rows[0]?.h}`;
@@ -560,18 +586,20 @@ async function main(): Promise<number> {
       await dropDatabase(t);
     }
 
-    if (phase === 'marsad') {
+    if (phase === 'marsad' || phase === 'merge') {
+      const label = phase === 'marsad' ? 'Marsad import' : 'Marsad merge';
       const t = await freshDatabase(o.db, true);
       await versionOf(t.store);
       const ids = await createCatalogue(t.store, shape);
+      const seedSeries = phase === 'merge' ? await seedOtherObservation(t.store) : undefined;
       await checkpoint(t.store);
-      phaseStart('Marsad import');
+      phaseStart(phase === 'marsad' ? 'Marsad import' : 'Marsad import into a table that already holds an observation (stage + merge)');
       const statements = new StatementLog();
       const store = instrument(t.store, statements);
       let report: ImportReport | undefined;
       let stagedAt = 0;
       let t0 = 0;
-      const r = await measure('Marsad import', N, async () => {
+      const r = await measure(label, N, async () => {
         t0 = performance.now();
         report = await importFile(store, csvChunks(shape, true), {
           format: 'csv',
@@ -601,7 +629,7 @@ async function main(): Promise<number> {
         log(`  state committed, inserted ${int(report.counts.inserted)} (batch ${report.batchId})`);
       }
       if (indexedRows && indexedRows.ids === JSON.stringify(ids)) {
-        const same = (await fingerprint(t.store)) === indexedRows.fingerprint;
+        const same = (await fingerprint(t.store, seedSeries)) === indexedRows.fingerprint;
         if (!same) ok = false;
         log(same ? '  same rows as the indexed COPY (fingerprint)' : '  CHECK FAILED: the rows differ from those of the indexed COPY');
       }
@@ -634,7 +662,7 @@ async function main(): Promise<number> {
   for (const p of o.phases) {
     const r = results.get(p)!;
     const extra =
-      p === 'marsad' && indexed ? `ratio to indexed COPY ${(indexed.seconds / r.seconds).toFixed(2)}×` :
+      (p === 'marsad' || p === 'merge') && indexed ? `ratio to indexed COPY ${(indexed.seconds / r.seconds).toFixed(2)}×` :
       p === 'indexed' && results.get('bare') ? `ratio to bare COPY ${(results.get('bare')!.seconds / r.seconds).toFixed(2)}×` : '';
     log(
       `${r.label.padEnd(16)} ${secs(r.seconds).padStart(8)}  ${(int(r.rows / r.seconds) + ' rows/s').padStart(17)}   peak RSS ${mb(r.peakRss).padStart(8)}` +

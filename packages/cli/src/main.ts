@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { catalogueLoaded, loadCatalogue } from '@marsad/db';
-import { ensureAdminToken, loadDemo, FORMATS } from '@marsad/server';
+import { ensureAdminToken, loadDemo, loadDemoAccounts, FORMATS } from '@marsad/server';
 import { readConfig } from './config.ts';
 import { serve, marsadVersion } from './commands/serve.ts';
 import { importCommand } from './commands/import.ts';
@@ -10,10 +10,11 @@ import { backupCommand, copyToCommand, restoreCommand } from './commands/backup.
 import { withLocalStore } from './commands/local-store.ts';
 import { indicatorAddCommand } from './commands/indicators.ts';
 import { findRemote } from './remote.ts';
+import { userCreateCommand } from './commands/users.ts';
 
 const config = readConfig();
 const program = new Command('marsad')
-  .description('Marsad, an open urban observatory. Settings: MARSAD_DATA_DIR (default ./.marsad), DATABASE_URL (a PostgreSQL server), PORT, HOST, MARSAD_DEMO=1.')
+  .description('Marsad, an open urban observatory. Settings: MARSAD_DATA_DIR (default ./.marsad), DATABASE_URL (a PostgreSQL server), PORT, HOST, MARSAD_DEMO=1, MARSAD_TOKEN (an API token for commands that go through a running server).')
   .version(await marsadVersion());
 
 const run = <A extends unknown[]>(fn: (...args: A) => Promise<number | void>) => async (...args: A) => {
@@ -44,6 +45,10 @@ program.command('seed').description('Load the reference catalogue, and with --de
       if (o.demo) {
         const r = await loadDemo(store, (name, rep) => console.log(`  ${name}: ${rep.counts.inserted} new, ${rep.counts.unchanged} unchanged`));
         console.log(`Demonstration data: ${r.observations} new observations from ${r.files} files.`);
+        console.log('Demonstration accounts (new passwords, shown this once):');
+        for (const a of await loadDemoAccounts(store)) {
+          console.log(`  ${a.email}  ${a.password}  ${a.roles.map((x) => (x.place ? `${x.role} of ${x.place}` : x.role)).join(', ')}`);
+        }
       }
       console.log('The reference catalogue is loaded.');
     });
@@ -98,7 +103,17 @@ program.command('copy-to').description('Copy this installation to a PostgreSQL s
   .option('--force', 'replace Marsad data already on the server')
   .action(run((url: string, o: { force?: boolean }) => copyToCommand(config, url, !!o.force)));
 
-program.command('token').description('Print the administrator token (created if missing)').action(run(async () => {
+const user = program.command('user').description('Accounts');
+user.command('create').description('Create an account on the local database and print its invitation link (the first administrator: --admin)')
+  .requiredOption('--email <address>', 'e-mail address of the account')
+  .option('--name <name>', 'name shown for the account')
+  .option('--admin', 'with the administrator role')
+  .option('--role <role:PLACE>', 'a role on a place, e.g. city-focal-point:MAAGA (repeat)', collect)
+  .option('--password-stdin', 'set the password from standard input instead of printing an invitation link')
+  .option('--url <address>', 'address of the server as users reach it, for the link (default http://HOST:PORT)')
+  .action(run((o: Parameters<typeof userCreateCommand>[1]) => userCreateCommand(config, o)));
+
+program.command('token').description('Print the administrator token of the first start (created if missing; it works until an administrator account exists)').action(run(async () => {
   const { token } = await ensureAdminToken(config.dataDir);
   console.log(token);
 }));

@@ -1,7 +1,11 @@
 import { readLiveLock } from '@marsad/db';
 import { readAdminToken } from '@marsad/server';
 
-/** A Marsad server that holds the embedded database, reached through its API. */
+/**
+ * A Marsad server that holds the embedded database, reached through its API with the API token
+ * of MARSAD_TOKEN, or else the administrator token of the first start (which works only until
+ * an administrator account exists).
+ */
 export interface Remote { baseUrl: string; token: string | null }
 
 /**
@@ -15,7 +19,7 @@ export async function findRemote(dataDir: string, databaseUrl: string | undefine
   if (!lock.port) {
     throw new Error(`The embedded database in ${dataDir} is held by process ${lock.pid}, which is still starting; try again in a moment.`);
   }
-  return { baseUrl: `http://127.0.0.1:${lock.port}`, token: await readAdminToken(dataDir) };
+  return { baseUrl: `http://127.0.0.1:${lock.port}`, token: process.env.MARSAD_TOKEN || (await readAdminToken(dataDir)) };
 }
 
 export async function remoteFetch(remote: Remote, path: string, init: RequestInit & { duplex?: 'half' } = {}): Promise<Response> {

@@ -67,6 +67,33 @@ export interface AuditLogTable {
   before: Json<Record<string, unknown>> | null; after: Json<Record<string, unknown>> | null;
 }
 
+export type UserStatus = 'invited' | 'active' | 'disabled';
+export type RoleName = 'administrator' | 'national-focal-point' | 'city-focal-point' | 'data-validator' | 'reviewer' | 'editor';
+type TextArray = ColumnType<string[], string[], string[]>;
+export interface UsersTable {
+  id: Generated<number>; email: string; display_name: string | null; password_hash: string | null; status: Generated<UserStatus>;
+  created_at: Generated<Date>; last_login_at: Date | null;
+}
+export interface UserTokensTable {
+  id: Generated<number>; user_id: number; kind: 'invitation' | 'reset'; token_hash: string; created_at: Generated<Date>;
+  expires_at: Timestamp; used_at: Date | null;
+}
+export interface SessionsTable {
+  id: string; user_id: number; csrf_token: string; created_at: Generated<Date>; last_seen_at: Generated<Date>; expires_at: Timestamp;
+  ip: string | null; user_agent: string | null;
+}
+export interface ApiTokensTable {
+  id: Generated<number>; user_id: number; name: string; token_hash: string; scopes: TextArray; expires_at: Timestamp;
+  last_used_at: Date | null; revoked_at: Date | null; created_at: Generated<Date>;
+}
+export interface RoleAssignmentsTable {
+  id: Generated<number>; user_id: number; role: RoleName; place_id: number | null; granted_by: number | null; created_at: Generated<Date>;
+}
+export interface RecordGrantsTable {
+  id: Generated<number>; user_id: number; record_type: string; record_id: string; permission: string; granted_by: number | null;
+  created_at: Generated<Date>;
+}
+
 export interface Schema {
   settings: SettingsTable;
   sources: SourcesTable;
@@ -86,4 +113,10 @@ export interface Schema {
   observations: ObservationsTable;
   observation_history: ObservationHistoryTable;
   audit_log: AuditLogTable;
+  users: UsersTable;
+  user_tokens: UserTokensTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  role_assignments: RoleAssignmentsTable;
+  record_grants: RecordGrantsTable;
 }

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -6,6 +6,7 @@ import type { AppContext } from './context.ts';
 import { registerErrorHandler } from './http/errors.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import { registerRawBodies } from './http/raw-body.ts';
+import { withLogRedaction } from './http/log-redaction.ts';
 import { registerIndicatorRoutes } from './indicators/indicator-routes.ts';
 import { registerCatalogueRoutes } from './catalogue/catalogue-routes.ts';
 import { registerPlaceRoutes, registerPlaceUploadRoutes } from './places/place-routes.ts';
@@ -15,21 +16,30 @@ import { registerImportRoutes } from './imports/import-routes.ts';
 import { registerWebRoutes } from './web/web-routes.ts';
 import { registerAuditRoutes } from './audit/audit-routes.ts';
 import { registerWebApiRoutes } from './web-api/web-api-routes.ts';
+import { registerAuthRoutes } from './auth/auth-routes.ts';
+import { registerTokenRoutes } from './auth/token-routes.ts';
+import { registerUserRoutes } from './users/user-routes.ts';
+import type { LoginLimits } from './auth/login-limiter.ts';
 
 export interface BuildOptions {
   /** pino logger options, or false for none (tests). */
   logger?: boolean | object;
+  /** Failed sign-ins allowed per account and per address (default 5 and 20 in 15 minutes). */
+  loginLimits?: LoginLimits;
+  /** Called for every route as it is registered (the authorisation matrix test reads the route table so). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /** The HTTP application: API under /api/v1, OpenAPI 3.1 at /api/openapi.json, docs at /api/docs. */
 export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: withLogRedaction(options.logger),
     bodyLimit: 20 * 1024 * 1024,
     routerOptions: { maxParamLength: 300, ignoreTrailingSlash: true },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
   registerErrorHandler(app);
   registerSecurityHeaders(app);
 
@@ -38,16 +48,22 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       openapi: '3.1.0',
       info: {
         title: 'Marsad API', version: ctx.version,
-        description: 'Marsad, an open urban observatory: indicators, places and observations (SDG 11 and 16.1, the New Urban Agenda, urban safety, adequate housing). Reading approved data is open to all; writing needs the administrator token.',
+        description: 'Marsad, an open urban observatory: indicators, places and observations (SDG 11 and 16.1, the New Urban Agenda, urban safety, adequate housing). Reading approved data is open to all; writing needs an account with a role on the place (a session cookie with X-CSRF-Token, or an API token), or, until the first administrator account exists, the administrator token.',
         license: { name: 'MIT', identifier: 'MIT' },
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'An API token (msd_…)' },
+          session: { type: 'apiKey', in: 'cookie', name: 'marsad_session', description: 'The session cookie of POST /api/v1/auth/login; writes also need the X-CSRF-Token header' },
+        },
+      },
       tags: [
         { name: 'catalogue', description: 'Indicators, frameworks, SDG goals and targets, dimensions, sources' },
         { name: 'places', description: 'Countries, regions, cities, districts' },
         { name: 'observations', description: 'Values, targets, downloads' },
         { name: 'imports', description: 'Imports of files, all or nothing' },
         { name: 'audit', description: 'The append-only audit log' },
+        { name: 'accounts', description: 'Sign-in, users, roles on places, grants on records, API tokens' },
         { name: 'web', description: 'Views for the web application: search, latest values, place pages, reporting status, home page' },
       ],
     },
@@ -66,6 +82,9 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/api/docs'));
   }
 
+  registerAuthRoutes(app, ctx, { loginLimits: options.loginLimits });
+  registerUserRoutes(app, ctx);
+  registerTokenRoutes(app, ctx);
   registerIndicatorRoutes(app, ctx);
   registerCatalogueRoutes(app, ctx);
   registerPlaceRoutes(app, ctx);

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { StoreKind } from '@marsad/db';
 import { createTestDatabase, type TestDatabase } from '@marsad/db/testing';
 import { loadCatalogue } from '@marsad/db';
-import { buildApp } from '../src/index.ts';
+import { buildApp, type BuildOptions } from '../src/index.ts';
 
 export const SHARED = path.resolve(import.meta.dirname, '../../../../shared');
 export const LA_DIR = path.resolve(import.meta.dirname, '../src/demo/data/open-sdg/los-angeles');
@@ -20,11 +20,11 @@ export interface TestApp {
 }
 
 /** An application on a fresh database of the given kind, with the reference catalogue loaded. */
-export async function createTestApp(kind: StoreKind, options: { catalogue?: boolean } = {}): Promise<TestApp> {
+export async function createTestApp(kind: StoreKind, options: { catalogue?: boolean; build?: BuildOptions } = {}): Promise<TestApp> {
   const db = await createTestDatabase(kind);
   if (options.catalogue !== false) await loadCatalogue(db.store);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'marsad-test-'));
-  const app = await buildApp({ store: db.store, dataDir, adminToken: TOKEN, version: 'test' });
+  const app = await buildApp({ store: db.store, dataDir, adminToken: TOKEN, version: 'test' }, options.build);
   return {
     app, db, dataDir,
     async close() {

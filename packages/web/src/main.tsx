@@ -4,6 +4,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { RouterProvider } from '@tanstack/react-router';
 import { initI18n } from './i18n/i18n.ts';
 import { PrefsProvider } from './app/prefs.tsx';
+import { SessionProvider } from './app/session.tsx';
 import { router } from './app/router.tsx';
 import './app/styles.css';
 
@@ -14,7 +15,9 @@ createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
       <PrefsProvider>
-        <RouterProvider router={router} />
+        <SessionProvider>
+          <RouterProvider router={router} />
+        </SessionProvider>
       </PrefsProvider>
     </QueryClientProvider>
   </StrictMode>,

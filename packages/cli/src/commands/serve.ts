@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { announcePort, openStore } from '@marsad/db';
-import { buildApp, ensureAdminToken, prepareDatabase } from '@marsad/server';
+import { activeAdministratorExists, buildApp, ensureAdminToken, prepareDatabase } from '@marsad/server';
 import type { RuntimeConfig } from '../config.ts';
 
 export async function marsadVersion(): Promise<string> {
@@ -14,7 +14,7 @@ export async function serve(config: RuntimeConfig): Promise<void> {
   const log = (m: string) => console.log(m);
   log(`Database: ${store.kind === 'pglite' ? `embedded PostgreSQL (PGlite) in ${store.location}` : `PostgreSQL server ${store.location}`}`);
   const demo = config.demo === 'yes' ? 'yes' : config.demo === 'no' ? 'no' : store.kind === 'pglite' ? 'if-new' : 'no';
-  await prepareDatabase(store, { demo, log });
+  const { demoAccounts } = await prepareDatabase(store, { demo, log });
   const { token, created } = await ensureAdminToken(config.dataDir);
   const app = await buildApp({ store, dataDir: config.dataDir, adminToken: token, version: await marsadVersion() }, {
     logger: { level: process.env.LOG_LEVEL ?? 'warn' },
@@ -28,9 +28,23 @@ export async function serve(config: RuntimeConfig): Promise<void> {
   log(`Marsad is running at http://${shown}:${port}/`);
   log(`  API:      http://${shown}:${port}/api/v1/indicators`);
   log(`  API docs: http://${shown}:${port}/api/docs`);
-  log(created
-    ? `  Administrator token (new, saved in ${config.dataDir}/admin-token): ${token}`
-    : `  Administrator token: in ${config.dataDir}/admin-token`);
+  if (await activeAdministratorExists(store.db)) {
+    log('  Sign in with an account; machine clients use API tokens (the administrator token of the first start is retired).');
+  } else {
+    log(created
+      ? `  Administrator token (new, saved in ${config.dataDir}/admin-token): ${token}`
+      : `  Administrator token: in ${config.dataDir}/admin-token`);
+    log('  It works until the first administrator account exists: npx marsad user create --admin --email <address>');
+  }
+  if (demoAccounts.length) {
+    log('');
+    log('Demonstration accounts (passwords shown this once; sign in at /api/v1/auth/login):');
+    const width = Math.max(...demoAccounts.map((a) => a.email.length));
+    for (const a of demoAccounts) {
+      const roles = a.roles.map((r) => (r.place ? `${r.role} of ${r.place}` : r.role)).join(', ');
+      log(`  ${a.email.padEnd(width)}  ${a.password}  ${roles}`);
+    }
+  }
   let closing = false;
   const stop = async () => {
     if (closing) return;

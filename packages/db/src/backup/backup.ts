@@ -13,6 +13,8 @@ export const BACKUP_TABLES = [
   'settings', 'sources', 'import_batches', 'frameworks', 'framework_groups', 'sdg_goals', 'sdg_targets', 'places',
   'dimensions', 'dimension_values', 'disaggregations', 'indicators', 'indicator_frameworks', 'series', 'targets',
   'observations', 'observation_history', 'audit_log',
+  // Accounts (password, link and token hashes only; sessions are not kept: after a restore everyone signs in again).
+  'users', 'user_tokens', 'api_tokens', 'role_assignments', 'record_grants',
 ] as const;
 
 /** Tables whose id comes from a sequence, to move past the restored ids. */
@@ -21,6 +23,8 @@ const SEQUENCES: Record<string, string> = {
   framework_groups: 'framework_groups_id_seq', places: 'places_id_seq', dimensions: 'dimensions_id_seq',
   dimension_values: 'dimension_values_id_seq', disaggregations: 'disaggregations_id_seq', indicators: 'indicators_id_seq',
   series: 'series_id_seq', targets: 'targets_id_seq', audit_log: 'audit_log_id_seq',
+  users: 'users_id_seq', user_tokens: 'user_tokens_id_seq', api_tokens: 'api_tokens_id_seq',
+  role_assignments: 'role_assignments_id_seq', record_grants: 'record_grants_id_seq',
 };
 
 export interface BackupHeader { marsad: 'backup'; format: 1; schemaVersion: number; createdAt: string; source: string; counts: Record<string, number> }

@@ -20,7 +20,7 @@ const AuditQuery = z.object({
 /** Administrators browse, filter and export the audit log; nobody can change it. */
 export function registerAuditRoutes(app: FastifyInstance, ctx: AppContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const admin = adminGuard(ctx.adminToken);
+  const admin = adminGuard(ctx);
   const query = (q: z.infer<typeof AuditQuery>) => {
     let b = ctx.store.db.selectFrom('audit_log');
     if (q.entityType) b = b.where('entity_type', '=', q.entityType);
@@ -34,7 +34,7 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: AppContext): void
   const columns = ['id', 'at', 'actor_label', 'actor_user_id', 'ip', 'action', 'entity_type', 'entity_id', 'batch_id', 'summary', 'before', 'after'] as const;
 
   r.get('/api/v1/audit', {
-    preHandler: admin,
+    onRequest: admin,
     schema: { tags: ['audit'], summary: 'The audit log, newest first (administrators)', security: [{ bearer: [] }], querystring: PageQuery.merge(AuditQuery) },
   }, async (req) => {
     const { limit, offset } = req.query;
@@ -44,7 +44,7 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: AppContext): void
   });
 
   r.get('/api/v1/audit/export', {
-    preHandler: admin,
+    onRequest: admin,
     schema: { tags: ['audit'], summary: 'The audit log as CSV (administrators)', security: [{ bearer: [] }], querystring: AuditQuery },
   }, async (req, reply) => {
     const q = req.query;

@@ -1,13 +1,16 @@
-import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { HttpError } from '../http/errors.ts';
+import type { AppContext } from '../context.ts';
+import { resolveActor } from './actor.ts';
+import { isAdministrator, requireAdministrator } from './policy.ts';
 
 /**
- * Until accounts exist, every write through the API needs the administrator token: generated
- * on first start into the data folder (readable by its owner only) and printed.
+ * The administrator token of the first start: generated into the data folder (readable by its
+ * owner only) and printed. It works until the first active administrator account exists
+ * (`marsad user create --admin`); then accounts and API tokens replace it (actor.ts).
  */
 export async function ensureAdminToken(dataDir: string): Promise<{ token: string; created: boolean }> {
   const file = path.join(dataDir, 'admin-token');
@@ -23,20 +26,12 @@ export async function readAdminToken(dataDir: string): Promise<string | null> {
   return existsSync(file) ? (await readFile(file, 'utf8')).trim() : null;
 }
 
-function digest(s: string): Buffer {
-  return createHash('sha256').update(s).digest();
+/** Whether the request's actor is an administrator (an account, an 'admin'-scoped token, or this token while it is valid). */
+export async function hasAdminToken(req: FastifyRequest, ctx: AppContext): Promise<boolean> {
+  return isAdministrator(await resolveActor(req, ctx));
 }
 
-/** Whether the request carries the administrator token (compared in constant time). */
-export function hasAdminToken(req: FastifyRequest, token: string): boolean {
-  const header = req.headers.authorization;
-  if (!header || !header.startsWith('Bearer ')) return false;
-  return timingSafeEqual(digest(header.slice(7).trim()), digest(token));
-}
-
-export function adminGuard(token: string) {
-  return async (req: FastifyRequest, _reply: FastifyReply) => {
-    if (!req.headers.authorization) throw new HttpError(401, 'unauthorized', 'This request changes data: send the administrator token as "Authorization: Bearer <token>".');
-    if (!hasAdminToken(req, token)) throw new HttpError(403, 'forbidden', 'The token given is not valid.');
-  };
+/** The guard of administrator-only routes (use as an onRequest hook, so it runs before the body is read). */
+export function adminGuard(ctx: AppContext): (req: FastifyRequest, reply: FastifyReply) => Promise<void> {
+  return requireAdministrator(ctx);
 }

@@ -33,10 +33,10 @@ export function reportDir(ctx: AppContext): string {
 /** Upload routes: the body is the file itself, streamed. */
 export function registerImportRoutes(app: FastifyInstance, ctx: AppContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const admin = adminGuard(ctx.adminToken);
+  const admin = adminGuard(ctx);
 
   r.post('/api/v1/imports', {
-    preHandler: admin,
+    onRequest: admin,
     schema: {
       tags: ['imports'], summary: 'Import observations from a file (the request body), all or nothing', security: [{ bearer: [] }],
       description: 'Formats: csv (tidy), open-sdg, sdmx-csv, sdmx-json, dhis2 (dataValueSets). One bad row means nothing is written; the answer lists the first 1,000 errors and links the full report. Values enter as provisional unless `status` says otherwise.',
@@ -71,20 +71,20 @@ export function registerImportRoutes(app: FastifyInstance, ctx: AppContext): voi
     };
   });
 
-  r.get('/api/v1/imports', { preHandler: admin, schema: { tags: ['imports'], summary: 'Import batches: who, when, file, checksum, counts', security: [{ bearer: [] }], querystring: PageQuery } }, async (req) => {
+  r.get('/api/v1/imports', { onRequest: admin, schema: { tags: ['imports'], summary: 'Import batches: who, when, file, checksum, counts', security: [{ bearer: [] }], querystring: PageQuery } }, async (req) => {
     const { limit, offset } = req.query;
     const total = Number((await ctx.store.db.selectFrom('import_batches').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst())?.n ?? 0);
     const rows = await ctx.store.db.selectFrom('import_batches').selectAll().orderBy('id', 'desc').limit(limit).offset(offset).execute();
     return page(rows, total, limit, offset);
   });
 
-  r.get('/api/v1/imports/:id', { preHandler: admin, schema: { tags: ['imports'], summary: 'One import batch', security: [{ bearer: [] }], params: z.object({ id: z.coerce.number().int().positive() }) } }, async (req) => {
+  r.get('/api/v1/imports/:id', { onRequest: admin, schema: { tags: ['imports'], summary: 'One import batch', security: [{ bearer: [] }], params: z.object({ id: z.coerce.number().int().positive() }) } }, async (req) => {
     const row = await ctx.store.db.selectFrom('import_batches').selectAll().where('id', '=', req.params.id).executeTakeFirst();
     if (!row) throw new HttpError(404, 'not_found', `No import batch ${req.params.id}.`);
     return row;
   });
 
-  r.get('/api/v1/imports/:id/errors.csv', { preHandler: admin, schema: { tags: ['imports'], summary: 'The full error report of a failed import', security: [{ bearer: [] }], params: z.object({ id: z.coerce.number().int().positive() }) } }, async (req, reply) => {
+  r.get('/api/v1/imports/:id/errors.csv', { onRequest: admin, schema: { tags: ['imports'], summary: 'The full error report of a failed import', security: [{ bearer: [] }], params: z.object({ id: z.coerce.number().int().positive() }) } }, async (req, reply) => {
     const file = path.join(reportDir(ctx), `batch-${req.params.id}-errors.csv`);
     if (!existsSync(file)) throw new HttpError(404, 'not_found', `Import batch ${req.params.id} has no error report.`);
     reply.header('Content-Type', 'text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="batch-${req.params.id}-errors.csv"`);

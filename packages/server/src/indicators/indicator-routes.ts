@@ -16,7 +16,7 @@ const IndicatorPatch = IndicatorInput.omit({ code: true, series: true }).partial
 export function registerIndicatorRoutes(app: FastifyInstance, ctx: AppContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const db = ctx.store.db;
-  const admin = adminGuard(ctx.adminToken);
+  const admin = adminGuard(ctx);
 
   r.get('/api/v1/indicators', {
     schema: {
@@ -82,7 +82,7 @@ export function registerIndicatorRoutes(app: FastifyInstance, ctx: AppContext): 
   });
 
   r.post('/api/v1/indicators', {
-    preHandler: admin,
+    onRequest: admin,
     schema: { tags: ['catalogue'], summary: 'Add an indicator (e.g. a city\'s or a country\'s own)', security: [{ bearer: [] }], body: IndicatorInput },
   }, async (req, reply) => {
     const b = req.body;
@@ -92,7 +92,7 @@ export function registerIndicatorRoutes(app: FastifyInstance, ctx: AppContext): 
   });
 
   r.patch('/api/v1/indicators/:code', {
-    preHandler: admin,
+    onRequest: admin,
     schema: { tags: ['catalogue'], summary: 'Edit an indicator (names, definition, unit, direction, status, tags)', security: [{ bearer: [] }], params: z.object({ code: z.string() }), body: IndicatorPatch },
   }, async (req) => {
     const b = req.body;

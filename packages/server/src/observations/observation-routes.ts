@@ -17,7 +17,7 @@ export function registerObservationRoutes(app: FastifyInstance, ctx: AppContext)
   r.get('/api/v1/observations', {
     schema: { tags: ['observations'], summary: 'Observations, filtered; the public sees approved values only', querystring: PageQuery.extend(ObservationQuery.shape) },
   }, async (req) => {
-    const filter = toFilter(req.query, hasAdminToken(req, ctx.adminToken));
+    const filter = toFilter(req.query, await hasAdminToken(req, ctx));
     const { limit, offset } = req.query;
     const [total, rows] = await Promise.all([countObservations(db, filter), listObservations(db, filter, limit, offset)]);
     return page(rows.map((o) => ({
@@ -34,7 +34,7 @@ export function registerObservationRoutes(app: FastifyInstance, ctx: AppContext)
       querystring: ObservationQuery.extend({ format: z.enum(FORMATS).default('csv') }),
     },
   }, async (req, reply) => {
-    const filter = toFilter(req.query, hasAdminToken(req, ctx.adminToken));
+    const filter = toFilter(req.query, await hasAdminToken(req, ctx));
     const out = await exportObservations(ctx.store, filter, req.query.format);
     reply.header('Content-Type', out.contentType).header('Content-Disposition', `attachment; filename="${out.fileName}"`);
     return reply.send(Readable.from(out.body));

@@ -22,7 +22,7 @@ const TargetInput = z
 export function registerTargetRoutes(app: FastifyInstance, ctx: AppContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.post('/api/v1/targets', {
-    preHandler: adminGuard(ctx.adminToken),
+    onRequest: adminGuard(ctx),
     schema: { tags: ['observations'], summary: 'Add a target: a value, or a relative change from a baseline year ("halve by 2030 from 2015")', security: [{ bearer: [] }], body: TargetInput },
   }, async (req, reply) => {
     const t = req.body;

@@ -13,7 +13,7 @@ import { actorOf } from '../audit/audit-log.ts';
 export function registerPlaceRoutes(app: FastifyInstance, ctx: AppContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const db = ctx.store.db;
-  const admin = adminGuard(ctx.adminToken);
+  const admin = adminGuard(ctx);
 
   r.get('/api/v1/places', {
     schema: {
@@ -65,7 +65,7 @@ export function registerPlaceRoutes(app: FastifyInstance, ctx: AppContext): void
   });
 
   r.post('/api/v1/places', {
-    preHandler: admin,
+    onRequest: admin,
     schema: { tags: ['places'], summary: 'Add places, all or nothing', security: [{ bearer: [] }], body: z.object({ places: z.array(PlaceInput).min(1).max(100_000) }) },
   }, async (req, reply) => {
     const result = await ctx.store.exclusive(async (conn) => {
@@ -81,9 +81,9 @@ export function registerPlaceRoutes(app: FastifyInstance, ctx: AppContext): void
 /** The CSV upload of places: its body is the file, streamed (registered where bodies stay raw). */
 export function registerPlaceUploadRoutes(app: FastifyInstance, ctx: AppContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const admin = adminGuard(ctx.adminToken);
+  const admin = adminGuard(ctx);
   r.post('/api/v1/places/import', {
-    preHandler: admin,
+    onRequest: admin,
     schema: {
       tags: ['places'], summary: 'Add places from CSV (code,parent,level,name_ar,name_en,lat,lon,external_code), all or nothing',
       description: 'Send the CSV file as the request body.', security: [{ bearer: [] }],

@@ -48,7 +48,7 @@ export function registerIndicatorLatestRoutes(app: FastifyInstance, ctx: AppCont
       .innerJoin('places as p', 'p.id', 'o.place_id')
       .leftJoin('sources as src', 'src.id', 'o.source_id')
       .where('o.series_id', '=', series.id)
-      .where('o.status', 'in', visibleStatuses(req, ctx));
+      .where('o.status', 'in', await visibleStatuses(req, ctx));
     q = Object.keys(dims).length
       ? q.where(sql<boolean>`d.dims = ${JSON.stringify(dims)}::jsonb`)
       : q.where('o.disagg_id', '=', 0);

@@ -26,7 +26,7 @@ export function registerPlaceSummaryRoutes(app: FastifyInstance, ctx: AppContext
     },
   }, async (req) => {
     const lang = req.query.lang;
-    const statuses = visibleStatuses(req, ctx);
+    const statuses = await visibleStatuses(req, ctx);
     const place = await db.selectFrom('places').select(['id', 'code', 'level', 'names', 'pilot', 'path', 'parent_id']).where('code', '=', req.params.code).executeTakeFirst();
     if (!place) throw new HttpError(404, 'not_found', `No place with code "${req.params.code}".`);
 

@@ -33,7 +33,7 @@ export function registerReportingStatusRoutes(app: FastifyInstance, ctx: AppCont
     },
   }, async (req) => {
     const { framework: frameworkCode, lang } = req.query;
-    const admin = hasAdminToken(req, ctx.adminToken);
+    const admin = await hasAdminToken(req, ctx);
     const framework = await db.selectFrom('frameworks').select(['id', 'code', 'names']).where('code', '=', frameworkCode).executeTakeFirst();
     if (!framework) {
       const known = (await db.selectFrom('frameworks').select('code').orderBy('id').execute()).map((f) => f.code);

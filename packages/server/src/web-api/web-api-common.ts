@@ -6,8 +6,8 @@ import { hasAdminToken } from '../auth/admin-token.ts';
 import { HttpError } from '../http/errors.ts';
 
 /** The statuses a request may see: all for the administrator, approved only for the public. */
-export function visibleStatuses(req: FastifyRequest, ctx: AppContext): ObservationStatus[] {
-  return hasAdminToken(req, ctx.adminToken) ? ['provisional', 'validated', 'approved'] : ['approved'];
+export async function visibleStatuses(req: FastifyRequest, ctx: AppContext): Promise<ObservationStatus[]> {
+  return (await hasAdminToken(req, ctx)) ? ['provisional', 'validated', 'approved'] : ['approved'];
 }
 
 /**

@@ -2,10 +2,12 @@ import { Link, Outlet } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { LANGUAGES, type Lang } from '../i18n/languages.ts';
 import { usePrefs } from './prefs.tsx';
+import { useSession } from './session.tsx';
 
 export function Layout() {
   const { t } = useTranslation();
   const { lang, setLang, digits, setDigits } = usePrefs();
+  const { me } = useSession();
   return (
     <>
       <a className="skip-link" href="#main">{t('layout.skip')}</a>
@@ -25,6 +27,7 @@ export function Layout() {
           <Link to="/status">{t('nav.status')}</Link>
         </nav>
         <div className="prefs">
+          <Link to="/sign-in" className="account-link">{me ? <span dir="auto">{me.user.displayName ?? me.user.email}</span> : t('account.signIn')}</Link>
           <label>
             <span className="visually-hidden">{t('layout.language')}</span>
             <select value={lang} onChange={(e) => setLang(e.target.value as Lang)} aria-label={t('layout.language')}>

@@ -37,7 +37,17 @@ const status = createRoute({
   component: lazyRouteComponent(() => import('../pages/status/ReportingStatusPage.tsx'), 'ReportingStatusPage'),
 });
 
-const routeTree = rootRoute.addChildren([home, indicators, indicator, places, place, compare, status]);
+const signIn = createRoute({
+  getParentRoute: () => rootRoute, path: '/sign-in',
+  component: lazyRouteComponent(() => import('../pages/account/SignInPage.tsx'), 'SignInPage'),
+});
+const accept = createRoute({
+  getParentRoute: () => rootRoute, path: '/accept',
+  validateSearch: (s: Record<string, unknown>): { token?: string } => (typeof s.token === 'string' ? { token: s.token } : {}),
+  component: lazyRouteComponent(() => import('../pages/account/AcceptPage.tsx'), 'AcceptPage'),
+});
+
+const routeTree = rootRoute.addChildren([home, indicators, indicator, places, place, compare, status, signIn, accept]);
 export const router = createRouter({ routeTree, defaultPreload: 'intent', scrollRestoration: true });
 
 declare module '@tanstack/react-router' {

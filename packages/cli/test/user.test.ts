@@ -1,0 +1,90 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '@marsad/db';
+import { createEmptyDatabase, testStoreKinds, type TestDatabase } from '@marsad/db/testing';
+
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+const BIN = path.join(ROOT, 'packages/cli/bin/marsad.js');
+
+interface Run { code: number; stdout: string; stderr: string }
+
+function marsad(args: string[], env: Record<string, string | undefined>, stdin?: string): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, DATABASE_URL: undefined, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(stdin ?? '');
+  });
+}
+
+describe.each(testStoreKinds())('marsad user create on %s', (kind) => {
+  let dir: string;
+  let db: TestDatabase | undefined;
+  let env: Record<string, string | undefined>;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'marsad-cli-user-'));
+    if (kind === 'postgres') db = await createEmptyDatabase('postgres');
+    env = { MARSAD_DATA_DIR: path.join(dir, 'data'), DATABASE_URL: db?.url, PORT: '3999' };
+  });
+  afterAll(async () => {
+    await db?.drop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const users = async () => {
+    const store = await openStore({ databaseUrl: db?.url, dataDir: path.join(dir, 'data') });
+    try {
+      return await store.db.selectFrom('users as u').leftJoin('role_assignments as r', 'r.user_id', 'u.id')
+        .select(['u.email', 'u.status', 'u.password_hash', 'r.role']).orderBy('u.email').execute();
+    } finally {
+      await store.close();
+    }
+  };
+
+  it('invites the first administrator and prints the link', async () => {
+    const r = await marsad(['user', 'create', '--admin', '--email', 'Chief@Example.org', '--name', 'Chief'], env);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Invited chief@example\.org \(administrator\)/);
+    expect(r.stdout).toMatch(/^http:\/\/127\.0\.0\.1:3999\/accept\?token=[\w-]{40,}$/m);
+    const again = await marsad(['user', 'create', '--admin', '--email', 'chief@example.org'], env);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/exists already/);
+  });
+
+  it('sets the password from standard input, under the rules', async () => {
+    const short = await marsad(['user', 'create', '--admin', '--email', 'ops@example.org', '--password-stdin'], env, 'too short\n');
+    expect(short.code).toBe(1);
+    expect(short.stderr).toMatch(/password: must be at least 12 characters/);
+    const common = await marsad(['user', 'create', '--admin', '--email', 'ops@example.org', '--password-stdin'], env, 'qwerty123456\n');
+    expect(common.stderr).toMatch(/password: is one of the most common passwords/);
+    const ok = await marsad(['user', 'create', '--admin', '--email', 'ops@example.org', '--password-stdin'], env, 'operations at night\n');
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/can sign in now/);
+    expect(ok.stdout).not.toMatch(/operations at night/);
+    const rows = await users();
+    expect(rows.map((u) => [u.email, u.status, u.role])).toEqual([
+      ['chief@example.org', 'invited', 'administrator'],
+      ['ops@example.org', 'active', 'administrator'],
+    ]);
+    expect(rows[1]!.password_hash).toMatch(/^\$argon2id\$/);
+  });
+
+  it.runIf(kind === 'pglite')('stops with a message when a server holds the embedded database', async () => {
+    await writeFile(path.join(dir, 'data', 'marsad.lock'), JSON.stringify({ pid: process.pid, port: 3999, startedAt: new Date().toISOString() }));
+    try {
+      const r = await marsad(['user', 'create', '--admin', '--email', 'late@example.org'], env);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/a running server holds the embedded database: stop it first/);
+    } finally {
+      await rm(path.join(dir, 'data', 'marsad.lock'), { force: true });
+    }
+  });
+});

@@ -1,0 +1,85 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../context.ts';
+import { HttpError } from '../http/errors.ts';
+import { resolveActor, type Actor } from './actor.ts';
+import type { TokenScope } from './api-tokens.ts';
+
+/**
+ * Who may do what. Pure functions of the actor (its roles on places, its token's scopes, its
+ * grants) and of the place's materialised path ('/12/340/'): a role on a place covers the
+ * place and everything under it, so "covers" is "the path starts with the role's path".
+ */
+
+/** Whether a token's scopes allow this (a signed-in user's are not limited; 'admin' allows all). */
+export function scopeAllows(actor: Actor, scope: TokenScope): boolean {
+  return actor.scopes === null || actor.scopes.includes(scope) || actor.scopes.includes('admin');
+}
+
+function covers(actor: Actor, roles: readonly string[], placePath: string): boolean {
+  return actor.roles.some((r) => roles.includes(r.role) && r.placePath !== null && placePath.startsWith(r.placePath));
+}
+
+/** An administrator account (with an 'admin'-scoped token), or the first-start token while it is valid. */
+export function isAdministrator(actor: Actor | null): boolean {
+  if (!actor) return false;
+  if (actor.kind === 'admin-token') return true;
+  const admin = actor.roles.some((r) => r.role === 'administrator');
+  return actor.kind === 'token' ? admin && !!actor.scopes?.includes('admin') : admin;
+}
+
+/**
+ * Whether the actor may write data of the place: administrators; a national focal point of a
+ * country for the country and everything under it; a city focal point for the city and its
+ * districts. A token also needs the scope (observations:write by default).
+ */
+export function canWritePlace(actor: Actor | null, placePath: string, scope: TokenScope = 'observations:write'): boolean {
+  if (!actor) return false;
+  if (isAdministrator(actor)) return true;
+  return scopeAllows(actor, scope) && covers(actor, ['national-focal-point', 'city-focal-point'], placePath);
+}
+
+/** Whether the actor may see values of the place that are not yet approved: writers and the place's data validators. */
+export function canReadUnpublished(actor: Actor | null, placePath: string): boolean {
+  if (!actor) return false;
+  if (isAdministrator(actor)) return true;
+  return scopeAllows(actor, 'observations:read-unpublished')
+    && covers(actor, ['national-focal-point', 'city-focal-point', 'data-validator'], placePath);
+}
+
+/** Whether the actor was granted this permission on this one record (e.g. review of a submission). */
+export function hasGrant(actor: Actor | null, recordType: string, recordId: string | number, permission: string): boolean {
+  if (!actor) return false;
+  const id = String(recordId);
+  return actor.grants.some((g) => g.recordType === recordType && g.recordId === id && g.permission === permission);
+}
+
+const SIGN_IN = 'Sign in, or send an API token as "Authorization: Bearer msd_…".';
+
+/** Hook (onRequest or preHandler): 401 unless someone is signed in or sends a valid token. */
+export function requireActor(ctx: AppContext) {
+  return async (req: FastifyRequest, _reply: FastifyReply) => {
+    if (!(await resolveActor(req, ctx))) throw new HttpError(401, 'unauthorized', `You are not signed in. ${SIGN_IN}`);
+  };
+}
+
+/** Hook (onRequest or preHandler): 401 for the public, 403 for anyone who is not an administrator. */
+export function requireAdministrator(ctx: AppContext) {
+  return async (req: FastifyRequest, _reply: FastifyReply) => {
+    const actor = await resolveActor(req, ctx);
+    if (!actor) {
+      throw new HttpError(401, 'unauthorized', 'This request needs an administrator: sign in as one, or send an API token with the "admin" scope (or, until the first administrator account exists, the administrator token) as "Authorization: Bearer <token>".');
+    }
+    if (isAdministrator(actor)) return;
+    const hasRole = actor.roles.some((r) => r.role === 'administrator');
+    throw new HttpError(403, 'forbidden', hasRole
+      ? 'This request needs an administrator: this API token lacks the "admin" scope.'
+      : 'This request needs an administrator; your account holds no administrator role.');
+  };
+}
+
+/** The actor of a request that passed requireActor or requireAdministrator. */
+export async function currentActor(req: FastifyRequest, ctx: AppContext): Promise<Actor> {
+  const actor = await resolveActor(req, ctx);
+  if (!actor) throw new HttpError(401, 'unauthorized', `You are not signed in. ${SIGN_IN}`);
+  return actor;
+}

@@ -1,0 +1,145 @@
+import { sql } from 'kysely';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../context.ts';
+import { PageQuery, page } from '../http/pagination.ts';
+import { currentActor, requireAdministrator } from '../auth/policy.ts';
+import {
+  addGrant, addRole, createUser, disableUser, enableUser, issueReset, removeGrant, removeRole, ROLES, userView,
+} from './accounts.ts';
+
+export const RoleBody = z.object({
+  role: z.enum(ROLES),
+  place: z.string().trim().min(1).max(100).optional().describe('Code of the place (e.g. MAR, MAAGA); none for the administrator role'),
+});
+const GrantBody = z.object({
+  recordType: z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, 'must be a lower-case record type such as submission or knowledge-item'),
+  recordId: z.string().min(1).max(100),
+  permission: z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, 'must be a lower-case permission such as review or edit'),
+});
+const UserId = z.object({ id: z.coerce.number().int().positive() });
+
+/** The address of the page where a link token is used: /accept?token=… on this server. */
+export function acceptUrl(req: FastifyRequest, token: string): string {
+  return `${req.protocol}://${req.host}/accept?token=${encodeURIComponent(token)}`;
+}
+
+/** Accounts, for administrators: invite, list, roles on places, grants on records, reset links, disable. */
+export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const db = ctx.store.db;
+  const admin = requireAdministrator(ctx);
+  const security: Record<string, string[]>[] = [{ bearer: [] }, { session: [] }];
+  const by = async (req: FastifyRequest) => (await currentActor(req, ctx)).userId;
+
+  r.post('/api/v1/users', {
+    onRequest: admin,
+    schema: {
+      tags: ['accounts'], summary: 'Invite a user: an account with roles on places, and the invitation link to give them',
+      description: 'The link is in the answer; it is also sent by e-mail once an SMTP server is configured (not yet: emailSent is false). It works for 7 days.',
+      security, body: z.object({ email: z.string().trim().max(254).regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an e-mail address'), displayName: z.string().trim().min(1).max(200).optional(), roles: z.array(RoleBody).max(100).default([]) }),
+    },
+  }, async (req, reply) => {
+    const { user, token, expiresAt } = await createUser(ctx.store, req.body, await by(req));
+    reply.code(201);
+    return { user, invitationUrl: acceptUrl(req, token), expiresAt: expiresAt.toISOString(), emailSent: false };
+  });
+
+  r.get('/api/v1/users', {
+    onRequest: admin,
+    schema: {
+      tags: ['accounts'], summary: 'Users with their roles (administrators)', security,
+      querystring: PageQuery.extend({
+        q: z.string().max(200).optional().describe('Part of the e-mail address or name'),
+        status: z.enum(['invited', 'active', 'disabled']).optional(),
+        role: z.enum(ROLES).optional(),
+      }),
+    },
+  }, async (req) => {
+    const { limit, offset, q, status, role } = req.query;
+    let query = db.selectFrom('users as u');
+    if (q) query = query.where(sql<boolean>`(u.email ILIKE ${'%' + q + '%'} OR u.display_name ILIKE ${'%' + q + '%'})`);
+    if (status) query = query.where('u.status', '=', status);
+    if (role) query = query.where((eb) => eb.exists(eb.selectFrom('role_assignments as ra').select('ra.id').whereRef('ra.user_id', '=', 'u.id').where('ra.role', '=', role)));
+    const total = (await query.select(sql<number>`count(*)::int`.as('n')).executeTakeFirst())?.n ?? 0;
+    const ids = await query.select('u.id').orderBy('u.email').limit(limit).offset(offset).execute();
+    const items = [];
+    for (const { id } of ids) items.push(await userView(db, id));
+    return page(items, total, limit, offset);
+  });
+
+  r.get('/api/v1/users/:id', {
+    onRequest: admin,
+    schema: { tags: ['accounts'], summary: 'One user with their roles and grants (administrators)', security, params: UserId },
+  }, async (req) => {
+    const grants = await db.selectFrom('record_grants').select(['record_type', 'record_id', 'permission', 'created_at'])
+      .where('user_id', '=', req.params.id).orderBy('id').execute();
+    return {
+      ...(await userView(db, req.params.id)),
+      grants: grants.map((g) => ({ recordType: g.record_type, recordId: g.record_id, permission: g.permission, createdAt: new Date(g.created_at).toISOString() })),
+    };
+  });
+
+  r.post('/api/v1/users/:id/roles', {
+    onRequest: admin,
+    schema: { tags: ['accounts'], summary: 'Give a user a role on a place', security, params: UserId, body: RoleBody },
+  }, async (req, reply) => {
+    const added = await addRole(ctx.store, req.params.id, req.body, await by(req));
+    reply.code(added ? 201 : 200);
+    return { added, user: await userView(db, req.params.id) };
+  });
+
+  r.delete('/api/v1/users/:id/roles', {
+    onRequest: admin,
+    schema: { tags: ['accounts'], summary: 'Take a role on a place away from a user', security, params: UserId, body: RoleBody },
+  }, async (req) => {
+    await removeRole(ctx.store, req.params.id, req.body);
+    return { removed: true, user: await userView(db, req.params.id) };
+  });
+
+  r.post('/api/v1/users/:id/reset', {
+    onRequest: admin,
+    schema: {
+      tags: ['accounts'], summary: 'A password reset link for the user (a new invitation link if they never accepted)',
+      description: 'The current password keeps working until the link is used; the link works for 24 hours (7 days for an invitation). emailSent is false until SMTP is configured.',
+      security, params: UserId,
+    },
+  }, async (req) => {
+    const { token, expiresAt, kind } = await issueReset(ctx.store, req.params.id);
+    return { kind, resetUrl: acceptUrl(req, token), expiresAt: expiresAt.toISOString(), emailSent: false };
+  });
+
+  r.post('/api/v1/users/:id/disable', {
+    onRequest: admin,
+    schema: { tags: ['accounts'], summary: 'Disable an account: it cannot sign in, its sessions end, its API tokens stop working', security, params: UserId },
+  }, async (req) => {
+    await disableUser(ctx.store, req.params.id);
+    return { user: await userView(db, req.params.id) };
+  });
+
+  r.post('/api/v1/users/:id/enable', {
+    onRequest: admin,
+    schema: { tags: ['accounts'], summary: 'Enable a disabled account again', security, params: UserId },
+  }, async (req) => {
+    await enableUser(ctx.store, req.params.id);
+    return { user: await userView(db, req.params.id) };
+  });
+
+  r.post('/api/v1/users/:id/grants', {
+    onRequest: admin,
+    schema: { tags: ['accounts'], summary: 'Grant a user a permission on one record (e.g. review of one submission)', security, params: UserId, body: GrantBody },
+  }, async (req, reply) => {
+    const added = await addGrant(ctx.store, req.params.id, req.body, await by(req));
+    reply.code(added ? 201 : 200);
+    return { added };
+  });
+
+  r.delete('/api/v1/users/:id/grants', {
+    onRequest: admin,
+    schema: { tags: ['accounts'], summary: 'Take a grant on one record away', security, params: UserId, body: GrantBody },
+  }, async (req) => {
+    await removeGrant(ctx.store, req.params.id, req.body);
+    return { removed: true };
+  });
+}

@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RouteOptions } from 'fastify';
+import { testStoreKinds } from '@marsad/db/testing';
+import { createTestApp, type TestApp } from './helpers.ts';
+import { acceptLinkToken, createUser } from '../src/users/accounts.ts';
+
+/**
+ * The authorisation matrix, generated from the route table: every route the application
+ * registers is collected as it is registered, so a new write route cannot be left open.
+ * Each write route must be classified here; the test fails on a route that is not.
+ * (Issue 4 extends the classes with place-scoped roles, own place / other place / granted record.)
+ */
+type Access = 'public' | 'signed-in' | 'administrator';
+
+const WRITE_ROUTES: Record<string, Access> = {
+  'POST /api/v1/auth/login': 'public',
+  'POST /api/v1/auth/accept': 'public',
+  'POST /api/v1/auth/logout': 'signed-in',
+  'POST /api/v1/auth/password': 'signed-in',
+  'POST /api/v1/tokens': 'signed-in',
+  'DELETE /api/v1/tokens/:id': 'signed-in',
+  'POST /api/v1/users': 'administrator',
+  'POST /api/v1/users/:id/roles': 'administrator',
+  'DELETE /api/v1/users/:id/roles': 'administrator',
+  'POST /api/v1/users/:id/reset': 'administrator',
+  'POST /api/v1/users/:id/disable': 'administrator',
+  'POST /api/v1/users/:id/enable': 'administrator',
+  'POST /api/v1/users/:id/grants': 'administrator',
+  'DELETE /api/v1/users/:id/grants': 'administrator',
+  'POST /api/v1/indicators': 'administrator',
+  'PATCH /api/v1/indicators/:code': 'administrator',
+  'POST /api/v1/places': 'administrator',
+  'POST /api/v1/places/import': 'administrator',
+  'POST /api/v1/targets': 'administrator',
+  'POST /api/v1/imports': 'administrator',
+};
+
+/** Reads that are not public: each must answer the public with 401. */
+const RESTRICTED_READS: Record<string, Access> = {
+  'GET /api/v1/auth/me': 'signed-in',
+  'GET /api/v1/tokens': 'signed-in',
+  'GET /api/v1/users': 'administrator',
+  'GET /api/v1/users/:id': 'administrator',
+  'GET /api/v1/imports': 'administrator',
+  'GET /api/v1/imports/:id': 'administrator',
+  'GET /api/v1/imports/:id/errors.csv': 'administrator',
+  'GET /api/v1/audit': 'administrator',
+  'GET /api/v1/audit/export': 'administrator',
+};
+
+const PASSWORD = 'matrix passphrase 1';
+
+describe.each(testStoreKinds())('authorisation matrix on %s', (kind) => {
+  let t: TestApp;
+  const routes: { method: string; url: string; guarded: boolean }[] = [];
+
+  beforeAll(async () => {
+    t = await createTestApp(kind, {
+      catalogue: false,
+      build: {
+        onRoute: (r: RouteOptions) => {
+          for (const method of [r.method].flat()) routes.push({ method, url: r.url, guarded: !!r.onRequest });
+        },
+      },
+    });
+    for (const [email, roles] of [['admin@matrix.example', [{ role: 'administrator' as const }]], ['nobody@matrix.example', []]] as const) {
+      const { token } = await createUser(t.db.store, { email, roles: [...roles] }, null);
+      await acceptLinkToken(t.db.store, token, PASSWORD);
+    }
+  });
+  afterAll(async () => { await t?.close(); });
+
+  const api = () => routes.filter((r) => r.url.startsWith('/api/') && r.method !== 'HEAD');
+  const writes = () => api().filter((r) => r.method !== 'GET');
+  const key = (r: { method: string; url: string }) => `${r.method} ${r.url}`;
+  const concrete = (url: string) => url.replace(/:id\b/g, '1').replace(/:(\w+)/g, 'X').replace(/\*/g, 'x');
+
+  const session = async (email: string) => {
+    const r = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: PASSWORD } });
+    expect(r.statusCode, r.body).toBe(200);
+    const cookie = String(r.headers['set-cookie']).split(';')[0]!;
+    return { cookie, 'x-csrf-token': r.json().csrfToken as string };
+  };
+  const send = (r: { method: string; url: string }, headers: Record<string, string> = {}) =>
+    t.app.inject({ method: r.method as 'POST', url: concrete(r.url), headers: { 'content-type': 'application/json', ...headers }, payload: '{}' });
+
+  it('knows every write route (classify a new one in WRITE_ROUTES)', () => {
+    expect(writes().length).toBeGreaterThan(15);
+    const unknown = writes().map(key).filter((k) => !(k in WRITE_ROUTES));
+    expect(unknown, 'write routes missing from the matrix').toEqual([]);
+    const registered = new Set(api().map(key));
+    const stale = [...Object.keys(WRITE_ROUTES), ...Object.keys(RESTRICTED_READS)].filter((k) => !registered.has(k));
+    expect(stale, 'routes in the matrix that no longer exist').toEqual([]);
+  });
+
+  it('answers the public with 401 on every write route that is not public, before reading the body', async () => {
+    const open: string[] = [];
+    for (const r of writes()) {
+      if (WRITE_ROUTES[key(r)] === 'public') continue;
+      const res = await send(r);
+      if (res.statusCode !== 401) open.push(`${key(r)} → ${res.statusCode}`);
+      else expect(res.json().message, key(r)).toMatch(/sign in|not signed in/i);
+    }
+    expect(open).toEqual([]);
+  });
+
+  it('answers the public with 401 on reads that are not public, and every guarded read is listed', async () => {
+    const guardedReads = api().filter((r) => r.method === 'GET' && r.guarded).map(key);
+    expect(guardedReads.filter((k) => !(k in RESTRICTED_READS))).toEqual([]);
+    for (const k of Object.keys(RESTRICTED_READS)) {
+      const [method, url] = k.split(' ') as [string, string];
+      expect((await send({ method, url })).statusCode, k).toBe(401);
+    }
+  });
+
+  it('refuses administrator routes to a signed-in user without the role (403), lets signed-in routes through', async () => {
+    const wrong: string[] = [];
+    for (const [k, access] of [...Object.entries(WRITE_ROUTES), ...Object.entries(RESTRICTED_READS)]) {
+      if (access === 'public') continue;
+      const [method, url] = k.split(' ') as [string, string];
+      const status = (await send({ method, url }, await session('nobody@matrix.example'))).statusCode;
+      if (access === 'administrator' && status !== 403) wrong.push(`${k} → ${status}, expected 403`);
+      if (access === 'signed-in' && (status === 401 || status === 403)) wrong.push(`${k} → ${status}, expected to pass`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('lets an administrator through every route (whatever the body makes of it)', async () => {
+    const wrong: string[] = [];
+    for (const k of [...Object.keys(WRITE_ROUTES), ...Object.keys(RESTRICTED_READS)]) {
+      const [method, url] = k.split(' ') as [string, string];
+      const status = (await send({ method, url }, await session('admin@matrix.example'))).statusCode;
+      if (status === 401 || status === 403 || status >= 500) wrong.push(`${k} → ${status}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+});

@@ -1,0 +1,63 @@
+import { createContext, useCallback, useContext, type ReactNode } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+
+export interface SessionUser { id: number; email: string; displayName: string | null }
+export interface SessionRole { role: string; place: string | null; placeName?: string | null }
+interface Me { user: SessionUser; roles: SessionRole[]; csrfToken: string }
+
+interface Session {
+  me: Me | null;
+  loading: boolean;
+  /** Sends a state-changing request with the session's CSRF token. */
+  send(path: string, method: 'POST' | 'PATCH' | 'DELETE', body?: unknown): Promise<Response>;
+  refresh(): Promise<void>;
+}
+
+const SessionContext = createContext<Session | null>(null);
+
+/** The server sets a readable "marsad_signed_in" cookie beside the HttpOnly session cookie. */
+function maybeSignedIn(): boolean {
+  return document.cookie.split(';').some((c) => c.trim().startsWith('marsad_signed_in=1'));
+}
+
+async function fetchMe(): Promise<Me | null> {
+  if (!maybeSignedIn()) return null;
+  const res = await fetch('/api/v1/auth/me', { headers: { Accept: 'application/json' } });
+  if (res.status === 401) return null;
+  if (!res.ok) throw new Error(`${res.status}`);
+  return (await res.json()) as Me;
+}
+
+/** Who is signed in (cookie session), and a way to make writes with the CSRF token. */
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const client = useQueryClient();
+  const me = useQuery({ queryKey: ['me'], queryFn: fetchMe, staleTime: 30_000, retry: false });
+  const refresh = useCallback(async () => { await client.invalidateQueries({ queryKey: ['me'] }); }, [client]);
+  const send = useCallback(async (path: string, method: 'POST' | 'PATCH' | 'DELETE', body?: unknown) => {
+    const csrf = me.data?.csrfToken;
+    return fetch(`/api/v1${path}`, {
+      method,
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...(csrf ? { 'X-CSRF-Token': csrf } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  }, [me.data?.csrfToken]);
+  return (
+    <SessionContext.Provider value={{ me: me.data ?? null, loading: me.isPending, send, refresh }}>
+      {children}
+    </SessionContext.Provider>
+  );
+}
+
+export function useSession(): Session {
+  const s = useContext(SessionContext);
+  if (!s) throw new Error('useSession outside SessionProvider');
+  return s;
+}
+
+export async function messageOf(res: Response): Promise<string> {
+  try {
+    return ((await res.json()) as { message?: string }).message ?? res.statusText;
+  } catch {
+    return res.statusText;
+  }
+}

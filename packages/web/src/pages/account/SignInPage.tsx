@@ -1,0 +1,50 @@
+import { useId, useState } from 'react';
+import { useNavigate } from '@tanstack/react-router';
+import { useTranslation } from 'react-i18next';
+import { messageOf, useSession } from '../../app/session.tsx';
+
+export function SignInPage() {
+  const { t } = useTranslation();
+  const { me, refresh, send } = useSession();
+  const navigate = useNavigate();
+  const id = useId();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  if (me) {
+    return (
+      <section>
+        <h1>{t('account.signedInTitle')}</h1>
+        <p>{t('account.signedInAs', { email: me.user.email })}</p>
+        <button type="button" onClick={async () => { await send('/auth/logout', 'POST'); await refresh(); }}>{t('account.signOut')}</button>
+      </section>
+    );
+  }
+  return (
+    <section>
+      <h1>{t('account.signInTitle')}</h1>
+      <form
+        className="card"
+        style={{ maxInlineSize: '28rem' }}
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setBusy(true);
+          setError(null);
+          const res = await fetch('/api/v1/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password }) });
+          setBusy(false);
+          if (!res.ok) { setError(await messageOf(res)); return; }
+          await refresh();
+          void navigate({ to: '/' });
+        }}
+      >
+        <p><label htmlFor={`${id}-email`}>{t('account.email')}</label><br />
+          <input id={`${id}-email`} type="email" dir="ltr" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} style={{ inlineSize: '100%' }} /></p>
+        <p><label htmlFor={`${id}-password`}>{t('account.password')}</label><br />
+          <input id={`${id}-password`} type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} style={{ inlineSize: '100%' }} /></p>
+        {error && <p role="alert" className="notice warn" dir="auto">{error}</p>}
+        <button type="submit" disabled={busy}>{t('account.signIn')}</button>
+      </form>
+    </section>
+  );
+}
