@@ -36,6 +36,15 @@ describe.each(testStoreKinds())('the audit log on %s', (kind) => {
     expect((await audit('&entityType=target')).items[0].after).toMatchObject({ indicator: '11.1.1', value: 5 });
   });
 
+  it('records accounts and roles given', async () => {
+    const r = await t.app.inject({ method: 'POST', url: '/api/v1/users', headers: AUTH, payload: { email: 'validator@example.org', roles: [{ role: 'data-validator', place: 'MAAGA' }] } });
+    expect(r.statusCode, r.body).toBe(201);
+    const [e] = (await audit('&entityType=user')).items;
+    expect(e).toMatchObject({ action: 'create', after: { email: 'validator@example.org', roles: [{ role: 'data-validator', place: 'MAAGA' }] } });
+    expect(JSON.stringify(e.after)).not.toMatch(/token|hash|argon2/i);
+    expect(JSON.stringify(e)).not.toContain(r.json().invitationUrl.split('token=')[1]);
+  });
+
   it('cannot be changed, deleted or emptied', async () => {
     for (const sql of ['UPDATE audit_log SET summary = $$x$$', 'DELETE FROM audit_log', 'TRUNCATE audit_log']) {
       await expect(t.db.store.exclusive((c) => c.query(sql)), sql).rejects.toThrow(/append-only/);

@@ -37,3 +37,8 @@ export async function appendAudit(conn: SqlConn, actor: AuditActor, e: AuditEntr
       e.batchId ?? null, e.summary ?? null, json(e.before), json(e.after)],
   );
 }
+
+/** Appends one entry in its own transaction, for writes made by functions that commit by themselves. */
+export async function recordAudit(store: { exclusive<T>(fn: (conn: SqlConn) => Promise<T>): Promise<T> }, actor: AuditActor, e: AuditEntry): Promise<void> {
+  await store.exclusive((conn) => appendAudit(conn, actor, e));
+}

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { actorOf, recordAudit } from '../audit/audit-log.ts';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
@@ -97,6 +98,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext, option
     }
     if (req.body.next === req.body.current) throw new HttpError(400, 'bad_request', 'next: is the same as the current password.');
     await setPassword(db, actor.userId, req.body.next, 'next');
+    await recordAudit(ctx.store, actorOf(req), { action: 'password-change', entityType: 'user', entityId: actor.userId });
     await endUserSessions(ctx.store, actor.userId, session.id);
     return { changed: true };
   });
@@ -108,6 +110,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext, option
     },
   }, async (req, reply) => {
     const { userId } = await acceptLinkToken(ctx.store, req.body.token, req.body.password, req.body.displayName);
+    await recordAudit(ctx.store, { label: `user:${userId}`, userId, ip: req.ip }, { action: 'password-set', entityType: 'user', entityId: userId });
     const session = await startSession(ctx.store, req, reply, userId);
     await db.updateTable('users').set({ last_login_at: new Date() }).where('id', '=', userId).execute();
     reply.code(200);

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { actorOf, recordAudit } from '../audit/audit-log.ts';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
@@ -35,6 +36,7 @@ export function registerTokenRoutes(app: FastifyInstance, ctx: AppContext): void
       throw new HttpError(403, 'forbidden', 'scopes: the "admin" scope is for administrators only.');
     }
     const t = await createApiToken(ctx.store, actor.userId, req.body);
+    await recordAudit(ctx.store, actorOf(req), { action: 'create', entityType: 'token', entityId: t.id, after: { name: req.body.name, scopes: req.body.scopes, expiresAt: t.expiresAt } });
     reply.code(201);
     return {
       token: t.token, id: t.id, name: t.name, scopes: t.scopes, expiresAt: t.expiresAt.toISOString(), createdAt: t.createdAt.toISOString(),
@@ -56,6 +58,7 @@ export function registerTokenRoutes(app: FastifyInstance, ctx: AppContext): void
   }, async (req) => {
     const actor = await currentActor(req, ctx);
     const revoked = await revokeApiToken(ctx.store, req.params.id, isAdministrator(actor) ? null : actor.userId ?? -1);
+    if (revoked) await recordAudit(ctx.store, actorOf(req), { action: 'revoke', entityType: 'token', entityId: req.params.id });
     if (!revoked) throw new HttpError(404, 'not_found', `You have no active API token with id ${req.params.id}.`);
     return { revoked: true, id: revoked.id, name: revoked.name };
   });

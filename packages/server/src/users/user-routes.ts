@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { actorOf, recordAudit } from '../audit/audit-log.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -42,6 +43,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
     },
   }, async (req, reply) => {
     const { user, token, expiresAt } = await createUser(ctx.store, req.body, await by(req));
+    await recordAudit(ctx.store, actorOf(req), { action: 'create', entityType: 'user', entityId: user.id, after: { email: user.email, roles: req.body.roles } });
     reply.code(201);
     return { user, invitationUrl: acceptUrl(req, token), expiresAt: expiresAt.toISOString(), emailSent: false };
   });
@@ -86,6 +88,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
     schema: { tags: ['accounts'], summary: 'Give a user a role on a place', security, params: UserId, body: RoleBody },
   }, async (req, reply) => {
     const added = await addRole(ctx.store, req.params.id, req.body, await by(req));
+    await recordAudit(ctx.store, actorOf(req), { action: 'create', entityType: 'role', entityId: req.params.id, after: req.body });
     reply.code(added ? 201 : 200);
     return { added, user: await userView(db, req.params.id) };
   });
@@ -95,6 +98,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
     schema: { tags: ['accounts'], summary: 'Take a role on a place away from a user', security, params: UserId, body: RoleBody },
   }, async (req) => {
     await removeRole(ctx.store, req.params.id, req.body);
+    await recordAudit(ctx.store, actorOf(req), { action: 'delete', entityType: 'role', entityId: req.params.id, before: req.body });
     return { removed: true, user: await userView(db, req.params.id) };
   });
 
@@ -107,6 +111,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
     },
   }, async (req) => {
     const { token, expiresAt, kind } = await issueReset(ctx.store, req.params.id);
+    await recordAudit(ctx.store, actorOf(req), { action: 'reset-link', entityType: 'user', entityId: req.params.id });
     return { kind, resetUrl: acceptUrl(req, token), expiresAt: expiresAt.toISOString(), emailSent: false };
   });
 
@@ -115,6 +120,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
     schema: { tags: ['accounts'], summary: 'Disable an account: it cannot sign in, its sessions end, its API tokens stop working', security, params: UserId },
   }, async (req) => {
     await disableUser(ctx.store, req.params.id);
+    await recordAudit(ctx.store, actorOf(req), { action: 'disable', entityType: 'user', entityId: req.params.id });
     return { user: await userView(db, req.params.id) };
   });
 
@@ -123,6 +129,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
     schema: { tags: ['accounts'], summary: 'Enable a disabled account again', security, params: UserId },
   }, async (req) => {
     await enableUser(ctx.store, req.params.id);
+    await recordAudit(ctx.store, actorOf(req), { action: 'enable', entityType: 'user', entityId: req.params.id });
     return { user: await userView(db, req.params.id) };
   });
 
@@ -131,6 +138,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
     schema: { tags: ['accounts'], summary: 'Grant a user a permission on one record (e.g. review of one submission)', security, params: UserId, body: GrantBody },
   }, async (req, reply) => {
     const added = await addGrant(ctx.store, req.params.id, req.body, await by(req));
+    await recordAudit(ctx.store, actorOf(req), { action: 'create', entityType: 'grant', entityId: req.params.id, after: req.body });
     reply.code(added ? 201 : 200);
     return { added };
   });
@@ -140,6 +148,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
     schema: { tags: ['accounts'], summary: 'Take a grant on one record away', security, params: UserId, body: GrantBody },
   }, async (req) => {
     await removeGrant(ctx.store, req.params.id, req.body);
+    await recordAudit(ctx.store, actorOf(req), { action: 'delete', entityType: 'grant', entityId: req.params.id, before: req.body });
     return { removed: true };
   });
 }
