@@ -47,6 +47,7 @@ export interface TestServer {
   app: FastifyInstance;
   db: TestDatabase;
   baseURL: string;
+  accounts: { email: string; password: string; roles: { role: string; place: string | null }[] }[];
   close(): Promise<void>;
 }
 
@@ -60,12 +61,12 @@ export function buildWebApp(): void {
 /** The server on an in-memory PGlite database with the catalogue and the demonstration data. */
 export async function startServer(): Promise<TestServer> {
   const db = await createTestDatabase('pglite');
-  await prepareDatabase(db.store, { demo: 'yes' });
+  const prepared = await prepareDatabase(db.store, { demo: 'yes' });
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'marsad-browser-'));
   const app = await buildApp({ store: db.store, dataDir, adminToken: 'x', version: 'test' });
   const baseURL = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
-    app, db, baseURL,
+    app, db, baseURL, accounts: prepared.demoAccounts ?? [],
     async close() {
       await app.close();
       await db.drop();

@@ -317,4 +317,30 @@ describe.skipIf(!decision.run)('web app in Chromium', { timeout: 120_000 }, () =
     expect(await caption.isVisible()).toBe(true);
     expect(problems).toEqual([]);
   });
+  it('signs a demonstration administrator in, creates an API token that works, and signs out', async () => {
+    const admin = server.accounts.find((a) => a.roles.some((r) => r.role === 'administrator'));
+    expect(admin).toBeTruthy();
+    const { page, problems } = await open({ lang: 'en' });
+    await page.goto(`${baseURL}/sign-in`);
+    await page.fill('input[type=email]', admin!.email);
+    await page.fill('input[type=password]', 'not the password at all');
+    await page.click('form button[type=submit]');
+    await page.waitForSelector('[role=alert]');
+    problems.length = 0; // the refused sign-in answers 401 on purpose
+    await page.fill('input[type=password]', admin!.password);
+    await page.click('form button[type=submit]');
+    await page.waitForURL(`${baseURL}/`);
+    await page.goto(`${baseURL}/sign-in`);
+    await page.fill('form input[type=text]', 'browser test');
+    await page.click('form button[type=submit]');
+    const token = await page.locator('code[dir=ltr]').innerText();
+    expect(token).toMatch(/^msd_/);
+    const res = await fetch(`${baseURL}/api/v1/observations?status=provisional&limit=1`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(403); // observations:write only: no reading unpublished values
+    expect((await runAxe(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
+    await page.click('text=Sign out');
+    await page.waitForSelector('h1:has-text("Sign in")');
+    // Requests cut short by navigating on (ERR_ABORTED) are not faults.
+    expect(problems.filter((p) => !p.includes('ERR_ABORTED'))).toEqual([]);
+  });
 });

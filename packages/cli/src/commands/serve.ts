@@ -38,7 +38,7 @@ export async function serve(config: RuntimeConfig): Promise<void> {
   }
   if (demoAccounts.length) {
     log('');
-    log('Demonstration accounts (passwords shown this once; sign in at /api/v1/auth/login):');
+    log('Demonstration accounts (passwords shown this once; sign in at /sign-in):');
     const width = Math.max(...demoAccounts.map((a) => a.email.length));
     for (const a of demoAccounts) {
       const roles = a.roles.map((r) => (r.place ? `${r.role} of ${r.place}` : r.role)).join(', ');

@@ -37,7 +37,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     const csrf = me.data?.csrfToken;
     return fetch(`/api/v1${path}`, {
       method,
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...(csrf ? { 'X-CSRF-Token': csrf } : {}) },
+      // No Content-Type without a body: the server refuses an empty JSON body.
+      headers: { ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), Accept: 'application/json', ...(csrf ? { 'X-CSRF-Token': csrf } : {}) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   }, [me.data?.csrfToken]);

@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import { useNavigate } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { messageOf, useSession } from '../../app/session.tsx';
+import { TokensSection } from './TokensSection.tsx';
 
 export function SignInPage() {
   const { t } = useTranslation();
@@ -18,6 +19,7 @@ export function SignInPage() {
         <h1>{t('account.signedInTitle')}</h1>
         <p>{t('account.signedInAs', { email: me.user.email })}</p>
         <button type="button" onClick={async () => { await send('/auth/logout', 'POST'); await refresh(); }}>{t('account.signOut')}</button>
+        <TokensSection />
       </section>
     );
   }
