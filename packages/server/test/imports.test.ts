@@ -18,10 +18,10 @@ describe.each(testStoreKinds())('imports on %s', (kind) => {
   beforeAll(async () => { t = await createTestApp(kind); });
   afterAll(async () => { await t?.close(); });
 
-  it('refuses writes without the administrator token, or with a wrong one', async () => {
+  it('refuses writes from someone not signed in, or with a wrong token', async () => {
     const none = await importText(t.app, TIDY, { format: 'csv' }, {});
     expect(none.statusCode).toBe(401);
-    expect(none.json().message).toMatch(/administrator token/);
+    expect(none.json().message).toMatch(/Sign in, or send an API token/);
     const wrong = await importText(t.app, TIDY, { format: 'csv' }, { authorization: 'Bearer nope' });
     expect(wrong.statusCode).toBe(403);
     expect(await observationCount(t)).toBe(0);

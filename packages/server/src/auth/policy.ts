@@ -38,6 +38,16 @@ export function canWritePlace(actor: Actor | null, placePath: string, scope: Tok
   return scopeAllows(actor, scope) && covers(actor, ['national-focal-point', 'city-focal-point'], placePath);
 }
 
+/**
+ * Whether the actor may enter values of the place as validated or approved (not only as
+ * provisional): administrators and national focal points of the country.
+ */
+export function canApprovePlace(actor: Actor | null, placePath: string): boolean {
+  if (!actor) return false;
+  if (isAdministrator(actor)) return true;
+  return scopeAllows(actor, 'observations:write') && covers(actor, ['national-focal-point'], placePath);
+}
+
 /** Whether the actor may see values of the place that are not yet approved: writers and the place's data validators. */
 export function canReadUnpublished(actor: Actor | null, placePath: string): boolean {
   if (!actor) return false;

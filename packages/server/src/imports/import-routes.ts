@@ -11,6 +11,7 @@ import { requestBody } from '../http/raw-body.ts';
 import { FORMATS, type Dhis2Mapping } from '../formats/index.ts';
 import { ColumnMapSchema } from '../observations/column-map.ts';
 import { importFile } from './import-file.ts';
+import { canApprovePlace, canWritePlace, currentActor, requireActor } from '../auth/policy.ts';
 import { actorOf } from '../audit/audit-log.ts';
 
 function jsonParam<T>(name: string, text: string | undefined, parse: (v: unknown) => T): T | undefined {
@@ -36,7 +37,7 @@ export function registerImportRoutes(app: FastifyInstance, ctx: AppContext): voi
   const admin = adminGuard(ctx);
 
   r.post('/api/v1/imports', {
-    onRequest: admin,
+    onRequest: requireActor(ctx),
     schema: {
       tags: ['imports'], summary: 'Import observations from a file (the request body), all or nothing', security: [{ bearer: [] }],
       description: 'Formats: csv (tidy), open-sdg, sdmx-csv, sdmx-json, dhis2 (dataValueSets). One bad row means nothing is written; the answer lists the first 1,000 errors and links the full report. Values enter as provisional unless `status` says otherwise.',
@@ -44,7 +45,7 @@ export function registerImportRoutes(app: FastifyInstance, ctx: AppContext): voi
         format: z.enum(FORMATS),
         fileName: z.string().max(300).optional().describe('Name of the file (Open SDG reads the indicator from it)'),
         indicator: z.string().max(80).optional(), place: z.string().max(80).optional(),
-        status: z.enum(['provisional', 'validated', 'approved']).default('provisional'),
+        status: z.enum(['provisional', 'validated', 'approved']).default('provisional').describe('Status of rows that give none; validated or approved only for administrators and national focal points of the places'),
         dryRun: BoolParam.optional(), createIndicators: BoolParam.optional(),
         source: z.string().max(300).optional().describe('Source of rows that name none'),
         map: z.string().max(100_000).optional().describe('Column mapping JSON: {"columns": {"Victim Gender": {"dimension": "SEX", "values": {"Female": "F"}}}}'),
@@ -53,7 +54,9 @@ export function registerImportRoutes(app: FastifyInstance, ctx: AppContext): voi
     },
   }, async (req, reply) => {
     const q = req.query;
+    const actor = await currentActor(req, ctx);
     const report = await importFile(ctx.store, requestBody(req), {
+      placeRights: (path) => ({ write: canWritePlace(actor, path), approve: canApprovePlace(actor, path) }),
       format: q.format, fileName: q.fileName, indicator: q.indicator, place: q.place, actor: actorOf(req).label, auditActor: actorOf(req),
       status: q.status, rowStatusAllowed: true, dryRun: q.dryRun, createIndicators: q.createIndicators, source: q.source,
       map: jsonParam('map', q.map, (v) => ColumnMapSchema.parse(v)),

@@ -49,6 +49,7 @@ export class CodeResolver {
   private seriesByIndicator = new Map<number, Map<string, SeriesEntry>>();
   private seriesByCode = new Map<string, SeriesEntry[]>();
   private places = new Map<string, number>();
+  private placePaths = new Map<number, string>();
   private placesLower = new Map<string, number | null>();
   private dimensions = new Map<string, DimensionEntry>();
   private dimensionsLower = new Map<string, DimensionEntry>();
@@ -74,10 +75,10 @@ export class CodeResolver {
         if (r.is_default || indicator.defaultSeriesId === null) indicator.defaultSeriesId = r.id;
       }
     }
-    const pl = await this.conn.query<{ id: number; code: string; external_code: string | null; codes: Record<string, string> }>(
-      'SELECT id, code, external_code, codes FROM places',
+    const pl = await this.conn.query<{ id: number; code: string; external_code: string | null; codes: Record<string, string>; path: string }>(
+      'SELECT id, code, external_code, codes, path FROM places',
     );
-    for (const r of pl.rows) this.places.set(r.code, r.id);
+    for (const r of pl.rows) { this.places.set(r.code, r.id); this.placePaths.set(r.id, r.path); }
     for (const r of pl.rows) {
       for (const alt of [r.code, r.external_code, ...Object.values(r.codes ?? {})]) {
         if (!alt) continue;
@@ -180,6 +181,11 @@ export class CodeResolver {
     const s = list[0]!;
     const indicator = [...this.indicators.values()].find((i) => i.id === s.indicatorId)!;
     return { ok: true, value: { indicator, series: s } };
+  }
+
+  /** The materialised path of a place ('/12/340/'), for checks of who may write it. */
+  placePath(id: number): string {
+    return this.placePaths.get(id) ?? '';
   }
 
   place(code: string): Resolution<number> {

@@ -26,6 +26,11 @@ export interface ImportRequest {
   rowStatusAllowed: boolean;
   dryRun?: boolean;
   createIndicators?: boolean;
+  /**
+   * Who may write which place: for each place (by its path), whether the importer may write
+   * it at all, and whether as validated or approved. Absent: the operator (CLI), who may all.
+   */
+  placeRights?: (placePath: string) => { write: boolean; approve: boolean };
   map?: ColumnMap;
   /** Source of rows that name none. */
   source?: string;
@@ -137,6 +142,12 @@ export async function runImport(
       const memoSeries = new Map<string, { indicatorId: number; seriesId: number; unit: string | null }>();
       const memoDims = new Map<string, number>();
       const memoSources = new Map<string, number | null>();
+      const rightsByPlace = new Map<number, { write: boolean; approve: boolean }>();
+      const placeRights = (id: number) => {
+        let r = rightsByPlace.get(id);
+        if (!r) { r = req.placeRights!(resolver.placePath(id)); rightsByPlace.set(id, r); }
+        return r;
+      };
       const map = req.map?.columns ?? {};
       const periods = new Map<string, Period | string>();
       let buffer = '';
@@ -250,6 +261,14 @@ export async function runImport(
           else { disaggId = d.value; if (memoDims.size < 100_000) memoDims.set(dimsKey, disaggId); }
         }
 
+        if (req.placeRights && placeId) {
+          const rights = placeRights(placeId);
+          if (!rights.write) {
+            rowErrors.push({ at, column: 'place', message: `you may not enter values for place "${record.place}": your roles cover other places` });
+          } else if (status !== 'provisional' && !rights.approve) {
+            rowErrors.push({ at, column: 'status', message: `only an administrator or a national focal point of "${record.place}" may enter values as ${status}; import them as provisional` });
+          }
+        }
         if (rowErrors.length > 0) { rowErrors.forEach(report); continue; }
         if (errorCount > 0 || duplicate) continue; // still checking, no longer staging
         const sourceName = record.source ?? req.source ?? '';

@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testStoreKinds } from '@marsad/db/testing';
+import { AUTH, createTestApp, importText, type TestApp } from './helpers.ts';
+
+const PASSWORD = 'a long enough passphrase 42';
+
+/** Invites a user with roles (with the first-start token), sets the password, signs in: cookie + CSRF headers. */
+async function signedIn(t: TestApp, email: string, roles: { role: string; place?: string }[]): Promise<Record<string, string>> {
+  const inv = await t.app.inject({ method: 'POST', url: '/api/v1/users', headers: AUTH, payload: { email, roles } });
+  expect(inv.statusCode, inv.body).toBe(201);
+  const token = new URL(inv.json().invitationUrl, 'http://x').searchParams.get('token');
+  const acc = await t.app.inject({ method: 'POST', url: '/api/v1/auth/accept', payload: { token, password: PASSWORD } });
+  expect(acc.statusCode, acc.body).toBe(200);
+  const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: PASSWORD } });
+  expect(login.statusCode, login.body).toBe(200);
+  const cookie = String(login.headers['set-cookie']).split(';')[0]!;
+  return { cookie, 'x-csrf-token': login.json().csrfToken };
+}
+
+describe.each(testStoreKinds())('imports checked against the places of the roles on %s', (kind) => {
+  let t: TestApp;
+  let city: Record<string, string>;
+  let national: Record<string, string>;
+  beforeAll(async () => {
+    t = await createTestApp(kind);
+    // Accounts first, while the first-start token still creates them; then the administrator.
+    city = await signedIn(t, 'agadir@example.org', [{ role: 'city-focal-point', place: 'MAAGA' }]);
+    national = await signedIn(t, 'morocco@example.org', [{ role: 'national-focal-point', place: 'MAR' }]);
+  });
+  afterAll(async () => { await t?.close(); });
+
+  it('lets a city focal point import values of the city, as provisional', async () => {
+    const r = await importText(t.app, 'indicator,place,period,value\n11.1.1,MAAGA,2020,20\n', { format: 'csv' }, city);
+    expect(r.statusCode, r.body).toBe(201);
+    const audit = await t.app.inject({ url: '/api/v1/audit?entityType=import_batch', headers: AUTH });
+    expect(audit.json().items[0].actor_label).toMatch(/agadir@example\.org/);
+  });
+
+  it('refuses, row by row, places outside the roles and approval without the right, writing nothing', async () => {
+    const r = await importText(t.app, 'indicator,place,period,value\n11.1.1,MAAGA,2021,19\n11.1.1,JOAMM,2021,30\n', { format: 'csv' }, city);
+    expect(r.statusCode).toBe(422);
+    expect(r.json().errors).toEqual([expect.objectContaining({ at: 3, column: 'place' })]);
+    const approved = await importText(t.app, 'indicator,place,period,value\n11.1.1,MAAGA,2022,18\n', { format: 'csv', status: 'approved' }, city);
+    expect(approved.statusCode).toBe(422);
+    expect(approved.json().errors[0]).toMatchObject({ column: 'status' });
+    expect(approved.json().errors[0].message).toMatch(/national focal point/);
+  });
+
+  it('lets a national focal point approve values of its cities, but not of another country', async () => {
+    const ok = await importText(t.app, 'indicator,place,period,value\n11.1.1,MAAGA,2023,17\n11.1.1,MAR,2023,15\n', { format: 'csv', status: 'approved' }, national);
+    expect(ok.statusCode, ok.body).toBe(201);
+    const other = await importText(t.app, 'indicator,place,period,value\n11.1.1,JOR,2023,9\n', { format: 'csv' }, national);
+    expect(other.statusCode).toBe(422);
+  });
+
+  it('needs a CSRF token with a session cookie, and someone signed in', async () => {
+    const noCsrf = await importText(t.app, 'indicator,place,period,value\n11.1.1,MAAGA,2024,16\n', { format: 'csv' }, { cookie: city.cookie! });
+    expect(noCsrf.statusCode).toBe(403);
+    const anonymous = await importText(t.app, 'indicator,place,period,value\n11.1.1,MAAGA,2024,16\n', { format: 'csv' }, {});
+    expect(anonymous.statusCode).toBe(401);
+  });
+});
