@@ -53,6 +53,21 @@ describe.each(testStoreKinds())('imports checked against the places of the roles
     expect(other.statusCode).toBe(422);
   });
 
+  it('shows unpublished values to the focal points of the place only', async () => {
+    const seed = await importText(t.app, 'indicator,place,period,value\n11.1.1,JOAMM,2020,31\n', { format: 'csv' });
+    expect(seed.statusCode, seed.body).toBe(201);
+    const see = async (headers: Record<string, string>) => {
+      const r = await t.app.inject({ url: '/api/v1/observations?indicator=11.1.1&status=provisional&limit=100', headers });
+      return r.statusCode === 200 ? r.json().items.map((o: { place: string; period: string }) => `${o.place} ${o.period}`).sort() : r.statusCode;
+    };
+    expect(await see(city)).toEqual(['MAAGA 2020']);
+    expect(await see(national)).toEqual(['MAAGA 2020']);
+    expect(await see(AUTH)).toEqual(['JOAMM 2020', 'MAAGA 2020']);
+    expect(await see({})).toBe(403);
+    const pub = await t.app.inject({ url: '/api/v1/observations?indicator=11.1.1&limit=100' });
+    expect(pub.json().items.every((o: { status: string }) => o.status === 'approved')).toBe(true);
+  });
+
   it('needs a CSRF token with a session cookie, and someone signed in', async () => {
     const noCsrf = await importText(t.app, 'indicator,place,period,value\n11.1.1,MAAGA,2024,16\n', { format: 'csv' }, { cookie: city.cookie! });
     expect(noCsrf.statusCode).toBe(403);

@@ -16,6 +16,11 @@ export interface ObservationFilter {
   /** Only the totals (no disaggregation at all). */
   totalOnly?: boolean;
   statuses?: ObservationStatus[];
+  /**
+   * Values that are not approved are visible only in these subtrees (place paths such as
+   * '/12/'); undefined: no such limit (the operator, administrators).
+   */
+  unpublishedWithin?: string[];
 }
 
 export interface ObservationRow {
@@ -64,6 +69,13 @@ function base(db: Kysely<Schema>, f: ObservationFilter) {
   if (f.from) q = q.where('o.period_end', '>=', f.from);
   if (f.to) q = q.where('o.period_start', '<=', f.to);
   if (f.statuses?.length) q = q.where('o.status', 'in', f.statuses);
+  if (f.unpublishedWithin) {
+    const patterns = f.unpublishedWithin.map((p) => `${p}%`);
+    q = q.where((eb) => eb.or([
+      eb('o.status', '=', 'approved'),
+      ...(patterns.length ? [sql<boolean>`p.path LIKE ANY(${sql.val(patterns)}::text[])`] : []),
+    ]));
+  }
   if (f.totalOnly) q = q.where('o.disagg_id', '=', 0);
   for (const [dim, values] of Object.entries(f.dims ?? {})) {
     const real = values.filter((v) => v !== '_T');

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { parsePeriod, type ObservationStatus } from '@marsad/core';
 import type { ObservationFilter } from '@marsad/db';
+import type { FastifyRequest } from 'fastify';
 import { HttpError } from '../http/errors.ts';
+import type { AppContext } from '../context.ts';
+import { resolveActor } from '../auth/actor.ts';
+import { isAdministrator, scopeAllows } from '../auth/policy.ts';
 import { BoolParam, CodeList } from '../http/pagination.ts';
 
 export const ObservationQuery = z.object({
@@ -17,8 +21,27 @@ export const ObservationQuery = z.object({
 });
 export type ObservationQuery = z.infer<typeof ObservationQuery>;
 
-/** Turns query parameters into a filter; without the token only approved values are visible. */
-export function toFilter(q: ObservationQuery, privileged: boolean): ObservationFilter {
+/** What unpublished values a request may see: all (administrators), those of some subtrees, or none. */
+export interface UnpublishedAccess { all: boolean; within: string[] }
+
+export async function unpublishedAccess(req: FastifyRequest, ctx: AppContext): Promise<UnpublishedAccess> {
+  const actor = await resolveActor(req, ctx);
+  if (!actor) return { all: false, within: [] };
+  if (isAdministrator(actor)) return { all: true, within: [] };
+  if (!scopeAllows(actor, 'observations:read-unpublished') && actor.kind === 'token') return { all: false, within: [] };
+  const within = actor.roles
+    .filter((r) => ['national-focal-point', 'city-focal-point', 'data-validator'].includes(r.role) && r.placePath)
+    .map((r) => r.placePath!);
+  return { all: false, within };
+}
+
+/**
+ * Turns query parameters into a filter. The public sees approved values only; focal points and
+ * validators also see the unpublished values of their places; administrators see all.
+ */
+export function toFilter(q: ObservationQuery, access: UnpublishedAccess | boolean): ObservationFilter {
+  const a: UnpublishedAccess = typeof access === 'boolean' ? { all: access, within: [] } : access;
+  const privileged = a.all || a.within.length > 0;
   const f: ObservationFilter = { indicators: q.indicator, series: q.series, places: q.place, subtree: q.subtree, totalOnly: q.total };
   if (q.from) {
     const p = parsePeriod(q.from);
@@ -43,8 +66,9 @@ export function toFilter(q: ObservationQuery, privileged: boolean): ObservationF
     if (!['provisional', 'validated', 'approved'].includes(s)) throw new HttpError(400, 'bad_request', `status: "${s}" is not provisional, validated or approved`);
   }
   if (!privileged) {
-    if (statuses.some((s) => s !== 'approved')) throw new HttpError(403, 'forbidden', 'Only approved values are public; send the administrator token to see others.');
+    if (statuses.some((s) => s !== 'approved')) throw new HttpError(403, 'forbidden', 'Only approved values are public; sign in as a focal point or validator of the place (or send such an API token) to see others.');
     f.statuses = ['approved'];
   } else if (statuses.length) f.statuses = statuses as ObservationStatus[];
+  if (!a.all && privileged) f.unpublishedWithin = a.within;
   return f;
 }

@@ -4,11 +4,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { countObservations, listObservations } from '@marsad/db';
 import type { AppContext } from '../context.ts';
-import { hasAdminToken } from '../auth/admin-token.ts';
 import { PageQuery, page } from '../http/pagination.ts';
 import { FORMATS } from '../formats/index.ts';
 import { exportObservations } from '../exports/export-observations.ts';
-import { ObservationQuery, toFilter } from './observation-filter.ts';
+import { ObservationQuery, toFilter, unpublishedAccess } from './observation-filter.ts';
 
 export function registerObservationRoutes(app: FastifyInstance, ctx: AppContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -17,7 +16,7 @@ export function registerObservationRoutes(app: FastifyInstance, ctx: AppContext)
   r.get('/api/v1/observations', {
     schema: { tags: ['observations'], summary: 'Observations, filtered; the public sees approved values only', querystring: PageQuery.extend(ObservationQuery.shape) },
   }, async (req) => {
-    const filter = toFilter(req.query, await hasAdminToken(req, ctx));
+    const filter = toFilter(req.query, await unpublishedAccess(req, ctx));
     const { limit, offset } = req.query;
     const [total, rows] = await Promise.all([countObservations(db, filter), listObservations(db, filter, limit, offset)]);
     return page(rows.map((o) => ({
@@ -34,7 +33,7 @@ export function registerObservationRoutes(app: FastifyInstance, ctx: AppContext)
       querystring: ObservationQuery.extend({ format: z.enum(FORMATS).default('csv') }),
     },
   }, async (req, reply) => {
-    const filter = toFilter(req.query, await hasAdminToken(req, ctx));
+    const filter = toFilter(req.query, await unpublishedAccess(req, ctx));
     const out = await exportObservations(ctx.store, filter, req.query.format);
     reply.header('Content-Type', out.contentType).header('Content-Disposition', `attachment; filename="${out.fileName}"`);
     return reply.send(Readable.from(out.body));
