@@ -4,7 +4,7 @@
  * writers turn ExportRecords into text chunks. See docs/formats.md.
  */
 import type { ExportRecord, PeriodOptions, ReadItem, ReaderOptions } from '@marsad/core';
-import { readCsv } from './csv/read.ts';
+import { readCsv, readCsvBatches } from './csv/read.ts';
 import { writeCsvRecords } from './csv/write.ts';
 import { readDhis2 } from './dhis2/read.ts';
 import { writeDhis2 } from './dhis2/write.ts';
@@ -110,6 +110,25 @@ export function readObservations(
     case 'dhis2':
       return readDhis2(input, options);
   }
+}
+
+/** Items gathered into arrays, for readers that produce them one by one. */
+async function* batched(items: AsyncIterable<ReadItem>, size = 2000): AsyncGenerator<ReadItem[]> {
+  let out: ReadItem[] = [];
+  for await (const item of items) {
+    out.push(item);
+    if (out.length >= size) { yield out; out = []; }
+  }
+  if (out.length > 0) yield out;
+}
+
+/** The same items as readObservations, in batches: the import pipeline handles a batch without awaiting per row. */
+export function readObservationBatches(
+  format: FormatName,
+  input: AsyncIterable<Uint8Array | string>,
+  options: ReadOptions = {},
+): AsyncIterable<ReadItem[]> {
+  return format === 'csv' ? readCsvBatches(input, options) : batched(readObservations(format, input, options));
 }
 
 /**

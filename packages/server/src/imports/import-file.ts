@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Store } from '@marsad/db';
-import { readObservations, type Dhis2Mapping, type FormatName } from '../formats/index.ts';
+import { readObservationBatches, type Dhis2Mapping, type FormatName } from '../formats/index.ts';
 import type { ColumnMap } from '../observations/column-map.ts';
 import { runImport, type ImportReport, type ImportRequest } from '../observations/import-pipeline.ts';
 
@@ -22,7 +22,7 @@ export async function importFile(store: Store, input: AsyncIterable<Uint8Array |
   return runImport(
     store,
     input,
-    (inp) => readObservations(o.format, inp, { indicator: o.indicator, place: o.place, fileName: o.fileName, dhis2Mapping: o.dhis2Mapping }),
+    (inp) => readObservationBatches(o.format, inp, { indicator: o.indicator, place: o.place, fileName: o.fileName, dhis2Mapping: o.dhis2Mapping }),
     { ...o, errorReportPath: o.reportDir ? (id) => path.join(o.reportDir!, `batch-${id}-errors.csv`) : undefined },
   );
 }

@@ -79,7 +79,7 @@ function csvCell(v: string): string {
 export async function runImport(
   store: Store,
   input: AsyncIterable<Uint8Array | string>,
-  read: (input: AsyncIterable<Uint8Array | string>) => AsyncIterable<ReadItem>,
+  read: (input: AsyncIterable<Uint8Array | string>) => AsyncIterable<ReadItem[]>,
   req: ImportRequest,
 ): Promise<ImportReport> {
   const hash = createHash('sha256');
@@ -172,8 +172,9 @@ export async function runImport(
       };
 
       try {
-      for await (const item of read(hashing(input, hash))) {
-        if (duplicate) break;
+      // Batches of items, handled without an await per row unless a code must be created.
+      outer: for await (const batch of read(hashing(input, hash))) for (const item of batch) {
+        if (duplicate) break outer;
         if (item.kind === 'notice') { notices.push(item.message); continue; }
         if (item.kind === 'error') { report({ at: item.at, column: item.column, message: item.message }); continue; }
         if (item.kind === 'skip') {

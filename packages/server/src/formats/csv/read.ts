@@ -15,15 +15,18 @@ export const CSV_OPTIONAL = ['series', 'unit', 'status', 'source', 'note'] as co
 type Field = (typeof CSV_REQUIRED)[number] | (typeof CSV_OPTIONAL)[number];
 const FIELDS = new Set<string>([...CSV_REQUIRED, ...CSV_OPTIONAL]);
 
-export async function* readCsv(input: AsyncIterable<Uint8Array | string>, _options: ReaderOptions = {}): AsyncGenerator<ReadItem> {
+/** The rows of a tidy CSV in batches (one per piece of input): the import loops over a batch without awaiting. */
+export async function* readCsvBatches(input: AsyncIterable<Uint8Array | string>, _options: ReaderOptions = {}): AsyncGenerator<ReadItem[]> {
+  let out: ReadItem[] = [];
   let header: string[] | undefined;
   const fieldAt = new Map<Field, number>();
   const dims: { code: string; index: number }[] = [];
   let unreadable = false;
-  for await (const batch of readCsvRows(input)) for (const row of batch) {
+  for await (const batch of readCsvRows(input)) {
+  for (const row of batch) {
     if (row.kind === 'error') {
       unreadable = true;
-      yield { kind: 'error', at: row.line, message: row.message };
+      out.push({ kind: 'error', at: row.line, message: row.message });
       continue;
     }
     if (!header) {
@@ -46,20 +49,21 @@ export async function* readCsv(input: AsyncIterable<Uint8Array | string>, _optio
         );
       }
       if (problems.length > 0) {
-        for (const message of problems) yield { kind: 'error', at: row.line, message };
+        for (const message of problems) out.push({ kind: 'error', at: row.line, message });
+        yield out;
         return;
       }
-      if (dims.length > 0) yield { kind: 'notice', message: `dimension columns: ${dims.map((d) => d.code).join(', ')}` };
+      if (dims.length > 0) out.push({ kind: 'notice', message: `dimension columns: ${dims.map((d) => d.code).join(', ')}` });
       continue;
     }
     const at = row.line;
     const cells = row.cells;
     if (cells.length !== header.length) {
-      yield {
+      out.push({
         kind: 'error',
         at,
         message: `the row has ${cells.length} cells but the header has ${header.length} columns`,
-      };
+      });
       continue;
     }
     const cell = (f: Field): string | undefined => {
@@ -68,7 +72,7 @@ export async function* readCsv(input: AsyncIterable<Uint8Array | string>, _optio
     };
     const value = parseNumberCell(cells[fieldAt.get('value')!] ?? '', 'value');
     if (value.kind === 'blank') {
-      yield { kind: 'skip', at, reason: 'no value' };
+      out.push({ kind: 'skip', at, reason: 'no value' });
       continue;
     }
     const errors: ReadItem[] = [];
@@ -80,7 +84,7 @@ export async function* readCsv(input: AsyncIterable<Uint8Array | string>, _optio
     if (!place) errors.push({ kind: 'error', at, column: 'place', message: 'place is blank' });
     if (!period) errors.push({ kind: 'error', at, column: 'period', message: 'period is blank' });
     if (errors.length > 0) {
-      yield* errors;
+      out.push(...errors);
       continue;
     }
     const record: ObservationRecord = {
@@ -98,7 +102,15 @@ export async function* readCsv(input: AsyncIterable<Uint8Array | string>, _optio
       const v = textCell(cells[d.index]);
       if (v !== undefined) record.dims[d.code] = v;
     }
-    yield { kind: 'row', at, record };
+    out.push({ kind: 'row', at, record });
   }
-  if (!header && !unreadable) yield { kind: 'error', at: 1, message: 'the file is empty: a Marsad CSV needs a header and rows' };
+  if (out.length > 0) { yield out; out = []; }
+  }
+  if (!header && !unreadable) out.push({ kind: 'error', at: 1, message: 'the file is empty: a Marsad CSV needs a header and rows' });
+  if (out.length > 0) yield out;
+}
+
+/** The rows of a tidy CSV one by one. */
+export async function* readCsv(input: AsyncIterable<Uint8Array | string>, options: ReaderOptions = {}): AsyncGenerator<ReadItem> {
+  for await (const batch of readCsvBatches(input, options)) yield* batch;
 }
