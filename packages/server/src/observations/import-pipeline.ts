@@ -183,7 +183,12 @@ export async function runImport(
           continue;
         }
         readCount++;
-        if (req.onProgress && readCount % 10_000 === 0) req.onProgress(readCount);
+        if (readCount % 2_000 === 0) {
+          // Let the event loop run: a COPY under way sends its data to the server only then,
+          // so the server loads while the next rows are read.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          if (req.onProgress && readCount % 10_000 === 0) req.onProgress(readCount);
+        }
         const { record, at } = item;
         const rowErrors: ImportProblem[] = [];
 
