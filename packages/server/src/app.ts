@@ -12,6 +12,7 @@ import { registerCatalogueRoutes } from './catalogue/catalogue-routes.ts';
 import { registerPlaceRoutes, registerPlaceUploadRoutes } from './places/place-routes.ts';
 import { registerObservationRoutes } from './observations/observation-routes.ts';
 import { registerTargetRoutes } from './observations/target-routes.ts';
+import { registerApprovalRoutes } from './observations/approval-routes.ts';
 import { registerImportRoutes } from './imports/import-routes.ts';
 import { registerWebRoutes } from './web/web-routes.ts';
 import { registerAuditRoutes } from './audit/audit-routes.ts';
@@ -90,6 +91,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   registerPlaceRoutes(app, ctx);
   registerObservationRoutes(app, ctx);
   registerTargetRoutes(app, ctx);
+  registerApprovalRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
   registerWebApiRoutes(app, ctx);
   await app.register(async (raw) => {

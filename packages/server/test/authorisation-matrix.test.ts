@@ -33,6 +33,7 @@ const WRITE_ROUTES: Record<string, Access> = {
   'POST /api/v1/places/import': 'administrator',
   'POST /api/v1/targets': 'administrator',
   'POST /api/v1/imports': 'signed-in', // then checked row by row against the places of the actor's roles
+  'POST /api/v1/observations/status': 'signed-in', // then checked item by item against the places of the actor's roles
 };
 
 /** Reads that are not public: each must answer the public with 401. */
@@ -46,6 +47,7 @@ const RESTRICTED_READS: Record<string, Access> = {
   'GET /api/v1/imports/:id/errors.csv': 'administrator',
   'GET /api/v1/audit': 'administrator',
   'GET /api/v1/audit/export': 'administrator',
+  'GET /api/v1/inbox': 'signed-in',
 };
 
 const PASSWORD = 'matrix passphrase 1';

@@ -1,0 +1,202 @@
+import { parsePeriod } from '@marsad/core';
+import type { SqlConn, Store } from '@marsad/db';
+import type { Actor } from '../auth/actor.ts';
+import { canApprovePlace, isAdministrator, scopeAllows } from '../auth/policy.ts';
+import { appendAudit, type AuditActor } from '../audit/audit-log.ts';
+import { HttpError } from '../http/errors.ts';
+import { disaggregationKey } from './code-resolver.ts';
+
+/**
+ * The status workflow of observations: provisional → validated (a data validator of the place)
+ * → approved (a national focal point of the place); an approved or validated value is reopened
+ * (→ provisional) by a national focal point, with a reason. Administrators may do all. Every
+ * change keeps the earlier version in observation_history and is one audit entry per call.
+ */
+
+export type Status = 'provisional' | 'validated' | 'approved';
+
+export interface ObservationRef {
+  indicator: string;
+  series?: string;
+  place: string;
+  period: string;
+  dims?: Record<string, string>;
+}
+
+export interface StatusChange { observations: ObservationRef[]; to: Status; reason?: string }
+
+/** Roles whose holders may validate values of the places they cover. */
+export const VALIDATOR_ROLES = ['data-validator'] as const;
+/** Roles whose holders may approve values (and reopen them) of the places they cover. */
+export const APPROVER_ROLES = ['national-focal-point'] as const;
+
+function coversWith(actor: Actor, roles: readonly string[], placePath: string): boolean {
+  return actor.roles.some((r) => roles.includes(r.role) && r.placePath !== null && placePath.startsWith(r.placePath));
+}
+
+/** Whether the actor may move values of the place from provisional to validated. */
+export function canValidatePlace(actor: Actor | null, placePath: string): boolean {
+  if (!actor) return false;
+  if (isAdministrator(actor)) return true;
+  return scopeAllows(actor, 'observations:write') && coversWith(actor, VALIDATOR_ROLES, placePath);
+}
+
+type Transition = 'validate' | 'approve' | 'reopen';
+
+/** The transition from one status to another, or null when it is not allowed. */
+export function transitionOf(from: string, to: Status): Transition | null {
+  if (from === 'provisional' && to === 'validated') return 'validate';
+  if (from === 'validated' && to === 'approved') return 'approve';
+  if ((from === 'approved' || from === 'validated') && to === 'provisional') return 'reopen';
+  return null;
+}
+
+const WHO: Record<Transition, string> = {
+  validate: 'a data validator of the place (or an administrator)',
+  approve: 'a national focal point of the place (or an administrator)',
+  reopen: 'a national focal point of the place (or an administrator)',
+};
+
+function allowed(actor: Actor, t: Transition, placePath: string): boolean {
+  return t === 'validate' ? canValidatePlace(actor, placePath) : canApprovePlace(actor, placePath);
+}
+
+interface Found {
+  i: number; series_id: number; place_id: number; period: string; disagg_id: number; status: string; version: number;
+  series: string; is_default: boolean; path: string; place: string; indicator: string; value: number;
+}
+
+const describeRef = (o: ObservationRef) =>
+  `${o.indicator}${o.series ? ` (${o.series})` : ''} ${o.place} ${o.period}${o.dims && Object.keys(o.dims).length ? ` ${disaggregationKey(o.dims)}` : ''}`;
+
+/**
+ * Changes the status of the given observations, all or nothing: every item is checked first
+ * (404 unknown, 400 transition not allowed, 403 no right), then all are changed in one
+ * transaction with their earlier versions in observation_history and one audit entry.
+ */
+export async function changeStatus(store: Store, actor: Actor, audit: AuditActor, change: StatusChange): Promise<{ changed: number; to: Status }> {
+  const { to } = change;
+  const reason = change.reason?.trim() || undefined;
+  if (to === 'provisional' && (!reason || reason.length < 5)) {
+    throw new HttpError(400, 'bad_request', 'reason: reopening values (to provisional) needs a reason of at least 5 characters.');
+  }
+  const items = change.observations.map((o, i) => {
+    const p = parsePeriod(o.period);
+    if (!p.ok) throw new HttpError(400, 'bad_request', `observations.${i}.period: ${p.message}`);
+    return { i, indicator: o.indicator, series: o.series ?? null, place: o.place, period: p.period.code, dkey: disaggregationKey(o.dims ?? {}) };
+  });
+
+  return store.exclusive(async (conn: SqlConn) => {
+    const found = await conn.query<Found>(
+      `SELECT x.i, o.series_id, o.place_id, o.period, o.disagg_id, o.status, o.version, o.value, s.code AS series, s.is_default,
+              p.path, p.code AS place, ind.code AS indicator
+         FROM jsonb_to_recordset($1::jsonb) AS x(i int, indicator text, series text, place text, period text, dkey text)
+         JOIN indicators ind ON ind.code = x.indicator
+         JOIN places p ON p.code = x.place
+         JOIN disaggregations d ON d.key = x.dkey
+         JOIN observations o ON o.indicator_id = ind.id AND o.place_id = p.id AND o.period = x.period AND o.disagg_id = d.id
+         JOIN series s ON s.id = o.series_id AND (x.series IS NULL OR s.code = x.series OR x.series = ANY(s.aliases))
+        ORDER BY x.i
+        FOR UPDATE OF o`,
+      [JSON.stringify(items)],
+    );
+    const byItem = new Map<number, Found[]>();
+    for (const r of found.rows) byItem.set(r.i, [...(byItem.get(r.i) ?? []), r]);
+
+    const rows: Found[] = [];
+    const seen = new Map<string, number>();
+    for (const item of items) {
+      const ref = change.observations[item.i]!;
+      let matches = byItem.get(item.i) ?? [];
+      if (matches.length > 1) matches = matches.filter((m) => m.is_default);
+      if (matches.length === 0) {
+        throw new HttpError(404, 'not_found', `observations.${item.i}: no observation ${describeRef(ref)}.`);
+      }
+      if (matches.length > 1) {
+        throw new HttpError(400, 'bad_request', `observations.${item.i}: ${describeRef(ref)} exists in several series; name the series.`);
+      }
+      const row = matches[0]!;
+      const key = `${row.series_id}|${row.place_id}|${row.period}|${row.disagg_id}`;
+      if (seen.has(key)) throw new HttpError(400, 'bad_request', `observations.${item.i}: the same observation as observations.${seen.get(key)}.`);
+      seen.set(key, item.i);
+      const t = transitionOf(row.status, to);
+      if (!t) {
+        throw new HttpError(400, 'bad_request', `observations.${item.i}: ${describeRef(ref)} is ${row.status}; it cannot become ${to} (provisional → validated → approved; validated or approved → provisional to reopen).`);
+      }
+      if (!allowed(actor, t, row.path)) {
+        throw new HttpError(403, 'forbidden', `observations.${item.i}: only ${WHO[t]} may ${t} values of ${row.place}.`);
+      }
+      rows.push(row);
+    }
+
+    const keys = JSON.stringify(rows.map((r) => ({ s: r.series_id, p: r.place_id, per: r.period, d: r.disagg_id })));
+    const KEYS = `jsonb_to_recordset($1::jsonb) AS k(s int, p int, per text, d int)`;
+    const MATCH = 'o.series_id = k.s AND o.place_id = k.p AND o.period = k.per AND o.disagg_id = k.d';
+    await conn.query(
+      `INSERT INTO observation_history (series_id, place_id, period, disagg_id, version, value, unit, status, source_id, note,
+          batch_id, valid_from, valid_to, replaced_by_batch, change)
+       SELECT o.series_id, o.place_id, o.period, o.disagg_id, o.version, o.value, o.unit, o.status, o.source_id, o.note,
+          o.batch_id, o.updated_at, now(), NULL, 'update'
+         FROM observations o JOIN ${KEYS} ON ${MATCH}`,
+      [keys],
+    );
+    const updated = await conn.query(
+      `UPDATE observations o SET status = $2, version = o.version + 1, updated_at = now() FROM ${KEYS} WHERE ${MATCH}`,
+      [keys, to],
+    );
+    const verb = to === 'provisional' ? 'reopened' : to;
+    await appendAudit(conn, audit, {
+      action: 'status',
+      entityType: 'observation',
+      summary: `${rows.length} value${rows.length === 1 ? '' : 's'} ${verb}`,
+      before: rows.map((r) => ({ indicator: r.indicator, series: r.series, place: r.place, period: r.period, disaggId: r.disagg_id, status: r.status, version: r.version })),
+      after: {
+        to,
+        ...(reason ? { reason } : {}),
+        observations: rows.map((r) => {
+          const ref = change.observations[r.i]!;
+          return { indicator: r.indicator, series: r.series, place: r.place, period: r.period, dims: ref.dims ?? {}, from: r.status, to, version: r.version + 1 };
+        }),
+      },
+    });
+    return { changed: updated.affected, to };
+  });
+}
+
+export interface InboxItem { indicator: string; series: string; place: string; period: string; dims: Record<string, string>; value: number; status: string; version: number }
+export interface Inbox { toValidate: number; toApprove: number; items: { toValidate: InboxItem[]; toApprove: InboxItem[] } }
+
+/** Subtree patterns (path LIKE) of the places the actor holds one of the roles on; null = all places. */
+function scopeOf(actor: Actor, roles: readonly string[]): string[] | null {
+  if (isAdministrator(actor)) return null;
+  if (actor.kind === 'token' && !scopeAllows(actor, 'observations:write')) return [];
+  return [...new Set(actor.roles.filter((r) => roles.includes(r.role) && r.placePath).map((r) => `${r.placePath}%`))];
+}
+
+async function waiting(store: Store, status: Status, patterns: string[] | null, limit: number): Promise<{ count: number; items: InboxItem[] }> {
+  if (patterns && patterns.length === 0) return { count: 0, items: [] };
+  const where = patterns ? `o.status = $1 AND p.path LIKE ANY(SELECT jsonb_array_elements_text($2::jsonb))` : 'o.status = $1';
+  const params: unknown[] = patterns ? [status, JSON.stringify(patterns)] : [status];
+  return store.exclusive(async (conn) => {
+    const c = await conn.query<{ n: number }>(`SELECT count(*)::int AS n FROM observations o JOIN places p ON p.id = o.place_id WHERE ${where}`, params);
+    const r = await conn.query<{ indicator: string; series: string; place: string; period: string; dims: Record<string, string> | string; value: number; status: string; version: number }>(
+      `SELECT i.code AS indicator, s.code AS series, p.code AS place, o.period, d.dims, o.value, o.status, o.version
+         FROM observations o JOIN places p ON p.id = o.place_id JOIN indicators i ON i.id = o.indicator_id
+         JOIN series s ON s.id = o.series_id JOIN disaggregations d ON d.id = o.disagg_id
+        WHERE ${where}
+        ORDER BY o.updated_at, i.code, p.code, o.period, o.disagg_id LIMIT ${limit}`,
+      params,
+    );
+    return {
+      count: Number(c.rows[0]?.n ?? 0),
+      items: r.rows.map((x) => ({ ...x, dims: typeof x.dims === 'string' ? JSON.parse(x.dims) : x.dims, value: Number(x.value) })),
+    };
+  });
+}
+
+/** What waits for the actor: values to validate and values to approve, counted, with the first `limit` of each. */
+export async function inboxOf(store: Store, actor: Actor, limit = 50): Promise<Inbox> {
+  const v = await waiting(store, 'provisional', scopeOf(actor, VALIDATOR_ROLES), limit);
+  const a = await waiting(store, 'validated', scopeOf(actor, APPROVER_ROLES), limit);
+  return { toValidate: v.count, toApprove: a.count, items: { toValidate: v.items, toApprove: a.items } };
+}
