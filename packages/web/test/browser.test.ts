@@ -343,4 +343,31 @@ describe.skipIf(!decision.run)('web app in Chromium', { timeout: 120_000 }, () =
     // Requests cut short by navigating on (ERR_ABORTED) are not faults.
     expect(problems.filter((p) => !p.includes('ERR_ABORTED'))).toEqual([]);
   });
+  it('takes a value entered by the city focal point through validation and approval in the inbox to the public page', async () => {
+    const account = (role: string) => server.accounts.find((a) => a.roles.some((r) => r.role === role))!;
+    // The city focal point of Agadir enters a provisional value through the API, with its session.
+    const login = await fetch(`${baseURL}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: account('city-focal-point').email, password: account('city-focal-point').password }) });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const csrf = ((await login.json()) as { csrfToken: string }).csrfToken;
+    const imp = await fetch(`${baseURL}/api/v1/imports?format=csv`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'text/csv' }, body: 'indicator,place,period,value\n11.1.1,MAAGA,2025,12.5\n' });
+    expect(imp.status, await imp.clone().text()).toBe(201);
+    const publicValues = async () => ((await (await fetch(`${baseURL}/api/v1/observations?indicator=11.1.1&place=MAAGA&from=2025&to=2025`)).json()) as { total: number }).total;
+    expect(await publicValues()).toBe(0);
+
+    for (const [role, button] of [['data-validator', 'Validate the chosen values'], ['national-focal-point', 'Approve the chosen values']] as const) {
+      const { page, problems } = await open({ lang: 'en' });
+      await page.goto(`${baseURL}/sign-in`);
+      await page.fill('input[type=email]', account(role).email);
+      await page.fill('input[type=password]', account(role).password);
+      await page.click('form button[type=submit]');
+      await page.waitForSelector('a:has-text("Inbox (1)")');
+      await page.click('a:has-text("Inbox (1)")');
+      await page.getByRole('checkbox', { name: /11\.1\.1, MAAGA, 2025/ }).check();
+      await page.click(`button:has-text("${button}")`);
+      await page.waitForSelector('[role=status]:has-text("Done")');
+      expect((await runAxe(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
+      expect(problems.filter((p) => !p.includes('ERR_ABORTED'))).toEqual([]);
+    }
+    expect(await publicValues()).toBe(1);
+  });
 });

@@ -34,7 +34,7 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
     const url = decodeURIComponent(req.url.split('?')[0] ?? '/');
     const m = /^\/(indicators|places)\/([^/]+)\/?$/.exec(url);
     if (m && !(await exists(m[1] === 'indicators' ? 'indicator' : 'place', m[2]!))) return sendPage(reply, 404);
-    const known = url === '/' || /^\/(indicators|places|compare|status|sign-in|accept)(\/[^/]+)?\/?$/.test(url);
+    const known = url === '/' || /^\/(indicators|places|compare|status|sign-in|accept|inbox)(\/[^/]+)?\/?$/.test(url);
     return sendPage(reply, known ? 200 : 404);
   };
   app.get('/', { schema: { hide: true } }, page);
@@ -46,6 +46,7 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
   app.get('/status', { schema: { hide: true } }, page);
   app.get('/sign-in', { schema: { hide: true } }, page);
   app.get('/accept', { schema: { hide: true } }, page);
+  app.get('/inbox', { schema: { hide: true } }, page);
   return true;
 }
 

@@ -1,8 +1,19 @@
 import { Link, Outlet } from '@tanstack/react-router';
+import { useQuery } from '@tanstack/react-query';
+import { getJson } from '../api/client.ts';
 import { useTranslation } from 'react-i18next';
 import { LANGUAGES, type Lang } from '../i18n/languages.ts';
 import { usePrefs } from './prefs.tsx';
 import { useSession } from './session.tsx';
+
+/** The inbox with its count in the header: what waits for the signed-in user. */
+function InboxLink() {
+  const { t } = useTranslation();
+  const { num } = usePrefs();
+  const inbox = useQuery({ queryKey: ['inbox'], queryFn: () => getJson<{ toValidate: number; toApprove: number }>('/inbox'), staleTime: 30_000 });
+  const n = (inbox.data?.toValidate ?? 0) + (inbox.data?.toApprove ?? 0);
+  return <Link to="/inbox" className="account-link">{t('inbox.link', { n: num(n, 0), count: n })}</Link>;
+}
 
 export function Layout() {
   const { t } = useTranslation();
@@ -27,6 +38,7 @@ export function Layout() {
           <Link to="/status">{t('nav.status')}</Link>
         </nav>
         <div className="prefs">
+          {me && <InboxLink />}
           <Link to="/sign-in" className="account-link">{me ? <span dir="auto">{me.user.displayName ?? me.user.email}</span> : t('account.signIn')}</Link>
           <label>
             <span className="visually-hidden">{t('layout.language')}</span>

@@ -47,7 +47,12 @@ const accept = createRoute({
   component: lazyRouteComponent(() => import('../pages/account/AcceptPage.tsx'), 'AcceptPage'),
 });
 
-const routeTree = rootRoute.addChildren([home, indicators, indicator, places, place, compare, status, signIn, accept]);
+const inbox = createRoute({
+  getParentRoute: () => rootRoute, path: '/inbox',
+  component: lazyRouteComponent(() => import('../pages/account/InboxPage.tsx'), 'InboxPage'),
+});
+
+const routeTree = rootRoute.addChildren([home, indicators, indicator, places, place, compare, status, signIn, accept, inbox]);
 export const router = createRouter({ routeTree, defaultPreload: 'intent', scrollRestoration: true });
 
 declare module '@tanstack/react-router' {

@@ -1,0 +1,86 @@
+import { useState } from 'react';
+import { Link } from '@tanstack/react-router';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { getJson } from '../../api/client.ts';
+import { usePrefs } from '../../app/prefs.tsx';
+import { messageOf, useSession } from '../../app/session.tsx';
+import { Empty, ErrorMessage, Loading } from '../../components/States.tsx';
+
+export interface InboxItem { indicator: string; series: string; place: string; period: string; dims: Record<string, string>; value: number; status: string; version: number }
+export interface Inbox { toValidate: number; toApprove: number; items: { toValidate: InboxItem[]; toApprove: InboxItem[] } }
+
+export function useInbox(enabled: boolean) {
+  return useQuery({ queryKey: ['inbox'], enabled, queryFn: () => getJson<Inbox>('/inbox'), staleTime: 30_000 });
+}
+
+const keyOf = (i: InboxItem) => `${i.indicator}|${i.series}|${i.place}|${i.period}|${JSON.stringify(i.dims)}`;
+
+/** What waits for the signed-in user: values to validate and values to approve. */
+export function InboxPage() {
+  const { t } = useTranslation();
+  const { me, loading } = useSession();
+  const inbox = useInbox(!!me);
+  if (loading) return <Loading />;
+  if (!me) return <section><h1>{t('inbox.title')}</h1><p><Link to="/sign-in">{t('inbox.signIn')}</Link></p></section>;
+  return (
+    <section>
+      <h1>{t('inbox.title')}</h1>
+      {inbox.isPending ? <Loading /> : inbox.error ? <ErrorMessage error={inbox.error} /> : (
+        <>
+          <Queue title={t('inbox.toValidate', { n: inbox.data.toValidate })} items={inbox.data.items.toValidate} to="validated" action={t('inbox.validate')} />
+          <Queue title={t('inbox.toApprove', { n: inbox.data.toApprove })} items={inbox.data.items.toApprove} to="approved" action={t('inbox.approve')} />
+        </>
+      )}
+    </section>
+  );
+}
+
+function Queue({ title, items, to, action }: { title: string; items: InboxItem[]; to: 'validated' | 'approved'; action: string }) {
+  const { t } = useTranslation();
+  const { num, period } = usePrefs();
+  const { send } = useSession();
+  const client = useQueryClient();
+  const [chosen, setChosen] = useState<string[]>([]);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const picked = items.filter((i) => chosen.includes(keyOf(i)));
+  return (
+    <section>
+      <h2>{title}</h2>
+      {items.length === 0 ? <Empty>{t('inbox.nothing')}</Empty> : (
+        <>
+          <div className="table-scroll">
+            <table className="data">
+              <thead><tr><th scope="col"><span className="visually-hidden">{t('inbox.choose')}</span></th><th scope="col">{t('table.indicator')}</th><th scope="col">{t('table.place')}</th><th scope="col">{t('table.period')}</th><th scope="col">{t('table.value')}</th></tr></thead>
+              <tbody>
+                {items.map((i) => {
+                  const k = keyOf(i);
+                  return (
+                    <tr key={k}>
+                      <td><input type="checkbox" aria-label={t('inbox.chooseOne', { indicator: i.indicator, place: i.place, period: i.period })} checked={chosen.includes(k)}
+                        onChange={(e) => setChosen(e.target.checked ? [...chosen, k] : chosen.filter((x) => x !== k))} /></td>
+                      <td><Link to="/indicators/$code" params={{ code: i.indicator }}>{i.indicator}</Link> <span className="small muted">{i.series}</span>
+                        {Object.keys(i.dims).length > 0 && <div className="small muted">{Object.entries(i.dims).map(([d, v]) => `${d}=${v}`).join(', ')}</div>}</td>
+                      <td><Link to="/places/$code" params={{ code: i.place }}>{i.place}</Link></td>
+                      <td>{period(i.period)}</td>
+                      <td className="num">{num(i.value, 4)}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+          <p>
+            <button type="button" disabled={picked.length === 0} onClick={async () => {
+              const res = await send('/observations/status', 'POST', { to, observations: picked.map((i) => ({ indicator: i.indicator, series: i.series, place: i.place, period: i.period, dims: i.dims })) });
+              setMessage(res.ok ? { ok: true, text: t('inbox.done', { n: picked.length }) } : { ok: false, text: await messageOf(res) });
+              setChosen([]);
+              await client.invalidateQueries({ queryKey: ['inbox'] });
+            }}>{action} ({picked.length})</button>
+          </p>
+        </>
+      )}
+      {message && <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'notice' : 'notice warn'} dir="auto">{message.text}</p>}
+    </section>
+  );
+}
