@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -44,4 +45,19 @@ export async function importText(app: FastifyInstance, body: string | Buffer, qu
 export async function observationCount(t: TestApp): Promise<number> {
   const r = await t.db.store.db.selectFrom('observations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(r.n);
+}
+
+export const TEST_PASSWORD = 'a long enough passphrase 42';
+
+/** Invites a user with roles (with the first-start token), sets the password, signs in: cookie + CSRF headers. */
+export async function signedIn(t: TestApp, email: string, roles: { role: string; place?: string }[]): Promise<Record<string, string>> {
+  const inv = await t.app.inject({ method: 'POST', url: '/api/v1/users', headers: AUTH, payload: { email, roles } });
+  expect(inv.statusCode, inv.body).toBe(201);
+  const token = new URL(inv.json().invitationUrl, 'http://x').searchParams.get('token');
+  const acc = await t.app.inject({ method: 'POST', url: '/api/v1/auth/accept', payload: { token, password: TEST_PASSWORD } });
+  expect(acc.statusCode, acc.body).toBe(200);
+  const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: TEST_PASSWORD } });
+  expect(login.statusCode, login.body).toBe(200);
+  const cookie = String(login.headers['set-cookie']).split(';')[0]!;
+  return { cookie, 'x-csrf-token': login.json().csrfToken };
 }

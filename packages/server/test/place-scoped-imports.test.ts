@@ -1,21 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testStoreKinds } from '@marsad/db/testing';
-import { AUTH, createTestApp, importText, type TestApp } from './helpers.ts';
+import { AUTH, createTestApp, importText, signedIn, type TestApp } from './helpers.ts';
 
-const PASSWORD = 'a long enough passphrase 42';
-
-/** Invites a user with roles (with the first-start token), sets the password, signs in: cookie + CSRF headers. */
-async function signedIn(t: TestApp, email: string, roles: { role: string; place?: string }[]): Promise<Record<string, string>> {
-  const inv = await t.app.inject({ method: 'POST', url: '/api/v1/users', headers: AUTH, payload: { email, roles } });
-  expect(inv.statusCode, inv.body).toBe(201);
-  const token = new URL(inv.json().invitationUrl, 'http://x').searchParams.get('token');
-  const acc = await t.app.inject({ method: 'POST', url: '/api/v1/auth/accept', payload: { token, password: PASSWORD } });
-  expect(acc.statusCode, acc.body).toBe(200);
-  const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: PASSWORD } });
-  expect(login.statusCode, login.body).toBe(200);
-  const cookie = String(login.headers['set-cookie']).split(';')[0]!;
-  return { cookie, 'x-csrf-token': login.json().csrfToken };
-}
 
 describe.each(testStoreKinds())('imports checked against the places of the roles on %s', (kind) => {
   let t: TestApp;
