@@ -20,6 +20,7 @@ const keyOf = (i: InboxItem) => `${i.indicator}|${i.series}|${i.place}|${i.perio
 export function InboxPage() {
   const { t } = useTranslation();
   const { me, loading } = useSession();
+  const { num } = usePrefs();
   const inbox = useInbox(!!me);
   if (loading) return <Loading />;
   if (!me) return <section><h1>{t('inbox.title')}</h1><p><Link to="/sign-in">{t('inbox.signIn')}</Link></p></section>;
@@ -28,8 +29,8 @@ export function InboxPage() {
       <h1>{t('inbox.title')}</h1>
       {inbox.isPending ? <Loading /> : inbox.error ? <ErrorMessage error={inbox.error} /> : (
         <>
-          <Queue title={t('inbox.toValidate', { n: inbox.data.toValidate })} items={inbox.data.items.toValidate} to="validated" action={t('inbox.validate')} />
-          <Queue title={t('inbox.toApprove', { n: inbox.data.toApprove })} items={inbox.data.items.toApprove} to="approved" action={t('inbox.approve')} />
+          <Queue title={t('inbox.toValidate', { n: num(inbox.data.toValidate, 0) })} items={inbox.data.items.toValidate} to="validated" action={t('inbox.validate')} />
+          <Queue title={t('inbox.toApprove', { n: num(inbox.data.toApprove, 0) })} items={inbox.data.items.toApprove} to="approved" action={t('inbox.approve')} />
         </>
       )}
     </section>
@@ -73,10 +74,10 @@ function Queue({ title, items, to, action }: { title: string; items: InboxItem[]
           <p>
             <button type="button" disabled={picked.length === 0} onClick={async () => {
               const res = await send('/observations/status', 'POST', { to, observations: picked.map((i) => ({ indicator: i.indicator, series: i.series, place: i.place, period: i.period, dims: i.dims })) });
-              setMessage(res.ok ? { ok: true, text: t('inbox.done', { n: picked.length }) } : { ok: false, text: await messageOf(res) });
+              setMessage(res.ok ? { ok: true, text: t('inbox.done', { n: num(picked.length, 0) }) } : { ok: false, text: await messageOf(res) });
               setChosen([]);
               await client.invalidateQueries({ queryKey: ['inbox'] });
-            }}>{action} ({picked.length})</button>
+            }}>{action} ({num(picked.length, 0)})</button>
           </p>
         </>
       )}
