@@ -29,8 +29,8 @@ const WRITE_ROUTES: Record<string, Access> = {
   'DELETE /api/v1/users/:id/grants': 'administrator',
   'POST /api/v1/indicators': 'administrator',
   'PATCH /api/v1/indicators/:code': 'administrator',
-  'POST /api/v1/places': 'administrator',
-  'POST /api/v1/places/import': 'administrator',
+  'POST /api/v1/places': 'signed-in', // then checked row by row: under places of the actor's roles
+  'POST /api/v1/places/import': 'signed-in',
   'POST /api/v1/targets': 'administrator',
   'POST /api/v1/imports': 'signed-in', // then checked row by row against the places of the actor's roles
   'POST /api/v1/observations/status': 'signed-in', // then checked item by item against the places of the actor's roles

@@ -54,6 +54,23 @@ describe.each(testStoreKinds())('imports checked against the places of the roles
     expect(pub.json().items.every((o: { status: string }) => o.status === 'approved')).toBe(true);
   });
 
+  it('lets focal points add places under their own places only, all or nothing', async () => {
+    const add = (headers: Record<string, string>, places: unknown[]) =>
+      t.app.inject({ method: 'POST', url: '/api/v1/places', headers: { ...headers, 'content-type': 'application/json' }, payload: { places } });
+    const district = { code: 'MA-AGA-T1', parent: 'MAAGA', level: 'district', names: { ar: 'تالبرجت', en: 'Talborjt' } };
+    const amman = { code: 'JO-AMM-X1', parent: 'JOAMM', level: 'district', names: { en: 'Abdali' } };
+    const refused = await add(city, [district, amman]);
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().details.problems).toEqual([expect.objectContaining({ row: 1, column: 'parent' })]);
+    expect((await add(city, [district])).statusCode).toBe(201);
+    const region = { code: 'MA-01', parent: 'MAR', level: 'region', names: { en: 'Tanger-Tétouan-Al Hoceïma' } };
+    const cityBelow = { code: 'MATNG', parent: 'MA-01', level: 'city', names: { en: 'Tangier' } };
+    expect((await add(national, [region, cityBelow])).statusCode).toBe(201);
+    const country = await add(national, [{ code: 'ZZZ', parent: null, level: 'country', names: { en: 'Nowhere' } }]);
+    expect(country.statusCode).toBe(422);
+    expect(country.json().details.problems[0].message).toMatch(/only an administrator may add a country/);
+  });
+
   it('needs a CSRF token with a session cookie, and someone signed in', async () => {
     const noCsrf = await importText(t.app, 'indicator,place,period,value\n11.1.1,MAAGA,2024,16\n', { format: 'csv' }, { cookie: city.cookie! });
     expect(noCsrf.statusCode).toBe(403);

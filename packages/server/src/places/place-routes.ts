@@ -1,19 +1,24 @@
 import { sql } from 'kysely';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
-import { adminGuard } from '../auth/admin-token.ts';
 import { HttpError } from '../http/errors.ts';
 import { BoolParam, LangParam, PageQuery, page, pick } from '../http/pagination.ts';
 import { addPlaces, PlaceInput, placeProblemsError, readPlacesCsv } from './place-rows.ts';
 import { requestBody } from '../http/raw-body.ts';
 import { actorOf } from '../audit/audit-log.ts';
+import { canWritePlace, currentActor, isAdministrator, requireActor } from '../auth/policy.ts';
+
+/** Administrators add anywhere; national focal points under their country; city focal points under their city. */
+async function placeWriter(req: FastifyRequest, ctx: AppContext): Promise<(parentPath: string | null) => boolean> {
+  const actor = await currentActor(req, ctx);
+  return (parentPath) => (parentPath === null ? isAdministrator(actor) : canWritePlace(actor, parentPath, 'places:write'));
+}
 
 export function registerPlaceRoutes(app: FastifyInstance, ctx: AppContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const db = ctx.store.db;
-  const admin = adminGuard(ctx);
 
   r.get('/api/v1/places', {
     schema: {
@@ -65,11 +70,11 @@ export function registerPlaceRoutes(app: FastifyInstance, ctx: AppContext): void
   });
 
   r.post('/api/v1/places', {
-    onRequest: admin,
+    onRequest: requireActor(ctx),
     schema: { tags: ['places'], summary: 'Add places, all or nothing', security: [{ bearer: [] }], body: z.object({ places: z.array(PlaceInput).min(1).max(100_000) }) },
   }, async (req, reply) => {
     const result = await ctx.store.exclusive(async (conn) => {
-      const res = await addPlaces(conn, req.body.places, (i) => i, actorOf(req));
+      const res = await addPlaces(conn, req.body.places, (i) => i, actorOf(req), await placeWriter(req, ctx));
       if (res.problems.length) throw placeProblemsError(res.problems.map((p) => ({ ...p, row: p.row })));
       return res;
     });
@@ -81,9 +86,8 @@ export function registerPlaceRoutes(app: FastifyInstance, ctx: AppContext): void
 /** The CSV upload of places: its body is the file, streamed (registered where bodies stay raw). */
 export function registerPlaceUploadRoutes(app: FastifyInstance, ctx: AppContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const admin = adminGuard(ctx);
   r.post('/api/v1/places/import', {
-    onRequest: admin,
+    onRequest: requireActor(ctx),
     schema: {
       tags: ['places'], summary: 'Add places from CSV (code,parent,level,name_ar,name_en,lat,lon,external_code), all or nothing',
       description: 'Send the CSV file as the request body.', security: [{ bearer: [] }],
@@ -92,7 +96,7 @@ export function registerPlaceUploadRoutes(app: FastifyInstance, ctx: AppContext)
     const { places, problems } = await readPlacesCsv(requestBody(req));
     if (problems.length) throw placeProblemsError(problems);
     const result = await ctx.store.exclusive(async (conn) => {
-      const res = await addPlaces(conn, places, (i) => i + 2, actorOf(req));
+      const res = await addPlaces(conn, places, (i) => i + 2, actorOf(req), await placeWriter(req, ctx));
       if (res.problems.length) throw placeProblemsError(res.problems);
       return res;
     });

@@ -64,9 +64,15 @@ export async function readPlacesCsv(input: AsyncIterable<Uint8Array | string>): 
  * Adds places all-or-nothing: every row is checked (unique code, known parent, a parent of
  * a higher level) before any is written.
  */
-export async function addPlaces(conn: SqlConn, places: PlaceInput[], rowOf: (i: number) => number, actor: AuditActor): Promise<{ added: number; problems: RowProblem[] }> {
+export async function addPlaces(
+  conn: SqlConn, places: PlaceInput[], rowOf: (i: number) => number, actor: AuditActor,
+  /** Whether the actor may add a place under the place of this path (null: a country). Absent: the operator, who may. */
+  mayAddUnder?: (parentPath: string | null) => boolean,
+): Promise<{ added: number; problems: RowProblem[] }> {
   const problems: RowProblem[] = [];
-  const existing = new Map((await conn.query<{ code: string; level: keyof typeof LEVEL_ORDER }>('SELECT code, level FROM places')).rows.map((r) => [r.code, r.level]));
+  const rows = (await conn.query<{ code: string; level: keyof typeof LEVEL_ORDER; path: string }>('SELECT code, level, path FROM places')).rows;
+  const existing = new Map(rows.map((r) => [r.code, r.level]));
+  const pathOf = new Map(rows.map((r) => [r.code, r.path]));
   const inFile = new Map<string, { level: keyof typeof LEVEL_ORDER; row: number }>();
   places.forEach((p, i) => {
     const row = rowOf(i);
@@ -84,6 +90,24 @@ export async function addPlaces(conn: SqlConn, places: PlaceInput[], rowOf: (i: 
     if (!parentLevel) problems.push({ row, column: 'parent', message: `unknown parent "${p.parent}"` });
     else if (LEVEL_ORDER[parentLevel] >= LEVEL_ORDER[p.level]) problems.push({ row, column: 'level', message: `a ${p.level} cannot be under a ${parentLevel} ("${p.parent}")` });
   });
+  if (mayAddUnder) {
+    // A place under a new place of the same file is judged by the nearest existing ancestor.
+    const parentOf = new Map(places.map((p) => [p.code, p.parent]));
+    const existingAncestorPath = (code: string | null): string | null => {
+      for (let c = code, hops = 0; c && hops < 10; c = parentOf.get(c) ?? null, hops++) {
+        const path = pathOf.get(c);
+        if (path) return path;
+      }
+      return null;
+    };
+    places.forEach((p, i) => {
+      if (!mayAddUnder(p.parent ? existingAncestorPath(p.parent) : null)) {
+        problems.push({ row: rowOf(i), column: 'parent', message: p.parent
+          ? `you may not add places under "${p.parent}": your roles cover other places`
+          : 'only an administrator may add a country' });
+      }
+    });
+  }
   if (problems.length) return { added: 0, problems };
   const files: PlaceFile[] = places.map((p) => ({
     code: p.code, level: p.level, parent: p.parent, names: p.names, lat: p.lat ?? null, lon: p.lon ?? null, externalCode: p.externalCode, pilot: p.pilot,
