@@ -6,6 +6,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     pool: 'forks',
+    // The streaming tests measure live memory after a garbage collection.
+    execArgv: ['--expose-gc'],
     maxWorkers: 2,
   },
 });
