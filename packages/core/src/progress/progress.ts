@@ -1,3 +1,4 @@
+import { civilDate, dayNumber, daysInMonth, isLeapYear } from '../calendar/civil-date.ts';
 /**
  * Progress toward a target, for one time series (one indicator, series, place and
  * disaggregation). The method and every choice are described in docs/methods/progress.md.
@@ -113,39 +114,6 @@ const EPSILON = 1e-9;
 
 // ─── Periods as fractional years ────────────────────────────────────────────────────────────
 
-function isLeapYear(year: number): boolean {
-  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-}
-
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return isLeapYear(year) ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-}
-
-/** Days since 1970-01-01 of a civil date; after Howard Hinnant's `days_from_civil`. */
-function dayNumber(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yearOfEra = y - era * 400;
-  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
-  return era * 146097 + dayOfEra - 719468;
-}
-
-/** Calendar year of a day number; after Howard Hinnant's `civil_from_days`. */
-function yearOfDay(days: number): number {
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const dayOfEra = z - era * 146097;
-  const yearOfEra = Math.floor(
-    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36524) - Math.floor(dayOfEra / 146096)) / 365,
-  );
-  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
-  const mp = Math.floor((5 * dayOfYear + 2) / 153);
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  return yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-}
-
 function parseIsoDay(text: string): number {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   if (!match) throw new RangeError(`not an ISO date (YYYY-MM-DD): ${JSON.stringify(text)}`);
@@ -171,7 +139,7 @@ export function periodMidYear(start: string, end: string): number {
   if (last < first) throw new RangeError(`period ends (${end}) before it starts (${start})`);
   // Midpoint of the half-open interval [first day 00:00, day after last 00:00).
   const middle = (first + last + 1) / 2;
-  const year = yearOfDay(Math.floor(middle));
+  const year = civilDate(Math.floor(middle)).year;
   const yearStart = dayNumber(year, 1, 1);
   return year + (middle - yearStart) / (isLeapYear(year) ? 366 : 365);
 }
