@@ -1,27 +1,11 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmptyDatabase, testStoreKinds, type TestDatabase } from '@marsad/db/testing';
+import { marsad, ROOT } from './run-marsad.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../../..');
-const BIN = path.join(ROOT, 'packages/cli/bin/marsad.js');
 const LA = path.join(ROOT, 'packages/server/src/demo/data/open-sdg/los-angeles');
-
-interface Run { code: number; stdout: string; stderr: string }
-
-function marsad(args: string[], env: Record<string, string | undefined>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, DATABASE_URL: undefined, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 describe.each(testStoreKinds())('the marsad command on %s', (kind) => {
   let dir: string;

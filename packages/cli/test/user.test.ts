@@ -1,28 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '@marsad/db';
 import { createEmptyDatabase, testStoreKinds, type TestDatabase } from '@marsad/db/testing';
-
-const ROOT = path.resolve(import.meta.dirname, '../../..');
-const BIN = path.join(ROOT, 'packages/cli/bin/marsad.js');
-
-interface Run { code: number; stdout: string; stderr: string }
-
-function marsad(args: string[], env: Record<string, string | undefined>, stdin?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, DATABASE_URL: undefined, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(stdin ?? '');
-  });
-}
+import { marsad } from './run-marsad.ts';
 
 describe.each(testStoreKinds())('marsad user create on %s', (kind) => {
   let dir: string;
