@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { SuppressionRule, ValidationRules } from '@marsad/core';
 
 /** Text in several languages, keyed by language code (ar, en, fr, es, ru, zh). */
 export type Names = Record<string, string>;
@@ -39,6 +40,14 @@ export interface IndicatorsTable {
   direction: Direction; status: IndicatorStatus; sdg_target: string | null; local: Generated<boolean>; owner_place_id: number | null;
   tags: ColumnType<string[], string[] | undefined, string[]>; dimensions: ColumnType<string[], string[] | undefined, string[]>;
   source_id: number | null; review_needed: Generated<boolean>; created_at: Timestamp; updated_at: Timestamp;
+  /** Checks before a value is saved (core/indicators/validation-rules.ts); {} = none. */
+  validation_rules: ColumnType<ValidationRules, ValidationRules | string | undefined, ValidationRules | string>;
+  /** Minimum count for publication (core/indicators/suppression-rule.ts); null = none. */
+  suppression: ColumnType<SuppressionRule | null, SuppressionRule | string | null | undefined, SuppressionRule | string | null>;
+}
+export interface ObservationDraftsTable {
+  id: Generated<number>; user_id: number; place_id: number; period: string; framework: Generated<string>;
+  entries: Json<unknown[]>; created_at: Timestamp; updated_at: Timestamp;
 }
 export interface IndicatorFrameworksTable { indicator_id: number; framework_id: number; group_id: number | null }
 export interface SeriesTable {
@@ -119,4 +128,5 @@ export interface Schema {
   api_tokens: ApiTokensTable;
   role_assignments: RoleAssignmentsTable;
   record_grants: RecordGrantsTable;
+  observation_drafts: ObservationDraftsTable;
 }

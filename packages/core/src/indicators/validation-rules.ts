@@ -1,0 +1,117 @@
+/**
+ * Checks a value must pass before it is saved from the data-entry form (and through the
+ * entry API). Pure: the server and the browser run the same code. The rules are set per
+ * indicator by administrators; docs/methods/validation.md explains each with examples.
+ */
+
+export interface ValidationRules {
+  /** Smallest and largest value accepted (inclusive). */
+  min?: number;
+  max?: number;
+  /** The unit a value must be in (e.g. PERCENT); a value entered in another unit is refused. */
+  unit?: string;
+  /** Dimensions whose parts must all be entered whenever a total is entered (e.g. ["SEX"]). */
+  requiredDimensions?: string[];
+  /**
+   * Parts along one dimension must add up to the total within this relative tolerance (0.01 =
+   * 1 %). Absent: parts are not summed (right for rates and percentages).
+   */
+  sumTolerance?: number;
+  /** A change of more than this percentage from the previous period needs a comment. */
+  maxChangePercent?: number;
+}
+
+/** One value being entered (the dims of a total are {}). */
+export interface EntryValue {
+  series: string;
+  dims: Record<string, string>;
+  value: number;
+  unit?: string | null;
+  note?: string | null;
+}
+
+export type EntryProblemCode =
+  | 'below-min' | 'above-max' | 'wrong-unit' | 'missing-part' | 'parts-sum' | 'change-needs-comment';
+
+/** A problem with an entry, with what a message needs; `message` is English, the web app translates by code. */
+export interface EntryProblem {
+  code: EntryProblemCode;
+  /** Index in the entries given. */
+  index: number;
+  field: 'value' | 'unit' | 'note' | 'dims';
+  params: Record<string, string | number>;
+  message: string;
+}
+
+function fmt(n: number): string {
+  return Number.isInteger(n) ? String(n) : String(Math.round(n * 1e6) / 1e6);
+}
+
+/**
+ * Checks the entries of one indicator at one place and period.
+ * - `previous(series, dims)`: the value of the previous period for the same key, if any.
+ * - `dimensionValues(dim)`: the value codes of a closed dimension, for `requiredDimensions`.
+ */
+export function checkEntries(
+  rules: ValidationRules,
+  entries: EntryValue[],
+  previous: (series: string, dims: Record<string, string>) => number | undefined,
+  dimensionValues: (dim: string) => string[],
+): EntryProblem[] {
+  const problems: EntryProblem[] = [];
+  entries.forEach((e, index) => {
+    if (rules.min !== undefined && e.value < rules.min) {
+      problems.push({ code: 'below-min', index, field: 'value', params: { value: e.value, min: rules.min }, message: `${fmt(e.value)} is below the smallest value allowed for this indicator, ${fmt(rules.min)}.` });
+    }
+    if (rules.max !== undefined && e.value > rules.max) {
+      problems.push({ code: 'above-max', index, field: 'value', params: { value: e.value, max: rules.max }, message: `${fmt(e.value)} is above the largest value allowed for this indicator, ${fmt(rules.max)}.` });
+    }
+    if (rules.unit && e.unit && e.unit !== rules.unit) {
+      problems.push({ code: 'wrong-unit', index, field: 'unit', params: { unit: e.unit, expected: rules.unit }, message: `The unit "${e.unit}" is not the unit of this indicator, "${rules.unit}".` });
+    }
+    if (rules.maxChangePercent !== undefined && !(e.note && e.note.trim())) {
+      const prev = previous(e.series, e.dims);
+      if (prev !== undefined) {
+        const change = prev === 0 ? (e.value === 0 ? 0 : Infinity) : Math.abs((e.value - prev) / prev) * 100;
+        if (change > rules.maxChangePercent) {
+          const shown = Number.isFinite(change) ? Math.round(change) : '∞';
+          problems.push({ code: 'change-needs-comment', index, field: 'note', params: { change: shown, limit: rules.maxChangePercent, previous: prev }, message: `This value changes by ${shown} % from the previous period (${fmt(prev)}); a change of more than ${fmt(rules.maxChangePercent)} % needs a comment in the note.` });
+        }
+      }
+    }
+  });
+
+  // Totals and their parts, per series.
+  const bySeries = new Map<string, { e: EntryValue; index: number }[]>();
+  entries.forEach((e, index) => {
+    const list = bySeries.get(e.series) ?? [];
+    list.push({ e, index });
+    bySeries.set(e.series, list);
+  });
+  for (const list of bySeries.values()) {
+    const totals = list.filter((x) => Object.keys(x.e.dims).length === 0);
+    for (const total of totals) {
+      for (const dim of rules.requiredDimensions ?? []) {
+        const present = new Set(list.filter((x) => Object.keys(x.e.dims).length === 1 && dim in x.e.dims).map((x) => x.e.dims[dim]!));
+        const missing = dimensionValues(dim).filter((v) => !present.has(v) && v !== '_T');
+        if (missing.length) {
+          problems.push({ code: 'missing-part', index: total.index, field: 'dims', params: { dimension: dim, missing: missing.join(', ') }, message: `Enter the values by ${dim} too (missing: ${missing.join(', ')}).` });
+        }
+      }
+      if (rules.sumTolerance !== undefined) {
+        const dimsUsed = new Set(list.flatMap((x) => (Object.keys(x.e.dims).length === 1 ? Object.keys(x.e.dims) : [])));
+        for (const dim of dimsUsed) {
+          const parts = list.filter((x) => Object.keys(x.e.dims).length === 1 && dim in x.e.dims);
+          const expected = rules.requiredDimensions?.includes(dim) ? dimensionValues(dim).filter((v) => v !== '_T') : null;
+          if (expected && parts.length < expected.length) continue; // reported as missing parts
+          const sum = parts.reduce((s, x) => s + x.e.value, 0);
+          const tol = Math.abs(total.e.value) * rules.sumTolerance;
+          if (Math.abs(sum - total.e.value) > tol + 1e-9) {
+            problems.push({ code: 'parts-sum', index: total.index, field: 'value', params: { dimension: dim, sum: Math.round(sum * 1e6) / 1e6, total: total.e.value, tolerance: rules.sumTolerance * 100 }, message: `The values by ${dim} add up to ${fmt(sum)}, not to the total ${fmt(total.e.value)} (tolerance ${fmt(rules.sumTolerance * 100)} %).` });
+          }
+        }
+      }
+    }
+  }
+  return problems;
+}
