@@ -8,6 +8,7 @@ import { registerSecurityHeaders } from './http/security-headers.ts';
 import { registerRawBodies } from './http/raw-body.ts';
 import { withLogRedaction } from './http/log-redaction.ts';
 import { registerIndicatorRoutes } from './indicators/indicator-routes.ts';
+import { registerIndicatorRulesRoutes } from './indicators/indicator-rules-routes.ts';
 import { registerCatalogueRoutes } from './catalogue/catalogue-routes.ts';
 import { registerPlaceRoutes, registerPlaceUploadRoutes } from './places/place-routes.ts';
 import { registerObservationRoutes } from './observations/observation-routes.ts';
@@ -87,6 +88,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   registerUserRoutes(app, ctx);
   registerTokenRoutes(app, ctx);
   registerIndicatorRoutes(app, ctx);
+  registerIndicatorRulesRoutes(app, ctx);
   registerCatalogueRoutes(app, ctx);
   registerPlaceRoutes(app, ctx);
   registerObservationRoutes(app, ctx);

@@ -29,6 +29,7 @@ const WRITE_ROUTES: Record<string, Access> = {
   'DELETE /api/v1/users/:id/grants': 'administrator',
   'POST /api/v1/indicators': 'administrator',
   'PATCH /api/v1/indicators/:code': 'administrator',
+  'PUT /api/v1/indicators/:code/rules': 'administrator',
   'POST /api/v1/places': 'signed-in', // then checked row by row: under places of the actor's roles
   'POST /api/v1/places/import': 'signed-in',
   'POST /api/v1/targets': 'administrator',

@@ -57,7 +57,7 @@ export function registerIndicatorRoutes(app: FastifyInstance, ctx: AppContext): 
   }, async (req) => {
     const ind = await db.selectFrom('indicators as i').leftJoin('sources as s', 's.id', 'i.source_id').leftJoin('places as p', 'p.id', 'i.owner_place_id')
       .select(['i.id', 'i.code', 'i.names', 'i.definitions', 'i.unit_code', 'i.unit_names', 'i.direction', 'i.status', 'i.sdg_target', 'i.local',
-        'i.tags', 'i.dimensions', 'i.review_needed', 's.name as source_name', 's.url as source_url', 's.licence as source_licence', 'p.code as owner_place'])
+        'i.tags', 'i.dimensions', 'i.review_needed', 'i.validation_rules', 'i.suppression', 's.name as source_name', 's.url as source_url', 's.licence as source_licence', 'p.code as owner_place'])
       .where('i.code', '=', req.params.code).executeTakeFirst();
     if (!ind) throw new HttpError(404, 'not_found', `No indicator with code "${req.params.code}".`);
     const lang = req.query.lang;
@@ -73,7 +73,7 @@ export function registerIndicatorRoutes(app: FastifyInstance, ctx: AppContext): 
       code: ind.code, name: pick(ind.names, lang), names: ind.names, definition: pick(ind.definitions, lang), definitions: ind.definitions,
       unit: ind.unit_code ? { code: ind.unit_code, name: pick(ind.unit_names, lang), names: ind.unit_names } : null,
       direction: ind.direction, status: ind.status, sdgTarget: ind.sdg_target, local: ind.local, ownerPlace: ind.owner_place, tags: ind.tags,
-      dimensions: ind.dimensions, reviewNeeded: ind.review_needed,
+      dimensions: ind.dimensions, reviewNeeded: ind.review_needed, validationRules: ind.validation_rules, suppression: ind.suppression,
       source: ind.source_name ? { name: ind.source_name, url: ind.source_url, licence: ind.source_licence } : null,
       series: series.map((s) => ({ code: s.code, name: pick(s.names, lang) ?? s.code, names: s.names, unit: s.unit_code, aliases: s.aliases, default: s.is_default })),
       frameworks: frameworks.map((f) => ({ code: f.code, name: pick(f.names, lang), group: f.group_code, groupName: pick(f.group_names, lang) })),
