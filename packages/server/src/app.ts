@@ -14,6 +14,7 @@ import { registerPlaceRoutes, registerPlaceUploadRoutes } from './places/place-r
 import { registerObservationRoutes } from './observations/observation-routes.ts';
 import { registerTargetRoutes } from './observations/target-routes.ts';
 import { registerApprovalRoutes } from './observations/approval-routes.ts';
+import { registerEntryRoutes } from './observations/entry-routes.ts';
 import { registerImportRoutes } from './imports/import-routes.ts';
 import { registerWebRoutes } from './web/web-routes.ts';
 import { registerAuditRoutes } from './audit/audit-routes.ts';
@@ -94,6 +95,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   registerObservationRoutes(app, ctx);
   registerTargetRoutes(app, ctx);
   registerApprovalRoutes(app, ctx);
+  registerEntryRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
   registerWebApiRoutes(app, ctx);
   await app.register(async (raw) => {

@@ -32,8 +32,12 @@ const WRITE_ROUTES: Record<string, Access> = {
   'PUT /api/v1/indicators/:code/rules': 'administrator',
   'POST /api/v1/places': 'signed-in', // then checked row by row: under places of the actor's roles
   'POST /api/v1/places/import': 'signed-in',
+  'PATCH /api/v1/places/:code': 'signed-in', // then checked against the places of the actor's roles
   'POST /api/v1/targets': 'administrator',
   'POST /api/v1/imports': 'signed-in', // then checked row by row against the places of the actor's roles
+  'POST /api/v1/entry': 'signed-in', // then checked against the place of the entries
+  'PUT /api/v1/entry/draft': 'signed-in',
+  'DELETE /api/v1/entry/draft': 'signed-in',
   'POST /api/v1/observations/status': 'signed-in', // then checked item by item against the places of the actor's roles
 };
 
@@ -43,12 +47,14 @@ const RESTRICTED_READS: Record<string, Access> = {
   'GET /api/v1/tokens': 'signed-in',
   'GET /api/v1/users': 'administrator',
   'GET /api/v1/users/:id': 'administrator',
+  'GET /api/v1/users/tokens': 'administrator',
   'GET /api/v1/imports': 'administrator',
   'GET /api/v1/imports/:id': 'administrator',
   'GET /api/v1/imports/:id/errors.csv': 'administrator',
   'GET /api/v1/audit': 'administrator',
   'GET /api/v1/audit/export': 'administrator',
   'GET /api/v1/inbox': 'signed-in',
+  'GET /api/v1/entry/form': 'signed-in',
 };
 
 const PASSWORD = 'matrix passphrase 1';
