@@ -7,7 +7,7 @@ import { HttpError } from '../http/errors.ts';
 import { BoolParam, LangParam, PageQuery, page, pick } from '../http/pagination.ts';
 import { addPlaces, PlaceInput, placeProblemsError, readPlacesCsv } from './place-rows.ts';
 import { requestBody } from '../http/raw-body.ts';
-import { actorOf } from '../audit/audit-log.ts';
+import { actorOf, appendAudit } from '../audit/audit-log.ts';
 import { canWritePlace, currentActor, isAdministrator, requireActor } from '../auth/policy.ts';
 
 /** Administrators add anywhere; national focal points under their country; city focal points under their city. */
@@ -80,6 +80,62 @@ export function registerPlaceRoutes(app: FastifyInstance, ctx: AppContext): void
     });
     reply.code(201);
     return { added: result.added };
+  });
+
+  registerPlaceEditRoute(app, ctx);
+}
+
+const LANGS = ['ar', 'en', 'fr', 'es', 'ru', 'zh'] as const;
+
+const PlacePatch = z.object({
+  names: z.partialRecord(z.enum(LANGS), z.string().trim().max(300)).optional()
+    .describe('Names by language; a name given as "" is removed; languages left out keep their names'),
+  lat: z.number().min(-90).max(90).nullable().optional(),
+  lon: z.number().min(-180).max(180).nullable().optional(),
+}).strict();
+
+/**
+ * Edits a place (names, coordinates). Who may add a place under its parent may edit it:
+ * administrators everywhere (countries too), national and city focal points under their places.
+ */
+function registerPlaceEditRoute(app: FastifyInstance, ctx: AppContext): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.patch('/api/v1/places/:code', {
+    onRequest: requireActor(ctx),
+    schema: {
+      tags: ['places'], summary: 'Edit a place: its names in the six languages, its coordinates',
+      description: 'Administrators edit any place; national and city focal points the places under their country or city (as for adding). A name given as "" is removed; at least one name must remain.',
+      security: [{ bearer: [] }, { session: [] }], params: z.object({ code: z.string().max(100) }), body: PlacePatch,
+    },
+  }, async (req) => {
+    const mayEditUnder = await placeWriter(req, ctx);
+    const code = req.params.code;
+    return ctx.store.exclusive(async (conn) => {
+      const cur = (await conn.query<{ id: number; names: Record<string, string>; lat: number | null; lon: number | null; parent_code: string | null; parent_path: string | null }>(
+        `SELECT p.id, p.names, p.lat, p.lon, parent.code AS parent_code, parent.path AS parent_path
+         FROM places p LEFT JOIN places parent ON parent.id = p.parent_id WHERE p.code = $1 FOR UPDATE OF p`, [code])).rows[0];
+      if (!cur) throw new HttpError(404, 'not_found', `No place with code "${code}".`);
+      if (!mayEditUnder(cur.parent_path)) {
+        throw new HttpError(403, 'forbidden', cur.parent_code
+          ? `you may not edit "${code}": your roles cover other places`
+          : 'only an administrator may edit a country');
+      }
+      const names: Record<string, string> = { ...cur.names };
+      for (const [lang, name] of Object.entries(req.body.names ?? {})) {
+        if (name === undefined) continue;
+        if (name === '') delete names[lang];
+        else names[lang] = name;
+      }
+      if (Object.keys(names).length === 0) throw new HttpError(400, 'bad_request', 'names: give a name in at least one language');
+      const lat = req.body.lat === undefined ? cur.lat : req.body.lat;
+      const lon = req.body.lon === undefined ? cur.lon : req.body.lon;
+      await conn.query('UPDATE places SET names = $2::jsonb, lat = $3, lon = $4, updated_at = now() WHERE id = $1', [cur.id, JSON.stringify(names), lat, lon]);
+      await appendAudit(conn, actorOf(req), {
+        action: 'update', entityType: 'place', entityId: code,
+        before: { names: cur.names, lat: cur.lat, lon: cur.lon }, after: { names, lat, lon },
+      });
+      return { code, names, lat, lon };
+    });
   });
 }
 

@@ -26,7 +26,9 @@ export interface GrantInput { recordType: string; recordId: string; permission: 
 
 export interface UserView {
   id: number; email: string; displayName: string | null; status: UserStatus;
-  createdAt: string; lastLoginAt: string | null; roles: { role: RoleName; place: string | null }[];
+  createdAt: string; lastLoginAt: string | null;
+  /** Roles, each with its place's code, level and names (all languages), none for the administrator role. */
+  roles: { role: RoleName; place: string | null; placeLevel: string | null; placeNames: Record<string, string> | null }[];
 }
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
@@ -48,10 +50,11 @@ export async function userView(db: Db, userId: number): Promise<UserView> {
   const u = await db.selectFrom('users').select(['id', 'email', 'display_name', 'status', 'created_at', 'last_login_at'])
     .where('id', '=', userId).executeTakeFirst();
   if (!u) throw new HttpError(404, 'not_found', `No user with id ${userId}.`);
-  const roles = await loadRoles(db, userId);
+  const roles = await db.selectFrom('role_assignments as r').leftJoin('places as p', 'p.id', 'r.place_id')
+    .select(['r.role', 'p.code', 'p.level', 'p.names']).where('r.user_id', '=', userId).orderBy('r.id').execute();
   return {
     id: u.id, email: u.email, displayName: u.display_name, status: u.status, createdAt: iso(u.created_at)!, lastLoginAt: iso(u.last_login_at),
-    roles: roles.map((r) => ({ role: r.role, place: r.placeCode })),
+    roles: roles.map((r) => ({ role: r.role, place: r.code, placeLevel: r.level, placeNames: r.names })),
   };
 }
 

@@ -7,8 +7,10 @@ import type { AppContext } from '../context.ts';
 import { PageQuery, page } from '../http/pagination.ts';
 import { currentActor, requireAdministrator } from '../auth/policy.ts';
 import {
-  addGrant, addRole, createUser, disableUser, enableUser, issueReset, removeGrant, removeRole, ROLES, userView,
+  addGrant, addRole, createUser, disableUser, enableUser, issueReset, removeGrant, removeRole, requireUser, ROLES, userView,
 } from './accounts.ts';
+import { listUserTokens } from './user-tokens.ts';
+import { HttpError } from '../http/errors.ts';
 
 export const RoleBody = z.object({
   role: z.enum(ROLES),
@@ -56,18 +58,49 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
         q: z.string().max(200).optional().describe('Part of the e-mail address or name'),
         status: z.enum(['invited', 'active', 'disabled']).optional(),
         role: z.enum(ROLES).optional(),
+        place: z.string().trim().min(1).max(100).optional().describe('Code of a place: users holding a role (the role given, if any) on it or on a place under it'),
       }),
     },
   }, async (req) => {
-    const { limit, offset, q, status, role } = req.query;
+    const { limit, offset, q, status, role, place } = req.query;
     let query = db.selectFrom('users as u');
     if (q) query = query.where(sql<boolean>`(u.email ILIKE ${'%' + q + '%'} OR u.display_name ILIKE ${'%' + q + '%'})`);
     if (status) query = query.where('u.status', '=', status);
-    if (role) query = query.where((eb) => eb.exists(eb.selectFrom('role_assignments as ra').select('ra.id').whereRef('ra.user_id', '=', 'u.id').where('ra.role', '=', role)));
+    if (place) {
+      const p = await db.selectFrom('places').select('path').where('code', '=', place).executeTakeFirst();
+      if (!p) throw new HttpError(400, 'bad_request', `place: no place with code "${place}".`);
+      query = query.where((eb) => {
+        let sub = eb.selectFrom('role_assignments as ra').innerJoin('places as rp', 'rp.id', 'ra.place_id').select('ra.id')
+          .whereRef('ra.user_id', '=', 'u.id').where('rp.path', 'like', p.path + '%');
+        if (role) sub = sub.where('ra.role', '=', role);
+        return eb.exists(sub);
+      });
+    } else if (role) {
+      query = query.where((eb) => eb.exists(eb.selectFrom('role_assignments as ra').select('ra.id').whereRef('ra.user_id', '=', 'u.id').where('ra.role', '=', role)));
+    }
     const total = (await query.select(sql<number>`count(*)::int`.as('n')).executeTakeFirst())?.n ?? 0;
     const ids = await query.select('u.id').orderBy('u.email').limit(limit).offset(offset).execute();
     const items = [];
     for (const { id } of ids) items.push(await userView(db, id));
+    return page(items, total, limit, offset);
+  });
+
+  r.get('/api/v1/users/tokens', {
+    onRequest: admin,
+    schema: {
+      tags: ['accounts'], summary: 'Every user\'s API tokens, newest first (administrators; never their values)',
+      description: 'An administrator revokes any of them with DELETE /api/v1/tokens/:id.',
+      security,
+      querystring: PageQuery.extend({
+        user: z.coerce.number().int().positive().optional().describe('Id of a user: their tokens only'),
+        state: z.enum(['active', 'expired', 'revoked']).optional(),
+        q: z.string().trim().max(200).optional().describe('Part of the token\'s name or of its user\'s e-mail address or name'),
+      }),
+    },
+  }, async (req) => {
+    const { limit, offset, user, state, q } = req.query;
+    if (user !== undefined) await requireUser(db, user);
+    const { items, total } = await listUserTokens(db, { userId: user, state, q: q || undefined, limit, offset });
     return page(items, total, limit, offset);
   });
 
