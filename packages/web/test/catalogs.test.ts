@@ -36,6 +36,10 @@ const TEMPLATE_FAMILIES: Record<string, readonly string[]> = {
   'indicatorStatus.': ['active', 'draft', 'retired'],
   'direction.': ['higher', 'lower', 'none'],
   'status.': ['provisional', 'validated', 'approved'],
+  'entry.problem.': [
+    'below-min', 'above-max', 'wrong-unit', 'missing-part', 'parts-sum', 'change-needs-comment', 'unknown-indicator', 'retired-indicator',
+    'unknown-series', 'dimension-not-of-indicator', 'unknown-dimension-value', 'duplicate', 'approved-value', 'bad-period',
+  ],
   'status.state.': ['reported', 'in-progress', 'not-started', 'not-applicable'],
   'progress.class.': [
     'met-or-almost', 'substantial', 'moderate', 'marginal', 'stagnation', 'deterioration',

@@ -36,6 +36,7 @@ export function Layout() {
           <Link to="/places">{t('nav.places')}</Link>
           <Link to="/compare">{t('nav.compare')}</Link>
           <Link to="/status">{t('nav.status')}</Link>
+          {me && me.roles.some((r) => ['administrator', 'national-focal-point', 'city-focal-point'].includes(r.role)) && <Link to="/entry">{t('nav.entry')}</Link>}
         </nav>
         <div className="prefs">
           {me && <InboxLink />}

@@ -47,12 +47,22 @@ const accept = createRoute({
   component: lazyRouteComponent(() => import('../pages/account/AcceptPage.tsx'), 'AcceptPage'),
 });
 
+const entry = createRoute({
+  getParentRoute: () => rootRoute, path: '/entry',
+  validateSearch: (s: Record<string, unknown>): { place?: string; period?: string; framework?: string } => ({
+    ...(typeof s.place === 'string' ? { place: s.place } : {}),
+    ...(typeof s.period === 'string' ? { period: s.period } : typeof s.period === 'number' ? { period: String(s.period) } : {}),
+    ...(typeof s.framework === 'string' ? { framework: s.framework } : {}),
+  }),
+  component: lazyRouteComponent(() => import('../pages/entry/EntryPage.tsx'), 'EntryPage'),
+});
+
 const inbox = createRoute({
   getParentRoute: () => rootRoute, path: '/inbox',
   component: lazyRouteComponent(() => import('../pages/account/InboxPage.tsx'), 'InboxPage'),
 });
 
-const routeTree = rootRoute.addChildren([home, indicators, indicator, places, place, compare, status, signIn, accept, inbox]);
+const routeTree = rootRoute.addChildren([home, indicators, indicator, places, place, compare, status, signIn, accept, inbox, entry]);
 export const router = createRouter({ routeTree, defaultPreload: 'intent', scrollRestoration: true });
 
 declare module '@tanstack/react-router' {

@@ -9,7 +9,7 @@ interface Session {
   me: Me | null;
   loading: boolean;
   /** Sends a state-changing request with the session's CSRF token. */
-  send(path: string, method: 'POST' | 'PATCH' | 'DELETE', body?: unknown): Promise<Response>;
+  send(path: string, method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', body?: unknown): Promise<Response>;
   refresh(): Promise<void>;
 }
 
@@ -33,7 +33,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const client = useQueryClient();
   const me = useQuery({ queryKey: ['me'], queryFn: fetchMe, staleTime: 30_000, retry: false });
   const refresh = useCallback(async () => { await client.invalidateQueries({ queryKey: ['me'] }); }, [client]);
-  const send = useCallback(async (path: string, method: 'POST' | 'PATCH' | 'DELETE', body?: unknown) => {
+  const send = useCallback(async (path: string, method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', body?: unknown) => {
     const csrf = me.data?.csrfToken;
     return fetch(`/api/v1${path}`, {
       method,

@@ -1,0 +1,319 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { Link, useNavigate, useSearch } from '@tanstack/react-router';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { parseTypedNumber } from '@marsad/core';
+import { getJson } from '../../api/client.ts';
+import type { Names } from '../../api/types.ts';
+import { usePrefs } from '../../app/prefs.tsx';
+import { useSession } from '../../app/session.tsx';
+import { ErrorMessage, Loading } from '../../components/States.tsx';
+import { UserText } from '../../components/UserText.tsx';
+import { EntryPlacePicker } from './EntryPlacePicker.tsx';
+import { problemText, type EntryProblem } from './entry-problems.ts';
+
+interface FormValue { series: string; dims: Record<string, string>; period: string; value: number; unit: string | null; status: string; source: string | null; note: string | null; version: number }
+interface FormDimension { code: string; names: Names; values: { code: string; names: Names }[] }
+export interface FormIndicator {
+  code: string; names: Names; unit: string | null; unitNames: Names; group: string | null; groupNames: Names | null;
+  series: { code: string; names: Names; unit: string | null; default: boolean }[];
+  dimensions: FormDimension[];
+  current: FormValue[]; previous: FormValue[];
+}
+interface DraftEntry { indicator: string; series?: string; dims?: Record<string, string>; value: string; source?: string; note?: string }
+interface EntryForm {
+  place: { code: string; level: string; names: Names };
+  period: { code: string; start: string; end: string };
+  framework: string; frameworks: { code: string; names: Names }[];
+  indicators: FormIndicator[];
+  draft: { entries: DraftEntry[]; updatedAt: string } | null;
+}
+
+export interface EntrySearch { place?: string; period?: string; framework?: string }
+
+/** One line of the form: a series and a disaggregation (the total has no dims). */
+interface Line { indicator: string; series: string; dims: Record<string, string> }
+const dimsKey = (d: Record<string, string>) => Object.keys(d).sort().map((k) => `${k}=${d[k]}`).join('|');
+const lineKey = (l: Line) => `${l.indicator}|${l.series}|${dimsKey(l.dims)}`;
+const fieldId = (key: string, field: string) => `e-${field}-${key.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+
+interface Typed { value: string; note: string }
+
+function defaultSeries(ind: FormIndicator): string {
+  return (ind.series.find((s) => s.default) ?? ind.series[0])!.code;
+}
+
+function linesOf(ind: FormIndicator, series: string): Line[] {
+  const lines: Line[] = [{ indicator: ind.code, series, dims: {} }];
+  for (const d of ind.dimensions) for (const v of d.values) lines.push({ indicator: ind.code, series, dims: { [d.code]: v.code } });
+  return lines;
+}
+
+/** The data-entry form: a focal point enters the values of a place for a period, framework by framework. */
+export function EntryPage() {
+  const { t } = useTranslation();
+  const { me, loading } = useSession();
+  const search = useSearch({ strict: false }) as EntrySearch;
+  const navigate = useNavigate();
+  if (loading) return <Loading />;
+  if (!me) return <section><h1>{t('entry.title')}</h1><p><Link to="/sign-in">{t('entry.signIn')}</Link></p></section>;
+  const open = (s: EntrySearch) => void navigate({ to: '/entry', search: s });
+  return (
+    <section>
+      <h1>{t('entry.title')}</h1>
+      <p className="muted">{t('entry.intro')}</p>
+      <EntryPlacePicker initial={search} onOpen={open} />
+      {search.place && search.period && <EntryFormView key={`${search.place}|${search.period}|${search.framework ?? ''}`} search={search} onFramework={(framework) => open({ ...search, framework })} />}
+    </section>
+  );
+}
+
+function EntryFormView({ search, onFramework }: { search: EntrySearch; onFramework: (f: string) => void }) {
+  const { t } = useTranslation();
+  const { num, period, text, date } = usePrefs();
+  const { send } = useSession();
+  const client = useQueryClient();
+  const form = useQuery({
+    queryKey: ['entry-form', search.place, search.period, search.framework ?? ''],
+    queryFn: () => getJson<EntryForm>('/entry/form', { place: search.place, period: search.period, framework: search.framework }),
+    retry: false,
+  });
+  const [typed, setTyped] = useState<Record<string, Typed>>({});
+  const [series, setSeries] = useState<Record<string, string>>({});
+  const [sources, setSources] = useState<Record<string, string>>({});
+  const [problems, setProblems] = useState<{ key: string; field: string; text: string }[]>([]);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const summaryRef = useRef<HTMLDivElement>(null);
+
+  // Fill the fields from the values already entered, then from the saved draft.
+  useEffect(() => {
+    if (!form.data) return;
+    const v: Record<string, Typed> = {};
+    const s: Record<string, string> = {};
+    const src: Record<string, string> = {};
+    for (const ind of form.data.indicators) {
+      s[ind.code] = defaultSeries(ind);
+      for (const c of ind.current) {
+        v[lineKey({ indicator: ind.code, series: c.series, dims: c.dims })] = { value: String(c.value), note: c.note ?? '' };
+        if (c.source && Object.keys(c.dims).length === 0) src[ind.code] = c.source;
+      }
+      if (ind.current.length && !ind.current.some((c) => c.series === s[ind.code])) s[ind.code] = ind.current[0]!.series;
+    }
+    for (const d of form.data.draft?.entries ?? []) {
+      const ind = form.data.indicators.find((i) => i.code === d.indicator);
+      if (!ind) continue;
+      const ser = d.series ?? defaultSeries(ind);
+      s[ind.code] = ser;
+      v[lineKey({ indicator: ind.code, series: ser, dims: d.dims ?? {} })] = { value: d.value, note: d.note ?? '' };
+      if (d.source) src[ind.code] = d.source;
+    }
+    setTyped(v); setSeries(s); setSources(src);
+  }, [form.data]);
+
+  const groups = useMemo(() => {
+    const out: { code: string | null; names: Names | null; indicators: FormIndicator[] }[] = [];
+    for (const ind of form.data?.indicators ?? []) {
+      const last = out[out.length - 1];
+      if (last && last.code === ind.group) last.indicators.push(ind);
+      else out.push({ code: ind.group, names: ind.groupNames, indicators: [ind] });
+    }
+    return out;
+  }, [form.data]);
+
+  if (form.isPending) return <Loading />;
+  if (form.error) return <ErrorMessage error={form.error} />;
+  const f = form.data;
+
+  const typedLines = () => {
+    const lines: { key: string; line: Line; typed: Typed; ind: FormIndicator }[] = [];
+    for (const ind of f.indicators) {
+      for (const line of linesOf(ind, series[ind.code] ?? defaultSeries(ind))) {
+        const k = lineKey(line);
+        const ty = typed[k];
+        if (ty && (ty.value.trim() || ty.note.trim())) lines.push({ key: k, line, typed: ty, ind });
+      }
+    }
+    return lines;
+  };
+
+  const showProblems = (list: { key: string; field: string; text: string }[]) => {
+    setProblems(list);
+    setMessage(null);
+    requestAnimationFrame(() => summaryRef.current?.focus());
+  };
+
+  const submit = async (dryRun: boolean) => {
+    const lines = typedLines();
+    const local: { key: string; field: string; text: string }[] = [];
+    const entries = [];
+    const keys: string[] = [];
+    for (const l of lines) {
+      const n = parseTypedNumber(l.typed.value);
+      if (n.kind === 'invalid') { local.push({ key: l.key, field: 'value', text: t('entry.problem.not-a-number', { value: l.typed.value }) }); continue; }
+      if (n.kind === 'blank') { local.push({ key: l.key, field: 'value', text: t('entry.problem.note-without-value') }); continue; }
+      entries.push({
+        indicator: l.line.indicator, series: l.line.series, dims: l.line.dims, value: n.value,
+        ...(l.typed.note.trim() ? { note: l.typed.note.trim() } : {}),
+        ...(sources[l.ind.code]?.trim() ? { source: sources[l.ind.code]!.trim() } : {}),
+      });
+      keys.push(l.key);
+    }
+    if (local.length) return showProblems(local);
+    if (!entries.length) return showProblems([{ key: '', field: '', text: t('entry.nothingTyped') }]);
+    setBusy(true);
+    try {
+      const res = await send('/entry', 'POST', { place: f.place.code, period: f.period.code, entries, dryRun });
+      const body = await res.json() as { message?: string; saved?: number; unchanged?: number; details?: { errors?: EntryProblem[] } };
+      if (res.ok) {
+        setProblems([]);
+        setMessage({ ok: true, text: dryRun ? t('entry.checked', { n: num(body.saved ?? 0, 0) }) : t('entry.saved', { n: num(body.saved ?? 0, 0), unchanged: num(body.unchanged ?? 0, 0) }) });
+        if (!dryRun) {
+          await client.invalidateQueries({ queryKey: ['entry-form'] });
+          await client.invalidateQueries({ queryKey: ['inbox'] });
+        }
+      } else if (body.details?.errors?.length) {
+        showProblems(body.details.errors.map((e) => ({ key: e.index === null ? '' : keys[e.index] ?? '', field: e.field, text: problemText(t, num, e) })));
+      } else {
+        setProblems([]);
+        setMessage({ ok: false, text: body.message ?? res.statusText });
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const saveDraft = async () => {
+    const entries = typedLines().map((l) => ({
+      indicator: l.line.indicator, series: l.line.series, dims: l.line.dims, value: l.typed.value,
+      ...(l.typed.note.trim() ? { note: l.typed.note } : {}),
+      ...(sources[l.ind.code]?.trim() ? { source: sources[l.ind.code] } : {}),
+    }));
+    setBusy(true);
+    try {
+      const res = await send('/entry/draft', 'PUT', { place: f.place.code, period: f.period.code, framework: f.framework, entries });
+      setProblems([]);
+      setMessage(res.ok ? { ok: true, text: t('entry.draftSaved', { n: num(entries.length, 0) }) } : { ok: false, text: ((await res.json()) as { message?: string }).message ?? res.statusText });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const problemsOf = (key: string, field: string) => problems.filter((p) => p.key === key && p.field === field);
+  const lineProblems = (key: string) => problems.filter((p) => p.key === key && p.field !== 'value' && p.field !== 'note');
+
+  return (
+    <form className="entry-form" onSubmit={(e) => { e.preventDefault(); void submit(false); }} noValidate>
+      <h2>
+        <UserText names={f.place.names} fallbackText={f.place.code} /> · {period(f.period.code)}
+      </h2>
+      <div className="field-row">
+        <label htmlFor="entry-framework">{t('entry.framework')}</label>
+        <select id="entry-framework" value={f.framework} onChange={(e) => onFramework(e.target.value)}>
+          {f.frameworks.map((fw) => <option key={fw.code} value={fw.code}>{text(fw.names).text || fw.code}</option>)}
+        </select>
+      </div>
+      {f.draft && <p className="notice" role="status">{t('entry.draftRestored', { date: date(f.draft.updatedAt) })}</p>}
+      <div ref={summaryRef} tabIndex={-1} aria-live="polite">
+        {problems.length > 0 && (
+          <div role="alert" className="notice warn">
+            <strong>{t('entry.problems', { n: num(problems.length, 0), count: problems.length })}</strong>
+            <ul>
+              {problems.map((p, i) => (
+                <li key={i}>{p.key ? <a href={`#${fieldId(p.key, p.field === 'note' ? 'note' : 'value')}`}>{p.key.split('|').filter(Boolean).join(' · ')}</a> : null} <span dir="auto">{p.text}</span></li>
+              ))}
+            </ul>
+          </div>
+        )}
+        {message && <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'notice' : 'notice warn'} dir="auto">{message.text}</p>}
+      </div>
+      {f.indicators.length === 0 && <p>{t('entry.noIndicators')}</p>}
+      {groups.map((g) => (
+        <section key={g.code ?? 'none'}>
+          {g.names && <h3><UserText names={g.names} fallbackText={g.code ?? ''} /></h3>}
+          {g.indicators.map((ind) => {
+            const ser = series[ind.code] ?? defaultSeries(ind);
+            const filled = ind.current.length;
+            return (
+              <details key={ind.code} className="entry-indicator" open={ind.dimensions.length === 0 || problems.some((p) => p.key.startsWith(`${ind.code}|`)) ? true : undefined}>
+                <summary>
+                  <strong>{ind.code}</strong> <UserText names={ind.names} />
+                  {ind.unitNames && text(ind.unitNames).text && <span className="muted small"> ({text(ind.unitNames).text})</span>}
+                  {filled > 0 && <span className="muted small"> · {t('entry.valuesEntered', { n: num(filled, 0), count: filled })}</span>}
+                </summary>
+                <div className="entry-body">
+                  {ind.series.length > 1 && (
+                    <div className="field-row">
+                      <label htmlFor={`series-${ind.code}`}>{t('entry.series')}</label>
+                      <select id={`series-${ind.code}`} value={ser} onChange={(e) => setSeries({ ...series, [ind.code]: e.target.value })}>
+                        {ind.series.map((s) => <option key={s.code} value={s.code}>{text(s.names).text || s.code}</option>)}
+                      </select>
+                    </div>
+                  )}
+                  <div className="field-row">
+                    <label htmlFor={`source-${ind.code}`}>{t('entry.source')}</label>
+                    <input id={`source-${ind.code}`} dir="auto" value={sources[ind.code] ?? ''} maxLength={500}
+                      onChange={(e) => setSources({ ...sources, [ind.code]: e.target.value })} />
+                  </div>
+                  <div className="table-scroll">
+                    <table className="data entry-table">
+                      <caption className="visually-hidden">{t('entry.tableCaption', { indicator: ind.code })}</caption>
+                      <thead><tr>
+                        <th scope="col">{t('entry.breakdown')}</th>
+                        <th scope="col">{t('entry.previous')}</th>
+                        <th scope="col">{t('entry.value')}</th>
+                        <th scope="col">{t('entry.note')}</th>
+                        <th scope="col">{t('entry.status')}</th>
+                      </tr></thead>
+                      <tbody>
+                        {linesOf(ind, ser).map((line) => {
+                          const k = lineKey(line);
+                          const dk = dimsKey(line.dims);
+                          const prev = ind.previous.find((p) => p.series === ser && dimsKey(p.dims) === dk);
+                          const cur = ind.current.find((p) => p.series === ser && dimsKey(p.dims) === dk);
+                          const label = Object.keys(line.dims).length === 0 ? t('entry.total') : ind.dimensions.flatMap((d) => d.values.filter((v) => line.dims[d.code] === v.code).map((v) => `${text(d.names).text || d.code}: ${text(v.names).text || v.code}`)).join(', ');
+                          const ty = typed[k] ?? { value: '', note: '' };
+                          const vp = problemsOf(k, 'value');
+                          const np = problemsOf(k, 'note');
+                          const lp = lineProblems(k);
+                          const approved = cur?.status === 'approved';
+                          const set = (patch: Partial<Typed>) => setTyped({ ...typed, [k]: { ...ty, ...patch } });
+                          return (
+                            <tr key={k} className={vp.length || np.length || lp.length ? 'has-problem' : undefined}>
+                              <th scope="row" id={fieldId(k, 'label')}>{label}{lp.map((p, i) => <div key={i} className="field-error" dir="auto">{p.text}</div>)}</th>
+                              <td className="num">{prev ? <>{num(prev.value, 4)} <span className="muted small">({period(prev.period)})</span></> : '—'}</td>
+                              <td>
+                                <input id={fieldId(k, 'value')} inputMode="decimal" dir="ltr" className="entry-value" value={ty.value} readOnly={approved}
+                                  aria-labelledby={`${fieldId(k, 'label')}`} aria-describedby={vp.length ? fieldId(k, 'value-error') : undefined}
+                                  aria-invalid={vp.length ? true : undefined} onChange={(e) => set({ value: e.target.value })} />
+                                {vp.length > 0 && <div id={fieldId(k, 'value-error')} className="field-error" dir="auto">{vp.map((p) => p.text).join(' ')}</div>}
+                              </td>
+                              <td>
+                                <input id={fieldId(k, 'note')} dir="auto" value={ty.note} readOnly={approved} maxLength={4000}
+                                  aria-label={t('entry.noteFor', { line: label })} aria-describedby={np.length ? fieldId(k, 'note-error') : undefined}
+                                  aria-invalid={np.length ? true : undefined} onChange={(e) => set({ note: e.target.value })} />
+                                {np.length > 0 && <div id={fieldId(k, 'note-error')} className="field-error" dir="auto">{np.map((p) => p.text).join(' ')}</div>}
+                              </td>
+                              <td className="small">{cur ? t(`status.${cur.status}`) : ''}{approved && <div className="muted">{t('entry.approvedLocked')}</div>}</td>
+                            </tr>
+                          );
+                        })}
+                      </tbody>
+                    </table>
+                  </div>
+                </div>
+              </details>
+            );
+          })}
+        </section>
+      ))}
+      {f.indicators.length > 0 && (
+        <div className="entry-actions">
+          <button type="submit" disabled={busy}>{t('entry.save')}</button>
+          <button type="button" className="secondary" disabled={busy} onClick={() => void submit(true)}>{t('entry.check')}</button>
+          <button type="button" className="secondary" disabled={busy} onClick={() => void saveDraft()}>{t('entry.saveDraft')}</button>
+        </div>
+      )}
+    </form>
+  );
+}
