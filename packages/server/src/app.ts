@@ -22,6 +22,7 @@ import { registerWebApiRoutes } from './web-api/web-api-routes.ts';
 import { registerAuthRoutes } from './auth/auth-routes.ts';
 import { registerTokenRoutes } from './auth/token-routes.ts';
 import { registerUserRoutes } from './users/user-routes.ts';
+import { registerMailRoutes } from './mail/mail-routes.ts';
 import type { LoginLimits } from './auth/login-limiter.ts';
 
 export interface BuildOptions {
@@ -67,6 +68,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
         { name: 'imports', description: 'Imports of files, all or nothing' },
         { name: 'audit', description: 'The append-only audit log' },
         { name: 'accounts', description: 'Sign-in, users, roles on places, grants on records, API tokens' },
+        { name: 'settings', description: 'Settings for administrators: the SMTP server for invitation and reset mail' },
         { name: 'web', description: 'Views for the web application: search, latest values, place pages, reporting status, home page' },
       ],
     },
@@ -87,6 +89,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
 
   registerAuthRoutes(app, ctx, { loginLimits: options.loginLimits });
   registerUserRoutes(app, ctx);
+  registerMailRoutes(app, ctx);
   registerTokenRoutes(app, ctx);
   registerIndicatorRoutes(app, ctx);
   registerIndicatorRulesRoutes(app, ctx);

@@ -10,6 +10,9 @@ import {
   addGrant, addRole, createUser, disableUser, enableUser, issueReset, removeGrant, removeRole, requireUser, ROLES, userView,
 } from './accounts.ts';
 import { listUserTokens } from './user-tokens.ts';
+import { acceptUrl, linkBase, mailLink } from '../mail/link-mail.ts';
+import { MAIL_LANGUAGES } from '../mail/link-messages.ts';
+import { loadMailSettings } from '../mail/mail-settings.ts';
 import { HttpError } from '../http/errors.ts';
 
 export const RoleBody = z.object({
@@ -23,10 +26,9 @@ const GrantBody = z.object({
 });
 const UserId = z.object({ id: z.coerce.number().int().positive() });
 
-/** The address of the page where a link token is used: /accept?token=… on this server. */
-export function acceptUrl(req: FastifyRequest, token: string): string {
-  return `${req.protocol}://${req.host}/accept?token=${encodeURIComponent(token)}`;
-}
+const MailLanguage = z.enum(MAIL_LANGUAGES).optional()
+  .describe('The language of the e-mail (when SMTP is configured); default: Arabic and English');
+const EMAIL_OUTCOME = 'emailSent says whether the link was also e-mailed (when an SMTP server is configured in the mail settings), emailProblem why not; the link is in the answer either way. Links lead to the public address of the mail settings, else to the address of this request.';
 
 /** Accounts, for administrators: invite, list, roles on places, grants on records, reset links, disable. */
 export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -40,14 +42,20 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
     onRequest: admin,
     schema: {
       tags: ['accounts'], summary: 'Invite a user: an account with roles on places, and the invitation link to give them',
-      description: 'The link is in the answer; it is also sent by e-mail once an SMTP server is configured (not yet: emailSent is false). It works for 7 days.',
-      security, body: z.object({ email: z.string().trim().max(254).regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an e-mail address'), displayName: z.string().trim().min(1).max(200).optional(), roles: z.array(RoleBody).max(100).default([]) }),
+      description: `The link works for 7 days. ${EMAIL_OUTCOME} A failure to send does not undo the invitation.`,
+      security, body: z.object({ email: z.string().trim().max(254).regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an e-mail address'), displayName: z.string().trim().min(1).max(200).optional(), roles: z.array(RoleBody).max(100).default([]), language: MailLanguage }),
     },
   }, async (req, reply) => {
     const { user, token, expiresAt } = await createUser(ctx.store, req.body, await by(req));
     await recordAudit(ctx.store, actorOf(req), { action: 'create', entityType: 'user', entityId: user.id, after: { email: user.email, roles: req.body.roles } });
+    const settings = await loadMailSettings(db);
+    const invitationUrl = acceptUrl(linkBase(settings, req), token);
+    const mail = await mailLink(ctx.store, actorOf(req), settings, {
+      userId: user.id, to: user.email, kind: 'invitation', url: invitationUrl, expiresAt, site: linkBase(settings, req),
+      displayName: user.displayName, language: req.body.language,
+    });
     reply.code(201);
-    return { user, invitationUrl: acceptUrl(req, token), expiresAt: expiresAt.toISOString(), emailSent: false };
+    return { user, invitationUrl, expiresAt: expiresAt.toISOString(), ...mail };
   });
 
   r.get('/api/v1/users', {
@@ -139,13 +147,20 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
     onRequest: admin,
     schema: {
       tags: ['accounts'], summary: 'A password reset link for the user (a new invitation link if they never accepted)',
-      description: 'The current password keeps working until the link is used; the link works for 24 hours (7 days for an invitation). emailSent is false until SMTP is configured.',
-      security, params: UserId,
+      description: `The current password keeps working until the link is used; the link works for 24 hours (7 days for an invitation). ${EMAIL_OUTCOME}`,
+      security, params: UserId, querystring: z.object({ language: MailLanguage }),
     },
   }, async (req) => {
     const { token, expiresAt, kind } = await issueReset(ctx.store, req.params.id);
     await recordAudit(ctx.store, actorOf(req), { action: 'reset-link', entityType: 'user', entityId: req.params.id });
-    return { kind, resetUrl: acceptUrl(req, token), expiresAt: expiresAt.toISOString(), emailSent: false };
+    const user = await userView(db, req.params.id);
+    const settings = await loadMailSettings(db);
+    const resetUrl = acceptUrl(linkBase(settings, req), token);
+    const mail = await mailLink(ctx.store, actorOf(req), settings, {
+      userId: user.id, to: user.email, kind, url: resetUrl, expiresAt, site: linkBase(settings, req),
+      displayName: user.displayName, language: req.query.language,
+    });
+    return { kind, resetUrl, expiresAt: expiresAt.toISOString(), ...mail };
   });
 
   r.post('/api/v1/users/:id/disable', {
