@@ -9,4 +9,5 @@ export * from './observations/staged-merge.ts';
 export * from './catalogue/catalogue-files.ts';
 export * from './catalogue/load-catalogue.ts';
 export * from "./observations/observation-queries.ts";
+export * from './observations/suppression-sql.ts';
 export * from "./backup/backup.ts";

@@ -297,6 +297,24 @@ describe('indicators.json', () => {
     for (const i of ah) expect(i.status, i.code).toBe('draft');
   });
 
+  it('gives the victimisation, harassment and violence indicators a suppression rule resting on a count series of their own', () => {
+    // docs/methods/suppression.md: register counts 10, survey respondents 25.
+    const ruled = indicators.filter((i) => i.suppression);
+    const violence = indicators.filter((i) => i.tags.includes('violence') || i.frameworks.some((m: Json) => ['crime-violence', 'victimisation'].includes(m.group)));
+    expect(ruled.map((i) => i.code).sort()).toEqual(violence.map((i) => i.code).sort());
+    for (const i of ruled) {
+      const r = i.suppression;
+      expect(Object.keys(r).sort(), i.code).toEqual(['countSeries', 'dimensions', 'levels', 'minCount']);
+      expect([10, 25], i.code).toContain(r.minCount);
+      const count = i.series.find((s: Json) => s.code === r.countSeries);
+      expect(count?.unit.code, `${i.code} count series ${r.countSeries}`).toBe('NUMBER');
+      expect(i.series[0].code, i.code).not.toBe(r.countSeries);
+      expect(r.dimensions, i.code).toEqual(['SEX', 'AGE', 'DISABILITY_STATUS']);
+      for (const d of r.dimensions) expect(dimensionCodes.has(d), `${i.code} → ${d}`).toBe(true);
+      expect(r.levels, i.code).toEqual(['district']);
+    }
+  });
+
   it('has the population denominator', () => {
     const pop = indicators.find((i) => i.code === 'POP');
     expect(pop.series.map((s: Json) => s.code)).toEqual(['POP_T']);

@@ -193,7 +193,7 @@ describe.each(testStoreKinds())('web API on %s', (kind) => {
       expect(h.points.map((p) => [p.period, p.value])).toEqual([['2015', 6], ['2020', 4], ['2022', 3]]);
       expect(h.latest).toMatchObject({ period: '2022', value: 3, status: 'approved', source: { name: 'Police records' } });
       expect(h.target).toMatchObject({ year: 2030, value: 2 });
-      expect(h.country).toEqual({ place: 'MAR', period: '2022', value: 2.5 });
+      expect(h.country).toEqual({ place: 'MAR', period: '2022', value: 2.5, suppressedBelow: null });
       // MAAGA 3, JOAMM 5, KZALA 8 (USLAX is no pilot; CRSJO's value is not approved)
       expect(h.pilotGroup).toEqual({ count: 3, median: 5, min: 3, max: 8 });
       const n = entry(r.body, '16.1.1', 'VC_IHR_PSRCN')!;

@@ -30,7 +30,8 @@ export async function exportCommand(config: RuntimeConfig, o: ExportCliOptions):
     await pipeline(Readable.fromWeb(res.body as never), target);
     return 0;
   }
-  const filter: ObservationFilter = { indicators: list(o.indicator), places: list(o.place), subtree: o.subtree };
+  // The operator on the database itself: every value, suppressed ones marked (docs/methods/suppression.md).
+  const filter: ObservationFilter = { indicators: list(o.indicator), places: list(o.place), subtree: o.subtree, revealSuppressed: 'all' };
   for (const [key, text] of [['from', o.from], ['to', o.to]] as const) {
     if (!text) continue;
     const p = parsePeriod(text);

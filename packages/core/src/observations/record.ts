@@ -64,7 +64,17 @@ export interface ExportRecord {
   placeExternal?: string;
   /** Canonical period code (see core/observations/period.ts). */
   period: string;
-  value: number;
+  /**
+   * null only for a value withheld from this reader by its indicator's suppression rule
+   * (`suppressedBelow` is then set); writers leave the value empty and mark it confidential.
+   */
+  value: number | null;
+  /**
+   * The rule's minimum count when the value rests on fewer (docs/methods/suppression.md): with
+   * `value` null the reader sees "fewer than N"; with a value, the reader may see it but the
+   * public may not.
+   */
+  suppressedBelow?: number;
   unit?: string;
   status: ObservationStatus;
   source?: string;

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import type { SuppressionRule } from '@marsad/core';
 import type { Direction, IndicatorStatus, Names, PlaceLevel } from '../schema.ts';
 
 /** The shipped reference catalogue: JSON files in packages/db/src/seed/catalogue/ (see its README). */
@@ -24,6 +25,8 @@ export interface IndicatorFile {
   sdgTarget?: string | null; frameworks?: { framework: string; group?: string }[]; tags?: string[]; dimensions?: string[];
   series?: { code: string; names?: Names; unit?: UnitInfo; aliases?: string[] }[];
   targets?: TargetInfo[]; reviewNeeded?: boolean;
+  /** The default suppression rule of the indicator (docs/methods/suppression.md). */
+  suppression?: SuppressionRule;
 }
 export interface PlaceFile {
   code: string; level: PlaceLevel; parent: string | null; names: Names; lat?: number | null; lon?: number | null;

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { ExportRecord, ObservationStatus } from '@marsad/core';
 import type { Names, Schema } from '../schema.ts';
+import { suppressedBelowSql, unlessHidden, type SuppressionReveal } from './suppression-sql.ts';
 
 export interface ObservationFilter {
   indicators?: string[];
@@ -21,6 +22,13 @@ export interface ObservationFilter {
    * '/12/'); undefined: no such limit (the operator, administrators).
    */
   unpublishedWithin?: string[];
+  /**
+   * Suppression of small counts (docs/methods/suppression.md): who may see the true value of an
+   * observation its indicator's rule suppresses — 'all' (administrators, the operator), the
+   * places under these paths, or (absent or empty) nobody: the value is then null. Either way
+   * the row keeps its key and carries `suppressedBelow`.
+   */
+  revealSuppressed?: SuppressionReveal;
 }
 
 export interface ObservationRow {
@@ -32,7 +40,10 @@ export interface ObservationRow {
   periodStart: string;
   periodEnd: string;
   dims: Record<string, string>;
-  value: number;
+  /** null: suppressed and not revealed to this reader (see `suppressedBelow`). */
+  value: number | null;
+  /** The rule's minimum count when the value rests on fewer; null when it is not suppressed. */
+  suppressedBelow: number | null;
   unit: string | null;
   status: ObservationStatus;
   source: string | null;
@@ -90,12 +101,16 @@ function base(db: Kysely<Schema>, f: ObservationFilter) {
   return q;
 }
 
-function select(q: ReturnType<typeof base>) {
-  return q.select([
+function select(q: ReturnType<typeof base>, f: ObservationFilter) {
+  // The suppression test once per row (a lateral join), then the value and the note (which may
+  // tell the count) withheld where the reader may not see them.
+  const below = sql.ref<number | null>('sup.below');
+  return q.leftJoinLateral(sql<{ below: number | null }>`(SELECT ${suppressedBelowSql()} AS below)`.as('sup'), (join) => join.onTrue()).select([
     'i.code as indicator', 's.code as series', 'p.code as place', 'p.external_code as placeExternal', 'o.period',
     sql<string>`to_char(o.period_start, 'YYYY-MM-DD')`.as('periodStart'), sql<string>`to_char(o.period_end, 'YYYY-MM-DD')`.as('periodEnd'),
-    'd.dims', 'o.value', 'o.unit', 'o.status', 'src.name as source', 'src.licence as sourceLicence',
-    sql<boolean>`coalesce(src.synthetic, false)`.as('synthetic'), 'o.note', 'o.version',
+    'd.dims', unlessHidden(below, f.revealSuppressed, sql<number>`o.value`).as('value'), below.as('suppressedBelow'),
+    'o.unit', 'o.status', 'src.name as source', 'src.licence as sourceLicence',
+    sql<boolean>`coalesce(src.synthetic, false)`.as('synthetic'), unlessHidden(below, f.revealSuppressed, sql<string | null>`o.note`).as('note'), 'o.version',
     sql<string>`to_char(o.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`.as('updatedAt'),
     'o.series_id as seriesId', 'o.place_id as placeId', 'o.disagg_id as disaggId',
   ]);
@@ -107,7 +122,7 @@ export async function countObservations(db: Kysely<Schema>, f: ObservationFilter
 }
 
 export async function listObservations(db: Kysely<Schema>, f: ObservationFilter, limit: number, offset: number): Promise<ObservationRow[]> {
-  const rows = await select(base(db, f))
+  const rows = await select(base(db, f), f)
     .orderBy('i.code').orderBy('s.code').orderBy('p.code').orderBy('o.period_start').orderBy('o.period').orderBy('o.disagg_id')
     .limit(limit).offset(offset).execute();
   return rows as ObservationRow[];
@@ -117,7 +132,7 @@ export async function listObservations(db: Kysely<Schema>, f: ObservationFilter,
 export async function* streamObservations(db: Kysely<Schema>, f: ObservationFilter, pageSize = 5000): AsyncGenerator<ObservationRow> {
   let after: { s: number; p: number; per: string; d: number } | null = null;
   for (;;) {
-    let q = select(base(db, f));
+    let q = select(base(db, f), f);
     if (after) {
       const a = after;
       q = q.where(sql<boolean>`(o.series_id, o.place_id, o.period, o.disagg_id) > (${a.s}, ${a.p}, ${a.per}, ${a.d})`);
@@ -133,8 +148,8 @@ export async function* streamObservations(db: Kysely<Schema>, f: ObservationFilt
 export function toExportRecord(r: ObservationRow, names?: { indicator?: Names; place?: Names }): ExportRecord {
   return {
     indicator: r.indicator, series: r.series, place: r.place, placeExternal: r.placeExternal ?? undefined,
-    period: r.period, value: r.value, unit: r.unit ?? undefined, status: r.status, source: r.source ?? undefined,
-    note: r.note ?? undefined, dims: r.dims, indicatorName: names?.indicator?.en, placeName: names?.place?.en,
+    period: r.period, value: r.value, ...(r.suppressedBelow !== null ? { suppressedBelow: r.suppressedBelow } : {}),
+    unit: r.unit ?? undefined, status: r.status, source: r.source ?? undefined, note: r.note ?? undefined, dims: r.dims, indicatorName: names?.indicator?.en, placeName: names?.place?.en,
   };
 }
 

@@ -37,7 +37,9 @@ export async function unpublishedAccess(req: FastifyRequest, ctx: AppContext): P
 
 /**
  * Turns query parameters into a filter. The public sees approved values only; focal points and
- * validators also see the unpublished values of their places; administrators see all.
+ * validators also see the unpublished values of their places; administrators see all. Values
+ * suppressed by their indicator's rule (docs/methods/suppression.md) are withheld from the
+ * public the same way: only those who may see unpublished values of the place see them, marked.
  */
 export function toFilter(q: ObservationQuery, access: UnpublishedAccess | boolean): ObservationFilter {
   const a: UnpublishedAccess = typeof access === 'boolean' ? { all: access, within: [] } : access;
@@ -70,5 +72,6 @@ export function toFilter(q: ObservationQuery, access: UnpublishedAccess | boolea
     f.statuses = ['approved'];
   } else if (statuses.length) f.statuses = statuses as ObservationStatus[];
   if (!a.all && privileged) f.unpublishedWithin = a.within;
+  f.revealSuppressed = a.all ? 'all' : a.within;
   return f;
 }

@@ -14,14 +14,18 @@ export function registerObservationRoutes(app: FastifyInstance, ctx: AppContext)
   const db = ctx.store.db;
 
   r.get('/api/v1/observations', {
-    schema: { tags: ['observations'], summary: 'Observations, filtered; the public sees approved values only', querystring: PageQuery.extend(ObservationQuery.shape) },
+    schema: {
+      tags: ['observations'], summary: 'Observations, filtered; the public sees approved values only',
+      description: 'A value its indicator\'s suppression rule withholds from the caller is null, with `suppressedBelow` N ("fewer than N", docs/methods/suppression.md); callers who may see unpublished values of the place get the value with `suppressedBelow` set, as a mark that the public does not see it.',
+      querystring: PageQuery.extend(ObservationQuery.shape),
+    },
   }, async (req) => {
     const filter = toFilter(req.query, await unpublishedAccess(req, ctx));
     const { limit, offset } = req.query;
     const [total, rows] = await Promise.all([countObservations(db, filter), listObservations(db, filter, limit, offset)]);
     return page(rows.map((o) => ({
       indicator: o.indicator, series: o.series, place: o.place, period: o.period, periodStart: o.periodStart, periodEnd: o.periodEnd,
-      dims: o.dims, value: o.value, unit: o.unit, status: o.status,
+      dims: o.dims, value: o.value, suppressedBelow: o.suppressedBelow, unit: o.unit, status: o.status,
       source: o.source ? { name: o.source, licence: o.sourceLicence, synthetic: o.synthetic } : null,
       note: o.note, version: o.version, updatedAt: o.updatedAt,
     })), total, limit, offset);
@@ -42,7 +46,7 @@ export function registerObservationRoutes(app: FastifyInstance, ctx: AppContext)
   r.get('/api/v1/downloads/all', {
     schema: { tags: ['observations'], summary: 'Bulk download of all public (approved) data', querystring: z.object({ format: z.enum(['csv', 'sdmx-csv', 'sdmx-json']).default('csv') }) },
   }, async (req, reply) => {
-    const out = await exportObservations(ctx.store, { statuses: ['approved'] }, req.query.format);
+    const out = await exportObservations(ctx.store, { statuses: ['approved'], revealSuppressed: [] }, req.query.format);
     const name = `marsad-all-public${out.fileName.slice(out.fileName.lastIndexOf('.'))}`;
     reply.header('Content-Type', out.contentType).header('Content-Disposition', `attachment; filename="${name}"`);
     return reply.send(Readable.from(out.body));

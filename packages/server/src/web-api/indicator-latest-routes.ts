@@ -5,7 +5,8 @@ import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
 import { LangParam, pick } from '../http/pagination.ts';
-import { isoDate, parseExactDims, sourceView, visibleStatuses } from './web-api-common.ts';
+import { unlessHidden } from '@marsad/db';
+import { isoDate, parseExactDims, sourceView, suppressionLateral, suppressionReveal, visibleStatuses } from './web-api-common.ts';
 
 const LatestQuery = z.object({
   series: z.string().max(120).optional().describe('Series code or alias; the default series of the indicator if not given'),
@@ -23,6 +24,7 @@ export function registerIndicatorLatestRoutes(app: FastifyInstance, ctx: AppCont
   r.get('/api/v1/indicators/:code/latest', {
     schema: {
       tags: ['web'], summary: 'The latest value of an indicator per place (one series, one disaggregation); the public sees approved values only',
+      description: 'A latest value the indicator\'s suppression rule withholds from the caller is null, with `suppressedBelow` N ("fewer than N", docs/methods/suppression.md); it is not replaced by an older value.',
       params: z.object({ code: z.string().max(120) }), querystring: LatestQuery,
     },
   }, async (req) => {
@@ -43,9 +45,12 @@ export function registerIndicatorLatestRoutes(app: FastifyInstance, ctx: AppCont
         : `Indicator ${ind.code} has no series.`);
     }
 
+    const reveal = await suppressionReveal(req, ctx);
+    const below = sql.ref<number | null>('sup.below');
     let q = db.selectFrom('observations as o')
       .innerJoin('disaggregations as d', 'd.id', 'o.disagg_id')
       .innerJoin('places as p', 'p.id', 'o.place_id')
+      .innerJoin('indicators as i', 'i.id', 'o.indicator_id')
       .leftJoin('sources as src', 'src.id', 'o.source_id')
       .where('o.series_id', '=', series.id)
       .where('o.status', 'in', await visibleStatuses(req, ctx));
@@ -54,10 +59,12 @@ export function registerIndicatorLatestRoutes(app: FastifyInstance, ctx: AppCont
       : q.where('o.disagg_id', '=', 0);
     if (level) q = q.where('p.level', '=', level);
     const rows = await q
+      .leftJoinLateral(suppressionLateral(), (join) => join.onTrue())
       .distinctOn('o.place_id')
       .select([
         'p.code as place', 'p.names', 'p.level', 'p.lat', 'p.lon', sql<string | null>`p.codes ->> 'iso3166_numeric'`.as('iso3166Numeric'),
-        'o.period', isoDate('o.period_start').as('periodStart'), isoDate('o.period_end').as('periodEnd'), 'o.value', 'o.status',
+        'o.period', isoDate('o.period_start').as('periodStart'), isoDate('o.period_end').as('periodEnd'),
+        unlessHidden(below, reveal, sql<number>`o.value`).as('value'), below.as('suppressedBelow'), 'o.status',
         'src.name as sourceName', 'src.licence as sourceLicence', 'src.synthetic as sourceSynthetic',
       ])
       .orderBy('o.place_id').orderBy('o.period_end', 'desc').orderBy('o.period_start', 'asc').orderBy('o.period', 'desc')
@@ -73,7 +80,7 @@ export function registerIndicatorLatestRoutes(app: FastifyInstance, ctx: AppCont
       dims,
       items: rows.map((o) => ({
         place: o.place, name: pick(o.names, lang), level: o.level, lat: o.lat, lon: o.lon, iso3166Numeric: o.iso3166Numeric,
-        period: o.period, periodStart: o.periodStart, periodEnd: o.periodEnd, value: o.value, status: o.status,
+        period: o.period, periodStart: o.periodStart, periodEnd: o.periodEnd, value: o.value, suppressedBelow: o.suppressedBelow, status: o.status,
         source: sourceView(o.sourceName, o.sourceLicence, o.sourceSynthetic),
       })),
     };

@@ -1,18 +1,21 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { PlaceLevel } from '@marsad/db';
+import { sql } from 'kysely';
+import { unlessHidden, type PlaceLevel } from '@marsad/db';
 import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
 import { LangParam, pick } from '../http/pagination.ts';
-import { compareCodes, isoDate, median, sourceView, visibleStatuses } from './web-api-common.ts';
+import { compareCodes, isoDate, median, sourceView, suppressionLateral, suppressionReveal, visibleStatuses } from './web-api-common.ts';
 
-interface LatestRow { seriesId: number; placeId: number; place: string; period: string; value: number }
+interface LatestRow { seriesId: number; placeId: number; place: string; period: string; value: number | null; suppressedBelow: number | null }
 
 /**
  * The place page: every (indicator, series) with data at the place, with its time series of
  * totals, the latest value, the target, the country's latest value and the spread over the
- * pilot places of the same level. No ranks.
+ * pilot places of the same level. No ranks. Values suppressed by their indicator's rule
+ * (docs/methods/suppression.md) are null with `suppressedBelow` for readers who may not see
+ * them, and never enter the pilot group's median and range (for anyone).
  */
 export function registerPlaceSummaryRoutes(app: FastifyInstance, ctx: AppContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -21,12 +24,14 @@ export function registerPlaceSummaryRoutes(app: FastifyInstance, ctx: AppContext
   r.get('/api/v1/places/:code/summary', {
     schema: {
       tags: ['web'], summary: 'A place page: each indicator with data there, its values over time, target, country value and pilot group spread',
-      description: 'Points are the totals (no disaggregation), ordered by period start. The public sees approved values only.',
+      description: 'Points are the totals (no disaggregation), ordered by period start. The public sees approved values only. A value the indicator\'s suppression rule withholds from the caller is null with `suppressedBelow` N ("fewer than N"); the pilot group\'s median and range leave suppressed values out.',
       params: z.object({ code: z.string().max(120) }), querystring: z.object({ lang: LangParam }),
     },
   }, async (req) => {
     const lang = req.query.lang;
     const statuses = await visibleStatuses(req, ctx);
+    const reveal = await suppressionReveal(req, ctx);
+    const below = sql.ref<number | null>('sup.below');
     const place = await db.selectFrom('places').select(['id', 'code', 'level', 'names', 'pilot', 'path', 'parent_id']).where('code', '=', req.params.code).executeTakeFirst();
     if (!place) throw new HttpError(404, 'not_found', `No place with code "${req.params.code}".`);
 
@@ -58,19 +63,24 @@ export function registerPlaceSummaryRoutes(app: FastifyInstance, ctx: AppContext
 
     const latestTotals = async (placeFilter: { ids?: number[]; pilotLevel?: PlaceLevel }): Promise<LatestRow[]> => {
       let q = db.selectFrom('observations as o').innerJoin('places as p', 'p.id', 'o.place_id')
+        .innerJoin('indicators as i', 'i.id', 'o.indicator_id').innerJoin('disaggregations as d', 'd.id', 'o.disagg_id')
         .where('o.series_id', 'in', seriesIds).where('o.disagg_id', '=', 0).where('o.status', 'in', statuses);
       if (placeFilter.ids) q = q.where('o.place_id', 'in', placeFilter.ids);
       if (placeFilter.pilotLevel) q = q.where('p.pilot', '=', true).where('p.level', '=', placeFilter.pilotLevel);
-      return q.distinctOn(['o.series_id', 'o.place_id'])
-        .select(['o.series_id as seriesId', 'o.place_id as placeId', 'p.code as place', 'o.period', 'o.value'])
+      return q.leftJoinLateral(suppressionLateral(), (join) => join.onTrue()).distinctOn(['o.series_id', 'o.place_id'])
+        .select(['o.series_id as seriesId', 'o.place_id as placeId', 'p.code as place', 'o.period',
+          unlessHidden(below, reveal, sql<number>`o.value`).as('value'), below.as('suppressedBelow')])
         .orderBy('o.series_id').orderBy('o.place_id').orderBy('o.period_end', 'desc').orderBy('o.period_start', 'asc').orderBy('o.period', 'desc')
         .execute();
     };
 
     const [points, frameworks, targets, countryLatest, pilotLatest] = await Promise.all([
       db.selectFrom('observations as o').leftJoin('sources as src', 'src.id', 'o.source_id')
+        .innerJoin('places as p', 'p.id', 'o.place_id').innerJoin('indicators as i', 'i.id', 'o.indicator_id').innerJoin('disaggregations as d', 'd.id', 'o.disagg_id')
+        .leftJoinLateral(suppressionLateral(), (join) => join.onTrue())
         .where('o.place_id', '=', place.id).where('o.series_id', 'in', seriesIds).where('o.disagg_id', '=', 0).where('o.status', 'in', statuses)
-        .select(['o.series_id as seriesId', 'o.period', isoDate('o.period_start').as('periodStart'), isoDate('o.period_end').as('periodEnd'), 'o.value', 'o.status',
+        .select(['o.series_id as seriesId', 'o.period', isoDate('o.period_start').as('periodStart'), isoDate('o.period_end').as('periodEnd'),
+          unlessHidden(below, reveal, sql<number>`o.value`).as('value'), below.as('suppressedBelow'), 'o.status',
           'src.name as sourceName', 'src.licence as sourceLicence', 'src.synthetic as sourceSynthetic'])
         .orderBy('o.period_start').orderBy('o.period_end').orderBy('o.period').execute(),
       db.selectFrom('indicator_frameworks as m').innerJoin('frameworks as f', 'f.id', 'm.framework_id')
@@ -95,7 +105,8 @@ export function registerPlaceSummaryRoutes(app: FastifyInstance, ctx: AppContext
         const score = (t: (typeof candidates)[number]) => (t.place_id !== null ? 2 : 0) + (t.series_id !== null ? 1 : 0);
         const target = candidates.sort((a, b) => score(b) - score(a) || b.year - a.year)[0];
         const c = countryLatest.find((x) => x.seriesId === s.seriesId);
-        const group = pilotLatest.filter((x) => x.seriesId === s.seriesId);
+        // The pilot group's spread over published values only: a suppressed value is left out for every reader.
+        const group = pilotLatest.filter((x): x is LatestRow & { value: number } => x.seriesId === s.seriesId && x.suppressedBelow === null && x.value !== null);
         const groupPeriods = new Set(group.map((g) => g.period));
         const values = group.map((g) => g.value);
         const unitCode = s.seriesUnit ?? s.unitCode;
@@ -106,10 +117,10 @@ export function registerPlaceSummaryRoutes(app: FastifyInstance, ctx: AppContext
             direction: s.direction, status: s.status, frameworks: frameworks.filter((f) => f.indicatorId === s.indicatorId).map((f) => f.code),
           },
           series: { code: s.seriesCode, name: pick(s.seriesNames, lang) ?? s.seriesCode, default: s.isDefault },
-          points: pts.map((p) => ({ period: p.period, periodStart: p.periodStart, periodEnd: p.periodEnd, value: p.value, status: p.status })),
-          latest: last ? { period: last.period, value: last.value, status: last.status, source: sourceView(last.sourceName, last.sourceLicence, last.sourceSynthetic) } : null,
+          points: pts.map((p) => ({ period: p.period, periodStart: p.periodStart, periodEnd: p.periodEnd, value: p.value, suppressedBelow: p.suppressedBelow, status: p.status })),
+          latest: last ? { period: last.period, value: last.value, suppressedBelow: last.suppressedBelow, status: last.status, source: sourceView(last.sourceName, last.sourceLicence, last.sourceSynthetic) } : null,
           target: target ? { year: target.year, value: target.value, relativeChange: target.relative_change, baselineYear: target.baseline_year, note: target.note } : null,
-          country: c ? { place: c.place, period: c.period, value: c.value } : null,
+          country: c ? { place: c.place, period: c.period, value: c.value, suppressedBelow: c.suppressedBelow } : null,
           pilotGroup: group.length >= 2
             ? {
                 count: group.length, median: median(values), min: Math.min(...values), max: Math.max(...values),

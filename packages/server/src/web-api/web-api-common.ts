@@ -1,13 +1,33 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { FastifyRequest } from 'fastify';
 import type { ObservationStatus } from '@marsad/core';
+import { suppressedBelowSql, type SuppressionReveal } from '@marsad/db';
 import type { AppContext } from '../context.ts';
 import { hasAdminToken } from '../auth/admin-token.ts';
 import { HttpError } from '../http/errors.ts';
+import { unpublishedAccess } from '../observations/observation-filter.ts';
 
 /** The statuses a request may see: all for the administrator, approved only for the public. */
 export async function visibleStatuses(req: FastifyRequest, ctx: AppContext): Promise<ObservationStatus[]> {
   return (await hasAdminToken(req, ctx)) ? ['provisional', 'validated', 'approved'] : ['approved'];
+}
+
+/**
+ * Who may see the true value of an observation its indicator's suppression rule withholds from
+ * the public (docs/methods/suppression.md): the same readers as for unpublished values of the
+ * place — administrators everywhere, focal points and validators under their places.
+ */
+export async function suppressionReveal(req: FastifyRequest, ctx: AppContext): Promise<SuppressionReveal> {
+  const a = await unpublishedAccess(req, ctx);
+  return a.all ? 'all' : a.within;
+}
+
+/**
+ * The lateral table `sup(below)` for a query over observations `o` joined to indicators `i`,
+ * places `p` and disaggregations `d`: the rule's minimum count where the value rests on fewer.
+ */
+export function suppressionLateral() {
+  return sql<{ below: number | null }>`(SELECT ${suppressedBelowSql()} AS below)`.as('sup');
 }
 
 /**

@@ -140,9 +140,9 @@ describe('csv writer', () => {
   it('writes the header with one column per dimension and quotes what needs it', async () => {
     const text = await write('csv', RECORDS.slice(0, 2), { dimensions: DIMENSIONS });
     expect(text.split('\n').slice(0, 3)).toEqual([
-      'indicator,series,place,period,value,unit,status,source,note,SEX,AGE',
+      'indicator,series,place,period,value,unit,status,source,note,suppressed_below,SEX,AGE',
       '11.1.1,EN_LND_SLUM,EGY-CAI,2024,12.5,PERCENT,approved,"CAPMAS, Census 2024","Estimate, ""provisional"" method;',
-      'see annex",F,Y15T24',
+      'see annex",,F,Y15T24',
     ]);
   });
 

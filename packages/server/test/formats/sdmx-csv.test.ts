@@ -102,8 +102,8 @@ describe('sdmx-csv writer', () => {
   it('writes SDMX-CSV 2.0 with _T for totals, SDMX time periods and MARSAD_STATUS', async () => {
     const text = await write('sdmx-csv', [RECORDS[2]!], { dimensions: DIMENSIONS });
     expect(text.split('\n').slice(0, 2)).toEqual([
-      'STRUCTURE,STRUCTURE_ID,ACTION,INDICATOR,SERIES,REF_AREA,SEX,AGE,TIME_PERIOD,OBS_VALUE,UNIT_MEASURE,OBS_STATUS,MARSAD_STATUS,COMMENT_OBS,SOURCE_DETAIL',
-      'dataflow,MARSAD:DF_MARSAD(1.0),I,11.1.1,EN_LND_SLUM,EGY-ALX,_T,_T,2017-07-01/P1Y,0.000125,,P,provisional,,',
+      'STRUCTURE,STRUCTURE_ID,ACTION,INDICATOR,SERIES,REF_AREA,SEX,AGE,TIME_PERIOD,OBS_VALUE,UNIT_MEASURE,OBS_STATUS,CONF_STATUS,MARSAD_STATUS,COMMENT_OBS,SOURCE_DETAIL',
+      'dataflow,MARSAD:DF_MARSAD(1.0),I,11.1.1,EN_LND_SLUM,EGY-ALX,_T,_T,2017-07-01/P1Y,0.000125,,P,,provisional,,',
     ]);
   });
 

@@ -4,7 +4,8 @@
  * Header: `indicator,place,period,value` required; `series,unit,status,source,note` optional
  * (these names are matched without regard to case); every other column is a dimension whose
  * header is the dimension code (e.g. `SEX`) and whose cells are value codes; a blank cell
- * means the total.
+ * means the total. `suppressed_below`, written by Marsad's export (docs/methods/suppression.md),
+ * is not imported: the rule belongs to the indicator; a row whose value was withheld is skipped.
  */
 import type { ObservationRecord, ReadItem, ReaderOptions } from '@marsad/core';
 import { readCsvRows } from '../common/csv-rows.ts';
@@ -14,12 +15,15 @@ export const CSV_REQUIRED = ['indicator', 'place', 'period', 'value'] as const;
 export const CSV_OPTIONAL = ['series', 'unit', 'status', 'source', 'note'] as const;
 type Field = (typeof CSV_REQUIRED)[number] | (typeof CSV_OPTIONAL)[number];
 const FIELDS = new Set<string>([...CSV_REQUIRED, ...CSV_OPTIONAL]);
+/** Columns of Marsad's export that are not imported. */
+export const CSV_EXPORT_ONLY = ['suppressed_below'] as const;
 
 /** The rows of a tidy CSV in batches (one per piece of input): the import loops over a batch without awaiting. */
 export async function* readCsvBatches(input: AsyncIterable<Uint8Array | string>, _options: ReaderOptions = {}): AsyncGenerator<ReadItem[]> {
   let out: ReadItem[] = [];
   let header: string[] | undefined;
   const fieldAt = new Map<Field, number>();
+  let suppressedAt: number | undefined;
   const dims: { code: string; index: number }[] = [];
   let unreadable = false;
   for await (const batch of readCsvRows(input)) {
@@ -40,6 +44,7 @@ export async function* readCsvBatches(input: AsyncIterable<Uint8Array | string>,
         else if (seen.has(key)) problems.push(`column "${name}" appears twice`);
         seen.set(key, index);
         if (FIELDS.has(lower)) fieldAt.set(lower as Field, index);
+        else if ((CSV_EXPORT_ONLY as readonly string[]).includes(lower)) suppressedAt = index;
         else if (name !== '') dims.push({ code: name, index });
       });
       const missing = CSV_REQUIRED.filter((f) => !fieldAt.has(f));
@@ -72,7 +77,8 @@ export async function* readCsvBatches(input: AsyncIterable<Uint8Array | string>,
     };
     const value = parseNumberCell(cells[fieldAt.get('value')!] ?? '', 'value');
     if (value.kind === 'blank') {
-      out.push({ kind: 'skip', at, reason: 'no value' });
+      const below = suppressedAt === undefined ? undefined : textCell(cells[suppressedAt]);
+      out.push({ kind: 'skip', at, reason: below ? `no value (suppressed in the export: fewer than ${below})` : 'no value' });
       continue;
     }
     const errors: ReadItem[] = [];

@@ -1,10 +1,13 @@
 /**
  * ExportRecords → Marsad's tidy CSV, streamed.
- * `indicator,series,place,period,value,unit,status,source,note,<one column per dimension>`.
+ * `indicator,series,place,period,value,unit,status,source,note,suppressed_below,<one column per dimension>`.
+ * `suppressed_below` is the minimum count of the indicator's suppression rule for a value that
+ * rests on fewer (docs/methods/suppression.md): its value is empty for the public, and shown
+ * to a reader allowed to see it; blank for every other value.
  */
 import type { ExportRecord } from '@marsad/core';
 import { writeCsv } from '../common/csv-out.ts';
-import { formatNumber } from '../common/values.ts';
+import { valueText } from '../common/suppression.ts';
 
 export interface CsvWriteOptions {
   /** The dimension codes, one column each in this order; a record with another dimension is an error. */
@@ -13,7 +16,7 @@ export interface CsvWriteOptions {
   bom?: boolean;
 }
 
-export const CSV_COLUMNS = ['indicator', 'series', 'place', 'period', 'value', 'unit', 'status', 'source', 'note'] as const;
+export const CSV_COLUMNS = ['indicator', 'series', 'place', 'period', 'value', 'unit', 'status', 'source', 'note', 'suppressed_below'] as const;
 
 /** Throws when a record has a dimension the caller did not announce (a column cannot be added mid-stream). */
 export function checkDimensions(r: ExportRecord, known: ReadonlySet<string>, format: string): void {
@@ -47,11 +50,12 @@ export async function* writeCsvRecords(
         r.series,
         r.place,
         r.period,
-        formatNumber(r.value),
+        valueText(r),
         r.unit ?? '',
         r.status,
         r.source ?? '',
         r.note ?? '',
+        r.suppressedBelow === undefined ? '' : String(r.suppressedBelow),
         ...dims.map((d) => r.dims[d] ?? ''),
       ];
     },

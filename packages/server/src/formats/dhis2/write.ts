@@ -1,9 +1,12 @@
 /**
  * ExportRecords → DHIS2 `dataValueSets` JSON, streamed (one data value per line).
  * Codes go back through the same mapping the import uses (see mapping.ts).
+ * A value suppressed by its indicator's rule (docs/methods/suppression.md) has no `value` and
+ * the reason as its `comment` (DHIS2 keeps comment-only data values); a reader allowed to see
+ * it gets the value and the comment "Hidden from the public (fewer than N)".
  */
 import { toDhis2Period, type ExportRecord, type PeriodOptions } from '@marsad/core';
-import { formatNumber } from '../common/values.ts';
+import { commentWithSuppression, isWithheld, valueText } from '../common/suppression.ts';
 import { DHIS2_DEFAULT_COMBO, dimsKey, type Dhis2Mapping } from './mapping.ts';
 
 export interface Dhis2WriteOptions {
@@ -104,9 +107,10 @@ export async function* writeDhis2(records: AsyncIterable<ExportRecord>, options:
       orgUnit: back.orgUnit(r.place),
       categoryOptionCombo: combos.coc,
       attributeOptionCombo: combos.aoc,
-      value: formatNumber(r.value),
     };
-    if (r.note) dv.comment = r.note;
+    if (!isWithheld(r)) dv.value = valueText(r);
+    const comment = commentWithSuppression(r);
+    if (comment) dv.comment = comment;
     chunk += `${n === 0 ? '\n' : ',\n'}${JSON.stringify(dv)}`;
     n++;
     if (++inChunk >= DATA_VALUES_PER_CHUNK) {

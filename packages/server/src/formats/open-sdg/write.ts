@@ -3,10 +3,13 @@
  * `Year,<disaggregation columns…>,Series,Units,GeoCode,COMMENT_OBS,Value`.
  * One indicator per file: records of a second indicator stop the export with an Error.
  * Totals are blank cells. Status and source have no column in Open SDG and are not written.
+ * A value suppressed by its indicator's rule (docs/methods/suppression.md) is an empty Value
+ * with the reason in COMMENT_OBS; a reader allowed to see it gets the value and the mark
+ * "Hidden from the public" there.
  */
 import type { ExportRecord } from '@marsad/core';
 import { writeCsv } from '../common/csv-out.ts';
-import { formatNumber } from '../common/values.ts';
+import { commentWithSuppression, valueText } from '../common/suppression.ts';
 import { checkDimensions } from '../csv/write.ts';
 
 export interface OpenSdgWriteOptions {
@@ -52,8 +55,8 @@ export async function* writeOpenSdg(records: AsyncIterable<ExportRecord>, option
         r.series,
         r.unit ?? '',
         geo,
-        r.note ?? '',
-        formatNumber(r.value),
+        commentWithSuppression(r) ?? '',
+        valueText(r),
       ];
     },
     options.bom,

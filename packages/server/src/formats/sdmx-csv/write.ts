@@ -1,13 +1,15 @@
 /**
  * ExportRecords → SDMX-CSV 2.0, streamed:
  * `STRUCTURE,STRUCTURE_ID,ACTION,INDICATOR,SERIES,REF_AREA,<dims>,TIME_PERIOD,OBS_VALUE,
- *  UNIT_MEASURE,OBS_STATUS,MARSAD_STATUS,COMMENT_OBS,SOURCE_DETAIL`.
+ *  UNIT_MEASURE,OBS_STATUS,CONF_STATUS,MARSAD_STATUS,COMMENT_OBS,SOURCE_DETAIL`.
  * A dimension a record does not have is written `_T` (total). Periods are SDMX time periods.
+ * A value suppressed by its indicator's rule (docs/methods/suppression.md) has CONF_STATUS C
+ * (confidential); for the public its OBS_VALUE is empty and COMMENT_OBS says why.
  */
 import { toSdmxTimePeriod, type ExportRecord, type PeriodOptions } from '@marsad/core';
 import { writeCsv } from '../common/csv-out.ts';
 import { obsStatusOf, SDMX_DEFAULT_STRUCTURE_ID, sdmxRole } from '../common/sdmx.ts';
-import { formatNumber } from '../common/values.ts';
+import { confStatusOf, sdmxComment, valueText } from '../common/suppression.ts';
 import { checkDimensions } from '../csv/write.ts';
 
 export interface SdmxCsvWriteOptions {
@@ -38,6 +40,7 @@ export async function* writeSdmxCsv(records: AsyncIterable<ExportRecord>, option
       'OBS_VALUE',
       'UNIT_MEASURE',
       'OBS_STATUS',
+      'CONF_STATUS',
       'MARSAD_STATUS',
       'COMMENT_OBS',
       'SOURCE_DETAIL',
@@ -54,11 +57,12 @@ export async function* writeSdmxCsv(records: AsyncIterable<ExportRecord>, option
         r.place,
         ...dims.map((d) => r.dims[d] ?? '_T'),
         toSdmxTimePeriod(r.period, options.periodOptions),
-        formatNumber(r.value),
+        valueText(r),
         r.unit ?? '',
         obsStatusOf(r.status),
+        confStatusOf(r),
         r.status,
-        r.note ?? '',
+        sdmxComment(r) ?? '',
         r.source ?? '',
       ];
     },

@@ -2,8 +2,10 @@
  * ExportRecords → an SDMX-JSON 2.0 data message with one flat data set: every dimension is at
  * the observation level and observations are keyed "i:j:k…" by the indexes of their
  * dimension values, in the order INDICATOR, SERIES, REF_AREA, <dimensions…>, TIME_PERIOD.
- * Observation attributes: UNIT_MEASURE, OBS_STATUS (A, or P for provisional), MARSAD_STATUS,
- * COMMENT_OBS, SOURCE_DETAIL (an attribute no record uses is left out).
+ * Observation attributes: UNIT_MEASURE, OBS_STATUS (A, or P for provisional), CONF_STATUS (C for
+ * a value suppressed by its indicator's rule, docs/methods/suppression.md: for the public its
+ * value is null and COMMENT_OBS says why), MARSAD_STATUS, COMMENT_OBS, SOURCE_DETAIL (an
+ * attribute no record uses is left out).
  *
  * The value lists come before the observations in the message, so this writer holds every
  * record until the input ends, then streams the text out.
@@ -11,6 +13,7 @@
 import { comparePeriods, parsePeriod, toSdmxTimePeriod, type ExportRecord, type Period, type PeriodOptions } from '@marsad/core';
 import { obsStatusOf, SDMX_DEFAULT_STRUCTURE_ID, sdmxRole } from '../common/sdmx.ts';
 import { formatNumber } from '../common/values.ts';
+import { confStatusOf, sdmxComment } from '../common/suppression.ts';
 
 export interface SdmxJsonWriteOptions {
   /** Dimension codes in the order wanted; codes found in the records but not listed follow, sorted. */
@@ -86,13 +89,14 @@ export async function* writeSdmxJson(records: AsyncIterable<ExportRecord>, optio
   const dimLists = dims.map(() => new ValueList<ValueObject>());
   const unit = new ValueList<ValueObject>();
   const obsStatus = new ValueList<ValueObject>();
+  const confStatus = new ValueList<ValueObject>();
   const status = new ValueList<ValueObject>();
   const note = new ValueList<ValueObject>();
   const source = new ValueList<ValueObject>();
   const OBS_STATUS_NAMES: Record<string, string> = { A: 'Normal value', P: 'Provisional value' };
 
   const keys: number[][] = [];
-  const values: number[] = [];
+  const values: (number | null)[] = [];
   const attrIndexes: (number | null)[][] = [];
   const seen = new Set<string>();
   for (const r of all) {
@@ -112,14 +116,18 @@ export async function* writeSdmxJson(records: AsyncIterable<ExportRecord>, optio
     }
     seen.add(k);
     keys.push(key);
-    formatNumber(r.value); // throws for NaN and infinities, which JSON cannot hold
+    if (r.value === null && r.suppressedBelow === undefined) throw new Error(`record ${r.indicator} / ${r.place} / ${r.period} has no value and is not suppressed`);
+    if (r.value !== null) formatNumber(r.value); // throws for NaN and infinities, which JSON cannot hold
     values.push(r.value);
     const os = obsStatusOf(r.status);
+    const cs = confStatusOf(r);
+    const comment = sdmxComment(r);
     attrIndexes.push([
       r.unit ? unit.index(r.unit, () => textValue(r.unit!)) : null,
       obsStatus.index(os, () => ({ id: os, name: OBS_STATUS_NAMES[os] ?? os })),
+      cs ? confStatus.index(cs, () => ({ id: cs, name: 'Confidential statistical information' })) : null,
       status.index(r.status, () => ({ id: r.status, name: r.status })),
-      r.note ? note.index(r.note, () => ({ value: r.note! })) : null,
+      comment ? note.index(comment, () => ({ value: comment })) : null,
       r.source ? source.index(r.source, () => ({ value: r.source! })) : null,
     ]);
   }
@@ -143,6 +151,7 @@ export async function* writeSdmxJson(records: AsyncIterable<ExportRecord>, optio
   const attributeDefs: [string, string, ValueList<ValueObject>][] = [
     ['UNIT_MEASURE', 'Unit of measure', unit],
     ['OBS_STATUS', 'Observation status', obsStatus],
+    ['CONF_STATUS', 'Confidentiality status', confStatus],
     ['MARSAD_STATUS', 'Marsad status (provisional, validated, approved)', status],
     ['COMMENT_OBS', 'Observation comment', note],
     ['SOURCE_DETAIL', 'Source', source],
