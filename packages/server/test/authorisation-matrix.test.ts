@@ -10,7 +10,8 @@ import { acceptLinkToken, createUser } from '../src/users/accounts.ts';
  * Each write route must be classified here; the test fails on a route that is not.
  * (Issue 4 extends the classes with place-scoped roles, own place / other place / granted record.)
  */
-type Access = 'public' | 'signed-in' | 'administrator';
+/** focal-point: administrators, and national or city focal points for their own places (the route checks the place). */
+type Access = 'public' | 'signed-in' | 'administrator' | 'focal-point';
 
 const WRITE_ROUTES: Record<string, Access> = {
   'POST /api/v1/auth/login': 'public',
@@ -30,13 +31,13 @@ const WRITE_ROUTES: Record<string, Access> = {
   'POST /api/v1/users/:id/enable': 'administrator',
   'POST /api/v1/users/:id/grants': 'administrator',
   'DELETE /api/v1/users/:id/grants': 'administrator',
-  'POST /api/v1/indicators': 'administrator',
-  'PATCH /api/v1/indicators/:code': 'administrator',
+  'POST /api/v1/indicators': 'focal-point', // own places: catalogue-place-rules.test.ts
+  'PATCH /api/v1/indicators/:code': 'focal-point',
   'PUT /api/v1/indicators/:code/rules': 'administrator',
   'POST /api/v1/places': 'signed-in', // then checked row by row: under places of the actor's roles
   'POST /api/v1/places/import': 'signed-in',
   'PATCH /api/v1/places/:code': 'signed-in', // then checked against the places of the actor's roles
-  'POST /api/v1/targets': 'administrator',
+  'POST /api/v1/targets': 'focal-point',
   'POST /api/v1/imports': 'signed-in', // then checked row by row against the places of the actor's roles
   'POST /api/v1/entry': 'signed-in', // then checked against the place of the entries
   'PUT /api/v1/entry/draft': 'signed-in',
@@ -132,7 +133,7 @@ describe.each(testStoreKinds())('authorisation matrix on %s', (kind) => {
       if (access === 'public') continue;
       const [method, url] = k.split(' ') as [string, string];
       const status = (await send({ method, url }, await session('nobody@matrix.example'))).statusCode;
-      if (access === 'administrator' && status !== 403) wrong.push(`${k} → ${status}, expected 403`);
+      if ((access === 'administrator' || access === 'focal-point') && status !== 403) wrong.push(`${k} → ${status}, expected 403`);
       if (access === 'signed-in' && (status === 401 || status === 403)) wrong.push(`${k} → ${status}, expected to pass`);
     }
     expect(wrong).toEqual([]);

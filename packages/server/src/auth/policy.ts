@@ -56,6 +56,25 @@ export function canReadUnpublished(actor: Actor | null, placePath: string): bool
     && covers(actor, ['national-focal-point', 'city-focal-point', 'data-validator'], placePath);
 }
 
+/**
+ * Whether the actor may add catalogue entries of the place (a local indicator owned by it, a
+ * target for it): administrators; national and city focal points of the place or of a place
+ * above it. A token also needs the catalogue:write scope.
+ */
+export function canWriteCatalogueOf(actor: Actor | null, placePath: string): boolean {
+  return canWritePlace(actor, placePath, 'catalogue:write');
+}
+
+/**
+ * Whether the actor may edit an indicator: administrators any; national and city focal points
+ * only a local indicator owned by a place they cover, never the reference catalogue (SDG and
+ * the global frameworks) nor a local indicator without an owner place.
+ */
+export function canEditIndicator(actor: Actor | null, indicator: { local: boolean; ownerPath: string | null }): boolean {
+  if (isAdministrator(actor)) return true;
+  return indicator.local && indicator.ownerPath !== null && canWriteCatalogueOf(actor, indicator.ownerPath);
+}
+
 /** Whether the actor was granted this permission on this one record (e.g. review of a submission). */
 export function hasGrant(actor: Actor | null, recordType: string, recordId: string | number, permission: string): boolean {
   if (!actor) return false;
@@ -84,6 +103,26 @@ export function requireAdministrator(ctx: AppContext) {
     throw new HttpError(403, 'forbidden', hasRole
       ? 'This request needs an administrator: this API token lacks the "admin" scope.'
       : 'This request needs an administrator; your account holds no administrator role.');
+  };
+}
+
+/**
+ * Hook (onRequest) of the catalogue writes open to focal points (local indicators, targets):
+ * 401 for the public, 403 for anyone who is neither an administrator nor a national or city
+ * focal point (a token: with the catalogue:write scope). The route then checks the place.
+ */
+export function requireCatalogueWriter(ctx: AppContext) {
+  return async (req: FastifyRequest, _reply: FastifyReply) => {
+    const actor = await resolveActor(req, ctx);
+    if (!actor) throw new HttpError(401, 'unauthorized', `You are not signed in. ${SIGN_IN}`);
+    if (isAdministrator(actor)) return;
+    const focal = actor.roles.some((r) => r.role === 'national-focal-point' || r.role === 'city-focal-point');
+    if (focal && scopeAllows(actor, 'catalogue:write')) return;
+    if (focal) throw new HttpError(403, 'forbidden', 'This API token lacks the "catalogue:write" scope that adding or editing indicators and targets needs.');
+    if (actor.roles.some((r) => r.role === 'administrator')) {
+      throw new HttpError(403, 'forbidden', 'This request needs an administrator (or a focal point, for their own places): this API token lacks the "admin" scope.');
+    }
+    throw new HttpError(403, 'forbidden', 'Adding or editing indicators and targets needs an administrator, or a national or city focal point (for the places they hold); your account holds neither role.');
   };
 }
 

@@ -3,20 +3,41 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
-import { adminGuard } from '../auth/admin-token.ts';
+import { canEditIndicator, canWriteCatalogueOf, currentActor, isAdministrator, requireCatalogueWriter } from '../auth/policy.ts';
 import { HttpError } from '../http/errors.ts';
 import { BoolParam, LangParam, PageQuery, page, pick } from '../http/pagination.ts';
 import { createIndicator, IndicatorInput, Names } from './create-indicator.ts';
 import { actorOf, appendAudit } from '../audit/audit-log.ts';
 
-const IndicatorPatch = IndicatorInput.omit({ code: true, series: true }).partial().extend({
+/**
+ * The fields a PATCH may change, each optional and without a default (a default would reset
+ * the field on every PATCH that leaves it out).
+ */
+const IndicatorPatch = z.object({
   names: Names.optional(),
+  definitions: Names.optional(),
+  unit: IndicatorInput.shape.unit,
+  direction: IndicatorInput.shape.direction.unwrap().optional(),
+  status: IndicatorInput.shape.status.unwrap().optional(),
+  tags: IndicatorInput.shape.tags.unwrap().optional(),
+  dimensions: IndicatorInput.shape.dimensions.unwrap().optional(),
+  ownerPlace: z.string().optional().describe('Code of the city or country whose own indicator this is (local indicators only)'),
 });
+
+/** SDG indicator codes (11.1.1, 11.a.1): the global list, which only administrators extend. */
+const SDG_SHAPED = /^\d{1,2}\.[0-9a-z]{1,2}(\.|$)/i;
+
+const WRITERS = 'Administrators; national and city focal points for the places they hold (local indicators owned by those places).';
 
 export function registerIndicatorRoutes(app: FastifyInstance, ctx: AppContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const db = ctx.store.db;
-  const admin = adminGuard(ctx);
+  const writer = requireCatalogueWriter(ctx);
+  const placePath = async (code: string, field: string) => {
+    const p = await db.selectFrom('places').select(['id', 'path']).where('code', '=', code).executeTakeFirst();
+    if (!p) throw new HttpError(400, 'bad_request', `${field}: no place with code "${code}".`);
+    return p;
+  };
 
   r.get('/api/v1/indicators', {
     schema: {
@@ -82,23 +103,65 @@ export function registerIndicatorRoutes(app: FastifyInstance, ctx: AppContext): 
   });
 
   r.post('/api/v1/indicators', {
-    onRequest: admin,
-    schema: { tags: ['catalogue'], summary: 'Add an indicator (e.g. a city\'s or a country\'s own)', security: [{ bearer: [] }], body: IndicatorInput },
+    onRequest: writer,
+    schema: {
+      tags: ['catalogue'], summary: 'Add an indicator (e.g. a city\'s or a country\'s own)',
+      description: `${WRITERS} A focal point gives ownerPlace (a place they hold), a code not shaped like an SDG code, and no SDG framework.`,
+      security: [{ bearer: [] }, { session: [] }], body: IndicatorInput,
+    },
   }, async (req, reply) => {
     const b = req.body;
+    const actor = await currentActor(req, ctx);
+    if (!isAdministrator(actor)) {
+      if (!b.ownerPlace) {
+        throw new HttpError(403, 'forbidden', 'ownerPlace: only administrators add indicators without an owner place; give the code of a place you hold (your city or country).');
+      }
+      const owner = await placePath(b.ownerPlace, 'ownerPlace');
+      if (!canWriteCatalogueOf(actor, owner.path)) {
+        throw new HttpError(403, 'forbidden', `ownerPlace: you hold no focal point role on ${b.ownerPlace} or on a place above it; add indicators owned by your own places.`);
+      }
+      if (SDG_SHAPED.test(b.code)) {
+        throw new HttpError(403, 'forbidden', `code: "${b.code}" is shaped like an SDG indicator code; those belong to the global catalogue, which only administrators extend. Choose a local code, e.g. ${b.ownerPlace}-SAFE-1.`);
+      }
+      if (b.frameworks.some((f) => f.framework === 'sdg')) {
+        throw new HttpError(403, 'forbidden', 'frameworks: only administrators place an indicator in the SDG framework (the global list).');
+      }
+    }
     const created = await ctx.store.exclusive((conn) => createIndicator(conn, b, actorOf(req)));
     reply.code(201);
     return { code: created };
   });
 
   r.patch('/api/v1/indicators/:code', {
-    onRequest: admin,
-    schema: { tags: ['catalogue'], summary: 'Edit an indicator (names, definition, unit, direction, status, tags)', security: [{ bearer: [] }], params: z.object({ code: z.string() }), body: IndicatorPatch },
+    onRequest: writer,
+    schema: {
+      tags: ['catalogue'], summary: 'Edit an indicator (names, definition, unit, direction, status, tags, owner place)',
+      description: `${WRITERS} The reference catalogue (SDG and the global frameworks) is edited by administrators only. Fields left out are unchanged.`,
+      security: [{ bearer: [] }, { session: [] }], params: z.object({ code: z.string() }), body: IndicatorPatch,
+    },
   }, async (req) => {
     const b = req.body;
-    const cur = await db.selectFrom('indicators').select(['id', 'names', 'definitions']).where('code', '=', req.params.code).executeTakeFirst();
+    const cur = await db.selectFrom('indicators as i').leftJoin('places as p', 'p.id', 'i.owner_place_id')
+      .select(['i.id', 'i.names', 'i.definitions', 'i.local', 'p.code as owner_code', 'p.path as owner_path'])
+      .where('i.code', '=', req.params.code).executeTakeFirst();
     if (!cur) throw new HttpError(404, 'not_found', `No indicator with code "${req.params.code}".`);
+    const actor = await currentActor(req, ctx);
+    if (!canEditIndicator(actor, { local: cur.local, ownerPath: cur.owner_path })) {
+      throw new HttpError(403, 'forbidden', !cur.local
+        ? `Indicator ${req.params.code} belongs to the reference catalogue (SDG and the global frameworks); only administrators edit it.`
+        : cur.owner_code === null
+          ? `Indicator ${req.params.code} is a local indicator without an owner place; only administrators edit it.`
+          : `Indicator ${req.params.code} is owned by ${cur.owner_code}; you hold no focal point role on it or on a place above it.`);
+    }
     const set: Record<string, unknown> = { updated_at: new Date() };
+    if (b.ownerPlace !== undefined) {
+      if (!cur.local) throw new HttpError(400, 'bad_request', `ownerPlace: ${req.params.code} is not a local indicator; only local indicators have an owner place.`);
+      const owner = await placePath(b.ownerPlace, 'ownerPlace');
+      if (!isAdministrator(actor) && !canWriteCatalogueOf(actor, owner.path)) {
+        throw new HttpError(403, 'forbidden', `ownerPlace: you hold no focal point role on ${b.ownerPlace} or on a place above it; an indicator passes only to places you hold.`);
+      }
+      set.owner_place_id = owner.id;
+    }
     if (b.names) set.names = JSON.stringify({ ...cur.names, ...b.names });
     if (b.definitions) set.definitions = JSON.stringify({ ...cur.definitions, ...b.definitions });
     if (b.unit) { set.unit_code = b.unit.code; if (b.unit.names) set.unit_names = JSON.stringify(b.unit.names); }
@@ -107,10 +170,10 @@ export function registerIndicatorRoutes(app: FastifyInstance, ctx: AppContext): 
     if (b.tags) set.tags = b.tags;
     if (b.dimensions) set.dimensions = b.dimensions;
     await ctx.store.exclusive(async (conn) => {
-      const before = (await conn.query('SELECT code, names, definitions, unit_code, unit_names, direction, status, tags, dimensions FROM indicators WHERE id = $1', [cur.id])).rows[0];
+      const before = (await conn.query('SELECT code, names, definitions, unit_code, unit_names, direction, status, tags, dimensions, owner_place_id FROM indicators WHERE id = $1', [cur.id])).rows[0];
       const keys = Object.keys(set);
       await conn.query(`UPDATE indicators SET ${keys.map((k, i) => `${k} = $${i + 2}`).join(', ')} WHERE id = $1`, [cur.id, ...keys.map((k) => set[k])]);
-      const after = (await conn.query('SELECT code, names, definitions, unit_code, unit_names, direction, status, tags, dimensions FROM indicators WHERE id = $1', [cur.id])).rows[0];
+      const after = (await conn.query('SELECT code, names, definitions, unit_code, unit_names, direction, status, tags, dimensions, owner_place_id FROM indicators WHERE id = $1', [cur.id])).rows[0];
       await appendAudit(conn, actorOf(req), { action: 'update', entityType: 'indicator', entityId: req.params.code, before, after });
     });
     return { code: req.params.code, updated: Object.keys(set).filter((k) => k !== 'updated_at') };

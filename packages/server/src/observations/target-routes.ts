@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
-import { adminGuard } from '../auth/admin-token.ts';
+import { canWriteCatalogueOf, currentActor, isAdministrator, requireCatalogueWriter } from '../auth/policy.ts';
 import { HttpError } from '../http/errors.ts';
 import { actorOf, appendAudit } from '../audit/audit-log.ts';
 
@@ -22,11 +22,20 @@ const TargetInput = z
 export function registerTargetRoutes(app: FastifyInstance, ctx: AppContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.post('/api/v1/targets', {
-    onRequest: adminGuard(ctx),
-    schema: { tags: ['observations'], summary: 'Add a target: a value, or a relative change from a baseline year ("halve by 2030 from 2015")', security: [{ bearer: [] }], body: TargetInput },
+    onRequest: requireCatalogueWriter(ctx),
+    schema: {
+      tags: ['observations'], summary: 'Add a target: a value, or a relative change from a baseline year ("halve by 2030 from 2015")',
+      description: 'Administrators set any target; national and city focal points set targets for the places they hold (never a target without a place).',
+      security: [{ bearer: [] }, { session: [] }], body: TargetInput,
+    },
   }, async (req, reply) => {
     const t = req.body;
     const db = ctx.store.db;
+    const actor = await currentActor(req, ctx);
+    const admin = isAdministrator(actor);
+    if (!admin && !t.place) {
+      throw new HttpError(403, 'forbidden', 'place: only administrators set targets without a place (for every place); give the code of a place you hold.');
+    }
     const ind = await db.selectFrom('indicators').select('id').where('code', '=', t.indicator).executeTakeFirst();
     if (!ind) throw new HttpError(400, 'bad_request', `indicator: no indicator "${t.indicator}".`);
     let seriesId: number | null = null;
@@ -37,8 +46,11 @@ export function registerTargetRoutes(app: FastifyInstance, ctx: AppContext): voi
     }
     let placeId: number | null = null;
     if (t.place) {
-      const p = await db.selectFrom('places').select('id').where('code', '=', t.place).executeTakeFirst();
+      const p = await db.selectFrom('places').select(['id', 'path']).where('code', '=', t.place).executeTakeFirst();
       if (!p) throw new HttpError(400, 'bad_request', `place: no place "${t.place}".`);
+      if (!admin && !canWriteCatalogueOf(actor, p.path)) {
+        throw new HttpError(403, 'forbidden', `place: you hold no focal point role on ${t.place} or on a place above it; set targets for your own places.`);
+      }
       placeId = p.id;
     }
     if (t.baselineYear !== undefined && t.baselineYear >= t.year) throw new HttpError(400, 'bad_request', 'baselineYear: must be before the target year.');
