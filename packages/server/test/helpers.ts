@@ -50,8 +50,8 @@ export async function observationCount(t: TestApp): Promise<number> {
 export const TEST_PASSWORD = 'a long enough passphrase 42';
 
 /** Invites a user with roles (with the first-start token), sets the password, signs in: cookie + CSRF headers. */
-export async function signedIn(t: TestApp, email: string, roles: { role: string; place?: string }[]): Promise<Record<string, string>> {
-  const inv = await t.app.inject({ method: 'POST', url: '/api/v1/users', headers: AUTH, payload: { email, roles } });
+export async function signedIn(t: TestApp, email: string, roles: { role: string; place?: string }[], displayName?: string): Promise<Record<string, string>> {
+  const inv = await t.app.inject({ method: 'POST', url: '/api/v1/users', headers: AUTH, payload: { email, roles, ...(displayName ? { displayName } : {}) } });
   expect(inv.statusCode, inv.body).toBe(201);
   const token = new URL(inv.json().invitationUrl, 'http://x').searchParams.get('token');
   const acc = await t.app.inject({ method: 'POST', url: '/api/v1/auth/accept', payload: { token, password: TEST_PASSWORD } });
