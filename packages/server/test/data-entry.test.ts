@@ -66,6 +66,13 @@ describe.each(testStoreKinds())('data entry on %s', (kind) => {
     const safety = (await t.app.inject({ url: '/api/v1/entry/form?place=MAAGA&period=2024&framework=urban-safety', headers: city })).json();
     expect(safety.indicators.length).toBeGreaterThan(20);
     expect(safety.indicators.every((i: { group: string | null }) => i.group)).toBe(true);
+    // SDG indicators in the order of goals, targets (numbers before letters) and indicators.
+    const sdg = (await t.app.inject({ url: '/api/v1/entry/form?place=MAAGA&period=2024&framework=sdg', headers: city })).json();
+    const order = sdg.indicators.map((i: { code: string }) => i.code);
+    expect(order.indexOf('1.1.1')).toBeLessThan(order.indexOf('1.a.1'));
+    expect(order.indexOf('1.5.4')).toBeLessThan(order.indexOf('2.1.1'));
+    expect(order.indexOf('9.c.1')).toBeLessThan(order.indexOf('10.1.1'));
+    expect(order.indexOf('11.2.1')).toBeLessThan(order.indexOf('11.a.1'));
   });
 
   it('saves nothing when a rule fails, and names every problem by entry and field', async () => {

@@ -343,15 +343,48 @@ describe.skipIf(!decision.run)('web app in Chromium', { timeout: 120_000 }, () =
     // Requests cut short by navigating on (ERR_ABORTED) are not faults.
     expect(problems.filter((p) => !p.includes('ERR_ABORTED'))).toEqual([]);
   });
-  it('takes a value entered by the city focal point through validation and approval in the inbox to the public page', async () => {
+  it('takes a value entered by the city focal point in the form, through a failed validation, validation and approval in the inbox, to the public page', async () => {
     const account = (role: string) => server.accounts.find((a) => a.roles.some((r) => r.role === role))!;
-    // The city focal point of Agadir enters a provisional value through the API, with its session.
-    const login = await fetch(`${baseURL}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: account('city-focal-point').email, password: account('city-focal-point').password }) });
-    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
-    const csrf = ((await login.json()) as { csrfToken: string }).csrfToken;
-    const imp = await fetch(`${baseURL}/api/v1/imports?format=csv`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'text/csv' }, body: 'indicator,place,period,value\n11.1.1,MAAGA,2025,12.5\n' });
-    expect(imp.status, await imp.clone().text()).toBe(201);
+    // The administrator sets a rule on 11.1.1 (a percentage: 0 to 100) through the API.
+    const adminLogin = await fetch(`${baseURL}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: account('administrator').email, password: account('administrator').password }) });
+    const adminCookie = (adminLogin.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const adminCsrf = ((await adminLogin.json()) as { csrfToken: string }).csrfToken;
+    const rules = await fetch(`${baseURL}/api/v1/indicators/11.1.1/rules`, {
+      method: 'PUT', headers: { cookie: adminCookie, 'x-csrf-token': adminCsrf, 'content-type': 'application/json' },
+      body: JSON.stringify({ validationRules: { min: 0, max: 100 }, suppression: null }),
+    });
+    expect(rules.status, await rules.clone().text()).toBe(200);
     const publicValues = async () => ((await (await fetch(`${baseURL}/api/v1/observations?indicator=11.1.1&place=MAAGA&from=2025&to=2025`)).json()) as { total: number }).total;
+
+    // The city focal point of Agadir opens the form, types 125, is told why it cannot be saved, corrects it.
+    {
+      const { page, problems } = await open({ lang: 'ar' });
+      await page.goto(`${baseURL}/sign-in`);
+      await page.fill('input[type=email]', account('city-focal-point').email);
+      await page.fill('input[type=password]', account('city-focal-point').password);
+      await page.click('form button[type=submit]');
+      await page.waitForURL(`${baseURL}/`);
+      await page.click(`nav a:has-text("${msg('ar', 'nav.entry')}")`);
+      await page.fill('#entry-period', '2025');
+      await page.click('form.entry-picker button[type=submit]');
+      await page.locator('#entry-framework').selectOption('sdg');
+      await page.locator('details.entry-indicator summary:has-text("11.1.1")').click();
+      const total = page.locator('[id="e-value-11_1_1_EN_LND_SLUM_"]');
+      await total.fill('١٢٥');
+      await page.click('form.entry-form button[type=submit]');
+      const alert = page.locator('form.entry-form [role=alert]');
+      await alert.waitFor();
+      expect(await alert.innerText()).toContain(msg('ar', 'entry.problem.above-max', { value: '١٢٥', max: '١٠٠' }));
+      expect(await total.getAttribute('aria-invalid')).toBe('true');
+      await screenshot(page, 'ar-entry-problem');
+      expect((await runAxe(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
+      expect(await publicValues()).toBe(0);
+      problems.length = 0; // the refused entry answers 400 on purpose
+      await total.fill('12.5');
+      await page.click('form.entry-form button[type=submit]');
+      await page.waitForSelector('form.entry-form [role=status]');
+      expect(problems.filter((p) => !p.includes('ERR_ABORTED'))).toEqual([]);
+    }
     expect(await publicValues()).toBe(0);
 
     for (const [role, button] of [['data-validator', 'Validate the chosen values'], ['national-focal-point', 'Approve the chosen values']] as const) {
@@ -369,5 +402,9 @@ describe.skipIf(!decision.run)('web app in Chromium', { timeout: 120_000 }, () =
       expect(problems.filter((p) => !p.includes('ERR_ABORTED'))).toEqual([]);
     }
     expect(await publicValues()).toBe(1);
+    const { page } = await open({ lang: 'en' });
+    await page.goto(`${baseURL}/places/MAAGA`);
+    await page.locator('table.data tbody tr').first().waitFor();
+    expect(await page.locator('main').innerText()).toContain('12.5');
   });
 });

@@ -54,7 +54,7 @@ export async function loadEntryForm(store: Store, place: FormPlace, period: Peri
     .where((eb) => eb.or([eb('i.local', '=', false), eb('i.owner_place_id', 'in', ancestors.length ? ancestors : [-1])]))
     .where((eb) => eb.exists(eb.selectFrom('series as s').select('s.id').whereRef('s.indicator_id', '=', 'i.id')))
     .orderBy(sql`coalesce(g.position, 0)`)
-    .orderBy(sql`string_to_array(regexp_replace(i.code, '[^0-9.]', '', 'g'), '.')::text[]`).orderBy('i.code')
+    .orderBy(sql`(SELECT array_agg(lpad(part, 4, '0') ORDER BY n) FROM unnest(string_to_array(i.code, '.')) WITH ORDINALITY AS t(part, n))`).orderBy('i.code')
     .execute();
   if (!inds.length) return [];
   const ids = inds.map((i) => i.id);

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { parseTypedNumber } from '@marsad/core';
+import { matchesSearch, parseTypedNumber } from '@marsad/core';
 import { getJson } from '../../api/client.ts';
 import type { Names } from '../../api/types.ts';
 import { usePrefs } from '../../app/prefs.tsx';
@@ -38,6 +38,7 @@ const lineKey = (l: Line) => `${l.indicator}|${l.series}|${dimsKey(l.dims)}`;
 const fieldId = (key: string, field: string) => `e-${field}-${key.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 
 interface Typed { value: string; note: string }
+interface Problem { key: string; field: string; text: string; where?: string }
 
 function defaultSeries(ind: FormIndicator): string {
   return (ind.series.find((s) => s.default) ?? ind.series[0])!.code;
@@ -81,9 +82,10 @@ function EntryFormView({ search, onFramework }: { search: EntrySearch; onFramewo
   const [typed, setTyped] = useState<Record<string, Typed>>({});
   const [series, setSeries] = useState<Record<string, string>>({});
   const [sources, setSources] = useState<Record<string, string>>({});
-  const [problems, setProblems] = useState<{ key: string; field: string; text: string }[]>([]);
+  const [problems, setProblems] = useState<Problem[]>([]);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  const [filter, setFilter] = useState('');
   const summaryRef = useRef<HTMLDivElement>(null);
 
   // Fill the fields from the values already entered, then from the saved draft.
@@ -111,19 +113,31 @@ function EntryFormView({ search, onFramework }: { search: EntrySearch; onFramewo
     setTyped(v); setSeries(s); setSources(src);
   }, [form.data]);
 
+  // Sections: the framework's groups, or the SDG goal of each indicator where it has none.
   const groups = useMemo(() => {
-    const out: { code: string | null; names: Names | null; indicators: FormIndicator[] }[] = [];
+    const out: { code: string | null; names: Names | null; goal: string | null; indicators: FormIndicator[] }[] = [];
+    const q = filter.trim().toLowerCase();
     for (const ind of form.data?.indicators ?? []) {
+      if (q && !ind.code.toLowerCase().includes(q) && !matchesSearch(Object.values(ind.names).join(' '), q)) continue;
+      const goal = ind.group ? null : /^(\d+)\./.exec(ind.code)?.[1] ?? null;
+      const code = ind.group ?? (goal ? `goal-${goal}` : null);
       const last = out[out.length - 1];
-      if (last && last.code === ind.group) last.indicators.push(ind);
-      else out.push({ code: ind.group, names: ind.groupNames, indicators: [ind] });
+      if (last && last.code === code) last.indicators.push(ind);
+      else out.push({ code, names: ind.groupNames, goal, indicators: [ind] });
     }
     return out;
-  }, [form.data]);
+  }, [form.data, filter]);
 
   if (form.isPending) return <Loading />;
   if (form.error) return <ErrorMessage error={form.error} />;
   const f = form.data;
+
+  const lineLabel = (ind: FormIndicator, line: Line) => (Object.keys(line.dims).length === 0 ? t('entry.total')
+    : ind.dimensions.flatMap((d) => d.values.filter((v) => line.dims[d.code] === v.code).map((v) => `${text(d.names).text || d.code}: ${text(v.names).text || v.code}`)).join(', '));
+  const whereOf = (key: string) => {
+    const l = typedLines().find((x) => x.key === key);
+    return l ? `${l.ind.code} — ${lineLabel(l.ind, l.line)}` : undefined;
+  };
 
   const typedLines = () => {
     const lines: { key: string; line: Line; typed: Typed; ind: FormIndicator }[] = [];
@@ -137,7 +151,7 @@ function EntryFormView({ search, onFramework }: { search: EntrySearch; onFramewo
     return lines;
   };
 
-  const showProblems = (list: { key: string; field: string; text: string }[]) => {
+  const showProblems = (list: Problem[]) => {
     setProblems(list);
     setMessage(null);
     requestAnimationFrame(() => summaryRef.current?.focus());
@@ -145,13 +159,13 @@ function EntryFormView({ search, onFramework }: { search: EntrySearch; onFramewo
 
   const submit = async (dryRun: boolean) => {
     const lines = typedLines();
-    const local: { key: string; field: string; text: string }[] = [];
+    const local: Problem[] = [];
     const entries = [];
     const keys: string[] = [];
     for (const l of lines) {
       const n = parseTypedNumber(l.typed.value);
-      if (n.kind === 'invalid') { local.push({ key: l.key, field: 'value', text: t('entry.problem.not-a-number', { value: l.typed.value }) }); continue; }
-      if (n.kind === 'blank') { local.push({ key: l.key, field: 'value', text: t('entry.problem.note-without-value') }); continue; }
+      if (n.kind === 'invalid') { local.push({ key: l.key, field: 'value', where: whereOf(l.key), text: t('entry.problem.not-a-number', { value: l.typed.value }) }); continue; }
+      if (n.kind === 'blank') { local.push({ key: l.key, field: 'value', where: whereOf(l.key), text: t('entry.problem.note-without-value') }); continue; }
       entries.push({
         indicator: l.line.indicator, series: l.line.series, dims: l.line.dims, value: n.value,
         ...(l.typed.note.trim() ? { note: l.typed.note.trim() } : {}),
@@ -173,7 +187,10 @@ function EntryFormView({ search, onFramework }: { search: EntrySearch; onFramewo
           await client.invalidateQueries({ queryKey: ['inbox'] });
         }
       } else if (body.details?.errors?.length) {
-        showProblems(body.details.errors.map((e) => ({ key: e.index === null ? '' : keys[e.index] ?? '', field: e.field, text: problemText(t, num, e) })));
+        showProblems(body.details.errors.map((e) => {
+          const key = e.index === null ? '' : keys[e.index] ?? '';
+          return { key, field: e.field, where: whereOf(key), text: problemText(t, num, e) };
+        }));
       } else {
         setProblems([]);
         setMessage({ ok: false, text: body.message ?? res.statusText });
@@ -205,13 +222,18 @@ function EntryFormView({ search, onFramework }: { search: EntrySearch; onFramewo
   return (
     <form className="entry-form" onSubmit={(e) => { e.preventDefault(); void submit(false); }} noValidate>
       <h2>
-        <UserText names={f.place.names} fallbackText={f.place.code} /> · {period(f.period.code)}
+        <UserText names={f.place.names} fallbackText={f.place.code} /> — <bdi>{period(f.period.code)}</bdi>
       </h2>
       <div className="field-row">
         <label htmlFor="entry-framework">{t('entry.framework')}</label>
         <select id="entry-framework" value={f.framework} onChange={(e) => onFramework(e.target.value)}>
           {f.frameworks.map((fw) => <option key={fw.code} value={fw.code}>{text(fw.names).text || fw.code}</option>)}
         </select>
+      </div>
+      <div className="field-row">
+        <label htmlFor="entry-filter">{t('entry.filter')}</label>
+        <input id="entry-filter" type="search" dir="auto" value={filter} onChange={(e) => setFilter(e.target.value)} />
+        <span className="small muted">{t('entry.indicatorCount', { n: num(f.indicators.length, 0) })}</span>
       </div>
       {f.draft && <p className="notice" role="status">{t('entry.draftRestored', { date: date(f.draft.updatedAt) })}</p>}
       <div ref={summaryRef} tabIndex={-1} aria-live="polite">
@@ -220,7 +242,7 @@ function EntryFormView({ search, onFramework }: { search: EntrySearch; onFramewo
             <strong>{t('entry.problems', { n: num(problems.length, 0), count: problems.length })}</strong>
             <ul>
               {problems.map((p, i) => (
-                <li key={i}>{p.key ? <a href={`#${fieldId(p.key, p.field === 'note' ? 'note' : 'value')}`}>{p.key.split('|').filter(Boolean).join(' · ')}</a> : null} <span dir="auto">{p.text}</span></li>
+                <li key={i}>{p.key && p.where ? <a href={`#${fieldId(p.key, p.field === 'note' ? 'note' : 'value')}`} dir="auto">{p.where}</a> : null} <span dir="auto">{p.text}</span></li>
               ))}
             </ul>
           </div>
@@ -230,16 +252,18 @@ function EntryFormView({ search, onFramework }: { search: EntrySearch; onFramewo
       {f.indicators.length === 0 && <p>{t('entry.noIndicators')}</p>}
       {groups.map((g) => (
         <section key={g.code ?? 'none'}>
-          {g.names && <h3><UserText names={g.names} fallbackText={g.code ?? ''} /></h3>}
+          {g.names ? <h3><UserText names={g.names} fallbackText={g.code ?? ''} /></h3> : g.goal ? <h3>{t('entry.goal', { goal: num(Number(g.goal), 0) })}</h3> : null}
           {g.indicators.map((ind) => {
             const ser = series[ind.code] ?? defaultSeries(ind);
             const filled = ind.current.length;
+            const drafted = f.draft?.entries.some((d) => d.indicator === ind.code);
+            const opened = f.indicators.length <= 12 || filled > 0 || drafted || filter.trim() !== '' || problems.some((p) => p.key.startsWith(`${ind.code}|`));
             return (
-              <details key={ind.code} className="entry-indicator" open={ind.dimensions.length === 0 || problems.some((p) => p.key.startsWith(`${ind.code}|`)) ? true : undefined}>
+              <details key={ind.code} className="entry-indicator" open={opened ? true : undefined}>
                 <summary>
-                  <strong>{ind.code}</strong> <UserText names={ind.names} />
+                  <strong><bdi dir="ltr">{ind.code}</bdi></strong> <UserText names={ind.names} />
                   {ind.unitNames && text(ind.unitNames).text && <span className="muted small"> ({text(ind.unitNames).text})</span>}
-                  {filled > 0 && <span className="muted small"> · {t('entry.valuesEntered', { n: num(filled, 0), count: filled })}</span>}
+                  {filled > 0 && <span className="muted small"> — {t('entry.valuesEntered', { n: num(filled, 0), count: filled })}</span>}
                 </summary>
                 <div className="entry-body">
                   {ind.series.length > 1 && (
@@ -271,7 +295,7 @@ function EntryFormView({ search, onFramework }: { search: EntrySearch; onFramewo
                           const dk = dimsKey(line.dims);
                           const prev = ind.previous.find((p) => p.series === ser && dimsKey(p.dims) === dk);
                           const cur = ind.current.find((p) => p.series === ser && dimsKey(p.dims) === dk);
-                          const label = Object.keys(line.dims).length === 0 ? t('entry.total') : ind.dimensions.flatMap((d) => d.values.filter((v) => line.dims[d.code] === v.code).map((v) => `${text(d.names).text || d.code}: ${text(v.names).text || v.code}`)).join(', ');
+                          const label = lineLabel(ind, line);
                           const ty = typed[k] ?? { value: '', note: '' };
                           const vp = problemsOf(k, 'value');
                           const np = problemsOf(k, 'note');

@@ -48,7 +48,7 @@ export function EntryPlacePicker({ initial, onOpen }: { initial: EntrySearch; on
       <div className="field-row">
         <label htmlFor="entry-period">{t('entry.period')}</label>
         <input id="entry-period" dir="ltr" value={period} onChange={(e) => setPeriod(e.target.value)} aria-describedby="entry-period-hint" size={12} />
-        <span id="entry-period-hint" className="small muted">{t('entry.periodHint')}</span>
+        <span id="entry-period-hint" className="small muted">{t('entry.periodHint')} <bdi dir="ltr">2024 · 2024-Q1 · 2024-03 · 2017-18</bdi></span>
       </div>
       <button type="submit">{t('entry.open')}</button>
     </form>
