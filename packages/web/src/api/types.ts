@@ -19,7 +19,10 @@ export interface IndicatorDetail {
 }
 export interface Observation {
   indicator: string; series: string; place: string; period: string; periodStart: string; periodEnd: string;
-  dims: Record<string, string>; value: number; unit: string | null; status: string;
+  /** null: withheld by the indicator's suppression rule (then `suppressedBelow` is N: "fewer than N"). */
+  dims: Record<string, string>; value: number | null; unit: string | null; status: string;
+  /** Set when the value rests on fewer than N: withheld from the public, or shown to a privileged reader, marked. */
+  suppressedBelow: number | null;
   source: { name: string; licence: string | null; synthetic: boolean } | null; note: string | null; version: number; updatedAt: string;
 }
 export interface Page<T> { items: T[]; total: number; limit: number; offset: number }

@@ -7,6 +7,7 @@ import type { IndicatorDetail, Names, Observation, Page, PlaceItem } from '../..
 import { usePrefs } from '../../app/prefs.tsx';
 import { Empty, ErrorMessage, Loading } from '../../components/States.tsx';
 import { periodX } from '../../components/period-x.ts';
+import { anySuppressed, shownValue, SuppressionNote, ValueText } from '../../components/SuppressedValue.tsx';
 
 const LineChart = lazy(() => import('../../components/LineChart.tsx').then((m) => ({ default: m.LineChart })));
 const MAX_PLACES = 5;
@@ -68,7 +69,7 @@ export function ComparePage() {
         <>
           <Suspense fallback={<Loading />}>
             <LineChart unit={unit} describedBy={tableId} title={t('indicator.chartTitle', { indicator, places: places.map(nameOf).join('، ') })}
-              series={places.map((p) => ({ name: nameOf(p), points: rows.filter((r) => r.place === p).map((r) => ({ x: periodX(r.periodStart, r.periodEnd), value: r.value, label: period(r.period) })) }))} />
+              series={places.map((p) => ({ name: nameOf(p), points: rows.filter((r) => r.place === p).filter(shownValue).map((r) => ({ x: periodX(r.periodStart, r.periodEnd), value: r.value, label: period(r.period) })) }))} />
           </Suspense>
           <div className="table-scroll">
             <table className="data" id={tableId}>
@@ -78,12 +79,13 @@ export function ComparePage() {
                 {periods.map((per) => (
                   <tr key={per}>
                     <th scope="row">{period(per)}</th>
-                    {places.map((p) => { const v = rows.find((r) => r.place === p && r.period === per); return <td key={p} className="num">{v ? num(v.value, 3) : '—'}</td>; })}
+                    {places.map((p) => { const v = rows.find((r) => r.place === p && r.period === per); return <td key={p} className="num">{v ? <ValueText value={v.value} suppressedBelow={v.suppressedBelow} digits={3} /> : '—'}</td>; })}
                   </tr>
                 ))}
               </tbody>
             </table>
           </div>
+          {anySuppressed(rows) && <SuppressionNote />}
         </>
       )}
     </>

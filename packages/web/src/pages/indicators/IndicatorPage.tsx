@@ -10,6 +10,7 @@ import { Breadcrumbs } from '../../components/Breadcrumbs.tsx';
 import { ProgressBadge } from '../../components/ProgressBadge.tsx';
 import { Empty, ErrorMessage, Loading } from '../../components/States.tsx';
 import { UserText } from '../../components/UserText.tsx';
+import { anySuppressed, shownValue, SuppressionNote, ValueText } from '../../components/SuppressedValue.tsx';
 import { NotFoundPage } from '../NotFoundPage.tsx';
 import { pickTarget, resolveTargetValue } from './targets.ts';
 import { periodX } from '../../components/period-x.ts';
@@ -19,7 +20,7 @@ const MapView = lazy(() => import('../../components/MapView.tsx').then((m) => ({
 
 interface Latest {
   indicator: string; series: string; unit: string | null;
-  items: { place: string; name: string; level: string; lat: number | null; lon: number | null; iso3166Numeric: string | null; period: string; periodStart: string; periodEnd: string; value: number; status: string }[];
+  items: { place: string; name: string; level: string; lat: number | null; lon: number | null; iso3166Numeric: string | null; period: string; periodStart: string; periodEnd: string; value: number | null; suppressedBelow: number | null; status: string }[];
 }
 
 const dimKey = (dims: Record<string, string>) => Object.keys(dims).sort().map((k) => `${k}:${dims[k]}`).join('|');
@@ -78,11 +79,12 @@ export function IndicatorPage() {
   const rows = shown.filter((o) => selected.includes(o.place)).sort((a, b) => a.place.localeCompare(b.place) || a.periodStart.localeCompare(b.periodStart));
   const chartSeries = selected.map((p) => ({
     name: placeName(p),
-    points: rows.filter((o) => o.place === p).map((o) => ({ x: periodX(o.periodStart, o.periodEnd), value: o.value, label: period(o.period) })),
+    // A value withheld to protect privacy is left out of the chart; the table shows "fewer than N".
+    points: rows.filter((o) => o.place === p).filter(shownValue).map((o) => ({ x: periodX(o.periodStart, o.periodEnd), value: o.value, label: period(o.period) })),
   }));
   const progressRows = selected.map((p) => {
     const target = pickTarget(ind.targets, series, p);
-    const points = shown.filter((o) => o.place === p).map((o) => ({ start: o.periodStart, end: o.periodEnd, value: o.value }));
+    const points = shown.filter((o) => o.place === p).filter(shownValue).map((o) => ({ start: o.periodStart, end: o.periodEnd, value: o.value }));
     return { place: p, target, result: assessProgress(points, ind.direction, target ? { year: target.year, value: target.value, relativeChange: target.relativeChange, baselineYear: target.baselineYear } : null) };
   });
   // The target line: when every place shown has the same target value (a single place, or an
@@ -180,7 +182,7 @@ export function IndicatorPage() {
                       <tr key={`${o.place}-${o.period}`}>
                         <th scope="row" dir="auto">{placeName(o.place)}</th>
                         <td>{period(o.period)}</td>
-                        <td className="num" data-value={o.value}>{num(o.value, 4)}</td>
+                        <td className="num" data-value={o.value ?? undefined}><ValueText value={o.value} suppressedBelow={o.suppressedBelow} /></td>
                         <td>{o.unit && ind.unit && o.unit === ind.unit.code ? (ind.unit.name ?? o.unit) : (o.unit ?? unitLabel)}</td>
                         <td>{t(`status.${o.status}`)}</td>
                         <td dir="auto">
@@ -192,6 +194,7 @@ export function IndicatorPage() {
                   </tbody>
                 </table>
               </div>
+              {anySuppressed(rows) && <SuppressionNote />}
               <p className="no-print">
                 {t('indicator.download')}{' '}
                 <a href={apiUrl('/observations/export', { ...exportParams, format: 'csv' })} download>CSV</a> ·{' '}
@@ -207,15 +210,16 @@ export function IndicatorPage() {
       {latest.isPending ? <Loading /> : latest.error ? <ErrorMessage error={latest.error} /> : latest.data.items.length === 0 ? <Empty>{t('indicator.noData')}</Empty> : (
         <Suspense fallback={<Loading />}>
           <MapView title={t('indicator.mapTitle', { indicator: ind.code })} unit={unitLabel}
-            items={latest.data.items.map((i) => ({ place: i.place, name: i.name, level: i.level, lat: i.lat, lon: i.lon, iso3166Numeric: i.iso3166Numeric, value: i.value, period: i.period }))} />
+            items={latest.data.items.filter(shownValue).map((i) => ({ place: i.place, name: i.name, level: i.level, lat: i.lat, lon: i.lon, iso3166Numeric: i.iso3166Numeric, value: i.value, period: i.period }))} />
           <details>
             <summary>{t('indicator.mapTable')}</summary>
             <table className="data">
               <thead><tr><th scope="col">{t('table.place')}</th><th scope="col">{t('table.period')}</th><th scope="col">{t('table.value')}</th></tr></thead>
               <tbody>{latest.data.items.map((i) => (
-                <tr key={i.place}><th scope="row"><Link to="/places/$code" params={{ code: i.place }}><span dir="auto">{i.name}</span></Link></th><td>{period(i.period)}</td><td className="num">{num(i.value, 4)}</td></tr>
+                <tr key={i.place}><th scope="row"><Link to="/places/$code" params={{ code: i.place }}><span dir="auto">{i.name}</span></Link></th><td>{period(i.period)}</td><td className="num"><ValueText value={i.value} suppressedBelow={i.suppressedBelow} /></td></tr>
               ))}</tbody>
             </table>
+            {anySuppressed(latest.data.items) && <SuppressionNote />}
           </details>
         </Suspense>
       )}

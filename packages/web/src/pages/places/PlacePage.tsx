@@ -10,6 +10,7 @@ import { ProgressBadge } from '../../components/ProgressBadge.tsx';
 import { Sparkline } from '../../components/Sparkline.tsx';
 import { Empty, ErrorMessage, Loading } from '../../components/States.tsx';
 import { UserText } from '../../components/UserText.tsx';
+import { anySuppressed, shownValue, SuppressionNote, ValueText } from '../../components/SuppressedValue.tsx';
 import { NotFoundPage } from '../NotFoundPage.tsx';
 
 interface Summary {
@@ -17,10 +18,11 @@ interface Summary {
   indicators: {
     indicator: { code: string; name: string | null; unit: { code: string; name: string | null } | null; direction: Direction; status: string; frameworks: string[] };
     series: { code: string; name: string | null };
-    points: { period: string; periodStart: string; periodEnd: string; value: number }[];
-    latest: { period: string; value: number; status: string; source: { name: string; licence: string | null; synthetic: boolean } | null };
+    // value null: withheld by the indicator's suppression rule ("fewer than suppressedBelow").
+    points: { period: string; periodStart: string; periodEnd: string; value: number | null; suppressedBelow: number | null }[];
+    latest: { period: string; value: number | null; suppressedBelow: number | null; status: string; source: { name: string; licence: string | null; synthetic: boolean } | null };
     target: { year: number; value: number | null; relativeChange: number | null; baselineYear: number | null } | null;
-    country: { place: string; period: string; value: number } | null;
+    country: { place: string; period: string; value: number | null; suppressedBelow: number | null } | null;
     pilotGroup: { count: number; median: number; min: number; max: number } | null;
   }[];
 }
@@ -59,7 +61,7 @@ export function PlacePage() {
       {summary.isPending ? <Loading /> : summary.error ? <ErrorMessage error={summary.error} /> : summary.data.indicators.length === 0 ? (
         <Empty>{t('places.noData')}</Empty>
       ) : (
-        <div className="table-scroll">
+        <><div className="table-scroll">
           <table className="data">
             <caption className="visually-hidden">{t('places.tableCaption')}</caption>
             <thead>
@@ -71,7 +73,7 @@ export function PlacePage() {
             </thead>
             <tbody>
               {summary.data.indicators.map((row) => {
-                const progress = assessProgress(row.points.map((x) => ({ start: x.periodStart, end: x.periodEnd, value: x.value })), row.indicator.direction, row.target);
+                const progress = assessProgress(row.points.filter(shownValue).map((x) => ({ start: x.periodStart, end: x.periodEnd, value: x.value })), row.indicator.direction, row.target);
                 const unit = row.indicator.unit ? (row.indicator.unit.name ?? row.indicator.unit.code) : '';
                 return (
                   <tr key={`${row.indicator.code}-${row.series.code}`}>
@@ -80,12 +82,12 @@ export function PlacePage() {
                       <span dir="auto">{row.indicator.name}</span>
                       {row.series.name && row.series.name !== row.indicator.name && row.series.name !== row.indicator.code && <div className="small muted" dir="auto">{row.series.name}</div>}
                     </th>
-                    <td className="num">{num(row.latest.value, 3)} <span className="small muted">{unit}</span>
+                    <td className="num"><ValueText value={row.latest.value} suppressedBelow={row.latest.suppressedBelow} digits={3} /> <span className="small muted">{unit}</span>
                       {row.latest.source?.synthetic && <div><span className="tag warn">{t('common.synthetic')}</span></div>}</td>
                     <td>{period(row.latest.period)}</td>
-                    <td><Sparkline values={row.points.map((x) => x.value)} /></td>
+                    <td><Sparkline values={row.points.filter(shownValue).map((x) => x.value)} /></td>
                     <td><ProgressBadge result={progress} /></td>
-                    <td className="num">{row.country ? <>{num(row.country.value, 3)} <span className="small muted">({period(row.country.period)})</span></> : '—'}</td>
+                    <td className="num">{row.country ? <><ValueText value={row.country.value} suppressedBelow={row.country.suppressedBelow} digits={3} /> <span className="small muted">({period(row.country.period)})</span></> : '—'}</td>
                     <td className="num">{row.pilotGroup ? <>{t('places.median', { value: num(row.pilotGroup.median, 3) })}<div className="small muted">{t('places.range', { min: num(row.pilotGroup.min, 3), max: num(row.pilotGroup.max, 3), n: num(row.pilotGroup.count, 0) })}</div></> : '—'}</td>
                   </tr>
                 );
@@ -93,6 +95,8 @@ export function PlacePage() {
             </tbody>
           </table>
         </div>
+        {summary.data.indicators.some((i) => anySuppressed([i.latest, ...(i.country ? [i.country] : [])])) && <SuppressionNote />}
+        </>
       )}
     </article>
   );
