@@ -110,7 +110,8 @@ user.command('create').description('Create an account on the local database and 
   .option('--admin', 'with the administrator role')
   .option('--role <role:PLACE>', 'a role on a place, e.g. city-focal-point:MAAGA (repeat)', collect)
   .option('--password-stdin', 'set the password from standard input instead of printing an invitation link')
-  .option('--url <address>', 'address of the server as users reach it, for the link (default http://HOST:PORT)')
+  .option('--url <address>', 'address of the server as users reach it, for the link (default: the public address of the mail settings, else http://HOST:PORT)')
+  .option('--language <lang>', 'language of the invitation e-mail (ar, en, fr, es, ru, zh; default Arabic and English)')
   .action(run((o: Parameters<typeof userCreateCommand>[1]) => userCreateCommand(config, o)));
 
 program.command('token').description('Print the administrator token of the first start (created if missing; it works until an administrator account exists)').action(run(async () => {

@@ -1,4 +1,5 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,6 +37,7 @@ describe.each(testStoreKinds())('marsad user create on %s', (kind) => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Invited chief@example\.org \(administrator\)/);
     expect(r.stdout).toMatch(/^http:\/\/127\.0\.0\.1:3999\/accept\?token=[\w-]{40,}$/m);
+    expect(r.stdout).toMatch(/^Not e-mailed\. No SMTP server is configured .*give the link to the user yourself\.$/m);
     const again = await marsad(['user', 'create', '--admin', '--email', 'chief@example.org'], env);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/exists already/);
@@ -57,6 +59,34 @@ describe.each(testStoreKinds())('marsad user create on %s', (kind) => {
       ['ops@example.org', 'active', 'administrator'],
     ]);
     expect(rows[1]!.password_hash).toMatch(/^\$argon2id\$/);
+  });
+
+  it('with SMTP configured by environment variables but unreachable: the link on the public address, the reason, the invitation kept', async () => {
+    const probe = net.createServer();
+    await new Promise<void>((res) => probe.listen(0, '127.0.0.1', res));
+    const closed = (probe.address() as AddressInfo).port;
+    await new Promise<void>((res) => probe.close(() => res()));
+    const mailEnv = {
+      ...env, MARSAD_SMTP_HOST: '127.0.0.1', MARSAD_SMTP_PORT: String(closed), MARSAD_SMTP_SECURITY: 'none',
+      MARSAD_MAIL_FROM: 'Marsad <noreply@marsad.test>', MARSAD_PUBLIC_URL: 'https://marsad.example.org',
+    };
+    const bad = await marsad(['user', 'create', '--role', 'city-focal-point:MAAGA', '--email', 'fp@example.org', '--language', 'xx'], mailEnv);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/--language "xx": must be one of ar, en, fr, es, ru, zh/);
+    const r = await marsad(['user', 'create', '--role', 'city-focal-point:MAAGA', '--email', 'fp@example.org', '--language', 'fr'], mailEnv);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^https:\/\/marsad\.example\.org\/accept\?token=[\w-]{40,}$/m);
+    expect(r.stdout).toMatch(new RegExp(`^Not e-mailed\\. The mail server 127\\.0\\.0\\.1:${closed} refused the connection`, 'm'));
+    expect((await users()).find((u) => u.email === 'fp@example.org')).toMatchObject({ status: 'invited', role: 'city-focal-point' });
+    const store = await openStore({ databaseUrl: db?.url, dataDir: path.join(dir, 'data') });
+    try {
+      const audit = await store.db.selectFrom('audit_log').select(['action', 'actor_label', 'after']).where('entity_type', '=', 'user').orderBy('id').execute();
+      expect(audit.filter((a) => a.actor_label.startsWith('cli:')).map((a) => a.action)).toEqual(['create', 'create', 'password-set', 'create', 'mail-failed']);
+      expect(audit.at(-1)!.after).toMatchObject({ kind: 'invitation', to: 'fp@example.org', language: 'fr', sent: false });
+    } finally {
+      await store.close();
+    }
   });
 
   it.runIf(kind === 'pglite')('stops with a message when a server holds the embedded database', async () => {

@@ -19,3 +19,6 @@ export * from './auth/policy.ts';
 export * from './auth/passwords.ts';
 export * from './auth/api-tokens.ts';
 export * from './users/accounts.ts';
+export { acceptUrl, linkBase, mailLink, type LinkMailOutcome } from './mail/link-mail.ts';
+export { MAIL_LANGUAGES, type MailLanguage } from './mail/link-messages.ts';
+export { loadMailSettings, notConfiguredReason } from './mail/mail-settings.ts';

@@ -1,10 +1,13 @@
-import { acceptLinkToken, createUser, HttpError, passwordProblem, ROLES, type RoleInput } from '@marsad/server';
+import {
+  acceptLinkToken, acceptUrl, CLI_ACTOR, createUser, HttpError, loadMailSettings, MAIL_LANGUAGES, mailLink, passwordProblem, recordAudit, ROLES,
+  type MailLanguage, type RoleInput,
+} from '@marsad/server';
 import type { RoleName } from '@marsad/db';
 import type { RuntimeConfig } from '../config.ts';
 import { findRemote } from '../remote.ts';
 import { withLocalStore } from './local-store.ts';
 
-export interface UserCreateOptions { email: string; name?: string; admin?: boolean; role?: string[]; passwordStdin?: boolean; url?: string }
+export interface UserCreateOptions { email: string; name?: string; admin?: boolean; role?: string[]; passwordStdin?: boolean; url?: string; language?: string }
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -27,6 +30,9 @@ function parseRole(value: string): RoleInput {
 export async function userCreateCommand(config: RuntimeConfig, o: UserCreateOptions): Promise<number> {
   const roles: RoleInput[] = [...(o.admin ? [{ role: 'administrator' as const }] : []), ...(o.role ?? []).map(parseRole)];
   if (!roles.length) throw new Error('give --admin or at least one --role ROLE:PLACE (e.g. --role city-focal-point:MAAGA)');
+  if (o.language !== undefined && !(MAIL_LANGUAGES as readonly string[]).includes(o.language)) {
+    throw new Error(`--language "${o.language}": must be one of ${MAIL_LANGUAGES.join(', ')}`);
+  }
   if (await findRemote(config.dataDir, config.databaseUrl)) {
     throw new Error('a running server holds the embedded database: stop it first, or invite the user through the server as an administrator (POST /api/v1/users).');
   }
@@ -37,18 +43,27 @@ export async function userCreateCommand(config: RuntimeConfig, o: UserCreateOpti
     if (problem) throw new Error(problem);
   }
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  const base = (o.url ?? `http://${shownHost}:${config.port}`).replace(/\/+$/, '');
   return withLocalStore(config, async (store) => {
+    const mail = await loadMailSettings(store.db);
+    const base = (o.url ?? mail.publicUrl ?? `http://${shownHost}:${config.port}`).replace(/\/+$/, '');
     try {
       const { user, token, expiresAt } = await createUser(store, { email: o.email, displayName: o.name, roles }, null);
       const what = user.roles.map((r) => (r.place ? `${r.role} of ${r.place}` : r.role)).join(', ');
+      await recordAudit(store, CLI_ACTOR, { action: 'create', entityType: 'user', entityId: user.id, after: { email: user.email, roles } });
       if (password !== undefined) {
         await acceptLinkToken(store, token, password, o.name);
+        await recordAudit(store, CLI_ACTOR, { action: 'password-set', entityType: 'user', entityId: user.id });
         console.log(`Created ${user.email} (${what}); the password is set: they can sign in now.`);
       } else {
         console.log(`Invited ${user.email} (${what}).`);
         console.log(`Invitation link (works until ${expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC; give it to them only):`);
-        console.log(`${base}/accept?token=${encodeURIComponent(token)}`);
+        const url = acceptUrl(base, token);
+        console.log(url);
+        const sent = await mailLink(store, CLI_ACTOR, mail, {
+          userId: user.id, to: user.email, kind: 'invitation', url, expiresAt, site: base, displayName: user.displayName,
+          language: o.language as MailLanguage | undefined,
+        });
+        console.log(sent.emailSent ? `E-mailed to ${user.email}.` : `Not e-mailed. ${sent.emailProblem}`);
       }
       return 0;
     } catch (err) {

@@ -150,7 +150,7 @@ export function mailConfigured(s: MailSettings): boolean {
 export function notConfiguredReason(s: MailSettings): string | null {
   if (mailConfigured(s)) return null;
   const missing = [!s.host && 'host', !s.from && 'from'].filter(Boolean).join(' and ');
-  return `No mail is sent: no SMTP server is configured (${missing} not set; PUT /api/v1/settings/mail, or ${!s.host ? MAIL_ENV.host : MAIL_ENV.from}). Give the link to the user yourself.`;
+  return `No SMTP server is configured (${missing} not set: PUT /api/v1/settings/mail, or ${MAIL_ENV.host} and ${MAIL_ENV.from}): give the link to the user yourself.`;
 }
 
 export const MailSettingsView = z.object({
