@@ -1,0 +1,194 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RouteOptions } from 'fastify';
+import { testStoreKinds } from '@marsad/db/testing';
+import { createTestApp, importText, signedIn, type TestApp } from './helpers.ts';
+
+/**
+ * The authorisation matrix by role and place (issue 4's security bar): every API route that a
+ * signed-in user may call, collected from the route table as it is registered, × every role ×
+ * own place / another country's place (and, for reads, unpublished data). A route that is not
+ * listed here fails the first test, so a new route cannot be left out. Each request is a valid
+ * one, so that what is measured is the permission: allowed = 2xx, refused = 403; any other
+ * answer is a fault of the request and fails the test.
+ */
+
+type Role = 'administrator' | 'national-focal-point' | 'city-focal-point' | 'data-validator' | 'reviewer' | 'editor' | 'no-role';
+const ROLES: Role[] = ['administrator', 'national-focal-point', 'city-focal-point', 'data-validator', 'reviewer', 'editor', 'no-role'];
+
+/** Own place: Agadir (the city roles' place, under Morocco, the national focal point's). Other place: Amman, Jordan. */
+const OWN = 'MAAGA';
+const OTHER = 'JOAMM';
+
+interface Request { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; url: string; payload?: string | object; contentType?: string }
+
+let counter = 0;
+/** The administrator's session (the first-start token is retired once the administrator account exists). */
+let admin: Record<string, string> = {};
+const next = () => ++counter;
+
+interface PlaceRoute {
+  /** A valid request about the place (prepared with the administrator token where it needs data). */
+  request(t: TestApp, place: string): Promise<Request>;
+  /** Roles allowed on their own place; on another country's place only administrators are. */
+  allowed: Role[];
+  /**
+   * Whether an answer refuses the request. Default: 403. Imports check row by row and refuse a
+   * file with rows of places the importer may not write as invalid rows (422) naming them;
+   * lists of values leave out the unpublished values the reader may not see.
+   */
+  refused?(status: number, body: string, place: string): boolean;
+}
+
+const REFUSED_ROWS = (status: number, body: string) => status === 403 || (status === 422 && /you may not|may not (add|write|import)|roles cover other places|not allowed/i.test(body));
+/** No value of the place that is not approved in the answer (the values are listed or in a CSV). */
+const NO_UNPUBLISHED_OF = (status: number, body: string, place: string) => status === 403 || (status === 200 && !new RegExp(`${place}[^\\n]*(provisional)`).test(body) && !body.includes(`"place":"${place}"`));
+
+/** Routes only administrators may call (users, rules, settings, audit): checked in authorisation-matrix.test.ts. */
+const ADMIN_ONLY = /^(POST|DELETE|PUT|PATCH) \/api\/v1\/(users|settings|indicators\/:code\/rules)\b/;
+
+const WRITERS: Role[] = ['national-focal-point', 'city-focal-point'];
+const READERS_OF_UNPUBLISHED: Role[] = ['national-focal-point', 'city-focal-point', 'data-validator'];
+
+/** A provisional value of the place, made by the administrator, for the status route. */
+async function provisionalValue(t: TestApp, place: string): Promise<{ period: string }> {
+  const period = String(1900 + next());
+  const r = await importText(t.app, `indicator,place,period,value\n11.1.1,${place},${period},5\n`, { format: 'csv', status: 'provisional' }, admin);
+  expect(r.statusCode, r.body).toBe(201);
+  return { period };
+}
+
+/** A district under the place, made by the administrator, for the PATCH route. */
+async function district(t: TestApp, place: string): Promise<string> {
+  const code = `D${next()}`;
+  const r = await t.app.inject({ method: 'POST', url: '/api/v1/places', headers: admin, payload: { places: [{ code, parent: place, level: 'district', names: { en: 'District' } }] } });
+  expect(r.statusCode, r.body).toBe(201);
+  return code;
+}
+
+/** A local indicator owned by the place, made by the administrator, for the PATCH route. */
+async function localIndicator(t: TestApp, place: string): Promise<string> {
+  const code = `LOC-${next()}`;
+  const r = await t.app.inject({ method: 'POST', url: '/api/v1/indicators', headers: admin, payload: { code, names: { en: 'Local indicator' }, ownerPlace: place } });
+  expect(r.statusCode, r.body).toBe(201);
+  return code;
+}
+
+const PLACE_ROUTES: Record<string, PlaceRoute> = {
+  'POST /api/v1/imports': {
+    allowed: WRITERS, refused: REFUSED_ROWS,
+    request: async (_t, place) => ({ method: 'POST', url: '/api/v1/imports?format=csv', contentType: 'text/csv', payload: `indicator,place,period,value\n11.1.1,${place},${1900 + next()},7\n` }),
+  },
+  'POST /api/v1/entry': {
+    allowed: WRITERS,
+    request: async (_t, place) => ({ method: 'POST', url: '/api/v1/entry', payload: { place, period: String(1900 + next()), entries: [{ indicator: '11.1.1', value: 7 }] } }),
+  },
+  'PUT /api/v1/entry/draft': {
+    allowed: WRITERS,
+    request: async (_t, place) => ({ method: 'PUT', url: '/api/v1/entry/draft', payload: { place, period: '2024', framework: 'sdg', entries: [{ indicator: '11.1.1', value: '7' }] } }),
+  },
+  'POST /api/v1/places': {
+    allowed: WRITERS, refused: REFUSED_ROWS,
+    request: async (_t, place) => ({ method: 'POST', url: '/api/v1/places', payload: { places: [{ code: `D${next()}`, parent: place, level: 'district', names: { en: 'District' } }] } }),
+  },
+  'POST /api/v1/places/import': {
+    allowed: WRITERS, refused: REFUSED_ROWS,
+    request: async (_t, place) => ({ method: 'POST', url: '/api/v1/places/import', contentType: 'text/csv', payload: `code,parent,level,name_ar,name_en,lat,lon,external_code\nD${next()},${place},district,حي,District,,,\n` }),
+  },
+  'PATCH /api/v1/places/:code': {
+    allowed: WRITERS,
+    request: async (t, place) => ({ method: 'PATCH', url: `/api/v1/places/${await district(t, place)}`, payload: { lat: 30 + (next() % 10) / 100 } }),
+  },
+  'POST /api/v1/targets': {
+    allowed: WRITERS,
+    request: async (_t, place) => ({ method: 'POST', url: '/api/v1/targets', payload: { indicator: '11.1.1', place, year: 2030, value: next() } }),
+  },
+  'POST /api/v1/indicators': {
+    allowed: WRITERS,
+    request: async (_t, place) => ({ method: 'POST', url: '/api/v1/indicators', payload: { code: `LOC-${next()}`, names: { en: 'Local indicator' }, ownerPlace: place } }),
+  },
+  'PATCH /api/v1/indicators/:code': {
+    allowed: WRITERS,
+    request: async (t, place) => ({ method: 'PATCH', url: `/api/v1/indicators/${await localIndicator(t, place)}`, payload: { names: { fr: 'Indicateur local' } } }),
+  },
+  'POST /api/v1/observations/status': {
+    allowed: ['data-validator'],
+    request: async (t, place) => ({ method: 'POST', url: '/api/v1/observations/status', payload: { observations: [{ indicator: '11.1.1', place, period: (await provisionalValue(t, place)).period }], to: 'validated' } }),
+  },
+  // Reads of unpublished data.
+  'GET /api/v1/observations': {
+    allowed: READERS_OF_UNPUBLISHED, refused: NO_UNPUBLISHED_OF,
+    request: async (_t, place) => ({ method: 'GET', url: `/api/v1/observations?place=${place}&status=provisional` }),
+  },
+  'GET /api/v1/observations/export': {
+    allowed: READERS_OF_UNPUBLISHED, refused: NO_UNPUBLISHED_OF,
+    request: async (_t, place) => ({ method: 'GET', url: `/api/v1/observations/export?place=${place}&status=provisional&format=csv` }),
+  },
+  'GET /api/v1/entry/form': {
+    allowed: WRITERS,
+    request: async (_t, place) => ({ method: 'GET', url: `/api/v1/entry/form?place=${place}&period=2024` }),
+  },
+};
+
+/**
+ * Routes that act on the caller's own account, or on nothing of a place, or are open to the
+ * public or to administrators only (those are checked by authorisation-matrix.test.ts).
+ */
+const NOT_PLACE_SCOPED = new Set([
+  'POST /api/v1/auth/login', 'POST /api/v1/auth/accept', 'POST /api/v1/auth/logout', 'POST /api/v1/auth/password',
+  'POST /api/v1/tokens', 'DELETE /api/v1/tokens/:id', 'DELETE /api/v1/entry/draft',
+]);
+
+describe.each(testStoreKinds())('authorisation by role and place on %s', (kind) => {
+  let t: TestApp;
+  const routes: { method: string; url: string }[] = [];
+  const headers = new Map<Role, Record<string, string>>();
+
+  beforeAll(async () => {
+    t = await createTestApp(kind, {
+      build: { onRoute: (r: RouteOptions) => { for (const method of [r.method].flat()) routes.push({ method, url: r.url }); } },
+    });
+    // The administrator last: its account retires the first-start token that signedIn uses.
+    for (const role of [...ROLES.filter((r) => r !== 'administrator'), 'administrator' as const]) {
+      const roles = role === 'no-role' ? [] : role === 'administrator' ? [{ role }] : [{ role, place: role === 'national-focal-point' ? 'MAR' : OWN }];
+      headers.set(role, await signedIn(t, `${role}@matrix.example`, roles));
+    }
+    admin = headers.get('administrator')!;
+    // Unpublished values in both places, for the reads.
+    for (const place of [OWN, OTHER]) await provisionalValue(t, place);
+  });
+  afterAll(async () => { await t?.close(); });
+
+  it('knows every write route a signed-in user may call, and every route here exists', () => {
+    const key = (r: { method: string; url: string }) => `${r.method} ${r.url}`;
+    const api = routes.filter((r) => r.url.startsWith('/api/') && r.method !== 'HEAD');
+    const writes = api.filter((r) => r.method !== 'GET').map(key);
+    // Administrator-only routes answer a signed-in user without the role with 403 whatever the place; they are in the other matrix.
+    const unknown = writes.filter((k) => !(k in PLACE_ROUTES) && !NOT_PLACE_SCOPED.has(k) && !ADMIN_ONLY.test(k));
+    expect(unknown, 'write routes missing from the role × place matrix').toEqual([]);
+    const registered = new Set(api.map(key));
+    expect(Object.keys(PLACE_ROUTES).filter((k) => !registered.has(k))).toEqual([]);
+  });
+
+  for (const [route, spec] of Object.entries(PLACE_ROUTES)) {
+    it(`${route}: own place for ${spec.allowed.join(', ')} and administrators; another country's place for administrators only`, async () => {
+      const wrong: string[] = [];
+      // The administrator last: its account retires the first-start token that signedIn uses.
+    for (const role of [...ROLES.filter((r) => r !== 'administrator'), 'administrator' as const]) {
+        for (const [where, place] of [['own', OWN], ['other', OTHER]] as const) {
+          const req = await spec.request(t, place);
+          const res = await t.app.inject({
+            method: req.method, url: req.url,
+            headers: { ...headers.get(role)!, ...(req.payload !== undefined ? { 'content-type': req.contentType ?? 'application/json' } : {}) },
+            ...(req.payload !== undefined ? { payload: typeof req.payload === 'string' ? req.payload : JSON.stringify(req.payload) } : {}),
+          });
+          const expected = role === 'administrator' || (where === 'own' && spec.allowed.includes(role)) ? 'allowed' : 'refused';
+          const refused = spec.refused ? spec.refused(res.statusCode, res.body, place) : res.statusCode === 403;
+          const got = refused ? 'refused' : res.statusCode < 300 ? 'allowed' : `answered ${res.statusCode}: ${res.body.slice(0, 200)}`;
+          if (got !== expected) wrong.push(`${role} on ${where} place (${place}): ${got}, expected ${expected}`);
+        }
+      }
+      expect(wrong).toEqual([]);
+    });
+  }
+});
+
