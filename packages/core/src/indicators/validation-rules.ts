@@ -115,3 +115,20 @@ export function checkEntries(
   }
   return problems;
 }
+
+/**
+ * The rules an indicator of the reference catalogue starts with, from its unit: a percentage
+ * lies in [0, 100], a yes/no in [0, 1], counts, rates, ratios, money, time, area and
+ * concentrations are not negative. Indices and unknown units get none. Administrators change
+ * them per indicator; docs/methods/validation.md. (Migration 010 applies the same table.)
+ */
+export function defaultValidationRules(unitCode: string | null | undefined): ValidationRules {
+  switch (unitCode) {
+    case 'PERCENT': return { min: 0, max: 100 };
+    case 'YES_NO': return { min: 0, max: 1 };
+    case 'NUMBER': case 'PER_100000': case 'PER_100000_WOMEN': case 'RATIO': case 'PERCENT_GDP':
+    case 'USD_PER_CAPITA': case 'MINUTES': case 'SQ_M_PER_CAPITA': case 'UG_M3':
+      return { min: 0 };
+    default: return {};
+  }
+}

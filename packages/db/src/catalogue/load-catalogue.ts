@@ -1,3 +1,4 @@
+import { defaultValidationRules } from '@marsad/core';
 import type { SqlConn, Store } from '../connection/store.ts';
 import { readCatalogueFiles, type CatalogueFiles, type PlaceFile, type SourceInfo } from './catalogue-files.ts';
 
@@ -97,14 +98,15 @@ export async function loadCatalogueInto(conn: SqlConn, files: CatalogueFiles): P
   for (const ind of all) {
     const sdgTarget = 'sdgTarget' in ind ? (ind.sdgTarget ?? null) : null;
     const r = await conn.query<{ id: number }>(
-      `INSERT INTO indicators (code, names, definitions, unit_code, unit_names, direction, status, sdg_target, tags, dimensions, source_id, review_needed, suppression)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (code) DO NOTHING RETURNING id`,
+      `INSERT INTO indicators (code, names, definitions, unit_code, unit_names, direction, status, sdg_target, tags, dimensions, source_id, review_needed, suppression, validation_rules)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (code) DO NOTHING RETURNING id`,
       [
         ind.code, j(ind.names), j('definitions' in ind ? ind.definitions : {}), ('unit' in ind && ind.unit?.code) || null,
         j('unit' in ind ? ind.unit?.names : {}), ('direction' in ind && ind.direction) || 'none', ind.status ?? 'active',
         sdgTarget, ('tags' in ind && ind.tags) || [], ('dimensions' in ind && ind.dimensions) || [],
         files.sdg.indicators.some((s) => s.code === ind.code) ? sdgSource : null, !!ind.reviewNeeded,
         'suppression' in ind && ind.suppression ? JSON.stringify(ind.suppression) : null,
+        JSON.stringify(defaultValidationRules(('unit' in ind && ind.unit?.code) || null)),
       ],
     );
     const id = r.rows[0]?.id;
