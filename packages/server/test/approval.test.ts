@@ -47,6 +47,17 @@ describe.each(testStoreKinds())('validation, approval and the task inbox on %s',
   });
   afterAll(async () => { await t?.close(); });
 
+  it('shows administrators the invitations not yet accepted, and which have expired; nobody else', async () => {
+    const inv = await t.app.inject({ method: 'POST', url: '/api/v1/users', headers: AUTH, payload: { email: 'pending@example.org', roles: [] } });
+    expect(inv.statusCode, inv.body).toBe(201);
+    const a = await inbox(AUTH);
+    expect(a.invitations).toMatchObject({ pending: 1, expired: 0 });
+    expect(a.invitations.items.map((i: { email: string }) => i.email)).toEqual(['pending@example.org']);
+    expect((await inbox(validator)).invitations).toEqual({ pending: 0, expired: 0, items: [] });
+    await t.db.store.exclusive((conn) => conn.query(`UPDATE user_tokens SET expires_at = now() - interval '1 day' WHERE user_id = (SELECT id FROM users WHERE email = 'pending@example.org')`));
+    expect((await inbox(AUTH)).invitations).toMatchObject({ pending: 0, expired: 1, items: [{ email: 'pending@example.org', expired: true }] });
+  });
+
   it('needs someone signed in', async () => {
     expect((await t.app.inject({ url: '/api/v1/inbox' })).statusCode).toBe(401);
     expect((await setStatus({}, { observations: [AGADIR], to: 'validated' })).statusCode).toBe(401);

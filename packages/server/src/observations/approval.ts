@@ -164,7 +164,13 @@ export async function changeStatus(store: Store, actor: Actor, audit: AuditActor
 }
 
 export interface InboxItem { indicator: string; series: string; place: string; period: string; dims: Record<string, string>; value: number; status: string; version: number }
-export interface Inbox { toValidate: number; toApprove: number; items: { toValidate: InboxItem[]; toApprove: InboxItem[] } }
+export interface InvitationItem { userId: number; email: string; invitedAt: string; expiresAt: string | null; expired: boolean }
+export interface Inbox {
+  toValidate: number; toApprove: number;
+  /** Administrators: invitations not yet accepted (an expired one needs a new link). */
+  invitations: { pending: number; expired: number; items: InvitationItem[] };
+  items: { toValidate: InboxItem[]; toApprove: InboxItem[] };
+}
 
 /** Subtree patterns (path LIKE) of the places the actor holds one of the roles on; null = all places. */
 function scopeOf(actor: Actor, roles: readonly string[]): string[] | null {
@@ -198,5 +204,19 @@ async function waiting(store: Store, status: Status, patterns: string[] | null, 
 export async function inboxOf(store: Store, actor: Actor, limit = 50): Promise<Inbox> {
   const v = await waiting(store, 'provisional', scopeOf(actor, VALIDATOR_ROLES), limit);
   const a = await waiting(store, 'validated', scopeOf(actor, APPROVER_ROLES), limit);
-  return { toValidate: v.count, toApprove: a.count, items: { toValidate: v.items, toApprove: a.items } };
+  const invitations = isAdministrator(actor) ? await pendingInvitations(store, limit) : { pending: 0, expired: 0, items: [] };
+  return { toValidate: v.count, toApprove: a.count, invitations, items: { toValidate: v.items, toApprove: a.items } };
+}
+
+/** Accounts invited and not yet active, with their latest invitation link's expiry. */
+async function pendingInvitations(store: Store, limit: number): Promise<Inbox['invitations']> {
+  const rows = await store.exclusive(async (conn) => (await conn.query<{ id: number; email: string; created_at: Date | string; expires_at: Date | string | null }>(
+    `SELECT u.id, u.email, u.created_at, (SELECT max(t.expires_at) FROM user_tokens t WHERE t.user_id = u.id AND t.kind = 'invitation' AND t.used_at IS NULL) AS expires_at
+       FROM users u WHERE u.status = 'invited' ORDER BY u.created_at`)).rows);
+  const now = Date.now();
+  const items = rows.map((r) => {
+    const expiresAt = r.expires_at ? new Date(r.expires_at).toISOString() : null;
+    return { userId: r.id, email: r.email, invitedAt: new Date(r.created_at).toISOString(), expiresAt, expired: !expiresAt || Date.parse(expiresAt) < now };
+  });
+  return { pending: items.filter((i) => !i.expired).length, expired: items.filter((i) => i.expired).length, items: items.slice(0, limit) };
 }

@@ -10,8 +10,9 @@ import { useSession } from './session.tsx';
 function InboxLink() {
   const { t } = useTranslation();
   const { num } = usePrefs();
-  const inbox = useQuery({ queryKey: ['inbox'], queryFn: () => getJson<{ toValidate: number; toApprove: number }>('/inbox'), staleTime: 30_000 });
-  const n = (inbox.data?.toValidate ?? 0) + (inbox.data?.toApprove ?? 0);
+  const inbox = useQuery({ queryKey: ['inbox'], queryFn: () => getJson<{ toValidate: number; toApprove: number; invitations?: { expired: number } }>('/inbox'), staleTime: 30_000 });
+  // What needs the user's action: values to validate or approve, and (administrators) expired invitations.
+  const n = (inbox.data?.toValidate ?? 0) + (inbox.data?.toApprove ?? 0) + (inbox.data?.invitations?.expired ?? 0);
   return <Link to="/inbox" className="account-link">{t('inbox.link', { n: num(n, 0), count: n })}</Link>;
 }
 

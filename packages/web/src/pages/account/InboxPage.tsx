@@ -8,7 +8,12 @@ import { messageOf, useSession } from '../../app/session.tsx';
 import { Empty, ErrorMessage, Loading } from '../../components/States.tsx';
 
 export interface InboxItem { indicator: string; series: string; place: string; period: string; dims: Record<string, string>; value: number; status: string; version: number }
-export interface Inbox { toValidate: number; toApprove: number; items: { toValidate: InboxItem[]; toApprove: InboxItem[] } }
+export interface InvitationItem { userId: number; email: string; invitedAt: string; expiresAt: string | null; expired: boolean }
+export interface Inbox {
+  toValidate: number; toApprove: number;
+  invitations: { pending: number; expired: number; items: InvitationItem[] };
+  items: { toValidate: InboxItem[]; toApprove: InboxItem[] };
+}
 
 export function useInbox(enabled: boolean) {
   return useQuery({ queryKey: ['inbox'], enabled, queryFn: () => getJson<Inbox>('/inbox'), staleTime: 30_000 });
@@ -31,6 +36,7 @@ export function InboxPage() {
         <>
           <Queue title={t('inbox.toValidate', { n: num(inbox.data.toValidate, 0) })} items={inbox.data.items.toValidate} to="validated" action={t('inbox.validate')} />
           <Queue title={t('inbox.toApprove', { n: num(inbox.data.toApprove, 0) })} items={inbox.data.items.toApprove} to="approved" action={t('inbox.approve')} />
+          {inbox.data.invitations.items.length > 0 && <Invitations items={inbox.data.invitations.items} />}
         </>
       )}
     </section>
@@ -82,6 +88,31 @@ function Queue({ title, items, to, action }: { title: string; items: InboxItem[]
         </>
       )}
       {message && <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'notice' : 'notice warn'} dir="auto">{message.text}</p>}
+    </section>
+  );
+}
+
+/** Administrators: invitations not yet accepted; an expired one needs a new link from the user's page. */
+function Invitations({ items }: { items: InvitationItem[] }) {
+  const { t } = useTranslation();
+  const { num, date } = usePrefs();
+  return (
+    <section>
+      <h2>{t('inbox.invitations', { n: num(items.length, 0) })}</h2>
+      <div className="table-scroll">
+        <table className="data">
+          <thead><tr><th scope="col">{t('inbox.invitee')}</th><th scope="col">{t('inbox.invitedAt')}</th><th scope="col">{t('inbox.invitationState')}</th></tr></thead>
+          <tbody>
+            {items.map((i) => (
+              <tr key={i.userId}>
+                <td><a href={`/admin/users/${i.userId}`} dir="ltr">{i.email}</a></td>
+                <td>{date(i.invitedAt)}</td>
+                <td>{i.expired ? <strong>{t('inbox.invitationExpired')}</strong> : t('inbox.invitationPending', { date: i.expiresAt ? date(i.expiresAt) : '—' })}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }
