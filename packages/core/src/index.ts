@@ -5,3 +5,4 @@ export * from './progress/progress.ts';
 export * from './indicators/validation-rules.ts';
 export * from './indicators/suppression-rule.ts';
 export * from './observations/typed-number.ts';
+export * from './results/result-progress.ts';
