@@ -34,7 +34,10 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
     const url = decodeURIComponent(req.url.split('?')[0] ?? '/');
     const m = /^\/(indicators|places)\/([^/]+)\/?$/.exec(url);
     if (m && !(await exists(m[1] === 'indicators' ? 'indicator' : 'place', m[2]!))) return sendPage(reply, 404);
-    const known = url === '/' || /^\/(indicators|places|compare|status|sign-in|accept|inbox)(\/[^/]+)?\/?$/.test(url);
+    const admin = /^\/admin\/indicators\/([^/]+)\/?$/.exec(url);
+    if (admin && !(await exists('indicator', admin[1]!))) return sendPage(reply, 404);
+    const known = url === '/' || /^\/(indicators|places|compare|status|sign-in|accept|inbox)(\/[^/]+)?\/?$/.test(url)
+      || /^\/admin(\/(users(\/\d+)?|tokens|places|indicators(\/[^/]+)?|audit))?\/?$/.test(url);
     return sendPage(reply, known ? 200 : 404);
   };
   app.get('/', { schema: { hide: true } }, page);
@@ -47,6 +50,9 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
   app.get('/sign-in', { schema: { hide: true } }, page);
   app.get('/accept', { schema: { hide: true } }, page);
   app.get('/inbox', { schema: { hide: true } }, page);
+  for (const p of ['/admin', '/admin/users', '/admin/users/:id', '/admin/tokens', '/admin/places', '/admin/indicators', '/admin/indicators/:code', '/admin/audit']) {
+    app.get(p, { schema: { hide: true } }, page);
+  }
   return true;
 }
 

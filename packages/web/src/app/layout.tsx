@@ -38,6 +38,7 @@ export function Layout() {
           <Link to="/compare">{t('nav.compare')}</Link>
           <Link to="/status">{t('nav.status')}</Link>
           {me && me.roles.some((r) => ['administrator', 'national-focal-point', 'city-focal-point'].includes(r.role)) && <Link to="/entry">{t('nav.entry')}</Link>}
+          {me && me.roles.some((r) => r.role === 'administrator') && <Link to="/admin">{t('nav.admin')}</Link>}
         </nav>
         <div className="prefs">
           {me && <InboxLink />}

@@ -62,7 +62,42 @@ const inbox = createRoute({
   component: lazyRouteComponent(() => import('../pages/account/InboxPage.tsx'), 'InboxPage'),
 });
 
-const routeTree = rootRoute.addChildren([home, indicators, indicator, places, place, compare, status, signIn, accept, inbox, entry]);
+// Administration (issue 4, item 8): the API decides who may use each page.
+const admin = createRoute({
+  getParentRoute: () => rootRoute, path: '/admin',
+  component: lazyRouteComponent(() => import('../pages/admin/AdminHomePage.tsx'), 'AdminHomePage'),
+});
+const adminUsers = createRoute({
+  getParentRoute: () => rootRoute, path: '/admin/users',
+  component: lazyRouteComponent(() => import('../pages/admin/UsersPage.tsx'), 'UsersPage'),
+});
+const adminUser = createRoute({
+  getParentRoute: () => rootRoute, path: '/admin/users/$id',
+  component: lazyRouteComponent(() => import('../pages/admin/UserPage.tsx'), 'UserPage'),
+});
+const adminTokens = createRoute({
+  getParentRoute: () => rootRoute, path: '/admin/tokens',
+  component: lazyRouteComponent(() => import('../pages/admin/TokensAdminPage.tsx'), 'TokensAdminPage'),
+});
+const adminPlaces = createRoute({
+  getParentRoute: () => rootRoute, path: '/admin/places',
+  component: lazyRouteComponent(() => import('../pages/admin/PlacesAdminPage.tsx'), 'PlacesAdminPage'),
+});
+const adminIndicators = createRoute({
+  getParentRoute: () => rootRoute, path: '/admin/indicators',
+  component: lazyRouteComponent(() => import('../pages/admin/IndicatorsAdminPage.tsx'), 'IndicatorsAdminPage'),
+});
+const adminIndicator = createRoute({
+  getParentRoute: () => rootRoute, path: '/admin/indicators/$code',
+  component: lazyRouteComponent(() => import('../pages/admin/IndicatorRulesPage.tsx'), 'IndicatorRulesPage'),
+});
+const adminAudit = createRoute({
+  getParentRoute: () => rootRoute, path: '/admin/audit',
+  component: lazyRouteComponent(() => import('../pages/admin/AuditPage.tsx'), 'AuditPage'),
+});
+
+const routeTree = rootRoute.addChildren([home, indicators, indicator, places, place, compare, status, signIn, accept, inbox, entry,
+  admin, adminUsers, adminUser, adminTokens, adminPlaces, adminIndicators, adminIndicator, adminAudit]);
 export const router = createRouter({ routeTree, defaultPreload: 'intent', scrollRestoration: true });
 
 declare module '@tanstack/react-router' {

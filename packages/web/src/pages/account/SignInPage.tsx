@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import { useNavigate } from '@tanstack/react-router';
+import { Link, useNavigate } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { messageOf, useSession } from '../../app/session.tsx';
 import { TokensSection } from './TokensSection.tsx';
@@ -19,6 +19,9 @@ export function SignInPage() {
         <h1>{t('account.signedInTitle')}</h1>
         <p>{t('account.signedInAs', { email: me.user.email })}</p>
         <button type="button" onClick={async () => { await send('/auth/logout', 'POST'); await refresh(); }}>{t('account.signOut')}</button>
+        {me.roles.some((r) => r.role === 'national-focal-point' || r.role === 'city-focal-point') && !me.roles.some((r) => r.role === 'administrator') && (
+          <p><Link to="/admin/places">{t('account.managePlaces')}</Link></p>
+        )}
         <TokensSection />
       </section>
     );

@@ -1,0 +1,304 @@
+// Browser tests of the administration pages (/admin…): Debian's Chromium driven by
+// playwright-core against the real server on a PGlite database with the demonstration data and
+// accounts, in Arabic and English; axe-core on every page. Skipped without /usr/bin/chromium
+// (see browser-helpers.ts). Full-page screenshots go to /tmp/marsad-shots/admin-*.png.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import {
+  CHROMIUM, CHROMIUM_ARGS, LANGS, browserDecision, buildWebApp, collectProblems, describeViolations, htmlLangDir,
+  msg, newContext, parseCsv, runAxe, screenshot, startServer, waitForSettled, type Lang, type TestServer,
+} from './browser-helpers.ts';
+
+const decision = browserDecision();
+if (decision.reason && !decision.run) console.warn(decision.reason);
+
+describe.skipIf(!decision.run)('administration pages in Chromium', { timeout: 120_000 }, () => {
+  let server: TestServer;
+  let browser: Browser;
+  let baseURL: string;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    if (decision.mustFail) throw new Error(decision.reason);
+    buildWebApp();
+    server = await startServer();
+    baseURL = server.baseURL;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  }, 300_000);
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await server?.close();
+  });
+
+  const account = (role: string) => {
+    const a = server.accounts.find((x) => x.roles.some((r) => r.role === role));
+    if (!a) throw new Error(`no demonstration account with the role ${role}`);
+    return a;
+  };
+
+  /** A page in a fresh context, signed in as the demonstration account of the role (cookies shared with the page). */
+  async function signedInPage(role: string | null, lang: Lang): Promise<{ page: Page; problems: string[]; ctx: BrowserContext }> {
+    const ctx = await newContext(browser, baseURL, { lang, digits: 'arab' });
+    contexts.push(ctx);
+    if (role) {
+      const a = account(role);
+      const r = await ctx.request.post('/api/v1/auth/login', { data: { email: a.email, password: a.password } });
+      expect(r.status(), await r.text()).toBe(200);
+    }
+    const page = await ctx.newPage();
+    return { page, problems: collectProblems(page), ctx };
+  }
+  const serious = async (page: Page) => (await runAxe(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const h1 = async (page: Page) => (await page.locator('main h1').innerText()).replace(/\s+/g, ' ').trim();
+  /** Requests cut short by navigating on are not faults. */
+  const faults = (problems: string[]) => problems.filter((p) => !p.includes('ERR_ABORTED'));
+  /**
+   * The problems left once the refusals a test expects are taken out: each appears twice, as
+   * the answer's status and as Chromium's console line about the failed resource.
+   */
+  const besides = (problems: string[], status: number, url: RegExp) => problems.filter((p) => {
+    const answer = new RegExp(`^HTTP ${status} for [A-Z]+ (\\S+)$`).exec(p);
+    const consoleLine = new RegExp(`^console error: Failed to load resource: the server responded with a status of ${status} .*\\((\\S+)\\)$`).exec(p);
+    const u = answer?.[1] ?? consoleLine?.[1];
+    return !(u && url.test(new URL(u).pathname + new URL(u).search));
+  });
+
+  // 1. Every administration page, in both languages: its h1, lang and dir, no serious axe violation.
+  describe.each(LANGS)('pages in %s', (lang) => {
+    const pages: { path: string | (() => Promise<string>); h1: () => string; ready: string }[] = [
+      { path: '/admin', h1: () => msg(lang, 'admin.title'), ready: 'main .admin-cards li' },
+      { path: '/admin/users', h1: () => msg(lang, 'admin.users.title'), ready: 'main table.data tbody tr' },
+      {
+        path: async () => {
+          const users = await (await fetch(`${baseURL}/api/v1/users?q=administrator@`, { headers: await adminHeaders() })).json() as { items: { id: number }[] };
+          return `/admin/users/${users.items[0]!.id}`;
+        },
+        h1: () => 'Demo administrator', ready: 'main table.data tbody tr',
+      },
+      { path: '/admin/tokens', h1: () => msg(lang, 'admin.tokens.title'), ready: 'main form.filters' },
+      { path: '/admin/places', h1: () => msg(lang, 'admin.places.title'), ready: 'main .tree li' },
+      { path: '/admin/indicators', h1: () => msg(lang, 'admin.indicators.title'), ready: 'main table.data tbody tr' },
+      { path: '/admin/indicators/16.1.1', h1: () => msg(lang, 'admin.rules.title', { code: '16.1.1' }), ready: 'main form.rules-form' },
+      { path: '/admin/audit', h1: () => msg(lang, 'admin.audit.title'), ready: 'main table.data tbody tr' },
+    ];
+    it.each(pages.map((p, i) => ({ ...p, name: typeof p.path === 'string' ? p.path : '/admin/users/:id', i })))('$name', async ({ path: p, h1: expected, ready }) => {
+      const { page, problems } = await signedInPage('administrator', lang);
+      const url = typeof p === 'string' ? p : await p();
+      const res = await page.goto(url);
+      expect(res?.status(), `HTTP status of ${url}`).toBe(200);
+      await page.locator(ready).first().waitFor({ timeout: 30_000 });
+      await waitForSettled(page);
+      expect(await htmlLangDir(page)).toEqual({ lang, dir: lang === 'ar' ? 'rtl' : 'ltr' });
+      expect(await page.locator('main h1').count()).toBe(1);
+      expect(await h1(page)).toBe(expected());
+      // The header shows administrators the way in.
+      expect(await page.locator('header nav a[href="/admin"]').innerText()).toBe(msg(lang, 'nav.admin'));
+      await screenshot(page, `admin-${lang}-${url.slice(1).replace(/\//g, '-')}`);
+      const violations = await serious(page);
+      expect(violations, describeViolations(violations)).toEqual([]);
+      expect(faults(problems)).toEqual([]);
+    });
+  });
+
+  let adminCookie: Record<string, string> | null = null;
+  /** Headers of an administrator session, for checks through the API beside the pages. */
+  async function adminHeaders(): Promise<Record<string, string>> {
+    if (adminCookie) return adminCookie;
+    const a = account('administrator');
+    const r = await fetch(`${baseURL}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: a.email, password: a.password }) });
+    const cookie = (r.headers.get('set-cookie') ?? '').split(';')[0]!;
+    adminCookie = { cookie, 'x-csrf-token': ((await r.json()) as { csrfToken: string }).csrfToken };
+    return adminCookie;
+  }
+
+  // 2. An administrator invites a user and gives a role, with the keyboard where it matters.
+  it.each(LANGS)('lets an administrator invite a user and give a role (%s)', async (lang) => {
+    const { page, problems } = await signedInPage('administrator', lang);
+    const email = `new.person.${lang}@example.org`;
+    await page.goto('/admin/users');
+    await page.getByLabel(msg(lang, 'admin.invite.email'), { exact: true }).fill(email);
+    await page.getByLabel(msg(lang, 'admin.invite.name'), { exact: true }).fill(lang === 'ar' ? 'سلمى بنّاني' : 'Salma Bennani');
+    expect(await page.getByRole('link', { name: msg(lang, 'admin.invite.open') }).count()).toBe(0);
+    await page.getByRole('button', { name: msg(lang, 'admin.invite.submit'), exact: true }).click();
+
+    // The link to give, with whether it was e-mailed as the API said; focus is on the result.
+    const result = page.locator('.link-result');
+    await result.waitFor();
+    expect(await result.evaluate((el) => el === document.activeElement)).toBe(true);
+    const link = await result.locator('input[readonly]').inputValue();
+    expect(link).toMatch(new RegExp(`^${baseURL.replace(/[.]/g, '\\.')}/accept\\?token=[\\w-]{40,}$`));
+    expect(await result.innerText()).toContain(msg(lang, 'admin.link.notEmailed'));
+    expect(await result.innerText()).toContain(email);
+    await screenshot(page, `admin-${lang}-invited`);
+    expect(await page.getByRole('link', { name: msg(lang, 'admin.invite.open') }).count()).toBe(1);
+
+    // Inviting the same address again: the API's refusal, translated, next to the e-mail field, which takes focus.
+    await page.getByLabel(msg(lang, 'admin.invite.email'), { exact: true }).fill(email);
+    await page.getByRole('button', { name: msg(lang, 'admin.invite.submit'), exact: true }).click();
+    const emailField = page.getByLabel(msg(lang, 'admin.invite.email'), { exact: true });
+    await expect.poll(() => emailField.getAttribute('aria-invalid')).toBe('true');
+    const errorId = (await emailField.getAttribute('aria-describedby'))!;
+    expect(await page.locator(`[id="${errorId}"]`).innerText()).toContain(msg(lang, 'apiError.emailTaken'));
+    expect(await emailField.evaluate((el) => el === document.activeElement)).toBe(true);
+    problems.splice(0, problems.length, ...besides(problems, 409, /^\/api\/v1\/users$/));
+
+    // The new user's page: give the city focal point role on Agadir, found by its Arabic spelling.
+    // The new user is in the list; the page opens from there.
+    const name = lang === 'ar' ? 'سلمى بنّاني' : 'Salma Bennani';
+    await page.locator('main table.data tbody th a').filter({ hasText: name }).click();
+    await page.locator('main h1').filter({ hasText: name }).waitFor();
+    await page.getByLabel(msg(lang, 'admin.users.role'), { exact: true }).selectOption('city-focal-point');
+    const picker = page.getByLabel(msg(lang, 'admin.roles.place'), { exact: true });
+    await picker.fill(lang === 'ar' ? 'اكادير' : 'Agadir');
+    const agadir = page.locator('.picker-list button').filter({ hasText: 'MAAGA' });
+    await agadir.waitFor();
+    await picker.press('ArrowDown');
+    expect(await agadir.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.press('Enter');
+    await page.locator('.picked').filter({ hasText: 'MAAGA' }).waitFor();
+    await page.getByRole('button', { name: msg(lang, 'admin.roles.addButton'), exact: true }).click();
+    await page.locator('[role=status]').filter({ hasText: msg(lang, 'admin.roles.added') }).waitFor();
+    const row = page.locator('table.data tbody tr').filter({ hasText: msg(lang, 'admin.role.cityFocalPoint') });
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.innerText()).toContain(lang === 'ar' ? 'أكادير' : 'Agadir');
+    await screenshot(page, `admin-${lang}-role-given`);
+    expect(await serious(page)).toEqual([]);
+
+    // The API has it.
+    const users = await (await fetch(`${baseURL}/api/v1/users?q=${encodeURIComponent(email)}`, { headers: await adminHeaders() })).json() as { items: { status: string; roles: { role: string; place: string }[] }[] };
+    expect(users.items[0]).toMatchObject({ status: 'invited', roles: [{ role: 'city-focal-point', place: 'MAAGA' }] });
+    expect(faults(problems)).toEqual([]);
+  });
+
+  // 3. Someone who is not an administrator gets no administration page: the API refuses, the page says so.
+  describe.each(LANGS)('refusals in %s', (lang) => {
+    it.each(['/admin', '/admin/users', '/admin/tokens', '/admin/audit'])('%s for a data validator', async (p) => {
+      const { page, problems } = await signedInPage('data-validator', lang);
+      await page.goto(p);
+      const refused = page.locator('main .refused');
+      await refused.waitFor();
+      expect(await refused.innerText()).toContain(msg(lang, 'admin.refused'));
+      expect(await refused.innerText()).toContain(msg(lang, 'admin.refusedWhy'));
+      expect(await page.locator('main table, main form').count()).toBe(0);
+      expect(await page.locator('header a[href="/admin"]').count()).toBe(0);
+      // The refusals are the API's 403s, nothing else.
+      expect(faults(besides(problems, 403, /^\/api\/v1\/(users|users\/tokens|audit)(\?|$)/))).toEqual([]);
+      expect(problems.some((m) => /HTTP 403/.test(m))).toBe(true);
+      expect(await serious(page)).toEqual([]);
+      await screenshot(page, `admin-${lang}-refused-${p.slice(1).replace(/\//g, '-')}`);
+    });
+    it('/admin/users for a visitor who is not signed in', async () => {
+      const { page, problems } = await signedInPage(null, lang);
+      await page.goto('/admin/users');
+      await page.locator('main .notice').filter({ hasText: msg(lang, 'admin.signInNeeded') }).waitFor();
+      expect(await page.locator('main a[href="/sign-in"]').count()).toBe(1);
+      expect(faults(problems)).toEqual([]);
+    });
+  });
+
+  // 4. A city focal point adds a district under its city, and sees no other administration page.
+  it('lets a city focal point add a district under its city (en)', async () => {
+    const { page, problems } = await signedInPage('city-focal-point', 'en');
+    await page.goto('/admin/places');
+    await page.locator('.tree li').filter({ hasText: 'MAAGA' }).first().waitFor();
+    expect(await page.locator('main nav.sub-nav a').allInnerTexts()).toEqual([msg('en', 'admin.places.title')]);
+    await page.locator('.tree li .link-button').filter({ hasText: 'Agadir' }).click();
+    const panel = page.locator('.place-panel');
+    await panel.locator('h2').waitFor();
+    expect(await panel.locator('h2').evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await panel.innerText()).toContain(msg('en', 'admin.places.cannotEdit'));
+    await panel.getByLabel(msg('en', 'admin.places.code'), { exact: true }).fill('MAAGA-TALBORJT');
+    await panel.getByLabel(msg('en', 'admin.lang.ar'), { exact: true }).fill('تالبرجت');
+    await panel.getByLabel(msg('en', 'admin.lang.en'), { exact: true }).fill('Talborjt');
+    await panel.getByRole('button', { name: msg('en', 'admin.places.add'), exact: true }).click();
+    await panel.locator('[role=status]').filter({ hasText: 'MAAGA-TALBORJT' }).waitFor();
+    const place = await (await fetch(`${baseURL}/api/v1/places/MAAGA-TALBORJT`)).json() as { level: string; names: Record<string, string>; ancestors: { code: string }[] };
+    expect(place).toMatchObject({ level: 'district', names: { ar: 'تالبرجت', en: 'Talborjt' } });
+    expect(place.ancestors.map((a) => a.code)).toContain('MAAGA');
+    // The same code again: the API's problem next to the code field.
+    await panel.getByLabel(msg('en', 'admin.places.code'), { exact: true }).fill('MAAGA-TALBORJT');
+    await panel.getByLabel(msg('en', 'admin.lang.en'), { exact: true }).fill('Talborjt again');
+    await panel.getByRole('button', { name: msg('en', 'admin.places.add'), exact: true }).click();
+    const code = panel.getByLabel(msg('en', 'admin.places.code'), { exact: true });
+    await expect.poll(() => code.getAttribute('aria-invalid')).toBe('true');
+    expect(await panel.locator(`[id="${(await code.getAttribute('aria-describedby'))!.split(' ').pop()}"]`).innerText())
+      .toContain(msg('en', 'apiError.placeCodeTaken', { code: 'MAAGA-TALBORJT' }));
+    expect(faults(besides(problems, 422, /^\/api\/v1\/places$/))).toEqual([]);
+    expect(await serious(page)).toEqual([]);
+  });
+
+  // 5. Rules of an indicator: a problem found before sending, then saved and read back from the API.
+  it('sets the validation and suppression rules of an indicator (ar)', async () => {
+    const { page, problems } = await signedInPage('administrator', 'ar');
+    await page.goto('/admin/indicators/11.1.1');
+    await page.locator('form.rules-form').waitFor();
+    await page.getByLabel(msg('ar', 'admin.rules.min'), { exact: true }).fill('٥٠');
+    await page.getByLabel(msg('ar', 'admin.rules.max'), { exact: true }).fill('10');
+    await page.getByRole('button', { name: msg('ar', 'admin.rules.save'), exact: true }).click();
+    const max = page.getByLabel(msg('ar', 'admin.rules.max'), { exact: true });
+    await expect.poll(() => max.getAttribute('aria-invalid')).toBe('true');
+    expect(await max.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await page.locator('main').innerText()).toContain(msg('ar', 'apiError.minAboveMax'));
+    await max.fill('100');
+    await page.getByLabel(msg('ar', 'admin.rules.sumTolerance'), { exact: true }).fill('1');
+    const suppress = page.getByLabel(msg('ar', 'admin.rules.suppressOn'), { exact: true });
+    if (!(await suppress.isChecked())) await suppress.check();
+    await page.getByLabel(msg('ar', 'admin.rules.minCount'), { exact: true }).fill('5');
+    await page.getByLabel(msg('ar', 'level.district'), { exact: true }).check();
+    await page.getByRole('button', { name: msg('ar', 'admin.rules.save'), exact: true }).click();
+    await page.locator('[role=status]').filter({ hasText: msg('ar', 'admin.rules.saved') }).waitFor();
+    const ind = await (await fetch(`${baseURL}/api/v1/indicators/11.1.1`)).json() as { validationRules: unknown; suppression: { minCount: number; levels?: string[] } | null };
+    expect(ind.validationRules).toMatchObject({ min: 50, max: 100, sumTolerance: 0.01 });
+    expect(ind.suppression).toMatchObject({ minCount: 5 });
+    expect(ind.suppression?.levels).toContain('district');
+    await screenshot(page, 'admin-ar-rules-saved');
+    expect(await serious(page)).toEqual([]);
+    expect(faults(problems)).toEqual([]);
+  });
+
+  // 6. Tokens: an administrator revokes another user's token; the audit log has it, and its CSV too.
+  it('lets an administrator revoke any user\'s API token, and finds it in the audit log and its CSV (en)', async () => {
+    const nfp = account('national-focal-point');
+    const login = await fetch(`${baseURL}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: nfp.email, password: nfp.password }) });
+    const headers = { cookie: (login.headers.get('set-cookie') ?? '').split(';')[0]!, 'x-csrf-token': ((await login.json()) as { csrfToken: string }).csrfToken, 'content-type': 'application/json' };
+    const made = await fetch(`${baseURL}/api/v1/tokens`, { method: 'POST', headers, body: JSON.stringify({ name: 'national statistics system', scopes: ['observations:write'] }) });
+    expect(made.status).toBe(201);
+    const { id, token } = await made.json() as { id: number; token: string };
+
+    const { page, problems } = await signedInPage('administrator', 'en');
+    await page.goto('/admin/tokens');
+    const revoke = page.getByRole('button', { name: msg('en', 'tokens.revokeNamed', { name: 'national statistics system' }), exact: true });
+    await revoke.click();
+    const confirm = page.locator('.confirm');
+    await confirm.waitFor();
+    expect(await confirm.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.press('Escape'); // cancelled: focus returns to the button
+    await expect.poll(() => revoke.evaluate((el) => el === document.activeElement)).toBe(true);
+    await revoke.click();
+    await confirm.getByRole('button', { name: msg('en', 'tokens.revoke'), exact: true }).click();
+    await page.locator('[role=status]').filter({ hasText: msg('en', 'admin.tokens.revokedOne', { name: 'national statistics system' }) }).waitFor();
+    expect((await fetch(`${baseURL}/api/v1/observations?limit=1`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(403);
+
+    await page.goto('/admin/audit');
+    await page.locator('main table.data tbody tr').first().waitFor();
+    await page.getByLabel(msg('en', 'admin.audit.entityType'), { exact: true }).fill('token');
+    await page.getByLabel(msg('en', 'admin.audit.action'), { exact: true }).fill('revoke');
+    await page.getByRole('button', { name: msg('en', 'admin.audit.apply'), exact: true }).click();
+    await expect.poll(() => page.locator('main table.data tbody tr').count()).toBe(1);
+    expect(await page.locator('main table.data tbody tr').innerText()).toContain(String(id));
+    const href = await page.getByRole('link', { name: msg('en', 'admin.audit.csv'), exact: true }).getAttribute('href');
+    expect(href).toBe('/api/v1/audit/export?entityType=token&action=revoke');
+    const csv = await page.evaluate(async (h) => {
+      const r = await fetch(h);
+      return { status: r.status, type: r.headers.get('content-type'), text: await r.text() };
+    }, href!);
+    expect(csv.status).toBe(200);
+    expect(csv.type).toMatch(/text\/csv/);
+    const [header, ...rows] = parseCsv(csv.text);
+    expect(rows.length).toBe(1);
+    expect(rows[0]![header!.indexOf('entity_id')]).toBe(String(id));
+    expect(faults(problems)).toEqual([]);
+  });
+});
