@@ -6,3 +6,4 @@ export * from './indicators/validation-rules.ts';
 export * from './indicators/suppression-rule.ts';
 export * from './observations/typed-number.ts';
 export * from './results/result-progress.ts';
+export * from './reviews/index.ts';
