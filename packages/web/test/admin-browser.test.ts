@@ -130,6 +130,7 @@ describe.skipIf(!decision.run)('administration pages in Chromium', { timeout: 12
     const link = await result.locator('input[readonly]').inputValue();
     expect(link).toMatch(new RegExp(`^${baseURL.replace(/[.]/g, '\\.')}/accept\\?token=[\\w-]{40,}$`));
     expect(await result.innerText()).toContain(msg(lang, 'admin.link.notEmailed'));
+    expect(await result.innerText()).toContain(msg(lang, 'admin.link.noSmtp')); // the test server has no SMTP settings
     expect(await result.innerText()).toContain(email);
     await screenshot(page, `admin-${lang}-invited`);
     expect(await page.getByRole('link', { name: msg(lang, 'admin.invite.open') }).count()).toBe(1);

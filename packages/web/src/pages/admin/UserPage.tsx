@@ -11,7 +11,7 @@ import { UserText } from '../../components/UserText.tsx';
 import { problemsOf, ROLE_LEVEL, ROLES, roleLabel, userStatusLabel, type AdminUser, type Grant, type Role, type Shown, type UserToken } from './admin-api.ts';
 import { AdminShell, Loaded } from './AdminShell.tsx';
 import { ConfirmBox, described, Done, Field, FormProblems, useFormProblems } from './forms.tsx';
-import { LinkResult } from './LinkResult.tsx';
+import { LinkResult, MailLanguageSelect } from './LinkResult.tsx';
 import { PlacePicker, type PickedPlace } from './PlacePicker.tsx';
 import { TokenTable } from './TokenTable.tsx';
 
@@ -53,7 +53,9 @@ function Account({ u }: { u: UserDetail }) {
   const { send } = useSession();
   const refresh = useRefreshUser(u.id);
   const id = useId();
-  const [link, setLink] = useState<{ kind: string; resetUrl: string; expiresAt: string; emailSent: boolean } | null>(null);
+  type ResetAnswer = { kind: string; resetUrl: string; expiresAt: string; emailSent: boolean; emailProblem?: string | null };
+  const [link, setLink] = useState<ResetAnswer | null>(null);
+  const [language, setLanguage] = useState('');
   const [problem, setProblem] = useState<Shown[]>([]);
   const [confirming, setConfirming] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
@@ -76,10 +78,16 @@ function Account({ u }: { u: UserDetail }) {
       </dl>
       <div className="actions">
         {u.status !== 'disabled' && (
+          <span className="inline-field">
+            <label htmlFor={`${id}-lang`}>{t('admin.link.language')}</label>{' '}
+            <MailLanguageSelect id={`${id}-lang`} value={language} onChange={setLanguage} />
+          </span>
+        )}
+        {u.status !== 'disabled' && (
           <button type="button" className="secondary" onClick={async () => {
             setLink(null);
-            const res = await act('reset');
-            if (res) setLink((await res.json()) as { kind: string; resetUrl: string; expiresAt: string; emailSent: boolean });
+            const res = await act(language ? `reset?language=${language}` : 'reset');
+            if (res) setLink((await res.json()) as ResetAnswer);
             await refresh();
           }}>{u.status === 'invited' ? t('admin.user.newInvitation') : t('admin.user.reset')}</button>
         )}
@@ -101,7 +109,7 @@ function Account({ u }: { u: UserDetail }) {
       <FormProblems problems={problem} />
       {message && <Done focus>{message}</Done>}
       {link && <LinkResult title={link.kind === 'invitation' ? t('admin.user.invitationLink') : t('admin.user.resetLink')} url={link.resetUrl}
-        expiresAt={link.expiresAt} emailSent={link.emailSent} email={u.email} />}
+        expiresAt={link.expiresAt} emailSent={link.emailSent} emailProblem={link.emailProblem} email={u.email} />}
     </section>
   );
 }

@@ -11,7 +11,7 @@ import { UserText } from '../../components/UserText.tsx';
 import { ROLE_LEVEL, ROLES, USER_STATUSES, roleLabel, userStatusLabel, type AdminUser, type Role } from './admin-api.ts';
 import { AdminShell, Loaded } from './AdminShell.tsx';
 import { described, Field, FormProblems, useFormProblems } from './forms.tsx';
-import { LinkResult } from './LinkResult.tsx';
+import { LinkResult, MailLanguageSelect } from './LinkResult.tsx';
 import { Pager } from './Pager.tsx';
 import { PlacePicker, type PickedPlace } from './PlacePicker.tsx';
 
@@ -107,7 +107,7 @@ function UserRow({ u }: { u: AdminUser }) {
   );
 }
 
-const INVITE_FIELDS = ['email', 'displayName', 'role', 'place'] as const;
+const INVITE_FIELDS = ['email', 'displayName', 'role', 'place', 'language'] as const;
 
 /** Invites a user by e-mail, optionally with a first role; shows the link to give them. */
 function InviteForm() {
@@ -119,8 +119,9 @@ function InviteForm() {
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role | ''>('');
   const [place, setPlace] = useState<PickedPlace | null>(null);
+  const [language, setLanguage] = useState('');
   const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<{ id: number; email: string; url: string; expiresAt: string; emailSent: boolean } | null>(null);
+  const [result, setResult] = useState<{ id: number; email: string; url: string; expiresAt: string; emailSent: boolean; emailProblem: string | null } | null>(null);
   const problems = useFormProblems(INVITE_FIELDS);
   const needsPlace = role !== '' && role !== 'administrator';
   return (
@@ -137,12 +138,13 @@ function InviteForm() {
         const res = await send('/users', 'POST', {
           email: email.trim(), ...(name.trim() ? { displayName: name.trim() } : {}),
           roles: role ? [{ role, ...(needsPlace && place ? { place: place.code } : {}) }] : [],
+          ...(language ? { language } : {}),
         });
         setBusy(false);
         if (!res.ok) { await problems.fromResponse(res); return; }
-        const body = (await res.json()) as { user: { id: number; email: string }; invitationUrl: string; expiresAt: string; emailSent: boolean };
-        setResult({ id: body.user.id, email: body.user.email, url: body.invitationUrl, expiresAt: body.expiresAt, emailSent: body.emailSent });
-        setEmail(''); setName(''); setRole(''); setPlace(null);
+        const body = (await res.json()) as { user: { id: number; email: string }; invitationUrl: string; expiresAt: string; emailSent: boolean; emailProblem?: string | null };
+        setResult({ id: body.user.id, email: body.user.email, url: body.invitationUrl, expiresAt: body.expiresAt, emailSent: body.emailSent, emailProblem: body.emailProblem ?? null });
+        setEmail(''); setName(''); setRole(''); setPlace(null); setLanguage('');
         await client.invalidateQueries({ queryKey: ['admin', 'users'] });
       }}>
         <div className="form-grid">
@@ -164,13 +166,16 @@ function InviteForm() {
             <PlacePicker id={`${id}-place`} label={t('admin.roles.place')} value={place} onChange={setPlace} required
               levels={ROLE_LEVEL[role] ? [ROLE_LEVEL[role]!] : undefined} error={problems.fields.place} />
           )}
+          <Field id={`${id}-lang`} label={t('admin.link.language')} error={problems.fields.language}>
+            <MailLanguageSelect id={`${id}-lang`} value={language} onChange={setLanguage} />
+          </Field>
         </div>
         <FormProblems problems={problems.general} />
         <button type="submit" disabled={busy}>{t('admin.invite.submit')}</button>
       </form>
       {result && (
         <>
-          <LinkResult title={t('admin.invite.done')} url={result.url} expiresAt={result.expiresAt} emailSent={result.emailSent} email={result.email} />
+          <LinkResult title={t('admin.invite.done')} url={result.url} expiresAt={result.expiresAt} emailSent={result.emailSent} emailProblem={result.emailProblem} email={result.email} />
           <p><Link to="/admin/users/$id" params={{ id: String(result.id) }}>{t('admin.invite.open')}</Link></p>
         </>
       )}
