@@ -124,7 +124,7 @@ export function checkQuestionnaire(q: Questionnaire): QuestionnaireProblem[] {
     }
     const appearance = 'appearance' in node ? node.appearance : undefined;
     if (appearance !== undefined && !(ALLOWED_APPEARANCES[node.type] ?? []).includes(appearance)) {
-      add({ code: 'bad-appearance', at: at('appearance'), question: node.name, name: appearance, message: `The appearance "${appearance}" is not supported on a ${node.type} (supported: ${(ALLOWED_APPEARANCES[node.type] ?? []).join(', ') || 'none'}).` });
+      add({ code: 'bad-appearance', at: at('appearance'), question: node.name, name: appearance, message: `The appearance "${appearance}" is not supported for ${node.type} (supported: ${(ALLOWED_APPEARANCES[node.type] ?? []).join(', ') || 'none'}).` });
     }
     if (isGroup(node) && !node.children.length) add({ code: 'empty-group', at: at('type'), question: node.name, message: `The ${node.type} "${node.name}" holds no question.` });
   }

@@ -102,7 +102,8 @@ function tokenize(src: string): Token[] {
       }
       fail('unsupported-name', pos, `"${word}" at character ${pos + 1} is not supported: refer to a question as \${name}, and put text in quotes.`, word);
     }
-    fail('syntax', pos, `Unexpected "${c}" at character ${pos + 1}.`, c);
+    const quotes = /[\u2018\u2019\u201A\u201B\u201C\u201D\u201E\u00AB\u00BB]/.test(c) ? ' (write text between straight quotes \' or ")' : '';
+    fail('syntax', pos, `Unexpected "${c}" at character ${pos + 1}${quotes}.`, c);
   }
   return tokens;
 }
