@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
-import type { SuppressionRule, ValidationRules } from '@marsad/core';
+import type { Questionnaire, SuppressionRule, ValidationRules } from '@marsad/core';
 
 /** Text in several languages, keyed by language code (ar, en, fr, es, ru, zh). */
 export type Names = Record<string, string>;
@@ -103,6 +103,13 @@ export interface RecordGrantsTable {
   created_at: Generated<Date>;
 }
 
+/** Questionnaires of reviews (migration 008); a version is never changed (core/reviews/questionnaire.ts is its definition). */
+export interface QuestionnairesTable { id: Generated<number>; form_id: string; created_at: Generated<Date>; updated_at: Generated<Date> }
+export interface QuestionnaireVersionsTable {
+  id: Generated<number>; questionnaire_id: number; number: number; title: string; form_version: Generated<string>;
+  definition: Json<Questionnaire>; checksum: string; source: 'xlsform' | 'app'; file_name: string | null; created_at: Generated<Date>;
+}
+
 export interface Schema {
   settings: SettingsTable;
   sources: SourcesTable;
@@ -129,4 +136,6 @@ export interface Schema {
   role_assignments: RoleAssignmentsTable;
   record_grants: RecordGrantsTable;
   observation_drafts: ObservationDraftsTable;
+  questionnaires: QuestionnairesTable;
+  questionnaire_versions: QuestionnaireVersionsTable;
 }

@@ -23,6 +23,7 @@ import { registerAuthRoutes } from './auth/auth-routes.ts';
 import { registerTokenRoutes } from './auth/token-routes.ts';
 import { registerUserRoutes } from './users/user-routes.ts';
 import { registerMailRoutes } from './mail/mail-routes.ts';
+import { registerQuestionnaireRoutes, registerQuestionnaireUploadRoutes } from './reviews/questionnaire-routes.ts';
 import type { LoginLimits } from './auth/login-limiter.ts';
 
 export interface BuildOptions {
@@ -69,6 +70,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
         { name: 'audit', description: 'The append-only audit log' },
         { name: 'accounts', description: 'Sign-in, users, roles on places, grants on records, API tokens' },
         { name: 'settings', description: 'Settings for administrators: the SMTP server for invitation and reset mail' },
+        { name: 'reviews', description: 'Review cycles: questionnaires (built in the app or imported from XLSForm), with versions' },
         { name: 'web', description: 'Views for the web application: search, latest values, place pages, reporting status, home page' },
       ],
     },
@@ -101,10 +103,12 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   registerEntryRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
   registerWebApiRoutes(app, ctx);
+  registerQuestionnaireRoutes(app, ctx);
   await app.register(async (raw) => {
     registerRawBodies(raw);
     registerImportRoutes(raw, ctx);
     registerPlaceUploadRoutes(raw, ctx);
+    registerQuestionnaireUploadRoutes(raw, ctx);
   });
   return app;
 }

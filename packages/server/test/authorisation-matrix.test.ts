@@ -43,6 +43,10 @@ const WRITE_ROUTES: Record<string, Access> = {
   'PUT /api/v1/entry/draft': 'signed-in',
   'DELETE /api/v1/entry/draft': 'signed-in',
   'POST /api/v1/observations/status': 'signed-in', // then checked item by item against the places of the actor's roles
+  'POST /api/v1/questionnaires': 'administrator',
+  'PUT /api/v1/questionnaires/:id': 'administrator',
+  'POST /api/v1/questionnaires/check': 'administrator',
+  'POST /api/v1/questionnaires/import': 'administrator',
 };
 
 /** Reads that are not public: each must answer the public with 401. */
@@ -60,6 +64,10 @@ const RESTRICTED_READS: Record<string, Access> = {
   'GET /api/v1/audit/export': 'administrator',
   'GET /api/v1/inbox': 'signed-in',
   'GET /api/v1/entry/form': 'signed-in',
+  'GET /api/v1/questionnaires': 'signed-in',
+  'GET /api/v1/questionnaires/:id': 'signed-in',
+  'GET /api/v1/questionnaire-versions/:id': 'signed-in',
+  'GET /api/v1/questionnaire-versions/:id/xlsform': 'signed-in',
 };
 
 const PASSWORD = 'matrix passphrase 1';

@@ -44,7 +44,7 @@ const REFUSED_ROWS = (status: number, body: string) => status === 403 || (status
 const NO_UNPUBLISHED_OF = (status: number, body: string, place: string) => status === 403 || (status === 200 && !new RegExp(`${place}[^\\n]*(provisional)`).test(body) && !body.includes(`"place":"${place}"`));
 
 /** Routes only administrators may call (users, rules, settings, audit): checked in authorisation-matrix.test.ts. */
-const ADMIN_ONLY = /^(POST|DELETE|PUT|PATCH) \/api\/v1\/(users|settings|indicators\/:code\/rules)\b/;
+const ADMIN_ONLY = /^(POST|DELETE|PUT|PATCH) \/api\/v1\/(users|settings|indicators\/:code\/rules|questionnaires)\b/;
 
 const WRITERS: Role[] = ['national-focal-point', 'city-focal-point'];
 const READERS_OF_UNPUBLISHED: Role[] = ['national-focal-point', 'city-focal-point', 'data-validator'];

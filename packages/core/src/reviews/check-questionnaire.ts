@@ -52,9 +52,9 @@ export function checkQuestionnaire(q: Questionnaire): QuestionnaireProblem[] {
   const add = (p: QuestionnaireProblem) => problems.push(p);
 
   // Settings.
-  if (!q.formId.trim()) add({ code: 'missing', at: { sheet: 'settings', field: 'form_id' }, message: 'The questionnaire needs an identifier (settings form_id).' });
+  if (!q.formId.trim()) add({ code: 'missing', at: { sheet: 'settings', field: 'form_id' }, message: 'The questionnaire needs an identifier (settings form_id; an imported workbook without one takes its file name).' });
   else if (!NAME_PATTERN.test(q.formId)) add({ code: 'bad-name', at: { sheet: 'settings', field: 'form_id' }, name: q.formId, message: `"${q.formId}" is not a valid form_id: a letter or _, then letters, digits, _, - or .` });
-  if (!q.title.trim()) add({ code: 'missing', at: { sheet: 'settings', field: 'form_title' }, message: 'The questionnaire needs a title (settings form_title).' });
+  if (q.formId.trim() && !q.title.trim()) add({ code: 'missing', at: { sheet: 'settings', field: 'form_title' }, message: 'The questionnaire needs a title (settings form_title).' });
 
   // Languages.
   const languages = new Set<string>();

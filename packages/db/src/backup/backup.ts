@@ -15,6 +15,8 @@ export const BACKUP_TABLES = [
   'observations', 'observation_history', 'audit_log',
   // Accounts (password, link and token hashes only; sessions are not kept: after a restore everyone signs in again).
   'users', 'user_tokens', 'api_tokens', 'role_assignments', 'record_grants',
+  // Questionnaires of reviews and their versions (migration 008).
+  'questionnaires', 'questionnaire_versions',
 ] as const;
 
 /** Tables whose id comes from a sequence, to move past the restored ids. */
@@ -25,6 +27,7 @@ const SEQUENCES: Record<string, string> = {
   series: 'series_id_seq', targets: 'targets_id_seq', audit_log: 'audit_log_id_seq',
   users: 'users_id_seq', user_tokens: 'user_tokens_id_seq', api_tokens: 'api_tokens_id_seq',
   role_assignments: 'role_assignments_id_seq', record_grants: 'record_grants_id_seq',
+  questionnaires: 'questionnaires_id_seq', questionnaire_versions: 'questionnaire_versions_id_seq',
 };
 
 export interface BackupHeader { marsad: 'backup'; format: 1; schemaVersion: number; createdAt: string; source: string; counts: Record<string, number> }
