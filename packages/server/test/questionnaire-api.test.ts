@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { testStoreKinds } from '@marsad/db/testing';
+import { dumpDatabase, restoreDatabase } from '@marsad/db';
 import type { Questionnaire } from '@marsad/core';
-import { AUTH, createTestApp, signedIn, type TestApp } from './helpers.ts';
+import { createTestApp, signedIn, TEST_PASSWORD, type TestApp } from './helpers.ts';
 import { reviewWorkbook, workbook } from './questionnaire-fixtures.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -148,7 +149,25 @@ describe.each(testStoreKinds())('questionnaires API on %s', (kind) => {
     expect((await t.app.inject({ method: 'POST', url: '/api/v1/questionnaires', headers: reader, payload: { definition } })).statusCode).toBe(403);
     expect((await t.app.inject({ method: 'PUT', url: `/api/v1/questionnaires/${questionnaireId}`, headers: reader, payload: { definition } })).statusCode).toBe(403);
     expect((await upload(await reviewWorkbook(), {})).statusCode).toBe(401);
-    void AUTH;
+  });
+
+  it('keeps questionnaires and their versions through a backup and restore', async () => {
+    const chunks: string[] = [];
+    for await (const c of dumpDatabase(t.db.store)) chunks.push(c);
+    const counts = await restoreDatabase(t.db.store, chunks);
+    expect(counts).toMatchObject({ questionnaires: 2, questionnaire_versions: 3 });
+    // Sessions are not kept by a backup: sign in again.
+    const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'reader@review.example', password: TEST_PASSWORD } });
+    expect(login.statusCode, login.body).toBe(200);
+    const v = await t.app.inject({ url: `/api/v1/questionnaire-versions/${firstVersion}`, headers: { cookie: String(login.headers['set-cookie']).split(';')[0]! } });
+    expect(v.statusCode, v.body).toBe(200);
+    expect(v.json().definition).toEqual(definition);
+    const row = await t.db.store.db.selectFrom('questionnaire_versions').select(['id', 'number', 'checksum']).where('id', '=', firstVersion).executeTakeFirstOrThrow();
+    expect(row.number).toBe(1);
+    await expect(t.db.store.exclusive((c) => c.query('UPDATE questionnaire_versions SET title = $$x$$'))).rejects.toThrow(/never changed/);
+    // New versions take ids after the restored ones.
+    const next = await t.db.store.exclusive((c) => c.query<{ id: number }>("SELECT nextval('questionnaire_versions_id_seq') AS id"));
+    expect(Number(next.rows[0]!.id)).toBeGreaterThan(firstVersion + 1);
   });
 
   it('appears in the OpenAPI document', async () => {
