@@ -6,4 +6,6 @@ export * from './indicators/validation-rules.ts';
 export * from './indicators/suppression-rule.ts';
 export * from './observations/typed-number.ts';
 export * from './results/result-progress.ts';
+export * from './results/measure-values.ts';
+export * from './results/targets-2030.ts';
 export * from './reviews/index.ts';
