@@ -35,7 +35,7 @@ export function TokenTable({ items, showUser, caption }: { items: UserToken[]; s
               <tr key={tk.id}>
                 {showUser && <td><Link to="/admin/users/$id" params={{ id: String(tk.user.id) }}><span dir="auto">{tk.user.displayName ?? tk.user.email}</span></Link></td>}
                 <th scope="row" dir="auto">{tk.name}</th>
-                <td>{tk.scopes.map((s) => <code key={s} className="scope">{s}</code>)}</td>
+                <td>{tk.scopes.map((s) => <span key={s}><code className="scope">{s}</code> </span>)}</td>
                 <td><span className={`tag token-${tk.state}`}>{tokenStateLabel(t, tk.state)}</span></td>
                 <td>{date(tk.createdAt)}</td>
                 <td>{tk.lastUsedAt ? date(tk.lastUsedAt) : <span className="muted">{t('admin.users.never')}</span>}</td>
