@@ -26,7 +26,7 @@ export function LinkResult({ title, url, expiresAt, emailSent, emailProblem, ema
   };
   return (
     <Done focus className="notice link-result">
-      <h3>{title} <bdi dir="ltr">{email}</bdi></h3>
+      <h3>{title} <bdi dir="auto">{email}</bdi></h3>
       <p>{emailSent ? t('admin.link.emailed') : t('admin.link.notEmailed')}</p>
       {!emailSent && emailProblem && (/^No SMTP server is configured/.test(emailProblem)
         ? <p className="small">{t('admin.link.noSmtp')}</p>

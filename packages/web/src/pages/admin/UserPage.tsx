@@ -71,7 +71,7 @@ function Account({ u }: { u: UserDetail }) {
     <section aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{t('admin.user.account')}</h2>
       <dl className="facts">
-        <dt>{t('admin.invite.email')}</dt><dd><bdi dir="ltr">{u.email}</bdi></dd>
+        <dt>{t('admin.invite.email')}</dt><dd><bdi dir="auto">{u.email}</bdi></dd>
         <dt>{t('admin.users.status')}</dt><dd><span className={`tag status-${u.status}`}>{userStatusLabel(t, u.status)}</span></dd>
         <dt>{t('admin.user.created')}</dt><dd>{date(u.createdAt)}</dd>
         <dt>{t('admin.users.lastLogin')}</dt><dd>{u.lastLoginAt ? date(u.lastLoginAt) : t('admin.users.never')}</dd>

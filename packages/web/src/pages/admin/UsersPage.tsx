@@ -90,7 +90,7 @@ function UserRow({ u }: { u: AdminUser }) {
     <tr>
       <th scope="row">
         <Link to="/admin/users/$id" params={{ id: String(u.id) }}><span dir="auto">{u.displayName ?? u.email}</span></Link>
-        {u.displayName && <div className="small muted"><bdi dir="ltr">{u.email}</bdi></div>}
+        {u.displayName && <div className="small muted"><bdi dir="auto">{u.email}</bdi></div>}
       </th>
       <td><span className={`tag status-${u.status}`}>{userStatusLabel(t, u.status)}</span></td>
       <td>
