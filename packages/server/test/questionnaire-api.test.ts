@@ -154,7 +154,7 @@ describe.each(testStoreKinds())('questionnaires API on %s', (kind) => {
   it('keeps questionnaires and their versions through a backup and restore', async () => {
     const chunks: string[] = [];
     for await (const c of dumpDatabase(t.db.store)) chunks.push(c);
-    const counts = await restoreDatabase(t.db.store, chunks);
+    const counts = await restoreDatabase(t.db.store, (async function* () { yield* chunks; })());
     expect(counts).toMatchObject({ questionnaires: 2, questionnaire_versions: 3 });
     // Sessions are not kept by a backup: sign in again.
     const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'reader@review.example', password: TEST_PASSWORD } });

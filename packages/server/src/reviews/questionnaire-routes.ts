@@ -16,7 +16,36 @@ import { NotAWorkbookError } from './xlsform/workbook-sheets.ts';
 /** Largest workbook accepted (a questionnaire is a few hundred kilobytes at most). */
 const MAX_WORKBOOK_BYTES = 10 * 1024 * 1024;
 const Id = z.object({ id: z.coerce.number().int().positive() });
-const DefinitionBody = z.object({ definition: QuestionnaireSchema.describe('The questionnaire (packages/core/src/reviews/questionnaire.ts; docs/methods/questionnaires.md)') }).strict();
+/**
+ * The body's outline for the OpenAPI document (a recursive schema of the question tree does not
+ * resolve there); the whole questionnaire is then parsed with core's QuestionnaireSchema.
+ */
+const QuestionOutline = z.looseObject({
+  type: z.string().describe('text, long_text, integer, decimal, date, select_one, select_multiple, indicator, knowledge_item, note, calculate, group, repeat'),
+  name: z.string(), label: z.record(z.string(), z.string()).optional(), hint: z.record(z.string(), z.string()).optional(),
+  relevant: z.string().optional(), required: z.boolean().optional(), constraint: z.string().optional(), calculation: z.string().optional(),
+  list: z.string().optional(), records: z.object({ kind: z.string(), theme: z.string() }).optional(),
+  children: z.array(z.record(z.string(), z.unknown())).optional().describe('Questions of a group or repeat (the same shape)'),
+});
+const DefinitionBody = z.object({
+  definition: z.looseObject({
+    formId: z.string(), title: z.string(), version: z.string().optional(), defaultLanguage: z.string().optional(),
+    languages: z.array(z.object({ code: z.string(), name: z.string().nullable().optional() })),
+    questions: z.array(QuestionOutline),
+    choiceLists: z.array(z.object({ name: z.string(), choices: z.array(z.object({ name: z.string(), label: z.record(z.string(), z.string()) })) })).optional(),
+  }).describe('The questionnaire (packages/core/src/reviews/questionnaire.ts; docs/methods/questionnaires.md)'),
+}).strict();
+
+/** The questionnaire of a JSON body, parsed and checked: a 400 naming each field, or the questionnaire. */
+function parseDefinition(body: { definition: unknown }): Questionnaire {
+  const parsed = QuestionnaireSchema.safeParse(body.definition);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => ({ path: ['definition', ...i.path].join('.'), code: 'invalid', message: i.message }));
+    throw new HttpError(400, 'bad_request', problems.slice(0, 5).map((p) => `${p.path}: ${p.message}`).join('; '), { problems });
+  }
+  checkDefinition(parsed.data);
+  return parsed.data;
+}
 
 /** The checks of a questionnaire sent as JSON: a 400 naming each field, or nothing. */
 function checkDefinition(q: Questionnaire): void {
@@ -101,8 +130,8 @@ export function registerQuestionnaireRoutes(app: FastifyInstance, ctx: AppContex
       body: DefinitionBody,
     },
   }, async (req, reply) => {
-    checkDefinition(req.body.definition);
-    const saved = await saveQuestionnaire(ctx.store, actorOf(req), req.body.definition, { mode: 'create', source: 'app' });
+    const definition = parseDefinition(req.body);
+    const saved = await saveQuestionnaire(ctx.store, actorOf(req), definition, { mode: 'create', source: 'app' });
     reply.code(201);
     return saved;
   });
@@ -115,8 +144,8 @@ export function registerQuestionnaireRoutes(app: FastifyInstance, ctx: AppContex
       params: Id, body: DefinitionBody,
     },
   }, async (req, reply) => {
-    checkDefinition(req.body.definition);
-    const saved = await saveQuestionnaire(ctx.store, actorOf(req), req.body.definition, { mode: 'update', questionnaireId: req.params.id, source: 'app' });
+    const definition = parseDefinition(req.body);
+    const saved = await saveQuestionnaire(ctx.store, actorOf(req), definition, { mode: 'update', questionnaireId: req.params.id, source: 'app' });
     reply.code(saved.created ? 201 : 200);
     return saved;
   });
@@ -128,8 +157,7 @@ export function registerQuestionnaireRoutes(app: FastifyInstance, ctx: AppContex
       body: DefinitionBody,
     },
   }, async (req) => {
-    checkDefinition(req.body.definition);
-    return { ok: true, definition: normaliseDefinition(req.body.definition) };
+    return { ok: true, definition: normaliseDefinition(parseDefinition(req.body)) };
   });
 }
 
