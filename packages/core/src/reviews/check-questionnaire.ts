@@ -23,7 +23,7 @@ export type ProblemPlace =
 export type QuestionnaireProblemCode =
   | 'missing' | 'bad-name' | 'duplicate-name' | 'unknown-list' | 'list-not-allowed' | 'empty-list'
   | 'duplicate-list' | 'duplicate-choice' | 'unknown-language' | 'duplicate-language' | 'missing-label'
-  | 'empty-group' | 'bad-appearance' | 'bad-theme' | 'group-reference' | 'cycle'
+  | 'empty-group' | 'bad-appearance' | 'bad-theme' | 'group-reference' | 'text-reference' | 'cycle'
   | `expression:${ExpressionError['code']}`;
 
 export interface QuestionnaireProblem {
@@ -66,8 +66,11 @@ export function checkQuestionnaire(q: Questionnaire): QuestionnaireProblem[] {
     add({ code: 'unknown-language', at: { sheet: 'settings', field: 'default_language' }, name: q.defaultLanguage, message: `The default language "${q.defaultLanguage}" has no text in the questionnaire (no label::… column of it).` });
   }
   const checkLanguages = (text: LangText, at: (language: string) => ProblemPlace, question?: string) => {
-    for (const code of Object.keys(text)) {
+    for (const [code, value] of Object.entries(text)) {
       if (!languages.has(code)) add({ code: 'unknown-language', at: at(code), question, name: code, message: `Text in the language "${code}", which is not one of the questionnaire's languages.` });
+      // Answers shown inside a text (`Your name is ${name}`) are not supported: the text would show "${name}" as written.
+      const ref = /\$\{[^}]*\}/.exec(value);
+      if (ref) add({ code: 'text-reference', at: at(code), question, name: ref[0], position: ref.index, message: `${ref[0]} in a text: showing answers inside labels, hints and messages is not supported.` });
     }
   };
   const hasText = (text: LangText) => Object.values(text).some((t) => t.trim() !== '');
