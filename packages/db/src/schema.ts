@@ -110,6 +110,49 @@ export interface QuestionnaireVersionsTable {
   definition: Json<Questionnaire>; checksum: string; source: 'xlsform' | 'app'; file_name: string | null; created_at: Generated<Date>;
 }
 
+/** Results frameworks (migration 011, docs/methods/results.md). */
+export type ResultStatus = 'planned' | 'under-way' | 'completed' | 'suspended' | 'cancelled';
+export interface ProgrammesTable {
+  id: Generated<number>; code: string; names: Json<Names>; descriptions: Json<Names>; start_year: number; end_year: number;
+  status: Generated<ResultStatus>; reference: string | null;
+  reporting_org: Json<{ ref?: string; type?: string; names?: Names }>; demo: Generated<boolean>; created_at: Generated<Date>; updated_at: Generated<Date>;
+}
+export interface ProgrammePillarsTable {
+  id: Generated<number>; programme_id: number; code: string; kind: 'pillar' | 'means-of-implementation'; names: Json<Names>;
+  descriptions: Json<Names>; position: Generated<number>;
+}
+export interface ProgrammePlacesTable {
+  programme_id: number; place_id: number; role: 'pilot' | 'participating' | 'supporting'; since_year: number | null; notes: Json<Names>;
+}
+export interface ResultsTable {
+  id: Generated<number>; programme_id: number; parent_id: number | null; level: 'impact' | 'outcome' | 'output' | 'activity'; code: string | null;
+  titles: Json<Names>; descriptions: Json<Names>; start_date: string | null; end_date: string | null; status: Generated<ResultStatus>;
+  weight: Generated<number>; position: Generated<number>; created_at: Generated<Date>; updated_at: Generated<Date>;
+}
+export interface ResultPlacesTable { result_id: number; place_id: number }
+export interface ResultPillarsTable { result_id: number; pillar_id: number }
+export interface ProgrammePartnersTable {
+  id: Generated<number>; programme_id: number; result_id: number | null; organisation_id: number | null; names: Json<Names> | null; position: Generated<number>;
+}
+export type MeasureKind = 'indicator' | 'specific' | 'computed';
+export type ComputedFormula = 'urban-violence-change' | 'cities-less-violence' | 'countries-improved' | 'population-concerned';
+export interface ResultMeasuresTable {
+  id: Generated<number>; result_id: number; kind: MeasureKind; indicator_id: number | null; series_id: number | null;
+  aggregation: 'sum' | 'mean' | null; formula: ComputedFormula | null; names: Json<Names> | null; definitions: Json<Names>; unit_names: Json<Names>;
+  measure: Generated<'unit' | 'percentage'>; ascending: boolean; baseline_year: number | null; baseline_value: number | null;
+  weight: Generated<number>; position: Generated<number>; demo: Generated<boolean>; created_at: Generated<Date>; updated_at: Generated<Date>;
+}
+export interface ResultMeasurePlacesTable { measure_id: number; place_id: number }
+export interface ResultTargetsTable { measure_id: number; year: number; value: number; notes: Json<Names> }
+export interface ResultActualsTable { measure_id: number; year: number; value: number; source: string | null; notes: Json<Names>; updated_at: Generated<Date> }
+export interface BudgetLinesTable {
+  id: Generated<number>; programme_id: number; result_id: number | null; labels: Json<Names>; currency: string; year: number; end_year: number | null;
+  /** numeric(20,2): read it as `amount::float8`. */
+  amount: ColumnType<string | number, string | number, string | number>; notes: Json<Names>; demo: Generated<boolean>;
+  created_at: Generated<Date>; updated_at: Generated<Date>;
+}
+export interface ExchangeRatesTable { from_currency: string; to_currency: string; year: number; rate: number; source: string | null; updated_at: Generated<Date> }
+
 export interface Schema {
   settings: SettingsTable;
   sources: SourcesTable;
@@ -138,4 +181,17 @@ export interface Schema {
   observation_drafts: ObservationDraftsTable;
   questionnaires: QuestionnairesTable;
   questionnaire_versions: QuestionnaireVersionsTable;
+  programmes: ProgrammesTable;
+  programme_pillars: ProgrammePillarsTable;
+  programme_places: ProgrammePlacesTable;
+  results: ResultsTable;
+  result_places: ResultPlacesTable;
+  result_pillars: ResultPillarsTable;
+  programme_partners: ProgrammePartnersTable;
+  result_measures: ResultMeasuresTable;
+  result_measure_places: ResultMeasurePlacesTable;
+  result_targets: ResultTargetsTable;
+  result_actuals: ResultActualsTable;
+  budget_lines: BudgetLinesTable;
+  exchange_rates: ExchangeRatesTable;
 }

@@ -47,6 +47,27 @@ const WRITE_ROUTES: Record<string, Access> = {
   'PUT /api/v1/questionnaires/:id': 'administrator',
   'POST /api/v1/questionnaires/check': 'administrator',
   'POST /api/v1/questionnaires/import': 'administrator',
+  // Results frameworks: programmes, budgets, exchange rates and the margins of the 2030 figures by administrators;
+  // results and their measures also by national focal points for their places (authorisation-places.test.ts, results.test.ts).
+  'POST /api/v1/programmes': 'administrator',
+  'PATCH /api/v1/programmes/:code': 'administrator',
+  'DELETE /api/v1/programmes/:code': 'administrator',
+  'POST /api/v1/programmes/:code/budget-lines': 'administrator',
+  'PATCH /api/v1/programmes/:code/budget-lines/:id': 'administrator',
+  'DELETE /api/v1/programmes/:code/budget-lines/:id': 'administrator',
+  'PUT /api/v1/settings/results-2030': 'administrator',
+  'PUT /api/v1/settings/exchange-rates': 'administrator',
+  'DELETE /api/v1/settings/exchange-rates/:from/:to/:year': 'administrator',
+  'POST /api/v1/results': 'focal-point',
+  'PATCH /api/v1/results/:id': 'focal-point',
+  'DELETE /api/v1/results/:id': 'focal-point',
+  'POST /api/v1/results/:id/measures': 'focal-point',
+  'PATCH /api/v1/result-measures/:id': 'focal-point',
+  'DELETE /api/v1/result-measures/:id': 'focal-point',
+  'PUT /api/v1/result-measures/:id/targets': 'focal-point',
+  'DELETE /api/v1/result-measures/:id/targets/:year': 'focal-point',
+  'PUT /api/v1/result-measures/:id/actuals': 'focal-point',
+  'DELETE /api/v1/result-measures/:id/actuals/:year': 'focal-point',
 };
 
 /** Reads that are not public: each must answer the public with 401. */

@@ -44,7 +44,7 @@ const REFUSED_ROWS = (status: number, body: string) => status === 403 || (status
 const NO_UNPUBLISHED_OF = (status: number, body: string, place: string) => status === 403 || (status === 200 && !new RegExp(`${place}[^\\n]*(provisional)`).test(body) && !body.includes(`"place":"${place}"`));
 
 /** Routes only administrators may call (users, rules, settings, audit): checked in authorisation-matrix.test.ts. */
-const ADMIN_ONLY = /^(POST|DELETE|PUT|PATCH) \/api\/v1\/(users|settings|indicators\/:code\/rules|questionnaires)\b/;
+const ADMIN_ONLY = /^(POST|DELETE|PUT|PATCH) \/api\/v1\/(users|settings|indicators\/:code\/rules|questionnaires|programmes)\b/;
 
 const WRITERS: Role[] = ['national-focal-point', 'city-focal-point'];
 const READERS_OF_UNPUBLISHED: Role[] = ['national-focal-point', 'city-focal-point', 'data-validator'];
@@ -71,6 +71,27 @@ async function localIndicator(t: TestApp, place: string): Promise<string> {
   const r = await t.app.inject({ method: 'POST', url: '/api/v1/indicators', headers: admin, payload: { code, names: { en: 'Local indicator' }, ownerPlace: place } });
   expect(r.statusCode, r.body).toBe(201);
   return code;
+}
+
+/** A result of a test programme whose responsible place is the place, made by the administrator, for the results routes. */
+async function result(t: TestApp, place: string): Promise<number> {
+  if (!(await t.db.store.db.selectFrom('programmes').select('id').where('code', '=', 'MATRIX').executeTakeFirst())) {
+    const p = await t.app.inject({ method: 'POST', url: '/api/v1/programmes', headers: admin, payload: { code: 'MATRIX', names: { en: 'Matrix' }, startYear: 2020, endYear: 2030 } });
+    expect(p.statusCode, p.body).toBe(201);
+  }
+  const r = await t.app.inject({ method: 'POST', url: '/api/v1/results', headers: admin, payload: { programme: 'MATRIX', level: 'output', titles: { en: 'Output' }, places: [place] } });
+  expect(r.statusCode, r.body).toBe(201);
+  return r.json().id;
+}
+
+/** A programme-specific measure of such a result, with a target and an actual value for 2030. */
+async function measure(t: TestApp, place: string): Promise<number> {
+  const r = await t.app.inject({
+    method: 'POST', url: `/api/v1/results/${await result(t, place)}/measures`, headers: admin,
+    payload: { kind: 'specific', names: { en: 'Measure' }, ascending: true, targets: [{ year: 2030, value: 1 }], actuals: [{ year: 2030, value: 1 }] },
+  });
+  expect(r.statusCode, r.body).toBe(201);
+  return r.json().id;
 }
 
 const PLACE_ROUTES: Record<string, PlaceRoute> = {
@@ -113,6 +134,50 @@ const PLACE_ROUTES: Record<string, PlaceRoute> = {
   'POST /api/v1/observations/status': {
     allowed: ['data-validator'],
     request: async (t, place) => ({ method: 'POST', url: '/api/v1/observations/status', payload: { observations: [{ indicator: '11.1.1', place, period: (await provisionalValue(t, place)).period }], to: 'validated' } }),
+  },
+  // Results frameworks: national focal points for the results of their places.
+  'POST /api/v1/results': {
+    allowed: ['national-focal-point'],
+    request: async (t, place) => {
+      await result(t, place);
+      return { method: 'POST', url: '/api/v1/results', payload: { programme: 'MATRIX', level: 'output', titles: { en: 'Output' }, places: [place] } };
+    },
+  },
+  'PATCH /api/v1/results/:id': {
+    allowed: ['national-focal-point'],
+    request: async (t, place) => ({ method: 'PATCH', url: `/api/v1/results/${await result(t, place)}`, payload: { status: 'under-way' } }),
+  },
+  'DELETE /api/v1/results/:id': {
+    allowed: ['national-focal-point'],
+    request: async (t, place) => ({ method: 'DELETE', url: `/api/v1/results/${await result(t, place)}` }),
+  },
+  'POST /api/v1/results/:id/measures': {
+    allowed: ['national-focal-point'],
+    request: async (t, place) => ({ method: 'POST', url: `/api/v1/results/${await result(t, place)}/measures`, payload: { kind: 'indicator', indicator: '16.1.1', places: [place] } }),
+  },
+  'PATCH /api/v1/result-measures/:id': {
+    allowed: ['national-focal-point'],
+    request: async (t, place) => ({ method: 'PATCH', url: `/api/v1/result-measures/${await measure(t, place)}`, payload: { weight: 2 } }),
+  },
+  'DELETE /api/v1/result-measures/:id': {
+    allowed: ['national-focal-point'],
+    request: async (t, place) => ({ method: 'DELETE', url: `/api/v1/result-measures/${await measure(t, place)}` }),
+  },
+  'PUT /api/v1/result-measures/:id/targets': {
+    allowed: ['national-focal-point'],
+    request: async (t, place) => ({ method: 'PUT', url: `/api/v1/result-measures/${await measure(t, place)}/targets`, payload: { year: 2029, value: 2 } }),
+  },
+  'DELETE /api/v1/result-measures/:id/targets/:year': {
+    allowed: ['national-focal-point'],
+    request: async (t, place) => ({ method: 'DELETE', url: `/api/v1/result-measures/${await measure(t, place)}/targets/2030` }),
+  },
+  'PUT /api/v1/result-measures/:id/actuals': {
+    allowed: ['national-focal-point'],
+    request: async (t, place) => ({ method: 'PUT', url: `/api/v1/result-measures/${await measure(t, place)}/actuals`, payload: { year: 2029, value: 2 } }),
+  },
+  'DELETE /api/v1/result-measures/:id/actuals/:year': {
+    allowed: ['national-focal-point'],
+    request: async (t, place) => ({ method: 'DELETE', url: `/api/v1/result-measures/${await measure(t, place)}/actuals/2030` }),
   },
   // Reads of unpublished data.
   'GET /api/v1/observations': {

@@ -180,6 +180,8 @@ export interface CountryInput { place: string; cities: readonly string[] }
 export interface IndicatorVerdict {
   indicator: string;
   national: Comparison | null;
+  /** The comparisons of the country's cities for this indicator. */
+  cityComparisons: Comparison[];
   /** Cities of the country with a comparison of this indicator, and those where it is better. */
   citiesWithData: string[];
   citiesBetter: string[];
@@ -215,7 +217,7 @@ export function countriesImproved(countries: readonly CountryInput[], series: re
       const citiesBetter = inCities.filter((c) => c.judgement === 'better').map((c) => c.place).sort();
       const improved = national?.judgement === 'better' ? 'national' as const
         : inCities.length > 0 && citiesBetter.length * 2 > inCities.length ? 'cities' as const : null;
-      return { indicator, national, citiesWithData: inCities.map((c) => c.place).sort(), citiesBetter, improved };
+      return { indicator, national, cityComparisons: inCities, citiesWithData: inCities.map((c) => c.place).sort(), citiesBetter, improved };
     });
     verdicts.push({ place: country.place, counted: iv.some((v) => v.improved !== null), indicators: iv });
   }

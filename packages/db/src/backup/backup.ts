@@ -17,6 +17,10 @@ export const BACKUP_TABLES = [
   'users', 'user_tokens', 'api_tokens', 'role_assignments', 'record_grants',
   // Questionnaires of reviews and their versions (migration 008).
   'questionnaires', 'questionnaire_versions',
+  // Results frameworks (migration 011). programme_partners refers to partner_organisations (migration 007): keep the
+  // network's tables before it in this list.
+  'programmes', 'programme_pillars', 'programme_places', 'results', 'result_places', 'result_pillars', 'programme_partners',
+  'result_measures', 'result_measure_places', 'result_targets', 'result_actuals', 'budget_lines', 'exchange_rates',
 ] as const;
 
 /** Tables whose id comes from a sequence, to move past the restored ids. */
@@ -28,6 +32,8 @@ const SEQUENCES: Record<string, string> = {
   users: 'users_id_seq', user_tokens: 'user_tokens_id_seq', api_tokens: 'api_tokens_id_seq',
   role_assignments: 'role_assignments_id_seq', record_grants: 'record_grants_id_seq',
   questionnaires: 'questionnaires_id_seq', questionnaire_versions: 'questionnaire_versions_id_seq',
+  programmes: 'programmes_id_seq', programme_pillars: 'programme_pillars_id_seq', results: 'results_id_seq',
+  programme_partners: 'programme_partners_id_seq', result_measures: 'result_measures_id_seq', budget_lines: 'budget_lines_id_seq',
 };
 
 export interface BackupHeader { marsad: 'backup'; format: 1; schemaVersion: number; createdAt: string; source: string; counts: Record<string, number> }
