@@ -116,7 +116,7 @@ describe.each(testStoreKinds())('the 2030 targets on %s', (kind) => {
     expect(ms.map((m) => [m.formula, Math.round(m.actual.value * 1000) / 1000, m.actual.year])).toEqual([
       ['urban-violence-change', -5.833, 2024], ['cities-less-violence', 2, 2024], ['countries-improved', 2, 2024], ['population-concerned', 11_500_000, 2024],
     ]);
-    expect(ms[0].baseline).toEqual({ year: 2015, value: 0, from: 'definition' });
+    expect(ms[0]!.baseline).toEqual({ year: 2015, value: 0, from: 'definition' });
     // 2 of 100 cities: 0.02; 2 of 25 countries: 0.08; 11.5 of 100 million: 0.115.
     expect(ms.map((m) => m.progress)).toEqual([expect.closeTo(0.11667, 4), 0.02, 0.08, 0.115]);
   });
