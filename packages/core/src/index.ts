@@ -1,6 +1,7 @@
 export * from './observations/record.ts';
 export * from './observations/period.ts';
 export * from './search/arabic-normalise.ts';
+export * from './search/full-text.ts';
 export * from './progress/progress.ts';
 export * from './indicators/validation-rules.ts';
 export * from './indicators/suppression-rule.ts';

@@ -153,6 +153,58 @@ export interface BudgetLinesTable {
 }
 export interface ExchangeRatesTable { from_currency: string; to_currency: string; year: number; rate: number; source: string | null; updated_at: Generated<Date> }
 
+// Knowledge repository and network (migration 007).
+type IntArray = ColumnType<number[], number[] | undefined, number[]>;
+type StrArray = ColumnType<string[], string[] | undefined, string[]>;
+/** A tsvector, read as its text form; written by SQL functions only. */
+type TsVector = ColumnType<string, string | undefined, string>;
+export type KnowledgeItemType = 'practice' | 'tool' | 'document';
+export type PublicationStatus = 'draft' | 'published';
+/** A contact of a practice: a role on a place, never a person. */
+export interface KnowledgeContact { role: string; place: string }
+export interface KnowledgeItemsTable {
+  id: Generated<number>; type: KnowledgeItemType; kind: string | null; status: Generated<PublicationStatus>; original_language: string;
+  owner_place_id: number | null; date_start: string | null; date_end: string | null; year: number | null; issuer: Json<Names>;
+  reference: string | null; source_url: string | null; place_ids: IntArray; place_scope: IntArray; sdg_targets: StrArray;
+  nua_paragraphs: IntArray; guideline_principles: StrArray; frameworks: StrArray; keywords: StrArray; languages: StrArray;
+  contacts: Json<KnowledgeContact[]>; version: Generated<number>; keywords_search: Generated<string>;
+  search_vector: TsVector; head_vector: TsVector; phrase_vector: TsVector;
+  created_by: number | null; created_at: Timestamp; updated_at: Timestamp; published_at: Timestamp | null;
+}
+export interface KnowledgeItemTextsTable {
+  item_id: number; lang: string; title: string; summary: string; body: string; results: string; translated: Generated<boolean>;
+  title_search: string; plain_text: string; search_text: string; summary_chunks: number; vector: TsVector;
+}
+export interface KnowledgeItemVersionsTable {
+  item_id: number; version: number; status: PublicationStatus; snapshot: Json<Record<string, unknown>>; actor_user_id: number | null; created_at: Timestamp;
+}
+export interface KnowledgeAttachmentsTable {
+  id: Generated<number>; item_id: number; file_name: string; media_type: string; size: number; sha256: string; content: Uint8Array;
+  language: string | null; extraction: 'pdf' | 'text' | 'none' | 'failed'; extraction_note: string | null; text_chars: Generated<number>;
+  vector: TsVector; created_by: number | null; created_at: Timestamp;
+}
+export type PilotStage = 'planned' | 'under-way' | 'completed' | 'stopped';
+export interface ToolPilotsTable {
+  id: Generated<number>; item_id: number; place_id: number; started_on: string; ended_on: string | null; stage: PilotStage;
+  outcome: Json<Names>; created_by: number | null; created_at: Timestamp; updated_at: Timestamp;
+}
+export type PartnerType = 'local-government-network' | 'civil-society' | 'academia' | 'private-sector' | 'un-entity' | 'funder';
+export interface PartnerOrganisationsTable {
+  id: Generated<number>; names: Json<Names>; type: PartnerType; country_place_id: number | null; website: string | null;
+  descriptions: Json<Names>; joined_on: string | null; left_on: string | null; created_at: Timestamp; updated_at: Timestamp;
+}
+export interface CoordinationCentresTable {
+  id: Generated<number>; names: Json<Names>; place_id: number; organisation_id: number | null; designated_on: string | null;
+  descriptions: Json<Names>; created_at: Timestamp; updated_at: Timestamp;
+}
+export interface WorkshopsTable {
+  id: Generated<number>; kind: 'workshop' | 'training'; status: Generated<PublicationStatus>; titles: Json<Names>; descriptions: Json<Names>;
+  place_id: number | null; online: Generated<boolean>; starts_on: string; ends_on: string | null;
+  organisers: Json<({ organisationId: number } | { names: Names })[]>; topics: StrArray;
+  participants: Json<Record<string, unknown>>; created_at: Timestamp; updated_at: Timestamp;
+}
+export interface WorkshopMaterialsTable { workshop_id: number; item_id: number; position: Generated<number> }
+
 export interface Schema {
   settings: SettingsTable;
   sources: SourcesTable;
@@ -194,4 +246,13 @@ export interface Schema {
   result_actuals: ResultActualsTable;
   budget_lines: BudgetLinesTable;
   exchange_rates: ExchangeRatesTable;
+  knowledge_items: KnowledgeItemsTable;
+  knowledge_item_texts: KnowledgeItemTextsTable;
+  knowledge_item_versions: KnowledgeItemVersionsTable;
+  knowledge_attachments: KnowledgeAttachmentsTable;
+  tool_pilots: ToolPilotsTable;
+  partner_organisations: PartnerOrganisationsTable;
+  coordination_centres: CoordinationCentresTable;
+  workshops: WorkshopsTable;
+  workshop_materials: WorkshopMaterialsTable;
 }

@@ -17,6 +17,10 @@ export const BACKUP_TABLES = [
   'users', 'user_tokens', 'api_tokens', 'role_assignments', 'record_grants',
   // Questionnaires of reviews and their versions (migration 008).
   'questionnaires', 'questionnaire_versions',
+  // Knowledge repository and network (migration 007): items, their texts, versions and files; pilots of tools;
+  // partner organisations, coordination centres, workshops.
+  'knowledge_items', 'knowledge_item_texts', 'knowledge_item_versions', 'knowledge_attachments', 'tool_pilots',
+  'partner_organisations', 'coordination_centres', 'workshops', 'workshop_materials',
   // Results frameworks (migration 011). programme_partners refers to partner_organisations (migration 007): keep the
   // network's tables before it in this list.
   'programmes', 'programme_pillars', 'programme_places', 'results', 'result_places', 'result_pillars', 'programme_partners',
@@ -33,6 +37,8 @@ const SEQUENCES: Record<string, string> = {
   role_assignments: 'role_assignments_id_seq', record_grants: 'record_grants_id_seq',
   questionnaires: 'questionnaires_id_seq', questionnaire_versions: 'questionnaire_versions_id_seq',
   programmes: 'programmes_id_seq', programme_pillars: 'programme_pillars_id_seq', results: 'results_id_seq',
+  knowledge_items: 'knowledge_items_id_seq', knowledge_attachments: 'knowledge_attachments_id_seq', tool_pilots: 'tool_pilots_id_seq',
+  partner_organisations: 'partner_organisations_id_seq', coordination_centres: 'coordination_centres_id_seq', workshops: 'workshops_id_seq',
   programme_partners: 'programme_partners_id_seq', result_measures: 'result_measures_id_seq', budget_lines: 'budget_lines_id_seq',
 };
 
