@@ -9,3 +9,5 @@ export * from './expressions/expression-ast.ts';
 export * from './expressions/expression-values.ts';
 export * from './expressions/parse-expression.ts';
 export * from './expressions/evaluate-expression.ts';
+export * from './review-states.ts';
+export * from './board-report.ts';
