@@ -8,7 +8,7 @@ import {
 const s = (place: string, indicator: string, values: [number, number][], ascending = false): SafetySeries =>
   ({ place, indicator, ascending, values: values.map(([year, value]) => ({ year, value })) });
 
-describe('a value compared with its base (example 7)', () => {
+describe('a value compared with its base (example 8)', () => {
   it('2015 8.0 → 2024 7.5 with a 5 % margin: better by 0.5 > 0.4, change −6.25 %', () => {
     const c = compareWithBase(s('A', '16.1.1', [[2015, 8], [2020, 7], [2024, 7.5]]), 2015, 0.05)!;
     expect(c.base).toEqual({ year: 2015, value: 8 });
@@ -35,7 +35,7 @@ describe('a value compared with its base (example 7)', () => {
   });
 });
 
-describe('the change in urban violence (example 8)', () => {
+describe('the change in urban violence (example 9)', () => {
   const series = [
     s('A', '16.1.1', [[2015, 8], [2024, 6]]), // −25 %
     s('A', 'USM-CV-01', [[2015, 200], [2023, 170]]), // −15 %
@@ -61,7 +61,7 @@ describe('the change in urban violence (example 8)', () => {
   });
 });
 
-describe('cities with less crime and violence (example 9)', () => {
+describe('cities with less crime and violence (example 10)', () => {
   const series = [
     s('A', '16.1.1', [[2015, 8], [2024, 6]]),
     s('A', 'USM-CV-01', [[2015, 200], [2023, 170]]),
@@ -85,7 +85,7 @@ describe('cities with less crime and violence (example 9)', () => {
   });
 });
 
-describe('countries with a measurable improvement and the people concerned (example 10)', () => {
+describe('countries with a measurable improvement and the people concerned (example 11)', () => {
   const series = [
     s('X', '16.1.1', [[2015, 6], [2024, 5]]),
     s('Y1', '16.1.1', [[2015, 4], [2024, 3]]),
@@ -119,7 +119,7 @@ describe('countries with a measurable improvement and the people concerned (exam
   });
 });
 
-describe('a measure of a catalogue indicator at several places (example 11)', () => {
+describe('a measure of a catalogue indicator at several places (example 7)', () => {
   const values = [
     { place: 'A', year: 2015, value: 10 }, { place: 'B', year: 2015, value: 20 },
     { place: 'A', year: 2016, value: 12 },

@@ -4,6 +4,7 @@ import type { Store } from '@marsad/db';
 import { importFile } from '../imports/import-file.ts';
 import type { ImportReport } from '../observations/import-pipeline.ts';
 import { SYNTHETIC_SOURCE, syntheticPilotCsv } from './synthetic-pilot-data.ts';
+import { loadDemoProgrammes } from './load-demo-programmes.ts';
 
 const LA_DIR = fileURLToPath(new URL('./data/open-sdg/los-angeles/', import.meta.url));
 
@@ -25,8 +26,9 @@ export async function demoLoaded(store: Store): Promise<boolean> {
 /**
  * Loads the demonstration data: the real Open SDG files of Los Angeles with their true source,
  * and synthetic values for the pilot cities, flagged as such. Each file is one import batch.
+ * Then the three demonstration programmes with their results (load-demo-programmes.ts).
  */
-export async function loadDemo(store: Store, onFile?: (name: string, report: ImportReport) => void): Promise<{ files: number; observations: number }> {
+export async function loadDemo(store: Store, onFile?: (name: string, report: ImportReport) => void): Promise<{ files: number; observations: number; programmes: number }> {
   for (const s of [{ ...SYNTHETIC_SOURCE, synthetic: true, url: null }, { ...LOS_ANGELES_SOURCE, synthetic: false }]) {
     await store.db.insertInto('sources').values({ ...s, created_at: new Date() })
       .onConflict((oc) => oc.column('name').doUpdateSet({ licence: s.licence, citation: s.citation, url: s.url, synthetic: s.synthetic })).execute();
@@ -53,7 +55,9 @@ export async function loadDemo(store: Store, onFile?: (name: string, report: Imp
   onFile?.('synthetic-pilot-cities.csv', r);
   observations += r.counts.inserted;
   files++;
+  // The three programmes of seeds 000, 001 and 003 with their results, tied to the indicators above (labelled demonstration).
+  const programmes = await loadDemoProgrammes(store);
   await store.db.insertInto('settings').values({ key: 'demo', value: JSON.stringify({ loadedAt: new Date().toISOString(), files, observations }), updated_at: new Date() })
     .onConflict((oc) => oc.column('key').doNothing()).execute();
-  return { files: files, observations };
+  return { files: files, observations, programmes: programmes.programmes };
 }

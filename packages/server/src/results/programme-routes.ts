@@ -85,7 +85,7 @@ export function registerProgrammeRoutes(app: FastifyInstance, ctx: AppContext): 
   r.get('/api/v1/programmes/:code/export', {
     schema: {
       tags: ['results'], summary: 'The results framework as CSV, or as IATI activity XML 2.03 (results with indicators, baselines, periods)',
-      description: 'format=csv: one row per measure (UTF-8 with a byte-order mark). format=iati: one iati-activity; needs the programme\'s reportingOrg.ref and type (409 otherwise). docs/formats/results.md.',
+      description: 'format=csv: one row per measure (UTF-8 with a byte-order mark). format=iati: one iati-activity; needs the programme\'s reportingOrg.ref and type (409 otherwise). docs/methods/results.md, "Exports".',
       params: CodeParams, querystring: z.object({ format: z.enum(['csv', 'iati']), lang: LangParam }),
     },
   }, async (req, reply) => {

@@ -318,7 +318,9 @@ export function computedActual(formula: ComputedFormula, f: Figures2030): { year
     case 'population-concerned': {
       const q = f.populationConcerned;
       const year = q.year ?? f.countriesImproved.year;
-      return year === null ? null : { year, value: q.total, sources: uniqueSources(q.places.map((x) => x.source)) };
+      // No population known for any place concerned: no figure (not 0). Some unknown: the known total, a lower bound; `missing` lists them.
+      if (year === null || (q.places.length > 0 && q.missing.length === q.places.length)) return null;
+      return { year, value: q.total, sources: uniqueSources(q.places.map((x) => x.source)) };
     }
   }
 }

@@ -5,7 +5,7 @@ import type { MeasureView, ProgrammeView, ResultView } from './programme-view.ts
 
 /**
  * A programme's results framework as CSV (one row per measure, a result without a measure on a
- * row of its own) and as IATI activity XML 2.03 (docs/formats/results.md): result type 1 output,
+ * row of its own) and as IATI activity XML 2.03 (docs/methods/results.md, "Exports"): result type 1 output,
  * 2 outcome, 3 impact, 9 other (activities); each measure an indicator with its measure (1 unit,
  * 2 percentage), ascending flag, baseline and one period per year with a target or an actual.
  */
