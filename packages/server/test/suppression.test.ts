@@ -128,6 +128,23 @@ describe.each(testStoreKinds())('suppression of small counts on %s', (kind) => {
     expect(a.json().counts.inserted).toBe(16);
     const b = await importText(t.app, OTHERS, { format: 'csv', status: 'approved' });
     expect(b.statusCode, b.body).toBe(201);
+    // A programme whose measures rest on suppressed values (results frameworks, issue 7).
+    const prog = await t.app.inject({
+      method: 'POST', url: '/api/v1/programmes', headers: AUTH,
+      payload: { code: 'PRIV', names: { en: 'Privacy check' }, startYear: 2020, endYear: 2030, reportingOrg: { ref: 'XX-PRIV', type: '40' }, places: [{ place: 'MAR', role: 'supporting' }] },
+    });
+    expect(prog.statusCode, prog.body).toBe(201);
+    const result = await t.app.inject({ method: 'POST', url: '/api/v1/results', headers: AUTH, payload: { programme: 'PRIV', level: 'impact', titles: { en: 'Safety' } } });
+    expect(result.statusCode, result.body).toBe(201);
+    for (const measure of [
+      { kind: 'indicator', indicator: 'USM-CV-05', places: ['MAAGA'], baseline: { year: 2022 }, targets: [{ year: 2030, value: 1 }] },
+      { kind: 'indicator', indicator: 'USM-CV-05', places: ['MAR', 'JOAMM'], aggregation: 'sum' },
+      { kind: 'indicator', indicator: '16.1.1', places: ['MAAGA-D1'] },
+      { kind: 'computed', formula: 'urban-violence-change' },
+    ]) {
+      const m = await t.app.inject({ method: 'POST', url: `/api/v1/results/${result.json().id}/measures`, headers: AUTH, payload: measure });
+      expect(m.statusCode, m.body).toBe(201);
+    }
   });
   afterAll(async () => { await t?.close(); });
 
@@ -321,6 +338,13 @@ describe.each(testStoreKinds())('suppression of small counts on %s', (kind) => {
       '/api/v1/summary': ['/api/v1/summary'],
       '/api/v1/targets': ['/api/v1/targets', '/api/v1/targets?indicator=16.1.1'],
       '/api/v1/updates': ['/api/v1/updates?limit=100'],
+      '/api/v1/programmes': ['/api/v1/programmes'],
+      '/api/v1/programmes/:code': ['/api/v1/programmes/PRIV'],
+      '/api/v1/programmes/:code/targets-2030': ['/api/v1/programmes/PRIV/targets-2030'],
+      '/api/v1/programmes/:code/budget': ['/api/v1/programmes/PRIV/budget'],
+      '/api/v1/programmes/:code/export': ['/api/v1/programmes/PRIV/export?format=csv', '/api/v1/programmes/PRIV/export?format=iati'],
+      '/api/v1/settings/results-2030': ['/api/v1/settings/results-2030'],
+      '/api/v1/settings/exchange-rates': ['/api/v1/settings/exchange-rates'],
     };
 
     it('holds no suppressed value, no e-mail address and no user name, in any public answer', async () => {
