@@ -213,6 +213,23 @@ describe.each(testStoreKinds())('results frameworks on %s', (kind) => {
     expect(admin).toEqual(expect.arrayContaining(['create programme', 'create result', 'create result-measure', 'create result-actual']));
   });
 
+  it('names responsible partners from the network or by name; an organisation removed from the network leaves the result', async () => {
+    const org = await t.db.store.exclusive((conn) => conn.query<{ id: number }>(
+      "INSERT INTO partner_organisations (names, type) VALUES ('{\"ar\": \"شبكة المدن\", \"en\": \"Cities network\"}', 'local-government-network') RETURNING id"));
+    const id = org.rows[0]!.id;
+    const bad = await post('/api/v1/results', { programme: 'TEST', level: 'output', parent: ids.O1, titles: { en: 'x' }, partners: [{ names: { en: 'A' } }, { organisationId: id + 1000 }] }, AUTH, 400);
+    expect(bad.message).toMatch(/^partners\.1\.organisationId: no partner organisation/);
+    const r = await post('/api/v1/results', { programme: 'TEST', level: 'output', parent: ids.O1, code: 'PART', titles: { en: 'Partnered' }, partners: [{ organisationId: id }, { names: { ar: 'بلدية', en: 'Municipality' } }] });
+    const view = async () => find((await get('/api/v1/programmes/TEST?lang=ar')).results, 'PART');
+    expect((await view()).partners).toEqual([
+      { organisationId: id, name: 'شبكة المدن', names: { ar: 'شبكة المدن', en: 'Cities network' } },
+      { organisationId: null, name: 'بلدية', names: { ar: 'بلدية', en: 'Municipality' } },
+    ]);
+    await t.db.store.exclusive((conn) => conn.query('DELETE FROM partner_organisations WHERE id = $1', [id]));
+    expect((await view()).partners.map((x: { organisationId: number | null }) => x.organisationId)).toEqual([null]);
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/results/${r.id}`, headers: AUTH })).statusCode).toBe(200);
+  });
+
   it('totals budgets per currency and converts only with entered rates', async () => {
     const usd = await post('/api/v1/programmes/TEST/budget-lines', { labels: { en: 'Staff' }, currency: 'USD', year: 2024, amount: 1000 });
     await post('/api/v1/programmes/TEST/budget-lines', { labels: { en: 'Workshops' }, currency: 'EUR', year: 2024, amount: 500, result: ids.O1 });
