@@ -7,8 +7,7 @@ import { currentActor } from '../auth/policy.ts';
 import type { Actor } from '../auth/actor.ts';
 import { HttpError } from '../http/errors.ts';
 import { actorOf, appendAudit } from '../audit/audit-log.ts';
-import { checkResultPlaces } from './results-access.ts';
-import { requireResultsWriter } from './results-access.ts';
+import { checkResultPlaces, requireResultsWriter } from './results-access.ts';
 import { ActualInput, MeasureCreate, MeasurePatch, ResultCreate, ResultPatch, TargetInput, Year } from './results-inputs.ts';
 import {
   checkPartners, isUniqueViolation, LEVEL_RANK, resolvePillars, resolvePlaces, resultPlacePaths, subtreeIds, writePartners,

@@ -10,9 +10,10 @@ import type { MeasureView, ProgrammeView, ResultView } from './programme-view.ts
  * 2 percentage), ascending flag, baseline and one period per year with a target or an actual.
  */
 
-function* walk(results: ResultView[], depth = 0): Generator<{ r: ResultView; depth: number; path: string }> {
+/** The results depth-first, with their depth (0 for a top result). */
+function* walk(results: ResultView[], depth = 0): Generator<{ r: ResultView; depth: number }> {
   for (const r of results) {
-    yield { r, depth, path: '' };
+    yield { r, depth };
     yield* walk(r.children, depth + 1);
   }
 }
