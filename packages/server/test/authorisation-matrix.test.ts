@@ -68,6 +68,21 @@ const WRITE_ROUTES: Record<string, Access> = {
   'DELETE /api/v1/result-measures/:id/targets/:year': 'focal-point',
   'PUT /api/v1/result-measures/:id/actuals': 'focal-point',
   'DELETE /api/v1/result-measures/:id/actuals/:year': 'focal-point',
+  // Review cycles (issue 6): cycles, participants, assignments by administrators; answers and submission by the
+  // focal points of the place (authorisation-places.test.ts); comments, recommendations and declarations by the
+  // reviewers holding the grant on the submission (reviews.test.ts, authorisation-places.test.ts).
+  'POST /api/v1/review-cycles': 'administrator',
+  'PATCH /api/v1/review-cycles/:id': 'administrator',
+  'DELETE /api/v1/review-cycles/:id': 'administrator',
+  'POST /api/v1/review-cycles/:id/participants': 'administrator',
+  'DELETE /api/v1/review-cycles/:id/participants/:place': 'administrator',
+  'POST /api/v1/review-submissions/:id/assignments': 'administrator',
+  'DELETE /api/v1/review-assignments/:id': 'administrator',
+  'PUT /api/v1/review-submissions/:id/answers': 'signed-in', // then checked against the place of the submission
+  'POST /api/v1/review-submissions/:id/transitions': 'signed-in', // then checked: role on the submission × the state machine
+  'POST /api/v1/review-submissions/:id/comments': 'signed-in', // then checked against the grant (reviewers) or the place (replies)
+  'POST /api/v1/review-submissions/:id/recommendations': 'signed-in', // then checked against the grant
+  'POST /api/v1/review-assignments/:id/declaration': 'signed-in', // the assigned reviewer only
 };
 
 /** Reads that are not public: each must answer the public with 401. */
@@ -89,6 +104,16 @@ const RESTRICTED_READS: Record<string, Access> = {
   'GET /api/v1/questionnaires/:id': 'signed-in',
   'GET /api/v1/questionnaire-versions/:id': 'signed-in',
   'GET /api/v1/questionnaire-versions/:id/xlsform': 'signed-in',
+  'GET /api/v1/review-cycles': 'signed-in',
+  'GET /api/v1/review-cycles/:id': 'signed-in',
+  'GET /api/v1/review-cycles/:id/board-report': 'administrator',
+  'GET /api/v1/review-cycles/:id/board-report.csv': 'administrator',
+  'GET /api/v1/review-submissions': 'signed-in',
+  'GET /api/v1/review-submissions/:id': 'signed-in', // then checked: focal points of the place, reviewers with the grant, administrators
+  'GET /api/v1/review-submissions/:id/timeline': 'signed-in',
+  'GET /api/v1/review-submissions/:id/comments': 'signed-in',
+  'GET /api/v1/review-submissions/:id/reviewer-candidates': 'administrator',
+  'GET /api/v1/review-assignments': 'signed-in',
 };
 
 const PASSWORD = 'matrix passphrase 1';

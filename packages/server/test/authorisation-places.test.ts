@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteOptions } from 'fastify';
 import { testStoreKinds } from '@marsad/db/testing';
-import { createTestApp, importText, signedIn, type TestApp } from './helpers.ts';
+import { createTestApp, importText, signedIn, TEST_PASSWORD, type TestApp } from './helpers.ts';
+import { DEMO_QUESTIONNAIRE } from '../src/demo/demo-questionnaire.ts';
 
 /**
  * The authorisation matrix by role and place (issue 4's security bar): every API route that a
@@ -44,7 +45,7 @@ const REFUSED_ROWS = (status: number, body: string) => status === 403 || (status
 const NO_UNPUBLISHED_OF = (status: number, body: string, place: string) => status === 403 || (status === 200 && !new RegExp(`${place}[^\\n]*(provisional)`).test(body) && !body.includes(`"place":"${place}"`));
 
 /** Routes only administrators may call (users, rules, settings, audit): checked in authorisation-matrix.test.ts. */
-const ADMIN_ONLY = /^(POST|DELETE|PUT|PATCH) \/api\/v1\/(users|settings|indicators\/:code\/rules|questionnaires|programmes)\b/;
+const ADMIN_ONLY = /^(POST|DELETE|PUT|PATCH) \/api\/v1\/(users|settings|indicators\/:code\/rules|questionnaires|programmes|review-cycles|review-submissions\/:id\/assignments)\b/;
 
 const WRITERS: Role[] = ['national-focal-point', 'city-focal-point'];
 const READERS_OF_UNPUBLISHED: Role[] = ['national-focal-point', 'city-focal-point', 'data-validator'];
@@ -82,6 +83,27 @@ async function result(t: TestApp, place: string): Promise<number> {
   const r = await t.app.inject({ method: 'POST', url: '/api/v1/results', headers: admin, payload: { programme: 'MATRIX', level: 'output', titles: { en: 'Output' }, places: [place] } });
   expect(r.statusCode, r.body).toBe(201);
   return r.json().id;
+}
+
+let reviewVersion = 0;
+/**
+ * A review submission of the place, in draft, in a cycle of its own (made by the administrator);
+ * `complete`: with every required answer given, ready to be submitted.
+ */
+async function reviewSubmission(t: TestApp, place: string, complete = false): Promise<number> {
+  if (!reviewVersion) {
+    const q = await t.app.inject({ method: 'POST', url: '/api/v1/questionnaires', headers: admin, payload: { definition: DEMO_QUESTIONNAIRE } });
+    expect(q.statusCode, q.body).toBe(201);
+    reviewVersion = q.json().version.id;
+  }
+  const c = await t.app.inject({ method: 'POST', url: '/api/v1/review-cycles', headers: admin, payload: { kind: 'safer-cities-peer-review', titles: { en: `Cycle ${next()}` }, startsOn: '2024-01-01', questionnaireVersionId: reviewVersion, participants: [place] } });
+  expect(c.statusCode, c.body).toBe(201);
+  const id: number = c.json().participants[0].submission.id;
+  if (complete) {
+    const a = await t.app.inject({ method: 'PUT', url: `/api/v1/review-submissions/${id}/answers`, headers: admin, payload: { answers: { institution: 'Office', has_strategy: 'no' } } });
+    expect(a.statusCode, a.body).toBe(200);
+  }
+  return id;
 }
 
 /** A programme-specific measure of such a result, with a target and an actual value for 2030. */
@@ -179,7 +201,28 @@ const PLACE_ROUTES: Record<string, PlaceRoute> = {
     allowed: ['national-focal-point'],
     request: async (t, place) => ({ method: 'DELETE', url: `/api/v1/result-measures/${await measure(t, place)}/actuals/2030` }),
   },
+  // Review submissions: the focal points of the place write and submit the answers (administrators too).
+  'PUT /api/v1/review-submissions/:id/answers': {
+    allowed: WRITERS,
+    request: async (t, place) => ({ method: 'PUT', url: `/api/v1/review-submissions/${await reviewSubmission(t, place)}/answers`, payload: { answers: { institution: 'Office' } } }),
+  },
+  'POST /api/v1/review-submissions/:id/transitions': {
+    allowed: WRITERS,
+    request: async (t, place) => ({ method: 'POST', url: `/api/v1/review-submissions/${await reviewSubmission(t, place, true)}/transitions`, payload: { action: 'submit' } }),
+  },
   // Reads of unpublished data.
+  'GET /api/v1/review-submissions/:id': {
+    allowed: WRITERS,
+    request: async (t, place) => ({ method: 'GET', url: `/api/v1/review-submissions/${await reviewSubmission(t, place)}` }),
+  },
+  'GET /api/v1/review-submissions/:id/timeline': {
+    allowed: WRITERS,
+    request: async (t, place) => ({ method: 'GET', url: `/api/v1/review-submissions/${await reviewSubmission(t, place)}/timeline` }),
+  },
+  'GET /api/v1/review-submissions/:id/comments': {
+    allowed: WRITERS,
+    request: async (t, place) => ({ method: 'GET', url: `/api/v1/review-submissions/${await reviewSubmission(t, place)}/comments` }),
+  },
   'GET /api/v1/observations': {
     allowed: READERS_OF_UNPUBLISHED, refused: NO_UNPUBLISHED_OF,
     request: async (_t, place) => ({ method: 'GET', url: `/api/v1/observations?place=${place}&status=provisional` }),
@@ -201,6 +244,9 @@ const PLACE_ROUTES: Record<string, PlaceRoute> = {
 const NOT_PLACE_SCOPED = new Set([
   'POST /api/v1/auth/login', 'POST /api/v1/auth/accept', 'POST /api/v1/auth/logout', 'POST /api/v1/auth/password',
   'POST /api/v1/tokens', 'DELETE /api/v1/tokens/:id', 'DELETE /api/v1/entry/draft',
+  // Reviews: administrators only (the other matrix); reached through a grant on one submission (the test below, reviews.test.ts).
+  'DELETE /api/v1/review-assignments/:id', 'POST /api/v1/review-assignments/:id/declaration',
+  'POST /api/v1/review-submissions/:id/comments', 'POST /api/v1/review-submissions/:id/recommendations',
 ]);
 
 describe.each(testStoreKinds())('authorisation by role and place on %s', (kind) => {
@@ -232,6 +278,51 @@ describe.each(testStoreKinds())('authorisation by role and place on %s', (kind) 
     expect(unknown, 'write routes missing from the role × place matrix').toEqual([]);
     const registered = new Set(api.map(key));
     expect(Object.keys(PLACE_ROUTES).filter((k) => !registered.has(k))).toEqual([]);
+  });
+
+  it('review routes reached through a grant: the assigned reviewer passes, a reviewer without the grant gets 403', async () => {
+    /** A reviewer account made with the administrator's session (the first-start token is retired by now). */
+    const reviewer = async (email: string, place: string) => {
+      const inv = await t.app.inject({ method: 'POST', url: '/api/v1/users', headers: admin, payload: { email, roles: [{ role: 'reviewer', place }] } });
+      expect(inv.statusCode, inv.body).toBe(201);
+      const token = new URL(inv.json().invitationUrl, 'http://x').searchParams.get('token');
+      expect((await t.app.inject({ method: 'POST', url: '/api/v1/auth/accept', payload: { token, password: TEST_PASSWORD } })).statusCode).toBe(200);
+      const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: TEST_PASSWORD } });
+      return { id: inv.json().user.id as number, headers: { cookie: String(login.headers['set-cookie']).split(';')[0]!, 'x-csrf-token': login.json().csrfToken as string } };
+    };
+    const send = (headers: Record<string, string>, method: 'GET' | 'POST', url: string, payload?: object) =>
+      t.app.inject({ method, url, headers: { ...headers, ...(payload ? { 'content-type': 'application/json' } : {}) }, ...(payload ? { payload: JSON.stringify(payload) } : {}) });
+    // Amman's submission (Jordan); reviewers from Kazakhstan and Ecuador hold the grant; the matrix's reviewer (Agadir) does not.
+    const id = await reviewSubmission(t, OTHER, true);
+    expect((await send(admin, 'POST', `/api/v1/review-submissions/${id}/transitions`, { action: 'submit' })).statusCode).toBe(200);
+    const kz = await reviewer(`kz-${next()}@matrix.example`, 'KZALA');
+    const ec = await reviewer(`ec-${next()}@matrix.example`, 'ECUIO');
+    const assigned = await send(admin, 'POST', `/api/v1/review-submissions/${id}/assignments`, { reviewers: [kz.id, ec.id] });
+    expect(assigned.statusCode, assigned.body).toBe(201);
+    for (const [r, a] of [[kz, assigned.json().items[0]], [ec, assigned.json().items[1]]] as const) {
+      expect((await send(r.headers, 'POST', `/api/v1/review-assignments/${a.id}/declaration`, { conflict: false })).statusCode).toBe(200);
+    }
+    expect((await send(admin, 'POST', `/api/v1/review-submissions/${id}/transitions`, { action: 'start-review' })).statusCode).toBe(200);
+    const granted: [string, 'GET' | 'POST', string, object?][] = [
+      ['read', 'GET', `/api/v1/review-submissions/${id}`],
+      ['timeline', 'GET', `/api/v1/review-submissions/${id}/timeline`],
+      ['comments', 'GET', `/api/v1/review-submissions/${id}/comments`],
+      ['comment', 'POST', `/api/v1/review-submissions/${id}/comments`, { body: 'A comment', questionPath: 'institution' }],
+      ['recommend', 'POST', `/api/v1/review-submissions/${id}/recommendations`, { recommendation: 'accept' }],
+    ];
+    const wrong: string[] = [];
+    for (const [name, method, url, payload] of granted) {
+      const withGrant = await send(kz.headers, method, url, payload);
+      if (withGrant.statusCode >= 300) wrong.push(`${name} with the grant: ${withGrant.statusCode} ${withGrant.body.slice(0, 200)}`);
+      for (const role of ['reviewer', 'city-focal-point', 'national-focal-point', 'no-role'] as const) {
+        const without = await send(headers.get(role)!, method, url, payload);
+        if (without.statusCode !== 403) wrong.push(`${name} as ${role} without a grant: ${without.statusCode}`);
+      }
+    }
+    // A declaration is the assigned reviewer's own.
+    const other = await send(headers.get('reviewer')!, 'POST', `/api/v1/review-assignments/${assigned.json().items[0].id}/declaration`, { conflict: false });
+    if (other.statusCode !== 403) wrong.push(`declaration by another reviewer: ${other.statusCode}`);
+    expect(wrong).toEqual([]);
   });
 
   for (const [route, spec] of Object.entries(PLACE_ROUTES)) {

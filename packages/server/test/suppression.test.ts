@@ -329,6 +329,10 @@ describe.each(testStoreKinds())('suppression of small counts on %s', (kind) => {
         '/api/v1/observations/export?format=open-sdg&indicator=16.1.1', '/api/v1/observations/export?format=open-sdg&indicator=USM-CV-05',
       ],
       '/api/v1/places': ['/api/v1/places?limit=1000'],
+      // Published reviews hold answers, not values: reviews.test.ts reads them, and every public route, for
+      // unpublished material and personal data with a published review in the database (none here: the list is empty).
+      '/api/v1/published-reviews': ['/api/v1/published-reviews'],
+      '/api/v1/published-reviews/:id': [],
       '/api/v1/places/:code': ['/api/v1/places/MAAGA-D1', '/api/v1/places/MAAGA'],
       '/api/v1/places/:code/summary': ['MAAGA', 'MAAGA-D1', 'MAAGA-D2', 'JOAMM', 'JOAMM-D1', 'MAR', 'JOR'].map((p) => `/api/v1/places/${p}/summary`),
       '/api/v1/reporting-status': ['/api/v1/reporting-status?framework=sdg', '/api/v1/reporting-status?framework=urban-safety&place=MAAGA,MAAGA-D1,MAR'],

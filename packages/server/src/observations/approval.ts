@@ -5,6 +5,7 @@ import { canApprovePlace, isAdministrator, scopeAllows } from '../auth/policy.ts
 import { appendAudit, type AuditActor } from '../audit/audit-log.ts';
 import { HttpError } from '../http/errors.ts';
 import { disaggregationKey } from './code-resolver.ts';
+import { myAssignments, type MyAssignment } from '../reviews/review-assignments.ts';
 
 /**
  * The status workflow of observations: provisional → validated (a data validator of the place)
@@ -169,6 +170,8 @@ export interface Inbox {
   toValidate: number; toApprove: number;
   /** Administrators: invitations not yet accepted (an expired one needs a new link). */
   invitations: { pending: number; expired: number; items: InvitationItem[] };
+  /** Review assignments waiting for the reviewer: a declaration of conflicts, or a recommendation (reviews/review-assignments.ts). */
+  reviews: { count: number; items: MyAssignment[] };
   items: { toValidate: InboxItem[]; toApprove: InboxItem[] };
 }
 
@@ -205,7 +208,9 @@ export async function inboxOf(store: Store, actor: Actor, limit = 50): Promise<I
   const v = await waiting(store, 'provisional', scopeOf(actor, VALIDATOR_ROLES), limit);
   const a = await waiting(store, 'validated', scopeOf(actor, APPROVER_ROLES), limit);
   const invitations = isAdministrator(actor) ? await pendingInvitations(store, limit) : { pending: 0, expired: 0, items: [] };
-  return { toValidate: v.count, toApprove: a.count, invitations, items: { toValidate: v.items, toApprove: a.items } };
+  const assigned = actor.userId === null ? [] : await store.exclusive((conn) => myAssignments(conn, actor.userId!, true));
+  const reviews = { count: assigned.length, items: assigned.slice(0, limit) };
+  return { toValidate: v.count, toApprove: a.count, invitations, reviews, items: { toValidate: v.items, toApprove: a.items } };
 }
 
 /** Accounts invited and not yet active, with their latest invitation link's expiry. */
