@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteOptions } from 'fastify';
 import { testStoreKinds } from '@marsad/db/testing';
+import { dumpDatabase, restoreDatabase } from '@marsad/db';
 import { createTestApp, signedIn, type TestApp } from './helpers.ts';
 import { DEMO_QUESTIONNAIRE } from '../src/demo/demo-questionnaire.ts';
 
@@ -387,6 +388,28 @@ describe.each(testStoreKinds())('review cycles on %s', (kind) => {
       expect((await call('GET', `/api/v1/review-cycles/${c.id}/board-report`, 'nationalMorocco')).statusCode).toBe(403);
       // No route orders places by a score: no endpoint of reviews sorts by anything but dates, cycle and code.
       expect(routes.some((x) => /rank|league|score/i.test(x.url))).toBe(false);
+    });
+  });
+
+  describe('the rest', () => {
+    it('keeps cycles, submissions, rounds, assignments, comments and the timeline through a backup and restore', async () => {
+      const before = await ok(call('GET', `/api/v1/published-reviews/${sub.MAAGA}`, null));
+      const chunks: string[] = [];
+      for await (const c of dumpDatabase(t.db.store)) chunks.push(c);
+      const counts = await restoreDatabase(t.db.store, (async function* () { yield* chunks; })());
+      expect(counts).toMatchObject({ review_cycles: 2, review_participants: 7, review_submissions: 7, review_assignments: 3, review_recommendations: 3, review_comments: 3 });
+      expect(counts.review_submission_rounds).toBe(5);
+      expect(await ok(call('GET', `/api/v1/published-reviews/${sub.MAAGA}`, null))).toEqual(before);
+      const next = await t.db.store.exclusive((c) => c.query<{ id: number }>("SELECT nextval('review_events_id_seq') AS id"));
+      expect(Number(next.rows[0]!.id)).toBeGreaterThan(counts.review_events!);
+    });
+
+    it('appears in the OpenAPI document under the reviews tag', async () => {
+      const doc = (await t.app.inject({ url: '/api/openapi.json' })).json();
+      for (const p of ['/api/v1/review-cycles', '/api/v1/review-submissions/{id}/transitions', '/api/v1/review-assignments/{id}/declaration', '/api/v1/published-reviews/{id}', '/api/v1/review-cycles/{id}/board-report.csv']) {
+        expect(doc.paths[p], p).toBeTruthy();
+      }
+      expect(doc.paths['/api/v1/review-submissions/{id}/transitions'].post.tags).toEqual(['reviews']);
     });
   });
 });

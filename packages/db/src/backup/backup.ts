@@ -25,6 +25,10 @@ export const BACKUP_TABLES = [
   // network's tables before it in this list.
   'programmes', 'programme_pillars', 'programme_places', 'results', 'result_places', 'result_pillars', 'programme_partners',
   'result_measures', 'result_measure_places', 'result_targets', 'result_actuals', 'budget_lines', 'exchange_rates',
+  // Review cycles (migration 013): cycles, participants, submissions and their rounds, assignments, recommendations,
+  // comments, timeline events (the record grants of assignments are in record_grants above).
+  'review_cycles', 'review_participants', 'review_submissions', 'review_submission_rounds', 'review_assignments',
+  'review_recommendations', 'review_comments', 'review_events',
 ] as const;
 
 /** Tables whose id comes from a sequence, to move past the restored ids. */
@@ -40,6 +44,8 @@ const SEQUENCES: Record<string, string> = {
   knowledge_items: 'knowledge_items_id_seq', knowledge_attachments: 'knowledge_attachments_id_seq', tool_pilots: 'tool_pilots_id_seq',
   partner_organisations: 'partner_organisations_id_seq', coordination_centres: 'coordination_centres_id_seq', workshops: 'workshops_id_seq',
   programme_partners: 'programme_partners_id_seq', result_measures: 'result_measures_id_seq', budget_lines: 'budget_lines_id_seq',
+  review_cycles: 'review_cycles_id_seq', review_submissions: 'review_submissions_id_seq', review_assignments: 'review_assignments_id_seq',
+  review_comments: 'review_comments_id_seq', review_events: 'review_events_id_seq',
 };
 
 export interface BackupHeader { marsad: 'backup'; format: 1; schemaVersion: number; createdAt: string; source: string; counts: Record<string, number> }
