@@ -424,7 +424,10 @@ describe.each(testStoreKinds())('accounts on %s', (kind) => {
     const accounts = await loadDemoAccounts(t.db.store);
     expect(accounts.map((a) => a.roles)).toEqual([
       [{ role: 'administrator', place: null }], [{ role: 'national-focal-point', place: 'MAR' }], [{ role: 'city-focal-point', place: 'MAAGA' }],
-      [{ role: 'data-validator', place: 'MAAGA' }], [{ role: 'reviewer', place: 'MAAGA' }], [{ role: 'editor', place: 'MAAGA' }],
+      [{ role: 'data-validator', place: 'MAAGA' }], [{ role: 'reviewer', place: 'MAAGA' }],
+      // the two other reviewers of the demonstration review cycle (load-demo-reviews.ts)
+      [{ role: 'reviewer', place: 'KZALA' }], [{ role: 'reviewer', place: 'ECUIO' }],
+      [{ role: 'editor', place: 'MAAGA' }],
     ]);
     for (const a of accounts) {
       expect(passwordProblem(a.password)).toBeNull();

@@ -11,6 +11,9 @@ const DEMO: { email: string; name: string; roles: { role: RoleName; place: strin
   { email: 'city-focal-point@demo.marsad.example', name: 'Demo city focal point (Agadir)', roles: [{ role: 'city-focal-point', place: 'MAAGA' }] },
   { email: 'data-validator@demo.marsad.example', name: 'Demo data validator (Agadir)', roles: [{ role: 'data-validator', place: 'MAAGA' }] },
   { email: 'reviewer@demo.marsad.example', name: 'Demo reviewer (Agadir)', roles: [{ role: 'reviewer', place: 'MAAGA' }] },
+  // Reviewers of the demonstration review cycle (load-demo-reviews.ts): from other countries than the places they review.
+  { email: 'reviewer-almaty@demo.marsad.example', name: 'Demo reviewer (Almaty)', roles: [{ role: 'reviewer', place: 'KZALA' }] },
+  { email: 'reviewer-quito@demo.marsad.example', name: 'Demo reviewer (Quito)', roles: [{ role: 'reviewer', place: 'ECUIO' }] },
   { email: 'editor@demo.marsad.example', name: 'Demo editor (Agadir)', roles: [{ role: 'editor', place: 'MAAGA' }] },
 ];
 

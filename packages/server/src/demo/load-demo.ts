@@ -5,6 +5,7 @@ import { importFile } from '../imports/import-file.ts';
 import type { ImportReport } from '../observations/import-pipeline.ts';
 import { SYNTHETIC_SOURCE, syntheticPilotCsv } from './synthetic-pilot-data.ts';
 import { loadDemoProgrammes } from './load-demo-programmes.ts';
+import { loadDemoReviews } from './load-demo-reviews.ts';
 
 const LA_DIR = fileURLToPath(new URL('./data/open-sdg/los-angeles/', import.meta.url));
 
@@ -57,6 +58,8 @@ export async function loadDemo(store: Store, onFile?: (name: string, report: Imp
   files++;
   // The three programmes of seeds 000, 001 and 003 with their results, tied to the indicators above (labelled demonstration).
   const programmes = await loadDemoProgrammes(store);
+  // A Voluntary Local Review cycle of the pilot cities of seed 003 and the Philippines (labelled demonstration).
+  await loadDemoReviews(store);
   await store.db.insertInto('settings').values({ key: 'demo', value: JSON.stringify({ loadedAt: new Date().toISOString(), files, observations }), updated_at: new Date() })
     .onConflict((oc) => oc.column('key').doNothing()).execute();
   return { files: files, observations, programmes: programmes.programmes };
