@@ -19,6 +19,7 @@ import { registerImportRoutes } from './imports/import-routes.ts';
 import { registerWebRoutes } from './web/web-routes.ts';
 import { registerAuditRoutes } from './audit/audit-routes.ts';
 import { registerWebApiRoutes } from './web-api/web-api-routes.ts';
+import { registerKnowledgeRoutes, registerKnowledgeUploadRoutes } from './knowledge/knowledge-routes.ts';
 import { registerAuthRoutes } from './auth/auth-routes.ts';
 import { registerTokenRoutes } from './auth/token-routes.ts';
 import { registerUserRoutes } from './users/user-routes.ts';
@@ -76,6 +77,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
         { name: 'reviews', description: 'Review cycles: questionnaires (built in the app or imported from XLSForm), with versions; cycles and participants, submissions, peer review (assignments, conflict declarations, comments, recommendations, transitions, timeline), published reviews, the report to the Executive Board' },
         { name: 'results', description: 'Programmes and their results frameworks toward 2030: results, measures, baselines, targets, actual values, progress, the 2030 targets of seed 000, budgets, CSV and IATI exports' },
         { name: 'web', description: 'Views for the web application: search, latest values, place pages, reporting status, home page' },
+        { name: 'knowledge', description: 'The knowledge repository: practices, tools and documents, their search, versions and files; pilots of tools' },
+        { name: 'network', description: 'The Global Network on Safer Cities: partner organisations, coordination centres, pilot countries and cities; workshops and trainings' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -107,6 +110,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   registerEntryRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
   registerWebApiRoutes(app, ctx);
+  registerKnowledgeRoutes(app, ctx);
   registerResultsRoutes(app, ctx);
   registerQuestionnaireRoutes(app, ctx);
   registerReviewRoutes(app, ctx);
@@ -115,6 +119,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     registerRawBodies(raw);
     registerImportRoutes(raw, ctx);
     registerPlaceUploadRoutes(raw, ctx);
+    registerKnowledgeUploadRoutes(raw, ctx);
     registerQuestionnaireUploadRoutes(raw, ctx);
   });
   return app;

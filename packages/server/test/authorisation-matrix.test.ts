@@ -83,6 +83,24 @@ const WRITE_ROUTES: Record<string, Access> = {
   'POST /api/v1/review-submissions/:id/comments': 'signed-in', // then checked against the grant (reviewers) or the place (replies)
   'POST /api/v1/review-submissions/:id/recommendations': 'signed-in', // then checked against the grant
   'POST /api/v1/review-assignments/:id/declaration': 'signed-in', // the assigned reviewer only
+  // Knowledge repository and network (issue 5). Items: editors and focal points of the owner place, or a grant on the item.
+  'POST /api/v1/knowledge/items': 'focal-point', // editors too; then checked against the owner place (knowledge-api.test.ts)
+  'PATCH /api/v1/knowledge/items/:id': 'signed-in', // then checked: owner place's editors and focal points, or an edit grant on the item
+  'DELETE /api/v1/knowledge/items/:id': 'signed-in',
+  'POST /api/v1/knowledge/items/:id/attachments': 'signed-in',
+  'DELETE /api/v1/knowledge/attachments/:id': 'signed-in',
+  'POST /api/v1/knowledge/tools/:id/pilots': 'focal-point',
+  'PATCH /api/v1/knowledge/pilots/:id': 'focal-point',
+  'DELETE /api/v1/knowledge/pilots/:id': 'focal-point',
+  'POST /api/v1/network/partners': 'administrator',
+  'PATCH /api/v1/network/partners/:id': 'administrator',
+  'DELETE /api/v1/network/partners/:id': 'administrator',
+  'POST /api/v1/network/centres': 'administrator',
+  'PATCH /api/v1/network/centres/:id': 'administrator',
+  'DELETE /api/v1/network/centres/:id': 'administrator',
+  'POST /api/v1/workshops': 'focal-point', // editors too; then checked against the workshop's place
+  'PATCH /api/v1/workshops/:id': 'signed-in', // then checked against the workshop's place
+  'DELETE /api/v1/workshops/:id': 'signed-in',
 };
 
 /** Reads that are not public: each must answer the public with 401. */
@@ -114,6 +132,10 @@ const RESTRICTED_READS: Record<string, Access> = {
   'GET /api/v1/review-submissions/:id/comments': 'signed-in',
   'GET /api/v1/review-submissions/:id/reviewer-candidates': 'administrator',
   'GET /api/v1/review-assignments': 'signed-in',
+  'GET /api/v1/knowledge/editable': 'signed-in',
+  'GET /api/v1/knowledge/items/:id/versions': 'signed-in', // then: those who may edit the item
+  'GET /api/v1/knowledge/items/:id/versions/:version': 'signed-in',
+  'GET /api/v1/knowledge/items/:id/compare': 'signed-in',
 };
 
 const PASSWORD = 'matrix passphrase 1';

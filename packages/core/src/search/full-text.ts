@@ -11,7 +11,8 @@
  *      tatweel and diacritics removed, Arabic-Indic digits → Latin, lower case, Latin accents
  *      removed; see arabic-normalise.ts), and
  *   2. an Arabic letter glued to a Latin letter or a digit is separated from it (text taken
- *      from PDF files often has "2020لعام"), and
+ *      from PDF files often has "2020لعام"), and so are two words glued after a tā' marbūṭa
+ *      (which only ends words: "التوجيهيةمدريد"), and
  *   3. each run of Arabic letters in it loses the conjunction و and the article (ال, وال, بال,
  *      كال, فال, لل) by `stripArabicAffixes`, which keeps short words whole.
  * PostgreSQL's stemmer then removes the remaining prefixes and suffixes (ب, ك, ل, ف; ات, ون,
@@ -50,6 +51,12 @@ const SEPARATOR = '\u00B7';
 const ARABIC_THEN_OTHER = /([\u0621-\u064A\u0671-\u06D3])(?=[\p{Script=Latin}\p{Nd}])/gu;
 const OTHER_THEN_ARABIC = /([\p{Script=Latin}\p{Nd}])(?=[\u0621-\u064A\u0671-\u06D3])/gu;
 
+/**
+ * Tā' marbūṭa ends a word: one followed by another Arabic letter marks two words glued
+ * together by the extraction of text from a PDF ("التوجيهيةمدريد"), which are separated.
+ */
+const TA_MARBUTA_INSIDE = /(\u0629[\u064B-\u065F\u0670\u0640]*)(?=[\u0621-\u064A])/g;
+
 /** Stands for a chunk whose search form would be empty (a lone tatweel, mark or invisible character). */
 export const EMPTY_CHUNK = '-';
 
@@ -59,7 +66,7 @@ export const HEADLINE_STOP = '\uE001';
 
 /** The search form of one chunk (a piece of text without white space). */
 export function searchChunk(chunk: string): string {
-  const folded = normaliseForSearch(chunk)
+  const folded = normaliseForSearch(chunk.replace(TA_MARBUTA_INSIDE, `$1${SEPARATOR}`))
     .replace(/\s+/gu, SEPARATOR)
     .replace(PARSER_SPECIALS, SEPARATOR)
     .replace(ARABIC_THEN_OTHER, `$1${SEPARATOR}`)
@@ -101,9 +108,13 @@ export function escapeHtml(text: string): string {
  * words: HTML in which everything is escaped except `<mark>` around the words that matched.
  * A fragment that cannot be placed in the search form is left out; if none can, null.
  *
- * `original` and `search` are the two strings of `alignedSearchText`.
+ * `original` and `search` are the two strings of `alignedSearchText` (or the same window of
+ * both); `more` says whether the text goes on before and after them, for the ellipses.
  */
-export function snippetFromHeadline(headline: string, original: string, search: string, delimiter: string): string | null {
+export function snippetFromHeadline(
+  headline: string, original: string, search: string, delimiter: string,
+  more: { before: boolean; after: boolean } = { before: false, after: false },
+): string | null {
   const originalChunks = original === '' ? [] : original.split(' ');
   const out: string[] = [];
   let from = 0;
@@ -134,9 +145,12 @@ export function snippetFromHeadline(headline: string, original: string, search: 
       const w = escapeHtml(originalChunks[i]!);
       words.push(marked.has(i) ? `<mark>${w}</mark>` : w);
     }
-    if (words.length > 0) out.push((first > 0 ? '… ' : '') + words.join(' ') + (last < originalChunks.length - 1 ? ' …' : ''));
+    if (words.length === 0) continue;
+    const before = first > 0 || more.before;
+    const after = last < originalChunks.length - 1 || more.after;
+    out.push(`${before ? '… ' : ''}${words.join(' ')}${after ? ' …' : ''}`);
   }
-  return out.length > 0 ? out.join(' ') .replace(/ … … /g, ' … ') : null;
+  return out.length > 0 ? out.join(' ').replace(/ … … /g, ' … ') : null;
 }
 
 function countSpaces(s: string, start: number, end: number): number {

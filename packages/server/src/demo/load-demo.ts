@@ -6,6 +6,7 @@ import type { ImportReport } from '../observations/import-pipeline.ts';
 import { SYNTHETIC_SOURCE, syntheticPilotCsv } from './synthetic-pilot-data.ts';
 import { loadDemoProgrammes } from './load-demo-programmes.ts';
 import { loadDemoReviews } from './load-demo-reviews.ts';
+import { loadKnowledgeSeeds } from './knowledge-seeds.ts';
 
 const LA_DIR = fileURLToPath(new URL('./data/open-sdg/los-angeles/', import.meta.url));
 
@@ -27,7 +28,8 @@ export async function demoLoaded(store: Store): Promise<boolean> {
 /**
  * Loads the demonstration data: the real Open SDG files of Los Angeles with their true source,
  * and synthetic values for the pilot cities, flagged as such. Each file is one import batch.
- * Then the three demonstration programmes with their results (load-demo-programmes.ts).
+ * Then the three demonstration programmes with their results (load-demo-programmes.ts), and
+ * the five seed documents in the knowledge repository (knowledge-seeds.ts).
  */
 export async function loadDemo(store: Store, onFile?: (name: string, report: ImportReport) => void): Promise<{ files: number; observations: number; programmes: number }> {
   for (const s of [{ ...SYNTHETIC_SOURCE, synthetic: true, url: null }, { ...LOS_ANGELES_SOURCE, synthetic: false }]) {
@@ -60,6 +62,8 @@ export async function loadDemo(store: Store, onFile?: (name: string, report: Imp
   const programmes = await loadDemoProgrammes(store);
   // A Voluntary Local Review cycle of the pilot cities of seed 003 and the Philippines (labelled demonstration).
   await loadDemoReviews(store);
+  // The five seed documents as published documents of the knowledge repository (real text, not demonstration).
+  await loadKnowledgeSeeds(store);
   await store.db.insertInto('settings').values({ key: 'demo', value: JSON.stringify({ loadedAt: new Date().toISOString(), files, observations }), updated_at: new Date() })
     .onConflict((oc) => oc.column('key').doNothing()).execute();
   return { files: files, observations, programmes: programmes.programmes };

@@ -7,11 +7,12 @@ import type { Names, PlaceLevel } from '@marsad/db';
 import type { AppContext } from '../context.ts';
 import { LangParam, pick } from '../http/pagination.ts';
 import { compareCodes, LEVEL_ORDER } from './web-api-common.ts';
+import { searchItems } from '../knowledge/knowledge-search.ts';
 
 const SearchQuery = z.object({
   q: z.string().trim().min(1, 'give the text to search for').max(200).describe('Text to find: a code, or words of a name in any of the six languages'),
   lang: LangParam,
-  limit: z.coerce.number().int().min(1).max(100).default(20).describe('How many indicators and how many places at most (1–100)'),
+  limit: z.coerce.number().int().min(1).max(100).default(20).describe('How many items, indicators and places at most, each (1–100)'),
 });
 
 /**
@@ -124,8 +125,8 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: AppContext): voi
 
   r.get('/api/v1/search', {
     schema: {
-      tags: ['web'], summary: 'Find indicators and places by code or by name in any language (Arabic spelling variants folded)',
-      description: 'Every word of `q` must begin a word of the code or of a name in any language (Arabic folded: hamza forms of alef, ta marbuta/ha, alef maqsura/ya, diacritics, tatweel, Arabic-Indic digits, the article and و). Ranked: exact code, codes starting with the text, names starting with it, other matches; active indicators before retired ones, pilot places first.',
+      tags: ['web'], summary: 'Find published items of the knowledge repository, indicators and places, in any language (Arabic spelling variants folded)',
+      description: '`items`: published practices, tools and documents of the knowledge repository, ranked by relevance, each with id, type, title, language (of the title and snippet), snippet (HTML: everything escaped but <mark> around matched words) and score — the same search as GET /api/v1/knowledge/search (docs/methods/search.md), which adds filters, facets and pages. `indicators` and `places`: every word of `q` must begin a word of the code or of a name in any language (Arabic folded: hamza forms of alef, ta marbuta/ha, alef maqsura/ya, diacritics, tatweel, Arabic-Indic digits, the article and و). Ranked: exact code, codes starting with the text, names starting with it, other matches; active indicators before retired ones, pilot places first.',
       querystring: SearchQuery,
     },
   }, async (req) => {
@@ -152,6 +153,9 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: AppContext): voi
         parent: p.parent ? { code: p.parent.code, name: pick(p.parent.names, lang), level: p.parent.level } : null,
       }));
 
-    return { indicators, places };
+    const found = await searchItems(ctx.store, { q: query, ...(lang ? { lang } : {}), limit, offset: 0 });
+    const items = found.items.map((i) => ({ id: i.id, type: i.type, title: i.title, language: i.language, snippet: i.snippet, score: i.score, kind: i.kind, year: i.year }));
+
+    return { items, indicators, places };
   });
 }
