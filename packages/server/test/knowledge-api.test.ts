@@ -138,7 +138,7 @@ describe.each(testStoreKinds())('knowledge repository on %s', (kind) => {
 
     it('counts facets and filters by type, language, place (with the places under it), framework, SDG target and year', async () => {
       const r = await search('السلامة', '&lang=en');
-      const f = r.facets as Record<string, { value: string; count: number; label?: string }[]>;
+      const f = r.facets as Record<'type' | 'language' | 'place' | 'framework' | 'sdgTarget' | 'year', { value: string; count: number; label?: string }[]>;
       expect(f.type).toEqual(expect.arrayContaining([{ value: 'practice', count: expect.any(Number) }]));
       expect(f.language.map((x) => x.value)).toEqual(expect.arrayContaining(['ar', 'en']));
       expect(f.place).toEqual(expect.arrayContaining([expect.objectContaining({ value: 'MAR', label: 'Morocco' }), expect.objectContaining({ value: 'MAAGA' })]));
