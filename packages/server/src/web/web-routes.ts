@@ -10,8 +10,8 @@ export const WEB_DIST = fileURLToPath(new URL('../../../web/dist/', import.meta.
 
 /**
  * Serves the web app built into packages/web/dist: its files, and index.html for every other
- * page address (the app routes in the browser). An address for an indicator or a place that
- * does not exist answers HTTP 404 with the app's not-found page.
+ * page address (the app routes in the browser). An address for an indicator, a place or a
+ * programme that does not exist answers HTTP 404 with the app's not-found page.
  */
 export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): Promise<boolean> {
   const index = path.join(WEB_DIST, 'index.html');
@@ -23,10 +23,12 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
   const sendPage = async (reply: FastifyReply, status = 200) =>
     reply.code(status).header('Content-Type', 'text/html; charset=utf-8').header('Cache-Control', 'no-cache').send(await readFile(index, 'utf8'));
 
-  const exists = async (kind: 'indicator' | 'place', code: string): Promise<boolean> => {
+  const exists = async (kind: 'indicator' | 'place' | 'programme', code: string): Promise<boolean> => {
     const q = kind === 'indicator'
       ? ctx.store.db.selectFrom('indicators').select('id').where('code', '=', code)
-      : ctx.store.db.selectFrom('places').select('id').where('code', '=', code);
+      : kind === 'programme'
+        ? ctx.store.db.selectFrom('programmes').select('id').where('code', '=', code)
+        : ctx.store.db.selectFrom('places').select('id').where('code', '=', code);
     return !!(await q.executeTakeFirst());
   };
 
@@ -34,9 +36,11 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
     const url = decodeURIComponent(req.url.split('?')[0] ?? '/');
     const m = /^\/(indicators|places)\/([^/]+)\/?$/.exec(url);
     if (m && !(await exists(m[1] === 'indicators' ? 'indicator' : 'place', m[2]!))) return sendPage(reply, 404);
+    const prog = /^\/programmes\/([^/]+)\/?$/.exec(url);
+    if (prog && !(await exists('programme', prog[1]!))) return sendPage(reply, 404);
     const admin = /^\/admin\/indicators\/([^/]+)\/?$/.exec(url);
     if (admin && !(await exists('indicator', admin[1]!))) return sendPage(reply, 404);
-    const known = url === '/' || /^\/(indicators|places|compare|status|sign-in|accept|inbox)(\/[^/]+)?\/?$/.test(url)
+    const known = url === '/' || /^\/(indicators|places|programmes|compare|status|sign-in|accept|inbox)(\/[^/]+)?\/?$/.test(url)
       || /^\/admin(\/(users(\/\d+)?|tokens|places|indicators(\/[^/]+)?|audit))?\/?$/.test(url);
     return sendPage(reply, known ? 200 : 404);
   };
@@ -45,6 +49,8 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
   app.get('/indicators/:code', { schema: { hide: true } }, page);
   app.get('/places', { schema: { hide: true } }, page);
   app.get('/places/:code', { schema: { hide: true } }, page);
+  app.get('/programmes', { schema: { hide: true } }, page);
+  app.get('/programmes/:code', { schema: { hide: true } }, page);
   app.get('/compare', { schema: { hide: true } }, page);
   app.get('/status', { schema: { hide: true } }, page);
   app.get('/sign-in', { schema: { hide: true } }, page);

@@ -35,6 +35,7 @@ export function Layout() {
           <Link to="/" activeOptions={{ exact: true }}>{t('nav.home')}</Link>
           <Link to="/indicators">{t('nav.indicators')}</Link>
           <Link to="/places">{t('nav.places')}</Link>
+          <Link to="/programmes">{t('nav.programmes')}</Link>
           <Link to="/compare">{t('nav.compare')}</Link>
           <Link to="/status">{t('nav.status')}</Link>
           {me && me.roles.some((r) => ['administrator', 'national-focal-point', 'city-focal-point'].includes(r.role)) && <Link to="/entry">{t('nav.entry')}</Link>}

@@ -23,6 +23,14 @@ const place = createRoute({
   getParentRoute: () => rootRoute, path: '/places/$code',
   component: lazyRouteComponent(() => import('../pages/places/PlacePage.tsx'), 'PlacePage'),
 });
+const programmes = createRoute({
+  getParentRoute: () => rootRoute, path: '/programmes',
+  component: lazyRouteComponent(() => import('../pages/programmes/ProgrammeListPage.tsx'), 'ProgrammeListPage'),
+});
+const programme = createRoute({
+  getParentRoute: () => rootRoute, path: '/programmes/$code',
+  component: lazyRouteComponent(() => import('../pages/programmes/ProgrammePage.tsx'), 'ProgrammePage'),
+});
 const compare = createRoute({
   getParentRoute: () => rootRoute, path: '/compare',
   validateSearch: (s: Record<string, unknown>): { places?: string; indicator?: string } => ({
@@ -96,7 +104,7 @@ const adminAudit = createRoute({
   component: lazyRouteComponent(() => import('../pages/admin/AuditPage.tsx'), 'AuditPage'),
 });
 
-const routeTree = rootRoute.addChildren([home, indicators, indicator, places, place, compare, status, signIn, accept, inbox, entry,
+const routeTree = rootRoute.addChildren([home, indicators, indicator, places, place, programmes, programme, compare, status, signIn, accept, inbox, entry,
   admin, adminUsers, adminUser, adminTokens, adminPlaces, adminIndicators, adminIndicator, adminAudit]);
 export const router = createRouter({ routeTree, defaultPreload: 'intent', scrollRestoration: true });
 
