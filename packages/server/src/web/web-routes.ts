@@ -40,6 +40,9 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
     if (prog && !(await exists('programme', prog[1]!))) return sendPage(reply, 404);
     const admin = /^\/admin\/indicators\/([^/]+)\/?$/.exec(url);
     if (admin && !(await exists('indicator', admin[1]!))) return sendPage(reply, 404);
+    const pub = /^\/reviews\/published\/([^/]+)\/?$/.exec(url);
+    if (pub && !(/^\d{1,9}$/.test(pub[1]!) && (await ctx.store.exclusive((conn) => conn.query<{ id: number }>("SELECT id FROM review_submissions WHERE id = $1 AND state = 'published'", [Number(pub[1])]))).rows.length > 0)) return sendPage(reply, 404);
+    if (/^\/reviews(\/(cycles\/(new|\d+(\/board-report)?)|submissions\/\d+|published\/\d+))?\/?$/.test(url)) return sendPage(reply);
     const known = url === '/' || /^\/(indicators|places|programmes|compare|status|sign-in|accept|inbox)(\/[^/]+)?\/?$/.test(url)
       || /^\/admin(\/(users(\/\d+)?|tokens|places|indicators(\/[^/]+)?|audit))?\/?$/.test(url);
     return sendPage(reply, known ? 200 : 404);
@@ -56,6 +59,9 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
   app.get('/sign-in', { schema: { hide: true } }, page);
   app.get('/accept', { schema: { hide: true } }, page);
   app.get('/inbox', { schema: { hide: true } }, page);
+  for (const p of ['/reviews', '/reviews/cycles/:id', '/reviews/cycles/:id/board-report', '/reviews/submissions/:id', '/reviews/published/:id']) {
+    app.get(p, { schema: { hide: true } }, page);
+  }
   for (const p of ['/admin', '/admin/users', '/admin/users/:id', '/admin/tokens', '/admin/places', '/admin/indicators', '/admin/indicators/:code', '/admin/audit']) {
     app.get(p, { schema: { hide: true } }, page);
   }

@@ -10,9 +10,9 @@ import { useSession } from './session.tsx';
 function InboxLink() {
   const { t } = useTranslation();
   const { num } = usePrefs();
-  const inbox = useQuery({ queryKey: ['inbox'], queryFn: () => getJson<{ toValidate: number; toApprove: number; invitations?: { expired: number } }>('/inbox'), staleTime: 30_000 });
-  // What needs the user's action: values to validate or approve, and (administrators) expired invitations.
-  const n = (inbox.data?.toValidate ?? 0) + (inbox.data?.toApprove ?? 0) + (inbox.data?.invitations?.expired ?? 0);
+  const inbox = useQuery({ queryKey: ['inbox'], queryFn: () => getJson<{ toValidate: number; toApprove: number; invitations?: { expired: number }; reviews?: { count: number } }>('/inbox'), staleTime: 30_000 });
+  // What needs the user's action: values to validate or approve, (administrators) expired invitations, and review assignments.
+  const n = (inbox.data?.toValidate ?? 0) + (inbox.data?.toApprove ?? 0) + (inbox.data?.invitations?.expired ?? 0) + (inbox.data?.reviews?.count ?? 0);
   return <Link to="/inbox" className="account-link">{t('inbox.link', { n: num(n, 0), count: n })}</Link>;
 }
 
@@ -38,6 +38,7 @@ export function Layout() {
           <Link to="/programmes">{t('nav.programmes')}</Link>
           <Link to="/compare">{t('nav.compare')}</Link>
           <Link to="/status">{t('nav.status')}</Link>
+          <Link to="/reviews">{t('nav.reviews')}</Link>
           {me && me.roles.some((r) => ['administrator', 'national-focal-point', 'city-focal-point'].includes(r.role)) && <Link to="/entry">{t('nav.entry')}</Link>}
           {me && me.roles.some((r) => r.role === 'administrator') && <Link to="/admin">{t('nav.admin')}</Link>}
         </nav>

@@ -70,6 +70,32 @@ const inbox = createRoute({
   component: lazyRouteComponent(() => import('../pages/account/InboxPage.tsx'), 'InboxPage'),
 });
 
+// Reviews (issue 6): published reviews for everyone; cycles, submissions and the Board report for those with a role.
+const reviews = createRoute({
+  getParentRoute: () => rootRoute, path: '/reviews',
+  component: lazyRouteComponent(() => import('../pages/reviews/ReviewsPage.tsx'), 'ReviewsPage'),
+});
+const reviewCycleNew = createRoute({
+  getParentRoute: () => rootRoute, path: '/reviews/cycles/new',
+  component: lazyRouteComponent(() => import('../pages/reviews/CycleNewPage.tsx'), 'CycleNewPage'),
+});
+const reviewCycle = createRoute({
+  getParentRoute: () => rootRoute, path: '/reviews/cycles/$id',
+  component: lazyRouteComponent(() => import('../pages/reviews/CyclePage.tsx'), 'CyclePage'),
+});
+const reviewBoardReport = createRoute({
+  getParentRoute: () => rootRoute, path: '/reviews/cycles/$id/board-report',
+  component: lazyRouteComponent(() => import('../pages/reviews/BoardReportPage.tsx'), 'BoardReportPage'),
+});
+const reviewSubmission = createRoute({
+  getParentRoute: () => rootRoute, path: '/reviews/submissions/$id',
+  component: lazyRouteComponent(() => import('../pages/reviews/SubmissionPage.tsx'), 'SubmissionPage'),
+});
+const reviewPublished = createRoute({
+  getParentRoute: () => rootRoute, path: '/reviews/published/$id',
+  component: lazyRouteComponent(() => import('../pages/reviews/PublishedReviewPage.tsx'), 'PublishedReviewPage'),
+});
+
 // Administration (issue 4, item 8): the API decides who may use each page.
 const admin = createRoute({
   getParentRoute: () => rootRoute, path: '/admin',
@@ -105,6 +131,7 @@ const adminAudit = createRoute({
 });
 
 const routeTree = rootRoute.addChildren([home, indicators, indicator, places, place, programmes, programme, compare, status, signIn, accept, inbox, entry,
+  reviews, reviewCycleNew, reviewCycle, reviewBoardReport, reviewSubmission, reviewPublished,
   admin, adminUsers, adminUser, adminTokens, adminPlaces, adminIndicators, adminIndicator, adminAudit]);
 export const router = createRouter({ routeTree, defaultPreload: 'intent', scrollRestoration: true });
 

@@ -6,12 +6,16 @@ import { getJson } from '../../api/client.ts';
 import { usePrefs } from '../../app/prefs.tsx';
 import { messageOf, useSession } from '../../app/session.tsx';
 import { Empty, ErrorMessage, Loading } from '../../components/States.tsx';
+import type { AssignmentItem } from '../reviews/review-api.ts';
+import { AssignmentTable } from '../reviews/ReviewsPage.tsx';
 
 export interface InboxItem { indicator: string; series: string; place: string; period: string; dims: Record<string, string>; value: number; status: string; version: number }
 export interface InvitationItem { userId: number; email: string; invitedAt: string; expiresAt: string | null; expired: boolean }
 export interface Inbox {
   toValidate: number; toApprove: number;
   invitations: { pending: number; expired: number; items: InvitationItem[] };
+  /** Review assignments awaiting the user's declaration or recommendation (issue 6). */
+  reviews?: { count: number; items: AssignmentItem[] };
   items: { toValidate: InboxItem[]; toApprove: InboxItem[] };
 }
 
@@ -37,6 +41,12 @@ export function InboxPage() {
           <Queue title={t('inbox.toValidate', { n: num(inbox.data.toValidate, 0) })} items={inbox.data.items.toValidate} to="validated" action={t('inbox.validate')} />
           <Queue title={t('inbox.toApprove', { n: num(inbox.data.toApprove, 0) })} items={inbox.data.items.toApprove} to="approved" action={t('inbox.approve')} />
           {inbox.data.invitations.items.length > 0 && <Invitations items={inbox.data.invitations.items} />}
+          {inbox.data.reviews && inbox.data.reviews.items.length > 0 && (
+            <section className="reviews">
+              <h2>{t('inbox.reviews', { n: num(inbox.data.reviews.count, 0) })}</h2>
+              <AssignmentTable items={inbox.data.reviews.items} />
+            </section>
+          )}
         </>
       )}
     </section>
