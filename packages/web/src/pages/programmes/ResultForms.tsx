@@ -234,7 +234,7 @@ export function MeasureForm({ mode, result, measure }: { mode: 'add' | 'edit'; r
   const actualKind = m?.kind ?? kind;
   const [indicator, setIndicator] = useState(m?.indicator?.code ?? '');
   const [series, setSeries] = useState(m?.series?.code ?? '');
-  const [places, setPlaces] = useState<PickedPlace[]>(picked(m?.places ?? result.places, lang));
+  const [places, setPlaces] = useState<PickedPlace[]>(picked(m?.places ?? [], lang));
   const [aggregation, setAggregation] = useState<'mean' | 'sum'>(m?.aggregation ?? 'mean');
   const [ascending, setAscending] = useState<'' | 'true' | 'false'>(m ? (m.ascending ? 'true' : 'false') : '');
   const [names, setNames] = useState({ ar: m?.names.ar ?? '', en: m?.names.en ?? '' });

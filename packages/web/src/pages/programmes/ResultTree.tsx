@@ -238,7 +238,7 @@ function MeasureRow({ m, r, mayEdit, open }: { m: MeasureView; r: ResultView; ma
           ) : t('programmes.noValue')}
         </td>
         <td>
-          <ProgressFigure progress={m.progress} showCoverage={false} label={(pct) => pct} />
+          {m.progress === null ? '—' : <ProgressFigure progress={m.progress} showCoverage={false} label={(pct) => pct} />}
           {m.expected !== null && m.actual && <div className="small muted">{t('programmes.expected', { year: year(m.actual.year), value: num(m.expected) })}</div>}
         </td>
         <td><span className={`badge ${look.tone}`}><span aria-hidden="true">{look.icon}</span><span>{look.label}</span></span></td>

@@ -44,7 +44,7 @@ export function Targets2030({ f }: { f: Figures2030 }) {
           status={<span className={`badge ${look.tone}`}><span aria-hidden="true">{look.icon}</span><span>{look.label}</span></span>}
           extra={u.expectedPercent !== null && u.year !== null ? t('programmes.t2030.expected', { year: year(u.year), value: pct.change(u.expectedPercent) }) : null}
           definition={t('programmes.t2030.violenceDef')} how={t('programmes.t2030.violenceHow')}>
-          <details className="print-open">
+          <details className="print-open places-behind">
             <summary>{t('programmes.t2030.citiesBehind', { n: num(u.cities.length, 0), count: u.cities.length })}</summary>
             {u.cities.length === 0 ? <p className="small muted">{t('programmes.t2030.noCities')}</p> : (
               <table className="data">
@@ -71,7 +71,7 @@ export function Targets2030({ f }: { f: Figures2030 }) {
           target={t('programmes.t2030.countTarget', { value: num(c.target, 0), target })}
           year={c.year} progress={share(c.count, c.target)}
           definition={t('programmes.t2030.citiesDef')} how={t('programmes.t2030.citiesHow')}>
-          <details className="print-open">
+          <details className="print-open places-behind">
             <summary>{t('programmes.t2030.citiesBehind', { n: num(c.cities.length, 0), count: c.cities.length })}</summary>
             {c.cities.length === 0 ? <p className="small muted">{t('programmes.t2030.noCities')}</p> : (
               <table className="data">
@@ -99,7 +99,7 @@ export function Targets2030({ f }: { f: Figures2030 }) {
           target={t('programmes.t2030.countTarget', { value: num(k.target, 0), target })}
           year={k.year} progress={share(k.count, k.target)}
           definition={t('programmes.t2030.countriesDef')} how={t('programmes.t2030.countriesHow')}>
-          <details className="print-open">
+          <details className="print-open places-behind">
             <summary>{t('programmes.t2030.countriesBehind', { n: num(k.countries.length, 0), count: k.countries.length })}</summary>
             {k.countries.length === 0 ? <p className="small muted">{t('programmes.t2030.noCountries')}</p> : (
               <table className="data">
@@ -134,7 +134,7 @@ export function Targets2030({ f }: { f: Figures2030 }) {
           year={q.year} progress={populationKnown ? share(q.total, q.target) : null}
           extra={q.missing.length > 0 && populationKnown ? t('programmes.t2030.lowerBound') : null}
           definition={t('programmes.t2030.populationDef')} how={t('programmes.t2030.populationHow')}>
-          <details className="print-open">
+          <details className="print-open places-behind">
             <summary>{t('programmes.t2030.placesBehind', { n: num(q.places.length, 0), count: q.places.length })}</summary>
             {q.places.length === 0 ? <p className="small muted">{t('programmes.t2030.noCountries')}</p> : (
               <table className="data">
@@ -180,7 +180,7 @@ function Figure({ id, title, value, target, year: y, progress, status, extra, de
       <div><ProgressFigure progress={progress} showCoverage={false} /> {status}</div>
       {extra && <p className="small muted">{extra}</p>}
       <p className="figure-definition small"><strong>{t('programmes.t2030.definition')}</strong> {definition}</p>
-      <details className="small">
+      <details className="small print-open">
         <summary>{t('programmes.t2030.how')}</summary>
         <p>{how}</p>
       </details>
@@ -209,7 +209,7 @@ function ComparisonLine({ c, withIndicator = true }: { c: ComparisonView; withIn
       <span className="nowrap">{t('programmes.t2030.fromTo', { base: num(c.base.value), baseYear: year(c.base.year), latest: num(c.latest.value), latestYear: year(c.latest.year) })}</span>
       {c.changePercent !== null && <> ({pct.change(c.changePercent)})</>}
       {' — '}{judgementLabel(t, c.judgement)}
-      <span className="small muted"> {t('programmes.t2030.marginOf', { pct: pct.share(c.marginPercent / 100) })}</span>
+      <span className="small muted"> ({t('programmes.t2030.marginOf', { pct: pct.share(c.marginPercent / 100) })})</span>
       {c.sources.some((s) => s.synthetic) && <> <span className="tag warn">{t('common.synthetic')}</span></>}
     </span>
   );

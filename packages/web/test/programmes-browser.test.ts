@@ -1,0 +1,288 @@
+// Browser tests of the programme pages (/programmes, /programmes/:code; issue 7): Debian's
+// Chromium driven by playwright-core against the real server on a PGlite database with the
+// demonstration data and accounts, in Arabic and English; axe-core on every page. Skipped
+// without /usr/bin/chromium (see browser-helpers.ts). Screenshots go to
+// /tmp/marsad-shots/programmes-*.png.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import {
+  CHROMIUM, CHROMIUM_ARGS, LANGS, browserDecision, buildWebApp, collectProblems, describeViolations, getJson, htmlLangDir,
+  msg, newContext, runAxe, screenshot, startServer, waitForSettled, type Lang, type TestServer,
+} from './browser-helpers.ts';
+
+const decision = browserDecision();
+if (decision.reason && !decision.run) console.warn(decision.reason);
+
+type Names = Record<string, string>;
+interface ListItem { code: string; names: Names; progress: number | null }
+interface Measure { id: number; kind: string; names: Names; progress: number | null; targets: { year: number; value: number }[]; actual: { year: number; value: number } | null }
+interface Result { id: number; code: string | null; level: string; titles: Names; places: { place: string }[]; measures: Measure[]; children: Result[] }
+interface Programme { code: string; names: Names; results: Result[] }
+interface Figures {
+  urbanViolenceChange: { valuePercent: number | null; cities: unknown[] };
+  citiesWithLessViolence: { count: number; cities: unknown[] };
+  countriesImproved: { count: number; countries: unknown[] };
+}
+
+const all = (rs: Result[]): Result[] => rs.flatMap((r) => [r, ...all(r.children)]);
+const intl = (lang: Lang) => (lang === 'ar' ? 'ar-u-nu-arab' : 'en');
+/** A share as the page writes it ("50%", Arabic "٥٠٪"). */
+const share = (lang: Lang, v: number) => new Intl.NumberFormat(intl(lang), { style: 'percent', maximumFractionDigits: 0 }).format(v);
+
+describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000 }, () => {
+  let server: TestServer;
+  let browser: Browser;
+  let baseURL: string;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    if (decision.mustFail) throw new Error(decision.reason);
+    buildWebApp();
+    server = await startServer();
+    baseURL = server.baseURL;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  }, 300_000);
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await server?.close();
+  });
+
+  const account = (role: string) => {
+    const a = server.accounts.find((x) => x.roles.some((r) => r.role === role));
+    if (!a) throw new Error(`no demonstration account with the role ${role}`);
+    return a;
+  };
+
+  /** A page in a fresh context (Arabic-Indic digits in Arabic), signed in as the demonstration account of the role, or public. */
+  async function openPage(role: string | null, lang: Lang): Promise<{ page: Page; problems: string[] }> {
+    const ctx = await newContext(browser, baseURL, { lang, digits: 'arab' });
+    contexts.push(ctx);
+    if (role) {
+      const a = account(role);
+      const r = await ctx.request.post('/api/v1/auth/login', { data: { email: a.email, password: a.password } });
+      expect(r.status(), await r.text()).toBe(200);
+    }
+    const page = await ctx.newPage();
+    return { page, problems: collectProblems(page) };
+  }
+  const serious = async (page: Page) => (await runAxe(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const faults = (problems: string[]) => problems.filter((p) => !p.includes('ERR_ABORTED'));
+  const h1 = async (page: Page) => (await page.locator('main h1').innerText()).replace(/\s+/g, ' ').trim();
+
+  describe.each(LANGS)('in %s', (lang) => {
+    it('lists the programmes with their progress, coverage and the demonstration mark', async () => {
+      const api = await getJson<{ items: ListItem[] }>(baseURL, `/api/v1/programmes?lang=${lang}`);
+      expect(api.items.length).toBeGreaterThanOrEqual(3);
+      const { page, problems } = await openPage(null, lang);
+      const res = await page.goto('/programmes');
+      expect(res?.status()).toBe(200);
+      await page.locator('main .programme-list li').first().waitFor();
+      await waitForSettled(page);
+      expect(await htmlLangDir(page)).toEqual({ lang, dir: lang === 'ar' ? 'rtl' : 'ltr' });
+      expect(await h1(page)).toBe(msg(lang, 'programmes.title'));
+      // Everyone has the header link.
+      expect(await page.locator('header nav a[href="/programmes"]').innerText()).toBe(msg(lang, 'nav.programmes'));
+      const items = page.locator('main .programme-list > li');
+      expect(await items.count()).toBe(api.items.length);
+      for (const [i, p] of api.items.entries()) {
+        const item = items.nth(i);
+        expect(await item.locator('h2 a').getAttribute('href')).toBe(`/programmes/${p.code}`);
+        expect(await item.locator('h2').innerText()).toContain(p.names[lang]);
+        if (p.progress !== null) expect(await item.locator('.progress-text').innerText()).toContain(share(lang, p.progress));
+        expect(await item.locator('.progress-coverage').count()).toBe(p.progress === null ? 0 : 1);
+        expect(await item.innerText()).toContain(msg(lang, 'programmes.demoTag'));
+      }
+      await screenshot(page, `programmes-${lang}-list`);
+      const violations = await serious(page);
+      expect(violations, describeViolations(violations)).toEqual([]);
+      expect(faults(problems)).toEqual([]);
+    });
+
+    it('shows a programme: the results tree and the 2030 figures as the API computes them', async () => {
+      const p = await getJson<Programme>(baseURL, `/api/v1/programmes/SAFER-CITIES?lang=${lang}`);
+      const f = await getJson<Figures>(baseURL, `/api/v1/programmes/SAFER-CITIES/targets-2030?lang=${lang}`);
+      const { page, problems } = await openPage(null, lang);
+      const res = await page.goto('/programmes/SAFER-CITIES');
+      expect(res?.status()).toBe(200);
+      await page.locator('#figure-cities data.figure-number').waitFor({ timeout: 60_000 });
+      await waitForSettled(page);
+      expect(await h1(page)).toBe(p.names[lang]);
+
+      // The tree: nested lists, one item per result, impact → outcome → output.
+      expect(await page.locator('main ol.result-tree > li.result').count()).toBe(p.results.length);
+      expect(await page.locator('main li.result').count()).toBe(all(p.results).length);
+      const r1 = all(p.results).find((r) => r.code === 'R1')!;
+      const r1Item = page.locator(`li.result[aria-labelledby="result-${r1.id}-title"]`);
+      expect(await r1Item.locator(':scope > ol.result-children > li.result').count()).toBe(r1.children.length);
+      expect(await r1Item.locator('.level-tag').first().innerText()).toBe(msg(lang, 'programmes.level.outcome'));
+      // Its catalogue indicators link to their pages; each status is in words.
+      const row = r1Item.locator(':scope > .measure-table tbody tr').first();
+      expect(await row.locator('th a[href="/indicators/16.1.1"]').count()).toBe(1);
+      const statusWords = ['achieved', 'onTrack', 'offTrack', 'noData', 'noTarget'].map((k) => msg(lang, `programmes.measureStatus.${k}`));
+      expect(statusWords).toContain((await row.locator('.badge span:last-child').innerText()).trim());
+      // Progress as a number in words beside the bar, with the coverage.
+      expect(await r1Item.locator('.result-head .progress-coverage').first().innerText()).toMatch(lang === 'ar' ? /٪/ : /%/);
+
+      // The 2030 figures are the API's, in the reader's digits.
+      const cities = page.locator('#figure-cities data.figure-number');
+      expect(await cities.getAttribute('value')).toBe(String(f.citiesWithLessViolence.count));
+      expect(await cities.innerText()).toBe(new Intl.NumberFormat(intl(lang)).format(f.citiesWithLessViolence.count));
+      expect(await page.locator('#figure-countries data.figure-number').getAttribute('value')).toBe(String(f.countriesImproved.count));
+      expect(Number(await page.locator('#figure-violence data.figure-number').getAttribute('value'))).toBe(f.urbanViolenceChange.valuePercent);
+      // Each with its definition and, expandable, the places behind it.
+      expect(await page.locator('#figure-cities .figure-definition').innerText()).toContain(msg(lang, 'programmes.t2030.citiesDef'));
+      const behind = page.locator('#figure-cities details.places-behind');
+      expect(await behind.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+      await behind.locator('summary').click();
+      expect(await behind.locator('tbody tr').count()).toBe(f.citiesWithLessViolence.cities.length);
+      expect(await behind.locator('tbody tr th a').first().getAttribute('href')).toMatch(/^\/places\//);
+
+      // Budget per currency; downloads; the IATI file explained while the reporting organisation is not set.
+      expect(await page.locator('.budget-totals li').count()).toBeGreaterThan(0);
+      expect(await page.locator('a[href*="/export?format=csv"]').count()).toBe(1);
+      expect(await page.locator('#iati-unavailable').innerText()).toContain(msg(lang, 'programmes.iati.needsOrg'));
+      const iati = await fetch(`${baseURL}/api/v1/programmes/SAFER-CITIES/export?format=iati`);
+      expect(iati.status).toBe(409);
+
+      await screenshot(page, `programmes-${lang}-safer-cities`);
+      const violations = await serious(page);
+      expect(violations, describeViolations(violations)).toEqual([]);
+      expect(faults(problems)).toEqual([]);
+    });
+
+    it('prints as a results report: navigation and controls hidden, the lists behind the figures open', async () => {
+      const { page, problems } = await openPage('administrator', lang);
+      await page.goto('/programmes/SAFER-CITIES');
+      await page.locator('#figure-cities data.figure-number').waitFor({ timeout: 60_000 });
+      await waitForSettled(page);
+      await page.locator('button[aria-pressed]').click(); // edit controls on: they must not print
+      await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+      await page.emulateMedia({ media: 'print' });
+      expect(await page.locator('header .main-nav').isVisible()).toBe(false);
+      expect(await page.locator('header .prefs').isVisible()).toBe(false);
+      expect(await page.locator('footer').isVisible()).toBe(false);
+      expect(await page.locator('.page-actions').isVisible()).toBe(false);
+      expect(await page.locator('.edit-controls').first().isVisible()).toBe(false);
+      expect(await page.locator('.report-kind').isVisible()).toBe(true);
+      expect(await page.locator('.report-kind').innerText()).toBe(msg(lang, 'programmes.report.kind'));
+      expect(await page.locator('main h1').isVisible()).toBe(true);
+      expect(await page.locator('#figure-countries details.places-behind').first().evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);
+      expect(await page.locator('#figure-countries tbody tr').first().isVisible()).toBe(true);
+      await screenshot(page, `programmes-${lang}-print`);
+      await page.emulateMedia({ media: 'screen' });
+      await page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
+      expect(await page.locator('#figure-countries details.places-behind').first().evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+      expect(faults(problems)).toEqual([]);
+    });
+
+    it('lets an administrator change a target and shows the new progress; refusals appear next to the fields', async () => {
+      const before = await getJson<Programme>(baseURL, '/api/v1/programmes/ESCWA-NUA-IRP');
+      const m = all(before.results).flatMap((r) => r.measures).find((x) => x.kind === 'specific' && x.actual && x.targets.length)!;
+      const last = m.targets[m.targets.length - 1]!;
+      const newTarget = lang === 'ar' ? last.value + 1 : last.value + 2;
+      const { page, problems } = await openPage('administrator', lang);
+      await page.goto('/programmes/ESCWA-NUA-IRP');
+      await page.locator('main li.result').first().waitFor({ timeout: 60_000 });
+      await waitForSettled(page);
+      const measureRow = page.locator(`tr:has(#measure-${m.id}-name)`);
+      expect(await measureRow.locator('.progress-text').innerText()).toBe(share(lang, m.progress!));
+
+      const edit = page.getByRole('button', { name: msg(lang, 'programmes.edit.switch') });
+      await edit.click();
+      expect(await edit.getAttribute('aria-pressed')).toBe('true');
+      await page.locator(`#targets-${m.id}`).click();
+      const form = page.locator('form.edit-form');
+      const year = form.getByLabel(msg(lang, 'programmes.edit.year'), { exact: true });
+      // Focus is in the form's first field; the keyboard does the rest.
+      expect(await year.evaluate((el) => el === document.activeElement)).toBe(true);
+
+      // A year the API would refuse is caught next to its field, which takes focus.
+      await page.keyboard.type('1800');
+      await page.keyboard.press('Tab');
+      await page.keyboard.type('5');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => year.getAttribute('aria-invalid')).toBe('true');
+      expect(await page.locator(`[id="${(await year.getAttribute('aria-describedby'))!}"]`).innerText()).toContain(msg(lang, 'programmes.error.year'));
+      expect(await year.evaluate((el) => el === document.activeElement)).toBe(true);
+      await screenshot(page, `programmes-${lang}-target-error`);
+
+      await year.fill(String(last.year));
+      const value = form.getByLabel(msg(lang, 'programmes.edit.targetValue'), { exact: true });
+      await value.fill(String(newTarget));
+      await value.press('Enter');
+      await form.locator('[role=status]').waitFor();
+      const after = await getJson<Programme>(baseURL, '/api/v1/programmes/ESCWA-NUA-IRP');
+      const changed = all(after.results).flatMap((r) => r.measures).find((x) => x.id === m.id)!;
+      expect(changed.targets.find((t) => t.year === last.year)?.value).toBe(newTarget);
+      expect(changed.progress).not.toBe(m.progress);
+      await expect.poll(() => measureRow.locator('.progress-text').innerText()).toBe(share(lang, changed.progress!));
+      await screenshot(page, `programmes-${lang}-target-saved`);
+      const violations = await serious(page);
+      expect(violations, describeViolations(violations)).toEqual([]);
+      await page.keyboard.press('Escape');
+      await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe(`targets-${m.id}`);
+
+      // A refusal of the API (a code the programme has already), translated, next to the code field.
+      const parent = all(after.results).find((r) => r.level === 'outcome' && r.code)!;
+      const taken = all(after.results).find((r) => r.code && r.id !== parent.id)!.code!;
+      await page.locator(`#result-add-${parent.id}`).click();
+      const add = page.locator('form.edit-form');
+      await add.getByLabel(msg(lang, 'programmes.edit.titleEn'), { exact: true }).fill('A result with a code in use');
+      const code = add.getByLabel(msg(lang, 'programmes.edit.code'), { exact: true });
+      await code.fill(taken);
+      await add.getByRole('button', { name: msg(lang, 'programmes.edit.addResult'), exact: true }).click();
+      await expect.poll(() => code.getAttribute('aria-invalid')).toBe('true');
+      const error = page.locator(`[id="${(await code.getAttribute('aria-describedby'))!.split(' ').pop()!}"]`);
+      expect(await error.innerText()).toContain(msg(lang, 'programmes.error.codeTaken', { code: taken }));
+      expect(await code.evaluate((el) => el === document.activeElement)).toBe(true);
+      await screenshot(page, `programmes-${lang}-result-refused`);
+      expect(await serious(page)).toEqual([]);
+      const expected409 = (p: string) => /\b409\b/.test(p) && /\/api\/v1\/results\b/.test(p);
+      expect(faults(problems).filter((p) => !expected409(p))).toEqual([]);
+    });
+
+    it('shows no edit control to a public visitor, and to a national focal point only on the results of their places', async () => {
+      const { page, problems } = await openPage(null, lang);
+      await page.goto('/programmes/ESCWA-NUA-IRP');
+      await page.locator('main li.result').first().waitFor({ timeout: 60_000 });
+      await waitForSettled(page);
+      expect(await page.locator('button[aria-pressed]').count()).toBe(0);
+      expect(await page.locator('.edit-controls, form.edit-form').count()).toBe(0);
+      expect(await page.getByRole('button', { name: msg(lang, 'programmes.edit.switch') }).count()).toBe(0);
+      expect(faults(problems)).toEqual([]);
+
+      const p = await getJson<Programme>(baseURL, '/api/v1/programmes/ESCWA-NUA-IRP');
+      const held = account('national-focal-point').roles.find((r) => r.role === 'national-focal-point')!.place!;
+      const focal = await openPage('national-focal-point', lang);
+      await focal.page.goto('/programmes/ESCWA-NUA-IRP');
+      await focal.page.locator('main li.result').first().waitFor({ timeout: 60_000 });
+      await waitForSettled(focal.page);
+      await focal.page.getByRole('button', { name: msg(lang, 'programmes.edit.switch') }).click();
+      await focal.page.locator('.edit-controls').first().waitFor();
+      const ids = (await focal.page.locator('.edit-controls button').evaluateAll((bs) => bs.map((b) => b.id))).filter((id) => id.startsWith('result-'));
+      // The results whose responsible places are all within the country the focal point holds (by the places' ancestors).
+      const codes = [...new Set(all(p.results).flatMap((r) => r.places.map((x) => x.place)))];
+      const within = new Map<string, boolean>();
+      for (const c of codes) {
+        const d = await getJson<{ ancestors: { code: string }[] }>(baseURL, `/api/v1/places/${encodeURIComponent(c)}`);
+        within.set(c, c === held || d.ancestors.some((a) => a.code === held));
+      }
+      const theirs = all(p.results).filter((r) => r.places.length > 0 && r.places.every((x) => within.get(x.place)));
+      expect(theirs.length).toBeGreaterThan(0);
+      expect(new Set(ids.map((id) => Number(/-(\d+)$/.exec(id)![1])))).toEqual(new Set(theirs.map((r) => r.id)));
+      expect(await focal.page.locator('#line-add, #edit-margins, #add-top-result').count()).toBe(0);
+      expect(await serious(focal.page)).toEqual([]);
+      expect(faults(focal.problems)).toEqual([]);
+    });
+  });
+
+  it('answers an unknown programme with HTTP 404 and the not-found page', async () => {
+    const { page, problems } = await openPage(null, 'ar');
+    const res = await page.goto('/programmes/NO-SUCH-PROGRAMME');
+    expect(res?.status()).toBe(404);
+    await expect.poll(() => page.locator('main h1').innerText()).toBe(msg('ar', 'notFound.title'));
+    expect(problems.filter((m) => !/\b404\b/.test(m))).toEqual([]);
+  });
+});
