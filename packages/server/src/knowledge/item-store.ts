@@ -179,8 +179,16 @@ function rowValues(s: ItemState, refs: Awaited<ReturnType<typeof resolve>>) {
   return [
     s.kind, s.status, s.originalLanguage, refs.owner?.id ?? null, s.dateStart, s.dateEnd, s.dateStart ? Number(s.dateStart.slice(0, 4)) : null,
     JSON.stringify(s.issuer), s.reference, s.sourceUrl, refs.places.map((p) => p.id), refs.scope, s.sdgTargets, s.nuaParagraphs,
-    s.guidelinePrinciples, s.frameworks, s.keywords, Object.keys(s.texts).sort(), JSON.stringify(s.contacts), searchForm(s.keywords.join(' \n ')),
+    s.guidelinePrinciples, s.frameworks, s.keywords, Object.keys(s.texts).sort(), JSON.stringify(s.contacts), metadataSearchForm(s),
   ];
+}
+
+/**
+ * The search form of an item's keywords, issuing body (in every language) and reference,
+ * indexed with its summaries (weight B): a document is found by the name of who issued it.
+ */
+export function metadataSearchForm(s: Pick<ItemState, 'keywords' | 'issuer' | 'reference'>): string {
+  return searchForm([...s.keywords, ...Object.values(s.issuer), ...(s.reference ? [s.reference] : [])].join(' \n '));
 }
 
 /** The fields that differ between two states (top level; `texts.<lang>` for texts). */

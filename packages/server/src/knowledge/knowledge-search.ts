@@ -97,31 +97,35 @@ export async function searchItems(store: Store, o: SearchOptions): Promise<Searc
 }
 
 /**
- * Runs search queries in one transaction where the planner may not scan the whole table:
- * it would estimate a sequential scan cheap when many items match, not counting that each
- * row's vector must then be read and decompressed (the GIN indexes answer without them).
+ * Runs search queries in one transaction where the planner reads the GIN indexes (bitmap
+ * scans) rather than walking the table in some order and testing each row: it would estimate
+ * that cheap when it expects many items to match, not counting that each row's vector must
+ * then be read and decompressed — and when few match after all, it reads every row. The GIN
+ * indexes answer a match without reading the vectors.
  */
 function inSearchTransaction<T>(store: Store, fn: (run: Run) => Promise<T>): Promise<T> {
   return store.exclusive(async (conn) => {
     await conn.query('SET LOCAL enable_seqscan = off');
+    await conn.query('SET LOCAL enable_indexscan = off');
     return fn(runOn(conn));
   });
 }
 
 /**
  * Where the candidates come from, strongest first (docs/methods/search.md, "Ranking"): the
- * query as a phrase in a title, summary or keywords; the query's pairs of words repeated 8, 4
- * or 2 times in the texts; every word in a title, summary or keywords; the phrase anywhere;
- * a one-word query's word repeated 9 or 3 times; every word anywhere.
+ * query's pairs of words repeated 8, 4 or 2 times in the texts (what a text is about); the
+ * query as a phrase in a title, summary, keywords or issuer; the phrase once anywhere; a
+ * one-word query's word repeated 9 times; every word in a title, summary, keywords or issuer;
+ * a one-word query's word repeated 3 times; every word anywhere.
  */
 const TIERS = [
-  { name: 'phrase in title', vector: 'head_vector', query: 'phrase' },
   { name: 'phrase repeated 8 times', vector: 'head_vector', query: 'r8' },
   { name: 'phrase repeated 4 times', vector: 'head_vector', query: 'r4' },
   { name: 'phrase repeated', vector: 'head_vector', query: 'r2' },
-  { name: 'words in title', vector: 'head_vector', query: 'all' },
+  { name: 'phrase in title', vector: 'head_vector', query: 'phrase' },
   { name: 'phrase', vector: 'phrase_vector', query: 'phrase' },
   { name: 'word repeated 9 times', vector: 'head_vector', query: 'w9' },
+  { name: 'words in title', vector: 'head_vector', query: 'all' },
   { name: 'word repeated', vector: 'head_vector', query: 'w3' },
   { name: 'words', vector: 'search_vector', query: 'all' },
 ] as const;
