@@ -43,6 +43,12 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
     const pub = /^\/reviews\/published\/([^/]+)\/?$/.exec(url);
     if (pub && !(/^\d{1,9}$/.test(pub[1]!) && (await ctx.store.exclusive((conn) => conn.query<{ id: number }>("SELECT id FROM review_submissions WHERE id = $1 AND state = 'published'", [Number(pub[1])]))).rows.length > 0)) return sendPage(reply, 404);
     if (/^\/reviews(\/(cycles\/(new|\d+(\/board-report)?)|submissions\/\d+|published\/\d+))?\/?$/.test(url)) return sendPage(reply);
+    const item = /^\/knowledge\/([^/]+)(\/edit)?\/?$/.exec(url);
+    if (item && item[1] !== 'new' && !(/^\d{1,9}$/.test(item[1]!) && await ctx.store.db.selectFrom('knowledge_items').select('id').where('id', '=', Number(item[1])).executeTakeFirst())) return sendPage(reply, 404);
+    if (item && item[1] === 'new' && item[2]) return sendPage(reply, 404);
+    const ws = /^\/workshops\/([^/]+)\/?$/.exec(url);
+    if (ws && !(/^\d{1,9}$/.test(ws[1]!) && await ctx.store.db.selectFrom('workshops').select('id').where('id', '=', Number(ws[1])).executeTakeFirst())) return sendPage(reply, 404);
+    if (/^\/(knowledge(\/(new|\d+(\/edit)?))?|network|workshops(\/\d+)?)\/?$/.test(url)) return sendPage(reply);
     const known = url === '/' || /^\/(indicators|places|programmes|compare|status|sign-in|accept|inbox)(\/[^/]+)?\/?$/.test(url)
       || /^\/admin(\/(users(\/\d+)?|tokens|places|indicators(\/[^/]+)?|audit))?\/?$/.test(url);
     return sendPage(reply, known ? 200 : 404);
@@ -59,6 +65,9 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
   app.get('/sign-in', { schema: { hide: true } }, page);
   app.get('/accept', { schema: { hide: true } }, page);
   app.get('/inbox', { schema: { hide: true } }, page);
+  for (const p of ['/knowledge', '/knowledge/:id', '/knowledge/:id/edit', '/network', '/workshops', '/workshops/:id']) {
+    app.get(p, { schema: { hide: true } }, page);
+  }
   for (const p of ['/reviews', '/reviews/cycles/:id', '/reviews/cycles/:id/board-report', '/reviews/submissions/:id', '/reviews/published/:id']) {
     app.get(p, { schema: { hide: true } }, page);
   }

@@ -37,6 +37,8 @@ export function Layout() {
           <Link to="/places">{t('nav.places')}</Link>
           <Link to="/programmes">{t('nav.programmes')}</Link>
           <Link to="/compare">{t('nav.compare')}</Link>
+          <Link to="/knowledge">{t('nav.knowledge')}</Link>
+          <Link to="/network">{t('nav.network')}</Link>
           <Link to="/status">{t('nav.status')}</Link>
           <Link to="/reviews">{t('nav.reviews')}</Link>
           {me && me.roles.some((r) => ['administrator', 'national-focal-point', 'city-focal-point'].includes(r.role)) && <Link to="/entry">{t('nav.entry')}</Link>}

@@ -2,6 +2,7 @@ import { createRootRoute, createRoute, createRouter, lazyRouteComponent } from '
 import { Layout } from './layout.tsx';
 import { NotFoundPage } from '../pages/NotFoundPage.tsx';
 import { HomePage } from '../pages/home/HomePage.tsx';
+import { validateKnowledgeSearch } from '../pages/knowledge/knowledge-search-params.ts';
 
 const rootRoute = createRootRoute({ component: Layout, notFoundComponent: () => <NotFoundPage /> });
 
@@ -43,6 +44,37 @@ const status = createRoute({
   getParentRoute: () => rootRoute, path: '/status',
   validateSearch: (s: Record<string, unknown>): { framework?: string } => (typeof s.framework === 'string' ? { framework: s.framework } : {}),
   component: lazyRouteComponent(() => import('../pages/status/ReportingStatusPage.tsx'), 'ReportingStatusPage'),
+});
+
+// Knowledge repository, network and workshops (issue 5).
+const knowledge = createRoute({
+  getParentRoute: () => rootRoute, path: '/knowledge',
+  validateSearch: validateKnowledgeSearch,
+  component: lazyRouteComponent(() => import('../pages/knowledge/KnowledgeSearchPage.tsx'), 'KnowledgeSearchPage'),
+});
+const knowledgeNew = createRoute({
+  getParentRoute: () => rootRoute, path: '/knowledge/new',
+  component: lazyRouteComponent(() => import('../pages/knowledge/ItemEditPage.tsx'), 'ItemNewPage'),
+});
+const knowledgeItem = createRoute({
+  getParentRoute: () => rootRoute, path: '/knowledge/$id',
+  component: lazyRouteComponent(() => import('../pages/knowledge/ItemPage.tsx'), 'ItemPage'),
+});
+const knowledgeEdit = createRoute({
+  getParentRoute: () => rootRoute, path: '/knowledge/$id/edit',
+  component: lazyRouteComponent(() => import('../pages/knowledge/ItemEditPage.tsx'), 'ItemEditPage'),
+});
+const network = createRoute({
+  getParentRoute: () => rootRoute, path: '/network',
+  component: lazyRouteComponent(() => import('../pages/knowledge/NetworkPage.tsx'), 'NetworkPage'),
+});
+const workshops = createRoute({
+  getParentRoute: () => rootRoute, path: '/workshops',
+  component: lazyRouteComponent(() => import('../pages/knowledge/WorkshopsPages.tsx'), 'WorkshopListPage'),
+});
+const workshop = createRoute({
+  getParentRoute: () => rootRoute, path: '/workshops/$id',
+  component: lazyRouteComponent(() => import('../pages/knowledge/WorkshopsPages.tsx'), 'WorkshopPage'),
 });
 
 const signIn = createRoute({
@@ -130,7 +162,7 @@ const adminAudit = createRoute({
   component: lazyRouteComponent(() => import('../pages/admin/AuditPage.tsx'), 'AuditPage'),
 });
 
-const routeTree = rootRoute.addChildren([home, indicators, indicator, places, place, programmes, programme, compare, status, signIn, accept, inbox, entry,
+const routeTree = rootRoute.addChildren([home, indicators, indicator, places, place, programmes, programme, compare, status, knowledge, knowledgeNew, knowledgeItem, knowledgeEdit, network, workshops, workshop, signIn, accept, inbox, entry,
   reviews, reviewCycleNew, reviewCycle, reviewBoardReport, reviewSubmission, reviewPublished,
   admin, adminUsers, adminUser, adminTokens, adminPlaces, adminIndicators, adminIndicator, adminAudit]);
 export const router = createRouter({ routeTree, defaultPreload: 'intent', scrollRestoration: true });

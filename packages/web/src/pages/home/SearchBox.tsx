@@ -10,6 +10,8 @@ import { UserText } from '../../components/UserText.tsx';
 interface SearchResult {
   indicators: { code: string; name: string | null; names: Names; status: string }[];
   places: { code: string; level: string; name: string | null; names: Names; pilot: boolean }[];
+  /** Knowledge items (issue 5), when the API gives them. */
+  items?: { id: number; type: string; title: string; language: string }[];
 }
 
 /** Finds indicators and places by name in any of the six languages (Arabic letter variants folded). */
@@ -27,7 +29,8 @@ export function SearchBox() {
     queryKey: ['search', query, lang], enabled: query.length > 0,
     queryFn: () => getJson<SearchResult>('/search', { q: query, lang, limit: 12 }),
   });
-  const count = results.data ? results.data.indicators.length + results.data.places.length : 0;
+  const items = results.data?.items ?? [];
+  const count = results.data ? results.data.indicators.length + results.data.places.length + items.length : 0;
   return (
     <div role="search">
       <form className="search-box" onSubmit={(e) => { e.preventDefault(); setQuery(text.trim()); }}>
@@ -57,6 +60,17 @@ export function SearchBox() {
                       <li key={p.code}><Link to="/places/$code" params={{ code: p.code }}><UserText names={p.names} /></Link> <span className="muted small">{t(`level.${p.level}`)}</span></li>
                     ))}
                   </ul>
+                </div>
+              )}
+              {items.length > 0 && (
+                <div>
+                  <h2 className="small">{t('search.knowledge')}</h2>
+                  <ul className="results">
+                    {items.map((i) => (
+                      <li key={i.id}><Link to="/knowledge/$id" params={{ id: String(i.id) }}><span dir="auto" lang={i.language}>{i.title}</span></Link></li>
+                    ))}
+                  </ul>
+                  <p className="small"><Link to="/knowledge" search={{ q: query }}>{t('search.moreKnowledge')}</Link></p>
                 </div>
               )}
             </div>
