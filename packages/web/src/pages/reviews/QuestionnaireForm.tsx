@@ -136,7 +136,7 @@ function AnswerField({ ctx, node, path, value, onValue }: { ctx: Ctx; node: Answ
   const hasHint = Object.keys(node.hint).length > 0;
   const describedBy = [hasHint ? `${id}-hint` : '', mine.length ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   const aria = { 'aria-describedby': describedBy, 'aria-invalid': mine.length ? true : undefined, 'aria-required': node.required && !ctx.readOnly ? true : undefined };
-  const label = <><QText text={node.label} q={q} fallback={node.name} />{node.required && <span className="required-mark"> ({t('reviews.form.requiredMark')})</span>}</>;
+  const label = <><QText text={node.label} q={q} fallback={node.name} />{node.required && !ctx.readOnly && <span className="required-mark"> ({t('reviews.form.requiredMark')})</span>}</>;
   const hint = hasHint ? <p id={`${id}-hint`} className="hint"><QText text={node.hint} q={q} /></p> : null;
   const errors = mine.length ? (
     <p id={`${id}-error`} className="field-error">

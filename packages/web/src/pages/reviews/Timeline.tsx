@@ -20,7 +20,8 @@ export function Timeline({ submissionId }: { submissionId: number }) {
               <strong>{eventLabel(t, e)}</strong>
               {e.to && e.kind !== 'invited' && <> → {stateLabel(t, e.to)}</>}
               <span className="muted small"> · {roleOnReview(t, e.actorRole)} · {date(e.at)}{e.round > 0 && <> · {t('reviews.comments.round', { n: num(e.round, 0) })}</>}</span>
-              {e.note && <p dir="auto" className="small long-answer">{e.note}</p>}
+              {/* Notes of moves are written by people; the others are the server's English summaries, left out. */}
+              {e.note && e.kind === 'transition' && <p dir="auto" className="small long-answer">{e.note}</p>}
             </li>
           ))}
         </ol>
