@@ -70,6 +70,16 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
   const serious = async (page: Page) => (await runAxe(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
   const faults = (problems: string[]) => problems.filter((p) => !p.includes('ERR_ABORTED'));
   const h1 = async (page: Page) => (await page.locator('main h1').innerText()).replace(/\s+/g, ' ').trim();
+  /** Waits for what shows that a page's data has arrived; on a timeout, says what the page showed instead. */
+  async function ready(page: Page, selector: string, problems: string[]): Promise<void> {
+    try {
+      await page.locator(selector).first().waitFor({ timeout: 60_000 });
+    } catch (e) {
+      await screenshot(page, `programmes-timeout-${Date.now()}`);
+      const main = await page.locator('main').innerText().catch(() => '(no main)');
+      throw new Error(`${(e as Error).message}\nThe page showed: ${main.slice(0, 500)}\nProblems: ${problems.join('; ')}`);
+    }
+  }
 
   describe.each(LANGS)('in %s', (lang) => {
     it('lists the programmes with their progress, coverage and the demonstration mark', async () => {
@@ -78,7 +88,7 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
       const { page, problems } = await openPage(null, lang);
       const res = await page.goto('/programmes');
       expect(res?.status()).toBe(200);
-      await page.locator('main .programme-list li').first().waitFor();
+      await ready(page, 'main .programme-list li', problems);
       await waitForSettled(page);
       expect(await htmlLangDir(page)).toEqual({ lang, dir: lang === 'ar' ? 'rtl' : 'ltr' });
       expect(await h1(page)).toBe(msg(lang, 'programmes.title'));
@@ -106,7 +116,7 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
       const { page, problems } = await openPage(null, lang);
       const res = await page.goto('/programmes/SAFER-CITIES');
       expect(res?.status()).toBe(200);
-      await page.locator('#figure-cities data.figure-number').waitFor({ timeout: 60_000 });
+      await ready(page, '#figure-cities data.figure-number', problems);
       await waitForSettled(page);
       expect(await h1(page)).toBe(p.names[lang]);
 
@@ -155,7 +165,7 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
     it('prints as a results report: navigation and controls hidden, the lists behind the figures open', async () => {
       const { page, problems } = await openPage('administrator', lang);
       await page.goto('/programmes/SAFER-CITIES');
-      await page.locator('#figure-cities data.figure-number').waitFor({ timeout: 60_000 });
+      await ready(page, '#figure-cities data.figure-number', problems);
       await waitForSettled(page);
       await page.locator('button[aria-pressed]').click(); // edit controls on: they must not print
       await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
@@ -184,7 +194,7 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
       const newTarget = lang === 'ar' ? last.value + 1 : last.value + 2;
       const { page, problems } = await openPage('administrator', lang);
       await page.goto('/programmes/ESCWA-NUA-IRP');
-      await page.locator('main li.result').first().waitFor({ timeout: 60_000 });
+      await ready(page, 'main li.result', problems);
       await waitForSettled(page);
       const measureRow = page.locator(`tr:has(#measure-${m.id}-name)`);
       expect(await measureRow.locator('.progress-text').innerText()).toBe(share(lang, m.progress!));
@@ -246,7 +256,7 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
     it('shows no edit control to a public visitor, and to a national focal point only on the results of their places', async () => {
       const { page, problems } = await openPage(null, lang);
       await page.goto('/programmes/ESCWA-NUA-IRP');
-      await page.locator('main li.result').first().waitFor({ timeout: 60_000 });
+      await ready(page, 'main li.result', problems);
       await waitForSettled(page);
       expect(await page.locator('button[aria-pressed]').count()).toBe(0);
       expect(await page.locator('.edit-controls, form.edit-form').count()).toBe(0);
@@ -257,7 +267,7 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
       const held = account('national-focal-point').roles.find((r) => r.role === 'national-focal-point')!.place!;
       const focal = await openPage('national-focal-point', lang);
       await focal.page.goto('/programmes/ESCWA-NUA-IRP');
-      await focal.page.locator('main li.result').first().waitFor({ timeout: 60_000 });
+      await ready(focal.page, 'main li.result', focal.problems);
       await waitForSettled(focal.page);
       await focal.page.getByRole('button', { name: msg(lang, 'programmes.edit.switch') }).click();
       await focal.page.locator('.edit-controls').first().waitFor();

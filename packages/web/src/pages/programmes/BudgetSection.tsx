@@ -78,7 +78,7 @@ export function BudgetSection() {
                     {b.lines.map((l) => (
                       <tr key={l.id}>
                         <th scope="row" id={`line-${l.id}-label`}><UserText names={l.labels} fallbackText={l.label ?? ''} />{l.demonstration && <> <span className="tag warn">{t('programmes.demoTag')}</span></>}</th>
-                        <td>{years(l)}</td>
+                        <td className="nowrap">{years(l)}</td>
                         <td className="num" data-value={l.amount}>{money(l.amount, l.currency)}</td>
                         <td>{l.result ? <span dir="auto">{l.result.code ?? ''} {l.result.title ?? ''}</span> : '—'}</td>
                         <td className="small">{Object.keys(l.notes).length ? <UserText names={l.notes} /> : ''}</td>

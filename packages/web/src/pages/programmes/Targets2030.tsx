@@ -177,7 +177,7 @@ function Figure({ id, title, value, target, year: y, progress, status, extra, de
       <h3 id={`${id}-title`}>{title}</h3>
       <p className="figure-value">{value} {y !== null && <span className="small muted">({year(y)})</span>}</p>
       <p className="small">{target}</p>
-      <div><ProgressFigure progress={progress} showCoverage={false} /> {status}</div>
+      {(progress !== null || status) && <div>{progress !== null && <ProgressFigure progress={progress} showCoverage={false} />} {status}</div>}
       {extra && <p className="small muted">{extra}</p>}
       <p className="figure-definition small"><strong>{t('programmes.t2030.definition')}</strong> {definition}</p>
       <details className="small print-open">
