@@ -355,7 +355,8 @@ describe.each(testStoreKinds())('knowledge repository on %s', (kind) => {
       expect(stats.pilots.items[0]).toMatchObject({ place: { code: 'MAAGA' }, startedOn: '2022-03-01', outcomeText: 'Adopted for the city plan' });
       expect((await get(`/api/v1/knowledge/items/${toolId}`)).json().pilots).toHaveLength(1);
       const id = ok.json().id;
-      expect((await t.app.inject({ method: 'PATCH', url: `/api/v1/knowledge/pilots/${id}`, headers: cityAgadir, payload: { stage: 'stopped' } })).json()).toMatchObject({ stage: 'stopped' });
+      expect((await t.app.inject({ method: 'PATCH', url: `/api/v1/knowledge/pilots/${id}`, headers: cityAgadir, payload: { stage: 'stopped' } })).json())
+        .toMatchObject({ stage: 'stopped', startedOn: '2022-03-01', endedOn: '2022-09-30', outcome: { en: 'Adopted for the city plan' } });
       expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/knowledge/pilots/${id}`, headers: editorMar })).statusCode).toBe(403);
       expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/knowledge/pilots/${id}`, headers: cityAgadir })).statusCode).toBe(200);
       expect((await get('/api/v1/knowledge/tools/stats')).json().piloted.count).toBe(0);

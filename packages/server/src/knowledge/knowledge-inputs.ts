@@ -138,34 +138,38 @@ export const SearchQuery = SearchFilters.extend({
     .describe('Also count the results by type, language, place, framework, SDG target and year'),
 });
 
-export const PilotInput = z.object({
+// Patches are the inputs without their defaults: a field left out keeps its value.
+const PilotFields = z.object({
   place: PlaceCode.describe('The city (or other place) that piloted the tool'),
   startedOn: IsoDate,
   endedOn: IsoDate.nullable().optional(),
   stage: z.enum(PILOT_STAGES),
-  outcome: optionalNames(5000).default({}).describe('What came of it, by language'),
+  outcome: optionalNames(5000).describe('What came of it, by language'),
 });
-export const PilotPatch = PilotInput.partial();
+export const PilotInput = PilotFields.extend({ outcome: PilotFields.shape.outcome.default({}) });
+export const PilotPatch = PilotFields.partial();
 
-export const PartnerInput = z.object({
+const PartnerFields = z.object({
   names: names(300),
   type: z.enum(PARTNER_TYPES),
   country: PlaceCode.nullable().optional().describe('Country code of its seat'),
   website: HttpUrl.nullable().optional(),
-  descriptions: optionalNames(5000).default({}),
+  descriptions: optionalNames(5000),
   joinedOn: IsoDate.nullable().optional().describe('When it joined the Global Network on Safer Cities'),
   leftOn: IsoDate.nullable().optional(),
 });
-export const PartnerPatch = PartnerInput.partial();
+export const PartnerInput = PartnerFields.extend({ descriptions: PartnerFields.shape.descriptions.default({}) });
+export const PartnerPatch = PartnerFields.partial();
 
-export const CentreInput = z.object({
+const CentreFields = z.object({
   names: names(300),
   place: PlaceCode,
   organisation: Id.nullable().optional().describe('The partner organisation that runs it'),
   designatedOn: IsoDate.nullable().optional(),
-  descriptions: optionalNames(5000).default({}),
+  descriptions: optionalNames(5000),
 });
-export const CentrePatch = CentreInput.partial();
+export const CentreInput = CentreFields.extend({ descriptions: CentreFields.shape.descriptions.default({}) });
+export const CentrePatch = CentreFields.partial();
 
 const Count = z.number().int().min(0).max(1_000_000);
 export const ParticipantsInput = z.object({
@@ -173,6 +177,13 @@ export const ParticipantsInput = z.object({
   bySex: z.object({ female: Count.default(0), male: Count.default(0), unspecified: Count.default(0) }).optional(),
   byOrganisationType: z.partialRecord(z.enum(PARTICIPANT_ORGANISATION_TYPES), Count).optional(),
 }).describe('Counts only: no list of people is kept');
+
+const Organisers = z.array(z.union([
+  z.object({ organisation: Id }).strict(),
+  z.object({ names: names(300) }).strict(),
+])).max(30).describe('Partner organisations ({organisation: id}) or other organisers by name');
+const Topics = z.array(z.string().trim().min(1).max(200)).max(30);
+const Materials = z.array(Id).max(100).describe('Items of the repository');
 
 export const WorkshopInput = z.object({
   kind: z.enum(WORKSHOP_KINDS),
@@ -183,16 +194,13 @@ export const WorkshopInput = z.object({
   online: z.boolean().default(false),
   startsOn: IsoDate,
   endsOn: IsoDate.nullable().optional(),
-  organisers: z.array(z.union([
-    z.object({ organisation: Id }).strict(),
-    z.object({ names: names(300) }).strict(),
-  ])).max(30).default([]).describe('Partner organisations ({organisation: id}) or other organisers by name'),
-  topics: z.array(z.string().trim().min(1).max(200)).max(30).default([]),
-  materials: z.array(Id).max(100).default([]).describe('Items of the repository'),
+  organisers: Organisers.default([]),
+  topics: Topics.default([]),
+  materials: Materials.default([]),
   participants: ParticipantsInput.default({}),
 });
 export const WorkshopPatch = z.object({
-  kind: WorkshopInput.shape.kind.optional(),
+  kind: z.enum(WORKSHOP_KINDS).optional(),
   status: z.enum(STATUSES).optional(),
   titles: names(500).optional(),
   descriptions: optionalNames(20_000).optional(),
@@ -200,8 +208,8 @@ export const WorkshopPatch = z.object({
   online: z.boolean().optional(),
   startsOn: IsoDate.optional(),
   endsOn: IsoDate.nullable().optional(),
-  organisers: WorkshopInput.shape.organisers.optional(),
-  topics: WorkshopInput.shape.topics.optional(),
-  materials: WorkshopInput.shape.materials.optional(),
+  organisers: Organisers.optional(),
+  topics: Topics.optional(),
+  materials: Materials.optional(),
   participants: ParticipantsInput.optional(),
 });
