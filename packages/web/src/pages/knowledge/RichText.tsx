@@ -13,7 +13,7 @@ import { useMemo } from 'react';
  * (packages/server/src/knowledge/rich-text.ts: an allow-list of text elements, no attribute
  * but dir, lang, href (http/https or a path), title, spans; no scripts, styles, images,
  * frames or event handlers). It is safe by that contract; as a second line of defence the
- * page parses it into an inert document (DOMParser runs no script and loads nothing), keeps
+ * page parses it into an inert document (the content of a <template>: nothing in it runs or loads), keeps
  * only the same allow-list of elements and attributes, drops any href that is not http(s) or
  * a path of this site, and only then places the result in its container. The site's
  * Content-Security-Policy (default-src 'self') also refuses inline scripts and handlers.
@@ -74,8 +74,12 @@ function safeHref(v: string): boolean {
 
 /** The server-sanitised rich text, checked once more against the same allow-list in an inert document. */
 export function checkedRichText(html: string): string {
-  const doc = new DOMParser().parseFromString(`<!doctype html><body>${html}`, 'text/html');
-  const walk = (el: Element) => {
+  // A <template>'s content belongs to an inert document: nothing in it loads or runs.
+  const tpl = document.createElement('template');
+  // Handler attributes are renamed inside tags before parsing, so that the browser never even
+  // considers them (the walk below then drops the renamed attributes with every other one).
+  tpl.innerHTML = html.replace(/<[^>]*>/g, (tag) => tag.replace(/(\s|\/)on([a-z]+)\s*=/gi, '$1data-removed-on$2='));
+  const walk = (el: Element | DocumentFragment) => {
     for (const child of [...el.children]) {
       const tag = child.tagName.toUpperCase();
       if (DROPPED.has(tag)) { child.remove(); continue; }
@@ -89,8 +93,8 @@ export function checkedRichText(html: string): string {
     }
   };
   // Comments and processing instructions are not elements: they are kept as they are (inert).
-  walk(doc.body);
-  return doc.body.innerHTML;
+  walk(tpl.content);
+  return tpl.innerHTML;
 }
 
 /** A rich-text body in a container; see the comment at the top of this file for why this is safe. */
