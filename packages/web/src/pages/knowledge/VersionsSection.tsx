@@ -34,7 +34,7 @@ export function VersionsSection({ item }: { item: Item }) {
                     <th scope="row">{num(v.version, 0)}</th>
                     <td>{dateTime(v.createdAt)}</td>
                     <td>{statusLabel(t, v.status)}</td>
-                    <td>{v.changed.length ? v.changed.map((f) => fieldLabel(t, f)).join(' · ') : t('knowledge.firstVersion')}</td>
+                    <td>{v.changed.length ? [...new Set(v.changed.map((f) => fieldLabel(t, f)))].join(' · ') : t('knowledge.firstVersion')}</td>
                   </tr>
                 ))}
               </tbody>
@@ -72,16 +72,17 @@ function show(v: unknown): string {
 function ComparisonView({ itemId, from, to }: { itemId: number; from: number; to: number }) {
   const { t } = useTranslation();
   const { num } = usePrefs();
+  const META = new Set(['createdAt', 'version']);
   const cmp = useQuery({ queryKey: ['knowledge-compare', itemId, from, to], queryFn: () => getJson<Comparison>(`/knowledge/items/${itemId}/compare`, { from, to }) });
   if (cmp.error) return <ErrorMessage error={cmp.error} />;
   if (!cmp.data) return <Loading />;
   return (
     <div className="comparison" aria-live="polite">
       <h3>{t('knowledge.comparing', { from: num(from, 0), to: num(to, 0) })}</h3>
-      {cmp.data.changes.length === 0 ? <p className="muted">{t('knowledge.noChanges')}</p> : (
+      {cmp.data.changes.filter((c) => !META.has(c.field)).length === 0 ? <p className="muted">{t('knowledge.noChanges')}</p> : (
         <table className="data">
           <thead><tr><th scope="col">{t('knowledge.fieldName')}</th><th scope="col">{t('knowledge.versionN', { n: num(from, 0) })}</th><th scope="col">{t('knowledge.versionN', { n: num(to, 0) })}</th></tr></thead>
-          <tbody>{cmp.data.changes.map((c) => <ChangeRow key={c.field} change={c} />)}</tbody>
+          <tbody>{cmp.data.changes.filter((c) => !META.has(c.field)).map((c) => <ChangeRow key={c.field} change={c} />)}</tbody>
         </table>
       )}
     </div>
