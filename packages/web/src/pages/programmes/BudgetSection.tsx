@@ -10,7 +10,7 @@ import { UserText } from '../../components/UserText.tsx';
 import type { Shown } from '../admin/admin-api.ts';
 import { ConfirmBox, described, Done, Field, FormProblems, numberOf } from '../admin/forms.tsx';
 import { useEdit } from './programme-edit-context.tsx';
-import { fieldOfPath, texts, useResultsForm, useYear } from './programme-kit.tsx';
+import { fieldOfPath, texts, useLimitMessages, useResultsForm, useYear } from './programme-kit.tsx';
 import { levelLabel } from './programme-labels.ts';
 import type { BudgetLineView, BudgetView, ExchangeRate, ResultView } from './programme-types.ts';
 
@@ -219,6 +219,7 @@ function RateForm() {
   const [rate, setRate] = useState('');
   const [source, setSource] = useState('');
   const [busy, setBusy] = useState(false);
+  const limits = useLimitMessages();
   const form = useResultsForm(['from', 'to', 'year', 'rate', 'source']);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -227,7 +228,7 @@ function RateForm() {
     const rr = numberOf(rate);
     if (!/^[A-Za-z]{3}$/.test(from.trim())) local.from = { text: t('programmes.error.currency') };
     if (!/^[A-Za-z]{3}$/.test(to.trim())) local.to = { text: t('programmes.error.currency') };
-    if (yy === undefined || Number.isNaN(yy) || !Number.isInteger(yy) || yy < 1900 || yy > 2100) local.year = { text: t('programmes.error.year') };
+    if (yy === undefined || Number.isNaN(yy) || !Number.isInteger(yy) || yy < 1900 || yy > 2100) local.year = { text: limits.year };
     if (rr === undefined || Number.isNaN(rr) || rr <= 0) local.rate = { text: t('programmes.error.rate') };
     if (Object.keys(local).length) { form.setLocal(local); return; }
     setBusy(true);
@@ -282,6 +283,7 @@ function LineForm({ line }: { line?: BudgetLineView }) {
   const [amount, setAmount] = useState(line ? String(line.amount) : '');
   const [result, setResult] = useState(line?.result ? String(line.result.id) : '');
   const [busy, setBusy] = useState(false);
+  const limits = useLimitMessages();
   const form = useResultsForm(['labels.ar', 'labels.en', 'currency', 'year', 'endYear', 'amount', 'result'], fieldOfPath({ labels: 'labels.ar' }));
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -292,8 +294,8 @@ function LineForm({ line }: { line?: BudgetLineView }) {
     const a = numberOf(amount);
     if (!Object.keys(newLabels).length) local['labels.ar'] = { text: t('programmes.error.textNeeded') };
     if (!/^[A-Za-z]{3}$/.test(currency.trim())) local.currency = { text: t('programmes.error.currency') };
-    if (yy === undefined || Number.isNaN(yy) || !Number.isInteger(yy) || yy < 1900 || yy > 2100) local.year = { text: t('programmes.error.year') };
-    if (ey !== undefined && (Number.isNaN(ey) || !Number.isInteger(ey) || ey < 1900 || ey > 2100)) local.endYear = { text: t('programmes.error.year') };
+    if (yy === undefined || Number.isNaN(yy) || !Number.isInteger(yy) || yy < 1900 || yy > 2100) local.year = { text: limits.year };
+    if (ey !== undefined && (Number.isNaN(ey) || !Number.isInteger(ey) || ey < 1900 || ey > 2100)) local.endYear = { text: limits.year };
     else if (ey !== undefined && yy !== undefined && ey < yy) local.endYear = { text: t('programmes.error.endYearBefore') };
     if (a === undefined) local.amount = { text: t('apiError.required') };
     else if (Number.isNaN(a) || a < 0) local.amount = { text: t('programmes.error.amount') };

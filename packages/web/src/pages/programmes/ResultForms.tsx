@@ -10,7 +10,7 @@ import type { Shown } from '../admin/admin-api.ts';
 import { ConfirmBox, described, Done, Field, FieldError, FormProblems, numberOf } from '../admin/forms.tsx';
 import { PlacePicker, type PickedPlace } from '../admin/PlacePicker.tsx';
 import { useEdit } from './programme-edit-context.tsx';
-import { fieldOfPath, texts, useResultsForm, useYear } from './programme-kit.tsx';
+import { fieldOfPath, texts, useLimitMessages, useResultsForm, useYear } from './programme-kit.tsx';
 import { levelLabel, resultStatusLabel } from './programme-labels.ts';
 import { RESULT_LEVELS, RESULT_STATUSES, type MeasureView, type ResultLevel, type ResultStatus, type ResultView } from './programme-types.ts';
 
@@ -245,6 +245,7 @@ export function MeasureForm({ mode, result, measure }: { mode: 'add' | 'edit'; r
   const [weight, setWeight] = useState(String(m?.weight ?? 1));
   const [busy, setBusy] = useState(false);
   const known = ['kind', 'indicator', 'series', 'places', 'aggregation', 'ascending', 'measure', 'names.ar', 'names.en', 'unitNames.ar', 'unitNames.en', 'baseline.year', 'baseline.value', 'weight'];
+  const limits = useLimitMessages();
   const form = useResultsForm(known, fieldOfPath({ names: 'names.ar', unitNames: 'unitNames.ar', baseline: 'baseline.year' }));
   const catalogue = useQuery({
     queryKey: ['indicators-all', lang], enabled: actualKind === 'indicator' && mode === 'add', staleTime: 300_000,
@@ -264,7 +265,7 @@ export function MeasureForm({ mode, result, measure }: { mode: 'add' | 'edit'; r
     if (w === undefined || Number.isNaN(w) || w < 0) local.weight = { text: t('programmes.error.weight') };
     const by = numberOf(baseYear);
     const bv = numberOf(baseValue);
-    if (by !== undefined && (Number.isNaN(by) || !Number.isInteger(by) || by < 1900 || by > 2100)) local['baseline.year'] = { text: t('programmes.error.year') };
+    if (by !== undefined && (Number.isNaN(by) || !Number.isInteger(by) || by < 1900 || by > 2100)) local['baseline.year'] = { text: limits.year };
     if (bv !== undefined && Number.isNaN(bv)) local['baseline.value'] = { text: t('apiError.number') };
     if (by === undefined && bv !== undefined) local['baseline.year'] = { text: t('programmes.error.baselineYearNeeded') };
     if (actualKind === 'specific' && by !== undefined && bv === undefined) local['baseline.value'] = { text: t('programmes.error.baselineValueNeeded') };
@@ -422,6 +423,7 @@ function YearValuesEditor({ m, what }: { m: MeasureView; what: 'targets' | 'actu
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<string | null>(null);
   const [confirm, setConfirm] = useState<number | null>(null);
+  const limits = useLimitMessages();
   const form = useResultsForm(['year', 'value', 'source']);
   const base = `/result-measures/${m.id}/${what}`;
   const name = m.indicator?.code ?? m.name ?? '';
@@ -432,7 +434,7 @@ function YearValuesEditor({ m, what }: { m: MeasureView; what: 'targets' | 'actu
     const yy = numberOf(y);
     const vv = numberOf(v);
     const local: Record<string, Shown> = {};
-    if (yy === undefined || Number.isNaN(yy) || !Number.isInteger(yy) || yy < 1900 || yy > 2100) local.year = { text: t('programmes.error.year') };
+    if (yy === undefined || Number.isNaN(yy) || !Number.isInteger(yy) || yy < 1900 || yy > 2100) local.year = { text: limits.year };
     if (vv === undefined) local.value = { text: t('apiError.required') };
     else if (Number.isNaN(vv)) local.value = { text: t('apiError.number') };
     if (Object.keys(local).length) { form.setLocal(local); return; }

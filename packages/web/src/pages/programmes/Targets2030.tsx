@@ -6,7 +6,7 @@ import { useSession } from '../../app/session.tsx';
 import type { Shown } from '../admin/admin-api.ts';
 import { described, Done, Field, FieldError, FormProblems, numberOf } from '../admin/forms.tsx';
 import { useEdit } from './programme-edit-context.tsx';
-import { ProgressFigure, usePercent, useResultsForm, useYear } from './programme-kit.tsx';
+import { ProgressFigure, useLimitMessages, usePercent, useResultsForm, useYear } from './programme-kit.tsx';
 import { judgementLabel, measureStatusLook, participationRoleLabel } from './programme-labels.ts';
 import type { ComparisonView, Figures2030 } from './programme-types.ts';
 
@@ -287,6 +287,7 @@ function MarginsForm({ f }: { f: Figures2030 }) {
   const [adding, setAdding] = useState('');
   const [busy, setBusy] = useState(false);
   const fields = ['defaultMargin', ...rows.map((r) => `margin-${r.code}`)];
+  const limits = useLimitMessages();
   const form = useResultsForm(fields, (path) => {
     if (!path) return null;
     const m = /^byIndicator\.(.+)$/.exec(path);
@@ -297,12 +298,12 @@ function MarginsForm({ f }: { f: Figures2030 }) {
     e.preventDefault();
     const local: Record<string, Shown> = {};
     const d = numberOf(def);
-    if (d === undefined || Number.isNaN(d) || d < 0 || d > 100) local.defaultMargin = { text: t('programmes.error.percent') };
+    if (d === undefined || Number.isNaN(d) || d < 0 || d > 100) local.defaultMargin = { text: limits.percent };
     const byIndicator: Record<string, number> = {};
     for (const r of rows) {
       const v = numberOf(r.value);
       if (!r.code) continue;
-      if (v === undefined || Number.isNaN(v) || v < 0 || v > 100) local[`margin-${r.code}`] = { text: t('programmes.error.percent') };
+      if (v === undefined || Number.isNaN(v) || v < 0 || v > 100) local[`margin-${r.code}`] = { text: limits.percent };
       else byIndicator[r.code] = v / 100;
     }
     if (Object.keys(local).length) { form.setLocal(local); return; }

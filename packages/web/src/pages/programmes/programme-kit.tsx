@@ -23,6 +23,17 @@ export function usePercent() {
   };
 }
 
+/** The messages of the limits the forms check before sending, with the reader's digits. */
+export function useLimitMessages() {
+  const { t } = useTranslation();
+  const { num } = usePrefs();
+  const year = useYear();
+  return {
+    year: t('programmes.error.year', { from: year(1900), to: year(2100) }),
+    percent: t('programmes.error.percent', { from: num(0, 0), to: num(100, 0) }),
+  };
+}
+
 /** A year as a label: the reader's digits, no group separator. */
 export function useYear() {
   const { num } = usePrefs();
