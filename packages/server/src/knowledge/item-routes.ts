@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Names } from '@marsad/db';
 import type { AppContext } from '../context.ts';
 import { resolveActor } from '../auth/actor.ts';
-import { currentActor, requireActor } from '../auth/policy.ts';
+import { currentActor, isAdministrator, requireActor } from '../auth/policy.ts';
 import { actorOf } from '../audit/audit-log.ts';
 import { HttpError } from '../http/errors.ts';
 import { pick } from '../http/pagination.ts';
@@ -17,7 +17,7 @@ import {
   CONTACT_ROLES, Id, IdParams, ITEM_KINDS, ITEM_TYPES, ItemCreate, ItemPatch, Lang, LANGUAGES, PARTICIPANT_ORGANISATION_TYPES, PARTNER_TYPES,
   PILOT_STAGES, SearchQuery, STATUSES, WORKSHOP_KINDS,
 } from './knowledge-inputs.ts';
-import { canEditItem, requireItemAuthor } from './knowledge-policy.ts';
+import { canEditItem, ITEM_GRANT_TYPE, requireItemAuthor } from './knowledge-policy.ts';
 import { searchFacets, searchItems } from './knowledge-search.ts';
 import { runWith, TS } from './knowledge-sql.ts';
 
@@ -73,11 +73,15 @@ export function registerKnowledgeItemRoutes(app: FastifyInstance, ctx: AppContex
     },
   }, async (req) => {
     const actor = await currentActor(req, ctx);
+    // Narrowed in SQL to the places of the actor's roles and their grants; canEditItem decides.
+    const paths = actor.roles.flatMap((r) => (r.placePath ? [`${r.placePath}%`] : []));
+    const grants = actor.grants.filter((g) => g.recordType === ITEM_GRANT_TYPE).map((g) => Number(g.recordId)).filter(Number.isInteger);
     const rows = await run<{ id: number; type: string; kind: string | null; status: string; version: number; owner_path: string | null; owner_code: string | null; updated_at: string; titles: Names }>(
       `SELECT i.id, i.type, i.kind, i.status, i.version, o.path AS owner_path, o.code AS owner_code, ${TS('i.updated_at')} AS updated_at,
               (SELECT jsonb_object_agg(t.lang, t.title) FROM knowledge_item_texts t WHERE t.item_id = i.id) AS titles
          FROM knowledge_items i LEFT JOIN places o ON o.id = i.owner_place_id
-        WHERE ($1::text IS NULL OR i.status = $1) ORDER BY i.updated_at DESC, i.id DESC`, [req.query.status ?? null]);
+        WHERE ($1::text IS NULL OR i.status = $1) AND ($2 OR o.path LIKE ANY($3::text[]) OR i.id = ANY($4::int[]))
+        ORDER BY i.updated_at DESC, i.id DESC`, [req.query.status ?? null, isAdministrator(actor), paths, grants]);
     const items = rows.filter((i) => canEditItem(actor, i.owner_path, i.id)).slice(0, req.query.limit).map((i) => ({
       id: i.id, type: i.type, kind: i.kind, status: i.status, version: i.version, ownerPlace: i.owner_code, updatedAt: i.updated_at,
       title: pick(i.titles, req.query.lang),
