@@ -349,6 +349,7 @@ describe.each(testStoreKinds())('suppression of small counts on %s', (kind) => {
       '/api/v1/programmes/:code/export': ['/api/v1/programmes/PRIV/export?format=csv', '/api/v1/programmes/PRIV/export?format=iati'],
       '/api/v1/settings/results-2030': ['/api/v1/settings/results-2030'],
       '/api/v1/settings/exchange-rates': ['/api/v1/settings/exchange-rates'],
+      '/api/v1/success-indicators': ['/api/v1/success-indicators'],
     };
 
     it('holds no suppressed value, no e-mail address and no user name, in any public answer', async () => {

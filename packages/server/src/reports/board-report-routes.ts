@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { requireAdministrator } from '../auth/policy.ts';
-import { boardReport, boardReportCsv } from './board-report.ts';
+import { boardReport, boardReportCsv, currentSuccessIndicators } from './board-report.ts';
 
 const Id = z.object({ id: z.coerce.number().int().positive() });
 
@@ -33,4 +33,12 @@ export function registerBoardReportRoutes(app: FastifyInstance, ctx: AppContext)
     reply.header('Content-Type', 'text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="board-report-cycle-${report.cycle.id}.csv"`);
     return '\uFEFF' + boardReportCsv(report);
   });
+
+  r.get('/api/v1/success-indicators', {
+    schema: {
+      tags: ['reviews'],
+      summary: 'The success indicators of seed 000 §8 as the records stand today (public): tools shared and piloted, pilot countries and coordination centres, financial resources (totals per currency, never converted), partners of the Global Network, participation of member states in review cycles — each count with its list',
+      description: 'Computed from the records, never typed: published knowledge items only; review participation as counts by country, never the answers. Definitions: docs/methods/results.md.',
+    },
+  }, async () => currentSuccessIndicators(ctx.store));
 }

@@ -4,8 +4,10 @@
  * behind it, as JSON and as CSV. Participation and the measures, difficulties and
  * technical-assistance needs are counted by core (`buildBoardReport`); the success indicators
  * of seed 000 §8 that the records support are read here from the knowledge repository and the
- * network (migration 007). The results framework (issue 7) extends this module (the financial
- * resources of §8 (d)) rather than counting twice. Definitions: docs/methods/reviews.md.
+ * network (migration 007) and the budget lines of the results framework (§8 (d), migration 011).
+ * `currentSuccessIndicators` gives the same figures as the records stand today, for the public
+ * page, with the participation of member states in review cycles (counts only). Definitions:
+ * docs/methods/reviews.md and docs/methods/results.md.
  */
 import type { SqlConn, Store } from '@marsad/db';
 import { buildBoardReport, figure, type AnswerSet, type BoardParticipant, type BoardReport, type Figure, type ReviewState } from '@marsad/core';
@@ -13,7 +15,15 @@ import { HttpError } from '../http/errors.ts';
 import { fromJson, iso, loadQuestionnaire, todayIso, type CycleKind } from '../reviews/review-records.ts';
 import { M49_SOURCE, m49RegionOf } from './m49-regions.ts';
 
-export interface SuccessItem { id: number; names: Record<string, string>; date: string | null; place?: string | null; detail?: string }
+export interface SuccessItem {
+  id: number; names: Record<string, string>; date: string | null; place?: string | null; detail?: string;
+  /** A budget line: its amount in its currency, over its years. */
+  amount?: number; currency?: string; year?: number; endYear?: number | null;
+  /** A member state's participation in review cycles: cycles, of which submitted, of which published. */
+  counts?: { cycles: number; submitted: number; published: number };
+  /** Demonstration data. */
+  demo?: boolean;
+}
 
 export interface SuccessIndicator {
   /** The letter of seed 000 §8 and what is counted. */
@@ -29,6 +39,8 @@ export interface SuccessIndicator {
   duringCycle?: Figure<SuccessItem> | null;
   /** Records up to the cycle's end. */
   atCycleEnd?: Figure<SuccessItem>;
+  /** Financial resources: totals within each currency (never converted) of the two lists. */
+  amounts?: { duringCycle: CurrencyTotal[]; atCycleEnd: CurrencyTotal[] };
 }
 
 export interface BoardReportAnswer extends BoardReport {
@@ -53,86 +65,236 @@ async function tableExists(conn: SqlConn, name: string): Promise<boolean> {
 
 const dateText = (d: unknown): string | null => (d === null || d === undefined ? null : typeof d === 'string' ? d.slice(0, 10) : new Date(d as Date).toISOString().slice(0, 10));
 
-async function successIndicators(conn: SqlConn, startsOn: string, endsOn: string): Promise<SuccessIndicator[]> {
-  const within = (d: string | null) => d !== null && d >= startsOn && d <= endsOn;
-  const upTo = (d: string | null) => d !== null && d <= endsOn;
+export interface CurrencyTotal { currency: string; amount: number; lines: number }
+
+/** The records behind the success indicators, read once (only what the public may read). */
+interface SuccessRecords {
+  /** The knowledge and network tables (migration 007) are there. */
+  network: boolean;
+  tools: SuccessItem[];
+  pilots: SuccessItem[];
+  pilotCountries: SuccessItem[];
+  centres: SuccessItem[];
+  partners: (SuccessItem & { left: string | null })[];
+  /** Budget lines of the programmes (migration 011): each in its currency, over its years. */
+  budget: { item: SuccessItem; year: number; endYear: number; amount: number; currency: string }[] | null;
+  /** Participation in review cycles by country (a city's country is the top of its path). */
+  reviews: { countryId: number; names: Record<string, string>; code: string; cycleId: number; startsOn: string; endsOn: string; submitted: boolean; published: boolean; demo: boolean }[] | null;
+}
+
+async function loadSuccessRecords(conn: SqlConn): Promise<SuccessRecords> {
   const network = await tableExists(conn, 'knowledge_items') && await tableExists(conn, 'tool_pilots')
     && await tableExists(conn, 'partner_organisations') && await tableExists(conn, 'coordination_centres');
-  const missing = 'The knowledge repository and network (migration 007) are not in this database: the figure is left out rather than typed.';
-  const out: SuccessIndicator[] = [];
-
+  const rec: SuccessRecords = { network, tools: [], pilots: [], pilotCountries: [], centres: [], partners: [], budget: null, reviews: null };
+  rec.pilotCountries = (await conn.query<{ id: number; code: string; names: unknown }>(
+    `SELECT id, code, names FROM places WHERE level = 'country' AND pilot ORDER BY code`)).rows
+    .map((r): SuccessItem => ({ id: r.id, names: fromJson(r.names), date: null, place: r.code }));
   if (network) {
-    const tools = (await conn.query<{ id: number; published_at: Date | string | null; titles: unknown }>(
+    rec.tools = (await conn.query<{ id: number; published_at: Date | string | null; titles: unknown }>(
       `SELECT k.id, k.published_at, (SELECT jsonb_object_agg(t.lang, t.title) FROM knowledge_item_texts t WHERE t.item_id = k.id) AS titles
          FROM knowledge_items k WHERE k.type = 'tool' AND k.status = 'published' ORDER BY k.published_at, k.id`)).rows
       .map((r): SuccessItem => ({ id: r.id, names: fromJson(r.titles) ?? {}, date: r.published_at ? iso(r.published_at)!.slice(0, 10) : null }));
-    out.push({
-      code: 'a-tools-shared', seedReference: 'seed 000 §8 (a)', names: S8.a, available: true,
-      definition: 'Tools of the knowledge repository that are published (shared with all); dated by their publication.',
-      duringCycle: figure(tools.filter((t) => within(t.date))), atCycleEnd: figure(tools.filter((t) => upTo(t.date))),
-    });
-
-    const pilots = (await conn.query<{ item_id: number; titles: unknown; code: string; started_on: unknown; stage: string }>(
+    // Pilots of published tools only: a draft tool is neither shared nor named to anyone.
+    rec.pilots = (await conn.query<{ item_id: number; titles: unknown; code: string; started_on: unknown; stage: string }>(
       `SELECT tp.item_id, (SELECT jsonb_object_agg(t.lang, t.title) FROM knowledge_item_texts t WHERE t.item_id = tp.item_id) AS titles,
               p.code, tp.started_on, tp.stage
          FROM tool_pilots tp JOIN knowledge_items k ON k.id = tp.item_id JOIN places p ON p.id = tp.place_id
-        WHERE k.type = 'tool' AND tp.stage <> 'planned' ORDER BY tp.started_on, tp.item_id, p.code`)).rows
+        WHERE k.type = 'tool' AND k.status = 'published' AND tp.stage <> 'planned' ORDER BY tp.started_on, tp.item_id, p.code`)).rows
       .map((r) => ({ id: r.item_id, names: fromJson<Record<string, string>>(r.titles) ?? {}, date: dateText(r.started_on), place: r.code, detail: r.stage }));
-    /** A tool counts once, at its first pilot in the period; the items list every pilot. */
-    const toolsOf = (list: SuccessItem[]): Figure<SuccessItem> => ({ count: new Set(list.map((p) => p.id)).size, items: list });
-    out.push({
-      code: 'b-tools-piloted', seedReference: 'seed 000 §8 (b)', names: S8.b, available: true,
-      definition: 'Tools of the knowledge repository with a pilot by a place that has started (under way, completed or stopped; planned pilots are not counted). The count is of tools; the list is of pilots, dated by their start.',
-      duringCycle: toolsOf(pilots.filter((p) => within(p.date))), atCycleEnd: toolsOf(pilots.filter((p) => upTo(p.date))),
-    });
-  } else {
-    out.push({ code: 'a-tools-shared', seedReference: 'seed 000 §8 (a)', names: S8.a, available: false, reason: missing });
-    out.push({ code: 'b-tools-piloted', seedReference: 'seed 000 §8 (b)', names: S8.b, available: false, reason: missing });
-  }
-
-  const pilotCountries = (await conn.query<{ id: number; code: string; names: unknown }>(
-    `SELECT id, code, names FROM places WHERE level = 'country' AND pilot ORDER BY code`)).rows
-    .map((r): SuccessItem => ({ id: r.id, names: fromJson(r.names), date: null, place: r.code }));
-  out.push({
-    code: 'c-pilot-countries', seedReference: 'seed 000 §8 (c)', names: S8.c, available: true,
-    definition: 'Countries marked as pilot countries in the places of Marsad (the catalogue marks the countries of the seed 003 project; administrators can change the mark). The mark carries no date: counted at the cycle\'s end only.',
-    duringCycle: null, atCycleEnd: figure(pilotCountries),
-  });
-  if (network) {
-    const centres = (await conn.query<{ id: number; names: unknown; code: string; designated_on: unknown }>(
+    rec.centres = (await conn.query<{ id: number; names: unknown; code: string; designated_on: unknown }>(
       `SELECT c.id, c.names, p.code, c.designated_on FROM coordination_centres c JOIN places p ON p.id = c.place_id ORDER BY c.designated_on NULLS LAST, c.id`)).rows
       .map((r): SuccessItem => ({ id: r.id, names: fromJson(r.names), date: dateText(r.designated_on), place: r.code }));
-    out.push({
-      code: 'c-coordination-centres', seedReference: 'seed 000 §8 (c)', names: S8.c, available: true,
-      definition: 'Designated safer-cities coordination centres of the network, dated by their designation (a centre without a date counts at the cycle\'s end, not within it).',
-      duringCycle: figure(centres.filter((c) => within(c.date))), atCycleEnd: figure(centres.filter((c) => c.date === null || upTo(c.date))),
-    });
-  } else {
-    out.push({ code: 'c-coordination-centres', seedReference: 'seed 000 §8 (c)', names: S8.c, available: false, reason: missing });
-  }
-  out.push({
-    code: 'd-financial-resources', seedReference: 'seed 000 §8 (d)', names: S8.d, available: false,
-    reason: 'Budgets are recorded per programme in the results framework (issue 7), which adds this figure to this module; the review records carry no amounts.',
-  });
-  out.push({
-    code: 'e-awareness', seedReference: 'seed 000 §8 (e)', names: S8.e, available: false,
-    reason: 'No record that Marsad keeps measures awareness or understanding within the Executive Board.',
-  });
-  if (network) {
-    const partners = (await conn.query<{ id: number; names: unknown; joined_on: unknown; left_on: unknown; type: string }>(
+    rec.partners = (await conn.query<{ id: number; names: unknown; joined_on: unknown; left_on: unknown; type: string }>(
       `SELECT id, names, joined_on, left_on, type FROM partner_organisations ORDER BY joined_on NULLS LAST, id`)).rows
       .map((r) => ({ id: r.id, names: fromJson<Record<string, string>>(r.names), date: dateText(r.joined_on), left: dateText(r.left_on), detail: r.type }));
-    const item = (p: (typeof partners)[number]): SuccessItem => ({ id: p.id, names: p.names, date: p.date, detail: p.detail });
+  }
+  if (await tableExists(conn, 'budget_lines')) {
+    rec.budget = (await conn.query<{ id: number; labels: unknown; currency: string; year: number; end_year: number | null; amount: number; demo: boolean; code: string; pdemo: boolean }>(
+      `SELECT b.id, b.labels, b.currency, b.year, b.end_year, b.amount::float8 AS amount, b.demo, p.code, p.demo AS pdemo
+         FROM budget_lines b JOIN programmes p ON p.id = b.programme_id ORDER BY p.code, b.year, b.currency, b.id`)).rows
+      .map((r) => ({
+        item: { id: r.id, names: fromJson<Record<string, string>>(r.labels) ?? {}, date: null, detail: r.code, amount: Number(r.amount), currency: r.currency, year: r.year, endYear: r.end_year, demo: r.demo || r.pdemo },
+        year: r.year, endYear: r.end_year ?? r.year, amount: Number(r.amount), currency: r.currency,
+      }));
+  }
+  if (await tableExists(conn, 'review_participants')) {
+    // Counts of participation only: never the answers, the states beyond submitted/published, or people.
+    rec.reviews = (await conn.query<{ id: number; names: unknown; code: string; cycle_id: number; starts_on: string; ends_on: string; submitted: boolean; published: boolean; demo: boolean }>(
+      `SELECT cp.id, cp.names, cp.code, c.id AS cycle_id, c.starts_on::text AS starts_on, c.ends_on::text AS ends_on, c.demo,
+              bool_or(COALESCE(s.round, 0) >= 1) AS submitted, bool_or(s.state = 'published') AS published
+         FROM review_participants rp JOIN review_cycles c ON c.id = rp.cycle_id JOIN places p ON p.id = rp.place_id
+         JOIN places cp ON cp.id = split_part(p.path, '/', 2)::int
+         LEFT JOIN review_submissions s ON s.cycle_id = rp.cycle_id AND s.place_id = rp.place_id
+        GROUP BY cp.id, cp.names, cp.code, c.id, c.starts_on, c.ends_on, c.demo ORDER BY cp.code, c.starts_on, c.id`)).rows
+      .map((r) => ({ countryId: r.id, names: fromJson<Record<string, string>>(r.names), code: r.code, cycleId: r.cycle_id, startsOn: r.starts_on, endsOn: r.ends_on, submitted: !!r.submitted, published: !!r.published, demo: r.demo }));
+  }
+  return rec;
+}
+
+const cents = (x: number) => Math.round(x * 100) / 100;
+
+/** Totals within each currency; never a sum across currencies. */
+export function currencyTotals(lines: { amount: number; currency: string }[]): CurrencyTotal[] {
+  return [...new Set(lines.map((l) => l.currency))].sort().map((currency) => {
+    const mine = lines.filter((l) => l.currency === currency);
+    return { currency, amount: cents(mine.reduce((s, l) => s + l.amount, 0)), lines: mine.length };
+  });
+}
+
+const MISSING_NETWORK = 'The knowledge repository and network (migration 007) are not in this database: the figure is left out rather than typed.';
+const MISSING_RESULTS = 'The results framework (migration 011) is not in this database: the figure is left out rather than typed.';
+const AWARENESS_REASON = 'No record that Marsad keeps measures awareness or understanding within the Executive Board.';
+
+const DEFINITIONS = {
+  a: 'Tools of the knowledge repository that are published (shared with all); dated by their publication.',
+  b: 'Published tools of the knowledge repository with a pilot by a place that has started (under way, completed or stopped; planned pilots are not counted). The count is of tools; the list is of pilots, dated by their start.',
+  c: 'Countries marked as pilot countries in the places of Marsad (the catalogue marks the countries of the seed 003 project; administrators can change the mark). The mark carries no date.',
+  centres: 'Designated safer-cities coordination centres of the network, dated by their designation.',
+  d: 'Budget lines of the programmes of the results framework, each in its currency and years; totals within one currency only, never converted. The count is of budget lines.',
+  f: 'Partner organisations of the Global Network on Safer Cities by the date they joined (members: joined and not left).',
+  gInvited: 'Member states taking part in review cycles: countries that are, or have a city that is, a participant of a review cycle. The count is of countries; each carries its number of cycles.',
+  gSubmitted: 'Member states that submitted: countries of which a participant submitted its review at least once in a cycle (whatever its state now).',
+};
+
+/** One figure per country, the participation in cycles counted (never the answers). */
+function byCountry(rows: NonNullable<SuccessRecords['reviews']>, keep: (r: NonNullable<SuccessRecords['reviews']>[number]) => boolean): Figure<SuccessItem> {
+  const m = new Map<number, SuccessItem & { counts: NonNullable<SuccessItem['counts']> }>();
+  for (const r of rows) {
+    let i = m.get(r.countryId);
+    if (!i) { i = { id: r.countryId, names: r.names, date: null, place: r.code, counts: { cycles: 0, submitted: 0, published: 0 }, demo: true }; m.set(r.countryId, i); }
+    i.counts.cycles += 1;
+    if (r.submitted) i.counts.submitted += 1;
+    if (r.published) i.counts.published += 1;
+    i.demo = i.demo && r.demo;
+    if (i.date === null || r.startsOn < i.date) i.date = r.startsOn;
+  }
+  return figure([...m.values()].filter((i) => rows.some((r) => r.countryId === i.id && keep(r))));
+}
+
+async function successIndicators(conn: SqlConn, startsOn: string, endsOn: string): Promise<SuccessIndicator[]> {
+  const rec = await loadSuccessRecords(conn);
+  const within = (d: string | null) => d !== null && d >= startsOn && d <= endsOn;
+  const upTo = (d: string | null) => d !== null && d <= endsOn;
+  const out: SuccessIndicator[] = [];
+  /** A tool counts once, at its first pilot in the period; the items list every pilot. */
+  const toolsOf = (list: SuccessItem[]): Figure<SuccessItem> => ({ count: new Set(list.map((p) => p.id)).size, items: list });
+  const partnerItem = (p: SuccessRecords['partners'][number]): SuccessItem => ({ id: p.id, names: p.names, date: p.date, detail: p.detail });
+
+  if (rec.network) {
     out.push({
-      code: 'f-partners-joined', seedReference: 'seed 000 §8 (f)', names: S8.f, available: true,
-      definition: 'Partner organisations of the Global Network on Safer Cities by the date they joined: those who joined within the cycle, and those members at its end (joined by then and not left).',
-      duringCycle: figure(partners.filter((p) => within(p.date)).map(item)),
-      atCycleEnd: figure(partners.filter((p) => upTo(p.date) && (p.left === null || p.left > endsOn)).map(item)),
+      code: 'a-tools-shared', seedReference: 'seed 000 §8 (a)', names: S8.a, available: true, definition: DEFINITIONS.a,
+      duringCycle: figure(rec.tools.filter((t) => within(t.date))), atCycleEnd: figure(rec.tools.filter((t) => upTo(t.date))),
+    });
+    out.push({
+      code: 'b-tools-piloted', seedReference: 'seed 000 §8 (b)', names: S8.b, available: true, definition: DEFINITIONS.b,
+      duringCycle: toolsOf(rec.pilots.filter((p) => within(p.date))), atCycleEnd: toolsOf(rec.pilots.filter((p) => upTo(p.date))),
     });
   } else {
-    out.push({ code: 'f-partners-joined', seedReference: 'seed 000 §8 (f)', names: S8.f, available: false, reason: missing });
+    out.push({ code: 'a-tools-shared', seedReference: 'seed 000 §8 (a)', names: S8.a, available: false, reason: MISSING_NETWORK });
+    out.push({ code: 'b-tools-piloted', seedReference: 'seed 000 §8 (b)', names: S8.b, available: false, reason: MISSING_NETWORK });
+  }
+  out.push({
+    code: 'c-pilot-countries', seedReference: 'seed 000 §8 (c)', names: S8.c, available: true,
+    definition: `${DEFINITIONS.c} Counted at the cycle's end only.`,
+    duringCycle: null, atCycleEnd: figure(rec.pilotCountries),
+  });
+  if (rec.network) {
+    out.push({
+      code: 'c-coordination-centres', seedReference: 'seed 000 §8 (c)', names: S8.c, available: true,
+      definition: `${DEFINITIONS.centres} A centre without a date counts at the cycle's end, not within it.`,
+      duringCycle: figure(rec.centres.filter((c) => within(c.date))), atCycleEnd: figure(rec.centres.filter((c) => c.date === null || upTo(c.date))),
+    });
+  } else {
+    out.push({ code: 'c-coordination-centres', seedReference: 'seed 000 §8 (c)', names: S8.c, available: false, reason: MISSING_NETWORK });
+  }
+  if (rec.budget) {
+    const y0 = Number(startsOn.slice(0, 4)), y1 = Number(endsOn.slice(0, 4));
+    const during = rec.budget.filter((b) => b.year <= y1 && b.endYear >= y0);
+    const upToEnd = rec.budget.filter((b) => b.year <= y1);
+    out.push({
+      code: 'd-financial-resources', seedReference: 'seed 000 §8 (d)', names: S8.d, available: true,
+      definition: `${DEFINITIONS.d} Within the cycle: lines whose years meet the cycle's years; at its end: lines starting in or before the cycle's last year.`,
+      duringCycle: figure(during.map((b) => b.item)), atCycleEnd: figure(upToEnd.map((b) => b.item)),
+      amounts: { duringCycle: currencyTotals(during), atCycleEnd: currencyTotals(upToEnd) },
+    });
+  } else {
+    out.push({ code: 'd-financial-resources', seedReference: 'seed 000 §8 (d)', names: S8.d, available: false, reason: MISSING_RESULTS });
+  }
+  out.push({ code: 'e-awareness', seedReference: 'seed 000 §8 (e)', names: S8.e, available: false, reason: AWARENESS_REASON });
+  if (rec.network) {
+    out.push({
+      code: 'f-partners-joined', seedReference: 'seed 000 §8 (f)', names: S8.f, available: true,
+      definition: `${DEFINITIONS.f} Those who joined within the cycle, and those members at its end.`,
+      duringCycle: figure(rec.partners.filter((p) => within(p.date)).map(partnerItem)),
+      atCycleEnd: figure(rec.partners.filter((p) => upTo(p.date) && (p.left === null || p.left > endsOn)).map(partnerItem)),
+    });
+  } else {
+    out.push({ code: 'f-partners-joined', seedReference: 'seed 000 §8 (f)', names: S8.f, available: false, reason: MISSING_NETWORK });
   }
   return out;
+}
+
+/** A success indicator as it stands now (the public page): one figure with its list. */
+export interface CurrentSuccessIndicator {
+  code: string;
+  seedReference: string;
+  names: { ar: string; en: string };
+  available: boolean;
+  reason?: string;
+  definition?: string;
+  figure?: Figure<SuccessItem>;
+  /** Financial resources: totals within each currency (never converted). */
+  amounts?: CurrencyTotal[];
+}
+
+export interface CurrentSuccessIndicators { asOf: string; generatedAt: string; indicators: CurrentSuccessIndicator[] }
+
+const S8_PARTICIPATION = {
+  invited: { ar: 'مشاركة الدول الأعضاء في دورات الاستعراض', en: 'Participation of member states in review cycles' },
+  submitted: { ar: 'الدول الأعضاء التي قدمت استعراضها', en: 'Member states that submitted a review' },
+};
+
+/**
+ * The success indicators of seed 000 §8 as the records stand today, for everyone: the same
+ * records as the cycle report (published tools and their pilots, pilot countries, centres,
+ * partners, budget lines), plus the participation of member states in review cycles as counts
+ * by country (never the answers of a submission, never a person). Dated records count up to
+ * today; budget lines are allocations whatever their years.
+ */
+export async function currentSuccessIndicators(store: Store): Promise<CurrentSuccessIndicators> {
+  const asOf = todayIso();
+  const rec = await store.exclusive((conn) => loadSuccessRecords(conn));
+  const upTo = (d: string | null) => d !== null && d <= asOf;
+  const out: CurrentSuccessIndicator[] = [];
+  const na = (code: string, seedReference: string, names: { ar: string; en: string }, reason: string) => out.push({ code, seedReference, names, available: false, reason });
+  if (rec.network) {
+    out.push({ code: 'a-tools-shared', seedReference: 'seed 000 §8 (a)', names: S8.a, available: true, definition: DEFINITIONS.a, figure: figure(rec.tools.filter((t) => upTo(t.date))) });
+    const pilots = rec.pilots.filter((p) => upTo(p.date));
+    out.push({ code: 'b-tools-piloted', seedReference: 'seed 000 §8 (b)', names: S8.b, available: true, definition: DEFINITIONS.b, figure: { count: new Set(pilots.map((p) => p.id)).size, items: pilots } });
+  } else {
+    na('a-tools-shared', 'seed 000 §8 (a)', S8.a, MISSING_NETWORK);
+    na('b-tools-piloted', 'seed 000 §8 (b)', S8.b, MISSING_NETWORK);
+  }
+  out.push({ code: 'c-pilot-countries', seedReference: 'seed 000 §8 (c)', names: S8.c, available: true, definition: DEFINITIONS.c, figure: figure(rec.pilotCountries) });
+  if (rec.network) {
+    out.push({ code: 'c-coordination-centres', seedReference: 'seed 000 §8 (c)', names: S8.c, available: true, definition: `${DEFINITIONS.centres} A centre with a designation date after today is not counted yet.`, figure: figure(rec.centres.filter((c) => c.date === null || upTo(c.date))) });
+  } else na('c-coordination-centres', 'seed 000 §8 (c)', S8.c, MISSING_NETWORK);
+  if (rec.budget) {
+    out.push({ code: 'd-financial-resources', seedReference: 'seed 000 §8 (d)', names: S8.d, available: true, definition: DEFINITIONS.d, figure: figure(rec.budget.map((b) => b.item)), amounts: currencyTotals(rec.budget) });
+  } else na('d-financial-resources', 'seed 000 §8 (d)', S8.d, MISSING_RESULTS);
+  na('e-awareness', 'seed 000 §8 (e)', S8.e, AWARENESS_REASON);
+  if (rec.network) {
+    out.push({
+      code: 'f-partners-joined', seedReference: 'seed 000 §8 (f)', names: S8.f, available: true, definition: DEFINITIONS.f,
+      figure: figure(rec.partners.filter((p) => upTo(p.date) && (p.left === null || p.left > asOf)).map((p): SuccessItem => ({ id: p.id, names: p.names, date: p.date, detail: p.detail }))),
+    });
+  } else na('f-partners-joined', 'seed 000 §8 (f)', S8.f, MISSING_NETWORK);
+  if (rec.reviews) {
+    const started = rec.reviews.filter((r) => r.startsOn <= asOf);
+    out.push({ code: 'g-member-states-invited', seedReference: 'seed 000 §3, §8 (e)', names: S8_PARTICIPATION.invited, available: true, definition: DEFINITIONS.gInvited, figure: byCountry(started, () => true) });
+    out.push({ code: 'g-member-states-submitted', seedReference: 'seed 000 §3, §8 (e)', names: S8_PARTICIPATION.submitted, available: true, definition: DEFINITIONS.gSubmitted, figure: byCountry(started, (r) => r.submitted) });
+  }
+  return { asOf, generatedAt: new Date().toISOString(), indicators: out };
 }
 
 /** The whole report of a cycle. */
