@@ -32,6 +32,10 @@ const programme = createRoute({
   getParentRoute: () => rootRoute, path: '/programmes/$code',
   component: lazyRouteComponent(() => import('../pages/programmes/ProgrammePage.tsx'), 'ProgrammePage'),
 });
+const successIndicators = createRoute({
+  getParentRoute: () => rootRoute, path: '/results/success-indicators',
+  component: lazyRouteComponent(() => import('../pages/programmes/SuccessIndicatorsPage.tsx'), 'SuccessIndicatorsPage'),
+});
 const compare = createRoute({
   getParentRoute: () => rootRoute, path: '/compare',
   validateSearch: (s: Record<string, unknown>): { places?: string; indicator?: string } => ({
@@ -162,7 +166,7 @@ const adminAudit = createRoute({
   component: lazyRouteComponent(() => import('../pages/admin/AuditPage.tsx'), 'AuditPage'),
 });
 
-const routeTree = rootRoute.addChildren([home, indicators, indicator, places, place, programmes, programme, compare, status, knowledge, knowledgeNew, knowledgeItem, knowledgeEdit, network, workshops, workshop, signIn, accept, inbox, entry,
+const routeTree = rootRoute.addChildren([home, indicators, indicator, places, place, programmes, programme, successIndicators, compare, status, knowledge, knowledgeNew, knowledgeItem, knowledgeEdit, network, workshops, workshop, signIn, accept, inbox, entry,
   reviews, reviewCycleNew, reviewCycle, reviewBoardReport, reviewSubmission, reviewPublished,
   admin, adminUsers, adminUser, adminTokens, adminPlaces, adminIndicators, adminIndicator, adminAudit]);
 export const router = createRouter({ routeTree, defaultPreload: 'intent', scrollRestoration: true });
