@@ -32,10 +32,11 @@ const ARABIC_RUN = /[\u0621-\u063A\u0641-\u064A\u0671-\u06D3]+/g;
 
 /**
  * Characters that PostgreSQL's parser would read as the start of an HTML tag or entity, or
- * that are the highlight marks of `HEADLINE_START`/`HEADLINE_STOP`: replaced in the search
+ * that are the highlight marks of `HEADLINE_START`/`HEADLINE_STOP` (and U+E002, the fragment
+ * delimiter of the server's snippets): replaced in the search
  * form so that ts_headline gives the text back unchanged.
  */
-const PARSER_SPECIALS = /[<>&\uE000\uE001]/g;
+const PARSER_SPECIALS = /[<>&\uE000-\uE002]/g;
 
 /**
  * Separates words inside a chunk without adding white space (which would break the alignment

@@ -11,15 +11,12 @@ import type { SearchFilters } from './knowledge-inputs.ts';
  * must appear.
  *
  * Ranking must not read every matching item: a word common to half the repository would make
- * each query read half of it. So the candidates are gathered from three GIN indexes, each
- * bounded, then ranked exactly:
- *   1. items holding the query as a phrase (every pair of consecutive words, phrase_vector);
- *   2. items whose title, summary or keywords hold every word (head_vector);
- *   3. items holding every word anywhere (search_vector).
- * The union is ranked by ts_rank_cd (cover density: words close together score higher)
- * with weights title 1.0, summary and keywords 0.4, body 0.2, files 0.1, the score divided
- * by 1 + the logarithm of the item's length. When a stage reaches its bound, the total is
- * not counted here (`total: null`); the facets count it.
+ * each query read half of it. So candidates are read from the GIN indexes of three vectors
+ * (head, phrase pairs, all words), strongest evidence first (TIERS), until STAGE_BOUND are
+ * gathered; they are ordered by their tier, then by ts_rank_cd (cover density: words close
+ * together score higher; weights title 1.0, summary, keywords and issuer 0.4, body 0.2,
+ * files 0.1; divided by 1 + the logarithm of the item's length). When the last tier reached
+ * its bound, the total is not counted here (`total: null`); the facets count it.
  */
 
 export interface SearchOptions extends SearchFilters {
@@ -58,7 +55,7 @@ export interface Facets {
   year: Facet[];
 }
 
-/** Candidates per stage. */
+/** Candidates gathered before ranking (more when a later page is asked for). */
 export const STAGE_BOUND = 60;
 const RANK_WEIGHTS = '{0.1, 0.2, 0.4, 1.0}';
 /** ts_rank_cd normalisation: divide by 1 + log(length). */
