@@ -11,6 +11,7 @@ import { withLocalStore } from './commands/local-store.ts';
 import { indicatorAddCommand } from './commands/indicators.ts';
 import { findRemote } from './remote.ts';
 import { userCreateCommand } from './commands/users.ts';
+import { reportCommand } from './commands/report.ts';
 
 const config = readConfig();
 const program = new Command('marsad')
@@ -78,6 +79,15 @@ program.command('export').description('Export observations')
   .option('--status <statuses>', 'statuses (default: all)', collect)
   .option('-o, --out <file>', 'write to a file instead of standard output')
   .action(run((o: Parameters<typeof exportCommand>[1]) => exportCommand(config, o)));
+
+program.command('report').description('A report page as PDF, made by Chromium on the server (through a running server, or one started for the command): a page such as /programmes/SAFER-CITIES or /places/MAAGA, or --cities for a city profile per city')
+  .argument('[page]', 'the page: /programmes/CODE, /places/CODE or /results/success-indicators')
+  .addOption(new Option('--lang <lang>', 'language of the report').choices(['ar', 'en', 'es', 'fr', 'ru', 'zh']).default('ar'))
+  .option('-o, --out <file>', 'the PDF file (default: marsad-<page>-<lang>.pdf)')
+  .option('--cities', 'a city profile for every city (with --out-dir)')
+  .option('--pilot', 'with --cities: the pilot cities only')
+  .option('--out-dir <dir>', 'with --cities: the folder for the PDFs')
+  .action(run((page: string | undefined, o: Parameters<typeof reportCommand>[2]) => reportCommand(config, page, o)));
 
 const indicators = program.command('indicators').description('The indicator catalogue');
 indicators.command('add').description("Add a local indicator (a city's or a country's own)")

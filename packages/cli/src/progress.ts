@@ -1,13 +1,13 @@
 import cliProgress from 'cli-progress';
 
 /** A progress bar on a terminal, nothing otherwise (CI logs, pipes). */
-export function progressBar(label: string, total: number): { update(n: number): void; stop(): void } {
+export function progressBar(label: string, total: number, unit = 'bytes'): { update(n: number): void; stop(): void } {
   if (!process.stderr.isTTY || total <= 0) return { update: () => undefined, stop: () => undefined };
   const bar = new cliProgress.SingleBar(
     { format: `${label} [{bar}] {percentage}% | {value}/{total} {unit}`, stream: process.stderr, hideCursor: true },
     cliProgress.Presets.shades_classic,
   );
-  bar.start(total, 0, { unit: 'bytes' });
+  bar.start(total, 0, { unit });
   return { update: (n) => bar.update(n), stop: () => bar.stop() };
 }
 

@@ -28,6 +28,7 @@ import { registerQuestionnaireRoutes, registerQuestionnaireUploadRoutes } from '
 import { registerResultsRoutes } from './results/results-routes.ts';
 import { registerReviewRoutes } from './reviews/review-routes.ts';
 import { registerBoardReportRoutes } from './reports/board-report-routes.ts';
+import { registerPdfReportRoutes } from './reports/pdf-report-routes.ts';
 import type { LoginLimits } from './auth/login-limiter.ts';
 
 export interface BuildOptions {
@@ -74,6 +75,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
         { name: 'audit', description: 'The append-only audit log' },
         { name: 'accounts', description: 'Sign-in, users, roles on places, grants on records, API tokens' },
         { name: 'settings', description: 'Settings for administrators: the SMTP server for invitation and reset mail' },
+        { name: 'reports', description: 'Report pages printed to PDF by Chromium on the server' },
         { name: 'reviews', description: 'Review cycles: questionnaires (built in the app or imported from XLSForm), with versions; cycles and participants, submissions, peer review (assignments, conflict declarations, comments, recommendations, transitions, timeline), published reviews, the report to the Executive Board' },
         { name: 'results', description: 'Programmes and their results frameworks toward 2030: results, measures, baselines, targets, actual values, progress, the 2030 targets of seed 000, budgets, CSV and IATI exports' },
         { name: 'web', description: 'Views for the web application: search, latest values, place pages, reporting status, home page' },
@@ -115,6 +117,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   registerQuestionnaireRoutes(app, ctx);
   registerReviewRoutes(app, ctx);
   registerBoardReportRoutes(app, ctx);
+  registerPdfReportRoutes(app, ctx);
   await app.register(async (raw) => {
     registerRawBodies(raw);
     registerImportRoutes(raw, ctx);

@@ -22,3 +22,4 @@ export * from './users/accounts.ts';
 export { acceptUrl, linkBase, mailLink, type LinkMailOutcome } from './mail/link-mail.ts';
 export { MAIL_LANGUAGES, type MailLanguage } from './mail/link-messages.ts';
 export { loadMailSettings, notConfiguredReason } from './mail/mail-settings.ts';
+export { isReportPage, pdfFileName, REPORT_LANGS, REPORT_PAGES } from './reports/pdf-report.ts';

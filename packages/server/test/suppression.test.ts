@@ -350,6 +350,8 @@ describe.each(testStoreKinds())('suppression of small counts on %s', (kind) => {
       '/api/v1/settings/results-2030': ['/api/v1/settings/results-2030'],
       '/api/v1/settings/exchange-rates': ['/api/v1/settings/exchange-rates'],
       '/api/v1/success-indicators': ['/api/v1/success-indicators'],
+      // A PDF of a public page, made by Chromium from the public reads listed here (no cookie, no token); pdf-report.test.ts.
+      '/api/v1/reports/pdf': ['/api/v1/reports/pdf?page=/places/MAAGA&lang=ar', '/api/v1/reports/pdf?page=/programmes/PRIV&lang=en'],
     };
 
     it('holds no suppressed value, no e-mail address and no user name, in any public answer', async () => {

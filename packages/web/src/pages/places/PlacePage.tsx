@@ -1,4 +1,5 @@
 import { Link, useParams } from '@tanstack/react-router';
+import { PdfButton } from '../../components/PdfButton.tsx';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { assessProgress, type Direction } from '@marsad/core';
@@ -50,7 +51,7 @@ export function PlacePage() {
         {p.codes.unlocode && <> · UN/LOCODE {p.codes.unlocode}</>}
         {p.codes.iso3166_alpha2 && <> · ISO 3166 {p.code} / {p.codes.iso3166_alpha2}</>}
       </p>
-      <p className="no-print"><button type="button" className="secondary" onClick={() => window.print()}>{t('places.print')}</button>{' '}
+      <p className="no-print"><button type="button" className="secondary" onClick={() => window.print()}>{t('places.print')}</button>{' '}<PdfButton page={`/places/${p.code}`} />{' '}
         <Link to="/compare" search={{ places: code }}>{t('places.compareWith')}</Link></p>
       {p.children.length > 0 && (
         <p className="small">{t('places.children')}: {p.children.map((c, i) => <span key={c.code}>{i > 0 && ' · '}<Link to="/places/$code" params={{ code: c.code }}><span dir="auto">{c.name ?? c.code}</span></Link></span>)}</p>

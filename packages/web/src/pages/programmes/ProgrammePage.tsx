@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { PdfButton } from '../../components/PdfButton.tsx';
 import { Link, useParams } from '@tanstack/react-router';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -72,6 +73,7 @@ export function ProgrammePage() {
 
         <div className="page-actions no-print">
           <button type="button" className="secondary" onClick={() => window.print()}>{t('programmes.print')}</button>
+          <PdfButton page={`/programmes/${p.code}`} />
           {rights.any && (
             <button type="button" className={editing ? '' : 'secondary'} aria-pressed={editing} onClick={() => setEditing(!editing)}>
               {t('programmes.edit.switch')}

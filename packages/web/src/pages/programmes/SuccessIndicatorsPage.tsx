@@ -9,6 +9,7 @@ import { localeTag } from '../../format/numbers.ts';
 import { Breadcrumbs } from '../../components/Breadcrumbs.tsx';
 import { ErrorMessage, Loading } from '../../components/States.tsx';
 import { UserText } from '../../components/UserText.tsx';
+import { PdfButton } from '../../components/PdfButton.tsx';
 import { usePlaceNames } from '../reviews/review-kit.tsx';
 import './programmes.css';
 
@@ -87,6 +88,7 @@ export function SuccessIndicatorsPage() {
       {answer.isPending ? <Loading /> : answer.error ? <ErrorMessage error={answer.error} /> : (
         <>
           <p className="small muted">{t('successIndicators.asOf', { date: date(answer.data.asOf) })}</p>
+          <p className="no-print"><button type="button" className="secondary" onClick={() => { document.querySelectorAll('details.figure-list').forEach((d) => d.setAttribute('open', '')); window.print(); }}>{t('programmes.print')}</button>{' '}<PdfButton page="/results/success-indicators" /></p>
           {answer.data.indicators.map((s) => <IndicatorCard key={s.code} s={s} />)}
           <p className="small muted">{t('successIndicators.noTyping')}</p>
         </>

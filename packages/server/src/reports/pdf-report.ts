@@ -1,0 +1,87 @@
+/**
+ * A report page of this site printed to PDF by Chromium (issue 7 item 5): the page is loaded from
+ * this same server (127.0.0.1 and its own port; only the paths of a fixed allow-list, so no other
+ * address can be reached), in the asked language (set in localStorage before the app starts),
+ * with print media, once its data has arrived; then `page.pdf()`. Chromium is Debian's (or
+ * MARSAD_CHROMIUM), never downloaded; without it the caller gets a 503 that says what to install.
+ * Text stays text (selectable, Arabic shaped right to left by Chromium with the fonts installed:
+ * Debian's fonts-noto-core holds Noto Sans Arabic and Noto Naskh Arabic, which the app's CSS names).
+ */
+import { existsSync } from 'node:fs';
+import { HttpError } from '../http/errors.ts';
+
+export const REPORT_LANGS = ['ar', 'en', 'es', 'fr', 'ru', 'zh'] as const;
+export type ReportLang = (typeof REPORT_LANGS)[number];
+
+/** The report pages that can be printed, as path patterns of this site (no query, no other host). */
+export const REPORT_PAGES: { pattern: RegExp; name: string }[] = [
+  { pattern: /^\/programmes\/[A-Za-z0-9_.-]{1,60}$/, name: 'programme results report' },
+  { pattern: /^\/places\/[A-Za-z0-9_.-]{1,60}$/, name: 'city (place) profile' },
+  { pattern: /^\/results\/success-indicators$/, name: 'success indicators' },
+];
+
+export function isReportPage(path: string): boolean {
+  return REPORT_PAGES.some((p) => p.pattern.test(path));
+}
+
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+
+export const INSTALL_HINT = 'PDF reports need Chromium on the server: install Debian\'s packages with `apt-get install chromium fonts-noto-core` '
+  + '(or set MARSAD_CHROMIUM to a Chromium executable), then try again. The page\'s print layout (the browser\'s Print, or Save as PDF) works without it.';
+
+/** The Chromium to use, or null when none is installed. */
+export function chromiumPath(): string | null {
+  const p = process.env.MARSAD_CHROMIUM || '/usr/bin/chromium';
+  return existsSync(p) ? p : null;
+}
+
+/** A file name for the PDF of a page: marsad-programmes-SCP-ar.pdf. */
+export function pdfFileName(path: string, lang: string): string {
+  return `marsad-${path.replace(/^\//, '').replace(/[^A-Za-z0-9_.-]+/g, '-')}-${lang}.pdf`;
+}
+
+let queue: Promise<unknown> = Promise.resolve();
+/** One PDF at a time: each starts a browser, which takes memory. */
+function serially<T>(fn: () => Promise<T>): Promise<T> {
+  const run = queue.then(fn, fn);
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+/**
+ * Renders `path` of the server at `origin` (http://127.0.0.1:port) to PDF in `lang`. The path
+ * must be on the allow-list; requests of the page to any other origin are refused.
+ */
+export async function renderPdf(origin: string, path: string, lang: ReportLang): Promise<Buffer> {
+  if (!isReportPage(path)) throw new HttpError(400, 'not_a_report', `Not a report page of this site: ${path}. Pages: ${REPORT_PAGES.map((p) => p.name).join(', ')}.`);
+  const executablePath = chromiumPath();
+  if (!executablePath) throw new HttpError(503, 'no_browser', INSTALL_HINT);
+  const { chromium } = await import('playwright-core');
+  return serially(async () => {
+    const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+    try {
+      const context = await browser.newContext({ viewport: { width: 1100, height: 1400 }, locale: lang });
+      await context.route('**/*', (route) => (new URL(route.request().url()).origin === origin ? route.continue() : route.abort()));
+      await context.addInitScript((l: string) => {
+        try { window.localStorage.setItem('marsad.lang', l); } catch { /* storage refused: the app keeps its default */ }
+      }, lang);
+      const page = await context.newPage();
+      await page.emulateMedia({ media: 'print' });
+      const res = await page.goto(origin + path, { waitUntil: 'networkidle', timeout: 60_000 });
+      if (!res || res.status() >= 400) throw new HttpError(404, 'not_found', `The page ${path} answered ${res?.status() ?? 'nothing'}.`);
+      // The data has arrived when the heading is there and nothing is loading any more.
+      await page.waitForFunction(() => !!document.querySelector('main h1') && !document.querySelector('.loading, [aria-busy="true"]'), undefined, { timeout: 60_000 });
+      await page.waitForLoadState('networkidle');
+      await page.evaluate(async () => {
+        window.dispatchEvent(new Event('beforeprint'));
+        document.querySelectorAll('details').forEach((d) => d.setAttribute('open', ''));
+        await document.fonts.ready;
+      });
+      await page.waitForLoadState('networkidle');
+      const pdf = await page.pdf({ format: 'A4', printBackground: true, margin: { top: '15mm', bottom: '15mm', left: '12mm', right: '12mm' } });
+      return Buffer.from(pdf);
+    } finally {
+      await browser.close();
+    }
+  });
+}

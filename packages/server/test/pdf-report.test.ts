@@ -1,0 +1,120 @@
+// PDF reports made by Chromium on the server (GET /api/v1/reports/pdf): the programme results
+// report and a city profile in Arabic and English, on a PGlite database with the demonstration
+// data and the built web app, the text read back with pdftotext (poppler-utils) and checked for
+// Arabic words in logical order. Without Chromium or pdftotext these are skipped with a message,
+// unless MARSAD_REQUIRE_BROWSER=1 (CI), where that is a failure. The allow-list and the 503
+// without Chromium are checked always.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createTestDatabase, type TestDatabase } from '@marsad/db/testing';
+import { buildApp, prepareDatabase } from '../src/index.ts';
+import type { FastifyInstance } from 'fastify';
+
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+const CHROMIUM = process.env.MARSAD_CHROMIUM || '/usr/bin/chromium';
+const hasPdftotext = spawnSync('pdftotext', ['-v']).error === undefined;
+const require = process.env.MARSAD_REQUIRE_BROWSER === '1';
+const skipReason = process.env.MARSAD_SKIP_BROWSER === '1' ? 'PDF tests skipped: MARSAD_SKIP_BROWSER=1'
+  : !existsSync(CHROMIUM) ? `PDF tests: no Chromium at ${CHROMIUM} (apt-get install chromium fonts-noto-core)`
+    : !hasPdftotext ? 'PDF tests: no pdftotext (apt-get install poppler-utils)' : null;
+const run = skipReason === null || (require && process.env.MARSAD_SKIP_BROWSER !== '1');
+if (skipReason && !run) console.warn(`${skipReason} — skipped`);
+
+describe('PDF report addresses', () => {
+  let db: TestDatabase;
+  let app: FastifyInstance;
+  let dir: string;
+  beforeAll(async () => {
+    db = await createTestDatabase('pglite');
+    dir = await mkdtemp(path.join(os.tmpdir(), 'marsad-pdf-'));
+    app = await buildApp({ store: db.store, dataDir: dir, adminToken: 'x', version: 'test' });
+  }, 120_000);
+  afterAll(async () => { await app?.close(); await db?.drop(); await rm(dir, { recursive: true, force: true }); });
+
+  it('prints only report pages of this site (no other host, path or query)', async () => {
+    for (const page of ['http://example.org/programmes/X', '//example.org/programmes/X', '/admin/users', '/programmes/X?a=1', '/programmes/../admin', '/places/X/../../api', '/api/v1/audit', '']) {
+      const r = await app.inject({ url: `/api/v1/reports/pdf?page=${encodeURIComponent(page)}&lang=ar` });
+      expect(r.statusCode, page).toBe(400);
+    }
+    expect((await app.inject({ url: '/api/v1/reports/pdf?page=/programmes/X&lang=xx' })).statusCode).toBe(400);
+  });
+
+  it('says what to install when there is no Chromium', async () => {
+    const before = process.env.MARSAD_CHROMIUM;
+    process.env.MARSAD_CHROMIUM = path.join(dir, 'no-chromium-here');
+    try {
+      const r = await app.inject({ url: '/api/v1/reports/pdf?page=/programmes/SAFER-CITIES&lang=ar' });
+      expect(r.statusCode).toBe(503);
+      expect(r.json().message).toMatch(/apt-get install chromium fonts-noto-core/);
+      expect(r.json().message).toMatch(/MARSAD_CHROMIUM/);
+    } finally {
+      if (before === undefined) delete process.env.MARSAD_CHROMIUM; else process.env.MARSAD_CHROMIUM = before;
+    }
+  });
+});
+
+describe.skipIf(!run)('PDF reports made by Chromium', { timeout: 180_000 }, () => {
+  let db: TestDatabase;
+  let app: FastifyInstance;
+  let dir: string;
+  let base: string;
+  beforeAll(async () => {
+    if (skipReason) throw new Error(`MARSAD_REQUIRE_BROWSER=1: ${skipReason}`);
+    execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-web.mjs')], { stdio: 'inherit' });
+    db = await createTestDatabase('pglite');
+    await prepareDatabase(db.store, { demo: 'yes' });
+    dir = await mkdtemp(path.join(os.tmpdir(), 'marsad-pdf-'));
+    app = await buildApp({ store: db.store, dataDir: dir, adminToken: 'x', version: 'test' });
+    base = await app.listen({ port: 0, host: '127.0.0.1' });
+  }, 600_000);
+  afterAll(async () => { await app?.close(); await db?.drop(); if (dir) await rm(dir, { recursive: true, force: true }); });
+
+  /** The PDF of a page, its text as pdftotext reads it (kept in the temporary folder as NAME.pdf). */
+  async function pdfText(page: string, lang: string, name: string): Promise<string> {
+    const r = await fetch(`${base}/api/v1/reports/pdf?page=${encodeURIComponent(page)}&lang=${lang}`);
+    const body = Buffer.from(await r.arrayBuffer());
+    expect(r.status, body.toString('utf8', 0, 300)).toBe(200);
+    expect(r.headers.get('content-type')).toBe('application/pdf');
+    expect(body.subarray(0, 5).toString()).toBe('%PDF-');
+    const file = path.join(dir, `${name}.pdf`);
+    await writeFile(file, body);
+    if (process.env.MARSAD_PDF_KEEP) await writeFile(path.join(process.env.MARSAD_PDF_KEEP, `${name}.pdf`), body);
+    return execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+  }
+  /** Each word found, in this order (logical order: the words as one reads them). */
+  // pdftotext marks direction with bidi controls and may order combining marks otherwise than the
+  // source (أماناً / أمانًا): both are left out of the comparison. It also reads the lam-alef
+  // ligature's two letters back to front (الأكثر → األكثر), so the words checked have no lam-alef.
+  const plain = (s: string) => s.replace(/[\u200e\u200f\u202a-\u202e\u2066-\u2069\u064b-\u0652\u0640]/g, '').replace(/\s+/g, ' ');
+  const inOrder = (text: string, words: string[]) => {
+    const flat = plain(text);
+    words = words.map(plain);
+    let at = 0;
+    for (const w of words) {
+      const i = flat.indexOf(w, at);
+      expect(i, `"${w}" after position ${at} in: ${flat.slice(0, 400)}`).toBeGreaterThanOrEqual(0);
+      at = i + w.length;
+    }
+  };
+
+  it('prints the programme results report in Arabic and English', async () => {
+    const ar = await pdfText('/programmes/SAFER-CITIES', 'ar', 'programme-ar');
+    // The programme's name, then its status and a heading of the report, as one reads them.
+    inOrder(ar, ['برنامج المدن', 'التابع لموئل', 'المتحدة', 'قيد التنفيذ']);
+    const en = await pdfText('/programmes/SAFER-CITIES', 'en', 'programme-en');
+    inOrder(en, ['UN-Habitat Safer Cities Programme']);
+    expect(en).not.toContain('برنامج المدن الأكثر أماناً');
+  });
+
+  it('prints a city profile in Arabic and English', async () => {
+    const ar = await pdfText('/places/MAAGA', 'ar', 'city-ar');
+    // The breadcrumb (country, region, city), then the city's name as the heading.
+    inOrder(ar, ['المغرب › جهة سوس ماسة › أكادير', 'أكادير', 'المؤشرات']);
+    const en = await pdfText('/places/MAAGA', 'en', 'city-en');
+    inOrder(en, ['Morocco', 'Agadir', 'Agadir']);
+  });
+});
