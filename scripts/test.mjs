@@ -19,4 +19,14 @@ console.log(process.env.DATABASE_URL
 step('Type check (server, CLI, core, db)', 'npx', ['tsc', '-p', 'tsconfig.json']);
 step('Type check (web)', 'npx', ['tsc', '-p', 'packages/web/tsconfig.json']);
 step('Build the web app', 'node', ['scripts/build-web.mjs']);
-step('Tests', 'npx', ['vitest', 'run', ...process.argv.slice(2)]);
+const args = process.argv.slice(2);
+if (args.length) {
+  step('Tests', 'npx', ['vitest', 'run', ...args]);
+} else {
+  // Browser tests each start a server and Chromium: they run one file at a time, after the
+  // others, so that two of them never compete for the machine (timeouts are not faults).
+  const BROWSER = 'packages/web/test/*browser.test.ts';
+  step('Tests (without the browser)', 'npx', ['vitest', 'run', '--exclude', BROWSER, '--exclude', '**/node_modules/**']);
+  if (process.env.MARSAD_SKIP_BROWSER === '1') console.log('\nBrowser tests skipped: MARSAD_SKIP_BROWSER=1');
+  else step('Tests in the browser', 'npx', ['vitest', 'run', '--maxWorkers=1', '--no-file-parallelism', 'browser.test.ts']);
+}
