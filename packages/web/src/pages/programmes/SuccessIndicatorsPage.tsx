@@ -104,7 +104,7 @@ function IndicatorCard({ s }: { s: Indicator }) {
   const definition = definitionOf(t, s.code);
   return (
     <section className="card success-indicator" aria-labelledby={`si-${s.code}`}>
-      <h2 id={`si-${s.code}`}><UserText names={s.names} /> <span className="muted small">({s.seedReference})</span></h2>
+      <h2 id={`si-${s.code}`}><UserText names={s.names} /> <bdi dir="ltr" lang="en" className="muted small">({s.seedReference})</bdi></h2>
       {!s.available || !s.figure ? (
         <p>{t('successIndicators.unavailable')}{s.code === 'e-awareness' && <> {t('successIndicators.awarenessReason')}</>}</p>
       ) : (
