@@ -45,9 +45,10 @@ const REFUSED_ROWS = (status: number, body: string) => status === 403 || (status
 const NO_UNPUBLISHED_OF = (status: number, body: string, place: string) => status === 403 || (status === 200 && !new RegExp(`${place}[^\\n]*(provisional)`).test(body) && !body.includes(`"place":"${place}"`));
 
 /** Routes only administrators may call (users, rules, settings, audit): checked in authorisation-matrix.test.ts. */
-const ADMIN_ONLY = /^(POST|DELETE|PUT|PATCH) \/api\/v1\/(users|settings|indicators\/:code\/rules|questionnaires|programmes|review-cycles|review-submissions\/:id\/assignments)\b/;
+const ADMIN_ONLY = /^(POST|DELETE|PUT|PATCH) \/api\/v1\/(users|settings|indicators\/:code\/rules|questionnaires|programmes|review-cycles|review-submissions\/:id\/assignments|network\/partners|network\/centres)\b/;
 
 const WRITERS: Role[] = ['national-focal-point', 'city-focal-point'];
+const EDITORS: Role[] = ['national-focal-point', 'city-focal-point', 'editor'];
 const READERS_OF_UNPUBLISHED: Role[] = ['national-focal-point', 'city-focal-point', 'data-validator'];
 
 /** A provisional value of the place, made by the administrator, for the status route. */
@@ -64,6 +65,36 @@ async function district(t: TestApp, place: string): Promise<string> {
   const r = await t.app.inject({ method: 'POST', url: '/api/v1/places', headers: admin, payload: { places: [{ code, parent: place, level: 'district', names: { en: 'District' } }] } });
   expect(r.statusCode, r.body).toBe(201);
   return code;
+}
+
+/** A knowledge item owned by the place, made by the administrator. */
+async function item(t: TestApp, place: string, type: 'practice' | 'tool' = 'practice'): Promise<number> {
+  const r = await t.app.inject({ method: 'POST', url: '/api/v1/knowledge/items', headers: admin, payload: { type, originalLanguage: 'en', texts: { en: { title: `Item ${next()}` } }, ownerPlace: place } });
+  expect(r.statusCode, r.body).toBe(201);
+  return r.json().id as number;
+}
+
+/** A file of an item owned by the place, added by the administrator. */
+async function attachment(t: TestApp, place: string): Promise<number> {
+  const id = await item(t, place);
+  const r = await t.app.inject({ method: 'POST', url: `/api/v1/knowledge/items/${id}/attachments?fileName=notes.txt`, headers: { ...admin, 'content-type': 'text/plain' }, payload: 'Notes of a safety walk.' });
+  expect(r.statusCode, r.body).toBe(201);
+  return r.json().id as number;
+}
+
+/** A pilot of a tool at the place, recorded by the administrator. */
+async function pilot(t: TestApp, place: string): Promise<number> {
+  const tool = await item(t, place, 'tool');
+  const r = await t.app.inject({ method: 'POST', url: `/api/v1/knowledge/tools/${tool}/pilots`, headers: admin, payload: { place, startedOn: '2024-01-01', stage: 'under-way' } });
+  expect(r.statusCode, r.body).toBe(201);
+  return r.json().id as number;
+}
+
+/** A workshop at the place, made by the administrator. */
+async function workshop(t: TestApp, place: string): Promise<number> {
+  const r = await t.app.inject({ method: 'POST', url: '/api/v1/workshops', headers: admin, payload: { kind: 'workshop', status: 'published', titles: { en: `Workshop ${next()}` }, place, startsOn: '2024-05-01' } });
+  expect(r.statusCode, r.body).toBe(201);
+  return r.json().id as number;
 }
 
 /** A local indicator owned by the place, made by the administrator, for the PATCH route. */
@@ -210,6 +241,51 @@ const PLACE_ROUTES: Record<string, PlaceRoute> = {
     allowed: WRITERS,
     request: async (t, place) => ({ method: 'POST', url: `/api/v1/review-submissions/${await reviewSubmission(t, place, true)}/transitions`, payload: { action: 'submit' } }),
   },
+  // The knowledge repository: editors and focal points for what their places own; pilots by focal points.
+  'POST /api/v1/knowledge/items': {
+    allowed: EDITORS,
+    request: async (_t, place) => ({ method: 'POST', url: '/api/v1/knowledge/items', payload: { type: 'practice', originalLanguage: 'en', texts: { en: { title: `Practice ${next()}` } }, ownerPlace: place } }),
+  },
+  'PATCH /api/v1/knowledge/items/:id': {
+    allowed: EDITORS,
+    request: async (t, place) => ({ method: 'PATCH', url: `/api/v1/knowledge/items/${await item(t, place)}`, payload: { keywords: ['safety walk'] } }),
+  },
+  'DELETE /api/v1/knowledge/items/:id': {
+    allowed: EDITORS,
+    request: async (t, place) => ({ method: 'DELETE', url: `/api/v1/knowledge/items/${await item(t, place)}` }),
+  },
+  'POST /api/v1/knowledge/items/:id/attachments': {
+    allowed: EDITORS,
+    request: async (t, place) => ({ method: 'POST', url: `/api/v1/knowledge/items/${await item(t, place)}/attachments?fileName=notes.txt`, contentType: 'text/plain', payload: 'Notes of a safety walk.' }),
+  },
+  'DELETE /api/v1/knowledge/attachments/:id': {
+    allowed: EDITORS,
+    request: async (t, place) => ({ method: 'DELETE', url: `/api/v1/knowledge/attachments/${await attachment(t, place)}` }),
+  },
+  'POST /api/v1/knowledge/tools/:id/pilots': {
+    allowed: WRITERS,
+    request: async (t, place) => ({ method: 'POST', url: `/api/v1/knowledge/tools/${await item(t, OWN, 'tool')}/pilots`, payload: { place, startedOn: '2024-01-01', stage: 'planned' } }),
+  },
+  'PATCH /api/v1/knowledge/pilots/:id': {
+    allowed: WRITERS,
+    request: async (t, place) => ({ method: 'PATCH', url: `/api/v1/knowledge/pilots/${await pilot(t, place)}`, payload: { stage: 'completed' } }),
+  },
+  'DELETE /api/v1/knowledge/pilots/:id': {
+    allowed: WRITERS,
+    request: async (t, place) => ({ method: 'DELETE', url: `/api/v1/knowledge/pilots/${await pilot(t, place)}` }),
+  },
+  'POST /api/v1/workshops': {
+    allowed: EDITORS,
+    request: async (_t, place) => ({ method: 'POST', url: '/api/v1/workshops', payload: { kind: 'training', titles: { en: `Training ${next()}` }, place, startsOn: '2024-06-01' } }),
+  },
+  'PATCH /api/v1/workshops/:id': {
+    allowed: EDITORS,
+    request: async (t, place) => ({ method: 'PATCH', url: `/api/v1/workshops/${await workshop(t, place)}`, payload: { online: true } }),
+  },
+  'DELETE /api/v1/workshops/:id': {
+    allowed: EDITORS,
+    request: async (t, place) => ({ method: 'DELETE', url: `/api/v1/workshops/${await workshop(t, place)}` }),
+  },
   // Reads of unpublished data.
   'GET /api/v1/review-submissions/:id': {
     allowed: WRITERS,
@@ -324,6 +400,22 @@ describe.each(testStoreKinds())('authorisation by role and place on %s', (kind) 
     const other = await send(headers.get('reviewer')!, 'POST', `/api/v1/review-assignments/${assigned.json().items[0].id}/declaration`, { conflict: false });
     if (other.statusCode !== 403) wrong.push(`declaration by another reviewer: ${other.statusCode}`);
     expect(wrong).toEqual([]);
+  });
+
+  it('a grant on one knowledge item lets a user without a role edit that item, and no other', async () => {
+    const granted = await item(t, OTHER);
+    const notGranted = await item(t, OTHER);
+    const users = await t.app.inject({ url: '/api/v1/users?q=no-role%40matrix.example', headers: admin });
+    const userId = (users.json().items as { id: number; email: string }[]).find((u) => u.email === 'no-role@matrix.example')!.id;
+    const g = await t.app.inject({ method: 'POST', url: `/api/v1/users/${userId}/grants`, headers: admin, payload: { recordType: 'knowledge-item', recordId: String(granted), permission: 'edit' } });
+    expect(g.statusCode, g.body).toBeLessThan(300);
+    // A new session: roles and grants are read when the actor is resolved.
+    const fresh = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'no-role@matrix.example', password: TEST_PASSWORD } });
+    const h = { cookie: String(fresh.headers['set-cookie']).split(';')[0]!, 'x-csrf-token': fresh.json().csrfToken as string, 'content-type': 'application/json' };
+    const ok = await t.app.inject({ method: 'PATCH', url: `/api/v1/knowledge/items/${granted}`, headers: h, payload: JSON.stringify({ keywords: ['granted'] }) });
+    expect(ok.statusCode, ok.body).toBe(200);
+    const no = await t.app.inject({ method: 'PATCH', url: `/api/v1/knowledge/items/${notGranted}`, headers: h, payload: JSON.stringify({ keywords: ['not granted'] }) });
+    expect([403, 404]).toContain(no.statusCode);
   });
 
   for (const [route, spec] of Object.entries(PLACE_ROUTES)) {
