@@ -350,8 +350,25 @@ describe.each(testStoreKinds())('suppression of small counts on %s', (kind) => {
       '/api/v1/settings/results-2030': ['/api/v1/settings/results-2030'],
       '/api/v1/settings/exchange-rates': ['/api/v1/settings/exchange-rates'],
       '/api/v1/success-indicators': ['/api/v1/success-indicators'],
-      // A PDF of a public page, made by Chromium from the public reads listed here (no cookie, no token); pdf-report.test.ts.
-      '/api/v1/reports/pdf': ['/api/v1/reports/pdf?page=/places/MAAGA&lang=ar', '/api/v1/reports/pdf?page=/programmes/PRIV&lang=en'],
+      // The knowledge repository and the network hold no values; their pages with ids are read with real
+      // items in knowledge tests. The lists are read here for personal data (the network's pilot places
+      // list focal-point roles, never people).
+      '/api/v1/knowledge/options': ['/api/v1/knowledge/options'],
+      '/api/v1/knowledge/search': ['Amina', 'sentinel', 'privacy-check'].map((q) => `/api/v1/knowledge/search?q=${q}`),
+      '/api/v1/knowledge/items/:id': [],
+      '/api/v1/knowledge/attachments/:id': [],
+      '/api/v1/knowledge/tools/stats': ['/api/v1/knowledge/tools/stats'],
+      '/api/v1/knowledge/tools/:id/pilots': [],
+      '/api/v1/network/partners': ['/api/v1/network/partners'],
+      '/api/v1/network/partners/:id': [],
+      '/api/v1/network/centres': ['/api/v1/network/centres'],
+      '/api/v1/network/pilots': ['/api/v1/network/pilots'],
+      '/api/v1/network/summary': ['/api/v1/network/summary'],
+      '/api/v1/workshops': ['/api/v1/workshops'],
+      '/api/v1/workshops/:id': [],
+      // A PDF of a public page, made by Chromium from the public reads listed here (no cookie, no token), by a
+      // server listening on a port (this one answers through inject only): pdf-report.test.ts reads it.
+      '/api/v1/reports/pdf': [],
     };
 
     it('holds no suppressed value, no e-mail address and no user name, in any public answer', async () => {
