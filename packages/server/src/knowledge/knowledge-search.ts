@@ -56,7 +56,7 @@ export interface Facets {
 }
 
 /** Candidates gathered before ranking (more when a later page is asked for). */
-export const STAGE_BOUND = 60;
+export const STAGE_BOUND = 40;
 const RANK_WEIGHTS = '{0.1, 0.2, 0.4, 1.0}';
 /** ts_rank_cd normalisation: divide by 1 + log(length). */
 const RANK_NORMALISATION = 1;
@@ -110,35 +110,43 @@ function inSearchTransaction<T>(store: Store, fn: (run: Run) => Promise<T>): Pro
 
 /**
  * Where the candidates come from, strongest first (docs/methods/search.md, "Ranking"): the
- * query's pairs of words repeated 8, 4 or 2 times in the texts (what a text is about); the
- * query as a phrase in a title, summary, keywords or issuer; the phrase once anywhere; a
- * one-word query's word repeated 9 times; every word in a title, summary, keywords or issuer;
- * a one-word query's word repeated 3 times; every word anywhere.
+ * query's pairs of words repeated 8 or 4 times in the texts (what a text is about); the query
+ * as a phrase in a title, summary, keywords or issuer and repeated; repeated twice; in a
+ * title … alone; the phrase once anywhere; a one-word query's word repeated 9 times, in a
+ * title … and repeated 3 times; every word in a title …; the word repeated 3 times; every word
+ * anywhere. A tier with several queries needs all of them.
  */
 const TIERS = [
-  { name: 'phrase repeated 8 times', vector: 'head_vector', query: 'r8' },
-  { name: 'phrase repeated 4 times', vector: 'head_vector', query: 'r4' },
-  { name: 'phrase repeated', vector: 'head_vector', query: 'r2' },
-  { name: 'phrase in title', vector: 'head_vector', query: 'phrase' },
-  { name: 'phrase', vector: 'phrase_vector', query: 'phrase' },
-  { name: 'word repeated 9 times', vector: 'head_vector', query: 'w9' },
-  { name: 'words in title', vector: 'head_vector', query: 'all' },
-  { name: 'word repeated', vector: 'head_vector', query: 'w3' },
-  { name: 'words', vector: 'search_vector', query: 'all' },
+  { name: 'phrase repeated 8 times', vector: 'head_vector', query: ['r8'] },
+  { name: 'phrase repeated 4 times', vector: 'head_vector', query: ['r4'] },
+  { name: 'phrase in title and repeated', vector: 'head_vector', query: ['phrase', 'r2'] },
+  { name: 'phrase repeated', vector: 'head_vector', query: ['r2'] },
+  { name: 'phrase in title', vector: 'head_vector', query: ['phrase'] },
+  { name: 'phrase', vector: 'phrase_vector', query: ['phrase'] },
+  { name: 'word repeated 9 times', vector: 'head_vector', query: ['w9'] },
+  { name: 'word in title and repeated', vector: 'head_vector', query: ['all', 'w3'] },
+  { name: 'words in title', vector: 'head_vector', query: ['all'] },
+  { name: 'word repeated', vector: 'head_vector', query: ['w3'] },
+  { name: 'words', vector: 'search_vector', query: ['all'] },
 ] as const;
-type TierQuery = (typeof TIERS)[number]['query'];
+type TierQuery = 'all' | 'phrase' | 'r8' | 'r4' | 'r2' | 'w9' | 'w3';
 
 async function rankedItems(run: Run, q: string, o: SearchOptions): Promise<SearchPage> {
   const tq = await queries(run, q);
   if (!tq) return { items: [], total: 0, hasMore: false };
-  const bound = Math.max(STAGE_BOUND, o.offset + o.limit + 1);
+  // Results are ordered by tier first: once the tiers read hold the page (and one more, to know
+  // there is more), later tiers cannot change it. The tier that completes the page is read up
+  // to the bound, so that its best items are ranked among enough of them.
+  const needed = o.offset + o.limit + 1;
+  const bound = Math.max(STAGE_BOUND, needed);
   const w = await filters(run, o, 4);
   const tierOf = new Map<number, number>();
   let complete = false;
-  for (let t = 0; t < TIERS.length && tierOf.size < bound; t++) {
+  for (let t = 0; t < TIERS.length && tierOf.size < needed; t++) {
     const tier = TIERS[t]!;
-    const query = tq[tier.query];
-    if (!query) continue;
+    const parts = tier.query.map((k) => tq[k]);
+    if (parts.some((x) => !x)) continue;
+    const query = parts.map((x) => `(${x})`).join(' & ');
     const want = bound - tierOf.size;
     const ids = await run<{ id: number }>(
       `SELECT i.id FROM knowledge_items i WHERE i.${tier.vector} @@ $1::tsquery AND NOT (i.id = ANY($2::int[])) AND ${w.sql} LIMIT $3`,
@@ -168,7 +176,19 @@ async function queries(run: Run, q: string): Promise<Record<TierQuery, string | 
     SELECT nullif(marsad_query($1)::text, '') AS all, marsad_phrase_query($1)::text AS phrase,
            marsad_repeated_query($1, 8)::text AS r8, marsad_repeated_query($1, 4)::text AS r4, marsad_repeated_query($1, 2)::text AS r2,
            marsad_repeated_query($1, 9)::text AS w9, marsad_repeated_query($1, 3)::text AS w3`, [q]);
-  return r?.all ? r : null;
+  if (!r?.all) return null;
+  const out = {} as Record<TierQuery, string | null>;
+  for (const [k, v] of Object.entries(r) as [TierQuery, string | null][]) out[k] = v === null ? null : distinctAlternatives(v);
+  return out;
+}
+
+/**
+ * A disjunction of the three configurations' queries without repeats: an Arabic word is the
+ * same in `english` and `simple`, a Latin one in `arabic` and `simple`; each repeated
+ * alternative would be looked up in the index again. (Lexemes are quoted and hold no " | ".)
+ */
+export function distinctAlternatives(tsquery: string): string {
+  return [...new Set(tsquery.split(' | '))].join(' | ');
 }
 
 async function listItems(run: Run, o: SearchOptions): Promise<SearchPage> {
@@ -193,40 +213,47 @@ const WINDOW_BEFORE = 40;
 /** Titles and snippets of the page: each item shown in the text that matched, else in the reader's language, else the original. */
 async function hits(run: Run, page: { id: number; score: number | null }[], tsq: string | null, lang: string | undefined): Promise<SearchHit[]> {
   if (page.length === 0) return [];
-  const ids = page.map((p) => p.id);
   const rows = await run<{
     id: number; type: SearchHit['type']; kind: string | null; status: SearchHit['status']; year: number | null; date_start: string | null; languages: string[];
-    lang: string; title: string; p_win: string; s_win: string; w0: number; chunks: number; headline: string | null;
+    lang: string; title: string; plain_text: string; search_text: string;
   }>(`
-    WITH q AS (SELECT $2::tsquery AS tsq),
-    chosen AS (
+    WITH chosen AS (
       SELECT DISTINCT ON (t.item_id) t.item_id, t.lang, t.title, t.plain_text, t.search_text
-        FROM knowledge_item_texts t, q
+        FROM knowledge_item_texts t
        WHERE t.item_id = ANY($1::int[])
-       ORDER BY t.item_id, (q.tsq IS NOT NULL AND t.vector @@ q.tsq) DESC, (t.lang = $3) DESC, t.translated, t.lang
-    ),
-    located AS (
-      SELECT c.*, coalesce((SELECT min(nullif(strpos(c.search_text, l), 0)) FROM unnest($4::text[]) AS l), 1) AS off,
-             string_to_array(c.search_text, ' ') AS s_chunks, string_to_array(c.plain_text, ' ') AS p_chunks
-        FROM chosen c
-    ),
-    windowed AS (
-      SELECT l.*, greatest(1, char_length(left(l.search_text, l.off)) - char_length(replace(left(l.search_text, l.off), ' ', '')) + 1 - ${WINDOW_BEFORE}) AS w0
-        FROM located l
+       ORDER BY t.item_id, ($2::tsquery IS NOT NULL AND t.vector @@ $2::tsquery) DESC, (t.lang = $3) DESC, t.translated, t.lang
     )
     SELECT i.id, i.type, i.kind, i.status, i.year, to_char(i.date_start, 'YYYY-MM-DD') AS date_start, i.languages,
-           w.lang, w.title, coalesce(array_length(w.s_chunks, 1), 0) AS chunks, w.w0,
-           array_to_string(w.p_chunks[w.w0:w.w0 + ${WINDOW - 1}], ' ') AS p_win,
-           array_to_string(w.s_chunks[w.w0:w.w0 + ${WINDOW - 1}], ' ') AS s_win,
-           CASE WHEN q.tsq IS NULL THEN NULL
-                ELSE ts_headline(marsad_search_config(w.lang), array_to_string(w.s_chunks[w.w0:w.w0 + ${WINDOW - 1}], ' '), q.tsq, '${HEADLINE_OPTIONS}') END AS headline
-      FROM knowledge_items i JOIN windowed w ON w.item_id = i.id, q`, [ids, tsq, lang ?? '', tsq ? tsqueryLexemes(tsq) : []]);
-  const byId = new Map(rows.map((r) => [r.id, r]));
+           c.lang, c.title, c.plain_text, c.search_text
+      FROM knowledge_items i JOIN chosen c ON c.item_id = i.id`, [page.map((p) => p.id), tsq, lang ?? '']);
+  // The window of each text around its first match (found by the query's lexemes, which begin
+  // the words they stem); ts_headline then reads only the window.
+  const lexemes = tsq ? tsqueryLexemes(tsq).filter((l) => !l.includes(' ')) : [];
+  const windows = rows.map((r) => {
+    let at = -1;
+    for (const l of lexemes) {
+      const k = r.search_text.indexOf(l);
+      if (k >= 0 && (at < 0 || k < at)) at = k;
+    }
+    let before = 0;
+    for (let k = 0; k < Math.max(at, 0); k++) if (r.search_text.charCodeAt(k) === 32) before++;
+    const first = Math.max(0, before - WINDOW_BEFORE);
+    const s = r.search_text.split(' ');
+    const p = r.plain_text.split(' ');
+    return { first, chunks: s.length, s: s.slice(first, first + WINDOW).join(' '), p: p.slice(first, first + WINDOW).join(' ') };
+  });
+  const headlines = tsq
+    ? await run<{ h: string }>(`SELECT ts_headline(marsad_search_config(lang), w, $3::tsquery, '${HEADLINE_OPTIONS}') AS h
+                                  FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS x(lang, w, n) ORDER BY n`,
+      [rows.map((r) => r.lang), windows.map((w) => w.s), tsq])
+    : [];
+  const byId = new Map(rows.map((r, k) => [r.id, { r, w: windows[k]!, h: headlines[k]?.h ?? null }]));
   return page.flatMap((p) => {
-    const r = byId.get(p.id);
-    if (!r) return [];
-    const more = { before: r.w0 > 1, after: r.w0 - 1 + WINDOW < r.chunks };
-    const snippet = (r.headline && snippetFromHeadline(r.headline, r.p_win, r.s_win, DELIMITER, more)) || leadSnippet(r.p_win);
+    const x = byId.get(p.id);
+    if (!x) return [];
+    const { r, w, h } = x;
+    const more = { before: w.first > 0, after: w.first + WINDOW < w.chunks };
+    const snippet = (h && snippetFromHeadline(h, w.p, w.s, DELIMITER, more)) || leadSnippet(w.p);
     return [{
       id: r.id, type: r.type, kind: r.kind, status: r.status, title: r.title, language: r.lang, snippet,
       score: p.score === null ? null : Math.round(p.score * 1e6) / 1e6, year: r.year, dateStart: r.date_start, languages: r.languages,
