@@ -69,6 +69,7 @@ export async function loadBenchItems(store: Store, n: number, log: (s: string) =
     });
     if (((a - first) / BATCH) % 10 === 9) log(`  … ${b - first + 1} items indexed`);
   }
+  log(`vectors, phrase pairs and repetition marks of the generated items computed in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   // The seeds come last, as the newest items: the search may not owe finding them to their
   // place in the table (the GIN indexes give matches in the order of the table's pages).
   t0 = performance.now();
@@ -76,7 +77,6 @@ export async function loadBenchItems(store: Store, n: number, log: (s: string) =
   const bySeed = new Map(Object.entries(seedIds).map(([file, id]) => [file.slice(0, 3), id]));
   log(`the 5 seeds added through the API's code path in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   await store.exclusive((c) => c.query('ANALYZE'));
-  log(`vectors, phrase pairs and indexes of the generated items computed in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const size = store.kind === 'postgres'
     ? (await store.exclusive((c) => c.query<{ s: string }>(`SELECT pg_size_pretty(pg_database_size(current_database())) AS s`))).rows[0]!.s
     : '';

@@ -104,6 +104,8 @@ function inSearchTransaction<T>(store: Store, fn: (run: Run) => Promise<T>): Pro
   return store.exclusive(async (conn) => {
     await conn.query('SET LOCAL enable_seqscan = off');
     await conn.query('SET LOCAL enable_indexscan = off');
+    // The tiers are read in order (rankedItems): no parallel workers to interleave them.
+    await conn.query('SET LOCAL max_parallel_workers_per_gather = 0');
     return fn(runOn(conn));
   });
 }
@@ -136,24 +138,32 @@ async function rankedItems(run: Run, q: string, o: SearchOptions): Promise<Searc
   if (!tq) return { items: [], total: 0, hasMore: false };
   // Results are ordered by tier first: once the tiers read hold the page (and one more, to know
   // there is more), later tiers cannot change it. The tier that completes the page is read up
-  // to the bound, so that its best items are ranked among enough of them.
+  // to the bound, so that its best items are ranked among enough of them. All tiers are one
+  // statement, UNION ALL in tier order under a LIMIT: PostgreSQL reads the branches one after
+  // the other and stops when the LIMIT is reached, so later tiers cost nothing when earlier
+  // ones hold enough (one statement: PGlite plans each statement slowly).
   const needed = o.offset + o.limit + 1;
   const bound = Math.max(STAGE_BOUND, needed);
-  const w = await filters(run, o, 4);
-  const tierOf = new Map<number, number>();
-  let complete = false;
-  for (let t = 0; t < TIERS.length && tierOf.size < needed; t++) {
-    const tier = TIERS[t]!;
+  const cap = needed + 2 * bound;
+  const branches: { tier: number; vector: string; query: string }[] = [];
+  TIERS.forEach((tier, t) => {
     const parts = tier.query.map((k) => tq[k]);
-    if (parts.some((x) => !x)) continue;
-    const query = parts.map((x) => `(${x})`).join(' & ');
-    const want = bound - tierOf.size;
-    const ids = await run<{ id: number }>(
-      `SELECT i.id FROM knowledge_items i WHERE i.${tier.vector} @@ $1::tsquery AND NOT (i.id = ANY($2::int[])) AND ${w.sql} LIMIT $3`,
-      [query, [...tierOf.keys()], want, ...w.params]);
-    for (const { id } of ids) tierOf.set(id, t);
-    if (tier.vector === 'search_vector') complete = ids.length < want;
+    if (parts.some((x) => !x)) return;
+    branches.push({ tier: t, vector: tier.vector, query: parts.map((x) => `(${x})`).join(' & ') });
+  });
+  const w = await filters(run, o, branches.length + 3);
+  const rows = await run<{ id: number; tier: number }>(
+    `SELECT id, tier FROM (${branches.map((b, k) => `(SELECT i.id, ${b.tier} AS tier FROM knowledge_items i WHERE i.${b.vector} @@ $${k + 3}::tsquery AND ${w.sql} LIMIT $1)`).join(' UNION ALL ')}) AS x LIMIT $2`,
+    [bound, cap, ...branches.map((b) => b.query), ...w.params]);
+  const tierOf = new Map<number, number>();
+  let boundary = Infinity;
+  for (const r of rows) {
+    if (r.tier > boundary) break;
+    if (!tierOf.has(r.id)) tierOf.set(r.id, r.tier);
+    if (tierOf.size >= needed) boundary = r.tier;
   }
+  const last = TIERS.length - 1;
+  const complete = rows.length < cap && rows.filter((r) => r.tier === last).length < bound;
   if (tierOf.size === 0) return { items: [], total: 0, hasMore: false };
   const scored = await run<{ id: number; rank: number }>(
     `SELECT i.id, ts_rank_cd('${RANK_WEIGHTS}', i.search_vector, $1::tsquery, ${RANK_NORMALISATION}) AS rank
@@ -166,7 +176,7 @@ async function rankedItems(run: Run, q: string, o: SearchOptions): Promise<Searc
   return {
     items: await hits(run, page, tq.all!, o.lang),
     total: complete ? ranked.length : null,
-    hasMore: ranked.length > o.offset + o.limit,
+    hasMore: ranked.length > o.offset + o.limit || !complete,
   };
 }
 
