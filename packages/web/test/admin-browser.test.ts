@@ -5,8 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import {
-  CHROMIUM, CHROMIUM_ARGS, LANGS, browserDecision, buildWebApp, collectProblems, describeViolations, htmlLangDir,
-  msg, newContext, parseCsv, runAxe, screenshot, startServer, waitForSettled, type Lang, type TestServer,
+  openAs, demoAccount,
+  CHROMIUM, CHROMIUM_ARGS, LANGS, browserDecision, buildWebApp, describeViolations, htmlLangDir,
+  msg, parseCsv, runAxe, screenshot, startServer, waitForSettled, type Lang, type TestServer,
 } from './browser-helpers.ts';
 
 const decision = browserDecision();
@@ -32,23 +33,11 @@ describe.skipIf(!decision.run)('administration pages in Chromium', { timeout: 12
     await server?.close();
   });
 
-  const account = (role: string) => {
-    const a = server.accounts.find((x) => x.roles.some((r) => r.role === role));
-    if (!a) throw new Error(`no demonstration account with the role ${role}`);
-    return a;
-  };
+  const account = (role: string) => demoAccount(server, role);
 
   /** A page in a fresh context, signed in as the demonstration account of the role (cookies shared with the page). */
   async function signedInPage(role: string | null, lang: Lang): Promise<{ page: Page; problems: string[]; ctx: BrowserContext }> {
-    const ctx = await newContext(browser, baseURL, { lang, digits: 'arab' });
-    contexts.push(ctx);
-    if (role) {
-      const a = account(role);
-      const r = await ctx.request.post('/api/v1/auth/login', { data: { email: a.email, password: a.password } });
-      expect(r.status(), await r.text()).toBe(200);
-    }
-    const page = await ctx.newPage();
-    return { page, problems: collectProblems(page), ctx };
+    return openAs(browser, baseURL, role ? account(role) : null, lang, contexts);
   }
   const serious = async (page: Page) => (await runAxe(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
   const h1 = async (page: Page) => (await page.locator('main h1').innerText()).replace(/\s+/g, ' ').trim();

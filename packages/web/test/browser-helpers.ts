@@ -1,5 +1,6 @@
 // Helpers for the browser tests (browser.test.ts): the server on a demonstration database,
 // Debian's Chromium driven by playwright-core, axe-core, the app's message catalogs.
+import { expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -98,6 +99,32 @@ export async function newContext(browser: Browser, baseURL: string, prefs: { lan
     }, prefs);
   }
   return ctx;
+}
+
+export type DemoAccount = TestServer['accounts'][number];
+
+/** The demonstration account that holds the role (its password was printed when the server started). */
+export function demoAccount(server: TestServer, role: string): DemoAccount {
+  const a = server.accounts.find((x) => x.roles.some((r) => r.role === role));
+  if (!a) throw new Error(`no demonstration account with the role ${role}`);
+  return a;
+}
+
+/**
+ * A page in a fresh context (Arabic-Indic digits in Arabic) signed in as the account, or as the
+ * public when there is none; the context is added to `contexts` for closing after the file.
+ */
+export async function openAs(
+  browser: Browser, baseURL: string, account: DemoAccount | null, lang: Lang, contexts: BrowserContext[],
+): Promise<{ page: Page; problems: string[]; ctx: BrowserContext }> {
+  const ctx = await newContext(browser, baseURL, { lang, digits: 'arab' });
+  contexts.push(ctx);
+  if (account) {
+    const r = await ctx.request.post('/api/v1/auth/login', { data: { email: account.email, password: account.password } });
+    expect(r.status(), await r.text()).toBe(200);
+  }
+  const page = await ctx.newPage();
+  return { page, problems: collectProblems(page), ctx };
 }
 
 /** Page errors, console errors and failed answers (HTTP ≥ 400) seen by a page. */

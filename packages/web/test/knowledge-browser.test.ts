@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import {
-  CHROMIUM, CHROMIUM_ARGS, LANGS, browserDecision, buildWebApp, collectProblems, describeViolations, getJson, msg,
+  openAs, demoAccount,
+  CHROMIUM, CHROMIUM_ARGS, LANGS, browserDecision, buildWebApp, describeViolations, getJson, msg,
   newContext, runAxe, screenshot, startServer, waitForSettled, type Lang, type TestServer,
 } from './browser-helpers.ts';
 
@@ -22,21 +23,9 @@ describe.skipIf(!decision.run)('knowledge pages in Chromium', { timeout: 180_000
   let seeds: Hit[];
   let workshopId: number;
 
-  const account = (role: string) => {
-    const a = server.accounts.find((x) => x.roles.some((r) => r.role === role));
-    if (!a) throw new Error(`no demonstration account with the role ${role}`);
-    return a;
-  };
+  const account = (role: string) => demoAccount(server, role);
   async function signedInPage(role: string | null, lang: Lang): Promise<{ page: Page; problems: string[]; ctx: BrowserContext }> {
-    const ctx = await newContext(browser, baseURL, { lang, digits: 'arab' });
-    contexts.push(ctx);
-    if (role) {
-      const a = account(role);
-      const r = await ctx.request.post('/api/v1/auth/login', { data: { email: a.email, password: a.password } });
-      expect(r.status(), await r.text()).toBe(200);
-    }
-    const page = await ctx.newPage();
-    return { page, problems: collectProblems(page), ctx };
+    return openAs(browser, baseURL, role ? account(role) : null, lang, contexts);
   }
   async function csrf(request: APIRequestContext): Promise<string> {
     return ((await (await request.get('/api/v1/auth/me')).json()) as { csrfToken: string }).csrfToken;

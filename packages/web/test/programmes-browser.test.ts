@@ -6,8 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import {
-  CHROMIUM, CHROMIUM_ARGS, LANGS, browserDecision, buildWebApp, collectProblems, describeViolations, getJson, htmlLangDir,
-  msg, newContext, runAxe, screenshot, startServer, waitForSettled, type Lang, type TestServer,
+  openAs, demoAccount,
+  CHROMIUM, CHROMIUM_ARGS, LANGS, browserDecision, buildWebApp, describeViolations, getJson, htmlLangDir,
+  msg, runAxe, screenshot, startServer, waitForSettled, type Lang, type TestServer,
 } from './browser-helpers.ts';
 
 const decision = browserDecision();
@@ -51,23 +52,12 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
     await server?.close();
   });
 
-  const account = (role: string) => {
-    const a = server.accounts.find((x) => x.roles.some((r) => r.role === role));
-    if (!a) throw new Error(`no demonstration account with the role ${role}`);
-    return a;
-  };
+  const account = (role: string) => demoAccount(server, role);
 
   /** A page in a fresh context (Arabic-Indic digits in Arabic), signed in as the demonstration account of the role, or public. */
   async function openPage(role: string | null, lang: Lang): Promise<{ page: Page; problems: string[] }> {
-    const ctx = await newContext(browser, baseURL, { lang, digits: 'arab' });
-    contexts.push(ctx);
-    if (role) {
-      const a = account(role);
-      const r = await ctx.request.post('/api/v1/auth/login', { data: { email: a.email, password: a.password } });
-      expect(r.status(), await r.text()).toBe(200);
-    }
-    const page = await ctx.newPage();
-    return { page, problems: collectProblems(page) };
+    const { page, problems } = await openAs(browser, baseURL, role ? account(role) : null, lang, contexts);
+    return { page, problems };
   }
   const serious = async (page: Page) => (await runAxe(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
   const faults = (problems: string[]) => problems.filter((p) => !p.includes('ERR_ABORTED'));

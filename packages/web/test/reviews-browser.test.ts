@@ -10,8 +10,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import {
-  CHROMIUM, CHROMIUM_ARGS, LANGS, browserDecision, buildWebApp, collectProblems, describeViolations, getJson, htmlLangDir,
-  msg, newContext, runAxe, screenshot, startServer, type Lang, type TestServer,
+  openAs, CHROMIUM, CHROMIUM_ARGS, LANGS, browserDecision, buildWebApp, describeViolations, getJson, htmlLangDir,
+  msg, runAxe, screenshot, startServer, type Lang, type TestServer,
 } from './browser-helpers.ts';
 
 const decision = browserDecision();
@@ -46,16 +46,10 @@ describe.skipIf(!decision.run)('review pages in Chromium', { timeout: 240_000 },
 
   /** A page in a fresh context, signed in as the demonstration account (or the public). */
   async function as(email: string | null, lang: Lang): Promise<{ page: Page; problems: string[] }> {
-    const ctx = await newContext(browser, baseURL, { lang, digits: 'arab' });
-    contexts.push(ctx);
-    if (email) {
-      const a = server.accounts.find((x) => x.email === email);
-      if (!a) throw new Error(`no demonstration account ${email}`);
-      const r = await ctx.request.post('/api/v1/auth/login', { data: { email: a.email, password: a.password } });
-      expect(r.status(), await r.text()).toBe(200);
-    }
-    const page = await ctx.newPage();
-    return { page, problems: collectProblems(page) };
+    const a = email ? server.accounts.find((x) => x.email === email) : null;
+    if (email && !a) throw new Error(`no demonstration account ${email}`);
+    const { page, problems } = await openAs(browser, baseURL, a ?? null, lang, contexts);
+    return { page, problems };
   }
   const serious = async (page: Page) => (await runAxe(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
   const axeOk = async (page: Page, name: string) => {
