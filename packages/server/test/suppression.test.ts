@@ -350,6 +350,7 @@ describe.each(testStoreKinds())('suppression of small counts on %s', (kind) => {
       '/api/v1/settings/results-2030': ['/api/v1/settings/results-2030'],
       '/api/v1/settings/exchange-rates': ['/api/v1/settings/exchange-rates'],
       '/api/v1/success-indicators': ['/api/v1/success-indicators'],
+      '/api/v1/reports/board-progress': ['/api/v1/reports/board-progress', '/api/v1/reports/board-progress?from=2000-01-01&to=2030-12-31'],
       // The knowledge repository and the network hold no values; their pages with ids are read with real
       // items in knowledge tests. The lists are read here for personal data (the network's pilot places
       // list focal-point roles, never people).

@@ -110,6 +110,19 @@ export function extractRecords(q: Questionnaire, answers: AnswerSet, today: stri
   return out;
 }
 
+/** Records counted by kind, and by kind and theme (every theme listed, zeros included). */
+export function recordsByKindAndTheme<T extends { kind: RecordKind; theme: GuidelineThemeCode }>(records: readonly T[]): {
+  byKind: { kind: RecordKind; figure: Figure<T> }[];
+  byTheme: { kind: RecordKind; theme: GuidelineThemeCode; figure: Figure<T> }[];
+} {
+  return {
+    byKind: RECORD_KINDS.map((kind) => ({ kind, figure: figure(records.filter((r) => r.kind === kind)) })),
+    byTheme: RECORD_KINDS.flatMap((kind) => GUIDELINE_THEME_CODES.map((theme) => ({
+      kind, theme, figure: figure(records.filter((r) => r.kind === kind && r.theme === theme)),
+    }))),
+  };
+}
+
 const REVIEWED: readonly ReviewState[] = ['accepted', 'published'];
 
 /**
@@ -156,10 +169,7 @@ export function buildBoardReport(q: Questionnaire, participants: BoardParticipan
       })),
     },
     records: {
-      byKind: RECORD_KINDS.map((kind) => ({ kind, figure: figure(records.filter((r) => r.kind === kind)) })),
-      byTheme: RECORD_KINDS.flatMap((kind) => GUIDELINE_THEME_CODES.map((theme) => ({
-        kind, theme, figure: figure(records.filter((r) => r.kind === kind && r.theme === theme)),
-      }))),
+      ...recordsByKindAndTheme(records),
       byRegion: RECORD_KINDS.flatMap((kind) => regionList.map((region) => ({
         kind, region, figure: figure(records.filter((r) => r.kind === kind && r.region === (region?.code ?? null))),
       }))),

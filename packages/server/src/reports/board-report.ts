@@ -68,7 +68,7 @@ const dateText = (d: unknown): string | null => (d === null || d === undefined ?
 export interface CurrencyTotal { currency: string; amount: number; lines: number }
 
 /** The records behind the success indicators, read once (only what the public may read). */
-interface SuccessRecords {
+export interface SuccessRecords {
   /** The knowledge and network tables (migration 007) are there. */
   network: boolean;
   tools: SuccessItem[];
@@ -82,7 +82,7 @@ interface SuccessRecords {
   reviews: { countryId: number; names: Record<string, string>; code: string; cycleId: number; startsOn: string; endsOn: string; submitted: boolean; published: boolean; demo: boolean }[] | null;
 }
 
-async function loadSuccessRecords(conn: SqlConn): Promise<SuccessRecords> {
+export async function loadSuccessRecords(conn: SqlConn): Promise<SuccessRecords> {
   const network = await tableExists(conn, 'knowledge_items') && await tableExists(conn, 'tool_pilots')
     && await tableExists(conn, 'partner_organisations') && await tableExists(conn, 'coordination_centres');
   const rec: SuccessRecords = { network, tools: [], pilots: [], pilotCountries: [], centres: [], partners: [], budget: null, reviews: null };
@@ -264,37 +264,71 @@ const S8_PARTICIPATION = {
 export async function currentSuccessIndicators(store: Store): Promise<CurrentSuccessIndicators> {
   const asOf = todayIso();
   const rec = await store.exclusive((conn) => loadSuccessRecords(conn));
-  const upTo = (d: string | null) => d !== null && d <= asOf;
-  const out: CurrentSuccessIndicator[] = [];
+  return { asOf, generatedAt: new Date().toISOString(), indicators: successIndicatorsFor(rec, null, asOf) };
+}
+
+/** A success indicator over a period: the figure at the period's end and the part of it within the period. */
+export interface PeriodSuccessIndicator extends CurrentSuccessIndicator {
+  /** Records dated within the period (null where the records carry no date). */
+  duringPeriod?: Figure<SuccessItem> | null;
+  /** Financial resources within the period: totals per currency. */
+  amountsDuringPeriod?: CurrencyTotal[];
+}
+
+/**
+ * The success indicators up to `to` (the figure) and, when `from` is given, the records dated
+ * within from–to (`duringPeriod`). Without `from` (the public page, as things stand today) budget
+ * lines count whatever their years; with it, lines starting in or before the period's last year,
+ * and within the period the lines whose years meet the period's.
+ */
+export function successIndicatorsFor(rec: SuccessRecords, from: string | null, to: string): PeriodSuccessIndicator[] {
+  const upTo = (d: string | null) => d !== null && d <= to;
+  const within = (d: string | null) => from !== null && d !== null && d >= from && d <= to;
+  const during = <T>(f: Figure<T>): { duringPeriod?: Figure<T> } => (from === null ? {} : { duringPeriod: f });
+  const out: PeriodSuccessIndicator[] = [];
   const na = (code: string, seedReference: string, names: { ar: string; en: string }, reason: string) => out.push({ code, seedReference, names, available: false, reason });
+  const toolsOf = (list: SuccessItem[]): Figure<SuccessItem> => ({ count: new Set(list.map((p) => p.id)).size, items: list });
+  const partnerItem = (p: SuccessRecords['partners'][number]): SuccessItem => ({ id: p.id, names: p.names, date: p.date, detail: p.detail });
   if (rec.network) {
-    out.push({ code: 'a-tools-shared', seedReference: 'seed 000 §8 (a)', names: S8.a, available: true, definition: DEFINITIONS.a, figure: figure(rec.tools.filter((t) => upTo(t.date))) });
-    const pilots = rec.pilots.filter((p) => upTo(p.date));
-    out.push({ code: 'b-tools-piloted', seedReference: 'seed 000 §8 (b)', names: S8.b, available: true, definition: DEFINITIONS.b, figure: { count: new Set(pilots.map((p) => p.id)).size, items: pilots } });
+    out.push({ code: 'a-tools-shared', seedReference: 'seed 000 §8 (a)', names: S8.a, available: true, definition: DEFINITIONS.a, figure: figure(rec.tools.filter((t) => upTo(t.date))), ...during(figure(rec.tools.filter((t) => within(t.date)))) });
+    out.push({ code: 'b-tools-piloted', seedReference: 'seed 000 §8 (b)', names: S8.b, available: true, definition: DEFINITIONS.b, figure: toolsOf(rec.pilots.filter((p) => upTo(p.date))), ...during(toolsOf(rec.pilots.filter((p) => within(p.date)))) });
   } else {
     na('a-tools-shared', 'seed 000 §8 (a)', S8.a, MISSING_NETWORK);
     na('b-tools-piloted', 'seed 000 §8 (b)', S8.b, MISSING_NETWORK);
   }
-  out.push({ code: 'c-pilot-countries', seedReference: 'seed 000 §8 (c)', names: S8.c, available: true, definition: DEFINITIONS.c, figure: figure(rec.pilotCountries) });
+  out.push({ code: 'c-pilot-countries', seedReference: 'seed 000 §8 (c)', names: S8.c, available: true, definition: DEFINITIONS.c, figure: figure(rec.pilotCountries), ...(from === null ? {} : { duringPeriod: null }) });
   if (rec.network) {
-    out.push({ code: 'c-coordination-centres', seedReference: 'seed 000 §8 (c)', names: S8.c, available: true, definition: `${DEFINITIONS.centres} A centre with a designation date after today is not counted yet.`, figure: figure(rec.centres.filter((c) => c.date === null || upTo(c.date))) });
+    out.push({
+      code: 'c-coordination-centres', seedReference: 'seed 000 §8 (c)', names: S8.c, available: true,
+      definition: `${DEFINITIONS.centres} A centre with a designation date after the date counted to is not counted yet; one without a date counts at the end, not within a period.`,
+      figure: figure(rec.centres.filter((c) => c.date === null || upTo(c.date))), ...during(figure(rec.centres.filter((c) => within(c.date)))),
+    });
   } else na('c-coordination-centres', 'seed 000 §8 (c)', S8.c, MISSING_NETWORK);
   if (rec.budget) {
-    out.push({ code: 'd-financial-resources', seedReference: 'seed 000 §8 (d)', names: S8.d, available: true, definition: DEFINITIONS.d, figure: figure(rec.budget.map((b) => b.item)), amounts: currencyTotals(rec.budget) });
+    const y1 = Number(to.slice(0, 4));
+    const lines = from === null ? rec.budget : rec.budget.filter((b) => b.year <= y1);
+    const meet = from === null ? [] : rec.budget.filter((b) => b.year <= y1 && b.endYear >= Number(from.slice(0, 4)));
+    out.push({
+      code: 'd-financial-resources', seedReference: 'seed 000 §8 (d)', names: S8.d, available: true, definition: DEFINITIONS.d,
+      figure: figure(lines.map((b) => b.item)), amounts: currencyTotals(lines),
+      ...(from === null ? {} : { duringPeriod: figure(meet.map((b) => b.item)), amountsDuringPeriod: currencyTotals(meet) }),
+    });
   } else na('d-financial-resources', 'seed 000 §8 (d)', S8.d, MISSING_RESULTS);
   na('e-awareness', 'seed 000 §8 (e)', S8.e, AWARENESS_REASON);
   if (rec.network) {
     out.push({
       code: 'f-partners-joined', seedReference: 'seed 000 §8 (f)', names: S8.f, available: true, definition: DEFINITIONS.f,
-      figure: figure(rec.partners.filter((p) => upTo(p.date) && (p.left === null || p.left > asOf)).map((p): SuccessItem => ({ id: p.id, names: p.names, date: p.date, detail: p.detail }))),
+      figure: figure(rec.partners.filter((p) => upTo(p.date) && (p.left === null || p.left > to)).map(partnerItem)),
+      ...during(figure(rec.partners.filter((p) => within(p.date)).map(partnerItem))),
     });
   } else na('f-partners-joined', 'seed 000 §8 (f)', S8.f, MISSING_NETWORK);
   if (rec.reviews) {
-    const started = rec.reviews.filter((r) => r.startsOn <= asOf);
-    out.push({ code: 'g-member-states-invited', seedReference: 'seed 000 §3, §8 (e)', names: S8_PARTICIPATION.invited, available: true, definition: DEFINITIONS.gInvited, figure: byCountry(started, () => true) });
-    out.push({ code: 'g-member-states-submitted', seedReference: 'seed 000 §3, §8 (e)', names: S8_PARTICIPATION.submitted, available: true, definition: DEFINITIONS.gSubmitted, figure: byCountry(started, (r) => r.submitted) });
+    const started = rec.reviews.filter((r) => r.startsOn <= to);
+    const meeting = from === null ? [] : started.filter((r) => r.endsOn >= from);
+    out.push({ code: 'g-member-states-invited', seedReference: 'seed 000 §3, §8 (e)', names: S8_PARTICIPATION.invited, available: true, definition: DEFINITIONS.gInvited, figure: byCountry(started, () => true), ...during(byCountry(meeting, () => true)) });
+    out.push({ code: 'g-member-states-submitted', seedReference: 'seed 000 §3, §8 (e)', names: S8_PARTICIPATION.submitted, available: true, definition: DEFINITIONS.gSubmitted, figure: byCountry(started, (r) => r.submitted), ...during(byCountry(meeting, (r) => r.submitted)) });
   }
-  return { asOf, generatedAt: new Date().toISOString(), indicators: out };
+  return out;
 }
 
 /** The whole report of a cycle. */
