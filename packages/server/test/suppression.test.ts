@@ -335,6 +335,7 @@ describe.each(testStoreKinds())('suppression of small counts on %s', (kind) => {
       '/api/v1/published-reviews/:id': [],
       '/api/v1/places/:code': ['/api/v1/places/MAAGA-D1', '/api/v1/places/MAAGA'],
       '/api/v1/places/:code/summary': ['MAAGA', 'MAAGA-D1', 'MAAGA-D2', 'JOAMM', 'JOAMM-D1', 'MAR', 'JOR'].map((p) => `/api/v1/places/${p}/summary`),
+      '/api/v1/places/:code/report': ['MAR', 'JOR'].map((p) => `/api/v1/places/${p}/report`),
       '/api/v1/reporting-status': ['/api/v1/reporting-status?framework=sdg', '/api/v1/reporting-status?framework=urban-safety&place=MAAGA,MAAGA-D1,MAR'],
       '/api/v1/sdg/goals': ['/api/v1/sdg/goals'],
       '/api/v1/search': ['Amina', 'sentinel', 'privacy-check', '16.1.1', 'MAAGA'].map((q) => `/api/v1/search?q=${encodeURIComponent(q)}`),

@@ -17,6 +17,7 @@ export type ReportLang = (typeof REPORT_LANGS)[number];
 export const REPORT_PAGES: { pattern: RegExp; name: string }[] = [
   { pattern: /^\/programmes\/[A-Za-z0-9_.-]{1,60}$/, name: 'programme results report' },
   { pattern: /^\/places\/[A-Za-z0-9_.-]{1,60}$/, name: 'city (place) profile' },
+  { pattern: /^\/places\/[A-Za-z0-9_.-]{1,60}\/report$/, name: 'country report' },
   { pattern: /^\/results\/success-indicators$/, name: 'success indicators' },
 ];
 
