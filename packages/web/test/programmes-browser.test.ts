@@ -280,6 +280,130 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
     });
   });
 
+  it('lets an administrator set a programme\'s IATI reporting organisation (in Arabic): refusals next to the fields, then the IATI file', async () => {
+    const CODE = 'UNH-SP-2026-2029';
+    const before = await getJson<Programme & { pillars: { code: string }[]; places: { place: string; role: string }[]; reportingOrg: { ref: string | null; type: string | null } }>(baseURL, `/api/v1/programmes/${CODE}`);
+    expect(before.reportingOrg.ref).toBeNull();
+    expect((await fetch(`${baseURL}/api/v1/programmes/${CODE}/export?format=iati`)).status).toBe(409);
+    const { page, problems } = await openPage('administrator', 'ar');
+    await page.goto(`/programmes/${CODE}`);
+    await ready(page, '#iati-unavailable', problems);
+    await waitForSettled(page);
+    await page.getByRole('button', { name: msg('ar', 'programmes.edit.switch') }).click();
+    await page.locator('#programme-edit').click();
+    const form = page.locator('form.programme-form');
+    await form.waitFor();
+    // The form holds the programme as it is: names, the type of its reporting organisation, its pillars.
+    expect(await form.getByLabel(msg('ar', 'programmes.edit.nameEn'), { exact: true }).first().inputValue()).toBe(before.names.en);
+    const type = form.getByLabel(msg('ar', 'programmes.form.orgType'), { exact: true });
+    expect(await type.inputValue()).toBe('40');
+    expect(await type.locator('option').count()).toBe(17);
+    expect(await form.locator('fieldset.programme-pillars > fieldset').count()).toBe(before.pillars.length);
+    const violations = await serious(page);
+    expect(violations, describeViolations(violations)).toEqual([]);
+    await screenshot(page, 'programmes-ar-programme-form');
+
+    // A refusal of the API (an identifier longer than it takes) appears next to its field, which takes focus.
+    const ref = form.getByLabel(msg('ar', 'programmes.form.orgRef'), { exact: true });
+    await ref.fill('X'.repeat(201));
+    await form.getByRole('button', { name: msg('ar', 'admin.save'), exact: true }).click();
+    await expect.poll(() => ref.getAttribute('aria-invalid')).toBe('true');
+    const errorId = (await ref.getAttribute('aria-describedby'))!.split(' ').pop()!;
+    expect(await page.locator(`[id="${errorId}"]`).innerText()).toContain(msg('ar', 'apiError.tooLong', { max: '200' }));
+    expect(await ref.evaluate((el) => el === document.activeElement)).toBe(true);
+
+    await ref.fill('XM-DAC-41111');
+    await type.selectOption('40');
+    await form.getByRole('button', { name: msg('ar', 'admin.save'), exact: true }).click();
+    await form.waitFor({ state: 'detached' });
+    await page.locator('.programme-controls [role=status]').waitFor();
+    // The download appears, and the file names the organisation.
+    await page.locator('a[href*="format=iati"]').waitFor();
+    expect(await page.locator('#iati-unavailable').count()).toBe(0);
+    const iati = await fetch(`${baseURL}/api/v1/programmes/${CODE}/export?format=iati`);
+    expect(iati.status).toBe(200);
+    const xml = await iati.text();
+    expect(xml).toContain('<reporting-org ref="XM-DAC-41111" type="40">');
+    // The lists went back as they were.
+    const after = await getJson<typeof before>(baseURL, `/api/v1/programmes/${CODE}`);
+    expect(after.pillars.map((x) => x.code)).toEqual(before.pillars.map((x) => x.code));
+    expect(after.places.map((x) => [x.place, x.role])).toEqual(before.places.map((x) => [x.place, x.role]));
+    expect(after.names).toEqual(before.names);
+    await screenshot(page, 'programmes-ar-programme-saved');
+    expect(faults(problems).filter((p) => !(/\b400\b/.test(p) && p.includes(`/api/v1/programmes/${CODE}`)))).toEqual([]);
+  });
+
+  it('lets an administrator add a programme with a pillar and a place, and delete it (in English)', async () => {
+    const { page, problems } = await openPage('administrator', 'en');
+    await page.goto('/programmes');
+    await ready(page, 'main .programme-list li', problems);
+    await waitForSettled(page);
+    await page.locator('#programme-new').click();
+    const form = page.locator('form.programme-form');
+    const code = form.getByLabel(msg('en', 'programmes.form.code'), { exact: true }).first();
+    expect(await code.evaluate((el) => el === document.activeElement)).toBe(true);
+    const violations = await serious(page);
+    expect(violations, describeViolations(violations)).toEqual([]);
+
+    // Checked before sending: no name, a last year before the first.
+    await code.fill('SAFER-CITIES');
+    await form.getByLabel(msg('en', 'programmes.form.startYear'), { exact: true }).fill('2026');
+    const end = form.getByLabel(msg('en', 'programmes.form.endYear'), { exact: true });
+    await end.fill('2025');
+    await form.getByRole('button', { name: msg('en', 'programmes.form.create'), exact: true }).click();
+    await expect.poll(() => end.getAttribute('aria-invalid')).toBe('true');
+    const nameEn = form.getByLabel(msg('en', 'programmes.edit.nameEn'), { exact: true }).first();
+    const nameAr = form.getByLabel(msg('en', 'programmes.edit.nameAr'), { exact: true }).first();
+    expect(await nameAr.getAttribute('aria-invalid')).toBe('true');
+    // Focus moves to the first field in error.
+    expect(await end.evaluate((el) => el === document.activeElement)).toBe(true);
+    await nameEn.fill('A test programme');
+    await nameAr.fill('برنامج للاختبار');
+    await end.fill('2028');
+    // The API refuses a code in use: next to the code field.
+    await form.getByRole('button', { name: msg('en', 'programmes.form.create'), exact: true }).click();
+    await expect.poll(() => code.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator(`[id="${(await code.getAttribute('aria-describedby'))!.split(' ').pop()!}"]`).innerText())
+      .toContain(msg('en', 'programmes.error.programmeCodeTaken', { code: 'SAFER-CITIES' }));
+    await code.fill('TEST-PROG');
+
+    await page.locator('.programme-pillars button').filter({ hasText: msg('en', 'programmes.form.addPillar') }).click();
+    const pillar = form.locator('fieldset.programme-pillars > fieldset').first();
+    await pillar.getByLabel(msg('en', 'programmes.form.code'), { exact: true }).fill('P1');
+    await pillar.getByLabel(msg('en', 'programmes.edit.nameEn'), { exact: true }).fill('First pillar');
+    const picker = form.getByLabel(msg('en', 'programmes.edit.addPlace'), { exact: true });
+    await picker.fill('Agadir');
+    await form.locator('.picker-list button').filter({ hasText: 'MAAGA' }).click();
+    const role = form.getByLabel(msg('en', 'programmes.form.roleOf', { place: 'Agadir' }), { exact: true });
+    await role.selectOption('pilot');
+    await form.getByLabel(msg('en', 'programmes.form.orgRef'), { exact: true }).fill('XM-TEST-1');
+    await form.getByLabel(msg('en', 'programmes.form.orgType'), { exact: true }).selectOption('21');
+    await screenshot(page, 'programmes-en-new-programme');
+    expect(await serious(page)).toEqual([]);
+    await form.getByRole('button', { name: msg('en', 'programmes.form.create'), exact: true }).click();
+    await page.waitForURL('**/programmes/TEST-PROG');
+    await expect.poll(() => h1(page)).toBe('A test programme');
+    const made = await getJson<{ pillars: { code: string; kind: string }[]; places: { place: string; role: string }[]; reportingOrg: { ref: string; type: string } }>(baseURL, '/api/v1/programmes/TEST-PROG');
+    expect(made.pillars.map((x) => [x.code, x.kind])).toEqual([['P1', 'pillar']]);
+    expect(made.places.map((x) => [x.place, x.role])).toEqual([['MAAGA', 'pilot']]);
+    expect(made.reportingOrg).toMatchObject({ ref: 'XM-TEST-1', type: '21' });
+    expect((await fetch(`${baseURL}/api/v1/programmes/TEST-PROG/export?format=iati`)).status).toBe(200);
+
+    // Deleted after a question.
+    await page.getByRole('button', { name: msg('en', 'programmes.edit.switch') }).click();
+    await page.locator('#programme-delete').click();
+    const confirm = page.locator('.programme-controls .confirm');
+    expect(await confirm.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await serious(page)).toEqual([]);
+    await confirm.getByRole('button', { name: msg('en', 'programmes.form.delete'), exact: true }).click();
+    await page.waitForURL((u) => u.pathname === '/programmes');
+    await page.locator('.new-programme [role=status]').waitFor();
+    expect(await page.locator('.new-programme [role=status]').innerText()).toContain('A test programme');
+    expect((await fetch(`${baseURL}/api/v1/programmes/TEST-PROG`)).status).toBe(404);
+    expect(await page.locator('main .programme-list a[href="/programmes/TEST-PROG"]').count()).toBe(0);
+    expect(faults(problems).filter((p) => !(/\b409\b/.test(p) && /\/api\/v1\/programmes\)?$/.test(p)))).toEqual([]);
+  });
+
   it('answers an unknown programme with HTTP 404 and the not-found page', async () => {
     const { page, problems } = await openPage(null, 'ar');
     const res = await page.goto('/programmes/NO-SUCH-PROGRAMME');

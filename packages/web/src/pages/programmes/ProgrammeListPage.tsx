@@ -6,6 +6,9 @@ import { usePrefs } from '../../app/prefs.tsx';
 import { Breadcrumbs } from '../../components/Breadcrumbs.tsx';
 import { Empty, ErrorMessage, Loading } from '../../components/States.tsx';
 import { UserText } from '../../components/UserText.tsx';
+import { useSession } from '../../app/session.tsx';
+import { isAdministrator } from '../admin/admin-api.ts';
+import { NewProgramme } from './ProgrammeForms.tsx';
 import { ProgressFigure, useYear } from './programme-kit.tsx';
 import { resultStatusLabel } from './programme-labels.ts';
 import type { ProgrammeListItem } from './programme-types.ts';
@@ -16,6 +19,7 @@ export function ProgrammeListPage() {
   const { t } = useTranslation();
   const { lang, num } = usePrefs();
   const year = useYear();
+  const { me } = useSession();
   const list = useQuery({ queryKey: ['programmes', lang], queryFn: () => getJson<{ items: ProgrammeListItem[] }>('/programmes', { lang }) });
   return (
     <article className="programmes">
@@ -23,6 +27,7 @@ export function ProgrammeListPage() {
       <h1>{t('programmes.title')}</h1>
       <p className="lead">{t('programmes.intro')}</p>
       <p><Link to="/results/success-indicators">{t('successIndicators.link')}</Link></p>
+      {isAdministrator(me?.roles) && <NewProgramme />}
       {list.isPending ? <Loading /> : list.error ? <ErrorMessage error={list.error} /> : list.data.items.length === 0 ? (
         <Empty>{t('programmes.none')}</Empty>
       ) : (

@@ -11,6 +11,7 @@ import { UserText } from '../../components/UserText.tsx';
 import { NotFoundPage } from '../NotFoundPage.tsx';
 import { BudgetSection } from './BudgetSection.tsx';
 import { EditProvider } from './programme-edit-context.tsx';
+import { ProgrammeControls } from './ProgrammeForms.tsx';
 import { ProgressFigure, useRights, useYear } from './programme-kit.tsx';
 import { participationRoleLabel, pillarKindLabel, resultStatusLabel } from './programme-labels.ts';
 import type { ProgrammeView } from './programme-types.ts';
@@ -81,6 +82,7 @@ export function ProgrammePage() {
           )}
         </div>
         {editing && <p className="notice no-print">{rights.admin ? t('programmes.edit.introAdmin') : t('programmes.edit.introFocal')}</p>}
+        <ProgrammeControls />
 
         <section aria-labelledby="overall-heading" className="overall card">
           <h2 id="overall-heading">{t('programmes.overallProgress')}</h2>

@@ -8,7 +8,7 @@ export type OpenForm =
   | { type: 'result-add'; parentId: number | null }
   | { type: 'result-edit' | 'result-delete' | 'measure-add'; id: number }
   | { type: 'measure-edit' | 'measure-delete' | 'targets' | 'actuals'; id: number }
-  | { type: 'line-add' | 'rate-add' | 'margins' }
+  | { type: 'line-add' | 'rate-add' | 'margins' | 'programme-edit' | 'programme-delete' }
   | { type: 'line-edit' | 'line-delete'; id: number };
 
 export interface Flash { at: string; text: string }

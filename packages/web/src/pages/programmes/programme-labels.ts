@@ -58,6 +58,31 @@ export function pillarKindLabel(t: TFunction, kind: string): string {
   return kind === 'means-of-implementation' ? t('programmes.pillarKind.means') : t('programmes.pillarKind.pillar');
 }
 
+/** The IATI OrganisationType codelist (version 2.03), for a programme's reporting organisation. */
+export const IATI_ORGANISATION_TYPES = ['10', '11', '15', '21', '22', '23', '24', '30', '40', '60', '70', '71', '72', '73', '80', '90'] as const;
+
+export function iatiOrganisationTypeLabel(t: TFunction, code: string): string {
+  switch (code) {
+    case '10': return t('programmes.iatiType.t10');
+    case '11': return t('programmes.iatiType.t11');
+    case '15': return t('programmes.iatiType.t15');
+    case '21': return t('programmes.iatiType.t21');
+    case '22': return t('programmes.iatiType.t22');
+    case '23': return t('programmes.iatiType.t23');
+    case '24': return t('programmes.iatiType.t24');
+    case '30': return t('programmes.iatiType.t30');
+    case '40': return t('programmes.iatiType.t40');
+    case '60': return t('programmes.iatiType.t60');
+    case '70': return t('programmes.iatiType.t70');
+    case '71': return t('programmes.iatiType.t71');
+    case '72': return t('programmes.iatiType.t72');
+    case '73': return t('programmes.iatiType.t73');
+    case '80': return t('programmes.iatiType.t80');
+    case '90': return t('programmes.iatiType.t90');
+    default: return code;
+  }
+}
+
 export function actualOriginLabel(t: TFunction, from: string): string {
   switch (from) {
     case 'observations': return t('programmes.origin.observations');
@@ -82,7 +107,12 @@ const KNOWN: Rule[] = [
   [/a result without a responsible place can be edited by administrators only/, (t) => t('programmes.error.placesNeeded')],
   [/Editing results needs an administrator/, (t) => t('programmes.error.forbidden')],
   [/is before startDate/, (t) => t('programmes.error.endBeforeStart')],
-  [/is before year|must not be before year/, (t) => t('programmes.error.endYearBefore')],
+  [/is before year|must not be before year|is before startYear|must not be before startYear/, (t) => t('programmes.error.endYearBefore')],
+  [/a programme "([^"]+)" exists already/, (t, m) => t('programmes.error.programmeCodeTaken', { code: m[1]! })],
+  [/the code "([^"]+)" is given twice/, (t, m) => t('programmes.error.pillarCodeTwice', { code: m[1]! })],
+  [/the place "([^"]+)" is given twice/, (t, m) => t('programmes.error.placeTwice', { place: m[1]! })],
+  [/an IATI OrganisationType code/, (t) => t('programmes.error.orgType')],
+  [/no partner organisation \d+/, (t) => t('programmes.error.noPartner')],
   [/a date as YYYY-MM-DD|not a real date/, (t) => t('programmes.error.date')],
   [/no indicator "([^"]+)"/, (t, m) => t('programmes.error.noIndicator', { code: m[1]! })],
   [/has no series "([^"]+)"/, (t, m) => t('apiError.noSeries', { code: m[1]! })],
