@@ -36,6 +36,12 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
     const url = decodeURIComponent(req.url.split('?')[0] ?? '/');
     const m = /^\/(indicators|places)\/([^/]+)\/?$/.exec(url);
     if (m && !(await exists(m[1] === 'indicators' ? 'indicator' : 'place', m[2]!))) return sendPage(reply, 404);
+    // The country report: for a country only.
+    const report = /^\/places\/([^/]+)\/report\/?$/.exec(url);
+    if (report) {
+      const level = (await ctx.store.db.selectFrom('places').select('level').where('code', '=', report[1]!).executeTakeFirst())?.level;
+      return sendPage(reply, level === 'country' ? 200 : 404);
+    }
     const prog = /^\/programmes\/([^/]+)\/?$/.exec(url);
     if (prog && !(await exists('programme', prog[1]!))) return sendPage(reply, 404);
     const admin = /^\/admin\/indicators\/([^/]+)\/?$/.exec(url);
@@ -58,6 +64,7 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
   app.get('/indicators/:code', { schema: { hide: true } }, page);
   app.get('/places', { schema: { hide: true } }, page);
   app.get('/places/:code', { schema: { hide: true } }, page);
+  app.get('/places/:code/report', { schema: { hide: true } }, page);
   app.get('/programmes', { schema: { hide: true } }, page);
   app.get('/programmes/:code', { schema: { hide: true } }, page);
   app.get('/results/success-indicators', { schema: { hide: true } }, page);

@@ -24,6 +24,10 @@ const place = createRoute({
   getParentRoute: () => rootRoute, path: '/places/$code',
   component: lazyRouteComponent(() => import('../pages/places/PlacePage.tsx'), 'PlacePage'),
 });
+const placeReport = createRoute({
+  getParentRoute: () => rootRoute, path: '/places/$code/report',
+  component: lazyRouteComponent(() => import('../pages/places/CountryReportPage.tsx'), 'CountryReportPage'),
+});
 const programmes = createRoute({
   getParentRoute: () => rootRoute, path: '/programmes',
   component: lazyRouteComponent(() => import('../pages/programmes/ProgrammeListPage.tsx'), 'ProgrammeListPage'),
@@ -166,7 +170,7 @@ const adminAudit = createRoute({
   component: lazyRouteComponent(() => import('../pages/admin/AuditPage.tsx'), 'AuditPage'),
 });
 
-const routeTree = rootRoute.addChildren([home, indicators, indicator, places, place, programmes, programme, successIndicators, compare, status, knowledge, knowledgeNew, knowledgeItem, knowledgeEdit, network, workshops, workshop, signIn, accept, inbox, entry,
+const routeTree = rootRoute.addChildren([home, indicators, indicator, places, place, placeReport, programmes, programme, successIndicators, compare, status, knowledge, knowledgeNew, knowledgeItem, knowledgeEdit, network, workshops, workshop, signIn, accept, inbox, entry,
   reviews, reviewCycleNew, reviewCycle, reviewBoardReport, reviewSubmission, reviewPublished,
   admin, adminUsers, adminUser, adminTokens, adminPlaces, adminIndicators, adminIndicator, adminAudit]);
 export const router = createRouter({ routeTree, defaultPreload: 'intent', scrollRestoration: true });

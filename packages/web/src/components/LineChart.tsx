@@ -19,6 +19,7 @@ export function LineChart({ series, target, title, describedBy, unit }: { series
     let disposed = false;
     let chart: { dispose(): void; resize(): void } | undefined;
     const onResize = () => chart?.resize();
+    const print = window.matchMedia('print');
     void import('./echarts-setup.ts').then(({ echarts }) => {
       if (disposed || !ref.current) return;
       const c = echarts.init(ref.current, undefined, { renderer: 'svg', locale: lang === 'zh' ? 'ZH' : 'EN' });
@@ -46,10 +47,17 @@ export function LineChart({ series, target, title, describedBy, unit }: { series
         ],
       });
       window.addEventListener('resize', onResize);
+      // Drawn again at the print layout's size (fixed in styles.css) when the page is printed.
+      window.addEventListener('beforeprint', onResize);
+      window.addEventListener('afterprint', onResize);
+      print.addEventListener('change', onResize);
     });
     return () => {
       disposed = true;
       window.removeEventListener('resize', onResize);
+      window.removeEventListener('beforeprint', onResize);
+      window.removeEventListener('afterprint', onResize);
+      print.removeEventListener('change', onResize);
       chart?.dispose();
     };
   }, [series, target, title, unit, num, lang]);
