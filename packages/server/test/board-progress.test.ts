@@ -29,7 +29,7 @@ const ask = (name: string, records?: { kind: string; theme: string }) => ({
 });
 
 async function fixture(c: SqlConn) {
-  const [MAAGA, JOAMM, ECUIO, MAR] = await Promise.all(['MAAGA', 'JOAMM', 'ECUIO', 'MAR'].map((code) => place(c, code)));
+  const [MAAGA, JOAMM, ECUIO, MAR] = await Promise.all([place(c, 'MAAGA'), place(c, 'JOAMM'), place(c, 'ECUIO'), place(c, 'MAR')]);
   const definition = {
     formId: 'bp_test', title: 'Test', version: '1', languages: ['en'], choiceLists: [],
     questions: [

@@ -19,6 +19,8 @@ export const REPORT_PAGES: { pattern: RegExp; name: string }[] = [
   { pattern: /^\/places\/[A-Za-z0-9_.-]{1,60}$/, name: 'city (place) profile' },
   { pattern: /^\/places\/[A-Za-z0-9_.-]{1,60}\/report$/, name: 'country report' },
   { pattern: /^\/results\/success-indicators$/, name: 'success indicators' },
+  { pattern: /^\/results\/board-progress\/\d{4}-\d{2}-\d{2}\/\d{4}-\d{2}-\d{2}$/, name: 'progress report to the Executive Board' },
+  { pattern: /^\/reviews\/published\/\d{1,9}$/, name: 'review report' },
 ];
 
 export function isReportPage(path: string): boolean {

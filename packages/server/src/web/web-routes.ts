@@ -55,7 +55,7 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
     const ws = /^\/workshops\/([^/]+)\/?$/.exec(url);
     if (ws && !(/^\d{1,9}$/.test(ws[1]!) && await ctx.store.db.selectFrom('workshops').select('id').where('id', '=', Number(ws[1])).executeTakeFirst())) return sendPage(reply, 404);
     if (/^\/(knowledge(\/(new|\d+(\/edit)?))?|network|workshops(\/\d+)?)\/?$/.test(url)) return sendPage(reply);
-    const known = url === '/' || /^\/results\/success-indicators\/?$/.test(url) || /^\/(indicators|places|programmes|compare|status|sign-in|accept|inbox)(\/[^/]+)?\/?$/.test(url)
+    const known = url === '/' || /^\/results\/success-indicators\/?$/.test(url) || /^\/results\/board-progress(\/\d{4}-\d{2}-\d{2}\/\d{4}-\d{2}-\d{2})?\/?$/.test(url) || /^\/(indicators|places|programmes|compare|status|sign-in|accept|inbox)(\/[^/]+)?\/?$/.test(url)
       || /^\/admin(\/(users(\/\d+)?|tokens|places|indicators(\/[^/]+)?|audit))?\/?$/.test(url);
     return sendPage(reply, known ? 200 : 404);
   };
@@ -68,6 +68,8 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
   app.get('/programmes', { schema: { hide: true } }, page);
   app.get('/programmes/:code', { schema: { hide: true } }, page);
   app.get('/results/success-indicators', { schema: { hide: true } }, page);
+  app.get('/results/board-progress', { schema: { hide: true } }, page);
+  app.get('/results/board-progress/:from/:to', { schema: { hide: true } }, page);
   app.get('/compare', { schema: { hide: true } }, page);
   app.get('/status', { schema: { hide: true } }, page);
   app.get('/sign-in', { schema: { hide: true } }, page);

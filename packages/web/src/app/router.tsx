@@ -40,6 +40,14 @@ const successIndicators = createRoute({
   getParentRoute: () => rootRoute, path: '/results/success-indicators',
   component: lazyRouteComponent(() => import('../pages/programmes/SuccessIndicatorsPage.tsx'), 'SuccessIndicatorsPage'),
 });
+const boardProgressDefault = createRoute({
+  getParentRoute: () => rootRoute, path: '/results/board-progress',
+  component: lazyRouteComponent(() => import('../pages/reports/BoardProgressPage.tsx'), 'BoardProgressDefault'),
+});
+const boardProgress = createRoute({
+  getParentRoute: () => rootRoute, path: '/results/board-progress/$from/$to',
+  component: lazyRouteComponent(() => import('../pages/reports/BoardProgressPage.tsx'), 'BoardProgressPage'),
+});
 const compare = createRoute({
   getParentRoute: () => rootRoute, path: '/compare',
   validateSearch: (s: Record<string, unknown>): { places?: string; indicator?: string } => ({
@@ -170,7 +178,7 @@ const adminAudit = createRoute({
   component: lazyRouteComponent(() => import('../pages/admin/AuditPage.tsx'), 'AuditPage'),
 });
 
-const routeTree = rootRoute.addChildren([home, indicators, indicator, places, place, placeReport, programmes, programme, successIndicators, compare, status, knowledge, knowledgeNew, knowledgeItem, knowledgeEdit, network, workshops, workshop, signIn, accept, inbox, entry,
+const routeTree = rootRoute.addChildren([home, indicators, indicator, places, place, placeReport, programmes, programme, successIndicators, boardProgressDefault, boardProgress, compare, status, knowledge, knowledgeNew, knowledgeItem, knowledgeEdit, network, workshops, workshop, signIn, accept, inbox, entry,
   reviews, reviewCycleNew, reviewCycle, reviewBoardReport, reviewSubmission, reviewPublished,
   admin, adminUsers, adminUser, adminTokens, adminPlaces, adminIndicators, adminIndicator, adminAudit]);
 export const router = createRouter({ routeTree, defaultPreload: 'intent', scrollRestoration: true });

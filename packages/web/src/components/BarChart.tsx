@@ -47,13 +47,15 @@ export function BarChart(props: Data & { title: string; describedBy: string; uni
           itemStyle: DECALS[i % DECALS.length] ? { decal: DECALS[i % DECALS.length] } : undefined,
         }));
       c.setOption({
+        // The page's fonts, so that ECharts measures Arabic labels with the font that draws them.
+        textStyle: { fontFamily: getComputedStyle(ref.current).fontFamily },
         aria: { enabled: true, label: { description: title } },
         animation: false,
         grid: { left: 16, right: 16, top: many ? 56 : 28, bottom: 8, containLabel: true },
         tooltip: many ? { trigger: 'axis', axisPointer: { type: 'shadow' } } : { trigger: 'item', formatter: (p: { name: string; value: number }) => `${p.name}: ${num(p.value)} ${unit}` },
         legend: many ? { top: 0, type: 'scroll' } : undefined,
         xAxis: { type: 'value', inverse: rtl, name: unit, nameLocation: 'middle', nameGap: 24, position: 'top', minInterval: many ? 1 : undefined, axisLabel: { formatter: (v: number) => num(v) } },
-        yAxis: { type: 'category', inverse: true, position: rtl ? 'right' : 'left', data: categories, axisLabel: many ? { width: 260, overflow: 'break', fontSize: 13 } : { width: 180, overflow: 'truncate', fontSize: 13 } },
+        yAxis: { type: 'category', inverse: true, position: rtl ? 'right' : 'left', data: categories, axisLabel: many ? { width: 300, overflow: 'break', fontSize: 13, lineHeight: 17 } : { width: 180, overflow: 'truncate', fontSize: 13 } },
         series,
       });
       window.addEventListener('resize', onResize);

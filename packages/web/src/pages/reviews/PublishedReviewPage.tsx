@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { getJson } from '../../api/client.ts';
 import { usePrefs } from '../../app/prefs.tsx';
 import { Breadcrumbs } from '../../components/Breadcrumbs.tsx';
+import { PdfButton } from '../../components/PdfButton.tsx';
 import { ErrorMessage, Loading } from '../../components/States.tsx';
 import { UserText } from '../../components/UserText.tsx';
 import { NotFoundPage } from '../NotFoundPage.tsx';
@@ -37,7 +38,7 @@ export function PublishedReviewPage() {
           </ul>
         </dd>
       </dl>
-      <p className="no-print"><button type="button" className="secondary" onClick={() => window.print()}>{t('reviews.print')}</button></p>
+      <p className="no-print"><button type="button" className="secondary" onClick={() => window.print()}>{t('reviews.print')}</button>{' '}<PdfButton page={`/reviews/published/${p.id}`} /></p>
       <section aria-labelledby="consolidated-title">
         <h2 id="consolidated-title">{t('reviews.consolidated.title')}</h2>
         <WrittenTexts texts={p.consolidated} />

@@ -38,6 +38,7 @@ function Published() {
   return (
     <section aria-labelledby="published-title">
       <h2 id="published-title">{t('reviews.published.title')}</h2>
+      <p><Link to="/results/board-progress">{t('boardProgress.link')}</Link></p>
       {list.isPending ? <Loading /> : list.error ? <ErrorMessage error={list.error} /> : list.data.items.length === 0 ? <Empty>{t('reviews.published.none')}</Empty> : (
         <ul className="plain published-list">
           {list.data.items.map((p) => (
