@@ -1,5 +1,5 @@
 // PDF reports made by Chromium on the server (GET /api/v1/reports/pdf): the programme results
-// report and a city profile in Arabic and English, on a PGlite database with the demonstration
+// report, a city profile and a country report in Arabic and English, on a PGlite database with the demonstration
 // data and the built web app, the text read back with pdftotext (poppler-utils) and checked for
 // Arabic words in logical order. Without Chromium or pdftotext these are skipped with a message,
 // unless MARSAD_REQUIRE_BROWSER=1 (CI), where that is a failure. The allow-list and the 503
@@ -114,7 +114,22 @@ describe.skipIf(!run)('PDF reports made by Chromium', { timeout: 180_000 }, () =
     const ar = await pdfText('/places/MAAGA', 'ar', 'city-ar');
     // The breadcrumb (country, region, city), then the city's name as the heading.
     inOrder(ar, ['المغرب › جهة سوس ماسة › أكادير', 'أكادير', 'المؤشرات']);
+    // The date of the data, then the status and the source of the values, then the chart's section.
+    inOrder(ar, ['أكادير', 'البيانات حتى', 'المؤشرات', 'الحالة', 'المصدر', 'معتمد', 'Marsad synthetic demonstration data', 'القيم عبر الزمن']);
     const en = await pdfText('/places/MAAGA', 'en', 'city-en');
     inOrder(en, ['Morocco', 'Agadir', 'Agadir']);
+    inOrder(en, ['Agadir', 'Data up to', 'Status', 'Source (licence)', 'Approved', 'Marsad synthetic', 'Values over time']);
+  });
+
+  it('prints the country report in Arabic and English', async () => {
+    // Morocco (MAR) has national values and a city with values (Agadir), programmes and a published review.
+    const ar = await pdfText('/places/MAR/report', 'ar', 'country-ar');
+    // The title with the country's name, the date of the data, the national values with status and source,
+    // the cities' values, the programmes.
+    inOrder(ar, ['تقرير البلد', 'المغرب', 'البيانات حتى', 'القيم الوطنية', 'معتمد', 'Marsad synthetic', 'قيم المدن', 'أكادير', 'معتمد', 'البرامج', 'برنامج المدن']);
+    const en = await pdfText('/places/MAR/report', 'en', 'country-en');
+    inOrder(en, ['Country report: Morocco', 'Data up to', 'National values', 'Approved', 'Marsad synthetic', 'Values of the cities', 'Agadir', 'Approved',
+      'Programmes', 'Safer Cities', 'Published reviews', 'Voluntary Local Review: Agadir']);
+    expect(en).not.toContain('تقرير البلد');
   });
 });
