@@ -179,6 +179,53 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
       expect(faults(problems)).toEqual([]);
     });
 
+    it('shows the progress report to the Executive Board for a period, as the API counts it, and refuses a period that ends before it starts', async () => {
+      const today = new Date().toISOString().slice(0, 10);
+      const from = `${today.slice(0, 4)}-01-01`;
+      interface Board { reviews: { count: number; items: { id: number; place: { code: string } }[] }; records: { byKind: { kind: string; figure: { count: number; items: { value: string }[] } }[] }; programmes: { code: string }[] }
+      const api = await getJson<Board>(baseURL, `/api/v1/reports/board-progress?from=${from}&to=${today}&lang=${lang}`);
+      // The demonstration data publishes Agadir's review today: its measures are counted.
+      expect(api.reviews.items.map((r) => r.place.code)).toContain('MAAGA');
+      const { page, problems } = await openPage(null, lang);
+      const res = await page.goto('/results/board-progress');
+      expect(res?.status()).toBe(200);
+      await ready(page, 'main .chart-bars svg', problems);
+      await waitForSettled(page);
+      expect(new URL(page.url()).pathname).toBe(`/results/board-progress/${from}/${today}`);
+      expect(await h1(page)).toBe(msg(lang, 'boardProgress.title'));
+      // Each kind of record: its count as a heading, each record listed with a link to its review.
+      const measures = api.records.byKind.find((k) => k.kind === 'measure')!.figure;
+      expect(measures.count).toBeGreaterThan(0);
+      const section = page.locator('section[aria-labelledby="bp-kind-measure"]');
+      expect(await section.locator('h3').innerText()).toContain(new Intl.NumberFormat(intl(lang)).format(measures.count));
+      expect(await section.locator('li').count()).toBe(measures.count);
+      expect(await section.innerText()).toContain(measures.items[0]!.value);
+      expect(await section.locator(`a[href="/reviews/published/${api.reviews.items[0]!.id}"]`).count()).toBeGreaterThan(0);
+      // The chart has the table as its text alternative; every programme has its card.
+      const chart = page.locator('main .chart-bars');
+      expect(await chart.getAttribute('role')).toBe('img');
+      expect(await page.locator(`table#${await chart.getAttribute('aria-describedby')}`).count()).toBe(1);
+      expect(await page.locator('section[aria-labelledby="bp-results"] > .card').count()).toBe(api.programmes.length);
+      expect(await page.locator('section[aria-labelledby="bp-success-indicators"] .success-indicator').count()).toBeGreaterThan(5);
+      await screenshot(page, `board-progress-${lang}`);
+      const violations = await serious(page);
+      expect(violations, describeViolations(violations)).toEqual([]);
+
+      // A period ending before it starts: the form says so and does not go there.
+      await page.locator('.period-form input[type="date"]').first().fill(`${today.slice(0, 4)}-12-31`);
+      await page.locator('.period-form input[type="date"]').nth(1).fill(`${today.slice(0, 4)}-01-02`);
+      expect(await page.locator('.period-form button[type="submit"]').isDisabled()).toBe(true);
+      expect(await page.locator('.period-form .error-text').innerText()).toBe(msg(lang, 'boardProgress.badPeriod'));
+      // An earlier year: nothing was published then.
+      await page.locator('.period-form input[type="date"]').first().fill('2019-01-01');
+      await page.locator('.period-form input[type="date"]').nth(1).fill('2019-12-31');
+      await page.locator('.period-form button[type="submit"]').click();
+      await page.waitForURL('**/results/board-progress/2019-01-01/2019-12-31');
+      await ready(page, 'section[aria-labelledby="bp-measures"] p.muted', problems);
+      expect(await page.locator('section[aria-labelledby="bp-measures"] p.muted').innerText()).toBe(msg(lang, 'boardProgress.noRecords'));
+      expect(faults(problems)).toEqual([]);
+    });
+
     it('lets an administrator change a target and shows the new progress; refusals appear next to the fields', async () => {
       const before = await getJson<Programme>(baseURL, '/api/v1/programmes/ESCWA-NUA-IRP');
       const m = all(before.results).flatMap((r) => r.measures).find((x) => x.kind === 'specific' && x.actual && x.targets.length)!;
