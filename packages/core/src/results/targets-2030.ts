@@ -5,7 +5,7 @@
  * the server gathers the yearly values (approved, shown to the public) and calls these. The
  * definitions, with worked examples that the tests check, are in docs/methods/results.md.
  */
-import { measureProgress, type MeasureProgress } from './result-progress.ts';
+import { measureProgress, type MeasureProgress, type ProgressStatus } from './result-progress.ts';
 
 export interface YearValue { year: number; value: number }
 
@@ -255,5 +255,54 @@ export function populationConcerned(improved: CountriesImproved, population: (pl
     total: places.reduce((s, p) => s + (p.population?.value ?? 0), 0),
     places,
     missing: places.filter((p) => !p.population).map((p) => p.place),
+  };
+}
+
+// ---- the figures as the API gives them ----------------------------------------------------------
+// GET /api/v1/programmes/:code/targets-2030 and `targets2030` of a programme: built by the server
+// (packages/server/src/results/targets-2030.ts), read by the programme pages of the web app.
+
+/** A source of values as the API shows it. */
+export interface SourceView { name: string; licence: string | null; synthetic: boolean }
+
+/** A comparison of a place's latest value with its base, with percentages and the sources. */
+export interface ComparisonView {
+  place: string; indicator: string; base: YearValue; latest: YearValue; changePercent: number | null; marginPercent: number;
+  judgement: Judgement; sources: SourceView[];
+}
+
+/** The four figures of the 2030 targets for a programme's participating places, with the places behind each. */
+export interface Figures2030 {
+  definitions: { baselineYear: number; targetYear: number; targets: { urbanViolenceChangePercent: number; cities: number; countries: number; population: number } };
+  margins: Margins;
+  participating: {
+    recorded: { place: string; name: string | null; level: string; role: string }[];
+    countries: { place: string; name: string | null }[];
+    cities: { place: string; name: string | null; country: string | null }[];
+  };
+  indicators: { crimeAndViolence: { code: string; name: string | null }[]; safety: { code: string; name: string | null; direction: string }[] };
+  urbanViolenceChange: {
+    /** Percent change (−50 = halved). */
+    valuePercent: number | null; year: number | null; targetPercent: number; progress: number | null; expectedPercent: number | null; status: ProgressStatus;
+    cities: { place: string; name: string | null; changePercent: number; indicators: ComparisonView[] }[];
+    left: { place: string; indicator: string; reason: string }[];
+  };
+  citiesWithLessViolence: {
+    count: number; target: number; year: number | null;
+    cities: { place: string; name: string | null; counted: boolean; better: ComparisonView[]; worse: ComparisonView[]; unchanged: ComparisonView[] }[];
+    withoutData: { place: string; name: string | null }[];
+  };
+  countriesImproved: {
+    count: number; target: number; year: number | null;
+    countries: {
+      place: string; name: string | null; counted: boolean;
+      indicators: { indicator: string; improved: 'national' | 'cities' | null; national: ComparisonView | null; cities: ComparisonView[]; citiesBetter: string[] }[];
+    }[];
+    withoutData: { place: string; name: string | null }[];
+  };
+  populationConcerned: {
+    total: number; target: number; year: number | null;
+    places: { place: string; name: string | null; country: string; basis: 'country' | 'cities'; population: YearValue | null; source: SourceView | null }[];
+    missing: string[];
   };
 }

@@ -1,11 +1,10 @@
 import { sql, type Kysely } from 'kysely';
 import {
   citiesWithLessViolence, countriesImproved, populationConcerned, TARGET_2030, urbanViolenceChange,
-  type Comparison, type Margins, type SafetySeries, type YearValue,
+  type Comparison, type ComparisonView, type Figures2030, type Margins, type SafetySeries, type SourceView,
 } from '@marsad/core';
 import type { Names, Schema } from '@marsad/db';
 import { pick } from '../http/pagination.ts';
-import type { SourceView } from '../web-api/web-api-common.ts';
 import { approvedYearlyValues, type ObservedValue } from './observed-values.ts';
 
 /**
@@ -23,6 +22,8 @@ import { approvedYearlyValues, type ObservedValue } from './observed-values.ts';
  * - values: each indicator's default series, totals, yearly, approved, not withheld from the
  *   public; population: the latest such value of POP.
  */
+
+export type { ComparisonView, Figures2030 } from '@marsad/core';
 
 export interface PlaceRef { id: number; code: string; level: string; names: Names }
 
@@ -80,45 +81,6 @@ async function safetyIndicators(db: Kysely<Schema>): Promise<SafetyIndicator[]> 
 }
 
 const pct = (x: number | null) => (x === null ? null : Math.round(x * 1e8) / 1e6);
-
-export interface Figures2030 {
-  definitions: { baselineYear: number; targetYear: number; targets: { urbanViolenceChangePercent: number; cities: number; countries: number; population: number } };
-  margins: Margins;
-  participating: {
-    recorded: { place: string; name: string | null; level: string; role: string }[];
-    countries: { place: string; name: string | null }[];
-    cities: { place: string; name: string | null; country: string | null }[];
-  };
-  indicators: { crimeAndViolence: { code: string; name: string | null }[]; safety: { code: string; name: string | null; direction: string }[] };
-  urbanViolenceChange: {
-    /** Percent change (−50 = halved). */
-    valuePercent: number | null; year: number | null; targetPercent: number; progress: number | null; expectedPercent: number | null; status: string;
-    cities: { place: string; name: string | null; changePercent: number; indicators: ComparisonView[] }[];
-    left: { place: string; indicator: string; reason: string }[];
-  };
-  citiesWithLessViolence: {
-    count: number; target: number; year: number | null;
-    cities: { place: string; name: string | null; counted: boolean; better: ComparisonView[]; worse: ComparisonView[]; unchanged: ComparisonView[] }[];
-    withoutData: { place: string; name: string | null }[];
-  };
-  countriesImproved: {
-    count: number; target: number; year: number | null;
-    countries: {
-      place: string; name: string | null; counted: boolean;
-      indicators: { indicator: string; improved: 'national' | 'cities' | null; national: ComparisonView | null; cities: ComparisonView[]; citiesBetter: string[] }[];
-    }[];
-    withoutData: { place: string; name: string | null }[];
-  };
-  populationConcerned: {
-    total: number; target: number; year: number | null;
-    places: { place: string; name: string | null; country: string; basis: 'country' | 'cities'; population: YearValue | null; source: SourceView | null }[];
-    missing: string[];
-  };
-}
-
-export interface ComparisonView {
-  place: string; indicator: string; base: YearValue; latest: YearValue; changePercent: number | null; marginPercent: number; judgement: string; sources: SourceView[];
-}
 
 /** Computes the four figures of the 2030 targets for a programme's participating places. */
 export async function compute2030(db: Kysely<Schema>, programmeId: number, margins: Margins, lang?: string): Promise<Figures2030> {

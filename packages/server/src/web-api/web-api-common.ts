@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { FastifyRequest } from 'fastify';
-import type { ObservationStatus } from '@marsad/core';
+import type { ObservationStatus, SourceView } from '@marsad/core';
 import { suppressedBelowSql, type SuppressionReveal } from '@marsad/db';
 import type { AppContext } from '../context.ts';
 import { hasAdminToken } from '../auth/admin-token.ts';
@@ -80,7 +80,8 @@ export function parseExactDims(dim: string | string[] | undefined): Record<strin
   return out;
 }
 
-export interface SourceView { name: string; licence: string | null; synthetic: boolean }
+/** A source of values as the API shows it (defined in core, shared with the web app). */
+export type { SourceView };
 
 export function sourceView(name: string | null, licence: string | null, synthetic: boolean | null): SourceView | null {
   return name ? { name, licence, synthetic: !!synthetic } : null;

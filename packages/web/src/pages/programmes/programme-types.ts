@@ -1,4 +1,8 @@
+import type { ComparisonView, Figures2030, Margins, SourceView, YearValue } from '@marsad/core';
 import type { Names } from '../../api/types.ts';
+
+/** The 2030 figures and what they are made of are defined once in core (results/targets-2030.ts), for the server and the pages. */
+export type { ComparisonView, Figures2030, Margins, SourceView, YearValue };
 
 /**
  * What the programme pages read from the results API (packages/server/src/results/
@@ -11,7 +15,6 @@ export type ResultStatus = 'planned' | 'under-way' | 'completed' | 'suspended' |
 export const RESULT_STATUSES: readonly ResultStatus[] = ['planned', 'under-way', 'completed', 'suspended', 'cancelled'];
 export type MeasureStatus = 'achieved' | 'on-track' | 'off-track' | 'no-data' | 'no-target';
 
-export interface SourceView { name: string; licence: string | null; synthetic: boolean }
 export interface PlaceView { place: string; name: string | null; level: string }
 export interface PartnerView { organisationId: number | null; name: string | null; names: Names }
 
@@ -73,48 +76,6 @@ export interface ProgrammeView {
   progress: number | null; coverage: number;
   results: ResultView[];
   targets2030: Figures2030 | null;
-}
-
-export interface Margins { defaultMargin: number; byIndicator: Record<string, number> }
-
-export interface YearValue { year: number; value: number }
-export interface ComparisonView {
-  place: string; indicator: string; base: YearValue; latest: YearValue; changePercent: number | null; marginPercent: number;
-  judgement: 'better' | 'worse' | 'unchanged'; sources: SourceView[];
-}
-
-export interface Figures2030 {
-  definitions: { baselineYear: number; targetYear: number; targets: { urbanViolenceChangePercent: number; cities: number; countries: number; population: number } };
-  margins: Margins;
-  participating: {
-    recorded: { place: string; name: string | null; level: string; role: string }[];
-    countries: { place: string; name: string | null }[];
-    cities: { place: string; name: string | null; country: string | null }[];
-  };
-  indicators: { crimeAndViolence: { code: string; name: string | null }[]; safety: { code: string; name: string | null; direction: string }[] };
-  urbanViolenceChange: {
-    valuePercent: number | null; year: number | null; targetPercent: number; progress: number | null; expectedPercent: number | null; status: MeasureStatus;
-    cities: { place: string; name: string | null; changePercent: number; indicators: ComparisonView[] }[];
-    left: { place: string; indicator: string; reason: string }[];
-  };
-  citiesWithLessViolence: {
-    count: number; target: number; year: number | null;
-    cities: { place: string; name: string | null; counted: boolean; better: ComparisonView[]; worse: ComparisonView[]; unchanged: ComparisonView[] }[];
-    withoutData: { place: string; name: string | null }[];
-  };
-  countriesImproved: {
-    count: number; target: number; year: number | null;
-    countries: {
-      place: string; name: string | null; counted: boolean;
-      indicators: { indicator: string; improved: 'national' | 'cities' | null; national: ComparisonView | null; cities: ComparisonView[]; citiesBetter: string[] }[];
-    }[];
-    withoutData: { place: string; name: string | null }[];
-  };
-  populationConcerned: {
-    total: number; target: number; year: number | null;
-    places: { place: string; name: string | null; country: string; basis: 'country' | 'cities'; population: YearValue | null; source: SourceView | null }[];
-    missing: string[];
-  };
 }
 
 export interface BudgetLineView {
