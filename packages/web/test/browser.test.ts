@@ -109,7 +109,7 @@ describe.skipIf(!decision.run)('web app in Chromium', { timeout: 120_000 }, () =
   it('switches language in the header and keeps the choice; Arabic digits can be Latin', async () => {
     const { page, problems } = await open(); // nothing stored: the default language, Arabic
     await page.goto('/places/MAAGA');
-    await page.locator('table.data tbody tr').first().waitFor();
+    await page.locator('table.place-table tbody tr').first().waitFor();
     expect(await htmlLangDir(page)).toEqual({ lang: 'ar', dir: 'rtl' });
     await expect.poll(() => page.locator('main h1').innerText()).toBe(placeName('MAAGA', 'ar'));
 
@@ -119,8 +119,8 @@ describe.skipIf(!decision.run)('web app in Chromium', { timeout: 120_000 }, () =
     const main = page.locator('main');
     await expect.poll(() => main.innerText()).toContain('٢٠٢٤');
     await digits.selectOption('latn');
-    await expect.poll(() => page.locator('main table.data tbody').innerText()).toContain('2024');
-    expect(await page.locator('main table.data tbody').innerText()).not.toMatch(/[٠-٩]/);
+    await expect.poll(() => page.locator('main table.place-table tbody').innerText()).toContain('2024');
+    expect(await page.locator('main table.place-table tbody').innerText()).not.toMatch(/[٠-٩]/);
 
     // Language: English from the header select.
     const language = page.getByRole('combobox', { name: msg('ar', 'layout.language'), exact: true });
@@ -132,7 +132,7 @@ describe.skipIf(!decision.run)('web app in Chromium', { timeout: 120_000 }, () =
 
     // The choice survives a reload.
     await page.reload();
-    await page.locator('table.data tbody tr').first().waitFor();
+    await page.locator('table.place-table tbody tr').first().waitFor();
     await expect.poll(() => page.locator('main h1').innerText()).toBe(placeName('MAAGA', 'en'));
     expect(await htmlLangDir(page)).toEqual({ lang: 'en', dir: 'ltr' });
     expect(await page.getByRole('combobox', { name: msg('en', 'layout.language'), exact: true }).inputValue()).toBe('en');
@@ -143,7 +143,7 @@ describe.skipIf(!decision.run)('web app in Chromium', { timeout: 120_000 }, () =
     await expect.poll(() => page.locator('main h1').innerText()).toBe(placeName('MAAGA', 'ar'));
     expect(await htmlLangDir(page)).toEqual({ lang: 'ar', dir: 'rtl' });
     expect(await page.getByRole('combobox', { name: msg('ar', 'layout.digits'), exact: true }).inputValue()).toBe('latn');
-    expect(await page.locator('main table.data tbody').innerText()).toContain('2024');
+    expect(await page.locator('main table.place-table tbody').innerText()).toContain('2024');
     expect(problems).toEqual([]);
   });
 
@@ -289,11 +289,11 @@ describe.skipIf(!decision.run)('web app in Chromium', { timeout: 120_000 }, () =
   it.each(LANGS)('shows progress badges with text on /places/MAAGA (%s)', async (lang) => {
     const { page, problems } = await open({ lang });
     await page.goto('/places/MAAGA');
-    await page.locator('table.data tbody tr .badge').first().waitFor();
+    await page.locator('table.place-table tbody tr .badge').first().waitFor();
     const labels = new Set(['met-or-almost', 'substantial', 'moderate', 'marginal', 'stagnation', 'deterioration', 'insufficient-data', 'not-assessed']
       .map((c) => msg(lang, `progress.class.${c}`)));
-    const rows = await page.locator('table.data tbody tr').count();
-    const badges = await page.locator('table.data tbody tr .badge').evaluateAll((els) => els.map((el) => {
+    const rows = await page.locator('table.place-table tbody tr').count();
+    const badges = await page.locator('table.place-table tbody tr .badge').evaluateAll((els) => els.map((el) => {
       // The text a reader gets: everything but the aria-hidden icon.
       const clone = el.cloneNode(true) as HTMLElement;
       clone.querySelectorAll('[aria-hidden="true"]').forEach((h) => h.remove());
