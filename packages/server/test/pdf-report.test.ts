@@ -88,7 +88,8 @@ describe.skipIf(!run)('PDF reports made by Chromium', { timeout: 180_000 }, () =
   /** Each word found, in this order (logical order: the words as one reads them). */
   // pdftotext marks direction with bidi controls and may order combining marks otherwise than the
   // source (أماناً / أمانًا): both are left out of the comparison. It also reads the lam-alef
-  // ligature's two letters back to front (الأكثر → األكثر), so the words checked have no lam-alef.
+  // ligature's two letters back to front (الأكثر → األكثر), and lam with alef maqsura too (إلى → إىل), so the
+  // words checked have neither.
   const plain = (s: string) => s.replace(/[\u200e\u200f\u202a-\u202e\u2066-\u2069\u064b-\u0652\u0640]/g, '').replace(/\s+/g, ' ');
   const inOrder = (text: string, words: string[]) => {
     const flat = plain(text);
@@ -115,7 +116,8 @@ describe.skipIf(!run)('PDF reports made by Chromium', { timeout: 180_000 }, () =
     // The breadcrumb (country, region, city), then the city's name as the heading.
     inOrder(ar, ['المغرب › جهة سوس ماسة › أكادير', 'أكادير', 'المؤشرات']);
     // The date of the data, then the status and the source of the values, then the chart's section.
-    inOrder(ar, ['أكادير', 'البيانات حتى', 'المؤشرات', 'الحالة', 'المصدر', 'معتمد', 'Marsad synthetic demonstration data', 'القيم عبر الزمن']);
+    // (The source's name is wrapped in its narrow column: pdftotext reads its words on separate lines.)
+    inOrder(ar, ['أكادير', 'البيانات حتى', 'المؤشرات', 'الحالة', 'المصدر', 'معتمد', 'Marsad', 'القيم عبر الزمن']);
     const en = await pdfText('/places/MAAGA', 'en', 'city-en');
     inOrder(en, ['Morocco', 'Agadir', 'Agadir']);
     inOrder(en, ['Agadir', 'Data up to', 'Status', 'Source (licence)', 'Approved', 'Marsad synthetic', 'Values over time']);
@@ -131,5 +133,28 @@ describe.skipIf(!run)('PDF reports made by Chromium', { timeout: 180_000 }, () =
     inOrder(en, ['Country report: Morocco', 'Data up to', 'National values', 'Approved', 'Marsad synthetic', 'Values of the cities', 'Agadir', 'Approved',
       'Programmes', 'Safer Cities', 'Published reviews', 'Voluntary Local Review: Agadir']);
     expect(en).not.toContain('تقرير البلد');
+  });
+
+  it('prints the progress report to the Executive Board and a review report in Arabic and English', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const page = `/results/board-progress/${today.slice(0, 4)}-01-01/${today}`;
+    // The demonstration data publishes Agadir's review today: its measures are in the report.
+    const ar = await pdfText(page, 'ar', 'board-ar');
+    inOrder(ar, ['تقرير التقدم المقدم', 'المجلس التنفيذي', 'التدابير المتخذة', 'أكادير', 'النجاحات والممارسات الجيدة', 'مؤشرات النجاح', 'النتائج نحو عام', 'برنامج المدن']);
+    const en = await pdfText(page, 'en', 'board-en');
+    inOrder(en, ['Progress report to the Executive Board', 'Measures taken and difficulties met', 'Agadir', 'Successes and good practices', 'Success indicators', 'Results toward 2030', 'Safer Cities']);
+    expect(en).not.toContain('المجلس التنفيذي');
+    // Printed once the page's later requests (the places' names, the chart's code) had answered: names, not codes, and the chart.
+    for (const text of [ar, en]) expect(text).not.toContain('MAAGA');
+    // A theme's name is in the chart, its table and the records listed: three times only when the chart was drawn.
+    expect(en.split('Co-production of safety and security for all').length - 1).toBeGreaterThanOrEqual(3);
+
+    const published = (await (await fetch(`${base}/api/v1/published-reviews`)).json()) as { items: { id: number; place: { code: string } }[] };
+    const agadir = published.items.find((x) => x.place.code === 'MAAGA')!;
+    const rar = await pdfText(`/reviews/published/${agadir.id}`, 'ar', 'review-ar');
+    // The place, the date of publication, the reviewers' consolidated observations, the answers (a question of the form), the steps.
+    inOrder(rar, ['أكادير', 'تاريخ النشر', 'الموحدة للمراجعين', 'الجهة المجيبة', 'مراحل المراجعة']);
+    const ren = await pdfText(`/reviews/published/${agadir.id}`, 'en', 'review-en');
+    inOrder(ren, ['Agadir', 'Published on', 'consolidated observations', 'The answers as accepted', 'Steps of the review']);
   });
 });

@@ -69,18 +69,32 @@ export async function renderPdf(origin: string, path: string, lang: ReportLang):
         try { window.localStorage.setItem('marsad.lang', l); } catch { /* storage refused: the app keeps its default */ }
       }, lang);
       const page = await context.newPage();
+      // Requests in flight: a page's later requests (names of places, a chart's code) start after
+      // its first data arrive, when Playwright's "networkidle" has already fired once.
+      let inFlight = 0;
+      let lastChange = Date.now();
+      const change = (d: number) => { inFlight += d; lastChange = Date.now(); };
+      page.on('request', () => change(1));
+      page.on('requestfinished', () => change(-1));
+      page.on('requestfailed', () => change(-1));
+      const quiet = async () => {
+        const until = Date.now() + 60_000;
+        while (Date.now() < until && (inFlight > 0 || Date.now() - lastChange < 500)) await new Promise((r) => setTimeout(r, 100));
+      };
       await page.emulateMedia({ media: 'print' });
       const res = await page.goto(origin + path, { waitUntil: 'networkidle', timeout: 60_000 });
       if (!res || res.status() >= 400) throw new HttpError(404, 'not_found', `The page ${path} answered ${res?.status() ?? 'nothing'}.`);
-      // The data has arrived when the heading is there and nothing is loading any more.
+      // The data has arrived when the heading is there, nothing is loading any more, the network is
+      // quiet and every chart is drawn.
       await page.waitForFunction(() => !!document.querySelector('main h1') && !document.querySelector('.loading, [aria-busy="true"]'), undefined, { timeout: 60_000 });
-      await page.waitForLoadState('networkidle');
+      await quiet();
+      await page.waitForFunction(() => [...document.querySelectorAll('.chart')].every((c) => !!c.querySelector('svg, canvas')), undefined, { timeout: 30_000 });
       await page.evaluate(async () => {
         window.dispatchEvent(new Event('beforeprint'));
         document.querySelectorAll('details').forEach((d) => d.setAttribute('open', ''));
         await document.fonts.ready;
       });
-      await page.waitForLoadState('networkidle');
+      await quiet();
       const pdf = await page.pdf({ format: 'A4', printBackground: true, margin: { top: '15mm', bottom: '15mm', left: '12mm', right: '12mm' } });
       return Buffer.from(pdf);
     } finally {
