@@ -80,8 +80,8 @@ program.command('export').description('Export observations')
   .option('-o, --out <file>', 'write to a file instead of standard output')
   .action(run((o: Parameters<typeof exportCommand>[1]) => exportCommand(config, o)));
 
-program.command('report').description('A report page as PDF, made by Chromium on the server (through a running server, or one started for the command): a page such as /programmes/SAFER-CITIES or /places/MAAGA, or --cities for a city profile per city')
-  .argument('[page]', 'the page: /programmes/CODE, /places/CODE or /results/success-indicators')
+program.command('report').description('A report page as PDF, made by Chromium on the server (through a running server, or one started for the command): a page such as /programmes/SAFER-CITIES, /places/MAAGA, /places/MAR/report or /results/board-progress/2026-01-01/2026-12-31, or --cities for a city profile per city')
+  .argument('[page]', 'the page: /programmes/CODE, /places/CODE (a city profile), /places/COUNTRY/report, /results/success-indicators, /results/board-progress/FROM/TO (dates YYYY-MM-DD) or /reviews/published/ID')
   .addOption(new Option('--lang <lang>', 'language of the report').choices(['ar', 'en', 'es', 'fr', 'ru', 'zh']).default('ar'))
   .option('-o, --out <file>', 'the PDF file (default: marsad-<page>-<lang>.pdf)')
   .option('--cities', 'a city profile for every city (with --out-dir)')
