@@ -26,7 +26,7 @@ export function ProgrammeListPage() {
       <Breadcrumbs items={[{ to: '/', label: t('nav.home') }, { label: t('nav.programmes') }]} />
       <h1>{t('programmes.title')}</h1>
       <p className="lead">{t('programmes.intro')}</p>
-      <p><Link to="/results/success-indicators">{t('successIndicators.link')}</Link></p>
+      <p><Link to="/results/success-indicators">{t('successIndicators.link')}</Link>{t('programmes.sep')}<Link to="/results/board-progress">{t('boardProgress.link')}</Link></p>
       {isAdministrator(me?.roles) && <NewProgramme />}
       {list.isPending ? <Loading /> : list.error ? <ErrorMessage error={list.error} /> : list.data.items.length === 0 ? (
         <Empty>{t('programmes.none')}</Empty>
