@@ -13,8 +13,7 @@
  * Definitions: docs/methods/results.md, "The progress report to the Executive Board".
  */
 import type { Store } from '@marsad/db';
-import { extractRecords, figure, recordsByKindAndTheme, type AnswerSet, type Figure, type GuidelineThemeCode, type Questionnaire, type RecordKind } from '@marsad/core';
-import type { Figures2030 } from '../results/targets-2030.ts';
+import { extractRecords, figure, recordsByKindAndTheme, type AnswerSet, type Figure, type Figures2030, type GuidelineThemeCode, type Questionnaire, type RecordKind } from '@marsad/core';
 import { pick } from '../http/pagination.ts';
 import { fromJson, iso, loadQuestionnaire, todayIso } from '../reviews/review-records.ts';
 import { programmeView, type ResultView } from '../results/programme-view.ts';
