@@ -1,46 +1,15 @@
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useFieldProblems } from '../../components/field-problems.ts';
 import { lastSegment, problemsOf, type Shown } from './admin-api.ts';
 
 /**
- * Errors of a form: those the API tied to a field are shown next to it (the field is marked
- * aria-invalid and described by its message); the others above the submit button. After a
- * failed submit, focus moves to the first field in error, or to the message.
+ * Errors of a form sent to the API (components/field-problems.ts): those tied to a field next
+ * to it, the others above the submit button (as is a second problem on the same field); focus
+ * moves to the first field in error, or to the message.
  */
 export function useFormProblems(known: readonly string[], fieldOf: (path: string | null) => string | null = lastSegment) {
-  const { t } = useTranslation();
-  const [fields, setFields] = useState<Record<string, Shown>>({});
-  const [general, setGeneral] = useState<Shown[]>([]);
-  const formRef = useRef<HTMLFormElement>(null);
-  const focusPending = useRef(false);
-  useEffect(() => {
-    if (!focusPending.current) return;
-    focusPending.current = false;
-    const el = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"], .form-problems');
-    el?.focus();
-  }, [fields, general]);
-  const clear = useCallback(() => { setFields({}); setGeneral([]); }, []);
-  const fromResponse = useCallback(async (res: Response) => {
-    const problems = await problemsOf(res, t);
-    const f: Record<string, Shown> = {};
-    const g: Shown[] = [];
-    for (const p of problems) {
-      const name = fieldOf(p.path);
-      const shown: Shown = { text: p.text, ...(p.lang ? { lang: p.lang } : {}) };
-      if (name && known.includes(name) && !f[name]) f[name] = shown;
-      else g.push(shown);
-    }
-    focusPending.current = true;
-    setFields(f);
-    setGeneral(g);
-  }, [t, known, fieldOf]);
-  /** Client-side problems (checked before sending), shown the same way. */
-  const setLocal = useCallback((f: Record<string, Shown>, g: Shown[] = []) => {
-    focusPending.current = true;
-    setFields(f);
-    setGeneral(g);
-  }, []);
-  return { formRef, fields, general, clear, fromResponse, setLocal };
+  return useFieldProblems(known, { read: problemsOf, fieldOf, repeated: 'general' });
 }
 
 /** The attributes a described input needs. */

@@ -1,12 +1,12 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
 import { useQueries } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { getJson } from '../../api/client.ts';
 import type { PlaceDetail } from '../../api/types.ts';
 import { usePrefs } from '../../app/prefs.tsx';
 import { useSession } from '../../app/session.tsx';
+import { useFieldProblems } from '../../components/field-problems.ts';
 import { formatPercent, localeTag } from '../../format/numbers.ts';
-import { isAdministrator, type Shown } from '../admin/admin-api.ts';
+import { isAdministrator } from '../admin/admin-api.ts';
 import { resultsProblemsOf } from './programme-labels.ts';
 import type { ProgrammeView, ResultView } from './programme-types.ts';
 
@@ -123,42 +123,15 @@ export function fieldOfPath(aliases: Record<string, string> = {}) {
   };
 }
 
+const defaultFieldOf = fieldOfPath();
+
 /**
- * Problems of a form sent to the results API: those tied to a field are shown next to it,
- * the others above the buttons; after a failed submit, focus moves to the first field in
- * error, or to the message (like the administration forms, pages/admin/forms.tsx).
+ * Problems of a form sent to the results API (components/field-problems.ts): those tied to a
+ * field are shown next to it (a second one on the same field is left out), the others above
+ * the buttons; after a failed submit, focus moves to the first field in error, or to the message.
  */
-export function useResultsForm(known: readonly string[], fieldOf: (path: string | null) => string | null = fieldOfPath()) {
-  const { t } = useTranslation();
-  const [fields, setFields] = useState<Record<string, Shown>>({});
-  const [general, setGeneral] = useState<Shown[]>([]);
-  const formRef = useRef<HTMLFormElement>(null);
-  const focusPending = useRef(false);
-  useEffect(() => {
-    if (!focusPending.current) return;
-    focusPending.current = false;
-    formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"], .form-problems')?.focus();
-  }, [fields, general]);
-  const fromResponse = useCallback(async (res: Response) => {
-    const problems = await resultsProblemsOf(res, t);
-    const f: Record<string, Shown> = {};
-    const g: Shown[] = [];
-    for (const p of problems) {
-      const name = fieldOf(p.path);
-      const shown: Shown = { text: p.text, ...(p.lang ? { lang: p.lang } : {}) };
-      if (name && known.includes(name)) { if (!f[name]) f[name] = shown; } else g.push(shown);
-    }
-    focusPending.current = true;
-    setFields(f);
-    setGeneral(g);
-  }, [t, known, fieldOf]);
-  const setLocal = useCallback((f: Record<string, Shown>, g: Shown[] = []) => {
-    focusPending.current = true;
-    setFields(f);
-    setGeneral(g);
-  }, []);
-  const clear = useCallback(() => { setFields({}); setGeneral([]); }, []);
-  return { formRef, fields, general, fromResponse, setLocal, clear };
+export function useResultsForm(known: readonly string[], fieldOf: (path: string | null) => string | null = defaultFieldOf) {
+  return useFieldProblems(known, { read: resultsProblemsOf, fieldOf, repeated: 'drop' });
 }
 
 /** Texts by language from the inputs of a form: empty ones left out. */
