@@ -1,6 +1,7 @@
-import { useEffect, useRef } from 'react';
+import { useRef } from 'react';
 import { usePrefs } from '../app/prefs.tsx';
 import { dirOf } from '../i18n/languages.ts';
+import { useEChart } from './use-echart.ts';
 
 /** One bar per place (a country report): `highlight` marks the place the page is about. */
 export interface Bar { label: string; value: number; highlight?: boolean }
@@ -27,52 +28,30 @@ export function BarChart(props: Data & { title: string; describedBy: string; uni
   const rtl = dirOf(lang) === 'rtl';
   const categories = 'bars' in props ? props.bars.map((b) => b.label) : props.categories;
   const many = 'series' in props && props.series.length > 1;
-  useEffect(() => {
-    let disposed = false;
-    let chart: { dispose(): void; resize(): void } | undefined;
-    const onResize = () => chart?.resize();
-    const print = window.matchMedia('print');
-    void import('./echarts-bars-setup.ts').then(({ echarts }) => {
-      if (disposed || !ref.current) return;
-      const c = echarts.init(ref.current, undefined, { renderer: 'svg', locale: lang === 'zh' ? 'ZH' : 'EN' });
-      chart = c;
-      const label = { show: true, position: rtl ? 'left' : 'right', formatter: (p: { value: number }) => (p.value ? num(p.value) : ''), color: '#1a1f2b' };
-      const series = 'bars' in props
-        ? [{
-          type: 'bar', barMaxWidth: 28, label,
-          data: props.bars.map((b) => ({ value: b.value, itemStyle: { color: b.highlight ? '#1a1f2b' : COLOURS[0], decal: b.highlight ? { symbol: 'rect', dashArrayX: [1, 0], dashArrayY: [3, 3], rotation: -Math.PI / 4 } : undefined } })),
-        }]
-        : props.series.map((s, i) => ({
-          name: s.name, type: 'bar', barMaxWidth: 18, label, color: COLOURS[i % COLOURS.length], data: s.values,
-          itemStyle: DECALS[i % DECALS.length] ? { decal: DECALS[i % DECALS.length] } : undefined,
-        }));
-      c.setOption({
-        // The page's fonts, so that ECharts measures Arabic labels with the font that draws them.
-        textStyle: { fontFamily: getComputedStyle(ref.current).fontFamily },
-        aria: { enabled: true, label: { description: title } },
-        animation: false,
-        grid: { left: 16, right: 16, top: many ? 56 : 28, bottom: 8, containLabel: true },
-        tooltip: many ? { trigger: 'axis', axisPointer: { type: 'shadow' } } : { trigger: 'item', formatter: (p: { name: string; value: number }) => `${p.name}: ${num(p.value)} ${unit}` },
-        legend: many ? { top: 0, type: 'scroll' } : undefined,
-        xAxis: { type: 'value', inverse: rtl, name: unit, nameLocation: 'middle', nameGap: 24, position: 'top', minInterval: many ? 1 : undefined, axisLabel: { formatter: (v: number) => num(v) } },
-        yAxis: { type: 'category', inverse: true, position: rtl ? 'right' : 'left', data: categories, axisLabel: many ? { width: 300, overflow: 'break', fontSize: 13, lineHeight: 17 } : { width: 180, overflow: 'truncate', fontSize: 13 } },
-        series,
-      });
-      window.addEventListener('resize', onResize);
-      window.addEventListener('beforeprint', onResize);
-      window.addEventListener('afterprint', onResize);
-      print.addEventListener('change', onResize);
-    });
-    return () => {
-      disposed = true;
-      window.removeEventListener('resize', onResize);
-      window.removeEventListener('beforeprint', onResize);
-      window.removeEventListener('afterprint', onResize);
-      print.removeEventListener('change', onResize);
-      chart?.dispose();
+  useEChart(ref, () => import('./echarts-bars-setup.ts'), lang, (el) => {
+    const label = { show: true, position: rtl ? 'left' : 'right', formatter: (p: { value: number }) => (p.value ? num(p.value) : ''), color: '#1a1f2b' };
+    const series = 'bars' in props
+      ? [{
+        type: 'bar', barMaxWidth: 28, label,
+        data: props.bars.map((b) => ({ value: b.value, itemStyle: { color: b.highlight ? '#1a1f2b' : COLOURS[0], decal: b.highlight ? { symbol: 'rect', dashArrayX: [1, 0], dashArrayY: [3, 3], rotation: -Math.PI / 4 } : undefined } })),
+      }]
+      : props.series.map((s, i) => ({
+        name: s.name, type: 'bar', barMaxWidth: 18, label, color: COLOURS[i % COLOURS.length], data: s.values,
+        itemStyle: DECALS[i % DECALS.length] ? { decal: DECALS[i % DECALS.length] } : undefined,
+      }));
+    return {
+      // The page's fonts, so that ECharts measures Arabic labels with the font that draws them.
+      textStyle: { fontFamily: getComputedStyle(el).fontFamily },
+      aria: { enabled: true, label: { description: title } },
+      animation: false,
+      grid: { left: 16, right: 16, top: many ? 56 : 28, bottom: 8, containLabel: true },
+      tooltip: many ? { trigger: 'axis', axisPointer: { type: 'shadow' } } : { trigger: 'item', formatter: (p: { name: string; value: number }) => `${p.name}: ${num(p.value)} ${unit}` },
+      legend: many ? { top: 0, type: 'scroll' } : undefined,
+      xAxis: { type: 'value', inverse: rtl, name: unit, nameLocation: 'middle', nameGap: 24, position: 'top', minInterval: many ? 1 : undefined, axisLabel: { formatter: (v: number) => num(v) } },
+      yAxis: { type: 'category', inverse: true, position: rtl ? 'right' : 'left', data: categories, axisLabel: many ? { width: 300, overflow: 'break', fontSize: 13, lineHeight: 17 } : { width: 180, overflow: 'truncate', fontSize: 13 } },
+      series,
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the data props are the inputs; callers keep them stable
-  }, ['bars' in props ? props.bars : props.series, categories.join('\u0001'), title, unit, num, lang, rtl, many]);
+  }, ['bars' in props ? props.bars : props.series, categories.join('\u0001'), title, unit, num, rtl, many]);
   const rows = 'bars' in props ? props.bars.length : props.categories.length * Math.max(1, props.series.length);
   return <div ref={ref} className="chart chart-bars" role="img" aria-label={title} aria-describedby={describedBy} tabIndex={0}
     style={{ direction: 'ltr', blockSize: `${Math.max(140, (many ? 84 : 60) + rows * (many ? 22 : 40))}px` }} />;

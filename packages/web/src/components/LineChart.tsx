@@ -1,5 +1,6 @@
-import { useEffect, useRef } from 'react';
+import { useRef } from 'react';
 import { usePrefs } from '../app/prefs.tsx';
+import { useEChart } from './use-echart.ts';
 
 export interface ChartSeries { name: string; points: { x: number; value: number; label: string }[] }
 export interface ChartTarget { value: number; year: number; label: string }
@@ -15,51 +16,27 @@ const SYMBOLS = ['circle', 'rect', 'triangle', 'diamond', 'pin', 'arrow', 'round
 export function LineChart({ series, target, title, describedBy, unit }: { series: ChartSeries[]; target?: ChartTarget | null; title: string; describedBy: string; unit: string }) {
   const ref = useRef<HTMLDivElement>(null);
   const { num, lang } = usePrefs();
-  useEffect(() => {
-    let disposed = false;
-    let chart: { dispose(): void; resize(): void } | undefined;
-    const onResize = () => chart?.resize();
-    const print = window.matchMedia('print');
-    void import('./echarts-setup.ts').then(({ echarts }) => {
-      if (disposed || !ref.current) return;
-      const c = echarts.init(ref.current, undefined, { renderer: 'svg', locale: lang === 'zh' ? 'ZH' : 'EN' });
-      chart = c;
-      c.setOption({
-        aria: { enabled: true, label: { description: title } },
-        animation: false,
-        grid: { left: 56, right: 24, top: 40, bottom: 40, containLabel: true },
-        tooltip: { trigger: 'item', formatter: (p: { seriesName: string; data: [number, number, string] }) => `${p.seriesName}<br/>${p.data[2]}: ${num(p.data[1])} ${unit}` },
-        legend: { top: 0, type: 'scroll' },
-        // Years as numbers (see period-x.ts); labels on whole years only.
-        xAxis: { type: 'value', scale: true, minInterval: 1, inverse: false, axisLabel: { formatter: (v: number) => (Number.isInteger(v) ? num(v, 0).replace(/[,٬]/g, '') : '') } },
-        yAxis: { type: 'value', name: unit, axisLabel: { formatter: (v: number) => num(v) } },
-        series: [
-          ...series.map((s, i) => ({
-            name: s.name, type: 'line', symbol: SYMBOLS[i % SYMBOLS.length], symbolSize: 7, color: COLOURS[i % COLOURS.length],
-            lineStyle: { width: 2, type: i % 2 ? 'dashed' : 'solid' },
-            data: s.points.map((p) => [p.x, p.value, p.label]),
-          })),
-          ...(target ? [{
-            name: target.label, type: 'scatter', symbol: 'diamond', symbolSize: 12, color: '#1a1f2b',
-            data: [[target.year, target.value, String(target.year)]],
-            markLine: { silent: true, symbol: 'none', lineStyle: { type: 'dotted', color: '#1a1f2b' }, label: { formatter: target.label }, data: [{ yAxis: target.value }] },
-          }] : []),
-        ],
-      });
-      window.addEventListener('resize', onResize);
-      // Drawn again at the print layout's size (fixed in styles.css) when the page is printed.
-      window.addEventListener('beforeprint', onResize);
-      window.addEventListener('afterprint', onResize);
-      print.addEventListener('change', onResize);
-    });
-    return () => {
-      disposed = true;
-      window.removeEventListener('resize', onResize);
-      window.removeEventListener('beforeprint', onResize);
-      window.removeEventListener('afterprint', onResize);
-      print.removeEventListener('change', onResize);
-      chart?.dispose();
-    };
-  }, [series, target, title, unit, num, lang]);
+  useEChart(ref, () => import('./echarts-setup.ts'), lang, () => ({
+    aria: { enabled: true, label: { description: title } },
+    animation: false,
+    grid: { left: 56, right: 24, top: 40, bottom: 40, containLabel: true },
+    tooltip: { trigger: 'item', formatter: (p: { seriesName: string; data: [number, number, string] }) => `${p.seriesName}<br/>${p.data[2]}: ${num(p.data[1])} ${unit}` },
+    legend: { top: 0, type: 'scroll' },
+    // Years as numbers (see period-x.ts); labels on whole years only.
+    xAxis: { type: 'value', scale: true, minInterval: 1, inverse: false, axisLabel: { formatter: (v: number) => (Number.isInteger(v) ? num(v, 0).replace(/[,٬]/g, '') : '') } },
+    yAxis: { type: 'value', name: unit, axisLabel: { formatter: (v: number) => num(v) } },
+    series: [
+      ...series.map((s, i) => ({
+        name: s.name, type: 'line', symbol: SYMBOLS[i % SYMBOLS.length], symbolSize: 7, color: COLOURS[i % COLOURS.length],
+        lineStyle: { width: 2, type: i % 2 ? 'dashed' : 'solid' },
+        data: s.points.map((p) => [p.x, p.value, p.label]),
+      })),
+      ...(target ? [{
+        name: target.label, type: 'scatter', symbol: 'diamond', symbolSize: 12, color: '#1a1f2b',
+        data: [[target.year, target.value, String(target.year)]],
+        markLine: { silent: true, symbol: 'none', lineStyle: { type: 'dotted', color: '#1a1f2b' }, label: { formatter: target.label }, data: [{ yAxis: target.value }] },
+      }] : []),
+    ],
+  }), [series, target, title, unit, num]);
   return <div ref={ref} className="chart" role="img" aria-label={title} aria-describedby={describedBy} tabIndex={0} style={{ direction: 'ltr' }} />;
 }

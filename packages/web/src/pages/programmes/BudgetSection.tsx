@@ -3,8 +3,8 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { getJson } from '../../api/client.ts';
 import { usePrefs } from '../../app/prefs.tsx';
+import { useMoney } from '../../format/use-money.ts';
 import { useSession } from '../../app/session.tsx';
-import { localeTag } from '../../format/numbers.ts';
 import { ErrorMessage, Loading } from '../../components/States.tsx';
 import { UserText } from '../../components/UserText.tsx';
 import type { Shown } from '../admin/admin-api.ts';
@@ -13,18 +13,6 @@ import { useEdit } from './programme-edit-context.tsx';
 import { fieldOfPath, texts, useLimitMessages, useResultsForm, useYear } from './programme-kit.tsx';
 import { levelLabel } from './programme-labels.ts';
 import type { BudgetLineView, BudgetView, ExchangeRate, ResultView } from './programme-types.ts';
-
-/** An amount in its currency, in the reader's language and digits ("USD 25,000,000"). */
-function useMoney() {
-  const { lang, digits } = usePrefs();
-  return (amount: number, currency: string) => {
-    try {
-      return new Intl.NumberFormat(localeTag(lang, digits), { style: 'currency', currency, currencyDisplay: 'code', maximumFractionDigits: 2, minimumFractionDigits: 0 }).format(amount);
-    } catch {
-      return `${currency} ${amount}`;
-    }
-  };
-}
 
 function flatResults(rs: ResultView[]): ResultView[] {
   return rs.flatMap((r) => [r, ...flatResults(r.children)]);

@@ -2,7 +2,7 @@ import { Link } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { usePrefs } from '../../app/prefs.tsx';
-import { localeTag } from '../../format/numbers.ts';
+import { useMoney } from '../../format/use-money.ts';
 import { UserText } from '../../components/UserText.tsx';
 import { usePlaceNames } from '../reviews/review-kit.tsx';
 
@@ -48,17 +48,6 @@ function partnerType(t: TFunction, type: string): string {
     case 'un-entity': return t('network.type.unEntity');
     default: return type;
   }
-}
-
-function useMoney() {
-  const { lang, digits } = usePrefs();
-  return (amount: number, currency: string) => {
-    try {
-      return new Intl.NumberFormat(localeTag(lang, digits), { style: 'currency', currency, currencyDisplay: 'code', maximumFractionDigits: 2, minimumFractionDigits: 0 }).format(amount);
-    } catch {
-      return `${currency} ${amount}`;
-    }
-  };
 }
 
 /**
