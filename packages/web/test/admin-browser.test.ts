@@ -2,42 +2,27 @@
 // playwright-core against the real server on a PGlite database with the demonstration data and
 // accounts, in Arabic and English; axe-core on every page. Skipped without /usr/bin/chromium
 // (see browser-helpers.ts). Full-page screenshots go to /tmp/marsad-shots/admin-*.png.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
 import {
   openAs, demoAccount,
-  CHROMIUM, CHROMIUM_ARGS, LANGS, browserDecision, buildWebApp, describeViolations, htmlLangDir,
-  msg, parseCsv, runAxe, screenshot, startServer, waitForSettled, type Lang, type TestServer,
+  LANGS, browserDecision, describeViolations, htmlLangDir,
+  msg, parseCsv, runAxe, screenshot, waitForSettled, type Lang, useBrowserSuite,
 } from './browser-helpers.ts';
 
 const decision = browserDecision();
 if (decision.reason && !decision.run) console.warn(decision.reason);
 
 describe.skipIf(!decision.run)('administration pages in Chromium', { timeout: 120_000 }, () => {
-  let server: TestServer;
-  let browser: Browser;
-  let baseURL: string;
-  const contexts: BrowserContext[] = [];
+  const suite = useBrowserSuite();
+  const contexts = suite.contexts;
 
-  beforeAll(async () => {
-    if (decision.mustFail) throw new Error(decision.reason);
-    buildWebApp();
-    server = await startServer();
-    baseURL = server.baseURL;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  }, 300_000);
 
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await server?.close();
-  });
-
-  const account = (role: string) => demoAccount(server, role);
+  const account = (role: string) => demoAccount(suite.server, role);
 
   /** A page in a fresh context, signed in as the demonstration account of the role (cookies shared with the page). */
   async function signedInPage(role: string | null, lang: Lang): Promise<{ page: Page; problems: string[]; ctx: BrowserContext }> {
-    return openAs(browser, baseURL, role ? account(role) : null, lang, contexts);
+    return openAs(suite.browser, suite.baseURL, role ? account(role) : null, lang, contexts);
   }
   const serious = async (page: Page) => (await runAxe(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
   const h1 = async (page: Page) => (await page.locator('main h1').innerText()).replace(/\s+/g, ' ').trim();
@@ -61,7 +46,7 @@ describe.skipIf(!decision.run)('administration pages in Chromium', { timeout: 12
       { path: '/admin/users', h1: () => msg(lang, 'admin.users.title'), ready: 'main table.data tbody tr' },
       {
         path: async () => {
-          const users = await (await fetch(`${baseURL}/api/v1/users?q=administrator@`, { headers: await adminHeaders() })).json() as { items: { id: number }[] };
+          const users = await (await fetch(`${suite.baseURL}/api/v1/users?q=administrator@`, { headers: await adminHeaders() })).json() as { items: { id: number }[] };
           return `/admin/users/${users.items[0]!.id}`;
         },
         h1: () => 'Demo administrator', ready: 'main table.data tbody tr',
@@ -96,7 +81,7 @@ describe.skipIf(!decision.run)('administration pages in Chromium', { timeout: 12
   async function adminHeaders(): Promise<Record<string, string>> {
     if (adminCookie) return adminCookie;
     const a = account('administrator');
-    const r = await fetch(`${baseURL}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: a.email, password: a.password }) });
+    const r = await fetch(`${suite.baseURL}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: a.email, password: a.password }) });
     const cookie = (r.headers.get('set-cookie') ?? '').split(';')[0]!;
     adminCookie = { cookie, 'x-csrf-token': ((await r.json()) as { csrfToken: string }).csrfToken };
     return adminCookie;
@@ -117,7 +102,7 @@ describe.skipIf(!decision.run)('administration pages in Chromium', { timeout: 12
     await result.waitFor();
     expect(await result.evaluate((el) => el === document.activeElement)).toBe(true);
     const link = await result.locator('input[readonly]').inputValue();
-    expect(link).toMatch(new RegExp(`^${baseURL.replace(/[.]/g, '\\.')}/accept\\?token=[\\w-]{40,}$`));
+    expect(link).toMatch(new RegExp(`^${suite.baseURL.replace(/[.]/g, '\\.')}/accept\\?token=[\\w-]{40,}$`));
     expect(await result.innerText()).toContain(msg(lang, 'admin.link.notEmailed'));
     expect(await result.innerText()).toContain(msg(lang, 'admin.link.noSmtp')); // the test server has no SMTP settings
     expect(await result.innerText()).toContain(email);
@@ -157,7 +142,7 @@ describe.skipIf(!decision.run)('administration pages in Chromium', { timeout: 12
     expect(await serious(page)).toEqual([]);
 
     // The API has it.
-    const users = await (await fetch(`${baseURL}/api/v1/users?q=${encodeURIComponent(email)}`, { headers: await adminHeaders() })).json() as { items: { status: string; roles: { role: string; place: string }[] }[] };
+    const users = await (await fetch(`${suite.baseURL}/api/v1/users?q=${encodeURIComponent(email)}`, { headers: await adminHeaders() })).json() as { items: { status: string; roles: { role: string; place: string }[] }[] };
     expect(users.items[0]).toMatchObject({ status: 'invited', roles: [{ role: 'city-focal-point', place: 'MAAGA' }] });
     expect(faults(problems)).toEqual([]);
   });
@@ -204,7 +189,7 @@ describe.skipIf(!decision.run)('administration pages in Chromium', { timeout: 12
     await panel.getByLabel(msg('en', 'admin.lang.en'), { exact: true }).fill('Talborjt');
     await panel.getByRole('button', { name: msg('en', 'admin.places.add'), exact: true }).click();
     await panel.locator('[role=status]').filter({ hasText: 'MAAGA-TALBORJT' }).waitFor();
-    const place = await (await fetch(`${baseURL}/api/v1/places/MAAGA-TALBORJT`)).json() as { level: string; names: Record<string, string>; ancestors: { code: string }[] };
+    const place = await (await fetch(`${suite.baseURL}/api/v1/places/MAAGA-TALBORJT`)).json() as { level: string; names: Record<string, string>; ancestors: { code: string }[] };
     expect(place).toMatchObject({ level: 'district', names: { ar: 'تالبرجت', en: 'Talborjt' } });
     expect(place.ancestors.map((a) => a.code)).toContain('MAAGA');
     // The same code again: the API's problem next to the code field.
@@ -239,7 +224,7 @@ describe.skipIf(!decision.run)('administration pages in Chromium', { timeout: 12
     await page.getByLabel(msg('ar', 'level.district'), { exact: true }).check();
     await page.getByRole('button', { name: msg('ar', 'admin.rules.save'), exact: true }).click();
     await page.locator('[role=status]').filter({ hasText: msg('ar', 'admin.rules.saved') }).waitFor();
-    const ind = await (await fetch(`${baseURL}/api/v1/indicators/11.1.1`)).json() as { validationRules: unknown; suppression: { minCount: number; levels?: string[] } | null };
+    const ind = await (await fetch(`${suite.baseURL}/api/v1/indicators/11.1.1`)).json() as { validationRules: unknown; suppression: { minCount: number; levels?: string[] } | null };
     expect(ind.validationRules).toMatchObject({ min: 50, max: 100, sumTolerance: 0.01 });
     expect(ind.suppression).toMatchObject({ minCount: 5 });
     expect(ind.suppression?.levels).toContain('district');
@@ -251,9 +236,9 @@ describe.skipIf(!decision.run)('administration pages in Chromium', { timeout: 12
   // 6. Tokens: an administrator revokes another user's token; the audit log has it, and its CSV too.
   it('lets an administrator revoke any user\'s API token, and finds it in the audit log and its CSV (en)', async () => {
     const nfp = account('national-focal-point');
-    const login = await fetch(`${baseURL}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: nfp.email, password: nfp.password }) });
+    const login = await fetch(`${suite.baseURL}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: nfp.email, password: nfp.password }) });
     const headers = { cookie: (login.headers.get('set-cookie') ?? '').split(';')[0]!, 'x-csrf-token': ((await login.json()) as { csrfToken: string }).csrfToken, 'content-type': 'application/json' };
-    const made = await fetch(`${baseURL}/api/v1/tokens`, { method: 'POST', headers, body: JSON.stringify({ name: 'national statistics system', scopes: ['observations:write'] }) });
+    const made = await fetch(`${suite.baseURL}/api/v1/tokens`, { method: 'POST', headers, body: JSON.stringify({ name: 'national statistics system', scopes: ['observations:write'] }) });
     expect(made.status).toBe(201);
     const { id, token } = await made.json() as { id: number; token: string };
 
@@ -269,7 +254,7 @@ describe.skipIf(!decision.run)('administration pages in Chromium', { timeout: 12
     await revoke.click();
     await confirm.getByRole('button', { name: msg('en', 'tokens.revoke'), exact: true }).click();
     await page.locator('[role=status]').filter({ hasText: msg('en', 'admin.tokens.revokedOne', { name: 'national statistics system' }) }).waitFor();
-    expect((await fetch(`${baseURL}/api/v1/observations?limit=1`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(403);
+    expect((await fetch(`${suite.baseURL}/api/v1/observations?limit=1`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(403);
 
     await page.goto('/admin/audit');
     await page.locator('main table.data tbody tr').first().waitFor();

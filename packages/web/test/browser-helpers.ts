@@ -1,13 +1,13 @@
 // Helpers for the browser tests (browser.test.ts): the server on a demonstration database,
 // Debian's Chromium driven by playwright-core, axe-core, the app's message catalogs.
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { createTestDatabase, type TestDatabase } from '@marsad/db/testing';
 import { buildApp, prepareDatabase } from '@marsad/server';
@@ -57,6 +57,45 @@ export function buildWebApp(): void {
   const r = spawnSync(process.execPath, ['scripts/build-web.mjs'], { cwd: ROOT, stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`node scripts/build-web.mjs failed (exit ${r.status ?? r.signal})`);
   if (!existsSync(path.join(ROOT, 'packages/web/dist/index.html'))) throw new Error('packages/web/dist/index.html is missing after the build');
+}
+
+/** What a file of browser tests works with: the server, Chromium, and the contexts to close after the file. */
+export interface BrowserSuite {
+  readonly server: TestServer;
+  readonly browser: Browser;
+  readonly baseURL: string;
+  readonly contexts: BrowserContext[];
+}
+
+/**
+ * Registers, in the calling `describe`, the start of the server (web app built, demonstration
+ * data) and of Chromium before its tests, and their end after them, closing the contexts opened.
+ * The fields are there once the `beforeAll` has run (a file's own `beforeAll`, registered after,
+ * can use them). With MARSAD_REQUIRE_BROWSER=1 and no Chromium, the start fails.
+ */
+export function useBrowserSuite(): BrowserSuite {
+  const decision = browserDecision();
+  let server: TestServer | undefined;
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  const missing = (what: string): never => { throw new Error(`${what} is not started yet: use it inside a test or a later beforeAll`); };
+  beforeAll(async () => {
+    if (decision.mustFail) throw new Error(decision.reason);
+    buildWebApp();
+    server = await startServer();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  }, 300_000);
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await server?.close();
+  });
+  return {
+    get server() { return server ?? missing('The server'); },
+    get browser() { return browser ?? missing('Chromium'); },
+    get baseURL() { return (server ?? missing('The server')).baseURL; },
+    contexts,
+  };
 }
 
 /** The server on an in-memory PGlite database with the catalogue and the demonstration data. */

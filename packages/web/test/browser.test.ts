@@ -4,11 +4,11 @@
 // a message, unless MARSAD_REQUIRE_BROWSER=1 (CI), where that is a failure;
 // MARSAD_SKIP_BROWSER=1 skips them (CI's second run, on the PostgreSQL server).
 // Full-page screenshots of every page in both languages go to /tmp/marsad-shots/.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
 import {
-  CHROMIUM, CHROMIUM_ARGS, LANGS, browserDecision, buildWebApp, collectProblems, describeViolations, getJson, htmlLangDir,
-  msg, newContext, parseCsv, runAxe, screenshot, startServer, waitForSettled, type Lang, type TestServer,
+  LANGS, browserDecision, collectProblems, describeViolations, getJson, htmlLangDir,
+  msg, newContext, parseCsv, runAxe, screenshot, waitForSettled, type Lang, useBrowserSuite,
 } from './browser-helpers.ts';
 
 const decision = browserDecision();
@@ -35,34 +35,21 @@ const PAGES: { path: string; ready: string[] }[] = [
 const shotName = (lang: Lang, p: string) => `${lang}-${p === '/' ? 'home' : p.slice(1)}`;
 
 describe.skipIf(!decision.run)('web app in Chromium', { timeout: 120_000 }, () => {
-  let server: TestServer;
-  let browser: Browser;
-  let baseURL: string;
-  const contexts: BrowserContext[] = [];
+  const suite = useBrowserSuite();
+  const contexts = suite.contexts;
   let placeNames: Map<string, Names>;
   let indicatorNames: Map<string, Names>;
 
   beforeAll(async () => {
-    if (decision.mustFail) throw new Error(decision.reason);
-    buildWebApp();
-    server = await startServer();
-    baseURL = server.baseURL;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    const places = await getJson<{ items: PlaceItem[] }>(baseURL, '/api/v1/places?limit=1000');
+    const places = await getJson<{ items: PlaceItem[] }>(suite.baseURL, '/api/v1/places?limit=1000');
     placeNames = new Map(places.items.map((p) => [p.code, p.names]));
     indicatorNames = new Map();
-    for (const code of ['16.1.1', '11.6.2']) indicatorNames.set(code, (await getJson<{ names: Names }>(baseURL, `/api/v1/indicators/${code}`)).names);
+    for (const code of ['16.1.1', '11.6.2']) indicatorNames.set(code, (await getJson<{ names: Names }>(suite.baseURL, `/api/v1/indicators/${code}`)).names);
   }, 300_000);
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await server?.close();
-  });
 
   /** A fresh context (closed after the file) and a page in it, with its problems collected. */
   async function open(prefs: { lang?: Lang; digits?: 'arab' | 'latn' } = {}): Promise<{ page: Page; problems: string[]; ctx: BrowserContext }> {
-    const ctx = await newContext(browser, baseURL, prefs);
+    const ctx = await newContext(suite.browser, suite.baseURL, prefs);
     contexts.push(ctx);
     const page = await ctx.newPage();
     return { page, problems: collectProblems(page), ctx };
@@ -177,7 +164,7 @@ describe.skipIf(!decision.run)('web app in Chromium', { timeout: 120_000 }, () =
     const compare = async () => {
       const places = await checkedPlaces(page);
       expect(places.length).toBeGreaterThan(0);
-      const api = await getJson<{ items: Observation[]; total: number }>(baseURL,
+      const api = await getJson<{ items: Observation[]; total: number }>(suite.baseURL,
         `/api/v1/observations?indicator=16.1.1&series=VC_IHR_PSRC&place=${places.join(',')}&total=true&limit=1000`);
       expect(api.total).toBe(api.items.length);
       const expected = api.items.map((o) => key({ place: placeName(o.place, 'en'), period: o.period, value: o.value })).sort();
@@ -318,10 +305,10 @@ describe.skipIf(!decision.run)('web app in Chromium', { timeout: 120_000 }, () =
     expect(problems).toEqual([]);
   });
   it('signs a demonstration administrator in, creates an API token that works, and signs out', async () => {
-    const admin = server.accounts.find((a) => a.roles.some((r) => r.role === 'administrator'));
+    const admin = suite.server.accounts.find((a) => a.roles.some((r) => r.role === 'administrator'));
     expect(admin).toBeTruthy();
     const { page, problems } = await open({ lang: 'en' });
-    await page.goto(`${baseURL}/sign-in`);
+    await page.goto(`${suite.baseURL}/sign-in`);
     await page.fill('input[type=email]', admin!.email);
     await page.fill('input[type=password]', 'not the password at all');
     await page.click('form button[type=submit]');
@@ -329,13 +316,13 @@ describe.skipIf(!decision.run)('web app in Chromium', { timeout: 120_000 }, () =
     problems.length = 0; // the refused sign-in answers 401 on purpose
     await page.fill('input[type=password]', admin!.password);
     await page.click('form button[type=submit]');
-    await page.waitForURL(`${baseURL}/`);
-    await page.goto(`${baseURL}/sign-in`);
+    await page.waitForURL(`${suite.baseURL}/`);
+    await page.goto(`${suite.baseURL}/sign-in`);
     await page.fill('form input[type=text]', 'browser test');
     await page.click('form button[type=submit]');
     const token = await page.locator('code[dir=ltr]').innerText();
     expect(token).toMatch(/^msd_/);
-    const res = await fetch(`${baseURL}/api/v1/observations?status=provisional&limit=1`, { headers: { Authorization: `Bearer ${token}` } });
+    const res = await fetch(`${suite.baseURL}/api/v1/observations?status=provisional&limit=1`, { headers: { Authorization: `Bearer ${token}` } });
     expect(res.status).toBe(403); // observations:write only: no reading unpublished values
     expect((await runAxe(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
     await page.click('text=Sign out');
@@ -344,26 +331,26 @@ describe.skipIf(!decision.run)('web app in Chromium', { timeout: 120_000 }, () =
     expect(problems.filter((p) => !p.includes('ERR_ABORTED'))).toEqual([]);
   });
   it('takes a value entered by the city focal point in the form, through a failed validation, validation and approval in the inbox, to the public page', async () => {
-    const account = (role: string) => server.accounts.find((a) => a.roles.some((r) => r.role === role))!;
+    const account = (role: string) => suite.server.accounts.find((a) => a.roles.some((r) => r.role === role))!;
     // The administrator sets a rule on 11.1.1 (a percentage: 0 to 100) through the API.
-    const adminLogin = await fetch(`${baseURL}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: account('administrator').email, password: account('administrator').password }) });
+    const adminLogin = await fetch(`${suite.baseURL}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: account('administrator').email, password: account('administrator').password }) });
     const adminCookie = (adminLogin.headers.get('set-cookie') ?? '').split(';')[0]!;
     const adminCsrf = ((await adminLogin.json()) as { csrfToken: string }).csrfToken;
-    const rules = await fetch(`${baseURL}/api/v1/indicators/11.1.1/rules`, {
+    const rules = await fetch(`${suite.baseURL}/api/v1/indicators/11.1.1/rules`, {
       method: 'PUT', headers: { cookie: adminCookie, 'x-csrf-token': adminCsrf, 'content-type': 'application/json' },
       body: JSON.stringify({ validationRules: { min: 0, max: 100 }, suppression: null }),
     });
     expect(rules.status, await rules.clone().text()).toBe(200);
-    const publicValues = async () => ((await (await fetch(`${baseURL}/api/v1/observations?indicator=11.1.1&place=MAAGA&from=2025&to=2025`)).json()) as { total: number }).total;
+    const publicValues = async () => ((await (await fetch(`${suite.baseURL}/api/v1/observations?indicator=11.1.1&place=MAAGA&from=2025&to=2025`)).json()) as { total: number }).total;
 
     // The city focal point of Agadir opens the form, types 125, is told why it cannot be saved, corrects it.
     {
       const { page, problems } = await open({ lang: 'ar' });
-      await page.goto(`${baseURL}/sign-in`);
+      await page.goto(`${suite.baseURL}/sign-in`);
       await page.fill('input[type=email]', account('city-focal-point').email);
       await page.fill('input[type=password]', account('city-focal-point').password);
       await page.click('form button[type=submit]');
-      await page.waitForURL(`${baseURL}/`);
+      await page.waitForURL(`${suite.baseURL}/`);
       await page.click(`nav a:has-text("${msg('ar', 'nav.entry')}")`);
       await page.fill('#entry-period', '2025');
       await page.click('form.entry-picker button[type=submit]');
@@ -389,7 +376,7 @@ describe.skipIf(!decision.run)('web app in Chromium', { timeout: 120_000 }, () =
 
     for (const [role, button] of [['data-validator', 'Validate the chosen values'], ['national-focal-point', 'Approve the chosen values']] as const) {
       const { page, problems } = await open({ lang: 'en' });
-      await page.goto(`${baseURL}/sign-in`);
+      await page.goto(`${suite.baseURL}/sign-in`);
       await page.fill('input[type=email]', account(role).email);
       await page.fill('input[type=password]', account(role).password);
       await page.click('form button[type=submit]');
@@ -403,7 +390,7 @@ describe.skipIf(!decision.run)('web app in Chromium', { timeout: 120_000 }, () =
     }
     expect(await publicValues()).toBe(1);
     const { page } = await open({ lang: 'en' });
-    await page.goto(`${baseURL}/places/MAAGA`);
+    await page.goto(`${suite.baseURL}/places/MAAGA`);
     await page.locator('table.data tbody tr').first().waitFor();
     expect(await page.locator('main').innerText()).toContain('12.5');
   });

@@ -2,12 +2,12 @@
 // style of browser.test.ts: Debian's Chromium driven by playwright-core against the real server
 // on PGlite with the demonstration data (the five seeds are documents of the repository).
 // Screenshots of every page in Arabic and English go to /tmp/marsad-shots/.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type APIRequestContext, type BrowserContext, type Page } from 'playwright-core';
 import {
   openAs, demoAccount,
-  CHROMIUM, CHROMIUM_ARGS, LANGS, browserDecision, buildWebApp, describeViolations, getJson, msg,
-  newContext, runAxe, screenshot, startServer, waitForSettled, type Lang, type TestServer,
+  LANGS, browserDecision, describeViolations, getJson, msg,
+  newContext, runAxe, screenshot, waitForSettled, type Lang, useBrowserSuite,
 } from './browser-helpers.ts';
 
 const decision = browserDecision();
@@ -16,16 +16,14 @@ if (decision.reason && !decision.run) console.warn(decision.reason);
 interface Hit { id: number; title: string }
 
 describe.skipIf(!decision.run)('knowledge pages in Chromium', { timeout: 180_000 }, () => {
-  let server: TestServer;
-  let browser: Browser;
-  let baseURL: string;
-  const contexts: BrowserContext[] = [];
+  const suite = useBrowserSuite();
+  const contexts = suite.contexts;
   let seeds: Hit[];
   let workshopId: number;
 
-  const account = (role: string) => demoAccount(server, role);
+  const account = (role: string) => demoAccount(suite.server, role);
   async function signedInPage(role: string | null, lang: Lang): Promise<{ page: Page; problems: string[]; ctx: BrowserContext }> {
-    return openAs(browser, baseURL, role ? account(role) : null, lang, contexts);
+    return openAs(suite.browser, suite.baseURL, role ? account(role) : null, lang, contexts);
   }
   async function csrf(request: APIRequestContext): Promise<string> {
     return ((await (await request.get('/api/v1/auth/me')).json()) as { csrfToken: string }).csrfToken;
@@ -34,14 +32,9 @@ describe.skipIf(!decision.run)('knowledge pages in Chromium', { timeout: 180_000
   const faults = (problems: string[]) => problems.filter((p) => !p.includes('ERR_ABORTED'));
 
   beforeAll(async () => {
-    if (decision.mustFail) throw new Error(decision.reason);
-    buildWebApp();
-    server = await startServer();
-    baseURL = server.baseURL;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    seeds = (await getJson<{ items: Hit[] }>(baseURL, '/api/v1/knowledge/search?limit=10&facets=false')).items;
+    seeds = (await getJson<{ items: Hit[] }>(suite.baseURL, '/api/v1/knowledge/search?limit=10&facets=false')).items;
     // A published workshop whose material is a seed (written by the administrator through the API).
-    const ctx = await newContext(browser, baseURL);
+    const ctx = await newContext(suite.browser, suite.baseURL);
     contexts.push(ctx);
     const a = account('administrator');
     expect((await ctx.request.post('/api/v1/auth/login', { data: { email: a.email, password: a.password } })).status()).toBe(200);
@@ -57,12 +50,6 @@ describe.skipIf(!decision.run)('knowledge pages in Chromium', { timeout: 180_000
     expect(r.status(), await r.text()).toBe(201);
     workshopId = ((await r.json()) as { id: number }).id;
   }, 300_000);
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await server?.close();
-  });
 
   it('finds a seed in Arabic whatever the spelling of ta marbuta, with a highlighted snippet made of real <mark> elements', async () => {
     const seed = seeds.find((s) => s.title.includes('الخطة الحضرية'));
@@ -201,11 +188,11 @@ describe.skipIf(!decision.run)('knowledge pages in Chromium', { timeout: 180_000
 
   it('unknown items and workshops answer 404 with the not-found page', async () => {
     for (const p of ['/knowledge/999999', '/knowledge/abc', '/workshops/999999']) {
-      const r = await fetch(new URL(p, baseURL));
+      const r = await fetch(new URL(p, suite.baseURL));
       expect(r.status, p).toBe(404);
     }
     for (const p of ['/knowledge', `/knowledge/${seeds[0]!.id}`, '/knowledge/new', '/network', '/workshops', `/workshops/${workshopId}`]) {
-      expect((await fetch(new URL(p, baseURL))).status, p).toBe(200);
+      expect((await fetch(new URL(p, suite.baseURL))).status, p).toBe(200);
     }
   });
 });

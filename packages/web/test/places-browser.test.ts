@@ -3,11 +3,11 @@
 // database with the demonstration data, in Arabic and English; axe-core on each page (no serious
 // or critical violation). Skipped without /usr/bin/chromium (see browser-helpers.ts). Screenshots
 // go to /tmp/marsad-shots/places-*.png.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import {
-  openAs, CHROMIUM, CHROMIUM_ARGS, LANGS, browserDecision, buildWebApp, describeViolations, getJson, htmlLangDir,
-  msg, runAxe, screenshot, startServer, waitForSettled, type Lang, type TestServer,
+  openAs, LANGS, browserDecision, describeViolations, getJson, htmlLangDir,
+  msg, runAxe, screenshot, waitForSettled, type Lang, useBrowserSuite,
 } from './browser-helpers.ts';
 
 const decision = browserDecision();
@@ -22,30 +22,15 @@ interface Report {
 }
 
 describe.skipIf(!decision.run)('country report and city profile in Chromium', { timeout: 120_000 }, () => {
-  let server: TestServer;
-  let browser: Browser;
-  let baseURL: string;
-  const contexts: BrowserContext[] = [];
+  const suite = useBrowserSuite();
+  const contexts = suite.contexts;
 
-  beforeAll(async () => {
-    if (decision.mustFail) throw new Error(decision.reason);
-    buildWebApp();
-    server = await startServer();
-    baseURL = server.baseURL;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  }, 300_000);
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await server?.close();
-  });
 
   const serious = async (page: Page) => (await runAxe(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
 
   /** The public page at `url` in `lang`, with its data and its chart drawn. */
   async function open(url: string, lang: Lang): Promise<{ page: Page; problems: string[] }> {
-    const { page, problems } = await openAs(browser, baseURL, null, lang, contexts);
+    const { page, problems } = await openAs(suite.browser, suite.baseURL, null, lang, contexts);
     const res = await page.goto(url);
     expect(res?.status(), url).toBe(200);
     await waitForSettled(page);
@@ -55,7 +40,7 @@ describe.skipIf(!decision.run)('country report and city profile in Chromium', { 
 
   for (const lang of LANGS) {
     it(`shows Morocco's country report in ${lang}: national and city values with status and source, chart, programmes, reviews; no serious axe violation`, async () => {
-      const data = await getJson<Report>(baseURL, `/api/v1/places/MAR/report?lang=${lang}`);
+      const data = await getJson<Report>(suite.baseURL, `/api/v1/places/MAR/report?lang=${lang}`);
       expect(data.cities.map((c) => c.code)).toContain('MAAGA');
       expect(data.reviews.length).toBeGreaterThan(0);
       const { page, problems } = await open('/places/MAR/report', lang);
@@ -107,7 +92,7 @@ describe.skipIf(!decision.run)('country report and city profile in Chromium', { 
       await waitForSettled(country.page);
       expect(country.problems).toEqual([]);
       // The report is made for countries: a city's address answers 404.
-      expect((await fetch(new URL('/places/MAAGA/report', baseURL))).status).toBe(404);
+      expect((await fetch(new URL('/places/MAAGA/report', suite.baseURL))).status).toBe(404);
     });
   }
 });

@@ -3,12 +3,12 @@
 // demonstration data and accounts, in Arabic and English; axe-core on every page. Skipped
 // without /usr/bin/chromium (see browser-helpers.ts). Screenshots go to
 // /tmp/marsad-shots/programmes-*.png.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import {
   openAs, demoAccount,
-  CHROMIUM, CHROMIUM_ARGS, LANGS, browserDecision, buildWebApp, describeViolations, getJson, htmlLangDir,
-  msg, runAxe, screenshot, startServer, waitForSettled, type Lang, type TestServer,
+  LANGS, browserDecision, describeViolations, getJson, htmlLangDir,
+  msg, runAxe, screenshot, waitForSettled, type Lang, useBrowserSuite,
 } from './browser-helpers.ts';
 
 const decision = browserDecision();
@@ -33,30 +33,15 @@ const plain = (lang: Lang, v: number) => new Intl.NumberFormat(intl(lang), { use
 const share = (lang: Lang, v: number) => new Intl.NumberFormat(intl(lang), { style: 'percent', maximumFractionDigits: 0 }).format(v);
 
 describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000 }, () => {
-  let server: TestServer;
-  let browser: Browser;
-  let baseURL: string;
-  const contexts: BrowserContext[] = [];
+  const suite = useBrowserSuite();
+  const contexts = suite.contexts;
 
-  beforeAll(async () => {
-    if (decision.mustFail) throw new Error(decision.reason);
-    buildWebApp();
-    server = await startServer();
-    baseURL = server.baseURL;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  }, 300_000);
 
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await server?.close();
-  });
-
-  const account = (role: string) => demoAccount(server, role);
+  const account = (role: string) => demoAccount(suite.server, role);
 
   /** A page in a fresh context (Arabic-Indic digits in Arabic), signed in as the demonstration account of the role, or public. */
   async function openPage(role: string | null, lang: Lang): Promise<{ page: Page; problems: string[] }> {
-    const { page, problems } = await openAs(browser, baseURL, role ? account(role) : null, lang, contexts);
+    const { page, problems } = await openAs(suite.browser, suite.baseURL, role ? account(role) : null, lang, contexts);
     return { page, problems };
   }
   const serious = async (page: Page) => (await runAxe(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
@@ -75,7 +60,7 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
 
   describe.each(LANGS)('in %s', (lang) => {
     it('lists the programmes with their progress, coverage and the demonstration mark', async () => {
-      const api = await getJson<{ items: ListItem[] }>(baseURL, `/api/v1/programmes?lang=${lang}`);
+      const api = await getJson<{ items: ListItem[] }>(suite.baseURL, `/api/v1/programmes?lang=${lang}`);
       expect(api.items.length).toBeGreaterThanOrEqual(3);
       const { page, problems } = await openPage(null, lang);
       const res = await page.goto('/programmes');
@@ -103,8 +88,8 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
     });
 
     it('shows a programme: the results tree and the 2030 figures as the API computes them', async () => {
-      const p = await getJson<Programme>(baseURL, `/api/v1/programmes/SAFER-CITIES?lang=${lang}`);
-      const f = await getJson<Figures>(baseURL, `/api/v1/programmes/SAFER-CITIES/targets-2030?lang=${lang}`);
+      const p = await getJson<Programme>(suite.baseURL, `/api/v1/programmes/SAFER-CITIES?lang=${lang}`);
+      const f = await getJson<Figures>(suite.baseURL, `/api/v1/programmes/SAFER-CITIES/targets-2030?lang=${lang}`);
       const { page, problems } = await openPage(null, lang);
       const res = await page.goto('/programmes/SAFER-CITIES');
       expect(res?.status()).toBe(200);
@@ -145,7 +130,7 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
       expect(await page.locator('.budget-totals li').count()).toBeGreaterThan(0);
       expect(await page.locator('a[href*="/export?format=csv"]').count()).toBe(1);
       expect(await page.locator('#iati-unavailable').innerText()).toContain(msg(lang, 'programmes.iati.needsOrg'));
-      const iati = await fetch(`${baseURL}/api/v1/programmes/SAFER-CITIES/export?format=iati`);
+      const iati = await fetch(`${suite.baseURL}/api/v1/programmes/SAFER-CITIES/export?format=iati`);
       expect(iati.status).toBe(409);
 
       await screenshot(page, `programmes-${lang}-safer-cities`);
@@ -183,7 +168,7 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
       const today = new Date().toISOString().slice(0, 10);
       const from = `${today.slice(0, 4)}-01-01`;
       interface Board { reviews: { count: number; items: { id: number; place: { code: string } }[] }; records: { byKind: { kind: string; figure: { count: number; items: { value: string }[] } }[] }; programmes: { code: string }[] }
-      const api = await getJson<Board>(baseURL, `/api/v1/reports/board-progress?from=${from}&to=${today}&lang=${lang}`);
+      const api = await getJson<Board>(suite.baseURL, `/api/v1/reports/board-progress?from=${from}&to=${today}&lang=${lang}`);
       // The demonstration data publishes Agadir's review today: its measures are counted.
       expect(api.reviews.items.map((r) => r.place.code)).toContain('MAAGA');
       const { page, problems } = await openPage(null, lang);
@@ -227,7 +212,7 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
     });
 
     it('lets an administrator change a target and shows the new progress; refusals appear next to the fields', async () => {
-      const before = await getJson<Programme>(baseURL, '/api/v1/programmes/ESCWA-NUA-IRP');
+      const before = await getJson<Programme>(suite.baseURL, '/api/v1/programmes/ESCWA-NUA-IRP');
       const m = all(before.results).flatMap((r) => r.measures).find((x) => x.kind === 'specific' && x.actual && x.targets.length)!;
       const last = m.targets[m.targets.length - 1]!;
       const newTarget = lang === 'ar' ? last.value + 1 : last.value + 2;
@@ -262,7 +247,7 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
       await value.fill(String(newTarget));
       await value.press('Enter');
       await form.locator('[role=status]').waitFor();
-      const after = await getJson<Programme>(baseURL, '/api/v1/programmes/ESCWA-NUA-IRP');
+      const after = await getJson<Programme>(suite.baseURL, '/api/v1/programmes/ESCWA-NUA-IRP');
       const changed = all(after.results).flatMap((r) => r.measures).find((x) => x.id === m.id)!;
       expect(changed.targets.find((t) => t.year === last.year)?.value).toBe(newTarget);
       expect(changed.progress).not.toBe(m.progress);
@@ -302,7 +287,7 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
       expect(await page.getByRole('button', { name: msg(lang, 'programmes.edit.switch') }).count()).toBe(0);
       expect(faults(problems)).toEqual([]);
 
-      const p = await getJson<Programme>(baseURL, '/api/v1/programmes/ESCWA-NUA-IRP');
+      const p = await getJson<Programme>(suite.baseURL, '/api/v1/programmes/ESCWA-NUA-IRP');
       const held = account('national-focal-point').roles.find((r) => r.role === 'national-focal-point')!.place!;
       const focal = await openPage('national-focal-point', lang);
       await focal.page.goto('/programmes/ESCWA-NUA-IRP');
@@ -315,7 +300,7 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
       const codes = [...new Set(all(p.results).flatMap((r) => r.places.map((x) => x.place)))];
       const within = new Map<string, boolean>();
       for (const c of codes) {
-        const d = await getJson<{ ancestors: { code: string }[] }>(baseURL, `/api/v1/places/${encodeURIComponent(c)}`);
+        const d = await getJson<{ ancestors: { code: string }[] }>(suite.baseURL, `/api/v1/places/${encodeURIComponent(c)}`);
         within.set(c, c === held || d.ancestors.some((a) => a.code === held));
       }
       const theirs = all(p.results).filter((r) => r.places.length > 0 && r.places.every((x) => within.get(x.place)));
@@ -329,9 +314,9 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
 
   it('lets an administrator set a programme\'s IATI reporting organisation (in Arabic): refusals next to the fields, then the IATI file', async () => {
     const CODE = 'UNH-SP-2026-2029';
-    const before = await getJson<Programme & { pillars: { code: string }[]; places: { place: string; role: string }[]; reportingOrg: { ref: string | null; type: string | null } }>(baseURL, `/api/v1/programmes/${CODE}`);
+    const before = await getJson<Programme & { pillars: { code: string }[]; places: { place: string; role: string }[]; reportingOrg: { ref: string | null; type: string | null } }>(suite.baseURL, `/api/v1/programmes/${CODE}`);
     expect(before.reportingOrg.ref).toBeNull();
-    expect((await fetch(`${baseURL}/api/v1/programmes/${CODE}/export?format=iati`)).status).toBe(409);
+    expect((await fetch(`${suite.baseURL}/api/v1/programmes/${CODE}/export?format=iati`)).status).toBe(409);
     const { page, problems } = await openPage('administrator', 'ar');
     await page.goto(`/programmes/${CODE}`);
     await ready(page, '#iati-unavailable', problems);
@@ -367,12 +352,12 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
     // The download appears, and the file names the organisation.
     await page.locator('a[href*="format=iati"]').waitFor();
     expect(await page.locator('#iati-unavailable').count()).toBe(0);
-    const iati = await fetch(`${baseURL}/api/v1/programmes/${CODE}/export?format=iati`);
+    const iati = await fetch(`${suite.baseURL}/api/v1/programmes/${CODE}/export?format=iati`);
     expect(iati.status).toBe(200);
     const xml = await iati.text();
     expect(xml).toContain('<reporting-org ref="XM-DAC-41111" type="40">');
     // The lists went back as they were.
-    const after = await getJson<typeof before>(baseURL, `/api/v1/programmes/${CODE}`);
+    const after = await getJson<typeof before>(suite.baseURL, `/api/v1/programmes/${CODE}`);
     expect(after.pillars.map((x) => x.code)).toEqual(before.pillars.map((x) => x.code));
     expect(after.places.map((x) => [x.place, x.role])).toEqual(before.places.map((x) => [x.place, x.role]));
     expect(after.names).toEqual(before.names);
@@ -430,11 +415,11 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
     await form.getByRole('button', { name: msg('en', 'programmes.form.create'), exact: true }).click();
     await page.waitForURL('**/programmes/TEST-PROG');
     await expect.poll(() => h1(page)).toBe('A test programme');
-    const made = await getJson<{ pillars: { code: string; kind: string }[]; places: { place: string; role: string }[]; reportingOrg: { ref: string; type: string } }>(baseURL, '/api/v1/programmes/TEST-PROG');
+    const made = await getJson<{ pillars: { code: string; kind: string }[]; places: { place: string; role: string }[]; reportingOrg: { ref: string; type: string } }>(suite.baseURL, '/api/v1/programmes/TEST-PROG');
     expect(made.pillars.map((x) => [x.code, x.kind])).toEqual([['P1', 'pillar']]);
     expect(made.places.map((x) => [x.place, x.role])).toEqual([['MAAGA', 'pilot']]);
     expect(made.reportingOrg).toMatchObject({ ref: 'XM-TEST-1', type: '21' });
-    expect((await fetch(`${baseURL}/api/v1/programmes/TEST-PROG/export?format=iati`)).status).toBe(200);
+    expect((await fetch(`${suite.baseURL}/api/v1/programmes/TEST-PROG/export?format=iati`)).status).toBe(200);
 
     // Deleted after a question.
     await page.getByRole('button', { name: msg('en', 'programmes.edit.switch') }).click();
@@ -446,7 +431,7 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
     await page.waitForURL((u) => u.pathname === '/programmes');
     await page.locator('.new-programme [role=status]').waitFor();
     expect(await page.locator('.new-programme [role=status]').innerText()).toContain('A test programme');
-    expect((await fetch(`${baseURL}/api/v1/programmes/TEST-PROG`)).status).toBe(404);
+    expect((await fetch(`${suite.baseURL}/api/v1/programmes/TEST-PROG`)).status).toBe(404);
     expect(await page.locator('main .programme-list a[href="/programmes/TEST-PROG"]').count()).toBe(0);
     expect(faults(problems).filter((p) => !(/\b409\b/.test(p) && /\/api\/v1\/programmes\)?$/.test(p)))).toEqual([]);
   });

@@ -7,11 +7,11 @@
 // public visitor sees the published review and not the unpublished ones. axe-core (no serious or
 // critical violation) on every review page in Arabic and English. Debian's Chromium with
 // playwright-core (see browser-helpers.ts); screenshots go to /tmp/marsad-shots/reviews-*.png.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import {
-  openAs, CHROMIUM, CHROMIUM_ARGS, LANGS, browserDecision, buildWebApp, describeViolations, getJson, htmlLangDir,
-  msg, runAxe, screenshot, startServer, type Lang, type TestServer,
+  openAs, LANGS, browserDecision, describeViolations, getJson, htmlLangDir,
+  msg, runAxe, screenshot, type Lang, useBrowserSuite,
 } from './browser-helpers.ts';
 
 const decision = browserDecision();
@@ -24,31 +24,16 @@ const QUITO = 'reviewer-quito@demo.marsad.example';
 const CYCLE_TITLE = 'دورة اختبار: مراجعة أقران المدن الأكثر أمانًا';
 
 describe.skipIf(!decision.run)('review pages in Chromium', { timeout: 240_000 }, () => {
-  let server: TestServer;
-  let browser: Browser;
-  let baseURL: string;
-  const contexts: BrowserContext[] = [];
+  const suite = useBrowserSuite();
+  const contexts = suite.contexts;
   const pages: Record<string, string> = {};
 
-  beforeAll(async () => {
-    if (decision.mustFail) throw new Error(decision.reason);
-    buildWebApp();
-    server = await startServer();
-    baseURL = server.baseURL;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  }, 300_000);
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await server?.close();
-  });
 
   /** A page in a fresh context, signed in as the demonstration account (or the public). */
   async function as(email: string | null, lang: Lang): Promise<{ page: Page; problems: string[] }> {
-    const a = email ? server.accounts.find((x) => x.email === email) : null;
+    const a = email ? suite.server.accounts.find((x) => x.email === email) : null;
     if (email && !a) throw new Error(`no demonstration account ${email}`);
-    const { page, problems } = await openAs(browser, baseURL, a ?? null, lang, contexts);
+    const { page, problems } = await openAs(suite.browser, suite.baseURL, a ?? null, lang, contexts);
     return { page, problems };
   }
   const serious = async (page: Page) => (await runAxe(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
@@ -232,16 +217,16 @@ describe.skipIf(!decision.run)('review pages in Chromium', { timeout: 240_000 },
     await pub.page.goto('/reviews');
     await pub.page.locator('main a[href^="/reviews/published/"]').first().waitFor();
     const listed = await pub.page.evaluate(() => [...document.querySelectorAll('main a[href^="/reviews/published/"]')].map((a) => a.getAttribute('href')));
-    const published = await getJson<{ items: { id: number }[] }>(baseURL, '/api/v1/published-reviews');
+    const published = await getJson<{ items: { id: number }[] }>(suite.baseURL, '/api/v1/published-reviews');
     expect(listed.sort()).toEqual(published.items.map((p) => `/reviews/published/${p.id}`).sort());
     const adminSubs = await admin.page.evaluate(async () => (await (await fetch('/api/v1/review-submissions')).json()) as { items: { id: number; state: string }[] });
     const unpublished = adminSubs.items.filter((s) => s.state !== 'published');
     expect(unpublished.length).toBeGreaterThan(0);
     for (const s of unpublished.slice(0, 3)) {
       expect(listed).not.toContain(`/reviews/published/${s.id}`);
-      const r = await fetch(new URL(`/reviews/published/${s.id}`, baseURL));
+      const r = await fetch(new URL(`/reviews/published/${s.id}`, suite.baseURL));
       expect(r.status).toBe(404);
-      expect((await fetch(new URL(`/api/v1/review-submissions/${s.id}`, baseURL))).status).toBe(401);
+      expect((await fetch(new URL(`/api/v1/review-submissions/${s.id}`, suite.baseURL))).status).toBe(401);
     }
     // The public gets the not-found page for an unpublished review.
     await pub.page.goto(`/reviews/published/${unpublished[0]!.id}`);
@@ -286,7 +271,7 @@ describe.skipIf(!decision.run)('review pages in Chromium', { timeout: 240_000 },
       await admin.page.locator('.success-indicator').first().waitFor();
       expect(await admin.page.locator('.success-indicator').count()).toBeGreaterThanOrEqual(7);
       expect(await admin.page.locator('main').innerText()).toContain(msg(lang, 'reviews.board.unavailable'));
-      const csv = await admin.page.evaluate(async (p) => (await fetch(`/api/v1${p}.csv`)).text(), new URL(pages.board!, baseURL).pathname.replace('/reviews/cycles/', '/review-cycles/'));
+      const csv = await admin.page.evaluate(async (p) => (await fetch(`/api/v1${p}.csv`)).text(), new URL(pages.board!, suite.baseURL).pathname.replace('/reviews/cycles/', '/review-cycles/'));
       expect(csv).toContain('section,figure,group,count');
       expect(faults(admin.problems)).toEqual([]);
       expect(faults(pub.problems)).toEqual([]);

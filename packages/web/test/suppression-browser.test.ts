@@ -3,11 +3,11 @@
 // attribute, not in any answer the page receives — and "fewer than N" is shown in its place;
 // the city focal point of the place sees the value, marked "hidden from the public".
 // Debian's Chromium with playwright-core, as browser.test.ts (skipped the same way without it).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import {
-  CHROMIUM, CHROMIUM_ARGS, browserDecision, buildWebApp, collectProblems, describeViolations, msg, newContext, runAxe, screenshot,
-  startServer, waitForSettled, type Lang, type TestServer,
+  browserDecision, collectProblems, describeViolations, msg, newContext, runAxe, screenshot,
+  waitForSettled, type Lang, useBrowserSuite,
 } from './browser-helpers.ts';
 
 const decision = browserDecision();
@@ -33,14 +33,12 @@ const HIDDEN = ['6.6131', '3.3179', '٦٫٦١٣١', '٣٫٣١٧٩'];
 const arabicDigits = (s: string) => s.replace(/[0-9]/g, (d) => String.fromCharCode(0x0660 + Number(d)));
 
 describe.skipIf(!decision.run)('suppressed values in Chromium', { timeout: 120_000 }, () => {
-  let server: TestServer;
-  let browser: Browser;
-  let baseURL: string;
-  const contexts: BrowserContext[] = [];
-  const account = (role: string) => server.accounts.find((a) => a.roles.some((r) => r.role === role))!;
+  const suite = useBrowserSuite();
+  const contexts = suite.contexts;
+  const account = (role: string) => suite.server.accounts.find((a) => a.roles.some((r) => r.role === role))!;
 
   async function login(role: string): Promise<{ cookie: string; csrf: string }> {
-    const r = await fetch(`${baseURL}/api/v1/auth/login`, {
+    const r = await fetch(`${suite.baseURL}/api/v1/auth/login`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: account(role).email, password: account(role).password }),
     });
     expect(r.status).toBe(200);
@@ -48,35 +46,24 @@ describe.skipIf(!decision.run)('suppressed values in Chromium', { timeout: 120_0
   }
 
   beforeAll(async () => {
-    if (decision.mustFail) throw new Error(decision.reason);
-    buildWebApp();
-    server = await startServer();
-    baseURL = server.baseURL;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     const admin = await login('administrator');
     const headers = { cookie: admin.cookie, 'x-csrf-token': admin.csrf };
-    const places = await fetch(`${baseURL}/api/v1/places`, {
+    const places = await fetch(`${suite.baseURL}/api/v1/places`, {
       method: 'POST', headers: { ...headers, 'content-type': 'application/json' },
       body: JSON.stringify({ places: [{ code: 'MAAGA-TD1', parent: 'MAAGA', level: 'district', names: { en: 'Agadir test district', ar: 'مقاطعة أكادير التجريبية' } }] }),
     });
     expect(places.status, await places.clone().text()).toBe(201);
-    const imported = await fetch(`${baseURL}/api/v1/imports?format=csv&status=approved`, { method: 'POST', headers: { ...headers, 'content-type': 'text/csv' }, body: DATA });
+    const imported = await fetch(`${suite.baseURL}/api/v1/imports?format=csv&status=approved`, { method: 'POST', headers: { ...headers, 'content-type': 'text/csv' }, body: DATA });
     expect(imported.status, await imported.clone().text()).toBe(201);
   }, 300_000);
 
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await server?.close();
-  });
-
   /** A page whose every answer from the server is kept, to search it for the hidden values. */
   async function open(lang: Lang, cookie?: string): Promise<{ page: Page; problems: string[]; answers: Promise<string>[] }> {
-    const ctx = await newContext(browser, baseURL, { lang, digits: 'arab' });
+    const ctx = await newContext(suite.browser, suite.baseURL, { lang, digits: 'arab' });
     contexts.push(ctx);
     if (cookie) {
       const [name, value] = cookie.split('=') as [string, string];
-      await ctx.addCookies([{ name, value, url: baseURL }]);
+      await ctx.addCookies([{ name, value, url: suite.baseURL }]);
     }
     const page = await ctx.newPage();
     const answers: Promise<string>[] = [];
