@@ -208,6 +208,10 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
       await page.waitForURL('**/results/board-progress/2019-01-01/2019-12-31');
       await ready(page, 'section[aria-labelledby="bp-measures"] p.muted', problems);
       expect(await page.locator('section[aria-labelledby="bp-measures"] p.muted').innerText()).toBe(msg(lang, 'boardProgress.noRecords'));
+      // An address with a day that does not exist: the page says so rather than asking the API.
+      await page.goto('/results/board-progress/2026-01-01/2026-13-01');
+      await ready(page, 'main .notice[role="alert"]', problems);
+      expect(await page.locator('main .notice[role="alert"]').innerText()).toBe(msg(lang, 'boardProgress.badPeriod'));
       expect(faults(problems)).toEqual([]);
     });
 

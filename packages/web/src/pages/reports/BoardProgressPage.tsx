@@ -39,6 +39,8 @@ interface Report {
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** A real day written YYYY-MM-DD (not 2026-02-30 nor 2026-13-01). */
+const isDay = (d: string) => DAY.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
 
 /** The default period (the API's): 1 January of this year to today. */
 export function defaultBoardPeriod(): { from: string; to: string } {
@@ -63,7 +65,7 @@ export function BoardProgressPage() {
   const { t } = useTranslation();
   const { from, to } = useParams({ from: '/results/board-progress/$from/$to' });
   const { lang, date } = usePrefs();
-  const valid = DAY.test(from) && DAY.test(to) && from <= to;
+  const valid = isDay(from) && isDay(to) && from <= to;
   const report = useQuery({
     queryKey: ['board-progress', from, to, lang], enabled: valid, retry: false,
     queryFn: () => getJson<Report>('/reports/board-progress', { from, to, lang }),
@@ -95,7 +97,7 @@ function PeriodForm({ from, to }: { from: string; to: string }) {
   const [f, setF] = useState(from);
   const [e, setE] = useState(to);
   useEffect(() => { setF(from); setE(to); }, [from, to]);
-  const bad = !DAY.test(f) || !DAY.test(e) || f > e;
+  const bad = !isDay(f) || !isDay(e) || f > e;
   const submit = (ev: FormEvent) => {
     ev.preventDefault();
     if (!bad) void navigate({ to: '/results/board-progress/$from/$to', params: { from: f, to: e } });
