@@ -9,4 +9,5 @@ export * from './observations/typed-number.ts';
 export * from './results/result-progress.ts';
 export * from './results/measure-values.ts';
 export * from './results/targets-2030.ts';
+export * from './results/iati-codes.ts';
 export * from './reviews/index.ts';

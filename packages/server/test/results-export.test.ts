@@ -76,6 +76,15 @@ describe.each(testStoreKinds())('results exports on %s', (kind) => {
     expect(r.json().message).toMatch(/^reportingOrg: /);
   });
 
+  it('refuses a reporting organisation type outside the IATI OrganisationType codelist, naming the field', async () => {
+    const patch = await t.app.inject({ method: 'PATCH', url: '/api/v1/programmes/EXP', headers: json, payload: JSON.stringify({ reportingOrg: { ref: 'XX-TEST-1', type: '99' } }) });
+    expect(patch.statusCode).toBe(400);
+    expect(patch.json().message).toMatch(/reportingOrg\.type/);
+    expect(patch.json().message).toMatch(/OrganisationType/);
+    // Nothing was written: the export still lacks the organisation.
+    expect((await t.app.inject({ url: '/api/v1/programmes/EXP/export?format=iati' })).statusCode).toBe(409);
+  });
+
   it('writes IATI 2.03 results that the schema accepts', async () => {
     const patch = await t.app.inject({ method: 'PATCH', url: '/api/v1/programmes/EXP', headers: json, payload: JSON.stringify({ reportingOrg: { ref: 'XX-TEST-1', type: '40', names: { en: 'Test organisation', ar: 'منظمة للاختبار' } } }) });
     expect(patch.statusCode, patch.body).toBe(200);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IATI_ORGANISATION_TYPES } from '@marsad/core';
 
 /** Zod schemas of the results API's inputs (docs/methods/results.md). */
 
@@ -28,7 +29,7 @@ export const ProgrammePlaceInput = z.object({
 
 const ReportingOrg = z.object({
   ref: z.string().trim().min(1).max(200).optional().describe('IATI organisation identifier, e.g. XM-DAC-…'),
-  type: z.string().regex(/^\d{1,3}$/, 'an IATI OrganisationType code such as 40').optional(),
+  type: z.enum(IATI_ORGANISATION_TYPES, { message: `a code of the IATI OrganisationType codelist: ${IATI_ORGANISATION_TYPES.join(', ')}` }).optional(),
   names: TextByLanguage.optional(),
 }).strict();
 

@@ -59,7 +59,7 @@ export function pillarKindLabel(t: TFunction, kind: string): string {
 }
 
 /** The IATI OrganisationType codelist (version 2.03), for a programme's reporting organisation. */
-export const IATI_ORGANISATION_TYPES = ['10', '11', '15', '21', '22', '23', '24', '30', '40', '60', '70', '71', '72', '73', '80', '90'] as const;
+export { IATI_ORGANISATION_TYPES } from '@marsad/core';
 
 export function iatiOrganisationTypeLabel(t: TFunction, code: string): string {
   switch (code) {
@@ -111,7 +111,7 @@ const KNOWN: Rule[] = [
   [/a programme "([^"]+)" exists already/, (t, m) => t('programmes.error.programmeCodeTaken', { code: m[1]! })],
   [/the code "([^"]+)" is given twice/, (t, m) => t('programmes.error.pillarCodeTwice', { code: m[1]! })],
   [/the place "([^"]+)" is given twice/, (t, m) => t('programmes.error.placeTwice', { place: m[1]! })],
-  [/an IATI OrganisationType code/, (t) => t('programmes.error.orgType')],
+  [/IATI OrganisationType codelist/, (t) => t('programmes.error.orgType')],
   [/no partner organisation \d+/, (t) => t('programmes.error.noPartner')],
   [/a date as YYYY-MM-DD|not a real date/, (t) => t('programmes.error.date')],
   [/no indicator "([^"]+)"/, (t, m) => t('programmes.error.noIndicator', { code: m[1]! })],
