@@ -171,67 +171,27 @@ function byCountry(rows: NonNullable<SuccessRecords['reviews']>, keep: (r: NonNu
   return figure([...m.values()].filter((i) => rows.some((r) => r.countryId === i.id && keep(r))));
 }
 
-async function successIndicators(conn: SqlConn, startsOn: string, endsOn: string): Promise<SuccessIndicator[]> {
-  const rec = await loadSuccessRecords(conn);
-  const within = (d: string | null) => d !== null && d >= startsOn && d <= endsOn;
-  const upTo = (d: string | null) => d !== null && d <= endsOn;
-  const out: SuccessIndicator[] = [];
-  /** A tool counts once, at its first pilot in the period; the items list every pilot. */
-  const toolsOf = (list: SuccessItem[]): Figure<SuccessItem> => ({ count: new Set(list.map((p) => p.id)).size, items: list });
-  const partnerItem = (p: SuccessRecords['partners'][number]): SuccessItem => ({ id: p.id, names: p.names, date: p.date, detail: p.detail });
+/** The definitions the report of a cycle gives where they say more than the period's. */
+const CYCLE_DEFINITIONS: Record<string, string> = {
+  'c-pilot-countries': `${DEFINITIONS.c} Counted at the cycle's end only.`,
+  'c-coordination-centres': `${DEFINITIONS.centres} A centre without a date counts at the cycle's end, not within it.`,
+  'd-financial-resources': `${DEFINITIONS.d} Within the cycle: lines whose years meet the cycle's years; at its end: lines starting in or before the cycle's last year.`,
+  'f-partners-joined': `${DEFINITIONS.f} Those who joined within the cycle, and those members at its end.`,
+};
 
-  if (rec.network) {
-    out.push({
-      code: 'a-tools-shared', seedReference: 'seed 000 §8 (a)', names: S8.a, available: true, definition: DEFINITIONS.a,
-      duringCycle: figure(rec.tools.filter((t) => within(t.date))), atCycleEnd: figure(rec.tools.filter((t) => upTo(t.date))),
-    });
-    out.push({
-      code: 'b-tools-piloted', seedReference: 'seed 000 §8 (b)', names: S8.b, available: true, definition: DEFINITIONS.b,
-      duringCycle: toolsOf(rec.pilots.filter((p) => within(p.date))), atCycleEnd: toolsOf(rec.pilots.filter((p) => upTo(p.date))),
-    });
-  } else {
-    out.push({ code: 'a-tools-shared', seedReference: 'seed 000 §8 (a)', names: S8.a, available: false, reason: MISSING_NETWORK });
-    out.push({ code: 'b-tools-piloted', seedReference: 'seed 000 §8 (b)', names: S8.b, available: false, reason: MISSING_NETWORK });
-  }
-  out.push({
-    code: 'c-pilot-countries', seedReference: 'seed 000 §8 (c)', names: S8.c, available: true,
-    definition: `${DEFINITIONS.c} Counted at the cycle's end only.`,
-    duringCycle: null, atCycleEnd: figure(rec.pilotCountries),
-  });
-  if (rec.network) {
-    out.push({
-      code: 'c-coordination-centres', seedReference: 'seed 000 §8 (c)', names: S8.c, available: true,
-      definition: `${DEFINITIONS.centres} A centre without a date counts at the cycle's end, not within it.`,
-      duringCycle: figure(rec.centres.filter((c) => within(c.date))), atCycleEnd: figure(rec.centres.filter((c) => c.date === null || upTo(c.date))),
-    });
-  } else {
-    out.push({ code: 'c-coordination-centres', seedReference: 'seed 000 §8 (c)', names: S8.c, available: false, reason: MISSING_NETWORK });
-  }
-  if (rec.budget) {
-    const y0 = Number(startsOn.slice(0, 4)), y1 = Number(endsOn.slice(0, 4));
-    const during = rec.budget.filter((b) => b.year <= y1 && b.endYear >= y0);
-    const upToEnd = rec.budget.filter((b) => b.year <= y1);
-    out.push({
-      code: 'd-financial-resources', seedReference: 'seed 000 §8 (d)', names: S8.d, available: true,
-      definition: `${DEFINITIONS.d} Within the cycle: lines whose years meet the cycle's years; at its end: lines starting in or before the cycle's last year.`,
-      duringCycle: figure(during.map((b) => b.item)), atCycleEnd: figure(upToEnd.map((b) => b.item)),
-      amounts: { duringCycle: currencyTotals(during), atCycleEnd: currencyTotals(upToEnd) },
-    });
-  } else {
-    out.push({ code: 'd-financial-resources', seedReference: 'seed 000 §8 (d)', names: S8.d, available: false, reason: MISSING_RESULTS });
-  }
-  out.push({ code: 'e-awareness', seedReference: 'seed 000 §8 (e)', names: S8.e, available: false, reason: AWARENESS_REASON });
-  if (rec.network) {
-    out.push({
-      code: 'f-partners-joined', seedReference: 'seed 000 §8 (f)', names: S8.f, available: true,
-      definition: `${DEFINITIONS.f} Those who joined within the cycle, and those members at its end.`,
-      duringCycle: figure(rec.partners.filter((p) => within(p.date)).map(partnerItem)),
-      atCycleEnd: figure(rec.partners.filter((p) => upTo(p.date) && (p.left === null || p.left > endsOn)).map(partnerItem)),
-    });
-  } else {
-    out.push({ code: 'f-partners-joined', seedReference: 'seed 000 §8 (f)', names: S8.f, available: false, reason: MISSING_NETWORK });
-  }
-  return out;
+/**
+ * The success indicators over a cycle: the figures of a period from the cycle's first to its last
+ * day (`successIndicatorsFor`), named for the cycle. Participation in review cycles is left out:
+ * the report of a cycle counts its own participants.
+ */
+async function successIndicators(conn: SqlConn, startsOn: string, endsOn: string): Promise<SuccessIndicator[]> {
+  return successIndicatorsFor(await loadSuccessRecords(conn), startsOn, endsOn)
+    .filter((s) => !s.code.startsWith('g-'))
+    .map(({ figure: atCycleEnd, duringPeriod: duringCycle, amounts, amountsDuringPeriod, definition, ...s }): SuccessIndicator => ({
+      ...s,
+      ...(s.available ? { definition: CYCLE_DEFINITIONS[s.code] ?? definition, duringCycle, atCycleEnd } : {}),
+      ...(amounts ? { amounts: { duringCycle: amountsDuringPeriod ?? [], atCycleEnd: amounts } } : {}),
+    }));
 }
 
 /** A success indicator as it stands now (the public page): one figure with its list. */
