@@ -17,7 +17,7 @@ import { extractRecords, figure, recordsByKindAndTheme, type AnswerSet, type Fig
 import { pick } from '../http/pagination.ts';
 import { fromJson, iso, loadQuestionnaire, todayIso } from '../reviews/review-records.ts';
 import { programmeView, type ResultView } from '../results/programme-view.ts';
-import { loadSuccessRecords, successIndicatorsFor, type PeriodSuccessIndicator } from './board-report.ts';
+import { dateText, loadSuccessRecords, successIndicatorsFor, type PeriodSuccessIndicator } from './board-report.ts';
 import { M49_SOURCE, m49RegionOf } from './m49-regions.ts';
 
 type Names = Record<string, string>;
@@ -73,8 +73,6 @@ export function defaultPeriod(today = todayIso()): { from: string; to: string } 
   return { from: `${today.slice(0, 4)}-01-01`, to: today };
 }
 
-const dateOnly = (d: unknown): string => (typeof d === 'string' ? d.slice(0, 10) : iso(d as Date)!.slice(0, 10));
-
 function countResults(results: ResultView[]): number {
   return results.reduce((n, r) => n + r.measures.length + countResults(r.children), 0);
 }
@@ -124,7 +122,7 @@ export async function boardProgressReport(store: Store, period: { from: string; 
          FROM results r JOIN programmes p ON p.id = r.programme_id
         WHERE r.status = 'completed' AND r.end_date BETWEEN $1::date AND $2::date
         ORDER BY r.end_date, p.code, r.id`, [from, to])).rows
-      .map((r): ProgressResult => ({ id: r.id, programme: r.programme, code: r.code, level: r.level, titles: fromJson(r.titles), endDate: dateOnly(r.end_date), demo: r.demo }));
+      .map((r): ProgressResult => ({ id: r.id, programme: r.programme, code: r.code, level: r.level, titles: fromJson(r.titles), endDate: dateText(r.end_date)!, demo: r.demo }));
     const programmeCodes = (await conn.query<{ code: string }>('SELECT code FROM programmes ORDER BY code')).rows.map((r) => r.code);
     const success = await loadSuccessRecords(conn);
     return { reviews, records, practices, completed, programmeCodes, success };

@@ -63,7 +63,8 @@ async function tableExists(conn: SqlConn, name: string): Promise<boolean> {
   return !!(await conn.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [name])).rows[0]?.t;
 }
 
-const dateText = (d: unknown): string | null => (d === null || d === undefined ? null : typeof d === 'string' ? d.slice(0, 10) : new Date(d as Date).toISOString().slice(0, 10));
+/** A date (or time stamp) of the database as YYYY-MM-DD; null stays null. */
+export const dateText = (d: unknown): string | null => (d === null || d === undefined ? null : typeof d === 'string' ? d.slice(0, 10) : new Date(d as Date).toISOString().slice(0, 10));
 
 export interface CurrencyTotal { currency: string; amount: number; lines: number }
 

@@ -197,15 +197,13 @@ function RecordsByTheme({ r }: { r: Report }) {
   const tableId = useId();
   const kindName = (k: string) => (RECORD_KIND_NAMES as Record<string, { ar: string; en: string }>)[k]?.[lang] ?? k;
   const count = (kind: string, theme: string) => r.records.byTheme.find((x) => x.kind === kind && x.theme === theme)?.figure.count ?? 0;
-  // Stable for the chart: recomputed only when the report or the language change.
+  // Stable for the chart: recomputed only when the report or the language change (count and kindName read only those).
   const { themes, categories, series } = useMemo(() => {
     const th = GUIDELINE_THEMES.filter((x) => r.records.byTheme.some((y) => y.theme === x.code && y.figure.count > 0));
-    const n = (kind: string, theme: string) => r.records.byTheme.find((x) => x.kind === kind && x.theme === theme)?.figure.count ?? 0;
-    const kn = (k: string) => (RECORD_KIND_NAMES as Record<string, { ar: string; en: string }>)[k]?.[lang] ?? k;
     return {
       themes: th,
       categories: th.map((x) => x.names[lang]),
-      series: RECORD_KINDS.map((k) => ({ name: kn(k), values: th.map((x) => n(k, x.code)) })),
+      series: RECORD_KINDS.map((k) => ({ name: kindName(k), values: th.map((x) => count(k, x.code)) })),
     };
   }, [r, lang]);
   const total = r.records.byKind.reduce((n, k) => n + k.figure.count, 0);
