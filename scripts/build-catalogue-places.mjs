@@ -10,7 +10,7 @@
 //
 // Country names depend on the CLDR version of the Node.js ICU that runs this script;
 // the version used is recorded in the file's source block.
-import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -260,7 +260,9 @@ function toJson(value) {
     if (x === null || typeof x !== 'object' || indent.length + one.length <= 100) return one;
     const next = `${indent}  `;
     if (Array.isArray(x)) return `[\n${x.map((y) => next + block(y, next)).join(',\n')}\n${indent}]`;
-    return `{\n${entries(x).map(([k, y]) => `${next}${JSON.stringify(k)}: ${block(y, next)}`).join(',\n')}\n${indent}}`;
+    return `{\n${entries(x)
+      .map(([k, y]) => `${next}${JSON.stringify(k)}: ${block(y, next)}`)
+      .join(',\n')}\n${indent}}`;
   };
   return `${block(value, '')}\n`;
 }

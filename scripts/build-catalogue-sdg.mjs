@@ -10,16 +10,14 @@
 // The YAML keys look like `11-1-1-title`; codes are written with dots (11.a.1).
 // Additions that are not in the translation files (11.5.3, added by the 2020
 // comprehensive review) are kept below and marked reviewNeeded.
-import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..');
-const srcDir = resolve(
-  process.env.SDG_TRANSLATIONS_DIR ?? join(repo, '..', 'shared', 'data', 'sdg-translations'),
-);
+const srcDir = resolve(process.env.SDG_TRANSLATIONS_DIR ?? join(repo, '..', 'shared', 'data', 'sdg-translations'));
 const outDir = join(repo, 'packages', 'db', 'src', 'seed', 'catalogue');
 const check = process.argv.includes('--check');
 
@@ -67,7 +65,11 @@ function load(lang, kind) {
 
 // The Arabic files write "100 000" in display order ("000 100"); store it in logical order with
 // a no-break space, which looks the same and reads right to screen readers and search.
-const clean = (s) => String(s).replace(/\s+/g, ' ').trim().replace(/000 100/g, '100\u00a0000');
+const clean = (s) =>
+  String(s)
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/000 100/g, '100\u00a0000');
 
 /** Sort key part: numbers before letters, numbers numerically. */
 function partKey(p) {
@@ -188,7 +190,9 @@ function toJson(value) {
     if (x === null || typeof x !== 'object' || indent.length + one.length <= 100) return one;
     const next = `${indent}  `;
     if (Array.isArray(x)) return `[\n${x.map((y) => next + block(y, next)).join(',\n')}\n${indent}]`;
-    return `{\n${entries(x).map(([k, y]) => `${next}${JSON.stringify(k)}: ${block(y, next)}`).join(',\n')}\n${indent}}`;
+    return `{\n${entries(x)
+      .map(([k, y]) => `${next}${JSON.stringify(k)}: ${block(y, next)}`)
+      .join(',\n')}\n${indent}}`;
   };
   return `${block(value, '')}\n`;
 }

@@ -18,7 +18,12 @@ function newest(p) {
   return m;
 }
 
-const sources = [path.join(web, 'src'), path.join(web, 'index.html'), path.join(web, 'vite.config.ts'), path.join(root, 'packages/core/src')];
+const sources = [
+  path.join(web, 'src'),
+  path.join(web, 'index.html'),
+  path.join(web, 'vite.config.ts'),
+  path.join(root, 'packages/core/src'),
+];
 const force = process.argv.includes('--force');
 if (!force && existsSync(built) && statSync(built).mtimeMs >= Math.max(...sources.map(newest))) {
   process.exit(0);

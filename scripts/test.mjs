@@ -13,9 +13,11 @@ function step(title, cmd, args) {
   }
 }
 
-console.log(process.env.DATABASE_URL
-  ? `Database tests run on PGlite and on ${process.env.DATABASE_URL.replace(/:[^:@/]*@/, ':***@')}.`
-  : 'Database tests run on PGlite (set DATABASE_URL to run them on a PostgreSQL server too).');
+console.log(
+  process.env.DATABASE_URL
+    ? `Database tests run on PGlite and on ${process.env.DATABASE_URL.replace(/:[^:@/]*@/, ':***@')}.`
+    : 'Database tests run on PGlite (set DATABASE_URL to run them on a PostgreSQL server too).',
+);
 if (process.env.MARSAD_TEST_SERVER_ONLY === '1') {
   // CI's second run (the PostgreSQL server): the first run type-checked and built the same tree.
   console.log('Type checks and the web build ran in the first run (MARSAD_TEST_SERVER_ONLY=1).');
@@ -31,7 +33,21 @@ if (args.length) {
   // Browser tests each start a server and Chromium: they run one file at a time, after the
   // others, so that two of them never compete for the machine (timeouts are not faults).
   const BROWSER = 'packages/web/test/*browser.test.ts';
-  step('Tests (without the browser)', 'npx', ['vitest', 'run', '--exclude', BROWSER, '--exclude', '**/node_modules/**']);
+  step('Tests (without the browser)', 'npx', [
+    'vitest',
+    'run',
+    '--exclude',
+    BROWSER,
+    '--exclude',
+    '**/node_modules/**',
+  ]);
   if (process.env.MARSAD_SKIP_BROWSER === '1') console.log('\nBrowser tests skipped: MARSAD_SKIP_BROWSER=1');
-  else step('Tests in the browser', 'npx', ['vitest', 'run', '--maxWorkers=1', '--no-file-parallelism', 'browser.test.ts']);
+  else
+    step('Tests in the browser', 'npx', [
+      'vitest',
+      'run',
+      '--maxWorkers=1',
+      '--no-file-parallelism',
+      'browser.test.ts',
+    ]);
 }

@@ -13,15 +13,15 @@
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import pg from 'pg';
 import type { SqlConn, Store, StoreKind } from '@marsad/db';
 import { createEmptyDatabase, createTestDatabase, type TestDatabase } from '@marsad/db/testing';
-import { importFile, readObservations, type ImportReport } from '@marsad/server';
+import { type ImportReport, importFile, readObservations } from '@marsad/server';
+import pg from 'pg';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -101,7 +101,8 @@ function readOptions() {
     .split(',')
     .map((p) => p.trim())
     .filter(Boolean);
-  for (const p of phases) if (!(PHASES as readonly string[]).includes(p)) fail(`unknown phase "${p}" (known: ${PHASES.join(', ')})`);
+  for (const p of phases)
+    if (!(PHASES as readonly string[]).includes(p)) fail(`unknown phase "${p}" (known: ${PHASES.join(', ')})`);
   return {
     db,
     indicators: positiveInt('indicators', v.indicators, d.indicators),
@@ -114,7 +115,11 @@ function readOptions() {
 // ---------------------------------------------------------------------------------------------
 // Synthetic data: I indicators × P places × Y years, generated in the same order every time.
 
-interface Shape { indicators: number; places: number; years: number }
+interface Shape {
+  indicators: number;
+  places: number;
+  years: number;
+}
 
 const indicatorCode = (i: number) => `BENCH${String(i + 1).padStart(3, '0')}`;
 const placeCode = (p: number) => `ZZ-C${String(p + 1).padStart(6, '0')}`;
@@ -142,7 +147,11 @@ async function* csvChunks(s: Shape, header: boolean): AsyncGenerator<string> {
   if (buf) yield buf;
 }
 
-interface Ids { indicatorIds: number[]; seriesIds: number[]; placeIds: number[] }
+interface Ids {
+  indicatorIds: number[];
+  seriesIds: number[];
+  placeIds: number[];
+}
 
 /** The same rows resolved to ids, in COPY text format, for `RESOLVED_COPY`. */
 async function* resolvedChunks(s: Shape, ids: Ids, batchId: number): AsyncGenerator<string> {
@@ -205,7 +214,9 @@ async function createCatalogue(store: Store, s: Shape): Promise<Ids> {
          FROM generate_series(1, $1::int) g CROSS JOIN (SELECT id FROM places WHERE code = 'ZZ') c ORDER BY g`,
       [s.places],
     );
-    await conn.exec(`UPDATE places p SET path = c.path || p.id || '/' FROM places c WHERE p.parent_id = c.id AND c.code = 'ZZ'`);
+    await conn.exec(
+      `UPDATE places p SET path = c.path || p.id || '/' FROM places c WHERE p.parent_id = c.id AND c.code = 'ZZ'`,
+    );
 
     const ind = await conn.query<{ code: string; indicator_id: number; series_id: number }>(
       `SELECT i.code, i.id AS indicator_id, s.id AS series_id
@@ -237,7 +248,9 @@ async function createCatalogue(store: Store, s: Shape): Promise<Ids> {
  */
 async function seedOtherObservation(store: Store): Promise<number> {
   return store.exclusive(async (conn) => {
-    const ind = await conn.query<{ id: number }>(`INSERT INTO indicators (code, names) VALUES ('SEED', '{"en":"Seed"}') RETURNING id`);
+    const ind = await conn.query<{ id: number }>(
+      `INSERT INTO indicators (code, names) VALUES ('SEED', '{"en":"Seed"}') RETURNING id`,
+    );
     const indicatorId = ind.rows[0]!.id;
     const ser = await conn.query<{ id: number }>(
       `INSERT INTO series (indicator_id, code, is_default) VALUES ($1, 'SEED', true) RETURNING id`,
@@ -291,7 +304,9 @@ async function dropDatabase(t: TestDatabase): Promise<void> {
   try {
     for (let attempt = 0; ; attempt++) {
       try {
-        await c.query(attempt < 50 ? `DROP DATABASE IF EXISTS ${name}` : `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await c.query(
+          attempt < 50 ? `DROP DATABASE IF EXISTS ${name}` : `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`,
+        );
         return;
       } catch (err) {
         if ((err as { code?: string }).code !== '55006' || attempt >= 50) throw err; // 55006: in use
@@ -433,7 +448,11 @@ async function measure(label: string, rows: number, run: (notes: string[]) => Pr
 // ---------------------------------------------------------------------------------------------
 // Instrumented store: times the statements the import runs, to see where its time goes.
 
-interface StatementTime { label: string; calls: number; ms: number }
+interface StatementTime {
+  label: string;
+  calls: number;
+  ms: number;
+}
 
 class StatementLog {
   readonly byLabel = new Map<string, StatementTime>();
@@ -510,9 +529,13 @@ function line(r: PhaseResult, extra = ''): string {
 }
 
 function pgliteVersion(): string {
-  for (const rel of ['../../node_modules/@electric-sql/pglite/package.json', '../../packages/db/node_modules/@electric-sql/pglite/package.json']) {
+  for (const rel of [
+    '../../node_modules/@electric-sql/pglite/package.json',
+    '../../packages/db/node_modules/@electric-sql/pglite/package.json',
+  ]) {
     try {
-      return (JSON.parse(readFileSync(fileURLToPath(new URL(rel, import.meta.url)), 'utf8')) as { version: string }).version;
+      return (JSON.parse(readFileSync(fileURLToPath(new URL(rel, import.meta.url)), 'utf8')) as { version: string })
+        .version;
     } catch {
       /* next */
     }
@@ -533,7 +556,9 @@ async function main(): Promise<number> {
   let indexedRows: { ids: string; fingerprint: string } | undefined;
 
   const log = (s: string) => process.stdout.write(s + '\n');
-  log(`Marsad import benchmark: ${int(o.indicators)} indicators × ${int(o.places)} places × ${o.years} years = ${int(N)} rows on ${o.db}`);
+  log(
+    `Marsad import benchmark: ${int(o.indicators)} indicators × ${int(o.places)} places × ${o.years} years = ${int(N)} rows on ${o.db}`,
+  );
   log(
     `Node ${process.version}${gc ? '' : ' (no gc between phases)'}; ${os.cpus().length} cores, ` +
       `load average ${os.loadavg()[0]!.toFixed(1)} at start (other work on the machine skews the times)`,
@@ -544,7 +569,9 @@ async function main(): Promise<number> {
     const r = await store.exclusive((c) => c.query<{ server_version: string }>('SHOW server_version'));
     const v = (r.rows[0]?.server_version ?? '?').split(' ')[0];
     serverVersion = store.kind === 'pglite' ? `PGlite ${pgliteVersion()}, PostgreSQL ${v}` : `PostgreSQL ${v}`;
-    log(`database: ${serverVersion}${store.kind === 'postgres' ? ` at ${process.env.DATABASE_URL ? store.location.replace(/\/[^/]*$/, '/…') : ''}` : ' in memory, in this process'}`);
+    log(
+      `database: ${serverVersion}${store.kind === 'postgres' ? ` at ${process.env.DATABASE_URL ? store.location.replace(/\/[^/]*$/, '/…') : ''}` : ' in memory, in this process'}`,
+    );
   };
 
   const phaseStart = (what: string) => process.stdout.write(`… ${what}\n`);
@@ -553,13 +580,18 @@ async function main(): Promise<number> {
     if (phase === 'bare') {
       const t = await freshDatabase(o.db, false);
       await versionOf(t.store);
-      await t.store.exclusive((c) => c.exec('CREATE TABLE bench_raw (indicator text, place text, period text, value double precision)'));
+      await t.store.exclusive((c) =>
+        c.exec('CREATE TABLE bench_raw (indicator text, place text, period text, value double precision)'),
+      );
       await checkpoint(t.store);
       phaseStart('bare COPY');
       const counter = { chars: 0 };
       const r = await measure('bare COPY', N, async (notes) => {
         const copied = await t.store.exclusive((c) =>
-          c.copyIn('COPY bench_raw (indicator, place, period, value) FROM STDIN (FORMAT csv)', counting(csvChunks(shape, false), counter)),
+          c.copyIn(
+            'COPY bench_raw (indicator, place, period, value) FROM STDIN (FORMAT csv)',
+            counting(csvChunks(shape, false), counter),
+          ),
         );
         if (copied !== N) throw new Error(`bare COPY copied ${copied} rows, expected ${N}`);
         notes.push(`CSV ${mb(counter.chars)}`);
@@ -593,7 +625,11 @@ async function main(): Promise<number> {
       const ids = await createCatalogue(t.store, shape);
       const seedSeries = phase === 'merge' ? await seedOtherObservation(t.store) : undefined;
       await checkpoint(t.store);
-      phaseStart(phase === 'marsad' ? 'Marsad import' : 'Marsad import into a table that already holds an observation (stage + merge)');
+      phaseStart(
+        phase === 'marsad'
+          ? 'Marsad import'
+          : 'Marsad import into a table that already holds an observation (stage + merge)',
+      );
       const statements = new StatementLog();
       const store = instrument(t.store, statements);
       let report: ImportReport | undefined;
@@ -623,7 +659,9 @@ async function main(): Promise<number> {
       log(line(r, ratios.join(', ')));
       if (report?.state !== 'committed' || report.counts.inserted !== N) {
         ok = false;
-        log(`  CHECK FAILED: state ${report?.state}, inserted ${report?.counts.inserted} of ${N}, errors ${report?.counts.errors}`);
+        log(
+          `  CHECK FAILED: state ${report?.state}, inserted ${report?.counts.inserted} of ${N}, errors ${report?.counts.errors}`,
+        );
         for (const e of report?.errors.slice(0, 5) ?? []) log(`    ${e.at} ${e.column ?? ''}: ${e.message}`);
       } else {
         log(`  state committed, inserted ${int(report.counts.inserted)} (batch ${report.batchId})`);
@@ -631,7 +669,11 @@ async function main(): Promise<number> {
       if (indexedRows && indexedRows.ids === JSON.stringify(ids)) {
         const same = (await fingerprint(t.store, seedSeries)) === indexedRows.fingerprint;
         if (!same) ok = false;
-        log(same ? '  same rows as the indexed COPY (fingerprint)' : '  CHECK FAILED: the rows differ from those of the indexed COPY');
+        log(
+          same
+            ? '  same rows as the indexed COPY (fingerprint)'
+            : '  CHECK FAILED: the rows differ from those of the indexed COPY',
+        );
       }
       // Where the time went (statement times; the stage COPYs overlap with reading the CSV).
       const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -639,7 +681,8 @@ async function main(): Promise<number> {
         `  read + resolve + stage ${s(stagedAt - t0)}, then the rest in the transaction ${s(statements.fnEnd - stagedAt)}, commit ${s(end - statements.fnEnd)}`,
       );
       const top = [...statements.byLabel.values()].sort((a, b) => b.ms - a.ms).slice(0, 6);
-      for (const st of top) if (st.ms >= 50) log(`    ${s(st.ms).padStart(7)}  ×${String(st.calls).padEnd(5)} ${st.label}`);
+      for (const st of top)
+        if (st.ms >= 50) log(`    ${s(st.ms).padStart(7)}  ×${String(st.calls).padEnd(5)} ${st.label}`);
       await dropDatabase(t);
     }
 
@@ -662,8 +705,11 @@ async function main(): Promise<number> {
   for (const p of o.phases) {
     const r = results.get(p)!;
     const extra =
-      (p === 'marsad' || p === 'merge') && indexed ? `ratio to indexed COPY ${(indexed.seconds / r.seconds).toFixed(2)}×` :
-      p === 'indexed' && results.get('bare') ? `ratio to bare COPY ${(results.get('bare')!.seconds / r.seconds).toFixed(2)}×` : '';
+      (p === 'marsad' || p === 'merge') && indexed
+        ? `ratio to indexed COPY ${(indexed.seconds / r.seconds).toFixed(2)}×`
+        : p === 'indexed' && results.get('bare')
+          ? `ratio to bare COPY ${(results.get('bare')!.seconds / r.seconds).toFixed(2)}×`
+          : '';
     log(
       `${r.label.padEnd(16)} ${secs(r.seconds).padStart(8)}  ${(int(r.rows / r.seconds) + ' rows/s').padStart(17)}   peak RSS ${mb(r.peakRss).padStart(8)}` +
         (extra ? `   ${extra}` : ''),

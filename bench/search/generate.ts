@@ -42,9 +42,44 @@ export function prng(seed: number): () => number {
 }
 
 const CATALOGUE = fileURLToPath(new URL('../../packages/db/src/seed/catalogue/', import.meta.url));
-const SDG_TARGETS = ['11.1', '11.2', '11.3', '11.4', '11.5', '11.6', '11.7', '11.a', '11.b', '16.1', '16.2', '16.3', '16.7', '5.2', '17.17'];
+const SDG_TARGETS = [
+  '11.1',
+  '11.2',
+  '11.3',
+  '11.4',
+  '11.5',
+  '11.6',
+  '11.7',
+  '11.a',
+  '11.b',
+  '16.1',
+  '16.2',
+  '16.3',
+  '16.7',
+  '5.2',
+  '17.17',
+];
 const FRAMEWORKS = ['sdg', 'nua', 'urban-safety', 'adequate-housing'];
-const PLACES = ['MAR', 'MAAGA', 'JOR', 'JOAMM', 'ECU', 'ECUIO', 'KAZ', 'KZALA', 'PHL', 'KHM', 'KHBBM', 'CUB', 'CUHAV', 'CRI', 'CRSJO', 'LSO', 'LSMSU', 'USLAX'];
+const PLACES = [
+  'MAR',
+  'MAAGA',
+  'JOR',
+  'JOAMM',
+  'ECU',
+  'ECUIO',
+  'KAZ',
+  'KZALA',
+  'PHL',
+  'KHM',
+  'KHBBM',
+  'CUB',
+  'CUHAV',
+  'CRI',
+  'CRSJO',
+  'LSO',
+  'LSMSU',
+  'USLAX',
+];
 
 /** Every string of a language in the catalogue files (values of "ar" / "en" keys). */
 function catalogueTexts(lang: 'ar' | 'en'): string[] {
@@ -58,7 +93,8 @@ function catalogueTexts(lang: 'ar' | 'en'): string[] {
       }
     }
   };
-  for (const f of ['sdg.json', 'indicators.json', 'frameworks.json', 'dimensions.json']) walk(JSON.parse(readFileSync(CATALOGUE + f, 'utf8')));
+  for (const f of ['sdg.json', 'indicators.json', 'frameworks.json', 'dimensions.json'])
+    walk(JSON.parse(readFileSync(CATALOGUE + f, 'utf8')));
   return out;
 }
 
@@ -70,7 +106,10 @@ class WordChain {
   constructor(texts: string[]) {
     for (const text of texts) {
       for (const sentence of text.split(/[.؛;:!?؟\n()«»"“”]+/)) {
-        const words = sentence.split(/\s+/).map((w) => w.replace(/^[,،]+|[,،]+$/g, '')).filter((w) => w.length > 0);
+        const words = sentence
+          .split(/\s+/)
+          .map((w) => w.replace(/^[,،]+|[,،]+$/g, ''))
+          .filter((w) => w.length > 0);
         if (words.length < 2) continue;
         this.starts.push(words[0]!);
         for (let i = 0; i < words.length; i++) {
@@ -131,7 +170,8 @@ export class ItemGenerator {
 
   private text(lang: 'ar' | 'en', translated: boolean) {
     return {
-      lang, translated,
+      lang,
+      translated,
       title: this.words(lang, this.int(4, 12)).replace(/\.$/, '').replace(/\.\s*/g, ' '),
       summary: this.words(lang, this.int(25, 80)),
       body: this.words(lang, this.bodyLength()),
@@ -142,7 +182,12 @@ export class ItemGenerator {
     const r = this.rand();
     const type = r < 0.5 ? 'practice' : r < 0.75 ? 'tool' : 'document';
     const l = this.rand();
-    const texts = l < 0.55 ? [this.text('ar', false)] : l < 0.9 ? [this.text('en', false)] : [this.text('ar', false), this.text('en', true)];
+    const texts =
+      l < 0.55
+        ? [this.text('ar', false)]
+        : l < 0.9
+          ? [this.text('en', false)]
+          : [this.text('ar', false), this.text('en', true)];
     const nPlaces = type === 'practice' ? this.int(1, 2) : this.int(0, 1);
     return {
       type,

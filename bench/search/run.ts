@@ -18,8 +18,8 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { migrate, openPGliteStore, openPostgresStore, type Store, type StoreKind } from '@marsad/db';
 import { createTestDatabase } from '@marsad/db/testing';
-import { searchFacets, searchItems } from '../../packages/server/src/knowledge/knowledge-search.ts';
 import { loadKnowledgeSeeds } from '../../packages/server/src/demo/knowledge-seeds.ts';
+import { searchFacets, searchItems } from '../../packages/server/src/knowledge/knowledge-search.ts';
 import { loadBenchItems } from './load.ts';
 import { QUERIES } from './queries.ts';
 
@@ -51,24 +51,49 @@ function options() {
   }
   const db = (values.db ?? (process.env.DATABASE_URL ? 'postgres' : 'pglite')) as StoreKind;
   if (db !== 'pglite' && db !== 'postgres') throw new Error('--db is pglite or postgres');
-  if (db === 'postgres' && !process.env.DATABASE_URL) throw new Error('--db postgres needs DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/postgres');
-  return { db, items: Number(values.items), runs: Number(values.runs), verbose: !!values.verbose, keep: !!values.keep, reuse: values.reuse };
+  if (db === 'postgres' && !process.env.DATABASE_URL)
+    throw new Error('--db postgres needs DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/postgres');
+  return {
+    db,
+    items: Number(values.items),
+    runs: Number(values.runs),
+    verbose: !!values.verbose,
+    keep: !!values.keep,
+    reuse: values.reuse,
+  };
 }
 
-async function freshStore(kind: StoreKind, keep: boolean): Promise<{ store: Store; drop: () => Promise<void>; where: string }> {
+async function freshStore(
+  kind: StoreKind,
+  keep: boolean,
+): Promise<{ store: Store; drop: () => Promise<void>; where: string }> {
   if (kind === 'postgres') {
     const t = await createTestDatabase('postgres');
-    return { store: t.store, drop: keep ? () => t.store.close() : t.drop, where: t.url ?? 'a new database on the server of DATABASE_URL' };
+    return {
+      store: t.store,
+      drop: keep ? () => t.store.close() : t.drop,
+      where: t.url ?? 'a new database on the server of DATABASE_URL',
+    };
   }
   // 100,000 items do not fit in PGlite's memory (WASM): its files go to a temporary folder.
   const dir = await mkdtemp(path.join(os.tmpdir(), 'marsad-bench-search-'));
   const store = await openPGliteStore(dir);
   await migrate(store);
-  return { store, drop: async () => { await store.close(); if (!keep) await rm(dir, { recursive: true, force: true }); }, where: dir };
+  return {
+    store,
+    drop: async () => {
+      await store.close();
+      if (!keep) await rm(dir, { recursive: true, force: true });
+    },
+    where: dir,
+  };
 }
 
 /** A database a run with --keep left: its seeds are found by their titles. */
-async function reusedStore(kind: StoreKind, where: string): Promise<{ store: Store; drop: () => Promise<void>; where: string }> {
+async function reusedStore(
+  kind: StoreKind,
+  where: string,
+): Promise<{ store: Store; drop: () => Promise<void>; where: string }> {
   const store = kind === 'postgres' ? await openPostgresStore(where) : await openPGliteStore(where);
   await migrate(store);
   return { store, drop: () => store.close(), where };
@@ -87,9 +112,13 @@ function percentile(xs: number[], p: number): number {
 async function main() {
   const o = options();
   const log = (s: string) => process.stdout.write(s + '\n');
-  log(`Marsad search benchmark: ${o.items} generated items + 5 seeds on ${o.db}; ${QUERIES.length} queries; Node ${process.version}, ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)}`);
+  log(
+    `Marsad search benchmark: ${o.items} generated items + 5 seeds on ${o.db}; ${QUERIES.length} queries; Node ${process.version}, ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)}`,
+  );
   const db = o.reuse ? await reusedStore(o.db, o.reuse) : await freshStore(o.db, o.keep);
-  log(`database: ${o.db === 'pglite' ? 'PGlite in ' : ''}${db.where.replace(/\/\/([^:@/]+):[^@/]+@/, '//$1:***@')}${o.reuse ? ' (reused)' : ''}`);
+  log(
+    `database: ${o.db === 'pglite' ? 'PGlite in ' : ''}${db.where.replace(/\/\/([^:@/]+):[^@/]+@/, '//$1:***@')}${o.reuse ? ' (reused)' : ''}`,
+  );
   let failed = false;
   try {
     const bySeed = o.reuse ? await seedIds(db.store) : await loadBenchItems(db.store, o.items, log);
@@ -105,8 +134,17 @@ async function main() {
       const r = q.answers.filter((a) => got.includes(a)).length / q.answers.length;
       recall.push(r);
       if (q.variant) variantRecall.push(r);
-      if (r < 1) misses.push(`  ${q.q} — wanted ${q.answers.join(',')}, first 10 hold ${got.join(',') || 'no seed'} (${page.total ?? `${page.items.length}+`} results)`);
-      if (o.verbose) log(`  ${r.toFixed(2)} ${q.q} → ${page.items.slice(0, 3).map((h) => `${seedOf.get(h.id) ?? h.id}:${h.score}`).join(' ')}`);
+      if (r < 1)
+        misses.push(
+          `  ${q.q} — wanted ${q.answers.join(',')}, first 10 hold ${got.join(',') || 'no seed'} (${page.total ?? `${page.items.length}+`} results)`,
+        );
+      if (o.verbose)
+        log(
+          `  ${r.toFixed(2)} ${q.q} → ${page.items
+            .slice(0, 3)
+            .map((h) => `${seedOf.get(h.id) ?? h.id}:${h.score}`)
+            .join(' ')}`,
+        );
       await searchFacets(db.store, { q: q.q, limit: 10, offset: 0 });
     }
     const results: number[] = [];
@@ -128,23 +166,45 @@ async function main() {
     const r10 = mean(recall);
     const p95r = percentile(results, 95);
     const p95f = percentile(facets, 95);
-    log(`load average after the runs: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+    log(
+      `load average after the runs: ${os
+        .loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')}`,
+    );
     // Also per query, the median of its runs: a moment when the machine was busy moves one run, not the median.
-    const medians = (xs: number[]) => QUERIES.map((_, k) => percentile(Array.from({ length: o.runs }, (_, pass) => xs[pass * QUERIES.length + k]!), 50));
+    const medians = (xs: number[]) =>
+      QUERIES.map((_, k) =>
+        percentile(
+          Array.from({ length: o.runs }, (_, pass) => xs[pass * QUERIES.length + k]!),
+          50,
+        ),
+      );
     const mr = medians(results);
     const mf = medians(facets);
-    log(`results page (10 ranked results with snippets): p50 ${percentile(results, 50).toFixed(1)} ms, p95 ${p95r.toFixed(1)} ms, max ${Math.max(...results).toFixed(1)} ms (${results.length} runs);`
-      + ` of the per-query medians: p50 ${percentile(mr, 50).toFixed(1)} ms, p95 ${percentile(mr, 95).toFixed(1)} ms`);
-    log(`facet counts:                                     p50 ${percentile(facets, 50).toFixed(1)} ms, p95 ${p95f.toFixed(1)} ms, max ${Math.max(...facets).toFixed(1)} ms;`
-      + ` of the per-query medians: p50 ${percentile(mf, 50).toFixed(1)} ms, p95 ${percentile(mf, 95).toFixed(1)} ms`);
-    log(`recall@10: ${r10.toFixed(3)} over ${QUERIES.length} queries (spelling variants: ${mean(variantRecall).toFixed(3)} over ${variantRecall.length})`);
+    log(
+      `results page (10 ranked results with snippets): p50 ${percentile(results, 50).toFixed(1)} ms, p95 ${p95r.toFixed(1)} ms, max ${Math.max(...results).toFixed(1)} ms (${results.length} runs);` +
+        ` of the per-query medians: p50 ${percentile(mr, 50).toFixed(1)} ms, p95 ${percentile(mr, 95).toFixed(1)} ms`,
+    );
+    log(
+      `facet counts:                                     p50 ${percentile(facets, 50).toFixed(1)} ms, p95 ${p95f.toFixed(1)} ms, max ${Math.max(...facets).toFixed(1)} ms;` +
+        ` of the per-query medians: p50 ${percentile(mf, 50).toFixed(1)} ms, p95 ${percentile(mf, 95).toFixed(1)} ms`,
+    );
+    log(
+      `recall@10: ${r10.toFixed(3)} over ${QUERIES.length} queries (spelling variants: ${mean(variantRecall).toFixed(3)} over ${variantRecall.length})`,
+    );
     if (misses.length) log(`queries with an answer outside the first 10:\n${misses.join('\n')}`);
     const worst = new Map<string, number>();
     for (const s of slowest) worst.set(s.q, Math.max(worst.get(s.q) ?? 0, s.ms));
     const top = [...worst.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5);
     log(`slowest queries: ${top.map(([q, ms]) => `${q} (${ms.toFixed(0)} ms)`).join('; ')}`);
     const goals = [
-      ...(o.db === 'postgres' ? [[`results p95 < ${GOALS.resultsP95} ms`, p95r < GOALS.resultsP95], [`facets p95 < ${GOALS.facetsP95} ms`, p95f < GOALS.facetsP95]] : []),
+      ...(o.db === 'postgres'
+        ? [
+            [`results p95 < ${GOALS.resultsP95} ms`, p95r < GOALS.resultsP95],
+            [`facets p95 < ${GOALS.facetsP95} ms`, p95f < GOALS.facetsP95],
+          ]
+        : []),
       [`recall@10 ≥ ${GOALS.recall}`, r10 >= GOALS.recall],
     ] as [string, boolean][];
     log(`goals: ${goals.map(([g, ok]) => `${g}: ${ok ? 'met' : 'NOT met'}`).join('; ')}`);

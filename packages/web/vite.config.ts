@@ -1,5 +1,5 @@
-import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
 
 // The web app is built into dist/ and served by the Marsad server at /.
 export default defineConfig({

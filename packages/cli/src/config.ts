@@ -12,7 +12,8 @@ export interface RuntimeConfig {
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
   const port = Number(env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not "${env.PORT}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`PORT must be a port number, not "${env.PORT}"`);
   return {
     dataDir: path.resolve(env.MARSAD_DATA_DIR || '.marsad'),
     databaseUrl: env.DATABASE_URL || undefined,

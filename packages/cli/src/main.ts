@@ -1,65 +1,95 @@
-import { Command, Option } from 'commander';
 import { catalogueLoaded, loadCatalogue } from '@marsad/db';
-import { ensureAdminToken, loadDemo, loadDemoAccounts, FORMATS } from '@marsad/server';
-import { readConfig } from './config.ts';
-import { serve, marsadVersion } from './commands/serve.ts';
-import { importCommand } from './commands/import.ts';
-import { exportCommand } from './commands/export.ts';
-import { placesImportCommand } from './commands/places.ts';
+import { ensureAdminToken, FORMATS, loadDemo, loadDemoAccounts } from '@marsad/server';
+import { Command, Option } from 'commander';
 import { backupCommand, copyToCommand, restoreCommand } from './commands/backup.ts';
-import { withLocalStore } from './commands/local-store.ts';
+import { exportCommand } from './commands/export.ts';
+import { importCommand } from './commands/import.ts';
 import { indicatorAddCommand } from './commands/indicators.ts';
-import { findRemote } from './remote.ts';
-import { userCreateCommand } from './commands/users.ts';
+import { withLocalStore } from './commands/local-store.ts';
+import { placesImportCommand } from './commands/places.ts';
 import { reportCommand } from './commands/report.ts';
+import { marsadVersion, serve } from './commands/serve.ts';
+import { userCreateCommand } from './commands/users.ts';
+import { readConfig } from './config.ts';
+import { findRemote } from './remote.ts';
 
 const config = readConfig();
 const program = new Command('marsad')
-  .description('Marsad, an open urban observatory. Settings: MARSAD_DATA_DIR (default ./.marsad), DATABASE_URL (a PostgreSQL server), PORT, HOST, MARSAD_DEMO=1, MARSAD_TOKEN (an API token for commands that go through a running server).')
+  .description(
+    'Marsad, an open urban observatory. Settings: MARSAD_DATA_DIR (default ./.marsad), DATABASE_URL (a PostgreSQL server), PORT, HOST, MARSAD_DEMO=1, MARSAD_TOKEN (an API token for commands that go through a running server).',
+  )
   .version(await marsadVersion());
 
-const run = <A extends unknown[]>(fn: (...args: A) => Promise<number | void>) => async (...args: A) => {
-  try {
-    const code = await fn(...args);
-    process.exitCode = typeof code === 'number' ? code : 0;
-  } catch (err) {
-    console.error(`marsad: ${(err as Error).message}`);
-    process.exitCode = 1;
-  }
-};
+const run =
+  <A extends unknown[]>(fn: (...args: A) => Promise<number | void>) =>
+  async (...args: A) => {
+    try {
+      const code = await fn(...args);
+      process.exitCode = typeof code === 'number' ? code : 0;
+    } catch (err) {
+      console.error(`marsad: ${(err as Error).message}`);
+      process.exitCode = 1;
+    }
+  };
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
-program.command('serve').description('Serve Marsad (what npm start does)').action(run(async () => { await serve(config); }));
+program
+  .command('serve')
+  .description('Serve Marsad (what npm start does)')
+  .action(
+    run(async () => {
+      await serve(config);
+    }),
+  );
 
-program.command('migrate').description('Apply database migrations').action(run(async () => {
-  if (await findRemote(config.dataDir, config.databaseUrl)) throw new Error('a running server holds the embedded database; it migrated it at start-up');
-  await withLocalStore(config, async () => undefined);
-  console.log('The database is up to date.');
-}));
+program
+  .command('migrate')
+  .description('Apply database migrations')
+  .action(
+    run(async () => {
+      if (await findRemote(config.dataDir, config.databaseUrl))
+        throw new Error('a running server holds the embedded database; it migrated it at start-up');
+      await withLocalStore(config, async () => undefined);
+      console.log('The database is up to date.');
+    }),
+  );
 
-program.command('seed').description('Load the reference catalogue, and with --demo the demonstration data')
+program
+  .command('seed')
+  .description('Load the reference catalogue, and with --demo the demonstration data')
   .option('--demo', 'also load the demonstration data')
-  .action(run(async (o: { demo?: boolean }) => {
-    if (await findRemote(config.dataDir, config.databaseUrl)) throw new Error('a running server holds the embedded database; stop it first');
-    await withLocalStore(config, async (store) => {
-      if (!(await catalogueLoaded(store))) await loadCatalogue(store);
-      if (o.demo) {
-        const r = await loadDemo(store, (name, rep) => console.log(`  ${name}: ${rep.counts.inserted} new, ${rep.counts.unchanged} unchanged`));
-        console.log(`Demonstration data: ${r.observations} new observations from ${r.files} files.`);
-        console.log('Demonstration accounts (new passwords, shown this once):');
-        for (const a of await loadDemoAccounts(store)) {
-          console.log(`  ${a.email}  ${a.password}  ${a.roles.map((x) => (x.place ? `${x.role} of ${x.place}` : x.role)).join(', ')}`);
+  .action(
+    run(async (o: { demo?: boolean }) => {
+      if (await findRemote(config.dataDir, config.databaseUrl))
+        throw new Error('a running server holds the embedded database; stop it first');
+      await withLocalStore(config, async (store) => {
+        if (!(await catalogueLoaded(store))) await loadCatalogue(store);
+        if (o.demo) {
+          const r = await loadDemo(store, (name, rep) =>
+            console.log(`  ${name}: ${rep.counts.inserted} new, ${rep.counts.unchanged} unchanged`),
+          );
+          console.log(`Demonstration data: ${r.observations} new observations from ${r.files} files.`);
+          console.log('Demonstration accounts (new passwords, shown this once):');
+          for (const a of await loadDemoAccounts(store)) {
+            console.log(
+              `  ${a.email}  ${a.password}  ${a.roles.map((x) => (x.place ? `${x.role} of ${x.place}` : x.role)).join(', ')}`,
+            );
+          }
         }
-      }
-      console.log('The reference catalogue is loaded.');
-    });
-  }));
+        console.log('The reference catalogue is loaded.');
+      });
+    }),
+  );
 
-program.command('import').description('Import observations from a file, all or nothing (imported as approved unless --status says otherwise)')
+program
+  .command('import')
+  .description('Import observations from a file, all or nothing (imported as approved unless --status says otherwise)')
   .argument('<file>')
   .addOption(new Option('-f, --format <format>', 'file format').choices([...FORMATS]).makeOptionMandatory())
   .option('--dry-run', 'check everything, write nothing')
-  .addOption(new Option('--status <status>', 'status of rows that give none').choices(['provisional', 'validated', 'approved']))
+  .addOption(
+    new Option('--status <status>', 'status of rows that give none').choices(['provisional', 'validated', 'approved']),
+  )
   .option('--indicator <code>', 'indicator of a file that names none (Open SDG)')
   .option('--place <code>', 'place of a file that names none (Open SDG without GeoCode)')
   .option('--map <file>', 'JSON mapping of columns onto dimensions')
@@ -69,7 +99,9 @@ program.command('import').description('Import observations from a file, all or n
   .option('--json', 'print the full report as JSON')
   .action(run((file: string, o: Parameters<typeof importCommand>[2]) => importCommand(config, file, o)));
 
-program.command('export').description('Export observations')
+program
+  .command('export')
+  .description('Export observations')
   .addOption(new Option('-f, --format <format>', 'file format').choices([...FORMATS]).default('csv'))
   .option('--indicator <codes>', 'indicator codes (repeat or comma-separate)', collect)
   .option('--place <codes>', 'place codes (repeat or comma-separate)', collect)
@@ -80,9 +112,18 @@ program.command('export').description('Export observations')
   .option('-o, --out <file>', 'write to a file instead of standard output')
   .action(run((o: Parameters<typeof exportCommand>[1]) => exportCommand(config, o)));
 
-program.command('report').description('A report page as PDF, made by Chromium on the server (through a running server, or one started for the command): a page such as /programmes/SAFER-CITIES, /places/MAAGA, /places/MAR/report or /results/board-progress/2026-01-01/2026-12-31, or --cities for a city profile per city')
-  .argument('[page]', 'the page: /programmes/CODE, /places/CODE (a city profile), /places/COUNTRY/report, /results/success-indicators, /results/board-progress/FROM/TO (dates YYYY-MM-DD) or /reviews/published/ID')
-  .addOption(new Option('--lang <lang>', 'language of the report').choices(['ar', 'en', 'es', 'fr', 'ru', 'zh']).default('ar'))
+program
+  .command('report')
+  .description(
+    'A report page as PDF, made by Chromium on the server (through a running server, or one started for the command): a page such as /programmes/SAFER-CITIES, /places/MAAGA, /places/MAR/report or /results/board-progress/2026-01-01/2026-12-31, or --cities for a city profile per city',
+  )
+  .argument(
+    '[page]',
+    'the page: /programmes/CODE, /places/CODE (a city profile), /places/COUNTRY/report, /results/success-indicators, /results/board-progress/FROM/TO (dates YYYY-MM-DD) or /reviews/published/ID',
+  )
+  .addOption(
+    new Option('--lang <lang>', 'language of the report').choices(['ar', 'en', 'es', 'fr', 'ru', 'zh']).default('ar'),
+  )
   .option('-o, --out <file>', 'the PDF file (default: marsad-<page>-<lang>.pdf)')
   .option('--cities', 'a city profile for every city (with --out-dir)')
   .option('--pilot', 'with --cities: the pilot cities only')
@@ -90,43 +131,75 @@ program.command('report').description('A report page as PDF, made by Chromium on
   .action(run((page: string | undefined, o: Parameters<typeof reportCommand>[2]) => reportCommand(config, page, o)));
 
 const indicators = program.command('indicators').description('The indicator catalogue');
-indicators.command('add').description("Add a local indicator (a city's or a country's own)")
+indicators
+  .command('add')
+  .description("Add a local indicator (a city's or a country's own)")
   .argument('<code>')
   .option('--name <lang=text>', 'name in a language, e.g. --name "ar=..." --name "en=..." (repeat)', collect)
   .option('--definition <lang=text>', 'definition in a language (repeat)', collect)
   .option('--unit <code>', 'unit code, e.g. PERCENT, PER_100000, NUMBER')
   .addOption(new Option('--direction <direction>', 'which way is better').choices(['higher', 'lower', 'none']))
-  .option('--framework <code[/group]>', 'framework (and group) it belongs to, e.g. urban-safety/risk-factors (repeat)', collect)
+  .option(
+    '--framework <code[/group]>',
+    'framework (and group) it belongs to, e.g. urban-safety/risk-factors (repeat)',
+    collect,
+  )
   .option('--owner <place>', 'the place whose own indicator this is')
   .option('--series <code>', 'series codes (repeat); default: one series named like the indicator', collect)
   .action(run((code: string, o: Parameters<typeof indicatorAddCommand>[2]) => indicatorAddCommand(config, code, o)));
 
 const places = program.command('places').description('Places: countries, regions, cities, districts');
-places.command('import').description('Add places from CSV: code,parent,level,name_ar,name_en,lat,lon,external_code (all or nothing)')
-  .argument('<file>').action(run((file: string) => placesImportCommand(config, file)));
+places
+  .command('import')
+  .description('Add places from CSV: code,parent,level,name_ar,name_en,lat,lon,external_code (all or nothing)')
+  .argument('<file>')
+  .action(run((file: string) => placesImportCommand(config, file)));
 
-program.command('backup').description('Write a backup of the whole database (FILE.gz to compress)').argument('<file>')
+program
+  .command('backup')
+  .description('Write a backup of the whole database (FILE.gz to compress)')
+  .argument('<file>')
   .action(run((file: string) => backupCommand(config, file)));
-program.command('restore').description('Replace the database with a backup').argument('<file>')
+program
+  .command('restore')
+  .description('Replace the database with a backup')
+  .argument('<file>')
   .action(run((file: string) => restoreCommand(config, file)));
-program.command('copy-to').description('Copy this installation to a PostgreSQL server, checked by counts').argument('<url>')
+program
+  .command('copy-to')
+  .description('Copy this installation to a PostgreSQL server, checked by counts')
+  .argument('<url>')
   .option('--force', 'replace Marsad data already on the server')
   .action(run((url: string, o: { force?: boolean }) => copyToCommand(config, url, !!o.force)));
 
 const user = program.command('user').description('Accounts');
-user.command('create').description('Create an account on the local database and print its invitation link (the first administrator: --admin)')
+user
+  .command('create')
+  .description(
+    'Create an account on the local database and print its invitation link (the first administrator: --admin)',
+  )
   .requiredOption('--email <address>', 'e-mail address of the account')
   .option('--name <name>', 'name shown for the account')
   .option('--admin', 'with the administrator role')
   .option('--role <role:PLACE>', 'a role on a place, e.g. city-focal-point:MAAGA (repeat)', collect)
   .option('--password-stdin', 'set the password from standard input instead of printing an invitation link')
-  .option('--url <address>', 'address of the server as users reach it, for the link (default: the public address of the mail settings, else http://HOST:PORT)')
+  .option(
+    '--url <address>',
+    'address of the server as users reach it, for the link (default: the public address of the mail settings, else http://HOST:PORT)',
+  )
   .option('--language <lang>', 'language of the invitation e-mail (ar, en, fr, es, ru, zh; default Arabic and English)')
   .action(run((o: Parameters<typeof userCreateCommand>[1]) => userCreateCommand(config, o)));
 
-program.command('token').description('Print the administrator token of the first start (created if missing; it works until an administrator account exists)').action(run(async () => {
-  const { token } = await ensureAdminToken(config.dataDir);
-  console.log(token);
-}));
+program
+  .command('token')
+  .description(
+    'Print the administrator token of the first start (created if missing; it works until an administrator account exists)',
+  )
+  .action(
+    run(async () => {
+      const { token } = await ensureAdminToken(config.dataDir);
+      console.log(token);
+    }),
+  );
 
 await program.parseAsync(process.argv);

@@ -12,7 +12,10 @@ export function progressBar(label: string, total: number, unit = 'bytes'): { upd
 }
 
 /** Counts the bytes of a stream as it is read. */
-export async function* counting(input: AsyncIterable<Uint8Array | string>, onBytes: (n: number) => void): AsyncGenerator<Uint8Array | string> {
+export async function* counting(
+  input: AsyncIterable<Uint8Array | string>,
+  onBytes: (n: number) => void,
+): AsyncGenerator<Uint8Array | string> {
   let n = 0;
   for await (const chunk of input) {
     n += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;

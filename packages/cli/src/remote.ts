@@ -6,7 +6,10 @@ import { readAdminToken } from '@marsad/server';
  * of MARSAD_TOKEN, or else the administrator token of the first start (which works only until
  * an administrator account exists).
  */
-export interface Remote { baseUrl: string; token: string | null }
+export interface Remote {
+  baseUrl: string;
+  token: string | null;
+}
 
 /**
  * When a running server holds the embedded database, CLI commands go through its API rather
@@ -17,12 +20,21 @@ export async function findRemote(dataDir: string, databaseUrl: string | undefine
   const lock = await readLiveLock(dataDir);
   if (!lock) return null;
   if (!lock.port) {
-    throw new Error(`The embedded database in ${dataDir} is held by process ${lock.pid}, which is still starting; try again in a moment.`);
+    throw new Error(
+      `The embedded database in ${dataDir} is held by process ${lock.pid}, which is still starting; try again in a moment.`,
+    );
   }
-  return { baseUrl: `http://127.0.0.1:${lock.port}`, token: process.env.MARSAD_TOKEN || (await readAdminToken(dataDir)) };
+  return {
+    baseUrl: `http://127.0.0.1:${lock.port}`,
+    token: process.env.MARSAD_TOKEN || (await readAdminToken(dataDir)),
+  };
 }
 
-export async function remoteFetch(remote: Remote, path: string, init: RequestInit & { duplex?: 'half' } = {}): Promise<Response> {
+export async function remoteFetch(
+  remote: Remote,
+  path: string,
+  init: RequestInit & { duplex?: 'half' } = {},
+): Promise<Response> {
   const headers = new Headers(init.headers);
   if (remote.token) headers.set('Authorization', `Bearer ${remote.token}`);
   return fetch(remote.baseUrl + path, { ...init, headers });

@@ -1,8 +1,8 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { createEmptyDatabase, type TestDatabase, testStoreKinds } from '@marsad/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEmptyDatabase, testStoreKinds, type TestDatabase } from '@marsad/db/testing';
 import { marsad, ROOT } from './run-marsad.ts';
 
 const LA = path.join(ROOT, 'packages/server/src/demo/data/open-sdg/los-angeles');
@@ -22,12 +22,18 @@ describe.each(testStoreKinds())('the marsad command on %s', (kind) => {
   });
 
   it('imports an Open SDG file as approved, and says what it created', async () => {
-    const r = await marsad(['import', path.join(LA, 'indicator_16-1-1.csv'), '--format', 'open-sdg', '--place', 'USLAX'], env);
+    const r = await marsad(
+      ['import', path.join(LA, 'indicator_16-1-1.csv'), '--format', 'open-sdg', '--place', 'USLAX'],
+      env,
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/imported 90 rows — 90 new/);
     expect(r.stdout).toMatch(/new dimension: VICTIM_GENDER/);
-    const again = await marsad(['import', path.join(LA, 'indicator_16-1-1.csv'), '--format', 'open-sdg', '--place', 'USLAX'], env);
+    const again = await marsad(
+      ['import', path.join(LA, 'indicator_16-1-1.csv'), '--format', 'open-sdg', '--place', 'USLAX'],
+      env,
+    );
     expect(again.stdout).toMatch(/0 new, 0 changed, 90 unchanged/);
   });
 
@@ -43,7 +49,10 @@ describe.each(testStoreKinds())('the marsad command on %s', (kind) => {
   });
 
   it('exports a selection to standard output and to a file', async () => {
-    const r = await marsad(['export', '--format', 'csv', '--indicator', '16.1.1', '--place', 'USLAX', '--from', '2015', '--to', '2016'], env);
+    const r = await marsad(
+      ['export', '--format', 'csv', '--indicator', '16.1.1', '--place', 'USLAX', '--from', '2015', '--to', '2016'],
+      env,
+    );
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split(/\r?\n/);
     expect(lines[0]).toMatch(/^indicator,series,place,period,value/);
@@ -56,19 +65,43 @@ describe.each(testStoreKinds())('the marsad command on %s', (kind) => {
 
   it('adds places from CSV all or nothing', async () => {
     const bad = path.join(dir, 'places-bad.csv');
-    await writeFile(bad, 'code,parent,level,name_ar,name_en,lat,lon,external_code\nJO-AMM-1,JOAMM,district,العبدلي,Abdali,31.96,35.91,\nJO-AMM-2,JOAMM,district,,,,,\n');
+    await writeFile(
+      bad,
+      'code,parent,level,name_ar,name_en,lat,lon,external_code\nJO-AMM-1,JOAMM,district,العبدلي,Abdali,31.96,35.91,\nJO-AMM-2,JOAMM,district,,,,,\n',
+    );
     const r = await marsad(['places', 'import', bad], env);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/row 3, names/);
     const good = path.join(dir, 'places-good.csv');
-    await writeFile(good, 'code,parent,level,name_ar,name_en,lat,lon,external_code\nJO-AMM-1,JOAMM,district,العبدلي,Abdali,31.96,35.91,11101\n');
+    await writeFile(
+      good,
+      'code,parent,level,name_ar,name_en,lat,lon,external_code\nJO-AMM-1,JOAMM,district,العبدلي,Abdali,31.96,35.91,11101\n',
+    );
     const ok = await marsad(['places', 'import', good], env);
     expect(ok.stdout).toMatch(/Added 1 places/);
   });
 
   it('adds a local indicator, and refuses a bad one with the field named', async () => {
-    const ok = await marsad(['indicators', 'add', 'AMM-HEAT-1', '--name', 'ar=أيام الحر الشديد', '--name', 'en=Days of extreme heat', '--unit', 'NUMBER',
-      '--direction', 'lower', '--framework', 'urban-safety/risk-factors', '--owner', 'JOAMM'], env);
+    const ok = await marsad(
+      [
+        'indicators',
+        'add',
+        'AMM-HEAT-1',
+        '--name',
+        'ar=أيام الحر الشديد',
+        '--name',
+        'en=Days of extreme heat',
+        '--unit',
+        'NUMBER',
+        '--direction',
+        'lower',
+        '--framework',
+        'urban-safety/risk-factors',
+        '--owner',
+        'JOAMM',
+      ],
+      env,
+    );
     expect(ok.code, ok.stderr).toBe(0);
     const bad = await marsad(['indicators', 'add', 'AMM HEAT', '--name', 'en=x'], env);
     expect(bad.code).toBe(1);
@@ -102,20 +135,26 @@ describe.each(testStoreKinds())('the marsad command on %s', (kind) => {
     }
   });
 
-  it.runIf(!!process.env.DATABASE_URL && kind === 'pglite')('copies an embedded installation to a PostgreSQL server, checked by counts', async () => {
-    const target = await createEmptyDatabase('postgres');
-    try {
-      const r = await marsad(['copy-to', target.url!], env);
-      expect(r.code, r.stderr).toBe(0);
-      expect(r.stdout).toMatch(/counts checked/);
-      const exportA = await marsad(['export', '--format', 'csv'], env);
-      const exportB = await marsad(['export', '--format', 'csv'], { MARSAD_DATA_DIR: path.join(dir, 'pg'), DATABASE_URL: target.url });
-      expect(exportB.stdout).toBe(exportA.stdout);
-      const twice = await marsad(['copy-to', target.url!], env);
-      expect(twice.code).toBe(1);
-      expect(twice.stderr).toMatch(/already holds Marsad data/);
-    } finally {
-      await target.drop();
-    }
-  });
+  it.runIf(!!process.env.DATABASE_URL && kind === 'pglite')(
+    'copies an embedded installation to a PostgreSQL server, checked by counts',
+    async () => {
+      const target = await createEmptyDatabase('postgres');
+      try {
+        const r = await marsad(['copy-to', target.url!], env);
+        expect(r.code, r.stderr).toBe(0);
+        expect(r.stdout).toMatch(/counts checked/);
+        const exportA = await marsad(['export', '--format', 'csv'], env);
+        const exportB = await marsad(['export', '--format', 'csv'], {
+          MARSAD_DATA_DIR: path.join(dir, 'pg'),
+          DATABASE_URL: target.url,
+        });
+        expect(exportB.stdout).toBe(exportA.stdout);
+        const twice = await marsad(['copy-to', target.url!], env);
+        expect(twice.code).toBe(1);
+        expect(twice.stderr).toMatch(/already holds Marsad data/);
+      } finally {
+        await target.drop();
+      }
+    },
+  );
 });

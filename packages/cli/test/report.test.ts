@@ -11,16 +11,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { marsad, ROOT } from './run-marsad.ts';
 
 const CHROMIUM = process.env.MARSAD_CHROMIUM || '/usr/bin/chromium';
-const missing = process.env.MARSAD_SKIP_BROWSER === '1' ? 'MARSAD_SKIP_BROWSER=1'
-  : !existsSync(CHROMIUM) ? `no Chromium at ${CHROMIUM} (apt-get install chromium fonts-noto-core)`
-    : spawnSync('pdftotext', ['-v']).error ? 'no pdftotext (apt-get install poppler-utils)' : null;
+const missing =
+  process.env.MARSAD_SKIP_BROWSER === '1'
+    ? 'MARSAD_SKIP_BROWSER=1'
+    : !existsSync(CHROMIUM)
+      ? `no Chromium at ${CHROMIUM} (apt-get install chromium fonts-noto-core)`
+      : spawnSync('pdftotext', ['-v']).error
+        ? 'no pdftotext (apt-get install poppler-utils)'
+        : null;
 const run = missing === null || (process.env.MARSAD_REQUIRE_BROWSER === '1' && process.env.MARSAD_SKIP_BROWSER !== '1');
 if (missing && !run) console.warn(`marsad report to PDF: ${missing} — skipped`);
 
 describe('marsad report', () => {
   let dir: string;
-  beforeAll(async () => { dir = await mkdtemp(path.join(os.tmpdir(), 'marsad-report-')); });
-  afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'marsad-report-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
 
   it('refuses a page that is not a report page, and --cities without --out-dir', async () => {
     const env = { MARSAD_DATA_DIR: path.join(dir, 'none') };
@@ -33,15 +42,24 @@ describe('marsad report', () => {
     expect(existsSync(path.join(dir, 'none'))).toBe(false);
   });
 
-  it.runIf(run)('writes the city profile of Agadir in Arabic as a PDF with its text', { timeout: 300_000 }, async () => {
-    if (missing) throw new Error(`MARSAD_REQUIRE_BROWSER=1: ${missing}`);
-    execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-web.mjs')], { stdio: 'inherit' });
-    const out = path.join(dir, 'agadir.pdf');
-    const r = await marsad(['report', '/places/MAAGA', '--lang', 'ar', '--out', out], { MARSAD_DATA_DIR: path.join(dir, 'data') });
-    expect(r.code, r.stderr).toBe(0);
-    expect((await readFile(out)).subarray(0, 5).toString()).toBe('%PDF-');
-    const text = execFileSync('pdftotext', ['-enc', 'UTF-8', out, '-'], { encoding: 'utf8' }).replace(/[\u200e\u200f\u202a-\u202e]/g, '');
-    expect(text).toContain('أكادير');
-    expect(text).toContain('المؤشرات');
-  });
+  it.runIf(run)(
+    'writes the city profile of Agadir in Arabic as a PDF with its text',
+    { timeout: 300_000 },
+    async () => {
+      if (missing) throw new Error(`MARSAD_REQUIRE_BROWSER=1: ${missing}`);
+      execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-web.mjs')], { stdio: 'inherit' });
+      const out = path.join(dir, 'agadir.pdf');
+      const r = await marsad(['report', '/places/MAAGA', '--lang', 'ar', '--out', out], {
+        MARSAD_DATA_DIR: path.join(dir, 'data'),
+      });
+      expect(r.code, r.stderr).toBe(0);
+      expect((await readFile(out)).subarray(0, 5).toString()).toBe('%PDF-');
+      const text = execFileSync('pdftotext', ['-enc', 'UTF-8', out, '-'], { encoding: 'utf8' }).replace(
+        /[\u200e\u200f\u202a-\u202e]/g,
+        '',
+      );
+      expect(text).toContain('أكادير');
+      expect(text).toContain('المؤشرات');
+    },
+  );
 });

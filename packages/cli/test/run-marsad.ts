@@ -4,12 +4,19 @@ import path from 'node:path';
 export const ROOT = path.resolve(import.meta.dirname, '../../..');
 const BIN = path.join(ROOT, 'packages/cli/bin/marsad.js');
 
-export interface Run { code: number; stdout: string; stderr: string }
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs the real `marsad` command (without the suite's DATABASE_URL unless `env` gives one). */
 export function marsad(args: string[], env: Record<string, string | undefined>, stdin?: string): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, DATABASE_URL: undefined, ...env } });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: undefined, ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -2,9 +2,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '@marsad/db';
-import { createEmptyDatabase, testStoreKinds, type TestDatabase } from '@marsad/db/testing';
+import { createEmptyDatabase, type TestDatabase, testStoreKinds } from '@marsad/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { marsad } from './run-marsad.ts';
 
 describe.each(testStoreKinds())('marsad user create on %s', (kind) => {
@@ -24,8 +24,12 @@ describe.each(testStoreKinds())('marsad user create on %s', (kind) => {
   const users = async () => {
     const store = await openStore({ databaseUrl: db?.url, dataDir: path.join(dir, 'data') });
     try {
-      return await store.db.selectFrom('users as u').leftJoin('role_assignments as r', 'r.user_id', 'u.id')
-        .select(['u.email', 'u.status', 'u.password_hash', 'r.role']).orderBy('u.email').execute();
+      return await store.db
+        .selectFrom('users as u')
+        .leftJoin('role_assignments as r', 'r.user_id', 'u.id')
+        .select(['u.email', 'u.status', 'u.password_hash', 'r.role'])
+        .orderBy('u.email')
+        .execute();
     } finally {
       await store.close();
     }
@@ -44,12 +48,24 @@ describe.each(testStoreKinds())('marsad user create on %s', (kind) => {
   });
 
   it('sets the password from standard input, under the rules', async () => {
-    const short = await marsad(['user', 'create', '--admin', '--email', 'ops@example.org', '--password-stdin'], env, 'too short\n');
+    const short = await marsad(
+      ['user', 'create', '--admin', '--email', 'ops@example.org', '--password-stdin'],
+      env,
+      'too short\n',
+    );
     expect(short.code).toBe(1);
     expect(short.stderr).toMatch(/password: must be at least 12 characters/);
-    const common = await marsad(['user', 'create', '--admin', '--email', 'ops@example.org', '--password-stdin'], env, 'qwerty123456\n');
+    const common = await marsad(
+      ['user', 'create', '--admin', '--email', 'ops@example.org', '--password-stdin'],
+      env,
+      'qwerty123456\n',
+    );
     expect(common.stderr).toMatch(/password: is one of the most common passwords/);
-    const ok = await marsad(['user', 'create', '--admin', '--email', 'ops@example.org', '--password-stdin'], env, 'operations at night\n');
+    const ok = await marsad(
+      ['user', 'create', '--admin', '--email', 'ops@example.org', '--password-stdin'],
+      env,
+      'operations at night\n',
+    );
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/can sign in now/);
     expect(ok.stdout).not.toMatch(/operations at night/);
@@ -67,30 +83,64 @@ describe.each(testStoreKinds())('marsad user create on %s', (kind) => {
     const closed = (probe.address() as AddressInfo).port;
     await new Promise<void>((res) => probe.close(() => res()));
     const mailEnv = {
-      ...env, MARSAD_SMTP_HOST: '127.0.0.1', MARSAD_SMTP_PORT: String(closed), MARSAD_SMTP_SECURITY: 'none',
-      MARSAD_MAIL_FROM: 'Marsad <noreply@marsad.test>', MARSAD_PUBLIC_URL: 'https://marsad.example.org',
+      ...env,
+      MARSAD_SMTP_HOST: '127.0.0.1',
+      MARSAD_SMTP_PORT: String(closed),
+      MARSAD_SMTP_SECURITY: 'none',
+      MARSAD_MAIL_FROM: 'Marsad <noreply@marsad.test>',
+      MARSAD_PUBLIC_URL: 'https://marsad.example.org',
     };
-    const bad = await marsad(['user', 'create', '--role', 'city-focal-point:MAAGA', '--email', 'fp@example.org', '--language', 'xx'], mailEnv);
+    const bad = await marsad(
+      ['user', 'create', '--role', 'city-focal-point:MAAGA', '--email', 'fp@example.org', '--language', 'xx'],
+      mailEnv,
+    );
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/--language "xx": must be one of ar, en, fr, es, ru, zh/);
-    const r = await marsad(['user', 'create', '--role', 'city-focal-point:MAAGA', '--email', 'fp@example.org', '--language', 'fr'], mailEnv);
+    const r = await marsad(
+      ['user', 'create', '--role', 'city-focal-point:MAAGA', '--email', 'fp@example.org', '--language', 'fr'],
+      mailEnv,
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^https:\/\/marsad\.example\.org\/accept\?token=[\w-]{40,}$/m);
-    expect(r.stdout).toMatch(new RegExp(`^Not e-mailed\\. The mail server 127\\.0\\.0\\.1:${closed} refused the connection`, 'm'));
-    expect((await users()).find((u) => u.email === 'fp@example.org')).toMatchObject({ status: 'invited', role: 'city-focal-point' });
+    expect(r.stdout).toMatch(
+      new RegExp(`^Not e-mailed\\. The mail server 127\\.0\\.0\\.1:${closed} refused the connection`, 'm'),
+    );
+    expect((await users()).find((u) => u.email === 'fp@example.org')).toMatchObject({
+      status: 'invited',
+      role: 'city-focal-point',
+    });
     const store = await openStore({ databaseUrl: db?.url, dataDir: path.join(dir, 'data') });
     try {
-      const audit = await store.db.selectFrom('audit_log').select(['action', 'actor_label', 'after']).where('entity_type', '=', 'user').orderBy('id').execute();
-      expect(audit.filter((a) => a.actor_label.startsWith('cli:')).map((a) => a.action)).toEqual(['create', 'create', 'password-set', 'create', 'mail-failed']);
-      expect(audit.at(-1)!.after).toMatchObject({ kind: 'invitation', to: 'fp@example.org', language: 'fr', sent: false });
+      const audit = await store.db
+        .selectFrom('audit_log')
+        .select(['action', 'actor_label', 'after'])
+        .where('entity_type', '=', 'user')
+        .orderBy('id')
+        .execute();
+      expect(audit.filter((a) => a.actor_label.startsWith('cli:')).map((a) => a.action)).toEqual([
+        'create',
+        'create',
+        'password-set',
+        'create',
+        'mail-failed',
+      ]);
+      expect(audit.at(-1)!.after).toMatchObject({
+        kind: 'invitation',
+        to: 'fp@example.org',
+        language: 'fr',
+        sent: false,
+      });
     } finally {
       await store.close();
     }
   });
 
   it.runIf(kind === 'pglite')('stops with a message when a server holds the embedded database', async () => {
-    await writeFile(path.join(dir, 'data', 'marsad.lock'), JSON.stringify({ pid: process.pid, port: 3999, startedAt: new Date().toISOString() }));
+    await writeFile(
+      path.join(dir, 'data', 'marsad.lock'),
+      JSON.stringify({ pid: process.pid, port: 3999, startedAt: new Date().toISOString() }),
+    );
     try {
       const r = await marsad(['user', 'create', '--admin', '--email', 'late@example.org'], env);
       expect(r.code).toBe(1);

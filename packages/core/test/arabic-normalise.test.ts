@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  matchesSearch,
-  normaliseForSearch,
-  searchIndexTerms,
-  searchTokens,
-  stripArabicAffixes,
-} from '../src/index.ts';
+import { matchesSearch, normaliseForSearch, searchIndexTerms, searchTokens, stripArabicAffixes } from '../src/index.ts';
 
 const n = normaliseForSearch;
 

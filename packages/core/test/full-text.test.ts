@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
-  alignedSearchText, EMPTY_CHUNK, escapeHtml, HEADLINE_START as S, HEADLINE_STOP as E, leadSnippet, searchChunk, searchForm, snippetFromHeadline,
+  alignedSearchText,
+  HEADLINE_STOP as E,
+  EMPTY_CHUNK,
+  escapeHtml,
+  leadSnippet,
+  HEADLINE_START as S,
+  searchChunk,
+  searchForm,
+  snippetFromHeadline,
 } from '../src/index.ts';
 
 /**
@@ -69,7 +77,9 @@ describe('alignedSearchText', () => {
 });
 
 describe('snippetFromHeadline', () => {
-  const { original, search } = alignedSearchText('قدّمت البلدية مذكرة مفاهيمية عن <السلامة> & الإنارة في الأحياء ليلاً مع الجمعيات');
+  const { original, search } = alignedSearchText(
+    'قدّمت البلدية مذكرة مفاهيمية عن <السلامة> & الإنارة في الأحياء ليلاً مع الجمعيات',
+  );
 
   it('marks the original words of the highlighted search words and escapes everything else', () => {
     const headline = `${S}مذكره${E} ${S}مفاهيميه${E} عن ·سلامه· ·`;
@@ -79,8 +89,12 @@ describe('snippetFromHeadline', () => {
 
   it('joins fragments with ellipses, and says when the text goes on beyond a window', () => {
     const headline = `بلديه ${S}مذكره${E}|${S}احياء${E} ليلا`;
-    expect(snippetFromHeadline(headline, original, search, '|')).toBe('… البلدية <mark>مذكرة</mark> … <mark>الأحياء</mark> ليلاً …');
-    expect(snippetFromHeadline(`قدمت بلديه`, original, search, '|', { before: true, after: false })).toBe('… قدّمت البلدية …');
+    expect(snippetFromHeadline(headline, original, search, '|')).toBe(
+      '… البلدية <mark>مذكرة</mark> … <mark>الأحياء</mark> ليلاً …',
+    );
+    expect(snippetFromHeadline(`قدمت بلديه`, original, search, '|', { before: true, after: false })).toBe(
+      '… قدّمت البلدية …',
+    );
   });
 
   it('leaves out what cannot be placed, and gives null when nothing can', () => {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   comparePeriods,
+  type Period,
+  type PeriodKind,
+  type PeriodOptions,
   parsePeriod,
   periodContains,
   toDhis2Period,
   toSdmxTimePeriod,
-  type Period,
-  type PeriodKind,
-  type PeriodOptions,
 } from '../src/index.ts';
 
 /** The period of a text that must parse. */
@@ -446,8 +446,21 @@ describe('toDhis2Period', () => {
 
 describe('comparePeriods and periodContains', () => {
   it('orders by start, then end', () => {
-    const codes = ['2024-Q2', '2024-02', '2024', '2023-24', '2024-01', '2024-W05', '2024-01-01', '2024-S1', '2020-2029'];
-    const sorted = codes.map((code) => period(code)).sort(comparePeriods).map((p) => p.code);
+    const codes = [
+      '2024-Q2',
+      '2024-02',
+      '2024',
+      '2023-24',
+      '2024-01',
+      '2024-W05',
+      '2024-01-01',
+      '2024-S1',
+      '2020-2029',
+    ];
+    const sorted = codes
+      .map((code) => period(code))
+      .sort(comparePeriods)
+      .map((p) => p.code);
     expect(sorted).toEqual([
       '2020-2029',
       '2023-24',
@@ -565,7 +578,17 @@ describe('round trips (property over generated codes)', () => {
         }
       }
 
-      for (const kind of ['year', 'half', 'quarter', 'month', 'week', 'day', 'financial-year', 'span', 'range'] as const) {
+      for (const kind of [
+        'year',
+        'half',
+        'quarter',
+        'month',
+        'week',
+        'day',
+        'financial-year',
+        'span',
+        'range',
+      ] as const) {
         expect(kinds.get(kind) ?? 0, kind).toBeGreaterThan(20);
       }
       expect(dhis2Checked).toBeGreaterThan(2000);

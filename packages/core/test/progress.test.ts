@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assessProgress, periodMidYear, type ProgressPoint } from '../src/index.ts';
+import { assessProgress, type ProgressPoint, periodMidYear } from '../src/index.ts';
 
 /**
  * Every expected number below was worked out by hand; the arithmetic is in the comments.
@@ -132,9 +132,7 @@ describe('assessProgress with a numeric target (UNSD Progress Chart)', () => {
     expect(met.ratio).toBeCloseTo(350 / 30, 9);
     expect(met.note).toContain('already meets');
     // Exactly at the target counts as met: 60 → 80, target 80.
-    expect(assessProgress([y(2015, 60), y(2020, 80)], 'higher', { year: 2030, value: 80 }).class).toBe(
-      'met-or-almost',
-    );
+    expect(assessProgress([y(2015, 60), y(2020, 80)], 'higher', { year: 2030, value: 80 }).class).toBe('met-or-almost');
     // Falling since 2015 but still under the cap: lower, target 10, 8 → 9 → met-or-almost.
     const stillMet = assessProgress([y(2015, 8), y(2020, 9)], 'lower', { year: 2030, value: 10 });
     expect(stillMet.class).toBe('met-or-almost');
@@ -167,7 +165,7 @@ describe('assessProgress with a numeric target (UNSD Progress Chart)', () => {
     const result = assessProgress(points, 'lower', { year: 2030, relativeChange: -0.5, baselineYear: 2015 });
     expect(result.class).toBe('moderate');
     expect(result.target).toBe(10);
-    expect(result.projected2030).toBeCloseTo(11.4486680, 6);
+    expect(result.projected2030).toBeCloseTo(11.448668, 6);
     expect(result.ratio).toBeCloseTo(0.8551332, 6);
     expect(result.note).toBeUndefined();
     // Without baselineYear the relative target is resolved against the baseline used: same result.
@@ -400,11 +398,7 @@ describe('assessProgress: missing, sparse and irregular data', () => {
   it('same-year duplicates: keeps the one that ends last, then the later in the input', () => {
     // 2020 has a Q2 value (33, ends 06-30) and an annual value (30, ends 12-31): the annual one
     // is kept, whatever the input order → the worked example again, r = 0.578125.
-    const points: ProgressPoint[] = [
-      y(2020, 30),
-      { start: '2020-04-01', end: '2020-06-30', value: 33 },
-      y(2015, 40),
-    ];
+    const points: ProgressPoint[] = [y(2020, 30), { start: '2020-04-01', end: '2020-06-30', value: 33 }, y(2015, 40)];
     const result = assessProgress(points, 'lower', { year: 2030, value: 0 });
     expect(result.latest).toMatchObject({ year: 2020.5, value: 30 });
     expect(result.ratio).toBeCloseTo(0.578125, 9);

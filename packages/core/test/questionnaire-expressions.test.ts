@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateExpression, parseExpression, toNumber, toText, type ExpressionValue } from '../src/index.ts';
+import { type ExpressionValue, evaluateExpression, parseExpression, toNumber, toText } from '../src/index.ts';
 
 /** Evaluates with fixed answers and today = 2026-03-15. */
 function run(src: string, answers: Record<string, ExpressionValue> = {}, current?: ExpressionValue) {
@@ -51,7 +51,10 @@ describe('expressions: operators', () => {
     expect(run("1 = 2 and regex('x', ${p})", { p: '[' })).toBe(false);
     const p = parseExpression("1 = 1 and regex('x', ${p})");
     if (!p.ok) throw new Error('parse');
-    expect(evaluateExpression(p.ast, { today: '2026-01-01', reference: () => '[' })).toMatchObject({ ok: false, error: { code: 'bad-regex', position: 21 } });
+    expect(evaluateExpression(p.ast, { today: '2026-01-01', reference: () => '[' })).toMatchObject({
+      ok: false,
+      error: { code: 'bad-regex', position: 21 },
+    });
   });
 });
 
@@ -141,7 +144,11 @@ describe('expressions: problems with their position and name', () => {
     expect(parseError('count(${r})')).toMatchObject({ code: 'unsupported-function', name: 'count' });
   });
   it('refuses bare names and paths', () => {
-    expect(parseError("because pyxform doesn't know")).toEqual({ code: 'unsupported-name', position: 0, name: 'because' });
+    expect(parseError("because pyxform doesn't know")).toEqual({
+      code: 'unsupported-name',
+      position: 0,
+      name: 'because',
+    });
     expect(parseError('/data/age > 3')).toEqual({ code: 'unsupported-name', position: 0, name: '/' });
     expect(parseError('../age')).toEqual({ code: 'unsupported-name', position: 0, name: '..' });
   });
@@ -156,8 +163,8 @@ describe('expressions: problems with their position and name', () => {
     expect(parseError('   ')).toMatchObject({ code: 'empty' });
   });
   it('refuses a wrong number of arguments and a pattern that does not compile', () => {
-    expect(parseError("if(1, 2)")).toEqual({ code: 'wrong-arguments', position: 0, name: 'if' });
-    expect(parseError("today(1)")).toEqual({ code: 'wrong-arguments', position: 0, name: 'today' });
+    expect(parseError('if(1, 2)')).toEqual({ code: 'wrong-arguments', position: 0, name: 'if' });
+    expect(parseError('today(1)')).toEqual({ code: 'wrong-arguments', position: 0, name: 'today' });
     expect(parseError("regex(., '[a-')")).toMatchObject({ code: 'bad-regex', position: 9 });
   });
   it('reports an unknown reference and a missing current value when evaluated, as values', () => {
@@ -168,10 +175,16 @@ describe('expressions: problems with their position and name', () => {
     expect(r).toMatchObject({ ok: false, error: { code: 'unknown-reference', position: 4, name: 'nobody' } });
     const q = parseExpression('. > 1');
     if (!q.ok) throw new Error('parse');
-    expect(evaluateExpression(q.ast, { today: '2026-01-01', reference: () => undefined })).toMatchObject({ ok: false, error: { code: 'no-current-value', position: 0 } });
+    expect(evaluateExpression(q.ast, { today: '2026-01-01', reference: () => undefined })).toMatchObject({
+      ok: false,
+      error: { code: 'no-current-value', position: 0 },
+    });
   });
   it('never evaluates text as code', () => {
-    expect(parseError('constructor.constructor("return 1")()')).toMatchObject({ code: 'unsupported-function', name: 'constructor.constructor' });
+    expect(parseError('constructor.constructor("return 1")()')).toMatchObject({
+      code: 'unsupported-function',
+      name: 'constructor.constructor',
+    });
     expect(parseError('constructor(1)')).toMatchObject({ code: 'unsupported-function', name: 'constructor' });
     expect(parseError('toString()')).toMatchObject({ code: 'unsupported-function', name: 'toString' });
     expect(run("'${a}'")).toBe('${a}');

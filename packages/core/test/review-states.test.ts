@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  REVIEW_ACTIONS, REVIEW_ROLES, REVIEW_STATES, availableActions, checkTransition, type ReviewAction, type ReviewRole, type ReviewState,
+  availableActions,
+  checkTransition,
+  REVIEW_ACTIONS,
+  REVIEW_ROLES,
+  REVIEW_STATES,
+  type ReviewAction,
+  type ReviewRole,
+  type ReviewState,
 } from '../src/reviews/review-states.ts';
 
 /**
@@ -18,7 +25,8 @@ const EXPECTED: Record<string, { to: ReviewState; roles: ReviewRole[] }> = {
 
 describe('review state machine', () => {
   const cases: [ReviewState, ReviewAction, ReviewRole | 'none'][] = [];
-  for (const s of REVIEW_STATES) for (const a of REVIEW_ACTIONS) for (const r of [...REVIEW_ROLES, 'none' as const]) cases.push([s, a, r]);
+  for (const s of REVIEW_STATES)
+    for (const a of REVIEW_ACTIONS) for (const r of [...REVIEW_ROLES, 'none' as const]) cases.push([s, a, r]);
 
   it('covers 6 states × 5 actions × 5 roles (four and none)', () => {
     expect(cases).toHaveLength(6 * 5 * 5);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSuppressed, suppressionApplies, type SuppressionRule } from '../src/index.ts';
+import { isSuppressed, type SuppressionRule, suppressionApplies } from '../src/index.ts';
 
 const byDims: SuppressionRule = { minCount: 10, dimensions: ['SEX', 'AGE', 'DISABILITY_STATUS'], levels: ['district'] };
 

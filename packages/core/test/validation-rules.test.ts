@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { checkEntries, parseTypedNumber, type EntryValue, type ValidationRules } from '../src/index.ts';
+import { checkEntries, type EntryValue, parseTypedNumber, type ValidationRules } from '../src/index.ts';
 
 /** The worked examples of docs/methods/validation.md. */
 const SEX = ['F', 'M'];
 const values = (dim: string) => (dim === 'SEX' ? SEX : []);
 const none = () => undefined;
-const codes = (rules: ValidationRules, entries: EntryValue[], previous: (s: string, d: Record<string, string>) => number | undefined = none) =>
-  checkEntries(rules, entries, previous, values).map((p) => `${p.index}:${p.code}`);
+const codes = (
+  rules: ValidationRules,
+  entries: EntryValue[],
+  previous: (s: string, d: Record<string, string>) => number | undefined = none,
+) => checkEntries(rules, entries, previous, values).map((p) => `${p.index}:${p.code}`);
 const total = (value: number, note?: string): EntryValue => ({ series: 'S', dims: {}, value, note });
 const part = (sex: string, value: number): EntryValue => ({ series: 'S', dims: { SEX: sex }, value });
 
@@ -22,13 +25,18 @@ describe('validation rules', () => {
   });
 
   it('checks the unit when one is given', () => {
-    expect(codes({ unit: 'PERCENT' }, [{ ...total(5), unit: 'PERCENT' }, { ...total(5), unit: 'NUMBER' }, total(5)])).toEqual(['1:wrong-unit']);
+    expect(
+      codes({ unit: 'PERCENT' }, [{ ...total(5), unit: 'PERCENT' }, { ...total(5), unit: 'NUMBER' }, total(5)]),
+    ).toEqual(['1:wrong-unit']);
   });
 
   it('asks for every part of a required dimension with a total', () => {
     const r = { requiredDimensions: ['SEX'] };
     expect(codes(r, [total(10), part('F', 4)])).toEqual(['0:missing-part']);
-    expect(checkEntries(r, [total(10), part('F', 4)], none, values)[0]!.params).toEqual({ dimension: 'SEX', missing: 'M' });
+    expect(checkEntries(r, [total(10), part('F', 4)], none, values)[0]!.params).toEqual({
+      dimension: 'SEX',
+      missing: 'M',
+    });
     expect(codes(r, [total(10), part('F', 4), part('M', 6)])).toEqual([]);
     // Parts alone (no total) are not asked for more.
     expect(codes(r, [part('F', 4)])).toEqual([]);
@@ -38,7 +46,8 @@ describe('validation rules', () => {
     const r = { sumTolerance: 0.01 };
     expect(codes(r, [total(1000), part('F', 495), part('M', 495)])).toEqual([]); // 990: off by exactly 10
     expect(codes(r, [total(1000), part('F', 494), part('M', 495)])).toEqual(['0:parts-sum']); // 989: off by 11
-    expect(codes({ sumTolerance: 0 }, [total(0.3), part('F', 0.1), part('M', 0.2)])).toEqual([]); // floating point is not an error
+    // floating point is not an error
+    expect(codes({ sumTolerance: 0 }, [total(0.3), part('F', 0.1), part('M', 0.2)])).toEqual([]);
   });
 
   it('asks for a comment on a change of more than N % from the previous period', () => {
@@ -65,6 +74,7 @@ describe('typed numbers', () => {
     expect(parseTypedNumber('  ')).toEqual({ kind: 'blank' });
   });
   it('refuses commas, letters and signs it cannot read', () => {
-    for (const s of ['1,5', 'abc', '12%', '1.2.3', '--1', 'Infinity']) expect(parseTypedNumber(s), s).toEqual({ kind: 'invalid' });
+    for (const s of ['1,5', 'abc', '12%', '1.2.3', '--1', 'Infinity'])
+      expect(parseTypedNumber(s), s).toEqual({ kind: 'invalid' });
   });
 });

@@ -166,14 +166,27 @@ describe('frameworks.json and dimensions.json', () => {
 
   it('has closed dimensions with unique codes and no listed total', () => {
     expect(duplicates(dimensions.map((d) => d.code))).toEqual([]);
-    for (const d of ['SEX', 'AGE', 'DISABILITY_STATUS', 'INCOME_WEALTH_QUANTILE', 'URBANISATION', 'PLACE_OF_OCCURRENCE']) {
-      expect(dimensions.some((x) => x.code === d), d).toBe(true);
+    for (const d of [
+      'SEX',
+      'AGE',
+      'DISABILITY_STATUS',
+      'INCOME_WEALTH_QUANTILE',
+      'URBANISATION',
+      'PLACE_OF_OCCURRENCE',
+    ]) {
+      expect(
+        dimensions.some((x) => x.code === d),
+        d,
+      ).toBe(true);
     }
     for (const d of dimensions) {
       expect(d.open, d.code).toBe(false);
       expect(d.values.length, d.code).toBeGreaterThan(0);
       expect(duplicates(d.values.map((v: Json) => v.code)), d.code).toEqual([]);
-      expect(d.values.some((v: Json) => v.code === '_T'), d.code).toBe(false);
+      expect(
+        d.values.some((v: Json) => v.code === '_T'),
+        d.code,
+      ).toBe(false);
     }
   });
 });
@@ -254,7 +267,10 @@ describe('indicators.json', () => {
       expect(ind.names, code).toEqual(src.names);
       expect(ind.sdgTarget, code).toBe(src.target);
       expect(ind.status, code).toBe(src.status);
-      expect(ind.frameworks.some((m: Json) => m.framework === 'sdg'), code).toBe(true);
+      expect(
+        ind.frameworks.some((m: Json) => m.framework === 'sdg'),
+        code,
+      ).toBe(true);
     }
     expect(shipped.get('11.c.1').status).toBe('retired');
     const series = (code: string) => shipped.get(code).series.map((s: Json) => s.code);
@@ -292,7 +308,10 @@ describe('indicators.json', () => {
     expect(new Set(usm.map((i) => i.frameworks[0].group)).size).toBe(5);
     const ah = indicators.filter((i) => i.code.startsWith('AH-'));
     for (const g of frameworkGroups.get('adequate-housing') ?? []) {
-      expect(ah.some((i) => i.frameworks.some((m: Json) => m.group === g)), String(g)).toBe(true);
+      expect(
+        ah.some((i) => i.frameworks.some((m: Json) => m.group === g)),
+        String(g),
+      ).toBe(true);
     }
     for (const i of ah) expect(i.status, i.code).toBe('draft');
   });
@@ -300,7 +319,11 @@ describe('indicators.json', () => {
   it('gives the victimisation, harassment and violence indicators a suppression rule resting on a count series of their own', () => {
     // docs/methods/suppression.md: register counts 10, survey respondents 25.
     const ruled = indicators.filter((i) => i.suppression);
-    const violence = indicators.filter((i) => i.tags.includes('violence') || i.frameworks.some((m: Json) => ['crime-violence', 'victimisation'].includes(m.group)));
+    const violence = indicators.filter(
+      (i) =>
+        i.tags.includes('violence') ||
+        i.frameworks.some((m: Json) => ['crime-violence', 'victimisation'].includes(m.group)),
+    );
     expect(ruled.map((i) => i.code).sort()).toEqual(violence.map((i) => i.code).sort());
     for (const i of ruled) {
       const r = i.suppression;

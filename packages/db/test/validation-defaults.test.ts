@@ -3,15 +3,19 @@
 // database created before it the same rules, except where an administrator has set them.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultValidationRules } from '@marsad/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalogue, type Store } from '../src/index.ts';
-import { createTestDatabase, testStoreKinds, type TestDatabase } from '../src/testing/test-stores.ts';
+import { createTestDatabase, type TestDatabase, testStoreKinds } from '../src/testing/test-stores.ts';
 
 const MIGRATION = fileURLToPath(new URL('../migrations/010_validation_defaults.sql', import.meta.url));
 
 async function rules(store: Store) {
-  const rows = await store.db.selectFrom('indicators').select(['code', 'unit_code', 'validation_rules']).orderBy('code').execute();
+  const rows = await store.db
+    .selectFrom('indicators')
+    .select(['code', 'unit_code', 'validation_rules'])
+    .orderBy('code')
+    .execute();
   return new Map(rows.map((r) => [r.code, r]));
 }
 
@@ -21,9 +25,11 @@ describe.each(testStoreKinds())('default validation rules on %s', (kind) => {
     t = await createTestDatabase(kind);
     await loadCatalogue(t.store);
   });
-  afterAll(async () => { await t?.drop(); });
+  afterAll(async () => {
+    await t?.drop();
+  });
 
-  it('a new database has the rules of each indicator\'s unit', async () => {
+  it("a new database has the rules of each indicator's unit", async () => {
     const all = await rules(t.store);
     for (const r of all.values()) expect(r.validation_rules, r.code).toEqual(defaultValidationRules(r.unit_code));
     expect(all.get('11.1.1')!.validation_rules).toEqual({ min: 0, max: 100 });
@@ -32,11 +38,13 @@ describe.each(testStoreKinds())('default validation rules on %s', (kind) => {
     expect(all.get('11.b.1')!.validation_rules).toEqual({}); // an index
   });
 
-  it('the migration gives an older database the same rules, and keeps an administrator\'s choice', async () => {
+  it("the migration gives an older database the same rules, and keeps an administrator's choice", async () => {
     const before = await rules(t.store);
     await t.store.exclusive(async (conn) => {
       await conn.query(`UPDATE indicators SET validation_rules = '{}'::jsonb`);
-      await conn.query(`INSERT INTO audit_log (actor_label, action, entity_type, entity_id) VALUES ('test', 'update-rules', 'indicator', '11.1.1')`);
+      await conn.query(
+        `INSERT INTO audit_log (actor_label, action, entity_type, entity_id) VALUES ('test', 'update-rules', 'indicator', '11.1.1')`,
+      );
       await conn.exec(await readFile(MIGRATION, 'utf8'));
     });
     const after = await rules(t.store);

@@ -1,35 +1,35 @@
-import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { registerAuditRoutes } from './audit/audit-routes.ts';
+import { registerAuthRoutes } from './auth/auth-routes.ts';
+import type { LoginLimits } from './auth/login-limiter.ts';
+import { registerTokenRoutes } from './auth/token-routes.ts';
+import { registerCatalogueRoutes } from './catalogue/catalogue-routes.ts';
 import type { AppContext } from './context.ts';
 import { registerErrorHandler } from './http/errors.ts';
-import { registerSecurityHeaders } from './http/security-headers.ts';
-import { registerRawBodies } from './http/raw-body.ts';
 import { withLogRedaction } from './http/log-redaction.ts';
+import { registerRawBodies } from './http/raw-body.ts';
+import { registerSecurityHeaders } from './http/security-headers.ts';
+import { registerImportRoutes } from './imports/import-routes.ts';
 import { registerIndicatorRoutes } from './indicators/indicator-routes.ts';
 import { registerIndicatorRulesRoutes } from './indicators/indicator-rules-routes.ts';
-import { registerCatalogueRoutes } from './catalogue/catalogue-routes.ts';
-import { registerPlaceRoutes, registerPlaceUploadRoutes } from './places/place-routes.ts';
-import { registerObservationRoutes } from './observations/observation-routes.ts';
-import { registerTargetRoutes } from './observations/target-routes.ts';
+import { registerKnowledgeRoutes, registerKnowledgeUploadRoutes } from './knowledge/knowledge-routes.ts';
+import { registerMailRoutes } from './mail/mail-routes.ts';
 import { registerApprovalRoutes } from './observations/approval-routes.ts';
 import { registerEntryRoutes } from './observations/entry-routes.ts';
-import { registerImportRoutes } from './imports/import-routes.ts';
-import { registerWebRoutes } from './web/web-routes.ts';
-import { registerAuditRoutes } from './audit/audit-routes.ts';
-import { registerWebApiRoutes } from './web-api/web-api-routes.ts';
-import { registerKnowledgeRoutes, registerKnowledgeUploadRoutes } from './knowledge/knowledge-routes.ts';
-import { registerAuthRoutes } from './auth/auth-routes.ts';
-import { registerTokenRoutes } from './auth/token-routes.ts';
-import { registerUserRoutes } from './users/user-routes.ts';
-import { registerMailRoutes } from './mail/mail-routes.ts';
-import { registerQuestionnaireRoutes, registerQuestionnaireUploadRoutes } from './reviews/questionnaire-routes.ts';
-import { registerResultsRoutes } from './results/results-routes.ts';
-import { registerReviewRoutes } from './reviews/review-routes.ts';
+import { registerObservationRoutes } from './observations/observation-routes.ts';
+import { registerTargetRoutes } from './observations/target-routes.ts';
+import { registerPlaceRoutes, registerPlaceUploadRoutes } from './places/place-routes.ts';
 import { registerBoardReportRoutes } from './reports/board-report-routes.ts';
 import { registerPdfReportRoutes } from './reports/pdf-report-routes.ts';
-import type { LoginLimits } from './auth/login-limiter.ts';
+import { registerResultsRoutes } from './results/results-routes.ts';
+import { registerQuestionnaireRoutes, registerQuestionnaireUploadRoutes } from './reviews/questionnaire-routes.ts';
+import { registerReviewRoutes } from './reviews/review-routes.ts';
+import { registerUserRoutes } from './users/user-routes.ts';
+import { registerWebRoutes } from './web/web-routes.ts';
+import { registerWebApiRoutes } from './web-api/web-api-routes.ts';
 
 export interface BuildOptions {
   /** pino logger options, or false for none (tests). */
@@ -57,14 +57,21 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     openapi: {
       openapi: '3.1.0',
       info: {
-        title: 'Marsad API', version: ctx.version,
-        description: 'Marsad, an open urban observatory: indicators, places and observations (SDG 11 and 16.1, the New Urban Agenda, urban safety, adequate housing). Reading approved data is open to all; writing needs an account with a role on the place (a session cookie with X-CSRF-Token, or an API token), or, until the first administrator account exists, the administrator token.',
+        title: 'Marsad API',
+        version: ctx.version,
+        description:
+          'Marsad, an open urban observatory: indicators, places and observations (SDG 11 and 16.1, the New Urban Agenda, urban safety, adequate housing). Reading approved data is open to all; writing needs an account with a role on the place (a session cookie with X-CSRF-Token, or an API token), or, until the first administrator account exists, the administrator token.',
         license: { name: 'MIT', identifier: 'MIT' },
       },
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'An API token (msd_…)' },
-          session: { type: 'apiKey', in: 'cookie', name: 'marsad_session', description: 'The session cookie of POST /api/v1/auth/login; writes also need the X-CSRF-Token header' },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'marsad_session',
+            description: 'The session cookie of POST /api/v1/auth/login; writes also need the X-CSRF-Token header',
+          },
         },
       },
       tags: [
@@ -76,11 +83,30 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
         { name: 'accounts', description: 'Sign-in, users, roles on places, grants on records, API tokens' },
         { name: 'settings', description: 'Settings for administrators: the SMTP server for invitation and reset mail' },
         { name: 'reports', description: 'Report pages printed to PDF by Chromium on the server' },
-        { name: 'reviews', description: 'Review cycles: questionnaires (built in the app or imported from XLSForm), with versions; cycles and participants, submissions, peer review (assignments, conflict declarations, comments, recommendations, transitions, timeline), published reviews, the report to the Executive Board' },
-        { name: 'results', description: 'Programmes and their results frameworks toward 2030: results, measures, baselines, targets, actual values, progress, the 2030 targets of seed 000, budgets, CSV and IATI exports' },
-        { name: 'web', description: 'Views for the web application: search, latest values, place pages, reporting status, home page' },
-        { name: 'knowledge', description: 'The knowledge repository: practices, tools and documents, their search, versions and files; pilots of tools' },
-        { name: 'network', description: 'The Global Network on Safer Cities: partner organisations, coordination centres, pilot countries and cities; workshops and trainings' },
+        {
+          name: 'reviews',
+          description:
+            'Review cycles: questionnaires (built in the app or imported from XLSForm), with versions; cycles and participants, submissions, peer review (assignments, conflict declarations, comments, recommendations, transitions, timeline), published reviews, the report to the Executive Board',
+        },
+        {
+          name: 'results',
+          description:
+            'Programmes and their results frameworks toward 2030: results, measures, baselines, targets, actual values, progress, the 2030 targets of seed 000, budgets, CSV and IATI exports',
+        },
+        {
+          name: 'web',
+          description: 'Views for the web application: search, latest values, place pages, reporting status, home page',
+        },
+        {
+          name: 'knowledge',
+          description:
+            'The knowledge repository: practices, tools and documents, their search, versions and files; pilots of tools',
+        },
+        {
+          name: 'network',
+          description:
+            'The Global Network on Safer Cities: partner organisations, coordination centres, pilot countries and cities; workshops and trainings',
+        },
       ],
     },
     transform: jsonSchemaTransform,
@@ -88,10 +114,14 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  app.get('/api/v1/health', { schema: { tags: ['catalogue'], summary: 'Whether the server and its database answer' } }, async () => {
-    await ctx.store.db.selectFrom('settings').select('key').limit(1).execute();
-    return { status: 'ok', database: ctx.store.kind, version: ctx.version };
-  });
+  app.get(
+    '/api/v1/health',
+    { schema: { tags: ['catalogue'], summary: 'Whether the server and its database answer' } },
+    async () => {
+      await ctx.store.db.selectFrom('settings').select('key').limit(1).execute();
+      return { status: 'ok', database: ctx.store.kind, version: ctx.version };
+    },
+  );
 
   // The web app (packages/web/dist) when it has been built; else the address leads to the API docs.
   if (!(await registerWebRoutes(app, ctx))) {

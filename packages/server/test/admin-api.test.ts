@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InjectOptions } from 'fastify';
 import { testStoreKinds } from '@marsad/db/testing';
+import type { InjectOptions } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, signedIn, type TestApp } from './helpers.ts';
 
 /**
@@ -15,18 +15,27 @@ describe.each(testStoreKinds())('administration API on %s', (kind) => {
   let jordan: Record<string, string>;
   const call = (o: InjectOptions) => t.app.inject(o);
   const audit = async (entityType: string, entityId: string) =>
-    (await call({ url: `/api/v1/audit?entityType=${entityType}&entityId=${encodeURIComponent(entityId)}`, headers: admin })).json().items as
-      { action: string; actor_label: string; before: unknown; after: unknown }[];
+    (
+      await call({
+        url: `/api/v1/audit?entityType=${entityType}&entityId=${encodeURIComponent(entityId)}`,
+        headers: admin,
+      })
+    ).json().items as { action: string; actor_label: string; before: unknown; after: unknown }[];
 
   beforeAll(async () => {
     t = await createTestApp(kind);
     // Everyone is invited with the first-start token, the administrator last (it retires the token).
     national = await signedIn(t, 'national@example.org', [{ role: 'national-focal-point', place: 'MAR' }]);
-    city = await signedIn(t, 'city@example.org', [{ role: 'city-focal-point', place: 'MAAGA' }, { role: 'data-validator', place: 'MAAGA' }]);
+    city = await signedIn(t, 'city@example.org', [
+      { role: 'city-focal-point', place: 'MAAGA' },
+      { role: 'data-validator', place: 'MAAGA' },
+    ]);
     jordan = await signedIn(t, 'jordan@example.org', [{ role: 'national-focal-point', place: 'JOR' }]);
     admin = await signedIn(t, 'admin@example.org', [{ role: 'administrator' }]);
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it('lists users by place: a role on the place or under it, optionally a given role', async () => {
     const emails = async (q: string) => {
@@ -45,16 +54,26 @@ describe.each(testStoreKinds())('administration API on %s', (kind) => {
     expect(unknown.json().message).toMatch(/^place: no place with code "NOWHERE"/);
   });
 
-  it('gives each role its place with the place\'s level and names', async () => {
+  it("gives each role its place with the place's level and names", async () => {
     const list = (await call({ url: '/api/v1/users?q=city@', headers: admin })).json();
-    expect(list.items[0].roles[0]).toMatchObject({ role: 'city-focal-point', place: 'MAAGA', placeLevel: 'city', placeNames: { ar: 'أكادير', en: 'Agadir' } });
+    expect(list.items[0].roles[0]).toMatchObject({
+      role: 'city-focal-point',
+      place: 'MAAGA',
+      placeLevel: 'city',
+      placeNames: { ar: 'أكادير', en: 'Agadir' },
+    });
     const a = (await call({ url: '/api/v1/users?q=admin@', headers: admin })).json();
     expect(a.items[0].roles).toEqual([{ role: 'administrator', place: null, placeLevel: null, placeNames: null }]);
   });
 
-  it('shows administrators every user\'s API tokens (never their values), and lets them revoke any', async () => {
+  it("shows administrators every user's API tokens (never their values), and lets them revoke any", async () => {
     const make = async (headers: Record<string, string>, name: string) => {
-      const r = await call({ method: 'POST', url: '/api/v1/tokens', headers, payload: { name, scopes: ['observations:write'], expiresInDays: 30 } });
+      const r = await call({
+        method: 'POST',
+        url: '/api/v1/tokens',
+        headers,
+        payload: { name, scopes: ['observations:write'], expiresInDays: 30 },
+      });
       expect(r.statusCode, r.body).toBe(201);
       return r.json() as { id: number; token: string };
     };
@@ -66,15 +85,29 @@ describe.each(testStoreKinds())('administration API on %s', (kind) => {
     const all = await call({ url: '/api/v1/users/tokens', headers: admin });
     expect(all.statusCode, all.body).toBe(200);
     expect(all.json().total).toBe(2);
-    expect(all.json().items[0]).toMatchObject({ id: cit.id, name: 'city dashboard', state: 'active', scopes: ['observations:write'], user: { id: cityId, email: 'city@example.org', status: 'active' } });
+    expect(all.json().items[0]).toMatchObject({
+      id: cit.id,
+      name: 'city dashboard',
+      state: 'active',
+      scopes: ['observations:write'],
+      user: { id: cityId, email: 'city@example.org', status: 'active' },
+    });
     expect(all.body).not.toContain(cit.token);
     expect(all.body).not.toContain(nat.token);
     expect(all.body).not.toMatch(/hash/i);
 
     const mine = (await call({ url: `/api/v1/users/tokens?user=${cityId}`, headers: admin })).json();
     expect(mine.items.map((x: { name: string }) => x.name)).toEqual(['city dashboard']);
-    expect((await call({ url: '/api/v1/users/tokens?q=national%40', headers: admin })).json().items.map((x: { id: number }) => x.id)).toEqual([nat.id]);
-    expect((await call({ url: '/api/v1/users/tokens?q=dashboard', headers: admin })).json().items.map((x: { id: number }) => x.id)).toEqual([cit.id]);
+    expect(
+      (await call({ url: '/api/v1/users/tokens?q=national%40', headers: admin }))
+        .json()
+        .items.map((x: { id: number }) => x.id),
+    ).toEqual([nat.id]);
+    expect(
+      (await call({ url: '/api/v1/users/tokens?q=dashboard', headers: admin }))
+        .json()
+        .items.map((x: { id: number }) => x.id),
+    ).toEqual([cit.id]);
     expect((await call({ url: '/api/v1/users/tokens?user=999999', headers: admin })).statusCode).toBe(404);
 
     // Refused to everyone else.
@@ -84,19 +117,34 @@ describe.each(testStoreKinds())('administration API on %s', (kind) => {
     expect(refused.json().message).toMatch(/needs an administrator/);
 
     // The administrator revokes the city's token: it stops working, the list says so, the audit log has it.
-    expect((await call({ url: '/api/v1/observations?limit=1', headers: { authorization: `Bearer ${cit.token}` } })).statusCode).toBe(200);
+    expect(
+      (await call({ url: '/api/v1/observations?limit=1', headers: { authorization: `Bearer ${cit.token}` } }))
+        .statusCode,
+    ).toBe(200);
     const revoke = await call({ method: 'DELETE', url: `/api/v1/tokens/${cit.id}`, headers: admin });
     expect(revoke.statusCode, revoke.body).toBe(200);
-    const after = await call({ url: '/api/v1/observations?limit=1', headers: { authorization: `Bearer ${cit.token}` } });
+    const after = await call({
+      url: '/api/v1/observations?limit=1',
+      headers: { authorization: `Bearer ${cit.token}` },
+    });
     expect(after.statusCode).toBe(403);
     expect(after.json().message).toMatch(/revoked/);
-    expect((await call({ url: '/api/v1/users/tokens?state=revoked', headers: admin })).json().items.map((x: { id: number }) => x.id)).toEqual([cit.id]);
-    expect((await call({ url: '/api/v1/users/tokens?state=active', headers: admin })).json().items.map((x: { id: number }) => x.id)).toEqual([nat.id]);
+    expect(
+      (await call({ url: '/api/v1/users/tokens?state=revoked', headers: admin }))
+        .json()
+        .items.map((x: { id: number }) => x.id),
+    ).toEqual([cit.id]);
+    expect(
+      (await call({ url: '/api/v1/users/tokens?state=active', headers: admin }))
+        .json()
+        .items.map((x: { id: number }) => x.id),
+    ).toEqual([nat.id]);
     expect((await audit('token', String(cit.id))).map((e) => e.action)).toEqual(['revoke', 'create']);
   });
 
-  it('edits a place\'s names: administrators anywhere, focal points under their places; audited', async () => {
-    const patch = (code: string, headers: Record<string, string>, payload: unknown) => call({ method: 'PATCH', url: `/api/v1/places/${code}`, headers, payload: payload as object });
+  it("edits a place's names: administrators anywhere, focal points under their places; audited", async () => {
+    const patch = (code: string, headers: Record<string, string>, payload: unknown) =>
+      call({ method: 'PATCH', url: `/api/v1/places/${code}`, headers, payload: payload as object });
 
     // The administrator corrects Morocco's French name and removes nothing else.
     const r = await patch('MAR', admin, { names: { fr: 'Royaume du Maroc' } });
@@ -104,7 +152,12 @@ describe.each(testStoreKinds())('administration API on %s', (kind) => {
     expect(r.json().names).toMatchObject({ ar: 'المغرب', en: 'Morocco', fr: 'Royaume du Maroc' });
     expect((await call({ url: '/api/v1/places/MAR?lang=fr' })).json().name).toBe('Royaume du Maroc');
     const [entry] = await audit('place', 'MAR');
-    expect(entry).toMatchObject({ action: 'update', actor_label: 'user:admin@example.org', before: { names: { fr: 'Maroc' } }, after: { names: { fr: 'Royaume du Maroc' } } });
+    expect(entry).toMatchObject({
+      action: 'update',
+      actor_label: 'user:admin@example.org',
+      before: { names: { fr: 'Maroc' } },
+      after: { names: { fr: 'Royaume du Maroc' } },
+    });
 
     // The national focal point of Morocco edits Agadir (under Morocco), not Morocco itself nor Amman.
     const agadir = await patch('MAAGA', national, { names: { en: 'Agadir city', zh: '' }, lat: 30.42, lon: -9.6 });
@@ -120,7 +173,12 @@ describe.each(testStoreKinds())('administration API on %s', (kind) => {
     expect(other.json().message).toMatch(/^you may not edit "JOAMM"/);
 
     // The city focal point edits a district of Agadir it adds, not Agadir.
-    const add = await call({ method: 'POST', url: '/api/v1/places', headers: city, payload: { places: [{ code: 'MAAGA-D1', parent: 'MAAGA', level: 'district', names: { ar: 'حي تجريبي' } }] } });
+    const add = await call({
+      method: 'POST',
+      url: '/api/v1/places',
+      headers: city,
+      payload: { places: [{ code: 'MAAGA-D1', parent: 'MAAGA', level: 'district', names: { ar: 'حي تجريبي' } }] },
+    });
     expect(add.statusCode, add.body).toBe(201);
     const district = await patch('MAAGA-D1', city, { names: { en: 'Test district' } });
     expect(district.statusCode, district.body).toBe(200);

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Validator } from '@seriousme/openapi-schema-validator';
 import { testStoreKinds } from '@marsad/db/testing';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTH, createTestApp, importText, type TestApp } from './helpers.ts';
 
 const DATA = [
@@ -21,7 +21,9 @@ describe.each(testStoreKinds())('API on %s', (kind) => {
     const r = await importText(t.app, DATA, { format: 'csv' });
     expect(r.statusCode, r.body).toBe(201);
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const get = async (url: string, headers: Record<string, string> = {}) => {
     const r = await t.app.inject({ url, headers });
@@ -46,8 +48,12 @@ describe.each(testStoreKinds())('API on %s', (kind) => {
     expect(i.body.direction).toBe('lower');
     expect(i.body.name).toMatch(/[\u0600-\u06FF]/);
     const h = await get('/api/v1/indicators/16.1.1');
-    expect(h.body.series.map((s: { code: string }) => s.code)).toEqual(expect.arrayContaining(['VC_IHR_PSRC', 'VC_IHR_PSRCN']));
-    expect(h.body.frameworks.map((f: { code: string }) => f.code)).toEqual(expect.arrayContaining(['sdg', 'urban-safety']));
+    expect(h.body.series.map((s: { code: string }) => s.code)).toEqual(
+      expect.arrayContaining(['VC_IHR_PSRC', 'VC_IHR_PSRCN']),
+    );
+    expect(h.body.frameworks.map((f: { code: string }) => f.code)).toEqual(
+      expect.arrayContaining(['sdg', 'urban-safety']),
+    );
     expect((await get('/api/v1/indicators/11.c.1')).body.status).toBe('retired');
     expect((await get('/api/v1/indicators/11.5.3')).status).toBe(200);
   });
@@ -57,7 +63,8 @@ describe.each(testStoreKinds())('API on %s', (kind) => {
     expect(safety.body.draft).toBe(true);
     expect(safety.body.indicators.length).toBeGreaterThanOrEqual(20);
     const groups = new Set(safety.body.indicators.map((i: { group: string }) => i.group));
-    for (const g of ['crime-violence', 'victimisation', 'perceptions', 'risk-factors', 'resilience-factors']) expect(groups).toContain(g);
+    for (const g of ['crime-violence', 'victimisation', 'perceptions', 'risk-factors', 'resilience-factors'])
+      expect(groups).toContain(g);
     const housing = await get('/api/v1/frameworks/adequate-housing');
     expect(housing.body.groups).toHaveLength(7);
     const covered = new Set(housing.body.indicators.map((i: { group: string | null }) => i.group).filter(Boolean));
@@ -67,7 +74,16 @@ describe.each(testStoreKinds())('API on %s', (kind) => {
 
   it('lists places as a tree with pilot cities flagged, and none invented for the Philippines', async () => {
     const pilots = await get('/api/v1/places?pilot=true&level=city');
-    expect(pilots.body.items.map((p: { code: string }) => p.code).sort()).toEqual(['CRSJO', 'CUHAV', 'ECUIO', 'JOAMM', 'KHBBM', 'KZALA', 'LSMSU', 'MAAGA']);
+    expect(pilots.body.items.map((p: { code: string }) => p.code).sort()).toEqual([
+      'CRSJO',
+      'CUHAV',
+      'ECUIO',
+      'JOAMM',
+      'KHBBM',
+      'KZALA',
+      'LSMSU',
+      'MAAGA',
+    ]);
     const phl = await get('/api/v1/places/PHL');
     expect(phl.body.pilot).toBe(true);
     expect(phl.body.children).toEqual([]);
@@ -105,9 +121,16 @@ describe.each(testStoreKinds())('API on %s', (kind) => {
 
   it('answers bad requests with a 4xx and a message, never a 500', async () => {
     const cases = [
-      '/api/v1/observations?limit=0', '/api/v1/observations?limit=abc', '/api/v1/observations?from=20x5',
-      '/api/v1/observations?dim=SEX', '/api/v1/indicators/NOPE', '/api/v1/places/NOPE', '/api/v1/nothing',
-      '/api/v1/observations/export?format=open-sdg', '/api/v1/observations/export?format=xml', '/api/v1/imports/abc',
+      '/api/v1/observations?limit=0',
+      '/api/v1/observations?limit=abc',
+      '/api/v1/observations?from=20x5',
+      '/api/v1/observations?dim=SEX',
+      '/api/v1/indicators/NOPE',
+      '/api/v1/places/NOPE',
+      '/api/v1/nothing',
+      '/api/v1/observations/export?format=open-sdg',
+      '/api/v1/observations/export?format=xml',
+      '/api/v1/imports/abc',
     ];
     for (const url of cases) {
       const r = await t.app.inject({ url, headers: AUTH });
@@ -115,7 +138,12 @@ describe.each(testStoreKinds())('API on %s', (kind) => {
       expect(r.statusCode, url).toBeLessThan(500);
       expect(r.json().message, url).toBeTruthy();
     }
-    const badJson = await t.app.inject({ method: 'POST', url: '/api/v1/places', headers: { ...AUTH, 'content-type': 'application/json' }, payload: '{"places": [' });
+    const badJson = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/places',
+      headers: { ...AUTH, 'content-type': 'application/json' },
+      payload: '{"places": [',
+    });
     expect(badJson.statusCode).toBe(400);
     const badFormat = await importText(t.app, 'x', { format: 'xml' });
     expect(badFormat.statusCode).toBe(400);
@@ -125,30 +153,71 @@ describe.each(testStoreKinds())('API on %s', (kind) => {
   });
 
   it('adds places all or nothing, and local indicators and targets', async () => {
-    const bad = await t.app.inject({ method: 'POST', url: '/api/v1/places', headers: AUTH, payload: { places: [
-      { code: 'MA-AGA-D1', parent: 'MAAGA', level: 'district', names: { ar: 'حي', en: 'District 1' } },
-      { code: 'MA-AGA-D2', parent: 'NOWHERE', level: 'district', names: { en: 'District 2' } },
-    ] } });
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/places',
+      headers: AUTH,
+      payload: {
+        places: [
+          { code: 'MA-AGA-D1', parent: 'MAAGA', level: 'district', names: { ar: 'حي', en: 'District 1' } },
+          { code: 'MA-AGA-D2', parent: 'NOWHERE', level: 'district', names: { en: 'District 2' } },
+        ],
+      },
+    });
     expect(bad.statusCode).toBe(422);
     expect(bad.json().details.problems[0]).toMatchObject({ row: 1, column: 'parent' });
     expect((await get('/api/v1/places/MA-AGA-D1')).status).toBe(404);
-    const csv = 'code,parent,level,name_ar,name_en,lat,lon,external_code\nMA-AGA-D1,MAAGA,district,حي تالبورجت,Talborjt,30.42,-9.6,AGA01\n';
-    const ok = await t.app.inject({ method: 'POST', url: '/api/v1/places/import', headers: { ...AUTH, 'content-type': 'text/csv' }, payload: csv });
+    const csv =
+      'code,parent,level,name_ar,name_en,lat,lon,external_code\nMA-AGA-D1,MAAGA,district,حي تالبورجت,Talborjt,30.42,-9.6,AGA01\n';
+    const ok = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/places/import',
+      headers: { ...AUTH, 'content-type': 'text/csv' },
+      payload: csv,
+    });
     expect(ok.statusCode, ok.body).toBe(201);
     const d = await get('/api/v1/places/MA-AGA-D1');
     expect(d.body).toMatchObject({ level: 'district', externalCode: 'AGA01', names: { ar: 'حي تالبورجت' } });
     expect(d.body.ancestors.map((a: { code: string }) => a.code)).toEqual(['MAR', 'MA-09', 'MAAGA']);
-    const ind = await t.app.inject({ method: 'POST', url: '/api/v1/indicators', headers: AUTH, payload: {
-      code: 'AGA-SAFE-1', names: { ar: 'نسبة الأحياء المضاءة', en: 'Share of lit neighbourhoods' }, unit: { code: 'PERCENT' }, direction: 'higher',
-      frameworks: [{ framework: 'urban-safety', group: 'resilience-factors' }, { framework: 'nua' }], ownerPlace: 'MAAGA',
-    } });
+    const ind = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/indicators',
+      headers: AUTH,
+      payload: {
+        code: 'AGA-SAFE-1',
+        names: { ar: 'نسبة الأحياء المضاءة', en: 'Share of lit neighbourhoods' },
+        unit: { code: 'PERCENT' },
+        direction: 'higher',
+        frameworks: [{ framework: 'urban-safety', group: 'resilience-factors' }, { framework: 'nua' }],
+        ownerPlace: 'MAAGA',
+      },
+    });
     expect(ind.statusCode, ind.body).toBe(201);
     expect((await get('/api/v1/indicators/AGA-SAFE-1')).body.frameworks).toHaveLength(2);
-    const target = await t.app.inject({ method: 'POST', url: '/api/v1/targets', headers: AUTH, payload: { indicator: '16.1.1', place: 'MAAGA', year: 2030, relativeChange: -0.5, baselineYear: 2015, note: 'halve by 2030 from 2015' } });
+    const target = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/targets',
+      headers: AUTH,
+      payload: {
+        indicator: '16.1.1',
+        place: 'MAAGA',
+        year: 2030,
+        relativeChange: -0.5,
+        baselineYear: 2015,
+        note: 'halve by 2030 from 2015',
+      },
+    });
     expect(target.statusCode).toBe(201);
     const targets = await get('/api/v1/targets?indicator=16.1.1');
-    expect(targets.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ place: 'MAAGA', relativeChange: -0.5, baselineYear: 2015 })]));
-    const bt = await t.app.inject({ method: 'POST', url: '/api/v1/targets', headers: AUTH, payload: { indicator: '16.1.1', year: 2030 } });
+    expect(targets.body.items).toEqual(
+      expect.arrayContaining([expect.objectContaining({ place: 'MAAGA', relativeChange: -0.5, baselineYear: 2015 })]),
+    );
+    const bt = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/targets',
+      headers: AUTH,
+      payload: { indicator: '16.1.1', year: 2030 },
+    });
     expect(bt.statusCode).toBe(400);
   });
 
@@ -159,7 +228,9 @@ describe.each(testStoreKinds())('API on %s', (kind) => {
     const res = await v.validate(doc.body);
     expect(res.errors ?? []).toEqual([]);
     expect(res.valid).toBe(true);
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/v1/indicators', '/api/v1/observations', '/api/v1/imports']));
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/indicators', '/api/v1/observations', '/api/v1/imports']),
+    );
     const docs = await t.app.inject({ url: '/api/docs/' });
     expect(docs.statusCode).toBe(200);
     expect(docs.headers['x-content-type-options']).toBe('nosniff');

@@ -1,17 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { dumpDatabase, restoreDatabase } from '@marsad/db';
 import { createTestDatabase, testStoreKinds } from '@marsad/db/testing';
-import { AUTH, createTestApp, type TestApp } from './helpers.ts';
-import { acceptLinkToken, createUser, type RoleInput } from '../src/users/accounts.ts';
-import { canReadUnpublished, canWritePlace, hasGrant, isAdministrator } from '../src/auth/policy.ts';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../src/auth/actor.ts';
 import { LoginLimiter } from '../src/auth/login-limiter.ts';
 import { passwordProblem } from '../src/auth/passwords.ts';
+import { canReadUnpublished, canWritePlace, hasGrant, isAdministrator } from '../src/auth/policy.ts';
 import { setSessionCookie } from '../src/auth/sessions.ts';
 import { loadDemoAccounts } from '../src/demo/load-demo-accounts.ts';
 import { prepareDatabase } from '../src/startup.ts';
+import { acceptLinkToken, createUser, type RoleInput } from '../src/users/accounts.ts';
+import { AUTH, createTestApp, type TestApp } from './helpers.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const GOOD = 'plum tree 42';
@@ -53,7 +53,12 @@ describe('the login limiter', () => {
 describe('the session cookie', () => {
   it('is Secure over HTTPS only', () => {
     const headers: Record<string, string> = {};
-    const reply = { header: (k: string, v: string) => { headers[k] = v; return reply; } };
+    const reply = {
+      header: (k: string, v: string) => {
+        headers[k] = v;
+        return reply;
+      },
+    };
     setSessionCookie({ protocol: 'https' } as never, reply as never, 'v', new Date(Date.now() + 1000_000));
     expect(String(headers['Set-Cookie'])).toMatch(/; Secure/);
     setSessionCookie({ protocol: 'http' } as never, reply as never, 'v', new Date(Date.now() + 1000_000));
@@ -62,11 +67,23 @@ describe('the session cookie', () => {
 });
 
 describe('policy', () => {
-  // Morocco /1/, its region /1/9/, Agadir /1/9/57/, a district of Agadir /1/9/57/900/, another city /1/9/58/, Jordan /2/.
-  const MAR = '/1/'; const REGION = '/1/9/'; const AGA = '/1/9/57/'; const DISTRICT = '/1/9/57/900/'; const OTHER_CITY = '/1/9/58/'; const JOR = '/2/';
+  // Morocco /1/, its region /1/9/, Agadir /1/9/57/, a district of Agadir /1/9/57/900/, another city /1/9/58/, Jordan
+  // /2/.
+  const MAR = '/1/';
+  const REGION = '/1/9/';
+  const AGA = '/1/9/57/';
+  const DISTRICT = '/1/9/57/900/';
+  const OTHER_CITY = '/1/9/58/';
+  const JOR = '/2/';
   const actor = (roles: [Actor['roles'][number]['role'], string | null][], extra: Partial<Actor> = {}): Actor => ({
-    kind: 'user', userId: 1, label: 'user:x', scopes: null, grants: [], ip: '127.0.0.1',
-    roles: roles.map(([role, placePath]) => ({ role, placePath, placeId: placePath ? 1 : null, placeCode: null })), ...extra,
+    kind: 'user',
+    userId: 1,
+    label: 'user:x',
+    scopes: null,
+    grants: [],
+    ip: '127.0.0.1',
+    roles: roles.map(([role, placePath]) => ({ role, placePath, placeId: placePath ? 1 : null, placeCode: null })),
+    ...extra,
   });
 
   it('national focal point: the country and everything under it, not another country', () => {
@@ -103,8 +120,23 @@ describe('policy', () => {
     expect(canWritePlace(admin, JOR)).toBe(true);
     expect(canReadUnpublished(admin, JOR)).toBe(true);
     expect(canWritePlace(null, MAR)).toBe(false);
-    expect(isAdministrator(actor([['reviewer', AGA], ['editor', AGA]]))).toBe(false);
-    expect(canWritePlace(actor([['reviewer', AGA], ['editor', AGA]]), AGA)).toBe(false);
+    expect(
+      isAdministrator(
+        actor([
+          ['reviewer', AGA],
+          ['editor', AGA],
+        ]),
+      ),
+    ).toBe(false);
+    expect(
+      canWritePlace(
+        actor([
+          ['reviewer', AGA],
+          ['editor', AGA],
+        ]),
+        AGA,
+      ),
+    ).toBe(false);
   });
 
   it('a token gives no more than its scopes', () => {
@@ -116,11 +148,23 @@ describe('policy', () => {
     const admin = actor([['administrator', null]], { kind: 'token', scopes: ['observations:write'] });
     expect(isAdministrator(admin)).toBe(false);
     expect(isAdministrator({ ...admin, scopes: ['admin'] })).toBe(true);
-    expect(isAdministrator({ kind: 'admin-token', userId: null, label: 'api:admin-token', roles: [], scopes: null, grants: [], ip: '' })).toBe(true);
+    expect(
+      isAdministrator({
+        kind: 'admin-token',
+        userId: null,
+        label: 'api:admin-token',
+        roles: [],
+        scopes: null,
+        grants: [],
+        ip: '',
+      }),
+    ).toBe(true);
   });
 
   it('grants give access to the one record only', () => {
-    const r = actor([['reviewer', AGA]], { grants: [{ recordType: 'submission', recordId: '12', permission: 'review' }] });
+    const r = actor([['reviewer', AGA]], {
+      grants: [{ recordType: 'submission', recordId: '12', permission: 'review' }],
+    });
     expect(hasGrant(r, 'submission', 12, 'review')).toBe(true);
     expect(hasGrant(r, 'submission', '13', 'review')).toBe(false);
     expect(hasGrant(r, 'submission', '12', 'edit')).toBe(false);
@@ -134,8 +178,12 @@ describe.each(testStoreKinds())('accounts on %s', (kind) => {
   const bodies: string[] = [];
   const cookiesSeen: string[] = [];
 
-  beforeAll(async () => { t = await createTestApp(kind); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    t = await createTestApp(kind);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const call = async (o: InjectOptions): Promise<LightMyRequestResponse> => {
     const r = await t.app.inject(o);
@@ -168,13 +216,36 @@ describe.each(testStoreKinds())('accounts on %s', (kind) => {
   it('takes the administrator token of the first start until an administrator account exists, then refuses it', async () => {
     const before = await call({ url: '/api/v1/observations?status=provisional', headers: AUTH });
     expect(before.statusCode).toBe(200);
-    const write = await call({ method: 'POST', url: '/api/v1/targets', headers: AUTH, payload: { indicator: '16.1.1', year: 2030, value: 1 } });
+    const write = await call({
+      method: 'POST',
+      url: '/api/v1/targets',
+      headers: AUTH,
+      payload: { indicator: '16.1.1', year: 2030, value: 1 },
+    });
     expect(write.statusCode, write.body).toBe(201);
     // An invited administrator (no password yet) is not active: the token still works.
-    const { token } = await createUser(t.db.store, { email: 'Admin@Example.org', roles: [{ role: 'administrator' }] }, null);
-    expect((await call({ method: 'POST', url: '/api/v1/targets', headers: AUTH, payload: { indicator: '16.1.1', year: 2030, value: 2 } })).statusCode).toBe(201);
+    const { token } = await createUser(
+      t.db.store,
+      { email: 'Admin@Example.org', roles: [{ role: 'administrator' }] },
+      null,
+    );
+    expect(
+      (
+        await call({
+          method: 'POST',
+          url: '/api/v1/targets',
+          headers: AUTH,
+          payload: { indicator: '16.1.1', year: 2030, value: 2 },
+        })
+      ).statusCode,
+    ).toBe(201);
     await acceptLinkToken(t.db.store, token, ADMIN_PASSWORD);
-    const after = await call({ method: 'POST', url: '/api/v1/targets', headers: AUTH, payload: { indicator: '16.1.1', year: 2030, value: 3 } });
+    const after = await call({
+      method: 'POST',
+      url: '/api/v1/targets',
+      headers: AUTH,
+      payload: { indicator: '16.1.1', year: 2030, value: 3 },
+    });
     expect(after.statusCode).toBe(403);
     expect(after.json().message).toMatch(/administrator account exists.*sign in with an account, or send an API token/);
     expect((await call({ url: '/api/v1/observations', headers: AUTH })).statusCode).toBe(403);
@@ -183,7 +254,10 @@ describe.each(testStoreKinds())('accounts on %s', (kind) => {
   it('signs in with HttpOnly, SameSite=Lax cookies (not Secure over http), and tells who is signed in', async () => {
     const r = await login('admin@example.org', ADMIN_PASSWORD);
     expect(r.statusCode, r.body).toBe(200);
-    expect(r.json().user).toMatchObject({ email: 'admin@example.org', roles: [{ role: 'administrator', place: null }] });
+    expect(r.json().user).toMatchObject({
+      email: 'admin@example.org',
+      roles: [{ role: 'administrator', place: null }],
+    });
     expect(r.json().csrfToken).toMatch(/^[\w-]{40,}$/);
     const raw = String(r.headers['set-cookie']);
     expect(raw).toMatch(/^marsad_session=[\w-]{40,}; /);
@@ -193,17 +267,31 @@ describe.each(testStoreKinds())('accounts on %s', (kind) => {
     expect(raw).toMatch(/Max-Age=1209600/);
     expect(raw).not.toMatch(/Secure/);
     // X-Forwarded-Proto is not trusted (no trustProxy): over http, no Secure.
-    const proxied = await call({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'admin@example.org', password: ADMIN_PASSWORD }, headers: { 'x-forwarded-proto': 'https' } });
+    const proxied = await call({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: 'admin@example.org', password: ADMIN_PASSWORD },
+      headers: { 'x-forwarded-proto': 'https' },
+    });
     expect(proxied.statusCode).toBe(200);
     expect(String(proxied.headers['set-cookie'])).not.toMatch(/Secure/);
     const cookie = sessionCookie(r);
     const me = await call({ url: '/api/v1/auth/me', headers: { cookie } });
     expect(me.statusCode).toBe(200);
-    expect(me.json()).toMatchObject({ user: { email: 'admin@example.org' }, via: 'user', csrfToken: r.json().csrfToken });
+    expect(me.json()).toMatchObject({
+      user: { email: 'admin@example.org' },
+      via: 'user',
+      csrfToken: r.json().csrfToken,
+    });
     expect((await call({ url: '/api/v1/auth/me' })).statusCode).toBe(401);
     expect((await call({ url: '/api/v1/auth/me', headers: { cookie: 'marsad_session=forged' } })).statusCode).toBe(401);
     // The session is rotated on sign-in: the old cookie ends.
-    const again = await call({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'admin@example.org', password: ADMIN_PASSWORD }, headers: { cookie } });
+    const again = await call({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: 'admin@example.org', password: ADMIN_PASSWORD },
+      headers: { cookie },
+    });
     expect(again.statusCode).toBe(200);
     expect((await call({ url: '/api/v1/auth/me', headers: { cookie } })).statusCode).toBe(401);
   });
@@ -216,21 +304,29 @@ describe.each(testStoreKinds())('accounts on %s', (kind) => {
     expect(unknown.body).toBe(wrong.body);
     expect(wrong.json().message).toBe('The e-mail address or the password is not right.');
     expect(wrong.headers['set-cookie']).toBeUndefined();
-    const bad = await call({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'not-an-address', password: 'x' } });
+    const bad = await call({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: 'not-an-address', password: 'x' },
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().message).toMatch(/email/);
   });
 
   it('limits failed sign-ins: 5 per account, 20 per address, in 15 minutes, with when to retry', async () => {
     await account('limited@example.org', [{ role: 'reviewer', place: 'MAAGA' }]);
-    for (let i = 0; i < 5; i++) expect((await login('limited@example.org', 'wrong password ' + i, `127.0.1.${i + 1}`)).statusCode).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await login('limited@example.org', 'wrong password ' + i, `127.0.1.${i + 1}`)).statusCode).toBe(401);
     const blocked = await login('limited@example.org', GOOD, '127.0.1.9');
     expect(blocked.statusCode).toBe(429);
-    expect(blocked.json().message).toMatch(/Too many failed sign-ins for this account; try again in 1[45] minutes \(after \d\d:\d\d UTC\)/);
+    expect(blocked.json().message).toMatch(
+      /Too many failed sign-ins for this account; try again in 1[45] minutes \(after \d\d:\d\d UTC\)/,
+    );
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(800);
     expect((await login('admin@example.org', ADMIN_PASSWORD, '127.0.1.9')).statusCode).toBe(200);
 
-    for (let i = 0; i < 20; i++) expect((await login(`spray${i % 5}@example.org`, 'wrong password', '127.0.2.1')).statusCode).toBe(401);
+    for (let i = 0; i < 20; i++)
+      expect((await login(`spray${i % 5}@example.org`, 'wrong password', '127.0.2.1')).statusCode).toBe(401);
     const sprayed = await login('admin@example.org', ADMIN_PASSWORD, '127.0.2.1');
     expect(sprayed.statusCode).toBe(429);
     expect(sprayed.json().message).toMatch(/for your address/);
@@ -243,19 +339,31 @@ describe.each(testStoreKinds())('accounts on %s', (kind) => {
     const none = await call({ method: 'POST', url: '/api/v1/tokens', headers: { cookie: h.cookie }, payload: body });
     expect(none.statusCode).toBe(403);
     expect(none.json().message).toMatch(/X-CSRF-Token/);
-    const wrong = await call({ method: 'POST', url: '/api/v1/tokens', headers: { cookie: h.cookie, 'x-csrf-token': 'nope' }, payload: body });
+    const wrong = await call({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      headers: { cookie: h.cookie, 'x-csrf-token': 'nope' },
+      payload: body,
+    });
     expect(wrong.statusCode).toBe(403);
     const ok = await call({ method: 'POST', url: '/api/v1/tokens', headers: h, payload: body });
     expect(ok.statusCode, ok.body).toBe(201);
     // Reads need no CSRF token.
     expect((await call({ url: '/api/v1/users', headers: { cookie: h.cookie } })).statusCode).toBe(200);
-    const viaToken = await call({ method: 'POST', url: '/api/v1/targets', headers: { authorization: `Bearer ${ok.json().token}` }, payload: { indicator: '16.1.1', year: 2030, value: 4 } });
+    const viaToken = await call({
+      method: 'POST',
+      url: '/api/v1/targets',
+      headers: { authorization: `Bearer ${ok.json().token}` },
+      payload: { indicator: '16.1.1', year: 2030, value: 4 },
+    });
     expect(viaToken.statusCode, viaToken.body).toBe(201);
   });
 
   it('signs out: the session ends', async () => {
     const h = await signIn('admin@example.org', ADMIN_PASSWORD);
-    expect((await call({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie: h.cookie } })).statusCode).toBe(403);
+    expect((await call({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie: h.cookie } })).statusCode).toBe(
+      403,
+    );
     const out = await call({ method: 'POST', url: '/api/v1/auth/logout', headers: h });
     expect(out.statusCode).toBe(200);
     expect(String(out.headers['set-cookie'])).toMatch(/marsad_session=; .*Max-Age=0/);
@@ -267,7 +375,8 @@ describe.each(testStoreKinds())('accounts on %s', (kind) => {
     await account('changer@example.org', [{ role: 'editor', place: 'MAAGA' }]);
     const other = await signIn('changer@example.org', GOOD);
     const h = await signIn('changer@example.org', GOOD);
-    const change = (current: string, next: string) => call({ method: 'POST', url: '/api/v1/auth/password', headers: h, payload: { current, next } });
+    const change = (current: string, next: string) =>
+      call({ method: 'POST', url: '/api/v1/auth/password', headers: h, payload: { current, next } });
     const short = await change(GOOD, 'abcdefghijk');
     expect(short.statusCode).toBe(400);
     expect(short.json().message).toMatch(/^next: must be at least 12 characters/);
@@ -285,38 +394,91 @@ describe.each(testStoreKinds())('accounts on %s', (kind) => {
 
   it('invites a user with roles on places; the link sets the password once', async () => {
     const admin = await signIn('admin@example.org', ADMIN_PASSWORD);
-    const invite = await call({ method: 'POST', url: '/api/v1/users', headers: admin, payload: {
-      email: 'Focal.Agadir@Example.org', displayName: 'Focal point of Agadir', roles: [{ role: 'city-focal-point', place: 'MAAGA' }, { role: 'data-validator', place: 'MAAGA' }],
-    } });
+    const invite = await call({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: admin,
+      payload: {
+        email: 'Focal.Agadir@Example.org',
+        displayName: 'Focal point of Agadir',
+        roles: [
+          { role: 'city-focal-point', place: 'MAAGA' },
+          { role: 'data-validator', place: 'MAAGA' },
+        ],
+      },
+    });
     expect(invite.statusCode, invite.body).toBe(201);
-    expect(invite.json()).toMatchObject({ user: { email: 'focal.agadir@example.org', status: 'invited' }, emailSent: false });
+    expect(invite.json()).toMatchObject({
+      user: { email: 'focal.agadir@example.org', status: 'invited' },
+      emailSent: false,
+    });
     expect(invite.json().invitationUrl).toMatch(/^http:\/\/localhost(:80)?\/accept\?token=[\w-]{40,}$/);
-    const dup = await call({ method: 'POST', url: '/api/v1/users', headers: admin, payload: { email: 'focal.agadir@example.org' } });
+    const dup = await call({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: admin,
+      payload: { email: 'focal.agadir@example.org' },
+    });
     expect(dup.statusCode).toBe(409);
-    const badPlace = await call({ method: 'POST', url: '/api/v1/users', headers: admin, payload: { email: 'x@example.org', roles: [{ role: 'national-focal-point', place: 'MAAGA' }] } });
+    const badPlace = await call({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: admin,
+      payload: { email: 'x@example.org', roles: [{ role: 'national-focal-point', place: 'MAAGA' }] },
+    });
     expect(badPlace.statusCode).toBe(400);
     expect(badPlace.json().message).toMatch(/^roles\.0\.place: a national focal point holds a country/);
-    const noPlace = await call({ method: 'POST', url: '/api/v1/users', headers: admin, payload: { email: 'x@example.org', roles: [{ role: 'reviewer' }] } });
+    const noPlace = await call({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: admin,
+      payload: { email: 'x@example.org', roles: [{ role: 'reviewer' }] },
+    });
     expect(noPlace.json().message).toMatch(/^roles\.0\.place:/);
 
     const token = tokenOf(invite.json().invitationUrl);
     expect((await login('focal.agadir@example.org', GOOD, '127.0.4.1')).statusCode).toBe(401);
-    const weak = await call({ method: 'POST', url: '/api/v1/auth/accept', payload: { token, password: 'qwerty123456' } });
+    const weak = await call({
+      method: 'POST',
+      url: '/api/v1/auth/accept',
+      payload: { token, password: 'qwerty123456' },
+    });
     expect(weak.statusCode).toBe(400);
     expect(weak.json().message).toMatch(/^password:/);
-    const accepted = await call({ method: 'POST', url: '/api/v1/auth/accept', payload: { token, password: GOOD, displayName: 'Amina' } });
+    const accepted = await call({
+      method: 'POST',
+      url: '/api/v1/auth/accept',
+      payload: { token, password: GOOD, displayName: 'Amina' },
+    });
     expect(accepted.statusCode, accepted.body).toBe(200);
     expect(accepted.json()).toMatchObject({ user: { email: 'focal.agadir@example.org', displayName: 'Amina' } });
     const cookie = sessionCookie(accepted);
     expect((await call({ url: '/api/v1/auth/me', headers: { cookie } })).json().roles).toEqual([
-      { role: 'city-focal-point', place: 'MAAGA' }, { role: 'data-validator', place: 'MAAGA' },
+      { role: 'city-focal-point', place: 'MAAGA' },
+      { role: 'data-validator', place: 'MAAGA' },
     ]);
-    const twice = await call({ method: 'POST', url: '/api/v1/auth/accept', payload: { token, password: 'another fine phrase' } });
+    const twice = await call({
+      method: 'POST',
+      url: '/api/v1/auth/accept',
+      payload: { token, password: 'another fine phrase' },
+    });
     expect(twice.statusCode).toBe(400);
     expect(twice.json().message).toMatch(/^token: this link is not valid/);
 
     const list = await call({ url: '/api/v1/users?q=agadir', headers: admin });
-    expect(list.json()).toMatchObject({ total: 1, items: [{ email: 'focal.agadir@example.org', status: 'active', roles: [{ role: 'city-focal-point', place: 'MAAGA' }, { role: 'data-validator', place: 'MAAGA' }] }] });
+    expect(list.json()).toMatchObject({
+      total: 1,
+      items: [
+        {
+          email: 'focal.agadir@example.org',
+          status: 'active',
+          roles: [
+            { role: 'city-focal-point', place: 'MAAGA' },
+            { role: 'data-validator', place: 'MAAGA' },
+          ],
+        },
+      ],
+    });
     const focal = await signIn('focal.agadir@example.org', GOOD);
     const forbidden = await call({ url: '/api/v1/users', headers: focal });
     expect(forbidden.statusCode).toBe(403);
@@ -326,18 +488,61 @@ describe.each(testStoreKinds())('accounts on %s', (kind) => {
   it('manages roles and grants, and disables accounts (never the last administrator)', async () => {
     const admin = await signIn('admin@example.org', ADMIN_PASSWORD);
     const id = await account('roles@example.org', []);
-    const add = await call({ method: 'POST', url: `/api/v1/users/${id}/roles`, headers: admin, payload: { role: 'national-focal-point', place: 'MAR' } });
+    const add = await call({
+      method: 'POST',
+      url: `/api/v1/users/${id}/roles`,
+      headers: admin,
+      payload: { role: 'national-focal-point', place: 'MAR' },
+    });
     expect(add.statusCode, add.body).toBe(201);
-    expect((await call({ method: 'POST', url: `/api/v1/users/${id}/roles`, headers: admin, payload: { role: 'national-focal-point', place: 'MAR' } })).statusCode).toBe(200);
-    const del = await call({ method: 'DELETE', url: `/api/v1/users/${id}/roles`, headers: admin, payload: { role: 'national-focal-point', place: 'MAR' } });
+    expect(
+      (
+        await call({
+          method: 'POST',
+          url: `/api/v1/users/${id}/roles`,
+          headers: admin,
+          payload: { role: 'national-focal-point', place: 'MAR' },
+        })
+      ).statusCode,
+    ).toBe(200);
+    const del = await call({
+      method: 'DELETE',
+      url: `/api/v1/users/${id}/roles`,
+      headers: admin,
+      payload: { role: 'national-focal-point', place: 'MAR' },
+    });
     expect(del.statusCode, del.body).toBe(200);
     expect(del.json().user.roles).toEqual([]);
-    expect((await call({ method: 'DELETE', url: `/api/v1/users/${id}/roles`, headers: admin, payload: { role: 'national-focal-point', place: 'MAR' } })).statusCode).toBe(404);
+    expect(
+      (
+        await call({
+          method: 'DELETE',
+          url: `/api/v1/users/${id}/roles`,
+          headers: admin,
+          payload: { role: 'national-focal-point', place: 'MAR' },
+        })
+      ).statusCode,
+    ).toBe(404);
     const grant = { recordType: 'submission', recordId: '7', permission: 'review' };
-    expect((await call({ method: 'POST', url: `/api/v1/users/${id}/grants`, headers: admin, payload: grant })).statusCode).toBe(201);
-    expect((await call({ url: `/api/v1/users/${id}`, headers: admin })).json().grants).toEqual([expect.objectContaining(grant)]);
-    expect((await call({ method: 'DELETE', url: `/api/v1/users/${id}/grants`, headers: admin, payload: grant })).statusCode).toBe(200);
-    expect((await call({ method: 'POST', url: `/api/v1/users/999999/roles`, headers: admin, payload: { role: 'administrator' } })).statusCode).toBe(404);
+    expect(
+      (await call({ method: 'POST', url: `/api/v1/users/${id}/grants`, headers: admin, payload: grant })).statusCode,
+    ).toBe(201);
+    expect((await call({ url: `/api/v1/users/${id}`, headers: admin })).json().grants).toEqual([
+      expect.objectContaining(grant),
+    ]);
+    expect(
+      (await call({ method: 'DELETE', url: `/api/v1/users/${id}/grants`, headers: admin, payload: grant })).statusCode,
+    ).toBe(200);
+    expect(
+      (
+        await call({
+          method: 'POST',
+          url: `/api/v1/users/999999/roles`,
+          headers: admin,
+          payload: { role: 'administrator' },
+        })
+      ).statusCode,
+    ).toBe(404);
 
     const h = await signIn('roles@example.org', GOOD);
     const disable = await call({ method: 'POST', url: `/api/v1/users/${id}/disable`, headers: admin });
@@ -359,53 +564,146 @@ describe.each(testStoreKinds())('accounts on %s', (kind) => {
     expect(reset.json()).toMatchObject({ kind: 'reset', emailSent: false });
     expect((await login('forgetful@example.org', GOOD, '127.0.6.1')).statusCode).toBe(200);
     const token = tokenOf(reset.json().resetUrl);
-    const used = await call({ method: 'POST', url: '/api/v1/auth/accept', payload: { token, password: 'a brand new passphrase' } });
+    const used = await call({
+      method: 'POST',
+      url: '/api/v1/auth/accept',
+      payload: { token, password: 'a brand new passphrase' },
+    });
     expect(used.statusCode, used.body).toBe(200);
     expect((await call({ url: '/api/v1/auth/me', headers: { cookie: before.cookie } })).statusCode).toBe(401);
     expect((await login('forgetful@example.org', GOOD, '127.0.6.2')).statusCode).toBe(401);
     expect((await login('forgetful@example.org', 'a brand new passphrase', '127.0.6.2')).statusCode).toBe(200);
     // An expired link does not work.
     const again = await call({ method: 'POST', url: `/api/v1/users/${id}/reset`, headers: admin });
-    await t.db.store.db.updateTable('user_tokens').set({ expires_at: new Date(Date.now() - 1000) }).where('user_id', '=', id).execute();
-    const late = await call({ method: 'POST', url: '/api/v1/auth/accept', payload: { token: tokenOf(again.json().resetUrl), password: 'yet another passphrase' } });
+    await t.db.store.db
+      .updateTable('user_tokens')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('user_id', '=', id)
+      .execute();
+    const late = await call({
+      method: 'POST',
+      url: '/api/v1/auth/accept',
+      payload: { token: tokenOf(again.json().resetUrl), password: 'yet another passphrase' },
+    });
     expect(late.statusCode).toBe(400);
   });
 
   it('API tokens: shown once, stored hashed, scoped, refused when expired or revoked', async () => {
     const admin = await signIn('admin@example.org', ADMIN_PASSWORD);
-    const made = await call({ method: 'POST', url: '/api/v1/tokens', headers: admin, payload: { name: 'statistics office', scopes: ['observations:write'], expiresInDays: 30 } });
+    const made = await call({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      headers: admin,
+      payload: { name: 'statistics office', scopes: ['observations:write'], expiresInDays: 30 },
+    });
     expect(made.statusCode, made.body).toBe(201);
     const token = made.json().token as string;
     expect(token).toMatch(/^msd_[\w-]{40,}$/);
-    const row = await t.db.store.db.selectFrom('api_tokens').selectAll().where('id', '=', made.json().id).executeTakeFirstOrThrow();
+    const row = await t.db.store.db
+      .selectFrom('api_tokens')
+      .selectAll()
+      .where('id', '=', made.json().id)
+      .executeTakeFirstOrThrow();
     expect(row.token_hash).toBe(sha256(token));
     expect(JSON.stringify(row)).not.toContain(token);
     const list = await call({ url: '/api/v1/tokens', headers: { cookie: admin.cookie } });
-    expect(list.json().items[0]).toMatchObject({ name: 'statistics office', scopes: ['observations:write'], state: 'active' });
+    expect(list.json().items[0]).toMatchObject({
+      name: 'statistics office',
+      scopes: ['observations:write'],
+      state: 'active',
+    });
     expect(list.body).not.toContain(token);
     expect(list.body).not.toContain(row.token_hash);
 
     const bearer = { authorization: `Bearer ${token}` };
-    expect((await call({ url: '/api/v1/auth/me', headers: bearer })).json()).toMatchObject({ via: 'token', scopes: ['observations:write'], csrfToken: null });
-    const noAdminScope = await call({ method: 'POST', url: '/api/v1/targets', headers: bearer, payload: { indicator: '16.1.1', year: 2030, value: 5 } });
+    expect((await call({ url: '/api/v1/auth/me', headers: bearer })).json()).toMatchObject({
+      via: 'token',
+      scopes: ['observations:write'],
+      csrfToken: null,
+    });
+    const noAdminScope = await call({
+      method: 'POST',
+      url: '/api/v1/targets',
+      headers: bearer,
+      payload: { indicator: '16.1.1', year: 2030, value: 5 },
+    });
     expect(noAdminScope.statusCode).toBe(403);
     expect(noAdminScope.json().message).toMatch(/"admin" scope/);
-    expect((await call({ method: 'POST', url: '/api/v1/tokens', headers: bearer, payload: { name: 'x', scopes: ['admin'] } })).statusCode).toBe(403);
-    expect((await call({ method: 'POST', url: '/api/v1/tokens', headers: admin, payload: { name: 'x', scopes: ['admin'], expiresInDays: 366 } })).statusCode).toBe(400);
-    expect((await call({ method: 'POST', url: '/api/v1/tokens', headers: admin, payload: { name: 'x', scopes: ['everything'] } })).statusCode).toBe(400);
+    expect(
+      (
+        await call({
+          method: 'POST',
+          url: '/api/v1/tokens',
+          headers: bearer,
+          payload: { name: 'x', scopes: ['admin'] },
+        })
+      ).statusCode,
+    ).toBe(403);
+    expect(
+      (
+        await call({
+          method: 'POST',
+          url: '/api/v1/tokens',
+          headers: admin,
+          payload: { name: 'x', scopes: ['admin'], expiresInDays: 366 },
+        })
+      ).statusCode,
+    ).toBe(400);
+    expect(
+      (
+        await call({
+          method: 'POST',
+          url: '/api/v1/tokens',
+          headers: admin,
+          payload: { name: 'x', scopes: ['everything'] },
+        })
+      ).statusCode,
+    ).toBe(400);
 
     await account('fp@example.org', [{ role: 'city-focal-point', place: 'MAAGA' }]);
     const fp = await signIn('fp@example.org', GOOD);
-    const escalate = await call({ method: 'POST', url: '/api/v1/tokens', headers: fp, payload: { name: 'x', scopes: ['admin'] } });
+    const escalate = await call({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      headers: fp,
+      payload: { name: 'x', scopes: ['admin'] },
+    });
     expect(escalate.statusCode).toBe(403);
     expect(escalate.json().message).toMatch(/^scopes:/);
-    const fpToken = (await call({ method: 'POST', url: '/api/v1/tokens', headers: fp, payload: { name: 'city system', scopes: ['observations:write'] } })).json();
-    expect((await call({ method: 'DELETE', url: `/api/v1/tokens/${made.json().id}`, headers: fp })).statusCode).toBe(404);
+    const fpToken = (
+      await call({
+        method: 'POST',
+        url: '/api/v1/tokens',
+        headers: fp,
+        payload: { name: 'city system', scopes: ['observations:write'] },
+      })
+    ).json();
+    expect((await call({ method: 'DELETE', url: `/api/v1/tokens/${made.json().id}`, headers: fp })).statusCode).toBe(
+      404,
+    );
 
-    const admins = await call({ method: 'POST', url: '/api/v1/tokens', headers: admin, payload: { name: 'admin machine', scopes: ['admin'] } });
+    const admins = await call({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      headers: admin,
+      payload: { name: 'admin machine', scopes: ['admin'] },
+    });
     const adminBearer = { authorization: `Bearer ${admins.json().token}` };
-    expect((await call({ method: 'POST', url: '/api/v1/targets', headers: adminBearer, payload: { indicator: '16.1.1', year: 2030, value: 6 } })).statusCode).toBe(201);
-    await t.db.store.db.updateTable('api_tokens').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', admins.json().id).execute();
+    expect(
+      (
+        await call({
+          method: 'POST',
+          url: '/api/v1/targets',
+          headers: adminBearer,
+          payload: { indicator: '16.1.1', year: 2030, value: 6 },
+        })
+      ).statusCode,
+    ).toBe(201);
+    await t.db.store.db
+      .updateTable('api_tokens')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('id', '=', admins.json().id)
+      .execute();
     const expired = await call({ url: '/api/v1/auth/me', headers: adminBearer });
     expect(expired.statusCode).toBe(403);
     expect(expired.json().message).toMatch(/expired on \d{4}-\d\d-\d\d/);
@@ -415,7 +713,9 @@ describe.each(testStoreKinds())('accounts on %s', (kind) => {
     const revoked = await call({ url: '/api/v1/auth/me', headers: { authorization: `Bearer ${fpToken.token}` } });
     expect(revoked.statusCode).toBe(403);
     expect(revoked.json().message).toMatch(/revoked/);
-    expect((await call({ url: '/api/v1/auth/me', headers: { authorization: 'Bearer msd_unknown' } })).statusCode).toBe(403);
+    expect((await call({ url: '/api/v1/auth/me', headers: { authorization: 'Bearer msd_unknown' } })).statusCode).toBe(
+      403,
+    );
     expect((await call({ url: '/api/v1/auth/me', headers: { authorization: 'Basic abc' } })).statusCode).toBe(401);
   });
 
@@ -423,10 +723,14 @@ describe.each(testStoreKinds())('accounts on %s', (kind) => {
     expect((await prepareDatabase(t.db.store, { demo: 'no' })).demoAccounts).toEqual([]);
     const accounts = await loadDemoAccounts(t.db.store);
     expect(accounts.map((a) => a.roles)).toEqual([
-      [{ role: 'administrator', place: null }], [{ role: 'national-focal-point', place: 'MAR' }], [{ role: 'city-focal-point', place: 'MAAGA' }],
-      [{ role: 'data-validator', place: 'MAAGA' }], [{ role: 'reviewer', place: 'MAAGA' }],
+      [{ role: 'administrator', place: null }],
+      [{ role: 'national-focal-point', place: 'MAR' }],
+      [{ role: 'city-focal-point', place: 'MAAGA' }],
+      [{ role: 'data-validator', place: 'MAAGA' }],
+      [{ role: 'reviewer', place: 'MAAGA' }],
       // the two other reviewers of the demonstration review cycle (load-demo-reviews.ts)
-      [{ role: 'reviewer', place: 'KZALA' }], [{ role: 'reviewer', place: 'ECUIO' }],
+      [{ role: 'reviewer', place: 'KZALA' }],
+      [{ role: 'reviewer', place: 'ECUIO' }],
       [{ role: 'editor', place: 'MAAGA' }],
     ]);
     for (const a of accounts) {
@@ -448,7 +752,15 @@ describe.each(testStoreKinds())('accounts on %s', (kind) => {
       const counts = await restoreDatabase(copy.store, dumpDatabase(t.db.store));
       expect(counts.users).toBeGreaterThan(5);
       for (const table of ['users', 'role_assignments', 'api_tokens', 'record_grants', 'user_tokens'] as const) {
-        const n = async (store: typeof copy.store) => Number((await store.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+        const n = async (store: typeof copy.store) =>
+          Number(
+            (
+              await store.db
+                .selectFrom(table)
+                .select((eb) => eb.fn.countAll().as('n'))
+                .executeTakeFirstOrThrow()
+            ).n,
+          );
         expect(await n(copy.store), table).toBe(await n(t.db.store));
       }
       expect(await copy.store.db.selectFrom('sessions').select('id').execute()).toEqual([]);
@@ -460,7 +772,9 @@ describe.each(testStoreKinds())('accounts on %s', (kind) => {
   it('never puts a password hash, token hash, session id or token value in an answer', async () => {
     const db = t.db.store.db;
     const secrets = [
-      ...(await db.selectFrom('users').select('password_hash').execute()).map((r) => r.password_hash).filter((h): h is string => !!h),
+      ...(await db.selectFrom('users').select('password_hash').execute())
+        .map((r) => r.password_hash)
+        .filter((h): h is string => !!h),
       ...(await db.selectFrom('api_tokens').select('token_hash').execute()).map((r) => r.token_hash),
       ...(await db.selectFrom('user_tokens').select('token_hash').execute()).map((r) => r.token_hash),
       ...(await db.selectFrom('sessions').select('id').execute()).map((r) => r.id),
@@ -481,21 +795,45 @@ describe.each(testStoreKinds())('accounts on %s', (kind) => {
 describe('log lines', () => {
   it('carry no password, token, cookie or link token', async () => {
     const lines: string[] = [];
-    const stream = { write: (l: string) => { lines.push(l); } };
+    const stream = {
+      write: (l: string) => {
+        lines.push(l);
+      },
+    };
     const t = await createTestApp('pglite', { catalogue: false, build: { logger: { level: 'info', stream } } });
     try {
-      const { token } = await createUser(t.db.store, { email: 'logged@example.org', roles: [{ role: 'administrator' }] }, null);
+      const { token } = await createUser(
+        t.db.store,
+        { email: 'logged@example.org', roles: [{ role: 'administrator' }] },
+        null,
+      );
       const link = await createUser(t.db.store, { email: 'invited@example.org', roles: [] }, null);
       await acceptLinkToken(t.db.store, token, GOOD);
-      const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'logged@example.org', password: GOOD } });
+      const login = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email: 'logged@example.org', password: GOOD },
+      });
       const cookie = String(login.headers['set-cookie']).split(';')[0]!;
-      const made = await t.app.inject({ method: 'POST', url: '/api/v1/tokens', headers: { cookie, 'x-csrf-token': login.json().csrfToken }, payload: { name: 'n', scopes: ['admin'] } });
+      const made = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/tokens',
+        headers: { cookie, 'x-csrf-token': login.json().csrfToken },
+        payload: { name: 'n', scopes: ['admin'] },
+      });
       await t.app.inject({ url: '/api/v1/auth/me', headers: { authorization: `Bearer ${made.json().token}` } });
       await t.app.inject({ url: `/accept?token=${link.token}` });
       await t.app.inject({ url: `/api/v1/users?token=${link.token}`, headers: { cookie } });
       const log = lines.join('');
       expect(log).toMatch(/token=\*\*\*/);
-      for (const secret of [GOOD, token, link.token, cookie.split('=')[1]!, made.json().token, login.json().csrfToken]) {
+      for (const secret of [
+        GOOD,
+        token,
+        link.token,
+        cookie.split('=')[1]!,
+        made.json().token,
+        login.json().csrfToken,
+      ]) {
         expect(log.includes(secret), 'a secret in the log').toBe(false);
       }
     } finally {

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RouteOptions } from 'fastify';
 import { testStoreKinds } from '@marsad/db/testing';
-import { createTestApp, type TestApp } from './helpers.ts';
+import type { RouteOptions } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acceptLinkToken, createUser } from '../src/users/accounts.ts';
+import { createTestApp, type TestApp } from './helpers.ts';
 
 /**
  * The authorisation matrix, generated from the route table: every route the application
@@ -48,7 +48,8 @@ const WRITE_ROUTES: Record<string, Access> = {
   'POST /api/v1/questionnaires/check': 'administrator',
   'POST /api/v1/questionnaires/import': 'administrator',
   // Results frameworks: programmes, budgets, exchange rates and the margins of the 2030 figures by administrators;
-  // results and their measures also by national focal points for their places (authorisation-places.test.ts, results.test.ts).
+  // results and their measures also by national focal points for their places (authorisation-places.test.ts,
+  // results.test.ts).
   'POST /api/v1/programmes': 'administrator',
   'PATCH /api/v1/programmes/:code': 'administrator',
   'DELETE /api/v1/programmes/:code': 'administrator',
@@ -79,13 +80,18 @@ const WRITE_ROUTES: Record<string, Access> = {
   'POST /api/v1/review-submissions/:id/assignments': 'administrator',
   'DELETE /api/v1/review-assignments/:id': 'administrator',
   'PUT /api/v1/review-submissions/:id/answers': 'signed-in', // then checked against the place of the submission
-  'POST /api/v1/review-submissions/:id/transitions': 'signed-in', // then checked: role on the submission × the state machine
-  'POST /api/v1/review-submissions/:id/comments': 'signed-in', // then checked against the grant (reviewers) or the place (replies)
+  // then checked: role on the submission × the state machine
+  'POST /api/v1/review-submissions/:id/transitions': 'signed-in',
+  // then checked against the grant (reviewers) or the place (replies)
+  'POST /api/v1/review-submissions/:id/comments': 'signed-in',
   'POST /api/v1/review-submissions/:id/recommendations': 'signed-in', // then checked against the grant
   'POST /api/v1/review-assignments/:id/declaration': 'signed-in', // the assigned reviewer only
-  // Knowledge repository and network (issue 5). Items: editors and focal points of the owner place, or a grant on the item.
-  'POST /api/v1/knowledge/items': 'focal-point', // editors too; then checked against the owner place (knowledge-api.test.ts)
-  'PATCH /api/v1/knowledge/items/:id': 'signed-in', // then checked: owner place's editors and focal points, or an edit grant on the item
+  // Knowledge repository and network (issue 5). Items: editors and focal points of the owner place, or a grant on the
+  // item.
+  // editors too; then checked against the owner place (knowledge-api.test.ts)
+  'POST /api/v1/knowledge/items': 'focal-point',
+  // then checked: owner place's editors and focal points, or an edit grant on the item
+  'PATCH /api/v1/knowledge/items/:id': 'signed-in',
   'DELETE /api/v1/knowledge/items/:id': 'signed-in',
   'POST /api/v1/knowledge/items/:id/attachments': 'signed-in',
   'DELETE /api/v1/knowledge/attachments/:id': 'signed-in',
@@ -127,7 +133,8 @@ const RESTRICTED_READS: Record<string, Access> = {
   'GET /api/v1/review-cycles/:id/board-report': 'administrator',
   'GET /api/v1/review-cycles/:id/board-report.csv': 'administrator',
   'GET /api/v1/review-submissions': 'signed-in',
-  'GET /api/v1/review-submissions/:id': 'signed-in', // then checked: focal points of the place, reviewers with the grant, administrators
+  // then checked: focal points of the place, reviewers with the grant, administrators
+  'GET /api/v1/review-submissions/:id': 'signed-in',
   'GET /api/v1/review-submissions/:id/timeline': 'signed-in',
   'GET /api/v1/review-submissions/:id/comments': 'signed-in',
   'GET /api/v1/review-submissions/:id/reviewer-candidates': 'administrator',
@@ -153,17 +160,26 @@ describe.each(testStoreKinds())('authorisation matrix on %s', (kind) => {
         },
       },
     });
-    for (const [email, roles] of [['admin@matrix.example', [{ role: 'administrator' as const }]], ['nobody@matrix.example', []]] as const) {
+    for (const [email, roles] of [
+      ['admin@matrix.example', [{ role: 'administrator' as const }]],
+      ['nobody@matrix.example', []],
+    ] as const) {
       const { token } = await createUser(t.db.store, { email, roles: [...roles] }, null);
       await acceptLinkToken(t.db.store, token, PASSWORD);
     }
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const api = () => routes.filter((r) => r.url.startsWith('/api/') && r.method !== 'HEAD');
   const writes = () => api().filter((r) => r.method !== 'GET');
   const key = (r: { method: string; url: string }) => `${r.method} ${r.url}`;
-  const concrete = (url: string) => url.replace(/:id\b/g, '1').replace(/:(\w+)/g, 'X').replace(/\*/g, 'x');
+  const concrete = (url: string) =>
+    url
+      .replace(/:id\b/g, '1')
+      .replace(/:(\w+)/g, 'X')
+      .replace(/\*/g, 'x');
 
   const session = async (email: string) => {
     const r = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: PASSWORD } });
@@ -172,11 +188,18 @@ describe.each(testStoreKinds())('authorisation matrix on %s', (kind) => {
     return { cookie, 'x-csrf-token': r.json().csrfToken as string };
   };
   const send = (r: { method: string; url: string }, headers: Record<string, string> = {}) =>
-    t.app.inject({ method: r.method as 'POST', url: concrete(r.url), headers: { 'content-type': 'application/json', ...headers }, payload: '{}' });
+    t.app.inject({
+      method: r.method as 'POST',
+      url: concrete(r.url),
+      headers: { 'content-type': 'application/json', ...headers },
+      payload: '{}',
+    });
 
   it('knows every write route (classify a new one in WRITE_ROUTES)', () => {
     expect(writes().length).toBeGreaterThan(15);
-    const unknown = writes().map(key).filter((k) => !(k in WRITE_ROUTES));
+    const unknown = writes()
+      .map(key)
+      .filter((k) => !(k in WRITE_ROUTES));
     expect(unknown, 'write routes missing from the matrix').toEqual([]);
     const registered = new Set(api().map(key));
     const stale = [...Object.keys(WRITE_ROUTES), ...Object.keys(RESTRICTED_READS)].filter((k) => !registered.has(k));
@@ -195,7 +218,9 @@ describe.each(testStoreKinds())('authorisation matrix on %s', (kind) => {
   });
 
   it('answers the public with 401 on reads that are not public, and every guarded read is listed', async () => {
-    const guardedReads = api().filter((r) => r.method === 'GET' && r.guarded).map(key);
+    const guardedReads = api()
+      .filter((r) => r.method === 'GET' && r.guarded)
+      .map(key);
     expect(guardedReads.filter((k) => !(k in RESTRICTED_READS))).toEqual([]);
     for (const k of Object.keys(RESTRICTED_READS)) {
       const [method, url] = k.split(' ') as [string, string];
@@ -209,8 +234,10 @@ describe.each(testStoreKinds())('authorisation matrix on %s', (kind) => {
       if (access === 'public') continue;
       const [method, url] = k.split(' ') as [string, string];
       const status = (await send({ method, url }, await session('nobody@matrix.example'))).statusCode;
-      if ((access === 'administrator' || access === 'focal-point') && status !== 403) wrong.push(`${k} → ${status}, expected 403`);
-      if (access === 'signed-in' && (status === 401 || status === 403)) wrong.push(`${k} → ${status}, expected to pass`);
+      if ((access === 'administrator' || access === 'focal-point') && status !== 403)
+        wrong.push(`${k} → ${status}, expected 403`);
+      if (access === 'signed-in' && (status === 401 || status === 403))
+        wrong.push(`${k} → ${status}, expected to pass`);
     }
     expect(wrong).toEqual([]);
   });

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RouteOptions } from 'fastify';
 import { testStoreKinds } from '@marsad/db/testing';
-import { createTestApp, importText, signedIn, TEST_PASSWORD, type TestApp } from './helpers.ts';
+import type { RouteOptions } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_QUESTIONNAIRE } from '../src/demo/demo-questionnaire.ts';
+import { createTestApp, importText, signedIn, TEST_PASSWORD, type TestApp } from './helpers.ts';
 
 /**
  * The authorisation matrix by role and place (issue 4's security bar): every API route that a
@@ -13,14 +13,34 @@ import { DEMO_QUESTIONNAIRE } from '../src/demo/demo-questionnaire.ts';
  * answer is a fault of the request and fails the test.
  */
 
-type Role = 'administrator' | 'national-focal-point' | 'city-focal-point' | 'data-validator' | 'reviewer' | 'editor' | 'no-role';
-const ROLES: Role[] = ['administrator', 'national-focal-point', 'city-focal-point', 'data-validator', 'reviewer', 'editor', 'no-role'];
+type Role =
+  | 'administrator'
+  | 'national-focal-point'
+  | 'city-focal-point'
+  | 'data-validator'
+  | 'reviewer'
+  | 'editor'
+  | 'no-role';
+const ROLES: Role[] = [
+  'administrator',
+  'national-focal-point',
+  'city-focal-point',
+  'data-validator',
+  'reviewer',
+  'editor',
+  'no-role',
+];
 
 /** Own place: Agadir (the city roles' place, under Morocco, the national focal point's). Other place: Amman, Jordan. */
 const OWN = 'MAAGA';
 const OTHER = 'JOAMM';
 
-interface Request { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; url: string; payload?: string | object; contentType?: string }
+interface Request {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  url: string;
+  payload?: string | object;
+  contentType?: string;
+}
 
 let counter = 0;
 /** The administrator's session (the first-start token is retired once the administrator account exists). */
@@ -40,12 +60,17 @@ interface PlaceRoute {
   refused?(status: number, body: string, place: string): boolean;
 }
 
-const REFUSED_ROWS = (status: number, body: string) => status === 403 || (status === 422 && /you may not|may not (add|write|import)|roles cover other places|not allowed/i.test(body));
+const REFUSED_ROWS = (status: number, body: string) =>
+  status === 403 ||
+  (status === 422 && /you may not|may not (add|write|import)|roles cover other places|not allowed/i.test(body));
 /** No value of the place that is not approved in the answer (the values are listed or in a CSV). */
-const NO_UNPUBLISHED_OF = (status: number, body: string, place: string) => status === 403 || (status === 200 && !new RegExp(`${place}[^\\n]*(provisional)`).test(body) && !body.includes(`"place":"${place}"`));
+const NO_UNPUBLISHED_OF = (status: number, body: string, place: string) =>
+  status === 403 ||
+  (status === 200 && !new RegExp(`${place}[^\\n]*(provisional)`).test(body) && !body.includes(`"place":"${place}"`));
 
 /** Routes only administrators may call (users, rules, settings, audit): checked in authorisation-matrix.test.ts. */
-const ADMIN_ONLY = /^(POST|DELETE|PUT|PATCH) \/api\/v1\/(users|settings|indicators\/:code\/rules|questionnaires|programmes|review-cycles|review-submissions\/:id\/assignments|network\/partners|network\/centres)\b/;
+const ADMIN_ONLY =
+  /^(POST|DELETE|PUT|PATCH) \/api\/v1\/(users|settings|indicators\/:code\/rules|questionnaires|programmes|review-cycles|review-submissions\/:id\/assignments|network\/partners|network\/centres)\b/;
 
 const WRITERS: Role[] = ['national-focal-point', 'city-focal-point'];
 const EDITORS: Role[] = ['national-focal-point', 'city-focal-point', 'editor'];
@@ -54,7 +79,12 @@ const READERS_OF_UNPUBLISHED: Role[] = ['national-focal-point', 'city-focal-poin
 /** A provisional value of the place, made by the administrator, for the status route. */
 async function provisionalValue(t: TestApp, place: string): Promise<{ period: string }> {
   const period = String(1900 + next());
-  const r = await importText(t.app, `indicator,place,period,value\n11.1.1,${place},${period},5\n`, { format: 'csv', status: 'provisional' }, admin);
+  const r = await importText(
+    t.app,
+    `indicator,place,period,value\n11.1.1,${place},${period},5\n`,
+    { format: 'csv', status: 'provisional' },
+    admin,
+  );
   expect(r.statusCode, r.body).toBe(201);
   return { period };
 }
@@ -62,14 +92,24 @@ async function provisionalValue(t: TestApp, place: string): Promise<{ period: st
 /** A district under the place, made by the administrator, for the PATCH route. */
 async function district(t: TestApp, place: string): Promise<string> {
   const code = `D${next()}`;
-  const r = await t.app.inject({ method: 'POST', url: '/api/v1/places', headers: admin, payload: { places: [{ code, parent: place, level: 'district', names: { en: 'District' } }] } });
+  const r = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/places',
+    headers: admin,
+    payload: { places: [{ code, parent: place, level: 'district', names: { en: 'District' } }] },
+  });
   expect(r.statusCode, r.body).toBe(201);
   return code;
 }
 
 /** A knowledge item owned by the place, made by the administrator. */
 async function item(t: TestApp, place: string, type: 'practice' | 'tool' = 'practice'): Promise<number> {
-  const r = await t.app.inject({ method: 'POST', url: '/api/v1/knowledge/items', headers: admin, payload: { type, originalLanguage: 'en', texts: { en: { title: `Item ${next()}` } }, ownerPlace: place } });
+  const r = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/knowledge/items',
+    headers: admin,
+    payload: { type, originalLanguage: 'en', texts: { en: { title: `Item ${next()}` } }, ownerPlace: place },
+  });
   expect(r.statusCode, r.body).toBe(201);
   return r.json().id as number;
 }
@@ -77,7 +117,12 @@ async function item(t: TestApp, place: string, type: 'practice' | 'tool' = 'prac
 /** A file of an item owned by the place, added by the administrator. */
 async function attachment(t: TestApp, place: string): Promise<number> {
   const id = await item(t, place);
-  const r = await t.app.inject({ method: 'POST', url: `/api/v1/knowledge/items/${id}/attachments?fileName=notes.txt`, headers: { ...admin, 'content-type': 'text/plain' }, payload: 'Notes of a safety walk.' });
+  const r = await t.app.inject({
+    method: 'POST',
+    url: `/api/v1/knowledge/items/${id}/attachments?fileName=notes.txt`,
+    headers: { ...admin, 'content-type': 'text/plain' },
+    payload: 'Notes of a safety walk.',
+  });
   expect(r.statusCode, r.body).toBe(201);
   return r.json().id as number;
 }
@@ -85,14 +130,30 @@ async function attachment(t: TestApp, place: string): Promise<number> {
 /** A pilot of a tool at the place, recorded by the administrator. */
 async function pilot(t: TestApp, place: string): Promise<number> {
   const tool = await item(t, place, 'tool');
-  const r = await t.app.inject({ method: 'POST', url: `/api/v1/knowledge/tools/${tool}/pilots`, headers: admin, payload: { place, startedOn: '2024-01-01', stage: 'under-way' } });
+  const r = await t.app.inject({
+    method: 'POST',
+    url: `/api/v1/knowledge/tools/${tool}/pilots`,
+    headers: admin,
+    payload: { place, startedOn: '2024-01-01', stage: 'under-way' },
+  });
   expect(r.statusCode, r.body).toBe(201);
   return r.json().id as number;
 }
 
 /** A workshop at the place, made by the administrator. */
 async function workshop(t: TestApp, place: string): Promise<number> {
-  const r = await t.app.inject({ method: 'POST', url: '/api/v1/workshops', headers: admin, payload: { kind: 'workshop', status: 'published', titles: { en: `Workshop ${next()}` }, place, startsOn: '2024-05-01' } });
+  const r = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/workshops',
+    headers: admin,
+    payload: {
+      kind: 'workshop',
+      status: 'published',
+      titles: { en: `Workshop ${next()}` },
+      place,
+      startsOn: '2024-05-01',
+    },
+  });
   expect(r.statusCode, r.body).toBe(201);
   return r.json().id as number;
 }
@@ -100,18 +161,35 @@ async function workshop(t: TestApp, place: string): Promise<number> {
 /** A local indicator owned by the place, made by the administrator, for the PATCH route. */
 async function localIndicator(t: TestApp, place: string): Promise<string> {
   const code = `LOC-${next()}`;
-  const r = await t.app.inject({ method: 'POST', url: '/api/v1/indicators', headers: admin, payload: { code, names: { en: 'Local indicator' }, ownerPlace: place } });
+  const r = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/indicators',
+    headers: admin,
+    payload: { code, names: { en: 'Local indicator' }, ownerPlace: place },
+  });
   expect(r.statusCode, r.body).toBe(201);
   return code;
 }
 
-/** A result of a test programme whose responsible place is the place, made by the administrator, for the results routes. */
+/**
+ * A result of a test programme whose responsible place is the place, made by the administrator, for the results routes.
+ */
 async function result(t: TestApp, place: string): Promise<number> {
   if (!(await t.db.store.db.selectFrom('programmes').select('id').where('code', '=', 'MATRIX').executeTakeFirst())) {
-    const p = await t.app.inject({ method: 'POST', url: '/api/v1/programmes', headers: admin, payload: { code: 'MATRIX', names: { en: 'Matrix' }, startYear: 2020, endYear: 2030 } });
+    const p = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/programmes',
+      headers: admin,
+      payload: { code: 'MATRIX', names: { en: 'Matrix' }, startYear: 2020, endYear: 2030 },
+    });
     expect(p.statusCode, p.body).toBe(201);
   }
-  const r = await t.app.inject({ method: 'POST', url: '/api/v1/results', headers: admin, payload: { programme: 'MATRIX', level: 'output', titles: { en: 'Output' }, places: [place] } });
+  const r = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/results',
+    headers: admin,
+    payload: { programme: 'MATRIX', level: 'output', titles: { en: 'Output' }, places: [place] },
+  });
   expect(r.statusCode, r.body).toBe(201);
   return r.json().id;
 }
@@ -123,15 +201,36 @@ let reviewVersion = 0;
  */
 async function reviewSubmission(t: TestApp, place: string, complete = false): Promise<number> {
   if (!reviewVersion) {
-    const q = await t.app.inject({ method: 'POST', url: '/api/v1/questionnaires', headers: admin, payload: { definition: DEMO_QUESTIONNAIRE } });
+    const q = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/questionnaires',
+      headers: admin,
+      payload: { definition: DEMO_QUESTIONNAIRE },
+    });
     expect(q.statusCode, q.body).toBe(201);
     reviewVersion = q.json().version.id;
   }
-  const c = await t.app.inject({ method: 'POST', url: '/api/v1/review-cycles', headers: admin, payload: { kind: 'safer-cities-peer-review', titles: { en: `Cycle ${next()}` }, startsOn: '2024-01-01', questionnaireVersionId: reviewVersion, participants: [place] } });
+  const c = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/review-cycles',
+    headers: admin,
+    payload: {
+      kind: 'safer-cities-peer-review',
+      titles: { en: `Cycle ${next()}` },
+      startsOn: '2024-01-01',
+      questionnaireVersionId: reviewVersion,
+      participants: [place],
+    },
+  });
   expect(c.statusCode, c.body).toBe(201);
   const id: number = c.json().participants[0].submission.id;
   if (complete) {
-    const a = await t.app.inject({ method: 'PUT', url: `/api/v1/review-submissions/${id}/answers`, headers: admin, payload: { answers: { institution: 'Office', has_strategy: 'no' } } });
+    const a = await t.app.inject({
+      method: 'PUT',
+      url: `/api/v1/review-submissions/${id}/answers`,
+      headers: admin,
+      payload: { answers: { institution: 'Office', has_strategy: 'no' } },
+    });
     expect(a.statusCode, a.body).toBe(200);
   }
   return id;
@@ -140,8 +239,16 @@ async function reviewSubmission(t: TestApp, place: string, complete = false): Pr
 /** A programme-specific measure of such a result, with a target and an actual value for 2030. */
 async function measure(t: TestApp, place: string): Promise<number> {
   const r = await t.app.inject({
-    method: 'POST', url: `/api/v1/results/${await result(t, place)}/measures`, headers: admin,
-    payload: { kind: 'specific', names: { en: 'Measure' }, ascending: true, targets: [{ year: 2030, value: 1 }], actuals: [{ year: 2030, value: 1 }] },
+    method: 'POST',
+    url: `/api/v1/results/${await result(t, place)}/measures`,
+    headers: admin,
+    payload: {
+      kind: 'specific',
+      names: { en: 'Measure' },
+      ascending: true,
+      targets: [{ year: 2030, value: 1 }],
+      actuals: [{ year: 2030, value: 1 }],
+    },
   });
   expect(r.statusCode, r.body).toBe(201);
   return r.json().id;
@@ -149,56 +256,112 @@ async function measure(t: TestApp, place: string): Promise<number> {
 
 const PLACE_ROUTES: Record<string, PlaceRoute> = {
   'POST /api/v1/imports': {
-    allowed: WRITERS, refused: REFUSED_ROWS,
-    request: async (_t, place) => ({ method: 'POST', url: '/api/v1/imports?format=csv', contentType: 'text/csv', payload: `indicator,place,period,value\n11.1.1,${place},${1900 + next()},7\n` }),
+    allowed: WRITERS,
+    refused: REFUSED_ROWS,
+    request: async (_t, place) => ({
+      method: 'POST',
+      url: '/api/v1/imports?format=csv',
+      contentType: 'text/csv',
+      payload: `indicator,place,period,value\n11.1.1,${place},${1900 + next()},7\n`,
+    }),
   },
   'POST /api/v1/entry': {
     allowed: WRITERS,
-    request: async (_t, place) => ({ method: 'POST', url: '/api/v1/entry', payload: { place, period: String(1900 + next()), entries: [{ indicator: '11.1.1', value: 7 }] } }),
+    request: async (_t, place) => ({
+      method: 'POST',
+      url: '/api/v1/entry',
+      payload: { place, period: String(1900 + next()), entries: [{ indicator: '11.1.1', value: 7 }] },
+    }),
   },
   'PUT /api/v1/entry/draft': {
     allowed: WRITERS,
-    request: async (_t, place) => ({ method: 'PUT', url: '/api/v1/entry/draft', payload: { place, period: '2024', framework: 'sdg', entries: [{ indicator: '11.1.1', value: '7' }] } }),
+    request: async (_t, place) => ({
+      method: 'PUT',
+      url: '/api/v1/entry/draft',
+      payload: { place, period: '2024', framework: 'sdg', entries: [{ indicator: '11.1.1', value: '7' }] },
+    }),
   },
   'POST /api/v1/places': {
-    allowed: WRITERS, refused: REFUSED_ROWS,
-    request: async (_t, place) => ({ method: 'POST', url: '/api/v1/places', payload: { places: [{ code: `D${next()}`, parent: place, level: 'district', names: { en: 'District' } }] } }),
+    allowed: WRITERS,
+    refused: REFUSED_ROWS,
+    request: async (_t, place) => ({
+      method: 'POST',
+      url: '/api/v1/places',
+      payload: { places: [{ code: `D${next()}`, parent: place, level: 'district', names: { en: 'District' } }] },
+    }),
   },
   'POST /api/v1/places/import': {
-    allowed: WRITERS, refused: REFUSED_ROWS,
-    request: async (_t, place) => ({ method: 'POST', url: '/api/v1/places/import', contentType: 'text/csv', payload: `code,parent,level,name_ar,name_en,lat,lon,external_code\nD${next()},${place},district,حي,District,,,\n` }),
+    allowed: WRITERS,
+    refused: REFUSED_ROWS,
+    request: async (_t, place) => ({
+      method: 'POST',
+      url: '/api/v1/places/import',
+      contentType: 'text/csv',
+      payload: `code,parent,level,name_ar,name_en,lat,lon,external_code\nD${next()},${place},district,حي,District,,,\n`,
+    }),
   },
   'PATCH /api/v1/places/:code': {
     allowed: WRITERS,
-    request: async (t, place) => ({ method: 'PATCH', url: `/api/v1/places/${await district(t, place)}`, payload: { lat: 30 + (next() % 10) / 100 } }),
+    request: async (t, place) => ({
+      method: 'PATCH',
+      url: `/api/v1/places/${await district(t, place)}`,
+      payload: { lat: 30 + (next() % 10) / 100 },
+    }),
   },
   'POST /api/v1/targets': {
     allowed: WRITERS,
-    request: async (_t, place) => ({ method: 'POST', url: '/api/v1/targets', payload: { indicator: '11.1.1', place, year: 2030, value: next() } }),
+    request: async (_t, place) => ({
+      method: 'POST',
+      url: '/api/v1/targets',
+      payload: { indicator: '11.1.1', place, year: 2030, value: next() },
+    }),
   },
   'POST /api/v1/indicators': {
     allowed: WRITERS,
-    request: async (_t, place) => ({ method: 'POST', url: '/api/v1/indicators', payload: { code: `LOC-${next()}`, names: { en: 'Local indicator' }, ownerPlace: place } }),
+    request: async (_t, place) => ({
+      method: 'POST',
+      url: '/api/v1/indicators',
+      payload: { code: `LOC-${next()}`, names: { en: 'Local indicator' }, ownerPlace: place },
+    }),
   },
   'PATCH /api/v1/indicators/:code': {
     allowed: WRITERS,
-    request: async (t, place) => ({ method: 'PATCH', url: `/api/v1/indicators/${await localIndicator(t, place)}`, payload: { names: { fr: 'Indicateur local' } } }),
+    request: async (t, place) => ({
+      method: 'PATCH',
+      url: `/api/v1/indicators/${await localIndicator(t, place)}`,
+      payload: { names: { fr: 'Indicateur local' } },
+    }),
   },
   'POST /api/v1/observations/status': {
     allowed: ['data-validator'],
-    request: async (t, place) => ({ method: 'POST', url: '/api/v1/observations/status', payload: { observations: [{ indicator: '11.1.1', place, period: (await provisionalValue(t, place)).period }], to: 'validated' } }),
+    request: async (t, place) => ({
+      method: 'POST',
+      url: '/api/v1/observations/status',
+      payload: {
+        observations: [{ indicator: '11.1.1', place, period: (await provisionalValue(t, place)).period }],
+        to: 'validated',
+      },
+    }),
   },
   // Results frameworks: national focal points for the results of their places.
   'POST /api/v1/results': {
     allowed: ['national-focal-point'],
     request: async (t, place) => {
       await result(t, place);
-      return { method: 'POST', url: '/api/v1/results', payload: { programme: 'MATRIX', level: 'output', titles: { en: 'Output' }, places: [place] } };
+      return {
+        method: 'POST',
+        url: '/api/v1/results',
+        payload: { programme: 'MATRIX', level: 'output', titles: { en: 'Output' }, places: [place] },
+      };
     },
   },
   'PATCH /api/v1/results/:id': {
     allowed: ['national-focal-point'],
-    request: async (t, place) => ({ method: 'PATCH', url: `/api/v1/results/${await result(t, place)}`, payload: { status: 'under-way' } }),
+    request: async (t, place) => ({
+      method: 'PATCH',
+      url: `/api/v1/results/${await result(t, place)}`,
+      payload: { status: 'under-way' },
+    }),
   },
   'DELETE /api/v1/results/:id': {
     allowed: ['national-focal-point'],
@@ -206,11 +369,19 @@ const PLACE_ROUTES: Record<string, PlaceRoute> = {
   },
   'POST /api/v1/results/:id/measures': {
     allowed: ['national-focal-point'],
-    request: async (t, place) => ({ method: 'POST', url: `/api/v1/results/${await result(t, place)}/measures`, payload: { kind: 'indicator', indicator: '16.1.1', places: [place] } }),
+    request: async (t, place) => ({
+      method: 'POST',
+      url: `/api/v1/results/${await result(t, place)}/measures`,
+      payload: { kind: 'indicator', indicator: '16.1.1', places: [place] },
+    }),
   },
   'PATCH /api/v1/result-measures/:id': {
     allowed: ['national-focal-point'],
-    request: async (t, place) => ({ method: 'PATCH', url: `/api/v1/result-measures/${await measure(t, place)}`, payload: { weight: 2 } }),
+    request: async (t, place) => ({
+      method: 'PATCH',
+      url: `/api/v1/result-measures/${await measure(t, place)}`,
+      payload: { weight: 2 },
+    }),
   },
   'DELETE /api/v1/result-measures/:id': {
     allowed: ['national-focal-point'],
@@ -218,37 +389,72 @@ const PLACE_ROUTES: Record<string, PlaceRoute> = {
   },
   'PUT /api/v1/result-measures/:id/targets': {
     allowed: ['national-focal-point'],
-    request: async (t, place) => ({ method: 'PUT', url: `/api/v1/result-measures/${await measure(t, place)}/targets`, payload: { year: 2029, value: 2 } }),
+    request: async (t, place) => ({
+      method: 'PUT',
+      url: `/api/v1/result-measures/${await measure(t, place)}/targets`,
+      payload: { year: 2029, value: 2 },
+    }),
   },
   'DELETE /api/v1/result-measures/:id/targets/:year': {
     allowed: ['national-focal-point'],
-    request: async (t, place) => ({ method: 'DELETE', url: `/api/v1/result-measures/${await measure(t, place)}/targets/2030` }),
+    request: async (t, place) => ({
+      method: 'DELETE',
+      url: `/api/v1/result-measures/${await measure(t, place)}/targets/2030`,
+    }),
   },
   'PUT /api/v1/result-measures/:id/actuals': {
     allowed: ['national-focal-point'],
-    request: async (t, place) => ({ method: 'PUT', url: `/api/v1/result-measures/${await measure(t, place)}/actuals`, payload: { year: 2029, value: 2 } }),
+    request: async (t, place) => ({
+      method: 'PUT',
+      url: `/api/v1/result-measures/${await measure(t, place)}/actuals`,
+      payload: { year: 2029, value: 2 },
+    }),
   },
   'DELETE /api/v1/result-measures/:id/actuals/:year': {
     allowed: ['national-focal-point'],
-    request: async (t, place) => ({ method: 'DELETE', url: `/api/v1/result-measures/${await measure(t, place)}/actuals/2030` }),
+    request: async (t, place) => ({
+      method: 'DELETE',
+      url: `/api/v1/result-measures/${await measure(t, place)}/actuals/2030`,
+    }),
   },
   // Review submissions: the focal points of the place write and submit the answers (administrators too).
   'PUT /api/v1/review-submissions/:id/answers': {
     allowed: WRITERS,
-    request: async (t, place) => ({ method: 'PUT', url: `/api/v1/review-submissions/${await reviewSubmission(t, place)}/answers`, payload: { answers: { institution: 'Office' } } }),
+    request: async (t, place) => ({
+      method: 'PUT',
+      url: `/api/v1/review-submissions/${await reviewSubmission(t, place)}/answers`,
+      payload: { answers: { institution: 'Office' } },
+    }),
   },
   'POST /api/v1/review-submissions/:id/transitions': {
     allowed: WRITERS,
-    request: async (t, place) => ({ method: 'POST', url: `/api/v1/review-submissions/${await reviewSubmission(t, place, true)}/transitions`, payload: { action: 'submit' } }),
+    request: async (t, place) => ({
+      method: 'POST',
+      url: `/api/v1/review-submissions/${await reviewSubmission(t, place, true)}/transitions`,
+      payload: { action: 'submit' },
+    }),
   },
   // The knowledge repository: editors and focal points for what their places own; pilots by focal points.
   'POST /api/v1/knowledge/items': {
     allowed: EDITORS,
-    request: async (_t, place) => ({ method: 'POST', url: '/api/v1/knowledge/items', payload: { type: 'practice', originalLanguage: 'en', texts: { en: { title: `Practice ${next()}` } }, ownerPlace: place } }),
+    request: async (_t, place) => ({
+      method: 'POST',
+      url: '/api/v1/knowledge/items',
+      payload: {
+        type: 'practice',
+        originalLanguage: 'en',
+        texts: { en: { title: `Practice ${next()}` } },
+        ownerPlace: place,
+      },
+    }),
   },
   'PATCH /api/v1/knowledge/items/:id': {
     allowed: EDITORS,
-    request: async (t, place) => ({ method: 'PATCH', url: `/api/v1/knowledge/items/${await item(t, place)}`, payload: { keywords: ['safety walk'] } }),
+    request: async (t, place) => ({
+      method: 'PATCH',
+      url: `/api/v1/knowledge/items/${await item(t, place)}`,
+      payload: { keywords: ['safety walk'] },
+    }),
   },
   'DELETE /api/v1/knowledge/items/:id': {
     allowed: EDITORS,
@@ -256,19 +462,35 @@ const PLACE_ROUTES: Record<string, PlaceRoute> = {
   },
   'POST /api/v1/knowledge/items/:id/attachments': {
     allowed: EDITORS,
-    request: async (t, place) => ({ method: 'POST', url: `/api/v1/knowledge/items/${await item(t, place)}/attachments?fileName=notes.txt`, contentType: 'text/plain', payload: 'Notes of a safety walk.' }),
+    request: async (t, place) => ({
+      method: 'POST',
+      url: `/api/v1/knowledge/items/${await item(t, place)}/attachments?fileName=notes.txt`,
+      contentType: 'text/plain',
+      payload: 'Notes of a safety walk.',
+    }),
   },
   'DELETE /api/v1/knowledge/attachments/:id': {
     allowed: EDITORS,
-    request: async (t, place) => ({ method: 'DELETE', url: `/api/v1/knowledge/attachments/${await attachment(t, place)}` }),
+    request: async (t, place) => ({
+      method: 'DELETE',
+      url: `/api/v1/knowledge/attachments/${await attachment(t, place)}`,
+    }),
   },
   'POST /api/v1/knowledge/tools/:id/pilots': {
     allowed: WRITERS,
-    request: async (t, place) => ({ method: 'POST', url: `/api/v1/knowledge/tools/${await item(t, OWN, 'tool')}/pilots`, payload: { place, startedOn: '2024-01-01', stage: 'planned' } }),
+    request: async (t, place) => ({
+      method: 'POST',
+      url: `/api/v1/knowledge/tools/${await item(t, OWN, 'tool')}/pilots`,
+      payload: { place, startedOn: '2024-01-01', stage: 'planned' },
+    }),
   },
   'PATCH /api/v1/knowledge/pilots/:id': {
     allowed: WRITERS,
-    request: async (t, place) => ({ method: 'PATCH', url: `/api/v1/knowledge/pilots/${await pilot(t, place)}`, payload: { stage: 'completed' } }),
+    request: async (t, place) => ({
+      method: 'PATCH',
+      url: `/api/v1/knowledge/pilots/${await pilot(t, place)}`,
+      payload: { stage: 'completed' },
+    }),
   },
   'DELETE /api/v1/knowledge/pilots/:id': {
     allowed: WRITERS,
@@ -276,11 +498,19 @@ const PLACE_ROUTES: Record<string, PlaceRoute> = {
   },
   'POST /api/v1/workshops': {
     allowed: EDITORS,
-    request: async (_t, place) => ({ method: 'POST', url: '/api/v1/workshops', payload: { kind: 'training', titles: { en: `Training ${next()}` }, place, startsOn: '2024-06-01' } }),
+    request: async (_t, place) => ({
+      method: 'POST',
+      url: '/api/v1/workshops',
+      payload: { kind: 'training', titles: { en: `Training ${next()}` }, place, startsOn: '2024-06-01' },
+    }),
   },
   'PATCH /api/v1/workshops/:id': {
     allowed: EDITORS,
-    request: async (t, place) => ({ method: 'PATCH', url: `/api/v1/workshops/${await workshop(t, place)}`, payload: { online: true } }),
+    request: async (t, place) => ({
+      method: 'PATCH',
+      url: `/api/v1/workshops/${await workshop(t, place)}`,
+      payload: { online: true },
+    }),
   },
   'DELETE /api/v1/workshops/:id': {
     allowed: EDITORS,
@@ -289,23 +519,37 @@ const PLACE_ROUTES: Record<string, PlaceRoute> = {
   // Reads of unpublished data.
   'GET /api/v1/review-submissions/:id': {
     allowed: WRITERS,
-    request: async (t, place) => ({ method: 'GET', url: `/api/v1/review-submissions/${await reviewSubmission(t, place)}` }),
+    request: async (t, place) => ({
+      method: 'GET',
+      url: `/api/v1/review-submissions/${await reviewSubmission(t, place)}`,
+    }),
   },
   'GET /api/v1/review-submissions/:id/timeline': {
     allowed: WRITERS,
-    request: async (t, place) => ({ method: 'GET', url: `/api/v1/review-submissions/${await reviewSubmission(t, place)}/timeline` }),
+    request: async (t, place) => ({
+      method: 'GET',
+      url: `/api/v1/review-submissions/${await reviewSubmission(t, place)}/timeline`,
+    }),
   },
   'GET /api/v1/review-submissions/:id/comments': {
     allowed: WRITERS,
-    request: async (t, place) => ({ method: 'GET', url: `/api/v1/review-submissions/${await reviewSubmission(t, place)}/comments` }),
+    request: async (t, place) => ({
+      method: 'GET',
+      url: `/api/v1/review-submissions/${await reviewSubmission(t, place)}/comments`,
+    }),
   },
   'GET /api/v1/observations': {
-    allowed: READERS_OF_UNPUBLISHED, refused: NO_UNPUBLISHED_OF,
+    allowed: READERS_OF_UNPUBLISHED,
+    refused: NO_UNPUBLISHED_OF,
     request: async (_t, place) => ({ method: 'GET', url: `/api/v1/observations?place=${place}&status=provisional` }),
   },
   'GET /api/v1/observations/export': {
-    allowed: READERS_OF_UNPUBLISHED, refused: NO_UNPUBLISHED_OF,
-    request: async (_t, place) => ({ method: 'GET', url: `/api/v1/observations/export?place=${place}&status=provisional&format=csv` }),
+    allowed: READERS_OF_UNPUBLISHED,
+    refused: NO_UNPUBLISHED_OF,
+    request: async (_t, place) => ({
+      method: 'GET',
+      url: `/api/v1/observations/export?place=${place}&status=provisional&format=csv`,
+    }),
   },
   'GET /api/v1/entry/form': {
     allowed: WRITERS,
@@ -318,11 +562,19 @@ const PLACE_ROUTES: Record<string, PlaceRoute> = {
  * public or to administrators only (those are checked by authorisation-matrix.test.ts).
  */
 const NOT_PLACE_SCOPED = new Set([
-  'POST /api/v1/auth/login', 'POST /api/v1/auth/accept', 'POST /api/v1/auth/logout', 'POST /api/v1/auth/password',
-  'POST /api/v1/tokens', 'DELETE /api/v1/tokens/:id', 'DELETE /api/v1/entry/draft',
-  // Reviews: administrators only (the other matrix); reached through a grant on one submission (the test below, reviews.test.ts).
-  'DELETE /api/v1/review-assignments/:id', 'POST /api/v1/review-assignments/:id/declaration',
-  'POST /api/v1/review-submissions/:id/comments', 'POST /api/v1/review-submissions/:id/recommendations',
+  'POST /api/v1/auth/login',
+  'POST /api/v1/auth/accept',
+  'POST /api/v1/auth/logout',
+  'POST /api/v1/auth/password',
+  'POST /api/v1/tokens',
+  'DELETE /api/v1/tokens/:id',
+  'DELETE /api/v1/entry/draft',
+  // Reviews: administrators only (the other matrix); reached through a grant on one submission (the test below,
+  // reviews.test.ts).
+  'DELETE /api/v1/review-assignments/:id',
+  'POST /api/v1/review-assignments/:id/declaration',
+  'POST /api/v1/review-submissions/:id/comments',
+  'POST /api/v1/review-submissions/:id/recommendations',
 ]);
 
 describe.each(testStoreKinds())('authorisation by role and place on %s', (kind) => {
@@ -332,11 +584,20 @@ describe.each(testStoreKinds())('authorisation by role and place on %s', (kind) 
 
   beforeAll(async () => {
     t = await createTestApp(kind, {
-      build: { onRoute: (r: RouteOptions) => { for (const method of [r.method].flat()) routes.push({ method, url: r.url }); } },
+      build: {
+        onRoute: (r: RouteOptions) => {
+          for (const method of [r.method].flat()) routes.push({ method, url: r.url });
+        },
+      },
     });
     // The administrator last: its account retires the first-start token that signedIn uses.
     for (const role of [...ROLES.filter((r) => r !== 'administrator'), 'administrator' as const]) {
-      const roles = role === 'no-role' ? [] : role === 'administrator' ? [{ role }] : [{ role, place: role === 'national-focal-point' ? 'MAR' : OWN }];
+      const roles =
+        role === 'no-role'
+          ? []
+          : role === 'administrator'
+            ? [{ role }]
+            : [{ role, place: role === 'national-focal-point' ? 'MAR' : OWN }];
       headers.set(role, await signedIn(t, `${role}@matrix.example`, roles));
     }
     admin = headers.get('administrator')!;
@@ -344,13 +605,16 @@ describe.each(testStoreKinds())('authorisation by role and place on %s', (kind) 
     // Unpublished values in both places, for the reads.
     for (const place of [OWN, OTHER]) await provisionalValue(t, place);
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it('knows every write route a signed-in user may call, and every route here exists', () => {
     const key = (r: { method: string; url: string }) => `${r.method} ${r.url}`;
     const api = routes.filter((r) => r.url.startsWith('/api/') && r.method !== 'HEAD');
     const writes = api.filter((r) => r.method !== 'GET').map(key);
-    // Administrator-only routes answer a signed-in user without the role with 403 whatever the place; they are in the other matrix.
+    // Administrator-only routes answer a signed-in user without the role with 403 whatever the place; they are in the
+    // other matrix.
     const unknown = writes.filter((k) => !(k in PLACE_ROUTES) && !NOT_PLACE_SCOPED.has(k) && !ADMIN_ONLY.test(k));
     expect(unknown, 'write routes missing from the role × place matrix').toEqual([]);
     const registered = new Set(api.map(key));
@@ -360,44 +624,97 @@ describe.each(testStoreKinds())('authorisation by role and place on %s', (kind) 
   it('review routes reached through a grant: the assigned reviewer passes, a reviewer without the grant gets 403', async () => {
     /** A reviewer account made with the administrator's session (the first-start token is retired by now). */
     const reviewer = async (email: string, place: string) => {
-      const inv = await t.app.inject({ method: 'POST', url: '/api/v1/users', headers: admin, payload: { email, roles: [{ role: 'reviewer', place }] } });
+      const inv = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/users',
+        headers: admin,
+        payload: { email, roles: [{ role: 'reviewer', place }] },
+      });
       expect(inv.statusCode, inv.body).toBe(201);
       const token = new URL(inv.json().invitationUrl, 'http://x').searchParams.get('token');
-      expect((await t.app.inject({ method: 'POST', url: '/api/v1/auth/accept', payload: { token, password: TEST_PASSWORD } })).statusCode).toBe(200);
-      const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: TEST_PASSWORD } });
-      return { id: inv.json().user.id as number, headers: { cookie: String(login.headers['set-cookie']).split(';')[0]!, 'x-csrf-token': login.json().csrfToken as string } };
+      expect(
+        (
+          await t.app.inject({
+            method: 'POST',
+            url: '/api/v1/auth/accept',
+            payload: { token, password: TEST_PASSWORD },
+          })
+        ).statusCode,
+      ).toBe(200);
+      const login = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email, password: TEST_PASSWORD },
+      });
+      return {
+        id: inv.json().user.id as number,
+        headers: {
+          cookie: String(login.headers['set-cookie']).split(';')[0]!,
+          'x-csrf-token': login.json().csrfToken as string,
+        },
+      };
     };
     const send = (headers: Record<string, string>, method: 'GET' | 'POST', url: string, payload?: object) =>
-      t.app.inject({ method, url, headers: { ...headers, ...(payload ? { 'content-type': 'application/json' } : {}) }, ...(payload ? { payload: JSON.stringify(payload) } : {}) });
-    // Amman's submission (Jordan); reviewers from Kazakhstan and Ecuador hold the grant; the matrix's reviewer (Agadir) does not.
+      t.app.inject({
+        method,
+        url,
+        headers: { ...headers, ...(payload ? { 'content-type': 'application/json' } : {}) },
+        ...(payload ? { payload: JSON.stringify(payload) } : {}),
+      });
+    // Amman's submission (Jordan); reviewers from Kazakhstan and Ecuador hold the grant; the matrix's reviewer (Agadir)
+    // does not.
     const id = await reviewSubmission(t, OTHER, true);
-    expect((await send(admin, 'POST', `/api/v1/review-submissions/${id}/transitions`, { action: 'submit' })).statusCode).toBe(200);
+    expect(
+      (await send(admin, 'POST', `/api/v1/review-submissions/${id}/transitions`, { action: 'submit' })).statusCode,
+    ).toBe(200);
     const kz = await reviewer(`kz-${next()}@matrix.example`, 'KZALA');
     const ec = await reviewer(`ec-${next()}@matrix.example`, 'ECUIO');
-    const assigned = await send(admin, 'POST', `/api/v1/review-submissions/${id}/assignments`, { reviewers: [kz.id, ec.id] });
+    const assigned = await send(admin, 'POST', `/api/v1/review-submissions/${id}/assignments`, {
+      reviewers: [kz.id, ec.id],
+    });
     expect(assigned.statusCode, assigned.body).toBe(201);
-    for (const [r, a] of [[kz, assigned.json().items[0]], [ec, assigned.json().items[1]]] as const) {
-      expect((await send(r.headers, 'POST', `/api/v1/review-assignments/${a.id}/declaration`, { conflict: false })).statusCode).toBe(200);
+    for (const [r, a] of [
+      [kz, assigned.json().items[0]],
+      [ec, assigned.json().items[1]],
+    ] as const) {
+      expect(
+        (await send(r.headers, 'POST', `/api/v1/review-assignments/${a.id}/declaration`, { conflict: false }))
+          .statusCode,
+      ).toBe(200);
     }
-    expect((await send(admin, 'POST', `/api/v1/review-submissions/${id}/transitions`, { action: 'start-review' })).statusCode).toBe(200);
+    expect(
+      (await send(admin, 'POST', `/api/v1/review-submissions/${id}/transitions`, { action: 'start-review' }))
+        .statusCode,
+    ).toBe(200);
     const granted: [string, 'GET' | 'POST', string, object?][] = [
       ['read', 'GET', `/api/v1/review-submissions/${id}`],
       ['timeline', 'GET', `/api/v1/review-submissions/${id}/timeline`],
       ['comments', 'GET', `/api/v1/review-submissions/${id}/comments`],
-      ['comment', 'POST', `/api/v1/review-submissions/${id}/comments`, { body: 'A comment', questionPath: 'institution' }],
+      [
+        'comment',
+        'POST',
+        `/api/v1/review-submissions/${id}/comments`,
+        { body: 'A comment', questionPath: 'institution' },
+      ],
       ['recommend', 'POST', `/api/v1/review-submissions/${id}/recommendations`, { recommendation: 'accept' }],
     ];
     const wrong: string[] = [];
     for (const [name, method, url, payload] of granted) {
       const withGrant = await send(kz.headers, method, url, payload);
-      if (withGrant.statusCode >= 300) wrong.push(`${name} with the grant: ${withGrant.statusCode} ${withGrant.body.slice(0, 200)}`);
+      if (withGrant.statusCode >= 300)
+        wrong.push(`${name} with the grant: ${withGrant.statusCode} ${withGrant.body.slice(0, 200)}`);
       for (const role of ['reviewer', 'city-focal-point', 'national-focal-point', 'no-role'] as const) {
         const without = await send(headers.get(role)!, method, url, payload);
         if (without.statusCode !== 403) wrong.push(`${name} as ${role} without a grant: ${without.statusCode}`);
       }
     }
     // A declaration is the assigned reviewer's own.
-    const other = await send(headers.get('reviewer')!, 'POST', `/api/v1/review-assignments/${assigned.json().items[0].id}/declaration`, { conflict: false });
+    const other = await send(
+      headers.get('reviewer')!,
+      'POST',
+      `/api/v1/review-assignments/${assigned.json().items[0].id}/declaration`,
+      { conflict: false },
+    );
     if (other.statusCode !== 403) wrong.push(`declaration by another reviewer: ${other.statusCode}`);
     expect(wrong).toEqual([]);
   });
@@ -406,15 +723,40 @@ describe.each(testStoreKinds())('authorisation by role and place on %s', (kind) 
     const granted = await item(t, OTHER);
     const notGranted = await item(t, OTHER);
     const users = await t.app.inject({ url: '/api/v1/users?q=no-role%40matrix.example', headers: admin });
-    const userId = (users.json().items as { id: number; email: string }[]).find((u) => u.email === 'no-role@matrix.example')!.id;
-    const g = await t.app.inject({ method: 'POST', url: `/api/v1/users/${userId}/grants`, headers: admin, payload: { recordType: 'knowledge-item', recordId: String(granted), permission: 'edit' } });
+    const userId = (users.json().items as { id: number; email: string }[]).find(
+      (u) => u.email === 'no-role@matrix.example',
+    )!.id;
+    const g = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/users/${userId}/grants`,
+      headers: admin,
+      payload: { recordType: 'knowledge-item', recordId: String(granted), permission: 'edit' },
+    });
     expect(g.statusCode, g.body).toBeLessThan(300);
     // A new session: roles and grants are read when the actor is resolved.
-    const fresh = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'no-role@matrix.example', password: TEST_PASSWORD } });
-    const h = { cookie: String(fresh.headers['set-cookie']).split(';')[0]!, 'x-csrf-token': fresh.json().csrfToken as string, 'content-type': 'application/json' };
-    const ok = await t.app.inject({ method: 'PATCH', url: `/api/v1/knowledge/items/${granted}`, headers: h, payload: JSON.stringify({ keywords: ['granted'] }) });
+    const fresh = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: 'no-role@matrix.example', password: TEST_PASSWORD },
+    });
+    const h = {
+      cookie: String(fresh.headers['set-cookie']).split(';')[0]!,
+      'x-csrf-token': fresh.json().csrfToken as string,
+      'content-type': 'application/json',
+    };
+    const ok = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/knowledge/items/${granted}`,
+      headers: h,
+      payload: JSON.stringify({ keywords: ['granted'] }),
+    });
     expect(ok.statusCode, ok.body).toBe(200);
-    const no = await t.app.inject({ method: 'PATCH', url: `/api/v1/knowledge/items/${notGranted}`, headers: h, payload: JSON.stringify({ keywords: ['not granted'] }) });
+    const no = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/knowledge/items/${notGranted}`,
+      headers: h,
+      payload: JSON.stringify({ keywords: ['not granted'] }),
+    });
     expect([403, 404]).toContain(no.statusCode);
   });
 
@@ -422,17 +764,31 @@ describe.each(testStoreKinds())('authorisation by role and place on %s', (kind) 
     it(`${route}: own place for ${spec.allowed.join(', ')} and administrators; another country's place for administrators only`, async () => {
       const wrong: string[] = [];
       // The administrator last: its account retires the first-start token that signedIn uses.
-    for (const role of [...ROLES.filter((r) => r !== 'administrator'), 'administrator' as const]) {
-        for (const [where, place] of [['own', OWN], ['other', OTHER]] as const) {
+      for (const role of [...ROLES.filter((r) => r !== 'administrator'), 'administrator' as const]) {
+        for (const [where, place] of [
+          ['own', OWN],
+          ['other', OTHER],
+        ] as const) {
           const req = await spec.request(t, place);
           const res = await t.app.inject({
-            method: req.method, url: req.url,
-            headers: { ...headers.get(role)!, ...(req.payload !== undefined ? { 'content-type': req.contentType ?? 'application/json' } : {}) },
-            ...(req.payload !== undefined ? { payload: typeof req.payload === 'string' ? req.payload : JSON.stringify(req.payload) } : {}),
+            method: req.method,
+            url: req.url,
+            headers: {
+              ...headers.get(role)!,
+              ...(req.payload !== undefined ? { 'content-type': req.contentType ?? 'application/json' } : {}),
+            },
+            ...(req.payload !== undefined
+              ? { payload: typeof req.payload === 'string' ? req.payload : JSON.stringify(req.payload) }
+              : {}),
           });
-          const expected = role === 'administrator' || (where === 'own' && spec.allowed.includes(role)) ? 'allowed' : 'refused';
+          const expected =
+            role === 'administrator' || (where === 'own' && spec.allowed.includes(role)) ? 'allowed' : 'refused';
           const refused = spec.refused ? spec.refused(res.statusCode, res.body, place) : res.statusCode === 403;
-          const got = refused ? 'refused' : res.statusCode < 300 ? 'allowed' : `answered ${res.statusCode}: ${res.body.slice(0, 200)}`;
+          const got = refused
+            ? 'refused'
+            : res.statusCode < 300
+              ? 'allowed'
+              : `answered ${res.statusCode}: ${res.body.slice(0, 200)}`;
           if (got !== expected) wrong.push(`${role} on ${where} place (${place}): ${got}, expected ${expected}`);
         }
       }
@@ -440,4 +796,3 @@ describe.each(testStoreKinds())('authorisation by role and place on %s', (kind) 
     });
   }
 });
-

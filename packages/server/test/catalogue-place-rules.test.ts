@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testStoreKinds } from '@marsad/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTH, createTestApp, signedIn, type TestApp } from './helpers.ts';
 
 /**
@@ -19,9 +19,12 @@ describe.each(testStoreKinds())('indicators and targets by place on %s', (kind) 
   beforeAll(async () => {
     t = await createTestApp(kind);
     // A second city of Morocco, next to Agadir in the same region.
-    const place = await t.app.inject({ method: 'POST', url: '/api/v1/places', headers: AUTH, payload: { places: [
-      { code: 'MATIZ', parent: 'MA-09', level: 'city', names: { en: 'Tiznit', ar: 'تيزنيت' } },
-    ] } });
+    const place = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/places',
+      headers: AUTH,
+      payload: { places: [{ code: 'MATIZ', parent: 'MA-09', level: 'city', names: { en: 'Tiznit', ar: 'تيزنيت' } }] },
+    });
     expect(place.statusCode, place.body).toBe(201);
     // Accounts first, while the first-start token still creates them; then the administrator.
     city = await signedIn(t, 'agadir@example.org', [{ role: 'city-focal-point', place: 'MAAGA' }]);
@@ -30,24 +33,54 @@ describe.each(testStoreKinds())('indicators and targets by place on %s', (kind) 
     validator = await signedIn(t, 'validator@example.org', [{ role: 'data-validator', place: 'MAAGA' }]);
     admin = await signedIn(t, 'admin@example.org', [{ role: 'administrator' }]);
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const addIndicator = (headers: Record<string, string>, code: string, extra: Record<string, unknown> = {}) =>
-    t.app.inject({ method: 'POST', url: '/api/v1/indicators', headers, payload: { code, names: { en: `Indicator ${code}` }, ...extra } });
+    t.app.inject({
+      method: 'POST',
+      url: '/api/v1/indicators',
+      headers,
+      payload: { code, names: { en: `Indicator ${code}` }, ...extra },
+    });
   const patch = (headers: Record<string, string>, code: string, payload: Record<string, unknown>) =>
     t.app.inject({ method: 'PATCH', url: `/api/v1/indicators/${code}`, headers, payload });
   const addTarget = (headers: Record<string, string>, payload: Record<string, unknown>) =>
-    t.app.inject({ method: 'POST', url: '/api/v1/targets', headers, payload: { indicator: '11.1.1', year: 2030, value: 10, ...payload } });
-  const exists = async (code: string) => !!(await t.db.store.db.selectFrom('indicators').select('id').where('code', '=', code).executeTakeFirst());
-  const audit = (entityType: string, entityId: string) => t.db.store.db.selectFrom('audit_log').select(['action', 'actor_label'])
-    .where('entity_type', '=', entityType).where('entity_id', '=', entityId).orderBy('id').execute();
+    t.app.inject({
+      method: 'POST',
+      url: '/api/v1/targets',
+      headers,
+      payload: { indicator: '11.1.1', year: 2030, value: 10, ...payload },
+    });
+  const exists = async (code: string) =>
+    !!(await t.db.store.db.selectFrom('indicators').select('id').where('code', '=', code).executeTakeFirst());
+  const audit = (entityType: string, entityId: string) =>
+    t.db.store.db
+      .selectFrom('audit_log')
+      .select(['action', 'actor_label'])
+      .where('entity_type', '=', entityType)
+      .where('entity_id', '=', entityId)
+      .orderBy('id')
+      .execute();
 
   it('a city focal point adds a local indicator owned by their city; not by another place, not without one', async () => {
-    const own = await addIndicator(city, 'MAAGA-SAFE-1', { ownerPlace: 'MAAGA', frameworks: [{ framework: 'urban-safety' }], direction: 'lower' });
+    const own = await addIndicator(city, 'MAAGA-SAFE-1', {
+      ownerPlace: 'MAAGA',
+      frameworks: [{ framework: 'urban-safety' }],
+      direction: 'lower',
+    });
     expect(own.statusCode, own.body).toBe(201);
     const got = (await t.app.inject({ url: '/api/v1/indicators/MAAGA-SAFE-1' })).json();
-    expect(got).toMatchObject({ local: true, ownerPlace: 'MAAGA', direction: 'lower', frameworks: [{ code: 'urban-safety' }] });
-    expect(await audit('indicator', 'MAAGA-SAFE-1')).toEqual([{ action: 'create', actor_label: 'user:agadir@example.org' }]);
+    expect(got).toMatchObject({
+      local: true,
+      ownerPlace: 'MAAGA',
+      direction: 'lower',
+      frameworks: [{ code: 'urban-safety' }],
+    });
+    expect(await audit('indicator', 'MAAGA-SAFE-1')).toEqual([
+      { action: 'create', actor_label: 'user:agadir@example.org' },
+    ]);
 
     const refusals: [string, Record<string, unknown>, number, RegExp][] = [
       ['MATIZ-1', { ownerPlace: 'MATIZ' }, 403, /^ownerPlace: you hold no focal point role on MATIZ/],
@@ -55,7 +88,12 @@ describe.each(testStoreKinds())('indicators and targets by place on %s', (kind) 
       ['JOAMM-1', { ownerPlace: 'JOAMM' }, 403, /^ownerPlace: you hold no focal point role on JOAMM/],
       ['NOWHERE-1', {}, 403, /^ownerPlace: only administrators add indicators without an owner place/],
       ['11.1.9', { ownerPlace: 'MAAGA' }, 403, /^code: "11\.1\.9" is shaped like an SDG indicator code/],
-      ['MAAGA-SDG-1', { ownerPlace: 'MAAGA', frameworks: [{ framework: 'sdg' }] }, 403, /^frameworks: only administrators/],
+      [
+        'MAAGA-SDG-1',
+        { ownerPlace: 'MAAGA', frameworks: [{ framework: 'sdg' }] },
+        403,
+        /^frameworks: only administrators/,
+      ],
       ['UNKNOWN-1', { ownerPlace: 'XXNOPE' }, 400, /^ownerPlace: no place with code "XXNOPE"/],
     ];
     for (const [code, extra, status, message] of refusals) {
@@ -80,13 +118,16 @@ describe.each(testStoreKinds())('indicators and targets by place on %s', (kind) 
     const ok = await patch(city, 'MAAGA-SAFE-1', { names: { ar: 'مؤشر أكادير' }, status: 'draft' });
     expect(ok.statusCode, ok.body).toBe(200);
     expect(await audit('indicator', 'MAAGA-SAFE-1')).toEqual([
-      { action: 'create', actor_label: 'user:agadir@example.org' }, { action: 'update', actor_label: 'user:agadir@example.org' },
+      { action: 'create', actor_label: 'user:agadir@example.org' },
+      { action: 'update', actor_label: 'user:agadir@example.org' },
     ]);
     expect((await patch(national, 'MAAGA-SAFE-1', { tags: ['safety'] })).statusCode).toBe(200);
 
     const owned = await patch(city, 'MAR-HOUSING-1', { status: 'retired' });
     expect(owned.statusCode).toBe(403);
-    expect(owned.json().message).toMatch(/^Indicator MAR-HOUSING-1 is owned by MAR; you hold no focal point role on it/);
+    expect(owned.json().message).toMatch(
+      /^Indicator MAR-HOUSING-1 is owned by MAR; you hold no focal point role on it/,
+    );
     expect((await patch(city, 'MATIZ-WATER-1', { status: 'retired' })).statusCode).toBe(403);
     expect((await patch(jordan, 'MAAGA-SAFE-1', { status: 'retired' })).statusCode).toBe(403);
     for (const h of [city, national]) {
@@ -99,7 +140,11 @@ describe.each(testStoreKinds())('indicators and targets by place on %s', (kind) 
     expect((await t.app.inject({ url: '/api/v1/indicators/MAR-HOUSING-1' })).json().status).toBe('active');
 
     // A local indicator without an owner place (e.g. created by an import) is for administrators.
-    await t.db.store.exclusive((c) => c.query(`INSERT INTO indicators (code, names, local, status) VALUES ('ORPHAN-1', '{"en":"Orphan"}', true, 'active')`));
+    await t.db.store.exclusive((c) =>
+      c.query(
+        `INSERT INTO indicators (code, names, local, status) VALUES ('ORPHAN-1', '{"en":"Orphan"}', true, 'active')`,
+      ),
+    );
     const orphan = await patch(national, 'ORPHAN-1', { status: 'retired' });
     expect(orphan.statusCode).toBe(403);
     expect(orphan.json().message).toMatch(/without an owner place; only administrators/);
@@ -128,20 +173,43 @@ describe.each(testStoreKinds())('indicators and targets by place on %s', (kind) 
   });
 
   it('changes only the fields a PATCH gives', async () => {
-    expect((await patch(admin, 'MAR-HOUSING-1', { direction: 'higher', status: 'draft', tags: ['housing'], dimensions: ['SEX'] })).statusCode).toBe(200);
+    expect(
+      (
+        await patch(admin, 'MAR-HOUSING-1', {
+          direction: 'higher',
+          status: 'draft',
+          tags: ['housing'],
+          dimensions: ['SEX'],
+        })
+      ).statusCode,
+    ).toBe(200);
     const r = await patch(national, 'MAR-HOUSING-1', { names: { fr: 'Logement' } });
     expect(r.json().updated).toEqual(['names']);
     expect((await t.app.inject({ url: '/api/v1/indicators/MAR-HOUSING-1' })).json()).toMatchObject({
-      direction: 'higher', status: 'draft', tags: ['housing'], dimensions: ['SEX'], names: { en: 'Indicator MAR-HOUSING-1', fr: 'Logement' },
+      direction: 'higher',
+      status: 'draft',
+      tags: ['housing'],
+      dimensions: ['SEX'],
+      names: { en: 'Indicator MAR-HOUSING-1', fr: 'Logement' },
     });
   });
 
   it('sets targets for places the focal point holds; never without a place', async () => {
-    const count = async () => Number((await t.db.store.db.selectFrom('targets').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const count = async () =>
+      Number(
+        (
+          await t.db.store.db
+            .selectFrom('targets')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const before = await count();
     const own = await addTarget(city, { place: 'MAAGA', note: 'Agadir halves it' });
     expect(own.statusCode, own.body).toBe(201);
-    expect(await audit('target', String(own.json().id))).toEqual([{ action: 'create', actor_label: 'user:agadir@example.org' }]);
+    expect(await audit('target', String(own.json().id))).toEqual([
+      { action: 'create', actor_label: 'user:agadir@example.org' },
+    ]);
     const local = await addTarget(city, { indicator: 'MAAGA-SAFE-1', place: 'MAAGA' });
     expect(local.statusCode, local.body).toBe(201);
 
@@ -163,12 +231,25 @@ describe.each(testStoreKinds())('indicators and targets by place on %s', (kind) 
     expect((await addTarget(national, { place: 'MAR' })).statusCode).toBe(201);
     expect((await addTarget(admin, {})).statusCode).toBe(201);
     expect(await count()).toBe(before + 5);
-    expect((await t.app.inject({ method: 'POST', url: '/api/v1/targets', payload: { indicator: '11.1.1', year: 2030, value: 1 } })).statusCode).toBe(401);
+    expect(
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/targets',
+          payload: { indicator: '11.1.1', year: 2030, value: 1 },
+        })
+      ).statusCode,
+    ).toBe(401);
   });
 
-  it('takes a focal point\'s API token only with the catalogue:write scope', async () => {
+  it("takes a focal point's API token only with the catalogue:write scope", async () => {
     const make = async (scopes: string[]) => {
-      const r = await t.app.inject({ method: 'POST', url: '/api/v1/tokens', headers: city, payload: { name: scopes.join(' '), scopes } });
+      const r = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/tokens',
+        headers: city,
+        payload: { name: scopes.join(' '), scopes },
+      });
       expect(r.statusCode, r.body).toBe(201);
       return { authorization: `Bearer ${r.json().token}` };
     };

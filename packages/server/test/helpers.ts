@@ -1,12 +1,12 @@
-import { expect } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import type { StoreKind } from '@marsad/db';
-import { createTestDatabase, type TestDatabase } from '@marsad/db/testing';
 import { loadCatalogue } from '@marsad/db';
-import { buildApp, type BuildOptions } from '../src/index.ts';
+import { createTestDatabase, type TestDatabase } from '@marsad/db/testing';
+import type { FastifyInstance } from 'fastify';
+import { expect } from 'vitest';
+import { type BuildOptions, buildApp } from '../src/index.ts';
 
 export const SHARED = path.resolve(import.meta.dirname, '../../../../shared');
 export const LA_DIR = path.resolve(import.meta.dirname, '../src/demo/data/open-sdg/los-angeles');
@@ -21,13 +21,18 @@ export interface TestApp {
 }
 
 /** An application on a fresh database of the given kind, with the reference catalogue loaded. */
-export async function createTestApp(kind: StoreKind, options: { catalogue?: boolean; build?: BuildOptions } = {}): Promise<TestApp> {
+export async function createTestApp(
+  kind: StoreKind,
+  options: { catalogue?: boolean; build?: BuildOptions } = {},
+): Promise<TestApp> {
   const db = await createTestDatabase(kind);
   if (options.catalogue !== false) await loadCatalogue(db.store);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'marsad-test-'));
   const app = await buildApp({ store: db.store, dataDir, adminToken: TOKEN, version: 'test' }, options.build);
   return {
-    app, db, dataDir,
+    app,
+    db,
+    dataDir,
     async close() {
       await app.close();
       await db.drop();
@@ -37,26 +42,57 @@ export async function createTestApp(kind: StoreKind, options: { catalogue?: bool
 }
 
 /** POSTs a file to the import API. */
-export async function importText(app: FastifyInstance, body: string | Buffer, query: Record<string, string | boolean>, headers: Record<string, string> = AUTH) {
+export async function importText(
+  app: FastifyInstance,
+  body: string | Buffer,
+  query: Record<string, string | boolean>,
+  headers: Record<string, string> = AUTH,
+) {
   const q = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]));
-  return app.inject({ method: 'POST', url: `/api/v1/imports?${q}`, payload: body, headers: { 'content-type': 'text/csv', ...headers } });
+  return app.inject({
+    method: 'POST',
+    url: `/api/v1/imports?${q}`,
+    payload: body,
+    headers: { 'content-type': 'text/csv', ...headers },
+  });
 }
 
 export async function observationCount(t: TestApp): Promise<number> {
-  const r = await t.db.store.db.selectFrom('observations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const r = await t.db.store.db
+    .selectFrom('observations')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
 export const TEST_PASSWORD = 'a long enough passphrase 42';
 
 /** Invites a user with roles (with the first-start token), sets the password, signs in: cookie + CSRF headers. */
-export async function signedIn(t: TestApp, email: string, roles: { role: string; place?: string }[], displayName?: string): Promise<Record<string, string>> {
-  const inv = await t.app.inject({ method: 'POST', url: '/api/v1/users', headers: AUTH, payload: { email, roles, ...(displayName ? { displayName } : {}) } });
+export async function signedIn(
+  t: TestApp,
+  email: string,
+  roles: { role: string; place?: string }[],
+  displayName?: string,
+): Promise<Record<string, string>> {
+  const inv = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/users',
+    headers: AUTH,
+    payload: { email, roles, ...(displayName ? { displayName } : {}) },
+  });
   expect(inv.statusCode, inv.body).toBe(201);
   const token = new URL(inv.json().invitationUrl, 'http://x').searchParams.get('token');
-  const acc = await t.app.inject({ method: 'POST', url: '/api/v1/auth/accept', payload: { token, password: TEST_PASSWORD } });
+  const acc = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/accept',
+    payload: { token, password: TEST_PASSWORD },
+  });
   expect(acc.statusCode, acc.body).toBe(200);
-  const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: TEST_PASSWORD } });
+  const login = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { email, password: TEST_PASSWORD },
+  });
   expect(login.statusCode, login.body).toBe(200);
   const cookie = String(login.headers['set-cookie']).split(';')[0]!;
   return { cookie, 'x-csrf-token': login.json().csrfToken };

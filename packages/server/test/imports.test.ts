@@ -1,22 +1,27 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testStoreKinds } from '@marsad/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTH, createTestApp, importText, LA_DIR, observationCount, SHARED, type TestApp } from './helpers.ts';
 
-const TIDY = [
-  'indicator,place,period,value,series,unit,source,note,SEX',
-  '11.1.1,MAAGA,2015,31.5,,,Survey A,"first, with a comma",',
-  '11.1.1,MAAGA,2020,28.25,,,Survey A,,',
-  '16.1.1,MAAGA,2019,4.5,VC_IHR_PSRC,,Police records,,F',
-  '16.1.1,MAAGA,2019,7.5,VC_IHR_PSRC,,Police records,,M',
-  '16.1.1,JOAMM,2017-18,3.1,VC_IHR_PSRC,,Police records,financial year,',
-].join('\n') + '\n';
+const TIDY =
+  [
+    'indicator,place,period,value,series,unit,source,note,SEX',
+    '11.1.1,MAAGA,2015,31.5,,,Survey A,"first, with a comma",',
+    '11.1.1,MAAGA,2020,28.25,,,Survey A,,',
+    '16.1.1,MAAGA,2019,4.5,VC_IHR_PSRC,,Police records,,F',
+    '16.1.1,MAAGA,2019,7.5,VC_IHR_PSRC,,Police records,,M',
+    '16.1.1,JOAMM,2017-18,3.1,VC_IHR_PSRC,,Police records,financial year,',
+  ].join('\n') + '\n';
 
 describe.each(testStoreKinds())('imports on %s', (kind) => {
   let t: TestApp;
-  beforeAll(async () => { t = await createTestApp(kind); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    t = await createTestApp(kind);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it('refuses writes from someone not signed in, or with a wrong token', async () => {
     const none = await importText(t.app, TIDY, { format: 'csv' }, {});
@@ -44,7 +49,14 @@ describe.each(testStoreKinds())('imports on %s', (kind) => {
     expect(again.json().counts).toMatchObject({ inserted: 0, updated: 0, unchanged: 5 });
     expect(await observationCount(t)).toBe(5);
     const obs = await t.app.inject({ url: '/api/v1/observations?indicator=16.1.1&place=JOAMM' });
-    expect(obs.json().items[0]).toMatchObject({ period: '2017-18', periodStart: '2017-07-01', periodEnd: '2018-06-30', value: 3.1, note: 'financial year', status: 'approved' });
+    expect(obs.json().items[0]).toMatchObject({
+      period: '2017-18',
+      periodStart: '2017-07-01',
+      periodEnd: '2018-06-30',
+      value: 3.1,
+      note: 'financial year',
+      status: 'approved',
+    });
   });
 
   it('keeps the earlier version when a value changes', async () => {
@@ -110,7 +122,9 @@ describe.each(testStoreKinds())('imports on %s', (kind) => {
     expect((await importText(t.app, local, { format: 'csv' })).statusCode).toBe(422);
     const r = await importText(t.app, local, { format: 'csv', createIndicators: true });
     expect(r.statusCode).toBe(201);
-    expect(r.json().created).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'indicator', code: 'AMM-LOCAL-1' })]));
+    expect(r.json().created).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: 'indicator', code: 'AMM-LOCAL-1' })]),
+    );
     const ind = await t.app.inject({ url: '/api/v1/indicators/AMM-LOCAL-1' });
     expect(ind.json()).toMatchObject({ code: 'AMM-LOCAL-1', local: true });
   });
@@ -120,7 +134,13 @@ describe.each(testStoreKinds())('imports on %s', (kind) => {
     expect(files).toHaveLength(25);
     let total = 0;
     for (const f of files) {
-      const r = await importText(t.app, await readFile(path.join(LA_DIR, f)), { format: 'open-sdg', fileName: f, place: 'USLAX', createIndicators: true, status: 'approved' });
+      const r = await importText(t.app, await readFile(path.join(LA_DIR, f)), {
+        format: 'open-sdg',
+        fileName: f,
+        place: 'USLAX',
+        createIndicators: true,
+        status: 'approved',
+      });
       expect(r.statusCode, `${f}: ${r.body.slice(0, 400)}`).toBe(201);
       total += r.json().counts.inserted;
       if (f === 'indicator_11-1-1.csv') expect(r.json().counts.skipped).toBeGreaterThan(0);
@@ -142,7 +162,9 @@ describe.each(testStoreKinds())('imports on %s', (kind) => {
 
   it('imports a DHIS2 dataValueSets file through a mapping (built from the documented format: no real file could be shipped)', async () => {
     const file = JSON.stringify({
-      dataSet: 'pBOMPrpg1QX', period: '2023', orgUnit: 'DiszpKrYNg8',
+      dataSet: 'pBOMPrpg1QX',
+      period: '2023',
+      orgUnit: 'DiszpKrYNg8',
       dataValues: [
         { dataElement: 'fbfJHSPpUQD', categoryOptionCombo: 'HllvX50cXC0', value: '3.2', comment: 'from DHIS2' },
         { dataElement: 'fbfJHSPpUQD', categoryOptionCombo: 'psbwp3CQEhs', value: '1.1' },
@@ -154,13 +176,36 @@ describe.each(testStoreKinds())('imports on %s', (kind) => {
       orgUnits: { DiszpKrYNg8: 'KZALA' },
       categoryOptionCombos: { psbwp3CQEhs: { SEX: 'F' }, hEFKSsPV5et: { SEX: 'M' } },
     };
-    const r = await importText(t.app, file, { format: 'dhis2', dhis2Mapping: JSON.stringify(mapping), status: 'approved' }, { ...AUTH, 'content-type': 'application/json' });
+    const r = await importText(
+      t.app,
+      file,
+      { format: 'dhis2', dhis2Mapping: JSON.stringify(mapping), status: 'approved' },
+      { ...AUTH, 'content-type': 'application/json' },
+    );
     expect(r.statusCode, r.body).toBe(201);
     expect(r.json().counts).toMatchObject({ inserted: 3 });
     const obs = await t.app.inject({ url: '/api/v1/observations?indicator=16.1.1&place=KZALA' });
-    const byPeriod = obs.json().items.map((o: { period: string; value: number; dims: Record<string, string>; note: string | null }) => [o.period, o.value, o.dims.SEX ?? '_T', o.note]);
-    expect(byPeriod).toEqual(expect.arrayContaining([['2023', 3.2, '_T', 'from DHIS2'], ['2023', 1.1, 'F', null], ['2023-Q2', 5.4, 'M', null]]));
-    const unmapped = await importText(t.app, file.replace('fbfJHSPpUQD', 'unknownElem'), { format: 'dhis2', dhis2Mapping: JSON.stringify(mapping) }, { ...AUTH, 'content-type': 'application/json' });
+    const byPeriod = obs
+      .json()
+      .items.map((o: { period: string; value: number; dims: Record<string, string>; note: string | null }) => [
+        o.period,
+        o.value,
+        o.dims.SEX ?? '_T',
+        o.note,
+      ]);
+    expect(byPeriod).toEqual(
+      expect.arrayContaining([
+        ['2023', 3.2, '_T', 'from DHIS2'],
+        ['2023', 1.1, 'F', null],
+        ['2023-Q2', 5.4, 'M', null],
+      ]),
+    );
+    const unmapped = await importText(
+      t.app,
+      file.replace('fbfJHSPpUQD', 'unknownElem'),
+      { format: 'dhis2', dhis2Mapping: JSON.stringify(mapping) },
+      { ...AUTH, 'content-type': 'application/json' },
+    );
     expect(unmapped.statusCode).toBe(422);
     expect(unmapped.json().errors[0].message).toMatch(/unknownElem/);
   });
@@ -175,7 +220,13 @@ describe.each(testStoreKinds())('imports on %s', (kind) => {
   it('maps freely named columns onto dimensions with a mapping', async () => {
     const file = await readFile(path.join(LA_DIR, 'indicator_16-1-4.csv'));
     const map = { columns: { Gender: { dimension: 'SEX', values: { Female: 'F', Male: 'M' } } } };
-    const r = await importText(t.app, file, { format: 'open-sdg', fileName: 'indicator_16-1-4.csv', place: 'JOAMM', map: JSON.stringify(map), status: 'approved' });
+    const r = await importText(t.app, file, {
+      format: 'open-sdg',
+      fileName: 'indicator_16-1-4.csv',
+      place: 'JOAMM',
+      map: JSON.stringify(map),
+      status: 'approved',
+    });
     expect(r.statusCode).toBe(201);
     const women = await t.app.inject({ url: '/api/v1/observations?indicator=16.1.4&place=JOAMM&dim=SEX:F' });
     expect(women.json().total).toBeGreaterThan(0);
@@ -185,8 +236,12 @@ describe.each(testStoreKinds())('imports on %s', (kind) => {
 
 describe.each(testStoreKinds())('a first import into an empty database on %s', (kind) => {
   let t: TestApp;
-  beforeAll(async () => { t = await createTestApp(kind); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    t = await createTestApp(kind);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it('refuses a key given twice, naming the second row and the key, and writes nothing', async () => {
     const rows = ['indicator,place,period,value'];

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testStoreKinds } from '@marsad/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadKnowledgeSeeds } from '../src/demo/knowledge-seeds.ts';
 import { AUTH, createTestApp, signedIn, type TestApp } from './helpers.ts';
 import { dangerous, tinyPdf, XSS_PAYLOADS } from './knowledge-fixtures.ts';
@@ -31,10 +31,14 @@ describe.each(testStoreKinds())('knowledge repository on %s', (kind) => {
     editorJor = await signedIn(t, 'editor.jor@knowledge.example', [{ role: 'editor', place: 'JOR' }]);
     cityAgadir = await signedIn(t, 'city.agadir@knowledge.example', [{ role: 'city-focal-point', place: 'MAAGA' }]);
     granted = await signedIn(t, 'granted@knowledge.example', []);
-    const users = (await t.app.inject({ url: '/api/v1/users', headers: AUTH })).json() as { items: { id: number; email: string }[] };
+    const users = (await t.app.inject({ url: '/api/v1/users', headers: AUTH })).json() as {
+      items: { id: number; email: string }[];
+    };
     grantedId = users.items.find((u) => u.email === 'granted@knowledge.example')!.id;
   }, 120_000);
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const seed = (prefix: string) => seeds[Object.keys(seeds).find((f) => f.startsWith(prefix))!]!;
   const get = (url: string, headers: Record<string, string> = {}) => t.app.inject({ url, headers });
@@ -43,10 +47,16 @@ describe.each(testStoreKinds())('knowledge repository on %s', (kind) => {
     expect(r.statusCode, r.body).toBe(200);
     return r.json() as { items: Hit[]; total: number | null; facets: Json | null; hasMore: boolean };
   };
-  const create = async (body: Json, headers: Record<string, string> = AUTH) => t.app.inject({ method: 'POST', url: '/api/v1/knowledge/items', headers, payload: body });
+  const create = async (body: Json, headers: Record<string, string> = AUTH) =>
+    t.app.inject({ method: 'POST', url: '/api/v1/knowledge/items', headers, payload: body });
   const practice = (title: string, extra: Json = {}): Json => ({
-    type: 'practice', originalLanguage: 'ar', status: 'published', ownerPlace: 'MAAGA', places: ['MAAGA'],
-    texts: { ar: { title, summary: 'ملخص الممارسة', body: '<p>نص الممارسة</p>' } }, ...extra,
+    type: 'practice',
+    originalLanguage: 'ar',
+    status: 'published',
+    ownerPlace: 'MAAGA',
+    places: ['MAAGA'],
+    texts: { ar: { title, summary: 'ملخص الممارسة', body: '<p>نص الممارسة</p>' } },
+    ...extra,
   });
 
   describe('the seeds', () => {
@@ -54,11 +64,23 @@ describe.each(testStoreKinds())('knowledge repository on %s', (kind) => {
       const r = await get(`/api/v1/knowledge/items/${seed('002')}?lang=ar`);
       expect(r.statusCode, r.body).toBe(200);
       expect(r.json()).toMatchObject({
-        type: 'document', kind: 'resolution', status: 'published', originalLanguage: 'ar', title: 'مبادئ توجيهية دولية لمدن ذكية تركز على الناس',
-        dateStart: '2023-06-09', dateEnd: null, issuer: { ar: 'جمعية موئل الأمم المتحدة' }, reference: '2/1', nuaParagraphs: [19, 66, 156],
+        type: 'document',
+        kind: 'resolution',
+        status: 'published',
+        originalLanguage: 'ar',
+        title: 'مبادئ توجيهية دولية لمدن ذكية تركز على الناس',
+        dateStart: '2023-06-09',
+        dateEnd: null,
+        issuer: { ar: 'جمعية موئل الأمم المتحدة' },
+        reference: '2/1',
+        nuaParagraphs: [19, 66, 156],
       });
       const s000 = (await get(`/api/v1/knowledge/items/${seed('000')}`)).json();
-      expect(s000).toMatchObject({ dateStart: '2020-03-31', dateEnd: '2020-04-02', issuer: { ar: 'المجلس التنفيذي لبرنامج الأمم المتحدة للمستوطنات البشرية' } });
+      expect(s000).toMatchObject({
+        dateStart: '2020-03-31',
+        dateEnd: '2020-04-02',
+        issuer: { ar: 'المجلس التنفيذي لبرنامج الأمم المتحدة للمستوطنات البشرية' },
+      });
       expect(s000.sdgTargets.map((x: { code: string }) => x.code)).toEqual(['16.1', '11.7']);
       const s004 = (await get(`/api/v1/knowledge/items/${seed('004')}`)).json();
       expect(s004).toMatchObject({ dateStart: '2022-04-28', issuer: {}, issuerName: null });
@@ -69,7 +91,14 @@ describe.each(testStoreKinds())('knowledge repository on %s', (kind) => {
     });
 
     it('are found by search, the document holding the phrase first', async () => {
-      for (const [q, prefix] of [['استعراض النظراء', '000'], ['الجوانب السبعة للسكن اللائق', '001'], ['الأمن السيبراني', '002'], ['باتامبانج', '003'], ['رؤساء البلديات', '004'], ['HSP/HA.1/Res.2', '000']] as const) {
+      for (const [q, prefix] of [
+        ['استعراض النظراء', '000'],
+        ['الجوانب السبعة للسكن اللائق', '001'],
+        ['الأمن السيبراني', '002'],
+        ['باتامبانج', '003'],
+        ['رؤساء البلديات', '004'],
+        ['HSP/HA.1/Res.2', '000'],
+      ] as const) {
         const r = await search(q);
         expect(r.items[0]?.id, q).toBe(seed(prefix));
       }
@@ -92,7 +121,10 @@ describe.each(testStoreKinds())('knowledge repository on %s', (kind) => {
       ['words glued after ta marbuta in the extracted text', 'مدريد', '000'],
     ])('%s: %s', async (_rule, q, prefix) => {
       const r = await search(q);
-      expect(r.items.map((h) => h.id), q).toContain(seed(prefix));
+      expect(
+        r.items.map((h) => h.id),
+        q,
+      ).toContain(seed(prefix));
       expect(r.items[0]?.id, q).toBe(seed(prefix));
     });
 
@@ -108,11 +140,27 @@ describe.each(testStoreKinds())('knowledge repository on %s', (kind) => {
     let id: number;
     beforeAll(async () => {
       const r = await create({
-        type: 'practice', originalLanguage: 'ar', status: 'published', ownerPlace: 'MAAGA', places: ['MAAGA'], dateStart: '2019-05-01',
-        sdgTargets: ['11.7'], frameworks: ['urban-safety'], keywords: ['تدقيق السلامة'],
+        type: 'practice',
+        originalLanguage: 'ar',
+        status: 'published',
+        ownerPlace: 'MAAGA',
+        places: ['MAAGA'],
+        dateStart: '2019-05-01',
+        sdgTargets: ['11.7'],
+        frameworks: ['urban-safety'],
+        keywords: ['تدقيق السلامة'],
         texts: {
-          ar: { title: 'تدقيق السلامة المجتمعية في أكادير', summary: 'نساء الأحياء يمشين في الطرق ليلا ويسجلن الأماكن غير الآمنة', body: '<p>قامت البلدية مع الجمعيات بتدقيق السلامة.</p>' },
-          en: { title: 'Community safety audits in Agadir', summary: 'Women of the neighbourhoods walked the streets at night and mapped unsafe places', body: '<p>The municipality and associations audited lighting &lt;&amp;&gt; paths.</p>', translated: true },
+          ar: {
+            title: 'تدقيق السلامة المجتمعية في أكادير',
+            summary: 'نساء الأحياء يمشين في الطرق ليلا ويسجلن الأماكن غير الآمنة',
+            body: '<p>قامت البلدية مع الجمعيات بتدقيق السلامة.</p>',
+          },
+          en: {
+            title: 'Community safety audits in Agadir',
+            summary: 'Women of the neighbourhoods walked the streets at night and mapped unsafe places',
+            body: '<p>The municipality and associations audited lighting &lt;&amp;&gt; paths.</p>',
+            translated: true,
+          },
         },
       });
       expect(r.statusCode, r.body).toBe(201);
@@ -125,7 +173,12 @@ describe.each(testStoreKinds())('knowledge repository on %s', (kind) => {
         expect(r.items[0]?.id, q).toBe(id);
       }
       const r = await search('audited lighting');
-      expect(r.items[0]).toMatchObject({ id, type: 'practice', language: 'en', title: 'Community safety audits in Agadir' });
+      expect(r.items[0]).toMatchObject({
+        id,
+        type: 'practice',
+        language: 'en',
+        title: 'Community safety audits in Agadir',
+      });
       expect(r.items[0]!.snippet).toContain('<mark>audited</mark>');
       expect(r.items[0]!.snippet).toContain('<mark>lighting</mark> &lt;&amp;&gt; paths.');
       expect(r.items[0]!.score).toBeGreaterThan(0);
@@ -138,20 +191,41 @@ describe.each(testStoreKinds())('knowledge repository on %s', (kind) => {
 
     it('counts facets and filters by type, language, place (with the places under it), framework, SDG target and year', async () => {
       const r = await search('السلامة', '&lang=en');
-      const f = r.facets as Record<'type' | 'language' | 'place' | 'framework' | 'sdgTarget' | 'year', { value: string; count: number; label?: string }[]>;
+      const f = r.facets as Record<
+        'type' | 'language' | 'place' | 'framework' | 'sdgTarget' | 'year',
+        { value: string; count: number; label?: string }[]
+      >;
       expect(f.type).toEqual(expect.arrayContaining([{ value: 'practice', count: expect.any(Number) }]));
       expect(f.language.map((x) => x.value)).toEqual(expect.arrayContaining(['ar', 'en']));
-      expect(f.place).toEqual(expect.arrayContaining([expect.objectContaining({ value: 'MAR', label: 'Morocco' }), expect.objectContaining({ value: 'MAAGA' })]));
+      expect(f.place).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ value: 'MAR', label: 'Morocco' }),
+          expect.objectContaining({ value: 'MAAGA' }),
+        ]),
+      );
       expect(f.framework).toEqual(expect.arrayContaining([expect.objectContaining({ value: 'urban-safety' })]));
       expect(f.sdgTarget).toEqual(expect.arrayContaining([expect.objectContaining({ value: '11.7' })]));
       expect(f.year).toEqual(expect.arrayContaining([{ value: '2019', count: 1 }]));
-      for (const filter of ['&place=MAR', '&type=practice', '&language=en', '&framework=urban-safety', '&sdg=11.7', '&year=2019']) {
+      for (const filter of [
+        '&place=MAR',
+        '&type=practice',
+        '&language=en',
+        '&framework=urban-safety',
+        '&sdg=11.7',
+        '&year=2019',
+      ]) {
         const x = await search('السلامة', filter);
-        expect(x.items.map((h) => h.id), filter).toContain(id);
+        expect(
+          x.items.map((h) => h.id),
+          filter,
+        ).toContain(id);
       }
       for (const filter of ['&place=JOR', '&type=tool', '&language=fr', '&framework=nua', '&sdg=16.1', '&year=2020']) {
         const x = await search('السلامة', filter);
-        expect(x.items.map((h) => h.id), filter).not.toContain(id);
+        expect(
+          x.items.map((h) => h.id),
+          filter,
+        ).not.toContain(id);
       }
     });
 
@@ -165,14 +239,28 @@ describe.each(testStoreKinds())('knowledge repository on %s', (kind) => {
       const body = r.json();
       expect(body.places[0].code).toBe('MAAGA');
       expect(body.items.map((i: Hit) => i.id)).toEqual(expect.arrayContaining([id, seed('003')]));
-      expect(Object.keys(body.items[0]).sort()).toEqual(['id', 'kind', 'language', 'score', 'snippet', 'title', 'type', 'year']);
+      expect(Object.keys(body.items[0]).sort()).toEqual([
+        'id',
+        'kind',
+        'language',
+        'score',
+        'snippet',
+        'title',
+        'type',
+        'year',
+      ]);
     });
   });
 
   describe('rich text', () => {
     it('is sanitised against known XSS payloads', async () => {
       const body = XSS_PAYLOADS.map((p, i) => `<p>payload ${i}</p>${p}`).join('\n');
-      const r = await create(practice('اختبار التعقيم', { status: 'draft', texts: { ar: { title: 'اختبار التعقيم', body, results: body } } }));
+      const r = await create(
+        practice('اختبار التعقيم', {
+          status: 'draft',
+          texts: { ar: { title: 'اختبار التعقيم', body, results: body } },
+        }),
+      );
       expect(r.statusCode, r.body).toBe(201);
       const item = (await get(`/api/v1/knowledge/items/${r.json().id}`, AUTH)).json();
       for (const field of ['body', 'results']) {
@@ -186,9 +274,20 @@ describe.each(testStoreKinds())('knowledge repository on %s', (kind) => {
         const html = (await get(`/api/v1/knowledge/items/${one.json().id}`, AUTH)).json().texts.ar.body as string;
         expect(dangerous(html), `${p} → ${html}`).toBeNull();
       }
-      const ok = await create(practice('روابط', { status: 'draft', texts: { ar: { title: 'روابط', body: '<p dir="rtl">انظر <a href="https://unhabitat.org/x" target="_blank">الموئل</a> و<strong>هذا</strong></p>' } } }));
-      expect((await get(`/api/v1/knowledge/items/${ok.json().id}`, AUTH)).json().texts.ar.body)
-        .toBe('<p dir="rtl">انظر <a href="https://unhabitat.org/x" rel="nofollow noopener noreferrer">الموئل</a> و<strong>هذا</strong></p>');
+      const ok = await create(
+        practice('روابط', {
+          status: 'draft',
+          texts: {
+            ar: {
+              title: 'روابط',
+              body: '<p dir="rtl">انظر <a href="https://unhabitat.org/x" target="_blank">الموئل</a> و<strong>هذا</strong></p>',
+            },
+          },
+        }),
+      );
+      expect((await get(`/api/v1/knowledge/items/${ok.json().id}`, AUTH)).json().texts.ar.body).toBe(
+        '<p dir="rtl">انظر <a href="https://unhabitat.org/x" rel="nofollow noopener noreferrer">الموئل</a> و<strong>هذا</strong></p>',
+      );
     });
   });
 
@@ -198,15 +297,37 @@ describe.each(testStoreKinds())('knowledge repository on %s', (kind) => {
       const r = await create(practice('ممارسة مع ملفات'));
       id = r.json().id;
     });
-    const upload = (fileName: string, body: Buffer, contentType = 'application/octet-stream', headers: Record<string, string> = AUTH) =>
-      t.app.inject({ method: 'POST', url: `/api/v1/knowledge/items/${id}/attachments?fileName=${encodeURIComponent(fileName)}`, headers: { ...headers, 'content-type': contentType }, payload: body });
+    const upload = (
+      fileName: string,
+      body: Buffer,
+      contentType = 'application/octet-stream',
+      headers: Record<string, string> = AUTH,
+    ) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/api/v1/knowledge/items/${id}/attachments?fileName=${encodeURIComponent(fileName)}`,
+        headers: { ...headers, 'content-type': contentType },
+        payload: body,
+      });
 
     it('come back byte for byte with their SHA-256', async () => {
       const files: [string, Buffer, string][] = [
         ['guide.pdf', tinyPdf(['Nightwalk lanterns in Quito', 'Zebrafinch method (2019)']), 'application/pdf'],
         ['دليل السلامة.txt', Buffer.from('دليل السلامة في الأحياء\r\nسطر ثان\n', 'utf8'), 'text/plain'],
-        ['table.xlsx', Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), randomBytes(4096)]), 'application/octet-stream'],
-        ['old.doc', Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), randomBytes(2048), Buffer.from([0, 0xff, 0x0d, 0x0a])]), 'application/msword'],
+        [
+          'table.xlsx',
+          Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), randomBytes(4096)]),
+          'application/octet-stream',
+        ],
+        [
+          'old.doc',
+          Buffer.concat([
+            Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]),
+            randomBytes(2048),
+            Buffer.from([0, 0xff, 0x0d, 0x0a]),
+          ]),
+          'application/msword',
+        ],
       ];
       for (const [name, bytes, type] of files) {
         const r = await upload(name, bytes, type);
@@ -220,9 +341,14 @@ describe.each(testStoreKinds())('knowledge repository on %s', (kind) => {
         expect(back.headers['content-disposition']).toContain(`filename*=UTF-8''${encodeURIComponent(name)}`);
       }
       const item = (await get(`/api/v1/knowledge/items/${id}`)).json();
-      expect(item.attachments.map((a: { fileName: string; extraction: string }) => [a.fileName, a.extraction])).toEqual([
-        ['guide.pdf', 'pdf'], ['دليل السلامة.txt', 'text'], ['table.xlsx', 'none'], ['old.doc', 'none'],
-      ]);
+      expect(item.attachments.map((a: { fileName: string; extraction: string }) => [a.fileName, a.extraction])).toEqual(
+        [
+          ['guide.pdf', 'pdf'],
+          ['دليل السلامة.txt', 'text'],
+          ['table.xlsx', 'none'],
+          ['old.doc', 'none'],
+        ],
+      );
     });
 
     it("makes a PDF's text and a text file's text searchable", async () => {
@@ -247,7 +373,12 @@ describe.each(testStoreKinds())('knowledge repository on %s', (kind) => {
 
     it('are hidden with their draft item', async () => {
       const d = await create(practice('مسودة بملف', { status: 'draft' }));
-      const up = await t.app.inject({ method: 'POST', url: `/api/v1/knowledge/items/${d.json().id}/attachments?fileName=a.txt`, headers: { ...AUTH, 'content-type': 'text/plain' }, payload: 'نص' });
+      const up = await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/knowledge/items/${d.json().id}/attachments?fileName=a.txt`,
+        headers: { ...AUTH, 'content-type': 'text/plain' },
+        payload: 'نص',
+      });
       expect(up.statusCode).toBe(201);
       expect((await get(up.json().url)).statusCode).toBe(404);
       expect((await get(up.json().url, editorMar)).statusCode).toBe(200);
@@ -265,7 +396,8 @@ describe.each(testStoreKinds())('knowledge repository on %s', (kind) => {
       expect(b.statusCode, b.body).toBe(201);
       ammanPractice = b.json().id;
     });
-    const patch = (id: number, body: Json, headers: Record<string, string>) => t.app.inject({ method: 'PATCH', url: `/api/v1/knowledge/items/${id}`, headers, payload: body });
+    const patch = (id: number, body: Json, headers: Record<string, string>) =>
+      t.app.inject({ method: 'PATCH', url: `/api/v1/knowledge/items/${id}`, headers, payload: body });
 
     it("an editor of one country cannot edit another country's practice, nor add one for it", async () => {
       expect((await patch(agadirPractice, { keywords: ['x'] }, editorJor)).statusCode).toBe(403);
@@ -277,13 +409,21 @@ describe.each(testStoreKinds())('knowledge repository on %s', (kind) => {
       expect(r.json().message).toMatch(/^ownerPlace:/);
       expect((await patch(agadirPractice, { ownerPlace: 'JOAMM' }, editorMar)).statusCode).toBe(403);
       expect((await create(practice('بلا مكان', { ownerPlace: null }), editorMar)).statusCode).toBe(403);
-      expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/knowledge/items/${agadirPractice}`, headers: editorJor })).statusCode).toBe(403);
+      expect(
+        (await t.app.inject({ method: 'DELETE', url: `/api/v1/knowledge/items/${agadirPractice}`, headers: editorJor }))
+          .statusCode,
+      ).toBe(403);
     });
 
     it('a grant gives access to one item only', async () => {
       expect((await patch(ammanPractice, { keywords: ['granted'] }, granted)).statusCode).toBe(403);
       expect((await create(practice('x'), granted)).statusCode).toBe(403);
-      const g = await t.app.inject({ method: 'POST', url: `/api/v1/users/${grantedId}/grants`, headers: AUTH, payload: { recordType: 'knowledge-item', recordId: String(ammanPractice), permission: 'edit' } });
+      const g = await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/users/${grantedId}/grants`,
+        headers: AUTH,
+        payload: { recordType: 'knowledge-item', recordId: String(ammanPractice), permission: 'edit' },
+      });
       expect(g.statusCode, g.body).toBe(201);
       expect((await patch(ammanPractice, { keywords: ['granted'] }, granted)).statusCode).toBe(200);
       expect((await patch(agadirPractice, { keywords: ['granted'] }, granted)).statusCode).toBe(403);
@@ -295,11 +435,16 @@ describe.each(testStoreKinds())('knowledge repository on %s', (kind) => {
       const id = d.json().id;
       expect((await get(`/api/v1/knowledge/items/${id}`)).statusCode).toBe(404);
       expect((await get(`/api/v1/knowledge/items/${id}`, editorJor)).statusCode).toBe(404);
-      expect((await get(`/api/v1/knowledge/items/${id}`, editorMar)).json()).toMatchObject({ status: 'draft', canEdit: true });
+      expect((await get(`/api/v1/knowledge/items/${id}`, editorMar)).json()).toMatchObject({
+        status: 'draft',
+        canEdit: true,
+      });
       expect((await search('مسودة سرية')).items.map((h) => h.id)).not.toContain(id);
       const mine = (await get('/api/v1/knowledge/editable?status=draft', editorMar)).json();
       expect(mine.items.map((i: { id: number }) => i.id)).toContain(id);
-      expect((await get('/api/v1/knowledge/editable', editorJor)).json().items.map((i: { id: number }) => i.id)).not.toContain(id);
+      expect(
+        (await get('/api/v1/knowledge/editable', editorJor)).json().items.map((i: { id: number }) => i.id),
+      ).not.toContain(id);
       expect((await patch(id, { status: 'published' }, editorMar)).statusCode).toBe(200);
       expect((await search('مسودة سرية')).items.map((h) => h.id)).toContain(id);
     });
@@ -307,14 +452,35 @@ describe.each(testStoreKinds())('knowledge repository on %s', (kind) => {
 
   describe('versions and the audit log', () => {
     it('keeps every version, compares two, makes none for a save that changes nothing, audits each change', async () => {
-      const c = await create(practice('ممارسة بنسخ', { texts: { ar: { title: 'ممارسة بنسخ', body: '<p>أضاءت البلدية الشوارع</p>' } } }), editorMar);
+      const c = await create(
+        practice('ممارسة بنسخ', { texts: { ar: { title: 'ممارسة بنسخ', body: '<p>أضاءت البلدية الشوارع</p>' } } }),
+        editorMar,
+      );
       const id = c.json().id as number;
-      const p1 = await t.app.inject({ method: 'PATCH', url: `/api/v1/knowledge/items/${id}`, headers: editorMar, payload: { texts: { ar: { title: 'ممارسة بنسخ', body: '<p>أضاءت البلدية الشوارع والحدائق ليلا</p>' } }, keywords: ['إنارة'] } });
+      const p1 = await t.app.inject({
+        method: 'PATCH',
+        url: `/api/v1/knowledge/items/${id}`,
+        headers: editorMar,
+        payload: {
+          texts: { ar: { title: 'ممارسة بنسخ', body: '<p>أضاءت البلدية الشوارع والحدائق ليلا</p>' } },
+          keywords: ['إنارة'],
+        },
+      });
       expect(p1.statusCode, p1.body).toBe(200);
       expect(p1.json()).toMatchObject({ version: 2, changed: ['keywords', 'texts.ar'] });
-      const same = await t.app.inject({ method: 'PATCH', url: `/api/v1/knowledge/items/${id}`, headers: editorMar, payload: { keywords: ['إنارة'] } });
+      const same = await t.app.inject({
+        method: 'PATCH',
+        url: `/api/v1/knowledge/items/${id}`,
+        headers: editorMar,
+        payload: { keywords: ['إنارة'] },
+      });
       expect(same.json()).toMatchObject({ version: 2, changed: [] });
-      const stale = await t.app.inject({ method: 'PATCH', url: `/api/v1/knowledge/items/${id}`, headers: editorMar, payload: { keywords: ['z'], expectedVersion: 1 } });
+      const stale = await t.app.inject({
+        method: 'PATCH',
+        url: `/api/v1/knowledge/items/${id}`,
+        headers: editorMar,
+        payload: { keywords: ['z'], expectedVersion: 1 },
+      });
       expect(stale.statusCode).toBe(409);
       const versions = (await get(`/api/v1/knowledge/items/${id}/versions`, editorMar)).json().versions;
       expect(versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
@@ -323,8 +489,16 @@ describe.each(testStoreKinds())('knowledge repository on %s', (kind) => {
       expect(cmp.from.texts.ar.body).toBe('<p>أضاءت البلدية الشوارع</p>');
       expect(cmp.to.texts.ar.body).toBe('<p>أضاءت البلدية الشوارع والحدائق ليلا</p>');
       const body = cmp.changes.find((x: { field: string }) => x.field === 'texts.ar.body');
-      expect(body.words.filter((w: { op: string }) => w.op === 'insert').map((w: { text: string }) => w.text).join('')).toContain('والحدائق ليلا');
-      expect(cmp.changes.find((x: { field: string }) => x.field === 'keywords')).toMatchObject({ before: [], after: ['إنارة'] });
+      expect(
+        body.words
+          .filter((w: { op: string }) => w.op === 'insert')
+          .map((w: { text: string }) => w.text)
+          .join(''),
+      ).toContain('والحدائق ليلا');
+      expect(cmp.changes.find((x: { field: string }) => x.field === 'keywords')).toMatchObject({
+        before: [],
+        after: ['إنارة'],
+      });
       expect((await get(`/api/v1/knowledge/items/${id}/versions`, editorJor)).statusCode).toBe(403);
       expect((await get(`/api/v1/knowledge/items/${id}/versions`)).statusCode).toBe(401);
       expect((await get(`/api/v1/knowledge/items/${id}/versions/9`, editorMar)).statusCode).toBe(404);
@@ -336,29 +510,89 @@ describe.each(testStoreKinds())('knowledge repository on %s', (kind) => {
 
   describe('tools shared and piloted', () => {
     it('counts published tools and those with recorded pilots, with the records behind each number', async () => {
-      const tool = await create({ type: 'tool', kind: 'guide', originalLanguage: 'en', status: 'published', texts: { en: { title: 'Women safety audit guide' } } });
+      const tool = await create({
+        type: 'tool',
+        kind: 'guide',
+        originalLanguage: 'en',
+        status: 'published',
+        texts: { en: { title: 'Women safety audit guide' } },
+      });
       const toolId = tool.json().id as number;
-      const other = await create({ type: 'tool', kind: 'template', originalLanguage: 'en', status: 'published', texts: { en: { title: 'Safety walk template' } } });
-      const pilot = (body: Json, headers: Record<string, string>, id = toolId) => t.app.inject({ method: 'POST', url: `/api/v1/knowledge/tools/${id}/pilots`, headers, payload: body });
-      const ok = await pilot({ place: 'MAAGA', startedOn: '2022-03-01', endedOn: '2022-09-30', stage: 'completed', outcome: { en: 'Adopted for the city plan', ar: 'اعتُمدت في خطة المدينة' } }, cityAgadir);
+      const other = await create({
+        type: 'tool',
+        kind: 'template',
+        originalLanguage: 'en',
+        status: 'published',
+        texts: { en: { title: 'Safety walk template' } },
+      });
+      const pilot = (body: Json, headers: Record<string, string>, id = toolId) =>
+        t.app.inject({ method: 'POST', url: `/api/v1/knowledge/tools/${id}/pilots`, headers, payload: body });
+      const ok = await pilot(
+        {
+          place: 'MAAGA',
+          startedOn: '2022-03-01',
+          endedOn: '2022-09-30',
+          stage: 'completed',
+          outcome: { en: 'Adopted for the city plan', ar: 'اعتُمدت في خطة المدينة' },
+        },
+        cityAgadir,
+      );
       expect(ok.statusCode, ok.body).toBe(201);
       expect(ok.json()).toMatchObject({ tool: { id: toolId }, place: { code: 'MAAGA' }, stage: 'completed' });
-      expect((await pilot({ place: 'JOAMM', startedOn: '2022-03-01', stage: 'planned' }, cityAgadir)).statusCode).toBe(403);
-      expect((await pilot({ place: 'MAAGA', startedOn: '2022-03-01', stage: 'planned' }, editorJor)).statusCode).toBe(403);
-      expect((await pilot({ place: 'MAAGA', startedOn: '2022-03-01', endedOn: '2021-01-01', stage: 'planned' }, cityAgadir)).statusCode).toBe(400);
-      expect((await pilot({ place: 'MAAGA', startedOn: 'yesterday', stage: 'planned' }, cityAgadir)).json().message).toMatch(/startedOn/);
-      expect((await pilot({ place: 'MAAGA', startedOn: '2022-03-01', stage: 'planned' }, cityAgadir, seed('000'))).statusCode).toBe(404);
+      expect((await pilot({ place: 'JOAMM', startedOn: '2022-03-01', stage: 'planned' }, cityAgadir)).statusCode).toBe(
+        403,
+      );
+      expect((await pilot({ place: 'MAAGA', startedOn: '2022-03-01', stage: 'planned' }, editorJor)).statusCode).toBe(
+        403,
+      );
+      expect(
+        (await pilot({ place: 'MAAGA', startedOn: '2022-03-01', endedOn: '2021-01-01', stage: 'planned' }, cityAgadir))
+          .statusCode,
+      ).toBe(400);
+      expect(
+        (await pilot({ place: 'MAAGA', startedOn: 'yesterday', stage: 'planned' }, cityAgadir)).json().message,
+      ).toMatch(/startedOn/);
+      expect(
+        (await pilot({ place: 'MAAGA', startedOn: '2022-03-01', stage: 'planned' }, cityAgadir, seed('000')))
+          .statusCode,
+      ).toBe(404);
       const stats = (await get('/api/v1/knowledge/tools/stats?lang=en')).json();
       expect(stats.shared.count).toBe(2);
       expect(stats.shared.tools.map((x: { id: number }) => x.id).sort()).toEqual([toolId, other.json().id].sort());
-      expect(stats.piloted).toEqual({ count: 1, tools: [expect.objectContaining({ id: toolId, pilots: 1, title: 'Women safety audit guide' })] });
-      expect(stats.pilots.items[0]).toMatchObject({ place: { code: 'MAAGA' }, startedOn: '2022-03-01', outcomeText: 'Adopted for the city plan' });
+      expect(stats.piloted).toEqual({
+        count: 1,
+        tools: [expect.objectContaining({ id: toolId, pilots: 1, title: 'Women safety audit guide' })],
+      });
+      expect(stats.pilots.items[0]).toMatchObject({
+        place: { code: 'MAAGA' },
+        startedOn: '2022-03-01',
+        outcomeText: 'Adopted for the city plan',
+      });
       expect((await get(`/api/v1/knowledge/items/${toolId}`)).json().pilots).toHaveLength(1);
       const id = ok.json().id;
-      expect((await t.app.inject({ method: 'PATCH', url: `/api/v1/knowledge/pilots/${id}`, headers: cityAgadir, payload: { stage: 'stopped' } })).json())
-        .toMatchObject({ stage: 'stopped', startedOn: '2022-03-01', endedOn: '2022-09-30', outcome: { en: 'Adopted for the city plan' } });
-      expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/knowledge/pilots/${id}`, headers: editorMar })).statusCode).toBe(403);
-      expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/knowledge/pilots/${id}`, headers: cityAgadir })).statusCode).toBe(200);
+      expect(
+        (
+          await t.app.inject({
+            method: 'PATCH',
+            url: `/api/v1/knowledge/pilots/${id}`,
+            headers: cityAgadir,
+            payload: { stage: 'stopped' },
+          })
+        ).json(),
+      ).toMatchObject({
+        stage: 'stopped',
+        startedOn: '2022-03-01',
+        endedOn: '2022-09-30',
+        outcome: { en: 'Adopted for the city plan' },
+      });
+      expect(
+        (await t.app.inject({ method: 'DELETE', url: `/api/v1/knowledge/pilots/${id}`, headers: editorMar }))
+          .statusCode,
+      ).toBe(403);
+      expect(
+        (await t.app.inject({ method: 'DELETE', url: `/api/v1/knowledge/pilots/${id}`, headers: cityAgadir }))
+          .statusCode,
+      ).toBe(200);
       expect((await get('/api/v1/knowledge/tools/stats')).json().piloted.count).toBe(0);
     });
   });
@@ -384,7 +618,14 @@ describe.each(testStoreKinds())('knowledge repository on %s', (kind) => {
         expect(r.statusCode, JSON.stringify(body)).toBe(400);
         expect(r.json().message, JSON.stringify(body)).toMatch(field);
       }
-      for (const url of ['/api/v1/knowledge/search?limit=0', '/api/v1/knowledge/search?type=poem', '/api/v1/knowledge/search?year=twenty', `/api/v1/knowledge/search?q=${'x'.repeat(301)}`, '/api/v1/knowledge/items/abc', '/api/v1/knowledge/items/1/compare?from=1']) {
+      for (const url of [
+        '/api/v1/knowledge/search?limit=0',
+        '/api/v1/knowledge/search?type=poem',
+        '/api/v1/knowledge/search?year=twenty',
+        `/api/v1/knowledge/search?q=${'x'.repeat(301)}`,
+        '/api/v1/knowledge/items/abc',
+        '/api/v1/knowledge/items/1/compare?from=1',
+      ]) {
         const r = await get(url, AUTH);
         expect(r.statusCode, url).toBe(400);
       }

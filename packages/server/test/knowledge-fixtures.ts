@@ -6,7 +6,9 @@
 
 /** A one-page PDF whose lines of (Latin-1) text pdf.js can extract. */
 export function tinyPdf(lines: string[]): Buffer {
-  const content = lines.map((l, i) => `BT /F1 12 Tf 72 ${720 - i * 16} Td (${l.replace(/[()\\]/g, (c) => '\\' + c)}) Tj ET`).join('\n');
+  const content = lines
+    .map((l, i) => `BT /F1 12 Tf 72 ${720 - i * 16} Td (${l.replace(/[()\\]/g, (c) => '\\' + c)}) Tj ET`)
+    .join('\n');
   const objects = [
     '<< /Type /Catalog /Pages 2 0 R >>',
     '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
@@ -77,7 +79,10 @@ export const XSS_PAYLOADS = [
 export function dangerous(html: string): string | null {
   const checks: [RegExp, string][] = [
     [/<\s*script/i, 'script element'],
-    [/<\s*(iframe|object|embed|svg|math|style|link|meta|base|form|input|video|source|img|body|template|details|noscript)\b/i, 'forbidden element'],
+    [
+      /<\s*(iframe|object|embed|svg|math|style|link|meta|base|form|input|video|source|img|body|template|details|noscript)\b/i,
+      'forbidden element',
+    ],
     [/\son[a-z]+\s*=/i, 'event handler'],
     [/\sstyle\s*=/i, 'style attribute'],
     [/\s(src|srcdoc|background|action|data)\s*=/i, 'loading attribute'],

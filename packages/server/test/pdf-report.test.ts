@@ -4,23 +4,29 @@
 // Arabic words in logical order. Without Chromium or pdftotext these are skipped with a message,
 // unless MARSAD_REQUIRE_BROWSER=1 (CI), where that is a failure. The allow-list and the 503
 // without Chromium are checked always.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@marsad/db/testing';
-import { buildApp, prepareDatabase } from '../src/index.ts';
 import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, prepareDatabase } from '../src/index.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const CHROMIUM = process.env.MARSAD_CHROMIUM || '/usr/bin/chromium';
 const hasPdftotext = spawnSync('pdftotext', ['-v']).error === undefined;
 const require = process.env.MARSAD_REQUIRE_BROWSER === '1';
-const skipReason = process.env.MARSAD_SKIP_BROWSER === '1' ? 'PDF tests skipped: MARSAD_SKIP_BROWSER=1'
-  : !existsSync(CHROMIUM) ? `PDF tests: no Chromium at ${CHROMIUM} (apt-get install chromium fonts-noto-core)`
-    : !hasPdftotext ? 'PDF tests: no pdftotext (apt-get install poppler-utils)' : null;
+const skipReason =
+  process.env.MARSAD_SKIP_BROWSER === '1'
+    ? 'PDF tests skipped: MARSAD_SKIP_BROWSER=1'
+    : !existsSync(CHROMIUM)
+      ? `PDF tests: no Chromium at ${CHROMIUM} (apt-get install chromium fonts-noto-core)`
+      : !hasPdftotext
+        ? 'PDF tests: no pdftotext (apt-get install poppler-utils)'
+        : null;
 const run = skipReason === null || (require && process.env.MARSAD_SKIP_BROWSER !== '1');
 if (skipReason && !run) console.warn(`${skipReason} — skipped`);
 
@@ -33,10 +39,23 @@ describe('PDF report addresses', () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'marsad-pdf-'));
     app = await buildApp({ store: db.store, dataDir: dir, adminToken: 'x', version: 'test' });
   }, 120_000);
-  afterAll(async () => { await app?.close(); await db?.drop(); await rm(dir, { recursive: true, force: true }); });
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+    await rm(dir, { recursive: true, force: true });
+  });
 
   it('prints only report pages of this site (no other host, path or query)', async () => {
-    for (const page of ['http://example.org/programmes/X', '//example.org/programmes/X', '/admin/users', '/programmes/X?a=1', '/programmes/../admin', '/places/X/../../api', '/api/v1/audit', '']) {
+    for (const page of [
+      'http://example.org/programmes/X',
+      '//example.org/programmes/X',
+      '/admin/users',
+      '/programmes/X?a=1',
+      '/programmes/../admin',
+      '/places/X/../../api',
+      '/api/v1/audit',
+      '',
+    ]) {
       const r = await app.inject({ url: `/api/v1/reports/pdf?page=${encodeURIComponent(page)}&lang=ar` });
       expect(r.statusCode, page).toBe(400);
     }
@@ -52,7 +71,8 @@ describe('PDF report addresses', () => {
       expect(r.json().message).toMatch(/apt-get install chromium fonts-noto-core/);
       expect(r.json().message).toMatch(/MARSAD_CHROMIUM/);
     } finally {
-      if (before === undefined) delete process.env.MARSAD_CHROMIUM; else process.env.MARSAD_CHROMIUM = before;
+      if (before === undefined) delete process.env.MARSAD_CHROMIUM;
+      else process.env.MARSAD_CHROMIUM = before;
     }
   });
 });
@@ -71,7 +91,11 @@ describe.skipIf(!run)('PDF reports made by Chromium', { timeout: 180_000 }, () =
     app = await buildApp({ store: db.store, dataDir: dir, adminToken: 'x', version: 'test' });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
   }, 600_000);
-  afterAll(async () => { await app?.close(); await db?.drop(); if (dir) await rm(dir, { recursive: true, force: true }); });
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
 
   /** The PDF of a page, its text as pdftotext reads it (kept in the temporary folder as NAME.pdf). */
   async function pdfText(page: string, lang: string, name: string): Promise<string> {
@@ -90,7 +114,8 @@ describe.skipIf(!run)('PDF reports made by Chromium', { timeout: 180_000 }, () =
   // source (أماناً / أمانًا): both are left out of the comparison. It also reads the lam-alef
   // ligature's two letters back to front (الأكثر → األكثر), and lam with alef maqsura too (إلى → إىل), so the
   // words checked have neither.
-  const plain = (s: string) => s.replace(/[\u200e\u200f\u202a-\u202e\u2066-\u2069\u064b-\u0652\u0640]/g, '').replace(/\s+/g, ' ');
+  const plain = (s: string) =>
+    s.replace(/[\u200e\u200f\u202a-\u202e\u2066-\u2069\u064b-\u0652\u0640]/g, '').replace(/\s+/g, ' ');
   const inOrder = (text: string, words: string[]) => {
     const flat = plain(text);
     words = words.map(plain);
@@ -120,7 +145,15 @@ describe.skipIf(!run)('PDF reports made by Chromium', { timeout: 180_000 }, () =
     inOrder(ar, ['أكادير', 'البيانات حتى', 'المؤشرات', 'الحالة', 'المصدر', 'معتمد', 'Marsad', 'القيم عبر الزمن']);
     const en = await pdfText('/places/MAAGA', 'en', 'city-en');
     inOrder(en, ['Morocco', 'Agadir', 'Agadir']);
-    inOrder(en, ['Agadir', 'Data up to', 'Status', 'Source (licence)', 'Approved', 'Marsad synthetic', 'Values over time']);
+    inOrder(en, [
+      'Agadir',
+      'Data up to',
+      'Status',
+      'Source (licence)',
+      'Approved',
+      'Marsad synthetic',
+      'Values over time',
+    ]);
   });
 
   it('prints the country report in Arabic and English', async () => {
@@ -128,10 +161,34 @@ describe.skipIf(!run)('PDF reports made by Chromium', { timeout: 180_000 }, () =
     const ar = await pdfText('/places/MAR/report', 'ar', 'country-ar');
     // The title with the country's name, the date of the data, the national values with status and source,
     // the cities' values, the programmes.
-    inOrder(ar, ['تقرير البلد', 'المغرب', 'البيانات حتى', 'القيم الوطنية', 'معتمد', 'Marsad synthetic', 'قيم المدن', 'أكادير', 'معتمد', 'البرامج', 'برنامج المدن']);
+    inOrder(ar, [
+      'تقرير البلد',
+      'المغرب',
+      'البيانات حتى',
+      'القيم الوطنية',
+      'معتمد',
+      'Marsad synthetic',
+      'قيم المدن',
+      'أكادير',
+      'معتمد',
+      'البرامج',
+      'برنامج المدن',
+    ]);
     const en = await pdfText('/places/MAR/report', 'en', 'country-en');
-    inOrder(en, ['Country report: Morocco', 'Data up to', 'National values', 'Approved', 'Marsad synthetic', 'Values of the cities', 'Agadir', 'Approved',
-      'Programmes', 'Safer Cities', 'Published reviews', 'Voluntary Local Review: Agadir']);
+    inOrder(en, [
+      'Country report: Morocco',
+      'Data up to',
+      'National values',
+      'Approved',
+      'Marsad synthetic',
+      'Values of the cities',
+      'Agadir',
+      'Approved',
+      'Programmes',
+      'Safer Cities',
+      'Published reviews',
+      'Voluntary Local Review: Agadir',
+    ]);
     expect(en).not.toContain('تقرير البلد');
   });
 
@@ -140,21 +197,48 @@ describe.skipIf(!run)('PDF reports made by Chromium', { timeout: 180_000 }, () =
     const page = `/results/board-progress/${today.slice(0, 4)}-01-01/${today}`;
     // The demonstration data publishes Agadir's review today: its measures are in the report.
     const ar = await pdfText(page, 'ar', 'board-ar');
-    inOrder(ar, ['تقرير التقدم المقدم', 'المجلس التنفيذي', 'التدابير المتخذة', 'أكادير', 'النجاحات والممارسات الجيدة', 'مؤشرات النجاح', 'النتائج نحو عام', 'برنامج المدن']);
+    inOrder(ar, [
+      'تقرير التقدم المقدم',
+      'المجلس التنفيذي',
+      'التدابير المتخذة',
+      'أكادير',
+      'النجاحات والممارسات الجيدة',
+      'مؤشرات النجاح',
+      'النتائج نحو عام',
+      'برنامج المدن',
+    ]);
     const en = await pdfText(page, 'en', 'board-en');
-    inOrder(en, ['Progress report to the Executive Board', 'Measures taken and difficulties met', 'Agadir', 'Successes and good practices', 'Success indicators', 'Results toward 2030', 'Safer Cities']);
+    inOrder(en, [
+      'Progress report to the Executive Board',
+      'Measures taken and difficulties met',
+      'Agadir',
+      'Successes and good practices',
+      'Success indicators',
+      'Results toward 2030',
+      'Safer Cities',
+    ]);
     expect(en).not.toContain('المجلس التنفيذي');
-    // Printed once the page's later requests (the places' names, the chart's code) had answered: names, not codes, and the chart.
+    // Printed once the page's later requests (the places' names, the chart's code) had answered: names, not codes, and
+    // the chart.
     for (const text of [ar, en]) expect(text).not.toContain('MAAGA');
     // A theme's name is in the chart, its table and the records listed: three times only when the chart was drawn.
     expect(en.split('Co-production of safety and security for all').length - 1).toBeGreaterThanOrEqual(3);
 
-    const published = (await (await fetch(`${base}/api/v1/published-reviews`)).json()) as { items: { id: number; place: { code: string } }[] };
+    const published = (await (await fetch(`${base}/api/v1/published-reviews`)).json()) as {
+      items: { id: number; place: { code: string } }[];
+    };
     const agadir = published.items.find((x) => x.place.code === 'MAAGA')!;
     const rar = await pdfText(`/reviews/published/${agadir.id}`, 'ar', 'review-ar');
-    // The place, the date of publication, the reviewers' consolidated observations, the answers (a question of the form), the steps.
+    // The place, the date of publication, the reviewers' consolidated observations, the answers (a question of the
+    // form), the steps.
     inOrder(rar, ['أكادير', 'تاريخ النشر', 'الموحدة للمراجعين', 'الجهة المجيبة', 'مراحل المراجعة']);
     const ren = await pdfText(`/reviews/published/${agadir.id}`, 'en', 'review-en');
-    inOrder(ren, ['Agadir', 'Published on', 'consolidated observations', 'The answers as accepted', 'Steps of the review']);
+    inOrder(ren, [
+      'Agadir',
+      'Published on',
+      'consolidated observations',
+      'The answers as accepted',
+      'Steps of the review',
+    ]);
   });
 });

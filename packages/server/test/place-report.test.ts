@@ -2,32 +2,45 @@
 // with their period, status and source, the programmes and published reviews of the country's
 // places, the date of the data — and a value withheld by its indicator's suppression rule never
 // reaches the public, while an administrator and a focal point of the place see it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { testStoreKinds } from '@marsad/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemoReviews } from '../src/demo/load-demo-reviews.ts';
 import { AUTH, createTestApp, importText, signedIn, type TestApp } from './helpers.ts';
 
 const HIDDEN = '1.2347';
-const VALUES = [
-  'indicator,series,place,period,value',
-  '11.1.1,,MAR,2021,15.5',
-  '11.1.1,,MAR,2022,14.25',
-  '11.1.1,,MAAGA,2022,19.5',
-  '11.1.1,,MAAGA-D1,2022,33.5', // a district: not a city of the report
-  '11.1.1,,JOAMM,2022,27.75', // another country
-  'USM-CV-05,USM-CV-05-N,MAAGA,2022,5',
-  `USM-CV-05,USM-CV-05,MAAGA,2022,${HIDDEN}`,
-  'USM-CV-05,USM-CV-05-N,MAR,2022,400',
-  'USM-CV-05,USM-CV-05,MAR,2022,2.5',
-].join('\n') + '\n';
+const VALUES =
+  [
+    'indicator,series,place,period,value',
+    '11.1.1,,MAR,2021,15.5',
+    '11.1.1,,MAR,2022,14.25',
+    '11.1.1,,MAAGA,2022,19.5',
+    '11.1.1,,MAAGA-D1,2022,33.5', // a district: not a city of the report
+    '11.1.1,,JOAMM,2022,27.75', // another country
+    'USM-CV-05,USM-CV-05-N,MAAGA,2022,5',
+    `USM-CV-05,USM-CV-05,MAAGA,2022,${HIDDEN}`,
+    'USM-CV-05,USM-CV-05-N,MAR,2022,400',
+    'USM-CV-05,USM-CV-05,MAR,2022,2.5',
+  ].join('\n') + '\n';
 
-interface Value { period: string; value: number | null; suppressedBelow: number | null; status: string; source: { name: string } | null }
+interface Value {
+  period: string;
+  value: number | null;
+  suppressedBelow: number | null;
+  status: string;
+  source: { name: string } | null;
+}
 interface Report {
   place: { code: string; name: string };
   generatedAt: string;
   latestPeriod: { period: string; periodEnd: string } | null;
   cities: { code: string; name: string }[];
-  indicators: { indicator: { code: string }; series: { code: string }; national: Value | null; cities: (Value & { place: string })[] }[];
+  indicators: {
+    indicator: { code: string };
+    series: { code: string };
+    national: Value | null;
+    cities: (Value & { place: string })[];
+  }[];
   programmes: { code: string; name: string; places: { code: string; role: string }[] }[];
   reviews: { id: number; place: { code: string }; cycle: { kind: string } }[];
 }
@@ -44,12 +57,18 @@ describe.each(testStoreKinds())('the country report on %s', (kind) => {
   beforeAll(async () => {
     t = await createTestApp(kind);
     const places = await t.app.inject({
-      method: 'POST', url: '/api/v1/places', headers: AUTH,
-      payload: { places: [{ code: 'MAAGA-D1', parent: 'MAAGA', level: 'district', names: { en: 'Agadir district one' } }] },
+      method: 'POST',
+      url: '/api/v1/places',
+      headers: AUTH,
+      payload: {
+        places: [{ code: 'MAAGA-D1', parent: 'MAAGA', level: 'district', names: { en: 'Agadir district one' } }],
+      },
     });
     expect(places.statusCode, places.body).toBe(201);
     const rule = await t.app.inject({
-      method: 'PUT', url: '/api/v1/indicators/USM-CV-05/rules', headers: AUTH,
+      method: 'PUT',
+      url: '/api/v1/indicators/USM-CV-05/rules',
+      headers: AUTH,
       payload: { validationRules: {}, suppression: { minCount: 10, countSeries: 'USM-CV-05-N' } },
     });
     expect(rule.statusCode, rule.body).toBe(200);
@@ -59,17 +78,31 @@ describe.each(testStoreKinds())('the country report on %s', (kind) => {
     const b = await importText(t.app, 'indicator,place,period,value\n11.1.1,MAAGA,2023,18.75\n', { format: 'csv' });
     expect(b.statusCode, b.body).toBe(201);
     const prog = await t.app.inject({
-      method: 'POST', url: '/api/v1/programmes', headers: AUTH,
-      payload: { code: 'CR-TEST', names: { en: 'Country report check', ar: 'فحص تقرير البلد' }, startYear: 2020, endYear: 2030, reportingOrg: { ref: 'XX-CR', type: '40' },
-        places: [{ place: 'MAR', role: 'supporting' }, { place: 'MAAGA', role: 'pilot', sinceYear: 2021 }, { place: 'JOAMM', role: 'pilot' }] },
+      method: 'POST',
+      url: '/api/v1/programmes',
+      headers: AUTH,
+      payload: {
+        code: 'CR-TEST',
+        names: { en: 'Country report check', ar: 'فحص تقرير البلد' },
+        startYear: 2020,
+        endYear: 2030,
+        reportingOrg: { ref: 'XX-CR', type: '40' },
+        places: [
+          { place: 'MAR', role: 'supporting' },
+          { place: 'MAAGA', role: 'pilot', sinceYear: 2021 },
+          { place: 'JOAMM', role: 'pilot' },
+        ],
+      },
     });
     expect(prog.statusCode, prog.body).toBe(201);
     await loadDemoReviews(t.db.store); // publishes the review of Agadir
     cfp = await signedIn(t, 'cfp.report@example.org', [{ role: 'city-focal-point', place: 'MAAGA' }]);
   }, 120_000);
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
-  it('gives the national value and each city\'s latest value with period, status and source', async () => {
+  it("gives the national value and each city's latest value with period, status and source", async () => {
     const r = await report('MAR');
     expect(r.status, r.body).toBe(200);
     const rep = r.json();
@@ -78,7 +111,9 @@ describe.each(testStoreKinds())('the country report on %s', (kind) => {
     const slums = series(rep, 'EN_LND_SLUM')!;
     expect(slums.indicator.code).toBe('11.1.1');
     expect(slums.national).toMatchObject({ period: '2022', value: 14.25, suppressedBelow: null, status: 'approved' });
-    expect(slums.cities).toEqual([expect.objectContaining({ place: 'MAAGA', period: '2022', value: 19.5, status: 'approved' })]);
+    expect(slums.cities).toEqual([
+      expect.objectContaining({ place: 'MAAGA', period: '2022', value: 19.5, status: 'approved' }),
+    ]);
     expect(r.body).not.toContain('33.5');
     expect(r.body).not.toContain('27.75');
     expect(rep.latestPeriod).toEqual({ period: '2022', periodEnd: '2022-12-31' });
@@ -86,7 +121,7 @@ describe.each(testStoreKinds())('the country report on %s', (kind) => {
     expect((await report('MAR', {}, 'ar')).json().place.name).toBe('المغرب');
   });
 
-  it('never gives the public a suppressed value; an administrator and the city\'s focal point see it', async () => {
+  it("never gives the public a suppressed value; an administrator and the city's focal point see it", async () => {
     const pub = await report('MAR');
     expect(pub.body).not.toContain(HIDDEN);
     const rate = series(pub.json(), 'USM-CV-05')!;
@@ -99,7 +134,11 @@ describe.each(testStoreKinds())('the country report on %s', (kind) => {
       expect(series(r.json(), 'USM-CV-05')!.cities[0]).toMatchObject({ value: 1.2347, suppressedBelow: 10 });
     }
     // The unpublished value: the administrator's latest, not the public's.
-    expect(series((await report('MAR', AUTH)).json(), 'EN_LND_SLUM')!.cities[0]).toMatchObject({ period: '2023', value: 18.75, status: 'provisional' });
+    expect(series((await report('MAR', AUTH)).json(), 'EN_LND_SLUM')!.cities[0]).toMatchObject({
+      period: '2023',
+      value: 18.75,
+      status: 'provisional',
+    });
     expect(pub.body).not.toContain('18.75');
   });
 
@@ -107,7 +146,10 @@ describe.each(testStoreKinds())('the country report on %s', (kind) => {
     const rep = (await report('MAR')).json();
     const prog = rep.programmes.find((p) => p.code === 'CR-TEST')!;
     expect(prog.name).toBe('Country report check');
-    expect(prog.places).toEqual([expect.objectContaining({ code: 'MAR', role: 'supporting' }), expect.objectContaining({ code: 'MAAGA', role: 'pilot', sinceYear: 2021 })]);
+    expect(prog.places).toEqual([
+      expect.objectContaining({ code: 'MAR', role: 'supporting' }),
+      expect.objectContaining({ code: 'MAAGA', role: 'pilot', sinceYear: 2021 }),
+    ]);
     expect(rep.reviews.map((x) => x.place.code)).toEqual(['MAAGA']);
     const jor = (await report('JOR')).json();
     expect(jor.reviews).toEqual([]); // Amman's review is not published

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testStoreKinds } from '@marsad/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTH, createTestApp, importText, signedIn, type TestApp } from './helpers.ts';
-
 
 describe.each(testStoreKinds())('imports checked against the places of the roles on %s', (kind) => {
   let t: TestApp;
@@ -13,7 +12,9 @@ describe.each(testStoreKinds())('imports checked against the places of the roles
     city = await signedIn(t, 'agadir@example.org', [{ role: 'city-focal-point', place: 'MAAGA' }]);
     national = await signedIn(t, 'morocco@example.org', [{ role: 'national-focal-point', place: 'MAR' }]);
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it('lets a city focal point import values of the city, as provisional', async () => {
     const r = await importText(t.app, 'indicator,place,period,value\n11.1.1,MAAGA,2020,20\n', { format: 'csv' }, city);
@@ -23,19 +24,39 @@ describe.each(testStoreKinds())('imports checked against the places of the roles
   });
 
   it('refuses, row by row, places outside the roles and approval without the right, writing nothing', async () => {
-    const r = await importText(t.app, 'indicator,place,period,value\n11.1.1,MAAGA,2021,19\n11.1.1,JOAMM,2021,30\n', { format: 'csv' }, city);
+    const r = await importText(
+      t.app,
+      'indicator,place,period,value\n11.1.1,MAAGA,2021,19\n11.1.1,JOAMM,2021,30\n',
+      { format: 'csv' },
+      city,
+    );
     expect(r.statusCode).toBe(422);
     expect(r.json().errors).toEqual([expect.objectContaining({ at: 3, column: 'place' })]);
-    const approved = await importText(t.app, 'indicator,place,period,value\n11.1.1,MAAGA,2022,18\n', { format: 'csv', status: 'approved' }, city);
+    const approved = await importText(
+      t.app,
+      'indicator,place,period,value\n11.1.1,MAAGA,2022,18\n',
+      { format: 'csv', status: 'approved' },
+      city,
+    );
     expect(approved.statusCode).toBe(422);
     expect(approved.json().errors[0]).toMatchObject({ column: 'status' });
     expect(approved.json().errors[0].message).toMatch(/national focal point/);
   });
 
   it('lets a national focal point approve values of its cities, but not of another country', async () => {
-    const ok = await importText(t.app, 'indicator,place,period,value\n11.1.1,MAAGA,2023,17\n11.1.1,MAR,2023,15\n', { format: 'csv', status: 'approved' }, national);
+    const ok = await importText(
+      t.app,
+      'indicator,place,period,value\n11.1.1,MAAGA,2023,17\n11.1.1,MAR,2023,15\n',
+      { format: 'csv', status: 'approved' },
+      national,
+    );
     expect(ok.statusCode, ok.body).toBe(201);
-    const other = await importText(t.app, 'indicator,place,period,value\n11.1.1,JOR,2023,9\n', { format: 'csv' }, national);
+    const other = await importText(
+      t.app,
+      'indicator,place,period,value\n11.1.1,JOR,2023,9\n',
+      { format: 'csv' },
+      national,
+    );
     expect(other.statusCode).toBe(422);
   });
 
@@ -43,8 +64,16 @@ describe.each(testStoreKinds())('imports checked against the places of the roles
     const seed = await importText(t.app, 'indicator,place,period,value\n11.1.1,JOAMM,2020,31\n', { format: 'csv' });
     expect(seed.statusCode, seed.body).toBe(201);
     const see = async (headers: Record<string, string>) => {
-      const r = await t.app.inject({ url: '/api/v1/observations?indicator=11.1.1&status=provisional&limit=100', headers });
-      return r.statusCode === 200 ? r.json().items.map((o: { place: string; period: string }) => `${o.place} ${o.period}`).sort() : r.statusCode;
+      const r = await t.app.inject({
+        url: '/api/v1/observations?indicator=11.1.1&status=provisional&limit=100',
+        headers,
+      });
+      return r.statusCode === 200
+        ? r
+            .json()
+            .items.map((o: { place: string; period: string }) => `${o.place} ${o.period}`)
+            .sort()
+        : r.statusCode;
     };
     expect(await see(city)).toEqual(['MAAGA 2020']);
     expect(await see(national)).toEqual(['MAAGA 2020']);
@@ -56,8 +85,18 @@ describe.each(testStoreKinds())('imports checked against the places of the roles
 
   it('lets focal points add places under their own places only, all or nothing', async () => {
     const add = (headers: Record<string, string>, places: unknown[]) =>
-      t.app.inject({ method: 'POST', url: '/api/v1/places', headers: { ...headers, 'content-type': 'application/json' }, payload: { places } });
-    const district = { code: 'MA-AGA-T1', parent: 'MAAGA', level: 'district', names: { ar: 'تالبرجت', en: 'Talborjt' } };
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/places',
+        headers: { ...headers, 'content-type': 'application/json' },
+        payload: { places },
+      });
+    const district = {
+      code: 'MA-AGA-T1',
+      parent: 'MAAGA',
+      level: 'district',
+      names: { ar: 'تالبرجت', en: 'Talborjt' },
+    };
     const amman = { code: 'JO-AMM-X1', parent: 'JOAMM', level: 'district', names: { en: 'Abdali' } };
     const refused = await add(city, [district, amman]);
     expect(refused.statusCode).toBe(422);
@@ -72,9 +111,19 @@ describe.each(testStoreKinds())('imports checked against the places of the roles
   });
 
   it('needs a CSRF token with a session cookie, and someone signed in', async () => {
-    const noCsrf = await importText(t.app, 'indicator,place,period,value\n11.1.1,MAAGA,2024,16\n', { format: 'csv' }, { cookie: city.cookie! });
+    const noCsrf = await importText(
+      t.app,
+      'indicator,place,period,value\n11.1.1,MAAGA,2024,16\n',
+      { format: 'csv' },
+      { cookie: city.cookie! },
+    );
     expect(noCsrf.statusCode).toBe(403);
-    const anonymous = await importText(t.app, 'indicator,place,period,value\n11.1.1,MAAGA,2024,16\n', { format: 'csv' }, {});
+    const anonymous = await importText(
+      t.app,
+      'indicator,place,period,value\n11.1.1,MAAGA,2024,16\n',
+      { format: 'csv' },
+      {},
+    );
     expect(anonymous.statusCode).toBe(401);
   });
 });

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testStoreKinds } from '@marsad/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTH, createTestApp, importText, type TestApp } from './helpers.ts';
 
 /** Data with notes, sources, statuses, dimensions, several period kinds and awkward text. */
@@ -14,13 +14,29 @@ const DATA = [
   '11.1.1,,JOAMM,1990-1999,40,PERCENT,approved,,,,',
 ].join('\n');
 
-type Obs = { indicator: string; series: string; place: string; period: string; value: number; status: string; source: { name: string } | null; note: string | null; dims: Record<string, string> };
+type Obs = {
+  indicator: string;
+  series: string;
+  place: string;
+  period: string;
+  value: number;
+  status: string;
+  source: { name: string } | null;
+  note: string | null;
+  dims: Record<string, string>;
+};
 
 /** Open SDG files carry no status and no source: those are compared for the other formats. */
 function normalise(items: Obs[], withStatusAndSource = true) {
   return items
     .map((o) => ({
-      indicator: o.indicator, series: o.series, place: o.place, period: o.period, value: o.value, note: o.note, dims: o.dims,
+      indicator: o.indicator,
+      series: o.series,
+      place: o.place,
+      period: o.period,
+      value: o.value,
+      note: o.note,
+      dims: o.dims,
       ...(withStatusAndSource ? { status: o.status, source: o.source?.name ?? null } : {}),
     }))
     .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
@@ -42,22 +58,35 @@ describe.each(testStoreKinds())('export then import into an empty database on %s
     expect(r.statusCode, r.body).toBe(201);
     original = (await source.app.inject({ url: '/api/v1/observations?limit=1000', headers: AUTH })).json().items;
   });
-  afterAll(async () => { await source?.close(); });
+  afterAll(async () => {
+    await source?.close();
+  });
 
   it.each(FORMATS)('$format gives the same observations', async ({ format, query, json }) => {
-    const exported = await source.app.inject({ url: `/api/v1/observations/export?format=${format}${query}`, headers: AUTH });
+    const exported = await source.app.inject({
+      url: `/api/v1/observations/export?format=${format}${query}`,
+      headers: AUTH,
+    });
     expect(exported.statusCode, exported.body).toBe(200);
     const target = await createTestApp(kind);
     try {
       const q: Record<string, string> = { format };
       if (format === 'open-sdg') Object.assign(q, { fileName: 'indicator_16-1-1.csv', place: 'MAAGA' });
-      const r = await importText(target.app, exported.body, q, { ...AUTH, 'content-type': json ? 'application/json' : 'text/csv' });
+      const r = await importText(target.app, exported.body, q, {
+        ...AUTH,
+        'content-type': json ? 'application/json' : 'text/csv',
+      });
       expect(r.statusCode, r.body.slice(0, 1000)).toBe(201);
-      const copied = (await target.app.inject({ url: '/api/v1/observations?limit=1000', headers: AUTH })).json().items as Obs[];
-      const expected = format === 'open-sdg' ? original.filter((o) => o.indicator === '16.1.1' && o.place === 'MAAGA') : original;
+      const copied = (await target.app.inject({ url: '/api/v1/observations?limit=1000', headers: AUTH })).json()
+        .items as Obs[];
+      const expected =
+        format === 'open-sdg' ? original.filter((o) => o.indicator === '16.1.1' && o.place === 'MAAGA') : original;
       expect(normalise(copied, format !== 'open-sdg')).toEqual(normalise(expected, format !== 'open-sdg'));
       // and once more changes nothing
-      const again = await importText(target.app, exported.body, q, { ...AUTH, 'content-type': json ? 'application/json' : 'text/csv' });
+      const again = await importText(target.app, exported.body, q, {
+        ...AUTH,
+        'content-type': json ? 'application/json' : 'text/csv',
+      });
       expect(again.json().counts).toMatchObject({ inserted: 0, updated: 0 });
     } finally {
       await target.close();

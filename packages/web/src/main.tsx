@@ -1,15 +1,23 @@
 import './zod-jitless.ts';
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { RouterProvider } from '@tanstack/react-router';
-import { initI18n } from './i18n/i18n.ts';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
 import { PrefsProvider } from './app/prefs.tsx';
-import { SessionProvider } from './app/session.tsx';
 import { router } from './app/router.tsx';
+import { SessionProvider } from './app/session.tsx';
+import { initI18n } from './i18n/i18n.ts';
 import './app/styles.css';
 
-const queryClient = new QueryClient({ defaultOptions: { queries: { staleTime: 60_000, retry: (n, err) => n < 2 && !(err instanceof Error && 'status' in err && (err as { status: number }).status < 500) } } });
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      staleTime: 60_000,
+      retry: (n, err) =>
+        n < 2 && !(err instanceof Error && 'status' in err && (err as { status: number }).status < 500),
+    },
+  },
+});
 
 await initI18n();
 createRoot(document.getElementById('root')!).render(

@@ -2,12 +2,23 @@
 // playwright-core against the real server on a PGlite database with the demonstration data and
 // accounts, in Arabic and English; axe-core on every page. Skipped without /usr/bin/chromium
 // (see browser-helpers.ts). Full-page screenshots go to /tmp/marsad-shots/admin-*.png.
-import { describe, expect, it } from 'vitest';
+
 import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
-  openAs, demoAccount,
-  LANGS, browserDecision, describeViolations, htmlLangDir,
-  msg, parseCsv, runAxe, screenshot, waitForSettled, type Lang, useBrowserSuite,
+  browserDecision,
+  demoAccount,
+  describeViolations,
+  htmlLangDir,
+  LANGS,
+  type Lang,
+  msg,
+  openAs,
+  parseCsv,
+  runAxe,
+  screenshot,
+  useBrowserSuite,
+  waitForSettled,
 } from './browser-helpers.ts';
 
 const decision = browserDecision();
@@ -17,14 +28,17 @@ describe.skipIf(!decision.run)('administration pages in Chromium', { timeout: 12
   const suite = useBrowserSuite();
   const contexts = suite.contexts;
 
-
   const account = (role: string) => demoAccount(suite.server, role);
 
   /** A page in a fresh context, signed in as the demonstration account of the role (cookies shared with the page). */
-  async function signedInPage(role: string | null, lang: Lang): Promise<{ page: Page; problems: string[]; ctx: BrowserContext }> {
+  async function signedInPage(
+    role: string | null,
+    lang: Lang,
+  ): Promise<{ page: Page; problems: string[]; ctx: BrowserContext }> {
     return openAs(suite.browser, suite.baseURL, role ? account(role) : null, lang, contexts);
   }
-  const serious = async (page: Page) => (await runAxe(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const serious = async (page: Page) =>
+    (await runAxe(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
   const h1 = async (page: Page) => (await page.locator('main h1').innerText()).replace(/\s+/g, ' ').trim();
   /** Requests cut short by navigating on are not faults. */
   const faults = (problems: string[]) => problems.filter((p) => !p.includes('ERR_ABORTED'));
@@ -32,12 +46,15 @@ describe.skipIf(!decision.run)('administration pages in Chromium', { timeout: 12
    * The problems left once the refusals a test expects are taken out: each appears twice, as
    * the answer's status and as Chromium's console line about the failed resource.
    */
-  const besides = (problems: string[], status: number, url: RegExp) => problems.filter((p) => {
-    const answer = new RegExp(`^HTTP ${status} for [A-Z]+ (\\S+)$`).exec(p);
-    const consoleLine = new RegExp(`^console error: Failed to load resource: the server responded with a status of ${status} .*\\((\\S+)\\)$`).exec(p);
-    const u = answer?.[1] ?? consoleLine?.[1];
-    return !(u && url.test(new URL(u).pathname + new URL(u).search));
-  });
+  const besides = (problems: string[], status: number, url: RegExp) =>
+    problems.filter((p) => {
+      const answer = new RegExp(`^HTTP ${status} for [A-Z]+ (\\S+)$`).exec(p);
+      const consoleLine = new RegExp(
+        `^console error: Failed to load resource: the server responded with a status of ${status} .*\\((\\S+)\\)$`,
+      ).exec(p);
+      const u = answer?.[1] ?? consoleLine?.[1];
+      return !(u && url.test(new URL(u).pathname + new URL(u).search));
+    });
 
   // 1. Every administration page, in both languages: its h1, lang and dir, no serious axe violation.
   describe.each(LANGS)('pages in %s', (lang) => {
@@ -46,34 +63,44 @@ describe.skipIf(!decision.run)('administration pages in Chromium', { timeout: 12
       { path: '/admin/users', h1: () => msg(lang, 'admin.users.title'), ready: 'main table.data tbody tr' },
       {
         path: async () => {
-          const users = await (await fetch(`${suite.baseURL}/api/v1/users?q=administrator@`, { headers: await adminHeaders() })).json() as { items: { id: number }[] };
+          const users = (await (
+            await fetch(`${suite.baseURL}/api/v1/users?q=administrator@`, { headers: await adminHeaders() })
+          ).json()) as { items: { id: number }[] };
           return `/admin/users/${users.items[0]!.id}`;
         },
-        h1: () => 'Demo administrator', ready: 'main table.data tbody tr',
+        h1: () => 'Demo administrator',
+        ready: 'main table.data tbody tr',
       },
       { path: '/admin/tokens', h1: () => msg(lang, 'admin.tokens.title'), ready: 'main form.filters' },
       { path: '/admin/places', h1: () => msg(lang, 'admin.places.title'), ready: 'main .tree li' },
       { path: '/admin/indicators', h1: () => msg(lang, 'admin.indicators.title'), ready: 'main table.data tbody tr' },
-      { path: '/admin/indicators/16.1.1', h1: () => msg(lang, 'admin.rules.title', { code: '16.1.1' }), ready: 'main form.rules-form' },
+      {
+        path: '/admin/indicators/16.1.1',
+        h1: () => msg(lang, 'admin.rules.title', { code: '16.1.1' }),
+        ready: 'main form.rules-form',
+      },
       { path: '/admin/audit', h1: () => msg(lang, 'admin.audit.title'), ready: 'main table.data tbody tr' },
     ];
-    it.each(pages.map((p, i) => ({ ...p, name: typeof p.path === 'string' ? p.path : '/admin/users/:id', i })))('$name', async ({ path: p, h1: expected, ready }) => {
-      const { page, problems } = await signedInPage('administrator', lang);
-      const url = typeof p === 'string' ? p : await p();
-      const res = await page.goto(url);
-      expect(res?.status(), `HTTP status of ${url}`).toBe(200);
-      await page.locator(ready).first().waitFor({ timeout: 30_000 });
-      await waitForSettled(page);
-      expect(await htmlLangDir(page)).toEqual({ lang, dir: lang === 'ar' ? 'rtl' : 'ltr' });
-      expect(await page.locator('main h1').count()).toBe(1);
-      expect(await h1(page)).toBe(expected());
-      // The header shows administrators the way in.
-      expect(await page.locator('header nav a[href="/admin"]').innerText()).toBe(msg(lang, 'nav.admin'));
-      await screenshot(page, `admin-${lang}-${url.slice(1).replace(/\//g, '-')}`);
-      const violations = await serious(page);
-      expect(violations, describeViolations(violations)).toEqual([]);
-      expect(faults(problems)).toEqual([]);
-    });
+    it.each(pages.map((p, i) => ({ ...p, name: typeof p.path === 'string' ? p.path : '/admin/users/:id', i })))(
+      '$name',
+      async ({ path: p, h1: expected, ready }) => {
+        const { page, problems } = await signedInPage('administrator', lang);
+        const url = typeof p === 'string' ? p : await p();
+        const res = await page.goto(url);
+        expect(res?.status(), `HTTP status of ${url}`).toBe(200);
+        await page.locator(ready).first().waitFor({ timeout: 30_000 });
+        await waitForSettled(page);
+        expect(await htmlLangDir(page)).toEqual({ lang, dir: lang === 'ar' ? 'rtl' : 'ltr' });
+        expect(await page.locator('main h1').count()).toBe(1);
+        expect(await h1(page)).toBe(expected());
+        // The header shows administrators the way in.
+        expect(await page.locator('header nav a[href="/admin"]').innerText()).toBe(msg(lang, 'nav.admin'));
+        await screenshot(page, `admin-${lang}-${url.slice(1).replace(/\//g, '-')}`);
+        const violations = await serious(page);
+        expect(violations, describeViolations(violations)).toEqual([]);
+        expect(faults(problems)).toEqual([]);
+      },
+    );
   });
 
   let adminCookie: Record<string, string> | null = null;
@@ -81,7 +108,11 @@ describe.skipIf(!decision.run)('administration pages in Chromium', { timeout: 12
   async function adminHeaders(): Promise<Record<string, string>> {
     if (adminCookie) return adminCookie;
     const a = account('administrator');
-    const r = await fetch(`${suite.baseURL}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: a.email, password: a.password }) });
+    const r = await fetch(`${suite.baseURL}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: a.email, password: a.password }),
+    });
     const cookie = (r.headers.get('set-cookie') ?? '').split(';')[0]!;
     adminCookie = { cookie, 'x-csrf-token': ((await r.json()) as { csrfToken: string }).csrfToken };
     return adminCookie;
@@ -93,7 +124,9 @@ describe.skipIf(!decision.run)('administration pages in Chromium', { timeout: 12
     const email = `new.person.${lang}@example.org`;
     await page.goto('/admin/users');
     await page.getByLabel(msg(lang, 'admin.invite.email'), { exact: true }).fill(email);
-    await page.getByLabel(msg(lang, 'admin.invite.name'), { exact: true }).fill(lang === 'ar' ? 'سلمى بنّاني' : 'Salma Bennani');
+    await page
+      .getByLabel(msg(lang, 'admin.invite.name'), { exact: true })
+      .fill(lang === 'ar' ? 'سلمى بنّاني' : 'Salma Bennani');
     expect(await page.getByRole('link', { name: msg(lang, 'admin.invite.open') }).count()).toBe(0);
     await page.getByRole('button', { name: msg(lang, 'admin.invite.submit'), exact: true }).click();
 
@@ -134,7 +167,10 @@ describe.skipIf(!decision.run)('administration pages in Chromium', { timeout: 12
     await page.keyboard.press('Enter');
     await page.locator('.picked').filter({ hasText: 'MAAGA' }).waitFor();
     await page.getByRole('button', { name: msg(lang, 'admin.roles.addButton'), exact: true }).click();
-    await page.locator('[role=status]').filter({ hasText: msg(lang, 'admin.roles.added') }).waitFor();
+    await page
+      .locator('[role=status]')
+      .filter({ hasText: msg(lang, 'admin.roles.added') })
+      .waitFor();
     const row = page.locator('table.data tbody tr').filter({ hasText: msg(lang, 'admin.role.cityFocalPoint') });
     await expect.poll(() => row.count()).toBe(1);
     expect(await row.innerText()).toContain(lang === 'ar' ? 'أكادير' : 'Agadir');
@@ -142,7 +178,9 @@ describe.skipIf(!decision.run)('administration pages in Chromium', { timeout: 12
     expect(await serious(page)).toEqual([]);
 
     // The API has it.
-    const users = await (await fetch(`${suite.baseURL}/api/v1/users?q=${encodeURIComponent(email)}`, { headers: await adminHeaders() })).json() as { items: { status: string; roles: { role: string; place: string }[] }[] };
+    const users = (await (
+      await fetch(`${suite.baseURL}/api/v1/users?q=${encodeURIComponent(email)}`, { headers: await adminHeaders() })
+    ).json()) as { items: { status: string; roles: { role: string; place: string }[] }[] };
     expect(users.items[0]).toMatchObject({ status: 'invited', roles: [{ role: 'city-focal-point', place: 'MAAGA' }] });
     expect(faults(problems)).toEqual([]);
   });
@@ -167,7 +205,10 @@ describe.skipIf(!decision.run)('administration pages in Chromium', { timeout: 12
     it('/admin/users for a visitor who is not signed in', async () => {
       const { page, problems } = await signedInPage(null, lang);
       await page.goto('/admin/users');
-      await page.locator('main .notice').filter({ hasText: msg(lang, 'admin.signInNeeded') }).waitFor();
+      await page
+        .locator('main .notice')
+        .filter({ hasText: msg(lang, 'admin.signInNeeded') })
+        .waitFor();
       expect(await page.locator('main a[href="/sign-in"]').count()).toBe(1);
       expect(faults(problems)).toEqual([]);
     });
@@ -189,7 +230,11 @@ describe.skipIf(!decision.run)('administration pages in Chromium', { timeout: 12
     await panel.getByLabel(msg('en', 'admin.lang.en'), { exact: true }).fill('Talborjt');
     await panel.getByRole('button', { name: msg('en', 'admin.places.add'), exact: true }).click();
     await panel.locator('[role=status]').filter({ hasText: 'MAAGA-TALBORJT' }).waitFor();
-    const place = await (await fetch(`${suite.baseURL}/api/v1/places/MAAGA-TALBORJT`)).json() as { level: string; names: Record<string, string>; ancestors: { code: string }[] };
+    const place = (await (await fetch(`${suite.baseURL}/api/v1/places/MAAGA-TALBORJT`)).json()) as {
+      level: string;
+      names: Record<string, string>;
+      ancestors: { code: string }[];
+    };
     expect(place).toMatchObject({ level: 'district', names: { ar: 'تالبرجت', en: 'Talborjt' } });
     expect(place.ancestors.map((a) => a.code)).toContain('MAAGA');
     // The same code again: the API's problem next to the code field.
@@ -198,8 +243,9 @@ describe.skipIf(!decision.run)('administration pages in Chromium', { timeout: 12
     await panel.getByRole('button', { name: msg('en', 'admin.places.add'), exact: true }).click();
     const code = panel.getByLabel(msg('en', 'admin.places.code'), { exact: true });
     await expect.poll(() => code.getAttribute('aria-invalid')).toBe('true');
-    expect(await panel.locator(`[id="${(await code.getAttribute('aria-describedby'))!.split(' ').pop()}"]`).innerText())
-      .toContain(msg('en', 'apiError.placeCodeTaken', { code: 'MAAGA-TALBORJT' }));
+    expect(
+      await panel.locator(`[id="${(await code.getAttribute('aria-describedby'))!.split(' ').pop()}"]`).innerText(),
+    ).toContain(msg('en', 'apiError.placeCodeTaken', { code: 'MAAGA-TALBORJT' }));
     expect(faults(besides(problems, 422, /^\/api\/v1\/places$/))).toEqual([]);
     expect(await serious(page)).toEqual([]);
   });
@@ -223,8 +269,14 @@ describe.skipIf(!decision.run)('administration pages in Chromium', { timeout: 12
     await page.getByLabel(msg('ar', 'admin.rules.minCount'), { exact: true }).fill('5');
     await page.getByLabel(msg('ar', 'level.district'), { exact: true }).check();
     await page.getByRole('button', { name: msg('ar', 'admin.rules.save'), exact: true }).click();
-    await page.locator('[role=status]').filter({ hasText: msg('ar', 'admin.rules.saved') }).waitFor();
-    const ind = await (await fetch(`${suite.baseURL}/api/v1/indicators/11.1.1`)).json() as { validationRules: unknown; suppression: { minCount: number; levels?: string[] } | null };
+    await page
+      .locator('[role=status]')
+      .filter({ hasText: msg('ar', 'admin.rules.saved') })
+      .waitFor();
+    const ind = (await (await fetch(`${suite.baseURL}/api/v1/indicators/11.1.1`)).json()) as {
+      validationRules: unknown;
+      suppression: { minCount: number; levels?: string[] } | null;
+    };
     expect(ind.validationRules).toMatchObject({ min: 50, max: 100, sumTolerance: 0.01 });
     expect(ind.suppression).toMatchObject({ minCount: 5 });
     expect(ind.suppression?.levels).toContain('district');
@@ -234,17 +286,32 @@ describe.skipIf(!decision.run)('administration pages in Chromium', { timeout: 12
   });
 
   // 6. Tokens: an administrator revokes another user's token; the audit log has it, and its CSV too.
-  it('lets an administrator revoke any user\'s API token, and finds it in the audit log and its CSV (en)', async () => {
+  it("lets an administrator revoke any user's API token, and finds it in the audit log and its CSV (en)", async () => {
     const nfp = account('national-focal-point');
-    const login = await fetch(`${suite.baseURL}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: nfp.email, password: nfp.password }) });
-    const headers = { cookie: (login.headers.get('set-cookie') ?? '').split(';')[0]!, 'x-csrf-token': ((await login.json()) as { csrfToken: string }).csrfToken, 'content-type': 'application/json' };
-    const made = await fetch(`${suite.baseURL}/api/v1/tokens`, { method: 'POST', headers, body: JSON.stringify({ name: 'national statistics system', scopes: ['observations:write'] }) });
+    const login = await fetch(`${suite.baseURL}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: nfp.email, password: nfp.password }),
+    });
+    const headers = {
+      cookie: (login.headers.get('set-cookie') ?? '').split(';')[0]!,
+      'x-csrf-token': ((await login.json()) as { csrfToken: string }).csrfToken,
+      'content-type': 'application/json',
+    };
+    const made = await fetch(`${suite.baseURL}/api/v1/tokens`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ name: 'national statistics system', scopes: ['observations:write'] }),
+    });
     expect(made.status).toBe(201);
-    const { id, token } = await made.json() as { id: number; token: string };
+    const { id, token } = (await made.json()) as { id: number; token: string };
 
     const { page, problems } = await signedInPage('administrator', 'en');
     await page.goto('/admin/tokens');
-    const revoke = page.getByRole('button', { name: msg('en', 'tokens.revokeNamed', { name: 'national statistics system' }), exact: true });
+    const revoke = page.getByRole('button', {
+      name: msg('en', 'tokens.revokeNamed', { name: 'national statistics system' }),
+      exact: true,
+    });
     await revoke.click();
     const confirm = page.locator('.confirm');
     await confirm.waitFor();
@@ -253,8 +320,14 @@ describe.skipIf(!decision.run)('administration pages in Chromium', { timeout: 12
     await expect.poll(() => revoke.evaluate((el) => el === document.activeElement)).toBe(true);
     await revoke.click();
     await confirm.getByRole('button', { name: msg('en', 'tokens.revoke'), exact: true }).click();
-    await page.locator('[role=status]').filter({ hasText: msg('en', 'admin.tokens.revokedOne', { name: 'national statistics system' }) }).waitFor();
-    expect((await fetch(`${suite.baseURL}/api/v1/observations?limit=1`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(403);
+    await page
+      .locator('[role=status]')
+      .filter({ hasText: msg('en', 'admin.tokens.revokedOne', { name: 'national statistics system' }) })
+      .waitFor();
+    expect(
+      (await fetch(`${suite.baseURL}/api/v1/observations?limit=1`, { headers: { authorization: `Bearer ${token}` } }))
+        .status,
+    ).toBe(403);
 
     await page.goto('/admin/audit');
     await page.locator('main table.data tbody tr').first().waitFor();

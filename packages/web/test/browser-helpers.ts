@@ -1,16 +1,17 @@
 // Helpers for the browser tests (browser.test.ts): the server on a demonstration database,
 // Debian's Chromium driven by playwright-core, axe-core, the app's message catalogs.
-import { afterAll, beforeAll, expect } from 'vitest';
+
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
-import type { FastifyInstance } from 'fastify';
 import { createTestDatabase, type TestDatabase } from '@marsad/db/testing';
 import { buildApp, prepareDatabase } from '@marsad/server';
+import type { FastifyInstance } from 'fastify';
+import { type Browser, type BrowserContext, type ConsoleMessage, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 export const ROOT = path.resolve(import.meta.dirname, '../../..');
 export const CHROMIUM = '/usr/bin/chromium';
@@ -23,17 +24,33 @@ export const LANGS: Lang[] = ['ar', 'en'];
 /** Whether the browser tests run here, and why not (printed once when they are skipped). */
 export function browserDecision(): { run: boolean; mustFail: boolean; reason?: string } {
   const has = existsSync(CHROMIUM);
-  if (process.env.MARSAD_SKIP_BROWSER === '1') return { run: false, mustFail: false, reason: 'Browser tests skipped: MARSAD_SKIP_BROWSER=1' };
+  if (process.env.MARSAD_SKIP_BROWSER === '1')
+    return { run: false, mustFail: false, reason: 'Browser tests skipped: MARSAD_SKIP_BROWSER=1' };
   if (has) return { run: true, mustFail: false };
-  if (process.env.MARSAD_REQUIRE_BROWSER === '1') return { run: true, mustFail: true, reason: `MARSAD_REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM} (apt-get install chromium)` };
-  return { run: false, mustFail: false, reason: `Browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)` };
+  if (process.env.MARSAD_REQUIRE_BROWSER === '1')
+    return {
+      run: true,
+      mustFail: true,
+      reason: `MARSAD_REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM} (apt-get install chromium)`,
+    };
+  return {
+    run: false,
+    mustFail: false,
+    reason: `Browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`,
+  };
 }
 
 // ---- messages -----------------------------------------------------------------------------
 
 const catalogs: Record<Lang, Record<string, string>> = {
-  ar: JSON.parse(readFileSync(path.join(ROOT, 'packages/web/src/i18n/locales/ar.json'), 'utf8')) as Record<string, string>,
-  en: JSON.parse(readFileSync(path.join(ROOT, 'packages/web/src/i18n/locales/en.json'), 'utf8')) as Record<string, string>,
+  ar: JSON.parse(readFileSync(path.join(ROOT, 'packages/web/src/i18n/locales/ar.json'), 'utf8')) as Record<
+    string,
+    string
+  >,
+  en: JSON.parse(readFileSync(path.join(ROOT, 'packages/web/src/i18n/locales/en.json'), 'utf8')) as Record<
+    string,
+    string
+  >,
 };
 /** A message of the app's catalog, with simple {name} placeholders filled in. */
 export function msg(lang: Lang, key: string, values: Record<string, string> = {}): string {
@@ -56,7 +73,8 @@ export interface TestServer {
 export function buildWebApp(): void {
   const r = spawnSync(process.execPath, ['scripts/build-web.mjs'], { cwd: ROOT, stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`node scripts/build-web.mjs failed (exit ${r.status ?? r.signal})`);
-  if (!existsSync(path.join(ROOT, 'packages/web/dist/index.html'))) throw new Error('packages/web/dist/index.html is missing after the build');
+  if (!existsSync(path.join(ROOT, 'packages/web/dist/index.html')))
+    throw new Error('packages/web/dist/index.html is missing after the build');
 }
 
 /** What a file of browser tests works with: the server, Chromium, and the contexts to close after the file. */
@@ -78,7 +96,9 @@ export function useBrowserSuite(): BrowserSuite {
   let server: TestServer | undefined;
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
-  const missing = (what: string): never => { throw new Error(`${what} is not started yet: use it inside a test or a later beforeAll`); };
+  const missing = (what: string): never => {
+    throw new Error(`${what} is not started yet: use it inside a test or a later beforeAll`);
+  };
   beforeAll(async () => {
     if (decision.mustFail) throw new Error(decision.reason);
     buildWebApp();
@@ -91,9 +111,15 @@ export function useBrowserSuite(): BrowserSuite {
     await server?.close();
   });
   return {
-    get server() { return server ?? missing('The server'); },
-    get browser() { return browser ?? missing('Chromium'); },
-    get baseURL() { return (server ?? missing('The server')).baseURL; },
+    get server() {
+      return server ?? missing('The server');
+    },
+    get browser() {
+      return browser ?? missing('Chromium');
+    },
+    get baseURL() {
+      return (server ?? missing('The server')).baseURL;
+    },
     contexts,
   };
 }
@@ -106,7 +132,10 @@ export async function startServer(): Promise<TestServer> {
   const app = await buildApp({ store: db.store, dataDir, adminToken: 'x', version: 'test' });
   const baseURL = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
-    app, db, baseURL, accounts: prepared.demoAccounts ?? [],
+    app,
+    db,
+    baseURL,
+    accounts: prepared.demoAccounts ?? [],
     async close() {
       await app.close();
       await db.drop();
@@ -127,14 +156,20 @@ export async function getJson<T>(baseURL: string, url: string): Promise<T> {
  * A new context whose pages start in the given language (and digits) unless the page has
  * already stored a choice — so a choice made in the test survives a reload.
  */
-export async function newContext(browser: Browser, baseURL: string, prefs: { lang?: Lang; digits?: 'arab' | 'latn' } = {}): Promise<BrowserContext> {
+export async function newContext(
+  browser: Browser,
+  baseURL: string,
+  prefs: { lang?: Lang; digits?: 'arab' | 'latn' } = {},
+): Promise<BrowserContext> {
   const ctx = await browser.newContext({ baseURL, viewport: { width: 1280, height: 900 } });
   if (prefs.lang || prefs.digits) {
     await ctx.addInitScript((p) => {
       try {
         if (p.lang && !localStorage.getItem('marsad.lang')) localStorage.setItem('marsad.lang', p.lang);
         if (p.digits && !localStorage.getItem('marsad.digits')) localStorage.setItem('marsad.digits', p.digits);
-      } catch { /* storage unavailable */ }
+      } catch {
+        /* storage unavailable */
+      }
     }, prefs);
   }
   return ctx;
@@ -154,12 +189,18 @@ export function demoAccount(server: TestServer, role: string): DemoAccount {
  * public when there is none; the context is added to `contexts` for closing after the file.
  */
 export async function openAs(
-  browser: Browser, baseURL: string, account: DemoAccount | null, lang: Lang, contexts: BrowserContext[],
+  browser: Browser,
+  baseURL: string,
+  account: DemoAccount | null,
+  lang: Lang,
+  contexts: BrowserContext[],
 ): Promise<{ page: Page; problems: string[]; ctx: BrowserContext }> {
   const ctx = await newContext(browser, baseURL, { lang, digits: 'arab' });
   contexts.push(ctx);
   if (account) {
-    const r = await ctx.request.post('/api/v1/auth/login', { data: { email: account.email, password: account.password } });
+    const r = await ctx.request.post('/api/v1/auth/login', {
+      data: { email: account.email, password: account.password },
+    });
     expect(r.status(), await r.text()).toBe(200);
   }
   const page = await ctx.newPage();
@@ -183,8 +224,13 @@ export function collectProblems(page: Page): string[] {
 /** Waits until the page shows no loading message; an error message fails at once. */
 export async function waitForSettled(page: Page, timeout = 30_000): Promise<void> {
   await page.locator('main h1').first().waitFor({ timeout });
-  await page.waitForFunction(() => document.querySelectorAll('main [role="status"], main [role="alert"]').length === 0
-    || document.querySelector('main [role="alert"]') !== null, undefined, { timeout });
+  await page.waitForFunction(
+    () =>
+      document.querySelectorAll('main [role="status"], main [role="alert"]').length === 0 ||
+      document.querySelector('main [role="alert"]') !== null,
+    undefined,
+    { timeout },
+  );
   const alert = page.locator('main [role="alert"]');
   if (await alert.count()) throw new Error(`The page shows an error: ${await alert.first().innerText()}`);
 }
@@ -203,8 +249,18 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-interface AxeNode { target: string[]; html: string; failureSummary?: string }
-interface AxeResult { id: string; impact: string | null; help: string; helpUrl: string; nodes: AxeNode[] }
+interface AxeNode {
+  target: string[];
+  html: string;
+  failureSummary?: string;
+}
+interface AxeResult {
+  id: string;
+  impact: string | null;
+  help: string;
+  helpUrl: string;
+  nodes: AxeNode[];
+}
 
 /**
  * Runs axe-core on the page and returns its violations. The app's Content-Security-Policy
@@ -222,7 +278,18 @@ export async function runAxe(page: Page): Promise<AxeResult[]> {
 }
 
 export function describeViolations(vs: AxeResult[]): string {
-  return vs.map((v) => `[${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})\n${v.nodes.slice(0, 5).map((n) => `    ${n.target.join(' ')}  ${n.html.slice(0, 200)}\n      ${(n.failureSummary ?? '').replace(/\n/g, ' ')}`).join('\n')}`).join('\n');
+  return vs
+    .map(
+      (v) =>
+        `[${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})\n${v.nodes
+          .slice(0, 5)
+          .map(
+            (n) =>
+              `    ${n.target.join(' ')}  ${n.html.slice(0, 200)}\n      ${(n.failureSummary ?? '').replace(/\n/g, ' ')}`,
+          )
+          .join('\n')}`,
+    )
+    .join('\n');
 }
 
 // ---- CSV ----------------------------------------------------------------------------------
@@ -237,15 +304,26 @@ export function parseCsv(text: string): string[][] {
     const c = text[i]!;
     if (quoted) {
       if (c === '"') {
-        if (text[i + 1] === '"') { field += '"'; i++; } else quoted = false;
+        if (text[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else quoted = false;
       } else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(field); field = ''; }
-    else if (c === '\n' || c === '\r') {
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field); rows.push(row); row = []; field = '';
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
     } else field += c;
   }
-  if (field !== '' || row.length) { row.push(field); rows.push(row); }
+  if (field !== '' || row.length) {
+    row.push(field);
+    rows.push(row);
+  }
   return rows.filter((r) => !(r.length === 1 && r[0] === ''));
 }

@@ -4,26 +4,62 @@
 // a message, unless MARSAD_REQUIRE_BROWSER=1 (CI), where that is a failure;
 // MARSAD_SKIP_BROWSER=1 skips them (CI's second run, on the PostgreSQL server).
 // Full-page screenshots of every page in both languages go to /tmp/marsad-shots/.
-import { beforeAll, describe, expect, it } from 'vitest';
+
 import type { BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  LANGS, browserDecision, collectProblems, describeViolations, getJson, htmlLangDir,
-  msg, newContext, parseCsv, runAxe, screenshot, waitForSettled, type Lang, useBrowserSuite,
+  browserDecision,
+  collectProblems,
+  describeViolations,
+  getJson,
+  htmlLangDir,
+  LANGS,
+  type Lang,
+  msg,
+  newContext,
+  parseCsv,
+  runAxe,
+  screenshot,
+  useBrowserSuite,
+  waitForSettled,
 } from './browser-helpers.ts';
 
 const decision = browserDecision();
 if (decision.reason && !decision.run) console.warn(decision.reason);
 
-interface Names { [lang: string]: string }
-interface PlaceItem { code: string; names: Names }
-interface Observation { place: string; period: string; value: number; dims: Record<string, string> }
+interface Names {
+  [lang: string]: string;
+}
+interface PlaceItem {
+  code: string;
+  names: Names;
+}
+interface Observation {
+  place: string;
+  period: string;
+  value: number;
+  dims: Record<string, string>;
+}
 
 /** The pages of test 1, with what shows that their data has arrived. */
 const PAGES: { path: string; ready: string[] }[] = [
-  { path: '/', ready: ['section[aria-labelledby="updates-title"] ul.results li', 'section[aria-labelledby="pilots-title"] ul.grid li a', 'figure.map svg'] },
+  {
+    path: '/',
+    ready: [
+      'section[aria-labelledby="updates-title"] ul.results li',
+      'section[aria-labelledby="pilots-title"] ul.grid li a',
+      'figure.map svg',
+    ],
+  },
   { path: '/indicators', ready: ['main ul.results li a[href^="/indicators/"]'] },
-  { path: '/indicators/16.1.1', ready: ['table.data caption', 'table.data tbody tr td[data-value]', '.chart svg', 'figure.map svg'] },
-  { path: '/indicators/11.6.2', ready: ['table.data caption', 'table.data tbody tr td[data-value]', '.chart svg', 'figure.map svg'] },
+  {
+    path: '/indicators/16.1.1',
+    ready: ['table.data caption', 'table.data tbody tr td[data-value]', '.chart svg', 'figure.map svg'],
+  },
+  {
+    path: '/indicators/11.6.2',
+    ready: ['table.data caption', 'table.data tbody tr td[data-value]', '.chart svg', 'figure.map svg'],
+  },
   { path: '/places', ready: ['main ul.grid li.card a[href^="/places/"]', 'main ul.grid li a[href="/places/MAAGA"]'] },
   { path: '/places/MAAGA', ready: ['table.data tbody tr .badge'] },
   { path: '/places/MAR', ready: ['main .empty, main table.data tbody tr'] },
@@ -44,11 +80,14 @@ describe.skipIf(!decision.run)('web app in Chromium', { timeout: 120_000 }, () =
     const places = await getJson<{ items: PlaceItem[] }>(suite.baseURL, '/api/v1/places?limit=1000');
     placeNames = new Map(places.items.map((p) => [p.code, p.names]));
     indicatorNames = new Map();
-    for (const code of ['16.1.1', '11.6.2']) indicatorNames.set(code, (await getJson<{ names: Names }>(suite.baseURL, `/api/v1/indicators/${code}`)).names);
+    for (const code of ['16.1.1', '11.6.2'])
+      indicatorNames.set(code, (await getJson<{ names: Names }>(suite.baseURL, `/api/v1/indicators/${code}`)).names);
   }, 300_000);
 
   /** A fresh context (closed after the file) and a page in it, with its problems collected. */
-  async function open(prefs: { lang?: Lang; digits?: 'arab' | 'latn' } = {}): Promise<{ page: Page; problems: string[]; ctx: BrowserContext }> {
+  async function open(
+    prefs: { lang?: Lang; digits?: 'arab' | 'latn' } = {},
+  ): Promise<{ page: Page; problems: string[]; ctx: BrowserContext }> {
     const ctx = await newContext(suite.browser, suite.baseURL, prefs);
     contexts.push(ctx);
     const page = await ctx.newPage();
@@ -122,14 +161,18 @@ describe.skipIf(!decision.run)('web app in Chromium', { timeout: 120_000 }, () =
     await page.locator('table.place-table tbody tr').first().waitFor();
     await expect.poll(() => page.locator('main h1').innerText()).toBe(placeName('MAAGA', 'en'));
     expect(await htmlLangDir(page)).toEqual({ lang: 'en', dir: 'ltr' });
-    expect(await page.getByRole('combobox', { name: msg('en', 'layout.language'), exact: true }).inputValue()).toBe('en');
+    expect(await page.getByRole('combobox', { name: msg('en', 'layout.language'), exact: true }).inputValue()).toBe(
+      'en',
+    );
     expect(await page.evaluate(() => localStorage.getItem('marsad.lang'))).toBe('en');
 
     // Back to Arabic: the Latin digits chosen earlier are kept too.
     await page.getByRole('combobox', { name: msg('en', 'layout.language'), exact: true }).selectOption('ar');
     await expect.poll(() => page.locator('main h1').innerText()).toBe(placeName('MAAGA', 'ar'));
     expect(await htmlLangDir(page)).toEqual({ lang: 'ar', dir: 'rtl' });
-    expect(await page.getByRole('combobox', { name: msg('ar', 'layout.digits'), exact: true }).inputValue()).toBe('latn');
+    expect(await page.getByRole('combobox', { name: msg('ar', 'layout.digits'), exact: true }).inputValue()).toBe(
+      'latn',
+    );
     expect(await page.locator('main table.place-table tbody').innerText()).toContain('2024');
     expect(problems).toEqual([]);
   });
@@ -139,11 +182,13 @@ describe.skipIf(!decision.run)('web app in Chromium', { timeout: 120_000 }, () =
     const tableId = await page.locator('.chart[aria-describedby]').getAttribute('aria-describedby');
     expect(tableId, 'the chart names its table').toBeTruthy();
     const rows = page.locator(`[id="${tableId}"] tbody tr`);
-    return rows.evaluateAll((trs) => trs.map((tr) => ({
-      place: (tr.querySelector('th')?.textContent ?? '').trim(),
-      period: (tr.querySelectorAll('td')[0]?.textContent ?? '').trim(),
-      value: tr.querySelector('td[data-value]')?.getAttribute('data-value') ?? '',
-    })));
+    return rows.evaluateAll((trs) =>
+      trs.map((tr) => ({
+        place: (tr.querySelector('th')?.textContent ?? '').trim(),
+        period: (tr.querySelectorAll('td')[0]?.textContent ?? '').trim(),
+        value: tr.querySelector('td[data-value]')?.getAttribute('data-value') ?? '',
+      })),
+    );
   }
   async function checkedPlaces(page: Page): Promise<string[]> {
     const names = await page.locator('fieldset label:has(input[type="checkbox"]:checked)').allInnerTexts();
@@ -153,7 +198,8 @@ describe.skipIf(!decision.run)('web app in Chromium', { timeout: 120_000 }, () =
       return code;
     });
   }
-  const key = (r: { place: string; period: string; value: string | number }) => `${r.place}|${r.period}|${Number(r.value)}`;
+  const key = (r: { place: string; period: string; value: string | number }) =>
+    `${r.place}|${r.period}|${Number(r.value)}`;
 
   // 3. The chart's table shows what the API has for the checked places.
   it('shows in the chart table the API values of the checked places', async () => {
@@ -164,10 +210,14 @@ describe.skipIf(!decision.run)('web app in Chromium', { timeout: 120_000 }, () =
     const compare = async () => {
       const places = await checkedPlaces(page);
       expect(places.length).toBeGreaterThan(0);
-      const api = await getJson<{ items: Observation[]; total: number }>(suite.baseURL,
-        `/api/v1/observations?indicator=16.1.1&series=VC_IHR_PSRC&place=${places.join(',')}&total=true&limit=1000`);
+      const api = await getJson<{ items: Observation[]; total: number }>(
+        suite.baseURL,
+        `/api/v1/observations?indicator=16.1.1&series=VC_IHR_PSRC&place=${places.join(',')}&total=true&limit=1000`,
+      );
       expect(api.total).toBe(api.items.length);
-      const expected = api.items.map((o) => key({ place: placeName(o.place, 'en'), period: o.period, value: o.value })).sort();
+      const expected = api.items
+        .map((o) => key({ place: placeName(o.place, 'en'), period: o.period, value: o.value }))
+        .sort();
       const shown = (await chartTableRows(page)).map(key).sort();
       expect(shown).toEqual(expected);
       return { places, rows: shown.length };
@@ -211,10 +261,17 @@ describe.skipIf(!decision.run)('web app in Chromium', { timeout: 120_000 }, () =
       return i;
     };
     const [iPlace, iPeriod, iValue] = [col('place'), col('period'), col('value')];
-    const dimCols = header!.map((h, i) => [h, i] as const).filter(([h]) => !['indicator', 'series', 'place', 'period', 'value', 'unit', 'status', 'source', 'note'].includes(h));
+    const dimCols = header!
+      .map((h, i) => [h, i] as const)
+      .filter(
+        ([h]) => !['indicator', 'series', 'place', 'period', 'value', 'unit', 'status', 'source', 'note'].includes(h),
+      );
     const downloaded = records.map((r) => ({
       key: key({ place: placeName(r[iPlace]!, 'en'), period: r[iPeriod]!, value: r[iValue]! }),
-      dims: dimCols.filter(([, i]) => r[i]).map(([h, i]) => `${h}=${r[i]}`).join('|'),
+      dims: dimCols
+        .filter(([, i]) => r[i])
+        .map(([h, i]) => `${h}=${r[i]}`)
+        .join('|'),
     }));
     const shown = (await chartTableRows(page)).map(key);
     expect(shown.length).toBeGreaterThan(0);
@@ -226,8 +283,10 @@ describe.skipIf(!decision.run)('web app in Chromium', { timeout: 120_000 }, () =
       if (i >= 0) rest.splice(i, 1);
       else extra.push(d.dims ? `${d.key} (${d.dims})` : d.key);
     }
-    expect({ onlyInCsv: extra.length, onlyInTable: rest.length, examples: [...extra.slice(0, 5), ...rest.slice(0, 5)] }, `CSV from ${href} vs the table (${shown.length} rows)`)
-      .toEqual({ onlyInCsv: 0, onlyInTable: 0, examples: [] });
+    expect(
+      { onlyInCsv: extra.length, onlyInTable: rest.length, examples: [...extra.slice(0, 5), ...rest.slice(0, 5)] },
+      `CSV from ${href} vs the table (${shown.length} rows)`,
+    ).toEqual({ onlyInCsv: 0, onlyInTable: 0, examples: [] });
     expect(problems).toEqual([]);
   });
 
@@ -277,15 +336,30 @@ describe.skipIf(!decision.run)('web app in Chromium', { timeout: 120_000 }, () =
     const { page, problems } = await open({ lang });
     await page.goto('/places/MAAGA');
     await page.locator('table.place-table tbody tr .badge').first().waitFor();
-    const labels = new Set(['met-or-almost', 'substantial', 'moderate', 'marginal', 'stagnation', 'deterioration', 'insufficient-data', 'not-assessed']
-      .map((c) => msg(lang, `progress.class.${c}`)));
+    const labels = new Set(
+      [
+        'met-or-almost',
+        'substantial',
+        'moderate',
+        'marginal',
+        'stagnation',
+        'deterioration',
+        'insufficient-data',
+        'not-assessed',
+      ].map((c) => msg(lang, `progress.class.${c}`)),
+    );
     const rows = await page.locator('table.place-table tbody tr').count();
-    const badges = await page.locator('table.place-table tbody tr .badge').evaluateAll((els) => els.map((el) => {
-      // The text a reader gets: everything but the aria-hidden icon.
-      const clone = el.cloneNode(true) as HTMLElement;
-      clone.querySelectorAll('[aria-hidden="true"]').forEach((h) => h.remove());
-      return { text: (clone.textContent ?? '').trim(), icon: el.querySelector('[aria-hidden="true"]')?.textContent ?? '' };
-    }));
+    const badges = await page.locator('table.place-table tbody tr .badge').evaluateAll((els) =>
+      els.map((el) => {
+        // The text a reader gets: everything but the aria-hidden icon.
+        const clone = el.cloneNode(true) as HTMLElement;
+        clone.querySelectorAll('[aria-hidden="true"]').forEach((h) => h.remove());
+        return {
+          text: (clone.textContent ?? '').trim(),
+          icon: el.querySelector('[aria-hidden="true"]')?.textContent ?? '',
+        };
+      }),
+    );
     expect(badges.length).toBe(rows);
     for (const b of badges) {
       expect(labels.has(b.text), `badge text "${b.text}"`).toBe(true);
@@ -322,7 +396,9 @@ describe.skipIf(!decision.run)('web app in Chromium', { timeout: 120_000 }, () =
     await page.click('form button[type=submit]');
     const token = await page.locator('code[dir=ltr]').innerText();
     expect(token).toMatch(/^msd_/);
-    const res = await fetch(`${suite.baseURL}/api/v1/observations?status=provisional&limit=1`, { headers: { Authorization: `Bearer ${token}` } });
+    const res = await fetch(`${suite.baseURL}/api/v1/observations?status=provisional&limit=1`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
     expect(res.status).toBe(403); // observations:write only: no reading unpublished values
     expect((await runAxe(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
     await page.click('text=Sign out');
@@ -333,15 +409,25 @@ describe.skipIf(!decision.run)('web app in Chromium', { timeout: 120_000 }, () =
   it('takes a value entered by the city focal point in the form, through a failed validation, validation and approval in the inbox, to the public page', async () => {
     const account = (role: string) => suite.server.accounts.find((a) => a.roles.some((r) => r.role === role))!;
     // The administrator sets a rule on 11.1.1 (a percentage: 0 to 100) through the API.
-    const adminLogin = await fetch(`${suite.baseURL}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: account('administrator').email, password: account('administrator').password }) });
+    const adminLogin = await fetch(`${suite.baseURL}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: account('administrator').email, password: account('administrator').password }),
+    });
     const adminCookie = (adminLogin.headers.get('set-cookie') ?? '').split(';')[0]!;
     const adminCsrf = ((await adminLogin.json()) as { csrfToken: string }).csrfToken;
     const rules = await fetch(`${suite.baseURL}/api/v1/indicators/11.1.1/rules`, {
-      method: 'PUT', headers: { cookie: adminCookie, 'x-csrf-token': adminCsrf, 'content-type': 'application/json' },
+      method: 'PUT',
+      headers: { cookie: adminCookie, 'x-csrf-token': adminCsrf, 'content-type': 'application/json' },
       body: JSON.stringify({ validationRules: { min: 0, max: 100 }, suppression: null }),
     });
     expect(rules.status, await rules.clone().text()).toBe(200);
-    const publicValues = async () => ((await (await fetch(`${suite.baseURL}/api/v1/observations?indicator=11.1.1&place=MAAGA&from=2025&to=2025`)).json()) as { total: number }).total;
+    const publicValues = async () =>
+      (
+        (await (
+          await fetch(`${suite.baseURL}/api/v1/observations?indicator=11.1.1&place=MAAGA&from=2025&to=2025`)
+        ).json()) as { total: number }
+      ).total;
 
     // The city focal point of Agadir opens the form, types 125, is told why it cannot be saved, corrects it.
     {
@@ -374,7 +460,10 @@ describe.skipIf(!decision.run)('web app in Chromium', { timeout: 120_000 }, () =
     }
     expect(await publicValues()).toBe(0);
 
-    for (const [role, button] of [['data-validator', 'Validate the chosen values'], ['national-focal-point', 'Approve the chosen values']] as const) {
+    for (const [role, button] of [
+      ['data-validator', 'Validate the chosen values'],
+      ['national-focal-point', 'Approve the chosen values'],
+    ] as const) {
       const { page, problems } = await open({ lang: 'en' });
       await page.goto(`${suite.baseURL}/sign-in`);
       await page.fill('input[type=email]', account(role).email);

@@ -7,9 +7,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { type MessageFormatElement, TYPE } from '@formatjs/icu-messageformat-parser';
 import IntlMessageFormat from 'intl-messageformat';
-import { TYPE, type MessageFormatElement } from '@formatjs/icu-messageformat-parser';
+import { describe, expect, it } from 'vitest';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SRC = join(here, '..', 'src');
@@ -37,13 +37,31 @@ const TEMPLATE_FAMILIES: Record<string, readonly string[]> = {
   'direction.': ['higher', 'lower', 'none'],
   'status.': ['provisional', 'validated', 'approved'],
   'entry.problem.': [
-    'below-min', 'above-max', 'wrong-unit', 'missing-part', 'parts-sum', 'change-needs-comment', 'unknown-indicator', 'retired-indicator',
-    'unknown-series', 'dimension-not-of-indicator', 'unknown-dimension-value', 'duplicate', 'approved-value', 'bad-period',
+    'below-min',
+    'above-max',
+    'wrong-unit',
+    'missing-part',
+    'parts-sum',
+    'change-needs-comment',
+    'unknown-indicator',
+    'retired-indicator',
+    'unknown-series',
+    'dimension-not-of-indicator',
+    'unknown-dimension-value',
+    'duplicate',
+    'approved-value',
+    'bad-period',
   ],
   'status.state.': ['reported', 'in-progress', 'not-started', 'not-applicable'],
   'progress.class.': [
-    'met-or-almost', 'substantial', 'moderate', 'marginal', 'stagnation', 'deterioration',
-    'insufficient-data', 'not-assessed',
+    'met-or-almost',
+    'substantial',
+    'moderate',
+    'marginal',
+    'stagnation',
+    'deterioration',
+    'insufficient-data',
+    'not-assessed',
   ],
 };
 const templateKeys = Object.entries(TEMPLATE_FAMILIES).flatMap(([prefix, ends]) => ends.map((e) => prefix + e));
@@ -57,7 +75,10 @@ interface Args {
   pluralSelectors: { name: string; selectors: string[]; ordinal: boolean }[];
 }
 
-function collect(ast: MessageFormatElement[], acc: Args = { names: new Set(), plural: new Set(), pluralSelectors: [] }): Args {
+function collect(
+  ast: MessageFormatElement[],
+  acc: Args = { names: new Set(), plural: new Set(), pluralSelectors: [] },
+): Args {
   for (const el of ast) {
     switch (el.type) {
       case TYPE.argument:
@@ -73,7 +94,11 @@ function collect(ast: MessageFormatElement[], acc: Args = { names: new Set(), pl
       case TYPE.plural:
         acc.names.add(el.value);
         acc.plural.add(el.value);
-        acc.pluralSelectors.push({ name: el.value, selectors: Object.keys(el.options), ordinal: el.pluralType === 'ordinal' });
+        acc.pluralSelectors.push({
+          name: el.value,
+          selectors: Object.keys(el.options),
+          ordinal: el.pluralType === 'ordinal',
+        });
         for (const opt of Object.values(el.options)) collect(opt.value, acc);
         break;
       case TYPE.tag:
@@ -124,8 +149,12 @@ describe('message catalogs', () => {
     it('has a _meta with its language code', () => {
       expect(cat._meta, 'the _meta entry').toBeTypeOf('object');
       expect(cat._meta?.language).toBe(lang);
-      expect(typeof cat._meta?.translatedBy === 'string' && cat._meta.translatedBy !== '', 'a non-empty _meta.translatedBy').toBe(true);
-      if (lang !== 'en') expect(Array.isArray(cat._meta?.reviewNeeded), '_meta.reviewNeeded must be an array').toBe(true);
+      expect(
+        typeof cat._meta?.translatedBy === 'string' && cat._meta.translatedBy !== '',
+        'a non-empty _meta.translatedBy',
+      ).toBe(true);
+      if (lang !== 'en')
+        expect(Array.isArray(cat._meta?.reviewNeeded), '_meta.reviewNeeded must be an array').toBe(true);
     });
 
     it('has only non-empty string values', () => {
@@ -186,7 +215,8 @@ describe('message catalogs', () => {
           const type = p.ordinal ? 'ordinal' : 'cardinal';
           const allowed = new Set(new Intl.PluralRules(lang, { type }).resolvedOptions().pluralCategories);
           const unknown = p.selectors.filter((s) => !s.startsWith('=') && !allowed.has(s as Intl.LDMLPluralRule));
-          if (unknown.length) problems.push(`${k}: {${p.name}} has categories ${unknown.join(', ')} that ${lang} does not use`);
+          if (unknown.length)
+            problems.push(`${k}: {${p.name}} has categories ${unknown.join(', ')} that ${lang} does not use`);
           if (!p.selectors.includes('other')) problems.push(`${k}: {${p.name}} has no "other" branch`);
           const missing = [...integerCategories(lang, type)].filter((c) => c !== 'other' && !p.selectors.includes(c));
           if (missing.length) problems.push(`${k}: {${p.name}} lacks ${missing.join(', ')}`);
@@ -236,7 +266,10 @@ describe('message catalogs', () => {
       // Identical strings are fine for names and technical notation ("Marsad", "{from}–{to}", "Total"),
       // but a placeholder copy of en.json would be identical almost everywhere.
       const ratio = same.length / enKeys.length;
-      expect(ratio, `${same.length} of ${enKeys.length} values identical to English: ${same.join(', ')}`).toBeLessThanOrEqual(0.1);
+      expect(
+        ratio,
+        `${same.length} of ${enKeys.length} values identical to English: ${same.join(', ')}`,
+      ).toBeLessThanOrEqual(0.1);
     });
   });
 });
@@ -271,12 +304,16 @@ describe('keys used in the source', () => {
   });
 
   it('every literal t("key") is in en.json', () => {
-    const missing = [...literal].filter(([k]) => !Object.hasOwn(en, k)).map(([k, fs]) => `${k} (${[...new Set(fs)].join(', ')})`);
+    const missing = [...literal]
+      .filter(([k]) => !Object.hasOwn(en, k))
+      .map(([k, fs]) => `${k} (${[...new Set(fs)].join(', ')})`);
     expect(missing).toEqual([]);
   });
 
   it('every t(`prefix.${…}`) template belongs to a known key family', () => {
-    const unknown = [...templatePrefixes].filter(([p]) => !Object.hasOwn(TEMPLATE_FAMILIES, p)).map(([p, fs]) => `${p}… (${[...new Set(fs)].join(', ')})`);
+    const unknown = [...templatePrefixes]
+      .filter(([p]) => !Object.hasOwn(TEMPLATE_FAMILIES, p))
+      .map(([p, fs]) => `${p}… (${[...new Set(fs)].join(', ')})`);
     expect(unknown, 'add the family and its values to TEMPLATE_FAMILIES').toEqual([]);
   });
 

@@ -2,18 +2,32 @@
 // style of browser.test.ts: Debian's Chromium driven by playwright-core against the real server
 // on PGlite with the demonstration data (the five seeds are documents of the repository).
 // Screenshots of every page in Arabic and English go to /tmp/marsad-shots/.
-import { beforeAll, describe, expect, it } from 'vitest';
+
 import { type APIRequestContext, type BrowserContext, type Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  openAs, demoAccount,
-  LANGS, browserDecision, describeViolations, getJson, msg,
-  newContext, runAxe, screenshot, waitForSettled, type Lang, useBrowserSuite,
+  browserDecision,
+  demoAccount,
+  describeViolations,
+  getJson,
+  LANGS,
+  type Lang,
+  msg,
+  newContext,
+  openAs,
+  runAxe,
+  screenshot,
+  useBrowserSuite,
+  waitForSettled,
 } from './browser-helpers.ts';
 
 const decision = browserDecision();
 if (decision.reason && !decision.run) console.warn(decision.reason);
 
-interface Hit { id: number; title: string }
+interface Hit {
+  id: number;
+  title: string;
+}
 
 describe.skipIf(!decision.run)('knowledge pages in Chromium', { timeout: 180_000 }, () => {
   const suite = useBrowserSuite();
@@ -22,13 +36,17 @@ describe.skipIf(!decision.run)('knowledge pages in Chromium', { timeout: 180_000
   let workshopId: number;
 
   const account = (role: string) => demoAccount(suite.server, role);
-  async function signedInPage(role: string | null, lang: Lang): Promise<{ page: Page; problems: string[]; ctx: BrowserContext }> {
+  async function signedInPage(
+    role: string | null,
+    lang: Lang,
+  ): Promise<{ page: Page; problems: string[]; ctx: BrowserContext }> {
     return openAs(suite.browser, suite.baseURL, role ? account(role) : null, lang, contexts);
   }
   async function csrf(request: APIRequestContext): Promise<string> {
     return ((await (await request.get('/api/v1/auth/me')).json()) as { csrfToken: string }).csrfToken;
   }
-  const serious = async (page: Page) => (await runAxe(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const serious = async (page: Page) =>
+    (await runAxe(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
   const faults = (problems: string[]) => problems.filter((p) => !p.includes('ERR_ABORTED'));
 
   beforeAll(async () => {
@@ -37,14 +55,26 @@ describe.skipIf(!decision.run)('knowledge pages in Chromium', { timeout: 180_000
     const ctx = await newContext(suite.browser, suite.baseURL);
     contexts.push(ctx);
     const a = account('administrator');
-    expect((await ctx.request.post('/api/v1/auth/login', { data: { email: a.email, password: a.password } })).status()).toBe(200);
+    expect(
+      (await ctx.request.post('/api/v1/auth/login', { data: { email: a.email, password: a.password } })).status(),
+    ).toBe(200);
     const r = await ctx.request.post('/api/v1/workshops', {
       headers: { 'X-CSRF-Token': await csrf(ctx.request) },
       data: {
-        kind: 'workshop', status: 'published', titles: { ar: 'ورشة عمل عن توطين الخطة الحضرية الجديدة', en: 'Workshop on localising the New Urban Agenda' },
-        place: 'MAAGA', startsOn: '2024-03-04', endsOn: '2024-03-06', organisers: [{ names: { ar: 'جماعة أكادير', en: 'Agadir municipality' } }],
-        topics: ['safer cities'], materials: [seeds[0]!.id],
-        participants: { total: 30, bySex: { female: 16, male: 13, unspecified: 1 }, byOrganisationType: { 'local-government': 20, 'civil-society': 10 } },
+        kind: 'workshop',
+        status: 'published',
+        titles: { ar: 'ورشة عمل عن توطين الخطة الحضرية الجديدة', en: 'Workshop on localising the New Urban Agenda' },
+        place: 'MAAGA',
+        startsOn: '2024-03-04',
+        endsOn: '2024-03-06',
+        organisers: [{ names: { ar: 'جماعة أكادير', en: 'Agadir municipality' } }],
+        topics: ['safer cities'],
+        materials: [seeds[0]!.id],
+        participants: {
+          total: 30,
+          bySex: { female: 16, male: 13, unspecified: 1 },
+          byOrganisationType: { 'local-government': 20, 'civil-society': 10 },
+        },
       },
     });
     expect(r.status(), await r.text()).toBe(201);
@@ -80,9 +110,12 @@ describe.skipIf(!decision.run)('knowledge pages in Chromium', { timeout: 180_000
     await waitForSettled(page);
     await page.locator('main ol.hits li').first().waitFor();
     const before = await page.locator('main ol.hits li').count();
-    const year = page.locator('main .facet', { hasText: msg('en', 'knowledge.facet.year') }).locator('input[type="checkbox"]').first();
+    const year = page
+      .locator('main .facet', { hasText: msg('en', 'knowledge.facet.year') })
+      .locator('input[type="checkbox"]')
+      .first();
     await year.click();
-    await expect.poll(() => new URL(page.url()).searchParams.get("year") ?? "").toMatch(/\d{4}/);
+    await expect.poll(() => new URL(page.url()).searchParams.get('year') ?? '').toMatch(/\d{4}/);
     await expect.poll(() => page.locator('main ol.hits li').count()).toBeLessThan(before);
     expect(await page.locator('main .facet input[type="checkbox"]:checked').count()).toBe(1);
     expect(await serious(page), describeViolations(await runAxe(page))).toEqual([]);
@@ -97,7 +130,11 @@ describe.skipIf(!decision.run)('knowledge pages in Chromium', { timeout: 180_000
     await page.locator('main select').first().selectOption('practice');
     await page.getByLabel(msg('en', 'knowledge.field.title'), { exact: true }).fill('Night buses in Agadir');
     await page.getByLabel(msg('en', 'knowledge.field.summary'), { exact: true }).fill('Safer journeys home at night.');
-    await page.locator('main .rte textarea').fill('First paragraph <strong>bold</strong>.\n\n<img src=x onerror=alert(1)>\n\n<script>window.__xss = 1</script><p onclick="window.__xss = 2">Click</p>');
+    await page
+      .locator('main .rte textarea')
+      .fill(
+        'First paragraph <strong>bold</strong>.\n\n<img src=x onerror=alert(1)>\n\n<script>window.__xss = 1</script><p onclick="window.__xss = 2">Click</p>',
+      );
     await page.locator('main select[id$="-status"]').selectOption('published');
     expect(await serious(page), describeViolations(await runAxe(page))).toEqual([]);
     await screenshot(page, 'en-knowledge-new');
@@ -109,7 +146,9 @@ describe.skipIf(!decision.run)('knowledge pages in Chromium', { timeout: 180_000
     const dom = await page.evaluate(() => ({
       scripts: document.querySelectorAll('main script').length,
       imgs: document.querySelectorAll('main .rich-text img').length,
-      handlers: [...document.querySelectorAll('main *')].flatMap((e) => [...e.attributes].filter((a) => a.name.toLowerCase().startsWith('on')).map((a) => a.name)),
+      handlers: [...document.querySelectorAll('main *')].flatMap((e) =>
+        [...e.attributes].filter((a) => a.name.toLowerCase().startsWith('on')).map((a) => a.name),
+      ),
       xss: (window as unknown as { __xss?: number }).__xss ?? null,
     }));
     expect(dom).toEqual({ scripts: 0, imgs: 0, handlers: [], xss: null });
@@ -117,9 +156,15 @@ describe.skipIf(!decision.run)('knowledge pages in Chromium', { timeout: 180_000
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss ?? null)).toBeNull();
 
     // A file: uploaded, then listed with its size and SHA-256.
-    await page.locator('main input[type="file"]').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('Night buses: notes of the pilot.\n') });
+    await page.locator('main input[type="file"]').setInputFiles({
+      name: 'notes.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('Night buses: notes of the pilot.\n'),
+    });
     await page.locator('main form.upload button[type="submit"]').click();
-    await page.locator('main table.attachments a[href^="/api/v1/knowledge/attachments/"]', { hasText: 'notes.txt' }).waitFor();
+    await page
+      .locator('main table.attachments a[href^="/api/v1/knowledge/attachments/"]', { hasText: 'notes.txt' })
+      .waitFor();
     expect(await page.locator('main table.attachments code.checksum').innerText()).toMatch(/SHA-256 [0-9a-f]{64}/);
 
     // A second change through the form, then the versions compared.
@@ -161,37 +206,51 @@ describe.skipIf(!decision.run)('knowledge pages in Chromium', { timeout: 180_000
     await screenshot(page, 'ar-knowledge-new-error');
   });
 
-  it.each(LANGS)('the public pages in %s: search, an item, the network (no e-mail address), workshops; axe finds nothing serious', async (lang) => {
-    const { page, problems } = await signedInPage(null, lang);
-    const pages: [string, string][] = [
-      ['/knowledge', 'knowledge'], [`/knowledge/${seeds[0]!.id}`, 'knowledge-item'], ['/network', 'network'], ['/workshops', 'workshops'], [`/workshops/${workshopId}`, 'workshop'],
-    ];
-    for (const [path, name] of pages) {
-      await page.goto(path);
-      await waitForSettled(page);
-      if (name === 'network') {
-        await page.locator('main table.data tbody tr').first().waitFor();
-        const text = await page.locator('main').innerText();
-        expect(text).not.toMatch(/[\w.+-]+@[\w-]+\.[\w.]+/);
-        expect(await page.locator('main a[href^="mailto:"]').count()).toBe(0);
+  it.each(LANGS)(
+    'the public pages in %s: search, an item, the network (no e-mail address), workshops; axe finds nothing serious',
+    async (lang) => {
+      const { page, problems } = await signedInPage(null, lang);
+      const pages: [string, string][] = [
+        ['/knowledge', 'knowledge'],
+        [`/knowledge/${seeds[0]!.id}`, 'knowledge-item'],
+        ['/network', 'network'],
+        ['/workshops', 'workshops'],
+        [`/workshops/${workshopId}`, 'workshop'],
+      ];
+      for (const [path, name] of pages) {
+        await page.goto(path);
+        await waitForSettled(page);
+        if (name === 'network') {
+          await page.locator('main table.data tbody tr').first().waitFor();
+          const text = await page.locator('main').innerText();
+          expect(text).not.toMatch(/[\w.+-]+@[\w-]+\.[\w.]+/);
+          expect(await page.locator('main a[href^="mailto:"]').count()).toBe(0);
+        }
+        if (name === 'workshop') {
+          expect(await page.locator('main table.data td.num').first().innerText()).toMatch(/30|٣٠/);
+          expect(await page.locator(`main a[href="/knowledge/${seeds[0]!.id}"]`).count()).toBe(1);
+        }
+        expect(await serious(page), `${path}\n${describeViolations(await runAxe(page))}`).toEqual([]);
+        await screenshot(page, `${lang}-${name}`);
       }
-      if (name === 'workshop') {
-        expect(await page.locator('main table.data td.num').first().innerText()).toMatch(/30|٣٠/);
-        expect(await page.locator(`main a[href="/knowledge/${seeds[0]!.id}"]`).count()).toBe(1);
-      }
-      expect(await serious(page), `${path}\n${describeViolations(await runAxe(page))}`).toEqual([]);
-      await screenshot(page, `${lang}-${name}`);
-    }
-    expect(await page.evaluate(() => document.documentElement.dir)).toBe(lang === 'ar' ? 'rtl' : 'ltr');
-    expect(faults(problems)).toEqual([]);
-  });
+      expect(await page.evaluate(() => document.documentElement.dir)).toBe(lang === 'ar' ? 'rtl' : 'ltr');
+      expect(faults(problems)).toEqual([]);
+    },
+  );
 
   it('unknown items and workshops answer 404 with the not-found page', async () => {
     for (const p of ['/knowledge/999999', '/knowledge/abc', '/workshops/999999']) {
       const r = await fetch(new URL(p, suite.baseURL));
       expect(r.status, p).toBe(404);
     }
-    for (const p of ['/knowledge', `/knowledge/${seeds[0]!.id}`, '/knowledge/new', '/network', '/workshops', `/workshops/${workshopId}`]) {
+    for (const p of [
+      '/knowledge',
+      `/knowledge/${seeds[0]!.id}`,
+      '/knowledge/new',
+      '/network',
+      '/workshops',
+      `/workshops/${workshopId}`,
+    ]) {
       expect((await fetch(new URL(p, suite.baseURL))).status, p).toBe(200);
     }
   });

@@ -3,11 +3,22 @@
 // database with the demonstration data, in Arabic and English; axe-core on each page (no serious
 // or critical violation). Skipped without /usr/bin/chromium (see browser-helpers.ts). Screenshots
 // go to /tmp/marsad-shots/places-*.png.
-import { describe, expect, it } from 'vitest';
+
 import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
-  openAs, LANGS, browserDecision, describeViolations, getJson, htmlLangDir,
-  msg, runAxe, screenshot, waitForSettled, type Lang, useBrowserSuite,
+  browserDecision,
+  describeViolations,
+  getJson,
+  htmlLangDir,
+  LANGS,
+  type Lang,
+  msg,
+  openAs,
+  runAxe,
+  screenshot,
+  useBrowserSuite,
+  waitForSettled,
 } from './browser-helpers.ts';
 
 const decision = browserDecision();
@@ -25,8 +36,8 @@ describe.skipIf(!decision.run)('country report and city profile in Chromium', { 
   const suite = useBrowserSuite();
   const contexts = suite.contexts;
 
-
-  const serious = async (page: Page) => (await runAxe(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const serious = async (page: Page) =>
+    (await runAxe(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
 
   /** The public page at `url` in `lang`, with its data and its chart drawn. */
   async function open(url: string, lang: Lang): Promise<{ page: Page; problems: string[] }> {
@@ -45,19 +56,34 @@ describe.skipIf(!decision.run)('country report and city profile in Chromium', { 
       expect(data.reviews.length).toBeGreaterThan(0);
       const { page, problems } = await open('/places/MAR/report', lang);
       expect(await htmlLangDir(page)).toEqual({ lang, dir: lang === 'ar' ? 'rtl' : 'ltr' });
-      await expect.poll(() => page.locator('main h1').innerText()).toBe(msg(lang, 'countryReport.title', { country: data.place.name }));
+      await expect
+        .poll(() => page.locator('main h1').innerText())
+        .toBe(msg(lang, 'countryReport.title', { country: data.place.name }));
       const main = page.locator('main');
       await expect.poll(() => main.innerText()).toContain(msg(lang, 'countryReport.national'));
       const text = await main.innerText();
-      for (const key of ['countryReport.cities', 'countryReport.programmes', 'countryReport.reviews', 'status.approved', 'table.source']) expect(text, key).toContain(msg(lang, key));
+      for (const key of [
+        'countryReport.cities',
+        'countryReport.programmes',
+        'countryReport.reviews',
+        'status.approved',
+        'table.source',
+      ])
+        expect(text, key).toContain(msg(lang, key));
       expect(text).toContain(data.cities.find((c) => c.code === 'MAAGA')!.name);
       expect(text).toContain('Marsad synthetic demonstration data');
       // One row per national value; one row per city value in the cities' table.
-      expect(await page.locator('table.national-values tbody tr').count()).toBe(data.indicators.filter((i) => i.national).length);
-      expect(await page.locator('table.city-values tbody tr').count()).toBe(data.indicators.reduce((n, i) => n + i.cities.length, 0));
+      expect(await page.locator('table.national-values tbody tr').count()).toBe(
+        data.indicators.filter((i) => i.national).length,
+      );
+      expect(await page.locator('table.city-values tbody tr').count()).toBe(
+        data.indicators.reduce((n, i) => n + i.cities.length, 0),
+      );
       // Links to the programmes and to the published reviews; the PDF button.
-      for (const p of data.programmes) expect(await page.locator(`main a[href="/programmes/${p.code}"]`).count()).toBe(1);
-      for (const r of data.reviews) expect(await page.locator(`main a[href="/reviews/published/${r.id}"]`).count()).toBe(1);
+      for (const p of data.programmes)
+        expect(await page.locator(`main a[href="/programmes/${p.code}"]`).count()).toBe(1);
+      for (const r of data.reviews)
+        expect(await page.locator(`main a[href="/reviews/published/${r.id}"]`).count()).toBe(1);
       await expect.poll(() => page.getByRole('button', { name: msg(lang, 'pdf.button'), exact: true }).count()).toBe(1);
       // The chart is described by its table, and the table lists the country and its cities.
       const chart = page.locator('main .report-chart .chart');
@@ -69,7 +95,9 @@ describe.skipIf(!decision.run)('country report and city profile in Chromium', { 
       // Printed, the chart is drawn again at its fixed size (170 mm, narrower than an A4 page).
       await page.emulateMedia({ media: 'print' });
       await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
-      await expect.poll(async () => Number(await chart.locator('svg').first().getAttribute('width'))).toBeLessThanOrEqual(Math.ceil((170 / 25.4) * 96));
+      await expect
+        .poll(async () => Number(await chart.locator('svg').first().getAttribute('width')))
+        .toBeLessThanOrEqual(Math.ceil((170 / 25.4) * 96));
       expect(problems).toEqual([]);
     });
 
@@ -80,7 +108,9 @@ describe.skipIf(!decision.run)('country report and city profile in Chromium', { 
       const text = await page.locator('main').innerText();
       expect(text).toContain(msg(lang, 'status.approved'));
       expect(text).toContain(msg(lang, 'places.chartHeading'));
-      expect(await page.locator('main .data-date').innerText()).toMatch(lang === 'ar' ? /^البيانات حتى/ : /^Data up to/);
+      expect(await page.locator('main .data-date').innerText()).toMatch(
+        lang === 'ar' ? /^البيانات حتى/ : /^Data up to/,
+      );
       await screenshot(page, `places-city-${lang}`);
       const violations = await serious(page);
       expect(violations, describeViolations(violations)).toEqual([]);

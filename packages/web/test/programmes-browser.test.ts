@@ -3,22 +3,56 @@
 // demonstration data and accounts, in Arabic and English; axe-core on every page. Skipped
 // without /usr/bin/chromium (see browser-helpers.ts). Screenshots go to
 // /tmp/marsad-shots/programmes-*.png.
-import { describe, expect, it } from 'vitest';
+
 import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
-  openAs, demoAccount,
-  LANGS, browserDecision, describeViolations, getJson, htmlLangDir,
-  msg, runAxe, screenshot, waitForSettled, type Lang, useBrowserSuite,
+  browserDecision,
+  demoAccount,
+  describeViolations,
+  getJson,
+  htmlLangDir,
+  LANGS,
+  type Lang,
+  msg,
+  openAs,
+  runAxe,
+  screenshot,
+  useBrowserSuite,
+  waitForSettled,
 } from './browser-helpers.ts';
 
 const decision = browserDecision();
 if (decision.reason && !decision.run) console.warn(decision.reason);
 
 type Names = Record<string, string>;
-interface ListItem { code: string; names: Names; progress: number | null }
-interface Measure { id: number; kind: string; names: Names; progress: number | null; targets: { year: number; value: number }[]; actual: { year: number; value: number } | null }
-interface Result { id: number; code: string | null; level: string; titles: Names; places: { place: string }[]; measures: Measure[]; children: Result[] }
-interface Programme { code: string; names: Names; results: Result[] }
+interface ListItem {
+  code: string;
+  names: Names;
+  progress: number | null;
+}
+interface Measure {
+  id: number;
+  kind: string;
+  names: Names;
+  progress: number | null;
+  targets: { year: number; value: number }[];
+  actual: { year: number; value: number } | null;
+}
+interface Result {
+  id: number;
+  code: string | null;
+  level: string;
+  titles: Names;
+  places: { place: string }[];
+  measures: Measure[];
+  children: Result[];
+}
+interface Programme {
+  code: string;
+  names: Names;
+  results: Result[];
+}
 interface Figures {
   urbanViolenceChange: { valuePercent: number | null; cities: unknown[] };
   citiesWithLessViolence: { count: number; cities: unknown[] };
@@ -30,21 +64,25 @@ const intl = (lang: Lang) => (lang === 'ar' ? 'ar-u-nu-arab' : 'en');
 /** A number without group separators in the reader's digits (a year). */
 const plain = (lang: Lang, v: number) => new Intl.NumberFormat(intl(lang), { useGrouping: false }).format(v);
 /** A share as the page writes it ("50%", Arabic "٥٠٪"). */
-const share = (lang: Lang, v: number) => new Intl.NumberFormat(intl(lang), { style: 'percent', maximumFractionDigits: 0 }).format(v);
+const share = (lang: Lang, v: number) =>
+  new Intl.NumberFormat(intl(lang), { style: 'percent', maximumFractionDigits: 0 }).format(v);
 
 describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000 }, () => {
   const suite = useBrowserSuite();
   const contexts = suite.contexts;
 
-
   const account = (role: string) => demoAccount(suite.server, role);
 
-  /** A page in a fresh context (Arabic-Indic digits in Arabic), signed in as the demonstration account of the role, or public. */
+  /**
+   * A page in a fresh context (Arabic-Indic digits in Arabic), signed in as the demonstration account of the role, or
+   * public.
+   */
   async function openPage(role: string | null, lang: Lang): Promise<{ page: Page; problems: string[] }> {
     const { page, problems } = await openAs(suite.browser, suite.baseURL, role ? account(role) : null, lang, contexts);
     return { page, problems };
   }
-  const serious = async (page: Page) => (await runAxe(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const serious = async (page: Page) =>
+    (await runAxe(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
   const faults = (problems: string[]) => problems.filter((p) => !p.includes('ERR_ABORTED'));
   const h1 = async (page: Page) => (await page.locator('main h1').innerText()).replace(/\s+/g, ' ').trim();
   /** Waits for what shows that a page's data has arrived; on a timeout, says what the page showed instead. */
@@ -53,8 +91,13 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
       await page.locator(selector).first().waitFor({ timeout: 60_000 });
     } catch (e) {
       await screenshot(page, `programmes-timeout-${Date.now()}`);
-      const main = await page.locator('main').innerText().catch(() => '(no main)');
-      throw new Error(`${(e as Error).message}\nThe page showed: ${main.slice(0, 500)}\nProblems: ${problems.join('; ')}`);
+      const main = await page
+        .locator('main')
+        .innerText()
+        .catch(() => '(no main)');
+      throw new Error(
+        `${(e as Error).message}\nThe page showed: ${main.slice(0, 500)}\nProblems: ${problems.join('; ')}`,
+      );
     }
   }
 
@@ -77,7 +120,8 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
         const item = items.nth(i);
         expect(await item.locator('h2 a').getAttribute('href')).toBe(`/programmes/${p.code}`);
         expect(await item.locator('h2').innerText()).toContain(p.names[lang]);
-        if (p.progress !== null) expect(await item.locator('.progress-text').innerText()).toContain(share(lang, p.progress));
+        if (p.progress !== null)
+          expect(await item.locator('.progress-text').innerText()).toContain(share(lang, p.progress));
         expect(await item.locator('.progress-coverage').count()).toBe(p.progress === null ? 0 : 1);
         expect(await item.innerText()).toContain(msg(lang, 'programmes.demoTag'));
       }
@@ -107,19 +151,29 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
       // Its catalogue indicators link to their pages; each status is in words.
       const row = r1Item.locator(':scope > .measure-table tbody tr').first();
       expect(await row.locator('th a[href="/indicators/16.1.1"]').count()).toBe(1);
-      const statusWords = ['achieved', 'onTrack', 'offTrack', 'noData', 'noTarget'].map((k) => msg(lang, `programmes.measureStatus.${k}`));
+      const statusWords = ['achieved', 'onTrack', 'offTrack', 'noData', 'noTarget'].map((k) =>
+        msg(lang, `programmes.measureStatus.${k}`),
+      );
       expect(statusWords).toContain((await row.locator('.badge span:last-child').innerText()).trim());
       // Progress as a number in words beside the bar, with the coverage.
-      expect(await r1Item.locator('.result-head .progress-coverage').first().innerText()).toMatch(lang === 'ar' ? /٪/ : /%/);
+      expect(await r1Item.locator('.result-head .progress-coverage').first().innerText()).toMatch(
+        lang === 'ar' ? /٪/ : /%/,
+      );
 
       // The 2030 figures are the API's, in the reader's digits.
       const cities = page.locator('#figure-cities data.figure-number');
       expect(await cities.getAttribute('value')).toBe(String(f.citiesWithLessViolence.count));
       expect(await cities.innerText()).toBe(new Intl.NumberFormat(intl(lang)).format(f.citiesWithLessViolence.count));
-      expect(await page.locator('#figure-countries data.figure-number').getAttribute('value')).toBe(String(f.countriesImproved.count));
-      expect(Number(await page.locator('#figure-violence data.figure-number').getAttribute('value'))).toBe(f.urbanViolenceChange.valuePercent);
+      expect(await page.locator('#figure-countries data.figure-number').getAttribute('value')).toBe(
+        String(f.countriesImproved.count),
+      );
+      expect(Number(await page.locator('#figure-violence data.figure-number').getAttribute('value'))).toBe(
+        f.urbanViolenceChange.valuePercent,
+      );
       // Each with its definition and, expandable, the places behind it.
-      expect(await page.locator('#figure-cities .figure-definition').innerText()).toContain(msg(lang, 'programmes.t2030.citiesDef'));
+      expect(await page.locator('#figure-cities .figure-definition').innerText()).toContain(
+        msg(lang, 'programmes.t2030.citiesDef'),
+      );
       const behind = page.locator('#figure-cities details.places-behind');
       expect(await behind.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
       await behind.locator('summary').click();
@@ -155,20 +209,37 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
       expect(await page.locator('.report-kind').isVisible()).toBe(true);
       expect(await page.locator('.report-kind').innerText()).toBe(msg(lang, 'programmes.report.kind'));
       expect(await page.locator('main h1').isVisible()).toBe(true);
-      expect(await page.locator('#figure-countries details.places-behind').first().evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);
+      expect(
+        await page
+          .locator('#figure-countries details.places-behind')
+          .first()
+          .evaluate((d) => (d as HTMLDetailsElement).open),
+      ).toBe(true);
       expect(await page.locator('#figure-countries tbody tr').first().isVisible()).toBe(true);
       await screenshot(page, `programmes-${lang}-print`);
       await page.emulateMedia({ media: 'screen' });
       await page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
-      expect(await page.locator('#figure-countries details.places-behind').first().evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+      expect(
+        await page
+          .locator('#figure-countries details.places-behind')
+          .first()
+          .evaluate((d) => (d as HTMLDetailsElement).open),
+      ).toBe(false);
       expect(faults(problems)).toEqual([]);
     });
 
     it('shows the progress report to the Executive Board for a period, as the API counts it, and refuses a period that ends before it starts', async () => {
       const today = new Date().toISOString().slice(0, 10);
       const from = `${today.slice(0, 4)}-01-01`;
-      interface Board { reviews: { count: number; items: { id: number; place: { code: string } }[] }; records: { byKind: { kind: string; figure: { count: number; items: { value: string }[] } }[] }; programmes: { code: string }[] }
-      const api = await getJson<Board>(suite.baseURL, `/api/v1/reports/board-progress?from=${from}&to=${today}&lang=${lang}`);
+      interface Board {
+        reviews: { count: number; items: { id: number; place: { code: string } }[] };
+        records: { byKind: { kind: string; figure: { count: number; items: { value: string }[] } }[] };
+        programmes: { code: string }[];
+      }
+      const api = await getJson<Board>(
+        suite.baseURL,
+        `/api/v1/reports/board-progress?from=${from}&to=${today}&lang=${lang}`,
+      );
       // The demonstration data publishes Agadir's review today: its measures are counted.
       expect(api.reviews.items.map((r) => r.place.code)).toContain('MAAGA');
       const { page, problems } = await openPage(null, lang);
@@ -182,23 +253,35 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
       const measures = api.records.byKind.find((k) => k.kind === 'measure')!.figure;
       expect(measures.count).toBeGreaterThan(0);
       const section = page.locator('section[aria-labelledby="bp-kind-measure"]');
-      expect(await section.locator('h3').innerText()).toContain(new Intl.NumberFormat(intl(lang)).format(measures.count));
+      expect(await section.locator('h3').innerText()).toContain(
+        new Intl.NumberFormat(intl(lang)).format(measures.count),
+      );
       expect(await section.locator('li').count()).toBe(measures.count);
       expect(await section.innerText()).toContain(measures.items[0]!.value);
-      expect(await section.locator(`a[href="/reviews/published/${api.reviews.items[0]!.id}"]`).count()).toBeGreaterThan(0);
+      expect(await section.locator(`a[href="/reviews/published/${api.reviews.items[0]!.id}"]`).count()).toBeGreaterThan(
+        0,
+      );
       // The chart has the table as its text alternative; every programme has its card.
       const chart = page.locator('main .chart-bars');
       expect(await chart.getAttribute('role')).toBe('img');
       expect(await page.locator(`table#${await chart.getAttribute('aria-describedby')}`).count()).toBe(1);
       expect(await page.locator('section[aria-labelledby="bp-results"] > .card').count()).toBe(api.programmes.length);
-      expect(await page.locator('section[aria-labelledby="bp-success-indicators"] .success-indicator').count()).toBeGreaterThan(5);
+      expect(
+        await page.locator('section[aria-labelledby="bp-success-indicators"] .success-indicator').count(),
+      ).toBeGreaterThan(5);
       await screenshot(page, `board-progress-${lang}`);
       const violations = await serious(page);
       expect(violations, describeViolations(violations)).toEqual([]);
 
       // A period ending before it starts: the form says so and does not go there.
-      await page.locator('.period-form input[type="date"]').first().fill(`${today.slice(0, 4)}-12-31`);
-      await page.locator('.period-form input[type="date"]').nth(1).fill(`${today.slice(0, 4)}-01-02`);
+      await page
+        .locator('.period-form input[type="date"]')
+        .first()
+        .fill(`${today.slice(0, 4)}-12-31`);
+      await page
+        .locator('.period-form input[type="date"]')
+        .nth(1)
+        .fill(`${today.slice(0, 4)}-01-02`);
       expect(await page.locator('.period-form button[type="submit"]').isDisabled()).toBe(true);
       expect(await page.locator('.period-form .error-text').innerText()).toBe(msg(lang, 'boardProgress.badPeriod'));
       // An earlier year: nothing was published then.
@@ -207,7 +290,9 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
       await page.locator('.period-form button[type="submit"]').click();
       await page.waitForURL('**/results/board-progress/2019-01-01/2019-12-31');
       await ready(page, 'section[aria-labelledby="bp-measures"] p.muted', problems);
-      expect(await page.locator('section[aria-labelledby="bp-measures"] p.muted').innerText()).toBe(msg(lang, 'boardProgress.noRecords'));
+      expect(await page.locator('section[aria-labelledby="bp-measures"] p.muted').innerText()).toBe(
+        msg(lang, 'boardProgress.noRecords'),
+      );
       // An address with a day that does not exist: the page says so rather than asking the API.
       await page.goto('/results/board-progress/2026-01-01/2026-13-01');
       await ready(page, 'main .notice[role="alert"]', problems);
@@ -217,7 +302,9 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
 
     it('lets an administrator change a target and shows the new progress; refusals appear next to the fields', async () => {
       const before = await getJson<Programme>(suite.baseURL, '/api/v1/programmes/ESCWA-NUA-IRP');
-      const m = all(before.results).flatMap((r) => r.measures).find((x) => x.kind === 'specific' && x.actual && x.targets.length)!;
+      const m = all(before.results)
+        .flatMap((r) => r.measures)
+        .find((x) => x.kind === 'specific' && x.actual && x.targets.length)!;
       const last = m.targets[m.targets.length - 1]!;
       const newTarget = lang === 'ar' ? last.value + 1 : last.value + 2;
       const { page, problems } = await openPage('administrator', lang);
@@ -242,7 +329,9 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
       await page.keyboard.type('5');
       await page.keyboard.press('Enter');
       await expect.poll(() => year.getAttribute('aria-invalid')).toBe('true');
-      expect(await page.locator(`[id="${(await year.getAttribute('aria-describedby'))!}"]`).innerText()).toContain(msg(lang, 'programmes.error.year', { from: plain(lang, 1900), to: plain(lang, 2100) }));
+      expect(await page.locator(`[id="${(await year.getAttribute('aria-describedby'))!}"]`).innerText()).toContain(
+        msg(lang, 'programmes.error.year', { from: plain(lang, 1900), to: plain(lang, 2100) }),
+      );
       expect(await year.evaluate((el) => el === document.activeElement)).toBe(true);
       await screenshot(page, `programmes-${lang}-target-error`);
 
@@ -252,7 +341,9 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
       await value.press('Enter');
       await form.locator('[role=status]').waitFor();
       const after = await getJson<Programme>(suite.baseURL, '/api/v1/programmes/ESCWA-NUA-IRP');
-      const changed = all(after.results).flatMap((r) => r.measures).find((x) => x.id === m.id)!;
+      const changed = all(after.results)
+        .flatMap((r) => r.measures)
+        .find((x) => x.id === m.id)!;
       expect(changed.targets.find((t) => t.year === last.year)?.value).toBe(newTarget);
       expect(changed.progress).not.toBe(m.progress);
       await expect.poll(() => measureRow.locator('.progress-text').innerText()).toBe(share(lang, changed.progress!));
@@ -299,12 +390,18 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
       await waitForSettled(focal.page);
       await focal.page.getByRole('button', { name: msg(lang, 'programmes.edit.switch') }).click();
       await focal.page.locator('.edit-controls').first().waitFor();
-      const ids = (await focal.page.locator('.edit-controls button').evaluateAll((bs) => bs.map((b) => b.id))).filter((id) => id.startsWith('result-'));
-      // The results whose responsible places are all within the country the focal point holds (by the places' ancestors).
+      const ids = (await focal.page.locator('.edit-controls button').evaluateAll((bs) => bs.map((b) => b.id))).filter(
+        (id) => id.startsWith('result-'),
+      );
+      // The results whose responsible places are all within the country the focal point holds (by the places'
+      // ancestors).
       const codes = [...new Set(all(p.results).flatMap((r) => r.places.map((x) => x.place)))];
       const within = new Map<string, boolean>();
       for (const c of codes) {
-        const d = await getJson<{ ancestors: { code: string }[] }>(suite.baseURL, `/api/v1/places/${encodeURIComponent(c)}`);
+        const d = await getJson<{ ancestors: { code: string }[] }>(
+          suite.baseURL,
+          `/api/v1/places/${encodeURIComponent(c)}`,
+        );
         within.set(c, c === held || d.ancestors.some((a) => a.code === held));
       }
       const theirs = all(p.results).filter((r) => r.places.length > 0 && r.places.every((x) => within.get(x.place)));
@@ -316,9 +413,15 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
     });
   });
 
-  it('lets an administrator set a programme\'s IATI reporting organisation (in Arabic): refusals next to the fields, then the IATI file', async () => {
+  it("lets an administrator set a programme's IATI reporting organisation (in Arabic): refusals next to the fields, then the IATI file", async () => {
     const CODE = 'UNH-SP-2026-2029';
-    const before = await getJson<Programme & { pillars: { code: string }[]; places: { place: string; role: string }[]; reportingOrg: { ref: string | null; type: string | null } }>(suite.baseURL, `/api/v1/programmes/${CODE}`);
+    const before = await getJson<
+      Programme & {
+        pillars: { code: string }[];
+        places: { place: string; role: string }[];
+        reportingOrg: { ref: string | null; type: string | null };
+      }
+    >(suite.baseURL, `/api/v1/programmes/${CODE}`);
     expect(before.reportingOrg.ref).toBeNull();
     expect((await fetch(`${suite.baseURL}/api/v1/programmes/${CODE}/export?format=iati`)).status).toBe(409);
     const { page, problems } = await openPage('administrator', 'ar');
@@ -330,7 +433,9 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
     const form = page.locator('form.programme-form');
     await form.waitFor();
     // The form holds the programme as it is: names, the type of its reporting organisation, its pillars.
-    expect(await form.getByLabel(msg('ar', 'programmes.edit.nameEn'), { exact: true }).first().inputValue()).toBe(before.names.en);
+    expect(await form.getByLabel(msg('ar', 'programmes.edit.nameEn'), { exact: true }).first().inputValue()).toBe(
+      before.names.en,
+    );
     const type = form.getByLabel(msg('ar', 'programmes.form.orgType'), { exact: true });
     expect(await type.inputValue()).toBe('40');
     expect(await type.locator('option').count()).toBe(17);
@@ -345,7 +450,9 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
     await form.getByRole('button', { name: msg('ar', 'admin.save'), exact: true }).click();
     await expect.poll(() => ref.getAttribute('aria-invalid')).toBe('true');
     const errorId = (await ref.getAttribute('aria-describedby'))!.split(' ').pop()!;
-    expect(await page.locator(`[id="${errorId}"]`).innerText()).toContain(msg('ar', 'apiError.tooLong', { max: '200' }));
+    expect(await page.locator(`[id="${errorId}"]`).innerText()).toContain(
+      msg('ar', 'apiError.tooLong', { max: '200' }),
+    );
     expect(await ref.evaluate((el) => el === document.activeElement)).toBe(true);
 
     await ref.fill('XM-DAC-41111');
@@ -366,7 +473,9 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
     expect(after.places.map((x) => [x.place, x.role])).toEqual(before.places.map((x) => [x.place, x.role]));
     expect(after.names).toEqual(before.names);
     await screenshot(page, 'programmes-ar-programme-saved');
-    expect(faults(problems).filter((p) => !(/\b400\b/.test(p) && p.includes(`/api/v1/programmes/${CODE}`)))).toEqual([]);
+    expect(faults(problems).filter((p) => !(/\b400\b/.test(p) && p.includes(`/api/v1/programmes/${CODE}`)))).toEqual(
+      [],
+    );
   });
 
   it('lets an administrator add a programme with a pillar and a place, and delete it (in English)', async () => {
@@ -399,11 +508,15 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
     // The API refuses a code in use: next to the code field.
     await form.getByRole('button', { name: msg('en', 'programmes.form.create'), exact: true }).click();
     await expect.poll(() => code.getAttribute('aria-invalid')).toBe('true');
-    expect(await page.locator(`[id="${(await code.getAttribute('aria-describedby'))!.split(' ').pop()!}"]`).innerText())
-      .toContain(msg('en', 'programmes.error.programmeCodeTaken', { code: 'SAFER-CITIES' }));
+    expect(
+      await page.locator(`[id="${(await code.getAttribute('aria-describedby'))!.split(' ').pop()!}"]`).innerText(),
+    ).toContain(msg('en', 'programmes.error.programmeCodeTaken', { code: 'SAFER-CITIES' }));
     await code.fill('TEST-PROG');
 
-    await page.locator('.programme-pillars button').filter({ hasText: msg('en', 'programmes.form.addPillar') }).click();
+    await page
+      .locator('.programme-pillars button')
+      .filter({ hasText: msg('en', 'programmes.form.addPillar') })
+      .click();
     const pillar = form.locator('fieldset.programme-pillars > fieldset').first();
     await pillar.getByLabel(msg('en', 'programmes.form.code'), { exact: true }).fill('P1');
     await pillar.getByLabel(msg('en', 'programmes.edit.nameEn'), { exact: true }).fill('First pillar');
@@ -419,7 +532,11 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
     await form.getByRole('button', { name: msg('en', 'programmes.form.create'), exact: true }).click();
     await page.waitForURL('**/programmes/TEST-PROG');
     await expect.poll(() => h1(page)).toBe('A test programme');
-    const made = await getJson<{ pillars: { code: string; kind: string }[]; places: { place: string; role: string }[]; reportingOrg: { ref: string; type: string } }>(suite.baseURL, '/api/v1/programmes/TEST-PROG');
+    const made = await getJson<{
+      pillars: { code: string; kind: string }[];
+      places: { place: string; role: string }[];
+      reportingOrg: { ref: string; type: string };
+    }>(suite.baseURL, '/api/v1/programmes/TEST-PROG');
     expect(made.pillars.map((x) => [x.code, x.kind])).toEqual([['P1', 'pillar']]);
     expect(made.places.map((x) => [x.place, x.role])).toEqual([['MAAGA', 'pilot']]);
     expect(made.reportingOrg).toMatchObject({ ref: 'XM-TEST-1', type: '21' });

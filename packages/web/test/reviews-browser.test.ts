@@ -7,11 +7,21 @@
 // public visitor sees the published review and not the unpublished ones. axe-core (no serious or
 // critical violation) on every review page in Arabic and English. Debian's Chromium with
 // playwright-core (see browser-helpers.ts); screenshots go to /tmp/marsad-shots/reviews-*.png.
-import { describe, expect, it } from 'vitest';
+
 import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
-  openAs, LANGS, browserDecision, describeViolations, getJson, htmlLangDir,
-  msg, runAxe, screenshot, type Lang, useBrowserSuite,
+  browserDecision,
+  describeViolations,
+  getJson,
+  htmlLangDir,
+  LANGS,
+  type Lang,
+  msg,
+  openAs,
+  runAxe,
+  screenshot,
+  useBrowserSuite,
 } from './browser-helpers.ts';
 
 const decision = browserDecision();
@@ -28,7 +38,6 @@ describe.skipIf(!decision.run)('review pages in Chromium', { timeout: 240_000 },
   const contexts = suite.contexts;
   const pages: Record<string, string> = {};
 
-
   /** A page in a fresh context, signed in as the demonstration account (or the public). */
   async function as(email: string | null, lang: Lang): Promise<{ page: Page; problems: string[] }> {
     const a = email ? suite.server.accounts.find((x) => x.email === email) : null;
@@ -36,7 +45,8 @@ describe.skipIf(!decision.run)('review pages in Chromium', { timeout: 240_000 },
     const { page, problems } = await openAs(suite.browser, suite.baseURL, a ?? null, lang, contexts);
     return { page, problems };
   }
-  const serious = async (page: Page) => (await runAxe(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const serious = async (page: Page) =>
+    (await runAxe(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
   const axeOk = async (page: Page, name: string) => {
     const v = await serious(page);
     expect(v, `${name}: ${describeViolations(v)}`).toEqual([]);
@@ -59,11 +69,15 @@ describe.skipIf(!decision.run)('review pages in Chromium', { timeout: 240_000 },
     // Without a title the form says so next to the field.
     await admin.page.locator('#cycle-questionnaire').selectOption({ index: 1 });
     await admin.page.getByRole('button', { name: ar('reviews.cycles.create') }).click();
-    await expect.poll(() => admin.page.locator('#cycle-title-ar-error').innerText()).toContain(ar('reviews.cycle.titleRequired'));
+    await expect
+      .poll(() => admin.page.locator('#cycle-title-ar-error').innerText())
+      .toContain(ar('reviews.cycle.titleRequired'));
     expect(await admin.page.getAttribute('#cycle-title-ar', 'aria-describedby')).toContain('cycle-title-ar-error');
     await admin.page.fill('#cycle-title-ar', CYCLE_TITLE);
     await admin.page.fill('#cycle-place', 'أكادير');
-    await admin.page.locator('.picker-list button', { has: admin.page.locator('code', { hasText: /^MAAGA$/ }) }).click();
+    await admin.page
+      .locator('.picker-list button', { has: admin.page.locator('code', { hasText: /^MAAGA$/ }) })
+      .click();
     await admin.page.locator('ul.plain li', { hasText: 'أكادير' }).waitFor();
     await screenshot(admin.page, 'reviews-ar-cycle-new');
     await admin.page.getByRole('button', { name: ar('reviews.cycles.create') }).click();
@@ -79,7 +93,8 @@ describe.skipIf(!decision.run)('review pages in Chromium', { timeout: 240_000 },
     await axeOk(admin.page, 'cycle (ar)');
     await screenshot(admin.page, 'reviews-ar-cycle');
 
-    // 2. The focal point answers: choosing "yes" shows the date question (relevance); a required answer is reported missing.
+    // 2. The focal point answers: choosing "yes" shows the date question (relevance); a required answer is reported
+    // missing.
     const focal = await as(FOCAL, 'ar');
     await focal.page.goto(subHref);
     await focal.page.locator('form.review-form').waitFor();
@@ -96,7 +111,9 @@ describe.skipIf(!decision.run)('review pages in Chromium', { timeout: 240_000 },
     await screenshot(focal.page, 'reviews-ar-form-missing');
     // A constraint checked live: a date in the future.
     await focal.page.fill('#q-strategy_date', '2999-01-01');
-    await expect.poll(() => focal.page.locator('#q-strategy_date-error').innerText()).toContain('لا يمكن أن يكون التاريخ في المستقبل');
+    await expect
+      .poll(() => focal.page.locator('#q-strategy_date-error').innerText())
+      .toContain('لا يمكن أن يكون التاريخ في المستقبل');
     await focal.page.fill('#q-strategy_date', '2025-03-01');
     await focal.page.fill('#q-institution', 'مكتب الأمان الحضري في البلدية');
     // A repeat: one measure, added and answered.
@@ -110,13 +127,23 @@ describe.skipIf(!decision.run)('review pages in Chromium', { timeout: 240_000 },
 
     // 3. The administrator assigns two reviewers from other countries (Kazakhstan, lead; Ecuador).
     await admin.page.goto(subHref);
-    const almaty = admin.page.getByRole('checkbox', { name: ar('reviews.assign.chooseOne', { name: 'Demo reviewer (Almaty)' }) });
+    const almaty = admin.page.getByRole('checkbox', {
+      name: ar('reviews.assign.chooseOne', { name: 'Demo reviewer (Almaty)' }),
+    });
     await almaty.waitFor();
     // The reviewer from Morocco (Agadir) is not eligible for a Moroccan city.
-    expect(await admin.page.getByRole('checkbox', { name: ar('reviews.assign.chooseOne', { name: 'Demo reviewer (Agadir)' }) }).isDisabled()).toBe(true);
+    expect(
+      await admin.page
+        .getByRole('checkbox', { name: ar('reviews.assign.chooseOne', { name: 'Demo reviewer (Agadir)' }) })
+        .isDisabled(),
+    ).toBe(true);
     await almaty.check();
-    await admin.page.getByRole('checkbox', { name: ar('reviews.assign.chooseOne', { name: 'Demo reviewer (Quito)' }) }).check();
-    await admin.page.getByRole('radio', { name: ar('reviews.assign.leadOne', { name: 'Demo reviewer (Almaty)' }) }).check();
+    await admin.page
+      .getByRole('checkbox', { name: ar('reviews.assign.chooseOne', { name: 'Demo reviewer (Quito)' }) })
+      .check();
+    await admin.page
+      .getByRole('radio', { name: ar('reviews.assign.leadOne', { name: 'Demo reviewer (Almaty)' }) })
+      .check();
     await admin.page.getByRole('button', { name: ar('reviews.assign.submit', { n: '٢' }) }).click();
     await expect.poll(() => admin.page.locator('#reviewers-title + .table-scroll tbody tr').count()).toBe(2);
     await axeOk(admin.page, 'submission, administrator (ar)');
@@ -129,7 +156,10 @@ describe.skipIf(!decision.run)('review pages in Chromium', { timeout: 240_000 },
       await r.page.goto('/inbox');
       await r.page.locator(`main a[href="${subHref}"]`).click();
       await expect.poll(() => h1(r.page).innerText()).toBe(ar('reviews.declaration.title'));
-      if (email === ALMATY) { await axeOk(r.page, 'declaration (ar)'); await screenshot(r.page, 'reviews-ar-declaration'); }
+      if (email === ALMATY) {
+        await axeOk(r.page, 'declaration (ar)');
+        await screenshot(r.page, 'reviews-ar-declaration');
+      }
       await r.page.getByRole('radio', { name: ar('reviews.declaration.no') }).check();
       await r.page.getByRole('button', { name: ar('reviews.declaration.submit') }).click();
       await expect.poll(() => h1(r.page).innerText()).toBe('أكادير');
@@ -140,7 +170,9 @@ describe.skipIf(!decision.run)('review pages in Chromium', { timeout: 240_000 },
     // 5. The administrator starts the review; the reviewers comment and recommend (one a revision).
     await admin.page.reload();
     await admin.page.getByRole('button', { name: ar('reviews.action.startReview') }).click();
-    await expect.poll(() => admin.page.locator('main .review-state').first().innerText()).toBe(ar('reviews.state.inReview'));
+    await expect
+      .poll(() => admin.page.locator('main .review-state').first().innerText())
+      .toBe(ar('reviews.state.inReview'));
     await lead.reload();
     await lead.getByRole('button', { name: new RegExp(`^${ar('reviews.comments.onAnswer')}: المؤسسة`) }).click();
     await lead.fill('#q-institution-comment', 'يرجى ذكر الجهة الحكومية المسؤولة عن الأمان الحضري بالتحديد.');
@@ -164,24 +196,34 @@ describe.skipIf(!decision.run)('review pages in Chromium', { timeout: 240_000 },
     // 6. The administrator asks for a revision; the focal point replies, revises and resubmits.
     await admin.page.reload();
     await admin.page.getByRole('button', { name: ar('reviews.action.requestRevision') }).click();
-    await expect.poll(() => admin.page.locator('main .review-state').first().innerText()).toBe(ar('reviews.state.revisionRequested'));
+    await expect
+      .poll(() => admin.page.locator('main .review-state').first().innerText())
+      .toBe(ar('reviews.state.revisionRequested'));
     await focal.page.reload();
     await focal.page.locator('form.review-form').waitFor();
     await expect.poll(() => focal.page.locator('main').innerText()).toContain(ar('reviews.form.revisionNotice'));
     await focal.page.getByRole('button', { name: new RegExp(`^${ar('reviews.comments.reply')}: المؤسسة`) }).click();
-    await focal.page.locator('textarea[id^="q-institution-comment-r"]').fill('عدّلنا الإجابة: المديرية العامة للجماعات الترابية.');
+    await focal.page
+      .locator('textarea[id^="q-institution-comment-r"]')
+      .fill('عدّلنا الإجابة: المديرية العامة للجماعات الترابية.');
     await focal.page.getByRole('button', { name: ar('reviews.comments.send') }).click();
     await focal.page.locator('.comment.reply', { hasText: 'عدّلنا الإجابة' }).waitFor();
-    await focal.page.fill('#q-institution', 'مكتب الأمان الحضري في بلدية أكادير، بتنسيق مع المديرية العامة للجماعات الترابية');
+    await focal.page.fill(
+      '#q-institution',
+      'مكتب الأمان الحضري في بلدية أكادير، بتنسيق مع المديرية العامة للجماعات الترابية',
+    );
     await axeOk(focal.page, 'revision form (ar)');
     await screenshot(focal.page, 'reviews-ar-revise');
     await focal.page.getByRole('button', { name: ar('reviews.form.resubmit') }).click();
     await expect.poll(() => focal.page.locator('main').innerText()).toContain(ar('reviews.submission.readOnly'));
 
-    // 7. Second round: review, both recommend acceptance; the administrator accepts with consolidated observations and publishes.
+    // 7. Second round: review, both recommend acceptance; the administrator accepts with consolidated observations and
+    // publishes.
     await admin.page.reload();
     await admin.page.getByRole('button', { name: ar('reviews.action.startReview') }).click();
-    await expect.poll(() => admin.page.locator('main .review-state').first().innerText()).toBe(ar('reviews.state.inReview'));
+    await expect
+      .poll(() => admin.page.locator('main .review-state').first().innerText())
+      .toBe(ar('reviews.state.inReview'));
     for (const r of [lead, second]) {
       await r.reload();
       await r.getByRole('radio', { name: ar('reviews.recommend.accept') }).check();
@@ -189,12 +231,22 @@ describe.skipIf(!decision.run)('review pages in Chromium', { timeout: 240_000 },
       await expect.poll(() => r.locator('main').innerText()).toContain(ar('reviews.recommend.saved'));
     }
     await admin.page.reload();
-    await admin.page.fill('#cons-ar', 'يعرض الاستعراض خطة عمل محلية أُعدّت مع السكان، ويقترح المراجعون مشاركة التجربة مع مدن الشبكة.');
-    await admin.page.fill('#cons-en', 'The review presents a local action plan prepared with residents; the reviewers suggest sharing it with the cities of the network.');
+    await admin.page.fill(
+      '#cons-ar',
+      'يعرض الاستعراض خطة عمل محلية أُعدّت مع السكان، ويقترح المراجعون مشاركة التجربة مع مدن الشبكة.',
+    );
+    await admin.page.fill(
+      '#cons-en',
+      'The review presents a local action plan prepared with residents; the reviewers suggest sharing it with the cities of the network.',
+    );
     await admin.page.getByRole('button', { name: ar('reviews.action.accept'), exact: true }).click();
-    await expect.poll(() => admin.page.locator('main .review-state').first().innerText()).toBe(ar('reviews.state.accepted'));
+    await expect
+      .poll(() => admin.page.locator('main .review-state').first().innerText())
+      .toBe(ar('reviews.state.accepted'));
     await admin.page.getByRole('button', { name: ar('reviews.action.publish') }).click();
-    await expect.poll(() => admin.page.locator('main .review-state').first().innerText()).toBe(ar('reviews.state.published'));
+    await expect
+      .poll(() => admin.page.locator('main .review-state').first().innerText())
+      .toBe(ar('reviews.state.published'));
     await admin.page.locator('#timeline-title + ol li').first().waitFor();
     expect(await admin.page.locator('#timeline-title + ol li').count()).toBeGreaterThanOrEqual(10);
     await screenshot(admin.page, 'reviews-ar-published-admin');
@@ -216,10 +268,15 @@ describe.skipIf(!decision.run)('review pages in Chromium', { timeout: 240_000 },
     // Unpublished reviews are not listed and their addresses answer 404.
     await pub.page.goto('/reviews');
     await pub.page.locator('main a[href^="/reviews/published/"]').first().waitFor();
-    const listed = await pub.page.evaluate(() => [...document.querySelectorAll('main a[href^="/reviews/published/"]')].map((a) => a.getAttribute('href')));
+    const listed = await pub.page.evaluate(() =>
+      [...document.querySelectorAll('main a[href^="/reviews/published/"]')].map((a) => a.getAttribute('href')),
+    );
     const published = await getJson<{ items: { id: number }[] }>(suite.baseURL, '/api/v1/published-reviews');
     expect(listed.sort()).toEqual(published.items.map((p) => `/reviews/published/${p.id}`).sort());
-    const adminSubs = await admin.page.evaluate(async () => (await (await fetch('/api/v1/review-submissions')).json()) as { items: { id: number; state: string }[] });
+    const adminSubs = await admin.page.evaluate(
+      async () =>
+        (await (await fetch('/api/v1/review-submissions')).json()) as { items: { id: number; state: string }[] },
+    );
     const unpublished = adminSubs.items.filter((s) => s.state !== 'published');
     expect(unpublished.length).toBeGreaterThan(0);
     for (const s of unpublished.slice(0, 3)) {
@@ -239,7 +296,8 @@ describe.skipIf(!decision.run)('review pages in Chromium', { timeout: 240_000 },
     expect(await pub.page.getByRole('button', { name: ar('reviews.print') }).isVisible()).toBe(false);
     await pub.page.emulateMedia({ media: 'screen' });
 
-    for (const x of [admin, focal, pub]) expect(faults(x.problems).filter((p) => !/HTTP 40[34]/.test(p) && !/status of 40[34]/.test(p))).toEqual([]);
+    for (const x of [admin, focal, pub])
+      expect(faults(x.problems).filter((p) => !/HTTP 40[34]/.test(p) && !/status of 40[34]/.test(p))).toEqual([]);
   });
 
   describe.each(LANGS)('pages in %s', (lang) => {
@@ -271,7 +329,10 @@ describe.skipIf(!decision.run)('review pages in Chromium', { timeout: 240_000 },
       await admin.page.locator('.success-indicator').first().waitFor();
       expect(await admin.page.locator('.success-indicator').count()).toBeGreaterThanOrEqual(7);
       expect(await admin.page.locator('main').innerText()).toContain(msg(lang, 'reviews.board.unavailable'));
-      const csv = await admin.page.evaluate(async (p) => (await fetch(`/api/v1${p}.csv`)).text(), new URL(pages.board!, suite.baseURL).pathname.replace('/reviews/cycles/', '/review-cycles/'));
+      const csv = await admin.page.evaluate(
+        async (p) => (await fetch(`/api/v1${p}.csv`)).text(),
+        new URL(pages.board!, suite.baseURL).pathname.replace('/reviews/cycles/', '/review-cycles/'),
+      );
       expect(csv).toContain('section,figure,group,count');
       expect(faults(admin.problems)).toEqual([]);
       expect(faults(pub.problems)).toEqual([]);

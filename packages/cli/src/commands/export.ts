@@ -9,30 +9,58 @@ import { findRemote, remoteFetch } from '../remote.ts';
 import { withLocalStore } from './local-store.ts';
 
 export interface ExportCliOptions {
-  format: string; indicator?: string[]; place?: string[]; subtree?: boolean; from?: string; to?: string; status?: string[]; out?: string;
+  format: string;
+  indicator?: string[];
+  place?: string[];
+  subtree?: boolean;
+  from?: string;
+  to?: string;
+  status?: string[];
+  out?: string;
 }
 
-const list = (v?: string[]) => v?.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+const list = (v?: string[]) =>
+  v
+    ?.flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /** `marsad export --format F [--indicator …] [--place …] [--from … --to …] [--out FILE]`. */
 export async function exportCommand(config: RuntimeConfig, o: ExportCliOptions): Promise<number> {
-  if (!(FORMATS as readonly string[]).includes(o.format)) throw new Error(`--format must be one of ${FORMATS.join(', ')}`);
+  if (!(FORMATS as readonly string[]).includes(o.format))
+    throw new Error(`--format must be one of ${FORMATS.join(', ')}`);
   const target: Writable = o.out ? createWriteStream(o.out) : process.stdout;
   const remote = await findRemote(config.dataDir, config.databaseUrl);
   if (remote) {
     const q = new URLSearchParams({ format: o.format });
-    for (const [k, v] of [['indicator', list(o.indicator)], ['place', list(o.place)], ['status', list(o.status)]] as const) if (v?.length) q.set(k, v.join(','));
+    for (const [k, v] of [
+      ['indicator', list(o.indicator)],
+      ['place', list(o.place)],
+      ['status', list(o.status)],
+    ] as const)
+      if (v?.length) q.set(k, v.join(','));
     if (o.subtree) q.set('subtree', 'true');
     if (o.from) q.set('from', o.from);
     if (o.to) q.set('to', o.to);
     const res = await remoteFetch(remote, `/api/v1/observations/export?${q}`);
-    if (!res.ok || !res.body) throw new Error(`The server answered ${res.status}: ${((await res.json()) as { message?: string }).message ?? ''}`);
+    if (!res.ok || !res.body)
+      throw new Error(
+        `The server answered ${res.status}: ${((await res.json()) as { message?: string }).message ?? ''}`,
+      );
     await pipeline(Readable.fromWeb(res.body as never), target);
     return 0;
   }
   // The operator on the database itself: every value, suppressed ones marked (docs/methods/suppression.md).
-  const filter: ObservationFilter = { indicators: list(o.indicator), places: list(o.place), subtree: o.subtree, revealSuppressed: 'all' };
-  for (const [key, text] of [['from', o.from], ['to', o.to]] as const) {
+  const filter: ObservationFilter = {
+    indicators: list(o.indicator),
+    places: list(o.place),
+    subtree: o.subtree,
+    revealSuppressed: 'all',
+  };
+  for (const [key, text] of [
+    ['from', o.from],
+    ['to', o.to],
+  ] as const) {
     if (!text) continue;
     const p = parsePeriod(text);
     if (!p.ok) throw new Error(`--${key}: ${p.message}`);

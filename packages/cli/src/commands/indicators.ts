@@ -4,7 +4,13 @@ import { findRemote, remoteFetch } from '../remote.ts';
 import { withLocalStore } from './local-store.ts';
 
 export interface IndicatorAddOptions {
-  name: string[]; definition?: string[]; unit?: string; direction?: string; framework?: string[]; owner?: string; series?: string[];
+  name: string[];
+  definition?: string[];
+  unit?: string;
+  direction?: string;
+  framework?: string[];
+  owner?: string;
+  series?: string[];
 }
 
 /** "ar=نص" → { ar: 'نص' } */
@@ -20,12 +26,23 @@ function languageTexts(values: string[] | undefined, what: string): Record<strin
 }
 
 /** `marsad indicators add CODE --name ar=… --name en=…`: a local indicator (a city's or a country's own). */
-export async function indicatorAddCommand(config: RuntimeConfig, code: string, o: IndicatorAddOptions): Promise<number> {
+export async function indicatorAddCommand(
+  config: RuntimeConfig,
+  code: string,
+  o: IndicatorAddOptions,
+): Promise<number> {
   const parsed = IndicatorInput.safeParse({
-    code, names: languageTexts(o.name, 'name') ?? {}, definitions: languageTexts(o.definition, 'definition'),
-    unit: o.unit ? { code: o.unit } : undefined, direction: o.direction,
-    frameworks: (o.framework ?? []).map((f) => { const [framework, group] = f.split('/'); return { framework: framework!, group }; }),
-    ownerPlace: o.owner, series: (o.series ?? []).map((s) => ({ code: s })),
+    code,
+    names: languageTexts(o.name, 'name') ?? {},
+    definitions: languageTexts(o.definition, 'definition'),
+    unit: o.unit ? { code: o.unit } : undefined,
+    direction: o.direction,
+    frameworks: (o.framework ?? []).map((f) => {
+      const [framework, group] = f.split('/');
+      return { framework: framework!, group };
+    }),
+    ownerPlace: o.owner,
+    series: (o.series ?? []).map((s) => ({ code: s })),
   });
   if (!parsed.success) {
     for (const i of parsed.error.issues) console.error(`${i.path.join('.') || 'indicator'}: ${i.message}`);
@@ -33,14 +50,24 @@ export async function indicatorAddCommand(config: RuntimeConfig, code: string, o
   }
   const remote = await findRemote(config.dataDir, config.databaseUrl);
   if (remote) {
-    const res = await remoteFetch(remote, '/api/v1/indicators', { method: 'POST', body: JSON.stringify(parsed.data), headers: { 'Content-Type': 'application/json' } });
+    const res = await remoteFetch(remote, '/api/v1/indicators', {
+      method: 'POST',
+      body: JSON.stringify(parsed.data),
+      headers: { 'Content-Type': 'application/json' },
+    });
     const body = (await res.json()) as { message?: string };
-    if (!res.ok) { console.error(body.message); return 1; }
+    if (!res.ok) {
+      console.error(body.message);
+      return 1;
+    }
   } else {
     try {
       await withLocalStore(config, (store) => store.exclusive((conn) => createIndicator(conn, parsed.data, CLI_ACTOR)));
     } catch (err) {
-      if (err instanceof HttpError) { console.error(err.message); return 1; }
+      if (err instanceof HttpError) {
+        console.error(err.message);
+        return 1;
+      }
       throw err;
     }
   }

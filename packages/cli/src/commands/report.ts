@@ -5,9 +5,15 @@ import { openStore } from '@marsad/db';
 import { buildApp, isReportPage, pdfFileName, prepareDatabase, REPORT_LANGS, REPORT_PAGES } from '@marsad/server';
 import type { RuntimeConfig } from '../config.ts';
 import { progressBar } from '../progress.ts';
-import { findRemote, remoteFetch, type Remote } from '../remote.ts';
+import { findRemote, type Remote, remoteFetch } from '../remote.ts';
 
-export interface ReportCliOptions { lang: string; out?: string; outDir?: string; cities?: boolean; pilot?: boolean }
+export interface ReportCliOptions {
+  lang: string;
+  out?: string;
+  outDir?: string;
+  cities?: boolean;
+  pilot?: boolean;
+}
 
 const WEB_INDEX = new URL('../../../web/dist/index.html', import.meta.url);
 
@@ -19,12 +25,18 @@ const WEB_INDEX = new URL('../../../web/dist/index.html', import.meta.url);
 async function withServer<T>(config: RuntimeConfig, fn: (remote: Remote) => Promise<T>): Promise<T> {
   const running = await findRemote(config.dataDir, config.databaseUrl);
   if (running) return fn(running);
-  if (!existsSync(WEB_INDEX)) throw new Error('The web app is not built (packages/web/dist): run `npm run build` first, then try again.');
+  if (!existsSync(WEB_INDEX))
+    throw new Error('The web app is not built (packages/web/dist): run `npm run build` first, then try again.');
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     // As `marsad serve` would: a new embedded database gets the demonstration data.
-    await prepareDatabase(store, { demo: config.demo === 'yes' ? 'yes' : config.demo === 'no' ? 'no' : store.kind === 'pglite' ? 'if-new' : 'no' });
-    const app = await buildApp({ store, dataDir: config.dataDir, adminToken: '', version: 'report' }, { logger: false });
+    await prepareDatabase(store, {
+      demo: config.demo === 'yes' ? 'yes' : config.demo === 'no' ? 'no' : store.kind === 'pglite' ? 'if-new' : 'no',
+    });
+    const app = await buildApp(
+      { store, dataDir: config.dataDir, adminToken: '', version: 'report' },
+      { logger: false },
+    );
     try {
       const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
       return await fn({ baseUrl, token: null });
@@ -38,10 +50,17 @@ async function withServer<T>(config: RuntimeConfig, fn: (remote: Remote) => Prom
 
 async function fetchPdf(remote: Remote, page: string, lang: string): Promise<Buffer> {
   // The PDF is of a public page: no token is sent.
-  const res = await remoteFetch({ ...remote, token: null }, `/api/v1/reports/pdf?${new URLSearchParams({ page, lang })}`);
+  const res = await remoteFetch(
+    { ...remote, token: null },
+    `/api/v1/reports/pdf?${new URLSearchParams({ page, lang })}`,
+  );
   if (!res.ok) {
     let message = res.statusText;
-    try { message = ((await res.json()) as { message?: string }).message ?? message; } catch { /* not JSON */ }
+    try {
+      message = ((await res.json()) as { message?: string }).message ?? message;
+    } catch {
+      /* not JSON */
+    }
     throw new Error(`${page}: the server answered ${res.status}: ${message}`);
   }
   return Buffer.from(await res.arrayBuffer());
@@ -51,7 +70,12 @@ async function fetchPdf(remote: Remote, page: string, lang: string): Promise<Buf
 async function cityCodes(remote: Remote, pilot: boolean): Promise<string[]> {
   const codes: string[] = [];
   for (let offset = 0; ; offset += 500) {
-    const q = new URLSearchParams({ level: 'city', limit: '500', offset: String(offset), ...(pilot ? { pilot: 'true' } : {}) });
+    const q = new URLSearchParams({
+      level: 'city',
+      limit: '500',
+      offset: String(offset),
+      ...(pilot ? { pilot: 'true' } : {}),
+    });
     const res = await remoteFetch(remote, `/api/v1/places?${q}`);
     if (!res.ok) throw new Error(`The server answered ${res.status} for the list of cities.`);
     const body = (await res.json()) as { items: { code: string }[]; total: number };
@@ -65,8 +89,13 @@ async function cityCodes(remote: Remote, pilot: boolean): Promise<string[]> {
  * --out-dir dir` (a city profile per city, with a progress bar): the same PDFs as the pages' PDF
  * button, made by Chromium on the server.
  */
-export async function reportCommand(config: RuntimeConfig, page: string | undefined, o: ReportCliOptions): Promise<number> {
-  if (!(REPORT_LANGS as readonly string[]).includes(o.lang)) throw new Error(`--lang must be one of ${REPORT_LANGS.join(', ')}`);
+export async function reportCommand(
+  config: RuntimeConfig,
+  page: string | undefined,
+  o: ReportCliOptions,
+): Promise<number> {
+  if (!(REPORT_LANGS as readonly string[]).includes(o.lang))
+    throw new Error(`--lang must be one of ${REPORT_LANGS.join(', ')}`);
   if (o.cities) {
     if (page) throw new Error('Give either a page or --cities, not both.');
     if (!o.outDir) throw new Error('--cities needs --out-dir <dir>.');
@@ -84,7 +113,10 @@ export async function reportCommand(config: RuntimeConfig, page: string | undefi
           await writeFile(path.join(outDir, pdfFileName(p, o.lang)), await fetchPdf(remote, p, o.lang));
         } catch (e) {
           // A server without Chromium fails every page alike: stop at once with its message.
-          if (/answered 503/.test((e as Error).message)) { bar.stop(); throw e; }
+          if (/answered 503/.test((e as Error).message)) {
+            bar.stop();
+            throw e;
+          }
           failed.push(`${code}: ${(e as Error).message}`);
         }
         bar.update(++done);
@@ -97,7 +129,8 @@ export async function reportCommand(config: RuntimeConfig, page: string | undefi
   }
   if (!page) throw new Error('Give the page to print (e.g. /programmes/SAFER-CITIES or /places/MAAGA), or --cities.');
   const p = page.startsWith('/') ? page : `/${page}`;
-  if (!isReportPage(p)) throw new Error(`Not a report page: ${page}. Pages: ${REPORT_PAGES.map((x) => x.pattern.source).join(', ')}`);
+  if (!isReportPage(p))
+    throw new Error(`Not a report page: ${page}. Pages: ${REPORT_PAGES.map((x) => x.pattern.source).join(', ')}`);
   const out = o.out ?? pdfFileName(p, o.lang);
   await withServer(config, async (remote) => writeFile(out, await fetchPdf(remote, p, o.lang)));
   console.error(`Written: ${out}`);

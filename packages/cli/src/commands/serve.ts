@@ -4,7 +4,9 @@ import { activeAdministratorExists, buildApp, ensureAdminToken, prepareDatabase 
 import type { RuntimeConfig } from '../config.ts';
 
 export async function marsadVersion(): Promise<string> {
-  const pkg = JSON.parse(await readFile(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(await readFile(new URL('../../../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   return pkg.version;
 }
 
@@ -12,13 +14,18 @@ export async function marsadVersion(): Promise<string> {
 export async function serve(config: RuntimeConfig): Promise<void> {
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const log = (m: string) => console.log(m);
-  log(`Database: ${store.kind === 'pglite' ? `embedded PostgreSQL (PGlite) in ${store.location}` : `PostgreSQL server ${store.location}`}`);
+  log(
+    `Database: ${store.kind === 'pglite' ? `embedded PostgreSQL (PGlite) in ${store.location}` : `PostgreSQL server ${store.location}`}`,
+  );
   const demo = config.demo === 'yes' ? 'yes' : config.demo === 'no' ? 'no' : store.kind === 'pglite' ? 'if-new' : 'no';
   const { demoAccounts } = await prepareDatabase(store, { demo, log });
   const { token, created } = await ensureAdminToken(config.dataDir);
-  const app = await buildApp({ store, dataDir: config.dataDir, adminToken: token, version: await marsadVersion() }, {
-    logger: { level: process.env.LOG_LEVEL ?? 'warn' },
-  });
+  const app = await buildApp(
+    { store, dataDir: config.dataDir, adminToken: token, version: await marsadVersion() },
+    {
+      logger: { level: process.env.LOG_LEVEL ?? 'warn' },
+    },
+  );
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -29,11 +36,15 @@ export async function serve(config: RuntimeConfig): Promise<void> {
   log(`  API:      http://${shown}:${port}/api/v1/indicators`);
   log(`  API docs: http://${shown}:${port}/api/docs`);
   if (await activeAdministratorExists(store.db)) {
-    log('  Sign in with an account; machine clients use API tokens (the administrator token of the first start is retired).');
+    log(
+      '  Sign in with an account; machine clients use API tokens (the administrator token of the first start is retired).',
+    );
   } else {
-    log(created
-      ? `  Administrator token (new, saved in ${config.dataDir}/admin-token): ${token}`
-      : `  Administrator token: in ${config.dataDir}/admin-token`);
+    log(
+      created
+        ? `  Administrator token (new, saved in ${config.dataDir}/admin-token): ${token}`
+        : `  Administrator token: in ${config.dataDir}/admin-token`,
+    );
     log('  It works until the first administrator account exists: npx marsad user create --admin --email <address>');
   }
   if (demoAccounts.length) {

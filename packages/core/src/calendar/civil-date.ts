@@ -11,7 +11,6 @@ export interface CivilDate {
   day: number;
 }
 
-
 export function isLeapYear(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }
@@ -46,4 +45,3 @@ export function civilDate(days: number): CivilDate {
   const month = mp < 10 ? mp + 3 : mp - 9;
   return { year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day };
 }
-

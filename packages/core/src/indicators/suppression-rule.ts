@@ -36,7 +36,13 @@ export function suppressionApplies(rule: SuppressionRule, dims: Record<string, s
  * itself, or the count series' value) is below the minimum. A rate whose count is unknown is
  * shown: suppression rests on a count that is in Marsad.
  */
-export function isSuppressed(rule: SuppressionRule | null | undefined, value: number, count: number | null | undefined, dims: Record<string, string>, level: string): boolean {
+export function isSuppressed(
+  rule: SuppressionRule | null | undefined,
+  value: number,
+  count: number | null | undefined,
+  dims: Record<string, string>,
+  level: string,
+): boolean {
   if (!rule) return false;
   if (!suppressionApplies(rule, dims, level)) return false;
   const n = rule.countSeries ? count : value;

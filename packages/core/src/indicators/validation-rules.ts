@@ -31,7 +31,12 @@ export interface EntryValue {
 }
 
 export type EntryProblemCode =
-  | 'below-min' | 'above-max' | 'wrong-unit' | 'missing-part' | 'parts-sum' | 'change-needs-comment';
+  | 'below-min'
+  | 'above-max'
+  | 'wrong-unit'
+  | 'missing-part'
+  | 'parts-sum'
+  | 'change-needs-comment';
 
 /** A problem with an entry, with what a message needs; `message` is English, the web app translates by code. */
 export interface EntryProblem {
@@ -61,13 +66,31 @@ export function checkEntries(
   const problems: EntryProblem[] = [];
   entries.forEach((e, index) => {
     if (rules.min !== undefined && e.value < rules.min) {
-      problems.push({ code: 'below-min', index, field: 'value', params: { value: e.value, min: rules.min }, message: `${fmt(e.value)} is below the smallest value allowed for this indicator, ${fmt(rules.min)}.` });
+      problems.push({
+        code: 'below-min',
+        index,
+        field: 'value',
+        params: { value: e.value, min: rules.min },
+        message: `${fmt(e.value)} is below the smallest value allowed for this indicator, ${fmt(rules.min)}.`,
+      });
     }
     if (rules.max !== undefined && e.value > rules.max) {
-      problems.push({ code: 'above-max', index, field: 'value', params: { value: e.value, max: rules.max }, message: `${fmt(e.value)} is above the largest value allowed for this indicator, ${fmt(rules.max)}.` });
+      problems.push({
+        code: 'above-max',
+        index,
+        field: 'value',
+        params: { value: e.value, max: rules.max },
+        message: `${fmt(e.value)} is above the largest value allowed for this indicator, ${fmt(rules.max)}.`,
+      });
     }
     if (rules.unit && e.unit && e.unit !== rules.unit) {
-      problems.push({ code: 'wrong-unit', index, field: 'unit', params: { unit: e.unit, expected: rules.unit }, message: `The unit "${e.unit}" is not the unit of this indicator, "${rules.unit}".` });
+      problems.push({
+        code: 'wrong-unit',
+        index,
+        field: 'unit',
+        params: { unit: e.unit, expected: rules.unit },
+        message: `The unit "${e.unit}" is not the unit of this indicator, "${rules.unit}".`,
+      });
     }
     if (rules.maxChangePercent !== undefined && !(e.note && e.note.trim())) {
       const prev = previous(e.series, e.dims);
@@ -75,7 +98,13 @@ export function checkEntries(
         const change = prev === 0 ? (e.value === 0 ? 0 : Infinity) : Math.abs((e.value - prev) / prev) * 100;
         if (change > rules.maxChangePercent) {
           const shown = Number.isFinite(change) ? Math.round(change) : '∞';
-          problems.push({ code: 'change-needs-comment', index, field: 'note', params: { change: shown, limit: rules.maxChangePercent, previous: prev }, message: `This value changes by ${shown} % from the previous period (${fmt(prev)}); a change of more than ${fmt(rules.maxChangePercent)} % needs a comment in the note.` });
+          problems.push({
+            code: 'change-needs-comment',
+            index,
+            field: 'note',
+            params: { change: shown, limit: rules.maxChangePercent, previous: prev },
+            message: `This value changes by ${shown} % from the previous period (${fmt(prev)}); a change of more than ${fmt(rules.maxChangePercent)} % needs a comment in the note.`,
+          });
         }
       }
     }
@@ -92,22 +121,45 @@ export function checkEntries(
     const totals = list.filter((x) => Object.keys(x.e.dims).length === 0);
     for (const total of totals) {
       for (const dim of rules.requiredDimensions ?? []) {
-        const present = new Set(list.filter((x) => Object.keys(x.e.dims).length === 1 && dim in x.e.dims).map((x) => x.e.dims[dim]!));
+        const present = new Set(
+          list.filter((x) => Object.keys(x.e.dims).length === 1 && dim in x.e.dims).map((x) => x.e.dims[dim]!),
+        );
         const missing = dimensionValues(dim).filter((v) => !present.has(v) && v !== '_T');
         if (missing.length) {
-          problems.push({ code: 'missing-part', index: total.index, field: 'dims', params: { dimension: dim, missing: missing.join(', ') }, message: `Enter the values by ${dim} too (missing: ${missing.join(', ')}).` });
+          problems.push({
+            code: 'missing-part',
+            index: total.index,
+            field: 'dims',
+            params: { dimension: dim, missing: missing.join(', ') },
+            message: `Enter the values by ${dim} too (missing: ${missing.join(', ')}).`,
+          });
         }
       }
       if (rules.sumTolerance !== undefined) {
-        const dimsUsed = new Set(list.flatMap((x) => (Object.keys(x.e.dims).length === 1 ? Object.keys(x.e.dims) : [])));
+        const dimsUsed = new Set(
+          list.flatMap((x) => (Object.keys(x.e.dims).length === 1 ? Object.keys(x.e.dims) : [])),
+        );
         for (const dim of dimsUsed) {
           const parts = list.filter((x) => Object.keys(x.e.dims).length === 1 && dim in x.e.dims);
-          const expected = rules.requiredDimensions?.includes(dim) ? dimensionValues(dim).filter((v) => v !== '_T') : null;
+          const expected = rules.requiredDimensions?.includes(dim)
+            ? dimensionValues(dim).filter((v) => v !== '_T')
+            : null;
           if (expected && parts.length < expected.length) continue; // reported as missing parts
           const sum = parts.reduce((s, x) => s + x.e.value, 0);
           const tol = Math.abs(total.e.value) * rules.sumTolerance;
           if (Math.abs(sum - total.e.value) > tol + 1e-9) {
-            problems.push({ code: 'parts-sum', index: total.index, field: 'value', params: { dimension: dim, sum: Math.round(sum * 1e6) / 1e6, total: total.e.value, tolerance: rules.sumTolerance * 100 }, message: `The values by ${dim} add up to ${fmt(sum)}, not to the total ${fmt(total.e.value)} (tolerance ${fmt(rules.sumTolerance * 100)} %).` });
+            problems.push({
+              code: 'parts-sum',
+              index: total.index,
+              field: 'value',
+              params: {
+                dimension: dim,
+                sum: Math.round(sum * 1e6) / 1e6,
+                total: total.e.value,
+                tolerance: rules.sumTolerance * 100,
+              },
+              message: `The values by ${dim} add up to ${fmt(sum)}, not to the total ${fmt(total.e.value)} (tolerance ${fmt(rules.sumTolerance * 100)} %).`,
+            });
           }
         }
       }
@@ -124,11 +176,21 @@ export function checkEntries(
  */
 export function defaultValidationRules(unitCode: string | null | undefined): ValidationRules {
   switch (unitCode) {
-    case 'PERCENT': return { min: 0, max: 100 };
-    case 'YES_NO': return { min: 0, max: 1 };
-    case 'NUMBER': case 'PER_100000': case 'PER_100000_WOMEN': case 'RATIO': case 'PERCENT_GDP':
-    case 'USD_PER_CAPITA': case 'MINUTES': case 'SQ_M_PER_CAPITA': case 'UG_M3':
+    case 'PERCENT':
+      return { min: 0, max: 100 };
+    case 'YES_NO':
+      return { min: 0, max: 1 };
+    case 'NUMBER':
+    case 'PER_100000':
+    case 'PER_100000_WOMEN':
+    case 'RATIO':
+    case 'PERCENT_GDP':
+    case 'USD_PER_CAPITA':
+    case 'MINUTES':
+    case 'SQ_M_PER_CAPITA':
+    case 'UG_M3':
       return { min: 0 };
-    default: return {};
+    default:
+      return {};
   }
 }

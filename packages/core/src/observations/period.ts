@@ -1,4 +1,4 @@
-import { civilDate, dayNumber, daysInMonth, isLeapYear, type CivilDate } from '../calendar/civil-date.ts';
+import { type CivilDate, civilDate, dayNumber, daysInMonth, isLeapYear } from '../calendar/civil-date.ts';
 /**
  * The period grammar of observations.
  *
@@ -22,16 +22,7 @@ import { civilDate, dayNumber, daysInMonth, isLeapYear, type CivilDate } from '.
  * Dates use the proleptic Gregorian calendar, years 0000 to 9999. No I/O, no dependencies.
  */
 
-export type PeriodKind =
-  | 'year'
-  | 'half'
-  | 'quarter'
-  | 'month'
-  | 'week'
-  | 'day'
-  | 'financial-year'
-  | 'span'
-  | 'range';
+export type PeriodKind = 'year' | 'half' | 'quarter' | 'month' | 'week' | 'day' | 'financial-year' | 'span' | 'range';
 
 export interface Period {
   /** The canonical code, e.g. "2024-Q1" or "2017-18". */
@@ -219,8 +210,7 @@ function fromDays(start: number, end: number, context: Context): PeriodResult {
   }
   if (start < FIRST_DAY || end > LAST_DAY) {
     return fail(
-      `${quote(context.text)} reaches outside the supported calendar, which runs from ` +
-        '0000-01-01 to 9999-12-31.',
+      `${quote(context.text)} reaches outside the supported calendar, which runs from ` + '0000-01-01 to 9999-12-31.',
     );
   }
   return { ok: true, period: canonicalPeriod(start, end, context.financialYearStartMonth) };
@@ -339,7 +329,8 @@ function rangeDate(date: string, context: Context): number | string {
   const match = ISO_DATE.exec(date);
   const [year, month, day] = [Number(match?.[1]), Number(match?.[2]), Number(match?.[3])];
   const problem = dateProblem(year, month, day);
-  if (problem !== null) return `${quote(context.text)} is not a valid date range: ${date} is not a real date (${problem}).`;
+  if (problem !== null)
+    return `${quote(context.text)} is not a valid date range: ${date} is not a real date (${problem}).`;
   return dayNumber(year, month, day);
 }
 

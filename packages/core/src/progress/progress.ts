@@ -272,7 +272,8 @@ export function assessProgress(
       'A value is zero or negative, so the compound growth rate is undefined: linear annual change is used instead.',
     );
   }
-  if (horizon < 0) notes.push(`The latest value is later than the target year ${year}; the trend is projected back to it.`);
+  if (horizon < 0)
+    notes.push(`The latest value is later than the target year ${year}; the trend is projected back to it.`);
 
   const common: Omit<ProgressResult, 'class'> = {
     method,

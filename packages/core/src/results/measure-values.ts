@@ -4,11 +4,18 @@
  */
 
 /** A yearly value of one place; `value` null when it is withheld from the public (suppressed). */
-export interface PlaceYearValue { place: string; year: number; value: number | null }
+export interface PlaceYearValue {
+  place: string;
+  year: number;
+  value: number | null;
+}
 
 export type Aggregation = 'sum' | 'mean';
 
-export interface MeasureYear { year: number; value: number }
+export interface MeasureYear {
+  year: number;
+  value: number;
+}
 
 /**
  * The measure's value per year: for each year in which every place of the measure has a value
@@ -16,7 +23,11 @@ export interface MeasureYear { year: number; value: number }
  * which a place has no value, or only a withheld one, gives no value, so that a figure is never
  * made of some places one year and others another. Years in ascending order.
  */
-export function measureYears(places: readonly string[], values: readonly PlaceYearValue[], aggregation: Aggregation): MeasureYear[] {
+export function measureYears(
+  places: readonly string[],
+  values: readonly PlaceYearValue[],
+  aggregation: Aggregation,
+): MeasureYear[] {
   if (!places.length) return [];
   const wanted = new Set(places);
   const byYear = new Map<number, Map<string, number | null>>();

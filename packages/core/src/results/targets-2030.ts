@@ -5,12 +5,22 @@
  * the server gathers the yearly values (approved, shown to the public) and calls these. The
  * definitions, with worked examples that the tests check, are in docs/methods/results.md.
  */
-import { measureProgress, type MeasureProgress, type ProgressStatus } from './result-progress.ts';
+import { type MeasureProgress, measureProgress, type ProgressStatus } from './result-progress.ts';
 
-export interface YearValue { year: number; value: number }
+export interface YearValue {
+  year: number;
+  value: number;
+}
 
 /** Halve urban violence by 2030 from 2015 (seed 000 §4 (e)). */
-export const TARGET_2030 = { baselineYear: 2015, targetYear: 2030, change: -0.5, cities: 100, countries: 25, population: 100_000_000 } as const;
+export const TARGET_2030 = {
+  baselineYear: 2015,
+  targetYear: 2030,
+  change: -0.5,
+  cities: 100,
+  countries: 25,
+  population: 100_000_000,
+} as const;
 
 /** The margin by which a value must change to count as a change, relative to the base value. */
 export interface Margins {
@@ -65,12 +75,20 @@ export function compareWithBase(s: SafetySeries, baselineYear: number, margin: n
   const threshold = Math.abs(base.value) * margin;
   const judgement: Judgement = gain > threshold ? 'better' : gain < -threshold ? 'worse' : 'unchanged';
   return {
-    place: s.place, indicator: s.indicator, base, latest, margin, judgement,
+    place: s.place,
+    indicator: s.indicator,
+    base,
+    latest,
+    margin,
+    judgement,
     change: base.value === 0 ? null : diff / base.value,
   };
 }
 
-export interface Options2030 { baselineYear?: number; margins?: Margins }
+export interface Options2030 {
+  baselineYear?: number;
+  margins?: Margins;
+}
 
 function comparisons(series: readonly SafetySeries[], places: ReadonlySet<string>, o: Options2030) {
   const baselineYear = o.baselineYear ?? TARGET_2030.baselineYear;
@@ -94,7 +112,11 @@ const byPlace = <T extends { place: string }>(items: readonly T[]) => {
 
 // ---- (e) the change in urban violence ------------------------------------------------------
 
-export interface CityChange { place: string; change: number; comparisons: Comparison[] }
+export interface CityChange {
+  place: string;
+  change: number;
+  comparisons: Comparison[];
+}
 
 export interface ViolenceChange {
   /** Mean over the cities of each city's mean relative change; null without data. −0.5 = halved. */
@@ -113,7 +135,11 @@ export interface ViolenceChange {
  * is better), the relative change from the base value to the latest; a city's change is the mean
  * over its indicators; the figure is the mean over the cities, each city counting once.
  */
-export function urbanViolenceChange(cities: readonly string[], series: readonly SafetySeries[], o: Options2030 = {}): ViolenceChange {
+export function urbanViolenceChange(
+  cities: readonly string[],
+  series: readonly SafetySeries[],
+  o: Options2030 = {},
+): ViolenceChange {
   const { comparisons: all, withoutLater } = comparisons(series, new Set(cities), o);
   const left: ViolenceChange['left'] = withoutLater.map((w) => ({ ...w, reason: 'single-value' as const }));
   const usable = all.filter((c) => {
@@ -139,7 +165,13 @@ export function urbanViolenceChange(cities: readonly string[], series: readonly 
 
 // ---- (g) cities with less crime and violence -----------------------------------------------
 
-export interface CityVerdict { place: string; counted: boolean; better: Comparison[]; worse: Comparison[]; unchanged: Comparison[] }
+export interface CityVerdict {
+  place: string;
+  counted: boolean;
+  better: Comparison[];
+  worse: Comparison[];
+  unchanged: Comparison[];
+}
 
 export interface CitiesWithLessViolence {
   count: number;
@@ -154,7 +186,11 @@ export interface CitiesWithLessViolence {
  * better than its base value by more than the indicator's margin and none is worse by more than
  * its margin.
  */
-export function citiesWithLessViolence(cities: readonly string[], series: readonly SafetySeries[], o: Options2030 = {}): CitiesWithLessViolence {
+export function citiesWithLessViolence(
+  cities: readonly string[],
+  series: readonly SafetySeries[],
+  o: Options2030 = {},
+): CitiesWithLessViolence {
   const { comparisons: all } = comparisons(series, new Set(cities), o);
   const grouped = byPlace(all);
   const verdicts: CityVerdict[] = [];
@@ -175,7 +211,10 @@ export function citiesWithLessViolence(cities: readonly string[], series: readon
 
 // ---- (h) countries with a measurable improvement -------------------------------------------
 
-export interface CountryInput { place: string; cities: readonly string[] }
+export interface CountryInput {
+  place: string;
+  cities: readonly string[];
+}
 
 export interface IndicatorVerdict {
   indicator: string;
@@ -189,16 +228,28 @@ export interface IndicatorVerdict {
   improved: 'national' | 'cities' | null;
 }
 
-export interface CountryVerdict { place: string; counted: boolean; indicators: IndicatorVerdict[] }
+export interface CountryVerdict {
+  place: string;
+  counted: boolean;
+  indicators: IndicatorVerdict[];
+}
 
-export interface CountriesImproved { count: number; countries: CountryVerdict[]; withoutData: string[] }
+export interface CountriesImproved {
+  count: number;
+  countries: CountryVerdict[];
+  withoutData: string[];
+}
 
 /**
  * A country has a measurable improvement when a safety indicator is better than its base value
  * by more than its margin at national level, or in more than half of the country's cities that
  * have a comparison of that indicator.
  */
-export function countriesImproved(countries: readonly CountryInput[], series: readonly SafetySeries[], o: Options2030 = {}): CountriesImproved {
+export function countriesImproved(
+  countries: readonly CountryInput[],
+  series: readonly SafetySeries[],
+  o: Options2030 = {},
+): CountriesImproved {
   const places = new Set(countries.flatMap((c) => [c.place, ...c.cities]));
   const { comparisons: all } = comparisons(series, places, o);
   const verdicts: CountryVerdict[] = [];
@@ -214,10 +265,24 @@ export function countriesImproved(countries: readonly CountryInput[], series: re
     const iv: IndicatorVerdict[] = indicators.map((indicator) => {
       const national = mine.find((c) => c.place === country.place && c.indicator === indicator) ?? null;
       const inCities = mine.filter((c) => c.place !== country.place && c.indicator === indicator);
-      const citiesBetter = inCities.filter((c) => c.judgement === 'better').map((c) => c.place).sort();
-      const improved = national?.judgement === 'better' ? 'national' as const
-        : inCities.length > 0 && citiesBetter.length * 2 > inCities.length ? 'cities' as const : null;
-      return { indicator, national, cityComparisons: inCities, citiesWithData: inCities.map((c) => c.place).sort(), citiesBetter, improved };
+      const citiesBetter = inCities
+        .filter((c) => c.judgement === 'better')
+        .map((c) => c.place)
+        .sort();
+      const improved =
+        national?.judgement === 'better'
+          ? ('national' as const)
+          : inCities.length > 0 && citiesBetter.length * 2 > inCities.length
+            ? ('cities' as const)
+            : null;
+      return {
+        indicator,
+        national,
+        cityComparisons: inCities,
+        citiesWithData: inCities.map((c) => c.place).sort(),
+        citiesBetter,
+        improved,
+      };
     });
     verdicts.push({ place: country.place, counted: iv.some((v) => v.improved !== null), indicators: iv });
   }
@@ -226,7 +291,12 @@ export function countriesImproved(countries: readonly CountryInput[], series: re
 
 // ---- the people concerned ------------------------------------------------------------------
 
-export interface PopulationPlace { place: string; country: string; basis: 'country' | 'cities'; population: YearValue | null }
+export interface PopulationPlace {
+  place: string;
+  country: string;
+  basis: 'country' | 'cities';
+  population: YearValue | null;
+}
 
 export interface PopulationConcerned {
   /** Sum of the populations known; places without a population are listed in `missing`. */
@@ -241,7 +311,10 @@ export interface PopulationConcerned {
  * that were better on the indicators that improved in most cities. Each place's latest
  * population is used.
  */
-export function populationConcerned(improved: CountriesImproved, population: (place: string) => YearValue | null): PopulationConcerned {
+export function populationConcerned(
+  improved: CountriesImproved,
+  population: (place: string) => YearValue | null,
+): PopulationConcerned {
   const places: PopulationPlace[] = [];
   for (const c of improved.countries.filter((v) => v.counted)) {
     if (c.indicators.some((i) => i.improved === 'national')) {
@@ -249,7 +322,8 @@ export function populationConcerned(improved: CountriesImproved, population: (pl
       continue;
     }
     const cities = new Set(c.indicators.filter((i) => i.improved === 'cities').flatMap((i) => i.citiesBetter));
-    for (const city of [...cities].sort()) places.push({ place: city, country: c.place, basis: 'cities', population: population(city) });
+    for (const city of [...cities].sort())
+      places.push({ place: city, country: c.place, basis: 'cities', population: population(city) });
   }
   return {
     total: places.reduce((s, p) => s + (p.population?.value ?? 0), 0),
@@ -263,46 +337,96 @@ export function populationConcerned(improved: CountriesImproved, population: (pl
 // (packages/server/src/results/targets-2030.ts), read by the programme pages of the web app.
 
 /** A source of values as the API shows it. */
-export interface SourceView { name: string; licence: string | null; synthetic: boolean }
+export interface SourceView {
+  name: string;
+  licence: string | null;
+  synthetic: boolean;
+}
 
 /** A comparison of a place's latest value with its base, with percentages and the sources. */
 export interface ComparisonView {
-  place: string; indicator: string; base: YearValue; latest: YearValue; changePercent: number | null; marginPercent: number;
-  judgement: Judgement; sources: SourceView[];
+  place: string;
+  indicator: string;
+  base: YearValue;
+  latest: YearValue;
+  changePercent: number | null;
+  marginPercent: number;
+  judgement: Judgement;
+  sources: SourceView[];
 }
 
 /** The four figures of the 2030 targets for a programme's participating places, with the places behind each. */
 export interface Figures2030 {
-  definitions: { baselineYear: number; targetYear: number; targets: { urbanViolenceChangePercent: number; cities: number; countries: number; population: number } };
+  definitions: {
+    baselineYear: number;
+    targetYear: number;
+    targets: { urbanViolenceChangePercent: number; cities: number; countries: number; population: number };
+  };
   margins: Margins;
   participating: {
     recorded: { place: string; name: string | null; level: string; role: string }[];
     countries: { place: string; name: string | null }[];
     cities: { place: string; name: string | null; country: string | null }[];
   };
-  indicators: { crimeAndViolence: { code: string; name: string | null }[]; safety: { code: string; name: string | null; direction: string }[] };
+  indicators: {
+    crimeAndViolence: { code: string; name: string | null }[];
+    safety: { code: string; name: string | null; direction: string }[];
+  };
   urbanViolenceChange: {
     /** Percent change (−50 = halved). */
-    valuePercent: number | null; year: number | null; targetPercent: number; progress: number | null; expectedPercent: number | null; status: ProgressStatus;
+    valuePercent: number | null;
+    year: number | null;
+    targetPercent: number;
+    progress: number | null;
+    expectedPercent: number | null;
+    status: ProgressStatus;
     cities: { place: string; name: string | null; changePercent: number; indicators: ComparisonView[] }[];
     left: { place: string; indicator: string; reason: string }[];
   };
   citiesWithLessViolence: {
-    count: number; target: number; year: number | null;
-    cities: { place: string; name: string | null; counted: boolean; better: ComparisonView[]; worse: ComparisonView[]; unchanged: ComparisonView[] }[];
+    count: number;
+    target: number;
+    year: number | null;
+    cities: {
+      place: string;
+      name: string | null;
+      counted: boolean;
+      better: ComparisonView[];
+      worse: ComparisonView[];
+      unchanged: ComparisonView[];
+    }[];
     withoutData: { place: string; name: string | null }[];
   };
   countriesImproved: {
-    count: number; target: number; year: number | null;
+    count: number;
+    target: number;
+    year: number | null;
     countries: {
-      place: string; name: string | null; counted: boolean;
-      indicators: { indicator: string; improved: 'national' | 'cities' | null; national: ComparisonView | null; cities: ComparisonView[]; citiesBetter: string[] }[];
+      place: string;
+      name: string | null;
+      counted: boolean;
+      indicators: {
+        indicator: string;
+        improved: 'national' | 'cities' | null;
+        national: ComparisonView | null;
+        cities: ComparisonView[];
+        citiesBetter: string[];
+      }[];
     }[];
     withoutData: { place: string; name: string | null }[];
   };
   populationConcerned: {
-    total: number; target: number; year: number | null;
-    places: { place: string; name: string | null; country: string; basis: 'country' | 'cities'; population: YearValue | null; source: SourceView | null }[];
+    total: number;
+    target: number;
+    year: number | null;
+    places: {
+      place: string;
+      name: string | null;
+      country: string;
+      basis: 'country' | 'cities';
+      population: YearValue | null;
+      source: SourceView | null;
+    }[];
     missing: string[];
   };
 }

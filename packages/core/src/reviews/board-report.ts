@@ -6,19 +6,25 @@
  * framework (issue 7) extends the same module rather than counting twice.
  * Definitions: docs/methods/reviews.md, "The report to the Executive Board".
  */
-import { evaluateForm, type AnswerSet, type AnswerValue } from './evaluate-form.ts';
-import { GUIDELINE_THEME_CODES, RECORD_KINDS, type GuidelineThemeCode, type RecordKind } from './guideline-themes.ts';
+import { type AnswerSet, type AnswerValue, evaluateForm } from './evaluate-form.ts';
+import { GUIDELINE_THEME_CODES, type GuidelineThemeCode, RECORD_KINDS, type RecordKind } from './guideline-themes.ts';
 import { flattenQuestions, isAnswerQuestion, type Questionnaire } from './questionnaire.ts';
 import type { ReviewState } from './review-states.ts';
 
 /** A count and the list it counts: the two always travel together. */
-export interface Figure<T> { count: number; items: T[] }
+export interface Figure<T> {
+  count: number;
+  items: T[];
+}
 
 export function figure<T>(items: T[]): Figure<T> {
   return { count: items.length, items };
 }
 
-export interface BoardRegion { code: string; name: string }
+export interface BoardRegion {
+  code: string;
+  name: string;
+}
 
 export interface BoardPlace {
   code: string;
@@ -56,7 +62,13 @@ export interface RecordItem {
   value: string | number | string[];
 }
 
-export interface ParticipantItem { submissionId: number; place: string; countryCode: string; region: string | null; state: ReviewState }
+export interface ParticipantItem {
+  submissionId: number;
+  place: string;
+  countryCode: string;
+  region: string | null;
+  state: ReviewState;
+}
 
 export interface BoardReport {
   participation: {
@@ -73,14 +85,19 @@ export interface BoardReport {
   };
 }
 
-const isEmpty = (v: AnswerValue | undefined) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
+const isEmpty = (v: AnswerValue | undefined) =>
+  v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
 
 /**
  * The answers of a submission that record a kind and theme (questions marked `records`), only
  * where the question is relevant (an answer left behind by a question no longer shown is not
  * counted, as ODK clears it). Each instance of a repeat is one item.
  */
-export function extractRecords(q: Questionnaire, answers: AnswerSet, today: string): Omit<RecordItem, 'submissionId' | 'place' | 'countryCode' | 'region'>[] {
+export function extractRecords(
+  q: Questionnaire,
+  answers: AnswerSet,
+  today: string,
+): Omit<RecordItem, 'submissionId' | 'place' | 'countryCode' | 'region'>[] {
   const state = evaluateForm(q, answers, { today, language: 'en' });
   const located = flattenQuestions(q.questions);
   const out: Omit<RecordItem, 'submissionId' | 'place' | 'countryCode' | 'region'>[] = [];
@@ -93,7 +110,8 @@ export function extractRecords(q: Questionnaire, answers: AnswerSet, today: stri
         const instances = set[node.name];
         if (Array.isArray(instances)) {
           (instances as AnswerSet[]).forEach((inst, i) => {
-            if (inst && typeof inst === 'object' && !Array.isArray(inst)) walk(inst, `${prefix}${node.name}/${i}/`, node.name);
+            if (inst && typeof inst === 'object' && !Array.isArray(inst))
+              walk(inst, `${prefix}${node.name}/${i}/`, node.name);
           });
         }
         continue;
@@ -102,8 +120,19 @@ export function extractRecords(q: Questionnaire, answers: AnswerSet, today: stri
       const path = prefix + node.name;
       const v = set[node.name];
       if (isEmpty(v) || state.relevant[path] !== true) continue;
-      if (typeof v !== 'string' && typeof v !== 'number' && !(Array.isArray(v) && v.every((x) => typeof x === 'string'))) continue;
-      out.push({ kind: node.records.kind, theme: node.records.theme, question: node.name, path, value: v as string | number | string[] });
+      if (
+        typeof v !== 'string' &&
+        typeof v !== 'number' &&
+        !(Array.isArray(v) && v.every((x) => typeof x === 'string'))
+      )
+        continue;
+      out.push({
+        kind: node.records.kind,
+        theme: node.records.theme,
+        question: node.name,
+        path,
+        value: v as string | number | string[],
+      });
     }
   };
   walk(answers, '', null);
@@ -111,15 +140,21 @@ export function extractRecords(q: Questionnaire, answers: AnswerSet, today: stri
 }
 
 /** Records counted by kind, and by kind and theme (every theme listed, zeros included). */
-export function recordsByKindAndTheme<T extends { kind: RecordKind; theme: GuidelineThemeCode }>(records: readonly T[]): {
+export function recordsByKindAndTheme<T extends { kind: RecordKind; theme: GuidelineThemeCode }>(
+  records: readonly T[],
+): {
   byKind: { kind: RecordKind; figure: Figure<T> }[];
   byTheme: { kind: RecordKind; theme: GuidelineThemeCode; figure: Figure<T> }[];
 } {
   return {
     byKind: RECORD_KINDS.map((kind) => ({ kind, figure: figure(records.filter((r) => r.kind === kind)) })),
-    byTheme: RECORD_KINDS.flatMap((kind) => GUIDELINE_THEME_CODES.map((theme) => ({
-      kind, theme, figure: figure(records.filter((r) => r.kind === kind && r.theme === theme)),
-    }))),
+    byTheme: RECORD_KINDS.flatMap((kind) =>
+      GUIDELINE_THEME_CODES.map((theme) => ({
+        kind,
+        theme,
+        figure: figure(records.filter((r) => r.kind === kind && r.theme === theme)),
+      })),
+    ),
   };
 }
 
@@ -135,7 +170,11 @@ const REVIEWED: readonly ReviewState[] = ['accepted', 'published'];
 export function buildBoardReport(q: Questionnaire, participants: BoardParticipant[], today: string): BoardReport {
   const sorted = [...participants].sort((a, b) => a.place.code.localeCompare(b.place.code));
   const item = (p: BoardParticipant): ParticipantItem => ({
-    submissionId: p.submission.id, place: p.place.code, countryCode: p.place.countryCode, region: p.place.region?.code ?? null, state: p.submission.state,
+    submissionId: p.submission.id,
+    place: p.place.code,
+    countryCode: p.place.countryCode,
+    region: p.place.region?.code ?? null,
+    state: p.submission.state,
   });
   const submitted = sorted.filter((p) => p.submission.round > 0);
   const reviewed = sorted.filter((p) => REVIEWED.includes(p.submission.state));
@@ -143,14 +182,23 @@ export function buildBoardReport(q: Questionnaire, participants: BoardParticipan
 
   const regions = new Map<string, BoardRegion | null>();
   for (const p of sorted) regions.set(p.place.region?.code ?? '', p.place.region);
-  const regionList = [...regions.entries()].sort(([a], [b]) => (a === '' ? 1 : b === '' ? -1 : a.localeCompare(b))).map(([, r]) => r);
-  const inRegion = (r: BoardRegion | null) => (p: BoardParticipant) => (p.place.region?.code ?? null) === (r?.code ?? null);
+  const regionList = [...regions.entries()]
+    .sort(([a], [b]) => (a === '' ? 1 : b === '' ? -1 : a.localeCompare(b)))
+    .map(([, r]) => r);
+  const inRegion = (r: BoardRegion | null) => (p: BoardParticipant) =>
+    (p.place.region?.code ?? null) === (r?.code ?? null);
 
   const records: RecordItem[] = [];
   for (const p of submitted) {
     if (!p.submission.submittedAnswers) continue;
     for (const r of extractRecords(q, p.submission.submittedAnswers, today)) {
-      records.push({ ...r, submissionId: p.submission.id, place: p.place.code, countryCode: p.place.countryCode, region: p.place.region?.code ?? null });
+      records.push({
+        ...r,
+        submissionId: p.submission.id,
+        place: p.place.code,
+        countryCode: p.place.countryCode,
+        region: p.place.region?.code ?? null,
+      });
     }
   }
 
@@ -170,9 +218,13 @@ export function buildBoardReport(q: Questionnaire, participants: BoardParticipan
     },
     records: {
       ...recordsByKindAndTheme(records),
-      byRegion: RECORD_KINDS.flatMap((kind) => regionList.map((region) => ({
-        kind, region, figure: figure(records.filter((r) => r.kind === kind && r.region === (region?.code ?? null))),
-      }))),
+      byRegion: RECORD_KINDS.flatMap((kind) =>
+        regionList.map((region) => ({
+          kind,
+          region,
+          figure: figure(records.filter((r) => r.kind === kind && r.region === (region?.code ?? null))),
+        })),
+      ),
     },
   };
 }

@@ -3,12 +3,18 @@
  * workbook or from the app's builder (the server runs the same function for both; the XLSForm
  * reader maps each problem's place back to a sheet, row and column). Every problem is listed.
  */
-import { parseExpression, NAME_PATTERN } from './expressions/parse-expression.ts';
+
 import type { ExpressionError } from './expressions/expression-error.ts';
-import { GUIDELINE_THEME_CODES, RECORD_KINDS, isGuidelineTheme, isRecordKind } from './guideline-themes.ts';
+import { NAME_PATTERN, parseExpression } from './expressions/parse-expression.ts';
+import { GUIDELINE_THEME_CODES, isGuidelineTheme, isRecordKind, RECORD_KINDS } from './guideline-themes.ts';
 import {
-  flattenQuestions, isAnswerQuestion, isGroup,
-  type LangText, type LocatedNode, type Questionnaire, type QuestionNode,
+  flattenQuestions,
+  isAnswerQuestion,
+  isGroup,
+  type LangText,
+  type LocatedNode,
+  type QuestionNode,
+  type Questionnaire,
 } from './questionnaire.ts';
 
 /**
@@ -21,9 +27,23 @@ export type ProblemPlace =
   | { sheet: 'settings'; field: string };
 
 export type QuestionnaireProblemCode =
-  | 'missing' | 'bad-name' | 'duplicate-name' | 'unknown-list' | 'list-not-allowed' | 'empty-list'
-  | 'duplicate-list' | 'duplicate-choice' | 'unknown-language' | 'duplicate-language' | 'missing-label'
-  | 'empty-group' | 'bad-appearance' | 'bad-theme' | 'group-reference' | 'text-reference' | 'cycle'
+  | 'missing'
+  | 'bad-name'
+  | 'duplicate-name'
+  | 'unknown-list'
+  | 'list-not-allowed'
+  | 'empty-list'
+  | 'duplicate-list'
+  | 'duplicate-choice'
+  | 'unknown-language'
+  | 'duplicate-language'
+  | 'missing-label'
+  | 'empty-group'
+  | 'bad-appearance'
+  | 'bad-theme'
+  | 'group-reference'
+  | 'text-reference'
+  | 'cycle'
   | `expression:${ExpressionError['code']}`;
 
 export interface QuestionnaireProblem {
@@ -52,25 +72,69 @@ export function checkQuestionnaire(q: Questionnaire): QuestionnaireProblem[] {
   const add = (p: QuestionnaireProblem) => problems.push(p);
 
   // Settings.
-  if (!q.formId.trim()) add({ code: 'missing', at: { sheet: 'settings', field: 'form_id' }, message: 'The questionnaire needs an identifier (settings form_id; an imported workbook without one takes its file name).' });
-  else if (!NAME_PATTERN.test(q.formId)) add({ code: 'bad-name', at: { sheet: 'settings', field: 'form_id' }, name: q.formId, message: `"${q.formId}" is not a valid form_id: a letter or _, then letters, digits, _, - or .` });
-  if (q.formId.trim() && !q.title.trim()) add({ code: 'missing', at: { sheet: 'settings', field: 'form_title' }, message: 'The questionnaire needs a title (settings form_title).' });
+  if (!q.formId.trim())
+    add({
+      code: 'missing',
+      at: { sheet: 'settings', field: 'form_id' },
+      message:
+        'The questionnaire needs an identifier (settings form_id; an imported workbook without one takes its file name).',
+    });
+  else if (!NAME_PATTERN.test(q.formId))
+    add({
+      code: 'bad-name',
+      at: { sheet: 'settings', field: 'form_id' },
+      name: q.formId,
+      message: `"${q.formId}" is not a valid form_id: a letter or _, then letters, digits, _, - or .`,
+    });
+  if (q.formId.trim() && !q.title.trim())
+    add({
+      code: 'missing',
+      at: { sheet: 'settings', field: 'form_title' },
+      message: 'The questionnaire needs a title (settings form_title).',
+    });
 
   // Languages.
   const languages = new Set<string>();
   for (const l of q.languages) {
-    if (languages.has(l.code)) add({ code: 'duplicate-language', at: { sheet: 'settings', field: 'languages' }, name: l.code, message: `The language "${l.code}" is listed twice.` });
+    if (languages.has(l.code))
+      add({
+        code: 'duplicate-language',
+        at: { sheet: 'settings', field: 'languages' },
+        name: l.code,
+        message: `The language "${l.code}" is listed twice.`,
+      });
     languages.add(l.code);
   }
   if (q.defaultLanguage !== undefined && !languages.has(q.defaultLanguage)) {
-    add({ code: 'unknown-language', at: { sheet: 'settings', field: 'default_language' }, name: q.defaultLanguage, message: `The default language "${q.defaultLanguage}" has no text in the questionnaire (no label::… column of it).` });
+    add({
+      code: 'unknown-language',
+      at: { sheet: 'settings', field: 'default_language' },
+      name: q.defaultLanguage,
+      message: `The default language "${q.defaultLanguage}" has no text in the questionnaire (no label::… column of it).`,
+    });
   }
   const checkLanguages = (text: LangText, at: (language: string) => ProblemPlace, question?: string) => {
     for (const [code, value] of Object.entries(text)) {
-      if (!languages.has(code)) add({ code: 'unknown-language', at: at(code), question, name: code, message: `Text in the language "${code}", which is not one of the questionnaire's languages.` });
-      // Answers shown inside a text (`Your name is ${name}`) are not supported: the text would show "${name}" as written.
+      if (!languages.has(code))
+        add({
+          code: 'unknown-language',
+          at: at(code),
+          question,
+          name: code,
+          message: `Text in the language "${code}", which is not one of the questionnaire's languages.`,
+        });
+      // Answers shown inside a text (`Your name is ${name}`) are not supported: the text would show "${name}" as
+      // written.
       const ref = /\$\{[^}]*\}/.exec(value);
-      if (ref) add({ code: 'text-reference', at: at(code), question, name: ref[0], position: ref.index, message: `${ref[0]} in a text: showing answers inside labels, hints and messages is not supported.` });
+      if (ref)
+        add({
+          code: 'text-reference',
+          at: at(code),
+          question,
+          name: ref[0],
+          position: ref.index,
+          message: `${ref[0]} in a text: showing answers inside labels, hints and messages is not supported.`,
+        });
     }
   };
   const hasText = (text: LangText) => Object.values(text).some((t) => t.trim() !== '');
@@ -78,17 +142,59 @@ export function checkQuestionnaire(q: Questionnaire): QuestionnaireProblem[] {
   // Choice lists.
   const lists = new Map<string, number>();
   q.choiceLists.forEach((list, li) => {
-    if (!NAME_PATTERN.test(list.name)) add({ code: 'bad-name', at: { sheet: 'choices', list: li, field: 'list_name' }, name: list.name, message: `"${list.name}" is not a valid list name.` });
-    if (lists.has(list.name)) add({ code: 'duplicate-list', at: { sheet: 'choices', list: li, field: 'list_name' }, name: list.name, message: `The choice list "${list.name}" is given twice.` });
+    if (!NAME_PATTERN.test(list.name))
+      add({
+        code: 'bad-name',
+        at: { sheet: 'choices', list: li, field: 'list_name' },
+        name: list.name,
+        message: `"${list.name}" is not a valid list name.`,
+      });
+    if (lists.has(list.name))
+      add({
+        code: 'duplicate-list',
+        at: { sheet: 'choices', list: li, field: 'list_name' },
+        name: list.name,
+        message: `The choice list "${list.name}" is given twice.`,
+      });
     lists.set(list.name, li);
-    if (!list.choices.length) add({ code: 'empty-list', at: { sheet: 'choices', list: li, field: 'list_name' }, name: list.name, message: `The choice list "${list.name}" has no choices.` });
+    if (!list.choices.length)
+      add({
+        code: 'empty-list',
+        at: { sheet: 'choices', list: li, field: 'list_name' },
+        name: list.name,
+        message: `The choice list "${list.name}" has no choices.`,
+      });
     const seen = new Set<string>();
     list.choices.forEach((choice, ci) => {
-      const at = (field: string, language?: string): ProblemPlace => ({ sheet: 'choices', list: li, choice: ci, field, ...(language ? { language } : {}) });
-      if (!choice.name.trim() || /\s/.test(choice.name)) add({ code: 'bad-name', at: at('name'), name: choice.name, message: `The choice "${choice.name}" of the list "${list.name}" needs a name without spaces.` });
-      else if (seen.has(choice.name)) add({ code: 'duplicate-choice', at: at('name'), name: choice.name, message: `The list "${list.name}" has the choice "${choice.name}" twice.` });
+      const at = (field: string, language?: string): ProblemPlace => ({
+        sheet: 'choices',
+        list: li,
+        choice: ci,
+        field,
+        ...(language ? { language } : {}),
+      });
+      if (!choice.name.trim() || /\s/.test(choice.name))
+        add({
+          code: 'bad-name',
+          at: at('name'),
+          name: choice.name,
+          message: `The choice "${choice.name}" of the list "${list.name}" needs a name without spaces.`,
+        });
+      else if (seen.has(choice.name))
+        add({
+          code: 'duplicate-choice',
+          at: at('name'),
+          name: choice.name,
+          message: `The list "${list.name}" has the choice "${choice.name}" twice.`,
+        });
       seen.add(choice.name);
-      if (!hasText(choice.label)) add({ code: 'missing-label', at: at('label'), question: choice.name, message: `The choice "${choice.name}" of the list "${list.name}" has no label.` });
+      if (!hasText(choice.label))
+        add({
+          code: 'missing-label',
+          at: at('label'),
+          question: choice.name,
+          message: `The choice "${choice.name}" of the list "${list.name}" has no label.`,
+        });
       checkLanguages(choice.label, (l) => at('label', l), choice.name);
     });
   });
@@ -99,17 +205,40 @@ export function checkQuestionnaire(q: Questionnaire): QuestionnaireProblem[] {
   const used = new Set<string>();
   for (const loc of located) {
     const { node, path } = loc;
-    const at = (field: string, language?: string): ProblemPlace => ({ sheet: 'survey', path, field, ...(language ? { language } : {}) });
+    const at = (field: string, language?: string): ProblemPlace => ({
+      sheet: 'survey',
+      path,
+      field,
+      ...(language ? { language } : {}),
+    });
     if (!NAME_PATTERN.test(node.name)) {
-      add({ code: 'bad-name', at: at('name'), question: node.name, name: node.name, message: node.name ? `"${node.name}" is not a valid name: a letter or _, then letters, digits, _, - or . (no spaces).` : 'The question has no name.' });
+      add({
+        code: 'bad-name',
+        at: at('name'),
+        question: node.name,
+        name: node.name,
+        message: node.name
+          ? `"${node.name}" is not a valid name: a letter or _, then letters, digits, _, - or . (no spaces).`
+          : 'The question has no name.',
+      });
     } else if (used.has(node.name)) {
-      add({ code: 'duplicate-name', at: at('name'), question: node.name, name: node.name, message: `The name "${node.name}" is used twice; every question, group and repeat needs its own name.` });
+      add({
+        code: 'duplicate-name',
+        at: at('name'),
+        question: node.name,
+        name: node.name,
+        message: `The name "${node.name}" is used twice; every question, group and repeat needs its own name.`,
+      });
     } else {
       byName.set(node.name, loc);
     }
     used.add(node.name);
 
-    for (const [field, text] of [['label', node.label], ['hint', node.hint]] as const) checkLanguages(text, (l) => at(field, l), node.name);
+    for (const [field, text] of [
+      ['label', node.label],
+      ['hint', node.hint],
+    ] as const)
+      checkLanguages(text, (l) => at(field, l), node.name);
     if ((isAnswerQuestion(node) || node.type === 'note' || node.type === 'repeat') && !hasText(node.label)) {
       add({ code: 'missing-label', at: at('label'), question: node.name, message: `"${node.name}" has no label.` });
     }
@@ -117,19 +246,65 @@ export function checkQuestionnaire(q: Questionnaire): QuestionnaireProblem[] {
       checkLanguages(node.constraintMessage, (l) => at('constraint_message', l), node.name);
       checkLanguages(node.requiredMessage, (l) => at('required_message', l), node.name);
       const isSelect = node.type === 'select_one' || node.type === 'select_multiple';
-      if (isSelect && !node.list) add({ code: 'missing', at: at('list'), question: node.name, message: `${node.type} "${node.name}" needs a choice list (${node.type} <list_name>).` });
-      else if (isSelect && node.list && !lists.has(node.list)) add({ code: 'unknown-list', at: at('list'), question: node.name, name: node.list, message: `The choice list "${node.list}" of "${node.name}" is not in the choices sheet.` });
-      else if (!isSelect && node.list) add({ code: 'list-not-allowed', at: at('list'), question: node.name, name: node.list, message: `A ${node.type} question has no choice list.` });
+      if (isSelect && !node.list)
+        add({
+          code: 'missing',
+          at: at('list'),
+          question: node.name,
+          message: `${node.type} "${node.name}" needs a choice list (${node.type} <list_name>).`,
+        });
+      else if (isSelect && node.list && !lists.has(node.list))
+        add({
+          code: 'unknown-list',
+          at: at('list'),
+          question: node.name,
+          name: node.list,
+          message: `The choice list "${node.list}" of "${node.name}" is not in the choices sheet.`,
+        });
+      else if (!isSelect && node.list)
+        add({
+          code: 'list-not-allowed',
+          at: at('list'),
+          question: node.name,
+          name: node.list,
+          message: `A ${node.type} question has no choice list.`,
+        });
       if (node.records) {
-        if (!isRecordKind(node.records.kind)) add({ code: 'bad-theme', at: at('marsad_record'), question: node.name, name: node.records.kind, message: `"${node.records.kind}" is not one of ${RECORD_KINDS.join(', ')}.` });
-        if (!isGuidelineTheme(node.records.theme)) add({ code: 'bad-theme', at: at('marsad_theme'), question: node.name, name: node.records.theme, message: `"${node.records.theme}" is not a theme of the guidelines (${GUIDELINE_THEME_CODES.join(', ')}).` });
+        if (!isRecordKind(node.records.kind))
+          add({
+            code: 'bad-theme',
+            at: at('marsad_record'),
+            question: node.name,
+            name: node.records.kind,
+            message: `"${node.records.kind}" is not one of ${RECORD_KINDS.join(', ')}.`,
+          });
+        if (!isGuidelineTheme(node.records.theme))
+          add({
+            code: 'bad-theme',
+            at: at('marsad_theme'),
+            question: node.name,
+            name: node.records.theme,
+            message: `"${node.records.theme}" is not a theme of the guidelines (${GUIDELINE_THEME_CODES.join(', ')}).`,
+          });
       }
     }
     const appearance = 'appearance' in node ? node.appearance : undefined;
     if (appearance !== undefined && !(ALLOWED_APPEARANCES[node.type] ?? []).includes(appearance)) {
-      add({ code: 'bad-appearance', at: at('appearance'), question: node.name, name: appearance, message: `The appearance "${appearance}" is not supported for ${node.type} (supported: ${(ALLOWED_APPEARANCES[node.type] ?? []).join(', ') || 'none'}).` });
+      add({
+        code: 'bad-appearance',
+        at: at('appearance'),
+        question: node.name,
+        name: appearance,
+        message: `The appearance "${appearance}" is not supported for ${node.type} (supported: ${(ALLOWED_APPEARANCES[node.type] ?? []).join(', ') || 'none'}).`,
+      });
     }
-    if (isGroup(node) && !node.children.length) add({ code: 'empty-group', at: at('type'), question: node.name, message: `The ${node.type} "${node.name}" holds no question.` });
+    if (isGroup(node) && !node.children.length)
+      add({
+        code: 'empty-group',
+        at: at('type'),
+        question: node.name,
+        message: `The ${node.type} "${node.name}" holds no question.`,
+      });
   }
 
   // Expressions: syntax, references, and cycles between calculations and relevance.
@@ -143,26 +318,61 @@ export function checkQuestionnaire(q: Questionnaire): QuestionnaireProblem[] {
       const at: ProblemPlace = { sheet: 'survey', path, field };
       const parsed = parseExpression(src);
       if (!parsed.ok) {
-        add({ code: `expression:${parsed.error.code}`, at, question: node.name, name: parsed.error.name, position: parsed.error.position, message: parsed.error.message });
+        add({
+          code: `expression:${parsed.error.code}`,
+          at,
+          question: node.name,
+          name: parsed.error.name,
+          position: parsed.error.position,
+          message: parsed.error.message,
+        });
         continue;
       }
       if (field === 'calculation' && parsed.usesCurrent) {
         const pos = src.indexOf('.');
-        add({ code: 'expression:no-current-value', at, question: node.name, name: '.', position: pos, message: `"." at character ${pos + 1}: a calculation has no current answer; refer to questions as \${name}.` });
+        add({
+          code: 'expression:no-current-value',
+          at,
+          question: node.name,
+          name: '.',
+          position: pos,
+          message: `"." at character ${pos + 1}: a calculation has no current answer; refer to questions as \${name}.`,
+        });
       }
       for (const ref of parsed.references) {
         const target = byName.get(ref.name);
         if (!target) {
-          add({ code: 'expression:unknown-reference', at, question: node.name, name: ref.name, position: ref.position, message: `\${${ref.name}} at character ${ref.position + 1}: there is no question "${ref.name}".` });
+          add({
+            code: 'expression:unknown-reference',
+            at,
+            question: node.name,
+            name: ref.name,
+            position: ref.position,
+            message: `\${${ref.name}} at character ${ref.position + 1}: there is no question "${ref.name}".`,
+          });
           continue;
         }
         if (isGroup(target.node)) {
-          add({ code: 'group-reference', at, question: node.name, name: ref.name, position: ref.position, message: `\${${ref.name}} at character ${ref.position + 1} is a ${target.node.type}, which has no value.` });
+          add({
+            code: 'group-reference',
+            at,
+            question: node.name,
+            name: ref.name,
+            position: ref.position,
+            message: `\${${ref.name}} at character ${ref.position + 1} is a ${target.node.type}, which has no value.`,
+          });
           continue;
         }
         const context = loc.repeats;
         if (!target.repeats.every((r, i) => context[i] === r)) {
-          add({ code: 'expression:unreachable-reference', at, question: node.name, name: ref.name, position: ref.position, message: `\${${ref.name}} at character ${ref.position + 1} is inside the repeat "${target.repeats[target.repeats.length - 1]}" and cannot be read from outside it.` });
+          add({
+            code: 'expression:unreachable-reference',
+            at,
+            question: node.name,
+            name: ref.name,
+            position: ref.position,
+            message: `\${${ref.name}} at character ${ref.position + 1} is inside the repeat "${target.repeats[target.repeats.length - 1]}" and cannot be read from outside it.`,
+          });
           continue;
         }
         if (field !== 'constraint') deps.add(ref.name);
@@ -184,7 +394,13 @@ export function checkQuestionnaire(q: Questionnaire): QuestionnaireProblem[] {
         reported.add(key);
         const loc = byName.get(name)!;
         const field = loc.node.type === 'calculate' ? 'calculation' : 'relevant';
-        add({ code: 'cycle', at: { sheet: 'survey', path: loc.path, field }, question: name, name, message: `These depend on each other in a circle: ${[...cycle, name].join(' → ')}.` });
+        add({
+          code: 'cycle',
+          at: { sheet: 'survey', path: loc.path, field },
+          question: name,
+          name,
+          message: `These depend on each other in a circle: ${[...cycle, name].join(' → ')}.`,
+        });
       }
       return;
     }
@@ -199,11 +415,22 @@ export function checkQuestionnaire(q: Questionnaire): QuestionnaireProblem[] {
 /** The place of a problem as a path in the questionnaire's JSON (for a questionnaire sent as JSON). */
 export function problemJsonPath(q: Questionnaire, at: ProblemPlace): string {
   if (at.sheet === 'settings') {
-    const fields: Record<string, string> = { form_id: 'formId', form_title: 'title', version: 'version', default_language: 'defaultLanguage', languages: 'languages' };
+    const fields: Record<string, string> = {
+      form_id: 'formId',
+      form_title: 'title',
+      version: 'version',
+      default_language: 'defaultLanguage',
+      languages: 'languages',
+    };
     return fields[at.field] ?? at.field;
   }
   const fieldKey: Record<string, string> = {
-    constraint_message: 'constraintMessage', required_message: 'requiredMessage', type: 'type', marsad_record: 'records.kind', marsad_theme: 'records.theme', list_name: 'name',
+    constraint_message: 'constraintMessage',
+    required_message: 'requiredMessage',
+    type: 'type',
+    marsad_record: 'records.kind',
+    marsad_theme: 'records.theme',
+    list_name: 'name',
   };
   const field = (fieldKey[at.field] ?? at.field) + (at.language ? `.${at.language}` : '');
   if (at.sheet === 'choices') {

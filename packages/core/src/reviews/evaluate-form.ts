@@ -12,17 +12,34 @@
  * joined by '/': `measures/0/title`.
  */
 import { evaluateExpression } from './expressions/evaluate-expression.ts';
-import { expressionError, type ExpressionError } from './expressions/expression-error.ts';
-import { parseExpression } from './expressions/parse-expression.ts';
-import { isDateText, toBoolean, type ExpressionValue } from './expressions/expression-values.ts';
 import type { ExpressionNode } from './expressions/expression-ast.ts';
+import { type ExpressionError, expressionError } from './expressions/expression-error.ts';
+import { type ExpressionValue, isDateText, toBoolean } from './expressions/expression-values.ts';
+import { parseExpression } from './expressions/parse-expression.ts';
 import { pickText } from './question-labels.ts';
-import { flattenQuestions, isAnswerQuestion, isGroup, type AnswerQuestion, type LocatedNode, type Questionnaire, type QuestionNode } from './questionnaire.ts';
+import {
+  type AnswerQuestion,
+  flattenQuestions,
+  isAnswerQuestion,
+  isGroup,
+  type LocatedNode,
+  type QuestionNode,
+  type Questionnaire,
+} from './questionnaire.ts';
 
 export type AnswerValue = string | number | string[] | AnswerSet[] | null;
-export interface AnswerSet { [name: string]: AnswerValue | undefined }
+export interface AnswerSet {
+  [name: string]: AnswerValue | undefined;
+}
 
-export type FormIssueCode = 'required' | 'constraint' | 'invalid-value' | 'unknown-choice' | 'unknown-question' | 'not-answerable' | 'expression-error';
+export type FormIssueCode =
+  | 'required'
+  | 'constraint'
+  | 'invalid-value'
+  | 'unknown-choice'
+  | 'unknown-question'
+  | 'not-answerable'
+  | 'expression-error';
 
 export interface FormIssue {
   code: FormIssueCode;
@@ -52,7 +69,9 @@ export interface FormState {
   missing: FormIssue[];
   /** Constraints that fail on non-empty answers of relevant questions. */
   constraintFailures: FormIssue[];
-  /** Answers that do not fit their question (type, choice, unknown name), and expressions that could not be evaluated. */
+  /**
+   * Answers that do not fit their question (type, choice, unknown name), and expressions that could not be evaluated.
+   */
   invalid: FormIssue[];
   /** No missing answer, failed constraint or invalid answer. */
   complete: boolean;
@@ -65,16 +84,23 @@ export interface FormOptions {
   language: string;
 }
 
-const isEmpty = (v: AnswerValue | undefined) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
+const isEmpty = (v: AnswerValue | undefined) =>
+  v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
 
 /** Parsed expressions of a questionnaire, kept so that a form can re-evaluate as the user types. */
 const parsedCache = new WeakMap<QuestionNode, Map<string, ExpressionNode | ExpressionError>>();
 
-function parsed(node: QuestionNode, field: 'relevant' | 'constraint' | 'calculation'): ExpressionNode | ExpressionError | undefined {
+function parsed(
+  node: QuestionNode,
+  field: 'relevant' | 'constraint' | 'calculation',
+): ExpressionNode | ExpressionError | undefined {
   const src = (node as Partial<Record<typeof field, string>>)[field];
   if (src === undefined) return undefined;
   let m = parsedCache.get(node);
-  if (!m) { m = new Map(); parsedCache.set(node, m); }
+  if (!m) {
+    m = new Map();
+    parsedCache.set(node, m);
+  }
   let r = m.get(field);
   if (!r) {
     const p = parseExpression(src);
@@ -90,7 +116,14 @@ export function evaluateForm(q: Questionnaire, answers: AnswerSet, options: Form
   const located = flattenQuestions(q.questions);
   const byName = new Map<string, LocatedNode>(located.map((l) => [l.node.name, l]));
   const lists = new Map(q.choiceLists.map((l) => [l.name, new Set(l.choices.map((c) => c.name))]));
-  const state: FormState = { relevant: {}, calculated: {}, missing: [], constraintFailures: [], invalid: [], complete: true };
+  const state: FormState = {
+    relevant: {},
+    calculated: {},
+    missing: [],
+    constraintFailures: [],
+    invalid: [],
+    complete: true,
+  };
   const text = (t: Record<string, string>) => pickText(t, options.language, q);
 
   /** The answer set of a target at the given repeat indices (the context's, truncated to the target's depth). */
@@ -113,9 +146,15 @@ export function evaluateForm(q: Questionnaire, answers: AnswerSet, options: Form
   const relevantMemo = new Map<string, boolean | ExpressionError>();
   const valueMemo = new Map<string, ExpressionValue | ExpressionError>();
   const inProgress = new Set<string>();
-  const keyOf = (loc: LocatedNode, indices: number[]) => `${loc.node.name}@${indices.slice(0, loc.repeats.length).join('.')}`;
+  const keyOf = (loc: LocatedNode, indices: number[]) =>
+    `${loc.node.name}@${indices.slice(0, loc.repeats.length).join('.')}`;
 
-  const run = (loc: LocatedNode, field: 'relevant' | 'constraint' | 'calculation', indices: number[], current?: ExpressionValue) => {
+  const run = (
+    loc: LocatedNode,
+    field: 'relevant' | 'constraint' | 'calculation',
+    indices: number[],
+    current?: ExpressionValue,
+  ) => {
     const ast = parsed(loc.node, field);
     if (ast === undefined) return undefined;
     if (!isAst(ast)) return { ok: false as const, error: ast };
@@ -126,7 +165,12 @@ export function evaluateForm(q: Questionnaire, answers: AnswerSet, options: Form
         const target = byName.get(name);
         if (!target || isGroup(target.node)) return undefined;
         if (!target.repeats.every((r, i) => loc.repeats[i] === r)) {
-          return expressionError('unreachable-reference', position, `\${${name}} is inside a repeat and cannot be read from here.`, name);
+          return expressionError(
+            'unreachable-reference',
+            position,
+            `\${${name}} is inside a repeat and cannot be read from here.`,
+            name,
+          );
         }
         return valueOf(target, indices);
       },
@@ -139,7 +183,8 @@ export function evaluateForm(q: Questionnaire, answers: AnswerSet, options: Form
     const memo = relevantMemo.get(key);
     if (memo !== undefined) return memo;
     const cycleKey = `relevant:${key}`;
-    if (inProgress.has(cycleKey)) return expressionError('cycle', 0, `The relevance of "${loc.node.name}" depends on itself.`, loc.node.name);
+    if (inProgress.has(cycleKey))
+      return expressionError('cycle', 0, `The relevance of "${loc.node.name}" depends on itself.`, loc.node.name);
     inProgress.add(cycleKey);
     let result: boolean | ExpressionError = true;
     const parent = loc.ancestors.length ? byName.get(loc.ancestors[loc.ancestors.length - 1]!) : undefined;
@@ -158,7 +203,8 @@ export function evaluateForm(q: Questionnaire, answers: AnswerSet, options: Form
     const key = keyOf(loc, indices);
     const memo = valueMemo.get(key);
     if (memo !== undefined) return memo;
-    if (inProgress.has(key)) return expressionError('cycle', 0, `The value of "${loc.node.name}" depends on itself.`, loc.node.name);
+    if (inProgress.has(key))
+      return expressionError('cycle', 0, `The value of "${loc.node.name}" depends on itself.`, loc.node.name);
     inProgress.add(key);
     let result: ExpressionValue | ExpressionError;
     const rel = relevantOf(loc, indices);
@@ -181,30 +227,52 @@ export function evaluateForm(q: Questionnaire, answers: AnswerSet, options: Form
     const invalid = () => state.invalid.push({ code: 'invalid-value', path, name: node.name, message: null });
     if (isEmpty(v)) return;
     switch (node.type) {
-      case 'integer': if (typeof v !== 'number' || !Number.isInteger(v)) invalid(); return;
-      case 'decimal': if (typeof v !== 'number' || !Number.isFinite(v)) invalid(); return;
-      case 'date': if (typeof v !== 'string' || !isDateText(v)) invalid(); return;
+      case 'integer':
+        if (typeof v !== 'number' || !Number.isInteger(v)) invalid();
+        return;
+      case 'decimal':
+        if (typeof v !== 'number' || !Number.isFinite(v)) invalid();
+        return;
+      case 'date':
+        if (typeof v !== 'string' || !isDateText(v)) invalid();
+        return;
       case 'select_one': {
-        if (typeof v !== 'string') { invalid(); return; }
-        if (!lists.get(node.list ?? '')?.has(v)) state.invalid.push({ code: 'unknown-choice', path, name: node.name, message: null, value: v });
+        if (typeof v !== 'string') {
+          invalid();
+          return;
+        }
+        if (!lists.get(node.list ?? '')?.has(v))
+          state.invalid.push({ code: 'unknown-choice', path, name: node.name, message: null, value: v });
         return;
       }
       case 'select_multiple': {
-        if (!Array.isArray(v) || !v.every((x): x is string => typeof x === 'string') || new Set(v).size !== v.length) { invalid(); return; }
-        for (const x of v) if (!lists.get(node.list ?? '')?.has(x)) state.invalid.push({ code: 'unknown-choice', path, name: node.name, message: null, value: x });
+        if (!Array.isArray(v) || !v.every((x): x is string => typeof x === 'string') || new Set(v).size !== v.length) {
+          invalid();
+          return;
+        }
+        for (const x of v)
+          if (!lists.get(node.list ?? '')?.has(x))
+            state.invalid.push({ code: 'unknown-choice', path, name: node.name, message: null, value: x });
         return;
       }
-      default: if (typeof v !== 'string') invalid();
+      default:
+        if (typeof v !== 'string') invalid();
     }
   };
 
   const walk = (nodes: QuestionNode[], set: AnswerSet, indices: number[], prefix: string) => {
-    const namesIn = (n: QuestionNode): string[] => (n.type === 'group' ? [n.name, ...n.children.flatMap(namesIn)] : [n.name]);
+    const namesIn = (n: QuestionNode): string[] =>
+      n.type === 'group' ? [n.name, ...n.children.flatMap(namesIn)] : [n.name];
     const names = new Set(nodes.flatMap(namesIn));
     for (const given of Object.keys(set)) {
       const loc = byName.get(given);
-      if (!names.has(given)) state.invalid.push({ code: 'unknown-question', path: prefix + given, name: given, message: null });
-      else if (loc && (loc.node.type === 'note' || loc.node.type === 'calculate' || loc.node.type === 'group') && !isEmpty(set[given])) {
+      if (!names.has(given))
+        state.invalid.push({ code: 'unknown-question', path: prefix + given, name: given, message: null });
+      else if (
+        loc &&
+        (loc.node.type === 'note' || loc.node.type === 'calculate' || loc.node.type === 'group') &&
+        !isEmpty(set[given])
+      ) {
         state.invalid.push({ code: 'not-answerable', path: prefix + given, name: given, message: null });
       }
     }
@@ -214,11 +282,17 @@ export function evaluateForm(q: Questionnaire, answers: AnswerSet, options: Form
       const rel = relevantOf(loc, indices);
       if (rel !== true && rel !== false) expressionIssue(path, node, 'relevant', rel);
       state.relevant[path] = rel === true;
-      if (node.type === 'group') { node.children.forEach(visit); return; }
+      if (node.type === 'group') {
+        node.children.forEach(visit);
+        return;
+      }
       if (node.type === 'repeat') {
         const instances = set[node.name];
         if (instances === undefined || instances === null) return;
-        if (!Array.isArray(instances) || !instances.every((x) => typeof x === 'object' && x !== null && !Array.isArray(x))) {
+        if (
+          !Array.isArray(instances) ||
+          !instances.every((x) => typeof x === 'object' && x !== null && !Array.isArray(x))
+        ) {
           state.invalid.push({ code: 'invalid-value', path, name: node.name, message: null });
           return;
         }
@@ -238,7 +312,13 @@ export function evaluateForm(q: Questionnaire, answers: AnswerSet, options: Form
       if (isEmpty(given)) {
         if (node.required) {
           const m = text(node.requiredMessage);
-          state.missing.push({ code: 'required', path, name: node.name, message: m?.text ?? null, ...(m ? { language: m.language } : {}) });
+          state.missing.push({
+            code: 'required',
+            path,
+            name: node.name,
+            message: m?.text ?? null,
+            ...(m ? { language: m.language } : {}),
+          });
         }
         return;
       }
@@ -247,7 +327,13 @@ export function evaluateForm(q: Questionnaire, answers: AnswerSet, options: Form
       if (!r.ok) expressionIssue(path, node, 'constraint', r.error);
       else if (!toBoolean(r.value)) {
         const m = text(node.constraintMessage);
-        state.constraintFailures.push({ code: 'constraint', path, name: node.name, message: m?.text ?? null, ...(m ? { language: m.language } : {}) });
+        state.constraintFailures.push({
+          code: 'constraint',
+          path,
+          name: node.name,
+          message: m?.text ?? null,
+          ...(m ? { language: m.language } : {}),
+        });
       }
     };
     nodes.forEach(visit);

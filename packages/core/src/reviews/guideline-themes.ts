@@ -15,8 +15,8 @@ export const RECORD_KINDS = ['measure', 'difficulty', 'assistance-need'] as cons
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
 export const RECORD_KIND_NAMES: Record<RecordKind, { ar: string; en: string }> = {
-  'measure': { ar: 'التدابير المتخذة', en: 'Measures taken' },
-  'difficulty': { ar: 'الصعوبات', en: 'Difficulties met' },
+  measure: { ar: 'التدابير المتخذة', en: 'Measures taken' },
+  difficulty: { ar: 'الصعوبات', en: 'Difficulties met' },
   'assistance-need': { ar: 'احتياجات المساعدة التقنية', en: 'Technical-assistance needs' },
 };
 
@@ -40,7 +40,10 @@ export const GUIDELINE_THEMES = [
   },
   {
     code: 'inclusion',
-    names: { ar: 'الإدماج في كل من الجنسين وفي كل الفئات العمرية والهويات الثقافية', en: 'Inclusion across genders, age groups and cultural identities' },
+    names: {
+      ar: 'الإدماج في كل من الجنسين وفي كل الفئات العمرية والهويات الثقافية',
+      en: 'Inclusion across genders, age groups and cultural identities',
+    },
     source: 'seed 000 §4, outcome 1; §5 (a)',
   },
   {
@@ -50,27 +53,42 @@ export const GUIDELINE_THEMES = [
   },
   {
     code: 'enabling-institutions',
-    names: { ar: 'بيئات مؤسسية تمكينية: السياسات والاستراتيجيات والخطط والأطر القانونية والمالية', en: 'Enabling institutional environments: policies, strategies, plans, legal and financial frameworks' },
+    names: {
+      ar: 'بيئات مؤسسية تمكينية: السياسات والاستراتيجيات والخطط والأطر القانونية والمالية',
+      en: 'Enabling institutional environments: policies, strategies, plans, legal and financial frameworks',
+    },
     source: 'seed 000 §4, outcome 2',
   },
   {
     code: 'participatory-governance',
-    names: { ar: 'آليات شاملة لإدارة الأمان تنص على الحق في المشاركة لجميع السكان', en: 'Inclusive safety governance with the right of all residents to participate' },
+    names: {
+      ar: 'آليات شاملة لإدارة الأمان تنص على الحق في المشاركة لجميع السكان',
+      en: 'Inclusive safety governance with the right of all residents to participate',
+    },
     source: 'seed 000 §4, outcome 2; §5 (b)',
   },
   {
     code: 'networks-partnerships',
-    names: { ar: 'الشبكات الاستراتيجية والشراكات بين أصحاب المصلحة المتعددين', en: 'Strategic networks and multi-stakeholder partnerships' },
+    names: {
+      ar: 'الشبكات الاستراتيجية والشراكات بين أصحاب المصلحة المتعددين',
+      en: 'Strategic networks and multi-stakeholder partnerships',
+    },
     source: 'seed 000 §4, outcome 3; §7',
   },
   {
     code: 'community-action',
-    names: { ar: 'إجراءات مجتمعية لأكثر الفئات ضعفا في المناطق الحضرية المحرومة', en: 'Community action for the most vulnerable in disadvantaged urban areas' },
+    names: {
+      ar: 'إجراءات مجتمعية لأكثر الفئات ضعفا في المناطق الحضرية المحرومة',
+      en: 'Community action for the most vulnerable in disadvantaged urban areas',
+    },
     source: 'seed 000 §4, outcome 3',
   },
   {
     code: 'evidence-monitoring',
-    names: { ar: 'التحليل والاستراتيجيات القائمة على الأدلة والرصد والتقييم', en: 'Analysis, evidence-based strategies, monitoring and evaluation' },
+    names: {
+      ar: 'التحليل والاستراتيجيات القائمة على الأدلة والرصد والتقييم',
+      en: 'Analysis, evidence-based strategies, monitoring and evaluation',
+    },
     source: 'seed 000 §1; §4, outcome 2 (b)',
   },
   {

@@ -12,13 +12,21 @@ import type { LangText, Questionnaire } from './questionnaire.ts';
 
 export const NO_LANGUAGE = 'und';
 
-export interface PickedText { text: string; language: string }
+export interface PickedText {
+  text: string;
+  language: string;
+}
 
 const base = (code: string) => code.toLowerCase().split('-')[0]!;
 
-export function pickText(text: LangText | undefined, language: string, q?: Pick<Questionnaire, 'defaultLanguage' | 'languages'>): PickedText | null {
+export function pickText(
+  text: LangText | undefined,
+  language: string,
+  q?: Pick<Questionnaire, 'defaultLanguage' | 'languages'>,
+): PickedText | null {
   if (!text) return null;
-  const has = (key: string | undefined): key is string => key !== undefined && typeof text[key] === 'string' && text[key] !== '';
+  const has = (key: string | undefined): key is string =>
+    key !== undefined && typeof text[key] === 'string' && text[key] !== '';
   const keys = Object.keys(text).filter(has);
   if (!keys.length) return null;
   const sameBase = (code: string) => keys.find((k) => base(k) === base(code));
@@ -35,6 +43,10 @@ export function pickText(text: LangText | undefined, language: string, q?: Pick<
 }
 
 /** The text in the user's language by the rule above, or '' when there is none. */
-export function textIn(text: LangText | undefined, language: string, q?: Pick<Questionnaire, 'defaultLanguage' | 'languages'>): string {
+export function textIn(
+  text: LangText | undefined,
+  language: string,
+  q?: Pick<Questionnaire, 'defaultLanguage' | 'languages'>,
+): string {
   return pickText(text, language, q)?.text ?? '';
 }

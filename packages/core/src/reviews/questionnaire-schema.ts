@@ -6,7 +6,9 @@ import { z } from 'zod';
 import { GUIDELINE_THEME_CODES, RECORD_KINDS } from './guideline-themes.ts';
 import { ANSWER_TYPES, type QuestionNode, type Questionnaire } from './questionnaire.ts';
 
-const LangTextSchema = z.record(z.string().min(1).max(35), z.string().max(10_000)).describe('Text by language code (ar, en, …; und = no stated language)');
+const LangTextSchema = z
+  .record(z.string().min(1).max(35), z.string().max(10_000))
+  .describe('Text by language code (ar, en, …; und = no stated language)');
 const Expression = z.string().min(1).max(5_000);
 const Name = z.string().min(1).max(200);
 
@@ -17,38 +19,70 @@ const base = {
   relevant: Expression.optional(),
 };
 
-const AnswerQuestionSchema = z.object({
-  ...base,
-  type: z.enum(ANSWER_TYPES),
-  required: z.boolean().default(false),
-  requiredMessage: LangTextSchema.default({}),
-  constraint: Expression.optional(),
-  constraintMessage: LangTextSchema.default({}),
-  list: Name.optional().describe('The choice list of a select_one or select_multiple'),
-  appearance: z.string().max(100).optional(),
-  records: z.object({
-    kind: z.enum(RECORD_KINDS),
-    theme: z.enum(GUIDELINE_THEME_CODES as [string, ...string[]]),
-  }).optional().describe('What the answer records for the report by theme: a measure taken, a difficulty met or a technical-assistance need, under a theme of the guidelines'),
-}).strict();
+const AnswerQuestionSchema = z
+  .object({
+    ...base,
+    type: z.enum(ANSWER_TYPES),
+    required: z.boolean().default(false),
+    requiredMessage: LangTextSchema.default({}),
+    constraint: Expression.optional(),
+    constraintMessage: LangTextSchema.default({}),
+    list: Name.optional().describe('The choice list of a select_one or select_multiple'),
+    appearance: z.string().max(100).optional(),
+    records: z
+      .object({
+        kind: z.enum(RECORD_KINDS),
+        theme: z.enum(GUIDELINE_THEME_CODES as [string, ...string[]]),
+      })
+      .optional()
+      .describe(
+        'What the answer records for the report by theme: a measure taken, a difficulty met or a technical-assistance need, under a theme of the guidelines',
+      ),
+  })
+  .strict();
 
 const NoteSchema = z.object({ ...base, type: z.literal('note') }).strict();
 const CalculateSchema = z.object({ ...base, type: z.literal('calculate'), calculation: Expression }).strict();
 
-export const QuestionNodeSchema: z.ZodType<QuestionNode> = z.lazy(() => z.union([
-  AnswerQuestionSchema, NoteSchema, CalculateSchema,
-  z.object({ ...base, type: z.enum(['group', 'repeat']), children: z.array(QuestionNodeSchema).max(2_000), appearance: z.string().max(100).optional() }).strict(),
-])) as unknown as z.ZodType<QuestionNode>; // the schema's output is the model's QuestionNode (theme codes narrowed by checkQuestionnaire)
+export const QuestionNodeSchema: z.ZodType<QuestionNode> = z.lazy(() =>
+  z.union([
+    AnswerQuestionSchema,
+    NoteSchema,
+    CalculateSchema,
+    z
+      .object({
+        ...base,
+        type: z.enum(['group', 'repeat']),
+        children: z.array(QuestionNodeSchema).max(2_000),
+        appearance: z.string().max(100).optional(),
+      })
+      .strict(),
+  ]),
+// the schema's output is the model's QuestionNode (theme codes narrowed by checkQuestionnaire)
+) as unknown as z.ZodType<QuestionNode>;
 
-export const QuestionnaireSchema: z.ZodType<Questionnaire> = z.object({
-  formId: z.string().max(200),
-  title: z.string().max(500),
-  version: z.string().max(100).default(''),
-  defaultLanguage: z.string().max(35).optional(),
-  languages: z.array(z.object({ code: z.string().min(1).max(35), name: z.string().max(100).nullable().default(null) })).max(50),
-  questions: z.array(QuestionNodeSchema).max(2_000),
-  choiceLists: z.array(z.object({
-    name: Name,
-    choices: z.array(z.object({ name: z.string().max(200), label: LangTextSchema.default({}) }).strict()).max(5_000),
-  }).strict()).max(500).default([]),
-}).strict() as unknown as z.ZodType<Questionnaire>; // as above
+export const QuestionnaireSchema: z.ZodType<Questionnaire> = z
+  .object({
+    formId: z.string().max(200),
+    title: z.string().max(500),
+    version: z.string().max(100).default(''),
+    defaultLanguage: z.string().max(35).optional(),
+    languages: z
+      .array(z.object({ code: z.string().min(1).max(35), name: z.string().max(100).nullable().default(null) }))
+      .max(50),
+    questions: z.array(QuestionNodeSchema).max(2_000),
+    choiceLists: z
+      .array(
+        z
+          .object({
+            name: Name,
+            choices: z
+              .array(z.object({ name: z.string().max(200), label: LangTextSchema.default({}) }).strict())
+              .max(5_000),
+          })
+          .strict(),
+      )
+      .max(500)
+      .default([]),
+  })
+  .strict() as unknown as z.ZodType<Questionnaire>; // as above

@@ -8,14 +8,27 @@ import type { GuidelineThemeCode, RecordKind } from './guideline-themes.ts';
 /** Text by language key (usually an ISO 639 code: ar, en, …; 'und' for text of no stated language). */
 export type LangText = Record<string, string>;
 
-/** A language of the questionnaire: its key and, when the workbook named it so, the name it had (`English (en)`, `english`). */
+/**
+ * A language of the questionnaire: its key and, when the workbook named it so, the name it had (`English (en)`,
+ * `english`).
+ */
 export interface QuestionnaireLanguage {
   code: string;
   /** The text after `label::` in the workbook when it was not the code itself; null otherwise. */
   name: string | null;
 }
 
-export const ANSWER_TYPES = ['text', 'long_text', 'integer', 'decimal', 'date', 'select_one', 'select_multiple', 'indicator', 'knowledge_item'] as const;
+export const ANSWER_TYPES = [
+  'text',
+  'long_text',
+  'integer',
+  'decimal',
+  'date',
+  'select_one',
+  'select_multiple',
+  'indicator',
+  'knowledge_item',
+] as const;
 export type AnswerType = (typeof ANSWER_TYPES)[number];
 export type QuestionType = AnswerType | 'note' | 'calculate' | 'group' | 'repeat';
 
@@ -48,7 +61,9 @@ export interface AnswerQuestion extends NodeBase {
   records?: RecordsTheme;
 }
 
-export interface NoteNode extends NodeBase { type: 'note' }
+export interface NoteNode extends NodeBase {
+  type: 'note';
+}
 
 export interface CalculateNode extends NodeBase {
   type: 'calculate';
@@ -96,7 +111,9 @@ export function isAnswerQuestion(node: QuestionNode): node is AnswerQuestion {
   return (ANSWER_TYPES as readonly string[]).includes(node.type);
 }
 
-/** Every node with its position in the tree (indices from the top) and its enclosing repeats (names, outermost first). */
+/**
+ * Every node with its position in the tree (indices from the top) and its enclosing repeats (names, outermost first).
+ */
 export interface LocatedNode {
   node: QuestionNode;
   path: number[];
@@ -112,7 +129,11 @@ export function flattenQuestions(questions: QuestionNode[]): LocatedNode[] {
     nodes.forEach((node, i) => {
       const here = [...path, i];
       out.push({ node, path: here, repeats, ancestors });
-      if (isGroup(node)) walk(node.children, here, node.type === 'repeat' ? [...repeats, node.name] : repeats, [...ancestors, node.name]);
+      if (isGroup(node))
+        walk(node.children, here, node.type === 'repeat' ? [...repeats, node.name] : repeats, [
+          ...ancestors,
+          node.name,
+        ]);
     });
   };
   walk(questions, [], [], []);

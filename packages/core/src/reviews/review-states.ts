@@ -11,7 +11,14 @@
  *
  * Non-punitive (seed 000 §2): the states record where the exchange is, never a score.
  */
-export const REVIEW_STATES = ['draft', 'submitted', 'in-review', 'revision-requested', 'accepted', 'published'] as const;
+export const REVIEW_STATES = [
+  'draft',
+  'submitted',
+  'in-review',
+  'revision-requested',
+  'accepted',
+  'published',
+] as const;
 export type ReviewState = (typeof REVIEW_STATES)[number];
 
 export const REVIEW_ACTIONS = ['submit', 'start-review', 'request-revision', 'accept', 'publish'] as const;
@@ -41,12 +48,49 @@ export interface ReviewTransition {
  * or to accept is the lead reviewer's or an administrator's; only an administrator publishes.
  */
 export const REVIEW_TRANSITIONS: readonly ReviewTransition[] = [
-  { action: 'submit', from: 'draft', to: 'submitted', roles: ['submitter', 'administrator'], conditions: 'every required answer given, no failed constraint, every referenced indicator and knowledge item exists' },
-  { action: 'submit', from: 'revision-requested', to: 'submitted', roles: ['submitter', 'administrator'], conditions: 'as the first submission' },
-  { action: 'start-review', from: 'submitted', to: 'in-review', roles: ['administrator'], conditions: 'at least two assigned reviewers from other countries who declared no conflict of interest' },
-  { action: 'request-revision', from: 'in-review', to: 'revision-requested', roles: ['lead-reviewer', 'administrator'], conditions: 'at least one reviewer recommended a revision in this round' },
-  { action: 'accept', from: 'in-review', to: 'accepted', roles: ['lead-reviewer', 'administrator'], conditions: 'every active reviewer gave a recommendation in this round; consolidated observations written' },
-  { action: 'publish', from: 'accepted', to: 'published', roles: ['administrator'], conditions: 'consolidated observations written' },
+  {
+    action: 'submit',
+    from: 'draft',
+    to: 'submitted',
+    roles: ['submitter', 'administrator'],
+    conditions:
+      'every required answer given, no failed constraint, every referenced indicator and knowledge item exists',
+  },
+  {
+    action: 'submit',
+    from: 'revision-requested',
+    to: 'submitted',
+    roles: ['submitter', 'administrator'],
+    conditions: 'as the first submission',
+  },
+  {
+    action: 'start-review',
+    from: 'submitted',
+    to: 'in-review',
+    roles: ['administrator'],
+    conditions: 'at least two assigned reviewers from other countries who declared no conflict of interest',
+  },
+  {
+    action: 'request-revision',
+    from: 'in-review',
+    to: 'revision-requested',
+    roles: ['lead-reviewer', 'administrator'],
+    conditions: 'at least one reviewer recommended a revision in this round',
+  },
+  {
+    action: 'accept',
+    from: 'in-review',
+    to: 'accepted',
+    roles: ['lead-reviewer', 'administrator'],
+    conditions: 'every active reviewer gave a recommendation in this round; consolidated observations written',
+  },
+  {
+    action: 'publish',
+    from: 'accepted',
+    to: 'published',
+    roles: ['administrator'],
+    conditions: 'consolidated observations written',
+  },
 ];
 
 export type TransitionCheck =
@@ -59,7 +103,11 @@ export function findTransition(from: ReviewState, action: ReviewAction): ReviewT
 }
 
 /** Whether an actor holding these roles on the submission may make the action from the state. */
-export function checkTransition(from: ReviewState, action: ReviewAction, roles: readonly ReviewRole[]): TransitionCheck {
+export function checkTransition(
+  from: ReviewState,
+  action: ReviewAction,
+  roles: readonly ReviewRole[],
+): TransitionCheck {
   const t = findTransition(from, action);
   if (!t) return { ok: false, reason: 'not-a-transition', allowedRoles: [] };
   if (!roles.some((r) => t.roles.includes(r))) return { ok: false, reason: 'role-not-allowed', allowedRoles: t.roles };
@@ -68,7 +116,9 @@ export function checkTransition(from: ReviewState, action: ReviewAction, roles: 
 
 /** The actions these roles may take from a state (for the page's buttons). */
 export function availableActions(from: ReviewState, roles: readonly ReviewRole[]): ReviewAction[] {
-  return REVIEW_TRANSITIONS.filter((t) => t.from === from && roles.some((r) => t.roles.includes(r))).map((t) => t.action);
+  return REVIEW_TRANSITIONS.filter((t) => t.from === from && roles.some((r) => t.roles.includes(r))).map(
+    (t) => t.action,
+  );
 }
 
 /** States in which the submitter may change the answers. */

@@ -75,18 +75,18 @@ const ARABIC_MARKS = /[\u0610-\u061A\u0640\u064B-\u065F\u0670\u06D6-\u06ED]/g;
 
 /** Arabic letters, digits and punctuation (steps 5 and 6). */
 const ARABIC_FOLDS: Readonly<Record<string, string>> = {
-  'أ': 'ا',
-  'إ': 'ا',
-  'آ': 'ا',
-  'ٱ': 'ا',
+  أ: 'ا',
+  إ: 'ا',
+  آ: 'ا',
+  ٱ: 'ا',
   '\u0672': 'ا',
   '\u0673': 'ا',
-  'ة': 'ه',
-  'ى': 'ي',
-  'ؤ': 'و',
-  'ئ': 'ي',
-  'ی': 'ي',
-  'ک': 'ك',
+  ة: 'ه',
+  ى: 'ي',
+  ؤ: 'و',
+  ئ: 'ي',
+  ی: 'ي',
+  ک: 'ك',
   '٫': '.',
   '٬': ',',
   '٪': '%',
@@ -226,7 +226,5 @@ export function matchesSearch(haystack: string, query: string): boolean {
   const queryTokens = searchTokens(query);
   if (queryTokens.length === 0) return true;
   const terms = searchIndexTerms(haystack);
-  return queryTokens.every((token) =>
-    tokenForms(token).some((form) => terms.some((term) => term.startsWith(form))),
-  );
+  return queryTokens.every((token) => tokenForms(token).some((form) => terms.some((term) => term.startsWith(form))));
 }

@@ -113,7 +113,10 @@ export function escapeHtml(text: string): string {
  * both); `more` says whether the text goes on before and after them, for the ellipses.
  */
 export function snippetFromHeadline(
-  headline: string, original: string, search: string, delimiter: string,
+  headline: string,
+  original: string,
+  search: string,
+  delimiter: string,
   more: { before: boolean; after: boolean } = { before: false, after: false },
 ): string | null {
   const originalChunks = original === '' ? [] : original.split(' ');

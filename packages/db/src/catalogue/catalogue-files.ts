@@ -6,7 +6,13 @@ import type { Direction, IndicatorStatus, Names, PlaceLevel } from '../schema.ts
 /** The shipped reference catalogue: JSON files in packages/db/src/seed/catalogue/ (see its README). */
 export const CATALOGUE_DIR = fileURLToPath(new URL('../seed/catalogue/', import.meta.url));
 
-export interface SourceInfo { name: string; url?: string; licence?: string; citation?: string; note?: string }
+export interface SourceInfo {
+  name: string;
+  url?: string;
+  licence?: string;
+  citation?: string;
+  note?: string;
+}
 export interface SdgFile {
   source: SourceInfo;
   goals: { code: string; names: Names }[];
@@ -14,32 +20,75 @@ export interface SdgFile {
   indicators: { code: string; target: string; names: Names; status?: IndicatorStatus; reviewNeeded?: boolean }[];
 }
 export interface FrameworkFile {
-  code: string; names: Names; descriptions?: Names; draft?: boolean; reviewNeeded?: boolean;
+  code: string;
+  names: Names;
+  descriptions?: Names;
+  draft?: boolean;
+  reviewNeeded?: boolean;
   groups?: { code: string; names: Names }[];
 }
-export interface DimensionFile { code: string; names: Names; open?: boolean; values: { code: string; names: Names }[] }
-export interface UnitInfo { code: string; names: Names }
-export interface TargetInfo { year: number; value?: number; relativeChange?: number; baselineYear?: number; note?: string; series?: string }
+export interface DimensionFile {
+  code: string;
+  names: Names;
+  open?: boolean;
+  values: { code: string; names: Names }[];
+}
+export interface UnitInfo {
+  code: string;
+  names: Names;
+}
+export interface TargetInfo {
+  year: number;
+  value?: number;
+  relativeChange?: number;
+  baselineYear?: number;
+  note?: string;
+  series?: string;
+}
 export interface IndicatorFile {
-  code: string; names: Names; definitions?: Names; unit?: UnitInfo; direction?: Direction; status?: IndicatorStatus;
-  sdgTarget?: string | null; frameworks?: { framework: string; group?: string }[]; tags?: string[]; dimensions?: string[];
+  code: string;
+  names: Names;
+  definitions?: Names;
+  unit?: UnitInfo;
+  direction?: Direction;
+  status?: IndicatorStatus;
+  sdgTarget?: string | null;
+  frameworks?: { framework: string; group?: string }[];
+  tags?: string[];
+  dimensions?: string[];
   series?: { code: string; names?: Names; unit?: UnitInfo; aliases?: string[] }[];
-  targets?: TargetInfo[]; reviewNeeded?: boolean;
+  targets?: TargetInfo[];
+  reviewNeeded?: boolean;
   /** The default suppression rule of the indicator (docs/methods/suppression.md). */
   suppression?: SuppressionRule;
 }
 export interface PlaceFile {
-  code: string; level: PlaceLevel; parent: string | null; names: Names; lat?: number | null; lon?: number | null;
-  codes?: Record<string, string>; externalCode?: string; pilot?: boolean; reviewNeeded?: boolean;
+  code: string;
+  level: PlaceLevel;
+  parent: string | null;
+  names: Names;
+  lat?: number | null;
+  lon?: number | null;
+  codes?: Record<string, string>;
+  externalCode?: string;
+  pilot?: boolean;
+  reviewNeeded?: boolean;
 }
-export interface PlacesFile { source?: SourceInfo; places: PlaceFile[] }
+export interface PlacesFile {
+  source?: SourceInfo;
+  places: PlaceFile[];
+}
 
 async function readJson<T>(name: string): Promise<T> {
   return JSON.parse(await readFile(CATALOGUE_DIR + name, 'utf8')) as T;
 }
 
 export interface CatalogueFiles {
-  sdg: SdgFile; frameworks: FrameworkFile[]; dimensions: DimensionFile[]; indicators: IndicatorFile[]; places: PlacesFile;
+  sdg: SdgFile;
+  frameworks: FrameworkFile[];
+  dimensions: DimensionFile[];
+  indicators: IndicatorFile[];
+  places: PlacesFile;
 }
 
 export async function readCatalogueFiles(): Promise<CatalogueFiles> {

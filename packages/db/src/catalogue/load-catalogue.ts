@@ -1,6 +1,6 @@
 import { defaultValidationRules } from '@marsad/core';
 import type { SqlConn, Store } from '../connection/store.ts';
-import { readCatalogueFiles, type CatalogueFiles, type PlaceFile, type SourceInfo } from './catalogue-files.ts';
+import { type CatalogueFiles, type PlaceFile, readCatalogueFiles, type SourceInfo } from './catalogue-files.ts';
 
 const j = (v: unknown) => JSON.stringify(v ?? {});
 
@@ -16,7 +16,9 @@ async function upsertSource(conn: SqlConn, s: SourceInfo): Promise<number> {
 /** Inserts places parents first; a place already present (by code) is left as the user edited it. */
 export async function insertPlaces(conn: SqlConn, places: PlaceFile[]): Promise<number> {
   const existing = new Map(
-    (await conn.query<{ id: number; code: string; path: string }>('SELECT id, code, path FROM places')).rows.map((r) => [r.code, r]),
+    (await conn.query<{ id: number; code: string; path: string }>('SELECT id, code, path FROM places')).rows.map(
+      (r) => [r.code, r],
+    ),
   );
   let added = 0;
   let pending = places.filter((p) => !existing.has(p.code));
@@ -24,11 +26,25 @@ export async function insertPlaces(conn: SqlConn, places: PlaceFile[]): Promise<
     const next: PlaceFile[] = [];
     for (const p of pending) {
       const parent = p.parent ? existing.get(p.parent) : undefined;
-      if (p.parent && !parent) { next.push(p); continue; }
+      if (p.parent && !parent) {
+        next.push(p);
+        continue;
+      }
       const r = await conn.query<{ id: number }>(
         `INSERT INTO places (code, level, parent_id, path, names, lat, lon, codes, external_code, pilot, review_needed)
          VALUES ($1, $2, $3, '', $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-        [p.code, p.level, parent?.id ?? null, j(p.names), p.lat ?? null, p.lon ?? null, j(p.codes), p.externalCode ?? null, !!p.pilot, !!p.reviewNeeded],
+        [
+          p.code,
+          p.level,
+          parent?.id ?? null,
+          j(p.names),
+          p.lat ?? null,
+          p.lon ?? null,
+          j(p.codes),
+          p.externalCode ?? null,
+          !!p.pilot,
+          !!p.reviewNeeded,
+        ],
       );
       const id = r.rows[0]!.id;
       const path = `${parent?.path ?? '/'}${id}/`;
@@ -37,7 +53,12 @@ export async function insertPlaces(conn: SqlConn, places: PlaceFile[]): Promise<
       added++;
     }
     if (next.length === pending.length) {
-      throw new Error(`places with unknown parents: ${next.slice(0, 5).map((p) => `${p.code} (parent ${p.parent})`).join(', ')}`);
+      throw new Error(
+        `places with unknown parents: ${next
+          .slice(0, 5)
+          .map((p) => `${p.code} (parent ${p.parent})`)
+          .join(', ')}`,
+      );
     }
     pending = next;
   }
@@ -48,10 +69,16 @@ export async function loadCatalogueInto(conn: SqlConn, files: CatalogueFiles): P
   const counts: Record<string, number> = {};
   const sdgSource = await upsertSource(conn, files.sdg.source);
   for (const g of files.sdg.goals) {
-    await conn.query('INSERT INTO sdg_goals (code, names, source_id) VALUES ($1, $2, $3) ON CONFLICT (code) DO NOTHING', [g.code, j(g.names), sdgSource]);
+    await conn.query(
+      'INSERT INTO sdg_goals (code, names, source_id) VALUES ($1, $2, $3) ON CONFLICT (code) DO NOTHING',
+      [g.code, j(g.names), sdgSource],
+    );
   }
   for (const t of files.sdg.targets) {
-    await conn.query('INSERT INTO sdg_targets (code, goal_code, names, source_id) VALUES ($1, $2, $3, $4) ON CONFLICT (code) DO NOTHING', [t.code, t.goal, j(t.names), sdgSource]);
+    await conn.query(
+      'INSERT INTO sdg_targets (code, goal_code, names, source_id) VALUES ($1, $2, $3, $4) ON CONFLICT (code) DO NOTHING',
+      [t.code, t.goal, j(t.names), sdgSource],
+    );
   }
   counts.sdgGoals = files.sdg.goals.length;
   counts.sdgTargets = files.sdg.targets.length;
@@ -70,14 +97,23 @@ export async function loadCatalogueInto(conn: SqlConn, files: CatalogueFiles): P
         'INSERT INTO framework_groups (framework_id, code, names, position) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
         [id, g.code, j(g.names), i],
       );
-      const gid = (await conn.query<{ id: number }>('SELECT id FROM framework_groups WHERE framework_id = $1 AND code = $2', [id, g.code])).rows[0]!.id;
+      const gid = (
+        await conn.query<{ id: number }>('SELECT id FROM framework_groups WHERE framework_id = $1 AND code = $2', [
+          id,
+          g.code,
+        ])
+      ).rows[0]!.id;
       groupIds.set(`${f.code}/${g.code}`, gid);
     }
   }
   counts.frameworks = files.frameworks.length;
 
   for (const d of files.dimensions) {
-    await conn.query('INSERT INTO dimensions (code, names, open) VALUES ($1, $2, $3) ON CONFLICT (code) DO NOTHING', [d.code, j(d.names), !!d.open]);
+    await conn.query('INSERT INTO dimensions (code, names, open) VALUES ($1, $2, $3) ON CONFLICT (code) DO NOTHING', [
+      d.code,
+      j(d.names),
+      !!d.open,
+    ]);
     const id = (await conn.query<{ id: number }>('SELECT id FROM dimensions WHERE code = $1', [d.code])).rows[0]!.id;
     for (const [i, v] of d.values.entries()) {
       await conn.query(
@@ -101,10 +137,18 @@ export async function loadCatalogueInto(conn: SqlConn, files: CatalogueFiles): P
       `INSERT INTO indicators (code, names, definitions, unit_code, unit_names, direction, status, sdg_target, tags, dimensions, source_id, review_needed, suppression, validation_rules)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (code) DO NOTHING RETURNING id`,
       [
-        ind.code, j(ind.names), j('definitions' in ind ? ind.definitions : {}), ('unit' in ind && ind.unit?.code) || null,
-        j('unit' in ind ? ind.unit?.names : {}), ('direction' in ind && ind.direction) || 'none', ind.status ?? 'active',
-        sdgTarget, ('tags' in ind && ind.tags) || [], ('dimensions' in ind && ind.dimensions) || [],
-        files.sdg.indicators.some((s) => s.code === ind.code) ? sdgSource : null, !!ind.reviewNeeded,
+        ind.code,
+        j(ind.names),
+        j('definitions' in ind ? ind.definitions : {}),
+        ('unit' in ind && ind.unit?.code) || null,
+        j('unit' in ind ? ind.unit?.names : {}),
+        ('direction' in ind && ind.direction) || 'none',
+        ind.status ?? 'active',
+        sdgTarget,
+        ('tags' in ind && ind.tags) || [],
+        ('dimensions' in ind && ind.dimensions) || [],
+        files.sdg.indicators.some((s) => s.code === ind.code) ? sdgSource : null,
+        !!ind.reviewNeeded,
         'suppression' in ind && ind.suppression ? JSON.stringify(ind.suppression) : null,
         JSON.stringify(defaultValidationRules(('unit' in ind && ind.unit?.code) || null)),
       ],
@@ -112,13 +156,15 @@ export async function loadCatalogueInto(conn: SqlConn, files: CatalogueFiles): P
     const id = r.rows[0]?.id;
     if (id === undefined) continue; // already there: the user's version stands
     const memberships = 'frameworks' in ind && ind.frameworks ? [...ind.frameworks] : [];
-    if (sdgTarget && sdgFramework && !memberships.some((m) => m.framework === 'sdg')) memberships.push({ framework: 'sdg' });
+    if (sdgTarget && sdgFramework && !memberships.some((m) => m.framework === 'sdg'))
+      memberships.push({ framework: 'sdg' });
     for (const m of memberships) {
       const fid = frameworkIds.get(m.framework);
       if (fid === undefined) throw new Error(`indicator ${ind.code}: unknown framework ${m.framework}`);
-      await conn.query('INSERT INTO indicator_frameworks (indicator_id, framework_id, group_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
-        id, fid, m.group ? (groupIds.get(`${m.framework}/${m.group}`) ?? null) : null,
-      ]);
+      await conn.query(
+        'INSERT INTO indicator_frameworks (indicator_id, framework_id, group_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+        [id, fid, m.group ? (groupIds.get(`${m.framework}/${m.group}`) ?? null) : null],
+      );
     }
     const series = 'series' in ind && ind.series?.length ? ind.series : [{ code: ind.code, names: ind.names }];
     const seriesIds = new Map<string, number>();
@@ -133,7 +179,15 @@ export async function loadCatalogueInto(conn: SqlConn, files: CatalogueFiles): P
     for (const t of ('targets' in ind && ind.targets) || []) {
       await conn.query(
         `INSERT INTO targets (indicator_id, series_id, year, value, relative_change, baseline_year, note) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [id, t.series ? (seriesIds.get(t.series) ?? null) : null, t.year, t.value ?? null, t.relativeChange ?? null, t.baselineYear ?? null, t.note ?? null],
+        [
+          id,
+          t.series ? (seriesIds.get(t.series) ?? null) : null,
+          t.year,
+          t.value ?? null,
+          t.relativeChange ?? null,
+          t.baselineYear ?? null,
+          t.note ?? null,
+        ],
       );
     }
   }

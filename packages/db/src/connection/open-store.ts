@@ -1,5 +1,5 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { openPGliteStore } from './pglite-store.ts';
 import { openPostgresStore } from './postgres-store.ts';
@@ -13,7 +13,11 @@ export interface StoreOptions {
 }
 
 /** What a running server writes next to the embedded database so no second process opens it. */
-export interface LockInfo { pid: number; port?: number; startedAt: string }
+export interface LockInfo {
+  pid: number;
+  port?: number;
+  startedAt: string;
+}
 
 export function pgliteDir(dataDir: string): string {
   return path.join(dataDir, 'pgdata');
@@ -45,7 +49,10 @@ export async function readLiveLock(dataDir: string): Promise<LockInfo | null> {
 }
 
 export class DatabaseInUseError extends Error {
-  constructor(readonly lock: LockInfo, dataDir: string) {
+  constructor(
+    readonly lock: LockInfo,
+    dataDir: string,
+  ) {
     super(
       `The embedded database in ${dataDir} is held by a running Marsad server (process ${lock.pid}` +
         (lock.port ? `, http://127.0.0.1:${lock.port}` : '') +

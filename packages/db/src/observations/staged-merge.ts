@@ -10,14 +10,34 @@ import type { SqlConn } from '../connection/store.ts';
  */
 
 export const STAGE_COLUMNS = [
-  'series_id', 'place_id', 'period', 'disagg_id', 'indicator_id', 'period_start', 'period_end',
-  'value', 'unit', 'status', 'source_id', 'note', 'row_at',
+  'series_id',
+  'place_id',
+  'period',
+  'disagg_id',
+  'indicator_id',
+  'period_start',
+  'period_end',
+  'value',
+  'unit',
+  'status',
+  'source_id',
+  'note',
+  'row_at',
 ] as const;
 
 export interface StagedRow {
-  seriesId: number; placeId: number; period: string; disaggId: number; indicatorId: number;
-  periodStart: string; periodEnd: string; value: number; unit: string | null; status: string;
-  sourceId: number | null; note: string | null;
+  seriesId: number;
+  placeId: number;
+  period: string;
+  disaggId: number;
+  indicatorId: number;
+  periodStart: string;
+  periodEnd: string;
+  value: number;
+  unit: string | null;
+  status: string;
+  sourceId: number | null;
+  note: string | null;
   /** Where the row came from (line number or JSON path), for duplicate-key messages. */
   at: string;
 }
@@ -40,7 +60,11 @@ export function copyDirectSql(): string {
   return `COPY observations (series_id, place_id, period, disagg_id, indicator_id, period_start, period_end, value, unit, status, source_id, note, batch_id) FROM STDIN`;
 }
 
-export interface DuplicateKey { first: string; second: string; period: string }
+export interface DuplicateKey {
+  first: string;
+  second: string;
+  period: string;
+}
 
 /** Keys that appear more than once in the staged rows (at most `limit`). */
 export async function findDuplicateKeys(conn: SqlConn, limit: number): Promise<DuplicateKey[]> {
@@ -52,9 +76,14 @@ export async function findDuplicateKeys(conn: SqlConn, limit: number): Promise<D
   return r.rows;
 }
 
-export interface MergeCounts { inserted: number; updated: number; unchanged: number }
+export interface MergeCounts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
 
-const KEY_MATCH = 'o.series_id = s.series_id AND o.place_id = s.place_id AND o.period = s.period AND o.disagg_id = s.disagg_id';
+const KEY_MATCH =
+  'o.series_id = s.series_id AND o.place_id = s.place_id AND o.period = s.period AND o.disagg_id = s.disagg_id';
 const CHANGED =
   '(o.value, o.unit, o.status, o.source_id, o.note, o.period_start, o.period_end) IS DISTINCT FROM ' +
   '(s.value, s.unit, s.status, s.source_id, s.note, s.period_start, s.period_end)';
@@ -79,7 +108,10 @@ export async function mergeStage(conn: SqlConn, staged: number, batchId: number)
   const selectColumns =
     's.series_id, s.place_id, s.period, s.disagg_id, s.indicator_id, s.period_start, s.period_end, s.value, s.unit, s.status, s.source_id, s.note, $1::integer';
   if (overlap.rows.length === 0) {
-    const r = await conn.query(`INSERT INTO observations (${insertColumns}) SELECT ${selectColumns} FROM import_stage s`, [batchId]);
+    const r = await conn.query(
+      `INSERT INTO observations (${insertColumns}) SELECT ${selectColumns} FROM import_stage s`,
+      [batchId],
+    );
     return { inserted: r.affected, updated: 0, unchanged: staged - r.affected };
   }
   await conn.query(
@@ -101,5 +133,9 @@ export async function mergeStage(conn: SqlConn, staged: number, batchId: number)
       WHERE NOT EXISTS (SELECT 1 FROM observations o WHERE ${KEY_MATCH})`,
     [batchId],
   );
-  return { inserted: inserted.affected, updated: updated.affected, unchanged: staged - inserted.affected - updated.affected };
+  return {
+    inserted: inserted.affected,
+    updated: updated.affected,
+    unchanged: staged - inserted.affected - updated.affected,
+  };
 }

@@ -1,4 +1,4 @@
-import { sql, type RawBuilder } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 
 /**
  * Suppression of small counts in SQL (the rule is core/indicators/suppression-rule.ts, the
@@ -7,7 +7,12 @@ import { sql, type RawBuilder } from 'kysely';
  */
 
 /** Table aliases of a query joining an observation to its indicator, place and disaggregation. */
-export interface SuppressionRefs { observation: string; indicator: string; place: string; disaggregation: string }
+export interface SuppressionRefs {
+  observation: string;
+  indicator: string;
+  place: string;
+  disaggregation: string;
+}
 
 const DEFAULT_REFS: SuppressionRefs = { observation: 'o', indicator: 'i', place: 'p', disaggregation: 'd' };
 
@@ -61,7 +66,12 @@ export function revealSql(reveal: SuppressionReveal, placeAlias = 'p'): RawBuild
 }
 
 /** An expression shown to the reader: NULL where the observation is suppressed and not revealed. */
-export function unlessHidden<T>(below: RawBuilder<number | null>, reveal: SuppressionReveal, expression: RawBuilder<T>, placeAlias = 'p'): RawBuilder<T | null> {
+export function unlessHidden<T>(
+  below: RawBuilder<number | null>,
+  reveal: SuppressionReveal,
+  expression: RawBuilder<T>,
+  placeAlias = 'p',
+): RawBuilder<T | null> {
   if (reveal === 'all') return expression;
   return sql<T | null>`CASE WHEN ${below} IS NOT NULL AND NOT ${revealSql(reveal, placeAlias)} THEN NULL ELSE ${expression} END`;
 }

@@ -1,8 +1,12 @@
-import type { FastifyRequest } from 'fastify';
 import type { SqlConn } from '@marsad/db';
+import type { FastifyRequest } from 'fastify';
 
 /** Who made a change: an account, a token, the administrator token, the CLI or Marsad itself. */
-export interface AuditActor { label: string; userId: number | null; ip: string | null }
+export interface AuditActor {
+  label: string;
+  userId: number | null;
+  ip: string | null;
+}
 
 export interface AuditEntry {
   action: 'create' | 'update' | 'delete' | 'import' | 'restore' | 'load' | string;
@@ -33,12 +37,26 @@ export async function appendAudit(conn: SqlConn, actor: AuditActor, e: AuditEntr
   await conn.query(
     `INSERT INTO audit_log (actor_user_id, actor_label, ip, action, entity_type, entity_id, batch_id, summary, before, after)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [actor.userId, actor.label, actor.ip, e.action, e.entityType, e.entityId === undefined || e.entityId === null ? null : String(e.entityId),
-      e.batchId ?? null, e.summary ?? null, json(e.before), json(e.after)],
+    [
+      actor.userId,
+      actor.label,
+      actor.ip,
+      e.action,
+      e.entityType,
+      e.entityId === undefined || e.entityId === null ? null : String(e.entityId),
+      e.batchId ?? null,
+      e.summary ?? null,
+      json(e.before),
+      json(e.after),
+    ],
   );
 }
 
 /** Appends one entry in its own transaction, for writes made by functions that commit by themselves. */
-export async function recordAudit(store: { exclusive<T>(fn: (conn: SqlConn) => Promise<T>): Promise<T> }, actor: AuditActor, e: AuditEntry): Promise<void> {
+export async function recordAudit(
+  store: { exclusive<T>(fn: (conn: SqlConn) => Promise<T>): Promise<T> },
+  actor: AuditActor,
+  e: AuditEntry,
+): Promise<void> {
   await store.exclusive((conn) => appendAudit(conn, actor, e));
 }

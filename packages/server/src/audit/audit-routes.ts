@@ -1,11 +1,11 @@
 import { Readable } from 'node:stream';
-import { sql } from 'kysely';
+import { stringify } from 'csv-stringify/sync';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { sql } from 'kysely';
 import { z } from 'zod';
-import { stringify } from 'csv-stringify/sync';
-import type { AppContext } from '../context.ts';
 import { adminGuard } from '../auth/admin-token.ts';
+import type { AppContext } from '../context.ts';
 import { PageQuery, page } from '../http/pagination.ts';
 
 const AuditQuery = z.object({
@@ -31,35 +31,97 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: AppContext): void
     if (q.to) b = b.where('at', '<=', q.to.length === 10 ? `${q.to}T23:59:59.999Z` : q.to);
     return b;
   };
-  const columns = ['id', 'at', 'actor_label', 'actor_user_id', 'ip', 'action', 'entity_type', 'entity_id', 'batch_id', 'summary', 'before', 'after'] as const;
+  const columns = [
+    'id',
+    'at',
+    'actor_label',
+    'actor_user_id',
+    'ip',
+    'action',
+    'entity_type',
+    'entity_id',
+    'batch_id',
+    'summary',
+    'before',
+    'after',
+  ] as const;
 
-  r.get('/api/v1/audit', {
-    onRequest: admin,
-    schema: { tags: ['audit'], summary: 'The audit log, newest first (administrators)', security: [{ bearer: [] }], querystring: PageQuery.merge(AuditQuery) },
-  }, async (req) => {
-    const { limit, offset } = req.query;
-    const total = (await query(req.query).select(sql<number>`count(*)::int`.as('n')).executeTakeFirst())?.n ?? 0;
-    const rows = await query(req.query).select([...columns]).orderBy('id', 'desc').limit(limit).offset(offset).execute();
-    return page(rows.map((x) => ({ ...x, id: Number(x.id) })), total, limit, offset);
-  });
+  r.get(
+    '/api/v1/audit',
+    {
+      onRequest: admin,
+      schema: {
+        tags: ['audit'],
+        summary: 'The audit log, newest first (administrators)',
+        security: [{ bearer: [] }],
+        querystring: PageQuery.merge(AuditQuery),
+      },
+    },
+    async (req) => {
+      const { limit, offset } = req.query;
+      const total = (await query(req.query).select(sql<number>`count(*)::int`.as('n')).executeTakeFirst())?.n ?? 0;
+      const rows = await query(req.query)
+        .select([...columns])
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .offset(offset)
+        .execute();
+      return page(
+        rows.map((x) => ({ ...x, id: Number(x.id) })),
+        total,
+        limit,
+        offset,
+      );
+    },
+  );
 
-  r.get('/api/v1/audit/export', {
-    onRequest: admin,
-    schema: { tags: ['audit'], summary: 'The audit log as CSV (administrators)', security: [{ bearer: [] }], querystring: AuditQuery },
-  }, async (req, reply) => {
-    const q = req.query;
-    async function* csv() {
-      yield stringify([columns as unknown as string[]]);
-      let after = 0;
-      for (;;) {
-        const rows = await query(q).select([...columns]).where('id', '>', after).orderBy('id').limit(5000).execute();
-        if (rows.length === 0) return;
-        yield stringify(rows.map((x) => [x.id, x.at instanceof Date ? x.at.toISOString() : x.at, x.actor_label, x.actor_user_id ?? '', x.ip ?? '', x.action,
-          x.entity_type, x.entity_id ?? '', x.batch_id ?? '', x.summary ?? '', x.before ? JSON.stringify(x.before) : '', x.after ? JSON.stringify(x.after) : '']));
-        after = Number(rows[rows.length - 1]!.id);
+  r.get(
+    '/api/v1/audit/export',
+    {
+      onRequest: admin,
+      schema: {
+        tags: ['audit'],
+        summary: 'The audit log as CSV (administrators)',
+        security: [{ bearer: [] }],
+        querystring: AuditQuery,
+      },
+    },
+    async (req, reply) => {
+      const q = req.query;
+      async function* csv() {
+        yield stringify([columns as unknown as string[]]);
+        let after = 0;
+        for (;;) {
+          const rows = await query(q)
+            .select([...columns])
+            .where('id', '>', after)
+            .orderBy('id')
+            .limit(5000)
+            .execute();
+          if (rows.length === 0) return;
+          yield stringify(
+            rows.map((x) => [
+              x.id,
+              x.at instanceof Date ? x.at.toISOString() : x.at,
+              x.actor_label,
+              x.actor_user_id ?? '',
+              x.ip ?? '',
+              x.action,
+              x.entity_type,
+              x.entity_id ?? '',
+              x.batch_id ?? '',
+              x.summary ?? '',
+              x.before ? JSON.stringify(x.before) : '',
+              x.after ? JSON.stringify(x.after) : '',
+            ]),
+          );
+          after = Number(rows[rows.length - 1]!.id);
+        }
       }
-    }
-    reply.header('Content-Type', 'text/csv; charset=utf-8').header('Content-Disposition', 'attachment; filename="marsad-audit-log.csv"');
-    return reply.send(Readable.from(csv()));
-  });
+      reply
+        .header('Content-Type', 'text/csv; charset=utf-8')
+        .header('Content-Disposition', 'attachment; filename="marsad-audit-log.csv"');
+      return reply.send(Readable.from(csv()));
+    },
+  );
 }

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
 import type { RoleName } from '@marsad/db';
+import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
 import { activeAdministratorExists, loadGrants, loadRoles } from '../users/accounts.ts';
@@ -8,8 +8,17 @@ import { lookupApiToken, type TokenScope } from './api-tokens.ts';
 import { checkCsrf } from './csrf.ts';
 import { findSession, readCookie, SESSION_COOKIE, type SessionRow } from './sessions.ts';
 
-export interface ActorRole { role: RoleName; placeId: number | null; placePath: string | null; placeCode: string | null }
-export interface ActorGrant { recordType: string; recordId: string; permission: string }
+export interface ActorRole {
+  role: RoleName;
+  placeId: number | null;
+  placePath: string | null;
+  placeCode: string | null;
+}
+export interface ActorGrant {
+  recordType: string;
+  recordId: string;
+  permission: string;
+}
 
 /** Who makes a request: a signed-in user, an API token of a user, or the first-start administrator token. */
 export interface Actor {
@@ -31,7 +40,11 @@ declare module 'fastify' {
   }
 }
 
-interface Resolution { actor: Actor | null; session: SessionRow | null; tokenId: number | null }
+interface Resolution {
+  actor: Actor | null;
+  session: SessionRow | null;
+  tokenId: number | null;
+}
 
 const resolutions = new WeakMap<FastifyRequest, Promise<Resolution>>();
 
@@ -44,11 +57,23 @@ function bearer(req: FastifyRequest): string | undefined {
   const header = req.headers.authorization;
   if (header === undefined) return undefined;
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!m) throw new HttpError(401, 'unauthorized', 'Authorization: only "Bearer <token>" is understood (an API token msd_…).');
+  if (!m)
+    throw new HttpError(
+      401,
+      'unauthorized',
+      'Authorization: only "Bearer <token>" is understood (an API token msd_…).',
+    );
   return m[1]!;
 }
 
-async function userActor(ctx: AppContext, req: FastifyRequest, userId: number, kind: 'user' | 'token', label: string, scopes: TokenScope[] | null): Promise<Actor> {
+async function userActor(
+  ctx: AppContext,
+  req: FastifyRequest,
+  userId: number,
+  kind: 'user' | 'token',
+  label: string,
+  scopes: TokenScope[] | null,
+): Promise<Actor> {
   const [roles, grants] = await Promise.all([loadRoles(ctx.store.db, userId), loadGrants(ctx.store.db, userId)]);
   return { kind, userId, label, roles, scopes, grants, ip: req.ip };
 }
@@ -59,18 +84,49 @@ async function resolve(req: FastifyRequest, ctx: AppContext): Promise<Resolution
   if (token !== undefined) {
     const found = await lookupApiToken(ctx.store, token);
     if (found.state === 'ok') {
-      const user = await db.selectFrom('users').select('email').where('id', '=', found.userId).executeTakeFirstOrThrow();
+      const user = await db
+        .selectFrom('users')
+        .select('email')
+        .where('id', '=', found.userId)
+        .executeTakeFirstOrThrow();
       const actor = await userActor(ctx, req, found.userId, 'token', `token:${user.email}/${found.name}`, found.scopes);
       return { actor, session: null, tokenId: found.id };
     }
-    if (found.state === 'revoked') throw new HttpError(403, 'token_revoked', `This API token was revoked on ${found.at?.toISOString().slice(0, 10)}; create a new one.`);
-    if (found.state === 'expired') throw new HttpError(403, 'token_expired', `This API token expired on ${found.at?.toISOString().slice(0, 10)}; create a new one.`);
-    if (found.state === 'account-disabled') throw new HttpError(403, 'account_disabled', 'The account this API token belongs to is disabled.');
+    if (found.state === 'revoked')
+      throw new HttpError(
+        403,
+        'token_revoked',
+        `This API token was revoked on ${found.at?.toISOString().slice(0, 10)}; create a new one.`,
+      );
+    if (found.state === 'expired')
+      throw new HttpError(
+        403,
+        'token_expired',
+        `This API token expired on ${found.at?.toISOString().slice(0, 10)}; create a new one.`,
+      );
+    if (found.state === 'account-disabled')
+      throw new HttpError(403, 'account_disabled', 'The account this API token belongs to is disabled.');
     if (ctx.adminToken && timingSafeEqual(digest(token), digest(ctx.adminToken))) {
       if (await activeAdministratorExists(db)) {
-        throw new HttpError(403, 'admin_token_retired', 'The administrator token of the first start no longer works now that an administrator account exists: sign in with an account, or send an API token (create one with POST /api/v1/tokens).');
+        throw new HttpError(
+          403,
+          'admin_token_retired',
+          'The administrator token of the first start no longer works now that an administrator account exists: sign in with an account, or send an API token (create one with POST /api/v1/tokens).',
+        );
       }
-      return { actor: { kind: 'admin-token', userId: null, label: 'api:admin-token', roles: [], scopes: null, grants: [], ip: req.ip }, session: null, tokenId: null };
+      return {
+        actor: {
+          kind: 'admin-token',
+          userId: null,
+          label: 'api:admin-token',
+          roles: [],
+          scopes: null,
+          grants: [],
+          ip: req.ip,
+        },
+        session: null,
+        tokenId: null,
+      };
     }
     throw new HttpError(403, 'forbidden', 'The token given is not valid.');
   }
@@ -78,10 +134,18 @@ async function resolve(req: FastifyRequest, ctx: AppContext): Promise<Resolution
   if (!cookie) return { actor: null, session: null, tokenId: null };
   const session = await findSession(ctx.store, cookie);
   if (!session) return { actor: null, session: null, tokenId: null };
-  const user = await db.selectFrom('users').select(['email', 'status']).where('id', '=', session.userId).executeTakeFirst();
+  const user = await db
+    .selectFrom('users')
+    .select(['email', 'status'])
+    .where('id', '=', session.userId)
+    .executeTakeFirst();
   if (!user || user.status !== 'active') return { actor: null, session: null, tokenId: null };
   checkCsrf(req, session.csrfToken);
-  return { actor: await userActor(ctx, req, session.userId, 'user', `user:${user.email}`, null), session, tokenId: null };
+  return {
+    actor: await userActor(ctx, req, session.userId, 'user', `user:${user.email}`, null),
+    session,
+    tokenId: null,
+  };
 }
 
 function resolution(req: FastifyRequest, ctx: AppContext): Promise<Resolution> {

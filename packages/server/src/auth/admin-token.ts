@@ -26,7 +26,10 @@ export async function readAdminToken(dataDir: string): Promise<string | null> {
   return existsSync(file) ? (await readFile(file, 'utf8')).trim() : null;
 }
 
-/** Whether the request's actor is an administrator (an account, an 'admin'-scoped token, or this token while it is valid). */
+/**
+ * Whether the request's actor is an administrator (an account, an 'admin'-scoped token, or this token while it is
+ * valid).
+ */
 export async function hasAdminToken(req: FastifyRequest, ctx: AppContext): Promise<boolean> {
   return isAdministrator(await resolveActor(req, ctx));
 }

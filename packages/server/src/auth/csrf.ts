@@ -27,9 +27,17 @@ export function checkCsrf(req: FastifyRequest, sessionCsrfToken: string): void {
   const given = req.headers[CSRF_HEADER];
   const value = Array.isArray(given) ? given[0] : given;
   if (!value) {
-    throw new HttpError(403, 'csrf_missing', 'This request changes data and is signed in by the session cookie, so it must carry the header X-CSRF-Token with the csrfToken given at sign-in (also in GET /api/v1/auth/me).');
+    throw new HttpError(
+      403,
+      'csrf_missing',
+      'This request changes data and is signed in by the session cookie, so it must carry the header X-CSRF-Token with the csrfToken given at sign-in (also in GET /api/v1/auth/me).',
+    );
   }
   if (!sameSecret(value, sessionCsrfToken)) {
-    throw new HttpError(403, 'csrf_mismatch', 'The X-CSRF-Token header does not match this session; read the current csrfToken from GET /api/v1/auth/me.');
+    throw new HttpError(
+      403,
+      'csrf_mismatch',
+      'The X-CSRF-Token header does not match this session; read the current csrfToken from GET /api/v1/auth/me.',
+    );
   }
 }

@@ -3,19 +3,30 @@
  * 15 minutes; past that, sign-in is refused (HTTP 429) until the oldest failure is 15 minutes
  * old. A successful sign-in clears the account's count (not the address's).
  */
-export interface LoginLimits { perAccount: number; perAddress: number; windowMs: number }
+export interface LoginLimits {
+  perAccount: number;
+  perAddress: number;
+  windowMs: number;
+}
 
 export const DEFAULT_LOGIN_LIMITS: LoginLimits = { perAccount: 5, perAddress: 20, windowMs: 15 * 60 * 1000 };
 
 /** Past this many keys, the oldest are dropped (memory stays bounded under a spray of addresses). */
 const MAX_KEYS = 100_000;
 
-export interface LoginBlock { scope: 'account' | 'address'; retryAt: Date; retryAfterSeconds: number }
+export interface LoginBlock {
+  scope: 'account' | 'address';
+  retryAt: Date;
+  retryAfterSeconds: number;
+}
 
 export class LoginLimiter {
   private readonly failures = new Map<string, number[]>();
 
-  constructor(private readonly limits: LoginLimits = DEFAULT_LOGIN_LIMITS, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly limits: LoginLimits = DEFAULT_LOGIN_LIMITS,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   private recent(key: string): number[] {
     const list = this.failures.get(key);
@@ -37,8 +48,10 @@ export class LoginLimiter {
 
   /** Whether a sign-in for this account from this address is refused now. */
   check(account: string, address: string): LoginBlock | null {
-    return this.blockOf('a:' + account.toLowerCase(), this.limits.perAccount, 'account')
-      ?? this.blockOf('ip:' + address, this.limits.perAddress, 'address');
+    return (
+      this.blockOf('a:' + account.toLowerCase(), this.limits.perAccount, 'account') ??
+      this.blockOf('ip:' + address, this.limits.perAddress, 'address')
+    );
   }
 
   recordFailure(account: string, address: string): void {

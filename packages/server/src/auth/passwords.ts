@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { hash, verify, type Algorithm } from '@node-rs/argon2';
+import { type Algorithm, hash, verify } from '@node-rs/argon2';
 import { HttpError } from '../http/errors.ts';
 
 /** The rules: long enough, not a common password; no composition rules (NIST SP 800-63B). */
@@ -7,7 +7,10 @@ export const PASSWORD_MIN_LENGTH = 12;
 /** Longer inputs are refused so that hashing stays cheap for everyone. */
 export const PASSWORD_MAX_LENGTH = 256;
 
-/** argon2id (Algorithm.Argon2id = 2: a const enum, not importable as a value here) with the parameters OWASP recommends (19 MiB, 2 passes, 1 lane). */
+/**
+ * argon2id (Algorithm.Argon2id = 2: a const enum, not importable as a value here) with the parameters OWASP recommends
+ * (19 MiB, 2 passes, 1 lane).
+ */
 const ARGON2 = { algorithm: 2 as Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
 let common: Set<string> | undefined;
@@ -20,7 +23,9 @@ let common: Set<string> | undefined;
 export function commonPasswords(): Set<string> {
   common ??= new Set(
     readFileSync(new URL('./common-passwords.txt', import.meta.url), 'utf8')
-      .split('\n').map((l) => l.replace(/\r$/, '').toLowerCase()).filter(Boolean),
+      .split('\n')
+      .map((l) => l.replace(/\r$/, '').toLowerCase())
+      .filter(Boolean),
   );
   return common;
 }

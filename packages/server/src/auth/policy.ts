@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
-import { resolveActor, type Actor } from './actor.ts';
+import { type Actor, resolveActor } from './actor.ts';
 import type { TokenScope } from './api-tokens.ts';
 
 /**
@@ -32,7 +32,11 @@ export function isAdministrator(actor: Actor | null): boolean {
  * country for the country and everything under it; a city focal point for the city and its
  * districts. A token also needs the scope (observations:write by default).
  */
-export function canWritePlace(actor: Actor | null, placePath: string, scope: TokenScope = 'observations:write'): boolean {
+export function canWritePlace(
+  actor: Actor | null,
+  placePath: string,
+  scope: TokenScope = 'observations:write',
+): boolean {
   if (!actor) return false;
   if (isAdministrator(actor)) return true;
   return scopeAllows(actor, scope) && covers(actor, ['national-focal-point', 'city-focal-point'], placePath);
@@ -52,8 +56,10 @@ export function canApprovePlace(actor: Actor | null, placePath: string): boolean
 export function canReadUnpublished(actor: Actor | null, placePath: string): boolean {
   if (!actor) return false;
   if (isAdministrator(actor)) return true;
-  return scopeAllows(actor, 'observations:read-unpublished')
-    && covers(actor, ['national-focal-point', 'city-focal-point', 'data-validator'], placePath);
+  return (
+    scopeAllows(actor, 'observations:read-unpublished') &&
+    covers(actor, ['national-focal-point', 'city-focal-point', 'data-validator'], placePath)
+  );
 }
 
 /**
@@ -70,13 +76,21 @@ export function canWriteCatalogueOf(actor: Actor | null, placePath: string): boo
  * only a local indicator owned by a place they cover, never the reference catalogue (SDG and
  * the global frameworks) nor a local indicator without an owner place.
  */
-export function canEditIndicator(actor: Actor | null, indicator: { local: boolean; ownerPath: string | null }): boolean {
+export function canEditIndicator(
+  actor: Actor | null,
+  indicator: { local: boolean; ownerPath: string | null },
+): boolean {
   if (isAdministrator(actor)) return true;
   return indicator.local && indicator.ownerPath !== null && canWriteCatalogueOf(actor, indicator.ownerPath);
 }
 
 /** Whether the actor was granted this permission on this one record (e.g. review of a submission). */
-export function hasGrant(actor: Actor | null, recordType: string, recordId: string | number, permission: string): boolean {
+export function hasGrant(
+  actor: Actor | null,
+  recordType: string,
+  recordId: string | number,
+  permission: string,
+): boolean {
   if (!actor) return false;
   const id = String(recordId);
   return actor.grants.some((g) => g.recordType === recordType && g.recordId === id && g.permission === permission);
@@ -96,13 +110,21 @@ export function requireAdministrator(ctx: AppContext) {
   return async (req: FastifyRequest, _reply: FastifyReply) => {
     const actor = await resolveActor(req, ctx);
     if (!actor) {
-      throw new HttpError(401, 'unauthorized', 'This request needs an administrator: sign in as one, or send an API token with the "admin" scope (or, until the first administrator account exists, the administrator token) as "Authorization: Bearer <token>".');
+      throw new HttpError(
+        401,
+        'unauthorized',
+        'This request needs an administrator: sign in as one, or send an API token with the "admin" scope (or, until the first administrator account exists, the administrator token) as "Authorization: Bearer <token>".',
+      );
     }
     if (isAdministrator(actor)) return;
     const hasRole = actor.roles.some((r) => r.role === 'administrator');
-    throw new HttpError(403, 'forbidden', hasRole
-      ? 'This request needs an administrator: this API token lacks the "admin" scope.'
-      : 'This request needs an administrator; your account holds no administrator role.');
+    throw new HttpError(
+      403,
+      'forbidden',
+      hasRole
+        ? 'This request needs an administrator: this API token lacks the "admin" scope.'
+        : 'This request needs an administrator; your account holds no administrator role.',
+    );
   };
 }
 
@@ -118,11 +140,24 @@ export function requireCatalogueWriter(ctx: AppContext) {
     if (isAdministrator(actor)) return;
     const focal = actor.roles.some((r) => r.role === 'national-focal-point' || r.role === 'city-focal-point');
     if (focal && scopeAllows(actor, 'catalogue:write')) return;
-    if (focal) throw new HttpError(403, 'forbidden', 'This API token lacks the "catalogue:write" scope that adding or editing indicators and targets needs.');
+    if (focal)
+      throw new HttpError(
+        403,
+        'forbidden',
+        'This API token lacks the "catalogue:write" scope that adding or editing indicators and targets needs.',
+      );
     if (actor.roles.some((r) => r.role === 'administrator')) {
-      throw new HttpError(403, 'forbidden', 'This request needs an administrator (or a focal point, for their own places): this API token lacks the "admin" scope.');
+      throw new HttpError(
+        403,
+        'forbidden',
+        'This request needs an administrator (or a focal point, for their own places): this API token lacks the "admin" scope.',
+      );
     }
-    throw new HttpError(403, 'forbidden', 'Adding or editing indicators and targets needs an administrator, or a national or city focal point (for the places they hold); your account holds neither role.');
+    throw new HttpError(
+      403,
+      'forbidden',
+      'Adding or editing indicators and targets needs an administrator, or a national or city focal point (for the places they hold); your account holds neither role.',
+    );
   };
 }
 

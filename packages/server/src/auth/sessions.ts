@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Store } from '@marsad/db';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /** The session cookie: HttpOnly, SameSite=Lax, Path=/, Secure over HTTPS; 14 days. */
 export const SESSION_COOKIE = 'marsad_session';
@@ -41,7 +41,11 @@ export function readCookie(req: FastifyRequest, name: string): string | undefine
 function cookieAttributes(req: FastifyRequest, expires: Date | null): string {
   const parts = ['Path=/', 'HttpOnly', 'SameSite=Lax'];
   if (req.protocol === 'https') parts.push('Secure');
-  if (expires) parts.push(`Expires=${expires.toUTCString()}`, `Max-Age=${Math.max(0, Math.round((expires.getTime() - Date.now()) / 1000))}`);
+  if (expires)
+    parts.push(
+      `Expires=${expires.toUTCString()}`,
+      `Max-Age=${Math.max(0, Math.round((expires.getTime() - Date.now()) / 1000))}`,
+    );
   else parts.push('Expires=Thu, 01 Jan 1970 00:00:00 GMT', 'Max-Age=0');
   return parts.join('; ');
 }
@@ -66,33 +70,57 @@ export function clearSessionCookie(req: FastifyRequest, reply: FastifyReply): vo
   ]);
 }
 
-export interface NewSession { cookieValue: string; csrfToken: string; expiresAt: Date }
+export interface NewSession {
+  cookieValue: string;
+  csrfToken: string;
+  expiresAt: Date;
+}
 
 /**
  * Signs a user in: a new session (the one the request came with, if any, is ended: the
  * session is rotated on every sign-in), with its own CSRF token.
  */
-export async function startSession(store: Store, req: FastifyRequest, reply: FastifyReply, userId: number): Promise<NewSession> {
+export async function startSession(
+  store: Store,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  userId: number,
+): Promise<NewSession> {
   const previous = readCookie(req, SESSION_COOKIE);
   if (previous) await store.db.deleteFrom('sessions').where('id', '=', sha256(previous)).execute();
   const cookieValue = randomSecret(32);
   const csrfToken = randomSecret(32);
   const expiresAt = new Date(Date.now() + SESSION_MS);
-  await store.db.insertInto('sessions').values({
-    id: sha256(cookieValue), user_id: userId, csrf_token: csrfToken, expires_at: expiresAt,
-    ip: req.ip ?? null, user_agent: req.headers['user-agent']?.slice(0, 500) ?? null,
-  }).execute();
+  await store.db
+    .insertInto('sessions')
+    .values({
+      id: sha256(cookieValue),
+      user_id: userId,
+      csrf_token: csrfToken,
+      expires_at: expiresAt,
+      ip: req.ip ?? null,
+      user_agent: req.headers['user-agent']?.slice(0, 500) ?? null,
+    })
+    .execute();
   setSessionCookie(req, reply, cookieValue, expiresAt);
   return { cookieValue, csrfToken, expiresAt };
 }
 
-export interface SessionRow { id: string; userId: number; csrfToken: string; expiresAt: Date }
+export interface SessionRow {
+  id: string;
+  userId: number;
+  csrfToken: string;
+  expiresAt: Date;
+}
 
 /** The live session of a cookie value, or null (unknown or expired). Updates last_seen_at now and then. */
 export async function findSession(store: Store, cookieValue: string): Promise<SessionRow | null> {
   const id = sha256(cookieValue);
-  const row = await store.db.selectFrom('sessions').select(['id', 'user_id', 'csrf_token', 'expires_at', 'last_seen_at'])
-    .where('id', '=', id).executeTakeFirst();
+  const row = await store.db
+    .selectFrom('sessions')
+    .select(['id', 'user_id', 'csrf_token', 'expires_at', 'last_seen_at'])
+    .where('id', '=', id)
+    .executeTakeFirst();
   if (!row) return null;
   const expiresAt = new Date(row.expires_at);
   if (expiresAt.getTime() <= Date.now()) {

@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Store } from '@marsad/db';
 import { SYSTEM_ACTOR } from '../audit/audit-log.ts';
-import type { ItemCreate } from '../knowledge/knowledge-inputs.ts';
 import { insertItem } from '../knowledge/item-store.ts';
+import type { ItemCreate } from '../knowledge/knowledge-inputs.ts';
 import { plainToRichText } from '../knowledge/rich-text.ts';
 
 /**
@@ -35,20 +35,29 @@ export interface KnowledgeSeed {
 
 export const KNOWLEDGE_SEEDS: KnowledgeSeed[] = [
   {
-    // Header: Executive Board, first session of 2020, Nairobi, 31 March – 2 April 2020, item 6 of the provisional agenda.
+    // Header: Executive Board, first session of 2020, Nairobi, 31 March – 2 April 2020, item 6 of the provisional
+    // agenda.
     file: '000_afb42f19f2688adf.txt',
     kind: 'concept-note',
-    title: 'تنفيذ المبادئ التوجيهية على نطاق منظومة الأمم المتحدة بشأن المدن والمستوطنات البشرية الأكثر أماناً: مذكرة مفاهيمية',
+    title:
+      'تنفيذ المبادئ التوجيهية على نطاق منظومة الأمم المتحدة بشأن المدن والمستوطنات البشرية الأكثر أماناً: مذكرة مفاهيمية',
     dateStart: '2020-03-31',
     dateEnd: '2020-04-02',
     issuer: 'المجلس التنفيذي لبرنامج الأمم المتحدة للمستوطنات البشرية',
     // "الغاية 1-16" and "الغاية 2-7-11" (an indicator of target 11.7)
     sdgTargets: ['16.1', '11.7'],
     frameworks: ['urban-safety', 'sdg', 'nua'],
-    keywords: ['استعراض النظراء', 'الشبكة العالمية للمدن الأكثر أماناً', 'مستودع افتراضي للمعارف', 'مصفوفة لمؤشرات الأمان الحضري', 'مؤشرات النجاح'],
+    keywords: [
+      'استعراض النظراء',
+      'الشبكة العالمية للمدن الأكثر أماناً',
+      'مستودع افتراضي للمعارف',
+      'مصفوفة لمؤشرات الأمان الحضري',
+      'مؤشرات النجاح',
+    ],
   },
   {
-    // Header: Executive Board, second session of 2024, Nairobi, 4–6 December 2024, item 6; report of the Executive Director.
+    // Header: Executive Board, second session of 2024, Nairobi, 4–6 December 2024, item 6; report of the Executive
+    // Director.
     file: '001_b11b9338608eaa31.txt',
     kind: 'report',
     title: 'وضع الخطة الاستراتيجية للفترة 2026-2029: تقرير المديرية التنفيذية',
@@ -100,12 +109,23 @@ const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
 export async function seedItemInput(seed: KnowledgeSeed): Promise<ItemCreate> {
   const text = (await readFile(DIR + seed.file, 'utf8')).replace(EMAIL, '');
   return {
-    type: 'document', kind: seed.kind, status: 'published', originalLanguage: 'ar',
+    type: 'document',
+    kind: seed.kind,
+    status: 'published',
+    originalLanguage: 'ar',
     texts: { ar: { title: seed.title, summary: '', body: plainToRichText(text), results: '', translated: false } },
-    places: seed.places ?? [], dateStart: seed.dateStart, dateEnd: seed.dateEnd ?? null,
-    issuer: seed.issuer ? { ar: seed.issuer } : {}, reference: seed.reference ?? null, sourceUrl: null,
-    sdgTargets: seed.sdgTargets ?? [], nuaParagraphs: seed.nuaParagraphs ?? [], guidelinePrinciples: [],
-    frameworks: seed.frameworks, keywords: seed.keywords, contacts: [],
+    places: seed.places ?? [],
+    dateStart: seed.dateStart,
+    dateEnd: seed.dateEnd ?? null,
+    issuer: seed.issuer ? { ar: seed.issuer } : {},
+    reference: seed.reference ?? null,
+    sourceUrl: null,
+    sdgTargets: seed.sdgTargets ?? [],
+    nuaParagraphs: seed.nuaParagraphs ?? [],
+    guidelinePrinciples: [],
+    frameworks: seed.frameworks,
+    keywords: seed.keywords,
+    contacts: [],
   };
 }
 
@@ -113,7 +133,12 @@ export async function seedItemInput(seed: KnowledgeSeed): Promise<ItemCreate> {
 export async function loadKnowledgeSeeds(store: Store): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const seed of KNOWLEDGE_SEEDS) {
-    const found = await store.db.selectFrom('knowledge_item_texts').select('item_id').where('lang', '=', 'ar').where('title', '=', seed.title).executeTakeFirst();
+    const found = await store.db
+      .selectFrom('knowledge_item_texts')
+      .select('item_id')
+      .where('lang', '=', 'ar')
+      .where('title', '=', seed.title)
+      .executeTakeFirst();
     out[seed.file] = found ? found.item_id : await insertItem(store, SYSTEM_ACTOR, await seedItemInput(seed));
   }
   return out;

@@ -10,19 +10,20 @@
  * governments or municipalities named. Made through the same functions as the API (state
  * machine, assignments with their grants and declarations, audit log, timeline).
  */
-import type { RoleName, Store } from '@marsad/db';
+
 import type { AnswerSet } from '@marsad/core';
-import type { Actor } from '../auth/actor.ts';
+import type { RoleName, Store } from '@marsad/db';
 import type { AuditActor } from '../audit/audit-log.ts';
+import type { Actor } from '../auth/actor.ts';
+import { hashPassword } from '../auth/passwords.ts';
 import { saveQuestionnaire } from '../reviews/questionnaire-store.ts';
-import { addParticipants, createCycle, getCycle } from '../reviews/review-cycles.ts';
-import { saveAnswers, transition } from '../reviews/review-submissions.ts';
 import { assignReviewers, declare } from '../reviews/review-assignments.ts';
+import { addParticipants, createCycle, getCycle } from '../reviews/review-cycles.ts';
 import { addComment, recommend } from '../reviews/review-exchange.ts';
 import { REVIEW_GRANT } from '../reviews/review-records.ts';
+import { saveAnswers, transition } from '../reviews/review-submissions.ts';
 import { DEMO_QUESTIONNAIRE } from './demo-questionnaire.ts';
 import { randomPassword } from './load-demo-accounts.ts';
-import { hashPassword } from '../auth/passwords.ts';
 
 export const DEMO_REVIEW_PLACES = ['MAAGA', 'JOAMM', 'ECUIO', 'KZALA', 'KHBBM', 'CUHAV', 'CRSJO', 'LSMSU', 'PHL'];
 
@@ -51,7 +52,10 @@ const ANSWERS: Record<string, { languages: string[]; answers: AnswerSet }> = {
       has_strategy: 'yes',
       strategy_date: '2022-03-15',
       measures_institutions: [
-        { measure_institutions: ar('إعداد خطة عمل محلية للأمان على نطاق المدينة بالتشاور مع مجالس الأحياء.'), measure_indicator: '16.1.1' },
+        {
+          measure_institutions: ar('إعداد خطة عمل محلية للأمان على نطاق المدينة بالتشاور مع مجالس الأحياء.'),
+          measure_indicator: '16.1.1',
+        },
         { measure_institutions: ar('إدراج بند للأمان الحضري في ميزانية البلدية السنوية.') },
       ],
       measures_coproduction: [{ measure_coproduction: ar('جولات مشي استكشافية مع السكان لتحديد الأماكن غير الآمنة.') }],
@@ -77,7 +81,12 @@ const ANSWERS: Record<string, { languages: string[]; answers: AnswerSet }> = {
       institution: en('A municipal safety secretariat (illustrative)'),
       has_strategy: 'yes',
       strategy_date: '2021-09-01',
-      measures_institutions: [{ measure_institutions: en('A city-wide violence prevention plan adopted by the council.'), measure_indicator: '16.1.1' }],
+      measures_institutions: [
+        {
+          measure_institutions: en('A city-wide violence prevention plan adopted by the council.'),
+          measure_indicator: '16.1.1',
+        },
+      ],
       measures_inclusion: [{ measure_inclusion: en('Safe routes to school designed with young people.') }],
       difficulty_evidence: en('Police and health records count incidents differently.'),
       need_capacity: en('Training in participatory safety audits.'),
@@ -89,15 +98,37 @@ const ANSWERS: Record<string, { languages: string[]; answers: AnswerSet }> = {
  * A demonstration reviewer's account, active (only active accounts can be assigned) with a random
  * password known to nobody; loadDemoAccounts gives it the password it prints.
  */
-async function demoUser(store: Store, d: { email: string; name: string; place: string }, role: RoleName): Promise<{ actor: Actor; id: number }> {
+async function demoUser(
+  store: Store,
+  d: { email: string; name: string; place: string },
+  role: RoleName,
+): Promise<{ actor: Actor; id: number }> {
   const passwordHash = await hashPassword(randomPassword());
   return store.db.transaction().execute(async (trx) => {
-    const place = await trx.selectFrom('places').select(['id', 'path', 'code']).where('code', '=', d.place).executeTakeFirstOrThrow();
-    await trx.insertInto('users').values({ email: d.email, display_name: d.name, status: 'active', password_hash: passwordHash }).onConflict((oc) => oc.column('email').doNothing()).execute();
+    const place = await trx
+      .selectFrom('places')
+      .select(['id', 'path', 'code'])
+      .where('code', '=', d.place)
+      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto('users')
+      .values({ email: d.email, display_name: d.name, status: 'active', password_hash: passwordHash })
+      .onConflict((oc) => oc.column('email').doNothing())
+      .execute();
     const user = await trx.selectFrom('users').select('id').where('email', '=', d.email).executeTakeFirstOrThrow();
-    await trx.insertInto('role_assignments').values({ user_id: user.id, role, place_id: place.id }).onConflict((oc) => oc.doNothing()).execute();
+    await trx
+      .insertInto('role_assignments')
+      .values({ user_id: user.id, role, place_id: place.id })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
     const actor: Actor = {
-      kind: 'user', userId: user.id, label: 'demo', roles: [{ role, placeId: place.id, placePath: place.path, placeCode: place.code }], scopes: null, grants: [], ip: '',
+      kind: 'user',
+      userId: user.id,
+      label: 'demo',
+      roles: [{ role, placeId: place.id, placePath: place.path, placeCode: place.code }],
+      scopes: null,
+      grants: [],
+      ip: '',
     };
     return { actor, id: user.id };
   });
@@ -105,38 +136,69 @@ async function demoUser(store: Store, d: { email: string; name: string; place: s
 
 /** A focal point of the place, as the demonstration's submitter (no account: the answers are the demonstration's). */
 async function submitter(store: Store, code: string): Promise<Actor> {
-  const p = await store.db.selectFrom('places').select(['id', 'path', 'level']).where('code', '=', code).executeTakeFirstOrThrow();
+  const p = await store.db
+    .selectFrom('places')
+    .select(['id', 'path', 'level'])
+    .where('code', '=', code)
+    .executeTakeFirstOrThrow();
   const role: RoleName = p.level === 'country' ? 'national-focal-point' : 'city-focal-point';
-  return { kind: 'user', userId: null, label: 'demo', roles: [{ role, placeId: p.id, placePath: p.path, placeCode: code }], scopes: null, grants: [], ip: '' } satisfies Actor;
+  return {
+    kind: 'user',
+    userId: null,
+    label: 'demo',
+    roles: [{ role, placeId: p.id, placePath: p.path, placeCode: code }],
+    scopes: null,
+    grants: [],
+    ip: '',
+  } satisfies Actor;
 }
 
-const withGrant = (a: Actor, submissionId: number): Actor => ({ ...a, grants: [...a.grants, { recordType: REVIEW_GRANT.recordType, recordId: String(submissionId), permission: REVIEW_GRANT.permission }] });
+const withGrant = (a: Actor, submissionId: number): Actor => ({
+  ...a,
+  grants: [
+    ...a.grants,
+    { recordType: REVIEW_GRANT.recordType, recordId: String(submissionId), permission: REVIEW_GRANT.permission },
+  ],
+});
 
 export async function demoReviewsLoaded(store: Store): Promise<boolean> {
-  return store.exclusive(async (conn) => (await conn.query('SELECT 1 FROM review_cycles WHERE demo LIMIT 1')).rows.length > 0);
+  return store.exclusive(
+    async (conn) => (await conn.query('SELECT 1 FROM review_cycles WHERE demo LIMIT 1')).rows.length > 0,
+  );
 }
 
 /** Loads the demonstration cycle (once). */
 export async function loadDemoReviews(store: Store): Promise<{ cycleId: number | null }> {
   if (await demoReviewsLoaded(store)) return { cycleId: null };
   const saved = await saveQuestionnaire(store, DEMO_AUDIT, DEMO_QUESTIONNAIRE, { mode: 'import', source: 'app' });
-  const cycle = await createCycle(store, DEMO_AUDIT, {
-    kind: 'voluntary-local-review',
-    titles: {
-      ar: 'دورة تجريبية: الاستعراضات المحلية الطوعية لمدن مشروع التعاون الأقاليمي لتنفيذ الخطة الحضرية الجديدة (بيانات عرض)',
-      en: 'Demonstration: Voluntary Local Reviews of the cities of the inter-regional New Urban Agenda project (demonstration data)',
+  const cycle = await createCycle(
+    store,
+    DEMO_AUDIT,
+    {
+      kind: 'voluntary-local-review',
+      titles: {
+        ar: 'دورة تجريبية: الاستعراضات المحلية الطوعية لمدن مشروع التعاون الأقاليمي لتنفيذ الخطة الحضرية الجديدة (بيانات عرض)',
+        en: 'Demonstration: Voluntary Local Reviews of the cities of the inter-regional New Urban Agenda project (demonstration data)',
+      },
+      descriptions: {
+        ar: 'بيانات عرض: المدن التجريبية لمشروع الإسكوا (أكادير، عمّان، كيتو، ألماتي، باتامبانج، هافانا، سان خوسيه، ماسيرو) والفلبين. الإجابات نصوص تجريبية.',
+        en: 'Demonstration data: the pilot cities of the ESCWA project (Agadir, Amman, Quito, Almaty, Battambang, Havana, San José, Maseru) and the Philippines. The answers are demonstration text.',
+      },
+      startsOn: '2021-12-08',
+      endsOn: '2023-06-30',
+      questionnaireVersionId: saved.version.id,
     },
-    descriptions: {
-      ar: 'بيانات عرض: المدن التجريبية لمشروع الإسكوا (أكادير، عمّان، كيتو، ألماتي، باتامبانج، هافانا، سان خوسيه، ماسيرو) والفلبين. الإجابات نصوص تجريبية.',
-      en: 'Demonstration data: the pilot cities of the ESCWA project (Agadir, Amman, Quito, Almaty, Battambang, Havana, San José, Maseru) and the Philippines. The answers are demonstration text.',
-    },
-    startsOn: '2021-12-08', endsOn: '2023-06-30', questionnaireVersionId: saved.version.id,
-  }, { demo: true });
+    { demo: true },
+  );
   await store.exclusive((conn) => addParticipants(conn, DEMO_AUDIT, cycle.id, DEMO_REVIEW_PLACES));
   const after = await store.exclusive((conn) => getCycle(conn, cycle.id));
   const sub = Object.fromEntries(after.participants.map((p) => [p.place.code, p.submission.id]));
   const reviewers = await Promise.all(DEMO_REVIEWERS.map((r) => demoUser(store, r, 'reviewer')));
-  const [ma, kz, ec] = reviewers as [{ actor: Actor; id: number }, { actor: Actor; id: number }, { actor: Actor; id: number }];
+  const [ma, kz, ec] = reviewers as [
+    { actor: Actor; id: number },
+    { actor: Actor; id: number },
+    { actor: Actor; id: number },
+  ];
 
   for (const code of ['MAAGA', 'JOAMM', 'ECUIO']) {
     const who = await submitter(store, code);
@@ -149,27 +211,62 @@ export async function loadDemoReviews(store: Store): Promise<{ cycleId: number |
   const agaAssigned = await assignReviewers(store, ADMIN, DEMO_AUDIT, aga, { reviewers: [kz.id, ec.id], lead: kz.id });
   const kzA = withGrant(kz.actor, aga);
   const ecA = withGrant(ec.actor, aga);
-  await declare(store, kzA, DEMO_AUDIT, agaAssigned.find((a) => a.reviewerUserId === kz.id)!.id, { conflict: false, statement: en('No link with the city under review.') });
+  await declare(store, kzA, DEMO_AUDIT, agaAssigned.find((a) => a.reviewerUserId === kz.id)!.id, {
+    conflict: false,
+    statement: en('No link with the city under review.'),
+  });
   await declare(store, ecA, DEMO_AUDIT, agaAssigned.find((a) => a.reviewerUserId === ec.id)!.id, { conflict: false });
   await transition(store, ADMIN, DEMO_AUDIT, aga, { action: 'start-review' }, 'ar');
-  const c = await addComment(store, ecA, DEMO_AUDIT, aga, { questionPath: 'measures_institutions/1/measure_institutions', body: en('Could the answer say how the budget line is followed up?'), language: 'en' });
-  await addComment(store, await submitter(store, 'MAAGA'), DEMO_AUDIT, aga, { replyTo: c.id, body: ar('تتابعها لجنة المالية في البلدية كل سنة.'), language: 'ar' });
-  await recommend(store, ecA, DEMO_AUDIT, aga, { recommendation: 'revise', summary: en('Add how the budget line is followed up.'), language: 'en' });
-  await transition(store, kzA, DEMO_AUDIT, aga, { action: 'request-revision', note: en('One point to complete; see the comment.') }, 'ar');
+  const c = await addComment(store, ecA, DEMO_AUDIT, aga, {
+    questionPath: 'measures_institutions/1/measure_institutions',
+    body: en('Could the answer say how the budget line is followed up?'),
+    language: 'en',
+  });
+  await addComment(store, await submitter(store, 'MAAGA'), DEMO_AUDIT, aga, {
+    replyTo: c.id,
+    body: ar('تتابعها لجنة المالية في البلدية كل سنة.'),
+    language: 'ar',
+  });
+  await recommend(store, ecA, DEMO_AUDIT, aga, {
+    recommendation: 'revise',
+    summary: en('Add how the budget line is followed up.'),
+    language: 'en',
+  });
+  await transition(
+    store,
+    kzA,
+    DEMO_AUDIT,
+    aga,
+    { action: 'request-revision', note: en('One point to complete; see the comment.') },
+    'ar',
+  );
   const revised = structuredClone(ANSWERS.MAAGA!);
-  (revised.answers.measures_institutions as AnswerSet[])[1]!.measure_institutions = ar('إدراج بند للأمان الحضري في ميزانية البلدية السنوية، تتابعه لجنة المالية كل سنة.');
+  (revised.answers.measures_institutions as AnswerSet[])[1]!.measure_institutions = ar(
+    'إدراج بند للأمان الحضري في ميزانية البلدية السنوية، تتابعه لجنة المالية كل سنة.',
+  );
   await saveAnswers(store, await submitter(store, 'MAAGA'), DEMO_AUDIT, aga, revised, 'ar');
   await transition(store, await submitter(store, 'MAAGA'), DEMO_AUDIT, aga, { action: 'submit' }, 'ar');
   await transition(store, ADMIN, DEMO_AUDIT, aga, { action: 'start-review' }, 'ar');
   await recommend(store, kzA, DEMO_AUDIT, aga, { recommendation: 'accept' });
   await recommend(store, ecA, DEMO_AUDIT, aga, { recommendation: 'accept' });
-  await transition(store, kzA, DEMO_AUDIT, aga, {
-    action: 'accept',
-    consolidated: {
-      ar: ar('يعرض الاستعراض خطة عمل محلية أعدت بمشاركة السكان، وبندا في الميزانية تتابعه البلدية. يقترح المراجعون تبادل تجربة جولات المشي الاستكشافية مع مدن الشبكة، ويؤكدون الحاجة إلى بيانات مصنفة على مستوى الأحياء.'),
-      en: en('The review presents a local action plan prepared with residents and a budget line the municipality follows up. The reviewers suggest sharing the experience of exploratory safety walks with the cities of the network, and confirm the need for data by neighbourhood.'),
+  await transition(
+    store,
+    kzA,
+    DEMO_AUDIT,
+    aga,
+    {
+      action: 'accept',
+      consolidated: {
+        ar: ar(
+          'يعرض الاستعراض خطة عمل محلية أعدت بمشاركة السكان، وبندا في الميزانية تتابعه البلدية. يقترح المراجعون تبادل تجربة جولات المشي الاستكشافية مع مدن الشبكة، ويؤكدون الحاجة إلى بيانات مصنفة على مستوى الأحياء.',
+        ),
+        en: en(
+          'The review presents a local action plan prepared with residents and a budget line the municipality follows up. The reviewers suggest sharing the experience of exploratory safety walks with the cities of the network, and confirm the need for data by neighbourhood.',
+        ),
+      },
     },
-  }, 'ar');
+    'ar',
+  );
   await transition(store, ADMIN, DEMO_AUDIT, aga, { action: 'publish' }, 'ar');
 
   // Amman (Jordan): reviewers from Morocco (lead) and Kazakhstan, in review, one comment so far.
@@ -180,7 +277,10 @@ export async function loadDemoReviews(store: Store): Promise<{ cycleId: number |
   await declare(store, maB, DEMO_AUDIT, ammAssigned.find((a) => a.reviewerUserId === ma.id)!.id, { conflict: false });
   await declare(store, kzB, DEMO_AUDIT, ammAssigned.find((a) => a.reviewerUserId === kz.id)!.id, { conflict: false });
   await transition(store, ADMIN, DEMO_AUDIT, amm, { action: 'start-review' }, 'ar');
-  await addComment(store, maB, DEMO_AUDIT, amm, { body: ar('إجابات واضحة؛ هل توجد خطة لإعداد استراتيجية على نطاق المدينة؟'), language: 'ar' });
+  await addComment(store, maB, DEMO_AUDIT, amm, {
+    body: ar('إجابات واضحة؛ هل توجد خطة لإعداد استراتيجية على نطاق المدينة؟'),
+    language: 'ar',
+  });
 
   // Quito is submitted, waiting for its reviewers; the other places are invited, in draft.
   return { cycleId: cycle.id };

@@ -3,10 +3,10 @@ import { fileURLToPath } from 'node:url';
 import type { Store } from '@marsad/db';
 import { importFile } from '../imports/import-file.ts';
 import type { ImportReport } from '../observations/import-pipeline.ts';
-import { SYNTHETIC_SOURCE, syntheticPilotCsv } from './synthetic-pilot-data.ts';
+import { loadKnowledgeSeeds } from './knowledge-seeds.ts';
 import { loadDemoProgrammes } from './load-demo-programmes.ts';
 import { loadDemoReviews } from './load-demo-reviews.ts';
-import { loadKnowledgeSeeds } from './knowledge-seeds.ts';
+import { SYNTHETIC_SOURCE, syntheticPilotCsv } from './synthetic-pilot-data.ts';
 
 const LA_DIR = fileURLToPath(new URL('./data/open-sdg/los-angeles/', import.meta.url));
 
@@ -31,19 +31,41 @@ export async function demoLoaded(store: Store): Promise<boolean> {
  * Then the three demonstration programmes with their results (load-demo-programmes.ts), and
  * the five seed documents in the knowledge repository (knowledge-seeds.ts).
  */
-export async function loadDemo(store: Store, onFile?: (name: string, report: ImportReport) => void): Promise<{ files: number; observations: number; programmes: number }> {
-  for (const s of [{ ...SYNTHETIC_SOURCE, synthetic: true, url: null }, { ...LOS_ANGELES_SOURCE, synthetic: false }]) {
-    await store.db.insertInto('sources').values({ ...s, created_at: new Date() })
-      .onConflict((oc) => oc.column('name').doUpdateSet({ licence: s.licence, citation: s.citation, url: s.url, synthetic: s.synthetic })).execute();
+export async function loadDemo(
+  store: Store,
+  onFile?: (name: string, report: ImportReport) => void,
+): Promise<{ files: number; observations: number; programmes: number }> {
+  for (const s of [
+    { ...SYNTHETIC_SOURCE, synthetic: true, url: null },
+    { ...LOS_ANGELES_SOURCE, synthetic: false },
+  ]) {
+    await store.db
+      .insertInto('sources')
+      .values({ ...s, created_at: new Date() })
+      .onConflict((oc) =>
+        oc.column('name').doUpdateSet({ licence: s.licence, citation: s.citation, url: s.url, synthetic: s.synthetic }),
+      )
+      .execute();
   }
   let observations = 0;
   let files = 0;
   const fail = (name: string, r: ImportReport) =>
-    new Error(`demonstration file ${name} did not import: ${r.errors.slice(0, 3).map((e) => `${e.at} ${e.column ?? ''} ${e.message}`).join('; ')}`);
+    new Error(
+      `demonstration file ${name} did not import: ${r.errors
+        .slice(0, 3)
+        .map((e) => `${e.at} ${e.column ?? ''} ${e.message}`)
+        .join('; ')}`,
+    );
   for (const name of (await readdir(LA_DIR)).filter((f) => f.endsWith('.csv')).sort()) {
     const r = await importFile(store, once(await readFile(LA_DIR + name)), {
-      format: 'open-sdg', fileName: name, place: 'USLAX', actor: 'demo', status: 'approved', rowStatusAllowed: true,
-      source: LOS_ANGELES_SOURCE.name, createIndicators: true,
+      format: 'open-sdg',
+      fileName: name,
+      place: 'USLAX',
+      actor: 'demo',
+      status: 'approved',
+      rowStatusAllowed: true,
+      source: LOS_ANGELES_SOURCE.name,
+      createIndicators: true,
     });
     if (r.state !== 'committed') throw fail(name, r);
     onFile?.(name, r);
@@ -52,19 +74,32 @@ export async function loadDemo(store: Store, onFile?: (name: string, report: Imp
   }
   const codes = new Set((await store.db.selectFrom('indicators').select('code').execute()).map((r) => r.code));
   const r = await importFile(store, once(syntheticPilotCsv((c) => codes.has(c))), {
-    format: 'csv', fileName: 'synthetic-pilot-cities.csv', actor: 'demo', status: 'approved', rowStatusAllowed: true, source: SYNTHETIC_SOURCE.name,
+    format: 'csv',
+    fileName: 'synthetic-pilot-cities.csv',
+    actor: 'demo',
+    status: 'approved',
+    rowStatusAllowed: true,
+    source: SYNTHETIC_SOURCE.name,
   });
   if (r.state !== 'committed') throw fail('synthetic-pilot-cities.csv', r);
   onFile?.('synthetic-pilot-cities.csv', r);
   observations += r.counts.inserted;
   files++;
-  // The three programmes of seeds 000, 001 and 003 with their results, tied to the indicators above (labelled demonstration).
+  // The three programmes of seeds 000, 001 and 003 with their results, tied to the indicators above (labelled
+  // demonstration).
   const programmes = await loadDemoProgrammes(store);
   // A Voluntary Local Review cycle of the pilot cities of seed 003 and the Philippines (labelled demonstration).
   await loadDemoReviews(store);
   // The five seed documents as published documents of the knowledge repository (real text, not demonstration).
   await loadKnowledgeSeeds(store);
-  await store.db.insertInto('settings').values({ key: 'demo', value: JSON.stringify({ loadedAt: new Date().toISOString(), files, observations }), updated_at: new Date() })
-    .onConflict((oc) => oc.column('key').doNothing()).execute();
+  await store.db
+    .insertInto('settings')
+    .values({
+      key: 'demo',
+      value: JSON.stringify({ loadedAt: new Date().toISOString(), files, observations }),
+      updated_at: new Date(),
+    })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute();
   return { files: files, observations, programmes: programmes.programmes };
 }

@@ -61,7 +61,10 @@ const SPECS: Spec[] = [
   { indicator: '16.1.4', start: [35, 75], trend: [-0.01, 0.03], digits: 1, max: 100, bySex: true },
 ];
 
-/** The countries of the pilot places, with national values for a few indicators (Philippines included: it is a pilot country). */
+/**
+ * The countries of the pilot places, with national values for a few indicators (Philippines included: it is a pilot
+ * country).
+ */
 const PILOT_COUNTRIES = ['MAR', 'JOR', 'ECU', 'KAZ', 'KHM', 'CUB', 'CRI', 'LSO', 'PHL'];
 const NATIONAL_SPECS = new Set(['11.1.1', '11.6.2', '16.1.1', '16.1.4']);
 
@@ -70,8 +73,10 @@ const CSV_HEADER = 'indicator,series,place,period,value,SEX\n';
 /** The synthetic rows as tidy CSV, for the ordinary importer. */
 export function syntheticPilotCsv(indicatorExists: (code: string) => boolean): string {
   let csv = CSV_HEADER;
-  const places = [...PILOT_CITIES.map((c) => ({ code: c.code, population: c.population, national: false })),
-    ...PILOT_COUNTRIES.map((code) => ({ code, population: 0, national: true }))];
+  const places = [
+    ...PILOT_CITIES.map((c) => ({ code: c.code, population: c.population, national: false })),
+    ...PILOT_COUNTRIES.map((code) => ({ code, population: 0, national: true })),
+  ];
   for (const city of places) {
     // Population grows 1–3 % a year.
     const rp = random(seedOf(city.code + 'POP'));

@@ -3,12 +3,12 @@
  * format-neutral ReadItems (the import pipeline resolves codes, parses periods and validates);
  * writers turn ExportRecords into text chunks. See docs/formats.md.
  */
-import type { ExportRecord, PeriodOptions, ReadItem, ReaderOptions } from '@marsad/core';
+import type { ExportRecord, PeriodOptions, ReaderOptions, ReadItem } from '@marsad/core';
 import { readCsv, readCsvBatches } from './csv/read.ts';
 import { writeCsvRecords } from './csv/write.ts';
+import type { Dhis2Mapping } from './dhis2/mapping.ts';
 import { readDhis2 } from './dhis2/read.ts';
 import { writeDhis2 } from './dhis2/write.ts';
-import type { Dhis2Mapping } from './dhis2/mapping.ts';
 import { readOpenSdg } from './open-sdg/read.ts';
 import { writeOpenSdg } from './open-sdg/write.ts';
 import { readSdmxCsv } from './sdmx-csv/read.ts';
@@ -16,10 +16,10 @@ import { writeSdmxCsv } from './sdmx-csv/write.ts';
 import { readSdmxJson } from './sdmx-json/read.ts';
 import { writeSdmxJson } from './sdmx-json/write.ts';
 
-export { DHIS2_DEFAULT_COMBO, Dhis2MappingSchema, parseDhis2Mapping, type Dhis2Mapping } from './dhis2/mapping.ts';
+export { SDMX_DEFAULT_STRUCTURE_ID } from './common/sdmx.ts';
+export { DHIS2_DEFAULT_COMBO, type Dhis2Mapping, Dhis2MappingSchema, parseDhis2Mapping } from './dhis2/mapping.ts';
 export { indicatorFromFileName } from './open-sdg/read.ts';
 export { openSdgFileName } from './open-sdg/write.ts';
-export { SDMX_DEFAULT_STRUCTURE_ID } from './common/sdmx.ts';
 
 export const FORMATS = ['csv', 'open-sdg', 'sdmx-csv', 'sdmx-json', 'dhis2'] as const;
 export type FormatName = (typeof FORMATS)[number];
@@ -117,7 +117,10 @@ async function* batched(items: AsyncIterable<ReadItem>, size = 2000): AsyncGener
   let out: ReadItem[] = [];
   for await (const item of items) {
     out.push(item);
-    if (out.length >= size) { yield out; out = []; }
+    if (out.length >= size) {
+      yield out;
+      out = [];
+    }
   }
   if (out.length > 0) yield out;
 }

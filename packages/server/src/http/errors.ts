@@ -4,12 +4,21 @@ import { webNotFound } from '../web/web-routes.ts';
 
 /** An error that answers with its status and a clear message; never logged as a failure. */
 export class HttpError extends Error {
-  constructor(readonly statusCode: number, readonly code: string, message: string, readonly details?: unknown) {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
     super(message);
   }
 }
 
-interface Issue { instancePath?: string; message?: string; params?: { issue?: { path?: (string | number)[]; message?: string } } }
+interface Issue {
+  instancePath?: string;
+  message?: string;
+  params?: { issue?: { path?: (string | number)[]; message?: string } };
+}
 
 function describeIssues(context: string | undefined, issues: Issue[]): string {
   return issues
@@ -26,21 +35,29 @@ function describeIssues(context: string | undefined, issues: Issue[]): string {
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | HttpError | Error, req, reply) => {
     if (err instanceof HttpError) {
-      return reply.code(err.statusCode).send({ error: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) });
+      return reply
+        .code(err.statusCode)
+        .send({ error: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) });
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const fe = err as FastifyError & { validationContext?: string };
-      return reply.code(400).send({ error: 'bad_request', message: describeIssues(fe.validationContext, fe.validation as Issue[]) });
+      return reply
+        .code(400)
+        .send({ error: 'bad_request', message: describeIssues(fe.validationContext, fe.validation as Issue[]) });
     }
     const fe = err as FastifyError;
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
       return reply.code(fe.statusCode).send({ error: fe.code ?? 'bad_request', message: fe.message });
     }
     req.log.error({ err }, 'request failed');
-    return reply.code(500).send({ error: 'internal', message: 'Something went wrong on the server; it has been logged.' });
+    return reply
+      .code(500)
+      .send({ error: 'internal', message: 'Something went wrong on the server; it has been logged.' });
   });
   app.setNotFoundHandler(async (req, reply) => {
     if (await webNotFound(req, reply)) return;
-    return reply.code(404).send({ error: 'not_found', message: `No such address: ${req.method} ${req.url.split('?')[0]}` });
+    return reply
+      .code(404)
+      .send({ error: 'not_found', message: `No such address: ${req.method} ${req.url.split('?')[0]}` });
   });
 }

@@ -7,7 +7,13 @@ export function redactUrl(url: string): string {
 
 /** Pino's request serializer without secrets: no headers (cookies, Authorization), addresses redacted. */
 export function requestForLog(req: FastifyRequest) {
-  return { method: req.method, url: redactUrl(req.url), host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort };
+  return {
+    method: req.method,
+    url: redactUrl(req.url),
+    host: req.host,
+    remoteAddress: req.ip,
+    remotePort: req.socket?.remotePort,
+  };
 }
 
 /** The logger options of buildApp with that serializer (unless the caller gave its own). */

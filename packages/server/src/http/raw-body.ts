@@ -1,5 +1,5 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpError } from './errors.ts';
 
 /**
@@ -14,7 +14,11 @@ export function registerRawBodies(app: FastifyInstance): void {
 export function requestBody(req: FastifyRequest): AsyncIterable<Uint8Array> {
   const body = req.body as Readable | undefined;
   if (!body || typeof (body as Readable)[Symbol.asyncIterator] !== 'function') {
-    throw new HttpError(400, 'bad_request', 'Send the file as the request body (for example with Content-Type: text/csv).');
+    throw new HttpError(
+      400,
+      'bad_request',
+      'Send the file as the request body (for example with Content-Type: text/csv).',
+    );
   }
   return body;
 }

@@ -1,9 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Store } from '@marsad/db';
-import { readObservationBatches, type Dhis2Mapping, type FormatName } from '../formats/index.ts';
+import { type Dhis2Mapping, type FormatName, readObservationBatches } from '../formats/index.ts';
 import type { ColumnMap } from '../observations/column-map.ts';
-import { runImport, type ImportReport, type ImportRequest } from '../observations/import-pipeline.ts';
+import { type ImportReport, type ImportRequest, runImport } from '../observations/import-pipeline.ts';
 
 export interface ImportFileOptions extends Omit<ImportRequest, 'format' | 'errorReportPath'> {
   format: FormatName;
@@ -17,12 +17,22 @@ export interface ImportFileOptions extends Omit<ImportRequest, 'format' | 'error
 }
 
 /** Reads a file in one of the formats and imports it, all or nothing (see runImport). */
-export async function importFile(store: Store, input: AsyncIterable<Uint8Array | string>, o: ImportFileOptions): Promise<ImportReport> {
+export async function importFile(
+  store: Store,
+  input: AsyncIterable<Uint8Array | string>,
+  o: ImportFileOptions,
+): Promise<ImportReport> {
   if (o.reportDir) await mkdir(o.reportDir, { recursive: true });
   return runImport(
     store,
     input,
-    (inp) => readObservationBatches(o.format, inp, { indicator: o.indicator, place: o.place, fileName: o.fileName, dhis2Mapping: o.dhis2Mapping }),
+    (inp) =>
+      readObservationBatches(o.format, inp, {
+        indicator: o.indicator,
+        place: o.place,
+        fileName: o.fileName,
+        dhis2Mapping: o.dhis2Mapping,
+      }),
     { ...o, errorReportPath: o.reportDir ? (id) => path.join(o.reportDir!, `batch-${id}-errors.csv`) : undefined },
   );
 }

@@ -1,7 +1,7 @@
 import type { SqlConn } from '@marsad/db';
 import { z } from 'zod';
+import { type AuditActor, appendAudit } from '../audit/audit-log.ts';
 import { HttpError } from '../http/errors.ts';
-import { appendAudit, type AuditActor } from '../audit/audit-log.ts';
 
 export const Names = z.record(z.string().regex(/^[a-z]{2}(-[A-Za-z]+)?$/), z.string().min(1).max(2000));
 
@@ -16,7 +16,9 @@ export const IndicatorInput = z.object({
   tags: z.array(z.string().max(60)).default([]),
   dimensions: z.array(z.string()).default([]),
   ownerPlace: z.string().optional().describe('Code of the city or country whose own indicator this is'),
-  series: z.array(z.object({ code: z.string().min(1).max(80), names: Names.optional(), unit: z.string().optional() })).default([]),
+  series: z
+    .array(z.object({ code: z.string().min(1).max(80), names: Names.optional(), unit: z.string().optional() }))
+    .default([]),
 });
 export type IndicatorInput = z.infer<typeof IndicatorInput>;
 
@@ -31,13 +33,24 @@ export async function createIndicator(conn: SqlConn, b: IndicatorInput, actor: A
     owner = p.rows[0].id;
   }
   for (const d of b.dimensions) {
-    if (!(await conn.query('SELECT 1 FROM dimensions WHERE code = $1', [d])).rows.length) throw new HttpError(400, 'bad_request', `dimensions: no dimension "${d}".`);
+    if (!(await conn.query('SELECT 1 FROM dimensions WHERE code = $1', [d])).rows.length)
+      throw new HttpError(400, 'bad_request', `dimensions: no dimension "${d}".`);
   }
   const ins = await conn.query<{ id: number }>(
     `INSERT INTO indicators (code, names, definitions, unit_code, unit_names, direction, status, local, owner_place_id, tags, dimensions)
      VALUES ($1, $2, $3, $4, $5, $6, $7, true, $8, $9, $10) RETURNING id`,
-    [b.code, JSON.stringify(b.names), JSON.stringify(b.definitions ?? {}), b.unit?.code ?? null, JSON.stringify(b.unit?.names ?? {}),
-      b.direction, b.status, owner, b.tags, b.dimensions],
+    [
+      b.code,
+      JSON.stringify(b.names),
+      JSON.stringify(b.definitions ?? {}),
+      b.unit?.code ?? null,
+      JSON.stringify(b.unit?.names ?? {}),
+      b.direction,
+      b.status,
+      owner,
+      b.tags,
+      b.dimensions,
+    ],
   );
   const id = ins.rows[0]!.id;
   for (const f of b.frameworks) {
@@ -45,16 +58,26 @@ export async function createIndicator(conn: SqlConn, b: IndicatorInput, actor: A
     if (!fr.rows[0]) throw new HttpError(400, 'bad_request', `frameworks: no framework "${f.framework}".`);
     let group: number | null = null;
     if (f.group) {
-      const g = await conn.query<{ id: number }>('SELECT id FROM framework_groups WHERE framework_id = $1 AND code = $2', [fr.rows[0].id, f.group]);
-      if (!g.rows[0]) throw new HttpError(400, 'bad_request', `frameworks: framework "${f.framework}" has no group "${f.group}".`);
+      const g = await conn.query<{ id: number }>(
+        'SELECT id FROM framework_groups WHERE framework_id = $1 AND code = $2',
+        [fr.rows[0].id, f.group],
+      );
+      if (!g.rows[0])
+        throw new HttpError(400, 'bad_request', `frameworks: framework "${f.framework}" has no group "${f.group}".`);
       group = g.rows[0].id;
     }
-    await conn.query('INSERT INTO indicator_frameworks (indicator_id, framework_id, group_id) VALUES ($1, $2, $3)', [id, fr.rows[0].id, group]);
+    await conn.query('INSERT INTO indicator_frameworks (indicator_id, framework_id, group_id) VALUES ($1, $2, $3)', [
+      id,
+      fr.rows[0].id,
+      group,
+    ]);
   }
   const series = b.series.length ? b.series : [{ code: b.code, names: b.names, unit: b.unit?.code }];
   for (const [i, s] of series.entries()) {
-    await conn.query('INSERT INTO series (indicator_id, code, names, unit_code, is_default) VALUES ($1, $2, $3, $4, $5)',
-      [id, s.code, JSON.stringify(s.names ?? { en: s.code }), s.unit ?? b.unit?.code ?? null, i === 0]);
+    await conn.query(
+      'INSERT INTO series (indicator_id, code, names, unit_code, is_default) VALUES ($1, $2, $3, $4, $5)',
+      [id, s.code, JSON.stringify(s.names ?? { en: s.code }), s.unit ?? b.unit?.code ?? null, i === 0],
+    );
   }
   await appendAudit(conn, actor, { action: 'create', entityType: 'indicator', entityId: b.code, after: b });
   return b.code;

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { searchForm } from '@marsad/core';
 import type { Store } from '@marsad/db';
+import { type AuditActor, appendAudit } from '../audit/audit-log.ts';
 import type { Actor } from '../auth/actor.ts';
-import { appendAudit, type AuditActor } from '../audit/audit-log.ts';
 import { HttpError } from '../http/errors.ts';
 import { appendVersion, loadState } from './item-store.ts';
 import { canEditItem } from './knowledge-policy.ts';
@@ -49,11 +49,16 @@ function startsWith(bytes: Uint8Array, prefix: readonly number[]): boolean {
 
 function magicMatches(magic: Magic, bytes: Uint8Array): boolean {
   switch (magic) {
-    case 'pdf': return startsWith(bytes, [0x25, 0x50, 0x44, 0x46, 0x2d]);
-    case 'zip': return startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]);
-    case 'ole2': return startsWith(bytes, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
-    case 'rtf': return startsWith(bytes, [0x7b, 0x5c, 0x72, 0x74, 0x66]);
-    case 'utf8': return decodeUtf8(bytes) !== null;
+    case 'pdf':
+      return startsWith(bytes, [0x25, 0x50, 0x44, 0x46, 0x2d]);
+    case 'zip':
+      return startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]);
+    case 'ole2':
+      return startsWith(bytes, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+    case 'rtf':
+      return startsWith(bytes, [0x7b, 0x5c, 0x72, 0x74, 0x66]);
+    case 'utf8':
+      return decodeUtf8(bytes) !== null;
   }
 }
 
@@ -68,7 +73,10 @@ function decodeUtf8(bytes: Uint8Array): string | null {
 /** A file name as kept: no folders, no control characters, at most 200 characters. */
 export function cleanFileName(name: string): string {
   // eslint-disable-next-line no-control-regex
-  const base = path.basename(name.replace(/\\/g, '/')).replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  const base = path
+    .basename(name.replace(/\\/g, '/'))
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim();
   return base.length > 200 ? base.slice(0, 200) : base;
 }
 
@@ -80,24 +88,54 @@ function mostlyArabic(text: string): boolean {
   return letters > 0 && arabic / letters > 0.3;
 }
 
-export interface NewAttachment { fileName: string; contentType: string; language?: string }
+export interface NewAttachment {
+  fileName: string;
+  contentType: string;
+  language?: string;
+}
 
-export async function addAttachment(store: Store, actor: Actor, audit: AuditActor, itemId: number, meta: NewAttachment, bytes: Uint8Array) {
+export async function addAttachment(
+  store: Store,
+  actor: Actor,
+  audit: AuditActor,
+  itemId: number,
+  meta: NewAttachment,
+  bytes: Uint8Array,
+) {
   const item = await loadState(runWith(store.db), itemId);
   if (!item) throw new HttpError(404, 'not_found', `No item ${itemId}.`);
-  if (!canEditItem(actor, item.ownerPath, itemId)) throw new HttpError(403, 'forbidden', `You may not add files to item ${itemId}.`);
+  if (!canEditItem(actor, item.ownerPath, itemId))
+    throw new HttpError(403, 'forbidden', `You may not add files to item ${itemId}.`);
   const fileName = cleanFileName(meta.fileName);
-  if (fileName === '' || fileName.startsWith('.')) throw new HttpError(400, 'bad_request', 'fileName: give the name of the file, with its extension (e.g. report.pdf).');
+  if (fileName === '' || fileName.startsWith('.'))
+    throw new HttpError(
+      400,
+      'bad_request',
+      'fileName: give the name of the file, with its extension (e.g. report.pdf).',
+    );
   const ext = path.extname(fileName).toLowerCase();
   const type = TYPES[ext];
-  if (!type) throw new HttpError(415, 'unsupported_media_type', `fileName: files ending in "${ext || '(nothing)'}" are not kept; send one of ${ATTACHMENT_EXTENSIONS.join(' ')}.`);
+  if (!type)
+    throw new HttpError(
+      415,
+      'unsupported_media_type',
+      `fileName: files ending in "${ext || '(nothing)'}" are not kept; send one of ${ATTACHMENT_EXTENSIONS.join(' ')}.`,
+    );
   const given = meta.contentType.split(';')[0]!.trim().toLowerCase();
   if (!GENERIC.has(given) && given !== type.mediaType) {
-    throw new HttpError(415, 'unsupported_media_type', `Content-Type: "${given}" does not agree with the file name ${fileName} (${type.mediaType}).`);
+    throw new HttpError(
+      415,
+      'unsupported_media_type',
+      `Content-Type: "${given}" does not agree with the file name ${fileName} (${type.mediaType}).`,
+    );
   }
   if (bytes.length === 0) throw new HttpError(400, 'bad_request', 'body: the file is empty.');
   if (!magicMatches(type.magic, bytes)) {
-    throw new HttpError(415, 'unsupported_media_type', `body: the file's content is not ${type.magic === 'utf8' ? 'UTF-8 text' : `a ${ext.slice(1).toUpperCase()} file`}, whatever its name says.`);
+    throw new HttpError(
+      415,
+      'unsupported_media_type',
+      `body: the file's content is not ${type.magic === 'utf8' ? 'UTF-8 text' : `a ${ext.slice(1).toUpperCase()} file`}, whatever its name says.`,
+    );
   }
   const sha256 = createHash('sha256').update(bytes).digest('hex');
 
@@ -119,38 +157,78 @@ export async function addAttachment(store: Store, actor: Actor, audit: AuditActo
     text = decodeUtf8(bytes) ?? '';
     extraction = 'text';
   }
-  const language = meta.language ?? (text === '' ? null : mostlyArabic(text) ? 'ar' : item.texts.en || item.originalLanguage === 'en' ? 'en' : null);
+  const language =
+    meta.language ??
+    (text === '' ? null : mostlyArabic(text) ? 'ar' : item.texts.en || item.originalLanguage === 'en' ? 'en' : null);
   const indexed = searchForm(text.slice(0, MAX_INDEXED_CHARS));
 
   return store.exclusive(async (conn) => {
-    const [row] = (await conn.query<{ id: number }>(
-      `INSERT INTO knowledge_attachments (item_id, file_name, media_type, size, sha256, content, language, extraction, extraction_note, text_chars, vector, created_by)
+    const [row] = (
+      await conn.query<{ id: number }>(
+        `INSERT INTO knowledge_attachments (item_id, file_name, media_type, size, sha256, content, language, extraction, extraction_note, text_chars, vector, created_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, setweight(to_tsvector(marsad_search_config($7), $11), 'D'), $12) RETURNING id`,
-      [itemId, fileName, type.mediaType, bytes.length, sha256, bytes, language, extraction, note, text.length, indexed, actor.userId])).rows;
+        [
+          itemId,
+          fileName,
+          type.mediaType,
+          bytes.length,
+          sha256,
+          bytes,
+          language,
+          extraction,
+          note,
+          text.length,
+          indexed,
+          actor.userId,
+        ],
+      )
+    ).rows;
     const version = await bumpVersion(conn, itemId);
     await conn.query('SELECT marsad_refresh_item_search($1::int[])', [[itemId]]);
     const { id: _i, version: _v, ownerPath: _o, ...state } = item;
     await appendVersion(conn, itemId, version, state, audit);
     await appendAudit(conn, audit, {
-      action: 'create', entityType: 'knowledge-attachment', entityId: row!.id,
+      action: 'create',
+      entityType: 'knowledge-attachment',
+      entityId: row!.id,
       summary: `${fileName} (${bytes.length} bytes, sha256 ${sha256}) added to item ${itemId}, version ${version}`,
       after: { item: itemId, fileName, mediaType: type.mediaType, size: bytes.length, sha256, extraction },
     });
-    return { id: row!.id, itemId, fileName, mediaType: type.mediaType, size: bytes.length, sha256, language, extraction, extractionNote: note, textChars: text.length, version };
+    return {
+      id: row!.id,
+      itemId,
+      fileName,
+      mediaType: type.mediaType,
+      size: bytes.length,
+      sha256,
+      language,
+      extraction,
+      extractionNote: note,
+      textChars: text.length,
+      version,
+    };
   });
 }
 
 async function bumpVersion(conn: Parameters<typeof runOn>[0], itemId: number): Promise<number> {
-  const r = await conn.query<{ version: number }>('UPDATE knowledge_items SET version = version + 1, updated_at = now() WHERE id = $1 RETURNING version', [itemId]);
+  const r = await conn.query<{ version: number }>(
+    'UPDATE knowledge_items SET version = version + 1, updated_at = now() WHERE id = $1 RETURNING version',
+    [itemId],
+  );
   return r.rows[0]!.version;
 }
 
 export async function deleteAttachment(store: Store, actor: Actor, audit: AuditActor, attachmentId: number) {
-  const a = await store.db.selectFrom('knowledge_attachments').select(['id', 'item_id', 'file_name', 'sha256', 'size']).where('id', '=', attachmentId).executeTakeFirst();
+  const a = await store.db
+    .selectFrom('knowledge_attachments')
+    .select(['id', 'item_id', 'file_name', 'sha256', 'size'])
+    .where('id', '=', attachmentId)
+    .executeTakeFirst();
   if (!a) throw new HttpError(404, 'not_found', `No file ${attachmentId}.`);
   const item = await loadState(runWith(store.db), a.item_id);
   if (!item) throw new HttpError(404, 'not_found', `No file ${attachmentId}.`);
-  if (!canEditItem(actor, item.ownerPath, a.item_id)) throw new HttpError(403, 'forbidden', `You may not remove files of item ${a.item_id}.`);
+  if (!canEditItem(actor, item.ownerPath, a.item_id))
+    throw new HttpError(403, 'forbidden', `You may not remove files of item ${a.item_id}.`);
   return store.exclusive(async (conn) => {
     await conn.query('DELETE FROM knowledge_attachments WHERE id = $1', [attachmentId]);
     const version = await bumpVersion(conn, a.item_id);
@@ -158,7 +236,9 @@ export async function deleteAttachment(store: Store, actor: Actor, audit: AuditA
     const { id: _i, version: _v, ownerPath: _o, ...state } = item;
     await appendVersion(conn, a.item_id, version, state, audit);
     await appendAudit(conn, audit, {
-      action: 'delete', entityType: 'knowledge-attachment', entityId: attachmentId,
+      action: 'delete',
+      entityType: 'knowledge-attachment',
+      entityId: attachmentId,
       summary: `${a.file_name} removed from item ${a.item_id}, version ${version}`,
       before: { item: a.item_id, fileName: a.file_name, size: a.size, sha256: a.sha256 },
     });
@@ -169,12 +249,24 @@ export async function deleteAttachment(store: Store, actor: Actor, audit: AuditA
 /** A file with its bytes, when the reader may see it (its item is published, or they may edit it). */
 export async function readAttachment(store: Store, actor: Actor | null, attachmentId: number) {
   const rows = await runWith(store.db)<{
-    id: number; item_id: number; file_name: string; media_type: string; size: number; sha256: string; content: Uint8Array; status: string; owner_path: string | null;
-  }>(`SELECT a.id, a.item_id, a.file_name, a.media_type, a.size, a.sha256, a.content, i.status, o.path AS owner_path
+    id: number;
+    item_id: number;
+    file_name: string;
+    media_type: string;
+    size: number;
+    sha256: string;
+    content: Uint8Array;
+    status: string;
+    owner_path: string | null;
+  }>(
+    `SELECT a.id, a.item_id, a.file_name, a.media_type, a.size, a.sha256, a.content, i.status, o.path AS owner_path
         FROM knowledge_attachments a JOIN knowledge_items i ON i.id = a.item_id LEFT JOIN places o ON o.id = i.owner_place_id
-       WHERE a.id = $1`, [attachmentId]);
+       WHERE a.id = $1`,
+    [attachmentId],
+  );
   const a = rows[0];
-  if (!a || (a.status !== 'published' && !canEditItem(actor, a.owner_path, a.item_id))) throw new HttpError(404, 'not_found', `No file ${attachmentId}.`);
+  if (!a || (a.status !== 'published' && !canEditItem(actor, a.owner_path, a.item_id)))
+    throw new HttpError(404, 'not_found', `No file ${attachmentId}.`);
   const content = Buffer.from(a.content.buffer, a.content.byteOffset, a.content.byteLength);
   return { id: a.id, fileName: a.file_name, mediaType: a.media_type, size: a.size, sha256: a.sha256, content };
 }

@@ -1,8 +1,8 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../context.ts';
-import { resolveActor, type Actor } from '../auth/actor.ts';
-import { hasGrant, isAdministrator, scopeAllows } from '../auth/policy.ts';
 import type { RoleName } from '@marsad/db';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type Actor, resolveActor } from '../auth/actor.ts';
+import { hasGrant, isAdministrator, scopeAllows } from '../auth/policy.ts';
+import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
 
 /**
@@ -55,9 +55,19 @@ function roleGuard(ctx: AppContext, roles: readonly RoleName[], what: string) {
     if (isAdministrator(actor)) return;
     const holds = actor.roles.some((r) => roles.includes(r.role));
     if (holds && scopeAllows(actor, 'catalogue:write')) return;
-    if (holds) throw new HttpError(403, 'forbidden', `This API token lacks the "catalogue:write" scope that ${what} needs.`);
-    if (actor.roles.some((r) => r.role === 'administrator')) throw new HttpError(403, 'forbidden', 'This request needs an administrator: this API token lacks the "admin" scope.');
-    throw new HttpError(403, 'forbidden', `${what[0]!.toUpperCase()}${what.slice(1)} needs an administrator, or one of these roles on a place: ${roles.join(', ')}; your account holds none.`);
+    if (holds)
+      throw new HttpError(403, 'forbidden', `This API token lacks the "catalogue:write" scope that ${what} needs.`);
+    if (actor.roles.some((r) => r.role === 'administrator'))
+      throw new HttpError(
+        403,
+        'forbidden',
+        'This request needs an administrator: this API token lacks the "admin" scope.',
+      );
+    throw new HttpError(
+      403,
+      'forbidden',
+      `${what[0]!.toUpperCase()}${what.slice(1)} needs an administrator, or one of these roles on a place: ${roles.join(', ')}; your account holds none.`,
+    );
   };
 }
 

@@ -7,7 +7,10 @@ import { registerWorkshopRoutes } from './workshop-routes.ts';
 
 export { registerKnowledgeUploadRoutes } from './item-routes.ts';
 
-/** The knowledge repository and the network (issue 5): items, pilots of tools, partners, centres, pilot places, workshops. */
+/**
+ * The knowledge repository and the network (issue 5): items, pilots of tools, partners, centres, pilot places,
+ * workshops.
+ */
 export function registerKnowledgeRoutes(app: FastifyInstance, ctx: AppContext): void {
   registerKnowledgeItemRoutes(app, ctx);
   registerPilotRoutes(app, ctx);

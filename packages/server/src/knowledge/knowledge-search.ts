@@ -1,8 +1,8 @@
 import { HEADLINE_START, HEADLINE_STOP, leadSnippet, searchForm, snippetFromHeadline } from '@marsad/core';
 import type { Names, Store } from '@marsad/db';
 import { pick } from '../http/pagination.ts';
-import { runOn, type Run } from './knowledge-sql.ts';
 import type { SearchFilters } from './knowledge-inputs.ts';
+import { type Run, runOn } from './knowledge-sql.ts';
 
 /**
  * Search of the knowledge repository (docs/methods/search.md): the query and the items are
@@ -42,9 +42,18 @@ export interface SearchHit {
   languages: string[];
 }
 
-export interface SearchPage { items: SearchHit[]; total: number | null; hasMore: boolean }
+export interface SearchPage {
+  items: SearchHit[];
+  total: number | null;
+  hasMore: boolean;
+}
 
-export interface Facet { value: string; count: number; label?: string | null; level?: string }
+export interface Facet {
+  value: string;
+  count: number;
+  label?: string | null;
+  level?: string;
+}
 export interface Facets {
   total: number;
   type: Facet[];
@@ -63,7 +72,10 @@ const RANK_NORMALISATION = 1;
 const DELIMITER = '\uE002';
 const HEADLINE_OPTIONS = `StartSel=${HEADLINE_START}, StopSel=${HEADLINE_STOP}, MaxFragments=2, MaxWords=22, MinWords=10, ShortWord=1, FragmentDelimiter=${DELIMITER}`;
 
-interface Where { sql: string; params: unknown[] }
+interface Where {
+  sql: string;
+  params: unknown[];
+}
 
 /** The filter conditions on knowledge_items `i`, parameters numbered from `first`. */
 async function filters(run: Run, o: SearchOptions, first: number): Promise<Where> {
@@ -80,7 +92,9 @@ async function filters(run: Run, o: SearchOptions, first: number): Promise<Where
   if (o.sdg?.length) add((n) => `i.sdg_targets && ${n}::text[]`, o.sdg);
   if (o.year?.length) add((n) => `i.year = ANY(${n}::int[])`, o.year);
   if (o.place?.length) {
-    const ids = (await run<{ id: number }>('SELECT id FROM places WHERE code = ANY($1::text[])', [o.place])).map((r) => r.id);
+    const ids = (await run<{ id: number }>('SELECT id FROM places WHERE code = ANY($1::text[])', [o.place])).map(
+      (r) => r.id,
+    );
     add((n) => `i.place_scope && ${n}::int[]`, ids.length ? ids : [-1]);
   }
   return { sql: parts.length ? parts.join(' AND ') : 'true', params };
@@ -154,7 +168,8 @@ async function rankedItems(run: Run, q: string, o: SearchOptions): Promise<Searc
   const w = await filters(run, o, branches.length + 3);
   const rows = await run<{ id: number; tier: number }>(
     `SELECT id, tier FROM (${branches.map((b, k) => `(SELECT i.id, ${b.tier} AS tier FROM knowledge_items i WHERE i.${b.vector} @@ $${k + 3}::tsquery AND ${w.sql} LIMIT $1)`).join(' UNION ALL ')}) AS x LIMIT $2`,
-    [bound, cap, ...branches.map((b) => b.query), ...w.params]);
+    [bound, cap, ...branches.map((b) => b.query), ...w.params],
+  );
   const tierOf = new Map<number, number>();
   let boundary = Infinity;
   for (const r of rows) {
@@ -167,7 +182,9 @@ async function rankedItems(run: Run, q: string, o: SearchOptions): Promise<Searc
   if (tierOf.size === 0) return { items: [], total: 0, hasMore: false };
   const scored = await run<{ id: number; rank: number }>(
     `SELECT i.id, ts_rank_cd('${RANK_WEIGHTS}', i.search_vector, $1::tsquery, ${RANK_NORMALISATION}) AS rank
-       FROM knowledge_items i WHERE i.id = ANY($2::int[]) AND i.search_vector @@ $1::tsquery`, [tq.all, [...tierOf.keys()]]);
+       FROM knowledge_items i WHERE i.id = ANY($2::int[]) AND i.search_vector @@ $1::tsquery`,
+    [tq.all, [...tierOf.keys()]],
+  );
   const ranked = scored
     .map((r) => ({ id: r.id, tier: tierOf.get(r.id)!, rank: r.rank }))
     .sort((a, b) => a.tier - b.tier || b.rank - a.rank || b.id - a.id)
@@ -182,13 +199,17 @@ async function rankedItems(run: Run, q: string, o: SearchOptions): Promise<Searc
 
 /** The tsqueries of a query in its search form (null when it has no word to search for). */
 async function queries(run: Run, q: string): Promise<Record<TierQuery, string | null> | null> {
-  const [r] = await run<Record<TierQuery, string | null>>(`
+  const [r] = await run<Record<TierQuery, string | null>>(
+    `
     SELECT nullif(marsad_query($1)::text, '') AS all, marsad_phrase_query($1)::text AS phrase,
            marsad_repeated_query($1, 8)::text AS r8, marsad_repeated_query($1, 4)::text AS r4, marsad_repeated_query($1, 2)::text AS r2,
-           marsad_repeated_query($1, 9)::text AS w9, marsad_repeated_query($1, 3)::text AS w3`, [q]);
+           marsad_repeated_query($1, 9)::text AS w9, marsad_repeated_query($1, 3)::text AS w3`,
+    [q],
+  );
   if (!r?.all) return null;
   const out = {} as Record<TierQuery, string | null>;
-  for (const [k, v] of Object.entries(r) as [TierQuery, string | null][]) out[k] = v === null ? null : distinctAlternatives(v);
+  for (const [k, v] of Object.entries(r) as [TierQuery, string | null][])
+    out[k] = v === null ? null : distinctAlternatives(v);
   return out;
 }
 
@@ -203,12 +224,30 @@ export function distinctAlternatives(tsquery: string): string {
 
 async function listItems(run: Run, o: SearchOptions): Promise<SearchPage> {
   const w = await filters(run, o, 1);
-  const [{ n: total } = { n: 0 }] = await run<{ n: number }>(`SELECT count(*)::int AS n FROM knowledge_items i WHERE ${w.sql}`, w.params);
+  const [{ n: total } = { n: 0 }] = await run<{ n: number }>(
+    `SELECT count(*)::int AS n FROM knowledge_items i WHERE ${w.sql}`,
+    w.params,
+  );
   const page = await filters(run, o, 3);
-  const rows = total === 0 ? [] : await run<{ id: number }>(`
+  const rows =
+    total === 0
+      ? []
+      : await run<{ id: number }>(
+          `
     SELECT i.id FROM knowledge_items i WHERE ${page.sql}
-     ORDER BY i.date_start DESC NULLS LAST, i.id DESC LIMIT $1 OFFSET $2`, [o.limit, o.offset, ...page.params]);
-  return { items: await hits(run, rows.map((r) => ({ id: r.id, score: null })), null, o.lang), total, hasMore: o.offset + rows.length < total };
+     ORDER BY i.date_start DESC NULLS LAST, i.id DESC LIMIT $1 OFFSET $2`,
+          [o.limit, o.offset, ...page.params],
+        );
+  return {
+    items: await hits(
+      run,
+      rows.map((r) => ({ id: r.id, score: null })),
+      null,
+      o.lang,
+    ),
+    total,
+    hasMore: o.offset + rows.length < total,
+  };
 }
 
 /** The lexemes of a tsquery's text form ('a' & 'b' | …). */
@@ -220,13 +259,31 @@ export function tsqueryLexemes(tsq: string): string[] {
 const WINDOW = 160;
 const WINDOW_BEFORE = 40;
 
-/** Titles and snippets of the page: each item shown in the text that matched, else in the reader's language, else the original. */
-async function hits(run: Run, page: { id: number; score: number | null }[], tsq: string | null, lang: string | undefined): Promise<SearchHit[]> {
+/**
+ * Titles and snippets of the page: each item shown in the text that matched, else in the reader's language, else the
+ * original.
+ */
+async function hits(
+  run: Run,
+  page: { id: number; score: number | null }[],
+  tsq: string | null,
+  lang: string | undefined,
+): Promise<SearchHit[]> {
   if (page.length === 0) return [];
   const rows = await run<{
-    id: number; type: SearchHit['type']; kind: string | null; status: SearchHit['status']; year: number | null; date_start: string | null; languages: string[];
-    lang: string; title: string; plain_text: string; search_text: string;
-  }>(`
+    id: number;
+    type: SearchHit['type'];
+    kind: string | null;
+    status: SearchHit['status'];
+    year: number | null;
+    date_start: string | null;
+    languages: string[];
+    lang: string;
+    title: string;
+    plain_text: string;
+    search_text: string;
+  }>(
+    `
     WITH chosen AS (
       SELECT DISTINCT ON (t.item_id) t.item_id, t.lang, t.title, t.plain_text, t.search_text
         FROM knowledge_item_texts t
@@ -235,7 +292,9 @@ async function hits(run: Run, page: { id: number; score: number | null }[], tsq:
     )
     SELECT i.id, i.type, i.kind, i.status, i.year, to_char(i.date_start, 'YYYY-MM-DD') AS date_start, i.languages,
            c.lang, c.title, c.plain_text, c.search_text
-      FROM knowledge_items i JOIN chosen c ON c.item_id = i.id`, [page.map((p) => p.id), tsq, lang ?? '']);
+      FROM knowledge_items i JOIN chosen c ON c.item_id = i.id`,
+    [page.map((p) => p.id), tsq, lang ?? ''],
+  );
   // The window of each text around its first match (found by the query's lexemes, which begin
   // the words they stem); ts_headline then reads only the window.
   const lexemes = tsq ? tsqueryLexemes(tsq).filter((l) => !l.includes(' ')) : [];
@@ -250,12 +309,19 @@ async function hits(run: Run, page: { id: number; score: number | null }[], tsq:
     const first = Math.max(0, before - WINDOW_BEFORE);
     const s = r.search_text.split(' ');
     const p = r.plain_text.split(' ');
-    return { first, chunks: s.length, s: s.slice(first, first + WINDOW).join(' '), p: p.slice(first, first + WINDOW).join(' ') };
+    return {
+      first,
+      chunks: s.length,
+      s: s.slice(first, first + WINDOW).join(' '),
+      p: p.slice(first, first + WINDOW).join(' '),
+    };
   });
   const headlines = tsq
-    ? await run<{ h: string }>(`SELECT ts_headline(marsad_search_config(lang), w, $3::tsquery, '${HEADLINE_OPTIONS}') AS h
+    ? await run<{ h: string }>(
+        `SELECT ts_headline(marsad_search_config(lang), w, $3::tsquery, '${HEADLINE_OPTIONS}') AS h
                                   FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS x(lang, w, n) ORDER BY n`,
-      [rows.map((r) => r.lang), windows.map((w) => w.s), tsq])
+        [rows.map((r) => r.lang), windows.map((w) => w.s), tsq],
+      )
     : [];
   const byId = new Map(rows.map((r, k) => [r.id, { r, w: windows[k]!, h: headlines[k]?.h ?? null }]));
   return page.flatMap((p) => {
@@ -264,10 +330,21 @@ async function hits(run: Run, page: { id: number; score: number | null }[], tsq:
     const { r, w, h } = x;
     const more = { before: w.first > 0, after: w.first + WINDOW < w.chunks };
     const snippet = (h && snippetFromHeadline(h, w.p, w.s, DELIMITER, more)) || leadSnippet(w.p);
-    return [{
-      id: r.id, type: r.type, kind: r.kind, status: r.status, title: r.title, language: r.lang, snippet,
-      score: p.score === null ? null : Math.round(p.score * 1e6) / 1e6, year: r.year, dateStart: r.date_start, languages: r.languages,
-    }];
+    return [
+      {
+        id: r.id,
+        type: r.type,
+        kind: r.kind,
+        status: r.status,
+        title: r.title,
+        language: r.lang,
+        snippet,
+        score: p.score === null ? null : Math.round(p.score * 1e6) / 1e6,
+        year: r.year,
+        dateStart: r.date_start,
+        languages: r.languages,
+      },
+    ];
   });
 }
 
@@ -278,14 +355,17 @@ async function hits(run: Run, page: { id: number; score: number | null }[], tsq:
  */
 export async function searchFacets(store: Store, o: SearchOptions): Promise<Facets> {
   const q = o.q ? searchForm(o.q) : '';
-  return q === '' ? store.exclusive((conn) => facetsOf(runOn(conn), '', o)) : inSearchTransaction(store, (run) => facetsOf(run, q, o));
+  return q === ''
+    ? store.exclusive((conn) => facetsOf(runOn(conn), '', o))
+    : inSearchTransaction(store, (run) => facetsOf(run, q, o));
 }
 
 async function facetsOf(run: Run, q: string, o: SearchOptions): Promise<Facets> {
   const tq = q === '' ? null : await queries(run, q);
   if (q !== '' && !tq) return { total: 0, type: [], language: [], place: [], framework: [], sdgTarget: [], year: [] };
   const flags = await facetFlags(run, o, 2);
-  const rows = await run<{ facets: Omit<Facets, 'place'> & { place: { value: number; count: number }[] } }>(`
+  const rows = await run<{ facets: Omit<Facets, 'place'> & { place: { value: number; count: number }[] } }>(
+    `
     WITH m AS MATERIALIZED (
       SELECT i.type, i.languages, i.year, i.frameworks, i.sdg_targets, i.place_scope,
              ${flags.sql}
@@ -306,14 +386,24 @@ async function facetsOf(run: Run, q: string, o: SearchOptions): Promise<Facets> 
                  (SELECT unnest(sdg_targets) AS v, count(*) AS n FROM m WHERE f_type AND f_language AND f_place AND f_framework AND f_year GROUP BY 1) x),
       'year', (SELECT coalesce(json_agg(json_build_object('value', v::text, 'count', n) ORDER BY v DESC), '[]') FROM
                  (SELECT year AS v, count(*) AS n FROM m WHERE year IS NOT NULL AND f_type AND f_language AND f_place AND f_framework AND f_sdg GROUP BY 1) x)
-    ) AS facets`, [tq?.all ?? null, ...flags.params]);
+    ) AS facets`,
+    [tq?.all ?? null, ...flags.params],
+  );
   const f = rows[0]!.facets;
   const placeIds = f.place.map((p) => p.value);
   const places = placeIds.length
-    ? await run<{ id: number; code: string; names: Names; level: string }>('SELECT id, code, names, level FROM places WHERE id = ANY($1::int[])', [placeIds])
+    ? await run<{ id: number; code: string; names: Names; level: string }>(
+        'SELECT id, code, names, level FROM places WHERE id = ANY($1::int[])',
+        [placeIds],
+      )
     : [];
   const byId = new Map(places.map((p) => [p.id, p]));
-  const labels = await labelsOf(run, f.framework.map((x) => x.value), f.sdgTarget.map((x) => x.value), o.lang);
+  const labels = await labelsOf(
+    run,
+    f.framework.map((x) => x.value),
+    f.sdgTarget.map((x) => x.value),
+    o.lang,
+  );
   return {
     total: Number(f.total),
     type: f.type.map((x) => ({ value: x.value, count: Number(x.count) })),
@@ -322,8 +412,16 @@ async function facetsOf(run: Run, q: string, o: SearchOptions): Promise<Facets> 
       const p = byId.get(x.value);
       return p ? [{ value: p.code, count: Number(x.count), label: pick(p.names, o.lang), level: p.level }] : [];
     }),
-    framework: f.framework.map((x) => ({ value: x.value, count: Number(x.count), label: labels.frameworks.get(x.value) ?? null })),
-    sdgTarget: f.sdgTarget.map((x) => ({ value: x.value, count: Number(x.count), label: labels.targets.get(x.value) ?? null })),
+    framework: f.framework.map((x) => ({
+      value: x.value,
+      count: Number(x.count),
+      label: labels.frameworks.get(x.value) ?? null,
+    })),
+    sdgTarget: f.sdgTarget.map((x) => ({
+      value: x.value,
+      count: Number(x.count),
+      label: labels.targets.get(x.value) ?? null,
+    })),
     year: f.year.map((x) => ({ value: x.value, count: Number(x.count) })),
   };
 }
@@ -337,7 +435,9 @@ async function facetFlags(run: Run, o: SearchOptions, first: number): Promise<Wh
   };
   let placeIds: number[] | undefined;
   if (o.place?.length) {
-    placeIds = (await run<{ id: number }>('SELECT id FROM places WHERE code = ANY($1::text[])', [o.place])).map((r) => r.id);
+    placeIds = (await run<{ id: number }>('SELECT id FROM places WHERE code = ANY($1::text[])', [o.place])).map(
+      (r) => r.id,
+    );
     if (!placeIds.length) placeIds = [-1];
   }
   const sql = [
@@ -353,8 +453,16 @@ async function facetFlags(run: Run, o: SearchOptions, first: number): Promise<Wh
 
 async function labelsOf(run: Run, frameworks: string[], targets: string[], lang: string | undefined) {
   const [fw, tg] = await Promise.all([
-    frameworks.length ? run<{ code: string; names: Names }>('SELECT code, names FROM frameworks WHERE code = ANY($1::text[])', [frameworks]) : [],
-    targets.length ? run<{ code: string; names: Names }>('SELECT code, names FROM sdg_targets WHERE code = ANY($1::text[])', [targets]) : [],
+    frameworks.length
+      ? run<{ code: string; names: Names }>('SELECT code, names FROM frameworks WHERE code = ANY($1::text[])', [
+          frameworks,
+        ])
+      : [],
+    targets.length
+      ? run<{ code: string; names: Names }>('SELECT code, names FROM sdg_targets WHERE code = ANY($1::text[])', [
+          targets,
+        ])
+      : [],
   ]);
   return {
     frameworks: new Map(fw.map((f) => [f.code, pick(f.names, lang)])),

@@ -1,5 +1,5 @@
-import { CompiledQuery, type Kysely } from 'kysely';
 import type { Schema, SqlConn } from '@marsad/db';
+import { CompiledQuery, type Kysely } from 'kysely';
 
 /**
  * One way to run parameterised SQL, inside a transaction (`SqlConn` of `store.exclusive`) or
@@ -13,7 +13,8 @@ export function runOn(conn: SqlConn): Run {
 }
 
 export function runWith(db: Kysely<Schema>): Run {
-  return async <R>(text: string, params: readonly unknown[] = []) => (await db.executeQuery<R>(CompiledQuery.raw(text, [...params]))).rows;
+  return async <R>(text: string, params: readonly unknown[] = []) =>
+    (await db.executeQuery<R>(CompiledQuery.raw(text, [...params]))).rows;
 }
 
 /** `date` as YYYY-MM-DD text. */

@@ -9,11 +9,18 @@ import { pathToFileURL } from 'node:url';
  * Bounded: at most `maxPages` pages and `maxChars` characters are read (the rest of a long
  * report is not searchable; the file itself is kept whole).
  */
-export interface PdfText { text: string; pages: number; pagesRead: number; truncated: boolean }
+export interface PdfText {
+  text: string;
+  pages: number;
+  pagesRead: number;
+  truncated: boolean;
+}
 
 const require = createRequire(import.meta.url);
 /** Font data for the 14 standard fonts, so that pdf.js need not guess their metrics. */
-const STANDARD_FONTS = pathToFileURL(require.resolve('pdfjs-dist/package.json').replace(/package\.json$/, 'standard_fonts/')).href;
+const STANDARD_FONTS = pathToFileURL(
+  require.resolve('pdfjs-dist/package.json').replace(/package\.json$/, 'standard_fonts/'),
+).href;
 
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 let pdfjs: Promise<PdfJs> | null = null;
@@ -51,7 +58,10 @@ export async function pdfText(bytes: Uint8Array, o: { maxPages?: number; maxChar
         } else if (item.str !== '' && !item.str.endsWith(' ')) line += ' ';
       }
       if (line !== '') lines.push(line);
-      const text = lines.map((l) => l.replace(/\s+/g, ' ').trim()).filter(Boolean).join('\n');
+      const text = lines
+        .map((l) => l.replace(/\s+/g, ' ').trim())
+        .filter(Boolean)
+        .join('\n');
       pages.push(text);
       chars += text.length;
       pagesRead++;

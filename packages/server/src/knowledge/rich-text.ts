@@ -1,5 +1,5 @@
-import sanitizeHtml from 'sanitize-html';
 import { escapeHtml } from '@marsad/core';
+import sanitizeHtml from 'sanitize-html';
 
 /**
  * Rich text of the repository (bodies and results of items), sanitised on the server with
@@ -13,9 +13,47 @@ import { escapeHtml } from '@marsad/core';
  */
 
 const ALLOWED_TAGS = [
-  'p', 'br', 'h2', 'h3', 'h4', 'h5', 'h6', 'strong', 'b', 'em', 'i', 'u', 's', 'sub', 'sup', 'small', 'mark',
-  'blockquote', 'q', 'cite', 'abbr', 'ul', 'ol', 'li', 'dl', 'dt', 'dd', 'a', 'code', 'pre', 'hr', 'span', 'div',
-  'table', 'caption', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td',
+  'p',
+  'br',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'strong',
+  'b',
+  'em',
+  'i',
+  'u',
+  's',
+  'sub',
+  'sup',
+  'small',
+  'mark',
+  'blockquote',
+  'q',
+  'cite',
+  'abbr',
+  'ul',
+  'ol',
+  'li',
+  'dl',
+  'dt',
+  'dd',
+  'a',
+  'code',
+  'pre',
+  'hr',
+  'span',
+  'div',
+  'table',
+  'caption',
+  'thead',
+  'tbody',
+  'tfoot',
+  'tr',
+  'th',
+  'td',
 ];
 
 const OPTIONS: sanitizeHtml.IOptions = {
@@ -35,7 +73,21 @@ const OPTIONS: sanitizeHtml.IOptions = {
   allowedIframeHostnames: [],
   allowVulnerableTags: false,
   disallowedTagsMode: 'discard',
-  nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'template', 'iframe', 'object', 'embed', 'svg', 'math', 'title', 'head'],
+  nonTextTags: [
+    'script',
+    'style',
+    'textarea',
+    'option',
+    'noscript',
+    'template',
+    'iframe',
+    'object',
+    'embed',
+    'svg',
+    'math',
+    'title',
+    'head',
+  ],
   transformTags: {
     a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, rel: 'nofollow noopener noreferrer' } }),
   },
@@ -47,19 +99,44 @@ export function sanitiseRichText(html: string): string {
 }
 
 const BLOCK_END = /<(?:br\s*\/?|\/p|\/h[1-6]|\/li|\/dt|\/dd|\/tr|\/blockquote|\/pre|\/div|\/caption|hr\s*\/?)>/gi;
-const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&#x27;': "'", '&nbsp;': '\u00A0' };
+const ENTITIES: Record<string, string> = {
+  '&amp;': '&',
+  '&lt;': '<',
+  '&gt;': '>',
+  '&quot;': '"',
+  '&#39;': "'",
+  '&#x27;': "'",
+  '&nbsp;': '\u00A0',
+};
 
 /** The text of sanitised rich text, for search and snippets: one line per block. */
 export function richTextToPlain(html: string): string {
-  const text = sanitizeHtml(html.replace(BLOCK_END, (m) => `${m}\n`), { allowedTags: [], allowedAttributes: {}, nonTextTags: OPTIONS.nonTextTags });
-  return text.replace(/&(?:amp|lt|gt|quot|nbsp|#39|#x27);/g, (e) => ENTITIES[e] ?? e)
+  const text = sanitizeHtml(
+    html.replace(BLOCK_END, (m) => `${m}\n`),
+    { allowedTags: [], allowedAttributes: {}, nonTextTags: OPTIONS.nonTextTags },
+  );
+  return text
+    .replace(/&(?:amp|lt|gt|quot|nbsp|#39|#x27);/g, (e) => ENTITIES[e] ?? e)
     .replace(/&#(\d+);/g, (_m, n: string) => String.fromCodePoint(Number(n)))
     .replace(/&#x([0-9a-f]+);/gi, (_m, n: string) => String.fromCodePoint(parseInt(n, 16)))
-    .replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
+    .replace(/[ \t]+\n/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }
 
 /** Plain text as rich text: paragraphs at blank lines, line breaks kept, everything escaped. */
 export function plainToRichText(text: string): string {
-  return text.replace(/\r\n?/g, '\n').split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean)
-    .map((p) => `<p>${p.split('\n').map((l) => escapeHtml(l.trim())).join('<br>')}</p>`).join('\n');
+  return text
+    .replace(/\r\n?/g, '\n')
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map(
+      (p) =>
+        `<p>${p
+          .split('\n')
+          .map((l) => escapeHtml(l.trim()))
+          .join('<br>')}</p>`,
+    )
+    .join('\n');
 }

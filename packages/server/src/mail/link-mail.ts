@@ -1,8 +1,8 @@
 import type { Store } from '@marsad/db';
-import { recordAudit, type AuditActor } from '../audit/audit-log.ts';
-import { linkMessage, type LinkKind, type MailLanguage } from './link-messages.ts';
+import { type AuditActor, recordAudit } from '../audit/audit-log.ts';
+import { type LinkKind, linkMessage, type MailLanguage } from './link-messages.ts';
 import type { MailSettings } from './mail-settings.ts';
-import { sendMail, type MailTimeouts } from './send-mail.ts';
+import { type MailTimeouts, sendMail } from './send-mail.ts';
 
 /** The address of the page where a link token is used: `<base>/accept?token=…`. */
 export function acceptUrl(base: string, token: string): string {
@@ -10,7 +10,11 @@ export function acceptUrl(base: string, token: string): string {
 }
 
 /** The base of the links: the public address of the mail settings, else the address the request came to. */
-export function linkBase(settings: MailSettings, request: { protocol: string; host: string } | null, fallback = 'http://localhost'): string {
+export function linkBase(
+  settings: MailSettings,
+  request: { protocol: string; host: string } | null,
+  fallback = 'http://localhost',
+): string {
   if (settings.publicUrl) return settings.publicUrl;
   return request ? `${request.protocol}://${request.host}` : fallback;
 }
@@ -38,16 +42,32 @@ export interface LinkMailRequest {
  * attempt in the audit log (recipient, kind, outcome; never the link). Never throws on a
  * failure to send: the link has been created and shown already.
  */
-export async function mailLink(store: Store, actor: AuditActor, settings: MailSettings, r: LinkMailRequest, timeouts?: MailTimeouts)
-  : Promise<LinkMailOutcome> {
-  const message = linkMessage({ kind: r.kind, url: r.url, expiresAt: r.expiresAt, site: r.site, displayName: r.displayName }, r.language);
+export async function mailLink(
+  store: Store,
+  actor: AuditActor,
+  settings: MailSettings,
+  r: LinkMailRequest,
+  timeouts?: MailTimeouts,
+): Promise<LinkMailOutcome> {
+  const message = linkMessage(
+    { kind: r.kind, url: r.url, expiresAt: r.expiresAt, site: r.site, displayName: r.displayName },
+    r.language,
+  );
   const result = await sendMail(settings, { to: r.to, subject: message.subject, text: message.text }, timeouts);
   const configured = !!settings.host && !!settings.from;
   if (configured) {
     await recordAudit(store, actor, {
-      action: result.sent ? 'mail-sent' : 'mail-failed', entityType: 'user', entityId: r.userId,
+      action: result.sent ? 'mail-sent' : 'mail-failed',
+      entityType: 'user',
+      entityId: r.userId,
       summary: `${r.kind} link to ${r.to}${result.sent ? '' : ': not sent'}`,
-      after: { kind: r.kind, to: r.to, language: message.language, sent: result.sent, ...(result.sent ? {} : { problem: result.problem }) },
+      after: {
+        kind: r.kind,
+        to: r.to,
+        language: message.language,
+        sent: result.sent,
+        ...(result.sent ? {} : { problem: result.problem }),
+      },
     });
   }
   return result.sent ? { emailSent: true, emailProblem: null } : { emailSent: false, emailProblem: result.problem };

@@ -1,6 +1,6 @@
+import type { Schema, SqlConn } from '@marsad/db';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import type { Schema, SqlConn } from '@marsad/db';
 
 /**
  * The SMTP settings: stored in `settings` under the key 'mail' (set by administrators through
@@ -29,14 +29,30 @@ export const MAIL_ENV: Record<MailField, string> = {
   publicUrl: 'MARSAD_PUBLIC_URL',
 };
 
-export const MailHost = z.string().trim().min(1).max(253)
-  .regex(/^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$|^[0-9A-Fa-f:]+$/,
-    'must be a host name or an IP address, e.g. smtp.example.org');
+export const MailHost = z
+  .string()
+  .trim()
+  .min(1)
+  .max(253)
+  .regex(
+    /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$|^[0-9A-Fa-f:]+$/,
+    'must be a host name or an IP address, e.g. smtp.example.org',
+  );
 export const MailPort = z.number().int().min(1).max(65535);
 const ADDRESS = String.raw`[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+`;
-export const MailFrom = z.string().trim().min(3).max(300)
-  .regex(new RegExp(`^(?:${ADDRESS}|[^<>"\\r\\n]{1,200}<${ADDRESS}>)$`), 'must be an address, or a name and an address: Marsad <noreply@example.org>');
-export const PublicUrl = z.string().trim().max(300)
+export const MailFrom = z
+  .string()
+  .trim()
+  .min(3)
+  .max(300)
+  .regex(
+    new RegExp(`^(?:${ADDRESS}|[^<>"\\r\\n]{1,200}<${ADDRESS}>)$`),
+    'must be an address, or a name and an address: Marsad <noreply@example.org>',
+  );
+export const PublicUrl = z
+  .string()
+  .trim()
+  .max(300)
   .refine((s) => {
     try {
       const u = new URL(s);
@@ -51,14 +67,24 @@ export const MailPassword = z.string().min(1).max(1024);
 
 /** What is stored under the key 'mail' (null: not set). */
 export interface StoredMailSettings {
-  host: string | null; port: number | null; security: MailSecurity; user: string | null;
-  password: string | null; from: string | null; publicUrl: string | null;
+  host: string | null;
+  port: number | null;
+  security: MailSecurity;
+  user: string | null;
+  password: string | null;
+  from: string | null;
+  publicUrl: string | null;
 }
 
 /** The settings in force: the stored ones with the environment's over them. */
 export interface MailSettings {
-  host: string | null; port: number; security: MailSecurity; user: string | null;
-  password: string | null; from: string | null; publicUrl: string | null;
+  host: string | null;
+  port: number;
+  security: MailSecurity;
+  user: string | null;
+  password: string | null;
+  from: string | null;
+  publicUrl: string | null;
   /** Fields taken from environment variables. */
   fromEnvironment: MailField[];
   /** Environment variables that are set but not valid (they are ignored). */
@@ -66,26 +92,54 @@ export interface MailSettings {
   updatedAt: string | null;
 }
 
-export const EMPTY_STORED: StoredMailSettings = { host: null, port: null, security: 'starttls', user: null, password: null, from: null, publicUrl: null };
+export const EMPTY_STORED: StoredMailSettings = {
+  host: null,
+  port: null,
+  security: 'starttls',
+  user: null,
+  password: null,
+  from: null,
+  publicUrl: null,
+};
 
-const StoredShape = z.object({
-  host: z.string().nullable().catch(null), port: z.number().int().nullable().catch(null), security: z.enum(MAIL_SECURITY).catch('starttls'),
-  user: z.string().nullable().catch(null), password: z.string().nullable().catch(null), from: z.string().nullable().catch(null),
-  publicUrl: z.string().nullable().catch(null),
-}).partial();
+const StoredShape = z
+  .object({
+    host: z.string().nullable().catch(null),
+    port: z.number().int().nullable().catch(null),
+    security: z.enum(MAIL_SECURITY).catch('starttls'),
+    user: z.string().nullable().catch(null),
+    password: z.string().nullable().catch(null),
+    from: z.string().nullable().catch(null),
+    publicUrl: z.string().nullable().catch(null),
+  })
+  .partial();
 
 /** The stored settings (EMPTY_STORED when none), and when they were last changed. */
-export async function readStoredMailSettings(db: Kysely<Schema> | SqlConn): Promise<{ stored: StoredMailSettings; updatedAt: string | null }> {
+export async function readStoredMailSettings(
+  db: Kysely<Schema> | SqlConn,
+): Promise<{ stored: StoredMailSettings; updatedAt: string | null }> {
   let row: { value: unknown; updated_at: Date | string } | undefined;
   if ('selectFrom' in db) {
-    row = await db.selectFrom('settings').select(['value', 'updated_at']).where('key', '=', MAIL_SETTINGS_KEY).executeTakeFirst();
+    row = await db
+      .selectFrom('settings')
+      .select(['value', 'updated_at'])
+      .where('key', '=', MAIL_SETTINGS_KEY)
+      .executeTakeFirst();
   } else {
-    row = (await db.query<{ value: unknown; updated_at: Date | string }>('SELECT value, updated_at FROM settings WHERE key = $1', [MAIL_SETTINGS_KEY])).rows[0];
+    row = (
+      await db.query<{ value: unknown; updated_at: Date | string }>(
+        'SELECT value, updated_at FROM settings WHERE key = $1',
+        [MAIL_SETTINGS_KEY],
+      )
+    ).rows[0];
   }
   if (!row) return { stored: { ...EMPTY_STORED }, updatedAt: null };
-  const value = typeof row.value === 'string' ? JSON.parse(row.value) as unknown : row.value;
+  const value = typeof row.value === 'string' ? (JSON.parse(row.value) as unknown) : row.value;
   const parsed = StoredShape.safeParse(value);
-  return { stored: { ...EMPTY_STORED, ...(parsed.success ? parsed.data : {}) }, updatedAt: new Date(row.updated_at).toISOString() };
+  return {
+    stored: { ...EMPTY_STORED, ...(parsed.success ? parsed.data : {}) },
+    updatedAt: new Date(row.updated_at).toISOString(),
+  };
 }
 
 /** Stores the settings (in the caller's transaction). */
@@ -115,7 +169,11 @@ const ENV_PARSERS: Record<MailField, z.ZodType> = {
 };
 
 /** The stored settings with the environment's over them. */
-export function effectiveMailSettings(stored: StoredMailSettings, updatedAt: string | null, env: Env = process.env): MailSettings {
+export function effectiveMailSettings(
+  stored: StoredMailSettings,
+  updatedAt: string | null,
+  env: Env = process.env,
+): MailSettings {
   const s: StoredMailSettings = { ...stored };
   const fromEnvironment: MailField[] = [];
   const problems: string[] = [];
@@ -154,11 +212,20 @@ export function notConfiguredReason(s: MailSettings): string | null {
 }
 
 export const MailSettingsView = z.object({
-  host: z.string().nullable(), port: z.number().int(), security: z.enum(MAIL_SECURITY), user: z.string().nullable(),
+  host: z.string().nullable(),
+  port: z.number().int(),
+  security: z.enum(MAIL_SECURITY),
+  user: z.string().nullable(),
   passwordSet: z.boolean().describe('Whether a password is set; the password itself is never shown'),
-  from: z.string().nullable(), publicUrl: z.string().nullable().describe('The address used in the links of invitations and resets (else the address of the request)'),
+  from: z.string().nullable(),
+  publicUrl: z
+    .string()
+    .nullable()
+    .describe('The address used in the links of invitations and resets (else the address of the request)'),
   configured: z.boolean().describe('Whether mail is sent: a host and a sender address are set'),
-  fromEnvironment: z.array(z.enum(MAIL_FIELDS)).describe('Fields set by environment variables (they override what is stored)'),
+  fromEnvironment: z
+    .array(z.enum(MAIL_FIELDS))
+    .describe('Fields set by environment variables (they override what is stored)'),
   problems: z.array(z.string()).describe('Environment variables that are set but not valid (ignored)'),
   updatedAt: z.string().nullable().describe('When the stored settings last changed'),
 });
@@ -167,8 +234,17 @@ export type MailSettingsView = z.infer<typeof MailSettingsView>;
 /** The settings as administrators see them: never the password, only whether one is set. */
 export function publicView(s: MailSettings): MailSettingsView {
   return {
-    host: s.host, port: s.port, security: s.security, user: s.user, passwordSet: !!s.password, from: s.from, publicUrl: s.publicUrl,
-    configured: mailConfigured(s), fromEnvironment: s.fromEnvironment, problems: s.problems, updatedAt: s.updatedAt,
+    host: s.host,
+    port: s.port,
+    security: s.security,
+    user: s.user,
+    passwordSet: !!s.password,
+    from: s.from,
+    publicUrl: s.publicUrl,
+    configured: mailConfigured(s),
+    fromEnvironment: s.fromEnvironment,
+    problems: s.problems,
+    updatedAt: s.updatedAt,
   };
 }
 

@@ -1,20 +1,26 @@
 import nodemailer from 'nodemailer';
 import type { NodemailerError } from 'nodemailer/lib/errors';
-import { mailConfigured, notConfiguredReason, type MailSettings } from './mail-settings.ts';
+import { type MailSettings, mailConfigured, notConfiguredReason } from './mail-settings.ts';
 
 /**
  * Sends one plain-text message through the configured SMTP server. Never throws: the answer
  * says whether the message was accepted by the server, or why not in words an administrator
  * can act on (never with the password).
  */
-export interface OutgoingMail { to: string; subject: string; text: string }
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+}
 
-export type SendResult =
-  | { sent: true; messageId: string }
-  | { sent: false; problem: string };
+export type SendResult = { sent: true; messageId: string } | { sent: false; problem: string };
 
 /** How long to wait for the server; an invitation waits for this at most, then answers that the mail was not sent. */
-export interface MailTimeouts { connectMs: number; greetingMs: number; socketMs: number }
+export interface MailTimeouts {
+  connectMs: number;
+  greetingMs: number;
+  socketMs: number;
+}
 export const MAIL_TIMEOUTS: MailTimeouts = { connectMs: 10_000, greetingMs: 10_000, socketMs: 20_000 };
 
 function describeFailure(err: NodemailerError, s: MailSettings, timeouts: MailTimeouts): string {
@@ -30,10 +36,14 @@ function describeFailure(err: NodemailerError, s: MailSettings, timeouts: MailTi
   }
   if (code === 'ETIMEDOUT') {
     const secs = (ms: number) => `${Math.round(ms / 1000)} s`;
-    const wait = err.timeoutType === 'CONNECT_TIMEOUT' ? `no connection after ${secs(timeouts.connectMs)}`
-      : err.timeoutType === 'GREETING_TIMEOUT' ? `connected, but no greeting after ${secs(timeouts.greetingMs)}`
-        : err.timeoutType === 'UPGRADE_TIMEOUT' ? 'the TLS upgrade took too long'
-          : `no answer for ${secs(timeouts.socketMs)}`;
+    const wait =
+      err.timeoutType === 'CONNECT_TIMEOUT'
+        ? `no connection after ${secs(timeouts.connectMs)}`
+        : err.timeoutType === 'GREETING_TIMEOUT'
+          ? `connected, but no greeting after ${secs(timeouts.greetingMs)}`
+          : err.timeoutType === 'UPGRADE_TIMEOUT'
+            ? 'the TLS upgrade took too long'
+            : `no answer for ${secs(timeouts.socketMs)}`;
     return `The mail server ${where} did not answer in time (${wait}). Check the host, the port and the security setting (tls on 465, starttls on 587).`;
   }
   if (code === 'EAUTH' || code === 'ENOAUTH') {
@@ -56,17 +66,25 @@ function withoutSecret(text: string, secret: string | null): string {
   return secret ? text.split(secret).join('***') : text;
 }
 
-export async function sendMail(s: MailSettings, mail: OutgoingMail, timeouts: MailTimeouts = MAIL_TIMEOUTS): Promise<SendResult> {
+export async function sendMail(
+  s: MailSettings,
+  mail: OutgoingMail,
+  timeouts: MailTimeouts = MAIL_TIMEOUTS,
+): Promise<SendResult> {
   const reason = notConfiguredReason(s);
   if (reason || !mailConfigured(s)) return { sent: false, problem: reason ?? 'No SMTP server is configured.' };
   const transport = nodemailer.createTransport({
-    host: s.host!, port: s.port,
+    host: s.host!,
+    port: s.port,
     secure: s.security === 'tls',
     requireTLS: s.security === 'starttls',
     ignoreTLS: s.security === 'none',
     auth: s.user ? { user: s.user, pass: s.password ?? '' } : undefined,
-    connectionTimeout: timeouts.connectMs, greetingTimeout: timeouts.greetingMs, socketTimeout: timeouts.socketMs,
-    logger: false, debug: false,
+    connectionTimeout: timeouts.connectMs,
+    greetingTimeout: timeouts.greetingMs,
+    socketTimeout: timeouts.socketMs,
+    logger: false,
+    debug: false,
   });
   try {
     const info = await transport.sendMail({ from: s.from!, to: mail.to, subject: mail.subject, text: mail.text });

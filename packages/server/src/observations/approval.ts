@@ -1,11 +1,11 @@
 import { parsePeriod } from '@marsad/core';
 import type { SqlConn, Store } from '@marsad/db';
+import { type AuditActor, appendAudit } from '../audit/audit-log.ts';
 import type { Actor } from '../auth/actor.ts';
 import { canApprovePlace, isAdministrator, scopeAllows } from '../auth/policy.ts';
-import { appendAudit, type AuditActor } from '../audit/audit-log.ts';
 import { HttpError } from '../http/errors.ts';
+import { type MyAssignment, myAssignments } from '../reviews/review-assignments.ts';
 import { disaggregationKey } from './code-resolver.ts';
-import { myAssignments, type MyAssignment } from '../reviews/review-assignments.ts';
 
 /**
  * The status workflow of observations: provisional → validated (a data validator of the place)
@@ -24,7 +24,11 @@ export interface ObservationRef {
   dims?: Record<string, string>;
 }
 
-export interface StatusChange { observations: ObservationRef[]; to: Status; reason?: string }
+export interface StatusChange {
+  observations: ObservationRef[];
+  to: Status;
+  reason?: string;
+}
 
 /** Roles whose holders may validate values of the places they cover. */
 export const VALIDATOR_ROLES = ['data-validator'] as const;
@@ -63,8 +67,19 @@ function allowed(actor: Actor, t: Transition, placePath: string): boolean {
 }
 
 interface Found {
-  i: number; series_id: number; place_id: number; period: string; disagg_id: number; status: string; version: number;
-  series: string; is_default: boolean; path: string; place: string; indicator: string; value: number;
+  i: number;
+  series_id: number;
+  place_id: number;
+  period: string;
+  disagg_id: number;
+  status: string;
+  version: number;
+  series: string;
+  is_default: boolean;
+  path: string;
+  place: string;
+  indicator: string;
+  value: number;
 }
 
 const describeRef = (o: ObservationRef) =>
@@ -75,16 +90,32 @@ const describeRef = (o: ObservationRef) =>
  * (404 unknown, 400 transition not allowed, 403 no right), then all are changed in one
  * transaction with their earlier versions in observation_history and one audit entry.
  */
-export async function changeStatus(store: Store, actor: Actor, audit: AuditActor, change: StatusChange): Promise<{ changed: number; to: Status }> {
+export async function changeStatus(
+  store: Store,
+  actor: Actor,
+  audit: AuditActor,
+  change: StatusChange,
+): Promise<{ changed: number; to: Status }> {
   const { to } = change;
   const reason = change.reason?.trim() || undefined;
   if (to === 'provisional' && (!reason || reason.length < 5)) {
-    throw new HttpError(400, 'bad_request', 'reason: reopening values (to provisional) needs a reason of at least 5 characters.');
+    throw new HttpError(
+      400,
+      'bad_request',
+      'reason: reopening values (to provisional) needs a reason of at least 5 characters.',
+    );
   }
   const items = change.observations.map((o, i) => {
     const p = parsePeriod(o.period);
     if (!p.ok) throw new HttpError(400, 'bad_request', `observations.${i}.period: ${p.message}`);
-    return { i, indicator: o.indicator, series: o.series ?? null, place: o.place, period: p.period.code, dkey: disaggregationKey(o.dims ?? {}) };
+    return {
+      i,
+      indicator: o.indicator,
+      series: o.series ?? null,
+      place: o.place,
+      period: p.period.code,
+      dkey: disaggregationKey(o.dims ?? {}),
+    };
   });
 
   return store.exclusive(async (conn: SqlConn) => {
@@ -114,18 +145,35 @@ export async function changeStatus(store: Store, actor: Actor, audit: AuditActor
         throw new HttpError(404, 'not_found', `observations.${item.i}: no observation ${describeRef(ref)}.`);
       }
       if (matches.length > 1) {
-        throw new HttpError(400, 'bad_request', `observations.${item.i}: ${describeRef(ref)} exists in several series; name the series.`);
+        throw new HttpError(
+          400,
+          'bad_request',
+          `observations.${item.i}: ${describeRef(ref)} exists in several series; name the series.`,
+        );
       }
       const row = matches[0]!;
       const key = `${row.series_id}|${row.place_id}|${row.period}|${row.disagg_id}`;
-      if (seen.has(key)) throw new HttpError(400, 'bad_request', `observations.${item.i}: the same observation as observations.${seen.get(key)}.`);
+      if (seen.has(key))
+        throw new HttpError(
+          400,
+          'bad_request',
+          `observations.${item.i}: the same observation as observations.${seen.get(key)}.`,
+        );
       seen.set(key, item.i);
       const t = transitionOf(row.status, to);
       if (!t) {
-        throw new HttpError(400, 'bad_request', `observations.${item.i}: ${describeRef(ref)} is ${row.status}; it cannot become ${to} (provisional → validated → approved; validated or approved → provisional to reopen).`);
+        throw new HttpError(
+          400,
+          'bad_request',
+          `observations.${item.i}: ${describeRef(ref)} is ${row.status}; it cannot become ${to} (provisional → validated → approved; validated or approved → provisional to reopen).`,
+        );
       }
       if (!allowed(actor, t, row.path)) {
-        throw new HttpError(403, 'forbidden', `observations.${item.i}: only ${WHO[t]} may ${t} values of ${row.place}.`);
+        throw new HttpError(
+          403,
+          'forbidden',
+          `observations.${item.i}: only ${WHO[t]} may ${t} values of ${row.place}.`,
+        );
       }
       rows.push(row);
     }
@@ -150,13 +198,30 @@ export async function changeStatus(store: Store, actor: Actor, audit: AuditActor
       action: 'status',
       entityType: 'observation',
       summary: `${rows.length} value${rows.length === 1 ? '' : 's'} ${verb}`,
-      before: rows.map((r) => ({ indicator: r.indicator, series: r.series, place: r.place, period: r.period, disaggId: r.disagg_id, status: r.status, version: r.version })),
+      before: rows.map((r) => ({
+        indicator: r.indicator,
+        series: r.series,
+        place: r.place,
+        period: r.period,
+        disaggId: r.disagg_id,
+        status: r.status,
+        version: r.version,
+      })),
       after: {
         to,
         ...(reason ? { reason } : {}),
         observations: rows.map((r) => {
           const ref = change.observations[r.i]!;
-          return { indicator: r.indicator, series: r.series, place: r.place, period: r.period, dims: ref.dims ?? {}, from: r.status, to, version: r.version + 1 };
+          return {
+            indicator: r.indicator,
+            series: r.series,
+            place: r.place,
+            period: r.period,
+            dims: ref.dims ?? {},
+            from: r.status,
+            to,
+            version: r.version + 1,
+          };
         }),
       },
     });
@@ -164,13 +229,32 @@ export async function changeStatus(store: Store, actor: Actor, audit: AuditActor
   });
 }
 
-export interface InboxItem { indicator: string; series: string; place: string; period: string; dims: Record<string, string>; value: number; status: string; version: number }
-export interface InvitationItem { userId: number; email: string; invitedAt: string; expiresAt: string | null; expired: boolean }
+export interface InboxItem {
+  indicator: string;
+  series: string;
+  place: string;
+  period: string;
+  dims: Record<string, string>;
+  value: number;
+  status: string;
+  version: number;
+}
+export interface InvitationItem {
+  userId: number;
+  email: string;
+  invitedAt: string;
+  expiresAt: string | null;
+  expired: boolean;
+}
 export interface Inbox {
-  toValidate: number; toApprove: number;
+  toValidate: number;
+  toApprove: number;
   /** Administrators: invitations not yet accepted (an expired one needs a new link). */
   invitations: { pending: number; expired: number; items: InvitationItem[] };
-  /** Review assignments waiting for the reviewer: a declaration of conflicts, or a recommendation (reviews/review-assignments.ts). */
+  /**
+   * Review assignments waiting for the reviewer: a declaration of conflicts, or a recommendation
+   * (reviews/review-assignments.ts).
+   */
   reviews: { count: number; items: MyAssignment[] };
   items: { toValidate: InboxItem[]; toApprove: InboxItem[] };
 }
@@ -182,13 +266,32 @@ function scopeOf(actor: Actor, roles: readonly string[]): string[] | null {
   return [...new Set(actor.roles.filter((r) => roles.includes(r.role) && r.placePath).map((r) => `${r.placePath}%`))];
 }
 
-async function waiting(store: Store, status: Status, patterns: string[] | null, limit: number): Promise<{ count: number; items: InboxItem[] }> {
+async function waiting(
+  store: Store,
+  status: Status,
+  patterns: string[] | null,
+  limit: number,
+): Promise<{ count: number; items: InboxItem[] }> {
   if (patterns && patterns.length === 0) return { count: 0, items: [] };
-  const where = patterns ? `o.status = $1 AND p.path LIKE ANY(SELECT jsonb_array_elements_text($2::jsonb))` : 'o.status = $1';
+  const where = patterns
+    ? `o.status = $1 AND p.path LIKE ANY(SELECT jsonb_array_elements_text($2::jsonb))`
+    : 'o.status = $1';
   const params: unknown[] = patterns ? [status, JSON.stringify(patterns)] : [status];
   return store.exclusive(async (conn) => {
-    const c = await conn.query<{ n: number }>(`SELECT count(*)::int AS n FROM observations o JOIN places p ON p.id = o.place_id WHERE ${where}`, params);
-    const r = await conn.query<{ indicator: string; series: string; place: string; period: string; dims: Record<string, string> | string; value: number; status: string; version: number }>(
+    const c = await conn.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM observations o JOIN places p ON p.id = o.place_id WHERE ${where}`,
+      params,
+    );
+    const r = await conn.query<{
+      indicator: string;
+      series: string;
+      place: string;
+      period: string;
+      dims: Record<string, string> | string;
+      value: number;
+      status: string;
+      version: number;
+    }>(
       `SELECT i.code AS indicator, s.code AS series, p.code AS place, o.period, d.dims, o.value, o.status, o.version
          FROM observations o JOIN places p ON p.id = o.place_id JOIN indicators i ON i.id = o.indicator_id
          JOIN series s ON s.id = o.series_id JOIN disaggregations d ON d.id = o.disagg_id
@@ -198,7 +301,11 @@ async function waiting(store: Store, status: Status, patterns: string[] | null, 
     );
     return {
       count: Number(c.rows[0]?.n ?? 0),
-      items: r.rows.map((x) => ({ ...x, dims: typeof x.dims === 'string' ? JSON.parse(x.dims) : x.dims, value: Number(x.value) })),
+      items: r.rows.map((x) => ({
+        ...x,
+        dims: typeof x.dims === 'string' ? JSON.parse(x.dims) : x.dims,
+        value: Number(x.value),
+      })),
     };
   });
 }
@@ -207,21 +314,46 @@ async function waiting(store: Store, status: Status, patterns: string[] | null, 
 export async function inboxOf(store: Store, actor: Actor, limit = 50): Promise<Inbox> {
   const v = await waiting(store, 'provisional', scopeOf(actor, VALIDATOR_ROLES), limit);
   const a = await waiting(store, 'validated', scopeOf(actor, APPROVER_ROLES), limit);
-  const invitations = isAdministrator(actor) ? await pendingInvitations(store, limit) : { pending: 0, expired: 0, items: [] };
-  const assigned = actor.userId === null ? [] : await store.exclusive((conn) => myAssignments(conn, actor.userId!, true));
+  const invitations = isAdministrator(actor)
+    ? await pendingInvitations(store, limit)
+    : { pending: 0, expired: 0, items: [] };
+  const assigned =
+    actor.userId === null ? [] : await store.exclusive((conn) => myAssignments(conn, actor.userId!, true));
   const reviews = { count: assigned.length, items: assigned.slice(0, limit) };
-  return { toValidate: v.count, toApprove: a.count, invitations, reviews, items: { toValidate: v.items, toApprove: a.items } };
+  return {
+    toValidate: v.count,
+    toApprove: a.count,
+    invitations,
+    reviews,
+    items: { toValidate: v.items, toApprove: a.items },
+  };
 }
 
 /** Accounts invited and not yet active, with their latest invitation link's expiry. */
 async function pendingInvitations(store: Store, limit: number): Promise<Inbox['invitations']> {
-  const rows = await store.exclusive(async (conn) => (await conn.query<{ id: number; email: string; created_at: Date | string; expires_at: Date | string | null }>(
-    `SELECT u.id, u.email, u.created_at, (SELECT max(t.expires_at) FROM user_tokens t WHERE t.user_id = u.id AND t.kind = 'invitation' AND t.used_at IS NULL) AS expires_at
-       FROM users u WHERE u.status = 'invited' ORDER BY u.created_at`)).rows);
+  const rows = await store.exclusive(
+    async (conn) =>
+      (
+        await conn.query<{ id: number; email: string; created_at: Date | string; expires_at: Date | string | null }>(
+          `SELECT u.id, u.email, u.created_at, (SELECT max(t.expires_at) FROM user_tokens t WHERE t.user_id = u.id AND t.kind = 'invitation' AND t.used_at IS NULL) AS expires_at
+       FROM users u WHERE u.status = 'invited' ORDER BY u.created_at`,
+        )
+      ).rows,
+  );
   const now = Date.now();
   const items = rows.map((r) => {
     const expiresAt = r.expires_at ? new Date(r.expires_at).toISOString() : null;
-    return { userId: r.id, email: r.email, invitedAt: new Date(r.created_at).toISOString(), expiresAt, expired: !expiresAt || Date.parse(expiresAt) < now };
+    return {
+      userId: r.id,
+      email: r.email,
+      invitedAt: new Date(r.created_at).toISOString(),
+      expiresAt,
+      expired: !expiresAt || Date.parse(expiresAt) < now,
+    };
   });
-  return { pending: items.filter((i) => !i.expired).length, expired: items.filter((i) => i.expired).length, items: items.slice(0, limit) };
+  return {
+    pending: items.filter((i) => !i.expired).length,
+    expired: items.filter((i) => i.expired).length,
+    items: items.slice(0, limit),
+  };
 }

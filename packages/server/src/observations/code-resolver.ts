@@ -7,9 +7,24 @@ import type { Names, SqlConn } from '@marsad/db';
  * import's own transaction, so a failed import leaves none of them behind.
  */
 
-export interface IndicatorEntry { id: number; code: string; defaultSeriesId: number | null; unit: string | null }
-export interface SeriesEntry { id: number; indicatorId: number; code: string; unit: string | null }
-interface DimensionEntry { id: number; code: string; open: boolean; values: Map<string, string> /* lower-cased code or name → code */ }
+export interface IndicatorEntry {
+  id: number;
+  code: string;
+  defaultSeriesId: number | null;
+  unit: string | null;
+}
+export interface SeriesEntry {
+  id: number;
+  indicatorId: number;
+  code: string;
+  unit: string | null;
+}
+interface DimensionEntry {
+  id: number;
+  code: string;
+  open: boolean;
+  values: Map<string, string> /* lower-cased code or name → code */;
+}
 
 export type Resolution<T> = { ok: true; value: T } | { ok: false; message: string };
 const fail = (message: string): { ok: false; message: string } => ({ ok: false, message });
@@ -42,7 +57,11 @@ export function disaggregationKey(dims: Record<string, string>): string {
     .join('|');
 }
 
-export interface Created { kind: 'indicator' | 'series' | 'dimension' | 'dimension value' | 'source'; code: string; detail?: string }
+export interface Created {
+  kind: 'indicator' | 'series' | 'dimension' | 'dimension value' | 'source';
+  code: string;
+  detail?: string;
+}
 
 export class CodeResolver {
   private indicators = new Map<string, IndicatorEntry>();
@@ -57,15 +76,27 @@ export class CodeResolver {
   private sources = new Map<string, number>();
   readonly created: Created[] = [];
 
-  constructor(private conn: SqlConn, private batchId: number | null) {}
+  constructor(
+    private conn: SqlConn,
+    private batchId: number | null,
+  ) {}
 
   async load(): Promise<void> {
-    const ind = await this.conn.query<{ id: number; code: string; unit_code: string | null }>('SELECT id, code, unit_code FROM indicators');
-    for (const r of ind.rows) this.indicators.set(r.code, { id: r.id, code: r.code, defaultSeriesId: null, unit: r.unit_code });
-    const byId = new Map([...this.indicators.values()].map((i) => [i.id, i]));
-    const ser = await this.conn.query<{ id: number; indicator_id: number; code: string; names: Names; unit_code: string | null; aliases: string[]; is_default: boolean }>(
-      'SELECT id, indicator_id, code, names, unit_code, aliases, is_default FROM series ORDER BY id',
+    const ind = await this.conn.query<{ id: number; code: string; unit_code: string | null }>(
+      'SELECT id, code, unit_code FROM indicators',
     );
+    for (const r of ind.rows)
+      this.indicators.set(r.code, { id: r.id, code: r.code, defaultSeriesId: null, unit: r.unit_code });
+    const byId = new Map([...this.indicators.values()].map((i) => [i.id, i]));
+    const ser = await this.conn.query<{
+      id: number;
+      indicator_id: number;
+      code: string;
+      names: Names;
+      unit_code: string | null;
+      aliases: string[];
+      is_default: boolean;
+    }>('SELECT id, indicator_id, code, names, unit_code, aliases, is_default FROM series ORDER BY id');
     for (const r of ser.rows) {
       const entry: SeriesEntry = { id: r.id, indicatorId: r.indicator_id, code: r.code, unit: r.unit_code };
       const names = [r.code, ...r.aliases, ...Object.values(r.names ?? {})];
@@ -75,10 +106,17 @@ export class CodeResolver {
         if (r.is_default || indicator.defaultSeriesId === null) indicator.defaultSeriesId = r.id;
       }
     }
-    const pl = await this.conn.query<{ id: number; code: string; external_code: string | null; codes: Record<string, string>; path: string }>(
-      'SELECT id, code, external_code, codes, path FROM places',
-    );
-    for (const r of pl.rows) { this.places.set(r.code, r.id); this.placePaths.set(r.id, r.path); }
+    const pl = await this.conn.query<{
+      id: number;
+      code: string;
+      external_code: string | null;
+      codes: Record<string, string>;
+      path: string;
+    }>('SELECT id, code, external_code, codes, path FROM places');
+    for (const r of pl.rows) {
+      this.places.set(r.code, r.id);
+      this.placePaths.set(r.id, r.path);
+    }
     for (const r of pl.rows) {
       for (const alt of [r.code, r.external_code, ...Object.values(r.codes ?? {})]) {
         if (!alt) continue;
@@ -88,8 +126,12 @@ export class CodeResolver {
         this.placesLower.set(k, prev === undefined || prev === r.id ? r.id : null);
       }
     }
-    const dims = await this.conn.query<{ id: number; code: string; open: boolean; names: Names }>('SELECT id, code, open, names FROM dimensions');
-    const values = await this.conn.query<{ dimension_id: number; code: string; names: Names }>('SELECT dimension_id, code, names FROM dimension_values');
+    const dims = await this.conn.query<{ id: number; code: string; open: boolean; names: Names }>(
+      'SELECT id, code, open, names FROM dimensions',
+    );
+    const values = await this.conn.query<{ dimension_id: number; code: string; names: Names }>(
+      'SELECT dimension_id, code, names FROM dimension_values',
+    );
     for (const d of dims.rows) {
       const entry: DimensionEntry = { id: d.id, code: d.code, open: d.open, values: new Map() };
       this.dimensions.set(d.code, entry);
@@ -99,7 +141,8 @@ export class CodeResolver {
     for (const v of values.rows) {
       const d = dimById.get(v.dimension_id);
       if (!d) continue;
-      for (const n of [v.code, ...Object.values(v.names ?? {})]) if (!d.values.has(lower(n))) d.values.set(lower(n), v.code);
+      for (const n of [v.code, ...Object.values(v.names ?? {})])
+        if (!d.values.has(lower(n))) d.values.set(lower(n), v.code);
       d.values.set(lower(v.code), v.code);
     }
     const dis = await this.conn.query<{ id: number; key: string }>('SELECT id, key FROM disaggregations');
@@ -134,9 +177,12 @@ export class CodeResolver {
     const found = this.indicators.get(norm) ?? this.indicators.get(code.trim());
     if (found) return { ok: true, value: found };
     if (!createIfMissing) {
-      return fail(`unknown indicator "${code}"; add it to the catalogue first, or import with --create-indicators to create it as a local indicator`);
+      return fail(
+        `unknown indicator "${code}"; add it to the catalogue first, or import with --create-indicators to create it as a local indicator`,
+      );
     }
-    if (!/^[\p{L}\p{N}][\p{L}\p{N}._-]{0,63}$/u.test(norm)) return fail(`"${code}" cannot be an indicator code (letters, digits, . _ - up to 64)`);
+    if (!/^[\p{L}\p{N}][\p{L}\p{N}._-]{0,63}$/u.test(norm))
+      return fail(`"${code}" cannot be an indicator code (letters, digits, . _ - up to 64)`);
     const r = await this.conn.query<{ id: number }>(
       `INSERT INTO indicators (code, names, local, status) VALUES ($1, $2, true, 'active') RETURNING id`,
       [norm, JSON.stringify({ en: norm })],
@@ -148,7 +194,11 @@ export class CodeResolver {
   }
 
   /** The series of an indicator by code, alias or name; a new label becomes a new series. */
-  async series(indicator: IndicatorEntry, label: string | undefined, unit: string | undefined): Promise<Resolution<SeriesEntry>> {
+  async series(
+    indicator: IndicatorEntry,
+    label: string | undefined,
+    unit: string | undefined,
+  ): Promise<Resolution<SeriesEntry>> {
     const m = this.seriesByIndicator.get(indicator.id);
     if (!label || !label.trim()) {
       if (indicator.defaultSeriesId !== null) {
@@ -161,7 +211,12 @@ export class CodeResolver {
     return { ok: true, value: await this.createSeries(indicator, label.trim(), unit ?? null, false) };
   }
 
-  private async createSeries(indicator: IndicatorEntry, label: string, unit: string | null, isDefault: boolean): Promise<SeriesEntry> {
+  private async createSeries(
+    indicator: IndicatorEntry,
+    label: string,
+    unit: string | null,
+    isDefault: boolean,
+  ): Promise<SeriesEntry> {
     const r = await this.conn.query<{ id: number }>(
       `INSERT INTO series (indicator_id, code, names, unit_code, is_default) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
       [indicator.id, label, JSON.stringify({ en: label }), unit, isDefault],
@@ -202,7 +257,10 @@ export class CodeResolver {
    * new open dimensions; unknown values of open dimensions are added; unknown values of closed
    * code lists are errors.
    */
-  async disaggregation(raw: Record<string, string>, map: Record<string, { dimension?: string; values?: Record<string, string>; ignore?: boolean }>): Promise<Resolution<number> & { column?: string }> {
+  async disaggregation(
+    raw: Record<string, string>,
+    map: Record<string, { dimension?: string; values?: Record<string, string>; ignore?: boolean }>,
+  ): Promise<Resolution<number> & { column?: string }> {
     const dims: Record<string, string> = {};
     for (const [column, rawValue] of Object.entries(raw)) {
       const rule = map[column];
@@ -212,7 +270,12 @@ export class CodeResolver {
       let dim: DimensionEntry | undefined;
       if (rule?.dimension) {
         dim = this.dimensions.get(rule.dimension) ?? this.dimensionsLower.get(lower(rule.dimension));
-        if (!dim) return { ok: false, column, message: `the mapping names dimension "${rule.dimension}", which does not exist` };
+        if (!dim)
+          return {
+            ok: false,
+            column,
+            message: `the mapping names dimension "${rule.dimension}", which does not exist`,
+          };
       } else {
         // A column is a Marsad dimension when its header is the dimension's code; a freely
         // named column ("Age", "Victim Gender") becomes an open dimension of its own, found
@@ -228,7 +291,11 @@ export class CodeResolver {
       if (!code) {
         if (!dim.open) {
           const known = [...new Set(dim.values.values())].slice(0, 12).join(', ');
-          return { ok: false, column, message: `"${value}" is not a value of dimension ${dim.code} (known: ${known}); map it with --map` };
+          return {
+            ok: false,
+            column,
+            message: `"${value}" is not a value of dimension ${dim.code} (known: ${known}); map it with --map`,
+          };
         }
         code = await this.createDimensionValue(dim, value);
       }
@@ -278,10 +345,14 @@ export class CodeResolver {
   describeKey(seriesId: number, placeId: number, period: string, disaggId: number): string {
     let series: SeriesEntry | undefined;
     for (const m of this.seriesByIndicator.values()) for (const s of m.values()) if (s.id === seriesId) series = s;
-    const indicator = series ? [...this.indicators.values()].find((i) => i.id === series!.indicatorId)?.code : undefined;
+    const indicator = series
+      ? [...this.indicators.values()].find((i) => i.id === series!.indicatorId)?.code
+      : undefined;
     const place = [...this.places.entries()].find(([, id]) => id === placeId)?.[0];
     const dis = [...this.disaggregations.entries()].find(([, id]) => id === disaggId)?.[0];
-    return [indicator ?? '?', series?.code ?? '?', place ?? '?', period, dis ? dis.replace(/\|/g, ', ') : 'total'].join(' / ');
+    return [indicator ?? '?', series?.code ?? '?', place ?? '?', period, dis ? dis.replace(/\|/g, ', ') : 'total'].join(
+      ' / ',
+    );
   }
 
   async source(name: string | undefined): Promise<number | null> {

@@ -1,13 +1,28 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { OBSERVATION_STATUSES, parsePeriod, type Location, type ObservationStatus, type Period, type ReadItem } from '@marsad/core';
 import {
-  copyDirectSql, copyLine, copyStageSql, createStage, findDuplicateKeys, mergeStage, previewMerge,
-  type MergeCounts, type SqlConn, type Store,
+  type Location,
+  OBSERVATION_STATUSES,
+  type ObservationStatus,
+  type Period,
+  parsePeriod,
+  type ReadItem,
+} from '@marsad/core';
+import {
+  copyDirectSql,
+  copyLine,
+  copyStageSql,
+  createStage,
+  findDuplicateKeys,
+  type MergeCounts,
+  mergeStage,
+  previewMerge,
+  type SqlConn,
+  type Store,
 } from '@marsad/db';
-import type { ColumnMap } from './column-map.ts';
+import { type AuditActor, appendAudit } from '../audit/audit-log.ts';
 import { CodeResolver, type Created } from './code-resolver.ts';
-import { appendAudit, type AuditActor } from '../audit/audit-log.ts';
+import type { ColumnMap } from './column-map.ts';
 
 /** How many errors an answer lists; the report file holds them all. */
 export const MAX_LISTED_ERRORS = 1000;
@@ -39,7 +54,11 @@ export interface ImportRequest {
   onProgress?: (rowsRead: number) => void;
 }
 
-export interface ImportProblem { at: Location; column?: string; message: string }
+export interface ImportProblem {
+  at: Location;
+  column?: string;
+  message: string;
+}
 
 export interface ImportReport {
   batchId: number;
@@ -109,9 +128,15 @@ export async function runImport(
   const batch = await store.db
     .insertInto('import_batches')
     .values({
-      format: req.format, file_name: req.fileName ?? null, actor: req.actor, state: 'running',
-      default_status: req.status, options: JSON.stringify({ dryRun: !!req.dryRun, createIndicators: !!req.createIndicators }),
-      counts: JSON.stringify({}), checksum: null, started_at: new Date(),
+      format: req.format,
+      file_name: req.fileName ?? null,
+      actor: req.actor,
+      state: 'running',
+      default_status: req.status,
+      options: JSON.stringify({ dryRun: !!req.dryRun, createIndicators: !!req.createIndicators }),
+      counts: JSON.stringify({}),
+      checksum: null,
+      started_at: new Date(),
     } as never)
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -125,8 +150,16 @@ export async function runImport(
       let duplicate = null as ImportProblem | null;
       // Queries wait for a COPY under way on the same connection.
       const guarded: SqlConn = {
-        query: async (t, p) => { if (pendingCopy) await pendingCopy; if (duplicate) throw new DuplicateStop(); return conn.query(t, p); },
-        exec: async (s) => { if (pendingCopy) await pendingCopy; if (duplicate) throw new DuplicateStop(); return conn.exec(s); },
+        query: async (t, p) => {
+          if (pendingCopy) await pendingCopy;
+          if (duplicate) throw new DuplicateStop();
+          return conn.query(t, p);
+        },
+        exec: async (s) => {
+          if (pendingCopy) await pendingCopy;
+          if (duplicate) throw new DuplicateStop();
+          return conn.exec(s);
+        },
         copyIn: conn.copyIn.bind(conn),
         copyOut: conn.copyOut.bind(conn),
       };
@@ -145,7 +178,10 @@ export async function runImport(
       const rightsByPlace = new Map<number, { write: boolean; approve: boolean }>();
       const placeRights = (id: number) => {
         let r = rightsByPlace.get(id);
-        if (!r) { r = req.placeRights!(resolver.placePath(id)); rightsByPlace.set(id, r); }
+        if (!r) {
+          r = req.placeRights!(resolver.placePath(id));
+          rightsByPlace.set(id, r);
+        }
         return r;
       };
       const map = req.map?.columns ?? {};
@@ -159,138 +195,199 @@ export async function runImport(
         const rowsOfChunk = chunkRows;
         buffer = '';
         chunkRows = [];
-        pendingCopy = conn.copyIn(copySql, [chunk])
+        pendingCopy = conn
+          .copyIn(copySql, [chunk])
           .catch((err: { code?: string; where?: string; detail?: string }) => {
             if (!direct || err.code !== '23505') throw err;
             // A key given twice: name the row from the COPY's line number, and the key's codes.
             const line = Number(/line (\d+)/.exec(err.where ?? '')?.[1] ?? 0);
             const ids = /\((\d+), (\d+), (.*), (\d+)\)=?/.exec(err.detail?.split('=')[1] ?? '');
-            const what = ids ? resolver.describeKey(Number(ids[1]), Number(ids[2]), ids[3]!, Number(ids[4])) : 'the same key';
-            duplicate = { at: rowsOfChunk[line - 1] ?? 'file', message: `the same indicator, series, place, period and disaggregation as an earlier row (${what})` };
+            const what = ids
+              ? resolver.describeKey(Number(ids[1]), Number(ids[2]), ids[3]!, Number(ids[4]))
+              : 'the same key';
+            duplicate = {
+              at: rowsOfChunk[line - 1] ?? 'file',
+              message: `the same indicator, series, place, period and disaggregation as an earlier row (${what})`,
+            };
           })
-          .finally(() => { pendingCopy = null; });
+          .finally(() => {
+            pendingCopy = null;
+          });
       };
 
       try {
-      // Batches of items, handled without an await per row unless a code must be created.
-      outer: for await (const batch of read(hashing(input, hash))) for (const item of batch) {
-        if (duplicate) break outer;
-        if (item.kind === 'notice') { notices.push(item.message); continue; }
-        if (item.kind === 'error') { report({ at: item.at, column: item.column, message: item.message }); continue; }
-        if (item.kind === 'skip') {
-          skippedCount++;
-          if (skipped.length < 100) skipped.push({ at: item.at, reason: item.reason });
-          continue;
-        }
-        readCount++;
-        if (readCount % 2_000 === 0) {
-          // Let the event loop run: a COPY under way sends its data to the server only then,
-          // so the server loads while the next rows are read.
-          await new Promise<void>((resolve) => setImmediate(resolve));
-          if (req.onProgress && readCount % 10_000 === 0) req.onProgress(readCount);
-        }
-        const { record, at } = item;
-        const rowErrors: ImportProblem[] = [];
-
-        // Indicator and series.
-        let indicatorId = 0;
-        let seriesId = 0;
-        let seriesUnit: string | null = null;
-        const seriesKey = `${record.indicator ?? ''}\u0001${record.series ?? ''}\u0001${record.unit ?? ''}`;
-        const knownSeries = memoSeries.get(seriesKey);
-        if (knownSeries) {
-          indicatorId = knownSeries.indicatorId; seriesId = knownSeries.seriesId; seriesUnit = knownSeries.unit;
-        } else if (record.indicator) {
-          const ind = await resolver.indicator(record.indicator, !!req.createIndicators);
-          if (!ind.ok) rowErrors.push({ at, column: 'indicator', message: ind.message });
-          else {
-            const ser = await resolver.series(ind.value, record.series, record.unit);
-            if (!ser.ok) rowErrors.push({ at, column: 'series', message: ser.message });
-            else {
-              indicatorId = ind.value.id; seriesId = ser.value.id; seriesUnit = ser.value.unit;
-              memoSeries.set(seriesKey, { indicatorId, seriesId, unit: seriesUnit });
+        // Batches of items, handled without an await per row unless a code must be created.
+        outer: for await (const batch of read(hashing(input, hash)))
+          for (const item of batch) {
+            if (duplicate) break outer;
+            if (item.kind === 'notice') {
+              notices.push(item.message);
+              continue;
             }
+            if (item.kind === 'error') {
+              report({ at: item.at, column: item.column, message: item.message });
+              continue;
+            }
+            if (item.kind === 'skip') {
+              skippedCount++;
+              if (skipped.length < 100) skipped.push({ at: item.at, reason: item.reason });
+              continue;
+            }
+            readCount++;
+            if (readCount % 2_000 === 0) {
+              // Let the event loop run: a COPY under way sends its data to the server only then,
+              // so the server loads while the next rows are read.
+              await new Promise<void>((resolve) => setImmediate(resolve));
+              if (req.onProgress && readCount % 10_000 === 0) req.onProgress(readCount);
+            }
+            const { record, at } = item;
+            const rowErrors: ImportProblem[] = [];
+
+            // Indicator and series.
+            let indicatorId = 0;
+            let seriesId = 0;
+            let seriesUnit: string | null = null;
+            const seriesKey = `${record.indicator ?? ''}\u0001${record.series ?? ''}\u0001${record.unit ?? ''}`;
+            const knownSeries = memoSeries.get(seriesKey);
+            if (knownSeries) {
+              indicatorId = knownSeries.indicatorId;
+              seriesId = knownSeries.seriesId;
+              seriesUnit = knownSeries.unit;
+            } else if (record.indicator) {
+              const ind = await resolver.indicator(record.indicator, !!req.createIndicators);
+              if (!ind.ok) rowErrors.push({ at, column: 'indicator', message: ind.message });
+              else {
+                const ser = await resolver.series(ind.value, record.series, record.unit);
+                if (!ser.ok) rowErrors.push({ at, column: 'series', message: ser.message });
+                else {
+                  indicatorId = ind.value.id;
+                  seriesId = ser.value.id;
+                  seriesUnit = ser.value.unit;
+                  memoSeries.set(seriesKey, { indicatorId, seriesId, unit: seriesUnit });
+                }
+              }
+            } else if (record.series) {
+              const s = resolver.seriesByUnCode(record.series);
+              if (!s.ok) rowErrors.push({ at, column: 'series', message: s.message });
+              else {
+                indicatorId = s.value.indicator.id;
+                seriesId = s.value.series.id;
+                seriesUnit = s.value.series.unit;
+              }
+            } else {
+              rowErrors.push({
+                at,
+                column: 'indicator',
+                message: 'no indicator: the row names neither an indicator nor a series',
+              });
+            }
+
+            // Place.
+            let placeId = 0;
+            if (!record.place)
+              rowErrors.push({
+                at,
+                column: 'place',
+                message: 'no place: the row names none and none was given for the file',
+              });
+            else {
+              const p = resolver.place(record.place);
+              if (!p.ok) rowErrors.push({ at, column: 'place', message: p.message });
+              else placeId = p.value;
+            }
+
+            // Period.
+            let period: Period | undefined;
+            let cached = periods.get(record.period);
+            if (cached === undefined) {
+              const r = parsePeriod(record.period);
+              cached = r.ok ? r.period : r.message;
+              if (periods.size < 100_000) periods.set(record.period, cached);
+            }
+            if (typeof cached === 'string') rowErrors.push({ at, column: 'period', message: cached });
+            else period = cached;
+
+            // Value.
+            if (record.value === null || !Number.isFinite(record.value)) {
+              rowErrors.push({ at, column: 'value', message: 'the value is not a finite number' });
+            }
+
+            // Status.
+            let status: ObservationStatus = req.status;
+            if (record.status && record.status.trim()) {
+              const s = record.status.trim().toLowerCase();
+              if (!(OBSERVATION_STATUSES as readonly string[]).includes(s)) {
+                rowErrors.push({
+                  at,
+                  column: 'status',
+                  message: `"${record.status}" is not a status (provisional, validated, approved)`,
+                });
+              } else if (!req.rowStatusAllowed && s !== req.status) {
+                rowErrors.push({ at, column: 'status', message: `you may not import values as ${s}` });
+              } else status = s as ObservationStatus;
+            }
+
+            // Disaggregation.
+            let disaggId = 0;
+            let dimsKey = '';
+            for (const k in record.dims) dimsKey += `${k}\u0001${record.dims[k]}\u0002`;
+            const knownDims = memoDims.get(dimsKey);
+            if (knownDims !== undefined) disaggId = knownDims;
+            else {
+              const d = await resolver.disaggregation(record.dims, map);
+              if (!d.ok) rowErrors.push({ at, column: d.column, message: d.message });
+              else {
+                disaggId = d.value;
+                if (memoDims.size < 100_000) memoDims.set(dimsKey, disaggId);
+              }
+            }
+
+            if (req.placeRights && placeId) {
+              const rights = placeRights(placeId);
+              if (!rights.write) {
+                rowErrors.push({
+                  at,
+                  column: 'place',
+                  message: `you may not enter values for place "${record.place}": your roles cover other places`,
+                });
+              } else if (status !== 'provisional' && !rights.approve) {
+                rowErrors.push({
+                  at,
+                  column: 'status',
+                  message: `only an administrator or a national focal point of "${record.place}" may enter values as ${status}; import them as provisional`,
+                });
+              }
+            }
+            if (rowErrors.length > 0) {
+              rowErrors.forEach(report);
+              continue;
+            }
+            if (errorCount > 0 || duplicate) continue; // still checking, no longer staging
+            const sourceName = record.source ?? req.source ?? '';
+            let sourceId = memoSources.get(sourceName);
+            if (sourceId === undefined) {
+              sourceId = await resolver.source(sourceName);
+              if (memoSources.size < 10_000) memoSources.set(sourceName, sourceId);
+            }
+            buffer += copyLine([
+              seriesId,
+              placeId,
+              period!.code,
+              disaggId,
+              indicatorId,
+              period!.start,
+              period!.end,
+              record.value,
+              record.unit?.trim() || seriesUnit,
+              status,
+              sourceId,
+              record.note?.trim() || null,
+              direct ? batchId : String(at),
+            ]);
+            if (direct) chunkRows.push(at);
+            staged++;
+            if (buffer.length >= COPY_CHUNK_BYTES) await flush();
           }
-        } else if (record.series) {
-          const s = resolver.seriesByUnCode(record.series);
-          if (!s.ok) rowErrors.push({ at, column: 'series', message: s.message });
-          else { indicatorId = s.value.indicator.id; seriesId = s.value.series.id; seriesUnit = s.value.series.unit; }
-        } else {
-          rowErrors.push({ at, column: 'indicator', message: 'no indicator: the row names neither an indicator nor a series' });
-        }
-
-        // Place.
-        let placeId = 0;
-        if (!record.place) rowErrors.push({ at, column: 'place', message: 'no place: the row names none and none was given for the file' });
-        else {
-          const p = resolver.place(record.place);
-          if (!p.ok) rowErrors.push({ at, column: 'place', message: p.message });
-          else placeId = p.value;
-        }
-
-        // Period.
-        let period: Period | undefined;
-        let cached = periods.get(record.period);
-        if (cached === undefined) {
-          const r = parsePeriod(record.period);
-          cached = r.ok ? r.period : r.message;
-          if (periods.size < 100_000) periods.set(record.period, cached);
-        }
-        if (typeof cached === 'string') rowErrors.push({ at, column: 'period', message: cached });
-        else period = cached;
-
-        // Value.
-        if (record.value === null || !Number.isFinite(record.value)) {
-          rowErrors.push({ at, column: 'value', message: 'the value is not a finite number' });
-        }
-
-        // Status.
-        let status: ObservationStatus = req.status;
-        if (record.status && record.status.trim()) {
-          const s = record.status.trim().toLowerCase();
-          if (!(OBSERVATION_STATUSES as readonly string[]).includes(s)) {
-            rowErrors.push({ at, column: 'status', message: `"${record.status}" is not a status (provisional, validated, approved)` });
-          } else if (!req.rowStatusAllowed && s !== req.status) {
-            rowErrors.push({ at, column: 'status', message: `you may not import values as ${s}` });
-          } else status = s as ObservationStatus;
-        }
-
-        // Disaggregation.
-        let disaggId = 0;
-        let dimsKey = '';
-        for (const k in record.dims) dimsKey += `${k}\u0001${record.dims[k]}\u0002`;
-        const knownDims = memoDims.get(dimsKey);
-        if (knownDims !== undefined) disaggId = knownDims;
-        else {
-          const d = await resolver.disaggregation(record.dims, map);
-          if (!d.ok) rowErrors.push({ at, column: d.column, message: d.message });
-          else { disaggId = d.value; if (memoDims.size < 100_000) memoDims.set(dimsKey, disaggId); }
-        }
-
-        if (req.placeRights && placeId) {
-          const rights = placeRights(placeId);
-          if (!rights.write) {
-            rowErrors.push({ at, column: 'place', message: `you may not enter values for place "${record.place}": your roles cover other places` });
-          } else if (status !== 'provisional' && !rights.approve) {
-            rowErrors.push({ at, column: 'status', message: `only an administrator or a national focal point of "${record.place}" may enter values as ${status}; import them as provisional` });
-          }
-        }
-        if (rowErrors.length > 0) { rowErrors.forEach(report); continue; }
-        if (errorCount > 0 || duplicate) continue; // still checking, no longer staging
-        const sourceName = record.source ?? req.source ?? '';
-        let sourceId = memoSources.get(sourceName);
-        if (sourceId === undefined) {
-          sourceId = await resolver.source(sourceName);
-          if (memoSources.size < 10_000) memoSources.set(sourceName, sourceId);
-        }
-        buffer += copyLine([
-          seriesId, placeId, period!.code, disaggId, indicatorId, period!.start, period!.end, record.value,
-          record.unit?.trim() || seriesUnit, status, sourceId, record.note?.trim() || null, direct ? batchId : String(at),
-        ]);
-        if (direct) chunkRows.push(at);
-        staged++;
-        if (buffer.length >= COPY_CHUNK_BYTES) await flush();
-      }
       } catch (err) {
         if (!(err instanceof DuplicateStop)) throw err;
       }
@@ -303,7 +400,10 @@ export async function runImport(
       if (duplicate) report(duplicate);
       if (errorCount === 0 && !direct) {
         for (const dup of await findDuplicateKeys(conn, MAX_LISTED_ERRORS)) {
-          report({ at: dup.second, message: `the same indicator, series, place, period (${dup.period}) and disaggregation as ${dup.first}` });
+          report({
+            at: dup.second,
+            message: `the same indicator, series, place, period (${dup.period}) and disaggregation as ${dup.first}`,
+          });
         }
       }
       if (errorCount > 0) throw new ImportFailed();
@@ -319,7 +419,10 @@ export async function runImport(
       // One audit entry for the whole import, referring to its batch (the rows' earlier
       // versions are in observation_history under the same batch).
       await appendAudit(conn, req.auditActor ?? { label: req.actor, userId: null, ip: null }, {
-        action: 'import', entityType: 'import_batch', entityId: batchId, batchId,
+        action: 'import',
+        entityType: 'import_batch',
+        entityId: batchId,
+        batchId,
         summary: `${req.fileName ?? req.format}: ${merge.inserted} new, ${merge.updated} changed, ${merge.unchanged} unchanged`,
         after: { format: req.format, fileName: req.fileName ?? null, checksum, ...merge, created: resolver.created },
       });
@@ -328,7 +431,11 @@ export async function runImport(
     if (err instanceof DryRunDone) state = 'dry-run';
     else if (err instanceof ImportFailed) state = 'failed';
     else {
-      await store.db.updateTable('import_batches').set({ state: 'failed', finished_at: new Date() }).where('id', '=', batchId).execute();
+      await store.db
+        .updateTable('import_batches')
+        .set({ state: 'failed', finished_at: new Date() })
+        .where('id', '=', batchId)
+        .execute();
       if (reportStream) reportStream.end();
       throw err;
     }
@@ -340,17 +447,28 @@ export async function runImport(
     await store.db
       .updateTable('import_batches')
       .set({
-        state, checksum, error_count: errorCount, finished_at: new Date(),
+        state,
+        checksum,
+        error_count: errorCount,
+        finished_at: new Date(),
         counts: JSON.stringify({ read: readCount, skipped: skippedCount, ...(state === 'dry-run' ? merge : {}) }),
       })
       .where('id', '=', batchId)
       .execute();
-    if (state === 'failed') { merge = { inserted: 0, updated: 0, unchanged: 0 }; created = []; }
+    if (state === 'failed') {
+      merge = { inserted: 0, updated: 0, unchanged: 0 };
+      created = [];
+    }
   }
   return {
-    batchId, state, checksum,
+    batchId,
+    state,
+    checksum,
     counts: { read: readCount, skipped: skippedCount, errors: errorCount, ...merge },
-    errors, skipped, created, notices,
+    errors,
+    skipped,
+    created,
+    notices,
     ...(reportPath && errorCount > 0 ? { errorReportPath: reportPath } : {}),
   };
 }

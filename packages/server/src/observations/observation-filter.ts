@@ -1,11 +1,11 @@
-import { z } from 'zod';
-import { parsePeriod, type ObservationStatus } from '@marsad/core';
+import { type ObservationStatus, parsePeriod } from '@marsad/core';
 import type { ObservationFilter } from '@marsad/db';
 import type { FastifyRequest } from 'fastify';
-import { HttpError } from '../http/errors.ts';
-import type { AppContext } from '../context.ts';
+import { z } from 'zod';
 import { resolveActor } from '../auth/actor.ts';
 import { isAdministrator, scopeAllows } from '../auth/policy.ts';
+import type { AppContext } from '../context.ts';
+import { HttpError } from '../http/errors.ts';
 import { BoolParam, CodeList } from '../http/pagination.ts';
 
 export const ObservationQuery = z.object({
@@ -15,14 +15,22 @@ export const ObservationQuery = z.object({
   subtree: BoolParam.optional().describe('Include every place below the given places'),
   from: z.string().max(40).optional().describe('Periods ending on or after the start of this period (e.g. 2015)'),
   to: z.string().max(40).optional().describe('Periods starting on or before the end of this period (e.g. 2030)'),
-  dim: z.union([z.string(), z.array(z.string())]).optional().describe('Dimension filter CODE:VALUE[|VALUE…], repeatable, e.g. dim=SEX:F; _T is the total'),
+  dim: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .describe('Dimension filter CODE:VALUE[|VALUE…], repeatable, e.g. dim=SEX:F; _T is the total'),
   total: BoolParam.optional().describe('Only values without disaggregation'),
-  status: CodeList.optional().describe('Statuses (provisional, validated, approved); the public sees approved values only'),
+  status: CodeList.optional().describe(
+    'Statuses (provisional, validated, approved); the public sees approved values only',
+  ),
 });
 export type ObservationQuery = z.infer<typeof ObservationQuery>;
 
 /** What unpublished values a request may see: all (administrators), those of some subtrees, or none. */
-export interface UnpublishedAccess { all: boolean; within: string[] }
+export interface UnpublishedAccess {
+  all: boolean;
+  within: string[];
+}
 
 export async function unpublishedAccess(req: FastifyRequest, ctx: AppContext): Promise<UnpublishedAccess> {
   const actor = await resolveActor(req, ctx);
@@ -44,7 +52,13 @@ export async function unpublishedAccess(req: FastifyRequest, ctx: AppContext): P
 export function toFilter(q: ObservationQuery, access: UnpublishedAccess | boolean): ObservationFilter {
   const a: UnpublishedAccess = typeof access === 'boolean' ? { all: access, within: [] } : access;
   const privileged = a.all || a.within.length > 0;
-  const f: ObservationFilter = { indicators: q.indicator, series: q.series, places: q.place, subtree: q.subtree, totalOnly: q.total };
+  const f: ObservationFilter = {
+    indicators: q.indicator,
+    series: q.series,
+    places: q.place,
+    subtree: q.subtree,
+    totalOnly: q.total,
+  };
   if (q.from) {
     const p = parsePeriod(q.from);
     if (!p.ok) throw new HttpError(400, 'bad_request', `from: ${p.message}`);
@@ -65,10 +79,16 @@ export function toFilter(q: ObservationQuery, access: UnpublishedAccess | boolea
   }
   const statuses = (q.status ?? []) as string[];
   for (const s of statuses) {
-    if (!['provisional', 'validated', 'approved'].includes(s)) throw new HttpError(400, 'bad_request', `status: "${s}" is not provisional, validated or approved`);
+    if (!['provisional', 'validated', 'approved'].includes(s))
+      throw new HttpError(400, 'bad_request', `status: "${s}" is not provisional, validated or approved`);
   }
   if (!privileged) {
-    if (statuses.some((s) => s !== 'approved')) throw new HttpError(403, 'forbidden', 'Only approved values are public; sign in as a focal point or validator of the place (or send such an API token) to see others.');
+    if (statuses.some((s) => s !== 'approved'))
+      throw new HttpError(
+        403,
+        'forbidden',
+        'Only approved values are public; sign in as a focal point or validator of the place (or send such an API token) to see others.',
+      );
     f.statuses = ['approved'];
   } else if (statuses.length) f.statuses = statuses as ObservationStatus[];
   if (!a.all && privileged) f.unpublishedWithin = a.within;

@@ -1,64 +1,142 @@
 import { Readable } from 'node:stream';
+import { countObservations, listObservations } from '@marsad/db';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { countObservations, listObservations } from '@marsad/db';
 import type { AppContext } from '../context.ts';
-import { PageQuery, page } from '../http/pagination.ts';
-import { FORMATS } from '../formats/index.ts';
 import { exportObservations } from '../exports/export-observations.ts';
+import { FORMATS } from '../formats/index.ts';
+import { PageQuery, page } from '../http/pagination.ts';
 import { ObservationQuery, toFilter, unpublishedAccess } from './observation-filter.ts';
 
 export function registerObservationRoutes(app: FastifyInstance, ctx: AppContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const db = ctx.store.db;
 
-  r.get('/api/v1/observations', {
-    schema: {
-      tags: ['observations'], summary: 'Observations, filtered; the public sees approved values only',
-      description: 'A value its indicator\'s suppression rule withholds from the caller is null, with `suppressedBelow` N ("fewer than N", docs/methods/suppression.md); callers who may see unpublished values of the place get the value with `suppressedBelow` set, as a mark that the public does not see it.',
-      querystring: PageQuery.extend(ObservationQuery.shape),
+  r.get(
+    '/api/v1/observations',
+    {
+      schema: {
+        tags: ['observations'],
+        summary: 'Observations, filtered; the public sees approved values only',
+        description:
+          'A value its indicator\'s suppression rule withholds from the caller is null, with `suppressedBelow` N ("fewer than N", docs/methods/suppression.md); callers who may see unpublished values of the place get the value with `suppressedBelow` set, as a mark that the public does not see it.',
+        querystring: PageQuery.extend(ObservationQuery.shape),
+      },
     },
-  }, async (req) => {
-    const filter = toFilter(req.query, await unpublishedAccess(req, ctx));
-    const { limit, offset } = req.query;
-    const [total, rows] = await Promise.all([countObservations(db, filter), listObservations(db, filter, limit, offset)]);
-    return page(rows.map((o) => ({
-      indicator: o.indicator, series: o.series, place: o.place, period: o.period, periodStart: o.periodStart, periodEnd: o.periodEnd,
-      dims: o.dims, value: o.value, suppressedBelow: o.suppressedBelow, unit: o.unit, status: o.status,
-      source: o.source ? { name: o.source, licence: o.sourceLicence, synthetic: o.synthetic } : null,
-      note: o.note, version: o.version, updatedAt: o.updatedAt,
-    })), total, limit, offset);
-  });
-
-  r.get('/api/v1/observations/export', {
-    schema: {
-      tags: ['observations'], summary: 'Download the selected observations as CSV, Open SDG, SDMX-CSV, SDMX-JSON or DHIS2',
-      querystring: ObservationQuery.extend({ format: z.enum(FORMATS).default('csv') }),
+    async (req) => {
+      const filter = toFilter(req.query, await unpublishedAccess(req, ctx));
+      const { limit, offset } = req.query;
+      const [total, rows] = await Promise.all([
+        countObservations(db, filter),
+        listObservations(db, filter, limit, offset),
+      ]);
+      return page(
+        rows.map((o) => ({
+          indicator: o.indicator,
+          series: o.series,
+          place: o.place,
+          period: o.period,
+          periodStart: o.periodStart,
+          periodEnd: o.periodEnd,
+          dims: o.dims,
+          value: o.value,
+          suppressedBelow: o.suppressedBelow,
+          unit: o.unit,
+          status: o.status,
+          source: o.source ? { name: o.source, licence: o.sourceLicence, synthetic: o.synthetic } : null,
+          note: o.note,
+          version: o.version,
+          updatedAt: o.updatedAt,
+        })),
+        total,
+        limit,
+        offset,
+      );
     },
-  }, async (req, reply) => {
-    const filter = toFilter(req.query, await unpublishedAccess(req, ctx));
-    const out = await exportObservations(ctx.store, filter, req.query.format);
-    reply.header('Content-Type', out.contentType).header('Content-Disposition', `attachment; filename="${out.fileName}"`);
-    return reply.send(Readable.from(out.body));
-  });
+  );
 
-  r.get('/api/v1/downloads/all', {
-    schema: { tags: ['observations'], summary: 'Bulk download of all public (approved) data', querystring: z.object({ format: z.enum(['csv', 'sdmx-csv', 'sdmx-json']).default('csv') }) },
-  }, async (req, reply) => {
-    const out = await exportObservations(ctx.store, { statuses: ['approved'], revealSuppressed: [] }, req.query.format);
-    const name = `marsad-all-public${out.fileName.slice(out.fileName.lastIndexOf('.'))}`;
-    reply.header('Content-Type', out.contentType).header('Content-Disposition', `attachment; filename="${name}"`);
-    return reply.send(Readable.from(out.body));
-  });
+  r.get(
+    '/api/v1/observations/export',
+    {
+      schema: {
+        tags: ['observations'],
+        summary: 'Download the selected observations as CSV, Open SDG, SDMX-CSV, SDMX-JSON or DHIS2',
+        querystring: ObservationQuery.extend({ format: z.enum(FORMATS).default('csv') }),
+      },
+    },
+    async (req, reply) => {
+      const filter = toFilter(req.query, await unpublishedAccess(req, ctx));
+      const out = await exportObservations(ctx.store, filter, req.query.format);
+      reply
+        .header('Content-Type', out.contentType)
+        .header('Content-Disposition', `attachment; filename="${out.fileName}"`);
+      return reply.send(Readable.from(out.body));
+    },
+  );
 
-  r.get('/api/v1/targets', {
-    schema: { tags: ['observations'], summary: 'Targets per indicator (optionally per place and series)', querystring: z.object({ indicator: z.string().optional() }) },
-  }, async (req) => {
-    let q = db.selectFrom('targets as t').innerJoin('indicators as i', 'i.id', 't.indicator_id').leftJoin('series as s', 's.id', 't.series_id').leftJoin('places as p', 'p.id', 't.place_id')
-      .select(['t.id', 'i.code as indicator', 's.code as series', 'p.code as place', 't.year', 't.value', 't.relative_change', 't.baseline_year', 't.note']);
-    if (req.query.indicator) q = q.where('i.code', '=', req.query.indicator);
-    const rows = await q.orderBy('i.code').orderBy('t.year').execute();
-    return { items: rows.map((t) => ({ id: t.id, indicator: t.indicator, series: t.series, place: t.place, year: t.year, value: t.value, relativeChange: t.relative_change, baselineYear: t.baseline_year, note: t.note })) };
-  });
+  r.get(
+    '/api/v1/downloads/all',
+    {
+      schema: {
+        tags: ['observations'],
+        summary: 'Bulk download of all public (approved) data',
+        querystring: z.object({ format: z.enum(['csv', 'sdmx-csv', 'sdmx-json']).default('csv') }),
+      },
+    },
+    async (req, reply) => {
+      const out = await exportObservations(
+        ctx.store,
+        { statuses: ['approved'], revealSuppressed: [] },
+        req.query.format,
+      );
+      const name = `marsad-all-public${out.fileName.slice(out.fileName.lastIndexOf('.'))}`;
+      reply.header('Content-Type', out.contentType).header('Content-Disposition', `attachment; filename="${name}"`);
+      return reply.send(Readable.from(out.body));
+    },
+  );
+
+  r.get(
+    '/api/v1/targets',
+    {
+      schema: {
+        tags: ['observations'],
+        summary: 'Targets per indicator (optionally per place and series)',
+        querystring: z.object({ indicator: z.string().optional() }),
+      },
+    },
+    async (req) => {
+      let q = db
+        .selectFrom('targets as t')
+        .innerJoin('indicators as i', 'i.id', 't.indicator_id')
+        .leftJoin('series as s', 's.id', 't.series_id')
+        .leftJoin('places as p', 'p.id', 't.place_id')
+        .select([
+          't.id',
+          'i.code as indicator',
+          's.code as series',
+          'p.code as place',
+          't.year',
+          't.value',
+          't.relative_change',
+          't.baseline_year',
+          't.note',
+        ]);
+      if (req.query.indicator) q = q.where('i.code', '=', req.query.indicator);
+      const rows = await q.orderBy('i.code').orderBy('t.year').execute();
+      return {
+        items: rows.map((t) => ({
+          id: t.id,
+          indicator: t.indicator,
+          series: t.series,
+          place: t.place,
+          year: t.year,
+          value: t.value,
+          relativeChange: t.relative_change,
+          baselineYear: t.baseline_year,
+          note: t.note,
+        })),
+      };
+    },
+  );
 }

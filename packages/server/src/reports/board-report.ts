@@ -9,16 +9,32 @@
  * page, with the participation of member states in review cycles (counts only). Definitions:
  * docs/methods/reviews.md and docs/methods/results.md.
  */
+
+import {
+  type AnswerSet,
+  type BoardParticipant,
+  type BoardReport,
+  buildBoardReport,
+  type Figure,
+  figure,
+  type ReviewState,
+} from '@marsad/core';
 import type { SqlConn, Store } from '@marsad/db';
-import { buildBoardReport, figure, type AnswerSet, type BoardParticipant, type BoardReport, type Figure, type ReviewState } from '@marsad/core';
 import { HttpError } from '../http/errors.ts';
-import { fromJson, iso, loadQuestionnaire, todayIso, type CycleKind } from '../reviews/review-records.ts';
+import { type CycleKind, fromJson, iso, loadQuestionnaire, todayIso } from '../reviews/review-records.ts';
 import { M49_SOURCE, m49RegionOf } from './m49-regions.ts';
 
 export interface SuccessItem {
-  id: number; names: Record<string, string>; date: string | null; place?: string | null; detail?: string;
+  id: number;
+  names: Record<string, string>;
+  date: string | null;
+  place?: string | null;
+  detail?: string;
   /** A budget line: its amount in its currency, over its years. */
-  amount?: number; currency?: string; year?: number; endYear?: number | null;
+  amount?: number;
+  currency?: string;
+  year?: number;
+  endYear?: number | null;
   /** A member state's participation in review cycles: cycles, of which submitted, of which published. */
   counts?: { cycles: number; submitted: number; published: number };
   /** Demonstration data. */
@@ -44,7 +60,15 @@ export interface SuccessIndicator {
 }
 
 export interface BoardReportAnswer extends BoardReport {
-  cycle: { id: number; kind: CycleKind; titles: Record<string, string>; startsOn: string; endsOn: string; demo: boolean; questionnaireVersionId: number };
+  cycle: {
+    id: number;
+    kind: CycleKind;
+    titles: Record<string, string>;
+    startsOn: string;
+    endsOn: string;
+    demo: boolean;
+    questionnaireVersionId: number;
+  };
   generatedAt: string;
   regionSource: string;
   successIndicators: SuccessIndicator[];
@@ -53,10 +77,22 @@ export interface BoardReportAnswer extends BoardReport {
 const S8 = {
   a: { ar: 'عدد الأدوات المشتركة التي يجري تبادلها', en: 'Number of joint tools being shared' },
   b: { ar: 'عدد الأدوات المشتركة التي يجري تجريبها', en: 'Number of joint tools being piloted' },
-  c: { ar: 'عدد البلدان الرائدة ومراكز التنسيق المعينة للمدن الأكثر أمانا', en: 'Number of pilot countries and designated safer-cities coordination centres' },
-  d: { ar: 'مقدار الموارد المالية المخصصة لتنفيذ قضايا المدن الأكثر أمانا', en: 'Financial resources allocated to implementing safer-cities issues' },
-  e: { ar: 'تحسين الوعي والفهم لقضايا المدن الأكثر أمانا داخل المجلس التنفيذي وبالتالي الدول الأعضاء', en: 'Better awareness and understanding of safer-cities issues within the Executive Board and so the member states' },
-  f: { ar: 'عدد الشركاء الفنيين الذين ينضمون إلى الشبكة العالمية للمدن الأكثر أمانا والهيئات المكونة لها لدعم عملية استعراض النظراء', en: 'Number of technical partners joining the Global Network on Safer Cities and its bodies to support the peer review' },
+  c: {
+    ar: 'عدد البلدان الرائدة ومراكز التنسيق المعينة للمدن الأكثر أمانا',
+    en: 'Number of pilot countries and designated safer-cities coordination centres',
+  },
+  d: {
+    ar: 'مقدار الموارد المالية المخصصة لتنفيذ قضايا المدن الأكثر أمانا',
+    en: 'Financial resources allocated to implementing safer-cities issues',
+  },
+  e: {
+    ar: 'تحسين الوعي والفهم لقضايا المدن الأكثر أمانا داخل المجلس التنفيذي وبالتالي الدول الأعضاء',
+    en: 'Better awareness and understanding of safer-cities issues within the Executive Board and so the member states',
+  },
+  f: {
+    ar: 'عدد الشركاء الفنيين الذين ينضمون إلى الشبكة العالمية للمدن الأكثر أمانا والهيئات المكونة لها لدعم عملية استعراض النظراء',
+    en: 'Number of technical partners joining the Global Network on Safer Cities and its bodies to support the peer review',
+  },
 };
 
 async function tableExists(conn: SqlConn, name: string): Promise<boolean> {
@@ -64,9 +100,18 @@ async function tableExists(conn: SqlConn, name: string): Promise<boolean> {
 }
 
 /** A date (or time stamp) of the database as YYYY-MM-DD; null stays null. */
-export const dateText = (d: unknown): string | null => (d === null || d === undefined ? null : typeof d === 'string' ? d.slice(0, 10) : new Date(d as Date).toISOString().slice(0, 10));
+export const dateText = (d: unknown): string | null =>
+  d === null || d === undefined
+    ? null
+    : typeof d === 'string'
+      ? d.slice(0, 10)
+      : new Date(d as Date).toISOString().slice(0, 10);
 
-export interface CurrencyTotal { currency: string; amount: number; lines: number }
+export interface CurrencyTotal {
+  currency: string;
+  amount: number;
+  lines: number;
+}
 
 /** The records behind the success indicators, read once (only what the public may read). */
 export interface SuccessRecords {
@@ -80,54 +125,155 @@ export interface SuccessRecords {
   /** Budget lines of the programmes (migration 011): each in its currency, over its years. */
   budget: { item: SuccessItem; year: number; endYear: number; amount: number; currency: string }[] | null;
   /** Participation in review cycles by country (a city's country is the top of its path). */
-  reviews: { countryId: number; names: Record<string, string>; code: string; cycleId: number; startsOn: string; endsOn: string; submitted: boolean; published: boolean; demo: boolean }[] | null;
+  reviews:
+    | {
+        countryId: number;
+        names: Record<string, string>;
+        code: string;
+        cycleId: number;
+        startsOn: string;
+        endsOn: string;
+        submitted: boolean;
+        published: boolean;
+        demo: boolean;
+      }[]
+    | null;
 }
 
 export async function loadSuccessRecords(conn: SqlConn): Promise<SuccessRecords> {
-  const network = await tableExists(conn, 'knowledge_items') && await tableExists(conn, 'tool_pilots')
-    && await tableExists(conn, 'partner_organisations') && await tableExists(conn, 'coordination_centres');
-  const rec: SuccessRecords = { network, tools: [], pilots: [], pilotCountries: [], centres: [], partners: [], budget: null, reviews: null };
-  rec.pilotCountries = (await conn.query<{ id: number; code: string; names: unknown }>(
-    `SELECT id, code, names FROM places WHERE level = 'country' AND pilot ORDER BY code`)).rows
-    .map((r): SuccessItem => ({ id: r.id, names: fromJson(r.names), date: null, place: r.code }));
+  const network =
+    (await tableExists(conn, 'knowledge_items')) &&
+    (await tableExists(conn, 'tool_pilots')) &&
+    (await tableExists(conn, 'partner_organisations')) &&
+    (await tableExists(conn, 'coordination_centres'));
+  const rec: SuccessRecords = {
+    network,
+    tools: [],
+    pilots: [],
+    pilotCountries: [],
+    centres: [],
+    partners: [],
+    budget: null,
+    reviews: null,
+  };
+  rec.pilotCountries = (
+    await conn.query<{ id: number; code: string; names: unknown }>(
+      `SELECT id, code, names FROM places WHERE level = 'country' AND pilot ORDER BY code`,
+    )
+  ).rows.map((r): SuccessItem => ({ id: r.id, names: fromJson(r.names), date: null, place: r.code }));
   if (network) {
-    rec.tools = (await conn.query<{ id: number; published_at: Date | string | null; titles: unknown }>(
-      `SELECT k.id, k.published_at, (SELECT jsonb_object_agg(t.lang, t.title) FROM knowledge_item_texts t WHERE t.item_id = k.id) AS titles
-         FROM knowledge_items k WHERE k.type = 'tool' AND k.status = 'published' ORDER BY k.published_at, k.id`)).rows
-      .map((r): SuccessItem => ({ id: r.id, names: fromJson(r.titles) ?? {}, date: r.published_at ? iso(r.published_at)!.slice(0, 10) : null }));
+    rec.tools = (
+      await conn.query<{ id: number; published_at: Date | string | null; titles: unknown }>(
+        `SELECT k.id, k.published_at, (SELECT jsonb_object_agg(t.lang, t.title) FROM knowledge_item_texts t WHERE t.item_id = k.id) AS titles
+         FROM knowledge_items k WHERE k.type = 'tool' AND k.status = 'published' ORDER BY k.published_at, k.id`,
+      )
+    ).rows.map(
+      (r): SuccessItem => ({
+        id: r.id,
+        names: fromJson(r.titles) ?? {},
+        date: r.published_at ? iso(r.published_at)!.slice(0, 10) : null,
+      }),
+    );
     // Pilots of published tools only: a draft tool is neither shared nor named to anyone.
-    rec.pilots = (await conn.query<{ item_id: number; titles: unknown; code: string; started_on: unknown; stage: string }>(
-      `SELECT tp.item_id, (SELECT jsonb_object_agg(t.lang, t.title) FROM knowledge_item_texts t WHERE t.item_id = tp.item_id) AS titles,
+    rec.pilots = (
+      await conn.query<{ item_id: number; titles: unknown; code: string; started_on: unknown; stage: string }>(
+        `SELECT tp.item_id, (SELECT jsonb_object_agg(t.lang, t.title) FROM knowledge_item_texts t WHERE t.item_id = tp.item_id) AS titles,
               p.code, tp.started_on, tp.stage
          FROM tool_pilots tp JOIN knowledge_items k ON k.id = tp.item_id JOIN places p ON p.id = tp.place_id
-        WHERE k.type = 'tool' AND k.status = 'published' AND tp.stage <> 'planned' ORDER BY tp.started_on, tp.item_id, p.code`)).rows
-      .map((r) => ({ id: r.item_id, names: fromJson<Record<string, string>>(r.titles) ?? {}, date: dateText(r.started_on), place: r.code, detail: r.stage }));
-    rec.centres = (await conn.query<{ id: number; names: unknown; code: string; designated_on: unknown }>(
-      `SELECT c.id, c.names, p.code, c.designated_on FROM coordination_centres c JOIN places p ON p.id = c.place_id ORDER BY c.designated_on NULLS LAST, c.id`)).rows
-      .map((r): SuccessItem => ({ id: r.id, names: fromJson(r.names), date: dateText(r.designated_on), place: r.code }));
-    rec.partners = (await conn.query<{ id: number; names: unknown; joined_on: unknown; left_on: unknown; type: string }>(
-      `SELECT id, names, joined_on, left_on, type FROM partner_organisations ORDER BY joined_on NULLS LAST, id`)).rows
-      .map((r) => ({ id: r.id, names: fromJson<Record<string, string>>(r.names), date: dateText(r.joined_on), left: dateText(r.left_on), detail: r.type }));
+        WHERE k.type = 'tool' AND k.status = 'published' AND tp.stage <> 'planned' ORDER BY tp.started_on, tp.item_id, p.code`,
+      )
+    ).rows.map((r) => ({
+      id: r.item_id,
+      names: fromJson<Record<string, string>>(r.titles) ?? {},
+      date: dateText(r.started_on),
+      place: r.code,
+      detail: r.stage,
+    }));
+    rec.centres = (
+      await conn.query<{ id: number; names: unknown; code: string; designated_on: unknown }>(
+        `SELECT c.id, c.names, p.code, c.designated_on FROM coordination_centres c JOIN places p ON p.id = c.place_id ORDER BY c.designated_on NULLS LAST, c.id`,
+      )
+    ).rows.map(
+      (r): SuccessItem => ({ id: r.id, names: fromJson(r.names), date: dateText(r.designated_on), place: r.code }),
+    );
+    rec.partners = (
+      await conn.query<{ id: number; names: unknown; joined_on: unknown; left_on: unknown; type: string }>(
+        `SELECT id, names, joined_on, left_on, type FROM partner_organisations ORDER BY joined_on NULLS LAST, id`,
+      )
+    ).rows.map((r) => ({
+      id: r.id,
+      names: fromJson<Record<string, string>>(r.names),
+      date: dateText(r.joined_on),
+      left: dateText(r.left_on),
+      detail: r.type,
+    }));
   }
   if (await tableExists(conn, 'budget_lines')) {
-    rec.budget = (await conn.query<{ id: number; labels: unknown; currency: string; year: number; end_year: number | null; amount: number; demo: boolean; code: string; pdemo: boolean }>(
-      `SELECT b.id, b.labels, b.currency, b.year, b.end_year, b.amount::float8 AS amount, b.demo, p.code, p.demo AS pdemo
-         FROM budget_lines b JOIN programmes p ON p.id = b.programme_id ORDER BY p.code, b.year, b.currency, b.id`)).rows
-      .map((r) => ({
-        item: { id: r.id, names: fromJson<Record<string, string>>(r.labels) ?? {}, date: null, detail: r.code, amount: Number(r.amount), currency: r.currency, year: r.year, endYear: r.end_year, demo: r.demo || r.pdemo },
-        year: r.year, endYear: r.end_year ?? r.year, amount: Number(r.amount), currency: r.currency,
-      }));
+    rec.budget = (
+      await conn.query<{
+        id: number;
+        labels: unknown;
+        currency: string;
+        year: number;
+        end_year: number | null;
+        amount: number;
+        demo: boolean;
+        code: string;
+        pdemo: boolean;
+      }>(
+        `SELECT b.id, b.labels, b.currency, b.year, b.end_year, b.amount::float8 AS amount, b.demo, p.code, p.demo AS pdemo
+         FROM budget_lines b JOIN programmes p ON p.id = b.programme_id ORDER BY p.code, b.year, b.currency, b.id`,
+      )
+    ).rows.map((r) => ({
+      item: {
+        id: r.id,
+        names: fromJson<Record<string, string>>(r.labels) ?? {},
+        date: null,
+        detail: r.code,
+        amount: Number(r.amount),
+        currency: r.currency,
+        year: r.year,
+        endYear: r.end_year,
+        demo: r.demo || r.pdemo,
+      },
+      year: r.year,
+      endYear: r.end_year ?? r.year,
+      amount: Number(r.amount),
+      currency: r.currency,
+    }));
   }
   if (await tableExists(conn, 'review_participants')) {
     // Counts of participation only: never the answers, the states beyond submitted/published, or people.
-    rec.reviews = (await conn.query<{ id: number; names: unknown; code: string; cycle_id: number; starts_on: string; ends_on: string; submitted: boolean; published: boolean; demo: boolean }>(
-      `SELECT cp.id, cp.names, cp.code, c.id AS cycle_id, c.starts_on::text AS starts_on, c.ends_on::text AS ends_on, c.demo,
+    rec.reviews = (
+      await conn.query<{
+        id: number;
+        names: unknown;
+        code: string;
+        cycle_id: number;
+        starts_on: string;
+        ends_on: string;
+        submitted: boolean;
+        published: boolean;
+        demo: boolean;
+      }>(
+        `SELECT cp.id, cp.names, cp.code, c.id AS cycle_id, c.starts_on::text AS starts_on, c.ends_on::text AS ends_on, c.demo,
               bool_or(COALESCE(s.round, 0) >= 1) AS submitted, bool_or(s.state = 'published') AS published
          FROM review_participants rp JOIN review_cycles c ON c.id = rp.cycle_id JOIN places p ON p.id = rp.place_id
          JOIN places cp ON cp.id = split_part(p.path, '/', 2)::int
          LEFT JOIN review_submissions s ON s.cycle_id = rp.cycle_id AND s.place_id = rp.place_id
-        GROUP BY cp.id, cp.names, cp.code, c.id, c.starts_on, c.ends_on, c.demo ORDER BY cp.code, c.starts_on, c.id`)).rows
-      .map((r) => ({ countryId: r.id, names: fromJson<Record<string, string>>(r.names), code: r.code, cycleId: r.cycle_id, startsOn: r.starts_on, endsOn: r.ends_on, submitted: !!r.submitted, published: !!r.published, demo: r.demo }));
+        GROUP BY cp.id, cp.names, cp.code, c.id, c.starts_on, c.ends_on, c.demo ORDER BY cp.code, c.starts_on, c.id`,
+      )
+    ).rows.map((r) => ({
+      countryId: r.id,
+      names: fromJson<Record<string, string>>(r.names),
+      code: r.code,
+      cycleId: r.cycle_id,
+      startsOn: r.starts_on,
+      endsOn: r.ends_on,
+      submitted: !!r.submitted,
+      published: !!r.published,
+      demo: r.demo,
+    }));
   }
   return rec;
 }
@@ -142,8 +288,10 @@ export function currencyTotals(lines: { amount: number; currency: string }[]): C
   });
 }
 
-const MISSING_NETWORK = 'The knowledge repository and network (migration 007) are not in this database: the figure is left out rather than typed.';
-const MISSING_RESULTS = 'The results framework (migration 011) is not in this database: the figure is left out rather than typed.';
+const MISSING_NETWORK =
+  'The knowledge repository and network (migration 007) are not in this database: the figure is left out rather than typed.';
+const MISSING_RESULTS =
+  'The results framework (migration 011) is not in this database: the figure is left out rather than typed.';
 const AWARENESS_REASON = 'No record that Marsad keeps measures awareness or understanding within the Executive Board.';
 
 const DEFINITIONS = {
@@ -153,16 +301,31 @@ const DEFINITIONS = {
   centres: 'Designated safer-cities coordination centres of the network, dated by their designation.',
   d: 'Budget lines of the programmes of the results framework, each in its currency and years; totals within one currency only, never converted. The count is of budget lines.',
   f: 'Partner organisations of the Global Network on Safer Cities by the date they joined (members: joined and not left).',
-  gInvited: 'Member states taking part in review cycles: countries that are, or have a city that is, a participant of a review cycle. The count is of countries; each carries its number of cycles.',
-  gSubmitted: 'Member states that submitted: countries of which a participant submitted its review at least once in a cycle (whatever its state now).',
+  gInvited:
+    'Member states taking part in review cycles: countries that are, or have a city that is, a participant of a review cycle. The count is of countries; each carries its number of cycles.',
+  gSubmitted:
+    'Member states that submitted: countries of which a participant submitted its review at least once in a cycle (whatever its state now).',
 };
 
 /** One figure per country, the participation in cycles counted (never the answers). */
-function byCountry(rows: NonNullable<SuccessRecords['reviews']>, keep: (r: NonNullable<SuccessRecords['reviews']>[number]) => boolean): Figure<SuccessItem> {
+function byCountry(
+  rows: NonNullable<SuccessRecords['reviews']>,
+  keep: (r: NonNullable<SuccessRecords['reviews']>[number]) => boolean,
+): Figure<SuccessItem> {
   const m = new Map<number, SuccessItem & { counts: NonNullable<SuccessItem['counts']> }>();
   for (const r of rows) {
     let i = m.get(r.countryId);
-    if (!i) { i = { id: r.countryId, names: r.names, date: null, place: r.code, counts: { cycles: 0, submitted: 0, published: 0 }, demo: true }; m.set(r.countryId, i); }
+    if (!i) {
+      i = {
+        id: r.countryId,
+        names: r.names,
+        date: null,
+        place: r.code,
+        counts: { cycles: 0, submitted: 0, published: 0 },
+        demo: true,
+      };
+      m.set(r.countryId, i);
+    }
     i.counts.cycles += 1;
     if (r.submitted) i.counts.submitted += 1;
     if (r.published) i.counts.published += 1;
@@ -188,11 +351,20 @@ const CYCLE_DEFINITIONS: Record<string, string> = {
 async function successIndicators(conn: SqlConn, startsOn: string, endsOn: string): Promise<SuccessIndicator[]> {
   return successIndicatorsFor(await loadSuccessRecords(conn), startsOn, endsOn)
     .filter((s) => !s.code.startsWith('g-'))
-    .map(({ figure: atCycleEnd, duringPeriod: duringCycle, amounts, amountsDuringPeriod, definition, ...s }): SuccessIndicator => ({
-      ...s,
-      ...(s.available ? { definition: CYCLE_DEFINITIONS[s.code] ?? definition, duringCycle, atCycleEnd } : {}),
-      ...(amounts ? { amounts: { duringCycle: amountsDuringPeriod ?? [], atCycleEnd: amounts } } : {}),
-    }));
+    .map(
+      ({
+        figure: atCycleEnd,
+        duringPeriod: duringCycle,
+        amounts,
+        amountsDuringPeriod,
+        definition,
+        ...s
+      }): SuccessIndicator => ({
+        ...s,
+        ...(s.available ? { definition: CYCLE_DEFINITIONS[s.code] ?? definition, duringCycle, atCycleEnd } : {}),
+        ...(amounts ? { amounts: { duringCycle: amountsDuringPeriod ?? [], atCycleEnd: amounts } } : {}),
+      }),
+    );
 }
 
 /** A success indicator as it stands now (the public page): one figure with its list. */
@@ -208,7 +380,11 @@ export interface CurrentSuccessIndicator {
   amounts?: CurrencyTotal[];
 }
 
-export interface CurrentSuccessIndicators { asOf: string; generatedAt: string; indicators: CurrentSuccessIndicator[] }
+export interface CurrentSuccessIndicators {
+  asOf: string;
+  generatedAt: string;
+  indicators: CurrentSuccessIndicator[];
+}
 
 const S8_PARTICIPATION = {
   invited: { ar: 'مشاركة الدول الأعضاء في دورات الاستعراض', en: 'Participation of member states in review cycles' },
@@ -247,22 +423,59 @@ export function successIndicatorsFor(rec: SuccessRecords, from: string | null, t
   const within = (d: string | null) => from !== null && d !== null && d >= from && d <= to;
   const during = <T>(f: Figure<T>): { duringPeriod?: Figure<T> } => (from === null ? {} : { duringPeriod: f });
   const out: PeriodSuccessIndicator[] = [];
-  const na = (code: string, seedReference: string, names: { ar: string; en: string }, reason: string) => out.push({ code, seedReference, names, available: false, reason });
-  const toolsOf = (list: SuccessItem[]): Figure<SuccessItem> => ({ count: new Set(list.map((p) => p.id)).size, items: list });
-  const partnerItem = (p: SuccessRecords['partners'][number]): SuccessItem => ({ id: p.id, names: p.names, date: p.date, detail: p.detail });
+  const na = (code: string, seedReference: string, names: { ar: string; en: string }, reason: string) =>
+    out.push({ code, seedReference, names, available: false, reason });
+  const toolsOf = (list: SuccessItem[]): Figure<SuccessItem> => ({
+    count: new Set(list.map((p) => p.id)).size,
+    items: list,
+  });
+  const partnerItem = (p: SuccessRecords['partners'][number]): SuccessItem => ({
+    id: p.id,
+    names: p.names,
+    date: p.date,
+    detail: p.detail,
+  });
   if (rec.network) {
-    out.push({ code: 'a-tools-shared', seedReference: 'seed 000 §8 (a)', names: S8.a, available: true, definition: DEFINITIONS.a, figure: figure(rec.tools.filter((t) => upTo(t.date))), ...during(figure(rec.tools.filter((t) => within(t.date)))) });
-    out.push({ code: 'b-tools-piloted', seedReference: 'seed 000 §8 (b)', names: S8.b, available: true, definition: DEFINITIONS.b, figure: toolsOf(rec.pilots.filter((p) => upTo(p.date))), ...during(toolsOf(rec.pilots.filter((p) => within(p.date)))) });
+    out.push({
+      code: 'a-tools-shared',
+      seedReference: 'seed 000 §8 (a)',
+      names: S8.a,
+      available: true,
+      definition: DEFINITIONS.a,
+      figure: figure(rec.tools.filter((t) => upTo(t.date))),
+      ...during(figure(rec.tools.filter((t) => within(t.date)))),
+    });
+    out.push({
+      code: 'b-tools-piloted',
+      seedReference: 'seed 000 §8 (b)',
+      names: S8.b,
+      available: true,
+      definition: DEFINITIONS.b,
+      figure: toolsOf(rec.pilots.filter((p) => upTo(p.date))),
+      ...during(toolsOf(rec.pilots.filter((p) => within(p.date)))),
+    });
   } else {
     na('a-tools-shared', 'seed 000 §8 (a)', S8.a, MISSING_NETWORK);
     na('b-tools-piloted', 'seed 000 §8 (b)', S8.b, MISSING_NETWORK);
   }
-  out.push({ code: 'c-pilot-countries', seedReference: 'seed 000 §8 (c)', names: S8.c, available: true, definition: DEFINITIONS.c, figure: figure(rec.pilotCountries), ...(from === null ? {} : { duringPeriod: null }) });
+  out.push({
+    code: 'c-pilot-countries',
+    seedReference: 'seed 000 §8 (c)',
+    names: S8.c,
+    available: true,
+    definition: DEFINITIONS.c,
+    figure: figure(rec.pilotCountries),
+    ...(from === null ? {} : { duringPeriod: null }),
+  });
   if (rec.network) {
     out.push({
-      code: 'c-coordination-centres', seedReference: 'seed 000 §8 (c)', names: S8.c, available: true,
+      code: 'c-coordination-centres',
+      seedReference: 'seed 000 §8 (c)',
+      names: S8.c,
+      available: true,
       definition: `${DEFINITIONS.centres} A centre with a designation date after the date counted to is not counted yet; one without a date counts at the end, not within a period.`,
-      figure: figure(rec.centres.filter((c) => c.date === null || upTo(c.date))), ...during(figure(rec.centres.filter((c) => within(c.date)))),
+      figure: figure(rec.centres.filter((c) => c.date === null || upTo(c.date))),
+      ...during(figure(rec.centres.filter((c) => within(c.date)))),
     });
   } else na('c-coordination-centres', 'seed 000 §8 (c)', S8.c, MISSING_NETWORK);
   if (rec.budget) {
@@ -270,15 +483,26 @@ export function successIndicatorsFor(rec: SuccessRecords, from: string | null, t
     const lines = from === null ? rec.budget : rec.budget.filter((b) => b.year <= y1);
     const meet = from === null ? [] : rec.budget.filter((b) => b.year <= y1 && b.endYear >= Number(from.slice(0, 4)));
     out.push({
-      code: 'd-financial-resources', seedReference: 'seed 000 §8 (d)', names: S8.d, available: true, definition: DEFINITIONS.d,
-      figure: figure(lines.map((b) => b.item)), amounts: currencyTotals(lines),
-      ...(from === null ? {} : { duringPeriod: figure(meet.map((b) => b.item)), amountsDuringPeriod: currencyTotals(meet) }),
+      code: 'd-financial-resources',
+      seedReference: 'seed 000 §8 (d)',
+      names: S8.d,
+      available: true,
+      definition: DEFINITIONS.d,
+      figure: figure(lines.map((b) => b.item)),
+      amounts: currencyTotals(lines),
+      ...(from === null
+        ? {}
+        : { duringPeriod: figure(meet.map((b) => b.item)), amountsDuringPeriod: currencyTotals(meet) }),
     });
   } else na('d-financial-resources', 'seed 000 §8 (d)', S8.d, MISSING_RESULTS);
   na('e-awareness', 'seed 000 §8 (e)', S8.e, AWARENESS_REASON);
   if (rec.network) {
     out.push({
-      code: 'f-partners-joined', seedReference: 'seed 000 §8 (f)', names: S8.f, available: true, definition: DEFINITIONS.f,
+      code: 'f-partners-joined',
+      seedReference: 'seed 000 §8 (f)',
+      names: S8.f,
+      available: true,
+      definition: DEFINITIONS.f,
       figure: figure(rec.partners.filter((p) => upTo(p.date) && (p.left === null || p.left > to)).map(partnerItem)),
       ...during(figure(rec.partners.filter((p) => within(p.date)).map(partnerItem))),
     });
@@ -286,8 +510,24 @@ export function successIndicatorsFor(rec: SuccessRecords, from: string | null, t
   if (rec.reviews) {
     const started = rec.reviews.filter((r) => r.startsOn <= to);
     const meeting = from === null ? [] : started.filter((r) => r.endsOn >= from);
-    out.push({ code: 'g-member-states-invited', seedReference: 'seed 000 §3, §8 (e)', names: S8_PARTICIPATION.invited, available: true, definition: DEFINITIONS.gInvited, figure: byCountry(started, () => true), ...during(byCountry(meeting, () => true)) });
-    out.push({ code: 'g-member-states-submitted', seedReference: 'seed 000 §3, §8 (e)', names: S8_PARTICIPATION.submitted, available: true, definition: DEFINITIONS.gSubmitted, figure: byCountry(started, (r) => r.submitted), ...during(byCountry(meeting, (r) => r.submitted)) });
+    out.push({
+      code: 'g-member-states-invited',
+      seedReference: 'seed 000 §3, §8 (e)',
+      names: S8_PARTICIPATION.invited,
+      available: true,
+      definition: DEFINITIONS.gInvited,
+      figure: byCountry(started, () => true),
+      ...during(byCountry(meeting, () => true)),
+    });
+    out.push({
+      code: 'g-member-states-submitted',
+      seedReference: 'seed 000 §3, §8 (e)',
+      names: S8_PARTICIPATION.submitted,
+      available: true,
+      definition: DEFINITIONS.gSubmitted,
+      figure: byCountry(started, (r) => r.submitted),
+      ...during(byCountry(meeting, (r) => r.submitted)),
+    });
   }
   return out;
 }
@@ -295,22 +535,66 @@ export function successIndicatorsFor(rec: SuccessRecords, from: string | null, t
 /** The whole report of a cycle. */
 export async function boardReport(store: Store, cycleId: number): Promise<BoardReportAnswer> {
   return store.exclusive(async (conn) => {
-    const c = (await conn.query<{ id: number; kind: CycleKind; titles: unknown; starts_on: string; ends_on: string; demo: boolean; questionnaire_version_id: number }>(
-      'SELECT id, kind, titles, starts_on::text AS starts_on, ends_on::text AS ends_on, demo, questionnaire_version_id FROM review_cycles WHERE id = $1', [cycleId])).rows[0];
+    const c = (
+      await conn.query<{
+        id: number;
+        kind: CycleKind;
+        titles: unknown;
+        starts_on: string;
+        ends_on: string;
+        demo: boolean;
+        questionnaire_version_id: number;
+      }>(
+        'SELECT id, kind, titles, starts_on::text AS starts_on, ends_on::text AS ends_on, demo, questionnaire_version_id FROM review_cycles WHERE id = $1',
+        [cycleId],
+      )
+    ).rows[0];
     if (!c) throw new HttpError(404, 'not_found', `No review cycle ${cycleId}.`);
     const q = await loadQuestionnaire(conn, c.questionnaire_version_id);
-    const rows = (await conn.query<{ id: number; state: ReviewState; round: number; code: string; level: string; names: unknown; country_code: string; answers: unknown }>(
-      `SELECT s.id, s.state, s.round, p.code, p.level, p.names, cp.code AS country_code, r.answers
+    const rows = (
+      await conn.query<{
+        id: number;
+        state: ReviewState;
+        round: number;
+        code: string;
+        level: string;
+        names: unknown;
+        country_code: string;
+        answers: unknown;
+      }>(
+        `SELECT s.id, s.state, s.round, p.code, p.level, p.names, cp.code AS country_code, r.answers
          FROM review_submissions s JOIN places p ON p.id = s.place_id JOIN places cp ON cp.id = split_part(p.path, '/', 2)::int
          LEFT JOIN review_submission_rounds r ON r.submission_id = s.id AND r.round = s.round
-        WHERE s.cycle_id = $1`, [cycleId])).rows;
+        WHERE s.cycle_id = $1`,
+        [cycleId],
+      )
+    ).rows;
     const participants: BoardParticipant[] = rows.map((r) => ({
-      place: { code: r.code, names: fromJson(r.names), level: r.level, countryCode: r.country_code, region: m49RegionOf(r.country_code) },
-      submission: { id: r.id, state: r.state, round: r.round, submittedAnswers: r.answers === null ? null : fromJson<AnswerSet>(r.answers) },
+      place: {
+        code: r.code,
+        names: fromJson(r.names),
+        level: r.level,
+        countryCode: r.country_code,
+        region: m49RegionOf(r.country_code),
+      },
+      submission: {
+        id: r.id,
+        state: r.state,
+        round: r.round,
+        submittedAnswers: r.answers === null ? null : fromJson<AnswerSet>(r.answers),
+      },
     }));
     const report = buildBoardReport(q, participants, todayIso());
     return {
-      cycle: { id: c.id, kind: c.kind, titles: fromJson(c.titles), startsOn: c.starts_on, endsOn: c.ends_on, demo: c.demo, questionnaireVersionId: c.questionnaire_version_id },
+      cycle: {
+        id: c.id,
+        kind: c.kind,
+        titles: fromJson(c.titles),
+        startsOn: c.starts_on,
+        endsOn: c.ends_on,
+        demo: c.demo,
+        questionnaireVersionId: c.questionnaire_version_id,
+      },
       generatedAt: new Date().toISOString(),
       regionSource: M49_SOURCE,
       ...report,
@@ -321,10 +605,23 @@ export async function boardReport(store: Store, cycleId: number): Promise<BoardR
 
 const csvCell = (v: unknown): string => {
   const s = v === null || v === undefined ? '' : Array.isArray(v) ? v.join('; ') : String(v);
-  return /[",\n\r]/.test(s) || /^[=+\-@\t]/.test(s) ? `"${(/^[=+\-@\t]/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"` : s;
+  return /[",\n\r]/.test(s) || /^[=+\-@\t]/.test(s)
+    ? `"${(/^[=+\-@\t]/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`
+    : s;
 };
 
-export const BOARD_CSV_HEADER = ['section', 'figure', 'group', 'count', 'place', 'country', 'region', 'submission', 'question', 'value'] as const;
+export const BOARD_CSV_HEADER = [
+  'section',
+  'figure',
+  'group',
+  'count',
+  'place',
+  'country',
+  'region',
+  'submission',
+  'question',
+  'value',
+] as const;
 
 /**
  * The report as CSV: one row per figure (`count` filled), each followed by the rows of its list
@@ -332,28 +629,55 @@ export const BOARD_CSV_HEADER = ['section', 'figure', 'group', 'count', 'place',
  */
 export function boardReportCsv(r: BoardReportAnswer): string {
   const rows: unknown[][] = [[...BOARD_CSV_HEADER]];
-  const fig = (section: string, name: string, group: string, f: Figure<unknown>) => rows.push([section, name, group, f.count]);
+  const fig = (section: string, name: string, group: string, f: Figure<unknown>) =>
+    rows.push([section, name, group, f.count]);
   for (const key of ['invited', 'submitted', 'reviewed', 'published'] as const) {
     const f = r.participation[key];
     fig('participation', key, '', f);
-    for (const p of f.items) rows.push(['participation', key, '', '', p.place, p.countryCode, p.region, p.submissionId, '', p.state]);
+    for (const p of f.items)
+      rows.push(['participation', key, '', '', p.place, p.countryCode, p.region, p.submissionId, '', p.state]);
   }
   for (const g of r.participation.byRegion) {
-    for (const key of ['invited', 'submitted', 'reviewed', 'published'] as const) rows.push(['participation-by-region', key, g.region?.name ?? '(no region)', g[key]]);
+    for (const key of ['invited', 'submitted', 'reviewed', 'published'] as const)
+      rows.push(['participation-by-region', key, g.region?.name ?? '(no region)', g[key]]);
   }
-  const records = (section: string, name: string, group: string, f: BoardReport['records']['byKind'][number]['figure']) => {
+  const records = (
+    section: string,
+    name: string,
+    group: string,
+    f: BoardReport['records']['byKind'][number]['figure'],
+  ) => {
     fig(section, name, group, f);
-    for (const i of f.items) rows.push([section, name, group, '', i.place, i.countryCode, i.region, i.submissionId, i.path, i.value]);
+    for (const i of f.items)
+      rows.push([section, name, group, '', i.place, i.countryCode, i.region, i.submissionId, i.path, i.value]);
   };
   for (const k of r.records.byKind) records('records', k.kind, '', k.figure);
   for (const k of r.records.byTheme) records('records-by-theme', k.kind, k.theme, k.figure);
   for (const k of r.records.byRegion) records('records-by-region', k.kind, k.region?.name ?? '(no region)', k.figure);
   for (const s of r.successIndicators) {
-    if (!s.available) { rows.push(['success-indicators', s.code, 'not available', '', '', '', '', '', '', s.reason]); continue; }
-    for (const [group, f] of [['during cycle', s.duringCycle], ['at cycle end', s.atCycleEnd]] as const) {
+    if (!s.available) {
+      rows.push(['success-indicators', s.code, 'not available', '', '', '', '', '', '', s.reason]);
+      continue;
+    }
+    for (const [group, f] of [
+      ['during cycle', s.duringCycle],
+      ['at cycle end', s.atCycleEnd],
+    ] as const) {
       if (!f) continue;
       rows.push(['success-indicators', s.code, group, f.count]);
-      for (const i of f.items) rows.push(['success-indicators', s.code, group, '', i.place ?? '', '', '', '', i.detail ?? '', `${i.id} ${i.names.en ?? i.names.ar ?? Object.values(i.names)[0] ?? ''}${i.date ? ` (${i.date})` : ''}`]);
+      for (const i of f.items)
+        rows.push([
+          'success-indicators',
+          s.code,
+          group,
+          '',
+          i.place ?? '',
+          '',
+          '',
+          '',
+          i.detail ?? '',
+          `${i.id} ${i.names.en ?? i.names.ar ?? Object.values(i.names)[0] ?? ''}${i.date ? ` (${i.date})` : ''}`,
+        ]);
     }
   }
   return rows.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';

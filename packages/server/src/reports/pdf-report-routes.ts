@@ -3,10 +3,23 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
-import { chromiumPath, INSTALL_HINT, isReportPage, pdfFileName, renderPdf, REPORT_LANGS, REPORT_PAGES } from './pdf-report.ts';
+import {
+  chromiumPath,
+  INSTALL_HINT,
+  isReportPage,
+  pdfFileName,
+  REPORT_LANGS,
+  REPORT_PAGES,
+  renderPdf,
+} from './pdf-report.ts';
 
 const Query = z.object({
-  page: z.string().max(100).refine(isReportPage, { message: `a report page of this site: ${REPORT_PAGES.map((p) => p.pattern.source).join(' or ')}` }),
+  page: z
+    .string()
+    .max(100)
+    .refine(isReportPage, {
+      message: `a report page of this site: ${REPORT_PAGES.map((p) => p.pattern.source).join(' or ')}`,
+    }),
   lang: z.enum(REPORT_LANGS).default('ar'),
 });
 
@@ -16,21 +29,39 @@ const Query = z.object({
  */
 export function registerPdfReportRoutes(app: FastifyInstance, _ctx: AppContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  r.get('/api/v1/reports/pdf', {
-    schema: {
-      tags: ['reports'], querystring: Query,
-      summary: 'A report page (programme results report, city profile, success indicators) as PDF, made by Chromium on the server in the given language',
-      description: 'Answers 503 with what to install when the server has no Chromium (/usr/bin/chromium or MARSAD_CHROMIUM). Only the listed page patterns of this site are printed.',
+  r.get(
+    '/api/v1/reports/pdf',
+    {
+      schema: {
+        tags: ['reports'],
+        querystring: Query,
+        summary:
+          'A report page (programme results report, city profile, success indicators) as PDF, made by Chromium on the server in the given language',
+        description:
+          'Answers 503 with what to install when the server has no Chromium (/usr/bin/chromium or MARSAD_CHROMIUM). Only the listed page patterns of this site are printed.',
+      },
     },
-  }, async (req, reply) => {
-    if (!chromiumPath()) throw new HttpError(503, 'no_browser', INSTALL_HINT);
-    const address = app.server.address();
-    if (!address || typeof address === 'string') throw new HttpError(503, 'not_listening', 'This server is not listening on a TCP port, so Chromium cannot load its pages.');
-    const host = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    const pdf = await renderPdf(`http://${host}:${address.port}`, req.query.page, req.query.lang);
-    return reply.header('Content-Type', 'application/pdf')
-      .header('Content-Disposition', `attachment; filename="${pdfFileName(req.query.page, req.query.lang)}"`)
-      .header('Cache-Control', 'no-store')
-      .send(pdf);
-  });
+    async (req, reply) => {
+      if (!chromiumPath()) throw new HttpError(503, 'no_browser', INSTALL_HINT);
+      const address = app.server.address();
+      if (!address || typeof address === 'string')
+        throw new HttpError(
+          503,
+          'not_listening',
+          'This server is not listening on a TCP port, so Chromium cannot load its pages.',
+        );
+      const host =
+        address.address === '0.0.0.0' || address.address === '::'
+          ? '127.0.0.1'
+          : address.family === 'IPv6'
+            ? `[${address.address}]`
+            : address.address;
+      const pdf = await renderPdf(`http://${host}:${address.port}`, req.query.page, req.query.lang);
+      return reply
+        .header('Content-Type', 'application/pdf')
+        .header('Content-Disposition', `attachment; filename="${pdfFileName(req.query.page, req.query.lang)}"`)
+        .header('Cache-Control', 'no-store')
+        .send(pdf);
+    },
+  );
 }

@@ -19,7 +19,10 @@ export const REPORT_PAGES: { pattern: RegExp; name: string }[] = [
   { pattern: /^\/places\/[A-Za-z0-9_.-]{1,60}$/, name: 'city (place) profile' },
   { pattern: /^\/places\/[A-Za-z0-9_.-]{1,60}\/report$/, name: 'country report' },
   { pattern: /^\/results\/success-indicators$/, name: 'success indicators' },
-  { pattern: /^\/results\/board-progress\/\d{4}-\d{2}-\d{2}\/\d{4}-\d{2}-\d{2}$/, name: 'progress report to the Executive Board' },
+  {
+    pattern: /^\/results\/board-progress\/\d{4}-\d{2}-\d{2}\/\d{4}-\d{2}-\d{2}$/,
+    name: 'progress report to the Executive Board',
+  },
   { pattern: /^\/reviews\/published\/\d{1,9}$/, name: 'review report' },
 ];
 
@@ -29,8 +32,9 @@ export function isReportPage(path: string): boolean {
 
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 
-export const INSTALL_HINT = 'PDF reports need Chromium on the server: install Debian\'s packages with `apt-get install chromium fonts-noto-core` '
-  + '(or set MARSAD_CHROMIUM to a Chromium executable), then try again. The page\'s print layout (the browser\'s Print, or Save as PDF) works without it.';
+export const INSTALL_HINT =
+  "PDF reports need Chromium on the server: install Debian's packages with `apt-get install chromium fonts-noto-core` " +
+  "(or set MARSAD_CHROMIUM to a Chromium executable), then try again. The page's print layout (the browser's Print, or Save as PDF) works without it.";
 
 /** The Chromium to use, or null when none is installed. */
 export function chromiumPath(): string | null {
@@ -56,7 +60,12 @@ function serially<T>(fn: () => Promise<T>): Promise<T> {
  * must be on the allow-list; requests of the page to any other origin are refused.
  */
 export async function renderPdf(origin: string, path: string, lang: ReportLang): Promise<Buffer> {
-  if (!isReportPage(path)) throw new HttpError(400, 'not_a_report', `Not a report page of this site: ${path}. Pages: ${REPORT_PAGES.map((p) => p.name).join(', ')}.`);
+  if (!isReportPage(path))
+    throw new HttpError(
+      400,
+      'not_a_report',
+      `Not a report page of this site: ${path}. Pages: ${REPORT_PAGES.map((p) => p.name).join(', ')}.`,
+    );
   const executablePath = chromiumPath();
   if (!executablePath) throw new HttpError(503, 'no_browser', INSTALL_HINT);
   const { chromium } = await import('playwright-core');
@@ -64,38 +73,61 @@ export async function renderPdf(origin: string, path: string, lang: ReportLang):
     const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
     try {
       const context = await browser.newContext({ viewport: { width: 1100, height: 1400 }, locale: lang });
-      await context.route('**/*', (route) => (new URL(route.request().url()).origin === origin ? route.continue() : route.abort()));
+      await context.route('**/*', (route) =>
+        new URL(route.request().url()).origin === origin ? route.continue() : route.abort(),
+      );
       await context.addInitScript((l: string) => {
-        try { window.localStorage.setItem('marsad.lang', l); } catch { /* storage refused: the app keeps its default */ }
+        try {
+          window.localStorage.setItem('marsad.lang', l);
+        } catch {
+          /* storage refused: the app keeps its default */
+        }
       }, lang);
       const page = await context.newPage();
       // Requests in flight: a page's later requests (names of places, a chart's code) start after
       // its first data arrive, when Playwright's "networkidle" has already fired once.
       let inFlight = 0;
       let lastChange = Date.now();
-      const change = (d: number) => { inFlight += d; lastChange = Date.now(); };
+      const change = (d: number) => {
+        inFlight += d;
+        lastChange = Date.now();
+      };
       page.on('request', () => change(1));
       page.on('requestfinished', () => change(-1));
       page.on('requestfailed', () => change(-1));
       const quiet = async () => {
         const until = Date.now() + 60_000;
-        while (Date.now() < until && (inFlight > 0 || Date.now() - lastChange < 500)) await new Promise((r) => setTimeout(r, 100));
+        while (Date.now() < until && (inFlight > 0 || Date.now() - lastChange < 500))
+          await new Promise((r) => setTimeout(r, 100));
       };
       await page.emulateMedia({ media: 'print' });
       const res = await page.goto(origin + path, { waitUntil: 'networkidle', timeout: 60_000 });
-      if (!res || res.status() >= 400) throw new HttpError(404, 'not_found', `The page ${path} answered ${res?.status() ?? 'nothing'}.`);
+      if (!res || res.status() >= 400)
+        throw new HttpError(404, 'not_found', `The page ${path} answered ${res?.status() ?? 'nothing'}.`);
       // The data has arrived when the heading is there, nothing is loading any more, the network is
       // quiet and every chart is drawn.
-      await page.waitForFunction(() => !!document.querySelector('main h1') && !document.querySelector('.loading, [aria-busy="true"]'), undefined, { timeout: 60_000 });
+      await page.waitForFunction(
+        () => !!document.querySelector('main h1') && !document.querySelector('.loading, [aria-busy="true"]'),
+        undefined,
+        { timeout: 60_000 },
+      );
       await quiet();
-      await page.waitForFunction(() => [...document.querySelectorAll('.chart')].every((c) => !!c.querySelector('svg, canvas')), undefined, { timeout: 30_000 });
+      await page.waitForFunction(
+        () => [...document.querySelectorAll('.chart')].every((c) => !!c.querySelector('svg, canvas')),
+        undefined,
+        { timeout: 30_000 },
+      );
       await page.evaluate(async () => {
         window.dispatchEvent(new Event('beforeprint'));
         document.querySelectorAll('details').forEach((d) => d.setAttribute('open', ''));
         await document.fonts.ready;
       });
       await quiet();
-      const pdf = await page.pdf({ format: 'A4', printBackground: true, margin: { top: '15mm', bottom: '15mm', left: '12mm', right: '12mm' } });
+      const pdf = await page.pdf({
+        format: 'A4',
+        printBackground: true,
+        margin: { top: '15mm', bottom: '15mm', left: '12mm', right: '12mm' },
+      });
       return Buffer.from(pdf);
     } finally {
       await browser.close();

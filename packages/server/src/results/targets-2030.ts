@@ -1,9 +1,18 @@
-import { sql, type Kysely } from 'kysely';
 import {
-  citiesWithLessViolence, countriesImproved, populationConcerned, TARGET_2030, urbanViolenceChange,
-  type Comparison, type ComparisonView, type Figures2030, type Margins, type SafetySeries, type SourceView,
+  type Comparison,
+  type ComparisonView,
+  citiesWithLessViolence,
+  countriesImproved,
+  type Figures2030,
+  type Margins,
+  populationConcerned,
+  type SafetySeries,
+  type SourceView,
+  TARGET_2030,
+  urbanViolenceChange,
 } from '@marsad/core';
 import type { Names, Schema } from '@marsad/db';
+import { type Kysely, sql } from 'kysely';
 import { pick } from '../http/pagination.ts';
 import { approvedYearlyValues, type ObservedValue } from './observed-values.ts';
 
@@ -25,7 +34,12 @@ import { approvedYearlyValues, type ObservedValue } from './observed-values.ts';
 
 export type { ComparisonView, Figures2030 } from '@marsad/core';
 
-export interface PlaceRef { id: number; code: string; level: string; names: Names }
+export interface PlaceRef {
+  id: number;
+  code: string;
+  level: string;
+  names: Names;
+}
 
 export interface Participation {
   recorded: (PlaceRef & { role: string })[];
@@ -34,15 +48,26 @@ export interface Participation {
 }
 
 export async function participatingPlaces(db: Kysely<Schema>, programmeId: number): Promise<Participation> {
-  const recorded = await db.selectFrom('programme_places as pp').innerJoin('places as p', 'p.id', 'pp.place_id')
+  const recorded = await db
+    .selectFrom('programme_places as pp')
+    .innerJoin('places as p', 'p.id', 'pp.place_id')
     .where('pp.programme_id', '=', programmeId)
-    .select(['p.id', 'p.code', 'p.level', 'p.names', 'p.path', 'pp.role']).orderBy('p.code').execute();
+    .select(['p.id', 'p.code', 'p.level', 'p.names', 'p.path', 'pp.role'])
+    .orderBy('p.code')
+    .execute();
   if (!recorded.length) return { recorded: [], countries: [], cities: [] };
   const under = recorded.filter((r) => r.level === 'country' || r.level === 'region').map((r) => `${r.path}%`);
   const cityIds = recorded.filter((r) => r.level === 'city').map((r) => r.id);
   const recordedIds = recorded.map((r) => r.id);
   // Cities (recorded, or under a recorded country or region) and the country above every recorded place and city.
-  const rows = await sql<{ id: number; code: string; level: string; names: Names; kind: 'city' | 'country'; country: string | null }>`
+  const rows = await sql<{
+    id: number;
+    code: string;
+    level: string;
+    names: Names;
+    kind: 'city' | 'country';
+    country: string | null;
+  }>`
     WITH cities AS (
       SELECT c.id FROM places c
        WHERE c.level = 'city' AND (c.id = ANY(${cityIds}::int[]) OR c.path LIKE ANY(${under}::text[]))
@@ -59,12 +84,25 @@ export async function participatingPlaces(db: Kysely<Schema>, programmeId: numbe
   const byCode = (a: { code: string }, b: { code: string }) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
   return {
     recorded: recorded.map(({ path: _path, ...r }) => r),
-    countries: rows.rows.filter((r) => r.kind === 'country').map(({ id, code, level, names }) => ({ id, code, level, names })).sort(byCode),
-    cities: rows.rows.filter((r) => r.kind === 'city').map(({ id, code, level, names, country }) => ({ id, code, level, names, country })).sort(byCode),
+    countries: rows.rows
+      .filter((r) => r.kind === 'country')
+      .map(({ id, code, level, names }) => ({ id, code, level, names }))
+      .sort(byCode),
+    cities: rows.rows
+      .filter((r) => r.kind === 'city')
+      .map(({ id, code, level, names, country }) => ({ id, code, level, names, country }))
+      .sort(byCode),
   };
 }
 
-interface SafetyIndicator { id: number; code: string; names: Names; direction: 'higher' | 'lower'; group: string | null; seriesId: number }
+interface SafetyIndicator {
+  id: number;
+  code: string;
+  names: Names;
+  direction: 'higher' | 'lower';
+  group: string | null;
+  seriesId: number;
+}
 
 async function safetyIndicators(db: Kysely<Schema>): Promise<SafetyIndicator[]> {
   const rows = await sql<SafetyIndicator>`
@@ -83,15 +121,27 @@ async function safetyIndicators(db: Kysely<Schema>): Promise<SafetyIndicator[]> 
 const pct = (x: number | null) => (x === null ? null : Math.round(x * 1e8) / 1e6);
 
 /** Computes the four figures of the 2030 targets for a programme's participating places. */
-export async function compute2030(db: Kysely<Schema>, programmeId: number, margins: Margins, lang?: string): Promise<Figures2030> {
+export async function compute2030(
+  db: Kysely<Schema>,
+  programmeId: number,
+  margins: Margins,
+  lang?: string,
+): Promise<Figures2030> {
   const [participation, indicators, popSeries] = await Promise.all([
     participatingPlaces(db, programmeId),
     safetyIndicators(db),
-    db.selectFrom('series as s').innerJoin('indicators as i', 'i.id', 's.indicator_id').where('i.code', '=', 'POP')
-      .select('s.id').orderBy('s.is_default', 'desc').orderBy('s.id').executeTakeFirst(),
+    db
+      .selectFrom('series as s')
+      .innerJoin('indicators as i', 'i.id', 's.indicator_id')
+      .where('i.code', '=', 'POP')
+      .select('s.id')
+      .orderBy('s.is_default', 'desc')
+      .orderBy('s.id')
+      .executeTakeFirst(),
   ]);
   const names = new Map<string, Names>();
-  for (const p of [...participation.recorded, ...participation.countries, ...participation.cities]) names.set(p.code, p.names);
+  for (const p of [...participation.recorded, ...participation.countries, ...participation.cities])
+    names.set(p.code, p.names);
   const nameOf = (code: string) => pick(names.get(code), lang);
   const placeIds = [...new Set([...participation.countries, ...participation.cities].map((p) => p.id))];
   const seriesIds = indicators.map((i) => i.seriesId);
@@ -108,21 +158,35 @@ export async function compute2030(db: Kysely<Schema>, programmeId: number, margi
     if (!ind || v.value === null) continue;
     const key = `${v.place}|${ind.code}`;
     let s = grouped.get(key);
-    if (!s) grouped.set(key, (s = { place: v.place, indicator: ind.code, ascending: ind.direction === 'higher', values: [] }));
+    if (!s)
+      grouped.set(
+        key,
+        (s = { place: v.place, indicator: ind.code, ascending: ind.direction === 'higher', values: [] }),
+      );
     s.values.push({ year: v.year, value: v.value });
     sourceAt.set(`${key}|${v.year}`, v.source);
   }
   const allSeries = [...grouped.values()];
-  const crimeCodes = new Set(indicators.filter((i) => i.group === 'crime-violence' && i.direction === 'lower').map((i) => i.code));
+  const crimeCodes = new Set(
+    indicators.filter((i) => i.group === 'crime-violence' && i.direction === 'lower').map((i) => i.code),
+  );
   const crimeSeries = allSeries.filter((s) => crimeCodes.has(s.indicator));
   const cityCodes = participation.cities.map((c) => c.code);
 
   const view = (c: Comparison): ComparisonView => {
-    const srcs = [sourceAt.get(`${c.place}|${c.indicator}|${c.base.year}`), sourceAt.get(`${c.place}|${c.indicator}|${c.latest.year}`)]
-      .filter((s): s is SourceView => !!s);
+    const srcs = [
+      sourceAt.get(`${c.place}|${c.indicator}|${c.base.year}`),
+      sourceAt.get(`${c.place}|${c.indicator}|${c.latest.year}`),
+    ].filter((s): s is SourceView => !!s);
     return {
-      place: c.place, indicator: c.indicator, base: c.base, latest: c.latest, changePercent: pct(c.change), marginPercent: pct(c.margin)!,
-      judgement: c.judgement, sources: srcs.filter((s, i) => srcs.findIndex((x) => x.name === s.name) === i),
+      place: c.place,
+      indicator: c.indicator,
+      base: c.base,
+      latest: c.latest,
+      changePercent: pct(c.change),
+      marginPercent: pct(c.margin)!,
+      judgement: c.judgement,
+      sources: srcs.filter((s, i) => srcs.findIndex((x) => x.name === s.name) === i),
     };
   };
   const latestYear = (cs: Comparison[]) => (cs.length ? Math.max(...cs.map((c) => c.latest.year)) : null);
@@ -130,8 +194,12 @@ export async function compute2030(db: Kysely<Schema>, programmeId: number, margi
   const change = urbanViolenceChange(cityCodes, crimeSeries, { margins });
   const less = citiesWithLessViolence(cityCodes, crimeSeries, { margins });
   const countries = countriesImproved(
-    participation.countries.map((k) => ({ place: k.code, cities: participation.cities.filter((c) => c.country === k.code).map((c) => c.code) })),
-    allSeries, { margins },
+    participation.countries.map((k) => ({
+      place: k.code,
+      cities: participation.cities.filter((c) => c.country === k.code).map((c) => c.code),
+    })),
+    allSeries,
+    { margins },
   );
   const latestPop = new Map<string, ObservedValue>();
   for (const v of popValues) if (v.value !== null) latestPop.set(v.place, v); // ordered by period: the last one stays
@@ -140,45 +208,95 @@ export async function compute2030(db: Kysely<Schema>, programmeId: number, margi
     return v ? { year: v.year, value: v.value! } : null;
   });
   const lessComparisons = less.cities.flatMap((c) => [...c.better, ...c.worse, ...c.unchanged]);
-  const countryComparisons = countries.countries.flatMap((c) => c.indicators.flatMap((i) => [...(i.national ? [i.national] : []), ...i.cityComparisons]));
+  const countryComparisons = countries.countries.flatMap((c) =>
+    c.indicators.flatMap((i) => [...(i.national ? [i.national] : []), ...i.cityComparisons]),
+  );
   return {
     definitions: {
-      baselineYear: TARGET_2030.baselineYear, targetYear: TARGET_2030.targetYear,
-      targets: { urbanViolenceChangePercent: TARGET_2030.change * 100, cities: TARGET_2030.cities, countries: TARGET_2030.countries, population: TARGET_2030.population },
+      baselineYear: TARGET_2030.baselineYear,
+      targetYear: TARGET_2030.targetYear,
+      targets: {
+        urbanViolenceChangePercent: TARGET_2030.change * 100,
+        cities: TARGET_2030.cities,
+        countries: TARGET_2030.countries,
+        population: TARGET_2030.population,
+      },
     },
     margins,
     participating: {
-      recorded: participation.recorded.map((r) => ({ place: r.code, name: nameOf(r.code), level: r.level, role: r.role })),
+      recorded: participation.recorded.map((r) => ({
+        place: r.code,
+        name: nameOf(r.code),
+        level: r.level,
+        role: r.role,
+      })),
       countries: participation.countries.map((c) => ({ place: c.code, name: nameOf(c.code) })),
       cities: participation.cities.map((c) => ({ place: c.code, name: nameOf(c.code), country: c.country })),
     },
     indicators: {
-      crimeAndViolence: indicators.filter((i) => crimeCodes.has(i.code)).map((i) => ({ code: i.code, name: pick(i.names, lang) })),
+      crimeAndViolence: indicators
+        .filter((i) => crimeCodes.has(i.code))
+        .map((i) => ({ code: i.code, name: pick(i.names, lang) })),
       safety: indicators.map((i) => ({ code: i.code, name: pick(i.names, lang), direction: i.direction })),
     },
     urbanViolenceChange: {
-      valuePercent: pct(change.change), year: change.year, targetPercent: TARGET_2030.change * 100,
-      progress: change.progress.progress, expectedPercent: pct(change.progress.expected), status: change.progress.status,
-      cities: change.cities.map((c) => ({ place: c.place, name: nameOf(c.place), changePercent: pct(c.change)!, indicators: c.comparisons.map(view) })),
+      valuePercent: pct(change.change),
+      year: change.year,
+      targetPercent: TARGET_2030.change * 100,
+      progress: change.progress.progress,
+      expectedPercent: pct(change.progress.expected),
+      status: change.progress.status,
+      cities: change.cities.map((c) => ({
+        place: c.place,
+        name: nameOf(c.place),
+        changePercent: pct(c.change)!,
+        indicators: c.comparisons.map(view),
+      })),
       left: change.left,
     },
     citiesWithLessViolence: {
-      count: less.count, target: TARGET_2030.cities, year: latestYear(lessComparisons),
-      cities: less.cities.map((c) => ({ place: c.place, name: nameOf(c.place), counted: c.counted, better: c.better.map(view), worse: c.worse.map(view), unchanged: c.unchanged.map(view) })),
+      count: less.count,
+      target: TARGET_2030.cities,
+      year: latestYear(lessComparisons),
+      cities: less.cities.map((c) => ({
+        place: c.place,
+        name: nameOf(c.place),
+        counted: c.counted,
+        better: c.better.map(view),
+        worse: c.worse.map(view),
+        unchanged: c.unchanged.map(view),
+      })),
       withoutData: less.withoutData.map((p) => ({ place: p, name: nameOf(p) })),
     },
     countriesImproved: {
-      count: countries.count, target: TARGET_2030.countries, year: latestYear(countryComparisons),
+      count: countries.count,
+      target: TARGET_2030.countries,
+      year: latestYear(countryComparisons),
       countries: countries.countries.map((c) => ({
-        place: c.place, name: nameOf(c.place), counted: c.counted,
-        indicators: c.indicators.map((i) => ({ indicator: i.indicator, improved: i.improved, national: i.national ? view(i.national) : null, cities: i.cityComparisons.map(view), citiesBetter: i.citiesBetter })),
+        place: c.place,
+        name: nameOf(c.place),
+        counted: c.counted,
+        indicators: c.indicators.map((i) => ({
+          indicator: i.indicator,
+          improved: i.improved,
+          national: i.national ? view(i.national) : null,
+          cities: i.cityComparisons.map(view),
+          citiesBetter: i.citiesBetter,
+        })),
       })),
       withoutData: countries.withoutData.map((p) => ({ place: p, name: nameOf(p) })),
     },
     populationConcerned: {
-      total: people.total, target: TARGET_2030.population,
-      year: people.places.some((p) => p.population) ? Math.max(...people.places.filter((p) => p.population).map((p) => p.population!.year)) : null,
-      places: people.places.map((p) => ({ ...p, name: nameOf(p.place), source: latestPop.get(p.place)?.source ?? null })),
+      total: people.total,
+      target: TARGET_2030.population,
+      year: people.places.some((p) => p.population)
+        ? Math.max(...people.places.filter((p) => p.population).map((p) => p.population!.year))
+        : null,
+      places: people.places.map((p) => ({
+        ...p,
+        name: nameOf(p.place),
+        source: latestPop.get(p.place)?.source ?? null,
+      })),
       missing: people.missing,
     },
   };

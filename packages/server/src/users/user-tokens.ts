@@ -1,5 +1,5 @@
-import { sql, type Kysely } from 'kysely';
 import type { Schema } from '@marsad/db';
+import { type Kysely, sql } from 'kysely';
 import type { ApiTokenView } from '../auth/api-tokens.ts';
 
 /**
@@ -23,7 +23,10 @@ export interface TokenFilter {
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
-export async function listUserTokens(db: Kysely<Schema>, f: TokenFilter): Promise<{ items: UserTokenView[]; total: number }> {
+export async function listUserTokens(
+  db: Kysely<Schema>,
+  f: TokenFilter,
+): Promise<{ items: UserTokenView[]; total: number }> {
   let query = db.selectFrom('api_tokens as t').innerJoin('users as u', 'u.id', 't.user_id');
   if (f.userId !== undefined) query = query.where('t.user_id', '=', f.userId);
   if (f.state === 'revoked') query = query.where('t.revoked_at', 'is not', null);
@@ -35,16 +38,36 @@ export async function listUserTokens(db: Kysely<Schema>, f: TokenFilter): Promis
   }
   const total = (await query.select(sql<number>`count(*)::int`.as('n')).executeTakeFirst())?.n ?? 0;
   const rows = await query
-    .select(['t.id', 't.name', 't.scopes', 't.expires_at', 't.last_used_at', 't.revoked_at', 't.created_at',
-      'u.id as user_id', 'u.email', 'u.display_name', 'u.status'])
-    .orderBy('t.created_at', 'desc').orderBy('t.id', 'desc').limit(f.limit).offset(f.offset).execute();
+    .select([
+      't.id',
+      't.name',
+      't.scopes',
+      't.expires_at',
+      't.last_used_at',
+      't.revoked_at',
+      't.created_at',
+      'u.id as user_id',
+      'u.email',
+      'u.display_name',
+      'u.status',
+    ])
+    .orderBy('t.created_at', 'desc')
+    .orderBy('t.id', 'desc')
+    .limit(f.limit)
+    .offset(f.offset)
+    .execute();
   const now = Date.now();
   return {
     total,
     items: rows.map((r) => ({
-      id: r.id, name: r.name, scopes: r.scopes,
+      id: r.id,
+      name: r.name,
+      scopes: r.scopes,
       state: r.revoked_at ? 'revoked' : new Date(r.expires_at).getTime() <= now ? 'expired' : 'active',
-      expiresAt: iso(r.expires_at)!, lastUsedAt: iso(r.last_used_at), revokedAt: iso(r.revoked_at), createdAt: iso(r.created_at)!,
+      expiresAt: iso(r.expires_at)!,
+      lastUsedAt: iso(r.last_used_at),
+      revokedAt: iso(r.revoked_at),
+      createdAt: iso(r.created_at)!,
       user: { id: r.user_id, email: r.email, displayName: r.display_name, status: r.status },
     })),
   };

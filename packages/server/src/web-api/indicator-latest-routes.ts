@@ -1,16 +1,29 @@
-import { sql } from 'kysely';
+import { unlessHidden } from '@marsad/db';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { sql } from 'kysely';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
 import { LangParam, pick } from '../http/pagination.ts';
-import { unlessHidden } from '@marsad/db';
-import { isoDate, parseExactDims, sourceView, suppressionLateral, suppressionReveal, visibleStatuses } from './web-api-common.ts';
+import {
+  isoDate,
+  parseExactDims,
+  sourceView,
+  suppressionLateral,
+  suppressionReveal,
+  visibleStatuses,
+} from './web-api-common.ts';
 
 const LatestQuery = z.object({
-  series: z.string().max(120).optional().describe('Series code or alias; the default series of the indicator if not given'),
-  dim: z.union([z.string(), z.array(z.string())]).optional()
+  series: z
+    .string()
+    .max(120)
+    .optional()
+    .describe('Series code or alias; the default series of the indicator if not given'),
+  dim: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
     .describe('The disaggregation, CODE:VALUE, repeatable, e.g. dim=SEX:F; without it, the totals'),
   level: z.enum(['country', 'region', 'city', 'district']).optional().describe('Only places of this level'),
   lang: LangParam,
@@ -21,68 +34,113 @@ export function registerIndicatorLatestRoutes(app: FastifyInstance, ctx: AppCont
   const r = app.withTypeProvider<ZodTypeProvider>();
   const db = ctx.store.db;
 
-  r.get('/api/v1/indicators/:code/latest', {
-    schema: {
-      tags: ['web'], summary: 'The latest value of an indicator per place (one series, one disaggregation); the public sees approved values only',
-      description: 'A latest value the indicator\'s suppression rule withholds from the caller is null, with `suppressedBelow` N ("fewer than N", docs/methods/suppression.md); it is not replaced by an older value.',
-      params: z.object({ code: z.string().max(120) }), querystring: LatestQuery,
+  r.get(
+    '/api/v1/indicators/:code/latest',
+    {
+      schema: {
+        tags: ['web'],
+        summary:
+          'The latest value of an indicator per place (one series, one disaggregation); the public sees approved values only',
+        description:
+          'A latest value the indicator\'s suppression rule withholds from the caller is null, with `suppressedBelow` N ("fewer than N", docs/methods/suppression.md); it is not replaced by an older value.',
+        params: z.object({ code: z.string().max(120) }),
+        querystring: LatestQuery,
+      },
     },
-  }, async (req) => {
-    const { lang, level } = req.query;
-    const dims = parseExactDims(req.query.dim);
-    const ind = await db.selectFrom('indicators').select(['id', 'code', 'names', 'unit_code', 'unit_names']).where('code', '=', req.params.code).executeTakeFirst();
-    if (!ind) throw new HttpError(404, 'not_found', `No indicator with code "${req.params.code}".`);
+    async (req) => {
+      const { lang, level } = req.query;
+      const dims = parseExactDims(req.query.dim);
+      const ind = await db
+        .selectFrom('indicators')
+        .select(['id', 'code', 'names', 'unit_code', 'unit_names'])
+        .where('code', '=', req.params.code)
+        .executeTakeFirst();
+      if (!ind) throw new HttpError(404, 'not_found', `No indicator with code "${req.params.code}".`);
 
-    const allSeries = await db.selectFrom('series').select(['id', 'code', 'names', 'aliases', 'is_default', 'unit_code', 'unit_names'])
-      .where('indicator_id', '=', ind.id).orderBy('id').execute();
-    const wanted = req.query.series;
-    const series = wanted
-      ? allSeries.find((s) => s.code === wanted) ?? allSeries.find((s) => s.aliases.includes(wanted))
-      : allSeries.find((s) => s.is_default) ?? allSeries[0];
-    if (!series) {
-      throw new HttpError(404, 'not_found', wanted
-        ? `Indicator ${ind.code} has no series "${wanted}"; its series are ${allSeries.map((s) => s.code).join(', ') || 'none'}.`
-        : `Indicator ${ind.code} has no series.`);
-    }
+      const allSeries = await db
+        .selectFrom('series')
+        .select(['id', 'code', 'names', 'aliases', 'is_default', 'unit_code', 'unit_names'])
+        .where('indicator_id', '=', ind.id)
+        .orderBy('id')
+        .execute();
+      const wanted = req.query.series;
+      const series = wanted
+        ? (allSeries.find((s) => s.code === wanted) ?? allSeries.find((s) => s.aliases.includes(wanted)))
+        : (allSeries.find((s) => s.is_default) ?? allSeries[0]);
+      if (!series) {
+        throw new HttpError(
+          404,
+          'not_found',
+          wanted
+            ? `Indicator ${ind.code} has no series "${wanted}"; its series are ${allSeries.map((s) => s.code).join(', ') || 'none'}.`
+            : `Indicator ${ind.code} has no series.`,
+        );
+      }
 
-    const reveal = await suppressionReveal(req, ctx);
-    const below = sql.ref<number | null>('sup.below');
-    let q = db.selectFrom('observations as o')
-      .innerJoin('disaggregations as d', 'd.id', 'o.disagg_id')
-      .innerJoin('places as p', 'p.id', 'o.place_id')
-      .innerJoin('indicators as i', 'i.id', 'o.indicator_id')
-      .leftJoin('sources as src', 'src.id', 'o.source_id')
-      .where('o.series_id', '=', series.id)
-      .where('o.status', 'in', await visibleStatuses(req, ctx));
-    q = Object.keys(dims).length
-      ? q.where(sql<boolean>`d.dims = ${JSON.stringify(dims)}::jsonb`)
-      : q.where('o.disagg_id', '=', 0);
-    if (level) q = q.where('p.level', '=', level);
-    const rows = await q
-      .leftJoinLateral(suppressionLateral(), (join) => join.onTrue())
-      .distinctOn('o.place_id')
-      .select([
-        'p.code as place', 'p.names', 'p.level', 'p.lat', 'p.lon', sql<string | null>`p.codes ->> 'iso3166_numeric'`.as('iso3166Numeric'),
-        'o.period', isoDate('o.period_start').as('periodStart'), isoDate('o.period_end').as('periodEnd'),
-        unlessHidden(below, reveal, sql<number>`o.value`).as('value'), below.as('suppressedBelow'), 'o.status',
-        'src.name as sourceName', 'src.licence as sourceLicence', 'src.synthetic as sourceSynthetic',
-      ])
-      .orderBy('o.place_id').orderBy('o.period_end', 'desc').orderBy('o.period_start', 'asc').orderBy('o.period', 'desc')
-      .execute();
-    rows.sort((a, b) => (a.place < b.place ? -1 : a.place > b.place ? 1 : 0));
+      const reveal = await suppressionReveal(req, ctx);
+      const below = sql.ref<number | null>('sup.below');
+      let q = db
+        .selectFrom('observations as o')
+        .innerJoin('disaggregations as d', 'd.id', 'o.disagg_id')
+        .innerJoin('places as p', 'p.id', 'o.place_id')
+        .innerJoin('indicators as i', 'i.id', 'o.indicator_id')
+        .leftJoin('sources as src', 'src.id', 'o.source_id')
+        .where('o.series_id', '=', series.id)
+        .where('o.status', 'in', await visibleStatuses(req, ctx));
+      q = Object.keys(dims).length
+        ? q.where(sql<boolean>`d.dims = ${JSON.stringify(dims)}::jsonb`)
+        : q.where('o.disagg_id', '=', 0);
+      if (level) q = q.where('p.level', '=', level);
+      const rows = await q
+        .leftJoinLateral(suppressionLateral(), (join) => join.onTrue())
+        .distinctOn('o.place_id')
+        .select([
+          'p.code as place',
+          'p.names',
+          'p.level',
+          'p.lat',
+          'p.lon',
+          sql<string | null>`p.codes ->> 'iso3166_numeric'`.as('iso3166Numeric'),
+          'o.period',
+          isoDate('o.period_start').as('periodStart'),
+          isoDate('o.period_end').as('periodEnd'),
+          unlessHidden(below, reveal, sql<number>`o.value`).as('value'),
+          below.as('suppressedBelow'),
+          'o.status',
+          'src.name as sourceName',
+          'src.licence as sourceLicence',
+          'src.synthetic as sourceSynthetic',
+        ])
+        .orderBy('o.place_id')
+        .orderBy('o.period_end', 'desc')
+        .orderBy('o.period_start', 'asc')
+        .orderBy('o.period', 'desc')
+        .execute();
+      rows.sort((a, b) => (a.place < b.place ? -1 : a.place > b.place ? 1 : 0));
 
-    const unitCode = series.unit_code ?? ind.unit_code;
-    const unitNames = series.unit_code ? series.unit_names : ind.unit_names;
-    return {
-      indicator: { code: ind.code, name: pick(ind.names, lang), names: ind.names },
-      series: { code: series.code, name: pick(series.names, lang) ?? series.code, default: series.is_default },
-      unit: unitCode ? { code: unitCode, name: pick(unitNames, lang) } : null,
-      dims,
-      items: rows.map((o) => ({
-        place: o.place, name: pick(o.names, lang), level: o.level, lat: o.lat, lon: o.lon, iso3166Numeric: o.iso3166Numeric,
-        period: o.period, periodStart: o.periodStart, periodEnd: o.periodEnd, value: o.value, suppressedBelow: o.suppressedBelow, status: o.status,
-        source: sourceView(o.sourceName, o.sourceLicence, o.sourceSynthetic),
-      })),
-    };
-  });
+      const unitCode = series.unit_code ?? ind.unit_code;
+      const unitNames = series.unit_code ? series.unit_names : ind.unit_names;
+      return {
+        indicator: { code: ind.code, name: pick(ind.names, lang), names: ind.names },
+        series: { code: series.code, name: pick(series.names, lang) ?? series.code, default: series.is_default },
+        unit: unitCode ? { code: unitCode, name: pick(unitNames, lang) } : null,
+        dims,
+        items: rows.map((o) => ({
+          place: o.place,
+          name: pick(o.names, lang),
+          level: o.level,
+          lat: o.lat,
+          lon: o.lon,
+          iso3166Numeric: o.iso3166Numeric,
+          period: o.period,
+          periodStart: o.periodStart,
+          periodEnd: o.periodEnd,
+          value: o.value,
+          suppressedBelow: o.suppressedBelow,
+          status: o.status,
+          source: sourceView(o.sourceName, o.sourceLicence, o.sourceSynthetic),
+        })),
+      };
+    },
+  );
 }

@@ -1,17 +1,30 @@
+import { unlessHidden } from '@marsad/db';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { sql } from 'kysely';
-import { unlessHidden } from '@marsad/db';
+import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
 import { LangParam, pick } from '../http/pagination.ts';
 import { listPublished } from '../reviews/published-reviews.ts';
-import { compareCodes, isoDate, sourceView, suppressionLateral, suppressionReveal, visibleStatuses, type SourceView } from './web-api-common.ts';
+import {
+  compareCodes,
+  isoDate,
+  type SourceView,
+  sourceView,
+  suppressionLateral,
+  suppressionReveal,
+  visibleStatuses,
+} from './web-api-common.ts';
 
 /** A latest value as the report shows it: null with `suppressedBelow` N where withheld from the reader. */
 interface ReportValue {
-  period: string; periodEnd: string; value: number | null; suppressedBelow: number | null; status: string; source: SourceView | null;
+  period: string;
+  periodEnd: string;
+  value: number | null;
+  suppressedBelow: number | null;
+  status: string;
+  source: SourceView | null;
 }
 
 /**
@@ -26,99 +39,224 @@ export function registerPlaceReportRoutes(app: FastifyInstance, ctx: AppContext)
   const r = app.withTypeProvider<ZodTypeProvider>();
   const db = ctx.store.db;
 
-  r.get('/api/v1/places/:code/report', {
-    schema: {
-      tags: ['web'], summary: 'The country report: national and city values of each indicator, programmes, published reviews, the date of the data',
-      description: 'For a place of level `country` (400 otherwise). Each (indicator, series) with a visible total value at the country or one of its cities, with the latest value of each (period, value, status, source). The public sees approved values only. A value the indicator\'s suppression rule withholds from the caller is null with `suppressedBelow` N ("fewer than N"). `latestPeriod` is the period of the data ending last; `generatedAt` the moment of the answer.',
-      params: z.object({ code: z.string().max(120) }), querystring: z.object({ lang: LangParam }),
+  r.get(
+    '/api/v1/places/:code/report',
+    {
+      schema: {
+        tags: ['web'],
+        summary:
+          'The country report: national and city values of each indicator, programmes, published reviews, the date of the data',
+        description:
+          'For a place of level `country` (400 otherwise). Each (indicator, series) with a visible total value at the country or one of its cities, with the latest value of each (period, value, status, source). The public sees approved values only. A value the indicator\'s suppression rule withholds from the caller is null with `suppressedBelow` N ("fewer than N"). `latestPeriod` is the period of the data ending last; `generatedAt` the moment of the answer.',
+        params: z.object({ code: z.string().max(120) }),
+        querystring: z.object({ lang: LangParam }),
+      },
     },
-  }, async (req) => {
-    const lang = req.query.lang;
-    const place = await db.selectFrom('places').select(['id', 'code', 'level', 'names', 'path']).where('code', '=', req.params.code).executeTakeFirst();
-    if (!place) throw new HttpError(404, 'not_found', `No place with code "${req.params.code}".`);
-    if (place.level !== 'country') throw new HttpError(400, 'not_a_country', `"${place.code}" is a ${place.level}: the report is made for countries.`);
-    const generatedAt = new Date().toISOString();
-    const statuses = await visibleStatuses(req, ctx);
-    const reveal = await suppressionReveal(req, ctx);
-    const below = sql.ref<number | null>('sup.below');
+    async (req) => {
+      const lang = req.query.lang;
+      const place = await db
+        .selectFrom('places')
+        .select(['id', 'code', 'level', 'names', 'path'])
+        .where('code', '=', req.params.code)
+        .executeTakeFirst();
+      if (!place) throw new HttpError(404, 'not_found', `No place with code "${req.params.code}".`);
+      if (place.level !== 'country')
+        throw new HttpError(
+          400,
+          'not_a_country',
+          `"${place.code}" is a ${place.level}: the report is made for countries.`,
+        );
+      const generatedAt = new Date().toISOString();
+      const statuses = await visibleStatuses(req, ctx);
+      const reveal = await suppressionReveal(req, ctx);
+      const below = sql.ref<number | null>('sup.below');
 
-    // The latest total of each (series, place) for the country and the cities under it.
-    const latest = await db.selectFrom('observations as o')
-      .innerJoin('places as p', 'p.id', 'o.place_id').innerJoin('indicators as i', 'i.id', 'o.indicator_id')
-      .innerJoin('disaggregations as d', 'd.id', 'o.disagg_id').innerJoin('series as s', 's.id', 'o.series_id')
-      .leftJoin('sources as src', 'src.id', 'o.source_id')
-      .leftJoinLateral(suppressionLateral(), (join) => join.onTrue())
-      .where((eb) => eb.or([eb('p.id', '=', place.id), eb.and([eb('p.level', '=', 'city'), eb('p.path', 'like', `${place.path}%`)])]))
-      .where('o.disagg_id', '=', 0).where('o.status', 'in', statuses)
-      .distinctOn(['o.series_id', 'o.place_id'])
-      .select(['o.series_id as seriesId', 'p.id as placeId', 'p.code as placeCode', 'p.names as placeNames', 'p.pilot as placePilot', 'o.period',
-        isoDate('o.period_start').as('periodStart'), isoDate('o.period_end').as('periodEnd'),
-        unlessHidden(below, reveal, sql<number>`o.value`).as('value'), below.as('suppressedBelow'), 'o.status',
-        'src.name as sourceName', 'src.licence as sourceLicence', 'src.synthetic as sourceSynthetic',
-        's.code as seriesCode', 's.names as seriesNames', 's.is_default as isDefault', 's.unit_code as seriesUnit', 's.unit_names as seriesUnitNames',
-        'i.code as indicatorCode', 'i.names as indicatorNames', 'i.unit_code as unitCode', 'i.unit_names as unitNames', 'i.direction'])
-      .orderBy('o.series_id').orderBy('o.place_id').orderBy('o.period_end', 'desc').orderBy('o.period_start', 'asc').orderBy('o.period', 'desc')
-      .execute();
+      // The latest total of each (series, place) for the country and the cities under it.
+      const latest = await db
+        .selectFrom('observations as o')
+        .innerJoin('places as p', 'p.id', 'o.place_id')
+        .innerJoin('indicators as i', 'i.id', 'o.indicator_id')
+        .innerJoin('disaggregations as d', 'd.id', 'o.disagg_id')
+        .innerJoin('series as s', 's.id', 'o.series_id')
+        .leftJoin('sources as src', 'src.id', 'o.source_id')
+        .leftJoinLateral(suppressionLateral(), (join) => join.onTrue())
+        .where((eb) =>
+          eb.or([
+            eb('p.id', '=', place.id),
+            eb.and([eb('p.level', '=', 'city'), eb('p.path', 'like', `${place.path}%`)]),
+          ]),
+        )
+        .where('o.disagg_id', '=', 0)
+        .where('o.status', 'in', statuses)
+        .distinctOn(['o.series_id', 'o.place_id'])
+        .select([
+          'o.series_id as seriesId',
+          'p.id as placeId',
+          'p.code as placeCode',
+          'p.names as placeNames',
+          'p.pilot as placePilot',
+          'o.period',
+          isoDate('o.period_start').as('periodStart'),
+          isoDate('o.period_end').as('periodEnd'),
+          unlessHidden(below, reveal, sql<number>`o.value`).as('value'),
+          below.as('suppressedBelow'),
+          'o.status',
+          'src.name as sourceName',
+          'src.licence as sourceLicence',
+          'src.synthetic as sourceSynthetic',
+          's.code as seriesCode',
+          's.names as seriesNames',
+          's.is_default as isDefault',
+          's.unit_code as seriesUnit',
+          's.unit_names as seriesUnitNames',
+          'i.code as indicatorCode',
+          'i.names as indicatorNames',
+          'i.unit_code as unitCode',
+          'i.unit_names as unitNames',
+          'i.direction',
+        ])
+        .orderBy('o.series_id')
+        .orderBy('o.place_id')
+        .orderBy('o.period_end', 'desc')
+        .orderBy('o.period_start', 'asc')
+        .orderBy('o.period', 'desc')
+        .execute();
 
-    const valueOf = (row: (typeof latest)[number]): ReportValue => ({
-      period: row.period, periodEnd: row.periodEnd, value: row.value, suppressedBelow: row.suppressedBelow, status: row.status,
-      source: sourceView(row.sourceName, row.sourceLicence, row.sourceSynthetic),
-    });
-
-    const cityMap = new Map<number, { code: string; name: string | null; names: Record<string, string>; pilot: boolean }>();
-    for (const row of latest) {
-      if (row.placeId !== place.id && !cityMap.has(row.placeId)) {
-        cityMap.set(row.placeId, { code: row.placeCode, name: pick(row.placeNames, lang), names: row.placeNames, pilot: row.placePilot });
-      }
-    }
-    const cities = [...cityMap.values()].sort((a, b) => compareCodes(a.code, b.code));
-
-    const bySeries = new Map<number, (typeof latest)[number][]>();
-    for (const row of latest) bySeries.set(row.seriesId, [...(bySeries.get(row.seriesId) ?? []), row]);
-    const indicators = [...bySeries.values()]
-      .sort((a, b) => compareCodes(a[0]!.indicatorCode, b[0]!.indicatorCode) || Number(b[0]!.isDefault) - Number(a[0]!.isDefault) || compareCodes(a[0]!.seriesCode, b[0]!.seriesCode))
-      .map((rows) => {
-        const s = rows[0]!;
-        const unitCode = s.seriesUnit ?? s.unitCode;
-        const unitNames = s.seriesUnit ? s.seriesUnitNames : s.unitNames;
-        const national = rows.find((x) => x.placeId === place.id);
-        return {
-          indicator: { code: s.indicatorCode, name: pick(s.indicatorNames, lang), unit: unitCode ? { code: unitCode, name: pick(unitNames, lang) } : null, direction: s.direction },
-          series: { code: s.seriesCode, name: pick(s.seriesNames, lang) ?? s.seriesCode, default: s.isDefault },
-          national: national ? valueOf(national) : null,
-          cities: rows.filter((x) => x.placeId !== place.id).sort((a, b) => compareCodes(a.placeCode, b.placeCode)).map((x) => ({ place: x.placeCode, ...valueOf(x) })),
-        };
+      const valueOf = (row: (typeof latest)[number]): ReportValue => ({
+        period: row.period,
+        periodEnd: row.periodEnd,
+        value: row.value,
+        suppressedBelow: row.suppressedBelow,
+        status: row.status,
+        source: sourceView(row.sourceName, row.sourceLicence, row.sourceSynthetic),
       });
 
-    let last: (typeof latest)[number] | undefined;
-    for (const row of latest) if (!last || row.periodEnd > last.periodEnd) last = row;
-
-    const programmeRows = await db.selectFrom('programme_places as pp')
-      .innerJoin('programmes as g', 'g.id', 'pp.programme_id').innerJoin('places as p', 'p.id', 'pp.place_id')
-      .where('p.path', 'like', `${place.path}%`)
-      .select(['g.code', 'g.names', 'g.start_year as startYear', 'g.end_year as endYear', 'g.demo', 'p.code as placeCode', 'p.names as placeNames', 'p.level', 'pp.role', 'pp.since_year as sinceYear'])
-      .orderBy('g.start_year').orderBy('g.code').orderBy('p.path').execute();
-    const programmes: { code: string; name: string | null; startYear: number; endYear: number; demonstration: boolean; places: { code: string; name: string | null; level: string; role: string; sinceYear: number | null }[] }[] = [];
-    for (const row of programmeRows) {
-      let g = programmes.find((x) => x.code === row.code);
-      if (!g) {
-        g = { code: row.code, name: pick(row.names, lang), startYear: row.startYear, endYear: row.endYear, demonstration: row.demo, places: [] };
-        programmes.push(g);
+      const cityMap = new Map<
+        number,
+        { code: string; name: string | null; names: Record<string, string>; pilot: boolean }
+      >();
+      for (const row of latest) {
+        if (row.placeId !== place.id && !cityMap.has(row.placeId)) {
+          cityMap.set(row.placeId, {
+            code: row.placeCode,
+            name: pick(row.placeNames, lang),
+            names: row.placeNames,
+            pilot: row.placePilot,
+          });
+        }
       }
-      g.places.push({ code: row.placeCode, name: pick(row.placeNames, lang), level: row.level, role: row.role, sinceYear: row.sinceYear });
-    }
+      const cities = [...cityMap.values()].sort((a, b) => compareCodes(a.code, b.code));
 
-    const reviews = (await ctx.store.exclusive((conn) => listPublished(conn, { place: place.code, limit: 200, offset: 0 }))).items.map((x) => ({
-      id: x.id, demonstration: x.demo, publishedAt: x.publishedAt, languages: x.languages,
-      cycle: { id: x.cycle.id, kind: x.cycle.kind, title: pick(x.cycle.titles, lang), startsOn: x.cycle.startsOn, endsOn: x.cycle.endsOn },
-      place: { code: x.place.code, level: x.place.level, name: pick(x.place.names, lang) },
-    }));
+      const bySeries = new Map<number, (typeof latest)[number][]>();
+      for (const row of latest) bySeries.set(row.seriesId, [...(bySeries.get(row.seriesId) ?? []), row]);
+      const indicators = [...bySeries.values()]
+        .sort(
+          (a, b) =>
+            compareCodes(a[0]!.indicatorCode, b[0]!.indicatorCode) ||
+            Number(b[0]!.isDefault) - Number(a[0]!.isDefault) ||
+            compareCodes(a[0]!.seriesCode, b[0]!.seriesCode),
+        )
+        .map((rows) => {
+          const s = rows[0]!;
+          const unitCode = s.seriesUnit ?? s.unitCode;
+          const unitNames = s.seriesUnit ? s.seriesUnitNames : s.unitNames;
+          const national = rows.find((x) => x.placeId === place.id);
+          return {
+            indicator: {
+              code: s.indicatorCode,
+              name: pick(s.indicatorNames, lang),
+              unit: unitCode ? { code: unitCode, name: pick(unitNames, lang) } : null,
+              direction: s.direction,
+            },
+            series: { code: s.seriesCode, name: pick(s.seriesNames, lang) ?? s.seriesCode, default: s.isDefault },
+            national: national ? valueOf(national) : null,
+            cities: rows
+              .filter((x) => x.placeId !== place.id)
+              .sort((a, b) => compareCodes(a.placeCode, b.placeCode))
+              .map((x) => ({ place: x.placeCode, ...valueOf(x) })),
+          };
+        });
 
-    return {
-      place: { code: place.code, level: place.level, name: pick(place.names, lang), names: place.names },
-      generatedAt,
-      latestPeriod: last ? { period: last.period, periodEnd: last.periodEnd } : null,
-      cities, indicators, programmes, reviews,
-    };
-  });
+      let last: (typeof latest)[number] | undefined;
+      for (const row of latest) if (!last || row.periodEnd > last.periodEnd) last = row;
+
+      const programmeRows = await db
+        .selectFrom('programme_places as pp')
+        .innerJoin('programmes as g', 'g.id', 'pp.programme_id')
+        .innerJoin('places as p', 'p.id', 'pp.place_id')
+        .where('p.path', 'like', `${place.path}%`)
+        .select([
+          'g.code',
+          'g.names',
+          'g.start_year as startYear',
+          'g.end_year as endYear',
+          'g.demo',
+          'p.code as placeCode',
+          'p.names as placeNames',
+          'p.level',
+          'pp.role',
+          'pp.since_year as sinceYear',
+        ])
+        .orderBy('g.start_year')
+        .orderBy('g.code')
+        .orderBy('p.path')
+        .execute();
+      const programmes: {
+        code: string;
+        name: string | null;
+        startYear: number;
+        endYear: number;
+        demonstration: boolean;
+        places: { code: string; name: string | null; level: string; role: string; sinceYear: number | null }[];
+      }[] = [];
+      for (const row of programmeRows) {
+        let g = programmes.find((x) => x.code === row.code);
+        if (!g) {
+          g = {
+            code: row.code,
+            name: pick(row.names, lang),
+            startYear: row.startYear,
+            endYear: row.endYear,
+            demonstration: row.demo,
+            places: [],
+          };
+          programmes.push(g);
+        }
+        g.places.push({
+          code: row.placeCode,
+          name: pick(row.placeNames, lang),
+          level: row.level,
+          role: row.role,
+          sinceYear: row.sinceYear,
+        });
+      }
+
+      const reviews = (
+        await ctx.store.exclusive((conn) => listPublished(conn, { place: place.code, limit: 200, offset: 0 }))
+      ).items.map((x) => ({
+        id: x.id,
+        demonstration: x.demo,
+        publishedAt: x.publishedAt,
+        languages: x.languages,
+        cycle: {
+          id: x.cycle.id,
+          kind: x.cycle.kind,
+          title: pick(x.cycle.titles, lang),
+          startsOn: x.cycle.startsOn,
+          endsOn: x.cycle.endsOn,
+        },
+        place: { code: x.place.code, level: x.place.level, name: pick(x.place.names, lang) },
+      }));
+
+      return {
+        place: { code: place.code, level: place.level, name: pick(place.names, lang), names: place.names },
+        generatedAt,
+        latestPeriod: last ? { period: last.period, periodEnd: last.periodEnd } : null,
+        cities,
+        indicators,
+        programmes,
+        reviews,
+      };
+    },
+  );
 }

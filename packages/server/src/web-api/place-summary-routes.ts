@@ -1,14 +1,29 @@
+import { type PlaceLevel, unlessHidden } from '@marsad/db';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { sql } from 'kysely';
-import { unlessHidden, type PlaceLevel } from '@marsad/db';
+import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
 import { LangParam, pick } from '../http/pagination.ts';
-import { compareCodes, isoDate, median, sourceView, suppressionLateral, suppressionReveal, visibleStatuses } from './web-api-common.ts';
+import {
+  compareCodes,
+  isoDate,
+  median,
+  sourceView,
+  suppressionLateral,
+  suppressionReveal,
+  visibleStatuses,
+} from './web-api-common.ts';
 
-interface LatestRow { seriesId: number; placeId: number; place: string; period: string; value: number | null; suppressedBelow: number | null }
+interface LatestRow {
+  seriesId: number;
+  placeId: number;
+  place: string;
+  period: string;
+  value: number | null;
+  suppressedBelow: number | null;
+}
 
 /**
  * The place page: every (indicator, series) with data at the place, with its time series of
@@ -21,114 +36,256 @@ export function registerPlaceSummaryRoutes(app: FastifyInstance, ctx: AppContext
   const r = app.withTypeProvider<ZodTypeProvider>();
   const db = ctx.store.db;
 
-  r.get('/api/v1/places/:code/summary', {
-    schema: {
-      tags: ['web'], summary: 'A place page: each indicator with data there, its values over time, target, country value and pilot group spread',
-      description: 'Points are the totals (no disaggregation), ordered by period start. The public sees approved values only. A value the indicator\'s suppression rule withholds from the caller is null with `suppressedBelow` N ("fewer than N"); the pilot group\'s median and range leave suppressed values out.',
-      params: z.object({ code: z.string().max(120) }), querystring: z.object({ lang: LangParam }),
+  r.get(
+    '/api/v1/places/:code/summary',
+    {
+      schema: {
+        tags: ['web'],
+        summary:
+          'A place page: each indicator with data there, its values over time, target, country value and pilot group spread',
+        description:
+          'Points are the totals (no disaggregation), ordered by period start. The public sees approved values only. A value the indicator\'s suppression rule withholds from the caller is null with `suppressedBelow` N ("fewer than N"); the pilot group\'s median and range leave suppressed values out.',
+        params: z.object({ code: z.string().max(120) }),
+        querystring: z.object({ lang: LangParam }),
+      },
     },
-  }, async (req) => {
-    const lang = req.query.lang;
-    const statuses = await visibleStatuses(req, ctx);
-    const reveal = await suppressionReveal(req, ctx);
-    const below = sql.ref<number | null>('sup.below');
-    const place = await db.selectFrom('places').select(['id', 'code', 'level', 'names', 'pilot', 'path', 'parent_id']).where('code', '=', req.params.code).executeTakeFirst();
-    if (!place) throw new HttpError(404, 'not_found', `No place with code "${req.params.code}".`);
+    async (req) => {
+      const lang = req.query.lang;
+      const statuses = await visibleStatuses(req, ctx);
+      const reveal = await suppressionReveal(req, ctx);
+      const below = sql.ref<number | null>('sup.below');
+      const place = await db
+        .selectFrom('places')
+        .select(['id', 'code', 'level', 'names', 'pilot', 'path', 'parent_id'])
+        .where('code', '=', req.params.code)
+        .executeTakeFirst();
+      if (!place) throw new HttpError(404, 'not_found', `No place with code "${req.params.code}".`);
 
-    const ancestorIds = place.path.split('/').filter(Boolean).map(Number).filter((id) => id !== place.id);
-    const ancestors = ancestorIds.length
-      ? await db.selectFrom('places').select(['id', 'code', 'level', 'names']).where('id', 'in', ancestorIds).execute()
-      : [];
-    const parent = ancestors.find((a) => a.id === place.parent_id) ?? null;
-    const country = place.level === 'country' ? null : ancestors.find((a) => a.level === 'country') ?? null;
+      const ancestorIds = place.path
+        .split('/')
+        .filter(Boolean)
+        .map(Number)
+        .filter((id) => id !== place.id);
+      const ancestors = ancestorIds.length
+        ? await db
+            .selectFrom('places')
+            .select(['id', 'code', 'level', 'names'])
+            .where('id', 'in', ancestorIds)
+            .execute()
+        : [];
+      const parent = ancestors.find((a) => a.id === place.parent_id) ?? null;
+      const country = place.level === 'country' ? null : (ancestors.find((a) => a.level === 'country') ?? null);
 
-    // The (indicator, series) pairs with any visible value at the place, disaggregated or not.
-    const seriesRows = await db.selectFrom('observations as o')
-      .innerJoin('series as s', 's.id', 'o.series_id')
-      .innerJoin('indicators as i', 'i.id', 'o.indicator_id')
-      .where('o.place_id', '=', place.id).where('o.status', 'in', statuses)
-      .select(['s.id as seriesId', 's.code as seriesCode', 's.names as seriesNames', 's.is_default as isDefault', 's.unit_code as seriesUnit', 's.unit_names as seriesUnitNames',
-        'i.id as indicatorId', 'i.code as indicatorCode', 'i.names as indicatorNames', 'i.unit_code as unitCode', 'i.unit_names as unitNames', 'i.direction', 'i.status'])
-      .distinct().execute();
-
-    const placeOut = {
-      code: place.code, name: pick(place.names, lang), names: place.names, level: place.level, pilot: place.pilot,
-      parent: parent ? { code: parent.code, name: pick(parent.names, lang), level: parent.level } : null,
-      country: country ? { code: country.code, name: pick(country.names, lang) } : null,
-    };
-    if (!seriesRows.length) return { place: placeOut, indicators: [] };
-
-    const seriesIds = seriesRows.map((s) => s.seriesId);
-    const indicatorIds = [...new Set(seriesRows.map((s) => s.indicatorId))];
-
-    const latestTotals = async (placeFilter: { ids?: number[]; pilotLevel?: PlaceLevel }): Promise<LatestRow[]> => {
-      let q = db.selectFrom('observations as o').innerJoin('places as p', 'p.id', 'o.place_id')
-        .innerJoin('indicators as i', 'i.id', 'o.indicator_id').innerJoin('disaggregations as d', 'd.id', 'o.disagg_id')
-        .where('o.series_id', 'in', seriesIds).where('o.disagg_id', '=', 0).where('o.status', 'in', statuses);
-      if (placeFilter.ids) q = q.where('o.place_id', 'in', placeFilter.ids);
-      if (placeFilter.pilotLevel) q = q.where('p.pilot', '=', true).where('p.level', '=', placeFilter.pilotLevel);
-      return q.leftJoinLateral(suppressionLateral(), (join) => join.onTrue()).distinctOn(['o.series_id', 'o.place_id'])
-        .select(['o.series_id as seriesId', 'o.place_id as placeId', 'p.code as place', 'o.period',
-          unlessHidden(below, reveal, sql<number>`o.value`).as('value'), below.as('suppressedBelow')])
-        .orderBy('o.series_id').orderBy('o.place_id').orderBy('o.period_end', 'desc').orderBy('o.period_start', 'asc').orderBy('o.period', 'desc')
+      // The (indicator, series) pairs with any visible value at the place, disaggregated or not.
+      const seriesRows = await db
+        .selectFrom('observations as o')
+        .innerJoin('series as s', 's.id', 'o.series_id')
+        .innerJoin('indicators as i', 'i.id', 'o.indicator_id')
+        .where('o.place_id', '=', place.id)
+        .where('o.status', 'in', statuses)
+        .select([
+          's.id as seriesId',
+          's.code as seriesCode',
+          's.names as seriesNames',
+          's.is_default as isDefault',
+          's.unit_code as seriesUnit',
+          's.unit_names as seriesUnitNames',
+          'i.id as indicatorId',
+          'i.code as indicatorCode',
+          'i.names as indicatorNames',
+          'i.unit_code as unitCode',
+          'i.unit_names as unitNames',
+          'i.direction',
+          'i.status',
+        ])
+        .distinct()
         .execute();
-    };
 
-    const [points, frameworks, targets, countryLatest, pilotLatest] = await Promise.all([
-      db.selectFrom('observations as o').leftJoin('sources as src', 'src.id', 'o.source_id')
-        .innerJoin('places as p', 'p.id', 'o.place_id').innerJoin('indicators as i', 'i.id', 'o.indicator_id').innerJoin('disaggregations as d', 'd.id', 'o.disagg_id')
-        .leftJoinLateral(suppressionLateral(), (join) => join.onTrue())
-        .where('o.place_id', '=', place.id).where('o.series_id', 'in', seriesIds).where('o.disagg_id', '=', 0).where('o.status', 'in', statuses)
-        .select(['o.series_id as seriesId', 'o.period', isoDate('o.period_start').as('periodStart'), isoDate('o.period_end').as('periodEnd'),
-          unlessHidden(below, reveal, sql<number>`o.value`).as('value'), below.as('suppressedBelow'), 'o.status',
-          'src.name as sourceName', 'src.licence as sourceLicence', 'src.synthetic as sourceSynthetic'])
-        .orderBy('o.period_start').orderBy('o.period_end').orderBy('o.period').execute(),
-      db.selectFrom('indicator_frameworks as m').innerJoin('frameworks as f', 'f.id', 'm.framework_id')
-        .where('m.indicator_id', 'in', indicatorIds).select(['m.indicator_id as indicatorId', 'f.code']).orderBy('f.id').execute(),
-      db.selectFrom('targets').where('indicator_id', 'in', indicatorIds)
-        .where((eb) => eb.or([eb('place_id', 'is', null), eb('place_id', '=', place.id)]))
-        .select(['indicator_id', 'series_id', 'place_id', 'year', 'value', 'relative_change', 'baseline_year', 'note']).execute(),
-      country ? latestTotals({ ids: [country.id] }) : Promise.resolve([] as LatestRow[]),
-      latestTotals({ pilotLevel: place.level }),
-    ]);
+      const placeOut = {
+        code: place.code,
+        name: pick(place.names, lang),
+        names: place.names,
+        level: place.level,
+        pilot: place.pilot,
+        parent: parent ? { code: parent.code, name: pick(parent.names, lang), level: parent.level } : null,
+        country: country ? { code: country.code, name: pick(country.names, lang) } : null,
+      };
+      if (!seriesRows.length) return { place: placeOut, indicators: [] };
 
-    const indicators = seriesRows
-      .sort((a, b) => compareCodes(a.indicatorCode, b.indicatorCode) || Number(b.isDefault) - Number(a.isDefault) || compareCodes(a.seriesCode, b.seriesCode))
-      .map((s) => {
-        const pts = points.filter((p) => p.seriesId === s.seriesId);
-        let last: (typeof pts)[number] | undefined;
-        for (const p of pts) {
-          if (!last || p.periodEnd > last.periodEnd || (p.periodEnd === last.periodEnd && p.periodStart < last.periodStart)) last = p;
-        }
-        // The most specific target: this place and series, this place, this series, the indicator.
-        const candidates = targets.filter((t) => t.indicator_id === s.indicatorId && (t.series_id === null || t.series_id === s.seriesId));
-        const score = (t: (typeof candidates)[number]) => (t.place_id !== null ? 2 : 0) + (t.series_id !== null ? 1 : 0);
-        const target = candidates.sort((a, b) => score(b) - score(a) || b.year - a.year)[0];
-        const c = countryLatest.find((x) => x.seriesId === s.seriesId);
-        // The pilot group's spread over published values only: a suppressed value is left out for every reader.
-        const group = pilotLatest.filter((x): x is LatestRow & { value: number } => x.seriesId === s.seriesId && x.suppressedBelow === null && x.value !== null);
-        const groupPeriods = new Set(group.map((g) => g.period));
-        const values = group.map((g) => g.value);
-        const unitCode = s.seriesUnit ?? s.unitCode;
-        const unitNames = s.seriesUnit ? s.seriesUnitNames : s.unitNames;
-        return {
-          indicator: {
-            code: s.indicatorCode, name: pick(s.indicatorNames, lang), unit: unitCode ? { code: unitCode, name: pick(unitNames, lang) } : null,
-            direction: s.direction, status: s.status, frameworks: frameworks.filter((f) => f.indicatorId === s.indicatorId).map((f) => f.code),
-          },
-          series: { code: s.seriesCode, name: pick(s.seriesNames, lang) ?? s.seriesCode, default: s.isDefault },
-          points: pts.map((p) => ({ period: p.period, periodStart: p.periodStart, periodEnd: p.periodEnd, value: p.value, suppressedBelow: p.suppressedBelow, status: p.status })),
-          latest: last ? { period: last.period, value: last.value, suppressedBelow: last.suppressedBelow, status: last.status, source: sourceView(last.sourceName, last.sourceLicence, last.sourceSynthetic) } : null,
-          target: target ? { year: target.year, value: target.value, relativeChange: target.relative_change, baselineYear: target.baseline_year, note: target.note } : null,
-          country: c ? { place: c.place, period: c.period, value: c.value, suppressedBelow: c.suppressedBelow } : null,
-          pilotGroup: group.length >= 2
-            ? {
-                count: group.length, median: median(values), min: Math.min(...values), max: Math.max(...values),
-                ...(groupPeriods.size === 1 ? { period: group[0]!.period } : {}),
-              }
-            : null,
-        };
-      });
-    return { place: placeOut, indicators };
-  });
+      const seriesIds = seriesRows.map((s) => s.seriesId);
+      const indicatorIds = [...new Set(seriesRows.map((s) => s.indicatorId))];
+
+      const latestTotals = async (placeFilter: { ids?: number[]; pilotLevel?: PlaceLevel }): Promise<LatestRow[]> => {
+        let q = db
+          .selectFrom('observations as o')
+          .innerJoin('places as p', 'p.id', 'o.place_id')
+          .innerJoin('indicators as i', 'i.id', 'o.indicator_id')
+          .innerJoin('disaggregations as d', 'd.id', 'o.disagg_id')
+          .where('o.series_id', 'in', seriesIds)
+          .where('o.disagg_id', '=', 0)
+          .where('o.status', 'in', statuses);
+        if (placeFilter.ids) q = q.where('o.place_id', 'in', placeFilter.ids);
+        if (placeFilter.pilotLevel) q = q.where('p.pilot', '=', true).where('p.level', '=', placeFilter.pilotLevel);
+        return q
+          .leftJoinLateral(suppressionLateral(), (join) => join.onTrue())
+          .distinctOn(['o.series_id', 'o.place_id'])
+          .select([
+            'o.series_id as seriesId',
+            'o.place_id as placeId',
+            'p.code as place',
+            'o.period',
+            unlessHidden(below, reveal, sql<number>`o.value`).as('value'),
+            below.as('suppressedBelow'),
+          ])
+          .orderBy('o.series_id')
+          .orderBy('o.place_id')
+          .orderBy('o.period_end', 'desc')
+          .orderBy('o.period_start', 'asc')
+          .orderBy('o.period', 'desc')
+          .execute();
+      };
+
+      const [points, frameworks, targets, countryLatest, pilotLatest] = await Promise.all([
+        db
+          .selectFrom('observations as o')
+          .leftJoin('sources as src', 'src.id', 'o.source_id')
+          .innerJoin('places as p', 'p.id', 'o.place_id')
+          .innerJoin('indicators as i', 'i.id', 'o.indicator_id')
+          .innerJoin('disaggregations as d', 'd.id', 'o.disagg_id')
+          .leftJoinLateral(suppressionLateral(), (join) => join.onTrue())
+          .where('o.place_id', '=', place.id)
+          .where('o.series_id', 'in', seriesIds)
+          .where('o.disagg_id', '=', 0)
+          .where('o.status', 'in', statuses)
+          .select([
+            'o.series_id as seriesId',
+            'o.period',
+            isoDate('o.period_start').as('periodStart'),
+            isoDate('o.period_end').as('periodEnd'),
+            unlessHidden(below, reveal, sql<number>`o.value`).as('value'),
+            below.as('suppressedBelow'),
+            'o.status',
+            'src.name as sourceName',
+            'src.licence as sourceLicence',
+            'src.synthetic as sourceSynthetic',
+          ])
+          .orderBy('o.period_start')
+          .orderBy('o.period_end')
+          .orderBy('o.period')
+          .execute(),
+        db
+          .selectFrom('indicator_frameworks as m')
+          .innerJoin('frameworks as f', 'f.id', 'm.framework_id')
+          .where('m.indicator_id', 'in', indicatorIds)
+          .select(['m.indicator_id as indicatorId', 'f.code'])
+          .orderBy('f.id')
+          .execute(),
+        db
+          .selectFrom('targets')
+          .where('indicator_id', 'in', indicatorIds)
+          .where((eb) => eb.or([eb('place_id', 'is', null), eb('place_id', '=', place.id)]))
+          .select([
+            'indicator_id',
+            'series_id',
+            'place_id',
+            'year',
+            'value',
+            'relative_change',
+            'baseline_year',
+            'note',
+          ])
+          .execute(),
+        country ? latestTotals({ ids: [country.id] }) : Promise.resolve([] as LatestRow[]),
+        latestTotals({ pilotLevel: place.level }),
+      ]);
+
+      const indicators = seriesRows
+        .sort(
+          (a, b) =>
+            compareCodes(a.indicatorCode, b.indicatorCode) ||
+            Number(b.isDefault) - Number(a.isDefault) ||
+            compareCodes(a.seriesCode, b.seriesCode),
+        )
+        .map((s) => {
+          const pts = points.filter((p) => p.seriesId === s.seriesId);
+          let last: (typeof pts)[number] | undefined;
+          for (const p of pts) {
+            if (
+              !last ||
+              p.periodEnd > last.periodEnd ||
+              (p.periodEnd === last.periodEnd && p.periodStart < last.periodStart)
+            )
+              last = p;
+          }
+          // The most specific target: this place and series, this place, this series, the indicator.
+          const candidates = targets.filter(
+            (t) => t.indicator_id === s.indicatorId && (t.series_id === null || t.series_id === s.seriesId),
+          );
+          const score = (t: (typeof candidates)[number]) =>
+            (t.place_id !== null ? 2 : 0) + (t.series_id !== null ? 1 : 0);
+          const target = candidates.sort((a, b) => score(b) - score(a) || b.year - a.year)[0];
+          const c = countryLatest.find((x) => x.seriesId === s.seriesId);
+          // The pilot group's spread over published values only: a suppressed value is left out for every reader.
+          const group = pilotLatest.filter(
+            (x): x is LatestRow & { value: number } =>
+              x.seriesId === s.seriesId && x.suppressedBelow === null && x.value !== null,
+          );
+          const groupPeriods = new Set(group.map((g) => g.period));
+          const values = group.map((g) => g.value);
+          const unitCode = s.seriesUnit ?? s.unitCode;
+          const unitNames = s.seriesUnit ? s.seriesUnitNames : s.unitNames;
+          return {
+            indicator: {
+              code: s.indicatorCode,
+              name: pick(s.indicatorNames, lang),
+              unit: unitCode ? { code: unitCode, name: pick(unitNames, lang) } : null,
+              direction: s.direction,
+              status: s.status,
+              frameworks: frameworks.filter((f) => f.indicatorId === s.indicatorId).map((f) => f.code),
+            },
+            series: { code: s.seriesCode, name: pick(s.seriesNames, lang) ?? s.seriesCode, default: s.isDefault },
+            points: pts.map((p) => ({
+              period: p.period,
+              periodStart: p.periodStart,
+              periodEnd: p.periodEnd,
+              value: p.value,
+              suppressedBelow: p.suppressedBelow,
+              status: p.status,
+            })),
+            latest: last
+              ? {
+                  period: last.period,
+                  value: last.value,
+                  suppressedBelow: last.suppressedBelow,
+                  status: last.status,
+                  source: sourceView(last.sourceName, last.sourceLicence, last.sourceSynthetic),
+                }
+              : null,
+            target: target
+              ? {
+                  year: target.year,
+                  value: target.value,
+                  relativeChange: target.relative_change,
+                  baselineYear: target.baseline_year,
+                  note: target.note,
+                }
+              : null,
+            country: c
+              ? { place: c.place, period: c.period, value: c.value, suppressedBelow: c.suppressedBelow }
+              : null,
+            pilotGroup:
+              group.length >= 2
+                ? {
+                    count: group.length,
+                    median: median(values),
+                    min: Math.min(...values),
+                    max: Math.max(...values),
+                    ...(groupPeriods.size === 1 ? { period: group[0]!.period } : {}),
+                  }
+                : null,
+          };
+        });
+      return { place: placeOut, indicators };
+    },
+  );
 }

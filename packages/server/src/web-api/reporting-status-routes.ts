@@ -1,16 +1,24 @@
-import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { sql } from 'kysely';
 import { z } from 'zod';
-import type { AppContext } from '../context.ts';
 import { hasAdminToken } from '../auth/admin-token.ts';
+import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
 import { CodeList, LangParam, pick } from '../http/pagination.ts';
 import { compareCodes, LEVEL_ORDER } from './web-api-common.ts';
 
 const StatusQuery = z.object({
-  framework: z.string().trim().min(1).max(80).default('sdg').describe('Framework code: sdg, nua, urban-safety, adequate-housing, population'),
-  place: CodeList.optional().describe('Place codes, comma-separated; default: the pilot countries and cities and every place with values of the framework'),
+  framework: z
+    .string()
+    .trim()
+    .min(1)
+    .max(80)
+    .default('sdg')
+    .describe('Framework code: sdg, nua, urban-safety, adequate-housing, population'),
+  place: CodeList.optional().describe(
+    'Place codes, comma-separated; default: the pilot countries and cities and every place with values of the framework',
+  ),
   lang: LangParam,
 });
 
@@ -25,89 +33,143 @@ export function registerReportingStatusRoutes(app: FastifyInstance, ctx: AppCont
   const r = app.withTypeProvider<ZodTypeProvider>();
   const db = ctx.store.db;
 
-  r.get('/api/v1/reporting-status', {
-    schema: {
-      tags: ['web'], summary: 'Reporting status of a framework\'s indicators per place',
-      description: 'States: reported (approved values), in-progress (values, none approved — only with the administrator token; the public sees not-started), not-started, not-applicable (retired indicator). Counts and periods are of the values the caller may see.',
-      querystring: StatusQuery,
+  r.get(
+    '/api/v1/reporting-status',
+    {
+      schema: {
+        tags: ['web'],
+        summary: "Reporting status of a framework's indicators per place",
+        description:
+          'States: reported (approved values), in-progress (values, none approved — only with the administrator token; the public sees not-started), not-started, not-applicable (retired indicator). Counts and periods are of the values the caller may see.',
+        querystring: StatusQuery,
+      },
     },
-  }, async (req) => {
-    const { framework: frameworkCode, lang } = req.query;
-    const admin = await hasAdminToken(req, ctx);
-    const framework = await db.selectFrom('frameworks').select(['id', 'code', 'names']).where('code', '=', frameworkCode).executeTakeFirst();
-    if (!framework) {
-      const known = (await db.selectFrom('frameworks').select('code').orderBy('id').execute()).map((f) => f.code);
-      throw new HttpError(400, 'bad_request', `framework: no framework "${frameworkCode}"; known: ${known.join(', ')}.`);
-    }
-    const members = await db.selectFrom('indicator_frameworks as m').innerJoin('indicators as i', 'i.id', 'm.indicator_id')
-      .leftJoin('framework_groups as g', 'g.id', 'm.group_id')
-      .where('m.framework_id', '=', framework.id)
-      .select(['i.id', 'i.code', 'i.names', 'i.status', 'g.code as group']).execute();
-    members.sort((a, b) => compareCodes(a.code, b.code));
-    const indicatorIds = members.map((m) => m.id);
-    const statuses = admin ? (['provisional', 'validated', 'approved'] as const) : (['approved'] as const);
-
-    const placeSelect = ['p.id', 'p.code', 'p.names', 'p.level', 'p.path'] as const;
-    const requested = req.query.place?.length ? [...new Set(req.query.place)] : null;
-    const places = requested
-      ? await db.selectFrom('places as p').select(placeSelect).where('p.code', 'in', requested).execute()
-      : await db.selectFrom('places as p').select(placeSelect)
-        .where((eb) => {
-          const parts = [eb.and([eb('p.pilot', '=', true), eb('p.level', 'in', ['country', 'city'])])];
-          if (indicatorIds.length) {
-            parts.push(eb.exists(eb.selectFrom('observations as o').select('o.place_id').whereRef('o.place_id', '=', 'p.id')
-              .where('o.indicator_id', 'in', indicatorIds).where('o.status', 'in', [...statuses])));
-          }
-          return eb.or(parts);
-        })
+    async (req) => {
+      const { framework: frameworkCode, lang } = req.query;
+      const admin = await hasAdminToken(req, ctx);
+      const framework = await db
+        .selectFrom('frameworks')
+        .select(['id', 'code', 'names'])
+        .where('code', '=', frameworkCode)
+        .executeTakeFirst();
+      if (!framework) {
+        const known = (await db.selectFrom('frameworks').select('code').orderBy('id').execute()).map((f) => f.code);
+        throw new HttpError(
+          400,
+          'bad_request',
+          `framework: no framework "${frameworkCode}"; known: ${known.join(', ')}.`,
+        );
+      }
+      const members = await db
+        .selectFrom('indicator_frameworks as m')
+        .innerJoin('indicators as i', 'i.id', 'm.indicator_id')
+        .leftJoin('framework_groups as g', 'g.id', 'm.group_id')
+        .where('m.framework_id', '=', framework.id)
+        .select(['i.id', 'i.code', 'i.names', 'i.status', 'g.code as group'])
         .execute();
-    if (requested) {
-      const missing = requested.filter((c) => !places.some((p) => p.code === c));
-      if (missing.length) throw new HttpError(400, 'bad_request', `place: no place ${missing.map((c) => `"${c}"`).join(', ')}.`);
-    }
-    // Each country with the places below it, countries first within their group.
-    const rootIds = [...new Set(places.map((p) => Number(p.path.split('/')[1])))];
-    const roots = new Map((rootIds.length ? await db.selectFrom('places').select(['id', 'code']).where('id', 'in', rootIds).execute() : []).map((x) => [x.id, x.code]));
-    const rootCode = (p: { path: string }) => roots.get(Number(p.path.split('/')[1])) ?? '';
-    places.sort((a, b) => compareCodes(rootCode(a), rootCode(b)) || (LEVEL_ORDER[a.level] ?? 9) - (LEVEL_ORDER[b.level] ?? 9) || compareCodes(a.code, b.code));
+      members.sort((a, b) => compareCodes(a.code, b.code));
+      const indicatorIds = members.map((m) => m.id);
+      const statuses = admin ? (['provisional', 'validated', 'approved'] as const) : (['approved'] as const);
 
-    const placeIds = places.map((p) => p.id);
-    const counts = indicatorIds.length && placeIds.length
-      ? await db.selectFrom('observations as o')
-        .where('o.indicator_id', 'in', indicatorIds).where('o.place_id', 'in', placeIds).where('o.status', 'in', [...statuses])
-        .groupBy(['o.indicator_id', 'o.place_id'])
-        .select([
-          'o.indicator_id as indicatorId', 'o.place_id as placeId',
-          sql<number>`count(*)::int`.as('n'),
-          sql<number>`(count(*) FILTER (WHERE o.status = 'approved'))::int`.as('approved'),
-          sql<string>`(array_agg(o.period ORDER BY o.period_end DESC, o.period_start ASC, o.period DESC))[1]`.as('latestPeriod'),
-          sql<string>`to_char(max(o.period_end), 'YYYY-MM-DD')`.as('latestEnd'),
-        ])
-        .execute()
-      : [];
-    const byKey = new Map(counts.map((c) => [`${c.indicatorId}:${c.placeId}`, c]));
+      const placeSelect = ['p.id', 'p.code', 'p.names', 'p.level', 'p.path'] as const;
+      const requested = req.query.place?.length ? [...new Set(req.query.place)] : null;
+      const places = requested
+        ? await db.selectFrom('places as p').select(placeSelect).where('p.code', 'in', requested).execute()
+        : await db
+            .selectFrom('places as p')
+            .select(placeSelect)
+            .where((eb) => {
+              const parts = [eb.and([eb('p.pilot', '=', true), eb('p.level', 'in', ['country', 'city'])])];
+              if (indicatorIds.length) {
+                parts.push(
+                  eb.exists(
+                    eb
+                      .selectFrom('observations as o')
+                      .select('o.place_id')
+                      .whereRef('o.place_id', '=', 'p.id')
+                      .where('o.indicator_id', 'in', indicatorIds)
+                      .where('o.status', 'in', [...statuses]),
+                  ),
+                );
+              }
+              return eb.or(parts);
+            })
+            .execute();
+      if (requested) {
+        const missing = requested.filter((c) => !places.some((p) => p.code === c));
+        if (missing.length)
+          throw new HttpError(400, 'bad_request', `place: no place ${missing.map((c) => `"${c}"`).join(', ')}.`);
+      }
+      // Each country with the places below it, countries first within their group.
+      const rootIds = [...new Set(places.map((p) => Number(p.path.split('/')[1])))];
+      const roots = new Map(
+        (rootIds.length
+          ? await db.selectFrom('places').select(['id', 'code']).where('id', 'in', rootIds).execute()
+          : []
+        ).map((x) => [x.id, x.code]),
+      );
+      const rootCode = (p: { path: string }) => roots.get(Number(p.path.split('/')[1])) ?? '';
+      places.sort(
+        (a, b) =>
+          compareCodes(rootCode(a), rootCode(b)) ||
+          (LEVEL_ORDER[a.level] ?? 9) - (LEVEL_ORDER[b.level] ?? 9) ||
+          compareCodes(a.code, b.code),
+      );
 
-    const summary = { reported: 0, inProgress: 0, notStarted: 0, notApplicable: 0 };
-    const cells = members.flatMap((m) => places.map((p) => {
-      const c = byKey.get(`${m.id}:${p.id}`);
-      let state: CellState;
-      if (m.status === 'retired') state = 'not-applicable';
-      else if (c && c.approved > 0) state = 'reported';
-      else if (c && c.n > 0) state = 'in-progress';
-      else state = 'not-started';
-      if (state === 'reported') summary.reported++;
-      else if (state === 'in-progress') summary.inProgress++;
-      else if (state === 'not-started') summary.notStarted++;
-      else summary.notApplicable++;
-      return { indicator: m.code, place: p.code, state, observations: c?.n ?? 0, latestPeriod: c?.latestPeriod ?? null, latestEnd: c?.latestEnd ?? null };
-    }));
+      const placeIds = places.map((p) => p.id);
+      const counts =
+        indicatorIds.length && placeIds.length
+          ? await db
+              .selectFrom('observations as o')
+              .where('o.indicator_id', 'in', indicatorIds)
+              .where('o.place_id', 'in', placeIds)
+              .where('o.status', 'in', [...statuses])
+              .groupBy(['o.indicator_id', 'o.place_id'])
+              .select([
+                'o.indicator_id as indicatorId',
+                'o.place_id as placeId',
+                sql<number>`count(*)::int`.as('n'),
+                sql<number>`(count(*) FILTER (WHERE o.status = 'approved'))::int`.as('approved'),
+                sql<string>`(array_agg(o.period ORDER BY o.period_end DESC, o.period_start ASC, o.period DESC))[1]`.as(
+                  'latestPeriod',
+                ),
+                sql<string>`to_char(max(o.period_end), 'YYYY-MM-DD')`.as('latestEnd'),
+              ])
+              .execute()
+          : [];
+      const byKey = new Map(counts.map((c) => [`${c.indicatorId}:${c.placeId}`, c]));
 
-    return {
-      framework: { code: framework.code, name: pick(framework.names, lang) },
-      places: places.map((p) => ({ code: p.code, name: pick(p.names, lang), level: p.level })),
-      indicators: members.map((m) => ({ code: m.code, name: pick(m.names, lang), status: m.status, group: m.group })),
-      cells,
-      summary,
-    };
-  });
+      const summary = { reported: 0, inProgress: 0, notStarted: 0, notApplicable: 0 };
+      const cells = members.flatMap((m) =>
+        places.map((p) => {
+          const c = byKey.get(`${m.id}:${p.id}`);
+          let state: CellState;
+          if (m.status === 'retired') state = 'not-applicable';
+          else if (c && c.approved > 0) state = 'reported';
+          else if (c && c.n > 0) state = 'in-progress';
+          else state = 'not-started';
+          if (state === 'reported') summary.reported++;
+          else if (state === 'in-progress') summary.inProgress++;
+          else if (state === 'not-started') summary.notStarted++;
+          else summary.notApplicable++;
+          return {
+            indicator: m.code,
+            place: p.code,
+            state,
+            observations: c?.n ?? 0,
+            latestPeriod: c?.latestPeriod ?? null,
+            latestEnd: c?.latestEnd ?? null,
+          };
+        }),
+      );
+
+      return {
+        framework: { code: framework.code, name: pick(framework.names, lang) },
+        places: places.map((p) => ({ code: p.code, name: pick(p.names, lang), level: p.level })),
+        indicators: members.map((m) => ({ code: m.code, name: pick(m.names, lang), status: m.status, group: m.group })),
+        cells,
+        summary,
+      };
+    },
+  );
 }

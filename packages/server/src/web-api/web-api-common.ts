@@ -1,9 +1,9 @@
-import { sql, type RawBuilder } from 'kysely';
-import type { FastifyRequest } from 'fastify';
 import type { ObservationStatus, SourceView } from '@marsad/core';
-import { suppressedBelowSql, type SuppressionReveal } from '@marsad/db';
-import type { AppContext } from '../context.ts';
+import { type SuppressionReveal, suppressedBelowSql } from '@marsad/db';
+import type { FastifyRequest } from 'fastify';
+import { type RawBuilder, sql } from 'kysely';
 import { hasAdminToken } from '../auth/admin-token.ts';
+import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
 import { unpublishedAccess } from '../observations/observation-filter.ts';
 
@@ -69,7 +69,10 @@ export function isoInstant(column: string): RawBuilder<string> {
  */
 export function parseExactDims(dim: string | string[] | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  const parts = (Array.isArray(dim) ? dim : dim ? [dim] : []).flatMap((d) => d.split(',')).map((d) => d.trim()).filter(Boolean);
+  const parts = (Array.isArray(dim) ? dim : dim ? [dim] : [])
+    .flatMap((d) => d.split(','))
+    .map((d) => d.trim())
+    .filter(Boolean);
   for (const d of parts) {
     const m = /^([A-Za-z0-9_.-]+):([^|:]+)$/.exec(d);
     if (!m) throw new HttpError(400, 'bad_request', `dim: "${d}" is not CODE:VALUE with one value (e.g. SEX:F)`);

@@ -1,13 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
-import { registerSearchRoutes } from './search-routes.ts';
-import { registerIndicatorLatestRoutes } from './indicator-latest-routes.ts';
-import { registerPlaceSummaryRoutes } from './place-summary-routes.ts';
-import { registerPlaceReportRoutes } from './place-report-routes.ts';
-import { registerReportingStatusRoutes } from './reporting-status-routes.ts';
 import { registerHomeRoutes } from './home-routes.ts';
+import { registerIndicatorLatestRoutes } from './indicator-latest-routes.ts';
+import { registerPlaceReportRoutes } from './place-report-routes.ts';
+import { registerPlaceSummaryRoutes } from './place-summary-routes.ts';
+import { registerReportingStatusRoutes } from './reporting-status-routes.ts';
+import { registerSearchRoutes } from './search-routes.ts';
 
-/** The views the web application reads (tag `web`): search, latest values, place pages, the country report, reporting status, home page. */
+/**
+ * The views the web application reads (tag `web`): search, latest values, place pages, the country report, reporting
+ * status, home page.
+ */
 export function registerWebApiRoutes(app: FastifyInstance, ctx: AppContext): void {
   registerSearchRoutes(app, ctx);
   registerIndicatorLatestRoutes(app, ctx);

@@ -1,21 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { readCsvRows, type CsvRow } from '../../src/formats/common/csv-rows.ts';
+import { type CsvRow, readCsvRows } from '../../src/formats/common/csv-rows.ts';
 
 async function rowsOf(chunks: string[]): Promise<CsvRow[]> {
-  async function* feed() { for (const c of chunks) yield c; }
+  async function* feed() {
+    for (const c of chunks) yield c;
+  }
   const out: CsvRow[] = [];
   for await (const batch of readCsvRows(feed())) out.push(...batch);
   return out;
 }
 
-const TEXT = [
-  'indicator,place,period,value,note',
-  '11.1.1,MAAGA,2020,1,"a note, with a comma"',
-  '11.1.1,MAAGA,2021,2,"two\nlines ""quoted"""',
-  '',
-  '11.1.1,MAAGA,2022,3,plain',
-  '11.1.1,MAAGA,2023,4,"ends with a quote """',
-].join('\r\n') + '\r\n';
+const TEXT =
+  [
+    'indicator,place,period,value,note',
+    '11.1.1,MAAGA,2020,1,"a note, with a comma"',
+    '11.1.1,MAAGA,2021,2,"two\nlines ""quoted"""',
+    '',
+    '11.1.1,MAAGA,2022,3,plain',
+    '11.1.1,MAAGA,2023,4,"ends with a quote """',
+  ].join('\r\n') + '\r\n';
 
 describe('CSV rows read in pieces', () => {
   it('give the same rows and line numbers however the text is cut', async () => {

@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { actual, chunks, DIMENSIONS, errors, expected, MORE_PERIODS, read, RECORDS, rows, skips, write } from './helpers.ts';
+import {
+  actual,
+  chunks,
+  DIMENSIONS,
+  errors,
+  expected,
+  MORE_PERIODS,
+  RECORDS,
+  read,
+  rows,
+  skips,
+  write,
+} from './helpers.ts';
 
 const HEADER = 'indicator,place,period,value';
 
@@ -53,14 +65,33 @@ describe('csv reader', () => {
   });
 
   it('numbers: spaces, signs, exponents and Arabic-Indic digits are fine; the rest is an error naming value', async () => {
-    const cells = [' 7 ', '+1.5', '-0.25', '.5', '1e3', '٤٥٫٥', 'abc', '"1,5"', '"12,500"', 'NaN', 'Infinity', '45%', '1e400', '0x10'];
+    const cells = [
+      ' 7 ',
+      '+1.5',
+      '-0.25',
+      '.5',
+      '1e3',
+      '٤٥٫٥',
+      'abc',
+      '"1,5"',
+      '"12,500"',
+      'NaN',
+      'Infinity',
+      '45%',
+      '1e400',
+      '0x10',
+    ];
     const text = [HEADER, ...cells.map((c) => `1.1.1,X,2020,${c}`)].join('\n');
     const items = await read('csv', text);
     expect(rows(items).map((r) => r.record.value)).toEqual([7, 1.5, -0.25, 0.5, 1000, 45.5]);
     expect(errors(items).map((e) => [e.at, e.column, e.message])).toEqual([
       [8, 'value', 'value "abc" is not a number'],
       [9, 'value', 'value "1,5" has a comma: write decimals with a point (1.5) and no thousands separators (12500)'],
-      [10, 'value', 'value "12,500" has a comma: write decimals with a point (1.5) and no thousands separators (12500)'],
+      [
+        10,
+        'value',
+        'value "12,500" has a comma: write decimals with a point (1.5) and no thousands separators (12500)',
+      ],
       [11, 'value', 'value "NaN" is not a number: leave the cell blank when there is no value'],
       [12, 'value', 'value "Infinity" is not a number: leave the cell blank when there is no value'],
       [13, 'value', 'value "45%" is not a plain number: write it without the % sign'],
@@ -108,7 +139,9 @@ describe('csv reader', () => {
       {
         kind: 'error',
         at: 1,
-        message: expect.stringMatching(/^the header lacks period, value: a Marsad CSV needs the columns indicator, place, period and value/),
+        message: expect.stringMatching(
+          /^the header lacks period, value: a Marsad CSV needs the columns indicator, place, period and value/,
+        ),
       },
     ]);
   });
@@ -121,12 +154,21 @@ describe('csv reader', () => {
   it('an unclosed quote is one error, not a crash', async () => {
     const items = await read('csv', `${HEADER}\n1.1.1,X,2020,1\n1.1.1,X,"2021,2\n1.1.1,X,2022,3\n`);
     expect(rows(items)).toHaveLength(1);
-    expect(errors(items)).toEqual([{ kind: 'error', at: 3, message: expect.stringMatching(/quoted cell is never closed/) }]);
+    expect(errors(items)).toEqual([
+      { kind: 'error', at: 3, message: expect.stringMatching(/quoted cell is never closed/) },
+    ]);
   });
 
   it('a file that is not UTF-8 is one clear error', async () => {
     // "Cairo" in Arabic, Windows-1256: bytes that are not UTF-8.
-    const bytes = new Uint8Array([...new TextEncoder().encode(`${HEADER},note\n1.1.1,X,2020,1,`), 0xc7, 0xe1, 0xdE, 0xc7, 0x0a]);
+    const bytes = new Uint8Array([
+      ...new TextEncoder().encode(`${HEADER},note\n1.1.1,X,2020,1,`),
+      0xc7,
+      0xe1,
+      0xde,
+      0xc7,
+      0x0a,
+    ]);
     const items = await read('csv', chunks(bytes));
     expect(errors(items)).toEqual([{ kind: 'error', at: 2, message: expect.stringMatching(/not UTF-8.*CSV UTF-8/) }]);
   });
@@ -151,7 +193,9 @@ describe('csv writer', () => {
   });
 
   it('refuses a dimension it was not told about, and dimension codes that clash with columns', async () => {
-    await expect(write('csv', RECORDS.slice(0, 1), { dimensions: ['SEX'] })).rejects.toThrow(/dimension AGE.*options\.dimensions/);
+    await expect(write('csv', RECORDS.slice(0, 1), { dimensions: ['SEX'] })).rejects.toThrow(
+      /dimension AGE.*options\.dimensions/,
+    );
     await expect(write('csv', [], { dimensions: ['Unit'] })).rejects.toThrow(/clashes with the unit column/);
   });
 

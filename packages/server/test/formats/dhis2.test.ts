@@ -10,8 +10,8 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseDhis2Mapping, type Dhis2Mapping } from '../../src/formats/index.ts';
-import { actual, bytesIn, errors, expected, read, readFile, RECORDS, rows, skips, write } from './helpers.ts';
+import { type Dhis2Mapping, parseDhis2Mapping } from '../../src/formats/index.ts';
+import { actual, bytesIn, errors, expected, RECORDS, read, readFile, rows, skips, write } from './helpers.ts';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 
@@ -36,9 +36,21 @@ describe('dhis2 reader', () => {
   it('reads the documentation example: period and orgUnit at the top are defaults', async () => {
     const items = await readFile('dhis2', join(FIXTURES, 'dhis2-docs-example.json'), { dhis2Mapping: MAPPING });
     expect(items).toEqual([
-      { kind: 'row', at: 'dataValues[0]', record: { indicator: '3.1.1', series: 'SH_STA_MORT', place: 'SLE-BO', period: '201401', value: 1, dims: {} } },
-      { kind: 'row', at: 'dataValues[1]', record: { indicator: '3.1.2', place: 'SLE-BO', period: '201401', value: 2, dims: {} } },
-      { kind: 'row', at: 'dataValues[2]', record: { indicator: '3.2.1', series: 'SH_DYN_MORT', place: 'SLE-BO', period: '201401', value: 3, dims: {} } },
+      {
+        kind: 'row',
+        at: 'dataValues[0]',
+        record: { indicator: '3.1.1', series: 'SH_STA_MORT', place: 'SLE-BO', period: '201401', value: 1, dims: {} },
+      },
+      {
+        kind: 'row',
+        at: 'dataValues[1]',
+        record: { indicator: '3.1.2', place: 'SLE-BO', period: '201401', value: 2, dims: {} },
+      },
+      {
+        kind: 'row',
+        at: 'dataValues[2]',
+        record: { indicator: '3.2.1', series: 'SH_DYN_MORT', place: 'SLE-BO', period: '201401', value: 3, dims: {} },
+      },
     ]);
   });
 
@@ -58,7 +70,17 @@ describe('dhis2 reader', () => {
         },
       },
       // An org unit not in the mapping passes through as the place code; the pipeline checks it.
-      { at: 'dataValues[1]', record: { indicator: '3.1.1', series: 'SH_STA_MORT', place: 'Rp268JB6Ne4', period: '2024July', value: -4, dims: {} } },
+      {
+        at: 'dataValues[1]',
+        record: {
+          indicator: '3.1.1',
+          series: 'SH_STA_MORT',
+          place: 'Rp268JB6Ne4',
+          period: '2024July',
+          value: -4,
+          dims: {},
+        },
+      },
     ]);
     expect(skips(items)).toEqual([
       { kind: 'skip', at: 'dataValues[2]', reason: 'the data value is marked deleted in DHIS2' },
@@ -66,7 +88,12 @@ describe('dhis2 reader', () => {
     ]);
     expect(errors(items)).toEqual([
       { kind: 'error', at: 'dataValues[4]', column: 'value', message: 'value "true" is not a number' },
-      { kind: 'error', at: 'dataValues[4]', column: 'dataElement', message: 'data element "UNMAPPED001" is not in the DHIS2 mapping ("dataElements")' },
+      {
+        kind: 'error',
+        at: 'dataValues[4]',
+        column: 'dataElement',
+        message: 'data element "UNMAPPED001" is not in the DHIS2 mapping ("dataElements")',
+      },
       {
         kind: 'error',
         at: 'dataValues[4]',
@@ -83,7 +110,11 @@ describe('dhis2 reader', () => {
   });
 
   it('top-level defaults written after the data values still apply', async () => {
-    const text = JSON.stringify({ dataValues: [{ dataElement: 'Ix2HsbDMLea', value: '5' }], period: '2024S1', orgUnit: 'egyCairo001' });
+    const text = JSON.stringify({
+      dataValues: [{ dataElement: 'Ix2HsbDMLea', value: '5' }],
+      period: '2024S1',
+      orgUnit: 'egyCairo001',
+    });
     expect(rows(await read('dhis2', text, { dhis2Mapping: MAPPING })).map((r) => r.record)).toEqual([
       { indicator: '3.1.2', place: 'EGY-CAI', period: '2024S1', value: 5, dims: {} },
     ]);
@@ -91,7 +122,10 @@ describe('dhis2 reader', () => {
 
   it('a data value without period or orgUnit anywhere is an error naming the field', async () => {
     const text = JSON.stringify({ dataValues: [{ dataElement: 'Ix2HsbDMLea', value: '5' }] });
-    expect(errors(await read('dhis2', text, { dhis2Mapping: MAPPING })).map((e) => e.column)).toEqual(['period', 'orgUnit']);
+    expect(errors(await read('dhis2', text, { dhis2Mapping: MAPPING })).map((e) => e.column)).toEqual([
+      'period',
+      'orgUnit',
+    ]);
   });
 
   it('an unmapped non-default attribute option combo is an error; mapped ones add dimensions', async () => {
@@ -99,7 +133,12 @@ describe('dhis2 reader', () => {
       period: '2024',
       orgUnit: 'egyAlex0001',
       dataValues: [
-        { dataElement: 'deSlum00001', categoryOptionCombo: 'cocFemale01', attributeOptionCombo: 'aocOld65001', value: '1' },
+        {
+          dataElement: 'deSlum00001',
+          categoryOptionCombo: 'cocFemale01',
+          attributeOptionCombo: 'aocOld65001',
+          value: '1',
+        },
         { dataElement: 'deSlum00001', attributeOptionCombo: 'somePartner', value: '2' },
       ],
     });
@@ -110,7 +149,8 @@ describe('dhis2 reader', () => {
         kind: 'error',
         at: 'dataValues[1]',
         column: 'attributeOptionCombo',
-        message: 'attribute option combo "somePartner" is not in the DHIS2 mapping ("attributeOptionCombos"; map it to {} to ignore it)',
+        message:
+          'attribute option combo "somePartner" is not in the DHIS2 mapping ("attributeOptionCombos"; map it to {} to ignore it)',
       },
     ]);
   });
@@ -176,7 +216,10 @@ describe('dhis2 writer', () => {
 
   it('splits dimensions between an attribute option combo and a category option combo', async () => {
     const text = await write('dhis2', [records[3]!], { dhis2Mapping: MAPPING });
-    expect(JSON.parse(text).dataValues[0]).toMatchObject({ categoryOptionCombo: 'HllvX50cXC0', attributeOptionCombo: 'aocOld65001' });
+    expect(JSON.parse(text).dataValues[0]).toMatchObject({
+      categoryOptionCombo: 'HllvX50cXC0',
+      attributeOptionCombo: 'aocOld65001',
+    });
   });
 
   it('refuses records it cannot map, naming them', async () => {
@@ -186,9 +229,9 @@ describe('dhis2 writer', () => {
     await expect(write('dhis2', [{ ...records[0]!, dims: { SEX: 'X' } }], { dhis2Mapping: MAPPING })).rejects.toThrow(
       /no DHIS2 category option combo is mapped to these dimensions \(record 11\.1\.1 \/ EN_LND_SLUM \/ EGY-CAI \/ 2024 \(SEX=X\)\)/,
     );
-    await expect(write('dhis2', [{ ...records[0]!, period: '1990-1999', dims: {} }], { dhis2Mapping: MAPPING })).rejects.toThrow(
-      /DHIS2 has no period for 1990-1999/,
-    );
+    await expect(
+      write('dhis2', [{ ...records[0]!, period: '1990-1999', dims: {} }], { dhis2Mapping: MAPPING }),
+    ).rejects.toThrow(/DHIS2 has no period for 1990-1999/);
     await expect(write('dhis2', records, {})).rejects.toThrow(/needs a DHIS2 mapping/);
   });
 

@@ -1,11 +1,11 @@
 import { createReadStream } from 'node:fs';
-import { parsePeriod, type ExportRecord, type ObservationRecord, type ReadItem } from '@marsad/core';
+import { type ExportRecord, type ObservationRecord, parsePeriod, type ReadItem } from '@marsad/core';
 import {
-  readObservations,
-  writeObservations,
   type FormatName,
   type ReadOptions,
+  readObservations,
   type WriteOptions,
+  writeObservations,
 } from '../../src/formats/index.ts';
 
 export async function* chunks(...parts: (string | Uint8Array)[]): AsyncGenerator<string | Uint8Array> {
@@ -24,7 +24,11 @@ export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
-export async function read(format: FormatName, text: string | AsyncIterable<string | Uint8Array>, options: ReadOptions = {}): Promise<ReadItem[]> {
+export async function read(
+  format: FormatName,
+  text: string | AsyncIterable<string | Uint8Array>,
+  options: ReadOptions = {},
+): Promise<ReadItem[]> {
   return collect(readObservations(format, typeof text === 'string' ? bytesIn(text) : text, options));
 }
 
@@ -32,7 +36,9 @@ export async function readFile(format: FormatName, path: string, options: ReadOp
   return collect(readObservations(format, createReadStream(path), options));
 }
 
-export function rows(items: ReadItem[]): { at: ReadItem['kind'] extends never ? never : number | string; record: ObservationRecord }[] {
+export function rows(
+  items: ReadItem[],
+): { at: ReadItem['kind'] extends never ? never : number | string; record: ObservationRecord }[] {
   return items.flatMap((i) => (i.kind === 'row' ? [{ at: i.at, record: i.record }] : []));
 }
 
@@ -135,7 +141,15 @@ export const RECORDS: ExportRecord[] = [
 
 /** Records with periods DHIS2 cannot express (used by the formats that can). */
 export const MORE_PERIODS: ExportRecord[] = [
-  { indicator: '11.1.1', series: 'EN_LND_SLUM', place: 'EGY-CAI', period: '1990-1999', value: 16.1, status: 'approved', dims: {} },
+  {
+    indicator: '11.1.1',
+    series: 'EN_LND_SLUM',
+    place: 'EGY-CAI',
+    period: '1990-1999',
+    value: 16.1,
+    status: 'approved',
+    dims: {},
+  },
   {
     indicator: '11.1.1',
     series: 'EN_LND_SLUM',

@@ -2,7 +2,19 @@ import { readdirSync } from 'node:fs';
 import path, { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { indicatorFromFileName, openSdgFileName } from '../../src/formats/index.ts';
-import { actual, DIMENSIONS, errors, expected, MORE_PERIODS, read, readFile, RECORDS, rows, skips, write } from './helpers.ts';
+import {
+  actual,
+  DIMENSIONS,
+  errors,
+  expected,
+  MORE_PERIODS,
+  RECORDS,
+  read,
+  readFile,
+  rows,
+  skips,
+  write,
+} from './helpers.ts';
 
 const LA = path.resolve(import.meta.dirname, '../../src/demo/data/open-sdg/los-angeles');
 
@@ -58,7 +70,10 @@ describe('open-sdg reader on the Los Angeles data', () => {
   }
 
   it('11-1-1: blank values are skipped as "no data", blank cells are totals, Units is the series', async () => {
-    const items = await readFile('open-sdg', join(LA, 'indicator_11-1-1.csv'), { fileName: 'indicator_11-1-1.csv', place: 'US-LAX' });
+    const items = await readFile('open-sdg', join(LA, 'indicator_11-1-1.csv'), {
+      fileName: 'indicator_11-1-1.csv',
+      place: 'US-LAX',
+    });
     expect(skips(items).map((s) => s.at)).toEqual([110, 130, 133]);
     expect(skips(items)[0]!.reason).toMatch(/no data/);
     const first = rows(items)[0]!;
@@ -77,14 +92,20 @@ describe('open-sdg reader on the Los Angeles data', () => {
   });
 
   it('16-1-1 has several series; disaggregation columns keep their header text', async () => {
-    const items = await readFile('open-sdg', join(LA, 'indicator_16-1-1.csv'), { fileName: 'indicator_16-1-1.csv', place: 'US-LAX' });
+    const items = await readFile('open-sdg', join(LA, 'indicator_16-1-1.csv'), {
+      fileName: 'indicator_16-1-1.csv',
+      place: 'US-LAX',
+    });
     const series = new Set(rows(items).map((r) => r.record.series));
     expect([...series].sort()).toEqual(['Homicides by victim descent', 'Homicides by victim gender']);
     expect(rows(items)[1]!.record).toMatchObject({ period: '2010', value: 50, dims: { 'Victim Gender': 'Female' } });
   });
 
   it('11-5-1: decade periods pass through untouched, two units in one file', async () => {
-    const items = await readFile('open-sdg', join(LA, 'indicator_11-5-1.csv'), { fileName: 'indicator_11-5-1.csv', place: 'US-LAX' });
+    const items = await readFile('open-sdg', join(LA, 'indicator_11-5-1.csv'), {
+      fileName: 'indicator_11-5-1.csv',
+      place: 'US-LAX',
+    });
     expect(rows(items).map((r) => [r.record.period, r.record.series, r.record.value])).toEqual([
       ['1990-1999', 'Deaths', 224],
       ['1990-1999', 'Injuries', 15592],
@@ -96,18 +117,39 @@ describe('open-sdg reader on the Los Angeles data', () => {
   });
 
   it('16-7-2: the byte-order mark is not part of the Year header', async () => {
-    const items = await readFile('open-sdg', join(LA, 'indicator_16-7-2.csv'), { fileName: 'indicator_16-7-2.csv', place: 'US-LAX' });
-    expect(rows(items)[0]!.record).toMatchObject({ period: '2018', value: 85, dims: { 'Persons Registered to Vote': 'General Election' } });
+    const items = await readFile('open-sdg', join(LA, 'indicator_16-7-2.csv'), {
+      fileName: 'indicator_16-7-2.csv',
+      place: 'US-LAX',
+    });
+    expect(rows(items)[0]!.record).toMatchObject({
+      period: '2018',
+      value: 85,
+      dims: { 'Persons Registered to Vote': 'General Election' },
+    });
   });
 
   it('16-8-1: leading spaces in quoted values (" 67.46") are accepted', async () => {
-    const items = await readFile('open-sdg', join(LA, 'indicator_16-8-1.csv'), { fileName: 'indicator_16-8-1.csv', place: 'US-LAX' });
-    expect(rows(items).find((r) => r.at === 6)!.record).toMatchObject({ period: '2016', value: 67.46, dims: { 'Turnout Type': 'Turnout registered' } });
+    const items = await readFile('open-sdg', join(LA, 'indicator_16-8-1.csv'), {
+      fileName: 'indicator_16-8-1.csv',
+      place: 'US-LAX',
+    });
+    expect(rows(items).find((r) => r.at === 6)!.record).toMatchObject({
+      period: '2016',
+      value: 67.46,
+      dims: { 'Turnout Type': 'Turnout registered' },
+    });
   });
 
   it('11-2-2: a local indicator, quoted cells with commas', async () => {
-    const items = await readFile('open-sdg', join(LA, 'indicator_11-2-2.csv'), { fileName: 'indicator_11-2-2.csv', place: 'US-LAX' });
-    expect(rows(items)[0]!.record).toMatchObject({ indicator: '11.2.2', value: 78, dims: { 'Means of transportation to work': 'car, truck, or van' } });
+    const items = await readFile('open-sdg', join(LA, 'indicator_11-2-2.csv'), {
+      fileName: 'indicator_11-2-2.csv',
+      place: 'US-LAX',
+    });
+    expect(rows(items)[0]!.record).toMatchObject({
+      indicator: '11.2.2',
+      value: 78,
+      dims: { 'Means of transportation to work': 'car, truck, or van' },
+    });
   });
 });
 
@@ -121,13 +163,19 @@ describe('open-sdg reader', () => {
   });
 
   it('an indicator given for the file wins over the file name', async () => {
-    const items = await read('open-sdg', 'Year,Value\n2020,5\n', { fileName: 'indicator_1-1-1.csv', indicator: '11.1.1', place: 'X' });
+    const items = await read('open-sdg', 'Year,Value\n2020,5\n', {
+      fileName: 'indicator_1-1-1.csv',
+      indicator: '11.1.1',
+      place: 'X',
+    });
     expect(rows(items)[0]!.record.indicator).toBe('11.1.1');
   });
 
   it('without an indicator: one error', async () => {
     const items = await read('open-sdg', 'Year,Value\n2020,5\n2021,6\n', { fileName: 'data.csv', place: 'X' });
-    expect(items).toEqual([{ kind: 'error', at: 1, message: expect.stringMatching(/no indicator.*indicator_11-1-1\.csv/) }]);
+    expect(items).toEqual([
+      { kind: 'error', at: 1, message: expect.stringMatching(/no indicator.*indicator_11-1-1\.csv/) },
+    ]);
   });
 
   it('without GeoCode and without a place: one error', async () => {
@@ -136,17 +184,30 @@ describe('open-sdg reader', () => {
   });
 
   it('GeoCode is the place, COMMENT_OBS the note, Series and Units apart when both are there', async () => {
-    const text = 'Year,Sex,Series,Units,GeoCode,COMMENT_OBS,Value\r2019,Female,SI_POV,Percent,EGY,"a note, quoted",4.5\r2019,,SI_POV,,EGY,,5\r';
+    const text =
+      'Year,Sex,Series,Units,GeoCode,COMMENT_OBS,Value\r2019,Female,SI_POV,Percent,EGY,"a note, quoted",4.5\r2019,,SI_POV,,EGY,,5\r';
     const items = await read('open-sdg', text, { fileName: 'indicator_1-1-1.csv' });
     expect(errors(items)).toEqual([]);
     expect(rows(items).map((r) => r.record)).toEqual([
-      { indicator: '1.1.1', place: 'EGY', period: '2019', value: 4.5, series: 'SI_POV', unit: 'Percent', note: 'a note, quoted', dims: { Sex: 'Female' } },
+      {
+        indicator: '1.1.1',
+        place: 'EGY',
+        period: '2019',
+        value: 4.5,
+        series: 'SI_POV',
+        unit: 'Percent',
+        note: 'a note, quoted',
+        dims: { Sex: 'Female' },
+      },
       { indicator: '1.1.1', place: 'EGY', period: '2019', value: 5, series: 'SI_POV', dims: {} },
     ]);
   });
 
   it('bad values are errors naming Value and the line', async () => {
-    const items = await read('open-sdg', 'Year,Value\n2019,abc\n2020,"1,5"\n,3\n', { fileName: 'indicator_1-1-1.csv', place: 'X' });
+    const items = await read('open-sdg', 'Year,Value\n2019,abc\n2020,"1,5"\n,3\n', {
+      fileName: 'indicator_1-1-1.csv',
+      place: 'X',
+    });
     expect(errors(items)).toEqual([
       { kind: 'error', at: 2, column: 'Value', message: 'Value "abc" is not a number' },
       { kind: 'error', at: 3, column: 'Value', message: expect.stringMatching(/comma/) },
@@ -156,7 +217,10 @@ describe('open-sdg reader', () => {
 
   it('a header without Year or Value is refused', async () => {
     const items = await read('open-sdg', 'Annee,Valeur\n2019,1\n', { fileName: 'indicator_1-1-1.csv', place: 'X' });
-    expect(errors(items).map((e) => e.message)).toEqual([expect.stringMatching(/no Year column/), expect.stringMatching(/no Value column/)]);
+    expect(errors(items).map((e) => e.message)).toEqual([
+      expect.stringMatching(/no Year column/),
+      expect.stringMatching(/no Value column/),
+    ]);
   });
 });
 
@@ -181,9 +245,9 @@ describe('open-sdg writer', () => {
   });
 
   it('refuses a second indicator', async () => {
-    await expect(write('open-sdg', [RECORDS[0]!, { ...RECORDS[1]!, indicator: '11.2.1' }], { dimensions: DIMENSIONS })).rejects.toThrow(
-      /one indicator.*11\.1\.1 and 11\.2\.1/,
-    );
+    await expect(
+      write('open-sdg', [RECORDS[0]!, { ...RECORDS[1]!, indicator: '11.2.1' }], { dimensions: DIMENSIONS }),
+    ).rejects.toThrow(/one indicator.*11\.1\.1 and 11\.2\.1/);
   });
 
   it('refuses a dimension it was not told about', async () => {

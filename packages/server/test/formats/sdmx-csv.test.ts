@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actual, DIMENSIONS, errors, expected, MORE_PERIODS, read, RECORDS, rows, skips, write } from './helpers.ts';
+import { actual, DIMENSIONS, errors, expected, MORE_PERIODS, RECORDS, read, rows, skips, write } from './helpers.ts';
 
 // Samples written after the SDMX-CSV 1.0 and 2.0 specifications (sdmx-twg/sdmx-csv) and the
 // UN SDG global database's SDMX-CSV exports.
@@ -21,7 +21,18 @@ describe('sdmx-csv reader', () => {
     ]);
     expect(errors(items)).toEqual([]);
     expect(rows(items)).toEqual([
-      { at: 2, record: { series: 'EN_LND_SLUM', place: '818', period: '2018', value: 5.2, unit: 'PT', source: 'UN-Habitat', dims: {} } },
+      {
+        at: 2,
+        record: {
+          series: 'EN_LND_SLUM',
+          place: '818',
+          period: '2018',
+          value: 5.2,
+          unit: 'PT',
+          source: 'UN-Habitat',
+          dims: {},
+        },
+      },
       {
         at: 3,
         record: {
@@ -52,39 +63,64 @@ describe('sdmx-csv reader', () => {
     ].join('\n');
     const items = await read('sdmx-csv', text);
     expect(rows(items).map((r) => r.record)).toEqual([
-      { indicator: '11.1.1', place: 'EGY-CAI', period: '2024-Q1', value: 3.5, unit: 'PT', note: 'Note: with a colon', dims: { SEX: 'F' } },
+      {
+        indicator: '11.1.1',
+        place: 'EGY-CAI',
+        period: '2024-Q1',
+        value: 3.5,
+        unit: 'PT',
+        note: 'Note: with a colon',
+        dims: { SEX: 'F' },
+      },
       { indicator: '11.1.1', place: 'EGY-CAI', period: '2024-Q2', value: 4, unit: 'PT', dims: {} },
     ]);
-    expect(skips(items)).toEqual([{ kind: 'skip', at: 4, reason: 'delete actions are not supported (ACTION D): the row was not imported' }]);
-    expect(errors(items)).toEqual([{ kind: 'error', at: 5, column: 'ACTION', message: 'ACTION "X" is not one of I, A, R, M (import) or D (delete)' }]);
+    expect(skips(items)).toEqual([
+      { kind: 'skip', at: 4, reason: 'delete actions are not supported (ACTION D): the row was not imported' },
+    ]);
+    expect(errors(items)).toEqual([
+      { kind: 'error', at: 5, column: 'ACTION', message: 'ACTION "X" is not one of I, A, R, M (import) or D (delete)' },
+    ]);
   });
 
-  it('MARSAD_STATUS is the status; OBS_STATUS only when it is one of Marsad\'s statuses', async () => {
+  it("MARSAD_STATUS is the status; OBS_STATUS only when it is one of Marsad's statuses", async () => {
     const text = [
       'DATAFLOW,INDICATOR,REF_AREA,TIME_PERIOD,OBS_VALUE,OBS_STATUS,MARSAD_STATUS',
       'X:Y(1.0),1.1.1,EGY,2020,1,P,validated',
       'X:Y(1.0),1.1.1,EGY,2021,1,A,',
       'X:Y(1.0),1.1.1,EGY,2022,1,provisional,',
     ].join('\n');
-    expect(rows(await read('sdmx-csv', text)).map((r) => r.record.status)).toEqual(['validated', undefined, 'provisional']);
+    expect(rows(await read('sdmx-csv', text)).map((r) => r.record.status)).toEqual([
+      'validated',
+      undefined,
+      'provisional',
+    ]);
   });
 
   it('without REF_AREA or INDICATOR/SERIES columns: one error each, unless given for the file', async () => {
     const text = 'DATAFLOW,FREQ,CURRENCY,TIME_PERIOD,OBS_VALUE\nECB:EXR(1.0),M,USD,2010-01,1.4272\n';
     expect(errors(await read('sdmx-csv', text))).toEqual([
-      { kind: 'error', at: 1, message: 'there is no REF_AREA column and no place was given for the file: cannot tell the place' },
       {
         kind: 'error',
         at: 1,
-        message: 'there is neither an INDICATOR nor a SERIES column and no indicator was given for the file: cannot tell the indicator',
+        message: 'there is no REF_AREA column and no place was given for the file: cannot tell the place',
+      },
+      {
+        kind: 'error',
+        at: 1,
+        message:
+          'there is neither an INDICATOR nor a SERIES column and no indicator was given for the file: cannot tell the indicator',
       },
     ]);
     const items = await read('sdmx-csv', text, { place: 'EA', indicator: '17.3.1' });
-    expect(rows(items).map((r) => r.record)).toEqual([{ indicator: '17.3.1', place: 'EA', period: '2010-01', value: 1.4272, dims: { CURRENCY: 'USD' } }]);
+    expect(rows(items).map((r) => r.record)).toEqual([
+      { indicator: '17.3.1', place: 'EA', period: '2010-01', value: 1.4272, dims: { CURRENCY: 'USD' } },
+    ]);
   });
 
   it('bad values and blank keys are errors naming the column', async () => {
-    const text = ['DATAFLOW,SERIES,REF_AREA,TIME_PERIOD,OBS_VALUE', 'X:Y(1.0),S,EGY,2020,"1,5"', 'X:Y(1.0),S,,,2'].join('\n');
+    const text = ['DATAFLOW,SERIES,REF_AREA,TIME_PERIOD,OBS_VALUE', 'X:Y(1.0),S,EGY,2020,"1,5"', 'X:Y(1.0),S,,,2'].join(
+      '\n',
+    );
     expect(errors(await read('sdmx-csv', text))).toEqual([
       { kind: 'error', at: 2, column: 'OBS_VALUE', message: expect.stringMatching(/^OBS_VALUE "1,5" has a comma/) },
       { kind: 'error', at: 3, column: 'TIME_PERIOD', message: 'TIME_PERIOD is blank' },
@@ -94,7 +130,10 @@ describe('sdmx-csv reader', () => {
 
   it('a file without OBS_VALUE or TIME_PERIOD is refused', async () => {
     const items = await read('sdmx-csv', 'STRUCTURE,STRUCTURE_ID,ACTION,SERIES,REF_AREA,VALUE\n');
-    expect(errors(items).map((e) => e.message)).toEqual(['there is no OBS_VALUE column', 'there is no TIME_PERIOD column']);
+    expect(errors(items).map((e) => e.message)).toEqual([
+      'there is no OBS_VALUE column',
+      'there is no TIME_PERIOD column',
+    ]);
   });
 });
 

@@ -1,6 +1,19 @@
 import path, { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { actual, bytesIn, DIMENSIONS, errors, expected, MORE_PERIODS, read, readFile, RECORDS, rows, skips, write } from './helpers.ts';
+import {
+  actual,
+  bytesIn,
+  DIMENSIONS,
+  errors,
+  expected,
+  MORE_PERIODS,
+  RECORDS,
+  read,
+  readFile,
+  rows,
+  skips,
+  write,
+} from './helpers.ts';
 
 const SAMPLES = path.resolve(import.meta.dirname, '../../../../../shared/data/sdmx-json');
 
@@ -8,7 +21,11 @@ describe('sdmx-json reader on the SDMX technical working group samples (2.x)', (
   it('exchange rates have no REF_AREA and no SERIES/INDICATOR: one clear error each', async () => {
     for (const file of ['exr-flat.json', 'exr-time-series.json', 'exr-cross-section.json']) {
       expect(await readFile('sdmx-json', join(SAMPLES, file))).toEqual([
-        { kind: 'error', at: 'data.dataSets[0]', message: 'no REF_AREA dimension: cannot tell the place (give a place for the file)' },
+        {
+          kind: 'error',
+          at: 'data.dataSets[0]',
+          message: 'no REF_AREA dimension: cannot tell the place (give a place for the file)',
+        },
         {
           kind: 'error',
           at: 'data.dataSets[0]',
@@ -43,7 +60,10 @@ describe('sdmx-json reader on the SDMX technical working group samples (2.x)', (
   });
 
   it('a Delete data set is skipped with its reason; the Replace one is read', async () => {
-    const items = await readFile('sdmx-json', join(SAMPLES, 'exr-action-delete.json'), { place: 'EA', indicator: '17.3.1' });
+    const items = await readFile('sdmx-json', join(SAMPLES, 'exr-action-delete.json'), {
+      place: 'EA',
+      indicator: '17.3.1',
+    });
     expect(errors(items)).toEqual([]);
     expect(rows(items).map((r) => [r.at, r.record.period, r.record.dims.CURRENCY, r.record.value])).toEqual([
       ['data.dataSets[0].series["0"].observations["1"]', '2013-01-18', 'RUB', 40.3426],
@@ -87,10 +107,33 @@ const V1 = {
       dataSet: [{ id: 'FREQ', name: 'Frequency', values: [{ id: 'A', name: 'Annual' }] }],
       series: [
         { id: 'SERIES', keyPosition: 1, values: [{ id: 'EN_LND_SLUM', name: 'Slums' }] },
-        { id: 'REF_AREA', keyPosition: 2, values: [{ id: '818', name: 'Egypt' }, { id: '504', name: 'Morocco' }] },
-        { id: 'SEX', keyPosition: 3, values: [{ id: '_T', name: 'Total' }, { id: 'F', name: 'Female' }] },
+        {
+          id: 'REF_AREA',
+          keyPosition: 2,
+          values: [
+            { id: '818', name: 'Egypt' },
+            { id: '504', name: 'Morocco' },
+          ],
+        },
+        {
+          id: 'SEX',
+          keyPosition: 3,
+          values: [
+            { id: '_T', name: 'Total' },
+            { id: 'F', name: 'Female' },
+          ],
+        },
       ],
-      observation: [{ id: 'TIME_PERIOD', keyPosition: 4, values: [{ id: '2018', name: '2018' }, { id: '2020', name: '2020' }] }],
+      observation: [
+        {
+          id: 'TIME_PERIOD',
+          keyPosition: 4,
+          values: [
+            { id: '2018', name: '2018' },
+            { id: '2020', name: '2020' },
+          ],
+        },
+      ],
     },
     attributes: {
       dataSet: [],
@@ -130,14 +173,35 @@ describe('sdmx-json reader', () => {
           dims: {},
         },
       },
-      { at: 'dataSets[0].series["0:0:0"].observations["1"]', record: { series: 'EN_LND_SLUM', place: '818', period: '2020', value: 22.1, unit: 'PT', dims: {} } },
-      { at: 'dataSets[0].series["0:1:1"].observations["0"]', record: { series: 'EN_LND_SLUM', place: '504', period: '2018', value: 13.1, unit: 'PT', dims: { SEX: 'F' } } },
+      {
+        at: 'dataSets[0].series["0:0:0"].observations["1"]',
+        record: { series: 'EN_LND_SLUM', place: '818', period: '2020', value: 22.1, unit: 'PT', dims: {} },
+      },
+      {
+        at: 'dataSets[0].series["0:1:1"].observations["0"]',
+        record: { series: 'EN_LND_SLUM', place: '504', period: '2018', value: 13.1, unit: 'PT', dims: { SEX: 'F' } },
+      },
     ]);
-    expect(skips(items)).toEqual([{ kind: 'skip', at: 'dataSets[0].series["0:1:1"].observations["1"]', reason: 'no value' }]);
+    expect(skips(items)).toEqual([
+      { kind: 'skip', at: 'dataSets[0].series["0:1:1"].observations["1"]', reason: 'no value' },
+    ]);
     expect(errors(items)).toEqual([
-      { kind: 'error', at: 'dataSets[0].series["0:5:0"]', message: 'series key "0:5:0": "5" is not a value index of dimension REF_AREA (2 values)' },
-      { kind: 'error', at: 'dataSets[0].series["0:0:1"].observations["0"]', column: 'OBS_VALUE', message: 'OBS_VALUE "abc" is not a number' },
-      { kind: 'error', at: 'dataSets[0].series["0:0:1"].observations["1"]', message: 'an observation must be a list: [value, attribute indexes…]' },
+      {
+        kind: 'error',
+        at: 'dataSets[0].series["0:5:0"]',
+        message: 'series key "0:5:0": "5" is not a value index of dimension REF_AREA (2 values)',
+      },
+      {
+        kind: 'error',
+        at: 'dataSets[0].series["0:0:1"].observations["0"]',
+        column: 'OBS_VALUE',
+        message: 'OBS_VALUE "abc" is not a number',
+      },
+      {
+        kind: 'error',
+        at: 'dataSets[0].series["0:0:1"].observations["1"]',
+        message: 'an observation must be a list: [value, attribute indexes…]',
+      },
       {
         kind: 'error',
         at: 'dataSets[0].series["0:0:1"].observations["3"]',
@@ -166,10 +230,18 @@ describe('sdmx-json reader', () => {
 
   it('the same field order is fine when the structure comes last (everything waits for it)', async () => {
     const { structure, ...rest } = V1;
-    const message = { ...rest, dataSets: [{ series: { '0:0:0': { observations: { '0': [1] } } }, action: 'Delete' }], structure };
+    const message = {
+      ...rest,
+      dataSets: [{ series: { '0:0:0': { observations: { '0': [1] } } }, action: 'Delete' }],
+      structure,
+    };
     const items = await read('sdmx-json', JSON.stringify(message));
     expect(items).toEqual([
-      { kind: 'skip', at: 'dataSets[0].series["0:0:0"].observations["0"]', reason: "the data set's action is Delete: deletions are not imported" },
+      {
+        kind: 'skip',
+        at: 'dataSets[0].series["0:0:0"].observations["0"]',
+        reason: "the data set's action is Delete: deletions are not imported",
+      },
     ]);
   });
 
@@ -177,14 +249,23 @@ describe('sdmx-json reader', () => {
     const items = await read('sdmx-json', '{"dataSets": [{"observations": {"0": [1,]}}]}');
     // The place is as near as the tokenizer tells: within the observation here.
     expect(errors(items)).toEqual([
-      { kind: 'error', at: expect.stringMatching(/^dataSets\[0\]\.observations/), message: expect.stringMatching(/^the file is not valid JSON/) },
+      {
+        kind: 'error',
+        at: expect.stringMatching(/^dataSets\[0\]\.observations/),
+        message: expect.stringMatching(/^the file is not valid JSON/),
+      },
     ]);
-    expect(errors(await read('sdmx-json', '{"dataSets": [')).map((e) => e.message)).toEqual([expect.stringMatching(/cut off|not valid JSON/)]);
+    expect(errors(await read('sdmx-json', '{"dataSets": [')).map((e) => e.message)).toEqual([
+      expect.stringMatching(/cut off|not valid JSON/),
+    ]);
     expect(errors(await read('sdmx-json', '')).map((e) => e.message)).toEqual([expect.stringMatching(/empty/)]);
   });
 
   it('a message with errors and no data says so', async () => {
-    const items = await read('sdmx-json', JSON.stringify({ meta: { id: 'x' }, errors: [{ code: 404, title: 'No results found' }] }));
+    const items = await read(
+      'sdmx-json',
+      JSON.stringify({ meta: { id: 'x' }, errors: [{ code: 404, title: 'No results found' }] }),
+    );
     expect(errors(items).map((e) => e.message)).toEqual([
       'the message reports an error: No results found',
       'no dataSets: this SDMX-JSON message holds no data',
@@ -194,11 +275,17 @@ describe('sdmx-json reader', () => {
 
 describe('sdmx-json writer', () => {
   it('writes an SDMX-JSON 2.0 message with a flat data set', async () => {
-    const text = await write('sdmx-json', RECORDS.slice(0, 3), { dimensions: DIMENSIONS, prepared: '2024-06-01T00:00:00Z', messageId: 'M1' });
+    const text = await write('sdmx-json', RECORDS.slice(0, 3), {
+      dimensions: DIMENSIONS,
+      prepared: '2024-06-01T00:00:00Z',
+      messageId: 'M1',
+    });
     const message = JSON.parse(text);
     expect(message.meta).toMatchObject({ id: 'M1', prepared: '2024-06-01T00:00:00Z', sender: { id: 'MARSAD' } });
     const structure = message.data.structures[0];
-    expect(structure.dimensions.observation.map((d: { id: string; keyPosition: number }) => [d.id, d.keyPosition])).toEqual([
+    expect(
+      structure.dimensions.observation.map((d: { id: string; keyPosition: number }) => [d.id, d.keyPosition]),
+    ).toEqual([
       ['INDICATOR', 0],
       ['SERIES', 1],
       ['REF_AREA', 2],
@@ -231,7 +318,10 @@ describe('sdmx-json writer', () => {
 
   it('leaves out attributes no record uses', async () => {
     const message = JSON.parse(await write('sdmx-json', [RECORDS[5]!]));
-    expect(message.data.structures[0].attributes.observation.map((a: { id: string }) => a.id)).toEqual(['OBS_STATUS', 'MARSAD_STATUS']);
+    expect(message.data.structures[0].attributes.observation.map((a: { id: string }) => a.id)).toEqual([
+      'OBS_STATUS',
+      'MARSAD_STATUS',
+    ]);
   });
 
   it('refuses two records with the same key', async () => {
@@ -244,9 +334,12 @@ describe('sdmx-json writer', () => {
     const items = await read('sdmx-json', text);
     expect(errors(items)).toEqual([]);
     const fields = ['indicator', 'series', 'place', 'unit', 'status', 'source', 'note'] as const;
-    const byKey = (c: { place?: string; period: string; dims: Record<string, string> }) => `${c.place} ${c.period} ${JSON.stringify(c.dims)}`;
+    const byKey = (c: { place?: string; period: string; dims: Record<string, string> }) =>
+      `${c.place} ${c.period} ${JSON.stringify(c.dims)}`;
     const got = rows(items).map((r) => actual(r.record, fields));
     const want = records.map((r) => expected(r, fields));
-    expect(got.sort((a, b) => byKey(a).localeCompare(byKey(b)))).toEqual(want.sort((a, b) => byKey(a).localeCompare(byKey(b))));
+    expect(got.sort((a, b) => byKey(a).localeCompare(byKey(b)))).toEqual(
+      want.sort((a, b) => byKey(a).localeCompare(byKey(b))),
+    );
   });
 });

@@ -3,7 +3,7 @@
  * flat however long the file is. The inputs are generated on the fly, never held whole.
  */
 import { describe, expect, it } from 'vitest';
-import { readObservations, type FormatName, type ReadOptions } from '../../src/formats/index.ts';
+import { type FormatName, type ReadOptions, readObservations } from '../../src/formats/index.ts';
 
 const thousand = (f: (i: number) => string) => Array.from({ length: 1000 }, (_, i) => f(i)).join(',');
 
@@ -14,8 +14,14 @@ interface Generated {
 }
 
 const GENERATORS: Record<FormatName, Generated> = {
-  csv: { head: 'indicator,place,period,value,SEX\n', row: (i) => `11.1.1,EGY-CAI,${1000 + (i % 1000)},${i}.5,${i % 2 ? 'F' : 'M'}\n` },
-  'open-sdg': { head: 'Year,Sex,GeoCode,Value\r\n', row: (i) => `${1000 + (i % 1000)},${i % 2 ? 'Female' : ''},EGY,${i}\r\n` },
+  csv: {
+    head: 'indicator,place,period,value,SEX\n',
+    row: (i) => `11.1.1,EGY-CAI,${1000 + (i % 1000)},${i}.5,${i % 2 ? 'F' : 'M'}\n`,
+  },
+  'open-sdg': {
+    head: 'Year,Sex,GeoCode,Value\r\n',
+    row: (i) => `${1000 + (i % 1000)},${i % 2 ? 'Female' : ''},EGY,${i}\r\n`,
+  },
   'sdmx-csv': {
     head: 'STRUCTURE,STRUCTURE_ID,ACTION,SERIES,REF_AREA,SEX,TIME_PERIOD,OBS_VALUE\n',
     row: (i) => `dataflow,X:Y(1.0),I,EN_LND_SLUM,818,_T,${1000 + (i % 1000)},${i}\n`,
@@ -33,7 +39,8 @@ const GENERATORS: Record<FormatName, Generated> = {
   },
   dhis2: {
     head: '{"dataSet":"pBOMPrpg1QX","period":"202401","dataValues":[',
-    row: (i) => `${i === 0 ? '' : ','}{"dataElement":"f7n9E0hX8qk","orgUnit":"DiszpKrYNg8","categoryOptionCombo":"HllvX50cXC0","value":"${i}"}`,
+    row: (i) =>
+      `${i === 0 ? '' : ','}{"dataElement":"f7n9E0hX8qk","orgUnit":"DiszpKrYNg8","categoryOptionCombo":"HllvX50cXC0","value":"${i}"}`,
     tail: ']}',
   },
 };

@@ -1,6 +1,9 @@
 /** Thin JSON client for the Marsad API; errors carry the server's message. */
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }

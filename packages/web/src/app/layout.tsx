@@ -1,7 +1,7 @@
-import { Link, Outlet } from '@tanstack/react-router';
 import { useQuery } from '@tanstack/react-query';
-import { getJson } from '../api/client.ts';
+import { Link, Outlet } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
+import { getJson } from '../api/client.ts';
 import { LANGUAGES, type Lang } from '../i18n/languages.ts';
 import { usePrefs } from './prefs.tsx';
 import { useSession } from './session.tsx';
@@ -10,10 +10,29 @@ import { useSession } from './session.tsx';
 function InboxLink() {
   const { t } = useTranslation();
   const { num } = usePrefs();
-  const inbox = useQuery({ queryKey: ['inbox'], queryFn: () => getJson<{ toValidate: number; toApprove: number; invitations?: { expired: number }; reviews?: { count: number } }>('/inbox'), staleTime: 30_000 });
-  // What needs the user's action: values to validate or approve, (administrators) expired invitations, and review assignments.
-  const n = (inbox.data?.toValidate ?? 0) + (inbox.data?.toApprove ?? 0) + (inbox.data?.invitations?.expired ?? 0) + (inbox.data?.reviews?.count ?? 0);
-  return <Link to="/inbox" className="account-link">{t('inbox.link', { n: num(n, 0), count: n })}</Link>;
+  const inbox = useQuery({
+    queryKey: ['inbox'],
+    queryFn: () =>
+      getJson<{
+        toValidate: number;
+        toApprove: number;
+        invitations?: { expired: number };
+        reviews?: { count: number };
+      }>('/inbox'),
+    staleTime: 30_000,
+  });
+  // What needs the user's action: values to validate or approve, (administrators) expired invitations, and review
+  // assignments.
+  const n =
+    (inbox.data?.toValidate ?? 0) +
+    (inbox.data?.toApprove ?? 0) +
+    (inbox.data?.invitations?.expired ?? 0) +
+    (inbox.data?.reviews?.count ?? 0);
+  return (
+    <Link to="/inbox" className="account-link">
+      {t('inbox.link', { n: num(n, 0), count: n })}
+    </Link>
+  );
 }
 
 export function Layout() {
@@ -22,17 +41,23 @@ export function Layout() {
   const { me } = useSession();
   return (
     <>
-      <a className="skip-link" href="#main">{t('layout.skip')}</a>
+      <a className="skip-link" href="#main">
+        {t('layout.skip')}
+      </a>
       <header className="site-header">
         <div className="brand">
           <Link to="/" className="brand-link">
-            <span className="brand-mark" aria-hidden="true">◉</span>
+            <span className="brand-mark" aria-hidden="true">
+              ◉
+            </span>
             <span>{t('app.name')}</span>
           </Link>
           <span className="brand-tagline">{t('app.tagline')}</span>
         </div>
         <nav aria-label={t('layout.mainNav')} className="main-nav">
-          <Link to="/" activeOptions={{ exact: true }}>{t('nav.home')}</Link>
+          <Link to="/" activeOptions={{ exact: true }}>
+            {t('nav.home')}
+          </Link>
           <Link to="/indicators">{t('nav.indicators')}</Link>
           <Link to="/places">{t('nav.places')}</Link>
           <Link to="/programmes">{t('nav.programmes')}</Link>
@@ -41,24 +66,35 @@ export function Layout() {
           <Link to="/network">{t('nav.network')}</Link>
           <Link to="/status">{t('nav.status')}</Link>
           <Link to="/reviews">{t('nav.reviews')}</Link>
-          {me && me.roles.some((r) => ['administrator', 'national-focal-point', 'city-focal-point'].includes(r.role)) && <Link to="/entry">{t('nav.entry')}</Link>}
+          {me &&
+            me.roles.some((r) => ['administrator', 'national-focal-point', 'city-focal-point'].includes(r.role)) && (
+              <Link to="/entry">{t('nav.entry')}</Link>
+            )}
           {me && me.roles.some((r) => r.role === 'administrator') && <Link to="/admin">{t('nav.admin')}</Link>}
         </nav>
         <div className="prefs">
           {me && <InboxLink />}
-          <Link to="/sign-in" className="account-link">{me ? <span dir="auto">{me.user.displayName ?? me.user.email}</span> : t('account.signIn')}</Link>
+          <Link to="/sign-in" className="account-link">
+            {me ? <span dir="auto">{me.user.displayName ?? me.user.email}</span> : t('account.signIn')}
+          </Link>
           <label>
             <span className="visually-hidden">{t('layout.language')}</span>
             <select value={lang} onChange={(e) => setLang(e.target.value as Lang)} aria-label={t('layout.language')}>
               {LANGUAGES.map((l) => (
-                <option key={l.code} value={l.code} lang={l.code}>{l.name}</option>
+                <option key={l.code} value={l.code} lang={l.code}>
+                  {l.name}
+                </option>
               ))}
             </select>
           </label>
           {lang === 'ar' && (
             <label>
               <span className="visually-hidden">{t('layout.digits')}</span>
-              <select value={digits} onChange={(e) => setDigits(e.target.value === 'latn' ? 'latn' : 'arab')} aria-label={t('layout.digits')}>
+              <select
+                value={digits}
+                onChange={(e) => setDigits(e.target.value === 'latn' ? 'latn' : 'arab')}
+                aria-label={t('layout.digits')}
+              >
                 <option value="arab">{t('layout.digitsArab')}</option>
                 <option value="latn">{t('layout.digitsLatn')}</option>
               </select>
@@ -72,7 +108,8 @@ export function Layout() {
       <footer className="site-footer">
         <p>{t('layout.footerData')}</p>
         <p>
-          <a href="/api/docs">{t('layout.api')}</a> · <a href="/api/v1/downloads/all?format=csv">{t('layout.downloadAll')}</a>
+          <a href="/api/docs">{t('layout.api')}</a> ·{' '}
+          <a href="/api/v1/downloads/all?format=csv">{t('layout.downloadAll')}</a>
         </p>
       </footer>
     </>

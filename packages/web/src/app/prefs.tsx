@@ -1,8 +1,15 @@
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import {
+  type DigitStyle,
+  formatDate,
+  formatNumber,
+  formatPeriod,
+  storeDigits,
+  storedDigits,
+} from '../format/numbers.ts';
 import { setLanguage, storedLanguage } from '../i18n/i18n.ts';
 import type { Lang } from '../i18n/languages.ts';
-import { formatDate, formatNumber, formatPeriod, storeDigits, storedDigits, type DigitStyle } from '../format/numbers.ts';
 
 interface Prefs {
   lang: Lang;
@@ -29,19 +36,25 @@ export function PrefsProvider({ children }: { children: ReactNode }) {
     storeDigits(d);
     setDigitsState(d);
   }, []);
-  const value = useMemo<Prefs>(() => ({
-    lang, digits, setLang, setDigits,
-    num: (v, f) => formatNumber(v, lang, digits, f),
-    period: (c) => formatPeriod(c, lang, digits),
-    date: (iso) => formatDate(iso, lang, digits),
-    text: (names) => {
-      if (!names) return { text: '', lang, fallback: false };
-      if (names[lang]) return { text: names[lang]!, lang, fallback: false };
-      if (names.en) return { text: names.en, lang: 'en', fallback: lang !== 'en' };
-      const first = Object.entries(names)[0];
-      return first ? { text: first[1], lang: first[0], fallback: true } : { text: '', lang, fallback: false };
-    },
-  }), [lang, digits, setLang, setDigits, i18n.language]);
+  const value = useMemo<Prefs>(
+    () => ({
+      lang,
+      digits,
+      setLang,
+      setDigits,
+      num: (v, f) => formatNumber(v, lang, digits, f),
+      period: (c) => formatPeriod(c, lang, digits),
+      date: (iso) => formatDate(iso, lang, digits),
+      text: (names) => {
+        if (!names) return { text: '', lang, fallback: false };
+        if (names[lang]) return { text: names[lang]!, lang, fallback: false };
+        if (names.en) return { text: names.en, lang: 'en', fallback: lang !== 'en' };
+        const first = Object.entries(names)[0];
+        return first ? { text: first[1], lang: first[0], fallback: true } : { text: '', lang, fallback: false };
+      },
+    }),
+    [lang, digits, setLang, setDigits, i18n.language],
+  );
   return <PrefsContext.Provider value={value}>{children}</PrefsContext.Provider>;
 }
 

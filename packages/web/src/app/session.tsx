@@ -1,9 +1,21 @@
-import { createContext, useCallback, useContext, type ReactNode } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { createContext, type ReactNode, useCallback, useContext } from 'react';
 
-export interface SessionUser { id: number; email: string; displayName: string | null }
-export interface SessionRole { role: string; place: string | null; placeName?: string | null }
-interface Me { user: SessionUser; roles: SessionRole[]; csrfToken: string }
+export interface SessionUser {
+  id: number;
+  email: string;
+  displayName: string | null;
+}
+export interface SessionRole {
+  role: string;
+  place: string | null;
+  placeName?: string | null;
+}
+interface Me {
+  user: SessionUser;
+  roles: SessionRole[];
+  csrfToken: string;
+}
 
 interface Session {
   me: Me | null;
@@ -32,16 +44,25 @@ async function fetchMe(): Promise<Me | null> {
 export function SessionProvider({ children }: { children: ReactNode }) {
   const client = useQueryClient();
   const me = useQuery({ queryKey: ['me'], queryFn: fetchMe, staleTime: 30_000, retry: false });
-  const refresh = useCallback(async () => { await client.invalidateQueries({ queryKey: ['me'] }); }, [client]);
-  const send = useCallback(async (path: string, method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', body?: unknown) => {
-    const csrf = me.data?.csrfToken;
-    return fetch(`/api/v1${path}`, {
-      method,
-      // No Content-Type without a body: the server refuses an empty JSON body.
-      headers: { ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), Accept: 'application/json', ...(csrf ? { 'X-CSRF-Token': csrf } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  }, [me.data?.csrfToken]);
+  const refresh = useCallback(async () => {
+    await client.invalidateQueries({ queryKey: ['me'] });
+  }, [client]);
+  const send = useCallback(
+    async (path: string, method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', body?: unknown) => {
+      const csrf = me.data?.csrfToken;
+      return fetch(`/api/v1${path}`, {
+        method,
+        // No Content-Type without a body: the server refuses an empty JSON body.
+        headers: {
+          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+          Accept: 'application/json',
+          ...(csrf ? { 'X-CSRF-Token': csrf } : {}),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    },
+    [me.data?.csrfToken],
+  );
   return (
     <SessionContext.Provider value={{ me: me.data ?? null, loading: me.isPending, send, refresh }}>
       {children}

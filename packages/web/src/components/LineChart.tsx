@@ -2,8 +2,15 @@ import { useRef } from 'react';
 import { usePrefs } from '../app/prefs.tsx';
 import { useEChart } from './use-echart.ts';
 
-export interface ChartSeries { name: string; points: { x: number; value: number; label: string }[] }
-export interface ChartTarget { value: number; year: number; label: string }
+export interface ChartSeries {
+  name: string;
+  points: { x: number; value: number; label: string }[];
+}
+export interface ChartTarget {
+  value: number;
+  year: number;
+  label: string;
+}
 
 const COLOURS = ['#0b5cab', '#b34700', '#2e7d32', '#6a1b9a', '#00838f', '#ad1457', '#5d4037', '#37474f'];
 const SYMBOLS = ['circle', 'rect', 'triangle', 'diamond', 'pin', 'arrow', 'roundRect', 'circle'];
@@ -13,30 +20,86 @@ const SYMBOLS = ['circle', 'rect', 'triangle', 'diamond', 'pin', 'arrow', 'round
  * language (docs/decisions/0004). The table beside it is its text alternative; the chart is
  * reachable by keyboard and describes itself to screen readers.
  */
-export function LineChart({ series, target, title, describedBy, unit }: { series: ChartSeries[]; target?: ChartTarget | null; title: string; describedBy: string; unit: string }) {
+export function LineChart({
+  series,
+  target,
+  title,
+  describedBy,
+  unit,
+}: {
+  series: ChartSeries[];
+  target?: ChartTarget | null;
+  title: string;
+  describedBy: string;
+  unit: string;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   const { num, lang } = usePrefs();
-  useEChart(ref, () => import('./echarts-setup.ts'), lang, () => ({
-    aria: { enabled: true, label: { description: title } },
-    animation: false,
-    grid: { left: 56, right: 24, top: 40, bottom: 40, containLabel: true },
-    tooltip: { trigger: 'item', formatter: (p: { seriesName: string; data: [number, number, string] }) => `${p.seriesName}<br/>${p.data[2]}: ${num(p.data[1])} ${unit}` },
-    legend: { top: 0, type: 'scroll' },
-    // Years as numbers (see period-x.ts); labels on whole years only.
-    xAxis: { type: 'value', scale: true, minInterval: 1, inverse: false, axisLabel: { formatter: (v: number) => (Number.isInteger(v) ? num(v, 0).replace(/[,٬]/g, '') : '') } },
-    yAxis: { type: 'value', name: unit, axisLabel: { formatter: (v: number) => num(v) } },
-    series: [
-      ...series.map((s, i) => ({
-        name: s.name, type: 'line', symbol: SYMBOLS[i % SYMBOLS.length], symbolSize: 7, color: COLOURS[i % COLOURS.length],
-        lineStyle: { width: 2, type: i % 2 ? 'dashed' : 'solid' },
-        data: s.points.map((p) => [p.x, p.value, p.label]),
-      })),
-      ...(target ? [{
-        name: target.label, type: 'scatter', symbol: 'diamond', symbolSize: 12, color: '#1a1f2b',
-        data: [[target.year, target.value, String(target.year)]],
-        markLine: { silent: true, symbol: 'none', lineStyle: { type: 'dotted', color: '#1a1f2b' }, label: { formatter: target.label }, data: [{ yAxis: target.value }] },
-      }] : []),
-    ],
-  }), [series, target, title, unit, num]);
-  return <div ref={ref} className="chart" role="img" aria-label={title} aria-describedby={describedBy} tabIndex={0} style={{ direction: 'ltr' }} />;
+  useEChart(
+    ref,
+    () => import('./echarts-setup.ts'),
+    lang,
+    () => ({
+      aria: { enabled: true, label: { description: title } },
+      animation: false,
+      grid: { left: 56, right: 24, top: 40, bottom: 40, containLabel: true },
+      tooltip: {
+        trigger: 'item',
+        formatter: (p: { seriesName: string; data: [number, number, string] }) =>
+          `${p.seriesName}<br/>${p.data[2]}: ${num(p.data[1])} ${unit}`,
+      },
+      legend: { top: 0, type: 'scroll' },
+      // Years as numbers (see period-x.ts); labels on whole years only.
+      xAxis: {
+        type: 'value',
+        scale: true,
+        minInterval: 1,
+        inverse: false,
+        axisLabel: { formatter: (v: number) => (Number.isInteger(v) ? num(v, 0).replace(/[,٬]/g, '') : '') },
+      },
+      yAxis: { type: 'value', name: unit, axisLabel: { formatter: (v: number) => num(v) } },
+      series: [
+        ...series.map((s, i) => ({
+          name: s.name,
+          type: 'line',
+          symbol: SYMBOLS[i % SYMBOLS.length],
+          symbolSize: 7,
+          color: COLOURS[i % COLOURS.length],
+          lineStyle: { width: 2, type: i % 2 ? 'dashed' : 'solid' },
+          data: s.points.map((p) => [p.x, p.value, p.label]),
+        })),
+        ...(target
+          ? [
+              {
+                name: target.label,
+                type: 'scatter',
+                symbol: 'diamond',
+                symbolSize: 12,
+                color: '#1a1f2b',
+                data: [[target.year, target.value, String(target.year)]],
+                markLine: {
+                  silent: true,
+                  symbol: 'none',
+                  lineStyle: { type: 'dotted', color: '#1a1f2b' },
+                  label: { formatter: target.label },
+                  data: [{ yAxis: target.value }],
+                },
+              },
+            ]
+          : []),
+      ],
+    }),
+    [series, target, title, unit, num],
+  );
+  return (
+    <div
+      ref={ref}
+      className="chart"
+      role="img"
+      aria-label={title}
+      aria-describedby={describedBy}
+      tabIndex={0}
+      style={{ direction: 'ltr' }}
+    />
+  );
 }

@@ -2,11 +2,23 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { usePrefs } from '../app/prefs.tsx';
 
-export interface MapItem { place: string; name: string; level: string; lat: number | null; lon: number | null; iso3166Numeric?: string | null; value: number | null; period: string | null }
+export interface MapItem {
+  place: string;
+  name: string;
+  level: string;
+  lat: number | null;
+  lon: number | null;
+  iso3166Numeric?: string | null;
+  value: number | null;
+  period: string | null;
+}
 
 const BINS = ['#deebf7', '#9ecae1', '#6baed6', '#3182bd', '#08519c'];
 
-interface Geo { paths: { id: string; d: string }[]; project: (lon: number, lat: number) => [number, number] | null }
+interface Geo {
+  paths: { id: string; d: string }[];
+  project: (lon: number, lat: number) => [number, number] | null;
+}
 
 async function loadGeo(width: number, height: number): Promise<Geo> {
   const [{ geoEqualEarth, geoPath }, { feature }, world] = await Promise.all([
@@ -16,7 +28,10 @@ async function loadGeo(width: number, height: number): Promise<Geo> {
   ]);
   // world-atlas ships TopoJSON; topojson-client turns it into GeoJSON features.
   const topo = (world as unknown as { default: Parameters<typeof feature>[0] }).default ?? world;
-  const countries = feature(topo as never, (topo as unknown as { objects: { countries: never } }).objects.countries) as unknown as {
+  const countries = feature(
+    topo as never,
+    (topo as unknown as { objects: { countries: never } }).objects.countries,
+  ) as unknown as {
     features: { id?: string | number; geometry: unknown }[];
   };
   const projection = geoEqualEarth().fitSize([width, height], countries as never);
@@ -37,14 +52,20 @@ export function MapView({ items, unit, title }: { items: MapItem[]; unit: string
   useEffect(() => {
     let live = true;
     void loadGeo(width, height).then((g) => live && setGeo(g));
-    return () => { live = false; };
+    return () => {
+      live = false;
+    };
   }, []);
   const values = items.map((i) => i.value).filter((v): v is number => v !== null);
   const min = Math.min(...values);
   const max = Math.max(...values);
-  const bin = (v: number | null) => (v === null || max === min ? 2 : Math.min(4, Math.floor(((v - min) / (max - min)) * 5)));
-  const label = (i: MapItem) => (i.value === null ? i.name : `${i.name}: ${num(i.value)} ${unit} (${period(i.period ?? '')})`);
-  const byNumeric = new Map(items.filter((i) => i.level === 'country' && i.iso3166Numeric).map((i) => [i.iso3166Numeric!, i]));
+  const bin = (v: number | null) =>
+    v === null || max === min ? 2 : Math.min(4, Math.floor(((v - min) / (max - min)) * 5));
+  const label = (i: MapItem) =>
+    i.value === null ? i.name : `${i.name}: ${num(i.value)} ${unit} (${period(i.period ?? '')})`;
+  const byNumeric = new Map(
+    items.filter((i) => i.level === 'country' && i.iso3166Numeric).map((i) => [i.iso3166Numeric!, i]),
+  );
   const points = items.filter((i) => i.level !== 'country' && i.lat !== null && i.lon !== null);
   return (
     <figure className="map" style={{ margin: 0 }}>
@@ -53,7 +74,12 @@ export function MapView({ items, unit, title }: { items: MapItem[]; unit: string
           {geo.paths.map((p, i) => {
             const item = byNumeric.get(p.id);
             return (
-              <path key={`${p.id}-${i}`} d={p.d} className={`country${item ? ' has-value' : ''}`} style={item ? { fill: BINS[bin(item.value)] } : undefined}>
+              <path
+                key={`${p.id}-${i}`}
+                d={p.d}
+                className={`country${item ? ' has-value' : ''}`}
+                style={item ? { fill: BINS[bin(item.value)] } : undefined}
+              >
                 {item && <title>{label(item)}</title>}
               </path>
             );
@@ -69,15 +95,17 @@ export function MapView({ items, unit, title }: { items: MapItem[]; unit: string
           })}
         </svg>
       ) : (
-        <p className="muted" role="status">{t('common.loading')}</p>
+        <p className="muted" role="status">
+          {t('common.loading')}
+        </p>
       )}
       <figcaption>
         {values.length > 0 && (
           <div className="legend" aria-hidden="true">
             {BINS.map((c, i) => (
               <span key={c}>
-                <span className="legend-swatch" style={{ background: c }} />{' '}
-                {num(min + ((max - min) * i) / 5)}–{num(min + ((max - min) * (i + 1)) / 5)}
+                <span className="legend-swatch" style={{ background: c }} /> {num(min + ((max - min) * i) / 5)}–
+                {num(min + ((max - min) * (i + 1)) / 5)}
               </span>
             ))}
             <span>{unit}</span>

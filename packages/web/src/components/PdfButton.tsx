@@ -11,14 +11,21 @@ import { usePrefs } from '../app/prefs.tsx';
 export function PdfButton({ page }: { page: string }) {
   const { t } = useTranslation();
   const { lang } = usePrefs();
-  const [state, setState] = useState<{ busy: boolean; problem: null | 'unavailable' | 'failed'; detail?: string }>({ busy: false, problem: null });
+  const [state, setState] = useState<{ busy: boolean; problem: null | 'unavailable' | 'failed'; detail?: string }>({
+    busy: false,
+    problem: null,
+  });
   const make = async () => {
     setState({ busy: true, problem: null });
     try {
       const res = await fetch(apiUrl('/reports/pdf', { page, lang }));
       if (!res.ok) {
         let detail = res.statusText;
-        try { detail = ((await res.json()) as { message?: string }).message ?? detail; } catch { /* not JSON */ }
+        try {
+          detail = ((await res.json()) as { message?: string }).message ?? detail;
+        } catch {
+          /* not JSON */
+        }
         setState({ busy: false, problem: res.status === 503 ? 'unavailable' : 'failed', detail });
         return;
       }
@@ -38,13 +45,23 @@ export function PdfButton({ page }: { page: string }) {
   };
   return (
     <>
-      <button type="button" className="secondary" onClick={() => void make()} disabled={state.busy} aria-busy={state.busy}>
+      <button
+        type="button"
+        className="secondary"
+        onClick={() => void make()}
+        disabled={state.busy}
+        aria-busy={state.busy}
+      >
         {state.busy ? t('pdf.making') : t('pdf.button')}
       </button>
       {state.problem && (
         <span role="alert" className="notice warn pdf-problem">
           {state.problem === 'unavailable' ? t('pdf.unavailable') : t('pdf.failed')}{' '}
-          {state.detail && <span lang="en" dir="ltr" className="small">{state.detail}</span>}
+          {state.detail && (
+            <span lang="en" dir="ltr" className="small">
+              {state.detail}
+            </span>
+          )}
         </span>
       )}
     </>

@@ -1,5 +1,5 @@
-import { useTranslation } from 'react-i18next';
 import type { ProgressResult } from '@marsad/core';
+import { useTranslation } from 'react-i18next';
 
 const LOOK: Record<ProgressResult['class'], { tone: string; icon: string }> = {
   'met-or-almost': { tone: 'good', icon: '✔' },
@@ -17,7 +17,8 @@ export function ProgressBadge({ result }: { result: ProgressResult }) {
   const { t } = useTranslation();
   const look = LOOK[result.class];
   const label = t(`progress.class.${result.class}`);
-  const how = result.method === 'target' ? t('progress.byTarget') : result.method === 'trend' ? t('progress.byTrend') : '';
+  const how =
+    result.method === 'target' ? t('progress.byTarget') : result.method === 'trend' ? t('progress.byTrend') : '';
   return (
     <span className={`badge ${look.tone}`} title={how || undefined}>
       <span aria-hidden="true">{look.icon}</span>

@@ -8,9 +8,22 @@ export function Sparkline({ values, width = 96, height = 24 }: { values: number[
   const pts = values.map((v, i) => `${2 + i * step},${height - 2 - ((v - min) / span) * (height - 4)}`).join(' ');
   // Time runs left to right in every language (docs/decisions/0004).
   return (
-    <svg className="spark" width={width} height={height} viewBox={`0 0 ${width} ${height}`} aria-hidden="true" focusable="false" style={{ direction: 'ltr' }}>
+    <svg
+      className="spark"
+      width={width}
+      height={height}
+      viewBox={`0 0 ${width} ${height}`}
+      aria-hidden="true"
+      focusable="false"
+      style={{ direction: 'ltr' }}
+    >
       <polyline points={pts} fill="none" stroke="#0b5cab" strokeWidth="1.5" />
-      <circle cx={2 + (values.length - 1) * step} cy={height - 2 - ((values[values.length - 1]! - min) / span) * (height - 4)} r="2" fill="#0b5cab" />
+      <circle
+        cx={2 + (values.length - 1) * step}
+        cy={height - 2 - ((values[values.length - 1]! - min) / span) * (height - 4)}
+        r="2"
+        fill="#0b5cab"
+      />
     </svg>
   );
 }

@@ -2,7 +2,11 @@ import { useTranslation } from 'react-i18next';
 
 export function Loading() {
   const { t } = useTranslation();
-  return <p role="status" className="muted loading">{t('common.loading')}</p>;
+  return (
+    <p role="status" className="muted loading">
+      {t('common.loading')}
+    </p>
+  );
 }
 
 export function ErrorMessage({ error }: { error: unknown }) {

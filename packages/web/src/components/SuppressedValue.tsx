@@ -7,7 +7,15 @@ import { usePrefs } from '../app/prefs.tsx';
  * (focal points and validators of the place, administrators), the number with the mark "hidden
  * from the public". Charts, maps and medians leave withheld values out (see `shownValue`).
  */
-export function ValueText({ value, suppressedBelow, digits = 4 }: { value: number | null; suppressedBelow?: number | null; digits?: number }) {
+export function ValueText({
+  value,
+  suppressedBelow,
+  digits = 4,
+}: {
+  value: number | null;
+  suppressedBelow?: number | null;
+  digits?: number;
+}) {
   const { t } = useTranslation();
   const { num } = usePrefs();
   const below = suppressedBelow ?? null;
@@ -22,7 +30,12 @@ export function ValueText({ value, suppressedBelow, digits = 4 }: { value: numbe
   return (
     <>
       {num(value, digits)}
-      {below !== null && <> <span className="tag warn">{t('suppression.hiddenFromPublic', { n: num(below, 0) })}</span></>}
+      {below !== null && (
+        <>
+          {' '}
+          <span className="tag warn">{t('suppression.hiddenFromPublic', { n: num(below, 0) })}</span>
+        </>
+      )}
     </>
   );
 }

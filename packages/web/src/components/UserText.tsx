@@ -13,8 +13,14 @@ export function UserText({ names, fallbackText }: { names: Names | null | undefi
   const shown = r.text || fallbackText || '';
   return (
     <>
-      <span dir="auto" lang={r.lang}>{shown}</span>
-      {r.fallback && shown && <span className="fallback-mark">({t('common.inLanguage', { language: r.lang === 'en' ? 'English' : r.lang })})</span>}
+      <span dir="auto" lang={r.lang}>
+        {shown}
+      </span>
+      {r.fallback && shown && (
+        <span className="fallback-mark">
+          ({t('common.inLanguage', { language: r.lang === 'en' ? 'English' : r.lang })})
+        </span>
+      )}
     </>
   );
 }

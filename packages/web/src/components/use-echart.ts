@@ -1,7 +1,13 @@
-import { useEffect, type DependencyList, type RefObject } from 'react';
+import { type DependencyList, type RefObject, useEffect } from 'react';
 
-interface Chart { setOption(option: object): void; dispose(): void; resize(): void }
-interface ECharts { init(el: HTMLElement, theme: undefined, opts: { renderer: 'svg'; locale: string }): Chart }
+interface Chart {
+  setOption(option: object): void;
+  dispose(): void;
+  resize(): void;
+}
+interface ECharts {
+  init(el: HTMLElement, theme: undefined, opts: { renderer: 'svg'; locale: string }): Chart;
+}
 
 /**
  * Draws an ECharts chart in `ref` (SVG, in the reader's language), with the option `build` gives
@@ -9,7 +15,13 @@ interface ECharts { init(el: HTMLElement, theme: undefined, opts: { renderer: 's
  * the page is printed (the print layout fixes the chart's size), disposed when the inputs
  * (`deps`) change or the component goes. `build` gets the element, e.g. to read its font.
  */
-export function useEChart(ref: RefObject<HTMLDivElement | null>, load: () => Promise<{ echarts: ECharts }>, lang: string, build: (el: HTMLElement) => object, deps: DependencyList): void {
+export function useEChart(
+  ref: RefObject<HTMLDivElement | null>,
+  load: () => Promise<{ echarts: ECharts }>,
+  lang: string,
+  build: (el: HTMLElement) => object,
+  deps: DependencyList,
+): void {
   useEffect(() => {
     let disposed = false;
     let chart: Chart | undefined;

@@ -25,19 +25,30 @@ export function localeTag(lang: Lang, digits: DigitStyle): string {
   return lang;
 }
 
-export function formatNumber(value: number | null | undefined, lang: Lang, digits: DigitStyle, maxFractionDigits = 2): string {
+export function formatNumber(
+  value: number | null | undefined,
+  lang: Lang,
+  digits: DigitStyle,
+  maxFractionDigits = 2,
+): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';
   return new Intl.NumberFormat(localeTag(lang, digits), { maximumFractionDigits: maxFractionDigits }).format(value);
 }
 
 export function formatPercent(value: number, lang: Lang, digits: DigitStyle): string {
-  return new Intl.NumberFormat(localeTag(lang, digits), { style: 'percent', maximumFractionDigits: 1, signDisplay: 'exceptZero' }).format(value);
+  return new Intl.NumberFormat(localeTag(lang, digits), {
+    style: 'percent',
+    maximumFractionDigits: 1,
+    signDisplay: 'exceptZero',
+  }).format(value);
 }
 
 export function formatDate(iso: string, lang: Lang, digits: DigitStyle): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat(localeTag(lang, digits), { year: 'numeric', month: 'short', day: 'numeric' }).format(d);
+  return new Intl.DateTimeFormat(localeTag(lang, digits), { year: 'numeric', month: 'short', day: 'numeric' }).format(
+    d,
+  );
 }
 
 /** Digits inside a period code ("2017-18", "2024-Q1") follow the chosen digits too. */

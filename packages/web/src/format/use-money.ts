@@ -6,7 +6,13 @@ export function useMoney(): (amount: number, currency: string) => string {
   const { lang, digits } = usePrefs();
   return (amount, currency) => {
     try {
-      return new Intl.NumberFormat(localeTag(lang, digits), { style: 'currency', currency, currencyDisplay: 'code', maximumFractionDigits: 2, minimumFractionDigits: 0 }).format(amount);
+      return new Intl.NumberFormat(localeTag(lang, digits), {
+        style: 'currency',
+        currency,
+        currencyDisplay: 'code',
+        maximumFractionDigits: 2,
+        minimumFractionDigits: 0,
+      }).format(amount);
     } catch {
       return `${currency} ${amount}`;
     }

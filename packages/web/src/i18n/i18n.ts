@@ -1,13 +1,13 @@
 import i18next from 'i18next';
 import ICU from 'i18next-icu';
 import { initReactI18next } from 'react-i18next';
+import { DEFAULT_LANG, dirOf, isLang, type Lang } from './languages.ts';
 import ar from './locales/ar.json';
 import en from './locales/en.json';
-import fr from './locales/fr.json';
 import es from './locales/es.json';
+import fr from './locales/fr.json';
 import ru from './locales/ru.json';
 import zh from './locales/zh.json';
-import { DEFAULT_LANG, dirOf, isLang, type Lang } from './languages.ts';
 
 /** Catalog entries are ICU messages; `_meta` says who translated and what awaits review. */
 type Catalog = Record<string, unknown>;
@@ -50,8 +50,12 @@ export async function initI18n(): Promise<void> {
       lng,
       fallbackLng: 'en',
       resources: {
-        ar: { translation: strip(ar) }, en: { translation: strip(en) }, fr: { translation: strip(fr) },
-        es: { translation: strip(es) }, ru: { translation: strip(ru) }, zh: { translation: strip(zh) },
+        ar: { translation: strip(ar) },
+        en: { translation: strip(en) },
+        fr: { translation: strip(fr) },
+        es: { translation: strip(es) },
+        ru: { translation: strip(ru) },
+        zh: { translation: strip(zh) },
       },
       keySeparator: false,
       nsSeparator: false,

@@ -7,7 +7,10 @@ export function NotFoundPage({ what }: { what?: string }) {
     <section>
       <h1>{t('notFound.title')}</h1>
       <p>{what ? t('notFound.named', { what }) : t('notFound.text')}</p>
-      <p><Link to="/">{t('notFound.home')}</Link> · <Link to="/indicators">{t('nav.indicators')}</Link> · <Link to="/places">{t('nav.places')}</Link></p>
+      <p>
+        <Link to="/">{t('notFound.home')}</Link> · <Link to="/indicators">{t('nav.indicators')}</Link> ·{' '}
+        <Link to="/places">{t('nav.places')}</Link>
+      </p>
     </section>
   );
 }

@@ -3,10 +3,11 @@
  * come from the context, so the browser and the server get the same result, and tests are
  * deterministic. Semantics: docs/methods/questionnaires.md ("Expressions").
  */
-import { expressionError, type ExpressionError } from './expression-error.ts';
+
 import type { ExpressionNode } from './expression-ast.ts';
+import { type ExpressionError, expressionError } from './expression-error.ts';
+import { type ExpressionValue, selectedItems, toBoolean, toNumber, toText } from './expression-values.ts';
 import { compileRegex } from './parse-expression.ts';
-import { selectedItems, toBoolean, toNumber, toText, type ExpressionValue } from './expression-values.ts';
 
 export interface EvaluationContext {
   /**
@@ -51,27 +52,50 @@ function compare(op: '=' | '!=' | '<' | '<=' | '>' | '>=', a: ExpressionValue, b
   const x = toNumber(a);
   const y = toNumber(b);
   switch (op) {
-    case '<': return x < y;
-    case '<=': return x <= y;
-    case '>': return x > y;
-    default: return x >= y;
+    case '<':
+      return x < y;
+    case '<=':
+      return x <= y;
+    case '>':
+      return x > y;
+    default:
+      return x >= y;
   }
 }
 
 function evaluate(node: ExpressionNode, ctx: EvaluationContext): ExpressionValue {
   switch (node.kind) {
-    case 'number': return node.value;
-    case 'string': return node.value;
+    case 'number':
+      return node.value;
+    case 'string':
+      return node.value;
     case 'current':
-      if (ctx.current === undefined) throw new Failure(expressionError('no-current-value', node.position, `"." at character ${node.position + 1} has no current question here.`, '.'));
+      if (ctx.current === undefined)
+        throw new Failure(
+          expressionError(
+            'no-current-value',
+            node.position,
+            `"." at character ${node.position + 1} has no current question here.`,
+            '.',
+          ),
+        );
       return ctx.current;
     case 'reference': {
       const v = ctx.reference(node.name, node.position);
-      if (v === undefined) throw new Failure(expressionError('unknown-reference', node.position, `\${${node.name}} at character ${node.position + 1}: the questionnaire has no question of that name.`, node.name));
+      if (v === undefined)
+        throw new Failure(
+          expressionError(
+            'unknown-reference',
+            node.position,
+            `\${${node.name}} at character ${node.position + 1}: the questionnaire has no question of that name.`,
+            node.name,
+          ),
+        );
       if (isError(v)) throw new Failure(v);
       return v;
     }
-    case 'negate': return -toNumber(evaluate(node.operand, ctx));
+    case 'negate':
+      return -toNumber(evaluate(node.operand, ctx));
     case 'binary': {
       const op = node.operator;
       if (op === 'or') return toBoolean(evaluate(node.left, ctx)) || toBoolean(evaluate(node.right, ctx));
@@ -79,28 +103,46 @@ function evaluate(node: ExpressionNode, ctx: EvaluationContext): ExpressionValue
       const a = evaluate(node.left, ctx);
       const b = evaluate(node.right, ctx);
       switch (op) {
-        case '+': return toNumber(a) + toNumber(b);
-        case '-': return toNumber(a) - toNumber(b);
-        case '*': return toNumber(a) * toNumber(b);
-        case 'div': return toNumber(a) / toNumber(b);
-        case 'mod': return toNumber(a) % toNumber(b);
-        default: return compare(op, a, b);
+        case '+':
+          return toNumber(a) + toNumber(b);
+        case '-':
+          return toNumber(a) - toNumber(b);
+        case '*':
+          return toNumber(a) * toNumber(b);
+        case 'div':
+          return toNumber(a) / toNumber(b);
+        case 'mod':
+          return toNumber(a) % toNumber(b);
+        default:
+          return compare(op, a, b);
       }
     }
     case 'call': {
       const arg = (i: number) => evaluate(node.args[i]!, ctx);
       switch (node.name) {
-        case 'not': return !toBoolean(arg(0));
-        case 'if': return toBoolean(arg(0)) ? arg(1) : arg(2);
-        case 'selected': return selectedItems(arg(0)).includes(toText(arg(1)).trim());
-        case 'count-selected': return selectedItems(arg(0)).length;
-        case 'string-length': return [...toText(arg(0))].length;
+        case 'not':
+          return !toBoolean(arg(0));
+        case 'if':
+          return toBoolean(arg(0)) ? arg(1) : arg(2);
+        case 'selected':
+          return selectedItems(arg(0)).includes(toText(arg(1)).trim());
+        case 'count-selected':
+          return selectedItems(arg(0)).length;
+        case 'string-length':
+          return [...toText(arg(0))].length;
         case 'regex': {
           const text = toText(arg(0));
           const pattern = toText(arg(1));
           const re = compileRegex(pattern);
           if (typeof re === 'string') {
-            throw new Failure(expressionError('bad-regex', node.args[1]!.position, `The regular expression at character ${node.args[1]!.position + 1} does not compile: ${re}.`, pattern));
+            throw new Failure(
+              expressionError(
+                'bad-regex',
+                node.args[1]!.position,
+                `The regular expression at character ${node.args[1]!.position + 1} does not compile: ${re}.`,
+                pattern,
+              ),
+            );
           }
           return re.test(text);
         }
@@ -108,7 +150,8 @@ function evaluate(node: ExpressionNode, ctx: EvaluationContext): ExpressionValue
           const first = arg(0);
           return toText(first) !== '' ? first : arg(1);
         }
-        case 'today': return ctx.today;
+        case 'today':
+          return ctx.today;
       }
     }
   }

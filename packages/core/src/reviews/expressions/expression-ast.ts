@@ -14,14 +14,14 @@ export type ExpressionNode =
 
 /** The functions an expression may call, with the number of arguments each takes. */
 export const SUPPORTED_FUNCTIONS = {
-  'not': [1, 1],
-  'if': [3, 3],
-  'selected': [2, 2],
+  not: [1, 1],
+  if: [3, 3],
+  selected: [2, 2],
   'count-selected': [1, 1],
   'string-length': [1, 1],
-  'regex': [2, 2],
-  'coalesce': [2, 2],
-  'today': [0, 0],
+  regex: [2, 2],
+  coalesce: [2, 2],
+  today: [0, 0],
 } as const satisfies Record<string, readonly [number, number]>;
 
 export type SupportedFunction = keyof typeof SUPPORTED_FUNCTIONS;

@@ -39,6 +39,11 @@ export interface ExpressionError {
   message: string;
 }
 
-export function expressionError(code: ExpressionErrorCode, position: number, message: string, name?: string): ExpressionError {
+export function expressionError(
+  code: ExpressionErrorCode,
+  position: number,
+  message: string,
+  name?: string,
+): ExpressionError {
   return name === undefined ? { code, position, message } : { code, position, name, message };
 }

@@ -3,8 +3,14 @@
  * XPath subset of docs/methods/questionnaires.md, without `eval` or `Function`. It returns a
  * syntax tree or the first problem with its offset; `references` lists every `${name}` used.
  */
-import { expressionError, type ExpressionError } from './expression-error.ts';
-import { SUPPORTED_FUNCTIONS, isSupportedFunction, type BinaryOperator, type ExpressionNode } from './expression-ast.ts';
+
+import {
+  type BinaryOperator,
+  type ExpressionNode,
+  isSupportedFunction,
+  SUPPORTED_FUNCTIONS,
+} from './expression-ast.ts';
+import { type ExpressionError, expressionError } from './expression-error.ts';
 
 /** A question name: a letter or `_`, then letters, digits, `_`, `-` or `.` (as XML names, any script). */
 export const NAME_PATTERN = /^[\p{L}_][\p{L}\p{N}_.-]*$/u;
@@ -34,7 +40,9 @@ const IDENT_PART = /[\p{L}\p{N}_.:-]/u;
 const KEYWORD_OPERATORS = new Set(['and', 'or', 'div', 'mod']);
 
 function isOperandEnd(tok: Token | undefined): boolean {
-  return !!tok && (tok.t === 'number' || tok.t === 'string' || tok.t === 'reference' || tok.t === 'current' || tok.t === ')');
+  return (
+    !!tok && (tok.t === 'number' || tok.t === 'string' || tok.t === 'reference' || tok.t === 'current' || tok.t === ')')
+  );
 }
 
 function tokenize(src: string): Token[] {
@@ -42,12 +50,18 @@ function tokenize(src: string): Token[] {
   let i = 0;
   while (i < src.length) {
     const c = src[i]!;
-    if (/\s/.test(c)) { i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
     const pos = i;
     if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(src[i + 1] ?? ''))) {
       let j = i;
       while (/[0-9]/.test(src[j] ?? '')) j++;
-      if (src[j] === '.') { j++; while (/[0-9]/.test(src[j] ?? '')) j++; }
+      if (src[j] === '.') {
+        j++;
+        while (/[0-9]/.test(src[j] ?? '')) j++;
+      }
       tokens.push({ t: 'number', value: Number(src.slice(i, j)), pos });
       i = j;
       continue;
@@ -64,23 +78,47 @@ function tokenize(src: string): Token[] {
       const end = src.indexOf('}', i + 2);
       if (end < 0) fail('syntax', pos, `The reference at character ${pos + 1} has no closing "}".`, src.slice(i));
       const name = src.slice(i + 2, end).trim();
-      if (!NAME_PATTERN.test(name)) fail('syntax', pos, `"\${${name}}" at character ${pos + 1} is not a valid question name.`, name);
+      if (!NAME_PATTERN.test(name))
+        fail('syntax', pos, `"\${${name}}" at character ${pos + 1} is not a valid question name.`, name);
       tokens.push({ t: 'reference', name, pos });
       i = end + 1;
       continue;
     }
     if (c === '.') {
-      if (src[i + 1] === '.') fail('unsupported-name', pos, `".." at character ${pos + 1}: paths are not supported; refer to a question as \${name}.`, '..');
+      if (src[i + 1] === '.')
+        fail(
+          'unsupported-name',
+          pos,
+          `".." at character ${pos + 1}: paths are not supported; refer to a question as \${name}.`,
+          '..',
+        );
       tokens.push({ t: 'current', pos });
       i++;
       continue;
     }
     const two = src.slice(i, i + 2);
-    if (two === '!=' || two === '<=' || two === '>=') { tokens.push({ t: 'op', op: two, pos }); i += 2; continue; }
-    if (c === '=' || c === '<' || c === '>' || c === '+' || c === '-' || c === '*') { tokens.push({ t: 'op', op: c, pos }); i++; continue; }
-    if (c === '(' || c === ')' || c === ',') { tokens.push({ t: c, pos }); i++; continue; }
+    if (two === '!=' || two === '<=' || two === '>=') {
+      tokens.push({ t: 'op', op: two, pos });
+      i += 2;
+      continue;
+    }
+    if (c === '=' || c === '<' || c === '>' || c === '+' || c === '-' || c === '*') {
+      tokens.push({ t: 'op', op: c, pos });
+      i++;
+      continue;
+    }
+    if (c === '(' || c === ')' || c === ',') {
+      tokens.push({ t: c, pos });
+      i++;
+      continue;
+    }
     if (c === '/' || c === '@' || c === '[' || c === ']' || c === '|') {
-      fail('unsupported-name', pos, `"${c}" at character ${pos + 1}: XPath paths, predicates and unions are not supported; refer to a question as \${name}.`, c);
+      fail(
+        'unsupported-name',
+        pos,
+        `"${c}" at character ${pos + 1}: XPath paths, predicates and unions are not supported; refer to a question as \${name}.`,
+        c,
+      );
     }
     if (IDENT_START.test(c)) {
       let j = i + 1;
@@ -100,15 +138,29 @@ function tokenize(src: string): Token[] {
         tokens.push({ t: 'function', name: word, pos });
         continue;
       }
-      fail('unsupported-name', pos, `"${word}" at character ${pos + 1} is not supported: refer to a question as \${name}, and put text in quotes.`, word);
+      fail(
+        'unsupported-name',
+        pos,
+        `"${word}" at character ${pos + 1} is not supported: refer to a question as \${name}, and put text in quotes.`,
+        word,
+      );
     }
-    const quotes = /[\u2018\u2019\u201A\u201B\u201C\u201D\u201E\u00AB\u00BB]/.test(c) ? ' (write text between straight quotes \' or ")' : '';
+    const quotes = /[\u2018\u2019\u201A\u201B\u201C\u201D\u201E\u00AB\u00BB]/.test(c)
+      ? ' (write text between straight quotes \' or ")'
+      : '';
     fail('syntax', pos, `Unexpected "${c}" at character ${pos + 1}${quotes}.`, c);
   }
   return tokens;
 }
 
-const LEVELS: BinaryOperator[][] = [['or'], ['and'], ['=', '!='], ['<', '<=', '>', '>='], ['+', '-'], ['*', 'div', 'mod']];
+const LEVELS: BinaryOperator[][] = [
+  ['or'],
+  ['and'],
+  ['=', '!='],
+  ['<', '<=', '>', '>='],
+  ['+', '-'],
+  ['*', 'div', 'mod'],
+];
 
 /** Parses an expression. The answer carries the syntax tree or the first problem. */
 export function parseExpression(src: string): ParseResult {
@@ -124,7 +176,12 @@ export function parseExpression(src: string): ParseResult {
     const expectOperand = (): never => {
       const tok = peek();
       if (!tok) return fail('unexpected-end', endPos, 'The expression ends where a value was expected.');
-      return fail('syntax', tok.pos, `Unexpected "${describe(tok)}" at character ${tok.pos + 1}: a value was expected.`, describe(tok));
+      return fail(
+        'syntax',
+        tok.pos,
+        `Unexpected "${describe(tok)}" at character ${tok.pos + 1}: a value was expected.`,
+        describe(tok),
+      );
     };
 
     const binary = (level: number): ExpressionNode => {
@@ -152,10 +209,20 @@ export function parseExpression(src: string): ParseResult {
       const tok = peek();
       if (!tok) return expectOperand();
       switch (tok.t) {
-        case 'number': p++; return { kind: 'number', value: tok.value, position: tok.pos };
-        case 'string': p++; return { kind: 'string', value: tok.value, position: tok.pos };
-        case 'reference': p++; references.push({ name: tok.name, position: tok.pos }); return { kind: 'reference', name: tok.name, position: tok.pos };
-        case 'current': p++; usesCurrent = true; return { kind: 'current', position: tok.pos };
+        case 'number':
+          p++;
+          return { kind: 'number', value: tok.value, position: tok.pos };
+        case 'string':
+          p++;
+          return { kind: 'string', value: tok.value, position: tok.pos };
+        case 'reference':
+          p++;
+          references.push({ name: tok.name, position: tok.pos });
+          return { kind: 'reference', name: tok.name, position: tok.pos };
+        case 'current':
+          p++;
+          usesCurrent = true;
+          return { kind: 'current', position: tok.pos };
         case '(': {
           p++;
           const inner = binary(0);
@@ -174,21 +241,36 @@ export function parseExpression(src: string): ParseResult {
             for (;;) {
               args.push(binary(0));
               const sep = peek();
-              if (sep && sep.t === ',') { p++; continue; }
+              if (sep && sep.t === ',') {
+                p++;
+                continue;
+              }
               closing(open.pos);
               break;
             }
           }
           const name = tok.name;
-          if (!isSupportedFunction(name)) return fail('unsupported-function', tok.pos, `The function ${name}() is not supported.`, name);
+          if (!isSupportedFunction(name))
+            return fail('unsupported-function', tok.pos, `The function ${name}() is not supported.`, name);
           const [min, max] = SUPPORTED_FUNCTIONS[name];
           if (args.length < min || args.length > max) {
             const wanted = min === max ? `${min}` : `${min} to ${max}`;
-            return fail('wrong-arguments', tok.pos, `${name}() at character ${tok.pos + 1} takes ${wanted} argument${max === 1 ? '' : 's'}, not ${args.length}.`, name);
+            return fail(
+              'wrong-arguments',
+              tok.pos,
+              `${name}() at character ${tok.pos + 1} takes ${wanted} argument${max === 1 ? '' : 's'}, not ${args.length}.`,
+              name,
+            );
           }
           if (name === 'regex' && args[1]?.kind === 'string') {
             const problem = regexProblem(args[1].value);
-            if (problem) return fail('bad-regex', args[1].position, `The regular expression at character ${args[1].position + 1} does not compile: ${problem}.`, args[1].value);
+            if (problem)
+              return fail(
+                'bad-regex',
+                args[1].position,
+                `The regular expression at character ${args[1].position + 1} does not compile: ${problem}.`,
+                args[1].value,
+              );
           }
           return { kind: 'call', name, args, position: tok.pos };
         }
@@ -199,14 +281,28 @@ export function parseExpression(src: string): ParseResult {
 
     const closing = (openPos: number) => {
       const tok = peek();
-      if (tok && tok.t === ')') { p++; return; }
+      if (tok && tok.t === ')') {
+        p++;
+        return;
+      }
       if (!tok) fail('unexpected-end', endPos, `The "(" at character ${openPos + 1} is never closed.`);
-      fail('syntax', tok.pos, `Unexpected "${describe(tok)}" at character ${tok.pos + 1}: expected ")" or an operator.`, describe(tok));
+      fail(
+        'syntax',
+        tok.pos,
+        `Unexpected "${describe(tok)}" at character ${tok.pos + 1}: expected ")" or an operator.`,
+        describe(tok),
+      );
     };
 
     const ast = binary(0);
     const rest = peek();
-    if (rest) fail('syntax', rest.pos, `Unexpected "${describe(rest)}" at character ${rest.pos + 1}: expected an operator or the end.`, describe(rest));
+    if (rest)
+      fail(
+        'syntax',
+        rest.pos,
+        `Unexpected "${describe(rest)}" at character ${rest.pos + 1}: expected an operator or the end.`,
+        describe(rest),
+      );
     return { ok: true, ast, references, usesCurrent };
   } catch (err) {
     if (err instanceof Failure) return { ok: false, error: err.error };
@@ -216,17 +312,27 @@ export function parseExpression(src: string): ParseResult {
 
 function describe(tok: Token): string {
   switch (tok.t) {
-    case 'number': return String(tok.value);
-    case 'string': return `'${tok.value}'`;
-    case 'reference': return `\${${tok.name}}`;
-    case 'current': return '.';
-    case 'op': return tok.op;
-    case 'function': return tok.name;
-    default: return tok.t;
+    case 'number':
+      return String(tok.value);
+    case 'string':
+      return `'${tok.value}'`;
+    case 'reference':
+      return `\${${tok.name}}`;
+    case 'current':
+      return '.';
+    case 'op':
+      return tok.op;
+    case 'function':
+      return tok.name;
+    default:
+      return tok.t;
   }
 }
 
-/** Compiles a pattern as the evaluator does (Unicode mode first, else the classic mode); a string is the reason it does not compile. */
+/**
+ * Compiles a pattern as the evaluator does (Unicode mode first, else the classic mode); a string is the reason it does
+ * not compile.
+ */
 export function compileRegex(pattern: string): RegExp | string {
   try {
     return new RegExp(pattern, 'u');

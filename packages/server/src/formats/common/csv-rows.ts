@@ -1,9 +1,7 @@
 import Papa from 'papaparse';
 import { decodeText, InputFormatError } from './text.ts';
 
-export type CsvRow =
-  | { kind: 'row'; line: number; cells: string[] }
-  | { kind: 'error'; line: number; message: string };
+export type CsvRow = { kind: 'row'; line: number; cells: string[] } | { kind: 'error'; line: number; message: string };
 
 /** A row longer than this is a quote left open, not data. */
 const MAX_RECORD_CHARS = 1_000_000;
@@ -52,22 +50,39 @@ export async function* readCsvRows(input: AsyncIterable<Uint8Array | string>): A
   const state = { open: false };
   const parsePiece = (text: string): CsvRow[] => {
     const out: CsvRow[] = [];
-    const result = Papa.parse<string[]>(text, { delimiter: ',', newline: '\n', quoteChar: '"', escapeChar: '"', skipEmptyLines: false });
+    const result = Papa.parse<string[]>(text, {
+      delimiter: ',',
+      newline: '\n',
+      quoteChar: '"',
+      escapeChar: '"',
+      skipEmptyLines: false,
+    });
     const badRows = new Map<number, string>();
     for (const e of result.errors) {
       if (e.row === undefined) continue;
-      if (e.code === 'MissingQuotes') badRows.set(e.row, 'a quoted cell is never closed: a " is missing in this row (or the rows after it)');
-      else if (e.code === 'InvalidQuotes') badRows.set(e.row, 'a quote in this row is misplaced: a cell that contains " must be quoted and its quotes doubled');
+      if (e.code === 'MissingQuotes')
+        badRows.set(e.row, 'a quoted cell is never closed: a " is missing in this row (or the rows after it)');
+      else if (e.code === 'InvalidQuotes')
+        badRows.set(
+          e.row,
+          'a quote in this row is misplaced: a cell that contains " must be quoted and its quotes doubled',
+        );
     }
     const rows = result.data;
     // A trailing line end gives one empty last row: not data.
-    const n = rows.length > 0 && text.endsWith('\n') && rows[rows.length - 1]!.length === 1 && rows[rows.length - 1]![0] === '' ? rows.length - 1 : rows.length;
+    const n =
+      rows.length > 0 && text.endsWith('\n') && rows[rows.length - 1]!.length === 1 && rows[rows.length - 1]![0] === ''
+        ? rows.length - 1
+        : rows.length;
     for (let r = 0; r < n; r++) {
       const cells = rows[r]!;
       const start = line;
       line += 1 + countNewlines(cells);
       const bad = badRows.get(r);
-      if (bad) { out.push({ kind: 'error', line: start, message: bad }); continue; }
+      if (bad) {
+        out.push({ kind: 'error', line: start, message: bad });
+        continue;
+      }
       if (cells.length === 1 && cells[0] === '') continue; // empty line
       out.push({ kind: 'row', line: start, cells });
     }
@@ -80,7 +95,13 @@ export async function* readCsvRows(input: AsyncIterable<Uint8Array | string>): A
       if (cut === -1) {
         carry = whole;
         if (carry.length > MAX_RECORD_CHARS) {
-          yield [{ kind: 'error', line, message: 'this row is longer than a million characters: a quoted cell is probably not closed' }];
+          yield [
+            {
+              kind: 'error',
+              line,
+              message: 'this row is longer than a million characters: a quoted cell is probably not closed',
+            },
+          ];
           return;
         }
         continue;

@@ -4,8 +4,9 @@
  * whole (assembled as a plain JS value) or to skip it. Only assembled values are held in
  * memory, so a reader that assembles one observation at a time stays flat in the file size.
  */
-import { jsonParser, type Token } from 'stream-json/core/parser.js';
+
 import { getManyValues, isMany, none } from 'stream-chain/defs.js';
+import { jsonParser, type Token } from 'stream-json/core/parser.js';
 import { decodeText, InputFormatError } from './text.ts';
 
 export type PathKey = string | number;

@@ -9,7 +9,8 @@ import { formatNumber } from './values.ts';
 /** The value as text; empty for a value withheld from this reader. */
 export function valueText(r: ExportRecord): string {
   if (r.value === null) {
-    if (r.suppressedBelow === undefined) throw new Error(`record ${r.indicator} / ${r.place} / ${r.period} has no value and is not suppressed`);
+    if (r.suppressedBelow === undefined)
+      throw new Error(`record ${r.indicator} / ${r.place} / ${r.period} has no value and is not suppressed`);
     return '';
   }
   return formatNumber(r.value);

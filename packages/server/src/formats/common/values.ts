@@ -38,7 +38,10 @@ export function parseNumberCell(raw: string, field: string): NumberResult {
     };
   }
   if (/^[+-]?(nan|inf|infinity)$/i.test(text)) {
-    return { kind: 'error', message: `${field} "${raw.trim()}" is not a number: leave the cell blank when there is no value` };
+    return {
+      kind: 'error',
+      message: `${field} "${raw.trim()}" is not a number: leave the cell blank when there is no value`,
+    };
   }
   if (/^[+-]?[\d.]+\s*%$/.test(text)) {
     return { kind: 'error', message: `${field} "${raw.trim()}" is not a plain number: write it without the % sign` };
@@ -50,7 +53,9 @@ export function parseNumberCell(raw: string, field: string): NumberResult {
 export function parseNumberJson(value: unknown, field: string): NumberResult {
   if (value === null || value === undefined) return { kind: 'blank' };
   if (typeof value === 'number') {
-    return Number.isFinite(value) ? { kind: 'number', value } : { kind: 'error', message: `${field} is not a finite number` };
+    return Number.isFinite(value)
+      ? { kind: 'number', value }
+      : { kind: 'error', message: `${field} is not a finite number` };
   }
   if (typeof value === 'string') return parseNumberCell(value, field);
   return { kind: 'error', message: `${field} ${JSON.stringify(value)} is not a number` };

@@ -7,7 +7,7 @@
  * means the total. `suppressed_below`, written by Marsad's export (docs/methods/suppression.md),
  * is not imported: the rule belongs to the indicator; a row whose value was withheld is skipped.
  */
-import type { ObservationRecord, ReadItem, ReaderOptions } from '@marsad/core';
+import type { ObservationRecord, ReaderOptions, ReadItem } from '@marsad/core';
 import { readCsvRows } from '../common/csv-rows.ts';
 import { parseNumberCell, textCell } from '../common/values.ts';
 
@@ -19,7 +19,10 @@ const FIELDS = new Set<string>([...CSV_REQUIRED, ...CSV_OPTIONAL]);
 export const CSV_EXPORT_ONLY = ['suppressed_below'] as const;
 
 /** The rows of a tidy CSV in batches (one per piece of input): the import loops over a batch without awaiting. */
-export async function* readCsvBatches(input: AsyncIterable<Uint8Array | string>, _options: ReaderOptions = {}): AsyncGenerator<ReadItem[]> {
+export async function* readCsvBatches(
+  input: AsyncIterable<Uint8Array | string>,
+  _options: ReaderOptions = {},
+): AsyncGenerator<ReadItem[]> {
   let out: ReadItem[] = [];
   let header: string[] | undefined;
   const fieldAt = new Map<Field, number>();
@@ -27,96 +30,108 @@ export async function* readCsvBatches(input: AsyncIterable<Uint8Array | string>,
   const dims: { code: string; index: number }[] = [];
   let unreadable = false;
   for await (const batch of readCsvRows(input)) {
-  for (const row of batch) {
-    if (row.kind === 'error') {
-      unreadable = true;
-      out.push({ kind: 'error', at: row.line, message: row.message });
-      continue;
-    }
-    if (!header) {
-      header = row.cells.map((c) => c.trim());
-      const seen = new Map<string, number>();
-      const problems: string[] = [];
-      header.forEach((name, index) => {
-        const lower = name.toLowerCase();
-        const key = FIELDS.has(lower) ? lower : name;
-        if (name === '') problems.push(`column ${index + 1} has no name`);
-        else if (seen.has(key)) problems.push(`column "${name}" appears twice`);
-        seen.set(key, index);
-        if (FIELDS.has(lower)) fieldAt.set(lower as Field, index);
-        else if ((CSV_EXPORT_ONLY as readonly string[]).includes(lower)) suppressedAt = index;
-        else if (name !== '') dims.push({ code: name, index });
-      });
-      const missing = CSV_REQUIRED.filter((f) => !fieldAt.has(f));
-      if (missing.length > 0) {
-        problems.push(
-          `the header lacks ${missing.join(', ')}: a Marsad CSV needs the columns indicator, place, period and value (optional: series, unit, status, source, note; any other column is a dimension)`,
-        );
+    for (const row of batch) {
+      if (row.kind === 'error') {
+        unreadable = true;
+        out.push({ kind: 'error', at: row.line, message: row.message });
+        continue;
       }
-      if (problems.length > 0) {
-        for (const message of problems) out.push({ kind: 'error', at: row.line, message });
-        yield out;
-        return;
+      if (!header) {
+        header = row.cells.map((c) => c.trim());
+        const seen = new Map<string, number>();
+        const problems: string[] = [];
+        header.forEach((name, index) => {
+          const lower = name.toLowerCase();
+          const key = FIELDS.has(lower) ? lower : name;
+          if (name === '') problems.push(`column ${index + 1} has no name`);
+          else if (seen.has(key)) problems.push(`column "${name}" appears twice`);
+          seen.set(key, index);
+          if (FIELDS.has(lower)) fieldAt.set(lower as Field, index);
+          else if ((CSV_EXPORT_ONLY as readonly string[]).includes(lower)) suppressedAt = index;
+          else if (name !== '') dims.push({ code: name, index });
+        });
+        const missing = CSV_REQUIRED.filter((f) => !fieldAt.has(f));
+        if (missing.length > 0) {
+          problems.push(
+            `the header lacks ${missing.join(', ')}: a Marsad CSV needs the columns indicator, place, period and value (optional: series, unit, status, source, note; any other column is a dimension)`,
+          );
+        }
+        if (problems.length > 0) {
+          for (const message of problems) out.push({ kind: 'error', at: row.line, message });
+          yield out;
+          return;
+        }
+        if (dims.length > 0)
+          out.push({ kind: 'notice', message: `dimension columns: ${dims.map((d) => d.code).join(', ')}` });
+        continue;
       }
-      if (dims.length > 0) out.push({ kind: 'notice', message: `dimension columns: ${dims.map((d) => d.code).join(', ')}` });
-      continue;
+      const at = row.line;
+      const cells = row.cells;
+      if (cells.length !== header.length) {
+        out.push({
+          kind: 'error',
+          at,
+          message: `the row has ${cells.length} cells but the header has ${header.length} columns`,
+        });
+        continue;
+      }
+      const cell = (f: Field): string | undefined => {
+        const i = fieldAt.get(f);
+        return i === undefined ? undefined : textCell(cells[i]);
+      };
+      const value = parseNumberCell(cells[fieldAt.get('value')!] ?? '', 'value');
+      if (value.kind === 'blank') {
+        const below = suppressedAt === undefined ? undefined : textCell(cells[suppressedAt]);
+        out.push({
+          kind: 'skip',
+          at,
+          reason: below ? `no value (suppressed in the export: fewer than ${below})` : 'no value',
+        });
+        continue;
+      }
+      const errors: ReadItem[] = [];
+      if (value.kind === 'error') errors.push({ kind: 'error', at, column: 'value', message: value.message });
+      const indicator = cell('indicator');
+      const place = cell('place');
+      const period = cell('period');
+      if (!indicator) errors.push({ kind: 'error', at, column: 'indicator', message: 'indicator is blank' });
+      if (!place) errors.push({ kind: 'error', at, column: 'place', message: 'place is blank' });
+      if (!period) errors.push({ kind: 'error', at, column: 'period', message: 'period is blank' });
+      if (errors.length > 0) {
+        out.push(...errors);
+        continue;
+      }
+      const record: ObservationRecord = {
+        indicator,
+        place,
+        period: period!,
+        value: value.kind === 'number' ? value.value : null,
+        dims: {},
+      };
+      for (const f of CSV_OPTIONAL) {
+        const v = cell(f);
+        if (v !== undefined) record[f] = v;
+      }
+      for (const d of dims) {
+        const v = textCell(cells[d.index]);
+        if (v !== undefined) record.dims[d.code] = v;
+      }
+      out.push({ kind: 'row', at, record });
     }
-    const at = row.line;
-    const cells = row.cells;
-    if (cells.length !== header.length) {
-      out.push({
-        kind: 'error',
-        at,
-        message: `the row has ${cells.length} cells but the header has ${header.length} columns`,
-      });
-      continue;
+    if (out.length > 0) {
+      yield out;
+      out = [];
     }
-    const cell = (f: Field): string | undefined => {
-      const i = fieldAt.get(f);
-      return i === undefined ? undefined : textCell(cells[i]);
-    };
-    const value = parseNumberCell(cells[fieldAt.get('value')!] ?? '', 'value');
-    if (value.kind === 'blank') {
-      const below = suppressedAt === undefined ? undefined : textCell(cells[suppressedAt]);
-      out.push({ kind: 'skip', at, reason: below ? `no value (suppressed in the export: fewer than ${below})` : 'no value' });
-      continue;
-    }
-    const errors: ReadItem[] = [];
-    if (value.kind === 'error') errors.push({ kind: 'error', at, column: 'value', message: value.message });
-    const indicator = cell('indicator');
-    const place = cell('place');
-    const period = cell('period');
-    if (!indicator) errors.push({ kind: 'error', at, column: 'indicator', message: 'indicator is blank' });
-    if (!place) errors.push({ kind: 'error', at, column: 'place', message: 'place is blank' });
-    if (!period) errors.push({ kind: 'error', at, column: 'period', message: 'period is blank' });
-    if (errors.length > 0) {
-      out.push(...errors);
-      continue;
-    }
-    const record: ObservationRecord = {
-      indicator,
-      place,
-      period: period!,
-      value: value.kind === 'number' ? value.value : null,
-      dims: {},
-    };
-    for (const f of CSV_OPTIONAL) {
-      const v = cell(f);
-      if (v !== undefined) record[f] = v;
-    }
-    for (const d of dims) {
-      const v = textCell(cells[d.index]);
-      if (v !== undefined) record.dims[d.code] = v;
-    }
-    out.push({ kind: 'row', at, record });
   }
-  if (out.length > 0) { yield out; out = []; }
-  }
-  if (!header && !unreadable) out.push({ kind: 'error', at: 1, message: 'the file is empty: a Marsad CSV needs a header and rows' });
+  if (!header && !unreadable)
+    out.push({ kind: 'error', at: 1, message: 'the file is empty: a Marsad CSV needs a header and rows' });
   if (out.length > 0) yield out;
 }
 
 /** The rows of a tidy CSV one by one. */
-export async function* readCsv(input: AsyncIterable<Uint8Array | string>, options: ReaderOptions = {}): AsyncGenerator<ReadItem> {
+export async function* readCsv(
+  input: AsyncIterable<Uint8Array | string>,
+  options: ReaderOptions = {},
+): AsyncGenerator<ReadItem> {
   for await (const batch of readCsvBatches(input, options)) yield* batch;
 }

@@ -16,7 +16,18 @@ export interface CsvWriteOptions {
   bom?: boolean;
 }
 
-export const CSV_COLUMNS = ['indicator', 'series', 'place', 'period', 'value', 'unit', 'status', 'source', 'note', 'suppressed_below'] as const;
+export const CSV_COLUMNS = [
+  'indicator',
+  'series',
+  'place',
+  'period',
+  'value',
+  'unit',
+  'status',
+  'source',
+  'note',
+  'suppressed_below',
+] as const;
 
 /** Throws when a record has a dimension the caller did not announce (a column cannot be added mid-stream). */
 export function checkDimensions(r: ExportRecord, known: ReadonlySet<string>, format: string): void {

@@ -19,7 +19,10 @@ const DimsSchema = z.record(z.string().min(1), z.string().min(1));
  */
 export const Dhis2MappingSchema = z.object({
   /** Data element UID → Marsad indicator code and, optionally, series code. */
-  dataElements: z.record(z.string().min(1), z.object({ indicator: z.string().min(1), series: z.string().min(1).optional() })),
+  dataElements: z.record(
+    z.string().min(1),
+    z.object({ indicator: z.string().min(1), series: z.string().min(1).optional() }),
+  ),
   /** Organisation unit UID → Marsad place code. Unmapped org units pass through as place codes. */
   orgUnits: z.record(z.string().min(1), z.string().min(1)).optional(),
   /** Category option combo UID → dimension code → value code. `{}` means the total. */
@@ -49,5 +52,9 @@ export function parseDhis2Mapping(text: string): Dhis2Mapping {
 
 /** A canonical key for a set of dimensions (order-independent). */
 export function dimsKey(dims: Record<string, string>): string {
-  return JSON.stringify(Object.keys(dims).sort().map((k) => [k, dims[k]]));
+  return JSON.stringify(
+    Object.keys(dims)
+      .sort()
+      .map((k) => [k, dims[k]]),
+  );
 }

@@ -8,8 +8,8 @@
  * `period`, `orgUnit` and `attributeOptionCombo` at the top level are defaults for the data
  * values. Codes go through the mapping (see mapping.ts); periods pass through as DHIS2 wrote them.
  */
-import type { ObservationRecord, ReadItem, ReaderOptions } from '@marsad/core';
-import { formatPath, walkJson, type JsonPath, type JsonVisitor } from '../common/json-walk.ts';
+import type { ObservationRecord, ReaderOptions, ReadItem } from '@marsad/core';
+import { formatPath, type JsonPath, type JsonVisitor, walkJson } from '../common/json-walk.ts';
 import { InputFormatError } from '../common/text.ts';
 import { parseNumberJson } from '../common/values.ts';
 import { DHIS2_DEFAULT_COMBO, type Dhis2Mapping } from './mapping.ts';
@@ -78,7 +78,8 @@ export async function* readDhis2(
 
     const coc = str(dv.categoryOptionCombo) ?? DHIS2_DEFAULT_COMBO;
     const cocDims = mapping.categoryOptionCombos?.[coc] ?? (coc === DHIS2_DEFAULT_COMBO ? {} : undefined);
-    if (!cocDims) err('categoryOptionCombo', `category option combo "${coc}" is not in the DHIS2 mapping ("categoryOptionCombos")`);
+    if (!cocDims)
+      err('categoryOptionCombo', `category option combo "${coc}" is not in the DHIS2 mapping ("categoryOptionCombos")`);
     const aoc = str(dv.attributeOptionCombo) ?? top.attributeOptionCombo ?? DHIS2_DEFAULT_COMBO;
     const aocDims = mapping.attributeOptionCombos?.[aoc] ?? (aoc === DHIS2_DEFAULT_COMBO ? {} : undefined);
     if (!aocDims) {
@@ -90,7 +91,10 @@ export async function* readDhis2(
     if (cocDims && aocDims) {
       for (const [k, v] of Object.entries(aocDims)) {
         if (cocDims[k] !== undefined && cocDims[k] !== v) {
-          err('attributeOptionCombo', `attribute option combo "${aoc}" and category option combo "${coc}" give ${k} two values`);
+          err(
+            'attributeOptionCombo',
+            `attribute option combo "${aoc}" and category option combo "${coc}" give ${k} two values`,
+          );
         }
       }
       record.dims = { ...cocDims, ...aocDims };
@@ -159,9 +163,14 @@ export async function* readDhis2(
     throw err;
   }
   if (!rootIsObject) {
-    yield { kind: 'error', at: '(top level)', message: 'a DHIS2 data value set must be a JSON object with "dataValues"' };
+    yield {
+      kind: 'error',
+      at: '(top level)',
+      message: 'a DHIS2 data value set must be a JSON object with "dataValues"',
+    };
     return;
   }
   for (const d of deferred) yield* convert(d.at, d.dv);
-  if (!sawDataValues) yield { kind: 'error', at: '(top level)', message: 'no "dataValues" list: this is not a DHIS2 data value set' };
+  if (!sawDataValues)
+    yield { kind: 'error', at: '(top level)', message: 'no "dataValues" list: this is not a DHIS2 data value set' };
 }

@@ -5,9 +5,9 @@
  * the reason as its `comment` (DHIS2 keeps comment-only data values); a reader allowed to see
  * it gets the value and the comment "Hidden from the public (fewer than N)".
  */
-import { toDhis2Period, type ExportRecord, type PeriodOptions } from '@marsad/core';
+import { type ExportRecord, type PeriodOptions, toDhis2Period } from '@marsad/core';
 import { commentWithSuppression, isWithheld, valueText } from '../common/suppression.ts';
-import { DHIS2_DEFAULT_COMBO, dimsKey, type Dhis2Mapping } from './mapping.ts';
+import { DHIS2_DEFAULT_COMBO, type Dhis2Mapping, dimsKey } from './mapping.ts';
 
 export interface Dhis2WriteOptions {
   dhis2Mapping?: Dhis2Mapping;
@@ -75,7 +75,10 @@ function describe(r: ExportRecord): string {
   return `${r.indicator} / ${r.series} / ${r.place} / ${r.period}${dims ? ` (${dims})` : ''}`;
 }
 
-export async function* writeDhis2(records: AsyncIterable<ExportRecord>, options: Dhis2WriteOptions): AsyncGenerator<string> {
+export async function* writeDhis2(
+  records: AsyncIterable<ExportRecord>,
+  options: Dhis2WriteOptions,
+): AsyncGenerator<string> {
   const mapping = options.dhis2Mapping;
   if (!mapping) throw new Error('a DHIS2 export needs a DHIS2 mapping (dataElements, orgUnits, categoryOptionCombos)');
   const back = reverse(mapping);

@@ -26,12 +26,16 @@ export interface OpenSdgWriteOptions {
 
 const FIXED = ['year', 'series', 'units', 'geocode', 'comment_obs', 'value'];
 
-export async function* writeOpenSdg(records: AsyncIterable<ExportRecord>, options: OpenSdgWriteOptions = {}): AsyncGenerator<string> {
+export async function* writeOpenSdg(
+  records: AsyncIterable<ExportRecord>,
+  options: OpenSdgWriteOptions = {},
+): AsyncGenerator<string> {
   const dims = [...(options.dimensions ?? [])];
   const known = new Set(dims);
   const headers = dims.map((d) => options.dimensionNames?.[d] ?? d);
   for (const h of headers) {
-    if (FIXED.includes(h.toLowerCase())) throw new Error(`dimension column "${h}" clashes with Open SDG's own ${h} column`);
+    if (FIXED.includes(h.toLowerCase()))
+      throw new Error(`dimension column "${h}" clashes with Open SDG's own ${h} column`);
   }
   let indicator: string | undefined;
   yield* writeCsv(

@@ -6,7 +6,7 @@
  * A value suppressed by its indicator's rule (docs/methods/suppression.md) has CONF_STATUS C
  * (confidential); for the public its OBS_VALUE is empty and COMMENT_OBS says why.
  */
-import { toSdmxTimePeriod, type ExportRecord, type PeriodOptions } from '@marsad/core';
+import { type ExportRecord, type PeriodOptions, toSdmxTimePeriod } from '@marsad/core';
 import { writeCsv } from '../common/csv-out.ts';
 import { obsStatusOf, SDMX_DEFAULT_STRUCTURE_ID, sdmxRole } from '../common/sdmx.ts';
 import { confStatusOf, sdmxComment, valueText } from '../common/suppression.ts';
@@ -20,10 +20,14 @@ export interface SdmxCsvWriteOptions {
   bom?: boolean;
 }
 
-export async function* writeSdmxCsv(records: AsyncIterable<ExportRecord>, options: SdmxCsvWriteOptions = {}): AsyncGenerator<string> {
+export async function* writeSdmxCsv(
+  records: AsyncIterable<ExportRecord>,
+  options: SdmxCsvWriteOptions = {},
+): AsyncGenerator<string> {
   const dims = [...(options.dimensions ?? [])];
   for (const d of dims) {
-    if (sdmxRole(d) !== 'dim') throw new Error(`dimension code ${d} cannot be an SDMX dimension column: SDMX gives ${d} another meaning`);
+    if (sdmxRole(d) !== 'dim')
+      throw new Error(`dimension code ${d} cannot be an SDMX dimension column: SDMX gives ${d} another meaning`);
   }
   const known = new Set(dims);
   const structureId = options.structureId ?? SDMX_DEFAULT_STRUCTURE_ID;

@@ -14,9 +14,9 @@
  * writers, Marsad's included, put it). When the data sets come first, their content is held
  * in memory until the structure has been read.
  */
-import type { ObservationRecord, ReadItem, ReaderOptions } from '@marsad/core';
-import { formatPath, walkJson, type JsonPath, type JsonVisitor, type PathKey } from '../common/json-walk.ts';
-import { sdmxRole, statusFromObsStatus, type SdmxRole } from '../common/sdmx.ts';
+import type { ObservationRecord, ReaderOptions, ReadItem } from '@marsad/core';
+import { formatPath, type JsonPath, type JsonVisitor, type PathKey, walkJson } from '../common/json-walk.ts';
+import { type SdmxRole, sdmxRole, statusFromObsStatus } from '../common/sdmx.ts';
 import { InputFormatError } from '../common/text.ts';
 import { parseNumberJson, SDMX_NO_BREAKDOWN } from '../common/values.ts';
 
@@ -85,7 +85,10 @@ function arr(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [];
 }
 
-export async function* readSdmxJson(input: AsyncIterable<Uint8Array | string>, options: ReaderOptions = {}): AsyncGenerator<ReadItem> {
+export async function* readSdmxJson(
+  input: AsyncIterable<Uint8Array | string>,
+  options: ReaderOptions = {},
+): AsyncGenerator<ReadItem> {
   const out: ReadItem[] = [];
   const structures: unknown[] = [];
   const compiled = new Map<number, Compiled>();
@@ -163,7 +166,8 @@ export async function* readSdmxJson(input: AsyncIterable<Uint8Array | string>, o
     };
     const all = [...c.dataSetDims, ...c.seriesDims, ...c.obsDims];
     const has = (role: SdmxRole) => all.some((d) => d.role === role);
-    if (!has('place') && !options.place?.trim()) c.problems.push('no REF_AREA dimension: cannot tell the place (give a place for the file)');
+    if (!has('place') && !options.place?.trim())
+      c.problems.push('no REF_AREA dimension: cannot tell the place (give a place for the file)');
     if (!has('indicator') && !has('series') && !options.indicator?.trim()) {
       c.problems.push('no SERIES or INDICATOR dimension: cannot tell the indicator (give an indicator for the file)');
     }
@@ -206,7 +210,9 @@ export async function* readSdmxJson(input: AsyncIterable<Uint8Array | string>, o
     if (x === null || x === undefined) return {};
     if (a.coded && typeof x === 'number') {
       if (!Number.isInteger(x) || x < 0 || x >= a.values.length) {
-        return { error: `attribute ${a.id}: value index ${x} is out of range (the structure lists ${a.values.length} values)` };
+        return {
+          error: `attribute ${a.id}: value index ${x} is out of range (the structure lists ${a.values.length} values)`,
+        };
       }
       return { text: a.values[x] };
     }
@@ -216,14 +222,18 @@ export async function* readSdmxJson(input: AsyncIterable<Uint8Array | string>, o
   const keyIndexes = (key: string, dims: Dim[], what: string): { idx?: number[]; error?: string } => {
     const parts = key === '' && dims.length === 0 ? [] : key.split(':');
     if (parts.length !== dims.length) {
-      return { error: `${what} key "${key}" has ${parts.length} positions but the structure has ${dims.length} ${what}-level dimensions` };
+      return {
+        error: `${what} key "${key}" has ${parts.length} positions but the structure has ${dims.length} ${what}-level dimensions`,
+      };
     }
     const idx: number[] = [];
     for (let i = 0; i < parts.length; i++) {
       const n = Number(parts[i]);
       const dim = dims[i]!;
       if (!/^\d+$/.test(parts[i]!) || n >= dim.codes.length || dim.codes[n] === undefined) {
-        return { error: `${what} key "${key}": "${parts[i]}" is not a value index of dimension ${dim.id} (${dim.codes.length} values)` };
+        return {
+          error: `${what} key "${key}": "${parts[i]}" is not a value index of dimension ${dim.id} (${dim.codes.length} values)`,
+        };
       }
       idx.push(n);
     }
@@ -243,7 +253,7 @@ export async function* readSdmxJson(input: AsyncIterable<Uint8Array | string>, o
   ): void => {
     const at = formatPath(path);
     if (isDelete(ds)) {
-      out.push({ kind: 'skip', at, reason: 'the data set\'s action is Delete: deletions are not imported' });
+      out.push({ kind: 'skip', at, reason: "the data set's action is Delete: deletions are not imported" });
       return;
     }
     const k = keyIndexes(key, c.obsDims, 'observation');
@@ -349,7 +359,8 @@ export async function* readSdmxJson(input: AsyncIterable<Uint8Array | string>, o
     const at = formatPath(e.path);
     const k = keyIndexes(e.key, c.seriesDims, 'series');
     if (!k.idx) {
-      if (isDelete(ds)) out.push({ kind: 'skip', at, reason: 'the data set\'s action is Delete: deletions are not imported' });
+      if (isDelete(ds))
+        out.push({ kind: 'skip', at, reason: "the data set's action is Delete: deletions are not imported" });
       else out.push({ kind: 'error', at, message: k.error! });
       return;
     }
@@ -360,7 +371,7 @@ export async function* readSdmxJson(input: AsyncIterable<Uint8Array | string>, o
     const observations = isObj(e.value.observations) ? e.value.observations : {};
     const keys = Object.keys(observations);
     if (keys.length === 0 && isDelete(ds)) {
-      out.push({ kind: 'skip', at, reason: 'the data set\'s action is Delete: deletions are not imported' });
+      out.push({ kind: 'skip', at, reason: "the data set's action is Delete: deletions are not imported" });
       return;
     }
     const attrs = arr(e.value.attributes);
@@ -431,7 +442,8 @@ export async function* readSdmxJson(input: AsyncIterable<Uint8Array | string>, o
       const field = rel[2];
       if (rel.length === 3) {
         if (field === 'series' || field === 'observations') return kind === 'object' ? 'enter' : 'skip';
-        if (['structure', 'action', 'attributes', 'dimensionGroupAttributes'].includes(field as string)) return 'assemble';
+        if (['structure', 'action', 'attributes', 'dimensionGroupAttributes'].includes(field as string))
+          return 'assemble';
         return 'skip';
       }
       if (rel.length === 4 && (field === 'series' || field === 'observations')) return 'assemble';
@@ -444,7 +456,9 @@ export async function* readSdmxJson(input: AsyncIterable<Uint8Array | string>, o
           languages = arr(value.contentLanguages).filter((l): l is string => typeof l === 'string');
         } else if (head === 'errors') {
           for (const e of arr(value)) {
-            const text = isObj(e) ? (localised(e.title) ?? localised(e.detail) ?? localised(e.message) ?? JSON.stringify(e)) : String(e);
+            const text = isObj(e)
+              ? (localised(e.title) ?? localised(e.detail) ?? localised(e.message) ?? JSON.stringify(e))
+              : String(e);
             out.push({ kind: 'error', at: 'errors', message: `the message reports an error: ${text}` });
           }
         } else if (head === 'structure') {

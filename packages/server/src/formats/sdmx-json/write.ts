@@ -10,10 +10,17 @@
  * The value lists come before the observations in the message, so this writer holds every
  * record until the input ends, then streams the text out.
  */
-import { comparePeriods, parsePeriod, toSdmxTimePeriod, type ExportRecord, type Period, type PeriodOptions } from '@marsad/core';
+import {
+  comparePeriods,
+  type ExportRecord,
+  type Period,
+  type PeriodOptions,
+  parsePeriod,
+  toSdmxTimePeriod,
+} from '@marsad/core';
 import { obsStatusOf, SDMX_DEFAULT_STRUCTURE_ID, sdmxRole } from '../common/sdmx.ts';
-import { formatNumber } from '../common/values.ts';
 import { confStatusOf, sdmxComment } from '../common/suppression.ts';
+import { formatNumber } from '../common/values.ts';
 
 export interface SdmxJsonWriteOptions {
   /** Dimension codes in the order wanted; codes found in the records but not listed follow, sorted. */
@@ -29,7 +36,8 @@ export interface SdmxJsonWriteOptions {
   periodOptions?: PeriodOptions;
 }
 
-export const SDMX_JSON_SCHEMA = 'https://raw.githubusercontent.com/sdmx-twg/sdmx-json/master/data-message/tools/schemas/2.0.0/sdmx-json-data-schema.json';
+export const SDMX_JSON_SCHEMA =
+  'https://raw.githubusercontent.com/sdmx-twg/sdmx-json/master/data-message/tools/schemas/2.0.0/sdmx-json-data-schema.json';
 
 const OBSERVATIONS_PER_CHUNK = 1000;
 const ID_LIKE = /^[A-Za-z0-9_@$-]+$/;
@@ -55,7 +63,10 @@ function textValue(text: string): ValueObject {
   return ID_LIKE.test(text) ? { id: text, name: text } : { value: text };
 }
 
-export async function* writeSdmxJson(records: AsyncIterable<ExportRecord>, options: SdmxJsonWriteOptions = {}): AsyncGenerator<string> {
+export async function* writeSdmxJson(
+  records: AsyncIterable<ExportRecord>,
+  options: SdmxJsonWriteOptions = {},
+): AsyncGenerator<string> {
   const all: ExportRecord[] = [];
   const dimCodes = new Set<string>();
   for await (const r of records) {
@@ -65,7 +76,8 @@ export async function* writeSdmxJson(records: AsyncIterable<ExportRecord>, optio
   const listed = [...(options.dimensions ?? [])];
   const dims = [...listed, ...[...dimCodes].filter((d) => !listed.includes(d)).sort()];
   for (const d of dims) {
-    if (sdmxRole(d) !== 'dim') throw new Error(`dimension code ${d} cannot be an SDMX dimension: SDMX gives ${d} another meaning`);
+    if (sdmxRole(d) !== 'dim')
+      throw new Error(`dimension code ${d} cannot be an SDMX dimension: SDMX gives ${d} another meaning`);
   }
 
   // Dimension value lists. TIME_PERIOD values are sorted by period.
@@ -73,10 +85,13 @@ export async function* writeSdmxJson(records: AsyncIterable<ExportRecord>, optio
   for (const r of all) {
     if (periodsByCode.has(r.period)) continue;
     const p = parsePeriod(r.period, options.periodOptions);
-    if (!p.ok) throw new Error(`cannot write period "${r.period}" (indicator ${r.indicator}, place ${r.place}): ${p.message}`);
+    if (!p.ok)
+      throw new Error(`cannot write period "${r.period}" (indicator ${r.indicator}, place ${r.place}): ${p.message}`);
     periodsByCode.set(r.period, p.period);
   }
-  const periodCodes = [...periodsByCode.keys()].sort((a, b) => comparePeriods(periodsByCode.get(a)!, periodsByCode.get(b)!));
+  const periodCodes = [...periodsByCode.keys()].sort((a, b) =>
+    comparePeriods(periodsByCode.get(a)!, periodsByCode.get(b)!),
+  );
   const time = new ValueList<ValueObject>();
   for (const code of periodCodes) {
     const p = periodsByCode.get(code)!;
@@ -106,17 +121,23 @@ export async function* writeSdmxJson(records: AsyncIterable<ExportRecord>, optio
       place.index(r.place, () => ({ id: r.place, name: r.placeName ?? r.place })),
       ...dims.map((d, i) => {
         const v = r.dims[d] ?? '_T';
-        return dimLists[i]!.index(v, () => ({ id: v, name: options.dimensionValueNames?.[d]?.[v] ?? (v === '_T' ? 'Total' : v) }));
+        return dimLists[i]!.index(v, () => ({
+          id: v,
+          name: options.dimensionValueNames?.[d]?.[v] ?? (v === '_T' ? 'Total' : v),
+        }));
       }),
       time.ids.get(r.period)!,
     ];
     const k = key.join(':');
     if (seen.has(k)) {
-      throw new Error(`two records have the same key (indicator ${r.indicator}, series ${r.series}, place ${r.place}, period ${r.period})`);
+      throw new Error(
+        `two records have the same key (indicator ${r.indicator}, series ${r.series}, place ${r.place}, period ${r.period})`,
+      );
     }
     seen.add(k);
     keys.push(key);
-    if (r.value === null && r.suppressedBelow === undefined) throw new Error(`record ${r.indicator} / ${r.place} / ${r.period} has no value and is not suppressed`);
+    if (r.value === null && r.suppressedBelow === undefined)
+      throw new Error(`record ${r.indicator} / ${r.place} / ${r.period} has no value and is not suppressed`);
     if (r.value !== null) formatNumber(r.value); // throws for NaN and infinities, which JSON cannot hold
     values.push(r.value);
     const os = obsStatusOf(r.status);
@@ -180,7 +201,9 @@ export async function* writeSdmxJson(records: AsyncIterable<ExportRecord>, optio
           names: { en: structureId },
           links: [{ urn: `urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow=${structureId}`, rel: 'dataflow' }],
           dimensions: { dataSet: [], series: [], observation: dimensionList },
-          measures: { observation: [{ id: 'OBS_VALUE', name: 'Observation value', names: { en: 'Observation value' } }] },
+          measures: {
+            observation: [{ id: 'OBS_VALUE', name: 'Observation value', names: { en: 'Observation value' } }],
+          },
           attributes: { dataSet: [], series: [], observation: attributes },
           dataSets: [0],
         },

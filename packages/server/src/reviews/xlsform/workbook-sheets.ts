@@ -6,9 +6,20 @@
  */
 import ExcelJS from 'exceljs';
 
-export interface SheetCell { row: number; col: number; text: string }
-export interface SheetRow { row: number; cells: Map<number, string> }
-export interface Sheet { name: string; rows: SheetRow[]; unreadable: { row: number; col: number; reason: string }[] }
+export interface SheetCell {
+  row: number;
+  col: number;
+  text: string;
+}
+export interface SheetRow {
+  row: number;
+  cells: Map<number, string>;
+}
+export interface Sheet {
+  name: string;
+  rows: SheetRow[];
+  unreadable: { row: number; col: number; reason: string }[];
+}
 
 export class NotAWorkbookError extends Error {}
 
@@ -34,7 +45,8 @@ function scalarText(v: Scalar): string {
 /** The text of a cell value, or a reason it has none. */
 function cellText(v: ExcelJS.CellValue): { text: string } | { reason: string } {
   if (v === null || v === undefined) return { text: '' };
-  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v instanceof Date) return { text: scalarText(v) };
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v instanceof Date)
+    return { text: scalarText(v) };
   if ('richText' in v) return { text: v.richText.map((r) => r.text).join('') };
   if ('hyperlink' in v && 'text' in v) {
     const t = (v as ExcelJS.CellHyperlinkValue).text;
@@ -44,8 +56,10 @@ function cellText(v: ExcelJS.CellValue): { text: string } | { reason: string } {
   if ('formula' in v || 'sharedFormula' in v) {
     const f = v as ExcelJS.CellFormulaValue | ExcelJS.CellSharedFormulaValue;
     const formula = 'formula' in f ? f.formula : `shared formula of ${f.sharedFormula}`;
-    if (f.result === undefined) return { reason: `the cell holds a formula (=${formula}) without a stored value; type the value instead` };
-    if (typeof f.result === 'object' && f.result !== null && !(f.result instanceof Date)) return { reason: `the formula =${formula} gives an error` };
+    if (f.result === undefined)
+      return { reason: `the cell holds a formula (=${formula}) without a stored value; type the value instead` };
+    if (typeof f.result === 'object' && f.result !== null && !(f.result instanceof Date))
+      return { reason: `the formula =${formula} gives an error` };
     return { text: scalarText(f.result as Scalar) };
   }
   return { reason: 'the cell holds a value that is not text' };

@@ -6,8 +6,19 @@
 
 /** Columns Marsad reads, by sheet; anything else that holds a value is refused. */
 export const SURVEY_COLUMNS = [
-  'type', 'name', 'label', 'hint', 'required', 'required_message', 'relevant', 'constraint', 'constraint_message',
-  'calculation', 'appearance', 'marsad_record', 'marsad_theme',
+  'type',
+  'name',
+  'label',
+  'hint',
+  'required',
+  'required_message',
+  'relevant',
+  'constraint',
+  'constraint_message',
+  'calculation',
+  'appearance',
+  'marsad_record',
+  'marsad_theme',
 ] as const;
 export const CHOICES_COLUMNS = ['list_name', 'name', 'label'] as const;
 export const SETTINGS_COLUMNS = ['form_title', 'form_id', 'version', 'default_language'] as const;
@@ -15,8 +26,13 @@ export const SETTINGS_COLUMNS = ['form_title', 'form_id', 'version', 'default_la
 export const TRANSLATABLE = new Set(['label', 'hint', 'required_message', 'constraint_message']);
 
 const ALIASES: Record<string, string> = {
-  'list name': 'list_name', 'requiredmsg': 'required_message', 'required message': 'required_message',
-  'constraint message': 'constraint_message', 'form title': 'form_title', 'form id': 'form_id', 'default language': 'default_language',
+  'list name': 'list_name',
+  requiredmsg: 'required_message',
+  'required message': 'required_message',
+  'constraint message': 'constraint_message',
+  'form title': 'form_title',
+  'form id': 'form_id',
+  'default language': 'default_language',
 };
 
 export interface ParsedHeader {
@@ -37,8 +53,19 @@ export function parseHeader(header: string): ParsedHeader {
 }
 
 const LANGUAGE_NAMES: Record<string, string> = {
-  arabic: 'ar', english: 'en', french: 'fr', spanish: 'es', russian: 'ru', chinese: 'zh',
-  'العربية': 'ar', 'français': 'fr', 'francais': 'fr', 'español': 'es', 'espanol': 'es', 'русский': 'ru', '中文': 'zh',
+  arabic: 'ar',
+  english: 'en',
+  french: 'fr',
+  spanish: 'es',
+  russian: 'ru',
+  chinese: 'zh',
+  العربية: 'ar',
+  français: 'fr',
+  francais: 'fr',
+  español: 'es',
+  espanol: 'es',
+  русский: 'ru',
+  中文: 'zh',
 };
 const CODE = /^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i;
 

@@ -5,10 +5,15 @@
  * (`label::English (en)` as the workbook named it, else `label::<code>`; text of no stated
  * language in the plain `label` column).
  */
-import ExcelJS from 'exceljs';
-import { NO_LANGUAGE, isGroup, type LangText, type QuestionNode, type Questionnaire } from '@marsad/core';
 
-const TYPE_NAMES: Record<string, string> = { indicator: 'marsad_indicator', knowledge_item: 'marsad_item', long_text: 'text' };
+import { isGroup, type LangText, NO_LANGUAGE, type QuestionNode, type Questionnaire } from '@marsad/core';
+import ExcelJS from 'exceljs';
+
+const TYPE_NAMES: Record<string, string> = {
+  indicator: 'marsad_indicator',
+  knowledge_item: 'marsad_item',
+  long_text: 'text',
+};
 
 type Row = Record<string, string>;
 
@@ -39,16 +44,21 @@ function surveyRows(q: Questionnaire): Row[] {
         continue;
       }
       if (node.type === 'note') row.type = 'note';
-      else if (node.type === 'calculate') { row.type = 'calculate'; row.calculation = node.calculation; }
-      else {
-        row.type = node.list ? `${node.type} ${node.list}` : TYPE_NAMES[node.type] ?? node.type;
+      else if (node.type === 'calculate') {
+        row.type = 'calculate';
+        row.calculation = node.calculation;
+      } else {
+        row.type = node.list ? `${node.type} ${node.list}` : (TYPE_NAMES[node.type] ?? node.type);
         if (node.type === 'long_text') row.appearance = 'multiline';
         else if (node.appearance) row.appearance = node.appearance;
         if (node.required) row.required = 'yes';
         putText(q, row, 'required_message', node.requiredMessage);
         if (node.constraint) row.constraint = node.constraint;
         putText(q, row, 'constraint_message', node.constraintMessage);
-        if (node.records) { row.marsad_record = node.records.kind; row.marsad_theme = node.records.theme; }
+        if (node.records) {
+          row.marsad_record = node.records.kind;
+          row.marsad_theme = node.records.theme;
+        }
       }
       rows.push(row);
     }
@@ -75,23 +85,52 @@ function addSheet(wb: ExcelJS.Workbook, name: string, columns: string[], rows: R
   ws.addRow(columns);
   for (const r of rows) ws.addRow(columns.map((c) => r[c] ?? null));
   ws.getRow(1).font = { bold: true };
-  ws.columns.forEach((c) => { c.width = 24; });
+  ws.columns.forEach((c) => {
+    c.width = 24;
+  });
 }
 
 export async function exportXlsForm(q: Questionnaire): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Marsad';
   const survey = surveyRows(q);
-  addSheet(wb, 'survey', headers(q, ['type', 'name', 'label', 'hint', 'required', 'required_message', 'relevant', 'constraint', 'constraint_message', 'calculation', 'appearance', 'marsad_record', 'marsad_theme'], survey, ['type', 'name', 'label']), survey);
-  const choices: Row[] = q.choiceLists.flatMap((list) => list.choices.map((c) => {
-    const row: Row = { list_name: list.name, name: c.name };
-    putText(q, row, 'label', c.label);
-    return row;
-  }));
+  addSheet(
+    wb,
+    'survey',
+    headers(
+      q,
+      [
+        'type',
+        'name',
+        'label',
+        'hint',
+        'required',
+        'required_message',
+        'relevant',
+        'constraint',
+        'constraint_message',
+        'calculation',
+        'appearance',
+        'marsad_record',
+        'marsad_theme',
+      ],
+      survey,
+      ['type', 'name', 'label'],
+    ),
+    survey,
+  );
+  const choices: Row[] = q.choiceLists.flatMap((list) =>
+    list.choices.map((c) => {
+      const row: Row = { list_name: list.name, name: c.name };
+      putText(q, row, 'label', c.label);
+      return row;
+    }),
+  );
   addSheet(wb, 'choices', headers(q, ['list_name', 'name', 'label'], choices, ['list_name', 'name', 'label']), choices);
   const settings: Row = { form_title: q.title, form_id: q.formId };
   if (q.version) settings.version = q.version;
-  if (q.defaultLanguage !== undefined) settings.default_language = q.languages.find((l) => l.code === q.defaultLanguage)?.name ?? q.defaultLanguage;
+  if (q.defaultLanguage !== undefined)
+    settings.default_language = q.languages.find((l) => l.code === q.defaultLanguage)?.name ?? q.defaultLanguage;
   addSheet(wb, 'settings', Object.keys(settings), [settings]);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

@@ -7,12 +7,29 @@
  * is listed, not only the first.
  */
 import {
-  checkQuestionnaire, flattenQuestions, NO_LANGUAGE,
-  type AnswerQuestion, type AnswerType, type ChoiceList, type GroupNode, type LangText, type ProblemPlace,
-  type Questionnaire, type QuestionnaireLanguage, type QuestionNode, type RecordsTheme,
+  type AnswerQuestion,
+  type AnswerType,
+  type ChoiceList,
+  checkQuestionnaire,
+  flattenQuestions,
+  type GroupNode,
+  type LangText,
+  NO_LANGUAGE,
+  type ProblemPlace,
+  type QuestionNode,
+  type Questionnaire,
+  type QuestionnaireLanguage,
+  type RecordsTheme,
 } from '@marsad/core';
-import { CHOICES_COLUMNS, SETTINGS_COLUMNS, SURVEY_COLUMNS, TRANSLATABLE, languageKey, parseHeader } from './xlsform-columns.ts';
 import { columnLetter, readWorkbookSheets, type Sheet } from './workbook-sheets.ts';
+import {
+  CHOICES_COLUMNS,
+  languageKey,
+  parseHeader,
+  SETTINGS_COLUMNS,
+  SURVEY_COLUMNS,
+  TRANSLATABLE,
+} from './xlsform-columns.ts';
 
 export interface XlsFormProblem {
   sheet: string;
@@ -32,7 +49,13 @@ export interface XlsFormProblem {
 
 export type XlsFormImport = { ok: true; questionnaire: Questionnaire } | { ok: false; problems: XlsFormProblem[] };
 
-interface Column { col: number; header: string; base: string; language: string | null; key: string | null }
+interface Column {
+  col: number;
+  header: string;
+  base: string;
+  language: string | null;
+  key: string | null;
+}
 
 interface SheetView {
   sheet: Sheet;
@@ -51,7 +74,11 @@ export async function importXlsForm(bytes: Buffer, options: { fileName?: string 
 /** The form_id to use when the settings give none: the file's name without extension, as pyxform does. */
 function idFromFileName(fileName: string | undefined): string {
   if (!fileName) return '';
-  return fileName.replace(/^.*[\\/]/, '').replace(/\.xlsx$/i, '').replace(/[^\p{L}\p{N}_.-]+/gu, '_').replace(/^([^\p{L}_])/u, '_$1');
+  return fileName
+    .replace(/^.*[\\/]/, '')
+    .replace(/\.xlsx$/i, '')
+    .replace(/[^\p{L}\p{N}_.-]+/gu, '_')
+    .replace(/^([^\p{L}_])/u, '_$1');
 }
 
 export function questionnaireFromSheets(sheets: Sheet[], options: { fileName?: string } = {}): XlsFormImport {
@@ -62,15 +89,38 @@ export function questionnaireFromSheets(sheets: Sheet[], options: { fileName?: s
   for (const s of sheets) {
     const lower = s.name.trim().toLowerCase();
     if (!SHEET_ORDER.includes(lower) && s.rows.length) {
-      problem({ sheet: s.name, row: null, column: null, header: null, code: 'unsupported-sheet', name: s.name, message: `The sheet "${s.name}" is not supported (only survey, choices and settings are read); remove it or leave it empty.` });
+      problem({
+        sheet: s.name,
+        row: null,
+        column: null,
+        header: null,
+        code: 'unsupported-sheet',
+        name: s.name,
+        message: `The sheet "${s.name}" is not supported (only survey, choices and settings are read); remove it or leave it empty.`,
+      });
     }
     for (const u of s.unreadable) {
-      problem({ sheet: s.name, row: u.row, column: columnLetter(u.col), header: null, code: 'unreadable-cell', message: `Cell ${columnLetter(u.col)}${u.row}: ${u.reason}.` });
+      problem({
+        sheet: s.name,
+        row: u.row,
+        column: columnLetter(u.col),
+        header: null,
+        code: 'unreadable-cell',
+        message: `Cell ${columnLetter(u.col)}${u.row}: ${u.reason}.`,
+      });
     }
   }
   const survey = byName.get('survey');
   if (!survey) {
-    problem({ sheet: 'survey', row: null, column: null, header: null, code: 'missing-sheet', name: 'survey', message: 'The workbook has no "survey" sheet.' });
+    problem({
+      sheet: 'survey',
+      row: null,
+      column: null,
+      header: null,
+      code: 'missing-sheet',
+      name: 'survey',
+      message: 'The workbook has no "survey" sheet.',
+    });
     return { ok: false, problems };
   }
 
@@ -92,7 +142,15 @@ export function questionnaireFromSheets(sheets: Sheet[], options: { fileName?: s
   };
   if (settingsSheet && settings) {
     const extra = settingsSheet.rows.filter((r) => r.row > settings.headerRow && r !== settingsRow);
-    for (const r of extra) problem({ sheet: settingsSheet.name, row: r.row, column: null, header: null, code: 'extra-settings-row', message: `Row ${r.row}: the settings are read from the first row under the headers only.` });
+    for (const r of extra)
+      problem({
+        sheet: settingsSheet.name,
+        row: r.row,
+        column: null,
+        header: null,
+        code: 'extra-settings-row',
+        message: `Row ${r.row}: the settings are read from the first row under the headers only.`,
+      });
   }
   const defaultWritten = setting('default_language');
   const defaultLanguage = defaultWritten ? languageKey(defaultWritten) : null;
@@ -104,7 +162,13 @@ export function questionnaireFromSheets(sheets: Sheet[], options: { fileName?: s
   for (const v of [surveyView, choicesView]) {
     for (const c of v?.columns ?? []) {
       if (c.key === null) continue;
-      addLanguage(c.language === null ? (defaultLanguage && c.key === defaultLanguage.code ? { code: c.key, name: defaultLanguage.name } : { code: c.key, name: null }) : languageKey(c.language));
+      addLanguage(
+        c.language === null
+          ? defaultLanguage && c.key === defaultLanguage.code
+            ? { code: c.key, name: defaultLanguage.name }
+            : { code: c.key, name: null }
+          : languageKey(c.language),
+      );
     }
   }
 
@@ -123,17 +187,31 @@ export function questionnaireFromSheets(sheets: Sheet[], options: { fileName?: s
   const choiceRows = new Map<string, number>(); // `${list}/${index}` → row
   const listRows = new Map<number, number>();
   if (choicesSheet && choicesView) {
-    const cell = (cells: Map<number, string>, base: string) => { const c = choicesView.find(base); return c ? cells.get(c.col) ?? '' : ''; };
+    const cell = (cells: Map<number, string>, base: string) => {
+      const c = choicesView.find(base);
+      return c ? (cells.get(c.col) ?? '') : '';
+    };
     for (const r of choicesSheet.rows) {
       if (r.row <= choicesView.headerRow) continue;
       const listName = cell(r.cells, 'list_name');
       if (!listName) {
-        problem({ sheet: choicesSheet.name, row: r.row, column: choicesView.find('list_name') ? columnLetter(choicesView.find('list_name')!.col) : null, header: 'list_name', code: 'missing', message: `Row ${r.row} has a choice but no list_name.` });
+        problem({
+          sheet: choicesSheet.name,
+          row: r.row,
+          column: choicesView.find('list_name') ? columnLetter(choicesView.find('list_name')!.col) : null,
+          header: 'list_name',
+          code: 'missing',
+          message: `Row ${r.row} has a choice but no list_name.`,
+        });
         continue;
       }
       let li = choiceLists.findIndex((l) => l.name === listName);
-      if (li < 0) { li = choiceLists.push({ name: listName, choices: [] }) - 1; listRows.set(li, r.row); }
-      const ci = choiceLists[li]!.choices.push({ name: cell(r.cells, 'name'), label: text(choicesView, r.cells, 'label') }) - 1;
+      if (li < 0) {
+        li = choiceLists.push({ name: listName, choices: [] }) - 1;
+        listRows.set(li, r.row);
+      }
+      const ci =
+        choiceLists[li]!.choices.push({ name: cell(r.cells, 'name'), label: text(choicesView, r.cells, 'label') }) - 1;
       choiceRows.set(`${li}/${ci}`, r.row);
     }
   }
@@ -142,15 +220,37 @@ export function questionnaireFromSheets(sheets: Sheet[], options: { fileName?: s
   const rowOf = new Map<QuestionNode, number>();
   const placeholders = new Set<QuestionNode>();
   const root: QuestionNode[] = [];
-  const stack: { node: GroupNode | null; kind: string; row: number; children: QuestionNode[] }[] = [{ node: null, kind: 'root', row: 0, children: root }];
-  const sCell = (cells: Map<number, string>, base: string) => { const c = surveyView.find(base); return c ? cells.get(c.col) ?? '' : ''; };
-  const at = (row: number, base: string, extra: Partial<XlsFormProblem> & { code: string; message: string }): XlsFormProblem => {
+  const stack: { node: GroupNode | null; kind: string; row: number; children: QuestionNode[] }[] = [
+    { node: null, kind: 'root', row: 0, children: root },
+  ];
+  const sCell = (cells: Map<number, string>, base: string) => {
+    const c = surveyView.find(base);
+    return c ? (cells.get(c.col) ?? '') : '';
+  };
+  const at = (
+    row: number,
+    base: string,
+    extra: Partial<XlsFormProblem> & { code: string; message: string },
+  ): XlsFormProblem => {
     const c = surveyView.find(base);
     return { sheet: survey.name, row, column: c ? columnLetter(c.col) : null, header: c?.header ?? base, ...extra };
   };
   /** Fields a kind of row may use; a value in any other column is refused. */
   const USES: Record<string, readonly string[]> = {
-    answer: ['type', 'name', 'label', 'hint', 'required', 'required_message', 'relevant', 'constraint', 'constraint_message', 'appearance', 'marsad_record', 'marsad_theme'],
+    answer: [
+      'type',
+      'name',
+      'label',
+      'hint',
+      'required',
+      'required_message',
+      'relevant',
+      'constraint',
+      'constraint_message',
+      'appearance',
+      'marsad_record',
+      'marsad_theme',
+    ],
     note: ['type', 'name', 'label', 'hint', 'relevant'],
     calculate: ['type', 'name', 'label', 'hint', 'relevant', 'calculation'],
     begin: ['type', 'name', 'label', 'hint', 'relevant', 'appearance'],
@@ -158,8 +258,15 @@ export function questionnaireFromSheets(sheets: Sheet[], options: { fileName?: s
   };
   const checkUses = (row: number, cells: Map<number, string>, kind: string, typeText: string) => {
     for (const c of surveyView.columns) {
-      if (!cells.get(c.col) || USES[kind]!.includes(c.base) || !(SURVEY_COLUMNS as readonly string[]).includes(c.base)) continue;
-      problem(at(row, c.base, { code: 'column-not-used', name: c.base, message: `Row ${row}: "${c.base}" is not used on a "${typeText}" row; leave it empty.` }));
+      if (!cells.get(c.col) || USES[kind]!.includes(c.base) || !(SURVEY_COLUMNS as readonly string[]).includes(c.base))
+        continue;
+      problem(
+        at(row, c.base, {
+          code: 'column-not-used',
+          name: c.base,
+          message: `Row ${row}: "${c.base}" is not used on a "${typeText}" row; leave it empty.`,
+        }),
+      );
     }
   };
 
@@ -181,12 +288,24 @@ export function questionnaireFromSheets(sheets: Sheet[], options: { fileName?: s
     const begin = /^begin[ _](\S+)/.exec(type);
     if (begin) {
       const kind = begin[1]!;
-      const supported = (kind === 'group' || kind === 'repeat') && (type === `begin ${kind}` || type === `begin_${kind}`);
+      const supported =
+        (kind === 'group' || kind === 'repeat') && (type === `begin ${kind}` || type === `begin_${kind}`);
       if (!supported) {
-        problem(at(r.row, 'type', { code: 'unsupported-type', name: typeText, message: `Row ${r.row}: the type "${typeText}" is not supported (groups and repeats are: begin group, begin repeat).` }));
+        problem(
+          at(r.row, 'type', {
+            code: 'unsupported-type',
+            name: typeText,
+            message: `Row ${r.row}: the type "${typeText}" is not supported (groups and repeats are: begin group, begin repeat).`,
+          }),
+        );
       } else checkUses(r.row, r.cells, 'begin', typeText);
       const appearance = sCell(r.cells, 'appearance') || undefined;
-      const node: GroupNode = { ...common, type: kind === 'repeat' ? 'repeat' : 'group', children: [], ...(appearance ? { appearance } : {}) };
+      const node: GroupNode = {
+        ...common,
+        type: kind === 'repeat' ? 'repeat' : 'group',
+        children: [],
+        ...(appearance ? { appearance } : {}),
+      };
       if (!supported) placeholders.add(node);
       rowOf.set(node, r.row);
       top.children.push(node);
@@ -197,9 +316,23 @@ export function questionnaireFromSheets(sheets: Sheet[], options: { fileName?: s
     if (end) {
       checkUses(r.row, r.cells, 'end', typeText);
       const kind = end[1]!;
-      if (top.kind === 'root') problem(at(r.row, 'type', { code: 'unmatched-end', name: typeText, message: `Row ${r.row}: "${typeText}" closes nothing.` }));
+      if (top.kind === 'root')
+        problem(
+          at(r.row, 'type', {
+            code: 'unmatched-end',
+            name: typeText,
+            message: `Row ${r.row}: "${typeText}" closes nothing.`,
+          }),
+        );
       else {
-        if (top.kind !== kind) problem(at(r.row, 'type', { code: 'unmatched-end', name: typeText, message: `Row ${r.row}: "${typeText}" closes the ${top.kind} begun in row ${top.row}; use "end ${top.kind}".` }));
+        if (top.kind !== kind)
+          problem(
+            at(r.row, 'type', {
+              code: 'unmatched-end',
+              name: typeText,
+              message: `Row ${r.row}: "${typeText}" closes the ${top.kind} begun in row ${top.row}; use "end ${top.kind}".`,
+            }),
+          );
         stack.pop();
       }
       continue;
@@ -207,7 +340,13 @@ export function questionnaireFromSheets(sheets: Sheet[], options: { fileName?: s
 
     const parsedType = questionType(typeText);
     if ('unsupported' in parsedType) {
-      problem(at(r.row, 'type', { code: 'unsupported-type', name: parsedType.unsupported, message: `Row ${r.row}: ${parsedType.message}` }));
+      problem(
+        at(r.row, 'type', {
+          code: 'unsupported-type',
+          name: parsedType.unsupported,
+          message: `Row ${r.row}: ${parsedType.message}`,
+        }),
+      );
       const node: QuestionNode = { ...common, type: 'note' };
       placeholders.add(node);
       rowOf.set(node, r.row);
@@ -221,31 +360,57 @@ export function questionnaireFromSheets(sheets: Sheet[], options: { fileName?: s
     } else if (parsedType.type === 'calculate') {
       checkUses(r.row, r.cells, 'calculate', typeText);
       const calculation = sCell(r.cells, 'calculation');
-      if (!calculation) problem(at(r.row, 'calculation', { code: 'missing', message: `Row ${r.row}: a calculate row needs a calculation.` }));
+      if (!calculation)
+        problem(
+          at(r.row, 'calculation', { code: 'missing', message: `Row ${r.row}: a calculate row needs a calculation.` }),
+        );
       node = { ...common, type: 'calculate', calculation: calculation || '0' };
     } else {
       checkUses(r.row, r.cells, 'answer', typeText);
       let answerType: AnswerType = parsedType.type;
       let appearance: string | undefined = sCell(r.cells, 'appearance') || undefined;
-      if (answerType === 'text' && appearance === 'multiline') { answerType = 'long_text'; appearance = undefined; }
+      if (answerType === 'text' && appearance === 'multiline') {
+        answerType = 'long_text';
+        appearance = undefined;
+      }
       const requiredText = sCell(r.cells, 'required').toLowerCase();
       let required = false;
       if (['yes', 'true', 'true()', '1'].includes(requiredText)) required = true;
       else if (!['', 'no', 'false', 'false()', '0'].includes(requiredText)) {
-        problem(at(r.row, 'required', { code: 'unsupported-required', name: requiredText, message: `Row ${r.row}: required must be yes or no; an expression ("${requiredText}") is not supported.` }));
+        problem(
+          at(r.row, 'required', {
+            code: 'unsupported-required',
+            name: requiredText,
+            message: `Row ${r.row}: required must be yes or no; an expression ("${requiredText}") is not supported.`,
+          }),
+        );
       }
       const constraint = sCell(r.cells, 'constraint') || undefined;
       const recordKind = sCell(r.cells, 'marsad_record');
       const theme = sCell(r.cells, 'marsad_theme');
       let records: RecordsTheme | undefined;
       if (recordKind || theme) {
-        if (!recordKind) problem(at(r.row, 'marsad_record', { code: 'missing', message: `Row ${r.row}: marsad_theme needs marsad_record (measure, difficulty or assistance-need).` }));
-        else if (!theme) problem(at(r.row, 'marsad_theme', { code: 'missing', message: `Row ${r.row}: marsad_record needs marsad_theme (a theme of the guidelines).` }));
+        if (!recordKind)
+          problem(
+            at(r.row, 'marsad_record', {
+              code: 'missing',
+              message: `Row ${r.row}: marsad_theme needs marsad_record (measure, difficulty or assistance-need).`,
+            }),
+          );
+        else if (!theme)
+          problem(
+            at(r.row, 'marsad_theme', {
+              code: 'missing',
+              message: `Row ${r.row}: marsad_record needs marsad_theme (a theme of the guidelines).`,
+            }),
+          );
         // Unknown kinds and themes are reported by checkQuestionnaire below, with the row.
         else records = { kind: recordKind as RecordsTheme['kind'], theme: theme as RecordsTheme['theme'] };
       }
       const q: AnswerQuestion = {
-        ...common, type: answerType, required,
+        ...common,
+        type: answerType,
+        required,
         requiredMessage: text(surveyView, r.cells, 'required_message'),
         ...(constraint ? { constraint } : {}),
         constraintMessage: text(surveyView, r.cells, 'constraint_message'),
@@ -259,7 +424,13 @@ export function questionnaireFromSheets(sheets: Sheet[], options: { fileName?: s
     top.children.push(node);
   }
   for (const open of stack.slice(1).reverse()) {
-    problem(at(open.row, 'type', { code: 'unclosed', name: `begin ${open.kind}`, message: `Row ${open.row}: the ${open.kind} "${open.node?.name ?? ''}" is never closed (end ${open.kind}).` }));
+    problem(
+      at(open.row, 'type', {
+        code: 'unclosed',
+        name: `begin ${open.kind}`,
+        message: `Row ${open.row}: the ${open.kind} "${open.node?.name ?? ''}" is never closed (end ${open.kind}).`,
+      }),
+    );
   }
 
   const formId = setting('form_id') || idFromFileName(options.fileName);
@@ -282,89 +453,194 @@ export function questionnaireFromSheets(sheets: Sheet[], options: { fileName?: s
     if (place.sheet === 'survey') {
       const node = nodeAt.get(pathKey(place.path));
       if (node && placeholders.has(node) && p.code !== 'duplicate-name' && p.code !== 'bad-name') continue;
-      const row = node ? rowOf.get(node) ?? null : null;
+      const row = node ? (rowOf.get(node) ?? null) : null;
       const base = place.field === 'list' ? 'type' : place.field;
       const c = surveyView.find(base, place.language ?? null) ?? surveyView.find(base);
-      problem({ sheet: survey.name, row, column: c ? columnLetter(c.col) : null, header: c?.header ?? base, code: p.code, ...(p.name !== undefined ? { name: p.name } : {}), ...(p.position !== undefined ? { position: p.position } : {}), message: `Row ${row}: ${p.message}` });
+      problem({
+        sheet: survey.name,
+        row,
+        column: c ? columnLetter(c.col) : null,
+        header: c?.header ?? base,
+        code: p.code,
+        ...(p.name !== undefined ? { name: p.name } : {}),
+        ...(p.position !== undefined ? { position: p.position } : {}),
+        message: `Row ${row}: ${p.message}`,
+      });
     } else if (place.sheet === 'choices') {
-      const row = place.choice !== undefined ? choiceRows.get(`${place.list}/${place.choice}`) ?? null : listRows.get(place.list) ?? null;
+      const row =
+        place.choice !== undefined
+          ? (choiceRows.get(`${place.list}/${place.choice}`) ?? null)
+          : (listRows.get(place.list) ?? null);
       const c = choicesView?.find(place.field, place.language ?? null) ?? choicesView?.find(place.field);
-      problem({ sheet: choicesSheet?.name ?? 'choices', row, column: c ? columnLetter(c.col) : null, header: c?.header ?? place.field, code: p.code, ...(p.name !== undefined ? { name: p.name } : {}), message: row ? `Row ${row}: ${p.message}` : p.message });
+      problem({
+        sheet: choicesSheet?.name ?? 'choices',
+        row,
+        column: c ? columnLetter(c.col) : null,
+        header: c?.header ?? place.field,
+        code: p.code,
+        ...(p.name !== undefined ? { name: p.name } : {}),
+        message: row ? `Row ${row}: ${p.message}` : p.message,
+      });
     } else {
       problem(settingsProblem(settingsSheet, settings, settingsRow?.row ?? null, place, p));
     }
   }
 
   if (problems.length) {
-    const order = (s: string) => { const i = SHEET_ORDER.indexOf(s.toLowerCase()); return i < 0 ? SHEET_ORDER.length : i; };
-    problems.sort((a, b) => order(a.sheet) - order(b.sheet) || (a.row ?? 0) - (b.row ?? 0) || (a.column ?? '').length - (b.column ?? '').length || (a.column ?? '').localeCompare(b.column ?? ''));
+    const order = (s: string) => {
+      const i = SHEET_ORDER.indexOf(s.toLowerCase());
+      return i < 0 ? SHEET_ORDER.length : i;
+    };
+    problems.sort(
+      (a, b) =>
+        order(a.sheet) - order(b.sheet) ||
+        (a.row ?? 0) - (b.row ?? 0) ||
+        (a.column ?? '').length - (b.column ?? '').length ||
+        (a.column ?? '').localeCompare(b.column ?? ''),
+    );
     return { ok: false, problems };
   }
   return { ok: true, questionnaire };
 }
 
-function settingsProblem(sheet: Sheet | undefined, v: SheetView | null, row: number | null, place: Extract<ProblemPlace, { sheet: 'settings' }>, p: { code: string; name?: string; message: string }): XlsFormProblem {
+function settingsProblem(
+  sheet: Sheet | undefined,
+  v: SheetView | null,
+  row: number | null,
+  place: Extract<ProblemPlace, { sheet: 'settings' }>,
+  p: { code: string; name?: string; message: string },
+): XlsFormProblem {
   const c = v?.find(place.field);
-  return { sheet: sheet?.name ?? 'settings', row: c ? row : null, column: c ? columnLetter(c.col) : null, header: c?.header ?? place.field, code: p.code, ...(p.name !== undefined ? { name: p.name } : {}), message: p.message };
+  return {
+    sheet: sheet?.name ?? 'settings',
+    row: c ? row : null,
+    column: c ? columnLetter(c.col) : null,
+    header: c?.header ?? place.field,
+    code: p.code,
+    ...(p.name !== undefined ? { name: p.name } : {}),
+    message: p.message,
+  };
 }
 
 /** The columns of a sheet: its first row; unknown, duplicate and unnamed columns are reported. */
-function view(sheet: Sheet, known: readonly string[], plainKey: string | null, problem: (p: XlsFormProblem) => void): SheetView {
+function view(
+  sheet: Sheet,
+  known: readonly string[],
+  plainKey: string | null,
+  problem: (p: XlsFormProblem) => void,
+): SheetView {
   const first = sheet.rows[0];
   const headerRow = first?.row ?? 1;
   const columns: Column[] = [];
   const usedCols = new Map<number, number[]>();
-  for (const r of sheet.rows.slice(1)) for (const col of r.cells.keys()) usedCols.set(col, [...(usedCols.get(col) ?? []), r.row]);
+  for (const r of sheet.rows.slice(1))
+    for (const col of r.cells.keys()) usedCols.set(col, [...(usedCols.get(col) ?? []), r.row]);
   const seen = new Map<string, Column>();
   for (const [col, header] of first?.cells ?? []) {
     const parsed = parseHeader(header);
     if (!known.includes(parsed.base)) {
       const rows = usedCols.get(col);
       if (rows?.length) {
-        problem({ sheet: sheet.name, row: headerRow, column: columnLetter(col), header, code: 'unsupported-column', name: header, message: `The column "${header}" is not supported (it holds values in row${rows.length > 1 ? 's' : ''} ${rows.slice(0, 10).join(', ')}${rows.length > 10 ? ', …' : ''}).` });
+        problem({
+          sheet: sheet.name,
+          row: headerRow,
+          column: columnLetter(col),
+          header,
+          code: 'unsupported-column',
+          name: header,
+          message: `The column "${header}" is not supported (it holds values in row${rows.length > 1 ? 's' : ''} ${rows.slice(0, 10).join(', ')}${rows.length > 10 ? ', …' : ''}).`,
+        });
       }
       continue;
     }
-    const key = TRANSLATABLE.has(parsed.base) ? (parsed.language === null ? plainKey : languageKey(parsed.language).code) : null;
+    const key = TRANSLATABLE.has(parsed.base)
+      ? parsed.language === null
+        ? plainKey
+        : languageKey(parsed.language).code
+      : null;
     const c: Column = { col, header, base: parsed.base, language: parsed.language, key };
     const id = `${parsed.base}|${key ?? ''}`;
     const earlier = seen.get(id);
     if (earlier) {
-      problem({ sheet: sheet.name, row: headerRow, column: columnLetter(col), header, code: 'duplicate-column', name: header, message: earlier.header.trim().toLowerCase() === header.trim().toLowerCase()
-        ? `The column "${header}" is given twice (columns ${columnLetter(earlier.col)} and ${columnLetter(col)}).`
-        : `The columns "${earlier.header}" (${columnLetter(earlier.col)}) and "${header}" (${columnLetter(col)}) both give the ${parsed.base} in the language "${key}".` });
+      problem({
+        sheet: sheet.name,
+        row: headerRow,
+        column: columnLetter(col),
+        header,
+        code: 'duplicate-column',
+        name: header,
+        message:
+          earlier.header.trim().toLowerCase() === header.trim().toLowerCase()
+            ? `The column "${header}" is given twice (columns ${columnLetter(earlier.col)} and ${columnLetter(col)}).`
+            : `The columns "${earlier.header}" (${columnLetter(earlier.col)}) and "${header}" (${columnLetter(col)}) both give the ${parsed.base} in the language "${key}".`,
+      });
       continue;
     }
     seen.set(id, c);
     columns.push(c);
   }
   for (const [col, rows] of usedCols) {
-    if (!first?.cells.has(col)) problem({ sheet: sheet.name, row: rows[0]!, column: columnLetter(col), header: null, code: 'unnamed-column', message: `Column ${columnLetter(col)} holds values (row ${rows[0]}) but has no header.` });
+    if (!first?.cells.has(col))
+      problem({
+        sheet: sheet.name,
+        row: rows[0]!,
+        column: columnLetter(col),
+        header: null,
+        code: 'unnamed-column',
+        message: `Column ${columnLetter(col)} holds values (row ${rows[0]}) but has no header.`,
+      });
   }
   return {
-    sheet, headerRow, columns,
-    find: (base, key) => columns.find((c) => c.base === base && (key === undefined || c.key === key || (key === null && c.key !== null && c.language === null))),
+    sheet,
+    headerRow,
+    columns,
+    find: (base, key) =>
+      columns.find(
+        (c) =>
+          c.base === base &&
+          (key === undefined || c.key === key || (key === null && c.key !== null && c.language === null)),
+      ),
   };
 }
 
 /** An XLSForm type (spaces collapsed) → a Marsad question type, or why it is refused. */
-function questionType(type: string): { type: AnswerType | 'note' | 'calculate'; list?: string } | { unsupported: string; message: string } {
+function questionType(
+  type: string,
+): { type: AnswerType | 'note' | 'calculate'; list?: string } | { unsupported: string; message: string } {
   const simple: Record<string, AnswerType | 'note' | 'calculate'> = {
-    text: 'text', string: 'text', integer: 'integer', int: 'integer', decimal: 'decimal', date: 'date',
-    note: 'note', calculate: 'calculate', marsad_indicator: 'indicator', marsad_item: 'knowledge_item',
+    text: 'text',
+    string: 'text',
+    integer: 'integer',
+    int: 'integer',
+    decimal: 'decimal',
+    date: 'date',
+    note: 'note',
+    calculate: 'calculate',
+    marsad_indicator: 'indicator',
+    marsad_item: 'knowledge_item',
   };
   const known = simple[type.toLowerCase()];
   if (known) return { type: known };
   // The list name keeps its case; the keywords do not matter.
-  const select = /^(select_one|select one|select1|select_multiple|select multiple|select all that apply)(?: from)? (\S+)(.*)$/i.exec(type);
+  const select =
+    /^(select_one|select one|select1|select_multiple|select multiple|select all that apply)(?: from)? (\S+)(.*)$/i.exec(
+      type,
+    );
   if (select) {
     const multiple = !/^(select(_| )one|select1)$/i.test(select[1]!);
     const rest = select[3]!.trim();
-    if (rest) return { unsupported: type, message: `the type "${type}" is not supported ("${rest}"; "or other" choices are not).` };
+    if (rest)
+      return {
+        unsupported: type,
+        message: `the type "${type}" is not supported ("${rest}"; "or other" choices are not).`,
+      };
     return { type: multiple ? 'select_multiple' : 'select_one', list: select[2]! };
   }
   if (/^(select_one|select one|select_multiple|select multiple|select all that apply)$/i.test(type)) {
     return { unsupported: type, message: `"${type}" needs a choice list: ${type} <list_name>.` };
   }
-  return { unsupported: type, message: `the type "${type}" is not supported (supported: text, integer, decimal, date, select_one, select_multiple, note, calculate, begin/end group, begin/end repeat, marsad_indicator, marsad_item).` };
+  return {
+    unsupported: type,
+    message: `the type "${type}" is not supported (supported: text, integer, decimal, date, select_one, select_multiple, note, calculate, begin/end group, begin/end repeat, marsad_indicator, marsad_item).`,
+  };
 }

@@ -1,5 +1,5 @@
-import { useId, useState } from 'react';
 import { Link, useNavigate } from '@tanstack/react-router';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { messageOf, useSession } from '../../app/session.tsx';
 import { TokensSection } from './TokensSection.tsx';
@@ -18,10 +18,21 @@ export function SignInPage() {
       <section>
         <h1>{t('account.signedInTitle')}</h1>
         <p>{t('account.signedInAs', { email: me.user.email })}</p>
-        <button type="button" onClick={async () => { await send('/auth/logout', 'POST'); await refresh(); }}>{t('account.signOut')}</button>
-        {me.roles.some((r) => r.role === 'national-focal-point' || r.role === 'city-focal-point') && !me.roles.some((r) => r.role === 'administrator') && (
-          <p><Link to="/admin/places">{t('account.managePlaces')}</Link></p>
-        )}
+        <button
+          type="button"
+          onClick={async () => {
+            await send('/auth/logout', 'POST');
+            await refresh();
+          }}
+        >
+          {t('account.signOut')}
+        </button>
+        {me.roles.some((r) => r.role === 'national-focal-point' || r.role === 'city-focal-point') &&
+          !me.roles.some((r) => r.role === 'administrator') && (
+            <p>
+              <Link to="/admin/places">{t('account.managePlaces')}</Link>
+            </p>
+          )}
         <TokensSection />
       </section>
     );
@@ -36,19 +47,55 @@ export function SignInPage() {
           e.preventDefault();
           setBusy(true);
           setError(null);
-          const res = await fetch('/api/v1/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password }) });
+          const res = await fetch('/api/v1/auth/login', {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({ email, password }),
+          });
           setBusy(false);
-          if (!res.ok) { setError(await messageOf(res)); return; }
+          if (!res.ok) {
+            setError(await messageOf(res));
+            return;
+          }
           await refresh();
           void navigate({ to: '/' });
         }}
       >
-        <p><label htmlFor={`${id}-email`}>{t('account.email')}</label><br />
-          <input id={`${id}-email`} type="email" dir="ltr" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} style={{ inlineSize: '100%' }} /></p>
-        <p><label htmlFor={`${id}-password`}>{t('account.password')}</label><br />
-          <input id={`${id}-password`} type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} style={{ inlineSize: '100%' }} /></p>
-        {error && <p role="alert" className="notice warn" dir="auto">{error}</p>}
-        <button type="submit" disabled={busy}>{t('account.signIn')}</button>
+        <p>
+          <label htmlFor={`${id}-email`}>{t('account.email')}</label>
+          <br />
+          <input
+            id={`${id}-email`}
+            type="email"
+            dir="ltr"
+            autoComplete="username"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            style={{ inlineSize: '100%' }}
+          />
+        </p>
+        <p>
+          <label htmlFor={`${id}-password`}>{t('account.password')}</label>
+          <br />
+          <input
+            id={`${id}-password`}
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            style={{ inlineSize: '100%' }}
+          />
+        </p>
+        {error && (
+          <p role="alert" className="notice warn" dir="auto">
+            {error}
+          </p>
+        )}
+        <button type="submit" disabled={busy}>
+          {t('account.signIn')}
+        </button>
       </form>
     </section>
   );

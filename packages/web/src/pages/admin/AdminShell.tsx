@@ -1,5 +1,5 @@
-import type { ReactNode } from 'react';
 import { Link } from '@tanstack/react-router';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client.ts';
 import { useSession } from '../../app/session.tsx';
@@ -15,7 +15,11 @@ function AdminNav() {
   if (!admin && !focal) return null;
   return (
     <nav aria-label={t('admin.nav')} className="sub-nav">
-      {admin && <Link to="/admin" activeOptions={{ exact: true }}>{t('admin.overview')}</Link>}
+      {admin && (
+        <Link to="/admin" activeOptions={{ exact: true }}>
+          {t('admin.overview')}
+        </Link>
+      )}
       {admin && <Link to="/admin/users">{t('admin.users.title')}</Link>}
       {admin && <Link to="/admin/tokens">{t('admin.tokens.title')}</Link>}
       <Link to="/admin/places">{t('admin.places.title')}</Link>
@@ -36,8 +40,12 @@ export function AdminShell({ title, children }: { title: ReactNode; children: Re
   return (
     <section className="admin">
       <h1>{title}</h1>
-      {loading ? <Loading /> : !me ? (
-        <p className="notice">{t('admin.signInNeeded')} <Link to="/sign-in">{t('account.signIn')}</Link></p>
+      {loading ? (
+        <Loading />
+      ) : !me ? (
+        <p className="notice">
+          {t('admin.signInNeeded')} <Link to="/sign-in">{t('account.signIn')}</Link>
+        </p>
       ) : (
         <>
           <AdminNav />
@@ -53,16 +61,27 @@ export function Refused({ error }: { error?: ApiError }) {
   const { t } = useTranslation();
   return (
     <div className="notice warn refused">
-      <p><strong>{t('admin.refused')}</strong></p>
+      <p>
+        <strong>{t('admin.refused')}</strong>
+      </p>
       <p>{error?.status === 401 ? t('apiError.signIn') : t('admin.refusedWhy')}</p>
-      <p><Link to="/">{t('admin.backHome')}</Link></p>
+      <p>
+        <Link to="/">{t('admin.backHome')}</Link>
+      </p>
     </div>
   );
 }
 
 /** A query's states: loading, refused by the API (401/403), another error, or its content. */
-export function Loaded<T>({ q, children }: { q: { isPending: boolean; error: unknown; data: T | undefined }; children: (data: T) => ReactNode }) {
-  if (q.error instanceof ApiError && (q.error.status === 403 || q.error.status === 401)) return <Refused error={q.error} />;
+export function Loaded<T>({
+  q,
+  children,
+}: {
+  q: { isPending: boolean; error: unknown; data: T | undefined };
+  children: (data: T) => ReactNode;
+}) {
+  if (q.error instanceof ApiError && (q.error.status === 403 || q.error.status === 401))
+    return <Refused error={q.error} />;
   if (q.error) return <ErrorMessage error={q.error} />;
   if (q.isPending || q.data === undefined) return <Loading />;
   return <>{children(q.data)}</>;

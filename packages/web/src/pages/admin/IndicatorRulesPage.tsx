@@ -1,19 +1,41 @@
-import { useId, useState } from 'react';
-import { Link, useParams } from '@tanstack/react-router';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, useParams } from '@tanstack/react-router';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { getJson } from '../../api/client.ts';
 import type { DimensionItem, IndicatorDetail } from '../../api/types.ts';
 import { usePrefs } from '../../app/prefs.tsx';
 import { useSession } from '../../app/session.tsx';
 import { UserText } from '../../components/UserText.tsx';
-import { isAdministrator, lastSegment, LEVELS, type Level, type Shown, type SuppressionRule, type ValidationRules } from './admin-api.ts';
 import { AdminShell, Loaded, Refused } from './AdminShell.tsx';
-import { described, Done, Field, FieldError, FormProblems, numberOf, useFormProblems } from './forms.tsx';
+import {
+  isAdministrator,
+  LEVELS,
+  type Level,
+  lastSegment,
+  type Shown,
+  type SuppressionRule,
+  type ValidationRules,
+} from './admin-api.ts';
+import { Done, described, Field, FieldError, FormProblems, numberOf, useFormProblems } from './forms.tsx';
 
-type IndicatorWithRules = IndicatorDetail & { validationRules?: ValidationRules | null; suppression?: SuppressionRule | null };
+type IndicatorWithRules = IndicatorDetail & {
+  validationRules?: ValidationRules | null;
+  suppression?: SuppressionRule | null;
+};
 
-const FIELDS = ['min', 'max', 'unit', 'requiredDimensions', 'sumTolerance', 'maxChangePercent', 'minCount', 'countSeries', 'supDimensions', 'levels'] as const;
+const FIELDS = [
+  'min',
+  'max',
+  'unit',
+  'requiredDimensions',
+  'sumTolerance',
+  'maxChangePercent',
+  'minCount',
+  'countSeries',
+  'supDimensions',
+  'levels',
+] as const;
 
 /** Where the API's field paths go in this form ("suppression.dimensions.0" → the suppression dimensions). */
 function fieldOf(path: string | null): string | null {
@@ -32,8 +54,16 @@ export function IndicatorRulesPage() {
   const { lang } = usePrefs();
   const { code } = useParams({ from: '/admin/indicators/$code' });
   const admin = isAdministrator(me?.roles);
-  const indicator = useQuery({ queryKey: ['admin', 'indicator', code, lang], enabled: admin, queryFn: () => getJson<IndicatorWithRules>(`/indicators/${encodeURIComponent(code)}`, { lang }) });
-  const dimensions = useQuery({ queryKey: ['dimensions', lang], enabled: admin, queryFn: () => getJson<{ items: DimensionItem[] }>('/dimensions', { lang }) });
+  const indicator = useQuery({
+    queryKey: ['admin', 'indicator', code, lang],
+    enabled: admin,
+    queryFn: () => getJson<IndicatorWithRules>(`/indicators/${encodeURIComponent(code)}`, { lang }),
+  });
+  const dimensions = useQuery({
+    queryKey: ['dimensions', lang],
+    enabled: admin,
+    queryFn: () => getJson<{ items: DimensionItem[] }>('/dimensions', { lang }),
+  });
   const both = {
     isPending: indicator.isPending || dimensions.isPending,
     error: indicator.error ?? dimensions.error,
@@ -41,14 +71,25 @@ export function IndicatorRulesPage() {
   };
   return (
     <AdminShell title={t('admin.rules.title', { code })}>
-      <p className="breadcrumbs"><Link to="/admin/indicators">{t('admin.rules.back')}</Link></p>
-      {me && !admin ? <Refused /> : (
-        <Loaded q={both}>{({ ind, dims }) => (
-          <>
-            <p className="lead"><UserText names={ind.names} fallbackText={ind.name ?? ''} /> · <Link to="/indicators/$code" params={{ code: ind.code }}>{t('admin.rules.publicPage')}</Link></p>
-            <RulesForm key={ind.code} ind={ind} dims={dims} />
-          </>
-        )}</Loaded>
+      <p className="breadcrumbs">
+        <Link to="/admin/indicators">{t('admin.rules.back')}</Link>
+      </p>
+      {me && !admin ? (
+        <Refused />
+      ) : (
+        <Loaded q={both}>
+          {({ ind, dims }) => (
+            <>
+              <p className="lead">
+                <UserText names={ind.names} fallbackText={ind.name ?? ''} /> ·{' '}
+                <Link to="/indicators/$code" params={{ code: ind.code }}>
+                  {t('admin.rules.publicPage')}
+                </Link>
+              </p>
+              <RulesForm key={ind.code} ind={ind} dims={dims} />
+            </>
+          )}
+        </Loaded>
       )}
     </AdminShell>
   );
@@ -65,7 +106,9 @@ function RulesForm({ ind, dims }: { ind: IndicatorWithRules; dims: DimensionItem
   const [max, setMax] = useState(str(v.max));
   const [unit, setUnit] = useState(v.unit ?? '');
   const [required, setRequired] = useState<string[]>(v.requiredDimensions ?? []);
-  const [tolerance, setTolerance] = useState(v.sumTolerance === undefined ? '' : String(Math.round(v.sumTolerance * 100 * 1e6) / 1e6));
+  const [tolerance, setTolerance] = useState(
+    v.sumTolerance === undefined ? '' : String(Math.round(v.sumTolerance * 100 * 1e6) / 1e6),
+  );
   const [change, setChange] = useState(str(v.maxChangePercent));
   const [suppress, setSuppress] = useState(s !== null);
   const [minCount, setMinCount] = useState(s ? String(s.minCount) : '');
@@ -115,29 +158,51 @@ function RulesForm({ ind, dims }: { ind: IndicatorWithRules; dims: DimensionItem
     if (suppress) {
       const mc = num('minCount', minCount);
       if (mc === undefined && !local.minCount) local.minCount = { text: t('apiError.required') };
-      else if (mc !== undefined && (!Number.isInteger(mc) || mc < 1)) local.minCount = { text: t('admin.rules.minCountWhole') };
+      else if (mc !== undefined && (!Number.isInteger(mc) || mc < 1))
+        local.minCount = { text: t('admin.rules.minCountWhole') };
       suppression = { minCount: mc ?? 0 };
       if (countSeries) suppression.countSeries = countSeries;
       if (supDims.length) suppression.dimensions = supDims;
       if (levels.length) suppression.levels = levels;
     }
-    if (Object.keys(local).length) { problems.setLocal(local); return; }
-    const res = await send(`/indicators/${encodeURIComponent(ind.code)}/rules`, 'PUT', { validationRules: rules, suppression });
-    if (!res.ok) { await problems.fromResponse(res); return; }
+    if (Object.keys(local).length) {
+      problems.setLocal(local);
+      return;
+    }
+    const res = await send(`/indicators/${encodeURIComponent(ind.code)}/rules`, 'PUT', {
+      validationRules: rules,
+      suppression,
+    });
+    if (!res.ok) {
+      await problems.fromResponse(res);
+      return;
+    }
     setSaved(true);
     await client.invalidateQueries({ queryKey: ['admin', 'indicator', ind.code] });
   };
 
-  const toggle = (list: string[], set: (l: string[]) => void, code: string, on: boolean) => set(on ? [...list, code] : list.filter((x) => x !== code));
+  const toggle = (list: string[], set: (l: string[]) => void, code: string, on: boolean) =>
+    set(on ? [...list, code] : list.filter((x) => x !== code));
   /** Checkboxes of dimensions: the first ones, then the others in a disclosure (open when one of them is checked). */
   const dimensionChecks = (list: string[], set: (l: string[]) => void, invalid: boolean) => {
     const box = (d: DimensionItem) => (
-      <label key={d.code}><input type="checkbox" checked={list.includes(d.code)} onChange={(e) => toggle(list, set, d.code, e.target.checked)}
-        {...(invalid ? { 'aria-invalid': true as const } : {})} /> <UserText names={d.names} fallbackText={d.code} /> <code className="small">{d.code}</code></label>
+      <label key={d.code}>
+        <input
+          type="checkbox"
+          checked={list.includes(d.code)}
+          onChange={(e) => toggle(list, set, d.code, e.target.checked)}
+          {...(invalid ? { 'aria-invalid': true as const } : {})}
+        />{' '}
+        <UserText names={d.names} fallbackText={d.code} /> <code className="small">{d.code}</code>
+      </label>
     );
     return (
       <>
-        {firstDims.length > 0 ? <div className="checks">{firstDims.map(box)}</div> : <p className="hint">{t('admin.rules.noOwnDimensions')}</p>}
+        {firstDims.length > 0 ? (
+          <div className="checks">{firstDims.map(box)}</div>
+        ) : (
+          <p className="hint">{t('admin.rules.noOwnDimensions')}</p>
+        )}
         {otherDims.length > 0 && (
           <details open={otherDims.some((d) => list.includes(d.code))}>
             <summary>{t('admin.rules.otherDimensions')}</summary>
@@ -149,31 +214,105 @@ function RulesForm({ ind, dims }: { ind: IndicatorWithRules; dims: DimensionItem
   };
 
   return (
-    <form ref={problems.formRef} className="form rules-form" noValidate onSubmit={(e) => { e.preventDefault(); void submit(); }}>
+    <form
+      ref={problems.formRef}
+      className="form rules-form"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
       <fieldset className="card">
         <legend>{t('admin.rules.validation')}</legend>
         <p className="hint">{t('admin.rules.validationIntro')}</p>
         <div className="form-grid">
           <Field id={`${id}-min`} label={t('admin.rules.min')} error={problems.fields.min}>
-            <input id={`${id}-min`} type="text" inputMode="decimal" dir="ltr" autoComplete="off" value={min} onChange={(e) => setMin(e.target.value)} {...described(`${id}-min`, problems.fields.min)} />
+            <input
+              id={`${id}-min`}
+              type="text"
+              inputMode="decimal"
+              dir="ltr"
+              autoComplete="off"
+              value={min}
+              onChange={(e) => setMin(e.target.value)}
+              {...described(`${id}-min`, problems.fields.min)}
+            />
           </Field>
           <Field id={`${id}-max`} label={t('admin.rules.max')} error={problems.fields.max}>
-            <input id={`${id}-max`} type="text" inputMode="decimal" dir="ltr" autoComplete="off" value={max} onChange={(e) => setMax(e.target.value)} {...described(`${id}-max`, problems.fields.max)} />
+            <input
+              id={`${id}-max`}
+              type="text"
+              inputMode="decimal"
+              dir="ltr"
+              autoComplete="off"
+              value={max}
+              onChange={(e) => setMax(e.target.value)}
+              {...described(`${id}-max`, problems.fields.max)}
+            />
           </Field>
-          <Field id={`${id}-unit`} label={t('admin.rules.unit')} hint={t('admin.rules.unitHint')} error={problems.fields.unit}>
-            <input id={`${id}-unit`} type="text" dir="ltr" autoComplete="off" list={`${id}-units`} value={unit} onChange={(e) => setUnit(e.target.value)} {...described(`${id}-unit`, problems.fields.unit, true)} />
-            <datalist id={`${id}-units`}>{units.map((u) => <option key={u} value={u} />)}</datalist>
+          <Field
+            id={`${id}-unit`}
+            label={t('admin.rules.unit')}
+            hint={t('admin.rules.unitHint')}
+            error={problems.fields.unit}
+          >
+            <input
+              id={`${id}-unit`}
+              type="text"
+              dir="ltr"
+              autoComplete="off"
+              list={`${id}-units`}
+              value={unit}
+              onChange={(e) => setUnit(e.target.value)}
+              {...described(`${id}-unit`, problems.fields.unit, true)}
+            />
+            <datalist id={`${id}-units`}>
+              {units.map((u) => (
+                <option key={u} value={u} />
+              ))}
+            </datalist>
           </Field>
-          <Field id={`${id}-tol`} label={t('admin.rules.sumTolerance')} hint={t('admin.rules.sumToleranceHint')} error={problems.fields.sumTolerance}>
-            <input id={`${id}-tol`} type="text" inputMode="decimal" dir="ltr" autoComplete="off" value={tolerance} onChange={(e) => setTolerance(e.target.value)} {...described(`${id}-tol`, problems.fields.sumTolerance, true)} />
+          <Field
+            id={`${id}-tol`}
+            label={t('admin.rules.sumTolerance')}
+            hint={t('admin.rules.sumToleranceHint')}
+            error={problems.fields.sumTolerance}
+          >
+            <input
+              id={`${id}-tol`}
+              type="text"
+              inputMode="decimal"
+              dir="ltr"
+              autoComplete="off"
+              value={tolerance}
+              onChange={(e) => setTolerance(e.target.value)}
+              {...described(`${id}-tol`, problems.fields.sumTolerance, true)}
+            />
           </Field>
-          <Field id={`${id}-change`} label={t('admin.rules.maxChange')} hint={t('admin.rules.maxChangeHint')} error={problems.fields.maxChangePercent}>
-            <input id={`${id}-change`} type="text" inputMode="decimal" dir="ltr" autoComplete="off" value={change} onChange={(e) => setChange(e.target.value)} {...described(`${id}-change`, problems.fields.maxChangePercent, true)} />
+          <Field
+            id={`${id}-change`}
+            label={t('admin.rules.maxChange')}
+            hint={t('admin.rules.maxChangeHint')}
+            error={problems.fields.maxChangePercent}
+          >
+            <input
+              id={`${id}-change`}
+              type="text"
+              inputMode="decimal"
+              dir="ltr"
+              autoComplete="off"
+              value={change}
+              onChange={(e) => setChange(e.target.value)}
+              {...described(`${id}-change`, problems.fields.maxChangePercent, true)}
+            />
           </Field>
         </div>
         <fieldset aria-describedby={`${id}-req-hint${problems.fields.requiredDimensions ? ` ${id}-req-error` : ''}`}>
           <legend>{t('admin.rules.requiredDimensions')}</legend>
-          <p className="hint" id={`${id}-req-hint`}>{t('admin.rules.requiredDimensionsHint')}</p>
+          <p className="hint" id={`${id}-req-hint`}>
+            {t('admin.rules.requiredDimensionsHint')}
+          </p>
           {dimensionChecks(required, setRequired, !!problems.fields.requiredDimensions)}
           <FieldError id={`${id}-req`} error={problems.fields.requiredDimensions} />
         </fieldset>
@@ -182,19 +321,52 @@ function RulesForm({ ind, dims }: { ind: IndicatorWithRules; dims: DimensionItem
       <fieldset className="card">
         <legend>{t('admin.rules.suppression')}</legend>
         <p className="hint">{t('admin.rules.suppressionIntro')}</p>
-        <label className="check-line"><input type="checkbox" checked={suppress} onChange={(e) => setSuppress(e.target.checked)} /> {t('admin.rules.suppressOn')}</label>
+        <label className="check-line">
+          <input type="checkbox" checked={suppress} onChange={(e) => setSuppress(e.target.checked)} />{' '}
+          {t('admin.rules.suppressOn')}
+        </label>
         {suppress && (
           <>
             <div className="form-grid">
-              <Field id={`${id}-count`} label={t('admin.rules.minCount')} hint={t('admin.rules.minCountHint')} error={problems.fields.minCount}>
-                <input id={`${id}-count`} type="text" inputMode="numeric" dir="ltr" autoComplete="off" value={minCount} onChange={(e) => setMinCount(e.target.value)} {...described(`${id}-count`, problems.fields.minCount, true)} />
+              <Field
+                id={`${id}-count`}
+                label={t('admin.rules.minCount')}
+                hint={t('admin.rules.minCountHint')}
+                error={problems.fields.minCount}
+              >
+                <input
+                  id={`${id}-count`}
+                  type="text"
+                  inputMode="numeric"
+                  dir="ltr"
+                  autoComplete="off"
+                  value={minCount}
+                  onChange={(e) => setMinCount(e.target.value)}
+                  {...described(`${id}-count`, problems.fields.minCount, true)}
+                />
               </Field>
-              <Field className="wide" id={`${id}-series`} label={t('admin.rules.countSeries')} hint={t('admin.rules.countSeriesHint')} error={problems.fields.countSeries}>
-                <select id={`${id}-series`} value={countSeries} onChange={(e) => setCountSeries(e.target.value)} {...described(`${id}-series`, problems.fields.countSeries, true)}>
+              <Field
+                className="wide"
+                id={`${id}-series`}
+                label={t('admin.rules.countSeries')}
+                hint={t('admin.rules.countSeriesHint')}
+                error={problems.fields.countSeries}
+              >
+                <select
+                  id={`${id}-series`}
+                  value={countSeries}
+                  onChange={(e) => setCountSeries(e.target.value)}
+                  {...described(`${id}-series`, problems.fields.countSeries, true)}
+                >
                   <option value="">{t('admin.rules.valueItself')}</option>
                   {seriesCodes.map((c) => {
                     const se = ind.series.find((x) => x.code === c);
-                    return <option key={c} value={c}>{c}{se?.name && se.name !== c ? ` — ${se.name}` : ''}</option>;
+                    return (
+                      <option key={c} value={c}>
+                        {c}
+                        {se?.name && se.name !== c ? ` — ${se.name}` : ''}
+                      </option>
+                    );
                   })}
                 </select>
               </Field>
@@ -209,8 +381,15 @@ function RulesForm({ ind, dims }: { ind: IndicatorWithRules; dims: DimensionItem
               <legend>{t('admin.rules.levels')}</legend>
               <div className="checks">
                 {LEVELS.map((l) => (
-                  <label key={l}><input type="checkbox" checked={levels.includes(l)} onChange={(e) => setLevels(e.target.checked ? [...levels, l] : levels.filter((x) => x !== l))}
-                    {...(problems.fields.levels ? { 'aria-invalid': true as const } : {})} /> {t(`level.${l}`)}</label>
+                  <label key={l}>
+                    <input
+                      type="checkbox"
+                      checked={levels.includes(l)}
+                      onChange={(e) => setLevels(e.target.checked ? [...levels, l] : levels.filter((x) => x !== l))}
+                      {...(problems.fields.levels ? { 'aria-invalid': true as const } : {})}
+                    />{' '}
+                    {t(`level.${l}`)}
+                  </label>
                 ))}
               </div>
               <FieldError id={`${id}-lv`} error={problems.fields.levels} />

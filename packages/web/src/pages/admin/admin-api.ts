@@ -4,7 +4,14 @@ import type { SessionRole } from '../../app/session.tsx';
 
 /** What the administration pages read from the account, token, place, indicator and audit API. */
 
-export const ROLES = ['administrator', 'national-focal-point', 'city-focal-point', 'data-validator', 'reviewer', 'editor'] as const;
+export const ROLES = [
+  'administrator',
+  'national-focal-point',
+  'city-focal-point',
+  'data-validator',
+  'reviewer',
+  'editor',
+] as const;
 export type Role = (typeof ROLES)[number];
 export const USER_STATUSES = ['invited', 'active', 'disabled'] as const;
 export type UserStatus = (typeof USER_STATUSES)[number];
@@ -15,84 +22,174 @@ export type Level = (typeof LEVELS)[number];
 export const LANGS = ['ar', 'en', 'fr', 'es', 'ru', 'zh'] as const;
 
 /** The level of place a role must hold (the server checks it too); none: any place. */
-export const ROLE_LEVEL: Partial<Record<Role, Level>> = { 'national-focal-point': 'country', 'city-focal-point': 'city' };
+export const ROLE_LEVEL: Partial<Record<Role, Level>> = {
+  'national-focal-point': 'country',
+  'city-focal-point': 'city',
+};
 
-export interface UserRole { role: Role; place: string | null; placeLevel: string | null; placeNames: Names | null }
-export interface AdminUser {
-  id: number; email: string; displayName: string | null; status: UserStatus; createdAt: string; lastLoginAt: string | null; roles: UserRole[];
+export interface UserRole {
+  role: Role;
+  place: string | null;
+  placeLevel: string | null;
+  placeNames: Names | null;
 }
-export interface Grant { recordType: string; recordId: string; permission: string; createdAt: string }
+export interface AdminUser {
+  id: number;
+  email: string;
+  displayName: string | null;
+  status: UserStatus;
+  createdAt: string;
+  lastLoginAt: string | null;
+  roles: UserRole[];
+}
+export interface Grant {
+  recordType: string;
+  recordId: string;
+  permission: string;
+  createdAt: string;
+}
 export interface UserToken {
-  id: number; name: string; scopes: string[]; state: TokenState; expiresAt: string; lastUsedAt: string | null; revokedAt: string | null; createdAt: string;
+  id: number;
+  name: string;
+  scopes: string[];
+  state: TokenState;
+  expiresAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  createdAt: string;
   user: { id: number; email: string; displayName: string | null; status: string };
 }
-export interface LinkAnswer { url: string; expiresAt: string; emailSent: boolean }
-export interface AuditEntry {
-  id: number; at: string; actor_label: string; actor_user_id: number | null; ip: string | null; action: string; entity_type: string;
-  entity_id: string | null; batch_id: number | null; summary: string | null; before: unknown; after: unknown;
+export interface LinkAnswer {
+  url: string;
+  expiresAt: string;
+  emailSent: boolean;
 }
-export interface SearchPlace { code: string; level: string; name: string | null; names: Names; pilot: boolean; parent: { code: string; name: string | null; level: string } | null }
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor_label: string;
+  actor_user_id: number | null;
+  ip: string | null;
+  action: string;
+  entity_type: string;
+  entity_id: string | null;
+  batch_id: number | null;
+  summary: string | null;
+  before: unknown;
+  after: unknown;
+}
+export interface SearchPlace {
+  code: string;
+  level: string;
+  name: string | null;
+  names: Names;
+  pilot: boolean;
+  parent: { code: string; name: string | null; level: string } | null;
+}
 
 export interface ValidationRules {
-  min?: number; max?: number; unit?: string; requiredDimensions?: string[]; sumTolerance?: number; maxChangePercent?: number;
+  min?: number;
+  max?: number;
+  unit?: string;
+  requiredDimensions?: string[];
+  sumTolerance?: number;
+  maxChangePercent?: number;
 }
-export interface SuppressionRule { minCount: number; countSeries?: string; dimensions?: string[]; levels?: Level[] }
+export interface SuppressionRule {
+  minCount: number;
+  countSeries?: string;
+  dimensions?: string[];
+  levels?: Level[];
+}
 
 export function isAdministrator(roles: SessionRole[] | undefined): boolean {
   return !!roles?.some((r) => r.role === 'administrator');
 }
 /** Places of the focal-point roles: where the user may add places (and edit those under them). */
 export function focalPlaces(roles: SessionRole[] | undefined): string[] {
-  return [...new Set((roles ?? []).filter((r) => (r.role === 'national-focal-point' || r.role === 'city-focal-point') && r.place).map((r) => r.place!))];
+  return [
+    ...new Set(
+      (roles ?? [])
+        .filter((r) => (r.role === 'national-focal-point' || r.role === 'city-focal-point') && r.place)
+        .map((r) => r.place!),
+    ),
+  ];
 }
 
 // ---- labels (literal keys, so that the catalog test sees each) ----------------------------
 
 export function roleLabel(t: TFunction, role: string): string {
   switch (role) {
-    case 'administrator': return t('admin.role.administrator');
-    case 'national-focal-point': return t('admin.role.nationalFocalPoint');
-    case 'city-focal-point': return t('admin.role.cityFocalPoint');
-    case 'data-validator': return t('admin.role.dataValidator');
-    case 'reviewer': return t('admin.role.reviewer');
-    case 'editor': return t('admin.role.editor');
-    default: return role;
+    case 'administrator':
+      return t('admin.role.administrator');
+    case 'national-focal-point':
+      return t('admin.role.nationalFocalPoint');
+    case 'city-focal-point':
+      return t('admin.role.cityFocalPoint');
+    case 'data-validator':
+      return t('admin.role.dataValidator');
+    case 'reviewer':
+      return t('admin.role.reviewer');
+    case 'editor':
+      return t('admin.role.editor');
+    default:
+      return role;
   }
 }
 export function userStatusLabel(t: TFunction, s: string): string {
   switch (s) {
-    case 'invited': return t('admin.userStatus.invited');
-    case 'active': return t('admin.userStatus.active');
-    case 'disabled': return t('admin.userStatus.disabled');
-    default: return s;
+    case 'invited':
+      return t('admin.userStatus.invited');
+    case 'active':
+      return t('admin.userStatus.active');
+    case 'disabled':
+      return t('admin.userStatus.disabled');
+    default:
+      return s;
   }
 }
 export function tokenStateLabel(t: TFunction, s: string): string {
   switch (s) {
-    case 'active': return t('admin.tokenState.active');
-    case 'expired': return t('admin.tokenState.expired');
-    case 'revoked': return t('admin.tokenState.revoked');
-    default: return s;
+    case 'active':
+      return t('admin.tokenState.active');
+    case 'expired':
+      return t('admin.tokenState.expired');
+    case 'revoked':
+      return t('admin.tokenState.revoked');
+    default:
+      return s;
   }
 }
 export function languageLabel(t: TFunction, lang: string): string {
   switch (lang) {
-    case 'ar': return t('admin.lang.ar');
-    case 'en': return t('admin.lang.en');
-    case 'fr': return t('admin.lang.fr');
-    case 'es': return t('admin.lang.es');
-    case 'ru': return t('admin.lang.ru');
-    case 'zh': return t('admin.lang.zh');
-    default: return lang;
+    case 'ar':
+      return t('admin.lang.ar');
+    case 'en':
+      return t('admin.lang.en');
+    case 'fr':
+      return t('admin.lang.fr');
+    case 'es':
+      return t('admin.lang.es');
+    case 'ru':
+      return t('admin.lang.ru');
+    case 'zh':
+      return t('admin.lang.zh');
+    default:
+      return lang;
   }
 }
 
 // ---- problems reported by the API ---------------------------------------------------------
 
 /** A message to show: translated, or the API's English text (then `lang` is 'en'). */
-export interface Shown { text: string; lang?: 'en' }
+export interface Shown {
+  text: string;
+  lang?: 'en';
+}
 /** A problem with the field path the API named (e.g. "roles.0.place"), if any. */
-export interface Problem extends Shown { path: string | null }
+export interface Problem extends Shown {
+  path: string | null;
+}
 
 type Rule = [RegExp, (t: TFunction, m: RegExpExecArray) => string];
 
@@ -166,7 +263,8 @@ export async function problemsOf(res: Response, t: TFunction): Promise<Problem[]
     return rows.map((p) => ({ path: p.column || null, ...translateProblem(t, p.message) }));
   }
   const message = body.message ?? `${res.status} ${res.statusText}`;
-  if (res.status === 403 && /needs an administrator/.test(message)) return [{ path: null, text: t('apiError.forbidden') }];
+  if (res.status === 403 && /needs an administrator/.test(message))
+    return [{ path: null, text: t('apiError.forbidden') }];
   if (res.status === 401) return [{ path: null, text: t('apiError.signIn') }];
   return splitMessage(message).map((p) => ({ path: p.path, ...translateProblem(t, p.text) }));
 }

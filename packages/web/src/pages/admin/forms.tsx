@@ -1,4 +1,4 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { type ReactNode, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useFieldProblems } from '../../components/field-problems.ts';
 import { lastSegment, problemsOf, type Shown } from './admin-api.ts';
@@ -8,12 +8,19 @@ import { lastSegment, problemsOf, type Shown } from './admin-api.ts';
  * to it, the others above the submit button (as is a second problem on the same field); focus
  * moves to the first field in error, or to the message.
  */
-export function useFormProblems(known: readonly string[], fieldOf: (path: string | null) => string | null = lastSegment) {
+export function useFormProblems(
+  known: readonly string[],
+  fieldOf: (path: string | null) => string | null = lastSegment,
+) {
   return useFieldProblems(known, { read: problemsOf, fieldOf, repeated: 'general' });
 }
 
 /** The attributes a described input needs. */
-export function described(id: string, error: Shown | undefined, hint?: boolean): { 'aria-invalid'?: true; 'aria-describedby'?: string } {
+export function described(
+  id: string,
+  error: Shown | undefined,
+  hint?: boolean,
+): { 'aria-invalid'?: true; 'aria-describedby'?: string } {
   const ids = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
   return { ...(error ? { 'aria-invalid': true as const } : {}), ...(ids ? { 'aria-describedby': ids } : {}) };
 }
@@ -23,17 +30,38 @@ export function FieldError({ id, error }: { id: string; error: Shown | undefined
   if (!error) return null;
   return (
     <p id={`${id}-error`} className="field-error">
-      <span aria-hidden="true">⚠ </span><span lang={error.lang} dir="auto">{error.text}</span>
+      <span aria-hidden="true">⚠ </span>
+      <span lang={error.lang} dir="auto">
+        {error.text}
+      </span>
     </p>
   );
 }
 
 /** A label, the control, an optional hint and the field's error. */
-export function Field({ id, label, hint, error, children, className }: { id: string; label: ReactNode; hint?: ReactNode; error?: Shown; children: ReactNode; className?: string }) {
+export function Field({
+  id,
+  label,
+  hint,
+  error,
+  children,
+  className,
+}: {
+  id: string;
+  label: ReactNode;
+  hint?: ReactNode;
+  error?: Shown;
+  children: ReactNode;
+  className?: string;
+}) {
   return (
     <div className={`field${className ? ` ${className}` : ''}`}>
       <label htmlFor={id}>{label}</label>
-      {hint && <p id={`${id}-hint`} className="hint">{hint}</p>}
+      {hint && (
+        <p id={`${id}-hint`} className="hint">
+          {hint}
+        </p>
+      )}
       {children}
       <FieldError id={id} error={error} />
     </div>
@@ -48,22 +76,44 @@ export function FormProblems({ problems }: { problems: Shown[] }) {
     <div className="notice warn form-problems" role="alert" tabIndex={-1}>
       <strong>{t('admin.form.problem')}</strong>
       <ul>
-        {problems.map((p, i) => <li key={i} lang={p.lang} dir="auto">{p.text}</li>)}
+        {problems.map((p, i) => (
+          <li key={i} lang={p.lang} dir="auto">
+            {p.text}
+          </li>
+        ))}
       </ul>
     </div>
   );
 }
 
 /** A success message that takes focus when it appears (for results the user must act on). */
-export function Done({ children, focus = false, className = 'notice' }: { children: ReactNode; focus?: boolean; className?: string }) {
+export function Done({
+  children,
+  focus = false,
+  className = 'notice',
+}: {
+  children: ReactNode;
+  focus?: boolean;
+  className?: string;
+}) {
   const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => { if (focus) ref.current?.focus(); }, [focus]);
-  return <div ref={ref} role="status" tabIndex={focus ? -1 : undefined} className={className}>{children}</div>;
+  useEffect(() => {
+    if (focus) ref.current?.focus();
+  }, [focus]);
+  return (
+    <div ref={ref} role="status" tabIndex={focus ? -1 : undefined} className={className}>
+      {children}
+    </div>
+  );
 }
 
 /** A number from an input ('' → undefined; a comma as the decimal mark is accepted). */
 export function numberOf(s: string): number | undefined {
-  const v = s.trim().replace(/[٠-٩]/g, (d) => String(d.charCodeAt(0) - 0x0660)).replace('٫', '.').replace(',', '.');
+  const v = s
+    .trim()
+    .replace(/[٠-٩]/g, (d) => String(d.charCodeAt(0) - 0x0660))
+    .replace('٫', '.')
+    .replace(',', '.');
   if (v === '') return undefined;
   const n = Number(v);
   return Number.isFinite(n) ? n : Number.NaN;
@@ -73,13 +123,27 @@ export function numberOf(s: string): number | undefined {
 export function ConfirmBox({ text, yes, onYes, onNo }: { text: string; yes: string; onYes(): void; onNo(): void }) {
   const { t } = useTranslation();
   const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => { ref.current?.focus(); }, []);
+  useEffect(() => {
+    ref.current?.focus();
+  }, []);
   return (
-    <div ref={ref} className="notice warn confirm" role="group" aria-label={text} tabIndex={-1}
-      onKeyDown={(e) => { if (e.key === 'Escape') onNo(); }}>
+    <div
+      ref={ref}
+      className="notice warn confirm"
+      role="group"
+      aria-label={text}
+      tabIndex={-1}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') onNo();
+      }}
+    >
       <p>{text}</p>
-      <button type="button" className="danger" onClick={onYes}>{yes}</button>{' '}
-      <button type="button" className="secondary" onClick={onNo}>{t('admin.cancel')}</button>
+      <button type="button" className="danger" onClick={onYes}>
+        {yes}
+      </button>{' '}
+      <button type="button" className="secondary" onClick={onNo}>
+        {t('admin.cancel')}
+      </button>
     </div>
   );
 }

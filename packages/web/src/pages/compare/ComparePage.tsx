@@ -1,13 +1,13 @@
-import { lazy, Suspense, useId } from 'react';
-import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { useQuery } from '@tanstack/react-query';
+import { Link, useNavigate, useSearch } from '@tanstack/react-router';
+import { lazy, Suspense, useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { getJson } from '../../api/client.ts';
 import type { IndicatorDetail, Names, Observation, Page, PlaceItem } from '../../api/types.ts';
 import { usePrefs } from '../../app/prefs.tsx';
-import { Empty, ErrorMessage, Loading } from '../../components/States.tsx';
 import { periodX } from '../../components/period-x.ts';
-import { anySuppressed, shownValue, SuppressionNote, ValueText } from '../../components/SuppressedValue.tsx';
+import { Empty, ErrorMessage, Loading } from '../../components/States.tsx';
+import { anySuppressed, SuppressionNote, shownValue, ValueText } from '../../components/SuppressedValue.tsx';
 
 const LineChart = lazy(() => import('../../components/LineChart.tsx').then((m) => ({ default: m.LineChart })));
 const MAX_PLACES = 5;
@@ -21,17 +21,35 @@ export function ComparePage() {
   const navigate = useNavigate({ from: '/compare' });
   const places = (search.places ?? '').split(',').filter(Boolean).slice(0, MAX_PLACES);
   const indicator = search.indicator ?? '16.1.1';
-  const allPlaces = useQuery({ queryKey: ['compare-places', lang], queryFn: () => getJson<Page<PlaceItem>>('/places', { lang, limit: 1000, level: 'city' }) });
-  const countries = useQuery({ queryKey: ['places', 'country', lang], queryFn: () => getJson<Page<PlaceItem>>('/places', { lang, limit: 1000, level: 'country' }) });
-  const indicators = useQuery({ queryKey: ['indicators-all', lang], queryFn: () => getJson<Page<{ code: string; name: string | null; names: Names }>>('/indicators', { lang, limit: 1000 }) });
-  const detail = useQuery({ queryKey: ['indicator', indicator, lang], queryFn: () => getJson<IndicatorDetail>(`/indicators/${encodeURIComponent(indicator)}`, { lang }) });
+  const allPlaces = useQuery({
+    queryKey: ['compare-places', lang],
+    queryFn: () => getJson<Page<PlaceItem>>('/places', { lang, limit: 1000, level: 'city' }),
+  });
+  const countries = useQuery({
+    queryKey: ['places', 'country', lang],
+    queryFn: () => getJson<Page<PlaceItem>>('/places', { lang, limit: 1000, level: 'country' }),
+  });
+  const indicators = useQuery({
+    queryKey: ['indicators-all', lang],
+    queryFn: () =>
+      getJson<Page<{ code: string; name: string | null; names: Names }>>('/indicators', { lang, limit: 1000 }),
+  });
+  const detail = useQuery({
+    queryKey: ['indicator', indicator, lang],
+    queryFn: () => getJson<IndicatorDetail>(`/indicators/${encodeURIComponent(indicator)}`, { lang }),
+  });
   const series = detail.data?.series.find((s) => s.default)?.code ?? detail.data?.series[0]?.code;
   const data = useQuery({
-    queryKey: ['compare', indicator, series, places.join(',')], enabled: places.length > 0 && !!series,
-    queryFn: () => getJson<Page<Observation>>('/observations', { indicator, series, place: places, total: true, limit: 1000 }),
+    queryKey: ['compare', indicator, series, places.join(',')],
+    enabled: places.length > 0 && !!series,
+    queryFn: () =>
+      getJson<Page<Observation>>('/observations', { indicator, series, place: places, total: true, limit: 1000 }),
   });
   const candidates = [...(allPlaces.data?.items ?? []), ...(countries.data?.items ?? [])];
-  const nameOf = (c: string) => { const p = candidates.find((x) => x.code === c); return p ? text(p.names).text || c : c; };
+  const nameOf = (c: string) => {
+    const p = candidates.find((x) => x.code === c);
+    return p ? text(p.names).text || c : c;
+  };
   const setPlaces = (next: string[]) => void navigate({ search: { places: next.join(','), indicator } });
   const rows = (data.data?.items ?? []).sort((a, b) => a.periodStart.localeCompare(b.periodStart));
   const periods = [...new Set(rows.map((r) => r.period))];
@@ -41,16 +59,39 @@ export function ComparePage() {
       <h1>{t('compare.title')}</h1>
       <p className="lead">{t('compare.intro')}</p>
       <div className="row no-print">
-        <label>{t('compare.indicator')}{' '}
-          <select value={indicator} onChange={(e) => void navigate({ search: { places: places.join(','), indicator: e.target.value } })} style={{ maxInlineSize: '28rem' }}>
-            {indicators.data?.items.map((i) => <option key={i.code} value={i.code}>{i.code} {text(i.names).text}</option>)}
+        <label>
+          {t('compare.indicator')}{' '}
+          <select
+            value={indicator}
+            onChange={(e) => void navigate({ search: { places: places.join(','), indicator: e.target.value } })}
+            style={{ maxInlineSize: '28rem' }}
+          >
+            {indicators.data?.items.map((i) => (
+              <option key={i.code} value={i.code}>
+                {i.code} {text(i.names).text}
+              </option>
+            ))}
           </select>
         </label>
-        <label>{t('compare.addPlace')}{' '}
-          <select value="" disabled={places.length >= MAX_PLACES} onChange={(e) => e.target.value && setPlaces([...places, e.target.value])}>
-            <option value="">{places.length >= MAX_PLACES ? t('compare.max', { n: MAX_PLACES }) : t('compare.choose')}</option>
-            {[...candidates].filter((p) => !places.includes(p.code)).sort((a, b) => Number(b.pilot) - Number(a.pilot) || (a.name ?? '').localeCompare(b.name ?? '', lang))
-              .map((p) => <option key={p.code} value={p.code}>{text(p.names).text}{p.pilot ? ` — ${t('places.pilotTag')}` : ''}</option>)}
+        <label>
+          {t('compare.addPlace')}{' '}
+          <select
+            value=""
+            disabled={places.length >= MAX_PLACES}
+            onChange={(e) => e.target.value && setPlaces([...places, e.target.value])}
+          >
+            <option value="">
+              {places.length >= MAX_PLACES ? t('compare.max', { n: MAX_PLACES }) : t('compare.choose')}
+            </option>
+            {[...candidates]
+              .filter((p) => !places.includes(p.code))
+              .sort((a, b) => Number(b.pilot) - Number(a.pilot) || (a.name ?? '').localeCompare(b.name ?? '', lang))
+              .map((p) => (
+                <option key={p.code} value={p.code}>
+                  {text(p.names).text}
+                  {p.pilot ? ` — ${t('places.pilotTag')}` : ''}
+                </option>
+              ))}
           </select>
         </label>
       </div>
@@ -58,28 +99,71 @@ export function ComparePage() {
       {places.length > 0 && (
         <ul className="row" style={{ listStyle: 'none', padding: 0 }} aria-label={t('compare.chosen')}>
           {places.map((p) => (
-            <li key={p}><Link to="/places/$code" params={{ code: p }}><span dir="auto">{nameOf(p)}</span></Link>{' '}
-              <button type="button" className="secondary" onClick={() => setPlaces(places.filter((x) => x !== p))} aria-label={t('compare.remove', { place: nameOf(p) })}>×</button></li>
+            <li key={p}>
+              <Link to="/places/$code" params={{ code: p }}>
+                <span dir="auto">{nameOf(p)}</span>
+              </Link>{' '}
+              <button
+                type="button"
+                className="secondary"
+                onClick={() => setPlaces(places.filter((x) => x !== p))}
+                aria-label={t('compare.remove', { place: nameOf(p) })}
+              >
+                ×
+              </button>
+            </li>
           ))}
         </ul>
       )}
-      {places.length < 2 ? <Empty>{t('compare.needTwo')}</Empty> : data.isPending ? <Loading /> : data.error ? <ErrorMessage error={data.error} /> : rows.length === 0 ? (
+      {places.length < 2 ? (
+        <Empty>{t('compare.needTwo')}</Empty>
+      ) : data.isPending ? (
+        <Loading />
+      ) : data.error ? (
+        <ErrorMessage error={data.error} />
+      ) : rows.length === 0 ? (
         <Empty>{t('compare.noData')}</Empty>
       ) : (
         <>
           <Suspense fallback={<Loading />}>
-            <LineChart unit={unit} describedBy={tableId} title={t('indicator.chartTitle', { indicator, places: places.map(nameOf).join('، ') })}
-              series={places.map((p) => ({ name: nameOf(p), points: rows.filter((r) => r.place === p).filter(shownValue).map((r) => ({ x: periodX(r.periodStart, r.periodEnd), value: r.value, label: period(r.period) })) }))} />
+            <LineChart
+              unit={unit}
+              describedBy={tableId}
+              title={t('indicator.chartTitle', { indicator, places: places.map(nameOf).join('، ') })}
+              series={places.map((p) => ({
+                name: nameOf(p),
+                points: rows
+                  .filter((r) => r.place === p)
+                  .filter(shownValue)
+                  .map((r) => ({ x: periodX(r.periodStart, r.periodEnd), value: r.value, label: period(r.period) })),
+              }))}
+            />
           </Suspense>
           <div className="table-scroll">
             <table className="data" id={tableId}>
               <caption>{t('compare.tableCaption', { unit })}</caption>
-              <thead><tr><th scope="col">{t('table.period')}</th>{places.map((p) => <th key={p} scope="col" dir="auto">{nameOf(p)}</th>)}</tr></thead>
+              <thead>
+                <tr>
+                  <th scope="col">{t('table.period')}</th>
+                  {places.map((p) => (
+                    <th key={p} scope="col" dir="auto">
+                      {nameOf(p)}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
               <tbody>
                 {periods.map((per) => (
                   <tr key={per}>
                     <th scope="row">{period(per)}</th>
-                    {places.map((p) => { const v = rows.find((r) => r.place === p && r.period === per); return <td key={p} className="num">{v ? <ValueText value={v.value} suppressedBelow={v.suppressedBelow} digits={3} /> : '—'}</td>; })}
+                    {places.map((p) => {
+                      const v = rows.find((r) => r.place === p && r.period === per);
+                      return (
+                        <td key={p} className="num">
+                          {v ? <ValueText value={v.value} suppressedBelow={v.suppressedBelow} digits={3} /> : '—'}
+                        </td>
+                      );
+                    })}
                   </tr>
                 ))}
               </tbody>

@@ -1,8 +1,8 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { Link, useNavigate, useSearch } from '@tanstack/react-router';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useTranslation } from 'react-i18next';
 import { matchesSearch, parseTypedNumber } from '@marsad/core';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, useNavigate, useSearch } from '@tanstack/react-router';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { getJson } from '../../api/client.ts';
 import type { Names } from '../../api/types.ts';
 import { usePrefs } from '../../app/prefs.tsx';
@@ -10,35 +10,83 @@ import { useSession } from '../../app/session.tsx';
 import { ErrorMessage, Loading } from '../../components/States.tsx';
 import { UserText } from '../../components/UserText.tsx';
 import { EntryPlacePicker } from './EntryPlacePicker.tsx';
-import { problemText, type EntryProblem } from './entry-problems.ts';
+import { type EntryProblem, problemText } from './entry-problems.ts';
 
-interface FormValue { series: string; dims: Record<string, string>; period: string; value: number; unit: string | null; status: string; source: string | null; note: string | null; version: number }
-interface FormDimension { code: string; names: Names; values: { code: string; names: Names }[] }
+interface FormValue {
+  series: string;
+  dims: Record<string, string>;
+  period: string;
+  value: number;
+  unit: string | null;
+  status: string;
+  source: string | null;
+  note: string | null;
+  version: number;
+}
+interface FormDimension {
+  code: string;
+  names: Names;
+  values: { code: string; names: Names }[];
+}
 export interface FormIndicator {
-  code: string; names: Names; unit: string | null; unitNames: Names; group: string | null; groupNames: Names | null;
+  code: string;
+  names: Names;
+  unit: string | null;
+  unitNames: Names;
+  group: string | null;
+  groupNames: Names | null;
   series: { code: string; names: Names; unit: string | null; default: boolean }[];
   dimensions: FormDimension[];
-  current: FormValue[]; previous: FormValue[];
+  current: FormValue[];
+  previous: FormValue[];
 }
-interface DraftEntry { indicator: string; series?: string; dims?: Record<string, string>; value: string; source?: string; note?: string }
+interface DraftEntry {
+  indicator: string;
+  series?: string;
+  dims?: Record<string, string>;
+  value: string;
+  source?: string;
+  note?: string;
+}
 interface EntryForm {
   place: { code: string; level: string; names: Names };
   period: { code: string; start: string; end: string };
-  framework: string; frameworks: { code: string; names: Names }[];
+  framework: string;
+  frameworks: { code: string; names: Names }[];
   indicators: FormIndicator[];
   draft: { entries: DraftEntry[]; updatedAt: string } | null;
 }
 
-export interface EntrySearch { place?: string; period?: string; framework?: string }
+export interface EntrySearch {
+  place?: string;
+  period?: string;
+  framework?: string;
+}
 
 /** One line of the form: a series and a disaggregation (the total has no dims). */
-interface Line { indicator: string; series: string; dims: Record<string, string> }
-const dimsKey = (d: Record<string, string>) => Object.keys(d).sort().map((k) => `${k}=${d[k]}`).join('|');
+interface Line {
+  indicator: string;
+  series: string;
+  dims: Record<string, string>;
+}
+const dimsKey = (d: Record<string, string>) =>
+  Object.keys(d)
+    .sort()
+    .map((k) => `${k}=${d[k]}`)
+    .join('|');
 const lineKey = (l: Line) => `${l.indicator}|${l.series}|${dimsKey(l.dims)}`;
 const fieldId = (key: string, field: string) => `e-${field}-${key.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 
-interface Typed { value: string; note: string }
-interface Problem { key: string; field: string; text: string; where?: string }
+interface Typed {
+  value: string;
+  note: string;
+}
+interface Problem {
+  key: string;
+  field: string;
+  text: string;
+  where?: string;
+}
 
 function defaultSeries(ind: FormIndicator): string {
   return (ind.series.find((s) => s.default) ?? ind.series[0])!.code;
@@ -46,7 +94,8 @@ function defaultSeries(ind: FormIndicator): string {
 
 function linesOf(ind: FormIndicator, series: string): Line[] {
   const lines: Line[] = [{ indicator: ind.code, series, dims: {} }];
-  for (const d of ind.dimensions) for (const v of d.values) lines.push({ indicator: ind.code, series, dims: { [d.code]: v.code } });
+  for (const d of ind.dimensions)
+    for (const v of d.values) lines.push({ indicator: ind.code, series, dims: { [d.code]: v.code } });
   return lines;
 }
 
@@ -57,14 +106,28 @@ export function EntryPage() {
   const search = useSearch({ strict: false }) as EntrySearch;
   const navigate = useNavigate();
   if (loading) return <Loading />;
-  if (!me) return <section><h1>{t('entry.title')}</h1><p><Link to="/sign-in">{t('entry.signIn')}</Link></p></section>;
+  if (!me)
+    return (
+      <section>
+        <h1>{t('entry.title')}</h1>
+        <p>
+          <Link to="/sign-in">{t('entry.signIn')}</Link>
+        </p>
+      </section>
+    );
   const open = (s: EntrySearch) => void navigate({ to: '/entry', search: s });
   return (
     <section>
       <h1>{t('entry.title')}</h1>
       <p className="muted">{t('entry.intro')}</p>
       <EntryPlacePicker initial={search} onOpen={open} />
-      {search.place && search.period && <EntryFormView key={`${search.place}|${search.period}|${search.framework ?? ''}`} search={search} onFramework={(framework) => open({ ...search, framework })} />}
+      {search.place && search.period && (
+        <EntryFormView
+          key={`${search.place}|${search.period}|${search.framework ?? ''}`}
+          search={search}
+          onFramework={(framework) => open({ ...search, framework })}
+        />
+      )}
     </section>
   );
 }
@@ -76,7 +139,8 @@ function EntryFormView({ search, onFramework }: { search: EntrySearch; onFramewo
   const client = useQueryClient();
   const form = useQuery({
     queryKey: ['entry-form', search.place, search.period, search.framework ?? ''],
-    queryFn: () => getJson<EntryForm>('/entry/form', { place: search.place, period: search.period, framework: search.framework }),
+    queryFn: () =>
+      getJson<EntryForm>('/entry/form', { place: search.place, period: search.period, framework: search.framework }),
     retry: false,
   });
   const [typed, setTyped] = useState<Record<string, Typed>>({});
@@ -97,10 +161,14 @@ function EntryFormView({ search, onFramework }: { search: EntrySearch; onFramewo
     for (const ind of form.data.indicators) {
       s[ind.code] = defaultSeries(ind);
       for (const c of ind.current) {
-        v[lineKey({ indicator: ind.code, series: c.series, dims: c.dims })] = { value: String(c.value), note: c.note ?? '' };
+        v[lineKey({ indicator: ind.code, series: c.series, dims: c.dims })] = {
+          value: String(c.value),
+          note: c.note ?? '',
+        };
         if (c.source && Object.keys(c.dims).length === 0) src[ind.code] = c.source;
       }
-      if (ind.current.length && !ind.current.some((c) => c.series === s[ind.code])) s[ind.code] = ind.current[0]!.series;
+      if (ind.current.length && !ind.current.some((c) => c.series === s[ind.code]))
+        s[ind.code] = ind.current[0]!.series;
     }
     for (const d of form.data.draft?.entries ?? []) {
       const ind = form.data.indicators.find((i) => i.code === d.indicator);
@@ -110,7 +178,9 @@ function EntryFormView({ search, onFramework }: { search: EntrySearch; onFramewo
       v[lineKey({ indicator: ind.code, series: ser, dims: d.dims ?? {} })] = { value: d.value, note: d.note ?? '' };
       if (d.source) src[ind.code] = d.source;
     }
-    setTyped(v); setSeries(s); setSources(src);
+    setTyped(v);
+    setSeries(s);
+    setSources(src);
   }, [form.data]);
 
   // Sections: the framework's groups, or the SDG goal of each indicator where it has none.
@@ -119,7 +189,7 @@ function EntryFormView({ search, onFramework }: { search: EntrySearch; onFramewo
     const q = filter.trim().toLowerCase();
     for (const ind of form.data?.indicators ?? []) {
       if (q && !ind.code.toLowerCase().includes(q) && !matchesSearch(Object.values(ind.names).join(' '), q)) continue;
-      const goal = ind.group ? null : /^(\d+)\./.exec(ind.code)?.[1] ?? null;
+      const goal = ind.group ? null : (/^(\d+)\./.exec(ind.code)?.[1] ?? null);
       const code = ind.group ?? (goal ? `goal-${goal}` : null);
       const last = out[out.length - 1];
       if (last && last.code === code) last.indicators.push(ind);
@@ -132,8 +202,16 @@ function EntryFormView({ search, onFramework }: { search: EntrySearch; onFramewo
   if (form.error) return <ErrorMessage error={form.error} />;
   const f = form.data;
 
-  const lineLabel = (ind: FormIndicator, line: Line) => (Object.keys(line.dims).length === 0 ? t('entry.total')
-    : ind.dimensions.flatMap((d) => d.values.filter((v) => line.dims[d.code] === v.code).map((v) => `${text(d.names).text || d.code}: ${text(v.names).text || v.code}`)).join(', '));
+  const lineLabel = (ind: FormIndicator, line: Line) =>
+    Object.keys(line.dims).length === 0
+      ? t('entry.total')
+      : ind.dimensions
+          .flatMap((d) =>
+            d.values
+              .filter((v) => line.dims[d.code] === v.code)
+              .map((v) => `${text(d.names).text || d.code}: ${text(v.names).text || v.code}`),
+          )
+          .join(', ');
   const whereOf = (key: string) => {
     const l = typedLines().find((x) => x.key === key);
     return l ? `${l.ind.code} — ${lineLabel(l.ind, l.line)}` : undefined;
@@ -164,10 +242,24 @@ function EntryFormView({ search, onFramework }: { search: EntrySearch; onFramewo
     const keys: string[] = [];
     for (const l of lines) {
       const n = parseTypedNumber(l.typed.value);
-      if (n.kind === 'invalid') { local.push({ key: l.key, field: 'value', where: whereOf(l.key), text: t('entry.problem.not-a-number', { value: l.typed.value }) }); continue; }
-      if (n.kind === 'blank') { local.push({ key: l.key, field: 'value', where: whereOf(l.key), text: t('entry.problem.note-without-value') }); continue; }
+      if (n.kind === 'invalid') {
+        local.push({
+          key: l.key,
+          field: 'value',
+          where: whereOf(l.key),
+          text: t('entry.problem.not-a-number', { value: l.typed.value }),
+        });
+        continue;
+      }
+      if (n.kind === 'blank') {
+        local.push({ key: l.key, field: 'value', where: whereOf(l.key), text: t('entry.problem.note-without-value') });
+        continue;
+      }
       entries.push({
-        indicator: l.line.indicator, series: l.line.series, dims: l.line.dims, value: n.value,
+        indicator: l.line.indicator,
+        series: l.line.series,
+        dims: l.line.dims,
+        value: n.value,
         ...(l.typed.note.trim() ? { note: l.typed.note.trim() } : {}),
         ...(sources[l.ind.code]?.trim() ? { source: sources[l.ind.code]!.trim() } : {}),
       });
@@ -178,19 +270,31 @@ function EntryFormView({ search, onFramework }: { search: EntrySearch; onFramewo
     setBusy(true);
     try {
       const res = await send('/entry', 'POST', { place: f.place.code, period: f.period.code, entries, dryRun });
-      const body = await res.json() as { message?: string; saved?: number; unchanged?: number; details?: { errors?: EntryProblem[] } };
+      const body = (await res.json()) as {
+        message?: string;
+        saved?: number;
+        unchanged?: number;
+        details?: { errors?: EntryProblem[] };
+      };
       if (res.ok) {
         setProblems([]);
-        setMessage({ ok: true, text: dryRun ? t('entry.checked', { n: num(body.saved ?? 0, 0) }) : t('entry.saved', { n: num(body.saved ?? 0, 0), unchanged: num(body.unchanged ?? 0, 0) }) });
+        setMessage({
+          ok: true,
+          text: dryRun
+            ? t('entry.checked', { n: num(body.saved ?? 0, 0) })
+            : t('entry.saved', { n: num(body.saved ?? 0, 0), unchanged: num(body.unchanged ?? 0, 0) }),
+        });
         if (!dryRun) {
           await client.invalidateQueries({ queryKey: ['entry-form'] });
           await client.invalidateQueries({ queryKey: ['inbox'] });
         }
       } else if (body.details?.errors?.length) {
-        showProblems(body.details.errors.map((e) => {
-          const key = e.index === null ? '' : keys[e.index] ?? '';
-          return { key, field: e.field, where: whereOf(key), text: problemText(t, num, e) };
-        }));
+        showProblems(
+          body.details.errors.map((e) => {
+            const key = e.index === null ? '' : (keys[e.index] ?? '');
+            return { key, field: e.field, where: whereOf(key), text: problemText(t, num, e) };
+          }),
+        );
       } else {
         setProblems([]);
         setMessage({ ok: false, text: body.message ?? res.statusText });
@@ -202,32 +306,56 @@ function EntryFormView({ search, onFramework }: { search: EntrySearch; onFramewo
 
   const saveDraft = async () => {
     const entries = typedLines().map((l) => ({
-      indicator: l.line.indicator, series: l.line.series, dims: l.line.dims, value: l.typed.value,
+      indicator: l.line.indicator,
+      series: l.line.series,
+      dims: l.line.dims,
+      value: l.typed.value,
       ...(l.typed.note.trim() ? { note: l.typed.note } : {}),
       ...(sources[l.ind.code]?.trim() ? { source: sources[l.ind.code] } : {}),
     }));
     setBusy(true);
     try {
-      const res = await send('/entry/draft', 'PUT', { place: f.place.code, period: f.period.code, framework: f.framework, entries });
+      const res = await send('/entry/draft', 'PUT', {
+        place: f.place.code,
+        period: f.period.code,
+        framework: f.framework,
+        entries,
+      });
       setProblems([]);
-      setMessage(res.ok ? { ok: true, text: t('entry.draftSaved', { n: num(entries.length, 0) }) } : { ok: false, text: ((await res.json()) as { message?: string }).message ?? res.statusText });
+      setMessage(
+        res.ok
+          ? { ok: true, text: t('entry.draftSaved', { n: num(entries.length, 0) }) }
+          : { ok: false, text: ((await res.json()) as { message?: string }).message ?? res.statusText },
+      );
     } finally {
       setBusy(false);
     }
   };
 
   const problemsOf = (key: string, field: string) => problems.filter((p) => p.key === key && p.field === field);
-  const lineProblems = (key: string) => problems.filter((p) => p.key === key && p.field !== 'value' && p.field !== 'note');
+  const lineProblems = (key: string) =>
+    problems.filter((p) => p.key === key && p.field !== 'value' && p.field !== 'note');
 
   return (
-    <form className="entry-form" onSubmit={(e) => { e.preventDefault(); void submit(false); }} noValidate>
+    <form
+      className="entry-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit(false);
+      }}
+      noValidate
+    >
       <h2>
         <UserText names={f.place.names} fallbackText={f.place.code} /> — <bdi>{period(f.period.code)}</bdi>
       </h2>
       <div className="field-row">
         <label htmlFor="entry-framework">{t('entry.framework')}</label>
         <select id="entry-framework" value={f.framework} onChange={(e) => onFramework(e.target.value)}>
-          {f.frameworks.map((fw) => <option key={fw.code} value={fw.code}>{text(fw.names).text || fw.code}</option>)}
+          {f.frameworks.map((fw) => (
+            <option key={fw.code} value={fw.code}>
+              {text(fw.names).text || fw.code}
+            </option>
+          ))}
         </select>
       </div>
       <div className="field-row">
@@ -235,60 +363,111 @@ function EntryFormView({ search, onFramework }: { search: EntrySearch; onFramewo
         <input id="entry-filter" type="search" dir="auto" value={filter} onChange={(e) => setFilter(e.target.value)} />
         <span className="small muted">{t('entry.indicatorCount', { n: num(f.indicators.length, 0) })}</span>
       </div>
-      {f.draft && <p className="notice" role="status">{t('entry.draftRestored', { date: date(f.draft.updatedAt) })}</p>}
+      {f.draft && (
+        <p className="notice" role="status">
+          {t('entry.draftRestored', { date: date(f.draft.updatedAt) })}
+        </p>
+      )}
       <div ref={summaryRef} tabIndex={-1} aria-live="polite">
         {problems.length > 0 && (
           <div role="alert" className="notice warn">
             <strong>{t('entry.problems', { n: num(problems.length, 0), count: problems.length })}</strong>
             <ul>
               {problems.map((p, i) => (
-                <li key={i}>{p.key && p.where ? <a href={`#${fieldId(p.key, p.field === 'note' ? 'note' : 'value')}`} dir="auto">{p.where}</a> : null} <span dir="auto">{p.text}</span></li>
+                <li key={i}>
+                  {p.key && p.where ? (
+                    <a href={`#${fieldId(p.key, p.field === 'note' ? 'note' : 'value')}`} dir="auto">
+                      {p.where}
+                    </a>
+                  ) : null}{' '}
+                  <span dir="auto">{p.text}</span>
+                </li>
               ))}
             </ul>
           </div>
         )}
-        {message && <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'notice' : 'notice warn'} dir="auto">{message.text}</p>}
+        {message && (
+          <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'notice' : 'notice warn'} dir="auto">
+            {message.text}
+          </p>
+        )}
       </div>
       {f.indicators.length === 0 && <p>{t('entry.noIndicators')}</p>}
       {groups.map((g) => (
         <section key={g.code ?? 'none'}>
-          {g.names ? <h3><UserText names={g.names} fallbackText={g.code ?? ''} /></h3> : g.goal ? <h3>{t('entry.goal', { goal: num(Number(g.goal), 0) })}</h3> : null}
+          {g.names ? (
+            <h3>
+              <UserText names={g.names} fallbackText={g.code ?? ''} />
+            </h3>
+          ) : g.goal ? (
+            <h3>{t('entry.goal', { goal: num(Number(g.goal), 0) })}</h3>
+          ) : null}
           {g.indicators.map((ind) => {
             const ser = series[ind.code] ?? defaultSeries(ind);
             const filled = ind.current.length;
             const drafted = f.draft?.entries.some((d) => d.indicator === ind.code);
-            const opened = f.indicators.length <= 12 || filled > 0 || drafted || filter.trim() !== '' || problems.some((p) => p.key.startsWith(`${ind.code}|`));
+            const opened =
+              f.indicators.length <= 12 ||
+              filled > 0 ||
+              drafted ||
+              filter.trim() !== '' ||
+              problems.some((p) => p.key.startsWith(`${ind.code}|`));
             return (
               <details key={ind.code} className="entry-indicator" open={opened ? true : undefined}>
                 <summary>
-                  <strong><bdi dir="ltr">{ind.code}</bdi></strong> <UserText names={ind.names} />
-                  {ind.unitNames && text(ind.unitNames).text && <span className="muted small"> ({text(ind.unitNames).text})</span>}
-                  {filled > 0 && <span className="muted small"> — {t('entry.valuesEntered', { n: num(filled, 0), count: filled })}</span>}
+                  <strong>
+                    <bdi dir="ltr">{ind.code}</bdi>
+                  </strong>{' '}
+                  <UserText names={ind.names} />
+                  {ind.unitNames && text(ind.unitNames).text && (
+                    <span className="muted small"> ({text(ind.unitNames).text})</span>
+                  )}
+                  {filled > 0 && (
+                    <span className="muted small">
+                      {' '}
+                      — {t('entry.valuesEntered', { n: num(filled, 0), count: filled })}
+                    </span>
+                  )}
                 </summary>
                 <div className="entry-body">
                   {ind.series.length > 1 && (
                     <div className="field-row">
                       <label htmlFor={`series-${ind.code}`}>{t('entry.series')}</label>
-                      <select id={`series-${ind.code}`} value={ser} onChange={(e) => setSeries({ ...series, [ind.code]: e.target.value })}>
-                        {ind.series.map((s) => <option key={s.code} value={s.code}>{text(s.names).text || s.code}</option>)}
+                      <select
+                        id={`series-${ind.code}`}
+                        value={ser}
+                        onChange={(e) => setSeries({ ...series, [ind.code]: e.target.value })}
+                      >
+                        {ind.series.map((s) => (
+                          <option key={s.code} value={s.code}>
+                            {text(s.names).text || s.code}
+                          </option>
+                        ))}
                       </select>
                     </div>
                   )}
                   <div className="field-row">
                     <label htmlFor={`source-${ind.code}`}>{t('entry.source')}</label>
-                    <input id={`source-${ind.code}`} dir="auto" value={sources[ind.code] ?? ''} maxLength={500}
-                      onChange={(e) => setSources({ ...sources, [ind.code]: e.target.value })} />
+                    <input
+                      id={`source-${ind.code}`}
+                      dir="auto"
+                      value={sources[ind.code] ?? ''}
+                      maxLength={500}
+                      onChange={(e) => setSources({ ...sources, [ind.code]: e.target.value })}
+                    />
                   </div>
                   <div className="table-scroll">
                     <table className="data entry-table">
                       <caption className="visually-hidden">{t('entry.tableCaption', { indicator: ind.code })}</caption>
-                      <thead><tr>
-                        <th scope="col">{t('entry.breakdown')}</th>
-                        <th scope="col">{t('entry.previous')}</th>
-                        <th scope="col">{t('entry.value')}</th>
-                        <th scope="col">{t('entry.note')}</th>
-                        <th scope="col">{t('entry.status')}</th>
-                      </tr></thead>
+                      <thead>
+                        <tr>
+                          <th scope="col">{t('entry.breakdown')}</th>
+                          <th scope="col">{t('entry.previous')}</th>
+                          <th scope="col">{t('entry.value')}</th>
+                          <th scope="col">{t('entry.note')}</th>
+                          <th scope="col">{t('entry.status')}</th>
+                        </tr>
+                      </thead>
                       <tbody>
                         {linesOf(ind, ser).map((line) => {
                           const k = lineKey(line);
@@ -304,21 +483,64 @@ function EntryFormView({ search, onFramework }: { search: EntrySearch; onFramewo
                           const set = (patch: Partial<Typed>) => setTyped({ ...typed, [k]: { ...ty, ...patch } });
                           return (
                             <tr key={k} className={vp.length || np.length || lp.length ? 'has-problem' : undefined}>
-                              <th scope="row" id={fieldId(k, 'label')}>{label}{lp.map((p, i) => <div key={i} className="field-error" dir="auto">{p.text}</div>)}</th>
-                              <td className="num">{prev ? <>{num(prev.value, 4)} <span className="muted small">({period(prev.period)})</span></> : '—'}</td>
-                              <td>
-                                <input id={fieldId(k, 'value')} inputMode="decimal" dir="ltr" className="entry-value" value={ty.value} readOnly={approved}
-                                  aria-labelledby={`${fieldId(k, 'label')}`} aria-describedby={vp.length ? fieldId(k, 'value-error') : undefined}
-                                  aria-invalid={vp.length ? true : undefined} onChange={(e) => set({ value: e.target.value })} />
-                                {vp.length > 0 && <div id={fieldId(k, 'value-error')} className="field-error" dir="auto">{vp.map((p) => p.text).join(' ')}</div>}
+                              <th scope="row" id={fieldId(k, 'label')}>
+                                {label}
+                                {lp.map((p, i) => (
+                                  <div key={i} className="field-error" dir="auto">
+                                    {p.text}
+                                  </div>
+                                ))}
+                              </th>
+                              <td className="num">
+                                {prev ? (
+                                  <>
+                                    {num(prev.value, 4)} <span className="muted small">({period(prev.period)})</span>
+                                  </>
+                                ) : (
+                                  '—'
+                                )}
                               </td>
                               <td>
-                                <input id={fieldId(k, 'note')} dir="auto" value={ty.note} readOnly={approved} maxLength={4000}
-                                  aria-label={t('entry.noteFor', { line: label })} aria-describedby={np.length ? fieldId(k, 'note-error') : undefined}
-                                  aria-invalid={np.length ? true : undefined} onChange={(e) => set({ note: e.target.value })} />
-                                {np.length > 0 && <div id={fieldId(k, 'note-error')} className="field-error" dir="auto">{np.map((p) => p.text).join(' ')}</div>}
+                                <input
+                                  id={fieldId(k, 'value')}
+                                  inputMode="decimal"
+                                  dir="ltr"
+                                  className="entry-value"
+                                  value={ty.value}
+                                  readOnly={approved}
+                                  aria-labelledby={`${fieldId(k, 'label')}`}
+                                  aria-describedby={vp.length ? fieldId(k, 'value-error') : undefined}
+                                  aria-invalid={vp.length ? true : undefined}
+                                  onChange={(e) => set({ value: e.target.value })}
+                                />
+                                {vp.length > 0 && (
+                                  <div id={fieldId(k, 'value-error')} className="field-error" dir="auto">
+                                    {vp.map((p) => p.text).join(' ')}
+                                  </div>
+                                )}
                               </td>
-                              <td className="small">{cur ? t(`status.${cur.status}`) : ''}{approved && <div className="muted">{t('entry.approvedLocked')}</div>}</td>
+                              <td>
+                                <input
+                                  id={fieldId(k, 'note')}
+                                  dir="auto"
+                                  value={ty.note}
+                                  readOnly={approved}
+                                  maxLength={4000}
+                                  aria-label={t('entry.noteFor', { line: label })}
+                                  aria-describedby={np.length ? fieldId(k, 'note-error') : undefined}
+                                  aria-invalid={np.length ? true : undefined}
+                                  onChange={(e) => set({ note: e.target.value })}
+                                />
+                                {np.length > 0 && (
+                                  <div id={fieldId(k, 'note-error')} className="field-error" dir="auto">
+                                    {np.map((p) => p.text).join(' ')}
+                                  </div>
+                                )}
+                              </td>
+                              <td className="small">
+                                {cur ? t(`status.${cur.status}`) : ''}
+                                {approved && <div className="muted">{t('entry.approvedLocked')}</div>}
+                              </td>
                             </tr>
                           );
                         })}
@@ -333,9 +555,15 @@ function EntryFormView({ search, onFramework }: { search: EntrySearch; onFramewo
       ))}
       {f.indicators.length > 0 && (
         <div className="entry-actions">
-          <button type="submit" disabled={busy}>{t('entry.save')}</button>
-          <button type="button" className="secondary" disabled={busy} onClick={() => void submit(true)}>{t('entry.check')}</button>
-          <button type="button" className="secondary" disabled={busy} onClick={() => void saveDraft()}>{t('entry.saveDraft')}</button>
+          <button type="submit" disabled={busy}>
+            {t('entry.save')}
+          </button>
+          <button type="button" className="secondary" disabled={busy} onClick={() => void submit(true)}>
+            {t('entry.check')}
+          </button>
+          <button type="button" className="secondary" disabled={busy} onClick={() => void saveDraft()}>
+            {t('entry.saveDraft')}
+          </button>
         </div>
       )}
     </form>

@@ -1,6 +1,6 @@
-import { useEffect, useId, useState } from 'react';
-import { Link } from '@tanstack/react-router';
 import { useQuery } from '@tanstack/react-query';
+import { Link } from '@tanstack/react-router';
+import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { getJson } from '../../api/client.ts';
 import type { Names } from '../../api/types.ts';
@@ -26,28 +26,53 @@ export function SearchBox() {
     return () => clearTimeout(h);
   }, [text]);
   const results = useQuery({
-    queryKey: ['search', query, lang], enabled: query.length > 0,
+    queryKey: ['search', query, lang],
+    enabled: query.length > 0,
     queryFn: () => getJson<SearchResult>('/search', { q: query, lang, limit: 12 }),
   });
   const items = results.data?.items ?? [];
   const count = results.data ? results.data.indicators.length + results.data.places.length + items.length : 0;
   return (
     <div role="search">
-      <form className="search-box" onSubmit={(e) => { e.preventDefault(); setQuery(text.trim()); }}>
-        <label htmlFor={id} className="visually-hidden">{t('search.label')}</label>
-        <input id={id} type="search" dir="auto" value={text} onChange={(e) => setText(e.target.value)} placeholder={t('search.placeholder')} autoComplete="off" />
+      <form
+        className="search-box"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setQuery(text.trim());
+        }}
+      >
+        <label htmlFor={id} className="visually-hidden">
+          {t('search.label')}
+        </label>
+        <input
+          id={id}
+          type="search"
+          dir="auto"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          placeholder={t('search.placeholder')}
+          autoComplete="off"
+        />
         <button type="submit">{t('search.button')}</button>
       </form>
       <div aria-live="polite">
-        {query && results.data && (
-          count === 0 ? <p className="muted">{t('search.none', { query })}</p> : (
+        {query &&
+          results.data &&
+          (count === 0 ? (
+            <p className="muted">{t('search.none', { query })}</p>
+          ) : (
             <div className="grid">
               {results.data.indicators.length > 0 && (
                 <div>
                   <h2 className="small">{t('search.indicators')}</h2>
                   <ul className="results">
                     {results.data.indicators.map((i) => (
-                      <li key={i.code}><Link to="/indicators/$code" params={{ code: i.code }}>{i.code}</Link> <UserText names={i.names} /></li>
+                      <li key={i.code}>
+                        <Link to="/indicators/$code" params={{ code: i.code }}>
+                          {i.code}
+                        </Link>{' '}
+                        <UserText names={i.names} />
+                      </li>
                     ))}
                   </ul>
                 </div>
@@ -57,7 +82,12 @@ export function SearchBox() {
                   <h2 className="small">{t('search.places')}</h2>
                   <ul className="results">
                     {results.data.places.map((p) => (
-                      <li key={p.code}><Link to="/places/$code" params={{ code: p.code }}><UserText names={p.names} /></Link> <span className="muted small">{t(`level.${p.level}`)}</span></li>
+                      <li key={p.code}>
+                        <Link to="/places/$code" params={{ code: p.code }}>
+                          <UserText names={p.names} />
+                        </Link>{' '}
+                        <span className="muted small">{t(`level.${p.level}`)}</span>
+                      </li>
                     ))}
                   </ul>
                 </div>
@@ -67,15 +97,24 @@ export function SearchBox() {
                   <h2 className="small">{t('search.knowledge')}</h2>
                   <ul className="results">
                     {items.map((i) => (
-                      <li key={i.id}><Link to="/knowledge/$id" params={{ id: String(i.id) }}><span dir="auto" lang={i.language}>{i.title}</span></Link></li>
+                      <li key={i.id}>
+                        <Link to="/knowledge/$id" params={{ id: String(i.id) }}>
+                          <span dir="auto" lang={i.language}>
+                            {i.title}
+                          </span>
+                        </Link>
+                      </li>
                     ))}
                   </ul>
-                  <p className="small"><Link to="/knowledge" search={{ q: query }}>{t('search.moreKnowledge')}</Link></p>
+                  <p className="small">
+                    <Link to="/knowledge" search={{ q: query }}>
+                      {t('search.moreKnowledge')}
+                    </Link>
+                  </p>
                 </div>
               )}
             </div>
-          )
-        )}
+          ))}
       </div>
     </div>
   );

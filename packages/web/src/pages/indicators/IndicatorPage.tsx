@@ -1,44 +1,74 @@
-import { lazy, Suspense, useId, useMemo, useState } from 'react';
-import { Link, useParams } from '@tanstack/react-router';
-import { useQuery } from '@tanstack/react-query';
-import { useTranslation } from 'react-i18next';
 import { assessProgress } from '@marsad/core';
+import { useQuery } from '@tanstack/react-query';
+import { Link, useParams } from '@tanstack/react-router';
+import { lazy, Suspense, useId, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ApiError, apiUrl, getJson } from '../../api/client.ts';
 import type { DimensionItem, IndicatorDetail, Names, Observation, Page, PlaceItem } from '../../api/types.ts';
 import { usePrefs } from '../../app/prefs.tsx';
 import { Breadcrumbs } from '../../components/Breadcrumbs.tsx';
 import { ProgressBadge } from '../../components/ProgressBadge.tsx';
+import { periodX } from '../../components/period-x.ts';
 import { Empty, ErrorMessage, Loading } from '../../components/States.tsx';
+import { anySuppressed, SuppressionNote, shownValue, ValueText } from '../../components/SuppressedValue.tsx';
 import { UserText } from '../../components/UserText.tsx';
-import { anySuppressed, shownValue, SuppressionNote, ValueText } from '../../components/SuppressedValue.tsx';
 import { NotFoundPage } from '../NotFoundPage.tsx';
 import { pickTarget, resolveTargetValue } from './targets.ts';
-import { periodX } from '../../components/period-x.ts';
 
 const LineChart = lazy(() => import('../../components/LineChart.tsx').then((m) => ({ default: m.LineChart })));
 const MapView = lazy(() => import('../../components/MapView.tsx').then((m) => ({ default: m.MapView })));
 
 interface Latest {
-  indicator: string; series: string; unit: string | null;
-  items: { place: string; name: string; level: string; lat: number | null; lon: number | null; iso3166Numeric: string | null; period: string; periodStart: string; periodEnd: string; value: number | null; suppressedBelow: number | null; status: string }[];
+  indicator: string;
+  series: string;
+  unit: string | null;
+  items: {
+    place: string;
+    name: string;
+    level: string;
+    lat: number | null;
+    lon: number | null;
+    iso3166Numeric: string | null;
+    period: string;
+    periodStart: string;
+    periodEnd: string;
+    value: number | null;
+    suppressedBelow: number | null;
+    status: string;
+  }[];
 }
 
-const dimKey = (dims: Record<string, string>) => Object.keys(dims).sort().map((k) => `${k}:${dims[k]}`).join('|');
+const dimKey = (dims: Record<string, string>) =>
+  Object.keys(dims)
+    .sort()
+    .map((k) => `${k}:${dims[k]}`)
+    .join('|');
 
 export function IndicatorPage() {
   const { code } = useParams({ from: '/indicators/$code' });
   const { t } = useTranslation();
   const { lang, num, period, text } = usePrefs();
   const tableId = useId();
-  const indicator = useQuery({ queryKey: ['indicator', code, lang], queryFn: () => getJson<IndicatorDetail>(`/indicators/${encodeURIComponent(code)}`, { lang }) });
+  const indicator = useQuery({
+    queryKey: ['indicator', code, lang],
+    queryFn: () => getJson<IndicatorDetail>(`/indicators/${encodeURIComponent(code)}`, { lang }),
+  });
   const [seriesChoice, setSeries] = useState<string | null>(null);
-  const series = seriesChoice ?? indicator.data?.series.find((s) => s.default)?.code ?? indicator.data?.series[0]?.code ?? null;
+  const series =
+    seriesChoice ?? indicator.data?.series.find((s) => s.default)?.code ?? indicator.data?.series[0]?.code ?? null;
   const observations = useQuery({
-    queryKey: ['observations', code, series], enabled: !!series,
+    queryKey: ['observations', code, series],
+    enabled: !!series,
     queryFn: () => getJson<Page<Observation>>('/observations', { indicator: code, series: series!, limit: 1000 }),
   });
-  const places = useQuery({ queryKey: ['places-all', lang], queryFn: () => getJson<Page<PlaceItem>>('/places', { lang, limit: 1000, level: undefined }) });
-  const dimensions = useQuery({ queryKey: ['dimensions', lang], queryFn: () => getJson<{ items: DimensionItem[] }>('/dimensions', { lang }) });
+  const places = useQuery({
+    queryKey: ['places-all', lang],
+    queryFn: () => getJson<Page<PlaceItem>>('/places', { lang, limit: 1000, level: undefined }),
+  });
+  const dimensions = useQuery({
+    queryKey: ['dimensions', lang],
+    queryFn: () => getJson<{ items: DimensionItem[] }>('/dimensions', { lang }),
+  });
   const [disagg, setDisagg] = useState('');
   const [chosenPlaces, setChosenPlaces] = useState<string[] | null>(null);
 
@@ -52,8 +82,14 @@ export function IndicatorPage() {
   }, [shown]);
   const selected = (chosenPlaces ?? placesWithData.slice(0, 5)).filter((p) => placesWithData.includes(p));
   const latest = useQuery({
-    queryKey: ['latest', code, series, disagg, lang], enabled: !!series,
-    queryFn: () => getJson<Latest>(`/indicators/${encodeURIComponent(code)}/latest`, { series: series!, lang, dim: disagg ? disagg.split('|') : undefined }),
+    queryKey: ['latest', code, series, disagg, lang],
+    enabled: !!series,
+    queryFn: () =>
+      getJson<Latest>(`/indicators/${encodeURIComponent(code)}/latest`, {
+        series: series!,
+        lang,
+        dim: disagg ? disagg.split('|') : undefined,
+      }),
   });
 
   if (indicator.error instanceof ApiError && indicator.error.status === 404) return <NotFoundPage what={code} />;
@@ -66,75 +102,186 @@ export function IndicatorPage() {
   };
   const dimLabel = (key: string) => {
     if (!key) return t('indicator.total');
-    return key.split('|').map((part) => {
-      const [d, v] = part.split(':') as [string, string];
-      const dim = dimensions.data?.items.find((x) => x.code === d);
-      const val = dim?.values.find((x) => x.code === v);
-      return `${dim ? text(dim.names).text : d}: ${val ? text(val.names).text : v}`;
-    }).join(', ');
+    return key
+      .split('|')
+      .map((part) => {
+        const [d, v] = part.split(':') as [string, string];
+        const dim = dimensions.data?.items.find((x) => x.code === d);
+        const val = dim?.values.find((x) => x.code === v);
+        return `${dim ? text(dim.names).text : d}: ${val ? text(val.names).text : v}`;
+      })
+      .join(', ');
   };
   const seriesInfo = ind.series.find((s) => s.code === series);
   const unit = seriesInfo?.unit ?? ind.unit?.code ?? '';
-  const unitLabel = ind.unit && (seriesInfo?.unit ?? ind.unit.code) === ind.unit.code ? (ind.unit.name ?? ind.unit.code) : unit;
-  const rows = shown.filter((o) => selected.includes(o.place)).sort((a, b) => a.place.localeCompare(b.place) || a.periodStart.localeCompare(b.periodStart));
+  const unitLabel =
+    ind.unit && (seriesInfo?.unit ?? ind.unit.code) === ind.unit.code ? (ind.unit.name ?? ind.unit.code) : unit;
+  const rows = shown
+    .filter((o) => selected.includes(o.place))
+    .sort((a, b) => a.place.localeCompare(b.place) || a.periodStart.localeCompare(b.periodStart));
   const chartSeries = selected.map((p) => ({
     name: placeName(p),
     // A value withheld to protect privacy is left out of the chart; the table shows "fewer than N".
-    points: rows.filter((o) => o.place === p).filter(shownValue).map((o) => ({ x: periodX(o.periodStart, o.periodEnd), value: o.value, label: period(o.period) })),
+    points: rows
+      .filter((o) => o.place === p)
+      .filter(shownValue)
+      .map((o) => ({ x: periodX(o.periodStart, o.periodEnd), value: o.value, label: period(o.period) })),
   }));
   const progressRows = selected.map((p) => {
     const target = pickTarget(ind.targets, series, p);
-    const points = shown.filter((o) => o.place === p).filter(shownValue).map((o) => ({ start: o.periodStart, end: o.periodEnd, value: o.value }));
-    return { place: p, target, result: assessProgress(points, ind.direction, target ? { year: target.year, value: target.value, relativeChange: target.relativeChange, baselineYear: target.baselineYear } : null) };
+    const points = shown
+      .filter((o) => o.place === p)
+      .filter(shownValue)
+      .map((o) => ({ start: o.periodStart, end: o.periodEnd, value: o.value }));
+    return {
+      place: p,
+      target,
+      result: assessProgress(
+        points,
+        ind.direction,
+        target
+          ? {
+              year: target.year,
+              value: target.value,
+              relativeChange: target.relativeChange,
+              baselineYear: target.baselineYear,
+            }
+          : null,
+      ),
+    };
   });
   // The target line: when every place shown has the same target value (a single place, or an
   // indicator-wide numeric target); relative targets differ from place to place.
   const chartTarget = (() => {
-    const resolved = progressRows.map((r) => (r.target ? { year: r.target.year, value: resolveTargetValue(r.target, r.result.baseline?.value ?? null) } : null));
+    const resolved = progressRows.map((r) =>
+      r.target ? { year: r.target.year, value: resolveTargetValue(r.target, r.result.baseline?.value ?? null) } : null,
+    );
     const first = resolved[0];
-    if (!first || first.value === null || resolved.some((x) => !x || x.value !== first.value || x.year !== first.year)) return null;
+    if (!first || first.value === null || resolved.some((x) => !x || x.value !== first.value || x.year !== first.year))
+      return null;
     return { value: first.value, year: first.year, label: t('indicator.targetLine', { year: first.year }) };
   })();
-  const exportParams = { indicator: code, series: series ?? undefined, place: selected, dim: disagg ? disagg.split('|') : undefined, total: disagg ? undefined : true };
+  const exportParams = {
+    indicator: code,
+    series: series ?? undefined,
+    place: selected,
+    dim: disagg ? disagg.split('|') : undefined,
+    total: disagg ? undefined : true,
+  };
   const title = text(ind.names);
 
   return (
     <article>
-      <Breadcrumbs items={[{ to: '/', label: t('nav.home') }, { to: '/indicators', label: t('nav.indicators') }, { label: ind.code }]} />
-      <h1><span>{ind.code}</span> <UserText names={ind.names} /></h1>
+      <Breadcrumbs
+        items={[
+          { to: '/', label: t('nav.home') },
+          { to: '/indicators', label: t('nav.indicators') },
+          { label: ind.code },
+        ]}
+      />
+      <h1>
+        <span>{ind.code}</span> <UserText names={ind.names} />
+      </h1>
       <p>
         {ind.status !== 'active' && <span className="tag warn">{t(`indicatorStatus.${ind.status}`)}</span>}
         {ind.local && <span className="tag">{t('indicators.local')}</span>}
         {ind.reviewNeeded && <span className="tag">{t('common.reviewNeeded')}</span>}
       </p>
       <dl className="card">
-        {ind.definition && (<><dt><strong>{t('indicator.definition')}</strong></dt><dd dir="auto">{text(ind.definitions).text}</dd></>)}
-        <dt><strong>{t('indicator.unit')}</strong></dt><dd>{unitLabel || '—'}</dd>
-        <dt><strong>{t('indicator.direction')}</strong></dt><dd>{t(`direction.${ind.direction}`)}</dd>
-        {ind.sdgTarget && (<><dt><strong>{t('indicator.sdgTarget')}</strong></dt><dd>{ind.sdgTarget}</dd></>)}
-        <dt><strong>{t('indicator.frameworks')}</strong></dt>
-        <dd>{ind.frameworks.map((f) => <span key={f.code} className="tag">{f.name ?? f.code}{f.groupName ? ` — ${f.groupName}` : ''}</span>)}</dd>
-        {ind.source && (<><dt><strong>{t('indicator.catalogueSource')}</strong></dt><dd dir="auto">{ind.source.name}{ind.source.licence ? ` (${ind.source.licence})` : ''}</dd></>)}
+        {ind.definition && (
+          <>
+            <dt>
+              <strong>{t('indicator.definition')}</strong>
+            </dt>
+            <dd dir="auto">{text(ind.definitions).text}</dd>
+          </>
+        )}
+        <dt>
+          <strong>{t('indicator.unit')}</strong>
+        </dt>
+        <dd>{unitLabel || '—'}</dd>
+        <dt>
+          <strong>{t('indicator.direction')}</strong>
+        </dt>
+        <dd>{t(`direction.${ind.direction}`)}</dd>
+        {ind.sdgTarget && (
+          <>
+            <dt>
+              <strong>{t('indicator.sdgTarget')}</strong>
+            </dt>
+            <dd>{ind.sdgTarget}</dd>
+          </>
+        )}
+        <dt>
+          <strong>{t('indicator.frameworks')}</strong>
+        </dt>
+        <dd>
+          {ind.frameworks.map((f) => (
+            <span key={f.code} className="tag">
+              {f.name ?? f.code}
+              {f.groupName ? ` — ${f.groupName}` : ''}
+            </span>
+          ))}
+        </dd>
+        {ind.source && (
+          <>
+            <dt>
+              <strong>{t('indicator.catalogueSource')}</strong>
+            </dt>
+            <dd dir="auto">
+              {ind.source.name}
+              {ind.source.licence ? ` (${ind.source.licence})` : ''}
+            </dd>
+          </>
+        )}
       </dl>
 
       <h2>{t('indicator.data')}</h2>
       <div className="row no-print">
         {ind.series.length > 1 && (
-          <label>{t('indicator.series')}{' '}
-            <select value={series ?? ''} onChange={(e) => { setSeries(e.target.value); setDisagg(''); setChosenPlaces(null); }}>
-              {ind.series.map((s) => <option key={s.code} value={s.code}>{text(s.names).text || s.code}{s.code !== (text(s.names).text || s.code) ? ` (${s.code})` : ''}</option>)}
+          <label>
+            {t('indicator.series')}{' '}
+            <select
+              value={series ?? ''}
+              onChange={(e) => {
+                setSeries(e.target.value);
+                setDisagg('');
+                setChosenPlaces(null);
+              }}
+            >
+              {ind.series.map((s) => (
+                <option key={s.code} value={s.code}>
+                  {text(s.names).text || s.code}
+                  {s.code !== (text(s.names).text || s.code) ? ` (${s.code})` : ''}
+                </option>
+              ))}
             </select>
           </label>
         )}
         {disaggs.length > 1 && (
-          <label>{t('indicator.disaggregation')}{' '}
-            <select value={disagg} onChange={(e) => { setDisagg(e.target.value); setChosenPlaces(null); }}>
-              {disaggs.map((d) => <option key={d} value={d}>{dimLabel(d)}</option>)}
+          <label>
+            {t('indicator.disaggregation')}{' '}
+            <select
+              value={disagg}
+              onChange={(e) => {
+                setDisagg(e.target.value);
+                setChosenPlaces(null);
+              }}
+            >
+              {disaggs.map((d) => (
+                <option key={d} value={d}>
+                  {dimLabel(d)}
+                </option>
+              ))}
             </select>
           </label>
         )}
       </div>
-      {observations.isPending ? <Loading /> : observations.error ? <ErrorMessage error={observations.error} /> : placesWithData.length === 0 ? (
+      {observations.isPending ? (
+        <Loading />
+      ) : observations.error ? (
+        <ErrorMessage error={observations.error} />
+      ) : placesWithData.length === 0 ? (
         <Empty>{t('indicator.noData')}</Empty>
       ) : (
         <>
@@ -143,17 +290,33 @@ export function IndicatorPage() {
             <div className="checks">
               {placesWithData.map((p) => (
                 <label key={p}>
-                  <input type="checkbox" checked={selected.includes(p)} onChange={(e) => setChosenPlaces(e.target.checked ? [...selected, p] : selected.filter((x) => x !== p))} />{' '}
+                  <input
+                    type="checkbox"
+                    checked={selected.includes(p)}
+                    onChange={(e) =>
+                      setChosenPlaces(e.target.checked ? [...selected, p] : selected.filter((x) => x !== p))
+                    }
+                  />{' '}
                   <span dir="auto">{placeName(p)}</span>
                 </label>
               ))}
             </div>
           </fieldset>
-          {selected.length === 0 ? <Empty>{t('indicator.choosePlace')}</Empty> : (
+          {selected.length === 0 ? (
+            <Empty>{t('indicator.choosePlace')}</Empty>
+          ) : (
             <>
               <Suspense fallback={<Loading />}>
-                <LineChart series={chartSeries} target={chartTarget} unit={unitLabel} describedBy={tableId}
-                  title={t('indicator.chartTitle', { indicator: `${ind.code} ${title.text}`, places: selected.map(placeName).join('، ') })} />
+                <LineChart
+                  series={chartSeries}
+                  target={chartTarget}
+                  unit={unitLabel}
+                  describedBy={tableId}
+                  title={t('indicator.chartTitle', {
+                    indicator: `${ind.code} ${title.text}`,
+                    places: selected.map(placeName).join('، '),
+                  })}
+                />
               </Suspense>
               <h3>{t('progress.title')}</h3>
               <ul className="results">
@@ -161,32 +324,83 @@ export function IndicatorPage() {
                   <li key={r.place}>
                     <span dir="auto">{placeName(r.place)}</span>: <ProgressBadge result={r.result} />{' '}
                     <span className="small muted">
-                      {r.result.baseline && r.result.latest && t('progress.span', { from: period(r.result.baseline.start?.slice(0, 4) ?? String(Math.floor(r.result.baseline.year))), to: period(r.result.latest.end?.slice(0, 4) ?? String(Math.floor(r.result.latest.year))) })}
-                      {r.target && <> · {t('progress.target', { year: num(r.target.year, 0).replace(/[,٬]/g, ''), value: r.target.value !== null ? num(r.target.value) : t('progress.relative', { pct: num(Math.round((r.target.relativeChange ?? 0) * 100), 0), base: r.target.baselineYear ? period(String(r.target.baselineYear)) : '' }) })}</>}
+                      {r.result.baseline &&
+                        r.result.latest &&
+                        t('progress.span', {
+                          from: period(
+                            r.result.baseline.start?.slice(0, 4) ?? String(Math.floor(r.result.baseline.year)),
+                          ),
+                          to: period(r.result.latest.end?.slice(0, 4) ?? String(Math.floor(r.result.latest.year))),
+                        })}
+                      {r.target && (
+                        <>
+                          {' '}
+                          ·{' '}
+                          {t('progress.target', {
+                            year: num(r.target.year, 0).replace(/[,٬]/g, ''),
+                            value:
+                              r.target.value !== null
+                                ? num(r.target.value)
+                                : t('progress.relative', {
+                                    pct: num(Math.round((r.target.relativeChange ?? 0) * 100), 0),
+                                    base: r.target.baselineYear ? period(String(r.target.baselineYear)) : '',
+                                  }),
+                          })}
+                        </>
+                      )}
                     </span>
                   </li>
                 ))}
               </ul>
-              <details className="small"><summary>{t('progress.method')}</summary><p>{t('progress.methodText')}</p></details>
+              <details className="small">
+                <summary>{t('progress.method')}</summary>
+                <p>{t('progress.methodText')}</p>
+              </details>
               <div className="table-scroll">
                 <table className="data" id={tableId}>
                   <caption>{t('indicator.tableCaption', { disaggregation: dimLabel(disagg) })}</caption>
                   <thead>
                     <tr>
-                      <th scope="col">{t('table.place')}</th><th scope="col">{t('table.period')}</th><th scope="col">{t('table.value')}</th>
-                      <th scope="col">{t('table.unit')}</th><th scope="col">{t('table.status')}</th><th scope="col">{t('table.source')}</th><th scope="col">{t('table.note')}</th>
+                      <th scope="col">{t('table.place')}</th>
+                      <th scope="col">{t('table.period')}</th>
+                      <th scope="col">{t('table.value')}</th>
+                      <th scope="col">{t('table.unit')}</th>
+                      <th scope="col">{t('table.status')}</th>
+                      <th scope="col">{t('table.source')}</th>
+                      <th scope="col">{t('table.note')}</th>
                     </tr>
                   </thead>
                   <tbody>
                     {rows.map((o) => (
                       <tr key={`${o.place}-${o.period}`}>
-                        <th scope="row" dir="auto">{placeName(o.place)}</th>
+                        <th scope="row" dir="auto">
+                          {placeName(o.place)}
+                        </th>
                         <td>{period(o.period)}</td>
-                        <td className="num" data-value={o.value ?? undefined}><ValueText value={o.value} suppressedBelow={o.suppressedBelow} /></td>
-                        <td>{o.unit && ind.unit && o.unit === ind.unit.code ? (ind.unit.name ?? o.unit) : (o.unit ?? unitLabel)}</td>
+                        <td className="num" data-value={o.value ?? undefined}>
+                          <ValueText value={o.value} suppressedBelow={o.suppressedBelow} />
+                        </td>
+                        <td>
+                          {o.unit && ind.unit && o.unit === ind.unit.code
+                            ? (ind.unit.name ?? o.unit)
+                            : (o.unit ?? unitLabel)}
+                        </td>
                         <td>{t(`status.${o.status}`)}</td>
                         <td dir="auto">
-                          {o.source ? <>{o.source.name}{o.source.licence ? ` (${o.source.licence})` : ''}{o.source.synthetic && <> <span className="tag warn">{t('common.synthetic')}</span></>}</> : '—'}
+                          {o.source ? (
+                            <>
+                              {o.source.name}
+                              {o.source.licence ? ` (${o.source.licence})` : ''}
+                              {o.source.synthetic && (
+                                <>
+                                  {' '}
+                                  <span className="tag warn">{t('common.synthetic')}</span>
+                                </>
+                              )}
+                            </>
+                          ) : (
+                            '—'
+                          )}
                         </td>
                         <td dir="auto">{o.note ?? ''}</td>
                       </tr>
@@ -197,9 +411,17 @@ export function IndicatorPage() {
               {anySuppressed(rows) && <SuppressionNote />}
               <p className="no-print">
                 {t('indicator.download')}{' '}
-                <a href={apiUrl('/observations/export', { ...exportParams, format: 'csv' })} download>CSV</a> ·{' '}
-                <a href={apiUrl('/observations/export', { ...exportParams, format: 'sdmx-csv' })} download>SDMX-CSV</a> ·{' '}
-                <a href={apiUrl('/observations/export', { ...exportParams, format: 'sdmx-json' })} download>SDMX-JSON</a>
+                <a href={apiUrl('/observations/export', { ...exportParams, format: 'csv' })} download>
+                  CSV
+                </a>{' '}
+                ·{' '}
+                <a href={apiUrl('/observations/export', { ...exportParams, format: 'sdmx-csv' })} download>
+                  SDMX-CSV
+                </a>{' '}
+                ·{' '}
+                <a href={apiUrl('/observations/export', { ...exportParams, format: 'sdmx-json' })} download>
+                  SDMX-JSON
+                </a>
               </p>
             </>
           )}
@@ -207,17 +429,53 @@ export function IndicatorPage() {
       )}
 
       <h2>{t('indicator.map')}</h2>
-      {latest.isPending ? <Loading /> : latest.error ? <ErrorMessage error={latest.error} /> : latest.data.items.length === 0 ? <Empty>{t('indicator.noData')}</Empty> : (
+      {latest.isPending ? (
+        <Loading />
+      ) : latest.error ? (
+        <ErrorMessage error={latest.error} />
+      ) : latest.data.items.length === 0 ? (
+        <Empty>{t('indicator.noData')}</Empty>
+      ) : (
         <Suspense fallback={<Loading />}>
-          <MapView title={t('indicator.mapTitle', { indicator: ind.code })} unit={unitLabel}
-            items={latest.data.items.filter(shownValue).map((i) => ({ place: i.place, name: i.name, level: i.level, lat: i.lat, lon: i.lon, iso3166Numeric: i.iso3166Numeric, value: i.value, period: i.period }))} />
+          <MapView
+            title={t('indicator.mapTitle', { indicator: ind.code })}
+            unit={unitLabel}
+            items={latest.data.items.filter(shownValue).map((i) => ({
+              place: i.place,
+              name: i.name,
+              level: i.level,
+              lat: i.lat,
+              lon: i.lon,
+              iso3166Numeric: i.iso3166Numeric,
+              value: i.value,
+              period: i.period,
+            }))}
+          />
           <details>
             <summary>{t('indicator.mapTable')}</summary>
             <table className="data">
-              <thead><tr><th scope="col">{t('table.place')}</th><th scope="col">{t('table.period')}</th><th scope="col">{t('table.value')}</th></tr></thead>
-              <tbody>{latest.data.items.map((i) => (
-                <tr key={i.place}><th scope="row"><Link to="/places/$code" params={{ code: i.place }}><span dir="auto">{i.name}</span></Link></th><td>{period(i.period)}</td><td className="num"><ValueText value={i.value} suppressedBelow={i.suppressedBelow} /></td></tr>
-              ))}</tbody>
+              <thead>
+                <tr>
+                  <th scope="col">{t('table.place')}</th>
+                  <th scope="col">{t('table.period')}</th>
+                  <th scope="col">{t('table.value')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {latest.data.items.map((i) => (
+                  <tr key={i.place}>
+                    <th scope="row">
+                      <Link to="/places/$code" params={{ code: i.place }}>
+                        <span dir="auto">{i.name}</span>
+                      </Link>
+                    </th>
+                    <td>{period(i.period)}</td>
+                    <td className="num">
+                      <ValueText value={i.value} suppressedBelow={i.suppressedBelow} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
             </table>
             {anySuppressed(latest.data.items) && <SuppressionNote />}
           </details>

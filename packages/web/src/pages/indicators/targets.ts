@@ -6,7 +6,10 @@ type Target = IndicatorDetail['targets'][number];
 export function pickTarget(targets: Target[], series: string | null, place: string | null): Target | null {
   const score = (t: Target) =>
     (t.place && t.place !== place) || (t.series && t.series !== series) ? -1 : (t.place ? 2 : 0) + (t.series ? 1 : 0);
-  const ranked = targets.map((t) => ({ t, s: score(t) })).filter((x) => x.s >= 0).sort((a, b) => b.s - a.s || a.t.year - b.t.year);
+  const ranked = targets
+    .map((t) => ({ t, s: score(t) }))
+    .filter((x) => x.s >= 0)
+    .sort((a, b) => b.s - a.s || a.t.year - b.t.year);
   return ranked[0]?.t ?? null;
 }
 

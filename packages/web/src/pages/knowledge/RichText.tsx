@@ -57,14 +57,75 @@ export function Snippet({ snippet, lang }: { snippet: string; lang?: string }) {
 }
 
 const ALLOWED_TAGS = new Set([
-  'P', 'BR', 'H2', 'H3', 'H4', 'H5', 'H6', 'STRONG', 'B', 'EM', 'I', 'U', 'S', 'SUB', 'SUP', 'SMALL', 'MARK',
-  'BLOCKQUOTE', 'Q', 'CITE', 'ABBR', 'UL', 'OL', 'LI', 'DL', 'DT', 'DD', 'A', 'CODE', 'PRE', 'HR', 'SPAN', 'DIV',
-  'TABLE', 'CAPTION', 'THEAD', 'TBODY', 'TFOOT', 'TR', 'TH', 'TD',
+  'P',
+  'BR',
+  'H2',
+  'H3',
+  'H4',
+  'H5',
+  'H6',
+  'STRONG',
+  'B',
+  'EM',
+  'I',
+  'U',
+  'S',
+  'SUB',
+  'SUP',
+  'SMALL',
+  'MARK',
+  'BLOCKQUOTE',
+  'Q',
+  'CITE',
+  'ABBR',
+  'UL',
+  'OL',
+  'LI',
+  'DL',
+  'DT',
+  'DD',
+  'A',
+  'CODE',
+  'PRE',
+  'HR',
+  'SPAN',
+  'DIV',
+  'TABLE',
+  'CAPTION',
+  'THEAD',
+  'TBODY',
+  'TFOOT',
+  'TR',
+  'TH',
+  'TD',
 ]);
 /** Elements dropped with their content (the server drops them too). */
-const DROPPED = new Set(['SCRIPT', 'STYLE', 'TEXTAREA', 'OPTION', 'NOSCRIPT', 'TEMPLATE', 'IFRAME', 'OBJECT', 'EMBED', 'SVG', 'MATH', 'TITLE', 'HEAD', 'LINK', 'META', 'BASE', 'FORM']);
+const DROPPED = new Set([
+  'SCRIPT',
+  'STYLE',
+  'TEXTAREA',
+  'OPTION',
+  'NOSCRIPT',
+  'TEMPLATE',
+  'IFRAME',
+  'OBJECT',
+  'EMBED',
+  'SVG',
+  'MATH',
+  'TITLE',
+  'HEAD',
+  'LINK',
+  'META',
+  'BASE',
+  'FORM',
+]);
 const ALLOWED_ATTRS: Record<string, string[]> = {
-  '*': ['dir', 'lang'], A: ['href', 'title', 'rel'], ABBR: ['title'], OL: ['start'], TH: ['colspan', 'rowspan', 'scope'], TD: ['colspan', 'rowspan'],
+  '*': ['dir', 'lang'],
+  A: ['href', 'title', 'rel'],
+  ABBR: ['title'],
+  OL: ['start'],
+  TH: ['colspan', 'rowspan', 'scope'],
+  TD: ['colspan', 'rowspan'],
 };
 
 function safeHref(v: string): boolean {
@@ -82,12 +143,19 @@ export function checkedRichText(html: string): string {
   const walk = (el: Element | DocumentFragment) => {
     for (const child of [...el.children]) {
       const tag = child.tagName.toUpperCase();
-      if (DROPPED.has(tag)) { child.remove(); continue; }
+      if (DROPPED.has(tag)) {
+        child.remove();
+        continue;
+      }
       walk(child);
-      if (!ALLOWED_TAGS.has(tag)) { child.replaceWith(...child.childNodes); continue; }
+      if (!ALLOWED_TAGS.has(tag)) {
+        child.replaceWith(...child.childNodes);
+        continue;
+      }
       const allowed = [...ALLOWED_ATTRS['*']!, ...(ALLOWED_ATTRS[tag] ?? [])];
       for (const a of [...child.attributes]) {
-        if (!allowed.includes(a.name.toLowerCase()) || (a.name.toLowerCase() === 'href' && !safeHref(a.value))) child.removeAttribute(a.name);
+        if (!allowed.includes(a.name.toLowerCase()) || (a.name.toLowerCase() === 'href' && !safeHref(a.value)))
+          child.removeAttribute(a.name);
       }
       if (tag === 'A') child.setAttribute('rel', 'nofollow noopener noreferrer');
     }

@@ -13,12 +13,36 @@ const BLOCK = /^<(p|h[2-6]|ul|ol|blockquote|pre|table|div|hr|dl)\b/i;
 
 /** Text written with blank lines between paragraphs, as HTML: bare paragraphs become <p>, single line breaks <br>. */
 export function paragraphsToHtml(text: string): string {
-  return text.replace(/\r\n?/g, '\n').split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean)
-    .map((p) => (BLOCK.test(p) ? p : `<p>${p.split('\n').map((l) => l.trim()).join('<br>')}</p>`)).join('\n');
+  return text
+    .replace(/\r\n?/g, '\n')
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) =>
+      BLOCK.test(p)
+        ? p
+        : `<p>${p
+            .split('\n')
+            .map((l) => l.trim())
+            .join('<br>')}</p>`,
+    )
+    .join('\n');
 }
 
-export function RichTextEditor({ id, value, onChange, lang, describedBy, invalid }: {
-  id: string; value: string; onChange(v: string): void; lang: string; describedBy?: string; invalid?: boolean;
+export function RichTextEditor({
+  id,
+  value,
+  onChange,
+  lang,
+  describedBy,
+  invalid,
+}: {
+  id: string;
+  value: string;
+  onChange(v: string): void;
+  lang: string;
+  describedBy?: string;
+  invalid?: boolean;
 }) {
   const { t } = useTranslation();
   const ref = useRef<HTMLTextAreaElement>(null);
@@ -29,17 +53,28 @@ export function RichTextEditor({ id, value, onChange, lang, describedBy, invalid
     const chosen = value.slice(s, e) || placeholder;
     const next = value.slice(0, s) + before + chosen + after + value.slice(e);
     onChange(next);
-    requestAnimationFrame(() => { el.focus(); el.setSelectionRange(s + before.length, s + before.length + chosen.length); });
+    requestAnimationFrame(() => {
+      el.focus();
+      el.setSelectionRange(s + before.length, s + before.length + chosen.length);
+    });
   };
   const list = (tag: 'ul' | 'ol') => {
     const el = ref.current;
     if (!el) return;
     const { selectionStart: s, selectionEnd: e } = el;
     const chosen = value.slice(s, e) || t('knowledge.editor.item');
-    const items = chosen.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => `  <li>${l}</li>`).join('\n');
+    const items = chosen
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .map((l) => `  <li>${l}</li>`)
+      .join('\n');
     const block = `\n\n<${tag}>\n${items}\n</${tag}>\n\n`;
     onChange(value.slice(0, s) + block + value.slice(e));
-    requestAnimationFrame(() => { el.focus(); el.setSelectionRange(s + block.length, s + block.length); });
+    requestAnimationFrame(() => {
+      el.focus();
+      el.setSelectionRange(s + block.length, s + block.length);
+    });
   };
   const link = () => {
     const url = window.prompt(t('knowledge.editor.linkPrompt'), 'https://');
@@ -49,15 +84,48 @@ export function RichTextEditor({ id, value, onChange, lang, describedBy, invalid
   return (
     <div className="rte">
       <div role="toolbar" aria-label={t('knowledge.editor.toolbar')} aria-controls={id} className="rte-toolbar">
-        <button type="button" className="secondary small-button" onClick={() => wrap('<strong>', '</strong>', t('knowledge.editor.text'))}><strong>{t('knowledge.editor.bold')}</strong></button>
-        <button type="button" className="secondary small-button" onClick={() => wrap('<em>', '</em>', t('knowledge.editor.text'))}><em>{t('knowledge.editor.italic')}</em></button>
-        <button type="button" className="secondary small-button" onClick={() => wrap('\n\n<h2>', '</h2>\n\n', t('knowledge.editor.heading'))}>{t('knowledge.editor.heading')}</button>
-        <button type="button" className="secondary small-button" onClick={() => list('ul')}>{t('knowledge.editor.bullets')}</button>
-        <button type="button" className="secondary small-button" onClick={() => list('ol')}>{t('knowledge.editor.numbers')}</button>
-        <button type="button" className="secondary small-button" onClick={link}>{t('knowledge.editor.link')}</button>
+        <button
+          type="button"
+          className="secondary small-button"
+          onClick={() => wrap('<strong>', '</strong>', t('knowledge.editor.text'))}
+        >
+          <strong>{t('knowledge.editor.bold')}</strong>
+        </button>
+        <button
+          type="button"
+          className="secondary small-button"
+          onClick={() => wrap('<em>', '</em>', t('knowledge.editor.text'))}
+        >
+          <em>{t('knowledge.editor.italic')}</em>
+        </button>
+        <button
+          type="button"
+          className="secondary small-button"
+          onClick={() => wrap('\n\n<h2>', '</h2>\n\n', t('knowledge.editor.heading'))}
+        >
+          {t('knowledge.editor.heading')}
+        </button>
+        <button type="button" className="secondary small-button" onClick={() => list('ul')}>
+          {t('knowledge.editor.bullets')}
+        </button>
+        <button type="button" className="secondary small-button" onClick={() => list('ol')}>
+          {t('knowledge.editor.numbers')}
+        </button>
+        <button type="button" className="secondary small-button" onClick={link}>
+          {t('knowledge.editor.link')}
+        </button>
       </div>
-      <textarea id={id} ref={ref} dir="auto" lang={lang} rows={12} value={value} onChange={(e) => onChange(e.target.value)}
-        aria-describedby={describedBy} {...(invalid ? { 'aria-invalid': true } : {})} />
+      <textarea
+        id={id}
+        ref={ref}
+        dir="auto"
+        lang={lang}
+        rows={12}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        aria-describedby={describedBy}
+        {...(invalid ? { 'aria-invalid': true } : {})}
+      />
       {value.trim() && (
         <details className="rte-preview">
           <summary>{t('knowledge.editor.preview')}</summary>

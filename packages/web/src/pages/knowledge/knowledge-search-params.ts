@@ -1,5 +1,14 @@
 /** The search parameters of /knowledge (kept apart from the page so that the router needs not load it). */
-export interface KnowledgeSearch { q?: string; type?: string; language?: string; place?: string; framework?: string; sdg?: string; year?: string; page?: number }
+export interface KnowledgeSearch {
+  q?: string;
+  type?: string;
+  language?: string;
+  place?: string;
+  framework?: string;
+  sdg?: string;
+  year?: string;
+  page?: number;
+}
 export const FACET_KEYS = ['type', 'language', 'place', 'framework', 'sdg', 'year'] as const;
 export type FacetKey = (typeof FACET_KEYS)[number];
 
@@ -17,4 +26,3 @@ export function validateKnowledgeSearch(s: Record<string, unknown>): KnowledgeSe
   if (Number.isInteger(page) && page > 1) out.page = page;
   return out;
 }
-

@@ -1,32 +1,60 @@
-import { lazy, Suspense, useId, useMemo, useState } from 'react';
-import { Link, useParams } from '@tanstack/react-router';
-import { PdfButton } from '../../components/PdfButton.tsx';
-import { useQuery } from '@tanstack/react-query';
-import { useTranslation } from 'react-i18next';
 import { assessProgress, type Direction } from '@marsad/core';
+import { useQuery } from '@tanstack/react-query';
+import { Link, useParams } from '@tanstack/react-router';
+import { lazy, Suspense, useId, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ApiError, getJson } from '../../api/client.ts';
 import type { Names, PlaceDetail } from '../../api/types.ts';
 import { usePrefs } from '../../app/prefs.tsx';
 import { Breadcrumbs } from '../../components/Breadcrumbs.tsx';
+import { PdfButton } from '../../components/PdfButton.tsx';
 import { ProgressBadge } from '../../components/ProgressBadge.tsx';
+import { periodX } from '../../components/period-x.ts';
 import { Sparkline } from '../../components/Sparkline.tsx';
 import { Empty, ErrorMessage, Loading } from '../../components/States.tsx';
+import { anySuppressed, SuppressionNote, shownValue, ValueText } from '../../components/SuppressedValue.tsx';
 import { UserText } from '../../components/UserText.tsx';
-import { anySuppressed, shownValue, SuppressionNote, ValueText } from '../../components/SuppressedValue.tsx';
-import { NotFoundPage } from '../NotFoundPage.tsx';
 import { SourceText, StatusLabel } from '../../components/ValueMeta.tsx';
-import { periodX } from '../../components/period-x.ts';
+import { NotFoundPage } from '../NotFoundPage.tsx';
 
 const LineChart = lazy(() => import('../../components/LineChart.tsx').then((m) => ({ default: m.LineChart })));
 
 interface Summary {
-  place: { code: string; name: string | null; names: Names; level: string; pilot: boolean; parent: { code: string; name: string | null; level: string } | null; country: { code: string; name: string | null } | null };
+  place: {
+    code: string;
+    name: string | null;
+    names: Names;
+    level: string;
+    pilot: boolean;
+    parent: { code: string; name: string | null; level: string } | null;
+    country: { code: string; name: string | null } | null;
+  };
   indicators: {
-    indicator: { code: string; name: string | null; unit: { code: string; name: string | null } | null; direction: Direction; status: string; frameworks: string[] };
+    indicator: {
+      code: string;
+      name: string | null;
+      unit: { code: string; name: string | null } | null;
+      direction: Direction;
+      status: string;
+      frameworks: string[];
+    };
     series: { code: string; name: string | null };
     // value null: withheld by the indicator's suppression rule ("fewer than suppressedBelow").
-    points: { period: string; periodStart: string; periodEnd: string; value: number | null; suppressedBelow: number | null; status: string }[];
-    latest: { period: string; value: number | null; suppressedBelow: number | null; status: string; source: { name: string; licence: string | null; synthetic: boolean } | null };
+    points: {
+      period: string;
+      periodStart: string;
+      periodEnd: string;
+      value: number | null;
+      suppressedBelow: number | null;
+      status: string;
+    }[];
+    latest: {
+      period: string;
+      value: number | null;
+      suppressedBelow: number | null;
+      status: string;
+      source: { name: string; licence: string | null; synthetic: boolean } | null;
+    };
     target: { year: number; value: number | null; relativeChange: number | null; baselineYear: number | null } | null;
     country: { place: string; period: string; value: number | null; suppressedBelow: number | null } | null;
     pilotGroup: { count: number; median: number; min: number; max: number } | null;
@@ -42,8 +70,14 @@ export function PlacePage() {
   const [chartChoice, setChartChoice] = useState<string | null>(null);
   // The moment the page was made: printed with the latest period of its data.
   const generatedAt = useMemo(() => new Date().toISOString(), []);
-  const place = useQuery({ queryKey: ['place', code, lang], queryFn: () => getJson<PlaceDetail>(`/places/${encodeURIComponent(code)}`, { lang }) });
-  const summary = useQuery({ queryKey: ['place-summary', code, lang], queryFn: () => getJson<Summary>(`/places/${encodeURIComponent(code)}/summary`, { lang }) });
+  const place = useQuery({
+    queryKey: ['place', code, lang],
+    queryFn: () => getJson<PlaceDetail>(`/places/${encodeURIComponent(code)}`, { lang }),
+  });
+  const summary = useQuery({
+    queryKey: ['place-summary', code, lang],
+    queryFn: () => getJson<Summary>(`/places/${encodeURIComponent(code)}/summary`, { lang }),
+  });
   if (place.error instanceof ApiError && place.error.status === 404) return <NotFoundPage what={code} />;
   if (place.isPending) return <Loading />;
   if (place.error) return <ErrorMessage error={place.error} />;
@@ -53,102 +87,255 @@ export function PlacePage() {
   const rowKey = (row: Summary['indicators'][number]) => `${row.indicator.code}|${row.series.code}`;
   // The latest period of the data on the page: the one ending last.
   let lastPoint: Summary['indicators'][number]['points'][number] | undefined;
-  for (const row of rows) for (const x of row.points) if (!lastPoint || x.periodEnd > lastPoint.periodEnd) lastPoint = x;
+  for (const row of rows)
+    for (const x of row.points) if (!lastPoint || x.periodEnd > lastPoint.periodEnd) lastPoint = x;
   // The chart: the chosen indicator, else the first with most values shown.
-  const chartRow = rows.find((r) => rowKey(r) === chartChoice)
-    ?? [...rows].sort((a, b) => b.points.filter(shownValue).length - a.points.filter(shownValue).length)[0];
+  const chartRow =
+    rows.find((r) => rowKey(r) === chartChoice) ??
+    [...rows].sort((a, b) => b.points.filter(shownValue).length - a.points.filter(shownValue).length)[0];
   const placeName = p.name ?? p.code;
   const chartIndicator = chartRow ? `${chartRow.indicator.code} ${chartRow.indicator.name ?? ''}`.trim() : '';
   const chartUnit = chartRow?.indicator.unit ? (chartRow.indicator.unit.name ?? chartRow.indicator.unit.code) : '';
   return (
     <article>
-      <Breadcrumbs items={[{ to: '/', label: t('nav.home') }, { to: '/places', label: t('nav.places') },
-        ...p.ancestors.map((a) => ({ to: '/places/$code', params: { code: a.code }, label: <span dir="auto">{a.name ?? a.code}</span> })), { label: <UserText names={p.names} /> }]} />
-      <h1><UserText names={p.names} /></h1>
+      <Breadcrumbs
+        items={[
+          { to: '/', label: t('nav.home') },
+          { to: '/places', label: t('nav.places') },
+          ...p.ancestors.map((a) => ({
+            to: '/places/$code',
+            params: { code: a.code },
+            label: <span dir="auto">{a.name ?? a.code}</span>,
+          })),
+          { label: <UserText names={p.names} /> },
+        ]}
+      />
+      <h1>
+        <UserText names={p.names} />
+      </h1>
       <p className="muted">
         {t(`level.${p.level}`)}
-        {p.pilot && <> · <span className="tag">{t('places.pilotTag')}</span></>}
+        {p.pilot && (
+          <>
+            {' '}
+            · <span className="tag">{t('places.pilotTag')}</span>
+          </>
+        )}
         {p.codes.unlocode && <> · UN/LOCODE {p.codes.unlocode}</>}
-        {p.codes.iso3166_alpha2 && <> · ISO 3166 {p.code} / {p.codes.iso3166_alpha2}</>}
+        {p.codes.iso3166_alpha2 && (
+          <>
+            {' '}
+            · ISO 3166 {p.code} / {p.codes.iso3166_alpha2}
+          </>
+        )}
       </p>
-      <p className="small data-date">{lastPoint ? t('places.dataDate', { period: period(lastPoint.period), date: date(generatedAt) }) : t('places.generated', { date: date(generatedAt) })}</p>
-      <p className="no-print"><button type="button" className="secondary" onClick={() => window.print()}>{t('places.print')}</button>{' '}<PdfButton page={`/places/${p.code}`} />{' '}
-        <Link to="/compare" search={{ places: code }}>{t('places.compareWith')}</Link>
-        {p.level === 'country' && <>{' · '}<Link to="/places/$code/report" params={{ code: p.code }}>{t('places.countryReport')}</Link></>}</p>
+      <p className="small data-date">
+        {lastPoint
+          ? t('places.dataDate', { period: period(lastPoint.period), date: date(generatedAt) })
+          : t('places.generated', { date: date(generatedAt) })}
+      </p>
+      <p className="no-print">
+        <button type="button" className="secondary" onClick={() => window.print()}>
+          {t('places.print')}
+        </button>{' '}
+        <PdfButton page={`/places/${p.code}`} />{' '}
+        <Link to="/compare" search={{ places: code }}>
+          {t('places.compareWith')}
+        </Link>
+        {p.level === 'country' && (
+          <>
+            {' · '}
+            <Link to="/places/$code/report" params={{ code: p.code }}>
+              {t('places.countryReport')}
+            </Link>
+          </>
+        )}
+      </p>
       {p.children.length > 0 && (
-        <p className="small">{t('places.children')}: {p.children.map((c, i) => <span key={c.code}>{i > 0 && ' · '}<Link to="/places/$code" params={{ code: c.code }}><span dir="auto">{c.name ?? c.code}</span></Link></span>)}</p>
+        <p className="small">
+          {t('places.children')}:{' '}
+          {p.children.map((c, i) => (
+            <span key={c.code}>
+              {i > 0 && ' · '}
+              <Link to="/places/$code" params={{ code: c.code }}>
+                <span dir="auto">{c.name ?? c.code}</span>
+              </Link>
+            </span>
+          ))}
+        </p>
       )}
       {synthetic && <p className="notice warn">{t('places.syntheticNotice')}</p>}
       <h2>{t('places.indicators')}</h2>
       <p className="small muted">{t('places.noRanks')}</p>
-      {summary.isPending ? <Loading /> : summary.error ? <ErrorMessage error={summary.error} /> : summary.data.indicators.length === 0 ? (
+      {summary.isPending ? (
+        <Loading />
+      ) : summary.error ? (
+        <ErrorMessage error={summary.error} />
+      ) : summary.data.indicators.length === 0 ? (
         <Empty>{t('places.noData')}</Empty>
       ) : (
-        <><div className="table-scroll">
-          <table className="data place-table">
-            <caption className="visually-hidden">{t('places.tableCaption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('table.indicator')}</th><th scope="col">{t('table.latest')}</th><th scope="col">{t('table.period')}</th>
-                <th scope="col">{t('table.status')}</th><th scope="col">{t('table.source')}</th>
-                <th scope="col">{t('table.trend')}</th><th scope="col">{t('progress.title')}</th>
-                <th scope="col">{t('table.country')}</th><th scope="col">{t('table.pilotGroup')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {summary.data.indicators.map((row) => {
-                const progress = assessProgress(row.points.filter(shownValue).map((x) => ({ start: x.periodStart, end: x.periodEnd, value: x.value })), row.indicator.direction, row.target);
-                const unit = row.indicator.unit ? (row.indicator.unit.name ?? row.indicator.unit.code) : '';
-                return (
-                  <tr key={`${row.indicator.code}-${row.series.code}`}>
-                    <th scope="row">
-                      <Link to="/indicators/$code" params={{ code: row.indicator.code }}>{row.indicator.code}</Link>{' '}
-                      <span dir="auto">{row.indicator.name}</span>
-                      {row.series.name && row.series.name !== row.indicator.name && row.series.name !== row.indicator.code && <div className="small muted" dir="auto">{row.series.name}</div>}
-                    </th>
-                    <td className="num"><ValueText value={row.latest.value} suppressedBelow={row.latest.suppressedBelow} digits={3} /><div className="small muted unit">{unit}</div></td>
-                    <td>{period(row.latest.period)}</td>
-                    <td><StatusLabel status={row.latest.status} /></td>
-                    <td className="small source-cell"><SourceText source={row.latest.source} /></td>
-                    <td><Sparkline values={row.points.filter(shownValue).map((x) => x.value)} /></td>
-                    <td><ProgressBadge result={progress} /></td>
-                    <td className="num">{row.country ? <><ValueText value={row.country.value} suppressedBelow={row.country.suppressedBelow} digits={3} /> <span className="small muted">({period(row.country.period)})</span></> : '—'}</td>
-                    <td className="num">{row.pilotGroup ? <>{t('places.median', { value: num(row.pilotGroup.median, 3) })}<div className="small muted">{t('places.range', { min: num(row.pilotGroup.min, 3), max: num(row.pilotGroup.max, 3), n: num(row.pilotGroup.count, 0) })}</div></> : '—'}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-        {summary.data.indicators.some((i) => anySuppressed([i.latest, ...(i.country ? [i.country] : [])])) && <SuppressionNote />}
-        {chartRow && (
-          <section className="place-chart" aria-labelledby={`${chartTableId}-h`}>
-            <h2 id={`${chartTableId}-h`}>{t('places.chartHeading')}</h2>
-            <p className="no-print">
-              <label>{t('places.chartIndicator')}{' '}
-                <select value={rowKey(chartRow)} onChange={(e) => setChartChoice(e.target.value)}>
-                  {rows.map((r) => <option key={rowKey(r)} value={rowKey(r)}>{r.indicator.code} {r.series.name && r.series.name !== r.indicator.name ? `${r.indicator.name ?? ''} — ${r.series.name}` : r.indicator.name}</option>)}
-                </select>
-              </label>
-            </p>
-            <h3 dir="auto">{chartIndicator}</h3>
-            <Suspense fallback={<Loading />}>
-              <LineChart unit={chartUnit} describedBy={chartTableId} title={t('places.chartTitle', { indicator: chartIndicator, place: placeName })}
-                series={[{ name: placeName, points: chartRow.points.filter(shownValue).map((x) => ({ x: periodX(x.periodStart, x.periodEnd), value: x.value, label: period(x.period) })) }]} />
-            </Suspense>
-            <div className="table-scroll">
-              <table className="data compact" id={chartTableId}>
-                <caption>{t('places.chartTableCaption', { indicator: chartIndicator, place: placeName })}</caption>
-                <thead><tr><th scope="col">{t('table.period')}</th><th scope="col">{t('table.value')}</th><th scope="col">{t('table.status')}</th></tr></thead>
-                <tbody>
-                  {chartRow.points.map((x) => (
-                    <tr key={x.period}><th scope="row">{period(x.period)}</th><td className="num"><ValueText value={x.value} suppressedBelow={x.suppressedBelow} digits={3} /> <span className="small muted">{chartUnit}</span></td><td><StatusLabel status={x.status} /></td></tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          </section>
-        )}
+        <>
+          <div className="table-scroll">
+            <table className="data place-table">
+              <caption className="visually-hidden">{t('places.tableCaption')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('table.indicator')}</th>
+                  <th scope="col">{t('table.latest')}</th>
+                  <th scope="col">{t('table.period')}</th>
+                  <th scope="col">{t('table.status')}</th>
+                  <th scope="col">{t('table.source')}</th>
+                  <th scope="col">{t('table.trend')}</th>
+                  <th scope="col">{t('progress.title')}</th>
+                  <th scope="col">{t('table.country')}</th>
+                  <th scope="col">{t('table.pilotGroup')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {summary.data.indicators.map((row) => {
+                  const progress = assessProgress(
+                    row.points
+                      .filter(shownValue)
+                      .map((x) => ({ start: x.periodStart, end: x.periodEnd, value: x.value })),
+                    row.indicator.direction,
+                    row.target,
+                  );
+                  const unit = row.indicator.unit ? (row.indicator.unit.name ?? row.indicator.unit.code) : '';
+                  return (
+                    <tr key={`${row.indicator.code}-${row.series.code}`}>
+                      <th scope="row">
+                        <Link to="/indicators/$code" params={{ code: row.indicator.code }}>
+                          {row.indicator.code}
+                        </Link>{' '}
+                        <span dir="auto">{row.indicator.name}</span>
+                        {row.series.name &&
+                          row.series.name !== row.indicator.name &&
+                          row.series.name !== row.indicator.code && (
+                            <div className="small muted" dir="auto">
+                              {row.series.name}
+                            </div>
+                          )}
+                      </th>
+                      <td className="num">
+                        <ValueText value={row.latest.value} suppressedBelow={row.latest.suppressedBelow} digits={3} />
+                        <div className="small muted unit">{unit}</div>
+                      </td>
+                      <td>{period(row.latest.period)}</td>
+                      <td>
+                        <StatusLabel status={row.latest.status} />
+                      </td>
+                      <td className="small source-cell">
+                        <SourceText source={row.latest.source} />
+                      </td>
+                      <td>
+                        <Sparkline values={row.points.filter(shownValue).map((x) => x.value)} />
+                      </td>
+                      <td>
+                        <ProgressBadge result={progress} />
+                      </td>
+                      <td className="num">
+                        {row.country ? (
+                          <>
+                            <ValueText
+                              value={row.country.value}
+                              suppressedBelow={row.country.suppressedBelow}
+                              digits={3}
+                            />{' '}
+                            <span className="small muted">({period(row.country.period)})</span>
+                          </>
+                        ) : (
+                          '—'
+                        )}
+                      </td>
+                      <td className="num">
+                        {row.pilotGroup ? (
+                          <>
+                            {t('places.median', { value: num(row.pilotGroup.median, 3) })}
+                            <div className="small muted">
+                              {t('places.range', {
+                                min: num(row.pilotGroup.min, 3),
+                                max: num(row.pilotGroup.max, 3),
+                                n: num(row.pilotGroup.count, 0),
+                              })}
+                            </div>
+                          </>
+                        ) : (
+                          '—'
+                        )}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+          {summary.data.indicators.some((i) => anySuppressed([i.latest, ...(i.country ? [i.country] : [])])) && (
+            <SuppressionNote />
+          )}
+          {chartRow && (
+            <section className="place-chart" aria-labelledby={`${chartTableId}-h`}>
+              <h2 id={`${chartTableId}-h`}>{t('places.chartHeading')}</h2>
+              <p className="no-print">
+                <label>
+                  {t('places.chartIndicator')}{' '}
+                  <select value={rowKey(chartRow)} onChange={(e) => setChartChoice(e.target.value)}>
+                    {rows.map((r) => (
+                      <option key={rowKey(r)} value={rowKey(r)}>
+                        {r.indicator.code}{' '}
+                        {r.series.name && r.series.name !== r.indicator.name
+                          ? `${r.indicator.name ?? ''} — ${r.series.name}`
+                          : r.indicator.name}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              </p>
+              <h3 dir="auto">{chartIndicator}</h3>
+              <Suspense fallback={<Loading />}>
+                <LineChart
+                  unit={chartUnit}
+                  describedBy={chartTableId}
+                  title={t('places.chartTitle', { indicator: chartIndicator, place: placeName })}
+                  series={[
+                    {
+                      name: placeName,
+                      points: chartRow.points.filter(shownValue).map((x) => ({
+                        x: periodX(x.periodStart, x.periodEnd),
+                        value: x.value,
+                        label: period(x.period),
+                      })),
+                    },
+                  ]}
+                />
+              </Suspense>
+              <div className="table-scroll">
+                <table className="data compact" id={chartTableId}>
+                  <caption>{t('places.chartTableCaption', { indicator: chartIndicator, place: placeName })}</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('table.period')}</th>
+                      <th scope="col">{t('table.value')}</th>
+                      <th scope="col">{t('table.status')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {chartRow.points.map((x) => (
+                      <tr key={x.period}>
+                        <th scope="row">{period(x.period)}</th>
+                        <td className="num">
+                          <ValueText value={x.value} suppressedBelow={x.suppressedBelow} digits={3} />{' '}
+                          <span className="small muted">{chartUnit}</span>
+                        </td>
+                        <td>
+                          <StatusLabel status={x.status} />
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </section>
+          )}
         </>
       )}
     </article>

@@ -1,6 +1,6 @@
-import { useId, useState, type FormEvent } from 'react';
-import { useNavigate } from '@tanstack/react-router';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useNavigate } from '@tanstack/react-router';
+import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { getJson } from '../../api/client.ts';
 import type { Names } from '../../api/types.ts';
@@ -8,12 +8,17 @@ import { usePrefs } from '../../app/prefs.tsx';
 import { useSession } from '../../app/session.tsx';
 import { UserText } from '../../components/UserText.tsx';
 import type { Shown } from '../admin/admin-api.ts';
-import { ConfirmBox, described, Done, Field, FieldError, FormProblems, numberOf } from '../admin/forms.tsx';
+import { ConfirmBox, Done, described, Field, FieldError, FormProblems, numberOf } from '../admin/forms.tsx';
 import { PlacePicker } from '../admin/PlacePicker.tsx';
 import { useEdit } from './programme-edit-context.tsx';
 import { texts, useLimitMessages, useResultsForm } from './programme-kit.tsx';
-import { IATI_ORGANISATION_TYPES, iatiOrganisationTypeLabel, participationRoleLabel, resultStatusLabel } from './programme-labels.ts';
-import { RESULT_STATUSES, type ProgrammeView, type ResultStatus, type ResultView } from './programme-types.ts';
+import {
+  IATI_ORGANISATION_TYPES,
+  iatiOrganisationTypeLabel,
+  participationRoleLabel,
+  resultStatusLabel,
+} from './programme-labels.ts';
+import { type ProgrammeView, RESULT_STATUSES, type ResultStatus, type ResultView } from './programme-types.ts';
 
 /**
  * The programme itself (docs/methods/results.md): adding one, changing its names, years, status,
@@ -26,17 +31,41 @@ import { RESULT_STATUSES, type ProgrammeView, type ResultStatus, type ResultView
 const ROLES = ['pilot', 'participating', 'supporting'] as const;
 type Role = (typeof ROLES)[number];
 
-interface PillarRow { key: number; code: string; kind: 'pillar' | 'means-of-implementation'; ar: string; en: string; names: Names; descriptions: Names }
-interface PlaceRow { code: string; level: string; names: Names; role: Role; since: string; notes: Names }
-type PartnerRow = { organisationId: number; names: Names; name: string | null } | { organisationId: null; names: Names; name: string | null };
-interface NetworkPartner { id: number; name: string | null; names: Names; member: boolean }
+interface PillarRow {
+  key: number;
+  code: string;
+  kind: 'pillar' | 'means-of-implementation';
+  ar: string;
+  en: string;
+  names: Names;
+  descriptions: Names;
+}
+interface PlaceRow {
+  code: string;
+  level: string;
+  names: Names;
+  role: Role;
+  since: string;
+  notes: Names;
+}
+type PartnerRow =
+  | { organisationId: number; names: Names; name: string | null }
+  | { organisationId: null; names: Names; name: string | null };
+interface NetworkPartner {
+  id: number;
+  name: string | null;
+  names: Names;
+  member: boolean;
+}
 
-const roleOf = (r: string): Role => (ROLES as readonly string[]).includes(r) ? (r as Role) : 'participating';
+const roleOf = (r: string): Role => ((ROLES as readonly string[]).includes(r) ? (r as Role) : 'participating');
 const yearOk = (y: number | undefined): y is number => y !== undefined && Number.isInteger(y) && y >= 1900 && y <= 2100;
 /** Whether a text by language has any text. */
 const some = (n: Names) => Object.keys(n).length > 0;
 
-/** The field of a path the API names ("body.pillars.2.names" → "pillars.2.ar"); unknown rows fall back to their list. */
+/**
+ * The field of a path the API names ("body.pillars.2.names" → "pillars.2.ar"); unknown rows fall back to their list.
+ */
 function programmeFieldOf(known: readonly string[]) {
   return (path: string | null): string | null => {
     if (!path) return null;
@@ -51,7 +80,11 @@ function programmeFieldOf(known: readonly string[]) {
   };
 }
 
-export function ProgrammeForm({ programme, onSaved, onCancel }: {
+export function ProgrammeForm({
+  programme,
+  onSaved,
+  onCancel,
+}: {
   /** The programme to change; absent, the form adds one. */
   programme?: ProgrammeView;
   onSaved(code: string): Promise<void> | void;
@@ -76,14 +109,34 @@ export function ProgrammeForm({ programme, onSaved, onCancel }: {
   const [orgNames, setOrgNames] = useState({ ar: p?.reportingOrg.names.ar ?? '', en: p?.reportingOrg.names.en ?? '' });
   const [demonstration, setDemonstration] = useState(p?.demonstration ?? false);
   const [nextKey, setNextKey] = useState(p?.pillars.length ?? 0);
-  const [pillars, setPillars] = useState<PillarRow[]>((p?.pillars ?? []).map((x, i) => ({
-    key: i, code: x.code, kind: x.kind === 'means-of-implementation' ? 'means-of-implementation' : 'pillar', ar: x.names.ar ?? '', en: x.names.en ?? '', names: x.names, descriptions: x.descriptions,
-  })));
-  const [places, setPlaces] = useState<PlaceRow[]>((p?.places ?? []).map((x) => ({
-    code: x.place, level: x.level, names: x.name ? { [lang]: x.name } : {}, role: roleOf(x.role), since: x.sinceYear === null ? '' : String(x.sinceYear), notes: x.notes,
-  })));
-  const [partners, setPartners] = useState<PartnerRow[]>((p?.partners ?? []).map((x) => (x.organisationId !== null
-    ? { organisationId: x.organisationId, names: x.names, name: x.name } : { organisationId: null, names: x.names, name: x.name })));
+  const [pillars, setPillars] = useState<PillarRow[]>(
+    (p?.pillars ?? []).map((x, i) => ({
+      key: i,
+      code: x.code,
+      kind: x.kind === 'means-of-implementation' ? 'means-of-implementation' : 'pillar',
+      ar: x.names.ar ?? '',
+      en: x.names.en ?? '',
+      names: x.names,
+      descriptions: x.descriptions,
+    })),
+  );
+  const [places, setPlaces] = useState<PlaceRow[]>(
+    (p?.places ?? []).map((x) => ({
+      code: x.place,
+      level: x.level,
+      names: x.name ? { [lang]: x.name } : {},
+      role: roleOf(x.role),
+      since: x.sinceYear === null ? '' : String(x.sinceYear),
+      notes: x.notes,
+    })),
+  );
+  const [partners, setPartners] = useState<PartnerRow[]>(
+    (p?.partners ?? []).map((x) =>
+      x.organisationId !== null
+        ? { organisationId: x.organisationId, names: x.names, name: x.name }
+        : { organisationId: null, names: x.names, name: x.name },
+    ),
+  );
   const [chosenPartner, setChosenPartner] = useState('');
   const [partnerNames, setPartnerNames] = useState({ ar: '', en: '' });
   const [busy, setBusy] = useState(false);
@@ -94,9 +147,24 @@ export function ProgrammeForm({ programme, onSaved, onCancel }: {
   });
 
   const known = [
-    'code', 'names.ar', 'names.en', 'descriptions.ar', 'descriptions.en', 'startYear', 'endYear', 'status', 'reference',
-    'reportingOrg.ref', 'reportingOrg.type', 'reportingOrg.names.ar', 'reportingOrg.names.en', 'demonstration',
-    'pillars', 'places', 'partners', 'partnerName',
+    'code',
+    'names.ar',
+    'names.en',
+    'descriptions.ar',
+    'descriptions.en',
+    'startYear',
+    'endYear',
+    'status',
+    'reference',
+    'reportingOrg.ref',
+    'reportingOrg.type',
+    'reportingOrg.names.ar',
+    'reportingOrg.names.en',
+    'demonstration',
+    'pillars',
+    'places',
+    'partners',
+    'partnerName',
     ...pillars.flatMap((_, i) => [`pillars.${i}.code`, `pillars.${i}.kind`, `pillars.${i}.ar`, `pillars.${i}.en`]),
     ...places.flatMap((_, i) => [`places.${i}.role`, `places.${i}.sinceYear`]),
   ];
@@ -116,35 +184,66 @@ export function ProgrammeForm({ programme, onSaved, onCancel }: {
     const pillarInputs = pillars.map((x, i) => {
       const n = texts({ ...x.names, ar: x.ar, en: x.en });
       if (!/^[A-Za-z0-9_.-]+$/.test(x.code.trim())) local[`pillars.${i}.code`] = { text: t('programmes.error.code') };
-      else if (pillars.findIndex((y) => y.code.trim() === x.code.trim()) !== i) local[`pillars.${i}.code`] = { text: t('programmes.error.pillarCodeTwice', { code: x.code.trim() }) };
+      else if (pillars.findIndex((y) => y.code.trim() === x.code.trim()) !== i)
+        local[`pillars.${i}.code`] = { text: t('programmes.error.pillarCodeTwice', { code: x.code.trim() }) };
       if (!some(n)) local[`pillars.${i}.ar`] = { text: t('programmes.error.textNeeded') };
-      return { code: x.code.trim(), kind: x.kind, names: n, ...(some(x.descriptions) ? { descriptions: x.descriptions } : {}), position: i };
+      return {
+        code: x.code.trim(),
+        kind: x.kind,
+        names: n,
+        ...(some(x.descriptions) ? { descriptions: x.descriptions } : {}),
+        position: i,
+      };
     });
     const placeInputs = places.map((x, i) => {
       const since = numberOf(x.since);
       if (since !== undefined && !yearOk(since)) local[`places.${i}.sinceYear`] = { text: limits.year };
-      return { place: x.code, role: x.role, ...(since !== undefined ? { sinceYear: since } : {}), ...(some(x.notes) ? { notes: x.notes } : {}) };
+      return {
+        place: x.code,
+        role: x.role,
+        ...(since !== undefined ? { sinceYear: since } : {}),
+        ...(some(x.notes) ? { notes: x.notes } : {}),
+      };
     });
-    if (Object.keys(local).length) { form.setLocal(local); return; }
+    if (Object.keys(local).length) {
+      form.setLocal(local);
+      return;
+    }
     const orgNamesAll = texts({ ...(p?.reportingOrg.names ?? {}), ...orgNames });
     const body = {
       names: newNames,
       descriptions: texts({ ...(p?.descriptions ?? {}), ...descriptions }),
-      startYear: sy, endYear: ey, status,
+      startYear: sy,
+      endYear: ey,
+      status,
       reportingOrg: {
-        ...(orgRef.trim() ? { ref: orgRef.trim() } : {}), ...(orgType ? { type: orgType } : {}), ...(some(orgNamesAll) ? { names: orgNamesAll } : {}),
+        ...(orgRef.trim() ? { ref: orgRef.trim() } : {}),
+        ...(orgType ? { type: orgType } : {}),
+        ...(some(orgNamesAll) ? { names: orgNamesAll } : {}),
       },
       demonstration,
       pillars: pillarInputs,
       places: placeInputs,
-      partners: partners.map((x) => (x.organisationId !== null ? { organisationId: x.organisationId } : { names: x.names })),
+      partners: partners.map((x) =>
+        x.organisationId !== null ? { organisationId: x.organisationId } : { names: x.names },
+      ),
     };
     setBusy(true);
     const res = p
-      ? await send(`/programmes/${encodeURIComponent(p.code)}`, 'PATCH', { ...body, reference: reference.trim() || null })
-      : await send('/programmes', 'POST', { code: code.trim(), ...body, ...(reference.trim() ? { reference: reference.trim() } : {}) });
+      ? await send(`/programmes/${encodeURIComponent(p.code)}`, 'PATCH', {
+          ...body,
+          reference: reference.trim() || null,
+        })
+      : await send('/programmes', 'POST', {
+          code: code.trim(),
+          ...body,
+          ...(reference.trim() ? { reference: reference.trim() } : {}),
+        });
     setBusy(false);
-    if (!res.ok) { await form.fromResponse(res); return; }
+    if (!res.ok) {
+      await form.fromResponse(res);
+      return;
+    }
     await onSaved(p ? p.code : code.trim());
   };
 
@@ -153,121 +252,360 @@ export function ProgrammeForm({ programme, onSaved, onCancel }: {
   const available = (network.data?.items ?? []).filter((n) => !partners.some((x) => x.organisationId === n.id));
 
   return (
-    <form ref={form.formRef} className="admin edit-form form card no-print programme-form" onSubmit={submit} noValidate
-      aria-labelledby={`${id}-title`} onKeyDown={(e) => { if (e.key === 'Escape') onCancel(); }}>
-      <h2 className="form-title" id={`${id}-title`}>{p ? t('programmes.form.editTitle', { code: p.code }) : t('programmes.form.newTitle')}</h2>
+    <form
+      ref={form.formRef}
+      className="admin edit-form form card no-print programme-form"
+      onSubmit={submit}
+      noValidate
+      aria-labelledby={`${id}-title`}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') onCancel();
+      }}
+    >
+      <h2 className="form-title" id={`${id}-title`}>
+        {p ? t('programmes.form.editTitle', { code: p.code }) : t('programmes.form.newTitle')}
+      </h2>
       <div className="form-grid">
         {mode === 'add' && (
-          <Field id={`${id}-code`} label={t('programmes.form.code')} hint={t('programmes.form.codeHint')} error={form.fields.code}>
-            <input id={`${id}-code`} type="text" dir="ltr" value={code} onChange={(e) => setCode(e.target.value)} autoFocus {...described(`${id}-code`, form.fields.code, true)} />
+          <Field
+            id={`${id}-code`}
+            label={t('programmes.form.code')}
+            hint={t('programmes.form.codeHint')}
+            error={form.fields.code}
+          >
+            <input
+              id={`${id}-code`}
+              type="text"
+              dir="ltr"
+              value={code}
+              onChange={(e) => setCode(e.target.value)}
+              autoFocus
+              {...described(`${id}-code`, form.fields.code, true)}
+            />
           </Field>
         )}
         <Field id={`${id}-status`} label={t('programmes.edit.status')} error={form.fields.status}>
-          <select id={`${id}-status`} value={status} onChange={(e) => setStatus(e.target.value as ResultStatus)} {...described(`${id}-status`, form.fields.status)}>
-            {RESULT_STATUSES.map((s) => <option key={s} value={s}>{resultStatusLabel(t, s)}</option>)}
+          <select
+            id={`${id}-status`}
+            value={status}
+            onChange={(e) => setStatus(e.target.value as ResultStatus)}
+            {...described(`${id}-status`, form.fields.status)}
+          >
+            {RESULT_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {resultStatusLabel(t, s)}
+              </option>
+            ))}
           </select>
         </Field>
         <Field id={`${id}-start`} label={t('programmes.form.startYear')} error={form.fields.startYear}>
-          <input id={`${id}-start`} type="text" inputMode="numeric" dir="ltr" value={startYear} onChange={(e) => setStartYear(e.target.value)} {...described(`${id}-start`, form.fields.startYear)} />
+          <input
+            id={`${id}-start`}
+            type="text"
+            inputMode="numeric"
+            dir="ltr"
+            value={startYear}
+            onChange={(e) => setStartYear(e.target.value)}
+            {...described(`${id}-start`, form.fields.startYear)}
+          />
         </Field>
         <Field id={`${id}-end`} label={t('programmes.form.endYear')} error={form.fields.endYear}>
-          <input id={`${id}-end`} type="text" inputMode="numeric" dir="ltr" value={endYear} onChange={(e) => setEndYear(e.target.value)} {...described(`${id}-end`, form.fields.endYear)} />
+          <input
+            id={`${id}-end`}
+            type="text"
+            inputMode="numeric"
+            dir="ltr"
+            value={endYear}
+            onChange={(e) => setEndYear(e.target.value)}
+            {...described(`${id}-end`, form.fields.endYear)}
+          />
         </Field>
-        <Field id={`${id}-name-ar`} label={t('programmes.edit.nameAr')} error={form.fields['names.ar']} className="wide">
-          <input id={`${id}-name-ar`} type="text" dir="rtl" lang="ar" value={names.ar} onChange={(e) => setNames({ ...names, ar: e.target.value })} autoFocus={mode === 'edit'} {...described(`${id}-name-ar`, form.fields['names.ar'])} />
+        <Field
+          id={`${id}-name-ar`}
+          label={t('programmes.edit.nameAr')}
+          error={form.fields['names.ar']}
+          className="wide"
+        >
+          <input
+            id={`${id}-name-ar`}
+            type="text"
+            dir="rtl"
+            lang="ar"
+            value={names.ar}
+            onChange={(e) => setNames({ ...names, ar: e.target.value })}
+            autoFocus={mode === 'edit'}
+            {...described(`${id}-name-ar`, form.fields['names.ar'])}
+          />
         </Field>
-        <Field id={`${id}-name-en`} label={t('programmes.edit.nameEn')} error={form.fields['names.en']} className="wide">
-          <input id={`${id}-name-en`} type="text" dir="ltr" lang="en" value={names.en} onChange={(e) => setNames({ ...names, en: e.target.value })} {...described(`${id}-name-en`, form.fields['names.en'])} />
+        <Field
+          id={`${id}-name-en`}
+          label={t('programmes.edit.nameEn')}
+          error={form.fields['names.en']}
+          className="wide"
+        >
+          <input
+            id={`${id}-name-en`}
+            type="text"
+            dir="ltr"
+            lang="en"
+            value={names.en}
+            onChange={(e) => setNames({ ...names, en: e.target.value })}
+            {...described(`${id}-name-en`, form.fields['names.en'])}
+          />
         </Field>
-        <Field id={`${id}-desc-ar`} label={t('programmes.edit.descriptionAr')} error={form.fields['descriptions.ar']} className="wide">
-          <textarea id={`${id}-desc-ar`} dir="rtl" lang="ar" rows={3} value={descriptions.ar} onChange={(e) => setDescriptions({ ...descriptions, ar: e.target.value })} {...described(`${id}-desc-ar`, form.fields['descriptions.ar'])} />
+        <Field
+          id={`${id}-desc-ar`}
+          label={t('programmes.edit.descriptionAr')}
+          error={form.fields['descriptions.ar']}
+          className="wide"
+        >
+          <textarea
+            id={`${id}-desc-ar`}
+            dir="rtl"
+            lang="ar"
+            rows={3}
+            value={descriptions.ar}
+            onChange={(e) => setDescriptions({ ...descriptions, ar: e.target.value })}
+            {...described(`${id}-desc-ar`, form.fields['descriptions.ar'])}
+          />
         </Field>
-        <Field id={`${id}-desc-en`} label={t('programmes.edit.descriptionEn')} error={form.fields['descriptions.en']} className="wide">
-          <textarea id={`${id}-desc-en`} dir="ltr" lang="en" rows={3} value={descriptions.en} onChange={(e) => setDescriptions({ ...descriptions, en: e.target.value })} {...described(`${id}-desc-en`, form.fields['descriptions.en'])} />
+        <Field
+          id={`${id}-desc-en`}
+          label={t('programmes.edit.descriptionEn')}
+          error={form.fields['descriptions.en']}
+          className="wide"
+        >
+          <textarea
+            id={`${id}-desc-en`}
+            dir="ltr"
+            lang="en"
+            rows={3}
+            value={descriptions.en}
+            onChange={(e) => setDescriptions({ ...descriptions, en: e.target.value })}
+            {...described(`${id}-desc-en`, form.fields['descriptions.en'])}
+          />
         </Field>
-        <Field id={`${id}-reference`} label={t('programmes.reference')} hint={t('programmes.form.referenceHint')} error={form.fields.reference} className="wide">
-          <input id={`${id}-reference`} type="text" dir="auto" value={reference} onChange={(e) => setReference(e.target.value)} {...described(`${id}-reference`, form.fields.reference, true)} />
+        <Field
+          id={`${id}-reference`}
+          label={t('programmes.reference')}
+          hint={t('programmes.form.referenceHint')}
+          error={form.fields.reference}
+          className="wide"
+        >
+          <input
+            id={`${id}-reference`}
+            type="text"
+            dir="auto"
+            value={reference}
+            onChange={(e) => setReference(e.target.value)}
+            {...described(`${id}-reference`, form.fields.reference, true)}
+          />
         </Field>
       </div>
       <div className="field">
         <label className="check-line">
-          <input type="checkbox" checked={demonstration} onChange={(e) => setDemonstration(e.target.checked)} aria-describedby={`${id}-demo-hint`} /> {t('programmes.form.demonstration')}
+          <input
+            type="checkbox"
+            checked={demonstration}
+            onChange={(e) => setDemonstration(e.target.checked)}
+            aria-describedby={`${id}-demo-hint`}
+          />{' '}
+          {t('programmes.form.demonstration')}
         </label>
-        <p id={`${id}-demo-hint`} className="hint">{t('programmes.form.demonstrationHint')}</p>
+        <p id={`${id}-demo-hint`} className="hint">
+          {t('programmes.form.demonstrationHint')}
+        </p>
       </div>
 
       <fieldset className="programme-org" aria-describedby={`${id}-org-hint`}>
         <legend>{t('programmes.form.orgLegend')}</legend>
-        <p id={`${id}-org-hint`} className="hint">{t('programmes.form.orgHint')}</p>
+        <p id={`${id}-org-hint`} className="hint">
+          {t('programmes.form.orgHint')}
+        </p>
         <div className="form-grid">
-          <Field id={`${id}-org-ref`} label={t('programmes.form.orgRef')} hint={t('programmes.form.orgRefHint')} error={form.fields['reportingOrg.ref']}>
-            <input id={`${id}-org-ref`} type="text" dir="ltr" value={orgRef} onChange={(e) => setOrgRef(e.target.value)} {...described(`${id}-org-ref`, form.fields['reportingOrg.ref'], true)} />
+          <Field
+            id={`${id}-org-ref`}
+            label={t('programmes.form.orgRef')}
+            hint={t('programmes.form.orgRefHint')}
+            error={form.fields['reportingOrg.ref']}
+          >
+            <input
+              id={`${id}-org-ref`}
+              type="text"
+              dir="ltr"
+              value={orgRef}
+              onChange={(e) => setOrgRef(e.target.value)}
+              {...described(`${id}-org-ref`, form.fields['reportingOrg.ref'], true)}
+            />
           </Field>
           <Field id={`${id}-org-type`} label={t('programmes.form.orgType')} error={form.fields['reportingOrg.type']}>
-            <select id={`${id}-org-type`} value={orgType} onChange={(e) => setOrgType(e.target.value)} {...described(`${id}-org-type`, form.fields['reportingOrg.type'])}>
+            <select
+              id={`${id}-org-type`}
+              value={orgType}
+              onChange={(e) => setOrgType(e.target.value)}
+              {...described(`${id}-org-type`, form.fields['reportingOrg.type'])}
+            >
               <option value="">{t('programmes.form.orgTypeNone')}</option>
-              {orgType && !(IATI_ORGANISATION_TYPES as readonly string[]).includes(orgType) && <option value={orgType}>{orgType}</option>}
-              {IATI_ORGANISATION_TYPES.map((c) => <option key={c} value={c}>{t('programmes.form.orgTypeOption', { code: c, name: iatiOrganisationTypeLabel(t, c) })}</option>)}
+              {orgType && !(IATI_ORGANISATION_TYPES as readonly string[]).includes(orgType) && (
+                <option value={orgType}>{orgType}</option>
+              )}
+              {IATI_ORGANISATION_TYPES.map((c) => (
+                <option key={c} value={c}>
+                  {t('programmes.form.orgTypeOption', { code: c, name: iatiOrganisationTypeLabel(t, c) })}
+                </option>
+              ))}
             </select>
           </Field>
-          <Field id={`${id}-org-ar`} label={t('programmes.form.orgNameAr')} error={form.fields['reportingOrg.names.ar']}>
-            <input id={`${id}-org-ar`} type="text" dir="rtl" lang="ar" value={orgNames.ar} onChange={(e) => setOrgNames({ ...orgNames, ar: e.target.value })} {...described(`${id}-org-ar`, form.fields['reportingOrg.names.ar'])} />
+          <Field
+            id={`${id}-org-ar`}
+            label={t('programmes.form.orgNameAr')}
+            error={form.fields['reportingOrg.names.ar']}
+          >
+            <input
+              id={`${id}-org-ar`}
+              type="text"
+              dir="rtl"
+              lang="ar"
+              value={orgNames.ar}
+              onChange={(e) => setOrgNames({ ...orgNames, ar: e.target.value })}
+              {...described(`${id}-org-ar`, form.fields['reportingOrg.names.ar'])}
+            />
           </Field>
-          <Field id={`${id}-org-en`} label={t('programmes.form.orgNameEn')} error={form.fields['reportingOrg.names.en']}>
-            <input id={`${id}-org-en`} type="text" dir="ltr" lang="en" value={orgNames.en} onChange={(e) => setOrgNames({ ...orgNames, en: e.target.value })} {...described(`${id}-org-en`, form.fields['reportingOrg.names.en'])} />
+          <Field
+            id={`${id}-org-en`}
+            label={t('programmes.form.orgNameEn')}
+            error={form.fields['reportingOrg.names.en']}
+          >
+            <input
+              id={`${id}-org-en`}
+              type="text"
+              dir="ltr"
+              lang="en"
+              value={orgNames.en}
+              onChange={(e) => setOrgNames({ ...orgNames, en: e.target.value })}
+              {...described(`${id}-org-en`, form.fields['reportingOrg.names.en'])}
+            />
           </Field>
         </div>
       </fieldset>
 
       <fieldset className="programme-pillars" aria-describedby={`${id}-pillars-hint`}>
         <legend>{t('programmes.pillarsOf')}</legend>
-        <p id={`${id}-pillars-hint`} className="hint">{t('programmes.form.pillarsHint')}</p>
+        <p id={`${id}-pillars-hint`} className="hint">
+          {t('programmes.form.pillarsHint')}
+        </p>
         {pillars.length === 0 && <p className="small muted">{t('programmes.form.noPillars')}</p>}
         {pillars.map((x, i) => {
           const pid = `${id}-pillar-${x.key}`;
-          const set = (patch: Partial<PillarRow>) => setPillars(pillars.map((y) => (y.key === x.key ? { ...y, ...patch } : y)));
+          const set = (patch: Partial<PillarRow>) =>
+            setPillars(pillars.map((y) => (y.key === x.key ? { ...y, ...patch } : y)));
           const n = String(i + 1);
           return (
             <fieldset key={x.key} className="list-row">
               <legend>{t('programmes.form.pillarN', { n })}</legend>
               <div className="form-grid">
                 <Field id={`${pid}-code`} label={t('programmes.form.code')} error={form.fields[`pillars.${i}.code`]}>
-                  <input id={`${pid}-code`} type="text" dir="ltr" value={x.code} onChange={(e) => set({ code: e.target.value })} {...described(`${pid}-code`, form.fields[`pillars.${i}.code`])} />
+                  <input
+                    id={`${pid}-code`}
+                    type="text"
+                    dir="ltr"
+                    value={x.code}
+                    onChange={(e) => set({ code: e.target.value })}
+                    {...described(`${pid}-code`, form.fields[`pillars.${i}.code`])}
+                  />
                 </Field>
                 <Field id={`${pid}-kind`} label={t('programmes.form.kind')} error={form.fields[`pillars.${i}.kind`]}>
-                  <select id={`${pid}-kind`} value={x.kind} onChange={(e) => set({ kind: e.target.value === 'means-of-implementation' ? 'means-of-implementation' : 'pillar' })} {...described(`${pid}-kind`, form.fields[`pillars.${i}.kind`])}>
+                  <select
+                    id={`${pid}-kind`}
+                    value={x.kind}
+                    onChange={(e) =>
+                      set({ kind: e.target.value === 'means-of-implementation' ? 'means-of-implementation' : 'pillar' })
+                    }
+                    {...described(`${pid}-kind`, form.fields[`pillars.${i}.kind`])}
+                  >
                     <option value="pillar">{t('programmes.form.kindPillar')}</option>
                     <option value="means-of-implementation">{t('programmes.form.kindMeans')}</option>
                   </select>
                 </Field>
-                <Field id={`${pid}-ar`} label={t('programmes.edit.nameAr')} error={form.fields[`pillars.${i}.ar`]} className="wide">
-                  <input id={`${pid}-ar`} type="text" dir="rtl" lang="ar" value={x.ar} onChange={(e) => set({ ar: e.target.value })} {...described(`${pid}-ar`, form.fields[`pillars.${i}.ar`])} />
+                <Field
+                  id={`${pid}-ar`}
+                  label={t('programmes.edit.nameAr')}
+                  error={form.fields[`pillars.${i}.ar`]}
+                  className="wide"
+                >
+                  <input
+                    id={`${pid}-ar`}
+                    type="text"
+                    dir="rtl"
+                    lang="ar"
+                    value={x.ar}
+                    onChange={(e) => set({ ar: e.target.value })}
+                    {...described(`${pid}-ar`, form.fields[`pillars.${i}.ar`])}
+                  />
                 </Field>
-                <Field id={`${pid}-en`} label={t('programmes.edit.nameEn')} error={form.fields[`pillars.${i}.en`]} className="wide">
-                  <input id={`${pid}-en`} type="text" dir="ltr" lang="en" value={x.en} onChange={(e) => set({ en: e.target.value })} {...described(`${pid}-en`, form.fields[`pillars.${i}.en`])} />
+                <Field
+                  id={`${pid}-en`}
+                  label={t('programmes.edit.nameEn')}
+                  error={form.fields[`pillars.${i}.en`]}
+                  className="wide"
+                >
+                  <input
+                    id={`${pid}-en`}
+                    type="text"
+                    dir="ltr"
+                    lang="en"
+                    value={x.en}
+                    onChange={(e) => set({ en: e.target.value })}
+                    {...described(`${pid}-en`, form.fields[`pillars.${i}.en`])}
+                  />
                 </Field>
               </div>
-              <button type="button" className="secondary small-button" id={`${pid}-remove`}
+              <button
+                type="button"
+                className="secondary small-button"
+                id={`${pid}-remove`}
                 onClick={() => {
                   const next = pillars[i + 1] ?? pillars[i - 1];
                   setPillars(pillars.filter((y) => y.key !== x.key));
                   removeAndFocus(next ? `${id}-pillar-${next.key}-remove` : `${id}-pillar-add`);
-                }}>{t('programmes.form.removePillar', { n })}</button>
+                }}
+              >
+                {t('programmes.form.removePillar', { n })}
+              </button>
             </fieldset>
           );
         })}
         <FieldError id={`${id}-pillars`} error={form.fields.pillars} />
-        <button type="button" className="secondary" id={`${id}-pillar-add`}
+        <button
+          type="button"
+          className="secondary"
+          id={`${id}-pillar-add`}
           onClick={() => {
-            setPillars([...pillars, { key: nextKey, code: '', kind: pillars[pillars.length - 1]?.kind ?? 'pillar', ar: '', en: '', names: {}, descriptions: {} }]);
+            setPillars([
+              ...pillars,
+              {
+                key: nextKey,
+                code: '',
+                kind: pillars[pillars.length - 1]?.kind ?? 'pillar',
+                ar: '',
+                en: '',
+                names: {},
+                descriptions: {},
+              },
+            ]);
             removeAndFocus(`${id}-pillar-${nextKey}-code`);
             setNextKey(nextKey + 1);
-          }}>{t('programmes.form.addPillar')}</button>
+          }}
+        >
+          {t('programmes.form.addPillar')}
+        </button>
       </fieldset>
 
       <fieldset className="programme-places">
         <legend>{t('programmes.placesTitle')}</legend>
-        {places.length === 0 ? <p className="small muted">{t('programmes.edit.noPlaces')}</p> : (
+        {places.length === 0 ? (
+          <p className="small muted">{t('programmes.edit.noPlaces')}</p>
+        ) : (
           <div className="table-scroll">
             <table className="data participation-table">
               <thead>
@@ -275,38 +613,73 @@ export function ProgrammeForm({ programme, onSaved, onCancel }: {
                   <th scope="col">{t('programmes.form.place')}</th>
                   <th scope="col">{t('programmes.form.role')}</th>
                   <th scope="col">{t('programmes.form.sinceYear')}</th>
-                  <th scope="col"><span className="visually-hidden">{t('programmes.edit.actions')}</span></th>
+                  <th scope="col">
+                    <span className="visually-hidden">{t('programmes.edit.actions')}</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
                 {places.map((x, i) => {
                   const rid = `${id}-place-${x.code.replace(/[^\w-]/g, '_')}`;
                   const name = text(x.names).text || x.code;
-                  const set = (patch: Partial<PlaceRow>) => setPlaces(places.map((y) => (y.code === x.code ? { ...y, ...patch } : y)));
+                  const set = (patch: Partial<PlaceRow>) =>
+                    setPlaces(places.map((y) => (y.code === x.code ? { ...y, ...patch } : y)));
                   const roleErr = form.fields[`places.${i}.role`];
                   const sinceErr = form.fields[`places.${i}.sinceYear`];
                   return (
                     <tr key={x.code}>
-                      <th scope="row"><UserText names={x.names} fallbackText={x.code} /> <code className="small">{x.code}</code></th>
+                      <th scope="row">
+                        <UserText names={x.names} fallbackText={x.code} /> <code className="small">{x.code}</code>
+                      </th>
                       <td>
-                        <label className="visually-hidden" htmlFor={`${rid}-role`}>{t('programmes.form.roleOf', { place: name })}</label>
-                        <select id={`${rid}-role`} value={x.role} onChange={(e) => set({ role: roleOf(e.target.value) })} {...described(`${rid}-role`, roleErr)}>
-                          {ROLES.map((r) => <option key={r} value={r}>{participationRoleLabel(t, r)}</option>)}
+                        <label className="visually-hidden" htmlFor={`${rid}-role`}>
+                          {t('programmes.form.roleOf', { place: name })}
+                        </label>
+                        <select
+                          id={`${rid}-role`}
+                          value={x.role}
+                          onChange={(e) => set({ role: roleOf(e.target.value) })}
+                          {...described(`${rid}-role`, roleErr)}
+                        >
+                          {ROLES.map((r) => (
+                            <option key={r} value={r}>
+                              {participationRoleLabel(t, r)}
+                            </option>
+                          ))}
                         </select>
                         <FieldError id={`${rid}-role`} error={roleErr} />
                       </td>
                       <td>
-                        <label className="visually-hidden" htmlFor={`${rid}-since`}>{t('programmes.form.sinceOf', { place: name })}</label>
-                        <input id={`${rid}-since`} type="text" inputMode="numeric" dir="ltr" size={6} value={x.since} onChange={(e) => set({ since: e.target.value })} {...described(`${rid}-since`, sinceErr)} />
+                        <label className="visually-hidden" htmlFor={`${rid}-since`}>
+                          {t('programmes.form.sinceOf', { place: name })}
+                        </label>
+                        <input
+                          id={`${rid}-since`}
+                          type="text"
+                          inputMode="numeric"
+                          dir="ltr"
+                          size={6}
+                          value={x.since}
+                          onChange={(e) => set({ since: e.target.value })}
+                          {...described(`${rid}-since`, sinceErr)}
+                        />
                         <FieldError id={`${rid}-since`} error={sinceErr} />
                       </td>
                       <td>
-                        <button type="button" className="secondary small-button" id={`${rid}-remove`}
+                        <button
+                          type="button"
+                          className="secondary small-button"
+                          id={`${rid}-remove`}
                           onClick={() => {
                             const next = places[i + 1] ?? places[i - 1];
                             setPlaces(places.filter((y) => y.code !== x.code));
-                            removeAndFocus(next ? `${id}-place-${next.code.replace(/[^\w-]/g, '_')}-remove` : `${id}-place-add`);
-                          }}>{t('programmes.edit.removePlace', { place: name })}</button>
+                            removeAndFocus(
+                              next ? `${id}-place-${next.code.replace(/[^\w-]/g, '_')}-remove` : `${id}-place-add`,
+                            );
+                          }}
+                        >
+                          {t('programmes.edit.removePlace', { place: name })}
+                        </button>
                       </td>
                     </tr>
                   );
@@ -315,26 +688,49 @@ export function ProgrammeForm({ programme, onSaved, onCancel }: {
             </table>
           </div>
         )}
-        <PlacePicker id={`${id}-place-add`} label={t('programmes.edit.addPlace')} value={null} error={form.fields.places}
+        <PlacePicker
+          id={`${id}-place-add`}
+          label={t('programmes.edit.addPlace')}
+          value={null}
+          error={form.fields.places}
           onChange={(x) => {
-            if (x && !places.some((y) => y.code === x.code)) setPlaces([...places, { code: x.code, level: x.level, names: x.names, role: 'participating', since: '', notes: {} }]);
+            if (x && !places.some((y) => y.code === x.code))
+              setPlaces([
+                ...places,
+                { code: x.code, level: x.level, names: x.names, role: 'participating', since: '', notes: {} },
+              ]);
             removeAndFocus(`${id}-place-add`);
-          }} />
+          }}
+        />
       </fieldset>
 
       <fieldset className="programme-partners">
         <legend>{t('programmes.partners')}</legend>
-        {partners.length === 0 ? <p className="small muted">{t('programmes.form.noPartners')}</p> : (
+        {partners.length === 0 ? (
+          <p className="small muted">{t('programmes.form.noPartners')}</p>
+        ) : (
           <ul className="chosen-places">
             {partners.map((x, i) => (
               <li key={x.organisationId !== null ? `o${x.organisationId}` : `n${i}`}>
                 <UserText names={x.names} fallbackText={x.name ?? ''} />
-                {x.organisationId === null && <span className="small muted"> ({t('programmes.form.outsideNetwork')})</span>}{' '}
-                <button type="button" className="secondary small-button" id={`${id}-partner-${i}-remove`}
+                {x.organisationId === null && (
+                  <span className="small muted"> ({t('programmes.form.outsideNetwork')})</span>
+                )}{' '}
+                <button
+                  type="button"
+                  className="secondary small-button"
+                  id={`${id}-partner-${i}-remove`}
                   onClick={() => {
                     setPartners(partners.filter((_, j) => j !== i));
-                    removeAndFocus(partners.length > 1 ? `${id}-partner-${Math.max(0, i - (i === partners.length - 1 ? 1 : 0))}-remove` : `${id}-partner-org`);
-                  }}>{t('programmes.form.removePartner', { name: partnerLabel(x) })}</button>
+                    removeAndFocus(
+                      partners.length > 1
+                        ? `${id}-partner-${Math.max(0, i - (i === partners.length - 1 ? 1 : 0))}-remove`
+                        : `${id}-partner-org`,
+                    );
+                  }}
+                >
+                  {t('programmes.form.removePartner', { name: partnerLabel(x) })}
+                </button>
               </li>
             ))}
           </ul>
@@ -346,14 +742,24 @@ export function ProgrammeForm({ programme, onSaved, onCancel }: {
             <div className="inline-add">
               <select id={`${id}-partner-org`} value={chosenPartner} onChange={(e) => setChosenPartner(e.target.value)}>
                 <option value="">{t('programmes.form.choosePartner')}</option>
-                {available.map((n) => <option key={n.id} value={String(n.id)} dir="auto">{n.name ?? String(n.id)}</option>)}
+                {available.map((n) => (
+                  <option key={n.id} value={String(n.id)} dir="auto">
+                    {n.name ?? String(n.id)}
+                  </option>
+                ))}
               </select>
-              <button type="button" className="secondary" disabled={!chosenPartner}
+              <button
+                type="button"
+                className="secondary"
+                disabled={!chosenPartner}
                 onClick={() => {
                   const n = available.find((x) => String(x.id) === chosenPartner);
                   if (n) setPartners([...partners, { organisationId: n.id, names: n.names, name: n.name }]);
                   setChosenPartner('');
-                }}>{t('programmes.form.addPartner')}</button>
+                }}
+              >
+                {t('programmes.form.addPartner')}
+              </button>
             </div>
           </div>
         </div>
@@ -361,26 +767,56 @@ export function ProgrammeForm({ programme, onSaved, onCancel }: {
           <legend>{t('programmes.form.partnerByName')}</legend>
           <div className="form-grid">
             <Field id={`${id}-partner-ar`} label={t('programmes.edit.nameAr')} error={form.fields.partnerName}>
-              <input id={`${id}-partner-ar`} type="text" dir="rtl" lang="ar" value={partnerNames.ar} onChange={(e) => setPartnerNames({ ...partnerNames, ar: e.target.value })} {...described(`${id}-partner-ar`, form.fields.partnerName)} />
+              <input
+                id={`${id}-partner-ar`}
+                type="text"
+                dir="rtl"
+                lang="ar"
+                value={partnerNames.ar}
+                onChange={(e) => setPartnerNames({ ...partnerNames, ar: e.target.value })}
+                {...described(`${id}-partner-ar`, form.fields.partnerName)}
+              />
             </Field>
             <Field id={`${id}-partner-en`} label={t('programmes.edit.nameEn')}>
-              <input id={`${id}-partner-en`} type="text" dir="ltr" lang="en" value={partnerNames.en} onChange={(e) => setPartnerNames({ ...partnerNames, en: e.target.value })} />
+              <input
+                id={`${id}-partner-en`}
+                type="text"
+                dir="ltr"
+                lang="en"
+                value={partnerNames.en}
+                onChange={(e) => setPartnerNames({ ...partnerNames, en: e.target.value })}
+              />
             </Field>
           </div>
-          <button type="button" className="secondary"
+          <button
+            type="button"
+            className="secondary"
             onClick={() => {
               const n = texts(partnerNames);
-              if (!some(n)) { form.setLocal({ ...form.fields, partnerName: { text: t('programmes.error.textNeeded') } }, form.general); return; }
+              if (!some(n)) {
+                form.setLocal(
+                  { ...form.fields, partnerName: { text: t('programmes.error.textNeeded') } },
+                  form.general,
+                );
+                return;
+              }
               setPartners([...partners, { organisationId: null, names: n, name: null }]);
               setPartnerNames({ ar: '', en: '' });
-            }}>{t('programmes.form.addByName')}</button>
+            }}
+          >
+            {t('programmes.form.addByName')}
+          </button>
         </fieldset>
       </fieldset>
 
       <FormProblems problems={form.general} />
       <div className="actions">
-        <button type="submit" disabled={busy}>{mode === 'add' ? t('programmes.form.create') : t('admin.save')}</button>
-        <button type="button" className="secondary" onClick={onCancel}>{t('admin.cancel')}</button>
+        <button type="submit" disabled={busy}>
+          {mode === 'add' ? t('programmes.form.create') : t('admin.save')}
+        </button>
+        <button type="button" className="secondary" onClick={onCancel}>
+          {t('admin.cancel')}
+        </button>
       </div>
     </form>
   );
@@ -412,32 +848,61 @@ export function ProgrammeControls() {
   return (
     <div className="no-print programme-controls">
       <div className="edit-controls">
-        <button type="button" id="programme-edit" className="secondary" aria-expanded={edit.isOpen('programme-edit')}
-          onClick={() => (edit.isOpen('programme-edit') ? edit.close() : edit.openForm({ type: 'programme-edit' }, 'programme-edit'))}>{t('programmes.form.editButton')}</button>
-        <button type="button" id="programme-delete" className="secondary danger-text" aria-expanded={edit.isOpen('programme-delete')}
-          onClick={() => (edit.isOpen('programme-delete') ? edit.close() : edit.openForm({ type: 'programme-delete' }, 'programme-delete'))}>{t('programmes.form.delete')}</button>
+        <button
+          type="button"
+          id="programme-edit"
+          className="secondary"
+          aria-expanded={edit.isOpen('programme-edit')}
+          onClick={() =>
+            edit.isOpen('programme-edit') ? edit.close() : edit.openForm({ type: 'programme-edit' }, 'programme-edit')
+          }
+        >
+          {t('programmes.form.editButton')}
+        </button>
+        <button
+          type="button"
+          id="programme-delete"
+          className="secondary danger-text"
+          aria-expanded={edit.isOpen('programme-delete')}
+          onClick={() =>
+            edit.isOpen('programme-delete')
+              ? edit.close()
+              : edit.openForm({ type: 'programme-delete' }, 'programme-delete')
+          }
+        >
+          {t('programmes.form.delete')}
+        </button>
       </div>
       {edit.flash?.at === 'programme' && <Done className="notice">{edit.flash.text}</Done>}
       {edit.isOpen('programme-edit') && (
-        <ProgrammeForm programme={p} onCancel={() => edit.close()}
+        <ProgrammeForm
+          programme={p}
+          onCancel={() => edit.close()}
           onSaved={async () => {
             await edit.refresh();
             edit.setFlash({ at: 'programme', text: t('programmes.edit.saved') });
             edit.close();
-          }} />
+          }}
+        />
       )}
       {edit.isOpen('programme-delete') && (
         <div className="admin">
-          <ConfirmBox text={t('programmes.form.deleteConfirm', { name, n: num(results, 0), count: results })} yes={t('programmes.form.delete')}
+          <ConfirmBox
+            text={t('programmes.form.deleteConfirm', { name, n: num(results, 0), count: results })}
+            yes={t('programmes.form.delete')}
             onNo={() => edit.close()}
             onYes={async () => {
               const res = await send(`/programmes/${encodeURIComponent(p.code)}`, 'DELETE');
-              if (!res.ok) { await form.fromResponse(res); return; }
+              if (!res.ok) {
+                await form.fromResponse(res);
+                return;
+              }
               client.removeQueries({ queryKey: ['programme', p.code] });
               await client.invalidateQueries({ queryKey: ['programmes'] });
               lastDeleted = name;
               await navigate({ to: '/programmes' });
-            }} />
+            }}
+          />
           <FormProblems problems={form.general} />
         </div>
       )}
@@ -451,19 +916,34 @@ export function NewProgramme() {
   const client = useQueryClient();
   const navigate = useNavigate();
   const [open, setOpen] = useState(false);
-  const [deleted] = useState(() => { const d = lastDeleted; lastDeleted = null; return d; });
+  const [deleted] = useState(() => {
+    const d = lastDeleted;
+    lastDeleted = null;
+    return d;
+  });
   return (
     <div className="no-print new-programme">
       {deleted && <Done className="notice">{t('programmes.form.deleted', { name: deleted })}</Done>}
-      <button type="button" id="programme-new" className={open ? '' : 'secondary'} aria-expanded={open}
-        onClick={() => setOpen(!open)}>{t('programmes.form.new')}</button>
+      <button
+        type="button"
+        id="programme-new"
+        className={open ? '' : 'secondary'}
+        aria-expanded={open}
+        onClick={() => setOpen(!open)}
+      >
+        {t('programmes.form.new')}
+      </button>
       {open && (
         <ProgrammeForm
-          onCancel={() => { setOpen(false); setTimeout(() => document.getElementById('programme-new')?.focus(), 0); }}
+          onCancel={() => {
+            setOpen(false);
+            setTimeout(() => document.getElementById('programme-new')?.focus(), 0);
+          }}
           onSaved={async (code) => {
             await client.invalidateQueries({ queryKey: ['programmes'] });
             await navigate({ to: '/programmes/$code', params: { code } });
-          }} />
+          }}
+        />
       )}
     </div>
   );

@@ -1,16 +1,20 @@
-import { useEffect } from 'react';
-import { Link } from '@tanstack/react-router';
 import { useQuery } from '@tanstack/react-query';
+import { Link } from '@tanstack/react-router';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { getJson } from '../../api/client.ts';
 import { usePrefs } from '../../app/prefs.tsx';
 import { Breadcrumbs } from '../../components/Breadcrumbs.tsx';
-import { ErrorMessage, Loading } from '../../components/States.tsx';
 import { PdfButton } from '../../components/PdfButton.tsx';
+import { ErrorMessage, Loading } from '../../components/States.tsx';
 import './programmes.css';
 import { IndicatorCard, type SuccessIndicator } from './SuccessIndicatorCard.tsx';
 
-interface Answer { asOf: string; generatedAt: string; indicators: SuccessIndicator[] }
+interface Answer {
+  asOf: string;
+  generatedAt: string;
+  indicators: SuccessIndicator[];
+}
 
 /**
  * The success indicators of seed 000 §8 as the records stand today (GET /api/v1/success-indicators):
@@ -19,7 +23,10 @@ interface Answer { asOf: string; generatedAt: string; indicators: SuccessIndicat
 export function SuccessIndicatorsPage() {
   const { t } = useTranslation();
   const { lang, date } = usePrefs();
-  const answer = useQuery({ queryKey: ['success-indicators', lang], queryFn: () => getJson<Answer>('/success-indicators') });
+  const answer = useQuery({
+    queryKey: ['success-indicators', lang],
+    queryFn: () => getJson<Answer>('/success-indicators'),
+  });
   useEffect(() => {
     const open = () => document.querySelectorAll('details.figure-list').forEach((d) => d.setAttribute('open', ''));
     window.addEventListener('beforeprint', open);
@@ -27,19 +34,44 @@ export function SuccessIndicatorsPage() {
   }, []);
   return (
     <article className="programmes success-indicators">
-      <Breadcrumbs items={[{ to: '/', label: t('nav.home') }, { to: '/programmes', label: t('nav.programmes') }, { label: t('successIndicators.title') }]} />
+      <Breadcrumbs
+        items={[
+          { to: '/', label: t('nav.home') },
+          { to: '/programmes', label: t('nav.programmes') },
+          { label: t('successIndicators.title') },
+        ]}
+      />
       <h1>{t('successIndicators.title')}</h1>
       <p className="lead">{t('successIndicators.intro')}</p>
-      {answer.isPending ? <Loading /> : answer.error ? <ErrorMessage error={answer.error} /> : (
+      {answer.isPending ? (
+        <Loading />
+      ) : answer.error ? (
+        <ErrorMessage error={answer.error} />
+      ) : (
         <>
           <p className="small muted">{t('successIndicators.asOf', { date: date(answer.data.asOf) })}</p>
-          <p className="no-print"><button type="button" className="secondary" onClick={() => { document.querySelectorAll('details.figure-list').forEach((d) => d.setAttribute('open', '')); window.print(); }}>{t('programmes.print')}</button>{' '}<PdfButton page="/results/success-indicators" /></p>
-          <p><Link to="/results/board-progress">{t('boardProgress.link')}</Link></p>
-          {answer.data.indicators.map((s) => <IndicatorCard key={s.code} s={s} />)}
+          <p className="no-print">
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => {
+                document.querySelectorAll('details.figure-list').forEach((d) => d.setAttribute('open', ''));
+                window.print();
+              }}
+            >
+              {t('programmes.print')}
+            </button>{' '}
+            <PdfButton page="/results/success-indicators" />
+          </p>
+          <p>
+            <Link to="/results/board-progress">{t('boardProgress.link')}</Link>
+          </p>
+          {answer.data.indicators.map((s) => (
+            <IndicatorCard key={s.code} s={s} />
+          ))}
           <p className="small muted">{t('successIndicators.noTyping')}</p>
         </>
       )}
     </article>
   );
 }
-

@@ -1,5 +1,5 @@
-import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useRef, useState } from 'react';
 import type { Rights } from './programme-kit.tsx';
 import type { ProgrammeView } from './programme-types.ts';
 
@@ -11,7 +11,10 @@ export type OpenForm =
   | { type: 'line-add' | 'rate-add' | 'margins' | 'programme-edit' | 'programme-delete' }
   | { type: 'line-edit' | 'line-delete'; id: number };
 
-export interface Flash { at: string; text: string }
+export interface Flash {
+  at: string;
+  text: string;
+}
 
 interface Edit {
   programme: ProgrammeView;
@@ -33,7 +36,17 @@ interface Edit {
 
 const EditContext = createContext<Edit | null>(null);
 
-export function EditProvider({ programme, rights, editing, children }: { programme: ProgrammeView; rights: Rights; editing: boolean; children: ReactNode }) {
+export function EditProvider({
+  programme,
+  rights,
+  editing,
+  children,
+}: {
+  programme: ProgrammeView;
+  rights: Rights;
+  editing: boolean;
+  children: ReactNode;
+}) {
   const client = useQueryClient();
   const [open, setOpen] = useState<OpenForm | null>(null);
   const [flash, setFlash] = useState<Flash | null>(null);
@@ -45,8 +58,14 @@ export function EditProvider({ programme, rights, editing, children }: { program
     focusNext.current = null;
     (document.getElementById(id) ?? document.getElementById('programme-title'))?.focus();
   });
-  useEffect(() => { if (!editing) setOpen(null); }, [editing]);
-  const openForm = useCallback((f: OpenForm, opener: string) => { from.current = opener; setFlash(null); setOpen(f); }, []);
+  useEffect(() => {
+    if (!editing) setOpen(null);
+  }, [editing]);
+  const openForm = useCallback((f: OpenForm, opener: string) => {
+    from.current = opener;
+    setFlash(null);
+    setOpen(f);
+  }, []);
   const close = useCallback((focusId?: string) => {
     focusNext.current = focusId ?? from.current;
     setOpen(null);
@@ -61,9 +80,13 @@ export function EditProvider({ programme, rights, editing, children }: { program
     ]);
   }, [client, programme.code]);
   const isOpen = (type: OpenForm['type'], id?: number | null) =>
-    !!open && open.type === type && (id === undefined || ('id' in open ? open.id === id : 'parentId' in open ? open.parentId === id : false));
+    !!open &&
+    open.type === type &&
+    (id === undefined || ('id' in open ? open.id === id : 'parentId' in open ? open.parentId === id : false));
   return (
-    <EditContext.Provider value={{ programme, rights, editing, open, openForm, close, flash, setFlash, refresh, isOpen }}>
+    <EditContext.Provider
+      value={{ programme, rights, editing, open, openForm, close, flash, setFlash, refresh, isOpen }}
+    >
       {children}
     </EditContext.Provider>
   );

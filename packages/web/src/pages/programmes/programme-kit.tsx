@@ -15,11 +15,15 @@ export function usePercent() {
   const { lang, digits } = usePrefs();
   return {
     /** 0.456 → "46 %" (Arabic "٤٦٪"). */
-    share: (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '—'
-      : new Intl.NumberFormat(localeTag(lang, digits), { style: 'percent', maximumFractionDigits: 0 }).format(v)),
+    share: (v: number | null | undefined) =>
+      v === null || v === undefined || !Number.isFinite(v)
+        ? '—'
+        : new Intl.NumberFormat(localeTag(lang, digits), { style: 'percent', maximumFractionDigits: 0 }).format(v),
     /** −16.51 (a percent) → "−16.5 %", with its sign. */
-    change: (percent: number | null | undefined) => (percent === null || percent === undefined || !Number.isFinite(percent) ? '—'
-      : formatPercent(percent / 100, lang, digits)),
+    change: (percent: number | null | undefined) =>
+      percent === null || percent === undefined || !Number.isFinite(percent)
+        ? '—'
+        : formatPercent(percent / 100, lang, digits),
   };
 }
 
@@ -44,19 +48,35 @@ export function useYear() {
  * Progress as a bar and its number in words: the bar is decorative (aria-hidden), the number
  * is the text; coverage says what share of the measures the figure rests on.
  */
-export function ProgressFigure({ progress, coverage, showCoverage = true, label }: {
-  progress: number | null; coverage?: number; showCoverage?: boolean;
+export function ProgressFigure({
+  progress,
+  coverage,
+  showCoverage = true,
+  label,
+}: {
+  progress: number | null;
+  coverage?: number;
+  showCoverage?: boolean;
   /** The words around the number, e.g. "Overall progress: {pct}" (default "Progress {pct}"). */
   label?: (pct: string) => string;
 }) {
   const { t } = useTranslation();
   const pct = usePercent();
-  if (progress === null) return <span className="progress-figure progress-none small muted" data-progress="">{t('programmes.progressNone')}</span>;
+  if (progress === null)
+    return (
+      <span className="progress-figure progress-none small muted" data-progress="">
+        {t('programmes.progressNone')}
+      </span>
+    );
   const width = Math.max(0, Math.min(1, progress)) * 100;
   return (
     <span className="progress-figure">
-      <span className="progress-text" data-progress={progress}>{label ? label(pct.share(progress)) : t('programmes.progressValue', { pct: pct.share(progress) })}</span>
-      <span className="progress-track" aria-hidden="true"><span className="progress-fill" style={{ inlineSize: `${width}%` }} /></span>
+      <span className="progress-text" data-progress={progress}>
+        {label ? label(pct.share(progress)) : t('programmes.progressValue', { pct: pct.share(progress) })}
+      </span>
+      <span className="progress-track" aria-hidden="true">
+        <span className="progress-fill" style={{ inlineSize: `${width}%` }} />
+      </span>
       {showCoverage && coverage !== undefined && (
         <span className="progress-coverage small muted">{t('programmes.coverage', { pct: pct.share(coverage) })}</span>
       )}
@@ -76,7 +96,11 @@ export interface Rights {
 
 function allPlaces(results: ResultView[]): string[] {
   const out = new Set<string>();
-  const walk = (rs: ResultView[]) => rs.forEach((r) => { r.places.forEach((p) => out.add(p.place)); walk(r.children); });
+  const walk = (rs: ResultView[]) =>
+    rs.forEach((r) => {
+      r.places.forEach((p) => out.add(p.place));
+      walk(r.children);
+    });
   walk(results);
   return [...out];
 }
@@ -114,11 +138,16 @@ export function useRights(programme: ProgrammeView | undefined): Rights {
 
 // ---- forms -------------------------------------------------------------------------------
 
-/** The field a path of the API names: "body.baseline.year" → "baseline.year"; aliases map whole-record paths to a field. */
+/**
+ * The field a path of the API names: "body.baseline.year" → "baseline.year"; aliases map whole-record paths to a field.
+ */
 export function fieldOfPath(aliases: Record<string, string> = {}) {
   return (path: string | null): string | null => {
     if (!path) return null;
-    const p = path.split('.').filter((s) => !/^\d+$/.test(s)).join('.');
+    const p = path
+      .split('.')
+      .filter((s) => !/^\d+$/.test(s))
+      .join('.');
     return aliases[p] ?? p;
   };
 }
@@ -130,11 +159,18 @@ const defaultFieldOf = fieldOfPath();
  * field are shown next to it (a second one on the same field is left out), the others above
  * the buttons; after a failed submit, focus moves to the first field in error, or to the message.
  */
-export function useResultsForm(known: readonly string[], fieldOf: (path: string | null) => string | null = defaultFieldOf) {
+export function useResultsForm(
+  known: readonly string[],
+  fieldOf: (path: string | null) => string | null = defaultFieldOf,
+) {
   return useFieldProblems(known, { read: resultsProblemsOf, fieldOf, repeated: 'drop' });
 }
 
 /** Texts by language from the inputs of a form: empty ones left out. */
 export function texts(byLang: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(byLang).map(([k, v]) => [k, v.trim()]).filter(([, v]) => v !== ''));
+  return Object.fromEntries(
+    Object.entries(byLang)
+      .map(([k, v]) => [k, v.trim()])
+      .filter(([, v]) => v !== ''),
+  );
 }

@@ -1,6 +1,6 @@
-import { useRef, useState } from 'react';
-import { Link, useNavigate } from '@tanstack/react-router';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, useNavigate } from '@tanstack/react-router';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { getJson } from '../../api/client.ts';
 import type { Page } from '../../api/types.ts';
@@ -9,14 +9,23 @@ import { useSession } from '../../app/session.tsx';
 import { Breadcrumbs } from '../../components/Breadcrumbs.tsx';
 import { Loading } from '../../components/States.tsx';
 import { UserText } from '../../components/UserText.tsx';
-import { Field, FormProblems, described, useFormProblems } from '../admin/forms.tsx';
-import { PlacePicker, type PickedPlace } from '../admin/PlacePicker.tsx';
-import { bodyOf, CYCLE_KINDS, fourYearsFrom, kindLabel, type CycleKind, type QuestionnaireSummary } from './review-api.ts';
+import { described, Field, FormProblems, useFormProblems } from '../admin/forms.tsx';
+import { type PickedPlace, PlacePicker } from '../admin/PlacePicker.tsx';
+import {
+  bodyOf,
+  CYCLE_KINDS,
+  type CycleKind,
+  fourYearsFrom,
+  kindLabel,
+  type QuestionnaireSummary,
+} from './review-api.ts';
 import './reviews.css';
 
 const FIELDS = ['kind', 'titles', 'startsOn', 'endsOn', 'questionnaireVersionId', 'participants'] as const;
 
-/** Administrators: a new review cycle — kind, titles, dates (4 years for a peer review), questionnaire, participants. */
+/**
+ * Administrators: a new review cycle — kind, titles, dates (4 years for a peer review), questionnaire, participants.
+ */
 export function CycleNewPage() {
   const { t } = useTranslation();
   const { me, loading, send } = useSession();
@@ -35,10 +44,24 @@ export function CycleNewPage() {
   const [participants, setParticipants] = useState<PickedPlace[]>([]);
   const [picked, setPicked] = useState<PickedPlace | null>(null);
   const [busy, setBusy] = useState(false);
-  const { formRef, fields, general, fromResponse, setLocal, clear } = useFormProblems(FIELDS, (p) => (p ? p.split('.')[0]! : null));
-  const questionnaires = useQuery({ queryKey: ['questionnaires'], enabled: !!me, queryFn: () => getJson<Page<QuestionnaireSummary>>('/questionnaires', { limit: 100 }) });
+  const { formRef, fields, general, fromResponse, setLocal, clear } = useFormProblems(FIELDS, (p) =>
+    p ? p.split('.')[0]! : null,
+  );
+  const questionnaires = useQuery({
+    queryKey: ['questionnaires'],
+    enabled: !!me,
+    queryFn: () => getJson<Page<QuestionnaireSummary>>('/questionnaires', { limit: 100 }),
+  });
   if (loading) return <Loading />;
-  if (!me) return <section className="reviews admin"><h1>{t('reviews.cycles.new')}</h1><p><Link to="/sign-in">{t('reviews.signIn')}</Link></p></section>;
+  if (!me)
+    return (
+      <section className="reviews admin">
+        <h1>{t('reviews.cycles.new')}</h1>
+        <p>
+          <Link to="/sign-in">{t('reviews.signIn')}</Link>
+        </p>
+      </section>
+    );
 
   const peer = kind === 'safer-cities-peer-review';
   const onStart = (v: string) => {
@@ -62,8 +85,13 @@ export function CycleNewPage() {
     setBusy(true);
     try {
       const res = await send('/review-cycles', 'POST', {
-        kind, titles, ...(Object.keys(descriptions).length ? { descriptions } : {}), startsOn, ...(endsOn ? { endsOn } : {}),
-        questionnaireVersionId: Number(version), participants: participants.map((p) => p.code),
+        kind,
+        titles,
+        ...(Object.keys(descriptions).length ? { descriptions } : {}),
+        startsOn,
+        ...(endsOn ? { endsOn } : {}),
+        questionnaireVersionId: Number(version),
+        participants: participants.map((p) => p.code),
       });
       if (!res.ok) return fromResponse(res);
       const cycle = (await res.json()) as { id: number };
@@ -79,56 +107,158 @@ export function CycleNewPage() {
     <section className="reviews admin">
       <Breadcrumbs items={[{ to: '/reviews', label: t('reviews.title') }, { label: t('reviews.cycles.new') }]} />
       <h1>{t('reviews.cycles.new')}</h1>
-      <form ref={formRef} className="form" noValidate onSubmit={(e) => { e.preventDefault(); void submit(); }}>
+      <form
+        ref={formRef}
+        className="form"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
         <div className="form-grid">
           <Field id="cycle-kind" label={t('reviews.cycle.kind')} error={fields.kind}>
-            <select id="cycle-kind" value={kind} onChange={(e) => { const k = e.target.value as CycleKind; setKind(k); if (k === 'safer-cities-peer-review' && !endTouched && startsOn) setEndsOn(fourYearsFrom(startsOn)); }} {...described('cycle-kind', fields.kind)}>
-              {CYCLE_KINDS.map((k) => <option key={k} value={k}>{kindLabel(t, k)}</option>)}
+            <select
+              id="cycle-kind"
+              value={kind}
+              onChange={(e) => {
+                const k = e.target.value as CycleKind;
+                setKind(k);
+                if (k === 'safer-cities-peer-review' && !endTouched && startsOn) setEndsOn(fourYearsFrom(startsOn));
+              }}
+              {...described('cycle-kind', fields.kind)}
+            >
+              {CYCLE_KINDS.map((k) => (
+                <option key={k} value={k}>
+                  {kindLabel(t, k)}
+                </option>
+              ))}
             </select>
           </Field>
           <Field id="cycle-title-ar" label={t('reviews.cycle.titleAr')} error={fields.titles}>
-            <input id="cycle-title-ar" type="text" lang="ar" dir="rtl" value={titleAr} onChange={(e) => setTitleAr(e.target.value)} {...described('cycle-title-ar', fields.titles)} />
+            <input
+              id="cycle-title-ar"
+              type="text"
+              lang="ar"
+              dir="rtl"
+              value={titleAr}
+              onChange={(e) => setTitleAr(e.target.value)}
+              {...described('cycle-title-ar', fields.titles)}
+            />
           </Field>
           <Field id="cycle-title-en" label={t('reviews.cycle.titleEn')}>
-            <input id="cycle-title-en" type="text" lang="en" dir="ltr" value={titleEn} onChange={(e) => setTitleEn(e.target.value)} />
+            <input
+              id="cycle-title-en"
+              type="text"
+              lang="en"
+              dir="ltr"
+              value={titleEn}
+              onChange={(e) => setTitleEn(e.target.value)}
+            />
           </Field>
           <Field id="cycle-starts" label={t('reviews.cycle.startsOn')} error={fields.startsOn}>
-            <input id="cycle-starts" type="date" value={startsOn} onChange={(e) => onStart(e.target.value)} {...described('cycle-starts', fields.startsOn)} />
+            <input
+              id="cycle-starts"
+              type="date"
+              value={startsOn}
+              onChange={(e) => onStart(e.target.value)}
+              {...described('cycle-starts', fields.startsOn)}
+            />
           </Field>
-          <Field id="cycle-ends" label={t('reviews.cycle.endsOn')} hint={peer ? t('reviews.cycle.fourYears') : undefined} error={fields.endsOn}>
-            <input id="cycle-ends" type="date" value={endsOn} onChange={(e) => { setEndsOn(e.target.value); setEndTouched(true); }} {...described('cycle-ends', fields.endsOn, peer)} />
+          <Field
+            id="cycle-ends"
+            label={t('reviews.cycle.endsOn')}
+            hint={peer ? t('reviews.cycle.fourYears') : undefined}
+            error={fields.endsOn}
+          >
+            <input
+              id="cycle-ends"
+              type="date"
+              value={endsOn}
+              onChange={(e) => {
+                setEndsOn(e.target.value);
+                setEndTouched(true);
+              }}
+              {...described('cycle-ends', fields.endsOn, peer)}
+            />
           </Field>
         </div>
         <div className="form-grid">
           <Field id="cycle-desc-ar" label={t('reviews.cycle.descriptionAr')}>
-            <textarea id="cycle-desc-ar" lang="ar" dir="rtl" rows={3} value={descAr} onChange={(e) => setDescAr(e.target.value)} />
+            <textarea
+              id="cycle-desc-ar"
+              lang="ar"
+              dir="rtl"
+              rows={3}
+              value={descAr}
+              onChange={(e) => setDescAr(e.target.value)}
+            />
           </Field>
           <Field id="cycle-desc-en" label={t('reviews.cycle.descriptionEn')}>
-            <textarea id="cycle-desc-en" lang="en" dir="ltr" rows={3} value={descEn} onChange={(e) => setDescEn(e.target.value)} />
+            <textarea
+              id="cycle-desc-en"
+              lang="en"
+              dir="ltr"
+              rows={3}
+              value={descEn}
+              onChange={(e) => setDescEn(e.target.value)}
+            />
           </Field>
         </div>
         <fieldset className="card">
           <legend>{t('reviews.cycle.questionnaire')}</legend>
-          <Field id="cycle-questionnaire" label={t('reviews.cycle.questionnaireVersion')} error={fields.questionnaireVersionId}>
-            <select id="cycle-questionnaire" value={version} onChange={(e) => setVersion(e.target.value)} {...described('cycle-questionnaire', fields.questionnaireVersionId)}>
+          <Field
+            id="cycle-questionnaire"
+            label={t('reviews.cycle.questionnaireVersion')}
+            error={fields.questionnaireVersionId}
+          >
+            <select
+              id="cycle-questionnaire"
+              value={version}
+              onChange={(e) => setVersion(e.target.value)}
+              {...described('cycle-questionnaire', fields.questionnaireVersionId)}
+            >
               <option value="">{t('reviews.cycle.choose')}</option>
               {(questionnaires.data?.items ?? []).map((q) => (
-                <option key={q.latest.id} value={q.latest.id}>{q.latest.title} — {q.formId} · {t('reviews.cycle.versionNumber', { n: num(q.latest.number, 0) })}</option>
+                <option key={q.latest.id} value={q.latest.id}>
+                  {q.latest.title} — {q.formId} · {t('reviews.cycle.versionNumber', { n: num(q.latest.number, 0) })}
+                </option>
               ))}
             </select>
           </Field>
-          <XlsFormImport onImported={(id) => { setVersion(String(id)); void questionnaires.refetch(); }} />
+          <XlsFormImport
+            onImported={(id) => {
+              setVersion(String(id));
+              void questionnaires.refetch();
+            }}
+          />
         </fieldset>
         <fieldset className="card">
           <legend>{t('reviews.cycle.participants')}</legend>
-          <PlacePicker id="cycle-place" label={t('reviews.cycle.addParticipant')} value={picked} levels={['country', 'city']} error={fields.participants}
-            onChange={(p) => { if (p && !participants.some((x) => x.code === p.code)) setParticipants([...participants, p]); setPicked(null); }} />
-          {participants.length === 0 ? <p className="muted">{t('reviews.cycle.noParticipants')}</p> : (
+          <PlacePicker
+            id="cycle-place"
+            label={t('reviews.cycle.addParticipant')}
+            value={picked}
+            levels={['country', 'city']}
+            error={fields.participants}
+            onChange={(p) => {
+              if (p && !participants.some((x) => x.code === p.code)) setParticipants([...participants, p]);
+              setPicked(null);
+            }}
+          />
+          {participants.length === 0 ? (
+            <p className="muted">{t('reviews.cycle.noParticipants')}</p>
+          ) : (
             <ul className="plain" aria-label={t('reviews.cycle.participants')}>
               {participants.map((p) => (
                 <li key={p.code}>
-                  <UserText names={p.names} fallbackText={p.code} /> <span className="muted small">{t(`level.${p.level}`)}</span>{' '}
-                  <button type="button" className="secondary small-button" onClick={() => setParticipants(participants.filter((x) => x.code !== p.code))}>
+                  <UserText names={p.names} fallbackText={p.code} />{' '}
+                  <span className="muted small">{t(`level.${p.level}`)}</span>{' '}
+                  <button
+                    type="button"
+                    className="secondary small-button"
+                    onClick={() => setParticipants(participants.filter((x) => x.code !== p.code))}
+                  >
                     {t('reviews.cycle.removeParticipantNamed', { place: text(p.names).text || p.code })}
                   </button>
                 </li>
@@ -137,32 +267,51 @@ export function CycleNewPage() {
           )}
         </fieldset>
         <FormProblems problems={general} />
-        <button type="submit" disabled={busy}>{t('reviews.cycles.create')}</button>
+        <button type="submit" disabled={busy}>
+          {t('reviews.cycles.create')}
+        </button>
       </form>
     </section>
   );
 }
 
-/** Imports an XLSForm workbook (.xlsx) as a questionnaire (or a new version of one); problems with sheet, row and column. */
+/**
+ * Imports an XLSForm workbook (.xlsx) as a questionnaire (or a new version of one); problems with sheet, row and
+ * column.
+ */
 export function XlsFormImport({ onImported }: { onImported: (versionId: number) => void }) {
   const { t } = useTranslation();
   const { me } = useSession();
   const { num } = usePrefs();
   const input = useRef<HTMLInputElement>(null);
   const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<{ ok: boolean; text: string; problems?: { sheet: string; row: number | null; column: string | null; message: string }[] } | null>(null);
+  const [result, setResult] = useState<{
+    ok: boolean;
+    text: string;
+    problems?: { sheet: string; row: number | null; column: string | null; message: string }[];
+  } | null>(null);
   const upload = async () => {
     const file = input.current?.files?.[0];
     if (!file) return setResult({ ok: false, text: t('reviews.import.chooseFile') });
     setBusy(true);
     try {
       const res = await fetch(`/api/v1/questionnaires/import?fileName=${encodeURIComponent(file.name)}`, {
-        method: 'POST', body: file,
-        headers: { 'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', Accept: 'application/json', ...(me?.csrfToken ? { 'X-CSRF-Token': me.csrfToken } : {}) },
+        method: 'POST',
+        body: file,
+        headers: {
+          'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+          Accept: 'application/json',
+          ...(me?.csrfToken ? { 'X-CSRF-Token': me.csrfToken } : {}),
+        },
       });
       const b = await bodyOf(res);
       if (!res.ok) {
-        const problems = ((b.details as { problems?: { sheet: string; row: number | null; column: string | null; message: string }[] } | undefined)?.problems) ?? [];
+        const problems =
+          (
+            b.details as
+              | { problems?: { sheet: string; row: number | null; column: string | null; message: string }[] }
+              | undefined
+          )?.problems ?? [];
         return setResult({ ok: false, text: b.message ?? res.statusText, problems });
       }
       const version = (b as { version?: { id: number; number: number } }).version;
@@ -175,16 +324,33 @@ export function XlsFormImport({ onImported }: { onImported: (versionId: number) 
   return (
     <div className="field">
       <label htmlFor="xlsform-file">{t('reviews.import.label')}</label>
-      <p id="xlsform-file-hint" className="hint">{t('reviews.import.hint')}</p>
+      <p id="xlsform-file-hint" className="hint">
+        {t('reviews.import.hint')}
+      </p>
       <div className="row">
-        <input ref={input} id="xlsform-file" type="file" accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" aria-describedby="xlsform-file-hint" />
-        <button type="button" className="secondary" disabled={busy} onClick={() => void upload()}>{t('reviews.import.button')}</button>
+        <input
+          ref={input}
+          id="xlsform-file"
+          type="file"
+          accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+          aria-describedby="xlsform-file-hint"
+        />
+        <button type="button" className="secondary" disabled={busy} onClick={() => void upload()}>
+          {t('reviews.import.button')}
+        </button>
       </div>
       {result && (
         <div role={result.ok ? 'status' : 'alert'} className={result.ok ? 'notice' : 'notice warn'}>
           <span dir="auto">{result.text}</span>
           {result.problems && result.problems.length > 0 && (
-            <ul>{result.problems.slice(0, 50).map((p, i) => <li key={i} dir="auto">{t('reviews.import.where', { sheet: p.sheet, row: p.row ?? '—', column: p.column ?? '—' })}: {p.message}</li>)}</ul>
+            <ul>
+              {result.problems.slice(0, 50).map((p, i) => (
+                <li key={i} dir="auto">
+                  {t('reviews.import.where', { sheet: p.sheet, row: p.row ?? '—', column: p.column ?? '—' })}:{' '}
+                  {p.message}
+                </li>
+              ))}
+            </ul>
           )}
         </div>
       )}

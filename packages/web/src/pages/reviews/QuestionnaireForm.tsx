@@ -1,7 +1,17 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import {
+  type AnswerQuestion,
+  type AnswerSet,
+  type AnswerValue,
+  type FormIssue,
+  type FormState,
+  isAnswerQuestion,
+  pickText,
+  type QuestionNode,
+  type Questionnaire,
+} from '@marsad/core';
 import { useQuery } from '@tanstack/react-query';
+import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isAnswerQuestion, pickText, type AnswerQuestion, type AnswerSet, type AnswerValue, type FormIssue, type FormState, type QuestionNode, type Questionnaire } from '@marsad/core';
 import { getJson } from '../../api/client.ts';
 import type { Names, Observation, Page } from '../../api/types.ts';
 import { usePrefs } from '../../app/prefs.tsx';
@@ -10,24 +20,52 @@ import { UserText } from '../../components/UserText.tsx';
 /** The id of the control of an answer's path (`measures/0/title` → `q-measures-0-title`). */
 export const fieldIdOf = (path: string) => `q-${path.replace(/[^A-Za-z0-9_-]/g, '-')}`;
 
-/** A questionnaire text in the reader's language by the documented fallback (core's pickText), marked with its language. */
-export function QText({ text, q, fallback }: { text: Record<string, string> | undefined; q: Questionnaire; fallback?: string }) {
+/**
+ * A questionnaire text in the reader's language by the documented fallback (core's pickText), marked with its language.
+ */
+export function QText({
+  text,
+  q,
+  fallback,
+}: {
+  text: Record<string, string> | undefined;
+  q: Questionnaire;
+  fallback?: string;
+}) {
   const { lang } = usePrefs();
   const p = pickText(text, lang, q);
   if (!p) return fallback ? <span dir="auto">{fallback}</span> : null;
-  return <span dir="auto" lang={p.language === 'und' ? undefined : p.language}>{p.text}</span>;
+  return (
+    <span dir="auto" lang={p.language === 'und' ? undefined : p.language}>
+      {p.text}
+    </span>
+  );
 }
 
-export interface IssueText { path: string; text: string; lang?: string }
+export interface IssueText {
+  path: string;
+  text: string;
+  lang?: string;
+}
 
 /** The problems of a form state as texts by path; missing answers only when asked. */
-export function formIssues(state: FormState | null | undefined, showMissing: boolean, t: (k: string) => string): IssueText[] {
+export function formIssues(
+  state: FormState | null | undefined,
+  showMissing: boolean,
+  t: (k: string) => string,
+): IssueText[] {
   if (!state) return [];
-  const text = (i: FormIssue, fallback: string): IssueText => ({ path: i.path, text: i.message ?? fallback, ...(i.message && i.language && i.language !== 'und' ? { lang: i.language } : {}) });
+  const text = (i: FormIssue, fallback: string): IssueText => ({
+    path: i.path,
+    text: i.message ?? fallback,
+    ...(i.message && i.language && i.language !== 'und' ? { lang: i.language } : {}),
+  });
   return [
     ...(showMissing ? state.missing.map((i) => text(i, t('reviews.form.required'))) : []),
     ...state.constraintFailures.map((i) => text(i, t('reviews.form.constraint'))),
-    ...state.invalid.map((i) => text(i, i.code === 'expression-error' ? t('reviews.form.expressionError') : t('reviews.form.invalid'))),
+    ...state.invalid.map((i) =>
+      text(i, i.code === 'expression-error' ? t('reviews.form.expressionError') : t('reviews.form.invalid')),
+    ),
   ];
 }
 
@@ -38,18 +76,25 @@ export function labelOfPath(q: Questionnaire, path: string, lang: string): strin
   const find = (nodes: QuestionNode[]): QuestionNode | undefined => {
     for (const n of nodes) {
       if (n.name === name) return n;
-      if (n.type === 'group' || n.type === 'repeat') { const f = find(n.children); if (f) return f; }
+      if (n.type === 'group' || n.type === 'repeat') {
+        const f = find(n.children);
+        if (f) return f;
+      }
     }
     return undefined;
   };
   const node = find(q.questions);
-  const label = node ? pickText(node.label, lang, q)?.text ?? name : name;
+  const label = node ? (pickText(node.label, lang, q)?.text ?? name) : name;
   const indices = parts.filter((_, i) => i % 2 === 1).map((x) => Number(x) + 1);
   return indices.length ? `${label} (${indices.join('/')})` : label;
 }
 
 interface Ctx {
-  q: Questionnaire; state: FormState | null; issues: IssueText[]; readOnly: boolean; placeCode: string;
+  q: Questionnaire;
+  state: FormState | null;
+  issues: IssueText[];
+  readOnly: boolean;
+  placeCode: string;
   after?: (path: string) => ReactNode;
 }
 
@@ -58,19 +103,57 @@ interface Ctx {
  * the state is core's evaluateForm of them, computed by the page) or read-only. Questions that
  * are not relevant are not shown; problems appear next to their control, linked by aria-describedby.
  */
-export function QuestionnaireForm({ q, answers, onChange, state, issues, readOnly, placeCode, after }: {
-  q: Questionnaire; answers: AnswerSet; onChange?: (a: AnswerSet) => void; state: FormState | null; issues: IssueText[];
-  readOnly: boolean; placeCode: string; after?: (path: string) => ReactNode;
+export function QuestionnaireForm({
+  q,
+  answers,
+  onChange,
+  state,
+  issues,
+  readOnly,
+  placeCode,
+  after,
+}: {
+  q: Questionnaire;
+  answers: AnswerSet;
+  onChange?: (a: AnswerSet) => void;
+  state: FormState | null;
+  issues: IssueText[];
+  readOnly: boolean;
+  placeCode: string;
+  after?: (path: string) => ReactNode;
 }) {
   const ctx: Ctx = { q, state, issues, readOnly, placeCode, after };
   return <div className="questionnaire">{renderNodes(ctx, q.questions, answers, '', (a) => onChange?.(a), 2)}</div>;
 }
 
-function renderNodes(ctx: Ctx, nodes: QuestionNode[], set: AnswerSet, prefix: string, onSet: (s: AnswerSet) => void, depth: number): ReactNode {
-  return nodes.map((node) => <NodeView key={node.name} ctx={ctx} node={node} set={set} prefix={prefix} onSet={onSet} depth={depth} />);
+function renderNodes(
+  ctx: Ctx,
+  nodes: QuestionNode[],
+  set: AnswerSet,
+  prefix: string,
+  onSet: (s: AnswerSet) => void,
+  depth: number,
+): ReactNode {
+  return nodes.map((node) => (
+    <NodeView key={node.name} ctx={ctx} node={node} set={set} prefix={prefix} onSet={onSet} depth={depth} />
+  ));
 }
 
-function NodeView({ ctx, node, set, prefix, onSet, depth }: { ctx: Ctx; node: QuestionNode; set: AnswerSet; prefix: string; onSet: (s: AnswerSet) => void; depth: number }) {
+function NodeView({
+  ctx,
+  node,
+  set,
+  prefix,
+  onSet,
+  depth,
+}: {
+  ctx: Ctx;
+  node: QuestionNode;
+  set: AnswerSet;
+  prefix: string;
+  onSet: (s: AnswerSet) => void;
+  depth: number;
+}) {
   const { t } = useTranslation();
   const { num } = usePrefs();
   const path = prefix + node.name;
@@ -80,8 +163,14 @@ function NodeView({ ctx, node, set, prefix, onSet, depth }: { ctx: Ctx; node: Qu
   if (node.type === 'group') {
     return (
       <section className="q-group" aria-labelledby={`${fieldIdOf(path)}-title`}>
-        <H id={`${fieldIdOf(path)}-title`}><QText text={node.label} q={q} fallback={node.name} /></H>
-        {Object.keys(node.hint).length > 0 && <p className="hint"><QText text={node.hint} q={q} /></p>}
+        <H id={`${fieldIdOf(path)}-title`}>
+          <QText text={node.label} q={q} fallback={node.name} />
+        </H>
+        {Object.keys(node.hint).length > 0 && (
+          <p className="hint">
+            <QText text={node.hint} q={q} />
+          </p>
+        )}
         {renderNodes(ctx, node.children, set, prefix, onSet, depth + 1)}
       </section>
     );
@@ -91,56 +180,142 @@ function NodeView({ ctx, node, set, prefix, onSet, depth }: { ctx: Ctx; node: Qu
     const put = (list: AnswerSet[]) => onSet({ ...set, [node.name]: list });
     return (
       <section className="q-group q-repeat" aria-labelledby={`${fieldIdOf(path)}-title`}>
-        <H id={`${fieldIdOf(path)}-title`}><QText text={node.label} q={q} fallback={node.name} /></H>
-        {Object.keys(node.hint).length > 0 && <p className="hint"><QText text={node.hint} q={q} /></p>}
+        <H id={`${fieldIdOf(path)}-title`}>
+          <QText text={node.label} q={q} fallback={node.name} />
+        </H>
+        {Object.keys(node.hint).length > 0 && (
+          <p className="hint">
+            <QText text={node.hint} q={q} />
+          </p>
+        )}
         {instances.length === 0 && <p className="muted">{t('reviews.form.noInstances')}</p>}
         {instances.map((inst, i) => (
           <fieldset key={i} className="q-instance">
             <legend>{t('reviews.form.instance', { n: num(i + 1, 0) })}</legend>
-            {renderNodes(ctx, node.children, inst, `${path}/${i}/`, (ni) => put(instances.map((x, j) => (j === i ? ni : x))), depth + 1)}
+            {renderNodes(
+              ctx,
+              node.children,
+              inst,
+              `${path}/${i}/`,
+              (ni) => put(instances.map((x, j) => (j === i ? ni : x))),
+              depth + 1,
+            )}
             {!ctx.readOnly && (
-              <button type="button" className="secondary small-button" onClick={() => {
-                put(instances.filter((_, j) => j !== i));
-                setTimeout(() => document.getElementById(`${fieldIdOf(path)}-add`)?.focus(), 0);
-              }}>{t('reviews.form.remove', { n: num(i + 1, 0) })}</button>
+              <button
+                type="button"
+                className="secondary small-button"
+                onClick={() => {
+                  put(instances.filter((_, j) => j !== i));
+                  setTimeout(() => document.getElementById(`${fieldIdOf(path)}-add`)?.focus(), 0);
+                }}
+              >
+                {t('reviews.form.remove', { n: num(i + 1, 0) })}
+              </button>
             )}
           </fieldset>
         ))}
         {!ctx.readOnly && (
-          <button type="button" id={`${fieldIdOf(path)}-add`} className="secondary" onClick={() => {
-            put([...instances, {}]);
-            setTimeout(() => document.querySelector<HTMLElement>(`#${fieldIdOf(path)}-title ~ fieldset:last-of-type :is(input, textarea, select)`)?.focus(), 0);
-          }}>{t('reviews.form.add')}</button>
+          <button
+            type="button"
+            id={`${fieldIdOf(path)}-add`}
+            className="secondary"
+            onClick={() => {
+              put([...instances, {}]);
+              setTimeout(
+                () =>
+                  document
+                    .querySelector<HTMLElement>(
+                      `#${fieldIdOf(path)}-title ~ fieldset:last-of-type :is(input, textarea, select)`,
+                    )
+                    ?.focus(),
+                0,
+              );
+            }}
+          >
+            {t('reviews.form.add')}
+          </button>
         )}
         {ctx.after?.(path)}
       </section>
     );
   }
   if (node.type === 'note') {
-    return <div className="q-note"><p><QText text={node.label} q={q} /></p></div>;
+    return (
+      <div className="q-note">
+        <p>
+          <QText text={node.label} q={q} />
+        </p>
+      </div>
+    );
   }
   if (node.type === 'calculate') {
     const v = ctx.state?.calculated[path];
     if (v === undefined || !Object.keys(node.label).length) return null;
-    return <div className="q-field"><span className="label"><QText text={node.label} q={q} /></span> <output dir="auto">{typeof v === 'number' ? num(v, 6) : String(v)}</output></div>;
+    return (
+      <div className="q-field">
+        <span className="label">
+          <QText text={node.label} q={q} />
+        </span>{' '}
+        <output dir="auto">{typeof v === 'number' ? num(v, 6) : String(v)}</output>
+      </div>
+    );
   }
   if (!isAnswerQuestion(node)) return null;
-  return <AnswerField ctx={ctx} node={node} path={path} value={set[node.name]} onValue={(v) => onSet({ ...set, [node.name]: v })} />;
+  return (
+    <AnswerField
+      ctx={ctx}
+      node={node}
+      path={path}
+      value={set[node.name]}
+      onValue={(v) => onSet({ ...set, [node.name]: v })}
+    />
+  );
 }
 
-function AnswerField({ ctx, node, path, value, onValue }: { ctx: Ctx; node: AnswerQuestion; path: string; value: AnswerValue | undefined; onValue: (v: AnswerValue) => void }) {
+function AnswerField({
+  ctx,
+  node,
+  path,
+  value,
+  onValue,
+}: {
+  ctx: Ctx;
+  node: AnswerQuestion;
+  path: string;
+  value: AnswerValue | undefined;
+  onValue: (v: AnswerValue) => void;
+}) {
   const { t } = useTranslation();
   const { q } = ctx;
   const id = fieldIdOf(path);
   const mine = ctx.issues.filter((i) => i.path === path);
   const hasHint = Object.keys(node.hint).length > 0;
-  const describedBy = [hasHint ? `${id}-hint` : '', mine.length ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
-  const aria = { 'aria-describedby': describedBy, 'aria-invalid': mine.length ? true : undefined, 'aria-required': node.required && !ctx.readOnly ? true : undefined };
-  const label = <><QText text={node.label} q={q} fallback={node.name} />{node.required && !ctx.readOnly && <span className="required-mark"> ({t('reviews.form.requiredMark')})</span>}</>;
-  const hint = hasHint ? <p id={`${id}-hint`} className="hint"><QText text={node.hint} q={q} /></p> : null;
+  const describedBy =
+    [hasHint ? `${id}-hint` : '', mine.length ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  const aria = {
+    'aria-describedby': describedBy,
+    'aria-invalid': mine.length ? true : undefined,
+    'aria-required': node.required && !ctx.readOnly ? true : undefined,
+  };
+  const label = (
+    <>
+      <QText text={node.label} q={q} fallback={node.name} />
+      {node.required && !ctx.readOnly && <span className="required-mark"> ({t('reviews.form.requiredMark')})</span>}
+    </>
+  );
+  const hint = hasHint ? (
+    <p id={`${id}-hint`} className="hint">
+      <QText text={node.hint} q={q} />
+    </p>
+  ) : null;
   const errors = mine.length ? (
     <p id={`${id}-error`} className="field-error">
-      <span aria-hidden="true">⚠ </span>{mine.map((m, i) => <span key={i} dir="auto" lang={m.lang}>{m.text} </span>)}
+      <span aria-hidden="true">⚠ </span>
+      {mine.map((m, i) => (
+        <span key={i} dir="auto" lang={m.lang}>
+          {m.text}{' '}
+        </span>
+      ))}
     </p>
   ) : null;
   const choices = q.choiceLists.find((l) => l.name === node.list)?.choices ?? [];
@@ -162,23 +337,38 @@ function AnswerField({ ctx, node, path, value, onValue }: { ctx: Ctx; node: Answ
     const multi = node.type === 'select_multiple';
     const chosen = multi ? (Array.isArray(value) ? (value as string[]) : []) : [str];
     return (
-      <fieldset className="q-field q-choices" id={id} aria-describedby={describedBy} aria-invalid={aria['aria-invalid']}>
+      <fieldset
+        className="q-field q-choices"
+        id={id}
+        aria-describedby={describedBy}
+        aria-invalid={aria['aria-invalid']}
+      >
         <legend>{label}</legend>
         {hint}
         {choices.map((c) => {
           const cid = `${id}--${c.name}`;
           return (
             <label key={c.name} htmlFor={cid} className="choice">
-              <input id={cid} type={multi ? 'checkbox' : 'radio'} name={id} value={c.name} checked={chosen.includes(c.name)}
+              <input
+                id={cid}
+                type={multi ? 'checkbox' : 'radio'}
+                name={id}
+                value={c.name}
+                checked={chosen.includes(c.name)}
                 onChange={(e) => {
                   if (!multi) onValue(c.name);
                   else onValue(e.target.checked ? [...chosen, c.name] : chosen.filter((x) => x !== c.name));
-                }} />
-              {' '}<QText text={c.label} q={q} fallback={c.name} />
+                }}
+              />{' '}
+              <QText text={c.label} q={q} fallback={c.name} />
             </label>
           );
         })}
-        {!multi && str && !node.required && <button type="button" className="link-button small" onClick={() => onValue(null)}>{t('reviews.form.clearChoice')}</button>}
+        {!multi && str && !node.required && (
+          <button type="button" className="link-button small" onClick={() => onValue(null)}>
+            {t('reviews.form.clearChoice')}
+          </button>
+        )}
         {errors}
         {ctx.after?.(path)}
       </fieldset>
@@ -187,17 +377,62 @@ function AnswerField({ ctx, node, path, value, onValue }: { ctx: Ctx; node: Answ
 
   let control: ReactNode;
   if (node.type === 'long_text') {
-    control = <textarea id={id} dir="auto" rows={4} value={str} onChange={(e) => onValue(e.target.value === '' ? null : e.target.value)} {...aria} />;
+    control = (
+      <textarea
+        id={id}
+        dir="auto"
+        rows={4}
+        value={str}
+        onChange={(e) => onValue(e.target.value === '' ? null : e.target.value)}
+        {...aria}
+      />
+    );
   } else if (node.type === 'integer' || node.type === 'decimal') {
     control = <NumberInput id={id} integer={node.type === 'integer'} value={value} onValue={onValue} aria={aria} />;
   } else if (node.type === 'date') {
-    control = <input id={id} type="date" value={str} onChange={(e) => onValue(e.target.value === '' ? null : e.target.value)} {...aria} />;
+    control = (
+      <input
+        id={id}
+        type="date"
+        value={str}
+        onChange={(e) => onValue(e.target.value === '' ? null : e.target.value)}
+        {...aria}
+      />
+    );
   } else if (node.type === 'indicator') {
-    control = <input id={id} dir="ltr" className="code-input" value={str} placeholder="16.1.1" onChange={(e) => onValue(e.target.value.trim() === '' ? null : e.target.value.trim())} {...aria} />;
+    control = (
+      <input
+        id={id}
+        dir="ltr"
+        className="code-input"
+        value={str}
+        placeholder="16.1.1"
+        onChange={(e) => onValue(e.target.value.trim() === '' ? null : e.target.value.trim())}
+        {...aria}
+      />
+    );
   } else if (node.type === 'knowledge_item') {
-    control = <input id={id} dir="ltr" inputMode="numeric" className="code-input" value={str} onChange={(e) => onValue(e.target.value.trim() === '' ? null : e.target.value.trim())} {...aria} />;
+    control = (
+      <input
+        id={id}
+        dir="ltr"
+        inputMode="numeric"
+        className="code-input"
+        value={str}
+        onChange={(e) => onValue(e.target.value.trim() === '' ? null : e.target.value.trim())}
+        {...aria}
+      />
+    );
   } else {
-    control = <input id={id} dir="auto" value={str} onChange={(e) => onValue(e.target.value === '' ? null : e.target.value)} {...aria} />;
+    control = (
+      <input
+        id={id}
+        dir="auto"
+        value={str}
+        onChange={(e) => onValue(e.target.value === '' ? null : e.target.value)}
+        {...aria}
+      />
+    );
   }
   return (
     <div className="q-field">
@@ -213,7 +448,19 @@ function AnswerField({ ctx, node, path, value, onValue }: { ctx: Ctx; node: Answ
 }
 
 /** A number field that keeps what is typed ("1." or "-") while the answer holds the number. */
-function NumberInput({ id, integer, value, onValue, aria }: { id: string; integer: boolean; value: AnswerValue | undefined; onValue: (v: AnswerValue) => void; aria: Record<string, unknown> }) {
+function NumberInput({
+  id,
+  integer,
+  value,
+  onValue,
+  aria,
+}: {
+  id: string;
+  integer: boolean;
+  value: AnswerValue | undefined;
+  onValue: (v: AnswerValue) => void;
+  aria: Record<string, unknown>;
+}) {
   const [raw, setRaw] = useState(typeof value === 'number' ? String(value) : typeof value === 'string' ? value : '');
   useEffect(() => {
     if (typeof value === 'number' && Number(raw.replace(',', '.')) !== value) setRaw(String(value));
@@ -221,15 +468,26 @@ function NumberInput({ id, integer, value, onValue, aria }: { id: string; intege
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [value]);
   return (
-    <input id={id} dir="ltr" inputMode={integer ? 'numeric' : 'decimal'} className="num-input" value={raw} {...aria}
+    <input
+      id={id}
+      dir="ltr"
+      inputMode={integer ? 'numeric' : 'decimal'}
+      className="num-input"
+      value={raw}
+      {...aria}
       onChange={(e) => {
         const s = e.target.value;
         setRaw(s);
-        const normal = s.trim().replace(/[٠-٩]/g, (d) => String(d.charCodeAt(0) - 0x660)).replace('٫', '.').replace(',', '.');
+        const normal = s
+          .trim()
+          .replace(/[٠-٩]/g, (d) => String(d.charCodeAt(0) - 0x660))
+          .replace('٫', '.')
+          .replace(',', '.');
         if (normal === '') onValue(null);
         else if (/^-?\d+(\.\d+)?$/.test(normal)) onValue(Number(normal));
         else onValue(s);
-      }} />
+      }}
+    />
   );
 }
 
@@ -237,24 +495,55 @@ function ReadOnlyValue({ ctx, node, value }: { ctx: Ctx; node: AnswerQuestion; v
   const { t } = useTranslation();
   const { num, date } = usePrefs();
   const { q } = ctx;
-  if (value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0)) return <span className="muted">{t('reviews.form.noAnswer')}</span>;
+  if (value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0))
+    return <span className="muted">{t('reviews.form.noAnswer')}</span>;
   const choices = q.choiceLists.find((l) => l.name === node.list)?.choices ?? [];
-  const choice = (name: string) => { const c = choices.find((x) => x.name === name); return c ? <QText text={c.label} q={q} fallback={name} /> : <span dir="auto">{name}</span>; };
+  const choice = (name: string) => {
+    const c = choices.find((x) => x.name === name);
+    return c ? <QText text={c.label} q={q} fallback={name} /> : <span dir="auto">{name}</span>;
+  };
   switch (node.type) {
-    case 'select_one': return choice(String(value));
-    case 'select_multiple': return <ul>{(value as string[]).map((v) => <li key={v}>{choice(v)}</li>)}</ul>;
-    case 'integer': case 'decimal': return <span>{typeof value === 'number' ? num(value, 6) : String(value)}</span>;
-    case 'date': return <span>{typeof value === 'string' ? date(value) : ''}</span>;
-    case 'indicator': return <><bdi dir="ltr">{String(value)}</bdi><IndicatorRef code={String(value)} place={ctx.placeCode} /></>;
-    case 'knowledge_item': return <KnowledgeRef id={String(value)} showId />;
-    case 'long_text': return <p dir="auto" className="long-answer">{String(value)}</p>;
-    default: return <span dir="auto">{String(value)}</span>;
+    case 'select_one':
+      return choice(String(value));
+    case 'select_multiple':
+      return (
+        <ul>
+          {(value as string[]).map((v) => (
+            <li key={v}>{choice(v)}</li>
+          ))}
+        </ul>
+      );
+    case 'integer':
+    case 'decimal':
+      return <span>{typeof value === 'number' ? num(value, 6) : String(value)}</span>;
+    case 'date':
+      return <span>{typeof value === 'string' ? date(value) : ''}</span>;
+    case 'indicator':
+      return (
+        <>
+          <bdi dir="ltr">{String(value)}</bdi>
+          <IndicatorRef code={String(value)} place={ctx.placeCode} />
+        </>
+      );
+    case 'knowledge_item':
+      return <KnowledgeRef id={String(value)} showId />;
+    case 'long_text':
+      return (
+        <p dir="auto" className="long-answer">
+          {String(value)}
+        </p>
+      );
+    default:
+      return <span dir="auto">{String(value)}</span>;
   }
 }
 
 function useDebounced<T>(v: T, ms: number): T {
   const [d, setD] = useState(v);
-  useEffect(() => { const h = setTimeout(() => setD(v), ms); return () => clearTimeout(h); }, [v, ms]);
+  useEffect(() => {
+    const h = setTimeout(() => setD(v), ms);
+    return () => clearTimeout(h);
+  }, [v, ms]);
   return d;
 }
 
@@ -264,23 +553,43 @@ export function IndicatorRef({ code, place }: { code: string; place: string }) {
   const { num, period } = usePrefs();
   const c = useDebounced(code.trim(), 400);
   const ok = /^[A-Za-z0-9][\w.-]{0,63}$/.test(c);
-  const ind = useQuery({ queryKey: ['indicator', c], enabled: ok, retry: false, queryFn: () => getJson<{ code: string; names: Names; unit: { names: Names } | null }>(`/indicators/${encodeURIComponent(c)}`) });
+  const ind = useQuery({
+    queryKey: ['indicator', c],
+    enabled: ok,
+    retry: false,
+    queryFn: () =>
+      getJson<{ code: string; names: Names; unit: { names: Names } | null }>(`/indicators/${encodeURIComponent(c)}`),
+  });
   const obs = useQuery({
-    queryKey: ['review-ref-obs', c, place], enabled: ok && !!ind.data && !!place, retry: false,
+    queryKey: ['review-ref-obs', c, place],
+    enabled: ok && !!ind.data && !!place,
+    retry: false,
     queryFn: () => getJson<Page<Observation>>('/observations', { indicator: c, place, total: true, limit: 200 }),
   });
   if (!ok) return null;
-  if (ind.error) return <p className="small field-error" role="status">{t('reviews.form.unknownIndicator', { code: c })}</p>;
+  if (ind.error)
+    return (
+      <p className="small field-error" role="status">
+        {t('reviews.form.unknownIndicator', { code: c })}
+      </p>
+    );
   if (!ind.data) return null;
   const latest = [...(obs.data?.items ?? [])].sort((a, b) => b.periodEnd.localeCompare(a.periodEnd)).slice(0, 3);
   return (
     <div className="ref-box small">
       <UserText names={ind.data.names} fallbackText={ind.data.code} />
-      {obs.data && (latest.length === 0 ? <span className="muted"> — {t('reviews.form.noValues')}</span> : (
-        <ul className="inline-list">
-          {latest.map((o) => <li key={`${o.series}|${o.period}`}>{period(o.period)}: {o.value === null ? '—' : num(o.value, 4)}</li>)}
-        </ul>
-      ))}
+      {obs.data &&
+        (latest.length === 0 ? (
+          <span className="muted"> — {t('reviews.form.noValues')}</span>
+        ) : (
+          <ul className="inline-list">
+            {latest.map((o) => (
+              <li key={`${o.series}|${o.period}`}>
+                {period(o.period)}: {o.value === null ? '—' : num(o.value, 4)}
+              </li>
+            ))}
+          </ul>
+        ))}
     </div>
   );
 }
@@ -291,11 +600,32 @@ export function KnowledgeRef({ id, showId }: { id: string; showId?: boolean }) {
   const { text } = usePrefs();
   const d = useDebounced(id.trim(), 400);
   const ok = /^\d{1,9}$/.test(d);
-  const item = useQuery({ queryKey: ['knowledge-item-ref', d], enabled: ok, retry: false, queryFn: () => getJson<{ id: number; texts: Record<string, { title: string }> }>(`/knowledge/items/${d}`) });
+  const item = useQuery({
+    queryKey: ['knowledge-item-ref', d],
+    enabled: ok,
+    retry: false,
+    queryFn: () => getJson<{ id: number; texts: Record<string, { title: string }> }>(`/knowledge/items/${d}`),
+  });
   if (!ok) return showId ? <bdi dir="ltr">{id}</bdi> : null;
-  if (item.error) return <p className="small field-error" role="status">{t('reviews.form.unknownItem', { id: d })}</p>;
+  if (item.error)
+    return (
+      <p className="small field-error" role="status">
+        {t('reviews.form.unknownItem', { id: d })}
+      </p>
+    );
   if (!item.data) return showId ? <bdi dir="ltr">{id}</bdi> : null;
   const titles = Object.fromEntries(Object.entries(item.data.texts).map(([l, x]) => [l, x.title]));
   const r = text(titles);
-  return <span className="ref-box small">{showId && <><bdi dir="ltr">#{d}</bdi> </>}<span dir="auto" lang={r.lang}>{r.text}</span></span>;
+  return (
+    <span className="ref-box small">
+      {showId && (
+        <>
+          <bdi dir="ltr">#{d}</bdi>{' '}
+        </>
+      )}
+      <span dir="auto" lang={r.lang}>
+        {r.text}
+      </span>
+    </span>
+  );
 }

@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { getJson } from '../../api/client.ts';
-import type { Names, PlaceItem, Page } from '../../api/types.ts';
+import type { Names, Page, PlaceItem } from '../../api/types.ts';
 import { usePrefs } from '../../app/prefs.tsx';
 import { UserText } from '../../components/UserText.tsx';
 import { stateLabel } from './review-api.ts';
@@ -9,7 +9,11 @@ import './reviews.css';
 
 /** Names of places by code (reviewers' countries are place codes). */
 export function usePlaceNames(): (code: string) => Names | undefined {
-  const places = useQuery({ queryKey: ['places', 'all-names'], staleTime: 300_000, queryFn: () => getJson<Page<PlaceItem>>('/places', { limit: 1000 }) });
+  const places = useQuery({
+    queryKey: ['places', 'all-names'],
+    staleTime: 300_000,
+    queryFn: () => getJson<Page<PlaceItem>>('/places', { limit: 1000 }),
+  });
   const map = new Map((places.data?.items ?? []).map((p) => [p.code, p.names]));
   return (code) => map.get(code);
 }
@@ -18,7 +22,16 @@ export function usePlaceNames(): (code: string) => Names | undefined {
 export function Countries({ codes }: { codes: string[] }) {
   const names = usePlaceNames();
   if (!codes.length) return <span className="muted">—</span>;
-  return <>{codes.map((c, i) => <span key={c}>{i > 0 ? '، ' : ''}<UserText names={names(c)} fallbackText={c} /></span>)}</>;
+  return (
+    <>
+      {codes.map((c, i) => (
+        <span key={c}>
+          {i > 0 ? '، ' : ''}
+          <UserText names={names(c)} fallbackText={c} />
+        </span>
+      ))}
+    </>
+  );
 }
 
 export function StateBadge({ state }: { state: string }) {
@@ -35,8 +48,12 @@ export function WrittenTexts({ texts }: { texts: Names }) {
     <>
       {entries.map(([l, v]) => (
         <div key={l} className="written" lang={l === 'und' ? undefined : l}>
-          <p className="small muted" lang={undefined}><LanguageName code={l} /></p>
-          <p dir="auto" className="long-answer">{v}</p>
+          <p className="small muted" lang={undefined}>
+            <LanguageName code={l} />
+          </p>
+          <p dir="auto" className="long-answer">
+            {v}
+          </p>
         </div>
       ))}
     </>
@@ -49,7 +66,9 @@ export function LanguageName({ code }: { code: string }) {
   let name = code;
   try {
     name = new Intl.DisplayNames([lang], { type: 'language' }).of(code) ?? code;
-  } catch { /* an unusual code */ }
+  } catch {
+    /* an unusual code */
+  }
   return <>{name}</>;
 }
 
@@ -58,6 +77,8 @@ export function regionName(code: string, fallback: string, lang: string): string
   try {
     const n = new Intl.DisplayNames([lang], { type: 'region' }).of(code);
     if (n && n !== code) return n;
-  } catch { /* not a code CLDR knows */ }
+  } catch {
+    /* not a code CLDR knows */
+  }
   return fallback;
 }

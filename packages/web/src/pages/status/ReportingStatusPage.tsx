@@ -1,6 +1,6 @@
-import { useState } from 'react';
-import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { useQuery } from '@tanstack/react-query';
+import { Link, useNavigate, useSearch } from '@tanstack/react-router';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { getJson } from '../../api/client.ts';
 import type { FrameworkItem } from '../../api/types.ts';
@@ -12,7 +12,14 @@ interface Status {
   framework: { code: string; name: string | null };
   places: { code: string; name: string | null; level: string }[];
   indicators: { code: string; name: string | null; status: string }[];
-  cells: { indicator: string; place: string; state: State; observations: number; latestPeriod: string | null; latestEnd: string | null }[];
+  cells: {
+    indicator: string;
+    place: string;
+    state: State;
+    observations: number;
+    latestPeriod: string | null;
+    latestEnd: string | null;
+  }[];
   summary: { reported: number; inProgress: number; notStarted: number; notApplicable: number };
 }
 const MARK: Record<State, string> = { reported: '●', 'in-progress': '◐', 'not-started': '○', 'not-applicable': '–' };
@@ -24,8 +31,14 @@ export function ReportingStatusPage() {
   const search = useSearch({ from: '/status' });
   const navigate = useNavigate({ from: '/status' });
   const framework = search.framework ?? 'sdg';
-  const frameworks = useQuery({ queryKey: ['frameworks', lang], queryFn: () => getJson<{ items: FrameworkItem[] }>('/frameworks', { lang }) });
-  const status = useQuery({ queryKey: ['status', framework, lang], queryFn: () => getJson<Status>('/reporting-status', { framework, lang }) });
+  const frameworks = useQuery({
+    queryKey: ['frameworks', lang],
+    queryFn: () => getJson<{ items: FrameworkItem[] }>('/frameworks', { lang }),
+  });
+  const status = useQuery({
+    queryKey: ['status', framework, lang],
+    queryFn: () => getJson<Status>('/reporting-status', { framework, lang }),
+  });
   const cell = (i: string, p: string) => status.data?.cells.find((c) => c.indicator === i && c.place === p);
   const [placeFilter, setPlaceFilter] = useState('');
   const shownPlaces = (status.data?.places ?? []).filter((p) => !placeFilter || p.code === placeFilter);
@@ -35,40 +48,85 @@ export function ReportingStatusPage() {
     <>
       <h1>{t('status.title')}</h1>
       <p className="lead">{t('status.intro')}</p>
-      <label>{t('indicators.framework')}{' '}
+      <label>
+        {t('indicators.framework')}{' '}
         <select value={framework} onChange={(e) => void navigate({ search: { framework: e.target.value } })}>
-          {frameworks.data?.items.map((f) => <option key={f.code} value={f.code}>{f.name ?? f.code}</option>)}
+          {frameworks.data?.items.map((f) => (
+            <option key={f.code} value={f.code}>
+              {f.name ?? f.code}
+            </option>
+          ))}
         </select>
-      </label>
-      {' '}
-      <label>{t('status.place')}{' '}
+      </label>{' '}
+      <label>
+        {t('status.place')}{' '}
         <select value={placeFilter} onChange={(e) => setPlaceFilter(e.target.value)}>
           <option value="">{t('status.allPlaces')}</option>
-          {status.data?.places.map((p) => <option key={p.code} value={p.code}>{p.name ?? p.code}</option>)}
+          {status.data?.places.map((p) => (
+            <option key={p.code} value={p.code}>
+              {p.name ?? p.code}
+            </option>
+          ))}
         </select>
       </label>
       <p className="legend" style={{ marginBlock: '1rem' }}>
-        {(Object.keys(MARK) as State[]).map((s) => <span key={s} className={`state-${s}`} style={{ paddingInline: '0.4rem' }}><span aria-hidden="true">{MARK[s]}</span> {t(`status.state.${s}`)}</span>)}
+        {(Object.keys(MARK) as State[]).map((s) => (
+          <span key={s} className={`state-${s}`} style={{ paddingInline: '0.4rem' }}>
+            <span aria-hidden="true">{MARK[s]}</span> {t(`status.state.${s}`)}
+          </span>
+        ))}
       </p>
-      {status.isPending ? <Loading /> : status.error ? <ErrorMessage error={status.error} /> : status.data.places.length === 0 ? <Empty>{t('status.noPlaces')}</Empty> : (
+      {status.isPending ? (
+        <Loading />
+      ) : status.error ? (
+        <ErrorMessage error={status.error} />
+      ) : status.data.places.length === 0 ? (
+        <Empty>{t('status.noPlaces')}</Empty>
+      ) : (
         <>
-          <p>{t('status.summary', { reported: num(status.data.summary.reported, 0), inProgress: num(status.data.summary.inProgress, 0), notStarted: num(status.data.summary.notStarted, 0), notApplicable: num(status.data.summary.notApplicable, 0) })}</p>
+          <p>
+            {t('status.summary', {
+              reported: num(status.data.summary.reported, 0),
+              inProgress: num(status.data.summary.inProgress, 0),
+              notStarted: num(status.data.summary.notStarted, 0),
+              notApplicable: num(status.data.summary.notApplicable, 0),
+            })}
+          </p>
           <div className="table-scroll">
             <table className="data status-table">
-              <caption className="visually-hidden">{t('status.caption', { framework: status.data.framework.name ?? framework })}</caption>
+              <caption className="visually-hidden">
+                {t('status.caption', { framework: status.data.framework.name ?? framework })}
+              </caption>
               <thead>
-                <tr><th scope="col">{t('table.indicator')}</th>{shownPlaces.map((p) => <th key={p.code} scope="col"><Link to="/places/$code" params={{ code: p.code }}><span dir="auto">{p.name ?? p.code}</span></Link></th>)}</tr>
+                <tr>
+                  <th scope="col">{t('table.indicator')}</th>
+                  {shownPlaces.map((p) => (
+                    <th key={p.code} scope="col">
+                      <Link to="/places/$code" params={{ code: p.code }}>
+                        <span dir="auto">{p.name ?? p.code}</span>
+                      </Link>
+                    </th>
+                  ))}
+                </tr>
               </thead>
               <tbody>
                 {indicators.map((i) => (
                   <tr key={i.code}>
-                    <th scope="row"><Link to="/indicators/$code" params={{ code: i.code }}>{i.code}</Link> <span className="small" dir="auto">{i.name}</span></th>
+                    <th scope="row">
+                      <Link to="/indicators/$code" params={{ code: i.code }}>
+                        {i.code}
+                      </Link>{' '}
+                      <span className="small" dir="auto">
+                        {i.name}
+                      </span>
+                    </th>
                     {shownPlaces.map((p) => {
                       const c = cell(i.code, p.code);
                       const state: State = c?.state ?? 'not-started';
                       return (
                         <td key={p.code} className={`state-${state}`}>
-                          <span aria-hidden="true">{MARK[state]}</span> <span className="small">{t(`status.state.${state}`)}</span>
+                          <span aria-hidden="true">{MARK[state]}</span>{' '}
+                          <span className="small">{t(`status.state.${state}`)}</span>
                           {c?.latestPeriod && <div className="small muted">{period(c.latestPeriod)}</div>}
                         </td>
                       );
