@@ -2,7 +2,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { StoreKind } from '@marsad/db';
-import { loadCatalogue } from '@marsad/db';
 import { createTestDatabase, type TestDatabase } from '@marsad/db/testing';
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
@@ -25,8 +24,8 @@ export async function createTestApp(
   kind: StoreKind,
   options: { catalogue?: boolean; build?: BuildOptions } = {},
 ): Promise<TestApp> {
-  const db = await createTestDatabase(kind);
-  if (options.catalogue !== false) await loadCatalogue(db.store);
+  // The catalogue comes with the database (a snapshot of it loaded once: packages/db/src/testing/test-stores.ts).
+  const db = await createTestDatabase(kind, { catalogue: options.catalogue !== false });
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'marsad-test-'));
   const app = await buildApp({ store: db.store, dataDir, adminToken: TOKEN, version: 'test' }, options.build);
   return {

@@ -42,9 +42,21 @@ function wrap(tx: Transaction | PGlite): SqlConn {
   };
 }
 
+export interface PGliteStoreOptions {
+  /** Starts from this data directory (a tarball from PGlite's `dumpDataDir`) instead of an empty cluster. */
+  loadDataDir?: Blob;
+  /** Receives the PGlite instance once it is open (the test snapshots dump it with `dumpDataDir`). */
+  onOpen?: (pglite: PGlite) => void;
+}
+
 /** Opens (and creates) an embedded database in `dataDir`, or in memory when dataDir is undefined. */
-export async function openPGliteStore(dataDir?: string): Promise<Store> {
-  const pglite = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+export async function openPGliteStore(dataDir?: string, options: PGliteStoreOptions = {}): Promise<Store> {
+  const pglite = options.loadDataDir
+    ? await PGlite.create({ ...(dataDir ? { dataDir } : {}), loadDataDir: options.loadDataDir })
+    : dataDir
+      ? await PGlite.create(dataDir)
+      : await PGlite.create();
+  options.onOpen?.(pglite);
   const db = new Kysely<Schema>({ dialect: new PGliteDialect({ pglite }) });
   return {
     kind: 'pglite',
