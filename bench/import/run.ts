@@ -65,26 +65,23 @@ function positiveInt(name: string, text: string | undefined, fallback: number): 
 }
 
 function readOptions() {
-  let parsed;
+  const options = {
+    db: { type: 'string' },
+    indicators: { type: 'string' },
+    places: { type: 'string' },
+    years: { type: 'string' },
+    phases: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  } as const;
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof options; strict: true; allowPositionals: false }>>;
   try {
-    parsed = parseArgs({
-      options: {
-        db: { type: 'string' },
-        indicators: { type: 'string' },
-        places: { type: 'string' },
-        years: { type: 'string' },
-        phases: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
+    parsed = parseArgs({ options, strict: true, allowPositionals: false });
   } catch (err) {
     fail(`${(err as Error).message}\n\n${USAGE}`);
   }
   const v = parsed.values;
   if (v.help) {
-    process.stdout.write(USAGE + '\n');
+    process.stdout.write(`${USAGE}\n`);
     process.exit(0);
   }
   const db = (v.db ?? (process.env.DATABASE_URL ? 'postgres' : 'pglite')) as StoreKind;
@@ -134,10 +131,10 @@ async function* csvChunks(s: Shape, header: boolean): AsyncGenerator<string> {
   const years = Array.from({ length: s.years }, (_, y) => String(FIRST_YEAR + y));
   let buf = header ? 'indicator,place,period,value\n' : '';
   for (let i = 0; i < s.indicators; i++) {
-    const ind = indicatorCode(i) + ',';
+    const ind = `${indicatorCode(i)},`;
     for (let p = 0; p < s.places; p++) {
-      const prefix = ind + placeCode(p) + ',';
-      for (let y = 0; y < s.years; y++) buf += prefix + years[y] + ',' + valueAt(i, p, y) + '\n';
+      const prefix = `${ind + placeCode(p)},`;
+      for (let y = 0; y < s.years; y++) buf += `${prefix + years[y]},${valueAt(i, p, y)}\n`;
       if (buf.length >= CHUNK_CHARS) {
         yield buf;
         buf = '';
@@ -163,10 +160,10 @@ async function* resolvedChunks(s: Shape, ids: Ids, batchId: number): AsyncGenera
   const suffix = `\tapproved\t${batchId}\n`;
   let buf = '';
   for (let i = 0; i < s.indicators; i++) {
-    const series = String(ids.seriesIds[i]) + '\t';
+    const series = `${String(ids.seriesIds[i])}\t`;
     const indicator = String(ids.indicatorIds[i]);
     for (let p = 0; p < s.places; p++) {
-      const head = series + String(ids.placeIds[p]) + '\t';
+      const head = `${series + String(ids.placeIds[p])}\t`;
       for (let y = 0; y < s.years; y++) {
         const yr = years[y]!;
         buf += head + yr.head + indicator + yr.dates + valueAt(i, p, y) + suffix;
@@ -467,7 +464,7 @@ class StatementLog {
 
 function statementLabel(sql: string): string {
   const s = sql.replace(/\s+/g, ' ').trim();
-  return s.length > 70 ? s.slice(0, 67) + '…' : s;
+  return s.length > 70 ? `${s.slice(0, 67)}…` : s;
 }
 
 function instrument(store: Store, log: StatementLog): Store {
@@ -522,7 +519,7 @@ const secs = (s: number) => `${s.toFixed(1)} s`;
 function line(r: PhaseResult, extra = ''): string {
   const rate = r.rows / r.seconds;
   return (
-    `${r.label.padEnd(16)} ${secs(r.seconds).padStart(8)}  ${(int(rate) + ' rows/s').padStart(17)}   ` +
+    `${r.label.padEnd(16)} ${secs(r.seconds).padStart(8)}  ${(`${int(rate)} rows/s`).padStart(17)}   ` +
     `peak RSS ${mb(r.peakRss).padStart(8)} (from ${mb(r.startRss)})` +
     (extra ? `   ${extra}` : '')
   );
@@ -555,7 +552,7 @@ async function main(): Promise<number> {
   let ok = true;
   let indexedRows: { ids: string; fingerprint: string } | undefined;
 
-  const log = (s: string) => process.stdout.write(s + '\n');
+  const log = (s: string) => process.stdout.write(`${s}\n`);
   log(
     `Marsad import benchmark: ${int(o.indicators)} indicators × ${int(o.places)} places × ${o.years} years = ${int(N)} rows on ${o.db}`,
   );
@@ -711,7 +708,7 @@ async function main(): Promise<number> {
           ? `ratio to bare COPY ${(results.get('bare')!.seconds / r.seconds).toFixed(2)}×`
           : '';
     log(
-      `${r.label.padEnd(16)} ${secs(r.seconds).padStart(8)}  ${(int(r.rows / r.seconds) + ' rows/s').padStart(17)}   peak RSS ${mb(r.peakRss).padStart(8)}` +
+      `${r.label.padEnd(16)} ${secs(r.seconds).padStart(8)}  ${(`${int(r.rows / r.seconds)} rows/s`).padStart(17)}   peak RSS ${mb(r.peakRss).padStart(8)}` +
         (extra ? `   ${extra}` : ''),
     );
   }
@@ -734,7 +731,7 @@ let exitCode = 1;
 try {
   exitCode = await main();
 } catch (err) {
-  if (stopping) await stopping; // exits
+  if (stopping !== undefined) await stopping; // exits
   const e = err as Error & { code?: string };
   if (e.code && CONNECT_ERRORS.has(e.code)) {
     process.stderr.write(`bench:import: cannot use the database server of DATABASE_URL: ${e.message}\n`);
@@ -742,7 +739,7 @@ try {
     process.stderr.write(`bench:import: failed: ${e.stack ?? e.message}\n`);
   }
 } finally {
-  if (stopping) await stopping;
+  if (stopping !== undefined) await stopping;
   await dropAll();
 }
 process.exit(exitCode);

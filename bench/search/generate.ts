@@ -116,7 +116,10 @@ class WordChain {
           const w = words[i]!;
           const after = words[i + 1] ?? '';
           let list = this.next.get(w);
-          if (!list) this.next.set(w, (list = []));
+          if (!list) {
+            list = [];
+            this.next.set(w, list);
+          }
           list.push(after);
         }
       }

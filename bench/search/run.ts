@@ -111,7 +111,7 @@ function percentile(xs: number[], p: number): number {
 
 async function main() {
   const o = options();
-  const log = (s: string) => process.stdout.write(s + '\n');
+  const log = (s: string) => process.stdout.write(`${s}\n`);
   log(
     `Marsad search benchmark: ${o.items} generated items + 5 seeds on ${o.db}; ${QUERIES.length} queries; Node ${process.version}, ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)}`,
   );

@@ -21,16 +21,17 @@ const program = new Command('marsad')
   .version(await marsadVersion());
 
 const run =
-  <A extends unknown[]>(fn: (...args: A) => Promise<number | void>) =>
-  async (...args: A) => {
-    try {
-      const code = await fn(...args);
-      process.exitCode = typeof code === 'number' ? code : 0;
-    } catch (err) {
-      console.error(`marsad: ${(err as Error).message}`);
-      process.exitCode = 1;
-    }
-  };
+  // biome-ignore lint/suspicious/noConfusingVoidType: a command returns its exit code, or nothing for 0
+    <A extends unknown[]>(fn: (...args: A) => Promise<number | void>) =>
+    async (...args: A) => {
+      try {
+        const code = await fn(...args);
+        process.exitCode = typeof code === 'number' ? code : 0;
+      } catch (err) {
+        console.error(`marsad: ${(err as Error).message}`);
+        process.exitCode = 1;
+      }
+    };
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 program

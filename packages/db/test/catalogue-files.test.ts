@@ -10,7 +10,7 @@ const dir = fileURLToPath(new URL('../src/seed/catalogue/', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const LANGS = ['ar', 'en', 'fr', 'es', 'ru', 'zh'] as const;
 
-// The files are data: read them as loosely typed JSON.
+// biome-ignore lint/suspicious/noExplicitAny: the files are data, read as loosely typed JSON
 type Json = any;
 const load = (file: string): Json => JSON.parse(readFileSync(dir + file, 'utf8'));
 
@@ -30,7 +30,10 @@ function duplicates(codes: string[]): string[] {
 
 /** Every object found under a key named `key`, with its JSON path. */
 function collect(node: Json, key: string, path = '$', out: Array<[string, Json]> = []): Array<[string, Json]> {
-  if (Array.isArray(node)) node.forEach((x, i) => collect(x, key, `${path}[${i}]`, out));
+  if (Array.isArray(node))
+    node.forEach((x, i) => {
+      collect(x, key, `${path}[${i}]`, out);
+    });
   else if (node && typeof node === 'object') {
     for (const [k, v] of Object.entries(node)) {
       if (k === key) out.push([`${path}.${k}`, v]);
@@ -42,7 +45,10 @@ function collect(node: Json, key: string, path = '$', out: Array<[string, Json]>
 
 /** Paths of objects holding reviewNeeded with another value than `true`. */
 function badReviewFlags(node: Json, path = '$', out: string[] = []): string[] {
-  if (Array.isArray(node)) node.forEach((x, i) => badReviewFlags(x, `${path}[${i}]`, out));
+  if (Array.isArray(node))
+    node.forEach((x, i) => {
+      badReviewFlags(x, `${path}[${i}]`, out);
+    });
   else if (node && typeof node === 'object') {
     if ('reviewNeeded' in node && node.reviewNeeded !== true) out.push(path);
     for (const [k, v] of Object.entries(node)) badReviewFlags(v, `${path}.${k}`, out);
@@ -63,7 +69,7 @@ describe('catalogue files', () => {
     for (const f of [...Object.keys(files), 'LICENSE-sdg-translations', 'README.md']) {
       expect(existsSync(dir + f), f).toBe(true);
     }
-    expect(readFileSync(dir + 'LICENSE-sdg-translations', 'utf8')).toMatch(/MIT License/);
+    expect(readFileSync(`${dir}LICENSE-sdg-translations`, 'utf8')).toMatch(/MIT License/);
   });
 
   it('gives every names object exactly the six UN languages, none empty', () => {

@@ -148,6 +148,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   registerReviewRoutes(app, ctx);
   registerBoardReportRoutes(app, ctx);
   registerPdfReportRoutes(app, ctx);
+  // biome-ignore lint/nursery/noMisusedPromises: Fastify awaits an async plugin (FastifyPluginAsync)
   await app.register(async (raw) => {
     registerRawBodies(raw);
     registerImportRoutes(raw, ctx);

@@ -316,7 +316,7 @@ describe.each(testStoreKinds())('accounts on %s', (kind) => {
   it('limits failed sign-ins: 5 per account, 20 per address, in 15 minutes, with when to retry', async () => {
     await account('limited@example.org', [{ role: 'reviewer', place: 'MAAGA' }]);
     for (let i = 0; i < 5; i++)
-      expect((await login('limited@example.org', 'wrong password ' + i, `127.0.1.${i + 1}`)).statusCode).toBe(401);
+      expect((await login('limited@example.org', `wrong password ${i}`, `127.0.1.${i + 1}`)).statusCode).toBe(401);
     const blocked = await login('limited@example.org', GOOD, '127.0.1.9');
     expect(blocked.statusCode).toBe(429);
     expect(blocked.json().message).toMatch(

@@ -4,15 +4,14 @@ import { testStoreKinds } from '@marsad/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTH, createTestApp, importText, LA_DIR, observationCount, SHARED, type TestApp } from './helpers.ts';
 
-const TIDY =
-  [
-    'indicator,place,period,value,series,unit,source,note,SEX',
-    '11.1.1,MAAGA,2015,31.5,,,Survey A,"first, with a comma",',
-    '11.1.1,MAAGA,2020,28.25,,,Survey A,,',
-    '16.1.1,MAAGA,2019,4.5,VC_IHR_PSRC,,Police records,,F',
-    '16.1.1,MAAGA,2019,7.5,VC_IHR_PSRC,,Police records,,M',
-    '16.1.1,JOAMM,2017-18,3.1,VC_IHR_PSRC,,Police records,financial year,',
-  ].join('\n') + '\n';
+const TIDY = `${[
+  'indicator,place,period,value,series,unit,source,note,SEX',
+  '11.1.1,MAAGA,2015,31.5,,,Survey A,"first, with a comma",',
+  '11.1.1,MAAGA,2020,28.25,,,Survey A,,',
+  '16.1.1,MAAGA,2019,4.5,VC_IHR_PSRC,,Police records,,F',
+  '16.1.1,MAAGA,2019,7.5,VC_IHR_PSRC,,Police records,,M',
+  '16.1.1,JOAMM,2017-18,3.1,VC_IHR_PSRC,,Police records,financial year,',
+].join('\n')}\n`;
 
 describe.each(testStoreKinds())('imports on %s', (kind) => {
   let t: TestApp;
@@ -72,7 +71,7 @@ describe.each(testStoreKinds())('imports on %s', (kind) => {
 
   it('writes nothing when the last row is bad, and names row, column and reason', async () => {
     const before = await observationCount(t);
-    const bad = TIDY.replace('11.1.1,MAAGA,2015,31.5', '11.1.1,MAAGA,2016,1') + '11.1.1,MAAGA,2023-02-30,5,,,,,\n';
+    const bad = `${TIDY.replace('11.1.1,MAAGA,2015,31.5', '11.1.1,MAAGA,2016,1')}11.1.1,MAAGA,2023-02-30,5,,,,,\n`;
     const r = await importText(t.app, bad, { format: 'csv', status: 'approved' });
     expect(r.statusCode).toBe(422);
     const body = r.json();
@@ -247,12 +246,12 @@ describe.each(testStoreKinds())('a first import into an empty database on %s', (
     const rows = ['indicator,place,period,value'];
     for (let y = 1990; y < 2030; y++) rows.push(`11.1.1,MAAGA,${y},${y - 1980}`);
     rows.push('11.1.1,JOAMM,2020,5', '11.1.1,MAAGA,2001,7');
-    const r = await importText(t.app, rows.join('\n') + '\n', { format: 'csv' });
+    const r = await importText(t.app, `${rows.join('\n')}\n`, { format: 'csv' });
     expect(r.statusCode, r.body).toBe(422);
     expect(r.json().errors[0]).toMatchObject({ at: 43 });
     expect(r.json().errors[0].message).toMatch(/earlier row \(11\.1\.1 \/ EN_LND_SLUM \/ MAAGA \/ 2001 \/ total\)/);
     expect(await observationCount(t)).toBe(0);
-    const ok = await importText(t.app, rows.slice(0, -1).join('\n') + '\n', { format: 'csv' });
+    const ok = await importText(t.app, `${rows.slice(0, -1).join('\n')}\n`, { format: 'csv' });
     expect(ok.statusCode).toBe(201);
     expect(ok.json().counts).toMatchObject({ inserted: 41 });
   });

@@ -7,7 +7,7 @@
 /** A one-page PDF whose lines of (Latin-1) text pdf.js can extract. */
 export function tinyPdf(lines: string[]): Buffer {
   const content = lines
-    .map((l, i) => `BT /F1 12 Tf 72 ${720 - i * 16} Td (${l.replace(/[()\\]/g, (c) => '\\' + c)}) Tj ET`)
+    .map((l, i) => `BT /F1 12 Tf 72 ${720 - i * 16} Td (${l.replace(/[()\\]/g, (c) => `\\${c}`)}) Tj ET`)
     .join('\n');
   const objects = [
     '<< /Type /Catalog /Pages 2 0 R >>',

@@ -9,19 +9,18 @@ import { loadDemoReviews } from '../src/demo/load-demo-reviews.ts';
 import { AUTH, createTestApp, importText, signedIn, type TestApp } from './helpers.ts';
 
 const HIDDEN = '1.2347';
-const VALUES =
-  [
-    'indicator,series,place,period,value',
-    '11.1.1,,MAR,2021,15.5',
-    '11.1.1,,MAR,2022,14.25',
-    '11.1.1,,MAAGA,2022,19.5',
-    '11.1.1,,MAAGA-D1,2022,33.5', // a district: not a city of the report
-    '11.1.1,,JOAMM,2022,27.75', // another country
-    'USM-CV-05,USM-CV-05-N,MAAGA,2022,5',
-    `USM-CV-05,USM-CV-05,MAAGA,2022,${HIDDEN}`,
-    'USM-CV-05,USM-CV-05-N,MAR,2022,400',
-    'USM-CV-05,USM-CV-05,MAR,2022,2.5',
-  ].join('\n') + '\n';
+const VALUES = `${[
+  'indicator,series,place,period,value',
+  '11.1.1,,MAR,2021,15.5',
+  '11.1.1,,MAR,2022,14.25',
+  '11.1.1,,MAAGA,2022,19.5',
+  '11.1.1,,MAAGA-D1,2022,33.5', // a district: not a city of the report
+  '11.1.1,,JOAMM,2022,27.75', // another country
+  'USM-CV-05,USM-CV-05-N,MAAGA,2022,5',
+  `USM-CV-05,USM-CV-05,MAAGA,2022,${HIDDEN}`,
+  'USM-CV-05,USM-CV-05-N,MAR,2022,400',
+  'USM-CV-05,USM-CV-05,MAR,2022,2.5',
+].join('\n')}\n`;
 
 interface Value {
   period: string;

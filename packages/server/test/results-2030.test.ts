@@ -37,31 +37,30 @@ describe.each(testStoreKinds())('the 2030 targets on %s', (kind) => {
       }),
     });
     expect(places.statusCode, places.body).toBe(201);
-    const rows =
-      [
-        'indicator,series,place,period,value',
-        '16.1.1,VC_IHR_PSRC,MAAGA,2015,8',
-        '16.1.1,VC_IHR_PSRC,MAAGA,2024,6',
-        '16.1.1,VC_IHR_PSRC,MATIZ,2015,5',
-        '16.1.1,VC_IHR_PSRC,MATIZ,2022,4.5',
-        '16.1.1,VC_IHR_PSRC,JOAMM,2016,4',
-        '16.1.1,VC_IHR_PSRC,JOAMM,2023,5',
-        '16.1.1,VC_IHR_PSRC,MAR,2015,6',
-        '16.1.1,VC_IHR_PSRC,MAR,2024,5.8',
-        '16.1.1,VC_IHR_PSRC,JOZAR,2015,10',
-        '16.1.1,VC_IHR_PSRC,JOZAR,2024,2',
-        '16.1.1,VC_IHR_PSRC,USLAX,2015,9',
-        '16.1.1,VC_IHR_PSRC,USLAX,2024,1',
-        'USM-CV-01,USM-CV-01,MAAGA,2015,200',
-        'USM-CV-01,USM-CV-01,MAAGA,2023,170',
-        'USM-CV-01,USM-CV-01,JOAMM,2015,100',
-        'USM-CV-01,USM-CV-01,JOAMM,2024,100',
-        '16.1.4,,JOR,2015,50',
-        '16.1.4,,JOR,2024,56',
-        'POP,POP_T,JOR,2024,11000000',
-        'POP,POP_T,MAAGA,2024,420000',
-        'POP,POP_T,MATIZ,2023,80000',
-      ].join('\n') + '\n';
+    const rows = `${[
+      'indicator,series,place,period,value',
+      '16.1.1,VC_IHR_PSRC,MAAGA,2015,8',
+      '16.1.1,VC_IHR_PSRC,MAAGA,2024,6',
+      '16.1.1,VC_IHR_PSRC,MATIZ,2015,5',
+      '16.1.1,VC_IHR_PSRC,MATIZ,2022,4.5',
+      '16.1.1,VC_IHR_PSRC,JOAMM,2016,4',
+      '16.1.1,VC_IHR_PSRC,JOAMM,2023,5',
+      '16.1.1,VC_IHR_PSRC,MAR,2015,6',
+      '16.1.1,VC_IHR_PSRC,MAR,2024,5.8',
+      '16.1.1,VC_IHR_PSRC,JOZAR,2015,10',
+      '16.1.1,VC_IHR_PSRC,JOZAR,2024,2',
+      '16.1.1,VC_IHR_PSRC,USLAX,2015,9',
+      '16.1.1,VC_IHR_PSRC,USLAX,2024,1',
+      'USM-CV-01,USM-CV-01,MAAGA,2015,200',
+      'USM-CV-01,USM-CV-01,MAAGA,2023,170',
+      'USM-CV-01,USM-CV-01,JOAMM,2015,100',
+      'USM-CV-01,USM-CV-01,JOAMM,2024,100',
+      '16.1.4,,JOR,2015,50',
+      '16.1.4,,JOR,2024,56',
+      'POP,POP_T,JOR,2024,11000000',
+      'POP,POP_T,MAAGA,2024,420000',
+      'POP,POP_T,MATIZ,2023,80000',
+    ].join('\n')}\n`;
     const a = await importText(t.app, rows, { format: 'csv', status: 'approved', source: 'Test records' });
     expect(a.statusCode, a.body).toBe(201);
     const p = await importText(t.app, 'indicator,series,place,period,value\n16.1.1,VC_IHR_PSRC,MATIZ,2025,1\n', {

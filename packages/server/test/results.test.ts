@@ -32,21 +32,20 @@ describe.each(testStoreKinds())('results frameworks on %s', (kind) => {
   beforeAll(async () => {
     t = await createTestApp(kind);
     // Approved values; a provisional one that must not be used.
-    const approved =
-      [
-        'indicator,series,place,period,value',
-        '16.1.1,VC_IHR_PSRC,MAAGA,2015,8',
-        '16.1.1,VC_IHR_PSRC,MAAGA,2020,7.5',
-        '16.1.1,VC_IHR_PSRC,MAAGA,2024,7',
-        '16.1.1,VC_IHR_PSRCN,MAAGA,2015,34',
-        '16.1.1,VC_IHR_PSRCN,MAAGA,2020,31',
-        '16.1.1,VC_IHR_PSRCN,MAAGA,2024,3',
-        '11.1.1,,MAAGA,2020,30',
-        '11.1.1,,JOAMM,2020,20',
-        '11.1.1,,MAAGA,2023,24',
-        '11.1.1,,JOAMM,2023,16',
-        '11.1.1,,MAAGA,2024,22',
-      ].join('\n') + '\n';
+    const approved = `${[
+      'indicator,series,place,period,value',
+      '16.1.1,VC_IHR_PSRC,MAAGA,2015,8',
+      '16.1.1,VC_IHR_PSRC,MAAGA,2020,7.5',
+      '16.1.1,VC_IHR_PSRC,MAAGA,2024,7',
+      '16.1.1,VC_IHR_PSRCN,MAAGA,2015,34',
+      '16.1.1,VC_IHR_PSRCN,MAAGA,2020,31',
+      '16.1.1,VC_IHR_PSRCN,MAAGA,2024,3',
+      '11.1.1,,MAAGA,2020,30',
+      '11.1.1,,JOAMM,2020,20',
+      '11.1.1,,MAAGA,2023,24',
+      '11.1.1,,JOAMM,2023,16',
+      '11.1.1,,MAAGA,2024,22',
+    ].join('\n')}\n`;
     const a = await importText(t.app, approved, { format: 'csv', status: 'approved', source: 'Test police records' });
     expect(a.statusCode, a.body).toBe(201);
     const p = await importText(t.app, 'indicator,series,place,period,value\n16.1.1,VC_IHR_PSRC,MAAGA,2025,5\n', {
@@ -139,8 +138,8 @@ describe.each(testStoreKinds())('results frameworks on %s', (kind) => {
     await t?.close();
   });
 
+  // biome-ignore lint/suspicious/noExplicitAny: a test's lookup in a JSON tree
   const find = (rs: { code: string; children: unknown[] }[], code: string): any => {
-    // eslint-disable-line @typescript-eslint/no-explicit-any -- test lookup in a JSON tree
     for (const r of rs) {
       if (r.code === code) return r;
       const c = find(r.children as typeof rs, code);

@@ -48,8 +48,8 @@ describe.each(testStoreKinds())('review cycles on %s', (kind) => {
       headers: who ? (payload !== undefined ? json(h[who]!) : h[who]!) : {},
       ...(payload !== undefined ? { payload: JSON.stringify(payload) } : {}),
     });
+  // biome-ignore lint/suspicious/noExplicitAny: the answers of many routes, read by each test
   const ok = async (p: Promise<{ statusCode: number; body: string; json(): any }>, status = 200) => {
-    // eslint-disable-line @typescript-eslint/no-explicit-any -- test answers
     const r = await p;
     expect(r.statusCode, r.body).toBe(status);
     return r.json();
@@ -125,7 +125,7 @@ describe.each(testStoreKinds())('review cycles on %s', (kind) => {
       });
       expect(vlr.statusCode, vlr.body).toBe(400);
       expect(vlr.json().message).toMatch(/endsOn/);
-      const region = await call('POST', '/api/v1/review-cycles/' + cycleId + '/participants', 'admin', {
+      const region = await call('POST', `/api/v1/review-cycles/${cycleId}/participants`, 'admin', {
         places: ['MA-09'],
       });
       expect(region.statusCode).toBe(400);

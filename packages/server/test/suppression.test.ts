@@ -24,40 +24,38 @@ const HIDDEN_NOTE = 'SENTINEL-NOTE-A';
 
 // 16.1.1 keeps its default rule: minimum 10 on the count series VC_IHR_PSRCN, for values by sex,
 // age or disability and for districts. USM-CV-05 gets a rule on every value (set below).
-const MOROCCO =
-  [
-    'indicator,series,place,period,value,note,SEX',
-    '16.1.1,VC_IHR_PSRCN,MAAGA,2022,40,,',
-    `16.1.1,VC_IHR_PSRCN,MAAGA,2022,7,${HIDDEN_NOTE},F`,
-    '16.1.1,VC_IHR_PSRCN,MAAGA,2022,33,,M',
-    '16.1.1,VC_IHR_PSRC,MAAGA,2022,9.4813,,',
-    '16.1.1,VC_IHR_PSRC,MAAGA,2022,3.3179,,F',
-    '16.1.1,VC_IHR_PSRC,MAAGA,2022,15.6291,,M',
-    '16.1.1,VC_IHR_PSRCN,MAAGA-D1,2021,30,,',
-    '16.1.1,VC_IHR_PSRC,MAAGA-D1,2021,7.7,,',
-    '16.1.1,VC_IHR_PSRCN,MAAGA-D1,2022,4,,',
-    '16.1.1,VC_IHR_PSRC,MAAGA-D1,2022,6.6131,,',
-    '16.1.1,VC_IHR_PSRCN,MAAGA-D2,2022,12,,',
-    '16.1.1,VC_IHR_PSRC,MAAGA-D2,2022,20.5,,',
-    'USM-CV-05,USM-CV-05-N,MAAGA,2022,5,,',
-    'USM-CV-05,USM-CV-05,MAAGA,2022,1.2347,,',
-    'USM-CV-05,USM-CV-05-N,MAR,2022,3,,',
-    'USM-CV-05,USM-CV-05,MAR,2022,0.4173,,',
-  ].join('\n') + '\n';
+const MOROCCO = `${[
+  'indicator,series,place,period,value,note,SEX',
+  '16.1.1,VC_IHR_PSRCN,MAAGA,2022,40,,',
+  `16.1.1,VC_IHR_PSRCN,MAAGA,2022,7,${HIDDEN_NOTE},F`,
+  '16.1.1,VC_IHR_PSRCN,MAAGA,2022,33,,M',
+  '16.1.1,VC_IHR_PSRC,MAAGA,2022,9.4813,,',
+  '16.1.1,VC_IHR_PSRC,MAAGA,2022,3.3179,,F',
+  '16.1.1,VC_IHR_PSRC,MAAGA,2022,15.6291,,M',
+  '16.1.1,VC_IHR_PSRCN,MAAGA-D1,2021,30,,',
+  '16.1.1,VC_IHR_PSRC,MAAGA-D1,2021,7.7,,',
+  '16.1.1,VC_IHR_PSRCN,MAAGA-D1,2022,4,,',
+  '16.1.1,VC_IHR_PSRC,MAAGA-D1,2022,6.6131,,',
+  '16.1.1,VC_IHR_PSRCN,MAAGA-D2,2022,12,,',
+  '16.1.1,VC_IHR_PSRC,MAAGA-D2,2022,20.5,,',
+  'USM-CV-05,USM-CV-05-N,MAAGA,2022,5,,',
+  'USM-CV-05,USM-CV-05,MAAGA,2022,1.2347,,',
+  'USM-CV-05,USM-CV-05-N,MAR,2022,3,,',
+  'USM-CV-05,USM-CV-05,MAR,2022,0.4173,,',
+].join('\n')}\n`;
 
-const OTHERS =
-  [
-    'indicator,series,place,period,value,SEX',
-    '16.1.1,VC_IHR_PSRCN,JOAMM-D1,2022,3,',
-    '16.1.1,VC_IHR_PSRC,JOAMM-D1,2022,5.5513,',
-    '16.1.1,VC_IHR_PSRC,JOAMM-D2,2022,8.8,', // no count in Marsad: shown
-    'USM-CV-05,USM-CV-05-N,JOAMM,2022,50,',
-    'USM-CV-05,USM-CV-05,JOAMM,2022,2.5,',
-    'USM-CV-05,USM-CV-05-N,KZALA,2022,60,',
-    'USM-CV-05,USM-CV-05,KZALA,2022,2.9,',
-    'USM-CV-05,USM-CV-05-N,CRSJO,2022,70,',
-    'USM-CV-05,USM-CV-05,CRSJO,2022,20,',
-  ].join('\n') + '\n';
+const OTHERS = `${[
+  'indicator,series,place,period,value,SEX',
+  '16.1.1,VC_IHR_PSRCN,JOAMM-D1,2022,3,',
+  '16.1.1,VC_IHR_PSRC,JOAMM-D1,2022,5.5513,',
+  '16.1.1,VC_IHR_PSRC,JOAMM-D2,2022,8.8,', // no count in Marsad: shown
+  'USM-CV-05,USM-CV-05-N,JOAMM,2022,50,',
+  'USM-CV-05,USM-CV-05,JOAMM,2022,2.5,',
+  'USM-CV-05,USM-CV-05-N,KZALA,2022,60,',
+  'USM-CV-05,USM-CV-05,KZALA,2022,2.9,',
+  'USM-CV-05,USM-CV-05-N,CRSJO,2022,70,',
+  'USM-CV-05,USM-CV-05,CRSJO,2022,20,',
+].join('\n')}\n`;
 
 type Dims = Record<string, string>;
 /** Every suppressed value: series, place, period, disaggregation, the true value. */

@@ -5,31 +5,29 @@ import { AUTH, createTestApp, importText, type TestApp } from './helpers.ts';
 // Three pilot cities with approved totals of 16.1.1 / VC_IHR_PSRC: latest MAAGA 3 (2022),
 // JOAMM 5 (2021), KZALA 8 (2022) → median 5, min 3, max 8. USLAX is not a pilot; CRSJO's
 // value is provisional (the administrator sees it, the public does not).
-const APPROVED =
-  [
-    'indicator,place,period,value,series,source,SEX',
-    '16.1.1,MAAGA,2015,6,VC_IHR_PSRC,Police records,',
-    '16.1.1,MAAGA,2020,4,VC_IHR_PSRC,Police records,',
-    '16.1.1,MAAGA,2022,3,VC_IHR_PSRC,Police records,',
-    '16.1.1,MAAGA,2022,2,VC_IHR_PSRC,Police records,F',
-    '16.1.1,MAAGA,2022,4,VC_IHR_PSRC,Police records,M',
-    '16.1.1,MAAGA,2022,40,VC_IHR_PSRCN,Police records,',
-    '16.1.1,JOAMM,2021,5,VC_IHR_PSRC,Police records,',
-    '16.1.1,JOAMM,2021,7,VC_IHR_PSRC,Police records,F',
-    '16.1.1,KZALA,2022,8,VC_IHR_PSRC,Police records,',
-    '16.1.1,USLAX,2022,100,VC_IHR_PSRC,Police records,',
-    '16.1.1,MAR,2021,2.1,VC_IHR_PSRC,National statistics,',
-    '16.1.1,MAR,2022,2.5,VC_IHR_PSRC,National statistics,',
-    '16.1.1,JOR,2021,1.2,VC_IHR_PSRC,National statistics,',
-    '11.1.1,MAAGA,2020,28.25,,Survey A,',
-  ].join('\n') + '\n';
+const APPROVED = `${[
+  'indicator,place,period,value,series,source,SEX',
+  '16.1.1,MAAGA,2015,6,VC_IHR_PSRC,Police records,',
+  '16.1.1,MAAGA,2020,4,VC_IHR_PSRC,Police records,',
+  '16.1.1,MAAGA,2022,3,VC_IHR_PSRC,Police records,',
+  '16.1.1,MAAGA,2022,2,VC_IHR_PSRC,Police records,F',
+  '16.1.1,MAAGA,2022,4,VC_IHR_PSRC,Police records,M',
+  '16.1.1,MAAGA,2022,40,VC_IHR_PSRCN,Police records,',
+  '16.1.1,JOAMM,2021,5,VC_IHR_PSRC,Police records,',
+  '16.1.1,JOAMM,2021,7,VC_IHR_PSRC,Police records,F',
+  '16.1.1,KZALA,2022,8,VC_IHR_PSRC,Police records,',
+  '16.1.1,USLAX,2022,100,VC_IHR_PSRC,Police records,',
+  '16.1.1,MAR,2021,2.1,VC_IHR_PSRC,National statistics,',
+  '16.1.1,MAR,2022,2.5,VC_IHR_PSRC,National statistics,',
+  '16.1.1,JOR,2021,1.2,VC_IHR_PSRC,National statistics,',
+  '11.1.1,MAAGA,2020,28.25,,Survey A,',
+].join('\n')}\n`;
 
-const PROVISIONAL =
-  [
-    'indicator,place,period,value,series,source',
-    '16.1.4,JOAMM,2023,55,,Survey B',
-    '16.1.1,CRSJO,2023,1,VC_IHR_PSRC,Police records',
-  ].join('\n') + '\n';
+const PROVISIONAL = `${[
+  'indicator,place,period,value,series,source',
+  '16.1.4,JOAMM,2023,55,,Survey B',
+  '16.1.1,CRSJO,2023,1,VC_IHR_PSRC,Police records',
+].join('\n')}\n`;
 
 describe.each(testStoreKinds())('web API on %s', (kind) => {
   let t: TestApp;

@@ -353,7 +353,7 @@ describe.skipIf(!decision.run)('web app in Chromium', { timeout: 120_000 }, () =
       els.map((el) => {
         // The text a reader gets: everything but the aria-hidden icon.
         const clone = el.cloneNode(true) as HTMLElement;
-        clone.querySelectorAll('[aria-hidden="true"]').forEach((h) => h.remove());
+        for (const h of clone.querySelectorAll('[aria-hidden="true"]')) h.remove();
         return {
           text: (clone.textContent ?? '').trim(),
           icon: el.querySelector('[aria-hidden="true"]')?.textContent ?? '',

@@ -3,7 +3,7 @@
 // on PGlite with the demonstration data (the five seeds are documents of the repository).
 // Screenshots of every page in Arabic and English go to /tmp/marsad-shots/.
 
-import { type APIRequestContext, type BrowserContext, type Page } from 'playwright-core';
+import type { APIRequestContext, BrowserContext, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   browserDecision,

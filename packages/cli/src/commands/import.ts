@@ -76,7 +76,7 @@ export async function importCommand(config: RuntimeConfig, file: string, o: Impo
   const bar = progressBar(path.basename(file), size);
   const input = counting(createReadStream(file), (n) => bar.update(n));
   const remote = await findRemote(config.dataDir, config.databaseUrl);
-  let report;
+  let report: Parameters<typeof printReport>[0];
   try {
     if (remote) {
       const q = new URLSearchParams({ format: o.format, fileName: path.basename(file), status });

@@ -92,7 +92,7 @@ export function checkEntries(
         message: `The unit "${e.unit}" is not the unit of this indicator, "${rules.unit}".`,
       });
     }
-    if (rules.maxChangePercent !== undefined && !(e.note && e.note.trim())) {
+    if (rules.maxChangePercent !== undefined && !e.note?.trim()) {
       const prev = previous(e.series, e.dims);
       if (prev !== undefined) {
         const change = prev === 0 ? (e.value === 0 ? 0 : Infinity) : Math.abs((e.value - prev) / prev) * 100;

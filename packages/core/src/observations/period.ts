@@ -1,4 +1,4 @@
-import { type CivilDate, civilDate, dayNumber, daysInMonth, isLeapYear } from '../calendar/civil-date.ts';
+import { civilDate, dayNumber, daysInMonth } from '../calendar/civil-date.ts';
 /**
  * The period grammar of observations.
  *
@@ -210,7 +210,7 @@ function fromDays(start: number, end: number, context: Context): PeriodResult {
   }
   if (start < FIRST_DAY || end > LAST_DAY) {
     return fail(
-      `${quote(context.text)} reaches outside the supported calendar, which runs from ` + '0000-01-01 to 9999-12-31.',
+      `${quote(context.text)} reaches outside the supported calendar, which runs from 0000-01-01 to 9999-12-31.`,
     );
   }
   return { ok: true, period: canonicalPeriod(start, end, context.financialYearStartMonth) };

@@ -263,8 +263,8 @@ export function assessProgress(
   let projected: number;
   const linearFallback = !(vb > 0 && vt > 0);
   if (!linearFallback) {
-    cagr = Math.pow(vt / vb, 1 / span) - 1;
-    projected = vt * Math.pow(1 + cagr, horizon);
+    cagr = (vt / vb) ** (1 / span) - 1;
+    projected = vt * (1 + cagr) ** horizon;
   } else {
     slope = (vt - vb) / span;
     projected = vt + slope * horizon;

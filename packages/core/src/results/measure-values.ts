@@ -34,7 +34,10 @@ export function measureYears(
   for (const v of values) {
     if (!wanted.has(v.place)) continue;
     let m = byYear.get(v.year);
-    if (!m) byYear.set(v.year, (m = new Map()));
+    if (!m) {
+      m = new Map();
+      byYear.set(v.year, m);
+    }
     m.set(v.place, v.value);
   }
   const out: MeasureYear[] = [];

@@ -434,7 +434,7 @@ export function problemJsonPath(q: Questionnaire, at: ProblemPlace): string {
   };
   const field = (fieldKey[at.field] ?? at.field) + (at.language ? `.${at.language}` : '');
   if (at.sheet === 'choices') {
-    return `choiceLists[${at.list}]` + (at.choice !== undefined ? `.choices[${at.choice}]` : '') + `.${field}`;
+    return `choiceLists[${at.list}]${at.choice !== undefined ? `.choices[${at.choice}]` : ''}.${field}`;
   }
   let nodes: QuestionNode[] = q.questions;
   const parts: string[] = [];

@@ -172,7 +172,7 @@ export function evaluateForm(q: Questionnaire, answers: AnswerSet, options: Form
             name,
           );
         }
-        return valueOf(target, indices);
+        return valueFor(target, indices);
       },
     });
   };
@@ -199,7 +199,7 @@ export function evaluateForm(q: Questionnaire, answers: AnswerSet, options: Form
   };
 
   /** The value `${name}` reads: '' when not relevant; a calculation's result; else the answer. */
-  const valueOf = (loc: LocatedNode, indices: number[]): ExpressionValue | ExpressionError => {
+  const valueFor = (loc: LocatedNode, indices: number[]): ExpressionValue | ExpressionError => {
     const key = keyOf(loc, indices);
     const memo = valueMemo.get(key);
     if (memo !== undefined) return memo;
@@ -296,11 +296,13 @@ export function evaluateForm(q: Questionnaire, answers: AnswerSet, options: Form
           state.invalid.push({ code: 'invalid-value', path, name: node.name, message: null });
           return;
         }
-        (instances as AnswerSet[]).forEach((inst, i) => walk(node.children, inst, [...indices, i], `${path}/${i}/`));
+        (instances as AnswerSet[]).forEach((inst, i) => {
+          walk(node.children, inst, [...indices, i], `${path}/${i}/`);
+        });
         return;
       }
       if (node.type === 'calculate') {
-        const v = valueOf(loc, indices);
+        const v = valueFor(loc, indices);
         if (typeof v === 'object') expressionIssue(path, node, 'calculation', v);
         else if (rel === true) state.calculated[path] = v;
         return;

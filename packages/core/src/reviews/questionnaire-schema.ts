@@ -44,21 +44,22 @@ const AnswerQuestionSchema = z
 const NoteSchema = z.object({ ...base, type: z.literal('note') }).strict();
 const CalculateSchema = z.object({ ...base, type: z.literal('calculate'), calculation: Expression }).strict();
 
-export const QuestionNodeSchema: z.ZodType<QuestionNode> = z.lazy(() =>
-  z.union([
-    AnswerQuestionSchema,
-    NoteSchema,
-    CalculateSchema,
-    z
-      .object({
-        ...base,
-        type: z.enum(['group', 'repeat']),
-        children: z.array(QuestionNodeSchema).max(2_000),
-        appearance: z.string().max(100).optional(),
-      })
-      .strict(),
-  ]),
-// the schema's output is the model's QuestionNode (theme codes narrowed by checkQuestionnaire)
+export const QuestionNodeSchema: z.ZodType<QuestionNode> = z.lazy(
+  () =>
+    z.union([
+      AnswerQuestionSchema,
+      NoteSchema,
+      CalculateSchema,
+      z
+        .object({
+          ...base,
+          type: z.enum(['group', 'repeat']),
+          children: z.array(QuestionNodeSchema).max(2_000),
+          appearance: z.string().max(100).optional(),
+        })
+        .strict(),
+    ]),
+  // the schema's output is the model's QuestionNode (theme codes narrowed by checkQuestionnaire)
 ) as unknown as z.ZodType<QuestionNode>;
 
 export const QuestionnaireSchema: z.ZodType<Questionnaire> = z

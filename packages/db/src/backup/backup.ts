@@ -161,7 +161,7 @@ export async function* dumpDatabase(store: Store): AsyncGenerator<string> {
     source: store.kind,
     counts,
   };
-  yield JSON.stringify(header) + '\n';
+  yield `${JSON.stringify(header)}\n`;
   const columns = new Map<string, string[]>();
   for (const t of BACKUP_TABLES) columns.set(t, await columnsOf(store, t));
   // Chunks are gathered inside the transaction and yielded after each table: a generator
@@ -172,7 +172,7 @@ export async function* dumpDatabase(store: Store): AsyncGenerator<string> {
     await store.exclusive(async (conn) => {
       for await (const chunk of conn.copyOut(`COPY ${t} (${cols.join(', ')}) TO STDOUT`)) parts.push(chunk);
     });
-    yield JSON.stringify({ table: t, columns: cols }) + '\n';
+    yield `${JSON.stringify({ table: t, columns: cols })}\n`;
     for (const p of parts) yield p;
     yield '\\.\n';
   }
@@ -183,8 +183,7 @@ async function* lines(input: AsyncIterable<string | Uint8Array>): AsyncGenerator
   let rest = '';
   for await (const chunk of input) {
     rest += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-    let i: number;
-    while ((i = rest.indexOf('\n')) >= 0) {
+    for (let i = rest.indexOf('\n'); i >= 0; i = rest.indexOf('\n')) {
       yield rest.slice(0, i);
       rest = rest.slice(i + 1);
     }
@@ -238,7 +237,7 @@ export async function restoreDatabase(
           const l = await it.next();
           if (l.done) throw new BackupFormatError(`The backup ends inside table ${section.table}.`);
           if (l.value === '\\.') break;
-          buf += l.value + '\n';
+          buf += `${l.value}\n`;
           if (buf.length > 1 << 20) {
             yield buf;
             buf = '';

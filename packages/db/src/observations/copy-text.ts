@@ -15,5 +15,5 @@ export function copyLine(fields: ReadonlyArray<string | number | null | undefine
     if (i > 0) line += '\t';
     line += copyField(fields[i]);
   }
-  return line + '\n';
+  return `${line}\n`;
 }

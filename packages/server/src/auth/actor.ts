@@ -139,7 +139,7 @@ async function resolve(req: FastifyRequest, ctx: AppContext): Promise<Resolution
     .select(['email', 'status'])
     .where('id', '=', session.userId)
     .executeTakeFirst();
-  if (!user || user.status !== 'active') return { actor: null, session: null, tokenId: null };
+  if (user?.status !== 'active') return { actor: null, session: null, tokenId: null };
   checkCsrf(req, session.csrfToken);
   return {
     actor: await userActor(ctx, req, session.userId, 'user', `user:${user.email}`, null),

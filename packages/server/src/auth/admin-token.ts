@@ -16,8 +16,8 @@ export async function ensureAdminToken(dataDir: string): Promise<{ token: string
   const file = path.join(dataDir, 'admin-token');
   if (existsSync(file)) return { token: (await readFile(file, 'utf8')).trim(), created: false };
   await mkdir(dataDir, { recursive: true });
-  const token = 'msd_' + randomBytes(24).toString('base64url');
-  await writeFile(file, token + '\n', { mode: 0o600 });
+  const token = `msd_${randomBytes(24).toString('base64url')}`;
+  await writeFile(file, `${token}\n`, { mode: 0o600 });
   return { token, created: true };
 }
 

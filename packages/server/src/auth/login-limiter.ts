@@ -49,14 +49,14 @@ export class LoginLimiter {
   /** Whether a sign-in for this account from this address is refused now. */
   check(account: string, address: string): LoginBlock | null {
     return (
-      this.blockOf('a:' + account.toLowerCase(), this.limits.perAccount, 'account') ??
-      this.blockOf('ip:' + address, this.limits.perAddress, 'address')
+      this.blockOf(`a:${account.toLowerCase()}`, this.limits.perAccount, 'account') ??
+      this.blockOf(`ip:${address}`, this.limits.perAddress, 'address')
     );
   }
 
   recordFailure(account: string, address: string): void {
     const t = this.now();
-    for (const key of ['a:' + account.toLowerCase(), 'ip:' + address]) {
+    for (const key of [`a:${account.toLowerCase()}`, `ip:${address}`]) {
       const list = this.recent(key);
       list.push(t);
       this.failures.delete(key);
@@ -70,7 +70,7 @@ export class LoginLimiter {
   }
 
   recordSuccess(account: string): void {
-    this.failures.delete('a:' + account.toLowerCase());
+    this.failures.delete(`a:${account.toLowerCase()}`);
   }
 }
 

@@ -68,7 +68,7 @@ let dummy: Promise<string> | undefined;
  * that answering takes as long as for a real account (no account enumeration by timing).
  */
 export async function verifyNothing(password: string): Promise<false> {
-  dummy ??= hashPassword('not a password of anyone ' + Math.random());
+  dummy ??= hashPassword(`not a password of anyone ${Math.random()}`);
   await verifyPassword(await dummy, password);
   return false;
 }

@@ -79,7 +79,7 @@ export function syntheticPilotCsv(indicatorExists: (code: string) => boolean): s
   ];
   for (const city of places) {
     // Population grows 1–3 % a year.
-    const rp = random(seedOf(city.code + 'POP'));
+    const rp = random(seedOf(`${city.code}POP`));
     let pop = city.population * (0.9 + rp() * 0.1);
     const growth = 0.01 + rp() * 0.02;
     if (indicatorExists('POP') && !city.national) {

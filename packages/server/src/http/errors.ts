@@ -26,7 +26,7 @@ function describeIssues(context: string | undefined, issues: Issue[]): string {
     .map((i) => {
       const p = i.params?.issue?.path?.join('.') || i.instancePath?.replace(/^\//, '').replace(/\//g, '.') || '';
       const where = [context, p].filter(Boolean).join('.');
-      return `${where ? where + ': ' : ''}${i.params?.issue?.message ?? i.message ?? 'invalid'}`;
+      return `${where ? `${where}: ` : ''}${i.params?.issue?.message ?? i.message ?? 'invalid'}`;
     })
     .join('; ');
 }

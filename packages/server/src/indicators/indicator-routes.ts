@@ -80,10 +80,10 @@ export function registerIndicatorRoutes(app: FastifyInstance, ctx: AppContext): 
           ),
         );
       }
-      if (goal) query = query.where(sql<boolean>`i.code LIKE ${goal + '.%'}`);
+      if (goal) query = query.where(sql<boolean>`i.code LIKE ${`${goal}.%`}`);
       if (status) query = query.where('i.status', '=', status);
       if (local !== undefined) query = query.where('i.local', '=', local);
-      if (q) query = query.where(sql<boolean>`(i.code ILIKE ${'%' + q + '%'} OR i.names::text ILIKE ${'%' + q + '%'})`);
+      if (q) query = query.where(sql<boolean>`(i.code ILIKE ${`%${q}%`} OR i.names::text ILIKE ${`%${q}%`})`);
       const total = (await query.select(sql<number>`count(*)::int`.as('n')).executeTakeFirst())?.n ?? 0;
       const rows = await query
         .select([

@@ -7,7 +7,7 @@ import type { Actor } from '../auth/actor.ts';
 import { HttpError } from '../http/errors.ts';
 import { appendVersion, loadState } from './item-store.ts';
 import { canEditItem } from './knowledge-policy.ts';
-import { runOn, runWith } from './knowledge-sql.ts';
+import { type runOn, runWith } from './knowledge-sql.ts';
 import { pdfText } from './pdf-text.ts';
 
 /**
@@ -72,9 +72,9 @@ function decodeUtf8(bytes: Uint8Array): string | null {
 
 /** A file name as kept: no folders, no control characters, at most 200 characters. */
 export function cleanFileName(name: string): string {
-  // eslint-disable-next-line no-control-regex
   const base = path
     .basename(name.replace(/\\/g, '/'))
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are taken out of file names on purpose
     .replace(/[\u0000-\u001f\u007f]/g, '')
     .trim();
   return base.length > 200 ? base.slice(0, 200) : base;

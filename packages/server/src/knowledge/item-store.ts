@@ -115,7 +115,9 @@ async function resolve(run: Run, s: ItemState) {
   };
   const owner = s.ownerPlace ? place(s.ownerPlace, 'ownerPlace') : null;
   const places = s.places.map((c, i) => place(c, `places.${i}`));
-  s.contacts.forEach((c, i) => place(c.place, `contacts.${i}.place`));
+  s.contacts.forEach((c, i) => {
+    place(c.place, `contacts.${i}.place`);
+  });
   if (s.sdgTargets.length) {
     const known = new Set(
       (await run<{ code: string }>('SELECT code FROM sdg_targets WHERE code = ANY($1::text[])', [s.sdgTargets])).map(

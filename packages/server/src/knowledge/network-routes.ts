@@ -475,7 +475,10 @@ export function registerNetworkRoutes(app: FastifyInstance, ctx: AppContext): vo
       const years = new Map<string, { partnersJoined: number; partnersLeft: number; centresDesignated: number }>();
       const year = (y: string) => {
         let e = years.get(y);
-        if (!e) years.set(y, (e = { partnersJoined: 0, partnersLeft: 0, centresDesignated: 0 }));
+        if (!e) {
+          e = { partnersJoined: 0, partnersLeft: 0, centresDesignated: 0 };
+          years.set(y, e);
+        }
         return e;
       };
       for (const p of ps) {

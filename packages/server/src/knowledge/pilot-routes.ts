@@ -88,7 +88,7 @@ export function registerPilotRoutes(app: FastifyInstance, ctx: AppContext): void
         .select(['type', 'status'])
         .where('id', '=', req.params.id)
         .executeTakeFirst();
-      if (!tool || tool.type !== 'tool' || tool.status !== 'published')
+      if (tool?.type !== 'tool' || tool.status !== 'published')
         throw new HttpError(404, 'not_found', `No published tool ${req.params.id}.`);
       return { items: await pilotsOf(run, [req.params.id], req.query.lang) };
     },
@@ -124,7 +124,7 @@ export function registerPilotRoutes(app: FastifyInstance, ctx: AppContext): void
         .select(['type', 'status'])
         .where('id', '=', req.params.id)
         .executeTakeFirst();
-      if (!tool || tool.type !== 'tool') throw new HttpError(404, 'not_found', `No tool ${req.params.id}.`);
+      if (tool?.type !== 'tool') throw new HttpError(404, 'not_found', `No tool ${req.params.id}.`);
       const place = await placeOf(req.body.place, 'place');
       if (!canRecordPilot(actor, place.path))
         throw new HttpError(

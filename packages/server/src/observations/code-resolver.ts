@@ -153,7 +153,10 @@ export class CodeResolver {
 
   private addSeries(entry: SeriesEntry, names: string[]): void {
     let m = this.seriesByIndicator.get(entry.indicatorId);
-    if (!m) this.seriesByIndicator.set(entry.indicatorId, (m = new Map()));
+    if (!m) {
+      m = new Map();
+      this.seriesByIndicator.set(entry.indicatorId, m);
+    }
     for (const n of names) {
       if (!n) continue;
       if (!m.has(lower(n))) m.set(lower(n), entry);
@@ -200,7 +203,7 @@ export class CodeResolver {
     unit: string | undefined,
   ): Promise<Resolution<SeriesEntry>> {
     const m = this.seriesByIndicator.get(indicator.id);
-    if (!label || !label.trim()) {
+    if (!label?.trim()) {
       if (indicator.defaultSeriesId !== null) {
         for (const s of m?.values() ?? []) if (s.id === indicator.defaultSeriesId) return { ok: true, value: s };
       }

@@ -151,12 +151,12 @@ export async function runImport(
       // Queries wait for a COPY under way on the same connection.
       const guarded: SqlConn = {
         query: async (t, p) => {
-          if (pendingCopy) await pendingCopy;
+          if (pendingCopy !== null) await pendingCopy;
           if (duplicate) throw new DuplicateStop();
           return conn.query(t, p);
         },
         exec: async (s) => {
-          if (pendingCopy) await pendingCopy;
+          if (pendingCopy !== null) await pendingCopy;
           if (duplicate) throw new DuplicateStop();
           return conn.exec(s);
         },
@@ -189,7 +189,7 @@ export async function runImport(
       let buffer = '';
       let staged = 0;
       const flush = async () => {
-        if (pendingCopy) await pendingCopy;
+        if (pendingCopy !== null) await pendingCopy;
         if (!buffer || duplicate) return;
         const chunk = buffer;
         const rowsOfChunk = chunkRows;
@@ -314,7 +314,7 @@ export async function runImport(
 
             // Status.
             let status: ObservationStatus = req.status;
-            if (record.status && record.status.trim()) {
+            if (record.status?.trim()) {
               const s = record.status.trim().toLowerCase();
               if (!(OBSERVATION_STATUSES as readonly string[]).includes(s)) {
                 rowErrors.push({
@@ -392,7 +392,7 @@ export async function runImport(
         if (!(err instanceof DuplicateStop)) throw err;
       }
       await flush();
-      if (pendingCopy) await pendingCopy;
+      if (pendingCopy !== null) await pendingCopy;
       checksum = hash.digest('hex');
       req.onProgress?.(readCount);
       created = resolver.created;

@@ -45,12 +45,12 @@ export function registerPlaceRoutes(app: FastifyInstance, ctx: AppContext): void
       if (within) {
         const root = await db.selectFrom('places').select('path').where('code', '=', within).executeTakeFirst();
         if (!root) throw new HttpError(404, 'not_found', `No place with code "${within}".`);
-        query = query.where('p.path', 'like', root.path + '%').where('p.code', '!=', within);
+        query = query.where('p.path', 'like', `${root.path}%`).where('p.code', '!=', within);
       }
       if (pilot !== undefined) query = query.where('p.pilot', '=', pilot);
       if (q)
         query = query.where(
-          sql<boolean>`(p.code ILIKE ${'%' + q + '%'} OR p.names::text ILIKE ${'%' + q + '%'} OR p.external_code ILIKE ${'%' + q + '%'})`,
+          sql<boolean>`(p.code ILIKE ${`%${q}%`} OR p.names::text ILIKE ${`%${q}%`} OR p.external_code ILIKE ${`%${q}%`})`,
         );
       const total = (await query.select(sql<number>`count(*)::int`.as('n')).executeTakeFirst())?.n ?? 0;
       const rows = await query

@@ -66,7 +66,7 @@ export function registerBoardReportRoutes(app: FastifyInstance, ctx: AppContext)
       reply
         .header('Content-Type', 'text/csv; charset=utf-8')
         .header('Content-Disposition', `attachment; filename="board-report-cycle-${report.cycle.id}.csv"`);
-      return '\uFEFF' + boardReportCsv(report);
+      return `\uFEFF${boardReportCsv(report)}`;
     },
   );
 

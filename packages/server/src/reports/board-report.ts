@@ -680,5 +680,5 @@ export function boardReportCsv(r: BoardReportAnswer): string {
         ]);
     }
   }
-  return rows.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  return `${rows.map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }

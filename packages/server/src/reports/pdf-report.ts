@@ -119,7 +119,7 @@ export async function renderPdf(origin: string, path: string, lang: ReportLang):
       );
       await page.evaluate(async () => {
         window.dispatchEvent(new Event('beforeprint'));
-        document.querySelectorAll('details').forEach((d) => d.setAttribute('open', ''));
+        for (const d of document.querySelectorAll('details')) d.setAttribute('open', '');
         await document.fonts.ready;
       });
       await quiet();

@@ -240,7 +240,7 @@ export function registerProgrammeRoutes(app: FastifyInstance, ctx: AppContext): 
       const b = req.body;
       const writeLists = await prepareLists(b);
       const id = await ctx.store.exclusive(async (conn) => {
-        let row;
+        let row: { rows: { id: number }[] };
         try {
           row = await conn.query<{ id: number }>(
             `INSERT INTO programmes (code, names, descriptions, start_year, end_year, status, reference, reporting_org, demo)

@@ -478,9 +478,13 @@ export async function programmeView(db: Kysely<Schema>, code: string, lang?: str
   const apply = (v: ResultView, pr: ResultProgress) => {
     v.progress = pr.progress;
     v.coverage = pr.coverage;
-    v.children.forEach((c, i) => apply(c, pr.children[i]!));
+    v.children.forEach((c, i) => {
+      apply(c, pr.children[i]!);
+    });
   };
-  roots.forEach((r, i) => apply(r.view, rolled.children[i]!));
+  roots.forEach((r, i) => {
+    apply(r.view, rolled.children[i]!);
+  });
 
   const org = p.reporting_org ?? {};
   return {

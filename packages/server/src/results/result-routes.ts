@@ -149,7 +149,7 @@ export function registerResultRoutes(app: FastifyInstance, ctx: AppContext): voi
       await checkPartners(db, b.partners ?? [], 'partners');
       dates(b.startDate, b.endDate);
       const id = await ctx.store.exclusive(async (conn) => {
-        let row;
+        let row: { rows: { id: number }[] };
         try {
           row = await conn.query<{ id: number }>(
             `INSERT INTO results (programme_id, parent_id, level, code, titles, descriptions, start_date, end_date, status, weight, position)

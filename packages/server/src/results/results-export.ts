@@ -65,7 +65,7 @@ export const CSV_COLUMNS = [
 ] as const;
 
 export function resultsCsv(p: ProgrammeView): string {
-  let out = '\uFEFF' + csvLine([...CSV_COLUMNS]);
+  let out = `\uFEFF${csvLine([...CSV_COLUMNS])}`;
   for (const { r, depth } of walk(p.results)) {
     const head = [
       p.code,
@@ -286,7 +286,7 @@ export function resultsIati(p: ProgrammeView, budget: BudgetView, now = new Date
     o.push(`    ${comment(`Results without a measure, which IATI cannot hold: ${skipped.join(', ')}.`)}`);
   o.push('  </iati-activity>');
   o.push('</iati-activities>');
-  return o.join('\n') + '\n';
+  return `${o.join('\n')}\n`;
 }
 
 function* walkAll(results: ResultView[]): Generator<ResultView> {

@@ -158,11 +158,10 @@ export async function compute2030(
     if (!ind || v.value === null) continue;
     const key = `${v.place}|${ind.code}`;
     let s = grouped.get(key);
-    if (!s)
-      grouped.set(
-        key,
-        (s = { place: v.place, indicator: ind.code, ascending: ind.direction === 'higher', values: [] }),
-      );
+    if (!s) {
+      s = { place: v.place, indicator: ind.code, ascending: ind.direction === 'higher', values: [] };
+      grouped.set(key, s);
+    }
     s.values.push({ year: v.year, value: v.value });
     sourceAt.set(`${key}|${v.year}`, v.source);
   }

@@ -304,7 +304,7 @@ export function registerQuestionnaireUploadRoutes(app: FastifyInstance, ctx: App
     },
     async (req, reply) => {
       const bytes = await readUpload(req);
-      let result;
+      let result: Awaited<ReturnType<typeof importXlsForm>>;
       try {
         result = await importXlsForm(bytes, { fileName: req.query.fileName });
       } catch (err) {

@@ -96,7 +96,7 @@ export function chooseByRule(candidates: Candidate[], count: number): Candidate[
     if (chosen.length === count) break;
     if (c.countries.some((k) => seen.has(k))) continue;
     chosen.push(c);
-    c.countries.forEach((k) => seen.add(k));
+    for (const k of c.countries) seen.add(k);
   }
   for (const c of eligible) {
     if (chosen.length === count) break;

@@ -130,8 +130,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
     async (req) => {
       const { limit, offset, q, status, role, place } = req.query;
       let query = db.selectFrom('users as u');
-      if (q)
-        query = query.where(sql<boolean>`(u.email ILIKE ${'%' + q + '%'} OR u.display_name ILIKE ${'%' + q + '%'})`);
+      if (q) query = query.where(sql<boolean>`(u.email ILIKE ${`%${q}%`} OR u.display_name ILIKE ${`%${q}%`})`);
       if (status) query = query.where('u.status', '=', status);
       if (place) {
         const p = await db.selectFrom('places').select('path').where('code', '=', place).executeTakeFirst();
@@ -142,7 +141,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
             .innerJoin('places as rp', 'rp.id', 'ra.place_id')
             .select('ra.id')
             .whereRef('ra.user_id', '=', 'u.id')
-            .where('rp.path', 'like', p.path + '%');
+            .where('rp.path', 'like', `${p.path}%`);
           if (role) sub = sub.where('ra.role', '=', role);
           return eb.exists(sub);
         });

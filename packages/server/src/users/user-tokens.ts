@@ -33,7 +33,7 @@ export async function listUserTokens(
   if (f.state === 'active') query = query.where('t.revoked_at', 'is', null).where(sql<boolean>`t.expires_at > now()`);
   if (f.state === 'expired') query = query.where('t.revoked_at', 'is', null).where(sql<boolean>`t.expires_at <= now()`);
   if (f.q) {
-    const like = '%' + f.q + '%';
+    const like = `%${f.q}%`;
     query = query.where(sql<boolean>`(t.name ILIKE ${like} OR u.email ILIKE ${like} OR u.display_name ILIKE ${like})`);
   }
   const total = (await query.select(sql<number>`count(*)::int`.as('n')).executeTakeFirst())?.n ?? 0;

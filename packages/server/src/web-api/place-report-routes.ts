@@ -122,7 +122,7 @@ export function registerPlaceReportRoutes(app: FastifyInstance, ctx: AppContext)
         .orderBy('o.period', 'desc')
         .execute();
 
-      const valueOf = (row: (typeof latest)[number]): ReportValue => ({
+      const valueFor = (row: (typeof latest)[number]): ReportValue => ({
         period: row.period,
         periodEnd: row.periodEnd,
         value: row.value,
@@ -169,11 +169,11 @@ export function registerPlaceReportRoutes(app: FastifyInstance, ctx: AppContext)
               direction: s.direction,
             },
             series: { code: s.seriesCode, name: pick(s.seriesNames, lang) ?? s.seriesCode, default: s.isDefault },
-            national: national ? valueOf(national) : null,
+            national: national ? valueFor(national) : null,
             cities: rows
               .filter((x) => x.placeId !== place.id)
               .sort((a, b) => compareCodes(a.placeCode, b.placeCode))
-              .map((x) => ({ place: x.placeCode, ...valueOf(x) })),
+              .map((x) => ({ place: x.placeCode, ...valueFor(x) })),
           };
         });
 

@@ -168,7 +168,7 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: AppContext): voi
 
   async function index(): Promise<Index> {
     const sig = await signature();
-    const current = cached ? await cached.catch(() => null) : null;
+    const current = cached !== null ? await cached.catch(() => null) : null;
     if (current?.signature === sig) return current;
     cached = build(sig);
     return cached;

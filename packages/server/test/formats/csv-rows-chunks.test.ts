@@ -10,15 +10,14 @@ async function rowsOf(chunks: string[]): Promise<CsvRow[]> {
   return out;
 }
 
-const TEXT =
-  [
-    'indicator,place,period,value,note',
-    '11.1.1,MAAGA,2020,1,"a note, with a comma"',
-    '11.1.1,MAAGA,2021,2,"two\nlines ""quoted"""',
-    '',
-    '11.1.1,MAAGA,2022,3,plain',
-    '11.1.1,MAAGA,2023,4,"ends with a quote """',
-  ].join('\r\n') + '\r\n';
+const TEXT = `${[
+  'indicator,place,period,value,note',
+  '11.1.1,MAAGA,2020,1,"a note, with a comma"',
+  '11.1.1,MAAGA,2021,2,"two\nlines ""quoted"""',
+  '',
+  '11.1.1,MAAGA,2022,3,plain',
+  '11.1.1,MAAGA,2023,4,"ends with a quote """',
+].join('\r\n')}\r\n`;
 
 describe('CSV rows read in pieces', () => {
   it('give the same rows and line numbers however the text is cut', async () => {

@@ -66,11 +66,10 @@ export function Layout() {
           <Link to="/network">{t('nav.network')}</Link>
           <Link to="/status">{t('nav.status')}</Link>
           <Link to="/reviews">{t('nav.reviews')}</Link>
-          {me &&
-            me.roles.some((r) => ['administrator', 'national-focal-point', 'city-focal-point'].includes(r.role)) && (
-              <Link to="/entry">{t('nav.entry')}</Link>
-            )}
-          {me && me.roles.some((r) => r.role === 'administrator') && <Link to="/admin">{t('nav.admin')}</Link>}
+          {me?.roles.some((r) => ['administrator', 'national-focal-point', 'city-focal-point'].includes(r.role)) && (
+            <Link to="/entry">{t('nav.entry')}</Link>
+          )}
+          {me?.roles.some((r) => r.role === 'administrator') && <Link to="/admin">{t('nav.admin')}</Link>}
         </nav>
         <div className="prefs">
           {me && <InboxLink />}

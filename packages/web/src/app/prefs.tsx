@@ -36,6 +36,7 @@ export function PrefsProvider({ children }: { children: ReactNode }) {
     storeDigits(d);
     setDigitsState(d);
   }, []);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: i18n.language renews the formatters when i18next changes language
   const value = useMemo<Prefs>(
     () => ({
       lang,

@@ -122,6 +122,7 @@ export function BarChart(props: Data & { title: string; describedBy: string; uni
       role="img"
       aria-label={title}
       aria-describedby={describedBy}
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: keyboard users reach the chart and hear its name and table
       tabIndex={0}
       style={{ direction: 'ltr', blockSize: `${Math.max(140, (many ? 84 : 60) + rows * (many ? 22 : 40))}px` }}
     />

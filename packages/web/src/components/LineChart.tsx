@@ -98,6 +98,7 @@ export function LineChart({
       role="img"
       aria-label={title}
       aria-describedby={describedBy}
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: keyboard users reach the chart and hear its name and table
       tabIndex={0}
       style={{ direction: 'ltr' }}
     />

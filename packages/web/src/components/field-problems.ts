@@ -30,6 +30,7 @@ export function useFieldProblems(known: readonly string[], { read, fieldOf, repe
   const [general, setGeneral] = useState<Shown[]>([]);
   const formRef = useRef<HTMLFormElement>(null);
   const focusPending = useRef(false);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs after the problems shown change, to focus the first
   useEffect(() => {
     if (!focusPending.current) return;
     focusPending.current = false;

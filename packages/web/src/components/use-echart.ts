@@ -22,6 +22,7 @@ export function useEChart(
   build: (el: HTMLElement) => object,
   deps: DependencyList,
 ): void {
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the caller names the inputs of `build` in `deps`
   useEffect(() => {
     let disposed = false;
     let chart: Chart | undefined;
@@ -44,6 +45,5 @@ export function useEChart(
       print.removeEventListener('change', onResize);
       chart?.dispose();
     };
-    // The caller names the inputs of `build` in `deps`.
   }, [lang, ...deps]);
 }

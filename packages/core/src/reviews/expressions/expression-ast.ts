@@ -27,5 +27,5 @@ export const SUPPORTED_FUNCTIONS = {
 export type SupportedFunction = keyof typeof SUPPORTED_FUNCTIONS;
 
 export function isSupportedFunction(name: string): name is SupportedFunction {
-  return Object.prototype.hasOwnProperty.call(SUPPORTED_FUNCTIONS, name);
+  return Object.hasOwn(SUPPORTED_FUNCTIONS, name);
 }

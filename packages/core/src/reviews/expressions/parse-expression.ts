@@ -189,7 +189,7 @@ export function parseExpression(src: string): ParseResult {
       let left = binary(level + 1);
       for (;;) {
         const tok = peek();
-        if (!tok || tok.t !== 'op' || !LEVELS[level]!.includes(tok.op)) return left;
+        if (tok?.t !== 'op' || !LEVELS[level]!.includes(tok.op)) return left;
         p++;
         const right = binary(level + 1);
         left = { kind: 'binary', operator: tok.op, left, right, position: tok.pos };
@@ -232,7 +232,7 @@ export function parseExpression(src: string): ParseResult {
         case 'function': {
           p++;
           const open = peek();
-          if (!open || open.t !== '(') return fail('syntax', tok.pos, `${tok.name} must be followed by "(".`, tok.name);
+          if (open?.t !== '(') return fail('syntax', tok.pos, `${tok.name} must be followed by "(".`, tok.name);
           p++;
           const args: ExpressionNode[] = [];
           const next = peek();

@@ -112,7 +112,7 @@ export async function* readCsvRows(input: AsyncIterable<Uint8Array | string>): A
       if (rows.length > 0) yield rows;
     }
     if (carry.length > 0) {
-      const rows = parsePiece(carry.endsWith('\n') ? carry : carry + '\n');
+      const rows = parsePiece(carry.endsWith('\n') ? carry : `${carry}\n`);
       if (rows.length > 0) yield rows;
     }
   } catch (err) {

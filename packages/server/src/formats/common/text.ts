@@ -45,7 +45,7 @@ export async function* decodeText(
     }
     if (options.normalizeNewlines) {
       if (pendingCR) {
-        text = '\r' + text;
+        text = `\r${text}`;
         pendingCR = false;
       }
       if (text.endsWith('\r')) {

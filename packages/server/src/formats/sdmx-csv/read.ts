@@ -18,7 +18,7 @@ interface Column {
 }
 
 const CODED: ReadonlySet<SdmxRole> = new Set(['place', 'series', 'indicator', 'unit', 'status', 'obsStatus', 'dim']);
-const LABELLED_CELL = /^([A-Za-z0-9_@$.\-]+):\s/;
+const LABELLED_CELL = /^([A-Za-z0-9_@$.-]+):\s/;
 
 export async function* readSdmxCsv(
   input: AsyncIterable<Uint8Array | string>,

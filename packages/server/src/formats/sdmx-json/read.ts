@@ -197,7 +197,10 @@ export async function* readSdmxJson(
         });
         const sig = slots.join(',');
         let g = byPattern.get(sig);
-        if (!g) byPattern.set(sig, (g = { slots, index: new Map() }));
+        if (!g) {
+          g = { slots, index: new Map() };
+          byPattern.set(sig, g);
+        }
         g.index.set(picked.join(':'), arr(values));
       }
     }

@@ -229,5 +229,5 @@ export async function* writeSdmxJson(
       inChunk = 0;
     }
   }
-  yield chunk + text.slice(cut) + '\n';
+  yield `${chunk + text.slice(cut)}\n`;
 }

@@ -209,6 +209,7 @@ function PlacePanel({
     queryKey: ['admin', 'place', code, lang],
     queryFn: () => getJson<PlaceDetail>(`/places/${encodeURIComponent(code)}`, { lang }),
   });
+  // biome-ignore lint/correctness/useExhaustiveDependencies: focus moves when another place opens or the list asks, not on a refetch
   useEffect(() => {
     if (place.data) heading.current?.focus();
   }, [focusSignal, place.data?.code]);

@@ -15,7 +15,7 @@ const MAX_PLACES = 5;
 /** Two to five places side by side on one indicator: the same chart and table for each. */
 export function ComparePage() {
   const { t } = useTranslation();
-  const { lang, num, period, text } = usePrefs();
+  const { lang, period, text } = usePrefs();
   const tableId = useId();
   const search = useSearch({ from: '/compare' });
   const navigate = useNavigate({ from: '/compare' });

@@ -41,7 +41,11 @@ export function EntryPlacePicker({ initial, onOpen }: { initial: EntrySearch; on
           : []),
       ]);
       const seen = new Set<string>();
-      return lists.flat().filter((p) => (seen.has(p.code) ? false : (seen.add(p.code), true)));
+      return lists.flat().filter((p) => {
+        if (seen.has(p.code)) return false;
+        seen.add(p.code);
+        return true;
+      });
     },
   });
   const [place, setPlace] = useState(initial.place ?? '');

@@ -168,6 +168,6 @@ export function checkedRichText(html: string): string {
 /** A rich-text body in a container; see the comment at the top of this file for why this is safe. */
 export function RichText({ html, lang, className = 'rich-text' }: { html: string; lang?: string; className?: string }) {
   const checked = useMemo(() => checkedRichText(html), [html]);
-  // eslint-disable-next-line react/no-danger -- sanitised by the server and checked again above
+  // biome-ignore lint/security/noDangerouslySetInnerHtml: sanitised by the server and checked again above
   return <div className={className} dir="auto" lang={lang} dangerouslySetInnerHTML={{ __html: checked }} />;
 }

@@ -131,8 +131,7 @@ export function ResultForm({
   const { programme } = edit;
   const r = result;
   const minRank = parent ? rank(parent.level) + 1 : 0;
-  const maxRank =
-    r && r.children.length ? Math.min(...r.children.map((c) => rank(c.level))) - 1 : RESULT_LEVELS.length - 1;
+  const maxRank = r?.children.length ? Math.min(...r.children.map((c) => rank(c.level))) - 1 : RESULT_LEVELS.length - 1;
   const levels = RESULT_LEVELS.filter((l) => rank(l) >= minRank && rank(l) <= maxRank);
   const [level, setLevel] = useState<ResultLevel>(r?.level ?? levels[0] ?? 'activity');
   const [code, setCode] = useState(r?.code ?? '');

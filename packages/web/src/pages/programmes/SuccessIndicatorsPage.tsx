@@ -1,10 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
-import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { getJson } from '../../api/client.ts';
 import { usePrefs } from '../../app/prefs.tsx';
 import { Breadcrumbs } from '../../components/Breadcrumbs.tsx';
+import { openFoldedForPrint, useOpenFoldedWhenPrinting } from '../../components/open-for-print.ts';
 import { PdfButton } from '../../components/PdfButton.tsx';
 import { ErrorMessage, Loading } from '../../components/States.tsx';
 import './programmes.css';
@@ -27,11 +27,7 @@ export function SuccessIndicatorsPage() {
     queryKey: ['success-indicators', lang],
     queryFn: () => getJson<Answer>('/success-indicators'),
   });
-  useEffect(() => {
-    const open = () => document.querySelectorAll('details.figure-list').forEach((d) => d.setAttribute('open', ''));
-    window.addEventListener('beforeprint', open);
-    return () => window.removeEventListener('beforeprint', open);
-  }, []);
+  useOpenFoldedWhenPrinting();
   return (
     <article className="programmes success-indicators">
       <Breadcrumbs
@@ -55,7 +51,7 @@ export function SuccessIndicatorsPage() {
               type="button"
               className="secondary"
               onClick={() => {
-                document.querySelectorAll('details.figure-list').forEach((d) => d.setAttribute('open', ''));
+                openFoldedForPrint();
                 window.print();
               }}
             >

@@ -98,7 +98,7 @@ function allPlaces(results: ResultView[]): string[] {
   const out = new Set<string>();
   const walk = (rs: ResultView[]) =>
     rs.forEach((r) => {
-      r.places.forEach((p) => out.add(p.place));
+      for (const p of r.places) out.add(p.place);
       walk(r.children);
     });
   walk(results);

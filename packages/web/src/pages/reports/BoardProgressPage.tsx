@@ -7,6 +7,7 @@ import { getJson } from '../../api/client.ts';
 import { usePrefs } from '../../app/prefs.tsx';
 import { BarChart } from '../../components/BarChart.tsx';
 import { Breadcrumbs } from '../../components/Breadcrumbs.tsx';
+import { openFoldedForPrint, useOpenFoldedWhenPrinting } from '../../components/open-for-print.ts';
 import { PdfButton } from '../../components/PdfButton.tsx';
 import { ErrorMessage, Loading } from '../../components/States.tsx';
 import { UserText } from '../../components/UserText.tsx';
@@ -129,12 +130,7 @@ export function BoardProgressPage() {
     retry: false,
     queryFn: () => getJson<Report>('/reports/board-progress', { from, to, lang }),
   });
-  useEffect(() => {
-    const open = () =>
-      document.querySelectorAll('details.figure-list, details.print-open').forEach((d) => d.setAttribute('open', ''));
-    window.addEventListener('beforeprint', open);
-    return () => window.removeEventListener('beforeprint', open);
-  }, []);
+  useOpenFoldedWhenPrinting();
   const page = `/results/board-progress/${from}/${to}`;
   return (
     <article className="programmes board-progress">
@@ -212,9 +208,7 @@ function ReportBody({ r, page }: { r: Report; page: string }) {
           type="button"
           className="secondary"
           onClick={() => {
-            document
-              .querySelectorAll('details.figure-list, details.print-open')
-              .forEach((d) => d.setAttribute('open', ''));
+            openFoldedForPrint();
             window.print();
           }}
         >
@@ -334,7 +328,7 @@ function RecordsByTheme({ r }: { r: Report }) {
   const kindName = (k: string) => (RECORD_KIND_NAMES as Record<string, { ar: string; en: string }>)[k]?.[lang] ?? k;
   const count = (kind: string, theme: string) =>
     r.records.byTheme.find((x) => x.kind === kind && x.theme === theme)?.figure.count ?? 0;
-  // Stable for the chart: recomputed only when the report or the language change (count and kindName read only those).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: stable for the chart; count and kindName read only r and lang
   const { themes, categories, series } = useMemo(() => {
     const th = GUIDELINE_THEMES.filter((x) => r.records.byTheme.some((y) => y.theme === x.code && y.figure.count > 0));
     return {

@@ -1,12 +1,12 @@
 import { GUIDELINE_THEMES, RECORD_KIND_NAMES } from '@marsad/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from '@tanstack/react-router';
-import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { getJson } from '../../api/client.ts';
 import { usePrefs } from '../../app/prefs.tsx';
 import { useSession } from '../../app/session.tsx';
 import { Breadcrumbs } from '../../components/Breadcrumbs.tsx';
+import { openFoldedForPrint, useOpenFoldedWhenPrinting } from '../../components/open-for-print.ts';
 import { ErrorMessage, Loading } from '../../components/States.tsx';
 import { UserText } from '../../components/UserText.tsx';
 import { regionName, StateBadge, usePlaceNames } from './review-kit.tsx';
@@ -89,11 +89,7 @@ export function BoardReportPage() {
     queryFn: () => getJson<BoardReport>(`/review-cycles/${id}/board-report`),
   });
   // Printing shows every list: open the expandable lists before the browser prints.
-  useEffect(() => {
-    const open = () => document.querySelectorAll('details.figure-list').forEach((d) => d.setAttribute('open', ''));
-    window.addEventListener('beforeprint', open);
-    return () => window.removeEventListener('beforeprint', open);
-  }, []);
+  useOpenFoldedWhenPrinting();
   if (loading) return <Loading />;
   if (!me)
     return (
@@ -147,7 +143,7 @@ export function BoardReportPage() {
           type="button"
           className="secondary"
           onClick={() => {
-            document.querySelectorAll('details.figure-list').forEach((d) => d.setAttribute('open', ''));
+            openFoldedForPrint();
             window.print();
           }}
         >

@@ -462,10 +462,10 @@ function NumberInput({
   aria: Record<string, unknown>;
 }) {
   const [raw, setRaw] = useState(typeof value === 'number' ? String(value) : typeof value === 'string' ? value : '');
+  // biome-ignore lint/correctness/useExhaustiveDependencies: follows the value from outside; the text typed is not an input
   useEffect(() => {
     if (typeof value === 'number' && Number(raw.replace(',', '.')) !== value) setRaw(String(value));
     if ((value === null || value === undefined) && raw.trim() !== '') setRaw('');
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [value]);
   return (
     <input
