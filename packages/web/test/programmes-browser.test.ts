@@ -548,11 +548,31 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
     const confirm = page.locator('.programme-controls .confirm');
     expect(await confirm.evaluate((el) => el === document.activeElement)).toBe(true);
     expect(await serious(page)).toEqual([]);
+    // The list's refetch is held back until the list has been checked: the page must not show its
+    // cached copy with the deleted programme meanwhile (it did, until the refetch landed, on a busy machine).
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const theList = (u: URL) => u.pathname === '/api/v1/programmes';
+    await page.route(theList, async (route) => {
+      await held;
+      await route.continue();
+    });
     await confirm.getByRole('button', { name: msg('en', 'programmes.form.delete'), exact: true }).click();
     await page.waitForURL((u) => u.pathname === '/programmes');
     await page.locator('.new-programme [role=status]').waitFor();
     expect(await page.locator('.new-programme [role=status]').innerText()).toContain('A test programme');
     expect((await fetch(`${suite.baseURL}/api/v1/programmes/TEST-PROG`)).status).toBe(404);
+    await page.locator('main .programme-list li').first().waitFor();
+    expect(await page.locator('main .programme-list a[href="/programmes/TEST-PROG"]').count()).toBe(0);
+    // Then the refetch goes through and lands; the list still has no deleted programme. (The
+    // notice of the deletion stays on the page, a status: waitForSettled would wait for it to go.)
+    const refetched = page.waitForResponse((r) => theList(new URL(r.url())));
+    release();
+    expect((await refetched).status()).toBe(200);
+    await page.unroute(theList);
+    await page.locator('main .programme-list li').first().waitFor();
     expect(await page.locator('main .programme-list a[href="/programmes/TEST-PROG"]').count()).toBe(0);
     expect(faults(problems).filter((p) => !(/\b409\b/.test(p) && /\/api\/v1\/programmes\)?$/.test(p)))).toEqual([]);
   });

@@ -18,7 +18,13 @@ import {
   participationRoleLabel,
   resultStatusLabel,
 } from './programme-labels.ts';
-import { type ProgrammeView, RESULT_STATUSES, type ResultStatus, type ResultView } from './programme-types.ts';
+import {
+  type ProgrammeListItem,
+  type ProgrammeView,
+  RESULT_STATUSES,
+  type ResultStatus,
+  type ResultView,
+} from './programme-types.ts';
 
 /**
  * The programme itself (docs/methods/results.md): adding one, changing its names, years, status,
@@ -898,6 +904,11 @@ export function ProgrammeControls() {
                 return;
               }
               client.removeQueries({ queryKey: ['programme', p.code] });
+              // The list is not on screen, so invalidating only marks it stale: without this, the list
+              // page showed its cached copy, deleted programme included, until the refetch landed.
+              client.setQueriesData<{ items: ProgrammeListItem[] }>({ queryKey: ['programmes'] }, (old) =>
+                old ? { ...old, items: old.items.filter((x) => x.code !== p.code) } : old,
+              );
               await client.invalidateQueries({ queryKey: ['programmes'] });
               lastDeleted = name;
               await navigate({ to: '/programmes' });
