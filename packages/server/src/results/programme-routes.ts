@@ -23,7 +23,7 @@ import {
 } from './results-inputs.ts';
 import {
   checkPartners,
-  isUniqueViolation,
+  insertProgramme,
   resolveProgrammePlaces,
   writePartners,
   writePillars,
@@ -240,29 +240,7 @@ export function registerProgrammeRoutes(app: FastifyInstance, ctx: AppContext): 
       const b = req.body;
       const writeLists = await prepareLists(b);
       const id = await ctx.store.exclusive(async (conn) => {
-        let row: { rows: { id: number }[] };
-        try {
-          row = await conn.query<{ id: number }>(
-            `INSERT INTO programmes (code, names, descriptions, start_year, end_year, status, reference, reporting_org, demo)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-            [
-              b.code,
-              JSON.stringify(b.names),
-              JSON.stringify(b.descriptions ?? {}),
-              b.startYear,
-              b.endYear,
-              b.status ?? 'under-way',
-              b.reference ?? null,
-              JSON.stringify(b.reportingOrg ?? {}),
-              b.demonstration ?? false,
-            ],
-          );
-        } catch (e) {
-          if (isUniqueViolation(e))
-            throw new HttpError(409, 'conflict', `code: a programme "${b.code}" exists already.`);
-          throw e;
-        }
-        const pid = row.rows[0]!.id;
+        const pid = await insertProgramme(conn, b);
         await writeLists(conn, pid);
         await appendAudit(conn, actorOf(req), {
           action: 'create',

@@ -19,6 +19,7 @@ import {
 } from './results-inputs.ts';
 import {
   checkPartners,
+  insertResult,
   isUniqueViolation,
   LEVEL_RANK,
   type PlaceRow,
@@ -149,31 +150,7 @@ export function registerResultRoutes(app: FastifyInstance, ctx: AppContext): voi
       await checkPartners(db, b.partners ?? [], 'partners');
       dates(b.startDate, b.endDate);
       const id = await ctx.store.exclusive(async (conn) => {
-        let row: { rows: { id: number }[] };
-        try {
-          row = await conn.query<{ id: number }>(
-            `INSERT INTO results (programme_id, parent_id, level, code, titles, descriptions, start_date, end_date, status, weight, position)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-            [
-              programme.id,
-              b.parent ?? null,
-              b.level,
-              b.code ?? null,
-              JSON.stringify(b.titles),
-              JSON.stringify(b.descriptions ?? {}),
-              b.startDate ?? null,
-              b.endDate ?? null,
-              b.status ?? 'planned',
-              b.weight ?? 1,
-              b.position ?? 0,
-            ],
-          );
-        } catch (e) {
-          if (isUniqueViolation(e))
-            throw new HttpError(409, 'conflict', `code: the programme has a result "${b.code}" already.`);
-          throw e;
-        }
-        const rid = row.rows[0]!.id;
+        const rid = await insertResult(conn, programme.id, b);
         await writeResultLinks(conn, programme.id, rid, places, pillarIds, b.partners ?? []);
         await appendAudit(conn, actorOf(req), {
           action: 'create',

@@ -3,7 +3,13 @@ import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { z } from 'zod';
 import { HttpError } from '../http/errors.ts';
-import type { PartnerInput, PillarInput, ProgrammePlaceInput } from './results-inputs.ts';
+import type {
+  PartnerInput,
+  PillarInput,
+  ProgrammeCreate,
+  ProgrammePlaceInput,
+  ResultCreate,
+} from './results-inputs.ts';
 
 /** Shared lookups and list writes of the results API (parameterised SQL, inside the caller's transaction). */
 
@@ -179,4 +185,62 @@ export const LEVEL_RANK: Record<string, number> = { impact: 0, outcome: 1, outpu
 /** Whether a pg / PGlite error is a unique violation. */
 export function isUniqueViolation(e: unknown): boolean {
   return typeof e === 'object' && e !== null && (e as { code?: string }).code === '23505';
+}
+
+/** Adds a programme's own row (its lists are written after); 409 naming `code` when the code is taken. */
+export async function insertProgramme(conn: SqlConn, b: z.infer<typeof ProgrammeCreate>): Promise<number> {
+  try {
+    const row = await conn.query<{ id: number }>(
+      `INSERT INTO programmes (code, names, descriptions, start_year, end_year, status, reference, reporting_org, demo)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+      [
+        b.code,
+        JSON.stringify(b.names),
+        JSON.stringify(b.descriptions ?? {}),
+        b.startYear,
+        b.endYear,
+        b.status ?? 'under-way',
+        b.reference ?? null,
+        JSON.stringify(b.reportingOrg ?? {}),
+        b.demonstration ?? false,
+      ],
+    );
+    return row.rows[0]!.id;
+  } catch (e) {
+    if (isUniqueViolation(e)) throw new HttpError(409, 'conflict', `code: a programme "${b.code}" exists already.`);
+    throw e;
+  }
+}
+
+/** Adds a result's own row to a programme (its links are written after); 409 naming `code` when taken. */
+export async function insertResult(
+  conn: SqlConn,
+  programmeId: number,
+  b: z.infer<typeof ResultCreate>,
+): Promise<number> {
+  try {
+    const row = await conn.query<{ id: number }>(
+      `INSERT INTO results (programme_id, parent_id, level, code, titles, descriptions, start_date, end_date, status,
+         weight, position)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+      [
+        programmeId,
+        b.parent ?? null,
+        b.level,
+        b.code ?? null,
+        JSON.stringify(b.titles),
+        JSON.stringify(b.descriptions ?? {}),
+        b.startDate ?? null,
+        b.endDate ?? null,
+        b.status ?? 'planned',
+        b.weight ?? 1,
+        b.position ?? 0,
+      ],
+    );
+    return row.rows[0]!.id;
+  } catch (e) {
+    if (isUniqueViolation(e))
+      throw new HttpError(409, 'conflict', `code: the programme has a result "${b.code}" already.`);
+    throw e;
+  }
 }
