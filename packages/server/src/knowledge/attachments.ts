@@ -74,7 +74,7 @@ function decodeUtf8(bytes: Uint8Array): string | null {
 export function cleanFileName(name: string): string {
   const base = path
     .basename(name.replace(/\\/g, '/'))
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are taken out of file names on purpose
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: takes control characters out on purpose
     .replace(/[\u0000-\u001f\u007f]/g, '')
     .trim();
   return base.length > 200 ? base.slice(0, 200) : base;

@@ -36,7 +36,8 @@ export function PrefsProvider({ children }: { children: ReactNode }) {
     storeDigits(d);
     setDigitsState(d);
   }, []);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: i18n.language renews the formatters when i18next changes language
+  // i18n.language renews the formatters when i18next changes language.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: on purpose, see above
   const value = useMemo<Prefs>(
     () => ({
       lang,

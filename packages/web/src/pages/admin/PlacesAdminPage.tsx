@@ -209,7 +209,8 @@ function PlacePanel({
     queryKey: ['admin', 'place', code, lang],
     queryFn: () => getJson<PlaceDetail>(`/places/${encodeURIComponent(code)}`, { lang }),
   });
-  // biome-ignore lint/correctness/useExhaustiveDependencies: focus moves when another place opens or the list asks, not on a refetch
+  // Focus moves when another place opens or the list asks for it, not on a refetch.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: on purpose, see above
   useEffect(() => {
     if (place.data) heading.current?.focus();
   }, [focusSignal, place.data?.code]);

@@ -328,7 +328,8 @@ function RecordsByTheme({ r }: { r: Report }) {
   const kindName = (k: string) => (RECORD_KIND_NAMES as Record<string, { ar: string; en: string }>)[k]?.[lang] ?? k;
   const count = (kind: string, theme: string) =>
     r.records.byTheme.find((x) => x.kind === kind && x.theme === theme)?.figure.count ?? 0;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: stable for the chart; count and kindName read only r and lang
+  // Stable for the chart: count and kindName read only r and lang.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: on purpose, see above
   const { themes, categories, series } = useMemo(() => {
     const th = GUIDELINE_THEMES.filter((x) => r.records.byTheme.some((y) => y.theme === x.code && y.figure.count > 0));
     return {

@@ -462,7 +462,8 @@ function NumberInput({
   aria: Record<string, unknown>;
 }) {
   const [raw, setRaw] = useState(typeof value === 'number' ? String(value) : typeof value === 'string' ? value : '');
-  // biome-ignore lint/correctness/useExhaustiveDependencies: follows the value from outside; the text typed is not an input
+  // Follows the value from outside; the text typed is not an input of this effect.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: on purpose, see above
   useEffect(() => {
     if (typeof value === 'number' && Number(raw.replace(',', '.')) !== value) setRaw(String(value));
     if ((value === null || value === undefined) && raw.trim() !== '') setRaw('');
