@@ -32,8 +32,10 @@ const args = process.argv.slice(2);
 if (args.length) {
   step('Tests', 'npx', ['vitest', 'run', ...args]);
 } else {
-  // Browser tests each start a server and Chromium: they run one file at a time, after the
-  // others, so that two of them never compete for the machine (timeouts are not faults).
+  // Browser tests run after the others, one file at a time, so that two of them never compete for
+  // the machine (timeouts are not faults). vitest.browser.config.ts runs them in one worker with one
+  // Chromium and the demonstration database prepared once; each file has its own server on its own
+  // copy of that database.
   const BROWSER = 'packages/web/test/*browser.test.ts';
   step('Tests (without the browser)', 'npx', [
     'vitest',
@@ -44,12 +46,5 @@ if (args.length) {
     '**/node_modules/**',
   ]);
   if (process.env.MARSAD_SKIP_BROWSER === '1') console.log('\nBrowser tests skipped: MARSAD_SKIP_BROWSER=1');
-  else
-    step('Tests in the browser', 'npx', [
-      'vitest',
-      'run',
-      '--maxWorkers=1',
-      '--no-file-parallelism',
-      'browser.test.ts',
-    ]);
+  else step('Tests in the browser', 'npx', ['vitest', 'run', '--config', 'vitest.browser.config.ts']);
 }

@@ -3,15 +3,16 @@
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { openPGliteStore } from '@marsad/db';
 import { createTestDatabase, type TestDatabase } from '@marsad/db/testing';
 import { buildApp, prepareDatabase } from '@marsad/server';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, type BrowserContext, type ConsoleMessage, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 
 export const ROOT = path.resolve(import.meta.dirname, '../../..');
 export const CHROMIUM = '/usr/bin/chromium';
@@ -77,6 +78,21 @@ export function buildWebApp(): void {
     throw new Error('packages/web/dist/index.html is missing after the build');
 }
 
+/**
+ * What the browser phase's globalSetup (browser-global-setup.ts) hands the test files: one Chromium
+ * for all of them, and the demonstration database prepared once, for each file's server to copy.
+ */
+export interface SharedBrowserSetup {
+  wsEndpoint: string;
+  demoDir: string;
+  accounts: TestServer['accounts'];
+}
+declare module 'vitest' {
+  export interface ProvidedContext {
+    marsadBrowser?: SharedBrowserSetup;
+  }
+}
+
 /** What a file of browser tests works with: the server, Chromium, and the contexts to close after the file. */
 export interface BrowserSuite {
   readonly server: TestServer;
@@ -101,12 +117,16 @@ export function useBrowserSuite(): BrowserSuite {
   };
   beforeAll(async () => {
     if (decision.mustFail) throw new Error(decision.reason);
-    buildWebApp();
-    server = await startServer();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const shared = inject('marsadBrowser');
+    if (!shared) buildWebApp(); // the phase's globalSetup built it
+    server = await startServer(shared);
+    browser = shared
+      ? await chromium.connect(shared.wsEndpoint)
+      : await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   }, 300_000);
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => undefined);
+    // A shared Chromium goes on for the next file (closed by the globalSetup); this file's connection ends.
     await browser?.close();
     await server?.close();
   });
@@ -124,18 +144,35 @@ export function useBrowserSuite(): BrowserSuite {
   };
 }
 
-/** The server on an in-memory PGlite database with the catalogue and the demonstration data. */
-export async function startServer(): Promise<TestServer> {
-  const db = await createTestDatabase('pglite');
-  const prepared = await prepareDatabase(db.store, { demo: 'yes' });
+/**
+ * The server on a PGlite database with the catalogue and the demonstration data: in memory, or,
+ * in the browser phase, on a copy of the demonstration database its globalSetup prepared (the
+ * server still starts as usual: its start finds the database ready).
+ */
+export async function startServer(shared?: SharedBrowserSetup): Promise<TestServer> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'marsad-browser-'));
+  let db: TestDatabase;
+  if (shared) {
+    const copy = await mkdtemp(path.join(os.tmpdir(), 'marsad-browser-db-'));
+    await cp(shared.demoDir, copy, { recursive: true });
+    const store = await openPGliteStore(copy);
+    db = {
+      kind: 'pglite',
+      store,
+      async drop() {
+        await store.close();
+        await rm(copy, { recursive: true, force: true });
+      },
+    };
+  } else db = await createTestDatabase('pglite');
+  const prepared = await prepareDatabase(db.store, { demo: 'yes' });
   const app = await buildApp({ store: db.store, dataDir, adminToken: 'x', version: 'test' });
   const baseURL = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     app,
     db,
     baseURL,
-    accounts: prepared.demoAccounts ?? [],
+    accounts: shared ? shared.accounts : (prepared.demoAccounts ?? []),
     async close() {
       await app.close();
       await db.drop();
@@ -239,7 +276,12 @@ export async function htmlLangDir(page: Page): Promise<{ lang: string; dir: stri
   return page.evaluate(() => ({ lang: document.documentElement.lang, dir: document.documentElement.dir }));
 }
 
+/**
+ * A full-page PNG of the page in SHOTS_DIR, taken when MARSAD_SHOTS=1 (`MARSAD_SHOTS=1 npm test`):
+ * the shots are for people to look at, and each costs about a second of the browser phase.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
+  if (process.env.MARSAD_SHOTS !== '1') return;
   await mkdir(SHOTS_DIR, { recursive: true });
   await page.screenshot({ path: path.join(SHOTS_DIR, `${name.replace(/[^\w.-]+/g, '_')}.png`), fullPage: true });
 }
@@ -271,8 +313,13 @@ interface AxeResult {
 export async function runAxe(page: Page): Promise<AxeResult[]> {
   await page.evaluate(AXE_SOURCE);
   const r = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(): Promise<{ violations: unknown[] }> } }).axe;
-    return (await axe.run()).violations;
+    const axe = (
+      window as unknown as {
+        axe: { run(options: { resultTypes: string[] }): Promise<{ violations: unknown[] }> };
+      }
+    ).axe;
+    // Only the violations are read: axe then details no passing or inapplicable nodes (the same rules run).
+    return (await axe.run({ resultTypes: ['violations'] })).violations;
   });
   return r as AxeResult[];
 }

@@ -3,7 +3,7 @@
 // They run once, on PGlite, not per database. Without /usr/bin/chromium they are skipped with
 // a message, unless MARSAD_REQUIRE_BROWSER=1 (CI), where that is a failure;
 // MARSAD_SKIP_BROWSER=1 skips them (CI's second run, on the PostgreSQL server).
-// Full-page screenshots of every page in both languages go to /tmp/marsad-shots/.
+// With MARSAD_SHOTS=1, full-page screenshots of every page in both languages go to /tmp/marsad-shots/.
 
 import type { BrowserContext, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';

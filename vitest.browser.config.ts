@@ -1,0 +1,19 @@
+import { defineConfig } from 'vitest/config';
+
+// The browser phase of `npm test` (scripts/test.mjs): the files packages/web/test/*browser.test.ts,
+// one at a time in one worker that keeps its modules between files (isolate: false). Its globalSetup
+// builds the web app, prepares the demonstration database once and starts one Chromium for all the
+// files; each file still has its own server on its own copy of that database, and its own browser
+// contexts (packages/web/test/browser-helpers.ts).
+export default defineConfig({
+  test: {
+    include: ['packages/web/test/*browser.test.ts'],
+    globalSetup: ['packages/web/test/browser-global-setup.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
+    pool: 'forks',
+    maxWorkers: 1,
+    fileParallelism: false,
+    isolate: false,
+  },
+});
