@@ -113,7 +113,8 @@ describe.each(testStoreKinds())('the marsad command on %s', (kind) => {
     expect((await marsad(['import', csv, '--format', 'csv'], env)).code).toBe(0);
   });
 
-  it('backs up and restores with the same counts', async () => {
+  // Four commands, each opening its own embedded database (the restore's a new one): more time than most.
+  it('backs up and restores with the same counts', { timeout: 300_000 }, async () => {
     const file = path.join(dir, 'backup.marsad.gz');
     const b = await marsad(['backup', file], env);
     expect(b.code, b.stderr).toBe(0);
