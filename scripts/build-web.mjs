@@ -29,5 +29,11 @@ if (!force && existsSync(built) && statSync(built).mtimeMs >= Math.max(...source
   process.exit(0);
 }
 console.log('Building the web app…');
-const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: web, stdio: 'inherit' });
+// Always a production build: run from a test (Vitest sets NODE_ENV=test) Vite would otherwise bundle
+// React's development build, several times slower, and `npm start` would then serve it.
+const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], {
+  cwd: web,
+  stdio: 'inherit',
+  env: { ...process.env, NODE_ENV: 'production' },
+});
 process.exit(r.status ?? 1);

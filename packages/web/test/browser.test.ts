@@ -5,6 +5,8 @@
 // MARSAD_SKIP_BROWSER=1 skips them (CI's second run, on the PostgreSQL server).
 // With MARSAD_SHOTS=1, full-page screenshots of every page in both languages go to /tmp/marsad-shots/.
 
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -18,6 +20,7 @@ import {
   msg,
   newContext,
   parseCsv,
+  ROOT,
   runAxe,
   screenshot,
   useBrowserSuite,
@@ -378,6 +381,20 @@ describe.skipIf(!decision.run)('web app in Chromium', { timeout: 120_000 }, () =
     expect(await caption.isVisible()).toBe(true);
     expect(problems).toEqual([]);
   });
+  it("serves React's production build, whatever built it (a build from inside Vitest had bundled the development one)", async () => {
+    const html = await (await fetch(suite.baseURL)).text();
+    const scripts = [...html.matchAll(/<script[^>]+src="([^"]+)"/g)].map((m) => m[1]!);
+    expect(scripts.length).toBeGreaterThan(0);
+    const assets = path.join(ROOT, 'packages/web/dist/assets');
+    const chunks = (await readdir(assets)).filter((f) => f.endsWith('.js'));
+    expect(chunks.length).toBeGreaterThan(0);
+    for (const f of chunks) {
+      // Printed by React's development build only.
+      const development = (await readFile(path.join(assets, f), 'utf8')).includes('Download the React DevTools');
+      expect(development, `${f} holds React's development build`).toBe(false);
+    }
+  });
+
   it('signs a demonstration administrator in, creates an API token that works, and signs out', async () => {
     const admin = suite.server.accounts.find((a) => a.roles.some((r) => r.role === 'administrator'));
     expect(admin).toBeTruthy();
