@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createEmptyDatabase, type TestDatabase, testStoreKinds } from '@marsad/db/testing';
+import { createEmptyDatabase, createTestDataDirectory, type TestDatabase, testStoreKinds } from '@marsad/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { marsad, ROOT } from './run-marsad.ts';
 
@@ -9,12 +9,13 @@ const LA = path.join(ROOT, 'packages/server/src/demo/data/open-sdg/los-angeles')
 
 describe.each(testStoreKinds())('the marsad command on %s', (kind) => {
   let dir: string;
-  let db: TestDatabase | undefined;
+  let db: { url?: string; drop(): Promise<void> } | undefined;
   let env: Record<string, string | undefined>;
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'marsad-cli-'));
-    if (kind === 'postgres') db = await createEmptyDatabase('postgres');
-    env = { MARSAD_DATA_DIR: path.join(dir, 'data'), DATABASE_URL: db?.url };
+    // Migrated with the catalogue, as a first command leaves it (the restore below starts empty).
+    db = await createTestDataDirectory(kind, path.join(dir, 'data'));
+    env = { MARSAD_DATA_DIR: path.join(dir, 'data'), DATABASE_URL: db.url };
   });
   afterAll(async () => {
     await db?.drop();

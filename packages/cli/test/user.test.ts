@@ -3,18 +3,19 @@ import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { openStore } from '@marsad/db';
-import { createEmptyDatabase, type TestDatabase, testStoreKinds } from '@marsad/db/testing';
+import { createTestDataDirectory, testStoreKinds } from '@marsad/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { marsad } from './run-marsad.ts';
 
 describe.each(testStoreKinds())('marsad user create on %s', (kind) => {
   let dir: string;
-  let db: TestDatabase | undefined;
+  let db: { url?: string; drop(): Promise<void> } | undefined;
   let env: Record<string, string | undefined>;
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'marsad-cli-user-'));
-    if (kind === 'postgres') db = await createEmptyDatabase('postgres');
-    env = { MARSAD_DATA_DIR: path.join(dir, 'data'), DATABASE_URL: db?.url, PORT: '3999' };
+    // Migrated with the catalogue, as a first command leaves it.
+    db = await createTestDataDirectory(kind, path.join(dir, 'data'));
+    env = { MARSAD_DATA_DIR: path.join(dir, 'data'), DATABASE_URL: db.url, PORT: '3999' };
   });
   afterAll(async () => {
     await db?.drop();
