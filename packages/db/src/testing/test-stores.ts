@@ -190,6 +190,20 @@ function snapshotKey(): Promise<string> {
   return keyPromise;
 }
 
+/** `make` once per stage in this process; a failure is not remembered, so the next call tries again. */
+function onceEach<T>(make: (stage: Stage) => Promise<T>): (stage: Stage) => Promise<T> {
+  const made = new Map<Stage, Promise<T>>();
+  return (stage) => {
+    let p = made.get(stage);
+    if (!p) {
+      p = make(stage);
+      p.catch(() => made.delete(stage));
+      made.set(stage, p);
+    }
+    return p;
+  };
+}
+
 async function exists(file: string): Promise<boolean> {
   try {
     await stat(file);
@@ -208,17 +222,7 @@ async function snapshotFile(stage: Stage): Promise<string> {
   return path.join(SNAPSHOT_DIR, `${await snapshotKey()}-${stage}.tar`);
 }
 
-const snapshots = new Map<Stage, Promise<Blob>>();
-function pgliteSnapshot(stage: Stage): Promise<Blob> {
-  let p = snapshots.get(stage);
-  if (!p) {
-    p = readOrBuildSnapshot(stage);
-    // A failure is not remembered: the next database tries again.
-    p.catch(() => snapshots.delete(stage));
-    snapshots.set(stage, p);
-  }
-  return p;
-}
+const pgliteSnapshot = onceEach(readOrBuildSnapshot);
 
 async function readOrBuildSnapshot(stage: Stage): Promise<Blob> {
   const file = await snapshotFile(stage);
@@ -281,16 +285,7 @@ async function pruneSnapshotFiles(): Promise<void> {
 const TEMPLATE_LOCK = 7_400_112;
 const TEMPLATE_PREFIX = 'marsad_tpl_';
 
-const templates = new Map<Stage, Promise<string>>();
-function serverTemplate(stage: Stage): Promise<string> {
-  let p = templates.get(stage);
-  if (!p) {
-    p = findOrBuildTemplate(stage);
-    p.catch(() => templates.delete(stage));
-    templates.set(stage, p);
-  }
-  return p;
-}
+const serverTemplate = onceEach(findOrBuildTemplate);
 
 async function templateExists(admin: pg.Client, name: string): Promise<boolean> {
   return (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1;
