@@ -36,9 +36,9 @@ if (process.env.MARSAD_TEST_SERVER_ONLY === '1') {
   // CI's second run (the PostgreSQL server): the first run type-checked and built the same tree.
   console.log('Type checks and the web build ran in the first run (MARSAD_TEST_SERVER_ONLY=1).');
 } else {
-  // Biome (biome.jsonc): an unformatted file, unsorted imports or a lint error fail here;
+  // npm run check (Biome, biome.jsonc): an unformatted file, unsorted imports or a lint error fail here;
   // warnings are for `npm run lint`.
-  step('Format and lint (Biome)', 'npx', ['biome', 'ci', '--diagnostic-level=error', '.']);
+  step('Format and lint (Biome)', 'npm', ['run', '--silent', 'check']);
   step('Type check (server, CLI, core, db)', 'npx', ['tsc', '-p', 'tsconfig.json']);
   step('Type check (web)', 'npx', ['tsc', '-p', 'packages/web/tsconfig.json']);
   step('Build the web app', 'node', ['scripts/build-web.mjs']);
