@@ -1,11 +1,11 @@
 import { Readable } from 'node:stream';
-import { stringify } from 'csv-stringify/sync';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { adminGuard } from '../auth/admin-token.ts';
 import type { AppContext } from '../context.ts';
+import { csvLine } from '../formats/common/csv-cell.ts';
 import { PageQuery, page } from '../http/pagination.ts';
 
 const AuditQuery = z.object({
@@ -89,7 +89,8 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: AppContext): void
     async (req, reply) => {
       const q = req.query;
       async function* csv() {
-        yield stringify([columns as unknown as string[]]);
+        // Text cells that a spreadsheet would read as a formula (a name, a file name) are neutralised.
+        yield csvLine(columns);
         let after = 0;
         for (;;) {
           const rows = await query(q)
@@ -99,22 +100,24 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: AppContext): void
             .limit(5000)
             .execute();
           if (rows.length === 0) return;
-          yield stringify(
-            rows.map((x) => [
-              x.id,
-              x.at instanceof Date ? x.at.toISOString() : x.at,
-              x.actor_label,
-              x.actor_user_id ?? '',
-              x.ip ?? '',
-              x.action,
-              x.entity_type,
-              x.entity_id ?? '',
-              x.batch_id ?? '',
-              x.summary ?? '',
-              x.before ? JSON.stringify(x.before) : '',
-              x.after ? JSON.stringify(x.after) : '',
-            ]),
-          );
+          yield rows
+            .map((x) =>
+              csvLine([
+                Number(x.id),
+                x.at instanceof Date ? x.at.toISOString() : x.at,
+                x.actor_label,
+                x.actor_user_id,
+                x.ip,
+                x.action,
+                x.entity_type,
+                x.entity_id,
+                x.batch_id === null ? null : Number(x.batch_id),
+                x.summary,
+                x.before ? JSON.stringify(x.before) : '',
+                x.after ? JSON.stringify(x.after) : '',
+              ]),
+            )
+            .join('');
           after = Number(rows[rows.length - 1]!.id);
         }
       }

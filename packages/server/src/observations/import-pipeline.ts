@@ -21,6 +21,7 @@ import {
   type Store,
 } from '@marsad/db';
 import { type AuditActor, appendAudit } from '../audit/audit-log.ts';
+import { csvLine } from '../formats/common/csv-cell.ts';
 import { CodeResolver, type Created } from './code-resolver.ts';
 import type { ColumnMap } from './column-map.ts';
 
@@ -85,10 +86,6 @@ async function* hashing(input: AsyncIterable<Uint8Array | string>, hash: ReturnT
   }
 }
 
-function csvCell(v: string): string {
-  return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
-
 /**
  * Imports observations, all or nothing. Rows are read, resolved and validated in one pass
  * and staged with COPY in chunks inside one transaction; any error (a bad row, a key given
@@ -121,7 +118,8 @@ export async function runImport(
         reportStream = createWriteStream(reportPath);
         reportStream.write('location,column,message\n');
       }
-      reportStream.write(`${csvCell(String(p.at))},${csvCell(p.column ?? '')},${csvCell(p.message)}\n`);
+      // A column named in the file, or a message quoting a cell, may begin like a formula: csvLine neutralises it.
+      reportStream.write(csvLine([p.at, p.column, p.message]));
     }
   };
 

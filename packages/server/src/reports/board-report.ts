@@ -20,6 +20,7 @@ import {
   type ReviewState,
 } from '@marsad/core';
 import type { SqlConn, Store } from '@marsad/db';
+import { type CsvCell, csvLine } from '../formats/common/csv-cell.ts';
 import { HttpError } from '../http/errors.ts';
 import { type CycleKind, fromJson, iso, loadQuestionnaire, todayIso } from '../reviews/review-records.ts';
 import { M49_SOURCE, m49RegionOf } from './m49-regions.ts';
@@ -603,12 +604,15 @@ export async function boardReport(store: Store, cycleId: number): Promise<BoardR
   });
 }
 
-const csvCell = (v: unknown): string => {
-  const s = v === null || v === undefined ? '' : Array.isArray(v) ? v.join('; ') : String(v);
-  return /[",\n\r]/.test(s) || /^[=+\-@\t]/.test(s)
-    ? `"${(/^[=+\-@\t]/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`
-    : s;
-};
+/** Numbers stay numbers; lists become text; text that a spreadsheet would read as a formula is neutralised (csvField). */
+const csvCell = (v: unknown): CsvCell =>
+  v === null || v === undefined
+    ? ''
+    : typeof v === 'number' || typeof v === 'boolean'
+      ? v
+      : Array.isArray(v)
+        ? v.join('; ')
+        : String(v);
 
 export const BOARD_CSV_HEADER = [
   'section',
@@ -625,7 +629,8 @@ export const BOARD_CSV_HEADER = [
 
 /**
  * The report as CSV: one row per figure (`count` filled), each followed by the rows of its list
- * (`count` empty). Cells that a spreadsheet would read as a formula are quoted with a leading '.
+ * (`count` empty). Text cells that a spreadsheet would read as a formula are quoted with a leading '
+ * (formats/common/csv-cell.ts).
  */
 export function boardReportCsv(r: BoardReportAnswer): string {
   const rows: unknown[][] = [[...BOARD_CSV_HEADER]];
@@ -680,5 +685,5 @@ export function boardReportCsv(r: BoardReportAnswer): string {
         ]);
     }
   }
-  return `${rows.map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
+  return rows.map((row) => csvLine(row.map(csvCell), '\r\n')).join('');
 }

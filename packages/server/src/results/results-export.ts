@@ -1,5 +1,5 @@
 import type { Names } from '@marsad/db';
-import { csvLine } from '../formats/common/csv-out.ts';
+import { csvLine } from '../formats/common/csv-cell.ts';
 import type { BudgetView } from './budget.ts';
 import type { MeasureView, ProgrammeView, ResultView } from './programme-view.ts';
 
@@ -18,7 +18,6 @@ function* walk(results: ResultView[], depth = 0): Generator<{ r: ResultView; dep
   }
 }
 
-const num = (x: number | null | undefined) => (x === null || x === undefined ? '' : String(x));
 const t = (n: Names | null | undefined, lang: string) => n?.[lang] ?? '';
 
 export const CSV_COLUMNS = [
@@ -64,23 +63,27 @@ export const CSV_COLUMNS = [
   'measure_demonstration',
 ] as const;
 
+/**
+ * Numbers are passed as numbers and text as text: csvLine neutralises text cells that a
+ * spreadsheet would read as a formula (a title "-5 households"), never a number (formats/common/csv-cell.ts).
+ */
 export function resultsCsv(p: ProgrammeView): string {
   let out = `\uFEFF${csvLine([...CSV_COLUMNS])}`;
   for (const { r, depth } of walk(p.results)) {
     const head = [
       p.code,
       String(p.demonstration),
-      String(r.id),
-      num(r.parentId),
-      String(depth),
+      r.id,
+      r.parentId,
+      depth,
       r.level,
       r.code ?? '',
       t(r.titles, 'ar'),
       t(r.titles, 'en'),
       r.status,
-      num(r.weight),
-      num(r.progress),
-      num(r.coverage),
+      r.weight,
+      r.progress,
+      r.coverage,
       r.places.map((x) => x.place).join(' '),
       r.pillars.join(' '),
     ];
@@ -91,7 +94,7 @@ export function resultsCsv(p: ProgrammeView): string {
           ? [...head, ...Array(CSV_COLUMNS.length - head.length).fill('')]
           : [
               ...head,
-              String(m.id),
+              m.id,
               m.kind,
               m.indicator?.code ?? '',
               m.series?.code ?? '',
@@ -103,17 +106,17 @@ export function resultsCsv(p: ProgrammeView): string {
               String(m.ascending),
               m.places.map((x) => x.place).join(' '),
               m.aggregation ?? '',
-              num(m.weight),
-              num(m.baseline?.year),
-              num(m.baseline?.value),
+              m.weight,
+              m.baseline?.year,
+              m.baseline?.value,
               m.baseline?.from ?? '',
               m.targets.map((x) => `${x.year}=${x.value}`).join('; '),
-              num(m.actual?.year),
-              num(m.actual?.value),
+              m.actual?.year,
+              m.actual?.value,
               m.actual?.from ?? '',
               (m.actual?.sources ?? []).map((s) => (s.synthetic ? `${s.name} (synthetic)` : s.name)).join('; '),
-              num(m.progress),
-              num(m.expected),
+              m.progress,
+              m.expected,
               m.status,
               String(m.demonstration),
             ],

@@ -1,21 +1,17 @@
-import { stringify } from 'csv-stringify/sync';
+import { type CsvCell, csvLine } from './csv-cell.ts';
 
 /** Rows written per yielded chunk. */
 const ROWS_PER_CHUNK = 500;
 
-/** One CSV line (RFC 4180 quoting, CRLF-free: LF line ends). */
-export function csvLine(cells: readonly string[]): string {
-  return stringify([cells as string[]], { record_delimiter: '\n', quoted_match: /^\s|\s$/ });
-}
-
 /**
  * Streams CSV text: the header, then rows as they are produced, in chunks of a few hundred
- * lines. `toRow` may throw to stop the export with a message.
+ * lines. `toRow` may throw to stop the export with a message. Text cells that a spreadsheet would
+ * read as a formula are neutralised, numbers are not (csv-cell.ts).
  */
 export async function* writeCsv<T>(
   header: readonly string[],
   records: AsyncIterable<T>,
-  toRow: (record: T) => string[],
+  toRow: (record: T) => CsvCell[],
   bom = false,
 ): AsyncGenerator<string> {
   let chunk = (bom ? '\uFEFF' : '') + csvLine(header);

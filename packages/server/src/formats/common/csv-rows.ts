@@ -1,4 +1,5 @@
 import Papa from 'papaparse';
+import { restoreFormulaText } from './csv-cell.ts';
 import { decodeText, InputFormatError } from './text.ts';
 
 export type CsvRow = { kind: 'row'; line: number; cells: string[] } | { kind: 'error'; line: number; message: string };
@@ -38,7 +39,9 @@ function lastCompleteLineEnd(text: string, quotesBefore: { open: boolean }): num
 /**
  * Streams the rows of a CSV file as arrays of cells, each with the 1-based line it starts on,
  * in batches (one batch per input chunk). Accepts a byte-order mark and LF, CRLF or bare CR
- * line ends; skips empty lines. A quote never closed is reported on the line it opens. Memory
+ * line ends; skips empty lines. A cell that begins with a single quote and then a character that
+ * starts a spreadsheet formula ('=…, '-…) loses that quote: Marsad's exports add it (csv-cell.ts).
+ * A quote never closed is reported on the line it opens. Memory
  * stays flat: the text is cut after its last complete row and parsed piece by piece.
  *
  * Papa Parse does the parsing (it reads a million simple rows in well under a second here,
@@ -84,6 +87,10 @@ export async function* readCsvRows(input: AsyncIterable<Uint8Array | string>): A
         continue;
       }
       if (cells.length === 1 && cells[0] === '') continue; // empty line
+      // A text cell that Marsad's export neutralised ('=…) reads back as it was (csv-cell.ts).
+      cells.forEach((cell, c) => {
+        cells[c] = restoreFormulaText(cell);
+      });
       out.push({ kind: 'row', line: start, cells });
     }
     return out;

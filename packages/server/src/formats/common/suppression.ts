@@ -6,14 +6,21 @@
 import type { ExportRecord } from '@marsad/core';
 import { formatNumber } from './values.ts';
 
-/** The value as text; empty for a value withheld from this reader. */
-export function valueText(r: ExportRecord): string {
+/** The value as a number (a CSV cell); empty for a value withheld from this reader. */
+export function valueCell(r: ExportRecord): number | '' {
   if (r.value === null) {
     if (r.suppressedBelow === undefined)
       throw new Error(`record ${r.indicator} / ${r.place} / ${r.period} has no value and is not suppressed`);
     return '';
   }
-  return formatNumber(r.value);
+  formatNumber(r.value); // throws for a value that is not a finite number
+  return r.value;
+}
+
+/** The value as text; empty for a value withheld from this reader. */
+export function valueText(r: ExportRecord): string {
+  const v = valueCell(r);
+  return v === '' ? '' : formatNumber(v);
 }
 
 /** Whether the value is withheld from this reader. */

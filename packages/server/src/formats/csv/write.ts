@@ -7,7 +7,7 @@
  */
 import type { ExportRecord } from '@marsad/core';
 import { writeCsv } from '../common/csv-out.ts';
-import { valueText } from '../common/suppression.ts';
+import { valueCell } from '../common/suppression.ts';
 
 export interface CsvWriteOptions {
   /** The dimension codes, one column each in this order; a record with another dimension is an error. */
@@ -61,12 +61,12 @@ export async function* writeCsvRecords(
         r.series,
         r.place,
         r.period,
-        valueText(r),
+        valueCell(r),
         r.unit ?? '',
         r.status,
         r.source ?? '',
         r.note ?? '',
-        r.suppressedBelow === undefined ? '' : String(r.suppressedBelow),
+        r.suppressedBelow,
         ...dims.map((d) => r.dims[d] ?? ''),
       ];
     },

@@ -9,7 +9,7 @@
  */
 import type { ExportRecord } from '@marsad/core';
 import { writeCsv } from '../common/csv-out.ts';
-import { commentWithSuppression, valueText } from '../common/suppression.ts';
+import { commentWithSuppression, valueCell } from '../common/suppression.ts';
 import { checkDimensions } from '../csv/write.ts';
 
 export interface OpenSdgWriteOptions {
@@ -60,7 +60,7 @@ export async function* writeOpenSdg(
         r.unit ?? '',
         geo,
         commentWithSuppression(r) ?? '',
-        valueText(r),
+        valueCell(r),
       ];
     },
     options.bom,

@@ -9,7 +9,7 @@
 import { type ExportRecord, type PeriodOptions, toSdmxTimePeriod } from '@marsad/core';
 import { writeCsv } from '../common/csv-out.ts';
 import { obsStatusOf, SDMX_DEFAULT_STRUCTURE_ID, sdmxRole } from '../common/sdmx.ts';
-import { confStatusOf, sdmxComment, valueText } from '../common/suppression.ts';
+import { confStatusOf, sdmxComment, valueCell } from '../common/suppression.ts';
 import { checkDimensions } from '../csv/write.ts';
 
 export interface SdmxCsvWriteOptions {
@@ -61,7 +61,7 @@ export async function* writeSdmxCsv(
         r.place,
         ...dims.map((d) => r.dims[d] ?? '_T'),
         toSdmxTimePeriod(r.period, options.periodOptions),
-        valueText(r),
+        valueCell(r),
         r.unit ?? '',
         obsStatusOf(r.status),
         confStatusOf(r),
