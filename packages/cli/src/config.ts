@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseTrustProxy, type TrustProxy } from '@marsad/server';
 
 /** Settings from the environment, as the README lists them. */
 export interface RuntimeConfig {
@@ -8,6 +9,8 @@ export interface RuntimeConfig {
   host: string;
   /** MARSAD_DEMO=1: demonstration data on a server database too; MARSAD_DEMO=0: none even on a new embedded one. */
   demo: 'default' | 'yes' | 'no';
+  /** MARSAD_TRUST_PROXY: the reverse proxies trusted for X-Forwarded-For (docs/operations.md); default none. */
+  trustProxy: TrustProxy;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
@@ -20,5 +23,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     port,
     host: env.HOST || '127.0.0.1',
     demo: env.MARSAD_DEMO === '1' ? 'yes' : env.MARSAD_DEMO === '0' ? 'no' : 'default',
+    trustProxy: parseTrustProxy(env.MARSAD_TRUST_PROXY),
   };
 }

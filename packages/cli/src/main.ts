@@ -16,7 +16,7 @@ import { findRemote } from './remote.ts';
 const config = readConfig();
 const program = new Command('marsad')
   .description(
-    'Marsad, an open urban observatory. Settings: MARSAD_DATA_DIR (default ./.marsad), DATABASE_URL (a PostgreSQL server), PORT, HOST, MARSAD_DEMO=1, MARSAD_TOKEN (an API token for commands that go through a running server).',
+    'Marsad, an open urban observatory. Settings: MARSAD_DATA_DIR (default ./.marsad), DATABASE_URL (a PostgreSQL server), PORT, HOST, MARSAD_DEMO=1, MARSAD_TRUST_PROXY (reverse proxies trusted for X-Forwarded-For), MARSAD_TOKEN (an API token for commands that go through a running server).',
   )
   .version(await marsadVersion());
 

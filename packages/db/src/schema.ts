@@ -254,6 +254,13 @@ export interface SessionsTable {
   ip: string | null;
   user_agent: string | null;
 }
+/** Failed sign-ins of the last minutes (migration 015; packages/server/src/auth/login-limiter.ts). */
+export interface LoginFailuresTable {
+  id: Generated<number>;
+  account: string;
+  address: string;
+  failed_at: Timestamp;
+}
 export interface ApiTokensTable {
   id: Generated<number>;
   user_id: number;
@@ -607,6 +614,7 @@ export interface Schema {
   users: UsersTable;
   user_tokens: UserTokensTable;
   sessions: SessionsTable;
+  login_failures: LoginFailuresTable;
   api_tokens: ApiTokensTable;
   role_assignments: RoleAssignmentsTable;
   record_grants: RecordGrantsTable;

@@ -4,7 +4,7 @@ import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { registerAuditRoutes } from './audit/audit-routes.ts';
 import { registerAuthRoutes } from './auth/auth-routes.ts';
-import type { LoginLimits } from './auth/login-limiter.ts';
+import type { LoginClock, LoginLimits } from './auth/login-limiter.ts';
 import { registerTokenRoutes } from './auth/token-routes.ts';
 import { registerCatalogueRoutes } from './catalogue/catalogue-routes.ts';
 import type { AppContext } from './context.ts';
@@ -12,7 +12,7 @@ import { registerErrorHandler } from './http/errors.ts';
 import { withLogRedaction } from './http/log-redaction.ts';
 import { registerRawBodies } from './http/raw-body.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
-import { registerUnreadBodyGuard } from './http/unread-body.ts';
+import type { TrustProxy } from './http/trust-proxy.ts';
 import { registerImportRoutes } from './imports/import-routes.ts';
 import { registerIndicatorRoutes } from './indicators/indicator-routes.ts';
 import { registerIndicatorRulesRoutes } from './indicators/indicator-rules-routes.ts';
@@ -35,8 +35,12 @@ import { registerWebApiRoutes } from './web-api/web-api-routes.ts';
 export interface BuildOptions {
   /** pino logger options, or false for none (tests). */
   logger?: boolean | object;
-  /** Failed sign-ins allowed per account and per address (default 5 and 20 in 15 minutes). */
-  loginLimits?: LoginLimits;
+  /** The sign-in limits, where they differ from DEFAULT_LOGIN_LIMITS (auth/login-limiter.ts). */
+  loginLimits?: Partial<LoginLimits>;
+  /** The clock of the sign-in limits and their waits (tests give one they move by hand). */
+  loginClock?: LoginClock;
+  /** Reverse proxies trusted for X-Forwarded-For (MARSAD_TRUST_PROXY; http/trust-proxy.ts); default none. */
+  trustProxy?: TrustProxy;
   /** Called for every route as it is registered (the authorisation matrix test reads the route table so). */
   onRoute?: (route: RouteOptions) => void;
 }
@@ -46,6 +50,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   const app = Fastify({
     logger: withLogRedaction(options.logger),
     bodyLimit: 20 * 1024 * 1024,
+    trustProxy: options.trustProxy ?? false,
     routerOptions: { maxParamLength: 300, ignoreTrailingSlash: true },
   });
   app.setValidatorCompiler(validatorCompiler);
@@ -53,7 +58,6 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
   registerErrorHandler(app);
   registerSecurityHeaders(app);
-  registerUnreadBodyGuard(app);
 
   await app.register(swagger, {
     openapi: {
@@ -130,7 +134,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/api/docs'));
   }
 
-  registerAuthRoutes(app, ctx, { loginLimits: options.loginLimits });
+  registerAuthRoutes(app, ctx, { loginLimits: options.loginLimits, loginClock: options.loginClock });
   registerUserRoutes(app, ctx);
   registerMailRoutes(app, ctx);
   registerTokenRoutes(app, ctx);

@@ -11,6 +11,7 @@ export * from './demo/load-demo-accounts.ts';
 export * from './exports/export-observations.ts';
 export * from './formats/index.ts';
 export { HttpError } from './http/errors.ts';
+export { parseTrustProxy, type TrustProxy } from './http/trust-proxy.ts';
 export * from './imports/import-file.ts';
 export * from './indicators/create-indicator.ts';
 export { acceptUrl, type LinkMailOutcome, linkBase, mailLink } from './mail/link-mail.ts';

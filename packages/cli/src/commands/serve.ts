@@ -24,6 +24,7 @@ export async function serve(config: RuntimeConfig): Promise<void> {
     { store, dataDir: config.dataDir, adminToken: token, version: await marsadVersion() },
     {
       logger: { level: process.env.LOG_LEVEL ?? 'warn' },
+      trustProxy: config.trustProxy,
     },
   );
   await app.listen({ port: config.port, host: config.host });

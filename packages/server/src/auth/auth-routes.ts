@@ -6,7 +6,13 @@ import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
 import { acceptLinkToken, loadRoles, normaliseEmail, setPassword } from '../users/accounts.ts';
 import { requestSession, resolveActor } from './actor.ts';
-import { LoginLimiter, type LoginLimits, loginBlockMessage } from './login-limiter.ts';
+import {
+  type LoginBlock,
+  type LoginClock,
+  LoginLimiter,
+  type LoginLimits,
+  loginBlockMessage,
+} from './login-limiter.ts';
 import { verifyNothing, verifyPassword } from './passwords.ts';
 import { requireActor } from './policy.ts';
 import { endSession, endUserSessions, startSession } from './sessions.ts';
@@ -33,21 +39,21 @@ async function me(ctx: AppContext, userId: number) {
 const WRONG = 'The e-mail address or the password is not right.';
 
 export interface AuthRouteOptions {
-  loginLimits?: LoginLimits;
+  loginLimits?: Partial<LoginLimits>;
+  loginClock?: LoginClock;
 }
 
 /** Sign in and out, who am I, change the password, accept an invitation or reset link. */
 export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext, options: AuthRouteOptions = {}): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const db = ctx.store.db;
-  const limiter = new LoginLimiter(options.loginLimits);
+  const limiter = new LoginLimiter(db, options.loginLimits, options.loginClock);
   const signedIn = requireActor(ctx);
 
-  const refuseIfBlocked = (reply: FastifyReply, account: string, address: string) => {
-    const block = limiter.check(account, address);
-    if (!block) return;
+  const refuse = (reply: FastifyReply, block: LoginBlock): never => {
     reply.header('Retry-After', String(block.retryAfterSeconds));
     throw new HttpError(429, 'too_many_attempts', loginBlockMessage(block), {
+      scope: block.scope,
       retryAfterSeconds: block.retryAfterSeconds,
       retryAt: block.retryAt.toISOString(),
     });
@@ -60,28 +66,26 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext, option
         tags: ['accounts'],
         summary: 'Sign in: sets the session cookie and returns the CSRF token for later writes',
         description:
-          'At most 5 failed attempts per account and 20 per address in 15 minutes; then 429 with the time to try again. The same message answers an unknown address and a wrong password.',
+          'Failed attempts are limited (docs/operations.md, "Sign-in limits"): after 5 in 15 minutes for one account from one address, that account is refused from that address; after 100 from one address, the accounts that failed from it are refused there; both answer 429 with Retry-After and the time to try again (details.retryAt). From the third failure for an account, its sign-ins wait 1, 2, then at most 4 seconds. The same message answers an unknown address and a wrong password.',
         body: z.object({ email: Email, password: Password }),
       },
     },
     async (req, reply) => {
       const email = normaliseEmail(req.body.email);
-      refuseIfBlocked(reply, email, req.ip);
       const user = await db
         .selectFrom('users')
         .select(['id', 'password_hash', 'status'])
         .where('email', '=', email)
         .executeTakeFirst();
-      const ok = user?.password_hash
-        ? await verifyPassword(user.password_hash, req.body.password)
-        : await verifyNothing(req.body.password);
-      if (!user || !ok) {
-        limiter.recordFailure(email, req.ip);
-        throw new HttpError(401, 'invalid_credentials', WRONG);
-      }
+      const outcome = await limiter.attempt(email, req.ip, async () =>
+        user?.password_hash
+          ? await verifyPassword(user.password_hash, req.body.password)
+          : await verifyNothing(req.body.password),
+      );
+      if ('block' in outcome) return refuse(reply, outcome.block);
+      if (!user || !outcome.ok) throw new HttpError(401, 'invalid_credentials', WRONG);
       if (user.status !== 'active')
         throw new HttpError(403, 'account_disabled', 'This account is disabled; ask an administrator.');
-      limiter.recordSuccess(email);
       const session = await startSession(ctx.store, req, reply, user.id);
       await db.updateTable('users').set({ last_login_at: new Date() }).where('id', '=', user.id).execute();
       return { user: await me(ctx, user.id), csrfToken: session.csrfToken };
@@ -149,11 +153,11 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext, option
         .select(['email', 'password_hash'])
         .where('id', '=', actor.userId)
         .executeTakeFirstOrThrow();
-      refuseIfBlocked(reply, user.email, req.ip);
-      if (!user.password_hash || !(await verifyPassword(user.password_hash, req.body.current))) {
-        limiter.recordFailure(user.email, req.ip);
-        throw new HttpError(400, 'bad_request', 'current: this is not your current password.');
-      }
+      const outcome = await limiter.attempt(user.email, req.ip, async () =>
+        user.password_hash ? await verifyPassword(user.password_hash, req.body.current) : false,
+      );
+      if ('block' in outcome) return refuse(reply, outcome.block);
+      if (!outcome.ok) throw new HttpError(400, 'bad_request', 'current: this is not your current password.');
       if (req.body.next === req.body.current)
         throw new HttpError(400, 'bad_request', 'next: is the same as the current password.');
       await setPassword(db, actor.userId, req.body.next, 'next');
@@ -182,6 +186,9 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext, option
     },
     async (req, reply) => {
       const { userId } = await acceptLinkToken(ctx.store, req.body.token, req.body.password, req.body.displayName);
+      // A new password set through a link clears the account's failed sign-ins, wherever they came from.
+      const { email } = await db.selectFrom('users').select('email').where('id', '=', userId).executeTakeFirstOrThrow();
+      await limiter.forgetAccount(email);
       await recordAudit(
         ctx.store,
         { label: `user:${userId}`, userId, ip: req.ip },
