@@ -1,12 +1,19 @@
 import { Link, useNavigate } from '@tanstack/react-router';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { usePrefs } from '../../app/prefs.tsx';
 import { messageOf, useSession } from '../../app/session.tsx';
+import { localeTag } from '../../format/numbers.ts';
 import { TokensSection } from './TokensSection.tsx';
+
+interface TooMany {
+  details?: { scope?: 'account' | 'address'; retryAt?: string };
+}
 
 export function SignInPage() {
   const { t } = useTranslation();
   const { me, refresh, send } = useSession();
+  const { lang, digits } = usePrefs();
   const navigate = useNavigate();
   const id = useId();
   const [email, setEmail] = useState('');
@@ -53,6 +60,23 @@ export function SignInPage() {
             body: JSON.stringify({ email, password }),
           });
           setBusy(false);
+          if (res.status === 429) {
+            // Too many failed sign-ins: when to try again, in the reader's language and time zone.
+            const body = (await res
+              .clone()
+              .json()
+              .catch(() => null)) as TooMany | null;
+            const at = new Date(body?.details?.retryAt ?? '');
+            if (!Number.isNaN(at.getTime())) {
+              const time = new Intl.DateTimeFormat(localeTag(lang, digits), { timeStyle: 'medium' }).format(at);
+              setError(
+                t(body?.details?.scope === 'address' ? 'account.tooManyFromAddress' : 'account.tooManyForAccount', {
+                  time,
+                }),
+              );
+              return;
+            }
+          }
           if (!res.ok) {
             setError(await messageOf(res));
             return;
