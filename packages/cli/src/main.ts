@@ -13,7 +13,15 @@ import { userCreateCommand } from './commands/users.ts';
 import { readConfig } from './config.ts';
 import { findRemote } from './remote.ts';
 
-const config = readConfig();
+const config = (() => {
+  try {
+    return readConfig();
+  } catch (err) {
+    // A wrong setting (PORT, MARSAD_TRUST_PROXY) is named in one line, without a stack trace.
+    console.error(`marsad: ${(err as Error).message}`);
+    process.exit(1);
+  }
+})();
 const program = new Command('marsad')
   .description(
     'Marsad, an open urban observatory. Settings: MARSAD_DATA_DIR (default ./.marsad), DATABASE_URL (a PostgreSQL server), PORT, HOST, MARSAD_DEMO=1, MARSAD_TRUST_PROXY (reverse proxies trusted for X-Forwarded-For), MARSAD_TOKEN (an API token for commands that go through a running server).',

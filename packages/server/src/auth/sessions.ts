@@ -37,7 +37,7 @@ export function readCookie(req: FastifyRequest, name: string): string | undefine
   return undefined;
 }
 
-/** Secure only when the request came over HTTPS (X-Forwarded-Proto is not trusted). */
+/** Secure only when the request came over HTTPS (X-Forwarded-Proto counts only from a proxy in MARSAD_TRUST_PROXY). */
 function cookieAttributes(req: FastifyRequest, expires: Date | null): string {
   const parts = ['Path=/', 'HttpOnly', 'SameSite=Lax'];
   if (req.protocol === 'https') parts.push('Secure');
