@@ -402,9 +402,32 @@ describe.skipIf(!decision.run)('web app in Chromium', { timeout: 120_000 }, () =
     await page.goto(`${suite.baseURL}/sign-in`);
     await page.fill('input[type=email]', admin!.email);
     await page.fill('input[type=password]', 'not the password at all');
+    // A sign-in refused for too many failures (the answer is made here: the limits are tested in
+    // packages/server/test/login-limits.test.ts) says what and until when, in the page's language.
+    await page.route(
+      '**/api/v1/auth/login',
+      (route) =>
+        route.fulfill({
+          status: 429,
+          contentType: 'application/json',
+          headers: { 'retry-after': '840' },
+          body: JSON.stringify({
+            error: 'too_many_attempts',
+            message: 'Too many failed sign-ins for this account from your address; try again in 14 minutes.',
+            details: { scope: 'account', retryAfterSeconds: 840, retryAt: '2030-01-01T12:14:05.000Z' },
+          }),
+        }),
+      { times: 1 },
+    );
     await page.click('form button[type=submit]');
-    await page.waitForSelector('[role=alert]');
-    problems.length = 0; // the refused sign-in answers 401 on purpose
+    await expect
+      .poll(() => page.locator('[role=alert]').innerText())
+      .toMatch(/^Too many failed sign-ins for this account from your address\. Try again after \d{1,2}:\d\d:\d\d/);
+    await page.click('form button[type=submit]');
+    await expect
+      .poll(() => page.locator('[role=alert]').innerText())
+      .toBe('The e-mail address or the password is not right.');
+    problems.length = 0; // the refused sign-ins answer 429 and 401 on purpose
     await page.fill('input[type=password]', admin!.password);
     await page.click('form button[type=submit]');
     await page.waitForURL(`${suite.baseURL}/`);
