@@ -1,18 +1,18 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip, createGzip } from 'node:zlib';
 import {
+  BackupFormatError,
   describeUrl,
   dumpDatabase,
   migrate,
   openPostgresStore,
+  readBackupFile,
   restoreDatabase,
-  type Store,
   tableCounts,
+  verifyBackup,
+  writeBackupFile,
 } from '@marsad/db';
 import { appendAudit, CLI_ACTOR } from '@marsad/server';
 import type { RuntimeConfig } from '../config.ts';
+import { faultPoint } from '../fault-point.ts';
 import { findRemote } from '../remote.ts';
 import { withLocalStore } from './local-store.ts';
 
@@ -25,16 +25,18 @@ async function refuseWhileServed(config: RuntimeConfig, what: string): Promise<v
   }
 }
 
-const gz = (file: string) => file.endsWith('.gz');
-
-/** `marsad backup FILE` (gzip-compressed when FILE ends in .gz). */
+/** `marsad backup FILE` (gzip-compressed when FILE ends in .gz), written whole or not at all (writeBackupFile). */
 export async function backupCommand(config: RuntimeConfig, file: string): Promise<number> {
   await refuseWhileServed(config, 'backup');
   await withLocalStore(config, async (store) => {
-    const counts = await tableCounts(store);
-    const source = Readable.from(dumpDatabase(store));
-    if (gz(file)) await pipeline(source, createGzip(), createWriteStream(file));
-    else await pipeline(source, createWriteStream(file));
+    const counts: Record<string, number> = {};
+    const dump = dumpDatabase(store, {
+      onSection: (table, rows) => {
+        counts[table] = rows;
+        faultPoint(`backup-after:${table}`);
+      },
+    });
+    await writeBackupFile(file, dump);
     console.log(
       `Backup written to ${file}: ${counts.observations} observations, ${counts.indicators} indicators, ${counts.places} places.`,
     );
@@ -42,26 +44,40 @@ export async function backupCommand(config: RuntimeConfig, file: string): Promis
   return 0;
 }
 
-/** `marsad restore FILE`: replaces everything in the database with the backup. */
+/**
+ * `marsad restore FILE`: replaces everything in the database with the backup. The file is read twice: once to check
+ * it whole (header, schema version, every table's rows and checksum, the closing line) before the database is
+ * touched, then to load it in one transaction, checked again as it goes and against the tables' counts before COMMIT.
+ */
 export async function restoreCommand(config: RuntimeConfig, file: string): Promise<number> {
   await refuseWhileServed(config, 'restore');
+  try {
+    await verifyBackup(readBackupFile(file));
+  } catch (err) {
+    if (err instanceof BackupFormatError)
+      throw new Error(`${file} was not restored: ${err.message} The database was not touched.`);
+    throw err;
+  }
   await withLocalStore(
     config,
     async (store) => {
       await migrate(store);
-      const input = gz(file) ? createReadStream(file).pipe(createGunzip()) : createReadStream(file);
-      const expected = await restoreDatabase(store, input);
-      await checkCounts(store, expected);
-      await store.exclusive((conn) =>
-        appendAudit(conn, CLI_ACTOR, {
-          action: 'restore',
-          entityType: 'database',
-          summary: `restored from ${file}`,
-          after: expected,
-        }),
-      );
+      let counts: Record<string, number>;
+      try {
+        counts = await restoreDatabase(store, readBackupFile(file), {
+          onRestored: (conn, restored) =>
+            appendAudit(conn, CLI_ACTOR, {
+              action: 'restore',
+              entityType: 'database',
+              summary: `restored from ${file}`,
+              after: restored,
+            }),
+        });
+      } catch (err) {
+        throw new Error(`${file} was not restored: ${(err as Error).message} The database is as it was.`);
+      }
       console.log(
-        `Restored ${file}: ${expected.observations} observations, ${expected.indicators} indicators, ${expected.places} places (counts checked).`,
+        `Restored ${file}: ${counts.observations} observations, ${counts.indicators} indicators, ${counts.places} places (checksums and counts checked).`,
       );
     },
     false,
@@ -69,16 +85,7 @@ export async function restoreCommand(config: RuntimeConfig, file: string): Promi
   return 0;
 }
 
-async function checkCounts(store: Store, expected: Record<string, number>): Promise<void> {
-  const actual = await tableCounts(store);
-  const wrong = Object.entries(expected).filter(([t, n]) => actual[t] !== n);
-  if (wrong.length)
-    throw new Error(
-      `Counts differ after the copy: ${wrong.map(([t, n]) => `${t} ${actual[t]} instead of ${n}`).join(', ')}`,
-    );
-}
-
-/** `marsad copy-to postgres://…`: moves this installation to a PostgreSQL server, checked by counts. */
+/** `marsad copy-to postgres://…`: moves this installation to a PostgreSQL server, checked by counts and checksums. */
 export async function copyToCommand(config: RuntimeConfig, url: string, force: boolean): Promise<number> {
   if (!/^postgres(ql)?:\/\//.test(url)) throw new Error('copy-to needs a postgres://… address');
   await refuseWhileServed(config, 'copy-to');
@@ -92,20 +99,26 @@ export async function copyToCommand(config: RuntimeConfig, url: string, force: b
       );
     }
     await withLocalStore(config, async (source) => {
-      const expected = await restoreDatabase(target, dumpDatabase(source));
-      await checkCounts(target, expected);
-      await target.exclusive((conn) =>
-        appendAudit(conn, CLI_ACTOR, {
-          action: 'restore',
-          entityType: 'database',
-          summary: `copied from the embedded database ${config.dataDir}`,
-          after: expected,
-        }),
-      );
+      // One transaction on the target, checked (every table's rows and checksum, then its counts) before COMMIT: a
+      // failure leaves the target as it was.
+      let expected: Record<string, number>;
+      try {
+        expected = await restoreDatabase(target, dumpDatabase(source), {
+          onRestored: (conn, restored) =>
+            appendAudit(conn, CLI_ACTOR, {
+              action: 'restore',
+              entityType: 'database',
+              summary: `copied from the embedded database ${config.dataDir}`,
+              after: restored,
+            }),
+        });
+      } catch (err) {
+        throw new Error(`Nothing was copied to ${describeUrl(url)}: ${(err as Error).message}`);
+      }
       console.log(
         `Copied to ${describeUrl(url)}: ${Object.entries(expected)
           .map(([t, n]) => `${t} ${n}`)
-          .join(', ')} — counts checked.`,
+          .join(', ')} — checksums and counts checked.`,
       );
     });
   } finally {

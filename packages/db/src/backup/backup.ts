@@ -1,11 +1,25 @@
-import type { Store } from '../connection/store.ts';
+import type { SqlConn, Store } from '../connection/store.ts';
 import { listMigrations } from '../migrations/migrate.ts';
+import {
+  BACKUP_FORMAT,
+  type BackupEvent,
+  BackupFormatError,
+  type BackupHeader,
+  type BackupSection,
+  type BackupTrailer,
+  readBackup,
+  sha256,
+} from './backup-reader.ts';
+
+export * from './backup-file.ts';
+export * from './backup-reader.ts';
 
 /**
- * Backups are plain text: a JSON header line, then for each table a JSON line naming the
- * table and its columns, its rows in PostgreSQL's COPY text format (one row a line), and a
- * line `\.`. The same file restores into PGlite or a PostgreSQL server of the same schema
- * version; it is written and read as a stream.
+ * Backups are plain text: a header line, then for each table a line naming the table and its
+ * columns, its rows in PostgreSQL's COPY text format (one row a line) and a line `\.`, then a
+ * closing line with every table's row count and checksum (backup-reader.ts describes the
+ * format). The same file restores into PGlite or a PostgreSQL server of the same schema
+ * version; it is written and read as a stream, and checked whole before a restore commits.
  */
 
 /** Tables in an order that satisfies their foreign keys. */
@@ -76,7 +90,7 @@ export const BACKUP_TABLES = [
 ] as const;
 
 /** Tables whose id comes from a sequence, to move past the restored ids. */
-const SEQUENCES: Record<string, string> = {
+export const BACKUP_SEQUENCES: Record<string, string> = {
   sources: 'sources_id_seq',
   import_batches: 'import_batches_id_seq',
   frameworks: 'frameworks_id_seq',
@@ -115,141 +129,258 @@ const SEQUENCES: Record<string, string> = {
   review_events: 'review_events_id_seq',
 };
 
-export interface BackupHeader {
-  marsad: 'backup';
-  format: 1;
-  schemaVersion: number;
-  createdAt: string;
-  source: string;
-  counts: Record<string, number>;
-}
-
+/** The schema version of this Marsad: the number of its last migration. */
 async function schemaVersion(): Promise<number> {
   const m = await listMigrations();
   return m[m.length - 1]?.version ?? 0;
 }
 
-export async function tableCounts(store: Store): Promise<Record<string, number>> {
+async function countTables(conn: SqlConn): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
-  await store.exclusive(async (conn) => {
-    for (const t of BACKUP_TABLES) {
-      counts[t] = (await conn.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t}`)).rows[0]!.n;
-    }
-  });
+  for (const t of BACKUP_TABLES) {
+    counts[t] = (await conn.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t}`)).rows[0]!.n;
+  }
   return counts;
 }
 
-async function columnsOf(store: Store, table: string): Promise<string[]> {
-  const r = await store.db
-    .selectFrom('information_schema.columns' as never)
-    .select(['column_name' as never])
-    .where('table_name' as never, '=', table as never)
-    .where('table_schema' as never, '=', 'public' as never)
-    .orderBy('ordinal_position' as never)
-    .execute();
-  return (r as unknown as { column_name: string }[]).map((c) => c.column_name);
+export function tableCounts(store: Store): Promise<Record<string, number>> {
+  return store.exclusive(countTables);
 }
 
-/** Streams a backup of the whole database, in one consistent snapshot. */
-export async function* dumpDatabase(store: Store): AsyncGenerator<string> {
-  const counts = await tableCounts(store);
-  const header: BackupHeader = {
-    marsad: 'backup',
-    format: 1,
-    schemaVersion: await schemaVersion(),
-    createdAt: new Date().toISOString(),
-    source: store.kind,
-    counts,
-  };
-  yield `${JSON.stringify(header)}\n`;
-  const columns = new Map<string, string[]>();
-  for (const t of BACKUP_TABLES) columns.set(t, await columnsOf(store, t));
-  // Chunks are gathered inside the transaction and yielded after each table: a generator
-  // cannot yield from inside the callback.
-  for (const t of BACKUP_TABLES) {
-    const cols = columns.get(t)!;
-    const parts: string[] = [];
-    await store.exclusive(async (conn) => {
-      for await (const chunk of conn.copyOut(`COPY ${t} (${cols.join(', ')}) TO STDOUT`)) parts.push(chunk);
-    });
-    yield `${JSON.stringify({ table: t, columns: cols })}\n`;
-    for (const p of parts) yield p;
-    yield '\\.\n';
-  }
+async function columnsOf(conn: SqlConn, table: string): Promise<string[]> {
+  const r = await conn.query<{ column_name: string }>(
+    `SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1
+     ORDER BY ordinal_position`,
+    [table],
+  );
+  return r.rows.map((c) => c.column_name);
 }
 
-async function* lines(input: AsyncIterable<string | Uint8Array>): AsyncGenerator<string> {
-  const decoder = new TextDecoder();
-  let rest = '';
-  for await (const chunk of input) {
-    rest += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-    for (let i = rest.indexOf('\n'); i >= 0; i = rest.indexOf('\n')) {
-      yield rest.slice(0, i);
-      rest = rest.slice(i + 1);
-    }
-  }
-  if (rest) yield rest;
-}
-
-export class BackupFormatError extends Error {}
+const SECTION_END = Symbol('section end');
+type DumpItem = { table: string; columns: string[] } | string | typeof SECTION_END;
 
 /**
- * Restores a backup into a database of the same schema version, replacing everything in it,
- * in one transaction. Returns the row counts the backup's header announced.
+ * A bounded queue from the transaction that reads the tables to the generator that yields them (a generator cannot
+ * yield from inside the transaction's callback). Once the reader is gone (`cancel`), items are dropped, so that a COPY
+ * under way still runs to its end before the transaction is rolled back.
+ */
+class DumpQueue {
+  private items: DumpItem[] = [];
+  private wakeTaker: (() => void) | undefined;
+  private wakePutter: (() => void) | undefined;
+  private done = false;
+  private failure: unknown;
+  cancelled = false;
+
+  constructor(private readonly limit: number) {}
+
+  async put(item: DumpItem): Promise<void> {
+    while (this.items.length >= this.limit && !this.cancelled) {
+      await new Promise<void>((resolve) => {
+        this.wakePutter = resolve;
+      });
+    }
+    if (this.cancelled) return;
+    this.items.push(item);
+    this.wakeTaker?.();
+  }
+
+  /** No more items; `failure` if the transaction failed. */
+  end(failure?: unknown): void {
+    this.done = true;
+    this.failure = failure;
+    this.wakeTaker?.();
+  }
+
+  cancel(): void {
+    this.cancelled = true;
+    this.items = [];
+    this.wakePutter?.();
+  }
+
+  async take(): Promise<DumpItem | undefined> {
+    for (;;) {
+      if (this.items.length) {
+        const item = this.items.shift();
+        this.wakePutter?.();
+        return item;
+      }
+      if (this.done) {
+        if (this.failure) throw this.failure;
+        return undefined;
+      }
+      await new Promise<void>((resolve) => {
+        this.wakeTaker = resolve;
+      });
+    }
+  }
+}
+
+function countLines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+export interface DumpOptions {
+  /** Called as the reader of the dump asks for what follows a table's section (a file has it written by then). */
+  onSection?: (table: string, rows: number) => void;
+}
+
+/**
+ * Streams a backup of the whole database. Every table is read in one transaction (on PostgreSQL REPEATABLE READ, so
+ * all tables come from one snapshot even while a server writes), and at most a few chunks wait in memory for the
+ * reader (on PGlite a COPY hands over a whole table at once).
+ */
+export async function* dumpDatabase(store: Store, options: DumpOptions = {}): AsyncGenerator<string> {
+  const queue = new DumpQueue(16);
+  const reading = store
+    .exclusive(async (conn) => {
+      if (store.kind === 'postgres') await conn.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      for (const table of BACKUP_TABLES) {
+        const columns = await columnsOf(conn, table);
+        await queue.put({ table, columns });
+        for await (const chunk of conn.copyOut(`COPY ${table} (${columns.join(', ')}) TO STDOUT`))
+          await queue.put(chunk);
+        await queue.put(SECTION_END);
+        if (queue.cancelled) throw new Error('The backup was abandoned.');
+      }
+    })
+    .then(
+      () => queue.end(),
+      (err: unknown) => queue.end(err),
+    );
+  try {
+    const header: BackupHeader = {
+      marsad: 'backup',
+      format: BACKUP_FORMAT,
+      schemaVersion: await schemaVersion(),
+      createdAt: new Date().toISOString(),
+      source: store.kind,
+    };
+    const headerLine = `${JSON.stringify(header)}\n`;
+    yield headerLine;
+    const sections: BackupSection[] = [];
+    let section = { table: '', rows: 0, hash: sha256() };
+    for (let item = await queue.take(); item !== undefined; item = await queue.take()) {
+      if (typeof item === 'string') {
+        section.hash.update(item);
+        section.rows += countLines(item);
+        yield item;
+      } else if (item === SECTION_END) {
+        section.hash.update('\\.\n');
+        sections.push({ table: section.table, rows: section.rows, sha256: section.hash.digest('hex') });
+        yield '\\.\n';
+        options.onSection?.(section.table, section.rows);
+      } else {
+        const line = `${JSON.stringify(item)}\n`;
+        section = { table: item.table, rows: 0, hash: sha256().update(line) };
+        yield line;
+      }
+    }
+    const trailer: BackupTrailer = {
+      marsad: 'backup-end',
+      header: sha256().update(headerLine).digest('hex'),
+      sections,
+    };
+    yield `${JSON.stringify(trailer)}\n`;
+  } finally {
+    queue.cancel();
+    await reading;
+  }
+}
+
+function expected() {
+  return schemaVersion().then((v) => ({ schemaVersion: v, tables: BACKUP_TABLES }));
+}
+
+/**
+ * Reads a whole backup and checks it (header, schema version, every table's rows and checksum, the closing line)
+ * without touching any database; throws BackupFormatError naming what is wrong. Keeps one line in memory at a time.
+ */
+export async function verifyBackup(
+  input: AsyncIterable<string | Uint8Array>,
+): Promise<{ header: BackupHeader; trailer: BackupTrailer }> {
+  let header: BackupHeader | undefined;
+  for await (const e of readBackup(input, await expected())) {
+    if (e.kind === 'header') header = e.header;
+    else if (e.kind === 'end') return { header: header!, trailer: e.trailer };
+  }
+  throw new BackupFormatError('The backup ended without its closing line.');
+}
+
+/** The rows of the section under way, in chunks of whole lines (PGlite copies each chunk it gathers by itself). */
+async function* sectionRows(events: AsyncIterator<BackupEvent>): AsyncGenerator<string> {
+  let parts: Buffer[] = [];
+  let size = 0;
+  for (;;) {
+    const e = await events.next();
+    if (e.done) throw new BackupFormatError('The backup ends inside a table.');
+    if (e.value.kind === 'section-end') break;
+    if (e.value.kind !== 'rows') continue;
+    parts.push(e.value.data);
+    size += e.value.data.length;
+    if (size >= 1 << 20) {
+      yield Buffer.concat(parts, size).toString('utf8');
+      parts = [];
+      size = 0;
+    }
+  }
+  if (size) yield Buffer.concat(parts, size).toString('utf8');
+}
+
+export interface RestoreOptions {
+  /** Runs inside the restore's transaction once everything is loaded and checked (an audit entry, say). */
+  onRestored?: (conn: SqlConn, counts: Record<string, number>) => Promise<void>;
+}
+
+/**
+ * Restores a backup into a database of the same schema version, replacing everything in it, in one transaction:
+ * TRUNCATE, then COPY of every table as the backup streams in, checked as it comes (rows and checksum of every table,
+ * the closing line) and then against the tables' counts, all before COMMIT. A backup found wrong anywhere rolls the
+ * transaction back and leaves the database as it was. Returns the row counts of the backup.
+ *
+ * A file can be read twice: `verifyBackup` first, to refuse a damaged file before the database is even opened for
+ * writing; a stream read once (`copy-to`) is checked by this pass alone, inside the transaction.
  */
 export async function restoreDatabase(
   store: Store,
   input: AsyncIterable<string | Uint8Array>,
+  options: RestoreOptions = {},
 ): Promise<Record<string, number>> {
-  const it = lines(input)[Symbol.asyncIterator]();
-  const first = await it.next();
-  let header: BackupHeader;
+  const events = readBackup(input, await expected())[Symbol.asyncIterator]();
   try {
-    header = JSON.parse(first.value ?? '') as BackupHeader;
-  } catch {
-    throw new BackupFormatError('This is not a Marsad backup (the first line is not its header).');
-  }
-  if (header.marsad !== 'backup' || header.format !== 1)
-    throw new BackupFormatError('This is not a Marsad backup of a known format.');
-  const current = await schemaVersion();
-  if (header.schemaVersion !== current) {
-    throw new BackupFormatError(
-      `The backup has schema version ${header.schemaVersion}; this Marsad has ${current}. Restore it with the Marsad version that made it.`,
-    );
-  }
-  await store.exclusive(async (conn) => {
-    // The audit log's triggers allow this one TRUNCATE: a whole backup replaces the database.
-    await conn.query("SELECT set_config('marsad.restoring', 'on', true)");
-    await conn.exec(`TRUNCATE ${[...BACKUP_TABLES].reverse().join(', ')} CASCADE`);
-    await conn.query("SELECT set_config('marsad.restoring', 'off', true)");
-    for (;;) {
-      const next = await it.next();
-      if (next.done) break;
-      if (!next.value.trim()) continue;
-      const section = JSON.parse(next.value) as { table: string; columns: string[] };
-      if (!(BACKUP_TABLES as readonly string[]).includes(section.table))
-        throw new BackupFormatError(`Unknown table in backup: ${section.table}`);
-      const safe = section.columns.every((c) => /^[a-z_][a-z0-9_]*$/.test(c));
-      if (!safe) throw new BackupFormatError(`Bad column list for ${section.table}`);
-      async function* rows(): AsyncGenerator<string> {
-        let buf = '';
-        for (;;) {
-          const l = await it.next();
-          if (l.done) throw new BackupFormatError(`The backup ends inside table ${section.table}.`);
-          if (l.value === '\\.') break;
-          buf += `${l.value}\n`;
-          if (buf.length > 1 << 20) {
-            yield buf;
-            buf = '';
-          }
-        }
-        if (buf) yield buf;
+    // The header first: a file that is no backup of this schema is refused before the transaction begins.
+    const first = await events.next();
+    if (first.done || first.value.kind !== 'header') throw new BackupFormatError('The backup has no header.');
+    return await store.exclusive(async (conn) => {
+      // The audit log's triggers allow this one TRUNCATE: a whole backup replaces the database.
+      await conn.query("SELECT set_config('marsad.restoring', 'on', true)");
+      await conn.exec(`TRUNCATE ${[...BACKUP_TABLES].reverse().join(', ')} CASCADE`);
+      await conn.query("SELECT set_config('marsad.restoring', 'off', true)");
+      let trailer: BackupTrailer | undefined;
+      for (let e = await events.next(); !e.done; e = await events.next()) {
+        if (e.value.kind === 'section') {
+          const { table, columns } = e.value;
+          await conn.copyIn(`COPY ${table} (${columns.join(', ')}) FROM STDIN`, sectionRows(events));
+        } else if (e.value.kind === 'end') trailer = e.value.trailer;
       }
-      await conn.copyIn(`COPY ${section.table} (${section.columns.join(', ')}) FROM STDIN`, rows());
-    }
-    for (const [table, seq] of Object.entries(SEQUENCES)) {
-      await conn.query(`SELECT setval('${seq}', GREATEST((SELECT coalesce(max(id), 0) FROM ${table}), 1))`);
-    }
-  });
-  return header.counts;
+      if (!trailer) throw new BackupFormatError('The backup ended without its closing line.');
+      const counts = Object.fromEntries(trailer.sections.map((s) => [s.table, s.rows]));
+      const actual = await countTables(conn);
+      const wrong = BACKUP_TABLES.filter((t) => actual[t] !== counts[t]);
+      if (wrong.length) {
+        throw new Error(
+          `After loading, the tables hold other counts than the backup: ${wrong.map((t) => `${t} ${actual[t]} instead of ${counts[t]}`).join(', ')}.`,
+        );
+      }
+      for (const [table, seq] of Object.entries(BACKUP_SEQUENCES)) {
+        await conn.query(`SELECT setval('${seq}', GREATEST((SELECT coalesce(max(id), 0) FROM ${table}), 1))`);
+      }
+      await options.onRestored?.(conn, counts);
+      return counts;
+    });
+  } finally {
+    await events.return?.(undefined);
+  }
 }
