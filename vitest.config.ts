@@ -5,6 +5,8 @@ export default defineConfig({
     include: ['packages/*/test/**/*.test.ts'],
     // Builds the migrated (and catalogue-loaded) test databases once, before the workers start.
     globalSetup: ['packages/db/src/testing/global-setup.ts'],
+    // fast-check runs from a fixed seed (MARSAD_FC_SEED to try another): the same cases on every run.
+    setupFiles: ['scripts/fast-check-seed.ts'],
     testTimeout: 120_000,
     hookTimeout: 180_000,
     pool: 'forks',

@@ -11,3 +11,4 @@ export * from './results/targets-2030.ts';
 export * from './reviews/index.ts';
 export * from './search/arabic-normalise.ts';
 export * from './search/full-text.ts';
+export * from './text/storable-text.ts';

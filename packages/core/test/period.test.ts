@@ -261,7 +261,7 @@ const REJECTED: [input: string, message: RegExp][] = [
   ['2024-01-01/P1.5Y', /unsupported duration/],
   ['2024-01-01/P-1D', /unsupported duration/],
   // outside the calendar
-  ['9999-00', /outside the supported calendar.*0000-01-01 to 9999-12-31/],
+  ['9999-00', /outside the supported calendar.*1000-01-01 to 9999-12-31/],
   ['9999July', /outside the supported calendar/],
   ['9999-W52', /outside the supported calendar/],
   ['9990-01-01/P11Y', /outside the supported calendar/],
@@ -359,9 +359,14 @@ describe('calendar boundaries', () => {
     }
   });
 
-  it('supports years 0000 to 9999', () => {
-    expect(period('0000')).toMatchObject({ code: '0000', start: '0000-01-01' });
-    expect(period('0999-01-01').code).toBe('0999-01-01');
+  it('supports years 1000 to 9999, and refuses earlier ones with a message', () => {
+    expect(period('1000')).toMatchObject({ code: '1000', start: '1000-01-01' });
+    expect(period('1000-01-01').code).toBe('1000-01-01');
+    for (const early of ['0000', '0999-01-01', '0202-Q1', '0999-1000']) {
+      const r = parsePeriod(early);
+      expect(r.ok, early).toBe(false);
+      if (!r.ok) expect(r.message).toMatch(/outside the supported calendar.*1000-01-01/);
+    }
     expect(period('9999-12-31').code).toBe('9999-12-31');
     expect(period('9998-99').end).toBe('9999-06-30');
     expect(period('9990-9999').end).toBe('9999-12-31');

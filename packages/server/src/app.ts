@@ -12,7 +12,9 @@ import { registerErrorHandler } from './http/errors.ts';
 import { withLogRedaction } from './http/log-redaction.ts';
 import { registerRawBodies } from './http/raw-body.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
+import { registerStorableInputCheck } from './http/storable-input.ts';
 import type { TrustProxy } from './http/trust-proxy.ts';
+import { registerUnreadBodyGuard } from './http/unread-body.ts';
 import { registerImportRoutes } from './imports/import-routes.ts';
 import { registerIndicatorRoutes } from './indicators/indicator-routes.ts';
 import { registerIndicatorRulesRoutes } from './indicators/indicator-rules-routes.ts';
@@ -58,6 +60,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
   registerErrorHandler(app);
   registerSecurityHeaders(app);
+  registerUnreadBodyGuard(app);
+  registerStorableInputCheck(app);
 
   await app.register(swagger, {
     openapi: {

@@ -19,7 +19,8 @@ import { civilDate, dayNumber, daysInMonth } from '../calendar/civil-date.ts';
  *     (and likewise in other centuries) therefore cannot be written `2005-06`; they are read
  *     from `2005/06`, `2005/2006` or `FY2005-06`, and their canonical code is `FY2005-06`.
  *
- * Dates use the proleptic Gregorian calendar, years 0000 to 9999. No I/O, no dependencies.
+ * Dates use the proleptic Gregorian calendar, years 1000 to 9999 (a database date has no year 0, and
+ * no statistics are dated before 1000: a year 0000 or 0202 is a typing mistake). No I/O, no dependencies.
  */
 
 export type PeriodKind = 'year' | 'half' | 'quarter' | 'month' | 'week' | 'day' | 'financial-year' | 'span' | 'range';
@@ -104,7 +105,7 @@ function daysOfIsoDate(date: string): number {
   return dayNumber(Number(date.slice(0, 4)), Number(date.slice(5, 7)), Number(date.slice(8, 10)));
 }
 
-const FIRST_DAY = dayNumber(0, 1, 1);
+const FIRST_DAY = dayNumber(1000, 1, 1);
 const LAST_DAY = dayNumber(9999, 12, 31);
 
 /** What is wrong with a year-month-day triple, or null when it is a real date. */
@@ -210,7 +211,7 @@ function fromDays(start: number, end: number, context: Context): PeriodResult {
   }
   if (start < FIRST_DAY || end > LAST_DAY) {
     return fail(
-      `${quote(context.text)} reaches outside the supported calendar, which runs from 0000-01-01 to 9999-12-31.`,
+      `${quote(context.text)} reaches outside the supported calendar, which runs from 1000-01-01 to 9999-12-31.`,
     );
   }
   return { ok: true, period: canonicalPeriod(start, end, context.financialYearStartMonth) };

@@ -31,6 +31,15 @@ function describeIssues(context: string | undefined, issues: Issue[]): string {
     .join('; ');
 }
 
+/**
+ * PostgreSQL's data exceptions (SQLSTATE class 22: a value out of range, a bad encoding) and
+ * program limits (54000: an index row too large), raised by node-postgres and PGlite alike.
+ */
+function isDataException(err: unknown): err is Error & { code: string } {
+  const code = (err as { code?: unknown }).code;
+  return err instanceof Error && typeof code === 'string' && /^(22[0-9A-Z]{3}|54000)$/.test(code);
+}
+
 /** Bad requests get a 4xx with a message that names the field; only real faults are 500. */
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | HttpError | Error, req, reply) => {
@@ -49,10 +58,21 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
       return reply.code(fe.statusCode).send({ error: fe.code ?? 'bad_request', message: fe.message });
     }
+    if (isDataException(err)) {
+      // A value the checks at the edge let through but the database refuses (a number out of
+      // range, text too long for an index): the request's fault, not the server's.
+      req.log.warn({ err }, 'the database refused a value of the request');
+      return reply.code(400).send({
+        error: 'bad_request',
+        message: `The request holds a value the database cannot take: ${err.message.slice(0, 300)}`,
+      });
+    }
     req.log.error({ err }, 'request failed');
-    return reply
-      .code(500)
-      .send({ error: 'internal', message: 'Something went wrong on the server; it has been logged.' });
+    return reply.code(500).send({
+      error: 'internal',
+      message: `Something went wrong on the server; it has been logged (request ${req.id}).`,
+      requestId: req.id,
+    });
   });
   app.setNotFoundHandler(async (req, reply) => {
     if (await webNotFound(req, reply)) return;

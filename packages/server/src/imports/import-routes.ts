@@ -7,7 +7,7 @@ import { actorOf } from '../audit/audit-log.ts';
 import { adminGuard } from '../auth/admin-token.ts';
 import { canApprovePlace, canWritePlace, currentActor, requireActor } from '../auth/policy.ts';
 import type { AppContext } from '../context.ts';
-import { type Dhis2Mapping, FORMATS } from '../formats/index.ts';
+import { Dhis2MappingSchema, FORMATS } from '../formats/index.ts';
 import { HttpError } from '../http/errors.ts';
 import { BoolParam, PageQuery, page } from '../http/pagination.ts';
 import { requestBody } from '../http/raw-body.ts';
@@ -28,12 +28,6 @@ function jsonParam<T>(name: string, text: string | undefined, parse: (v: unknown
     throw new HttpError(400, 'bad_request', `${name}: ${(err as Error).message}`);
   }
 }
-
-const Dhis2MappingSchema = z.object({
-  dataElements: z.record(z.string(), z.object({ indicator: z.string(), series: z.string().optional() })),
-  orgUnits: z.record(z.string(), z.string()).optional(),
-  categoryOptionCombos: z.record(z.string(), z.record(z.string(), z.string())).optional(),
-});
 
 export function reportDir(ctx: AppContext): string {
   return path.join(ctx.dataDir, 'import-reports');
@@ -100,7 +94,7 @@ export function registerImportRoutes(app: FastifyInstance, ctx: AppContext): voi
         createIndicators: q.createIndicators,
         source: q.source,
         map: jsonParam('map', q.map, (v) => ColumnMapSchema.parse(v)),
-        dhis2Mapping: jsonParam('dhis2Mapping', q.dhis2Mapping, (v) => Dhis2MappingSchema.parse(v) as Dhis2Mapping),
+        dhis2Mapping: jsonParam('dhis2Mapping', q.dhis2Mapping, (v) => Dhis2MappingSchema.parse(v)),
         reportDir: reportDir(ctx),
       });
       const { errorReportPath, ...rest } = report;

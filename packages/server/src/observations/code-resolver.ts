@@ -57,6 +57,22 @@ export function disaggregationKey(dims: Record<string, string>): string {
     .join('|');
 }
 
+/**
+ * Limits on what one import may add to the code lists, so that a file whose free-text column is
+ * read as a dimension (a note, an address) is refused with a message instead of creating tens of
+ * thousands of values, and no key outgrows the database's index rows.
+ */
+export const IMPORT_CODE_LIMITS = {
+  /** Dimensions of one row (SDMX files use a dozen at most). */
+  dimensionsPerRow: 40,
+  /** New dimensions one import may create. */
+  newDimensions: 40,
+  /** New values of dimensions one import may create. */
+  newDimensionValues: 5_000,
+  /** Characters of a dimension value's code. */
+  valueLength: 200,
+};
+
 export interface Created {
   kind: 'indicator' | 'series' | 'dimension' | 'dimension value' | 'source';
   code: string;
@@ -74,6 +90,8 @@ export class CodeResolver {
   private dimensionsLower = new Map<string, DimensionEntry>();
   private disaggregations = new Map<string, number>();
   private sources = new Map<string, number>();
+  private newDimensions = 0;
+  private newValues = 0;
   readonly created: Created[] = [];
 
   constructor(
@@ -264,8 +282,16 @@ export class CodeResolver {
     raw: Record<string, string>,
     map: Record<string, { dimension?: string; values?: Record<string, string>; ignore?: boolean }>,
   ): Promise<Resolution<number> & { column?: string }> {
-    const dims: Record<string, string> = {};
-    for (const [column, rawValue] of Object.entries(raw)) {
+    // No prototype: a dimension coded "__proto__" or "constructor" is data.
+    const dims: Record<string, string> = Object.create(null);
+    const entries = Object.entries(raw);
+    if (entries.length > IMPORT_CODE_LIMITS.dimensionsPerRow) {
+      return {
+        ok: false,
+        message: `the row gives ${entries.length} dimension columns; at most ${IMPORT_CODE_LIMITS.dimensionsPerRow} are read: map or ignore the others with --map`,
+      };
+    }
+    for (const [column, rawValue] of entries) {
       const rule = map[column];
       if (rule?.ignore) continue;
       const value = (rule?.values?.[rawValue] ?? rawValue).trim();
@@ -288,7 +314,16 @@ export class CodeResolver {
           const byName = this.dimensionsLower.get(lower(column));
           if (byName?.open) dim = byName;
         }
-        if (!dim) dim = await this.createDimension(dimensionCodeFromHeader(column), column);
+        if (!dim) {
+          if (this.newDimensions >= IMPORT_CODE_LIMITS.newDimensions) {
+            return {
+              ok: false,
+              column,
+              message: `the file would create more than ${IMPORT_CODE_LIMITS.newDimensions} new dimensions; map its columns onto existing dimensions or ignore them with --map`,
+            };
+          }
+          dim = await this.createDimension(dimensionCodeFromHeader(column).slice(0, 100), column.slice(0, 300));
+        }
       }
       let code = dim.values.get(lower(value));
       if (!code) {
@@ -298,6 +333,20 @@ export class CodeResolver {
             ok: false,
             column,
             message: `"${value}" is not a value of dimension ${dim.code} (known: ${known}); map it with --map`,
+          };
+        }
+        if (value.length > IMPORT_CODE_LIMITS.valueLength) {
+          return {
+            ok: false,
+            column,
+            message: `the value is ${value.length} characters long; a value of a dimension has at most ${IMPORT_CODE_LIMITS.valueLength} (is this column free text? ignore it with --map)`,
+          };
+        }
+        if (this.newValues >= IMPORT_CODE_LIMITS.newDimensionValues) {
+          return {
+            ok: false,
+            column,
+            message: `the file would add more than ${IMPORT_CODE_LIMITS.newDimensionValues} new values to dimensions; is column "${column}" free text? Ignore it or map its values with --map`,
           };
         }
         code = await this.createDimensionValue(dim, value);
@@ -319,6 +368,7 @@ export class CodeResolver {
   }
 
   private async createDimension(code: string, header: string): Promise<DimensionEntry> {
+    this.newDimensions++;
     let unique = code;
     for (let i = 2; this.dimensions.has(unique); i++) unique = `${code}_${i}`;
     const r = await this.conn.query<{ id: number }>(
@@ -334,6 +384,7 @@ export class CodeResolver {
   }
 
   private async createDimensionValue(dim: DimensionEntry, value: string): Promise<string> {
+    this.newValues++;
     await this.conn.query(
       `INSERT INTO dimension_values (dimension_id, code, names, position)
        VALUES ($1, $2, $3, (SELECT count(*) FROM dimension_values WHERE dimension_id = $1))`,

@@ -1,3 +1,4 @@
+import { findUnstorableChar } from '@marsad/core';
 import fc from 'fast-check';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
@@ -92,8 +93,9 @@ describe('CSV formula neutralisation (csv-cell.ts)', () => {
   });
 
   it("Marsad's CSV reader reads a written line back exactly", async () => {
-    // The reader turns CR line ends into LF and drops a leading byte-order mark: those are left out.
-    const cell = text.filter((s) => !s.includes('\r') && !s.startsWith('\uFEFF'));
+    // The reader turns CR line ends into LF and drops a leading byte-order mark, and refuses text the database
+    // cannot store (NUL, an unpaired surrogate): those are left out.
+    const cell = text.filter((s) => !s.includes('\r') && !s.startsWith('\uFEFF') && findUnstorableChar(s) === null);
     await fc.assert(
       fc.asyncProperty(fc.array(cell, { minLength: 2, maxLength: 6 }), async (cells) => {
         expect(await readBack(csvLine(cells))).toEqual([cells]);

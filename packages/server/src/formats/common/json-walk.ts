@@ -5,6 +5,7 @@
  * memory, so a reader that assembles one observation at a time stays flat in the file size.
  */
 
+import { findUnstorableChar, unstorableMessage } from '@marsad/core';
 import { getManyValues, isMany, none } from 'stream-chain/defs.js';
 import { jsonParser, type Token } from 'stream-json/core/parser.js';
 import { decodeText, InputFormatError } from './text.ts';
@@ -88,6 +89,7 @@ export class JsonWalker {
     switch (t.name) {
       case 'keyValue': {
         const top = this.frames[this.frames.length - 1];
+        this.checkText(t.value);
         if (top) top.key = t.value;
         return;
       }
@@ -101,7 +103,7 @@ export class JsonWalker {
           return;
         }
         if (parent && parent.mode === 'assemble') {
-          const container: Record<string, unknown> | unknown[] = type === 'object' ? {} : [];
+          const container: Record<string, unknown> | unknown[] = type === 'object' ? Object.create(null) : [];
           this.attach(parent, container);
           this.frames.push({ type, mode: 'assemble', path: parent.path, container, key: '', index: 0 });
           return;
@@ -110,7 +112,8 @@ export class JsonWalker {
         const decision = this.visitor.begin(path, type);
         const frame: Frame = { type, mode: decision, path, key: '', index: 0 };
         if (decision === 'assemble') {
-          frame.container = type === 'object' ? {} : [];
+          // Objects without a prototype: a key such as "__proto__" or "constructor" is data, never a lookup of Object's.
+          frame.container = type === 'object' ? Object.create(null) : [];
           frame.root = true;
         }
         this.frames.push(frame);
@@ -132,6 +135,7 @@ export class JsonWalker {
       case 'trueValue':
       case 'falseValue': {
         this.started = true;
+        if (t.name === 'stringValue') this.checkText(t.value);
         const value = t.name === 'numberValue' ? Number(t.value) : t.value;
         const parent = this.frames[this.frames.length - 1];
         if (parent && parent.mode === 'skip') {
@@ -151,6 +155,12 @@ export class JsonWalker {
       default:
         return;
     }
+  }
+
+  /** Text the database cannot store (NUL, an unpaired surrogate from a "\\ud800" escape) stops the file here. */
+  private checkText(text: string): void {
+    const found = findUnstorableChar(text);
+    if (found) throw new InputFormatError(unstorableMessage(found), this.where());
   }
 
   private attach(parent: Frame, value: unknown): void {

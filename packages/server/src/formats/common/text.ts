@@ -75,6 +75,13 @@ export async function* decodeText(
       }
     }
     const text2 = out(text);
+    const nul = text2.indexOf('\u0000');
+    if (nul !== -1) {
+      throw new InputFormatError(
+        'the file holds a NUL character (byte 0), which no text cell can hold: is it UTF-16 or a binary file? Save it again as UTF-8 text',
+        lines - countNewlines(text2) + countNewlines(text2, nul),
+      );
+    }
     if (text2.length > 0) yield text2;
   }
   let tail: string;
@@ -84,6 +91,7 @@ export async function* decodeText(
     throw new InputFormatError('the file is not UTF-8 text: it ends in the middle of a character', lines);
   }
   const rest = out(tail) + (pendingCR ? '\n' : '');
+  if (rest.includes('\u0000')) throw new InputFormatError('the file holds a NUL character (byte 0)', lines);
   if (rest.length > 0) yield rest;
 }
 

@@ -106,7 +106,7 @@ export async function* readCsvBatches(
         place,
         period: period!,
         value: value.kind === 'number' ? value.value : null,
-        dims: {},
+        dims: Object.create(null),
       };
       for (const f of CSV_OPTIONAL) {
         const v = cell(f);

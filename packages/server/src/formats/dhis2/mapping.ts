@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { withoutPrototype } from '../common/null-prototype.ts';
 
 /** DHIS2's default category option combo (and attribute option combo): "no disaggregation". */
 export const DHIS2_DEFAULT_COMBO = 'HllvX50cXC0';
@@ -17,19 +18,22 @@ const DimsSchema = z.record(z.string().min(1), z.string().min(1));
  * }
  * ```
  */
-export const Dhis2MappingSchema = z.object({
-  /** Data element UID → Marsad indicator code and, optionally, series code. */
-  dataElements: z.record(
-    z.string().min(1),
-    z.object({ indicator: z.string().min(1), series: z.string().min(1).optional() }),
-  ),
-  /** Organisation unit UID → Marsad place code. Unmapped org units pass through as place codes. */
-  orgUnits: z.record(z.string().min(1), z.string().min(1)).optional(),
-  /** Category option combo UID → dimension code → value code. `{}` means the total. */
-  categoryOptionCombos: z.record(z.string().min(1), DimsSchema).optional(),
-  /** Attribute option combo UID → more dimensions (merged with the category option combo's); `{}` to ignore one. */
-  attributeOptionCombos: z.record(z.string().min(1), DimsSchema).optional(),
-});
+export const Dhis2MappingSchema = z
+  .object({
+    /** Data element UID → Marsad indicator code and, optionally, series code. */
+    dataElements: z.record(
+      z.string().min(1),
+      z.object({ indicator: z.string().min(1), series: z.string().min(1).optional() }),
+    ),
+    /** Organisation unit UID → Marsad place code. Unmapped org units pass through as place codes. */
+    orgUnits: z.record(z.string().min(1), z.string().min(1)).optional(),
+    /** Category option combo UID → dimension code → value code. `{}` means the total. */
+    categoryOptionCombos: z.record(z.string().min(1), DimsSchema).optional(),
+    /** Attribute option combo UID → more dimensions (merged with the category option combo's); `{}` to ignore one. */
+    attributeOptionCombos: z.record(z.string().min(1), DimsSchema).optional(),
+  })
+  // Looked up by identifiers from the file: no prototype to find "constructor" in.
+  .transform(withoutPrototype);
 
 export type Dhis2Mapping = z.infer<typeof Dhis2MappingSchema>;
 

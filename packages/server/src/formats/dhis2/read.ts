@@ -57,7 +57,11 @@ export async function* readDhis2(
     if (value.kind === 'blank') return [{ kind: 'skip', at, reason: 'no value' }];
     if (value.kind === 'error') err('value', value.message);
 
-    const record: ObservationRecord = { period: '', value: value.kind === 'number' ? value.value : null, dims: {} };
+    const record: ObservationRecord = {
+      period: '',
+      value: value.kind === 'number' ? value.value : null,
+      dims: Object.create(null),
+    };
     const de = str(dv.dataElement);
     if (!de) err('dataElement', 'dataElement is missing');
     else {

@@ -117,7 +117,7 @@ export async function* readOpenSdg(
         place,
         period: year!,
         value: value.kind === 'number' ? value.value : null,
-        dims: {},
+        dims: Object.create(null),
       };
       const units = cell('units');
       const series = cell('series');

@@ -178,7 +178,7 @@ export async function* readSdmxCsv(
         place: where,
         period: time!,
         value: v.kind === 'number' ? v.value : null,
-        dims: {},
+        dims: Object.create(null),
       };
       if (ind ?? fallback) record.indicator = ind ?? fallback;
       if (ser) record.series = ser;

@@ -276,7 +276,11 @@ export async function* readSdmxJson(
     const errors: ReadItem[] = [];
     if (v.kind === 'error') errors.push({ kind: 'error', at, column: 'OBS_VALUE', message: v.message });
 
-    const record: ObservationRecord = { period: '', value: v.kind === 'number' ? v.value : null, dims: {} };
+    const record: ObservationRecord = {
+      period: '',
+      value: v.kind === 'number' ? v.value : null,
+      dims: Object.create(null),
+    };
     const full: number[] = [...c.dataSetDims.map(() => 0), ...seriesIdx, ...k.idx];
     const allDims = [...c.dataSetDims, ...c.seriesDims, ...c.obsDims];
     allDims.forEach((d, i) => {
