@@ -33,6 +33,8 @@ export interface ImportBatchesTable {
   options: Json<Record<string, unknown>>;
   started_at: Timestamp;
   finished_at: Timestamp | null;
+  /** Why a failed batch failed (migration 016); empty otherwise. */
+  failure_reason: 'invalid-rows' | 'error' | 'interrupted' | null;
 }
 export interface FrameworksTable {
   id: Generated<number>;

@@ -1,6 +1,7 @@
 import { catalogueLoaded, loadCatalogue, migrate, type Store } from '@marsad/db';
 import { demoLoaded, loadDemo } from './demo/load-demo.ts';
 import { type DemoAccount, loadDemoAccounts } from './demo/load-demo-accounts.ts';
+import { failInterruptedImports } from './observations/import-recovery.ts';
 
 export interface PrepareOptions {
   /** Demonstration data: always (if not there yet), only on a new database, or never. */
@@ -9,7 +10,8 @@ export interface PrepareOptions {
 }
 
 /**
- * Start-up: migrations, the reference catalogue on a new database, demonstration data if asked.
+ * Start-up: migrations, the record of imports interrupted by the end of their process, the reference catalogue
+ * on a new database, demonstration data if asked.
  * When it loads the demonstration data it also creates the demonstration accounts, and returns
  * them with their passwords (for the console; they are not kept anywhere in clear).
  */
@@ -20,6 +22,10 @@ export async function prepareDatabase(
   const log = o.log ?? (() => undefined);
   const applied = await migrate(store);
   if (applied.length) log(`Applied migrations: ${applied.join(', ')}`);
+  const interrupted = await failInterruptedImports(store);
+  if (interrupted.length) {
+    log(`Import batches interrupted by the end of their process, now marked failed: ${interrupted.join(', ')}`);
+  }
   const newDatabase = !(await catalogueLoaded(store));
   if (newDatabase) {
     const counts = await loadCatalogue(store);

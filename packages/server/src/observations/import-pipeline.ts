@@ -20,6 +20,7 @@ import {
   type SqlConn,
   type Store,
 } from '@marsad/db';
+import { sql } from 'kysely';
 import { type AuditActor, appendAudit } from '../audit/audit-log.ts';
 import { csvLine } from '../formats/common/csv-cell.ts';
 import { CodeResolver, type Created } from './code-resolver.ts';
@@ -134,7 +135,7 @@ export async function runImport(
       options: JSON.stringify({ dryRun: !!req.dryRun, createIndicators: !!req.createIndicators }),
       counts: JSON.stringify({}),
       checksum: null,
-      started_at: new Date(),
+      started_at: sql`clock_timestamp()`,
     } as never)
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -144,6 +145,16 @@ export async function runImport(
   let state: ImportReport['state'] = 'committed';
   try {
     await store.exclusive(async (conn) => {
+      // The batch row stays locked by this transaction until it ends: a server starting up meanwhile sees that the
+      // import is alive (failInterruptedImports, import-recovery.ts). One that started between the INSERT above and
+      // this lock may have marked it interrupted already: then stop, for its record says so.
+      const mine = await conn.query<{ state: string }>(
+        'SELECT state FROM import_batches WHERE id = $1 FOR NO KEY UPDATE',
+        [batchId],
+      );
+      if (mine.rows[0]?.state !== 'running') {
+        throw new Error(`Import batch ${batchId} was marked as interrupted before it began; import the file again.`);
+      }
       let pendingCopy: Promise<unknown> | null = null;
       let duplicate = null as ImportProblem | null;
       // Queries wait for a COPY under way on the same connection.
@@ -410,10 +421,6 @@ export async function runImport(
         throw new DryRunDone();
       }
       merge = direct ? { inserted: staged, updated: 0, unchanged: 0 } : await mergeStage(conn, staged, batchId);
-      await conn.query(
-        `UPDATE import_batches SET state = 'committed', checksum = $2, counts = $3, finished_at = now() WHERE id = $1`,
-        [batchId, checksum, JSON.stringify({ read: readCount, skipped: skippedCount, ...merge })],
-      );
       // One audit entry for the whole import, referring to its batch (the rows' earlier
       // versions are in observation_history under the same batch).
       await appendAudit(conn, req.auditActor ?? { label: req.actor, userId: null, ip: null }, {
@@ -424,6 +431,12 @@ export async function runImport(
         summary: `${req.fileName ?? req.format}: ${merge.inserted} new, ${merge.updated} changed, ${merge.unchanged} unchanged`,
         after: { format: req.format, fileName: req.fileName ?? null, checksum, ...merge, created: resolver.created },
       });
+      // Last before COMMIT, so that finished_at is when the import ended (now() would be when its transaction began).
+      await conn.query(
+        `UPDATE import_batches SET state = 'committed', checksum = $2, counts = $3, finished_at = clock_timestamp()
+         WHERE id = $1`,
+        [batchId, checksum, JSON.stringify({ read: readCount, skipped: skippedCount, ...merge })],
+      );
     });
   } catch (err) {
     if (err instanceof DryRunDone) state = 'dry-run';
@@ -431,7 +444,7 @@ export async function runImport(
     else {
       await store.db
         .updateTable('import_batches')
-        .set({ state: 'failed', finished_at: new Date() })
+        .set({ state: 'failed', failure_reason: 'error', finished_at: sql`clock_timestamp()` })
         .where('id', '=', batchId)
         .execute();
       if (reportStream) reportStream.end();
@@ -446,9 +459,10 @@ export async function runImport(
       .updateTable('import_batches')
       .set({
         state,
+        ...(state === 'failed' ? { failure_reason: 'invalid-rows' as const } : {}),
         checksum,
         error_count: errorCount,
-        finished_at: new Date(),
+        finished_at: sql`clock_timestamp()`,
         counts: JSON.stringify({ read: readCount, skipped: skippedCount, ...(state === 'dry-run' ? merge : {}) }),
       })
       .where('id', '=', batchId)
