@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { ZodError } from 'zod';
 import { webNotFound } from '../web/web-routes.ts';
 
 /** An error that answers with its status and a clear message; never logged as a failure. */
@@ -57,6 +58,17 @@ export function registerErrorHandler(app: FastifyInstance): void {
     const fe = err as FastifyError;
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
       return reply.code(fe.statusCode).send({ error: fe.code ?? 'bad_request', message: fe.message });
+    }
+    if (err instanceof ZodError) {
+      // A value checked again deeper down (a questionnaire read from a workbook, a record built from a file) that
+      // its route's own schema could not see: the request's fault.
+      return reply.code(400).send({
+        error: 'bad_request',
+        message: err.issues
+          .slice(0, 10)
+          .map((i) => `${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`)
+          .join('; '),
+      });
     }
     if (isDataException(err)) {
       // A value the checks at the edge let through but the database refuses (a number out of
