@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { parseTrustProxy, type TrustProxy } from '@marsad/server';
+import { parseTrustProxy, readUploadLimits, type TrustProxy, type UploadLimits } from '@marsad/server';
 
 /** Settings from the environment, as the README lists them. */
 export interface RuntimeConfig {
@@ -11,6 +11,8 @@ export interface RuntimeConfig {
   demo: 'default' | 'yes' | 'no';
   /** MARSAD_TRUST_PROXY: the reverse proxies trusted for X-Forwarded-For (docs/operations.md); default none. */
   trustProxy: TrustProxy;
+  /** MARSAD_UPLOAD_MAX_UNPACKED_BYTES, MARSAD_UPLOAD_MAX_ROWS, MARSAD_UPLOAD_MAX_PDF_UNPACKED_BYTES (docs/operations.md). */
+  uploadLimits: Partial<UploadLimits>;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
@@ -24,5 +26,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     host: env.HOST || '127.0.0.1',
     demo: env.MARSAD_DEMO === '1' ? 'yes' : env.MARSAD_DEMO === '0' ? 'no' : 'default',
     trustProxy: parseTrustProxy(env.MARSAD_TRUST_PROXY),
+    uploadLimits: readUploadLimits(env),
   };
 }

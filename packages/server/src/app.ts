@@ -15,6 +15,7 @@ import { registerSecurityHeaders } from './http/security-headers.ts';
 import { registerStorableInputCheck } from './http/storable-input.ts';
 import type { TrustProxy } from './http/trust-proxy.ts';
 import { registerUnreadBodyGuard } from './http/unread-body.ts';
+import { type UploadLimits, uploadLimits } from './http/upload-limits.ts';
 import { registerImportRoutes } from './imports/import-routes.ts';
 import { registerIndicatorRoutes } from './indicators/indicator-routes.ts';
 import { registerIndicatorRulesRoutes } from './indicators/indicator-rules-routes.ts';
@@ -43,6 +44,8 @@ export interface BuildOptions {
   loginClock?: LoginClock;
   /** Reverse proxies trusted for X-Forwarded-For (MARSAD_TRUST_PROXY; http/trust-proxy.ts); default none. */
   trustProxy?: TrustProxy;
+  /** Limits on what uploads unpack to, where they differ from DEFAULT_UPLOAD_LIMITS (MARSAD_UPLOAD_*; http/upload-limits.ts). */
+  uploadLimits?: Partial<UploadLimits>;
   /** Called for every route as it is registered (the authorisation matrix test reads the route table so). */
   onRoute?: (route: RouteOptions) => void;
 }
@@ -158,13 +161,14 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   registerReviewRoutes(app, ctx);
   registerBoardReportRoutes(app, ctx);
   registerPdfReportRoutes(app, ctx);
+  const limits = uploadLimits(options.uploadLimits);
   // biome-ignore lint/nursery/noMisusedPromises: Fastify awaits an async plugin (FastifyPluginAsync)
   await app.register(async (raw) => {
     registerRawBodies(raw);
     registerImportRoutes(raw, ctx);
     registerPlaceUploadRoutes(raw, ctx);
     registerKnowledgeUploadRoutes(raw, ctx);
-    registerQuestionnaireUploadRoutes(raw, ctx);
+    registerQuestionnaireUploadRoutes(raw, ctx, limits);
   });
   return app;
 }

@@ -12,6 +12,7 @@ export * from './exports/export-observations.ts';
 export * from './formats/index.ts';
 export { HttpError } from './http/errors.ts';
 export { parseTrustProxy, type TrustProxy } from './http/trust-proxy.ts';
+export { DEFAULT_UPLOAD_LIMITS, readUploadLimits, type UploadLimits } from './http/upload-limits.ts';
 export * from './imports/import-file.ts';
 export * from './indicators/create-indicator.ts';
 export { acceptUrl, type LinkMailOutcome, linkBase, mailLink } from './mail/link-mail.ts';

@@ -25,6 +25,7 @@ export async function serve(config: RuntimeConfig): Promise<void> {
     {
       logger: { level: process.env.LOG_LEVEL ?? 'warn' },
       trustProxy: config.trustProxy,
+      uploadLimits: config.uploadLimits,
     },
   );
   await app.listen({ port: config.port, host: config.host });

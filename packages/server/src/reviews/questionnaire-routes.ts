@@ -8,6 +8,7 @@ import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
 import { BoolParam, PageQuery, page } from '../http/pagination.ts';
 import { requestBody } from '../http/raw-body.ts';
+import { sizeText, type UploadLimits, uploadLimits } from '../http/upload-limits.ts';
 import {
   getQuestionnaire,
   getVersion,
@@ -15,7 +16,7 @@ import {
   normaliseDefinition,
   saveQuestionnaire,
 } from './questionnaire-store.ts';
-import { NotAWorkbookError } from './xlsform/workbook-sheets.ts';
+import { NotAWorkbookError, WorkbookLimitError } from './xlsform/workbook-sheets.ts';
 import { exportXlsForm } from './xlsform/xlsform-export.ts';
 import { importXlsForm, type XlsFormProblem } from './xlsform/xlsform-import.ts';
 
@@ -279,7 +280,11 @@ export function registerQuestionnaireRoutes(app: FastifyInstance, ctx: AppContex
 }
 
 /** The upload route (the body is the workbook, read raw): registered where bodies stay streams. */
-export function registerQuestionnaireUploadRoutes(app: FastifyInstance, ctx: AppContext): void {
+export function registerQuestionnaireUploadRoutes(
+  app: FastifyInstance,
+  ctx: AppContext,
+  limits: UploadLimits = uploadLimits(),
+): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.post(
     '/api/v1/questionnaires/import',
@@ -291,7 +296,8 @@ export function registerQuestionnaireUploadRoutes(app: FastifyInstance, ctx: App
         security: [{ bearer: [] }, { session: [] }],
         description:
           'A new form_id creates a questionnaire; a known one adds a version when the workbook differs from its latest version. ' +
-          'A workbook that uses anything outside the supported subset is refused with 400 and every problem in `details.problems` (sheet, row, column, header, code, name, message). docs/methods/questionnaires.md',
+          'A workbook that uses anything outside the supported subset is refused with 400 and every problem in `details.problems` (sheet, row, column, header, code, name, message). docs/methods/questionnaires.md. ' +
+          `A workbook of more than ${MAX_WORKBOOK_BYTES / 1024 / 1024} MB, or one that unpacks to more than the upload limits (${sizeText(limits.maxUnpackedBytes)}, ${limits.maxRows} rows: MARSAD_UPLOAD_MAX_UNPACKED_BYTES, MARSAD_UPLOAD_MAX_ROWS), is refused with 413.`,
         querystring: z.object({
           fileName: z
             .string()
@@ -306,9 +312,10 @@ export function registerQuestionnaireUploadRoutes(app: FastifyInstance, ctx: App
       const bytes = await readUpload(req);
       let result: Awaited<ReturnType<typeof importXlsForm>>;
       try {
-        result = await importXlsForm(bytes, { fileName: req.query.fileName });
+        result = await importXlsForm(bytes, { fileName: req.query.fileName, limits });
       } catch (err) {
         if (err instanceof NotAWorkbookError) throw new HttpError(400, 'bad_request', err.message);
+        if (err instanceof WorkbookLimitError) throw new HttpError(413, 'too_large', err.message, { limit: err.limit });
         throw err;
       }
       if (!result.ok) {

@@ -2,9 +2,20 @@
  * Reads an .xlsx workbook (exceljs) into plain sheets of trimmed texts with their row numbers
  * and column letters, as pyxform sees them: formulas give their stored result, rich text and
  * hyperlinks their text, numbers and booleans their text. Cells that cannot be read as text
- * (an error value, a formula without a stored result) are reported, not guessed.
+ * (an error value, a formula without a stored result, text that cannot be stored) are
+ * reported, not guessed.
+ *
+ * The zip is unpacked first within the upload limits (workbook-unpack.ts), its XML made safe
+ * (workbook-text.ts), and only then given to exceljs.
  */
+import { findUnstorableChar, unstorableMessage } from '@marsad/core';
 import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
+import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from '../../http/upload-limits.ts';
+import { plainSharedStrings, repairXml } from './workbook-text.ts';
+import { NotAWorkbookError, unpackWorkbook } from './workbook-unpack.ts';
+
+export { NotAWorkbookError, WorkbookLimitError } from './workbook-unpack.ts';
 
 export interface SheetCell {
   row: number;
@@ -20,8 +31,6 @@ export interface Sheet {
   rows: SheetRow[];
   unreadable: { row: number; col: number; reason: string }[];
 }
-
-export class NotAWorkbookError extends Error {}
 
 export function columnLetter(col: number): string {
   let s = '';
@@ -44,10 +53,21 @@ function scalarText(v: Scalar): string {
 
 /** The text of a cell value, or a reason it has none. */
 function cellText(v: ExcelJS.CellValue): { text: string } | { reason: string } {
+  const t = cellValueText(v);
+  if ('text' in t) {
+    const found = findUnstorableChar(t.text);
+    if (found) return { reason: unstorableMessage(found) };
+  }
+  return t;
+}
+
+function cellValueText(v: ExcelJS.CellValue): { text: string } | { reason: string } {
   if (v === null || v === undefined) return { text: '' };
   if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v instanceof Date)
     return { text: scalarText(v) };
-  if ('richText' in v) return { text: v.richText.map((r) => r.text).join('') };
+  if (typeof v !== 'object') return { reason: 'the cell holds a value that is not text' };
+  if ('richText' in v && Array.isArray(v.richText))
+    return { text: v.richText.map((r) => (typeof r?.text === 'string' ? r.text : '')).join('') };
   if ('hyperlink' in v && 'text' in v) {
     const t = (v as ExcelJS.CellHyperlinkValue).text;
     return { text: typeof t === 'string' ? t : '' };
@@ -65,15 +85,44 @@ function cellText(v: ExcelJS.CellValue): { text: string } | { reason: string } {
   return { reason: 'the cell holds a value that is not text' };
 }
 
-/** Reads every worksheet; throws NotAWorkbookError when the bytes are not an .xlsx workbook. */
-export async function readWorkbookSheets(bytes: Buffer): Promise<Sheet[]> {
+/** The workbook's entries unpacked within the limits and made safe, zipped again (stored) for exceljs. */
+async function checkedWorkbook(bytes: Buffer, limits: UploadLimits): Promise<Buffer> {
+  const { entries } = await unpackWorkbook(bytes, limits);
+  const zip = new JSZip();
+  for (const [name, data] of entries) {
+    const safe =
+      name === 'xl/sharedStrings.xml'
+        ? plainSharedStrings(data)
+        : /\.(xml|rels|vml)$/i.test(name)
+          ? repairXml(data)
+          : data;
+    zip.file(name, safe, { binary: true, createFolders: false });
+  }
+  return zip.generateAsync({ type: 'nodebuffer', compression: 'STORE' });
+}
+
+/**
+ * Reads every worksheet; throws NotAWorkbookError when the bytes are not an .xlsx workbook that
+ * can be read, WorkbookLimitError when it unpacks to more than the limits allow.
+ */
+export async function readWorkbookSheets(
+  bytes: Buffer,
+  limits: UploadLimits = DEFAULT_UPLOAD_LIMITS,
+): Promise<Sheet[]> {
+  const checked = await checkedWorkbook(bytes, limits);
   const wb = new ExcelJS.Workbook();
   try {
     // exceljs declares its own Buffer type; Node's Buffer is what it reads.
-    await wb.xlsx.load(bytes as unknown as ExcelJS.Buffer);
+    await wb.xlsx.load(checked as unknown as ExcelJS.Buffer);
+    return sheetsOf(wb);
   } catch (err) {
-    throw new NotAWorkbookError(`This is not an .xlsx workbook (${(err as Error).message.slice(0, 200)}).`);
+    throw new NotAWorkbookError(
+      `This is not an .xlsx workbook that can be read (${(err as Error).message.slice(0, 200)}).`,
+    );
   }
+}
+
+function sheetsOf(wb: ExcelJS.Workbook): Sheet[] {
   return wb.worksheets.map((ws) => {
     const sheet: Sheet = { name: ws.name, rows: [], unreadable: [] };
     ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {

@@ -21,6 +21,7 @@ import {
   type QuestionnaireLanguage,
   type RecordsTheme,
 } from '@marsad/core';
+import type { UploadLimits } from '../../http/upload-limits.ts';
 import { columnLetter, readWorkbookSheets, type Sheet } from './workbook-sheets.ts';
 import {
   CHOICES_COLUMNS,
@@ -67,8 +68,15 @@ interface SheetView {
 
 const SHEET_ORDER = ['survey', 'choices', 'settings'];
 
-export async function importXlsForm(bytes: Buffer, options: { fileName?: string } = {}): Promise<XlsFormImport> {
-  return questionnaireFromSheets(await readWorkbookSheets(bytes), options);
+/**
+ * Reads and checks an XLSForm workbook. Throws NotAWorkbookError for what is not a readable
+ * .xlsx workbook, WorkbookLimitError for one over the upload limits (http/upload-limits.ts).
+ */
+export async function importXlsForm(
+  bytes: Buffer,
+  options: { fileName?: string; limits?: UploadLimits } = {},
+): Promise<XlsFormImport> {
+  return questionnaireFromSheets(await readWorkbookSheets(bytes, options.limits), options);
 }
 
 /** The form_id to use when the settings give none: the file's name without extension, as pyxform does. */
@@ -534,7 +542,11 @@ function view(
   const columns: Column[] = [];
   const usedCols = new Map<number, number[]>();
   for (const r of sheet.rows.slice(1))
-    for (const col of r.cells.keys()) usedCols.set(col, [...(usedCols.get(col) ?? []), r.row]);
+    for (const col of r.cells.keys()) {
+      const rows = usedCols.get(col);
+      if (rows) rows.push(r.row);
+      else usedCols.set(col, [r.row]);
+    }
   const seen = new Map<string, Column>();
   for (const [col, header] of first?.cells ?? []) {
     const parsed = parseHeader(header);
