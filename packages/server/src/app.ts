@@ -8,6 +8,7 @@ import type { LoginClock, LoginLimits } from './auth/login-limiter.ts';
 import { registerTokenRoutes } from './auth/token-routes.ts';
 import { registerCatalogueRoutes } from './catalogue/catalogue-routes.ts';
 import type { AppContext } from './context.ts';
+import { answerClientError, MAX_HEADER_BYTES } from './http/client-errors.ts';
 import { registerErrorHandler } from './http/errors.ts';
 import { withLogRedaction } from './http/log-redaction.ts';
 import { registerRawBodies } from './http/raw-body.ts';
@@ -55,6 +56,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   const app = Fastify({
     logger: withLogRedaction(options.logger),
     bodyLimit: 20 * 1024 * 1024,
+    http: { maxHeaderSize: MAX_HEADER_BYTES },
+    clientErrorHandler: answerClientError,
     trustProxy: options.trustProxy ?? false,
     routerOptions: { maxParamLength: 300, ignoreTrailingSlash: true },
   });

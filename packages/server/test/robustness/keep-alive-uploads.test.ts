@@ -106,6 +106,13 @@ const refusals: [string, string, Buffer, Record<string, string>, number][] = [
   ],
   ['a places file without an account', '/api/v1/places/import', csvRows(100_000), { 'content-type': 'text/csv' }, 401],
   [
+    'an address and headers over the limit (a huge mapping)',
+    `/api/v1/imports?format=csv&map=${'x'.repeat(1_100_000)}`,
+    csvRows(10),
+    { 'content-type': 'text/csv', ...AUTH },
+    431,
+  ],
+  [
     'a JSON body over the limit',
     '/api/v1/places',
     Buffer.alloc(21 * 1024 * 1024, 32),
