@@ -172,7 +172,8 @@ async function main(): Promise<void> {
     // API bodies: the generator of the write-route test, when it is there.
     let bodyReport = 'API bodies: not run (no generator module)';
     try {
-      const mod = (await import('../../packages/server/test/robustness/hostile-requests.ts')) as {
+      const requests = '../../packages/server/test/robustness/hostile-requests.ts';
+      const mod = (await import(requests)) as {
         fuzzRequests?: (o: {
           base: string;
           agent: http.Agent;
