@@ -2,8 +2,10 @@
  * Fuzz run against a listening server: thousands of hostile import files (every format, the
  * places import, XLSForm workbooks) and hostile API bodies (every write route of the OpenAPI
  * document), sent over HTTP on keep-alive connections. Prints the answers by status, the 500s,
- * the hangs (no answer within 30 s), the partial writes (a refused file that changed a table)
- * and the peak RSS of this process, which holds the server. Goal: 0, 0, 0, RSS under 600 MB.
+ * the hangs (no answer within 30 s), the partial writes (a refused file that changed what the
+ * API shows: the whole CSV export, dimensions, places, indicators, questionnaires) and the peak
+ * RSS of the server — the real `marsad serve`, in a child process, on a fresh embedded database or
+ * a fresh database on the PostgreSQL server. Goal: 0, 0, 0, RSS under 600 MB.
  *
  *   npm run bench:fuzz -- --db pglite --files 2000 --bodies 3000
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:fuzz -- --db postgres
@@ -11,23 +13,20 @@
  * The cases come from the generators of the property-based tests (packages/server/test/robustness),
  * from --seed (default: the tests' seed).
  */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { StoreKind } from '@marsad/db';
-import { createTestDatabase } from '@marsad/db/testing';
-import { buildApp } from '@marsad/server';
+import { createTestDataDirectory } from '@marsad/db/testing';
 import fc from 'fast-check';
 import type { HostileFile } from '../../packages/server/test/robustness/hostile-files.ts';
-import {
-  EXPORT_BASES,
-  fingerprint,
-  SEED_DATA,
-  uploadTargets,
-} from '../../packages/server/test/robustness/upload-targets.ts';
+import { EXPORT_BASES, SEED_DATA, uploadTargets } from '../../packages/server/test/robustness/upload-targets.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -44,13 +43,45 @@ const BODIES = Number(args.bodies);
 const SEED = Number(args.seed);
 const TIMEOUT = Number(args.timeout);
 const SHARED = path.resolve(import.meta.dirname, '../../../shared');
-const TOKEN = 'bench-admin-token';
-const AUTH = { authorization: `Bearer ${TOKEN}` };
+const BIN = path.resolve(import.meta.dirname, '../../packages/cli/bin/marsad.js');
 
-/** Peak resident memory of this process (the kernel's high-water mark), in MB. */
-function peakRssMb(): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-  return m ? Math.round(Number(m[1]) / 1024) : Math.round(process.memoryUsage().rss / 1048576);
+/** Resident memory of a process now and its peak (the kernel's high-water mark), in MB. */
+function rssMb(pid: number): { now: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
+  return { now: Math.round(kb('VmRSS') / 1024), peak: Math.round(kb('VmHWM') / 1024) };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** `marsad serve` on the prepared database; resolves when it listens. */
+async function startServer(dataDir: string, url: string | undefined, port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [BIN, 'serve'], {
+    env: { ...process.env, MARSAD_DATA_DIR: dataDir, DATABASE_URL: url, MARSAD_DEMO: '0', PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    const look = (c: Buffer) => {
+      out += c.toString();
+      if (out.includes(`:${port}`)) resolve();
+    };
+    child.stdout?.on('data', look);
+    child.stderr?.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    child.once('exit', (code) => reject(new Error(`marsad serve ended (${code}): ${out.slice(-2000)}`)));
+  });
+  return child;
 }
 
 interface Answer {
@@ -99,17 +130,31 @@ function send(
 }
 
 async function main(): Promise<void> {
-  const db = await createTestDatabase(kind, { catalogue: true });
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'marsad-fuzz-'));
-  const app = await buildApp({ store: db.store, dataDir, adminToken: TOKEN, version: 'bench' }, { logger: false });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  const database = await createTestDataDirectory(kind, dataDir);
+  const port = await freePort();
+  const child = await startServer(dataDir, database.url, port);
+  const pid = child.pid!;
+  const base = `http://127.0.0.1:${port}`;
+  const AUTH = { authorization: `Bearer ${(await readFile(path.join(dataDir, 'admin-token'), 'utf8')).trim()}` };
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const startRss = peakRssMb();
-  let sampled = startRss;
-  const sampler = setInterval(() => {
-    sampled = Math.max(sampled, Math.round(process.memoryUsage().rss / 1048576));
-  }, 100);
+  const startRss = rssMb(pid).now;
+
+  /** What a refused file must leave as it was, as the API shows it. */
+  const fingerprint = async (): Promise<string> => {
+    const hash = createHash('sha256');
+    for (const url of [
+      '/api/v1/observations/export?format=csv',
+      '/api/v1/dimensions',
+      '/api/v1/places?limit=1',
+      '/api/v1/indicators?limit=1',
+      '/api/v1/questionnaires',
+    ]) {
+      const a = await send(agent, base, 'GET', url, undefined, AUTH);
+      hash.update(a === 'hang' ? 'hang' : `${a.status}:${a.body}`);
+    }
+    return hash.digest('hex');
+  };
 
   try {
     const seeded = await send(agent, base, 'POST', '/api/v1/imports?format=csv', Buffer.from(SEED_DATA), {
@@ -141,7 +186,7 @@ async function main(): Promise<void> {
       partial: [] as string[],
       slowestMs: 0,
     };
-    let before = await fingerprint(db.store);
+    let before = await fingerprint();
     const per = Math.ceil(FILES / targets.length);
     const t0 = performance.now();
     for (const [i, target] of targets.entries()) {
@@ -162,7 +207,7 @@ async function main(): Promise<void> {
         fileStats.byStatus.set(a.status, (fileStats.byStatus.get(a.status) ?? 0) + 1);
         if (a.status >= 500 || a.status === 0)
           fileStats.fiveHundreds.push(`${a.status} ${what}: ${a.body.slice(0, 200)}`);
-        const after = await fingerprint(db.store);
+        const after = await fingerprint();
         if (a.status >= 400 && after !== before) fileStats.partial.push(`${a.status} ${what}`);
         before = after;
       }
@@ -200,8 +245,7 @@ async function main(): Promise<void> {
       if ((err as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw err;
     }
 
-    clearInterval(sampler);
-    const peak = Math.max(peakRssMb(), sampled);
+    const { peak } = rssMb(pid);
     console.log(`fuzz on ${kind}, seed ${SEED}`);
     console.log(
       `files: ${fileStats.sent} in ${fileSeconds.toFixed(1)} s (${targets.map((x) => x.name).join(', ')}); answers ${JSON.stringify(Object.fromEntries([...fileStats.byStatus].sort()))}; slowest ${Math.round(fileStats.slowestMs)} ms`,
@@ -212,12 +256,12 @@ async function main(): Promise<void> {
     for (const line of [...fileStats.fiveHundreds, ...fileStats.hangs, ...fileStats.partial].slice(0, 20))
       console.log(`    ${line}`);
     console.log(bodyReport);
-    console.log(`peak RSS of the process holding the server: ${peak} MB (at start ${startRss} MB)`);
+    console.log(`peak RSS of marsad serve: ${peak} MB (${startRss} MB when it started listening)`);
   } finally {
-    clearInterval(sampler);
     agent.destroy();
-    await app.close();
-    await db.drop();
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    await database.drop();
     await rm(dataDir, { recursive: true, force: true });
   }
 }
