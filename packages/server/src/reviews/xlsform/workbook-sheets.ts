@@ -114,7 +114,7 @@ export async function readWorkbookSheets(
   try {
     // exceljs declares its own Buffer type; Node's Buffer is what it reads.
     await wb.xlsx.load(checked as unknown as ExcelJS.Buffer);
-    return sheetsOf(wb);
+    return sheetsOfWorkbook(wb);
   } catch (err) {
     throw new NotAWorkbookError(
       `This is not an .xlsx workbook that can be read (${(err as Error).message.slice(0, 200)}).`,
@@ -122,7 +122,8 @@ export async function readWorkbookSheets(
   }
 }
 
-function sheetsOf(wb: ExcelJS.Workbook): Sheet[] {
+/** The sheets of a workbook exceljs has loaded. */
+export function sheetsOfWorkbook(wb: ExcelJS.Workbook): Sheet[] {
   return wb.worksheets.map((ws) => {
     const sheet: Sheet = { name: ws.name, rows: [], unreadable: [] };
     ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {

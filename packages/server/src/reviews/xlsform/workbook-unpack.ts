@@ -11,7 +11,15 @@ import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { sizeText, type UploadLimits } from '../../http/upload-limits.ts';
 
-export class NotAWorkbookError extends Error {}
+/** Not a workbook that can be read; `inflatedBytes`: what was inflated before stopping. */
+export class NotAWorkbookError extends Error {
+  constructor(
+    message: string,
+    readonly inflatedBytes = 0,
+  ) {
+    super(message);
+  }
+}
 
 /** A workbook over a limit: the message names the limit; `inflatedBytes` is what was inflated before stopping. */
 export class WorkbookLimitError extends Error {
@@ -206,8 +214,16 @@ export async function unpackWorkbook(
         });
       } catch (err) {
         if (err instanceof WorkbookLimitError) throw err;
+        const message = (err as Error).message;
+        // yauzl stops an entry that inflates to more than its declared size.
+        if (/too many bytes in the stream/.test(message))
+          throw new NotAWorkbookError(
+            `This workbook is damaged or made to mislead: ${name} unpacks to more than the ${fmt(entry.uncompressedSize)} bytes it declares.`,
+            inflated,
+          );
         throw new NotAWorkbookError(
-          `This is not an .xlsx workbook that can be read (${name}: ${(err as Error).message.slice(0, 200)}).`,
+          `This is not an .xlsx workbook that can be read (${name}: ${message.slice(0, 200)}).`,
+          inflated,
         );
       }
       entries.set(name, Buffer.concat(chunks));
