@@ -18,23 +18,68 @@ afterEach(() => {
   running.clear();
 });
 
-/** Runs the real `marsad` command (without the suite's DATABASE_URL unless `env` gives one). */
-export function marsad(args: string[], env: Record<string, string | undefined>, stdin?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: undefined, ...env },
-    });
-    running.add(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      running.delete(child);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-    child.stdin.end(stdin ?? '');
+export interface Started {
+  child: ChildProcess;
+  /** The first match of `pattern` in what the command wrote so far or writes next (standard output, then error). */
+  waitFor(pattern: RegExp): Promise<RegExpMatchArray>;
+  /** What it wrote so far. */
+  output(): { stdout: string; stderr: string };
+  /** When it ends: its code (-1 if killed), the signal that ended it, and all it wrote. */
+  ended: Promise<Run & { signal: NodeJS.Signals | null }>;
+}
+
+/** Starts the real `marsad` command (without the suite's DATABASE_URL unless `env` gives one), for a test to watch or kill. */
+export function startMarsad(args: string[], env: Record<string, string | undefined>, stdin?: string): Started {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: undefined, ...env },
   });
+  running.add(child);
+  let stdout = '';
+  let stderr = '';
+  let closed = false;
+  const watchers = new Set<() => void>();
+  const changed = () => {
+    for (const w of watchers) w();
+  };
+  child.stdout.on('data', (d) => {
+    stdout += d;
+    changed();
+  });
+  child.stderr.on('data', (d) => {
+    stderr += d;
+    changed();
+  });
+  const ended = new Promise<Run & { signal: NodeJS.Signals | null }>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      running.delete(child);
+      closed = true;
+      resolve({ code: code ?? -1, signal, stdout, stderr });
+      changed();
+    });
+  });
+  child.stdin.end(stdin ?? '');
+  const waitFor = (pattern: RegExp) =>
+    new Promise<RegExpMatchArray>((resolve, reject) => {
+      const look = () => {
+        const m = pattern.exec(stdout) ?? pattern.exec(stderr);
+        if (m) {
+          watchers.delete(look);
+          resolve(m);
+        } else if (closed) {
+          watchers.delete(look);
+          reject(new Error(`marsad ${args.join(' ')} ended without writing ${pattern}:\n${stdout}\n${stderr}`));
+        }
+      };
+      watchers.add(look);
+      look();
+    });
+  return { child, waitFor, ended, output: () => ({ stdout, stderr }) };
+}
+
+/** Runs the real `marsad` command (without the suite's DATABASE_URL unless `env` gives one). */
+export async function marsad(args: string[], env: Record<string, string | undefined>, stdin?: string): Promise<Run> {
+  const { code, stdout, stderr } = await startMarsad(args, env, stdin).ended;
+  return { code, stdout, stderr };
 }

@@ -5,6 +5,7 @@ export * from './connection/open-store.ts';
 export { openPGliteStore } from './connection/pglite-store.ts';
 export { openPostgresStore } from './connection/postgres-store.ts';
 export * from './connection/store.ts';
+export * from './fault-point.ts';
 export * from './migrations/migrate.ts';
 export * from './observations/copy-text.ts';
 export * from './observations/observation-queries.ts';

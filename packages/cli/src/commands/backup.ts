@@ -2,6 +2,7 @@ import {
   BackupFormatError,
   describeUrl,
   dumpDatabase,
+  faultPoint,
   migrate,
   openPostgresStore,
   readBackupFile,
@@ -12,7 +13,6 @@ import {
 } from '@marsad/db';
 import { appendAudit, CLI_ACTOR } from '@marsad/server';
 import type { RuntimeConfig } from '../config.ts';
-import { faultPoint } from '../fault-point.ts';
 import { findRemote } from '../remote.ts';
 import { withLocalStore } from './local-store.ts';
 
@@ -24,6 +24,9 @@ async function refuseWhileServed(config: RuntimeConfig, what: string): Promise<v
     );
   }
 }
+
+/** An error's message ending with a full stop, to be followed by another sentence. */
+const sentence = (err: unknown) => (err as Error).message.replace(/\.?$/, '.');
 
 /** `marsad backup FILE` (gzip-compressed when FILE ends in .gz), written whole or not at all (writeBackupFile). */
 export async function backupCommand(config: RuntimeConfig, file: string): Promise<number> {
@@ -74,7 +77,7 @@ export async function restoreCommand(config: RuntimeConfig, file: string): Promi
             }),
         });
       } catch (err) {
-        throw new Error(`${file} was not restored: ${(err as Error).message} The database is as it was.`);
+        throw new Error(`${file} was not restored: ${sentence(err)} The database is as it was.`);
       }
       console.log(
         `Restored ${file}: ${counts.observations} observations, ${counts.indicators} indicators, ${counts.places} places (checksums and counts checked).`,
@@ -113,7 +116,7 @@ export async function copyToCommand(config: RuntimeConfig, url: string, force: b
             }),
         });
       } catch (err) {
-        throw new Error(`Nothing was copied to ${describeUrl(url)}: ${(err as Error).message}`);
+        throw new Error(`Nothing was copied to ${describeUrl(url)}: ${sentence(err)} The target is as it was.`);
       }
       console.log(
         `Copied to ${describeUrl(url)}: ${Object.entries(expected)

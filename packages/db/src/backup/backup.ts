@@ -375,7 +375,8 @@ export async function restoreDatabase(
         );
       }
       for (const [table, seq] of Object.entries(BACKUP_SEQUENCES)) {
-        await conn.query(`SELECT setval('${seq}', GREATEST((SELECT coalesce(max(id), 0) FROM ${table}), 1))`);
+        // Past the largest id restored; with none above 0 (an empty table; disaggregations holds id 0), back to 1.
+        await conn.query(`SELECT setval('${seq}', GREATEST(max(id), 1), coalesce(max(id), 0) >= 1) FROM ${table}`);
       }
       await options.onRestored?.(conn, counts);
       return counts;

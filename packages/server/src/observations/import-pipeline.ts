@@ -13,6 +13,7 @@ import {
   copyLine,
   copyStageSql,
   createStage,
+  faultPoint,
   findDuplicateKeys,
   type MergeCounts,
   mergeStage,
@@ -402,6 +403,7 @@ export async function runImport(
       }
       await flush();
       if (pendingCopy !== null) await pendingCopy;
+      faultPoint('import-written');
       checksum = hash.digest('hex');
       req.onProgress?.(readCount);
       created = resolver.created;
