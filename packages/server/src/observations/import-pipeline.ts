@@ -446,7 +446,12 @@ export async function runImport(
     else {
       await store.db
         .updateTable('import_batches')
-        .set({ state: 'failed', failure_reason: 'error', finished_at: sql`clock_timestamp()` })
+        // An import stopped because a start-up found its batch interrupted keeps that reason.
+        .set({
+          state: 'failed',
+          failure_reason: sql`coalesce(failure_reason, 'error')`,
+          finished_at: sql`clock_timestamp()`,
+        })
         .where('id', '=', batchId)
         .execute();
       if (reportStream) reportStream.end();

@@ -11,8 +11,10 @@ import type { Store } from '@marsad/db';
  * when several servers share one database — and SKIP LOCKED passes over the live ones without waiting for them. The
  * batch row itself is inserted and committed just before that transaction (so that it is seen while the import
  * runs); a start-up falling in between marks it interrupted, and the import, finding its batch no longer "running"
- * once it holds the lock, stops with an error instead of committing under a record that says otherwise. On PGlite
- * one process opens the database, and this runs before it serves: every batch still "running" is interrupted.
+ * once it holds the lock, stops with an error instead of committing under a record that says otherwise. A batch whose
+ * process died in the middle of a long statement keeps its lock until PostgreSQL ends that statement and finds the
+ * client gone; a start-up before then leaves it "running", for the next start-up to mark. On PGlite one process
+ * opens the database, and this runs before it serves: every batch still "running" is interrupted.
  */
 export async function failInterruptedImports(store: Store): Promise<number[]> {
   const r = await store.exclusive((conn) =>
