@@ -26,6 +26,13 @@ export type IndicatorInput = z.infer<typeof IndicatorInput>;
 export async function createIndicator(conn: SqlConn, b: IndicatorInput, actor: AuditActor): Promise<string> {
   const dup = await conn.query('SELECT 1 FROM indicators WHERE code = $1', [b.code]);
   if (dup.rows.length) throw new HttpError(409, 'conflict', `An indicator with code "${b.code}" exists already.`);
+  // Each series code and each framework once (else the unique keys of series and indicator_frameworks refuse it).
+  const twice = <T>(items: T[], key: (x: T) => string) => items.map(key).find((k, i, keys) => keys.indexOf(k) !== i);
+  const series2 = twice(b.series, (s) => s.code);
+  if (series2 !== undefined) throw new HttpError(400, 'bad_request', `series: the code "${series2}" is given twice.`);
+  const framework2 = twice(b.frameworks, (f) => f.framework);
+  if (framework2 !== undefined)
+    throw new HttpError(400, 'bad_request', `frameworks: the framework "${framework2}" is given twice.`);
   let owner: number | null = null;
   if (b.ownerPlace) {
     const p = await conn.query<{ id: number }>('SELECT id FROM places WHERE code = $1', [b.ownerPlace]);
