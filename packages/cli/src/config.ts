@@ -11,7 +11,7 @@ export interface RuntimeConfig {
   demo: 'default' | 'yes' | 'no';
   /** MARSAD_TRUST_PROXY: the reverse proxies trusted for X-Forwarded-For (docs/operations.md); default none. */
   trustProxy: TrustProxy;
-  /** MARSAD_UPLOAD_MAX_UNPACKED_BYTES, MARSAD_UPLOAD_MAX_ROWS, MARSAD_UPLOAD_MAX_PDF_UNPACKED_BYTES (docs/operations.md). */
+  /** MARSAD_UPLOAD_MAX_UNPACKED_BYTES, MARSAD_UPLOAD_MAX_ROWS, MARSAD_UPLOAD_MAX_PDF_MEMORY (docs/operations.md). */
   uploadLimits: Partial<UploadLimits>;
 }
 

@@ -170,7 +170,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     registerRawBodies(raw);
     registerImportRoutes(raw, ctx);
     registerPlaceUploadRoutes(raw, ctx);
-    registerKnowledgeUploadRoutes(raw, ctx);
+    registerKnowledgeUploadRoutes(raw, ctx, limits);
     registerQuestionnaireUploadRoutes(raw, ctx, limits);
   });
   return app;

@@ -112,9 +112,9 @@ describe('unpacking an uploaded workbook within the limits', () => {
       readUploadLimits({
         MARSAD_UPLOAD_MAX_UNPACKED_BYTES: '30MB',
         MARSAD_UPLOAD_MAX_ROWS: '5000',
-        MARSAD_UPLOAD_MAX_PDF_UNPACKED_BYTES: '1048576',
+        MARSAD_UPLOAD_MAX_PDF_MEMORY: '1048576',
       }),
-    ).toEqual({ maxUnpackedBytes: 30 * MB, maxRows: 5000, maxPdfUnpackedBytes: MB });
+    ).toEqual({ maxUnpackedBytes: 30 * MB, maxRows: 5000, maxPdfMemory: MB });
     expect(() => readUploadLimits({ MARSAD_UPLOAD_MAX_ROWS: '20k' })).toThrow(/^MARSAD_UPLOAD_MAX_ROWS must be/);
     expect(() => readUploadLimits({ MARSAD_UPLOAD_MAX_ROWS: '5MB' })).toThrow(/MARSAD_UPLOAD_MAX_ROWS/);
     expect(() => readUploadLimits({ MARSAD_UPLOAD_MAX_UNPACKED_BYTES: '0' })).toThrow(

@@ -1,7 +1,8 @@
 /**
  * Limits on what an uploaded file may unpack to (docs/operations.md, "Upload limits"). A workbook
  * (.xlsx) is a zip: a small upload can hold gigabytes of XML. Its entries are unpacked one by one
- * against these limits before anything parses them, and unpacking stops at the limit.
+ * against these limits before anything parses them, and unpacking stops at the limit. A PDF's
+ * streams are compressed too: its text is read in a worker that is stopped past a memory limit.
  */
 export interface UploadLimits {
   /** Bytes the entries of an uploaded workbook may unpack to, together (MARSAD_UPLOAD_MAX_UNPACKED_BYTES). */
@@ -11,23 +12,24 @@ export interface UploadLimits {
   /** Entries (files) in a workbook's zip. */
   maxEntries: number;
   /**
-   * Bytes the compressed streams of a PDF attachment may unpack to for its text to be read
-   * (MARSAD_UPLOAD_MAX_PDF_UNPACKED_BYTES); past it the file is kept and its text not indexed.
+   * Memory that reading the text of one PDF attachment may take (MARSAD_UPLOAD_MAX_PDF_MEMORY):
+   * the growth of the process's resident memory while pdf.js reads it (knowledge/pdf-text.ts).
+   * Past it the reading is stopped; the file is kept, its text not indexed.
    */
-  maxPdfUnpackedBytes: number;
+  maxPdfMemory: number;
 }
 
 export const DEFAULT_UPLOAD_LIMITS: UploadLimits = {
   maxUnpackedBytes: 20 * 1024 * 1024,
   maxRows: 20_000,
   maxEntries: 1_000,
-  maxPdfUnpackedBytes: 200 * 1024 * 1024,
+  maxPdfMemory: 512 * 1024 * 1024,
 };
 
 const VARIABLES: [keyof UploadLimits, string][] = [
   ['maxUnpackedBytes', 'MARSAD_UPLOAD_MAX_UNPACKED_BYTES'],
   ['maxRows', 'MARSAD_UPLOAD_MAX_ROWS'],
-  ['maxPdfUnpackedBytes', 'MARSAD_UPLOAD_MAX_PDF_UNPACKED_BYTES'],
+  ['maxPdfMemory', 'MARSAD_UPLOAD_MAX_PDF_MEMORY'],
 ];
 
 /**

@@ -5,6 +5,7 @@ import type { Store } from '@marsad/db';
 import { type AuditActor, appendAudit } from '../audit/audit-log.ts';
 import type { Actor } from '../auth/actor.ts';
 import { HttpError } from '../http/errors.ts';
+import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from '../http/upload-limits.ts';
 import { appendVersion, loadState } from './item-store.ts';
 import { canEditItem } from './knowledge-policy.ts';
 import { type runOn, runWith } from './knowledge-sql.ts';
@@ -15,7 +16,9 @@ import { pdfText } from './pdf-text.ts';
  * SHA-256 and served back unchanged. The kind of a file is decided by its name's extension and
  * checked against its first bytes (a PDF begins with %PDF-, office files are ZIP or OLE2
  * containers, text is valid UTF-8); a Content-Type that says otherwise is refused. The text of
- * PDF and text files is indexed for search (weight D); office files are kept, not read.
+ * PDF and text files is indexed for search (weight D); office files are kept, not read (never
+ * unpacked). A PDF's text is read in a worker within a memory and a time limit (pdf-text.ts):
+ * one whose compressed streams unpack to too much is kept with extraction 'failed' and a note.
  */
 
 export const MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024;
@@ -101,6 +104,7 @@ export async function addAttachment(
   itemId: number,
   meta: NewAttachment,
   bytes: Uint8Array,
+  limits: Pick<UploadLimits, 'maxPdfMemory'> = DEFAULT_UPLOAD_LIMITS,
 ) {
   const item = await loadState(runWith(store.db), itemId);
   if (!item) throw new HttpError(404, 'not_found', `No item ${itemId}.`);
@@ -144,7 +148,7 @@ export async function addAttachment(
   let note: string | null = null;
   if (type.magic === 'pdf') {
     try {
-      const r = await pdfText(bytes);
+      const r = await pdfText(bytes, { maxMemoryBytes: limits.maxPdfMemory });
       text = r.text;
       extraction = 'pdf';
       note = r.truncated ? `read ${r.pagesRead} of ${r.pages} pages` : `${r.pages} page${r.pages === 1 ? '' : 's'}`;

@@ -9,6 +9,7 @@ import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
 import { pick } from '../http/pagination.ts';
 import { requestBody } from '../http/raw-body.ts';
+import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from '../http/upload-limits.ts';
 import {
   ATTACHMENT_EXTENSIONS,
   addAttachment,
@@ -352,7 +353,11 @@ export function registerKnowledgeItemRoutes(app: FastifyInstance, ctx: AppContex
 }
 
 /** The upload route, registered where request bodies stay raw streams. */
-export function registerKnowledgeUploadRoutes(app: FastifyInstance, ctx: AppContext): void {
+export function registerKnowledgeUploadRoutes(
+  app: FastifyInstance,
+  ctx: AppContext,
+  limits: Pick<UploadLimits, 'maxPdfMemory'> = DEFAULT_UPLOAD_LIMITS,
+): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.post(
     '/api/v1/knowledge/items/:id/attachments',
@@ -395,6 +400,7 @@ export function registerKnowledgeUploadRoutes(app: FastifyInstance, ctx: AppCont
           ...(req.query.language ? { language: req.query.language } : {}),
         },
         Buffer.concat(chunks),
+        limits,
       );
       reply.code(201);
       return { ...added, url: `/api/v1/knowledge/attachments/${added.id}` };
