@@ -60,6 +60,11 @@ export async function openPostgresStore(url: string): Promise<Store> {
         client.release();
       }
     },
-    close: () => db.destroy(),
+    async close() {
+      await db.destroy();
+      // Kysely ends the pool only once it has run a query itself: a store used through `exclusive` alone (a restore)
+      // kept its idle connections, and the process waited 10 s for them to time out before it could end.
+      if (!pool.ended) await pool.end();
+    },
   };
 }
