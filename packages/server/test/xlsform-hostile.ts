@@ -122,14 +122,18 @@ export function zipBombWorkbook(unpackedBytes: number, declaredSize?: number): B
   return oneSheetWorkbook({ name: '', deflated, size, crc: 0, declaredSize });
 }
 
-/** A survey sheet of `rows` text questions (and a header row), each row its own: `rows + 1` rows in all. */
-export function manyRowsWorkbook(rows: number): Buffer {
+/**
+ * A survey sheet of `rows` text questions (and a header row), each row its own: `rows + 1` rows
+ * in all; each label `labelChars` longer than "Question N".
+ */
+export function manyRowsWorkbook(rows: number, labelChars = 0): Buffer {
+  const pad = labelChars ? ` ${'x'.repeat(labelChars - 1)}` : '';
   const parts = [SHEET_HEAD];
   const cell = (ref: string, text: string) => `<c r="${ref}" t="inlineStr"><is><t>${text}</t></is></c>`;
   parts.push(`<row r="1">${cell('A1', 'type')}${cell('B1', 'name')}${cell('C1', 'label')}</row>`);
   for (let r = 2; r <= rows + 1; r++)
     parts.push(
-      `<row r="${r}">${cell(`A${r}`, 'text')}${cell(`B${r}`, `q${r}`)}${cell(`C${r}`, `Question ${r}`)}</row>`,
+      `<row r="${r}">${cell(`A${r}`, 'text')}${cell(`B${r}`, `q${r}`)}${cell(`C${r}`, `Question ${r}${pad}`)}</row>`,
     );
   parts.push(SHEET_TAIL);
   return oneSheetWorkbook({ name: '', data: Buffer.from(parts.join('')) });

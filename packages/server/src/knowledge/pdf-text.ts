@@ -81,8 +81,8 @@ export function pdfText(bytes: Uint8Array, o: PdfTextOptions = {}): Promise<PdfT
       clearInterval(watch);
       worker.off('message', onMessage).off('error', onError).off('exit', onExit);
       if (err) {
-        void worker.terminate();
-        reject(err);
+        // Answer once the worker is gone and its memory given back, so that the next reading is measured from there.
+        void worker.terminate().finally(() => reject(err));
         return;
       }
       if (idle) void worker.terminate();
