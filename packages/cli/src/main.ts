@@ -17,14 +17,14 @@ const config = (() => {
   try {
     return readConfig();
   } catch (err) {
-    // A wrong setting (PORT, MARSAD_TRUST_PROXY) is named in one line, without a stack trace.
+    // A wrong setting (PORT, MARSAD_TRUST_PROXY, MARSAD_UPLOAD_*) is named in one line, without a stack trace.
     console.error(`marsad: ${(err as Error).message}`);
     process.exit(1);
   }
 })();
 const program = new Command('marsad')
   .description(
-    'Marsad, an open urban observatory. Settings: MARSAD_DATA_DIR (default ./.marsad), DATABASE_URL (a PostgreSQL server), PORT, HOST, MARSAD_DEMO=1, MARSAD_TRUST_PROXY (reverse proxies trusted for X-Forwarded-For), MARSAD_TOKEN (an API token for commands that go through a running server).',
+    'Marsad, an open urban observatory. Settings: MARSAD_DATA_DIR (default ./.marsad), DATABASE_URL (a PostgreSQL server), PORT, HOST, MARSAD_DEMO=1, MARSAD_TRUST_PROXY (reverse proxies trusted for X-Forwarded-For), MARSAD_UPLOAD_MAX_UNPACKED_BYTES, MARSAD_UPLOAD_MAX_ROWS and MARSAD_UPLOAD_MAX_PDF_MEMORY (upload limits), MARSAD_TOKEN (an API token for commands that go through a running server).',
   )
   .version(await marsadVersion());
 
