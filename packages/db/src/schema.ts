@@ -36,6 +36,19 @@ export interface ImportBatchesTable {
   /** Why a failed batch failed (migration 016); empty otherwise. */
   failure_reason: 'invalid-rows' | 'error' | 'interrupted' | null;
 }
+/** Texts of an indicator's metadata from an Open SDG repository (migration 017), per language, field and source. */
+export interface IndicatorMetadataTable {
+  id: Generated<number>;
+  indicator_id: number;
+  lang: string;
+  field: string;
+  text: string;
+  source: string;
+  place_id: number | null;
+  batch_id: number | null;
+  position: Generated<number>;
+  updated_at: Generated<Timestamp>;
+}
 export interface FrameworksTable {
   id: Generated<number>;
   code: string;
@@ -609,6 +622,7 @@ export interface Schema {
   indicators: IndicatorsTable;
   indicator_frameworks: IndicatorFrameworksTable;
   series: SeriesTable;
+  indicator_metadata: IndicatorMetadataTable;
   targets: TargetsTable;
   observations: ObservationsTable;
   observation_history: ObservationHistoryTable;

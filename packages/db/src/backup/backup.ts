@@ -38,6 +38,8 @@ export const BACKUP_TABLES = [
   'indicators',
   'indicator_frameworks',
   'series',
+  // Indicator metadata from Open SDG repositories (migration 017).
+  'indicator_metadata',
   'targets',
   'observations',
   'observation_history',
@@ -101,6 +103,7 @@ export const BACKUP_SEQUENCES: Record<string, string> = {
   disaggregations: 'disaggregations_id_seq',
   indicators: 'indicators_id_seq',
   series: 'series_id_seq',
+  indicator_metadata: 'indicator_metadata_id_seq',
   targets: 'targets_id_seq',
   audit_log: 'audit_log_id_seq',
   users: 'users_id_seq',
