@@ -3,6 +3,7 @@ export * from './indicators/validation-rules.ts';
 export * from './observations/period.ts';
 export * from './observations/record.ts';
 export * from './observations/typed-number.ts';
+export * from './observations/units.ts';
 export * from './progress/progress.ts';
 export * from './results/iati-codes.ts';
 export * from './results/measure-values.ts';

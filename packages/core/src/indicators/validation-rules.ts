@@ -19,7 +19,22 @@ export interface ValidationRules {
   sumTolerance?: number;
   /** A change of more than this percentage from the previous period needs a comment. */
   maxChangePercent?: number;
+  /**
+   * Rules whose breach is a warning rather than an error: the value is saved (entered or
+   * imported) and the problem reported beside it. Rules not listed refuse the value.
+   */
+  warnings?: ValidationRuleName[];
 }
+
+/** The rules by name, as `warnings` lists them. */
+export const VALIDATION_RULE_NAMES = [
+  'range',
+  'unit',
+  'requiredDimensions',
+  'sumTolerance',
+  'maxChangePercent',
+] as const;
+export type ValidationRuleName = (typeof VALIDATION_RULE_NAMES)[number];
 
 /** One value being entered (the dims of a total are {}). */
 export interface EntryValue {
@@ -38,9 +53,26 @@ export type EntryProblemCode =
   | 'parts-sum'
   | 'change-needs-comment';
 
+/** The rule each problem breaks. */
+export const RULE_OF_PROBLEM: Record<EntryProblemCode, ValidationRuleName> = {
+  'below-min': 'range',
+  'above-max': 'range',
+  'wrong-unit': 'unit',
+  'missing-part': 'requiredDimensions',
+  'parts-sum': 'sumTolerance',
+  'change-needs-comment': 'maxChangePercent',
+};
+
+/** Whether breaking the rule behind `code` is a warning (the value is kept) under these rules, or an error. */
+export function problemSeverity(rules: ValidationRules, code: EntryProblemCode): 'error' | 'warning' {
+  return rules.warnings?.includes(RULE_OF_PROBLEM[code]) ? 'warning' : 'error';
+}
+
 /** A problem with an entry, with what a message needs; `message` is English, the web app translates by code. */
 export interface EntryProblem {
   code: EntryProblemCode;
+  /** 'warning' when the indicator's rules list the rule under `warnings`: reported, not refused. */
+  severity: 'error' | 'warning';
   /** Index in the entries given. */
   index: number;
   field: 'value' | 'unit' | 'note' | 'dims';
@@ -68,6 +100,7 @@ export function checkEntries(
     if (rules.min !== undefined && e.value < rules.min) {
       problems.push({
         code: 'below-min',
+        severity: problemSeverity(rules, 'below-min'),
         index,
         field: 'value',
         params: { value: e.value, min: rules.min },
@@ -77,6 +110,7 @@ export function checkEntries(
     if (rules.max !== undefined && e.value > rules.max) {
       problems.push({
         code: 'above-max',
+        severity: problemSeverity(rules, 'above-max'),
         index,
         field: 'value',
         params: { value: e.value, max: rules.max },
@@ -86,6 +120,7 @@ export function checkEntries(
     if (rules.unit && e.unit && e.unit !== rules.unit) {
       problems.push({
         code: 'wrong-unit',
+        severity: problemSeverity(rules, 'wrong-unit'),
         index,
         field: 'unit',
         params: { unit: e.unit, expected: rules.unit },
@@ -100,6 +135,7 @@ export function checkEntries(
           const shown = Number.isFinite(change) ? Math.round(change) : '∞';
           problems.push({
             code: 'change-needs-comment',
+            severity: problemSeverity(rules, 'change-needs-comment'),
             index,
             field: 'note',
             params: { change: shown, limit: rules.maxChangePercent, previous: prev },
@@ -128,6 +164,7 @@ export function checkEntries(
         if (missing.length) {
           problems.push({
             code: 'missing-part',
+            severity: problemSeverity(rules, 'missing-part'),
             index: total.index,
             field: 'dims',
             params: { dimension: dim, missing: missing.join(', ') },
@@ -150,6 +187,7 @@ export function checkEntries(
           if (Math.abs(sum - total.e.value) > tol + 1e-9) {
             problems.push({
               code: 'parts-sum',
+              severity: problemSeverity(rules, 'parts-sum'),
               index: total.index,
               field: 'value',
               params: {

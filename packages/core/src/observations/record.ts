@@ -31,6 +31,12 @@ export interface ObservationRecord {
   /** null: the file says "no data" for this key (reported as skipped, never an error). */
   value: number | null;
   unit?: string;
+  /**
+   * The unit multiplier the file states for the value (SDMX `UNIT_MULT`: a power of ten such as
+   * "3"; Open SDG "Unit multiplier": "Units", "Thousands" …): the import scales the value by it
+   * into the unit of its series (core/observations/units.ts).
+   */
+  unitMultiplier?: string;
   status?: string;
   source?: string;
   note?: string;
