@@ -54,6 +54,10 @@ const ACCEPTED: [input: string, expected: Expected][] = [
   ['2024 Q1', Q1],
   ['2024q1', Q1],
   ['2024-Q4', ['2024-Q4', 'quarter', '2024-10-01', '2024-12-31']],
+  // as Open SDG displays them
+  ['Q1 2024', Q1],
+  ['q1-2024', Q1],
+  ['2024 q1', Q1],
   // months
   ['2024-01', JAN],
   ['2024M01', JAN],
@@ -106,6 +110,14 @@ const ACCEPTED: [input: string, expected: Expected][] = [
   ['1990–1999', SPAN90], // en dash
   ['2010-2017', ['2010-2017', 'span', '2010-01-01', '2017-12-31']],
   ['2017-2018', ['2017-2018', 'span', '2017-01-01', '2018-12-31']],
+  ['1990 to 1999', SPAN90],
+  ['2018 to 2020', ['2018-2020', 'span', '2018-01-01', '2020-12-31']],
+  ['2018-2020', ['2018-2020', 'span', '2018-01-01', '2020-12-31']],
+  ['2018/19', ['2018-19', 'financial-year', '2018-07-01', '2019-06-30']],
+  ['2021.0', ['2021', 'year', '2021-01-01', '2021-12-31']],
+  ['1993 01', ['1993-01', 'month', '1993-01-01', '1993-01-31']],
+  ['2007/08 to 2008/09', ['2007-07-01/2009-06-30', 'range', '2007-07-01', '2009-06-30']],
+  ['2002/03-2007/08', ['2002-07-01/2008-06-30', 'range', '2002-07-01', '2008-06-30']],
   ['1990-01-01/P10Y', SPAN90],
   ['2020-01-01/P10Y', ['2020-2029', 'span', '2020-01-01', '2029-12-31']],
   // SDMX time ranges that are exactly a named period
@@ -203,7 +215,10 @@ const REJECTED: [input: string, message: RegExp][] = [
   ['   ', /empty.*Accepted forms/],
   // text
   ['hello', /"hello" is not a recognised period.*Accepted forms: a year \(2024\)/],
-  ['Q1 2024', /not a recognised period/],
+  ['Q5 2024', /not a quarter: quarters are numbered 1 to 4/],
+  ['2007/08 to 2006/07', /ends before it starts/],
+  ['2007/09 to 2008/09', /not a financial year/],
+  ['2021.5', /not a recognised period/],
   ['2024-Jan', /not a recognised period/],
   ['2024-1-5', /not a recognised period/],
   ['24Q1', /not a recognised period/],

@@ -182,9 +182,9 @@ function canonicalPeriod(start: number, end: number, financialYearStartMonth: nu
 // ─── Messages ───────────────────────────────────────────────────────────────────────────────
 
 const ACCEPTED_FORMS =
-  'Accepted forms: a year (2024), half-year (2024-S1), quarter (2024-Q1 or 2024Q1), ' +
+  'Accepted forms: a year (2024), half-year (2024-S1), quarter (2024-Q1, 2024Q1 or Q1 2024), ' +
   'month (2024-01 or 2024M01), ISO week (2024-W05 or 2024W5), day (2024-01-15), ' +
-  'financial year (2017-18, 2017/18 or FY2017-18), span of years (1990-1999), ' +
+  'financial year (2017-18, 2017/18 or FY2017-18), span of years (1990-1999 or 1990 to 1999), ' +
   'date range (2024-01-15/2024-03-31 or 2024-01-01/P3M), or a DHIS2 period id ' +
   '(202401, 20240115, 2017July).';
 
@@ -317,6 +317,27 @@ function readSpan(firstYear: number, lastYear: number, context: Context): Period
   return fromDays(dayNumber(firstYear, 1, 1), dayNumber(lastYear, 12, 31), context);
 }
 
+/** From the first day of one financial year to the last day of a later one (2007/08 to 2008/09). */
+function readFinancialYears(
+  first: number,
+  firstSecond: string,
+  last: number,
+  lastSecond: string,
+  context: Context,
+): PeriodResult {
+  const from = readFinancialYear(first, firstSecond, context);
+  if (!from.ok) return from;
+  const to = readFinancialYear(last, lastSecond, context);
+  if (!to.ok) return to;
+  if (last < first) {
+    return fail(
+      `${quote(context.text)} ends before it starts: the second financial year must be the same as the first or ` +
+        'later, as in 2007/08 to 2008/09.',
+    );
+  }
+  return fromDays(daysOfIsoDate(from.period.start), daysOfIsoDate(to.period.end), context);
+}
+
 function readDhis2FinancialYear(year: number, suffix: string, context: Context): PeriodResult {
   const month = DHIS2_FINANCIAL_MONTHS.get(suffix.toLowerCase());
   if (month === undefined) return fail(`${quote(context.text)} is not a recognised period. ${ACCEPTED_FORMS}`);
@@ -399,6 +420,11 @@ const RULES: readonly Rule[] = [
     read: ([year, quarter], c) => readQuarter(int(year), int(quarter), c),
   },
   {
+    forms: 'quarter written first: Q1 2024, Q1-2024 (as Open SDG displays it)',
+    pattern: /^Q(\d+)\s*[-/]?\s*(\d{4})$/i,
+    read: ([quarter, year], c) => readQuarter(int(year), int(quarter), c),
+  },
+  {
     forms: 'SDMX month 2024-M01, 2024M01',
     pattern: /^(\d{4})-?M(\d+)$/i,
     read: ([year, month], c) => readMonth(int(year), int(month), c, '2024-M01'),
@@ -424,8 +450,8 @@ const RULES: readonly Rule[] = [
     read: ([year, month], c) => readMonth(int(year), int(month), c, '202401'),
   },
   {
-    forms: 'month 2024-01, or financial year 2017-18 when the second part is no month',
-    pattern: /^(\d{4})\s*-\s*(\d{2})$/,
+    forms: 'month 2024-01 or 2024 01, or financial year 2017-18 when the second part is no month',
+    pattern: /^(\d{4})(?:\s*-\s*|\s+)(\d{2})$/,
     read: ([year, second], c) => readMonthOrFinancialYear(int(year), second ?? '', c),
   },
   {
@@ -439,9 +465,20 @@ const RULES: readonly Rule[] = [
     read: ([year, second], c) => readFinancialYear(int(year), second ?? '', c),
   },
   {
-    forms: 'span of years 1990-1999, 1990 - 1999',
-    pattern: /^(\d{4})\s*-\s*(\d{4})$/,
+    forms: 'span of years 1990-1999, 1990 - 1999, 1990 to 1999 (as Open SDG displays it)',
+    pattern: /^(\d{4})\s*(?:-|\s+to\s+)\s*(\d{4})$/i,
     read: ([first, last], c) => readSpan(int(first), int(last), c),
+  },
+  {
+    forms: 'financial years from one to another: 2007/08 to 2008/09, 2002/03-2007/08',
+    pattern: /^(\d{4})\s*\/\s*(\d{2}|\d{4})\s*(?:-|\s+to\s+)\s*(\d{4})\s*\/\s*(\d{2}|\d{4})$/i,
+    read: ([first, firstEnd, last, lastEnd], c) =>
+      readFinancialYears(int(first), firstEnd ?? '', int(last), lastEnd ?? '', c),
+  },
+  {
+    forms: 'a year written as a decimal number by a spreadsheet: 2021.0',
+    pattern: /^(\d{4})\.0+$/,
+    read: ([year], c) => readYear(int(year), c),
   },
   {
     forms: 'DHIS2 financial year 2017Feb, 2017April, 2017July, 2017Aug, 2017Sep, 2017Oct, 2017Nov',
