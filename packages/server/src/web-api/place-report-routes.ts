@@ -148,7 +148,11 @@ export function registerPlaceReportRoutes(app: FastifyInstance, ctx: AppContext)
       const cities = [...cityMap.values()].sort((a, b) => compareCodes(a.code, b.code));
 
       const bySeries = new Map<number, (typeof latest)[number][]>();
-      for (const row of latest) bySeries.set(row.seriesId, [...(bySeries.get(row.seriesId) ?? []), row]);
+      for (const row of latest) {
+        const list = bySeries.get(row.seriesId);
+        if (list) list.push(row);
+        else bySeries.set(row.seriesId, [row]);
+      }
       const indicators = [...bySeries.values()]
         .sort(
           (a, b) =>

@@ -44,7 +44,7 @@ export function registerPlaceSummaryRoutes(app: FastifyInstance, ctx: AppContext
         summary:
           'A place page: each indicator with data there, its values over time, target, country value and pilot group spread',
         description:
-          'Points are the totals (no disaggregation), ordered by period start. The public sees approved values only. A value the indicator\'s suppression rule withholds from the caller is null with `suppressedBelow` N ("fewer than N"); the pilot group\'s median and range leave suppressed values out.',
+          'Points are the totals (no disaggregation), ordered by period start; `latest` is null for a series with only broken-down values at the place (`brokenDownValues` counts them). The public sees approved values only. A value the indicator\'s suppression rule withholds from the caller is null with `suppressedBelow` N ("fewer than N"); the pilot group\'s median and range leave suppressed values out.',
         params: z.object({ code: z.string().max(120) }),
         querystring: z.object({ lang: LangParam }),
       },
@@ -145,7 +145,7 @@ export function registerPlaceSummaryRoutes(app: FastifyInstance, ctx: AppContext
           .execute();
       };
 
-      const [points, frameworks, targets, countryLatest, pilotLatest] = await Promise.all([
+      const [points, frameworks, targets, countryLatest, pilotLatest, valueCounts] = await Promise.all([
         db
           .selectFrom('observations as o')
           .leftJoin('sources as src', 'src.id', 'o.source_id')
@@ -197,7 +197,30 @@ export function registerPlaceSummaryRoutes(app: FastifyInstance, ctx: AppContext
           .execute(),
         country ? latestTotals({ ids: [country.id] }) : Promise.resolve([] as LatestRow[]),
         latestTotals({ pilotLevel: place.level }),
+        // How many values of each series at the place are totals and how many are broken down: a series may
+        // have only broken-down values there (an SDMX or Open SDG file without total rows).
+        db
+          .selectFrom('observations as o')
+          .where('o.place_id', '=', place.id)
+          .where('o.status', 'in', statuses)
+          .groupBy('o.series_id')
+          .select(['o.series_id as seriesId', sql<string>`count(*) FILTER (WHERE o.disagg_id <> 0)`.as('brokenDown')])
+          .execute(),
       ]);
+      // Grouped by series once: a place may have a thousand indicators.
+      const group = <T extends { seriesId: number }>(rows: T[]) => {
+        const m = new Map<number, T[]>();
+        for (const row of rows) {
+          const list = m.get(row.seriesId);
+          if (list) list.push(row);
+          else m.set(row.seriesId, [row]);
+        }
+        return m;
+      };
+      const pointsBySeries = group(points);
+      const countryBySeries = group(countryLatest);
+      const pilotBySeries = group(pilotLatest);
+      const brokenDown = new Map(valueCounts.map((c) => [c.seriesId, Number(c.brokenDown)]));
 
       const indicators = seriesRows
         .sort(
@@ -207,7 +230,7 @@ export function registerPlaceSummaryRoutes(app: FastifyInstance, ctx: AppContext
             compareCodes(a.seriesCode, b.seriesCode),
         )
         .map((s) => {
-          const pts = points.filter((p) => p.seriesId === s.seriesId);
+          const pts = pointsBySeries.get(s.seriesId) ?? [];
           let last: (typeof pts)[number] | undefined;
           for (const p of pts) {
             if (
@@ -224,14 +247,13 @@ export function registerPlaceSummaryRoutes(app: FastifyInstance, ctx: AppContext
           const score = (t: (typeof candidates)[number]) =>
             (t.place_id !== null ? 2 : 0) + (t.series_id !== null ? 1 : 0);
           const target = candidates.sort((a, b) => score(b) - score(a) || b.year - a.year)[0];
-          const c = countryLatest.find((x) => x.seriesId === s.seriesId);
+          const c = countryBySeries.get(s.seriesId)?.[0];
           // The pilot group's spread over published values only: a suppressed value is left out for every reader.
-          const group = pilotLatest.filter(
-            (x): x is LatestRow & { value: number } =>
-              x.seriesId === s.seriesId && x.suppressedBelow === null && x.value !== null,
+          const pilots = (pilotBySeries.get(s.seriesId) ?? []).filter(
+            (x): x is LatestRow & { value: number } => x.suppressedBelow === null && x.value !== null,
           );
-          const groupPeriods = new Set(group.map((g) => g.period));
-          const values = group.map((g) => g.value);
+          const groupPeriods = new Set(pilots.map((g) => g.period));
+          const values = pilots.map((g) => g.value);
           const unitCode = s.seriesUnit ?? s.unitCode;
           const unitNames = s.seriesUnit ? s.seriesUnitNames : s.unitNames;
           return {
@@ -273,14 +295,16 @@ export function registerPlaceSummaryRoutes(app: FastifyInstance, ctx: AppContext
             country: c
               ? { place: c.place, period: c.period, value: c.value, suppressedBelow: c.suppressedBelow }
               : null,
+            // Values at the place that are broken down (by sex, age…); `latest` is null when there is no total.
+            brokenDownValues: brokenDown.get(s.seriesId) ?? 0,
             pilotGroup:
-              group.length >= 2
+              pilots.length >= 2
                 ? {
-                    count: group.length,
+                    count: pilots.length,
                     median: median(values),
-                    min: Math.min(...values),
-                    max: Math.max(...values),
-                    ...(groupPeriods.size === 1 ? { period: group[0]!.period } : {}),
+                    min: values.reduce((a, b) => Math.min(a, b)),
+                    max: values.reduce((a, b) => Math.max(a, b)),
+                    ...(groupPeriods.size === 1 ? { period: pilots[0]!.period } : {}),
                   }
                 : null,
           };

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { registerHomeRoutes } from './home-routes.ts';
+import { registerIndicatorDataRoutes } from './indicator-data-routes.ts';
 import { registerIndicatorLatestRoutes } from './indicator-latest-routes.ts';
 import { registerPlaceReportRoutes } from './place-report-routes.ts';
 import { registerPlaceSummaryRoutes } from './place-summary-routes.ts';
@@ -14,6 +15,7 @@ import { registerSearchRoutes } from './search-routes.ts';
 export function registerWebApiRoutes(app: FastifyInstance, ctx: AppContext): void {
   registerSearchRoutes(app, ctx);
   registerIndicatorLatestRoutes(app, ctx);
+  registerIndicatorDataRoutes(app, ctx);
   registerPlaceSummaryRoutes(app, ctx);
   registerPlaceReportRoutes(app, ctx);
   registerReportingStatusRoutes(app, ctx);

@@ -1,4 +1,5 @@
 import { createRootRoute, createRoute, createRouter, lazyRouteComponent } from '@tanstack/react-router';
+import { PageError } from '../components/ErrorBoundary.tsx';
 import { HomePage } from '../pages/home/HomePage.tsx';
 import { validateKnowledgeSearch } from '../pages/knowledge/knowledge-search-params.ts';
 import { NotFoundPage } from '../pages/NotFoundPage.tsx';
@@ -262,7 +263,13 @@ const routeTree = rootRoute.addChildren([
   adminIndicator,
   adminAudit,
 ]);
-export const router = createRouter({ routeTree, defaultPreload: 'intent', scrollRestoration: true });
+// A page that fails while drawing shows a message in the reader's language inside the layout (header kept).
+export const router = createRouter({
+  routeTree,
+  defaultPreload: 'intent',
+  scrollRestoration: true,
+  defaultErrorComponent: PageError,
+});
 
 declare module '@tanstack/react-router' {
   interface Register {

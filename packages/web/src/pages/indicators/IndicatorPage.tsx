@@ -1,12 +1,13 @@
 import { assessProgress } from '@marsad/core';
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, useParams } from '@tanstack/react-router';
-import { lazy, Suspense, useId, useMemo, useState } from 'react';
+import { lazy, Suspense, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, apiUrl, getJson } from '../../api/client.ts';
-import type { DimensionItem, IndicatorDetail, Names, Observation, Page, PlaceItem } from '../../api/types.ts';
+import type { DimensionItem, IndicatorDetail } from '../../api/types.ts';
 import { usePrefs } from '../../app/prefs.tsx';
 import { Breadcrumbs } from '../../components/Breadcrumbs.tsx';
+import { SectionBoundary } from '../../components/ErrorBoundary.tsx';
 import { ProgressBadge } from '../../components/ProgressBadge.tsx';
 import { periodX } from '../../components/period-x.ts';
 import { Empty, ErrorMessage, Loading } from '../../components/States.tsx';
@@ -38,11 +39,41 @@ interface Latest {
   }[];
 }
 
-const dimKey = (dims: Record<string, string>) =>
-  Object.keys(dims)
-    .sort()
-    .map((k) => `${k}:${dims[k]}`)
-    .join('|');
+/** GET /api/v1/indicators/:code/data: what the data section shows, asked for as it is shown. */
+interface IndicatorData {
+  series: string;
+  /** The disaggregation shown: the one asked for, else the total, else (no totals) the one with most values. */
+  key: string;
+  total: number;
+  /** key: 'AGE:Y15T24|SEX:F', '' for the total. */
+  disaggregations: { key: string; dims: Record<string, string>; values: number; places: number }[];
+  places: { code: string; name: string | null; level: string; values: number }[];
+  selected: string[];
+  points: {
+    place: string;
+    points: {
+      period: string;
+      start: string;
+      end: string;
+      /** null: withheld by the indicator's suppression rule ("fewer than suppressedBelow"). */
+      value: number | null;
+      status: string;
+      suppressedBelow?: number;
+      source?: number;
+      unit?: string;
+      note?: string;
+    }[];
+  }[];
+  sources: { name: string; licence: string | null; synthetic: boolean }[];
+  pointsTotal: number;
+  limit: number;
+  truncated: boolean;
+}
+
+/** The most values one answer holds (the server's maximum); the page asks for fewer unless told. */
+const MAX_POINTS = 20_000;
+/** Places offered as check boxes before "show all". */
+const PLACES_SHOWN = 30;
 
 export function IndicatorPage() {
   const { code } = useParams({ from: '/indicators/$code' });
@@ -56,31 +87,51 @@ export function IndicatorPage() {
   const [seriesChoice, setSeries] = useState<string | null>(null);
   const series =
     seriesChoice ?? indicator.data?.series.find((s) => s.default)?.code ?? indicator.data?.series[0]?.code ?? null;
-  const observations = useQuery({
-    queryKey: ['observations', code, series],
-    enabled: !!series,
-    queryFn: () => getJson<Page<Observation>>('/observations', { indicator: code, series: series!, limit: 1000 }),
-  });
-  const places = useQuery({
-    queryKey: ['places-all', lang],
-    queryFn: () => getJson<Page<PlaceItem>>('/places', { lang, limit: 1000, level: undefined }),
-  });
   const dimensions = useQuery({
     queryKey: ['dimensions', lang],
     queryFn: () => getJson<{ items: DimensionItem[] }>('/dimensions', { lang }),
   });
-  const [disagg, setDisagg] = useState('');
+  // null: the server's choice (the totals, or for an indicator without totals its largest disaggregation).
+  const [disaggChoice, setDisagg] = useState<string | null>(null);
+  // null: the places the server chooses (those with most values); [] the reader unticked them all.
   const [chosenPlaces, setChosenPlaces] = useState<string[] | null>(null);
-
-  const obs = observations.data?.items ?? [];
-  const disaggs = useMemo(() => [...new Set(obs.map((o) => dimKey(o.dims)))].sort(), [obs]);
-  const shown = obs.filter((o) => dimKey(o.dims) === disagg);
-  const placesWithData = useMemo(() => {
-    const counts = new Map<string, number>();
-    for (const o of shown) counts.set(o.place, (counts.get(o.place) ?? 0) + 1);
-    return [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([p]) => p);
-  }, [shown]);
-  const selected = (chosenPlaces ?? placesWithData.slice(0, 5)).filter((p) => placesWithData.includes(p));
+  // undefined: the server's default; raised when the reader asks for all values of the places chosen.
+  const [pointLimit, setPointLimit] = useState<number | undefined>(undefined);
+  const [allPlaces, setAllPlaces] = useState(false);
+  // The page asks for the places and the disaggregation it shows, never for the first rows of the indicator.
+  const observations = useQuery({
+    queryKey: ['indicator-data', code, series, disaggChoice, chosenPlaces, pointLimit, lang],
+    enabled: !!series && chosenPlaces?.length !== 0,
+    placeholderData: keepPreviousData,
+    queryFn: () =>
+      getJson<IndicatorData>(`/indicators/${encodeURIComponent(code)}/data`, {
+        series: series!,
+        dim: disaggChoice ? disaggChoice.split('|') : undefined,
+        place: chosenPlaces ?? undefined,
+        limit: pointLimit,
+        lang,
+      }),
+  });
+  // The last answer stays on screen while the next loads, and when every place is unticked.
+  const lastData = useRef<IndicatorData | undefined>(undefined);
+  if (observations.data && observations.data.series === series) lastData.current = observations.data;
+  const data = lastData.current?.series === series ? lastData.current : undefined;
+  const disaggs = data?.disaggregations.map((d) => d.key) ?? [];
+  const disagg = disaggChoice ?? data?.key ?? '';
+  const placesWithData = data?.places.map((p) => p.code) ?? [];
+  const selected = chosenPlaces ?? data?.selected ?? [];
+  const shown = (chosenPlaces?.length === 0 ? [] : (data?.points ?? [])).flatMap((s) =>
+    s.points.map((x) => ({
+      ...x,
+      place: s.place,
+      periodStart: x.start,
+      periodEnd: x.end,
+      suppressedBelow: x.suppressedBelow ?? null,
+      source: x.source !== undefined ? (data?.sources[x.source] ?? null) : null,
+      unit: x.unit ?? null,
+      note: x.note ?? null,
+    })),
+  );
   const latest = useQuery({
     queryKey: ['latest', code, series, disagg, lang],
     enabled: !!series,
@@ -96,10 +147,7 @@ export function IndicatorPage() {
   if (indicator.isPending) return <Loading />;
   if (indicator.error) return <ErrorMessage error={indicator.error} />;
   const ind = indicator.data;
-  const placeName = (c: string) => {
-    const p = places.data?.items.find((x) => x.code === c);
-    return p ? text(p.names as Names).text || c : c;
-  };
+  const placeName = (c: string) => data?.places.find((x) => x.code === c)?.name ?? c;
   const dimLabel = (key: string) => {
     if (!key) return t('indicator.total');
     return key
@@ -237,250 +285,287 @@ export function IndicatorPage() {
       </dl>
 
       <h2>{t('indicator.data')}</h2>
-      <div className="row no-print">
-        {ind.series.length > 1 && (
-          <label>
-            {t('indicator.series')}{' '}
-            <select
-              value={series ?? ''}
-              onChange={(e) => {
-                setSeries(e.target.value);
-                setDisagg('');
-                setChosenPlaces(null);
-              }}
-            >
-              {ind.series.map((s) => (
-                <option key={s.code} value={s.code}>
-                  {text(s.names).text || s.code}
-                  {s.code !== (text(s.names).text || s.code) ? ` (${s.code})` : ''}
-                </option>
-              ))}
-            </select>
-          </label>
-        )}
-        {disaggs.length > 1 && (
-          <label>
-            {t('indicator.disaggregation')}{' '}
-            <select
-              value={disagg}
-              onChange={(e) => {
-                setDisagg(e.target.value);
-                setChosenPlaces(null);
-              }}
-            >
-              {disaggs.map((d) => (
-                <option key={d} value={d}>
-                  {dimLabel(d)}
-                </option>
-              ))}
-            </select>
-          </label>
-        )}
-      </div>
-      {observations.isPending ? (
-        <Loading />
-      ) : observations.error ? (
-        <ErrorMessage error={observations.error} />
-      ) : placesWithData.length === 0 ? (
-        <Empty>{t('indicator.noData')}</Empty>
-      ) : (
-        <>
-          <fieldset className="no-print">
-            <legend>{t('indicator.places')}</legend>
-            <div className="checks">
-              {placesWithData.map((p) => (
-                <label key={p}>
-                  <input
-                    type="checkbox"
-                    checked={selected.includes(p)}
-                    onChange={(e) =>
-                      setChosenPlaces(e.target.checked ? [...selected, p] : selected.filter((x) => x !== p))
-                    }
-                  />{' '}
-                  <span dir="auto">{placeName(p)}</span>
-                </label>
-              ))}
-            </div>
-          </fieldset>
-          {selected.length === 0 ? (
-            <Empty>{t('indicator.choosePlace')}</Empty>
-          ) : (
-            <>
-              <Suspense fallback={<Loading />}>
-                <LineChart
-                  series={chartSeries}
-                  target={chartTarget}
-                  unit={unitLabel}
-                  describedBy={tableId}
-                  title={t('indicator.chartTitle', {
-                    indicator: `${ind.code} ${title.text}`,
-                    places: selected.map(placeName).join('، '),
-                  })}
-                />
-              </Suspense>
-              <h3>{t('progress.title')}</h3>
-              <ul className="results">
-                {progressRows.map((r) => (
-                  <li key={r.place}>
-                    <span dir="auto">{placeName(r.place)}</span>: <ProgressBadge result={r.result} />{' '}
-                    <span className="small muted">
-                      {r.result.baseline &&
-                        r.result.latest &&
-                        t('progress.span', {
-                          from: period(
-                            r.result.baseline.start?.slice(0, 4) ?? String(Math.floor(r.result.baseline.year)),
-                          ),
-                          to: period(r.result.latest.end?.slice(0, 4) ?? String(Math.floor(r.result.latest.year))),
-                        })}
-                      {r.target && (
-                        <>
-                          {' '}
-                          ·{' '}
-                          {t('progress.target', {
-                            year: num(r.target.year, 0).replace(/[,٬]/g, ''),
-                            value:
-                              r.target.value !== null
-                                ? num(r.target.value)
-                                : t('progress.relative', {
-                                    pct: num(Math.round((r.target.relativeChange ?? 0) * 100), 0),
-                                    base: r.target.baselineYear ? period(String(r.target.baselineYear)) : '',
-                                  }),
-                          })}
-                        </>
-                      )}
-                    </span>
-                  </li>
+      <SectionBoundary>
+        <div className="row no-print">
+          {ind.series.length > 1 && (
+            <label>
+              {t('indicator.series')}{' '}
+              <select
+                value={series ?? ''}
+                onChange={(e) => {
+                  setSeries(e.target.value);
+                  setDisagg(null);
+                  setChosenPlaces(null);
+                  setPointLimit(undefined);
+                }}
+              >
+                {ind.series.map((s) => (
+                  <option key={s.code} value={s.code}>
+                    {text(s.names).text || s.code}
+                    {s.code !== (text(s.names).text || s.code) ? ` (${s.code})` : ''}
+                  </option>
                 ))}
-              </ul>
-              <details className="small">
-                <summary>{t('progress.method')}</summary>
-                <p>{t('progress.methodText')}</p>
-              </details>
-              <div className="table-scroll">
-                <table className="data" id={tableId}>
-                  <caption>{t('indicator.tableCaption', { disaggregation: dimLabel(disagg) })}</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('table.place')}</th>
-                      <th scope="col">{t('table.period')}</th>
-                      <th scope="col">{t('table.value')}</th>
-                      <th scope="col">{t('table.unit')}</th>
-                      <th scope="col">{t('table.status')}</th>
-                      <th scope="col">{t('table.source')}</th>
-                      <th scope="col">{t('table.note')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {rows.map((o) => (
-                      <tr key={`${o.place}-${o.period}`}>
-                        <th scope="row" dir="auto">
-                          {placeName(o.place)}
-                        </th>
-                        <td>{period(o.period)}</td>
-                        <td className="num" data-value={o.value ?? undefined}>
-                          <ValueText value={o.value} suppressedBelow={o.suppressedBelow} />
-                        </td>
-                        <td>
-                          {o.unit && ind.unit && o.unit === ind.unit.code
-                            ? (ind.unit.name ?? o.unit)
-                            : (o.unit ?? unitLabel)}
-                        </td>
-                        <td>{t(`status.${o.status}`)}</td>
-                        <td dir="auto">
-                          {o.source ? (
-                            <>
-                              {o.source.name}
-                              {o.source.licence ? ` (${o.source.licence})` : ''}
-                              {o.source.synthetic && (
-                                <>
-                                  {' '}
-                                  <span className="tag warn">{t('common.synthetic')}</span>
-                                </>
-                              )}
-                            </>
-                          ) : (
-                            '—'
-                          )}
-                        </td>
-                        <td dir="auto">{o.note ?? ''}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-              {anySuppressed(rows) && <SuppressionNote />}
-              <p className="no-print">
-                {t('indicator.download')}{' '}
-                <a href={apiUrl('/observations/export', { ...exportParams, format: 'csv' })} download>
-                  CSV
-                </a>{' '}
-                ·{' '}
-                <a href={apiUrl('/observations/export', { ...exportParams, format: 'sdmx-csv' })} download>
-                  SDMX-CSV
-                </a>{' '}
-                ·{' '}
-                <a href={apiUrl('/observations/export', { ...exportParams, format: 'sdmx-json' })} download>
-                  SDMX-JSON
-                </a>
-              </p>
-            </>
+              </select>
+            </label>
           )}
-        </>
-      )}
+          {disaggs.length > 1 && (
+            <label>
+              {t('indicator.disaggregation')}{' '}
+              <select
+                value={disagg}
+                onChange={(e) => {
+                  setDisagg(e.target.value);
+                  setChosenPlaces(null);
+                  setPointLimit(undefined);
+                }}
+              >
+                {disaggs.map((d) => (
+                  <option key={d} value={d}>
+                    {dimLabel(d)}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+        </div>
+        {!data && observations.error ? (
+          <ErrorMessage error={observations.error} />
+        ) : !data ? (
+          <Loading />
+        ) : placesWithData.length === 0 ? (
+          <Empty>{t('indicator.noData')}</Empty>
+        ) : (
+          <>
+            <fieldset className="no-print">
+              <legend>{t('indicator.places')}</legend>
+              <div className="checks">
+                {(allPlaces
+                  ? placesWithData
+                  : placesWithData.filter((p, i) => i < PLACES_SHOWN || selected.includes(p))
+                ).map((p) => (
+                  <label key={p}>
+                    <input
+                      type="checkbox"
+                      checked={selected.includes(p)}
+                      onChange={(e) => {
+                        setChosenPlaces(e.target.checked ? [...selected, p] : selected.filter((x) => x !== p));
+                        setPointLimit(undefined);
+                      }}
+                    />{' '}
+                    <span dir="auto">{placeName(p)}</span>
+                  </label>
+                ))}
+              </div>
+              {!allPlaces && placesWithData.length > PLACES_SHOWN && (
+                <button type="button" className="secondary" onClick={() => setAllPlaces(true)}>
+                  {t('indicator.allPlaces', { n: num(placesWithData.length, 0) })}
+                </button>
+              )}
+            </fieldset>
+            {observations.error && <ErrorMessage error={observations.error} />}
+            {data.truncated && selected.length > 0 && (
+              <p className="notice" role="status">
+                {t('indicator.limited', {
+                  shown: num(data.limit, 0),
+                  total: num(data.pointsTotal, 0),
+                })}{' '}
+                {data.limit < MAX_POINTS ? (
+                  <button
+                    type="button"
+                    className="secondary"
+                    onClick={() => setPointLimit(Math.min(MAX_POINTS, data.pointsTotal))}
+                  >
+                    {data.pointsTotal <= MAX_POINTS
+                      ? t('indicator.showAllValues', { n: num(data.pointsTotal, 0) })
+                      : t('indicator.showMoreValues', { n: num(MAX_POINTS, 0) })}
+                  </button>
+                ) : (
+                  t('indicator.limitedDownload')
+                )}
+              </p>
+            )}
+            {selected.length === 0 ? (
+              <Empty>{t('indicator.choosePlace')}</Empty>
+            ) : (
+              <>
+                <Suspense fallback={<Loading />}>
+                  <LineChart
+                    series={chartSeries}
+                    target={chartTarget}
+                    unit={unitLabel}
+                    describedBy={tableId}
+                    title={t('indicator.chartTitle', {
+                      indicator: `${ind.code} ${title.text}`,
+                      places: selected.map(placeName).join('، '),
+                    })}
+                  />
+                </Suspense>
+                <h3>{t('progress.title')}</h3>
+                <ul className="results">
+                  {progressRows.map((r) => (
+                    <li key={r.place}>
+                      <span dir="auto">{placeName(r.place)}</span>: <ProgressBadge result={r.result} />{' '}
+                      <span className="small muted">
+                        {r.result.baseline &&
+                          r.result.latest &&
+                          t('progress.span', {
+                            from: period(
+                              r.result.baseline.start?.slice(0, 4) ?? String(Math.floor(r.result.baseline.year)),
+                            ),
+                            to: period(r.result.latest.end?.slice(0, 4) ?? String(Math.floor(r.result.latest.year))),
+                          })}
+                        {r.target && (
+                          <>
+                            {' '}
+                            ·{' '}
+                            {t('progress.target', {
+                              year: num(r.target.year, 0).replace(/[,٬]/g, ''),
+                              value:
+                                r.target.value !== null
+                                  ? num(r.target.value)
+                                  : t('progress.relative', {
+                                      pct: num(Math.round((r.target.relativeChange ?? 0) * 100), 0),
+                                      base: r.target.baselineYear ? period(String(r.target.baselineYear)) : '',
+                                    }),
+                            })}
+                          </>
+                        )}
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+                <details className="small">
+                  <summary>{t('progress.method')}</summary>
+                  <p>{t('progress.methodText')}</p>
+                </details>
+                <div className="table-scroll">
+                  <table className="data" id={tableId}>
+                    <caption>{t('indicator.tableCaption', { disaggregation: dimLabel(disagg) })}</caption>
+                    <thead>
+                      <tr>
+                        <th scope="col">{t('table.place')}</th>
+                        <th scope="col">{t('table.period')}</th>
+                        <th scope="col">{t('table.value')}</th>
+                        <th scope="col">{t('table.unit')}</th>
+                        <th scope="col">{t('table.status')}</th>
+                        <th scope="col">{t('table.source')}</th>
+                        <th scope="col">{t('table.note')}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {rows.map((o) => (
+                        <tr key={`${o.place}-${o.period}`}>
+                          <th scope="row" dir="auto">
+                            {placeName(o.place)}
+                          </th>
+                          <td>{period(o.period)}</td>
+                          <td className="num" data-value={o.value ?? undefined}>
+                            <ValueText value={o.value} suppressedBelow={o.suppressedBelow} />
+                          </td>
+                          <td>
+                            {o.unit && ind.unit && o.unit === ind.unit.code
+                              ? (ind.unit.name ?? o.unit)
+                              : (o.unit ?? unitLabel)}
+                          </td>
+                          <td>{t(`status.${o.status}`)}</td>
+                          <td dir="auto">
+                            {o.source ? (
+                              <>
+                                {o.source.name}
+                                {o.source.licence ? ` (${o.source.licence})` : ''}
+                                {o.source.synthetic && (
+                                  <>
+                                    {' '}
+                                    <span className="tag warn">{t('common.synthetic')}</span>
+                                  </>
+                                )}
+                              </>
+                            ) : (
+                              '—'
+                            )}
+                          </td>
+                          <td dir="auto">{o.note ?? ''}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+                {anySuppressed(rows) && <SuppressionNote />}
+                <p className="no-print">
+                  {t('indicator.download')}{' '}
+                  <a href={apiUrl('/observations/export', { ...exportParams, format: 'csv' })} download>
+                    CSV
+                  </a>{' '}
+                  ·{' '}
+                  <a href={apiUrl('/observations/export', { ...exportParams, format: 'sdmx-csv' })} download>
+                    SDMX-CSV
+                  </a>{' '}
+                  ·{' '}
+                  <a href={apiUrl('/observations/export', { ...exportParams, format: 'sdmx-json' })} download>
+                    SDMX-JSON
+                  </a>
+                </p>
+              </>
+            )}
+          </>
+        )}
+      </SectionBoundary>
 
       <h2>{t('indicator.map')}</h2>
-      {latest.isPending ? (
-        <Loading />
-      ) : latest.error ? (
-        <ErrorMessage error={latest.error} />
-      ) : latest.data.items.length === 0 ? (
-        <Empty>{t('indicator.noData')}</Empty>
-      ) : (
-        <Suspense fallback={<Loading />}>
-          <MapView
-            title={t('indicator.mapTitle', { indicator: ind.code })}
-            unit={unitLabel}
-            items={latest.data.items.filter(shownValue).map((i) => ({
-              place: i.place,
-              name: i.name,
-              level: i.level,
-              lat: i.lat,
-              lon: i.lon,
-              iso3166Numeric: i.iso3166Numeric,
-              value: i.value,
-              period: i.period,
-            }))}
-          />
-          <details>
-            <summary>{t('indicator.mapTable')}</summary>
-            <table className="data">
-              <thead>
-                <tr>
-                  <th scope="col">{t('table.place')}</th>
-                  <th scope="col">{t('table.period')}</th>
-                  <th scope="col">{t('table.value')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {latest.data.items.map((i) => (
-                  <tr key={i.place}>
-                    <th scope="row">
-                      <Link to="/places/$code" params={{ code: i.place }}>
-                        <span dir="auto">{i.name}</span>
-                      </Link>
-                    </th>
-                    <td>{period(i.period)}</td>
-                    <td className="num">
-                      <ValueText value={i.value} suppressedBelow={i.suppressedBelow} />
-                    </td>
+      <SectionBoundary>
+        {latest.isPending ? (
+          <Loading />
+        ) : latest.error ? (
+          <ErrorMessage error={latest.error} />
+        ) : latest.data.items.length === 0 ? (
+          <Empty>{t('indicator.noData')}</Empty>
+        ) : (
+          <Suspense fallback={<Loading />}>
+            <MapView
+              title={t('indicator.mapTitle', { indicator: ind.code })}
+              unit={unitLabel}
+              items={latest.data.items.filter(shownValue).map((i) => ({
+                place: i.place,
+                name: i.name,
+                level: i.level,
+                lat: i.lat,
+                lon: i.lon,
+                iso3166Numeric: i.iso3166Numeric,
+                value: i.value,
+                period: i.period,
+              }))}
+            />
+            <details>
+              <summary>{t('indicator.mapTable')}</summary>
+              <table className="data">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('table.place')}</th>
+                    <th scope="col">{t('table.period')}</th>
+                    <th scope="col">{t('table.value')}</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-            {anySuppressed(latest.data.items) && <SuppressionNote />}
-          </details>
-        </Suspense>
-      )}
+                </thead>
+                <tbody>
+                  {latest.data.items.map((i) => (
+                    <tr key={i.place}>
+                      <th scope="row">
+                        <Link to="/places/$code" params={{ code: i.place }}>
+                          <span dir="auto">{i.name}</span>
+                        </Link>
+                      </th>
+                      <td>{period(i.period)}</td>
+                      <td className="num">
+                        <ValueText value={i.value} suppressedBelow={i.suppressedBelow} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              {anySuppressed(latest.data.items) && <SuppressionNote />}
+            </details>
+          </Suspense>
+        )}
+      </SectionBoundary>
     </article>
   );
 }

@@ -7,6 +7,7 @@ import { ApiError, getJson } from '../../api/client.ts';
 import type { Names, PlaceDetail } from '../../api/types.ts';
 import { usePrefs } from '../../app/prefs.tsx';
 import { Breadcrumbs } from '../../components/Breadcrumbs.tsx';
+import { SectionBoundary } from '../../components/ErrorBoundary.tsx';
 import { PdfButton } from '../../components/PdfButton.tsx';
 import { ProgressBadge } from '../../components/ProgressBadge.tsx';
 import { periodX } from '../../components/period-x.ts';
@@ -48,13 +49,15 @@ interface Summary {
       suppressedBelow: number | null;
       status: string;
     }[];
+    // null when the place has only broken-down values of the series (no total row).
     latest: {
       period: string;
       value: number | null;
       suppressedBelow: number | null;
       status: string;
       source: { name: string; licence: string | null; synthetic: boolean } | null;
-    };
+    } | null;
+    brokenDownValues?: number;
     target: { year: number; value: number | null; relativeChange: number | null; baselineYear: number | null } | null;
     country: { place: string; period: string; value: number | null; suppressedBelow: number | null } | null;
     pilotGroup: { count: number; median: number; min: number; max: number } | null;
@@ -82,7 +85,7 @@ export function PlacePage() {
   if (place.isPending) return <Loading />;
   if (place.error) return <ErrorMessage error={place.error} />;
   const p = place.data;
-  const synthetic = summary.data?.indicators.some((i) => i.latest.source?.synthetic);
+  const synthetic = summary.data?.indicators.some((i) => i.latest?.source?.synthetic);
   const rows = summary.data?.indicators ?? [];
   const rowKey = (row: Summary['indicators'][number]) => `${row.indicator.code}|${row.series.code}`;
   // The latest period of the data on the page: the one ending last.
@@ -90,9 +93,11 @@ export function PlacePage() {
   for (const row of rows)
     for (const x of row.points) if (!lastPoint || x.periodEnd > lastPoint.periodEnd) lastPoint = x;
   // The chart: the chosen indicator, else the first with most values shown.
+  // Only indicators with totals here can be charted (some have only broken-down values).
+  const chartRows = rows.filter((r) => r.points.length > 0);
   const chartRow =
-    rows.find((r) => rowKey(r) === chartChoice) ??
-    [...rows].sort((a, b) => b.points.filter(shownValue).length - a.points.filter(shownValue).length)[0];
+    chartRows.find((r) => rowKey(r) === chartChoice) ??
+    [...chartRows].sort((a, b) => b.points.filter(shownValue).length - a.points.filter(shownValue).length)[0];
   const placeName = p.name ?? p.code;
   const chartIndicator = chartRow ? `${chartRow.indicator.code} ${chartRow.indicator.name ?? ''}`.trim() : '';
   const chartUnit = chartRow?.indicator.unit ? (chartRow.indicator.unit.name ?? chartRow.indicator.unit.code) : '';
@@ -167,177 +172,199 @@ export function PlacePage() {
       {synthetic && <p className="notice warn">{t('places.syntheticNotice')}</p>}
       <h2>{t('places.indicators')}</h2>
       <p className="small muted">{t('places.noRanks')}</p>
-      {summary.isPending ? (
-        <Loading />
-      ) : summary.error ? (
-        <ErrorMessage error={summary.error} />
-      ) : summary.data.indicators.length === 0 ? (
-        <Empty>{t('places.noData')}</Empty>
-      ) : (
-        <>
-          <div className="table-scroll">
-            <table className="data place-table">
-              <caption className="visually-hidden">{t('places.tableCaption')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('table.indicator')}</th>
-                  <th scope="col">{t('table.latest')}</th>
-                  <th scope="col">{t('table.period')}</th>
-                  <th scope="col">{t('table.status')}</th>
-                  <th scope="col">{t('table.source')}</th>
-                  <th scope="col">{t('table.trend')}</th>
-                  <th scope="col">{t('progress.title')}</th>
-                  <th scope="col">{t('table.country')}</th>
-                  <th scope="col">{t('table.pilotGroup')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {summary.data.indicators.map((row) => {
-                  const progress = assessProgress(
-                    row.points
-                      .filter(shownValue)
-                      .map((x) => ({ start: x.periodStart, end: x.periodEnd, value: x.value })),
-                    row.indicator.direction,
-                    row.target,
-                  );
-                  const unit = row.indicator.unit ? (row.indicator.unit.name ?? row.indicator.unit.code) : '';
-                  return (
-                    <tr key={`${row.indicator.code}-${row.series.code}`}>
-                      <th scope="row">
-                        <Link to="/indicators/$code" params={{ code: row.indicator.code }}>
-                          {row.indicator.code}
-                        </Link>{' '}
-                        <span dir="auto">{row.indicator.name}</span>
-                        {row.series.name &&
-                          row.series.name !== row.indicator.name &&
-                          row.series.name !== row.indicator.code && (
-                            <div className="small muted" dir="auto">
-                              {row.series.name}
-                            </div>
-                          )}
-                      </th>
-                      <td className="num">
-                        <ValueText value={row.latest.value} suppressedBelow={row.latest.suppressedBelow} digits={3} />
-                        <div className="small muted unit">{unit}</div>
-                      </td>
-                      <td>{period(row.latest.period)}</td>
-                      <td>
-                        <StatusLabel status={row.latest.status} />
-                      </td>
-                      <td className="small source-cell">
-                        <SourceText source={row.latest.source} />
-                      </td>
-                      <td>
-                        <Sparkline values={row.points.filter(shownValue).map((x) => x.value)} />
-                      </td>
-                      <td>
-                        <ProgressBadge result={progress} />
-                      </td>
-                      <td className="num">
-                        {row.country ? (
+      <SectionBoundary>
+        {summary.isPending ? (
+          <Loading />
+        ) : summary.error ? (
+          <ErrorMessage error={summary.error} />
+        ) : summary.data.indicators.length === 0 ? (
+          <Empty>{t('places.noData')}</Empty>
+        ) : (
+          <>
+            <div className="table-scroll">
+              <table className="data place-table">
+                <caption className="visually-hidden">{t('places.tableCaption')}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('table.indicator')}</th>
+                    <th scope="col">{t('table.latest')}</th>
+                    <th scope="col">{t('table.period')}</th>
+                    <th scope="col">{t('table.status')}</th>
+                    <th scope="col">{t('table.source')}</th>
+                    <th scope="col">{t('table.trend')}</th>
+                    <th scope="col">{t('progress.title')}</th>
+                    <th scope="col">{t('table.country')}</th>
+                    <th scope="col">{t('table.pilotGroup')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {summary.data.indicators.map((row) => {
+                    const progress = assessProgress(
+                      row.points
+                        .filter(shownValue)
+                        .map((x) => ({ start: x.periodStart, end: x.periodEnd, value: x.value })),
+                      row.indicator.direction,
+                      row.target,
+                    );
+                    const unit = row.indicator.unit ? (row.indicator.unit.name ?? row.indicator.unit.code) : '';
+                    return (
+                      <tr key={`${row.indicator.code}-${row.series.code}`}>
+                        <th scope="row">
+                          <Link to="/indicators/$code" params={{ code: row.indicator.code }}>
+                            {row.indicator.code}
+                          </Link>{' '}
+                          <span dir="auto">{row.indicator.name}</span>
+                          {row.series.name &&
+                            row.series.name !== row.indicator.name &&
+                            row.series.name !== row.indicator.code && (
+                              <div className="small muted" dir="auto">
+                                {row.series.name}
+                              </div>
+                            )}
+                        </th>
+                        {row.latest ? (
                           <>
-                            <ValueText
-                              value={row.country.value}
-                              suppressedBelow={row.country.suppressedBelow}
-                              digits={3}
-                            />{' '}
-                            <span className="small muted">({period(row.country.period)})</span>
+                            <td className="num">
+                              <ValueText
+                                value={row.latest.value}
+                                suppressedBelow={row.latest.suppressedBelow}
+                                digits={3}
+                              />
+                              <div className="small muted unit">{unit}</div>
+                            </td>
+                            <td>{period(row.latest.period)}</td>
+                            <td>
+                              <StatusLabel status={row.latest.status} />
+                            </td>
+                            <td className="small source-cell">
+                              <SourceText source={row.latest.source} />
+                            </td>
                           </>
                         ) : (
-                          '—'
-                        )}
-                      </td>
-                      <td className="num">
-                        {row.pilotGroup ? (
-                          <>
-                            {t('places.median', { value: num(row.pilotGroup.median, 3) })}
-                            <div className="small muted">
-                              {t('places.range', {
-                                min: num(row.pilotGroup.min, 3),
-                                max: num(row.pilotGroup.max, 3),
-                                n: num(row.pilotGroup.count, 0),
+                          <td colSpan={4} className="small">
+                            <Link to="/indicators/$code" params={{ code: row.indicator.code }}>
+                              {t('places.brokenDownOnly', {
+                                n: num(row.brokenDownValues ?? 0, 0),
                               })}
-                            </div>
-                          </>
-                        ) : (
-                          '—'
+                            </Link>
+                          </td>
                         )}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-          {summary.data.indicators.some((i) => anySuppressed([i.latest, ...(i.country ? [i.country] : [])])) && (
-            <SuppressionNote />
-          )}
-          {chartRow && (
-            <section className="place-chart" aria-labelledby={`${chartTableId}-h`}>
-              <h2 id={`${chartTableId}-h`}>{t('places.chartHeading')}</h2>
-              <p className="no-print">
-                <label>
-                  {t('places.chartIndicator')}{' '}
-                  <select value={rowKey(chartRow)} onChange={(e) => setChartChoice(e.target.value)}>
-                    {rows.map((r) => (
-                      <option key={rowKey(r)} value={rowKey(r)}>
-                        {r.indicator.code}{' '}
-                        {r.series.name && r.series.name !== r.indicator.name
-                          ? `${r.indicator.name ?? ''} — ${r.series.name}`
-                          : r.indicator.name}
-                      </option>
-                    ))}
-                  </select>
-                </label>
-              </p>
-              <h3 dir="auto">{chartIndicator}</h3>
-              <Suspense fallback={<Loading />}>
-                <LineChart
-                  unit={chartUnit}
-                  describedBy={chartTableId}
-                  title={t('places.chartTitle', { indicator: chartIndicator, place: placeName })}
-                  series={[
-                    {
-                      name: placeName,
-                      points: chartRow.points.filter(shownValue).map((x) => ({
-                        x: periodX(x.periodStart, x.periodEnd),
-                        value: x.value,
-                        label: period(x.period),
-                      })),
-                    },
-                  ]}
-                />
-              </Suspense>
-              <div className="table-scroll">
-                <table className="data compact" id={chartTableId}>
-                  <caption>{t('places.chartTableCaption', { indicator: chartIndicator, place: placeName })}</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('table.period')}</th>
-                      <th scope="col">{t('table.value')}</th>
-                      <th scope="col">{t('table.status')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {chartRow.points.map((x) => (
-                      <tr key={x.period}>
-                        <th scope="row">{period(x.period)}</th>
-                        <td className="num">
-                          <ValueText value={x.value} suppressedBelow={x.suppressedBelow} digits={3} />{' '}
-                          <span className="small muted">{chartUnit}</span>
+                        <td>
+                          <Sparkline values={row.points.filter(shownValue).map((x) => x.value)} />
                         </td>
                         <td>
-                          <StatusLabel status={x.status} />
+                          <ProgressBadge result={progress} />
+                        </td>
+                        <td className="num">
+                          {row.country ? (
+                            <>
+                              <ValueText
+                                value={row.country.value}
+                                suppressedBelow={row.country.suppressedBelow}
+                                digits={3}
+                              />{' '}
+                              <span className="small muted">({period(row.country.period)})</span>
+                            </>
+                          ) : (
+                            '—'
+                          )}
+                        </td>
+                        <td className="num">
+                          {row.pilotGroup ? (
+                            <>
+                              {t('places.median', { value: num(row.pilotGroup.median, 3) })}
+                              <div className="small muted">
+                                {t('places.range', {
+                                  min: num(row.pilotGroup.min, 3),
+                                  max: num(row.pilotGroup.max, 3),
+                                  n: num(row.pilotGroup.count, 0),
+                                })}
+                              </div>
+                            </>
+                          ) : (
+                            '—'
+                          )}
                         </td>
                       </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            </section>
-          )}
-        </>
-      )}
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+            {summary.data.indicators.some((i) =>
+              anySuppressed([...(i.latest ? [i.latest] : []), ...(i.country ? [i.country] : [])]),
+            ) && <SuppressionNote />}
+            {chartRow && (
+              <SectionBoundary>
+                <section className="place-chart" aria-labelledby={`${chartTableId}-h`}>
+                  <h2 id={`${chartTableId}-h`}>{t('places.chartHeading')}</h2>
+                  <p className="no-print">
+                    <label>
+                      {t('places.chartIndicator')}{' '}
+                      <select value={rowKey(chartRow)} onChange={(e) => setChartChoice(e.target.value)}>
+                        {chartRows.map((r) => (
+                          <option key={rowKey(r)} value={rowKey(r)}>
+                            {r.indicator.code}{' '}
+                            {r.series.name && r.series.name !== r.indicator.name
+                              ? `${r.indicator.name ?? ''} — ${r.series.name}`
+                              : r.indicator.name}
+                          </option>
+                        ))}
+                      </select>
+                    </label>
+                  </p>
+                  <h3 dir="auto">{chartIndicator}</h3>
+                  <Suspense fallback={<Loading />}>
+                    <LineChart
+                      unit={chartUnit}
+                      describedBy={chartTableId}
+                      title={t('places.chartTitle', { indicator: chartIndicator, place: placeName })}
+                      series={[
+                        {
+                          name: placeName,
+                          points: chartRow.points.filter(shownValue).map((x) => ({
+                            x: periodX(x.periodStart, x.periodEnd),
+                            value: x.value,
+                            label: period(x.period),
+                          })),
+                        },
+                      ]}
+                    />
+                  </Suspense>
+                  <div className="table-scroll">
+                    <table className="data compact" id={chartTableId}>
+                      <caption>
+                        {t('places.chartTableCaption', { indicator: chartIndicator, place: placeName })}
+                      </caption>
+                      <thead>
+                        <tr>
+                          <th scope="col">{t('table.period')}</th>
+                          <th scope="col">{t('table.value')}</th>
+                          <th scope="col">{t('table.status')}</th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {chartRow.points.map((x) => (
+                          <tr key={x.period}>
+                            <th scope="row">{period(x.period)}</th>
+                            <td className="num">
+                              <ValueText value={x.value} suppressedBelow={x.suppressedBelow} digits={3} />{' '}
+                              <span className="small muted">{chartUnit}</span>
+                            </td>
+                            <td>
+                              <StatusLabel status={x.status} />
+                            </td>
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                  </div>
+                </section>
+              </SectionBoundary>
+            )}
+          </>
+        )}
+      </SectionBoundary>
     </article>
   );
 }

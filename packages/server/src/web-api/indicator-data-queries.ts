@@ -1,0 +1,152 @@
+import type { ObservationStatus } from '@marsad/core';
+import { type Schema, type SuppressionReveal, unlessHidden } from '@marsad/db';
+import { type Kysely, sql } from 'kysely';
+import { HttpError } from '../http/errors.ts';
+import { isoDate, suppressionLateral } from './web-api-common.ts';
+
+type Db = Kysely<Schema>;
+
+export interface SeriesRef {
+  indicatorId: number;
+  indicatorCode: string;
+  seriesId: number;
+  seriesCode: string;
+  /** The unit of the series, else of the indicator. */
+  unitCode: string | null;
+}
+
+/** The indicator by code and one of its series by code or alias (its default series if none is named); 404 otherwise. */
+export async function resolveIndicatorSeries(db: Db, code: string, wanted: string | undefined): Promise<SeriesRef> {
+  const ind = await db.selectFrom('indicators').select(['id', 'code', 'unit_code']).where('code', '=', code).executeTakeFirst();
+  if (!ind) throw new HttpError(404, 'not_found', `No indicator with code "${code}".`);
+  const all = await db
+    .selectFrom('series')
+    .select(['id', 'code', 'aliases', 'is_default', 'unit_code'])
+    .where('indicator_id', '=', ind.id)
+    .orderBy('id')
+    .execute();
+  const series = wanted
+    ? (all.find((s) => s.code === wanted) ?? all.find((s) => s.aliases.includes(wanted)))
+    : (all.find((s) => s.is_default) ?? all[0]);
+  if (!series) {
+    throw new HttpError(
+      404,
+      'not_found',
+      wanted
+        ? `Indicator ${ind.code} has no series "${wanted}"; its series are ${all.map((s) => s.code).join(', ') || 'none'}.`
+        : `Indicator ${ind.code} has no series.`,
+    );
+  }
+  return {
+    indicatorId: ind.id,
+    indicatorCode: ind.code,
+    seriesId: series.id,
+    seriesCode: series.code,
+    unitCode: series.unit_code ?? ind.unit_code,
+  };
+}
+
+export interface ValueCount {
+  disaggId: number;
+  placeId: number;
+  n: number;
+}
+
+/**
+ * How many visible values a series has per (disaggregation, place): one pass over the series'
+ * rows through the primary key (series_id, place_id, period, disagg_id), aggregated by hash; a
+ * series of a million values gives a few thousand groups.
+ */
+export async function countValues(db: Db, seriesId: number, statuses: ObservationStatus[]): Promise<ValueCount[]> {
+  const rows = await db
+    .selectFrom('observations as o')
+    .where('o.series_id', '=', seriesId)
+    .where('o.status', 'in', statuses)
+    .groupBy(['o.disagg_id', 'o.place_id'])
+    .select(['o.disagg_id as disaggId', 'o.place_id as placeId', sql<string>`count(*)`.as('n')])
+    .execute();
+  return rows.map((r) => ({ disaggId: r.disaggId, placeId: r.placeId, n: Number(r.n) }));
+}
+
+export async function disaggregationsById(db: Db, ids: number[]) {
+  if (!ids.length) return [];
+  return db.selectFrom('disaggregations').select(['id', 'dims']).where('id', 'in', ids).execute();
+}
+
+export async function placesById(db: Db, ids: number[]) {
+  if (!ids.length) return [];
+  return db
+    .selectFrom('places')
+    .select(['id', 'code', 'names', 'level', sql<string | null>`codes ->> 'iso3166_numeric'`.as('iso3166Numeric')])
+    .where('id', 'in', ids)
+    .execute();
+}
+
+export async function placesByCode(db: Db, codes: string[]) {
+  if (!codes.length) return [];
+  return db.selectFrom('places').select(['id', 'code']).where('code', 'in', codes).execute();
+}
+
+/** The id of the disaggregation with exactly these dimension values (0 for the total), or null if none has them. */
+export async function disaggregationId(db: Db, dims: Record<string, string>): Promise<number | null> {
+  if (!Object.keys(dims).length) return 0;
+  const row = await db
+    .selectFrom('disaggregations')
+    .select('id')
+    .where(sql<boolean>`dims = ${JSON.stringify(dims)}::jsonb`)
+    .executeTakeFirst();
+  return row?.id ?? null;
+}
+
+/**
+ * The values of one series and disaggregation at the given places, latest first across the places,
+ * at most `limit` (one more is read to tell that there are more): a view that is cut keeps the
+ * recent years of every place. Primary-key range per place, then a top-N sort.
+ */
+export async function seriesPoints(
+  db: Db,
+  args: {
+    seriesId: number;
+    disaggId: number;
+    placeIds: number[];
+    statuses: ObservationStatus[];
+    reveal: SuppressionReveal;
+    limit: number;
+  },
+) {
+  if (!args.placeIds.length) return [];
+  const below = sql.ref<number | null>('sup.below');
+  return db
+    .selectFrom('observations as o')
+    .innerJoin('places as p', 'p.id', 'o.place_id')
+    .innerJoin('indicators as i', 'i.id', 'o.indicator_id')
+    .innerJoin('disaggregations as d', 'd.id', 'o.disagg_id')
+    .leftJoinLateral(suppressionLateral(), (join) => join.onTrue())
+    .where('o.series_id', '=', args.seriesId)
+    .where('o.place_id', 'in', args.placeIds)
+    .where('o.disagg_id', '=', args.disaggId)
+    .where('o.status', 'in', args.statuses)
+    .select([
+      'o.place_id as placeId',
+      'o.period',
+      isoDate('o.period_start').as('periodStart'),
+      isoDate('o.period_end').as('periodEnd'),
+      unlessHidden(below, args.reveal, sql<number>`o.value`).as('value'),
+      below.as('suppressedBelow'),
+      'o.unit',
+      'o.status',
+      'o.source_id as sourceId',
+      'o.note',
+    ])
+    .orderBy('o.period_end', 'desc')
+    .orderBy('o.period_start', 'desc')
+    .orderBy('o.place_id')
+    .orderBy('o.period')
+    .limit(args.limit + 1)
+    .execute();
+}
+
+export async function sourcesById(db: Db, ids: number[]) {
+  if (!ids.length) return [];
+  return db.selectFrom('sources').select(['id', 'name', 'licence', 'synthetic']).where('id', 'in', ids).execute();
+}

@@ -1,0 +1,191 @@
+import { testStoreKinds } from '@marsad/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, importText, type TestApp } from './helpers.ts';
+
+// Issue 14, item 5: pages hold any data. Synthetic values (made up for this test):
+// - 11.1.1 at KZALA, MAR and JOR has only broken-down values (SEX F and M, no total row), as real SDMX and
+//   Open SDG files give them;
+// - 16.1.1 / VC_IHR_PSRC has 30 years of monthly totals at four cities (1,440 values, more than the 1,000 the
+//   indicator page used to ask for) and a few values by sex; two provisional values the public does not see.
+const months = (from: number, years: number) =>
+  Array.from({ length: years * 12 }, (_, i) => `${from + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`);
+
+const BROKEN_DOWN = `${[
+  'indicator,place,period,value,source,SEX',
+  '11.1.1,KZALA,2020,20.5,Synthetic survey,F',
+  '11.1.1,KZALA,2020,22.5,Synthetic survey,M',
+  '11.1.1,KZALA,2021,19.5,Synthetic survey,F',
+  '11.1.1,MAR,2021,30,Synthetic survey,F',
+  '11.1.1,MAR,2021,31,Synthetic survey,M',
+  '11.1.1,JOR,2021,12,Synthetic survey,F',
+].join('\n')}\n`;
+
+const CITIES = ['MAAGA', 'JOAMM', 'KZALA', 'USLAX'];
+const MONTHLY = `${[
+  'indicator,place,period,value,series,source,SEX',
+  ...CITIES.flatMap((c, k) =>
+    months(1995, 30).map(
+      (m, i) => `16.1.1,${c},${m},${(k + 1 + (i % 7) / 10).toFixed(1)},VC_IHR_PSRC,Synthetic police records,`,
+    ),
+  ),
+  '16.1.1,MAAGA,2020-01,1.5,VC_IHR_PSRC,Synthetic police records,F',
+  '16.1.1,MAAGA,2020-01,1.7,VC_IHR_PSRC,Synthetic police records,M',
+].join('\n')}\n`;
+
+const PROVISIONAL = `${[
+  'indicator,place,period,value,series,source',
+  '16.1.1,CRSJO,2023-01,9,VC_IHR_PSRC,Synthetic police records',
+  '16.1.1,MAAGA,2025-01,9,VC_IHR_PSRC,Synthetic police records',
+].join('\n')}\n`;
+
+interface DataAnswer {
+  key: string;
+  dims: Record<string, string>;
+  total: number;
+  disaggregations: { key: string; values: number; places: number }[];
+  places: { code: string; name: string | null; values: number }[];
+  selected: string[];
+  points: {
+    place: string;
+    points: { period: string; start: string; end: string; value: number | null; status: string; source?: number }[];
+  }[];
+  sources: { name: string; synthetic: boolean }[];
+  pointsTotal: number;
+  limit: number;
+  truncated: boolean;
+}
+
+describe.each(testStoreKinds())('pages hold any data: web API on %s', (kind) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp(kind);
+    for (const [body, status] of [
+      [BROKEN_DOWN, 'approved'],
+      [MONTHLY, 'approved'],
+      [PROVISIONAL, 'provisional'],
+    ] as const) {
+      const r = await importText(t.app, body, { format: 'csv', status });
+      expect(r.statusCode, r.body).toBe(201);
+    }
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+  const get = async <T>(url: string) => {
+    const r = await t.app.inject({ url });
+    return { status: r.statusCode, body: r.json() as T, bytes: r.rawPayload.length };
+  };
+
+  it('a place whose values of an indicator are all broken down: the summary has no latest value and counts them', async () => {
+    const r = await get<{
+      indicators: { indicator: { code: string }; latest: unknown; points: unknown[]; brokenDownValues: number }[];
+    }>('/api/v1/places/KZALA/summary?lang=ar');
+    expect(r.status).toBe(200);
+    const row = r.body.indicators.find((i) => i.indicator.code === '11.1.1')!;
+    expect(row).toMatchObject({ latest: null, points: [], brokenDownValues: 3 });
+    const monthly = r.body.indicators.find((i) => i.indicator.code === '16.1.1')!;
+    expect(monthly.latest).toMatchObject({ period: '2024-12' });
+    expect(monthly.brokenDownValues).toBe(0);
+    // A country with only broken-down values: its place page and its report answer.
+    const mar = await get<{ indicators: { latest: unknown; brokenDownValues: number }[] }>(
+      '/api/v1/places/MAR/summary',
+    );
+    expect(mar.status).toBe(200);
+    expect(mar.body.indicators).toEqual([expect.objectContaining({ latest: null, brokenDownValues: 2 })]);
+    const report = await get<{ indicators: { indicator: { code: string }; national: unknown }[] }>(
+      '/api/v1/places/MAR/report?lang=en',
+    );
+    expect(report.status).toBe(200);
+    expect(report.body.indicators.map((i) => [i.indicator.code, i.national])).toEqual([['16.1.1', null]]);
+  });
+
+  it('an indicator with only broken-down values: the data shows its largest disaggregation', async () => {
+    const r = await get<DataAnswer>('/api/v1/indicators/11.1.1/data?lang=en');
+    expect(r.status).toBe(200);
+    expect(r.body.key).toBe('SEX:F');
+    expect(r.body.dims).toEqual({ SEX: 'F' });
+    expect(r.body.disaggregations).toEqual([
+      { key: 'SEX:F', dims: { SEX: 'F' }, values: 4, places: 3 },
+      { key: 'SEX:M', dims: { SEX: 'M' }, values: 2, places: 2 },
+    ]);
+    expect(r.body.places.map((p) => [p.code, p.values])).toEqual([
+      ['KZALA', 2],
+      ['JOR', 1],
+      ['MAR', 1],
+    ]);
+    expect(r.body.points.find((s) => s.place === 'KZALA')!.points.map((p) => [p.period, p.value])).toEqual([
+      ['2020', 20.5],
+      ['2021', 19.5],
+    ]);
+    const male = await get<DataAnswer>('/api/v1/indicators/11.1.1/data?dim=SEX:M');
+    expect(male.body.places.map((p) => p.code)).toEqual(['KZALA', 'MAR']);
+    // Totals asked for where there are none: nothing, said plainly.
+    const none = await get<DataAnswer>('/api/v1/indicators/11.1.1/data?dim=SEX:_T');
+    expect(none.status).toBe(200);
+    expect(none.body).toMatchObject({ places: [], points: [], pointsTotal: 0, truncated: false });
+    const latest = await get<{ items: unknown[] }>('/api/v1/indicators/11.1.1/latest?dim=SEX:F');
+    expect(latest.body.items).toHaveLength(3);
+  });
+
+  it('an indicator with more than 1,000 values: every place offered, the chosen ones whole, a limit said', async () => {
+    const r = await get<DataAnswer>('/api/v1/indicators/16.1.1/data?lang=en');
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ key: '', total: 1442, pointsTotal: 1440, truncated: false, limit: 2000 });
+    expect(r.body.disaggregations.map((d) => [d.key, d.values])).toEqual([
+      ['', 1440],
+      ['SEX:F', 1],
+      ['SEX:M', 1],
+    ]);
+    expect(r.body.places.map((p) => p.code).sort()).toEqual([...CITIES].sort());
+    expect(r.body.selected.sort()).toEqual([...CITIES].sort());
+    for (const s of r.body.points) {
+      expect(s.points).toHaveLength(360);
+      expect(s.points[0]).toMatchObject({
+        period: '1995-01',
+        start: '1995-01-01',
+        end: '1995-01-31',
+        status: 'approved',
+      });
+      expect(s.points.at(-1)!.period).toBe('2024-12');
+    }
+    expect(r.body.sources[r.body.points[0]!.points[0]!.source!]).toEqual({
+      name: 'Synthetic police records',
+      licence: null,
+      synthetic: false,
+    });
+
+    // A smaller limit keeps the latest values of every place and says so.
+    const cut = await get<DataAnswer>('/api/v1/indicators/16.1.1/data?limit=1000');
+    expect(cut.body).toMatchObject({ truncated: true, pointsTotal: 1440, limit: 1000 });
+    expect(cut.body.points.map((s) => s.points.length)).toEqual([250, 250, 250, 250]);
+    for (const s of cut.body.points) expect(s.points.at(-1)!.period).toBe('2024-12');
+
+    // The places asked for, and only those.
+    const two = await get<DataAnswer>('/api/v1/indicators/16.1.1/data?place=USLAX,JOAMM');
+    expect(two.body.selected.sort()).toEqual(['JOAMM', 'USLAX']);
+    expect(two.body.pointsTotal).toBe(720);
+    expect(two.body.places).toHaveLength(4);
+    // The public does not see provisional values; the administrator does.
+    expect(r.body.places.some((p) => p.code === 'CRSJO')).toBe(false);
+    const admin = await t.app.inject({
+      url: '/api/v1/indicators/16.1.1/data?place=CRSJO',
+      headers: { authorization: 'Bearer test-admin-token' },
+    });
+    expect(admin.json().points[0].points).toEqual([
+      expect.objectContaining({ period: '2023-01', status: 'provisional' }),
+    ]);
+    // Monthly totals of four places: the answer stays small.
+    expect(r.bytes).toBeLessThan(1440 * 110);
+  });
+
+  it('refuses what it cannot show with a 400 or 404 naming it', async () => {
+    expect((await get('/api/v1/indicators/16.1.1/data?place=NOPE')).status).toBe(400);
+    expect((await get('/api/v1/indicators/16.1.1/data?dim=SEX')).status).toBe(400);
+    expect((await get('/api/v1/indicators/16.1.1/data?limit=0')).status).toBe(400);
+    expect((await get('/api/v1/indicators/16.1.1/data?limit=20001')).status).toBe(400);
+    expect((await get('/api/v1/indicators/99.9.9/data')).status).toBe(404);
+    const s = await get<{ message: string }>('/api/v1/indicators/16.1.1/data?series=NOPE');
+    expect(s.status).toBe(404);
+    expect(s.body.message).toContain('NOPE');
+  });
+});
