@@ -13,3 +13,4 @@ export * from './reviews/index.ts';
 export * from './search/arabic-normalise.ts';
 export * from './search/full-text.ts';
 export * from './text/storable-text.ts';
+export * from './places/area-shapes.ts';

@@ -93,6 +93,26 @@ export interface PlacesTable {
   review_needed: Generated<boolean>;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** The country's own name for the place's level (place_levels, migration 018); null: named by its kind. */
+  level_code: string | null;
+}
+/** A level as a country names it (oblys, ward): a kind of place with names by language (migration 018). */
+export interface PlaceLevelsTable {
+  country_id: number;
+  code: string;
+  kind: Exclude<PlaceLevel, 'country'>;
+  names: Json<Names>;
+}
+/** The simplified shape of a place, GeoJSON Polygon or MultiPolygon (migration 018). */
+export interface PlaceBoundariesTable {
+  place_id: number;
+  geometry: Json<{ type: 'Polygon' | 'MultiPolygon'; coordinates: unknown }>;
+  points: number;
+  bbox: number[];
+  source_file: string | null;
+  match_property: string | null;
+  match_value: string | null;
+  updated_at: Timestamp;
 }
 export interface DimensionsTable {
   id: Generated<number>;
@@ -616,6 +636,8 @@ export interface Schema {
   sdg_goals: SdgGoalsTable;
   sdg_targets: SdgTargetsTable;
   places: PlacesTable;
+  place_levels: PlaceLevelsTable;
+  place_boundaries: PlaceBoundariesTable;
   dimensions: DimensionsTable;
   dimension_values: DimensionValuesTable;
   disaggregations: DisaggregationsTable;

@@ -169,7 +169,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(async (raw) => {
     registerRawBodies(raw);
     registerImportRoutes(raw, ctx);
-    registerPlaceUploadRoutes(raw, ctx);
+    registerPlaceUploadRoutes(raw, ctx, limits);
     registerKnowledgeUploadRoutes(raw, ctx, limits);
     registerQuestionnaireUploadRoutes(raw, ctx, limits);
   });

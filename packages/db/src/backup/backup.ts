@@ -32,6 +32,9 @@ export const BACKUP_TABLES = [
   'sdg_goals',
   'sdg_targets',
   'places',
+  // Levels as each country names them and the shapes of places (migration 018), both referring to places.
+  'place_levels',
+  'place_boundaries',
   'dimensions',
   'dimension_values',
   'disaggregations',

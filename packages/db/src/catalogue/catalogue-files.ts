@@ -65,6 +65,8 @@ export interface IndicatorFile {
 export interface PlaceFile {
   code: string;
   level: PlaceLevel;
+  /** The country's own name for the level (place_levels, migration 018). */
+  levelCode?: string | null;
   parent: string | null;
   names: Names;
   lat?: number | null;

@@ -31,8 +31,8 @@ export async function insertPlaces(conn: SqlConn, places: PlaceFile[]): Promise<
         continue;
       }
       const r = await conn.query<{ id: number }>(
-        `INSERT INTO places (code, level, parent_id, path, names, lat, lon, codes, external_code, pilot, review_needed)
-         VALUES ($1, $2, $3, '', $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+        `INSERT INTO places (code, level, parent_id, path, names, lat, lon, codes, external_code, pilot, review_needed, level_code)
+         VALUES ($1, $2, $3, '', $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
         [
           p.code,
           p.level,
@@ -44,6 +44,7 @@ export async function insertPlaces(conn: SqlConn, places: PlaceFile[]): Promise<
           p.externalCode ?? null,
           !!p.pilot,
           !!p.reviewNeeded,
+          p.levelCode ?? null,
         ],
       );
       const id = r.rows[0]!.id;

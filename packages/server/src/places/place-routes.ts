@@ -8,7 +8,9 @@ import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
 import { BoolParam, LangParam, PageQuery, page, pick } from '../http/pagination.ts';
 import { requestBody } from '../http/raw-body.ts';
-import { addPlaces, PlaceInput, placeProblemsError, readPlacesCsv } from './place-rows.ts';
+import type { UploadLimits } from '../http/upload-limits.ts';
+import { registerBoundaryReadRoutes, registerBoundaryUploadRoute } from './boundary-routes.ts';
+import { type ApplyPlacesResult, addPlaces, PlaceInput, placeProblemsError, readPlacesCsv } from './place-rows.ts';
 
 /** Administrators add anywhere; national focal points under their country; city focal points under their city. */
 async function placeWriter(req: FastifyRequest, ctx: AppContext): Promise<(parentPath: string | null) => boolean> {
@@ -63,7 +65,10 @@ export function registerPlaceRoutes(app: FastifyInstance, ctx: AppContext): void
           'p.codes',
           'p.external_code',
           'p.pilot',
+          'p.level_code',
           'parent.code as parent',
+          sql<Record<string, string> | null>`(SELECT l.names FROM place_levels l
+            WHERE l.code = p.level_code AND l.country_id = split_part(p.path, '/', 2)::int)`.as('level_names'),
         ])
         .orderBy('p.level')
         .orderBy('p.code')
@@ -74,6 +79,8 @@ export function registerPlaceRoutes(app: FastifyInstance, ctx: AppContext): void
         rows.map((p) => ({
           code: p.code,
           level: p.level,
+          levelCode: p.level_code,
+          levelName: p.level_code ? (pick(p.level_names ?? {}, lang) ?? p.level_code) : null,
           parent: p.parent,
           name: pick(p.names, lang),
           names: p.names,
@@ -104,6 +111,24 @@ export function registerPlaceRoutes(app: FastifyInstance, ctx: AppContext): void
       const lang = req.query.lang;
       const p = await db.selectFrom('places').selectAll().where('code', '=', req.params.code).executeTakeFirst();
       if (!p) throw new HttpError(404, 'not_found', `No place with code "${req.params.code}".`);
+      const countryId = Number(p.path.split('/')[1]);
+      const levelNames = p.level_code
+        ? (
+            await db
+              .selectFrom('place_levels')
+              .select('names')
+              .where('country_id', '=', countryId)
+              .where('code', '=', p.level_code)
+              .executeTakeFirst()
+          )?.names
+        : undefined;
+      const shapes = await db
+        .selectFrom('place_boundaries as b')
+        .innerJoin('places as c', 'c.id', 'b.place_id')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .where('c.path', 'like', `${p.path}%`)
+        .where('c.id', '!=', p.id)
+        .executeTakeFirst();
       const ids = p.path
         .split('/')
         .filter(Boolean)
@@ -122,6 +147,10 @@ export function registerPlaceRoutes(app: FastifyInstance, ctx: AppContext): void
       return {
         code: p.code,
         level: p.level,
+        levelCode: p.level_code,
+        levelName: p.level_code ? (pick(levelNames ?? {}, lang) ?? p.level_code) : null,
+        /** Places below this one that have a shape (a sub-national map can be drawn). */
+        areasWithShapes: shapes?.n ?? 0,
         name: pick(p.names, lang),
         names: p.names,
         lat: p.lat,
@@ -142,23 +171,31 @@ export function registerPlaceRoutes(app: FastifyInstance, ctx: AppContext): void
       onRequest: requireActor(ctx),
       schema: {
         tags: ['places'],
-        summary: 'Add places, all or nothing',
+        summary: 'Add or update places, all or nothing',
+        description:
+          'A place whose code exists is updated with what its row changes (parent, level, the names given, coordinates and external code when given) and audited; one that repeats an existing place is left alone. `dryRun` answers what would be added, changed and left unchanged, writing nothing.',
         security: [{ bearer: [] }],
-        body: z.object({ places: z.array(PlaceInput).min(1).max(100_000) }),
+        body: z.object({
+          places: z.array(PlaceInput).min(1).max(100_000),
+          dryRun: z.boolean().optional().describe('Check and report, write nothing'),
+        }),
       },
     },
     async (req, reply) => {
       const result = await ctx.store.exclusive(async (conn) => {
-        const res = await addPlaces(conn, req.body.places, (i) => i, actorOf(req), await placeWriter(req, ctx));
-        if (res.problems.length) throw placeProblemsError(res.problems.map((p) => ({ ...p, row: p.row })));
+        const res = await addPlaces(conn, req.body.places, (i) => i, actorOf(req), await placeWriter(req, ctx), {
+          dryRun: req.body.dryRun,
+        });
+        if (res.problems.length) throw placeProblemsError(res.problems);
         return res;
       });
-      reply.code(201);
-      return { added: result.added };
+      reply.code(result.dryRun || result.added === 0 ? 200 : 201);
+      return placesAnswer(result);
     },
   );
 
   registerPlaceEditRoute(app, ctx);
+  registerBoundaryReadRoutes(app, ctx);
 }
 
 const LANGS = ['ar', 'en', 'fr', 'es', 'ru', 'zh'] as const;
@@ -252,7 +289,7 @@ function registerPlaceEditRoute(app: FastifyInstance, ctx: AppContext): void {
 }
 
 /** The CSV upload of places: its body is the file, streamed (registered where bodies stay raw). */
-export function registerPlaceUploadRoutes(app: FastifyInstance, ctx: AppContext): void {
+export function registerPlaceUploadRoutes(app: FastifyInstance, ctx: AppContext, limits: UploadLimits): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.post(
     '/api/v1/places/import',
@@ -260,21 +297,38 @@ export function registerPlaceUploadRoutes(app: FastifyInstance, ctx: AppContext)
       onRequest: requireActor(ctx),
       schema: {
         tags: ['places'],
-        summary: 'Add places from CSV (code,parent,level,name_ar,name_en,lat,lon,external_code), all or nothing',
-        description: 'Send the CSV file as the request body.',
+        summary:
+          'Add or update places from CSV (code,parent,level,name_ar,name_en,lat,lon,external_code; optional kind, level_name_<lang>), all or nothing',
+        description:
+          "Send the CSV file as the request body. A row whose code exists updates that place (audited); a row that repeats it changes nothing. `level` is a kind (country, region, city, district) or the country's own level (province, ward…), with `kind` and `level_name_<lang>` the first time. `dryRun=true` reports what would be added, changed and left unchanged.",
         security: [{ bearer: [] }],
+        querystring: z.object({ dryRun: BoolParam.optional() }),
       },
     },
     async (req, reply) => {
       const { places, problems } = await readPlacesCsv(requestBody(req));
       if (problems.length) throw placeProblemsError(problems);
       const result = await ctx.store.exclusive(async (conn) => {
-        const res = await addPlaces(conn, places, (i) => i + 2, actorOf(req), await placeWriter(req, ctx));
+        const res = await addPlaces(conn, places, (i) => i + 2, actorOf(req), await placeWriter(req, ctx), {
+          dryRun: req.query.dryRun,
+        });
         if (res.problems.length) throw placeProblemsError(res.problems);
         return res;
       });
-      reply.code(201);
-      return { added: result.added };
+      reply.code(result.dryRun || result.added === 0 ? 200 : 201);
+      return placesAnswer(result);
     },
   );
+  registerBoundaryUploadRoute(app, ctx, limits);
+}
+
+function placesAnswer(r: ApplyPlacesResult) {
+  return {
+    dryRun: r.dryRun,
+    added: r.added,
+    updated: r.updated,
+    unchanged: r.unchanged,
+    levels: r.levels,
+    changes: r.changes.slice(0, 1000),
+  };
 }
