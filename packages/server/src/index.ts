@@ -25,3 +25,5 @@ export * from './places/place-rows.ts';
 export { isReportPage, pdfFileName, REPORT_LANGS, REPORT_PAGES } from './reports/pdf-report.ts';
 export * from './startup.ts';
 export * from './users/accounts.ts';
+export * from './imports/open-sdg-repository/import-repository.ts';
+export * from './imports/open-sdg-repository/repository-files.ts';

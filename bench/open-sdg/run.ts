@@ -1,0 +1,91 @@
+/**
+ * Whole Open SDG data repositories imported into fresh databases (issue 14): the UK's (ONS) and
+ * Kazakhstan's, each into a new catalogue-loaded database on PGlite and, with DATABASE_URL, on
+ * PostgreSQL, each case in its own process (so that its peak resident memory is its own).
+ * Prints files, rows, seconds, peak RSS, and every refused file with its first error.
+ *
+ *   npm run bench:open-sdg
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:open-sdg -- --db pglite,postgres
+ *   npm run bench:open-sdg -- --repo kazakhstan --all-or-nothing
+ *
+ * The repositories are read from ../shared/data/open-sdg (MARSAD_OPEN_SDG_DIR to change it).
+ */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { StoreKind } from '@marsad/db';
+import { createTestDatabase } from '@marsad/db/testing';
+import { folderRepository, importRepository } from '@marsad/server';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const DATA = process.env.MARSAD_OPEN_SDG_DIR ?? path.resolve(here, '../../../shared/data/open-sdg');
+const REPOS: Record<string, { place: string; publisher: string }> = {
+  'uk-ons': { place: 'GBR', publisher: 'Office for National Statistics' },
+  kazakhstan: { place: 'KAZ', publisher: 'Bureau of National Statistics of Kazakhstan' },
+};
+
+const { values } = parseArgs({
+  options: {
+    db: { type: 'string' },
+    repo: { type: 'string' },
+    'all-or-nothing': { type: 'boolean' },
+    child: { type: 'boolean' },
+  },
+});
+
+async function child(kind: StoreKind, repo: string): Promise<void> {
+  const r = REPOS[repo]!;
+  const db = await createTestDatabase(kind, { catalogue: true });
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 20);
+  const files = await folderRepository(path.join(DATA, repo));
+  const t0 = performance.now();
+  const report = await importRepository(db.store, files, {
+    place: r.place,
+    publisher: r.publisher,
+    createIndicators: true,
+    allOrNothing: !!values['all-or-nothing'],
+    actor: 'bench',
+    status: 'provisional',
+    rowStatusAllowed: true,
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  clearInterval(sampler);
+  peak = Math.max(peak, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
+  const stored = await db.store.db
+    .selectFrom('indicator_metadata')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  const t = report.totals;
+  const data = report.files.filter((f) => f.kind === 'data');
+  console.log(
+    `${repo} on ${kind}: ${report.state}; ${t.files} files (${data.length} data: ${data.filter((f) => f.outcome === 'imported').length} imported, ${data.filter((f) => f.outcome === 'refused').length} refused, ${data.filter((f) => f.outcome === 'skipped').length} skipped; metadata of ${report.files.filter((f) => f.kind === 'metadata' && f.outcome === 'imported').length} indicators, ${Number(stored.n)} texts); ${t.rows} rows read, ${t.inserted} new; ${t.indicatorsCreated} indicators created; ${seconds.toFixed(1)} s; peak RSS ${(peak / 1024 / 1024).toFixed(0)} MB`,
+  );
+  for (const f of report.files.filter((x) => x.outcome === 'refused')) {
+    const e = f.errors[0];
+    console.log(
+      `  refused ${f.path}${f.counts ? ` (${f.counts.errors} error(s))` : ''}: ${e ? `${typeof e.at === 'number' ? `row ${e.at}` : e.at}${e.column ? `, ${e.column}` : ''}: ${e.message}` : f.reason}`,
+    );
+  }
+  await db.drop();
+}
+
+if (values.child) {
+  await child(values.db as StoreKind, values.repo!);
+} else {
+  const kinds = (values.db ?? (process.env.DATABASE_URL ? 'pglite,postgres' : 'pglite')).split(',') as StoreKind[];
+  const repos = values.repo ? values.repo.split(',') : Object.keys(REPOS);
+  for (const repo of repos) {
+    if (!REPOS[repo]) throw new Error(`--repo: one of ${Object.keys(REPOS).join(', ')}`);
+    for (const kind of kinds) {
+      const args = ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', '--db', kind, '--repo', repo];
+      if (values['all-or-nothing']) args.push('--all-or-nothing');
+      const r = spawnSync(process.execPath, args, { stdio: 'inherit' });
+      if (r.status !== 0) process.exitCode = 1;
+    }
+  }
+}

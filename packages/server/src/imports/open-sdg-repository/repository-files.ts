@@ -1,0 +1,247 @@
+/**
+ * The files of an Open SDG data repository, from a folder or from an uploaded zip.
+ *
+ * Only what an import reads is listed: `data/` (the CSVs), `meta/` (front matter, per-language
+ * sub-folders), `translations/<lang>/*.yml` and `indicator-config/`. Paths are relative to the
+ * repository's root, '/'-separated. A zip may hold the repository under a top folder (as GitHub's
+ * "Download ZIP" does): the root is the shortest prefix under which `data/` holds a CSV.
+ *
+ * A zip is read within the upload limits (http/upload-limits.ts), like an XLSForm workbook
+ * (reviews/xlsform/workbook-unpack.ts): at most `maxEntries` entries in its central directory,
+ * the declared sizes of the entries read at most `maxUnpackedBytes` together (refused before
+ * anything is imported), and while inflating, the bytes produced are counted again (yauzl also
+ * checks that no entry inflates to more than it declares).
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import yauzl from 'yauzl';
+import { sizeText, type UploadLimits } from '../../http/upload-limits.ts';
+
+/** The folders of a repository that an import reads. */
+const READ_FOLDERS = ['data', 'meta', 'translations', 'indicator-config'] as const;
+
+export interface RepositoryFiles {
+  /** For messages: the folder, or the zip's name. */
+  name: string;
+  /** Files under the folders read, relative to the root, sorted. */
+  paths: string[];
+  /** The bytes of a file, as a stream. */
+  stream(p: string): AsyncIterable<Uint8Array>;
+  /** The text of a (small) file. */
+  text(p: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** A zip that cannot be read as a repository (400). */
+export class NotARepositoryError extends Error {}
+
+/** A zip over an upload limit (413): the message names the limit. */
+export class RepositoryLimitError extends Error {
+  constructor(
+    readonly limit: 'entries' | 'unpacked-bytes' | 'upload-bytes',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const fmt = (n: number) => n.toLocaleString('en');
+
+function isRead(rel: string): boolean {
+  const top = rel.split('/')[0];
+  return (READ_FOLDERS as readonly string[]).includes(top ?? '') && !rel.split('/').some((s) => s.startsWith('.'));
+}
+
+/** The files of a repository folder (`DIR` with `data/`, `meta/`, …). */
+export async function folderRepository(dir: string): Promise<RepositoryFiles> {
+  const root = path.resolve(dir);
+  const paths: string[] = [];
+  const walk = async (rel: string, depth: number): Promise<void> => {
+    if (depth > 4) return;
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await readdir(path.join(root, rel), { withFileTypes: true });
+    } catch (err) {
+      if (rel === '') throw new Error(`${dir}: ${(err as Error).message}`);
+      return;
+    }
+    for (const e of entries) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory() && (rel !== '' || (READ_FOLDERS as readonly string[]).includes(e.name)))
+        await walk(r, depth + 1);
+      else if (e.isFile() && rel !== '' && isRead(r)) paths.push(r);
+    }
+  };
+  await walk('', 0);
+  if (!paths.some((p) => p.startsWith('data/')))
+    throw new Error(`${dir} is not an Open SDG data repository: it has no data/ folder with CSV files.`);
+  paths.sort();
+  const inside = (p: string) => {
+    const full = path.resolve(root, p);
+    if (!full.startsWith(root + path.sep)) throw new Error(`${p} is outside the repository`);
+    return full;
+  };
+  return {
+    name: path.basename(root),
+    paths,
+    stream: (p) => createReadStream(inside(p)),
+    text: (p) => readFile(inside(p), 'utf8'),
+    close: async () => undefined,
+  };
+}
+
+function entryName(entry: yauzl.Entry): string {
+  const raw = entry.fileName as unknown as Buffer;
+  const name = raw.toString(entry.generalPurposeBitFlag & 0x800 ? 'utf8' : 'latin1').replace(/\\/g, '/');
+  return name.replace(/^\/+/, '');
+}
+
+/**
+ * Writes an uploaded zip to a temporary file (yauzl reads a zip from its end), at most
+ * `maxBytes`, and opens it as a repository within the limits.
+ */
+export async function zipRepository(
+  body: AsyncIterable<Uint8Array>,
+  name: string,
+  limits: Pick<UploadLimits, 'maxUnpackedBytes' | 'maxEntries'>,
+): Promise<RepositoryFiles> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'marsad-repo-'));
+  const file = path.join(dir, 'upload.zip');
+  // A zip is smaller than what it holds: one larger than the unpacked limit cannot fit in it.
+  const maxBytes = limits.maxUnpackedBytes + 1024 * 1024;
+  let size = 0;
+  try {
+    await pipeline(
+      (async function* () {
+        for await (const chunk of body) {
+          size += chunk.length;
+          if (size > maxBytes)
+            throw new RepositoryLimitError(
+              'upload-bytes',
+              `The zip is larger than ${sizeText(maxBytes)}; a repository may unpack to at most ${sizeText(limits.maxUnpackedBytes)} (MARSAD_UPLOAD_MAX_UNPACKED_BYTES).`,
+            );
+          yield chunk;
+        }
+      })(),
+      createWriteStream(file),
+    );
+    if (size === 0) throw new NotARepositoryError('Send the repository as a zip in the request body.');
+    return await openZip(file, name, limits, () => rm(dir, { recursive: true, force: true }));
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function openZip(
+  file: string,
+  name: string,
+  limits: Pick<UploadLimits, 'maxUnpackedBytes' | 'maxEntries'>,
+  cleanUp: () => Promise<void>,
+): Promise<RepositoryFiles> {
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await yauzl.openPromise(file, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true });
+  } catch (err) {
+    throw new NotARepositoryError(`This is not a zip that can be read (${(err as Error).message.slice(0, 200)}).`);
+  }
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    zip.close();
+    await cleanUp();
+  };
+  try {
+    if (zip.entryCount > limits.maxEntries)
+      throw new RepositoryLimitError(
+        'entries',
+        `The zip holds ${fmt(zip.entryCount)} entries; at most ${fmt(limits.maxEntries)} are read.`,
+      );
+    const all: { name: string; entry: yauzl.Entry }[] = [];
+    try {
+      for await (const entry of zip.eachEntry()) {
+        const n = entryName(entry);
+        if (n === '' || n.endsWith('/')) continue;
+        all.push({ name: n, entry });
+      }
+    } catch (err) {
+      throw new NotARepositoryError(`This is not a zip that can be read (${(err as Error).message.slice(0, 200)}).`);
+    }
+    // The root: the shortest prefix under which data/ holds a CSV.
+    let root: string | undefined;
+    for (const { name: n } of all) {
+      const m = /^((?:[^/]+\/){0,3}?)data\/[^/]+\.csv$/i.exec(n);
+      if (m && (root === undefined || m[1]!.length < root.length)) root = m[1]!;
+    }
+    if (root === undefined)
+      throw new NotARepositoryError(
+        'This zip is not an Open SDG data repository: it has no data/ folder with CSV files (indicator_11-1-1.csv).',
+      );
+    const entries = new Map<string, yauzl.Entry>();
+    let declared = 0;
+    for (const { name: n, entry } of all) {
+      if (!n.startsWith(root)) continue;
+      const rel = n.slice(root.length);
+      if (!isRead(rel) || rel.split('/').some((s) => s === '..')) continue;
+      if (entries.has(rel)) throw new NotARepositoryError(`The zip holds ${rel} twice.`);
+      entries.set(rel, entry);
+      declared += entry.uncompressedSize;
+    }
+    if (declared > limits.maxUnpackedBytes)
+      throw new RepositoryLimitError(
+        'unpacked-bytes',
+        `The repository unpacks to ${sizeText(declared)}; at most ${sizeText(limits.maxUnpackedBytes)} (MARSAD_UPLOAD_MAX_UNPACKED_BYTES) is read. Import a large repository with \`marsad import-repo DIR\`, or raise the limit.`,
+      );
+    let inflated = 0;
+    const stream = async function* (p: string): AsyncGenerator<Uint8Array> {
+      const entry = entries.get(p);
+      if (!entry) throw new Error(`${p} is not in the zip`);
+      let s: Readable;
+      try {
+        s = await zip.openReadStreamPromise(entry);
+      } catch (err) {
+        throw new NotARepositoryError(`${p} cannot be unpacked (${(err as Error).message.slice(0, 200)}).`);
+      }
+      try {
+        for await (const chunk of s as AsyncIterable<Buffer>) {
+          inflated += chunk.length;
+          if (inflated > limits.maxUnpackedBytes)
+            throw new RepositoryLimitError(
+              'unpacked-bytes',
+              `The repository unpacks to more than ${sizeText(limits.maxUnpackedBytes)} (MARSAD_UPLOAD_MAX_UNPACKED_BYTES), the most that is read (${p} was being unpacked).`,
+            );
+          yield chunk;
+        }
+      } catch (err) {
+        if (err instanceof RepositoryLimitError) throw err;
+        const message = (err as Error).message;
+        throw new NotARepositoryError(
+          /too many bytes in the stream/.test(message)
+            ? `The zip is damaged or made to mislead: ${p} unpacks to more than the ${fmt(entry.uncompressedSize)} bytes it declares.`
+            : `${p} cannot be unpacked (${message.slice(0, 200)}).`,
+        );
+      } finally {
+        s.destroy();
+      }
+    };
+    return {
+      name,
+      paths: [...entries.keys()].sort(),
+      stream,
+      text: async (p) => {
+        const chunks: Buffer[] = [];
+        for await (const c of stream(p)) chunks.push(Buffer.from(c));
+        return Buffer.concat(chunks).toString('utf8');
+      },
+      close,
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
