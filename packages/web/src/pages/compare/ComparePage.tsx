@@ -1,21 +1,36 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
-import { lazy, Suspense, useId } from 'react';
+import { lazy, Suspense, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { getJson } from '../../api/client.ts';
-import type { IndicatorDetail, Names, Observation, Page, PlaceItem } from '../../api/types.ts';
+import type { IndicatorDetail, Names, Page, PlaceItem } from '../../api/types.ts';
 import { usePrefs } from '../../app/prefs.tsx';
+import { SectionBoundary } from '../../components/ErrorBoundary.tsx';
 import { periodX } from '../../components/period-x.ts';
 import { Empty, ErrorMessage, Loading } from '../../components/States.tsx';
 import { anySuppressed, SuppressionNote, shownValue, ValueText } from '../../components/SuppressedValue.tsx';
 
 const LineChart = lazy(() => import('../../components/LineChart.tsx').then((m) => ({ default: m.LineChart })));
 const MAX_PLACES = 5;
+/** The most values one answer of /indicators/:code/data holds. */
+const MAX_POINTS = 20_000;
+
+/** GET /api/v1/indicators/:code/data, the part this page reads. */
+interface CompareData {
+  key: string;
+  points: {
+    place: string;
+    points: { period: string; start: string; end: string; value: number | null; suppressedBelow?: number }[];
+  }[];
+  pointsTotal: number;
+  limit: number;
+  truncated: boolean;
+}
 
 /** Two to five places side by side on one indicator: the same chart and table for each. */
 export function ComparePage() {
   const { t } = useTranslation();
-  const { lang, period, text } = usePrefs();
+  const { lang, num, period, text } = usePrefs();
   const tableId = useId();
   const search = useSearch({ from: '/compare' });
   const navigate = useNavigate({ from: '/compare' });
@@ -39,11 +54,19 @@ export function ComparePage() {
     queryFn: () => getJson<IndicatorDetail>(`/indicators/${encodeURIComponent(indicator)}`, { lang }),
   });
   const series = detail.data?.series.find((s) => s.default)?.code ?? detail.data?.series[0]?.code;
+  const [pointLimit, setPointLimit] = useState<number | undefined>(undefined);
+  // The values of the places compared, asked for as shown: the totals (or, for an indicator without totals,
+  // its largest disaggregation), the latest within a limit the answer names.
   const data = useQuery({
-    queryKey: ['compare', indicator, series, places.join(',')],
+    queryKey: ['compare', indicator, series, places.join(','), pointLimit],
     enabled: places.length > 0 && !!series,
     queryFn: () =>
-      getJson<Page<Observation>>('/observations', { indicator, series, place: places, total: true, limit: 1000 }),
+      getJson<CompareData>(`/indicators/${encodeURIComponent(indicator)}/data`, {
+        series,
+        place: places,
+        limit: pointLimit,
+        lang,
+      }),
   });
   const candidates = [...(allPlaces.data?.items ?? []), ...(countries.data?.items ?? [])];
   const nameOf = (c: string) => {
@@ -51,8 +74,20 @@ export function ComparePage() {
     return p ? text(p.names).text || c : c;
   };
   const setPlaces = (next: string[]) => void navigate({ search: { places: next.join(','), indicator } });
-  const rows = (data.data?.items ?? []).sort((a, b) => a.periodStart.localeCompare(b.periodStart));
+  const rows = (data.data?.points ?? [])
+    .flatMap((s) =>
+      s.points.map((x) => ({
+        place: s.place,
+        period: x.period,
+        periodStart: x.start,
+        periodEnd: x.end,
+        value: x.value,
+        suppressedBelow: x.suppressedBelow ?? null,
+      })),
+    )
+    .sort((a, b) => a.periodStart.localeCompare(b.periodStart));
   const periods = [...new Set(rows.map((r) => r.period))];
+  const cell = new Map(rows.map((r) => [`${r.place}\u0000${r.period}`, r]));
   const unit = detail.data?.unit?.name ?? detail.data?.unit?.code ?? '';
   return (
     <>
@@ -115,63 +150,83 @@ export function ComparePage() {
           ))}
         </ul>
       )}
-      {places.length < 2 ? (
-        <Empty>{t('compare.needTwo')}</Empty>
-      ) : data.isPending ? (
-        <Loading />
-      ) : data.error ? (
-        <ErrorMessage error={data.error} />
-      ) : rows.length === 0 ? (
-        <Empty>{t('compare.noData')}</Empty>
-      ) : (
-        <>
-          <Suspense fallback={<Loading />}>
-            <LineChart
-              unit={unit}
-              describedBy={tableId}
-              title={t('indicator.chartTitle', { indicator, places: places.map(nameOf).join('، ') })}
-              series={places.map((p) => ({
-                name: nameOf(p),
-                points: rows
-                  .filter((r) => r.place === p)
-                  .filter(shownValue)
-                  .map((r) => ({ x: periodX(r.periodStart, r.periodEnd), value: r.value, label: period(r.period) })),
-              }))}
-            />
-          </Suspense>
-          <div className="table-scroll">
-            <table className="data" id={tableId}>
-              <caption>{t('compare.tableCaption', { unit })}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('table.period')}</th>
-                  {places.map((p) => (
-                    <th key={p} scope="col" dir="auto">
-                      {nameOf(p)}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {periods.map((per) => (
-                  <tr key={per}>
-                    <th scope="row">{period(per)}</th>
-                    {places.map((p) => {
-                      const v = rows.find((r) => r.place === p && r.period === per);
-                      return (
-                        <td key={p} className="num">
-                          {v ? <ValueText value={v.value} suppressedBelow={v.suppressedBelow} digits={3} /> : '—'}
-                        </td>
-                      );
-                    })}
+      <SectionBoundary>
+        {places.length < 2 ? (
+          <Empty>{t('compare.needTwo')}</Empty>
+        ) : data.isPending ? (
+          <Loading />
+        ) : data.error ? (
+          <ErrorMessage error={data.error} />
+        ) : rows.length === 0 ? (
+          <Empty>{t('compare.noData')}</Empty>
+        ) : (
+          <>
+            {data.data.truncated && (
+              <p className="notice" role="status">
+                {t('indicator.limited', { shown: num(data.data.limit, 0), total: num(data.data.pointsTotal, 0) })}{' '}
+                {data.data.limit < MAX_POINTS ? (
+                  <button
+                    type="button"
+                    className="secondary"
+                    onClick={() => setPointLimit(Math.min(MAX_POINTS, data.data.pointsTotal))}
+                  >
+                    {data.data.pointsTotal <= MAX_POINTS
+                      ? t('indicator.showAllValues', { n: num(data.data.pointsTotal, 0) })
+                      : t('indicator.showMoreValues', { n: num(MAX_POINTS, 0) })}
+                  </button>
+                ) : (
+                  t('indicator.limitedDownload')
+                )}
+              </p>
+            )}
+            <Suspense fallback={<Loading />}>
+              <LineChart
+                unit={unit}
+                describedBy={tableId}
+                title={t('indicator.chartTitle', { indicator, places: places.map(nameOf).join('، ') })}
+                series={places.map((p) => ({
+                  name: nameOf(p),
+                  points: rows
+                    .filter((r) => r.place === p)
+                    .filter(shownValue)
+                    .map((r) => ({ x: periodX(r.periodStart, r.periodEnd), value: r.value, label: period(r.period) })),
+                }))}
+              />
+            </Suspense>
+            <div className="table-scroll">
+              <table className="data" id={tableId}>
+                <caption>{t('compare.tableCaption', { unit })}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('table.period')}</th>
+                    {places.map((p) => (
+                      <th key={p} scope="col" dir="auto">
+                        {nameOf(p)}
+                      </th>
+                    ))}
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          {anySuppressed(rows) && <SuppressionNote />}
-        </>
-      )}
+                </thead>
+                <tbody>
+                  {periods.map((per) => (
+                    <tr key={per}>
+                      <th scope="row">{period(per)}</th>
+                      {places.map((p) => {
+                        const v = cell.get(`${p}\u0000${per}`);
+                        return (
+                          <td key={p} className="num">
+                            {v ? <ValueText value={v.value} suppressedBelow={v.suppressedBelow} digits={3} /> : '—'}
+                          </td>
+                        );
+                      })}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            {anySuppressed(rows) && <SuppressionNote />}
+          </>
+        )}
+      </SectionBoundary>
     </>
   );
 }

@@ -7,6 +7,7 @@ import { ApiError, getJson } from '../../api/client.ts';
 import type { Names } from '../../api/types.ts';
 import { usePrefs } from '../../app/prefs.tsx';
 import { Breadcrumbs } from '../../components/Breadcrumbs.tsx';
+import { SectionBoundary } from '../../components/ErrorBoundary.tsx';
 import { PdfButton } from '../../components/PdfButton.tsx';
 import { Empty, ErrorMessage, Loading } from '../../components/States.tsx';
 import { anySuppressed, SuppressionNote, shownValue, ValueText } from '../../components/SuppressedValue.tsx';
@@ -158,167 +159,177 @@ export function CountryReportPage() {
       {synthetic && <p className="notice warn">{t('places.syntheticNotice')}</p>}
 
       <h2>{t('countryReport.national')}</h2>
-      {national.length === 0 ? (
-        <Empty>{r.indicators.length ? t('countryReport.nationalNone') : t('countryReport.noData')}</Empty>
-      ) : (
-        <div className="table-scroll">
-          <table className="data national-values">
-            <caption className="visually-hidden">{t('countryReport.nationalCaption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('table.indicator')}</th>
-                <th scope="col">{t('table.value')}</th>
-                <th scope="col">{t('table.period')}</th>
-                <th scope="col">{t('table.status')}</th>
-                <th scope="col">{t('table.source')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {national.map((row) => (
-                <tr key={rowKey(row)}>
-                  <th scope="row">
-                    <Link to="/indicators/$code" params={{ code: row.indicator.code }}>
-                      {row.indicator.code}
-                    </Link>{' '}
-                    <span dir="auto">{row.indicator.name}</span>
-                    {row.series.name &&
-                      row.series.name !== row.indicator.name &&
-                      row.series.name !== row.indicator.code && (
-                        <div className="small muted" dir="auto">
-                          {row.series.name}
-                        </div>
-                      )}
-                  </th>
-                  <td className="num">
-                    <ValueText value={row.national!.value} suppressedBelow={row.national!.suppressedBelow} digits={3} />{' '}
-                    <div className="small muted unit">{unitOf(row)}</div>
-                  </td>
-                  <td>{period(row.national!.period)}</td>
-                  <td>
-                    <StatusLabel status={row.national!.status} />
-                  </td>
-                  <td className="small source-cell">
-                    <SourceText source={row.national!.source} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-
-      <h2>{t('countryReport.cities')}</h2>
-      {withCities.length === 0 ? (
-        <Empty>{t('countryReport.citiesNone')}</Empty>
-      ) : (
-        <div className="table-scroll">
-          <table className="data city-values">
-            <caption className="visually-hidden">{t('countryReport.citiesCaption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('table.indicator')}</th>
-                <th scope="col">{t('table.place')}</th>
-                <th scope="col">{t('table.value')}</th>
-                <th scope="col">{t('table.period')}</th>
-                <th scope="col">{t('table.status')}</th>
-                <th scope="col">{t('table.source')}</th>
-              </tr>
-            </thead>
-            {withCities.map((row) => (
-              <tbody key={rowKey(row)}>
-                {row.cities.map((c, i) => (
-                  <tr key={c.place}>
-                    {i === 0 && (
-                      <th scope="rowgroup" rowSpan={row.cities.length}>
-                        <Link to="/indicators/$code" params={{ code: row.indicator.code }}>
-                          {row.indicator.code}
-                        </Link>{' '}
-                        <span dir="auto">{row.indicator.name}</span>
-                        {row.series.name &&
-                          row.series.name !== row.indicator.name &&
-                          row.series.name !== row.indicator.code && (
-                            <div className="small muted" dir="auto">
-                              {row.series.name}
-                            </div>
-                          )}
-                      </th>
-                    )}
-                    <th scope="row">
-                      <Link to="/places/$code" params={{ code: c.place }}>
-                        <span dir="auto">{cityName(c.place)}</span>
-                      </Link>
-                    </th>
-                    <td className="num">
-                      <ValueText value={c.value} suppressedBelow={c.suppressedBelow} digits={3} />{' '}
-                      <div className="small muted unit">{unitOf(row)}</div>
-                    </td>
-                    <td>{period(c.period)}</td>
-                    <td>
-                      <StatusLabel status={c.status} />
-                    </td>
-                    <td className="small source-cell">
-                      <SourceText source={c.source} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            ))}
-          </table>
-        </div>
-      )}
-      {anySuppressed(values) && <SuppressionNote />}
-
-      {chartRow && (
-        <section className="report-chart" aria-labelledby={`${chartTableId}-h`}>
-          <h2 id={`${chartTableId}-h`}>{t('countryReport.chartHeading')}</h2>
-          <p className="no-print">
-            <label>
-              {t('countryReport.chartIndicator')}{' '}
-              <select value={rowKey(chartRow)} onChange={(e) => setChartChoice(e.target.value)}>
-                {chartable.map((i) => (
-                  <option key={rowKey(i)} value={rowKey(i)}>
-                    {rowLabel(i)}
-                  </option>
-                ))}
-              </select>
-            </label>
-          </p>
-          <h3 dir="auto">{chartIndicator}</h3>
-          <Suspense fallback={<Loading />}>
-            <BarChart
-              bars={chartBars}
-              unit={unitOf(chartRow)}
-              describedBy={chartTableId}
-              title={t('countryReport.chartTitle', { indicator: chartIndicator })}
-            />
-          </Suspense>
-          <p className="small muted">{t('countryReport.chartNote')}</p>
+      <SectionBoundary>
+        {national.length === 0 ? (
+          <Empty>{r.indicators.length ? t('countryReport.nationalNone') : t('countryReport.noData')}</Empty>
+        ) : (
           <div className="table-scroll">
-            <table className="data compact" id={chartTableId}>
-              <caption>{t('countryReport.chartTableCaption')}</caption>
+            <table className="data national-values">
+              <caption className="visually-hidden">{t('countryReport.nationalCaption')}</caption>
               <thead>
                 <tr>
-                  <th scope="col">{t('table.place')}</th>
+                  <th scope="col">{t('table.indicator')}</th>
                   <th scope="col">{t('table.value')}</th>
                   <th scope="col">{t('table.period')}</th>
+                  <th scope="col">{t('table.status')}</th>
+                  <th scope="col">{t('table.source')}</th>
                 </tr>
               </thead>
               <tbody>
-                {chartBars.map((b) => (
-                  <tr key={b.label}>
+                {national.map((row) => (
+                  <tr key={rowKey(row)}>
                     <th scope="row">
-                      <span dir="auto">{b.label}</span>
+                      <Link to="/indicators/$code" params={{ code: row.indicator.code }}>
+                        {row.indicator.code}
+                      </Link>{' '}
+                      <span dir="auto">{row.indicator.name}</span>
+                      {row.series.name &&
+                        row.series.name !== row.indicator.name &&
+                        row.series.name !== row.indicator.code && (
+                          <div className="small muted" dir="auto">
+                            {row.series.name}
+                          </div>
+                        )}
                     </th>
                     <td className="num">
-                      {num(b.value, 3)} <span className="small muted">{unitOf(chartRow)}</span>
+                      <ValueText
+                        value={row.national!.value}
+                        suppressedBelow={row.national!.suppressedBelow}
+                        digits={3}
+                      />{' '}
+                      <div className="small muted unit">{unitOf(row)}</div>
                     </td>
-                    <td>{period(b.period)}</td>
+                    <td>{period(row.national!.period)}</td>
+                    <td>
+                      <StatusLabel status={row.national!.status} />
+                    </td>
+                    <td className="small source-cell">
+                      <SourceText source={row.national!.source} />
+                    </td>
                   </tr>
                 ))}
               </tbody>
             </table>
           </div>
-        </section>
+        )}
+      </SectionBoundary>
+
+      <h2>{t('countryReport.cities')}</h2>
+      <SectionBoundary>
+        {withCities.length === 0 ? (
+          <Empty>{t('countryReport.citiesNone')}</Empty>
+        ) : (
+          <div className="table-scroll">
+            <table className="data city-values">
+              <caption className="visually-hidden">{t('countryReport.citiesCaption')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('table.indicator')}</th>
+                  <th scope="col">{t('table.place')}</th>
+                  <th scope="col">{t('table.value')}</th>
+                  <th scope="col">{t('table.period')}</th>
+                  <th scope="col">{t('table.status')}</th>
+                  <th scope="col">{t('table.source')}</th>
+                </tr>
+              </thead>
+              {withCities.map((row) => (
+                <tbody key={rowKey(row)}>
+                  {row.cities.map((c, i) => (
+                    <tr key={c.place}>
+                      {i === 0 && (
+                        <th scope="rowgroup" rowSpan={row.cities.length}>
+                          <Link to="/indicators/$code" params={{ code: row.indicator.code }}>
+                            {row.indicator.code}
+                          </Link>{' '}
+                          <span dir="auto">{row.indicator.name}</span>
+                          {row.series.name &&
+                            row.series.name !== row.indicator.name &&
+                            row.series.name !== row.indicator.code && (
+                              <div className="small muted" dir="auto">
+                                {row.series.name}
+                              </div>
+                            )}
+                        </th>
+                      )}
+                      <th scope="row">
+                        <Link to="/places/$code" params={{ code: c.place }}>
+                          <span dir="auto">{cityName(c.place)}</span>
+                        </Link>
+                      </th>
+                      <td className="num">
+                        <ValueText value={c.value} suppressedBelow={c.suppressedBelow} digits={3} />{' '}
+                        <div className="small muted unit">{unitOf(row)}</div>
+                      </td>
+                      <td>{period(c.period)}</td>
+                      <td>
+                        <StatusLabel status={c.status} />
+                      </td>
+                      <td className="small source-cell">
+                        <SourceText source={c.source} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              ))}
+            </table>
+          </div>
+        )}
+      </SectionBoundary>
+      {anySuppressed(values) && <SuppressionNote />}
+
+      {chartRow && (
+        <SectionBoundary>
+          <section className="report-chart" aria-labelledby={`${chartTableId}-h`}>
+            <h2 id={`${chartTableId}-h`}>{t('countryReport.chartHeading')}</h2>
+            <p className="no-print">
+              <label>
+                {t('countryReport.chartIndicator')}{' '}
+                <select value={rowKey(chartRow)} onChange={(e) => setChartChoice(e.target.value)}>
+                  {chartable.map((i) => (
+                    <option key={rowKey(i)} value={rowKey(i)}>
+                      {rowLabel(i)}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            </p>
+            <h3 dir="auto">{chartIndicator}</h3>
+            <Suspense fallback={<Loading />}>
+              <BarChart
+                bars={chartBars}
+                unit={unitOf(chartRow)}
+                describedBy={chartTableId}
+                title={t('countryReport.chartTitle', { indicator: chartIndicator })}
+              />
+            </Suspense>
+            <p className="small muted">{t('countryReport.chartNote')}</p>
+            <div className="table-scroll">
+              <table className="data compact" id={chartTableId}>
+                <caption>{t('countryReport.chartTableCaption')}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('table.place')}</th>
+                    <th scope="col">{t('table.value')}</th>
+                    <th scope="col">{t('table.period')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {chartBars.map((b) => (
+                    <tr key={b.label}>
+                      <th scope="row">
+                        <span dir="auto">{b.label}</span>
+                      </th>
+                      <td className="num">
+                        {num(b.value, 3)} <span className="small muted">{unitOf(chartRow)}</span>
+                      </td>
+                      <td>{period(b.period)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </section>
+        </SectionBoundary>
       )}
 
       <h2>{t('countryReport.programmes')}</h2>
