@@ -98,6 +98,11 @@ export interface PlaceDetail {
   externalCode: string | null;
   pilot: boolean;
   reviewNeeded: boolean;
+  /** The country's own name for the level (oblys, ward), when it has one. */
+  levelCode?: string | null;
+  levelName?: string | null;
+  /** Places below with a shape: a map of the place's areas can be drawn. */
+  areasWithShapes?: number;
   ancestors: { code: string; level: string; name: string | null }[];
   children: { code: string; level: string; name: string | null; pilot: boolean }[];
 }

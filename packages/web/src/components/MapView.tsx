@@ -13,7 +13,7 @@ export interface MapItem {
   period: string | null;
 }
 
-const BINS = ['#deebf7', '#9ecae1', '#6baed6', '#3182bd', '#08519c'];
+export const MAP_BINS = ['#deebf7', '#9ecae1', '#6baed6', '#3182bd', '#08519c'];
 
 interface Geo {
   paths: { id: string; d: string }[];
@@ -78,7 +78,7 @@ export function MapView({ items, unit, title }: { items: MapItem[]; unit: string
                 key={`${p.id}-${i}`}
                 d={p.d}
                 className={`country${item ? ' has-value' : ''}`}
-                style={item ? { fill: BINS[bin(item.value)] } : undefined}
+                style={item ? { fill: MAP_BINS[bin(item.value)] } : undefined}
               >
                 {item && <title>{label(item)}</title>}
               </path>
@@ -88,7 +88,13 @@ export function MapView({ items, unit, title }: { items: MapItem[]; unit: string
             const xy = geo.project(p.lon!, p.lat!);
             if (!xy) return null;
             return (
-              <circle key={p.place} cx={xy[0]} cy={xy[1]} r={6} style={{ fill: BINS[bin(p.value)], stroke: '#1a1f2b' }}>
+              <circle
+                key={p.place}
+                cx={xy[0]}
+                cy={xy[1]}
+                r={6}
+                style={{ fill: MAP_BINS[bin(p.value)], stroke: '#1a1f2b' }}
+              >
                 <title>{label(p)}</title>
               </circle>
             );
@@ -102,7 +108,7 @@ export function MapView({ items, unit, title }: { items: MapItem[]; unit: string
       <figcaption>
         {values.length > 0 && (
           <div className="legend" aria-hidden="true">
-            {BINS.map((c, i) => (
+            {MAP_BINS.map((c, i) => (
               <span key={c}>
                 <span className="legend-swatch" style={{ background: c }} /> {num(min + ((max - min) * i) / 5)}–
                 {num(min + ((max - min) * (i + 1)) / 5)}

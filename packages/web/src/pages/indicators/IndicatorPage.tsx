@@ -17,7 +17,10 @@ import { NotFoundPage } from '../NotFoundPage.tsx';
 import { pickTarget, resolveTargetValue } from './targets.ts';
 
 const LineChart = lazy(() => import('../../components/LineChart.tsx').then((m) => ({ default: m.LineChart })));
-const MapView = lazy(() => import('../../components/MapView.tsx').then((m) => ({ default: m.MapView })));
+// The world map, or the map of a country's or a city's areas where places with values have shapes.
+const IndicatorMaps = lazy(() =>
+  import('../../components/IndicatorMaps.tsx').then((m) => ({ default: m.IndicatorMaps })),
+);
 
 interface Latest {
   indicator: string;
@@ -521,7 +524,7 @@ export function IndicatorPage() {
           <Empty>{t('indicator.noData')}</Empty>
         ) : (
           <Suspense fallback={<Loading />}>
-            <MapView
+            <IndicatorMaps
               title={t('indicator.mapTitle', { indicator: ind.code })}
               unit={unitLabel}
               items={latest.data.items.filter(shownValue).map((i) => ({

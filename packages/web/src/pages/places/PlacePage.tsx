@@ -19,6 +19,9 @@ import { SourceText, StatusLabel } from '../../components/ValueMeta.tsx';
 import { NotFoundPage } from '../NotFoundPage.tsx';
 
 const LineChart = lazy(() => import('../../components/LineChart.tsx').then((m) => ({ default: m.LineChart })));
+const PlaceAreasMap = lazy(() =>
+  import('../../components/PlaceAreasMap.tsx').then((m) => ({ default: m.PlaceAreasMap })),
+);
 
 interface Summary {
   place: {
@@ -119,7 +122,7 @@ export function PlacePage() {
         <UserText names={p.names} />
       </h1>
       <p className="muted">
-        {t(`level.${p.level}`)}
+        {p.levelName ? <span dir="auto">{p.levelName}</span> : t(`level.${p.level}`)}
         {p.pilot && (
           <>
             {' '}
@@ -365,6 +368,13 @@ export function PlacePage() {
           </>
         )}
       </SectionBoundary>
+      {(p.areasWithShapes ?? 0) > 0 && (
+        <SectionBoundary>
+          <Suspense fallback={<Loading />}>
+            <PlaceAreasMap place={p.code} placeName={placeName} />
+          </Suspense>
+        </SectionBoundary>
+      )}
     </article>
   );
 }
