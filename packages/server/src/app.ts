@@ -18,6 +18,8 @@ import type { TrustProxy } from './http/trust-proxy.ts';
 import { registerUnreadBodyGuard } from './http/unread-body.ts';
 import { type UploadLimits, uploadLimits } from './http/upload-limits.ts';
 import { registerImportRoutes } from './imports/import-routes.ts';
+import { registerRepositoryImportRoutes } from './imports/repository-routes.ts';
+import { registerIndicatorMetadataRoutes } from './indicators/indicator-metadata-routes.ts';
 import { registerIndicatorRoutes } from './indicators/indicator-routes.ts';
 import { registerIndicatorRulesRoutes } from './indicators/indicator-rules-routes.ts';
 import { registerKnowledgeRoutes, registerKnowledgeUploadRoutes } from './knowledge/knowledge-routes.ts';
@@ -150,6 +152,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   registerTokenRoutes(app, ctx);
   registerIndicatorRoutes(app, ctx);
   registerIndicatorRulesRoutes(app, ctx);
+  registerIndicatorMetadataRoutes(app, ctx);
   registerCatalogueRoutes(app, ctx);
   registerPlaceRoutes(app, ctx);
   registerObservationRoutes(app, ctx);
@@ -169,6 +172,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(async (raw) => {
     registerRawBodies(raw);
     registerImportRoutes(raw, ctx);
+    registerRepositoryImportRoutes(raw, ctx, limits);
     registerPlaceUploadRoutes(raw, ctx, limits);
     registerKnowledgeUploadRoutes(raw, ctx, limits);
     registerQuestionnaireUploadRoutes(raw, ctx, limits);

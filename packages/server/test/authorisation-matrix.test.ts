@@ -39,6 +39,7 @@ const WRITE_ROUTES: Record<string, Access> = {
   'PATCH /api/v1/places/:code': 'signed-in', // then checked against the places of the actor's roles
   'POST /api/v1/targets': 'focal-point',
   'POST /api/v1/imports': 'signed-in', // then checked row by row against the places of the actor's roles
+  'POST /api/v1/imports/repository': 'signed-in', // then checked against the place given (and row by row)
   'POST /api/v1/entry': 'signed-in', // then checked against the place of the entries
   'PUT /api/v1/entry/draft': 'signed-in',
   'DELETE /api/v1/entry/draft': 'signed-in',

@@ -145,7 +145,12 @@ async function openZip(
 ): Promise<RepositoryFiles> {
   let zip: yauzl.ZipFile;
   try {
-    zip = await yauzl.openPromise(file, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true });
+    zip = await yauzl.openPromise(file, {
+      lazyEntries: true,
+      decodeStrings: false,
+      validateEntrySizes: true,
+      autoClose: false,
+    });
   } catch (err) {
     throw new NotARepositoryError(`This is not a zip that can be read (${(err as Error).message.slice(0, 200)}).`);
   }

@@ -1,0 +1,131 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actorOf } from '../audit/audit-log.ts';
+import { canApprovePlace, canWriteCatalogueOf, canWritePlace, currentActor, requireActor } from '../auth/policy.ts';
+import type { AppContext } from '../context.ts';
+import { HttpError } from '../http/errors.ts';
+import { BoolParam } from '../http/pagination.ts';
+import { requestBody } from '../http/raw-body.ts';
+import { sizeText, type UploadLimits, uploadLimits } from '../http/upload-limits.ts';
+import { reportDir } from './import-routes.ts';
+import { importRepository } from './open-sdg-repository/import-repository.ts';
+import { NotARepositoryError, RepositoryLimitError, zipRepository } from './open-sdg-repository/repository-files.ts';
+
+/** `POST /api/v1/imports/repository`: a whole Open SDG data repository as a zip (the request body, streamed). */
+export function registerRepositoryImportRoutes(
+  app: FastifyInstance,
+  ctx: AppContext,
+  limits: UploadLimits = uploadLimits(),
+): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.post(
+    '/api/v1/imports/repository',
+    {
+      onRequest: requireActor(ctx),
+      schema: {
+        tags: ['imports'],
+        summary: 'Import a whole Open SDG data repository (a zip, the request body): data, metadata, translations',
+        security: [{ bearer: [] }, { session: [] }],
+        description:
+          'The zip holds the repository (data/, meta/, translations/, indicator-config/; under a top folder or not). ' +
+          'Every data file is imported all or nothing (allOrNothing: the whole repository); the metadata of each indicator is stored per language, marked with the source. ' +
+          `The answer reports per file what was created, matched, imported, skipped and refused (with the first errors). A zip that unpacks to more than ${sizeText(limits.maxUnpackedBytes)} (MARSAD_UPLOAD_MAX_UNPACKED_BYTES) or holds more than ${limits.maxEntries.toLocaleString('en')} entries is refused with 413.`,
+        querystring: z.object({
+          place: z
+            .string()
+            .trim()
+            .min(1)
+            .max(80)
+            .describe('The place the repository reports for (rows without GeoCode)'),
+          fileName: z.string().max(300).optional().describe('Name of the zip, for the report'),
+          publisher: z
+            .string()
+            .trim()
+            .max(200)
+            .optional()
+            .describe('Who publishes the repository; the source of its metadata is "<publisher> (Open SDG)"'),
+          language: z
+            .string()
+            .regex(/^[a-zA-Z]{2,3}(-[A-Za-z0-9]{1,8})?$/)
+            .optional()
+            .describe('Language of metadata text that is not a translation key (default en)'),
+          status: z.enum(['provisional', 'validated', 'approved']).default('provisional'),
+          allOrNothing: BoolParam.optional().describe('Write nothing unless every file imports'),
+          includeArchived: BoolParam.optional().describe('Also import the files of archived indicators'),
+          createIndicators: BoolParam.optional().describe(
+            'Create indicators unknown to the catalogue as local indicators',
+          ),
+          dryRun: BoolParam.optional(),
+        }),
+      },
+    },
+    async (req, reply) => {
+      const q = req.query;
+      const actor = await currentActor(req, ctx);
+      const place = await ctx.store.db
+        .selectFrom('places')
+        .select(['id', 'path'])
+        .where('code', '=', q.place)
+        .executeTakeFirst();
+      if (!place) throw new HttpError(400, 'bad_request', `place: no place with code "${q.place}".`);
+      // The metadata is the place's own account of its indicators: the importer writes for the place.
+      if (!canWritePlace(actor, place.path))
+        throw new HttpError(
+          403,
+          'forbidden',
+          `You may not import a repository for "${q.place}": your roles cover other places.`,
+        );
+      if (q.createIndicators && !canWriteCatalogueOf(actor, place.path))
+        throw new HttpError(403, 'forbidden', `You may not add indicators for "${q.place}".`);
+      let files: Awaited<ReturnType<typeof zipRepository>>;
+      try {
+        files = await zipRepository(
+          requestBody(req),
+          (q.fileName ?? 'repository.zip').replace(/\.zip$/i, '').slice(0, 200) || 'repository',
+          limits,
+        );
+      } catch (err) {
+        if (err instanceof RepositoryLimitError)
+          throw new HttpError(413, 'too_large', err.message, { limit: err.limit });
+        if (err instanceof NotARepositoryError) throw new HttpError(400, 'bad_request', err.message);
+        throw err;
+      }
+      try {
+        const report = await importRepository(ctx.store, files, {
+          place: q.place,
+          publisher: q.publisher,
+          language: q.language,
+          allOrNothing: q.allOrNothing,
+          includeArchived: q.includeArchived,
+          createIndicators: q.createIndicators,
+          dryRun: q.dryRun,
+          status: q.status,
+          rowStatusAllowed: true,
+          placeRights: (path) => ({ write: canWritePlace(actor, path), approve: canApprovePlace(actor, path) }),
+          actor: actorOf(req).label,
+          auditActor: actorOf(req),
+          reportDir: reportDir(ctx),
+        });
+        const limitHit = report.files.find((f) => /MARSAD_UPLOAD_MAX_UNPACKED_BYTES/.test(f.reason ?? ''));
+        if (limitHit && report.state !== 'committed') {
+          // An entry that unpacked past the limit (it declared less): the zip misleads.
+          throw new HttpError(413, 'too_large', limitHit.reason!, { limit: 'unpacked-bytes', report });
+        }
+        reply.code(report.state === 'failed' ? 422 : report.state === 'dry-run' ? 200 : 201);
+        const t = report.totals;
+        return {
+          ...report,
+          message:
+            report.state === 'failed'
+              ? `Nothing was imported: ${t.refused} file(s) refused.`
+              : report.state === 'dry-run'
+                ? `Checked ${t.files} file(s); nothing was written (dry run).`
+                : `Imported ${t.imported} file(s) (${t.inserted} new values, ${t.updated} changed, ${t.metadataFields} metadata texts); ${t.refused} refused, ${t.skipped} skipped.`,
+        };
+      } finally {
+        await files.close();
+      }
+    },
+  );
+}

@@ -1,0 +1,227 @@
+/**
+ * A whole Open SDG data repository (issue 14), built here small: three data files (one with a
+ * row of too few cells), one archived file, metadata of two indicators with front matter in two
+ * languages (a root file and a per-language folder) and one translation file. Imported as a zip
+ * through the API, and from a folder with the function the CLI uses: the per-file report, the
+ * metadata stored and served in the language asked, all or nothing per file and for the whole.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { testStoreKinds } from '@marsad/db/testing';
+import JSZip from 'jszip';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI_ACTOR, folderRepository, importRepository } from '../src/index.ts';
+import { AUTH, createTestApp, type TestApp } from './helpers.ts';
+
+const FILES: Record<string, string> = {
+  'data/indicator_11-1-1.csv': 'Year,Value\n2019,12.5\n2020,11\n',
+  'data/indicator_99-9-9.csv': 'Year,Value\n2021,4\n2022,5\n',
+  // Row 3 has too few cells: the file is refused with the row named.
+  'data/indicator_11-2-1.csv': 'Year,Sex,Value\n2019,F,50\n2020,60\n',
+  'data/archived-11-6-1.csv': 'Year,Value\n2010,1\n',
+  'meta/11-1-1.md': `---
+indicator_name: global_indicators.11-1-1-title
+indicator_number: 11.1.1
+national_indicator_description: national_indicator_description.11-1-1
+computation_units: Percentage (%)
+data_footnote: <p>Figures for 2020 are provisional.</p><script>alert(1)</script>
+reporting_status: complete
+graph_title: Urban population living in slums
+data_keywords: Housing; Slums
+source_active_1: true
+source_organisation_1: Test Office
+source_url_1: https://example.org/slums
+source_active_2: false
+source_organisation_2: An inactive source
+---
+See [the method](https://example.org/method) for **details**.
+`,
+  'meta/99-9-9.md': `---
+indicator_available: Households with a local garden
+computation_units: Number
+reporting_status: inprogress
+---
+`,
+  'meta/ar/99-9-9.md': `---
+indicator_available: الأسر التي لديها حديقة محلية
+computation_units: عدد
+---
+`,
+  'translations/ar/national_indicator_description.yml': "'11-1-1': نسبة سكان المدن الذين يعيشون في أحياء فقيرة\n",
+};
+
+async function zipOf(files: Record<string, string>, top = 'sdg-data-main/'): Promise<Buffer> {
+  const zip = new JSZip();
+  for (const [p, text] of Object.entries(files)) zip.file(`${top}${p}`, text);
+  return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+}
+
+function upload(t: TestApp, body: Buffer, query: Record<string, string>) {
+  return t.app.inject({
+    method: 'POST',
+    url: `/api/v1/imports/repository?${new URLSearchParams(query)}`,
+    payload: body,
+    headers: { 'content-type': 'application/zip', ...AUTH },
+  });
+}
+
+describe.each(testStoreKinds())('Open SDG repository import on %s', (kind) => {
+  let t: TestApp;
+  let dir: string;
+  beforeAll(async () => {
+    t = await createTestApp(kind);
+    dir = await mkdtemp(path.join(os.tmpdir(), 'marsad-repo-test-'));
+    for (const [p, text] of Object.entries(FILES)) {
+      await mkdir(path.dirname(path.join(dir, p)), { recursive: true });
+      await writeFile(path.join(dir, p), text);
+    }
+  });
+  afterAll(async () => {
+    await t?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('imports the whole repository all or nothing: a refused file leaves nothing written', async () => {
+    const before = await t.db.store.db.selectFrom('observations').select('series_id').execute();
+    const report = await importRepository(t.db.store, await folderRepository(dir), {
+      place: 'GBR',
+      publisher: 'Test Office',
+      createIndicators: true,
+      allOrNothing: true,
+      actor: CLI_ACTOR.label,
+      auditActor: CLI_ACTOR,
+      status: 'provisional',
+      rowStatusAllowed: true,
+    });
+    expect(report.state).toBe('failed');
+    const byPath = Object.fromEntries(report.files.map((f) => [f.path, f]));
+    expect(byPath['data/indicator_11-2-1.csv']).toMatchObject({ outcome: 'refused' });
+    expect(byPath['data/indicator_11-2-1.csv']!.errors[0]).toMatchObject({ at: 3 });
+    // Every other file was checked, then rolled back with the rest.
+    expect(byPath['data/indicator_11-1-1.csv']).toMatchObject({ outcome: 'rolled-back' });
+    expect(byPath['meta/11-1-1.md']).toMatchObject({ outcome: 'rolled-back' });
+    expect(await t.db.store.db.selectFrom('observations').select('series_id').execute()).toHaveLength(before.length);
+    expect(await t.db.store.db.selectFrom('indicator_metadata').selectAll().execute()).toHaveLength(0);
+    expect(await t.db.store.db.selectFrom('indicators').where('code', '=', '99.9.9').selectAll().execute()).toEqual([]);
+    const batch = await t.db.store.db
+      .selectFrom('import_batches')
+      .selectAll()
+      .where('id', '=', report.batchId)
+      .executeTakeFirstOrThrow();
+    expect(batch).toMatchObject({ format: 'open-sdg-repository', state: 'failed', failure_reason: 'invalid-rows' });
+  });
+
+  it('imports a zip file by file: per-file report, metadata stored and served in the language asked', async () => {
+    const r = await upload(t, await zipOf(FILES), {
+      place: 'GBR',
+      publisher: 'Test Office',
+      createIndicators: 'true',
+      fileName: 'sdg-data-main.zip',
+    });
+    const body = r.json();
+    expect(r.statusCode).toBe(201);
+    expect(body.state).toBe('partial');
+    const byPath = Object.fromEntries(
+      (body.files as { path: string; outcome: string }[]).map((f) => [f.path, f]),
+    ) as Record<string, Record<string, unknown>>;
+    expect(byPath['data/indicator_11-1-1.csv']).toMatchObject({
+      outcome: 'imported',
+      indicatorState: 'matched',
+      counts: { inserted: 2 },
+    });
+    expect(byPath['data/indicator_99-9-9.csv']).toMatchObject({ outcome: 'imported', indicatorState: 'created' });
+    expect(byPath['data/indicator_11-2-1.csv']).toMatchObject({ outcome: 'refused' });
+    expect((byPath['data/indicator_11-2-1.csv']!.errors as { at: number; message: string }[])[0]).toMatchObject({
+      at: 3,
+      message: expect.stringMatching(/cells/),
+    });
+    expect(byPath['data/archived-11-6-1.csv']).toMatchObject({
+      outcome: 'skipped',
+      reason: expect.stringMatching(/archived/),
+    });
+    expect(byPath['meta/11-1-1.md']).toMatchObject({ outcome: 'imported', metadata: { languages: ['ar', 'en'] } });
+    expect(byPath['meta/99-9-9.md']).toMatchObject({ outcome: 'imported', alsoRead: ['meta/ar/99-9-9.md'] });
+    expect(body.totals).toMatchObject({ refused: 1, inserted: 4 });
+
+    // The indicator created from its data is named by its metadata, in both languages.
+    const local = await t.app.inject({ url: '/api/v1/indicators/99.9.9?lang=ar' });
+    expect(local.json().names).toMatchObject({
+      en: 'Households with a local garden',
+      ar: 'الأسر التي لديها حديقة محلية',
+    });
+
+    const ar = (await t.app.inject({ url: '/api/v1/indicators/11.1.1/metadata?lang=ar' })).json();
+    expect(ar.sources).toHaveLength(1);
+    const src = ar.sources[0];
+    expect(src).toMatchObject({
+      source: 'Test Office (Open SDG)',
+      place: { code: 'GBR' },
+      reportingStatus: 'complete',
+    });
+    const field = (s: typeof src, f: string) => s.fields.find((x: { field: string }) => x.field === f);
+    expect(field(src, 'national_indicator_description')).toMatchObject({
+      lang: 'ar',
+      text: 'نسبة سكان المدن الذين يعيشون في أحياء فقيرة',
+    });
+    // No Arabic footnote: the English one, said to be English; sanitised (no script).
+    expect(field(src, 'data_footnote')).toMatchObject({ lang: 'en' });
+    expect(field(src, 'data_footnote').html).toBe('<p>Figures for 2020 are provisional.</p>');
+    // Markdown made into safe HTML.
+    expect(field(src, 'page_content').html).toBe(
+      '<p>See <a href="https://example.org/method" rel="nofollow noopener noreferrer">the method</a> for <strong>details</strong>.</p>',
+    );
+    // An unresolved key of Open SDG's shared translations is left out; an inactive source too.
+    expect(field(src, 'indicator_name')).toBeUndefined();
+    expect(field(src, 'source_organisation_1')).toMatchObject({ text: 'Test Office' });
+    expect(field(src, 'source_organisation_2')).toBeUndefined();
+    const en = (await t.app.inject({ url: '/api/v1/indicators/99.9.9/metadata?lang=en' })).json();
+    expect(field(en.sources[0], 'computation_units')).toMatchObject({ lang: 'en', text: 'Number' });
+    const ar9 = (await t.app.inject({ url: '/api/v1/indicators/99.9.9/metadata?lang=ar' })).json();
+    expect(field(ar9.sources[0], 'computation_units')).toMatchObject({ lang: 'ar', text: 'عدد' });
+    expect(ar9.sources[0].reportingStatus).toBe('inprogress');
+
+    // Again, with the bad file mended: what was imported is unchanged, the mended file imports.
+    const again = await upload(t, await zipOf({ ...FILES, 'data/indicator_11-2-1.csv': 'Year,Value\n2019,50\n' }), {
+      place: 'GBR',
+      publisher: 'Test Office',
+      allOrNothing: 'true',
+    });
+    expect(again.statusCode).toBe(201);
+    const b2 = again.json();
+    expect(b2.state).toBe('committed');
+    expect(b2.files.find((f: { path: string }) => f.path === 'data/indicator_11-1-1.csv').counts).toMatchObject({
+      inserted: 0,
+      unchanged: 2,
+    });
+    expect(b2.files.find((f: { path: string }) => f.path === 'meta/11-1-1.md').metadata).toMatchObject({
+      added: 0,
+      changed: 0,
+    });
+  });
+
+  it('refuses a zip over the upload limits with a message, and what is not a repository', async () => {
+    const small = await createTestApp(kind, { build: { uploadLimits: { maxUnpackedBytes: 1000, maxEntries: 5 } } });
+    try {
+      const big = await upload(
+        small,
+        await zipOf({ 'data/indicator_11-1-1.csv': `Year,Value\n${'2019,1\n'.repeat(300)}` }),
+        {
+          place: 'GBR',
+        },
+      );
+      expect(big.statusCode).toBe(413);
+      expect(big.json().message).toMatch(/MARSAD_UPLOAD_MAX_UNPACKED_BYTES/);
+      const many = await upload(small, await zipOf(FILES), { place: 'GBR' });
+      expect(many.statusCode).toBe(413);
+      expect(many.json().message).toMatch(/entries; at most 5/);
+      const notZip = await upload(small, Buffer.from('Year,Value\n2019,1\n'), { place: 'GBR' });
+      expect(notZip.statusCode).toBe(400);
+      const noData = await upload(small, await zipOf({ 'README.md': 'hello' }), { place: 'GBR' });
+      expect(noData.statusCode).toBe(400);
+      expect(noData.json().message).toMatch(/no data\/ folder/);
+    } finally {
+      await small.close();
+    }
+  });
+});
