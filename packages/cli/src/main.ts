@@ -6,7 +6,7 @@ import { exportCommand } from './commands/export.ts';
 import { importCommand } from './commands/import.ts';
 import { indicatorAddCommand } from './commands/indicators.ts';
 import { withLocalStore } from './commands/local-store.ts';
-import { placesImportCommand } from './commands/places.ts';
+import { placesBoundariesCommand, placesImportCommand } from './commands/places.ts';
 import { reportCommand } from './commands/report.ts';
 import { marsadVersion, serve } from './commands/serve.ts';
 import { userCreateCommand } from './commands/users.ts';
@@ -157,12 +157,34 @@ indicators
   .option('--series <code>', 'series codes (repeat); default: one series named like the indicator', collect)
   .action(run((code: string, o: Parameters<typeof indicatorAddCommand>[2]) => indicatorAddCommand(config, code, o)));
 
-const places = program.command('places').description('Places: countries, regions, cities, districts');
+const places = program
+  .command('places')
+  .description('Places: countries and their divisions (regions, cities, districts, any level a country names)');
 places
   .command('import')
-  .description('Add places from CSV: code,parent,level,name_ar,name_en,lat,lon,external_code (all or nothing)')
+  .description(
+    "Add or update places from CSV: code,parent,level,name_ar,name_en,lat,lon,external_code (optional kind, level_name_<lang>), all or nothing; a known code is updated, a repeated place left alone; level is a kind (country, region, city, district) or the country's own level (province, ward)",
+  )
   .argument('<file>')
-  .action(run((file: string) => placesImportCommand(config, file)));
+  .option('--dry-run', 'say which places would be added, changed and left unchanged; write nothing')
+  .action(run((file: string, o: { dryRun?: boolean }) => placesImportCommand(config, file, o)));
+places
+  .command('boundaries')
+  .description(
+    "Import places' shapes from a GeoJSON or TopoJSON file of areas (longitude, latitude), simplified for the web; lists the areas that match no place",
+  )
+  .argument('<file>')
+  .requiredOption(
+    '--match-property <name>',
+    'the property that names the place: its code, external code or a name in any language (e.g. LAD16CD, kzName)',
+  )
+  .option('--parent <code>', 'match only places below this one')
+  .option('--dry-run', 'say what would be stored; write nothing')
+  .action(
+    run((file: string, o: { matchProperty: string; parent?: string; dryRun?: boolean }) =>
+      placesBoundariesCommand(config, file, o),
+    ),
+  );
 
 program
   .command('backup')

@@ -80,6 +80,39 @@ describe.each(testStoreKinds())('the marsad command on %s', (kind) => {
     );
     const ok = await marsad(['places', 'import', good], env);
     expect(ok.stdout).toMatch(/Added 1 places/);
+    // A shape matched by the place's English name (case folded), the other area listed (the API tests do the rest).
+    const areas = path.join(dir, 'areas.geojson');
+    const square = (x: number) => [
+      [
+        [x, 31.9],
+        [x + 0.02, 31.9],
+        [x + 0.02, 31.98],
+        [x, 31.98],
+        [x, 31.9],
+      ],
+    ];
+    await writeFile(
+      areas,
+      JSON.stringify({
+        type: 'FeatureCollection',
+        features: [
+          {
+            type: 'Feature',
+            properties: { NAME: 'ABDALI' },
+            geometry: { type: 'Polygon', coordinates: square(35.9) },
+          },
+          {
+            type: 'Feature',
+            properties: { NAME: 'Elsewhere' },
+            geometry: { type: 'Polygon', coordinates: square(36) },
+          },
+        ],
+      }),
+    );
+    const shapes = await marsad(['places', 'boundaries', areas, '--match-property', 'NAME', '--parent', 'JOAMM'], env);
+    expect(shapes.stderr).toBe('');
+    expect(shapes.stdout).toMatch(/2 areas, 1 matched by NAME: 1 added/);
+    expect(shapes.stdout).toMatch(/feature 2 Elsewhere: no place has this code or name/);
   });
 
   it('adds a local indicator, and refuses a bad one with the field named', async () => {
