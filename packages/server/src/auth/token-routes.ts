@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { actorOf, recordAudit } from '../audit/audit-log.ts';
 import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
+import { RecordId } from '../http/record-id.ts';
 import { createApiToken, listApiTokens, revokeApiToken, TOKEN_MAX_DAYS, TOKEN_SCOPES } from './api-tokens.ts';
 import { currentActor, isAdministrator, requireActor } from './policy.ts';
 
@@ -83,7 +84,7 @@ export function registerTokenRoutes(app: FastifyInstance, ctx: AppContext): void
         tags: ['accounts'],
         summary: "Revoke an API token (one's own; administrators: anyone's)",
         security,
-        params: z.object({ id: z.coerce.number().int().positive() }),
+        params: z.object({ id: RecordId }),
       },
     },
     async (req) => {

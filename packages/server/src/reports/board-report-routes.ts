@@ -4,10 +4,11 @@ import { z } from 'zod';
 import { requireAdministrator } from '../auth/policy.ts';
 import type { AppContext } from '../context.ts';
 import { LangParam } from '../http/pagination.ts';
+import { RecordId } from '../http/record-id.ts';
 import { boardProgressReport, defaultPeriod } from './board-progress.ts';
 import { boardReport, boardReportCsv, currentSuccessIndicators } from './board-report.ts';
 
-const Id = z.object({ id: z.coerce.number().int().positive() });
+const Id = z.object({ id: RecordId });
 
 const Period = z
   .object({

@@ -7,6 +7,7 @@ import { adminGuard } from '../auth/admin-token.ts';
 import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
 import { LangParam, pick } from '../http/pagination.ts';
+import { RecordId } from '../http/record-id.ts';
 import { budgetView } from './budget.ts';
 import { MARGINS_KEY, MarginsInput, readMargins } from './margins-settings.ts';
 import { findProgramme, programmeView } from './programme-view.ts';
@@ -342,7 +343,7 @@ export function registerProgrammeRoutes(app: FastifyInstance, ctx: AppContext): 
     if (!row || row.programme_id !== programmeId)
       throw new HttpError(400, 'bad_request', `result: the programme has no result ${resultId}.`);
   };
-  const LineParams = z.object({ code: z.string().max(60), id: z.coerce.number().int().positive() });
+  const LineParams = z.object({ code: z.string().max(60), id: RecordId });
 
   r.post(
     '/api/v1/programmes/:code/budget-lines',

@@ -7,6 +7,7 @@ import type { Actor } from '../auth/actor.ts';
 import { currentActor } from '../auth/policy.ts';
 import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
+import { RecordId } from '../http/record-id.ts';
 import { checkResultPlaces, requireResultsWriter } from './results-access.ts';
 import {
   ActualInput,
@@ -31,7 +32,7 @@ import {
 } from './results-store.ts';
 
 const SECURITY: { [label: string]: string[] }[] = [{ bearer: [] }, { session: [] }];
-const IdParams = z.object({ id: z.coerce.number().int().positive() });
+const IdParams = z.object({ id: RecordId });
 const WHO =
   'Administrators; national focal points for results whose responsible places are all within the countries they hold.';
 
@@ -591,7 +592,7 @@ export function registerResultRoutes(app: FastifyInstance, ctx: AppContext): voi
 
   // ---- targets and actual values -----------------------------------------------------------
 
-  const YearParams = z.object({ id: z.coerce.number().int().positive(), year: z.coerce.number().pipe(Year) });
+  const YearParams = z.object({ id: RecordId, year: z.coerce.number().pipe(Year) });
 
   r.put(
     '/api/v1/result-measures/:id/targets',

@@ -8,6 +8,7 @@ import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
 import { BoolParam, PageQuery, page } from '../http/pagination.ts';
 import { requestBody } from '../http/raw-body.ts';
+import { RecordId } from '../http/record-id.ts';
 import { sizeText, type UploadLimits, uploadLimits } from '../http/upload-limits.ts';
 import {
   getQuestionnaire,
@@ -22,7 +23,7 @@ import { importXlsForm, type XlsFormProblem } from './xlsform/xlsform-import.ts'
 
 /** Largest workbook accepted (a questionnaire is a few hundred kilobytes at most). */
 const MAX_WORKBOOK_BYTES = 10 * 1024 * 1024;
-const Id = z.object({ id: z.coerce.number().int().positive() });
+const Id = z.object({ id: RecordId });
 /**
  * The body's outline for the OpenAPI document (a recursive schema of the question tree does not
  * resolve there); the whole questionnaire is then parsed with core's QuestionnaireSchema.

@@ -7,6 +7,7 @@ import { currentActor, requireActor, requireAdministrator } from '../auth/policy
 import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
 import { PageQuery, page } from '../http/pagination.ts';
+import { RecordId } from '../http/record-id.ts';
 import { getPublished, listPublished } from './published-reviews.ts';
 import { assignReviewers, declare, myAssignments, reviewerCandidates, withdraw } from './review-assignments.ts';
 import {
@@ -23,7 +24,7 @@ import { CYCLE_KINDS, loadSubmission } from './review-records.ts';
 import { listSubmissions, saveAnswers, submissionView, transition } from './review-submissions.ts';
 
 const security: Record<string, string[]>[] = [{ bearer: [] }, { session: [] }];
-const Id = z.object({ id: z.coerce.number().int().positive() });
+const Id = z.object({ id: RecordId });
 const Lang = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a language code such as ar or en');
 const LangQuery = z.object({
   lang: Lang.default('ar').describe("The reader's language for the questionnaire authors' messages (default ar)"),
@@ -205,7 +206,7 @@ export function registerReviewRoutes(app: FastifyInstance, ctx: AppContext): voi
         tags,
         security,
         summary: 'Remove a participant that has not submitted (administrators)',
-        params: z.object({ id: z.coerce.number().int().positive(), place: PlaceCode }),
+        params: z.object({ id: RecordId, place: PlaceCode }),
       },
     },
     async (req) => {
@@ -225,7 +226,7 @@ export function registerReviewRoutes(app: FastifyInstance, ctx: AppContext): voi
         summary:
           'The submissions you hold a role on (focal points: their places; reviewers: assigned and declared; administrators: all)',
         querystring: z.object({
-          cycle: z.coerce.number().int().positive().optional(),
+          cycle: RecordId.optional(),
           state: z.enum(REVIEW_STATES).optional(),
         }),
       },
@@ -532,7 +533,7 @@ export function registerReviewRoutes(app: FastifyInstance, ctx: AppContext): voi
         tags,
         summary: 'Published reviews (public): by cycle, then place code — never by any score',
         querystring: PageQuery.extend({
-          cycle: z.coerce.number().int().positive().optional(),
+          cycle: RecordId.optional(),
           place: PlaceCode.optional().describe('A place code, or a country code for its cities too'),
         }),
       },

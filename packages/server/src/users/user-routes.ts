@@ -7,6 +7,7 @@ import { currentActor, requireAdministrator } from '../auth/policy.ts';
 import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
 import { PageQuery, page } from '../http/pagination.ts';
+import { RecordId } from '../http/record-id.ts';
 import { acceptUrl, linkBase, mailLink } from '../mail/link-mail.ts';
 import { MAIL_LANGUAGES } from '../mail/link-messages.ts';
 import { loadMailSettings } from '../mail/mail-settings.ts';
@@ -42,7 +43,7 @@ const GrantBody = z.object({
   recordId: z.string().min(1).max(100),
   permission: z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, 'must be a lower-case permission such as review or edit'),
 });
-const UserId = z.object({ id: z.coerce.number().int().positive() });
+const UserId = z.object({ id: RecordId });
 
 const MailLanguage = z
   .enum(MAIL_LANGUAGES)
@@ -174,7 +175,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
         description: 'An administrator revokes any of them with DELETE /api/v1/tokens/:id.',
         security,
         querystring: PageQuery.extend({
-          user: z.coerce.number().int().positive().optional().describe('Id of a user: their tokens only'),
+          user: RecordId.optional().describe('Id of a user: their tokens only'),
           state: z.enum(['active', 'expired', 'revoked']).optional(),
           q: z
             .string()
