@@ -34,8 +34,12 @@ export interface JsonSchema {
   format?: string;
 }
 
-/** Real words for a property, parameter or dictionary key of that name (place codes for `place`, ids for `parent`, …). */
-export type Vocabulary = Record<string, readonly (string | number)[]>;
+/**
+ * Real words for a property, parameter or dictionary key of that name: place codes for `place`,
+ * ids for `parent`, keys of a dictionary under `name:keys`, its values under `name{}`; whole
+ * values (objects: a questionnaire definition for `definition`) are used as they are.
+ */
+export type Vocabulary = Record<string, readonly unknown[]>;
 
 // ---------------------------------------------------------------------------------------------
 // Raw JSON text inside a generated value
@@ -55,7 +59,7 @@ export function toJsonText(value: unknown): string {
   );
   if (text === undefined) return 'null';
   if (!raws.length) return text;
-  return text.replace(new RegExp(`"${RAW_MARK}(\\d+)${RAW_MARK}"`, 'g'), (_m, i: string) => raws[Number(i)]!);
+  return text.replace(new RegExp(`"${RAW_MARK}(\\d+)${RAW_MARK}"`, 'g'), (_m, i: string) => raws[Number(i)] ?? 'null');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -317,18 +321,49 @@ const plausibleDate = () =>
 const plausibleDateTime = () =>
   fc.date({ min: new Date('1900-01-01'), max: new Date('2100-12-31'), noInvalidDate: true }).map(iso);
 
-/** The words of the vocabulary for a name, else null. */
+/** Whether a key is allowed by a propertyNames schema (its enum or pattern; anything else allows all). */
+function keyFilter(schema: JsonSchema): (key: string) => boolean {
+  const alternatives = schema.anyOf ?? schema.oneOf;
+  if (alternatives) {
+    const tests = alternatives.map(keyFilter);
+    return (k) => tests.some((test) => test(k));
+  }
+  const values = schema.enum;
+  if (values) return (k) => values.includes(k);
+  if (schema.pattern) {
+    const re = new RegExp(schema.pattern, 'u');
+    return (k) => re.test(k);
+  }
+  return () => true;
+}
+
+/** The words (strings and numbers) of the vocabulary for a name, else null. */
 function words(vocab: Vocabulary, name: string): readonly (string | number)[] | null {
-  const bare = name.replace(/\[\]$/, '');
-  const w = vocab[bare];
+  const w = vocab[name.replace(/\[\]$/, '')]?.filter((x) => typeof x === 'string' || typeof x === 'number');
   return w?.length ? w : null;
 }
 
-/** A generator of values for one schema: `rate` is how often a node is replaced by a hostile value (0: never). */
+/** The whole values (objects, arrays) of the vocabulary for a name, else null. */
+function wholeValues(vocab: Vocabulary, name: string): readonly unknown[] | null {
+  const w = vocab[name.replace(/\[\]$/, '')]?.filter((x) => x !== null && typeof x === 'object');
+  return w?.length ? w : null;
+}
+
+/** Words of ordinary text, for strings that must merely be text. */
+const CLEAN_WORDS = ['Test', 'نص تجريبي', 'Texte d’essai', 'Prueba', 'Тест', '测试', 'Ünïcödé', 'x'] as const;
+
+/**
+ * A generator of values for one schema. `clean` values keep to the schema (real words, enum
+ * values, strings of the pattern, numbers within the bounds, required properties present), so
+ * that most reach the route's handler; plausible ones also take odd but storable strings,
+ * boundary numbers and missing properties. `rate` is how often a node is replaced by a hostile
+ * value (0: never), and how often a required property is left out or an unknown one added.
+ */
 export class SchemaValues {
   constructor(
     readonly vocab: Vocabulary,
     readonly rate: number,
+    readonly clean = false,
   ) {}
 
   /** A value for the schema; `name` is the property (or parameter) it is for, used to pick real words. */
@@ -340,6 +375,14 @@ export class SchemaValues {
   }
 
   private plausible(schema: JsonSchema, name: string): fc.Arbitrary<unknown> {
+    const whole = wholeValues(this.vocab, name);
+    const generated = this.generated(schema, name);
+    return whole
+      ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...whole) }, { weight: 1, arbitrary: generated })
+      : generated;
+  }
+
+  private generated(schema: JsonSchema, name: string): fc.Arbitrary<unknown> {
     if (schema.const !== undefined) return fc.constant(schema.const);
     if (schema.enum?.length) return fc.constantFrom(...schema.enum);
     const alternatives = schema.anyOf ?? schema.oneOf;
@@ -352,10 +395,10 @@ export class SchemaValues {
   private anything(name: string): fc.Arbitrary<unknown> {
     const w = words(this.vocab, name);
     return fc.oneof(
-      fc.jsonValue({ maxDepth: 2 }),
-      fc.string({ maxLength: 20 }),
       ...(w ? [fc.constantFrom(...w)] : []),
+      fc.string({ maxLength: 20 }),
       fc.dictionary(this.key({}, name), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 4 }),
+      ...(this.clean ? [] : [fc.jsonValue({ maxDepth: 2 })]),
     );
   }
 
@@ -388,16 +431,16 @@ export class SchemaValues {
 
   private integer(schema: JsonSchema, name: string): fc.Arbitrary<unknown> {
     const [min, max] = this.bounds(schema);
-    const lo = Math.max(min, -1e6);
-    const hi = Math.min(max, lo + 1e6);
+    const lo = Math.ceil(Math.max(min + (schema.exclusiveMinimum !== undefined ? 1 : 0), -1e6));
+    const hi = Math.floor(Math.min(max - (schema.exclusiveMaximum !== undefined ? 1 : 0), lo + 1e6));
+    const inRange = hi >= lo ? fc.integer({ min: lo, max: hi }) : fc.constant(lo);
     const w = words(this.vocab, name)?.filter((x) => typeof x === 'number');
+    const real = w?.length ? fc.constantFrom(...w) : inRange;
+    if (this.clean) return fc.oneof({ weight: 4, arbitrary: real }, { weight: 1, arbitrary: inRange });
     const edges = [min, max, min - 1, max + 1].filter((x) => Number.isFinite(x));
     return fc.oneof(
-      {
-        weight: 4,
-        arbitrary: w?.length ? fc.constantFrom(...w) : fc.integer({ min: Math.ceil(lo), max: Math.floor(hi) }),
-      },
-      { weight: 2, arbitrary: fc.integer({ min: Math.ceil(lo), max: Math.floor(hi) }) },
+      { weight: 4, arbitrary: real },
+      { weight: 2, arbitrary: inRange },
       { weight: 1, arbitrary: fc.constantFrom(...edges) },
     );
   }
@@ -405,8 +448,11 @@ export class SchemaValues {
   private number(schema: JsonSchema, name: string): fc.Arbitrary<unknown> {
     const [min, max] = this.bounds(schema);
     const w = words(this.vocab, name)?.filter((x) => typeof x === 'number');
+    const inRange = fc.double({ min, max, noNaN: true, noDefaultInfinity: true });
+    const small = fc.integer({ min: Math.max(Math.ceil(min), 0), max: Math.max(Math.ceil(min), Math.min(max, 100)) });
+    if (this.clean) return fc.oneof(inRange, w?.length ? fc.constantFrom(...w) : small);
     return fc.oneof(
-      { weight: 3, arbitrary: fc.double({ min, max, noNaN: true, noDefaultInfinity: true }) },
+      { weight: 3, arbitrary: inRange },
       { weight: 2, arbitrary: w?.length ? fc.constantFrom(...w) : fc.integer({ min: -100, max: 100 }) },
       { weight: 1, arbitrary: fc.constantFrom(min, max, 0, -0, 1e-9, 1e15) },
     );
@@ -429,6 +475,20 @@ export class SchemaValues {
     }
     const maxLength = schema.maxLength ?? 60;
     const minLength = Math.min(schema.minLength ?? 0, maxLength);
+    if (this.clean) {
+      if (options.length) return fc.oneof(...options);
+      const fit = (t: string) => t.padEnd(minLength, 'x').slice(0, maxLength);
+      return fc.oneof(
+        { weight: 4, arbitrary: fc.constantFrom(...CLEAN_WORDS).map(fit) },
+        {
+          weight: 1,
+          arbitrary: fc.string({
+            minLength: Math.max(minLength, 1),
+            maxLength: Math.max(minLength, Math.min(maxLength, 20)),
+          }),
+        },
+      );
+    }
     options.push(
       { weight: 3, arbitrary: fc.string({ minLength, maxLength: Math.max(minLength, Math.min(maxLength, 30)) }) },
       { weight: 1, arbitrary: fc.string({ unit: 'grapheme', minLength, maxLength: Math.max(minLength, 12) }) },
@@ -443,20 +503,30 @@ export class SchemaValues {
 
   private array(schema: JsonSchema, name: string): fc.Arbitrary<unknown> {
     const minLength = schema.minItems ?? 0;
-    const maxLength = Math.max(minLength, Math.min(schema.maxItems ?? 4, 4));
+    const maxLength = Math.max(minLength, Math.min(schema.maxItems ?? 4, this.clean ? 3 : 4));
     return fc.array(this.of(schema.items, `${name}[]`), { minLength, maxLength });
   }
 
-  /** A key of a dictionary: from its propertyNames schema, the vocabulary of its name, or prototype names. */
+  /**
+   * A key of a dictionary: from the vocabulary of its name (`name:keys`), the default keys (`:keys`,
+   * such as language codes) that its propertyNames schema allows, that schema, or prototype names.
+   */
   private key(schema: JsonSchema, name: string): fc.Arbitrary<string> {
-    const w = words(this.vocab, `${name}{}`)?.map(String);
+    const w = words(this.vocab, `${name}:keys`)?.map(String);
+    const allowed = schema.propertyNames ? keyFilter(schema.propertyNames) : () => true;
+    const defaults = words(this.vocab, ':keys')?.map(String).filter(allowed);
     const named = schema.propertyNames ? (this.plausible(schema.propertyNames, '') as fc.Arbitrary<string>) : null;
-    return fc.oneof(
-      ...(named ? [{ weight: 6, arbitrary: named }] : []),
-      ...(w?.length ? [{ weight: 6, arbitrary: fc.constantFrom(...w) }] : []),
-      { weight: 2, arbitrary: fc.string({ maxLength: 12 }) },
-      { weight: 1, arbitrary: fc.constantFrom(...PROTOTYPE_NAMES) },
-    );
+    const options: fc.WeightedArbitrary<string>[] = [];
+    if (w?.length) options.push({ weight: 8, arbitrary: fc.constantFrom(...w) });
+    else if (defaults?.length) options.push({ weight: 8, arbitrary: fc.constantFrom(...defaults) });
+    if (named) options.push({ weight: 2, arbitrary: named });
+    if (!this.clean || !options.length) {
+      options.push(
+        { weight: 2, arbitrary: fc.string({ maxLength: 12 }) },
+        { weight: 1, arbitrary: fc.constantFrom(...PROTOTYPE_NAMES) },
+      );
+    }
+    return fc.oneof(...options);
   }
 
   private object(schema: JsonSchema, name: string): fc.Arbitrary<unknown> {
@@ -465,7 +535,7 @@ export class SchemaValues {
     const dropRequired = Math.round(this.rate * 100);
     const fields = props.map(([key, sub]) => {
       const value = this.of(sub, key);
-      const absent = required.has(key) ? dropRequired : 35;
+      const absent = required.has(key) ? dropRequired : this.clean ? 50 : 35;
       return absent > 0
         ? fc.oneof(
             { weight: 100 - absent, arbitrary: value },
@@ -476,6 +546,7 @@ export class SchemaValues {
     const extra =
       typeof schema.additionalProperties === 'object'
         ? fc.array(fc.tuple(this.key(schema, name), this.of(schema.additionalProperties, `${name}{}`)), {
+            minLength: this.clean ? 1 : 0,
             maxLength: 3,
           })
         : this.rate > 0
@@ -495,6 +566,49 @@ export class SchemaValues {
       return Object.fromEntries([...entries, ...more]);
     });
   }
+}
+
+/** The places of a JSON value where a value can be put: [container, key]; the root is not one. */
+function slots(value: unknown): [Record<string | number, unknown>, string | number][] {
+  const out: [Record<string | number, unknown>, string | number][] = [];
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const v = stack.pop();
+    if (v === null || typeof v !== 'object' || v instanceof RawJson) continue;
+    for (const [k, child] of Object.entries(v)) {
+      out.push([v as Record<string, unknown>, Array.isArray(v) ? Number(k) : k]);
+      stack.push(child);
+    }
+  }
+  return out;
+}
+
+/**
+ * One thing wrong in an otherwise good value: one of its values replaced by a hostile one, or a
+ * property removed, or an unknown property (a prototype name, say) added next to it.
+ */
+export function withOneMutation(value: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
+  return fc
+    .tuple(
+      value,
+      fc.nat(),
+      fc.constantFrom('replace', 'replace', 'replace', 'remove', 'add'),
+      hostileValue(),
+      fc.constantFrom(...PROTOTYPE_NAMES, 'unknown'),
+    )
+    .map(([v, n, how, hostile, key]) => {
+      const copy = structuredClone(v);
+      const all = slots(copy);
+      const slot = all[n % Math.max(1, all.length)];
+      if (!slot) return hostile;
+      const [container, k] = slot;
+      if (how === 'replace') container[k] = hostile;
+      else if (how === 'remove' && !Array.isArray(container)) delete container[k];
+      else if (!Array.isArray(container))
+        Object.defineProperty(container, key, { value: hostile, enumerable: true, writable: true, configurable: true });
+      else container[k] = hostile;
+      return copy;
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -579,19 +693,22 @@ export const CONTENT_TYPES = [
 
 /**
  * Bodies for a route whose JSON body has this schema (none: any JSON): mostly JSON from the
- * schema, plausible or with hostile values in places (missing and extra properties among them),
- * then wholly hostile JSON, raw text and bytes, other content types, no body at all.
+ * schema, clean (to reach the handler), clean but for one thing, or plausible with hostile values
+ * in places (missing and extra properties among them); then wholly hostile JSON, raw text and
+ * bytes, other content types, no body at all.
  */
 export function hostileBody(schema: JsonSchema | undefined, vocab: Vocabulary): fc.Arbitrary<HostileBody> {
   const json = (v: unknown): HostileBody => ({ payload: toJsonText(v), contentType: 'application/json' });
+  const clean = new SchemaValues(vocab, 0, true).of(schema);
   const fromSchema = (rate: number) => new SchemaValues(vocab, rate).of(schema).map(json);
   return fc.oneof(
-    { weight: 20, arbitrary: fromSchema(0) },
-    { weight: 20, arbitrary: fromSchema(0.05) },
-    { weight: 10, arbitrary: fromSchema(0.3) },
-    { weight: 10, arbitrary: hostileValue().map(json) },
+    { weight: 24, arbitrary: clean.map(json) },
+    { weight: 24, arbitrary: withOneMutation(clean).map(json) },
+    { weight: 12, arbitrary: fromSchema(0.05) },
+    { weight: 6, arbitrary: fromSchema(0.3) },
+    { weight: 8, arbitrary: hostileValue().map(json) },
     {
-      weight: 6,
+      weight: 5,
       arbitrary: fc.constantFrom(...RAW_BODIES).map((payload) => ({ payload, contentType: 'application/json' })),
     },
     {
@@ -607,7 +724,7 @@ export function hostileBody(schema: JsonSchema | undefined, vocab: Vocabulary): 
     {
       weight: 4,
       arbitrary: fc
-        .tuple(new SchemaValues(vocab, 0).of(schema), fc.constantFrom(...CONTENT_TYPES))
+        .tuple(clean, fc.constantFrom(...CONTENT_TYPES))
         .map(([v, contentType]) => ({ payload: toJsonText(v), contentType })),
     },
     { weight: 3, arbitrary: fc.constantFrom<HostileBody>({}, { contentType: 'application/json' }, { payload: '{}' }) },
@@ -621,7 +738,7 @@ export function hostileBody(schema: JsonSchema | undefined, vocab: Vocabulary): 
 export function percentEncode(text: string): string {
   let out = '';
   for (const ch of text) {
-    const c = ch.codePointAt(0)!;
+    const c = ch.codePointAt(0) ?? 0;
     if (c >= 0xd800 && c <= 0xdfff) {
       out += [0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f)]
         .map((b) => `%${b.toString(16).toUpperCase()}`)
