@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { backupCommand, copyToCommand, restoreCommand } from './commands/backup.ts';
 import { exportCommand } from './commands/export.ts';
 import { importCommand } from './commands/import.ts';
+import { importRepoCommand } from './commands/import-repo.ts';
 import { indicatorAddCommand } from './commands/indicators.ts';
 import { withLocalStore } from './commands/local-store.ts';
 import { placesBoundariesCommand, placesImportCommand } from './commands/places.ts';
@@ -107,6 +108,28 @@ program
   .option('--source <name>', 'source of rows that name none')
   .option('--json', 'print the full report as JSON')
   .action(run((file: string, o: Parameters<typeof importCommand>[2]) => importCommand(config, file, o)));
+
+program
+  .command('import-repo')
+  .description(
+    'Import a whole Open SDG data repository (data/, meta/, translations/, indicator-config/): each file all or nothing (or the whole with --all-or-nothing), the metadata onto the indicator pages; imported as provisional unless --status says otherwise',
+  )
+  .argument('<dir>', "the repository's folder")
+  .option('--place <code>', 'the place the repository reports for (rows without GeoCode, and its metadata)')
+  .option(
+    '--publisher <name>',
+    'who publishes it; its metadata is marked "<publisher> (Open SDG)" (default: the folder name)',
+  )
+  .option('--language <code>', 'language of metadata text that is not a translation key (default en)')
+  .option('--all-or-nothing', 'write nothing unless every file imports')
+  .option('--create-indicators', 'create unknown indicators as local indicators, named by their metadata')
+  .option('--include-archived', 'also import the files of archived indicators (archived-…)')
+  .option('--dry-run', 'check everything, write nothing')
+  .addOption(
+    new Option('--status <status>', 'status of rows that give none').choices(['provisional', 'validated', 'approved']),
+  )
+  .option('--json', 'print the full report as JSON')
+  .action(run((dir: string, o: Parameters<typeof importRepoCommand>[2]) => importRepoCommand(config, dir, o)));
 
 program
   .command('export')
