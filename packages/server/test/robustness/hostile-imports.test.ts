@@ -6,7 +6,7 @@ import type { HostileFile } from './hostile-files.ts';
 import { EXPORT_BASES, fingerprint, SEED_DATA, type UploadTarget, uploadTargets } from './upload-targets.ts';
 
 /**
- * Hostile files for every import format, the places import and the XLSForm upload, generated
+ * Hostile files for every import format, the places and boundaries imports and the XLSForm upload, generated
  * by fast-check from valid files (fixed seed: scripts/fast-check-seed.ts): every answer is 2xx
  * or a 4xx with a message, and a refused file changes no table (counts of the code lists and a
  * checksum of every observation, before and after). MARSAD_FUZZ_RUNS sets the cases per route
@@ -14,7 +14,7 @@ import { EXPORT_BASES, fingerprint, SEED_DATA, type UploadTarget, uploadTargets 
  */
 
 const RUNS = Number(process.env.MARSAD_FUZZ_RUNS ?? 200);
-const TARGETS = ['csv', 'sdmx-csv', 'open-sdg', 'sdmx-json', 'dhis2', 'places', 'XLSForm'];
+const TARGETS = ['csv', 'sdmx-csv', 'open-sdg', 'sdmx-json', 'dhis2', 'places', 'boundaries', 'XLSForm'];
 
 function sent(file: HostileFile): string {
   return `${file.story.join(' · ')}\n${file.body.subarray(0, 300).toString('utf8')}`;

@@ -17,7 +17,7 @@ import { hostileWorkbook } from './hostile-workbooks.ts';
 /**
  * The upload routes and their hostile files, shared by the property-based test
  * (hostile-imports.test.ts) and the fuzz bench (bench/fuzz/run.ts): the valid files start from
- * Marsad's own exports of SEED_DATA, a DHIS2 file, a places file and a real XLSForm workbook.
+ * Marsad's own exports of SEED_DATA, a DHIS2 file, a places file, a GeoJSON of areas and a real XLSForm workbook.
  */
 
 export const SEED_DATA = [
@@ -43,6 +43,31 @@ export const DHIS2_MAPPING = {
   dataElements: { fbfJHSPpUQD: { indicator: '16.1.1', series: 'VC_IHR_PSRC' } },
   orgUnits: { DiszpKrYNg8: 'KZALA' },
   categoryOptionCombos: { psbwp3CQEhs: { SEX: 'F' }, hEFKSsPV5et: { SEX: 'M' } },
+};
+
+/** A small GeoJSON of areas: Agadir and Souss-Massa by code, and one that matches no place. */
+export const BOUNDARIES_FILE = {
+  type: 'FeatureCollection',
+  features: [
+    ['MAAGA', -9.7, 30.3, 0.2],
+    ['MA-09', -10, 29.5, 1.5],
+    ['NOWHERE', 0, 0, 1],
+  ].map(([code, x, y, d]) => ({
+    type: 'Feature',
+    properties: { code, name: `area ${code}` },
+    geometry: {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [x, y],
+          [(x as number) + (d as number), y],
+          [(x as number) + (d as number), (y as number) + (d as number)],
+          [x, (y as number) + (d as number)],
+          [x, y],
+        ],
+      ],
+    },
+  })),
 };
 
 /** A mapping with hostile identifiers and codes, in its JSON, or not JSON at all. */
@@ -72,6 +97,7 @@ export async function fingerprint(store: Store): Promise<string> {
       (SELECT count(*) FROM dimensions), (SELECT count(*) FROM dimension_values),
       (SELECT count(*) FROM disaggregations), (SELECT count(*) FROM indicators), (SELECT count(*) FROM series),
       (SELECT count(*) FROM sources), (SELECT count(*) FROM places), (SELECT count(*) FROM questionnaires),
+      (SELECT md5(coalesce(string_agg(b.place_id || ':' || b.geometry::text, '|' ORDER BY b.place_id), '')) FROM place_boundaries b),
       (SELECT count(*) FROM questionnaire_versions),
       (SELECT md5(coalesce(string_agg(o::text, '|' ORDER BY o.series_id, o.place_id, o.period, o.disagg_id), '')) FROM observations o)) AS f`.execute(
     store.db,
@@ -131,6 +157,11 @@ export async function uploadTargets(exports: Record<string, string>, shared: str
       n++;
       return { ...file, body: Buffer.from(file.body.toString('latin1').replaceAll('MATST', `MAT${n}X`), 'latin1') };
     }),
+  });
+  targets.push({
+    name: 'boundaries',
+    url: '/api/v1/places/boundaries',
+    files: hostileJsonFile(BOUNDARIES_FILE, { matchProperty: 'code', parent: 'MAR' }).map(now),
   });
   const workbook = await readFile(path.join(shared, 'data/xlsform/text_and_integer.xlsx'));
   targets.push({
