@@ -177,6 +177,23 @@ describe('evaluating a form against answers', () => {
     });
     expect(evaluateForm(q, { m: ['yes', 'yes'] }, OPTIONS).invalid[0]).toMatchObject({ code: 'invalid-value' });
   });
+
+  it("reads only the answers given: questions named constructor or toString are not Object's methods", () => {
+    const q = form([
+      ask('constructor', 'text', { required: true }),
+      ask('toString', 'select_one', { list: 'yes_no', relevant: "${constructor} != ''" }),
+      { type: 'repeat', name: 'hasOwnProperty', label: { en: 'R' }, hint: {}, children: [ask('valueOf', 'integer')] },
+    ]);
+    expect(checkQuestionnaire(q)).toEqual([]);
+    const none = evaluateForm(q, {}, OPTIONS);
+    expect(none.invalid).toEqual([]);
+    expect(none.missing.map((m) => m.path)).toEqual(['constructor']);
+    expect(none.relevant.toString).toBe(false);
+    const all = evaluateForm(q, { constructor: 'x', toString: 'no', hasOwnProperty: [{ valueOf: 3 }] }, OPTIONS);
+    expect(all.invalid).toEqual([]);
+    expect(all.complete).toBe(true);
+    expect(checkQuestionnaire(form([ask('__proto__', 'text')])).map((p) => p.code)).toEqual(['bad-name']);
+  });
 });
 
 describe('labels in several languages', () => {

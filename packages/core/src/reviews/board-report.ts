@@ -6,7 +6,7 @@
  * framework (issue 7) extends the same module rather than counting twice.
  * Definitions: docs/methods/reviews.md, "The report to the Executive Board".
  */
-import { type AnswerSet, type AnswerValue, evaluateForm } from './evaluate-form.ts';
+import { type AnswerSet, type AnswerValue, answerIn, evaluateForm } from './evaluate-form.ts';
 import { GUIDELINE_THEME_CODES, type GuidelineThemeCode, RECORD_KINDS, type RecordKind } from './guideline-themes.ts';
 import { flattenQuestions, isAnswerQuestion, type Questionnaire } from './questionnaire.ts';
 import type { ReviewState } from './review-states.ts';
@@ -107,7 +107,7 @@ export function extractRecords(
       if (inRepeat !== repeatName) continue;
       const node = loc.node;
       if (node.type === 'repeat') {
-        const instances = set[node.name];
+        const instances = answerIn(set, node.name);
         if (Array.isArray(instances)) {
           (instances as AnswerSet[]).forEach((inst, i) => {
             if (inst && typeof inst === 'object' && !Array.isArray(inst))
@@ -118,7 +118,7 @@ export function extractRecords(
       }
       if (!isAnswerQuestion(node) || !node.records) continue;
       const path = prefix + node.name;
-      const v = set[node.name];
+      const v = answerIn(set, node.name);
       if (isEmpty(v) || state.relevant[path] !== true) continue;
       if (
         typeof v !== 'string' &&

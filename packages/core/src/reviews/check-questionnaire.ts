@@ -221,6 +221,15 @@ export function checkQuestionnaire(q: Questionnaire): QuestionnaireProblem[] {
           ? `"${node.name}" is not a valid name: a letter or _, then letters, digits, _, - or . (no spaces).`
           : 'The question has no name.',
       });
+    } else if (node.name === '__proto__') {
+      // Answers travel as JSON objects keyed by question name, and JSON parsers refuse this key.
+      add({
+        code: 'bad-name',
+        at: at('name'),
+        question: node.name,
+        name: node.name,
+        message: '"__proto__" cannot name a question: answers keyed by it are refused as JSON.',
+      });
     } else if (used.has(node.name)) {
       add({
         code: 'duplicate-name',

@@ -32,6 +32,14 @@ export interface AnswerSet {
   [name: string]: AnswerValue | undefined;
 }
 
+/**
+ * The answer to the question of this name in a set: an own property only, so that a question
+ * named constructor or toString is unanswered until it is answered (not Object's method).
+ */
+export function answerIn(set: AnswerSet, name: string): AnswerValue | undefined {
+  return Object.hasOwn(set, name) ? set[name] : undefined;
+}
+
 export type FormIssueCode =
   | 'required'
   | 'constraint'
@@ -130,7 +138,7 @@ export function evaluateForm(q: Questionnaire, answers: AnswerSet, options: Form
   const answerSetAt = (loc: LocatedNode, indices: number[]): AnswerSet | undefined => {
     let set: AnswerSet | undefined = answers;
     loc.repeats.forEach((r, depth) => {
-      const instances = set?.[r];
+      const instances = set ? answerIn(set, r) : undefined;
       set = Array.isArray(instances) ? (instances[indices[depth]!] as AnswerSet | undefined) : undefined;
     });
     return set;
@@ -287,7 +295,7 @@ export function evaluateForm(q: Questionnaire, answers: AnswerSet, options: Form
         return;
       }
       if (node.type === 'repeat') {
-        const instances = set[node.name];
+        const instances = answerIn(set, node.name);
         if (instances === undefined || instances === null) return;
         if (
           !Array.isArray(instances) ||
@@ -308,7 +316,7 @@ export function evaluateForm(q: Questionnaire, answers: AnswerSet, options: Form
         return;
       }
       if (!isAnswerQuestion(node)) return;
-      const given = set[node.name];
+      const given = answerIn(set, node.name);
       checkAnswer(node, path, given);
       if (rel !== true) return;
       if (isEmpty(given)) {

@@ -6,6 +6,7 @@
 
 import {
   type AnswerSet,
+  answerIn,
   availableActions,
   checkTransition,
   EDITABLE_STATES,
@@ -56,7 +57,7 @@ function referenceAnswers(
     for (const loc of located) {
       if ((loc.repeats[loc.repeats.length - 1] ?? null) !== repeat) continue;
       const node = loc.node;
-      const v = set[node.name];
+      const v = answerIn(set, node.name);
       if (node.type === 'repeat' && Array.isArray(v)) {
         (v as AnswerSet[]).forEach((inst, i) => {
           if (inst && typeof inst === 'object' && !Array.isArray(inst))
