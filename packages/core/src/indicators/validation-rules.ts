@@ -80,8 +80,27 @@ export interface EntryProblem {
   message: string;
 }
 
-function fmt(n: number): string {
+function fmt(n: number | string | undefined): string {
+  if (typeof n !== 'number') return String(n ?? '');
   return Number.isInteger(n) ? String(n) : String(Math.round(n * 1e6) / 1e6);
+}
+
+/** The English message of a problem, from its code and params (the web app translates by code). */
+export function problemMessage(code: EntryProblemCode, p: Record<string, string | number>): string {
+  switch (code) {
+    case 'below-min':
+      return `${fmt(p.value)} is below the smallest value allowed for this indicator, ${fmt(p.min)}.`;
+    case 'above-max':
+      return `${fmt(p.value)} is above the largest value allowed for this indicator, ${fmt(p.max)}.`;
+    case 'wrong-unit':
+      return `The unit "${p.unit}" is not the unit of this indicator, "${p.expected}".`;
+    case 'change-needs-comment':
+      return `This value changes by ${p.change} % from the previous period (${fmt(p.previous)}); a change of more than ${fmt(p.limit)} % needs a comment in the note.`;
+    case 'missing-part':
+      return `Enter the values by ${p.dimension} too (missing: ${p.missing}).`;
+    case 'parts-sum':
+      return `The values by ${p.dimension} add up to ${fmt(p.sum)}, not to the total ${fmt(p.total)} (tolerance ${fmt(p.tolerance)} %).`;
+  }
 }
 
 /**
@@ -104,7 +123,7 @@ export function checkEntries(
         index,
         field: 'value',
         params: { value: e.value, min: rules.min },
-        message: `${fmt(e.value)} is below the smallest value allowed for this indicator, ${fmt(rules.min)}.`,
+        message: '',
       });
     }
     if (rules.max !== undefined && e.value > rules.max) {
@@ -114,7 +133,7 @@ export function checkEntries(
         index,
         field: 'value',
         params: { value: e.value, max: rules.max },
-        message: `${fmt(e.value)} is above the largest value allowed for this indicator, ${fmt(rules.max)}.`,
+        message: '',
       });
     }
     if (rules.unit && e.unit && e.unit !== rules.unit) {
@@ -124,7 +143,7 @@ export function checkEntries(
         index,
         field: 'unit',
         params: { unit: e.unit, expected: rules.unit },
-        message: `The unit "${e.unit}" is not the unit of this indicator, "${rules.unit}".`,
+        message: '',
       });
     }
     if (rules.maxChangePercent !== undefined && !e.note?.trim()) {
@@ -139,7 +158,7 @@ export function checkEntries(
             index,
             field: 'note',
             params: { change: shown, limit: rules.maxChangePercent, previous: prev },
-            message: `This value changes by ${shown} % from the previous period (${fmt(prev)}); a change of more than ${fmt(rules.maxChangePercent)} % needs a comment in the note.`,
+            message: '',
           });
         }
       }
@@ -168,7 +187,7 @@ export function checkEntries(
             index: total.index,
             field: 'dims',
             params: { dimension: dim, missing: missing.join(', ') },
-            message: `Enter the values by ${dim} too (missing: ${missing.join(', ')}).`,
+            message: '',
           });
         }
       }
@@ -196,13 +215,14 @@ export function checkEntries(
                 total: total.e.value,
                 tolerance: rules.sumTolerance * 100,
               },
-              message: `The values by ${dim} add up to ${fmt(sum)}, not to the total ${fmt(total.e.value)} (tolerance ${fmt(rules.sumTolerance * 100)} %).`,
+              message: '',
             });
           }
         }
       }
     }
   }
+  for (const p of problems) p.message = problemMessage(p.code, p.params);
   return problems;
 }
 

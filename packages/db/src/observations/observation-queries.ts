@@ -227,3 +227,17 @@ export async function observationHistory(
     .orderBy('version', 'desc')
     .execute();
 }
+
+/**
+ * What the matching observations use — indicators and series, disaggregations, periods — so a
+ * writer that must map every code (DHIS2) can check it can express them all before it starts.
+ */
+export async function observationKeysUsed(
+  db: Kysely<Schema>,
+  f: ObservationFilter,
+): Promise<{ series: { indicator: string; series: string }[]; dims: Record<string, string>[]; periods: string[] }> {
+  const series = await base(db, f).select(['i.code as indicator', 's.code as series']).distinct().execute();
+  const dims = await base(db, f).select('d.dims').distinct().execute();
+  const periods = await base(db, f).select('o.period').distinct().execute();
+  return { series, dims: dims.map((d) => d.dims), periods: periods.map((p) => p.period) };
+}

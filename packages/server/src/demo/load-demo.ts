@@ -9,6 +9,12 @@ import { loadDemoReviews } from './load-demo-reviews.ts';
 import { SYNTHETIC_SOURCE, syntheticPilotCsv } from './synthetic-pilot-data.ts';
 
 const LA_DIR = fileURLToPath(new URL('./data/open-sdg/los-angeles/', import.meta.url));
+/**
+ * Files of Los Angeles whose values are not in their indicator's unit and say so nowhere: 11.2.1
+ * (a percentage of the population) holds public transport boardings, which the indicator's range
+ * [0, 100] refuses. They go to a series of the indicator in their own unit.
+ */
+const LA_UNITS: Record<string, string> = { 'indicator_11-2-1.csv': 'NUMBER' };
 
 export const LOS_ANGELES_SOURCE = {
   name: 'City of Los Angeles, Open SDG data',
@@ -57,7 +63,9 @@ export async function loadDemo(
         .join('; ')}`,
     );
   for (const name of (await readdir(LA_DIR)).filter((f) => f.endsWith('.csv')).sort()) {
+    const unit = LA_UNITS[name];
     const r = await importFile(store, once(await readFile(LA_DIR + name)), {
+      ...(unit ? { unit, newSeriesForUnits: true } : {}),
       format: 'open-sdg',
       fileName: name,
       place: 'USLAX',

@@ -1,6 +1,13 @@
 import type { ExportRecord } from '@marsad/core';
-import { type ObservationFilter, type Store, streamObservations, toExportRecord } from '@marsad/db';
+import {
+  type ObservationFilter,
+  observationKeysUsed,
+  type Store,
+  streamObservations,
+  toExportRecord,
+} from '@marsad/db';
 import { sql } from 'kysely';
+import { dhis2Unmapped } from '../formats/dhis2/write.ts';
 import {
   FORMAT_CONTENT_TYPES,
   FORMAT_EXTENSIONS,
@@ -51,6 +58,31 @@ export async function exportObservations(
       'bad_request',
       'indicator: the Open SDG format holds one indicator per file; choose exactly one indicator.',
     );
+  }
+  if (format === 'dhis2') {
+    // Checked before the answer starts: a stream cut short by a code the mapping lacks would be a broken file.
+    if (!options.dhis2Mapping) {
+      throw new HttpError(
+        400,
+        'bad_request',
+        'dhis2Mapping: a DHIS2 export needs a DHIS2 mapping (dataElements, orgUnits, categoryOptionCombos), the same as for import: give it as the dhis2Mapping parameter (JSON), or --dhis2-mapping FILE with the marsad command.',
+      );
+    }
+    if (!options.dhis2SkipUnmapped) {
+      const missing = dhis2Unmapped(
+        options.dhis2Mapping,
+        await observationKeysUsed(store.db, filter),
+        options.periodOptions,
+      );
+      if (missing.length) {
+        throw new HttpError(
+          400,
+          'bad_request',
+          `dhis2Mapping: the mapping cannot express ${missing.length} thing${missing.length === 1 ? '' : 's'} the selection holds: ${missing.slice(0, 20).join('; ')}${missing.length > 20 ? '; …' : ''}. Add them to the mapping, narrow the selection, or export with skipUnmapped (--skip-unmapped) to leave those values out.`,
+          { unmapped: missing.slice(0, 1000) },
+        );
+      }
+    }
   }
   const names = new Map<string, Record<string, string>>();
   const placeNames = new Map<string, Record<string, string>>();

@@ -31,6 +31,8 @@ export function isFormatName(name: string): name is FormatName {
 export interface ReadOptions extends ReaderOptions {
   /** DHIS2 identifiers → Marsad codes; required by the dhis2 reader. */
   dhis2Mapping?: Dhis2Mapping;
+  /** dhis2: skip (with a notice) values whose data element or option combo the mapping lacks. */
+  dhis2SkipUnmapped?: boolean;
 }
 
 export interface WriteOptions {
@@ -56,6 +58,8 @@ export interface WriteOptions {
   dhis2Mapping?: Dhis2Mapping;
   /** dhis2: the data set UID written at the top of the data value set. */
   dhis2DataSet?: string;
+  /** dhis2: leave out records the mapping cannot express instead of stopping. */
+  dhis2SkipUnmapped?: boolean;
   /** Financial-year start month used to turn period codes into SDMX / DHIS2 periods. */
   periodOptions?: PeriodOptions;
   /** csv, open-sdg, sdmx-csv: begin with a byte-order mark (helps Excel read Arabic as UTF-8). */

@@ -11,6 +11,8 @@ export interface ImportFileOptions extends Omit<ImportRequest, 'format' | 'error
   indicator?: string;
   place?: string;
   dhis2Mapping?: Dhis2Mapping;
+  /** DHIS2: skip values of data elements (and option combos) the mapping lacks, with a notice, instead of refusing them. */
+  dhis2SkipUnmapped?: boolean;
   map?: ColumnMap;
   /** Folder for full error reports (`<batch>.csv`). */
   reportDir?: string;
@@ -32,6 +34,7 @@ export async function importFile(
         place: o.place,
         fileName: o.fileName,
         dhis2Mapping: o.dhis2Mapping,
+        dhis2SkipUnmapped: o.dhis2SkipUnmapped,
       }),
     { ...o, errorReportPath: o.reportDir ? (id) => path.join(o.reportDir!, `batch-${id}-errors.csv`) : undefined },
   );

@@ -47,7 +47,7 @@ export function registerImportRoutes(app: FastifyInstance, ctx: AppContext): voi
         summary: 'Import observations from a file (the request body), all or nothing',
         security: [{ bearer: [] }],
         description:
-          'Formats: csv (tidy), open-sdg, sdmx-csv, sdmx-json, dhis2 (dataValueSets). One bad row means nothing is written; the answer lists the first 1,000 errors and links the full report. Values enter as provisional unless `status` says otherwise.',
+          "Formats: csv (tidy), open-sdg, sdmx-csv, sdmx-json, dhis2 (dataValueSets). One bad row means nothing is written; the answer lists the first 1,000 errors and links the full report. A value must be in the unit of its series (a unit multiplier the file states scales it) and pass its indicator's validation rules as in the data-entry form: a rule set as a warning is listed under `warnings` and the value imported. Values enter as provisional unless `status` says otherwise.",
         querystring: z.object({
           format: z.enum(FORMATS),
           fileName: z.string().max(300).optional().describe('Name of the file (Open SDG reads the indicator from it)'),
@@ -61,6 +61,19 @@ export function registerImportRoutes(app: FastifyInstance, ctx: AppContext): voi
             ),
           dryRun: BoolParam.optional(),
           createIndicators: BoolParam.optional(),
+          newSeriesForUnits: BoolParam.optional().describe(
+            "A value in a unit other than its series' goes to a series of the indicator in that unit (found or created) instead of being an error",
+          ),
+          unit: z
+            .string()
+            .max(100)
+            .optional()
+            .describe(
+              "Unit of rows that name none; one that is not their series' is an error unless newSeriesForUnits",
+            ),
+          skipUnmapped: BoolParam.optional().describe(
+            'DHIS2: skip the values of data elements and option combos the mapping lacks (named in a notice) instead of refusing them',
+          ),
           source: z.string().max(300).optional().describe('Source of rows that name none'),
           map: z
             .string()
@@ -92,6 +105,9 @@ export function registerImportRoutes(app: FastifyInstance, ctx: AppContext): voi
         rowStatusAllowed: true,
         dryRun: q.dryRun,
         createIndicators: q.createIndicators,
+        newSeriesForUnits: q.newSeriesForUnits,
+        unit: q.unit,
+        dhis2SkipUnmapped: q.skipUnmapped,
         source: q.source,
         map: jsonParam('map', q.map, (v) => ColumnMapSchema.parse(v)),
         dhis2Mapping: jsonParam('dhis2Mapping', q.dhis2Mapping, (v) => Dhis2MappingSchema.parse(v)),

@@ -1,3 +1,4 @@
+import { VALIDATION_RULE_NAMES } from '@marsad/core';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -36,6 +37,13 @@ export const ValidationRulesInput = z
       .max(100000)
       .optional()
       .describe('A change of more than this % from the previous period needs a comment'),
+    warnings: z
+      .array(z.enum(VALIDATION_RULE_NAMES))
+      .max(VALIDATION_RULE_NAMES.length)
+      .optional()
+      .describe(
+        'Rules whose breach is a warning (the value is saved, entered or imported, and the problem reported) rather than an error: range, unit, requiredDimensions, sumTolerance, maxChangePercent',
+      ),
   })
   .strict()
   .refine((r) => r.min === undefined || r.max === undefined || r.min <= r.max, {

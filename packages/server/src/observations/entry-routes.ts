@@ -130,7 +130,7 @@ export function registerEntryRoutes(app: FastifyInstance, ctx: AppContext): void
         tags: ['observations'],
         summary: 'Enter values for one place and period, all or nothing',
         description:
-          'Each entry is checked against the catalogue and the indicator\'s validation rules (range, unit, required disaggregations, parts summing to the total, change from the previous period needing a note). On any problem nothing is saved and the answer (400, error "invalid_entries") lists every problem in details.errors with the entry index, field, a code and its parameters. Values are saved as provisional; an approved value must be reopened first. One audit entry per call.',
+          'Each entry is checked against the catalogue and the indicator\'s validation rules (range, unit, required disaggregations, parts summing to the total, change from the previous period needing a note). On any problem nothing is saved and the answer (400, error "invalid_entries") lists every problem in details.errors with the entry index, field, a code and its parameters; a rule the indicator sets as a warning does not stop the save and is listed in `warnings` in the same form. Values are saved as provisional; an approved value must be reopened first. One audit entry per call.',
         security: [{ bearer: [] }, { session: [] }],
         body: EntryBody,
       },

@@ -42,6 +42,8 @@ export interface EntryError {
 }
 
 export interface EntryResult {
+  /** Problems with rules the indicator sets as warnings: the values were saved all the same. */
+  warnings: EntryError[];
   saved: number;
   unchanged: number;
   period: string;
@@ -163,6 +165,7 @@ export async function saveEntries(
   ];
 
   const errors: EntryError[] = [];
+  const warnings: EntryError[] = [];
   interface Resolved {
     index: number;
     ind: IndicatorRow;
@@ -318,7 +321,7 @@ export async function saveEntries(
         allValuesOf,
       );
       for (const pr of problems)
-        errors.push({
+        (pr.severity === 'warning' ? warnings : errors).push({
           index: mine[pr.index]!.index,
           field: pr.field,
           code: pr.code,
@@ -351,8 +354,10 @@ export async function saveEntries(
       writes.push({ r, cur });
     }
     if (errors.length) throw invalid(errors.sort((a, b) => (a.index ?? -1) - (b.index ?? -1)));
+    warnings.sort((a, b) => (a.index ?? -1) - (b.index ?? -1));
     if (options.dryRun)
       return {
+        warnings,
         saved: writes.length,
         unchanged: resolved.length - writes.length,
         period: period.code,
@@ -449,6 +454,12 @@ export async function saveEntries(
       place.id,
       period.code,
     ]);
-    return { saved: writes.length, unchanged: resolved.length - writes.length, period: period.code, place: place.code };
+    return {
+      warnings,
+      saved: writes.length,
+      unchanged: resolved.length - writes.length,
+      period: period.code,
+      place: place.code,
+    };
   });
 }

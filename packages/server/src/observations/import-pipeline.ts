@@ -3,10 +3,14 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import {
   type Location,
   OBSERVATION_STATUSES,
+  type ObservationRecord,
   type ObservationStatus,
   type Period,
   parsePeriod,
+  parseUnitMultiplier,
   type ReadItem,
+  sameUnit,
+  scaleByPowerOfTen,
 } from '@marsad/core';
 import {
   copyDirectSql,
@@ -24,8 +28,9 @@ import {
 import { sql } from 'kysely';
 import { type AuditActor, appendAudit } from '../audit/audit-log.ts';
 import { csvLine } from '../formats/common/csv-cell.ts';
-import { CodeResolver, type Created } from './code-resolver.ts';
+import { CodeResolver, type Created, type IndicatorEntry, type SeriesEntry } from './code-resolver.ts';
 import type { ColumnMap } from './column-map.ts';
+import { checkRange, checkSetRules, checkUnitRule, hasSetRules, loadIndicatorRules } from './import-rules.ts';
 
 /** How many errors an answer lists; the report file holds them all. */
 export const MAX_LISTED_ERRORS = 1000;
@@ -45,6 +50,13 @@ export interface ImportRequest {
   dryRun?: boolean;
   createIndicators?: boolean;
   /**
+   * A value in a unit other than its series' starts (or joins) a series of the indicator in that
+   * unit, instead of being an error naming the row.
+   */
+  newSeriesForUnits?: boolean;
+  /** Unit of rows that name none (a file without a unit column whose values are not in their series' unit). */
+  unit?: string;
+  /**
    * Who may write which place: for each place (by its path), whether the importer may write
    * it at all, and whether as validated or approved. Absent: the operator (CLI), who may all.
    */
@@ -61,18 +73,36 @@ export interface ImportProblem {
   at: Location;
   column?: string;
   message: string;
+  /** The validation rule broken (core EntryProblemCode), when a rule is what the problem is about. */
+  code?: string;
 }
 
 export interface ImportReport {
   batchId: number;
   state: 'committed' | 'failed' | 'dry-run';
   checksum: string;
-  counts: MergeCounts & { read: number; skipped: number; errors: number };
+  counts: MergeCounts & { read: number; skipped: number; errors: number; warnings: number };
   errors: ImportProblem[];
+  /** Rules set as warnings that rows break (the first 1,000): reported, imported all the same. */
+  warnings: ImportProblem[];
   skipped: { at: Location; reason: string }[];
   created: Created[];
   notices: string[];
   errorReportPath?: string;
+}
+
+/** Where the values of an indicator, series, unit and unit multiplier go. */
+interface SeriesTarget {
+  indicatorId: number;
+  seriesId: number;
+  /** The unit stored with the values: the series'. */
+  unit: string | null;
+  /** The power of ten the file's unit multiplier scales values by. */
+  exponent: number;
+  /** The indicator's unit rule, broken by that unit. */
+  unitRule: { column: string; message: string; code: string; severity: 'error' | 'warning' } | null;
+  /** Whether the indicator's range holds for these values (they are in the indicator's unit). */
+  rangeApplies: boolean;
 }
 
 class ImportFailed extends Error {}
@@ -105,6 +135,12 @@ export async function runImport(
   const skipped: { at: Location; reason: string }[] = [];
   const notices: string[] = [];
   let errorCount = 0;
+  let warningCount = 0;
+  const warnings: ImportProblem[] = [];
+  const warn = (p: ImportProblem) => {
+    warningCount++;
+    if (warnings.length < MAX_LISTED_ERRORS) warnings.push(p);
+  };
   let skippedCount = 0;
   let readCount = 0;
   let created: Created[] = [];
@@ -133,7 +169,11 @@ export async function runImport(
       actor: req.actor,
       state: 'running',
       default_status: req.status,
-      options: JSON.stringify({ dryRun: !!req.dryRun, createIndicators: !!req.createIndicators }),
+      options: JSON.stringify({
+        dryRun: !!req.dryRun,
+        createIndicators: !!req.createIndicators,
+        ...(req.newSeriesForUnits ? { newSeriesForUnits: true } : {}),
+      }),
       counts: JSON.stringify({}),
       checksum: null,
       started_at: sql`clock_timestamp()`,
@@ -175,14 +215,102 @@ export async function runImport(
       };
       const resolver = new CodeResolver(guarded, batchId);
       await resolver.load();
+      const rulesOf = await loadIndicatorRules(conn);
       // Into an empty table, rows are copied straight into observations: the unique key finds
       // keys given twice, and the transaction still makes it all or nothing. Otherwise they are
-      // staged and merged (decisions/0002).
-      const direct = (await conn.query('SELECT 1 FROM observations LIMIT 1')).rows.length === 0;
+      // staged and merged (decisions/0002). Rules over sets of values are checked on the staged rows.
+      const direct =
+        (await conn.query('SELECT 1 FROM observations LIMIT 1')).rows.length === 0 &&
+        ![...rulesOf.values()].some((r) => hasSetRules(r.rules));
+      /** Indicators of the rows read, for the rules over sets of values. */
+      const indicatorsRead = new Set<number>();
       if (!direct) await createStage(conn);
       const copySql = direct ? copyDirectSql() : copyStageSql();
       let chunkRows: Location[] = [];
-      const memoSeries = new Map<string, { indicatorId: number; seriesId: number; unit: string | null }>();
+      /** Per indicator, series, unit and unit multiplier of a row: where its values go, or why they cannot. */
+      const memoSeries = new Map<string, SeriesTarget | { column: string; message: string }>();
+      const unitNames = async (seriesId: number): Promise<string[]> => {
+        const r = await guarded.query<{ unit_names: Record<string, string> | null }>(
+          'SELECT unit_names FROM series WHERE id = $1',
+          [seriesId],
+        );
+        return Object.values(r.rows[0]?.unit_names ?? {});
+      };
+      /**
+       * The series a row's value goes to, in the unit of that series: a unit the file gives must be
+       * the series' (core/observations/units.ts); a unit multiplier scales the value into it. A
+       * series without a unit takes the file's. Another unit is an error, or with
+       * newSeriesForUnits a series of the indicator in that unit (found, or created).
+       */
+      const resolveTarget = async (
+        record: ObservationRecord,
+      ): Promise<SeriesTarget | { column: string; message: string }> => {
+        let exponent = 0;
+        if (record.unitMultiplier !== undefined) {
+          const m = parseUnitMultiplier(record.unitMultiplier);
+          if (!m.ok) return { column: 'unit multiplier', message: m.message };
+          exponent = m.exponent;
+        }
+        let ind: IndicatorEntry;
+        let ser: SeriesEntry;
+        const fileUnit = record.unit?.trim() || req.unit?.trim() || undefined;
+        if (record.indicator) {
+          const i = await resolver.indicator(record.indicator, !!req.createIndicators);
+          if (!i.ok) return { column: 'indicator', message: i.message };
+          const s = await resolver.series(i.value, record.series, fileUnit);
+          if (!s.ok) return { column: 'series', message: s.message };
+          ind = i.value;
+          ser = s.value;
+        } else if (record.series) {
+          const s = resolver.seriesByUnCode(record.series);
+          if (!s.ok) return { column: 'series', message: s.message };
+          ind = s.value.indicator;
+          ser = s.value.series;
+        } else {
+          return { column: 'indicator', message: 'no indicator: the row names neither an indicator nor a series' };
+        }
+        if (fileUnit && ser.unit === null) {
+          // A series without a unit takes the first the file gives; later values are held to it.
+          await guarded.query('UPDATE series SET unit_code = $2 WHERE id = $1 AND unit_code IS NULL', [
+            ser.id,
+            fileUnit,
+          ]);
+          ser.unit = fileUnit;
+          notices.push(`series ${ser.code} of indicator ${ind.code} had no unit: it takes the file's, "${fileUnit}"`);
+        } else if (fileUnit && ser.unit !== null && !sameUnit(fileUnit, ser.unit, await unitNames(ser.id))) {
+          if (!req.newSeriesForUnits) {
+            return {
+              column: 'unit',
+              message: `the unit "${fileUnit}" is not the unit of series ${ser.code} of indicator ${ind.code}, "${ser.unit}": convert the values to ${ser.unit}, or import with --new-series-for-units (API newSeriesForUnits) to keep them in a series of their own`,
+            };
+          }
+          const siblings = await guarded.query<{
+            code: string;
+            unit_code: string | null;
+            unit_names: Record<string, string> | null;
+          }>('SELECT code, unit_code, unit_names FROM series WHERE indicator_id = $1 ORDER BY is_default DESC, id', [
+            ind.id,
+          ]);
+          const same = siblings.rows.find(
+            (r) => r.unit_code !== null && sameUnit(fileUnit, r.unit_code, Object.values(r.unit_names ?? {})),
+          );
+          const label = same?.code ?? `${ser.code} (${fileUnit})`;
+          const other = await resolver.series(ind, label, fileUnit);
+          if (!other.ok) return { column: 'series', message: other.message };
+          if (!same)
+            notices.push(
+              `values of indicator ${ind.code} in "${fileUnit}" went to series ${label}, not to ${ser.code} (in ${ser.unit})`,
+            );
+          ser = other.value;
+        }
+        const unit = ser.unit ?? fileUnit ?? null;
+        const rules = rulesOf.get(ind.id);
+        const unitRule = rules ? checkUnitRule(ind.code, rules.rules, unit) : null;
+        // The range is the indicator's, in its unit (a percentage lies in [0, 100]): a series of the
+        // indicator in another unit (a count beside the rate) is not held to it.
+        const inIndicatorUnit = unit === null || ind.unit === null || sameUnit(unit, ind.unit);
+        return { indicatorId: ind.id, seriesId: ser.id, unit, exponent, unitRule, rangeApplies: inIndicatorUnit };
+      };
       const memoDims = new Map<string, number>();
       const memoSources = new Map<string, number | null>();
       const rightsByPlace = new Map<number, { write: boolean; approve: boolean }>();
@@ -253,43 +381,32 @@ export async function runImport(
             const { record, at } = item;
             const rowErrors: ImportProblem[] = [];
 
-            // Indicator and series.
+            // Indicator, series and unit.
             let indicatorId = 0;
             let seriesId = 0;
-            let seriesUnit: string | null = null;
-            const seriesKey = `${record.indicator ?? ''}\u0001${record.series ?? ''}\u0001${record.unit ?? ''}`;
-            const knownSeries = memoSeries.get(seriesKey);
-            if (knownSeries) {
-              indicatorId = knownSeries.indicatorId;
-              seriesId = knownSeries.seriesId;
-              seriesUnit = knownSeries.unit;
-            } else if (record.indicator) {
-              const ind = await resolver.indicator(record.indicator, !!req.createIndicators);
-              if (!ind.ok) rowErrors.push({ at, column: 'indicator', message: ind.message });
-              else {
-                const ser = await resolver.series(ind.value, record.series, record.unit);
-                if (!ser.ok) rowErrors.push({ at, column: 'series', message: ser.message });
-                else {
-                  indicatorId = ind.value.id;
-                  seriesId = ser.value.id;
-                  seriesUnit = ser.value.unit;
-                  memoSeries.set(seriesKey, { indicatorId, seriesId, unit: seriesUnit });
-                }
+            let target: SeriesTarget | undefined;
+            const seriesKey = `${record.indicator ?? ''}\u0001${record.series ?? ''}\u0001${record.unit ?? ''}\u0001${record.unitMultiplier ?? ''}`;
+            let known = memoSeries.get(seriesKey);
+            if (!known) {
+              known = await resolveTarget(record);
+              if (memoSeries.size < 100_000) memoSeries.set(seriesKey, known);
+            }
+            if ('message' in known) rowErrors.push({ at, column: known.column, message: known.message });
+            else {
+              target = known;
+              indicatorId = known.indicatorId;
+              seriesId = known.seriesId;
+              indicatorsRead.add(indicatorId);
+              if (known.unitRule) {
+                const p = {
+                  at,
+                  column: known.unitRule.column,
+                  message: known.unitRule.message,
+                  code: known.unitRule.code,
+                };
+                if (known.unitRule.severity === 'error') rowErrors.push(p);
+                else warn(p);
               }
-            } else if (record.series) {
-              const s = resolver.seriesByUnCode(record.series);
-              if (!s.ok) rowErrors.push({ at, column: 'series', message: s.message });
-              else {
-                indicatorId = s.value.indicator.id;
-                seriesId = s.value.series.id;
-                seriesUnit = s.value.series.unit;
-              }
-            } else {
-              rowErrors.push({
-                at,
-                column: 'indicator',
-                message: 'no indicator: the row names neither an indicator nor a series',
-              });
             }
 
             // Place.
@@ -317,9 +434,19 @@ export async function runImport(
             if (typeof cached === 'string') rowErrors.push({ at, column: 'period', message: cached });
             else period = cached;
 
-            // Value.
-            if (record.value === null || !Number.isFinite(record.value)) {
+            // Value, in the unit of its series, and the indicator's range.
+            let value = record.value;
+            if (value === null || !Number.isFinite(value)) {
               rowErrors.push({ at, column: 'value', message: 'the value is not a finite number' });
+            } else if (target) {
+              if (target.exponent !== 0) value = scaleByPowerOfTen(value, target.exponent);
+              const rules = target.rangeApplies ? rulesOf.get(indicatorId) : undefined;
+              const p = rules ? checkRange(rules.code, rules.rules, at, value) : null;
+              if (p) {
+                const problem = { at, column: p.column, message: p.message, code: p.code };
+                if (p.severity === 'error') rowErrors.push(problem);
+                else warn(problem);
+              }
             }
 
             // Status.
@@ -387,8 +514,8 @@ export async function runImport(
               indicatorId,
               period!.start,
               period!.end,
-              record.value,
-              record.unit?.trim() || seriesUnit,
+              value,
+              target!.unit,
               status,
               sourceId,
               record.note?.trim() || null,
@@ -417,6 +544,14 @@ export async function runImport(
           });
         }
       }
+      // The rules over sets of values, once every row is staged (the rows' own rules ran as they were read).
+      if (errorCount === 0 && !direct) {
+        for (const p of await checkSetRules(conn, rulesOf, indicatorsRead, MAX_LISTED_ERRORS)) {
+          const problem = { at: p.at, column: p.column, message: p.message, code: p.code };
+          if (p.severity === 'error') report(problem);
+          else warn(problem);
+        }
+      }
       if (errorCount > 0) throw new ImportFailed();
       if (req.dryRun) {
         merge = direct ? { inserted: staged, updated: 0, unchanged: 0 } : await previewMerge(conn, staged);
@@ -437,7 +572,11 @@ export async function runImport(
       await conn.query(
         `UPDATE import_batches SET state = 'committed', checksum = $2, counts = $3, finished_at = clock_timestamp()
          WHERE id = $1`,
-        [batchId, checksum, JSON.stringify({ read: readCount, skipped: skippedCount, ...merge })],
+        [
+          batchId,
+          checksum,
+          JSON.stringify({ read: readCount, skipped: skippedCount, warnings: warningCount, ...merge }),
+        ],
       );
     });
   } catch (err) {
@@ -483,8 +622,9 @@ export async function runImport(
     batchId,
     state,
     checksum,
-    counts: { read: readCount, skipped: skippedCount, errors: errorCount, ...merge },
+    counts: { read: readCount, skipped: skippedCount, errors: errorCount, warnings: warningCount, ...merge },
     errors,
+    warnings,
     skipped,
     created,
     notices,

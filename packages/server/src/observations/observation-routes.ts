@@ -5,8 +5,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { exportObservations } from '../exports/export-observations.ts';
-import { FORMATS } from '../formats/index.ts';
-import { PageQuery, page } from '../http/pagination.ts';
+import { Dhis2MappingSchema, FORMATS } from '../formats/index.ts';
+import { HttpError } from '../http/errors.ts';
+import { BoolParam, PageQuery, page } from '../http/pagination.ts';
 import { ObservationQuery, toFilter, unpublishedAccess } from './observation-filter.ts';
 
 export function registerObservationRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -62,12 +63,49 @@ export function registerObservationRoutes(app: FastifyInstance, ctx: AppContext)
       schema: {
         tags: ['observations'],
         summary: 'Download the selected observations as CSV, Open SDG, SDMX-CSV, SDMX-JSON or DHIS2',
-        querystring: ObservationQuery.extend({ format: z.enum(FORMATS).default('csv') }),
+        description:
+          'DHIS2 (`dataValueSets` JSON) needs `dhis2Mapping`, the mapping an import uses: what the selection holds and the mapping cannot express is a 400 listing it, before anything is sent, unless `skipUnmapped` leaves those values out.',
+        querystring: ObservationQuery.extend({
+          format: z.enum(FORMATS).default('csv'),
+          dhis2Mapping: z
+            .string()
+            .max(1_000_000)
+            .optional()
+            .describe('DHIS2: the mapping JSON (dataElements, orgUnits, categoryOptionCombos), as for import'),
+          dhis2DataSet: z
+            .string()
+            .regex(/^[A-Za-z0-9]{1,40}$/)
+            .optional()
+            .describe('DHIS2: the data set UID written at the top of the data value set'),
+          skipUnmapped: BoolParam.optional().describe('DHIS2: leave out the values the mapping cannot express'),
+        }),
       },
     },
     async (req, reply) => {
       const filter = toFilter(req.query, await unpublishedAccess(req, ctx));
-      const out = await exportObservations(ctx.store, filter, req.query.format);
+      const { format, dhis2Mapping, dhis2DataSet, skipUnmapped } = req.query;
+      let mapping: ReturnType<typeof Dhis2MappingSchema.parse> | undefined;
+      if (dhis2Mapping) {
+        let json: unknown;
+        try {
+          json = JSON.parse(dhis2Mapping);
+        } catch {
+          throw new HttpError(400, 'bad_request', 'dhis2Mapping: not valid JSON');
+        }
+        const parsed = Dhis2MappingSchema.safeParse(json);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          throw new HttpError(
+            400,
+            'bad_request',
+            `dhis2Mapping: not right at ${issue?.path.join('.') || 'the top level'}: ${issue?.message ?? 'unknown problem'}`,
+          );
+        }
+        mapping = parsed.data;
+      }
+      const out = await exportObservations(ctx.store, filter, format, {
+        ...(format === 'dhis2' ? { dhis2Mapping: mapping, dhis2DataSet, dhis2SkipUnmapped: skipUnmapped } : {}),
+      });
       reply
         .header('Content-Type', out.contentType)
         .header('Content-Disposition', `attachment; filename="${out.fileName}"`);

@@ -54,7 +54,7 @@ describe('dhis2 reader', () => {
     ]);
   });
 
-  it('reads an API export: combos to dimensions, comments to notes, DHIS2 periods as written; deleted and blank values are skipped', async () => {
+  it('reads an API export: combos to dimensions, comments to notes, DHIS2 periods as written; deleted, blank and non-numeric values are skipped', async () => {
     const items = await readFile('dhis2', join(FIXTURES, 'dhis2-export.json'), { dhis2Mapping: MAPPING });
     expect(rows(items)).toEqual([
       {
@@ -85,22 +85,14 @@ describe('dhis2 reader', () => {
     expect(skips(items)).toEqual([
       { kind: 'skip', at: 'dataValues[2]', reason: 'the data value is marked deleted in DHIS2' },
       { kind: 'skip', at: 'dataValues[3]', reason: 'no value' },
-    ]);
-    expect(errors(items)).toEqual([
-      { kind: 'error', at: 'dataValues[4]', column: 'value', message: 'value "true" is not a number' },
+      // "true": a BOOLEAN (or TRUE_ONLY) data element's value, skipped whether mapped or not.
       {
-        kind: 'error',
+        kind: 'skip',
         at: 'dataValues[4]',
-        column: 'dataElement',
-        message: 'data element "UNMAPPED001" is not in the DHIS2 mapping ("dataElements")',
-      },
-      {
-        kind: 'error',
-        at: 'dataValues[4]',
-        column: 'categoryOptionCombo',
-        message: 'category option combo "UNMAPPEDcoc" is not in the DHIS2 mapping ("categoryOptionCombos")',
+        reason: 'a BOOLEAN or TRUE_ONLY value (not a number): DHIS2 data element UNMAPPED001',
       },
     ]);
+    expect(errors(items)).toEqual([]);
   });
 
   it('without a mapping: one error', async () => {

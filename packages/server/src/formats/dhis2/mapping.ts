@@ -6,12 +6,23 @@ export const DHIS2_DEFAULT_COMBO = 'HllvX50cXC0';
 
 const DimsSchema = z.record(z.string().min(1), z.string().min(1));
 
+/** DHIS2's value types whose values are numbers; the others (BOOLEAN, TRUE_ONLY, TEXT, DATE …) are skipped on import. */
+export const DHIS2_NUMERIC_VALUE_TYPES: ReadonlySet<string> = new Set([
+  'NUMBER',
+  'INTEGER',
+  'INTEGER_POSITIVE',
+  'INTEGER_NEGATIVE',
+  'INTEGER_ZERO_OR_POSITIVE',
+  'PERCENTAGE',
+  'UNIT_INTERVAL',
+]);
+
 /**
  * How DHIS2 identifiers map onto Marsad codes. The same file serves import and export.
  *
  * ```json
  * {
- *   "dataElements": { "fbfJHSPpUQD": { "indicator": "3.1.1", "series": "SH_STA_MORT" } },
+ *   "dataElements": { "fbfJHSPpUQD": { "indicator": "3.1.1", "series": "SH_STA_MORT", "valueType": "NUMBER" } },
  *   "orgUnits": { "DiszpKrYNg8": "EGY-CAI" },
  *   "categoryOptionCombos": { "S34ULMcHMca": { "SEX": "F", "AGE": "Y15T24" } },
  *   "attributeOptionCombos": { "bRowv6yZOF2": {} }
@@ -20,10 +31,21 @@ const DimsSchema = z.record(z.string().min(1), z.string().min(1));
  */
 export const Dhis2MappingSchema = z
   .object({
-    /** Data element UID → Marsad indicator code and, optionally, series code. */
+    /**
+     * Data element UID → Marsad indicator code and, optionally, series code and DHIS2 value type
+     * (NUMBER, INTEGER …; a data element of another type is skipped; without one, a value that is
+     * not a number is taken for a non-numeric type and skipped).
+     */
     dataElements: z.record(
       z.string().min(1),
-      z.object({ indicator: z.string().min(1), series: z.string().min(1).optional() }),
+      z.object({
+        indicator: z.string().min(1),
+        series: z.string().min(1).optional(),
+        valueType: z
+          .string()
+          .regex(/^[A-Z_]{2,40}$/, 'a DHIS2 value type such as NUMBER, INTEGER, BOOLEAN or TEXT')
+          .optional(),
+      }),
     ),
     /** Organisation unit UID → Marsad place code. Unmapped org units pass through as place codes. */
     orgUnits: z.record(z.string().min(1), z.string().min(1)).optional(),

@@ -11,6 +11,8 @@ import { DHIS2_DEFAULT_COMBO, type Dhis2Mapping, dimsKey } from './mapping.ts';
 
 export interface Dhis2WriteOptions {
   dhis2Mapping?: Dhis2Mapping;
+  /** Leave out records the mapping cannot express (no data element, no option combo, no DHIS2 period) instead of stopping. */
+  dhis2SkipUnmapped?: boolean;
   /** DHIS2 data set UID written at the top of the data value set. */
   dhis2DataSet?: string;
   periodOptions?: PeriodOptions;
@@ -68,6 +70,33 @@ function reverse(mapping: Dhis2Mapping): Reverse {
   };
 }
 
+/**
+ * What of a selection a mapping cannot express, checked before anything is written: the
+ * indicators and series without a data element, the disaggregations without an option combo,
+ * the periods DHIS2 has none for. Empty when all can be written.
+ */
+export function dhis2Unmapped(
+  mapping: Dhis2Mapping,
+  used: { series: { indicator: string; series: string }[]; dims: Record<string, string>[]; periods: string[] },
+  periodOptions?: PeriodOptions,
+): string[] {
+  const back = reverse(mapping);
+  const out: string[] = [];
+  for (const s of used.series)
+    if (!back.dataElement(s.indicator, s.series))
+      out.push(`indicator ${s.indicator}, series ${s.series}: no data element ("dataElements")`);
+  for (const d of used.dims)
+    if (!back.combos(d)) {
+      const text = Object.entries(d)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ');
+      out.push(`${text || 'total'}: no category option combo ("categoryOptionCombos")`);
+    }
+  for (const p of used.periods)
+    if (toDhis2Period(p, periodOptions) === null) out.push(`period ${p}: DHIS2 has no period for it`);
+  return out;
+}
+
 function describe(r: ExportRecord): string {
   const dims = Object.entries(r.dims)
     .map(([k, v]) => `${k}=${v}`)
@@ -91,6 +120,10 @@ export async function* writeDhis2(
   let inChunk = 0;
   for await (const r of records) {
     const dataElement = back.dataElement(r.indicator, r.series);
+    if (options.dhis2SkipUnmapped) {
+      const ok = dataElement && back.combos(r.dims) && toDhis2Period(r.period, options.periodOptions) !== null;
+      if (!ok) continue;
+    }
     if (!dataElement) {
       throw new Error(
         `no DHIS2 data element is mapped to indicator ${r.indicator}, series ${r.series} (record ${describe(r)}): add it to "dataElements" in the mapping`,
