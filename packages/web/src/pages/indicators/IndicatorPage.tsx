@@ -14,6 +14,7 @@ import { Empty, ErrorMessage, Loading } from '../../components/States.tsx';
 import { anySuppressed, SuppressionNote, shownValue, ValueText } from '../../components/SuppressedValue.tsx';
 import { UserText } from '../../components/UserText.tsx';
 import { NotFoundPage } from '../NotFoundPage.tsx';
+import { IndicatorMetadata } from './IndicatorMetadata.tsx';
 import { pickTarget, resolveTargetValue } from './targets.ts';
 
 const LineChart = lazy(() => import('../../components/LineChart.tsx').then((m) => ({ default: m.LineChart })));
@@ -568,6 +569,9 @@ export function IndicatorPage() {
             </details>
           </Suspense>
         )}
+      </SectionBoundary>
+      <SectionBoundary>
+        <IndicatorMetadata code={ind.code} />
       </SectionBoundary>
     </article>
   );
