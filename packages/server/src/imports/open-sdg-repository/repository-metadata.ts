@@ -297,7 +297,7 @@ export function indicatorMetadata(
   }
   const status = [...(values.get('reporting_status')?.values() ?? [])][0];
   if (unresolved)
-    notes.push(`${unresolved} value(s) name a translation key that the repository does not give: left out`);
+    notes.push(`${unresolved} value(s) name a translation key that no translation of the repository fills: left out`);
   if (skippedLong)
     notes.push(
       `${skippedLong} text(s) longer than ${MAX_TEXT.toLocaleString('en')} characters or unstorable: left out`,
