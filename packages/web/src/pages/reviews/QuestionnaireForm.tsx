@@ -2,6 +2,7 @@ import {
   type AnswerQuestion,
   type AnswerSet,
   type AnswerValue,
+  answerIn,
   type FormIssue,
   type FormState,
   isAnswerQuestion,
@@ -176,7 +177,8 @@ function NodeView({
     );
   }
   if (node.type === 'repeat') {
-    const instances = (Array.isArray(set[node.name]) ? set[node.name] : []) as AnswerSet[];
+    const given = answerIn(set, node.name);
+    const instances = (Array.isArray(given) ? given : []) as AnswerSet[];
     const put = (list: AnswerSet[]) => onSet({ ...set, [node.name]: list });
     return (
       <section className="q-group q-repeat" aria-labelledby={`${fieldIdOf(path)}-title`}>
@@ -266,7 +268,7 @@ function NodeView({
       ctx={ctx}
       node={node}
       path={path}
-      value={set[node.name]}
+      value={answerIn(set, node.name)}
       onValue={(v) => onSet({ ...set, [node.name]: v })}
     />
   );
