@@ -101,10 +101,21 @@ program
     new Option('--status <status>', 'status of rows that give none').choices(['provisional', 'validated', 'approved']),
   )
   .option('--indicator <code>', 'indicator of a file that names none (Open SDG)')
-  .option('--place <code>', 'place of a file that names none (Open SDG without GeoCode)')
+  .option(
+    '--place <code>',
+    'place of the rows that name none (Open SDG without GeoCode or REF_AREA); places named by name are looked for under it first, and new ones go under it (--create-places)',
+  )
   .option('--map <file>', 'JSON mapping of columns onto dimensions')
   .option('--dhis2-mapping <file>', 'JSON mapping of DHIS2 data elements, org units and category option combos')
   .option('--create-indicators', 'create unknown indicators as local indicators')
+  .option(
+    '--create-places',
+    'create the places rows name (REF_AREA, GeoCode or a name) that are unknown, under --place, named by the label beside the code (Region, Local authority); a places file sets parents, the data alone gives no hierarchy',
+  )
+  .option(
+    '--extend-codes',
+    'add the values a closed code list lacks (an age band Y18T24 or "15-24" of AGE) to that list, with their labels, instead of refusing them',
+  )
   .option('--source <name>', 'source of rows that name none')
   .option('--json', 'print the full report as JSON')
   .action(run((file: string, o: Parameters<typeof importCommand>[2]) => importCommand(config, file, o)));

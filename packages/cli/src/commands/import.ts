@@ -25,6 +25,8 @@ export interface ImportCliOptions {
   map?: string;
   dhis2Mapping?: string;
   createIndicators?: boolean;
+  createPlaces?: boolean;
+  extendCodes?: boolean;
   source?: string;
   json?: boolean;
 }
@@ -82,6 +84,8 @@ export async function importCommand(config: RuntimeConfig, file: string, o: Impo
       const q = new URLSearchParams({ format: o.format, fileName: path.basename(file), status });
       if (o.dryRun) q.set('dryRun', 'true');
       if (o.createIndicators) q.set('createIndicators', 'true');
+      if (o.createPlaces) q.set('createPlaces', 'true');
+      if (o.extendCodes) q.set('extendCodes', 'true');
       for (const [k, v] of Object.entries({ indicator: o.indicator, place: o.place, source: o.source }))
         if (v) q.set(k, v);
       if (map) q.set('map', JSON.stringify(map));
@@ -109,6 +113,8 @@ export async function importCommand(config: RuntimeConfig, file: string, o: Impo
           rowStatusAllowed: true,
           dryRun: o.dryRun,
           createIndicators: o.createIndicators,
+          createPlaces: o.createPlaces,
+          extendCodes: o.extendCodes,
           source: o.source,
           map,
           dhis2Mapping,

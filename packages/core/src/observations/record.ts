@@ -24,8 +24,18 @@ export interface ObservationRecord {
   indicator?: string;
   /** Series code (e.g. "EN_ATM_PM25") or a free label from an Open SDG `Units`/`Series` column. */
   series?: string;
-  /** Place code (ISO alpha-3, UN/LOCODE, Marsad code) or an external code (GeoCode). */
+  /**
+   * The place: a code (ISO alpha-3, UN/LOCODE, Marsad code), an external code (GeoCode, REF_AREA) or a name in any
+   * language (when the row names its place by a label alone: then `place` equals `placeName`).
+   */
   place?: string;
+  /**
+   * The place's name as the file gives it beside its code (Open SDG's Region, Country, Local authority columns next
+   * to GeoCode): the name of a place the import creates when it may (createPlaces).
+   */
+  placeName?: string;
+  /** The column `placeName` came from ("Local authority"): for messages and the level of a created place. */
+  placeColumn?: string;
   /** The period exactly as written in the file ("2017-18", "2024Q1", "1990-1999"). */
   period: string;
   /** null: the file says "no data" for this key (reported as skipped, never an error). */

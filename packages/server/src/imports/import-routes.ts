@@ -61,6 +61,12 @@ export function registerImportRoutes(app: FastifyInstance, ctx: AppContext): voi
             ),
           dryRun: BoolParam.optional(),
           createIndicators: BoolParam.optional(),
+          createPlaces: BoolParam.optional().describe(
+            "A place a row names (REF_AREA, GeoCode, or a place's name) and no place is known by is created under the file's `place` (as a region, or a city or district when its column says so), named by the label beside its code; you need the right to add places there. A places file sets parents: the data alone gives no hierarchy",
+          ),
+          extendCodes: BoolParam.optional().describe(
+            'A value that a closed code list lacks (an age band Y18T24 or "15-24" of AGE) is added to that list, with its label, instead of being an error',
+          ),
           newSeriesForUnits: BoolParam.optional().describe(
             "A value in a unit other than its series' goes to a series of the indicator in that unit (found or created) instead of being an error",
           ),
@@ -105,6 +111,9 @@ export function registerImportRoutes(app: FastifyInstance, ctx: AppContext): voi
         rowStatusAllowed: true,
         dryRun: q.dryRun,
         createIndicators: q.createIndicators,
+        createPlaces: q.createPlaces,
+        mayAddPlaceUnder: (parentPath) => canWritePlace(actor, parentPath, 'places:write'),
+        extendCodes: q.extendCodes,
         newSeriesForUnits: q.newSeriesForUnits,
         unit: q.unit,
         dhis2SkipUnmapped: q.skipUnmapped,

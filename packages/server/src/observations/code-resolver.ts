@@ -1,4 +1,6 @@
+import { normaliseForSearch } from '@marsad/core';
 import type { Names, SqlConn } from '@marsad/db';
+import { ageBandCode, ageBandNames, isTotalLabel, VALUE_SYNONYMS } from './dimension-labels.ts';
 
 /**
  * Resolves the codes of a file (indicator, series, place, dimension, source) to ids, from
@@ -24,9 +26,43 @@ interface DimensionEntry {
   code: string;
   open: boolean;
   values: Map<string, string> /* lower-cased code or name → code */;
+  /** Codes and value names in every language, folded (normaliseForSearch) → code. */
+  labels: Map<string, string>;
 }
 
-export type Resolution<T> = { ok: true; value: T } | { ok: false; message: string };
+interface PlaceEntry {
+  id: number;
+  code: string;
+  path: string;
+  level: string;
+}
+
+/** What an import may add beyond observations (CLI flags and API parameters of the same names). */
+export interface ResolverOptions {
+  /** Add a value that a closed code list lacks (an age band Y18T24) to the list, with its label. */
+  extendCodes?: boolean;
+}
+
+/** Letters, digits, . _ - up to 40: a place code (the places CSV's rule). */
+const PLACE_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/;
+
+/** The language of a name by its script: Arabic, Cyrillic (Russian), Han (Chinese), else English. */
+function languageOf(name: string): string {
+  if (/\p{Script=Arabic}/u.test(name)) return 'ar';
+  if (/\p{Script=Cyrillic}/u.test(name)) return 'ru';
+  if (/\p{Script=Han}/u.test(name)) return 'zh';
+  return 'en';
+}
+
+/** The kind of a place the import creates, from the column that named it ("City" → city); else a region. */
+function levelFromColumn(column: string | undefined): 'region' | 'city' | 'district' {
+  const c = normaliseForSearch(column ?? '');
+  if (/\b(city|town|ville|ciudad|المدينه|город|城市)\b/u.test(c)) return 'city';
+  if (/\b(district|ward|borough|район|حي)\b/u.test(c)) return 'district';
+  return 'region';
+}
+
+export type Resolution<T> = { ok: true; value: T } | { ok: false; message: string; unknown?: boolean };
 const fail = (message: string): { ok: false; message: string } => ({ ok: false, message });
 
 function lower(s: string): string {
@@ -71,10 +107,12 @@ export const IMPORT_CODE_LIMITS = {
   newDimensionValues: 5_000,
   /** Characters of a dimension value's code. */
   valueLength: 200,
+  /** Places one import may create (createPlaces). */
+  newPlaces: 5_000,
 };
 
 export interface Created {
-  kind: 'indicator' | 'series' | 'dimension' | 'dimension value' | 'source';
+  kind: 'indicator' | 'series' | 'dimension' | 'dimension value' | 'source' | 'place';
   code: string;
   detail?: string;
 }
@@ -86,8 +124,18 @@ export class CodeResolver {
   private places = new Map<string, number>();
   private placePaths = new Map<number, string>();
   private placesLower = new Map<string, number | null>();
+  private placeById = new Map<number, PlaceEntry>();
+  /** Folded names in every language → the places of that name. */
+  private placeNames = new Map<string, number[]>();
+  private placeMemo = new Map<string, Resolution<number>>();
+  private placesCreated = 0;
+  /** The dimension each column of the file was read as, decided on its first value. */
+  private columnDims = new Map<string, DimensionEntry | null>();
   private dimensions = new Map<string, DimensionEntry>();
+  /** Codes and names (lower-cased, and folded) → dimension; a closed code list before an open dimension of the same name. */
   private dimensionsLower = new Map<string, DimensionEntry>();
+  /** Names of open dimensions (lower-cased, and folded), found again by a freely named column. */
+  private openDimensions = new Map<string, DimensionEntry>();
   private disaggregations = new Map<string, number>();
   private sources = new Map<string, number>();
   private newDimensions = 0;
@@ -97,6 +145,7 @@ export class CodeResolver {
   constructor(
     private conn: SqlConn,
     private batchId: number | null,
+    private options: ResolverOptions = {},
   ) {}
 
   async load(): Promise<void> {
@@ -129,12 +178,11 @@ export class CodeResolver {
       code: string;
       external_code: string | null;
       codes: Record<string, string>;
+      names: Names;
+      level: string;
       path: string;
-    }>('SELECT id, code, external_code, codes, path FROM places');
-    for (const r of pl.rows) {
-      this.places.set(r.code, r.id);
-      this.placePaths.set(r.id, r.path);
-    }
+    }>('SELECT id, code, external_code, codes, names, level, path FROM places');
+    for (const r of pl.rows) this.addPlace(r);
     for (const r of pl.rows) {
       for (const alt of [r.code, r.external_code, ...Object.values(r.codes ?? {})]) {
         if (!alt) continue;
@@ -145,28 +193,59 @@ export class CodeResolver {
       }
     }
     const dims = await this.conn.query<{ id: number; code: string; open: boolean; names: Names }>(
-      'SELECT id, code, open, names FROM dimensions',
+      'SELECT id, code, open, names FROM dimensions ORDER BY open, id',
     );
     const values = await this.conn.query<{ dimension_id: number; code: string; names: Names }>(
       'SELECT dimension_id, code, names FROM dimension_values',
     );
     for (const d of dims.rows) {
-      const entry: DimensionEntry = { id: d.id, code: d.code, open: d.open, values: new Map() };
+      const entry: DimensionEntry = { id: d.id, code: d.code, open: d.open, values: new Map(), labels: new Map() };
       this.dimensions.set(d.code, entry);
-      for (const n of [d.code, ...Object.values(d.names ?? {})]) this.dimensionsLower.set(lower(n), entry);
+      this.nameDimension(entry, [d.code, ...Object.values(d.names ?? {})]);
     }
     const dimById = new Map([...this.dimensions.values()].map((d) => [d.id, d]));
     for (const v of values.rows) {
       const d = dimById.get(v.dimension_id);
       if (!d) continue;
-      for (const n of [v.code, ...Object.values(v.names ?? {})])
-        if (!d.values.has(lower(n))) d.values.set(lower(n), v.code);
-      d.values.set(lower(v.code), v.code);
+      this.addValueNames(d, v.code, Object.values(v.names ?? {}));
     }
     const dis = await this.conn.query<{ id: number; key: string }>('SELECT id, key FROM disaggregations');
     for (const r of dis.rows) this.disaggregations.set(r.key, r.id);
     const src = await this.conn.query<{ id: number; name: string }>('SELECT id, name FROM sources');
     for (const r of src.rows) this.sources.set(r.name, r.id);
+  }
+
+  private addPlace(r: { id: number; code: string; names: Names; level: string; path: string }): void {
+    this.places.set(r.code, r.id);
+    this.placePaths.set(r.id, r.path);
+    this.placeById.set(r.id, { id: r.id, code: r.code, path: r.path, level: r.level });
+    for (const n of Object.values(r.names ?? {})) {
+      if (typeof n !== 'string' || !n.trim()) continue;
+      const k = normaliseForSearch(n);
+      const list = this.placeNames.get(k) ?? [];
+      if (!list.includes(r.id)) list.push(r.id);
+      this.placeNames.set(k, list);
+    }
+  }
+
+  private nameDimension(entry: DimensionEntry, names: string[]): void {
+    for (const n of names) {
+      if (typeof n !== 'string' || !n) continue;
+      for (const k of [lower(n), normaliseForSearch(n)]) {
+        if (!this.dimensionsLower.has(k)) this.dimensionsLower.set(k, entry);
+        if (entry.open && !this.openDimensions.has(k)) this.openDimensions.set(k, entry);
+      }
+    }
+  }
+
+  private addValueNames(d: DimensionEntry, code: string, names: string[]): void {
+    for (const n of [code, ...names]) if (n && !d.values.has(lower(n))) d.values.set(lower(n), code);
+    d.values.set(lower(code), code);
+    for (const n of [code, ...names, ...(VALUE_SYNONYMS[d.code]?.[code] ?? [])]) {
+      if (!n) continue;
+      const k = normaliseForSearch(n);
+      if (!d.labels.has(k)) d.labels.set(k, code);
+    }
   }
 
   private addSeries(entry: SeriesEntry, names: string[]): void {
@@ -264,19 +343,101 @@ export class CodeResolver {
     return this.placePaths.get(id) ?? '';
   }
 
-  place(code: string): Resolution<number> {
+  /**
+   * The place a file names: by its Marsad code, an external or other code, or a name in any language (case and
+   * accents aside). A name that several places share names the one under `within` (the file's place), if only one is.
+   */
+  place(code: string, within?: string): Resolution<number> {
+    const key = within ? `${code}\u0001${within}` : code;
+    const memo = this.placeMemo.get(key);
+    if (memo) return memo;
+    const r = this.findPlace(code, within);
+    if (this.placeMemo.size < 100_000) this.placeMemo.set(key, r);
+    return r;
+  }
+
+  private findPlace(code: string, within: string | undefined): Resolution<number> {
     const exact = this.places.get(code.trim());
     if (exact !== undefined) return { ok: true, value: exact };
     const alt = this.placesLower.get(lower(code));
     if (alt) return { ok: true, value: alt };
     if (alt === null) return fail(`place code "${code}" is shared by several places; use the Marsad place code`);
-    return fail(`unknown place "${code}"; add it first (marsad places import) or give a place code that exists`);
+    const named = this.placeNames.get(normaliseForSearch(code)) ?? [];
+    if (named.length === 1) return { ok: true, value: named[0]! };
+    if (named.length > 1) {
+      const scope = within ? this.place(within) : undefined;
+      const under = scope?.ok ? this.placeById.get(scope.value)?.path : undefined;
+      const inside = under ? named.filter((id) => this.placeById.get(id)?.path.startsWith(under)) : [];
+      if (inside.length === 1) return { ok: true, value: inside[0]! };
+      const codes = named.map((id) => this.placeById.get(id)?.code).join(', ');
+      return fail(`several places are named "${code}" (${codes}); give the place's code`);
+    }
+    return {
+      ok: false,
+      unknown: true,
+      message: `unknown place "${code}"; add it first (marsad places import), give a place code that exists, or import with --create-places to add it`,
+    };
   }
 
   /**
-   * Maps raw dimensions onto Marsad's and returns the disaggregation id. Unknown columns become
-   * new open dimensions; unknown values of open dimensions are added; unknown values of closed
-   * code lists are errors.
+   * Adds the place a row names and no place is known by (createPlaces): under the file's place, named by the label
+   * beside its code (else by the code), a region unless the column naming it says a city or district. A place named
+   * by a label alone gets a code made of its parent's and its name's. The data alone gives no hierarchy: a places
+   * file sets parents.
+   */
+  async createPlace(
+    written: string,
+    o: { name?: string; column?: string; parent?: string; mayAddUnder?: (parentPath: string) => boolean },
+  ): Promise<Resolution<number>> {
+    if (!o.parent?.trim())
+      return fail(
+        `unknown place "${written}": give the file's place (--place) to say under which place new places are created`,
+      );
+    const parent = this.place(o.parent);
+    if (!parent.ok) return fail(`the file's place "${o.parent}": ${parent.message}`);
+    const parentEntry = this.placeById.get(parent.value)!;
+    if (o.mayAddUnder && !o.mayAddUnder(parentEntry.path))
+      return fail(`unknown place "${written}": you may not add places under ${parentEntry.code}`);
+    if (this.placesCreated >= IMPORT_CODE_LIMITS.newPlaces)
+      return fail(
+        `the file would create more than ${IMPORT_CODE_LIMITS.newPlaces} places; import them with a places file first`,
+      );
+    const name = (o.name ?? written).trim();
+    let code = written.trim();
+    const byName = o.name !== undefined && code === o.name.trim();
+    if (byName) {
+      const slug = dimensionCodeFromHeader(name)
+        .replace(/[^A-Z0-9_]/g, '')
+        .slice(0, 39 - parentEntry.code.length);
+      code = `${parentEntry.code}-${slug || 'PLACE'}`;
+      for (let i = 2; this.places.has(code); i++) code = `${code.slice(0, 36)}-${i}`;
+    }
+    if (!PLACE_CODE.test(code))
+      return fail(`"${written}" cannot be a place code (letters, digits, . _ - up to 40): add the place first`);
+    if (name.length > 300) return fail(`the place's name is ${name.length} characters long; at most 300`);
+    const level = levelFromColumn(o.column);
+    const names = { [languageOf(name)]: name };
+    const r = await this.conn.query<{ id: number }>(
+      `INSERT INTO places (code, level, parent_id, path, names, external_code) VALUES ($1, $2, $3, '', $4, $5) RETURNING id`,
+      [code, level, parent.value, JSON.stringify(names), byName ? null : written.trim()],
+    );
+    const id = r.rows[0]!.id;
+    const path = `${parentEntry.path}${id}/`;
+    await this.conn.query('UPDATE places SET path = $2 WHERE id = $1', [id, path]);
+    this.placesCreated++;
+    this.addPlace({ id, code, names, level, path });
+    if (!byName) this.placesLower.set(lower(written), id);
+    this.placeMemo.clear();
+    this.created.push({ kind: 'place', code, detail: `${level} "${name}" under ${parentEntry.code}` });
+    return { ok: true, value: id };
+  }
+
+  /**
+   * Maps raw dimensions onto Marsad's and returns the disaggregation id. A column is read as one dimension for the
+   * whole file, decided on its first value (columnDimension). Values are found by code or by name in any language
+   * (case and accents aside); a value meaning "all" (Total, المجموع) of a closed code list is no breakdown. Unknown
+   * values of open dimensions are added; of closed code lists, they are errors unless the import may extend them
+   * (extendCodes), when they are added with their label.
    */
   async disaggregation(
     raw: Record<string, string>,
@@ -296,60 +457,36 @@ export class CodeResolver {
       if (rule?.ignore) continue;
       const value = (rule?.values?.[rawValue] ?? rawValue).trim();
       if (value === '' || value === '_T') continue;
-      let dim: DimensionEntry | undefined;
-      if (rule?.dimension) {
-        dim = this.dimensions.get(rule.dimension) ?? this.dimensionsLower.get(lower(rule.dimension));
-        if (!dim)
-          return {
-            ok: false,
-            column,
-            message: `the mapping names dimension "${rule.dimension}", which does not exist`,
-          };
-      } else {
-        // A column is a Marsad dimension when its header is the dimension's code; a freely
-        // named column ("Age", "Victim Gender") becomes an open dimension of its own, found
-        // again by its name on the next import, unless a mapping says otherwise.
-        dim = this.dimensions.get(column);
-        if (!dim) {
-          const byName = this.dimensionsLower.get(lower(column));
-          if (byName?.open) dim = byName;
-        }
-        if (!dim) {
-          if (this.newDimensions >= IMPORT_CODE_LIMITS.newDimensions) {
+      let dim = this.columnDims.get(column);
+      if (!dim) {
+        const d = await this.columnDimension(column, rule?.dimension, value);
+        if (!d.ok) return { ...d, column };
+        dim = d.value;
+      }
+      let code = dim.values.get(lower(value)) ?? dim.labels.get(normaliseForSearch(value));
+      if (!code && !dim.open) {
+        if (isTotalLabel(value)) continue;
+        const age = dim.code === 'AGE' ? ageBandCode(value) : undefined;
+        if (age) code = dim.values.get(lower(age));
+        if (!code) {
+          if (!this.options.extendCodes) {
+            const known = [...new Set(dim.values.values())].slice(0, 12).join(', ');
             return {
               ok: false,
               column,
-              message: `the file would create more than ${IMPORT_CODE_LIMITS.newDimensions} new dimensions; map its columns onto existing dimensions or ignore them with --map`,
+              message: `"${value}" is not a value of dimension ${dim.code} (known: ${known}); import with --extend-codes to add it to ${dim.code}, or map it with --map`,
             };
           }
-          dim = await this.createDimension(dimensionCodeFromHeader(column).slice(0, 100), column.slice(0, 300));
+          const added = this.valueCode(dim, value, age);
+          if (!added.ok) return { ...added, column };
+          const names = (age ? ageBandNames(age) : undefined) ?? { [languageOf(value)]: value };
+          code = await this.createDimensionValue(dim, added.value, names, value);
         }
       }
-      let code = dim.values.get(lower(value));
       if (!code) {
-        if (!dim.open) {
-          const known = [...new Set(dim.values.values())].slice(0, 12).join(', ');
-          return {
-            ok: false,
-            column,
-            message: `"${value}" is not a value of dimension ${dim.code} (known: ${known}); map it with --map`,
-          };
-        }
-        if (value.length > IMPORT_CODE_LIMITS.valueLength) {
-          return {
-            ok: false,
-            column,
-            message: `the value is ${value.length} characters long; a value of a dimension has at most ${IMPORT_CODE_LIMITS.valueLength} (is this column free text? ignore it with --map)`,
-          };
-        }
-        if (this.newValues >= IMPORT_CODE_LIMITS.newDimensionValues) {
-          return {
-            ok: false,
-            column,
-            message: `the file would add more than ${IMPORT_CODE_LIMITS.newDimensionValues} new values to dimensions; is column "${column}" free text? Ignore it or map its values with --map`,
-          };
-        }
-        code = await this.createDimensionValue(dim, value);
+        const checked = this.valueCode(dim, value, undefined);
+        if (!checked.ok) return { ...checked, column };
+        code = await this.createDimensionValue(dim, value, { en: value }, value);
       }
       if (dims[dim.code] !== undefined && dims[dim.code] !== code) {
         return { ok: false, column, message: `two columns give dimension ${dim.code} different values` };
@@ -367,7 +504,91 @@ export class CodeResolver {
     return { ok: true, value: r.rows[0]!.id };
   }
 
-  private async createDimension(code: string, header: string): Promise<DimensionEntry> {
+  /**
+   * The dimension a column is read as, for the whole file: the one `--map` names (created, open, when no dimension
+   * has that code: a mapping may point at a dimension this import creates); the dimension whose code is the header;
+   * the dimension the header names in any language when its first value is one of that dimension's (a "Sex" column of
+   * Female and Male is SEX; an "Age" column starting "15 to 24" is AGE, and starting "25 to 34", a band the list lacks,
+   * it is AGE only when the import may extend code lists); otherwise an open dimension of its own, found again by its
+   * name on the next import.
+   */
+  private async columnDimension(
+    column: string,
+    mapped: string | undefined,
+    first: string,
+  ): Promise<Resolution<DimensionEntry>> {
+    const found = (name: string) =>
+      this.dimensions.get(name) ??
+      this.dimensionsLower.get(lower(name)) ??
+      this.dimensionsLower.get(normaliseForSearch(name));
+    let dim: DimensionEntry | undefined;
+    if (mapped) {
+      dim = found(mapped);
+      if (!dim) {
+        if (!/^[\p{L}][\p{L}\p{N}_]{0,99}$/u.test(mapped))
+          return fail(
+            `the mapping names dimension "${mapped}", which does not exist and cannot be a dimension code (letters, digits, _ up to 100)`,
+          );
+        const limit = this.dimensionLimit();
+        if (limit) return limit;
+        dim = await this.createDimension(mapped, mapped, `named by the mapping of column "${column}"`);
+      }
+    } else {
+      dim = this.dimensions.get(column);
+      if (!dim) {
+        const byName = this.dimensionsLower.get(lower(column)) ?? this.dimensionsLower.get(normaliseForSearch(column));
+        if (byName && (byName.open || this.isValueOf(byName, first))) dim = byName;
+        else dim = this.openDimensions.get(lower(column)) ?? this.openDimensions.get(normaliseForSearch(column));
+      }
+      if (!dim) {
+        const limit = this.dimensionLimit();
+        if (limit) return limit;
+        dim = await this.createDimension(dimensionCodeFromHeader(column).slice(0, 100), column.slice(0, 300));
+      }
+    }
+    if (this.columnDims.size < 10_000) this.columnDims.set(column, dim);
+    return { ok: true, value: dim };
+  }
+
+  private dimensionLimit(): { ok: false; message: string } | undefined {
+    if (this.newDimensions < IMPORT_CODE_LIMITS.newDimensions) return undefined;
+    return fail(
+      `the file would create more than ${IMPORT_CODE_LIMITS.newDimensions} new dimensions; map its columns onto existing dimensions or ignore them with --map`,
+    );
+  }
+
+  /**
+   * Whether a cell names a value of the dimension (or "all"); when the import may extend code lists, an age band the
+   * AGE list lacks counts too.
+   */
+  private isValueOf(dim: DimensionEntry, value: string): boolean {
+    if (dim.values.has(lower(value)) || dim.labels.has(normaliseForSearch(value)) || isTotalLabel(value)) return true;
+    const age = dim.code === 'AGE' ? ageBandCode(value) : undefined;
+    return age !== undefined && (dim.values.has(lower(age)) || !!this.options.extendCodes);
+  }
+
+  /** The code a new value of a dimension gets, within the limits of one import. */
+  private valueCode(dim: DimensionEntry, written: string, age: string | undefined): Resolution<string> {
+    if (written.length > IMPORT_CODE_LIMITS.valueLength) {
+      return fail(
+        `the value is ${written.length} characters long; a value of a dimension has at most ${IMPORT_CODE_LIMITS.valueLength} (is this column free text? ignore it with --map)`,
+      );
+    }
+    if (this.newValues >= IMPORT_CODE_LIMITS.newDimensionValues) {
+      return fail(
+        `the file would add more than ${IMPORT_CODE_LIMITS.newDimensionValues} new values to dimensions; is this column free text? Ignore it or map its values with --map`,
+      );
+    }
+    if (dim.open) return { ok: true, value: written };
+    // A closed code list keeps code-like codes: the age band's SDMX code, the value itself when it is one, else one made
+    // of its label.
+    let code = age ?? (/^[A-Z0-9_]{1,40}$/.test(written) ? written : dimensionCodeFromHeader(written).slice(0, 60));
+    const taken = new Set(dim.values.values());
+    for (let i = 2; taken.has(code); i++) code = `${code.replace(/_\d+$/, '')}_${i}`;
+    return { ok: true, value: code };
+  }
+
+  private async createDimension(code: string, header: string, detail?: string): Promise<DimensionEntry> {
     this.newDimensions++;
     let unique = code;
     for (let i = 2; this.dimensions.has(unique); i++) unique = `${code}_${i}`;
@@ -375,24 +596,32 @@ export class CodeResolver {
       `INSERT INTO dimensions (code, names, open, created_by_batch) VALUES ($1, $2, true, $3) RETURNING id`,
       [unique, JSON.stringify({ en: header }), this.batchId],
     );
-    const entry: DimensionEntry = { id: r.rows[0]!.id, code: unique, open: true, values: new Map() };
+    const entry: DimensionEntry = { id: r.rows[0]!.id, code: unique, open: true, values: new Map(), labels: new Map() };
     this.dimensions.set(unique, entry);
-    this.dimensionsLower.set(lower(unique), entry);
-    this.dimensionsLower.set(lower(header), entry);
-    this.created.push({ kind: 'dimension', code: unique, detail: `from column "${header}"` });
+    this.nameDimension(entry, [unique, header]);
+    this.created.push({ kind: 'dimension', code: unique, detail: detail ?? `from column "${header}"` });
     return entry;
   }
 
-  private async createDimensionValue(dim: DimensionEntry, value: string): Promise<string> {
+  private async createDimensionValue(
+    dim: DimensionEntry,
+    code: string,
+    names: Record<string, string>,
+    written: string,
+  ): Promise<string> {
     this.newValues++;
     await this.conn.query(
       `INSERT INTO dimension_values (dimension_id, code, names, position)
        VALUES ($1, $2, $3, (SELECT count(*) FROM dimension_values WHERE dimension_id = $1))`,
-      [dim.id, value, JSON.stringify({ en: value })],
+      [dim.id, code, JSON.stringify(names)],
     );
-    dim.values.set(lower(value), value);
-    this.created.push({ kind: 'dimension value', code: value, detail: `of ${dim.code}` });
-    return value;
+    this.addValueNames(dim, code, [...Object.values(names), written]);
+    this.created.push({
+      kind: 'dimension value',
+      code,
+      detail: dim.open ? `of ${dim.code}` : `added to ${dim.code}'s code list as "${written}"`,
+    });
+    return code;
   }
 
   /** "indicator / series / place / period / disaggregation" from ids, for messages. */

@@ -49,6 +49,14 @@ export interface ImportRequest {
   rowStatusAllowed: boolean;
   dryRun?: boolean;
   createIndicators?: boolean;
+  /** The file's place (--place): places the rows name by a name alone are looked for under it first, new ones go under it. */
+  place?: string;
+  /** A place a row names and no place is known by is created under the file's place (CodeResolver.createPlace). */
+  createPlaces?: boolean;
+  /** Whether the importer may add places under the place of this path (createPlaces). Absent: the operator, who may. */
+  mayAddPlaceUnder?: (parentPath: string) => boolean;
+  /** A value that a closed code list lacks (an age band Y18T24) is added to it, with its label. */
+  extendCodes?: boolean;
   /**
    * A value in a unit other than its series' starts (or joins) a series of the indicator in that
    * unit, instead of being an error naming the row.
@@ -213,7 +221,7 @@ export async function runImport(
         copyIn: conn.copyIn.bind(conn),
         copyOut: conn.copyOut.bind(conn),
       };
-      const resolver = new CodeResolver(guarded, batchId);
+      const resolver = new CodeResolver(guarded, batchId, { extendCodes: req.extendCodes });
       await resolver.load();
       const rulesOf = await loadIndicatorRules(conn);
       // Into an empty table, rows are copied straight into observations: the unique key finds
@@ -418,7 +426,15 @@ export async function runImport(
                 message: 'no place: the row names none and none was given for the file',
               });
             else {
-              const p = resolver.place(record.place);
+              let p = resolver.place(record.place, req.place);
+              if (!p.ok && p.unknown && req.createPlaces) {
+                p = await resolver.createPlace(record.place, {
+                  name: record.placeName,
+                  column: record.placeColumn,
+                  parent: req.place,
+                  mayAddUnder: req.mayAddPlaceUnder,
+                });
+              }
               if (!p.ok) rowErrors.push({ at, column: 'place', message: p.message });
               else placeId = p.value;
             }

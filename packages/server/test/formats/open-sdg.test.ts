@@ -263,3 +263,92 @@ describe('open-sdg writer', () => {
     expect(rows(items).map((r) => actual(r.record, fields))).toEqual(records.map((r) => expected(r, fields)));
   });
 });
+
+describe('open-sdg reader: columns as their SDMX concepts say', () => {
+  it('REF_AREA names the place; a blank one is the file place; it is no breakdown', async () => {
+    const items = await read(
+      'open-sdg',
+      'Year,UNIT_MEASURE,REF_AREA,Value\n2010,PERSONS,,107786.0\n2010,PERSONS,KZAKM,1423\n',
+      {
+        fileName: 'indicator_11-1-1.csv',
+        place: 'KAZ',
+      },
+    );
+    expect(errors(items)).toEqual([]);
+    expect(rows(items).map((r) => [r.record.place, r.record.unit, r.record.series, r.record.dims])).toEqual([
+      ['KAZ', 'PERSONS', undefined, {}],
+      ['KZAKM', 'PERSONS', undefined, {}],
+    ]);
+  });
+
+  it('columns naming the GeoCode in words are its labels; alone they name the place; beside no code they are breakdowns', async () => {
+    const text = [
+      'Year,Country,Region,Local Authority,Sex,Observation status,Unit multiplier,Unit measure,GeoCode,Value',
+      '2020,England,,,Female,Normal value,Units,Number,E92000001,1',
+      '2020,England,South West,,,Estimated value,Thousands,Number,E12000009,2',
+      '2020,England,South West,"Bristol, City of",,Provisional value,Units,Number,,3',
+      '2020,,,,,Undefined,Millions,GBP (£ millions),,4',
+    ].join('\n');
+    const items = await read('open-sdg', text, { fileName: 'indicator_8-10-1.csv', place: 'GBR' });
+    expect(errors(items)).toEqual([]);
+    expect(rows(items).map((r) => r.record)).toEqual([
+      expect.objectContaining({
+        place: 'E92000001',
+        placeName: 'England',
+        placeColumn: 'Country',
+        dims: { Sex: 'Female' },
+      }),
+      expect.objectContaining({
+        place: 'E12000009',
+        placeName: 'South West',
+        unitMultiplier: 'Thousands',
+        note: 'Observation status: Estimated value',
+        dims: {},
+      }),
+      expect.objectContaining({ place: 'Bristol, City of', placeName: 'Bristol, City of', status: 'provisional' }),
+      // A unit that says the multiple itself keeps its values as written.
+      expect.objectContaining({ place: 'GBR', unit: 'GBP (£ millions)', dims: {} }),
+    ]);
+    expect(rows(items)[3]!.record.unitMultiplier).toBeUndefined();
+    const notices = items.filter((i) => i.kind === 'notice').map((i) => (i as { message: string }).message);
+    expect(notices[0]).toMatch(/"Country", "Region", "Local Authority" name the place of GeoCode in words/);
+    const noCode = await read('open-sdg', 'Year,City,Value\n2020,Leeds,1\n', {
+      fileName: 'indicator_11-6-2.csv',
+      place: 'GBR',
+    });
+    expect(rows(noCode)[0]!.record).toMatchObject({ place: 'GBR', dims: { City: 'Leeds' } });
+  });
+
+  it('Units names the series of a row whose Series is blank or absent; Unit measure is the unit', async () => {
+    const items = await read(
+      'open-sdg',
+      'Year,Series,Units,Unit measure,Value\n2020,Area,Area (000s hectares),Hectares,1\n2020,,Number,,2\n',
+      { fileName: 'indicator_15-2-1.csv', place: 'GBR' },
+    );
+    expect(rows(items).map((r) => [r.record.series, r.record.unit])).toEqual([
+      ['Area', 'Hectares'],
+      ['Number', 'Number'],
+    ]);
+    const alone = await read('open-sdg', 'Year,Units,Value\n2020,Deaths,1\n', {
+      fileName: 'indicator_11-5-1.csv',
+      place: 'X',
+    });
+    expect(rows(alone)[0]!.record).toMatchObject({ series: 'Deaths', unit: 'Deaths' });
+  });
+
+  it('reads empty unnamed columns as nothing, refuses a value in one; keeps a year note as a note', async () => {
+    const ok = await read('open-sdg', 'Year,SEX,Value,,\n2019/20 [Note 5],F,1,,\n2001-2005 (baseline),,2,,\n', {
+      fileName: 'indicator_1-4-2.csv',
+      place: 'KAZ',
+    });
+    expect(errors(ok)).toEqual([]);
+    expect(rows(ok).map((r) => [r.record.period, r.record.note, r.record.dims])).toEqual([
+      ['2019/20', 'Note 5', { SEX: 'F' }],
+      ['2001-2005', 'baseline', {}],
+    ]);
+    const bad = await read('open-sdg', 'Year,Value,\n2019,1,x\n', { fileName: 'indicator_1-4-2.csv', place: 'KAZ' });
+    expect(errors(bad)).toEqual([
+      expect.objectContaining({ at: 2, column: 'column 3', message: expect.stringMatching(/has no name/) }),
+    ]);
+  });
+});

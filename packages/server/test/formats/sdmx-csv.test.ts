@@ -17,7 +17,7 @@ describe('sdmx-csv reader', () => {
     const items = await read('sdmx-csv', SDG_1_0);
     expect(items.filter((i) => i.kind === 'notice')).toEqual([
       { kind: 'notice', message: 'dimension columns: SEX, AGE, URBANISATION' },
-      { kind: 'notice', message: 'columns not used: FREQ, REPORTING_TYPE, UNIT_MULT, NATURE' },
+      { kind: 'notice', message: 'columns not used: FREQ, REPORTING_TYPE, NATURE' },
     ]);
     expect(errors(items)).toEqual([]);
     expect(rows(items)).toEqual([

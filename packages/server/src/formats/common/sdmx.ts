@@ -12,6 +12,7 @@ export type SdmxRole =
   | 'unit'
   | 'status'
   | 'obsStatus'
+  | 'unitMult'
   | 'note'
   | 'source'
   | 'ignore'
@@ -26,6 +27,7 @@ const ROLES: Record<string, SdmxRole> = {
   UNIT_MEASURE: 'unit',
   MARSAD_STATUS: 'status',
   OBS_STATUS: 'obsStatus',
+  UNIT_MULT: 'unitMult',
   COMMENT_OBS: 'note',
   COMMENT: 'note',
   SOURCE_DETAIL: 'source',
@@ -44,7 +46,6 @@ export const SDMX_IGNORED = new Set([
   'ACTION',
   'FREQ',
   'REPORTING_TYPE',
-  'UNIT_MULT',
   'NATURE',
   'DECIMALS',
   'TIME_FORMAT',

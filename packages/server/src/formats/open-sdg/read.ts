@@ -1,25 +1,130 @@
 /**
  * Open SDG data CSV → ReadItems, streamed row by row.
  *
- * One indicator per file (`indicator_11-1-1.csv`). Columns: `Year`, disaggregation columns
- * (any header; a blank cell means "all"), optional `Units`, `Series`, `GeoCode`,
- * `COMMENT_OBS`, and `Value`. The special columns are matched without regard to case.
- * Disaggregation columns come out under their header text ("Victim Gender"): the import
- * pipeline maps them onto Marsad dimensions with the `--map` file.
+ * One indicator per file (`indicator_11-1-1.csv`). Columns are read for what their SDMX concept says (headers are
+ * matched without regard to case, spaces or underscores):
+ * - `Year` the period, `Value` the value;
+ * - `REF_AREA`, `GeoCode`: the place (a code, an external code or a name; blank: the file's place);
+ * - beside one of them, the columns that name the same place in words (`Country`, `Region`, `Local authority`, `City`,
+ *   … see PLACE_LABELS): labels, never breakdowns. When the code is blank, the most specific label names the place.
+ * - `SERIES`/`Series` the series; `UNIT_MEASURE`/"Unit measure" the unit; `Units` the unit, and the series when there
+ *   is no series column (Open SDG shows Units as its own selector, and files use it to part series: Deaths, Injuries);
+ * - `UNIT_MULT`/"Unit multiplier": passed on for the import to scale the value (common/attributes.ts);
+ * - `OBS_STATUS`/"Observation status": provisional, or a note when it says more than "normal value";
+ * - `COMMENT_OBS`: the note; the other SDMX attributes (FREQ, NATURE, …) are not read;
+ * - an unnamed column is read only to check that it is empty;
+ * - every other column is a breakdown under its header text ("Victim Gender"), a blank cell meaning "all": the import
+ *   maps it onto a Marsad dimension by its name or its values' labels, or as `--map` says.
  */
 import type { ObservationRecord, ReaderOptions, ReadItem } from '@marsad/core';
+import { normaliseForSearch } from '@marsad/core';
+import { noteWithStatus, observationStatus, unitStatesMultiplier } from '../common/attributes.ts';
 import { readCsvRows } from '../common/csv-rows.ts';
+import { SDMX_IGNORED } from '../common/sdmx.ts';
 import { parseNumberCell, textCell } from '../common/values.ts';
 
-const SPECIAL = {
-  year: 'Year',
-  value: 'Value',
-  units: 'Units',
-  series: 'Series',
-  geocode: 'GeoCode',
-  comment_obs: 'COMMENT_OBS',
-} as const;
-type Special = keyof typeof SPECIAL;
+type Role =
+  | 'year'
+  | 'value'
+  | 'place'
+  | 'placeLabel'
+  | 'series'
+  | 'units'
+  | 'unit'
+  | 'multiplier'
+  | 'obsStatus'
+  | 'comment'
+  | 'ignore'
+  | 'unnamed'
+  | 'dim';
+
+/** Headers (lower case, spaces for underscores) with a fixed role. */
+const ROLES: Record<string, Role> = {
+  year: 'year',
+  value: 'value',
+  geocode: 'place',
+  'ref area': 'place',
+  series: 'series',
+  units: 'units',
+  'unit measure': 'unit',
+  'unit mult': 'multiplier',
+  'unit multiplier': 'multiplier',
+  'obs status': 'obsStatus',
+  'observation status': 'obsStatus',
+  'comment obs': 'comment',
+};
+
+/**
+ * Headers that name a place in words beside its code: the usual names of areas in the six languages, and any header
+ * ending in "authority", "council area" or "health board" (UK: "Welsh Unitary Authority", "Scottish Council Area").
+ * Read so only when the file has a REF_AREA or GeoCode column.
+ */
+const PLACE_LABELS = new Set(
+  [
+    'country',
+    'region',
+    'sub-national area',
+    'subnational area',
+    'local authority',
+    'city',
+    'town',
+    'county',
+    'district',
+    'province',
+    'municipality',
+    'state',
+    'territory',
+    'ward',
+    'governorate',
+    'oblast',
+    'geography',
+    'area name',
+    'geocode name',
+    'ref area name',
+    'pays',
+    'région',
+    'ville',
+    'département',
+    'commune',
+    'país',
+    'región',
+    'ciudad',
+    'provincia',
+    'municipio',
+    'البلد',
+    'الدولة',
+    'المنطقة',
+    'الجهة',
+    'الاقليم',
+    'المحافظة',
+    'الولاية',
+    'المدينة',
+    'страна',
+    'регион',
+    'область',
+    'город',
+    'район',
+    '国家',
+    '地区',
+    '省',
+    '城市',
+  ].map((h) => normaliseForSearch(h)),
+);
+const PLACE_LABEL_ENDINGS = /\s(?:authority|council area|health board)$/;
+
+function roleOf(header: string): Role {
+  if (header === '') return 'unnamed';
+  const key = header
+    .toLowerCase()
+    .replace(/[_\s]+/g, ' ')
+    .trim();
+  const role = ROLES[key];
+  if (role) return role;
+  if (SDMX_IGNORED.has(header.toUpperCase().replace(/\s+/g, '_'))) return 'ignore';
+  const words = normaliseForSearch(header.replace(/_/g, ' '));
+  if (PLACE_LABELS.has(words) || PLACE_LABEL_ENDINGS.test(words)) return 'placeLabel';
+  return 'dim';
+}
 
 /** `indicator_11-1-1.csv` → `11.1.1`; `indicator_11-a-1.csv` → `11.a.1`; anything else → undefined. */
 export function indicatorFromFileName(fileName: string | undefined): string | undefined {
@@ -27,6 +132,18 @@ export function indicatorFromFileName(fileName: string | undefined): string | un
   const base = fileName.split(/[\\/]/).pop() ?? '';
   const m = /^indicator_([0-9a-z]+(?:-[0-9a-z]+)+)\.csv$/i.exec(base);
   return m ? m[1]!.toLowerCase().replace(/-/g, '.') : undefined;
+}
+
+/** "2019/20 [Note 5]", "2001-2005 (baseline)": the period and the annotation Open SDG files add to it. */
+function splitYear(year: string): { period: string; annotation?: string } {
+  const m = /^(.*?\d)\s*[[(]([^\])]*)[\])]$/.exec(year);
+  return m ? { period: m[1]!, annotation: m[2]!.trim() || undefined } : { period: year };
+}
+
+interface Column {
+  name: string;
+  index: number;
+  role: Role;
 }
 
 export async function* readOpenSdg(
@@ -42,9 +159,22 @@ export async function* readOpenSdg(
     };
     return;
   }
-  let header: string[] | undefined;
-  const at_ = new Map<Special, number>();
-  const dims: { name: string; index: number }[] = [];
+  const filePlace = options.place?.trim() || undefined;
+  let width = 0;
+  let columns: Column[] | undefined;
+  let year: Column | undefined;
+  let value: Column | undefined;
+  let places: Column[] = [];
+  let labels: Column[] = [];
+  let series: Column | undefined;
+  let units: Column | undefined;
+  let unit: Column | undefined;
+  let multiplier: Column | undefined;
+  let obsStatus: Column | undefined;
+  let comment: Column | undefined;
+  let unnamed: Column[] = [];
+  let dims: Column[] = [];
+  const told = new Set<string>();
   let unreadable = false;
   for await (const batch of readCsvRows(input))
     for (const row of batch) {
@@ -53,89 +183,144 @@ export async function* readOpenSdg(
         yield { kind: 'error', at: row.line, message: row.message };
         continue;
       }
-      if (!header) {
-        header = row.cells.map((c) => c.trim());
+      if (!columns) {
+        width = row.cells.length;
         const problems: string[] = [];
         const seen = new Set<string>();
-        header.forEach((name, index) => {
-          const lower = name.toLowerCase() as Special;
-          const key = lower in SPECIAL ? lower : name;
-          if (name === '') problems.push(`column ${index + 1} has no name`);
-          else if (seen.has(key)) problems.push(`column "${name}" appears twice`);
+        columns = row.cells.map((cell, index) => {
+          const name = cell.trim();
+          const role = roleOf(name);
+          const key = role === 'dim' || role === 'placeLabel' ? name : name.toLowerCase().replace(/[_\s]+/g, ' ');
+          if (name !== '' && seen.has(key)) problems.push(`column "${name}" appears twice`);
           seen.add(key);
-          if (lower in SPECIAL) at_.set(lower, index);
-          else if (name !== '') dims.push({ name, index });
+          return { name, index, role };
         });
-        if (!at_.has('year')) problems.push('there is no Year column: an Open SDG data file starts with Year');
-        if (!at_.has('value')) problems.push('there is no Value column: an Open SDG data file ends with Value');
-        if (!at_.has('geocode') && !options.place?.trim()) {
-          problems.push('no place: the file has no GeoCode column and no place was given for the file');
+        const all = (role: Role) => columns!.filter((c) => c.role === role);
+        year = all('year')[0];
+        value = all('value')[0];
+        // REF_AREA before GeoCode when a file gives both.
+        places = all('place').sort((a, b) => Number(/geo/i.test(a.name)) - Number(/geo/i.test(b.name)));
+        series = all('series')[0];
+        units = all('units')[0];
+        unit = all('unit')[0];
+        multiplier = all('multiplier')[0];
+        obsStatus = all('obsStatus')[0];
+        comment = all('comment')[0];
+        unnamed = all('unnamed');
+        // Columns naming places in words are labels only beside a place code; otherwise they are breakdowns.
+        labels = places.length > 0 ? all('placeLabel') : [];
+        if (places.length === 0) for (const c of columns) if (c.role === 'placeLabel') c.role = 'dim';
+        dims = all('dim');
+        if (!year) problems.push('there is no Year column: an Open SDG data file starts with Year');
+        if (!value) problems.push('there is no Value column: an Open SDG data file ends with Value');
+        if (places.length === 0 && !filePlace) {
+          problems.push('no place: the file has no GeoCode or REF_AREA column and no place was given for the file');
         }
         if (problems.length > 0) {
           for (const message of problems) yield { kind: 'error', at: row.line, message };
           return;
         }
+        if (labels.length > 0) {
+          yield {
+            kind: 'notice',
+            message: `${labels.map((c) => `"${c.name}"`).join(', ')} name the place of ${places.map((c) => c.name).join(' or ')} in words: read as its name, not as a breakdown`,
+          };
+        }
+        const ignored = all('ignore');
+        if (ignored.length > 0)
+          yield { kind: 'notice', message: `columns not used: ${ignored.map((c) => c.name).join(', ')}` };
         continue;
       }
       const at = row.line;
       const cells = row.cells;
-      if (cells.length !== header.length) {
-        yield {
-          kind: 'error',
-          at,
-          message: `the row has ${cells.length} cells but the header has ${header.length} columns`,
-        };
+      if (cells.length !== width) {
+        yield { kind: 'error', at, message: `the row has ${cells.length} cells but the header has ${width} columns` };
         continue;
       }
-      const cell = (s: Special): string | undefined => {
-        const i = at_.get(s);
-        return i === undefined ? undefined : textCell(cells[i]);
-      };
-      const value = parseNumberCell(cells[at_.get('value')!] ?? '', 'Value');
-      if (value.kind === 'blank') {
+      const cell = (c: Column | undefined): string | undefined => (c ? textCell(cells[c.index]) : undefined);
+      const v = parseNumberCell(cells[value!.index] ?? '', 'Value');
+      if (v.kind === 'blank') {
         yield { kind: 'skip', at, reason: 'no data (blank Value)' };
         continue;
       }
       const errors: ReadItem[] = [];
-      if (value.kind === 'error') errors.push({ kind: 'error', at, column: 'Value', message: value.message });
-      const year = cell('year');
-      if (!year) errors.push({ kind: 'error', at, column: 'Year', message: 'Year is blank' });
-      const place = cell('geocode') ?? (options.place?.trim() || undefined);
+      if (v.kind === 'error') errors.push({ kind: 'error', at, column: 'Value', message: v.message });
+      for (const c of unnamed) {
+        if (cell(c) !== undefined)
+          errors.push({
+            kind: 'error',
+            at,
+            column: `column ${c.index + 1}`,
+            message: `column ${c.index + 1} has no name but this row gives it "${cell(c)}": name the column or empty it`,
+          });
+      }
+      const rawYear = cell(year);
+      if (!rawYear) errors.push({ kind: 'error', at, column: 'Year', message: 'Year is blank' });
+      let code: string | undefined;
+      for (const c of places) code ??= cell(c);
+      let placeName: string | undefined;
+      let placeColumn: string | undefined;
+      for (const c of labels) {
+        const name = cell(c);
+        if (name !== undefined) {
+          placeName = name;
+          placeColumn = c.name;
+        }
+      }
+      const place = code ?? placeName ?? filePlace;
       if (!place)
         errors.push({
           kind: 'error',
           at,
-          column: 'GeoCode',
-          message: 'GeoCode is blank and no place was given for the file',
+          column: places[0]?.name ?? 'GeoCode',
+          message: `${places[0]?.name ?? 'GeoCode'} is blank and no place was given for the file`,
         });
+      const unitText = cell(unit) ?? cell(units);
       if (errors.length > 0) {
         yield* errors;
         continue;
       }
+      let multiplierText = cell(multiplier);
+      if (multiplierText !== undefined && unitStatesMultiplier(unitText, multiplierText)) {
+        if (!told.has(multiplierText)) {
+          told.add(multiplierText);
+          yield {
+            kind: 'notice',
+            message: `${multiplier!.name} "${multiplierText}" with the unit "${unitText}", which says the multiple itself: values kept as written (row ${at} first)`,
+          };
+        }
+        multiplierText = undefined;
+      }
+      const { period, annotation } = splitYear(rawYear!);
       const record: ObservationRecord = {
         indicator,
         place,
-        period: year!,
-        value: value.kind === 'number' ? value.value : null,
+        period,
+        value: v.kind === 'number' ? v.value : null,
         dims: Object.create(null),
       };
-      const units = cell('units');
-      const series = cell('series');
-      if (series !== undefined) {
-        record.series = series;
-        if (units !== undefined) record.unit = units;
-      } else if (units !== undefined) {
-        record.series = units;
-        record.unit = units;
+      if (placeName !== undefined) {
+        record.placeName = placeName;
+        record.placeColumn = placeColumn;
       }
-      const note = cell('comment_obs');
+      const s = cell(series);
+      if (s !== undefined) record.series = s;
+      else if (cell(units) !== undefined) record.series = cell(units);
+      if (unitText !== undefined) record.unit = unitText;
+      if (multiplierText !== undefined) record.unitMultiplier = multiplierText;
+      const status = observationStatus(cell(obsStatus));
+      if (status.status) record.status = status.status;
+      const note = noteWithStatus(
+        [cell(comment), annotation].filter((n) => n !== undefined).join('; ') || undefined,
+        status.note,
+      );
       if (note !== undefined) record.note = note;
       for (const d of dims) {
-        const v = textCell(cells[d.index]);
-        if (v !== undefined) record.dims[d.name] = v;
+        const x = cell(d);
+        if (x !== undefined) record.dims[d.name] = x;
       }
       yield { kind: 'row', at, record };
     }
-  if (!header && !unreadable)
+  if (!columns && !unreadable)
     yield { kind: 'error', at: 1, message: 'the file is empty: an Open SDG data file needs a header and rows' };
 }

@@ -4,7 +4,9 @@
  * 1.0: `DATAFLOW,<dimensions>,TIME_PERIOD,OBS_VALUE,<attributes>`
  * 2.0: `STRUCTURE,STRUCTURE_ID,ACTION,<dimensions>,TIME_PERIOD,OBS_VALUE,<attributes>`
  * Headers written `ID: Name` (labels=both) are read by their id, and so are coded cells.
- * Columns map onto Marsad fields by id (see common/sdmx.ts); the rest are dimensions.
+ * Columns map onto Marsad fields by id (see common/sdmx.ts): REF_AREA names the place (a code, an external code or a
+ * name), UNIT_MEASURE the unit, UNIT_MULT scales the value, OBS_STATUS and the other attributes are never breakdowns;
+ * the rest are dimensions.
  */
 import type { ObservationRecord, ReaderOptions, ReadItem } from '@marsad/core';
 import { readCsvRows } from '../common/csv-rows.ts';
@@ -17,7 +19,16 @@ interface Column {
   role: SdmxRole;
 }
 
-const CODED: ReadonlySet<SdmxRole> = new Set(['place', 'series', 'indicator', 'unit', 'status', 'obsStatus', 'dim']);
+const CODED: ReadonlySet<SdmxRole> = new Set([
+  'place',
+  'series',
+  'indicator',
+  'unit',
+  'status',
+  'obsStatus',
+  'unitMult',
+  'dim',
+]);
 const LABELLED_CELL = /^([A-Za-z0-9_@$.-]+):\s/;
 
 export async function* readSdmxCsv(
@@ -37,6 +48,7 @@ export async function* readSdmxCsv(
   let unit: Column | undefined;
   let status: Column | undefined;
   let obsStatus: Column | undefined;
+  let unitMult: Column | undefined;
   let notes: Column[] = [];
   let sources: Column[] = [];
   let dims: Column[] = [];
@@ -74,6 +86,7 @@ export async function* readSdmxCsv(
         unit = first('unit');
         status = first('status');
         obsStatus = first('obsStatus');
+        unitMult = first('unitMult');
         notes = columns.filter((c) => c.role === 'note');
         sources = columns.filter((c) => c.role === 'source');
         dims = columns.filter((c) => c.role === 'dim');
@@ -184,6 +197,9 @@ export async function* readSdmxCsv(
       if (ser) record.series = ser;
       const u = cell(unit);
       if (u) record.unit = u;
+      // UNIT_MULT scales the value into its unit (the import does it: core/observations/units.ts); 0 is the unit itself.
+      const mult = cell(unitMult);
+      if (mult !== undefined && mult !== '0') record.unitMultiplier = mult;
       const s = cell(status) ?? statusFromObsStatus(cell(obsStatus));
       if (s) record.status = s;
       for (const c of notes) {
