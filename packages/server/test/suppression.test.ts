@@ -476,6 +476,18 @@ describe.each(testStoreKinds())('suppression of small counts on %s', (kind) => {
         '/api/v1/indicators/USM-CV-05/latest',
         '/api/v1/indicators/USM-CV-05/latest?series=USM-CV-05-N',
       ],
+      // The indicator page: the values of its default places, and the counts of its disaggregations.
+      '/api/v1/indicators/:code/data': [
+        '/api/v1/indicators/16.1.1/data?series=VC_IHR_PSRC&dim=SEX:F',
+        '/api/v1/indicators/16.1.1/data?series=VC_IHR_PSRCN',
+        '/api/v1/indicators/16.1.1/data?series=VC_IHR_PSRC&limit=20000',
+        '/api/v1/indicators/USM-CV-05/data',
+        '/api/v1/indicators/USM-CV-05/data?series=USM-CV-05-N',
+      ],
+      '/api/v1/indicators/:code/breakdowns': [
+        '/api/v1/indicators/16.1.1/breakdowns?series=VC_IHR_PSRC',
+        '/api/v1/indicators/USM-CV-05/breakdowns',
+      ],
       '/api/v1/observations': [
         '/api/v1/observations?limit=1000',
         '/api/v1/observations?place=MAR&subtree=true&limit=1000',

@@ -38,12 +38,14 @@ const PROVISIONAL = `${[
   '16.1.1,MAAGA,2025-01,9,VC_IHR_PSRC,Synthetic police records',
 ].join('\n')}\n`;
 
+interface Breakdowns {
+  total: number;
+  disaggregations: { key: string; dims: Record<string, string>; values: number; places: number }[];
+}
 interface DataAnswer {
   key: string;
   dims: Record<string, string>;
-  total: number;
-  disaggregations: { key: string; values: number; places: number }[];
-  places: { code: string; name: string | null; values: number }[];
+  places: { code: string; name: string | null; level: string }[];
   selected: string[];
   points: {
     place: string;
@@ -104,15 +106,18 @@ describe.each(testStoreKinds())('pages hold any data: web API on %s', (kind) => 
     expect(r.status).toBe(200);
     expect(r.body.key).toBe('SEX:F');
     expect(r.body.dims).toEqual({ SEX: 'F' });
-    expect(r.body.disaggregations).toEqual([
-      { key: 'SEX:F', dims: { SEX: 'F' }, values: 4, places: 3 },
-      { key: 'SEX:M', dims: { SEX: 'M' }, values: 2, places: 2 },
-    ]);
-    expect(r.body.places.map((p) => [p.code, p.values])).toEqual([
-      ['KZALA', 2],
-      ['JOR', 1],
-      ['MAR', 1],
-    ]);
+    const b = await get<Breakdowns>('/api/v1/indicators/11.1.1/breakdowns');
+    expect(b.body).toEqual({
+      indicator: '11.1.1',
+      series: expect.any(String),
+      total: 6,
+      disaggregations: [
+        { key: 'SEX:F', dims: { SEX: 'F' }, values: 4, places: 3 },
+        { key: 'SEX:M', dims: { SEX: 'M' }, values: 2, places: 2 },
+      ],
+    });
+    expect(r.body.places.map((p) => p.code)).toEqual(['JOR', 'KZALA', 'MAR']);
+    expect(r.body.selected).toEqual(['JOR', 'KZALA', 'MAR']);
     expect(r.body.points.find((s) => s.place === 'KZALA')!.points.map((p) => [p.period, p.value])).toEqual([
       ['2020', 20.5],
       ['2021', 19.5],
@@ -130,8 +135,10 @@ describe.each(testStoreKinds())('pages hold any data: web API on %s', (kind) => 
   it('an indicator with more than 1,000 values: every place offered, the chosen ones whole, a limit said', async () => {
     const r = await get<DataAnswer>('/api/v1/indicators/16.1.1/data?lang=en');
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ key: '', total: 1442, pointsTotal: 1440, truncated: false, limit: 2000 });
-    expect(r.body.disaggregations.map((d) => [d.key, d.values])).toEqual([
+    expect(r.body).toMatchObject({ key: '', pointsTotal: 1440, truncated: false, limit: 2000 });
+    const b = await get<Breakdowns>('/api/v1/indicators/16.1.1/breakdowns');
+    expect(b.body.total).toBe(1442);
+    expect(b.body.disaggregations.map((d) => [d.key, d.values])).toEqual([
       ['', 1440],
       ['SEX:F', 1],
       ['SEX:M', 1],

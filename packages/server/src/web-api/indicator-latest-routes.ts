@@ -79,21 +79,48 @@ export function registerIndicatorLatestRoutes(app: FastifyInstance, ctx: AppCont
 
       const reveal = await suppressionReveal(req, ctx);
       const below = sql.ref<number | null>('sup.below');
-      let q = db
-        .selectFrom('observations as o')
+      // The latest row of each place first, on the observations alone; then, for those rows only, the
+      // joins and the suppression test (once per place, not once per value of the series).
+      const disaggId = Object.keys(dims).length
+        ? ((
+            await db
+              .selectFrom('disaggregations')
+              .select('id')
+              .where(sql<boolean>`dims = ${JSON.stringify(dims)}::jsonb`)
+              .executeTakeFirst()
+          )?.id ?? null)
+        : 0;
+      let w = db
+        .selectFrom('observations as w')
+        .where('w.series_id', '=', series.id)
+        .where('w.disagg_id', '=', disaggId ?? -1)
+        .where('w.status', 'in', await visibleStatuses(req, ctx));
+      if (level)
+        w = w.where((eb) =>
+          eb.exists(eb.selectFrom('places as wp').whereRef('wp.id', '=', 'w.place_id').where('wp.level', '=', level)),
+        );
+      const winners = w
+        .distinctOn('w.place_id')
+        .select(['w.series_id', 'w.place_id', 'w.period', 'w.disagg_id'])
+        .orderBy('w.place_id')
+        .orderBy('w.period_end', 'desc')
+        .orderBy('w.period_start', 'asc')
+        .orderBy('w.period', 'desc')
+        .as('l');
+      const rows = await db
+        .selectFrom(winners)
+        .innerJoin('observations as o', (join) =>
+          join
+            .onRef('o.series_id', '=', 'l.series_id')
+            .onRef('o.place_id', '=', 'l.place_id')
+            .onRef('o.period', '=', 'l.period')
+            .onRef('o.disagg_id', '=', 'l.disagg_id'),
+        )
         .innerJoin('disaggregations as d', 'd.id', 'o.disagg_id')
         .innerJoin('places as p', 'p.id', 'o.place_id')
         .innerJoin('indicators as i', 'i.id', 'o.indicator_id')
         .leftJoin('sources as src', 'src.id', 'o.source_id')
-        .where('o.series_id', '=', series.id)
-        .where('o.status', 'in', await visibleStatuses(req, ctx));
-      q = Object.keys(dims).length
-        ? q.where(sql<boolean>`d.dims = ${JSON.stringify(dims)}::jsonb`)
-        : q.where('o.disagg_id', '=', 0);
-      if (level) q = q.where('p.level', '=', level);
-      const rows = await q
         .leftJoinLateral(suppressionLateral(), (join) => join.onTrue())
-        .distinctOn('o.place_id')
         .select([
           'p.code as place',
           'p.names',
@@ -111,10 +138,6 @@ export function registerIndicatorLatestRoutes(app: FastifyInstance, ctx: AppCont
           'src.licence as sourceLicence',
           'src.synthetic as sourceSynthetic',
         ])
-        .orderBy('o.place_id')
-        .orderBy('o.period_end', 'desc')
-        .orderBy('o.period_start', 'asc')
-        .orderBy('o.period', 'desc')
         .execute();
       rows.sort((a, b) => (a.place < b.place ? -1 : a.place > b.place ? 1 : 0));
 

@@ -1,7 +1,7 @@
 import { assessProgress } from '@marsad/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, useParams } from '@tanstack/react-router';
-import { lazy, Suspense, useId, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, apiUrl, getJson } from '../../api/client.ts';
 import type { DimensionItem, IndicatorDetail } from '../../api/types.ts';
@@ -17,7 +17,8 @@ import { NotFoundPage } from '../NotFoundPage.tsx';
 import { IndicatorMetadata } from './IndicatorMetadata.tsx';
 import { pickTarget, resolveTargetValue } from './targets.ts';
 
-const LineChart = lazy(() => import('../../components/LineChart.tsx').then((m) => ({ default: m.LineChart })));
+const loadLineChart = () => import('../../components/LineChart.tsx');
+const LineChart = lazy(() => loadLineChart().then((m) => ({ default: m.LineChart })));
 // The world map, or the map of a country's or a city's areas where places with values have shapes.
 const IndicatorMaps = lazy(() =>
   import('../../components/IndicatorMaps.tsx').then((m) => ({ default: m.IndicatorMaps })),
@@ -48,10 +49,7 @@ interface IndicatorData {
   series: string;
   /** The disaggregation shown: the one asked for, else the total, else (no totals) the one with most values. */
   key: string;
-  total: number;
-  /** key: 'AGE:Y15T24|SEX:F', '' for the total. */
-  disaggregations: { key: string; dims: Record<string, string>; values: number; places: number }[];
-  places: { code: string; name: string | null; level: string; values: number }[];
+  places: { code: string; name: string | null; level: string }[];
   selected: string[];
   points: {
     place: string;
@@ -78,6 +76,8 @@ interface IndicatorData {
 const MAX_POINTS = 20_000;
 /** Places offered as check boxes before "show all". */
 const PLACES_SHOWN = 30;
+/** Rows of the values' table drawn before "show all rows" (the chart shows them all). */
+const TABLE_ROWS = 200;
 
 export function IndicatorPage() {
   const { code } = useParams({ from: '/indicators/$code' });
@@ -102,6 +102,7 @@ export function IndicatorPage() {
   // undefined: the server's default; raised when the reader asks for all values of the places chosen.
   const [pointLimit, setPointLimit] = useState<number | undefined>(undefined);
   const [allPlaces, setAllPlaces] = useState(false);
+  const [allRows, setAllRows] = useState(false);
   // The page asks for the places and the disaggregation it shows, never for the first rows of the indicator.
   const observations = useQuery({
     queryKey: ['indicator-data', code, series, disaggChoice, chosenPlaces, pointLimit, lang],
@@ -120,8 +121,17 @@ export function IndicatorPage() {
   const lastData = useRef<IndicatorData | undefined>(undefined);
   if (observations.data && observations.data.series === series) lastData.current = observations.data;
   const data = lastData.current?.series === series ? lastData.current : undefined;
-  const disaggs = data?.disaggregations.map((d) => d.key) ?? [];
   const disagg = disaggChoice ?? data?.key ?? '';
+  // The disaggregations with their counts read the whole series: asked for once the first chart is there.
+  const breakdowns = useQuery({
+    queryKey: ['indicator-breakdowns', code, series],
+    enabled: !!series && !!data,
+    queryFn: () =>
+      getJson<{ disaggregations: { key: string }[] }>(`/indicators/${encodeURIComponent(code)}/breakdowns`, {
+        series: series!,
+      }),
+  });
+  const disaggs = breakdowns.data?.disaggregations.map((d) => d.key) ?? (data ? [disagg] : []);
   const placesWithData = data?.places.map((p) => p.code) ?? [];
   const selected = chosenPlaces ?? data?.selected ?? [];
   const shown = (chosenPlaces?.length === 0 ? [] : (data?.points ?? [])).flatMap((s) =>
@@ -136,9 +146,15 @@ export function IndicatorPage() {
       note: x.note ?? null,
     })),
   );
+  // The chart's code (ECharts) loads while the values do, once the title is there, not after them.
+  const titled = !!indicator.data;
+  useEffect(() => {
+    if (titled) void loadLineChart().then(() => import('../../components/echarts-setup.ts'));
+  }, [titled]);
   const latest = useQuery({
     queryKey: ['latest', code, series, disagg, lang],
-    enabled: !!series,
+    // After the chart's values: the map is further down, and its latest values read the series.
+    enabled: !!series && !!data,
     queryFn: () =>
       getJson<Latest>(`/indicators/${encodeURIComponent(code)}/latest`, {
         series: series!,
@@ -457,7 +473,7 @@ export function IndicatorPage() {
                       </tr>
                     </thead>
                     <tbody>
-                      {rows.map((o) => (
+                      {(allRows ? rows : rows.slice(0, TABLE_ROWS)).map((o) => (
                         <tr key={`${o.place}-${o.period}`}>
                           <th scope="row" dir="auto">
                             {placeName(o.place)}
@@ -494,6 +510,14 @@ export function IndicatorPage() {
                     </tbody>
                   </table>
                 </div>
+                {!allRows && rows.length > TABLE_ROWS && (
+                  <p className="no-print">
+                    {t('indicator.tableLimited', { shown: num(TABLE_ROWS, 0), total: num(rows.length, 0) })}{' '}
+                    <button type="button" className="secondary" onClick={() => setAllRows(true)}>
+                      {t('indicator.showAllRows', { n: num(rows.length, 0) })}
+                    </button>
+                  </p>
+                )}
                 {anySuppressed(rows) && <SuppressionNote />}
                 <p className="no-print">
                   {t('indicator.download')}{' '}
