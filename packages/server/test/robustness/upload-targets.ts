@@ -12,12 +12,14 @@ import {
   hostileTable,
   PROTOTYPE_NAMES,
 } from './hostile-files.ts';
+import { hostileRepository } from './hostile-repositories.ts';
 import { hostileWorkbook } from './hostile-workbooks.ts';
 
 /**
  * The upload routes and their hostile files, shared by the property-based test
  * (hostile-imports.test.ts) and the fuzz bench (bench/fuzz/run.ts): the valid files start from
- * Marsad's own exports of SEED_DATA, a DHIS2 file, a places file, a GeoJSON of areas and a real XLSForm workbook.
+ * Marsad's own exports of SEED_DATA, a DHIS2 file, a places file, a GeoJSON of areas, a small Open SDG repository
+ * (zip) and a real XLSForm workbook.
  */
 
 export const SEED_DATA = [
@@ -163,6 +165,7 @@ export async function uploadTargets(exports: Record<string, string>, shared: str
     url: '/api/v1/places/boundaries',
     files: hostileJsonFile(BOUNDARIES_FILE, { matchProperty: 'code', parent: 'MAR' }).map(now),
   });
+  targets.push({ name: 'open-sdg-repository', url: '/api/v1/imports/repository', files: hostileRepository });
   const workbook = await readFile(path.join(shared, 'data/xlsform/text_and_integer.xlsx'));
   targets.push({
     name: 'XLSForm',
