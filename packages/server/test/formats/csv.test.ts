@@ -210,3 +210,19 @@ describe('csv writer', () => {
     expect(rows(items).map((r) => r.record.period)).toEqual(records.map((r) => r.period));
   });
 });
+
+describe('csv reader: SDMX attributes are never dimensions', () => {
+  it('UNIT_MULT is passed on, OBS_STATUS makes a row provisional or adds to its note, FREQ is not used', async () => {
+    const items = await read(
+      'csv',
+      'indicator,place,period,value,note,UNIT_MULT,OBS_STATUS,FREQ,SEX\n11.1.1,MAAGA,2020,5.2,,6,E,A,F\n11.1.1,MAAGA,2021,5,seen,0,P,A,\n',
+    );
+    expect(errors(items)).toEqual([]);
+    expect(rows(items).map((r) => r.record)).toEqual([
+      expect.objectContaining({ unitMultiplier: '6', note: 'Observation status: E', dims: { SEX: 'F' } }),
+      expect.objectContaining({ note: 'seen', status: 'provisional', dims: {} }),
+    ]);
+    expect(rows(items)[1]!.record.unitMultiplier).toBeUndefined();
+    expect(items).toContainEqual({ kind: 'notice', message: 'columns not used: FREQ' });
+  });
+});

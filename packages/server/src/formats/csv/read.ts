@@ -6,9 +6,14 @@
  * header is the dimension code (e.g. `SEX`) and whose cells are value codes; a blank cell
  * means the total. `suppressed_below`, written by Marsad's export (docs/methods/suppression.md),
  * is not imported: the rule belongs to the indicator; a row whose value was withheld is skipped.
+ * SDMX attributes are never dimensions: `UNIT_MULT` scales the value (passed on as the record's unitMultiplier),
+ * `OBS_STATUS` makes a row provisional or adds to its note (common/attributes.ts), the others (FREQ, NATURE, …) are
+ * not used.
  */
 import type { ObservationRecord, ReaderOptions, ReadItem } from '@marsad/core';
+import { noteWithStatus, observationStatus } from '../common/attributes.ts';
 import { readCsvRows } from '../common/csv-rows.ts';
+import { SDMX_IGNORED } from '../common/sdmx.ts';
 import { parseNumberCell, textCell } from '../common/values.ts';
 
 export const CSV_REQUIRED = ['indicator', 'place', 'period', 'value'] as const;
@@ -27,6 +32,9 @@ export async function* readCsvBatches(
   let header: string[] | undefined;
   const fieldAt = new Map<Field, number>();
   let suppressedAt: number | undefined;
+  let multiplierAt: number | undefined;
+  let obsStatusAt: number | undefined;
+  const unused: string[] = [];
   const dims: { code: string; index: number }[] = [];
   let unreadable = false;
   for await (const batch of readCsvRows(input)) {
@@ -48,6 +56,9 @@ export async function* readCsvBatches(
           seen.set(key, index);
           if (FIELDS.has(lower)) fieldAt.set(lower as Field, index);
           else if ((CSV_EXPORT_ONLY as readonly string[]).includes(lower)) suppressedAt = index;
+          else if (name.toUpperCase() === 'UNIT_MULT') multiplierAt = index;
+          else if (name.toUpperCase() === 'OBS_STATUS') obsStatusAt = index;
+          else if (SDMX_IGNORED.has(name.toUpperCase())) unused.push(name);
           else if (name !== '') dims.push({ code: name, index });
         });
         const missing = CSV_REQUIRED.filter((f) => !fieldAt.has(f));
@@ -63,6 +74,7 @@ export async function* readCsvBatches(
         }
         if (dims.length > 0)
           out.push({ kind: 'notice', message: `dimension columns: ${dims.map((d) => d.code).join(', ')}` });
+        if (unused.length > 0) out.push({ kind: 'notice', message: `columns not used: ${unused.join(', ')}` });
         continue;
       }
       const at = row.line;
@@ -111,6 +123,14 @@ export async function* readCsvBatches(
       for (const f of CSV_OPTIONAL) {
         const v = cell(f);
         if (v !== undefined) record[f] = v;
+      }
+      const multiplier = multiplierAt === undefined ? undefined : textCell(cells[multiplierAt]);
+      if (multiplier !== undefined && multiplier !== '0') record.unitMultiplier = multiplier;
+      if (obsStatusAt !== undefined) {
+        const s = observationStatus(textCell(cells[obsStatusAt]));
+        if (s.status && record.status === undefined) record.status = s.status;
+        const note = noteWithStatus(record.note, s.note);
+        if (note !== undefined) record.note = note;
       }
       for (const d of dims) {
         const v = textCell(cells[d.index]);
