@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import {
   browserDecision,
+  demoAccount,
   describeViolations,
   getJson,
   htmlLangDir,
@@ -125,4 +126,81 @@ describe.skipIf(!decision.run)('country report and city profile in Chromium', { 
       expect((await fetch(new URL('/places/MAAGA/report', suite.baseURL))).status).toBe(404);
     });
   }
+});
+
+// Issue 14, item 5: pages hold any data. A synthetic indicator (made up for this test) whose values are all
+// broken down by sex, with no total row, at Kazakhstan and Almaty — what real SDMX-CSV and Open SDG files give,
+// and what made the place page fail whole ("Something went wrong!", no header).
+const SYNTHETIC_BROKEN_DOWN = `${[
+  'indicator,place,period,value,source,SEX',
+  'SYN-SEX-ONLY,KAZ,2019,41.5,Synthetic survey (test),F',
+  'SYN-SEX-ONLY,KAZ,2019,44.5,Synthetic survey (test),M',
+  'SYN-SEX-ONLY,KAZ,2021,40.5,Synthetic survey (test),F',
+  'SYN-SEX-ONLY,KAZ,2021,43,Synthetic survey (test),M',
+  'SYN-SEX-ONLY,KZALA,2021,38,Synthetic survey (test),F',
+].join('\n')}\n`;
+
+describe.skipIf(!decision.run)('pages with only broken-down values in Chromium', { timeout: 180_000 }, () => {
+  const suite = useBrowserSuite();
+
+  it('opens the place page and the indicator page of values without totals in Arabic and English, desktop and phone, with no error', async () => {
+    const account = demoAccount(suite.server, 'administrator');
+    const login = await fetch(new URL('/api/v1/auth/login', suite.baseURL), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: account.email, password: account.password }),
+    });
+    const admin = {
+      cookie: (login.headers.get('set-cookie') ?? '').split(';')[0]!,
+      'x-csrf-token': ((await login.json()) as { csrfToken: string }).csrfToken,
+      'content-type': 'application/json',
+    };
+    const created = await fetch(new URL('/api/v1/indicators', suite.baseURL), {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({
+        code: 'SYN-SEX-ONLY',
+        names: { ar: 'مؤشر تجريبي مصنّف حسب الجنس فقط', en: 'Synthetic indicator broken down by sex only' },
+        unit: { code: 'PERCENT' },
+      }),
+    });
+    expect(created.status, await created.text()).toBe(201);
+    const imported = await fetch(new URL('/api/v1/imports?format=csv&status=approved', suite.baseURL), {
+      method: 'POST',
+      headers: { ...admin, 'content-type': 'text/csv' },
+      body: SYNTHETIC_BROKEN_DOWN,
+    });
+    expect(imported.status, await imported.text()).toBe(201);
+
+    for (const lang of LANGS) {
+      const { page, problems } = await openAs(suite.browser, suite.baseURL, null, lang, suite.contexts);
+      for (const [size, viewport] of [
+        ['desktop', { width: 1280, height: 900 }],
+        ['phone', { width: 390, height: 844 }],
+      ] as const) {
+        await page.setViewportSize(viewport);
+        await page.goto('/places/KAZ');
+        await waitForSettled(page);
+        // The header stays, no section failed, and the indicator without a total says so and links to its page.
+        expect(await page.locator('header.site-header').count()).toBe(1);
+        const row = page.locator('main table.place-table tbody tr', { hasText: 'SYN-SEX-ONLY' });
+        await expect.poll(() => row.innerText()).toContain(msg(lang, 'places.brokenDownOnly', { n: '' }).trim());
+        expect(await page.locator('[data-error-boundary]').count()).toBe(0);
+        await screenshot(page, `places-broken-down-only-${lang}-${size}`);
+
+        await page.goto('/indicators/SYN-SEX-ONLY');
+        await waitForSettled(page);
+        await page.locator('main .chart svg').first().waitFor({ timeout: 30_000 });
+        expect(await page.locator('header.site-header').count()).toBe(1);
+        expect(await page.locator('[data-error-boundary]').count()).toBe(0);
+        // The largest disaggregation is shown (women: three values), and both places are offered.
+        const main = await page.locator('main').innerText();
+        expect(main).not.toContain(msg(lang, 'indicator.noData'));
+        expect(await page.locator('main fieldset input[type="checkbox"]').count()).toBe(2);
+        expect(await page.locator('main table.data').first().locator('tbody tr').count()).toBe(3);
+        await screenshot(page, `indicator-broken-down-only-${lang}-${size}`);
+      }
+      expect(problems).toEqual([]);
+    }
+  });
 });
