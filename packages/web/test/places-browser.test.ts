@@ -4,6 +4,8 @@
 // or critical violation). Skipped without /usr/bin/chromium (see browser-helpers.ts). Screenshots
 // go to /tmp/marsad-shots/places-*.png.
 
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import {
@@ -16,6 +18,7 @@ import {
   type Lang,
   msg,
   openAs,
+  ROOT,
   runAxe,
   screenshot,
   useBrowserSuite,
@@ -126,6 +129,106 @@ describe.skipIf(!decision.run)('country report and city profile in Chromium', { 
       expect((await fetch(new URL('/places/MAAGA/report', suite.baseURL))).status).toBe(404);
     });
   }
+
+  it("draws Kazakhstan's regions from the real regions.geojson on its page, with legend and table, in Arabic and English, desktop and phone", async () => {
+    // Regions named as Kazakhstan's Open SDG translations name them; their shapes from its regions.geojson (MIT),
+    // matched by the Russian kzName; values synthetic (made up for this test).
+    const account = demoAccount(suite.server, 'administrator');
+    const login = await fetch(new URL('/api/v1/auth/login', suite.baseURL), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: account.email, password: account.password }),
+    });
+    const admin = {
+      cookie: (login.headers.get('set-cookie') ?? '').split(';')[0]!,
+      'x-csrf-token': ((await login.json()) as { csrfToken: string }).csrfToken,
+    };
+    const regions = [
+      ['KZAKM', 'Акмолинская', 'Akmola', 'أقمولا', 31.5],
+      ['KZAKT', 'Актюбинская', 'Aktobe', 'أقتوبي', 42],
+      ['KZKAR', 'Карагандинская', 'Karagandy', 'قاراغاندي', 55.5],
+      ['KZPAV', 'Павлодарская', 'Pavlodar', 'بافلودار', 64],
+      ['KZVOS', 'Восточно-Казахстанская', 'East Kazakhstan', 'شرق كازاخستان', 78.5],
+    ] as const;
+    const places = await fetch(new URL('/api/v1/places/import', suite.baseURL), {
+      method: 'POST',
+      headers: { ...admin, 'content-type': 'text/csv' },
+      body: [
+        'code,parent,level,kind,level_name_en,level_name_ar,level_name_ru,name_ru,name_en,name_ar',
+        ...regions.map(([code, ru, en, ar], i) =>
+          [
+            code,
+            'KAZ',
+            'oblys',
+            i ? '' : 'region',
+            i ? '' : 'Region',
+            i ? '' : 'منطقة',
+            i ? '' : 'Область',
+            ru,
+            en,
+            ar,
+          ].join(','),
+        ),
+      ].join('\n'),
+    });
+    expect(places.status, await places.text()).toBe(201);
+    const shapes = await fetch(new URL('/api/v1/places/boundaries?matchProperty=kzName&parent=KAZ', suite.baseURL), {
+      method: 'POST',
+      headers: { ...admin, 'content-type': 'application/geo+json' },
+      body: await readFile(path.join(ROOT, '../shared/data/open-sdg/kazakhstan/regions.geojson')),
+    });
+    expect(shapes.status, await shapes.clone().text()).toBe(200);
+    expect(((await shapes.json()) as { matched: number }).matched).toBe(5);
+    const values = await fetch(new URL('/api/v1/imports?format=csv&status=approved', suite.baseURL), {
+      method: 'POST',
+      headers: { ...admin, 'content-type': 'text/csv' },
+      body: [
+        'indicator,place,period,value,unit,source',
+        ...regions.map(([code, , , , v]) => `11.1.1,${code},2021,${v},PERCENT,Synthetic values (browser test)`),
+      ].join('\n'),
+    });
+    expect(values.status, await values.text()).toBe(201);
+
+    for (const lang of LANGS) {
+      const { page, problems } = await openAs(suite.browser, suite.baseURL, null, lang, contexts);
+      expect((await page.goto('/places/KAZ'))?.status()).toBe(200);
+      await waitForSettled(page);
+      const map = page.locator('main .area-map');
+      await map.locator('svg path.area.has-value').first().waitFor({ timeout: 30_000 });
+      expect(await map.locator('svg path.area.has-value').count()).toBe(5);
+      const place = await getJson<{ name: string }>(suite.baseURL, `/api/v1/places/KAZ?lang=${lang}`);
+      expect(await page.locator('main .place-areas h2').innerText()).toBe(
+        msg(lang, 'places.areasHeading', { place: place.name }),
+      );
+      // The legend is text: five ranges and "no value"; the table lists each region in the reader's language.
+      const legend = map.getByRole('list', { name: msg(lang, 'map.legend') });
+      expect(await legend.locator('li').count()).toBeGreaterThanOrEqual(6);
+      expect(await legend.innerText()).toContain(msg(lang, 'map.noValue'));
+      await map.getByText(msg(lang, 'map.areaTable'), { exact: true }).click();
+      const rows = map.locator('table tbody tr');
+      expect(await rows.count()).toBe(5);
+      expect(await map.locator('table').innerText()).toContain(lang === 'ar' ? 'شرق كازاخستان' : 'East Kazakhstan');
+      const violations = await serious(page);
+      expect(violations, describeViolations(violations)).toEqual([]);
+      await screenshot(page, `places-regions-${lang}`);
+      // On a phone the map keeps to the screen's width.
+      await page.setViewportSize({ width: 390, height: 844 });
+      await expect.poll(async () => (await map.locator('svg').boundingBox())?.width ?? 999).toBeLessThanOrEqual(390);
+      // Nothing of the section (map, select, legend, table) reaches past the screen's edges.
+      const outside = await page
+        .locator('main .place-areas')
+        .evaluate(
+          (el) =>
+            [el, ...el.querySelectorAll('*')]
+              .map((e) => e.getBoundingClientRect())
+              .filter((r) => r.width > 0 && (r.left < -1 || r.right > 391)).length,
+        );
+      expect(outside).toBe(0);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await screenshot(page, `places-regions-${lang}-phone`);
+      expect(problems).toEqual([]);
+    }
+  });
 });
 
 // Issue 14, item 5: pages hold any data. A synthetic indicator (made up for this test) whose values are all

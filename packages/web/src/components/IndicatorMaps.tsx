@@ -69,7 +69,7 @@ export function IndicatorMaps({
   const place = choices.find((c) => c.code === chosen);
   return (
     <>
-      <p className="no-print">
+      <p className="no-print map-choice">
         <label htmlFor={selectId}>{t('map.choose')}</label>{' '}
         <select id={selectId} value={chosen} onChange={(e) => setChoice(e.target.value)}>
           <option value="">{t('map.world')}</option>
