@@ -180,6 +180,12 @@ describe.each(testStoreKinds())('Open SDG repository import on %s', (kind) => {
     const ar9 = (await t.app.inject({ url: '/api/v1/indicators/99.9.9/metadata?lang=ar' })).json();
     expect(field(ar9.sources[0], 'computation_units')).toMatchObject({ lang: 'ar', text: 'عدد' });
     expect(ar9.sources[0].reportingStatus).toBe('inprogress');
+    // The declared status feeds the reporting status of the place.
+    const status = (await t.app.inject({ url: '/api/v1/reporting-status?framework=sdg&place=GBR' })).json();
+    expect(status.cells.find((c: { indicator: string }) => c.indicator === '11.1.1').declared).toEqual({
+      status: 'complete',
+      source: 'Test Office (Open SDG)',
+    });
 
     // Again, with the bad file mended: what was imported is unchanged, the mended file imports.
     const again = await upload(t, await zipOf({ ...FILES, 'data/indicator_11-2-1.csv': 'Year,Value\n2019,50\n' }), {

@@ -6,6 +6,7 @@ import { hasAdminToken } from '../auth/admin-token.ts';
 import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
 import { CodeList, LangParam, pick } from '../http/pagination.ts';
+import { REPORTING_STATUSES } from '../imports/open-sdg-repository/repository-metadata.ts';
 import { compareCodes, LEVEL_ORDER } from './web-api-common.ts';
 
 const StatusQuery = z.object({
@@ -40,7 +41,7 @@ export function registerReportingStatusRoutes(app: FastifyInstance, ctx: AppCont
         tags: ['web'],
         summary: "Reporting status of a framework's indicators per place",
         description:
-          'States: reported (approved values), in-progress (values, none approved — only with the administrator token; the public sees not-started), not-started, not-applicable (retired indicator). Counts and periods are of the values the caller may see.',
+          "States: reported (approved values), in-progress (values, none approved — only with the administrator token; the public sees not-started), not-started, not-applicable (retired indicator). Counts and periods are of the values the caller may see. `declared`: the status the place's own reporting platform gives (complete, inprogress, notstarted; Open SDG metadata) and its source.",
         querystring: StatusQuery,
       },
     },
@@ -138,6 +139,24 @@ export function registerReportingStatusRoutes(app: FastifyInstance, ctx: AppCont
               .execute()
           : [];
       const byKey = new Map(counts.map((c) => [`${c.indicatorId}:${c.placeId}`, c]));
+      // What a place's own reporting platform declares (Open SDG metadata's reporting_status, migration 017).
+      const declaredRows =
+        indicatorIds.length && placeIds.length
+          ? await db
+              .selectFrom('indicator_metadata')
+              .select(['indicator_id', 'place_id', 'text', 'source'])
+              .where('field', '=', 'reporting_status')
+              .where('indicator_id', 'in', indicatorIds)
+              .where('place_id', 'in', placeIds)
+              .orderBy('updated_at', 'desc')
+              .execute()
+          : [];
+      const declared = new Map<string, { status: string; source: string }>();
+      for (const d of declaredRows) {
+        const key = `${d.indicator_id}:${d.place_id}`;
+        if (!declared.has(key) && (REPORTING_STATUSES as readonly string[]).includes(d.text))
+          declared.set(key, { status: d.text, source: d.source });
+      }
 
       const summary = { reported: 0, inProgress: 0, notStarted: 0, notApplicable: 0 };
       const cells = members.flatMap((m) =>
@@ -159,6 +178,7 @@ export function registerReportingStatusRoutes(app: FastifyInstance, ctx: AppCont
             observations: c?.n ?? 0,
             latestPeriod: c?.latestPeriod ?? null,
             latestEnd: c?.latestEnd ?? null,
+            declared: declared.get(`${m.id}:${p.id}`) ?? null,
           };
         }),
       );

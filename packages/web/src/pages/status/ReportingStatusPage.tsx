@@ -19,6 +19,8 @@ interface Status {
     observations: number;
     latestPeriod: string | null;
     latestEnd: string | null;
+    /** What the place's own reporting platform declares (Open SDG metadata). */
+    declared?: { status: 'complete' | 'inprogress' | 'notstarted'; source: string } | null;
   }[];
   summary: { reported: number; inProgress: number; notStarted: number; notApplicable: number };
 }
@@ -39,6 +41,11 @@ export function ReportingStatusPage() {
     queryKey: ['status', framework, lang],
     queryFn: () => getJson<Status>('/reporting-status', { framework, lang }),
   });
+  const declaredText = {
+    complete: t('indicatorMetadata.status.complete'),
+    inprogress: t('indicatorMetadata.status.inprogress'),
+    notstarted: t('indicatorMetadata.status.notstarted'),
+  };
   const cell = (i: string, p: string) => status.data?.cells.find((c) => c.indicator === i && c.place === p);
   const [placeFilter, setPlaceFilter] = useState('');
   const shownPlaces = (status.data?.places ?? []).filter((p) => !placeFilter || p.code === placeFilter);
@@ -128,6 +135,11 @@ export function ReportingStatusPage() {
                           <span aria-hidden="true">{MARK[state]}</span>{' '}
                           <span className="small">{t(`status.state.${state}`)}</span>
                           {c?.latestPeriod && <div className="small muted">{period(c.latestPeriod)}</div>}
+                          {c?.declared && (
+                            <div className="small muted" title={c.declared.source}>
+                              {declaredText[c.declared.status]}
+                            </div>
+                          )}
                         </td>
                       );
                     })}
