@@ -36,6 +36,7 @@ const WRITE_ROUTES: Record<string, Access> = {
   'PUT /api/v1/indicators/:code/rules': 'administrator',
   'POST /api/v1/places': 'signed-in', // then checked row by row: under places of the actor's roles
   'POST /api/v1/places/import': 'signed-in',
+  'POST /api/v1/places/boundaries': 'signed-in',
   'PATCH /api/v1/places/:code': 'signed-in', // then checked against the places of the actor's roles
   'POST /api/v1/targets': 'focal-point',
   'POST /api/v1/imports': 'signed-in', // then checked row by row against the places of the actor's roles
