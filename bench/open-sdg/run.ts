@@ -7,6 +7,7 @@
  *   npm run bench:open-sdg
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:open-sdg -- --db pglite,postgres
  *   npm run bench:open-sdg -- --repo kazakhstan --all-or-nothing
+ *   npm run bench:open-sdg -- --as-given    (without --create-places --extend-codes --new-series-for-units)
  *
  * The repositories are read from ../shared/data/open-sdg (MARSAD_OPEN_SDG_DIR to change it).
  */
@@ -31,6 +32,7 @@ const { values } = parseArgs({
     db: { type: 'string' },
     repo: { type: 'string' },
     'all-or-nothing': { type: 'boolean' },
+    'as-given': { type: 'boolean' },
     child: { type: 'boolean' },
   },
 });
@@ -48,6 +50,8 @@ async function child(kind: StoreKind, repo: string): Promise<void> {
     place: r.place,
     publisher: r.publisher,
     createIndicators: true,
+    // As a country would import its own repository: its regions, age bands and units added (--as-given: none of them).
+    ...(values['as-given'] ? {} : { createPlaces: true, extendCodes: true, newSeriesForUnits: true }),
     allOrNothing: !!values['all-or-nothing'],
     actor: 'bench',
     status: 'provisional',
@@ -84,6 +88,7 @@ if (values.child) {
     for (const kind of kinds) {
       const args = ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', '--db', kind, '--repo', repo];
       if (values['all-or-nothing']) args.push('--all-or-nothing');
+      if (values['as-given']) args.push('--as-given');
       const r = spawnSync(process.execPath, args, { stdio: 'inherit' });
       if (r.status !== 0) process.exitCode = 1;
     }

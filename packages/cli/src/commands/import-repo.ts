@@ -20,6 +20,9 @@ export interface ImportRepoCliOptions {
   allOrNothing?: boolean;
   createIndicators?: boolean;
   includeArchived?: boolean;
+  createPlaces?: boolean;
+  extendCodes?: boolean;
+  newSeriesForUnits?: boolean;
   dryRun?: boolean;
   status?: string;
   json?: boolean;
@@ -81,6 +84,9 @@ export async function importRepoCommand(config: RuntimeConfig, dir: string, o: I
       allOrNothing: o.allOrNothing,
       createIndicators: o.createIndicators,
       includeArchived: o.includeArchived,
+      createPlaces: o.createPlaces,
+      extendCodes: o.extendCodes,
+      newSeriesForUnits: o.newSeriesForUnits,
       dryRun: o.dryRun,
     }))
       if (v) q.set(k, 'true');
@@ -105,6 +111,9 @@ export async function importRepoCommand(config: RuntimeConfig, dir: string, o: I
         allOrNothing: o.allOrNothing,
         createIndicators: o.createIndicators,
         includeArchived: o.includeArchived,
+        createPlaces: o.createPlaces,
+        extendCodes: o.extendCodes,
+        newSeriesForUnits: o.newSeriesForUnits,
         dryRun: o.dryRun,
         status,
         rowStatusAllowed: true,

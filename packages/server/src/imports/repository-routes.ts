@@ -56,6 +56,13 @@ export function registerRepositoryImportRoutes(
           createIndicators: BoolParam.optional().describe(
             'Create indicators unknown to the catalogue as local indicators',
           ),
+          createPlaces: BoolParam.optional().describe(
+            'Create the places rows name (REF_AREA, GeoCode) that are unknown, under the place (as for /api/v1/imports)',
+          ),
+          extendCodes: BoolParam.optional().describe('Add the values a closed code list lacks, with their labels'),
+          newSeriesForUnits: BoolParam.optional().describe(
+            "Values in a unit other than their series' go to a series in that unit instead of being refused",
+          ),
           dryRun: BoolParam.optional(),
         }),
       },
@@ -99,6 +106,10 @@ export function registerRepositoryImportRoutes(
           allOrNothing: q.allOrNothing,
           includeArchived: q.includeArchived,
           createIndicators: q.createIndicators,
+          createPlaces: q.createPlaces,
+          mayAddPlaceUnder: (parentPath) => canWritePlace(actor, parentPath, 'places:write'),
+          extendCodes: q.extendCodes,
+          newSeriesForUnits: q.newSeriesForUnits,
           dryRun: q.dryRun,
           status: q.status,
           rowStatusAllowed: true,
