@@ -135,6 +135,12 @@ program
   .option('--all-or-nothing', 'write nothing unless every file imports')
   .option('--create-indicators', 'create unknown indicators as local indicators, named by their metadata')
   .option('--include-archived', 'also import the files of archived indicators (archived-…)')
+  .option('--create-places', 'create the places rows name that are unknown, under --place (as for import)')
+  .option('--extend-codes', 'add the values a closed code list lacks (an age band), with their labels (as for import)')
+  .option(
+    '--new-series-for-units',
+    "values in a unit other than their series' go to a series in that unit (as for import)",
+  )
   .option('--dry-run', 'check everything, write nothing')
   .addOption(
     new Option('--status <status>', 'status of rows that give none').choices(['provisional', 'validated', 'approved']),
