@@ -70,6 +70,38 @@ const DEMO_ANSWERS = {
   need_capacity: 'Needs training',
 };
 
+const text = (name: string, extra: object = {}) => ({
+  type: 'text',
+  name,
+  label: { en: name },
+  hint: {},
+  required: false,
+  requiredMessage: {},
+  constraintMessage: {},
+  ...extra,
+});
+/** A questionnaire whose questions bear the names of Object's properties. */
+const PROTOTYPE_QUESTIONNAIRE = {
+  formId: 'prototype_names',
+  title: 'Prototype names',
+  version: '1',
+  defaultLanguage: 'en',
+  languages: [{ code: 'en', name: null }],
+  choiceLists: [{ name: 'hasOwnProperty', choices: [{ name: 'constructor', label: { en: 'c' } }] }],
+  questions: [
+    text('constructor', { required: true, constraint: 'string-length(.) <= 200' }),
+    { ...text('toString'), type: 'select_one', list: 'hasOwnProperty' },
+    text('valueOf', { relevant: "${toString} = 'constructor'" }),
+    { type: 'repeat', name: 'hasOwnProperty', label: { en: 'r' }, hint: {}, children: [text('isPrototypeOf')] },
+  ],
+};
+const PROTOTYPE_ANSWERS = {
+  constructor: 'x',
+  toString: 'constructor',
+  valueOf: 'y',
+  hasOwnProperty: [{ isPrototypeOf: 'z' }],
+};
+
 interface Operation {
   parameters?: { in: string; name: string; schema?: JsonSchema }[];
   requestBody?: { content?: Record<string, { schema?: JsonSchema }> };
@@ -221,6 +253,19 @@ describe.each(testStoreKinds())('hostile requests to every write route on %s', (
     // (questionnaire, submissions, assignments, comments), then one of each network and knowledge record.
     await loadDemoProgrammes(store);
     await loadDemoReviews(store);
+    const prototypes = await must('POST', '/api/v1/questionnaires', { definition: PROTOTYPE_QUESTIONNAIRE }, AUTH);
+    await must(
+      'POST',
+      '/api/v1/review-cycles',
+      {
+        kind: 'safer-cities-peer-review',
+        titles: { en: 'Prototype names' },
+        startsOn: '2024-01-01',
+        questionnaireVersionId: prototypes.version.id,
+        participants: ['KZALA'],
+      },
+      AUTH,
+    );
     const partner = await must(
       'POST',
       '/api/v1/network/partners',
@@ -356,11 +401,15 @@ describe.each(testStoreKinds())('hostile requests to every write route on %s', (
       currency: currencies,
       from: currencies,
       to: currencies,
-      definition: [DEMO_QUESTIONNAIRE, { ...DEMO_QUESTIONNAIRE, formId: 'hostile_form', version: '1' }],
+      definition: [
+        DEMO_QUESTIONNAIRE,
+        { ...DEMO_QUESTIONNAIRE, formId: 'hostile_form', version: '1' },
+        PROTOTYPE_QUESTIONNAIRE,
+      ],
       lang: ['ar', 'en'],
       language: ['ar', 'en'],
-      answers: [DEMO_ANSWERS],
-      'answers:keys': Object.keys(DEMO_ANSWERS),
+      answers: [DEMO_ANSWERS, PROTOTYPE_ANSWERS],
+      'answers:keys': [...Object.keys(DEMO_ANSWERS), ...Object.keys(PROTOTYPE_ANSWERS)],
       'dims:keys': ['SEX', 'AGE', 'URBANISATION'],
       'dims{}': ['F', 'M', '_T', 'Y15T24'],
     });

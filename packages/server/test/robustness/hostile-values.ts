@@ -736,6 +736,7 @@ export function hostileBody(schema: JsonSchema | undefined, vocab: Vocabulary): 
 
 /** Percent-encodes text for a URL, writing an unpaired surrogate as its three (CESU-8) bytes, as a hostile client would. */
 export function percentEncode(text: string): string {
+  if ((text as string & { isWellFormed(): boolean }).isWellFormed()) return encodeURIComponent(text);
   let out = '';
   for (const ch of text) {
     const c = ch.codePointAt(0) ?? 0;
@@ -856,11 +857,13 @@ export interface QueryParameter {
 
 /** A query string (with its "?", or empty) for the declared parameters, with hostile pairs sometimes. */
 export function hostileQuery(parameters: readonly QueryParameter[], vocab: Vocabulary): fc.Arbitrary<string> {
+  const clean = new SchemaValues(vocab, 0, true);
   const values = new SchemaValues(vocab, 0);
   const pair = (p: QueryParameter): fc.Arbitrary<string | null> =>
     fc.oneof(
       { weight: 2, arbitrary: fc.constant(null) },
-      { weight: 4, arbitrary: values.of(p.schema, p.name).map((v) => `${p.name}=${percentEncode(String(v))}`) },
+      { weight: 5, arbitrary: clean.of(p.schema, p.name).map((v) => `${p.name}=${percentEncode(String(v))}`) },
+      { weight: 2, arbitrary: values.of(p.schema, p.name).map((v) => `${p.name}=${percentEncode(String(v))}`) },
       { weight: 1, arbitrary: hostileString().map((v) => `${p.name}=${percentEncode(v)}`) },
       { weight: 1, arbitrary: fc.constantFrom(...HOSTILE_SEGMENTS).map((v) => `${p.name}=${v}`) },
       { weight: 1, arbitrary: fc.constant(`${p.name}=a&${p.name}=b`) },
