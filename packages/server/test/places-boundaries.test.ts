@@ -122,6 +122,21 @@ describe.each(testStoreKinds())('places and boundaries on %s', (kind) => {
     expect(problems[0]!.message).toMatch(/circle|under itself/);
     expect(problems[1]!.message).toBe('a city cannot be under a district ("KZ-SHY-D1")');
     expect(problems[2]!.message).toBe('the level "oblys" of KAZ is a region, not a city');
+    // A form adding one place asks that a code that exists be refused, not updated; JSON takes dryRun too.
+    const json = (body: unknown) =>
+      t.app.inject({ method: 'POST', url: '/api/v1/places', payload: body as object, headers: AUTH });
+    const taken = await json({
+      places: [{ code: 'KZAKM', parent: 'KAZ', level: 'region', names: { en: 'X' } }],
+      existing: 'refuse',
+    });
+    expect(taken.statusCode).toBe(422);
+    expect(taken.json().message).toMatch(/a place with code "KZAKM" exists already/);
+    const tried = await json({
+      places: [{ code: 'KZ-NEW', parent: 'KZAKM', level: 'oblys', names: { en: 'New' } }],
+      dryRun: true,
+    });
+    expect(tried.statusCode, tried.body).toBe(200);
+    expect(tried.json()).toMatchObject({ dryRun: true, added: 1, changes: [{ code: 'KZ-NEW', action: 'create' }] });
     expect(await count('places')).toBe(places);
   });
 

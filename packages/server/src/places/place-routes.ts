@@ -178,6 +178,12 @@ export function registerPlaceRoutes(app: FastifyInstance, ctx: AppContext): void
         body: z.object({
           places: z.array(PlaceInput).min(1).max(100_000),
           dryRun: z.boolean().optional().describe('Check and report, write nothing'),
+          existing: z
+            .enum(['update', 'refuse'])
+            .optional()
+            .describe(
+              'What a code that exists does: updates its place (the default) or is refused (a form adding one)',
+            ),
         }),
       },
     },
@@ -185,6 +191,7 @@ export function registerPlaceRoutes(app: FastifyInstance, ctx: AppContext): void
       const result = await ctx.store.exclusive(async (conn) => {
         const res = await addPlaces(conn, req.body.places, (i) => i, actorOf(req), await placeWriter(req, ctx), {
           dryRun: req.body.dryRun,
+          refuseExisting: req.body.existing === 'refuse',
         });
         if (res.problems.length) throw placeProblemsError(res.problems);
         return res;

@@ -203,7 +203,8 @@ export async function addPlaces(
    * who may.
    */
   mayAddUnder?: (parentPath: string | null) => boolean,
-  options: { dryRun?: boolean } = {},
+  /** `refuseExisting`: a code that exists is a problem (a form that adds one place), not an update. */
+  options: { dryRun?: boolean; refuseExisting?: boolean } = {},
 ): Promise<ApplyPlacesResult> {
   const problems: RowProblem[] = [];
   const dryRun = !!options.dryRun;
@@ -226,7 +227,10 @@ export async function addPlaces(
   places.forEach((p, i) => {
     const row = rowOf(i);
     const first = inFile.get(p.code);
-    if (first) {
+    if (options.refuseExisting && existing.has(p.code)) {
+      problems.push({ row, column: 'code', message: `a place with code "${p.code}" exists already` });
+      bad.add(p.code);
+    } else if (first) {
       problems.push({ row, column: 'code', message: `code "${p.code}" is given twice (also row ${first.row})` });
       bad.add(p.code);
     } else inFile.set(p.code, { p, row });

@@ -475,6 +475,8 @@ function AddPlaceForm({
         }
         const res = await send('/places', 'POST', {
           places: [{ code: code.trim(), parent: parent?.code ?? null, level, names: given, lat: c.lat, lon: c.lon }],
+          // A new place: a code that exists is refused, never an update of that place.
+          existing: 'refuse',
         });
         if (!res.ok) {
           await problems.fromResponse(res);
