@@ -85,6 +85,29 @@ describe.skipIf(!decision.run)('web app in Chromium', { timeout: 120_000 }, () =
     indicatorNames = new Map();
     for (const code of ['16.1.1', '11.6.2'])
       indicatorNames.set(code, (await getJson<{ names: Names }>(suite.baseURL, `/api/v1/indicators/${code}`)).names);
+    // Metadata as an Open SDG repository import stores it (migration 017): 16.1.1's page shows it (test 8).
+    const ind = await suite.server.db.store.db
+      .selectFrom('indicators')
+      .select('id')
+      .where('code', '=', '16.1.1')
+      .executeTakeFirstOrThrow();
+    const row = (lang: string, field: string, text: string, position: number) => ({
+      indicator_id: ind.id,
+      lang,
+      field,
+      text,
+      position,
+      source: 'Test statistics office (Open SDG)',
+    });
+    await suite.server.db.store.db
+      .insertInto('indicator_metadata')
+      .values([
+        row('en', 'national_indicator_description', 'Victims of intentional homicide per 100,000 population.', 5),
+        row('ar', 'national_indicator_description', 'ضحايا القتل العمد لكل ١٠٠٬٠٠٠ نسمة.', 5),
+        row('en', 'data_footnote', '<p>Police records; <script>alert(1)</script>2020 is provisional.</p>', 9),
+        row('en', 'reporting_status', 'complete', 16),
+      ])
+      .execute();
   }, 300_000);
 
   /** A fresh context (closed after the file) and a page in it, with its problems collected. */
@@ -371,14 +394,28 @@ describe.skipIf(!decision.run)('web app in Chromium', { timeout: 120_000 }, () =
     expect(problems).toEqual([]);
   });
 
-  // 8. The map's boundary disclaimer.
-  it.each(LANGS)('shows the map disclaimer on /indicators/16.1.1 (%s)', async (lang) => {
+  // 8. The map's boundary disclaimer, and the metadata of the national platform (Open SDG).
+  it.each(LANGS)('shows the map disclaimer and the Open SDG metadata on /indicators/16.1.1 (%s)', async (lang) => {
     const { page, problems } = await open({ lang });
     await page.goto('/indicators/16.1.1');
     await page.locator('figure.map svg').waitFor();
     const caption = page.locator('figure.map figcaption');
     await expect.poll(() => caption.innerText()).toContain(msg(lang, 'map.disclaimer'));
     expect(await caption.isVisible()).toBe(true);
+    const metadata = page.locator('section.indicator-metadata');
+    await metadata.locator('h2').waitFor();
+    expect(await metadata.locator('h2').innerText()).toBe(msg(lang, 'indicatorMetadata.title'));
+    const text = await metadata.innerText();
+    expect(text).toContain('Test statistics office (Open SDG)');
+    expect(text).toContain(msg(lang, 'indicatorMetadata.status.complete'));
+    expect(text).toContain(
+      lang === 'ar' ? 'ضحايا القتل العمد لكل ١٠٠٬٠٠٠ نسمة.' : 'Victims of intentional homicide per 100,000 population.',
+    );
+    // The footnote exists in English only: shown in English, marked so on the Arabic page; its script dropped.
+    const footnote = metadata.locator('.metadata-text[lang="en"]', { hasText: 'Police records' });
+    expect(await footnote.innerText()).toContain('2020 is provisional');
+    expect(await metadata.locator('script').count()).toBe(0);
+    if (lang === 'ar') expect(await metadata.locator('.fallback-mark').count()).toBeGreaterThan(0);
     expect(problems).toEqual([]);
   });
   it("serves React's production build, whatever built it (a build from inside Vitest had bundled the development one)", async () => {
