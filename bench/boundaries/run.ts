@@ -53,6 +53,7 @@ function ukPlaces(): PlaceInput[] {
     parent: 'GBR',
     level: 'district',
     names: { en: f.properties.LAD16NM!.trim() },
+    externalCode: undefined,
   }));
 }
 
@@ -67,6 +68,7 @@ function kzPlaces(): PlaceInput[] {
       parent: 'KAZ',
       level: /^[гп][._]/.test(name!) ? 'city' : 'region',
       names: { ru: name!.trim() },
+      externalCode: undefined,
     }));
 }
 

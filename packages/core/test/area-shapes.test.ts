@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldPlaceName, readAreaGeometry, simplifyArea } from '../src/places/area-shapes.ts';
+import { foldPlaceName, type Ring, readAreaGeometry, simplifyArea } from '../src/places/area-shapes.ts';
 
 describe('area shapes', () => {
   it('folds names for matching: case, punctuation, accents, Arabic letter forms', () => {
@@ -66,13 +66,13 @@ describe('area shapes', () => {
     expect(signed(o!)).toBeGreaterThan(0);
     expect(signed(h!)).toBeLessThan(0);
     // An island far smaller than the tolerance goes when the area has more; alone, it stays.
-    const island = [
+    const island: Ring = [
       [20, 20],
       [20.001, 20],
       [20.001, 20.001],
       [20, 20],
     ];
-    const both = simplifyArea({ type: 'MultiPolygon', coordinates: [[outer], [island]] }, 0.01);
+    const both = simplifyArea({ type: 'MultiPolygon', coordinates: [[outer as Ring], [island]] }, 0.01);
     expect(both.area.coordinates).toHaveLength(1);
     expect(simplifyArea({ type: 'MultiPolygon', coordinates: [[island]] }, 0.01).area.coordinates).toHaveLength(1);
   });
