@@ -47,6 +47,10 @@ const USAGE = `Usage: npm run bench:import -- [options]
                          'merge' adds the Marsad import into a table already holding an
                          observation (its staging + merge path, not the direct COPY);
                          'parse' times Marsad's CSV reader alone, without a database
+  --rules none|row|set   validation rules of the benchmark's indicators (default none):
+                         'row' a range (checked as each row is read), 'set' a range and a
+                         large-change rule set as a warning (checked over the staged rows in
+                         SQL; the import then always stages)
   --help
 
 PostgreSQL: DATABASE_URL names a server where the benchmark may create and drop databases,
@@ -71,6 +75,7 @@ function readOptions() {
     places: { type: 'string' },
     years: { type: 'string' },
     phases: { type: 'string' },
+    rules: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   } as const;
   let parsed: ReturnType<typeof parseArgs<{ options: typeof options; strict: true; allowPositionals: false }>>;
@@ -100,8 +105,11 @@ function readOptions() {
     .filter(Boolean);
   for (const p of phases)
     if (!(PHASES as readonly string[]).includes(p)) fail(`unknown phase "${p}" (known: ${PHASES.join(', ')})`);
+  const rules = v.rules ?? 'none';
+  if (rules !== 'none' && rules !== 'row' && rules !== 'set') fail(`--rules is none, row or set, not "${rules}"`);
   return {
     db,
+    rules: rules as keyof typeof RULES,
     indicators: positiveInt('indicators', v.indicators, d.indicators),
     places: positiveInt('places', v.places, d.places),
     years: positiveInt('years', v.years, d.years),
@@ -189,6 +197,21 @@ async function* counting(chunks: AsyncIterable<string>, counter: { chars: number
 
 // ---------------------------------------------------------------------------------------------
 // Catalogue: I indicators with one default series each, one country with P cities.
+
+/** Validation rules the benchmark's indicators get (--rules); the generated values, in [0, 1000), pass them. */
+const RULES = {
+  none: null,
+  row: { min: 0, max: 1000 },
+  // A change from a value of 0 is infinite: as a warning, it is reported and the import goes on.
+  set: { min: 0, max: 1000, maxChangePercent: 100_000, warnings: ['maxChangePercent'] },
+} as const;
+
+async function setRules(store: Store, rules: (typeof RULES)[keyof typeof RULES]): Promise<void> {
+  if (!rules) return;
+  await store.exclusive((c) =>
+    c.query(`UPDATE indicators SET validation_rules = $1::jsonb WHERE code LIKE 'BENCH%'`, [JSON.stringify(rules)]),
+  );
+}
 
 async function createCatalogue(store: Store, s: Shape): Promise<Ids> {
   return store.exclusive(async (conn) => {
@@ -554,7 +577,7 @@ async function main(): Promise<number> {
 
   const log = (s: string) => process.stdout.write(`${s}\n`);
   log(
-    `Marsad import benchmark: ${int(o.indicators)} indicators × ${int(o.places)} places × ${o.years} years = ${int(N)} rows on ${o.db}`,
+    `Marsad import benchmark: ${int(o.indicators)} indicators × ${int(o.places)} places × ${o.years} years = ${int(N)} rows on ${o.db}${o.rules === 'none' ? '' : `, rules: ${o.rules}`}`,
   );
   log(
     `Node ${process.version}${gc ? '' : ' (no gc between phases)'}; ${os.cpus().length} cores, ` +
@@ -620,6 +643,7 @@ async function main(): Promise<number> {
       const t = await freshDatabase(o.db, true);
       await versionOf(t.store);
       const ids = await createCatalogue(t.store, shape);
+      await setRules(t.store, RULES[o.rules]);
       const seedSeries = phase === 'merge' ? await seedOtherObservation(t.store) : undefined;
       await checkpoint(t.store);
       phaseStart(

@@ -8,6 +8,7 @@ import { importRepoCommand } from './commands/import-repo.ts';
 import { indicatorAddCommand } from './commands/indicators.ts';
 import { withLocalStore } from './commands/local-store.ts';
 import { placesBoundariesCommand, placesImportCommand } from './commands/places.ts';
+import { pullDhis2Command } from './commands/pull.ts';
 import { reportCommand } from './commands/report.ts';
 import { marsadVersion, serve } from './commands/serve.ts';
 import { userCreateCommand } from './commands/users.ts';
@@ -93,7 +94,9 @@ program
 
 program
   .command('import')
-  .description('Import observations from a file, all or nothing (imported as approved unless --status says otherwise)')
+  .description(
+    'Import observations from a file, all or nothing, checked against the units of the series and the validation rules of the indicators (imported as provisional unless --status says otherwise)',
+  )
   .argument('<file>')
   .addOption(new Option('-f, --format <format>', 'file format').choices([...FORMATS]).makeOptionMandatory())
   .option('--dry-run', 'check everything, write nothing')
@@ -107,7 +110,12 @@ program
   )
   .option('--map <file>', 'JSON mapping of columns onto dimensions')
   .option('--dhis2-mapping <file>', 'JSON mapping of DHIS2 data elements, org units and category option combos')
+  .option('--skip-unmapped', 'DHIS2: skip (and list) the values of data elements and option combos the mapping lacks')
   .option('--create-indicators', 'create unknown indicators as local indicators')
+  .option(
+    '--new-series-for-units',
+    "values in a unit other than their series' go to a series of the indicator in that unit (found or created) instead of being refused",
+  )
   .option(
     '--create-places',
     'create the places rows name (REF_AREA, GeoCode or a name) that are unknown, under --place, named by the label beside the code (Region, Local authority); a places file sets parents, the data alone gives no hierarchy',
@@ -159,7 +167,38 @@ program
   .option('--to <period>', 'to this period (e.g. 2030)')
   .option('--status <statuses>', 'statuses (default: all)', collect)
   .option('-o, --out <file>', 'write to a file instead of standard output')
+  .option('--dhis2-mapping <file>', 'DHIS2: the mapping of data elements, org units and option combos (as for import)')
+  .option('--dhis2-data-set <uid>', 'DHIS2: the data set UID written at the top of the data value set')
+  .option('--skip-unmapped', 'DHIS2: leave out the values the mapping cannot express instead of refusing the export')
   .action(run((o: Parameters<typeof exportCommand>[1]) => exportCommand(config, o)));
+
+const pull = program.command('pull').description('Read data from another system and import them');
+pull
+  .command('dhis2')
+  .description(
+    "Read a data value set from a DHIS2 server's Web API (GET /api/dataValueSets.json, personal access token) and import it through a DHIS2 mapping, all or nothing",
+  )
+  .requiredOption('--url <url>', "the DHIS2 server's base address, e.g. https://dhis2.example.org")
+  .option('--token <token>', 'a DHIS2 personal access token (d2pat_…); or MARSAD_DHIS2_TOKEN')
+  .option('--data-set <uid>', 'data set UID (repeat or comma-separate)', collect)
+  .option('--period <period>', 'DHIS2 period, e.g. 202401, 2024Q1, 2024 (repeat or comma-separate)', collect)
+  .option('--start-date <date>', 'instead of --period: from this date (YYYY-MM-DD)')
+  .option('--end-date <date>', 'instead of --period: to this date (YYYY-MM-DD)')
+  .option('--org-unit <uid>', 'organisation unit UID (repeat or comma-separate)', collect)
+  .option('--children', 'the organisation units below the given ones too')
+  .option('--dhis2-mapping <file>', 'JSON mapping of DHIS2 data elements, org units and category option combos')
+  .option('--skip-unmapped', 'skip (and list) the values of data elements and option combos the mapping lacks')
+  .addOption(
+    new Option('--status <status>', 'status of the values (default provisional)').choices([
+      'provisional',
+      'validated',
+      'approved',
+    ]),
+  )
+  .option('--dry-run', 'check everything, write nothing')
+  .option('--timeout <seconds>', 'seconds to wait for DHIS2 to answer, and between two pieces of its answer', '60')
+  .option('--json', 'print the full report as JSON')
+  .action(run((o: Parameters<typeof pullDhis2Command>[1]) => pullDhis2Command(config, o)));
 
 program
   .command('report')

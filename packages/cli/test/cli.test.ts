@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { createEmptyDatabase, createTestDataDirectory, type TestDatabase, testStoreKinds } from '@marsad/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withLocalStore } from '../src/commands/local-store.ts';
+import { readConfig } from '../src/config.ts';
 import { marsad, ROOT } from './run-marsad.ts';
 
 const LA = path.join(ROOT, 'packages/server/src/demo/data/open-sdg/los-angeles');
@@ -22,7 +24,7 @@ describe.each(testStoreKinds())('the marsad command on %s', (kind) => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('imports an Open SDG file as approved, and says what it created', async () => {
+  it('imports an Open SDG file as provisional (unless --status says otherwise), and says what it created', async () => {
     const r = await marsad(
       ['import', path.join(LA, 'indicator_16-1-1.csv'), '--format', 'open-sdg', '--place', 'USLAX'],
       env,
@@ -31,11 +33,24 @@ describe.each(testStoreKinds())('the marsad command on %s', (kind) => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/imported 90 rows — 90 new/);
     expect(r.stdout).toMatch(/new dimension: VICTIM_GENDER/);
+    const statuses = await withLocalStore(readConfig(env), (store) =>
+      store.db.selectFrom('observations').select('status').distinct().execute(),
+    );
+    expect(statuses).toEqual([{ status: 'provisional' }]);
     const again = await marsad(
-      ['import', path.join(LA, 'indicator_16-1-1.csv'), '--format', 'open-sdg', '--place', 'USLAX'],
+      [
+        'import',
+        path.join(LA, 'indicator_16-1-1.csv'),
+        '--format',
+        'open-sdg',
+        '--place',
+        'USLAX',
+        '--status',
+        'approved',
+      ],
       env,
     );
-    expect(again.stdout).toMatch(/0 new, 0 changed, 90 unchanged/);
+    expect(again.stdout).toMatch(/0 new, 90 changed, 0 unchanged/);
   });
 
   it('refuses a broken file with row, column and reason, writing nothing', async () => {

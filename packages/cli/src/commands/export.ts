@@ -6,6 +6,7 @@ import type { ObservationFilter } from '@marsad/db';
 import { exportObservations, FORMATS, type FormatName } from '@marsad/server';
 import type { RuntimeConfig } from '../config.ts';
 import { findRemote, remoteFetch } from '../remote.ts';
+import { readDhis2MappingFile } from './import.ts';
 import { withLocalStore } from './local-store.ts';
 
 export interface ExportCliOptions {
@@ -17,6 +18,10 @@ export interface ExportCliOptions {
   to?: string;
   status?: string[];
   out?: string;
+  /** DHIS2: the mapping file (the same as for import), the data set UID, and whether to leave out what it cannot express. */
+  dhis2Mapping?: string;
+  dhis2DataSet?: string;
+  skipUnmapped?: boolean;
 }
 
 const list = (v?: string[]) =>
@@ -29,7 +34,13 @@ const list = (v?: string[]) =>
 export async function exportCommand(config: RuntimeConfig, o: ExportCliOptions): Promise<number> {
   if (!(FORMATS as readonly string[]).includes(o.format))
     throw new Error(`--format must be one of ${FORMATS.join(', ')}`);
-  const target: Writable = o.out ? createWriteStream(o.out) : process.stdout;
+  if (o.format === 'dhis2' && !o.dhis2Mapping)
+    throw new Error(
+      '--format dhis2 needs --dhis2-mapping FILE: the mapping of data elements, org units and category option combos (the same file as for import)',
+    );
+  const dhis2Mapping = o.dhis2Mapping ? await readDhis2MappingFile(o.dhis2Mapping) : undefined;
+  const dhis2 =
+    o.format === 'dhis2' ? { dhis2Mapping, dhis2DataSet: o.dhis2DataSet, dhis2SkipUnmapped: o.skipUnmapped } : {};
   const remote = await findRemote(config.dataDir, config.databaseUrl);
   if (remote) {
     const q = new URLSearchParams({ format: o.format });
@@ -42,12 +53,18 @@ export async function exportCommand(config: RuntimeConfig, o: ExportCliOptions):
     if (o.subtree) q.set('subtree', 'true');
     if (o.from) q.set('from', o.from);
     if (o.to) q.set('to', o.to);
+    if (o.format === 'dhis2') {
+      q.set('dhis2Mapping', JSON.stringify(dhis2Mapping));
+      if (o.dhis2DataSet) q.set('dhis2DataSet', o.dhis2DataSet);
+      if (o.skipUnmapped) q.set('skipUnmapped', 'true');
+    }
     const res = await remoteFetch(remote, `/api/v1/observations/export?${q}`);
     if (!res.ok || !res.body)
       throw new Error(
         `The server answered ${res.status}: ${((await res.json()) as { message?: string }).message ?? ''}`,
       );
-    await pipeline(Readable.fromWeb(res.body as never), target);
+    // The file is opened once the answer is known to be good: a refused export leaves no empty file behind.
+    await pipeline(Readable.fromWeb(res.body as never), o.out ? createWriteStream(o.out) : process.stdout);
     return 0;
   }
   // The operator on the database itself: every value, suppressed ones marked (docs/methods/suppression.md).
@@ -70,7 +87,8 @@ export async function exportCommand(config: RuntimeConfig, o: ExportCliOptions):
   const statuses = list(o.status);
   if (statuses?.length) filter.statuses = statuses as ObservationFilter['statuses'];
   await withLocalStore(config, async (store) => {
-    const out = await exportObservations(store, filter, o.format as FormatName);
+    const out = await exportObservations(store, filter, o.format as FormatName, dhis2);
+    const target: Writable = o.out ? createWriteStream(o.out) : process.stdout;
     await pipeline(Readable.from(out.body), target);
   });
   return 0;

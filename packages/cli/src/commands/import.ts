@@ -10,6 +10,7 @@ import {
   type FormatName,
   type ImportReport,
   importFile,
+  parseDhis2Mapping,
 } from '@marsad/server';
 import type { RuntimeConfig } from '../config.ts';
 import { counting, progressBar } from '../progress.ts';
@@ -24,14 +25,16 @@ export interface ImportCliOptions {
   place?: string;
   map?: string;
   dhis2Mapping?: string;
+  skipUnmapped?: boolean;
   createIndicators?: boolean;
   createPlaces?: boolean;
   extendCodes?: boolean;
+  newSeriesForUnits?: boolean;
   source?: string;
   json?: boolean;
 }
 
-async function readJsonFile(file: string, what: string): Promise<unknown> {
+export async function readJsonFile(file: string, what: string): Promise<unknown> {
   try {
     return JSON.parse(await readFile(file, 'utf8'));
   } catch (err) {
@@ -61,31 +64,71 @@ export function printReport(
   );
   for (const cr of r.created) console.log(`  new ${cr.kind}: ${cr.code}${cr.detail ? ` (${cr.detail})` : ''}`);
   for (const n of r.notices) console.log(`  note: ${n}`);
+  const warnings = r.warnings ?? [];
+  const warningCount = c.warnings ?? warnings.length;
+  if (warningCount > 0) {
+    console.log(`  ${warningCount} warning(s) (rules set as warnings; the values were imported):`);
+    for (const w of warnings.slice(0, 20))
+      console.log(
+        `  ${typeof w.at === 'number' ? `row ${w.at}` : w.at}${w.column ? `, ${w.column}` : ''}: ${w.message}`,
+      );
+    if (warningCount > 20) console.log(`  … and ${warningCount - 20} more`);
+  }
 }
 
-/** `marsad import FILE --format F`: all or nothing; approved unless --status says otherwise. */
+/** A DHIS2 mapping file, checked (a wrong one is an Error saying where). */
+export async function readDhis2MappingFile(file: string): Promise<Dhis2Mapping> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new Error(`DHIS2 mapping file ${file}: ${(err as Error).message}`);
+  }
+  try {
+    return parseDhis2Mapping(text);
+  } catch (err) {
+    throw new Error(`${file}: ${(err as Error).message}`);
+  }
+}
+
+/** `marsad import FILE --format F`: all or nothing; provisional unless --status says otherwise. */
 export async function importCommand(config: RuntimeConfig, file: string, o: ImportCliOptions): Promise<number> {
+  const size = (await stat(file)).size;
+  return importStream(config, createReadStream(file), path.basename(file), size, o);
+}
+
+/**
+ * Imports a stream (a file, or a DHIS2 server's answer) into the local database, or through a
+ * running server's API when one holds it; prints the report. Values enter as provisional unless
+ * `o.status` says otherwise (the operator may give any status).
+ */
+export async function importStream(
+  config: RuntimeConfig,
+  source: AsyncIterable<Uint8Array | string>,
+  fileName: string,
+  size: number,
+  o: ImportCliOptions,
+): Promise<number> {
   if (!(FORMATS as readonly string[]).includes(o.format))
     throw new Error(`--format must be one of ${FORMATS.join(', ')}`);
-  const status = (o.status ?? 'approved') as 'provisional' | 'validated' | 'approved';
+  const status = (o.status ?? 'provisional') as 'provisional' | 'validated' | 'approved';
   if (!['provisional', 'validated', 'approved'].includes(status))
     throw new Error('--status must be provisional, validated or approved');
-  const size = (await stat(file)).size;
   const map = o.map ? ColumnMapSchema.parse(await readJsonFile(o.map, 'mapping file')) : undefined;
-  const dhis2Mapping = o.dhis2Mapping
-    ? ((await readJsonFile(o.dhis2Mapping, 'DHIS2 mapping file')) as Dhis2Mapping)
-    : undefined;
-  const bar = progressBar(path.basename(file), size);
-  const input = counting(createReadStream(file), (n) => bar.update(n));
+  const dhis2Mapping = o.dhis2Mapping ? await readDhis2MappingFile(o.dhis2Mapping) : undefined;
+  const bar = progressBar(fileName, size);
+  const input = counting(source, (n) => bar.update(n));
   const remote = await findRemote(config.dataDir, config.databaseUrl);
   let report: Parameters<typeof printReport>[0];
   try {
     if (remote) {
-      const q = new URLSearchParams({ format: o.format, fileName: path.basename(file), status });
+      const q = new URLSearchParams({ format: o.format, fileName, status });
       if (o.dryRun) q.set('dryRun', 'true');
       if (o.createIndicators) q.set('createIndicators', 'true');
       if (o.createPlaces) q.set('createPlaces', 'true');
       if (o.extendCodes) q.set('extendCodes', 'true');
+      if (o.newSeriesForUnits) q.set('newSeriesForUnits', 'true');
+      if (o.skipUnmapped) q.set('skipUnmapped', 'true');
       for (const [k, v] of Object.entries({ indicator: o.indicator, place: o.place, source: o.source }))
         if (v) q.set(k, v);
       if (map) q.set('map', JSON.stringify(map));
@@ -104,7 +147,7 @@ export async function importCommand(config: RuntimeConfig, file: string, o: Impo
       report = await withLocalStore(config, (store) =>
         importFile(store, input, {
           format: o.format as FormatName,
-          fileName: path.basename(file),
+          fileName,
           indicator: o.indicator,
           place: o.place,
           actor: CLI_ACTOR.label,
@@ -115,9 +158,11 @@ export async function importCommand(config: RuntimeConfig, file: string, o: Impo
           createIndicators: o.createIndicators,
           createPlaces: o.createPlaces,
           extendCodes: o.extendCodes,
+          newSeriesForUnits: o.newSeriesForUnits,
           source: o.source,
           map,
           dhis2Mapping,
+          dhis2SkipUnmapped: o.skipUnmapped,
           reportDir: path.join(config.dataDir, 'import-reports'),
         }),
       );
@@ -126,6 +171,6 @@ export async function importCommand(config: RuntimeConfig, file: string, o: Impo
     bar.stop();
   }
   if (o.json) console.log(JSON.stringify(report, null, 2));
-  else printReport(report, path.basename(file));
+  else printReport(report, fileName);
   return report.state === 'failed' ? 1 : 0;
 }
