@@ -319,6 +319,33 @@ describe('open-sdg reader: columns as their SDMX concepts say', () => {
     expect(rows(noCode)[0]!.record).toMatchObject({ place: 'GBR', dims: { City: 'Leeds' } });
   });
 
+  it("a finer label than its code's own names the place; a code given to two places of one level is an error", async () => {
+    const text = [
+      'Year,Region,Local authority,GeoCode,Value',
+      '2022,South West,,E12000009,93.4',
+      '2022,South West,Wiltshire,E12000009,95.9',
+      '2022,South West,Swindon,E12000009,94.1',
+      '2023,South West,,E12000009,93.5',
+    ].join('\n');
+    const items = await read('open-sdg', text, { fileName: 'indicator_4-2-2.csv', place: 'GBR' });
+    expect(errors(items)).toEqual([]);
+    expect(rows(items).map((r) => r.record.place)).toEqual(['E12000009', 'Wiltshire', 'Swindon', 'E12000009']);
+    const swapped = [
+      'Year,Region,Local authority,GeoCode,Value',
+      '2022,East of England,Bedford,E12000006,95.3',
+      '2022,East of England,Luton,E12000006,95.1',
+      '2022,East of England,,E12000006,95.6',
+    ].join('\n');
+    const bad = await read('open-sdg', swapped, { fileName: 'indicator_4-c-1.csv', place: 'GBR' });
+    expect(errors(bad).map((e) => [e.at, e.column])).toEqual([
+      [3, 'GeoCode'],
+      [4, 'GeoCode'],
+    ]);
+    expect(errors(bad)[0]!.message).toMatch(
+      /"E12000006" is given to Local authority "Luton" here and to Local authority "Bedford" on row 2/,
+    );
+  });
+
   it('Units names the series of a row whose Series is blank or absent; Unit measure is the unit', async () => {
     const items = await read(
       'open-sdg',

@@ -6,7 +6,8 @@
  * - `Year` the period, `Value` the value;
  * - `REF_AREA`, `GeoCode`: the place (a code, an external code or a name; blank: the file's place);
  * - beside one of them, the columns that name the same place in words (`Country`, `Region`, `Local authority`, `City`,
- *   … see PLACE_LABELS): labels, never breakdowns. When the code is blank, the most specific label names the place.
+ *   … see PLACE_LABELS): labels, never breakdowns. When the code is blank, the most specific label names the place;
+ *   so does a finer label than the code's own (a local authority given its region's code).
  * - `SERIES`/`Series` the series; `UNIT_MEASURE`/"Unit measure" the unit; `Units` the unit, and the series when there
  *   is no series column (Open SDG shows Units as its own selector, and files use it to part series: Deaths, Injuries);
  * - `UNIT_MULT`/"Unit multiplier": passed on for the import to scale the value (common/attributes.ts);
@@ -175,6 +176,8 @@ export async function* readOpenSdg(
   let unnamed: Column[] = [];
   let dims: Column[] = [];
   const told = new Set<string>();
+  /** Per place code, the label column and name of its first row with a label (see below). */
+  const codeLabels = new Map<string, { column: number; name: string; key: string; at: number }>();
   let unreadable = false;
   for await (const batch of readCsvRows(input))
     for (const row of batch) {
@@ -260,14 +263,45 @@ export async function* readOpenSdg(
       for (const c of places) code ??= cell(c);
       let placeName: string | undefined;
       let placeColumn: string | undefined;
-      for (const c of labels) {
+      let finest = -1;
+      labels.forEach((c, i) => {
         const name = cell(c);
         if (name !== undefined) {
           placeName = name;
           placeColumn = c.name;
+          finest = i;
         }
+      });
+      // A code is the place of the finest label its first row gives. A later row giving it with a finer label is
+      // about that finer place, named by it (UK files give local authorities their region's GeoCode); one giving it
+      // to another place of the same or a coarser column would put two places' values under one: an error.
+      let byName = false;
+      if (code !== undefined && finest >= 0) {
+        const seen = codeLabels.get(code);
+        const key = normaliseForSearch(placeName!);
+        if (!seen || seen.column < 0) {
+          if (codeLabels.size < 100_000) codeLabels.set(code, { column: finest, name: placeName!, key, at });
+        } else if (finest > seen.column) {
+          byName = true;
+          if (!told.has('finer')) {
+            told.add('finer');
+            yield {
+              kind: 'notice',
+              message: `${placeColumn} "${placeName}" (row ${at}) has the ${places[0]!.name} of ${labels[seen.column]!.name} "${seen.name}": such rows are read as the place ${placeColumn} names`,
+            };
+          }
+        } else if (finest < seen.column || key !== seen.key) {
+          errors.push({
+            kind: 'error',
+            at,
+            column: places[0]!.name,
+            message: `${places[0]!.name} "${code}" is given to ${placeColumn} "${placeName}" here and to ${labels[seen.column]!.name} "${seen.name}" on row ${seen.at}: a code names one place; give each place its own code, or leave the code blank where the label names the place`,
+          });
+        }
+      } else if (code !== undefined && !codeLabels.has(code) && codeLabels.size < 100_000) {
+        codeLabels.set(code, { column: -1, name: code, key: '', at });
       }
-      const place = code ?? placeName ?? filePlace;
+      const place = (byName ? placeName : code) ?? placeName ?? filePlace;
       if (!place)
         errors.push({
           kind: 'error',
