@@ -112,6 +112,9 @@ const ACCEPTED: [input: string, expected: Expected][] = [
   ['2017-2018', ['2017-2018', 'span', '2017-01-01', '2018-12-31']],
   ['1990 to 1999', SPAN90],
   ['2018 to 2020', ['2018-2020', 'span', '2018-01-01', '2020-12-31']],
+  ['2011-13', ['2011-2013', 'span', '2011-01-01', '2013-12-31']],
+  ['2013/16', ['2013-2016', 'span', '2013-01-01', '2016-12-31']],
+  ['2017/2019', ['2017-2019', 'span', '2017-01-01', '2019-12-31']],
   ['2018-2020', ['2018-2020', 'span', '2018-01-01', '2020-12-31']],
   ['2018/19', ['2018-19', 'financial-year', '2018-07-01', '2019-06-30']],
   ['2021.0', ['2021', 'year', '2021-01-01', '2021-12-31']],
@@ -257,10 +260,9 @@ const REJECTED: [input: string, message: RegExp][] = [
   ['2024-01-00', /January 2024 has days 01 to 31, not 00/],
   ['20230229', /February 2023.*written like 20240115/],
   // financial years
-  ['2017-19', /neither a month .* nor a financial year \(the second year must follow the first, as in 2017-18\)/],
-  ['2017/19', /not a financial year: the second year must be the year after the first, as in 2017\/18 or 2017\/2018/],
-  ['2017/2019', /not a financial year/],
-  ['2017/2017', /not a financial year/],
+  ['1998-15', /neither a month .* nor a financial year \(the second year must follow the first, as in 1998-99\)/],
+  ['2017/2017', /not a financial year: the second year must be the year after the first, as in 2017\/18 or 2017\/2018/],
+  ['2017/16', /not a financial year/],
   ['FY2017-19', /not a financial year/],
   ['FY2017-2019', /not a financial year/],
   // spans

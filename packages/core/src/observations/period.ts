@@ -18,6 +18,8 @@ import { civilDate, dayNumber, daysInMonth } from '../calendar/civil-date.ts';
  *   - `YYYY-NN` with NN from 01 to 12 is always a month. The financial years 2000-01 … 2011-12
  *     (and likewise in other centuries) therefore cannot be written `2005-06`; they are read
  *     from `2005/06`, `2005/2006` or `FY2005-06`, and their canonical code is `FY2005-06`.
+ *   - `YYYY-NN` and `YYYY/NN` whose second year is later than the next one are spans of years, as Open SDG
+ *     files write periods of several years (`2011-13`, `2013/16` → 2011-2013, 2013-2016); `FY2017-19` stays an error.
  *
  * Dates use the proleptic Gregorian calendar, years 1000 to 9999 (a database date has no year 0, and
  * no statistics are dated before 1000: a year 0000 or 0202 is a typing mistake). No I/O, no dependencies.
@@ -277,9 +279,24 @@ function readDay(year: number, month: number, day: number, context: Context, exa
   return fromDays(days, days, context);
 }
 
-/** A financial year given by its first year and its second year as written (2 or 4 digits). */
-function readFinancialYear(firstYear: number, second: string, context: Context): PeriodResult {
+/** The later year a two-digit second year stands for (2011-13 → 2013), or the four-digit one; undefined if not later. */
+function laterYear(firstYear: number, second: string): number | undefined {
+  const n = Number(second);
+  const year = second.length === 2 ? firstYear - (firstYear % 100) + n : n;
+  return year > firstYear ? year : undefined;
+}
+
+/**
+ * A financial year given by its first year and its second year as written (2 or 4 digits); a second year later than
+ * the next one makes a span of years, as Open SDG files write three-year periods (2011/13 → 2011-2013), unless the
+ * text says FY.
+ */
+function readFinancialYear(firstYear: number, second: string, context: Context, spanAllowed = false): PeriodResult {
   const expected = second.length === 2 ? (firstYear + 1) % 100 : firstYear + 1;
+  const later = laterYear(firstYear, second);
+  if (spanAllowed && Number(second) !== expected && later !== undefined && later > firstYear + 1) {
+    return readSpan(firstYear, later, context);
+  }
   if (Number(second) !== expected) {
     return fail(
       `${quote(context.text)} is not a financial year: the second year must be the year after ` +
@@ -295,11 +312,13 @@ function readFinancialYearFrom(firstYear: number, startMonth: number, context: C
   return fromDays(start, addMonths(start, 12) - 1, context);
 }
 
-/** `YYYY-NN`: a month when NN is 01–12, otherwise a financial year such as 2017-18. */
+/** `YYYY-NN`: a month when NN is 01–12, otherwise a financial year such as 2017-18, or a span such as 2011-13. */
 function readMonthOrFinancialYear(year: number, second: string, context: Context): PeriodResult {
   const n = Number(second);
   if (n >= 1 && n <= 12) return readMonth(year, n, context, '2024-01');
   if (n === (year + 1) % 100) return readFinancialYearFrom(year, context.financialYearStartMonth, context);
+  const later = laterYear(year, second);
+  if (later !== undefined) return readSpan(year, later, context);
   return fail(
     `${quote(context.text)} is neither a month (months run from 01 to 12, as in ${pad(year, 4)}-01) ` +
       `nor a financial year (the second year must follow the first, as in ${pad(year, 4)}-` +
@@ -450,7 +469,7 @@ const RULES: readonly Rule[] = [
     read: ([year, month], c) => readMonth(int(year), int(month), c, '202401'),
   },
   {
-    forms: 'month 2024-01 or 2024 01, or financial year 2017-18 when the second part is no month',
+    forms: 'month 2024-01 or 2024 01, or financial year 2017-18 or span 2011-13 when the second part is no month',
     pattern: /^(\d{4})(?:\s*-\s*|\s+)(\d{2})$/,
     read: ([year, second], c) => readMonthOrFinancialYear(int(year), second ?? '', c),
   },
@@ -460,9 +479,9 @@ const RULES: readonly Rule[] = [
     read: ([year, second], c) => readFinancialYear(int(year), second ?? '', c),
   },
   {
-    forms: 'financial year 2017/18, 2017/2018',
+    forms: 'financial year 2017/18, 2017/2018; span of years 2013/16, 2010/2020',
     pattern: /^(\d{4})\s*\/\s*(\d{2}|\d{4})$/,
-    read: ([year, second], c) => readFinancialYear(int(year), second ?? '', c),
+    read: ([year, second], c) => readFinancialYear(int(year), second ?? '', c, true),
   },
   {
     forms: 'span of years 1990-1999, 1990 - 1999, 1990 to 1999 (as Open SDG displays it)',
