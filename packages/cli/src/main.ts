@@ -108,7 +108,10 @@ program
     '--place <code>',
     'place of the rows that name none (Open SDG without GeoCode or REF_AREA); places named by name are looked for under it first, and new ones go under it (--create-places)',
   )
-  .option('--map <file>', 'JSON mapping of columns onto dimensions')
+  .option(
+    '--map <file>',
+    'JSON mapping of columns onto dimensions ({"columns": {"Sex": {"dimension": "SEX", "values": {"F.": "F"}}}}); a dimension no list has yet is created',
+  )
   .option('--dhis2-mapping <file>', 'JSON mapping of DHIS2 data elements, org units and category option combos')
   .option('--skip-unmapped', 'DHIS2: skip (and list) the values of data elements and option combos the mapping lacks')
   .option('--create-indicators', 'create unknown indicators as local indicators')
