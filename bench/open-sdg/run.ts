@@ -46,7 +46,12 @@ async function child(kind: StoreKind, repo: string): Promise<void> {
   }, 20);
   const files = await folderRepository(path.join(DATA, repo));
   const t0 = performance.now();
+  const durations: { path: string; ms: number }[] = [];
   const report = await importRepository(db.store, files, {
+    progress: (p) => {
+      const start = performance.now();
+      return { end: () => durations.push({ path: p, ms: performance.now() - start }) };
+    },
     place: r.place,
     publisher: r.publisher,
     createIndicators: true,
@@ -68,6 +73,14 @@ async function child(kind: StoreKind, repo: string): Promise<void> {
   const data = report.files.filter((f) => f.kind === 'data');
   console.log(
     `${repo} on ${kind}: ${report.state}; ${t.files} files (${data.length} data: ${data.filter((f) => f.outcome === 'imported').length} imported, ${data.filter((f) => f.outcome === 'refused').length} refused, ${data.filter((f) => f.outcome === 'skipped').length} skipped; metadata of ${report.files.filter((f) => f.kind === 'metadata' && f.outcome === 'imported').length} indicators, ${Number(stored.n)} texts); ${t.rows} rows read, ${t.inserted} new; ${t.indicatorsCreated} indicators created; ${seconds.toFixed(1)} s; peak RSS ${(peak / 1024 / 1024).toFixed(0)} MB`,
+  );
+  durations.sort((a, b) => b.ms - a.ms);
+  const dataMs = durations.filter((d) => d.path.startsWith('data/')).reduce((n, d) => n + d.ms, 0);
+  console.log(
+    `  data files ${(dataMs / 1000).toFixed(1)} s, metadata ${((durations.reduce((n, d) => n + d.ms, 0) - dataMs) / 1000).toFixed(1)} s; slowest: ${durations
+      .slice(0, 5)
+      .map((d) => `${d.path} ${(d.ms / 1000).toFixed(1)} s`)
+      .join(', ')}`,
   );
   for (const f of report.files.filter((x) => x.outcome === 'refused')) {
     const e = f.errors[0];

@@ -48,7 +48,9 @@ indicator_available: الأسر التي لديها حديقة محلية
 computation_units: عدد
 ---
 `,
-  'translations/ar/national_indicator_description.yml': "'11-1-1': نسبة سكان المدن الذين يعيشون في أحياء فقيرة\n",
+  // Continued on a line indented with no-break spaces, as in Kazakhstan's translations/en/sources.yml.
+  'translations/ar/national_indicator_description.yml':
+    "'11-1-1': نسبة سكان المدن الذين يعيشون\n\u00a0\u00a0في أحياء فقيرة\n",
 };
 
 async function zipOf(files: Record<string, string>, top = 'sdg-data-main/'): Promise<Buffer> {

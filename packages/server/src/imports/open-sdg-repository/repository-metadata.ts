@@ -118,7 +118,8 @@ export function indicatorOfFileName(file: string): { code: string; archived: boo
 
 /** YAML front matter and the Markdown after it (or a whole YAML file). Throws with a message on bad YAML. */
 export function readFrontMatter(text: string, yamlFile: boolean): { fields: Record<string, unknown>; body: string } {
-  const t = text.replace(/^\uFEFF/, '');
+  // No-break spaces that begin a line are indentation as editors meant it (PyYAML, which Open SDG uses, reads them so).
+  const t = text.replace(/^\uFEFF/, '').replace(/^[ \u00A0]+/gm, (m) => ' '.repeat(m.length));
   let yamlText = t;
   let body = '';
   if (!yamlFile) {
