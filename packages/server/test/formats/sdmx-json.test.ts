@@ -90,6 +90,8 @@ describe('sdmx-json reader on the SDMX technical working group samples (2.x)', (
         period: '2015',
         value: 389.385,
         unit: 'TONES',
+        // UNIT_MULT 3: thousands of tonnes, scaled by the import.
+        unitMultiplier: '3',
         source: 'MAFF_Agricultural Statistics_2015; Other sources',
         dims: {},
       },

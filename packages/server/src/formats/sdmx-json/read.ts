@@ -75,7 +75,14 @@ interface Entry {
   path: PathKey[];
 }
 
-const USED_ATTRIBUTE_ROLES: ReadonlySet<SdmxRole> = new Set(['unit', 'status', 'obsStatus', 'note', 'source']);
+const USED_ATTRIBUTE_ROLES: ReadonlySet<SdmxRole> = new Set([
+  'unit',
+  'status',
+  'obsStatus',
+  'unitMult',
+  'note',
+  'source',
+]);
 
 function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -342,6 +349,9 @@ export async function* readSdmxJson(
     if (note) record.note = note;
     const source = found.get('source');
     if (source) record.source = source;
+    // UNIT_MULT scales the value into its unit (the import does it: core/observations/units.ts); 0 is the unit itself.
+    const mult = found.get('unitMult');
+    if (mult && mult !== '0') record.unitMultiplier = mult;
 
     if (errors.length > 0) {
       out.push(...errors);
