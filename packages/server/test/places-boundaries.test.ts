@@ -3,7 +3,7 @@ import path from 'node:path';
 import { testStoreKinds } from '@marsad/db/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUTH, createTestApp, SHARED, type TestApp } from './helpers.ts';
+import { AUTH, createTestApp, SHARED, signedIn, type TestApp } from './helpers.ts';
 
 /**
  * Places as countries divide them (issue 14): a places file re-run (unchanged), changed (updated, audited) and tried
@@ -232,5 +232,20 @@ describe.each(testStoreKinds())('places and boundaries on %s', (kind) => {
     expect(missing.statusCode).toBe(400);
     expect(missing.json().message).toMatch(/matchProperty/);
     expect(await count('place_boundaries')).toBe(stored);
+  });
+
+  it("lets a focal point set the shapes of their country's places only", async () => {
+    const file = await readFile(KZ_REGIONS);
+    const url = '/api/v1/places/boundaries?matchProperty=kzName&parent=KAZ&dryRun=true';
+    const send = (headers: Record<string, string>) =>
+      t.app.inject({ method: 'POST', url, payload: file, headers: { ...headers, 'content-type': 'application/json' } });
+    const jordan = await signedIn(t, 'jordan@example.org', [{ role: 'national-focal-point', place: 'JOR' }]);
+    const refused = await send(jordan);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().message).toMatch(/you may not change the shape of KZAKM, KZAKT, KZSHY/);
+    const kazakhstan = await signedIn(t, 'kz@example.org', [{ role: 'national-focal-point', place: 'KAZ' }]);
+    const allowed = await send(kazakhstan);
+    expect(allowed.statusCode, allowed.body).toBe(200);
+    expect(allowed.json()).toMatchObject({ matched: 3, unchanged: 3 });
   });
 });
