@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { testStoreKinds } from '@marsad/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUTH, createTestApp, importText, SHARED, type TestApp } from './helpers.ts';
+import { AUTH, createTestApp, importText, SHARED, signedIn, type TestApp } from './helpers.ts';
 
 /**
  * Columns mean what their SDMX concepts say (issue 14, item 2), on real Open SDG files: REF_AREA and GeoCode name
@@ -142,6 +142,23 @@ describe.each(testStoreKinds())('columns as their SDMX concepts say, on %s', (ki
     expect(obs.some((o) => o.place === 'GBR')).toBe(true);
     // Observation status ("Normal value") and Unit multiplier ("Units") are neither breakdowns nor notes.
     expect(obs.every((o) => o.note === null)).toBe(true);
+  });
+
+  it('creates places only where the importer may add places', async () => {
+    const headers = await signedIn(t, 'agadir@concepts.example', [{ role: 'city-focal-point', place: 'MAAGA' }]);
+    const text = 'Year,REF_AREA,Value\n2020,AGA-NEW-1,5\n';
+    const query = { format: 'open-sdg', fileName: 'indicator_11-6-1.csv', createPlaces: true };
+    const country = await importText(t.app, text, { ...query, place: 'MAR' }, headers);
+    expect(country.statusCode).toBe(422);
+    expect(country.json().errors[0]).toMatchObject({
+      at: 2,
+      message: expect.stringMatching(/may not add places under MAR/),
+    });
+    const city = await importText(t.app, text, { ...query, place: 'MAAGA' }, headers);
+    expect(city.statusCode, city.json().message).toBe(201);
+    expect(
+      await sql(`SELECT q.code FROM places p JOIN places q ON q.id = p.parent_id WHERE p.code = 'AGA-NEW-1'`),
+    ).toEqual([{ code: 'MAAGA' }]);
   });
 
   it('reads Sex by its labels in any language, Total as no breakdown; statuses and multipliers are not breakdowns', async () => {
