@@ -119,8 +119,8 @@ export function registerRepositoryImportRoutes(
           reportDir: reportDir(ctx),
         });
         const limitHit = report.files.find((f) => /MARSAD_UPLOAD_MAX_UNPACKED_BYTES/.test(f.reason ?? ''));
-        if (limitHit && report.state !== 'committed') {
-          // An entry that unpacked past the limit (it declared less): the zip misleads.
+        if (limitHit && !report.files.some((f) => f.outcome === 'imported')) {
+          // Unpacking went past the limit before anything was imported (entries that declared less: the zip misleads).
           throw new HttpError(413, 'too_large', limitHit.reason!, { limit: 'unpacked-bytes', report });
         }
         reply.code(report.state === 'failed' ? 422 : report.state === 'dry-run' ? 200 : 201);

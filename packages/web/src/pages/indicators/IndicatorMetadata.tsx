@@ -24,6 +24,9 @@ type Field = IndicatorMetadataResponse['sources'][number]['fields'][number];
 
 const SOURCE_FIELD = /^source_([a-z_]+)_(\d{1,2})$/;
 
+/** Text of either direction inside a sentence, isolated (FSI … PDI) so that its punctuation stays with it. */
+const isolate = (text: string) => `\u2068${text}\u2069`;
+
 /** The name of a language in the language of the page ("English", "الإنجليزية"). */
 function languageName(code: string, ui: string): string {
   try {
@@ -41,7 +44,7 @@ function languageName(code: string, ui: string): string {
  */
 export function IndicatorMetadata({ code }: { code: string }) {
   const { t, i18n } = useTranslation();
-  const { lang } = usePrefs();
+  const { lang, num } = usePrefs();
   const headingId = useId();
   const q = useQuery({
     queryKey: ['indicator-metadata', code, lang],
@@ -82,11 +85,11 @@ export function IndicatorMetadata({ code }: { code: string }) {
         return (
           <div className="card" key={s.source}>
             <p>
-              <span dir="auto">{t('indicatorMetadata.from', { source: s.source })}</span>
+              <span dir="auto">{t('indicatorMetadata.from', { source: isolate(s.source) })}</span>
               {s.place?.name && (
                 <>
                   {' '}
-                  <span dir="auto">{t('indicatorMetadata.forPlace', { place: s.place.name })}</span>
+                  <span dir="auto">{t('indicatorMetadata.forPlace', { place: isolate(s.place.name) })}</span>
                 </>
               )}
               {s.reportingStatus && (
@@ -108,7 +111,7 @@ export function IndicatorMetadata({ code }: { code: string }) {
             </dl>
             {[...bySource].map(([n, fields]) => (
               <div key={n}>
-                <h3>{t('indicatorMetadata.sourceN', { n: Number(n) })}</h3>
+                <h3>{t('indicatorMetadata.sourceN', { n: num(Number(n), 0) })}</h3>
                 <dl>
                   {fields.map((f) => (
                     <div key={f.field}>
