@@ -228,6 +228,28 @@ describe.each(testStoreKinds())('places and boundaries on %s', (kind) => {
       expect(r.statusCode, body.slice(0, 80)).toBe(422);
       expect(r.json().message).toMatch(message);
     }
+    // TopoJSON: read with topojson-client (a dry run here), and refused when its arcs are not there.
+    const topology = (arcs: number[][]) =>
+      JSON.stringify({
+        type: 'Topology',
+        objects: {
+          regions: {
+            type: 'GeometryCollection',
+            geometries: [{ type: 'Polygon', arcs: [arcs[0]], properties: { kzName: 'Акмолинская' } }],
+          },
+        },
+        arcs: [square(70, 50)[0]],
+      });
+    const topo = await post(
+      '/api/v1/places/boundaries?matchProperty=kzName&parent=KAZ&dryRun=true',
+      topology([[0]]),
+      'application/json',
+    );
+    expect(topo.statusCode, topo.body).toBe(200);
+    expect(topo.json()).toMatchObject({ features: 1, matched: 1, updated: 1, unmatched: [] });
+    const noArc = await post('/api/v1/places/boundaries?matchProperty=kzName', topology([[3]]), 'application/json');
+    expect(noArc.statusCode).toBe(422);
+    expect(noArc.json().message).toMatch(/its arcs must be indices into "arcs"/);
     const missing = await post('/api/v1/places/boundaries', fc([]), 'application/json');
     expect(missing.statusCode).toBe(400);
     expect(missing.json().message).toMatch(/matchProperty/);
