@@ -10,14 +10,13 @@ import { loadDemoProgrammes } from '../../src/demo/load-demo-programmes.ts';
 import { loadDemoReviews } from '../../src/demo/load-demo-reviews.ts';
 import { AUTH, createTestApp, importText, signedIn, type TestApp } from '../helpers.ts';
 import {
-  type HostileBody,
-  hostileBody,
-  hostileQuery,
-  type JsonSchema,
-  pathSegment,
-  type QueryParameter,
-  type Vocabulary,
-} from './hostile-values.ts';
+  answerProblem,
+  describeRequest,
+  type HostileRequest,
+  hostileRequests,
+  writeRoutes,
+} from './hostile-requests.ts';
+import type { Vocabulary } from './hostile-values.ts';
 
 /**
  * Hostile requests to every write route of the OpenAPI document (issue 13): bodies generated
@@ -30,23 +29,18 @@ import {
  * Requests are made as an administrator (the first-start token: one query to resolve, where an API
  * token takes four), so that they reach the handlers; routes that need a user get a session. The
  * records the paths name (a programme, a result, a review submission, …) exist. Write routes run
- * before DELETE routes, so that deletions come last. The raw upload routes are covered by their
- * own tests (their body is a file). fast-check runs from the fixed seed of
- * scripts/fast-check-seed.ts; MARSAD_HOSTILE_RUNS sets the cases per route (default 200), and
- * MARSAD_HOSTILE_STATS=1 prints the answers' statuses per route.
+ * before DELETE routes, so that deletions come last. The raw upload routes are covered by
+ * hostile-imports.test.ts (their body is a file). The routes and requests come from
+ * hostile-requests.ts, which `npm run bench:fuzz` also sends to a real server.
+ *
+ * fast-check runs from the fixed seed of scripts/fast-check-seed.ts (MARSAD_FC_SEED for others);
+ * MARSAD_FUZZ_RUNS sets the cases per route (default 200); MARSAD_FUZZ_STATS=1 prints the answers'
+ * statuses per route and the time taken, MARSAD_FUZZ_STATS=messages also their commonest messages.
  */
 
-const RUNS = Number(process.env.MARSAD_HOSTILE_RUNS ?? 200);
-const STATS = !!process.env.MARSAD_HOSTILE_STATS;
-const MESSAGES = process.env.MARSAD_HOSTILE_STATS === 'messages';
-
-/** Raw bodies (a file): another test covers them. */
-const UPLOAD_ROUTES = new Set([
-  'POST /api/v1/imports',
-  'POST /api/v1/places/import',
-  'POST /api/v1/knowledge/items/{id}/attachments',
-  'POST /api/v1/questionnaires/import',
-]);
+const RUNS = Number(process.env.MARSAD_FUZZ_RUNS ?? 200);
+const STATS = !!process.env.MARSAD_FUZZ_STATS;
+const MESSAGES = process.env.MARSAD_FUZZ_STATS === 'messages';
 
 /** Routes called with a session of a user (or as the public) rather than the first-start administrator token. */
 const SESSION_ROUTES: Record<string, 'none' | 'victim' | 'leaver' | 'focal'> = {
@@ -102,73 +96,22 @@ const PROTOTYPE_ANSWERS = {
   hasOwnProperty: [{ isPrototypeOf: 'z' }],
 };
 
-interface Operation {
-  parameters?: { in: string; name: string; schema?: JsonSchema }[];
-  requestBody?: { content?: Record<string, { schema?: JsonSchema }> };
-}
-interface Route {
-  method: 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  path: string;
-  body?: JsonSchema;
-  pathParams: { name: string; schema?: JsonSchema; key: string }[];
-  query: QueryParameter[];
-}
-
 /**
- * The write routes of the OpenAPI document, read once before the tests are declared from an
+ * The OpenAPI document, read once before the tests are declared (one test per route), from an
  * application built without a database (building one queries nothing).
  */
-async function writeRoutes(): Promise<Route[]> {
+async function openApiDocument(): Promise<unknown> {
   const app = await buildApp(
     { store: {} as Store, dataDir: '/nonexistent', adminToken: 'unused', version: 'test' },
     { logger: false },
   );
   await app.ready();
-  const doc = app.swagger() as { paths: Record<string, Record<string, Operation>> };
+  const doc = app.swagger();
   await app.close();
-  const routes: Route[] = [];
-  for (const [path, operations] of Object.entries(doc.paths)) {
-    for (const [m, op] of Object.entries(operations)) {
-      const method = m.toUpperCase() as Route['method'];
-      if (!['POST', 'PUT', 'PATCH', 'DELETE'].includes(method) || UPLOAD_ROUTES.has(`${method} ${path}`)) continue;
-      const segments = path.split('/');
-      routes.push({
-        method,
-        path,
-        body: op.requestBody?.content?.['application/json']?.schema,
-        // A parameter is known by the literal segment before it: `programmes:code`, `budget-lines:id`.
-        pathParams: (op.parameters ?? [])
-          .filter((p) => p.in === 'path')
-          .map((p) => {
-            const at = segments.indexOf(`{${p.name}}`);
-            const literal = segments
-              .slice(0, at)
-              .reverse()
-              .find((s) => !s.startsWith('{'));
-            return { name: p.name, schema: p.schema, key: `${literal}:${p.name}` };
-          }),
-        query: (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => ({ name: p.name, schema: p.schema })),
-      });
-    }
-  }
-  // Deletions last, so that the records they may delete are there for the other routes.
-  return routes.sort((a, b) => Number(a.method === 'DELETE') - Number(b.method === 'DELETE'));
+  return doc;
 }
 
-const ROUTES = await writeRoutes();
-
-interface Case {
-  url: string;
-  body: HostileBody;
-}
-
-function describeCase(route: Route, c: Case): string {
-  const payload = c.body.payload;
-  const text =
-    payload === undefined ? '(none)' : typeof payload === 'string' ? payload : `bytes ${payload.toString('hex')}`;
-  const shown = text.length > 400 ? `${text.slice(0, 300)}… (${text.length} characters)` : text;
-  return `${route.method} ${c.url.length > 300 ? `${c.url.slice(0, 300)}…` : c.url} content-type=${c.body.contentType ?? '(none)'} body=${shown}`;
-}
+const ROUTES = writeRoutes(await openApiDocument());
 
 /** An SMTP "server" that closes every connection at once: mail to it fails at once, whatever the settings say. */
 async function refusingMailServer(): Promise<net.Server> {
@@ -190,7 +133,7 @@ describe.each(testStoreKinds())('hostile requests to every write route on %s', (
   const avoid: Record<string, (string | number)[]> = {};
   const vocab: Vocabulary = {};
   const stats = new Map<string, Map<number, number>>();
-  /** With MARSAD_HOSTILE_STATS=messages: the commonest 4xx messages per route (to see what keeps bodies from the handlers). */
+  /** With MARSAD_FUZZ_STATS=messages: the commonest 4xx messages per route (to see what keeps bodies from the handlers). */
   const messages = new Map<string, Map<string, number>>();
   let started = 0;
   let cpu = process.cpuUsage();
@@ -449,10 +392,9 @@ describe.each(testStoreKinds())('hostile requests to every write route on %s', (
     expect(me.statusCode, me.body).toBe(200);
   });
 
-  it.each(ROUTES.map((r) => [`${r.method} ${r.path}`, r] as const))('%s', async (name, route) => {
-    const params = route.pathParams.map((p) => ({ ...p, real: real[p.key] ?? [] }));
+  it.each(ROUTES.map((r) => [r.name, r] as const))('%s', async (name, route) => {
     expect(
-      params.filter((p) => !p.real.length).map((p) => p.key),
+      route.pathParams.filter((p) => !real[p.key]?.length).map((p) => p.key),
       'path parameters without real values in this test',
     ).toEqual([]);
     const headers = SESSION_ROUTES[name] === undefined ? AUTH : sessions()[SESSION_ROUTES[name]];
@@ -460,45 +402,24 @@ describe.each(testStoreKinds())('hostile requests to every write route on %s', (
     stats.set(name, counts);
     const common = new Map<string, number>();
     messages.set(name, common);
-    const segments = fc.tuple(...params.map((p) => pathSegment(p.schema, p.real, avoid[p.key])));
-    const cases: fc.Arbitrary<Case> = fc
-      .tuple(segments, hostileQuery(route.query, vocab), hostileBody(route.body, vocab))
-      .map(([values, query, body]) => {
-        let url = route.path;
-        params.forEach((p, i) => {
-          url = url.replace(`{${p.name}}`, values[i] ?? '');
-        });
-        const c: Case = { url: url + query, body };
-        // fast-check prints a failing case with this, shortened (bodies reach megabytes).
-        Object.defineProperty(c, fc.toStringMethod, { value: () => describeCase(route, c) });
-        return c;
-      });
     await fc.assert(
-      fc.asyncProperty(cases, async (c) => {
+      fc.asyncProperty(hostileRequests(route, real, avoid, vocab), async (c: HostileRequest) => {
         const r = await t.app.inject({
-          method: route.method,
+          method: c.method,
           url: c.url,
           headers: c.body.contentType === undefined ? headers : { ...headers, 'content-type': c.body.contentType },
           ...(c.body.payload === undefined ? {} : { payload: c.body.payload }),
         });
         counts.set(r.statusCode, (counts.get(r.statusCode) ?? 0) + 1);
-        let message: unknown;
-        if (r.statusCode >= 400) {
-          try {
-            message = (r.json() as { message?: unknown }).message;
-          } catch {
-            message = undefined;
-          }
-        }
-        if (MESSAGES && typeof message === 'string') {
+        const problem = answerProblem(r.statusCode, r.body);
+        if (problem) throw new Error(`${problem}: ${r.body.slice(0, 500)}\nto ${describeRequest(c)}`);
+        if (MESSAGES && r.statusCode >= 400) {
+          const message = String((r.json() as { message: string }).message);
           // The database's refusals (http/errors.ts) name no field: show what led to them.
           const m = message.startsWith('The request holds a value the database cannot take')
-            ? `${r.statusCode} ${message.slice(0, 160)} ← ${describeCase(route, c).slice(0, 200)}`
+            ? `${r.statusCode} ${message.slice(0, 160)} ← ${describeRequest(c).slice(0, 200)}`
             : `${r.statusCode} ${message.slice(0, 100)}`;
           common.set(m, (common.get(m) ?? 0) + 1);
-        }
-        if (r.statusCode >= 500 || (r.statusCode >= 400 && (typeof message !== 'string' || !message))) {
-          throw new Error(`answered ${r.statusCode} ${r.body.slice(0, 500)}\nto ${describeCase(route, c)}`);
         }
       }),
       { numRuns: RUNS },
