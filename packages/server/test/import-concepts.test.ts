@@ -144,6 +144,25 @@ describe.each(testStoreKinds())('columns as their SDMX concepts say, on %s', (ki
     expect(obs.every((o) => o.note === null)).toBe(true);
   });
 
+  it('a place created from its name alone takes the code a later file gives it', async () => {
+    const query = { format: 'open-sdg', place: 'GBR', createPlaces: true, createIndicators: true };
+    const first = [
+      'Year,Region,Local authority,GeoCode,Value',
+      '2022,North East,,E12000001,90',
+      '2022,North East,County Durham,E12000001,91',
+    ].join('\n');
+    const a = await importText(t.app, first, { ...query, fileName: 'indicator_4-2-9.csv' });
+    expect(a.statusCode, a.json().message).toBe(201);
+    const second = 'Year,Local authority,GeoCode,Value\n2022,County Durham,E06000047,92\n';
+    const b = await importText(t.app, second, { ...query, fileName: 'indicator_4-2-8.csv' });
+    expect(b.statusCode, b.json().message).toBe(201);
+    const durham = await sql<{ code: string; external: string | null; parent: string }>(
+      `SELECT p.code, p.external_code AS external, q.code AS parent FROM places p JOIN places q ON q.id = p.parent_id
+       WHERE p.names->>'en' = 'County Durham'`,
+    );
+    expect(durham).toEqual([{ code: 'GBR-COUNTY_DURHAM', external: 'E06000047', parent: 'GBR' }]);
+  });
+
   it('creates places only where the importer may add places', async () => {
     const headers = await signedIn(t, 'agadir@concepts.example', [{ role: 'city-focal-point', place: 'MAAGA' }]);
     const text = 'Year,REF_AREA,Value\n2020,AGA-NEW-1,5\n';

@@ -35,6 +35,8 @@ interface PlaceEntry {
   code: string;
   path: string;
   level: string;
+  /** Whether a file named the place by a label alone when an import created it (it has no external code). */
+  namedOnly: boolean;
 }
 
 /** What an import may add beyond observations (CLI flags and API parameters of the same names). */
@@ -215,10 +217,23 @@ export class CodeResolver {
     for (const r of src.rows) this.sources.set(r.name, r.id);
   }
 
-  private addPlace(r: { id: number; code: string; names: Names; level: string; path: string }): void {
+  private addPlace(r: {
+    id: number;
+    code: string;
+    names: Names;
+    level: string;
+    path: string;
+    external_code?: string | null;
+  }): void {
     this.places.set(r.code, r.id);
     this.placePaths.set(r.id, r.path);
-    this.placeById.set(r.id, { id: r.id, code: r.code, path: r.path, level: r.level });
+    this.placeById.set(r.id, {
+      id: r.id,
+      code: r.code,
+      path: r.path,
+      level: r.level,
+      namedOnly: !r.external_code && /-[A-Z0-9_]+$/.test(r.code),
+    });
     for (const n of Object.values(r.names ?? {})) {
       if (typeof n !== 'string' || !n.trim()) continue;
       const k = normaliseForSearch(n);
@@ -415,6 +430,32 @@ export class CodeResolver {
     if (!PLACE_CODE.test(code))
       return fail(`"${written}" cannot be a place code (letters, digits, . _ - up to 40): add the place first`);
     if (name.length > 300) return fail(`the place's name is ${name.length} characters long; at most 300`);
+    if (!byName) {
+      // A place an earlier row or import created from its name alone (a local authority given its region's code)
+      // is the place this code names when it has that name under the same parent: it takes the code as its external
+      // code, rather than a second place of the same name.
+      const named = (this.placeNames.get(normaliseForSearch(name)) ?? []).filter((id) => {
+        const p = this.placeById.get(id);
+        return p?.namedOnly && p.path.startsWith(parentEntry.path) && p.code.startsWith(`${parentEntry.code}-`);
+      });
+      if (named.length === 1) {
+        const id = named[0]!;
+        await this.conn.query('UPDATE places SET external_code = $2, updated_at = now() WHERE id = $1', [
+          id,
+          written.trim(),
+        ]);
+        const entry = this.placeById.get(id)!;
+        entry.namedOnly = false;
+        this.placesLower.set(lower(written), id);
+        this.placeMemo.clear();
+        this.created.push({
+          kind: 'place',
+          code: entry.code,
+          detail: `given the code ${written.trim()} as its external code`,
+        });
+        return { ok: true, value: id };
+      }
+    }
     const level = levelFromColumn(o.column);
     const names = { [languageOf(name)]: name };
     const r = await this.conn.query<{ id: number }>(
@@ -425,7 +466,7 @@ export class CodeResolver {
     const path = `${parentEntry.path}${id}/`;
     await this.conn.query('UPDATE places SET path = $2 WHERE id = $1', [id, path]);
     this.placesCreated++;
-    this.addPlace({ id, code, names, level, path });
+    this.addPlace({ id, code, names, level, path, external_code: byName ? null : written.trim() });
     if (!byName) this.placesLower.set(lower(written), id);
     this.placeMemo.clear();
     this.created.push({ kind: 'place', code, detail: `${level} "${name}" under ${parentEntry.code}` });
