@@ -105,23 +105,26 @@ describe.each(testStoreKinds())('places and boundaries on %s', (kind) => {
     ]);
   });
 
-  it('refuses a circle, a city under a district and a level of another kind, naming rows, writing nothing', async () => {
+  it('refuses a circle, a city under a district, a level of another kind and a region above its own regions, naming rows, writing nothing', async () => {
     const places = await count('places');
     const r = await post(
       '/api/v1/places/import',
       [
         'code,parent,level,kind,name_en',
-        'KZAKT,KZ-AKM-N,oblys,,Aktobe Region',
-        'KZ-C1,KZ-SHY-D1,city,,A city in a district',
+        'KZ-A,KZ-B,region,,A',
+        'KZ-B,KZ-A,region,,B',
+        'KZ-C1,KZ-SHY-W1,city,,A city in a ward',
         'KZ-X1,KZAKM,oblys,city,Wrong kind',
+        'KZAKT,KAZ,district,,Aktobe Region',
       ].join('\n'),
     );
     expect(r.statusCode, r.body).toBe(422);
     const problems = r.json().details.problems as { row: number; message: string }[];
-    expect(problems.map((p) => p.row)).toEqual([2, 3, 4]);
-    expect(problems[0]!.message).toMatch(/circle|under itself/);
-    expect(problems[1]!.message).toBe('a city cannot be under a district ("KZ-SHY-D1")');
-    expect(problems[2]!.message).toBe('the level "oblys" of KAZ is a region, not a city');
+    expect(problems.map((p) => p.row)).toEqual([2, 3, 4, 5, 6]);
+    expect(problems[0]!.message).toBe('"KZ-A" would be under itself (its parents come round to it)');
+    expect(problems[2]!.message).toBe('a city cannot be under a district ("KZ-SHY-W1")');
+    expect(problems[3]!.message).toBe('the level "oblys" of KAZ is a region, not a city');
+    expect(problems[4]!.message).toBe('"KZAKT" cannot become a district: the region "KZ-AKM-N" is under it');
     // A form adding one place asks that a code that exists be refused, not updated; JSON takes dryRun too.
     const json = (body: unknown) =>
       t.app.inject({ method: 'POST', url: '/api/v1/places', payload: body as object, headers: AUTH });

@@ -362,6 +362,16 @@ export async function addPlaces(
       fields.push('parent');
     }
     if (k.kind !== e.level) {
+      // Its places that the file leaves where they are must stay of its kind or a lower one.
+      const above = rows.find((c) => c.parent_code === code && !inFile.has(c.code) && RANK[c.level] < RANK[k.kind]);
+      if (above) {
+        problems.push({
+          row,
+          column: 'level',
+          message: `"${code}" cannot become a ${k.kind}: the ${above.level} "${above.code}" is under it`,
+        });
+        continue;
+      }
       after.level = k.kind;
       fields.push('level');
     }
