@@ -179,5 +179,18 @@ describe.each(testStoreKinds())('units and rules on imports on %s', (kind) => {
       format: 'csv',
     });
     expect(refused.json().errors[0]).toMatchObject({ at: 2, code: 'below-min' });
+    // Overlapping periods: the previous value of 2027-Q4 is the latest that ends before it starts (2025), not 2027.
+    await setRules('POP', { maxChangePercent: 50 });
+    const overlap = await importText(
+      t.app,
+      csv('indicator,place,period,value', 'POP,JOAMM,2027,100', 'POP,JOAMM,2027-Q4,120'),
+      { format: 'csv' },
+    );
+    expect(
+      overlap.json().errors.map((e: { at: number; code: string; message: string }) => [e.at, e.code, e.message]),
+    ).toEqual([
+      [2, 'change-needs-comment', expect.stringContaining('from the previous period (-1)')],
+      [3, 'change-needs-comment', expect.stringContaining('from the previous period (-1)')],
+    ]);
   });
 });

@@ -196,27 +196,48 @@ export async function checkSetRules(
   }
 
   if (ids.change.length) {
-    // The latest earlier value of the same key, staged or stored (a stored one the import replaces does not count).
+    // The latest earlier value of the same key, staged or stored (a stored one the import replaces does not count):
+    // in one ordered pass per key (the value just before, when it ends before this period starts, which it does
+    // unless periods overlap), and for the rows whose periods overlap the one before, by a lookup of their own.
     const r = await conn.query<{ row_at: string; indicator_id: number; value: number; previous: number }>(
-      `SELECT s.row_at, s.indicator_id, s.value, p.value AS previous
-         FROM import_stage s
-         JOIN indicators i ON i.id = s.indicator_id
-        CROSS JOIN LATERAL (
-          SELECT v.value FROM (
-            SELECT t.value, t.period_end, t.period_start FROM import_stage t
-             WHERE t.series_id = s.series_id AND t.place_id = s.place_id AND t.disagg_id = s.disagg_id
-               AND t.period_end < s.period_start
-            UNION ALL
-            SELECT o.value, o.period_end, o.period_start FROM observations o
-             WHERE o.series_id = s.series_id AND o.place_id = s.place_id AND o.disagg_id = s.disagg_id
-               AND o.period_end < s.period_start
-               AND NOT EXISTS (SELECT 1 FROM import_stage t WHERE t.series_id = o.series_id AND t.place_id = o.place_id
-                                  AND t.disagg_id = o.disagg_id AND t.period = o.period)
-          ) v ORDER BY v.period_end DESC, v.period_start DESC LIMIT 1) p
-        WHERE s.indicator_id = ANY($1::int[]) AND s.note IS NULL
-          AND CASE WHEN p.value = 0 THEN s.value <> 0
-                   ELSE abs((s.value - p.value) / p.value) * 100 > (i.validation_rules->>'maxChangePercent')::float8 END
-        ORDER BY length(s.row_at), s.row_at LIMIT $2`,
+      `WITH keys AS (
+         SELECT DISTINCT series_id, place_id, disagg_id FROM import_stage WHERE indicator_id = ANY($1::int[])),
+       eff AS (
+         SELECT s.series_id, s.place_id, s.disagg_id, s.period_start, s.period_end, s.value, s.row_at, s.note,
+                s.indicator_id
+           FROM import_stage s WHERE s.indicator_id = ANY($1::int[])
+         UNION ALL
+         SELECT o.series_id, o.place_id, o.disagg_id, o.period_start, o.period_end, o.value, NULL, NULL, NULL
+           FROM observations o JOIN keys k USING (series_id, place_id, disagg_id)
+          WHERE NOT EXISTS (SELECT 1 FROM import_stage t WHERE t.series_id = o.series_id AND t.place_id = o.place_id
+                               AND t.disagg_id = o.disagg_id AND t.period = o.period)),
+       ordered AS (
+         SELECT e.*, lag(e.value) OVER w AS lag_value, lag(e.period_end) OVER w AS lag_end
+           FROM eff e WINDOW w AS (PARTITION BY series_id, place_id, disagg_id ORDER BY period_end, period_start)),
+       withprev AS (
+         SELECT o.row_at, o.indicator_id, o.value, o.lag_value AS previous
+           FROM ordered o WHERE o.row_at IS NOT NULL AND o.note IS NULL AND o.lag_end < o.period_start
+         UNION ALL
+         SELECT o.row_at, o.indicator_id, o.value, p.value
+           FROM ordered o
+          CROSS JOIN LATERAL (
+            SELECT v.value FROM (
+              SELECT t.value, t.period_end, t.period_start FROM import_stage t
+               WHERE t.series_id = o.series_id AND t.place_id = o.place_id AND t.disagg_id = o.disagg_id
+                 AND t.period_end < o.period_start
+              UNION ALL
+              SELECT b.value, b.period_end, b.period_start FROM observations b
+               WHERE b.series_id = o.series_id AND b.place_id = o.place_id AND b.disagg_id = o.disagg_id
+                 AND b.period_end < o.period_start
+                 AND NOT EXISTS (SELECT 1 FROM import_stage t WHERE t.series_id = b.series_id AND t.place_id = b.place_id
+                                    AND t.disagg_id = b.disagg_id AND t.period = b.period)
+            ) v ORDER BY v.period_end DESC, v.period_start DESC LIMIT 1) p
+          WHERE o.row_at IS NOT NULL AND o.note IS NULL AND o.lag_end >= o.period_start)
+       SELECT w.row_at, w.indicator_id, w.value, w.previous
+         FROM withprev w JOIN indicators i ON i.id = w.indicator_id
+        WHERE CASE WHEN w.previous = 0 THEN w.value <> 0
+                   ELSE abs((w.value - w.previous) / w.previous) * 100 > (i.validation_rules->>'maxChangePercent')::float8 END
+        ORDER BY length(w.row_at), w.row_at LIMIT $2`,
       [ids.change, limit],
     );
     for (const row of r.rows) {
