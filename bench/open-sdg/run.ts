@@ -40,7 +40,8 @@ const { values } = parseArgs({
 async function child(kind: StoreKind, repo: string): Promise<void> {
   const r = REPOS[repo]!;
   const db = await createTestDatabase(kind, { catalogue: true });
-  let peak = process.memoryUsage().rss;
+  const before = process.memoryUsage().rss;
+  let peak = before;
   const sampler = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage().rss);
   }, 20);
@@ -72,7 +73,7 @@ async function child(kind: StoreKind, repo: string): Promise<void> {
   const t = report.totals;
   const data = report.files.filter((f) => f.kind === 'data');
   console.log(
-    `${repo} on ${kind}: ${report.state}; ${t.files} files (${data.length} data: ${data.filter((f) => f.outcome === 'imported').length} imported, ${data.filter((f) => f.outcome === 'refused').length} refused, ${data.filter((f) => f.outcome === 'skipped').length} skipped; metadata of ${report.files.filter((f) => f.kind === 'metadata' && f.outcome === 'imported').length} indicators, ${Number(stored.n)} texts); ${t.rows} rows read, ${t.inserted} new; ${t.indicatorsCreated} indicators created; ${seconds.toFixed(1)} s; peak RSS ${(peak / 1024 / 1024).toFixed(0)} MB`,
+    `${repo} on ${kind}: ${report.state}; ${t.files} files (${data.length} data: ${data.filter((f) => f.outcome === 'imported').length} imported, ${data.filter((f) => f.outcome === 'refused').length} refused, ${data.filter((f) => f.outcome === 'skipped').length} skipped; metadata of ${report.files.filter((f) => f.kind === 'metadata' && f.outcome === 'imported').length} indicators, ${Number(stored.n)} texts); ${t.rows} rows read, ${t.inserted} new; ${t.indicatorsCreated} indicators created; ${seconds.toFixed(1)} s; peak RSS ${(peak / 1024 / 1024).toFixed(0)} MB (${(before / 1024 / 1024).toFixed(0)} MB with the database open, before the import)`,
   );
   durations.sort((a, b) => b.ms - a.ms);
   const dataMs = durations.filter((d) => d.path.startsWith('data/')).reduce((n, d) => n + d.ms, 0);
@@ -85,7 +86,7 @@ async function child(kind: StoreKind, repo: string): Promise<void> {
   for (const f of report.files.filter((x) => x.outcome === 'refused')) {
     const e = f.errors[0];
     console.log(
-      `  refused ${f.path}${f.counts ? ` (${f.counts.errors} error(s))` : ''}: ${e ? `${typeof e.at === 'number' ? `row ${e.at}` : e.at}${e.column ? `, ${e.column}` : ''}: ${e.message}` : f.reason}`,
+      `  refused ${f.path}${f.counts ? ` (${f.counts.errors} error(s))` : ''}: ${e ? `${/^\d+$/.test(String(e.at)) ? `row ${e.at}` : e.at}${e.column ? `, ${e.column}` : ''}: ${e.message}` : f.reason}`,
     );
   }
   await db.drop();

@@ -29,7 +29,7 @@ export interface ImportRepoCliOptions {
 }
 
 const where = (e: { at: unknown; column?: string }) =>
-  `${typeof e.at === 'number' ? `row ${e.at}` : String(e.at)}${e.column ? `, ${e.column}` : ''}`;
+  `${/^\d+$/.test(String(e.at)) ? `row ${e.at}` : String(e.at)}${e.column ? `, ${e.column}` : ''}`;
 
 function fileLine(f: RepositoryFileReport): string {
   const c = f.counts;
