@@ -250,6 +250,116 @@ describe.skipIf(!decision.run)('administration pages in Chromium', { timeout: 12
     expect(await serious(page)).toEqual([]);
   });
 
+  // 4b. The upload page (/import), on a phone in Arabic: a CSV with one bad row is checked (the error
+  // named by row and column, in Arabic), fixed, checked again and imported; a places file checked; axe
+  // at phone and desktop size in Arabic and English. Before 5, which changes 11.1.1's rules.
+  it('lets a city focal point check and import a file, and check a places file (/import, ar and en)', async () => {
+    const { page, problems } = await signedInPage('city-focal-point', 'ar');
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect((await page.goto('/import'))?.status()).toBe(200);
+    await page.locator('#import-file').waitFor();
+    expect(await page.locator('header nav a[href="/import"]').innerText()).toBe(msg('ar', 'nav.import'));
+    expect(await h1(page)).toBe(msg('ar', 'import.title'));
+    expect(await serious(page)).toEqual([]);
+    const noSideways = () =>
+      page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+
+    // Nothing chosen: the error summary, focused, links to the file field.
+    await page.getByRole('button', { name: msg('ar', 'import.check'), exact: true }).click();
+    const summary = page.locator('.error-summary');
+    await summary.waitFor();
+    expect(await summary.evaluate((el) => el === document.activeElement)).toBe(true);
+    await summary.getByRole('link', { name: msg('ar', 'import.error.noFile') }).click();
+    expect(await page.locator('#import-file').evaluate((el) => el === document.activeElement)).toBe(true);
+
+    const csv = (value: string) =>
+      Buffer.from(`indicator,place,period,value\n11.1.1,MAAGA,2025,41\n11.1.1,MAAGA,2026,${value}\n`);
+    await page.setInputFiles('#import-file', { name: 'agadir.csv', mimeType: 'text/csv', buffer: csv('150') });
+    expect(await page.locator('#import-format').inputValue()).toBe('csv');
+    await page.locator('#import-place').selectOption('MAAGA');
+    await page.getByRole('button', { name: msg('ar', 'import.check'), exact: true }).click();
+    const result = page.locator('.import-result');
+    await result.locator('h2').waitFor();
+    expect(await result.getAttribute('aria-live')).toBe('polite');
+    expect(await result.locator('h2').innerText()).toContain(msg('ar', 'import.refused', { n: '١' }));
+    const errors = page.locator('#import-errors');
+    expect(await errors.locator('thead th').allInnerTexts()).toEqual([
+      msg('ar', 'import.col.row'),
+      msg('ar', 'import.col.column'),
+      msg('ar', 'import.col.reason'),
+    ]);
+    const cells = await errors.locator('tbody tr').first().locator('td').allInnerTexts();
+    expect(cells[0]).toBe('٣'); // the header is row 1
+    expect(cells[1]).toBe('value');
+    expect(cells[2]).toContain(msg('ar', 'import.code.above-max'));
+    // The server's English message, marked as English inside the Arabic page.
+    expect(await errors.locator('tbody td [lang="en"]').first().getAttribute('dir')).toBe('ltr');
+    expect(await noSideways()).toBe(true);
+    expect(await serious(page)).toEqual([]);
+    await screenshot(page, 'import-ar-phone-errors');
+
+    // Fixed: checked (nothing written), then confirmed.
+    await page.setInputFiles('#import-file', { name: 'agadir.csv', mimeType: 'text/csv', buffer: csv('38.5') });
+    await page.getByRole('button', { name: msg('ar', 'import.check'), exact: true }).click();
+    await result
+      .locator('h2')
+      .filter({ hasText: msg('ar', 'import.checked') })
+      .waitFor();
+    expect(await result.locator('h2').evaluate((el) => el === document.activeElement)).toBe(true);
+    await screenshot(page, 'import-ar-phone-checked');
+    await result.getByRole('button', { name: msg('ar', 'import.confirm'), exact: true }).click();
+    // The result, with a link to the place chosen (and to what waits for validation).
+    await result.getByRole('link', { name: msg('ar', 'import.seePlace', { code: 'MAAGA' }) }).waitFor();
+    expect(await result.locator('h2').innerText()).toContain(
+      msg('ar', 'import.done', { inserted: '#', updated: '#' }).split('#')[0]!.trim(),
+    );
+    const stored = (await (
+      await fetch(`${suite.baseURL}/api/v1/observations?indicator=11.1.1&place=MAAGA&from=2026&to=2026&total=true`, {
+        headers: await adminHeaders(),
+      })
+    ).json()) as { items: { value: number; status: string }[] };
+    expect(stored.items.map((o) => [o.value, o.status])).toEqual([[38.5, 'provisional']]);
+    await screenshot(page, 'import-ar-phone-done');
+
+    // A places file, checked only.
+    await page.getByLabel(msg('ar', 'import.kinds.places'), { exact: true }).check();
+    await page.setInputFiles('#places-file', {
+      name: 'districts.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('code,parent,level,name_ar,name_en\nMAAGA-ANZA,MAAGA,district,أنزا,Anza\n'),
+    });
+    await page.getByRole('button', { name: msg('ar', 'import.check'), exact: true }).click();
+    await result
+      .locator('h2')
+      .filter({ hasText: msg('ar', 'import.checked') })
+      .waitFor();
+    expect(await result.locator('table tbody tr td').allInnerTexts()).toEqual([
+      '٢',
+      'MAAGA-ANZA',
+      msg('ar', 'import.action.create'),
+    ]);
+    expect((await fetch(`${suite.baseURL}/api/v1/places/MAAGA-ANZA`)).status).toBe(404);
+    expect(await noSideways()).toBe(true);
+    expect(await serious(page)).toEqual([]);
+    await screenshot(page, 'import-ar-phone-places');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    expect(await serious(page)).toEqual([]);
+    await screenshot(page, 'import-ar-desktop-places');
+    expect(faults(besides(problems, 422, /^\/api\/v1\/imports\?/))).toEqual([]);
+
+    // English, desktop and phone: one more page load.
+    const en = await signedInPage('city-focal-point', 'en');
+    await en.page.goto('/import');
+    await en.page.locator('#import-file').waitFor();
+    expect(await h1(en.page)).toBe(msg('en', 'import.title'));
+    expect(await serious(en.page)).toEqual([]);
+    await screenshot(en.page, 'import-en-desktop');
+    await en.page.setViewportSize({ width: 390, height: 844 });
+    expect(await serious(en.page)).toEqual([]);
+    await screenshot(en.page, 'import-en-phone');
+    expect(faults(en.problems)).toEqual([]);
+  });
+
   // 5. Rules of an indicator: a problem found before sending, then saved and read back from the API.
   it('sets the validation and suppression rules of an indicator (ar)', async () => {
     const { page, problems } = await signedInPage('administrator', 'ar');

@@ -69,6 +69,7 @@ export function Layout() {
           {me?.roles.some((r) => ['administrator', 'national-focal-point', 'city-focal-point'].includes(r.role)) && (
             <Link to="/entry">{t('nav.entry')}</Link>
           )}
+          {me?.roles.some((r) => r.place || r.role === 'administrator') && <Link to="/import">{t('nav.import')}</Link>}
           {me?.roles.some((r) => r.role === 'administrator') && <Link to="/admin">{t('nav.admin')}</Link>}
         </nav>
         <div className="prefs">

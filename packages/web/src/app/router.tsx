@@ -143,6 +143,13 @@ const entry = createRoute({
   component: lazyRouteComponent(() => import('../pages/entry/EntryPage.tsx'), 'EntryPage'),
 });
 
+// Upload of files of values, places and boundaries, with a dry run (issue 14, item 6).
+const importPage = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/import',
+  component: lazyRouteComponent(() => import('../pages/import/ImportPage.tsx'), 'ImportPage'),
+});
+
 const inbox = createRoute({
   getParentRoute: () => rootRoute,
   path: '/inbox',
@@ -248,6 +255,7 @@ const routeTree = rootRoute.addChildren([
   accept,
   inbox,
   entry,
+  importPage,
   reviews,
   reviewCycleNew,
   reviewCycle,
