@@ -148,6 +148,7 @@ describe.each(testStoreKinds())('Open SDG repository import on %s', (kind) => {
 
     // The indicator created from its data is named by its metadata, in both languages.
     const local = await t.app.inject({ url: '/api/v1/indicators/99.9.9?lang=ar' });
+    expect(local.json()).toMatchObject({ local: true, ownerPlace: 'GBR' });
     expect(local.json().names).toMatchObject({
       en: 'Households with a local garden',
       ar: 'الأسر التي لديها حديقة محلية',

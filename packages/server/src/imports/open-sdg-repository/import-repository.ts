@@ -228,7 +228,8 @@ export async function importRepository(
   let placeId: number | null = null;
   if (o.place) {
     const p = await store.db.selectFrom('places').select('id').where('code', '=', o.place).executeTakeFirst();
-    placeId = p?.id ?? null;
+    if (!p) throw new Error(`--place: no place with code "${o.place}"; add it first (marsad places import).`);
+    placeId = p.id;
   }
 
   const run = async (s: Store, batchId: number): Promise<void> => {
@@ -564,10 +565,11 @@ async function importMetadata(
         // An indicator that a data file of this import created is named by the code alone: give it its names.
         const n = row.names ?? {};
         if (row.local && Object.keys(md.names).length && Object.keys(n).length === 1 && n.en === row.code) {
-          await conn.query('UPDATE indicators SET names = $2, updated_at = now() WHERE id = $1', [
-            row.id,
-            JSON.stringify(md.names),
-          ]);
+          // …and the place it belongs to, as a local indicator created by its metadata would be.
+          await conn.query(
+            'UPDATE indicators SET names = $2, owner_place_id = coalesce(owner_place_id, $3), updated_at = now() WHERE id = $1',
+            [row.id, JSON.stringify(md.names), placeId],
+          );
           report.notes.push('the indicator is named from its metadata');
         }
       }
