@@ -79,18 +79,22 @@ const statusList = (statuses: ObservationStatus[]) =>
     sql`, `,
   );
 
+/** Values of a place counted up to this many when places are ordered by how many values they have. */
+export const COUNT_CAP = 30;
+
 /**
- * The places with visible values of a series in a disaggregation, without reading the series: a
- * skip scan of the primary key (series_id, place_id, …) finds each place in one index probe, and
- * an EXISTS on (series_id, place_id) checks the disaggregation and status among that place's rows.
+ * The places with visible values of a series in a disaggregation, most values first (counted up to
+ * COUNT_CAP, then in id order), without reading the whole series: a skip scan of the primary key
+ * (series_id, place_id, …) finds each place in one index probe, and a count stopped at COUNT_CAP
+ * among that place's rows checks the disaggregation and status.
  */
 export async function placesWithValues(
   db: Db,
   seriesId: number,
   disaggId: number,
   statuses: ObservationStatus[],
-): Promise<number[]> {
-  const r = await sql<{ placeId: number }>`
+): Promise<{ placeId: number; n: number }[]> {
+  const r = await sql<{ placeId: number; n: string }>`
     WITH RECURSIVE pl(place_id) AS (
       (SELECT o.place_id FROM observations o WHERE o.series_id = ${seriesId} ORDER BY o.place_id LIMIT 1)
       UNION ALL
@@ -98,12 +102,16 @@ export async function placesWithValues(
                WHERE o.series_id = ${seriesId} AND o.place_id > pl.place_id ORDER BY o.place_id LIMIT 1)
         FROM pl WHERE pl.place_id IS NOT NULL
     )
-    SELECT pl.place_id AS "placeId" FROM pl
-     WHERE pl.place_id IS NOT NULL
-       AND EXISTS (SELECT 1 FROM observations e
-                    WHERE e.series_id = ${seriesId} AND e.place_id = pl.place_id
-                      AND e.disagg_id = ${disaggId} AND e.status IN (${statusList(statuses)}))`.execute(db);
-  return r.rows.map((x) => x.placeId);
+    SELECT pl.place_id AS "placeId", c.n FROM pl
+     CROSS JOIN LATERAL (
+       SELECT count(*) AS n FROM (
+         SELECT 1 FROM observations e
+          WHERE e.series_id = ${seriesId} AND e.place_id = pl.place_id
+            AND e.disagg_id = ${disaggId} AND e.status IN (${statusList(statuses)})
+          LIMIT ${COUNT_CAP}) capped
+     ) c
+     WHERE pl.place_id IS NOT NULL AND c.n > 0`.execute(db);
+  return r.rows.map((x) => ({ placeId: x.placeId, n: Number(x.n) }));
 }
 
 /**

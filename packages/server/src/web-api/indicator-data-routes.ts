@@ -5,6 +5,7 @@ import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
 import { CodeList, LangParam, pick } from '../http/pagination.ts';
 import {
+  COUNT_CAP,
   countAt,
   countValues,
   defaultDisaggregation,
@@ -19,7 +20,7 @@ import {
 } from './indicator-data-queries.ts';
 import { compareCodes, parseExactDims, suppressionReveal, visibleStatuses } from './web-api-common.ts';
 
-/** How many places are chosen when the request names none: the first in code order. */
+/** How many places are chosen when the request names none: those with most values (counted up to COUNT_CAP). */
 export const DEFAULT_PLACES = 5;
 export const DEFAULT_POINTS = 2000;
 export const MAX_POINTS = 20_000;
@@ -35,7 +36,7 @@ const DataQuery = z.object({
     .optional()
     .describe('The disaggregation shown, CODE:VALUE, repeatable, e.g. dim=SEX:F; without it, the totals'),
   place: CodeList.optional().describe(
-    `Places whose values are wanted, comma-separated; without it, the first ${DEFAULT_PLACES} in code order with values in the disaggregation`,
+    `Places whose values are wanted, comma-separated; without it, the ${DEFAULT_PLACES} with most values in the disaggregation (counted up to ${COUNT_CAP})`,
   ),
   limit: z.coerce
     .number()
@@ -73,7 +74,8 @@ export function registerIndicatorDataRoutes(app: FastifyInstance, ctx: AppContex
         summary:
           'An indicator page: the places with values in one disaggregation of a series, and the values of the chosen places',
         description:
-          '`places`: the places with values in the disaggregation shown (`dim`; without it the total, or for a series without totals the disaggregation with most values; `dims` and `key` name the one shown), in code order. `points`: the values of the chosen places (`place`, else the first ' +
+          '`places`: the places with values in the disaggregation shown (`dim`; without it the total, or for a series without totals the disaggregation with most values; `dims` and `key` name the one shown), ' +
+          `most values first (counted up to ${COUNT_CAP}, then in code order). \`points\`: the values of the chosen places (\`place\`, else the first ` +
           `${DEFAULT_PLACES}), grouped by place in period order; at most \`limit\`, the latest kept when there are more (\`truncated\`, with \`pointsTotal\`). ` +
           'A point has `unit` only where it differs from the series\' unit; `source` is an index into `sources`. The public sees approved values only. A value the indicator\'s suppression rule withholds from the caller is null with `suppressedBelow` N ("fewer than N").',
         params: z.object({ code: z.string().max(120) }),
@@ -96,9 +98,13 @@ export function registerIndicatorDataRoutes(app: FastifyInstance, ctx: AppContex
           : await disaggregationId(db, dims);
       if (req.query.dim === undefined && disaggId) dims = (await disaggregationsById(db, [disaggId]))[0]?.dims ?? dims;
 
-      const placeIds = disaggId === null ? [] : await placesWithValues(db, ref.seriesId, disaggId, statuses);
-      const placeRows = await placesById(db, placeIds);
-      placeRows.sort((a, b) => compareCodes(a.code, b.code));
+      const found = disaggId === null ? [] : await placesWithValues(db, ref.seriesId, disaggId, statuses);
+      const counted = new Map(found.map((x) => [x.placeId, x.n]));
+      const placeRows = await placesById(
+        db,
+        found.map((x) => x.placeId),
+      );
+      placeRows.sort((a, b) => counted.get(b.id)! - counted.get(a.id)! || compareCodes(a.code, b.code));
       const placeById = new Map(placeRows.map((p) => [p.id, p]));
       const chosen = req.query.place
         ? asked.filter((p) => placeById.has(p.id)).map((p) => p.id)

@@ -89,8 +89,7 @@ export function IndicatorPage() {
     queryFn: () => getJson<IndicatorDetail>(`/indicators/${encodeURIComponent(code)}`, { lang }),
   });
   const [seriesChoice, setSeries] = useState<string | null>(null);
-  const series =
-    seriesChoice ?? indicator.data?.series.find((s) => s.default)?.code ?? indicator.data?.series[0]?.code ?? null;
+  const defaultSeries = indicator.data?.series.find((s) => s.default)?.code ?? indicator.data?.series[0]?.code ?? null;
   const dimensions = useQuery({
     queryKey: ['dimensions', lang],
     queryFn: () => getJson<{ items: DimensionItem[] }>('/dimensions', { lang }),
@@ -105,12 +104,13 @@ export function IndicatorPage() {
   const [allRows, setAllRows] = useState(false);
   // The page asks for the places and the disaggregation it shows, never for the first rows of the indicator.
   const observations = useQuery({
-    queryKey: ['indicator-data', code, series, disaggChoice, chosenPlaces, pointLimit, lang],
-    enabled: !!series && chosenPlaces?.length !== 0,
+    // Asked for with the indicator itself, not after it: without a series chosen, the server takes the default one.
+    queryKey: ['indicator-data', code, seriesChoice, disaggChoice, chosenPlaces, pointLimit, lang],
+    enabled: chosenPlaces?.length !== 0,
     placeholderData: keepPreviousData,
     queryFn: () =>
       getJson<IndicatorData>(`/indicators/${encodeURIComponent(code)}/data`, {
-        series: series!,
+        series: seriesChoice ?? undefined,
         dim: disaggChoice ? disaggChoice.split('|') : undefined,
         place: chosenPlaces ?? undefined,
         limit: pointLimit,
@@ -119,13 +119,31 @@ export function IndicatorPage() {
   });
   // The last answer stays on screen while the next loads, and when every place is unticked.
   const lastData = useRef<IndicatorData | undefined>(undefined);
-  if (observations.data && observations.data.series === series) lastData.current = observations.data;
-  const data = lastData.current?.series === series ? lastData.current : undefined;
+  const ofSeries = (d: IndicatorData | undefined) =>
+    d && (seriesChoice === null || d.series === seriesChoice) ? d : undefined;
+  if (ofSeries(observations.data)) lastData.current = observations.data;
+  const data = ofSeries(lastData.current);
+  const series = seriesChoice ?? data?.series ?? defaultSeries;
+  // The chart's code (ECharts) loads while the values do, once the title is there, not after them.
+  const titled = !!indicator.data;
+  const [chartCode, setChartCode] = useState(false);
+  useEffect(() => {
+    if (!titled) return;
+    let live = true;
+    const done = () => live && setChartCode(true);
+    void Promise.all([loadLineChart(), import('../../components/echarts-setup.ts')]).then(done, done);
+    return () => {
+      live = false;
+    };
+  }, [titled]);
+  // What reads the whole series (the disaggregations' counts, the map's latest values) waits for the chart's
+  // values and code: on a server whose database shares its thread (PGlite) it would hold them back.
+  const afterChart = !!data && chartCode;
   const disagg = disaggChoice ?? data?.key ?? '';
   // The disaggregations with their counts read the whole series: asked for once the first chart is there.
   const breakdowns = useQuery({
     queryKey: ['indicator-breakdowns', code, series],
-    enabled: !!series && !!data,
+    enabled: !!series && afterChart,
     queryFn: () =>
       getJson<{ disaggregations: { key: string }[] }>(`/indicators/${encodeURIComponent(code)}/breakdowns`, {
         series: series!,
@@ -146,15 +164,10 @@ export function IndicatorPage() {
       note: x.note ?? null,
     })),
   );
-  // The chart's code (ECharts) loads while the values do, once the title is there, not after them.
-  const titled = !!indicator.data;
-  useEffect(() => {
-    if (titled) void loadLineChart().then(() => import('../../components/echarts-setup.ts'));
-  }, [titled]);
   const latest = useQuery({
     queryKey: ['latest', code, series, disagg, lang],
     // After the chart's values: the map is further down, and its latest values read the series.
-    enabled: !!series && !!data,
+    enabled: !!series && afterChart,
     queryFn: () =>
       getJson<Latest>(`/indicators/${encodeURIComponent(code)}/latest`, {
         series: series!,
