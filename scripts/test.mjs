@@ -105,9 +105,9 @@ if (args.length) {
         MARSAD_TEST_SERVER_ONLY: '1',
       })
     : null;
-  if (beside)
+  if (beside !== null)
     console.log(`\n${databaseTestFiles().length} test files run on the database server, beside the browser tests.`);
   if (process.env.MARSAD_SKIP_BROWSER === '1') console.log('\nBrowser tests skipped: MARSAD_SKIP_BROWSER=1');
   else await step('Tests in the browser', 'npx', ['vitest', 'run', '--config', 'vitest.browser.config.ts']);
-  if (beside && (await beside) !== 0) process.exit(1);
+  if (beside !== null && (await beside) !== 0) process.exit(1);
 }
