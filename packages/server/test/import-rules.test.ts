@@ -170,6 +170,16 @@ describe.each(testStoreKinds())('units and rules on imports on %s', (kind) => {
     const big = await importText(t.app, csv('indicator,place,period,value', 'POP,JOAMM,2024,20000'), { format: 'csv' });
     expect(big.statusCode, big.body).toBe(201);
     expect(big.json().warnings[0]).toMatchObject({ at: 2, code: 'above-max' });
+    // The entry form too: saved, the warning answered.
+    const national = await signedIn(t, 'rules-jordan@example.org', [{ role: 'national-focal-point', place: 'JOR' }]);
+    const form = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/entry',
+      headers: national,
+      payload: { place: 'JOAMM', period: '2030', entries: [{ indicator: 'POP', value: 30000 }] },
+    });
+    expect(form.statusCode, form.body).toBe(201);
+    expect(form.json().warnings).toEqual([expect.objectContaining({ index: 0, field: 'value', code: 'above-max' })]);
     const negative = await importText(t.app, csv('indicator,place,period,value', 'POP,JOAMM,2025,-1'), {
       format: 'csv',
     });
