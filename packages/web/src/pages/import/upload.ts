@@ -51,7 +51,7 @@ export function guessFromName(name: string): { format?: Format; indicator?: stri
   const sdg = /^indicator_(\d+(?:-[0-9a-z]+)+)\.csv$/i.exec(name);
   if (sdg) return { format: 'open-sdg', indicator: sdg[1]!.replace(/-/g, '.') };
   if (lower.endsWith('.json')) {
-    if (/dhis|datavalueset/.test(lower)) return { format: 'dhis2' };
+    if (/dhis|datavalue/.test(lower)) return { format: 'dhis2' };
     return { format: 'sdmx-json' };
   }
   if (lower.endsWith('.csv')) return { format: /sdmx/.test(lower) ? 'sdmx-csv' : 'csv' };
