@@ -342,6 +342,37 @@ describe.skipIf(!decision.run)('administration pages in Chromium', { timeout: 12
     expect(await noSideways()).toBe(true);
     expect(await serious(page)).toEqual([]);
     await screenshot(page, 'import-ar-phone-places');
+
+    // A boundaries file whose one area names no place: listed, nothing stored.
+    await page.getByLabel(msg('ar', 'import.kinds.boundaries'), { exact: true }).check();
+    const area = {
+      type: 'Feature',
+      properties: { NAME: 'Nowhere' },
+      geometry: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [-9.6, 30.4],
+            [-9.5, 30.4],
+            [-9.5, 30.5],
+            [-9.6, 30.4],
+          ],
+        ],
+      },
+    };
+    await page.setInputFiles('#boundaries-file', {
+      name: 'areas.geojson',
+      mimeType: 'application/geo+json',
+      buffer: Buffer.from(JSON.stringify({ type: 'FeatureCollection', features: [area] })),
+    });
+    await page.getByLabel(msg('ar', 'import.matchProperty'), { exact: true }).fill('NAME');
+    await page.getByRole('button', { name: msg('ar', 'import.check'), exact: true }).click();
+    await result
+      .locator('h2')
+      .filter({ hasText: msg('ar', 'import.checked') })
+      .waitFor();
+    expect(await result.locator('table tbody tr td').nth(1).innerText()).toBe('Nowhere');
+    expect(await noSideways()).toBe(true);
     await page.setViewportSize({ width: 1280, height: 900 });
     expect(await serious(page)).toEqual([]);
     await screenshot(page, 'import-ar-desktop-places');
