@@ -260,7 +260,10 @@ describe.each(testStoreKinds())('places and boundaries on %s', (kind) => {
   });
 
   it("lets a focal point set the shapes of their country's places only", async () => {
-    const file = await readFile(KZ_REGIONS);
+    // The three regions of the real file that match, alone (a smaller upload).
+    const all = JSON.parse(await readFile(KZ_REGIONS, 'utf8')) as { features: { properties: { kzName: string } }[] };
+    const names = ['Акмолинская', 'Актюбинская', 'г.Шымкент'];
+    const file = JSON.stringify({ ...all, features: all.features.filter((f) => names.includes(f.properties.kzName)) });
     const url = '/api/v1/places/boundaries?matchProperty=kzName&parent=KAZ&dryRun=true';
     const send = (headers: Record<string, string>) =>
       t.app.inject({ method: 'POST', url, payload: file, headers: { ...headers, 'content-type': 'application/json' } });
