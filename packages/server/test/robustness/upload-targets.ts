@@ -26,7 +26,7 @@ export const SEED_DATA = [
   'indicator,series,place,period,value,unit,status,source,note,SEX,AGE',
   '16.1.1,VC_IHR_PSRC,MAAGA,2015,6.25,PER_100000,approved,Police records,"a note",,',
   '16.1.1,VC_IHR_PSRC,MAAGA,2020,4,PER_100000,validated,Police records,,F,Y15T24',
-  '16.1.1,VC_IHR_PSRC,MAAGA,2020,-0.5,PER_100000,provisional,Police records,ملاحظة,M,',
+  '16.1.1,VC_IHR_PSRC,MAAGA,2020,0.5,PER_100000,provisional,Police records,ملاحظة,M,',
   '11.1.1,,JOAMM,2017-18,31.5,PERCENT,approved,Census,,,',
   '11.1.1,,JOAMM,2024-Q2,30,PERCENT,approved,Census,,,',
 ].join('\n');
