@@ -42,13 +42,13 @@ const KIND_KEYS: Record<Kind, string> = {
   boundaries: 'import.kinds.boundaries',
 };
 /** The API's options: label and hint. */
-const FLAG_KEYS: Record<string, [string, string]> = {
+const FLAG_KEYS = {
   createPlaces: ['import.flag.createPlaces', 'import.flag.createPlacesHint'],
   extendCodes: ['import.flag.extendCodes', 'import.flag.extendCodesHint'],
   newSeriesForUnits: ['import.flag.newSeriesForUnits', 'import.flag.newSeriesForUnitsHint'],
   skipUnmapped: ['import.flag.skipUnmapped', 'import.flag.skipUnmappedHint'],
   createIndicators: ['import.flag.createIndicators', 'import.flag.createIndicatorsHint'],
-};
+} as const;
 const ACTION_KEYS: Record<string, string> = {
   create: 'import.action.create',
   update: 'import.action.update',
@@ -77,7 +77,7 @@ function useMyPlaces(): PlaceOption[] {
   const { me } = useSession();
   const { lang } = usePrefs();
   const admin = !!me?.roles.some((r) => r.role === 'administrator');
-  const roots = [...new Set((me?.roles ?? []).filter((r) => r.place).map((r) => r.place!))];
+  const roots = [...new Set((me?.roles ?? []).flatMap((r) => (r.place ? [r.place] : [])))];
   const q = useQuery({
     queryKey: ['import-places', roots.join(','), admin, lang],
     enabled: !!me,
@@ -232,7 +232,7 @@ function ProblemTable({
             <td>
               {p.code && CODE_KEYS[p.code] && (
                 <>
-                  <strong>{t(CODE_KEYS[p.code]!)}</strong>{' '}
+                  <strong>{t(CODE_KEYS[p.code] ?? '')}</strong>{' '}
                 </>
               )}
               <English>{p.message}</English>
@@ -337,12 +337,12 @@ function ObservationsForm({ places, approve, admin }: { places: PlaceOption[]; a
   const [answer, setAnswer] = useState<{ a: ImportAnswer; stamp: number } | null>(null);
   const { busy, send } = useSender();
   const touch = () => setAnswer(null);
-  const flagNames = [
+  const flagNames: (keyof typeof FLAG_KEYS)[] = [
     'createPlaces',
     'extendCodes',
     'newSeriesForUnits',
-    ...(format === 'dhis2' ? ['skipUnmapped'] : []),
-    ...(admin ? ['createIndicators'] : []),
+    ...(format === 'dhis2' ? (['skipUnmapped'] as const) : []),
+    ...(admin ? (['createIndicators'] as const) : []),
   ];
 
   const run = async (dryRun: boolean) => {
@@ -374,7 +374,7 @@ function ObservationsForm({ places, approve, admin }: { places: PlaceOption[]; a
     const a = await send(url, file);
     if (!a) return setErrors([{ field: '', text: t('import.error.network') }]);
     const body = a.body as Partial<ImportAnswer> | null;
-    if (body && body.counts && body.state) setAnswer({ a: body as ImportAnswer, stamp: Date.now() });
+    if (body?.counts && body.state) setAnswer({ a: body as ImportAnswer, stamp: Date.now() });
     else setErrors([{ field: '', text: answerError(t, a) }]);
   };
 
@@ -511,9 +511,9 @@ function ObservationsForm({ places, approve, admin }: { places: PlaceOption[]; a
                 touch();
               }}
             />{' '}
-            <label htmlFor={`import-${f}`}>{t(FLAG_KEYS[f]![0])}</label>
+            <label htmlFor={`import-${f}`}>{t(FLAG_KEYS[f][0])}</label>
             <p id={`import-${f}-hint`} className="hint">
-              {t(FLAG_KEYS[f]![1])}
+              {t(FLAG_KEYS[f][1])}
             </p>
           </div>
         ))}

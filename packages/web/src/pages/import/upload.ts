@@ -49,7 +49,7 @@ export type Format = (typeof FORMATS)[number];
 export function guessFromName(name: string): { format?: Format; indicator?: string } {
   const lower = name.toLowerCase();
   const sdg = /^indicator_(\d+(?:-[0-9a-z]+)+)\.csv$/i.exec(name);
-  if (sdg) return { format: 'open-sdg', indicator: sdg[1]!.replace(/-/g, '.') };
+  if (sdg?.[1]) return { format: 'open-sdg', indicator: sdg[1].replace(/-/g, '.') };
   if (lower.endsWith('.json')) {
     if (/dhis|datavalue/.test(lower)) return { format: 'dhis2' };
     return { format: 'sdmx-json' };
