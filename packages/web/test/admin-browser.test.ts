@@ -409,6 +409,8 @@ describe.skipIf(!decision.run)('administration pages in Chromium', { timeout: 12
     if (!(await suppress.isChecked())) await suppress.check();
     await page.getByLabel(msg('ar', 'admin.rules.minCount'), { exact: true }).fill('5');
     await page.getByLabel(msg('ar', 'level.district'), { exact: true }).check();
+    // A rule set as a warning only: imports and the entry form report it and save the value.
+    await page.getByLabel(msg('ar', 'admin.rules.warn.sumTolerance'), { exact: true }).check();
     await page.getByRole('button', { name: msg('ar', 'admin.rules.save'), exact: true }).click();
     await page
       .locator('[role=status]')
@@ -418,7 +420,7 @@ describe.skipIf(!decision.run)('administration pages in Chromium', { timeout: 12
       validationRules: unknown;
       suppression: { minCount: number; levels?: string[] } | null;
     };
-    expect(ind.validationRules).toMatchObject({ min: 50, max: 100, sumTolerance: 0.01 });
+    expect(ind.validationRules).toMatchObject({ min: 50, max: 100, sumTolerance: 0.01, warnings: ['sumTolerance'] });
     expect(ind.suppression).toMatchObject({ minCount: 5 });
     expect(ind.suppression?.levels).toContain('district');
     await screenshot(page, 'admin-ar-rules-saved');

@@ -52,6 +52,7 @@ const TEMPLATE_FAMILIES: Record<string, readonly string[]> = {
     'approved-value',
     'bad-period',
   ],
+  'admin.rules.warn.': ['range', 'unit', 'requiredDimensions', 'sumTolerance', 'maxChangePercent'],
   'status.state.': ['reported', 'in-progress', 'not-started', 'not-applicable'],
   'progress.class.': [
     'met-or-almost',

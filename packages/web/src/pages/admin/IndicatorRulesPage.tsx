@@ -13,6 +13,7 @@ import {
   LEVELS,
   type Level,
   lastSegment,
+  RULE_NAMES,
   type Shown,
   type SuppressionRule,
   type ValidationRules,
@@ -110,6 +111,7 @@ function RulesForm({ ind, dims }: { ind: IndicatorWithRules; dims: DimensionItem
     v.sumTolerance === undefined ? '' : String(Math.round(v.sumTolerance * 100 * 1e6) / 1e6),
   );
   const [change, setChange] = useState(str(v.maxChangePercent));
+  const [warnings, setWarnings] = useState<string[]>(v.warnings ?? []);
   const [suppress, setSuppress] = useState(s !== null);
   const [minCount, setMinCount] = useState(s ? String(s.minCount) : '');
   const [countSeries, setCountSeries] = useState(s?.countSeries ?? '');
@@ -154,6 +156,8 @@ function RulesForm({ ind, dims }: { ind: IndicatorWithRules; dims: DimensionItem
       if (ch <= 0) local.maxChangePercent = { text: t('apiError.tooSmall', { min: '0' }) };
       rules.maxChangePercent = ch;
     }
+    const warned = RULE_NAMES.filter((r) => warnings.includes(r));
+    if (warned.length) rules.warnings = warned;
     let suppression: SuppressionRule | null = null;
     if (suppress) {
       const mc = num('minCount', minCount);
@@ -315,6 +319,24 @@ function RulesForm({ ind, dims }: { ind: IndicatorWithRules; dims: DimensionItem
           </p>
           {dimensionChecks(required, setRequired, !!problems.fields.requiredDimensions)}
           <FieldError id={`${id}-req`} error={problems.fields.requiredDimensions} />
+        </fieldset>
+        <fieldset aria-describedby={`${id}-warn-hint`}>
+          <legend>{t('admin.rules.warnings')}</legend>
+          <p className="hint" id={`${id}-warn-hint`}>
+            {t('admin.rules.warningsHint')}
+          </p>
+          <div className="checks">
+            {RULE_NAMES.map((name) => (
+              <label key={name}>
+                <input
+                  type="checkbox"
+                  checked={warnings.includes(name)}
+                  onChange={(e) => toggle(warnings, setWarnings, name, e.target.checked)}
+                />{' '}
+                {t(`admin.rules.warn.${name}`)}
+              </label>
+            ))}
+          </div>
         </fieldset>
       </fieldset>
 

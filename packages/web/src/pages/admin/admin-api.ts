@@ -94,7 +94,12 @@ export interface ValidationRules {
   requiredDimensions?: string[];
   sumTolerance?: number;
   maxChangePercent?: number;
+  /** Rules whose breach is a warning (the value is saved and the problem shown), not an error. */
+  warnings?: RuleName[];
 }
+/** The rules by name, as `warnings` lists them (core VALIDATION_RULE_NAMES). */
+export const RULE_NAMES = ['range', 'unit', 'requiredDimensions', 'sumTolerance', 'maxChangePercent'] as const;
+export type RuleName = (typeof RULE_NAMES)[number];
 export interface SuppressionRule {
   minCount: number;
   countSeries?: string;

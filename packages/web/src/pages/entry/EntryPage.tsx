@@ -275,14 +275,21 @@ function EntryFormView({ search, onFramework }: { search: EntrySearch; onFramewo
         saved?: number;
         unchanged?: number;
         details?: { errors?: EntryProblem[] };
+        /** Problems with rules the indicator sets to warn only: the values were saved all the same. */
+        warnings?: EntryProblem[];
       };
       if (res.ok) {
         setProblems([]);
+        const warnings = (body.warnings ?? []).map((e) => {
+          const where = whereOf(e.index === null ? '' : (keys[e.index] ?? ''));
+          return `${where ? `${where}: ` : ''}${problemText(t, num, e)}`;
+        });
+        const done = dryRun
+          ? t('entry.checked', { n: num(body.saved ?? 0, 0) })
+          : t('entry.saved', { n: num(body.saved ?? 0, 0), unchanged: num(body.unchanged ?? 0, 0) });
         setMessage({
           ok: true,
-          text: dryRun
-            ? t('entry.checked', { n: num(body.saved ?? 0, 0) })
-            : t('entry.saved', { n: num(body.saved ?? 0, 0), unchanged: num(body.unchanged ?? 0, 0) }),
+          text: warnings.length ? `${done} ${t('entry.savedWarnings')} ${warnings.join(' ')}` : done,
         });
         if (!dryRun) {
           await client.invalidateQueries({ queryKey: ['entry-form'] });
