@@ -1,4 +1,5 @@
 import { testStoreKinds } from '@marsad/db/testing';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, importText, type TestApp } from './helpers.ts';
 
@@ -184,6 +185,32 @@ describe.each(testStoreKinds())('pages hold any data: web API on %s', (kind) => 
     ]);
     // Monthly totals of four places: the answer stays small.
     expect(r.bytes).toBeLessThan(1440 * 110);
+  });
+
+  it('a place with a thousand indicators: its page and its report answer whole', async () => {
+    // Synthetic: 1,000 indicators with six yearly totals each at Jordan, written straight into the database.
+    const db = t.db.store.db;
+    await sql`INSERT INTO indicators (code, names)
+      SELECT 'SYN-THOUSAND-' || g, jsonb_build_object('en', 'Synthetic indicator ' || g) FROM generate_series(1, 1000) g`.execute(
+      db,
+    );
+    await sql`INSERT INTO series (indicator_id, code, is_default)
+      SELECT id, code || '-S', true FROM indicators WHERE code LIKE 'SYN-THOUSAND-%'`.execute(db);
+    await sql`INSERT INTO observations (series_id, place_id, period, disagg_id, indicator_id, period_start, period_end, value, status)
+      SELECT s.id, p.id, y::text, 0, s.indicator_id, make_date(y, 1, 1), make_date(y, 12, 31), y - 2000, 'approved'
+        FROM series s JOIN indicators i ON i.id = s.indicator_id
+        CROSS JOIN places p CROSS JOIN generate_series(2015, 2020) y
+       WHERE i.code LIKE 'SYN-THOUSAND-%' AND p.code = 'JOR'`.execute(db);
+    const summary = await get<{ indicators: { indicator: { code: string }; latest: { period: string } | null }[] }>(
+      '/api/v1/places/JOR/summary?lang=ar',
+    );
+    expect(summary.status).toBe(200);
+    const synthetic = summary.body.indicators.filter((i) => i.indicator.code.startsWith('SYN-THOUSAND-'));
+    expect(synthetic).toHaveLength(1000);
+    expect(synthetic.every((i) => i.latest?.period === '2020')).toBe(true);
+    const report = await get<{ indicators: { national: unknown }[] }>('/api/v1/places/JOR/report?lang=en');
+    expect(report.status).toBe(200);
+    expect(report.body.indicators.filter((i) => i.national)).toHaveLength(1000);
   });
 
   it('refuses what it cannot show with a 400 or 404 naming it', async () => {
