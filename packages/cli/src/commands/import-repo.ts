@@ -57,7 +57,7 @@ export function printRepositoryReport(r: RepositoryReport): void {
   }
   for (const n of r.notices) console.log(`note: ${n}`);
   const t = r.totals;
-  const summary = `${r.repository} (${r.source}): ${r.state} — ${t.files} files: ${t.imported} imported, ${t.refused} refused, ${t.skipped} skipped; ${t.rows} rows (${t.inserted} new, ${t.updated} changed, ${t.unchanged} unchanged); ${t.metadataFields} metadata texts; ${t.indicatorsCreated} indicators created. Batch ${r.batchId}.`;
+  const summary = `${r.repository} (${r.source}): ${r.state} — ${t.files} files: ${t.imported} imported${t.checked ? `, ${t.checked} checked only` : ''}, ${t.refused} refused, ${t.skipped} skipped; ${t.rows} rows (${t.inserted} new, ${t.updated} changed, ${t.unchanged} unchanged); ${t.metadataFields} metadata texts; ${t.indicatorsCreated} indicators created. Batch ${r.batchId}.`;
   if (r.state === 'failed') console.error(summary);
   else console.log(summary);
 }

@@ -91,6 +91,8 @@ export interface RepositoryReport {
   totals: {
     files: number;
     imported: number;
+    /** Checked and not written: a dry run, or the files after a refused one when all or nothing. */
+    checked: number;
     refused: number;
     skipped: number;
     rows: number;
@@ -232,6 +234,9 @@ export async function importRepository(
     placeId = p.id;
   }
 
+  // All or nothing: once a file is refused, nothing will be written; the files after it are only checked.
+  const checkOnly = (): RepositoryImportOptions =>
+    o.allOrNothing && reports.some((r) => r.outcome === 'refused') ? { ...o, dryRun: true } : o;
   const run = async (s: Store, batchId: number): Promise<void> => {
     const known = new Set(
       (await s.db.selectFrom('indicators').select('code').execute()).map((r) => r.code.toLowerCase()),
@@ -250,13 +255,24 @@ export async function importRepository(
       const matched = known.has(ind.code);
       for (const p of ind.data) {
         const progress = o.progress?.(p, index++, total);
-        reports.push(await importDataFile(s, files, p, ind.code, matched, source, o, progress));
+        reports.push(await importDataFile(s, files, p, ind.code, matched, source, checkOnly(), progress));
         progress?.end?.();
         if (reports.at(-1)!.created.some((c) => c.kind === 'indicator')) known.add(ind.code);
       }
       if (!metaPaths.length) continue;
       const progress = o.progress?.(metaPaths[0]!, index++, total);
-      const r = await importMetadata(s, files, ind, metaPaths, translations, language, source, placeId, batchId, o);
+      const r = await importMetadata(
+        s,
+        files,
+        ind,
+        metaPaths,
+        translations,
+        language,
+        source,
+        placeId,
+        batchId,
+        checkOnly(),
+      );
       if (r.indicatorState === 'created') known.add(ind.code);
       reports.push(r);
       progress?.end?.();
@@ -288,7 +304,7 @@ export async function importRepository(
       .executeTakeFirstOrThrow();
 
   const finish = async (conn: SqlConn, batchId: number, state: 'committed' | 'failed' | 'dry-run') => {
-    const totals = totalsOf(reports);
+    const totals = totalsOf(reports, !!o.dryRun);
     if (state === 'committed')
       await appendAudit(conn, o.auditActor ?? { label: o.actor, userId: null, ip: null }, {
         action: 'import',
@@ -376,7 +392,7 @@ export async function importRepository(
     place: o.place ?? null,
     allOrNothing: !!o.allOrNothing,
     files: reports,
-    totals: totalsOf(reports),
+    totals: totalsOf(reports, !!o.dryRun),
     notices,
   };
 }
@@ -385,10 +401,12 @@ function other(p: string, kind: RepositoryFileReport['kind'], reason: string): R
   return { path: p, kind, outcome: 'skipped', created: [], errors: [], notes: [], reason };
 }
 
-function totalsOf(reports: RepositoryFileReport[]): RepositoryReport['totals'] {
+/** Totals; rows of files only checked count in a dry run (what it would import), not after a whole one refused. */
+function totalsOf(reports: RepositoryFileReport[], dryRun = false): RepositoryReport['totals'] {
   const t = {
     files: reports.length,
     imported: 0,
+    checked: 0,
     refused: 0,
     skipped: 0,
     rows: 0,
@@ -399,17 +417,19 @@ function totalsOf(reports: RepositoryFileReport[]): RepositoryReport['totals'] {
     indicatorsCreated: 0,
   };
   for (const r of reports) {
-    if (r.outcome === 'imported' || r.outcome === 'checked') t.imported++;
+    if (r.outcome === 'imported') t.imported++;
+    else if (r.outcome === 'checked') t.checked++;
     else if (r.outcome === 'refused') t.refused++;
     else if (r.outcome === 'skipped') t.skipped++;
-    if (r.counts && r.outcome !== 'refused') {
+    const done = r.outcome === 'imported' || (dryRun && r.outcome === 'checked');
+    if (r.counts && done) {
       t.rows += r.counts.read;
       t.inserted += r.counts.inserted;
       t.updated += r.counts.updated;
       t.unchanged += r.counts.unchanged;
     }
-    if (r.metadata && r.outcome !== 'refused') t.metadataFields += r.metadata.fields;
-    if (r.indicatorState === 'created' && r.outcome !== 'refused') t.indicatorsCreated++;
+    if (r.metadata && done) t.metadataFields += r.metadata.fields;
+    if (r.indicatorState === 'created' && done) t.indicatorsCreated++;
   }
   return t;
 }
