@@ -20,7 +20,9 @@ import {
 /** Raw bodies (a file): their own test sends hostile files (hostile-imports.test.ts). */
 export const UPLOAD_ROUTES: ReadonlySet<string> = new Set([
   'POST /api/v1/imports',
+  'POST /api/v1/imports/repository',
   'POST /api/v1/places/import',
+  'POST /api/v1/places/boundaries',
   'POST /api/v1/knowledge/items/{id}/attachments',
   'POST /api/v1/questionnaires/import',
 ]);
