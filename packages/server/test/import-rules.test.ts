@@ -117,6 +117,29 @@ describe.each(testStoreKinds())('units and rules on imports on %s', (kind) => {
       },
     );
     expect(again.json().created).toEqual([]);
+    // A unit multiplier the file states scales the value into the series' unit; one it cannot read names the row.
+    const thousands = await importText(
+      t.app,
+      csv(
+        'indicator,place,period,value,unit,UNIT_MULT',
+        'POP,KZALA,2020,5.2,NUMBER,3',
+        'POP,KZALA,2021,5.3,NUMBER,Thousands',
+      ),
+      { format: 'csv' },
+    );
+    expect(thousands.statusCode, thousands.body).toBe(201);
+    expect((await obs('POP', 'KZALA')).map((o: { value: number; unit: string }) => [o.value, o.unit])).toEqual(
+      expect.arrayContaining([
+        [5200, 'NUMBER'],
+        [5300, 'NUMBER'],
+      ]),
+    );
+    const unreadable = await importText(
+      t.app,
+      csv('indicator,place,period,value,UNIT_MULT', 'POP,KZALA,2022,5.2,Percentage (%)'),
+      { format: 'csv' },
+    );
+    expect(unreadable.json().errors[0]).toMatchObject({ at: 2, column: 'unit multiplier' });
   });
 
   it('checks the rules over sets of values (parts of a total, their sum, large changes) and reports rules set as warnings without refusing', async () => {
