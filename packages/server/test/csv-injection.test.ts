@@ -12,8 +12,9 @@ import { AUTH, createTestApp, importText, type TestApp } from './helpers.ts';
 const HYPERLINK = '=HYPERLINK("http://evil.example","x")';
 const DATA = [
   'indicator,series,place,period,value,unit,status,source,note,Household',
-  `16.1.1,VC_IHR_PSRC,MAAGA,2015,-5,PER_100000,approved,@Police records,"${HYPERLINK.replace(/"/g, '""')}",`,
-  '16.1.1,VC_IHR_PSRC,MAAGA,2016,-0.3,PER_100000,approved,Police records,@SUM(1+1),-5 households',
+  // Negative values: a local indicator (created by the import), since 16.1.1 refuses values below 0.
+  `X.NEG,,MAAGA,2015,-5,,approved,@Police records,"${HYPERLINK.replace(/"/g, '""')}",`,
+  'X.NEG,,MAAGA,2016,-0.3,,approved,Police records,@SUM(1+1),-5 households',
   '16.1.1,VC_IHR_PSRC,MAAGA,2017,+1e3,PER_100000,approved,+Census,+212 537 00 00 00,=1+1',
   '16.1.1,VC_IHR_PSRC,MAAGA,2018,4,PER_100000,approved,Police records,-5 households,@home',
   // A tab before a formula: the import trims it, the formula stays.
@@ -127,7 +128,11 @@ describe.each(testStoreKinds())('CSV exports are safe to open in a spreadsheet o
   let original: Obs[];
   beforeAll(async () => {
     source = await createTestApp(kind);
-    const r = await importText(source.app, DATA, { format: 'csv', fileName: `\t${HYPERLINK}.csv` });
+    const r = await importText(source.app, DATA, {
+      format: 'csv',
+      fileName: `\t${HYPERLINK}.csv`,
+      createIndicators: true,
+    });
     expect(r.statusCode, r.body).toBe(201);
     original = await observations(source);
   });
@@ -152,15 +157,18 @@ describe.each(testStoreKinds())('CSV exports are safe to open in a spreadsheet o
     const exported = await source.app.inject({ url: e.url, headers: AUTH });
     expect(exported.statusCode, exported.body).toBe(200);
     const rows = expectSafe(exported.body, e.numeric);
-    // Not vacuous: the formula is there, neutralised, and the numbers are plain numbers.
-    expect(exported.body).toContain(`"'${HYPERLINK.replace(/"/g, '""')}"`);
-    const valueColumn = e.numeric[0] ?? '';
-    expect(rows.map((x) => x[valueColumn])).toContain('-5');
-    expect(rows.map((x) => x[valueColumn])).toContain('-0.3');
+    // Not vacuous: the formula is there, neutralised, and the numbers are plain numbers (the negative values are
+    // X.NEG's, which the Open SDG file of 16.1.1 does not hold).
+    if (!e.only) {
+      expect(exported.body).toContain(`"'${HYPERLINK.replace(/"/g, '""')}"`);
+      const valueColumn = e.numeric[0] ?? '';
+      expect(rows.map((x) => x[valueColumn])).toContain('-5');
+      expect(rows.map((x) => x[valueColumn])).toContain('-0.3');
+    }
 
     const target = await createTestApp(kind);
     try {
-      const r = await importText(target.app, exported.body, e.import);
+      const r = await importText(target.app, exported.body, { ...e.import, createIndicators: true });
       expect(r.statusCode, r.body.slice(0, 1000)).toBe(201);
       const expected = e.only ? original.filter(e.only) : original;
       const withStatusAndSource = e.name !== 'Open SDG';
@@ -168,7 +176,7 @@ describe.each(testStoreKinds())('CSV exports are safe to open in a spreadsheet o
         normalise(expected, withStatusAndSource),
       );
       // and once more changes nothing
-      const again = await importText(target.app, exported.body, e.import);
+      const again = await importText(target.app, exported.body, { ...e.import, createIndicators: true });
       expect(again.json().counts).toMatchObject({ inserted: 0, updated: 0 });
     } finally {
       await target.close();
