@@ -498,6 +498,11 @@ describe.each(testStoreKinds())('suppression of small counts on %s', (kind) => {
         '/api/v1/observations/export?format=open-sdg&indicator=USM-CV-05',
       ],
       '/api/v1/places': ['/api/v1/places?limit=1000'],
+      // Texts of an indicator's metadata (Open SDG repositories) and the shapes of places: no values in them.
+      '/api/v1/indicators/:code/metadata': ['/api/v1/indicators/16.1.1/metadata'],
+      '/api/v1/boundaries': ['/api/v1/boundaries'],
+      // The values of a place's areas for its map: the suppressed one must not show.
+      '/api/v1/places/:code/areas': ['MAAGA', 'MAR'].map((p) => `/api/v1/places/${p}/areas`),
       // Published reviews hold answers, not values: reviews.test.ts reads them, and every public route, for
       // unpublished material and personal data with a published review in the database (none here: the list is empty).
       '/api/v1/published-reviews': ['/api/v1/published-reviews'],
