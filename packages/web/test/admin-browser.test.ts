@@ -343,7 +343,7 @@ describe.skipIf(!decision.run)('administration pages in Chromium', { timeout: 12
     expect(await serious(page)).toEqual([]);
     await screenshot(page, 'import-ar-phone-places');
 
-    // A boundaries file whose one area names no place: listed, nothing stored.
+    // A boundaries file whose one area names no place: refused, the area listed.
     await page.getByLabel(msg('ar', 'import.kinds.boundaries'), { exact: true }).check();
     const area = {
       type: 'Feature',
@@ -367,16 +367,15 @@ describe.skipIf(!decision.run)('administration pages in Chromium', { timeout: 12
     });
     await page.getByLabel(msg('ar', 'import.matchProperty'), { exact: true }).fill('NAME');
     await page.getByRole('button', { name: msg('ar', 'import.check'), exact: true }).click();
-    await result
-      .locator('h2')
-      .filter({ hasText: msg('ar', 'import.checked') })
-      .waitFor();
+    await page.locator('.import-result h2, .error-summary').first().waitFor();
+    expect(await page.locator('.error-summary').count(), await page.locator('main').innerText()).toBe(0);
+    expect(await result.locator('h2').innerText()).toContain(msg('ar', 'import.refused', { n: '١' }));
     expect(await result.locator('table tbody tr td').nth(1).innerText()).toBe('Nowhere');
     expect(await noSideways()).toBe(true);
     await page.setViewportSize({ width: 1280, height: 900 });
     expect(await serious(page)).toEqual([]);
     await screenshot(page, 'import-ar-desktop-places');
-    expect(faults(besides(problems, 422, /^\/api\/v1\/imports\?/))).toEqual([]);
+    expect(faults(besides(problems, 422, /^\/api\/v1\/(imports|places\/boundaries)\?/))).toEqual([]);
 
     // English, desktop and phone: one more page load.
     const en = await signedInPage('city-focal-point', 'en');

@@ -825,6 +825,38 @@ interface BoundaryAnswer {
   dryRun: boolean;
 }
 
+type Unmatched = BoundaryAnswer['unmatched'][number];
+
+/** Areas of a boundaries file that match no place (or are not areas): number, value, reason (English). */
+function UnmatchedTable({ rows }: { rows: Unmatched[] }) {
+  const { t } = useTranslation();
+  const { num } = usePrefs();
+  if (!rows.length) return null;
+  return (
+    <table className="data import-problems">
+      <caption>{t('import.unmatched')}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t('import.col.area')}</th>
+          <th scope="col">{t('import.col.value')}</th>
+          <th scope="col">{t('import.col.reason')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.slice(0, 1000).map((u, i) => (
+          <tr key={i}>
+            <td className="num">{num(u.feature, 0)}</td>
+            <td>{u.value ? <bdi dir="auto">{u.value}</bdi> : '—'}</td>
+            <td>
+              <English>{u.reason}</English>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 function BoundariesForm({ places }: { places: PlaceOption[] }) {
   const { t } = useTranslation();
   const { num } = usePrefs();
@@ -832,7 +864,7 @@ function BoundariesForm({ places }: { places: PlaceOption[] }) {
   const [matchProperty, setMatchProperty] = useState('');
   const [parent, setParent] = useState('');
   const [errors, setErrors] = useState<FormError[]>([]);
-  const [answer, setAnswer] = useState<{ a: BoundaryAnswer; stamp: number } | null>(null);
+  const [answer, setAnswer] = useState<{ a: BoundaryAnswer | null; refused?: Unmatched[]; stamp: number } | null>(null);
   const { busy, send } = useSender();
   const run = async (dryRun: boolean) => {
     const found: FormError[] = [];
@@ -849,8 +881,17 @@ function BoundariesForm({ places }: { places: PlaceOption[] }) {
     const a = await send(url, file);
     if (!a) return setErrors([{ field: '', text: t('import.error.network') }]);
     const body = a.body as BoundaryAnswer | null;
+    // Refused whole (no area matched, or a feature that is not an area): the features named, as a list.
+    const details = (
+      a.body as { details?: { unmatched?: Unmatched[]; problems?: { feature: number; message: string }[] } } | null
+    )?.details;
+    const listed =
+      details?.unmatched ?? details?.problems?.map((p) => ({ feature: p.feature, value: null, reason: p.message }));
     if (a.status < 300 && body && typeof body.features === 'number') setAnswer({ a: body, stamp: Date.now() });
-    else setErrors([{ field: '', text: answerError(t, a) }]);
+    else if (a.status === 422 && listed?.length) {
+      setErrors([]);
+      setAnswer({ a: null, refused: listed, stamp: Date.now() });
+    } else setErrors([{ field: '', text: answerError(t, a) }]);
   };
   const r = answer?.a;
   const invalid = (f: string) => errors.some((e) => e.field === f) || undefined;
@@ -920,6 +961,16 @@ function BoundariesForm({ places }: { places: PlaceOption[] }) {
       </button>
       {busy && <Progress sent={busy.sent} total={busy.total} />}
       <ResultRegion stamp={answer?.stamp ?? 0}>
+        {answer?.refused && (
+          <section aria-labelledby="boundaries-result-heading">
+            <h2 id="boundaries-result-heading" tabIndex={-1} className="import-failed">
+              <span aria-hidden="true">⚠ </span>
+              {t('import.refused', { n: num(answer.refused.length, 0) })}
+            </h2>
+            <p>{t('import.fixAndRetry')}</p>
+            <UnmatchedTable rows={answer.refused} />
+          </section>
+        )}
         {r && (
           <section aria-labelledby="boundaries-result-heading">
             <h2 id="boundaries-result-heading" tabIndex={-1}>
@@ -943,29 +994,7 @@ function BoundariesForm({ places }: { places: PlaceOption[] }) {
                 </button>
               </div>
             )}
-            {r.unmatched.length > 0 && (
-              <table className="data import-problems">
-                <caption>{t('import.unmatched')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('import.col.area')}</th>
-                    <th scope="col">{t('import.col.value')}</th>
-                    <th scope="col">{t('import.col.reason')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {r.unmatched.slice(0, 1000).map((u, i) => (
-                    <tr key={i}>
-                      <td className="num">{num(u.feature, 0)}</td>
-                      <td>{u.value ? <bdi dir="auto">{u.value}</bdi> : '—'}</td>
-                      <td>
-                        <English>{u.reason}</English>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
+            <UnmatchedTable rows={r.unmatched} />
           </section>
         )}
       </ResultRegion>
