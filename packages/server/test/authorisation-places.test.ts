@@ -1,5 +1,6 @@
 import { testStoreKinds } from '@marsad/db/testing';
 import type { RouteOptions } from 'fastify';
+import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_QUESTIONNAIRE } from '../src/demo/demo-questionnaire.ts';
 import { createTestApp, importText, signedIn, TEST_PASSWORD, type TestApp } from './helpers.ts';
@@ -38,7 +39,7 @@ const OTHER = 'JOAMM';
 interface Request {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
-  payload?: string | object;
+  payload?: string | object | Buffer;
   contentType?: string;
 }
 
@@ -299,6 +300,48 @@ const PLACE_ROUTES: Record<string, PlaceRoute> = {
       contentType: 'text/csv',
       payload: `code,parent,level,name_ar,name_en,lat,lon,external_code\nD${next()},${place},district,حي,District,,,\n`,
     }),
+  },
+  'POST /api/v1/places/boundaries': {
+    allowed: WRITERS,
+    refused: REFUSED_ROWS,
+    request: async (t, place) => {
+      const code = await district(t, place);
+      const area = {
+        type: 'Feature',
+        properties: { code },
+        geometry: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [-9.6, 30.4],
+              [-9.5, 30.4],
+              [-9.5, 30.5],
+              [-9.6, 30.4],
+            ],
+          ],
+        },
+      };
+      return {
+        method: 'POST',
+        url: '/api/v1/places/boundaries?matchProperty=code',
+        contentType: 'application/geo+json',
+        payload: JSON.stringify({ type: 'FeatureCollection', features: [area] }),
+      };
+    },
+  },
+  'POST /api/v1/imports/repository': {
+    allowed: WRITERS,
+    refused: REFUSED_ROWS,
+    request: async (_t, place) => {
+      const zip = new JSZip();
+      zip.file('data/indicator_11-1-1.csv', `Year,Value\n${2000 + (next() % 500)},${next() % 90}\n`);
+      return {
+        method: 'POST',
+        url: `/api/v1/imports/repository?place=${place}`,
+        contentType: 'application/zip',
+        payload: await zip.generateAsync({ type: 'nodebuffer' }),
+      };
+    },
   },
   'PATCH /api/v1/places/:code': {
     allowed: WRITERS,
@@ -778,7 +821,12 @@ describe.each(testStoreKinds())('authorisation by role and place on %s', (kind) 
               ...(req.payload !== undefined ? { 'content-type': req.contentType ?? 'application/json' } : {}),
             },
             ...(req.payload !== undefined
-              ? { payload: typeof req.payload === 'string' ? req.payload : JSON.stringify(req.payload) }
+              ? {
+                  payload:
+                    typeof req.payload === 'string' || Buffer.isBuffer(req.payload)
+                      ? req.payload
+                      : JSON.stringify(req.payload),
+                }
               : {}),
           });
           const expected =
