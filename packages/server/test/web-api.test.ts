@@ -356,6 +356,8 @@ describe.each(testStoreKinds())('web API on %s', (kind) => {
         observations: 6,
         latestPeriod: '2022',
         latestEnd: '2022-12-31',
+        // What the place's own platform declares (Open SDG metadata): nothing here.
+        declared: null,
       });
       expect(cell(r.body, '11.c.1', 'MAAGA')?.state).toBe('not-applicable');
       expect(cell(r.body, '11.2.1', 'MAAGA')).toMatchObject({
