@@ -107,7 +107,7 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
       /^\/results\/success-indicators\/?$/.test(url) ||
       /^\/results\/board-progress(\/\d{4}-\d{2}-\d{2}\/\d{4}-\d{2}-\d{2})?\/?$/.test(url) ||
       /^\/(indicators|places|programmes|compare|status|sign-in|accept|inbox)(\/[^/]+)?\/?$/.test(url) ||
-      /^\/import\/?$/.test(url) ||
+      /^\/(import|entry)\/?$/.test(url) ||
       /^\/admin(\/(users(\/\d+)?|tokens|places|indicators(\/[^/]+)?|audit))?\/?$/.test(url);
     return sendPage(reply, known ? 200 : 404);
   };
@@ -128,6 +128,7 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
   app.get('/accept', { schema: { hide: true } }, page);
   app.get('/inbox', { schema: { hide: true } }, page);
   app.get('/import', { schema: { hide: true } }, page);
+  app.get('/entry', { schema: { hide: true } }, page);
   for (const p of ['/knowledge', '/knowledge/:id', '/knowledge/:id/edit', '/network', '/workshops', '/workshops/:id']) {
     app.get(p, { schema: { hide: true } }, page);
   }
