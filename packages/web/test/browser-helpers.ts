@@ -254,7 +254,12 @@ export function collectProblems(page: Page): string[] {
   page.on('response', (r) => {
     if (r.status() >= 400) problems.push(`HTTP ${r.status()} for ${r.request().method()} ${r.url()}`);
   });
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText ?? ''})`));
+  page.on('requestfailed', (r) => {
+    const reason = r.failure()?.errorText ?? '';
+    // Cancelled by the browser (a navigation away while a lazy chunk or a query was still loading), not refused.
+    if (reason === 'net::ERR_ABORTED') return;
+    problems.push(`request failed: ${r.url()} (${reason})`);
+  });
   return problems;
 }
 
