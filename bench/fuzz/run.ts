@@ -26,6 +26,7 @@ import type { StoreKind } from '@marsad/db';
 import { createTestDataDirectory } from '@marsad/db/testing';
 import fc from 'fast-check';
 import type { HostileFile } from '../../packages/server/test/robustness/hostile-files.ts';
+import { fuzzRequests, sendOverHttp } from '../../packages/server/test/robustness/hostile-requests.ts';
 import { EXPORT_BASES, SEED_DATA, uploadTargets } from '../../packages/server/test/robustness/upload-targets.ts';
 
 const { values: args } = parseArgs({
@@ -84,50 +85,15 @@ async function startServer(dataDir: string, url: string | undefined, port: numbe
   return child;
 }
 
-interface Answer {
-  status: number;
-  body: string;
-  ms: number;
-}
-
-function send(
+/** One request to the server, with this run's timeout. */
+const send = (
   agent: http.Agent,
   base: string,
   method: string,
   url: string,
   body: Buffer | undefined,
   headers: Record<string, string>,
-): Promise<Answer | 'hang'> {
-  return new Promise((resolve) => {
-    const started = performance.now();
-    const req = http.request(
-      `${base}${url}`,
-      {
-        method,
-        agent,
-        headers: { ...headers, ...(body ? { 'content-length': String(body.length) } : {}) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            body: Buffer.concat(chunks).toString('utf8'),
-            ms: performance.now() - started,
-          }),
-        );
-        res.on('error', () => resolve({ status: 0, body: 'response error', ms: performance.now() - started }));
-      },
-    );
-    req.setTimeout(TIMEOUT, () => {
-      req.destroy();
-      resolve('hang');
-    });
-    req.on('error', (err) => resolve({ status: 0, body: String(err), ms: performance.now() - started }));
-    req.end(body);
-  });
-}
+) => sendOverHttp(agent, base, method, url, body, headers, TIMEOUT);
 
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'marsad-fuzz-'));
@@ -214,35 +180,20 @@ async function main(): Promise<void> {
     }
     const fileSeconds = (performance.now() - t0) / 1000;
 
-    // API bodies: the generator of the write-route test, when it is there.
-    let bodyReport = 'API bodies: not run (no generator module)';
-    try {
-      const requests = '../../packages/server/test/robustness/hostile-requests.ts';
-      const mod = (await import(requests)) as {
-        fuzzRequests?: (o: {
-          base: string;
-          agent: http.Agent;
-          auth: Record<string, string>;
-          count: number;
-          seed: number;
-          timeoutMs: number;
-          openapi: unknown;
-        }) => Promise<string>;
-      };
-      if (mod.fuzzRequests && BODIES > 0) {
-        const openapi = (await send(agent, base, 'GET', '/api/openapi.json', undefined, {})) as Answer;
-        bodyReport = await mod.fuzzRequests({
-          base,
-          agent,
-          auth: AUTH,
-          count: BODIES,
-          seed: SEED,
-          timeoutMs: TIMEOUT,
-          openapi: JSON.parse(openapi.body),
-        });
-      }
-    } catch (err) {
-      if ((err as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw err;
+    // API bodies: the generator of the write-route test.
+    let bodyReport = 'API bodies: not run (--bodies 0)';
+    if (BODIES > 0) {
+      const openapi = await send(agent, base, 'GET', '/api/openapi.json', undefined, {});
+      if (openapi === 'hang' || openapi.status !== 200) throw new Error('no OpenAPI document');
+      bodyReport = await fuzzRequests({
+        base,
+        agent,
+        auth: AUTH,
+        count: BODIES,
+        seed: SEED,
+        timeoutMs: TIMEOUT,
+        openapi: JSON.parse(openapi.body),
+      });
     }
 
     const { peak } = rssMb(pid);

@@ -134,26 +134,26 @@ export function answerProblem(status: number, body: string): string | null {
 // ---------------------------------------------------------------------------------------------
 // Against a listening server (npm run bench:fuzz)
 
-interface Answer {
+export interface Answer {
   status: number;
   body: string;
   ms: number;
 }
 
-function send(
+/** One request over HTTP (keep-alive agent): its answer, or 'hang' after timeoutMs. Also bench/fuzz/run.ts's. */
+export function sendOverHttp(
   agent: http.Agent,
   base: string,
-  r: { method: string; url: string; body: HostileBody },
-  auth: Record<string, string>,
+  method: string,
+  url: string,
+  payload: Buffer | undefined,
+  headers: Record<string, string>,
   timeoutMs: number,
 ): Promise<Answer | 'hang'> {
   return new Promise((resolve) => {
     const started = performance.now();
-    const payload = r.body.payload === undefined ? undefined : Buffer.from(r.body.payload);
-    const headers: Record<string, string> = { ...auth };
-    if (r.body.contentType !== undefined) headers['content-type'] = r.body.contentType;
-    if (payload) headers['content-length'] = String(payload.length);
-    const req = http.request(`${base}${r.url}`, { method: r.method, agent, headers }, (res) => {
+    const all = payload ? { ...headers, 'content-length': String(payload.length) } : headers;
+    const req = http.request(`${base}${url}`, { method, agent, headers: all }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () =>
@@ -172,6 +172,19 @@ function send(
     req.on('error', (err) => resolve({ status: 0, body: String(err), ms: performance.now() - started }));
     req.end(payload);
   });
+}
+
+function send(
+  agent: http.Agent,
+  base: string,
+  r: { method: string; url: string; body: HostileBody },
+  auth: Record<string, string>,
+  timeoutMs: number,
+): Promise<Answer | 'hang'> {
+  const payload = r.body.payload === undefined ? undefined : Buffer.from(r.body.payload);
+  const headers: Record<string, string> = { ...auth };
+  if (r.body.contentType !== undefined) headers['content-type'] = r.body.contentType;
+  return sendOverHttp(agent, base, r.method, r.url, payload, headers, timeoutMs);
 }
 
 const json = (payload: unknown): HostileBody => ({ payload: JSON.stringify(payload), contentType: 'application/json' });
