@@ -1,7 +1,7 @@
 import { testStoreKinds } from '@marsad/db/testing';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUTH, createTestApp, importText, type TestApp } from './helpers.ts';
+import { AUTH, createTestApp, importText, normalise, type Obs, type TestApp } from './helpers.ts';
 
 /**
  * CSV injection (issue 13): text that a spreadsheet would read as a formula — notes, sources, open
@@ -54,33 +54,6 @@ function expectSafe(csv: string, numericColumns: string[] = []): Record<string, 
     }
   }
   return rows.map((row) => Object.fromEntries(header.map((h, i) => [h, row[i] ?? ''])));
-}
-
-type Obs = {
-  indicator: string;
-  series: string;
-  place: string;
-  period: string;
-  value: number;
-  status: string;
-  source: { name: string } | null;
-  note: string | null;
-  dims: Record<string, string>;
-};
-
-function normalise(items: Obs[], withStatusAndSource = true) {
-  return items
-    .map((o) => ({
-      indicator: o.indicator,
-      series: o.series,
-      place: o.place,
-      period: o.period,
-      value: o.value,
-      note: o.note,
-      dims: o.dims,
-      ...(withStatusAndSource ? { status: o.status, source: o.source?.name ?? null } : {}),
-    }))
-    .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 }
 
 const observations = async (t: TestApp): Promise<Obs[]> =>

@@ -96,3 +96,32 @@ export async function signedIn(
   const cookie = String(login.headers['set-cookie']).split(';')[0]!;
   return { cookie, 'x-csrf-token': login.json().csrfToken };
 }
+
+/** An observation as GET /api/v1/observations lists it (what the round-trip tests compare). */
+export type Obs = {
+  indicator: string;
+  series: string;
+  place: string;
+  period: string;
+  value: number;
+  status: string;
+  source: { name: string } | null;
+  note: string | null;
+  dims: Record<string, string>;
+};
+
+/** Observations in a comparable order and shape; Open SDG files carry no status and no source: leave them out. */
+export function normalise(items: Obs[], withStatusAndSource = true) {
+  return items
+    .map((o) => ({
+      indicator: o.indicator,
+      series: o.series,
+      place: o.place,
+      period: o.period,
+      value: o.value,
+      note: o.note,
+      dims: o.dims,
+      ...(withStatusAndSource ? { status: o.status, source: o.source?.name ?? null } : {}),
+    }))
+    .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+}

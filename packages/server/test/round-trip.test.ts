@@ -1,6 +1,6 @@
 import { testStoreKinds } from '@marsad/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUTH, createTestApp, importText, type TestApp } from './helpers.ts';
+import { AUTH, createTestApp, importText, normalise, type Obs, type TestApp } from './helpers.ts';
 
 /** Data with notes, sources, statuses, dimensions, several period kinds and awkward text. */
 const DATA = [
@@ -13,34 +13,6 @@ const DATA = [
   '11.1.1,,JOAMM,2024-03,29.5,PERCENT,approved,,,,',
   '11.1.1,,JOAMM,1990-1999,40,PERCENT,approved,,,,',
 ].join('\n');
-
-type Obs = {
-  indicator: string;
-  series: string;
-  place: string;
-  period: string;
-  value: number;
-  status: string;
-  source: { name: string } | null;
-  note: string | null;
-  dims: Record<string, string>;
-};
-
-/** Open SDG files carry no status and no source: those are compared for the other formats. */
-function normalise(items: Obs[], withStatusAndSource = true) {
-  return items
-    .map((o) => ({
-      indicator: o.indicator,
-      series: o.series,
-      place: o.place,
-      period: o.period,
-      value: o.value,
-      note: o.note,
-      dims: o.dims,
-      ...(withStatusAndSource ? { status: o.status, source: o.source?.name ?? null } : {}),
-    }))
-    .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
-}
 
 const FORMATS: { format: string; query: string; json: boolean }[] = [
   { format: 'csv', query: '', json: false },
