@@ -29,11 +29,18 @@ export function findUnstorableChar(text: string): UnstorableChar | null {
   return null;
 }
 
-/** A plain-English description of why a text cannot be stored. */
-export function unstorableMessage(found: UnstorableChar): string {
-  return found.reason === 'nul'
+/**
+ * A plain-English description of why a text cannot be stored. `of` says what held it: a file
+ * (a NUL there usually means UTF-16 or binary), or a value of a request (a path or query
+ * parameter, a JSON body), which is not a file and is named as such.
+ */
+export function unstorableMessage(found: UnstorableChar, of: 'file' | 'parameter' | 'value' = 'file'): string {
+  const holder = of === 'file' ? 'the text' : `the ${of}`;
+  if (found.reason === 'surrogate')
+    return `${holder} holds an unpaired UTF-16 surrogate (a broken character), which cannot be stored`;
+  return of === 'file'
     ? 'the text holds a NUL character (U+0000), which cannot be stored: is the file UTF-16 or binary? Save it as UTF-8 text'
-    : 'the text holds an unpaired UTF-16 surrogate (a broken character), which cannot be stored';
+    : `${holder} holds a NUL character (U+0000, %00 in a URL), which cannot be stored: leave it out`;
 }
 
 /**

@@ -10,16 +10,17 @@ import { HttpError } from './errors.ts';
  */
 export function registerStorableInputCheck(app: FastifyInstance): void {
   app.addHook('preValidation', async (req) => {
-    const parts: [string, unknown][] = [
-      ['params', req.params],
-      ['querystring', req.query],
+    const parts: [string, unknown, 'parameter' | 'value'][] = [
+      ['params', req.params, 'parameter'],
+      ['querystring', req.query, 'parameter'],
     ];
     const body = req.body as { pipe?: unknown } | undefined;
-    if (body !== null && typeof body === 'object' && typeof body.pipe !== 'function') parts.push(['body', body]);
-    else if (typeof body === 'string') parts.push(['body', body]);
-    for (const [name, value] of parts) {
+    if (body !== null && typeof body === 'object' && typeof body.pipe !== 'function')
+      parts.push(['body', body, 'value']);
+    else if (typeof body === 'string') parts.push(['body', body, 'value']);
+    for (const [name, value, of] of parts) {
       const bad = findUnstorableInValue(value, name);
-      if (bad) throw new HttpError(400, 'bad_request', `${bad.path}: ${unstorableMessage(bad.found)}`);
+      if (bad) throw new HttpError(400, 'bad_request', `${bad.path}: ${unstorableMessage(bad.found, of)}`);
     }
   });
 }
