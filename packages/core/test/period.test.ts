@@ -121,6 +121,12 @@ const ACCEPTED: [input: string, expected: Expected][] = [
   ['1993 01', ['1993-01', 'month', '1993-01-01', '1993-01-31']],
   ['2007/08 to 2008/09', ['2007-07-01/2009-06-30', 'range', '2007-07-01', '2009-06-30']],
   ['2002/03-2007/08', ['2002-07-01/2008-06-30', 'range', '2002-07-01', '2008-06-30']],
+  // date ranges in words (the UK's Open SDG file of indicator 16.6.2: survey fieldwork)
+  ['17 May to 11 June 2023', ['2023-05-17/2023-06-11', 'range', '2023-05-17', '2023-06-11']],
+  ['17 May 2023 to 11 June 2023', ['2023-05-17/2023-06-11', 'range', '2023-05-17', '2023-06-11']],
+  ['1 to 15 Sep 2021', ['2021-09-01/2021-09-15', 'range', '2021-09-01', '2021-09-15']],
+  ['1 December 2020 to 31 January 2021', ['2020-12-01/2021-01-31', 'range', '2020-12-01', '2021-01-31']],
+  ['1 May to 31 May 2023', ['2023-05', 'month', '2023-05-01', '2023-05-31']],
   ['1990-01-01/P10Y', SPAN90],
   ['2020-01-01/P10Y', ['2020-2029', 'span', '2020-01-01', '2029-12-31']],
   // SDMX time ranges that are exactly a named period
@@ -272,6 +278,9 @@ const REJECTED: [input: string, message: RegExp][] = [
   ['2024-03-31/2024-01-15', /ends before it starts: the end date must be on or after the start date/],
   ['2024-02-30/2024-03-31', /not a valid date range: 2024-02-30 is not a real date \(February 2024 has days 01 to 29/],
   ['2024-01-01/2023-02-29', /2023-02-29 is not a real date/],
+  ['31 June to 2 July 2023', /not a valid date range: June 2023 has days 01 to 30, not 31/],
+  ['11 June to 17 May 2023', /ends before it starts/],
+  ['17 Mayo to 11 June 2023', /not a recognised period/],
   ['2024-01-01/P0D', /unsupported duration "P0D".*P1Y, P3M, P2W or P10D/],
   ['2024-01-01/P', /unsupported duration "P"/],
   ['2024-01-01/PT1H', /unsupported duration "PT1H"/],

@@ -187,7 +187,7 @@ const ACCEPTED_FORMS =
   'Accepted forms: a year (2024), half-year (2024-S1), quarter (2024-Q1, 2024Q1 or Q1 2024), ' +
   'month (2024-01 or 2024M01), ISO week (2024-W05 or 2024W5), day (2024-01-15), ' +
   'financial year (2017-18, 2017/18 or FY2017-18), span of years (1990-1999 or 1990 to 1999), ' +
-  'date range (2024-01-15/2024-03-31 or 2024-01-01/P3M), or a DHIS2 period id ' +
+  'date range (2024-01-15/2024-03-31, 2024-01-01/P3M or 17 May to 11 June 2023), or a DHIS2 period id ' +
   '(202401, 20240115, 2017July).';
 
 /** The input, quoted for a message (shortened when long). */
@@ -375,6 +375,36 @@ function rangeDate(date: string, context: Context): number | string {
   return dayNumber(year, month, day);
 }
 
+/** Month number (1–12) of an English month name or its first three letters ("Jun", "June"), or undefined. */
+function monthOfName(name: string): number | undefined {
+  const n = name.toLowerCase();
+  const i = MONTH_NAMES.findIndex((m) => m.toLowerCase() === n || (n.length >= 3 && m.toLowerCase().startsWith(n)));
+  return i < 0 ? undefined : i + 1;
+}
+
+/**
+ * A date range in words, as Open SDG files of survey fieldwork give it: "17 May to 11 June 2023",
+ * "17 May 2023 to 11 June 2023", "1 to 15 May 2023". The first date takes the month and year of the
+ * last when it omits them.
+ */
+function readWordRange(groups: readonly (string | undefined)[], context: Context): PeriodResult {
+  const [d1, m1, y1, d2, m2, y2] = groups;
+  const lastMonth = monthOfName(m2 ?? '');
+  const firstMonth = m1 === undefined ? lastMonth : monthOfName(m1);
+  if (lastMonth === undefined || firstMonth === undefined)
+    return fail(`${quote(context.text)} is not a recognised period. ${ACCEPTED_FORMS}`);
+  const lastYear = int(y2);
+  const firstYear = y1 === undefined ? lastYear : int(y1);
+  for (const [y, m, d] of [
+    [firstYear, firstMonth, int(d1)],
+    [lastYear, lastMonth, int(d2)],
+  ] as const) {
+    const problem = dateProblem(y, m, d);
+    if (problem !== null) return fail(`${quote(context.text)} is not a valid date range: ${problem}.`);
+  }
+  return fromDays(dayNumber(firstYear, firstMonth, int(d1)), dayNumber(lastYear, lastMonth, int(d2)), context);
+}
+
 function readRange(from: string, to: string, context: Context): PeriodResult {
   const start = rangeDate(from, context);
   if (typeof start === 'string') return fail(start);
@@ -508,6 +538,12 @@ const RULES: readonly Rule[] = [
     forms: 'date range 2024-01-15/2024-03-31',
     pattern: /^(\d{4}-\d{2}-\d{2})\s*\/\s*(\d{4}-\d{2}-\d{2})$/,
     read: ([from, to], c) => readRange(from ?? '', to ?? '', c),
+  },
+  {
+    forms: 'date range in words: 17 May to 11 June 2023, 17 May 2023 to 11 June 2023, 1 to 15 May 2023',
+    pattern:
+      /^(\d{1,2})(?:\s+([A-Za-z]{3,9})\.?(?:\s+(\d{4}))?)?\s*(?:-|–|\s+to\s+)\s*(\d{1,2})\s+([A-Za-z]{3,9})\.?\s+(\d{4})$/i,
+    read: (groups, c) => readWordRange(groups, c),
   },
   {
     forms: 'SDMX time range 2024-01-01/P3M, 2017-07-01/P1Y, 2024-01-15/P10D',
