@@ -114,6 +114,20 @@ export interface PlaceBoundariesTable {
   match_value: string | null;
   updated_at: Timestamp;
 }
+/** A column or DHIS2 mapping kept under a name by a place's role holders (migration 019). */
+export interface SavedMappingsTable {
+  id: Generated<number>;
+  place_id: number;
+  name: string;
+  kind: 'columns' | 'dhis2';
+  body: Json<Record<string, unknown>>;
+  created_by: number | null;
+  created_by_label: string;
+  created_at: Timestamp;
+  updated_by: number | null;
+  updated_by_label: string;
+  updated_at: Timestamp;
+}
 export interface DimensionsTable {
   id: Generated<number>;
   code: string;
@@ -681,4 +695,5 @@ export interface Schema {
   coordination_centres: CoordinationCentresTable;
   workshops: WorkshopsTable;
   workshop_materials: WorkshopMaterialsTable;
+  saved_mappings: SavedMappingsTable;
 }

@@ -24,6 +24,7 @@ import { registerIndicatorRoutes } from './indicators/indicator-routes.ts';
 import { registerIndicatorRulesRoutes } from './indicators/indicator-rules-routes.ts';
 import { registerKnowledgeRoutes, registerKnowledgeUploadRoutes } from './knowledge/knowledge-routes.ts';
 import { registerMailRoutes } from './mail/mail-routes.ts';
+import { registerMappingRoutes } from './mappings/mapping-routes.ts';
 import { registerApprovalRoutes } from './observations/approval-routes.ts';
 import { registerEntryRoutes } from './observations/entry-routes.ts';
 import { registerObservationRoutes } from './observations/observation-routes.ts';
@@ -159,6 +160,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   registerTargetRoutes(app, ctx);
   registerApprovalRoutes(app, ctx);
   registerEntryRoutes(app, ctx);
+  registerMappingRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
   registerWebApiRoutes(app, ctx);
   registerKnowledgeRoutes(app, ctx);

@@ -20,6 +20,8 @@ export * from './indicators/create-indicator.ts';
 export { acceptUrl, type LinkMailOutcome, linkBase, mailLink } from './mail/link-mail.ts';
 export { MAIL_LANGUAGES, type MailLanguage } from './mail/link-messages.ts';
 export { loadMailSettings, notConfiguredReason } from './mail/mail-settings.ts';
+export * from './mappings/mapping-body.ts';
+export * from './mappings/saved-mappings.ts';
 export * from './observations/code-resolver.ts';
 export * from './observations/column-map.ts';
 export * from './observations/import-pipeline.ts';

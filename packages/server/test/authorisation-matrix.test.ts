@@ -109,6 +109,10 @@ const WRITE_ROUTES: Record<string, Access> = {
   'POST /api/v1/workshops': 'focal-point', // editors too; then checked against the workshop's place
   'PATCH /api/v1/workshops/:id': 'signed-in', // then checked against the workshop's place
   'DELETE /api/v1/workshops/:id': 'signed-in',
+  // Saved import mappings: then checked against the mapping's place (saved-mappings.test.ts)
+  'POST /api/v1/mappings': 'signed-in',
+  'PUT /api/v1/mappings/:id': 'signed-in',
+  'DELETE /api/v1/mappings/:id': 'signed-in',
 };
 
 /** Reads that are not public: each must answer the public with 401. */
@@ -145,6 +149,8 @@ const RESTRICTED_READS: Record<string, Access> = {
   'GET /api/v1/knowledge/items/:id/versions': 'signed-in', // then: those who may edit the item
   'GET /api/v1/knowledge/items/:id/versions/:version': 'signed-in',
   'GET /api/v1/knowledge/items/:id/compare': 'signed-in',
+  'GET /api/v1/mappings': 'signed-in', // the mappings of the places of the actor's roles
+  'GET /api/v1/mappings/:id': 'signed-in',
 };
 
 const PASSWORD = 'matrix passphrase 1';

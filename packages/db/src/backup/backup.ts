@@ -92,6 +92,8 @@ export const BACKUP_TABLES = [
   'review_recommendations',
   'review_comments',
   'review_events',
+  // Saved import mappings (migration 019), referring to places and users.
+  'saved_mappings',
 ] as const;
 
 /** Tables whose id comes from a sequence, to move past the restored ids. */
@@ -133,6 +135,7 @@ export const BACKUP_SEQUENCES: Record<string, string> = {
   review_assignments: 'review_assignments_id_seq',
   review_comments: 'review_comments_id_seq',
   review_events: 'review_events_id_seq',
+  saved_mappings: 'saved_mappings_id_seq',
 };
 
 /** The schema version of this Marsad: the number of its last migration. */

@@ -11,10 +11,12 @@ import { Dhis2MappingSchema, FORMATS } from '../formats/index.ts';
 import { HttpError } from '../http/errors.ts';
 import { BoolParam, PageQuery, page } from '../http/pagination.ts';
 import { requestBody } from '../http/raw-body.ts';
+import { importMappings, SAVED_MAPPING_PARAMS } from '../mappings/import-mappings.ts';
+import { mappingViewer } from '../mappings/saved-mappings.ts';
 import { ColumnMapSchema } from '../observations/column-map.ts';
 import { importFile } from './import-file.ts';
 
-function jsonParam<T>(name: string, text: string | undefined, parse: (v: unknown) => T): T | undefined {
+export function jsonParam<T>(name: string, text: string | undefined, parse: (v: unknown) => T): T | undefined {
   if (!text) return undefined;
   let v: unknown;
   try {
@@ -93,6 +95,7 @@ export function registerImportRoutes(app: FastifyInstance, ctx: AppContext): voi
             .max(1_000_000)
             .optional()
             .describe('DHIS2 mapping JSON (dataElements, orgUnits, categoryOptionCombos)'),
+          ...SAVED_MAPPING_PARAMS,
         }),
       },
     },
@@ -118,8 +121,11 @@ export function registerImportRoutes(app: FastifyInstance, ctx: AppContext): voi
         unit: q.unit,
         dhis2SkipUnmapped: q.skipUnmapped,
         source: q.source,
-        map: jsonParam('map', q.map, (v) => ColumnMapSchema.parse(v)),
-        dhis2Mapping: jsonParam('dhis2Mapping', q.dhis2Mapping, (v) => Dhis2MappingSchema.parse(v)),
+        ...(await importMappings(ctx.store, mappingViewer(actor, actorOf(req)), {
+          ...q,
+          map: jsonParam('map', q.map, (v) => ColumnMapSchema.parse(v)),
+          dhis2Mapping: jsonParam('dhis2Mapping', q.dhis2Mapping, (v) => Dhis2MappingSchema.parse(v)),
+        })),
         reportDir: reportDir(ctx),
       });
       const { errorReportPath, ...rest } = report;

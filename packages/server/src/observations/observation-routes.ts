@@ -3,11 +3,15 @@ import { countObservations, listObservations } from '@marsad/db';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { actorOf } from '../audit/audit-log.ts';
+import { resolveActor } from '../auth/actor.ts';
 import type { AppContext } from '../context.ts';
 import { exportObservations } from '../exports/export-observations.ts';
 import { Dhis2MappingSchema, FORMATS } from '../formats/index.ts';
 import { HttpError } from '../http/errors.ts';
 import { BoolParam, PageQuery, page } from '../http/pagination.ts';
+import { dhis2MappingOf, SAVED_DHIS2_MAPPING_PARAMS } from '../mappings/import-mappings.ts';
+import { mappingViewer } from '../mappings/saved-mappings.ts';
 import { ObservationQuery, toFilter, unpublishedAccess } from './observation-filter.ts';
 
 export function registerObservationRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -78,6 +82,7 @@ export function registerObservationRoutes(app: FastifyInstance, ctx: AppContext)
             .optional()
             .describe('DHIS2: the data set UID written at the top of the data value set'),
           skipUnmapped: BoolParam.optional().describe('DHIS2: leave out the values the mapping cannot express'),
+          ...SAVED_DHIS2_MAPPING_PARAMS,
         }),
       },
     },
@@ -103,6 +108,10 @@ export function registerObservationRoutes(app: FastifyInstance, ctx: AppContext)
         }
         mapping = parsed.data;
       }
+      mapping = await dhis2MappingOf(ctx.store, mappingViewer(await resolveActor(req, ctx), actorOf(req)), {
+        ...req.query,
+        dhis2Mapping: mapping,
+      });
       const out = await exportObservations(ctx.store, filter, format, {
         ...(format === 'dhis2' ? { dhis2Mapping: mapping, dhis2DataSet, dhis2SkipUnmapped: skipUnmapped } : {}),
       });

@@ -268,6 +268,12 @@ describe.each(testStoreKinds())('hostile requests to every write route on %s', (
       AUTH,
     );
 
+    await must(
+      'POST',
+      '/api/v1/mappings',
+      { name: 'Hostile', kind: 'columns', place: 'MAAGA', body: { columns: { Sex: { dimension: 'SEX' } } } },
+      AUTH,
+    );
     const users = await ids("SELECT id AS v FROM users WHERE status = 'invited' ORDER BY id");
     avoid['users:id'] = await ids("SELECT id AS v FROM users WHERE status <> 'invited'");
     const items = await ids('SELECT id AS v FROM knowledge_items ORDER BY id LIMIT 3');
@@ -306,6 +312,7 @@ describe.each(testStoreKinds())('hostile requests to every write route on %s', (
       ),
       'review-submissions:id': await ids('SELECT id AS v FROM review_submissions ORDER BY id'),
       'review-assignments:id': await ids('SELECT id AS v FROM review_assignments ORDER BY id'),
+      'mappings:id': await ids('SELECT id AS v FROM saved_mappings ORDER BY id'),
     });
     const places = ['MAAGA', 'MAR', 'JOAMM', 'USLAX', 'PHL', 'MA-09'];
     const currencies = ['USD', 'EUR', 'MAD'];
