@@ -22,7 +22,7 @@ describe.each(testStoreKinds())('saved import mappings on %s', (kind) => {
   let amman: Record<string, string>;
   let morocco: Record<string, string>;
   let validator: Record<string, string>;
-  const ids: Record<string, number> = {};
+  const ids = { agadir: 0, morocco: 0, amman: 0 };
 
   const send = (
     method: 'GET' | 'POST' | 'PUT' | 'DELETE',
