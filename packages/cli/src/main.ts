@@ -134,7 +134,7 @@ program
 program
   .command('import-repo')
   .description(
-    'Import a whole Open SDG data repository (data/, meta/, translations/, indicator-config/): each file all or nothing (or the whole with --all-or-nothing), the metadata onto the indicator pages; imported as provisional unless --status says otherwise',
+    'Import a whole Open SDG data repository (data/, meta/, translations/, indicator-config/, geojsons/): each file all or nothing (or the whole with --all-or-nothing), the metadata onto the indicator pages, the boundaries it ships as the shapes of the places below --place; imported as provisional unless --status says otherwise',
   )
   .argument('<dir>', "the repository's folder")
   .option('--place <code>', 'the place the repository reports for (rows without GeoCode, and its metadata)')
@@ -146,6 +146,10 @@ program
   .option('--all-or-nothing', 'write nothing unless every file imports')
   .option('--create-indicators', 'create unknown indicators as local indicators, named by their metadata')
   .option('--include-archived', 'also import the files of archived indicators (archived-…)')
+  .option(
+    '--no-boundaries',
+    'leave the boundaries the repository ships (geojsons/*.geojson, regions.geojson); by default they become the shapes of the places they match',
+  )
   .option('--create-places', 'create the places rows name that are unknown, under --place (as for import)')
   .option('--extend-codes', 'add the values a closed code list lacks (an age band), with their labels (as for import)')
   .option(

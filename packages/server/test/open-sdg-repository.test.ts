@@ -51,7 +51,33 @@ computation_units: عدد
   // Continued on a line indented with no-break spaces, as in Kazakhstan's translations/en/sources.yml.
   'translations/ar/national_indicator_description.yml':
     "'11-1-1': نسبة سكان المدن الذين يعيشون\n\u00a0\u00a0في أحياء فقيرة\n",
+  // Boundaries as the UK ships them: matched by the property that matches most places (the Russian name here,
+  // as Kazakhstan's kzName; the code property matches one), one area matching nothing.
+  'geojsons/districts.geojson': JSON.stringify({
+    type: 'FeatureCollection',
+    features: [
+      area({ objectid: 1, lad16cd: 'E06000001', nameRu: 'Хартлпул' }, 0),
+      area({ objectid: 2, lad16cd: 'X99', nameRu: 'Мидлсбро' }, 1),
+      area({ objectid: 3, lad16cd: 'E06000099', nameRu: 'Нигде' }, 2),
+    ],
+  }),
+  // …and a file at the root that matches no place, and one that is not GeoJSON: neither fails the import.
+  'regions.geojson': JSON.stringify({ type: 'FeatureCollection', features: [area({ kzCode: 'KZ03' }, 3)] }),
+  'geojsons/broken.geojson': '{"type": "FeatureCollection", "features": [',
 };
+
+function area(properties: Record<string, unknown>, x: number) {
+  const ring = [
+    [x, 50],
+    [x + 0.5, 50],
+    [x + 0.5, 50.5],
+    [x, 50],
+  ];
+  return { type: 'Feature', properties, geometry: { type: 'Polygon', coordinates: [ring] } };
+}
+
+const PLACES =
+  'code,parent,level,name_en,name_ru\nE06000001,GBR,city,Hartlepool,Хартлпул\nE06000002,GBR,city,Middlesbrough,Мидлсбро\n';
 
 async function zipOf(files: Record<string, string>, top = 'sdg-data-main/'): Promise<Buffer> {
   const zip = new JSZip();
@@ -78,6 +104,13 @@ describe.each(testStoreKinds())('Open SDG repository import on %s', (kind) => {
       await mkdir(path.dirname(path.join(dir, p)), { recursive: true });
       await writeFile(path.join(dir, p), text);
     }
+    const places = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/places/import',
+      payload: PLACES,
+      headers: { 'content-type': 'text/csv', ...AUTH },
+    });
+    expect(places.statusCode, places.body).toBe(201);
   });
   afterAll(async () => {
     await t?.close();
@@ -103,6 +136,9 @@ describe.each(testStoreKinds())('Open SDG repository import on %s', (kind) => {
     // Every other file was checked, then rolled back with the rest.
     expect(byPath['data/indicator_11-1-1.csv']).toMatchObject({ outcome: 'rolled-back' });
     expect(byPath['meta/11-1-1.md']).toMatchObject({ outcome: 'rolled-back' });
+    // The boundaries are only checked once a file is refused; the broken one refused does not count against the whole.
+    expect(byPath['geojsons/districts.geojson']).toMatchObject({ outcome: 'checked', boundaries: { matched: 2 } });
+    expect(await t.db.store.db.selectFrom('place_boundaries').selectAll().execute()).toHaveLength(0);
     expect(await t.db.store.db.selectFrom('observations').select('series_id').execute()).toHaveLength(before.length);
     expect(await t.db.store.db.selectFrom('indicator_metadata').selectAll().execute()).toHaveLength(0);
     expect(await t.db.store.db.selectFrom('indicators').where('code', '=', '99.9.9').selectAll().execute()).toEqual([]);
@@ -144,7 +180,47 @@ describe.each(testStoreKinds())('Open SDG repository import on %s', (kind) => {
     });
     expect(byPath['meta/11-1-1.md']).toMatchObject({ outcome: 'imported', metadata: { languages: ['ar', 'en'] } });
     expect(byPath['meta/99-9-9.md']).toMatchObject({ outcome: 'imported', alsoRead: ['meta/ar/99-9-9.md'] });
-    expect(body.totals).toMatchObject({ refused: 1, inserted: 4 });
+    expect(body.totals).toMatchObject({ refused: 2, inserted: 4 });
+    // Counted per kind, every file once: 4 data files, the metadata of 2 indicators from 3 files, 1 translation
+    // file, 3 boundaries files.
+    expect(body.totals.byKind).toMatchObject({
+      data: { files: 4, imported: 2, refused: 1, skipped: 1 },
+      metadata: { entries: 2, files: 3, imported: 2 },
+      translations: { files: 1, read: 1 },
+      boundaries: { files: 3, imported: 1, skipped: 1, refused: 1 },
+    });
+    const dataPaths = (body.files as { path: string; kind: string }[])
+      .filter((f) => f.kind === 'data')
+      .map((f) => f.path);
+    expect(dataPaths.sort()).toEqual(
+      Object.keys(FILES)
+        .filter((p) => p.startsWith('data/'))
+        .sort(),
+    );
+    expect(body.message).toMatch(
+      /^data files: 4 \(2 imported, 1 refused, 1 skipped\); 4 rows: .*metadata of 2 indicator\(s\) from 3 file\(s\) \(2 imported\).*translation files: 1 \(1 read\); boundary files: 3 \(1 imported, 1 refused, 1 skipped\)/,
+    );
+    expect(byPath['geojsons/districts.geojson']).toMatchObject({
+      kind: 'boundaries',
+      outcome: 'imported',
+      boundaries: {
+        matchProperty: 'nameRu',
+        tried: [
+          { property: 'nameRu', matched: 2 },
+          { property: 'lad16cd', matched: 1 },
+          { property: 'objectid', matched: 0 },
+        ],
+        matched: 2,
+        created: 2,
+        unmatchedCount: 1,
+        unmatched: [{ feature: 3, value: 'Нигде' }],
+      },
+    });
+    expect(byPath['regions.geojson']).toMatchObject({ outcome: 'skipped', reason: expect.stringMatching(/kzCode/) });
+    expect(byPath['geojsons/broken.geojson']).toMatchObject({ outcome: 'refused' });
+    const shaped = await t.app.inject({ url: '/api/v1/places/GBR/areas' });
+    expect(shaped.statusCode, shaped.body).toBe(200);
+    expect(JSON.stringify(shaped.json())).toMatch(/E06000002/);
 
     // The indicator created from its data is named by its metadata, in both languages.
     const local = await t.app.inject({ url: '/api/v1/indicators/99.9.9?lang=ar' });
@@ -198,7 +274,11 @@ describe.each(testStoreKinds())('Open SDG repository import on %s', (kind) => {
     });
     expect(again.statusCode).toBe(201);
     const b2 = again.json();
+    // The broken boundaries file is refused again, and the whole is still committed.
     expect(b2.state).toBe('committed');
+    expect(b2.files.find((f: { path: string }) => f.path === 'geojsons/districts.geojson').boundaries).toMatchObject({
+      unchanged: 2,
+    });
     expect(b2.files.find((f: { path: string }) => f.path === 'data/indicator_11-1-1.csv').counts).toMatchObject({
       inserted: 0,
       unchanged: 2,
@@ -210,7 +290,9 @@ describe.each(testStoreKinds())('Open SDG repository import on %s', (kind) => {
   });
 
   it('refuses a zip over the upload limits with a message, and what is not a repository', async () => {
-    const small = await createTestApp(kind, { build: { uploadLimits: { maxUnpackedBytes: 1000, maxEntries: 5 } } });
+    const small = await createTestApp(kind, {
+      build: { uploadLimits: { maxRepositoryBytes: 1000, maxRepositoryEntries: 5 } },
+    });
     try {
       const big = await upload(
         small,
@@ -220,10 +302,10 @@ describe.each(testStoreKinds())('Open SDG repository import on %s', (kind) => {
         },
       );
       expect(big.statusCode).toBe(413);
-      expect(big.json().message).toMatch(/MARSAD_UPLOAD_MAX_UNPACKED_BYTES/);
+      expect(big.json().message).toMatch(/MARSAD_UPLOAD_MAX_REPOSITORY_BYTES/);
       const many = await upload(small, await zipOf(FILES), { place: 'GBR' });
       expect(many.statusCode).toBe(413);
-      expect(many.json().message).toMatch(/entries; at most 5/);
+      expect(many.json().message).toMatch(/entries; at most 5 are read \(MARSAD_UPLOAD_MAX_REPOSITORY_ENTRIES\)/);
       const notZip = await upload(small, Buffer.from('Year,Value\n2019,1\n'), { place: 'GBR' });
       expect(notZip.statusCode).toBe(400);
       const noData = await upload(small, await zipOf({ 'README.md': 'hello' }), { place: 'GBR' });

@@ -6,6 +6,7 @@ import {
   importRepository,
   type RepositoryFileReport,
   type RepositoryReport,
+  repositorySummary,
 } from '@marsad/server';
 import JSZip from 'jszip';
 import type { RuntimeConfig } from '../config.ts';
@@ -20,6 +21,8 @@ export interface ImportRepoCliOptions {
   allOrNothing?: boolean;
   createIndicators?: boolean;
   includeArchived?: boolean;
+  /** commander's --no-boundaries sets false. */
+  boundaries?: boolean;
   createPlaces?: boolean;
   extendCodes?: boolean;
   newSeriesForUnits?: boolean;
@@ -34,13 +37,16 @@ const where = (e: { at: unknown; column?: string }) =>
 function fileLine(f: RepositoryFileReport): string {
   const c = f.counts;
   const m = f.metadata;
+  const b = f.boundaries;
   const what = c
     ? `${c.read} rows: ${c.inserted} new, ${c.updated} changed, ${c.unchanged} unchanged, ${c.skipped} skipped`
     : m
       ? `${m.fields} metadata texts in ${m.languages.join(', ') || 'no language'}: ${m.added} new, ${m.changed} changed, ${m.unchanged} unchanged, ${m.removed} removed`
-      : '';
+      : b
+        ? `${b.features} areas matched by ${b.matchProperty}: ${b.matched} places (${b.created} new, ${b.updated} changed, ${b.unchanged} unchanged), ${b.unmatchedCount} not matched`
+        : '';
   const ind = f.indicator ? ` [${f.indicator}${f.indicatorState ? `, ${f.indicatorState}` : ''}]` : '';
-  return `${f.outcome.padEnd(11)} ${f.path}${ind}${what ? ` — ${what}` : ''}${f.outcome === 'skipped' && f.reason ? ` (${f.reason})` : ''}`;
+  return `${f.outcome.padEnd(11)} ${f.kind.padEnd(12)} ${f.path}${ind}${what ? ` — ${what}` : ''}${f.outcome === 'skipped' && f.reason ? ` (${f.reason})` : ''}`;
 }
 
 export function printRepositoryReport(r: RepositoryReport): void {
@@ -54,10 +60,12 @@ export function printRepositoryReport(r: RepositoryReport): void {
     } else console.log(line);
     for (const cr of f.created) console.log(`    new ${cr.kind}: ${cr.code}${cr.detail ? ` (${cr.detail})` : ''}`);
     for (const n of f.notes) console.log(`    note: ${n}`);
+    for (const u of f.boundaries?.unmatched.slice(0, 20) ?? [])
+      console.log(`    area ${u.feature}${u.value ? ` "${u.value}"` : ''} not matched: ${u.reason}`);
   }
   for (const n of r.notices) console.log(`note: ${n}`);
   const t = r.totals;
-  const summary = `${r.repository} (${r.source}): ${r.state} — ${t.files} files: ${t.imported} imported${t.checked ? `, ${t.checked} checked only` : ''}, ${t.refused} refused, ${t.skipped} skipped; ${t.rows} rows (${t.inserted} new, ${t.updated} changed, ${t.unchanged} unchanged); ${t.metadataFields} metadata texts; ${t.indicatorsCreated} indicators created. Batch ${r.batchId}.`;
+  const summary = `${r.repository} (${r.source}): ${r.state} — ${repositorySummary(t)} Batch ${r.batchId}.`;
   if (r.state === 'failed') console.error(summary);
   else console.log(summary);
 }
@@ -90,6 +98,7 @@ export async function importRepoCommand(config: RuntimeConfig, dir: string, o: I
       dryRun: o.dryRun,
     }))
       if (v) q.set(k, 'true');
+    if (o.boundaries === false) q.set('boundaries', 'false');
     if (o.publisher) q.set('publisher', o.publisher);
     if (o.language) q.set('language', o.language);
     const res = await remoteFetch(remote, `/api/v1/imports/repository?${q}`, {
@@ -111,6 +120,7 @@ export async function importRepoCommand(config: RuntimeConfig, dir: string, o: I
         allOrNothing: o.allOrNothing,
         createIndicators: o.createIndicators,
         includeArchived: o.includeArchived,
+        boundaries: o.boundaries !== false,
         createPlaces: o.createPlaces,
         extendCodes: o.extendCodes,
         newSeriesForUnits: o.newSeriesForUnits,

@@ -17,6 +17,15 @@ export interface UploadLimits {
    * Past it the reading is stopped; the file is kept, its text not indexed.
    */
   maxPdfMemory: number;
+  /**
+   * Bytes the files an Open SDG repository zip holds may unpack to, together
+   * (MARSAD_UPLOAD_MAX_REPOSITORY_BYTES; `POST /api/v1/imports/repository`). A repository is
+   * larger than one file (the UK's unpacks to about 25 MB): it has its own limit. The zip as
+   * sent may be at most this and 1 MB.
+   */
+  maxRepositoryBytes: number;
+  /** Entries (files and folders) in a repository zip (MARSAD_UPLOAD_MAX_REPOSITORY_ENTRIES). */
+  maxRepositoryEntries: number;
 }
 
 export const DEFAULT_UPLOAD_LIMITS: UploadLimits = {
@@ -24,13 +33,19 @@ export const DEFAULT_UPLOAD_LIMITS: UploadLimits = {
   maxRows: 20_000,
   maxEntries: 1_000,
   maxPdfMemory: 512 * 1024 * 1024,
+  maxRepositoryBytes: 200 * 1024 * 1024,
+  maxRepositoryEntries: 5_000,
 };
 
 const VARIABLES: [keyof UploadLimits, string][] = [
   ['maxUnpackedBytes', 'MARSAD_UPLOAD_MAX_UNPACKED_BYTES'],
   ['maxRows', 'MARSAD_UPLOAD_MAX_ROWS'],
   ['maxPdfMemory', 'MARSAD_UPLOAD_MAX_PDF_MEMORY'],
+  ['maxRepositoryBytes', 'MARSAD_UPLOAD_MAX_REPOSITORY_BYTES'],
+  ['maxRepositoryEntries', 'MARSAD_UPLOAD_MAX_REPOSITORY_ENTRIES'],
 ];
+/** Limits that count things, not bytes. */
+const COUNTS = new Set<keyof UploadLimits>(['maxRows', 'maxRepositoryEntries']);
 
 /**
  * Reads the limits set in the environment: a whole number, with an optional unit for bytes
@@ -41,7 +56,7 @@ export function readUploadLimits(env: NodeJS.ProcessEnv): Partial<UploadLimits> 
   for (const [key, name] of VARIABLES) {
     const raw = env[name]?.trim();
     if (!raw) continue;
-    const bytes = key !== 'maxRows';
+    const bytes = !COUNTS.has(key);
     const m = /^(\d+)\s*(KB|MB|GB)?$/i.exec(raw);
     const unit = m?.[2] ? 1024 ** (['KB', 'MB', 'GB'].indexOf(m[2].toUpperCase()) + 1) : 1;
     const value = m ? Number(m[1]) * unit : Number.NaN;

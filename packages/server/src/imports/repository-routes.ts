@@ -2,14 +2,24 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../audit/audit-log.ts';
-import { canApprovePlace, canWriteCatalogueOf, canWritePlace, currentActor, requireActor } from '../auth/policy.ts';
+import {
+  canApprovePlace,
+  canWriteCatalogueOf,
+  canWritePlace,
+  currentActor,
+  isAdministrator,
+  requireActor,
+} from '../auth/policy.ts';
 import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
 import { BoolParam } from '../http/pagination.ts';
 import { requestBody } from '../http/raw-body.ts';
 import { sizeText, type UploadLimits, uploadLimits } from '../http/upload-limits.ts';
-import { reportDir } from './import-routes.ts';
-import { importRepository } from './open-sdg-repository/import-repository.ts';
+import { importMappings, SAVED_MAPPING_PARAMS } from '../mappings/import-mappings.ts';
+import { mappingViewer } from '../mappings/saved-mappings.ts';
+import { ColumnMapSchema } from '../observations/column-map.ts';
+import { jsonParam, reportDir } from './import-routes.ts';
+import { importRepository, repositorySummary } from './open-sdg-repository/import-repository.ts';
 import { NotARepositoryError, RepositoryLimitError, zipRepository } from './open-sdg-repository/repository-files.ts';
 
 /** `POST /api/v1/imports/repository`: a whole Open SDG data repository as a zip (the request body, streamed). */
@@ -28,9 +38,9 @@ export function registerRepositoryImportRoutes(
         summary: 'Import a whole Open SDG data repository (a zip, the request body): data, metadata, translations',
         security: [{ bearer: [] }, { session: [] }],
         description:
-          'The zip holds the repository (data/, meta/, translations/, indicator-config/; under a top folder or not). ' +
+          'The zip holds the repository (data/, meta/, translations/, indicator-config/, geojsons/; under a top folder or not). ' +
           'Every data file is imported all or nothing (allOrNothing: the whole repository); the metadata of each indicator is stored per language, marked with the source. ' +
-          `The answer reports per file what was created, matched, imported, skipped and refused (with the first errors). A zip that unpacks to more than ${sizeText(limits.maxUnpackedBytes)} (MARSAD_UPLOAD_MAX_UNPACKED_BYTES) or holds more than ${limits.maxEntries.toLocaleString('en')} entries is refused with 413.`,
+          `The answer reports per file what was created, matched, imported, skipped and refused (with the first errors). A zip that unpacks to more than ${sizeText(limits.maxRepositoryBytes)} (MARSAD_UPLOAD_MAX_REPOSITORY_BYTES) or holds more than ${limits.maxRepositoryEntries.toLocaleString('en')} entries (MARSAD_UPLOAD_MAX_REPOSITORY_ENTRIES) is refused with 413.`,
         querystring: z.object({
           place: z
             .string()
@@ -53,6 +63,9 @@ export function registerRepositoryImportRoutes(
           status: z.enum(['provisional', 'validated', 'approved']).default('provisional'),
           allOrNothing: BoolParam.optional().describe('Write nothing unless every file imports'),
           includeArchived: BoolParam.optional().describe('Also import the files of archived indicators'),
+          boundaries: BoolParam.optional().describe(
+            'Import the boundaries the repository ships (geojsons/*.geojson, a .geojson at its root) as the shapes of the places below `place` they match (default true; false: listed as skipped). Each file is matched by the property of its features that matches most places; a boundaries file never fails the import',
+          ),
           createIndicators: BoolParam.optional().describe(
             'Create indicators unknown to the catalogue as local indicators',
           ),
@@ -64,6 +77,13 @@ export function registerRepositoryImportRoutes(
             "Values in a unit other than their series' go to a series in that unit instead of being refused",
           ),
           dryRun: BoolParam.optional(),
+          map: z
+            .string()
+            .max(100_000)
+            .optional()
+            .describe('Column mapping JSON for the data files, as for /api/v1/imports'),
+          mappingName: SAVED_MAPPING_PARAMS.mappingName,
+          mappingId: SAVED_MAPPING_PARAMS.mappingId,
         }),
       },
     },
@@ -85,6 +105,11 @@ export function registerRepositoryImportRoutes(
         );
       if (q.createIndicators && !canWriteCatalogueOf(actor, place.path))
         throw new HttpError(403, 'forbidden', `You may not add indicators for "${q.place}".`);
+      const { map } = await importMappings(ctx.store, mappingViewer(actor, actorOf(req)), {
+        map: jsonParam('map', q.map, (v) => ColumnMapSchema.parse(v)),
+        mappingName: q.mappingName,
+        mappingId: q.mappingId,
+      });
       let files: Awaited<ReturnType<typeof zipRepository>>;
       try {
         files = await zipRepository(
@@ -105,11 +130,16 @@ export function registerRepositoryImportRoutes(
           language: q.language,
           allOrNothing: q.allOrNothing,
           includeArchived: q.includeArchived,
+          boundaries: q.boundaries !== false,
+          mayChangeShapeUnder: (parentPath) =>
+            parentPath === null ? isAdministrator(actor) : canWritePlace(actor, parentPath, 'places:write'),
+          boundaryLimits: limits,
           createIndicators: q.createIndicators,
           createPlaces: q.createPlaces,
           mayAddPlaceUnder: (parentPath) => canWritePlace(actor, parentPath, 'places:write'),
           extendCodes: q.extendCodes,
           newSeriesForUnits: q.newSeriesForUnits,
+          map,
           dryRun: q.dryRun,
           status: q.status,
           rowStatusAllowed: true,
@@ -118,7 +148,7 @@ export function registerRepositoryImportRoutes(
           auditActor: actorOf(req),
           reportDir: reportDir(ctx),
         });
-        const limitHit = report.files.find((f) => /MARSAD_UPLOAD_MAX_UNPACKED_BYTES/.test(f.reason ?? ''));
+        const limitHit = report.files.find((f) => /MARSAD_UPLOAD_MAX_REPOSITORY_BYTES/.test(f.reason ?? ''));
         if (limitHit && !report.files.some((f) => f.outcome === 'imported')) {
           // Unpacking went past the limit before anything was imported (entries that declared less: the zip misleads).
           throw new HttpError(413, 'too_large', limitHit.reason!, { limit: 'unpacked-bytes', report });
@@ -129,10 +159,10 @@ export function registerRepositoryImportRoutes(
           ...report,
           message:
             report.state === 'failed'
-              ? `Nothing was imported: ${t.refused} file(s) refused.`
+              ? `Nothing was imported: ${t.byKind.data.refused} data file(s) and the metadata of ${t.byKind.metadata.refused} indicator(s) refused. ${repositorySummary(t)}`
               : report.state === 'dry-run'
-                ? `Checked ${t.files} file(s); nothing was written (dry run).`
-                : `Imported ${t.imported} file(s) (${t.inserted} new values, ${t.updated} changed, ${t.metadataFields} metadata texts); ${t.refused} refused, ${t.skipped} skipped.`,
+                ? `Checked; nothing was written (dry run). ${repositorySummary(t)}`
+                : repositorySummary(t),
         };
       } finally {
         await files.close();

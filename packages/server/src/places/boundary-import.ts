@@ -221,6 +221,85 @@ export interface BoundaryReport {
 
 const MAX_LISTED = 1000;
 
+/** The places below `parent` (all places without one), with the path that bounds them. */
+async function scopePlaces(
+  conn: SqlConn,
+  parent: string | null | undefined,
+): Promise<{ scopePath: string; places: ScopePlace[] }> {
+  let scopePath = '';
+  if (parent) {
+    const root = (await conn.query<{ path: string }>('SELECT path FROM places WHERE code = $1', [parent])).rows[0];
+    if (!root) throw new HttpError(404, 'not_found', `No place with code "${parent}" (--parent).`);
+    scopePath = root.path;
+  }
+  const places = (
+    await conn.query<ScopePlace>(
+      `SELECT p.id, p.code, p.names, p.codes, p.external_code, p.path, parent.path AS parent_path
+         FROM places p LEFT JOIN places parent ON parent.id = p.parent_id
+        WHERE p.path LIKE $1 || '%' AND p.path <> $1`,
+      [scopePath],
+    )
+  ).rows;
+  return { scopePath, places };
+}
+
+/**
+ * Matches a value to places, strongest key first: the code, the external code, other codes, then codes and names
+ * in any language folded (case, accents, letter forms, punctuation). The ids of the first key that matches.
+ */
+function placeMatcher(places: ScopePlace[]): (value: string) => Set<number> | undefined {
+  const stages: Map<string, Set<number>>[] = [new Map(), new Map(), new Map(), new Map()];
+  const add = (stage: number, key: string | null | undefined, id: number) => {
+    if (!key) return;
+    const m = stages[stage]!;
+    const set = m.get(key) ?? new Set<number>();
+    set.add(id);
+    m.set(key, set);
+  };
+  for (const p of places) {
+    add(0, p.code, p.id);
+    add(1, p.external_code, p.id);
+    for (const c of Object.values(p.codes ?? {})) if (typeof c === 'string') add(2, c, p.id);
+    for (const t of [p.code, p.external_code, ...Object.values(p.names ?? {})])
+      if (typeof t === 'string') add(3, foldPlaceName(t), p.id);
+  }
+  return (value) => {
+    for (const [i, m] of stages.entries()) {
+      const ids = m.get(i === 3 ? foldPlaceName(value) : value);
+      if (ids) return ids;
+    }
+    return undefined;
+  };
+}
+
+/** A feature property's value as a place key: text trimmed, or a number; else null. */
+function keyOf(raw: unknown): string | null {
+  return typeof raw === 'string' ? raw.trim() || null : typeof raw === 'number' ? String(raw) : null;
+}
+
+/**
+ * For a file whose matching property the user did not name (the boundaries an Open SDG repository ships): every
+ * property of the features that holds text or numbers, with how many features it matches to exactly one place below
+ * `parent`, most first (ties in the order of the first feature's properties). The first is the one to use.
+ */
+export async function matchPropertyCounts(
+  conn: SqlConn,
+  features: AreaFeature[],
+  parent: string | null | undefined,
+): Promise<{ property: string; matched: number }[]> {
+  const { places } = await scopePlaces(conn, parent);
+  const match = placeMatcher(places);
+  const counts = new Map<string, number>();
+  for (const f of features)
+    for (const [k, raw] of Object.entries(f.properties)) {
+      const value = keyOf(raw);
+      if (value === null) continue;
+      const ids = match(value);
+      counts.set(k, (counts.get(k) ?? 0) + (ids?.size === 1 ? 1 : 0));
+    }
+  return [...counts].map(([property, matched]) => ({ property, matched })).sort((a, b) => b.matched - a.matched);
+}
+
 /**
  * Matches the areas to places and stores their shapes in the caller's transaction. Throws an HttpError (422, nothing
  * written) when an area is not valid, when none matches, or when the actor may not change a matched place.
@@ -240,42 +319,14 @@ export async function importBoundaries(
 ): Promise<BoundaryReport> {
   const property = opts.matchProperty;
   const problems: BoundaryProblem[] = [];
-  let scopePath = '';
-  if (opts.parent) {
-    const root = (await conn.query<{ path: string }>('SELECT path FROM places WHERE code = $1', [opts.parent])).rows[0];
-    if (!root) throw new HttpError(404, 'not_found', `No place with code "${opts.parent}" (--parent).`);
-    scopePath = root.path;
-  }
-  const places = (
-    await conn.query<ScopePlace>(
-      `SELECT p.id, p.code, p.names, p.codes, p.external_code, p.path, parent.path AS parent_path
-         FROM places p LEFT JOIN places parent ON parent.id = p.parent_id
-        WHERE p.path LIKE $1 || '%' AND p.path <> $1`,
-      [scopePath],
-    )
-  ).rows;
-  // Keys to places, strongest first: the code, the external code, other codes, then folded codes and names.
-  const stages: Map<string, Set<number>>[] = [new Map(), new Map(), new Map(), new Map()];
-  const add = (stage: number, key: string | null | undefined, id: number) => {
-    if (!key) return;
-    const m = stages[stage]!;
-    const set = m.get(key) ?? new Set<number>();
-    set.add(id);
-    m.set(key, set);
-  };
+  const { scopePath, places } = await scopePlaces(conn, opts.parent);
+  const match = placeMatcher(places);
   const byId = new Map(places.map((p) => [p.id, p]));
-  for (const p of places) {
-    add(0, p.code, p.id);
-    add(1, p.external_code, p.id);
-    for (const c of Object.values(p.codes ?? {})) if (typeof c === 'string') add(2, c, p.id);
-    for (const t of [p.code, p.external_code, ...Object.values(p.names ?? {})])
-      if (typeof t === 'string') add(3, foldPlaceName(t), p.id);
-  }
   const unmatched: BoundaryReport['unmatched'] = [];
   const areasOf = new Map<number, { area: AreaGeometry; value: string; features: number[] }>();
   for (const f of features) {
     const raw = f.properties[property];
-    const value = typeof raw === 'string' ? raw.trim() : typeof raw === 'number' ? String(raw) : null;
+    const value = keyOf(raw);
     const read = readAreaGeometry(f.geometry);
     if ('problem' in read) {
       problems.push({ feature: f.index, message: read.problem });
@@ -289,11 +340,7 @@ export async function importBoundaries(
       });
       continue;
     }
-    let ids: Set<number> | undefined;
-    for (const [i, m] of stages.entries()) {
-      ids = m.get(i === 3 ? foldPlaceName(value) : value);
-      if (ids) break;
-    }
+    const ids = match(value);
     if (!ids) {
       unmatched.push({ feature: f.index, value, reason: 'no place has this code or name' });
       continue;

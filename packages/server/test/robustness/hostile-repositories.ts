@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import JSZip from 'jszip';
+import { DEFAULT_UPLOAD_LIMITS } from '../../src/http/upload-limits.ts';
 import type { HostileFile } from './hostile-files.ts';
 import { hostileString } from './hostile-files.ts';
 
@@ -7,7 +8,8 @@ import { hostileString } from './hostile-files.ts';
  * Hostile Open SDG repositories for POST /api/v1/imports/repository: a small valid repository
  * (two data files, metadata with front matter, a translation file), zipped after its files were
  * changed — text replaced by hostile strings or YAML, names made hostile (outside the folder,
- * NUL, very long), a file repeated until the zip holds more entries than the limit — and the zip's
+ * NUL, very long), a file repeated until the zip holds more entries than the repository limit
+ * (MARSAD_UPLOAD_MAX_REPOSITORY_ENTRIES, its default) — and the zip's
  * bytes then sometimes truncated or spliced.
  */
 
@@ -87,7 +89,13 @@ const mutation: fc.Arbitrary<RepoMutation> = fc.oneof(
       text: fc.oneof(fc.constant('Year,Value\n2020,1\n'), hostileString),
     }),
   },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('entries' as const), count: fc.constantFrom(30, 1100) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('entries' as const),
+      count: fc.constantFrom(30, DEFAULT_UPLOAD_LIMITS.maxRepositoryEntries + 1),
+    }),
+  },
 );
 
 type ZipMutation = { op: 'none' } | { op: 'truncate'; at: number } | { op: 'splice'; at: number; bytes: Uint8Array };

@@ -8,16 +8,27 @@
  * one transaction (each file in a savepoint of it, so that every file is still checked and
  * reported) that is rolled back if any file is refused; a failed batch then records the attempt.
  * Files of archived indicators (`archived-1-a-1.csv`) are skipped with a note unless asked for.
+ *
+ * The boundaries the repository ships (`geojsons/*.geojson`, `regions.geojson`) are imported last as the
+ * shapes of the places below the repository's place (places/boundary-import.ts), unless `boundaries` is
+ * false: each file matched by the property of its features that matches most places, reported per file
+ * (matched, not matched). A boundaries file never fails the import: one that matches nothing is skipped,
+ * one that cannot be read is refused, and neither makes the repository's state partial or failed nor
+ * rolls back an import all or nothing.
  */
 import { createHash } from 'node:crypto';
 import type { SqlConn, Store } from '@marsad/db';
 import { sql } from 'kysely';
 import { type AuditActor, appendAudit } from '../../audit/audit-log.ts';
+import { InputFormatError } from '../../formats/common/text.ts';
+import { HttpError } from '../../http/errors.ts';
+import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from '../../http/upload-limits.ts';
 import { createIndicator } from '../../indicators/create-indicator.ts';
 import type { Created } from '../../observations/code-resolver.ts';
 import type { ImportProblem } from '../../observations/import-pipeline.ts';
+import { importBoundaries, matchPropertyCounts, readAreasFile } from '../../places/boundary-import.ts';
 import { type ImportFileOptions, importFile } from '../import-file.ts';
-import type { RepositoryFiles } from './repository-files.ts';
+import { isBoundaryFile, type RepositoryFiles } from './repository-files.ts';
 import {
   addTranslations,
   type IndicatorMetadata,
@@ -44,6 +55,12 @@ export interface RepositoryImportOptions
   allOrNothing?: boolean;
   /** Import the files of archived indicators too. */
   includeArchived?: boolean;
+  /** Import the boundaries the repository ships as the shapes of its places (default true; false: listed, skipped). */
+  boundaries?: boolean;
+  /** Whether the importer may change the shape of a place whose parent has this path (absent: the operator). */
+  mayChangeShapeUnder?: (parentPath: string | null) => boolean;
+  /** Limits on one boundaries file: its bytes and features (default: the upload limits). */
+  boundaryLimits?: Pick<UploadLimits, 'maxUnpackedBytes' | 'maxRows'>;
   /** Told when a file starts; what it returns is told the bytes read and when the file ends. */
   progress?: (
     path: string,
@@ -52,11 +69,14 @@ export interface RepositoryImportOptions
   ) => { bytes?(n: number): void; rows?(n: number): void; end?(): void } | undefined;
 }
 
-export type FileOutcome = 'imported' | 'checked' | 'refused' | 'skipped' | 'rolled-back';
+/** `read`: a translation file, whose texts the metadata of the indicators use. */
+export type FileOutcome = 'imported' | 'checked' | 'read' | 'refused' | 'skipped' | 'rolled-back';
+
+export type RepositoryFileKind = 'data' | 'metadata' | 'translations' | 'boundaries' | 'other';
 
 export interface RepositoryFileReport {
   path: string;
-  kind: 'data' | 'metadata' | 'translations' | 'other';
+  kind: RepositoryFileKind;
   indicator?: string;
   outcome: FileOutcome;
   /** The indicator was in the catalogue already (matched) or made by this import (created). */
@@ -70,6 +90,20 @@ export interface RepositoryFileReport {
     changed: number;
     unchanged: number;
     removed: number;
+  };
+  /** A boundaries file: the property chosen, what matched. */
+  boundaries?: {
+    matchProperty: string;
+    /** The properties tried, with how many features each matches to one place. */
+    tried: { property: string; matched: number }[];
+    features: number;
+    matched: number;
+    created: number;
+    updated: number;
+    unchanged: number;
+    /** The features that match no place (or several), the first 100. */
+    unmatched: { feature: number; value: string | null; reason: string }[];
+    unmatchedCount: number;
   };
   /** Other files read with this one (the configuration and language files of an indicator's metadata). */
   alsoRead?: string[];
@@ -89,7 +123,10 @@ export interface RepositoryReport {
   allOrNothing: boolean;
   files: RepositoryFileReport[];
   totals: {
+    /** Entries of `files` (an indicator's metadata files are one entry: `byKind.metadata.files` counts them all). */
     files: number;
+    /** Per kind of file: how many, and their outcomes. */
+    byKind: Record<RepositoryFileKind, KindTotals>;
     imported: number;
     /** Checked and not written: a dry run, or the files after a refused one when all or nothing. */
     checked: number;
@@ -104,6 +141,21 @@ export interface RepositoryReport {
   };
   notices: string[];
 }
+
+/** The files of one kind; `files` counts every file (an indicator's metadata entry stands for its files). */
+export interface KindTotals {
+  files: number;
+  entries: number;
+  imported: number;
+  checked: number;
+  read: number;
+  refused: number;
+  skipped: number;
+  rolledBack: number;
+}
+
+/** A refusal that fails the repository (all or nothing, its state): a boundaries file never does. */
+const blocks = (r: RepositoryFileReport) => r.outcome === 'refused' && r.kind !== 'boundaries';
 
 class WholeRolledBack extends Error {}
 class MetadataDryRun extends Error {}
@@ -159,6 +211,7 @@ export async function importRepository(
   const reports: RepositoryFileReport[] = [];
   const notices: string[] = [];
   const translations: Translations = new Map();
+  const boundaryPaths: string[] = [];
   const byCode = new Map<string, IndicatorFiles>();
   const entry = (code: string, archived: boolean) => {
     const key = `${archived ? 'archived:' : ''}${code}`;
@@ -183,6 +236,7 @@ export async function importRepository(
       }
       try {
         addTranslations(translations, lang, group, await files.text(p));
+        reports.push({ ...other(p, 'translations', ''), outcome: 'read', reason: undefined });
       } catch (err) {
         reports.push({
           ...other(p, 'translations', `refused: ${(err as Error).message}`),
@@ -190,6 +244,10 @@ export async function importRepository(
           errors: [{ at: 'file', message: (err as Error).message }],
         });
       }
+      continue;
+    }
+    if (isBoundaryFile(p)) {
+      boundaryPaths.push(p);
       continue;
     }
     const ind = indicatorOfFileName(p);
@@ -225,7 +283,9 @@ export async function importRepository(
   const indicators = [...byCode.values()].sort(
     (a, b) => compareCodes(a.code, b.code) || Number(a.archived) - Number(b.archived),
   );
-  const total = indicators.reduce((n, i) => n + i.data.length + (i.meta || i.config || i.langMeta.length ? 1 : 0), 0);
+  const total =
+    indicators.reduce((n, i) => n + i.data.length + (i.meta || i.config || i.langMeta.length ? 1 : 0), 0) +
+    boundaryPaths.length;
   let index = 0;
   let placeId: number | null = null;
   if (o.place) {
@@ -236,7 +296,7 @@ export async function importRepository(
 
   // All or nothing: once a file is refused, nothing will be written; the files after it are only checked.
   const checkOnly = (): RepositoryImportOptions =>
-    o.allOrNothing && reports.some((r) => r.outcome === 'refused') ? { ...o, dryRun: true } : o;
+    o.allOrNothing && reports.some(blocks) ? { ...o, dryRun: true } : o;
   const run = async (s: Store, batchId: number): Promise<void> => {
     const known = new Set(
       (await s.db.selectFrom('indicators').select('code').execute()).map((r) => r.code.toLowerCase()),
@@ -277,6 +337,12 @@ export async function importRepository(
       reports.push(r);
       progress?.end?.();
     }
+    // Last: the places that data files created are there to be matched.
+    for (const p of boundaryPaths) {
+      const progress = o.progress?.(p, index++, total);
+      reports.push(await importBoundaryFile(s, files, p, checkOnly()));
+      progress?.end?.();
+    }
   };
 
   const newBatch = (db: Store['db']) =>
@@ -311,7 +377,7 @@ export async function importRepository(
         entityType: 'import_batch',
         entityId: batchId,
         batchId,
-        summary: `Open SDG repository ${files.name}: ${totals.imported} file(s) imported, ${totals.refused} refused, ${totals.skipped} skipped; ${totals.metadataFields} metadata text(s)`,
+        summary: `Open SDG repository ${files.name}: ${repositorySummary(totals)}`,
         after: { source, place: o.place ?? null, ...totals },
       });
     await conn.query(
@@ -323,6 +389,7 @@ export async function importRepository(
         state,
         JSON.stringify({
           files: totals.files,
+          byKind: totals.byKind,
           imported: totals.imported,
           refused: totals.refused,
           skipped: totals.skipped,
@@ -349,7 +416,7 @@ export async function importRepository(
         const inner = storeInTransaction(store, conn);
         batchId = (await newBatch(inner.db)).id;
         await run(inner, batchId);
-        if (reports.some((r) => r.outcome === 'refused')) throw new WholeRolledBack();
+        if (reports.some(blocks)) throw new WholeRolledBack();
         await finish(conn, batchId, 'committed');
       });
       state = 'committed';
@@ -377,8 +444,8 @@ export async function importRepository(
         .execute();
       throw err;
     }
-    const refused = reports.some((r) => r.outcome === 'refused');
-    const imported = reports.some((r) => r.outcome === 'imported');
+    const refused = reports.some(blocks);
+    const imported = reports.some((r) => r.outcome === 'imported' && r.kind !== 'boundaries');
     state = o.dryRun ? 'dry-run' : refused ? (imported ? 'partial' : 'failed') : 'committed';
     await store.exclusive((conn) =>
       finish(conn, batchId, state === 'dry-run' ? 'dry-run' : state === 'failed' ? 'failed' : 'committed'),
@@ -403,8 +470,19 @@ function other(p: string, kind: RepositoryFileReport['kind'], reason: string): R
 
 /** Totals; rows of files only checked count in a dry run (what it would import), not after a whole one refused. */
 function totalsOf(reports: RepositoryFileReport[], dryRun = false): RepositoryReport['totals'] {
+  const kind = (): KindTotals => ({
+    files: 0,
+    entries: 0,
+    imported: 0,
+    checked: 0,
+    read: 0,
+    refused: 0,
+    skipped: 0,
+    rolledBack: 0,
+  });
   const t = {
     files: reports.length,
+    byKind: { data: kind(), metadata: kind(), translations: kind(), boundaries: kind(), other: kind() },
     imported: 0,
     checked: 0,
     refused: 0,
@@ -417,6 +495,11 @@ function totalsOf(reports: RepositoryFileReport[], dryRun = false): RepositoryRe
     indicatorsCreated: 0,
   };
   for (const r of reports) {
+    const k = t.byKind[r.kind];
+    k.entries++;
+    k.files += 1 + (r.alsoRead?.length ?? 0);
+    if (r.outcome === 'rolled-back') k.rolledBack++;
+    else k[r.outcome]++;
     if (r.outcome === 'imported') t.imported++;
     else if (r.outcome === 'checked') t.checked++;
     else if (r.outcome === 'refused') t.refused++;
@@ -663,4 +746,110 @@ async function writeMetadata(
     unchanged,
     removed: removed.length,
   };
+}
+
+/** The totals in words, per kind of file (the CLI's last line, the API's message, the audit entry). */
+export function repositorySummary(t: RepositoryReport['totals']): string {
+  const d = t.byKind.data;
+  const m = t.byKind.metadata;
+  const tr = t.byKind.translations;
+  const b = t.byKind.boundaries;
+  const o = t.byKind.other;
+  const outcomes = (k: KindTotals) =>
+    [
+      k.imported && `${k.imported} imported`,
+      k.checked && `${k.checked} checked only`,
+      k.rolledBack && `${k.rolledBack} rolled back`,
+      k.refused && `${k.refused} refused`,
+      k.skipped && `${k.skipped} skipped`,
+    ]
+      .filter(Boolean)
+      .join(', ') || 'none';
+  const parts = [
+    `data files: ${d.files} (${outcomes(d)}); ${t.rows} rows: ${t.inserted} new, ${t.updated} changed, ${t.unchanged} unchanged`,
+    `metadata of ${m.entries} indicator(s) from ${m.files} file(s) (${outcomes(m)}); ${t.metadataFields} texts`,
+    `translation files: ${tr.files} (${tr.read} read${tr.refused ? `, ${tr.refused} refused` : ''}${tr.skipped ? `, ${tr.skipped} skipped` : ''})`,
+    `boundary files: ${b.files}${b.files ? ` (${outcomes(b)})` : ''}`,
+  ];
+  if (o.files) parts.push(`other files skipped: ${o.files}`);
+  if (t.indicatorsCreated) parts.push(`${t.indicatorsCreated} indicator(s) created`);
+  return `${parts.join('; ')}.`;
+}
+
+/**
+ * One boundaries file of the repository: read, matched to the places below the repository's place by the property
+ * that matches most, stored in a savepoint of its own. Never throws for the file: refused or skipped in the report.
+ */
+async function importBoundaryFile(
+  store: Store,
+  files: RepositoryFiles,
+  p: string,
+  o: RepositoryImportOptions,
+): Promise<RepositoryFileReport> {
+  const report: RepositoryFileReport = {
+    path: p,
+    kind: 'boundaries',
+    outcome: 'skipped',
+    created: [],
+    errors: [],
+    notes: [],
+  };
+  const fail = (outcome: 'refused' | 'skipped', message: string) => {
+    report.outcome = outcome;
+    report.reason = message;
+    if (outcome === 'refused') report.errors.push({ at: 'file', message });
+    return report;
+  };
+  if (o.boundaries === false)
+    return fail('skipped', 'boundaries are not imported (import with boundaries to import them)');
+  let features: Awaited<ReturnType<typeof readAreasFile>>;
+  try {
+    features = await readAreasFile(files.stream(p), o.boundaryLimits ?? DEFAULT_UPLOAD_LIMITS);
+  } catch (err) {
+    if (isDatabaseFault(err)) throw err;
+    const e = err as Error & { at?: string };
+    return fail('refused', `${e instanceof InputFormatError && e.at ? `${e.at}: ` : ''}${e.message}`);
+  }
+  if (!features.length) return fail('skipped', 'the file has no areas');
+  class DryRun extends Error {}
+  try {
+    await store.exclusive(async (conn) => {
+      const tried = (await matchPropertyCounts(conn, features, o.place)).slice(0, 10);
+      const best = tried[0];
+      if (!best || best.matched === 0) {
+        fail(
+          'skipped',
+          `no property of its ${features.length} feature(s) matches a place${o.place ? ` under ${o.place}` : ''} by code, external code or name (tried: ${tried.map((x) => x.property).join(', ') || 'none'}); add the places first, then import the file with marsad places boundaries`,
+        );
+        return;
+      }
+      const r = await importBoundaries(conn, features, {
+        matchProperty: best.property,
+        parent: o.place ?? null,
+        file: p,
+        dryRun: o.dryRun,
+        actor: o.auditActor ?? { label: o.actor, userId: null, ip: null },
+        ...(o.mayChangeShapeUnder ? { mayChangeUnder: o.mayChangeShapeUnder } : {}),
+      });
+      report.boundaries = {
+        matchProperty: best.property,
+        tried,
+        features: r.features,
+        matched: r.matched,
+        created: r.created,
+        updated: r.updated,
+        unchanged: r.unchanged,
+        unmatched: r.unmatched.slice(0, 100),
+        unmatchedCount: r.unmatched.length,
+      };
+      report.outcome = o.dryRun ? 'checked' : 'imported';
+      if (o.dryRun) throw new DryRun();
+    });
+  } catch (err) {
+    if (err instanceof DryRun) return report;
+    if (err instanceof HttpError) return fail('refused', err.message);
+    if (isDatabaseFault(err)) throw err;
+    return fail('refused', (err as Error).message);
+  }
+  return report;
 }

@@ -2,13 +2,15 @@
  * The files of an Open SDG data repository, from a folder or from an uploaded zip.
  *
  * Only what an import reads is listed: `data/` (the CSVs), `meta/` (front matter, per-language
- * sub-folders), `translations/<lang>/*.yml` and `indicator-config/`. Paths are relative to the
+ * sub-folders), `translations/<lang>/*.yml`, `indicator-config/` and the boundaries a repository
+ * ships (`geojsons/*.geojson`, or a `.geojson` at the root). Paths are relative to the
  * repository's root, '/'-separated. A zip may hold the repository under a top folder (as GitHub's
  * "Download ZIP" does): the root is the shortest prefix under which `data/` holds a CSV.
  *
- * A zip is read within the upload limits (http/upload-limits.ts), like an XLSForm workbook
- * (reviews/xlsform/workbook-unpack.ts): at most `maxEntries` entries in its central directory,
- * the declared sizes of the entries read at most `maxUnpackedBytes` together (refused before
+ * A zip is read within the repository's upload limits (http/upload-limits.ts, larger than a single
+ * file's), like an XLSForm workbook (reviews/xlsform/workbook-unpack.ts): at most
+ * `maxRepositoryEntries` entries in its central directory, the declared sizes of the entries read
+ * at most `maxRepositoryBytes` together (refused before
  * anything is imported), and while inflating, the bytes produced are counted again (yauzl also
  * checks that no entry inflates to more than it declares).
  */
@@ -22,7 +24,11 @@ import yauzl from 'yauzl';
 import { sizeText, type UploadLimits } from '../../http/upload-limits.ts';
 
 /** The folders of a repository that an import reads. */
-const READ_FOLDERS = ['data', 'meta', 'translations', 'indicator-config'] as const;
+const READ_FOLDERS = ['data', 'meta', 'translations', 'indicator-config', 'geojsons'] as const;
+
+/** A boundaries file: GeoJSON or TopoJSON, in `geojsons/` (the UK's) or at the root (Kazakhstan's regions.geojson). */
+export const isBoundaryFile = (rel: string): boolean =>
+  /\.(geo|topo)json$/i.test(rel) && (!rel.includes('/') || /^geojsons\/[^/]+$/.test(rel));
 
 export interface RepositoryFiles {
   /** For messages: the folder, or the zip's name. */
@@ -52,8 +58,10 @@ export class RepositoryLimitError extends Error {
 const fmt = (n: number) => n.toLocaleString('en');
 
 function isRead(rel: string): boolean {
-  const top = rel.split('/')[0];
-  return (READ_FOLDERS as readonly string[]).includes(top ?? '') && !rel.split('/').some((s) => s.startsWith('.'));
+  const parts = rel.split('/');
+  if (parts.some((s) => s.startsWith('.'))) return false;
+  if (parts.length === 1 || parts[0] === 'geojsons') return isBoundaryFile(rel);
+  return (READ_FOLDERS as readonly string[]).includes(parts[0] ?? '');
 }
 
 /** The files of a repository folder (`DIR` with `data/`, `meta/`, …). */
@@ -73,7 +81,7 @@ export async function folderRepository(dir: string): Promise<RepositoryFiles> {
       const r = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory() && (rel !== '' || (READ_FOLDERS as readonly string[]).includes(e.name)))
         await walk(r, depth + 1);
-      else if (e.isFile() && rel !== '' && isRead(r)) paths.push(r);
+      else if (e.isFile() && isRead(r)) paths.push(r);
     }
   };
   await walk('', 0);
@@ -107,12 +115,12 @@ function entryName(entry: yauzl.Entry): string {
 export async function zipRepository(
   body: AsyncIterable<Uint8Array>,
   name: string,
-  limits: Pick<UploadLimits, 'maxUnpackedBytes' | 'maxEntries'>,
+  limits: Pick<UploadLimits, 'maxRepositoryBytes' | 'maxRepositoryEntries'>,
 ): Promise<RepositoryFiles> {
   const dir = await mkdtemp(path.join(tmpdir(), 'marsad-repo-'));
   const file = path.join(dir, 'upload.zip');
   // A zip is smaller than what it holds: one larger than the unpacked limit cannot fit in it.
-  const maxBytes = limits.maxUnpackedBytes + 1024 * 1024;
+  const maxBytes = limits.maxRepositoryBytes + 1024 * 1024;
   let size = 0;
   try {
     await pipeline(
@@ -122,7 +130,7 @@ export async function zipRepository(
           if (size > maxBytes)
             throw new RepositoryLimitError(
               'upload-bytes',
-              `The zip is larger than ${sizeText(maxBytes)}; a repository may unpack to at most ${sizeText(limits.maxUnpackedBytes)} (MARSAD_UPLOAD_MAX_UNPACKED_BYTES).`,
+              `The zip is larger than ${sizeText(maxBytes)}; a repository may unpack to at most ${sizeText(limits.maxRepositoryBytes)} (MARSAD_UPLOAD_MAX_REPOSITORY_BYTES).`,
             );
           yield chunk;
         }
@@ -140,7 +148,7 @@ export async function zipRepository(
 async function openZip(
   file: string,
   name: string,
-  limits: Pick<UploadLimits, 'maxUnpackedBytes' | 'maxEntries'>,
+  limits: Pick<UploadLimits, 'maxRepositoryBytes' | 'maxRepositoryEntries'>,
   cleanUp: () => Promise<void>,
 ): Promise<RepositoryFiles> {
   let zip: yauzl.ZipFile;
@@ -162,10 +170,10 @@ async function openZip(
     await cleanUp();
   };
   try {
-    if (zip.entryCount > limits.maxEntries)
+    if (zip.entryCount > limits.maxRepositoryEntries)
       throw new RepositoryLimitError(
         'entries',
-        `The zip holds ${fmt(zip.entryCount)} entries; at most ${fmt(limits.maxEntries)} are read.`,
+        `The zip holds ${fmt(zip.entryCount)} entries; at most ${fmt(limits.maxRepositoryEntries)} are read (MARSAD_UPLOAD_MAX_REPOSITORY_ENTRIES).`,
       );
     const all: { name: string; entry: yauzl.Entry }[] = [];
     try {
@@ -197,10 +205,10 @@ async function openZip(
       entries.set(rel, entry);
       declared += entry.uncompressedSize;
     }
-    if (declared > limits.maxUnpackedBytes)
+    if (declared > limits.maxRepositoryBytes)
       throw new RepositoryLimitError(
         'unpacked-bytes',
-        `The repository unpacks to ${sizeText(declared)}; at most ${sizeText(limits.maxUnpackedBytes)} (MARSAD_UPLOAD_MAX_UNPACKED_BYTES) is read. Import a large repository with \`marsad import-repo DIR\`, or raise the limit.`,
+        `The repository unpacks to ${sizeText(declared)}; at most ${sizeText(limits.maxRepositoryBytes)} (MARSAD_UPLOAD_MAX_REPOSITORY_BYTES) is read. Import a large repository with \`marsad import-repo DIR\`, or raise the limit.`,
       );
     let inflated = 0;
     const stream = async function* (p: string): AsyncGenerator<Uint8Array> {
@@ -215,10 +223,10 @@ async function openZip(
       try {
         for await (const chunk of s as AsyncIterable<Buffer>) {
           inflated += chunk.length;
-          if (inflated > limits.maxUnpackedBytes)
+          if (inflated > limits.maxRepositoryBytes)
             throw new RepositoryLimitError(
               'unpacked-bytes',
-              `The repository unpacks to more than ${sizeText(limits.maxUnpackedBytes)} (MARSAD_UPLOAD_MAX_UNPACKED_BYTES), the most that is read (${p} was being unpacked).`,
+              `The repository unpacks to more than ${sizeText(limits.maxRepositoryBytes)} (MARSAD_UPLOAD_MAX_REPOSITORY_BYTES), the most that is read (${p} was being unpacked).`,
             );
           yield chunk;
         }
