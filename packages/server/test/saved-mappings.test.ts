@@ -1,4 +1,5 @@
 import { testStoreKinds } from '@marsad/db/testing';
+import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTH, createTestApp, importText, signedIn, type TestApp } from './helpers.ts';
 
@@ -155,6 +156,27 @@ describe.each(testStoreKinds())('saved import mappings on %s', (kind) => {
       headers: AUTH,
     });
     expect(women.json().items.map((o: { value: number }) => o.value)).toEqual([3.1]);
+  });
+
+  it('imports an Open SDG repository with a saved mapping as with the same JSON inline', async () => {
+    const zip = new JSZip();
+    zip.file('data/indicator_16-1-1.csv', 'Year,Victim Gender,Value\n2017,Female,2.5\n2017,Male,3.5\n');
+    const body = await zip.generateAsync({ type: 'nodebuffer' });
+    const upload = async (query: Record<string, string>) => {
+      const r = await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/imports/repository?${new URLSearchParams({ place: 'MAAGA', dryRun: 'true', ...query })}`,
+        payload: body,
+        headers: { ...agadir, 'content-type': 'application/zip' },
+      });
+      expect(r.statusCode, r.body).toBe(200);
+      const file = r.json().files.find((f: { path: string }) => f.path.endsWith('indicator_16-1-1.csv'));
+      return { counts: file.counts, created: file.created, errors: file.errors };
+    };
+    const inline = await upload({ map: JSON.stringify(GENDER) });
+    expect(inline.counts).toMatchObject({ read: 2, errors: 0 });
+    expect(await upload({ mappingName: 'Gender' })).toEqual(inline);
+    expect((await upload({})).created).not.toEqual(inline.created); // without it, an open dimension of the column
   });
 
   it('refuses with a 400 naming it a saved mapping that is unknown, hidden from the user or of the other kind', async () => {
