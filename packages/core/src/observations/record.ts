@@ -55,7 +55,15 @@ export interface ObservationRecord {
 
 export type ReadItem =
   | { kind: 'row'; at: Location; record: ObservationRecord }
-  | { kind: 'error'; at: Location; column?: string; message: string }
+  | {
+      kind: 'error';
+      at: Location;
+      column?: string;
+      message: string;
+      /** A stable code (IMPORT_PROBLEM_CODES in the server) and its parameters, for a message in the user's language. */
+      code?: string;
+      params?: Record<string, string | number>;
+    }
   | { kind: 'skip'; at: Location; reason: string }
   | { kind: 'notice'; message: string };
 

@@ -64,7 +64,9 @@ function levelFromColumn(column: string | undefined): 'region' | 'city' | 'distr
   return 'region';
 }
 
-export type Resolution<T> = { ok: true; value: T } | { ok: false; message: string; unknown?: boolean };
+export type Resolution<T> =
+  | { ok: true; value: T }
+  | { ok: false; message: string; unknown?: boolean; code?: string; params?: Record<string, string | number> };
 const fail = (message: string): { ok: false; message: string } => ({ ok: false, message });
 
 function lower(s: string): string {
@@ -515,6 +517,8 @@ export class CodeResolver {
             return {
               ok: false,
               column,
+              code: 'not-in-code-list',
+              params: { value, dimension: dim.code, known },
               message: `"${value}" is not a value of dimension ${dim.code} (known: ${known}); import with --extend-codes to add it to ${dim.code}, or map it with --map`,
             };
           }

@@ -81,8 +81,14 @@ export interface ImportProblem {
   at: Location;
   column?: string;
   message: string;
-  /** The validation rule broken (core EntryProblemCode), when a rule is what the problem is about. */
+  /**
+   * What the problem is, stable for a message in the user's language (the web app's catalogs): the validation rule
+   * broken (core EntryProblemCode), or a reader's problem (IMPORT_PROBLEM_CODES, import-problem-codes.ts).
+   * `message` stays English.
+   */
   code?: string;
+  /** The values the message names: row values, codes, what was expected. */
+  params?: Record<string, string | number>;
 }
 
 export interface ImportReport {
@@ -98,6 +104,9 @@ export interface ImportReport {
   notices: string[];
   errorReportPath?: string;
 }
+
+/** Why a row's indicator, series or unit does not resolve. */
+type TargetProblem = { column: string; message: string; code?: string; params?: Record<string, string | number> };
 
 /** Where the values of an indicator, series, unit and unit multiplier go. */
 interface SeriesTarget {
@@ -236,7 +245,7 @@ export async function runImport(
       const copySql = direct ? copyDirectSql() : copyStageSql();
       let chunkRows: Location[] = [];
       /** Per indicator, series, unit and unit multiplier of a row: where its values go, or why they cannot. */
-      const memoSeries = new Map<string, SeriesTarget | { column: string; message: string }>();
+      const memoSeries = new Map<string, SeriesTarget | TargetProblem>();
       const unitNames = async (seriesId: number): Promise<string[]> => {
         const r = await guarded.query<{ unit_names: Record<string, string> | null }>(
           'SELECT unit_names FROM series WHERE id = $1',
@@ -250,9 +259,7 @@ export async function runImport(
        * series without a unit takes the file's. Another unit is an error, or with
        * newSeriesForUnits a series of the indicator in that unit (found, or created).
        */
-      const resolveTarget = async (
-        record: ObservationRecord,
-      ): Promise<SeriesTarget | { column: string; message: string }> => {
+      const resolveTarget = async (record: ObservationRecord): Promise<SeriesTarget | TargetProblem> => {
         let exponent = 0;
         if (record.unitMultiplier !== undefined) {
           const m = parseUnitMultiplier(record.unitMultiplier);
@@ -289,6 +296,8 @@ export async function runImport(
           if (!req.newSeriesForUnits) {
             return {
               column: 'unit',
+              code: 'unit-mismatch',
+              params: { unit: fileUnit, series: ser.code, indicator: ind.code, expected: ser.unit },
               message: `the unit "${fileUnit}" is not the unit of series ${ser.code} of indicator ${ind.code}, "${ser.unit}": convert the values to ${ser.unit}, or import with --new-series-for-units (API newSeriesForUnits) to keep them in a series of their own`,
             };
           }
@@ -354,6 +363,8 @@ export async function runImport(
             duplicate = {
               at: rowsOfChunk[line - 1] ?? 'file',
               message: `the same indicator, series, place, period and disaggregation as an earlier row (${what})`,
+              code: 'duplicate-key',
+              params: { key: what },
             };
           })
           .finally(() => {
@@ -371,7 +382,12 @@ export async function runImport(
               continue;
             }
             if (item.kind === 'error') {
-              report({ at: item.at, column: item.column, message: item.message });
+              report({
+                at: item.at,
+                column: item.column,
+                message: item.message,
+                ...(item.code ? { code: item.code, params: item.params ?? {} } : {}),
+              });
               continue;
             }
             if (item.kind === 'skip') {
@@ -399,7 +415,7 @@ export async function runImport(
               known = await resolveTarget(record);
               if (memoSeries.size < 100_000) memoSeries.set(seriesKey, known);
             }
-            if ('message' in known) rowErrors.push({ at, column: known.column, message: known.message });
+            if ('message' in known) rowErrors.push({ at, ...known });
             else {
               target = known;
               indicatorId = known.indicatorId;
@@ -424,6 +440,8 @@ export async function runImport(
                 at,
                 column: 'place',
                 message: 'no place: the row names none and none was given for the file',
+                code: 'no-place',
+                params: {},
               });
             else {
               let p = resolver.place(record.place, req.place);
@@ -435,7 +453,13 @@ export async function runImport(
                   mayAddUnder: req.mayAddPlaceUnder,
                 });
               }
-              if (!p.ok) rowErrors.push({ at, column: 'place', message: p.message });
+              if (!p.ok)
+                rowErrors.push({
+                  at,
+                  column: 'place',
+                  message: p.message,
+                  ...(p.unknown ? { code: 'unknown-place', params: { value: record.place } } : {}),
+                });
               else placeId = p.value;
             }
 
@@ -447,13 +471,26 @@ export async function runImport(
               cached = r.ok ? r.period : r.message;
               if (periods.size < 100_000) periods.set(record.period, cached);
             }
-            if (typeof cached === 'string') rowErrors.push({ at, column: 'period', message: cached });
+            if (typeof cached === 'string')
+              rowErrors.push({
+                at,
+                column: 'period',
+                message: cached,
+                code: 'bad-period',
+                params: { value: record.period.slice(0, 80) },
+              });
             else period = cached;
 
             // Value, in the unit of its series, and the indicator's range.
             let value = record.value;
             if (value === null || !Number.isFinite(value)) {
-              rowErrors.push({ at, column: 'value', message: 'the value is not a finite number' });
+              rowErrors.push({
+                at,
+                column: 'value',
+                message: 'the value is not a finite number',
+                code: 'not-a-number',
+                params: { value: String(value) },
+              });
             } else if (target) {
               if (target.exponent !== 0) value = scaleByPowerOfTen(value, target.exponent);
               const rules = target.rangeApplies ? rulesOf.get(indicatorId) : undefined;
@@ -488,7 +525,13 @@ export async function runImport(
             if (knownDims !== undefined) disaggId = knownDims;
             else {
               const d = await resolver.disaggregation(record.dims, map);
-              if (!d.ok) rowErrors.push({ at, column: d.column, message: d.message });
+              if (!d.ok)
+                rowErrors.push({
+                  at,
+                  column: d.column,
+                  message: d.message,
+                  ...(d.code ? { code: d.code, params: d.params ?? {} } : {}),
+                });
               else {
                 disaggId = d.value;
                 if (memoDims.size < 100_000) memoDims.set(dimsKey, disaggId);
@@ -557,6 +600,8 @@ export async function runImport(
           report({
             at: dup.second,
             message: `the same indicator, series, place, period (${dup.period}) and disaggregation as ${dup.first}`,
+            code: 'duplicate-row',
+            params: { period: dup.period, first: dup.first },
           });
         }
       }

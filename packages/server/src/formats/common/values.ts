@@ -2,7 +2,10 @@
  * Cell values shared by the readers: numbers, blanks, dimension cells.
  */
 
-export type NumberResult = { kind: 'number'; value: number } | { kind: 'blank' } | { kind: 'error'; message: string };
+export type NumberResult =
+  | { kind: 'number'; value: number }
+  | { kind: 'blank' }
+  | { kind: 'error'; message: string; code?: 'not-a-number'; params?: { value: string } };
 
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
@@ -46,7 +49,12 @@ export function parseNumberCell(raw: string, field: string): NumberResult {
   if (/^[+-]?[\d.]+\s*%$/.test(text)) {
     return { kind: 'error', message: `${field} "${raw.trim()}" is not a plain number: write it without the % sign` };
   }
-  return { kind: 'error', message: `${field} "${raw.trim()}" is not a number` };
+  return {
+    kind: 'error',
+    message: `${field} "${raw.trim()}" is not a number`,
+    code: 'not-a-number',
+    params: { value: raw.trim().slice(0, 80) },
+  };
 }
 
 /** A JSON value (DHIS2, SDMX-JSON) as a number: numbers as they are, numeric strings read like cells. */

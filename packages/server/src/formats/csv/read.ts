@@ -84,6 +84,8 @@ export async function* readCsvBatches(
           kind: 'error',
           at,
           message: `the row has ${cells.length} cells but the header has ${header.length} columns`,
+          code: 'cell-count',
+          params: { cells: cells.length, columns: header.length },
         });
         continue;
       }
@@ -102,7 +104,15 @@ export async function* readCsvBatches(
         continue;
       }
       const errors: ReadItem[] = [];
-      if (value.kind === 'error') errors.push({ kind: 'error', at, column: 'value', message: value.message });
+      if (value.kind === 'error')
+        errors.push({
+          kind: 'error',
+          at,
+          column: 'value',
+          message: value.message,
+          code: value.code,
+          params: value.params,
+        });
       const indicator = cell('indicator');
       const place = cell('place');
       const period = cell('period');

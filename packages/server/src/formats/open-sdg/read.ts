@@ -237,7 +237,13 @@ export async function* readOpenSdg(
       const at = row.line;
       const cells = row.cells;
       if (cells.length !== width) {
-        yield { kind: 'error', at, message: `the row has ${cells.length} cells but the header has ${width} columns` };
+        yield {
+          kind: 'error',
+          at,
+          message: `the row has ${cells.length} cells but the header has ${width} columns`,
+          code: 'cell-count',
+          params: { cells: cells.length, columns: width },
+        };
         continue;
       }
       const cell = (c: Column | undefined): string | undefined => (c ? textCell(cells[c.index]) : undefined);
@@ -247,7 +253,8 @@ export async function* readOpenSdg(
         continue;
       }
       const errors: ReadItem[] = [];
-      if (v.kind === 'error') errors.push({ kind: 'error', at, column: 'Value', message: v.message });
+      if (v.kind === 'error')
+        errors.push({ kind: 'error', at, column: 'Value', message: v.message, code: v.code, params: v.params });
       for (const c of unnamed) {
         if (cell(c) !== undefined)
           errors.push({

@@ -125,7 +125,13 @@ export async function* readSdmxCsv(
       const at = row.line;
       const cells = row.cells;
       if (cells.length !== width) {
-        yield { kind: 'error', at, message: `the row has ${cells.length} cells but the header has ${width} columns` };
+        yield {
+          kind: 'error',
+          at,
+          message: `the row has ${cells.length} cells but the header has ${width} columns`,
+          code: 'cell-count',
+          params: { cells: cells.length, columns: width },
+        };
         continue;
       }
       const cell = (c: Column | undefined): string | undefined => {
@@ -161,7 +167,8 @@ export async function* readSdmxCsv(
         continue;
       }
       const errors: ReadItem[] = [];
-      if (v.kind === 'error') errors.push({ kind: 'error', at, column: 'OBS_VALUE', message: v.message });
+      if (v.kind === 'error')
+        errors.push({ kind: 'error', at, column: 'OBS_VALUE', message: v.message, code: v.code, params: v.params });
       const time = cell(period);
       if (!time) errors.push({ kind: 'error', at, column: 'TIME_PERIOD', message: 'TIME_PERIOD is blank' });
       const where = cell(place) ?? (options.place?.trim() || undefined);
