@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { SuppressionRule } from '@marsad/core';
+import type { SuppressionRule, ValidationRules } from '@marsad/core';
 import type { Direction, IndicatorStatus, Names, PlaceLevel } from '../schema.ts';
 
 /** The shipped reference catalogue: JSON files in packages/db/src/seed/catalogue/ (see its README). */
@@ -61,6 +61,9 @@ export interface IndicatorFile {
   reviewNeeded?: boolean;
   /** The default suppression rule of the indicator (docs/methods/suppression.md). */
   suppression?: SuppressionRule;
+  /** Validation rules other than its unit's defaults (defaultValidationRules), with the reason. */
+  validationRules?: ValidationRules;
+  validationRulesReason?: string;
 }
 export interface PlaceFile {
   code: string;

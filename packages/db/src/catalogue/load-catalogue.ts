@@ -151,7 +151,10 @@ export async function loadCatalogueInto(conn: SqlConn, files: CatalogueFiles): P
         files.sdg.indicators.some((s) => s.code === ind.code) ? sdgSource : null,
         !!ind.reviewNeeded,
         'suppression' in ind && ind.suppression ? JSON.stringify(ind.suppression) : null,
-        JSON.stringify(defaultValidationRules(('unit' in ind && ind.unit?.code) || null)),
+        JSON.stringify(
+          ('validationRules' in ind && ind.validationRules) ||
+            defaultValidationRules(('unit' in ind && ind.unit?.code) || null),
+        ),
       ],
     );
     const id = r.rows[0]?.id;

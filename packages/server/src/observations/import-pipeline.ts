@@ -308,8 +308,14 @@ export async function runImport(
           }>('SELECT code, unit_code, unit_names FROM series WHERE indicator_id = $1 ORDER BY is_default DESC, id', [
             ind.id,
           ]);
+          // A row that names its series keeps to that series' own sibling in the unit ("Fatal injury (per
+          // 100,000)"): another named series in the same unit ("Non-fatal injury") is not the same series.
+          const named = !!record.series?.trim();
           const same = siblings.rows.find(
-            (r) => r.unit_code !== null && sameUnit(fileUnit, r.unit_code, Object.values(r.unit_names ?? {})),
+            (r) =>
+              r.unit_code !== null &&
+              sameUnit(fileUnit, r.unit_code, Object.values(r.unit_names ?? {})) &&
+              (!named || r.code.startsWith(`${ser.code} (`)),
           );
           const label = same?.code ?? `${ser.code} (${fileUnit})`;
           const other = await resolver.series(ind, label, fileUnit);
