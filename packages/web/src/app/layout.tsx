@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import { Link, Outlet } from '@tanstack/react-router';
+import { Link, Outlet, useRouterState } from '@tanstack/react-router';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { getJson } from '../api/client.ts';
 import { LANGUAGES, type Lang } from '../i18n/languages.ts';
@@ -35,10 +36,34 @@ function InboxLink() {
   );
 }
 
+/**
+ * The header's menu on a narrow screen (styles.css shows the button below 56rem): a disclosure button with
+ * aria-expanded; Escape closes it and gives the focus back to the button, and a new page closes it.
+ */
+function useHeaderMenu() {
+  const [open, setOpen] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
+  const pathname = useRouterState({ select: (s) => s.location.pathname });
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the menu closes when the page changes
+  useEffect(() => setOpen(false), [pathname]);
+  useEffect(() => {
+    if (!open) return;
+    const onKeyDown = (e: globalThis.KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      setOpen(false);
+      button.current?.focus();
+    };
+    document.addEventListener('keydown', onKeyDown);
+    return () => document.removeEventListener('keydown', onKeyDown);
+  }, [open]);
+  return { open, toggle: () => setOpen((o) => !o), button };
+}
+
 export function Layout() {
   const { t } = useTranslation();
   const { lang, setLang, digits, setDigits } = usePrefs();
   const { me } = useSession();
+  const menu = useHeaderMenu();
   return (
     <>
       <a className="skip-link" href="#main">
@@ -54,52 +79,69 @@ export function Layout() {
           </Link>
           <span className="brand-tagline">{t('app.tagline')}</span>
         </div>
-        <nav aria-label={t('layout.mainNav')} className="main-nav">
-          <Link to="/" activeOptions={{ exact: true }}>
-            {t('nav.home')}
-          </Link>
-          <Link to="/indicators">{t('nav.indicators')}</Link>
-          <Link to="/places">{t('nav.places')}</Link>
-          <Link to="/programmes">{t('nav.programmes')}</Link>
-          <Link to="/compare">{t('nav.compare')}</Link>
-          <Link to="/knowledge">{t('nav.knowledge')}</Link>
-          <Link to="/network">{t('nav.network')}</Link>
-          <Link to="/status">{t('nav.status')}</Link>
-          <Link to="/reviews">{t('nav.reviews')}</Link>
-          {me?.roles.some((r) => ['administrator', 'national-focal-point', 'city-focal-point'].includes(r.role)) && (
-            <Link to="/entry">{t('nav.entry')}</Link>
-          )}
-          {me?.roles.some((r) => r.place || r.role === 'administrator') && <Link to="/import">{t('nav.import')}</Link>}
-          {me?.roles.some((r) => r.role === 'administrator') && <Link to="/admin">{t('nav.admin')}</Link>}
-        </nav>
-        <div className="prefs">
-          {me && <InboxLink />}
-          <Link to="/sign-in" className="account-link">
-            {me ? <span dir="auto">{me.user.displayName ?? me.user.email}</span> : t('account.signIn')}
-          </Link>
-          <label>
-            <span className="visually-hidden">{t('layout.language')}</span>
-            <select value={lang} onChange={(e) => setLang(e.target.value as Lang)} aria-label={t('layout.language')}>
-              {LANGUAGES.map((l) => (
-                <option key={l.code} value={l.code} lang={l.code}>
-                  {l.name}
-                </option>
-              ))}
-            </select>
-          </label>
-          {lang === 'ar' && (
+        <button
+          type="button"
+          ref={menu.button}
+          className="menu-button secondary"
+          aria-expanded={menu.open}
+          aria-controls="site-menu"
+          onClick={menu.toggle}
+        >
+          <span aria-hidden="true" className="menu-icon">
+            ☰
+          </span>{' '}
+          {t('layout.menu')}
+        </button>
+        <div id="site-menu" className="site-menu" data-open={menu.open}>
+          <nav aria-label={t('layout.mainNav')} className="main-nav">
+            <Link to="/" activeOptions={{ exact: true }}>
+              {t('nav.home')}
+            </Link>
+            <Link to="/indicators">{t('nav.indicators')}</Link>
+            <Link to="/places">{t('nav.places')}</Link>
+            <Link to="/programmes">{t('nav.programmes')}</Link>
+            <Link to="/compare">{t('nav.compare')}</Link>
+            <Link to="/knowledge">{t('nav.knowledge')}</Link>
+            <Link to="/network">{t('nav.network')}</Link>
+            <Link to="/status">{t('nav.status')}</Link>
+            <Link to="/reviews">{t('nav.reviews')}</Link>
+            {me?.roles.some((r) => ['administrator', 'national-focal-point', 'city-focal-point'].includes(r.role)) && (
+              <Link to="/entry">{t('nav.entry')}</Link>
+            )}
+            {me?.roles.some((r) => r.place || r.role === 'administrator') && (
+              <Link to="/import">{t('nav.import')}</Link>
+            )}
+            {me?.roles.some((r) => r.role === 'administrator') && <Link to="/admin">{t('nav.admin')}</Link>}
+          </nav>
+          <div className="prefs">
+            {me && <InboxLink />}
+            <Link to="/sign-in" className="account-link">
+              {me ? <span dir="auto">{me.user.displayName ?? me.user.email}</span> : t('account.signIn')}
+            </Link>
             <label>
-              <span className="visually-hidden">{t('layout.digits')}</span>
-              <select
-                value={digits}
-                onChange={(e) => setDigits(e.target.value === 'latn' ? 'latn' : 'arab')}
-                aria-label={t('layout.digits')}
-              >
-                <option value="arab">{t('layout.digitsArab')}</option>
-                <option value="latn">{t('layout.digitsLatn')}</option>
+              <span className="visually-hidden">{t('layout.language')}</span>
+              <select value={lang} onChange={(e) => setLang(e.target.value as Lang)} aria-label={t('layout.language')}>
+                {LANGUAGES.map((l) => (
+                  <option key={l.code} value={l.code} lang={l.code}>
+                    {l.name}
+                  </option>
+                ))}
               </select>
             </label>
-          )}
+            {lang === 'ar' && (
+              <label>
+                <span className="visually-hidden">{t('layout.digits')}</span>
+                <select
+                  value={digits}
+                  onChange={(e) => setDigits(e.target.value === 'latn' ? 'latn' : 'arab')}
+                  aria-label={t('layout.digits')}
+                >
+                  <option value="arab">{t('layout.digitsArab')}</option>
+                  <option value="latn">{t('layout.digitsLatn')}</option>
+                </select>
+              </label>
+            )}
+          </div>
         </div>
       </header>
       <main id="main" tabIndex={-1}>

@@ -2,6 +2,7 @@ import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { usePrefs } from '../app/prefs.tsx';
 import { MAP_BINS } from './MapView.tsx';
+import { TableScroll } from './TableScroll.tsx';
 
 /** An area with its shape, as GET /api/v1/places/:code/areas gives it (MultiPolygon, RFC 7946 winding). */
 export interface MapArea {
@@ -151,7 +152,7 @@ export function AreaMap({
       </figcaption>
       <details>
         <summary>{t('map.areaTable')}</summary>
-        <div className="table-scroll">
+        <TableScroll>
           <table className="data compact" id={tableId}>
             <caption>{title}</caption>
             <thead>
@@ -184,7 +185,7 @@ export function AreaMap({
               })}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       </details>
     </figure>
   );

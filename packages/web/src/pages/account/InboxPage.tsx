@@ -6,6 +6,7 @@ import { getJson } from '../../api/client.ts';
 import { usePrefs } from '../../app/prefs.tsx';
 import { messageOf, useSession } from '../../app/session.tsx';
 import { Empty, ErrorMessage, Loading } from '../../components/States.tsx';
+import { TableScroll } from '../../components/TableScroll.tsx';
 import { AssignmentTable } from '../reviews/ReviewsPage.tsx';
 import type { AssignmentItem } from '../reviews/review-api.ts';
 
@@ -116,7 +117,7 @@ function Queue({
         <Empty>{t('inbox.nothing')}</Empty>
       ) : (
         <>
-          <div className="table-scroll">
+          <TableScroll>
             <table className="data">
               <thead>
                 <tr>
@@ -171,7 +172,7 @@ function Queue({
                 })}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
           <p>
             <button
               type="button"
@@ -217,7 +218,7 @@ function Invitations({ items }: { items: InvitationItem[] }) {
   return (
     <section>
       <h2>{t('inbox.invitations', { n: num(items.length, 0) })}</h2>
-      <div className="table-scroll">
+      <TableScroll>
         <table className="data">
           <thead>
             <tr>
@@ -246,7 +247,7 @@ function Invitations({ items }: { items: InvitationItem[] }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </section>
   );
 }

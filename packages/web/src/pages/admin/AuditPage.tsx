@@ -6,6 +6,7 @@ import type { Page } from '../../api/types.ts';
 import { usePrefs } from '../../app/prefs.tsx';
 import { useSession } from '../../app/session.tsx';
 import { Empty } from '../../components/States.tsx';
+import { TableScroll } from '../../components/TableScroll.tsx';
 import { localeTag } from '../../format/numbers.ts';
 import { AdminShell, Loaded } from './AdminShell.tsx';
 import type { AuditEntry } from './admin-api.ts';
@@ -141,7 +142,7 @@ export function AuditPage() {
             {page.items.length === 0 ? (
               <Empty>{t('admin.audit.none')}</Empty>
             ) : (
-              <div className="table-scroll">
+              <TableScroll>
                 <table className="data audit-table">
                   <caption className="visually-hidden">{t('admin.audit.title')}</caption>
                   <thead>
@@ -208,7 +209,7 @@ export function AuditPage() {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableScroll>
             )}
             <Pager total={page.total} limit={LIMIT} offset={offset} onOffset={setOffset} />
           </>

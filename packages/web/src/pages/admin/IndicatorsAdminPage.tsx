@@ -7,6 +7,7 @@ import type { Names, Page } from '../../api/types.ts';
 import { usePrefs } from '../../app/prefs.tsx';
 import { useSession } from '../../app/session.tsx';
 import { Empty, ErrorMessage, Loading } from '../../components/States.tsx';
+import { TableScroll } from '../../components/TableScroll.tsx';
 import { UserText } from '../../components/UserText.tsx';
 import { AdminShell, Refused } from './AdminShell.tsx';
 import { isAdministrator } from './admin-api.ts';
@@ -97,7 +98,7 @@ export function IndicatorsAdminPage() {
           {list.data.items.length === 0 ? (
             <Empty>{t('admin.indicators.none')}</Empty>
           ) : (
-            <div className="table-scroll">
+            <TableScroll>
               <table className="data">
                 <caption className="visually-hidden">{t('admin.indicators.title')}</caption>
                 <thead>
@@ -127,7 +128,7 @@ export function IndicatorsAdminPage() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           )}
           <Pager total={list.data.total} limit={LIMIT} offset={offset} onOffset={setOffset} />
         </>

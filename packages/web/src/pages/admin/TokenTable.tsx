@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { usePrefs } from '../../app/prefs.tsx';
 import { useSession } from '../../app/session.tsx';
 import { Empty } from '../../components/States.tsx';
+import { TableScroll } from '../../components/TableScroll.tsx';
 import { problemsOf, type Shown, tokenStateLabel, type UserToken } from './admin-api.ts';
 import { ConfirmBox, Done, FormProblems } from './forms.tsx';
 
@@ -23,7 +24,7 @@ export function TokenTable({ items, showUser, caption }: { items: UserToken[]; s
       {items.length === 0 ? (
         <Empty>{t('admin.tokens.none')}</Empty>
       ) : (
-        <div className="table-scroll">
+        <TableScroll>
           <table className="data">
             <caption className="visually-hidden">{caption}</caption>
             <thead>
@@ -92,7 +93,7 @@ export function TokenTable({ items, showUser, caption }: { items: UserToken[]; s
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       {asking && (
         <ConfirmBox

@@ -7,6 +7,7 @@ import type { Page } from '../../api/types.ts';
 import { usePrefs } from '../../app/prefs.tsx';
 import { useSession } from '../../app/session.tsx';
 import { Empty } from '../../components/States.tsx';
+import { TableScroll } from '../../components/TableScroll.tsx';
 import { UserText } from '../../components/UserText.tsx';
 import { AdminShell, Loaded } from './AdminShell.tsx';
 import {
@@ -111,7 +112,7 @@ export function UsersPage() {
             {page.items.length === 0 ? (
               <Empty>{t('admin.users.none')}</Empty>
             ) : (
-              <div className="table-scroll">
+              <TableScroll>
                 <table className="data">
                   <caption className="visually-hidden">{t('admin.users.list')}</caption>
                   <thead>
@@ -128,7 +129,7 @@ export function UsersPage() {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableScroll>
             )}
             <Pager total={page.total} limit={LIMIT} offset={offset} onOffset={setOffset} />
           </>

@@ -9,6 +9,7 @@ import { SectionBoundary } from '../../components/ErrorBoundary.tsx';
 import { periodX } from '../../components/period-x.ts';
 import { Empty, ErrorMessage, Loading } from '../../components/States.tsx';
 import { anySuppressed, SuppressionNote, shownValue, ValueText } from '../../components/SuppressedValue.tsx';
+import { TableScroll } from '../../components/TableScroll.tsx';
 
 const LineChart = lazy(() => import('../../components/LineChart.tsx').then((m) => ({ default: m.LineChart })));
 const MAX_PLACES = 5;
@@ -99,7 +100,7 @@ export function ComparePage() {
           <select
             value={indicator}
             onChange={(e) => void navigate({ search: { places: places.join(','), indicator: e.target.value } })}
-            style={{ maxInlineSize: '28rem' }}
+            className="compare-indicator"
           >
             {indicators.data?.items.map((i) => (
               <option key={i.code} value={i.code}>
@@ -193,7 +194,7 @@ export function ComparePage() {
                 }))}
               />
             </Suspense>
-            <div className="table-scroll">
+            <TableScroll>
               <table className="data" id={tableId}>
                 <caption>{t('compare.tableCaption', { unit })}</caption>
                 <thead>
@@ -222,7 +223,7 @@ export function ComparePage() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
             {anySuppressed(rows) && <SuppressionNote />}
           </>
         )}

@@ -8,6 +8,7 @@ import type { Names } from '../../api/types.ts';
 import { usePrefs } from '../../app/prefs.tsx';
 import { useSession } from '../../app/session.tsx';
 import { ErrorMessage, Loading } from '../../components/States.tsx';
+import { TableScroll } from '../../components/TableScroll.tsx';
 import { UserText } from '../../components/UserText.tsx';
 import { EntryPlacePicker } from './EntryPlacePicker.tsx';
 import { type EntryProblem, problemText } from './entry-problems.ts';
@@ -463,7 +464,7 @@ function EntryFormView({ search, onFramework }: { search: EntrySearch; onFramewo
                       onChange={(e) => setSources({ ...sources, [ind.code]: e.target.value })}
                     />
                   </div>
-                  <div className="table-scroll">
+                  <TableScroll>
                     <table className="data entry-table">
                       <caption className="visually-hidden">{t('entry.tableCaption', { indicator: ind.code })}</caption>
                       <thead>
@@ -553,7 +554,7 @@ function EntryFormView({ search, onFramework }: { search: EntrySearch; onFramewo
                         })}
                       </tbody>
                     </table>
-                  </div>
+                  </TableScroll>
                 </div>
               </details>
             );

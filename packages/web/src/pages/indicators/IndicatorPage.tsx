@@ -12,6 +12,7 @@ import { ProgressBadge } from '../../components/ProgressBadge.tsx';
 import { periodX } from '../../components/period-x.ts';
 import { Empty, ErrorMessage, Loading } from '../../components/States.tsx';
 import { anySuppressed, SuppressionNote, shownValue, ValueText } from '../../components/SuppressedValue.tsx';
+import { TableScroll } from '../../components/TableScroll.tsx';
 import { UserText } from '../../components/UserText.tsx';
 import { NotFoundPage } from '../NotFoundPage.tsx';
 import { IndicatorMetadata } from './IndicatorMetadata.tsx';
@@ -471,7 +472,7 @@ export function IndicatorPage() {
                   <summary>{t('progress.method')}</summary>
                   <p>{t('progress.methodText')}</p>
                 </details>
-                <div className="table-scroll">
+                <TableScroll>
                   <table className="data" id={tableId}>
                     <caption>{t('indicator.tableCaption', { disaggregation: dimLabel(disagg) })}</caption>
                     <thead>
@@ -522,7 +523,7 @@ export function IndicatorPage() {
                       ))}
                     </tbody>
                   </table>
-                </div>
+                </TableScroll>
                 {!allRows && rows.length > TABLE_ROWS && (
                   <p className="no-print">
                     {t('indicator.tableLimited', { shown: num(TABLE_ROWS, 0), total: num(rows.length, 0) })}{' '}

@@ -15,6 +15,7 @@ import { PilotSection } from './PilotSection.tsx';
 import { RichText } from './RichText.tsx';
 import { VersionsSection } from './VersionsSection.tsx';
 import './knowledge.css';
+import { TableScroll } from '../../components/TableScroll.tsx';
 
 /**
  * One item of the repository: its texts (a switcher when there are several), tags, files, versions; for a tool, its
@@ -353,7 +354,7 @@ function Attachments({ item }: { item: Item }) {
       {item.attachments.length === 0 ? (
         <p className="muted">{t('knowledge.noFiles')}</p>
       ) : (
-        <div className="table-scroll">
+        <TableScroll>
           <table className="data attachments">
             <thead>
               <tr>
@@ -393,7 +394,7 @@ function Attachments({ item }: { item: Item }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       {item.canEdit && (
         <form ref={problems.formRef} className="form upload" onSubmit={(e) => void upload(e)}>

@@ -16,6 +16,7 @@ import {
   type ToolStats,
 } from './knowledge-api.ts';
 import './knowledge.css';
+import { TableScroll } from '../../components/TableScroll.tsx';
 
 const PARTNER_TYPES = [
   'local-government-network',
@@ -125,7 +126,7 @@ export function NetworkPage() {
           {tools.data.pilots.items.length === 0 ? (
             <p className="empty">{t('network.noPilots')}</p>
           ) : (
-            <div className="table-scroll">
+            <TableScroll>
               <table className="data">
                 <thead>
                   <tr>
@@ -158,7 +159,7 @@ export function NetworkPage() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           )}
 
           <h2 id="partners">{t('network.partners')}</h2>
@@ -206,7 +207,7 @@ export function NetworkPage() {
             ))
           )}
           {s.byYear.length > 0 && (
-            <div className="table-scroll">
+            <TableScroll>
               <table className="data">
                 <caption>{t('network.byYear')}</caption>
                 <thead>
@@ -228,7 +229,7 @@ export function NetworkPage() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           )}
 
           <h2 id="centres">{t('network.centres')}</h2>
@@ -263,7 +264,7 @@ export function NetworkPage() {
           )}
 
           <h2 id="pilot-places">{t('network.pilotPlaces')}</h2>
-          <div className="table-scroll">
+          <TableScroll>
             <table className="data">
               <thead>
                 <tr>
@@ -309,7 +310,7 @@ export function NetworkPage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         </>
       )}
     </section>

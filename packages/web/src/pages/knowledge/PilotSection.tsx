@@ -4,6 +4,7 @@ import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { usePrefs } from '../../app/prefs.tsx';
 import { useSession } from '../../app/session.tsx';
+import { TableScroll } from '../../components/TableScroll.tsx';
 import { isAdministrator } from '../admin/admin-api.ts';
 import { Done, described, Field, FormProblems, useFormProblems } from '../admin/forms.tsx';
 import { type PickedPlace, PlacePicker } from '../admin/PlacePicker.tsx';
@@ -27,7 +28,7 @@ export function PilotSection({ item }: { item: Item }) {
       {item.pilots.length === 0 ? (
         <p className="muted">{t('knowledge.noPilots')}</p>
       ) : (
-        <div className="table-scroll">
+        <TableScroll>
           <table className="data">
             <thead>
               <tr>
@@ -58,7 +59,7 @@ export function PilotSection({ item }: { item: Item }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       {item.status === 'published' && (admin || own.length > 0) && <PilotForm item={item} own={own} admin={admin} />}
     </section>

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { getJson } from '../../api/client.ts';
 import { usePrefs } from '../../app/prefs.tsx';
 import { ErrorMessage, Loading } from '../../components/States.tsx';
+import { TableScroll } from '../../components/TableScroll.tsx';
 import {
   type Comparison,
   type FieldChange,
@@ -41,7 +42,7 @@ export function VersionsSection({ item }: { item: Item }) {
         <Loading />
       ) : (
         <>
-          <div className="table-scroll">
+          <TableScroll>
             <table className="data">
               <caption>{t('knowledge.versionsCaption', { n: num(rows.length, 0), count: rows.length })}</caption>
               <thead>
@@ -67,7 +68,7 @@ export function VersionsSection({ item }: { item: Item }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
           {rows.length > 1 && a !== null && b !== null && (
             <form
               className="compare-form"

@@ -11,6 +11,7 @@ import { SectionBoundary } from '../../components/ErrorBoundary.tsx';
 import { PdfButton } from '../../components/PdfButton.tsx';
 import { Empty, ErrorMessage, Loading } from '../../components/States.tsx';
 import { anySuppressed, SuppressionNote, shownValue, ValueText } from '../../components/SuppressedValue.tsx';
+import { TableScroll } from '../../components/TableScroll.tsx';
 import { UserText } from '../../components/UserText.tsx';
 import { SourceText, StatusLabel, type ValueSource } from '../../components/ValueMeta.tsx';
 import { NotFoundPage } from '../NotFoundPage.tsx';
@@ -163,7 +164,7 @@ export function CountryReportPage() {
         {national.length === 0 ? (
           <Empty>{r.indicators.length ? t('countryReport.nationalNone') : t('countryReport.noData')}</Empty>
         ) : (
-          <div className="table-scroll">
+          <TableScroll>
             <table className="data national-values">
               <caption className="visually-hidden">{t('countryReport.nationalCaption')}</caption>
               <thead>
@@ -210,7 +211,7 @@ export function CountryReportPage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         )}
       </SectionBoundary>
 
@@ -219,7 +220,7 @@ export function CountryReportPage() {
         {withCities.length === 0 ? (
           <Empty>{t('countryReport.citiesNone')}</Empty>
         ) : (
-          <div className="table-scroll">
+          <TableScroll>
             <table className="data city-values">
               <caption className="visually-hidden">{t('countryReport.citiesCaption')}</caption>
               <thead>
@@ -272,7 +273,7 @@ export function CountryReportPage() {
                 </tbody>
               ))}
             </table>
-          </div>
+          </TableScroll>
         )}
       </SectionBoundary>
       {anySuppressed(values) && <SuppressionNote />}
@@ -303,7 +304,7 @@ export function CountryReportPage() {
               />
             </Suspense>
             <p className="small muted">{t('countryReport.chartNote')}</p>
-            <div className="table-scroll">
+            <TableScroll>
               <table className="data compact" id={chartTableId}>
                 <caption>{t('countryReport.chartTableCaption')}</caption>
                 <thead>
@@ -327,7 +328,7 @@ export function CountryReportPage() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           </section>
         </SectionBoundary>
       )}

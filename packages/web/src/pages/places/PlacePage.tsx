@@ -14,6 +14,7 @@ import { periodX } from '../../components/period-x.ts';
 import { Sparkline } from '../../components/Sparkline.tsx';
 import { Empty, ErrorMessage, Loading } from '../../components/States.tsx';
 import { anySuppressed, SuppressionNote, shownValue, ValueText } from '../../components/SuppressedValue.tsx';
+import { TableScroll } from '../../components/TableScroll.tsx';
 import { UserText } from '../../components/UserText.tsx';
 import { SourceText, StatusLabel } from '../../components/ValueMeta.tsx';
 import { NotFoundPage } from '../NotFoundPage.tsx';
@@ -184,7 +185,7 @@ export function PlacePage() {
           <Empty>{t('places.noData')}</Empty>
         ) : (
           <>
-            <div className="table-scroll">
+            <TableScroll>
               <table className="data place-table">
                 <caption className="visually-hidden">{t('places.tableCaption')}</caption>
                 <thead>
@@ -293,7 +294,7 @@ export function PlacePage() {
                   })}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
             {summary.data.indicators.some((i) =>
               anySuppressed([...(i.latest ? [i.latest] : []), ...(i.country ? [i.country] : [])]),
             ) && <SuppressionNote />}
@@ -334,7 +335,7 @@ export function PlacePage() {
                       ]}
                     />
                   </Suspense>
-                  <div className="table-scroll">
+                  <TableScroll>
                     <table className="data compact" id={chartTableId}>
                       <caption>
                         {t('places.chartTableCaption', { indicator: chartIndicator, place: placeName })}
@@ -361,7 +362,7 @@ export function PlacePage() {
                         ))}
                       </tbody>
                     </table>
-                  </div>
+                  </TableScroll>
                 </section>
               </SectionBoundary>
             )}

@@ -5,6 +5,7 @@ import { getJson } from '../../api/client.ts';
 import { usePrefs } from '../../app/prefs.tsx';
 import { useSession } from '../../app/session.tsx';
 import { ErrorMessage, Loading } from '../../components/States.tsx';
+import { TableScroll } from '../../components/TableScroll.tsx';
 import { UserText } from '../../components/UserText.tsx';
 import { useMoney } from '../../format/use-money.ts';
 import type { Shown } from '../admin/admin-api.ts';
@@ -84,7 +85,7 @@ export function BudgetSection() {
                   </li>
                 ))}
               </ul>
-              <div className="table-scroll">
+              <TableScroll>
                 <table className="data">
                   <caption>{t('programmes.budget.tableCaption')}</caption>
                   <thead>
@@ -155,7 +156,7 @@ export function BudgetSection() {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableScroll>
             </>
           )}
           {edit.flash?.at === 'budget' && <Done className="notice no-print">{edit.flash.text}</Done>}

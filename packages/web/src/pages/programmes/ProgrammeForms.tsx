@@ -6,6 +6,7 @@ import { getJson } from '../../api/client.ts';
 import type { Names } from '../../api/types.ts';
 import { usePrefs } from '../../app/prefs.tsx';
 import { useSession } from '../../app/session.tsx';
+import { TableScroll } from '../../components/TableScroll.tsx';
 import { UserText } from '../../components/UserText.tsx';
 import type { Shown } from '../admin/admin-api.ts';
 import { ConfirmBox, Done, described, Field, FieldError, FormProblems, numberOf } from '../admin/forms.tsx';
@@ -612,7 +613,7 @@ export function ProgrammeForm({
         {places.length === 0 ? (
           <p className="small muted">{t('programmes.edit.noPlaces')}</p>
         ) : (
-          <div className="table-scroll">
+          <TableScroll>
             <table className="data participation-table">
               <thead>
                 <tr>
@@ -692,7 +693,7 @@ export function ProgrammeForm({
                 })}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         )}
         <PlacePicker
           id={`${id}-place-add`}

@@ -3,6 +3,7 @@ import { createElement } from 'react';
 import { useTranslation } from 'react-i18next';
 import { usePrefs } from '../../app/prefs.tsx';
 import { ValueText } from '../../components/SuppressedValue.tsx';
+import { TableScroll } from '../../components/TableScroll.tsx';
 import { UserText } from '../../components/UserText.tsx';
 import { Done } from '../admin/forms.tsx';
 import { useEdit } from './programme-edit-context.tsx';
@@ -239,7 +240,7 @@ function MeasureTable({ r, mayEdit }: { r: ResultView; mayEdit: boolean }) {
   const { text } = usePrefs();
   const edit = useEdit();
   return (
-    <div className="table-scroll measure-table">
+    <TableScroll className="measure-table">
       <table className="data">
         <caption className="visually-hidden">
           {t('programmes.measuresOf', {
@@ -275,7 +276,7 @@ function MeasureTable({ r, mayEdit }: { r: ResultView; mayEdit: boolean }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 

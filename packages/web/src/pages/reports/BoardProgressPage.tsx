@@ -18,6 +18,7 @@ import { type Figure, IndicatorCard, type SuccessIndicator } from '../programmes
 import { usePlaceNames } from '../reviews/review-kit.tsx';
 import '../programmes/programmes.css';
 import './reports.css';
+import { TableScroll } from '../../components/TableScroll.tsx';
 
 type Names = Record<string, string>;
 interface Review {
@@ -345,7 +346,7 @@ function RecordsByTheme({ r }: { r: Report }) {
       <div className="print-chart">
         <BarChart categories={categories} series={series} title={t('boardProgress.chartTitle')} describedBy={tableId} />
       </div>
-      <div className="table-scroll">
+      <TableScroll>
         <table className="data" id={tableId}>
           <caption>{t('boardProgress.chartTitle')}</caption>
           <thead>
@@ -371,7 +372,7 @@ function RecordsByTheme({ r }: { r: Report }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       {r.records.byKind.map((k) => (
         <section key={k.kind} aria-labelledby={`bp-kind-${k.kind}`}>
           <h3 id={`bp-kind-${k.kind}`}>
@@ -436,7 +437,7 @@ function ProgrammeProgress({ p }: { p: ProgrammeLine }) {
         />
       </p>
       {p.results.length > 0 && (
-        <div className="table-scroll">
+        <TableScroll>
           <table className="data">
             <caption className="visually-hidden">{t('boardProgress.resultsCaption')}</caption>
             <thead>
@@ -460,7 +461,7 @@ function ProgrammeProgress({ p }: { p: ProgrammeLine }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       {p.targets2030 && <Brief2030 f={p.targets2030} />}
     </section>

@@ -8,6 +8,7 @@ import { useSession } from '../../app/session.tsx';
 import { Breadcrumbs } from '../../components/Breadcrumbs.tsx';
 import { openFoldedForPrint, useOpenFoldedWhenPrinting } from '../../components/open-for-print.ts';
 import { ErrorMessage, Loading } from '../../components/States.tsx';
+import { TableScroll } from '../../components/TableScroll.tsx';
 import { UserText } from '../../components/UserText.tsx';
 import { regionName, StateBadge, usePlaceNames } from './review-kit.tsx';
 
@@ -167,7 +168,7 @@ export function BoardReportPage() {
           </li>
         ))}
       </ul>
-      <div className="table-scroll">
+      <TableScroll>
         <table className="data">
           <caption>{t('reviews.board.byRegion')}</caption>
           <thead>
@@ -193,7 +194,7 @@ export function BoardReportPage() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
 
       <h2>{t('reviews.board.records')}</h2>
       <p className="small muted">{t('reviews.board.recordsHint')}</p>

@@ -8,6 +8,7 @@ import { usePrefs } from '../../app/prefs.tsx';
 import { messageOf, useSession } from '../../app/session.tsx';
 import { Breadcrumbs } from '../../components/Breadcrumbs.tsx';
 import { ErrorMessage, Loading } from '../../components/States.tsx';
+import { TableScroll } from '../../components/TableScroll.tsx';
 import { UserText } from '../../components/UserText.tsx';
 import { type PickedPlace, PlacePicker } from '../admin/PlacePicker.tsx';
 import { type Cycle, kindLabel, stateLabel } from './review-api.ts';
@@ -117,7 +118,7 @@ export function CyclePage() {
           </li>
         ))}
       </ul>
-      <div className="table-scroll">
+      <TableScroll>
         <table className="data">
           <caption>{t('reviews.cycle.participantsCaption')}</caption>
           <thead>
@@ -163,7 +164,7 @@ export function CyclePage() {
             })}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <div className="card">
         <PlacePicker
           id="cycle-invite"

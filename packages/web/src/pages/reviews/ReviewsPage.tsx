@@ -6,6 +6,7 @@ import type { Page } from '../../api/types.ts';
 import { usePrefs } from '../../app/prefs.tsx';
 import { useSession } from '../../app/session.tsx';
 import { Empty, ErrorMessage, Loading } from '../../components/States.tsx';
+import { TableScroll } from '../../components/TableScroll.tsx';
 import { UserText } from '../../components/UserText.tsx';
 import { isAdministrator } from '../admin/admin-api.ts';
 import {
@@ -101,7 +102,7 @@ function Cycles() {
       ) : list.data.items.length === 0 ? (
         <Empty>{t('reviews.cycles.none')}</Empty>
       ) : (
-        <div className="table-scroll">
+        <TableScroll>
           <table className="data">
             <thead>
               <tr>
@@ -132,7 +133,7 @@ function Cycles() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </section>
   );
@@ -155,7 +156,7 @@ function MySubmissions({ admin }: { admin: boolean }) {
       ) : items.length === 0 ? (
         <Empty>{t('reviews.submissions.none')}</Empty>
       ) : (
-        <div className="table-scroll">
+        <TableScroll>
           <table className="data">
             <thead>
               <tr>
@@ -182,7 +183,7 @@ function MySubmissions({ admin }: { admin: boolean }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </section>
   );
@@ -212,7 +213,7 @@ export function MyAssignments() {
 export function AssignmentTable({ items }: { items: AssignmentItem[] }) {
   const { t } = useTranslation();
   return (
-    <div className="table-scroll">
+    <TableScroll>
       <table className="data">
         <thead>
           <tr>
@@ -253,6 +254,6 @@ export function AssignmentTable({ items }: { items: AssignmentItem[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

@@ -8,6 +8,7 @@ import { usePrefs } from '../../app/prefs.tsx';
 import { useSession } from '../../app/session.tsx';
 import { Breadcrumbs } from '../../components/Breadcrumbs.tsx';
 import { ErrorMessage, Loading } from '../../components/States.tsx';
+import { TableScroll } from '../../components/TableScroll.tsx';
 import { UserText } from '../../components/UserText.tsx';
 import { LANGS } from '../admin/admin-api.ts';
 import { CommentThread } from './CommentThread.tsx';
@@ -455,7 +456,7 @@ function Reviewers({ s }: { s: SubmissionView }) {
       {active.length === 0 ? (
         <p className="muted">{t('reviews.reviewers.none')}</p>
       ) : (
-        <div className="table-scroll">
+        <TableScroll>
           <table className="data">
             <thead>
               <tr>
@@ -518,7 +519,7 @@ function Reviewers({ s }: { s: SubmissionView }) {
               })}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       {admin && ['submitted', 'in-review', 'revision-requested'].includes(s.state) && <AssignReviewers s={s} />}
     </section>
@@ -575,7 +576,7 @@ function AssignReviewers({ s }: { s: SubmissionView }) {
             }).then(done);
           }}
         >
-          <div className="table-scroll">
+          <TableScroll>
             <table className="data">
               <caption className="visually-hidden">{t('reviews.assign.candidates')}</caption>
               <thead>
@@ -633,7 +634,7 @@ function AssignReviewers({ s }: { s: SubmissionView }) {
                 })}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
           <div className="form-actions">
             <button type="submit">{t('reviews.assign.submit', { n: num(chosen.length, 0) })}</button>
           </div>

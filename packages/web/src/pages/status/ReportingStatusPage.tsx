@@ -6,6 +6,7 @@ import { getJson } from '../../api/client.ts';
 import type { FrameworkItem } from '../../api/types.ts';
 import { usePrefs } from '../../app/prefs.tsx';
 import { Empty, ErrorMessage, Loading } from '../../components/States.tsx';
+import { TableScroll } from '../../components/TableScroll.tsx';
 
 type State = 'reported' | 'in-progress' | 'not-started' | 'not-applicable';
 interface Status {
@@ -99,7 +100,7 @@ export function ReportingStatusPage() {
               notApplicable: num(status.data.summary.notApplicable, 0),
             })}
           </p>
-          <div className="table-scroll">
+          <TableScroll>
             <table className="data status-table">
               <caption className="visually-hidden">
                 {t('status.caption', { framework: status.data.framework.name ?? framework })}
@@ -147,7 +148,7 @@ export function ReportingStatusPage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         </>
       )}
     </>
