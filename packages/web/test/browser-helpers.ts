@@ -313,19 +313,23 @@ interface AxeResult {
  * Runs axe-core on the page and returns its violations. The app's Content-Security-Policy
  * (default-src 'self') refuses inline scripts, so `page.addScriptTag({ content })` cannot be
  * used; axe is evaluated through the DevTools protocol instead, leaving the policy in force
- * (a style or script the policy refuses shows up as a console error).
+ * (a style or script the policy refuses shows up as a console error). `options.rules` turns rules on or
+ * off (the phone walk adds `target-size`, off by default).
  */
-export async function runAxe(page: Page): Promise<AxeResult[]> {
+export async function runAxe(
+  page: Page,
+  options: { rules?: Record<string, { enabled: boolean }> } = {},
+): Promise<AxeResult[]> {
   await page.evaluate(AXE_SOURCE);
-  const r = await page.evaluate(async () => {
+  const r = await page.evaluate(async (extra) => {
     const axe = (
       window as unknown as {
         axe: { run(options: { resultTypes: string[] }): Promise<{ violations: unknown[] }> };
       }
     ).axe;
     // Only the violations are read: axe then details no passing or inapplicable nodes (the same rules run).
-    return (await axe.run({ resultTypes: ['violations'] })).violations;
-  });
+    return (await axe.run({ ...extra, resultTypes: ['violations'] })).violations;
+  }, options);
   return r as AxeResult[];
 }
 
