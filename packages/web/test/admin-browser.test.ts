@@ -3,6 +3,7 @@
 // accounts, in Arabic and English; axe-core on every page. Skipped without /usr/bin/chromium
 // (see browser-helpers.ts). Full-page screenshots go to /tmp/marsad-shots/admin-*.png.
 
+import JSZip from 'jszip';
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import {
@@ -298,6 +299,29 @@ describe.skipIf(!decision.run)('administration pages in Chromium', { timeout: 12
     expect(await serious(page)).toEqual([]);
     await screenshot(page, 'import-ar-phone-errors');
 
+    // Problems of the reader and of the codes (issue 14): in Arabic from the catalog, with the server's code and
+    // parameters, each value in an isolate (numbers and codes keep their order inside the Arabic sentence).
+    const fsi = (v: string) => `\u2068${v}\u2069`;
+    await page.setInputFiles('#import-file', {
+      name: 'agadir.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(
+        'indicator,place,period,value\n11.1.1,MAAGA,2025\n11.1.1,NOWHERE,2025,3\n11.1.1,MAAGA,20x5,3\n',
+      ),
+    });
+    await page.getByRole('button', { name: msg('ar', 'import.check'), exact: true }).click();
+    const readerErrors = errors.locator('tbody tr');
+    await readerErrors.locator('[data-problem="cell-count"]').waitFor();
+    const reasons = await readerErrors.evaluateAll((rows) => rows.map((r) => r.querySelectorAll('td')[2]!.textContent));
+    // (The catalog's own numbers, such as the example periods, may be isolated by the page too: LRI … PDI.)
+    const withoutLri = (x: string | null) => x?.replace(/\u2066([^\u2069]*)\u2069/g, '$1');
+    expect(reasons.map(withoutLri)).toEqual([
+      msg('ar', 'import.problem.cell-count', { cells: fsi('3'), columns: fsi('4') }),
+      msg('ar', 'import.problem.unknown-place', { value: fsi('NOWHERE') }),
+      msg('ar', 'import.problem.bad-period', { value: fsi('20x5') }),
+    ]);
+    expect(await errors.locator('tbody [lang="en"]').count()).toBe(0);
+
     // Fixed: checked (nothing written), then confirmed.
     await page.setInputFiles('#import-file', { name: 'agadir.csv', mimeType: 'text/csv', buffer: csv('38.5') });
     await page.getByRole('button', { name: msg('ar', 'import.check'), exact: true }).click();
@@ -375,6 +399,40 @@ describe.skipIf(!decision.run)('administration pages in Chromium', { timeout: 12
     await page.setViewportSize({ width: 1280, height: 900 });
     expect(await serious(page)).toEqual([]);
     await screenshot(page, 'import-ar-desktop-places');
+
+    // An Open SDG repository (a zip), checked: counted per kind of file, the refused data file's first error in
+    // Arabic, the boundaries file that matches no place skipped (issue 14).
+    await page.getByLabel(msg('ar', 'import.kinds.repository'), { exact: true }).check();
+    const zip = new JSZip();
+    zip.file('sdg-data/data/indicator_11-1-1.csv', 'Year,Value\n2027,40\n2028\n');
+    zip.file('sdg-data/meta/11-1-1.md', '---\ncomputation_units: Percentage\n---\n');
+    zip.file('sdg-data/translations/ar/units.yml', "'percent': نسبة مئوية\n");
+    zip.file('sdg-data/regions.geojson', JSON.stringify({ type: 'FeatureCollection', features: [area] }));
+    await page.setInputFiles('#repository-file', {
+      name: 'sdg-data.zip',
+      mimeType: 'application/zip',
+      buffer: await zip.generateAsync({ type: 'nodebuffer' }),
+    });
+    await page.locator('#repository-place').selectOption('MAAGA');
+    await page.getByRole('button', { name: msg('ar', 'import.check'), exact: true }).click();
+    await result.locator('#repository-kinds').waitFor();
+    expect(await result.locator('h2').innerText()).toBe(msg('ar', 'import.checked'));
+    const kindRow = async (kind: string) =>
+      result.locator(`#repository-kinds tr[data-kind="${kind}"] > *`).allInnerTexts();
+    // Columns: kind, files, then the outcomes some kind has (checked, read, refused, skipped).
+    expect(await kindRow('data')).toEqual([msg('ar', 'import.repo.kind.data'), '١', '٠', '٠', '١', '٠']);
+    expect((await kindRow('metadata')).slice(0, 3)).toEqual([
+      msg('ar', 'import.repo.kind.metadata', { indicators: '١' }),
+      '١',
+      '١',
+    ]);
+    expect((await kindRow('boundaries'))[1]).toBe('١');
+    const fileRows = result.locator('#repository-files tbody tr');
+    expect(await fileRows.count()).toBe(2);
+    expect(await fileRows.first().locator('[data-problem="cell-count"]').count()).toBe(1);
+    expect(await fileRows.nth(1).locator('td').nth(1).innerText()).toBe(msg('ar', 'import.outcome.skipped'));
+    expect(await serious(page)).toEqual([]);
+    await screenshot(page, 'import-ar-desktop-repository');
     expect(faults(besides(problems, 422, /^\/api\/v1\/(imports|places\/boundaries)\?/))).toEqual([]);
 
     // English, desktop and phone: one more page load.

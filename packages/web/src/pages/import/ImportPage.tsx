@@ -7,6 +7,7 @@ import type { Names } from '../../api/types.ts';
 import { usePrefs } from '../../app/prefs.tsx';
 import { useSession } from '../../app/session.tsx';
 import { Loading } from '../../components/States.tsx';
+import { RepositoryForm } from './RepositoryForm.tsx';
 import { FORMATS, type Format, guessFromName, type UploadAnswer, uploadFile } from './upload.ts';
 
 /**
@@ -16,7 +17,7 @@ import { FORMATS, type Format, guessFromName, type UploadAnswer, uploadFile } fr
  */
 
 const WRITER_ROLES = ['administrator', 'national-focal-point', 'city-focal-point'];
-const KINDS = ['observations', 'places', 'boundaries'] as const;
+const KINDS = ['observations', 'places', 'boundaries', 'repository'] as const;
 type Kind = (typeof KINDS)[number];
 /** Node refuses request lines beyond 16 kB: a mapping travels in the query string. */
 const MAX_QUERY_CHARS = 12_000;
@@ -29,6 +30,20 @@ const CODE_KEYS: Record<string, string> = {
   'parts-sum': 'import.code.parts-sum',
   'change-needs-comment': 'import.code.change-needs-comment',
 };
+/** Problems of the readers and of matching codes (the server's code and params): a message of their own. */
+const PROBLEM_KEYS: Record<string, string> = {
+  'cell-count': 'import.problem.cell-count',
+  'unknown-place': 'import.problem.unknown-place',
+  'no-place': 'import.problem.no-place',
+  'not-in-code-list': 'import.problem.not-in-code-list',
+  'bad-period': 'import.problem.bad-period',
+  'not-a-number': 'import.problem.not-a-number',
+  'unit-mismatch': 'import.problem.unit-mismatch',
+  'duplicate-key': 'import.problem.duplicate-key',
+  'duplicate-row': 'import.problem.duplicate-row',
+};
+/** First-strong isolate: a value (a code, a number, a name) keeps its own direction inside the message. */
+const isolate = (v: string | number) => `\u2068${v}\u2069`;
 const FORMAT_KEYS: Record<Format, string> = {
   csv: 'import.formats.csv',
   'open-sdg': 'import.formats.open-sdg',
@@ -40,6 +55,7 @@ const KIND_KEYS: Record<Kind, string> = {
   observations: 'import.kinds.observations',
   places: 'import.kinds.places',
   boundaries: 'import.kinds.boundaries',
+  repository: 'import.kinds.repository',
 };
 /** The API's options: label and hint. */
 const FLAG_KEYS = {
@@ -55,18 +71,19 @@ const ACTION_KEYS: Record<string, string> = {
   unchanged: 'import.action.unchanged',
 };
 
-interface Problem {
+export interface Problem {
   at: number | string | null;
   column?: string | null;
   message: string;
   code?: string;
+  params?: Record<string, string | number>;
 }
-interface FormError {
+export interface FormError {
   field: string;
   text: ReactNode;
 }
 
-interface PlaceOption {
+export interface PlaceOption {
   code: string;
   level: string;
   names: Names;
@@ -98,7 +115,7 @@ function useMyPlaces(): PlaceOption[] {
   return q.data ?? [];
 }
 
-function PlaceSelect({
+export function PlaceSelect({
   id,
   value,
   onChange,
@@ -131,7 +148,7 @@ function PlaceSelect({
 }
 
 /** Errors found before sending, each a link to its field; takes focus when it appears. */
-function ErrorSummary({ errors }: { errors: FormError[] }) {
+export function ErrorSummary({ errors }: { errors: FormError[] }) {
   const { t } = useTranslation();
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -165,7 +182,7 @@ function ErrorSummary({ errors }: { errors: FormError[] }) {
 }
 
 /** English text from the server, marked so inside a page in another language. */
-function English({ children }: { children: ReactNode }) {
+export function English({ children }: { children: ReactNode }) {
   return (
     <span lang="en" dir="ltr">
       {children}
@@ -174,7 +191,7 @@ function English({ children }: { children: ReactNode }) {
 }
 
 /** A refusal that is not a list of rows: the server's message (English), after a translated lead. */
-function answerError(t: (k: string) => string, a: UploadAnswer): ReactNode {
+export function answerError(t: (k: string) => string, a: UploadAnswer): ReactNode {
   const message = (a.body as { message?: string } | null)?.message ?? String(a.status);
   const lead =
     a.status === 401
@@ -187,6 +204,33 @@ function answerError(t: (k: string) => string, a: UploadAnswer): ReactNode {
   return (
     <>
       {lead} <English>{message}</English>
+    </>
+  );
+}
+
+/**
+ * A problem in the user's language: a reader's problem from the catalog with its values isolated; a rule broken,
+ * named, with the server's English message; else the English message.
+ */
+export function ProblemText({ p }: { p: Pick<Problem, 'code' | 'params' | 'message'> }) {
+  const { t } = useTranslation();
+  if (p.code && PROBLEM_KEYS[p.code])
+    return (
+      <span data-problem={p.code}>
+        {t(
+          PROBLEM_KEYS[p.code] ?? '',
+          Object.fromEntries(Object.entries(p.params ?? {}).map(([k, v]) => [k, isolate(v)])),
+        )}
+      </span>
+    );
+  return (
+    <>
+      {p.code && CODE_KEYS[p.code] && (
+        <>
+          <strong>{t(CODE_KEYS[p.code] ?? '')}</strong>{' '}
+        </>
+      )}
+      <English>{p.message}</English>
     </>
   );
 }
@@ -230,12 +274,7 @@ function ProblemTable({
             </td>
             <td>{p.column ? <bdi dir="auto">{p.column}</bdi> : '—'}</td>
             <td>
-              {p.code && CODE_KEYS[p.code] && (
-                <>
-                  <strong>{t(CODE_KEYS[p.code] ?? '')}</strong>{' '}
-                </>
-              )}
-              <English>{p.message}</English>
+              <ProblemText p={p} />
             </td>
           </tr>
         ))}
@@ -244,7 +283,7 @@ function ProblemTable({
   );
 }
 
-function Counts({ items }: { items: [string, number][] }) {
+export function Counts({ items }: { items: [string, number][] }) {
   const { num } = usePrefs();
   return (
     <dl className="import-counts">
@@ -259,7 +298,7 @@ function Counts({ items }: { items: [string, number][] }) {
 }
 
 /** The sending state: a progress bar while the file goes up, then "checking". */
-function Progress({ sent, total }: { sent: number; total: number }) {
+export function Progress({ sent, total }: { sent: number; total: number }) {
   const { t } = useTranslation();
   const { num } = usePrefs();
   const done = total > 0 && sent >= total;
@@ -274,7 +313,7 @@ function Progress({ sent, total }: { sent: number; total: number }) {
 }
 
 /** The result region: announced politely; its heading takes focus when a new answer arrives. */
-function ResultRegion({ children, stamp }: { children: ReactNode; stamp: number }) {
+export function ResultRegion({ children, stamp }: { children: ReactNode; stamp: number }) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (stamp) ref.current?.querySelector<HTMLElement>('h2')?.focus();
@@ -307,7 +346,7 @@ interface ImportAnswer {
   errorReport: string | null;
 }
 
-function useSender() {
+export function useSender() {
   const { me } = useSession();
   const [busy, setBusy] = useState<{ sent: number; total: number } | null>(null);
   const send = async (url: string, file: File): Promise<UploadAnswer | null> => {
@@ -1043,6 +1082,7 @@ export function ImportPage() {
           {kind === 'observations' && <ObservationsForm places={places} approve={approve} admin={admin} />}
           {kind === 'places' && <PlacesForm />}
           {kind === 'boundaries' && <BoundariesForm places={places} />}
+          {kind === 'repository' && <RepositoryForm places={places} admin={admin} />}
         </>
       )}
     </section>
