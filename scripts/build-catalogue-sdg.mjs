@@ -63,13 +63,16 @@ function load(lang, kind) {
   return data;
 }
 
-// The Arabic files write "100 000" in display order ("000 100"); store it in logical order with
-// a no-break space, which looks the same and reads right to screen readers and search.
-const clean = (s) =>
-  String(s)
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/000 100/g, '100\u00a0000');
+// The Arabic files write numbers grouped by spaces in display order ("000 100", "000 1"): store them in
+// logical order ("100 000", "1 000"), which reads right to screen readers and search; the pages keep the
+// groups together in right-to-left text (packages/web/src/format/isolate-numbers.ts).
+const logicalGroups = (s) =>
+  /[\u0600-\u06FF]/.test(s)
+    ? s.replace(/(?<!\d|\d )((?:000 )+)(\d{1,3})(?!\d)/g, (_, zeros, lead) =>
+        [lead, ...zeros.trim().split(' ')].join(' '),
+      )
+    : s;
+const clean = (s) => logicalGroups(String(s).replace(/\s+/g, ' ').trim());
 
 /** Sort key part: numbers before letters, numbers numerically. */
 function partKey(p) {

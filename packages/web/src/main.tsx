@@ -6,6 +6,7 @@ import { createRoot } from 'react-dom/client';
 import { PrefsProvider } from './app/prefs.tsx';
 import { router } from './app/router.tsx';
 import { SessionProvider } from './app/session.tsx';
+import { isolateNumbersInPage } from './format/isolate-numbers-in-page.ts';
 import { initI18n } from './i18n/i18n.ts';
 import './app/styles.css';
 
@@ -20,7 +21,10 @@ const queryClient = new QueryClient({
 });
 
 await initI18n();
-createRoot(document.getElementById('root')!).render(
+// biome-ignore lint/style/noNonNullAssertion: index.html has it
+const root = document.getElementById('root')!;
+isolateNumbersInPage(root);
+createRoot(root).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
       <PrefsProvider>

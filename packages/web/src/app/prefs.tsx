@@ -1,5 +1,6 @@
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { isolateNumbers, isolateNumbersFor } from '../format/isolate-numbers.ts';
 import {
   type DigitStyle,
   formatDate,
@@ -9,7 +10,7 @@ import {
   storedDigits,
 } from '../format/numbers.ts';
 import { setLanguage, storedLanguage } from '../i18n/i18n.ts';
-import type { Lang } from '../i18n/languages.ts';
+import { dirOf, type Lang } from '../i18n/languages.ts';
 
 interface Prefs {
   lang: Lang;
@@ -19,7 +20,11 @@ interface Prefs {
   num(v: number | null | undefined, maxFractionDigits?: number): string;
   period(code: string): string;
   date(iso: string): string;
-  /** User content in the chosen language, else English (marked), else any. */
+  /**
+   * User content in the chosen language, else English (marked), else any; its numbers isolated where
+   * right-to-left layout could reorder them (format/isolate-numbers.ts). For display only: a form
+   * edits the names themselves.
+   */
   text(names: Record<string, string> | null | undefined): { text: string; lang: string; fallback: boolean };
 }
 
@@ -45,14 +50,17 @@ export function PrefsProvider({ children }: { children: ReactNode }) {
       setLang,
       setDigits,
       num: (v, f) => formatNumber(v, lang, digits, f),
-      period: (c) => formatPeriod(c, lang, digits),
+      period: (c) =>
+        dirOf(lang) === 'rtl' ? isolateNumbers(formatPeriod(c, lang, digits)) : formatPeriod(c, lang, digits),
       date: (iso) => formatDate(iso, lang, digits),
       text: (names) => {
+        const shown = (t: string) => isolateNumbersFor(t, dirOf(lang));
         if (!names) return { text: '', lang, fallback: false };
-        if (names[lang]) return { text: names[lang]!, lang, fallback: false };
-        if (names.en) return { text: names.en, lang: 'en', fallback: lang !== 'en' };
+        const own = names[lang];
+        if (own) return { text: shown(own), lang, fallback: false };
+        if (names.en) return { text: shown(names.en), lang: 'en', fallback: lang !== 'en' };
         const first = Object.entries(names)[0];
-        return first ? { text: first[1], lang: first[0], fallback: true } : { text: '', lang, fallback: false };
+        return first ? { text: shown(first[1]), lang: first[0], fallback: true } : { text: '', lang, fallback: false };
       },
     }),
     [lang, digits, setLang, setDigits, i18n.language],

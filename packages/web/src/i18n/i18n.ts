@@ -1,6 +1,7 @@
 import i18next from 'i18next';
 import ICU from 'i18next-icu';
 import { initReactI18next } from 'react-i18next';
+import { isolateNumbers } from '../format/isolate-numbers.ts';
 import { DEFAULT_LANG, dirOf, isLang, type Lang } from './languages.ts';
 import ar from './locales/ar.json';
 import en from './locales/en.json';
@@ -40,13 +41,28 @@ export async function setLanguage(lang: Lang): Promise<void> {
   await i18next.changeLanguage(lang);
 }
 
+/**
+ * Every message of a right-to-left language, its ICU arguments formatted in, has its numbers
+ * isolated (2015–2030, 16.1.1, 100 000: format/isolate-numbers.ts), so they read as written.
+ */
+const bidiNumbers = {
+  type: 'postProcessor' as const,
+  name: 'bidiNumbers',
+  process: (value: unknown, _key: unknown, options: { lng?: string }, translator: { language?: string }) => {
+    const lng = options.lng ?? translator.language;
+    return typeof value === 'string' && isLang(lng) && dirOf(lng) === 'rtl' ? isolateNumbers(value) : value;
+  },
+};
+
 export async function initI18n(): Promise<void> {
   const lng = storedLanguage();
   applyDocumentLanguage(lng);
   await i18next
     .use(ICU)
     .use(initReactI18next)
+    .use(bidiNumbers)
     .init({
+      postProcess: ['bidiNumbers'],
       lng,
       fallbackLng: 'en',
       resources: {
