@@ -1,13 +1,14 @@
 // PDF reports made by Chromium on the server (GET /api/v1/reports/pdf): the programme results
 // report, a city profile and a country report in Arabic and English, on a PGlite database with the demonstration
 // data and the built web app, the text read back with pdftotext (poppler-utils) and checked for
-// Arabic words in logical order. Without Chromium or pdftotext these are skipped with a message,
+// Arabic words in logical order and numbers laid out as written; the city profile in Chinese (Noto Sans CJK, only
+// the glyphs used embedded) and Russian. Without Chromium or pdftotext these are skipped with a message,
 // unless MARSAD_REQUIRE_BROWSER=1 (CI), where that is a failure. The allow-list and the 503
 // without Chromium are checked always.
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@marsad/db/testing';
@@ -23,7 +24,7 @@ const skipReason =
   process.env.MARSAD_SKIP_BROWSER === '1'
     ? 'PDF tests skipped: MARSAD_SKIP_BROWSER=1'
     : !existsSync(CHROMIUM)
-      ? `PDF tests: no Chromium at ${CHROMIUM} (apt-get install chromium fonts-noto-core)`
+      ? `PDF tests: no Chromium at ${CHROMIUM} (apt-get install chromium fonts-noto-core fonts-noto-cjk)`
       : !hasPdftotext
         ? 'PDF tests: no pdftotext (apt-get install poppler-utils)'
         : null;
@@ -68,13 +69,38 @@ describe('PDF report addresses', () => {
     try {
       const r = await app.inject({ url: '/api/v1/reports/pdf?page=/programmes/SAFER-CITIES&lang=ar' });
       expect(r.statusCode).toBe(503);
-      expect(r.json().message).toMatch(/apt-get install chromium fonts-noto-core/);
+      expect(r.json().message).toMatch(/apt-get install chromium fonts-noto-core fonts-noto-cjk/);
       expect(r.json().message).toMatch(/MARSAD_CHROMIUM/);
     } finally {
       if (before === undefined) delete process.env.MARSAD_CHROMIUM;
       else process.env.MARSAD_CHROMIUM = before;
     }
   });
+
+  it.skipIf(!existsSync(CHROMIUM))(
+    'refuses a Chinese report, saying what to install, when no font has Han characters',
+    async () => {
+      // fontconfig (which Chromium uses too) with one empty font folder: no font at all.
+      const fonts = path.join(dir, 'no-fonts');
+      await mkdir(fonts, { recursive: true });
+      const conf = path.join(dir, 'fonts.conf');
+      await writeFile(
+        conf,
+        `<?xml version="1.0"?><fontconfig><dir>${fonts}</dir><cachedir>${fonts}</cachedir></fontconfig>`,
+      );
+      const before = process.env.FONTCONFIG_FILE;
+      process.env.FONTCONFIG_FILE = conf;
+      try {
+        const r = await app.inject({ url: '/api/v1/reports/pdf?page=/places/MAAGA&lang=zh' });
+        expect(r.statusCode).toBe(503);
+        expect(r.json().error).toBe('no_font');
+        expect(r.json().message).toMatch(/Noto Sans CJK SC.*apt-get install fonts-noto-cjk/);
+      } finally {
+        if (before === undefined) delete process.env.FONTCONFIG_FILE;
+        else process.env.FONTCONFIG_FILE = before;
+      }
+    },
+  );
 });
 
 describe.skipIf(!run)('PDF reports made by Chromium', { timeout: 180_000 }, () => {
@@ -108,6 +134,26 @@ describe.skipIf(!run)('PDF reports made by Chromium', { timeout: 180_000 }, () =
     await writeFile(file, body);
     if (process.env.MARSAD_PDF_KEEP) await writeFile(path.join(process.env.MARSAD_PDF_KEEP, `${name}.pdf`), body);
     return execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+  }
+  /**
+   * For each line of the PDF where the word `a` is followed by the word `b` (in pdftotext's reading; the bidi
+   * marks and isolates the text carries left out), their x positions on the page: [x of a, x of b].
+   */
+  function numberPairs(file: string, a: string, b: string): [number, number][] {
+    const html = execFileSync('pdftotext', ['-bbox-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+    const pairs: [number, number][] = [];
+    for (const line of html.split('<line ').slice(1)) {
+      const words = [...line.matchAll(/<word xMin="([\d.]+)"[^>]*>([^<]*)<\/word>/g)].map((m) => ({
+        x: Number(m[1]),
+        text: (m[2] ?? '').replace(/[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, ''),
+      }));
+      for (let i = 0; i + 1 < words.length; i++) {
+        const [w, next] = [words[i]!, words[i + 1]!];
+        if (w.text === a && next.text === b) pairs.push([w.x, next.x]);
+        if (w.text === b && next.text === a) pairs.push([next.x, w.x]);
+      }
+    }
+    return pairs;
   }
   /** Each word found, in this order (logical order: the words as one reads them). */
   // pdftotext marks direction with bidi controls and may order combining marks otherwise than the
@@ -143,6 +189,11 @@ describe.skipIf(!run)('PDF reports made by Chromium', { timeout: 180_000 }, () =
     // The date of the data, then the status and the source of the values, then the chart's section.
     // (The source's name is wrapped in its narrow column: pdftotext reads its words on separate lines.)
     inOrder(ar, ['أكادير', 'البيانات حتى', 'المؤشرات', 'الحالة', 'المصدر', 'معتمد', 'Marsad', 'القيم عبر الزمن']);
+    // 16.1.1 "… لكل 100 000 نسمة …": on the page, "100" left of "000" on the same line (issue 15 item 4; without the
+    // isolate, right-to-left layout put "000" first).
+    const numbers = numberPairs(path.join(dir, 'city-ar.pdf'), '100', '000');
+    expect(numbers.length).toBeGreaterThan(0);
+    for (const [a, b] of numbers) expect(a, 'x of "100" before x of "000"').toBeLessThan(b);
     const en = await pdfText('/places/MAAGA', 'en', 'city-en');
     inOrder(en, ['Morocco', 'Agadir', 'Agadir']);
     inOrder(en, [
@@ -154,6 +205,16 @@ describe.skipIf(!run)('PDF reports made by Chromium', { timeout: 180_000 }, () =
       'Marsad synthetic',
       'Values over time',
     ]);
+  });
+
+  it('prints the city profile in Chinese with Noto Sans CJK (glyphs used only) and in Russian', async () => {
+    const zh = await pdfText('/places/MAAGA', 'zh', 'city-zh');
+    // The breadcrumb (Morocco › Souss-Massa › Agadir) and the heading: Han characters read back, not boxes.
+    inOrder(zh, ['摩洛哥', '苏斯-马塞', '阿加迪尔', '阿加迪尔', '指标']);
+    // Only the glyphs used are embedded: the font file alone is 19 MB; the profile with it stays under 2 MB.
+    expect((await stat(path.join(dir, 'city-zh.pdf'))).size).toBeLessThan(2_000_000);
+    const ru = await pdfText('/places/MAAGA', 'ru', 'city-ru');
+    inOrder(ru, ['Марокко', 'Агадир', 'Агадир', 'Показатели']);
   });
 
   it('prints the country report in Arabic and English', async () => {

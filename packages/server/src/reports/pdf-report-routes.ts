@@ -12,6 +12,7 @@ import {
   REPORT_PAGES,
   renderPdf,
 } from './pdf-report.ts';
+import { requireReportFonts } from './report-fonts.ts';
 
 const Query = z.object({
   page: z
@@ -38,11 +39,12 @@ export function registerPdfReportRoutes(app: FastifyInstance, _ctx: AppContext):
         summary:
           'A report page (programme results report, city profile, success indicators) as PDF, made by Chromium on the server in the given language',
         description:
-          'Answers 503 with what to install when the server has no Chromium (/usr/bin/chromium or MARSAD_CHROMIUM). Only the listed page patterns of this site are printed.',
+          "Answers 503 with what to install when the server has no Chromium (/usr/bin/chromium or MARSAD_CHROMIUM), or no font for the language's script (Chinese: fonts-noto-cjk). Only the listed page patterns of this site are printed.",
       },
     },
     async (req, reply) => {
       if (!chromiumPath()) throw new HttpError(503, 'no_browser', INSTALL_HINT);
+      requireReportFonts(req.query.lang);
       const address = app.server.address();
       if (!address || typeof address === 'string')
         throw new HttpError(

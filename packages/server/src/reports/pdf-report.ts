@@ -5,10 +5,13 @@
  * with print media, once its data has arrived; then `page.pdf()`. Chromium is Debian's (or
  * MARSAD_CHROMIUM), never downloaded; without it the caller gets a 503 that says what to install.
  * Text stays text (selectable, Arabic shaped right to left by Chromium with the fonts installed:
- * Debian's fonts-noto-core holds Noto Sans Arabic and Noto Naskh Arabic, which the app's CSS names).
+ * Debian's fonts-noto-core holds Noto Sans Arabic and Noto Sans, fonts-noto-cjk Noto Sans CJK SC, which the
+ * app's CSS names; `report-fonts.ts`). Chromium embeds only the glyphs used: the CJK font (an OpenType
+ * collection of 19 MB) as Type 3 subsets, a few hundred kilobytes for a city profile.
  */
 import { existsSync } from 'node:fs';
 import { HttpError } from '../http/errors.ts';
+import { requireReportFonts } from './report-fonts.ts';
 
 export const REPORT_LANGS = ['ar', 'en', 'es', 'fr', 'ru', 'zh'] as const;
 export type ReportLang = (typeof REPORT_LANGS)[number];
@@ -33,7 +36,7 @@ export function isReportPage(path: string): boolean {
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 
 export const INSTALL_HINT =
-  "PDF reports need Chromium on the server: install Debian's packages with `apt-get install chromium fonts-noto-core` " +
+  "PDF reports need Chromium on the server: install Debian's packages with `apt-get install chromium fonts-noto-core fonts-noto-cjk` " +
   "(or set MARSAD_CHROMIUM to a Chromium executable), then try again. The page's print layout (the browser's Print, or Save as PDF) works without it.";
 
 /** The Chromium to use, or null when none is installed. */
@@ -68,6 +71,7 @@ export async function renderPdf(origin: string, path: string, lang: ReportLang):
     );
   const executablePath = chromiumPath();
   if (!executablePath) throw new HttpError(503, 'no_browser', INSTALL_HINT);
+  requireReportFonts(lang);
   const { chromium } = await import('playwright-core');
   return serially(async () => {
     const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
