@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { StoreKind } from '@marsad/db';
 import { createTestDatabase } from '@marsad/db/testing';
-import { folderRepository, importRepository } from '@marsad/server';
+import { folderRepository, importRepository, repositorySummary } from '@marsad/server';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const DATA = process.env.MARSAD_OPEN_SDG_DIR ?? path.resolve(here, '../../../shared/data/open-sdg');
@@ -71,14 +71,14 @@ async function child(kind: StoreKind, repo: string): Promise<void> {
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   const t = report.totals;
-  const data = report.files.filter((f) => f.kind === 'data');
   console.log(
-    `${repo} on ${kind}: ${report.state}; ${t.files} files (${data.length} data: ${data.filter((f) => f.outcome === 'imported').length} imported, ${data.filter((f) => f.outcome === 'refused').length} refused, ${data.filter((f) => f.outcome === 'skipped').length} skipped; metadata of ${report.files.filter((f) => f.kind === 'metadata' && f.outcome === 'imported').length} indicators, ${Number(stored.n)} texts); ${t.rows} rows read, ${t.inserted} new; ${t.indicatorsCreated} indicators created; ${seconds.toFixed(1)} s; peak RSS ${(peak / 1024 / 1024).toFixed(0)} MB (${(before / 1024 / 1024).toFixed(0)} MB with the database open, before the import)`,
+    `${repo} on ${kind}: ${report.state}; ${repositorySummary(t)} ${Number(stored.n)} texts stored; ${seconds.toFixed(1)} s; peak RSS ${(peak / 1024 / 1024).toFixed(0)} MB (${(before / 1024 / 1024).toFixed(0)} MB with the database open, before the import)`,
   );
   durations.sort((a, b) => b.ms - a.ms);
   const dataMs = durations.filter((d) => d.path.startsWith('data/')).reduce((n, d) => n + d.ms, 0);
+  const shapesMs = durations.filter((d) => /\.(geo|topo)json$/i.test(d.path)).reduce((n, d) => n + d.ms, 0);
   console.log(
-    `  data files ${(dataMs / 1000).toFixed(1)} s, metadata ${((durations.reduce((n, d) => n + d.ms, 0) - dataMs) / 1000).toFixed(1)} s; slowest: ${durations
+    `  data files ${(dataMs / 1000).toFixed(1)} s, metadata ${((durations.reduce((n, d) => n + d.ms, 0) - dataMs - shapesMs) / 1000).toFixed(1)} s, boundaries ${(shapesMs / 1000).toFixed(1)} s; slowest: ${durations
       .slice(0, 5)
       .map((d) => `${d.path} ${(d.ms / 1000).toFixed(1)} s`)
       .join(', ')}`,
