@@ -442,6 +442,50 @@ describe.skipIf(!decision.run)('administration pages in Chromium', { timeout: 12
     expect(await h1(en.page)).toBe(msg('en', 'import.title'));
     expect(await serious(en.page)).toEqual([]);
     await screenshot(en.page, 'import-en-desktop');
+
+    // Saved mappings (issue 14, item 6): a mapping file uploaded with the values, saved after the check that went
+    // through, then chosen from the saved ones instead of the file: the same check, sent as the saved mapping's id.
+    const p = en.page;
+    const bySex = { columns: { 'Victim Gender': { dimension: 'SEX', values: { Female: 'F', Male: 'M' } } } };
+    await p.setInputFiles('#import-file', {
+      name: 'victims.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(
+        'indicator,series,place,period,value,Victim Gender\n16.1.1,VC_IHR_PSRC,MAAGA,2018,3.1,Female\n16.1.1,VC_IHR_PSRC,MAAGA,2018,4.2,Male\n',
+      ),
+    });
+    await p.locator('#import-place').selectOption('MAAGA');
+    expect(await p.locator('#import-saved-mapping').count()).toBe(0); // none saved yet
+    await p.setInputFiles('#import-mapping', {
+      name: 'by-sex.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(bySex)),
+    });
+    const enResult = p.locator('.import-result');
+    const check = async () => {
+      const sent = p.waitForRequest((r) => r.url().includes('/api/v1/imports?'));
+      await p.getByRole('button', { name: msg('en', 'import.check'), exact: true }).click();
+      await enResult
+        .locator('h2')
+        .filter({ hasText: msg('en', 'import.checked') })
+        .waitFor();
+      return { query: new URL((await sent).url()).searchParams, counts: await enResult.locator('dl').innerText() };
+    };
+    const byFile = await check();
+    expect(JSON.parse(byFile.query.get('map') ?? '')).toEqual(bySex);
+    await p.getByLabel(msg('en', 'import.mapping.saveAs'), { exact: true }).fill('Victims by sex');
+    await p.getByRole('button', { name: msg('en', 'import.mapping.save'), exact: true }).click();
+    await p.getByText(msg('en', 'import.mapping.savedAs', { name: 'Victims by sex' })).waitFor();
+    await p
+      .locator('#import-saved-mapping')
+      .selectOption({ label: msg('en', 'import.mapping.option', { name: 'Victims by sex', place: 'MAAGA' }) });
+    expect(await p.locator('#import-mapping').inputValue()).toBe(''); // the saved one replaces the file
+    const bySaved = await check();
+    expect(bySaved.query.get('map')).toBeNull();
+    expect(bySaved.query.get('mappingId')).toMatch(/^\d+$/);
+    expect(bySaved.counts).toBe(byFile.counts);
+    expect(await p.locator('#import-save-mapping-name').count()).toBe(0); // nothing uploaded to save
+    expect(await serious(p)).toEqual([]);
     await en.page.setViewportSize({ width: 390, height: 844 });
     expect(await serious(en.page)).toEqual([]);
     await screenshot(en.page, 'import-en-phone');

@@ -7,6 +7,7 @@ import type { Names } from '../../api/types.ts';
 import { usePrefs } from '../../app/prefs.tsx';
 import { useSession } from '../../app/session.tsx';
 import { Loading } from '../../components/States.tsx';
+import { MappingChoice, SaveMapping } from './MappingChoice.tsx';
 import { RepositoryForm } from './RepositoryForm.tsx';
 import { FORMATS, type Format, guessFromName, type UploadAnswer, uploadFile } from './upload.ts';
 
@@ -371,6 +372,7 @@ function ObservationsForm({ places, approve, admin }: { places: PlaceOption[]; a
   const [status, setStatus] = useState('provisional');
   const [unit, setUnit] = useState('');
   const [mapping, setMapping] = useState<File | null>(null);
+  const [savedMapping, setSavedMapping] = useState('');
   const [flags, setFlags] = useState<Record<string, boolean>>({});
   const [errors, setErrors] = useState<FormError[]>([]);
   const [answer, setAnswer] = useState<{ a: ImportAnswer; stamp: number } | null>(null);
@@ -405,6 +407,7 @@ function ObservationsForm({ places, approve, admin }: { places: PlaceOption[]; a
       dryRun: dryRun ? true : undefined,
       ...Object.fromEntries(flagNames.filter((f) => flags[f]).map((f) => [f, true])),
       ...(mapText ? { [format === 'dhis2' ? 'dhis2Mapping' : 'map']: mapText } : {}),
+      ...(savedMapping ? { [format === 'dhis2' ? 'dhis2MappingId' : 'mappingId']: savedMapping } : {}),
     };
     const url = apiUrl('/imports', params);
     if (url.length > MAX_QUERY_CHARS) found.push({ field: 'import-mapping', text: t('import.error.mappingLarge') });
@@ -457,6 +460,7 @@ function ObservationsForm({ places, approve, admin }: { places: PlaceOption[]; a
           value={format}
           onChange={(e) => {
             setFormat(e.target.value as Format);
+            if ((e.target.value === 'dhis2') !== (format === 'dhis2')) setSavedMapping('');
             touch();
           }}
         >
@@ -557,25 +561,19 @@ function ObservationsForm({ places, approve, admin }: { places: PlaceOption[]; a
           </div>
         ))}
       </fieldset>
-      <div className="field">
-        <label htmlFor="import-mapping">
-          {format === 'dhis2' ? t('import.dhis2Mapping') : t('import.columnMapping')}
-        </label>
-        <p id="import-mapping-hint" className="hint">
-          {format === 'dhis2' ? t('import.dhis2MappingHint') : t('import.columnMappingHint')}
-        </p>
-        <input
-          id="import-mapping"
-          type="file"
-          accept=".json,application/json"
-          aria-describedby="import-mapping-hint"
-          aria-invalid={errors.some((e) => e.field === 'import-mapping') || undefined}
-          onChange={(e) => {
-            setMapping(e.target.files?.[0] ?? null);
-            touch();
-          }}
-        />
-      </div>
+      <MappingChoice
+        kind={format === 'dhis2' ? 'dhis2' : 'columns'}
+        savedId={savedMapping}
+        onSavedChange={(id) => {
+          setSavedMapping(id);
+          touch();
+        }}
+        onFileChange={(f) => {
+          setMapping(f);
+          touch();
+        }}
+        invalid={errors.some((e) => e.field === 'import-mapping')}
+      />
       <p className="hint">{t('import.largeFiles')}</p>
       <button type="submit" disabled={!!busy}>
         {t('import.check')}
@@ -593,6 +591,9 @@ function ObservationsForm({ places, approve, admin }: { places: PlaceOption[]; a
           />
         )}
       </ResultRegion>
+      {answer?.a.state === 'dry-run' && answer.a.counts.errors === 0 && mapping && (
+        <SaveMapping kind={format === 'dhis2' ? 'dhis2' : 'columns'} file={mapping} place={place} />
+      )}
     </form>
   );
 }
