@@ -7,6 +7,7 @@ import { importCommand } from './commands/import.ts';
 import { importRepoCommand } from './commands/import-repo.ts';
 import { indicatorAddCommand } from './commands/indicators.ts';
 import { withLocalStore } from './commands/local-store.ts';
+import { mappingsDeleteCommand, mappingsListCommand, mappingsSaveCommand } from './commands/mappings.ts';
 import { placesBoundariesCommand, placesImportCommand } from './commands/places.ts';
 import { pullDhis2Command } from './commands/pull.ts';
 import { reportCommand } from './commands/report.ts';
@@ -109,10 +110,13 @@ program
     'place of the rows that name none (Open SDG without GeoCode or REF_AREA); places named by name are looked for under it first, and new ones go under it (--create-places)',
   )
   .option(
-    '--map <file>',
-    'JSON mapping of columns onto dimensions ({"columns": {"Sex": {"dimension": "SEX", "values": {"F.": "F"}}}}); a dimension no list has yet is created',
+    '--map <file|saved:NAME>',
+    'JSON mapping of columns onto dimensions ({"columns": {"Sex": {"dimension": "SEX", "values": {"F.": "F"}}}}), or saved:NAME for a mapping saved with `marsad mappings save`; a dimension no list has yet is created',
   )
-  .option('--dhis2-mapping <file>', 'JSON mapping of DHIS2 data elements, org units and category option combos')
+  .option(
+    '--dhis2-mapping <file|saved:NAME>',
+    'JSON mapping of DHIS2 data elements, org units and category option combos, or saved:NAME for a saved one',
+  )
   .option('--skip-unmapped', 'DHIS2: skip (and list) the values of data elements and option combos the mapping lacks')
   .option('--create-indicators', 'create unknown indicators as local indicators')
   .option(
@@ -160,6 +164,10 @@ program
   .addOption(
     new Option('--status <status>', 'status of rows that give none').choices(['provisional', 'validated', 'approved']),
   )
+  .option(
+    '--map <file|saved:NAME>',
+    'a column mapping for the data files (as for import): a JSON file, or saved:NAME for a saved one',
+  )
   .option('--json', 'print the full report as JSON')
   .action(run((dir: string, o: Parameters<typeof importRepoCommand>[2]) => importRepoCommand(config, dir, o)));
 
@@ -174,7 +182,10 @@ program
   .option('--to <period>', 'to this period (e.g. 2030)')
   .option('--status <statuses>', 'statuses (default: all)', collect)
   .option('-o, --out <file>', 'write to a file instead of standard output')
-  .option('--dhis2-mapping <file>', 'DHIS2: the mapping of data elements, org units and option combos (as for import)')
+  .option(
+    '--dhis2-mapping <file|saved:NAME>',
+    'DHIS2: the mapping of data elements, org units and option combos (as for import), or saved:NAME for a saved one',
+  )
   .option('--dhis2-data-set <uid>', 'DHIS2: the data set UID written at the top of the data value set')
   .option('--skip-unmapped', 'DHIS2: leave out the values the mapping cannot express instead of refusing the export')
   .action(run((o: Parameters<typeof exportCommand>[1]) => exportCommand(config, o)));
@@ -193,7 +204,10 @@ pull
   .option('--end-date <date>', 'instead of --period: to this date (YYYY-MM-DD)')
   .option('--org-unit <uid>', 'organisation unit UID (repeat or comma-separate)', collect)
   .option('--children', 'the organisation units below the given ones too')
-  .option('--dhis2-mapping <file>', 'JSON mapping of DHIS2 data elements, org units and category option combos')
+  .option(
+    '--dhis2-mapping <file|saved:NAME>',
+    'JSON mapping of DHIS2 data elements, org units and category option combos, or saved:NAME for a saved one',
+  )
   .option('--skip-unmapped', 'skip (and list) the values of data elements and option combos the mapping lacks')
   .addOption(
     new Option('--status <status>', 'status of the values (default provisional)').choices([
@@ -242,6 +256,39 @@ indicators
   .option('--owner <place>', 'the place whose own indicator this is')
   .option('--series <code>', 'series codes (repeat); default: one series named like the indicator', collect)
   .action(run((code: string, o: Parameters<typeof indicatorAddCommand>[2]) => indicatorAddCommand(config, code, o)));
+
+const mappings = program
+  .command('mappings')
+  .description(
+    'Saved import mappings (columns, DHIS2), kept per place: use one with --map saved:NAME or --dhis2-mapping saved:NAME (through a running server as the user of MARSAD_TOKEN)',
+  );
+mappings
+  .command('list')
+  .description('List the saved mappings: id, kind, place, name')
+  .addOption(new Option('--kind <kind>', 'only this kind').choices(['columns', 'dhis2']))
+  .option('--place <code>', 'only the mappings of this place and the places below it')
+  .option('--json', 'print them as JSON')
+  .action(run((o: Parameters<typeof mappingsListCommand>[1]) => mappingsListCommand(config, o)));
+mappings
+  .command('save')
+  .description(
+    'Save a mapping file under a name for a place (checked as an import checks it); the same name replaces it',
+  )
+  .argument('<name>')
+  .argument('<file>', 'the mapping (JSON), as for --map or --dhis2-mapping')
+  .addOption(new Option('--kind <kind>', 'what it maps').choices(['columns', 'dhis2']).makeOptionMandatory())
+  .requiredOption('--place <code>', 'the place it belongs to (its role holders see it)')
+  .action(
+    run((name: string, file: string, o: Parameters<typeof mappingsSaveCommand>[3]) =>
+      mappingsSaveCommand(config, name, file, o),
+    ),
+  );
+mappings
+  .command('delete')
+  .description('Delete a saved mapping')
+  .argument('<name>')
+  .option('--place <code>', 'the place it belongs to, when several places have a mapping of that name')
+  .action(run((name: string, o: { place?: string }) => mappingsDeleteCommand(config, name, o)));
 
 const places = program
   .command('places')

@@ -2,8 +2,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createEmptyDatabase, createTestDataDirectory, type TestDatabase, testStoreKinds } from '@marsad/db/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { importCommand } from '../src/commands/import.ts';
 import { withLocalStore } from '../src/commands/local-store.ts';
+import { mappingsDeleteCommand, mappingsListCommand } from '../src/commands/mappings.ts';
 import { readConfig } from '../src/config.ts';
 import { marsad, ROOT } from './run-marsad.ts';
 
@@ -51,6 +53,40 @@ describe.each(testStoreKinds())('the marsad command on %s', (kind) => {
       env,
     );
     expect(again.stdout).toMatch(/0 new, 90 changed, 0 unchanged/);
+  });
+
+  it('saves a mapping and imports with --map saved:NAME; lists and deletes it', async () => {
+    const file = path.join(dir, 'gender.json');
+    await writeFile(file, JSON.stringify({ columns: { 'Victim Gender': { dimension: 'LA_VICTIM' } } }));
+    // Two real commands (each start costs seconds); the rest of the same code is called in this process.
+    const saved = await marsad(['mappings', 'save', 'LA gender', file, '--kind', 'columns', '--place', 'USLAX'], env);
+    expect(saved.stderr).toBe('');
+    expect(saved.stdout).toMatch(
+      /^Saved the columns mapping "LA gender" of USLAX \(id \d+\); use it with --map saved:LA gender/,
+    );
+    const csv = path.join(LA, 'indicator_16-1-1.csv');
+    const bySaved = await marsad(
+      ['import', csv, '--format', 'open-sdg', '--place', 'USLAX', '--dry-run', '--map', 'saved:la GENDER'],
+      env,
+    );
+    expect(bySaved.code, bySaved.stderr).toBe(0);
+    expect(bySaved.stdout).toMatch(/would import 90 rows.*\n {2}new dimension: LA_VICTIM \(named by the mapping/);
+
+    const config = readConfig(env);
+    const printed = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      await expect(
+        importCommand(config, csv, { format: 'open-sdg', place: 'USLAX', dryRun: true, map: 'saved:Nonesuch' }),
+      ).rejects.toThrow('--map: no saved column mapping named "Nonesuch" that you may use.');
+      await mappingsListCommand(config, { kind: 'columns' });
+      await mappingsDeleteCommand(config, 'la gender', {});
+      expect(printed.mock.calls.map((c) => String(c[0]))).toEqual([
+        expect.stringMatching(/^\d+\tcolumns\tUSLAX\tLA gender\t\(changed \d{4}-\d\d-\d\d by cli:/),
+        'Deleted the columns mapping "LA gender" of USLAX.',
+      ]);
+    } finally {
+      printed.mockRestore();
+    }
   });
 
   it('refuses a broken file with row, column and reason, writing nothing', async () => {

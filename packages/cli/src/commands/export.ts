@@ -6,8 +6,8 @@ import type { ObservationFilter } from '@marsad/db';
 import { exportObservations, FORMATS, type FormatName } from '@marsad/server';
 import type { RuntimeConfig } from '../config.ts';
 import { findRemote, remoteFetch } from '../remote.ts';
-import { readDhis2MappingFile } from './import.ts';
 import { withLocalStore } from './local-store.ts';
+import { localMapping, readMappingOption, setMappingParams } from './mapping-option.ts';
 
 export interface ExportCliOptions {
   format: string;
@@ -36,11 +36,9 @@ export async function exportCommand(config: RuntimeConfig, o: ExportCliOptions):
     throw new Error(`--format must be one of ${FORMATS.join(', ')}`);
   if (o.format === 'dhis2' && !o.dhis2Mapping)
     throw new Error(
-      '--format dhis2 needs --dhis2-mapping FILE: the mapping of data elements, org units and category option combos (the same file as for import)',
+      '--format dhis2 needs --dhis2-mapping FILE (or saved:NAME): the mapping of data elements, org units and category option combos (the same file as for import)',
     );
-  const dhis2Mapping = o.dhis2Mapping ? await readDhis2MappingFile(o.dhis2Mapping) : undefined;
-  const dhis2 =
-    o.format === 'dhis2' ? { dhis2Mapping, dhis2DataSet: o.dhis2DataSet, dhis2SkipUnmapped: o.skipUnmapped } : {};
+  const dhis2Mapping = await readMappingOption('dhis2', o.dhis2Mapping);
   const remote = await findRemote(config.dataDir, config.databaseUrl);
   if (remote) {
     const q = new URLSearchParams({ format: o.format });
@@ -54,7 +52,7 @@ export async function exportCommand(config: RuntimeConfig, o: ExportCliOptions):
     if (o.from) q.set('from', o.from);
     if (o.to) q.set('to', o.to);
     if (o.format === 'dhis2') {
-      q.set('dhis2Mapping', JSON.stringify(dhis2Mapping));
+      setMappingParams(q, 'dhis2', dhis2Mapping);
       if (o.dhis2DataSet) q.set('dhis2DataSet', o.dhis2DataSet);
       if (o.skipUnmapped) q.set('skipUnmapped', 'true');
     }
@@ -87,6 +85,14 @@ export async function exportCommand(config: RuntimeConfig, o: ExportCliOptions):
   const statuses = list(o.status);
   if (statuses?.length) filter.statuses = statuses as ObservationFilter['statuses'];
   await withLocalStore(config, async (store) => {
+    const dhis2 =
+      o.format === 'dhis2'
+        ? {
+            dhis2Mapping: await localMapping(store, 'dhis2', dhis2Mapping),
+            dhis2DataSet: o.dhis2DataSet,
+            dhis2SkipUnmapped: o.skipUnmapped,
+          }
+        : {};
     const out = await exportObservations(store, filter, o.format as FormatName, dhis2);
     const target: Writable = o.out ? createWriteStream(o.out) : process.stdout;
     await pipeline(Readable.from(out.body), target);

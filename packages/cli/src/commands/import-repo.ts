@@ -13,6 +13,7 @@ import type { RuntimeConfig } from '../config.ts';
 import { progressBar } from '../progress.ts';
 import { findRemote, remoteFetch } from '../remote.ts';
 import { withLocalStore } from './local-store.ts';
+import { localMapping, readMappingOption, setMappingParams } from './mapping-option.ts';
 
 export interface ImportRepoCliOptions {
   place?: string;
@@ -28,6 +29,8 @@ export interface ImportRepoCliOptions {
   newSeriesForUnits?: boolean;
   dryRun?: boolean;
   status?: string;
+  /** A column mapping for the data files: a file or saved:NAME. */
+  map?: string;
   json?: boolean;
 }
 
@@ -83,6 +86,7 @@ export async function importRepoCommand(config: RuntimeConfig, dir: string, o: I
   const status = (o.status ?? 'provisional') as 'provisional' | 'validated' | 'approved';
   if (!['provisional', 'validated', 'approved'].includes(status))
     throw new Error('--status must be provisional, validated or approved');
+  const map = await readMappingOption('columns', o.map);
   const remote = await findRemote(config.dataDir, config.databaseUrl);
   let report: RepositoryReport;
   if (remote) {
@@ -101,6 +105,7 @@ export async function importRepoCommand(config: RuntimeConfig, dir: string, o: I
     if (o.boundaries === false) q.set('boundaries', 'false');
     if (o.publisher) q.set('publisher', o.publisher);
     if (o.language) q.set('language', o.language);
+    setMappingParams(q, 'columns', map);
     const res = await remoteFetch(remote, `/api/v1/imports/repository?${q}`, {
       method: 'POST',
       body: new Uint8Array(await zipFolder(dir)),
@@ -112,8 +117,9 @@ export async function importRepoCommand(config: RuntimeConfig, dir: string, o: I
   } else {
     const files = await folderRepository(dir);
     const root = path.resolve(dir);
-    report = await withLocalStore(config, (store) =>
+    report = await withLocalStore(config, async (store) =>
       importRepository(store, files, {
+        map: await localMapping(store, 'columns', map),
         place: o.place,
         publisher: o.publisher,
         language: o.language,

@@ -4,7 +4,6 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import {
   CLI_ACTOR,
-  ColumnMapSchema,
   type Dhis2Mapping,
   FORMATS,
   type FormatName,
@@ -16,6 +15,7 @@ import type { RuntimeConfig } from '../config.ts';
 import { counting, progressBar } from '../progress.ts';
 import { findRemote, remoteFetch } from '../remote.ts';
 import { withLocalStore } from './local-store.ts';
+import { localMapping, readMappingOption, setMappingParams } from './mapping-option.ts';
 
 export interface ImportCliOptions {
   format: string;
@@ -114,8 +114,8 @@ export async function importStream(
   const status = (o.status ?? 'provisional') as 'provisional' | 'validated' | 'approved';
   if (!['provisional', 'validated', 'approved'].includes(status))
     throw new Error('--status must be provisional, validated or approved');
-  const map = o.map ? ColumnMapSchema.parse(await readJsonFile(o.map, 'mapping file')) : undefined;
-  const dhis2Mapping = o.dhis2Mapping ? await readDhis2MappingFile(o.dhis2Mapping) : undefined;
+  const map = await readMappingOption('columns', o.map);
+  const dhis2Mapping = await readMappingOption('dhis2', o.dhis2Mapping);
   const bar = progressBar(fileName, size);
   const input = counting(source, (n) => bar.update(n));
   const remote = await findRemote(config.dataDir, config.databaseUrl);
@@ -131,8 +131,8 @@ export async function importStream(
       if (o.skipUnmapped) q.set('skipUnmapped', 'true');
       for (const [k, v] of Object.entries({ indicator: o.indicator, place: o.place, source: o.source }))
         if (v) q.set(k, v);
-      if (map) q.set('map', JSON.stringify(map));
-      if (dhis2Mapping) q.set('dhis2Mapping', JSON.stringify(dhis2Mapping));
+      setMappingParams(q, 'columns', map);
+      setMappingParams(q, 'dhis2', dhis2Mapping);
       const res = await remoteFetch(remote, `/api/v1/imports?${q}`, {
         method: 'POST',
         body: Readable.from(input) as unknown as BodyInit,
@@ -144,7 +144,7 @@ export async function importStream(
       if (body.errorReport) body.errorReport = remote.baseUrl + body.errorReport;
       report = body;
     } else {
-      report = await withLocalStore(config, (store) =>
+      report = await withLocalStore(config, async (store) =>
         importFile(store, input, {
           format: o.format as FormatName,
           fileName,
@@ -160,8 +160,8 @@ export async function importStream(
           extendCodes: o.extendCodes,
           newSeriesForUnits: o.newSeriesForUnits,
           source: o.source,
-          map,
-          dhis2Mapping,
+          map: await localMapping(store, 'columns', map),
+          dhis2Mapping: await localMapping(store, 'dhis2', dhis2Mapping),
           dhis2SkipUnmapped: o.skipUnmapped,
           reportDir: path.join(config.dataDir, 'import-reports'),
         }),
