@@ -53,6 +53,45 @@ describe.skipIf(!decision.run)('country report and city profile in Chromium', { 
     return { page, problems };
   }
 
+  /**
+   * Where the page shows `word` followed by the number `a` `b` (a space between, any bidi marks), the left x of
+   * `a` and of `b` on the screen, for each such place where both are on one line, and of `word` when it is on
+   * that line too.
+   */
+  async function numberLayout(page: Page, word: string, a: string, b: string) {
+    return page.evaluate(
+      ([word, a, b]) => {
+        const found: { first: number; second: number; before: number | null }[] = [];
+        const rectOf = (node: Text, start: number, length: number) => {
+          const r = document.createRange();
+          r.setStart(node, start);
+          r.setEnd(node, start + length);
+          return r.getClientRects()[0] ?? null;
+        };
+        const gap = '[\\s\\u2066-\\u2069\\u200e]';
+        const pattern = new RegExp(`${word}${gap}*(${a})${gap}+(${b})`, 'dg');
+        const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+          const text = n as Text;
+          for (const m of text.data.matchAll(pattern)) {
+            const at = m.indices ?? [];
+            const ra = rectOf(text, at[1]?.[0] ?? 0, a.length);
+            const rb = rectOf(text, at[2]?.[0] ?? 0, b.length);
+            const rw = rectOf(text, m.index, word.length);
+            if (!ra || !rb || Math.abs(ra.top - rb.top) > 2) continue;
+            found.push({
+              first: ra.left,
+              second: rb.left,
+              before: rw && Math.abs(rw.top - ra.top) <= 2 ? rw.left : null,
+            });
+          }
+        }
+        return found;
+      },
+      [word, a, b] as const,
+    );
+  }
+
   for (const lang of LANGS) {
     it(`shows Morocco's country report in ${lang}: national and city values with status and source, chart, programmes, reviews; no serious axe violation`, async () => {
       const data = await getJson<Report>(suite.baseURL, `/api/v1/places/MAR/report?lang=${lang}`);
@@ -115,6 +154,16 @@ describe.skipIf(!decision.run)('country report and city profile in Chromium', { 
       expect(await page.locator('main .data-date').innerText()).toMatch(
         lang === 'ar' ? /^البيانات حتى/ : /^Data up to/,
       );
+      if (lang === 'ar') {
+        // 16.1.1's name "… لكل 100 000 نسمة …" (issue 15 item 4): as laid out, "100" left of "000" on one line,
+        // "لكل" to their right (without the isolate, right-to-left layout put "000" first).
+        const lines = await numberLayout(page, 'لكل', '100', '000');
+        expect(lines.length, 'an "لكل 100 000" on one line').toBeGreaterThan(0);
+        for (const l of lines) {
+          expect(l.first, JSON.stringify(l)).toBeLessThan(l.second);
+          if (l.before !== null) expect(l.before, JSON.stringify(l)).toBeGreaterThan(l.second);
+        }
+      }
       await screenshot(page, `places-city-${lang}`);
       const violations = await serious(page);
       expect(violations, describeViolations(violations)).toEqual([]);
