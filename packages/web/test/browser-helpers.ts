@@ -314,11 +314,14 @@ interface AxeResult {
  * (default-src 'self') refuses inline scripts, so `page.addScriptTag({ content })` cannot be
  * used; axe is evaluated through the DevTools protocol instead, leaving the policy in force
  * (a style or script the policy refuses shows up as a console error). `options.rules` turns rules on or
- * off (the phone walk adds `target-size`, off by default).
+ * off (the phone walk adds `target-size`, off by default), `options.runOnly` runs only the rules named.
  */
 export async function runAxe(
   page: Page,
-  options: { rules?: Record<string, { enabled: boolean }> } = {},
+  options: {
+    rules?: Record<string, { enabled: boolean }>;
+    runOnly?: { type: 'rule'; values: string[] };
+  } = {},
 ): Promise<AxeResult[]> {
   await page.evaluate(AXE_SOURCE);
   const r = await page.evaluate(async (extra) => {

@@ -75,6 +75,9 @@ export function routeOf(routes: string[], address: string): string | undefined {
   return routes.find((r) => r.includes('$') && routeRegExp(r).test(pathname));
 }
 
+/** The axe rules about phones: touch targets, boxes that scroll, zoom allowed. */
+export const PHONE_AXE_RULES = ['target-size', 'scrollable-region-focusable', 'meta-viewport', 'meta-viewport-large'];
+
 export interface PageCheck {
   address: string;
   route: string;
@@ -105,11 +108,15 @@ async function settle(page: Page): Promise<void> {
   );
   // Charts and maps draw after their lazy code arrives; fonts change widths.
   await page.evaluate(() => document.fonts.ready.then(() => undefined));
-  await page.waitForTimeout(150);
 }
 
 /** Measures the page as it is now (see PageCheck). */
-export async function checkPage(page: Page, route: string, problems: string[]): Promise<PageCheck> {
+export async function checkPage(
+  page: Page,
+  route: string,
+  problems: string[],
+  axeRules?: string[],
+): Promise<PageCheck> {
   const measured = await page.evaluate(() => {
     const root = document.documentElement;
     const width = root.clientWidth;
@@ -128,18 +135,22 @@ export async function checkPage(page: Page, route: string, problems: string[]): 
     const clipped = new Set<Element>();
     const wide: { what: string; excess: number }[] = [];
     for (const el of tooWide ? document.body.querySelectorAll('*') : []) {
-      // Inside a box that scrolls or clips, an element cannot widen the page (parents come before children).
+      // Inside a box that scrolls or clips, an element cannot widen the page (parents come before children),
+      // unless it is positioned out of it (a visually hidden text in a table whose box is not positioned).
       const parent = el.parentElement;
       if (
         parent &&
-        (clipped.has(parent) || (parent !== document.body && getComputedStyle(parent).overflowX !== 'visible'))
+        (clipped.has(parent) || (parent !== document.body && getComputedStyle(parent).overflowX !== 'visible')) &&
+        !['absolute', 'fixed'].includes(getComputedStyle(el).position)
       ) {
         clipped.add(el);
         continue;
       }
       const r = el.getBoundingClientRect();
       if (r.width === 0 && r.height === 0) continue;
-      const excess = Math.max(r.right - (page.left + width), page.left - r.left);
+      // Its box, or its text when the text runs out of a box that has no element inside (a long word).
+      const textRight = el.childElementCount === 0 && el.scrollWidth > el.clientWidth + 1 ? r.left + el.scrollWidth : 0;
+      const excess = Math.max(r.right - (page.left + width), textRight - (page.left + width), page.left - r.left);
       if (excess <= 0.5) continue;
       over.add(el);
       // Only the outermost element that reaches past the edge names the cause.
@@ -157,9 +168,12 @@ export async function checkPage(page: Page, route: string, problems: string[]): 
       links: [...new Set(links)],
     };
   });
-  const violations = (await runAxe(page, { rules: { 'target-size': { enabled: true } } })).filter(
-    (v) => v.impact === 'serious' || v.impact === 'critical',
-  );
+  const violations = (
+    await runAxe(page, {
+      rules: { 'target-size': { enabled: true } },
+      ...(axeRules ? { runOnly: { type: 'rule', values: axeRules } } : {}),
+    })
+  ).filter((v) => v.impact === 'serious' || v.impact === 'critical');
   const targets = violations.filter((v) => v.id === 'target-size');
   const others = violations.filter((v) => v.id !== 'target-size');
   return {
@@ -260,6 +274,8 @@ export interface WalkOptions {
   /** A folder for a full-page PNG of each page (none when absent). */
   shotsDir?: string;
   shotPrefix?: string;
+  /** Only these axe rules (default: all of axe's default rules, and target-size). */
+  axeRules?: string[];
   /** Called after each page (progress). */
   onPage?: (c: PageCheck) => void;
 }
@@ -307,7 +323,7 @@ export async function walkRoutes(ctx: BrowserContext, all: string[], opts: WalkO
       } catch (e) {
         problems.push(`not settled: ${(e as Error).message.split('\n')[0]}`);
       }
-      const c = await checkPage(page, route, problems);
+      const c = await checkPage(page, route, problems, opts.axeRules);
       checks.push(c);
       if (!samples.has(route)) samples.set(route, address);
       opts.onPage?.(c);
