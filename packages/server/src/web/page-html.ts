@@ -1,0 +1,29 @@
+import { directionOf, PAGE_LANGUAGES, type PageLanguage, pathInLanguage } from './page-language.ts';
+
+const attr = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * The app's index.html for a page in `lang`: `<html lang dir>` set for the language, and when the
+ * page is known (`path`: its address without the language prefix and without query), a
+ * `<link rel="alternate" hreflang>` for each of the six languages and `x-default` (the address
+ * without prefix, which chooses the reader's language) at `origin`.
+ */
+export function pageHtml(
+  index: string,
+  lang: PageLanguage,
+  alternates: { origin: string; path: string } | null,
+): string {
+  let html = index.replace(/<html\b[^>]*>/i, `<html lang="${lang}" dir="${directionOf(lang)}">`);
+  if (alternates) {
+    const { origin, path } = alternates;
+    const links = [
+      ...PAGE_LANGUAGES.map(
+        (l) => `<link rel="alternate" hreflang="${l}" href="${attr(origin + pathInLanguage(l, path))}" />`,
+      ),
+      `<link rel="alternate" hreflang="x-default" href="${attr(origin + path)}" />`,
+    ].join('\n    ');
+    html = html.replace(/<\/head>/i, `  ${links}\n  </head>`);
+  }
+  return html;
+}
