@@ -261,10 +261,11 @@ describe.each(testStoreKinds())('saved import mappings on %s', (kind) => {
       body: changed,
     });
     expect(put.statusCode, put.body).toBe(200);
-    expect(put.json()).toMatchObject({
-      name: 'Gender and age',
-      body: changed,
-      updatedBy: expect.stringMatching(/agadir/),
+    expect(put.json()).toMatchObject({ name: 'Gender and age', body: changed, updatedBy: null });
+    // Who changed it (accounts are named by e-mail): told to administrators only.
+    expect((await send('GET', `/mappings/${ids.agadir}`, AUTH)).json()).toMatchObject({
+      createdBy: expect.stringMatching(/agadir@maps\.example/),
+      updatedBy: expect.stringMatching(/agadir@maps\.example/),
     });
     expect((await send('GET', `/mappings/${ids.amman}`, AUTH)).json().name).toBe('Gender');
     const del = await send('DELETE', `/mappings/${ids.agadir}`, morocco);

@@ -56,7 +56,9 @@ export async function mappingsListCommand(
   else if (!items.length) console.log('No saved mappings.');
   else
     for (const m of items)
-      console.log(`${m.id}\t${m.kind}\t${m.place}\t${m.name}\t(changed ${m.updatedAt.slice(0, 10)} by ${m.updatedBy})`);
+      console.log(
+        `${m.id}\t${m.kind}\t${m.place}\t${m.name}\t(changed ${m.updatedAt.slice(0, 10)}${m.updatedBy ? ` by ${m.updatedBy}` : ''})`,
+      );
   return 0;
 }
 

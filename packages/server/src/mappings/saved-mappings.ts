@@ -25,6 +25,8 @@ import {
 export interface MappingViewer {
   sees(placePath: string): boolean;
   writes(placePath: string): boolean;
+  /** Whether the viewer is told who created and changed a mapping (accounts are named by e-mail): administrators. */
+  seesWho: boolean;
   audit: AuditActor;
 }
 
@@ -35,13 +37,14 @@ export function mappingViewer(actor: Actor | null, audit: AuditActor): MappingVi
       !!actor &&
       (isAdministrator(actor) || actor.roles.some((r) => r.placePath !== null && path.startsWith(r.placePath))),
     writes: (path) => canWritePlace(actor, path),
+    seesWho: isAdministrator(actor),
     audit,
   };
 }
 
 /** The operator of the `marsad` command on its own database: sees and changes every mapping. */
 export function operatorViewer(audit: AuditActor): MappingViewer {
-  return { sees: () => true, writes: () => true, audit };
+  return { sees: () => true, writes: () => true, seesWho: true, audit };
 }
 
 export interface SavedMapping {
@@ -49,22 +52,23 @@ export interface SavedMapping {
   name: string;
   kind: MappingKind;
   place: string;
-  createdBy: string;
+  /** Who created and last changed it (null unless the viewer is an administrator or the operator). */
+  createdBy: string | null;
   createdAt: string;
-  updatedBy: string;
+  updatedBy: string | null;
   updatedAt: string;
 }
 
 const iso = (d: Date | string) => new Date(d).toISOString();
-function shape(r: MappingRow): SavedMapping {
+function shape(r: MappingRow, viewer: MappingViewer): SavedMapping {
   return {
     id: r.id,
     name: r.name,
     kind: r.kind,
     place: r.placeCode,
-    createdBy: r.createdBy,
+    createdBy: viewer.seesWho ? r.createdBy : null,
     createdAt: iso(r.createdAt),
-    updatedBy: r.updatedBy,
+    updatedBy: viewer.seesWho ? r.updatedBy : null,
     updatedAt: iso(r.updatedAt),
   };
 }
@@ -83,7 +87,7 @@ export async function listSavedMappings(
     underPath = place.path;
   }
   const rows = await selectMappings(store.db, { kind: filter.kind, underPath });
-  return rows.filter((r) => viewer.sees(r.placePath)).map(shape);
+  return rows.filter((r) => viewer.sees(r.placePath)).map((r) => shape(r, viewer));
 }
 
 async function visible(store: Store, viewer: MappingViewer, id: number): Promise<MappingRow> {
@@ -99,7 +103,7 @@ export async function getSavedMapping(
   id: number,
 ): Promise<SavedMapping & { body: Record<string, unknown> }> {
   const row = await visible(store, viewer, id);
-  return { ...shape(row), body: row.body };
+  return { ...shape(row, viewer), body: row.body };
 }
 
 async function checkedWrite(store: Store, viewer: MappingViewer, input: SavedMappingInput) {
