@@ -13,6 +13,7 @@ import { buildApp, prepareDatabase } from '@marsad/server';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, type BrowserContext, type ConsoleMessage, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject } from 'vitest';
+import { isolateNumbers } from '../src/format/isolate-numbers.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '../../..');
 export const CHROMIUM = '/usr/bin/chromium';
@@ -57,7 +58,9 @@ const catalogs: Record<Lang, Record<string, string>> = {
 export function msg(lang: Lang, key: string, values: Record<string, string> = {}): string {
   const m = catalogs[lang][key];
   if (typeof m !== 'string') throw new Error(`No message ${key} in ${lang}`);
-  return m.replace(/\{(\w+)\}/g, (all, name: string) => values[name] ?? all);
+  const text = m.replace(/\{(\w+)\}/g, (all, name: string) => values[name] ?? all);
+  // As the app shows it: numbers in an Arabic message isolated (src/format/isolate-numbers.ts).
+  return lang === 'ar' ? isolateNumbers(text) : text;
 }
 
 // ---- the server ---------------------------------------------------------------------------
