@@ -67,9 +67,14 @@ function routeRegExp(route: string): RegExp {
   return new RegExp(`^${body}$`);
 }
 
+/** An address without the language prefix that pages may carry (`/en/indicators` → `/indicators`). */
+export function withoutLanguage(address: string): string {
+  return address.replace(/^\/(ar|en|fr|es|ru|zh)(?=[/?#]|$)/, '') || '/';
+}
+
 /** The route an address belongs to: a static route wins over a route with parameters (/knowledge/new). */
 export function routeOf(routes: string[], address: string): string | undefined {
-  const pathname = address.split(/[?#]/)[0]!;
+  const pathname = withoutLanguage(address.split(/[?#]/)[0]!);
   const statics = routes.filter((r) => !r.includes('$'));
   if (statics.includes(pathname)) return pathname;
   return routes.find((r) => r.includes('$') && routeRegExp(r).test(pathname));
@@ -220,6 +225,9 @@ export async function phoneContext(
     deviceScaleFactor: 2,
     isMobile: true,
     hasTouch: true,
+    // The language as the browser's (Accept-Language, which the server may read for an address without
+    // language) and as the stored choice below.
+    locale: lang,
   });
   // Functions given to page.evaluate keep their names when tsx compiles them (esbuild's keepNames calls __name).
   await ctx.addInitScript('globalThis.__name ??= (f) => f;');
@@ -335,7 +343,8 @@ export async function walkRoutes(ctx: BrowserContext, all: string[], opts: WalkO
         const r = routeOf(all, link);
         if (r && wanted.has(r) && !sampled.has(r)) {
           sampled.add(r);
-          queue.push({ address: link.split('#')[0]!, route: r });
+          // Without its language: the walk's context chooses the language.
+          queue.push({ address: withoutLanguage(link.split('#')[0]!), route: r });
         }
       }
     }
