@@ -18,6 +18,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { seededRandom } from '@marsad/core';
 
 export interface GeneratedItem {
   type: 'practice' | 'tool' | 'document';
@@ -27,18 +28,6 @@ export interface GeneratedItem {
   sdgTargets: string[];
   frameworks: string[];
   placeCodes: string[];
-}
-
-/** mulberry32: a small deterministic generator. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const CATALOGUE = fileURLToPath(new URL('../../packages/db/src/seed/catalogue/', import.meta.url));
@@ -132,7 +121,7 @@ export class ItemGenerator {
   private readonly chains: Record<'ar' | 'en', WordChain>;
 
   constructor(seed = 20240501) {
-    this.rand = prng(seed);
+    this.rand = seededRandom(seed);
     this.chains = { ar: new WordChain(catalogueTexts('ar')), en: new WordChain(catalogueTexts('en')) };
   }
 

@@ -6,6 +6,7 @@ export * from './observations/typed-number.ts';
 export * from './observations/units.ts';
 export * from './places/area-shapes.ts';
 export * from './progress/progress.ts';
+export * from './random/seeded-random.ts';
 export * from './results/iati-codes.ts';
 export * from './results/measure-values.ts';
 export * from './results/result-progress.ts';

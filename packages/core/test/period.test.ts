@@ -6,6 +6,7 @@ import {
   type PeriodOptions,
   parsePeriod,
   periodContains,
+  seededRandom,
   toDhis2Period,
   toSdmxTimePeriod,
 } from '../src/index.ts';
@@ -523,17 +524,10 @@ describe('comparePeriods and periodContains', () => {
 });
 
 describe('round trips (property over generated codes)', () => {
-  /** A small seeded generator (mulberry32), so failures reproduce. */
+  /** Whole numbers from low to high, from a seeded generator, so failures reproduce. */
   function random(seed: number): (low: number, high: number) => number {
-    let state = seed >>> 0;
-    return (low, high) => {
-      state = (state + 0x6d2b79f5) >>> 0;
-      let t = state;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      const unit = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-      return low + Math.floor(unit * (high - low + 1));
-    };
+    const next = seededRandom(seed);
+    return (low, high) => low + Math.floor(next() * (high - low + 1));
   }
 
   const pad = (n: number, width: number): string => String(n).padStart(width, '0');

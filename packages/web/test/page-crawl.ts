@@ -3,6 +3,7 @@
  * data). Shared by the CI crawl (open-sdg-crawl.browser.test.ts: a sample chosen by a fixed seed) and by
  * scripts/crawl-open-sdg.ts (every page).
  */
+import { seededRandom } from '@marsad/core';
 import type { Store } from '@marsad/db';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { collectProblems, type Lang, newContext, waitForSettled } from './browser-helpers.ts';
@@ -34,21 +35,9 @@ export async function importedPages(store: Store, countries: string[]): Promise<
   });
 }
 
-/** A small seeded generator (mulberry32): the same seed gives the same sample on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** n items of the list chosen by the seed, in the list's order. */
 export function sample<T>(list: readonly T[], n: number, seed: number): T[] {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const indexes = list.map((_, i) => i);
   for (let i = indexes.length - 1; i > 0; i--) {
     const j = Math.floor(next() * (i + 1));

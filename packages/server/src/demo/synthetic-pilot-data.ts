@@ -3,6 +3,7 @@
  * their source is "Marsad synthetic demonstration data", flagged synthetic, so no screen or
  * export can pass them off as real. Generated deterministically (same values every time).
  */
+import { seededRandom } from '@marsad/core';
 
 export const SYNTHETIC_SOURCE = {
   name: 'Marsad synthetic demonstration data',
@@ -21,18 +22,6 @@ const PILOT_CITIES: { code: string; population: number }[] = [
   { code: 'CRSJO', population: 350_000 },
   { code: 'LSMSU', population: 330_000 },
 ];
-
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function seedOf(text: string): number {
   let h = 2166136261;
@@ -79,7 +68,7 @@ export function syntheticPilotCsv(indicatorExists: (code: string) => boolean): s
   ];
   for (const city of places) {
     // Population grows 1–3 % a year.
-    const rp = random(seedOf(`${city.code}POP`));
+    const rp = seededRandom(seedOf(`${city.code}POP`));
     let pop = city.population * (0.9 + rp() * 0.1);
     const growth = 0.01 + rp() * 0.02;
     if (indicatorExists('POP') && !city.national) {
@@ -90,7 +79,7 @@ export function syntheticPilotCsv(indicatorExists: (code: string) => boolean): s
     }
     for (const spec of SPECS) {
       if (!indicatorExists(spec.indicator) || (city.national && !NATIONAL_SPECS.has(spec.indicator))) continue;
-      const r = random(seedOf(city.code + spec.indicator));
+      const r = seededRandom(seedOf(city.code + spec.indicator));
       let v = spec.start[0] + r() * (spec.start[1] - spec.start[0]);
       const trend = spec.trend[0] + r() * (spec.trend[1] - spec.trend[0]);
       const firstYear = 2015 + Math.floor(r() * 3);
