@@ -206,7 +206,7 @@ describe.each(testStoreKinds())('invitation and reset mail on %s', (kind) => {
     const r = await invite('amina@mail.example', { displayName: 'Amina', language: 'en' });
     expect(r.statusCode, r.body).toBe(201);
     expect(r.json()).toMatchObject({ emailSent: true, emailProblem: null });
-    expect(r.json().invitationUrl).toMatch(/^https:\/\/marsad\.example\.org\/accept\?token=[\w-]{40,}$/);
+    expect(r.json().invitationUrl).toMatch(/^https:\/\/marsad\.example\.org\/en\/accept\?token=[\w-]{40,}$/);
     const [mail, ...more] = mailTo('amina@mail.example');
     expect(more).toEqual([]);
     expect(mail!.from).toBe('noreply@marsad.test');

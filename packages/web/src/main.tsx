@@ -27,7 +27,7 @@ isolateNumbersInPage(root);
 createRoot(root).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
-      <PrefsProvider>
+      <PrefsProvider history={router.history}>
         <SessionProvider>
           <RouterProvider router={router} />
         </SessionProvider>

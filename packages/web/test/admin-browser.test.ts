@@ -95,7 +95,7 @@ describe.skipIf(!decision.run)('administration pages in Chromium', { timeout: 12
         expect(await page.locator('main h1').count()).toBe(1);
         expect(await h1(page)).toBe(expected());
         // The header shows administrators the way in.
-        expect(await page.locator('header nav a[href="/admin"]').innerText()).toBe(msg(lang, 'nav.admin'));
+        expect(await page.locator(`header nav a[href="/${lang}/admin"]`).innerText()).toBe(msg(lang, 'nav.admin'));
         await screenshot(page, `admin-${lang}-${url.slice(1).replace(/\//g, '-')}`);
         const violations = await serious(page);
         expect(violations, describeViolations(violations)).toEqual([]);
@@ -196,7 +196,7 @@ describe.skipIf(!decision.run)('administration pages in Chromium', { timeout: 12
       expect(await refused.innerText()).toContain(msg(lang, 'admin.refused'));
       expect(await refused.innerText()).toContain(msg(lang, 'admin.refusedWhy'));
       expect(await page.locator('main table, main form').count()).toBe(0);
-      expect(await page.locator('header a[href="/admin"]').count()).toBe(0);
+      expect(await page.locator(`header a[href="/${lang}/admin"]`).count()).toBe(0);
       // The refusals are the API's 403s, nothing else.
       expect(faults(besides(problems, 403, /^\/api\/v1\/(users|users\/tokens|audit)(\?|$)/))).toEqual([]);
       expect(problems.some((m) => /HTTP 403/.test(m))).toBe(true);
@@ -210,7 +210,7 @@ describe.skipIf(!decision.run)('administration pages in Chromium', { timeout: 12
         .locator('main .notice')
         .filter({ hasText: msg(lang, 'admin.signInNeeded') })
         .waitFor();
-      expect(await page.locator('main a[href="/sign-in"]').count()).toBe(1);
+      expect(await page.locator(`main a[href="/${lang}/sign-in"]`).count()).toBe(1);
       expect(faults(problems)).toEqual([]);
     });
   });
@@ -259,7 +259,7 @@ describe.skipIf(!decision.run)('administration pages in Chromium', { timeout: 12
     await page.setViewportSize({ width: 390, height: 844 });
     expect((await page.goto('/import'))?.status()).toBe(200);
     await page.locator('#import-file').waitFor();
-    expect(await page.locator('header nav a[href="/import"]').innerText()).toBe(msg('ar', 'nav.import'));
+    expect(await page.locator('header nav a[href="/ar/import"]').innerText()).toBe(msg('ar', 'nav.import'));
     expect(await h1(page)).toBe(msg('ar', 'import.title'));
     expect(await serious(page)).toEqual([]);
     const noSideways = () =>

@@ -202,6 +202,9 @@ export async function newContext(
   prefs: { lang?: Lang; digits?: 'arab' | 'latn' } = {},
 ): Promise<BrowserContext> {
   const ctx = await browser.newContext({ baseURL, viewport: { width: 1280, height: 900 } });
+  // The language chooser's cookie: the server sends an address without language to it (Arabic
+  // when the test names none, as for a reader who never chose); the chooser changes it.
+  await ctx.addCookies([{ name: 'marsad_lang', value: prefs.lang ?? 'ar', url: baseURL }]);
   if (prefs.lang || prefs.digits) {
     await ctx.addInitScript((p) => {
       try {

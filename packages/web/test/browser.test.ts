@@ -54,7 +54,7 @@ const PAGES: { path: string; ready: string[] }[] = [
       'figure.map svg',
     ],
   },
-  { path: '/indicators', ready: ['main ul.results li a[href^="/indicators/"]'] },
+  { path: '/indicators', ready: ['main ul.results li a[href*="/indicators/"]'] },
   {
     path: '/indicators/16.1.1',
     ready: ['table.data caption', 'table.data tbody tr td[data-value]', '.chart svg', 'figure.map svg'],
@@ -63,7 +63,7 @@ const PAGES: { path: string; ready: string[] }[] = [
     path: '/indicators/11.6.2',
     ready: ['table.data caption', 'table.data tbody tr td[data-value]', '.chart svg', 'figure.map svg'],
   },
-  { path: '/places', ready: ['main ul.grid li.card a[href^="/places/"]', 'main ul.grid li a[href="/places/MAAGA"]'] },
+  { path: '/places', ready: ['main ul.grid li.card a[href*="/places/"]', 'main ul.grid li a[href$="/places/MAAGA"]'] },
   { path: '/places/MAAGA', ready: ['table.data tbody tr .badge'] },
   { path: '/places/MAR', ready: ['main .empty, main table.data tbody tr'] },
   { path: '/compare?places=MAAGA,JOAMM&indicator=16.1.1', ready: ['table.data tbody tr td.num', '.chart svg'] },
@@ -190,7 +190,9 @@ describe.skipIf(!decision.run)('web app in Chromium', { timeout: 120_000 }, () =
     expect(await page.getByRole('combobox', { name: msg('en', 'layout.language'), exact: true }).inputValue()).toBe(
       'en',
     );
-    expect(await page.evaluate(() => localStorage.getItem('marsad.lang'))).toBe('en');
+    // The address is the page's in English; the cookie remembers the choice for addresses without language.
+    expect(new URL(page.url()).pathname).toBe('/en/places/MAAGA');
+    expect((await page.context().cookies()).find((c) => c.name === 'marsad_lang')?.value).toBe('en');
 
     // Back to Arabic: the Latin digits chosen earlier are kept too.
     await page.getByRole('combobox', { name: msg('en', 'layout.language'), exact: true }).selectOption('ar');
@@ -200,6 +202,32 @@ describe.skipIf(!decision.run)('web app in Chromium', { timeout: 120_000 }, () =
       'latn',
     );
     expect(await page.locator('main table.place-table tbody').innerText()).toContain('2024');
+    expect(new URL(page.url()).pathname).toBe('/ar/places/MAAGA');
+    // Back goes to the English address, and the page follows its address.
+    await page.goBack();
+    await expect.poll(() => page.locator('main h1').innerText()).toBe(placeName('MAAGA', 'en'));
+    expect([new URL(page.url()).pathname, await htmlLangDir(page)]).toEqual([
+      '/en/places/MAAGA',
+      { lang: 'en', dir: 'ltr' },
+    ]);
+
+    // On an indicator's page in Arabic, the chooser keeps the page under the English address;
+    // the server writes <html lang dir> of that address, so a reload keeps it.
+    const h1Text = async () => (await page.locator('main h1').innerText()).replace(/\s+/g, ' ').trim();
+    const englishH1 = expectedH1('/indicators/11.1.1', 'en').replace(/\s+/g, ' ').trim();
+    await page.goto('/ar/indicators/11.1.1');
+    await expect.poll(h1Text).toBe(expectedH1('/indicators/11.1.1', 'ar').replace(/\s+/g, ' ').trim());
+    await page.getByRole('combobox', { name: msg('ar', 'layout.language'), exact: true }).selectOption('en');
+    await page.waitForURL((u) => u.pathname === '/en/indicators/11.1.1');
+    await expect.poll(h1Text).toBe(englishH1);
+    expect(await htmlLangDir(page)).toEqual({ lang: 'en', dir: 'ltr' });
+    const reloaded = await page.reload();
+    expect(await reloaded?.text()).toMatch(/<html lang="en" dir="ltr">/);
+    await expect.poll(h1Text).toBe(englishH1);
+    expect([new URL(page.url()).pathname, await htmlLangDir(page)]).toEqual([
+      '/en/indicators/11.1.1',
+      { lang: 'en', dir: 'ltr' },
+    ]);
     expect(problems).toEqual([]);
   });
 
@@ -343,16 +371,18 @@ describe.skipIf(!decision.run)('web app in Chromium', { timeout: 120_000 }, () =
     const results = page.locator('[role="search"] [aria-live]');
     for (const q of ['اكادير', 'Агадир']) {
       await box.fill(q);
-      const agadir = results.locator('a[href="/places/MAAGA"]');
+      const agadir = results.locator('a[href="/ar/places/MAAGA"]');
       await agadir.waitFor();
       expect((await agadir.innerText()).trim()).toBe(placeName('MAAGA', 'ar'));
-      expect(await results.locator('a[href^="/places/"]').first().getAttribute('href'), q).toBe('/places/MAAGA');
+      expect(await results.locator('a[href^="/ar/places/"]').first().getAttribute('href'), q).toBe('/ar/places/MAAGA');
     }
     await box.fill('16.1.1');
-    await results.locator('a[href="/indicators/16.1.1"]').waitFor();
-    expect(await results.locator('a[href^="/indicators/"]').first().getAttribute('href')).toBe('/indicators/16.1.1');
-    await results.locator('a[href="/indicators/16.1.1"]').click();
-    await page.waitForURL('**/indicators/16.1.1');
+    await results.locator('a[href="/ar/indicators/16.1.1"]').waitFor();
+    expect(await results.locator('a[href^="/ar/indicators/"]').first().getAttribute('href')).toBe(
+      '/ar/indicators/16.1.1',
+    );
+    await results.locator('a[href="/ar/indicators/16.1.1"]').click();
+    await page.waitForURL('**/ar/indicators/16.1.1');
     await expect.poll(() => page.locator('main h1').innerText()).toContain('16.1.1');
     expect(problems).toEqual([]);
   });
@@ -467,7 +497,7 @@ describe.skipIf(!decision.run)('web app in Chromium', { timeout: 120_000 }, () =
     problems.length = 0; // the refused sign-ins answer 429 and 401 on purpose
     await page.fill('input[type=password]', admin!.password);
     await page.click('form button[type=submit]');
-    await page.waitForURL(`${suite.baseURL}/`);
+    await page.waitForURL(`${suite.baseURL}/en`);
     await page.goto(`${suite.baseURL}/sign-in`);
     await page.fill('form input[type=text]', 'browser test');
     await page.click('form button[type=submit]');
@@ -513,7 +543,7 @@ describe.skipIf(!decision.run)('web app in Chromium', { timeout: 120_000 }, () =
       await page.fill('input[type=email]', account('city-focal-point').email);
       await page.fill('input[type=password]', account('city-focal-point').password);
       await page.click('form button[type=submit]');
-      await page.waitForURL(`${suite.baseURL}/`);
+      await page.waitForURL(`${suite.baseURL}/ar`);
       await page.click(`nav a:has-text("${msg('ar', 'nav.entry')}")`);
       await page.fill('#entry-period', '2025');
       await page.click('form.entry-picker button[type=submit]');

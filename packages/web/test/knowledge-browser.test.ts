@@ -91,7 +91,7 @@ describe.skipIf(!decision.run)('knowledge pages in Chromium', { timeout: 180_000
     await page.locator('main input[type="search"]').fill('الخطه الحضريه');
     await page.locator('main form.search-box button[type="submit"]').click();
     await page.waitForURL(/q=/);
-    await page.locator(`main ol.hits a[href="/knowledge/${seed!.id}"]`).waitFor();
+    await page.locator(`main ol.hits a[href="/ar/knowledge/${seed!.id}"]`).waitFor();
     expect(new URL(page.url()).searchParams.get('q')).toBe('الخطه الحضريه');
     const marks = page.locator('main ol.hits .snippet mark');
     expect(await marks.count()).toBeGreaterThan(0);
@@ -228,7 +228,7 @@ describe.skipIf(!decision.run)('knowledge pages in Chromium', { timeout: 180_000
         }
         if (name === 'workshop') {
           expect(await page.locator('main table.data td.num').first().innerText()).toMatch(/30|٣٠/);
-          expect(await page.locator(`main a[href="/knowledge/${seeds[0]!.id}"]`).count()).toBe(1);
+          expect(await page.locator(`main a[href="/${lang}/knowledge/${seeds[0]!.id}"]`).count()).toBe(1);
         }
         expect(await serious(page), `${path}\n${describeViolations(await runAxe(page))}`).toEqual([]);
         await screenshot(page, `${lang}-${name}`);

@@ -124,9 +124,9 @@ describe.skipIf(!decision.run)('country report and city profile in Chromium', { 
       );
       // Links to the programmes and to the published reviews; the PDF button.
       for (const p of data.programmes)
-        expect(await page.locator(`main a[href="/programmes/${p.code}"]`).count()).toBe(1);
+        expect(await page.locator(`main a[href="/${lang}/programmes/${p.code}"]`).count()).toBe(1);
       for (const r of data.reviews)
-        expect(await page.locator(`main a[href="/reviews/published/${r.id}"]`).count()).toBe(1);
+        expect(await page.locator(`main a[href="/${lang}/reviews/published/${r.id}"]`).count()).toBe(1);
       await expect.poll(() => page.getByRole('button', { name: msg(lang, 'pdf.button'), exact: true }).count()).toBe(1);
       // The chart is described by its table, and the table lists the country and its cities.
       const chart = page.locator('main .report-chart .chart');

@@ -113,12 +113,14 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
       expect(await htmlLangDir(page)).toEqual({ lang, dir: lang === 'ar' ? 'rtl' : 'ltr' });
       expect(await h1(page)).toBe(msg(lang, 'programmes.title'));
       // Everyone has the header link.
-      expect(await page.locator('header nav a[href="/programmes"]').innerText()).toBe(msg(lang, 'nav.programmes'));
+      expect(await page.locator(`header nav a[href="/${lang}/programmes"]`).innerText()).toBe(
+        msg(lang, 'nav.programmes'),
+      );
       const items = page.locator('main .programme-list > li');
       expect(await items.count()).toBe(api.items.length);
       for (const [i, p] of api.items.entries()) {
         const item = items.nth(i);
-        expect(await item.locator('h2 a').getAttribute('href')).toBe(`/programmes/${p.code}`);
+        expect(await item.locator('h2 a').getAttribute('href')).toBe(`/${lang}/programmes/${p.code}`);
         expect(await item.locator('h2').innerText()).toContain(p.names[lang]);
         if (p.progress !== null)
           expect(await item.locator('.progress-text').innerText()).toContain(share(lang, p.progress));
@@ -150,7 +152,7 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
       expect(await r1Item.locator('.level-tag').first().innerText()).toBe(msg(lang, 'programmes.level.outcome'));
       // Its catalogue indicators link to their pages; each status is in words.
       const row = r1Item.locator(':scope > .measure-table tbody tr').first();
-      expect(await row.locator('th a[href="/indicators/16.1.1"]').count()).toBe(1);
+      expect(await row.locator(`th a[href="/${lang}/indicators/16.1.1"]`).count()).toBe(1);
       const statusWords = ['achieved', 'onTrack', 'offTrack', 'noData', 'noTarget'].map((k) =>
         msg(lang, `programmes.measureStatus.${k}`),
       );
@@ -178,7 +180,9 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
       expect(await behind.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
       await behind.locator('summary').click();
       expect(await behind.locator('tbody tr').count()).toBe(f.citiesWithLessViolence.cities.length);
-      expect(await behind.locator('tbody tr th a').first().getAttribute('href')).toMatch(/^\/places\//);
+      expect(await behind.locator('tbody tr th a').first().getAttribute('href')).toMatch(
+        new RegExp(`^/${lang}/places/`),
+      );
 
       // Budget per currency; downloads; the IATI file explained while the reporting organisation is not set.
       expect(await page.locator('.budget-totals li').count()).toBeGreaterThan(0);
@@ -247,7 +251,7 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
       expect(res?.status()).toBe(200);
       await ready(page, 'main .chart-bars svg', problems);
       await waitForSettled(page);
-      expect(new URL(page.url()).pathname).toBe(`/results/board-progress/${from}/${today}`);
+      expect(new URL(page.url()).pathname).toBe(`/${lang}/results/board-progress/${from}/${today}`);
       expect(await h1(page)).toBe(msg(lang, 'boardProgress.title'));
       // Each kind of record: its count as a heading, each record listed with a link to its review.
       const measures = api.records.byKind.find((k) => k.kind === 'measure')!.figure;
@@ -258,9 +262,9 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
       );
       expect(await section.locator('li').count()).toBe(measures.count);
       expect(await section.innerText()).toContain(measures.items[0]!.value);
-      expect(await section.locator(`a[href="/reviews/published/${api.reviews.items[0]!.id}"]`).count()).toBeGreaterThan(
-        0,
-      );
+      expect(
+        await section.locator(`a[href="/${lang}/reviews/published/${api.reviews.items[0]!.id}"]`).count(),
+      ).toBeGreaterThan(0);
       // The chart has the table as its text alternative; every programme has its card.
       const chart = page.locator('main .chart-bars');
       expect(await chart.getAttribute('role')).toBe('img');
@@ -288,7 +292,7 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
       await page.locator('.period-form input[type="date"]').first().fill('2019-01-01');
       await page.locator('.period-form input[type="date"]').nth(1).fill('2019-12-31');
       await page.locator('.period-form button[type="submit"]').click();
-      await page.waitForURL('**/results/board-progress/2019-01-01/2019-12-31');
+      await page.waitForURL(`**/${lang}/results/board-progress/2019-01-01/2019-12-31`);
       await ready(page, 'section[aria-labelledby="bp-measures"] p.muted', problems);
       expect(await page.locator('section[aria-labelledby="bp-measures"] p.muted').innerText()).toBe(
         msg(lang, 'boardProgress.noRecords'),
@@ -530,7 +534,7 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
     await screenshot(page, 'programmes-en-new-programme');
     expect(await serious(page)).toEqual([]);
     await form.getByRole('button', { name: msg('en', 'programmes.form.create'), exact: true }).click();
-    await page.waitForURL('**/programmes/TEST-PROG');
+    await page.waitForURL('**/en/programmes/TEST-PROG');
     await expect.poll(() => h1(page)).toBe('A test programme');
     const made = await getJson<{
       pillars: { code: string; kind: string }[];
@@ -560,12 +564,12 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
       await route.continue();
     });
     await confirm.getByRole('button', { name: msg('en', 'programmes.form.delete'), exact: true }).click();
-    await page.waitForURL((u) => u.pathname === '/programmes');
+    await page.waitForURL((u) => u.pathname === '/en/programmes');
     await page.locator('.new-programme [role=status]').waitFor();
     expect(await page.locator('.new-programme [role=status]').innerText()).toContain('A test programme');
     expect((await fetch(`${suite.baseURL}/api/v1/programmes/TEST-PROG`)).status).toBe(404);
     await page.locator('main .programme-list li').first().waitFor();
-    expect(await page.locator('main .programme-list a[href="/programmes/TEST-PROG"]').count()).toBe(0);
+    expect(await page.locator('main .programme-list a[href="/en/programmes/TEST-PROG"]').count()).toBe(0);
     // Then the refetch goes through and lands; the list still has no deleted programme. (The
     // notice of the deletion stays on the page, a status: waitForSettled would wait for it to go.)
     const refetched = page.waitForResponse((r) => theList(new URL(r.url())));
@@ -573,7 +577,7 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
     expect((await refetched).status()).toBe(200);
     await page.unroute(theList);
     await page.locator('main .programme-list li').first().waitFor();
-    expect(await page.locator('main .programme-list a[href="/programmes/TEST-PROG"]').count()).toBe(0);
+    expect(await page.locator('main .programme-list a[href="/en/programmes/TEST-PROG"]').count()).toBe(0);
     expect(faults(problems).filter((p) => !(/\b409\b/.test(p) && /\/api\/v1\/programmes\)?$/.test(p)))).toEqual([]);
   });
 

@@ -4,9 +4,13 @@ import { type LinkKind, linkMessage, type MailLanguage } from './link-messages.t
 import type { MailSettings } from './mail-settings.ts';
 import { type MailTimeouts, sendMail } from './send-mail.ts';
 
-/** The address of the page where a link token is used: `<base>/accept?token=…`. */
-export function acceptUrl(base: string, token: string): string {
-  return `${base.replace(/\/+$/, '')}/accept?token=${encodeURIComponent(token)}`;
+/**
+ * The address of the page where a link token is used, in the mail's language: `<base>/fr/accept?token=…`;
+ * a mail in Arabic and English (no language asked) links `<base>/accept?token=…`, which opens in the
+ * reader's language (the cookie of the language chooser, else the browser's: web/page-language.ts).
+ */
+export function acceptUrl(base: string, token: string, language?: MailLanguage): string {
+  return `${base.replace(/\/+$/, '')}${language ? `/${language}` : ''}/accept?token=${encodeURIComponent(token)}`;
 }
 
 /** The base of the links: the public address of the mail settings, else the address the request came to. */

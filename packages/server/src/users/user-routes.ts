@@ -90,7 +90,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
         after: { email: user.email, roles: req.body.roles },
       });
       const settings = await loadMailSettings(db);
-      const invitationUrl = acceptUrl(linkBase(settings, req), token);
+      const invitationUrl = acceptUrl(linkBase(settings, req), token, req.body.language);
       const mail = await mailLink(ctx.store, actorOf(req), settings, {
         userId: user.id,
         to: user.email,
@@ -291,7 +291,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext): void 
       await recordAudit(ctx.store, actorOf(req), { action: 'reset-link', entityType: 'user', entityId: req.params.id });
       const user = await userView(db, req.params.id);
       const settings = await loadMailSettings(db);
-      const resetUrl = acceptUrl(linkBase(settings, req), token);
+      const resetUrl = acceptUrl(linkBase(settings, req), token, req.query.language);
       const mail = await mailLink(ctx.store, actorOf(req), settings, {
         userId: user.id,
         to: user.email,

@@ -5,13 +5,59 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
+import { pageHtml } from './page-html.ts';
+import { chooseLanguage, isPageLanguage, type PageLanguage, pathInLanguage } from './page-language.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
 
+/** The page addresses of the app (packages/web/src/app/router.tsx), without the language prefix. */
+const PAGE_PATHS = [
+  '/',
+  '/indicators',
+  '/indicators/:code',
+  '/places',
+  '/places/:code',
+  '/places/:code/report',
+  '/programmes',
+  '/programmes/:code',
+  '/results/success-indicators',
+  '/results/board-progress',
+  '/results/board-progress/:from/:to',
+  '/compare',
+  '/status',
+  '/sign-in',
+  '/accept',
+  '/inbox',
+  '/import',
+  '/entry',
+  '/knowledge',
+  '/knowledge/:id',
+  '/knowledge/:id/edit',
+  '/network',
+  '/workshops',
+  '/workshops/:id',
+  '/reviews',
+  '/reviews/cycles/:id',
+  '/reviews/cycles/:id/board-report',
+  '/reviews/submissions/:id',
+  '/reviews/published/:id',
+  '/admin',
+  '/admin/users',
+  '/admin/users/:id',
+  '/admin/tokens',
+  '/admin/places',
+  '/admin/indicators',
+  '/admin/indicators/:code',
+  '/admin/audit',
+];
+
 /**
- * Serves the web app built into packages/web/dist: its files, and index.html for every other
- * page address (the app routes in the browser). An address for an indicator, a place or a
- * programme that does not exist answers HTTP 404 with the app's not-found page.
+ * Serves the web app built into packages/web/dist: its files, and index.html for every page
+ * address under a language prefix (`/en/indicators/11.1.1`; the app routes in the browser), with
+ * `<html lang dir>` and the `hreflang` alternates of the language (page-html.ts). An address
+ * without prefix is redirected (302) to the reader's language (page-language.ts), query kept. An
+ * address for an indicator, a place or a programme that does not exist answers HTTP 404 with the
+ * app's not-found page; so does an unknown prefix (`/xx/…`).
  */
 export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): Promise<boolean> {
   const index = path.join(WEB_DIST, 'index.html');
@@ -27,12 +73,17 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
   // Built assets have content hashes in their names: they are cached for good (maxAge, immutable).
 
   // Read on each page request (a small file), so a rebuilt app is served without a restart.
-  const sendPage = async (reply: FastifyReply, status = 200) =>
+  const sendPage = async (
+    reply: FastifyReply,
+    lang: PageLanguage,
+    alternates: { origin: string; path: string },
+    status: number,
+  ) =>
     reply
       .code(status)
       .header('Content-Type', 'text/html; charset=utf-8')
       .header('Cache-Control', 'no-cache')
-      .send(await readFile(index, 'utf8'));
+      .send(pageHtml(await readFile(index, 'utf8'), lang, status === 200 ? alternates : null));
 
   const exists = async (kind: 'indicator' | 'place' | 'programme', code: string): Promise<boolean> => {
     const q =
@@ -44,22 +95,28 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
     return !!(await q.executeTakeFirst());
   };
 
+  // A page in its language: `/:lang` and the rest of the address, which the app knows or not.
   const page = async (req: FastifyRequest, reply: FastifyReply) => {
-    const url = decodeURIComponent(req.url.split('?')[0] ?? '/');
+    const { lang } = req.params as { lang: string };
+    if (!isPageLanguage(lang)) return reply.callNotFound();
+    const rawPath = (req.url.split('?')[0] ?? '/').slice(lang.length + 1) || '/';
+    const url = decodeURIComponent(rawPath);
+    const sent = (status = 200) =>
+      sendPage(reply, lang, { origin: `${req.protocol}://${req.host}`, path: rawPath.replace(/(.)\/$/, '$1') }, status);
     const m = /^\/(indicators|places)\/([^/]+)\/?$/.exec(url);
-    if (m && !(await exists(m[1] === 'indicators' ? 'indicator' : 'place', m[2]!))) return sendPage(reply, 404);
+    if (m && !(await exists(m[1] === 'indicators' ? 'indicator' : 'place', m[2]!))) return sent(404);
     // The country report: for a country only.
     const report = /^\/places\/([^/]+)\/report\/?$/.exec(url);
     if (report) {
       const level = (
         await ctx.store.db.selectFrom('places').select('level').where('code', '=', report[1]!).executeTakeFirst()
       )?.level;
-      return sendPage(reply, level === 'country' ? 200 : 404);
+      return sent(level === 'country' ? 200 : 404);
     }
     const prog = /^\/programmes\/([^/]+)\/?$/.exec(url);
-    if (prog && !(await exists('programme', prog[1]!))) return sendPage(reply, 404);
+    if (prog && !(await exists('programme', prog[1]!))) return sent(404);
     const admin = /^\/admin\/indicators\/([^/]+)\/?$/.exec(url);
-    if (admin && !(await exists('indicator', admin[1]!))) return sendPage(reply, 404);
+    if (admin && !(await exists('indicator', admin[1]!))) return sent(404);
     const pub = /^\/reviews\/published\/([^/]+)\/?$/.exec(url);
     if (
       pub &&
@@ -74,9 +131,9 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
         ).rows.length > 0
       )
     )
-      return sendPage(reply, 404);
+      return sent(404);
     if (/^\/reviews(\/(cycles\/(new|\d+(\/board-report)?)|submissions\/\d+|published\/\d+))?\/?$/.test(url))
-      return sendPage(reply);
+      return sent();
     const item = /^\/knowledge\/([^/]+)(\/edit)?\/?$/.exec(url);
     if (
       item &&
@@ -90,8 +147,8 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
           .executeTakeFirst())
       )
     )
-      return sendPage(reply, 404);
-    if (item && item[1] === 'new' && item[2]) return sendPage(reply, 404);
+      return sent(404);
+    if (item && item[1] === 'new' && item[2]) return sent(404);
     const ws = /^\/workshops\/([^/]+)\/?$/.exec(url);
     if (
       ws &&
@@ -100,8 +157,8 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
         (await ctx.store.db.selectFrom('workshops').select('id').where('id', '=', Number(ws[1])).executeTakeFirst())
       )
     )
-      return sendPage(reply, 404);
-    if (/^\/(knowledge(\/(new|\d+(\/edit)?))?|network|workshops(\/\d+)?)\/?$/.test(url)) return sendPage(reply);
+      return sent(404);
+    if (/^\/(knowledge(\/(new|\d+(\/edit)?))?|network|workshops(\/\d+)?)\/?$/.test(url)) return sent();
     const known =
       url === '/' ||
       /^\/results\/success-indicators\/?$/.test(url) ||
@@ -109,58 +166,35 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
       /^\/(indicators|places|programmes|compare|status|sign-in|accept|inbox)(\/[^/]+)?\/?$/.test(url) ||
       /^\/(import|entry)\/?$/.test(url) ||
       /^\/admin(\/(users(\/\d+)?|tokens|places|indicators(\/[^/]+)?|audit))?\/?$/.test(url);
-    return sendPage(reply, known ? 200 : 404);
+    return sent(known ? 200 : 404);
   };
-  app.get('/', { schema: { hide: true } }, page);
-  app.get('/indicators', { schema: { hide: true } }, page);
-  app.get('/indicators/:code', { schema: { hide: true } }, page);
-  app.get('/places', { schema: { hide: true } }, page);
-  app.get('/places/:code', { schema: { hide: true } }, page);
-  app.get('/places/:code/report', { schema: { hide: true } }, page);
-  app.get('/programmes', { schema: { hide: true } }, page);
-  app.get('/programmes/:code', { schema: { hide: true } }, page);
-  app.get('/results/success-indicators', { schema: { hide: true } }, page);
-  app.get('/results/board-progress', { schema: { hide: true } }, page);
-  app.get('/results/board-progress/:from/:to', { schema: { hide: true } }, page);
-  app.get('/compare', { schema: { hide: true } }, page);
-  app.get('/status', { schema: { hide: true } }, page);
-  app.get('/sign-in', { schema: { hide: true } }, page);
-  app.get('/accept', { schema: { hide: true } }, page);
-  app.get('/inbox', { schema: { hide: true } }, page);
-  app.get('/import', { schema: { hide: true } }, page);
-  app.get('/entry', { schema: { hide: true } }, page);
-  for (const p of ['/knowledge', '/knowledge/:id', '/knowledge/:id/edit', '/network', '/workshops', '/workshops/:id']) {
-    app.get(p, { schema: { hide: true } }, page);
-  }
-  for (const p of [
-    '/reviews',
-    '/reviews/cycles/:id',
-    '/reviews/cycles/:id/board-report',
-    '/reviews/submissions/:id',
-    '/reviews/published/:id',
-  ]) {
-    app.get(p, { schema: { hide: true } }, page);
-  }
-  for (const p of [
-    '/admin',
-    '/admin/users',
-    '/admin/users/:id',
-    '/admin/tokens',
-    '/admin/places',
-    '/admin/indicators',
-    '/admin/indicators/:code',
-    '/admin/audit',
-  ]) {
-    app.get(p, { schema: { hide: true } }, page);
+  // Old addresses without a language keep working: 302 to the reader's language, query kept.
+  const redirect = async (req: FastifyRequest, reply: FastifyReply) =>
+    reply
+      .header('Vary', 'Cookie, Accept-Language')
+      .header('Cache-Control', 'no-cache')
+      .redirect(pathInLanguage(chooseLanguage(req.headers), req.url), 302);
+  for (const p of PAGE_PATHS) {
+    app.get(p, { schema: { hide: true } }, redirect);
+    app.get(p === '/' ? '/:lang' : `/:lang${p}`, { schema: { hide: true } }, page);
   }
   return true;
 }
 
-/** For unknown addresses outside /api: the app's not-found page with HTTP 404. */
+/**
+ * For unknown addresses outside /api: the app's not-found page with HTTP 404, in the language of
+ * the address's prefix, else the reader's (never a redirect: `/xx/…` is not found, not sent on).
+ */
 export async function webNotFound(req: FastifyRequest, reply: FastifyReply): Promise<boolean> {
   if (req.method !== 'GET' || req.url.startsWith('/api/') || !existsSync(path.join(WEB_DIST, 'index.html')))
     return false;
-  const html = await readFile(path.join(WEB_DIST, 'index.html'), 'utf8');
-  await reply.code(404).header('Content-Type', 'text/html; charset=utf-8').send(html);
+  const prefix = /^\/([^/?]+)/.exec(req.url)?.[1];
+  const lang = isPageLanguage(prefix) ? prefix : chooseLanguage(req.headers);
+  const html = pageHtml(await readFile(path.join(WEB_DIST, 'index.html'), 'utf8'), lang, null);
+  await reply
+    .code(404)
+    .header('Content-Type', 'text/html; charset=utf-8')
+    .header('Vary', 'Cookie, Accept-Language')
+    .send(html);
   return true;
 }

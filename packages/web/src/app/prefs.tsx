@@ -1,4 +1,5 @@
-import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react';
+import type { RouterHistory } from '@tanstack/react-router';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isolateNumbers, isolateNumbersFor } from '../format/isolate-numbers.ts';
 import {
@@ -9,12 +10,15 @@ import {
   storeDigits,
   storedDigits,
 } from '../format/numbers.ts';
-import { setLanguage, storedLanguage } from '../i18n/i18n.ts';
+import { setLanguage } from '../i18n/i18n.ts';
 import { dirOf, type Lang } from '../i18n/languages.ts';
+import { pageLanguage, rememberLanguage, splitLanguage, withLanguage } from './lang-path.ts';
 
 interface Prefs {
+  /** The language of the page's address. */
   lang: Lang;
   digits: DigitStyle;
+  /** The language chooser: the same page under the other language's address, the choice remembered in the cookie. */
   setLang(l: Lang): void;
   setDigits(d: DigitStyle): void;
   num(v: number | null | undefined, maxFractionDigits?: number): string;
@@ -30,13 +34,30 @@ interface Prefs {
 
 const PrefsContext = createContext<Prefs | null>(null);
 
-export function PrefsProvider({ children }: { children: ReactNode }) {
-  const [lang, setLangState] = useState<Lang>(storedLanguage());
+/** `history`: the router's, whose addresses carry the language (app/lang-path.ts). */
+export function PrefsProvider({ history, children }: { history: RouterHistory; children: ReactNode }) {
+  const [lang, setLangState] = useState<Lang>(pageLanguage());
   const [digits, setDigitsState] = useState<DigitStyle>(storedDigits());
   const { i18n } = useTranslation();
-  const setLang = useCallback((l: Lang) => {
-    void setLanguage(l).then(() => setLangState(l));
-  }, []);
+  // The address is the truth: the chooser, Back and Forward change it, the language follows.
+  useEffect(
+    () =>
+      history.subscribe(() => {
+        const l = pageLanguage();
+        if (l !== i18n.language) void setLanguage(l).then(() => setLangState(l));
+      }),
+    [history, i18n],
+  );
+  const setLang = useCallback(
+    (l: Lang) => {
+      rememberLanguage(l);
+      const { pathname, search, hash } = window.location;
+      const { lang: shown, rest } = splitLanguage(pathname);
+      if (shown === l) return;
+      history.push(withLanguage(l, shown ? rest : pathname) + search + hash);
+    },
+    [history],
+  );
   const setDigits = useCallback((d: DigitStyle) => {
     storeDigits(d);
     setDigitsState(d);

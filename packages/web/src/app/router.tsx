@@ -3,6 +3,7 @@ import { PageError } from '../components/ErrorBoundary.tsx';
 import { HomePage } from '../pages/home/HomePage.tsx';
 import { validateKnowledgeSearch } from '../pages/knowledge/knowledge-search-params.ts';
 import { NotFoundPage } from '../pages/NotFoundPage.tsx';
+import { pageLanguage, putLanguageInAddress, splitLanguage, withLanguage } from './lang-path.ts';
 import { Layout } from './layout.tsx';
 
 const rootRoute = createRootRoute({ component: Layout, notFoundComponent: () => <NotFoundPage /> });
@@ -271,9 +272,27 @@ const routeTree = rootRoute.addChildren([
   adminIndicator,
   adminAudit,
 ]);
+// Marsad's server sends an address without language to one with it; Vite's dev server does not.
+if (import.meta.env.DEV) putLanguageInAddress();
+
 // A page that fails while drawing shows a message in the reader's language inside the layout (header kept).
+// The routes have no language: `rewrite` takes the address's prefix off (`/en/indicators` is
+// `/indicators`; an unknown prefix stays, and is not found) and puts the page's language on every
+// address the router writes (lang-path.ts).
 export const router = createRouter({
   routeTree,
+  rewrite: {
+    input: ({ url }) => {
+      const { lang, rest } = splitLanguage(url.pathname);
+      if (!lang) return undefined;
+      url.pathname = rest;
+      return url;
+    },
+    output: ({ url }) => {
+      url.pathname = withLanguage(pageLanguage(), url.pathname);
+      return url;
+    },
+  },
   defaultPreload: 'intent',
   scrollRestoration: true,
   defaultErrorComponent: PageError,

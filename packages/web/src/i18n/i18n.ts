@@ -1,8 +1,9 @@
 import i18next from 'i18next';
 import ICU from 'i18next-icu';
 import { initReactI18next } from 'react-i18next';
+import { pageLanguage } from '../app/lang-path.ts';
 import { isolateNumbers } from '../format/isolate-numbers.ts';
-import { DEFAULT_LANG, dirOf, isLang, type Lang } from './languages.ts';
+import { dirOf, isLang, type Lang } from './languages.ts';
 import ar from './locales/ar.json';
 import en from './locales/en.json';
 import es from './locales/es.json';
@@ -14,29 +15,13 @@ import zh from './locales/zh.json';
 type Catalog = Record<string, unknown>;
 const strip = (c: Catalog) => Object.fromEntries(Object.entries(c).filter(([k]) => k !== '_meta'));
 
-const STORAGE_KEY = 'marsad.lang';
-
-export function storedLanguage(): Lang {
-  try {
-    const v = localStorage.getItem(STORAGE_KEY);
-    if (isLang(v)) return v;
-  } catch {
-    /* storage unavailable */
-  }
-  return DEFAULT_LANG;
-}
-
 export function applyDocumentLanguage(lang: Lang): void {
   document.documentElement.lang = lang;
   document.documentElement.dir = dirOf(lang);
 }
 
+/** Shows the page in `lang` (the language of its address: app/lang-path.ts). */
 export async function setLanguage(lang: Lang): Promise<void> {
-  try {
-    localStorage.setItem(STORAGE_KEY, lang);
-  } catch {
-    /* storage unavailable */
-  }
   applyDocumentLanguage(lang);
   await i18next.changeLanguage(lang);
 }
@@ -55,7 +40,7 @@ const bidiNumbers = {
 };
 
 export async function initI18n(): Promise<void> {
-  const lng = storedLanguage();
+  const lng = pageLanguage();
   applyDocumentLanguage(lng);
   await i18next
     .use(ICU)

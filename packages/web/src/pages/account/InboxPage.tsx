@@ -231,9 +231,9 @@ function Invitations({ items }: { items: InvitationItem[] }) {
             {items.map((i) => (
               <tr key={i.userId}>
                 <td>
-                  <a href={`/admin/users/${i.userId}`} dir="ltr">
+                  <Link to="/admin/users/$id" params={{ id: String(i.userId) }} dir="ltr">
                     {i.email}
-                  </a>
+                  </Link>
                 </td>
                 <td>{date(i.invitedAt)}</td>
                 <td>
