@@ -1,7 +1,7 @@
 /**
  * A report page of this site printed to PDF by Chromium (issue 7 item 5): the page is loaded from
  * this same server (127.0.0.1 and its own port; only the paths of a fixed allow-list, so no other
- * address can be reached), in the asked language (set in localStorage before the app starts),
+ * address can be reached), in the asked language (its address under the language: `/fr/programmes/SCP`),
  * with print media, once its data has arrived; then `page.pdf()`. Chromium is Debian's (or
  * MARSAD_CHROMIUM), never downloaded; without it the caller gets a 503 that says what to install.
  * Text stays text (selectable, Arabic shaped right to left by Chromium with the fonts installed:
@@ -80,13 +80,6 @@ export async function renderPdf(origin: string, path: string, lang: ReportLang):
       await context.route('**/*', (route) =>
         new URL(route.request().url()).origin === origin ? route.continue() : route.abort(),
       );
-      await context.addInitScript((l: string) => {
-        try {
-          window.localStorage.setItem('marsad.lang', l);
-        } catch {
-          /* storage refused: the app keeps its default */
-        }
-      }, lang);
       const page = await context.newPage();
       // Requests in flight: a page's later requests (names of places, a chart's code) start after
       // its first data arrive, when Playwright's "networkidle" has already fired once.
@@ -105,7 +98,8 @@ export async function renderPdf(origin: string, path: string, lang: ReportLang):
           await new Promise((r) => setTimeout(r, 100));
       };
       await page.emulateMedia({ media: 'print' });
-      const res = await page.goto(origin + path, { waitUntil: 'networkidle', timeout: 60_000 });
+      // The page's address in the language (`/zh/places/MAAGA`): the app and its links are in it.
+      const res = await page.goto(`${origin}/${lang}${path}`, { waitUntil: 'networkidle', timeout: 60_000 });
       if (!res || res.status() >= 400)
         throw new HttpError(404, 'not_found', `The page ${path} answered ${res?.status() ?? 'nothing'}.`);
       // The data has arrived when the heading is there, nothing is loading any more, the network is
