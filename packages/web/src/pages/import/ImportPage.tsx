@@ -7,6 +7,7 @@ import type { Names } from '../../api/types.ts';
 import { usePrefs } from '../../app/prefs.tsx';
 import { useSession } from '../../app/session.tsx';
 import { Loading } from '../../components/States.tsx';
+import { Field } from '../admin/forms.tsx';
 import { MappingChoice, SaveMapping } from './MappingChoice.tsx';
 import { RepositoryForm } from './RepositoryForm.tsx';
 import { FORMATS, type Format, guessFromName, type UploadAnswer, uploadFile } from './upload.ts';
@@ -430,11 +431,7 @@ function ObservationsForm({ places, approve, admin }: { places: PlaceOption[]; a
       }}
     >
       <ErrorSummary errors={errors} />
-      <div className="field">
-        <label htmlFor="import-file">{t('import.file')}</label>
-        <p id="import-file-hint" className="hint">
-          {t('import.fileHint')}
-        </p>
+      <Field id="import-file" label={t('import.file')} hint={t('import.fileHint')}>
         <input
           id="import-file"
           type="file"
@@ -452,9 +449,8 @@ function ObservationsForm({ places, approve, admin }: { places: PlaceOption[]; a
             }
           }}
         />
-      </div>
-      <div className="field">
-        <label htmlFor="import-format">{t('import.format')}</label>
+      </Field>
+      <Field id="import-format" label={t('import.format')}>
         <select
           id="import-format"
           value={format}
@@ -470,12 +466,8 @@ function ObservationsForm({ places, approve, admin }: { places: PlaceOption[]; a
             </option>
           ))}
         </select>
-      </div>
-      <div className="field">
-        <label htmlFor="import-indicator">{t('import.indicator')}</label>
-        <p id="import-indicator-hint" className="hint">
-          {t('import.indicatorHint')}
-        </p>
+      </Field>
+      <Field id="import-indicator" label={t('import.indicator')} hint={t('import.indicatorHint')}>
         <input
           id="import-indicator"
           dir="ltr"
@@ -486,12 +478,8 @@ function ObservationsForm({ places, approve, admin }: { places: PlaceOption[]; a
             touch();
           }}
         />
-      </div>
-      <div className="field">
-        <label htmlFor="import-place">{t('import.place.label')}</label>
-        <p id="import-place-hint" className="hint">
-          {t('import.place.hint')}
-        </p>
+      </Field>
+      <Field id="import-place" label={t('import.place.label')} hint={t('import.place.hint')}>
         <PlaceSelect
           id="import-place"
           value={place}
@@ -502,12 +490,12 @@ function ObservationsForm({ places, approve, admin }: { places: PlaceOption[]; a
             touch();
           }}
         />
-      </div>
-      <div className="field">
-        <label htmlFor="import-status">{t('import.status')}</label>
-        <p id="import-status-hint" className="hint">
-          {approve ? t('import.statusHint') : t('import.statusProvisionalOnly')}
-        </p>
+      </Field>
+      <Field
+        id="import-status"
+        label={t('import.status')}
+        hint={approve ? t('import.statusHint') : t('import.statusProvisionalOnly')}
+      >
         <select
           id="import-status"
           value={status}
@@ -523,12 +511,8 @@ function ObservationsForm({ places, approve, admin }: { places: PlaceOption[]; a
             </option>
           ))}
         </select>
-      </div>
-      <div className="field">
-        <label htmlFor="import-unit">{t('import.unit')}</label>
-        <p id="import-unit-hint" className="hint">
-          {t('import.unitHint')}
-        </p>
+      </Field>
+      <Field id="import-unit" label={t('import.unit')} hint={t('import.unitHint')}>
         <input
           id="import-unit"
           dir="ltr"
@@ -539,7 +523,7 @@ function ObservationsForm({ places, approve, admin }: { places: PlaceOption[]; a
             touch();
           }}
         />
-      </div>
+      </Field>
       <fieldset className="import-options">
         <legend>{t('import.options')}</legend>
         {flagNames.map((f) => (
@@ -763,11 +747,7 @@ function PlacesForm() {
       }}
     >
       <ErrorSummary errors={errors} />
-      <div className="field">
-        <label htmlFor="places-file">{t('import.placesFile')}</label>
-        <p id="places-file-hint" className="hint">
-          {t('import.placesFileHint')}
-        </p>
+      <Field id="places-file" label={t('import.placesFile')} hint={t('import.placesFileHint')}>
         <input
           id="places-file"
           type="file"
@@ -779,7 +759,7 @@ function PlacesForm() {
             setAnswer(null);
           }}
         />
-      </div>
+      </Field>
       <button type="submit" disabled={!!busy}>
         {t('import.check')}
       </button>
@@ -945,11 +925,7 @@ function BoundariesForm({ places }: { places: PlaceOption[] }) {
       }}
     >
       <ErrorSummary errors={errors} />
-      <div className="field">
-        <label htmlFor="boundaries-file">{t('import.boundariesFile')}</label>
-        <p id="boundaries-file-hint" className="hint">
-          {t('import.boundariesFileHint')}
-        </p>
+      <Field id="boundaries-file" label={t('import.boundariesFile')} hint={t('import.boundariesFileHint')}>
         <input
           id="boundaries-file"
           type="file"
@@ -961,12 +937,8 @@ function BoundariesForm({ places }: { places: PlaceOption[] }) {
             setAnswer(null);
           }}
         />
-      </div>
-      <div className="field">
-        <label htmlFor="boundaries-match">{t('import.matchProperty')}</label>
-        <p id="boundaries-match-hint" className="hint">
-          {t('import.matchPropertyHint')}
-        </p>
+      </Field>
+      <Field id="boundaries-match" label={t('import.matchProperty')} hint={t('import.matchPropertyHint')}>
         <input
           id="boundaries-match"
           dir="ltr"
@@ -979,12 +951,8 @@ function BoundariesForm({ places }: { places: PlaceOption[] }) {
             setAnswer(null);
           }}
         />
-      </div>
-      <div className="field">
-        <label htmlFor="boundaries-parent">{t('import.boundariesParent')}</label>
-        <p id="boundaries-parent-hint" className="hint">
-          {t('import.boundariesParentHint')}
-        </p>
+      </Field>
+      <Field id="boundaries-parent" label={t('import.boundariesParent')} hint={t('import.boundariesParentHint')}>
         <PlaceSelect
           id="boundaries-parent"
           value={parent}
@@ -995,7 +963,7 @@ function BoundariesForm({ places }: { places: PlaceOption[] }) {
             setAnswer(null);
           }}
         />
-      </div>
+      </Field>
       <button type="submit" disabled={!!busy}>
         {t('import.check')}
       </button>

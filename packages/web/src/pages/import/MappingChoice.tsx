@@ -3,6 +3,7 @@ import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { getJson } from '../../api/client.ts';
 import { messageOf, useSession } from '../../app/session.tsx';
+import { Field } from '../admin/forms.tsx';
 
 /**
  * The mapping of an import of values: one of the user's saved mappings of the right kind
@@ -47,11 +48,7 @@ export function MappingChoice({
   return (
     <>
       {saved.length > 0 && (
-        <div className="field">
-          <label htmlFor="import-saved-mapping">{t('import.mapping.saved')}</label>
-          <p id="import-saved-mapping-hint" className="hint">
-            {t('import.mapping.savedHint')}
-          </p>
+        <Field id="import-saved-mapping" label={t('import.mapping.saved')} hint={t('import.mapping.savedHint')}>
           <select
             id="import-saved-mapping"
             value={savedId}
@@ -72,7 +69,7 @@ export function MappingChoice({
               </option>
             ))}
           </select>
-        </div>
+        </Field>
       )}
       <div className="field">
         <label htmlFor="import-mapping">
@@ -129,8 +126,7 @@ export function SaveMapping({ kind, file, place: chosen }: { kind: MappingKind; 
   };
   return (
     <div className="import-save-mapping">
-      <div className="field">
-        <label htmlFor="import-save-mapping-name">{t('import.mapping.saveAs')}</label>
+      <Field id="import-save-mapping-name" label={t('import.mapping.saveAs')}>
         <p id="import-save-mapping-hint" className="hint">
           {t('import.mapping.saveHint', { place })}
         </p>
@@ -143,7 +139,7 @@ export function SaveMapping({ kind, file, place: chosen }: { kind: MappingKind; 
           aria-invalid={(outcome && !outcome.ok) || undefined}
           onChange={(e) => setName(e.target.value)}
         />
-      </div>
+      </Field>
       <button type="button" onClick={() => void save()} disabled={busy}>
         {t('import.mapping.save')}
       </button>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiUrl } from '../../api/client.ts';
 import { usePrefs } from '../../app/prefs.tsx';
+import { Field } from '../admin/forms.tsx';
 import {
   answerError,
   Counts,
@@ -231,11 +232,7 @@ export function RepositoryForm({ places, admin }: { places: PlaceOption[]; admin
       }}
     >
       <ErrorSummary errors={errors} />
-      <div className="field">
-        <label htmlFor="repository-file">{t('import.repoFile')}</label>
-        <p id="repository-file-hint" className="hint">
-          {t('import.repoFileHint')}
-        </p>
+      <Field id="repository-file" label={t('import.repoFile')} hint={t('import.repoFileHint')}>
         <input
           id="repository-file"
           type="file"
@@ -247,12 +244,8 @@ export function RepositoryForm({ places, admin }: { places: PlaceOption[]; admin
             touch();
           }}
         />
-      </div>
-      <div className="field">
-        <label htmlFor="repository-place">{t('import.place.label')}</label>
-        <p id="repository-place-hint" className="hint">
-          {t('import.repoPlaceHint')}
-        </p>
+      </Field>
+      <Field id="repository-place" label={t('import.place.label')} hint={t('import.repoPlaceHint')}>
         <PlaceSelect
           id="repository-place"
           value={place}
@@ -263,12 +256,8 @@ export function RepositoryForm({ places, admin }: { places: PlaceOption[]; admin
             touch();
           }}
         />
-      </div>
-      <div className="field">
-        <label htmlFor="repository-publisher">{t('import.publisher')}</label>
-        <p id="repository-publisher-hint" className="hint">
-          {t('import.publisherHint')}
-        </p>
+      </Field>
+      <Field id="repository-publisher" label={t('import.publisher')} hint={t('import.publisherHint')}>
         <input
           id="repository-publisher"
           dir="auto"
@@ -279,7 +268,7 @@ export function RepositoryForm({ places, admin }: { places: PlaceOption[]; admin
             touch();
           }}
         />
-      </div>
+      </Field>
       <fieldset>
         <legend>{t('import.options')}</legend>
         {flagNames.map(([f, label, hint]) => (
