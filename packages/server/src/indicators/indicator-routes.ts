@@ -13,15 +13,30 @@ import {
 import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
 import { BoolParam, LangParam, PageQuery, page, pick } from '../http/pagination.ts';
-import { createIndicator, IndicatorInput, Names } from './create-indicator.ts';
+import { createIndicator, IndicatorInput } from './create-indicator.ts';
 
 /**
  * The fields a PATCH may change, each optional and without a default (a default would reset
  * the field on every PATCH that leaves it out).
  */
+/** Texts by language in a PATCH: a language given replaces the stored text, an empty text removes it. */
+const TextsPatch = z
+  .record(z.string().regex(/^[a-z]{2}(-[A-Za-z]+)?$/), z.string().max(2000))
+  .describe('Texts by language code; the languages left out are unchanged, an empty text removes its language');
+
+/** The stored texts with a PATCH's applied (trimmed; empty ones removed). */
+function patchTexts(cur: Record<string, string>, patch: Record<string, string>): Record<string, string> {
+  const out = { ...cur };
+  for (const [lang, text] of Object.entries(patch)) {
+    if (text.trim()) out[lang] = text.trim();
+    else delete out[lang];
+  }
+  return out;
+}
+
 const IndicatorPatch = z.object({
-  names: Names.optional(),
-  definitions: Names.optional(),
+  names: TextsPatch.optional(),
+  definitions: TextsPatch.optional(),
   unit: IndicatorInput.shape.unit,
   direction: IndicatorInput.shape.direction.unwrap().optional(),
   status: IndicatorInput.shape.status.unwrap().optional(),
@@ -345,8 +360,13 @@ export function registerIndicatorRoutes(app: FastifyInstance, ctx: AppContext): 
         }
         set.owner_place_id = owner.id;
       }
-      if (b.names) set.names = JSON.stringify({ ...cur.names, ...b.names });
-      if (b.definitions) set.definitions = JSON.stringify({ ...cur.definitions, ...b.definitions });
+      if (b.names) {
+        const names = patchTexts(cur.names, b.names);
+        if (!Object.keys(names).length)
+          throw new HttpError(400, 'bad_request', 'names: give a name in at least one language.');
+        set.names = JSON.stringify(names);
+      }
+      if (b.definitions) set.definitions = JSON.stringify(patchTexts(cur.definitions, b.definitions));
       if (b.unit) {
         set.unit_code = b.unit.code;
         if (b.unit.names) set.unit_names = JSON.stringify(b.unit.names);

@@ -12,6 +12,7 @@ import {
 } from '../format/numbers.ts';
 import { setLanguage } from '../i18n/i18n.ts';
 import { dirOf, type Lang } from '../i18n/languages.ts';
+import { pickUserText } from '../i18n/pick-user-text.ts';
 import { pageLanguage, rememberLanguage, splitLanguage, withLanguage } from './lang-path.ts';
 
 interface Prefs {
@@ -25,7 +26,8 @@ interface Prefs {
   period(code: string): string;
   date(iso: string): string;
   /**
-   * User content in the chosen language, else English (marked), else any; its numbers isolated where
+   * User content in the chosen language, else the best available (i18n/pick-user-text.ts: English,
+   * then the other UN languages), marked as a fallback; its numbers isolated where
    * right-to-left layout could reorder them (format/isolate-numbers.ts). For display only: a form
    * edits the names themselves.
    */
@@ -75,13 +77,8 @@ export function PrefsProvider({ history, children }: { history: RouterHistory; c
         dirOf(lang) === 'rtl' ? isolateNumbers(formatPeriod(c, lang, digits)) : formatPeriod(c, lang, digits),
       date: (iso) => formatDate(iso, lang, digits),
       text: (names) => {
-        const shown = (t: string) => isolateNumbersFor(t, dirOf(lang));
-        if (!names) return { text: '', lang, fallback: false };
-        const own = names[lang];
-        if (own) return { text: shown(own), lang, fallback: false };
-        if (names.en) return { text: shown(names.en), lang: 'en', fallback: lang !== 'en' };
-        const first = Object.entries(names)[0];
-        return first ? { text: shown(first[1]), lang: first[0], fallback: true } : { text: '', lang, fallback: false };
+        const r = pickUserText(names, lang);
+        return { ...r, text: isolateNumbersFor(r.text, dirOf(lang)) };
       },
     }),
     [lang, digits, setLang, setDigits, i18n.language],

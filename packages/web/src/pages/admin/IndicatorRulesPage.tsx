@@ -19,6 +19,7 @@ import {
   type ValidationRules,
 } from './admin-api.ts';
 import { Done, described, Field, FieldError, FormProblems, numberOf, useFormProblems } from './forms.tsx';
+import { IndicatorTextsForm } from './IndicatorTextsForm.tsx';
 
 type IndicatorWithRules = IndicatorDetail & {
   validationRules?: ValidationRules | null;
@@ -87,6 +88,7 @@ export function IndicatorRulesPage() {
                   {t('admin.rules.publicPage')}
                 </Link>
               </p>
+              <IndicatorTextsForm key={`texts-${ind.code}`} ind={ind} />
               <RulesForm key={ind.code} ind={ind} dims={dims} />
             </>
           )}

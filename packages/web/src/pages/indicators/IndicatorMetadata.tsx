@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { getJson } from '../../api/client.ts';
 import { usePrefs } from '../../app/prefs.tsx';
 import { ErrorMessage } from '../../components/States.tsx';
+import { languageName } from '../../i18n/pick-user-text.ts';
 import { RichText } from '../knowledge/RichText.tsx';
 
 /** GET /api/v1/indicators/:code/metadata (packages/server/src/indicators/indicator-metadata-routes.ts). */
@@ -26,15 +27,6 @@ const SOURCE_FIELD = /^source_([a-z_]+)_(\d{1,2})$/;
 
 /** Text of either direction inside a sentence, isolated (FSI … PDI) so that its punctuation stays with it. */
 const isolate = (text: string) => `\u2068${text}\u2069`;
-
-/** The name of a language in the language of the page ("English", "الإنجليزية"). */
-function languageName(code: string, ui: string): string {
-  try {
-    return new Intl.DisplayNames([ui], { type: 'language' }).of(code) ?? code;
-  } catch {
-    return code;
-  }
-}
 
 /**
  * The metadata an Open SDG repository gives for the indicator (national description, computation

@@ -275,7 +275,9 @@ export function IndicatorPage() {
             <dt>
               <strong>{t('indicator.definition')}</strong>
             </dt>
-            <dd dir="auto">{text(ind.definitions).text}</dd>
+            <dd>
+              <UserText names={ind.definitions} fallbackText={ind.definition} />
+            </dd>
           </>
         )}
         <dt>

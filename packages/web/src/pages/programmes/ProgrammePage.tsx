@@ -8,6 +8,7 @@ import { Breadcrumbs } from '../../components/Breadcrumbs.tsx';
 import { PdfButton } from '../../components/PdfButton.tsx';
 import { ErrorMessage, Loading } from '../../components/States.tsx';
 import { UserText } from '../../components/UserText.tsx';
+import { languageName } from '../../i18n/pick-user-text.ts';
 import { NotFoundPage } from '../NotFoundPage.tsx';
 import { BudgetSection } from './BudgetSection.tsx';
 import { ProgrammeControls } from './ProgrammeForms.tsx';
@@ -154,7 +155,9 @@ export function ProgrammePage() {
                   {p.reference}
                 </span>
                 {lang !== 'en' && (
-                  <span className="fallback-mark">({t('common.inLanguage', { language: 'English' })})</span>
+                  <span className="fallback-mark">
+                    ({t('common.inLanguage', { language: languageName('en', lang) })})
+                  </span>
                 )}
               </dd>
             </>
