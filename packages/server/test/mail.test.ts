@@ -137,7 +137,8 @@ describe.each(testStoreKinds())('invitation and reset mail on %s', (kind) => {
       payload: { email, roles: [{ role: 'reviewer', place: 'MAAGA' }], ...extra },
     });
   const mailTo = (address: string) => inbox.filter((m) => m.to.includes(address));
-  const tokenIn = (text: string) => /https:\/\/marsad\.example\.org\/accept\?token=([\w%-]+)/.exec(text)?.[1];
+  const tokenIn = (text: string) =>
+    /https:\/\/marsad\.example\.org\/(?:[a-z]{2}\/)?accept\?token=([\w%-]+)/.exec(text)?.[1];
 
   it('without SMTP settings: no mail, the link is shown, the answer says why', async () => {
     const get = await call({ url: '/api/v1/settings/mail', headers: admin });
@@ -237,6 +238,9 @@ describe.each(testStoreKinds())('invitation and reset mail on %s', (kind) => {
 
     const id = r.json().user.id as number;
     const reset = await call({ method: 'POST', url: `/api/v1/users/${id}/reset?language=fr`, headers: admin });
+    // The link is in the language asked; the mail in Arabic and English links the address that chooses.
+    expect(reset.json().resetUrl).toMatch(/^https:\/\/marsad\.example\.org\/fr\/accept\?token=/);
+    expect(r.json().invitationUrl).toMatch(/^https:\/\/marsad\.example\.org\/accept\?token=/);
     expect(reset.statusCode, reset.body).toBe(200);
     expect(reset.json()).toMatchObject({ kind: 'invitation', emailSent: true, emailProblem: null });
     const again = mailTo('both@mail.example')[1]!;
