@@ -84,7 +84,6 @@ try {
     let initialScripts: string[] = [];
     for (let i = 0; i < runs; i++) {
       const context = await browser.newContext();
-      await context.addInitScript((l) => localStorage.setItem('marsad.lang', l), lang);
       await context.addInitScript(markInPage);
       const page = await context.newPage();
       const scripts: { path: string; at: number }[] = [];
@@ -92,7 +91,7 @@ try {
         const u = new URL(r.url());
         if (u.pathname.endsWith('.js')) scripts.push({ path: u.pathname, at: Date.now() });
       });
-      await page.goto(`${address}/indicators/16.1.1`);
+      await page.goto(`${address}/${lang}/indicators/16.1.1`);
       await page.waitForSelector('h1:has-text("16.1.1")');
       await page.waitForSelector('.chart svg path', { state: 'attached' });
       const marks = await page.evaluate(() => (window as unknown as { __marks: Marks }).__marks);
@@ -163,7 +162,6 @@ async function millionValues(): Promise<void> {
     let requests: { url: string; bytes: number; at: number; ms: number }[] = [];
     for (let i = 0; i < runs; i++) {
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-      await context.addInitScript((l) => localStorage.setItem('marsad.lang', l), lang);
       await context.addInitScript(markInPage);
       const page = await context.newPage();
       const pending: Promise<{ url: string; bytes: number; at: number; ms: number }>[] = [];
@@ -184,7 +182,7 @@ async function millionValues(): Promise<void> {
         );
       });
       start = Date.now();
-      await page.goto(`${address}/indicators/BENCH-1M`);
+      await page.goto(`${address}/${lang}/indicators/BENCH-1M`);
       await page.waitForSelector('.chart svg path', { state: 'attached', timeout: 120_000 });
       chart.push(Math.round(await page.evaluate(() => (window as unknown as { __marks: Marks }).__marks.chart!)));
       // The map's latest values too: every API answer of the first view.
@@ -205,9 +203,8 @@ async function millionValues(): Promise<void> {
         ['phone', { width: 390, height: 844 }],
       ] as const) {
         const context = await browser.newContext({ viewport });
-        await context.addInitScript((l) => localStorage.setItem('marsad.lang', l), lang);
         const page = await context.newPage();
-        await page.goto(`${address}/indicators/BENCH-1M`);
+        await page.goto(`${address}/${lang}/indicators/BENCH-1M`);
         await page.waitForSelector('.chart svg path', { state: 'attached', timeout: 120_000 });
         await page.waitForLoadState('networkidle');
         await mkdir('/tmp/marsad-shots', { recursive: true });
