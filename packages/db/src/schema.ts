@@ -14,6 +14,8 @@ export interface SettingsTable {
 export interface SourcesTable {
   id: Generated<number>;
   name: string;
+  /** The name by language (migration 022); {} for a source known by one name only. */
+  names: JSONColumnType<Names, Names | string | undefined, Names | string>;
   licence: string | null;
   citation: string | null;
   url: string | null;

@@ -96,6 +96,19 @@ describe('catalogue files', () => {
     }
   });
 
+  it("gives every indicator's definition in the six languages, the translations marked for review", () => {
+    const indicators = files['indicators.json'] as {
+      code: string;
+      definitions?: Record<string, string>;
+      reviewNeeded?: boolean;
+    }[];
+    for (const ind of indicators) {
+      expect(Object.keys(ind.definitions ?? {}).sort(), ind.code).toEqual([...LANGS].sort());
+      for (const l of LANGS) expect(ind.definitions?.[l]?.trim(), `${ind.code}.${l}`).toBeTruthy();
+      expect(ind.reviewNeeded, ind.code).toBe(true);
+    }
+  });
+
   it('uses reviewNeeded only as true', () => {
     for (const [file, data] of Object.entries(files)) expect(badReviewFlags(data), file).toEqual([]);
   });

@@ -339,6 +339,8 @@ export function populationConcerned(
 /** A source of values as the API shows it. */
 export interface SourceView {
   name: string;
+  /** The name by language where Marsad has it (the demonstration's synthetic source); {} else. */
+  names?: Record<string, string>;
   licence: string | null;
   synthetic: boolean;
 }

@@ -31,6 +31,21 @@ export async function demoLoaded(store: Store): Promise<boolean> {
   return !!(await store.db.selectFrom('settings').select('key').where('key', '=', 'demo').executeTakeFirst());
 }
 
+/** The demonstration's two sources (the synthetic one with its names in six languages), added or brought up to date. */
+export async function saveDemoSources(store: Store): Promise<void> {
+  for (const { names, ...s } of [
+    { ...SYNTHETIC_SOURCE, synthetic: true, url: null },
+    { ...LOS_ANGELES_SOURCE, names: {}, synthetic: false },
+  ]) {
+    const row = { ...s, names: JSON.stringify(names) };
+    await store.db
+      .insertInto('sources')
+      .values({ ...row, created_at: new Date() })
+      .onConflict((oc) => oc.column('name').doUpdateSet(row))
+      .execute();
+  }
+}
+
 /**
  * Loads the demonstration data: the real Open SDG files of Los Angeles with their true source,
  * and synthetic values for the pilot cities, flagged as such. Each file is one import batch.
@@ -41,18 +56,7 @@ export async function loadDemo(
   store: Store,
   onFile?: (name: string, report: ImportReport) => void,
 ): Promise<{ files: number; observations: number; programmes: number }> {
-  for (const s of [
-    { ...SYNTHETIC_SOURCE, synthetic: true, url: null },
-    { ...LOS_ANGELES_SOURCE, synthetic: false },
-  ]) {
-    await store.db
-      .insertInto('sources')
-      .values({ ...s, created_at: new Date() })
-      .onConflict((oc) =>
-        oc.column('name').doUpdateSet({ licence: s.licence, citation: s.citation, url: s.url, synthetic: s.synthetic }),
-      )
-      .execute();
-  }
+  await saveDemoSources(store);
   let observations = 0;
   let files = 0;
   const fail = (name: string, r: ImportReport) =>

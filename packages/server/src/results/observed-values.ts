@@ -53,6 +53,7 @@ export async function approvedYearlyValues(
       'src.name as sourceName',
       'src.licence as sourceLicence',
       'src.synthetic as sourceSynthetic',
+      'src.names as sourceNames',
     ])
     .orderBy('o.series_id')
     .orderBy('o.place_id')
@@ -67,6 +68,6 @@ export async function approvedYearlyValues(
     value: r.value === null ? null : Number(r.value),
     suppressedBelow: r.suppressedBelow === null ? null : Number(r.suppressedBelow),
     status: r.status,
-    source: sourceView(r.sourceName, r.sourceLicence, r.sourceSynthetic),
+    source: sourceView(r.sourceName, r.sourceLicence, r.sourceSynthetic, r.sourceNames),
   }));
 }

@@ -242,5 +242,9 @@ export async function seriesPoints(
 
 export async function sourcesById(db: Db, ids: number[]) {
   if (!ids.length) return [];
-  return db.selectFrom('sources').select(['id', 'name', 'licence', 'synthetic']).where('id', 'in', ids).execute();
+  return db
+    .selectFrom('sources')
+    .select(['id', 'name', 'names', 'licence', 'synthetic'])
+    .where('id', 'in', ids)
+    .execute();
 }

@@ -155,7 +155,7 @@ export function registerIndicatorDataRoutes(app: FastifyInstance, ctx: AppContex
         places: placeRows.map((p) => ({ code: p.code, name: pick(p.names, lang), level: p.level })),
         selected: series.map((s) => s.place),
         points: series,
-        sources: sources.map((s) => ({ name: s.name, licence: s.licence, synthetic: s.synthetic })),
+        sources: sources.map((s) => ({ name: s.name, names: s.names, licence: s.licence, synthetic: s.synthetic })),
         pointsTotal,
         limit,
         truncated,

@@ -137,6 +137,7 @@ export function registerIndicatorLatestRoutes(app: FastifyInstance, ctx: AppCont
           'src.name as sourceName',
           'src.licence as sourceLicence',
           'src.synthetic as sourceSynthetic',
+          'src.names as sourceNames',
         ])
         .execute();
       rows.sort((a, b) => (a.place < b.place ? -1 : a.place > b.place ? 1 : 0));
@@ -161,7 +162,7 @@ export function registerIndicatorLatestRoutes(app: FastifyInstance, ctx: AppCont
           value: o.value,
           suppressedBelow: o.suppressedBelow,
           status: o.status,
-          source: sourceView(o.sourceName, o.sourceLicence, o.sourceSynthetic),
+          source: sourceView(o.sourceName, o.sourceLicence, o.sourceSynthetic, o.sourceNames),
         })),
       };
     },

@@ -104,6 +104,7 @@ export function registerPlaceReportRoutes(app: FastifyInstance, ctx: AppContext)
           'src.name as sourceName',
           'src.licence as sourceLicence',
           'src.synthetic as sourceSynthetic',
+          'src.names as sourceNames',
           's.code as seriesCode',
           's.names as seriesNames',
           's.is_default as isDefault',
@@ -128,7 +129,7 @@ export function registerPlaceReportRoutes(app: FastifyInstance, ctx: AppContext)
         value: row.value,
         suppressedBelow: row.suppressedBelow,
         status: row.status,
-        source: sourceView(row.sourceName, row.sourceLicence, row.sourceSynthetic),
+        source: sourceView(row.sourceName, row.sourceLicence, row.sourceSynthetic, row.sourceNames),
       });
 
       const cityMap = new Map<

@@ -168,6 +168,7 @@ export function registerPlaceSummaryRoutes(app: FastifyInstance, ctx: AppContext
             'src.name as sourceName',
             'src.licence as sourceLicence',
             'src.synthetic as sourceSynthetic',
+            'src.names as sourceNames',
           ])
           .orderBy('o.period_start')
           .orderBy('o.period_end')
@@ -280,7 +281,7 @@ export function registerPlaceSummaryRoutes(app: FastifyInstance, ctx: AppContext
                   value: last.value,
                   suppressedBelow: last.suppressedBelow,
                   status: last.status,
-                  source: sourceView(last.sourceName, last.sourceLicence, last.sourceSynthetic),
+                  source: sourceView(last.sourceName, last.sourceLicence, last.sourceSynthetic, last.sourceNames),
                 }
               : null,
             target: target

@@ -86,8 +86,13 @@ export function parseExactDims(dim: string | string[] | undefined): Record<strin
 /** A source of values as the API shows it (defined in core, shared with the web app). */
 export type { SourceView };
 
-export function sourceView(name: string | null, licence: string | null, synthetic: boolean | null): SourceView | null {
-  return name ? { name, licence, synthetic: !!synthetic } : null;
+export function sourceView(
+  name: string | null,
+  licence: string | null,
+  synthetic: boolean | null,
+  names: Record<string, string> | null,
+): SourceView | null {
+  return name ? { name, names: names ?? {}, licence, synthetic: !!synthetic } : null;
 }
 
 /** Median of numbers (the mean of the middle two for an even count). */

@@ -64,7 +64,7 @@ export interface Observation {
   status: string;
   /** Set when the value rests on fewer than N: withheld from the public, or shown to a privileged reader, marked. */
   suppressedBelow: number | null;
-  source: { name: string; licence: string | null; synthetic: boolean } | null;
+  source: { name: string; names?: Record<string, string>; licence: string | null; synthetic: boolean } | null;
   note: string | null;
   version: number;
   updatedAt: string;

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { UserText } from './UserText.tsx';
 
 /** A value's status in words: provisional, validated or approved (docs: the approval workflow). */
 export function StatusLabel({ status }: { status: string }) {
@@ -16,17 +17,29 @@ export function StatusLabel({ status }: { status: string }) {
 
 export interface ValueSource {
   name: string;
+  /** The name by language where Marsad has it (its own synthetic source); none or {} else. */
+  names?: Record<string, string>;
   licence: string | null;
   synthetic: boolean;
 }
 
-/** A value's source: its name (as written by its publisher), its licence if any, and the synthetic-data mark. */
+/**
+ * A source's name: in the reader's language where Marsad has it by language (marked when another
+ * language is shown), else as its publisher writes it.
+ */
+export function SourceName({ source }: { source: ValueSource }) {
+  if (source.names && Object.keys(source.names).length)
+    return <UserText names={source.names} fallbackText={source.name} />;
+  return <span dir="auto">{source.name}</span>;
+}
+
+/** A value's source: its name (SourceName), its licence if any, and the synthetic-data mark. */
 export function SourceText({ source }: { source: ValueSource | null | undefined }) {
   const { t } = useTranslation();
   if (!source) return <>—</>;
   return (
     <>
-      <span dir="auto">{source.name}</span>
+      <SourceName source={source} />
       {source.licence && (
         <>
           {' '}

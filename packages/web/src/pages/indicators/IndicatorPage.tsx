@@ -14,6 +14,7 @@ import { Empty, ErrorMessage, Loading } from '../../components/States.tsx';
 import { anySuppressed, SuppressionNote, shownValue, ValueText } from '../../components/SuppressedValue.tsx';
 import { TableScroll } from '../../components/TableScroll.tsx';
 import { UserText } from '../../components/UserText.tsx';
+import { SourceName, type ValueSource } from '../../components/ValueMeta.tsx';
 import { NotFoundPage } from '../NotFoundPage.tsx';
 import { IndicatorMetadata } from './IndicatorMetadata.tsx';
 import { pickTarget, resolveTargetValue } from './targets.ts';
@@ -67,7 +68,7 @@ interface IndicatorData {
       note?: string;
     }[];
   }[];
-  sources: { name: string; licence: string | null; synthetic: boolean }[];
+  sources: ValueSource[];
   pointsTotal: number;
   limit: number;
   truncated: boolean;
@@ -507,7 +508,7 @@ export function IndicatorPage() {
                           <td dir="auto">
                             {o.source ? (
                               <>
-                                {o.source.name}
+                                <SourceName source={o.source} />
                                 {o.source.licence ? ` (${o.source.licence})` : ''}
                                 {o.source.synthetic && (
                                   <>

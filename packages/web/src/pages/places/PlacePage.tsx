@@ -59,7 +59,7 @@ interface Summary {
       value: number | null;
       suppressedBelow: number | null;
       status: string;
-      source: { name: string; licence: string | null; synthetic: boolean } | null;
+      source: { name: string; names?: Record<string, string>; licence: string | null; synthetic: boolean } | null;
     } | null;
     brokenDownValues?: number;
     target: { year: number; value: number | null; relativeChange: number | null; baselineYear: number | null } | null;
