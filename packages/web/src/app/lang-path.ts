@@ -35,9 +35,11 @@ export function rememberLanguage(lang: Lang): void {
 /**
  * The language of the page shown: its address's prefix; on an address without one (a not-found
  * page such as `/xx/…`), the language the server wrote in `<html lang>`, else the cookie, else Arabic.
+ * `pathname`: the router history's, which changes before `window.location` does (its updates are
+ * flushed a moment later).
  */
-export function pageLanguage(): Lang {
-  const fromAddress = splitLanguage(window.location.pathname).lang;
+export function pageLanguage(pathname = window.location.pathname): Lang {
+  const fromAddress = splitLanguage(pathname).lang;
   if (fromAddress) return fromAddress;
   const fromHtml = document.documentElement.lang;
   return isLang(fromHtml) ? fromHtml : (cookieLanguage() ?? DEFAULT_LANG);

@@ -44,8 +44,8 @@ export function PrefsProvider({ history, children }: { history: RouterHistory; c
   // The address is the truth: the chooser, Back and Forward change it, the language follows.
   useEffect(
     () =>
-      history.subscribe(() => {
-        const l = pageLanguage();
+      history.subscribe(({ location }) => {
+        const l = pageLanguage(location.pathname);
         if (l !== i18n.language) void setLanguage(l).then(() => setLangState(l));
       }),
     [history, i18n],
@@ -53,7 +53,7 @@ export function PrefsProvider({ history, children }: { history: RouterHistory; c
   const setLang = useCallback(
     (l: Lang) => {
       rememberLanguage(l);
-      const { pathname, search, hash } = window.location;
+      const { pathname, search, hash } = history.location;
       const { lang: shown, rest } = splitLanguage(pathname);
       if (shown === l) return;
       history.push(withLanguage(l, shown ? rest : pathname) + search + hash);

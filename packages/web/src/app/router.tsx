@@ -289,7 +289,7 @@ export const router = createRouter({
       return url;
     },
     output: ({ url }) => {
-      url.pathname = withLanguage(pageLanguage(), url.pathname);
+      url.pathname = withLanguage(pageLanguage(router.history.location.pathname), url.pathname);
       return url;
     },
   },
