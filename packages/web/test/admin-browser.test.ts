@@ -529,6 +529,59 @@ describe.skipIf(!decision.run)('administration pages in Chromium', { timeout: 12
     expect(faults(problems)).toEqual([]);
   });
 
+  // 5b. Texts in six languages (issue 15, item 5): a definition edited in French on the indicator's administration
+  // page is read on the French indicator page; with the Spanish one removed, the Spanish page shows the English
+  // definition marked with its language. One page load; the public page and Spanish are reached inside the app.
+  it('edits a definition in French and shows the English one, marked, where Spanish has none (fr, es)', async () => {
+    const { page, problems } = await openAs(suite.browser, suite.baseURL, account('administrator'), 'fr', contexts);
+    await page.goto('/admin/indicators/16.1.1');
+    const form = page.locator('form.indicator-texts-form');
+    await form.waitFor();
+    const french = 'Nombre de victimes d’homicide volontaire pour 100 000 habitants — texte revu dans la page.';
+    // The reader's language first, with its language on the field; the five others folded, counted.
+    const fr = form.locator('textarea[lang="fr"]');
+    expect(await fr.isVisible()).toBe(true);
+    const others = form.locator('details.lang-fields-others').nth(1);
+    expect(await others.getAttribute('open')).toBeNull();
+    expect(await others.locator('summary').innerText()).toBe(
+      msg('fr', 'common.otherLanguages', {
+        field: msg('fr', 'admin.indicatorTexts.definition'),
+        filled: '5',
+        total: '5',
+      }),
+    );
+    await fr.fill(french);
+    await others.locator('summary').click();
+    await form.locator('textarea[lang="es"]').fill('');
+    await form.getByRole('button', { name: msg('fr', 'admin.indicatorTexts.save'), exact: true }).click();
+    await page
+      .locator('[role=status]')
+      .filter({ hasText: msg('fr', 'admin.indicatorTexts.saved') })
+      .waitFor();
+    const ind = (await (await fetch(`${suite.baseURL}/api/v1/indicators/16.1.1`)).json()) as {
+      definitions: Record<string, string>;
+    };
+    expect(ind.definitions.fr).toBe(french);
+    expect(ind.definitions).not.toHaveProperty('es');
+
+    const definition = page.locator('xpath=//dl[contains(@class,"card")]/dt[1]/following-sibling::dd[1]');
+    await page.getByRole('link', { name: msg('fr', 'admin.rules.publicPage'), exact: true }).click();
+    await definition.locator('span[lang="fr"]').filter({ hasText: french }).waitFor();
+    expect(await definition.locator('.fallback-mark').count()).toBe(0);
+
+    await page.getByLabel(msg('fr', 'layout.language'), { exact: true }).first().selectOption('es');
+    await expect.poll(async () => (await htmlLangDir(page)).lang).toBe('es');
+    const english = definition.locator('span[lang="en"]');
+    await english.filter({ hasText: ind.definitions.en! }).waitFor();
+    const inglés = await page.evaluate(() => new Intl.DisplayNames(['es'], { type: 'language' }).of('en'));
+    expect(inglés).toBe('inglés');
+    const note = definition.locator('.fallback-mark');
+    expect(await note.innerText()).toBe(`(${msg('es', 'common.inLanguage', { language: inglés! })})`);
+    expect(await note.getAttribute('lang')).toBe('es');
+    await screenshot(page, 'admin-es-definition-fallback');
+    expect(faults(problems)).toEqual([]);
+  });
+
   // 6. Tokens: an administrator revokes another user's token; the audit log has it, and its CSV too.
   it("lets an administrator revoke any user's API token, and finds it in the audit log and its CSV (en)", async () => {
     const nfp = account('national-focal-point');

@@ -22,6 +22,9 @@ export const SHOTS_DIR = '/tmp/marsad-shots';
 
 export type Lang = 'ar' | 'en';
 export const LANGS: Lang[] = ['ar', 'en'];
+/** The six languages of the app, for the checks made in the other four too. */
+export const UI_LANGS = ['ar', 'en', 'fr', 'es', 'ru', 'zh'] as const;
+export type UiLang = (typeof UI_LANGS)[number];
 
 /** Whether the browser tests run here, and why not (printed once when they are skipped). */
 export function browserDecision(): { run: boolean; mustFail: boolean; reason?: string } {
@@ -44,18 +47,17 @@ export function browserDecision(): { run: boolean; mustFail: boolean; reason?: s
 
 // ---- messages -----------------------------------------------------------------------------
 
-const catalogs: Record<Lang, Record<string, string>> = {
-  ar: JSON.parse(readFileSync(path.join(ROOT, 'packages/web/src/i18n/locales/ar.json'), 'utf8')) as Record<
-    string,
-    string
-  >,
-  en: JSON.parse(readFileSync(path.join(ROOT, 'packages/web/src/i18n/locales/en.json'), 'utf8')) as Record<
-    string,
-    string
-  >,
-};
+const catalogs = Object.fromEntries(
+  UI_LANGS.map((l) => [
+    l,
+    JSON.parse(readFileSync(path.join(ROOT, `packages/web/src/i18n/locales/${l}.json`), 'utf8')) as Record<
+      string,
+      string
+    >,
+  ]),
+) as Record<UiLang, Record<string, string>>;
 /** A message of the app's catalog, with simple {name} placeholders filled in. */
-export function msg(lang: Lang, key: string, values: Record<string, string> = {}): string {
+export function msg(lang: UiLang, key: string, values: Record<string, string> = {}): string {
   const m = catalogs[lang][key];
   if (typeof m !== 'string') throw new Error(`No message ${key} in ${lang}`);
   const text = m.replace(/\{(\w+)\}/g, (all, name: string) => values[name] ?? all);
@@ -199,7 +201,7 @@ export async function getJson<T>(baseURL: string, url: string): Promise<T> {
 export async function newContext(
   browser: Browser,
   baseURL: string,
-  prefs: { lang?: Lang; digits?: 'arab' | 'latn' } = {},
+  prefs: { lang?: UiLang; digits?: 'arab' | 'latn' } = {},
 ): Promise<BrowserContext> {
   const ctx = await browser.newContext({ baseURL, viewport: { width: 1280, height: 900 } });
   // The language chooser's cookie: the server sends an address without language to it (Arabic
@@ -235,7 +237,7 @@ export async function openAs(
   browser: Browser,
   baseURL: string,
   account: DemoAccount | null,
-  lang: Lang,
+  lang: UiLang,
   contexts: BrowserContext[],
 ): Promise<{ page: Page; problems: string[]; ctx: BrowserContext }> {
   const ctx = await newContext(browser, baseURL, { lang, digits: 'arab' });
