@@ -6,6 +6,7 @@
  * wrong), and the time pages took.
  *
  *   node --import tsx scripts/crawl-open-sdg.ts [--db pglite|postgres] [--langs ar,en] [--concurrency 2]
+ *                                               [--only /places/GBR,/indicators/11.1.1]
  *
  * The CI test packages/web/test/open-sdg-crawl.browser.test.ts opens a sample of these pages chosen by a fixed
  * seed. Needs Chromium at /usr/bin/chromium; --db postgres uses DATABASE_URL (a database made and dropped here).
@@ -31,6 +32,8 @@ const { values } = parseArgs({
     db: { type: 'string', default: 'pglite' },
     langs: { type: 'string', default: 'ar,en' },
     concurrency: { type: 'string', default: '2' },
+    /** These pages only (a recheck of pages that had a problem). */
+    only: { type: 'string' },
   },
 });
 const kind = values.db as StoreKind;
@@ -55,7 +58,8 @@ try {
     db.store,
     REAL_REPOSITORIES.map((r) => r.place),
   );
-  const urls = pageAddresses(pages);
+  const only = values.only?.split(',').filter(Boolean);
+  const urls = only ?? pageAddresses(pages);
   console.log(
     `${urls.length} pages (${pages.countries.length} countries, ${pages.places.length} places under them, ${pages.indicators.length} indicators) in ${langs.join(', ')}`,
   );
