@@ -365,7 +365,8 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
       const taken = all(after.results).find((r) => r.code && r.id !== parent.id)!.code!;
       await page.locator(`#result-add-${parent.id}`).click();
       const add = page.locator('form.edit-form');
-      await add.getByLabel(msg(lang, 'programmes.edit.titleEn'), { exact: true }).fill('A result with a code in use');
+      // The title in the reader's language first (components/LangFields.tsx), the five others folded.
+      await add.locator('.lang-fields').first().locator(`input[lang="${lang}"]`).fill('A result with a code in use');
       const code = add.getByLabel(msg(lang, 'programmes.edit.code'), { exact: true });
       await code.fill(taken);
       await add.getByRole('button', { name: msg(lang, 'programmes.edit.addResult'), exact: true }).click();
@@ -440,9 +441,7 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
     const form = page.locator('form.programme-form');
     await form.waitFor();
     // The form holds the programme as it is: names, the type of its reporting organisation, its pillars.
-    expect(await form.getByLabel(msg('ar', 'programmes.edit.nameEn'), { exact: true }).first().inputValue()).toBe(
-      before.names.en,
-    );
+    expect(await form.locator('.lang-fields').first().locator('input[lang="en"]').inputValue()).toBe(before.names.en);
     const type = form.getByLabel(msg('ar', 'programmes.form.orgType'), { exact: true });
     expect(await type.inputValue()).toBe('40');
     expect(await type.locator('option').count()).toBe(17);
@@ -504,12 +503,19 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
     await end.fill('2025');
     await form.getByRole('button', { name: msg('en', 'programmes.form.create'), exact: true }).click();
     await expect.poll(() => end.getAttribute('aria-invalid')).toBe('true');
-    const nameEn = form.getByLabel(msg('en', 'programmes.edit.nameEn'), { exact: true }).first();
-    const nameAr = form.getByLabel(msg('en', 'programmes.edit.nameAr'), { exact: true }).first();
-    expect(await nameAr.getAttribute('aria-invalid')).toBe('true');
+    // The name in the reader's language first, labelled with its language; the five others folded.
+    const names = form.locator('.lang-fields').first();
+    const nameEn = names.getByLabel(
+      msg('en', 'common.fieldInLanguage', { field: msg('en', 'langFields.name'), language: 'English' }),
+      { exact: true },
+    );
+    const nameAr = names.locator('input[lang="ar"]');
+    expect(await nameEn.getAttribute('aria-invalid')).toBe('true');
+    expect(await nameAr.isVisible()).toBe(false);
     // Focus moves to the first field in error.
     expect(await end.evaluate((el) => el === document.activeElement)).toBe(true);
     await nameEn.fill('A test programme');
+    await names.locator('summary').click();
     await nameAr.fill('برنامج للاختبار');
     await end.fill('2028');
     // The API refuses a code in use: next to the code field.

@@ -8,6 +8,19 @@ import { described, FieldError } from '../pages/admin/forms.tsx';
 /** A text in each of the six languages, as a form edits it ('' where there is none). */
 export type LangValues = Record<string, string>;
 
+/** The six language codes, for a form's field names ("names.fr"). */
+export const LANG_CODES: readonly Lang[] = LANGUAGES.map((l) => l.code);
+
+/** A form's values from stored texts: the six languages, '' where there is none (other languages kept). */
+export function sixOf(texts: Record<string, string> | null | undefined): LangValues {
+  return { ...texts, ...Object.fromEntries(LANG_CODES.map((l) => [l, texts?.[l] ?? ''])) };
+}
+
+/** A form's errors of one text by language ("names.fr" → fr), for LangFields' `errors`. */
+export function langErrors(fields: Partial<Record<string, Shown>>, name: string): Partial<Record<string, Shown>> {
+  return Object.fromEntries(LANG_CODES.map((l) => [l, fields[`${name}.${l}`]]).filter(([, e]) => e));
+}
+
 /**
  * One text (a name, a definition, a title) in each of the six UN languages: the reader's language
  * first, the five others folded in a disclosure that says how many are filled (open when one of them
@@ -22,6 +35,8 @@ export function LangFields({
   multiline = false,
   errors = {},
   maxLength = 2000,
+  autoFocus = false,
+  className,
 }: {
   id: string;
   label: string;
@@ -30,6 +45,9 @@ export function LangFields({
   multiline?: boolean;
   errors?: Partial<Record<string, Shown>>;
   maxLength?: number;
+  /** Focus the reader's language's field when the form opens. */
+  autoFocus?: boolean;
+  className?: string;
 }) {
   const { t } = useTranslation();
   const { lang } = usePrefs();
@@ -45,6 +63,7 @@ export function LangFields({
       value: values[l] ?? '',
       maxLength,
       onChange: (e: { target: { value: string } }) => onChange({ ...values, [l]: e.target.value }),
+      autoFocus: autoFocus && l === lang,
       ...described(fid, error),
     };
     return (
@@ -56,7 +75,7 @@ export function LangFields({
     );
   };
   return (
-    <div className="lang-fields">
+    <div className={`lang-fields${className ? ` ${className}` : ''}`}>
       {field(lang)}
       <details className="lang-fields-others" open={others.some((l) => errors[l]) || undefined}>
         <summary>{t('common.otherLanguages', { field: label, filled, total: others.length })}</summary>

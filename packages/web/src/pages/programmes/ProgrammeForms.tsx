@@ -6,6 +6,7 @@ import { getJson } from '../../api/client.ts';
 import type { Names } from '../../api/types.ts';
 import { usePrefs } from '../../app/prefs.tsx';
 import { useSession } from '../../app/session.tsx';
+import { LANG_CODES, LangFields, langErrors, sixOf } from '../../components/LangFields.tsx';
 import { TableScroll } from '../../components/TableScroll.tsx';
 import { UserText } from '../../components/UserText.tsx';
 import type { Shown } from '../admin/admin-api.ts';
@@ -105,8 +106,8 @@ export function ProgrammeForm({
   const p = programme;
   const mode = p ? 'edit' : 'add';
   const [code, setCode] = useState('');
-  const [names, setNames] = useState({ ar: p?.names.ar ?? '', en: p?.names.en ?? '' });
-  const [descriptions, setDescriptions] = useState({ ar: p?.descriptions.ar ?? '', en: p?.descriptions.en ?? '' });
+  const [names, setNames] = useState(sixOf(p?.names));
+  const [descriptions, setDescriptions] = useState(sixOf(p?.descriptions));
   const [startYear, setStartYear] = useState(p ? String(p.startYear) : '');
   const [endYear, setEndYear] = useState(p ? String(p.endYear) : '');
   const [status, setStatus] = useState<ResultStatus>(p?.status ?? 'under-way');
@@ -155,10 +156,7 @@ export function ProgrammeForm({
 
   const known = [
     'code',
-    'names.ar',
-    'names.en',
-    'descriptions.ar',
-    'descriptions.en',
+    ...LANG_CODES.flatMap((l) => [`names.${l}`, `descriptions.${l}`]),
     'startYear',
     'endYear',
     'status',
@@ -184,7 +182,7 @@ export function ProgrammeForm({
     const ey = numberOf(endYear);
     const newNames = texts({ ...(p?.names ?? {}), ...names });
     if (mode === 'add' && !/^[A-Za-z0-9_.-]+$/.test(code.trim())) local.code = { text: t('programmes.error.code') };
-    if (!some(newNames)) local['names.ar'] = { text: t('programmes.error.textNeeded') };
+    if (!some(newNames)) local[`names.${lang}`] = { text: t('programmes.error.textNeeded') };
     if (!yearOk(sy)) local.startYear = { text: limits.year };
     if (!yearOk(ey)) local.endYear = { text: limits.year };
     else if (yearOk(sy) && ey < sy) local.endYear = { text: t('programmes.error.endYearBefore') };
@@ -327,71 +325,24 @@ export function ProgrammeForm({
             {...described(`${id}-end`, form.fields.endYear)}
           />
         </Field>
-        <Field
-          id={`${id}-name-ar`}
-          label={t('programmes.edit.nameAr')}
-          error={form.fields['names.ar']}
+        <LangFields
+          id={`${id}-name`}
+          label={t('langFields.name')}
+          values={names}
+          onChange={setNames}
+          errors={langErrors(form.fields, 'names')}
+          autoFocus={mode === 'edit'}
           className="wide"
-        >
-          <input
-            id={`${id}-name-ar`}
-            type="text"
-            dir="rtl"
-            lang="ar"
-            value={names.ar}
-            onChange={(e) => setNames({ ...names, ar: e.target.value })}
-            autoFocus={mode === 'edit'}
-            {...described(`${id}-name-ar`, form.fields['names.ar'])}
-          />
-        </Field>
-        <Field
-          id={`${id}-name-en`}
-          label={t('programmes.edit.nameEn')}
-          error={form.fields['names.en']}
+        />
+        <LangFields
+          id={`${id}-desc`}
+          label={t('langFields.description')}
+          values={descriptions}
+          onChange={setDescriptions}
+          errors={langErrors(form.fields, 'descriptions')}
+          multiline
           className="wide"
-        >
-          <input
-            id={`${id}-name-en`}
-            type="text"
-            dir="ltr"
-            lang="en"
-            value={names.en}
-            onChange={(e) => setNames({ ...names, en: e.target.value })}
-            {...described(`${id}-name-en`, form.fields['names.en'])}
-          />
-        </Field>
-        <Field
-          id={`${id}-desc-ar`}
-          label={t('programmes.edit.descriptionAr')}
-          error={form.fields['descriptions.ar']}
-          className="wide"
-        >
-          <textarea
-            id={`${id}-desc-ar`}
-            dir="rtl"
-            lang="ar"
-            rows={3}
-            value={descriptions.ar}
-            onChange={(e) => setDescriptions({ ...descriptions, ar: e.target.value })}
-            {...described(`${id}-desc-ar`, form.fields['descriptions.ar'])}
-          />
-        </Field>
-        <Field
-          id={`${id}-desc-en`}
-          label={t('programmes.edit.descriptionEn')}
-          error={form.fields['descriptions.en']}
-          className="wide"
-        >
-          <textarea
-            id={`${id}-desc-en`}
-            dir="ltr"
-            lang="en"
-            rows={3}
-            value={descriptions.en}
-            onChange={(e) => setDescriptions({ ...descriptions, en: e.target.value })}
-            {...described(`${id}-desc-en`, form.fields['descriptions.en'])}
-          />
-        </Field>
+        />
         <Field
           id={`${id}-reference`}
           label={t('programmes.reference')}

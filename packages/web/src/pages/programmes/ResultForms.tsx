@@ -5,6 +5,7 @@ import { getJson } from '../../api/client.ts';
 import type { IndicatorDetail, Names, Page } from '../../api/types.ts';
 import { usePrefs } from '../../app/prefs.tsx';
 import { useSession } from '../../app/session.tsx';
+import { LANG_CODES, LangFields, langErrors, sixOf } from '../../components/LangFields.tsx';
 import { UserText } from '../../components/UserText.tsx';
 import type { Shown } from '../admin/admin-api.ts';
 import { ConfirmBox, Done, described, Field, FieldError, FormProblems, numberOf } from '../admin/forms.tsx';
@@ -135,8 +136,8 @@ export function ResultForm({
   const levels = RESULT_LEVELS.filter((l) => rank(l) >= minRank && rank(l) <= maxRank);
   const [level, setLevel] = useState<ResultLevel>(r?.level ?? levels[0] ?? 'activity');
   const [code, setCode] = useState(r?.code ?? '');
-  const [titles, setTitles] = useState({ ar: r?.titles.ar ?? '', en: r?.titles.en ?? '' });
-  const [descriptions, setDescriptions] = useState({ ar: r?.descriptions.ar ?? '', en: r?.descriptions.en ?? '' });
+  const [titles, setTitles] = useState(sixOf(r?.titles));
+  const [descriptions, setDescriptions] = useState(sixOf(r?.descriptions));
   const [places, setPlaces] = useState<PickedPlace[]>(picked(r?.places ?? parent?.places ?? [], lang));
   const [pillars, setPillars] = useState<string[]>(r?.pillars ?? []);
   const [status, setStatus] = useState<ResultStatus>(r?.status ?? 'planned');
@@ -147,10 +148,7 @@ export function ResultForm({
   const known = [
     'level',
     'code',
-    'titles.ar',
-    'titles.en',
-    'descriptions.ar',
-    'descriptions.en',
+    ...LANG_CODES.flatMap((l) => [`titles.${l}`, `descriptions.${l}`]),
     'places',
     'pillars',
     'status',
@@ -165,7 +163,7 @@ export function ResultForm({
     const w = numberOf(weight);
     const local: Record<string, Shown> = {};
     const newTitles = texts({ ...(r?.titles ?? {}), ...titles });
-    if (!Object.keys(newTitles).length) local['titles.ar'] = { text: t('programmes.error.textNeeded') };
+    if (!Object.keys(newTitles).length) local[`titles.${lang}`] = { text: t('programmes.error.textNeeded') };
     if (w === undefined || Number.isNaN(w) || w < 0) local.weight = { text: t('programmes.error.weight') };
     if (startDate && endDate && endDate < startDate) local.endDate = { text: t('programmes.error.endBeforeStart') };
     if (Object.keys(local).length) {
@@ -274,70 +272,23 @@ export function ResultForm({
             ))}
           </select>
         </Field>
-        <Field
-          id={`${id}-title-ar`}
-          label={t('programmes.edit.titleAr')}
-          error={form.fields['titles.ar']}
+        <LangFields
+          id={`${id}-title`}
+          label={t('langFields.title')}
+          values={titles}
+          onChange={setTitles}
+          errors={langErrors(form.fields, 'titles')}
           className="wide"
-        >
-          <input
-            id={`${id}-title-ar`}
-            type="text"
-            dir="rtl"
-            lang="ar"
-            value={titles.ar}
-            onChange={(e) => setTitles({ ...titles, ar: e.target.value })}
-            {...described(`${id}-title-ar`, form.fields['titles.ar'])}
-          />
-        </Field>
-        <Field
-          id={`${id}-title-en`}
-          label={t('programmes.edit.titleEn')}
-          error={form.fields['titles.en']}
+        />
+        <LangFields
+          id={`${id}-desc`}
+          label={t('langFields.description')}
+          values={descriptions}
+          onChange={setDescriptions}
+          errors={langErrors(form.fields, 'descriptions')}
+          multiline
           className="wide"
-        >
-          <input
-            id={`${id}-title-en`}
-            type="text"
-            dir="ltr"
-            lang="en"
-            value={titles.en}
-            onChange={(e) => setTitles({ ...titles, en: e.target.value })}
-            {...described(`${id}-title-en`, form.fields['titles.en'])}
-          />
-        </Field>
-        <Field
-          id={`${id}-desc-ar`}
-          label={t('programmes.edit.descriptionAr')}
-          error={form.fields['descriptions.ar']}
-          className="wide"
-        >
-          <textarea
-            id={`${id}-desc-ar`}
-            dir="rtl"
-            lang="ar"
-            rows={2}
-            value={descriptions.ar}
-            onChange={(e) => setDescriptions({ ...descriptions, ar: e.target.value })}
-            {...described(`${id}-desc-ar`, form.fields['descriptions.ar'])}
-          />
-        </Field>
-        <Field
-          id={`${id}-desc-en`}
-          label={t('programmes.edit.descriptionEn')}
-          error={form.fields['descriptions.en']}
-          className="wide"
-        >
-          <textarea
-            id={`${id}-desc-en`}
-            dir="ltr"
-            lang="en"
-            rows={2}
-            value={descriptions.en}
-            onChange={(e) => setDescriptions({ ...descriptions, en: e.target.value })}
-            {...described(`${id}-desc-en`, form.fields['descriptions.en'])}
-          />
-        </Field>
+        />
         <Field id={`${id}-start`} label={t('programmes.edit.startDate')} error={form.fields.startDate}>
           <input
             id={`${id}-start`}
