@@ -69,10 +69,22 @@ export interface DemoProgramme {
   }[];
 }
 
-const UN_HABITAT: Names = { ar: 'موئل الأمم المتحدة', en: 'UN-Habitat' };
+// Names in the other four languages: UN usage, typed by the Marsad team (awaiting review, like the catalogue's).
+const UN_HABITAT: Names = {
+  ar: 'موئل الأمم المتحدة',
+  en: 'UN-Habitat',
+  fr: 'ONU-Habitat',
+  es: 'ONU-Hábitat',
+  ru: 'ООН-Хабитат',
+  zh: '联合国人居署',
+};
 const ESCWA: Names = {
   ar: 'اللجنة الاقتصادية والاجتماعية لغربي آسيا (الإسكوا)',
   en: 'Economic and Social Commission for Western Asia (ESCWA)',
+  fr: 'Commission économique et sociale pour l’Asie occidentale (CESAO)',
+  es: 'Comisión Económica y Social para Asia Occidental (CESPAO)',
+  ru: 'Экономическая и социальная комиссия для Западной Азии (ЭСКЗА)',
+  zh: '西亚经济社会委员会（西亚经社会）',
 };
 /**
  * IATI OrganisationType 40: multilateral. The IATI organisation identifiers are not set: the seeds do not give them.
@@ -139,7 +151,14 @@ const DEMO_SOURCE = 'Marsad demonstration (invented figure)';
 export const DEMO_PROGRAMMES: DemoProgramme[] = [
   {
     code: 'SAFER-CITIES',
-    names: { ar: 'برنامج المدن الأكثر أماناً التابع لموئل الأمم المتحدة', en: 'UN-Habitat Safer Cities Programme' },
+    names: {
+      ar: 'برنامج المدن الأكثر أماناً التابع لموئل الأمم المتحدة',
+      en: 'UN-Habitat Safer Cities Programme',
+      fr: 'Programme Villes plus sûres d’ONU-Habitat',
+      es: 'Programa Ciudades más Seguras de ONU-Hábitat',
+      ru: 'Программа ООН-Хабитат «Более безопасные города»',
+      zh: '联合国人居署更安全城市方案',
+    },
     descriptions: {
       ar: 'تنفيذ المبادئ التوجيهية على نطاق منظومة الأمم المتحدة بشأن المدن والمستوطنات البشرية الأكثر أماناً: عملية الاستعراض وإطار النتائج والأهداف المحددة لعام 2030 (المذكرة المفاهيمية المقدمة إلى المجلس التنفيذي لموئل الأمم المتحدة، 2020).',
       en: 'Implementation of the UN system-wide Guidelines on Safer Cities and Human Settlements: the review process, its results framework and its 2030 targets (concept note to the UN-Habitat Executive Board, 2020).',
@@ -378,7 +397,14 @@ export const DEMO_PROGRAMMES: DemoProgramme[] = [
   },
   {
     code: 'UNH-SP-2026-2029',
-    names: { ar: 'الخطة الاستراتيجية لموئل الأمم المتحدة للفترة 2026-2029', en: 'UN-Habitat Strategic Plan 2026-2029' },
+    names: {
+      ar: 'الخطة الاستراتيجية لموئل الأمم المتحدة للفترة 2026-2029',
+      en: 'UN-Habitat Strategic Plan 2026-2029',
+      fr: 'Plan stratégique d’ONU-Habitat pour 2026-2029',
+      es: 'Plan Estratégico de ONU-Hábitat para 2026-2029',
+      ru: 'Стратегический план ООН-Хабитат на 2026–2029 годы',
+      zh: '联合国人居署 2026-2029 年战略计划',
+    },
     descriptions: {
       ar: 'التركيز الاستراتيجي: توفير السكن اللائق والأراضي والخدمات الأساسية للجميع، والتحول في المستوطنات العشوائية والأحياء الفقيرة. النتائج المقررة مرتبة في تسلسل هرمي: المخرجات، والنتائج، والآثار.',
       en: 'Strategic focus: adequate housing, land and basic services for all, and the transformation of informal settlements and slums. Planned results in a hierarchy: outputs, outcomes, impacts.',
@@ -496,6 +522,10 @@ export const DEMO_PROGRAMMES: DemoProgramme[] = [
     names: {
       ar: 'مشروع التعاون الأقاليمي لتنفيذ الخطة الحضرية الجديدة',
       en: 'Inter-regional cooperation project on implementing the New Urban Agenda',
+      fr: 'Projet de coopération interrégionale pour la mise en œuvre du Nouveau Programme pour les villes',
+      es: 'Proyecto de cooperación interregional para la implementación de la Nueva Agenda Urbana',
+      ru: 'Межрегиональный проект сотрудничества по осуществлению Новой программы развития городов',
+      zh: '执行《新城市议程》区域间合作项目',
     },
     descriptions: {
       ar: 'تنفذه اللجنة الاقتصادية والاجتماعية لغربي آسيا (الإسكوا) بالتعاون مع برنامج الأمم المتحدة للمستوطنات البشرية (الموئل)، باتباع نهج تشاركي، حتى منتصف عام 2023؛ أُطلق في أكادير في 8 كانون الأول/ديسمبر 2021.',
