@@ -56,6 +56,15 @@ const catalogs = Object.fromEntries(
     >,
   ]),
 ) as Record<UiLang, Record<string, string>>;
+/**
+ * Text as a reader sees it: without the invisible isolates and marks (LRI, RLI, FSI, PDI, LRM, RLM, ALM) the app
+ * puts around numbers and values in right-to-left text (src/format/isolate-numbers.ts), so that a test compares the
+ * words and their order, not where the page chose to isolate.
+ */
+export function plain(text: string | null | undefined): string {
+  return (text ?? '').replace(/[\u2066-\u2069\u200e\u200f\u061c]/g, '');
+}
+
 /** A message of the app's catalog, with simple {name} placeholders filled in. */
 export function msg(lang: UiLang, key: string, values: Record<string, string> = {}): string {
   const m = catalogs[lang][key];

@@ -20,6 +20,7 @@ import {
   msg,
   newContext,
   parseCsv,
+  plain,
   ROOT,
   runAxe,
   screenshot,
@@ -149,7 +150,11 @@ describe.skipIf(!decision.run)('web app in Chromium', { timeout: 120_000 }, () =
       const h1 = page.locator('main h1');
       expect(await h1.count()).toBe(1);
       // Both sides with white space folded (names hold no-break spaces, as in "100 000").
-      expect((await h1.innerText()).replace(/\s+/g, ' ').trim()).toBe(expectedH1(p, lang).replace(/\s+/g, ' ').trim());
+      expect(
+        plain(await h1.innerText())
+          .replace(/\s+/g, ' ')
+          .trim(),
+      ).toBe(plain(expectedH1(p, lang)).replace(/\s+/g, ' ').trim());
 
       const violations = (await runAxe(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
       expect(violations, `axe on ${lang} ${p}:\n${describeViolations(violations)}`).toEqual([]);
@@ -437,9 +442,9 @@ describe.skipIf(!decision.run)('web app in Chromium', { timeout: 120_000 }, () =
     const metadata = page.locator('section.indicator-metadata');
     await metadata.locator('h2').waitFor();
     expect(await metadata.locator('h2').innerText()).toBe(msg(lang, 'indicatorMetadata.title'));
-    const text = await metadata.innerText();
+    const text = plain(await metadata.innerText());
     expect(text).toContain('Test statistics office (Open SDG)');
-    expect(text).toContain(msg(lang, 'indicatorMetadata.status.complete'));
+    expect(text).toContain(plain(msg(lang, 'indicatorMetadata.status.complete')));
     expect(text).toContain(
       lang === 'ar' ? 'ضحايا القتل العمد لكل ١٠٠٬٠٠٠ نسمة.' : 'Victims of intentional homicide per 100,000 population.',
     );
