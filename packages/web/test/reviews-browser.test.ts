@@ -267,12 +267,12 @@ describe.skipIf(!decision.run)('review pages in Chromium', { timeout: 240_000 },
     await screenshot(pub.page, 'reviews-ar-published');
     // Unpublished reviews are not listed and their addresses answer 404.
     await pub.page.goto('/reviews');
-    await pub.page.locator('main a[href^="/reviews/published/"]').first().waitFor();
+    await pub.page.locator('main a[href^="/ar/reviews/published/"]').first().waitFor();
     const listed = await pub.page.evaluate(() =>
-      [...document.querySelectorAll('main a[href^="/reviews/published/"]')].map((a) => a.getAttribute('href')),
+      [...document.querySelectorAll('main a[href^="/ar/reviews/published/"]')].map((a) => a.getAttribute('href')),
     );
     const published = await getJson<{ items: { id: number }[] }>(suite.baseURL, '/api/v1/published-reviews');
-    expect(listed.sort()).toEqual(published.items.map((p) => `/reviews/published/${p.id}`).sort());
+    expect(listed.sort()).toEqual(published.items.map((p) => `/ar/reviews/published/${p.id}`).sort());
     const adminSubs = await admin.page.evaluate(
       async () =>
         (await (await fetch('/api/v1/review-submissions')).json()) as { items: { id: number; state: string }[] },
@@ -280,7 +280,7 @@ describe.skipIf(!decision.run)('review pages in Chromium', { timeout: 240_000 },
     const unpublished = adminSubs.items.filter((s) => s.state !== 'published');
     expect(unpublished.length).toBeGreaterThan(0);
     for (const s of unpublished.slice(0, 3)) {
-      expect(listed).not.toContain(`/reviews/published/${s.id}`);
+      expect(listed).not.toContain(`/ar/reviews/published/${s.id}`);
       const r = await fetch(new URL(`/reviews/published/${s.id}`, suite.baseURL));
       expect(r.status).toBe(404);
       expect((await fetch(new URL(`/api/v1/review-submissions/${s.id}`, suite.baseURL))).status).toBe(401);
