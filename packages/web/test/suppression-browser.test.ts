@@ -164,11 +164,11 @@ describe.skipIf(!decision.run)('suppressed values in Chromium', { timeout: 120_0
       // By sex: Agadir's women are "fewer than 10"; the men's rate is shown.
       const select = page.locator('main select').filter({ has: page.locator('option[value="SEX:F"]') });
       await select.selectOption('SEX:F');
-      await expect.poll(() => table.locator('tbody td.num').first().innerText()).toBe(fewer);
+      await expect.poll(async () => plain(await table.locator('tbody td.num').first().innerText())).toBe(plain(fewer));
       await expectNothingHidden(page, answers, `${lang} women`);
       await select.selectOption('SEX:M');
       await expect
-        .poll(() => table.locator('tbody td.num').first().innerText())
+        .poll(async () => plain(await table.locator('tbody td.num').first().innerText()))
         .toBe(lang === 'ar' ? '١٥٫٦٢٩١' : '15.6291');
       await expectNothingHidden(page, answers, `${lang} men`);
       expect(problems).toEqual([]);
