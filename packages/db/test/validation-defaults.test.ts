@@ -1,6 +1,7 @@
 // The validation rules indicators start with (docs/methods/validation.md): a new database gets
-// them from the catalogue loader (defaultValidationRules in core); migration 010 gives a
-// database created before it the same rules, except where an administrator has set them.
+// them from the catalogue loader (defaultValidationRules in core, unless the catalogue gives an
+// indicator its own: 11.3.1, a ratio of growth rates, may be negative); migrations 010 and 020 give
+// a database created before them the same rules, except where an administrator has set them.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { defaultValidationRules } from '@marsad/core';
@@ -8,7 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalogue, type Store } from '../src/index.ts';
 import { createTestDatabase, type TestDatabase, testStoreKinds } from '../src/testing/test-stores.ts';
 
-const MIGRATION = fileURLToPath(new URL('../migrations/010_validation_defaults.sql', import.meta.url));
+const MIGRATIONS = ['010_validation_defaults.sql', '020_land_consumption_ratio_rules.sql'].map((f) =>
+  fileURLToPath(new URL(`../migrations/${f}`, import.meta.url)),
+);
+/** The catalogue's own rules (indicators.json validationRules), where they differ from the unit's. */
+const CATALOGUE_RULES: Record<string, object> = { '11.3.1': {} };
 
 async function rules(store: Store) {
   const rows = await store.db
@@ -31,7 +36,9 @@ describe.each(testStoreKinds())('default validation rules on %s', (kind) => {
 
   it("a new database has the rules of each indicator's unit", async () => {
     const all = await rules(t.store);
-    for (const r of all.values()) expect(r.validation_rules, r.code).toEqual(defaultValidationRules(r.unit_code));
+    for (const r of all.values())
+      expect(r.validation_rules, r.code).toEqual(CATALOGUE_RULES[r.code] ?? defaultValidationRules(r.unit_code));
+    expect(all.get('11.3.1')!.validation_rules).toEqual({}); // RATIO, but no smallest value
     expect(all.get('11.1.1')!.validation_rules).toEqual({ min: 0, max: 100 });
     expect(all.get('16.1.1')!.validation_rules).toEqual({ min: 0 });
     expect(all.get('USM-PF-06')!.validation_rules).toEqual({ min: 0, max: 1 });
@@ -45,7 +52,7 @@ describe.each(testStoreKinds())('default validation rules on %s', (kind) => {
       await conn.query(
         `INSERT INTO audit_log (actor_label, action, entity_type, entity_id) VALUES ('test', 'update-rules', 'indicator', '11.1.1')`,
       );
-      await conn.exec(await readFile(MIGRATION, 'utf8'));
+      for (const m of MIGRATIONS) await conn.exec(await readFile(m, 'utf8'));
     });
     const after = await rules(t.store);
     for (const [code, r] of after) {

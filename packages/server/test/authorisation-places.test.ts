@@ -103,6 +103,22 @@ async function district(t: TestApp, place: string): Promise<string> {
   return code;
 }
 
+/** A saved column mapping of the place, made by the administrator. */
+async function mapping(t: TestApp, place: string): Promise<number> {
+  const r = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/mappings',
+    headers: admin,
+    payload: { name: `Mapping ${next()}`, kind: 'columns', place, body: MAPPING_BODY },
+  });
+  expect(r.statusCode, r.body).toBe(201);
+  return (r.json() as { id: number }).id;
+}
+const MAPPING_BODY = { columns: { 'Victim Gender': { dimension: 'SEX', values: { Female: 'F', Male: 'M' } } } };
+/** A mapping the caller may not see is not found for them (its existence is not told); one they see but may not change, 403. */
+const HIDDEN_OR_FORBIDDEN = (status: number, body: string) =>
+  status === 403 || (status === 404 && body.includes('No saved mapping'));
+
 /** A knowledge item owned by the place, made by the administrator. */
 async function item(t: TestApp, place: string, type: 'practice' | 'tool' = 'practice'): Promise<number> {
   const r = await t.app.inject({
@@ -342,6 +358,29 @@ const PLACE_ROUTES: Record<string, PlaceRoute> = {
         payload: await zip.generateAsync({ type: 'nodebuffer' }),
       };
     },
+  },
+  // Saved mappings (migration 019): changed by those who may import for the place.
+  'POST /api/v1/mappings': {
+    allowed: WRITERS,
+    request: async (_t, place) => ({
+      method: 'POST',
+      url: '/api/v1/mappings',
+      payload: { name: `Mapping ${next()}`, kind: 'columns', place, body: MAPPING_BODY },
+    }),
+  },
+  'PUT /api/v1/mappings/:id': {
+    allowed: WRITERS,
+    refused: HIDDEN_OR_FORBIDDEN,
+    request: async (t, place) => ({
+      method: 'PUT',
+      url: `/api/v1/mappings/${await mapping(t, place)}`,
+      payload: { name: `Mapping ${next()}`, kind: 'columns', place, body: MAPPING_BODY },
+    }),
+  },
+  'DELETE /api/v1/mappings/:id': {
+    allowed: WRITERS,
+    refused: HIDDEN_OR_FORBIDDEN,
+    request: async (t, place) => ({ method: 'DELETE', url: `/api/v1/mappings/${await mapping(t, place)}` }),
   },
   'PATCH /api/v1/places/:code': {
     allowed: WRITERS,

@@ -18,7 +18,12 @@ import {
 
 const kinds = testStoreKinds().filter((k) => k === 'postgres');
 
-describe.skipIf(kinds.length === 0).each(kinds)('the UK and Kazakhstan repositories imported whole on %s', (kind) => {
+// Without DATABASE_URL, a skipped test says where the PGlite import is (a file with no test at all fails).
+if (kinds.length === 0)
+  it.skip('imports both whole on the PostgreSQL server (DATABASE_URL); on PGlite: open-sdg-crawl.browser.test.ts', () =>
+    undefined);
+
+describe.each(kinds)('the UK and Kazakhstan repositories imported whole on %s', (kind) => {
   let db: TestDatabase;
   beforeAll(async () => {
     db = await createTestDatabase(kind, { catalogue: true });

@@ -163,7 +163,7 @@ describe.each(testStoreKinds())('results frameworks on %s', (kind) => {
     const m1 = o1.measures.find((m: { id: number }) => m.id === ids.M1);
     expect(m1.baseline).toEqual({ year: 2015, value: 8, from: 'observations' });
     expect(m1.actual).toMatchObject({ year: 2024, value: 7, from: 'observations', status: 'approved' });
-    expect(m1.actual.sources).toEqual([{ name: 'Test police records', licence: null, synthetic: false }]);
+    expect(m1.actual.sources).toEqual([{ name: 'Test police records', names: {}, licence: null, synthetic: false }]);
     expect(m1.actuals.map((a: { year: number }) => a.year)).toEqual([2015, 2020, 2024]);
     expect(m1.places).toEqual([
       expect.objectContaining({

@@ -159,6 +159,7 @@ describe.each(testStoreKinds())('pages hold any data: web API on %s', (kind) => 
     }
     expect(r.body.sources[r.body.points[0]!.points[0]!.source!]).toEqual({
       name: 'Synthetic police records',
+      names: {},
       licence: null,
       synthetic: false,
     });

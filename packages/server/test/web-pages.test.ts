@@ -26,15 +26,21 @@ describe.skipIf(!built)('pages of the web app (built)', () => {
     await t?.close();
   });
 
-  it('answers 200 for every static page of the router, and for pages of places and indicators', async () => {
+  it('answers 200 for every static page of the router in each language, and for pages of places and indicators; the address without a language redirects to one', async () => {
     const router = readFileSync(path.join(ROOT, 'packages/web/src/app/router.tsx'), 'utf8');
     const paths = [...router.matchAll(/path: '([^']+)'/g)].map((m) => m[1]!);
     expect(paths).toContain('/entry');
     const urls = paths.filter((p) => !p.includes('$')).concat(Object.values(SAMPLE));
     const wrong: string[] = [];
     for (const url of urls) {
-      const r = await t.app.inject({ url });
-      if (r.statusCode !== 200) wrong.push(`${url}: ${r.statusCode}`);
+      for (const lang of ['ar', 'en', 'zh']) {
+        const r = await t.app.inject({ url: `/${lang}${url === '/' ? '' : url}` });
+        if (r.statusCode !== 200) wrong.push(`/${lang}${url}: ${r.statusCode}`);
+      }
+      // Without a language: redirected to the Arabic address (no cookie, no Accept-Language).
+      const bare = await t.app.inject({ url });
+      if (bare.statusCode !== 302 || bare.headers.location !== `/ar${url === '/' ? '' : url}`)
+        wrong.push(`${url}: ${bare.statusCode} to ${String(bare.headers.location)}`);
     }
     expect(wrong).toEqual([]);
   });

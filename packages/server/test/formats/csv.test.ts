@@ -130,7 +130,16 @@ describe('csv reader', () => {
     const text = `${HEADER},note\n1.1.1,X,2020,1,"first\nsecond\nthird"\n\n1.1.1,X,2021,oops,\n`;
     const items = await read('csv', text);
     expect(rows(items)[0]).toMatchObject({ at: 2, record: { note: 'first\nsecond\nthird' } });
-    expect(errors(items)).toEqual([{ kind: 'error', at: 6, column: 'value', message: 'value "oops" is not a number' }]);
+    expect(errors(items)).toEqual([
+      {
+        kind: 'error',
+        at: 6,
+        column: 'value',
+        message: 'value "oops" is not a number',
+        code: 'not-a-number',
+        params: { value: 'oops' },
+      },
+    ]);
   });
 
   it('a header without the required columns is refused once', async () => {

@@ -209,8 +209,22 @@ describe('open-sdg reader', () => {
       place: 'X',
     });
     expect(errors(items)).toEqual([
-      { kind: 'error', at: 2, column: 'Value', message: 'Value "abc" is not a number' },
-      { kind: 'error', at: 3, column: 'Value', message: expect.stringMatching(/comma/) },
+      {
+        kind: 'error',
+        at: 2,
+        column: 'Value',
+        message: 'Value "abc" is not a number',
+        code: 'not-a-number',
+        params: { value: 'abc' },
+      },
+      {
+        kind: 'error',
+        at: 3,
+        column: 'Value',
+        message: expect.stringMatching(/comma/),
+        code: undefined,
+        params: undefined,
+      },
       { kind: 'error', at: 4, column: 'Year', message: 'Year is blank' },
     ]);
   });
