@@ -1,8 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 // The browser phase of `npm test` (scripts/test.mjs): the files packages/web/test/*browser.test.ts,
-// two at a time in two workers that keep their modules between files (isolate: false): a page waiting on
-// the server or on Chromium leaves a core idle that the other file uses. Its globalSetup
+// one at a time in one worker that keeps its modules between files (isolate: false). Its globalSetup
 // builds the web app, prepares the demonstration database once and starts one Chromium for all the
 // files; each file still has its own server on its own copy of that database, and its own browser
 // contexts (packages/web/test/browser-helpers.ts).
@@ -13,8 +12,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     pool: 'forks',
-    maxWorkers: 2,
-    fileParallelism: true,
+    maxWorkers: 1,
+    fileParallelism: false,
     isolate: false,
   },
 });

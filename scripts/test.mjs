@@ -81,10 +81,10 @@ delete pgliteOnly.DATABASE_URL;
 if (args.length) {
   await step('Tests', 'npx', ['vitest', 'run', ...args]);
 } else {
-  // Browser tests run after the others, two files at a time (a page waiting on the server or Chromium
-  // leaves a core idle; their waits are conditions, not times). vitest.browser.config.ts runs them in two
-  // workers with one Chromium and the demonstration database prepared once; each file has its own
-  // server on its own copy of that database.
+  // Browser tests run after the others, one file at a time, so that two of them never compete for
+  // the machine (timeouts are not faults). vitest.browser.config.ts runs them in one worker with one
+  // Chromium and the demonstration database prepared once; each file has its own server on its own
+  // copy of that database.
   const BROWSER = 'packages/web/test/*browser.test.ts';
   if (process.env.MARSAD_TEST_SERVER_ONLY === '1') {
     // The second run adds the PostgreSQL server: only the files that run on each database of
