@@ -1,3 +1,4 @@
+export * from './imports/repository-totals.ts';
 export * from './indicators/suppression-rule.ts';
 export * from './indicators/validation-rules.ts';
 export * from './observations/period.ts';

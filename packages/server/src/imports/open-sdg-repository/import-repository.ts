@@ -17,6 +17,7 @@
  * rolls back an import all or nothing.
  */
 import { createHash } from 'node:crypto';
+import type { KindTotals } from '@marsad/core';
 import type { SqlConn, Store } from '@marsad/db';
 import { sql } from 'kysely';
 import { type AuditActor, appendAudit } from '../../audit/audit-log.ts';
@@ -140,18 +141,6 @@ export interface RepositoryReport {
     indicatorsCreated: number;
   };
   notices: string[];
-}
-
-/** The files of one kind; `files` counts every file (an indicator's metadata entry stands for its files). */
-export interface KindTotals {
-  files: number;
-  entries: number;
-  imported: number;
-  checked: number;
-  read: number;
-  refused: number;
-  skipped: number;
-  rolledBack: number;
 }
 
 /** A refusal that fails the repository (all or nothing, its state): a boundaries file never does. */

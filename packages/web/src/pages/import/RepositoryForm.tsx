@@ -1,3 +1,4 @@
+import type { KindTotals } from '@marsad/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiUrl } from '../../api/client.ts';
@@ -51,17 +52,6 @@ const FLAGS = [
   ['createIndicators', 'import.flag.createIndicators', 'import.flag.createIndicatorsHint'],
 ] as const;
 type Flag = (typeof FLAGS)[number][0];
-
-interface KindTotals {
-  files: number;
-  entries: number;
-  imported: number;
-  checked: number;
-  read: number;
-  refused: number;
-  skipped: number;
-  rolledBack: number;
-}
 
 interface RepositoryFile {
   path: string;
