@@ -2,9 +2,10 @@
 // Builds the web app into packages/web/dist when a source is newer than the last build
 // (`npm start` runs it first, so a fresh clone serves the pages without a separate step).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, gzipSync, constants as zlibConstants } from 'node:zlib';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const web = path.join(root, 'packages/web');
@@ -36,4 +37,25 @@ const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], {
   stdio: 'inherit',
   env: { ...process.env, NODE_ENV: 'production' },
 });
-process.exit(r.status ?? 1);
+if (r.status !== 0) process.exit(r.status ?? 1);
+
+// Each script, style and data file also as brotli and gzip, once, at their best compression: the
+// server sends the form the browser accepts (@fastify/static's preCompressed) without compressing per
+// request. A reader on a slow connection downloads about a quarter of the bytes.
+const assets = path.join(web, 'dist/assets');
+let raw = 0;
+let br = 0;
+for (const f of readdirSync(assets)) {
+  if (!/\.(js|css|json|svg)$/.test(f)) continue;
+  const file = path.join(assets, f);
+  const bytes = readFileSync(file);
+  if (bytes.length < 1024) continue;
+  const b = brotliCompressSync(bytes, {
+    params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
+  });
+  writeFileSync(`${file}.br`, b);
+  writeFileSync(`${file}.gz`, gzipSync(bytes, { level: 9 }));
+  raw += bytes.length;
+  br += b.length;
+}
+console.log(`Assets compressed: ${(raw / 1024).toFixed(0)} kB, ${(br / 1024).toFixed(0)} kB as brotli.`);

@@ -13,6 +13,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -153,6 +155,74 @@ async function seedMillion(): Promise<void> {
   );
 }
 
+/** What the page received for one address (path and query): kept to serve it again as a static file. */
+interface Recorded {
+  type: string;
+  body: Buffer;
+}
+
+/**
+ * The baseline of the million-value page: every answer it received (HTML, scripts, styles, API data),
+ * served again, the same bytes, by a plain static file server in this process: the page as a static site.
+ */
+async function staticReplay(recorded: Map<string, Recorded>): Promise<{ address: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    const r = recorded.get(req.url ?? '');
+    if (!r) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': r.type, 'content-length': r.body.length }).end(r.body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    address: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** One cold load of the page at `url`: the time to its chart, and every answer (kept when `record` is given). */
+async function loadToChart(
+  url: string,
+  record?: Map<string, Recorded>,
+): Promise<{ chart: number; requests: { url: string; bytes: number; at: number; ms: number }[] }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.addInitScript(markInPage);
+  const page = await context.newPage();
+  const pending: Promise<{ url: string; bytes: number; at: number; ms: number } | null>[] = [];
+  let start = 0;
+  page.on('response', (r) => {
+    const u = new URL(r.url());
+    pending.push(
+      r
+        .body()
+        .catch(() => Buffer.alloc(0))
+        .then((b) => {
+          if (record && r.status() === 200)
+            record.set(`${u.pathname}${u.search}`, { type: r.headers()['content-type'] ?? 'text/plain', body: b });
+          return u.pathname.startsWith('/api/')
+            ? {
+                url: `${u.pathname}${u.search}`,
+                bytes: b.length,
+                at: Math.round(r.request().timing().startTime - start),
+                ms: Math.round(r.request().timing().responseEnd),
+              }
+            : null;
+        }),
+    );
+  });
+  start = Date.now();
+  await page.goto(url);
+  await page.waitForSelector('.chart svg path', { state: 'attached', timeout: 120_000 });
+  const chart = Math.round(await page.evaluate(() => (window as unknown as { __marks: Marks }).__marks.chart!));
+  // The map's latest values too: every API answer of the first view.
+  await page.waitForLoadState('networkidle');
+  const requests = (await Promise.all(pending)).filter((x) => x !== null);
+  await context.close();
+  return { chart, requests };
+}
+
 async function millionValues(): Promise<void> {
   await seedMillion();
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -160,40 +230,28 @@ async function millionValues(): Promise<void> {
     const chart: number[] = [];
     const bytes: number[] = [];
     let requests: { url: string; bytes: number; at: number; ms: number }[] = [];
+    const recorded = new Map<string, Recorded>();
     for (let i = 0; i < runs; i++) {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-      await context.addInitScript(markInPage);
-      const page = await context.newPage();
-      const pending: Promise<{ url: string; bytes: number; at: number; ms: number }>[] = [];
-      let start = 0;
-      page.on('response', (r) => {
-        const u = new URL(r.url());
-        if (!u.pathname.startsWith('/api/')) return;
-        pending.push(
-          r
-            .body()
-            .catch(() => Buffer.alloc(0))
-            .then((b) => ({
-              url: `${u.pathname}${u.search}`,
-              bytes: b.length,
-              at: Math.round(r.request().timing().startTime - start),
-              ms: Math.round(r.request().timing().responseEnd),
-            })),
-        );
-      });
-      start = Date.now();
-      await page.goto(`${address}/${lang}/indicators/BENCH-1M`);
-      await page.waitForSelector('.chart svg path', { state: 'attached', timeout: 120_000 });
-      chart.push(Math.round(await page.evaluate(() => (window as unknown as { __marks: Marks }).__marks.chart!)));
-      // The map's latest values too: every API answer of the first view.
-      await page.waitForLoadState('networkidle');
-      requests = await Promise.all(pending);
+      const run = await loadToChart(`${address}/${lang}/indicators/BENCH-1M`, recorded);
+      chart.push(run.chart);
+      requests = run.requests;
       bytes.push(requests.reduce((s, r) => s + r.bytes, 0));
-      await context.close();
+    }
+    // The baseline, in this run: the same answers from a static file server.
+    const replay = await staticReplay(recorded);
+    const baseline: number[] = [];
+    try {
+      for (let i = 0; i < runs; i++)
+        baseline.push((await loadToChart(`${replay.address}/${lang}/indicators/BENCH-1M`)).chart);
+    } finally {
+      await replay.close();
     }
     console.log(`\nIndicator page /indicators/BENCH-1M (1,080,000 values) in ${lang}, ${runs} cold loads:`);
     console.log(
       `  time to chart drawn (from the start of navigation): median ${median(chart)} ms (min ${Math.min(...chart)}, max ${Math.max(...chart)}; goal < 1,500 ms)`,
+    );
+    console.log(
+      `  baseline, the same bytes from a static file server in this run: median ${median(baseline)} ms (min ${Math.min(...baseline)}, max ${Math.max(...baseline)})`,
     );
     console.log(`  API data read by the page: ${kb(median(bytes))} (goal < 300 kB), of which:`);
     console.log('    (size, sent at ms after the start, answered in ms)');

@@ -82,6 +82,23 @@ describe.each(testStoreKinds())('page addresses per language on %s', (kind) => {
     expect(zhHome.body).toMatch(/hreflang="x-default" href="http:\/\/localhost(:80)?\/"/);
   });
 
+  it('names the alternates at the public address when one is set (MARSAD_PUBLIC_URL), not at the Host the request gave', async () => {
+    const before = process.env.MARSAD_PUBLIC_URL;
+    process.env.MARSAD_PUBLIC_URL = 'https://observatory.example.org/';
+    try {
+      const r = await get('/fr/places/MAAGA', { host: 'internal-node-3:3000' });
+      expect(r.statusCode).toBe(200);
+      expect(r.body).toContain(
+        '<link rel="alternate" hreflang="ar" href="https://observatory.example.org/ar/places/MAAGA" />',
+      );
+      expect(r.body).toContain('hreflang="x-default" href="https://observatory.example.org/places/MAAGA"');
+      expect(r.body).not.toContain('internal-node-3');
+    } finally {
+      if (before === undefined) delete process.env.MARSAD_PUBLIC_URL;
+      else process.env.MARSAD_PUBLIC_URL = before;
+    }
+  });
+
   it('answers an unknown prefix or page with the 404 page, never a redirect', async () => {
     for (const url of ['/xx/indicators/11.1.1', '/xx', '/en/nowhere', '/ar/indicators/NO.SUCH']) {
       const r = await get(url, { cookie: 'marsad_lang=fr' });

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { brotliDecompressSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pageDataRequests } from '../src/web/page-preloads.ts';
 import { createTestApp, type TestApp } from './helpers.ts';
 
 /**
@@ -43,5 +45,67 @@ describe.skipIf(!built)('pages of the web app (built)', () => {
         wrong.push(`${url}: ${bare.statusCode} to ${String(bare.headers.location)}`);
     }
     expect(wrong).toEqual([]);
+  });
+});
+
+describe.skipIf(!built)('what a page names for the browser to load first (built)', () => {
+  let t: TestApp;
+  const manifest = () =>
+    JSON.parse(readFileSync(path.join(ROOT, 'packages/web/dist/.vite/manifest.json'), 'utf8')) as Record<
+      string,
+      { file: string }
+    >;
+  const links = (html: string, rel: string) =>
+    [...html.matchAll(new RegExp(`<link rel="${rel}"[^>]*href="([^"]+)"`, 'g'))].map((m) => m[1]!);
+  beforeAll(async () => {
+    t = await createTestApp('pglite');
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it("names the page language's messages only, the page's code with its chart, and the indicator's first answers, each of which the server has", async () => {
+    const m = manifest();
+    const ar = (await t.app.inject({ url: '/ar/indicators/16.1.1' })).body;
+    const arModules = links(ar, 'modulepreload');
+    expect(arModules).toContain(`/${m['src/i18n/locales/ar.json']!.file}`);
+    expect(arModules).not.toContain(`/${m['src/i18n/locales/en.json']!.file}`);
+    expect(arModules).toContain(`/${m['src/pages/indicators/IndicatorPage.tsx']!.file}`);
+    expect(arModules).toContain(`/${m['src/components/echarts-setup.ts']!.file}`);
+    // The API answers the page asks for first, written as the app writes them (api/client.ts).
+    const data = links(ar, 'preload');
+    expect(data).toEqual([
+      '/api/v1/indicators/16.1.1?lang=ar',
+      '/api/v1/indicators/16.1.1/data?lang=ar',
+      '/api/v1/dimensions?lang=ar',
+    ]);
+    // Before the app's script, and every address answers.
+    expect(ar.indexOf('rel="preload"')).toBeLessThan(ar.indexOf('<script'));
+    for (const u of [...arModules, ...data]) expect((await t.app.inject({ url: u })).statusCode, u).toBe(200);
+    // The built code compressed once at build time, sent as the browser accepts it.
+    const page = `/${m['src/pages/indicators/IndicatorPage.tsx']!.file}`;
+    const plain = await t.app.inject({ url: page });
+    const br = await t.app.inject({ url: page, headers: { 'accept-encoding': 'br, gzip' } });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers.vary).toMatch(/accept-encoding/i);
+    expect(br.rawPayload.length).toBeLessThan(plain.rawPayload.length / 2);
+    expect(brotliDecompressSync(br.rawPayload).equals(plain.rawPayload)).toBe(true);
+    const gz = await t.app.inject({ url: page, headers: { 'accept-encoding': 'gzip' } });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+
+    const en = (await t.app.inject({ url: '/en/places/MAAGA' })).body;
+    expect(links(en, 'modulepreload')).toContain(`/${m['src/i18n/locales/en.json']!.file}`);
+    expect(links(en, 'modulepreload')).toContain(`/${m['src/pages/places/PlacePage.tsx']!.file}`);
+    expect(links(en, 'modulepreload')).not.toContain(`/${m['src/i18n/locales/ar.json']!.file}`);
+    expect(links(en, 'preload')).toEqual([]);
+
+    // A page that does not exist: its language's messages, no data.
+    const missing = await t.app.inject({ url: '/zh/indicators/NO-SUCH' });
+    expect(missing.statusCode).toBe(404);
+    expect(links(missing.body, 'preload')).toEqual([]);
+    expect(links(missing.body, 'modulepreload')).toContain(`/${m['src/i18n/locales/zh.json']!.file}`);
+    // A code that needs escaping is written as the app escapes it (encodeURIComponent); a broken escape names nothing.
+    expect(pageDataRequests('en', '/indicators/A%2FB%20C')[0]).toBe('/api/v1/indicators/A%2FB%20C?lang=en');
+    expect(pageDataRequests('en', '/indicators/%E0%A4%A')).toEqual([]);
   });
 });

@@ -12,7 +12,7 @@ import { createTestDatabase, type TestDatabase } from '@marsad/db/testing';
 import { buildApp, prepareDatabase } from '@marsad/server';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, type BrowserContext, type ConsoleMessage, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, inject } from 'vitest';
 import { isolateNumbers } from '../src/format/isolate-numbers.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -138,6 +138,15 @@ export function useBrowserSuite(): BrowserSuite {
       ? await chromium.connect(shared.wsEndpoint)
       : await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   }, 300_000);
+  // A test's contexts close when it ends: a page left open goes on running (its timers, its queries) and
+  // holding a renderer for the rest of the file. Contexts a file opens in its beforeAll stay for its tests.
+  let opened = 0;
+  beforeEach(() => {
+    opened = contexts.length;
+  });
+  afterEach(async () => {
+    for (const c of contexts.splice(opened)) await c.close().catch(() => undefined);
+  });
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => undefined);
     // A shared Chromium goes on for the next file (closed by the globalSetup); this file's connection ends.

@@ -7,14 +7,24 @@ const attr = (s: string) =>
  * The app's index.html for a page in `lang`: `<html lang dir>` set for the language, and when the
  * page is known (`path`: its address without the language prefix and without query), a
  * `<link rel="alternate" hreflang>` for each of the six languages and `x-default` (the address
- * without prefix, which chooses the reader's language) at `origin`.
+ * without prefix, which chooses the reader's language) at `origin`. `preloads`: the API answers
+ * (`data`) and built modules (`modules`) the page loads first, named so that the browser fetches them
+ * beside the app's code (page-preloads.ts).
  */
 export function pageHtml(
   index: string,
   lang: PageLanguage,
   alternates: { origin: string; path: string } | null,
+  preloads: { data: string[]; modules: string[] } = { data: [], modules: [] },
 ): string {
   let html = index.replace(/<html\b[^>]*>/i, `<html lang="${lang}" dir="${directionOf(lang)}">`);
+  const hints = [
+    // As the app's fetch() asks (same-origin credentials): the browser hands the preloaded answer to it.
+    ...preloads.data.map((u) => `<link rel="preload" as="fetch" crossorigin="anonymous" href="${attr(u)}" />`),
+    ...preloads.modules.map((u) => `<link rel="modulepreload" crossorigin href="${attr(u)}" />`),
+  ];
+  // Before the app's script: the browser asks for the API answers first, they take the server longest.
+  if (hints.length) html = html.replace(/<script\b/i, `${hints.join('\n    ')}\n    <script`);
   if (alternates) {
     const { origin, path } = alternates;
     const links = [

@@ -5,8 +5,11 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
+import { linkBase } from '../mail/link-mail.ts';
+import { loadMailSettings } from '../mail/mail-settings.ts';
 import { pageHtml } from './page-html.ts';
 import { chooseLanguage, isPageLanguage, type PageLanguage, pathInLanguage } from './page-language.ts';
+import { pageDataRequests, pageModuleFiles, readWebBuild } from './page-preloads.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
 
@@ -69,10 +72,19 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
     index: false,
     maxAge: '1y',
     immutable: true,
+    // The build writes each asset also as .br and .gz (scripts/build-web.mjs): sent as the browser accepts.
+    preCompressed: true,
   });
   // Built assets have content hashes in their names: they are cached for good (maxAge, immutable).
 
   // Read on each page request (a small file), so a rebuilt app is served without a restart.
+  const preloads = (lang: PageLanguage, pagePath: string | null) => {
+    const build = readWebBuild(WEB_DIST);
+    return {
+      data: pagePath === null ? [] : pageDataRequests(lang, pagePath),
+      modules: build ? pageModuleFiles(build, lang, pagePath ?? '') : [],
+    };
+  };
   const sendPage = async (
     reply: FastifyReply,
     lang: PageLanguage,
@@ -83,7 +95,14 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
       .code(status)
       .header('Content-Type', 'text/html; charset=utf-8')
       .header('Cache-Control', 'no-cache')
-      .send(pageHtml(await readFile(index, 'utf8'), lang, status === 200 ? alternates : null));
+      .send(
+        pageHtml(
+          await readFile(index, 'utf8'),
+          lang,
+          status === 200 ? alternates : null,
+          preloads(lang, status === 200 ? alternates.path : null),
+        ),
+      );
 
   const exists = async (kind: 'indicator' | 'place' | 'programme', code: string): Promise<boolean> => {
     const q =
@@ -95,14 +114,19 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
     return !!(await q.executeTakeFirst());
   };
 
+  // The address the alternates name: the public address an administrator set (MARSAD_PUBLIC_URL or the mail
+  // settings, as for the links in e-mails), else the one the request came to (behind a proxy, its Host).
+  const publicOrigin = async (req: FastifyRequest) =>
+    linkBase(await loadMailSettings(ctx.store.db), { protocol: req.protocol, host: req.host }).replace(/\/+$/, '');
+
   // A page in its language: `/:lang` and the rest of the address, which the app knows or not.
   const page = async (req: FastifyRequest, reply: FastifyReply) => {
     const { lang } = req.params as { lang: string };
     if (!isPageLanguage(lang)) return reply.callNotFound();
     const rawPath = (req.url.split('?')[0] ?? '/').slice(lang.length + 1) || '/';
     const url = decodeURIComponent(rawPath);
-    const sent = (status = 200) =>
-      sendPage(reply, lang, { origin: `${req.protocol}://${req.host}`, path: rawPath.replace(/(.)\/$/, '$1') }, status);
+    const sent = async (status = 200) =>
+      sendPage(reply, lang, { origin: await publicOrigin(req), path: rawPath.replace(/(.)\/$/, '$1') }, status);
     const m = /^\/(indicators|places)\/([^/]+)\/?$/.exec(url);
     if (m && !(await exists(m[1] === 'indicators' ? 'indicator' : 'place', m[2]!))) return sent(404);
     // The country report: for a country only.
@@ -190,7 +214,11 @@ export async function webNotFound(req: FastifyRequest, reply: FastifyReply): Pro
     return false;
   const prefix = /^\/([^/?]+)/.exec(req.url)?.[1];
   const lang = isPageLanguage(prefix) ? prefix : chooseLanguage(req.headers);
-  const html = pageHtml(await readFile(path.join(WEB_DIST, 'index.html'), 'utf8'), lang, null);
+  const build = readWebBuild(WEB_DIST);
+  const html = pageHtml(await readFile(path.join(WEB_DIST, 'index.html'), 'utf8'), lang, null, {
+    data: [],
+    modules: build ? pageModuleFiles(build, lang, '') : [],
+  });
   await reply
     .code(404)
     .header('Content-Type', 'text/html; charset=utf-8')

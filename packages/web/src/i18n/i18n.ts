@@ -4,16 +4,33 @@ import { initReactI18next } from 'react-i18next';
 import { pageLanguage } from '../app/lang-path.ts';
 import { isolateNumbers } from '../format/isolate-numbers.ts';
 import { dirOf, isLang, type Lang } from './languages.ts';
-import ar from './locales/ar.json';
-import en from './locales/en.json';
-import es from './locales/es.json';
-import fr from './locales/fr.json';
-import ru from './locales/ru.json';
-import zh from './locales/zh.json';
 
 /** Catalog entries are ICU messages; `_meta` says who translated and what awaits review. */
 type Catalog = Record<string, unknown>;
 const strip = (c: Catalog) => Object.fromEntries(Object.entries(c).filter(([k]) => k !== '_meta'));
+
+/**
+ * Each language's catalog is a chunk of its own, loaded when a page is first shown in it: a reader
+ * downloads ~100–150 kB of messages (one language), not ~730 kB (six). The server names the page
+ * language's chunk in the page (`<link rel="modulepreload">`, packages/server/src/web/page-html.ts),
+ * so it loads beside the app's own code. The catalogs are complete in every language (a test fails on
+ * a missing key), so no fallback language is loaded.
+ */
+const CATALOGS: Record<Lang, () => Promise<{ default: Catalog }>> = {
+  ar: () => import('./locales/ar.json'),
+  en: () => import('./locales/en.json'),
+  fr: () => import('./locales/fr.json'),
+  es: () => import('./locales/es.json'),
+  ru: () => import('./locales/ru.json'),
+  zh: () => import('./locales/zh.json'),
+};
+
+/** Loads the language's catalog into i18next once. */
+async function loadCatalog(lang: Lang): Promise<void> {
+  if (i18next.hasResourceBundle(lang, 'translation')) return;
+  const catalog = strip((await CATALOGS[lang]()).default);
+  i18next.addResourceBundle(lang, 'translation', catalog, true, true);
+}
 
 export function applyDocumentLanguage(lang: Lang): void {
   document.documentElement.lang = lang;
@@ -22,6 +39,7 @@ export function applyDocumentLanguage(lang: Lang): void {
 
 /** Shows the page in `lang` (the language of its address: app/lang-path.ts). */
 export async function setLanguage(lang: Lang): Promise<void> {
+  await loadCatalog(lang);
   applyDocumentLanguage(lang);
   await i18next.changeLanguage(lang);
 }
@@ -42,6 +60,7 @@ const bidiNumbers = {
 export async function initI18n(): Promise<void> {
   const lng = pageLanguage();
   applyDocumentLanguage(lng);
+  const catalog = strip((await CATALOGS[lng]()).default);
   await i18next
     .use(ICU)
     .use(initReactI18next)
@@ -49,15 +68,9 @@ export async function initI18n(): Promise<void> {
     .init({
       postProcess: ['bidiNumbers'],
       lng,
-      fallbackLng: 'en',
-      resources: {
-        ar: { translation: strip(ar) },
-        en: { translation: strip(en) },
-        fr: { translation: strip(fr) },
-        es: { translation: strip(es) },
-        ru: { translation: strip(ru) },
-        zh: { translation: strip(zh) },
-      },
+      fallbackLng: false,
+      resources: { [lng]: { translation: catalog } },
+      partialBundledLanguages: true,
       keySeparator: false,
       nsSeparator: false,
       interpolation: { escapeValue: false },
