@@ -6,9 +6,10 @@
  * page of an indicator with a million values (250 places × 480 months × the total and 8 breakdowns,
  * made up and written straight into the database): the bytes of API data it reads and the time to
  * its first chart (goal: under 1.5 s and 300 kB), with the time of each API request.
- *   npm run bench:web [-- --runs 5] [--postgres] [--million-only]
+ *   npm run bench:web [-- --runs 5] [--postgres] [--million-only] [--profile]
  * (--postgres: on DATABASE_URL instead of PGlite; --million-only: without the demonstration data and its page;
- * --shots: screenshots of the million-value page in Arabic and English, desktop and phone, in /tmp/marsad-shots)
+ * --shots: screenshots of the million-value page in Arabic and English, desktop and phone, in /tmp/marsad-shots;
+ * --profile: where the million-value page's main thread spends its time before the chart, by script and function)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -223,6 +224,50 @@ async function loadToChart(
   return { chart, requests };
 }
 
+/**
+ * `--profile`: one more cold load with the DevTools CPU profiler on the page's main thread, from the start of
+ * navigation to the chart: the time by script and by function (self time), to see what the page spends.
+ */
+async function profileLoad(url: string): Promise<void> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.addInitScript(markInPage);
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  await page.goto(url);
+  await page.waitForSelector('.chart svg path', { state: 'attached', timeout: 120_000 });
+  const chart = await page.evaluate(() => (window as unknown as { __marks: Marks }).__marks.chart!);
+  const { profile } = (await cdp.send('Profiler.stop')) as {
+    profile: {
+      nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+      samples: number[];
+      timeDeltas: number[];
+    };
+  };
+  await context.close();
+  const byId = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+  const byScript = new Map<string, number>();
+  const byFunction = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const f = byId.get(id)!;
+    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+    const script = f.url ? f.url.replace(/^.*\/assets\//, '') : `(${f.functionName || 'native'})`;
+    byScript.set(script, (byScript.get(script) ?? 0) + ms);
+    const fn = `${f.functionName || '(anonymous)'} ${script}:${f.lineNumber}`;
+    byFunction.set(fn, (byFunction.get(fn) ?? 0) + ms);
+  });
+  const top = (m: Map<string, number>, n: number) =>
+    [...m.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, v]) => `      ${v.toFixed(0).padStart(6)} ms  ${k}`)
+      .join('\n');
+  console.log(`  profile of one load (chart at ${Math.round(chart)} ms), main thread by script:\n${top(byScript, 12)}`);
+  console.log(`    by function (self time):\n${top(byFunction, 15)}`);
+}
+
 async function millionValues(): Promise<void> {
   await seedMillion();
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -237,6 +282,7 @@ async function millionValues(): Promise<void> {
       requests = run.requests;
       bytes.push(requests.reduce((s, r) => s + r.bytes, 0));
     }
+    if (process.argv.includes('--profile')) await profileLoad(`${address}/${lang}/indicators/BENCH-1M`);
     // The baseline, in this run: the same answers from a static file server.
     const replay = await staticReplay(recorded);
     const baseline: number[] = [];

@@ -14,6 +14,14 @@ export interface ChartTarget {
 
 const COLOURS = ['#0b5cab', '#b34700', '#2e7d32', '#6a1b9a', '#00838f', '#ad1457', '#5d4037', '#37474f'];
 const SYMBOLS = ['circle', 'rect', 'triangle', 'diamond', 'pin', 'arrow', 'roundRect', 'circle'];
+const DASHES = ['solid', 'dashed', 'dotted'] as const;
+/**
+ * Above this many points in a series, the lines are drawn without a mark per point (told apart by their dash and
+ * the legend) and thinned to what the width can show (ECharts' `lttb` sampling, which keeps peaks and troughs):
+ * 40 years of months for ten places would otherwise be ~5,000 SVG marks, seconds to draw on a phone. The table
+ * below the chart keeps every value.
+ */
+const DENSE = 60;
 
 /**
  * A time-series chart (ECharts, loaded on first use). Time runs left to right in every
@@ -35,6 +43,7 @@ export function LineChart({
 }) {
   const ref = useRef<HTMLDivElement>(null);
   const { num, lang } = usePrefs();
+  const dense = series.some((s) => s.points.length > DENSE);
   useEChart(
     ref,
     () => import('./echarts-setup.ts'),
@@ -43,11 +52,18 @@ export function LineChart({
       aria: { enabled: true, label: { description: title } },
       animation: false,
       grid: { left: 56, right: 24, top: 40, bottom: 40, containLabel: true },
-      tooltip: {
-        trigger: 'item',
-        formatter: (p: { seriesName: string; data: [number, number, string] }) =>
-          `${p.seriesName}<br/>${p.data[2]}: ${num(p.data[1])} ${unit}`,
-      },
+      tooltip: dense
+        ? {
+            // No marks to point at: the values of every line at the period under the pointer.
+            trigger: 'axis',
+            formatter: (ps: { seriesName: string; data: [number, number, string] }[]) =>
+              ps.map((p) => `${p.seriesName}: ${p.data[2]} ${num(p.data[1])} ${unit}`).join('<br/>'),
+          }
+        : {
+            trigger: 'item',
+            formatter: (p: { seriesName: string; data: [number, number, string] }) =>
+              `${p.seriesName}<br/>${p.data[2]}: ${num(p.data[1])} ${unit}`,
+          },
       legend: { top: 0, type: 'scroll' },
       // Years as numbers (see period-x.ts); labels on whole years only.
       xAxis: {
@@ -62,10 +78,14 @@ export function LineChart({
         ...series.map((s, i) => ({
           name: s.name,
           type: 'line',
-          symbol: SYMBOLS[i % SYMBOLS.length],
-          symbolSize: 7,
+          ...(dense
+            ? { showSymbol: false, sampling: 'lttb', lineStyle: { width: 2, type: DASHES[i % DASHES.length] } }
+            : {
+                symbol: SYMBOLS[i % SYMBOLS.length],
+                symbolSize: 7,
+                lineStyle: { width: 2, type: i % 2 ? 'dashed' : 'solid' },
+              }),
           color: COLOURS[i % COLOURS.length],
-          lineStyle: { width: 2, type: i % 2 ? 'dashed' : 'solid' },
           data: s.points.map((p) => [p.x, p.value, p.label]),
         })),
         ...(target
@@ -89,7 +109,7 @@ export function LineChart({
           : []),
       ],
     }),
-    [series, target, title, unit, num],
+    [series, target, title, unit, num, dense],
   );
   return (
     <div
