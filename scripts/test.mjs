@@ -103,6 +103,9 @@ if (args.length) {
     ? background('Tests on the PostgreSQL server', 'npx', ['vitest', 'run', ...databaseTestFiles()], {
         ...process.env,
         MARSAD_TEST_SERVER_ONLY: '1',
+        // The hostile files and bodies (robustness/hostile-*.test.ts) go through the same server code on both
+        // databases: 200 cases a route on PGlite in the run before, 100 here, unless set.
+        MARSAD_FUZZ_RUNS: process.env.MARSAD_FUZZ_RUNS ?? '100',
       })
     : null;
   if (beside !== null)
