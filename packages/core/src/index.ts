@@ -1,4 +1,5 @@
 export * from './imports/repository-totals.ts';
+export * from './indicators/metadata-fields.ts';
 export * from './indicators/suppression-rule.ts';
 export * from './indicators/validation-rules.ts';
 export * from './observations/period.ts';

@@ -33,6 +33,7 @@ const WRITE_ROUTES: Record<string, Access> = {
   'DELETE /api/v1/users/:id/grants': 'administrator',
   'POST /api/v1/indicators': 'focal-point', // own places: catalogue-place-rules.test.ts
   'PATCH /api/v1/indicators/:code': 'focal-point',
+  'PATCH /api/v1/indicators/:code/metadata': 'focal-point', // local indicators of their places, as above
   'PUT /api/v1/indicators/:code/rules': 'administrator',
   'POST /api/v1/places': 'signed-in', // then checked row by row: under places of the actor's roles
   'POST /api/v1/places/import': 'signed-in',

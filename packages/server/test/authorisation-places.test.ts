@@ -414,6 +414,14 @@ const PLACE_ROUTES: Record<string, PlaceRoute> = {
       payload: { names: { fr: 'Indicateur local' } },
     }),
   },
+  'PATCH /api/v1/indicators/:code/metadata': {
+    allowed: WRITERS,
+    request: async (t, place) => ({
+      method: 'PATCH',
+      url: `/api/v1/indicators/${await localIndicator(t, place)}/metadata`,
+      payload: { source: 'City statistics office', fields: { comments_limitations: { fr: `Note ${next()}` } } },
+    }),
+  },
   'POST /api/v1/observations/status': {
     allowed: ['data-validator'],
     request: async (t, place) => ({

@@ -468,6 +468,10 @@ describe.each(testStoreKinds())('suppression of small counts on %s', (kind) => {
       '/api/v1/frameworks/:code': ['/api/v1/frameworks/urban-safety', '/api/v1/frameworks/sdg'],
       '/api/v1/indicators': ['/api/v1/indicators?limit=1000'],
       '/api/v1/indicators/:code': ['/api/v1/indicators/16.1.1', '/api/v1/indicators/USM-CV-05'],
+      '/api/v1/indicators/:code/metadata/texts': [
+        '/api/v1/indicators/16.1.1/metadata/texts',
+        '/api/v1/indicators/USM-CV-05/metadata/texts',
+      ],
       '/api/v1/indicators/:code/latest': [
         '/api/v1/indicators/16.1.1/latest?series=VC_IHR_PSRC&dim=SEX:F',
         '/api/v1/indicators/16.1.1/latest?series=VC_IHR_PSRCN&dim=SEX:F',

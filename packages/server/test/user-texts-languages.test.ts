@@ -83,4 +83,94 @@ describe.each(testStoreKinds())('texts by language on %s', (kind) => {
     const row = summary.indicators.find((i: { indicator: { code: string } }) => i.indicator.code === '16.1.1');
     expect(row.latest.source.names.fr).toBe('Données de démonstration synthétiques de Marsad');
   });
+
+  it("stores and serves a programme's names in the six languages, and still takes Arabic and English alone", async () => {
+    const six = (what: string) => ({
+      ar: `${what} بالعربية`,
+      en: `${what} in English`,
+      fr: `${what} en français`,
+      es: `${what} en español`,
+      ru: `${what} по-русски`,
+      zh: `${what}（中文）`,
+    });
+    const send = async (
+      method: 'POST' | 'PATCH',
+      url: string,
+      payload: unknown,
+      status = method === 'POST' ? 201 : 200,
+    ) => {
+      const r = await t.app.inject({ method, url, headers: AUTH, payload: payload as Record<string, unknown> });
+      expect(r.statusCode, `${url}: ${r.body}`).toBe(status);
+      return r.json();
+    };
+    await send('POST', '/api/v1/programmes', {
+      code: 'SIX-LANGS',
+      names: six('Programme'),
+      startYear: 2026,
+      endYear: 2030,
+      reportingOrg: { ref: 'XM-SIX-1', type: '40', names: six('Organisation') },
+      pillars: [
+        { code: 'P1', names: six('Pillar') },
+        { code: 'P2', names: { ar: 'ركيزة', en: 'Pillar two' } },
+      ],
+      partners: [{ names: six('Partner') }, { names: { ar: 'شريك', en: 'Partner two' } }],
+    });
+    const result = await send('POST', '/api/v1/results', {
+      programme: 'SIX-LANGS',
+      level: 'impact',
+      titles: six('Result'),
+    });
+    const measure = await send('POST', `/api/v1/results/${result.id}/measures`, {
+      kind: 'specific',
+      names: six('Measure'),
+      unitNames: six('Unit'),
+      ascending: true,
+    });
+    await send('POST', '/api/v1/programmes/SIX-LANGS/budget-lines', {
+      labels: six('Line'),
+      currency: 'USD',
+      year: 2026,
+      amount: 1000,
+    });
+    const view = (await t.app.inject({ url: '/api/v1/programmes/SIX-LANGS?lang=ru' })).json();
+    expect(view.reportingOrg.names).toEqual(six('Organisation'));
+    expect(view.reportingOrg.name).toBe('Organisation по-русски');
+    expect(view.pillars[0].names).toEqual(six('Pillar'));
+    expect(view.pillars[0].name).toBe('Pillar по-русски');
+    expect(view.pillars[1].names).toEqual({ ar: 'ركيزة', en: 'Pillar two' });
+    expect(view.partners.map((p: { names: object }) => p.names)).toEqual([
+      six('Partner'),
+      { ar: 'شريك', en: 'Partner two' },
+    ]);
+    const m = view.results[0].measures[0];
+    expect(m.names).toEqual(six('Measure'));
+    expect(m.unitNames).toEqual(six('Unit'));
+    expect(m.unit).toBe('Unit по-русски');
+    const budget = (await t.app.inject({ url: '/api/v1/programmes/SIX-LANGS/budget?lang=zh' })).json();
+    expect(budget.lines[0].labels).toEqual(six('Line'));
+    expect(budget.lines[0].label).toBe('Line（中文）');
+
+    // A language left out of a new list is gone; the measure's texts are replaced as given.
+    await send('PATCH', '/api/v1/programmes/SIX-LANGS', { pillars: [{ code: 'P1', names: { fr: 'Pilier un' } }] });
+    await send('PATCH', `/api/v1/result-measures/${measure.id}`, {
+      names: { zh: '措施' },
+      unitNames: { es: 'Unidad' },
+    });
+    const after = (await t.app.inject({ url: '/api/v1/programmes/SIX-LANGS?lang=en' })).json();
+    expect(after.pillars).toMatchObject([{ code: 'P1', names: { fr: 'Pilier un' }, name: 'Pilier un' }]);
+    expect(after.results[0].measures[0]).toMatchObject({ names: { zh: '措施' }, unitNames: { es: 'Unidad' } });
+
+    // A name given in no language is refused, naming the field, and nothing is written.
+    const bad = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/programmes/SIX-LANGS',
+      headers: AUTH,
+      payload: { names: six('Changed'), pillars: [{ code: 'P1', names: { fr: '   ' } }] },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().message).toMatch(/pillars\.0\.names\.fr: /);
+    const unchanged = (await t.app.inject({ url: '/api/v1/programmes/SIX-LANGS' })).json();
+    expect(unchanged.names).toEqual(six('Programme'));
+    expect(unchanged.pillars[0].names).toEqual({ fr: 'Pilier un' });
+  });
 });

@@ -586,6 +586,119 @@ describe.skipIf(!decision.run)('administration pages in Chromium', { timeout: 12
     expect(faults(problems)).toEqual([]);
   });
 
+  // 5c. The indicator's metadata in six languages (issue 15, item 5): a text of an imported source given in French on
+  // the administration page, a field added; a source without a name refused next to its field; the French indicator
+  // page then shows the French texts, and the Arabic page the English one it still has, marked.
+  it('edits a metadata text in French on the administration page and shows it on /fr/indicators/16.1.1 (fr, ar)', async () => {
+    const SOURCE = 'Test statistics office (Open SDG)';
+    const english = 'Victims of intentional homicide per 100,000 population.';
+    const ind = await suite.server.db.store.db
+      .selectFrom('indicators')
+      .select('id')
+      .where('code', '=', '16.1.1')
+      .executeTakeFirstOrThrow();
+    await suite.server.db.store.db
+      .insertInto('indicator_metadata')
+      .values([
+        {
+          indicator_id: ind.id,
+          lang: 'en',
+          field: 'national_indicator_description',
+          text: english,
+          position: 5,
+          source: SOURCE,
+        },
+        { indicator_id: ind.id, lang: 'en', field: 'reporting_status', text: 'complete', position: 16, source: SOURCE },
+      ])
+      .execute();
+    const { page, problems } = await openAs(suite.browser, suite.baseURL, account('administrator'), 'fr', contexts);
+    await page.goto('/admin/indicators/16.1.1');
+    const form = page.locator('form.indicator-metadata-form');
+    await form.locator('textarea').first().waitFor();
+    const sourceSelect = form.getByLabel(msg('fr', 'admin.indicatorMetadata.source'), { exact: true });
+    expect(await sourceSelect.inputValue()).toBe(SOURCE);
+    const fieldIn = (field: string, lang: string) =>
+      msg('fr', 'common.fieldInLanguage', { field: msg('fr', `indicatorMetadata.field.${field}`), language: lang });
+    const description = form.getByLabel(fieldIn('national_indicator_description', 'français'), { exact: true });
+    expect(await description.inputValue()).toBe('');
+    expect(await description.getAttribute('lang')).toBe('fr');
+    // The English text is among the five other languages, folded and counted.
+    const others = form.locator('details.lang-fields-others').first();
+    expect(await others.getAttribute('open')).toBeNull();
+    expect(await others.locator('summary').innerText()).toBe(
+      msg('fr', 'common.otherLanguages', {
+        field: msg('fr', 'indicatorMetadata.field.national_indicator_description'),
+        filled: '1',
+        total: '5',
+      }),
+    );
+    expect(await form.locator('textarea[lang="en"]').first().inputValue()).toBe(english);
+
+    // A new source without a name nor a field: refused before sending, next to the fields, in French.
+    await sourceSelect.selectOption({ label: msg('fr', 'admin.indicatorMetadata.newSource') });
+    await form.getByRole('button', { name: msg('fr', 'admin.indicatorMetadata.save'), exact: true }).click();
+    const name = form.getByLabel(msg('fr', 'admin.indicatorMetadata.sourceName'), { exact: true });
+    await expect.poll(() => name.getAttribute('aria-invalid')).toBe('true');
+    expect(await name.evaluate((el) => el === document.activeElement)).toBe(true);
+    const errorOf = async (field: typeof name) =>
+      page.locator(`[id="${(await field.getAttribute('aria-describedby'))!.split(' ').pop()!}"]`).innerText();
+    expect(await errorOf(name)).toContain(msg('fr', 'admin.indicatorMetadata.sourceNeeded'));
+    const addSelect = form.getByLabel(msg('fr', 'admin.indicatorMetadata.addField'), { exact: true });
+    expect(await errorOf(addSelect)).toContain(msg('fr', 'admin.indicatorMetadata.fieldNeeded'));
+    expect(await serious(page)).toEqual([]);
+
+    // Back to the imported source: the description in French, and a footnote added in French.
+    await sourceSelect.selectOption(SOURCE);
+    const french = 'Victimes d’homicide volontaire pour 100 000 habitants (texte saisi dans la page).';
+    await form.getByLabel(fieldIn('national_indicator_description', 'français'), { exact: true }).fill(french);
+    await addSelect.selectOption('data_footnote');
+    await form.getByRole('button', { name: msg('fr', 'admin.indicatorMetadata.addFieldButton'), exact: true }).click();
+    const footnote = form.getByLabel(fieldIn('data_footnote', 'français'), { exact: true });
+    await expect.poll(() => footnote.evaluate((el) => el === document.activeElement)).toBe(true);
+    await footnote.fill('Données **provisoires** pour 2024.');
+    await form.getByRole('button', { name: msg('fr', 'admin.indicatorMetadata.save'), exact: true }).click();
+    await page
+      .locator('[role=status]')
+      .filter({ hasText: msg('fr', 'admin.indicatorMetadata.saved') })
+      .waitFor();
+    expect(await sourceSelect.inputValue()).toBe(SOURCE);
+    const texts = (await (await fetch(`${suite.baseURL}/api/v1/indicators/16.1.1/metadata/texts`)).json()) as {
+      sources: { source: string; fields: { field: string; texts: Record<string, string> }[] }[];
+    };
+    const saved = texts.sources.find((x) => x.source === SOURCE)!.fields;
+    expect(saved.find((f) => f.field === 'national_indicator_description')!.texts).toEqual({ en: english, fr: french });
+    expect(saved.find((f) => f.field === 'data_footnote')!.texts).toEqual({ fr: 'Données **provisoires** pour 2024.' });
+    expect(saved.find((f) => f.field === 'reporting_status')!.texts).toEqual({ en: 'complete' });
+    await screenshot(page, 'admin-fr-metadata-saved');
+    expect(await serious(page)).toEqual([]);
+    // On a phone the form still fits the screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // The French indicator page, reached inside the app: the French texts, not marked.
+    await page.getByRole('link', { name: msg('fr', 'admin.rules.publicPage'), exact: true }).click();
+    await page.waitForURL('**/fr/indicators/16.1.1');
+    const metadata = page.locator('section.indicator-metadata');
+    await metadata.locator('.metadata-text[lang="fr"]').filter({ hasText: french }).waitFor();
+    expect(await metadata.locator('.metadata-text[lang="fr"] strong').innerText()).toBe('provisoires');
+    expect(await metadata.locator('.fallback-mark').count()).toBe(0);
+    // In Arabic: no Arabic text, so the English description (before French), marked with its language.
+    await page.getByLabel(msg('fr', 'layout.language'), { exact: true }).first().selectOption('ar');
+    await expect.poll(async () => (await htmlLangDir(page)).lang).toBe('ar');
+    await metadata
+      .locator('.metadata-text[lang="en"]')
+      .filter({ hasText: 'Victims of intentional homicide' })
+      .waitFor();
+    const inglizi = await page.evaluate(() => new Intl.DisplayNames(['ar'], { type: 'language' }).of('en'));
+    expect(await metadata.locator('.fallback-mark').first().innerText()).toBe(
+      `(${msg('ar', 'common.inLanguage', { language: inglizi! })})`,
+    );
+    expect(await metadata.locator('.fallback-mark').first().getAttribute('lang')).toBe('ar');
+    await screenshot(page, 'admin-ar-metadata-fallback');
+    expect(faults(problems)).toEqual([]);
+  });
+
   // 6. Tokens: an administrator revokes another user's token; the audit log has it, and its CSV too.
   it("lets an administrator revoke any user's API token, and finds it in the audit log and its CSV (en)", async () => {
     const nfp = account('national-focal-point');

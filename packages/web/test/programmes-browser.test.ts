@@ -36,6 +36,7 @@ interface Measure {
   id: number;
   kind: string;
   names: Names;
+  unitNames: Names;
   progress: number | null;
   targets: { year: number; value: number }[];
   actual: { year: number; value: number } | null;
@@ -484,7 +485,58 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
     );
   });
 
-  it('lets an administrator add a programme with a pillar and a place, and delete it (in English)', async () => {
+  it('gives a programme-specific measure its name and unit in French from the Arabic page, read on the French one', async () => {
+    const before = await getJson<Programme>(suite.baseURL, '/api/v1/programmes/ESCWA-NUA-IRP');
+    const m = all(before.results)
+      .flatMap((r) => r.measures)
+      .find((x) => x.kind === 'specific')!;
+    const { page, problems } = await openPage('administrator', 'ar');
+    await page.goto('/programmes/ESCWA-NUA-IRP');
+    await ready(page, 'main li.result', problems);
+    await waitForSettled(page);
+    await page.getByRole('button', { name: msg('ar', 'programmes.edit.switch') }).click();
+    await page.locator(`#measure-edit-${m.id}`).click();
+    const form = page.locator('form.edit-form');
+    const names = form.locator('.lang-fields').nth(0);
+    const units = form.locator('.lang-fields').nth(1);
+    // The reader's language first, with its language and direction, labelled so; the five others folded.
+    const nameAr = names.getByLabel(
+      msg('ar', 'common.fieldInLanguage', { field: msg('ar', 'langFields.name'), language: 'العربية' }),
+      { exact: true },
+    );
+    expect(await nameAr.getAttribute('lang')).toBe('ar');
+    expect(await nameAr.getAttribute('dir')).toBe('rtl');
+    expect(await nameAr.inputValue()).toBe(m.names.ar ?? '');
+    expect(await names.locator('input[lang="fr"]').isVisible()).toBe(false);
+    await names.locator('summary').click();
+    await names.locator('input[lang="fr"]').fill('Ateliers tenus (essai)');
+    await units.locator('summary').click();
+    await units.locator('input[lang="fr"]').fill('ateliers');
+    const violations = await serious(page);
+    expect(violations, describeViolations(violations)).toEqual([]);
+    await screenshot(page, 'programmes-ar-measure-names');
+    // On a phone the form, its disclosures open, still fits the screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await form.getByRole('button', { name: msg('ar', 'admin.save'), exact: true }).click();
+    await form.waitFor({ state: 'detached' });
+    const after = await getJson<Programme>(suite.baseURL, '/api/v1/programmes/ESCWA-NUA-IRP');
+    const changed = all(after.results)
+      .flatMap((r) => r.measures)
+      .find((x) => x.id === m.id)!;
+    expect(changed.names).toEqual({ ...m.names, fr: 'Ateliers tenus (essai)' });
+    expect(changed.unitNames).toEqual({ ...m.unitNames, fr: 'ateliers' });
+
+    await page.getByLabel(msg('ar', 'layout.language'), { exact: true }).first().selectOption('fr');
+    await expect.poll(async () => (await htmlLangDir(page)).lang).toBe('fr');
+    const name = page.locator(`#measure-${m.id}-name`);
+    await name.locator('span[lang="fr"]').filter({ hasText: 'Ateliers tenus (essai)' }).waitFor();
+    expect(await name.locator('.fallback-mark').count()).toBe(0);
+    expect(faults(problems)).toEqual([]);
+  });
+
+  it('lets an administrator add a programme with a pillar, a partner and a place, names in several languages, and delete it (in English)', async () => {
     const { page, problems } = await openPage('administrator', 'en');
     await page.goto('/programmes');
     await ready(page, 'main .programme-list li', problems);
@@ -532,7 +584,35 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
       .click();
     const pillar = form.locator('fieldset.programme-pillars > fieldset').first();
     await pillar.getByLabel(msg('en', 'programmes.form.code'), { exact: true }).fill('P1');
-    await pillar.getByLabel(msg('en', 'programmes.edit.nameEn'), { exact: true }).fill('First pillar');
+    // The pillar's name in six languages: English first, French in the disclosure of the five others.
+    const inLanguage = (field: string, language: string) =>
+      msg('en', 'common.fieldInLanguage', { field: msg('en', field), language });
+    await pillar.getByLabel(inLanguage('langFields.name', 'English'), { exact: true }).fill('First pillar');
+    const pillarFr = pillar.locator('input[lang="fr"]');
+    expect(await pillarFr.isVisible()).toBe(false);
+    await pillar.locator('details.lang-fields-others summary').first().click();
+    expect(await pillarFr.getAttribute('dir')).toBe('ltr');
+    await pillarFr.fill('Premier pilier');
+    expect(await pillar.locator('input[lang="ar"]').getAttribute('dir')).toBe('rtl');
+    // Its description too, in the reader's language.
+    await pillar
+      .getByLabel(inLanguage('langFields.description', 'English'), { exact: true })
+      .fill('What the first pillar covers.');
+    // A partner outside the network, by name: refused with no name, then in English and Spanish.
+    const byName = form.locator('fieldset.programme-partners fieldset.list-row');
+    const addByName = byName.getByRole('button', { name: msg('en', 'programmes.form.addByName'), exact: true });
+    await addByName.click();
+    const partnerEn = byName.getByLabel(inLanguage('langFields.name', 'English'), { exact: true });
+    await expect.poll(() => partnerEn.getAttribute('aria-invalid')).toBe('true');
+    expect(
+      await page.locator(`[id="${(await partnerEn.getAttribute('aria-describedby'))!.split(' ').pop()!}"]`).innerText(),
+    ).toContain(msg('en', 'programmes.error.textNeeded'));
+    await partnerEn.fill('Test partner');
+    await byName.locator('details.lang-fields-others summary').click();
+    await byName.locator('input[lang="es"]').fill('Socio de prueba');
+    await addByName.click();
+    await form.locator('.programme-partners .chosen-places li').filter({ hasText: 'Test partner' }).waitFor();
+    expect(await partnerEn.inputValue()).toBe('');
     const picker = form.getByLabel(msg('en', 'programmes.edit.addPlace'), { exact: true });
     await picker.fill('Agadir');
     await form.locator('.picker-list button').filter({ hasText: 'MAAGA' }).click();
@@ -542,18 +622,41 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
     await form.getByLabel(msg('en', 'programmes.form.orgType'), { exact: true }).selectOption('21');
     await screenshot(page, 'programmes-en-new-programme');
     expect(await serious(page)).toEqual([]);
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await page.setViewportSize({ width: 1280, height: 900 });
     await form.getByRole('button', { name: msg('en', 'programmes.form.create'), exact: true }).click();
     await page.waitForURL('**/en/programmes/TEST-PROG');
     await expect.poll(() => h1(page)).toBe('A test programme');
     const made = await getJson<{
-      pillars: { code: string; kind: string }[];
+      pillars: { code: string; kind: string; names: Names; descriptions: Names }[];
       places: { place: string; role: string }[];
+      partners: { organisationId: number | null; names: Names }[];
       reportingOrg: { ref: string; type: string };
     }>(suite.baseURL, '/api/v1/programmes/TEST-PROG');
-    expect(made.pillars.map((x) => [x.code, x.kind])).toEqual([['P1', 'pillar']]);
+    expect(made.pillars.map((x) => [x.code, x.kind, x.names, x.descriptions])).toEqual([
+      ['P1', 'pillar', { en: 'First pillar', fr: 'Premier pilier' }, { en: 'What the first pillar covers.' }],
+    ]);
+    expect(made.partners).toMatchObject([
+      { organisationId: null, names: { en: 'Test partner', es: 'Socio de prueba' } },
+    ]);
     expect(made.places.map((x) => [x.place, x.role])).toEqual([['MAAGA', 'pilot']]);
     expect(made.reportingOrg).toMatchObject({ ref: 'XM-TEST-1', type: '21' });
     expect((await fetch(`${suite.baseURL}/api/v1/programmes/TEST-PROG/export?format=iati`)).status).toBe(200);
+
+    // In French: the pillar's French name; the partner has none, so its English one, marked so in French.
+    await page.getByLabel(msg('en', 'layout.language'), { exact: true }).first().selectOption('fr');
+    await expect.poll(async () => (await htmlLangDir(page)).lang).toBe('fr');
+    await page.locator('ul.pillars span[lang="fr"]').filter({ hasText: 'Premier pilier' }).waitFor();
+    const partner = page.locator('main dd').filter({ hasText: 'Test partner' });
+    expect(await partner.locator('span[lang="en"][dir="auto"]').innerText()).toBe('Test partner');
+    const anglais = await page.evaluate(() => new Intl.DisplayNames(['fr'], { type: 'language' }).of('en'));
+    expect(await partner.locator('.fallback-mark').innerText()).toBe(
+      `(${msg('fr', 'common.inLanguage', { language: anglais! })})`,
+    );
+    await page.getByLabel(msg('fr', 'layout.language'), { exact: true }).first().selectOption('en');
+    await expect.poll(async () => (await htmlLangDir(page)).lang).toBe('en');
+    await expect.poll(() => h1(page)).toBe('A test programme');
 
     // Deleted after a question.
     await page.getByRole('button', { name: msg('en', 'programmes.edit.switch') }).click();

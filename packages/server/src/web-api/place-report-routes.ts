@@ -209,6 +209,7 @@ export function registerPlaceReportRoutes(app: FastifyInstance, ctx: AppContext)
       const programmes: {
         code: string;
         name: string | null;
+        names: Record<string, string>;
         startYear: number;
         endYear: number;
         demonstration: boolean;
@@ -220,6 +221,7 @@ export function registerPlaceReportRoutes(app: FastifyInstance, ctx: AppContext)
           g = {
             code: row.code,
             name: pick(row.names, lang),
+            names: row.names ?? {},
             startYear: row.startYear,
             endYear: row.endYear,
             demonstration: row.demo,

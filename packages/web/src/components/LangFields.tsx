@@ -16,6 +16,11 @@ export function sixOf(texts: Record<string, string> | null | undefined): LangVal
   return { ...texts, ...Object.fromEntries(LANG_CODES.map((l) => [l, texts?.[l] ?? ''])) };
 }
 
+/** The form field names of one text in the six languages: "names" → "names.ar", "names.en", …. */
+export function langKeys(name: string): string[] {
+  return LANG_CODES.map((l) => `${name}.${l}`);
+}
+
 /** A form's errors of one text by language ("names.fr" → fr), for LangFields' `errors`. */
 export function langErrors(fields: Partial<Record<string, Shown>>, name: string): Partial<Record<string, Shown>> {
   return Object.fromEntries(LANG_CODES.map((l) => [l, fields[`${name}.${l}`]]).filter(([, e]) => e));

@@ -10,53 +10,17 @@
  * gives is left out (the keys of Open SDG's shared translations, such as `global_indicators.…`,
  * are not in a data repository), counted in the notes.
  */
-import { findUnstorableChar } from '@marsad/core';
+import {
+  findUnstorableChar,
+  METADATA_FIELDS,
+  METADATA_TEXT_MAX,
+  metadataFieldPosition,
+  REPORTING_STATUSES,
+  SOURCE_FIELD,
+} from '@marsad/core';
 import { parse as parseYaml } from 'yaml';
 
-/** The fields kept, in the order pages show them (sources follow, per source number). */
-export const METADATA_FIELDS = [
-  'national_indicator_available',
-  'indicator_available',
-  'indicator_name',
-  'graph_title',
-  'graph_titles',
-  'national_indicator_description',
-  'computation_units',
-  'computation_definitions',
-  'computation_calculations',
-  'comments_limitations',
-  'data_footnote',
-  'other_info',
-  'page_content',
-  'national_geographical_coverage',
-  'available_disaggregations',
-  'data_keywords',
-  'reporting_status',
-  'un_designated_tier',
-  'un_custodian_agency',
-  'goal_meta_link',
-  'goal_meta_link_text',
-] as const;
-
-/** The fields of each source (`source_organisation_1`, …), in the order pages show them. */
-export const SOURCE_KINDS = [
-  'organisation',
-  'title',
-  'data',
-  'periodicity',
-  'earliest_available',
-  'geographical_coverage',
-  'url',
-  'url_text',
-  'release_date',
-  'next_release',
-  'statistical_classification',
-  'compilation',
-  'implementation',
-  'contact',
-  'other_info',
-] as const;
-const SOURCE_FIELD = new RegExp(`^source_(${SOURCE_KINDS.join('|')})_(\\d{1,2})$`);
+export { METADATA_FIELDS, REPORTING_STATUSES, SOURCE_KINDS } from '@marsad/core';
 
 /** Groups of Open SDG's shared translations (sdg-translations), which a data repository does not hold. */
 const SHARED_GROUPS = new Set([
@@ -76,8 +40,7 @@ const SHARED_GROUPS = new Set([
   'calendar',
 ]);
 
-export const REPORTING_STATUSES = ['complete', 'inprogress', 'notstarted'] as const;
-const MAX_TEXT = 100_000;
+const MAX_TEXT = METADATA_TEXT_MAX;
 
 export interface MetadataText {
   lang: string;
@@ -272,12 +235,7 @@ export function indicatorMetadata(
     }
   }
   const texts: MetadataText[] = [];
-  const order = (field: string): number => {
-    const i = (METADATA_FIELDS as readonly string[]).indexOf(field);
-    if (i >= 0) return i;
-    const m = SOURCE_FIELD.exec(field);
-    return 1000 + Number(m?.[2] ?? 0) * 100 + (m ? (SOURCE_KINDS as readonly string[]).indexOf(m[1]!) : 0);
-  };
+  const order = metadataFieldPosition;
   let skippedLong = 0;
   for (const [field, byLang] of values) {
     const n = SOURCE_FIELD.exec(field)?.[2];

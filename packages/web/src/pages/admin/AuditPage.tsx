@@ -39,6 +39,7 @@ const ACTIONS = [
   'password-change',
   'password-set',
   'update-rules',
+  'update-metadata',
   'load',
   'restore',
 ];

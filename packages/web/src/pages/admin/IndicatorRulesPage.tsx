@@ -19,6 +19,7 @@ import {
   type ValidationRules,
 } from './admin-api.ts';
 import { Done, described, Field, FieldError, FormProblems, numberOf, useFormProblems } from './forms.tsx';
+import { IndicatorMetadataForm } from './IndicatorMetadataForm.tsx';
 import { IndicatorTextsForm } from './IndicatorTextsForm.tsx';
 
 type IndicatorWithRules = IndicatorDetail & {
@@ -49,7 +50,10 @@ function fieldOf(path: string | null): string | null {
 
 const str = (n: number | undefined) => (n === undefined ? '' : String(n));
 
-/** The validation rules and the suppression rule of one indicator (administrators). */
+/**
+ * An indicator's administration page (administrators): its name and definition in the six languages, its
+ * validation rules and its suppression rule, its metadata in the six languages.
+ */
 export function IndicatorRulesPage() {
   const { t } = useTranslation();
   const { me } = useSession();
@@ -90,6 +94,7 @@ export function IndicatorRulesPage() {
               </p>
               <IndicatorTextsForm key={`texts-${ind.code}`} ind={ind} />
               <RulesForm key={ind.code} ind={ind} dims={dims} />
+              <IndicatorMetadataForm key={`metadata-${ind.code}`} code={ind.code} />
             </>
           )}
         </Loaded>

@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import type { i18n as I18n, TFunction } from 'i18next';
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { getJson } from '../../api/client.ts';
@@ -24,6 +25,12 @@ export interface IndicatorMetadataResponse {
 type Field = IndicatorMetadataResponse['sources'][number]['fields'][number];
 
 const SOURCE_FIELD = /^source_([a-z_]+)_(\d{1,2})$/;
+
+/** The name of a metadata field in the reader's language ("data_footnote" → "Footnote"); Open SDG's name if unknown. */
+export function metadataFieldLabel(t: TFunction, i18n: I18n, field: string): string {
+  const key = `indicatorMetadata.field.${field}`;
+  return i18n.exists(key) ? t(key) : field.replace(/_/g, ' ');
+}
 
 /** Text of either direction inside a sentence, isolated (FSI … PDI) so that its punctuation stays with it. */
 const isolate = (text: string) => `\u2068${text}\u2069`;
@@ -51,15 +58,14 @@ export function IndicatorMetadata({ code }: { code: string }) {
     inprogress: t('indicatorMetadata.status.inprogress'),
     notstarted: t('indicatorMetadata.status.notstarted'),
   };
-  const label = (field: string) => {
-    const key = `indicatorMetadata.field.${field}`;
-    return i18n.exists(key) ? t(key) : field.replace(/_/g, ' ');
-  };
+  const label = (field: string) => metadataFieldLabel(t, i18n, field);
   const value = (f: Field) => (
     <>
       <RichText html={f.html} lang={f.lang} className="rich-text metadata-text" />
       {f.lang !== lang && (
-        <span className="fallback-mark">({t('common.inLanguage', { language: languageName(f.lang, lang) })})</span>
+        <span className="fallback-mark" lang={lang}>
+          ({t('common.inLanguage', { language: languageName(f.lang, lang) })})
+        </span>
       )}
     </>
   );

@@ -44,6 +44,7 @@ interface CountryReport {
   programmes: {
     code: string;
     name: string | null;
+    names: Names;
     startYear: number;
     endYear: number;
     demonstration: boolean;
@@ -341,7 +342,7 @@ export function CountryReportPage() {
           {r.programmes.map((g) => (
             <li key={g.code}>
               <Link to="/programmes/$code" params={{ code: g.code }}>
-                <span dir="auto">{g.name ?? g.code}</span>
+                <UserText names={g.names} fallbackText={g.name ?? g.code} />
               </Link>{' '}
               <span className="small muted">
                 (

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { getJson } from '../../api/client.ts';
 import { usePrefs } from '../../app/prefs.tsx';
 import { useSession } from '../../app/session.tsx';
+import { LangFields, langErrors, langKeys, sixOf } from '../../components/LangFields.tsx';
 import { ErrorMessage, Loading } from '../../components/States.tsx';
 import { TableScroll } from '../../components/TableScroll.tsx';
 import { UserText } from '../../components/UserText.tsx';
@@ -496,12 +497,12 @@ function RateForm() {
 
 function LineForm({ line }: { line?: BudgetLineView }) {
   const { t } = useTranslation();
-  const { text } = usePrefs();
+  const { lang, text } = usePrefs();
   const { send } = useSession();
   const edit = useEdit();
   const id = useId();
   const { programme } = edit;
-  const [labels, setLabels] = useState({ ar: line?.labels.ar ?? '', en: line?.labels.en ?? '' });
+  const [labels, setLabels] = useState(sixOf(line?.labels));
   const [currency, setCurrency] = useState(line?.currency ?? '');
   const [y, setY] = useState(line ? String(line.year) : '');
   const [endY, setEndY] = useState(line?.endYear ? String(line.endYear) : '');
@@ -510,17 +511,17 @@ function LineForm({ line }: { line?: BudgetLineView }) {
   const [busy, setBusy] = useState(false);
   const limits = useLimitMessages();
   const form = useResultsForm(
-    ['labels.ar', 'labels.en', 'currency', 'year', 'endYear', 'amount', 'result'],
-    fieldOfPath({ labels: 'labels.ar' }),
+    [...langKeys('labels'), 'currency', 'year', 'endYear', 'amount', 'result'],
+    fieldOfPath({ labels: `labels.${lang}` }),
   );
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const local: Record<string, Shown> = {};
-    const newLabels = texts({ ...(line?.labels ?? {}), ...labels });
+    const newLabels = texts(labels);
     const yy = numberOf(y);
     const ey = numberOf(endY);
     const a = numberOf(amount);
-    if (!Object.keys(newLabels).length) local['labels.ar'] = { text: t('programmes.error.textNeeded') };
+    if (!Object.keys(newLabels).length) local[`labels.${lang}`] = { text: t('programmes.error.textNeeded') };
     if (!/^[A-Za-z]{3}$/.test(currency.trim())) local.currency = { text: t('programmes.error.currency') };
     if (yy === undefined || Number.isNaN(yy) || !Number.isInteger(yy) || yy < 1900 || yy > 2100)
       local.year = { text: limits.year };
@@ -568,39 +569,16 @@ function LineForm({ line }: { line?: BudgetLineView }) {
         {line ? t('programmes.budget.editLine', { line: line.label ?? '' }) : t('programmes.budget.addLine')}
       </h3>
       <div className="form-grid">
-        <Field
-          id={`${id}-label-ar`}
-          label={t('programmes.budget.labelAr')}
-          error={form.fields['labels.ar']}
+        <LangFields
+          id={`${id}-label`}
+          label={t('langFields.label')}
+          values={labels}
+          onChange={setLabels}
+          errors={langErrors(form.fields, 'labels')}
+          maxLength={5000}
+          autoFocus
           className="wide"
-        >
-          <input
-            id={`${id}-label-ar`}
-            type="text"
-            dir="rtl"
-            lang="ar"
-            value={labels.ar}
-            onChange={(e) => setLabels({ ...labels, ar: e.target.value })}
-            autoFocus
-            {...described(`${id}-label-ar`, form.fields['labels.ar'])}
-          />
-        </Field>
-        <Field
-          id={`${id}-label-en`}
-          label={t('programmes.budget.labelEn')}
-          error={form.fields['labels.en']}
-          className="wide"
-        >
-          <input
-            id={`${id}-label-en`}
-            type="text"
-            dir="ltr"
-            lang="en"
-            value={labels.en}
-            onChange={(e) => setLabels({ ...labels, en: e.target.value })}
-            {...described(`${id}-label-en`, form.fields['labels.en'])}
-          />
-        </Field>
+        />
         <Field
           id={`${id}-currency`}
           label={t('programmes.budget.currency')}

@@ -6,7 +6,7 @@ import { getJson } from '../../api/client.ts';
 import type { Names } from '../../api/types.ts';
 import { usePrefs } from '../../app/prefs.tsx';
 import { useSession } from '../../app/session.tsx';
-import { LANG_CODES, LangFields, langErrors, sixOf } from '../../components/LangFields.tsx';
+import { LANG_CODES, LangFields, langErrors, langKeys, sixOf } from '../../components/LangFields.tsx';
 import { TableScroll } from '../../components/TableScroll.tsx';
 import { UserText } from '../../components/UserText.tsx';
 import type { Shown } from '../admin/admin-api.ts';
@@ -43,10 +43,9 @@ interface PillarRow {
   key: number;
   code: string;
   kind: 'pillar' | 'means-of-implementation';
-  ar: string;
-  en: string;
-  names: Names;
-  descriptions: Names;
+  /** The name and description in the six languages as typed (and any other language they have). */
+  names: Record<string, string>;
+  descriptions: Record<string, string>;
 }
 interface PlaceRow {
   code: string;
@@ -72,15 +71,14 @@ const yearOk = (y: number | undefined): y is number => y !== undefined && Number
 const some = (n: Names) => Object.keys(n).length > 0;
 
 /**
- * The field of a path the API names ("body.pillars.2.names" → "pillars.2.ar"); unknown rows fall back to their list.
+ * The field of a path the API names ("body.pillars.2.names.fr" → "pillars.2.names.fr"; a text as a whole,
+ * "pillars.2.names", → its field in the reader's language); unknown rows fall back to their list.
  */
-function programmeFieldOf(known: readonly string[]) {
+function programmeFieldOf(known: readonly string[], lang: string) {
   return (path: string | null): string | null => {
     if (!path) return null;
     const p = path
-      .replace(/^(names|descriptions)$/, '$1.ar')
-      .replace(/^reportingOrg\.names$/, 'reportingOrg.names.ar')
-      .replace(/^pillars\.(\d+)\.names(\.\w+)?$/, 'pillars.$1.ar')
+      .replace(/^(names|descriptions|reportingOrg\.names|pillars\.\d+\.(?:names|descriptions))$/, `$1.${lang}`)
       .replace(/^partners\.(\d+)\..*$/, 'partners');
     if (known.includes(p)) return p;
     const list = /^(pillars|places|partners)\b/.exec(p);
@@ -114,7 +112,7 @@ export function ProgrammeForm({
   const [reference, setReference] = useState(p?.reference ?? '');
   const [orgRef, setOrgRef] = useState(p?.reportingOrg.ref ?? '');
   const [orgType, setOrgType] = useState(p?.reportingOrg.type ?? '');
-  const [orgNames, setOrgNames] = useState({ ar: p?.reportingOrg.names.ar ?? '', en: p?.reportingOrg.names.en ?? '' });
+  const [orgNames, setOrgNames] = useState(sixOf(p?.reportingOrg.names));
   const [demonstration, setDemonstration] = useState(p?.demonstration ?? false);
   const [nextKey, setNextKey] = useState(p?.pillars.length ?? 0);
   const [pillars, setPillars] = useState<PillarRow[]>(
@@ -122,10 +120,8 @@ export function ProgrammeForm({
       key: i,
       code: x.code,
       kind: x.kind === 'means-of-implementation' ? 'means-of-implementation' : 'pillar',
-      ar: x.names.ar ?? '',
-      en: x.names.en ?? '',
-      names: x.names,
-      descriptions: x.descriptions,
+      names: sixOf(x.names),
+      descriptions: sixOf(x.descriptions),
     })),
   );
   const [places, setPlaces] = useState<PlaceRow[]>(
@@ -146,7 +142,9 @@ export function ProgrammeForm({
     ),
   );
   const [chosenPartner, setChosenPartner] = useState('');
-  const [partnerNames, setPartnerNames] = useState({ ar: '', en: '' });
+  const [partnerNames, setPartnerNames] = useState(sixOf({}));
+  /** A partner added by name without one: said next to its name in the reader's language, which takes focus. */
+  const [partnerError, setPartnerError] = useState<Shown | undefined>();
   const [busy, setBusy] = useState(false);
   const network = useQuery({
     queryKey: ['network-partners', lang],
@@ -163,17 +161,20 @@ export function ProgrammeForm({
     'reference',
     'reportingOrg.ref',
     'reportingOrg.type',
-    'reportingOrg.names.ar',
-    'reportingOrg.names.en',
+    ...langKeys('reportingOrg.names'),
     'demonstration',
     'pillars',
     'places',
     'partners',
-    'partnerName',
-    ...pillars.flatMap((_, i) => [`pillars.${i}.code`, `pillars.${i}.kind`, `pillars.${i}.ar`, `pillars.${i}.en`]),
+    ...pillars.flatMap((_, i) => [
+      `pillars.${i}.code`,
+      `pillars.${i}.kind`,
+      ...langKeys(`pillars.${i}.names`),
+      ...langKeys(`pillars.${i}.descriptions`),
+    ]),
     ...places.flatMap((_, i) => [`places.${i}.role`, `places.${i}.sinceYear`]),
   ];
-  const form = useResultsForm(known, programmeFieldOf(known));
+  const form = useResultsForm(known, programmeFieldOf(known, lang));
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -187,16 +188,17 @@ export function ProgrammeForm({
     if (!yearOk(ey)) local.endYear = { text: limits.year };
     else if (yearOk(sy) && ey < sy) local.endYear = { text: t('programmes.error.endYearBefore') };
     const pillarInputs = pillars.map((x, i) => {
-      const n = texts({ ...x.names, ar: x.ar, en: x.en });
+      const n = texts(x.names);
+      const d = texts(x.descriptions);
       if (!/^[A-Za-z0-9_.-]+$/.test(x.code.trim())) local[`pillars.${i}.code`] = { text: t('programmes.error.code') };
       else if (pillars.findIndex((y) => y.code.trim() === x.code.trim()) !== i)
         local[`pillars.${i}.code`] = { text: t('programmes.error.pillarCodeTwice', { code: x.code.trim() }) };
-      if (!some(n)) local[`pillars.${i}.ar`] = { text: t('programmes.error.textNeeded') };
+      if (!some(n)) local[`pillars.${i}.names.${lang}`] = { text: t('programmes.error.textNeeded') };
       return {
         code: x.code.trim(),
         kind: x.kind,
         names: n,
-        ...(some(x.descriptions) ? { descriptions: x.descriptions } : {}),
+        ...(some(d) ? { descriptions: d } : {}),
         position: i,
       };
     });
@@ -214,7 +216,7 @@ export function ProgrammeForm({
       form.setLocal(local);
       return;
     }
-    const orgNamesAll = texts({ ...(p?.reportingOrg.names ?? {}), ...orgNames });
+    const orgNamesAll = texts(orgNames);
     const body = {
       names: newNames,
       descriptions: texts({ ...(p?.descriptions ?? {}), ...descriptions }),
@@ -414,36 +416,15 @@ export function ProgrammeForm({
               ))}
             </select>
           </Field>
-          <Field
-            id={`${id}-org-ar`}
-            label={t('programmes.form.orgNameAr')}
-            error={form.fields['reportingOrg.names.ar']}
-          >
-            <input
-              id={`${id}-org-ar`}
-              type="text"
-              dir="rtl"
-              lang="ar"
-              value={orgNames.ar}
-              onChange={(e) => setOrgNames({ ...orgNames, ar: e.target.value })}
-              {...described(`${id}-org-ar`, form.fields['reportingOrg.names.ar'])}
-            />
-          </Field>
-          <Field
-            id={`${id}-org-en`}
-            label={t('programmes.form.orgNameEn')}
-            error={form.fields['reportingOrg.names.en']}
-          >
-            <input
-              id={`${id}-org-en`}
-              type="text"
-              dir="ltr"
-              lang="en"
-              value={orgNames.en}
-              onChange={(e) => setOrgNames({ ...orgNames, en: e.target.value })}
-              {...described(`${id}-org-en`, form.fields['reportingOrg.names.en'])}
-            />
-          </Field>
+          <LangFields
+            id={`${id}-org-name`}
+            label={t('programmes.form.orgName')}
+            values={orgNames}
+            onChange={setOrgNames}
+            errors={langErrors(form.fields, 'reportingOrg.names')}
+            maxLength={5000}
+            className="wide"
+          />
         </div>
       </fieldset>
 
@@ -485,38 +466,25 @@ export function ProgrammeForm({
                     <option value="means-of-implementation">{t('programmes.form.kindMeans')}</option>
                   </select>
                 </Field>
-                <Field
-                  id={`${pid}-ar`}
-                  label={t('programmes.edit.nameAr')}
-                  error={form.fields[`pillars.${i}.ar`]}
+                <LangFields
+                  id={`${pid}-name`}
+                  label={t('langFields.name')}
+                  values={x.names}
+                  onChange={(names) => set({ names })}
+                  errors={langErrors(form.fields, `pillars.${i}.names`)}
+                  maxLength={5000}
                   className="wide"
-                >
-                  <input
-                    id={`${pid}-ar`}
-                    type="text"
-                    dir="rtl"
-                    lang="ar"
-                    value={x.ar}
-                    onChange={(e) => set({ ar: e.target.value })}
-                    {...described(`${pid}-ar`, form.fields[`pillars.${i}.ar`])}
-                  />
-                </Field>
-                <Field
-                  id={`${pid}-en`}
-                  label={t('programmes.edit.nameEn')}
-                  error={form.fields[`pillars.${i}.en`]}
+                />
+                <LangFields
+                  id={`${pid}-desc`}
+                  label={t('langFields.description')}
+                  values={x.descriptions}
+                  onChange={(descriptions) => set({ descriptions })}
+                  errors={langErrors(form.fields, `pillars.${i}.descriptions`)}
+                  maxLength={5000}
+                  multiline
                   className="wide"
-                >
-                  <input
-                    id={`${pid}-en`}
-                    type="text"
-                    dir="ltr"
-                    lang="en"
-                    value={x.en}
-                    onChange={(e) => set({ en: e.target.value })}
-                    {...described(`${pid}-en`, form.fields[`pillars.${i}.en`])}
-                  />
-                </Field>
+                />
               </div>
               <button
                 type="button"
@@ -545,10 +513,8 @@ export function ProgrammeForm({
                 key: nextKey,
                 code: '',
                 kind: pillars[pillars.length - 1]?.kind ?? 'pillar',
-                ar: '',
-                en: '',
-                names: {},
-                descriptions: {},
+                names: sixOf({}),
+                descriptions: sixOf({}),
               },
             ]);
             removeAndFocus(`${id}-pillar-${nextKey}-code`);
@@ -723,43 +689,27 @@ export function ProgrammeForm({
         </div>
         <fieldset className="list-row">
           <legend>{t('programmes.form.partnerByName')}</legend>
-          <div className="form-grid">
-            <Field id={`${id}-partner-ar`} label={t('programmes.edit.nameAr')} error={form.fields.partnerName}>
-              <input
-                id={`${id}-partner-ar`}
-                type="text"
-                dir="rtl"
-                lang="ar"
-                value={partnerNames.ar}
-                onChange={(e) => setPartnerNames({ ...partnerNames, ar: e.target.value })}
-                {...described(`${id}-partner-ar`, form.fields.partnerName)}
-              />
-            </Field>
-            <Field id={`${id}-partner-en`} label={t('programmes.edit.nameEn')}>
-              <input
-                id={`${id}-partner-en`}
-                type="text"
-                dir="ltr"
-                lang="en"
-                value={partnerNames.en}
-                onChange={(e) => setPartnerNames({ ...partnerNames, en: e.target.value })}
-              />
-            </Field>
-          </div>
+          <LangFields
+            id={`${id}-partner-name`}
+            label={t('langFields.name')}
+            values={partnerNames}
+            onChange={setPartnerNames}
+            errors={partnerError ? { [lang]: partnerError } : {}}
+            maxLength={5000}
+          />
           <button
             type="button"
             className="secondary"
             onClick={() => {
               const n = texts(partnerNames);
               if (!some(n)) {
-                form.setLocal(
-                  { ...form.fields, partnerName: { text: t('programmes.error.textNeeded') } },
-                  form.general,
-                );
+                setPartnerError({ text: t('programmes.error.textNeeded') });
+                removeAndFocus(`${id}-partner-name-${lang}`);
                 return;
               }
               setPartners([...partners, { organisationId: null, names: n, name: null }]);
-              setPartnerNames({ ar: '', en: '' });
+              setPartnerNames(sixOf({}));
+              setPartnerError(undefined);
             }}
           >
             {t('programmes.form.addByName')}

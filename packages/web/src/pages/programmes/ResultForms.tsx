@@ -5,7 +5,7 @@ import { getJson } from '../../api/client.ts';
 import type { IndicatorDetail, Names, Page } from '../../api/types.ts';
 import { usePrefs } from '../../app/prefs.tsx';
 import { useSession } from '../../app/session.tsx';
-import { LANG_CODES, LangFields, langErrors, sixOf } from '../../components/LangFields.tsx';
+import { LANG_CODES, LangFields, langErrors, langKeys, sixOf } from '../../components/LangFields.tsx';
 import { UserText } from '../../components/UserText.tsx';
 import type { Shown } from '../admin/admin-api.ts';
 import { ConfirmBox, Done, described, Field, FieldError, FormProblems, numberOf } from '../admin/forms.tsx';
@@ -156,7 +156,7 @@ export function ResultForm({
     'endDate',
     'weight',
   ];
-  const form = useResultsForm(known, fieldOfPath({ titles: 'titles.ar', descriptions: 'descriptions.ar' }));
+  const form = useResultsForm(known, fieldOfPath({ titles: `titles.${lang}`, descriptions: `descriptions.${lang}` }));
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -428,8 +428,8 @@ export function MeasureForm({
   const [places, setPlaces] = useState<PickedPlace[]>(picked(m?.places ?? [], lang));
   const [aggregation, setAggregation] = useState<'mean' | 'sum'>(m?.aggregation ?? 'mean');
   const [ascending, setAscending] = useState<'' | 'true' | 'false'>(m ? (m.ascending ? 'true' : 'false') : '');
-  const [names, setNames] = useState({ ar: m?.names.ar ?? '', en: m?.names.en ?? '' });
-  const [unitNames, setUnitNames] = useState({ ar: m?.unitNames.ar ?? '', en: m?.unitNames.en ?? '' });
+  const [names, setNames] = useState(sixOf(m?.kind === 'specific' ? m.names : {}));
+  const [unitNames, setUnitNames] = useState(sixOf(m?.kind === 'specific' ? m.unitNames : {}));
   const [percentage, setPercentage] = useState(m?.measure === 'percentage');
   const [baseYear, setBaseYear] = useState(
     m?.baseline && m.baseline.from !== 'definition' ? String(m.baseline.year) : '',
@@ -447,10 +447,8 @@ export function MeasureForm({
     'aggregation',
     'ascending',
     'measure',
-    'names.ar',
-    'names.en',
-    'unitNames.ar',
-    'unitNames.en',
+    ...langKeys('names'),
+    ...langKeys('unitNames'),
     'baseline.year',
     'baseline.value',
     'weight',
@@ -458,7 +456,7 @@ export function MeasureForm({
   const limits = useLimitMessages();
   const form = useResultsForm(
     known,
-    fieldOfPath({ names: 'names.ar', unitNames: 'unitNames.ar', baseline: 'baseline.year' }),
+    fieldOfPath({ names: `names.${lang}`, unitNames: `unitNames.${lang}`, baseline: 'baseline.year' }),
   );
   const catalogue = useQuery({
     queryKey: ['indicators-all', lang],
@@ -492,9 +490,9 @@ export function MeasureForm({
     if (actualKind === 'indicator' && mode === 'add' && !code) local.indicator = { text: t('apiError.required') };
     if (actualKind === 'indicator' && places.length === 0)
       local.places = { text: t('programmes.error.placesForIndicator') };
-    const newNames = texts({ ...(m?.names ?? {}), ...names });
+    const newNames = texts(names);
     if (actualKind === 'specific' && !Object.keys(newNames).length)
-      local['names.ar'] = { text: t('programmes.error.textNeeded') };
+      local[`names.${lang}`] = { text: t('programmes.error.textNeeded') };
     if (actualKind === 'specific' && mode === 'add' && !ascending)
       local.ascending = { text: t('programmes.error.chooseDirection') };
     if (Object.keys(local).length) {
@@ -518,7 +516,7 @@ export function MeasureForm({
       body = {
         ...(mode === 'add' ? { kind: 'specific' } : {}),
         names: newNames,
-        unitNames: texts({ ...(m?.unitNames ?? {}), ...unitNames }),
+        unitNames: texts(unitNames),
         ...asc,
         measure: percentage ? 'percentage' : 'unit',
         baseline,
@@ -670,60 +668,24 @@ export function MeasureForm({
         )}
         {actualKind === 'specific' && (
           <>
-            <Field
-              id={`${id}-name-ar`}
-              label={t('programmes.edit.nameAr')}
-              error={form.fields['names.ar']}
+            <LangFields
+              id={`${id}-name`}
+              label={t('langFields.name')}
+              values={names}
+              onChange={setNames}
+              errors={langErrors(form.fields, 'names')}
+              maxLength={5000}
               className="wide"
-            >
-              <input
-                id={`${id}-name-ar`}
-                type="text"
-                dir="rtl"
-                lang="ar"
-                value={names.ar}
-                onChange={(e) => setNames({ ...names, ar: e.target.value })}
-                {...described(`${id}-name-ar`, form.fields['names.ar'])}
-              />
-            </Field>
-            <Field
-              id={`${id}-name-en`}
-              label={t('programmes.edit.nameEn')}
-              error={form.fields['names.en']}
+            />
+            <LangFields
+              id={`${id}-unit`}
+              label={t('langFields.unit')}
+              values={unitNames}
+              onChange={setUnitNames}
+              errors={langErrors(form.fields, 'unitNames')}
+              maxLength={5000}
               className="wide"
-            >
-              <input
-                id={`${id}-name-en`}
-                type="text"
-                dir="ltr"
-                lang="en"
-                value={names.en}
-                onChange={(e) => setNames({ ...names, en: e.target.value })}
-                {...described(`${id}-name-en`, form.fields['names.en'])}
-              />
-            </Field>
-            <Field id={`${id}-unit-ar`} label={t('programmes.edit.unitAr')} error={form.fields['unitNames.ar']}>
-              <input
-                id={`${id}-unit-ar`}
-                type="text"
-                dir="rtl"
-                lang="ar"
-                value={unitNames.ar}
-                onChange={(e) => setUnitNames({ ...unitNames, ar: e.target.value })}
-                {...described(`${id}-unit-ar`, form.fields['unitNames.ar'])}
-              />
-            </Field>
-            <Field id={`${id}-unit-en`} label={t('programmes.edit.unitEn')} error={form.fields['unitNames.en']}>
-              <input
-                id={`${id}-unit-en`}
-                type="text"
-                dir="ltr"
-                lang="en"
-                value={unitNames.en}
-                onChange={(e) => setUnitNames({ ...unitNames, en: e.target.value })}
-                {...described(`${id}-unit-en`, form.fields['unitNames.en'])}
-              />
-            </Field>
+            />
             <div className="field">
               <label className="check-line">
                 <input type="checkbox" checked={percentage} onChange={(e) => setPercentage(e.target.checked)} />{' '}

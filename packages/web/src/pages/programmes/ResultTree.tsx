@@ -282,11 +282,21 @@ function MeasureTable({ r, mayEdit }: { r: ResultView; mayEdit: boolean }) {
 
 function MeasureRow({ m, r, mayEdit, open }: { m: MeasureView; r: ResultView; mayEdit: boolean; open: string | null }) {
   const { t } = useTranslation();
-  const { num } = usePrefs();
+  const { num, text } = usePrefs();
   const year = useYear();
   const edit = useEdit();
   const look = measureStatusLook(t, m.status);
-  const unit = m.unit ? <span className="small muted"> {m.unit}</span> : null;
+  // The unit in the reader's language, else the best available one (marked once, in the line under the name).
+  const u = text(m.unitNames);
+  const unitText = u.text || m.unit;
+  const unit = unitText ? (
+    <>
+      {' '}
+      <span className="small muted" dir="auto" lang={u.text ? u.lang : undefined}>
+        {unitText}
+      </span>
+    </>
+  ) : null;
   const kind =
     m.kind === 'indicator'
       ? t('programmes.kind.indicator')
@@ -336,10 +346,10 @@ function MeasureRow({ m, r, mayEdit, open }: { m: MeasureView; r: ResultView; ma
                 · <span dir="auto">{m.series.name ?? m.series.code}</span>
               </>
             )}
-            {m.unit && (
+            {unitText && (
               <>
                 {' '}
-                · <span dir="auto">{m.unit}</span>
+                · <UserText names={m.unitNames} fallbackText={m.unit ?? ''} />
               </>
             )}
             {' · '}
