@@ -6,13 +6,14 @@
  * page of an indicator with a million values (250 places × 480 months × the total and 8 breakdowns,
  * made up and written straight into the database): the bytes of API data it reads and the time to
  * its first chart (goal: under 1.5 s and 300 kB), with the time of each API request.
- *   npm run bench:web [-- --runs 5] [--postgres] [--million-only] [--profile]
+ *   npm run bench:web [-- --runs 5] [--postgres] [--million-only] [--profile] [--trace]
  * (--postgres: on DATABASE_URL instead of PGlite; --million-only: without the demonstration data and its page;
  * --shots: screenshots of the million-value page in Arabic and English, desktop and phone, in /tmp/marsad-shots;
- * --profile: where the million-value page's main thread spends its time before the chart, by script and function)
+ * --profile: where the million-value page's main thread spends its time before the chart, by script and function;
+ * --trace: the main thread's long tasks until the chart, from a Chromium trace)
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,7 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createTestDatabase } from '@marsad/db/testing';
-import { buildApp, prepareDatabase } from '@marsad/server';
+import { buildApp, CHROMIUM_ARGS, prepareDatabase } from '@marsad/server';
 import { sql } from 'kysely';
 import { chromium } from 'playwright-core';
 
@@ -54,7 +55,7 @@ const app = await buildApp({
 const address = await app.listen({ port: 0, host: '127.0.0.1' });
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  args: CHROMIUM_ARGS,
 });
 interface Marks {
   title?: number;
@@ -258,6 +259,19 @@ async function profileLoad(url: string): Promise<void> {
     const fn = `${f.functionName || '(anonymous)'} ${script}:${f.lineNumber}`;
     byFunction.set(fn, (byFunction.get(fn) ?? 0) + ms);
   });
+  // Where the main thread waited: stretches of 40 ms or more with nothing but idle samples, from the profile's start.
+  const gaps: string[] = [];
+  let t = 0;
+  let idleFrom: number | null = null;
+  profile.samples.forEach((id, i) => {
+    t += (profile.timeDeltas[i] ?? 0) / 1000;
+    const idle = byId.get(id)?.functionName === '(idle)';
+    if (idle && idleFrom === null) idleFrom = t;
+    if (!idle && idleFrom !== null) {
+      if (t - idleFrom >= 40) gaps.push(`${idleFrom.toFixed(0)}–${t.toFixed(0)}`);
+      idleFrom = null;
+    }
+  });
   const top = (m: Map<string, number>, n: number) =>
     [...m.entries()]
       .sort((a, b) => b[1] - a[1])
@@ -266,6 +280,90 @@ async function profileLoad(url: string): Promise<void> {
       .join('\n');
   console.log(`  profile of one load (chart at ${Math.round(chart)} ms), main thread by script:\n${top(byScript, 12)}`);
   console.log(`    by function (self time):\n${top(byFunction, 15)}`);
+  console.log(`    idle stretches of 40 ms or more (ms from the profile's start): ${gaps.join(', ') || 'none'}`);
+}
+
+/**
+ * `--trace`: one more cold load traced by Chromium (devtools.timeline): the renderer main thread's work from the
+ * start of navigation to the chart, as a timeline of its longest tasks with what they did (script by file, style
+ * and layout, paint), to see what the page waits on.
+ */
+async function traceLoad(url: string): Promise<void> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.addInitScript(markInPage);
+  const page = await context.newPage();
+  await browser.startTracing(page, { categories: ['devtools.timeline', 'v8.execute', 'blink.user_timing'] });
+  const t0 = Date.now();
+  await page.goto(url);
+  await page.waitForSelector('.chart svg path', { state: 'attached', timeout: 120_000 });
+  const chart = await page.evaluate(() => (window as unknown as { __marks: Marks }).__marks.chart!);
+  const buffer = await browser.stopTracing();
+  await context.close();
+  await mkdir('/tmp/marsad-shots', { recursive: true });
+  writeFileSync('/tmp/marsad-shots/bench-1m-trace.json', buffer);
+  interface Ev {
+    name: string;
+    ph: string;
+    ts: number;
+    dur?: number;
+    tid: number;
+    pid: number;
+    args?: { data?: { url?: string; frame?: string }; beginData?: { url?: string } };
+  }
+  const events = (JSON.parse(buffer.toString('utf8')) as { traceEvents: Ev[] }).traceEvents;
+  const nav = events.find(
+    (e) => e.name === 'navigationStart' || e.name === 'NavigationStart' || e.name === 'markAsMainFrame',
+  );
+  // The renderer's main thread: where the page's scripts run.
+  const main = events.find((e) => e.name === 'EvaluateScript' || e.name === 'v8.compile');
+  if (!main) {
+    console.log('  trace: no script events');
+    return;
+  }
+  const onMain = events.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && (e.dur ?? 0) > 0);
+  const start = Math.min(...onMain.map((e) => e.ts), nav?.ts ?? Number.POSITIVE_INFINITY);
+  const tasks = onMain.filter((e) => e.name === 'RunTask' && (e.dur ?? 0) > 30_000).sort((a, b) => a.ts - b.ts);
+  console.log(
+    `  trace of one load (chart at ${Math.round(chart)} ms; ${Date.now() - t0} ms in all), main-thread tasks over 30 ms:`,
+  );
+  for (const task of tasks) {
+    const inside = onMain.filter(
+      (e) => e !== task && e.ts >= task.ts && e.ts + (e.dur ?? 0) <= task.ts + (task.dur ?? 0),
+    );
+    const by = new Map<string, number>();
+    for (const e of inside) {
+      if (
+        ![
+          'EvaluateScript',
+          'FunctionCall',
+          'v8.compile',
+          'UpdateLayoutTree',
+          'Layout',
+          'Paint',
+          'ParseHTML',
+          'TimerFire',
+          'FireAnimationFrame',
+          'v8.compileModule',
+          'v8.evaluateModule',
+          'ParseAuthorStyleSheet',
+          'PrePaint',
+          'Layerize',
+        ].includes(e.name)
+      )
+        continue;
+      const u = e.args?.data?.url ?? e.args?.beginData?.url ?? '';
+      const key = `${e.name}${u ? ` ${u.replace(/^.*\/assets\//, '')}` : ''}`;
+      by.set(key, (by.get(key) ?? 0) + (e.dur ?? 0));
+    }
+    const parts = [...by.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 4)
+      .map(([k, v]) => `${k} ${(v / 1000).toFixed(0)}`)
+      .join('; ');
+    console.log(
+      `    at ${((task.ts - start) / 1000).toFixed(0).padStart(5)} ms  ${((task.dur ?? 0) / 1000).toFixed(0).padStart(4)} ms  ${parts}`,
+    );
+  }
 }
 
 async function millionValues(): Promise<void> {
@@ -276,6 +374,9 @@ async function millionValues(): Promise<void> {
     const bytes: number[] = [];
     let requests: { url: string; bytes: number; at: number; ms: number }[] = [];
     const recorded = new Map<string, Recorded>();
+    // One load first, not counted: the database's and the server's caches as a server in use has them, not as the
+    // seeding left them.
+    await loadToChart(`${address}/${lang}/indicators/BENCH-1M`);
     for (let i = 0; i < runs; i++) {
       const run = await loadToChart(`${address}/${lang}/indicators/BENCH-1M`, recorded);
       chart.push(run.chart);
@@ -283,6 +384,7 @@ async function millionValues(): Promise<void> {
       bytes.push(requests.reduce((s, r) => s + r.bytes, 0));
     }
     if (process.argv.includes('--profile')) await profileLoad(`${address}/${lang}/indicators/BENCH-1M`);
+    if (process.argv.includes('--trace')) await traceLoad(`${address}/${lang}/indicators/BENCH-1M`);
     // The baseline, in this run: the same answers from a static file server.
     const replay = await staticReplay(recorded);
     const baseline: number[] = [];
@@ -292,7 +394,9 @@ async function millionValues(): Promise<void> {
     } finally {
       await replay.close();
     }
-    console.log(`\nIndicator page /indicators/BENCH-1M (1,080,000 values) in ${lang}, ${runs} cold loads:`);
+    console.log(
+      `\nIndicator page /indicators/BENCH-1M (1,080,000 values) in ${lang} on ${kind}, ${runs} cold loads (new browser context each, after one not counted):`,
+    );
     console.log(
       `  time to chart drawn (from the start of navigation): median ${median(chart)} ms (min ${Math.min(...chart)}, max ${Math.max(...chart)}; goal < 1,500 ms)`,
     );

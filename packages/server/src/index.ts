@@ -27,6 +27,6 @@ export * from './observations/column-map.ts';
 export * from './observations/import-pipeline.ts';
 export * from './places/boundary-import.ts';
 export * from './places/place-rows.ts';
-export { isReportPage, pdfFileName, REPORT_LANGS, REPORT_PAGES } from './reports/pdf-report.ts';
+export { CHROMIUM_ARGS, isReportPage, pdfFileName, REPORT_LANGS, REPORT_PAGES } from './reports/pdf-report.ts';
 export * from './startup.ts';
 export * from './users/accounts.ts';

@@ -79,8 +79,9 @@ describe.skipIf(!built)('what a page names for the browser to load first (built)
       '/api/v1/indicators/16.1.1/data?lang=ar',
       '/api/v1/dimensions?lang=ar',
     ]);
-    // Before the app's script, and every address answers.
-    expect(ar.indexOf('rel="preload"')).toBeLessThan(ar.indexOf('<script'));
+    // The code before the app's script, the data after all the code; every address answers.
+    expect(ar.indexOf('rel="modulepreload"')).toBeLessThan(ar.indexOf('<script'));
+    expect(ar.lastIndexOf('rel="modulepreload"')).toBeLessThan(ar.indexOf('rel="preload"'));
     for (const u of [...arModules, ...data]) expect((await t.app.inject({ url: u })).statusCode, u).toBe(200);
     // The built code compressed once at build time, sent as the browser accepts it.
     const page = `/${m['src/pages/indicators/IndicatorPage.tsx']!.file}`;

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openPGliteStore } from '@marsad/db';
 import { createTestDatabase, type TestDatabase } from '@marsad/db/testing';
-import { buildApp, prepareDatabase } from '@marsad/server';
+import { buildApp, prepareDatabase, CHROMIUM_ARGS as SERVER_CHROMIUM_ARGS } from '@marsad/server';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, type BrowserContext, type ConsoleMessage, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, inject } from 'vitest';
@@ -17,7 +17,8 @@ import { isolateNumbers } from '../src/format/isolate-numbers.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '../../..');
 export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+/** As the server starts it for PDFs (packages/server/src/reports/pdf-report.ts). */
+export const CHROMIUM_ARGS = SERVER_CHROMIUM_ARGS;
 export const SHOTS_DIR = '/tmp/marsad-shots';
 
 export type Lang = 'ar' | 'en';

@@ -18,13 +18,13 @@ export function pageHtml(
   preloads: { data: string[]; modules: string[] } = { data: [], modules: [] },
 ): string {
   let html = index.replace(/<html\b[^>]*>/i, `<html lang="${lang}" dir="${directionOf(lang)}">`);
-  const hints = [
-    // As the app's fetch() asks (same-origin credentials): the browser hands the preloaded answer to it.
-    ...preloads.data.map((u) => `<link rel="preload" as="fetch" crossorigin="anonymous" href="${attr(u)}" />`),
-    ...preloads.modules.map((u) => `<link rel="modulepreload" crossorigin href="${attr(u)}" />`),
-  ];
-  // Before the app's script: the browser asks for the API answers first, they take the server longest.
-  if (hints.length) html = html.replace(/<script\b/i, `${hints.join('\n    ')}\n    <script`);
+  const modules = preloads.modules.map((u) => `<link rel="modulepreload" crossorigin href="${attr(u)}" />`);
+  // As the app's fetch() asks (same-origin credentials): the browser hands the preloaded answer to it.
+  const data = preloads.data.map((u) => `<link rel="preload" as="fetch" crossorigin="anonymous" href="${attr(u)}" />`);
+  // The code before the app's script; the API answers after all the code, so that a server whose database shares
+  // its thread (PGlite) sends the files first and reads the data while the browser compiles them.
+  if (modules.length) html = html.replace(/<script\b/i, `${modules.join('\n    ')}\n    <script`);
+  if (data.length) html = html.replace(/<\/head>/i, `  ${data.join('\n    ')}\n  </head>`);
   if (alternates) {
     const { origin, path } = alternates;
     const links = [

@@ -15,7 +15,8 @@ export function TableScroll({ children, className }: { children: ReactNode; clas
     const el = box.current;
     if (!el) return;
     const measure = () => setOverflows(el.scrollWidth > el.clientWidth + 1);
-    measure();
+    // First measured by the observer, after the browser's own layout: measuring here would force a layout of the
+    // whole page while React writes it (~70 ms on a page with a table of 200 rows).
     const observer = new ResizeObserver(measure);
     observer.observe(el);
     for (const child of el.children) observer.observe(child);

@@ -23,12 +23,23 @@ function pageDir(): 'rtl' | 'ltr' {
   return document.documentElement.dir === 'rtl' ? 'rtl' : 'ltr';
 }
 
+/**
+ * The text nodes this module just wrote, with what it wrote: the observer is told of its own writes, and passing
+ * them again (the regular expressions of isolate-numbers.ts once more over every number of a large table) would
+ * find nothing to change.
+ */
+const written = new WeakMap<Text, string>();
+
 function isolateText(node: Text, dir: 'rtl' | 'ltr'): void {
   const text = node.data;
+  if (written.get(node) === text) return;
   // Only text with a digit, then a separator, then a digit can change: a quick test first.
   if (!/\p{Nd}\D{1,3}\p{Nd}/u.test(text)) return;
   const isolated = isolateNumbersFor(text, dir);
-  if (isolated !== text && touchable(node)) node.data = isolated;
+  if (isolated !== text && touchable(node)) {
+    node.data = isolated;
+    written.set(node, isolated);
+  }
 }
 
 function isolateUnder(root: Node, dir: 'rtl' | 'ltr'): void {

@@ -25,6 +25,22 @@ export function localeTag(lang: Lang, digits: DigitStyle): string {
   return lang;
 }
 
+/**
+ * Formatters made once per locale and options: a table of a thousand values asked a new Intl.NumberFormat for
+ * each (resolving the locale every time, tens of milliseconds on a page of many values).
+ */
+const numberFormats = new Map<string, Intl.NumberFormat>();
+function numberFormat(tag: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `${tag}|${JSON.stringify(options)}`;
+  let f = numberFormats.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(tag, options);
+    numberFormats.set(key, f);
+  }
+  return f;
+}
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function formatNumber(
   value: number | null | undefined,
   lang: Lang,
@@ -32,11 +48,11 @@ export function formatNumber(
   maxFractionDigits = 2,
 ): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';
-  return new Intl.NumberFormat(localeTag(lang, digits), { maximumFractionDigits: maxFractionDigits }).format(value);
+  return numberFormat(localeTag(lang, digits), { maximumFractionDigits: maxFractionDigits }).format(value);
 }
 
 export function formatPercent(value: number, lang: Lang, digits: DigitStyle): string {
-  return new Intl.NumberFormat(localeTag(lang, digits), {
+  return numberFormat(localeTag(lang, digits), {
     style: 'percent',
     maximumFractionDigits: 1,
     signDisplay: 'exceptZero',
@@ -46,9 +62,13 @@ export function formatPercent(value: number, lang: Lang, digits: DigitStyle): st
 export function formatDate(iso: string, lang: Lang, digits: DigitStyle): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat(localeTag(lang, digits), { year: 'numeric', month: 'short', day: 'numeric' }).format(
-    d,
-  );
+  const tag = localeTag(lang, digits);
+  let f = dateFormats.get(tag);
+  if (!f) {
+    f = new Intl.DateTimeFormat(tag, { year: 'numeric', month: 'short', day: 'numeric' });
+    dateFormats.set(tag, f);
+  }
+  return f.format(d);
 }
 
 /** Digits inside a period code ("2017-18", "2024-Q1") follow the chosen digits too. */
