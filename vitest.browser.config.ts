@@ -12,8 +12,9 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     pool: 'forks',
-    maxWorkers: 1,
-    fileParallelism: false,
+    // MARSAD_BROWSER_WORKERS=2: two files at a time (scripts/test.mjs decides for CI).
+    maxWorkers: Number(process.env.MARSAD_BROWSER_WORKERS) || 1,
+    fileParallelism: Number(process.env.MARSAD_BROWSER_WORKERS) > 1,
     isolate: false,
   },
 });

@@ -76,7 +76,13 @@ const besideBrowser =
   process.env.MARSAD_TEST_SERVER_ONLY !== '1' &&
   process.env.MARSAD_SKIP_BROWSER !== '1' &&
   args.length === 0;
-const pgliteOnly = { ...process.env };
+// CI's run (both databases, the server's run beside the browser tests) tries 100 hostile files and bodies a route
+// on each database (robustness/hostile-*.test.ts, fixed seed; 200 in `npm test` alone, MARSAD_FUZZ_RUNS to choose):
+// the two runs go through the same server code, and the machine has two cores for three runs of the suite.
+const pgliteOnly = {
+  ...process.env,
+  ...(besideBrowser ? { MARSAD_FUZZ_RUNS: process.env.MARSAD_FUZZ_RUNS ?? '100' } : {}),
+};
 delete pgliteOnly.DATABASE_URL;
 if (args.length) {
   await step('Tests', 'npx', ['vitest', 'run', ...args]);
@@ -103,8 +109,6 @@ if (args.length) {
     ? background('Tests on the PostgreSQL server', 'npx', ['vitest', 'run', ...databaseTestFiles()], {
         ...process.env,
         MARSAD_TEST_SERVER_ONLY: '1',
-        // The hostile files and bodies (robustness/hostile-*.test.ts) go through the same server code on both
-        // databases: 200 cases a route on PGlite in the run before, 100 here, unless set.
         MARSAD_FUZZ_RUNS: process.env.MARSAD_FUZZ_RUNS ?? '100',
       })
     : null;
