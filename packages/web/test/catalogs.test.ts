@@ -147,6 +147,17 @@ describe('message catalogs', () => {
       expect({ missing, extra }).toEqual({ missing: [], extra: [] });
     });
 
+    // WCAG 2.5.3 (label in name): a button whose visible text is one message and whose accessible name is
+    // another must have the visible words in its name, in every language (axe's label-content-name-mismatch; the
+    // Russian "Удалить" button was named "Снять роль …").
+    it.each([
+      ['admin.remove', 'admin.roles.removeNamed'],
+      ['admin.remove', 'admin.grants.removeNamed'],
+    ])('names the button %s shows within %s', (visible, name) => {
+      const shown = String(cat[visible]).toLocaleLowerCase(lang);
+      expect(String(cat[name]).toLocaleLowerCase(lang)).toContain(shown);
+    });
+
     it('has a _meta with its language code', () => {
       expect(cat._meta, 'the _meta entry').toBeTypeOf('object');
       expect(cat._meta?.language).toBe(lang);

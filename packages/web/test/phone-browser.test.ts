@@ -15,6 +15,7 @@ import {
   phoneContext,
   routerPaths,
   routesFor,
+  SMALL_PHONE,
   walkRoutes,
 } from './phone-walk.ts';
 
@@ -66,6 +67,25 @@ describe.skipIf(!decision.run)('every page on a phone (390 × 844)', { timeout: 
         ).toBe('');
       },
     );
+  });
+
+  // Found by the walk at 360 × 740 (scripts/phone-walk.ts): the 2030 figures' cards had a 22rem minimum width and
+  // their tables no scrolling box, so the programme page scrolled sideways on a small phone.
+  it('fits the programme page, its 2030 figures and their tables, on a 360 px phone (Arabic)', async () => {
+    const ctx = await phoneContext(suite.browser, suite.baseURL, SMALL_PHONE, 'ar', null);
+    suite.contexts.push(ctx);
+    const { checks } = await walkRoutes(ctx, all, {
+      routes: ['/programmes', '/programmes/$code'],
+      samples: new Map(),
+      axeRules: PHONE_AXE_RULES,
+    });
+    expect(checks.map((c) => c.route)).toEqual(['/programmes', '/programmes/$code']);
+    expect(
+      checks
+        .filter((c) => !passes(c))
+        .map(describeCheck)
+        .join('\n'),
+    ).toBe('');
   });
 
   it('opens the header menu with the keyboard, closes it with Escape (focus back on the button) and on a new page', async () => {

@@ -3,6 +3,7 @@ import { type FormEvent, type ReactNode, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { usePrefs } from '../../app/prefs.tsx';
 import { useSession } from '../../app/session.tsx';
+import { TableScroll } from '../../components/TableScroll.tsx';
 import type { Shown } from '../admin/admin-api.ts';
 import { Done, described, Field, FieldError, FormProblems, numberOf } from '../admin/forms.tsx';
 import { useEdit } from './programme-edit-context.tsx';
@@ -77,28 +78,30 @@ export function Targets2030({ f }: { f: Figures2030 }) {
             {u.cities.length === 0 ? (
               <p className="small muted">{t('programmes.t2030.noCities')}</p>
             ) : (
-              <table className="data">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('programmes.t2030.city')}</th>
-                    <th scope="col">{t('programmes.t2030.change')}</th>
-                    <th scope="col">{t('programmes.t2030.indicatorsUsed')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {u.cities.map((x) => (
-                    <tr key={x.place}>
-                      <th scope="row">
-                        <PlaceLink code={x.place} name={x.name} />
-                      </th>
-                      <td className="num">{pct.change(x.changePercent)}</td>
-                      <td>
-                        <Comparisons items={x.indicators} />
-                      </td>
+              <TableScroll>
+                <table className="data">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('programmes.t2030.city')}</th>
+                      <th scope="col">{t('programmes.t2030.change')}</th>
+                      <th scope="col">{t('programmes.t2030.indicatorsUsed')}</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody>
+                    {u.cities.map((x) => (
+                      <tr key={x.place}>
+                        <th scope="row">
+                          <PlaceLink code={x.place} name={x.name} />
+                        </th>
+                        <td className="num">{pct.change(x.changePercent)}</td>
+                        <td>
+                          <Comparisons items={x.indicators} />
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </TableScroll>
             )}
             {u.left.length > 0 && (
               <p className="small">
@@ -136,38 +139,40 @@ export function Targets2030({ f }: { f: Figures2030 }) {
             {c.cities.length === 0 ? (
               <p className="small muted">{t('programmes.t2030.noCities')}</p>
             ) : (
-              <table className="data">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('programmes.t2030.city')}</th>
-                    <th scope="col">{t('programmes.t2030.counted')}</th>
-                    <th scope="col">{t('programmes.judgement.better')}</th>
-                    <th scope="col">{t('programmes.judgement.worse')}</th>
-                    <th scope="col">{t('programmes.judgement.unchanged')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {c.cities.map((x) => (
-                    <tr key={x.place}>
-                      <th scope="row">
-                        <PlaceLink code={x.place} name={x.name} />
-                      </th>
-                      <td>
-                        <Counted yes={x.counted} />
-                      </td>
-                      <td>
-                        <Comparisons items={x.better} />
-                      </td>
-                      <td>
-                        <Comparisons items={x.worse} />
-                      </td>
-                      <td>
-                        <Comparisons items={x.unchanged} />
-                      </td>
+              <TableScroll>
+                <table className="data">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('programmes.t2030.city')}</th>
+                      <th scope="col">{t('programmes.t2030.counted')}</th>
+                      <th scope="col">{t('programmes.judgement.better')}</th>
+                      <th scope="col">{t('programmes.judgement.worse')}</th>
+                      <th scope="col">{t('programmes.judgement.unchanged')}</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody>
+                    {c.cities.map((x) => (
+                      <tr key={x.place}>
+                        <th scope="row">
+                          <PlaceLink code={x.place} name={x.name} />
+                        </th>
+                        <td>
+                          <Counted yes={x.counted} />
+                        </td>
+                        <td>
+                          <Comparisons items={x.better} />
+                        </td>
+                        <td>
+                          <Comparisons items={x.worse} />
+                        </td>
+                        <td>
+                          <Comparisons items={x.unchanged} />
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </TableScroll>
             )}
             <WithoutData places={c.withoutData} />
           </details>
@@ -194,63 +199,65 @@ export function Targets2030({ f }: { f: Figures2030 }) {
             {k.countries.length === 0 ? (
               <p className="small muted">{t('programmes.t2030.noCountries')}</p>
             ) : (
-              <table className="data">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('programmes.t2030.country')}</th>
-                    <th scope="col">{t('programmes.t2030.counted')}</th>
-                    <th scope="col">{t('programmes.t2030.indicatorsUsed')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {k.countries.map((x) => (
-                    <tr key={x.place}>
-                      <th scope="row">
-                        <PlaceLink code={x.place} name={x.name} />
-                      </th>
-                      <td>
-                        <Counted yes={x.counted} />
-                      </td>
-                      <td>
-                        <ul className="plain-list">
-                          {x.indicators.map((i) => (
-                            <li key={i.indicator}>
-                              <Link to="/indicators/$code" params={{ code: i.indicator }}>
-                                {i.indicator}
-                              </Link>
-                              :{' '}
-                              {i.improved === 'national'
-                                ? t('programmes.t2030.improvedNational')
-                                : i.improved === 'cities'
-                                  ? t('programmes.t2030.improvedCities', {
-                                      n: num(i.citiesBetter.length, 0),
-                                      of: num(i.cities.length, 0),
-                                    })
-                                  : t('programmes.t2030.notImproved')}
-                              {i.national && (
-                                <div className="small">
-                                  <ComparisonLine c={i.national} withIndicator={false} />
-                                </div>
-                              )}
-                              {i.cities.length > 0 && (
-                                <div className="small">
-                                  {i.cities.map((cc, n) => (
-                                    <span key={cc.place}>
-                                      {n > 0 && t('programmes.sep')}
-                                      <PlaceLink code={cc.place} name={null} />:{' '}
-                                      <ComparisonLine c={cc} withIndicator={false} />
-                                    </span>
-                                  ))}
-                                </div>
-                              )}
-                            </li>
-                          ))}
-                        </ul>
-                      </td>
+              <TableScroll>
+                <table className="data">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('programmes.t2030.country')}</th>
+                      <th scope="col">{t('programmes.t2030.counted')}</th>
+                      <th scope="col">{t('programmes.t2030.indicatorsUsed')}</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody>
+                    {k.countries.map((x) => (
+                      <tr key={x.place}>
+                        <th scope="row">
+                          <PlaceLink code={x.place} name={x.name} />
+                        </th>
+                        <td>
+                          <Counted yes={x.counted} />
+                        </td>
+                        <td>
+                          <ul className="plain-list">
+                            {x.indicators.map((i) => (
+                              <li key={i.indicator}>
+                                <Link to="/indicators/$code" params={{ code: i.indicator }}>
+                                  {i.indicator}
+                                </Link>
+                                :{' '}
+                                {i.improved === 'national'
+                                  ? t('programmes.t2030.improvedNational')
+                                  : i.improved === 'cities'
+                                    ? t('programmes.t2030.improvedCities', {
+                                        n: num(i.citiesBetter.length, 0),
+                                        of: num(i.cities.length, 0),
+                                      })
+                                    : t('programmes.t2030.notImproved')}
+                                {i.national && (
+                                  <div className="small">
+                                    <ComparisonLine c={i.national} withIndicator={false} />
+                                  </div>
+                                )}
+                                {i.cities.length > 0 && (
+                                  <div className="small">
+                                    {i.cities.map((cc, n) => (
+                                      <span key={cc.place}>
+                                        {n > 0 && t('programmes.sep')}
+                                        <PlaceLink code={cc.place} name={null} />:{' '}
+                                        <ComparisonLine c={cc} withIndicator={false} />
+                                      </span>
+                                    ))}
+                                  </div>
+                                )}
+                              </li>
+                            ))}
+                          </ul>
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </TableScroll>
             )}
             <WithoutData places={k.withoutData} />
           </details>
@@ -282,52 +289,56 @@ export function Targets2030({ f }: { f: Figures2030 }) {
             {q.places.length === 0 ? (
               <p className="small muted">{t('programmes.t2030.noCountries')}</p>
             ) : (
-              <table className="data">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('table.place')}</th>
-                    <th scope="col">{t('programmes.t2030.basis')}</th>
-                    <th scope="col">{t('programmes.t2030.people')}</th>
-                    <th scope="col">{t('table.source')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {q.places.map((x) => (
-                    <tr key={x.place}>
-                      <th scope="row">
-                        <PlaceLink code={x.place} name={x.name} />
-                      </th>
-                      <td>
-                        {x.basis === 'country' ? t('programmes.t2030.basisCountry') : t('programmes.t2030.basisCities')}
-                      </td>
-                      <td className="num">
-                        {x.population ? (
-                          <>
-                            {num(x.population.value, 0)} ({year(x.population.year)})
-                          </>
-                        ) : (
-                          t('programmes.t2030.populationMissing')
-                        )}
-                      </td>
-                      <td dir="auto">
-                        {x.source ? (
-                          <>
-                            {x.source.name}
-                            {x.source.synthetic && (
-                              <>
-                                {' '}
-                                <span className="tag warn">{t('common.synthetic')}</span>
-                              </>
-                            )}
-                          </>
-                        ) : (
-                          '—'
-                        )}
-                      </td>
+              <TableScroll>
+                <table className="data">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('table.place')}</th>
+                      <th scope="col">{t('programmes.t2030.basis')}</th>
+                      <th scope="col">{t('programmes.t2030.people')}</th>
+                      <th scope="col">{t('table.source')}</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody>
+                    {q.places.map((x) => (
+                      <tr key={x.place}>
+                        <th scope="row">
+                          <PlaceLink code={x.place} name={x.name} />
+                        </th>
+                        <td>
+                          {x.basis === 'country'
+                            ? t('programmes.t2030.basisCountry')
+                            : t('programmes.t2030.basisCities')}
+                        </td>
+                        <td className="num">
+                          {x.population ? (
+                            <>
+                              {num(x.population.value, 0)} ({year(x.population.year)})
+                            </>
+                          ) : (
+                            t('programmes.t2030.populationMissing')
+                          )}
+                        </td>
+                        <td dir="auto">
+                          {x.source ? (
+                            <>
+                              {x.source.name}
+                              {x.source.synthetic && (
+                                <>
+                                  {' '}
+                                  <span className="tag warn">{t('common.synthetic')}</span>
+                                </>
+                              )}
+                            </>
+                          ) : (
+                            '—'
+                          )}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </TableScroll>
             )}
           </details>
         </Figure>
