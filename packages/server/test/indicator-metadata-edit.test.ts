@@ -203,6 +203,15 @@ describe.each(testStoreKinds())('indicator metadata entered in the pages on %s',
         { source: SOURCE, fields: { other_info: { fr: 'Ne doit pas être écrit.' }, reporting_status: { en: 'done' } } },
         /fields\.reporting_status\.en: the reporting status is one of complete, inprogress, notstarted/,
       ],
+      // Well formed but unknown: a field Open SDG has not, a language code nobody uses (both were stored and shown).
+      [
+        { source: SOURCE, fields: { other_info: { fr: 'Ne doit pas être écrit.' }, no_such_field: { fr: 'x' } } },
+        /fields\.no_such_field: not a metadata field/,
+      ],
+      [
+        { source: SOURCE, fields: { comments_limitations: { fr: 'Ne doit pas être écrit.', xx: 'x' } } },
+        /fields\.comments_limitations\.xx: not a language code/,
+      ],
       [{ source: '   ', fields: { other_info: { fr: 'Ne doit pas être écrit.' } } }, /source: Too small/],
       [{ source: SOURCE, fields: {} }, /fields: give at least one field/],
       [{ source: SOURCE, fields: { other_info: { fr: 'x' } }, extra: 1 }, /extra|Unrecognized key/],

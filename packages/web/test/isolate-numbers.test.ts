@@ -53,6 +53,15 @@ describe('isolateNumbers', () => {
     expect(isolateNumbers('٢٠١٧-١٨')).toBe(`${LRI}٢٠١٧-${LRM}١٨${PDI}`);
   });
 
+  it('leaves a code whose number is part of a Latin word whole (it reads left to right as it is)', () => {
+    // Seen in Arabic pages as "2.5PM" and "(0-1.0CC)" when the number alone was isolated.
+    for (const code of ['PM2.5', '(CC0-1.0)', 'T2030-CITIES', 'ISO-3166-1', 'v1.2.3', 'H2O']) {
+      expect(isolateNumbers(`الجسيمات ${code} في الهواء`)).toBe(`الجسيمات ${code} في الهواء`);
+    }
+    // A number beside a Latin word, not in it, is still isolated.
+    expect(isolateNumbers('SDG 16.1.1 هدف')).toBe(`SDG ${LRI}16.1.1${PDI} هدف`);
+  });
+
   it('puts every number, of any form, whole and in logical order inside one isolate', () => {
     fc.assert(
       fc.property(

@@ -4,6 +4,7 @@ import {
   METADATA_FIELDS,
   METADATA_TEXT_MAX,
   REPORTING_STATUSES,
+  SOURCE_FIELD,
   SOURCE_KINDS,
 } from '@marsad/core';
 import type { FastifyInstance } from 'fastify';
@@ -74,6 +75,15 @@ function chooseText<T extends { lang: string }>(texts: T[], lang: string): T {
 }
 
 const METADATA_LANG = /^[a-z]{2,3}(-[A-Za-z0-9]{1,8})?$/;
+const languageNames = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' });
+/** A language code the Unicode data knows (kk, zh-Hans, en-GB), not one merely well formed (xx, qq). */
+function knownLanguage(code: string): boolean {
+  try {
+    return languageNames.of(code) !== undefined;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Texts of one source of an indicator's metadata, as an administrator enters them in the pages. The field names and
@@ -113,8 +123,14 @@ const MetadataPatch = z
           path: ['fields', field],
           message: 'not a field name: lower-case letters, digits and "_", starting with a letter (e.g. data_footnote)',
         });
+      else if (!(METADATA_FIELDS as readonly string[]).includes(field) && !SOURCE_FIELD.test(field))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['fields', field],
+          message: `not a metadata field: one of Open SDG's (${METADATA_FIELDS.slice(0, 4).join(', ')} …) or source_<kind>_<n> with kind ${SOURCE_KINDS.join(', ')}`,
+        });
       for (const [lang, text] of Object.entries(byLang)) {
-        if (!METADATA_LANG.test(lang))
+        if (!METADATA_LANG.test(lang) || !knownLanguage(lang))
           ctx.addIssue({
             code: 'custom',
             path: ['fields', field, lang],

@@ -138,9 +138,7 @@ export function AreaMap({
             MAP_BINS.map((c, i) => (
               <li key={c}>
                 <span className="legend-swatch" style={{ background: c }} />{' '}
-                <bdi>
-                  {num(min + ((max - min) * i) / 5)}–{num(min + ((max - min) * (i + 1)) / 5)}
-                </bdi>
+                <bdi dir="ltr">{`${num(min + ((max - min) * i) / 5)}–${num(min + ((max - min) * (i + 1)) / 5)}`}</bdi>
               </li>
             ))}
           <li>

@@ -110,8 +110,9 @@ export function MapView({ items, unit, title }: { items: MapItem[]; unit: string
           <div className="legend" aria-hidden="true">
             {MAP_BINS.map((c, i) => (
               <span key={c}>
-                <span className="legend-swatch" style={{ background: c }} /> {num(min + ((max - min) * i) / 5)}–
-                {num(min + ((max - min) * (i + 1)) / 5)}
+                <span className="legend-swatch" style={{ background: c }} />{' '}
+                {/* One text, so that the range is isolated whole and reads low to high in Arabic too. */}
+                <bdi dir="ltr">{`${num(min + ((max - min) * i) / 5)}–${num(min + ((max - min) * (i + 1)) / 5)}`}</bdi>
               </span>
             ))}
             <span>{unit}</span>

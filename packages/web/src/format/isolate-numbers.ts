@@ -39,9 +39,24 @@ function ltr(run: string): string {
   return /[\u0660-\u0669]/.test(run) ? run.replace(/[^\p{Nd}\u066B\u066C]/gu, (c) => c + LRM) : run;
 }
 
+/**
+ * Whether the number at [start, end) is part of a word with Latin letters (PM2.5, CC0-1.0, T2030-CITIES, ISO-3166):
+ * such a word is one left-to-right run as it stands (digits after a Latin letter take its direction), and isolating
+ * the number alone would cut it in two, the number then shown before its letters ("2.5PM").
+ */
+function inLatinWord(text: string, start: number, end: number): boolean {
+  for (let i = start - 1; i >= 0 && !/\s/.test(text[i]!); i--) if (/[A-Za-z]/.test(text[i]!)) return true;
+  for (let i = end; i < text.length && !/\s/.test(text[i]!); i++) if (/[A-Za-z]/.test(text[i]!)) return true;
+  return false;
+}
+
 /** `text` with each number that the bidirectional algorithm could reorder wrapped in LRI … PDI. */
 export function isolateNumbers(text: string): string {
-  return text.replace(RUN, (run) => (ISOLATE_START.test(run) || DIGITS_ONLY.test(run) ? run : LRI + ltr(run) + PDI));
+  return text.replace(RUN, (run: string, at: number) =>
+    ISOLATE_START.test(run) || DIGITS_ONLY.test(run) || inLatinWord(text, at, at + run.length)
+      ? run
+      : LRI + ltr(run) + PDI,
+  );
 }
 
 /** Letters written right to left (Hebrew, Arabic, Syriac, Thaana, N'Ko… and their presentation forms). */
