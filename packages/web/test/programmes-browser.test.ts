@@ -21,6 +21,7 @@ import {
   screenshot,
   useBrowserSuite,
   waitForSettled,
+  plain as withoutMarks,
 } from './browser-helpers.ts';
 
 const decision = browserDecision();
@@ -146,6 +147,18 @@ describe.skipIf(!decision.run)('programme pages in Chromium', { timeout: 120_000
       await ready(page, '#figure-cities data.figure-number', problems);
       await waitForSettled(page);
       expect(await h1(page)).toBe(p.names[lang]);
+      // The demonstration source in the reader's language (its names by language, migration 022), never the
+      // English name in an Arabic page (seen there by a new user).
+      const sources = withoutMarks(
+        await page
+          .locator('main .sources')
+          .allInnerTexts()
+          .then((x) => x.join(' ')),
+      );
+      if (lang === 'ar') expect(sources).not.toContain('Marsad synthetic demonstration data');
+      expect(sources).toContain(
+        lang === 'ar' ? 'بيانات مرصد التوضيحية الاصطناعية' : 'Marsad synthetic demonstration data',
+      );
 
       // The tree: nested lists, one item per result, impact → outcome → output.
       expect(await page.locator('main ol.result-tree > li.result').count()).toBe(p.results.length);

@@ -5,6 +5,7 @@ import { usePrefs } from '../../app/prefs.tsx';
 import { ValueText } from '../../components/SuppressedValue.tsx';
 import { TableScroll } from '../../components/TableScroll.tsx';
 import { UserText } from '../../components/UserText.tsx';
+import { SourceName } from '../../components/ValueMeta.tsx';
 import { Done } from '../admin/forms.tsx';
 import { useEdit } from './programme-edit-context.tsx';
 import { ProgressFigure, useYear } from './programme-kit.tsx';
@@ -221,7 +222,7 @@ function Sources({ sources }: { sources: SourceView[] }) {
       {sources.map((s, i) => (
         <span key={s.name}>
           {i > 0 && t('programmes.sep')}
-          <span dir="auto">{s.name}</span>
+          <SourceName source={s} />
           {s.licence && ` (${s.licence})`}
           {s.synthetic && (
             <>

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { usePrefs } from '../../app/prefs.tsx';
 import { useSession } from '../../app/session.tsx';
 import { TableScroll } from '../../components/TableScroll.tsx';
+import { SourceName } from '../../components/ValueMeta.tsx';
 import type { Shown } from '../admin/admin-api.ts';
 import { Done, described, Field, FieldError, FormProblems, numberOf } from '../admin/forms.tsx';
 import { useEdit } from './programme-edit-context.tsx';
@@ -322,7 +323,7 @@ export function Targets2030({ f }: { f: Figures2030 }) {
                         <td dir="auto">
                           {x.source ? (
                             <>
-                              {x.source.name}
+                              <SourceName source={x.source} />
                               {x.source.synthetic && (
                                 <>
                                   {' '}
