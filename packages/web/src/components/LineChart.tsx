@@ -51,7 +51,9 @@ export function LineChart({
     () => ({
       aria: { enabled: true, label: { description: title } },
       animation: false,
-      grid: { left: 56, right: 24, top: 40, bottom: 40, containLabel: true },
+      // The legend below the plot and the unit above it, starting at the axis: on a phone the unit's name ran into the
+      // legend, and a long one ("Micrograms per cubic metre") was cut at the chart's edge.
+      grid: { left: 56, right: 24, top: 40, bottom: 48, containLabel: true },
       tooltip: dense
         ? {
             // No marks to point at: the values of every line at the period under the pointer.
@@ -64,7 +66,7 @@ export function LineChart({
             formatter: (p: { seriesName: string; data: [number, number, string] }) =>
               `${p.seriesName}<br/>${p.data[2]}: ${num(p.data[1])} ${unit}`,
           },
-      legend: { top: 0, type: 'scroll' },
+      legend: { bottom: 0, type: 'scroll' },
       // Years as numbers (see period-x.ts); labels on whole years only.
       xAxis: {
         type: 'value',
@@ -73,7 +75,13 @@ export function LineChart({
         inverse: false,
         axisLabel: { formatter: (v: number) => (Number.isInteger(v) ? num(v, 0).replace(/[,٬]/g, '') : '') },
       },
-      yAxis: { type: 'value', name: unit, axisLabel: { formatter: (v: number) => num(v) } },
+      yAxis: {
+        type: 'value',
+        name: unit,
+        nameLocation: 'end',
+        nameTextStyle: { align: 'left' },
+        axisLabel: { formatter: (v: number) => num(v) },
+      },
       series: [
         ...series.map((s, i) => ({
           name: s.name,
