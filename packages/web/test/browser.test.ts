@@ -155,6 +155,12 @@ describe.skipIf(!decision.run)('web app in Chromium', { timeout: 120_000 }, () =
           .replace(/\s+/g, ' ')
           .trim(),
       ).toBe(plain(expectedH1(p, lang)).replace(/\s+/g, ' ').trim());
+      // The title names the page in its language (it was the site's Arabic and Latin name on every page).
+      expect(plain(await page.title())).toBe(
+        `${plain(await h1.textContent())
+          .replace(/\s+/g, ' ')
+          .trim()} — ${msg(lang, 'app.name')}`,
+      );
 
       const violations = (await runAxe(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
       expect(violations, `axe on ${lang} ${p}:\n${describeViolations(violations)}`).toEqual([]);

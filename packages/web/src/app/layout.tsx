@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { getJson } from '../api/client.ts';
 import { LANGUAGES, type Lang } from '../i18n/languages.ts';
+import { usePageTitle } from './page-title.ts';
 import { usePrefs } from './prefs.tsx';
 import { useSession } from './session.tsx';
 
@@ -64,6 +65,7 @@ export function Layout() {
   const { lang, setLang, digits, setDigits } = usePrefs();
   const { me } = useSession();
   const menu = useHeaderMenu();
+  usePageTitle(t('app.name'));
   return (
     <>
       <a className="skip-link" href="#main">
