@@ -289,6 +289,65 @@ describe.each(testStoreKinds())('Open SDG repository import on %s', (kind) => {
     });
   });
 
+  it("names what its data creates by the repository's translations, in each language, and finds its boundaries by them", async () => {
+    // As Kazakhstan's repository: regions, series, units and breakdowns by code in the data, named per language in
+    // translations/<lang>/<GROUP>.yml (a column's own key names the column), the regions' shapes by Russian name.
+    const repo = {
+      'data/indicator_98-1-1.csv':
+        'Year,SERIES,UNIT_MEASURE,REF_AREA,ZZ_ACTIVITY,Value\n2020,SE_TEST,PT,,,40\n2020,SE_TEST,PT,KZTST,,41\n2020,SE_TEST,PT,KZTST,X01,42\n',
+      'translations/en/REF_AREA.yml': 'REF_AREA: Regions\nKZTST: Testobl\n',
+      'translations/ru/REF_AREA.yml': 'REF_AREA: Регионы\nKZTST: г_Тестовск\n',
+      'translations/kz/REF_AREA.yml': 'KZTST: Тест облысы\n',
+      'translations/en/SERIES.yml': 'SE_TEST: pupils with a test\n',
+      'translations/ru/UNIT_MEASURE.yml': 'PT: процент\n',
+      'translations/en/ZZ_ACTIVITY.yml': 'ZZ_ACTIVITY: Type of testing activity\nX01: Crop testing\n',
+      'regions.geojson': JSON.stringify({
+        type: 'FeatureCollection',
+        features: [area({ kzCode: 'KZ99', kzName: 'г.Тестовск' }, 4), area({ kzCode: 'KZ98', kzName: 'Нигде' }, 5)],
+      }),
+    };
+    const r = await upload(t, await zipOf(repo), {
+      place: 'KAZ',
+      createIndicators: 'true',
+      createPlaces: 'true',
+      fileName: 'kz-like.zip',
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    const body = r.json();
+    const data = body.files.find((f: { path: string }) => f.path === 'data/indicator_98-1-1.csv');
+    expect(data).toMatchObject({ outcome: 'imported', counts: { inserted: 3 } });
+    expect(data.created).toContainEqual({ kind: 'place', code: 'KZTST', detail: 'region "Testobl" under KAZ' });
+
+    const place = async (lang: string) =>
+      (await t.app.inject({ method: 'GET', url: `/api/v1/places/KZTST?lang=${lang}` })).json();
+    expect((await place('ru')).name).toBe('г_Тестовск');
+    expect((await place('en')).name).toBe('Testobl');
+    expect((await place('en')).names).toEqual({ en: 'Testobl', ru: 'г_Тестовск', kk: 'Тест облысы' });
+
+    const ind = (await t.app.inject({ method: 'GET', url: '/api/v1/indicators/98.1.1?lang=ru' })).json();
+    expect(ind.series).toContainEqual(
+      expect.objectContaining({
+        code: 'SE_TEST',
+        names: { en: 'pupils with a test' },
+        unit: 'PT',
+        unitName: 'процент',
+      }),
+    );
+    const dims = (await t.app.inject({ method: 'GET', url: '/api/v1/dimensions?lang=en' })).json();
+    const activity = dims.items.find((d: { code: string }) => d.code === 'ZZ_ACTIVITY');
+    expect(activity.names).toEqual({ en: 'Type of testing activity' });
+    expect(activity.values).toContainEqual(expect.objectContaining({ code: 'X01', names: { en: 'Crop testing' } }));
+
+    // The shape whose Russian name is the region's (punctuation aside) is its boundary; the other is listed.
+    const shapes = body.files.find((f: { path: string }) => f.path === 'regions.geojson');
+    expect(shapes).toMatchObject({
+      outcome: 'imported',
+      boundaries: { matchProperty: 'kzName', matched: 1, unmatched: [{ value: 'Нигде' }] },
+    });
+    const areas = (await t.app.inject({ method: 'GET', url: '/api/v1/places/KAZ/areas?lang=en' })).json();
+    expect(JSON.stringify(areas)).toContain('KZTST');
+  });
+
   it('refuses a zip over the upload limits with a message, and what is not a repository', async () => {
     const small = await createTestApp(kind, {
       build: { uploadLimits: { maxRepositoryBytes: 1000, maxRepositoryEntries: 5 } },

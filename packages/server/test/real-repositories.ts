@@ -180,6 +180,23 @@ export async function importedShapeProblems(store: Store): Promise<string[]> {
         WHERE i.code = '16.6.2' AND o.period = '2023-05-17/2023-06-11'`,
     );
     if (!fieldwork?.n) problems.push('16.6.2: no value for "17 May to 11 June 2023"');
+    // Kazakhstan's regions, series, units and breakdowns are named by its translations/<lang>/<GROUP>.yml, and its
+    // regions.geojson finds its regions by their Russian names: all but Жамбылская (REF_AREA.yml spells it
+    // Жымбылская), г.Нур-Султан (named г_Астана since) and г.Алматы (the catalogue's KZALA, named Алматы).
+    const akmola = await one<{ names: Record<string, string> }>(`SELECT names FROM places WHERE code = 'KZAKM'`);
+    if (akmola?.names.ru !== 'Акмолинская' || akmola.names.en !== 'Akmola' || !akmola.names.kk)
+      problems.push(`KZAKM named ${JSON.stringify(akmola?.names)}, not by REF_AREA.yml`);
+    const series = await one<{ names: Record<string, string>; unit_names: Record<string, string> }>(
+      `SELECT s.names, s.unit_names FROM series s JOIN indicators i ON i.id = s.indicator_id
+        WHERE i.code = '4.a.1' AND s.code = 'SE_ACS_H2O' AND s.unit_code = 'PT'`,
+    );
+    if (series?.names.en !== 'sources of drinking water' || series.unit_names.ru !== 'процент')
+      problems.push(`4.a.1 SE_ACS_H2O: ${JSON.stringify(series)}, not named by SERIES.yml and UNIT_MEASURE.yml`);
+    const shapes = await one<{ n: number }>(
+      `SELECT count(*)::int AS n FROM place_boundaries b JOIN places p ON p.id = b.place_id
+         JOIN places c ON c.id = p.parent_id WHERE c.code = 'KAZ' AND b.match_property = 'kzName'`,
+    );
+    if ((shapes?.n ?? 0) < 14) problems.push(`${shapes?.n} of Kazakhstan's regions have a shape, not 14`);
     const metadata = await conn.query<{ place: string; n: number }>(
       `SELECT p.code AS place, count(*)::int AS n FROM indicator_metadata m JOIN places p ON p.id = m.place_id
         GROUP BY p.code`,

@@ -233,6 +233,7 @@ export function registerIndicatorRoutes(app: FastifyInstance, ctx: AppContext): 
           name: pick(s.names, lang) ?? s.code,
           names: s.names,
           unit: s.unit_code,
+          unitName: s.unit_code ? (pick(s.unit_names, lang) ?? null) : null,
           aliases: s.aliases,
           default: s.is_default,
         })),

@@ -37,13 +37,23 @@ interface PlaceEntry {
   level: string;
   /** Whether a file named the place by a label alone when an import created it (it has no external code). */
   namedOnly: boolean;
+  externalCode: string | null;
 }
 
 /** What an import may add beyond observations (CLI flags and API parameters of the same names). */
 export interface ResolverOptions {
   /** Add a value that a closed code list lacks (an age band Y18T24) to the list, with its label. */
   extendCodes?: boolean;
+  /** The names a file's publisher gives its codes, in several languages: what the import creates is named by them. */
+  codeNames?: CodeNames;
 }
+
+/**
+ * The names of codes in several languages that come with a file: an Open SDG repository's
+ * `translations/<lang>/<GROUP>.yml` (`KZAKM: Акмолинская` in REF_AREA.yml). `group` is a column's
+ * name (REF_AREA, SERIES, UNIT_MEASURE, SEX, COMPOSITE_BREAKDOWN); the answer maps a language to a name.
+ */
+export type CodeNames = (group: string, code: string) => Readonly<Record<string, string>> | undefined;
 
 /** Letters, digits, . _ - up to 40: a place code (the places CSV's rule). */
 const PLACE_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/;
@@ -235,6 +245,7 @@ export class CodeResolver {
       path: r.path,
       level: r.level,
       namedOnly: !r.external_code && /-[A-Z0-9_]+$/.test(r.code),
+      externalCode: r.external_code ?? null,
     });
     for (const n of Object.values(r.names ?? {})) {
       if (typeof n !== 'string' || !n.trim()) continue;
@@ -334,15 +345,24 @@ export class CodeResolver {
     unit: string | null,
     isDefault: boolean,
   ): Promise<SeriesEntry> {
+    const given = this.options.codeNames?.('SERIES', label);
+    const names = given ? { ...given } : { en: label };
+    const unitNames = unit ? this.unitNames(unit) : undefined;
     const r = await this.conn.query<{ id: number }>(
-      `INSERT INTO series (indicator_id, code, names, unit_code, is_default) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-      [indicator.id, label, JSON.stringify({ en: label }), unit, isDefault],
+      `INSERT INTO series (indicator_id, code, names, unit_code, unit_names, is_default)
+       VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+      [indicator.id, label, JSON.stringify(names), unit, JSON.stringify(unitNames ?? {}), isDefault],
     );
     const entry: SeriesEntry = { id: r.rows[0]!.id, indicatorId: indicator.id, code: label, unit };
-    this.addSeries(entry, [label]);
+    this.addSeries(entry, [label, ...(given ? Object.values(given) : [])]);
     if (isDefault) indicator.defaultSeriesId = entry.id;
     this.created.push({ kind: 'series', code: label, detail: `of indicator ${indicator.code}` });
     return entry;
+  }
+
+  /** The names the file's publisher gives a unit's code (UNIT_MEASURE), in several languages. */
+  unitNames(unit: string): Readonly<Record<string, string>> | undefined {
+    return this.options.codeNames?.('UNIT_MEASURE', unit.trim());
   }
 
   /** A series named by its UN series code alone (SDMX without INDICATOR). */
@@ -419,7 +439,13 @@ export class CodeResolver {
       return fail(
         `the file would create more than ${IMPORT_CODE_LIMITS.newPlaces} places; import them with a places file first`,
       );
-    const name = (o.name ?? written).trim();
+    // Names the file's publisher gives the code (REF_AREA.yml), when the row gives no label.
+    const given =
+      o.name === undefined
+        ? (this.options.codeNames?.(o.column ?? 'REF_AREA', written.trim()) ??
+          this.options.codeNames?.('REF_AREA', written.trim()))
+        : undefined;
+    const name = (o.name ?? (given ? (given.en ?? Object.values(given)[0]) : undefined) ?? written).trim();
     let code = written.trim();
     const byName = o.name !== undefined && code === o.name.trim();
     if (byName) {
@@ -448,6 +474,7 @@ export class CodeResolver {
         ]);
         const entry = this.placeById.get(id)!;
         entry.namedOnly = false;
+        entry.externalCode = written.trim();
         this.placesLower.set(lower(written), id);
         this.placeMemo.clear();
         this.created.push({
@@ -459,7 +486,9 @@ export class CodeResolver {
       }
     }
     const level = levelFromColumn(o.column);
-    const names = { [languageOf(name)]: name };
+    const names: Record<string, string> = given
+      ? Object.fromEntries(Object.entries(given).map(([l, n]) => [l, n.trim().slice(0, 300)]))
+      : { [languageOf(name)]: name };
     const r = await this.conn.query<{ id: number }>(
       `INSERT INTO places (code, level, parent_id, path, names, external_code) VALUES ($1, $2, $3, '', $4, $5) RETURNING id`,
       [code, level, parent.value, JSON.stringify(names), byName ? null : written.trim()],
@@ -524,14 +553,15 @@ export class CodeResolver {
           }
           const added = this.valueCode(dim, value, age);
           if (!added.ok) return { ...added, column };
-          const names = (age ? ageBandNames(age) : undefined) ?? { [languageOf(value)]: value };
+          const names = this.valueNames(dim, column, value) ??
+            (age ? ageBandNames(age) : undefined) ?? { [languageOf(value)]: value };
           code = await this.createDimensionValue(dim, added.value, names, value);
         }
       }
       if (!code) {
         const checked = this.valueCode(dim, value, undefined);
         if (!checked.ok) return { ...checked, column };
-        code = await this.createDimensionValue(dim, value, { en: value }, value);
+        code = await this.createDimensionValue(dim, value, this.valueNames(dim, column, value) ?? { en: value }, value);
       }
       if (dims[dim.code] !== undefined && dims[dim.code] !== code) {
         return { ok: false, column, message: `two columns give dimension ${dim.code} different values` };
@@ -612,6 +642,12 @@ export class CodeResolver {
     return age !== undefined && (dim.values.has(lower(age)) || !!this.options.extendCodes);
   }
 
+  /** The names the file's publisher gives a value's code, under the dimension's code or the column's name. */
+  private valueNames(dim: DimensionEntry, column: string, value: string): Record<string, string> | undefined {
+    const given = this.options.codeNames?.(dim.code, value) ?? this.options.codeNames?.(column, value);
+    return given ? { ...given } : undefined;
+  }
+
   /** The code a new value of a dimension gets, within the limits of one import. */
   private valueCode(dim: DimensionEntry, written: string, age: string | undefined): Resolution<string> {
     if (written.length > IMPORT_CODE_LIMITS.valueLength) {
@@ -637,13 +673,15 @@ export class CodeResolver {
     this.newDimensions++;
     let unique = code;
     for (let i = 2; this.dimensions.has(unique); i++) unique = `${code}_${i}`;
+    // A column's own key in its group names it (ACTIVITY.yml: "ACTIVITY: Type of economic activity").
+    const given = this.options.codeNames?.(header, header);
     const r = await this.conn.query<{ id: number }>(
       `INSERT INTO dimensions (code, names, open, created_by_batch) VALUES ($1, $2, true, $3) RETURNING id`,
-      [unique, JSON.stringify({ en: header }), this.batchId],
+      [unique, JSON.stringify(given ?? { en: header }), this.batchId],
     );
     const entry: DimensionEntry = { id: r.rows[0]!.id, code: unique, open: true, values: new Map(), labels: new Map() };
     this.dimensions.set(unique, entry);
-    this.nameDimension(entry, [unique, header]);
+    this.nameDimension(entry, [unique, header, ...Object.values(given ?? {})]);
     this.created.push({ kind: 'dimension', code: unique, detail: detail ?? `from column "${header}"` });
     return entry;
   }

@@ -28,7 +28,7 @@ import {
 import { sql } from 'kysely';
 import { type AuditActor, appendAudit } from '../audit/audit-log.ts';
 import { csvLine } from '../formats/common/csv-cell.ts';
-import { CodeResolver, type Created, type IndicatorEntry, type SeriesEntry } from './code-resolver.ts';
+import { type CodeNames, CodeResolver, type Created, type IndicatorEntry, type SeriesEntry } from './code-resolver.ts';
 import type { ColumnMap } from './column-map.ts';
 import { checkRange, checkSetRules, checkUnitRule, hasSetRules, loadIndicatorRules } from './import-rules.ts';
 
@@ -62,6 +62,8 @@ export interface ImportRequest {
    * unit, instead of being an error naming the row.
    */
   newSeriesForUnits?: boolean;
+  /** The names the file's publisher gives its codes in several languages (an Open SDG repository's translations). */
+  codeNames?: CodeNames;
   /** Unit of rows that name none (a file without a unit column whose values are not in their series' unit). */
   unit?: string;
   /**
@@ -230,7 +232,10 @@ export async function runImport(
         copyIn: conn.copyIn.bind(conn),
         copyOut: conn.copyOut.bind(conn),
       };
-      const resolver = new CodeResolver(guarded, batchId, { extendCodes: req.extendCodes });
+      const resolver = new CodeResolver(guarded, batchId, {
+        extendCodes: req.extendCodes,
+        codeNames: req.codeNames,
+      });
       await resolver.load();
       const rulesOf = await loadIndicatorRules(conn);
       // Into an empty table, rows are copied straight into observations: the unique key finds
@@ -286,10 +291,12 @@ export async function runImport(
         }
         if (fileUnit && ser.unit === null) {
           // A series without a unit takes the first the file gives; later values are held to it.
-          await guarded.query('UPDATE series SET unit_code = $2 WHERE id = $1 AND unit_code IS NULL', [
-            ser.id,
-            fileUnit,
-          ]);
+          const names = resolver.unitNames(fileUnit);
+          await guarded.query(
+            `UPDATE series SET unit_code = $2, unit_names = CASE WHEN unit_names = '{}'::jsonb THEN $3::jsonb ELSE unit_names END
+              WHERE id = $1 AND unit_code IS NULL`,
+            [ser.id, fileUnit, JSON.stringify(names ?? {})],
+          );
           ser.unit = fileUnit;
           notices.push(`series ${ser.code} of indicator ${ind.code} had no unit: it takes the file's, "${fileUnit}"`);
         } else if (fileUnit && ser.unit !== null && !sameUnit(fileUnit, ser.unit, await unitNames(ser.id))) {

@@ -37,7 +37,16 @@ export interface IndicatorDetail {
   dimensions: string[];
   reviewNeeded: boolean;
   source: { name: string; url: string | null; licence: string | null } | null;
-  series: { code: string; name: string; names: Names; unit: string | null; aliases: string[]; default: boolean }[];
+  series: {
+    code: string;
+    name: string;
+    names: Names;
+    unit: string | null;
+    /** The unit's name in the language asked for (else another), when the series has names for its unit. */
+    unitName?: string | null;
+    aliases: string[];
+    default: boolean;
+  }[];
   frameworks: { code: string; name: string | null; group: string | null; groupName: string | null }[];
   targets: {
     id: number;

@@ -32,6 +32,7 @@ import { type ImportFileOptions, importFile } from '../import-file.ts';
 import { isBoundaryFile, type RepositoryFiles } from './repository-files.ts';
 import {
   addTranslations,
+  codeNamesOf,
   type IndicatorMetadata,
   indicatorMetadata,
   indicatorOfFileName,
@@ -268,6 +269,8 @@ export async function importRepository(
     }
   }
   if (translations.size) notices.push(`Translations in ${[...translations.keys()].sort().join(', ')}.`);
+  // What the data files create (places, series, units, values of breakdowns) is named in the translations' languages.
+  const codeNames = o.codeNames ?? (translations.size ? codeNamesOf(translations) : undefined);
 
   const indicators = [...byCode.values()].sort(
     (a, b) => compareCodes(a.code, b.code) || Number(a.archived) - Number(b.archived),
@@ -304,7 +307,9 @@ export async function importRepository(
       const matched = known.has(ind.code);
       for (const p of ind.data) {
         const progress = o.progress?.(p, index++, total);
-        reports.push(await importDataFile(s, files, p, ind.code, matched, source, checkOnly(), progress));
+        reports.push(
+          await importDataFile(s, files, p, ind.code, matched, source, { ...checkOnly(), codeNames }, progress),
+        );
         progress?.end?.();
         if (reports.at(-1)!.created.some((c) => c.kind === 'indicator')) known.add(ind.code);
       }

@@ -19,6 +19,7 @@ import {
   SOURCE_FIELD,
 } from '@marsad/core';
 import { parse as parseYaml } from 'yaml';
+import type { CodeNames } from '../../observations/code-resolver.ts';
 
 export { METADATA_FIELDS, REPORTING_STATUSES, SOURCE_KINDS } from '@marsad/core';
 
@@ -59,6 +60,27 @@ export interface IndicatorMetadata {
 
 /** Translations: language → "group.key" → text. */
 export type Translations = Map<string, Map<string, string>>;
+
+/**
+ * The names the translations give codes, per group (a column: REF_AREA, SERIES, UNIT_MEASURE, SEX) and code, in
+ * every language they are given in: Kazakhstan's `translations/ru/REF_AREA.yml` names KZAKM "Акмолинская". The
+ * import names what it creates by them (places, series, units, values of breakdowns). Group names are matched
+ * without regard to case; a text longer than a name may be (300 characters) is not a name.
+ */
+export function codeNamesOf(translations: Translations): CodeNames {
+  const byKey = new Map<string, Record<string, string>>();
+  for (const [lang, texts] of translations)
+    for (const [key, text] of texts) {
+      const dot = key.indexOf('.');
+      const group = key.slice(0, dot);
+      if (dot < 1 || SHARED_GROUPS.has(group) || !text.trim() || text.length > 300) continue;
+      const k = `${group.toUpperCase()}.${key.slice(dot + 1)}`;
+      const names = byKey.get(k) ?? Object.create(null);
+      names[lang] = text.trim();
+      byKey.set(k, names);
+    }
+  return (group, code) => byKey.get(`${group.toUpperCase()}.${code}`);
+}
 
 /** A language folder's name as a language code: lower case, `kz` (a country) read as `kk` (Kazakh). */
 export function languageCode(folder: string): string | undefined {

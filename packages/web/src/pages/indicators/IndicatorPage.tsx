@@ -197,8 +197,12 @@ export function IndicatorPage() {
   };
   const seriesInfo = ind.series.find((s) => s.code === series);
   const unit = seriesInfo?.unit ?? ind.unit?.code ?? '';
-  const unitLabel =
-    ind.unit && (seriesInfo?.unit ?? ind.unit.code) === ind.unit.code ? (ind.unit.name ?? ind.unit.code) : unit;
+  /** A unit's name: the indicator's, else the series' (its publisher's names for it), else its code. */
+  const unitName = (u: string) =>
+    ind.unit && u === ind.unit.code
+      ? (ind.unit.name ?? u)
+      : (seriesInfo && u === seriesInfo.unit && seriesInfo.unitName) || u;
+  const unitLabel = unit && unitName(unit);
   const rows = shown
     .filter((o) => selected.includes(o.place))
     .sort((a, b) => a.place.localeCompare(b.place) || a.periodStart.localeCompare(b.periodStart));
@@ -284,7 +288,7 @@ export function IndicatorPage() {
         <dt>
           <strong>{t('indicator.unit')}</strong>
         </dt>
-        <dd>{unitLabel || '—'}</dd>
+        <dd dir="auto">{unitLabel || '—'}</dd>
         <dt>
           <strong>{t('indicator.direction')}</strong>
         </dt>
@@ -499,11 +503,7 @@ export function IndicatorPage() {
                           <td className="num" data-value={o.value ?? undefined}>
                             <ValueText value={o.value} suppressedBelow={o.suppressedBelow} />
                           </td>
-                          <td>
-                            {o.unit && ind.unit && o.unit === ind.unit.code
-                              ? (ind.unit.name ?? o.unit)
-                              : (o.unit ?? unitLabel)}
-                          </td>
+                          <td dir="auto">{o.unit ? unitName(o.unit) : unitLabel}</td>
                           <td>{t(`status.${o.status}`)}</td>
                           <td dir="auto">
                             {o.source ? (
