@@ -1,5 +1,12 @@
 import path from 'node:path';
-import { parseTrustProxy, readUploadLimits, type TrustProxy, type UploadLimits } from '@marsad/server';
+import {
+  type PublicCacheOptions,
+  parseTrustProxy,
+  readPublicCache,
+  readUploadLimits,
+  type TrustProxy,
+  type UploadLimits,
+} from '@marsad/server';
 
 /** Settings from the environment, as the README lists them. */
 export interface RuntimeConfig {
@@ -13,6 +20,8 @@ export interface RuntimeConfig {
   trustProxy: TrustProxy;
   /** MARSAD_UPLOAD_MAX_UNPACKED_BYTES, MARSAD_UPLOAD_MAX_ROWS, MARSAD_UPLOAD_MAX_PDF_MEMORY (docs/operations.md). */
   uploadLimits: Partial<UploadLimits>;
+  /** MARSAD_CACHE_MB: the memory kept for public answers (docs/operations.md). */
+  publicCache: Partial<PublicCacheOptions>;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
@@ -27,5 +36,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     demo: env.MARSAD_DEMO === '1' ? 'yes' : env.MARSAD_DEMO === '0' ? 'no' : 'default',
     trustProxy: parseTrustProxy(env.MARSAD_TRUST_PROXY),
     uploadLimits: readUploadLimits(env),
+    publicCache: readPublicCache(env),
   };
 }

@@ -1,10 +1,11 @@
 import { readLiveLock } from '@marsad/db';
-import { readAdminToken } from '@marsad/server';
+import { readAdminToken, readCliToken } from '@marsad/server';
 
 /**
  * A Marsad server that holds the embedded database, reached through its API with the API token
- * of MARSAD_TOKEN, or else the administrator token of the first start (which works only until
- * an administrator account exists).
+ * of MARSAD_TOKEN, else the one of `<dataDir>/cli-token` (the demonstration administrator's, written
+ * with the demonstration data: auth/cli-token.ts), else the administrator token of the first start
+ * (which works only until an administrator account exists).
  */
 export interface Remote {
   baseUrl: string;
@@ -26,7 +27,7 @@ export async function findRemote(dataDir: string, databaseUrl: string | undefine
   }
   return {
     baseUrl: `http://127.0.0.1:${lock.port}`,
-    token: process.env.MARSAD_TOKEN || (await readAdminToken(dataDir)),
+    token: process.env.MARSAD_TOKEN || (await readCliToken(dataDir)) || (await readAdminToken(dataDir)),
   };
 }
 

@@ -1,3 +1,5 @@
+import { constants as zlibConstants } from 'node:zlib';
+import compress from '@fastify/compress';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
@@ -9,8 +11,10 @@ import { registerTokenRoutes } from './auth/token-routes.ts';
 import { registerCatalogueRoutes } from './catalogue/catalogue-routes.ts';
 import type { AppContext } from './context.ts';
 import { answerClientError, MAX_HEADER_BYTES } from './http/client-errors.ts';
+import { watchDataChanges } from './http/data-generation.ts';
 import { registerErrorHandler } from './http/errors.ts';
 import { withLogRedaction } from './http/log-redaction.ts';
+import { DEFAULT_PUBLIC_CACHE, type PublicCacheOptions, registerPublicCache } from './http/public-cache.ts';
 import { registerRawBodies } from './http/raw-body.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import { registerStorableInputCheck } from './http/storable-input.ts';
@@ -50,6 +54,8 @@ export interface BuildOptions {
   trustProxy?: TrustProxy;
   /** Limits on what uploads unpack to, where they differ from DEFAULT_UPLOAD_LIMITS (MARSAD_UPLOAD_*; http/upload-limits.ts). */
   uploadLimits?: Partial<UploadLimits>;
+  /** The cache of public reads (MARSAD_CACHE_MB; http/public-cache.ts): its size, or false for none. */
+  publicCache?: Partial<PublicCacheOptions> | false;
   /** Called for every route as it is registered (the authorisation matrix test reads the route table so). */
   onRoute?: (route: RouteOptions) => void;
 }
@@ -71,6 +77,21 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   registerSecurityHeaders(app);
   registerUnreadBodyGuard(app);
   registerStorableInputCheck(app);
+  // Public reads answered from memory while the data has not changed; then compression of the rest (its hook after
+  // the cache's, which keeps answers as they are).
+  const generation = await watchDataChanges(ctx.store);
+  app.addHook('onClose', () => generation.close());
+  registerPublicCache(
+    app,
+    generation,
+    options.publicCache === false ? { maxBytes: 0 } : { ...DEFAULT_PUBLIC_CACHE, ...options.publicCache },
+  );
+  await app.register(compress, {
+    global: true,
+    threshold: 1024,
+    encodings: ['br', 'gzip'],
+    brotliOptions: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 } },
+  });
 
   await app.register(swagger, {
     openapi: {

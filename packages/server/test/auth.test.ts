@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import { dumpDatabase, restoreDatabase } from '@marsad/db';
 import { createTestDatabase, testStoreKinds } from '@marsad/db/testing';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../src/auth/actor.ts';
+import { cliTokenPath, readCliToken, writeDemoCliToken } from '../src/auth/cli-token.ts';
 import { passwordProblem } from '../src/auth/passwords.ts';
 import { canReadUnpublished, canWritePlace, hasGrant, isAdministrator } from '../src/auth/policy.ts';
 import { setSessionCookie } from '../src/auth/sessions.ts';
@@ -702,6 +704,23 @@ describe.each(testStoreKinds())('accounts on %s', (kind) => {
     expect(again[0]!.password).not.toBe(accounts[0]!.password);
     expect((await login(accounts[0]!.email, accounts[0]!.password, '127.0.7.2')).statusCode).toBe(401);
     expect((await login(again[0]!.email, again[0]!.password, '127.0.7.2')).statusCode).toBe(200);
+
+    // The demonstration administrator retires the administrator token: the CLI beside the server uses an API token
+    // of that account, saved in the data folder (`npx marsad import` on a new clone was refused with 403).
+    const cliToken = await writeDemoCliToken(t.db.store, t.dataDir, again[0]!.email);
+    expect(cliToken).toMatch(/^msd_/);
+    expect(await readCliToken(t.dataDir)).toBe(cliToken);
+    expect((await stat(cliTokenPath(t.dataDir))).mode & 0o077).toBe(0);
+    const me = await call({ url: '/api/v1/auth/me', headers: { authorization: `Bearer ${cliToken}` } });
+    expect(me.statusCode, me.body).toBe(200);
+    const imported = await call({
+      method: 'POST',
+      url: '/api/v1/imports?format=csv&dryRun=true',
+      headers: { authorization: `Bearer ${cliToken}`, 'content-type': 'text/csv' },
+      payload: 'indicator,place,period,value\n11.1.1,MAAGA,2020,12\n',
+    });
+    expect(imported.statusCode, imported.body).toBe(200);
+    expect(await writeDemoCliToken(t.db.store, t.dataDir, 'nobody@example.org')).toBeNull();
   });
 
   it('keeps accounts, roles, grants and tokens in a backup; sessions are not restored', async () => {

@@ -134,6 +134,21 @@ describe.each(testStoreKinds())('pages hold any data: web API on %s', (kind) => 
     expect(latest.body.items).toHaveLength(3);
   });
 
+  it('an indicator whose values are all in a series other than its default: that series is shown', async () => {
+    // As an Open SDG repository gives them: each value in a series of its own code, the default one left empty.
+    const file = `${['indicator,place,period,value,series,source', '11.2.1,MAAGA,2021,40,SYNTH_BUS_STOPS,Synthetic survey', '11.2.1,MAAGA,2022,41,SYNTH_BUS_STOPS,Synthetic survey'].join('\n')}\n`;
+    const r = await importText(t.app, file, { format: 'csv', status: 'approved' });
+    expect(r.statusCode, r.body).toBe(201);
+    const data = await get<DataAnswer & { series: string }>('/api/v1/indicators/11.2.1/data?lang=en');
+    expect(data.body.series).toBe('SYNTH_BUS_STOPS');
+    expect(data.body.points[0]!.points.map((p) => p.value)).toEqual([40, 41]);
+    // Asked for by name, the default series still answers (empty).
+    const ind = await get<{ series: { code: string; default: boolean }[] }>('/api/v1/indicators/11.2.1');
+    const byDefault = ind.body.series.find((s) => s.default)!.code;
+    const empty = await get<DataAnswer>(`/api/v1/indicators/11.2.1/data?series=${encodeURIComponent(byDefault)}`);
+    expect(empty.body).toMatchObject({ places: [], points: [] });
+  });
+
   it('an indicator with more than 1,000 values: every place offered, the chosen ones whole, a limit said', async () => {
     const r = await get<DataAnswer>('/api/v1/indicators/16.1.1/data?lang=en');
     expect(r.status).toBe(200);

@@ -1,6 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { announcePort, openStore } from '@marsad/db';
-import { activeAdministratorExists, buildApp, ensureAdminToken, prepareDatabase } from '@marsad/server';
+import {
+  activeAdministratorExists,
+  buildApp,
+  cliTokenPath,
+  ensureAdminToken,
+  prepareDatabase,
+  writeDemoCliToken,
+} from '@marsad/server';
 import type { RuntimeConfig } from '../config.ts';
 
 export async function marsadVersion(): Promise<string> {
@@ -20,12 +27,17 @@ export async function serve(config: RuntimeConfig): Promise<void> {
   const demo = config.demo === 'yes' ? 'yes' : config.demo === 'no' ? 'no' : store.kind === 'pglite' ? 'if-new' : 'no';
   const { demoAccounts } = await prepareDatabase(store, { demo, log });
   const { token, created } = await ensureAdminToken(config.dataDir);
+  // The demonstration administrator retires the administrator token at once: CLI commands beside this server use an
+  // API token of that account instead (auth/cli-token.ts).
+  const demoAdmin = demoAccounts.find((a) => a.roles.some((r) => r.role === 'administrator'));
+  const cliToken = demoAdmin ? await writeDemoCliToken(store, config.dataDir, demoAdmin.email) : null;
   const app = await buildApp(
     { store, dataDir: config.dataDir, adminToken: token, version: await marsadVersion() },
     {
       logger: { level: process.env.LOG_LEVEL ?? 'warn' },
       trustProxy: config.trustProxy,
       uploadLimits: config.uploadLimits,
+      publicCache: config.publicCache,
     },
   );
   await app.listen({ port: config.port, host: config.host });
@@ -49,6 +61,10 @@ export async function serve(config: RuntimeConfig): Promise<void> {
     );
     log('  It works until the first administrator account exists: npx marsad user create --admin --email <address>');
   }
+  if (cliToken)
+    log(
+      `  Commands such as \`npx marsad import\` beside this server act as ${demoAdmin?.email} (its API token: ${cliTokenPath(config.dataDir)}).`,
+    );
   if (demoAccounts.length) {
     log('');
     log('Demonstration accounts (passwords shown this once; sign in at /sign-in):');

@@ -63,6 +63,13 @@ export async function openPGliteStore(dataDir?: string, options: PGliteStoreOpti
     db,
     location: dataDir ?? 'memory',
     exclusive: (fn) => pglite.transaction((tx) => fn(wrap(tx))),
+    // One process holds the embedded database: nothing is missed, so `onLost` is never called.
+    listen: async (channel, onNotify) => {
+      const stop = await pglite.listen(channel, () => onNotify());
+      return async () => {
+        if (!pglite.closed) await stop();
+      };
+    },
     close: async () => {
       await db.destroy();
       if (!pglite.closed) await pglite.close();

@@ -60,11 +60,68 @@ export async function openPostgresStore(url: string): Promise<Store> {
         client.release();
       }
     },
+    listen: (channel, onNotify, onLost) => listenOn(url, channel, onNotify, onLost),
     async close() {
       await db.destroy();
       // Kysely ends the pool only once it has run a query itself: a store used through `exclusive` alone (a restore)
       // kept its idle connections, and the process waited 10 s for them to time out before it could end.
       if (!pool.ended) await pool.end();
     },
+  };
+}
+
+/** Waits before opening a lost listening connection again: 0.5 s, doubling up to 30 s. */
+const RELISTEN_MS = { first: 500, max: 30_000 };
+
+/**
+ * LISTEN on a connection of its own (a pooled one would be handed to other queries): a lost connection is reported
+ * (`onLost`) and opened again, then `onNotify` is called once, since what it missed meanwhile is not known.
+ */
+async function listenOn(
+  url: string,
+  channel: string,
+  onNotify: () => void,
+  onLost: () => void,
+): Promise<() => Promise<void>> {
+  let client: pg.Client | null = null;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let wait = RELISTEN_MS.first;
+  const open = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString: url });
+    c.on('notification', (n) => {
+      if (n.channel === channel) onNotify();
+    });
+    c.on('error', () => lost(c));
+    c.on('end', () => lost(c));
+    await c.connect();
+    await c.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    client = c;
+    wait = RELISTEN_MS.first;
+  };
+  const lost = (c: pg.Client) => {
+    if (client !== c || stopped) return;
+    client = null;
+    onLost();
+    c.end().catch(() => undefined);
+    const retry = () => {
+      timer = undefined;
+      if (stopped) return;
+      open().then(onNotify, () => {
+        wait = Math.min(wait * 2, RELISTEN_MS.max);
+        timer = setTimeout(retry, wait);
+        timer.unref();
+      });
+    };
+    timer = setTimeout(retry, wait);
+    timer.unref();
+  };
+  await open();
+  return async () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    const c = client;
+    client = null;
+    await c?.end().catch(() => undefined);
   };
 }

@@ -30,6 +30,13 @@ export interface Store {
   /** Where it lives, for messages: a folder, 'memory' or a server address without password. */
   location: string;
   exclusive<T>(fn: (conn: SqlConn) => Promise<T>): Promise<T>;
+  /**
+   * Calls `onNotify` for the notifications on `channel` (NOTIFY: delivered once the transaction that sent them
+   * commits), and `onLost` when some may have been missed (the connection listening was lost; it is opened again,
+   * and `onNotify` follows once it listens). Resolves once it listens; the function it gives stops listening.
+   * Absent on stores that cannot listen (a store inside a transaction).
+   */
+  listen?(channel: string, onNotify: () => void, onLost: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { sql } from 'kysely';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { LangParam, pick } from '../http/pagination.ts';
+import { homeCounts, latestUpdates } from './home-queries.ts';
 
 /** The home page: the latest updates of published values, and the counts. Public data only. */
 export function registerHomeRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -24,26 +24,7 @@ export function registerHomeRoutes(app: FastifyInstance, ctx: AppContext): void 
     },
     async (req) => {
       const { limit, lang } = req.query;
-      const groups = await db
-        .selectFrom('observations as o')
-        .where('o.status', '=', 'approved')
-        .groupBy(['o.batch_id', 'o.indicator_id', 'o.place_id'])
-        .select([
-          'o.batch_id as batchId',
-          'o.indicator_id as indicatorId',
-          'o.place_id as placeId',
-          sql<number>`count(*)::int`.as('n'),
-          sql<string>`(array_agg(o.period ORDER BY o.period_end DESC, o.period_start ASC, o.period DESC))[1]`.as(
-            'latestPeriod',
-          ),
-          sql<string>`to_char(max(o.updated_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`.as('updatedAt'),
-        ])
-        .orderBy(sql`max(o.updated_at)`, 'desc')
-        .orderBy('o.batch_id', 'desc')
-        .orderBy('o.indicator_id')
-        .orderBy('o.place_id')
-        .limit(limit)
-        .execute();
+      const groups = await latestUpdates(ctx.store, limit);
       if (!groups.length) return { items: [] };
       const [indicators, places] = await Promise.all([
         db
@@ -85,24 +66,7 @@ export function registerHomeRoutes(app: FastifyInstance, ctx: AppContext): void 
       },
     },
     async () => {
-      const row = await db
-        .selectNoFrom([
-          sql<number>`(SELECT count(*)::int FROM indicators WHERE status <> 'retired')`.as('indicators'),
-          sql<number>`(SELECT count(*)::int FROM frameworks)`.as('frameworks'),
-          sql<number>`(SELECT count(*)::int FROM places WHERE level = 'country')`.as('countries'),
-          sql<number>`(SELECT count(*)::int FROM places WHERE level = 'city')`.as('cities'),
-          sql<number>`(SELECT count(*)::int FROM places WHERE pilot)`.as('pilot'),
-          sql<number>`(SELECT count(*)::int FROM observations WHERE status = 'approved')`.as('observations'),
-          sql<number>`(SELECT count(DISTINCT source_id)::int FROM observations WHERE status = 'approved')`.as(
-            'sources',
-          ),
-          sql<
-            string | null
-          >`(SELECT to_char(max(updated_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') FROM observations WHERE status = 'approved')`.as(
-            'lastUpdate',
-          ),
-        ])
-        .executeTakeFirstOrThrow();
+      const row = await homeCounts(ctx.store);
       return {
         indicators: row.indicators,
         frameworks: row.frameworks,

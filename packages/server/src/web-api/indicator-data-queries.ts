@@ -31,7 +31,7 @@ export async function resolveIndicatorSeries(db: Db, code: string, wanted: strin
     .execute();
   const series = wanted
     ? (all.find((s) => s.code === wanted) ?? all.find((s) => s.aliases.includes(wanted)))
-    : (all.find((s) => s.is_default) ?? all[0]);
+    : await seriesToShow(db, all);
   if (!series) {
     throw new HttpError(
       404,
@@ -48,6 +48,24 @@ export async function resolveIndicatorSeries(db: Db, code: string, wanted: strin
     seriesCode: series.code,
     unitCode: series.unit_code ?? ind.unit_code,
   };
+}
+
+/**
+ * The series shown when none is asked for: the default one if it has approved values, else the first that has
+ * (an Open SDG repository's values often sit in series of their own, the indicator's default one empty); else the
+ * default one if it has values of any status, else the first that has; else the default one. Each is one probe of
+ * the observations' key.
+ */
+async function seriesToShow<S extends { id: number; is_default: boolean }>(db: Db, all: S[]): Promise<S | undefined> {
+  const ordered = [...all].sort((a, b) => Number(b.is_default) - Number(a.is_default));
+  if (ordered.length <= 1) return ordered[0];
+  const r = await sql<{ id: number; approved: boolean; any: boolean }>`
+    SELECT s.id,
+           EXISTS (SELECT 1 FROM observations o WHERE o.series_id = s.id AND o.status = 'approved') AS approved,
+           EXISTS (SELECT 1 FROM observations o WHERE o.series_id = s.id) AS any
+      FROM unnest(${sql.val(ordered.map((x) => x.id))}::int[]) AS s(id)`.execute(db);
+  const has = new Map(r.rows.map((x) => [x.id, x]));
+  return ordered.find((x) => has.get(x.id)?.approved) ?? ordered.find((x) => has.get(x.id)?.any) ?? ordered[0];
 }
 
 export interface ValueCount {

@@ -263,11 +263,12 @@ export function IndicatorPage() {
         items={[
           { to: '/', label: t('nav.home') },
           { to: '/indicators', label: t('nav.indicators') },
-          { label: ind.code },
+          { label: <bdi dir="ltr">{ind.code}</bdi> },
         ]}
       />
       <h1>
-        <span>{ind.code}</span> <UserText names={ind.names} />
+        {/* A code reads left to right in every language ('4.a.1', not 'a.1.4' in Arabic). */}
+        <bdi dir="ltr">{ind.code}</bdi> <UserText names={ind.names} />
       </h1>
       <p>
         {ind.status !== 'active' && <span className="tag warn">{t(`indicatorStatus.${ind.status}`)}</span>}
@@ -288,7 +289,9 @@ export function IndicatorPage() {
         <dt>
           <strong>{t('indicator.unit')}</strong>
         </dt>
-        <dd dir="auto">{unitLabel || '—'}</dd>
+        <dd>
+          <bdi>{unitLabel || '—'}</bdi>
+        </dd>
         <dt>
           <strong>{t('indicator.direction')}</strong>
         </dt>
@@ -298,7 +301,9 @@ export function IndicatorPage() {
             <dt>
               <strong>{t('indicator.sdgTarget')}</strong>
             </dt>
-            <dd>{ind.sdgTarget}</dd>
+            <dd>
+              <bdi dir="ltr">{ind.sdgTarget}</bdi>
+            </dd>
           </>
         )}
         <dt>
@@ -503,7 +508,9 @@ export function IndicatorPage() {
                           <td className="num" data-value={o.value ?? undefined}>
                             <ValueText value={o.value} suppressedBelow={o.suppressedBelow} />
                           </td>
-                          <td dir="auto">{o.unit ? unitName(o.unit) : unitLabel}</td>
+                          <td>
+                            <bdi>{o.unit ? unitName(o.unit) : unitLabel}</bdi>
+                          </td>
                           <td>{t(`status.${o.status}`)}</td>
                           <td dir="auto">
                             {o.source ? (

@@ -1,0 +1,192 @@
+/**
+ * Public reads at the cost of a file (issue 16; docs/decisions/0006-public-read-cache.md). A GET under /api/v1 made
+ * without credentials gets the public answer, which changes only when public data does: it is kept in memory
+ * (lru-cache, bounded in bytes) under its address, the reader's first language and the data generation it was
+ * computed at (data-generation.ts), and sent again as long as the generation has not moved, with a strong ETag
+ * (a hash of its bytes: the same on every server), 304 to a matching If-None-Match, and brotli or gzip made once per
+ * answer. Requests for an answer being computed wait for it rather than compute it again. Requests with a session
+ * cookie or a token pass by: they may see unpublished values; their answers are marked private.
+ */
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { brotliCompress, gzip, constants as zlibConstants } from 'node:zlib';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { LRUCache } from 'lru-cache';
+import type { DataGeneration } from './data-generation.ts';
+
+const brotli = promisify(brotliCompress);
+const gzipped = promisify(gzip);
+
+export interface PublicCacheOptions {
+  /** Bytes the cache may hold (MARSAD_CACHE_MB; default 64 MB). 0: no cache, headers only. */
+  maxBytes: number;
+}
+
+export const DEFAULT_PUBLIC_CACHE: PublicCacheOptions = { maxBytes: 64 * 1024 * 1024 };
+
+/** MARSAD_CACHE_MB: megabytes of public answers kept in memory (0: none). A wrong value is named. */
+export function readPublicCache(env: NodeJS.ProcessEnv): Partial<PublicCacheOptions> {
+  const raw = env.MARSAD_CACHE_MB?.trim();
+  if (!raw) return {};
+  const mb = Number(raw);
+  if (!Number.isFinite(mb) || mb < 0 || mb > 65_536)
+    throw new Error(`MARSAD_CACHE_MB must be a number of megabytes from 0 to 65536, not "${raw}"`);
+  return { maxBytes: Math.round(mb * 1024 * 1024) };
+}
+
+/** Browsers and shared caches keep an answer, ask again each time (a 304 costs nothing), and may show it while they ask. */
+export const PUBLIC_CACHE_CONTROL = 'public, max-age=0, stale-while-revalidate=60';
+/** What a public answer depends on besides its address. */
+const PUBLIC_VARY = 'Accept-Encoding, Accept-Language, Cookie, Authorization';
+/** Answers below this size are not compressed (as @fastify/compress's threshold). */
+const COMPRESS_FROM = 1024;
+/** Headers of an answer that are not kept with it. */
+const NOT_KEPT = new Set(['content-length', 'set-cookie', 'date', 'connection', 'transfer-encoding', 'etag']);
+
+interface Entry {
+  body: Buffer;
+  etag: string;
+  headers: Record<string, string>;
+  br?: Promise<Buffer>;
+  gzip?: Promise<Buffer>;
+}
+
+interface Pending {
+  key: string;
+  done: (entry: Entry | undefined) => void;
+}
+
+const PENDING = Symbol('marsad.publicCache');
+type CachedRequest = FastifyRequest & { [PENDING]?: Pending };
+
+/** A request that gets the public answer: no credentials of any kind. */
+export function isAnonymous(req: FastifyRequest): boolean {
+  return !req.headers.authorization && !/(?:^|;\s*)marsad_session=/.test(req.headers.cookie ?? '');
+}
+
+/** The public reads: every GET under /api/v1 but the health check and the sign-in routes. */
+function isPublicRead(req: FastifyRequest): boolean {
+  return req.method === 'GET' && req.url.startsWith('/api/v1/') && !/^\/api\/v1\/(health|auth)(\/|\?|$)/.test(req.url);
+}
+
+function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  return header.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
+}
+
+function chooseEncoding(accept: string | undefined): 'br' | 'gzip' | null {
+  const offered = new Map<string, number>();
+  for (const part of (accept ?? '').split(',')) {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    if (!name) continue;
+    const q = params.map((p) => /^\s*q=([\d.]+)/.exec(p)?.[1]).find((x) => x !== undefined);
+    offered.set(name, q === undefined ? 1 : Number(q));
+  }
+  const ok = (e: string) => (offered.get(e) ?? offered.get('*') ?? 0) > 0;
+  return ok('br') ? 'br' : ok('gzip') ? 'gzip' : null;
+}
+
+export function registerPublicCache(
+  app: FastifyInstance,
+  generation: DataGeneration,
+  options: PublicCacheOptions = DEFAULT_PUBLIC_CACHE,
+): void {
+  const cache =
+    options.maxBytes > 0
+      ? new LRUCache<string, Entry>({
+          maxSize: options.maxBytes,
+          // The compressed forms, made later, are counted ahead at half the body.
+          sizeCalculation: (e) => Math.max(1, Math.ceil(e.body.length * 1.5)),
+        })
+      : null;
+  const maxEntry = Math.floor(options.maxBytes / 8);
+  const inflight = new Map<string, Promise<Entry | undefined>>();
+
+  const send = async (req: FastifyRequest, reply: FastifyReply, entry: Entry) => {
+    reply.headers(entry.headers);
+    reply.header('ETag', entry.etag);
+    if (etagMatches(req.headers['if-none-match'], entry.etag)) return reply.code(304).send();
+    const encoding = entry.body.length >= COMPRESS_FROM ? chooseEncoding(req.headers['accept-encoding']) : null;
+    if (encoding === 'br') {
+      entry.br ??= brotli(entry.body, {
+        params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 5, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: entry.body.length },
+      });
+      return reply.header('Content-Encoding', 'br').send(await entry.br);
+    }
+    if (encoding === 'gzip') {
+      entry.gzip ??= gzipped(entry.body, { level: 6 });
+      return reply.header('Content-Encoding', 'gzip').send(await entry.gzip);
+    }
+    return reply.send(entry.body);
+  };
+
+  app.addHook('onRequest', async (req: CachedRequest, reply) => {
+    if (!cache || !isPublicRead(req) || !isAnonymous(req)) return;
+    const gen = generation.current();
+    if (gen === null) return;
+    const language = (req.headers['accept-language'] ?? '').split(',')[0]?.trim().toLowerCase() ?? '';
+    const key = `${gen}\u0000${language}\u0000${req.url}`;
+    const entry = cache.get(key) ?? (await inflight.get(key));
+    if (entry) return send(req, reply, entry);
+    let done!: (e: Entry | undefined) => void;
+    inflight.set(
+      key,
+      new Promise((resolve) => {
+        done = resolve;
+      }),
+    );
+    req[PENDING] = {
+      key,
+      done: (e) => {
+        if (req[PENDING] === undefined) return;
+        req[PENDING] = undefined;
+        inflight.delete(key);
+        done(e);
+      },
+    };
+  });
+
+  app.addHook('onSend', async (req: CachedRequest, reply, payload) => {
+    // A write answered here has committed: reads after it see a new generation at once (on PostgreSQL the
+    // notification comes a moment later, on a connection of its own).
+    if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS') generation.bump();
+    if (!isPublicRead(req)) return payload;
+    if (!isAnonymous(req)) {
+      if (!reply.hasHeader('Cache-Control')) reply.header('Cache-Control', 'private, no-cache');
+      return payload;
+    }
+    const pending = req[PENDING];
+    if (reply.statusCode !== 200 || reply.hasHeader('Content-Encoding')) {
+      pending?.done(undefined);
+      return payload;
+    }
+    if (!reply.hasHeader('Cache-Control')) reply.header('Cache-Control', PUBLIC_CACHE_CONTROL);
+    reply.header('Vary', PUBLIC_VARY);
+    if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) {
+      pending?.done(undefined);
+      return payload;
+    }
+    const body = Buffer.isBuffer(payload) ? payload : Buffer.from(payload);
+    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
+    reply.header('ETag', etag);
+    if (pending && !reply.hasHeader('Set-Cookie') && body.length <= maxEntry) {
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(reply.getHeaders()))
+        if (!NOT_KEPT.has(name.toLowerCase()) && value !== undefined) headers[name] = String(value);
+      const entry: Entry = { body, etag, headers };
+      cache?.set(pending.key, entry);
+      pending.done(entry);
+    } else pending?.done(undefined);
+    if (etagMatches(req.headers['if-none-match'], etag)) {
+      reply.code(304);
+      return '';
+    }
+    return payload;
+  });
+
+  // Whatever ended the request (an error, a client gone), those waiting for it go on by themselves.
+  const release = async (req: CachedRequest) => req[PENDING]?.done(undefined);
+  app.addHook('onResponse', release);
+  app.addHook('onRequestAbort', release);
+}

@@ -1,0 +1,116 @@
+/**
+ * The home page's reads, bounded whatever the size of the observations table (issue 16): the latest updates start
+ * from the newest approved values through the index `observations_approved_updated` (migration 024) instead of
+ * grouping every approved row; the counts read the approved values once.
+ */
+import type { Store } from '@marsad/db';
+import { sql } from 'kysely';
+
+export interface UpdateGroup {
+  batchId: number | null;
+  indicatorId: number;
+  placeId: number;
+  n: number;
+  latestPeriod: string;
+  updatedAt: string;
+}
+
+/**
+ * The `limit` newest groups of approved values (an import batch, an indicator, a place), by the time of their newest
+ * value, then batch (newest first), indicator and place. Values written together share their time (an import's
+ * transaction), so the groups are read among the values of the newest distinct times: `times` of them first (each
+ * found by one step down the index), more while fewer groups than asked for come out. A group with a newest value
+ * older than the oldest time read cannot be newer than the groups found, so once `limit` groups are found they are
+ * the newest (`firstTimes`: how many times to read first; tests start lower). Then, for those groups alone, how many values they hold and their latest period.
+ */
+export async function latestUpdates(store: Store, limit: number, firstTimes = limit): Promise<UpdateGroup[]> {
+  let times = Math.max(1, firstTimes);
+  let groups: { batchId: number | null; indicatorId: number; placeId: number; updated: string }[] = [];
+  for (;;) {
+    const r = await sql<{
+      batchId: number | null;
+      indicatorId: number;
+      placeId: number;
+      updated: string;
+      oldest: string | null;
+      found: number;
+    }>`
+      WITH RECURSIVE t(at, k) AS (
+        (SELECT updated_at, 1 FROM observations WHERE status = 'approved' ORDER BY updated_at DESC LIMIT 1)
+        UNION ALL
+        SELECT (SELECT o.updated_at FROM observations o
+                 WHERE o.status = 'approved' AND o.updated_at < t.at ORDER BY o.updated_at DESC LIMIT 1), t.k + 1
+          FROM t WHERE t.at IS NOT NULL AND t.k < ${times}
+      ), cut AS (SELECT min(at) AS oldest, count(at)::int AS found FROM t)
+      SELECT o.batch_id AS "batchId", o.indicator_id AS "indicatorId", o.place_id AS "placeId",
+             max(o.updated_at)::text AS updated, (SELECT oldest::text FROM cut) AS oldest, (SELECT found FROM cut) AS found
+        FROM observations o
+       WHERE o.status = 'approved' AND o.updated_at >= (SELECT oldest FROM cut)
+       GROUP BY o.batch_id, o.indicator_id, o.place_id
+       ORDER BY max(o.updated_at) DESC, o.batch_id DESC, o.indicator_id, o.place_id
+       LIMIT ${limit}`.execute(store.db);
+    groups = r.rows;
+    // Enough groups, or every distinct time read (fewer than asked for: the table holds no more).
+    if (groups.length >= limit || (r.rows[0]?.found ?? 0) < times) break;
+    times *= 4;
+  }
+  if (!groups.length) return [];
+  const details = await sql<{ i: number; n: number; latestPeriod: string; updatedAt: string }>`
+    SELECT g.i, d.n, d.latest_period AS "latestPeriod",
+           to_char(g.updated::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "updatedAt"
+      FROM jsonb_to_recordset(${JSON.stringify(groups.map((g, i) => ({ i, b: g.batchId, ind: g.indicatorId, p: g.placeId, updated: g.updated })))}::jsonb)
+           AS g(i int, b int, ind int, p int, updated text)
+      CROSS JOIN LATERAL (
+        SELECT count(*)::int AS n,
+               (array_agg(o.period ORDER BY o.period_end DESC, o.period_start ASC, o.period DESC))[1] AS latest_period
+          FROM observations o
+         WHERE o.place_id = g.p AND o.indicator_id = g.ind AND o.batch_id IS NOT DISTINCT FROM g.b
+           AND o.status = 'approved'
+      ) d
+     ORDER BY g.i`.execute(store.db);
+  return details.rows.map((d) => {
+    const g = groups[d.i]!;
+    return {
+      batchId: g.batchId,
+      indicatorId: g.indicatorId,
+      placeId: g.placeId,
+      n: d.n,
+      latestPeriod: d.latestPeriod,
+      updatedAt: d.updatedAt,
+    };
+  });
+}
+
+export interface HomeCounts {
+  indicators: number;
+  frameworks: number;
+  countries: number;
+  cities: number;
+  pilot: number;
+  observations: number;
+  sources: number;
+  lastUpdate: string | null;
+}
+
+/**
+ * The home page's counts. The approved values, their sources and their last update come from one pass over the
+ * approved values grouped by source (a few groups), instead of three passes over every row.
+ */
+export async function homeCounts(store: Store): Promise<HomeCounts> {
+  const r = await sql<HomeCounts>`
+    WITH approved AS (
+      SELECT source_id, count(*) AS n, max(updated_at) AS last FROM observations WHERE status = 'approved'
+       GROUP BY source_id
+    )
+    SELECT (SELECT count(*)::int FROM indicators WHERE status <> 'retired') AS indicators,
+           (SELECT count(*)::int FROM frameworks) AS frameworks,
+           (SELECT count(*)::int FROM places WHERE level = 'country') AS countries,
+           (SELECT count(*)::int FROM places WHERE level = 'city') AS cities,
+           (SELECT count(*)::int FROM places WHERE pilot) AS pilot,
+           (SELECT coalesce(sum(n), 0)::int FROM approved) AS observations,
+           (SELECT count(source_id)::int FROM approved) AS sources,
+           (SELECT to_char(max(last) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') FROM approved) AS "lastUpdate"`.execute(
+    store.db,
+  );
+  return r.rows[0]!;
+}

@@ -1,0 +1,149 @@
+/**
+ * Public reads answered from memory while the data has not changed (issue 16; http/public-cache.ts): the same answer
+ * again with its ETag, 304 to If-None-Match, brotli and gzip; a new answer once data changes — through the API (this
+ * process), or by another connection writing the database (the notification of migration 023), also on PostgreSQL;
+ * requests with credentials pass by; every table is watched or named as private.
+ */
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { testStoreKinds } from '@marsad/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUTH, createTestApp, type TestApp } from './helpers.ts';
+
+/** The tables whose writes tell nothing (migration 023_data_changes.sql): no public answer reads them. */
+const PRIVATE_TABLES = [
+  'api_tokens',
+  'audit_log',
+  'import_batches',
+  'login_failures',
+  'observation_drafts',
+  'saved_mappings',
+  'schema_migrations',
+  'sessions',
+  'user_tokens',
+  'users',
+];
+
+const URL_11 = '/api/v1/indicators/11.1.1?lang=en';
+
+describe.each(testStoreKinds())('the cache of public reads on %s', (kind) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp(kind);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+  const get = (url: string, headers: Record<string, string> = {}) => t.app.inject({ method: 'GET', url, headers });
+  /** Until the answer differs from `before` (a notification from another connection arrives in a moment). */
+  const changed = async (url: string, before: string) => {
+    for (let i = 0; i < 100; i++) {
+      const r = await get(url);
+      if (r.body !== before) return r;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return get(url);
+  };
+
+  it('watches every table but the private ones', async () => {
+    const rows = await t.db.store.exclusive(
+      async (conn) =>
+        (
+          await conn.query<{ table: string; watched: boolean }>(
+            `SELECT c.relname AS table,
+                  EXISTS (SELECT 1 FROM pg_trigger g WHERE g.tgrelid = c.oid AND g.tgname = 'marsad_data_changed') AS watched
+             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')`,
+          )
+        ).rows,
+    );
+    const unwatched = rows.filter((r) => !r.watched).map((r) => r.table);
+    expect(unwatched.sort()).toEqual(PRIVATE_TABLES);
+    expect(rows.filter((r) => r.watched).map((r) => r.table)).toEqual(
+      expect.arrayContaining(['observations', 'indicators', 'places', 'knowledge_items', 'settings']),
+    );
+  });
+
+  it('answers again with the same bytes and ETag, 304 to If-None-Match, compressed as asked', async () => {
+    const first = await get(URL_11);
+    expect(first.statusCode).toBe(200);
+    const etag = first.headers.etag as string;
+    expect(etag).toMatch(/^"[\w-]{32}"$/);
+    expect(first.headers['cache-control']).toBe('public, max-age=0, stale-while-revalidate=60');
+    expect(first.headers.vary).toMatch(/Cookie, Authorization/);
+    const again = await get(URL_11);
+    expect(again.body).toBe(first.body);
+    expect(again.headers.etag).toBe(etag);
+    expect(again.headers['content-type']).toBe(first.headers['content-type']);
+    expect(again.headers['x-content-type-options']).toBe('nosniff');
+
+    const notModified = await get(URL_11, { 'if-none-match': `W/"x", ${etag}` });
+    expect(notModified.statusCode).toBe(304);
+    expect(notModified.body).toBe('');
+    expect(notModified.headers.etag).toBe(etag);
+
+    const br = await get(URL_11, { 'accept-encoding': 'gzip, deflate, br' });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(brotliDecompressSync(br.rawPayload).toString()).toBe(first.body);
+    const gz = await get(URL_11, { 'accept-encoding': 'gzip, br;q=0' });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.rawPayload).toString()).toBe(first.body);
+    // A first answer (not yet kept) is compressed too: an address not asked before.
+    const fresh = await get('/api/v1/indicators/11.2.1?lang=en', { 'accept-encoding': 'br' });
+    expect(fresh.headers['content-encoding']).toBe('br');
+  });
+
+  it('answers anew once the data changes: through the API, or written by another connection', async () => {
+    const before = await get(URL_11);
+    const patched = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/indicators/11.1.1',
+      headers: AUTH,
+      payload: { names: { en: 'Slums, changed through the API' } },
+    });
+    expect(patched.statusCode, patched.body).toBe(200);
+    // This process wrote: its next read is new at once.
+    const after = await get(URL_11);
+    expect(after.json().name).toBe('Slums, changed through the API');
+    expect(after.headers.etag).not.toBe(before.headers.etag);
+
+    // Another connection (another server, the CLI, psql) writes: the notification moves the generation.
+    await t.db.store.exclusive((conn) =>
+      conn.query(
+        `UPDATE indicators SET names = jsonb_set(names, '{en}', '"Slums, changed elsewhere"') WHERE code = $1`,
+        ['11.1.1'],
+      ),
+    );
+    expect((await changed(URL_11, after.body)).json().name).toBe('Slums, changed elsewhere');
+
+    // A rolled-back write tells nothing: the answer stays the one kept.
+    const kept = await get(URL_11);
+    await t.db.store
+      .exclusive(async (conn) => {
+        await conn.query(`UPDATE indicators SET names = '{}'::jsonb WHERE code = '11.1.1'`);
+        throw new Error('rolled back');
+      })
+      .catch(() => undefined);
+    expect((await get(URL_11)).headers.etag).toBe(kept.headers.etag);
+  });
+
+  it('lets requests with credentials pass by, marked private', async () => {
+    const signedIn = await get(URL_11, AUTH);
+    expect(signedIn.statusCode).toBe(200);
+    expect(signedIn.headers['cache-control']).toBe('private, no-cache');
+    const cookie = await get(URL_11, { cookie: 'lang=ar; marsad_session=unknown' });
+    expect(cookie.headers['cache-control']).toBe('private, no-cache');
+    // Not kept, and not answered from what the public got.
+    expect((await get('/api/v1/health')).headers['cache-control']).toBeUndefined();
+  });
+
+  it('keeps nothing but answers of 200, and answers many waiting for the same one once', async () => {
+    const missing = await get('/api/v1/indicators/99.99.99');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.headers.etag).toBeUndefined();
+    const url = '/api/v1/indicators?lang=ar';
+    const all = await Promise.all(Array.from({ length: 20 }, () => get(url)));
+    expect(new Set(all.map((r) => r.statusCode))).toEqual(new Set([200]));
+    expect(new Set(all.map((r) => r.headers.etag)).size).toBe(1);
+    expect(new Set(all.map((r) => r.body)).size).toBe(1);
+  });
+});
