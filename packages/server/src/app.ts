@@ -40,7 +40,7 @@ import { registerResultsRoutes } from './results/results-routes.ts';
 import { registerQuestionnaireRoutes, registerQuestionnaireUploadRoutes } from './reviews/questionnaire-routes.ts';
 import { registerReviewRoutes } from './reviews/review-routes.ts';
 import { registerUserRoutes } from './users/user-routes.ts';
-import { registerWebRoutes } from './web/web-routes.ts';
+import { registerWebRoutes, webBuildStamp } from './web/web-routes.ts';
 import { registerWebApiRoutes } from './web-api/web-api-routes.ts';
 
 export interface BuildOptions {
@@ -84,7 +84,9 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   registerPublicCache(
     app,
     generation,
-    options.publicCache === false ? { maxBytes: 0 } : { ...DEFAULT_PUBLIC_CACHE, ...options.publicCache },
+    options.publicCache === false
+      ? { maxBytes: 0 }
+      : { ...DEFAULT_PUBLIC_CACHE, pageStamp: webBuildStamp, ...options.publicCache },
   );
   await app.register(compress, {
     global: true,

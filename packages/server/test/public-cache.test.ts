@@ -4,9 +4,12 @@
  * process), or by another connection writing the database (the notification of migration 023), also on PostgreSQL;
  * requests with credentials pass by; every table is watched or named as private.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { testStoreKinds } from '@marsad/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WEB_DIST } from '../src/web/web-routes.ts';
 import { AUTH, createTestApp, type TestApp } from './helpers.ts';
 
 /** The tables whose writes tell nothing (migration 023_data_changes.sql): no public answer reads them. */
@@ -125,6 +128,24 @@ describe.each(testStoreKinds())('the cache of public reads on %s', (kind) => {
       .catch(() => undefined);
     expect((await get(URL_11)).headers.etag).toBe(kept.headers.etag);
   });
+
+  it.skipIf(!existsSync(path.join(WEB_DIST, 'index.html')))(
+    "keeps a page's HTML too (its build part of the key), still to be asked again each time",
+    async () => {
+      const first = await get('/en/indicators/11.1.1');
+      expect(first.statusCode).toBe(200);
+      expect(first.headers['content-type']).toMatch(/text\/html/);
+      expect(first.headers['cache-control']).toBe('no-cache');
+      const again = await get('/en/indicators/11.1.1');
+      expect(again.body).toBe(first.body);
+      expect(again.headers.etag).toBe(first.headers.etag);
+      expect((await get('/en/indicators/11.1.1', { 'if-none-match': first.headers.etag as string })).statusCode).toBe(
+        304,
+      );
+      // An address without a language is sent on (302), never kept.
+      expect((await get('/indicators/11.1.1')).statusCode).toBe(302);
+    },
+  );
 
   it('lets requests with credentials pass by, marked private', async () => {
     const signedIn = await get(URL_11, AUTH);

@@ -418,7 +418,18 @@ describe.skipIf(!decision.run)('administration pages in Chromium', { timeout: 12
       buffer: await zip.generateAsync({ type: 'nodebuffer' }),
     });
     await page.locator('#repository-place').selectOption('MAAGA');
+    // The options of the CLI's --extend-codes and --new-series-for-units, ticked: sent with the check.
+    await page.getByLabel(msg('ar', 'import.flag.extendCodes'), { exact: true }).check();
+    await page.getByLabel(msg('ar', 'import.flag.newSeriesForUnits'), { exact: true }).check();
+    const repositorySent = page.waitForRequest((r) => r.url().includes('/api/v1/imports/repository?'));
     await page.getByRole('button', { name: msg('ar', 'import.check'), exact: true }).click();
+    const repositoryQuery = new URL((await repositorySent).url()).searchParams;
+    expect([
+      repositoryQuery.get('dryRun'),
+      repositoryQuery.get('extendCodes'),
+      repositoryQuery.get('newSeriesForUnits'),
+    ]).toEqual(['true', 'true', 'true']);
+    expect(repositoryQuery.get('createPlaces')).toBeNull();
     await result.locator('#repository-kinds').waitFor();
     expect(await result.locator('h2').innerText()).toBe(msg('ar', 'import.checked'));
     const kindRow = async (kind: string) =>

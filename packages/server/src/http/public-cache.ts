@@ -1,6 +1,6 @@
 /**
- * Public reads at the cost of a file (issue 16; docs/decisions/0006-public-read-cache.md). A GET under /api/v1 made
- * without credentials gets the public answer, which changes only when public data does: it is kept in memory
+ * Public reads at the cost of a file (issue 16; docs/decisions/0006-public-read-cache.md). A GET under /api/v1 or of
+ * a page's HTML made without credentials gets the public answer, which changes only when public data does: it is kept in memory
  * (lru-cache, bounded in bytes) under its address, the reader's first language and the data generation it was
  * computed at (data-generation.ts), and sent again as long as the generation has not moved, with a strong ETag
  * (a hash of its bytes: the same on every server), 304 to a matching If-None-Match, and brotli or gzip made once per
@@ -20,6 +20,11 @@ const gzipped = promisify(gzip);
 export interface PublicCacheOptions {
   /** Bytes the cache may hold (MARSAD_CACHE_MB; default 64 MB). 0: no cache, headers only. */
   maxBytes: number;
+  /**
+   * What else the pages' HTML depends on (the web app's build: a rebuilt app is served without a restart), added to
+   * the key of a page.
+   */
+  pageStamp?: () => string;
 }
 
 export const DEFAULT_PUBLIC_CACHE: PublicCacheOptions = { maxBytes: 64 * 1024 * 1024 };
@@ -64,9 +69,16 @@ export function isAnonymous(req: FastifyRequest): boolean {
   return !req.headers.authorization && !/(?:^|;\s*)marsad_session=/.test(req.headers.cookie ?? '');
 }
 
-/** The public reads: every GET under /api/v1 but the health check and the sign-in routes. */
+/** The public reads: every GET under /api/v1 but the health check and the sign-in routes, and the pages' HTML. */
 function isPublicRead(req: FastifyRequest): boolean {
-  return req.method === 'GET' && req.url.startsWith('/api/v1/') && !/^\/api\/v1\/(health|auth)(\/|\?|$)/.test(req.url);
+  if (req.method !== 'GET') return false;
+  if (req.url.startsWith('/api/v1/')) return !/^\/api\/v1\/(health|auth)(\/|\?|$)/.test(req.url);
+  return isPage(req);
+}
+
+/** A page of the web app (its assets and the API docs are not). */
+function isPage(req: FastifyRequest): boolean {
+  return !req.url.startsWith('/api/') && !req.url.startsWith('/assets/');
 }
 
 function etagMatches(header: string | undefined, etag: string): boolean {
@@ -126,7 +138,8 @@ export function registerPublicCache(
     const gen = generation.current();
     if (gen === null) return;
     const language = (req.headers['accept-language'] ?? '').split(',')[0]?.trim().toLowerCase() ?? '';
-    const key = `${gen}\u0000${language}\u0000${req.url}`;
+    const stamp = isPage(req) ? (options.pageStamp?.() ?? '') : '';
+    const key = `${gen}\u0000${stamp}\u0000${language}\u0000${req.url}`;
     const entry = cache.get(key) ?? (await inflight.get(key));
     if (entry) return send(req, reply, entry);
     let done!: (e: Entry | undefined) => void;

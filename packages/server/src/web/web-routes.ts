@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,25 @@ import { chooseLanguage, isPageLanguage, type PageLanguage, pathInLanguage } fro
 import { pageDataRequests, pageModuleFiles, readWebBuild } from './page-preloads.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
+
+let stamp = { at: 0, value: '' };
+/**
+ * The build of the web app the pages are made of (the time index.html was written), looked at once a second: part of
+ * the key under which a page's HTML is kept (http/public-cache.ts), so a rebuilt app is served without a restart.
+ */
+export function webBuildStamp(): string {
+  const now = Date.now();
+  if (now - stamp.at >= 1000) {
+    let value = '';
+    try {
+      value = String(statSync(path.join(WEB_DIST, 'index.html')).mtimeMs);
+    } catch {
+      /* not built */
+    }
+    stamp = { at: now, value };
+  }
+  return stamp.value;
+}
 
 /** The page addresses of the app (packages/web/src/app/router.tsx), without the language prefix. */
 const PAGE_PATHS = [

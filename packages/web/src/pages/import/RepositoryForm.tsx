@@ -48,6 +48,8 @@ const OUTCOME_KEYS: Record<Outcome, string> = {
 const FLAGS = [
   ['boundaries', 'import.flag.boundaries', 'import.flag.boundariesHint'],
   ['createPlaces', 'import.flag.createPlaces', 'import.flag.createPlacesHint'],
+  ['extendCodes', 'import.flag.extendCodes', 'import.flag.extendCodesHint'],
+  ['newSeriesForUnits', 'import.flag.newSeriesForUnits', 'import.flag.newSeriesForUnitsHint'],
   ['allOrNothing', 'import.flag.allOrNothing', 'import.flag.allOrNothingHint'],
   ['createIndicators', 'import.flag.createIndicators', 'import.flag.createIndicatorsHint'],
 ] as const;
@@ -178,6 +180,8 @@ export function RepositoryForm({ places, admin }: { places: PlaceOption[]; admin
   const [flags, setFlags] = useState<Record<Flag, boolean>>({
     boundaries: true,
     createPlaces: false,
+    extendCodes: false,
+    newSeriesForUnits: false,
     allOrNothing: false,
     createIndicators: false,
   });
@@ -199,6 +203,8 @@ export function RepositoryForm({ places, admin }: { places: PlaceOption[]; admin
       publisher: publisher.trim() || undefined,
       boundaries: flags.boundaries ? undefined : false,
       createPlaces: flags.createPlaces || undefined,
+      extendCodes: flags.extendCodes || undefined,
+      newSeriesForUnits: flags.newSeriesForUnits || undefined,
       allOrNothing: flags.allOrNothing || undefined,
       createIndicators: (admin && flags.createIndicators) || undefined,
       dryRun: dryRun || undefined,
