@@ -22,6 +22,8 @@ export interface RuntimeConfig {
   uploadLimits: Partial<UploadLimits>;
   /** MARSAD_CACHE_MB: the memory kept for public answers (docs/operations.md). */
   publicCache: Partial<PublicCacheOptions>;
+  /** MARSAD_STATEMENT_TIMEOUT_S: on a PostgreSQL server, how long a statement outside a transaction may run. */
+  statementTimeoutS?: number;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
@@ -37,5 +39,15 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     trustProxy: parseTrustProxy(env.MARSAD_TRUST_PROXY),
     uploadLimits: readUploadLimits(env),
     publicCache: readPublicCache(env),
+    statementTimeoutS: readStatementTimeout(env),
   };
+}
+
+function readStatementTimeout(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env.MARSAD_STATEMENT_TIMEOUT_S?.trim();
+  if (!raw) return undefined;
+  const s = Number(raw);
+  if (!Number.isFinite(s) || s < 0 || s > 86_400)
+    throw new Error(`MARSAD_STATEMENT_TIMEOUT_S must be a number of seconds from 0 (none) to 86400, not "${raw}"`);
+  return s;
 }

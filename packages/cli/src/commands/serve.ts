@@ -19,7 +19,11 @@ export async function marsadVersion(): Promise<string> {
 
 /** `marsad serve` (and `npm start`): migrate, load what a new database needs, listen. */
 export async function serve(config: RuntimeConfig): Promise<void> {
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const store = await openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    statementTimeoutS: config.statementTimeoutS,
+  });
   const log = (m: string) => console.log(m);
   log(
     `Database: ${store.kind === 'pglite' ? `embedded PostgreSQL (PGlite) in ${store.location}` : `PostgreSQL server ${store.location}`}`,

@@ -10,6 +10,8 @@ export interface StoreOptions {
   databaseUrl?: string;
   /** Folder of the embedded database and of the administrator token. */
   dataDir: string;
+  /** On a PostgreSQL server: how long a statement outside a transaction may run (MARSAD_STATEMENT_TIMEOUT_S). */
+  statementTimeoutS?: number;
 }
 
 /** What a running server writes next to the embedded database so no second process opens it. */
@@ -66,7 +68,8 @@ export class DatabaseInUseError extends Error {
  * in `<dataDir>/pgdata`, which is locked to this process until the store is closed.
  */
 export async function openStore(options: StoreOptions): Promise<Store> {
-  if (options.databaseUrl) return openPostgresStore(options.databaseUrl);
+  if (options.databaseUrl)
+    return openPostgresStore(options.databaseUrl, { statementTimeoutS: options.statementTimeoutS });
   await mkdir(options.dataDir, { recursive: true });
   const lock = await readLiveLock(options.dataDir);
   if (lock) throw new DatabaseInUseError(lock, options.dataDir);

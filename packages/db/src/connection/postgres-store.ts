@@ -32,8 +32,26 @@ function wrap(client: pg.PoolClient): SqlConn {
   };
 }
 
-export async function openPostgresStore(url: string): Promise<Store> {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+/**
+ * How long one statement outside `exclusive` may run on the server before PostgreSQL cancels it (the request gets a
+ * 503 saying so: http/errors.ts): a read that a client gave up on, or that asks for too much, cannot hold a pooled
+ * connection and queue the reads after it for minutes (issue 16). Transactions of `exclusive` (imports, backups,
+ * restores) have none. MARSAD_STATEMENT_TIMEOUT_S sets it (0: none).
+ */
+export const DEFAULT_STATEMENT_TIMEOUT_S = 30;
+
+export interface PostgresStoreOptions {
+  /** Seconds; 0 for none. */
+  statementTimeoutS?: number;
+}
+
+export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<Store> {
+  const timeout = options.statementTimeoutS ?? DEFAULT_STATEMENT_TIMEOUT_S;
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    ...(timeout > 0 ? { statement_timeout: Math.round(timeout * 1000) } : {}),
+  });
   // A connection the server ends (restart, DROP DATABASE … WITH (FORCE)) must not crash the
   // process: the pool drops it, and a query on it fails with the server's message.
   pool.on('error', () => undefined);
@@ -50,6 +68,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
+        if (timeout > 0) await client.query('SET LOCAL statement_timeout = 0');
         const result = await fn(wrap(client));
         await client.query('COMMIT');
         return result;

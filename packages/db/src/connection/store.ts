@@ -37,6 +37,8 @@ export interface Store {
    * Absent on stores that cannot listen (a store inside a transaction).
    */
   listen?(channel: string, onNotify: () => void, onLost: () => void): Promise<() => Promise<void>>;
+  /** A store inside another's transaction (a repository imported all or nothing): no VACUUM, no LISTEN. */
+  inTransaction?: boolean;
   close(): Promise<void>;
 }
 

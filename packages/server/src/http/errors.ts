@@ -79,6 +79,16 @@ export function registerErrorHandler(app: FastifyInstance): void {
         message: `The request holds a value the database cannot take: ${err.message.slice(0, 300)}`,
       });
     }
+    if ((err as { code?: unknown }).code === '57014') {
+      // The statement ran past the server's statement timeout (postgres-store.ts): not a fault, a request too heavy
+      // for now.
+      req.log.warn({ err }, 'a statement of the request ran past the statement timeout');
+      return reply.code(503).header('Retry-After', '10').send({
+        error: 'timeout',
+        message:
+          'The database took too long to answer this request and stopped it. Try again in a moment, or ask for less (a narrower filter, a smaller limit).',
+      });
+    }
     req.log.error({ err }, 'request failed');
     return reply.code(500).send({
       error: 'internal',

@@ -19,6 +19,7 @@ import {
   createStage,
   faultPoint,
   findDuplicateKeys,
+  keepObservationStatistics,
   type MergeCounts,
   mergeStage,
   previewMerge,
@@ -674,6 +675,10 @@ export async function runImport(
     if (reportStream) await new Promise((resolve) => reportStream!.end(resolve));
   }
   if (!checksum) checksum = hash.digest('hex');
+  // The planner's statistics after a large import (PGlite has no autovacuum): not for an import inside another's
+  // transaction, whose rows are not committed yet (the repository import analyses once at its end).
+  if (state === 'committed' && !store.inTransaction)
+    await keepObservationStatistics(store, merge.inserted + merge.updated);
   if (state !== 'committed') {
     await store.db
       .updateTable('import_batches')

@@ -18,7 +18,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { KindTotals } from '@marsad/core';
-import type { SqlConn, Store } from '@marsad/db';
+import { keepObservationStatistics, type SqlConn, type Store } from '@marsad/db';
 import { sql } from 'kysely';
 import { type AuditActor, appendAudit } from '../../audit/audit-log.ts';
 import { InputFormatError } from '../../formats/common/text.ts';
@@ -414,6 +414,9 @@ export async function importRepository(
         await finish(conn, batchId, 'committed');
       });
       state = 'committed';
+      // Its files were imported inside the one transaction: the statistics are kept once it committed.
+      const t = totalsOf(reports);
+      await keepObservationStatistics(store, t.inserted + t.updated);
     } catch (err) {
       if (!(err instanceof WholeRolledBack)) throw err;
       for (const r of reports) if (r.outcome === 'imported') r.outcome = 'rolled-back';

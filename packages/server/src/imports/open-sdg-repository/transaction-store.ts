@@ -53,6 +53,7 @@ export function storeInTransaction(outer: Store, conn: SqlConn): Store {
   });
   return {
     kind: outer.kind,
+    inTransaction: true,
     db,
     location: outer.location,
     async exclusive<T>(fn: (c: SqlConn) => Promise<T>): Promise<T> {
