@@ -368,6 +368,14 @@ describe.each(testStoreKinds())('web API on %s', (kind) => {
       const s = r.body.summary;
       expect(s.reported + s.inProgress + s.notStarted + s.notApplicable).toBe(r.body.cells.length);
       expect(s.inProgress).toBe(0);
+      expect(r.body).toMatchObject({ placesTotal: places.length, limit: 50, offset: 0 });
+
+      // A page of places, in the same order; the summary still counts every place (the answer stays bounded).
+      const page = await get('/api/v1/reporting-status?framework=sdg&limit=3&offset=1');
+      expect(page.body.places.map((p: { code: string }) => p.code)).toEqual(places.slice(1, 4));
+      expect(page.body.cells).toHaveLength(codes.length * 3);
+      expect(page.body).toMatchObject({ placesTotal: places.length, limit: 3, offset: 1, summary: s });
+      expect((await get('/api/v1/reporting-status?framework=sdg&limit=201')).status).toBe(400);
     });
 
     it('shows unapproved values as in progress to the administrator only', async () => {

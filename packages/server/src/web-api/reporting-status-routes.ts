@@ -20,6 +20,8 @@ const StatusQuery = z.object({
   place: CodeList.optional().describe(
     'Place codes, comma-separated; default: the pilot countries and cities and every place with values of the framework',
   ),
+  limit: z.coerce.number().int().min(1).max(200).default(50).describe('How many places (1–200), in their order'),
+  offset: z.coerce.number().int().min(0).default(0).describe('How many places to skip'),
   lang: LangParam,
 });
 
@@ -41,7 +43,7 @@ export function registerReportingStatusRoutes(app: FastifyInstance, ctx: AppCont
         tags: ['web'],
         summary: "Reporting status of a framework's indicators per place",
         description:
-          "States: reported (approved values), in-progress (values, none approved — only with the administrator token; the public sees not-started), not-started, not-applicable (retired indicator). Counts and periods are of the values the caller may see. `declared`: the status the place's own reporting platform gives (complete, inprogress, notstarted; Open SDG metadata) and its source.",
+          "One page of places (limit, offset; placesTotal), every indicator of the framework; the summary counts every place. States: reported (approved values), in-progress (values, none approved — only with the administrator token; the public sees not-started), not-started, not-applicable (retired indicator). Counts and periods are of the values the caller may see. `declared`: the status the place's own reporting platform gives (complete, inprogress, notstarted; Open SDG metadata) and its source.",
         querystring: StatusQuery,
       },
     },
@@ -117,6 +119,27 @@ export function registerReportingStatusRoutes(app: FastifyInstance, ctx: AppCont
           compareCodes(a.code, b.code),
       );
 
+      // The answer holds one page of places (every place × every indicator ran to 166 MB at 8.25 million values);
+      // the summary counts them all.
+      const placesTotal = places.length;
+      const allPlaceIds = places.map((p) => p.id);
+      const activeIds = members.filter((m) => m.status !== 'retired').map((m) => m.id);
+      const totals =
+        activeIds.length && allPlaceIds.length
+          ? (
+              await sql<{ reported: number; inProgress: number }>`
+                SELECT (count(*) FILTER (WHERE approved > 0))::int AS reported,
+                       (count(*) FILTER (WHERE approved = 0))::int AS "inProgress"
+                  FROM (SELECT count(*) FILTER (WHERE o.status = 'approved') AS approved
+                          FROM observations o
+                         WHERE o.indicator_id = ANY(${sql.val(activeIds)}::int[])
+                           AND o.place_id = ANY(${sql.val(allPlaceIds)}::int[])
+                           AND o.status = ANY(${sql.val([...statuses])}::text[])
+                         GROUP BY o.indicator_id, o.place_id) AS pairs`.execute(db)
+            ).rows[0]!
+          : { reported: 0, inProgress: 0 };
+      places.splice(0, req.query.offset);
+      places.splice(req.query.limit);
       const placeIds = places.map((p) => p.id);
       const counts =
         indicatorIds.length && placeIds.length
@@ -158,7 +181,12 @@ export function registerReportingStatusRoutes(app: FastifyInstance, ctx: AppCont
           declared.set(key, { status: d.text, source: d.source });
       }
 
-      const summary = { reported: 0, inProgress: 0, notStarted: 0, notApplicable: 0 };
+      const summary = {
+        reported: totals.reported,
+        inProgress: totals.inProgress,
+        notStarted: activeIds.length * placesTotal - totals.reported - totals.inProgress,
+        notApplicable: (members.length - activeIds.length) * placesTotal,
+      };
       const cells = members.flatMap((m) =>
         places.map((p) => {
           const c = byKey.get(`${m.id}:${p.id}`);
@@ -167,10 +195,6 @@ export function registerReportingStatusRoutes(app: FastifyInstance, ctx: AppCont
           else if (c && c.approved > 0) state = 'reported';
           else if (c && c.n > 0) state = 'in-progress';
           else state = 'not-started';
-          if (state === 'reported') summary.reported++;
-          else if (state === 'in-progress') summary.inProgress++;
-          else if (state === 'not-started') summary.notStarted++;
-          else summary.notApplicable++;
           return {
             indicator: m.code,
             place: p.code,
@@ -186,6 +210,9 @@ export function registerReportingStatusRoutes(app: FastifyInstance, ctx: AppCont
       return {
         framework: { code: framework.code, name: pick(framework.names, lang) },
         places: places.map((p) => ({ code: p.code, name: pick(p.names, lang), level: p.level })),
+        placesTotal,
+        limit: req.query.limit,
+        offset: req.query.offset,
         indicators: members.map((m) => ({ code: m.code, name: pick(m.names, lang), status: m.status, group: m.group })),
         cells,
         summary,

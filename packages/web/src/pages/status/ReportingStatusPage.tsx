@@ -1,17 +1,22 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { getJson } from '../../api/client.ts';
 import type { FrameworkItem } from '../../api/types.ts';
 import { usePrefs } from '../../app/prefs.tsx';
 import { Empty, ErrorMessage, Loading } from '../../components/States.tsx';
 import { TableScroll } from '../../components/TableScroll.tsx';
+import { Pager } from '../admin/Pager.tsx';
 
 type State = 'reported' | 'in-progress' | 'not-started' | 'not-applicable';
 interface Status {
   framework: { code: string; name: string | null };
   places: { code: string; name: string | null; level: string }[];
+  /** Places in all; the answer holds one page of them (limit, offset). */
+  placesTotal: number;
+  limit: number;
+  offset: number;
   indicators: { code: string; name: string | null; status: string }[];
   cells: {
     indicator: string;
@@ -25,6 +30,8 @@ interface Status {
   }[];
   summary: { reported: number; inProgress: number; notStarted: number; notApplicable: number };
 }
+/** Places per page: the columns of the table. */
+const PLACES_PER_PAGE = 50;
 const MARK: Record<State, string> = { reported: '●', 'in-progress': '◐', 'not-started': '○', 'not-applicable': '–' };
 
 /** Which indicators have data for which places, how recent — per framework, as Open SDG has. */
@@ -38,16 +45,22 @@ export function ReportingStatusPage() {
     queryKey: ['frameworks', lang],
     queryFn: () => getJson<{ items: FrameworkItem[] }>('/frameworks', { lang }),
   });
+  const [offset, setOffset] = useState(0);
   const status = useQuery({
-    queryKey: ['status', framework, lang],
-    queryFn: () => getJson<Status>('/reporting-status', { framework, lang }),
+    queryKey: ['status', framework, lang, offset],
+    queryFn: () => getJson<Status>('/reporting-status', { framework, lang, limit: PLACES_PER_PAGE, offset }),
+    placeholderData: (previous) => previous,
   });
   const declaredText = {
     complete: t('indicatorMetadata.status.complete'),
     inprogress: t('indicatorMetadata.status.inprogress'),
     notstarted: t('indicatorMetadata.status.notstarted'),
   };
-  const cell = (i: string, p: string) => status.data?.cells.find((c) => c.indicator === i && c.place === p);
+  const cells = useMemo(
+    () => new Map((status.data?.cells ?? []).map((c) => [`${c.indicator}\u0000${c.place}`, c])),
+    [status.data],
+  );
+  const cell = (i: string, p: string) => cells.get(`${i}\u0000${p}`);
   const [placeFilter, setPlaceFilter] = useState('');
   const shownPlaces = (status.data?.places ?? []).filter((p) => !placeFilter || p.code === placeFilter);
   // For SDG, show the goals this observatory is about.
@@ -58,7 +71,13 @@ export function ReportingStatusPage() {
       <p className="lead">{t('status.intro')}</p>
       <label>
         {t('indicators.framework')}{' '}
-        <select value={framework} onChange={(e) => void navigate({ search: { framework: e.target.value } })}>
+        <select
+          value={framework}
+          onChange={(e) => {
+            setOffset(0);
+            void navigate({ search: { framework: e.target.value } });
+          }}
+        >
           {frameworks.data?.items.map((f) => (
             <option key={f.code} value={f.code}>
               {f.name ?? f.code}
@@ -149,6 +168,15 @@ export function ReportingStatusPage() {
               </tbody>
             </table>
           </TableScroll>
+          <Pager
+            total={status.data.placesTotal}
+            limit={status.data.limit}
+            offset={status.data.offset}
+            onOffset={(o) => {
+              setPlaceFilter('');
+              setOffset(o);
+            }}
+          />
         </>
       )}
     </>
