@@ -7,7 +7,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { openPostgresStore } from '@marsad/db';
 import { testStoreKinds } from '@marsad/db/testing';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEB_DIST } from '../src/web/web-routes.ts';
 import { AUTH, createTestApp, type TestApp } from './helpers.ts';
@@ -109,14 +111,32 @@ describe.each(testStoreKinds())('the cache of public reads on %s', (kind) => {
     expect(after.json().name).toBe('Slums, changed through the API');
     expect(after.headers.etag).not.toBe(before.headers.etag);
 
-    // Another connection (another server, the CLI, psql) writes: the notification moves the generation.
-    await t.db.store.exclusive((conn) =>
+    // Another connection (another server, the CLI, psql) writes: the notification moves the generation. On a server,
+    // a store of its own (this process's own writes move the generation at once); PGlite has one connection.
+    const other = kind === 'postgres' ? await openPostgresStore(t.db.url!) : t.db.store;
+    await other.exclusive((conn) =>
       conn.query(
         `UPDATE indicators SET names = jsonb_set(names, '{en}', '"Slums, changed elsewhere"') WHERE code = $1`,
         ['11.1.1'],
       ),
     );
     expect((await changed(URL_11, after.body)).json().name).toBe('Slums, changed elsewhere');
+    if (other !== t.db.store) await other.close();
+
+    // This process writing through the store outside the API (a Kysely statement, a transaction): read at once.
+    await t.db.store.db
+      .updateTable('indicators')
+      .set({ names: sql`jsonb_set(names, '{en}', '"Slums, changed by a statement"')` })
+      .where('code', '=', '11.1.1')
+      .execute();
+    expect((await get(URL_11)).json().name).toBe('Slums, changed by a statement');
+    await t.db.store.exclusive((conn) =>
+      conn.query(
+        `UPDATE indicators SET names = jsonb_set(names, '{en}', '"Slums, in a transaction"') WHERE code = $1`,
+        ['11.1.1'],
+      ),
+    );
+    expect((await get(URL_11)).json().name).toBe('Slums, in a transaction');
 
     // A rolled-back write tells nothing: the answer stays the one kept.
     const kept = await get(URL_11);

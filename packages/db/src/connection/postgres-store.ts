@@ -1,6 +1,15 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Kysely, PostgresDialect } from 'kysely';
+import {
+  Kysely,
+  type KyselyPlugin,
+  type QueryResult as KyselyResult,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  PostgresDialect,
+  type RootOperationNode,
+  type UnknownRow,
+} from 'kysely';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { Schema } from '../schema.ts';
@@ -59,7 +68,11 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   // Fail early with the server's own message when it cannot be reached.
   const probe = await pool.connect();
   probe.release();
-  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  const localWrites = new Set<() => void>();
+  const wrote = () => {
+    for (const fn of localWrites) fn();
+  };
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }), plugins: [new WriteWatch(wrote)] });
   return {
     kind: 'postgres',
     db,
@@ -70,7 +83,12 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         await client.query('BEGIN');
         if (timeout > 0) await client.query('SET LOCAL statement_timeout = 0');
         const result = await fn(wrap(client));
+        // A transaction that wrote has an id (PostgreSQL 13 and later).
+        const assigned = await client.query<{ wrote: boolean }>(
+          'SELECT pg_current_xact_id_if_assigned() IS NOT NULL AS wrote',
+        );
         await client.query('COMMIT');
+        if (assigned.rows[0]?.wrote) wrote();
         return result;
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
@@ -80,6 +98,10 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       }
     },
     listen: (channel, onNotify, onLost) => listenOn(url, channel, onNotify, onLost),
+    onLocalWrite(fn) {
+      localWrites.add(fn);
+      return () => localWrites.delete(fn);
+    },
     async close() {
       await db.destroy();
       // Kysely ends the pool only once it has run a query itself: a store used through `exclusive` alone (a restore)
@@ -143,4 +165,51 @@ async function listenOn(
     client = null;
     await c?.end().catch(() => undefined);
   };
+}
+
+/** Tables no public answer reads (as migration 023_data_changes.sql): writes to them tell nothing. */
+const PRIVATE_TABLES = new Set([
+  'schema_migrations',
+  'users',
+  'user_tokens',
+  'sessions',
+  'api_tokens',
+  'audit_log',
+  'observation_drafts',
+  'login_failures',
+  'import_batches',
+  'saved_mappings',
+]);
+
+/** The first table a query node names (an INSERT's, UPDATE's or DELETE's target comes first). */
+function firstTable(node: unknown, depth = 0): string | undefined {
+  if (!node || typeof node !== 'object' || depth > 6) return undefined;
+  const n = node as { kind?: string; table?: { identifier?: { name?: string } } };
+  if (n.kind === 'TableNode') return n.table?.identifier?.name;
+  for (const v of Object.values(node)) {
+    for (const x of Array.isArray(v) ? v : [v]) {
+      const t = firstTable(x, depth + 1);
+      if (t) return t;
+    }
+  }
+  return undefined;
+}
+
+/** Tells `onWrite` after a Kysely INSERT, UPDATE or DELETE of a public table has run (outside `exclusive`). */
+class WriteWatch implements KyselyPlugin {
+  private readonly writes = new WeakMap<object, true>();
+  constructor(private readonly onWrite: () => void) {}
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    const kind = args.node.kind;
+    if (kind === 'InsertQueryNode' || kind === 'UpdateQueryNode' || kind === 'DeleteQueryNode') {
+      const table =
+        kind === 'InsertQueryNode' ? firstTable((args.node as { into?: unknown }).into) : firstTable(args.node);
+      if (!table || !PRIVATE_TABLES.has(table)) this.writes.set(args.queryId, true);
+    }
+    return args.node;
+  }
+  async transformResult(args: PluginTransformResultArgs): Promise<KyselyResult<UnknownRow>> {
+    if (this.writes.has(args.queryId)) this.onWrite();
+    return args.result;
+  }
 }

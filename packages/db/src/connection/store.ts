@@ -37,6 +37,14 @@ export interface Store {
    * Absent on stores that cannot listen (a store inside a transaction).
    */
   listen?(channel: string, onNotify: () => void, onLost: () => void): Promise<() => Promise<void>>;
+  /**
+   * Calls `fn` as soon as this process has written public data through this store (a transaction of `exclusive` that
+   * wrote, committed; a write statement of `db` to a table other than the private ones), before the notification of
+   * the write comes back: on a PostgreSQL server that comes a moment later on another connection, and a read by this
+   * process just after its own write must not get the answer from before it. Returns the function that stops it.
+   * Absent where notifications arrive before the writing query returns (PGlite).
+   */
+  onLocalWrite?(fn: () => void): () => void;
   /** A store inside another's transaction (a repository imported all or nothing): no VACUUM, no LISTEN. */
   inTransaction?: boolean;
   close(): Promise<void>;

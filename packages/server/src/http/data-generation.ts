@@ -31,12 +31,20 @@ export async function watchDataChanges(store: Store): Promise<DataGeneration> {
     },
   );
   generation = counter;
+  // This process's own writes move it at once (on PostgreSQL the notification comes a moment later).
+  const stopLocal = store.onLocalWrite?.(() => {
+    counter++;
+    if (generation !== null) generation = counter;
+  });
   return {
     current: () => generation,
     bump: () => {
       counter++;
       if (generation !== null) generation = counter;
     },
-    close: stop,
+    close: async () => {
+      stopLocal?.();
+      await stop();
+    },
   };
 }
