@@ -5,12 +5,14 @@
  * through the API, and from a folder with the function the CLI uses: the per-file report, the
  * metadata stored and served in the language asked, all or nothing per file and for the whole.
  */
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { testStoreKinds } from '@marsad/db/testing';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPOSITORY_REASON_CODES } from '../src/imports/open-sdg-repository/repository-reason-codes.ts';
 import { CLI_ACTOR, folderRepository, importRepository } from '../src/index.ts';
 import { AUTH, createTestApp, type TestApp } from './helpers.ts';
 
@@ -365,13 +367,94 @@ describe.each(testStoreKinds())('Open SDG repository import on %s', (kind) => {
       const many = await upload(small, await zipOf(FILES), { place: 'GBR' });
       expect(many.statusCode).toBe(413);
       expect(many.json().message).toMatch(/entries; at most 5 are read \(MARSAD_UPLOAD_MAX_REPOSITORY_ENTRIES\)/);
+      expect(many.json().details).toEqual({
+        limit: 'entries',
+        code: 'too-many-entries',
+        params: { entries: expect.any(Number), max: 5 },
+      });
       const notZip = await upload(small, Buffer.from('Year,Value\n2019,1\n'), { place: 'GBR' });
       expect(notZip.statusCode).toBe(400);
+      // The English message as it was, and the code with the zip reader's words as the detail, for the web app.
+      expect(notZip.json()).toMatchObject({
+        error: 'bad_request',
+        message: expect.stringMatching(/^This is not a zip that can be read \(.+\)\.$/),
+        details: { code: 'not-a-zip', params: { detail: expect.stringMatching(/central directory/) } },
+      });
       const noData = await upload(small, await zipOf({ 'README.md': 'hello' }), { place: 'GBR' });
       expect(noData.statusCode).toBe(400);
       expect(noData.json().message).toMatch(/no data\/ folder/);
+      expect(noData.json().details).toEqual({ code: 'no-data-folder', params: {} });
     } finally {
       await small.close();
+    }
+  });
+
+  it('gives why a file was refused or skipped as a code with its values, beside the English reason', async () => {
+    const r = await upload(
+      t,
+      await zipOf({
+        'data/indicator_11-1-1.csv': 'Year,Value\n2019,12.5\n',
+        'data/indicator_11-2-1.csv': 'Year,Value\n2019\n2020,1\n',
+        'data/notes/readme.csv': 'a\n',
+        'data/archived-11-6-1.csv': 'Year,Value\n2010,1\n',
+        // A flow sequence left open: the yaml library's message names line 1, column 9, then quotes the line.
+        'translations/en/broken.yml': 'title: [a\n b: c]\n',
+        'meta/11-1-1.md': '---\nindicator_name: [x\n---\n',
+      }),
+      { place: 'GBR', dryRun: 'true' },
+    );
+    expect(r.statusCode, r.body).toBe(200);
+    const byPath = Object.fromEntries((r.json().files as { path: string }[]).map((f) => [f.path, f])) as Record<
+      string,
+      Record<string, unknown>
+    >;
+    expect(byPath['translations/en/broken.yml']).toMatchObject({
+      outcome: 'refused',
+      reason:
+        'refused: the YAML cannot be read: Implicit keys of flow sequence pairs need to be on a single line (line 1, column 9)',
+      reasonCode: 'yaml-syntax',
+      reasonParams: {
+        file: 'translations/en/broken.yml',
+        line: 1,
+        column: 9,
+        detail: 'Implicit keys of flow sequence pairs need to be on a single line',
+      },
+    });
+    expect(byPath['meta/11-1-1.md']).toMatchObject({
+      outcome: 'refused',
+      reason: expect.stringMatching(/^meta\/11-1-1\.md: the YAML cannot be read: .+ \(line \d+, column \d+\)$/),
+      reasonCode: 'yaml-syntax',
+      reasonParams: { file: 'meta/11-1-1.md', line: expect.any(Number), column: expect.any(Number) },
+    });
+    expect(byPath['data/indicator_11-2-1.csv']).toMatchObject({
+      outcome: 'refused',
+      reason: '1 error(s) in 1 row(s); nothing of it was imported',
+      reasonCode: 'rows-refused',
+      reasonParams: { errors: 1, rows: 1 },
+    });
+    expect(byPath['data/notes/readme.csv']).toMatchObject({ outcome: 'skipped', reasonCode: 'not-data-file' });
+    expect(byPath['data/archived-11-6-1.csv']).toMatchObject({
+      outcome: 'skipped',
+      reasonCode: 'archived-indicator',
+      reasonParams: { indicator: '11.6.1' },
+    });
+    expect(byPath['data/indicator_11-1-1.csv']).not.toHaveProperty('reasonCode');
+    // No English reason ends on a colon (the yaml library's excerpt of the text is left out).
+    for (const f of Object.values(byPath)) if (f.reason) expect(f.reason).not.toMatch(/:\s*$/);
+  });
+});
+
+describe('repository reason codes', () => {
+  it('have a message in the six catalogs, naming the same values', () => {
+    const locales = path.resolve(import.meta.dirname, '../../web/src/i18n/locales');
+    for (const lang of ['ar', 'en', 'es', 'fr', 'ru', 'zh']) {
+      const catalog = JSON.parse(readFileSync(path.join(locales, `${lang}.json`), 'utf8')) as Record<string, string>;
+      for (const [code, params] of Object.entries(REPOSITORY_REASON_CODES)) {
+        const m = catalog[`import.reason.${code}`];
+        expect(m, `${lang} import.reason.${code}`).toBeTypeOf('string');
+        const named = [...new Set([...m!.matchAll(/\{(\w+)\}/g)].map((x) => x[1]))].sort();
+        expect(named, `${lang} ${code}`).toEqual([...params].sort());
+      }
     }
   });
 });

@@ -405,12 +405,14 @@ describe.skipIf(!decision.run)('administration pages in Chromium', { timeout: 12
     await screenshot(page, 'import-ar-desktop-places');
 
     // An Open SDG repository (a zip), checked: counted per kind of file, the refused data file's first error in
-    // Arabic, the boundaries file that matches no place skipped (issue 14).
+    // Arabic, the boundaries file that matches no place skipped (issue 14), the translation file whose YAML cannot be
+    // read refused with its reason in Arabic (line and column in Arabic digits, the parser's English words beside).
     await page.getByLabel(msg('ar', 'import.kinds.repository'), { exact: true }).check();
     const zip = new JSZip();
     zip.file('sdg-data/data/indicator_11-1-1.csv', 'Year,Value\n2027,40\n2028\n');
     zip.file('sdg-data/meta/11-1-1.md', '---\ncomputation_units: Percentage\n---\n');
     zip.file('sdg-data/translations/ar/units.yml', "'percent': نسبة مئوية\n");
+    zip.file('sdg-data/translations/ar/broken.yml', 'title: [a\n b: c]\n');
     zip.file('sdg-data/regions.geojson', JSON.stringify({ type: 'FeatureCollection', features: [area] }));
     await page.setInputFiles('#repository-file', {
       name: 'sdg-data.zip',
@@ -443,12 +445,54 @@ describe.skipIf(!decision.run)('administration pages in Chromium', { timeout: 12
     ]);
     expect((await kindRow('boundaries'))[1]).toBe('١');
     const fileRows = result.locator('#repository-files tbody tr');
-    expect(await fileRows.count()).toBe(2);
-    expect(await fileRows.first().locator('[data-problem="cell-count"]').count()).toBe(1);
-    expect(await fileRows.nth(1).locator('td').nth(1).innerText()).toBe(msg('ar', 'import.outcome.skipped'));
+    expect(await fileRows.count()).toBe(3);
+    const fileRow = (p: string) => fileRows.filter({ hasText: p });
+    const dataRow = fileRow('data/indicator_11-1-1.csv');
+    expect(await dataRow.locator('[data-problem="cell-count"]').count()).toBe(1);
+    expect(await dataRow.locator('[data-reason="rows-refused"]').innerText()).toBe(
+      msg('ar', 'import.reason.rows-refused', { errors: '١', rows: '١' }),
+    );
+    expect(await fileRow('regions.geojson').locator('td').nth(1).innerText()).toBe(msg('ar', 'import.outcome.skipped'));
+    const yamlRow = fileRow('translations/ar/broken.yml');
+    expect(await yamlRow.locator('td').nth(1).innerText()).toBe(msg('ar', 'import.outcome.refused'));
+    const yamlReason = yamlRow.locator('[data-reason="yaml-syntax"]');
+    expect(await yamlReason.innerText()).toContain(
+      msg('ar', 'import.reason.yaml-syntax', {
+        file: '\u2068translations/ar/broken.yml\u2069',
+        line: '١',
+        column: '٩',
+      }),
+    );
+    expect(await yamlReason.innerText()).toContain(msg('ar', 'import.reasonDetail'));
+    expect(await yamlReason.locator('[lang="en"]').innerText()).toBe(
+      'Implicit keys of flow sequence pairs need to be on a single line',
+    );
     expect(await serious(page)).toEqual([]);
     await screenshot(page, 'import-ar-desktop-repository');
-    expect(faults(besides(problems, 422, /^\/api\/v1\/(imports|places\/boundaries)\?/))).toEqual([]);
+
+    // A file that is not a zip, refused as a whole: the reason in Arabic after the lead, the zip reader's words beside.
+    await page.setInputFiles('#repository-file', {
+      name: 'not-a-zip.zip',
+      mimeType: 'application/zip',
+      buffer: Buffer.from('Year,Value\n2019,1\n'),
+    });
+    await page.getByRole('button', { name: msg('ar', 'import.check'), exact: true }).click();
+    const refusal = page.locator('.error-summary');
+    await refusal.waitFor();
+    const refusalText = await refusal.innerText();
+    expect(refusalText).toContain(`${msg('ar', 'import.error.refused')} ${msg('ar', 'import.reason.not-a-zip')}`);
+    expect(refusalText).not.toContain('This is not a zip');
+    expect(await refusal.locator('[data-reason="not-a-zip"] [lang="en"]').innerText()).toMatch(/central directory/);
+    expect(await serious(page)).toEqual([]);
+    expect(
+      faults(
+        besides(
+          besides(problems, 422, /^\/api\/v1\/(imports|places\/boundaries)\?/),
+          400,
+          /^\/api\/v1\/imports\/repository\?/,
+        ),
+      ),
+    ).toEqual([]);
 
     // English, desktop and phone: one more page load.
     const en = await signedInPage('city-focal-point', 'en');

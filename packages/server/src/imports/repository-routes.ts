@@ -40,7 +40,8 @@ export function registerRepositoryImportRoutes(
         description:
           'The zip holds the repository (data/, meta/, translations/, indicator-config/, geojsons/; under a top folder or not). ' +
           'Every data file is imported all or nothing (allOrNothing: the whole repository); the metadata of each indicator is stored per language, marked with the source. ' +
-          `The answer reports per file what was created, matched, imported, skipped and refused (with the first errors). A zip that unpacks to more than ${sizeText(limits.maxRepositoryBytes)} (MARSAD_UPLOAD_MAX_REPOSITORY_BYTES) or holds more than ${limits.maxRepositoryEntries.toLocaleString('en')} entries (MARSAD_UPLOAD_MAX_REPOSITORY_ENTRIES) is refused with 413.`,
+          `The answer reports per file what was created, matched, imported, skipped and refused (with the first errors). A zip that unpacks to more than ${sizeText(limits.maxRepositoryBytes)} (MARSAD_UPLOAD_MAX_REPOSITORY_BYTES) or holds more than ${limits.maxRepositoryEntries.toLocaleString('en')} entries (MARSAD_UPLOAD_MAX_REPOSITORY_ENTRIES) is refused with 413. ` +
+          'Why a file was skipped or refused is given in English (`reason`) and as a code with its values (`reasonCode`, `reasonParams`); a refusal of the zip itself (400, 413) gives the code in `details.code`, its values in `details.params`.',
         querystring: z.object({
           place: z
             .string()
@@ -95,7 +96,11 @@ export function registerRepositoryImportRoutes(
         .select(['id', 'path'])
         .where('code', '=', q.place)
         .executeTakeFirst();
-      if (!place) throw new HttpError(400, 'bad_request', `place: no place with code "${q.place}".`);
+      if (!place)
+        throw new HttpError(400, 'bad_request', `place: no place with code "${q.place}".`, {
+          code: 'unknown-place',
+          params: { place: q.place },
+        });
       // The metadata is the place's own account of its indicators: the importer writes for the place.
       if (!canWritePlace(actor, place.path))
         throw new HttpError(
@@ -118,9 +123,15 @@ export function registerRepositoryImportRoutes(
           limits,
         );
       } catch (err) {
+        // The code of why (repository-reason-codes.ts) and its parameters, for a message in the user's language.
         if (err instanceof RepositoryLimitError)
-          throw new HttpError(413, 'too_large', err.message, { limit: err.limit });
-        if (err instanceof NotARepositoryError) throw new HttpError(400, 'bad_request', err.message);
+          throw new HttpError(413, 'too_large', err.message, {
+            limit: err.limit,
+            code: err.reasonCode,
+            params: err.reasonParams,
+          });
+        if (err instanceof NotARepositoryError)
+          throw new HttpError(400, 'bad_request', err.message, { code: err.reasonCode, params: err.reasonParams });
         throw err;
       }
       try {
@@ -151,7 +162,11 @@ export function registerRepositoryImportRoutes(
         const limitHit = report.files.find((f) => /MARSAD_UPLOAD_MAX_REPOSITORY_BYTES/.test(f.reason ?? ''));
         if (limitHit && !report.files.some((f) => f.outcome === 'imported')) {
           // Unpacking went past the limit before anything was imported (entries that declared less: the zip misleads).
-          throw new HttpError(413, 'too_large', limitHit.reason!, { limit: 'unpacked-bytes', report });
+          throw new HttpError(413, 'too_large', limitHit.reason!, {
+            limit: 'unpacked-bytes',
+            ...(limitHit.reasonCode ? { code: limitHit.reasonCode, params: limitHit.reasonParams } : {}),
+            report,
+          });
         }
         reply.code(report.state === 'failed' ? 422 : report.state === 'dry-run' ? 200 : 201);
         const t = report.totals;

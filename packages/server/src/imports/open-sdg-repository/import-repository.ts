@@ -40,6 +40,7 @@ import {
   readFrontMatter,
   type Translations,
 } from './repository-metadata.ts';
+import { CodedError, type ReasonParams, type RepositoryReasonCode, reasonOf } from './repository-reason-codes.ts';
 import { storeInTransaction } from './transaction-store.ts';
 
 /** How many errors each file's entry of the report lists (the batch's error report holds them all). */
@@ -112,8 +113,12 @@ export interface RepositoryFileReport {
   created: Created[];
   errors: ImportProblem[];
   notes: string[];
-  /** Why a file was skipped or refused as a whole. */
+  /** Why a file was skipped or refused as a whole (English, for the CLI and the API's readers). */
   reason?: string;
+  /** `reason` as a code (repository-reason-codes.ts), for a message in the user's language; absent: say `reason`. */
+  reasonCode?: RepositoryReasonCode;
+  /** The values the reason names (numbers as numbers; `detail`: a library's English words). */
+  reasonParams?: ReasonParams;
 }
 
 export interface RepositoryReport {
@@ -221,17 +226,29 @@ export async function importRepository(
       const lang = parts.length === 3 ? languageCode(parts[1]!) : undefined;
       const group = /^(.+)\.(ya?ml)$/i.exec(parts[2] ?? '')?.[1];
       if (!lang || !group) {
-        reports.push(other(p, 'translations', 'not a translation file (translations/<language>/<group>.yml)'));
+        reports.push(
+          other(
+            p,
+            'translations',
+            'not a translation file (translations/<language>/<group>.yml)',
+            'not-translation-file',
+          ),
+        );
         continue;
       }
       try {
         addTranslations(translations, lang, group, await files.text(p));
-        reports.push({ ...other(p, 'translations', ''), outcome: 'read', reason: undefined });
+        reports.push({ path: p, kind: 'translations', outcome: 'read', created: [], errors: [], notes: [] });
       } catch (err) {
         reports.push({
-          ...other(p, 'translations', `refused: ${(err as Error).message}`),
+          path: p,
+          kind: 'translations',
           outcome: 'refused',
+          created: [],
           errors: [{ at: 'file', message: (err as Error).message }],
+          notes: [],
+          reason: `refused: ${(err as Error).message}`,
+          ...reasonOf(err, { file: p }),
         });
       }
       continue;
@@ -243,26 +260,33 @@ export async function importRepository(
     const ind = indicatorOfFileName(p);
     if (top === 'data') {
       if (parts.length !== 2 || !/\.csv$/i.test(p)) {
-        reports.push(other(p, 'other', 'not a data file (data/indicator_11-1-1.csv)'));
+        reports.push(other(p, 'other', 'not a data file (data/indicator_11-1-1.csv)', 'not-data-file'));
         continue;
       }
       if (!ind) {
-        reports.push(other(p, 'data', 'the name does not give an indicator (indicator_11-1-1.csv)'));
+        reports.push(
+          other(p, 'data', 'the name does not give an indicator (indicator_11-1-1.csv)', 'no-indicator-in-name'),
+        );
         continue;
       }
       entry(ind.code, ind.archived).data.push(p);
     } else if (top === 'meta') {
       if (!isMeta(p) || !ind) {
-        reports.push(other(p, 'other', 'not a metadata file (meta/11-1-1.md)'));
+        reports.push(other(p, 'other', 'not a metadata file (meta/11-1-1.md)', 'not-metadata-file'));
         continue;
       }
       if (parts.length === 2) entry(ind.code, ind.archived).meta = p;
       else if (parts.length === 3 && languageCode(parts[1]!)) {
         entry(ind.code, ind.archived).langMeta.push({ lang: languageCode(parts[1]!)!, path: p });
-      } else reports.push(other(p, 'other', 'not a metadata file (meta/11-1-1.md or meta/<language>/11-1-1.md)'));
+      } else
+        reports.push(
+          other(p, 'other', 'not a metadata file (meta/11-1-1.md or meta/<language>/11-1-1.md)', 'not-metadata-file'),
+        );
     } else if (top === 'indicator-config') {
       if (!isMeta(p) || !ind) {
-        reports.push(other(p, 'other', 'not an indicator configuration (indicator-config/11-1-1.yml)'));
+        reports.push(
+          other(p, 'other', 'not an indicator configuration (indicator-config/11-1-1.yml)', 'not-indicator-config'),
+        );
         continue;
       }
       entry(ind.code, ind.archived).config = p;
@@ -298,7 +322,13 @@ export async function importRepository(
       if (ind.archived && !o.includeArchived) {
         for (const p of [...ind.data, ...metaPaths])
           reports.push({
-            ...other(p, ind.data.includes(p) ? 'data' : 'metadata', `archived indicator ${ind.code}: skipped`),
+            ...other(
+              p,
+              ind.data.includes(p) ? 'data' : 'metadata',
+              `archived indicator ${ind.code}: skipped`,
+              'archived-indicator',
+              { indicator: ind.code },
+            ),
             indicator: ind.code,
           });
         index += ind.data.length + (metaPaths.length ? 1 : 0);
@@ -461,8 +491,14 @@ export async function importRepository(
   };
 }
 
-function other(p: string, kind: RepositoryFileReport['kind'], reason: string): RepositoryFileReport {
-  return { path: p, kind, outcome: 'skipped', created: [], errors: [], notes: [], reason };
+function other(
+  p: string,
+  kind: RepositoryFileReport['kind'],
+  reason: string,
+  reasonCode: RepositoryReasonCode,
+  reasonParams: ReasonParams = {},
+): RepositoryFileReport {
+  return { path: p, kind, outcome: 'skipped', created: [], errors: [], notes: [], reason, reasonCode, reasonParams };
 }
 
 /** Totals; rows of files only checked count in a dry run (what it would import), not after a whole one refused. */
@@ -549,6 +585,8 @@ async function importDataFile(
       ...(r.state === 'failed'
         ? {
             reason: `${r.counts.errors} error(s) in ${r.counts.read + r.counts.skipped} row(s); nothing of it was imported`,
+            reasonCode: 'rows-refused' as const,
+            reasonParams: { errors: r.counts.errors, rows: r.counts.read + r.counts.skipped },
           }
         : {}),
     };
@@ -565,6 +603,7 @@ async function importDataFile(
       errors: [{ at: 'file', message: (err as Error).message }],
       notes: [],
       reason: (err as Error).message,
+      ...reasonOf(err),
     };
   }
 }
@@ -606,20 +645,21 @@ async function importMetadata(
       try {
         layers.push(readFrontMatter(await files.text(p), /\.ya?ml$/i.test(p)));
       } catch (err) {
-        throw new Error(`${p}: ${(err as Error).message}`);
+        throw ofFile(p, err);
       }
     }
     for (const l of ind.langMeta) {
       try {
         layers.push({ lang: l.lang, ...readFrontMatter(await files.text(l.path), /\.ya?ml$/i.test(l.path)) });
       } catch (err) {
-        throw new Error(`${l.path}: ${(err as Error).message}`);
+        throw ofFile(l.path, err);
       }
     }
     md = indicatorMetadata(layers, translations, language);
   } catch (err) {
     report.errors.push({ at: 'file', message: (err as Error).message });
     report.reason = (err as Error).message;
+    Object.assign(report, reasonOf(err));
     return report;
   }
   report.notes.push(...md.notes);
@@ -633,7 +673,9 @@ async function importMetadata(
       if (!row) {
         if (!o.createIndicators) {
           throw new FileRefused(
+            'unknown-indicator',
             `unknown indicator "${ind.code}"; add it to the catalogue first, or import with --create-indicators to create it as a local indicator`,
+            { indicator: ind.code },
           );
         }
         const names = Object.keys(md.names).length ? md.names : { en: ind.code };
@@ -682,6 +724,7 @@ async function importMetadata(
     else if (err instanceof FileRefused) {
       report.errors.push({ at: 'file', message: err.message });
       report.reason = err.message;
+      Object.assign(report, reasonOf(err));
     } else if (isDatabaseFault(err)) throw err;
     else {
       const message = (err as Error).message;
@@ -692,7 +735,14 @@ async function importMetadata(
   return report;
 }
 
-class FileRefused extends Error {}
+class FileRefused extends CodedError {}
+
+/** An error of one of an indicator's metadata files, named by its path (its code given the file). */
+function ofFile(p: string, err: unknown): Error {
+  const message = `${p}: ${(err as Error).message}`;
+  const coded = reasonOf(err, { file: p });
+  return coded.reasonCode ? new CodedError(coded.reasonCode, message, coded.reasonParams) : new Error(message);
+}
 
 /** Replaces the indicator's texts of this source by the new ones, counting what changed. */
 async function writeMetadata(
@@ -791,23 +841,37 @@ async function importBoundaryFile(
     errors: [],
     notes: [],
   };
-  const fail = (outcome: 'refused' | 'skipped', message: string) => {
+  const fail = (
+    outcome: 'refused' | 'skipped',
+    message: string,
+    reasonCode?: RepositoryReasonCode,
+    reasonParams: ReasonParams = {},
+  ) => {
     report.outcome = outcome;
     report.reason = message;
+    if (reasonCode) Object.assign(report, { reasonCode, reasonParams });
     if (outcome === 'refused') report.errors.push({ at: 'file', message });
     return report;
   };
   if (o.boundaries === false)
-    return fail('skipped', 'boundaries are not imported (import with boundaries to import them)');
+    return fail(
+      'skipped',
+      'boundaries are not imported (import with boundaries to import them)',
+      'boundaries-not-imported',
+    );
   let features: Awaited<ReturnType<typeof readAreasFile>>;
   try {
     features = await readAreasFile(files.stream(p), o.boundaryLimits ?? DEFAULT_UPLOAD_LIMITS);
   } catch (err) {
     if (isDatabaseFault(err)) throw err;
     const e = err as Error & { at?: string };
-    return fail('refused', `${e instanceof InputFormatError && e.at ? `${e.at}: ` : ''}${e.message}`);
+    const message = `${e instanceof InputFormatError && e.at ? `${e.at}: ` : ''}${e.message}`;
+    const coded = reasonOf(e);
+    return coded.reasonCode
+      ? fail('refused', message, coded.reasonCode, coded.reasonParams)
+      : fail('refused', message, 'boundaries-unreadable', { detail: message.slice(0, 300) });
   }
-  if (!features.length) return fail('skipped', 'the file has no areas');
+  if (!features.length) return fail('skipped', 'the file has no areas', 'no-areas');
   class DryRun extends Error {}
   try {
     await store.exclusive(async (conn) => {
@@ -817,6 +881,8 @@ async function importBoundaryFile(
         fail(
           'skipped',
           `no property of its ${features.length} feature(s) matches a place${o.place ? ` under ${o.place}` : ''} by code, external code or name (tried: ${tried.map((x) => x.property).join(', ') || 'none'}); add the places first, then import the file with marsad places boundaries`,
+          'no-matching-property',
+          { features: features.length, tried: tried.map((x) => x.property).join(', ') || '—' },
         );
         return;
       }

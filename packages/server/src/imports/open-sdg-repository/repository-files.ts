@@ -22,6 +22,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
 import { sizeText, type UploadLimits } from '../../http/upload-limits.ts';
+import { CodedError, type ReasonParams, type RepositoryReasonCode } from './repository-reason-codes.ts';
 
 /** The folders of a repository that an import reads. */
 const READ_FOLDERS = ['data', 'meta', 'translations', 'indicator-config', 'geojsons'] as const;
@@ -42,16 +43,18 @@ export interface RepositoryFiles {
   close(): Promise<void>;
 }
 
-/** A zip that cannot be read as a repository (400). */
-export class NotARepositoryError extends Error {}
+/** A zip that cannot be read as a repository (400), with the code of why (repository-reason-codes.ts). */
+export class NotARepositoryError extends CodedError {}
 
-/** A zip over an upload limit (413): the message names the limit. */
-export class RepositoryLimitError extends Error {
+/** A zip over an upload limit (413): the message names the limit; the code and its parameters say it too. */
+export class RepositoryLimitError extends CodedError {
   constructor(
     readonly limit: 'entries' | 'unpacked-bytes' | 'upload-bytes',
     message: string,
+    reasonCode: RepositoryReasonCode,
+    reasonParams: ReasonParams,
   ) {
-    super(message);
+    super(reasonCode, message, reasonParams);
   }
 }
 
@@ -102,6 +105,17 @@ export async function folderRepository(dir: string): Promise<RepositoryFiles> {
   };
 }
 
+/** Not a zip: the zip reader's words as the detail. */
+function notAZip(err: unknown): NotARepositoryError {
+  const detail = (err as Error).message.slice(0, 200);
+  return new NotARepositoryError('not-a-zip', `This is not a zip that can be read (${detail}).`, { detail });
+}
+
+function cannotUnpack(p: string, message: string): NotARepositoryError {
+  const detail = message.slice(0, 200);
+  return new NotARepositoryError('entry-unreadable', `${p} cannot be unpacked (${detail}).`, { path: p, detail });
+}
+
 function entryName(entry: yauzl.Entry): string {
   const raw = entry.fileName as unknown as Buffer;
   const name = raw.toString(entry.generalPurposeBitFlag & 0x800 ? 'utf8' : 'latin1').replace(/\\/g, '/');
@@ -131,13 +145,15 @@ export async function zipRepository(
             throw new RepositoryLimitError(
               'upload-bytes',
               `The zip is larger than ${sizeText(maxBytes)}; a repository may unpack to at most ${sizeText(limits.maxRepositoryBytes)} (MARSAD_UPLOAD_MAX_REPOSITORY_BYTES).`,
+              'zip-too-large',
+              { maxBytes, maxUnpackedBytes: limits.maxRepositoryBytes },
             );
           yield chunk;
         }
       })(),
       createWriteStream(file),
     );
-    if (size === 0) throw new NotARepositoryError('Send the repository as a zip in the request body.');
+    if (size === 0) throw new NotARepositoryError('empty-body', 'Send the repository as a zip in the request body.');
     return await openZip(file, name, limits, () => rm(dir, { recursive: true, force: true }));
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
@@ -160,7 +176,7 @@ async function openZip(
       autoClose: false,
     });
   } catch (err) {
-    throw new NotARepositoryError(`This is not a zip that can be read (${(err as Error).message.slice(0, 200)}).`);
+    throw notAZip(err);
   }
   let closed = false;
   const close = async () => {
@@ -174,6 +190,8 @@ async function openZip(
       throw new RepositoryLimitError(
         'entries',
         `The zip holds ${fmt(zip.entryCount)} entries; at most ${fmt(limits.maxRepositoryEntries)} are read (MARSAD_UPLOAD_MAX_REPOSITORY_ENTRIES).`,
+        'too-many-entries',
+        { entries: zip.entryCount, max: limits.maxRepositoryEntries },
       );
     const all: { name: string; entry: yauzl.Entry }[] = [];
     try {
@@ -183,7 +201,7 @@ async function openZip(
         all.push({ name: n, entry });
       }
     } catch (err) {
-      throw new NotARepositoryError(`This is not a zip that can be read (${(err as Error).message.slice(0, 200)}).`);
+      throw notAZip(err);
     }
     // The root: the shortest prefix under which data/ holds a CSV.
     let root: string | undefined;
@@ -193,6 +211,7 @@ async function openZip(
     }
     if (root === undefined)
       throw new NotARepositoryError(
+        'no-data-folder',
         'This zip is not an Open SDG data repository: it has no data/ folder with CSV files (indicator_11-1-1.csv).',
       );
     const entries = new Map<string, yauzl.Entry>();
@@ -201,7 +220,8 @@ async function openZip(
       if (!n.startsWith(root)) continue;
       const rel = n.slice(root.length);
       if (!isRead(rel) || rel.split('/').some((s) => s === '..')) continue;
-      if (entries.has(rel)) throw new NotARepositoryError(`The zip holds ${rel} twice.`);
+      if (entries.has(rel))
+        throw new NotARepositoryError('duplicate-entry', `The zip holds ${rel} twice.`, { path: rel });
       entries.set(rel, entry);
       declared += entry.uncompressedSize;
     }
@@ -209,6 +229,8 @@ async function openZip(
       throw new RepositoryLimitError(
         'unpacked-bytes',
         `The repository unpacks to ${sizeText(declared)}; at most ${sizeText(limits.maxRepositoryBytes)} (MARSAD_UPLOAD_MAX_REPOSITORY_BYTES) is read. Import a large repository with \`marsad import-repo DIR\`, or raise the limit.`,
+        'unpacked-too-large',
+        { bytes: declared, maxBytes: limits.maxRepositoryBytes },
       );
     let inflated = 0;
     const stream = async function* (p: string): AsyncGenerator<Uint8Array> {
@@ -218,7 +240,7 @@ async function openZip(
       try {
         s = await zip.openReadStreamPromise(entry);
       } catch (err) {
-        throw new NotARepositoryError(`${p} cannot be unpacked (${(err as Error).message.slice(0, 200)}).`);
+        throw cannotUnpack(p, (err as Error).message);
       }
       try {
         for await (const chunk of s as AsyncIterable<Buffer>) {
@@ -227,17 +249,21 @@ async function openZip(
             throw new RepositoryLimitError(
               'unpacked-bytes',
               `The repository unpacks to more than ${sizeText(limits.maxRepositoryBytes)} (MARSAD_UPLOAD_MAX_REPOSITORY_BYTES), the most that is read (${p} was being unpacked).`,
+              'inflated-too-large',
+              { path: p, maxBytes: limits.maxRepositoryBytes },
             );
           yield chunk;
         }
       } catch (err) {
         if (err instanceof RepositoryLimitError) throw err;
         const message = (err as Error).message;
-        throw new NotARepositoryError(
-          /too many bytes in the stream/.test(message)
-            ? `The zip is damaged or made to mislead: ${p} unpacks to more than the ${fmt(entry.uncompressedSize)} bytes it declares.`
-            : `${p} cannot be unpacked (${message.slice(0, 200)}).`,
-        );
+        throw /too many bytes in the stream/.test(message)
+          ? new NotARepositoryError(
+              'entry-larger-than-declared',
+              `The zip is damaged or made to mislead: ${p} unpacks to more than the ${fmt(entry.uncompressedSize)} bytes it declares.`,
+              { path: p, bytes: entry.uncompressedSize },
+            )
+          : cannotUnpack(p, message);
       } finally {
         s.destroy();
       }

@@ -20,6 +20,7 @@ import {
 } from '@marsad/core';
 import { parse as parseYaml } from 'yaml';
 import type { CodeNames } from '../../observations/code-resolver.ts';
+import { CodedError } from './repository-reason-codes.ts';
 
 export { METADATA_FIELDS, REPORTING_STATUSES, SOURCE_KINDS } from '@marsad/core';
 
@@ -101,7 +102,10 @@ export function indicatorOfFileName(file: string): { code: string; archived: boo
   return { code: m[2]!.toLowerCase().replace(/-/g, '.'), archived: !!m[1] };
 }
 
-/** YAML front matter and the Markdown after it (or a whole YAML file). Throws with a message on bad YAML. */
+/**
+ * YAML front matter and the Markdown after it (or a whole YAML file). Throws a CodedError on bad YAML: the parser's
+ * first line without the place it names, then the line and column ("the YAML cannot be read: … (line 1, column 9)").
+ */
 export function readFrontMatter(text: string, yamlFile: boolean): { fields: Record<string, unknown>; body: string } {
   // No-break spaces that begin a line are indentation as editors meant it (PyYAML, which Open SDG uses, reads them so).
   const t = text.replace(/^\uFEFF/, '').replace(/^[ \u00A0]+/gm, (m) => ' '.repeat(m.length));
@@ -110,7 +114,8 @@ export function readFrontMatter(text: string, yamlFile: boolean): { fields: Reco
   if (!yamlFile) {
     const m = /^---[ \t]*\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)([\s\S]*)$/.exec(t);
     if (!m) {
-      if (/^---/.test(t)) throw new Error('the front matter opened with --- is never closed');
+      if (/^---/.test(t))
+        throw new CodedError('front-matter-unclosed', 'the front matter opened with --- is never closed');
       return { fields: {}, body: t.trim() };
     }
     yamlText = m[1]!;
@@ -120,11 +125,33 @@ export function readFrontMatter(text: string, yamlFile: boolean): { fields: Reco
   try {
     v = parseYaml(yamlText, { maxAliasCount: 100, uniqueKeys: false });
   } catch (err) {
-    throw new Error(`the YAML cannot be read: ${(err as Error).message.split('\n')[0]}`);
+    throw yamlError(err);
   }
   if (v === null || v === undefined) return { fields: {}, body };
-  if (typeof v !== 'object' || Array.isArray(v)) throw new Error('the YAML is not a list of fields (key: value)');
+  if (typeof v !== 'object' || Array.isArray(v))
+    throw new CodedError('yaml-not-fields', 'the YAML is not a list of fields (key: value)');
   return { fields: v as Record<string, unknown>, body };
+}
+
+/**
+ * The yaml library's error said without the excerpt of the text it appends ("… at line 1, column 9:\n\n<the line>\n
+ * ^"): its words, then where, the line and column (from 1) as numbers (YAMLParseError's `linePos`).
+ */
+function yamlError(err: unknown): CodedError {
+  const e = err as Error & { linePos?: [{ line: number; col: number }, ...unknown[]] };
+  const first = (e.message ?? String(err)).split('\n')[0]!;
+  const detail = first
+    .replace(/ at line \d+, column \d+:?\s*$/, '')
+    .replace(/:\s*$/, '')
+    .slice(0, 300);
+  const at = e.linePos?.[0];
+  if (at && Number.isInteger(at.line) && Number.isInteger(at.col))
+    return new CodedError('yaml-syntax', `the YAML cannot be read: ${detail} (line ${at.line}, column ${at.col})`, {
+      line: at.line,
+      column: at.col,
+      detail,
+    });
+  return new CodedError('yaml-unreadable', `the YAML cannot be read: ${detail}`, { detail });
 }
 
 /** Flattens a translation file into `group.key` → text (nested keys joined with dots). */

@@ -8,6 +8,7 @@ import { usePrefs } from '../../app/prefs.tsx';
 import { useSession } from '../../app/session.tsx';
 import { Loading } from '../../components/States.tsx';
 import { Field } from '../admin/forms.tsx';
+import { fileSize } from '../knowledge/knowledge-api.ts';
 import { MappingChoice, SaveMapping } from './MappingChoice.tsx';
 import { RepositoryForm } from './RepositoryForm.tsx';
 import { FORMATS, type Format, guessFromName, type UploadAnswer, uploadFile } from './upload.ts';
@@ -43,6 +44,39 @@ const PROBLEM_KEYS: Record<string, string> = {
   'unit-mismatch': 'import.problem.unit-mismatch',
   'duplicate-key': 'import.problem.duplicate-key',
   'duplicate-row': 'import.problem.duplicate-row',
+};
+/**
+ * Why a file of a repository was skipped or refused, or an upload refused as a whole (the server's reason codes,
+ * repository-reason-codes.ts: a file's `reasonCode`, an answer's `details.code`): a message of their own.
+ */
+const REASON_KEYS: Record<string, string> = {
+  'not-translation-file': 'import.reason.not-translation-file',
+  'not-data-file': 'import.reason.not-data-file',
+  'no-indicator-in-name': 'import.reason.no-indicator-in-name',
+  'not-metadata-file': 'import.reason.not-metadata-file',
+  'not-indicator-config': 'import.reason.not-indicator-config',
+  'archived-indicator': 'import.reason.archived-indicator',
+  'yaml-syntax': 'import.reason.yaml-syntax',
+  'yaml-unreadable': 'import.reason.yaml-unreadable',
+  'yaml-not-fields': 'import.reason.yaml-not-fields',
+  'front-matter-unclosed': 'import.reason.front-matter-unclosed',
+  'unknown-indicator': 'import.reason.unknown-indicator',
+  'rows-refused': 'import.reason.rows-refused',
+  'boundaries-not-imported': 'import.reason.boundaries-not-imported',
+  'boundaries-unreadable': 'import.reason.boundaries-unreadable',
+  'no-areas': 'import.reason.no-areas',
+  'no-matching-property': 'import.reason.no-matching-property',
+  'empty-body': 'import.reason.empty-body',
+  'not-a-zip': 'import.reason.not-a-zip',
+  'no-data-folder': 'import.reason.no-data-folder',
+  'duplicate-entry': 'import.reason.duplicate-entry',
+  'entry-unreadable': 'import.reason.entry-unreadable',
+  'entry-larger-than-declared': 'import.reason.entry-larger-than-declared',
+  'zip-too-large': 'import.reason.zip-too-large',
+  'too-many-entries': 'import.reason.too-many-entries',
+  'unpacked-too-large': 'import.reason.unpacked-too-large',
+  'inflated-too-large': 'import.reason.inflated-too-large',
+  'unknown-place': 'import.reason.unknown-place',
 };
 /** First-strong isolate: a value (a code, a number, a name) keeps its own direction inside the message. */
 const isolate = (v: string | number) => `\u2068${v}\u2069`;
@@ -192,9 +226,15 @@ export function English({ children }: { children: ReactNode }) {
   );
 }
 
-/** A refusal that is not a list of rows: the server's message (English), after a translated lead. */
+/**
+ * A refusal that is not a list of rows, after a translated lead: said in the user's language when the answer gives
+ * a code the catalogs know (`details.code`, `details.params`), else the server's message (English).
+ */
 export function answerError(t: (k: string) => string, a: UploadAnswer): ReactNode {
-  const message = (a.body as { message?: string } | null)?.message ?? String(a.status);
+  const body = a.body as { message?: string; details?: { code?: unknown; params?: unknown } } | null;
+  const message = body?.message ?? String(a.status);
+  const code = typeof body?.details?.code === 'string' ? body.details.code : undefined;
+  const params = body?.details?.params;
   const lead =
     a.status === 401
       ? t('import.error.signIn')
@@ -205,8 +245,51 @@ export function answerError(t: (k: string) => string, a: UploadAnswer): ReactNod
           : t('import.error.refused');
   return (
     <>
-      {lead} <English>{message}</English>
+      {lead}{' '}
+      <ReasonText
+        code={code}
+        params={params && typeof params === 'object' ? (params as Record<string, string | number>) : undefined}
+        fallback={message}
+      />
     </>
+  );
+}
+
+/** Whether the catalogs have a message for the reason code. */
+export const knownReason = (code: string | undefined): code is string => !!code && Object.hasOwn(REASON_KEYS, code);
+
+/**
+ * A reason given as a code (REASON_KEYS) in the user's language: numbers in the reader's digits (sizes in bytes as
+ * sizes), names and paths isolated, a library's English words (`detail`) beside; an unknown code: the English text.
+ */
+export function ReasonText({
+  code,
+  params,
+  fallback,
+}: {
+  code: string | undefined;
+  params: Record<string, string | number> | undefined;
+  fallback: string;
+}) {
+  const { t } = useTranslation();
+  const { num } = usePrefs();
+  if (!knownReason(code)) return <English>{fallback}</English>;
+  const values: Record<string, string> = {};
+  for (const [k, v] of Object.entries(params ?? {})) {
+    if (k === 'detail') continue;
+    values[k] = typeof v === 'number' ? (/bytes$/i.test(k) ? fileSize(num, t, v) : num(v, 0)) : isolate(String(v));
+  }
+  const detail = typeof params?.detail === 'string' ? params.detail : '';
+  return (
+    <span data-reason={code}>
+      {t(REASON_KEYS[code] ?? '', values)}
+      {detail && (
+        <>
+          {' '}
+          {t('import.reasonDetail')} <English>{detail}</English>
+        </>
+      )}
+    </span>
   );
 }
 

@@ -10,11 +10,13 @@ import {
   English,
   ErrorSummary,
   type FormError,
+  knownReason,
   type PlaceOption,
   PlaceSelect,
   type Problem,
   ProblemText,
   Progress,
+  ReasonText,
   ResultRegion,
   useSender,
 } from './ImportPage.tsx';
@@ -60,7 +62,10 @@ interface RepositoryFile {
   kind: FileKind;
   outcome: Outcome;
   errors: Problem[];
+  /** English; said in the user's language by its code (reasonCode, reasonParams) when the catalogs know it. */
   reason?: string;
+  reasonCode?: string;
+  reasonParams?: Record<string, string | number>;
   boundaries?: { matchProperty: string; features: number; matched: number; unmatchedCount: number };
 }
 
@@ -140,6 +145,13 @@ function FileTable({ files }: { files: RepositoryFile[] }) {
         {listed.map((f) => {
           const e = f.errors[0];
           const b = f.boundaries;
+          // A row's error (a data file refused for its rows) is named by its row, after the reason.
+          const rowError =
+            e && typeof e.at === 'number' ? (
+              <>
+                {t('import.rowN', { n: num(e.at, 0) })}: <ProblemText p={e} />
+              </>
+            ) : null;
           return (
             <tr key={f.path}>
               <td>
@@ -153,11 +165,13 @@ function FileTable({ files }: { files: RepositoryFile[] }) {
                     features: num(b.features, 0),
                     property: `\u2068${b.matchProperty}\u2069`,
                   })
-                ) : e ? (
+                ) : knownReason(f.reasonCode) ? (
                   <>
-                    {typeof e.at === 'number' && <>{t('import.rowN', { n: num(e.at, 0) })}: </>}
-                    <ProblemText p={e} />
+                    <ReasonText code={f.reasonCode} params={f.reasonParams} fallback={f.reason ?? ''} />
+                    {rowError && <div>{rowError}</div>}
                   </>
+                ) : e ? (
+                  (rowError ?? <ProblemText p={e} />)
                 ) : f.reason ? (
                   <English>{f.reason}</English>
                 ) : (
