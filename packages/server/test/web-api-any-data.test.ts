@@ -142,6 +142,18 @@ describe.each(testStoreKinds())('pages hold any data: web API on %s', (kind) => 
     const data = await get<DataAnswer & { series: string }>('/api/v1/indicators/11.2.1/data?lang=en');
     expect(data.body.series).toBe('SYNTH_BUS_STOPS');
     expect(data.body.points[0]!.points.map((p) => p.value)).toEqual([40, 41]);
+    // A series named by a long label, as the UK's 12.8.1 ("Extent to which global citizenship education …"): the
+    // page asks for its breakdowns and latest values by that label (refused at 120 characters before).
+    const label =
+      `Synthetic share of bus stops within 500 metres of a home, for every district of the city, counted ${'again '.repeat(8)}`.trim();
+    expect(label.length).toBeGreaterThan(120);
+    const long = await importText(t.app, `indicator,place,period,value,series\n11.2.1,MAAGA,2023,42,"${label}"\n`, {
+      format: 'csv',
+      status: 'approved',
+    });
+    expect(long.statusCode, long.body).toBe(201);
+    for (const path of ['breakdowns', 'latest', 'data'])
+      expect((await get(`/api/v1/indicators/11.2.1/${path}?series=${encodeURIComponent(label)}`)).status).toBe(200);
     // Asked for by name, the default series still answers (empty).
     const ind = await get<{ series: { code: string; default: boolean }[] }>('/api/v1/indicators/11.2.1');
     const byDefault = ind.body.series.find((s) => s.default)!.code;

@@ -28,7 +28,8 @@ export const MAX_POINTS = 20_000;
 const DataQuery = z.object({
   series: z
     .string()
-    .max(120)
+    // A series named by its label in a file ("Extent to which global citizenship education … policies": 149).
+    .max(1000)
     .optional()
     .describe('Series code or alias; the default series of the indicator if not given'),
   dim: z
@@ -175,7 +176,7 @@ export function registerIndicatorDataRoutes(app: FastifyInstance, ctx: AppContex
         querystring: z.object({
           series: z
             .string()
-            .max(120)
+            .max(1000)
             .optional()
             .describe('Series code or alias; the default series of the indicator if not given'),
         }),

@@ -18,7 +18,8 @@ import {
 const LatestQuery = z.object({
   series: z
     .string()
-    .max(120)
+    // A series named by its label in a file ("Extent to which global citizenship education … policies": 149).
+    .max(1000)
     .optional()
     .describe('Series code or alias; the default series of the indicator if not given'),
   dim: z
