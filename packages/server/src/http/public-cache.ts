@@ -62,7 +62,9 @@ interface Pending {
 }
 
 const PENDING = Symbol('marsad.publicCache');
-type CachedRequest = FastifyRequest & { [PENDING]?: Pending };
+/** A request answered from the cache: its answer is sent as kept, headers and all. */
+const HIT = Symbol('marsad.publicCacheHit');
+type CachedRequest = FastifyRequest & { [PENDING]?: Pending; [HIT]?: true };
 
 /** A request that gets the public answer: no credentials of any kind. */
 export function isAnonymous(req: FastifyRequest): boolean {
@@ -115,7 +117,8 @@ export function registerPublicCache(
   const maxEntry = Math.floor(options.maxBytes / 8);
   const inflight = new Map<string, Promise<Entry | undefined>>();
 
-  const send = async (req: FastifyRequest, reply: FastifyReply, entry: Entry) => {
+  const send = async (req: CachedRequest, reply: FastifyReply, entry: Entry) => {
+    req[HIT] = true;
     reply.headers(entry.headers);
     reply.header('ETag', entry.etag);
     if (etagMatches(req.headers['if-none-match'], entry.etag)) return reply.code(304).send();
@@ -164,7 +167,7 @@ export function registerPublicCache(
     // A write answered here has committed: reads after it see a new generation at once (on PostgreSQL the
     // notification comes a moment later, on a connection of its own).
     if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS') generation.bump();
-    if (!isPublicRead(req)) return payload;
+    if (req[HIT] || !isPublicRead(req)) return payload;
     if (!isAnonymous(req)) {
       if (!reply.hasHeader('Cache-Control')) reply.header('Cache-Control', 'private, no-cache');
       return payload;
