@@ -88,13 +88,21 @@ describe.each(testStoreKinds())('the cache of public reads on %s', (kind) => {
 
     const br = await get(URL_11, { 'accept-encoding': 'gzip, deflate, br' });
     expect(br.headers['content-encoding']).toBe('br');
+    // Each coding is a representation of its own, with its own ETag; any of them revalidates.
+    expect(br.headers.etag).toBe(`${etag.slice(0, -1)}-br"`);
+    expect(
+      (await get(URL_11, { 'accept-encoding': 'br', 'if-none-match': br.headers.etag as string })).statusCode,
+    ).toBe(304);
     expect(brotliDecompressSync(br.rawPayload).toString()).toBe(first.body);
     const gz = await get(URL_11, { 'accept-encoding': 'gzip, br;q=0' });
     expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gz.headers.etag).toBe(`${etag.slice(0, -1)}-gz"`);
     expect(gunzipSync(gz.rawPayload).toString()).toBe(first.body);
     // A first answer (not yet kept) is compressed too: an address not asked before.
     const fresh = await get('/api/v1/indicators/11.2.1?lang=en', { 'accept-encoding': 'br' });
     expect(fresh.headers['content-encoding']).toBe('br');
+    expect(fresh.headers.etag).toMatch(/-br"$/);
+    expect(fresh.headers['cache-control']).toBe('public, max-age=0, stale-while-revalidate=60');
   });
 
   it('answers anew once the data changes: through the API, or written by another connection', async () => {

@@ -83,10 +83,22 @@ function isPage(req: FastifyRequest): boolean {
   return !req.url.startsWith('/api/') && !req.url.startsWith('/assets/');
 }
 
+/** The ETag of an answer in a content coding: each coding is a representation of its own (RFC 9110, 8.8.3). */
+function codedTag(etag: string, coding: 'br' | 'gzip' | null): string {
+  return coding ? `${etag.slice(0, -1)}-${coding === 'br' ? 'br' : 'gz'}"` : etag;
+}
+
+/** Whether If-None-Match names the answer, in any of its codings (the one the client holds decodes to the same). */
 function etagMatches(header: string | undefined, etag: string): boolean {
   if (!header) return false;
   if (header.trim() === '*') return true;
-  return header.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
+  return header.split(',').some(
+    (t) =>
+      t
+        .trim()
+        .replace(/^W\//, '')
+        .replace(/-(br|gz)"$/, '"') === etag,
+  );
 }
 
 function chooseEncoding(accept: string | undefined): 'br' | 'gzip' | null {
@@ -120,9 +132,9 @@ export function registerPublicCache(
   const send = async (req: CachedRequest, reply: FastifyReply, entry: Entry) => {
     req[HIT] = true;
     reply.headers(entry.headers);
-    reply.header('ETag', entry.etag);
-    if (etagMatches(req.headers['if-none-match'], entry.etag)) return reply.code(304).send();
     const encoding = entry.body.length >= COMPRESS_FROM ? chooseEncoding(req.headers['accept-encoding']) : null;
+    reply.header('ETag', codedTag(entry.etag, encoding));
+    if (etagMatches(req.headers['if-none-match'], entry.etag)) return reply.code(304).send();
     if (encoding === 'br') {
       entry.br ??= brotli(entry.body, {
         params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 5, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: entry.body.length },
@@ -185,7 +197,11 @@ export function registerPublicCache(
     }
     const body = Buffer.isBuffer(payload) ? payload : Buffer.from(payload);
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
-    reply.header('ETag', etag);
+    // @fastify/compress, after this hook, codes it as the client accepts (brotli before gzip, from 1 kB).
+    reply.header(
+      'ETag',
+      codedTag(etag, body.length >= COMPRESS_FROM ? chooseEncoding(req.headers['accept-encoding']) : null),
+    );
     if (pending && !reply.hasHeader('Set-Cookie') && body.length <= maxEntry) {
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(reply.getHeaders()))

@@ -47,7 +47,9 @@ export function SearchBox() {
         <input
           id={id}
           type="search"
-          dir="auto"
+          // Empty, it takes the page's direction, so that the placeholder reads in the page's language (dir="auto"
+          // on an empty field is left to right: the Arabic placeholder began with its "11.1.1").
+          dir={text ? 'auto' : undefined}
           value={text}
           onChange={(e) => setText(e.target.value)}
           placeholder={t('search.placeholder')}

@@ -125,7 +125,7 @@ export interface PlaceOption {
   names: Names;
 }
 
-/** The places of the user's roles and those below them (administrators: the countries too). */
+/** The places of the user's roles and those below them (administrators: the countries and the cities too). */
 function useMyPlaces(): PlaceOption[] {
   const { me } = useSession();
   const { lang } = usePrefs();
@@ -141,7 +141,9 @@ function useMyPlaces(): PlaceOption[] {
           getJson<{ items: PlaceOption[] }>('/places', { within: code, limit: 500 }).then((r) => r.items),
         ),
         ...(admin
-          ? [getJson<{ items: PlaceOption[] }>('/places', { level: 'country', limit: 500 }).then((r) => r.items)]
+          ? (['country', 'city'] as const).map((level) =>
+              getJson<{ items: PlaceOption[] }>('/places', { level, limit: 500 }).then((r) => r.items),
+            )
           : []),
       ]);
       const seen = new Set<string>();
@@ -166,6 +168,15 @@ export function PlaceSelect({
 }) {
   const { t } = useTranslation();
   const { text } = usePrefs();
+  const order = ['city', 'district', 'region', 'country'];
+  const levels = [...new Set(places.map((p) => p.level))].sort(
+    (a, b) => ((order.indexOf(a) + 5) % 5) - ((order.indexOf(b) + 5) % 5),
+  );
+  const option = (p: PlaceOption) => (
+    <option key={p.code} value={p.code}>
+      {text(p.names).text || p.code} ({p.code})
+    </option>
+  );
   return (
     <select
       id={id}
@@ -174,11 +185,14 @@ export function PlaceSelect({
       aria-describedby={hint ? `${id}-hint` : undefined}
     >
       <option value="">{t('import.place.none')}</option>
-      {places.map((p) => (
-        <option key={p.code} value={p.code}>
-          {text(p.names).text || p.code} ({p.code})
-        </option>
-      ))}
+      {levels.length > 1
+        ? // Several kinds of place (an administrator's countries and cities): grouped by kind, cities first.
+          levels.map((level) => (
+            <optgroup key={level} label={t(`level.${level}`, { defaultValue: level })}>
+              {places.filter((p) => p.level === level).map(option)}
+            </optgroup>
+          ))
+        : places.map(option)}
     </select>
   );
 }
