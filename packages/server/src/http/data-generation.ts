@@ -20,8 +20,14 @@ export async function watchDataChanges(store: Store): Promise<DataGeneration> {
   let generation: number | null = null;
   let counter = 0;
   if (!store.listen) return { current: () => null, bump: () => undefined, close: async () => undefined };
+  /** A write this process made: the generation moves on, unless it is unknown (the listening connection lost). */
+  const bump = () => {
+    counter++;
+    if (generation !== null) generation = counter;
+  };
   const stop = await store.listen(
     DATA_CHANNEL,
+    // A notification: the generation moves on, and is known again after a loss.
     () => {
       counter++;
       generation = counter;
@@ -32,16 +38,10 @@ export async function watchDataChanges(store: Store): Promise<DataGeneration> {
   );
   generation = counter;
   // This process's own writes move it at once (on PostgreSQL the notification comes a moment later).
-  const stopLocal = store.onLocalWrite?.(() => {
-    counter++;
-    if (generation !== null) generation = counter;
-  });
+  const stopLocal = store.onLocalWrite?.(bump);
   return {
     current: () => generation,
-    bump: () => {
-      counter++;
-      if (generation !== null) generation = counter;
-    },
+    bump,
     close: async () => {
       stopLocal?.();
       await stop();
