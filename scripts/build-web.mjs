@@ -15,7 +15,8 @@ function newest(p) {
   const s = statSync(p);
   if (!s.isDirectory()) return s.mtimeMs;
   let m = s.mtimeMs;
-  for (const e of readdirSync(p)) if (e !== 'node_modules' && e !== 'dist') m = Math.max(m, newest(path.join(p, e)));
+  for (const e of readdirSync(p))
+    if (e !== 'node_modules' && e !== 'dist' && e !== 'dist-server') m = Math.max(m, newest(path.join(p, e)));
   return m;
 }
 
@@ -38,6 +39,13 @@ const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], {
   env: { ...process.env, NODE_ENV: 'production' },
 });
 if (r.status !== 0) process.exit(r.status ?? 1);
+// The server's renderer of the same pages (src/entry-server.tsx): the server draws a page's HTML with it.
+const ssr = spawnSync(
+  'npx',
+  ['vite', 'build', '--ssr', 'src/entry-server.tsx', '--outDir', 'dist-server', '--emptyOutDir', '--logLevel', 'warn'],
+  { cwd: web, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } },
+);
+if (ssr.status !== 0) process.exit(ssr.status ?? 1);
 
 // Each script, style and data file also as brotli and gzip, once, at their best compression: the
 // server sends the form the browser accepts (@fastify/static's preCompressed) without compressing per

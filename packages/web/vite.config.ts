@@ -29,7 +29,7 @@ function pageModules(): Plugin {
 }
 
 // The web app is built into dist/ and served by the Marsad server at /.
-export default defineConfig({
+export default defineConfig(({ isSsrBuild }) => ({
   plugins: [react(), pageModules()],
   build: {
     outDir: 'dist',
@@ -38,6 +38,15 @@ export default defineConfig({
     // dist/.vite/manifest.json: which files each module became (the server's preloads read it).
     manifest: true,
     chunkSizeWarningLimit: 1200,
+    ...(isSsrBuild ? { manifest: false, rolldownOptions: { output: { codeSplitting: false } } } : {}),
   },
+  // The server's renderer (src/entry-server.tsx, `vite build --ssr`): one file with everything it uses, React's
+  // production build among it (the server's process does not set NODE_ENV), so that the server loads one module.
+  ...(isSsrBuild
+    ? {
+        ssr: { noExternal: true },
+        define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+      }
+    : {}),
   server: { proxy: { '/api': 'http://127.0.0.1:3000' } },
-});
+}));

@@ -66,7 +66,10 @@ describe.skipIf(!built)('what a page names for the browser to load first (built)
 
   it("names the page language's messages only, the page's code with its chart, and the indicator's first answers, each of which the server has", async () => {
     const m = manifest();
-    const ar = (await t.app.inject({ url: '/ar/indicators/16.1.1' })).body;
+    // As a reader with a session gets it: the page is drawn in the browser (a reader without one gets it drawn:
+    // drawn-pages.test.ts), so the server names its first API answers too.
+    const signedIn = { cookie: 'marsad_session=whoever' };
+    const ar = (await t.app.inject({ url: '/ar/indicators/16.1.1', headers: signedIn })).body;
     const arModules = links(ar, 'modulepreload');
     expect(arModules).toContain(`/${m['src/i18n/locales/ar.json']!.file}`);
     expect(arModules).not.toContain(`/${m['src/i18n/locales/en.json']!.file}`);
@@ -94,7 +97,7 @@ describe.skipIf(!built)('what a page names for the browser to load first (built)
     const gz = await t.app.inject({ url: page, headers: { 'accept-encoding': 'gzip' } });
     expect(gz.headers['content-encoding']).toBe('gzip');
 
-    const en = (await t.app.inject({ url: '/en/places/MAAGA' })).body;
+    const en = (await t.app.inject({ url: '/en/places/MAAGA', headers: signedIn })).body;
     expect(links(en, 'modulepreload')).toContain(`/${m['src/i18n/locales/en.json']!.file}`);
     expect(links(en, 'modulepreload')).toContain(`/${m['src/pages/places/PlacePage.tsx']!.file}`);
     expect(links(en, 'modulepreload')).not.toContain(`/${m['src/i18n/locales/ar.json']!.file}`);

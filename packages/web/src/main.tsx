@@ -1,37 +1,44 @@
 import './zod-jitless.ts';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { RouterProvider } from '@tanstack/react-router';
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { PrefsProvider } from './app/prefs.tsx';
-import { router } from './app/router.tsx';
-import { SessionProvider } from './app/session.tsx';
+import { type DehydratedState, hydrate, QueryClient } from '@tanstack/react-query';
+import { createRoot, hydrateRoot } from 'react-dom/client';
+import { AppRoot, QUERY_DEFAULTS } from './app/app-root.tsx';
+import { onPageShown } from './app/page-shown.tsx';
+import { createAppRouter } from './app/router.tsx';
 import { isolateNumbersInPage } from './format/isolate-numbers-in-page.ts';
 import { initI18n } from './i18n/i18n.ts';
+import { SERVER_STATE_ID } from './server-state.ts';
 import './app/styles.css';
 
-const queryClient = new QueryClient({
-  defaultOptions: {
-    queries: {
-      staleTime: 60_000,
-      retry: (n, err) =>
-        n < 2 && !(err instanceof Error && 'status' in err && (err as { status: number }).status < 500),
-    },
-  },
-});
+const queryClient = new QueryClient({ defaultOptions: QUERY_DEFAULTS });
+const router = createAppRouter();
 
 await initI18n();
 // biome-ignore lint/style/noNonNullAssertion: index.html has it
 const root = document.getElementById('root')!;
-isolateNumbersInPage(root);
-createRoot(root).render(
-  <StrictMode>
-    <QueryClientProvider client={queryClient}>
-      <PrefsProvider history={router.history}>
-        <SessionProvider>
-          <RouterProvider router={router} />
-        </SessionProvider>
-      </PrefsProvider>
-    </QueryClientProvider>
-  </StrictMode>,
-);
+// A page the server rendered (packages/server/src/web/page-render.ts) comes with the API answers it was made
+// of: the app starts from them and takes over the page's HTML (hydration) instead of drawing it again.
+const state = document.getElementById(SERVER_STATE_ID);
+if (state?.textContent && root.firstElementChild) {
+  hydrate(queryClient, JSON.parse(state.textContent) as DehydratedState);
+  // The page's code and the route's data are loaded before React compares its first render with the HTML; the
+  // router is told the page came from a server, so that it draws the same tree (no Suspense around the root).
+  router.ssr = { manifest: undefined };
+  await router.load();
+  // Numbers are isolated once the page's HTML is React's (changing its text before would make the two differ).
+  let isolating = false;
+  onPageShown(() => {
+    if (isolating) return;
+    isolating = true;
+    isolateNumbersInPage(root);
+  });
+  hydrateRoot(root, <AppRoot queryClient={queryClient} router={router} />, {
+    // A part the server could not draw (a chart whose code loads later) is drawn here: expected, not reported.
+    onRecoverableError: (error) => {
+      if (!(error instanceof Error && /could not finish this Suspense boundary|React error #419\b/.test(error.message)))
+        console.warn('Part of the page was drawn again in the browser:', error);
+    },
+  });
+} else {
+  isolateNumbersInPage(root);
+  createRoot(root).render(<AppRoot queryClient={queryClient} router={router} />);
+}

@@ -16,7 +16,9 @@ export function registerSecurityHeaders(app: FastifyInstance): void {
     } else {
       reply.header(
         'Content-Security-Policy',
-        "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+        // style-src-attr: a page drawn on the server (web/page-render.ts) carries the style attributes React wrote
+        // (a bar's width, a swatch's colour); scripts and style sheets stay the site's own only.
+        "default-src 'self'; img-src 'self' data:; style-src-attr 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
       );
     }
     return payload;

@@ -5,13 +5,17 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
+import { isAnonymous } from '../http/public-cache.ts';
 import { linkBase } from '../mail/link-mail.ts';
 import { loadMailSettings } from '../mail/mail-settings.ts';
 import { pageHtml } from './page-html.ts';
 import { chooseLanguage, isPageLanguage, type PageLanguage, pathInLanguage } from './page-language.ts';
 import { pageDataRequests, pageModuleFiles, readWebBuild } from './page-preloads.ts';
+import { drawPage, withDrawnPage } from './page-render.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
+/** The web app's server renderer (packages/web/src/entry-server.tsx, built by scripts/build-web.mjs). */
+const WEB_DIST_SERVER = fileURLToPath(new URL('../../../web/dist-server/', import.meta.url));
 
 let stamp = { at: 0, value: '' };
 /**
@@ -105,23 +109,31 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
     };
   };
   const sendPage = async (
+    req: FastifyRequest,
     reply: FastifyReply,
     lang: PageLanguage,
     alternates: { origin: string; path: string },
     status: number,
-  ) =>
-    reply
+  ) => {
+    let html = pageHtml(
+      await readFile(index, 'utf8'),
+      lang,
+      status === 200 ? alternates : null,
+      preloads(lang, status === 200 ? alternates.path : null),
+    );
+    // A reader without a session gets the page drawn (page-render.ts); one with a session may see unpublished
+    // values, which the server's drawing (the public answers) would not show: the browser draws it.
+    if (isAnonymous(req)) {
+      // A page that does not exist is drawn as the app's not-found page (an address no route has).
+      const drawn = await drawPage(app, WEB_DIST_SERVER, status === 404 ? `/${lang}/not-found/` : req.url, lang);
+      if (drawn) html = withDrawnPage(html, drawn);
+    }
+    return reply
       .code(status)
       .header('Content-Type', 'text/html; charset=utf-8')
       .header('Cache-Control', 'no-cache')
-      .send(
-        pageHtml(
-          await readFile(index, 'utf8'),
-          lang,
-          status === 200 ? alternates : null,
-          preloads(lang, status === 200 ? alternates.path : null),
-        ),
-      );
+      .send(html);
+  };
 
   const exists = async (kind: 'indicator' | 'place' | 'programme', code: string): Promise<boolean> => {
     const q =
@@ -145,7 +157,7 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
     const rawPath = (req.url.split('?')[0] ?? '/').slice(lang.length + 1) || '/';
     const url = decodeURIComponent(rawPath);
     const sent = async (status = 200) =>
-      sendPage(reply, lang, { origin: await publicOrigin(req), path: rawPath.replace(/(.)\/$/, '$1') }, status);
+      sendPage(req, reply, lang, { origin: await publicOrigin(req), path: rawPath.replace(/(.)\/$/, '$1') }, status);
     const m = /^\/(indicators|places)\/([^/]+)\/?$/.exec(url);
     if (m && !(await exists(m[1] === 'indicators' ? 'indicator' : 'place', m[2]!))) return sent(404);
     // The country report: for a country only.

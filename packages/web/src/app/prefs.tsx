@@ -38,7 +38,7 @@ const PrefsContext = createContext<Prefs | null>(null);
 
 /** `history`: the router's, whose addresses carry the language (app/lang-path.ts). */
 export function PrefsProvider({ history, children }: { history: RouterHistory; children: ReactNode }) {
-  const [lang, setLangState] = useState<Lang>(pageLanguage());
+  const [lang, setLangState] = useState<Lang>(pageLanguage(history.location.pathname));
   const [digits, setDigitsState] = useState<DigitStyle>(storedDigits());
   const { i18n } = useTranslation();
   // The address is the truth: the chooser, Back and Forward change it, the language follows.

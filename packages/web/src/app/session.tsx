@@ -29,6 +29,8 @@ const SessionContext = createContext<Session | null>(null);
 
 /** The server sets a readable "marsad_signed_in" cookie beside the HttpOnly session cookie. */
 function maybeSignedIn(): boolean {
+  // The server renders pages for readers without a session only (src/entry-server.tsx).
+  if (typeof document === 'undefined') return false;
   return document.cookie.split(';').some((c) => c.trim().startsWith('marsad_signed_in=1'));
 }
 

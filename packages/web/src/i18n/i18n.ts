@@ -3,7 +3,7 @@ import ICU from 'i18next-icu';
 import { initReactI18next } from 'react-i18next';
 import { pageLanguage } from '../app/lang-path.ts';
 import { isolateNumbers } from '../format/isolate-numbers.ts';
-import { dirOf, isLang, type Lang } from './languages.ts';
+import { dirOf, isLang, LANGUAGES, type Lang } from './languages.ts';
 
 /** Catalog entries are ICU messages; `_meta` says who translated and what awaits review. */
 type Catalog = Record<string, unknown>;
@@ -57,10 +57,10 @@ const bidiNumbers = {
   },
 };
 
-export async function initI18n(): Promise<void> {
-  const lng = pageLanguage();
-  applyDocumentLanguage(lng);
-  const catalog = strip((await CATALOGS[lng]()).default);
+/** Starts i18next in `lng` with the catalogs of `langs` (the page's language in the browser; all six on the server). */
+async function start(lng: Lang, langs: readonly Lang[]): Promise<void> {
+  const resources: Record<string, { translation: Catalog }> = {};
+  for (const l of langs) resources[l] = { translation: strip((await CATALOGS[l]()).default) };
   await i18next
     .use(ICU)
     .use(initReactI18next)
@@ -69,13 +69,28 @@ export async function initI18n(): Promise<void> {
       postProcess: ['bidiNumbers'],
       lng,
       fallbackLng: false,
-      resources: { [lng]: { translation: catalog } },
+      resources,
       partialBundledLanguages: true,
       keySeparator: false,
       nsSeparator: false,
       interpolation: { escapeValue: false },
       returnNull: false,
     });
+}
+
+export async function initI18n(): Promise<void> {
+  const lng = pageLanguage();
+  applyDocumentLanguage(lng);
+  await start(lng, [lng]);
+}
+
+/** The server's renderer (src/entry-server.tsx): every language loaded once; a page is rendered in its own. */
+export async function initI18nOnServer(): Promise<void> {
+  if (i18next.isInitialized) return;
+  await start(
+    'ar',
+    LANGUAGES.map((l) => l.code),
+  );
 }
 
 export { i18next };

@@ -167,7 +167,9 @@ export function checkedRichText(html: string): string {
 
 /** A rich-text body in a container; see the comment at the top of this file for why this is safe. */
 export function RichText({ html, lang, className = 'rich-text' }: { html: string; lang?: string; className?: string }) {
-  const checked = useMemo(() => checkedRichText(html), [html]);
+  // Drawn on the server (src/entry-server.tsx) there is no document to check in: the server's own sanitised HTML
+  // is sent, and the browser checks it again when the page is drawn there.
+  const checked = useMemo(() => (typeof document === 'undefined' ? html : checkedRichText(html)), [html]);
   // biome-ignore lint/security/noDangerouslySetInnerHtml: sanitised by the server and checked again above
   return <div className={className} dir="auto" lang={lang} dangerouslySetInnerHTML={{ __html: checked }} />;
 }

@@ -1,5 +1,6 @@
 import type { AnswerSet, FormState, Questionnaire, ReviewAction, ReviewState } from '@marsad/core';
 import type { TFunction } from 'i18next';
+import { apiGet } from '../../api/client.ts';
 import type { Names } from '../../api/types.ts';
 
 /** What the review pages read from the reviews API (docs/methods/reviews.md). */
@@ -198,7 +199,7 @@ export async function bodyOf(
 
 /** GET with the code and details of a refusal kept. */
 export async function getReview<T>(path: string): Promise<T> {
-  const res = await fetch(`/api/v1${path}`, { headers: { Accept: 'application/json' } });
+  const res = await apiGet(`/api/v1${path}`);
   if (!res.ok) {
     const b = await bodyOf(res);
     throw new ReviewApiError(res.status, String(b.code ?? b.error ?? ''), b.message ?? res.statusText, b.details);
