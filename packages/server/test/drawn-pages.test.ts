@@ -58,9 +58,36 @@ describe.skipIf(!built).each(testStoreKinds())('pages drawn on the server on %s'
       expect(scripts).toEqual([]);
       // The data the page draws is named for the browser only when the page is not drawn.
       expect(r.body).not.toContain('rel="preload" as="fetch"');
+      // Nor does it wait for its chart's code: the chart is drawn after (the page of a reader with a session names
+      // it: web-pages.test.ts).
+      expect(r.body).not.toMatch(/rel="modulepreload"[^>]*echarts-setup/);
+      expect(r.body).toMatch(/rel="modulepreload"[^>]*IndicatorPage/);
       expect(r.headers['content-security-policy']).toContain("style-src-attr 'unsafe-inline'");
       expect(r.headers['content-security-policy']).not.toMatch(/script-src[^;]*unsafe-inline/);
     }
+  });
+
+  it('draws the public pages in any of the six languages, each with its heading and the answers it was drawn from', async () => {
+    const pages = [
+      '/',
+      '/indicators',
+      '/places',
+      '/places/MAR/report',
+      '/compare',
+      '/status',
+      '/knowledge',
+      '/programmes',
+      '/reviews',
+      '/network',
+      '/workshops',
+      '/results/success-indicators',
+    ];
+    const notDrawn: string[] = [];
+    for (const p of pages) {
+      const r = await t.app.inject({ url: `/fr${p === '/' ? '' : p}` });
+      if (r.statusCode !== 200 || !h1Of(r.body) || !stateOf(r.body)) notDrawn.push(`${p}: ${r.statusCode}`);
+    }
+    expect(notDrawn).toEqual([]);
   });
 
   it('leaves the page to the browser for a reader with a session (who may see unpublished values)', async () => {

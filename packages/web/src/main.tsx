@@ -1,4 +1,3 @@
-import './zod-jitless.ts';
 import { type DehydratedState, hydrate, QueryClient } from '@tanstack/react-query';
 import { createRoot, hydrateRoot } from 'react-dom/client';
 import { AppRoot, QUERY_DEFAULTS } from './app/app-root.tsx';

@@ -77,12 +77,18 @@ function collect(manifest: Record<string, ManifestChunk>, key: string, into: Set
 /**
  * The built files a page in `lang` at `pagePath` (its address without language prefix) loads before
  * it can show itself, that index.html does not name already: the language's message catalog, the
- * route's page and what it imports, and the page's chart code (PAGE_EXTRAS). Addresses: `/assets/…`.
+ * route's page and what it imports, and the page's chart code (PAGE_EXTRAS; `extras: false` for a page drawn on the
+ * server, which shows before its chart). Addresses: `/assets/…`.
  */
-export function pageModuleFiles(build: WebBuild, lang: PageLanguage, pagePath: string): string[] {
+export function pageModuleFiles(
+  build: WebBuild,
+  lang: PageLanguage,
+  pagePath: string,
+  options: { extras: boolean } = { extras: true },
+): string[] {
   const keys = [`src/i18n/locales/${lang}.json`];
   const page = build.pages.find((p) => p.pattern.test(pagePath));
-  if (page) keys.push(page.module, ...(PAGE_EXTRAS[page.module] ?? []));
+  if (page) keys.push(page.module, ...(options.extras ? (PAGE_EXTRAS[page.module] ?? []) : []));
   const files = new Set<string>();
   const seen = new Set<string>();
   for (const k of keys) collect(build.manifest, k, files, seen);

@@ -105,7 +105,6 @@ export function withDrawnPage(html: string, page: DrawnPage): string {
       .replace(/<title>[\s\S]*?<\/title>/i, () => `<title>${text(page.title)}</title>`)
       // The page reads without JavaScript: the note that it needs it goes.
       .replace(/<noscript>[\s\S]*?<\/noscript>\s*/i, '')
-      .replace(/<link rel="preload" as="fetch"[^>]*>\s*/g, '')
       .replace(
         /<div id="root"><\/div>/,
         () =>

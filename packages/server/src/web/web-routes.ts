@@ -100,12 +100,13 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
   });
   // Built assets have content hashes in their names: they are cached for good (maxAge, immutable).
 
-  // Read on each page request (a small file), so a rebuilt app is served without a restart.
-  const preloads = (lang: PageLanguage, pagePath: string | null) => {
+  // Read on each page request (a small file), so a rebuilt app is served without a restart. A page drawn on the
+  // server needs neither its data (it is in the page) nor its chart's code before it shows: the chart loads after.
+  const preloads = (lang: PageLanguage, pagePath: string | null, drawn: boolean) => {
     const build = readWebBuild(WEB_DIST);
     return {
-      data: pagePath === null ? [] : pageDataRequests(lang, pagePath),
-      modules: build ? pageModuleFiles(build, lang, pagePath ?? '') : [],
+      data: pagePath === null || drawn ? [] : pageDataRequests(lang, pagePath),
+      modules: build ? pageModuleFiles(build, lang, pagePath ?? '', { extras: !drawn }) : [],
     };
   };
   const sendPage = async (
@@ -115,19 +116,19 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
     alternates: { origin: string; path: string },
     status: number,
   ) => {
+    // A reader without a session gets the page drawn (page-render.ts); one with a session may see unpublished
+    // values, which the server's drawing (the public answers) would not show: the browser draws it. A page that
+    // does not exist is drawn as the app's not-found page (an address no route has).
+    const drawn = isAnonymous(req)
+      ? await drawPage(app, WEB_DIST_SERVER, status === 404 ? `/${lang}/not-found/` : req.url, lang)
+      : null;
     let html = pageHtml(
       await readFile(index, 'utf8'),
       lang,
       status === 200 ? alternates : null,
-      preloads(lang, status === 200 ? alternates.path : null),
+      preloads(lang, status === 200 ? alternates.path : null, drawn !== null),
     );
-    // A reader without a session gets the page drawn (page-render.ts); one with a session may see unpublished
-    // values, which the server's drawing (the public answers) would not show: the browser draws it.
-    if (isAnonymous(req)) {
-      // A page that does not exist is drawn as the app's not-found page (an address no route has).
-      const drawn = await drawPage(app, WEB_DIST_SERVER, status === 404 ? `/${lang}/not-found/` : req.url, lang);
-      if (drawn) html = withDrawnPage(html, drawn);
-    }
+    if (drawn) html = withDrawnPage(html, drawn);
     return reply
       .code(status)
       .header('Content-Type', 'text/html; charset=utf-8')

@@ -5,12 +5,14 @@ import { useTranslation } from 'react-i18next';
  * The box of a table that scrolls sideways inside the page on a narrow screen (the page itself never
  * does). When the table is wider than the box, a line above it says so, shadows mark the edges that hide
  * more columns, and the box takes the keyboard focus (arrow keys scroll it) as a region named by that line.
+ * Until it is measured (a page drawn on the server, before or without its JavaScript) the box is focusable, named
+ * by the same words, since it may scroll.
  */
 export function TableScroll({ children, className }: { children: ReactNode; className?: string }) {
   const { t } = useTranslation();
   const box = useRef<HTMLDivElement>(null);
   const hintId = useId();
-  const [overflows, setOverflows] = useState(false);
+  const [overflows, setOverflows] = useState<boolean | null>(null);
   useLayoutEffect(() => {
     const el = box.current;
     if (!el) return;
@@ -32,9 +34,13 @@ export function TableScroll({ children, className }: { children: ReactNode; clas
       <div
         ref={box}
         className={className ? `table-scroll ${className}` : 'table-scroll'}
-        data-overflows={overflows}
+        data-overflows={overflows ?? 'unknown'}
         // Focusable only when there is something to scroll to (WCAG 2.1.1; axe's scrollable-region-focusable).
-        {...(overflows ? { tabIndex: 0, role: 'region', 'aria-labelledby': hintId } : {})}
+        {...(overflows
+          ? { tabIndex: 0, role: 'region', 'aria-labelledby': hintId }
+          : overflows === null
+            ? { tabIndex: 0, role: 'region', 'aria-label': t('layout.tableScroll') }
+            : {})}
       >
         {children}
       </div>

@@ -1,3 +1,4 @@
+import '../../zod-jitless.ts';
 import {
   type AnswerQuestion,
   type AnswerSet,

@@ -1,3 +1,4 @@
+import '../../zod-jitless.ts';
 import { type AnswerSet, evaluateForm, type Questionnaire } from '@marsad/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from '@tanstack/react-router';
