@@ -116,10 +116,12 @@ export async function searchItems(store: Store, o: SearchOptions): Promise<Searc
  */
 function inSearchTransaction<T>(store: Store, fn: (run: Run) => Promise<T>): Promise<T> {
   return store.exclusive(async (conn) => {
-    await conn.query('SET LOCAL enable_seqscan = off');
-    await conn.query('SET LOCAL enable_indexscan = off');
-    // The tiers are read in order (rankedItems): no parallel workers to interleave them.
-    await conn.query('SET LOCAL max_parallel_workers_per_gather = 0');
+    // SET LOCAL of the three, in one round trip. The tiers are read in order (rankedItems): no
+    // parallel workers to interleave them.
+    await conn.query(
+      `SELECT set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true),
+              set_config('max_parallel_workers_per_gather', '0', true)`,
+    );
     return fn(runOn(conn));
   });
 }
@@ -361,33 +363,55 @@ export async function searchFacets(store: Store, o: SearchOptions): Promise<Face
 }
 
 async function facetsOf(run: Run, q: string, o: SearchOptions): Promise<Facets> {
-  const tq = q === '' ? null : await queries(run, q);
-  if (q !== '' && !tq) return { total: 0, type: [], language: [], place: [], framework: [], sdgTarget: [], year: [] };
-  const flags = await facetFlags(run, o, 2);
+  let tq: string | null = null;
+  if (q !== '') {
+    const [r] = await run<{ all: string | null }>(`SELECT nullif(marsad_query($1)::text, '') AS all`, [q]);
+    if (!r?.all) return { total: 0, type: [], language: [], place: [], framework: [], sdgTarget: [], year: [] };
+    tq = distinctAlternatives(r.all);
+  }
+  const filter = await facetFilters(run, o, 2);
+  // One pass over the matching rows (docs/methods/search.md, "Facets and filters"): they are
+  // grouped by each facet's column at once (hashed grouping sets; an array is grouped whole, so a
+  // row costs one hash per facet and no unnesting), then the few groups are unnested and summed. A
+  // facet's column is null where a row fails the other facets' filters, leaving the row out of
+  // that facet; the total counts the rows that pass them all. `gs` (GROUPING) has a bit set for
+  // each column not grouped: 31 type, 47 languages, 55 place_scope, 59 frameworks, 61 sdg_targets,
+  // 62 year, 63 the empty set (every row).
+  const column = (name: string, facet: FacetFilter) => {
+    const others = FACET_FILTERS.filter((f) => f !== facet && filter.conds[f]).map((f) => filter.conds[f]!);
+    return others.length ? `CASE WHEN ${others.join(' AND ')} THEN i.${name} END AS ${name}` : `i.${name}`;
+  };
+  const every = FACET_FILTERS.flatMap((f) => (filter.conds[f] ? [filter.conds[f]] : []));
   const rows = await run<{ facets: Omit<Facets, 'place'> & { place: { value: number; count: number }[] } }>(
     `
-    WITH m AS MATERIALIZED (
-      SELECT i.type, i.languages, i.year, i.frameworks, i.sdg_targets, i.place_scope,
-             ${flags.sql}
-        FROM knowledge_items i
-       WHERE ${o.publishedOnly !== false ? `i.status = 'published' AND ` : ''}${tq ? 'i.search_vector @@ $1::tsquery' : '$1::tsquery IS NULL'}
+    WITH g AS (
+      SELECT type, languages, place_scope, frameworks, sdg_targets, year,
+             GROUPING(type, languages, place_scope, frameworks, sdg_targets, year) AS gs,
+             count(*) AS n, count(*) FILTER (WHERE every) AS n_every
+        FROM (SELECT ${column('type', 'type')}, ${column('languages', 'language')}, ${column('place_scope', 'place')},
+                     ${column('frameworks', 'framework')}, ${column('sdg_targets', 'sdg')}, ${column('year', 'year')},
+                     ${every.length ? every.join(' AND ') : 'true'} AS every
+                FROM knowledge_items i
+               WHERE ${o.publishedOnly !== false ? `i.status = 'published' AND ` : ''}${tq ? 'i.search_vector @@ $1::tsquery' : '$1::tsquery IS NULL'}
+             ) AS m
+       GROUP BY GROUPING SETS ((type), (languages), (place_scope), (frameworks), (sdg_targets), (year), ())
     )
     SELECT json_build_object(
-      'total', (SELECT count(*) FROM m WHERE f_type AND f_language AND f_place AND f_framework AND f_sdg AND f_year),
-      'type', (SELECT coalesce(json_agg(json_build_object('value', v, 'count', n) ORDER BY n DESC, v), '[]') FROM
-                 (SELECT type AS v, count(*) AS n FROM m WHERE f_language AND f_place AND f_framework AND f_sdg AND f_year GROUP BY 1) x),
+      'total', coalesce((SELECT n_every FROM g WHERE gs = 63), 0),
+      'type', (SELECT coalesce(json_agg(json_build_object('value', type, 'count', n) ORDER BY n DESC, type), '[]') FROM g
+                WHERE gs = 31 AND type IS NOT NULL),
       'language', (SELECT coalesce(json_agg(json_build_object('value', v, 'count', n) ORDER BY n DESC, v), '[]') FROM
-                 (SELECT unnest(languages) AS v, count(*) AS n FROM m WHERE f_type AND f_place AND f_framework AND f_sdg AND f_year GROUP BY 1) x),
+                 (SELECT v, sum(n)::bigint AS n FROM g, unnest(g.languages) AS v WHERE gs = 47 GROUP BY v) x),
       'place', (SELECT coalesce(json_agg(json_build_object('value', v, 'count', n) ORDER BY n DESC, v), '[]') FROM
-                 (SELECT unnest(place_scope) AS v, count(*) AS n FROM m WHERE f_type AND f_language AND f_framework AND f_sdg AND f_year GROUP BY 1 ORDER BY 2 DESC LIMIT 60) x),
+                 (SELECT v, sum(n)::bigint AS n FROM g, unnest(g.place_scope) AS v WHERE gs = 55 GROUP BY v ORDER BY 2 DESC, 1 LIMIT 60) x),
       'framework', (SELECT coalesce(json_agg(json_build_object('value', v, 'count', n) ORDER BY n DESC, v), '[]') FROM
-                 (SELECT unnest(frameworks) AS v, count(*) AS n FROM m WHERE f_type AND f_language AND f_place AND f_sdg AND f_year GROUP BY 1) x),
+                 (SELECT v, sum(n)::bigint AS n FROM g, unnest(g.frameworks) AS v WHERE gs = 59 GROUP BY v) x),
       'sdgTarget', (SELECT coalesce(json_agg(json_build_object('value', v, 'count', n) ORDER BY n DESC, v), '[]') FROM
-                 (SELECT unnest(sdg_targets) AS v, count(*) AS n FROM m WHERE f_type AND f_language AND f_place AND f_framework AND f_year GROUP BY 1) x),
-      'year', (SELECT coalesce(json_agg(json_build_object('value', v::text, 'count', n) ORDER BY v DESC), '[]') FROM
-                 (SELECT year AS v, count(*) AS n FROM m WHERE year IS NOT NULL AND f_type AND f_language AND f_place AND f_framework AND f_sdg GROUP BY 1) x)
+                 (SELECT v, sum(n)::bigint AS n FROM g, unnest(g.sdg_targets) AS v WHERE gs = 61 GROUP BY v) x),
+      'year', (SELECT coalesce(json_agg(json_build_object('value', year::text, 'count', n) ORDER BY year DESC), '[]') FROM g
+                WHERE gs = 62 AND year IS NOT NULL)
     ) AS facets`,
-    [tq?.all ?? null, ...flags.params],
+    [tq, ...filter.params],
   );
   const f = rows[0]!.facets;
   const placeIds = f.place.map((p) => p.value);
@@ -426,12 +450,21 @@ async function facetsOf(run: Run, q: string, o: SearchOptions): Promise<Facets> 
   };
 }
 
-async function facetFlags(run: Run, o: SearchOptions, first: number): Promise<Where> {
+const FACET_FILTERS = ['type', 'language', 'place', 'framework', 'sdg', 'year'] as const;
+type FacetFilter = (typeof FACET_FILTERS)[number];
+
+/** The condition of each filter given, on knowledge_items `i`, parameters numbered from `first`. */
+async function facetFilters(
+  run: Run,
+  o: SearchOptions,
+  first: number,
+): Promise<{ conds: Partial<Record<FacetFilter, string>>; params: unknown[] }> {
   const params: unknown[] = [];
-  const flag = (name: string, values: unknown[] | undefined, cond: (n: string) => string) => {
-    if (!values?.length) return `true AS ${name}`;
+  const conds: Partial<Record<FacetFilter, string>> = {};
+  const add = (facet: FacetFilter, values: unknown[] | undefined, cond: (n: string) => string) => {
+    if (!values?.length) return;
     params.push(values);
-    return `(${cond(`$${first + params.length - 1}`)}) AS ${name}`;
+    conds[facet] = `(${cond(`$${first + params.length - 1}`)})`;
   };
   let placeIds: number[] | undefined;
   if (o.place?.length) {
@@ -440,15 +473,13 @@ async function facetFlags(run: Run, o: SearchOptions, first: number): Promise<Wh
     );
     if (!placeIds.length) placeIds = [-1];
   }
-  const sql = [
-    flag('f_type', o.type, (n) => `i.type = ANY(${n}::text[])`),
-    flag('f_language', o.language, (n) => `i.languages && ${n}::text[]`),
-    flag('f_place', placeIds, (n) => `i.place_scope && ${n}::int[]`),
-    flag('f_framework', o.framework, (n) => `i.frameworks && ${n}::text[]`),
-    flag('f_sdg', o.sdg, (n) => `i.sdg_targets && ${n}::text[]`),
-    flag('f_year', o.year, (n) => `i.year = ANY(${n}::int[])`),
-  ].join(', ');
-  return { sql, params };
+  add('type', o.type, (n) => `i.type = ANY(${n}::text[])`);
+  add('language', o.language, (n) => `i.languages && ${n}::text[]`);
+  add('place', placeIds, (n) => `i.place_scope && ${n}::int[]`);
+  add('framework', o.framework, (n) => `i.frameworks && ${n}::text[]`);
+  add('sdg', o.sdg, (n) => `i.sdg_targets && ${n}::text[]`);
+  add('year', o.year, (n) => `i.year = ANY(${n}::int[])`);
+  return { conds, params };
 }
 
 async function labelsOf(run: Run, frameworks: string[], targets: string[], lang: string | undefined) {
