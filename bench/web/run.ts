@@ -199,8 +199,14 @@ async function loadToChart(
     pending.push(
       r
         .body()
-        .catch(() => Buffer.alloc(0))
+        .catch(() => null)
         .then((b) => {
+          // Only answers received whole. Chromium revalidates the answers the page's HTML preloads (as=fetch) once
+          // the app has taken them (a 304), and cancels those requests later (net::ERR_ABORTED): Playwright reports
+          // them as 200 with an empty body (and their finished() never resolves). Kept, that empty body replaced
+          // the real one in the static replay (whose page then failed: "Unexpected end of JSON input"), and each
+          // was counted as a request of 0 bytes.
+          if (b === null || r.request().failure()) return null;
           if (record && r.status() === 200)
             record.set(`${u.pathname}${u.search}`, { type: r.headers()['content-type'] ?? 'text/plain', body: b });
           return u.pathname.startsWith('/api/')

@@ -10,6 +10,7 @@ import type { LoginClock, LoginLimits } from './auth/login-limiter.ts';
 import { registerTokenRoutes } from './auth/token-routes.ts';
 import { registerCatalogueRoutes } from './catalogue/catalogue-routes.ts';
 import type { AppContext } from './context.ts';
+import { registerAbandonedReads } from './http/abandoned-reads.ts';
 import { answerClientError, MAX_HEADER_BYTES } from './http/client-errors.ts';
 import { watchDataChanges } from './http/data-generation.ts';
 import { registerErrorHandler } from './http/errors.ts';
@@ -81,6 +82,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   // the cache's, which keeps answers as they are).
   const generation = await watchDataChanges(ctx.store);
   app.addHook('onClose', () => generation.close());
+  registerAbandonedReads(app);
   registerPublicCache(
     app,
     generation,

@@ -90,6 +90,24 @@ describe.skipIf(!built).each(testStoreKinds())('pages drawn on the server on %s'
     expect(notDrawn).toEqual([]);
   });
 
+  it('draws pages asked for at the same time each in its own language', async () => {
+    const langs = ['ar', 'en', 'fr', 'zh', 'ru', 'es', 'ar', 'en'];
+    const names = await Promise.all(
+      langs.map(
+        async (l) => ((await t.app.inject({ url: `/api/v1/places/MAR?lang=${l}` })).json() as { name: string }).name,
+      ),
+    );
+    // Other pages than the first test's, not drawn yet: each is drawn now, all at once.
+    const pages = await Promise.all(
+      langs.map((l, i) => t.app.inject({ url: `/${l}/places/MAR${i >= 6 ? '?x=1' : ''}` })),
+    );
+    pages.forEach((r, i) => {
+      expect(r.statusCode).toBe(200);
+      expect(h1Of(r.body), langs[i]).toContain(names[i]);
+      expect(r.body).toContain(`<html lang="${langs[i]}"`);
+    });
+  });
+
   it('leaves the page to the browser for a reader with a session (who may see unpublished values)', async () => {
     const r = await t.app.inject({ url: '/en/indicators/16.1.1', headers: { cookie: 'marsad_session=whoever' } });
     expect(r.statusCode).toBe(200);

@@ -105,6 +105,77 @@ describe.each(testStoreKinds())('the cache of public reads on %s', (kind) => {
     expect(fresh.headers['cache-control']).toBe('public, max-age=0, stale-while-revalidate=60');
   });
 
+  it('sends the same bytes for an ETag whether the answer was just computed or kept', async () => {
+    for (const [coding, suffix] of [
+      ['br', '-br'],
+      ['gzip', '-gz'],
+    ] as const) {
+      // An address not asked before in this coding's test: the first answer is computed, the second kept.
+      const url = `/api/v1/indicators?lang=${coding === 'br' ? 'fr' : 'es'}`;
+      const first = await get(url, { 'accept-encoding': coding });
+      const again = await get(url, { 'accept-encoding': coding });
+      expect(first.headers['content-encoding']).toBe(coding);
+      expect(again.headers['content-encoding']).toBe(coding);
+      expect(first.headers.etag).toMatch(new RegExp(`${suffix}"$`));
+      expect(again.headers.etag).toBe(first.headers.etag);
+      expect(Buffer.compare(first.rawPayload, again.rawPayload)).toBe(0);
+      expect(Number(first.headers['content-length'])).toBe(first.rawPayload.length);
+      const plain = coding === 'br' ? brotliDecompressSync(first.rawPayload) : gunzipSync(first.rawPayload);
+      expect(plain.toString()).toBe((await get(url)).body);
+    }
+  });
+
+  it('names each part of Vary once, in one header, computed or kept', async () => {
+    const url = '/api/v1/indicators?lang=ru';
+    for (const r of [await get(url, { 'accept-encoding': 'br' }), await get(url, { 'accept-encoding': 'br' })]) {
+      expect(typeof r.headers.vary).toBe('string');
+      const names = (r.headers.vary as string).split(',').map((n) => n.trim().toLowerCase());
+      expect(names.sort()).toEqual(['accept-encoding', 'accept-language', 'authorization', 'cookie']);
+    }
+  });
+
+  it('answers HEAD as GET: the same ETag, Cache-Control and Vary, 304 to If-None-Match, no body', async () => {
+    const url = '/api/v1/indicators?lang=zh';
+    const head = (headers: Record<string, string> = {}) => t.app.inject({ method: 'HEAD', url, headers });
+    // A HEAD first (computed), then GET and HEAD again (kept).
+    const firstHead = await head({ 'accept-encoding': 'br' });
+    const got = await get(url, { 'accept-encoding': 'br' });
+    const keptHead = await head({ 'accept-encoding': 'br' });
+    for (const h of [firstHead, keptHead]) {
+      expect(h.statusCode).toBe(200);
+      expect(h.rawPayload.length).toBe(0);
+      expect(h.headers.etag).toBe(got.headers.etag);
+      expect(h.headers['cache-control']).toBe(got.headers['cache-control']);
+      expect(h.headers.vary).toBe(got.headers.vary);
+      expect(h.headers['content-encoding']).toBe('br');
+      expect(h.headers['content-length']).toBe(got.headers['content-length']);
+    }
+    const notModified = await head({ 'accept-encoding': 'br', 'if-none-match': got.headers.etag as string });
+    expect(notModified.statusCode).toBe(304);
+    expect(notModified.rawPayload.length).toBe(0);
+    expect(notModified.headers.etag).toBe(got.headers.etag);
+    expect(notModified.headers.vary).toBe(got.headers.vary);
+  });
+
+  it('sends a 304 of an answer just computed without a body or a Content-Length of 0', async () => {
+    const url = '/api/v1/indicators/11.2.1?lang=en';
+    const before = await get(url, { 'accept-encoding': 'gzip' });
+    // The generation moves (a write of this process): the next request computes the answer again, the same bytes.
+    const patched = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/indicators/11.3.1',
+      headers: AUTH,
+      payload: { names: { fr: 'Modifié pour le test du 304' } },
+    });
+    expect(patched.statusCode, patched.body).toBe(200);
+    const r = await get(url, { 'accept-encoding': 'gzip', 'if-none-match': before.headers.etag as string });
+    expect(r.statusCode).toBe(304);
+    expect(r.rawPayload.length).toBe(0);
+    expect(r.headers['content-length']).toBeUndefined();
+    expect(r.headers['content-encoding']).toBeUndefined();
+    expect(r.headers.etag).toBe(before.headers.etag);
+  });
+
   it('answers anew once the data changes: through the API, or written by another connection', async () => {
     const before = await get(URL_11);
     const patched = await t.app.inject({

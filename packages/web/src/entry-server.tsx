@@ -58,7 +58,6 @@ export async function renderPage(
   maxStateBytes = 1024 * 1024,
 ): Promise<RenderedPage> {
   await initI18nOnServer();
-  setApiFetch(fetchApi);
   const queryClient = new QueryClient({
     defaultOptions: { queries: { ...QUERY_DEFAULTS.queries, retry: false, staleTime: Number.POSITIVE_INFINITY } },
   });
@@ -68,6 +67,9 @@ export async function renderPage(
   const tried = new Set<string>();
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const { html, fetching } = await oneAtATime(() => {
+      // The API and the language are the process's: set for this page inside its turn, where its queries start
+      // (a query reads both as it starts, before its first wait).
+      setApiFetch(fetchApi);
       if (i18next.language !== lang) void i18next.changeLanguage(lang);
       // The router's scroll-restoring script is left out: the site's Content-Security-Policy allows no inline
       // script, and the app restores the scroll once it runs.
@@ -81,7 +83,6 @@ export async function renderPage(
         const enabled = (q.options as { enabled?: unknown }).enabled;
         if (enabled === false || (typeof enabled === 'function' && !enabled(q))) continue;
         tried.add(q.queryHash);
-        // Started here, inside the drawing's turn: a query reads the language as it starts.
         fetching.push(queryClient.prefetchQuery({ queryKey: q.queryKey, queryFn: q.options.queryFn }));
       }
       return { html, fetching };

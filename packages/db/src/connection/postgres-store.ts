@@ -7,13 +7,14 @@ import {
   type PluginTransformQueryArgs,
   type PluginTransformResultArgs,
   PostgresDialect,
+  type PostgresPool,
   type RootOperationNode,
   type UnknownRow,
 } from 'kysely';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { Schema } from '../schema.ts';
-import { describeUrl, type SqlConn, type Store } from './store.ts';
+import { currentQuerySignal, describeUrl, QueryAbandonedError, type SqlConn, type Store } from './store.ts';
 
 // Dates stay 'YYYY-MM-DD' strings and bigint counts numbers, as PGlite returns them.
 pg.types.setTypeParser(pg.types.builtins.DATE, (v: string) => v);
@@ -72,7 +73,10 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   const wrote = () => {
     for (const fn of localWrites) fn();
   };
-  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }), plugins: [new WriteWatch(wrote)] });
+  const db = new Kysely<Schema>({
+    dialect: new PostgresDialect({ pool: abandonable(pool, url) }),
+    plugins: [new WriteWatch(wrote)],
+  });
   return {
     kind: 'postgres',
     db,
@@ -109,6 +113,55 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       if (!pool.ended) await pool.end();
     },
   };
+}
+
+/**
+ * The pool as Kysely takes it, with the statements of a request that is gone (withQuerySignal) stopped: a connection
+ * asked for after the signal aborted is given back at once (the statement fails with QueryAbandonedError), and a
+ * statement running when it aborts is cancelled (pg_cancel_backend, from a connection of its own: the pool may be full
+ * of the reads this frees). A connection so cancelled is closed rather than pooled again once its statement has ended,
+ * so that a cancellation arriving late can only stop the statement it was meant for.
+ */
+function abandonable(pool: pg.Pool, url: string): PostgresPool {
+  const connect = async (): Promise<pg.PoolClient> => {
+    const signal = currentQuerySignal();
+    if (signal?.aborted) throw new QueryAbandonedError();
+    const client = await pool.connect();
+    if (!signal) return client;
+    if (signal.aborted) {
+      client.release();
+      throw new QueryAbandonedError();
+    }
+    let cancelled: Promise<unknown> | null = null;
+    const pid = (client as pg.PoolClient & { processID?: number }).processID;
+    const onAbort = () => {
+      if (!pid) return;
+      cancelled = cancelBackend(url, pid);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    const release = client.release.bind(client);
+    client.release = (err?: Error | boolean) => {
+      signal.removeEventListener('abort', onAbort);
+      if (cancelled !== null) void cancelled.finally(() => release(true));
+      else release(err);
+    };
+    return client;
+  };
+  return { connect, end: () => pool.end(), options: pool.options };
+}
+
+/** Cancels what the backend `pid` runs (nothing if it is idle); never throws. */
+async function cancelBackend(url: string, pid: number): Promise<void> {
+  const control = new pg.Client({ connectionString: url });
+  control.on('error', () => undefined);
+  try {
+    await control.connect();
+    await control.query('SELECT pg_cancel_backend($1)', [pid]);
+  } catch {
+    // The statement then ends by itself (or by the statement timeout).
+  } finally {
+    await control.end().catch(() => undefined);
+  }
 }
 
 /** Waits before opening a lost listening connection again: 0.5 s, doubling up to 30 s. */

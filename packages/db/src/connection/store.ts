@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../schema.ts';
 
@@ -67,5 +68,38 @@ export function describeUrl(url: string): string {
     return u.toString();
   } catch {
     return 'postgres server';
+  }
+}
+
+const querySignal = new AsyncLocalStorage<AbortSignal>();
+
+/**
+ * Runs `fn` with the statements of `db` it starts (outside `exclusive`) tied to `signal`: once it aborts (the HTTP
+ * request that asked for them is gone), a statement running on a PostgreSQL server is cancelled and one not yet started
+ * is not run, so abandoned reads do not hold pooled connections and queue the reads after them. PGlite runs them.
+ */
+export function withQuerySignal<T>(signal: AbortSignal, fn: () => T): T {
+  return querySignal.run(signal, fn);
+}
+
+/**
+ * Runs `fn` free of the current request's signal: work one request starts that others wait for too (an index built
+ * once for all) must not be cancelled because that one request's client left.
+ */
+export function withoutQuerySignal<T>(fn: () => T): T {
+  return querySignal.exit(fn);
+}
+
+/** The signal of `withQuerySignal` the current code runs under, if any. */
+export function currentQuerySignal(): AbortSignal | undefined {
+  return querySignal.getStore();
+}
+
+/** The error of a statement not run or cancelled because its request was gone (SQLSTATE 57014, query_canceled). */
+export class QueryAbandonedError extends Error {
+  readonly code = '57014';
+  constructor() {
+    super('the statement was cancelled: the request that asked for it is gone');
+    this.name = 'QueryAbandonedError';
   }
 }

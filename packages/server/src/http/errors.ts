@@ -1,3 +1,4 @@
+import { QueryAbandonedError } from '@marsad/db';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ZodError } from 'zod';
@@ -78,6 +79,12 @@ export function registerErrorHandler(app: FastifyInstance): void {
         error: 'bad_request',
         message: `The request holds a value the database cannot take: ${err.message.slice(0, 300)}`,
       });
+    }
+    // A statement stopped because its request's client had gone: refused before it ran, or cancelled while it ran.
+    if (err instanceof QueryAbandonedError || ((err as { code?: unknown }).code === '57014' && reply.raw.destroyed)) {
+      // The client has gone (http/abandoned-reads.ts): nobody reads this answer.
+      req.log.info('a read was stopped: its client has gone');
+      return reply.code(499).send({ error: 'client_gone', message: 'The request was abandoned by its client.' });
     }
     if ((err as { code?: unknown }).code === '57014') {
       // The statement ran past the server's statement timeout (postgres-store.ts): not a fault, a request too heavy

@@ -6,6 +6,10 @@
  * (a hash of its bytes: the same on every server), 304 to a matching If-None-Match, and brotli or gzip made once per
  * answer. Requests for an answer being computed wait for it rather than compute it again. Requests with a session
  * cookie or a token pass by: they may see unpublished values; their answers are marked private.
+ * A public answer is coded here, on its first computation as when sent again (brotli or gzip, from 1 kB), so each ETag
+ * (-br, -gz) names the same bytes whichever request made them; @fastify/compress leaves an answer with a
+ * Content-Encoding as it is, and codes only what this file does not keep (streamed answers, private ones).
+ * HEAD is answered as GET is (the same headers, 304 to a matching If-None-Match), without a body.
  */
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
@@ -41,12 +45,25 @@ export function readPublicCache(env: NodeJS.ProcessEnv): Partial<PublicCacheOpti
 
 /** Browsers and shared caches keep an answer, ask again each time (a 304 costs nothing), and may show it while they ask. */
 export const PUBLIC_CACHE_CONTROL = 'public, max-age=0, stale-while-revalidate=60';
-/** What a public answer depends on besides its address. */
-const PUBLIC_VARY = 'Accept-Encoding, Accept-Language, Cookie, Authorization';
+/**
+ * What a public answer depends on besides its address. Accept-Encoding is written in lower case: @fastify/compress,
+ * coding a streamed answer after this file, adds `accept-encoding` to a Vary that does not contain it in those letters.
+ */
+const PUBLIC_VARY = ['accept-encoding', 'Accept-Language', 'Cookie', 'Authorization'];
 /** Answers below this size are not compressed (as @fastify/compress's threshold). */
 const COMPRESS_FROM = 1024;
+/** The types worth compressing (@fastify/compress's own list). */
+const COMPRESSIBLE = /^text\/(?!event-stream)|[+/]json(?:;|$)|[+/]text(?:;|$)|[+/]xml(?:;|$)|octet-stream(?:;|$)/;
 /** Headers of an answer that are not kept with it. */
-const NOT_KEPT = new Set(['content-length', 'set-cookie', 'date', 'connection', 'transfer-encoding', 'etag']);
+const NOT_KEPT = new Set([
+  'content-length',
+  'content-encoding',
+  'set-cookie',
+  'date',
+  'connection',
+  'transfer-encoding',
+  'etag',
+]);
 
 interface Entry {
   body: Buffer;
@@ -71,9 +88,9 @@ export function isAnonymous(req: FastifyRequest): boolean {
   return !req.headers.authorization && !/(?:^|;\s*)marsad_session=/.test(req.headers.cookie ?? '');
 }
 
-/** The public reads: every GET under /api/v1 but the health check and the sign-in routes, and the pages' HTML. */
+/** The public reads: every GET (and HEAD) under /api/v1 but the health check and the sign-in routes, and the pages' HTML. */
 function isPublicRead(req: FastifyRequest): boolean {
-  if (req.method !== 'GET') return false;
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   if (req.url.startsWith('/api/v1/')) return !/^\/api\/v1\/(health|auth)(\/|\?|$)/.test(req.url);
   return isPage(req);
 }
@@ -99,6 +116,23 @@ function etagMatches(header: string | undefined, etag: string): boolean {
         .replace(/^W\//, '')
         .replace(/-(br|gz)"$/, '"') === etag,
   );
+}
+
+/** One Vary naming each of the answer's own names and `names` once (compared without regard to case). */
+function mergeVary(reply: FastifyReply, names: string[]): void {
+  const current = reply.getHeader('Vary');
+  const all = [...(Array.isArray(current) ? current : current === undefined ? [] : [String(current)]), ...names]
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
+  const seen = new Set<string>();
+  const merged = all.filter((v) => {
+    const k = v.toLowerCase();
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+  reply.header('Vary', seen.has('*') ? '*' : merged.join(', '));
 }
 
 function chooseEncoding(accept: string | undefined): 'br' | 'gzip' | null {
@@ -129,23 +163,43 @@ export function registerPublicCache(
   const maxEntry = Math.floor(options.maxBytes / 8);
   const inflight = new Map<string, Promise<Entry | undefined>>();
 
-  const send = async (req: CachedRequest, reply: FastifyReply, entry: Entry) => {
-    req[HIT] = true;
-    reply.headers(entry.headers);
-    const encoding = entry.body.length >= COMPRESS_FROM ? chooseEncoding(req.headers['accept-encoding']) : null;
+  /**
+   * The bytes of `entry` for this request, its ETag, Content-Encoding and status set: the same on the answer's first
+   * computation (onSend) and when it is sent again (a hit). null: a 304 to GET, without a body (nor Content-Length).
+   * A HEAD gets the bytes a GET would (Fastify sends none, but takes their Content-Length), also with its 304.
+   */
+  const coded = async (req: FastifyRequest, reply: FastifyReply, entry: Entry): Promise<Buffer | null> => {
+    const type = String(reply.getHeader('Content-Type') ?? 'application/json');
+    const encoding =
+      entry.body.length >= COMPRESS_FROM && COMPRESSIBLE.test(type)
+        ? chooseEncoding(req.headers['accept-encoding'])
+        : null;
     reply.header('ETag', codedTag(entry.etag, encoding));
-    if (etagMatches(req.headers['if-none-match'], entry.etag)) return reply.code(304).send();
+    const notModified = etagMatches(req.headers['if-none-match'], entry.etag);
+    if (notModified) {
+      reply.code(304);
+      if (req.method !== 'HEAD') return null;
+    }
     if (encoding === 'br') {
       entry.br ??= brotli(entry.body, {
         params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 5, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: entry.body.length },
       });
-      return reply.header('Content-Encoding', 'br').send(await entry.br);
+      reply.header('Content-Encoding', 'br');
+      return entry.br;
     }
     if (encoding === 'gzip') {
       entry.gzip ??= gzipped(entry.body, { level: 6 });
-      return reply.header('Content-Encoding', 'gzip').send(await entry.gzip);
+      reply.header('Content-Encoding', 'gzip');
+      return entry.gzip;
     }
-    return reply.send(entry.body);
+    return entry.body;
+  };
+
+  const send = async (req: CachedRequest, reply: FastifyReply, entry: Entry) => {
+    req[HIT] = true;
+    reply.headers(entry.headers);
+    // A 304 is sent without a payload (null would be serialised as JSON).
+    return reply.send((await coded(req, reply, entry)) ?? undefined);
   };
 
   app.addHook('onRequest', async (req: CachedRequest, reply) => {
@@ -190,31 +244,23 @@ export function registerPublicCache(
       return payload;
     }
     if (!reply.hasHeader('Cache-Control')) reply.header('Cache-Control', PUBLIC_CACHE_CONTROL);
-    reply.header('Vary', PUBLIC_VARY);
+    mergeVary(reply, PUBLIC_VARY);
     if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) {
       pending?.done(undefined);
       return payload;
     }
     const body = Buffer.isBuffer(payload) ? payload : Buffer.from(payload);
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
-    // @fastify/compress, after this hook, codes it as the client accepts (brotli before gzip, from 1 kB).
-    reply.header(
-      'ETag',
-      codedTag(etag, body.length >= COMPRESS_FROM ? chooseEncoding(req.headers['accept-encoding']) : null),
-    );
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(reply.getHeaders()))
+      if (!NOT_KEPT.has(name.toLowerCase()) && value !== undefined) headers[name] = String(value);
+    const entry: Entry = { body, etag, headers };
     if (pending && !reply.hasHeader('Set-Cookie') && body.length <= maxEntry) {
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(reply.getHeaders()))
-        if (!NOT_KEPT.has(name.toLowerCase()) && value !== undefined) headers[name] = String(value);
-      const entry: Entry = { body, etag, headers };
       cache?.set(pending.key, entry);
       pending.done(entry);
     } else pending?.done(undefined);
-    if (etagMatches(req.headers['if-none-match'], etag)) {
-      reply.code(304);
-      return '';
-    }
-    return payload;
+    // Coded here as a hit is (brotli before gzip, from 1 kB): @fastify/compress leaves it so.
+    return coded(req, reply, entry);
   });
 
   // Whatever ended the request (an error, a client gone), those waiting for it go on by themselves.

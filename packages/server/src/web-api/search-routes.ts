@@ -1,5 +1,5 @@
 import { matchesSearch, normaliseForSearch, searchIndexTerms, searchTokens, stripArabicAffixes } from '@marsad/core';
-import type { Names, PlaceLevel } from '@marsad/db';
+import { type Names, type PlaceLevel, withoutQuerySignal } from '@marsad/db';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
@@ -170,7 +170,8 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: AppContext): voi
     const sig = await signature();
     const current = cached !== null ? await cached.catch(() => null) : null;
     if (current?.signature === sig) return current;
-    cached = build(sig);
+    // Built once for every request waiting on it: not stopped if the client of the one that started it leaves.
+    cached = withoutQuerySignal(() => build(sig));
     return cached;
   }
 
