@@ -215,7 +215,7 @@ describe.each(testStoreKinds())('pages hold any data: web API on %s', (kind) => 
     expect(r.bytes).toBeLessThan(1440 * 110);
   });
 
-  it('a place with a thousand indicators: its page and its report answer whole', async () => {
+  it('a place with a thousand indicators: its page answers them a page at a time, its report whole', async () => {
     // Synthetic: 1,000 indicators with six yearly totals each at Jordan, written straight into the database.
     const db = t.db.store.db;
     await sql`INSERT INTO indicators (code, names)
@@ -229,13 +229,28 @@ describe.each(testStoreKinds())('pages hold any data: web API on %s', (kind) => 
         FROM series s JOIN indicators i ON i.id = s.indicator_id
         CROSS JOIN places p CROSS JOIN generate_series(2015, 2020) y
        WHERE i.code LIKE 'SYN-THOUSAND-%' AND p.code = 'JOR'`.execute(db);
-    const summary = await get<{ indicators: { indicator: { code: string }; latest: { period: string } | null }[] }>(
-      '/api/v1/places/JOR/summary?lang=ar',
-    );
-    expect(summary.status).toBe(200);
-    const synthetic = summary.body.indicators.filter((i) => i.indicator.code.startsWith('SYN-THOUSAND-'));
+    // The place summary answers them a page at a time (issue 16): 50 by default, at most 200, all reached by paging.
+    type SummaryPage = {
+      indicatorsTotal: number;
+      indicators: { indicator: { code: string }; latest: { period: string } | null }[];
+    };
+    const first = await get<SummaryPage>('/api/v1/places/JOR/summary?lang=ar');
+    expect(first.status).toBe(200);
+    expect(first.body.indicators).toHaveLength(50);
+    const total = first.body.indicatorsTotal;
+    expect(total).toBeGreaterThanOrEqual(1000);
+    const entries: SummaryPage['indicators'] = [];
+    for (let offset = 0; offset < total; offset += 200) {
+      const page = await get<SummaryPage>(`/api/v1/places/JOR/summary?lang=ar&limit=200&offset=${offset}`);
+      expect(page.status).toBe(200);
+      expect(page.body.indicatorsTotal).toBe(total);
+      expect(page.body.indicators).toHaveLength(Math.min(200, total - offset));
+      entries.push(...page.body.indicators);
+    }
+    const synthetic = entries.filter((i) => i.indicator.code.startsWith('SYN-THOUSAND-'));
     expect(synthetic).toHaveLength(1000);
     expect(synthetic.every((i) => i.latest?.period === '2020')).toBe(true);
+    expect((await get('/api/v1/places/JOR/summary?limit=1000')).status).toBe(400);
     const report = await get<{ indicators: { national: unknown }[] }>('/api/v1/places/JOR/report?lang=en');
     expect(report.status).toBe(200);
     expect(report.body.indicators.filter((i) => i.national)).toHaveLength(1000);

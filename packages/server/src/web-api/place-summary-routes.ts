@@ -1,3 +1,4 @@
+import { assessProgress } from '@marsad/core';
 import { type PlaceLevel, unlessHidden } from '@marsad/db';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -6,6 +7,7 @@ import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
 import { LangParam, pick } from '../http/pagination.ts';
+import { MAX_POINTS } from './indicator-data-routes.ts';
 import {
   compareCodes,
   isoDate,
@@ -15,6 +17,28 @@ import {
   suppressionReveal,
   visibleStatuses,
 } from './web-api-common.ts';
+
+/** Entries (indicator, series) of one answer: by default, and at most (issue 16: every answer is bounded). */
+export const SUMMARY_DEFAULT_ENTRIES = 50;
+export const SUMMARY_MAX_ENTRIES = 200;
+/**
+ * The latest values of a series kept in `points` (the page draws a sparkline, the latest value and one chart):
+ * 40 years of annual data, ten of quarterly, three of monthly. `latest`, `progress` and the counts are of the
+ * whole series; the rest of it is on the indicator page (`pointsUrl`).
+ */
+export const SUMMARY_MAX_POINTS = 40;
+
+const SummaryQuery = z.object({
+  lang: LangParam,
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(SUMMARY_MAX_ENTRIES)
+    .default(SUMMARY_DEFAULT_ENTRIES)
+    .describe(`How many entries (indicator, series) of \`indicators\` (1–${SUMMARY_MAX_ENTRIES}), in their order`),
+  offset: z.coerce.number().int().min(0).default(0).describe('How many entries to skip'),
+});
 
 interface LatestRow {
   seriesId: number;
@@ -26,11 +50,12 @@ interface LatestRow {
 }
 
 /**
- * The place page: every (indicator, series) with data at the place, with its time series of
- * totals, the latest value, the target, the country's latest value and the spread over the
- * pilot places of the same level. No ranks. Values suppressed by their indicator's rule
- * (docs/methods/suppression.md) are null with `suppressedBelow` for readers who may not see
- * them, and never enter the pilot group's median and range (for anyone).
+ * The place page: the (indicator, series) with data at the place, one page of them at a time
+ * (`limit`, `offset`, `indicatorsTotal`), with the latest values of its time series of totals
+ * (at most SUMMARY_MAX_POINTS), the latest value, progress, the target, the country's latest
+ * value and the spread over the pilot places of the same level. No ranks. Values suppressed by
+ * their indicator's rule (docs/methods/suppression.md) are null with `suppressedBelow` for
+ * readers who may not see them, and never enter the pilot group's median and range (for anyone).
  */
 export function registerPlaceSummaryRoutes(app: FastifyInstance, ctx: AppContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -44,13 +69,15 @@ export function registerPlaceSummaryRoutes(app: FastifyInstance, ctx: AppContext
         summary:
           'A place page: each indicator with data there, its values over time, target, country value and pilot group spread',
         description:
-          'Points are the totals (no disaggregation), ordered by period start; `latest` is null for a series with only broken-down values at the place (`brokenDownValues` counts them). The public sees approved values only. A value the indicator\'s suppression rule withholds from the caller is null with `suppressedBelow` N ("fewer than N"); the pilot group\'s median and range leave suppressed values out.',
+          `One page of the place's entries (indicator, series) in code order, default series first: \`limit\` (at most ${SUMMARY_MAX_ENTRIES}) from \`offset\`; \`indicatorsTotal\` counts them all, and \`latestPeriod\` is the latest period of the totals at the place over all of them. ` +
+          `Points are the totals (no disaggregation), ordered by period start, the latest ${SUMMARY_MAX_POINTS} of each series: \`pointsTotal\` counts them all and, when some were left out, \`pointsTruncated\` is true and \`pointsUrl\` is where the whole series is (the indicator data API); \`latest\` and \`progress\` (its class and method, docs/methods/progress.md) are of the whole series. ` +
+          'The whole answer is bounded (about 1.2 MB at the largest limit). `latest` is null for a series with only broken-down values at the place (`brokenDownValues` counts them). The public sees approved values only. A value the indicator\'s suppression rule withholds from the caller is null with `suppressedBelow` N ("fewer than N"); the pilot group\'s median and range leave suppressed values out.',
         params: z.object({ code: z.string().max(120) }),
-        querystring: z.object({ lang: LangParam }),
+        querystring: SummaryQuery,
       },
     },
     async (req) => {
-      const lang = req.query.lang;
+      const { lang, limit, offset } = req.query;
       const statuses = await visibleStatuses(req, ctx);
       const reveal = await suppressionReveal(req, ctx);
       const below = sql.ref<number | null>('sup.below');
@@ -101,6 +128,23 @@ export function registerPlaceSummaryRoutes(app: FastifyInstance, ctx: AppContext
         .distinct()
         .execute();
 
+      // The latest period of the totals at the place over all its entries (the page's "data up to"), as the page
+      // took it from every point: the one ending last, on a tie the one starting first.
+      async function latestPeriodAt(placeId: number): Promise<string | null> {
+        const row = await db
+          .selectFrom('observations as o')
+          .where('o.place_id', '=', placeId)
+          .where('o.disagg_id', '=', 0)
+          .where('o.status', 'in', statuses)
+          .select('o.period')
+          .orderBy('o.period_end', 'desc')
+          .orderBy('o.period_start', 'asc')
+          .orderBy('o.period', 'asc')
+          .limit(1)
+          .executeTakeFirst();
+        return row?.period ?? null;
+      }
+
       const placeOut = {
         code: place.code,
         name: pick(place.names, lang),
@@ -110,10 +154,22 @@ export function registerPlaceSummaryRoutes(app: FastifyInstance, ctx: AppContext
         parent: parent ? { code: parent.code, name: pick(parent.names, lang), level: parent.level } : null,
         country: country ? { code: country.code, name: pick(country.names, lang) } : null,
       };
-      if (!seriesRows.length) return { place: placeOut, indicators: [] };
+      const indicatorsTotal = seriesRows.length;
+      seriesRows.sort(
+        (a, b) =>
+          compareCodes(a.indicatorCode, b.indicatorCode) ||
+          Number(b.isDefault) - Number(a.isDefault) ||
+          compareCodes(a.seriesCode, b.seriesCode),
+      );
+      const pageRows = seriesRows.slice(offset, offset + limit);
+      const paging = { indicatorsTotal, limit, offset };
+      if (!pageRows.length) {
+        const latestPeriod = indicatorsTotal ? await latestPeriodAt(place.id) : null;
+        return { place: placeOut, ...paging, latestPeriod, indicators: [] };
+      }
 
-      const seriesIds = seriesRows.map((s) => s.seriesId);
-      const indicatorIds = [...new Set(seriesRows.map((s) => s.indicatorId))];
+      const seriesIds = pageRows.map((s) => s.seriesId);
+      const indicatorIds = [...new Set(pageRows.map((s) => s.indicatorId))];
 
       const latestTotals = async (placeFilter: { ids?: number[]; pilotLevel?: PlaceLevel }): Promise<LatestRow[]> => {
         let q = db
@@ -145,7 +201,7 @@ export function registerPlaceSummaryRoutes(app: FastifyInstance, ctx: AppContext
           .execute();
       };
 
-      const [points, frameworks, targets, countryLatest, pilotLatest, valueCounts] = await Promise.all([
+      const [points, frameworks, targets, countryLatest, pilotLatest, valueCounts, latestPeriod] = await Promise.all([
         db
           .selectFrom('observations as o')
           .leftJoin('sources as src', 'src.id', 'o.source_id')
@@ -203,10 +259,12 @@ export function registerPlaceSummaryRoutes(app: FastifyInstance, ctx: AppContext
         db
           .selectFrom('observations as o')
           .where('o.place_id', '=', place.id)
+          .where('o.series_id', 'in', seriesIds)
           .where('o.status', 'in', statuses)
           .groupBy('o.series_id')
           .select(['o.series_id as seriesId', sql<string>`count(*) FILTER (WHERE o.disagg_id <> 0)`.as('brokenDown')])
           .execute(),
+        latestPeriodAt(place.id),
       ]);
       // Grouped by series once: a place may have a thousand indicators.
       const group = <T extends { seriesId: number }>(rows: T[]) => {
@@ -223,94 +281,113 @@ export function registerPlaceSummaryRoutes(app: FastifyInstance, ctx: AppContext
       const pilotBySeries = group(pilotLatest);
       const brokenDown = new Map(valueCounts.map((c) => [c.seriesId, Number(c.brokenDown)]));
 
-      const indicators = seriesRows
-        .sort(
-          (a, b) =>
-            compareCodes(a.indicatorCode, b.indicatorCode) ||
-            Number(b.isDefault) - Number(a.isDefault) ||
-            compareCodes(a.seriesCode, b.seriesCode),
-        )
-        .map((s) => {
-          const pts = pointsBySeries.get(s.seriesId) ?? [];
-          let last: (typeof pts)[number] | undefined;
-          for (const p of pts) {
-            if (
-              !last ||
-              p.periodEnd > last.periodEnd ||
-              (p.periodEnd === last.periodEnd && p.periodStart < last.periodStart)
-            )
-              last = p;
-          }
-          // The most specific target: this place and series, this place, this series, the indicator.
-          const candidates = targets.filter(
-            (t) => t.indicator_id === s.indicatorId && (t.series_id === null || t.series_id === s.seriesId),
-          );
-          const score = (t: (typeof candidates)[number]) =>
-            (t.place_id !== null ? 2 : 0) + (t.series_id !== null ? 1 : 0);
-          const target = candidates.sort((a, b) => score(b) - score(a) || b.year - a.year)[0];
-          const c = countryBySeries.get(s.seriesId)?.[0];
-          // The pilot group's spread over published values only: a suppressed value is left out for every reader.
-          const pilots = (pilotBySeries.get(s.seriesId) ?? []).filter(
-            (x): x is LatestRow & { value: number } => x.suppressedBelow === null && x.value !== null,
-          );
-          const groupPeriods = new Set(pilots.map((g) => g.period));
-          const values = pilots.map((g) => g.value);
-          const unitCode = s.seriesUnit ?? s.unitCode;
-          const unitNames = s.seriesUnit ? s.seriesUnitNames : s.unitNames;
-          return {
-            indicator: {
-              code: s.indicatorCode,
-              name: pick(s.indicatorNames, lang),
-              unit: unitCode ? { code: unitCode, name: pick(unitNames, lang) } : null,
-              direction: s.direction,
-              status: s.status,
-              frameworks: frameworks.filter((f) => f.indicatorId === s.indicatorId).map((f) => f.code),
-            },
-            series: { code: s.seriesCode, name: pick(s.seriesNames, lang) ?? s.seriesCode, default: s.isDefault },
-            points: pts.map((p) => ({
-              period: p.period,
-              periodStart: p.periodStart,
-              periodEnd: p.periodEnd,
-              value: p.value,
-              suppressedBelow: p.suppressedBelow,
-              status: p.status,
-            })),
-            latest: last
+      const indicators = pageRows.map((s) => {
+        const pts = pointsBySeries.get(s.seriesId) ?? [];
+        let last: (typeof pts)[number] | undefined;
+        for (const p of pts) {
+          if (
+            !last ||
+            p.periodEnd > last.periodEnd ||
+            (p.periodEnd === last.periodEnd && p.periodStart < last.periodStart)
+          )
+            last = p;
+        }
+        // The most specific target: this place and series, this place, this series, the indicator.
+        const candidates = targets.filter(
+          (t) => t.indicator_id === s.indicatorId && (t.series_id === null || t.series_id === s.seriesId),
+        );
+        const score = (t: (typeof candidates)[number]) =>
+          (t.place_id !== null ? 2 : 0) + (t.series_id !== null ? 1 : 0);
+        const target = candidates.sort((a, b) => score(b) - score(a) || b.year - a.year)[0];
+        const c = countryBySeries.get(s.seriesId)?.[0];
+        // The pilot group's spread over published values only: a suppressed value is left out for every reader.
+        const pilots = (pilotBySeries.get(s.seriesId) ?? []).filter(
+          (x): x is LatestRow & { value: number } => x.suppressedBelow === null && x.value !== null,
+        );
+        const groupPeriods = new Set(pilots.map((g) => g.period));
+        // Progress over the whole series, as the page assessed it from every point it was given.
+        const progress = assessProgress(
+          pts.filter((p) => p.value !== null).map((p) => ({ start: p.periodStart, end: p.periodEnd, value: p.value })),
+          s.direction,
+          target
+            ? {
+                year: target.year,
+                value: target.value,
+                relativeChange: target.relative_change,
+                baselineYear: target.baseline_year,
+              }
+            : null,
+        );
+        const pointsTruncated = pts.length > SUMMARY_MAX_POINTS;
+        const shownPoints = pointsTruncated ? pts.slice(-SUMMARY_MAX_POINTS) : pts;
+        const values = pilots.map((g) => g.value);
+        const unitCode = s.seriesUnit ?? s.unitCode;
+        const unitNames = s.seriesUnit ? s.seriesUnitNames : s.unitNames;
+        return {
+          indicator: {
+            code: s.indicatorCode,
+            name: pick(s.indicatorNames, lang),
+            unit: unitCode ? { code: unitCode, name: pick(unitNames, lang) } : null,
+            direction: s.direction,
+            status: s.status,
+            frameworks: frameworks.filter((f) => f.indicatorId === s.indicatorId).map((f) => f.code),
+          },
+          series: { code: s.seriesCode, name: pick(s.seriesNames, lang) ?? s.seriesCode, default: s.isDefault },
+          points: shownPoints.map((p) => ({
+            period: p.period,
+            periodStart: p.periodStart,
+            periodEnd: p.periodEnd,
+            value: p.value,
+            suppressedBelow: p.suppressedBelow,
+            status: p.status,
+          })),
+          pointsTotal: pts.length,
+          pointsTruncated,
+          // The whole series at the place: the indicator page's data API.
+          ...(pointsTruncated
+            ? {
+                pointsUrl: `/api/v1/indicators/${encodeURIComponent(s.indicatorCode)}/data?${new URLSearchParams({
+                  series: s.seriesCode,
+                  place: place.code,
+                  limit: String(Math.min(pts.length, MAX_POINTS)),
+                })}`,
+              }
+            : {}),
+          progress: { class: progress.class, method: progress.method },
+          latest: last
+            ? {
+                period: last.period,
+                value: last.value,
+                suppressedBelow: last.suppressedBelow,
+                status: last.status,
+                source: sourceView(last.sourceName, last.sourceLicence, last.sourceSynthetic, last.sourceNames),
+              }
+            : null,
+          target: target
+            ? {
+                year: target.year,
+                value: target.value,
+                relativeChange: target.relative_change,
+                baselineYear: target.baseline_year,
+                note: target.note,
+              }
+            : null,
+          country: c ? { place: c.place, period: c.period, value: c.value, suppressedBelow: c.suppressedBelow } : null,
+          // Values at the place that are broken down (by sex, age…); `latest` is null when there is no total.
+          brokenDownValues: brokenDown.get(s.seriesId) ?? 0,
+          pilotGroup:
+            pilots.length >= 2
               ? {
-                  period: last.period,
-                  value: last.value,
-                  suppressedBelow: last.suppressedBelow,
-                  status: last.status,
-                  source: sourceView(last.sourceName, last.sourceLicence, last.sourceSynthetic, last.sourceNames),
+                  count: pilots.length,
+                  median: median(values),
+                  min: values.reduce((a, b) => Math.min(a, b)),
+                  max: values.reduce((a, b) => Math.max(a, b)),
+                  ...(groupPeriods.size === 1 ? { period: pilots[0]!.period } : {}),
                 }
               : null,
-            target: target
-              ? {
-                  year: target.year,
-                  value: target.value,
-                  relativeChange: target.relative_change,
-                  baselineYear: target.baseline_year,
-                  note: target.note,
-                }
-              : null,
-            country: c
-              ? { place: c.place, period: c.period, value: c.value, suppressedBelow: c.suppressedBelow }
-              : null,
-            // Values at the place that are broken down (by sex, age…); `latest` is null when there is no total.
-            brokenDownValues: brokenDown.get(s.seriesId) ?? 0,
-            pilotGroup:
-              pilots.length >= 2
-                ? {
-                    count: pilots.length,
-                    median: median(values),
-                    min: values.reduce((a, b) => Math.min(a, b)),
-                    max: values.reduce((a, b) => Math.max(a, b)),
-                    ...(groupPeriods.size === 1 ? { period: pilots[0]!.period } : {}),
-                  }
-                : null,
-          };
-        });
-      return { place: placeOut, indicators };
+        };
+      });
+      return { place: placeOut, ...paging, latestPeriod, indicators };
     },
   );
 }

@@ -1,4 +1,4 @@
-import { assessProgress, type Direction } from '@marsad/core';
+import type { Direction, ProgressResult } from '@marsad/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from '@tanstack/react-router';
 import { lazy, Suspense, useId, useMemo, useState } from 'react';
@@ -17,6 +17,7 @@ import { anySuppressed, SuppressionNote, shownValue, ValueText } from '../../com
 import { TableScroll } from '../../components/TableScroll.tsx';
 import { UserText } from '../../components/UserText.tsx';
 import { SourceText, StatusLabel } from '../../components/ValueMeta.tsx';
+import { Pager } from '../admin/Pager.tsx';
 import { NotFoundPage } from '../NotFoundPage.tsx';
 
 const LineChart = lazy(() => import('../../components/LineChart.tsx').then((m) => ({ default: m.LineChart })));
@@ -24,7 +25,17 @@ const PlaceAreasMap = lazy(() =>
   import('../../components/PlaceAreasMap.tsx').then((m) => ({ default: m.PlaceAreasMap })),
 );
 
+/** Entries (indicator, series) per page of the summary (the API gives at most 200). */
+const ENTRIES_PER_PAGE = 50;
+
+/** GET /api/v1/places/:code/summary: one page of the place's entries (indicator, series). */
 interface Summary {
+  /** Entries in all; the answer holds `limit` of them from `offset`. */
+  indicatorsTotal: number;
+  limit: number;
+  offset: number;
+  /** The latest period of the totals at the place, over every entry (not only this page's). */
+  latestPeriod: string | null;
   place: {
     code: string;
     name: string | null;
@@ -53,6 +64,11 @@ interface Summary {
       suppressedBelow: number | null;
       status: string;
     }[];
+    /** The latest values only when `pointsTruncated`: `pointsTotal` in all, on the indicator page. */
+    pointsTotal: number;
+    pointsTruncated: boolean;
+    /** Progress over the whole series (its class and method). */
+    progress: Pick<ProgressResult, 'class' | 'method'>;
     // null when the place has only broken-down values of the series (no total row).
     latest: {
       period: string;
@@ -75,6 +91,9 @@ export function PlacePage() {
   const { lang, num, period, date } = usePrefs();
   const chartTableId = useId();
   const [chartChoice, setChartChoice] = useState<string | null>(null);
+  // The page of entries shown, for this place (another place starts at its first page).
+  const [paging, setPaging] = useState({ code, offset: 0 });
+  const offset = paging.code === code ? paging.offset : 0;
   // The moment the page was made: printed with the latest period of its data.
   const generatedAt = useMemo(() => new Date().toISOString(), []);
   const place = useQuery({
@@ -82,8 +101,11 @@ export function PlacePage() {
     queryFn: () => getJson<PlaceDetail>(`/places/${encodeURIComponent(code)}`, { lang }),
   });
   const summary = useQuery({
-    queryKey: ['place-summary', code, lang],
-    queryFn: () => getJson<Summary>(`/places/${encodeURIComponent(code)}/summary`, { lang }),
+    queryKey: ['place-summary', code, lang, offset],
+    queryFn: () =>
+      getJson<Summary>(`/places/${encodeURIComponent(code)}/summary`, { lang, limit: ENTRIES_PER_PAGE, offset }),
+    // The page shown stays while the next one loads.
+    placeholderData: (previous, previousQuery) => (previousQuery?.queryKey[1] === code ? previous : undefined),
   });
   if (place.error instanceof ApiError && place.error.status === 404) return <NotFoundPage what={code} />;
   if (place.isPending) return <Loading />;
@@ -92,10 +114,8 @@ export function PlacePage() {
   const synthetic = summary.data?.indicators.some((i) => i.latest?.source?.synthetic);
   const rows = summary.data?.indicators ?? [];
   const rowKey = (row: Summary['indicators'][number]) => `${row.indicator.code}|${row.series.code}`;
-  // The latest period of the data on the page: the one ending last.
-  let lastPoint: Summary['indicators'][number]['points'][number] | undefined;
-  for (const row of rows)
-    for (const x of row.points) if (!lastPoint || x.periodEnd > lastPoint.periodEnd) lastPoint = x;
+  // The latest period of the place's data (over every page): the one ending last.
+  const latestPeriod = summary.data?.latestPeriod ?? null;
   // The chart: the chosen indicator, else the first with most values shown.
   // Only indicators with totals here can be charted (some have only broken-down values).
   const chartRows = rows.filter((r) => r.points.length > 0);
@@ -139,8 +159,8 @@ export function PlacePage() {
         )}
       </p>
       <p className="small data-date">
-        {lastPoint
-          ? t('places.dataDate', { period: period(lastPoint.period), date: date(generatedAt) })
+        {latestPeriod
+          ? t('places.dataDate', { period: period(latestPeriod), date: date(generatedAt) })
           : t('places.generated', { date: date(generatedAt) })}
       </p>
       <p className="no-print">
@@ -203,13 +223,6 @@ export function PlacePage() {
                 </thead>
                 <tbody>
                   {summary.data.indicators.map((row) => {
-                    const progress = assessProgress(
-                      row.points
-                        .filter(shownValue)
-                        .map((x) => ({ start: x.periodStart, end: x.periodEnd, value: x.value })),
-                      row.indicator.direction,
-                      row.target,
-                    );
                     const unit = row.indicator.unit ? (row.indicator.unit.name ?? row.indicator.unit.code) : '';
                     return (
                       <tr key={`${row.indicator.code}-${row.series.code}`}>
@@ -257,7 +270,7 @@ export function PlacePage() {
                           <Sparkline values={row.points.filter(shownValue).map((x) => x.value)} />
                         </td>
                         <td>
-                          <ProgressBadge result={progress} />
+                          <ProgressBadge result={row.progress} />
                         </td>
                         <td className="num">
                           {row.country ? (
@@ -295,6 +308,12 @@ export function PlacePage() {
                 </tbody>
               </table>
             </TableScroll>
+            <Pager
+              total={summary.data.indicatorsTotal}
+              limit={summary.data.limit}
+              offset={summary.data.offset}
+              onOffset={(o) => setPaging({ code, offset: o })}
+            />
             {summary.data.indicators.some((i) =>
               anySuppressed([...(i.latest ? [i.latest] : []), ...(i.country ? [i.country] : [])]),
             ) && <SuppressionNote />}
@@ -318,6 +337,17 @@ export function PlacePage() {
                     </label>
                   </p>
                   <h3 dir="auto">{chartIndicator}</h3>
+                  {chartRow.pointsTruncated && (
+                    <p className="small notice">
+                      {t('places.pointsCut', {
+                        shown: num(chartRow.points.length, 0),
+                        total: num(chartRow.pointsTotal, 0),
+                      })}{' '}
+                      <Link to="/indicators/$code" params={{ code: chartRow.indicator.code }}>
+                        {t('places.allValues')}
+                      </Link>
+                    </p>
+                  )}
                   <Suspense fallback={<Loading />}>
                     <LineChart
                       unit={chartUnit}
