@@ -101,6 +101,8 @@ try {
     'latest updates (home)': '/api/v1/updates?lang=en&limit=8',
     'counts (home)': '/api/v1/summary',
     'home page HTML': '/en/',
+    'place page HTML (drawn on the server)': '/ar/places/MAR',
+    'indicator page HTML': '/en/indicators/LOAD.1',
   };
   const chosen = Object.entries(reads).filter(
     ([name, url]) => !opt.only || opt.only.split(',').some((w) => name.includes(w) || url.includes(w)),
