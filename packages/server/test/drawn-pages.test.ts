@@ -137,5 +137,15 @@ describe.skipIf(!built).each(testStoreKinds())('pages drawn on the server on %s'
     const r = await t.app.inject({ url: '/en/indicators/NO-SUCH' });
     expect(r.statusCode).toBe(404);
     expect(r.body).toContain('<html lang="en" dir="ltr">');
+    expect(h1Of(r.body)).toBe('Not found');
+  });
+
+  it('draws a page asked for with a trailing slash as the page without it', async () => {
+    for (const url of ['/en/', '/ar/places/MAAGA/']) {
+      const r = await t.app.inject({ url });
+      expect(r.statusCode, url).toBe(200);
+      expect(h1Of(r.body), url).toBeTruthy();
+      expect(stateOf(r.body), url).toBeTruthy();
+    }
   });
 });
