@@ -267,3 +267,44 @@ describe.each(testStoreKinds())('the cache of public reads on %s', (kind) => {
     expect(new Set(all.map((r) => r.body)).size).toBe(1);
   });
 });
+
+describe('the cache of public reads while the data changes faster than an answer is computed', () => {
+  it('sends the last answer while one computation of a newer one runs, instead of one computation per change', async () => {
+    const { default: Fastify } = await import('fastify');
+    const { registerPublicCache } = await import('../src/http/public-cache.ts');
+    let gen = 1;
+    const generation = { current: () => gen, bump: () => undefined, close: async () => undefined };
+    const app = Fastify();
+    registerPublicCache(app, generation, { maxBytes: 1024 * 1024 });
+    let computations = 0;
+    let release: () => void = () => undefined;
+    app.get('/api/v1/slow', async () => {
+      computations++;
+      const n = computations;
+      if (n > 1) await new Promise<void>((resolve) => (release = resolve));
+      return { computed: n, generation: gen };
+    });
+    await app.ready();
+    const get = () => app.inject({ url: '/api/v1/slow' });
+    expect((await get()).json()).toEqual({ computed: 1, generation: 1 });
+    // The data changes: the next request computes afresh (it waits for its computation)...
+    gen = 2;
+    const fresh = get();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(computations).toBe(2);
+    // ...and while it runs, the data changes again: requests get the last answer at once, nothing more is computed.
+    gen = 3;
+    const meanwhile = await Promise.all([get(), get(), get()]);
+    for (const r of meanwhile) expect(r.json()).toEqual({ computed: 1, generation: 1 });
+    expect(computations).toBe(2);
+    release();
+    expect((await fresh).json()).toEqual({ computed: 2, generation: 3 });
+    // Once none runs, a request at the newest generation computes it.
+    const after = get();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(computations).toBe(3);
+    release();
+    expect((await after).json()).toEqual({ computed: 3, generation: 3 });
+    await app.close();
+  });
+});

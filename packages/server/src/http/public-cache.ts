@@ -75,6 +75,9 @@ interface Entry {
 
 interface Pending {
   key: string;
+  /** The key without the generation: the same answer at any generation. */
+  base: string;
+  generation: number;
   done: (entry: Entry | undefined) => void;
 }
 
@@ -162,6 +165,15 @@ export function registerPublicCache(
       : null;
   const maxEntry = Math.floor(options.maxBytes / 8);
   const inflight = new Map<string, Promise<Entry | undefined>>();
+  /** The last answer kept for each address (any generation), and how many computations of it are running. */
+  const latest =
+    options.maxBytes > 0
+      ? new LRUCache<string, { entry: Entry; generation: number }>({
+          maxSize: Math.max(1, Math.floor(options.maxBytes / 2)),
+          sizeCalculation: (e) => Math.max(1, e.entry.body.length),
+        })
+      : null;
+  const computing = new Map<string, number>();
 
   /**
    * The bytes of `entry` for this request, its ETag, Content-Encoding and status set: the same on the answer's first
@@ -208,9 +220,16 @@ export function registerPublicCache(
     if (gen === null) return;
     const language = (req.headers['accept-language'] ?? '').split(',')[0]?.trim().toLowerCase() ?? '';
     const stamp = isPage(req) ? (options.pageStamp?.() ?? '') : '';
-    const key = `${gen}\u0000${stamp}\u0000${language}\u0000${req.url}`;
+    const base = `${stamp}\u0000${language}\u0000${req.url}`;
+    const key = `${gen}\u0000${base}`;
     const entry = cache.get(key) ?? (await inflight.get(key));
     if (entry) return send(req, reply, entry);
+    // The data changed while this answer is being computed for an earlier change (writes committing faster than the
+    // answer is computed: imports running): the last answer is sent meanwhile, at most one computation old, instead
+    // of a computation per change. The first request after a change, with none running, computes it afresh.
+    const last = computing.has(base) ? latest?.get(base) : undefined;
+    if (last) return send(req, reply, last.entry);
+    computing.set(base, (computing.get(base) ?? 0) + 1);
     let done!: (e: Entry | undefined) => void;
     inflight.set(
       key,
@@ -220,10 +239,15 @@ export function registerPublicCache(
     );
     req[PENDING] = {
       key,
+      base,
+      generation: gen,
       done: (e) => {
         if (req[PENDING] === undefined) return;
         req[PENDING] = undefined;
         inflight.delete(key);
+        const n = (computing.get(base) ?? 1) - 1;
+        if (n > 0) computing.set(base, n);
+        else computing.delete(base);
         done(e);
       },
     };
@@ -257,6 +281,9 @@ export function registerPublicCache(
     const entry: Entry = { body, etag, headers };
     if (pending && !reply.hasHeader('Set-Cookie') && body.length <= maxEntry) {
       cache?.set(pending.key, entry);
+      // Computations finish in any order: the newest generation's answer is the one kept.
+      if ((latest?.get(pending.base)?.generation ?? Number.NEGATIVE_INFINITY) <= pending.generation)
+        latest?.set(pending.base, { entry, generation: pending.generation });
       pending.done(entry);
     } else pending?.done(undefined);
     // Coded here as a hit is (brotli before gzip, from 1 kB): @fastify/compress leaves it so.
