@@ -117,13 +117,11 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
     status: number,
   ) => {
     // A reader without a session gets the page drawn (page-render.ts); one with a session may see unpublished
-    // values, which the server's drawing (the public answers) would not show: the browser draws it. A page that
-    // does not exist is drawn as the app's not-found page (an address no route has).
+    // values, which the server's drawing (the public answers) would not show: the browser draws it. A page of
+    // something that does not exist is left to the browser too (its query fails), which says what was not found.
     // The router's addresses have no trailing slash (`/en/` is `/en`): drawn at the address it would go to.
     const address = req.url.replace(/^([^?]*[^/?])\/+(?=\?|$)/, '$1');
-    const drawn = isAnonymous(req)
-      ? await drawPage(app, WEB_DIST_SERVER, status === 404 ? `/${lang}/not-found` : address, lang)
-      : null;
+    const drawn = isAnonymous(req) ? await drawPage(app, WEB_DIST_SERVER, address, lang) : null;
     let html = pageHtml(
       await readFile(index, 'utf8'),
       lang,
