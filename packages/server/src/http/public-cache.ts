@@ -218,7 +218,11 @@ export function registerPublicCache(
     if (!cache || !isPublicRead(req) || !isAnonymous(req)) return;
     const gen = generation.current();
     if (gen === null) return;
-    const language = (req.headers['accept-language'] ?? '').split(',')[0]?.trim().toLowerCase() ?? '';
+    // A page's language is its address's (the pages kept are the 200s of /:lang/…; an address without language is
+    // redirected, not kept): the reader's Accept-Language would only split the pages kept. An API answer may follow it.
+    const language = isPage(req)
+      ? ''
+      : ((req.headers['accept-language'] ?? '').split(',')[0]?.trim().toLowerCase() ?? '');
     const stamp = isPage(req) ? (options.pageStamp?.() ?? '') : '';
     const base = `${stamp}\u0000${language}\u0000${req.url}`;
     const key = `${gen}\u0000${base}`;
