@@ -279,11 +279,11 @@ export function registerPublicCache(
     }
     const body = Buffer.isBuffer(payload) ? payload : Buffer.from(payload);
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(reply.getHeaders()))
-      if (!NOT_KEPT.has(name.toLowerCase()) && value !== undefined) headers[name] = String(value);
-    const entry: Entry = { body, etag, headers };
+    const entry: Entry = { body, etag, headers: {} };
     if (pending && !reply.hasHeader('Set-Cookie') && body.length <= maxEntry) {
+      // The headers are kept with the answer only (coding it below needs none of them).
+      for (const [name, value] of Object.entries(reply.getHeaders()))
+        if (!NOT_KEPT.has(name.toLowerCase()) && value !== undefined) entry.headers[name] = String(value);
       cache?.set(pending.key, entry);
       // Computations finish in any order: the newest generation's answer is the one kept.
       if ((latest?.get(pending.base)?.generation ?? Number.NEGATIVE_INFINITY) <= pending.generation)

@@ -1,6 +1,7 @@
 import { directionOf, PAGE_LANGUAGES, type PageLanguage, pathInLanguage } from './page-language.ts';
 
-const attr = (s: string) =>
+/** Text made safe inside an HTML attribute or element. */
+export const attr = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /**

@@ -10,6 +10,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { attr } from './page-html.ts';
 import type { PageLanguage } from './page-language.ts';
 
 /** What the renderer module exports (packages/web/src/entry-server.tsx). */
@@ -64,8 +65,6 @@ function scriptSafe(json: string): string {
     .replace(/\u2029/g, '\\u2029');
 }
 
-const text = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
 /**
  * The page at `url` (address with language prefix and query) drawn in `lang` for a reader without a session,
  * or null when it is drawn in the browser instead (the reason logged at debug level; a fault at warn).
@@ -102,7 +101,7 @@ export async function drawPage(
 export function withDrawnPage(html: string, page: DrawnPage): string {
   return (
     html
-      .replace(/<title>[\s\S]*?<\/title>/i, () => `<title>${text(page.title)}</title>`)
+      .replace(/<title>[\s\S]*?<\/title>/i, () => `<title>${attr(page.title)}</title>`)
       // The page reads without JavaScript: the note that it needs it goes.
       .replace(/<noscript>[\s\S]*?<\/noscript>\s*/i, '')
       .replace(
