@@ -6,6 +6,9 @@
  * Chrome's "Slow 3G" preset (2 s latency, 50 kB/s each way). The baseline: the very HTML Marsad sent, its scripts
  * taken out, and its style sheet, served as files by a plain HTTP server in this process — the page as a static site.
  * And the same page drawn in the browser, as a reader with a session gets it (and every reader did before).
+ * Also the JavaScript (compressed, as sent) a drawn page needs before it is interactive: the scripts and module
+ * preloads it names, which the app loads before it takes over the page, measured once it has (the app's
+ * `marsad:interactive` mark: packages/web/src/main.tsx); the goal is < 150 kB.
  *   npm run bench:first-heading [-- --runs 3] [--postgres]
  */
 
@@ -82,7 +85,7 @@ async function firstHeading(
   url: string,
   slow: boolean,
   unDrawn = false,
-): Promise<{ ms: number; bytes: number }> {
+): Promise<{ ms: number; bytes: number; js?: number }> {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
   if (unDrawn) await context.addCookies([{ name: 'marsad_session', value: 'none', url }]);
   await context.addInitScript(markHeading);
@@ -93,7 +96,11 @@ async function firstHeading(
   const requests: Promise<{ at: number; bytes: number }>[] = [];
   page.on('requestfinished', (r) =>
     requests.push(
-      r.sizes().then((z) => ({ at: r.timing().startTime, bytes: z.responseBodySize + z.responseHeadersSize })),
+      r
+        .sizes()
+        .then((z) => ({ at: r.timing().startTime, bytes: z.responseBodySize + z.responseHeadersSize }))
+        // A request that finishes as the page is closed (the chart's code, after the heading) is not counted.
+        .catch(() => ({ at: Number.POSITIVE_INFINITY, bytes: 0 })),
     ),
   );
   await page.goto(url, { waitUntil: 'commit' });
@@ -108,8 +115,30 @@ async function firstHeading(
   // What the page had asked for before its heading showed, once received.
   await page.waitForLoadState('load');
   const bytes = (await Promise.all(requests)).filter((r) => r.at <= epoch).reduce((s, r) => s + r.bytes, 0);
+  // The JavaScript the page had asked for before it answered to the reader (the app's mark, once hydrated: main.tsx),
+  // as sent (compressed bodies).
+  let js: number | undefined;
+  if (url.startsWith(marsad) && !unDrawn) {
+    await page.waitForFunction(() => performance.getEntriesByName('marsad:interactive').length > 0, null, {
+      timeout: Number(process.env.HEADING_TIMEOUT_MS ?? 180_000),
+      polling: 50,
+    });
+    // The code the page names in its HTML (its scripts and module preloads: what the app waits for before it takes
+    // over the page), as it came; not the chart's code, which loads while the page already answers.
+    const html = (await app.inject({ url: new URL(url).pathname })).body;
+    const named = [...html.matchAll(/<(?:script[^>]* src|link rel="modulepreload"[^>]* href)="([^"]+)"/g)].map(
+      (m) => new URL(m[1]!, url).href,
+    );
+    js = await page.evaluate(
+      (names) =>
+        (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+          .filter((r) => names.includes(r.name))
+          .reduce((s, r) => s + r.encodedBodySize, 0),
+      named,
+    );
+  }
   await context.close();
-  return { ms, bytes };
+  return { ms, bytes, js };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -121,7 +150,7 @@ try {
   for (const slow of [false, true]) {
     console.log(`\n${slow ? 'Slow 3G (2 s latency, 50 kB/s)' : 'No throttling (loopback)'}`);
     for (const p of PAGES) {
-      const m: { ms: number; bytes: number }[] = [];
+      const m: { ms: number; bytes: number; js?: number }[] = [];
       const s: { ms: number; bytes: number }[] = [];
       const b: { ms: number; bytes: number }[] = [];
       // The first load after a data change draws the page and compresses it (then kept: decision 0006, 0007): once,
@@ -138,7 +167,8 @@ try {
       const range = (xs: number[]) => `${Math.round(Math.min(...xs))}–${Math.round(Math.max(...xs))}`;
       console.log(
         `  ${p.padEnd(24)} Marsad ${String(Math.round(mm)).padStart(6)} ms (${range(m.map((x) => x.ms))}), ` +
-          `${(median(m.map((x) => x.bytes)) / 1024).toFixed(1)} kB asked for before it · static ${String(Math.round(sm)).padStart(6)} ms ` +
+          `${(median(m.map((x) => x.bytes)) / 1024).toFixed(1)} kB asked for before it, ` +
+          `${(median(m.map((x) => x.js ?? 0)) / 1024).toFixed(1)} kB of JavaScript before interactive · static ${String(Math.round(sm)).padStart(6)} ms ` +
           `(${range(s.map((x) => x.ms))}), ${(median(s.map((x) => x.bytes)) / 1024).toFixed(1)} kB · ${(mm / sm).toFixed(2)}× ` +
           `· drawn in the browser (as before) ${Math.round(median(b.map((x) => x.ms)))} ms, ` +
           `${(median(b.map((x) => x.bytes)) / 1024).toFixed(1)} kB` +

@@ -62,6 +62,9 @@ describe.skipIf(!built).each(testStoreKinds())('pages drawn on the server on %s'
       // it: web-pages.test.ts).
       expect(r.body).not.toMatch(/rel="modulepreload"[^>]*echarts-setup/);
       expect(r.body).toMatch(/rel="modulepreload"[^>]*IndicatorPage/);
+      // Of the messages, only the public pages' part in the page's language (packages/web/src/i18n/catalog-parts.ts).
+      const catalogs = [...r.body.matchAll(/rel="modulepreload"[^>]*href="\/assets\/([a-z]{2}-(?:public|work))-/g)];
+      expect(catalogs.map((c) => c[1])).toEqual([`${lang}-public`]);
       expect(r.headers['content-security-policy']).toContain("style-src-attr 'unsafe-inline'");
       expect(r.headers['content-security-policy']).not.toMatch(/script-src[^;]*unsafe-inline/);
     }

@@ -11,13 +11,16 @@ import './app/styles.css';
 const queryClient = new QueryClient({ defaultOptions: QUERY_DEFAULTS });
 const router = createAppRouter();
 
-await initI18n();
 // biome-ignore lint/style/noNonNullAssertion: index.html has it
 const root = document.getElementById('root')!;
 // A page the server rendered (packages/server/src/web/page-render.ts) comes with the API answers it was made
 // of: the app starts from them and takes over the page's HTML (hydration) instead of drawing it again.
 const state = document.getElementById(SERVER_STATE_ID);
-if (state?.textContent && root.firstElementChild) {
+const drawn = Boolean(state?.textContent && root.firstElementChild);
+// A drawn page is a public page for a reader without a session: the messages of the public pages are enough.
+// Else the reader may be signed in, and the pages of work are likely: their messages come at once too.
+await initI18n(!drawn);
+if (state?.textContent && drawn) {
   hydrate(queryClient, JSON.parse(state.textContent) as DehydratedState);
   // The page's code and the route's data are loaded before React compares its first render with the HTML; the
   // router is told the page came from a server, so that it draws the same tree (no Suspense around the root).
@@ -28,6 +31,8 @@ if (state?.textContent && root.firstElementChild) {
   onPageShown(() => {
     if (isolating) return;
     isolating = true;
+    // The moment the page answers to the reader (bench/web/first-heading.ts reads it: the code loaded before it).
+    performance.mark('marsad:interactive');
     isolateNumbersInPage(root);
   });
   hydrateRoot(root, <AppRoot queryClient={queryClient} router={router} />, {

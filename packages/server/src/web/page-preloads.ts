@@ -76,9 +76,10 @@ function collect(manifest: Record<string, ManifestChunk>, key: string, into: Set
 
 /**
  * The built files a page in `lang` at `pagePath` (its address without language prefix) loads before
- * it can show itself, that index.html does not name already: the language's message catalog, the
- * route's page and what it imports, and the page's chart code (PAGE_EXTRAS; `extras: false` for a page drawn on the
- * server, which shows before its chart). Addresses: `/assets/…`.
+ * it can show itself, that index.html does not name already: the language's message catalog (the part of the public
+ * pages; with `extras`, the part of the pages of work too, which a page the server did not draw loads at once:
+ * packages/web/src/main.tsx), the route's page and what it imports, and the page's chart code (PAGE_EXTRAS;
+ * `extras: false` for a page drawn on the server, which shows before its chart). Addresses: `/assets/…`.
  */
 export function pageModuleFiles(
   build: WebBuild,
@@ -86,7 +87,8 @@ export function pageModuleFiles(
   pagePath: string,
   options: { extras: boolean } = { extras: true },
 ): string[] {
-  const keys = [`src/i18n/locales/${lang}.json`];
+  const catalog = `src/i18n/locales/${lang}.json?catalog=`;
+  const keys = [`${catalog}public`, ...(options.extras ? [`${catalog}work`] : [])];
   const page = build.pages.find((p) => p.pattern.test(pagePath));
   if (page) keys.push(page.module, ...(options.extras ? (PAGE_EXTRAS[page.module] ?? []) : []));
   const files = new Set<string>();

@@ -7,6 +7,7 @@ import {
 } from '@tanstack/react-router';
 import type { ComponentType } from 'react';
 import { PageError } from '../components/ErrorBoundary.tsx';
+import { loadWorkMessages } from '../i18n/i18n.ts';
 import { HomePage } from '../pages/home/HomePage.tsx';
 import { validateKnowledgeSearch } from '../pages/knowledge/knowledge-search-params.ts';
 import { NotFoundPage } from '../pages/NotFoundPage.tsx';
@@ -19,9 +20,17 @@ import { PageShown } from './page-shown.tsx';
  * drew, that is when React has taken over its HTML (the router draws a page inside a Suspense boundary of its own,
  * taken over after the header), after which main.tsx isolates its numbers.
  */
-function page<M extends Record<string, unknown>>(load: () => Promise<M>, name: keyof M & string) {
+function page<M extends Record<string, unknown>>(
+  load: () => Promise<M>,
+  name: keyof M & string,
+  use: 'public' | 'work' = 'public',
+) {
+  // A page of work comes with its messages (i18n/catalog-parts.ts): loaded beside its code, before it is drawn.
+  const loadPage = use === 'work' ? () => Promise.all([load(), loadWorkMessages()]).then(([m]) => m) : load;
   // A page takes no props: the route's component is drawn as <Page />.
-  const Page = lazyRouteComponent(load, name) as unknown as ComponentType<object> & { preload: () => Promise<void> };
+  const Page = lazyRouteComponent(loadPage, name) as unknown as ComponentType<object> & {
+    preload: () => Promise<void>;
+  };
   // biome-ignore lint/correctness/noComponentHookFactories: made once per route at module load, never during a render
   const Shown = () => (
     <>
@@ -132,7 +141,7 @@ const knowledge = createRoute({
 const knowledgeNew = createRoute({
   getParentRoute: () => rootRoute,
   path: '/knowledge/new',
-  component: page(() => import('../pages/knowledge/ItemEditPage.tsx'), 'ItemNewPage'),
+  component: page(() => import('../pages/knowledge/ItemEditPage.tsx'), 'ItemNewPage', 'work'),
 });
 const knowledgeItem = createRoute({
   getParentRoute: () => rootRoute,
@@ -142,7 +151,7 @@ const knowledgeItem = createRoute({
 const knowledgeEdit = createRoute({
   getParentRoute: () => rootRoute,
   path: '/knowledge/$id/edit',
-  component: page(() => import('../pages/knowledge/ItemEditPage.tsx'), 'ItemEditPage'),
+  component: page(() => import('../pages/knowledge/ItemEditPage.tsx'), 'ItemEditPage', 'work'),
 });
 const network = createRoute({
   getParentRoute: () => rootRoute,
@@ -163,14 +172,14 @@ const workshop = createRoute({
 const signIn = createRoute({
   getParentRoute: () => rootRoute,
   path: '/sign-in',
-  component: page(() => import('../pages/account/SignInPage.tsx'), 'SignInPage'),
+  component: page(() => import('../pages/account/SignInPage.tsx'), 'SignInPage', 'work'),
 });
 const accept = createRoute({
   getParentRoute: () => rootRoute,
   path: '/accept',
   validateSearch: (s: Record<string, unknown>): { token?: string } =>
     typeof s.token === 'string' ? { token: s.token } : {},
-  component: page(() => import('../pages/account/AcceptPage.tsx'), 'AcceptPage'),
+  component: page(() => import('../pages/account/AcceptPage.tsx'), 'AcceptPage', 'work'),
 });
 
 const entry = createRoute({
@@ -185,20 +194,20 @@ const entry = createRoute({
         : {}),
     ...(typeof s.framework === 'string' ? { framework: s.framework } : {}),
   }),
-  component: page(() => import('../pages/entry/EntryPage.tsx'), 'EntryPage'),
+  component: page(() => import('../pages/entry/EntryPage.tsx'), 'EntryPage', 'work'),
 });
 
 // Upload of files of values, places and boundaries, with a dry run (issue 14, item 6).
 const importPage = createRoute({
   getParentRoute: () => rootRoute,
   path: '/import',
-  component: page(() => import('../pages/import/ImportPage.tsx'), 'ImportPage'),
+  component: page(() => import('../pages/import/ImportPage.tsx'), 'ImportPage', 'work'),
 });
 
 const inbox = createRoute({
   getParentRoute: () => rootRoute,
   path: '/inbox',
-  component: page(() => import('../pages/account/InboxPage.tsx'), 'InboxPage'),
+  component: page(() => import('../pages/account/InboxPage.tsx'), 'InboxPage', 'work'),
 });
 
 // Reviews (issue 6): published reviews for everyone; cycles, submissions and the Board report for those with a role.
@@ -210,22 +219,22 @@ const reviews = createRoute({
 const reviewCycleNew = createRoute({
   getParentRoute: () => rootRoute,
   path: '/reviews/cycles/new',
-  component: page(() => import('../pages/reviews/CycleNewPage.tsx'), 'CycleNewPage'),
+  component: page(() => import('../pages/reviews/CycleNewPage.tsx'), 'CycleNewPage', 'work'),
 });
 const reviewCycle = createRoute({
   getParentRoute: () => rootRoute,
   path: '/reviews/cycles/$id',
-  component: page(() => import('../pages/reviews/CyclePage.tsx'), 'CyclePage'),
+  component: page(() => import('../pages/reviews/CyclePage.tsx'), 'CyclePage', 'work'),
 });
 const reviewBoardReport = createRoute({
   getParentRoute: () => rootRoute,
   path: '/reviews/cycles/$id/board-report',
-  component: page(() => import('../pages/reviews/BoardReportPage.tsx'), 'BoardReportPage'),
+  component: page(() => import('../pages/reviews/BoardReportPage.tsx'), 'BoardReportPage', 'work'),
 });
 const reviewSubmission = createRoute({
   getParentRoute: () => rootRoute,
   path: '/reviews/submissions/$id',
-  component: page(() => import('../pages/reviews/SubmissionPage.tsx'), 'SubmissionPage'),
+  component: page(() => import('../pages/reviews/SubmissionPage.tsx'), 'SubmissionPage', 'work'),
 });
 const reviewPublished = createRoute({
   getParentRoute: () => rootRoute,
@@ -237,42 +246,42 @@ const reviewPublished = createRoute({
 const admin = createRoute({
   getParentRoute: () => rootRoute,
   path: '/admin',
-  component: page(() => import('../pages/admin/AdminHomePage.tsx'), 'AdminHomePage'),
+  component: page(() => import('../pages/admin/AdminHomePage.tsx'), 'AdminHomePage', 'work'),
 });
 const adminUsers = createRoute({
   getParentRoute: () => rootRoute,
   path: '/admin/users',
-  component: page(() => import('../pages/admin/UsersPage.tsx'), 'UsersPage'),
+  component: page(() => import('../pages/admin/UsersPage.tsx'), 'UsersPage', 'work'),
 });
 const adminUser = createRoute({
   getParentRoute: () => rootRoute,
   path: '/admin/users/$id',
-  component: page(() => import('../pages/admin/UserPage.tsx'), 'UserPage'),
+  component: page(() => import('../pages/admin/UserPage.tsx'), 'UserPage', 'work'),
 });
 const adminTokens = createRoute({
   getParentRoute: () => rootRoute,
   path: '/admin/tokens',
-  component: page(() => import('../pages/admin/TokensAdminPage.tsx'), 'TokensAdminPage'),
+  component: page(() => import('../pages/admin/TokensAdminPage.tsx'), 'TokensAdminPage', 'work'),
 });
 const adminPlaces = createRoute({
   getParentRoute: () => rootRoute,
   path: '/admin/places',
-  component: page(() => import('../pages/admin/PlacesAdminPage.tsx'), 'PlacesAdminPage'),
+  component: page(() => import('../pages/admin/PlacesAdminPage.tsx'), 'PlacesAdminPage', 'work'),
 });
 const adminIndicators = createRoute({
   getParentRoute: () => rootRoute,
   path: '/admin/indicators',
-  component: page(() => import('../pages/admin/IndicatorsAdminPage.tsx'), 'IndicatorsAdminPage'),
+  component: page(() => import('../pages/admin/IndicatorsAdminPage.tsx'), 'IndicatorsAdminPage', 'work'),
 });
 const adminIndicator = createRoute({
   getParentRoute: () => rootRoute,
   path: '/admin/indicators/$code',
-  component: page(() => import('../pages/admin/IndicatorRulesPage.tsx'), 'IndicatorRulesPage'),
+  component: page(() => import('../pages/admin/IndicatorRulesPage.tsx'), 'IndicatorRulesPage', 'work'),
 });
 const adminAudit = createRoute({
   getParentRoute: () => rootRoute,
   path: '/admin/audit',
-  component: page(() => import('../pages/admin/AuditPage.tsx'), 'AuditPage'),
+  component: page(() => import('../pages/admin/AuditPage.tsx'), 'AuditPage', 'work'),
 });
 
 const routeTree = rootRoute.addChildren([
