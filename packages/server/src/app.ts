@@ -78,11 +78,10 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   registerSecurityHeaders(app);
   registerUnreadBodyGuard(app);
   registerStorableInputCheck(app);
-  // Public reads answered from memory while the data has not changed; then compression of the rest (its hook after
-  // the cache's, which keeps answers as they are).
+  // Public reads answered from memory while the data has not changed (first: a hit needs none of the hooks after);
+  // then compression of the rest (its hook after the cache's, which keeps answers as they are).
   const generation = await watchDataChanges(ctx.store);
   app.addHook('onClose', () => generation.close());
-  registerAbandonedReads(app);
   registerPublicCache(
     app,
     generation,
@@ -90,6 +89,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       ? { maxBytes: 0 }
       : { ...DEFAULT_PUBLIC_CACHE, pageStamp: webBuildStamp, ...options.publicCache },
   );
+  registerAbandonedReads(app);
   await app.register(compress, {
     global: true,
     threshold: 1024,

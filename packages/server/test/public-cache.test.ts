@@ -157,6 +157,33 @@ describe.each(testStoreKinds())('the cache of public reads on %s', (kind) => {
     expect(notModified.headers.vary).toBe(got.headers.vary);
   });
 
+  it('sends a kept answer with every header the computed one had, the security headers among them, and logs it', async () => {
+    const lines: string[] = [];
+    const logged = await createTestApp(kind, {
+      build: { logger: { level: 'info', stream: { write: (line: string) => lines.push(line) } } },
+    });
+    try {
+      const url = '/api/v1/indicators/11.1.1?lang=fr';
+      const computed = await logged.app.inject({ url, headers: { 'accept-encoding': 'br' } });
+      const kept = await logged.app.inject({ url, headers: { 'accept-encoding': 'br' } });
+      // (Connection: what light-my-request makes of an answer not written by Fastify; a server says keep-alive to both.)
+      const { date: _d1, connection: _c1, ...computedHeaders } = computed.headers;
+      const { date: _d2, connection: _c2, ...keptHeaders } = kept.headers;
+      expect(keptHeaders).toEqual(computedHeaders);
+      expect(kept.rawPayload.equals(computed.rawPayload)).toBe(true);
+      expect(kept.headers['x-content-type-options']).toBe('nosniff');
+      expect(kept.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(kept.headers['content-encoding']).toBe('br');
+      // Sent straight to the connection, it is still logged as every request is.
+      const completed = lines
+        .map((l) => JSON.parse(l) as { msg?: string; res?: { statusCode?: number } })
+        .filter((l) => l.msg === 'request completed');
+      expect(completed.map((l) => l.res?.statusCode)).toEqual([200, 200]);
+    } finally {
+      await logged.close();
+    }
+  });
+
   it('sends a 304 of an answer just computed without a body or a Content-Length of 0', async () => {
     const url = '/api/v1/indicators/11.2.1?lang=en';
     const before = await get(url, { 'accept-encoding': 'gzip' });

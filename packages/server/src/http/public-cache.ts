@@ -73,6 +73,14 @@ interface Entry {
   gzip?: Promise<Buffer>;
 }
 
+/** An answer's bytes for one request (`coded` in registerPublicCache). */
+interface Coded {
+  status: 200 | 304;
+  etag: string;
+  encoding: 'br' | 'gzip' | null;
+  body: Buffer | null;
+}
+
 interface Pending {
   key: string;
   /** The key without the generation: the same answer at any generation. */
@@ -82,9 +90,7 @@ interface Pending {
 }
 
 const PENDING = Symbol('marsad.publicCache');
-/** A request answered from the cache: its answer is sent as kept, headers and all. */
-const HIT = Symbol('marsad.publicCacheHit');
-type CachedRequest = FastifyRequest & { [PENDING]?: Pending; [HIT]?: true };
+type CachedRequest = FastifyRequest & { [PENDING]?: Pending };
 
 /** A request that gets the public answer: no credentials of any kind. */
 export function isAnonymous(req: FastifyRequest): boolean {
@@ -176,42 +182,44 @@ export function registerPublicCache(
   const computing = new Map<string, number>();
 
   /**
-   * The bytes of `entry` for this request, its ETag, Content-Encoding and status set: the same on the answer's first
-   * computation (onSend) and when it is sent again (a hit). null: a 304 to GET, without a body (nor Content-Length).
-   * A HEAD gets the bytes a GET would (Fastify sends none, but takes their Content-Length), also with its 304.
+   * The bytes of `entry` for this request, with their status, ETag and coding: the same on the answer's first
+   * computation (onSend) and when it is sent again (a hit). body null: a 304 to GET, without a body (nor
+   * Content-Length). A HEAD gets the bytes a GET would (not sent, but their Content-Length), also with its 304.
    */
-  const coded = async (req: FastifyRequest, reply: FastifyReply, entry: Entry): Promise<Buffer | null> => {
-    const type = String(reply.getHeader('Content-Type') ?? 'application/json');
+  const coded = async (req: FastifyRequest, type: string, entry: Entry): Promise<Coded> => {
     const encoding =
       entry.body.length >= COMPRESS_FROM && COMPRESSIBLE.test(type)
         ? chooseEncoding(req.headers['accept-encoding'])
         : null;
-    reply.header('ETag', codedTag(entry.etag, encoding));
-    const notModified = etagMatches(req.headers['if-none-match'], entry.etag);
-    if (notModified) {
-      reply.code(304);
-      if (req.method !== 'HEAD') return null;
-    }
+    const etag = codedTag(entry.etag, encoding);
+    const status = etagMatches(req.headers['if-none-match'], entry.etag) ? 304 : 200;
+    if (status === 304 && req.method !== 'HEAD') return { status, etag, encoding, body: null };
     if (encoding === 'br') {
       entry.br ??= brotli(entry.body, {
         params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 5, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: entry.body.length },
       });
-      reply.header('Content-Encoding', 'br');
-      return entry.br;
+      return { status, etag, encoding, body: await entry.br };
     }
     if (encoding === 'gzip') {
       entry.gzip ??= gzipped(entry.body, { level: 6 });
-      reply.header('Content-Encoding', 'gzip');
-      return entry.gzip;
+      return { status, etag, encoding, body: await entry.gzip };
     }
-    return entry.body;
+    return { status, etag, encoding, body: entry.body };
   };
 
+  /**
+   * A kept answer, sent as it was kept, headers and all (the security headers among them), straight to the
+   * connection: none of the hooks that made it run again. Fastify still runs the onResponse hooks and logs the
+   * request when it is written (its listeners on the response's end).
+   */
   const send = async (req: CachedRequest, reply: FastifyReply, entry: Entry) => {
-    req[HIT] = true;
-    reply.headers(entry.headers);
-    // A 304 is sent without a payload (null would be serialised as JSON).
-    return reply.send((await coded(req, reply, entry)) ?? undefined);
+    const c = await coded(req, entry.headers['content-type'] ?? 'application/json', entry);
+    const headers: Record<string, string> = { ...entry.headers, etag: c.etag };
+    if (c.encoding && c.body) headers['content-encoding'] = c.encoding;
+    if (c.body) headers['content-length'] = String(c.body.length);
+    reply.hijack();
+    reply.raw.writeHead(c.status, headers);
+    reply.raw.end(req.method === 'HEAD' ? undefined : (c.body ?? undefined));
   };
 
   app.addHook('onRequest', async (req: CachedRequest, reply) => {
@@ -261,7 +269,7 @@ export function registerPublicCache(
     // A write answered here has committed: reads after it see a new generation at once (on PostgreSQL the
     // notification comes a moment later, on a connection of its own).
     if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS') generation.bump();
-    if (req[HIT] || !isPublicRead(req)) return payload;
+    if (!isPublicRead(req)) return payload;
     if (!isAnonymous(req)) {
       if (!reply.hasHeader('Cache-Control')) reply.header('Cache-Control', 'private, no-cache');
       return payload;
@@ -283,7 +291,7 @@ export function registerPublicCache(
     if (pending && !reply.hasHeader('Set-Cookie') && body.length <= maxEntry) {
       // The headers are kept with the answer only (coding it below needs none of them).
       for (const [name, value] of Object.entries(reply.getHeaders()))
-        if (!NOT_KEPT.has(name.toLowerCase()) && value !== undefined) entry.headers[name] = String(value);
+        if (!NOT_KEPT.has(name.toLowerCase()) && value !== undefined) entry.headers[name.toLowerCase()] = String(value);
       cache?.set(pending.key, entry);
       // Computations finish in any order: the newest generation's answer is the one kept.
       if ((latest?.get(pending.base)?.generation ?? Number.NEGATIVE_INFINITY) <= pending.generation)
@@ -291,7 +299,12 @@ export function registerPublicCache(
       pending.done(entry);
     } else pending?.done(undefined);
     // Coded here as a hit is (brotli before gzip, from 1 kB): @fastify/compress leaves it so.
-    return coded(req, reply, entry);
+    const c = await coded(req, String(reply.getHeader('Content-Type') ?? 'application/json'), entry);
+    reply.header('ETag', c.etag);
+    if (c.encoding && c.body) reply.header('Content-Encoding', c.encoding);
+    reply.code(c.status);
+    // A 304 without a payload: null (an onSend hook returning undefined leaves the payload as it was).
+    return c.body;
   });
 
   // Whatever ended the request (an error, a client gone), those waiting for it go on by themselves.
