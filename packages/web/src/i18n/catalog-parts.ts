@@ -24,7 +24,6 @@ export const WORK_PREFIXES = [
   'programmes.edit.',
   'programmes.error.',
   'programmes.form.',
-  'reviews.action.',
   'reviews.actions.',
   'reviews.assign.',
   'reviews.board.',
@@ -32,14 +31,18 @@ export const WORK_PREFIXES = [
   'reviews.comments.',
   'reviews.declaration.',
   'reviews.import.',
-  'reviews.recommend.',
   'reviews.timeline.',
 ] as const;
 
-/** Families under a work prefix that public pages show (labels of languages, roles, statuses; form helpers). */
+/**
+ * Families under a work prefix that public pages show: labels of languages, roles and statuses, the pager of long
+ * lists (a place's indicators), the place picker and form helpers of the public pages' own forms.
+ */
 export const PUBLIC_EXCEPTIONS = [
   'admin.form.',
   'admin.lang.',
+  'admin.pager.',
+  'admin.picker.',
   'admin.role.',
   'admin.tokenState.',
   'admin.userStatus.',
