@@ -4,7 +4,8 @@
  * `main h1` has text (measured in the page by a MutationObserver, which sees what the HTML parser inserts as well as
  * what the app writes), and the bytes received until then (encoded, headers included) of the requests it had made by then; with no throttling and with
  * Chrome's "Slow 3G" preset (2 s latency, 50 kB/s each way). The baseline: the very HTML Marsad sent, its scripts
- * taken out, and its style sheet, served as files by a plain HTTP server in this process — the page as a static site.
+ * taken out, and its style sheet, served as files by a plain HTTP server in this process with the security headers
+ * Marsad sends — the page as a static site (and the same without any header, for comparison).
  * And the same page drawn in the browser, as a reader with a session gets it (and every reader did before).
  * Also the JavaScript (compressed, as sent) a drawn page needs before it is interactive: the scripts and module
  * preloads it names, which the app loads before it takes over the page, measured once it has (the app's
@@ -48,8 +49,20 @@ const marsad = await app.listen({ port: 0, host: '127.0.0.1' });
 
 /** The static site: each page's HTML as Marsad sent it, scripts and preloads out, and the style sheets it names. */
 const files = new Map<string, { type: string; body: Buffer }>();
+/** The security headers Marsad sends with a page, which a static site of the same pages would send too. */
+const SECURITY = [
+  'content-security-policy',
+  'cross-origin-opener-policy',
+  'x-content-type-options',
+  'x-frame-options',
+  'referrer-policy',
+  'permissions-policy',
+];
+const security: Record<string, string> = {};
 for (const p of PAGES) {
-  const html = (await app.inject({ url: p })).body
+  const page = await app.inject({ url: p });
+  for (const h of SECURITY) security[h] = String(page.headers[h]);
+  const html = page.body
     .replace(/<script\b[\s\S]*?<\/script>\s*/g, '')
     .replace(/<link rel="modulepreload"[^>]*>\s*/g, '');
   files.set(p, { type: 'text/html; charset=utf-8', body: Buffer.from(html) });
@@ -58,16 +71,26 @@ for (const p of PAGES) {
     files.set(m[1]!, { type: 'text/css', body: css.rawPayload });
   }
 }
-const staticServer = createServer((req, res) => {
-  const f = files.get(req.url ?? '');
-  if (!f) {
-    res.writeHead(404).end();
-    return;
-  }
-  res.writeHead(200, { 'content-type': f.type, 'content-length': f.body.length }).end(f.body);
-});
-await new Promise<void>((resolve) => staticServer.listen(0, '127.0.0.1', resolve));
-const staticSite = `http://127.0.0.1:${(staticServer.address() as AddressInfo).port}`;
+/**
+ * The static site with Marsad's security headers (the fair baseline: Cross-Origin-Opener-Policy alone makes
+ * Chromium start a new renderer process for the page, some 20–30 ms on this machine), and without any.
+ */
+async function serveFiles(headers: Record<string, string>): Promise<{ url: string; close: () => void }> {
+  const server = createServer((req, res) => {
+    const f = files.get(req.url ?? '');
+    if (!f) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { ...headers, 'content-type': f.type, 'content-length': f.body.length }).end(f.body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
+}
+const staticServer = await serveFiles(security);
+const bareServer = await serveFiles({});
+const staticSite = staticServer.url;
+const bareSite = bareServer.url;
 
 /** Run in the page before anything else: the moment `main h1` has text, from the start of navigation. */
 // (No named function inside: tsx would wrap it in a helper the page does not have.)
@@ -153,6 +176,7 @@ try {
       const m: { ms: number; bytes: number; js?: number }[] = [];
       const s: { ms: number; bytes: number }[] = [];
       const b: { ms: number; bytes: number }[] = [];
+      const bare: { ms: number; bytes: number }[] = [];
       // The first load after a data change draws the page and compresses it (then kept: decision 0006, 0007): once,
       // not counted, as a static site's files are written once.
       const first = slow ? null : await firstHeading(browser, marsad + p, slow);
@@ -161,6 +185,7 @@ try {
         m.push(await firstHeading(browser, marsad + p, slow));
         s.push(await firstHeading(browser, staticSite + p, slow));
         b.push(await firstHeading(browser, marsad + p, slow, true));
+        bare.push(await firstHeading(browser, bareSite + p, slow));
       }
       const mm = median(m.map((x) => x.ms));
       const sm = median(s.map((x) => x.ms));
@@ -170,6 +195,7 @@ try {
           `${(median(m.map((x) => x.bytes)) / 1024).toFixed(1)} kB asked for before it, ` +
           `${(median(m.map((x) => x.js ?? 0)) / 1024).toFixed(1)} kB of JavaScript before interactive · static ${String(Math.round(sm)).padStart(6)} ms ` +
           `(${range(s.map((x) => x.ms))}), ${(median(s.map((x) => x.bytes)) / 1024).toFixed(1)} kB · ${(mm / sm).toFixed(2)}× ` +
+          `· static without headers ${Math.round(median(bare.map((x) => x.ms)))} ms (${(mm / median(bare.map((x) => x.ms))).toFixed(2)}×) ` +
           `· drawn in the browser (as before) ${Math.round(median(b.map((x) => x.ms)))} ms, ` +
           `${(median(b.map((x) => x.bytes)) / 1024).toFixed(1)} kB` +
           (first ? ` · the first load, while the page was drawn: ${Math.round(first.ms)} ms` : ''),
@@ -180,5 +206,6 @@ try {
   await browser.close();
   await app.close();
   staticServer.close();
+  bareServer.close();
   await t.drop();
 }
