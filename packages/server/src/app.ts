@@ -1,3 +1,4 @@
+import { createServer, type ServerOptions } from 'node:http';
 import { constants as zlibConstants } from 'node:zlib';
 import compress from '@fastify/compress';
 import swagger from '@fastify/swagger';
@@ -15,7 +16,12 @@ import { answerClientError, MAX_HEADER_BYTES } from './http/client-errors.ts';
 import { watchDataChanges } from './http/data-generation.ts';
 import { registerErrorHandler } from './http/errors.ts';
 import { withLogRedaction } from './http/log-redaction.ts';
-import { DEFAULT_PUBLIC_CACHE, type PublicCacheOptions, registerPublicCache } from './http/public-cache.ts';
+import {
+  type AnswerKept,
+  DEFAULT_PUBLIC_CACHE,
+  type PublicCacheOptions,
+  registerPublicCache,
+} from './http/public-cache.ts';
 import { registerRawBodies } from './http/raw-body.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import { registerStorableInputCheck } from './http/storable-input.ts';
@@ -63,7 +69,20 @@ export interface BuildOptions {
 
 /** The HTTP application: API under /api/v1, OpenAPI 3.1 at /api/openapi.json, docs at /api/docs. */
 export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Promise<FastifyInstance> {
+  // Public answers kept in memory are sent before Fastify sees the request (http/public-cache.ts, answerKept): a
+  // kept answer is bytes and headers, and the framework's request, reply, routing and hooks cost more than it does.
+  let answerKept: AnswerKept = () => false;
   const app = Fastify({
+    serverFactory: (handler, opts) => {
+      // As Fastify makes its HTTP server (lib/server.js), with the cache's listener in front of its own.
+      const server = createServer((opts.http ?? {}) as ServerOptions, (req, res) => {
+        if (!answerKept(req, res)) handler(req, res);
+      });
+      server.keepAliveTimeout = Number(opts.keepAliveTimeout ?? 72_000);
+      server.requestTimeout = Number(opts.requestTimeout ?? 0);
+      server.setTimeout(Number(opts.connectionTimeout ?? 0));
+      return server;
+    },
     logger: withLogRedaction(options.logger),
     bodyLimit: 20 * 1024 * 1024,
     http: { maxHeaderSize: MAX_HEADER_BYTES },
@@ -82,7 +101,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   // then compression of the rest (its hook after the cache's, which keeps answers as they are).
   const generation = await watchDataChanges(ctx.store);
   app.addHook('onClose', () => generation.close());
-  registerPublicCache(
+  answerKept = registerPublicCache(
     app,
     generation,
     options.publicCache === false

@@ -5,6 +5,7 @@
  * requests with credentials pass by; every table is watched or named as private.
  */
 import { existsSync } from 'node:fs';
+import { type IncomingHttpHeaders, request } from 'node:http';
 import path from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { openPostgresStore } from '@marsad/db';
@@ -181,6 +182,62 @@ describe.each(testStoreKinds())('the cache of public reads on %s', (kind) => {
       expect(completed.map((l) => l.res?.statusCode)).toEqual([200, 200]);
     } finally {
       await logged.close();
+    }
+  });
+
+  it('sends a kept answer before Fastify sees the request, over HTTP, as Fastify sent it, and logs it', async () => {
+    const lines: string[] = [];
+    const served = await createTestApp(kind, {
+      build: { logger: { level: 'info', stream: { write: (line: string) => lines.push(line) } } },
+    });
+    try {
+      const base = await served.app.listen({ port: 0, host: '127.0.0.1' });
+      const url = '/api/v1/indicators/16.1.1?lang=ar';
+      const get = (headers: Record<string, string>, method = 'GET') =>
+        new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+          const req = request(base + url, { method, headers }, (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () =>
+              resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+            );
+          });
+          req.on('error', reject);
+          req.end();
+        });
+      const computed = await get({ 'accept-encoding': 'gzip' });
+      const kept = await get({ 'accept-encoding': 'gzip' });
+      const { date: _d1, ...computedHeaders } = computed.headers;
+      const { date: _d2, ...keptHeaders } = kept.headers;
+      expect(keptHeaders).toEqual(computedHeaders);
+      expect(kept.body.equals(computed.body)).toBe(true);
+      expect(gunzipSync(kept.body).toString()).toContain('16.1.1');
+      expect(kept.headers['x-frame-options']).toBe('DENY');
+      // 304 and HEAD, kept too.
+      const notModified = await get({ 'accept-encoding': 'gzip', 'if-none-match': String(kept.headers.etag) });
+      expect(notModified.status).toBe(304);
+      expect(notModified.body.length).toBe(0);
+      const head = await get({ 'accept-encoding': 'gzip' }, 'HEAD');
+      expect(head.status).toBe(200);
+      expect(head.body.length).toBe(0);
+      expect(head.headers['content-length']).toBe(kept.headers['content-length']);
+      // Each request logged once as completed; the kept ones say so, with the address and status.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const completed = lines
+        .map(
+          (l) =>
+            JSON.parse(l) as { msg?: string; kept?: boolean; req?: { url?: string }; res?: { statusCode?: number } },
+        )
+        .filter((l) => l.msg === 'request completed');
+      expect(completed.map((l) => [l.res?.statusCode, l.kept === true])).toEqual([
+        [200, false],
+        [200, true],
+        [304, true],
+        [200, true],
+      ]);
+      expect(completed[1]?.req?.url).toBe(url);
+    } finally {
+      await served.close();
     }
   });
 

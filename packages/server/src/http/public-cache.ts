@@ -12,6 +12,7 @@
  * HEAD is answered as GET is (the same headers, 304 to a matching If-None-Match), without a body.
  */
 import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
 import { brotliCompress, gzip, constants as zlibConstants } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -68,9 +69,12 @@ const NOT_KEPT = new Set([
 interface Entry {
   body: Buffer;
   etag: string;
+  /** Its Content-Type (what it is coded by). */
+  type: string;
   headers: Record<string, string>;
-  br?: Promise<Buffer>;
-  gzip?: Promise<Buffer>;
+  /** Its compressed forms, being made and made. */
+  making: { br?: Promise<Buffer>; gzip?: Promise<Buffer> };
+  made: { br?: Buffer; gzip?: Buffer };
 }
 
 /** An answer's bytes for one request (`coded` in registerPublicCache). */
@@ -90,23 +94,30 @@ interface Pending {
 }
 
 const PENDING = Symbol('marsad.publicCache');
+/** The log levels at which Fastify logs each request. */
+const LOGGED = new Set(['trace', 'debug', 'info']);
 type CachedRequest = FastifyRequest & { [PENDING]?: Pending };
 
+/** What the cache reads of a request: the same in Fastify's request and Node's. */
+type RequestLine = Pick<IncomingMessage, 'method' | 'headers'> & { url?: string | undefined };
+
 /** A request that gets the public answer: no credentials of any kind. */
-export function isAnonymous(req: FastifyRequest): boolean {
+export function isAnonymous(req: RequestLine): boolean {
   return !req.headers.authorization && !/(?:^|;\s*)marsad_session=/.test(req.headers.cookie ?? '');
 }
 
 /** The public reads: every GET (and HEAD) under /api/v1 but the health check and the sign-in routes, and the pages' HTML. */
-function isPublicRead(req: FastifyRequest): boolean {
+function isPublicRead(req: RequestLine): boolean {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-  if (req.url.startsWith('/api/v1/')) return !/^\/api\/v1\/(health|auth)(\/|\?|$)/.test(req.url);
+  const url = req.url ?? '';
+  if (url.startsWith('/api/v1/')) return !/^\/api\/v1\/(health|auth)(\/|\?|$)/.test(url);
   return isPage(req);
 }
 
 /** A page of the web app (its assets and the API docs are not). */
-function isPage(req: FastifyRequest): boolean {
-  return !req.url.startsWith('/api/') && !req.url.startsWith('/assets/');
+function isPage(req: RequestLine): boolean {
+  const url = req.url ?? '';
+  return !url.startsWith('/api/') && !url.startsWith('/assets/');
 }
 
 /** The ETag of an answer in a content coding: each coding is a representation of its own (RFC 9110, 8.8.3). */
@@ -156,11 +167,19 @@ function chooseEncoding(accept: string | undefined): 'br' | 'gzip' | null {
   return ok('br') ? 'br' : ok('gzip') ? 'gzip' : null;
 }
 
+/**
+ * Answers a request from the cache before Fastify sees it (app.ts installs it in the HTTP server's request
+ * listener): true when it did. Only a kept answer of the current generation whose bytes in the coding asked for are
+ * ready, or the last one while a newer is computed (as the onRequest hook would send); anything else (a miss, an
+ * answer being computed, credentials) goes to Fastify.
+ */
+export type AnswerKept = (req: IncomingMessage, res: ServerResponse) => boolean;
+
 export function registerPublicCache(
   app: FastifyInstance,
   generation: DataGeneration,
   options: PublicCacheOptions = DEFAULT_PUBLIC_CACHE,
-): void {
+): AnswerKept {
   const cache =
     options.maxBytes > 0
       ? new LRUCache<string, Entry>({
@@ -181,59 +200,120 @@ export function registerPublicCache(
       : null;
   const computing = new Map<string, number>();
 
+  /** The coding of `entry` for this request: brotli or gzip where it pays and the client takes it. */
+  const encodingOf = (req: RequestLine, entry: Entry): 'br' | 'gzip' | null =>
+    entry.body.length >= COMPRESS_FROM && COMPRESSIBLE.test(entry.type)
+      ? chooseEncoding(req.headers['accept-encoding'])
+      : null;
+
   /**
    * The bytes of `entry` for this request, with their status, ETag and coding: the same on the answer's first
    * computation (onSend) and when it is sent again (a hit). body null: a 304 to GET, without a body (nor
    * Content-Length). A HEAD gets the bytes a GET would (not sent, but their Content-Length), also with its 304.
+   * With `ready`, only bytes already made (else undefined): the answer before Fastify is sent at once or not at all.
    */
-  const coded = async (req: FastifyRequest, type: string, entry: Entry): Promise<Coded> => {
-    const encoding =
-      entry.body.length >= COMPRESS_FROM && COMPRESSIBLE.test(type)
-        ? chooseEncoding(req.headers['accept-encoding'])
-        : null;
+  function coded(req: RequestLine, entry: Entry, ready: true): Coded | undefined;
+  function coded(req: RequestLine, entry: Entry): Promise<Coded>;
+  function coded(req: RequestLine, entry: Entry, ready?: true): Coded | undefined | Promise<Coded> {
+    const encoding = encodingOf(req, entry);
     const etag = codedTag(entry.etag, encoding);
     const status = etagMatches(req.headers['if-none-match'], entry.etag) ? 304 : 200;
-    if (status === 304 && req.method !== 'HEAD') return { status, etag, encoding, body: null };
-    if (encoding === 'br') {
-      entry.br ??= brotli(entry.body, {
-        params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 5, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: entry.body.length },
-      });
-      return { status, etag, encoding, body: await entry.br };
+    if (status === 304 && req.method !== 'HEAD') return answer({ status, etag, encoding, body: null });
+    if (encoding === null) return answer({ status, etag, encoding, body: entry.body });
+    const made = entry.made[encoding];
+    if (made) return answer({ status, etag, encoding, body: made });
+    if (ready) return undefined;
+    entry.making[encoding] ??= (
+      encoding === 'br'
+        ? brotli(entry.body, {
+            params: {
+              [zlibConstants.BROTLI_PARAM_QUALITY]: 5,
+              [zlibConstants.BROTLI_PARAM_SIZE_HINT]: entry.body.length,
+            },
+          })
+        : gzipped(entry.body, { level: 6 })
+    ).then((bytes) => {
+      entry.made[encoding] = bytes;
+      return bytes;
+    });
+    return entry.making[encoding].then((body) => ({ status, etag, encoding, body }));
+    function answer(c: Coded) {
+      return ready ? c : Promise.resolve(c);
     }
-    if (encoding === 'gzip') {
-      entry.gzip ??= gzipped(entry.body, { level: 6 });
-      return { status, etag, encoding, body: await entry.gzip };
-    }
-    return { status, etag, encoding, body: entry.body };
-  };
+  }
 
-  /**
-   * A kept answer, sent as it was kept, headers and all (the security headers among them), straight to the
-   * connection: none of the hooks that made it run again. Fastify still runs the onResponse hooks and logs the
-   * request when it is written (its listeners on the response's end).
-   */
-  const send = async (req: CachedRequest, reply: FastifyReply, entry: Entry) => {
-    const c = await coded(req, entry.headers['content-type'] ?? 'application/json', entry);
+  /** Writes a kept answer to the connection, headers as kept (the security headers among them), none of the hooks. */
+  const write = (req: RequestLine, res: ServerResponse, entry: Entry, c: Coded) => {
     const headers: Record<string, string> = { ...entry.headers, etag: c.etag };
     if (c.encoding && c.body) headers['content-encoding'] = c.encoding;
     if (c.body) headers['content-length'] = String(c.body.length);
+    res.writeHead(c.status, headers);
+    res.end(req.method === 'HEAD' ? undefined : (c.body ?? undefined));
+  };
+
+  /**
+   * A kept answer, sent as it was kept straight to the connection (a request that came through Fastify: the
+   * answer was being computed, or its coding was not made yet). Fastify still runs the onResponse hooks and logs
+   * the request when it is written (its listeners on the response's end).
+   */
+  const send = async (req: CachedRequest, reply: FastifyReply, entry: Entry) => {
+    const c = await coded(req, entry);
     reply.hijack();
-    reply.raw.writeHead(c.status, headers);
-    reply.raw.end(req.method === 'HEAD' ? undefined : (c.body ?? undefined));
+    write(req, reply.raw, entry, c);
+  };
+
+  /** The key of a request's answer, or null if it has none (not a public read, credentials, generation unknown). */
+  const keyOf = (req: RequestLine): { key: string; base: string; gen: number } | null => {
+    if (!cache || !isPublicRead(req) || !isAnonymous(req)) return null;
+    const gen = generation.current();
+    if (gen === null) return null;
+    // A page's language is its address's (the pages kept are the 200s of /:lang/…; an address without language is
+    // redirected, not kept): the reader's Accept-Language would only split the pages kept. An API answer may follow it.
+    const page = isPage(req);
+    const language = page ? '' : ((req.headers['accept-language'] ?? '').split(',')[0]?.trim().toLowerCase() ?? '');
+    const stamp = page ? (options.pageStamp?.() ?? '') : '';
+    const base = `${stamp}\u0000${language}\u0000${req.url}`;
+    return { key: `${gen}\u0000${base}`, base, gen };
+  };
+
+  const log = app.log;
+  const answerKept: AnswerKept = (req, res) => {
+    const k = keyOf(req);
+    if (!k || !cache) return false;
+    // As the onRequest hook does: the current answer, else (none being computed for this generation) the last one
+    // while a newer is computed.
+    const entry =
+      cache.get(k.key) ?? (!inflight.has(k.key) && computing.has(k.base) ? latest?.get(k.base)?.entry : undefined);
+    if (!entry) return false;
+    const c = coded(req, entry, true);
+    if (!c) return false;
+    const start = performance.now();
+    write(req, res, entry, c);
+    if (LOGGED.has(log.level))
+      res.once('finish', () =>
+        log.info(
+          {
+            req: {
+              method: req.method,
+              url: req.url,
+              host: req.headers.host,
+              ip: req.socket.remoteAddress,
+              socket: req.socket,
+            },
+            res: { statusCode: c.status },
+            responseTime: performance.now() - start,
+            kept: true,
+          },
+          'request completed',
+        ),
+      );
+    return true;
   };
 
   app.addHook('onRequest', async (req: CachedRequest, reply) => {
-    if (!cache || !isPublicRead(req) || !isAnonymous(req)) return;
-    const gen = generation.current();
-    if (gen === null) return;
-    // A page's language is its address's (the pages kept are the 200s of /:lang/…; an address without language is
-    // redirected, not kept): the reader's Accept-Language would only split the pages kept. An API answer may follow it.
-    const language = isPage(req)
-      ? ''
-      : ((req.headers['accept-language'] ?? '').split(',')[0]?.trim().toLowerCase() ?? '');
-    const stamp = isPage(req) ? (options.pageStamp?.() ?? '') : '';
-    const base = `${stamp}\u0000${language}\u0000${req.url}`;
-    const key = `${gen}\u0000${base}`;
+    const k = keyOf(req);
+    if (!k || !cache) return;
+    const { key, base, gen } = k;
     const entry = cache.get(key) ?? (await inflight.get(key));
     if (entry) return send(req, reply, entry);
     // The data changed while this answer is being computed for an earlier change (writes committing faster than the
@@ -287,7 +367,8 @@ export function registerPublicCache(
     }
     const body = Buffer.isBuffer(payload) ? payload : Buffer.from(payload);
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
-    const entry: Entry = { body, etag, headers: {} };
+    const type = String(reply.getHeader('Content-Type') ?? 'application/json');
+    const entry: Entry = { body, etag, type, headers: {}, making: {}, made: {} };
     if (pending && !reply.hasHeader('Set-Cookie') && body.length <= maxEntry) {
       // The headers are kept with the answer only (coding it below needs none of them).
       for (const [name, value] of Object.entries(reply.getHeaders()))
@@ -299,7 +380,7 @@ export function registerPublicCache(
       pending.done(entry);
     } else pending?.done(undefined);
     // Coded here as a hit is (brotli before gzip, from 1 kB): @fastify/compress leaves it so.
-    const c = await coded(req, String(reply.getHeader('Content-Type') ?? 'application/json'), entry);
+    const c = await coded(req, entry);
     reply.header('ETag', c.etag);
     if (c.encoding && c.body) reply.header('Content-Encoding', c.encoding);
     reply.code(c.status);
@@ -311,4 +392,5 @@ export function registerPublicCache(
   const release = async (req: CachedRequest) => req[PENDING]?.done(undefined);
   app.addHook('onResponse', release);
   app.addHook('onRequestAbort', release);
+  return answerKept;
 }
