@@ -376,6 +376,11 @@ describe('the cache of public reads while the data changes faster than an answer
     const fresh = get();
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(computations).toBe(2);
+    // ...while requests meanwhile, at that same generation, get the last answer at once instead of waiting for it
+    // (the home page's counts, computed in 0.3 s while imports commit, had readers at 394 req/s, p99 711 ms)...
+    const same = await Promise.all([get(), get()]);
+    for (const r of same) expect(r.json()).toEqual({ computed: 1, generation: 1 });
+    expect(computations).toBe(2);
     // ...and while it runs, the data changes again: requests get the last answer at once, nothing more is computed.
     gen = 3;
     const meanwhile = await Promise.all([get(), get(), get()]);

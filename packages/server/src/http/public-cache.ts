@@ -280,10 +280,8 @@ export function registerPublicCache(
   const answerKept: AnswerKept = (req, res) => {
     const k = keyOf(req);
     if (!k || !cache) return false;
-    // As the onRequest hook does: the current answer, else (none being computed for this generation) the last one
-    // while a newer is computed.
-    const entry =
-      cache.get(k.key) ?? (!inflight.has(k.key) && computing.has(k.base) ? latest?.get(k.base)?.entry : undefined);
+    // As the onRequest hook does: the current answer, else the last one while a newer is computed.
+    const entry = cache.get(k.key) ?? (computing.has(k.base) ? latest?.get(k.base)?.entry : undefined);
     if (!entry) return false;
     const c = coded(req, entry, true);
     if (!c) return false;
@@ -314,13 +312,16 @@ export function registerPublicCache(
     const k = keyOf(req);
     if (!k || !cache) return;
     const { key, base, gen } = k;
-    const entry = cache.get(key) ?? (await inflight.get(key));
-    if (entry) return send(req, reply, entry);
-    // The data changed while this answer is being computed for an earlier change (writes committing faster than the
-    // answer is computed: imports running): the last answer is sent meanwhile, at most one computation old, instead
-    // of a computation per change. The first request after a change, with none running, computes it afresh.
+    const kept = cache.get(key);
+    if (kept) return send(req, reply, kept);
+    // While an answer is being computed (for this change or an earlier one: writes committing faster than it is
+    // computed, imports running), the last answer is sent meanwhile, at most one computation old, instead of waiting
+    // for it or starting a computation per change. The first request after a change, with none running, computes it
+    // afresh; with no answer kept yet, requests wait for the one being computed.
     const last = computing.has(base) ? latest?.get(base) : undefined;
     if (last) return send(req, reply, last.entry);
+    const computed = await inflight.get(key);
+    if (computed) return send(req, reply, computed);
     computing.set(base, (computing.get(base) ?? 0) + 1);
     let done!: (e: Entry | undefined) => void;
     inflight.set(
