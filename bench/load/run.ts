@@ -9,7 +9,11 @@
  * `--importers K` runs K loops importing approved values meanwhile (each commit changes the public data).
  *
  *   npm run bench:load [-- --postgres] [--rows 2000000] [--duration 20] [--connections 50,200] [--runs 3]
- *                      [--importers 3] [--only updates,summary] [--no-cache]
+ *                      [--importers 3] [--only updates,summary] [--no-cache] [--bare]
+ *
+ * The static file is sent with the headers Marsad sent with it (its security headers, ETag, Cache-Control, Vary: what
+ * a static host of the same site would send; the bytes on the wire are the same), or with its type and length alone
+ * (`--bare`).
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
@@ -32,6 +36,7 @@ const { values: opt } = parseArgs({
     importers: { type: 'string', default: '0' },
     only: { type: 'string' },
     'no-cache': { type: 'boolean' },
+    bare: { type: 'boolean' },
   },
 });
 const kind = opt.postgres ? 'postgres' : 'pglite';
@@ -108,11 +113,16 @@ try {
     ([name, url]) => !opt.only || opt.only.split(',').some((w) => name.includes(w) || url.includes(w)),
   );
 
-  // The static baseline: the same bytes and content type, from memory, in this process.
-  const files = new Map<string, { body: Buffer; type: string }>();
+  // The static baseline: the same bytes and headers (or type alone, --bare), from memory, in this process.
+  const files = new Map<string, { body: Buffer; headers: Record<string, string> }>();
+  /** Headers Node writes itself. */
+  const OWN = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding', 'content-length']);
   for (const [, url] of chosen) {
-    const r = await fetch(marsad + url);
-    files.set(url, { body: Buffer.from(await r.arrayBuffer()), type: r.headers.get('content-type') ?? 'text/plain' });
+    const r = await fetch(marsad + url, { headers: { 'accept-encoding': 'identity' } });
+    const headers: Record<string, string> = {};
+    for (const [name, value] of r.headers)
+      if (!OWN.has(name) && (!opt.bare || name === 'content-type')) headers[name] = value;
+    files.set(url, { body: Buffer.from(await r.arrayBuffer()), headers });
     if (r.status !== 200) throw new Error(`${url} answered ${r.status}`);
   }
   const staticServer = createServer((req, res) => {
@@ -121,7 +131,7 @@ try {
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { 'content-type': f.type, 'content-length': f.body.length }).end(f.body);
+    res.writeHead(200, { ...f.headers, 'content-length': f.body.length }).end(f.body);
   });
   await new Promise<void>((resolve) => staticServer.listen(0, '127.0.0.1', resolve));
   const staticBase = `http://127.0.0.1:${(staticServer.address() as AddressInfo).port}`;
@@ -199,7 +209,7 @@ try {
     `${median(xs).toFixed(0).padStart(6)} req/s (${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)})`;
 
   console.log(
-    `\n${duration} s per run, ${runs} run(s), autocannon in its own process; ${importers} importer(s)${opt['no-cache'] ? '; cache off' : ''}`,
+    `\n${duration} s per run, ${runs} run(s), autocannon in its own process; ${importers} importer(s)${opt['no-cache'] ? '; cache off' : ''}; the static file sent ${opt.bare ? 'with its type alone' : 'with the headers Marsad sent'}`,
   );
   for (const [name, url] of chosen) {
     const bytes = files.get(url)!.body.length;

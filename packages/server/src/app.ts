@@ -105,7 +105,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     app,
     generation,
     options.publicCache === false
-      ? { maxBytes: 0 }
+      ? { maxBytes: 0, settleMs: 0 }
       : { ...DEFAULT_PUBLIC_CACHE, pageStamp: webBuildStamp, ...options.publicCache },
   );
   registerAbandonedReads(app);

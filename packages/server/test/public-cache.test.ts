@@ -359,7 +359,7 @@ describe('the cache of public reads while the data changes faster than an answer
     let gen = 1;
     const generation = { current: () => gen, bump: () => undefined, close: async () => undefined };
     const app = Fastify();
-    registerPublicCache(app, generation, { maxBytes: 1024 * 1024 });
+    registerPublicCache(app, generation, { maxBytes: 1024 * 1024, settleMs: 0 });
     let computations = 0;
     let release: () => void = () => undefined;
     app.get('/api/v1/slow', async () => {
@@ -394,6 +394,48 @@ describe('the cache of public reads while the data changes faster than an answer
     expect(computations).toBe(3);
     release();
     expect((await after).json()).toEqual({ computed: 3, generation: 3 });
+    await app.close();
+  });
+  it('while the data changed during a computation, sends its answer until it settles, then computes again', async () => {
+    const { default: Fastify } = await import('fastify');
+    const { registerPublicCache } = await import('../src/http/public-cache.ts');
+    let gen = 1;
+    const generation = { current: () => gen, bump: () => undefined, close: async () => undefined };
+    const app = Fastify();
+    const settleMs = 300;
+    registerPublicCache(app, generation, { maxBytes: 1024 * 1024, settleMs });
+    let computations = 0;
+    /** The data changes while the next computation runs (an import commits meanwhile). */
+    let changeWhileComputing = false;
+    app.get('/api/v1/busy', async () => {
+      computations++;
+      const at = gen;
+      if (changeWhileComputing) gen++;
+      return { computed: computations, generation: at };
+    });
+    await app.ready();
+    const get = () => app.inject({ url: '/api/v1/busy' });
+    expect((await get()).json()).toEqual({ computed: 1, generation: 1 });
+    // Quiet data: the first request after a change computes it at once.
+    gen = 2;
+    expect((await get()).json()).toEqual({ computed: 2, generation: 2 });
+    // The data changes while an answer is computed (to generation 4): requests at the newer generation get that answer
+    // for settleMs instead of computing one per change...
+    gen = 3;
+    changeWhileComputing = true;
+    const start = performance.now();
+    expect((await get()).json()).toEqual({ computed: 3, generation: 3 });
+    changeWhileComputing = false;
+    gen = 5;
+    const during = await Promise.all([get(), get(), get()]);
+    const settling = performance.now() - start < settleMs;
+    for (const r of during) if (settling) expect(r.json()).toEqual({ computed: 3, generation: 3 });
+    // ...and once it has settled, a request computes the newest.
+    await new Promise((resolve) => setTimeout(resolve, settleMs + 20));
+    expect((await get()).json()).toEqual({ computed: settling ? 4 : computations, generation: 5 });
+    // Quiet again: the next change is seen at once.
+    gen = 6;
+    expect((await get()).json()).toMatchObject({ generation: 6 });
     await app.close();
   });
 });

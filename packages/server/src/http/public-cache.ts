@@ -30,18 +30,40 @@ export interface PublicCacheOptions {
    * the key of a page.
    */
   pageStamp?: () => string;
+  /**
+   * While the data changes faster than an answer is computed (it changed again while the answer was computed), the
+   * answer is computed again at most once per this many milliseconds, or four times as long as it took to compute,
+   * whichever is longer, and sent meanwhile (MARSAD_CACHE_SETTLE_MS; default 1000). Quiet data is not affected: the
+   * first request after a change gets the new answer.
+   */
+  settleMs: number;
 }
 
-export const DEFAULT_PUBLIC_CACHE: PublicCacheOptions = { maxBytes: 64 * 1024 * 1024 };
+export const DEFAULT_PUBLIC_CACHE: PublicCacheOptions = { maxBytes: 64 * 1024 * 1024, settleMs: 1000 };
 
-/** MARSAD_CACHE_MB: megabytes of public answers kept in memory (0: none). A wrong value is named. */
+/**
+ * MARSAD_CACHE_MB: megabytes of public answers kept in memory (0: none); MARSAD_CACHE_SETTLE_MS (settleMs above).
+ * A wrong value is named.
+ */
 export function readPublicCache(env: NodeJS.ProcessEnv): Partial<PublicCacheOptions> {
+  const options: Partial<PublicCacheOptions> = {};
   const raw = env.MARSAD_CACHE_MB?.trim();
-  if (!raw) return {};
-  const mb = Number(raw);
-  if (!Number.isFinite(mb) || mb < 0 || mb > 65_536)
-    throw new Error(`MARSAD_CACHE_MB must be a number of megabytes from 0 to 65536, not "${raw}"`);
-  return { maxBytes: Math.round(mb * 1024 * 1024) };
+  if (raw) {
+    const mb = Number(raw);
+    if (!Number.isFinite(mb) || mb < 0 || mb > 65_536)
+      throw new Error(`MARSAD_CACHE_MB must be a number of megabytes from 0 to 65536, not "${raw}"`);
+    options.maxBytes = Math.round(mb * 1024 * 1024);
+  }
+  const settle = env.MARSAD_CACHE_SETTLE_MS?.trim();
+  if (settle) {
+    const ms = Number(settle);
+    if (!Number.isInteger(ms) || ms < 0 || ms > 3_600_000)
+      throw new Error(
+        `MARSAD_CACHE_SETTLE_MS must be a whole number of milliseconds from 0 to 3600000, not "${settle}"`,
+      );
+    options.settleMs = ms;
+  }
+  return options;
 }
 
 /** Browsers and shared caches keep an answer, ask again each time (a 304 costs nothing), and may show it while they ask. */
@@ -90,6 +112,8 @@ interface Pending {
   /** The key without the generation: the same answer at any generation. */
   base: string;
   generation: number;
+  /** When its computation started (performance.now()). */
+  started: number;
   done: (entry: Entry | undefined) => void;
 }
 
@@ -190,15 +214,27 @@ export function registerPublicCache(
       : null;
   const maxEntry = Math.floor(options.maxBytes / 8);
   const inflight = new Map<string, Promise<Entry | undefined>>();
-  /** The last answer kept for each address (any generation), and how many computations of it are running. */
+  /**
+   * The last answer kept for each address (any generation), and until when it is sent without computing a newer one
+   * (the data changed while it was computed: settleMs); and how many computations of each address are running.
+   */
   const latest =
     options.maxBytes > 0
-      ? new LRUCache<string, { entry: Entry; generation: number }>({
+      ? new LRUCache<string, { entry: Entry; generation: number; settledUntil: number }>({
           maxSize: Math.max(1, Math.floor(options.maxBytes / 2)),
           sizeCalculation: (e) => Math.max(1, e.entry.body.length),
         })
       : null;
   const computing = new Map<string, number>();
+  /**
+   * The last answer of an address, to send instead of the current one while a newer is computed, or while the data
+   * changes faster than it is computed (settling); else undefined: the current answer is to be computed.
+   */
+  const lastWhileDue = (base: string): Entry | undefined => {
+    const last = latest?.get(base);
+    if (!last) return undefined;
+    return computing.has(base) || performance.now() < last.settledUntil ? last.entry : undefined;
+  };
 
   /** The coding of `entry` for this request: brotli or gzip where it pays and the client takes it. */
   const encodingOf = (req: RequestLine, entry: Entry): 'br' | 'gzip' | null =>
@@ -281,7 +317,7 @@ export function registerPublicCache(
     const k = keyOf(req);
     if (!k || !cache) return false;
     // As the onRequest hook does: the current answer, else the last one while a newer is computed.
-    const entry = cache.get(k.key) ?? (computing.has(k.base) ? latest?.get(k.base)?.entry : undefined);
+    const entry = cache.get(k.key) ?? lastWhileDue(k.base);
     if (!entry) return false;
     const c = coded(req, entry, true);
     if (!c) return false;
@@ -316,10 +352,11 @@ export function registerPublicCache(
     if (kept) return send(req, reply, kept);
     // While an answer is being computed (for this change or an earlier one: writes committing faster than it is
     // computed, imports running), the last answer is sent meanwhile, at most one computation old, instead of waiting
-    // for it or starting a computation per change. The first request after a change, with none running, computes it
-    // afresh; with no answer kept yet, requests wait for the one being computed.
-    const last = computing.has(base) ? latest?.get(base) : undefined;
-    if (last) return send(req, reply, last.entry);
+    // for it or starting a computation per change; and, if the data changed again while the last was computed, until
+    // it settles (settleMs). The first request after a change otherwise computes it afresh; with no answer kept yet,
+    // requests wait for the one being computed.
+    const last = lastWhileDue(base);
+    if (last) return send(req, reply, last);
     const computed = await inflight.get(key);
     if (computed) return send(req, reply, computed);
     computing.set(base, (computing.get(base) ?? 0) + 1);
@@ -334,6 +371,7 @@ export function registerPublicCache(
       key,
       base,
       generation: gen,
+      started: performance.now(),
       done: (e) => {
         if (req[PENDING] === undefined) return;
         req[PENDING] = undefined;
@@ -375,9 +413,19 @@ export function registerPublicCache(
       for (const [name, value] of Object.entries(reply.getHeaders()))
         if (!NOT_KEPT.has(name.toLowerCase()) && value !== undefined) entry.headers[name.toLowerCase()] = String(value);
       cache?.set(pending.key, entry);
-      // Computations finish in any order: the newest generation's answer is the one kept.
-      if ((latest?.get(pending.base)?.generation ?? Number.NEGATIVE_INFINITY) <= pending.generation)
-        latest?.set(pending.base, { entry, generation: pending.generation });
+      // Computations finish in any order: the newest generation's answer is the one kept. If the data changed while
+      // it was computed, it is sent until it settles (a request at a newer generation does not compute it again at
+      // once: at most one computation of an address per settleMs, or four times what it took).
+      if ((latest?.get(pending.base)?.generation ?? Number.NEGATIVE_INFINITY) <= pending.generation) {
+        const now = performance.now();
+        const overtaken = (generation.current() ?? Number.POSITIVE_INFINITY) > pending.generation;
+        const settle = Math.max(options.settleMs, 4 * (now - pending.started));
+        latest?.set(pending.base, {
+          entry,
+          generation: pending.generation,
+          settledUntil: overtaken && options.settleMs > 0 ? now + settle : 0,
+        });
+      }
       pending.done(entry);
     } else pending?.done(undefined);
     // Coded here as a hit is (brotli before gzip, from 1 kB): @fastify/compress leaves it so.
