@@ -9,15 +9,16 @@
  * `--importers K` runs K loops importing approved values meanwhile (each commit changes the public data).
  *
  *   npm run bench:load [-- --postgres] [--rows 2000000] [--duration 20] [--connections 50,200] [--runs 3]
- *                      [--importers 3] [--only updates,summary] [--no-cache] [--bare]
+ *                      [--importers 3] [--only updates,summary] [--no-cache] [--bare] [--brotli]
  *
  * The static file is sent with the headers Marsad sent with it (its security headers, ETag, Cache-Control, Vary: what
  * a static host of the same site would send; the bytes on the wire are the same), or with its type and length alone
- * (`--bare`).
+ * (`--bare`). `--brotli`: the reads ask for brotli (Accept-Encoding: br, as browsers do), and the static file is the
+ * brotli bytes Marsad sent; else both send the bytes uncoded.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:http';
+import { createServer, get as httpGet, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,6 +38,7 @@ const { values: opt } = parseArgs({
     only: { type: 'string' },
     'no-cache': { type: 'boolean' },
     bare: { type: 'boolean' },
+    brotli: { type: 'boolean' },
   },
 });
 const kind = opt.postgres ? 'postgres' : 'pglite';
@@ -118,11 +120,25 @@ try {
   /** Headers Node writes itself. */
   const OWN = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding', 'content-length']);
   for (const [, url] of chosen) {
-    const r = await fetch(marsad + url, { headers: { 'accept-encoding': 'identity' } });
+    // node:http, not fetch: the bytes as sent (fetch would decode brotli).
+    const r = await new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) =>
+      httpGet(marsad + url, { headers: { 'accept-encoding': opt.brotli ? 'br' : 'identity' } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
+      }).on('error', reject),
+    );
     const headers: Record<string, string> = {};
-    for (const [name, value] of r.headers)
-      if (!OWN.has(name) && (!opt.bare || name === 'content-type')) headers[name] = value;
-    files.set(url, { body: Buffer.from(await r.arrayBuffer()), headers });
+    for (const [name, value] of Object.entries(r.headers))
+      if (
+        !OWN.has(name) &&
+        value !== undefined &&
+        (!opt.bare || name === 'content-type' || name === 'content-encoding')
+      )
+        headers[name] = String(value);
+    files.set(url, { body: r.body, headers });
     if (r.status !== 200) throw new Error(`${url} answered ${r.status}`);
   }
   const staticServer = createServer((req, res) => {
@@ -175,6 +191,7 @@ try {
           String(duration),
           '-t',
           '10',
+          ...(opt.brotli ? ['-H', 'accept-encoding=br'] : []),
           url,
         ],
         { stdio: ['ignore', 'pipe', 'ignore'] },
@@ -209,7 +226,7 @@ try {
     `${median(xs).toFixed(0).padStart(6)} req/s (${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)})`;
 
   console.log(
-    `\n${duration} s per run, ${runs} run(s), autocannon in its own process; ${importers} importer(s)${opt['no-cache'] ? '; cache off' : ''}; the static file sent ${opt.bare ? 'with its type alone' : 'with the headers Marsad sent'}`,
+    `\n${duration} s per run, ${runs} run(s), autocannon in its own process; ${importers} importer(s)${opt['no-cache'] ? '; cache off' : ''}; the static file sent ${opt.bare ? 'with its type alone' : 'with the headers Marsad sent'}; ${opt.brotli ? 'brotli asked for and sent' : 'uncoded'}`,
   );
   for (const [name, url] of chosen) {
     const bytes = files.get(url)!.body.length;

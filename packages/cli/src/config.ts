@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseReadUrls } from '@marsad/db';
 import {
   type PublicCacheOptions,
   parseTrustProxy,
@@ -12,6 +13,8 @@ import {
 export interface RuntimeConfig {
   dataDir: string;
   databaseUrl?: string;
+  /** DATABASE_READ_URL: streaming replicas of DATABASE_URL's server for public reads (docs/operations.md). */
+  readUrls: string[];
   port: number;
   host: string;
   /** MARSAD_DEMO=1: demonstration data on a server database too; MARSAD_DEMO=0: none even on a new embedded one. */
@@ -30,9 +33,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`PORT must be a port number, not "${env.PORT}"`);
+  const readUrls = parseReadUrls(env.DATABASE_READ_URL);
+  if (readUrls.length && !env.DATABASE_URL)
+    throw new Error('DATABASE_READ_URL names replicas of a PostgreSQL server: set DATABASE_URL to that server too');
   return {
     dataDir: path.resolve(env.MARSAD_DATA_DIR || '.marsad'),
     databaseUrl: env.DATABASE_URL || undefined,
+    readUrls,
     port,
     host: env.HOST || '127.0.0.1',
     demo: env.MARSAD_DEMO === '1' ? 'yes' : env.MARSAD_DEMO === '0' ? 'no' : 'default',

@@ -8,6 +8,7 @@ export {
   openPostgresStore,
   type PostgresStoreOptions,
 } from './connection/postgres-store.ts';
+export { lsnValue, parseReadUrls } from './connection/read-replicas.ts';
 export * from './connection/store.ts';
 export * from './fault-point.ts';
 export * from './migrations/migrate.ts';

@@ -23,6 +23,7 @@ import {
   registerPublicCache,
 } from './http/public-cache.ts';
 import { registerRawBodies } from './http/raw-body.ts';
+import { registerReplicaReads } from './http/replica-reads.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import { registerStorableInputCheck } from './http/storable-input.ts';
 import type { TrustProxy } from './http/trust-proxy.ts';
@@ -108,6 +109,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       ? { maxBytes: 0, settleMs: 0 }
       : { ...DEFAULT_PUBLIC_CACHE, pageStamp: webBuildStamp, ...options.publicCache },
   );
+  // A computed public read goes to a replica that holds the current generation's data (DATABASE_READ_URL).
+  registerReplicaReads(app, ctx.store, generation);
   registerAbandonedReads(app);
   await app.register(compress, {
     global: true,

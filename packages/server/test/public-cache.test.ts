@@ -357,7 +357,7 @@ describe('the cache of public reads while the data changes faster than an answer
     const { default: Fastify } = await import('fastify');
     const { registerPublicCache } = await import('../src/http/public-cache.ts');
     let gen = 1;
-    const generation = { current: () => gen, bump: () => undefined, close: async () => undefined };
+    const generation = { current: () => gen, changes: () => gen, bump: () => undefined, close: async () => undefined };
     const app = Fastify();
     registerPublicCache(app, generation, { maxBytes: 1024 * 1024, settleMs: 0 });
     let computations = 0;
@@ -396,11 +396,24 @@ describe('the cache of public reads while the data changes faster than an answer
     expect((await after).json()).toEqual({ computed: 3, generation: 3 });
     await app.close();
   });
+  it('reads its settings from the environment, naming a wrong value', async () => {
+    const { readPublicCache } = await import('../src/http/public-cache.ts');
+    expect(readPublicCache({})).toEqual({});
+    expect(readPublicCache({ MARSAD_CACHE_MB: '8', MARSAD_CACHE_SETTLE_MS: '0' })).toEqual({
+      maxBytes: 8 * 1024 * 1024,
+      settleMs: 0,
+    });
+    expect(() => readPublicCache({ MARSAD_CACHE_SETTLE_MS: '1.5s' })).toThrow(
+      'MARSAD_CACHE_SETTLE_MS must be a whole number of milliseconds from 0 to 3600000, not "1.5s"',
+    );
+    expect(() => readPublicCache({ MARSAD_CACHE_MB: '-1' })).toThrow('MARSAD_CACHE_MB must be a number');
+  });
+
   it('while the data changed during a computation, sends its answer until it settles, then computes again', async () => {
     const { default: Fastify } = await import('fastify');
     const { registerPublicCache } = await import('../src/http/public-cache.ts');
     let gen = 1;
-    const generation = { current: () => gen, bump: () => undefined, close: async () => undefined };
+    const generation = { current: () => gen, changes: () => gen, bump: () => undefined, close: async () => undefined };
     const app = Fastify();
     const settleMs = 300;
     registerPublicCache(app, generation, { maxBytes: 1024 * 1024, settleMs });
@@ -419,23 +432,26 @@ describe('the cache of public reads while the data changes faster than an answer
     // Quiet data: the first request after a change computes it at once.
     gen = 2;
     expect((await get()).json()).toEqual({ computed: 2, generation: 2 });
-    // The data changes while an answer is computed (to generation 4): requests at the newer generation get that answer
-    // for settleMs instead of computing one per change...
+    // The data changes once while an answer is computed (to generation 4): the next request computes afresh (one change
+    // during a computation is not busy data)...
     gen = 3;
     changeWhileComputing = true;
-    const start = performance.now();
     expect((await get()).json()).toEqual({ computed: 3, generation: 3 });
+    // ...and again while that one is computed (to generation 5): the data changes faster than it is computed, and
+    // requests at the newer generation get that answer for settleMs instead of computing one per change...
+    const start = performance.now();
+    expect((await get()).json()).toEqual({ computed: 4, generation: 4 });
     changeWhileComputing = false;
-    gen = 5;
+    gen = 7;
     const during = await Promise.all([get(), get(), get()]);
     const settling = performance.now() - start < settleMs;
-    for (const r of during) if (settling) expect(r.json()).toEqual({ computed: 3, generation: 3 });
+    for (const r of during) if (settling) expect(r.json()).toEqual({ computed: 4, generation: 4 });
     // ...and once it has settled, a request computes the newest.
     await new Promise((resolve) => setTimeout(resolve, settleMs + 20));
-    expect((await get()).json()).toEqual({ computed: settling ? 4 : computations, generation: 5 });
+    expect((await get()).json()).toEqual({ computed: settling ? 5 : computations, generation: 7 });
     // Quiet again: the next change is seen at once.
-    gen = 6;
-    expect((await get()).json()).toMatchObject({ generation: 6 });
+    gen = 8;
+    expect((await get()).json()).toMatchObject({ generation: 8 });
     await app.close();
   });
 });

@@ -23,11 +23,13 @@ export async function serve(config: RuntimeConfig): Promise<void> {
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     statementTimeoutS: config.statementTimeoutS,
+    readUrls: config.readUrls,
   });
   const log = (m: string) => console.log(m);
   log(
     `Database: ${store.kind === 'pglite' ? `embedded PostgreSQL (PGlite) in ${store.location}` : `PostgreSQL server ${store.location}`}`,
   );
+  if (config.readUrls.length) log(`Public reads also from ${config.readUrls.length} replica(s) (DATABASE_READ_URL)`);
   const demo = config.demo === 'yes' ? 'yes' : config.demo === 'no' ? 'no' : store.kind === 'pglite' ? 'if-new' : 'no';
   const { demoAccounts } = await prepareDatabase(store, { demo, log });
   const { token, created } = await ensureAdminToken(config.dataDir);

@@ -12,6 +12,8 @@ export interface StoreOptions {
   dataDir: string;
   /** On a PostgreSQL server: how long a statement outside a transaction may run (MARSAD_STATEMENT_TIMEOUT_S). */
   statementTimeoutS?: number;
+  /** Streaming replicas of the server of `databaseUrl` for public reads (DATABASE_READ_URL; decisions/0008). */
+  readUrls?: readonly string[];
 }
 
 /** What a running server writes next to the embedded database so no second process opens it. */
@@ -69,7 +71,14 @@ export class DatabaseInUseError extends Error {
  */
 export async function openStore(options: StoreOptions): Promise<Store> {
   if (options.databaseUrl)
-    return openPostgresStore(options.databaseUrl, { statementTimeoutS: options.statementTimeoutS });
+    return openPostgresStore(options.databaseUrl, {
+      statementTimeoutS: options.statementTimeoutS,
+      readUrls: options.readUrls,
+    });
+  if (options.readUrls?.length)
+    throw new Error(
+      'DATABASE_READ_URL names replicas of a PostgreSQL server: set DATABASE_URL to that server (the embedded database has none)',
+    );
   await mkdir(options.dataDir, { recursive: true });
   const lock = await readLiveLock(options.dataDir);
   if (lock) throw new DatabaseInUseError(lock, options.dataDir);

@@ -65,7 +65,8 @@ export async function openPGliteStore(dataDir?: string, options: PGliteStoreOpti
     exclusive: (fn) => pglite.transaction((tx) => fn(wrap(tx))),
     // One process holds the embedded database: nothing is missed, so `onLost` is never called.
     listen: async (channel, onNotify) => {
-      const stop = await pglite.listen(channel, () => onNotify());
+      // The only writer is this process, and no onLocalWrite tells its writes first: each notification is news.
+      const stop = await pglite.listen(channel, () => onNotify(false));
       return async () => {
         if (!pglite.closed) await stop();
       };

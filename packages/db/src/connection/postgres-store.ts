@@ -14,7 +14,16 @@ import {
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { Schema } from '../schema.ts';
-import { currentQuerySignal, describeUrl, QueryAbandonedError, type SqlConn, type Store } from './store.ts';
+import { ReplicaSet, replicaFailure } from './read-replicas.ts';
+import {
+  currentQuerySignal,
+  currentReplica,
+  describeUrl,
+  QueryAbandonedError,
+  type ReadReplica,
+  type SqlConn,
+  type Store,
+} from './store.ts';
 
 // Dates stay 'YYYY-MM-DD' strings and bigint counts numbers, as PGlite returns them.
 pg.types.setTypeParser(pg.types.builtins.DATE, (v: string) => v);
@@ -53,34 +62,57 @@ export const DEFAULT_STATEMENT_TIMEOUT_S = 30;
 export interface PostgresStoreOptions {
   /** Seconds; 0 for none. */
   statementTimeoutS?: number;
+  /** Streaming replicas of this server for public reads (DATABASE_READ_URL; decisions/0008-read-replicas.md). */
+  readUrls?: readonly string[];
 }
+
+/** Connections per pool (the primary's, and each replica's). */
+const POOL_MAX = 10;
 
 export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<Store> {
   const timeout = options.statementTimeoutS ?? DEFAULT_STATEMENT_TIMEOUT_S;
   const pool = new pg.Pool({
     connectionString: url,
-    max: 10,
+    max: POOL_MAX,
     ...(timeout > 0 ? { statement_timeout: Math.round(timeout * 1000) } : {}),
   });
   // A connection the server ends (restart, DROP DATABASE … WITH (FORCE)) must not crash the
   // process: the pool drops it, and a query on it fails with the server's message.
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
+  /** The server processes (backend pids) of this pool's connections: a notification from one is this store's echo. */
+  const ownBackends = new Set<number>();
+  pool.on('connect', (client) => {
+    const pid = (client as pg.PoolClient & { processID?: number }).processID;
+    if (pid !== undefined) ownBackends.add(pid);
+  });
+  pool.on('remove', (client) => {
+    const pid = (client as pg.PoolClient & { processID?: number }).processID;
+    if (pid !== undefined) ownBackends.delete(pid);
+  });
   // Fail early with the server's own message when it cannot be reached.
   const probe = await pool.connect();
   probe.release();
+  // Replicas are not probed: one that is down at start is left aside and told, as later (never a failed start).
+  const replicas = options.readUrls?.length
+    ? new ReplicaSet(options.readUrls, pool, {
+        statementTimeoutMs: timeout > 0 ? Math.round(timeout * 1000) : 0,
+        max: POOL_MAX,
+      })
+    : null;
   const localWrites = new Set<() => void>();
   const wrote = () => {
     for (const fn of localWrites) fn();
   };
   const db = new Kysely<Schema>({
-    dialect: new PostgresDialect({ pool: abandonable(pool, url) }),
+    dialect: new PostgresDialect({ pool: abandonable(pool, url, replicas) }),
     plugins: [new WriteWatch(wrote)],
   });
   return {
     kind: 'postgres',
     db,
     location: describeUrl(url),
+    ...(replicas ? { replicas } : {}),
     async exclusive(fn) {
       const client = await pool.connect();
       try {
@@ -101,7 +133,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
         client.release();
       }
     },
-    listen: (channel, onNotify, onLost) => listenOn(url, channel, onNotify, onLost),
+    listen: (channel, onNotify, onLost) =>
+      listenOn(url, channel, (pid) => onNotify(pid !== undefined && ownBackends.has(pid)), onLost),
     onLocalWrite(fn) {
       localWrites.add(fn);
       return () => localWrites.delete(fn);
@@ -111,6 +144,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       // Kysely ends the pool only once it has run a query itself: a store used through `exclusive` alone (a restore)
       // kept its idle connections, and the process waited 10 s for them to time out before it could end.
       if (!pool.ended) await pool.end();
+      await replicas?.close();
     },
   };
 }
@@ -121,12 +155,24 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
  * statement running when it aborts is cancelled (pg_cancel_backend, from a connection of its own: the pool may be full
  * of the reads this frees). A connection so cancelled is closed rather than pooled again once its statement has ended,
  * so that a cancellation arriving late can only stop the statement it was meant for.
+ * Inside `withReplicaReads` the connection is one of that replica's (onReplica), when it can be had.
  */
-function abandonable(pool: pg.Pool, url: string): PostgresPool {
+function abandonable(pool: pg.Pool, url: string, replicas: ReplicaSet | null): PostgresPool {
   const connect = async (): Promise<pg.PoolClient> => {
     const signal = currentQuerySignal();
     if (signal?.aborted) throw new QueryAbandonedError();
-    const client = await pool.connect();
+    const replica = replicas ? currentReplica() : undefined;
+    const onReplica = replica && replicas ? await replicas.connect(replica) : null;
+    const client = onReplica ?? (await pool.connect());
+    const clientUrl = onReplica && replica && replicas ? replicas.urlOf(replica) : url;
+    const restore = onReplica && replica && replicas ? primaryRunsRefused(onReplica, pool, replicas, replica) : null;
+    if (restore) {
+      const release = client.release.bind(client);
+      client.release = (err?: Error | boolean) => {
+        restore();
+        release(err);
+      };
+    }
     if (!signal) return client;
     if (signal.aborted) {
       client.release();
@@ -136,7 +182,7 @@ function abandonable(pool: pg.Pool, url: string): PostgresPool {
     const pid = (client as pg.PoolClient & { processID?: number }).processID;
     const onAbort = () => {
       if (!pid) return;
-      cancelled = cancelBackend(url, pid);
+      cancelled = cancelBackend(clientUrl, pid);
     };
     signal.addEventListener('abort', onAbort, { once: true });
     const release = client.release.bind(client);
@@ -148,6 +194,40 @@ function abandonable(pool: pg.Pool, url: string): PostgresPool {
     return client;
   };
   return { connect, end: () => pool.end(), options: pool.options };
+}
+
+/**
+ * Has a replica's connection run on the primary each statement the replica refuses (a write: 25006; a conflict with
+ * WAL replay: 40001) or cannot run (the connection failed: the replica is left aside), outside a transaction begun
+ * on it; Kysely calls `query(text, parameters)` alone. Gives the function that puts the connection back as it was.
+ */
+function primaryRunsRefused(
+  client: pg.PoolClient,
+  primary: pg.Pool,
+  replicas: ReplicaSet,
+  replica: ReadReplica,
+): () => void {
+  const own = client.query;
+  const ownQuery = (text: string, values?: unknown[]) =>
+    (own as (text: string, values?: unknown[]) => Promise<pg.QueryResult>).call(client, text, values);
+  let inTransaction = false;
+  const query = async (text: string, values?: unknown[]) => {
+    if (/^\s*(begin|start\s+transaction)\b/i.test(text)) inTransaction = true;
+    else if (/^\s*(commit|rollback|end)\b/i.test(text)) inTransaction = false;
+    try {
+      return await ownQuery(text, values);
+    } catch (err) {
+      const failure = replicaFailure(err);
+      if (!failure || inTransaction || currentQuerySignal()?.aborted) throw err;
+      if (failure === 'lost') replicas.failed(replica, err);
+      return primary.query(text, values);
+    }
+  };
+  // The query function Kysely calls, in the one form it calls it (pg's overloads are not used here).
+  client.query = query as unknown as pg.PoolClient['query'];
+  return () => {
+    client.query = own;
+  };
 }
 
 /** Cancels what the backend `pid` runs (nothing if it is idle); never throws. */
@@ -174,7 +254,8 @@ const RELISTEN_MS = { first: 500, max: 30_000 };
 async function listenOn(
   url: string,
   channel: string,
-  onNotify: () => void,
+  /** With the backend pid that sent the notification (none: after a loss, some may have been missed). */
+  onNotify: (pid?: number) => void,
   onLost: () => void,
 ): Promise<() => Promise<void>> {
   let client: pg.Client | null = null;
@@ -184,7 +265,7 @@ async function listenOn(
   const open = async (): Promise<void> => {
     const c = new pg.Client({ connectionString: url });
     c.on('notification', (n) => {
-      if (n.channel === channel) onNotify();
+      if (n.channel === channel) onNotify(n.processId);
     });
     c.on('error', () => lost(c));
     c.on('end', () => lost(c));
@@ -201,11 +282,14 @@ async function listenOn(
     const retry = () => {
       timer = undefined;
       if (stopped) return;
-      open().then(onNotify, () => {
-        wait = Math.min(wait * 2, RELISTEN_MS.max);
-        timer = setTimeout(retry, wait);
-        timer.unref();
-      });
+      open().then(
+        () => onNotify(),
+        () => {
+          wait = Math.min(wait * 2, RELISTEN_MS.max);
+          timer = setTimeout(retry, wait);
+          timer.unref();
+        },
+      );
     };
     timer = setTimeout(retry, wait);
     timer.unref();

@@ -35,9 +35,11 @@ export interface Store {
    * Calls `onNotify` for the notifications on `channel` (NOTIFY: delivered once the transaction that sent them
    * commits), and `onLost` when some may have been missed (the connection listening was lost; it is opened again,
    * and `onNotify` follows once it listens). Resolves once it listens; the function it gives stops listening.
+   * `own` is true for the notification of a write made through this store's own connections (on a PostgreSQL server:
+   * the echo of a write `onLocalWrite` has usually told already), false for another process's or when unknown.
    * Absent on stores that cannot listen (a store inside a transaction).
    */
-  listen?(channel: string, onNotify: () => void, onLost: () => void): Promise<() => Promise<void>>;
+  listen?(channel: string, onNotify: (own: boolean) => void, onLost: () => void): Promise<() => Promise<void>>;
   /**
    * Calls `fn` as soon as this process has written public data through this store (a transaction of `exclusive` that
    * wrote, committed; a write statement of `db` to a table other than the private ones), before the notification of
@@ -46,6 +48,11 @@ export interface Store {
    * Absent where notifications arrive before the writing query returns (PGlite).
    */
   onLocalWrite?(fn: () => void): () => void;
+  /**
+   * The streaming replicas of DATABASE_READ_URL (PostgreSQL only), which the statements of `db` started inside
+   * `withReplicaReads` read from (decisions/0008-read-replicas.md). Absent without replicas.
+   */
+  replicas?: ReadReplicas;
   /** A store inside another's transaction (a repository imported all or nothing): no VACUUM, no LISTEN. */
   inTransaction?: boolean;
   close(): Promise<void>;
@@ -102,4 +109,54 @@ export class QueryAbandonedError extends Error {
     super('the statement was cancelled: the request that asked for it is gone');
     this.name = 'QueryAbandonedError';
   }
+}
+
+/** One replica of DATABASE_READ_URL, as `ReadReplicas.pick` gives it. */
+export interface ReadReplica {
+  /** Its address without password, for the logs. */
+  readonly name: string;
+}
+
+/** A replica failed and is left aside (reads go to the primary), or answers again. */
+export interface ReplicaEvent {
+  kind: 'down' | 'up';
+  replica: string;
+  reason?: string;
+}
+
+/**
+ * Streaming replicas of the primary (PostgreSQL's own replication). Which reads may go to them is the caller's
+ * decision (the server: anonymous public reads, when a replica has replayed what they must show).
+ */
+export interface ReadReplicas {
+  readonly count: number;
+  /**
+   * The primary's WAL position read now (pg_current_wal_insert_lsn): every transaction that committed before the call
+   * ends at or before it.
+   */
+  primaryPosition(): Promise<bigint>;
+  /**
+   * The next replica in turn that answers and has replayed the primary's WAL up to `needed` (its
+   * pg_last_wal_replay_lsn() read now, so data read there afterwards holds every transaction before that position);
+   * null when none has (they lag, or fail: a failed one is left aside for a while and told).
+   */
+  pick(needed: bigint): Promise<ReadReplica | null>;
+  /** Calls `fn` when a replica fails or answers again (on the console while nobody listens). */
+  onEvent(fn: (e: ReplicaEvent) => void): () => void;
+}
+
+const replicaReads = new AsyncLocalStorage<ReadReplica>();
+
+/**
+ * Runs `fn` with the statements of `db` it starts (outside `exclusive`) read on `replica`. A statement the replica
+ * refuses (a write, a conflict with replay) or cannot run (it failed) runs on the primary instead, except inside a
+ * transaction begun there (read only: its error is the caller's); `exclusive` always runs on the primary.
+ */
+export function withReplicaReads<T>(replica: ReadReplica, fn: () => T): T {
+  return replicaReads.run(replica, fn);
+}
+
+/** The replica of `withReplicaReads` the current code reads from, if any. */
+export function currentReplica(): ReadReplica | undefined {
+  return replicaReads.getStore();
 }

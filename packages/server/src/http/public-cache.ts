@@ -31,7 +31,7 @@ export interface PublicCacheOptions {
    */
   pageStamp?: () => string;
   /**
-   * While the data changes faster than an answer is computed (it changed again while the answer was computed), the
+   * While the data changes faster than an answer is computed (it changed while each of its last two computations ran), the
    * answer is computed again at most once per this many milliseconds, or four times as long as it took to compute,
    * whichever is longer, and sent meanwhile (MARSAD_CACHE_SETTLE_MS; default 1000). Quiet data is not affected: the
    * first request after a change gets the new answer.
@@ -112,8 +112,9 @@ interface Pending {
   /** The key without the generation: the same answer at any generation. */
   base: string;
   generation: number;
-  /** When its computation started (performance.now()). */
+  /** When its computation started (performance.now()), and how many changes were known then. */
   started: number;
+  changes: number;
   done: (entry: Entry | undefined) => void;
 }
 
@@ -123,7 +124,7 @@ const LOGGED = new Set(['trace', 'debug', 'info']);
 type CachedRequest = FastifyRequest & { [PENDING]?: Pending };
 
 /** What the cache reads of a request: the same in Fastify's request and Node's. */
-type RequestLine = Pick<IncomingMessage, 'method' | 'headers'> & { url?: string | undefined };
+export type RequestLine = Pick<IncomingMessage, 'method' | 'headers'> & { url?: string | undefined };
 
 /** A request that gets the public answer: no credentials of any kind. */
 export function isAnonymous(req: RequestLine): boolean {
@@ -131,7 +132,7 @@ export function isAnonymous(req: RequestLine): boolean {
 }
 
 /** The public reads: every GET (and HEAD) under /api/v1 but the health check and the sign-in routes, and the pages' HTML. */
-function isPublicRead(req: RequestLine): boolean {
+export function isPublicRead(req: RequestLine): boolean {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   const url = req.url ?? '';
   if (url.startsWith('/api/v1/')) return !/^\/api\/v1\/(health|auth)(\/|\?|$)/.test(url);
@@ -220,7 +221,7 @@ export function registerPublicCache(
    */
   const latest =
     options.maxBytes > 0
-      ? new LRUCache<string, { entry: Entry; generation: number; settledUntil: number }>({
+      ? new LRUCache<string, { entry: Entry; generation: number; overtaken: number; settledUntil: number }>({
           maxSize: Math.max(1, Math.floor(options.maxBytes / 2)),
           sizeCalculation: (e) => Math.max(1, e.entry.body.length),
         })
@@ -372,6 +373,7 @@ export function registerPublicCache(
       base,
       generation: gen,
       started: performance.now(),
+      changes: generation.changes(),
       done: (e) => {
         if (req[PENDING] === undefined) return;
         req[PENDING] = undefined;
@@ -414,16 +416,19 @@ export function registerPublicCache(
         if (!NOT_KEPT.has(name.toLowerCase()) && value !== undefined) entry.headers[name.toLowerCase()] = String(value);
       cache?.set(pending.key, entry);
       // Computations finish in any order: the newest generation's answer is the one kept. If the data changed while
-      // it was computed, it is sent until it settles (a request at a newer generation does not compute it again at
-      // once: at most one computation of an address per settleMs, or four times what it took).
-      if ((latest?.get(pending.base)?.generation ?? Number.NEGATIVE_INFINITY) <= pending.generation) {
+      // it was computed, and while the one before it was (the data changes faster than it is computed, not once), it
+      // is sent until it settles: a request at a newer generation does not compute it again at once (at most one
+      // computation of an address per settleMs, or four times what it took).
+      const last = latest?.get(pending.base);
+      if ((last?.generation ?? Number.NEGATIVE_INFINITY) <= pending.generation) {
         const now = performance.now();
-        const overtaken = (generation.current() ?? Number.POSITIVE_INFINITY) > pending.generation;
+        const overtaken = generation.changes() > pending.changes ? (last?.overtaken ?? 0) + 1 : 0;
         const settle = Math.max(options.settleMs, 4 * (now - pending.started));
         latest?.set(pending.base, {
           entry,
           generation: pending.generation,
-          settledUntil: overtaken && options.settleMs > 0 ? now + settle : 0,
+          overtaken,
+          settledUntil: overtaken >= 2 && options.settleMs > 0 ? now + settle : 0,
         });
       }
       pending.done(entry);
