@@ -15,14 +15,15 @@ function wrap(tx: Transaction | PGlite): SqlConn {
     async exec(script: string) {
       await tx.exec(script);
     },
-    async copyIn(copySql: string, chunks: AsyncIterable<string> | Iterable<string>) {
+    async copyIn(copySql: string, chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>) {
       const sqlText = copyFromStdinToBlob(copySql);
-      let parts: string[] = [];
+      let parts: (string | Uint8Array)[] = [];
       let size = 0;
       let total = 0;
       const flush = async () => {
         if (size === 0) return;
-        const r = await tx.query(sqlText, [], { blob: new Blob(parts) });
+        // The byte chunks are Buffers over ordinary ArrayBuffers (never shared ones), which Blob takes.
+        const r = await tx.query(sqlText, [], { blob: new Blob(parts as BlobPart[]) });
         total += r.affectedRows ?? 0;
         parts = [];
         size = 0;

@@ -38,7 +38,7 @@ function wrap(client: pg.PoolClient): SqlConn {
     async exec(script: string) {
       await client.query(script);
     },
-    async copyIn(copySql: string, chunks: AsyncIterable<string> | Iterable<string>) {
+    async copyIn(copySql: string, chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>) {
       const stream = client.query(copyFrom(copySql));
       await pipeline(Readable.from(chunks), stream);
       return Number(stream.rowCount ?? 0);

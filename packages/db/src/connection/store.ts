@@ -15,7 +15,8 @@ export interface SqlConn {
   /** Runs a script of several statements (no parameters). */
   exec(script: string): Promise<void>;
   /** `COPY … FROM STDIN` fed from text chunks in the COPY text or CSV format of `copySql`. Returns rows copied. */
-  copyIn(copySql: string, chunks: AsyncIterable<string> | Iterable<string>): Promise<number>;
+  /** COPY … FROM STDIN of the chunks: text, or its UTF-8 bytes. */
+  copyIn(copySql: string, chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>): Promise<number>;
   /** `COPY … TO STDOUT`, yielding text chunks. */
   copyOut(copySql: string): AsyncIterable<string>;
 }

@@ -355,14 +355,32 @@ export async function runImport(
       };
       const map = req.map?.columns ?? {};
       const periods = new Map<string, Period | string>();
-      let buffer = '';
+      /**
+       * The COPY text of the rows read since the last flush, as UTF-8 bytes outside the JavaScript heap: a 4 MB string
+       * grown row by row kept every piece alive through the young generation's collections until it was sent (a third
+       * of the import's time went to collecting garbage).
+       */
+      let out = Buffer.allocUnsafe(COPY_CHUNK_BYTES);
+      let used = 0;
+      /** Appends a row's COPY line (a UTF-16 unit is at most 3 bytes of UTF-8). */
+      const append = (line: string) => {
+        const most = line.length * 3;
+        if (used + most > out.length) {
+          const bigger = Buffer.allocUnsafe(Math.max(out.length * 2, used + most));
+          out.copy(bigger, 0, 0, used);
+          out = bigger;
+        }
+        used += out.write(line, used);
+      };
       let staged = 0;
       const flush = async () => {
         if (pendingCopy !== null) await pendingCopy;
-        if (!buffer || duplicate) return;
-        const chunk = buffer;
+        if (used === 0 || duplicate) return;
+        // Sent as it is; the next rows go to a new buffer while it is copied.
+        const chunk = out.subarray(0, used);
         const rowsOfChunk = chunkRows;
-        buffer = '';
+        out = Buffer.allocUnsafe(COPY_CHUNK_BYTES);
+        used = 0;
         chunkRows = [];
         pendingCopy = conn
           .copyIn(copySql, [chunk])
@@ -579,24 +597,26 @@ export async function runImport(
               sourceId = await resolver.source(sourceName);
               if (memoSources.size < 10_000) memoSources.set(sourceName, sourceId);
             }
-            buffer += copyLine([
-              seriesId,
-              placeId,
-              period!.code,
-              disaggId,
-              indicatorId,
-              period!.start,
-              period!.end,
-              value,
-              target!.unit,
-              status,
-              sourceId,
-              record.note?.trim() || null,
-              direct ? batchId : String(at),
-            ]);
+            append(
+              copyLine([
+                seriesId,
+                placeId,
+                period!.code,
+                disaggId,
+                indicatorId,
+                period!.start,
+                period!.end,
+                value,
+                target!.unit,
+                status,
+                sourceId,
+                record.note?.trim() || null,
+                direct ? batchId : String(at),
+              ]),
+            );
             if (direct) chunkRows.push(at);
             staged++;
-            if (buffer.length >= COPY_CHUNK_BYTES) await flush();
+            if (used >= COPY_CHUNK_BYTES - 64 * 1024) await flush();
           }
       } catch (err) {
         if (!(err instanceof DuplicateStop)) throw err;
