@@ -9,6 +9,7 @@ import { indicatorAddCommand } from './commands/indicators.ts';
 import { withLocalStore } from './commands/local-store.ts';
 import { mappingsDeleteCommand, mappingsListCommand, mappingsSaveCommand } from './commands/mappings.ts';
 import { placesBoundariesCommand, placesImportCommand } from './commands/places.ts';
+import { publishCommand } from './commands/publish.ts';
 import { pullDhis2Command } from './commands/pull.ts';
 import { reportCommand } from './commands/report.ts';
 import { marsadVersion, serve } from './commands/serve.ts';
@@ -27,7 +28,7 @@ const config = (() => {
 })();
 const program = new Command('marsad')
   .description(
-    'Marsad, an open urban observatory. Settings: MARSAD_DATA_DIR (default ./.marsad), DATABASE_URL (a PostgreSQL server), PORT, HOST, MARSAD_DEMO=1, MARSAD_TRUST_PROXY (reverse proxies trusted for X-Forwarded-For), MARSAD_UPLOAD_MAX_UNPACKED_BYTES, MARSAD_UPLOAD_MAX_ROWS and MARSAD_UPLOAD_MAX_PDF_MEMORY (upload limits), MARSAD_CACHE_MB (memory for public answers, default 64), MARSAD_STATEMENT_TIMEOUT_S (on a PostgreSQL server, default 30), MARSAD_TOKEN (an API token for commands that go through a running server).',
+    'Marsad, an open urban observatory. Settings: MARSAD_DATA_DIR (default ./.marsad), DATABASE_URL (a PostgreSQL server), PORT, HOST, MARSAD_DEMO=1, MARSAD_TRUST_PROXY (reverse proxies trusted for X-Forwarded-For), MARSAD_UPLOAD_MAX_UNPACKED_BYTES, MARSAD_UPLOAD_MAX_ROWS and MARSAD_UPLOAD_MAX_PDF_MEMORY (upload limits), MARSAD_CACHE_MB (memory for public answers, default 64), MARSAD_CACHE_SETTLE_MS (while data changes faster than an answer is computed, how often at most it is computed again, default 1000), DATABASE_READ_URL (streaming replicas of DATABASE_URL's server for public reads), MARSAD_STATEMENT_TIMEOUT_S (on a PostgreSQL server, default 30), MARSAD_TOKEN (an API token for commands that go through a running server).',
   )
   .version(await marsadVersion());
 
@@ -319,6 +320,20 @@ places
     ),
   );
 
+program
+  .command('publish')
+  .description(
+    'Write the public site as static files for any web server or CDN: its pages in every language, their data as JSON and CSV, the bulk download and a search index; only what changed since the last publish is rewritten',
+  )
+  .argument('<dir>', 'the folder of the site (made if missing)')
+  .option('--lang <langs>', 'the languages to publish, comma-separated (ar,en,fr,es,ru,zh; default all)')
+  .option(
+    '--live-url <url>',
+    'the live server that links to pages of work (sign-in…) and filtered views go to; without it they are left out',
+  )
+  .option('--site-url <url>', "the published site's own address, for the pages' language alternates")
+  .option('--force', 'publish into a folder that is not empty and holds no published site')
+  .action(run((dir: string, o: Parameters<typeof publishCommand>[2]) => publishCommand(config, dir, o)));
 program
   .command('backup')
   .description('Write a backup of the whole database (FILE.gz to compress)')
