@@ -28,7 +28,7 @@ const config = (() => {
 })();
 const program = new Command('marsad')
   .description(
-    'Marsad, an open urban observatory. Settings: MARSAD_DATA_DIR (default ./.marsad), DATABASE_URL (a PostgreSQL server), PORT, HOST, MARSAD_DEMO=1, MARSAD_TRUST_PROXY (reverse proxies trusted for X-Forwarded-For), MARSAD_UPLOAD_MAX_UNPACKED_BYTES, MARSAD_UPLOAD_MAX_ROWS and MARSAD_UPLOAD_MAX_PDF_MEMORY (upload limits), MARSAD_CACHE_MB (memory for public answers, default 64), MARSAD_CACHE_SETTLE_MS (while data changes faster than an answer is computed, how often at most it is computed again, default 1000), DATABASE_READ_URL (streaming replicas of DATABASE_URL's server for public reads), MARSAD_STATEMENT_TIMEOUT_S (on a PostgreSQL server, default 30), MARSAD_TOKEN (an API token for commands that go through a running server).',
+    'Marsad, an open urban observatory. Settings: MARSAD_DATA_DIR (default ./.marsad), DATABASE_URL (a PostgreSQL server), PORT, HOST, MARSAD_DEMO=1, MARSAD_TRUST_PROXY (reverse proxies trusted for X-Forwarded-For), MARSAD_UPLOAD_MAX_UNPACKED_BYTES, MARSAD_UPLOAD_MAX_ROWS and MARSAD_UPLOAD_MAX_PDF_MEMORY (upload limits), MARSAD_CACHE_MB (memory for public answers, default 64), MARSAD_CACHE_SETTLE_MS (while data changes faster than an answer is computed, how often at most it is computed again, default 1000), DATABASE_READ_URL (streaming replicas of the DATABASE_URL server for public reads), MARSAD_STATEMENT_TIMEOUT_S (on a PostgreSQL server, default 30), MARSAD_TOKEN (an API token for commands that go through a running server).',
   )
   .version(await marsadVersion());
 
