@@ -55,14 +55,19 @@ const escapeAttr = (s: string) =>
  * part when nothing else is under it. `/static.css` is added after the app's stylesheets.
  */
 export function withoutScripts(html: string): string {
-  return html
-    .replace(/<script\b[^>]*>[\s\S]*?<\/script>\s*/gi, '')
-    .replace(/<link rel="modulepreload"[^>]*>\s*/gi, '')
-    .replace(/<link rel="preload" as="fetch"[^>]*>\s*/gi, '')
-    .replace(/<button type="button" class="menu-button[^"]*"[^>]*>[\s\S]*?<\/button>/g, '')
-    .replace(/<label class="needs-script">[\s\S]*?<\/label>/g, '')
-    .replace(/(<h[23][^>]*>[^<]*<\/h[23]>)?<p role="status" class="muted loading">[^<]*<\/p>/g, '')
-    .replace(/<\/head>/i, `  <link rel="stylesheet" href="${STATIC_CSS_PATH}" />\n  </head>`);
+  return (
+    html
+      .replace(/<script\b[^>]*>[\s\S]*?<\/script>\s*/gi, '')
+      .replace(/<link rel="modulepreload"[^>]*>\s*/gi, '')
+      .replace(/<link rel="preload" as="fetch"[^>]*>\s*/gi, '')
+      .replace(/<button type="button" class="menu-button[^"]*"[^>]*>[\s\S]*?<\/button>/g, '')
+      .replace(/<label class="needs-script">[\s\S]*?<\/label>/g, '')
+      .replace(/(<h[23][^>]*>[^<]*<\/h[23]>)?<p role="status" class="muted loading">[^<]*<\/p>/g, '')
+      // A map the browser draws: once its code has loaded in the process, the server draws its frame, whose drawing
+      // says "Loading…" until the script runs (the home page's map; seen when pages were drawn after another's map).
+      .replace(/<figure class="map"[^>]*>[\s\S]*?<\/figure>/g, '')
+      .replace(/<\/head>/i, `  <link rel="stylesheet" href="${STATIC_CSS_PATH}" />\n  </head>`)
+  );
 }
 
 /** The internal addresses (`/…`, not `//…`) a page's `href` and `src` attributes name, as written (unescaped). */
