@@ -58,3 +58,12 @@ function readStatementTimeout(env: NodeJS.ProcessEnv): number | undefined {
     throw new Error(`MARSAD_STATEMENT_TIMEOUT_S must be a number of seconds from 0 (none) to 86400, not "${raw}"`);
   return s;
 }
+
+/**
+ * The demonstration data for a command that opens the database itself, as `marsad serve` decides: MARSAD_DEMO=1 on
+ * any database, MARSAD_DEMO=0 on none, by default on a new embedded database only.
+ */
+export function demoFor(config: RuntimeConfig, storeKind: 'pglite' | 'postgres'): 'yes' | 'if-new' | 'no' {
+  if (config.demo === 'yes' || config.demo === 'no') return config.demo;
+  return storeKind === 'pglite' ? 'if-new' : 'no';
+}

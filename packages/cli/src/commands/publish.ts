@@ -5,7 +5,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { openStore } from '@marsad/db';
 import { buildApp, prepareDatabase } from '@marsad/server';
 import type { FastifyInstance } from 'fastify';
-import type { RuntimeConfig } from '../config.ts';
+import { demoFor, type RuntimeConfig } from '../config.ts';
 import { progressBar } from '../progress.ts';
 import { findRemote } from '../remote.ts';
 import { MANIFEST, readManifest, SiteWriter, sha256 } from './publish-files.ts';
@@ -157,7 +157,7 @@ export async function publishCommand(config: RuntimeConfig, dir: string, o: Publ
   try {
     // As `marsad serve` would: a new embedded database gets the demonstration data.
     await prepareDatabase(store, {
-      demo: config.demo === 'yes' ? 'yes' : config.demo === 'no' ? 'no' : store.kind === 'pglite' ? 'if-new' : 'no',
+      demo: demoFor(config, store.kind),
     });
     const app = await buildApp(
       { store, dataDir: config.dataDir, adminToken: '', version: 'publish' },

@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { openStore } from '@marsad/db';
 import { buildApp, isReportPage, pdfFileName, prepareDatabase, REPORT_LANGS, REPORT_PAGES } from '@marsad/server';
-import type { RuntimeConfig } from '../config.ts';
+import { demoFor, type RuntimeConfig } from '../config.ts';
 import { progressBar } from '../progress.ts';
 import { findRemote, type Remote, remoteFetch } from '../remote.ts';
 
@@ -31,7 +31,7 @@ async function withServer<T>(config: RuntimeConfig, fn: (remote: Remote) => Prom
   try {
     // As `marsad serve` would: a new embedded database gets the demonstration data.
     await prepareDatabase(store, {
-      demo: config.demo === 'yes' ? 'yes' : config.demo === 'no' ? 'no' : store.kind === 'pglite' ? 'if-new' : 'no',
+      demo: demoFor(config, store.kind),
     });
     const app = await buildApp(
       { store, dataDir: config.dataDir, adminToken: '', version: 'report' },

@@ -8,7 +8,7 @@ import {
   prepareDatabase,
   writeDemoCliToken,
 } from '@marsad/server';
-import type { RuntimeConfig } from '../config.ts';
+import { demoFor, type RuntimeConfig } from '../config.ts';
 
 export async function marsadVersion(): Promise<string> {
   const pkg = JSON.parse(await readFile(new URL('../../../../package.json', import.meta.url), 'utf8')) as {
@@ -30,8 +30,7 @@ export async function serve(config: RuntimeConfig): Promise<void> {
     `Database: ${store.kind === 'pglite' ? `embedded PostgreSQL (PGlite) in ${store.location}` : `PostgreSQL server ${store.location}`}`,
   );
   if (config.readUrls.length) log(`Public reads also from ${config.readUrls.length} replica(s) (DATABASE_READ_URL)`);
-  const demo = config.demo === 'yes' ? 'yes' : config.demo === 'no' ? 'no' : store.kind === 'pglite' ? 'if-new' : 'no';
-  const { demoAccounts } = await prepareDatabase(store, { demo, log });
+  const { demoAccounts } = await prepareDatabase(store, { demo: demoFor(config, store.kind), log });
   const { token, created } = await ensureAdminToken(config.dataDir);
   // The demonstration administrator retires the administrator token at once: CLI commands beside this server use an
   // API token of that account instead (auth/cli-token.ts).
