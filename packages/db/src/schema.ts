@@ -643,6 +643,12 @@ export interface WorkshopMaterialsTable {
   position: Generated<number>;
 }
 
+/** The breakdowns each series has values for, noted as values are written (migration 025). */
+export interface SeriesDisaggregationsTable {
+  series_id: number;
+  disagg_id: number;
+}
+
 export interface Schema {
   settings: SettingsTable;
   sources: SourcesTable;
@@ -664,6 +670,7 @@ export interface Schema {
   targets: TargetsTable;
   observations: ObservationsTable;
   observation_history: ObservationHistoryTable;
+  series_disaggregations: SeriesDisaggregationsTable;
   audit_log: AuditLogTable;
   users: UsersTable;
   user_tokens: UserTokensTable;

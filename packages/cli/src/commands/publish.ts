@@ -216,16 +216,20 @@ async function getJson<T>(app: FastifyInstance, url: string): Promise<T> {
   return JSON.parse(r.body.toString('utf8')) as T;
 }
 
-/** Every item of a paged public list (`{ items, total }`). */
+/** Every item of a paged public list (`{ items, total }`), following its `next` cursor where it gives one. */
 async function allItems<T>(app: FastifyInstance, url: string, limit = 1000): Promise<T[]> {
   const items: T[] = [];
+  const sep = url.includes('?') ? '&' : '?';
+  let at = `offset=0`;
   for (let offset = 0; ; offset += limit) {
-    const page = await getJson<{ items: T[]; total: number | null }>(
+    const page = await getJson<{ items: T[]; total: number | null; next?: string | null }>(
       app,
-      `${url}${url.includes('?') ? '&' : '?'}limit=${limit}&offset=${offset}`,
+      `${url}${sep}limit=${limit}&${at}`,
     );
     items.push(...page.items);
     if (page.items.length < limit || (page.total !== null && items.length >= page.total)) return items;
+    if (page.next === null) return items;
+    at = page.next !== undefined ? `after=${encodeURIComponent(page.next)}` : `offset=${offset + limit}`;
   }
 }
 

@@ -1,12 +1,12 @@
 import type { ExportRecord } from '@marsad/core';
 import {
+  dimensionsUsed,
   type ObservationFilter,
   observationKeysUsed,
   type Store,
   streamObservations,
   toExportRecord,
 } from '@marsad/db';
-import { sql } from 'kysely';
 import { dhis2Unmapped } from '../formats/dhis2/write.ts';
 import {
   FORMAT_CONTENT_TYPES,
@@ -16,28 +16,6 @@ import {
   writeObservations,
 } from '../formats/index.ts';
 import { HttpError } from '../http/errors.ts';
-
-/** Dimension codes used by the selected observations, for the columns of CSV formats. */
-async function dimensionsUsed(store: Store, filter: ObservationFilter): Promise<string[]> {
-  let q = store.db.selectFrom('disaggregations as d').select(sql<string>`jsonb_object_keys(d.dims)`.as('k')).distinct();
-  if (filter.indicators?.length) {
-    q = q.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('observations as o')
-          .innerJoin('indicators as i', 'i.id', 'o.indicator_id')
-          .select('o.disagg_id')
-          .whereRef('o.disagg_id', '=', 'd.id')
-          .where('i.code', 'in', filter.indicators!),
-      ),
-    );
-  } else {
-    q = q.where((eb) =>
-      eb.exists(eb.selectFrom('observations as o').select('o.disagg_id').whereRef('o.disagg_id', '=', 'd.id')),
-    );
-  }
-  return (await q.execute()).map((r) => r.k).sort();
-}
 
 export interface ExportResult {
   contentType: string;
@@ -92,7 +70,7 @@ export async function exportObservations(
     for (const r of await store.db.selectFrom('places').select(['code', 'names']).execute())
       placeNames.set(r.code, r.names);
   }
-  const dimensions = await dimensionsUsed(store, filter);
+  const dimensions = await dimensionsUsed(store.db, filter);
   async function* records(): AsyncGenerator<ExportRecord> {
     for await (const row of streamObservations(store.db, filter)) {
       yield toExportRecord(row, { indicator: names.get(row.indicator), place: placeNames.get(row.place) });

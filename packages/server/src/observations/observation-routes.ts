@@ -1,5 +1,11 @@
 import { Readable } from 'node:stream';
-import { countObservations, listObservations } from '@marsad/db';
+import {
+  COUNT_LIMIT,
+  countObservations,
+  decodeObservationCursor,
+  encodeObservationCursor,
+  listObservations,
+} from '@marsad/db';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -9,10 +15,17 @@ import type { AppContext } from '../context.ts';
 import { exportObservations } from '../exports/export-observations.ts';
 import { Dhis2MappingSchema, FORMATS } from '../formats/index.ts';
 import { HttpError } from '../http/errors.ts';
-import { BoolParam, PageQuery, page } from '../http/pagination.ts';
+import { BoolParam, PageQuery } from '../http/pagination.ts';
 import { dhis2MappingOf, SAVED_DHIS2_MAPPING_PARAMS } from '../mappings/import-mappings.ts';
 import { mappingViewer } from '../mappings/saved-mappings.ts';
 import { ObservationQuery, toFilter, unpublishedAccess } from './observation-filter.ts';
+
+/** The deepest `offset` of a page of observations: deeper pages are read with the `after` cursor. */
+const MAX_OFFSET = 10_000;
+
+function pageAfter<T>(items: T[], total: number | null, limit: number, offset: number, next: string | null) {
+  return { items, total, limit, offset, next };
+}
 
 export function registerObservationRoutes(app: FastifyInstance, ctx: AppContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -24,19 +37,42 @@ export function registerObservationRoutes(app: FastifyInstance, ctx: AppContext)
       schema: {
         tags: ['observations'],
         summary: 'Observations, filtered; the public sees approved values only',
-        description:
-          'A value its indicator\'s suppression rule withholds from the caller is null, with `suppressedBelow` N ("fewer than N", docs/methods/suppression.md); callers who may see unpublished values of the place get the value with `suppressedBelow` set, as a mark that the public does not see it.',
-        querystring: PageQuery.extend(ObservationQuery.shape),
+        description: `In the order of their key: series, place, period, breakdown (the order of the database's index, so that any page comes at once at national scale). \`next\` is the cursor of the page after this one (\`after=\`), null on the last page; \`offset\` goes up to ${MAX_OFFSET.toLocaleString('en')}, and deeper pages are read with \`after\`. \`total\` is the number of matching observations, or null when more than ${COUNT_LIMIT.toLocaleString('en')} match (they are not all counted). A value its indicator's suppression rule withholds from the caller is null, with \`suppressedBelow\` N ("fewer than N", docs/methods/suppression.md); callers who may see unpublished values of the place get the value with \`suppressedBelow\` set, as a mark that the public does not see it.`,
+        querystring: PageQuery.extend(ObservationQuery.shape).extend({
+          offset: z.coerce
+            .number()
+            .int()
+            .min(0)
+            .max(MAX_OFFSET)
+            .default(0)
+            .describe(`How many items to skip (up to ${MAX_OFFSET.toLocaleString('en')}; deeper pages: \`after\`)`),
+          after: z
+            .string()
+            .max(200)
+            .optional()
+            .describe('The `next` cursor of the page before: the page starts after that observation'),
+        }),
       },
     },
     async (req) => {
       const filter = toFilter(req.query, await unpublishedAccess(req, ctx));
       const { limit, offset } = req.query;
-      const [total, rows] = await Promise.all([
+      const after = req.query.after === undefined ? undefined : decodeObservationCursor(req.query.after);
+      if (after === null)
+        throw new HttpError(
+          400,
+          'bad_request',
+          'after: not a cursor of this API (give the `next` of a page as it came)',
+        );
+      // One row more than the page tells whether there is a page after it.
+      const [total, more] = await Promise.all([
         countObservations(db, filter),
-        listObservations(db, filter, limit, offset),
+        listObservations(db, filter, limit + 1, offset, after),
       ]);
-      return page(
+      const rows = more.slice(0, limit);
+      const last = rows[rows.length - 1];
+      const next = more.length > limit && last ? encodeObservationCursor(last) : null;
+      return pageAfter(
         rows.map((o) => ({
           indicator: o.indicator,
           series: o.series,
@@ -57,6 +93,7 @@ export function registerObservationRoutes(app: FastifyInstance, ctx: AppContext)
         total,
         limit,
         offset,
+        next,
       );
     },
   );
