@@ -114,4 +114,38 @@ describe.each(testStoreKinds())('the home page reads on %s', (kind) => {
       { numRuns: 25, seed: 20261206 },
     );
   }, 120_000);
+
+  it('keeps its counts through updates, deletes and truncation of values (observation_counts, migration 026)', async () => {
+    const exact = async () =>
+      (
+        await sql<{ n: number; sources: number }>`
+          SELECT count(*)::int AS n, count(DISTINCT source_id)::int AS sources FROM observations WHERE status = 'approved'`.execute(
+          db.store.db,
+        )
+      ).rows[0]!;
+    const check = async () => {
+      const want = await exact();
+      const got = await homeCounts(db.store);
+      expect({ n: got.observations, sources: got.sources }).toEqual(want);
+    };
+    const s = series[0]!;
+    await sql`DELETE FROM observations`.execute(db.store.db);
+    await sql`
+      INSERT INTO observations (series_id, place_id, period, disagg_id, indicator_id, period_start, period_end, value, status, source_id)
+      SELECT ${s.id}, ${places[0]}, y::text, 0, ${s.indicator_id}, make_date(y, 1, 1), make_date(y, 12, 31), 1,
+             CASE WHEN y % 2 = 0 THEN 'approved' ELSE 'provisional' END, ${sources[0]}
+        FROM generate_series(1900, 2099) y`.execute(db.store.db);
+    await check();
+    // Approving some, moving others to another source, then deleting a few: each statement counted once.
+    await sql`UPDATE observations SET status = 'approved' WHERE period::int < 1950`.execute(db.store.db);
+    await check();
+    await sql`UPDATE observations SET source_id = ${sources[1]} WHERE period::int % 3 = 0`.execute(db.store.db);
+    await check();
+    await sql`UPDATE observations SET source_id = NULL WHERE period::int % 7 = 0`.execute(db.store.db);
+    await check();
+    await sql`DELETE FROM observations WHERE period::int > 2050`.execute(db.store.db);
+    await check();
+    await sql`TRUNCATE observations`.execute(db.store.db);
+    await check();
+  }, 60_000);
 });

@@ -6,6 +6,7 @@ import { HttpError } from '../http/errors.ts';
 import { CodeList, LangParam, pick } from '../http/pagination.ts';
 import {
   COUNT_CAP,
+  COUNTED_PLACES,
   countAt,
   countValues,
   defaultDisaggregation,
@@ -76,7 +77,7 @@ export function registerIndicatorDataRoutes(app: FastifyInstance, ctx: AppContex
           'An indicator page: the places with values in one disaggregation of a series, and the values of the chosen places',
         description:
           '`places`: the places with values in the disaggregation shown (`dim`; without it the total, or for a series without totals the disaggregation with most values; `dims` and `key` name the one shown), ' +
-          `most values first (counted up to ${COUNT_CAP}, then in code order). \`points\`: the values of the chosen places (\`place\`, else the first ` +
+          `most values first (counted up to ${COUNT_CAP}, then in code order; in code order alone when more than ${COUNTED_PLACES} places have values). \`points\`: the values of the chosen places (\`place\`, else the first ` +
           `${DEFAULT_PLACES}), grouped by place in period order; at most \`limit\`, the latest kept when there are more (\`truncated\`, with \`pointsTotal\`). ` +
           'A point has `unit` only where it differs from the series\' unit; `source` is an index into `sources`. The public sees approved values only. A value the indicator\'s suppression rule withholds from the caller is null with `suppressedBelow` N ("fewer than N").',
         params: z.object({ code: z.string().max(120) }),
@@ -105,7 +106,7 @@ export function registerIndicatorDataRoutes(app: FastifyInstance, ctx: AppContex
         db,
         found.map((x) => x.placeId),
       );
-      placeRows.sort((a, b) => counted.get(b.id)! - counted.get(a.id)! || compareCodes(a.code, b.code));
+      placeRows.sort((a, b) => (counted.get(b.id) ?? 0) - (counted.get(a.id) ?? 0) || compareCodes(a.code, b.code));
       const placeById = new Map(placeRows.map((p) => [p.id, p]));
       const chosen = req.query.place
         ? asked.filter((p) => placeById.has(p.id)).map((p) => p.id)
