@@ -16,6 +16,7 @@ import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { Schema } from '../schema.ts';
 import { ReplicaSet, replicaFailure } from './read-replicas.ts';
 import {
+  CONNECTION_OPTIONS,
   currentQuerySignal,
   currentReplica,
   describeUrl,
@@ -74,6 +75,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   const pool = new pg.Pool({
     connectionString: url,
     max: POOL_MAX,
+    options: CONNECTION_OPTIONS,
     ...(timeout > 0 ? { statement_timeout: Math.round(timeout * 1000) } : {}),
   });
   // A connection the server ends (restart, DROP DATABASE … WITH (FORCE)) must not crash the

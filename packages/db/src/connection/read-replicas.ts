@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { describeUrl, type ReadReplica, type ReadReplicas, type ReplicaEvent } from './store.ts';
+import { CONNECTION_OPTIONS, describeUrl, type ReadReplica, type ReadReplicas, type ReplicaEvent } from './store.ts';
 
 /**
  * DATABASE_READ_URL: one or more postgres:// addresses of streaming replicas, separated by commas (decisions/0008).
@@ -71,6 +71,7 @@ export class ReplicaSet implements ReadReplicas {
       const pool = new pg.Pool({
         connectionString: url,
         max: options.max,
+        options: CONNECTION_OPTIONS,
         connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
         ...(options.statementTimeoutMs > 0 ? { statement_timeout: options.statementTimeoutMs } : {}),
       });

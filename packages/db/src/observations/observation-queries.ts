@@ -357,7 +357,7 @@ export async function observationKeysUsed(
 }
 
 /** Up to this many matching observations, `dimensionsUsed` reads their breakdowns from the values themselves. */
-const EXACT_DIMENSIONS_ROWS = 100_000;
+const EXACT_DIMENSIONS_ROWS = 10_000;
 
 /**
  * The dimension codes the matching observations use, for the columns of an export's first line. A selection of up

@@ -14,7 +14,7 @@ import {
 import type { Names, Schema } from '@marsad/db';
 import { type Kysely, sql } from 'kysely';
 import { pick } from '../http/pagination.ts';
-import { approvedYearlyValues, type ObservedValue } from './observed-values.ts';
+import { approvedYearlyEnds, type ObservedValue } from './observed-values.ts';
 
 /**
  * The 2030 targets of seed 000 (§4 (e), (g), (h)) for one programme, computed from the data
@@ -146,8 +146,11 @@ export async function compute2030(
   const placeIds = [...new Set([...participation.countries, ...participation.cities].map((p) => p.id))];
   const seriesIds = indicators.map((i) => i.seriesId);
   const [values, popValues] = await Promise.all([
-    approvedYearlyValues(db, seriesIds, placeIds),
-    popSeries ? approvedYearlyValues(db, [popSeries.id], placeIds) : Promise.resolve([] as ObservedValue[]),
+    // A comparison reads the first, the baseline year's and the latest value; the population its latest.
+    approvedYearlyEnds(db, seriesIds, placeIds, TARGET_2030.baselineYear),
+    popSeries
+      ? approvedYearlyEnds(db, [popSeries.id], placeIds, TARGET_2030.baselineYear)
+      : Promise.resolve([] as ObservedValue[]),
   ]);
 
   const indicatorOfSeries = new Map(indicators.map((i) => [i.seriesId, i]));
