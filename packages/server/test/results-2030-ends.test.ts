@@ -1,8 +1,8 @@
 /**
  * The 2030 targets read, of each series at each place, the first yearly value, the baseline year's and the latest
  * (results/observed-values.ts, approvedYearlyEnds; issue 17): for generated values — yearly and not, approved and
- * not, totals and broken down — they are those values of what reading every yearly value gives, and a series whose
- * indicator has a suppression rule is read whole.
+ * not, totals and broken down — they are those values of what reading every yearly value gives, passing over the
+ * values a suppression rule withholds from the public.
  */
 import { createTestDatabase, type TestDatabase, testStoreKinds } from '@marsad/db/testing';
 import fc from 'fast-check';
@@ -80,11 +80,8 @@ describe.each(testStoreKinds())('the values the 2030 targets read on %s', (kind)
         const want: ObservedValue[] = [];
         for (const s of ids)
           for (const p of places) {
-            const values = all.filter((v) => v.seriesId === s && v.placeId === p);
-            if (s === series[2]!.id) {
-              want.push(...values);
-              continue;
-            }
+            // What the public sees: a suppressed value (null) is never used.
+            const values = all.filter((v) => v.seriesId === s && v.placeId === p && v.value !== null);
             const chosen = [values[0], values.find((v) => v.year === base), values[values.length - 1]];
             want.push(...values.filter((v) => chosen.includes(v)));
           }

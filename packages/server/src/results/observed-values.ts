@@ -1,4 +1,4 @@
-import type { Schema } from '@marsad/db';
+import { type Schema, suppressedBelowSql } from '@marsad/db';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { type SourceView, sourceView, suppressionLateral } from '../web-api/web-api-common.ts';
 
@@ -75,9 +75,8 @@ export async function approvedYearlyValues(
  * What a comparison with a base year reads of each series at each place (core `compareWithBase`): its first yearly
  * value, the value of `baselineYear` and its latest — three probes of the primary key per series and place instead of
  * every yearly value (the 2030 targets of a programme over 500 cities read 400,000 values at 25 million, issue 17).
- * The same values as `approvedYearlyValues` gives for those years, in the same order. A series whose indicator has a
- * suppression rule is read whole, as values withheld from the public are left out before the first and the latest
- * are chosen.
+ * The same values as `approvedYearlyValues` gives for those years, in the same order, of those the public sees: a
+ * value its indicator's suppression rule withholds is passed over, as the figures never use it.
  */
 export async function approvedYearlyEnds(
   db: Kysely<Schema>,
@@ -86,20 +85,13 @@ export async function approvedYearlyEnds(
   baselineYear: number,
 ): Promise<ObservedValue[]> {
   if (!seriesIds.length || !placeIds.length) return [];
-  const ruled = new Set(
-    (
-      await sql<{ id: number }>`
-        SELECT s.id FROM series s JOIN indicators i ON i.id = s.indicator_id
-         WHERE s.id = ANY(${sql.val([...seriesIds])}::int[]) AND jsonb_typeof(i.suppression) = 'object'`.execute(db)
-    ).rows.map((r) => r.id),
-  );
-  const plain = seriesIds.filter((id) => !ruled.has(id));
-  const whole = ruled.size ? await approvedYearlyValues(db, [...ruled], placeIds) : [];
-  if (!plain.length) return whole;
   const probe = (order: RawBuilder<unknown>, extra: RawBuilder<unknown> = sql``) => sql`(
     SELECT o.indicator_id, o.period, o.value, o.source_id FROM observations o
+      JOIN indicators i ON i.id = o.indicator_id
+      JOIN places p ON p.id = o.place_id
+      JOIN disaggregations d ON d.id = o.disagg_id
      WHERE o.series_id = k.series_id AND o.place_id = k.place_id AND o.disagg_id = 0 AND o.status = 'approved'
-       AND o.period ~ '^[0-9]{4}$' ${extra}
+       AND o.period ~ '^[0-9]{4}$' ${extra} AND (${suppressedBelowSql()}) IS NULL
      ORDER BY ${order} LIMIT 1)`;
   const rows = await sql<{
     seriesId: number;
@@ -111,9 +103,9 @@ export async function approvedYearlyEnds(
   }>`
     SELECT k.series_id AS "seriesId", e.indicator_id AS "indicatorId", k.place_id AS "placeId", e.period, e.value,
            e.source_id AS "sourceId"
-      FROM unnest(${sql.val([...plain])}::int[]) AS s(series_id)
-     CROSS JOIN unnest(${sql.val([...placeIds])}::int[]) AS p(place_id)
-     CROSS JOIN LATERAL (SELECT s.series_id, p.place_id) AS k
+      FROM unnest(${sql.val([...seriesIds])}::int[]) AS s(series_id)
+     CROSS JOIN unnest(${sql.val([...placeIds])}::int[]) AS pl(place_id)
+     CROSS JOIN LATERAL (SELECT s.series_id, pl.place_id) AS k
      CROSS JOIN LATERAL (
        ${probe(sql`o.series_id, o.place_id, o.period`)}
        UNION
@@ -142,7 +134,7 @@ export async function approvedYearlyEnds(
       : []
     ).map((s) => [s.id, sourceView(s.name, s.licence, s.synthetic, s.names)]),
   );
-  const ends = rows.rows.map(
+  return rows.rows.map(
     (r): ObservedValue => ({
       seriesId: r.seriesId,
       indicatorId: r.indicatorId,
@@ -155,6 +147,4 @@ export async function approvedYearlyEnds(
       source: r.sourceId === null ? null : (sources.get(r.sourceId) ?? null),
     }),
   );
-  if (!whole.length) return ends;
-  return [...whole, ...ends].sort((a, b) => a.seriesId - b.seriesId || a.placeId - b.placeId || a.year - b.year);
 }
