@@ -85,12 +85,11 @@ export async function approvedYearlyEnds(
   baselineYear: number,
 ): Promise<ObservedValue[]> {
   if (!seriesIds.length || !placeIds.length) return [];
+  // The indicator, place and total a probe's suppression test reads are joined outside it, once per series and
+  // place, so that each probe is a walk of the key that stops at its first visible value.
   const probe = (order: RawBuilder<unknown>, extra: RawBuilder<unknown> = sql``) => sql`(
     SELECT o.indicator_id, o.period, o.value, o.source_id FROM observations o
-      JOIN indicators i ON i.id = o.indicator_id
-      JOIN places p ON p.id = o.place_id
-      JOIN disaggregations d ON d.id = o.disagg_id
-     WHERE o.series_id = k.series_id AND o.place_id = k.place_id AND o.disagg_id = 0 AND o.status = 'approved'
+     WHERE o.series_id = ss.id AND o.place_id = p.id AND o.disagg_id = 0 AND o.status = 'approved'
        AND o.period ~ '^[0-9]{4}$' ${extra} AND (${suppressedBelowSql()}) IS NULL
      ORDER BY ${order} LIMIT 1)`;
   const rows = await sql<{
@@ -101,11 +100,12 @@ export async function approvedYearlyEnds(
     value: number;
     sourceId: number | null;
   }>`
-    SELECT k.series_id AS "seriesId", e.indicator_id AS "indicatorId", k.place_id AS "placeId", e.period, e.value,
+    SELECT ss.id AS "seriesId", e.indicator_id AS "indicatorId", p.id AS "placeId", e.period, e.value,
            e.source_id AS "sourceId"
-      FROM unnest(${sql.val([...seriesIds])}::int[]) AS s(series_id)
-     CROSS JOIN unnest(${sql.val([...placeIds])}::int[]) AS pl(place_id)
-     CROSS JOIN LATERAL (SELECT s.series_id, pl.place_id) AS k
+      FROM series ss
+      JOIN indicators i ON i.id = ss.indicator_id
+     CROSS JOIN places p
+     CROSS JOIN (SELECT dims FROM disaggregations WHERE id = 0) d
      CROSS JOIN LATERAL (
        ${probe(sql`o.series_id, o.place_id, o.period`)}
        UNION
@@ -113,6 +113,7 @@ export async function approvedYearlyEnds(
        UNION
        ${probe(sql`o.series_id DESC, o.place_id DESC, o.period DESC`)}
      ) AS e
+     WHERE ss.id = ANY(${sql.val([...seriesIds])}::int[]) AND p.id = ANY(${sql.val([...placeIds])}::int[])
      ORDER BY 1, 3, 4`.execute(db);
   const placeCodes = new Map(
     (
