@@ -3,11 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { createEmptyDatabase, createTestDataDirectory, type TestDatabase, testStoreKinds } from '@marsad/db/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { exportCommand } from '../src/commands/export.ts';
 import { importCommand } from '../src/commands/import.ts';
+import { indicatorAddCommand } from '../src/commands/indicators.ts';
 import { withLocalStore } from '../src/commands/local-store.ts';
 import { mappingsDeleteCommand, mappingsListCommand } from '../src/commands/mappings.ts';
+import { placesImportCommand } from '../src/commands/places.ts';
 import { readConfig } from '../src/config.ts';
-import { marsad, ROOT } from './run-marsad.ts';
+import { marsad, marsadInProcess, ROOT } from './run-marsad.ts';
 
 const LA = path.join(ROOT, 'packages/server/src/demo/data/open-sdg/los-angeles');
 
@@ -39,40 +42,35 @@ describe.each(testStoreKinds())('the marsad command on %s', (kind) => {
       store.db.selectFrom('observations').select('status').distinct().execute(),
     );
     expect(statuses).toEqual([{ status: 'provisional' }]);
-    const again = await marsad(
-      [
-        'import',
-        path.join(LA, 'indicator_16-1-1.csv'),
-        '--format',
-        'open-sdg',
-        '--place',
-        'USLAX',
-        '--status',
-        'approved',
-      ],
-      env,
+    // The same command again in this process (the real one started above): --status.
+    const again = await marsadInProcess(() =>
+      importCommand(readConfig(env), path.join(LA, 'indicator_16-1-1.csv'), {
+        format: 'open-sdg',
+        place: 'USLAX',
+        status: 'approved',
+      }),
     );
+    expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/0 new, 90 changed, 0 unchanged/);
   });
 
   it('saves a mapping and imports with --map saved:NAME; lists and deletes it', async () => {
     const file = path.join(dir, 'gender.json');
     await writeFile(file, JSON.stringify({ columns: { 'Victim Gender': { dimension: 'LA_VICTIM' } } }));
-    // Two real commands (each start costs seconds); the rest of the same code is called in this process.
+    // One real command (each start costs seconds); the rest of the same code is called in this process.
     const saved = await marsad(['mappings', 'save', 'LA gender', file, '--kind', 'columns', '--place', 'USLAX'], env);
     expect(saved.stderr).toBe('');
     expect(saved.stdout).toMatch(
       /^Saved the columns mapping "LA gender" of USLAX \(id \d+\); use it with --map saved:LA gender/,
     );
     const csv = path.join(LA, 'indicator_16-1-1.csv');
-    const bySaved = await marsad(
-      ['import', csv, '--format', 'open-sdg', '--place', 'USLAX', '--dry-run', '--map', 'saved:la GENDER'],
-      env,
+    const config = readConfig(env);
+    const bySaved = await marsadInProcess(() =>
+      importCommand(config, csv, { format: 'open-sdg', place: 'USLAX', dryRun: true, map: 'saved:la GENDER' }),
     );
     expect(bySaved.code, bySaved.stderr).toBe(0);
     expect(bySaved.stdout).toMatch(/would import 90 rows.*\n {2}new dimension: LA_VICTIM \(named by the mapping/);
 
-    const config = readConfig(env);
     const printed = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     try {
       await expect(
@@ -96,8 +94,10 @@ describe.each(testStoreKinds())('the marsad command on %s', (kind) => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/nothing was imported/);
     expect(r.stderr).toMatch(/row 3, value:/);
-    const dry = await marsad(['import', bad.replace('bad', 'good'), '--format', 'csv'], env);
-    expect(dry.code).toBe(1);
+    const missing = await marsadInProcess(() =>
+      importCommand(readConfig(env), bad.replace('bad', 'good'), { format: 'csv' }),
+    );
+    expect(missing.code).toBe(1);
   });
 
   it('exports a selection to standard output and to a file', async () => {
@@ -111,7 +111,8 @@ describe.each(testStoreKinds())('the marsad command on %s', (kind) => {
     expect(lines.length).toBeGreaterThan(2);
     expect(lines.slice(1).every((l) => /,(2015|2016),/.test(l))).toBe(true);
     const out = path.join(dir, 'out.json');
-    expect((await marsad(['export', '--format', 'sdmx-json', '--out', out], env)).code).toBe(0);
+    const toFile = await marsadInProcess(() => exportCommand(readConfig(env), { format: 'sdmx-json', out }));
+    expect(toFile.code, toFile.stderr).toBe(0);
     expect(JSON.parse(await readFile(out, 'utf8'))).toHaveProperty('data');
   });
 
@@ -129,7 +130,8 @@ describe.each(testStoreKinds())('the marsad command on %s', (kind) => {
       good,
       'code,parent,level,name_ar,name_en,lat,lon,external_code\nJO-AMM-1,JOAMM,district,العبدلي,Abdali,31.96,35.91,11101\n',
     );
-    const ok = await marsad(['places', 'import', good], env);
+    const ok = await marsadInProcess(() => placesImportCommand(readConfig(env), good));
+    expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/Added 1 places/);
     // A shape matched by the place's English name (case folded), the other area listed (the API tests do the rest).
     const areas = path.join(dir, 'areas.geojson');
@@ -188,14 +190,18 @@ describe.each(testStoreKinds())('the marsad command on %s', (kind) => {
       env,
     );
     expect(ok.code, ok.stderr).toBe(0);
-    const bad = await marsad(['indicators', 'add', 'AMM HEAT', '--name', 'en=x'], env);
+    // The real command above; the same code in this process for the refusals and the import.
+    const config = readConfig(env);
+    const bad = await marsadInProcess(() => indicatorAddCommand(config, 'AMM HEAT', { name: ['en=x'] }));
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/code:/);
-    const dup = await marsad(['indicators', 'add', 'AMM-HEAT-1', '--name', 'en=x'], env);
+    const dup = await marsadInProcess(() => indicatorAddCommand(config, 'AMM-HEAT-1', { name: ['en=x'] }));
+    expect(dup.code).toBe(1);
     expect(dup.stderr).toMatch(/exists already/);
     const csv = path.join(dir, 'heat.csv');
     await writeFile(csv, 'indicator,place,period,value\nAMM-HEAT-1,JOAMM,2024,17\n');
-    expect((await marsad(['import', csv, '--format', 'csv'], env)).code).toBe(0);
+    const imported = await marsadInProcess(() => importCommand(config, csv, { format: 'csv' }));
+    expect(imported.code, imported.stderr).toBe(0);
   });
 
   // Four commands, each opening its own embedded database (the restore's a new one): more time than most.
@@ -213,9 +219,14 @@ describe.each(testStoreKinds())('the marsad command on %s', (kind) => {
       const r = await marsad(['restore', file], other);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/counts checked/);
-      const exportA = await marsad(['export', '--format', 'csv'], env);
-      const exportB = await marsad(['export', '--format', 'csv'], other);
-      expect(exportB.stdout).toBe(exportA.stdout);
+      // The two databases' exports, by the export's code in this process (the real export is tested above).
+      const a = path.join(dir, 'export-a.csv');
+      const b = path.join(dir, 'export-b.csv');
+      expect((await marsadInProcess(() => exportCommand(readConfig(env), { format: 'csv', out: a }))).code).toBe(0);
+      expect((await marsadInProcess(() => exportCommand(readConfig(other), { format: 'csv', out: b }))).code).toBe(0);
+      const exportA = await readFile(a, 'utf8');
+      expect(exportA.split('\n').length).toBeGreaterThan(90);
+      expect(await readFile(b, 'utf8')).toBe(exportA);
     } finally {
       await target?.drop();
     }

@@ -11,9 +11,10 @@ import path from 'node:path';
 import { openStore, type Store } from '@marsad/db';
 import { buildApp } from '@marsad/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseLangs, publishSite } from '../src/commands/publish.ts';
+import { parseLangs, publishCommand, publishSite } from '../src/commands/publish.ts';
 import { readManifest, SiteWriter } from '../src/commands/publish-files.ts';
-import { marsad, ROOT } from './run-marsad.ts';
+import { readConfig } from '../src/config.ts';
+import { marsad, marsadInProcess, ROOT } from './run-marsad.ts';
 
 const LANGS = ['ar', 'en', 'fr', 'es', 'ru', 'zh'];
 
@@ -71,19 +72,21 @@ describe('marsad publish', () => {
     let r = await marsad(['publish', file], none);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/it is a file, not a folder/);
-    r = await marsad(['publish', path.join(tmp, 'site-x'), '--lang', 'en,xx'], none);
+    // The real command once (its exit code and message); the same code in this process for the other refusals.
+    const config = readConfig(none);
+    r = await marsadInProcess(() => publishCommand(config, path.join(tmp, 'site-x'), { lang: 'en,xx' }));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/Unknown language in --lang: xx/);
     const full = path.join(tmp, 'full-of-things');
     await mkdir(full);
     await writeFile(path.join(full, 'mine.txt'), 'mine');
-    r = await marsad(['publish', full], none);
+    r = await marsadInProcess(() => publishCommand(config, full, {}));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/not empty and holds no published site.*--force/);
-    r = await marsad(['publish', path.join(file, 'under-a-file')], none);
+    r = await marsadInProcess(() => publishCommand(config, path.join(file, 'under-a-file'), {}));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/Cannot publish to .*under-a-file/);
-    r = await marsad(['publish', path.join(tmp, 'site-y'), '--live-url', 'ftp://x'], none);
+    r = await marsadInProcess(() => publishCommand(config, path.join(tmp, 'site-y'), { liveUrl: 'ftp://x' }));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/--live-url must be an http or https address/);
     expect(existsSync(path.join(tmp, 'none'))).toBe(false);

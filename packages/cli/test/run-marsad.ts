@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import { afterEach } from 'vitest';
+import { format } from 'node:util';
+import { afterEach, vi } from 'vitest';
 
 export const ROOT = path.resolve(import.meta.dirname, '../../..');
 const BIN = path.join(ROOT, 'packages/cli/bin/marsad.js');
@@ -82,4 +83,35 @@ export function startMarsad(args: string[], env: Record<string, string | undefin
 export async function marsad(args: string[], env: Record<string, string | undefined>, stdin?: string): Promise<Run> {
   const { code, stdout, stderr } = await startMarsad(args, env, stdin).ended;
   return { code, stdout, stderr };
+}
+
+/**
+ * Runs a command's function in this process, as main.ts's `run` does for the real command: what it prints
+ * (console.log to standard output, console.error to standard error), its code (0 when it returns nothing), and
+ * on a throw `marsad: <message>` and 1. Each start of the real command costs seconds of loading the server's
+ * modules, which the worker has loaded already: a test starts the real command where the process is what it is
+ * about (its arguments, its exit code, its streams) and calls the function for the rest.
+ */
+export async function marsadInProcess(
+  // biome-ignore lint/suspicious/noConfusingVoidType: a command returns its exit code, or nothing for 0
+  command: () => Promise<number | void>,
+): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => {
+    stdout += `${format(...a)}\n`;
+  });
+  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => {
+    stderr += `${format(...a)}\n`;
+  });
+  try {
+    const code = await command();
+    return { code: typeof code === 'number' ? code : 0, stdout, stderr };
+  } catch (err) {
+    stderr += `marsad: ${(err as Error).message}\n`;
+    return { code: 1, stdout, stderr };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
 }
