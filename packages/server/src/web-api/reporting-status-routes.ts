@@ -120,7 +120,8 @@ export function registerReportingStatusRoutes(app: FastifyInstance, ctx: AppCont
       );
 
       // The answer holds one page of places (every place × every indicator ran to 166 MB at 8.25 million values);
-      // the summary counts them all.
+      // the summary counts them all, from the counts kept as values are written (observation_counts, migration 026:
+      // grouping the values themselves took 4.5 s at 25 million).
       const placesTotal = places.length;
       const allPlaceIds = places.map((p) => p.id);
       const activeIds = members.filter((m) => m.status !== 'retired').map((m) => m.id);
@@ -130,12 +131,12 @@ export function registerReportingStatusRoutes(app: FastifyInstance, ctx: AppCont
               await sql<{ reported: number; inProgress: number }>`
                 SELECT (count(*) FILTER (WHERE approved > 0))::int AS reported,
                        (count(*) FILTER (WHERE approved = 0))::int AS "inProgress"
-                  FROM (SELECT count(*) FILTER (WHERE o.status = 'approved') AS approved
-                          FROM observations o
-                         WHERE o.indicator_id = ANY(${sql.val(activeIds)}::int[])
-                           AND o.place_id = ANY(${sql.val(allPlaceIds)}::int[])
-                           AND o.status = ANY(${sql.val([...statuses])}::text[])
-                         GROUP BY o.indicator_id, o.place_id) AS pairs`.execute(db)
+                  FROM (SELECT coalesce(sum(c.n) FILTER (WHERE c.status = 'approved'), 0) AS approved
+                          FROM observation_counts c JOIN series s ON s.id = c.series_id
+                         WHERE s.indicator_id = ANY(${sql.val(activeIds)}::int[])
+                           AND c.place_id = ANY(${sql.val(allPlaceIds)}::int[])
+                           AND c.status = ANY(${sql.val([...statuses])}::text[])
+                         GROUP BY s.indicator_id, c.place_id HAVING sum(c.n) > 0) AS pairs`.execute(db)
             ).rows[0]!
           : { reported: 0, inProgress: 0 };
       places.splice(0, req.query.offset);
