@@ -30,7 +30,7 @@ const DEFAULTS: Record<StoreKind, { indicators: number; places: number; years: n
   postgres: { indicators: 60, places: 7_000, years: 24 },
   pglite: { indicators: 60, places: 700, years: 24 },
 };
-const PHASES = ['bare', 'indexed', 'marsad', 'merge', 'parse'] as const;
+const PHASES = ['bare', 'indexed', 'marsad', 'merge', 'stage', 'parse'] as const;
 type Phase = (typeof PHASES)[number];
 const DEFAULT_PHASES: Phase[] = ['bare', 'indexed', 'marsad'];
 const FIRST_YEAR = 2000;
@@ -45,7 +45,10 @@ const USAGE = `Usage: npm run bench:import -- [options]
   --years N              years per indicator and place (default 24, from ${FIRST_YEAR})
   --phases a,b,…         which loads to run: bare, indexed, marsad (default all three);
                          'merge' adds the Marsad import into a table already holding an
-                         observation (its staging + merge path, not the direct COPY);
+                         observation of another indicator (the file's series hold none:
+                         their rows are still copied straight in);
+                         'stage' the import into a table where every series of the file
+                         already holds an observation (every row staged, then merged);
                          'parse' times Marsad's CSV reader alone, without a database
   --rules none|row|set   validation rules of the benchmark's indicators (default none):
                          'row' a range (checked as each row is read), 'set' a range and a
@@ -384,17 +387,31 @@ function forceDropAndExit(why: string): Promise<void> {
 }
 
 /**
+ * For the 'stage' phase: one observation (of 1999, a year the file lacks) in every series of the benchmark, so that
+ * every row of the file is staged and merged (the general path), all of them new keys.
+ */
+async function seedEverySeries(store: Store): Promise<void> {
+  await store.exclusive((conn) =>
+    conn.query(
+      `INSERT INTO observations (series_id, place_id, period, disagg_id, indicator_id, period_start, period_end, value, status)
+       SELECT s.id, p.id, '1999', 0, s.indicator_id, '1999-01-01', '1999-12-31', 1, 'approved'
+         FROM series s JOIN indicators i ON i.id = s.indicator_id AND i.code LIKE 'BENCH%'
+        CROSS JOIN (SELECT id FROM places WHERE code = 'ZZ') p`,
+    ),
+  );
+}
+
+/**
  * An order-independent fingerprint of the observations (outside the timing): the indexed COPY
  * and the Marsad import must leave the same rows, given the same catalogue ids.
  */
-async function fingerprint(store: Store, exceptSeries?: number): Promise<string> {
+async function fingerprint(store: Store): Promise<string> {
   const r = await store.exclusive((c) =>
     c.query<{ n: number; h: string }>(
       `SELECT count(*)::bigint AS n,
               sum(hashtext(concat_ws(',', series_id, place_id, period, disagg_id, indicator_id,
                   period_start, period_end, value, status))::bigint)::text AS h
-         FROM observations WHERE series_id IS DISTINCT FROM $1::int`,
-      [exceptSeries ?? null],
+         FROM observations WHERE period <> '1999'`, // not the seeded observations of 'merge' and 'stage'
     ),
   );
   return `${r.rows[0]?.n}:${r.rows[0]?.h}`;
@@ -446,6 +463,8 @@ interface PhaseResult {
   rows: number;
   peakRss: number;
   startRss: number;
+  /** CPU time of this (Node) process during the phase, user + system: less skewed by other work than the wall time. */
+  cpuSeconds: number;
   notes: string[];
 }
 
@@ -454,15 +473,26 @@ async function measure(label: string, rows: number, run: (notes: string[]) => Pr
   const notes: string[] = [];
   sampler.begin();
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   let seconds: number;
   let peak: number;
+  let cpu: NodeJS.CpuUsage;
   try {
     await run(notes);
   } finally {
     seconds = (performance.now() - t0) / 1000;
+    cpu = process.cpuUsage(cpu0);
     peak = sampler.end();
   }
-  return { label, seconds, rows, peakRss: peak, startRss: sampler.start, notes };
+  return {
+    label,
+    seconds,
+    rows,
+    peakRss: peak,
+    startRss: sampler.start,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    notes,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -543,7 +573,7 @@ function line(r: PhaseResult, extra = ''): string {
   const rate = r.rows / r.seconds;
   return (
     `${r.label.padEnd(16)} ${secs(r.seconds).padStart(8)}  ${(`${int(rate)} rows/s`).padStart(17)}   ` +
-    `peak RSS ${mb(r.peakRss).padStart(8)} (from ${mb(r.startRss)})` +
+    `peak RSS ${mb(r.peakRss).padStart(8)} (from ${mb(r.startRss)}), Node CPU ${secs(r.cpuSeconds)}` +
     (extra ? `   ${extra}` : '')
   );
 }
@@ -638,18 +668,21 @@ async function main(): Promise<number> {
       await dropDatabase(t);
     }
 
-    if (phase === 'marsad' || phase === 'merge') {
-      const label = phase === 'marsad' ? 'Marsad import' : 'Marsad merge';
+    if (phase === 'marsad' || phase === 'merge' || phase === 'stage') {
+      const label = phase === 'marsad' ? 'Marsad import' : phase === 'merge' ? 'Marsad merge' : 'Marsad staged';
       const t = await freshDatabase(o.db, true);
       await versionOf(t.store);
       const ids = await createCatalogue(t.store, shape);
       await setRules(t.store, RULES[o.rules]);
-      const seedSeries = phase === 'merge' ? await seedOtherObservation(t.store) : undefined;
+      if (phase === 'merge') await seedOtherObservation(t.store);
+      if (phase === 'stage') await seedEverySeries(t.store);
       await checkpoint(t.store);
       phaseStart(
         phase === 'marsad'
           ? 'Marsad import'
-          : 'Marsad import into a table that already holds an observation (stage + merge)',
+          : phase === 'merge'
+            ? 'Marsad import into a table that already holds an observation of another indicator'
+            : 'Marsad import into a table where every series of the file holds an observation (stage + merge)',
       );
       const statements = new StatementLog();
       const store = instrument(t.store, statements);
@@ -688,7 +721,7 @@ async function main(): Promise<number> {
         log(`  state committed, inserted ${int(report.counts.inserted)} (batch ${report.batchId})`);
       }
       if (indexedRows && indexedRows.ids === JSON.stringify(ids)) {
-        const same = (await fingerprint(t.store, seedSeries)) === indexedRows.fingerprint;
+        const same = (await fingerprint(t.store)) === indexedRows.fingerprint;
         if (!same) ok = false;
         log(
           same
@@ -726,13 +759,13 @@ async function main(): Promise<number> {
   for (const p of o.phases) {
     const r = results.get(p)!;
     const extra =
-      (p === 'marsad' || p === 'merge') && indexed
+      (p === 'marsad' || p === 'merge' || p === 'stage') && indexed
         ? `ratio to indexed COPY ${(indexed.seconds / r.seconds).toFixed(2)}×`
         : p === 'indexed' && results.get('bare')
           ? `ratio to bare COPY ${(results.get('bare')!.seconds / r.seconds).toFixed(2)}×`
           : '';
     log(
-      `${r.label.padEnd(16)} ${secs(r.seconds).padStart(8)}  ${(`${int(r.rows / r.seconds)} rows/s`).padStart(17)}   peak RSS ${mb(r.peakRss).padStart(8)}` +
+      `${r.label.padEnd(16)} ${secs(r.seconds).padStart(8)}  ${(`${int(r.rows / r.seconds)} rows/s`).padStart(17)}   peak RSS ${mb(r.peakRss).padStart(8)}, Node CPU ${secs(r.cpuSeconds).padStart(7)}` +
         (extra ? `   ${extra}` : ''),
     );
   }

@@ -13,8 +13,8 @@ import {
   scaleByPowerOfTen,
 } from '@marsad/core';
 import {
+  CopyTextBuffer,
   copyDirectSql,
-  copyLine,
   copyStageSql,
   createStage,
   faultPoint,
@@ -123,6 +123,8 @@ interface SeriesTarget {
   unitRule: { column: string; message: string; code: string; severity: 'error' | 'warning' } | null;
   /** Whether the indicator's range holds for these values (they are in the indicator's unit). */
   rangeApplies: boolean;
+  /** Whether the rows are copied straight into observations (a series with no stored observation), else staged. */
+  direct: boolean;
 }
 
 class ImportFailed extends Error {}
@@ -140,9 +142,11 @@ async function* hashing(input: AsyncIterable<Uint8Array | string>, hash: ReturnT
 
 /**
  * Imports observations, all or nothing. Rows are read, resolved and validated in one pass
- * and staged with COPY in chunks inside one transaction; any error (a bad row, a key given
- * twice) rolls the whole import back, after every row was still checked so the report is
- * complete. Re-importing the same data changes nothing.
+ * and written with COPY in chunks inside one transaction: straight into observations for a
+ * series that holds none yet, else into a staging table that is merged at the end. Any error
+ * (a bad row, a key given twice) rolls the whole import back; a bad row is reported after every
+ * row was still checked so the report is complete (a key given twice among rows copied straight
+ * in stops the reading, as the COPY fails). Re-importing the same data changes nothing.
  */
 export async function runImport(
   store: Store,
@@ -239,16 +243,25 @@ export async function runImport(
       });
       await resolver.load();
       const rulesOf = await loadIndicatorRules(conn);
-      // Into an empty table, rows are copied straight into observations: the unique key finds
-      // keys given twice, and the transaction still makes it all or nothing. Otherwise they are
-      // staged and merged (decisions/0002). Rules over sets of values are checked on the staged rows.
-      const direct =
-        (await conn.query('SELECT 1 FROM observations LIMIT 1')).rows.length === 0 &&
-        ![...rulesOf.values()].some((r) => hasSetRules(r.rules));
+      // The rows of a series that holds no observation yet are copied straight into observations: they cannot meet a
+      // stored key, the unique key finds keys given twice, and the transaction still makes it all or nothing. The
+      // rows of a series that holds some are staged and merged (decisions/0002), and so are those of an indicator
+      // with rules over sets of values, which are checked on the staged rows.
+      const setRuleIndicators = new Set([...rulesOf].filter(([, r]) => hasSetRules(r.rules)).map(([id]) => id));
+      const seriesWithData = new Set(
+        (await conn.query('SELECT 1 FROM observations LIMIT 1')).rows.length === 0
+          ? []
+          : (
+              await conn.query<{ id: number }>(
+                // One probe of the key per series, in the key's order (an EXISTS can be planned as a scan of every row).
+                'SELECT s.id FROM series s WHERE (SELECT true FROM observations o WHERE o.series_id = s.id ORDER BY o.series_id, o.place_id LIMIT 1)',
+              )
+            ).rows.map((r) => r.id),
+      );
       /** Indicators of the rows read, for the rules over sets of values. */
       const indicatorsRead = new Set<number>();
-      if (!direct) await createStage(conn);
-      const copySql = direct ? copyDirectSql() : copyStageSql();
+      let stageCreated = false;
+      /** The lines of the rows copied straight into observations, for a key given twice. */
       let chunkRows: Location[] = [];
       /** Per indicator, series, unit and unit multiplier of a row: where its values go, or why they cannot. */
       const memoSeries = new Map<string, SeriesTarget | TargetProblem>();
@@ -340,7 +353,16 @@ export async function runImport(
         // The range is the indicator's, in its unit (a percentage lies in [0, 100]): a series of the
         // indicator in another unit (a count beside the rate) is not held to it.
         const inIndicatorUnit = unit === null || ind.unit === null || sameUnit(unit, ind.unit);
-        return { indicatorId: ind.id, seriesId: ser.id, unit, exponent, unitRule, rangeApplies: inIndicatorUnit };
+        const direct = !seriesWithData.has(ser.id) && !setRuleIndicators.has(ind.id);
+        return {
+          indicatorId: ind.id,
+          seriesId: ser.id,
+          unit,
+          exponent,
+          unitRule,
+          rangeApplies: inIndicatorUnit,
+          direct,
+        };
       };
       const memoDims = new Map<string, number>();
       const memoSources = new Map<string, number | null>();
@@ -354,36 +376,36 @@ export async function runImport(
         return r;
       };
       const map = req.map?.columns ?? {};
+      /** The record of the row before whose series was looked up, and what it resolved to. */
+      let lastRecord: ObservationRecord | undefined;
+      let lastTarget: SeriesTarget | TargetProblem | undefined;
+      /** The problems of the row being read (one array for every row: most have none). */
+      const rowErrors: ImportProblem[] = [];
       const periods = new Map<string, Period | string>();
       /**
-       * The COPY text of the rows read since the last flush, as UTF-8 bytes outside the JavaScript heap: a 4 MB string
-       * grown row by row kept every piece alive through the young generation's collections until it was sent (a third
-       * of the import's time went to collecting garbage).
+       * The COPY text of the rows read since the last flush, as UTF-8 bytes outside the JavaScript heap, written field
+       * by field: no string per row (a 4 MB string grown row by row kept every piece alive through the young
+       * generation's collections, and a string per row made as much garbage).
        */
-      let out = Buffer.allocUnsafe(COPY_CHUNK_BYTES);
-      let used = 0;
-      /** Appends a row's COPY line (a UTF-16 unit is at most 3 bytes of UTF-8). */
-      const append = (line: string) => {
-        const most = line.length * 3;
-        if (used + most > out.length) {
-          const bigger = Buffer.allocUnsafe(Math.max(out.length * 2, used + most));
-          out.copy(bigger, 0, 0, used);
-          out = bigger;
-        }
-        used += out.write(line, used);
-      };
+      const outDirect = new CopyTextBuffer(COPY_CHUNK_BYTES);
+      const outStage = new CopyTextBuffer(COPY_CHUNK_BYTES);
+      /** Rows copied straight into observations, and staged. */
+      let directRows = 0;
       let staged = 0;
-      const flush = async () => {
+      const flush = async (direct: boolean) => {
         if (pendingCopy !== null) await pendingCopy;
-        if (used === 0 || duplicate) return;
+        const out = direct ? outDirect : outStage;
+        if (out.length === 0 || duplicate) return;
+        if (!direct && !stageCreated) {
+          await createStage(conn);
+          stageCreated = true;
+        }
         // Sent as it is; the next rows go to a new buffer while it is copied.
-        const chunk = out.subarray(0, used);
+        const chunk = out.take();
         const rowsOfChunk = chunkRows;
-        out = Buffer.allocUnsafe(COPY_CHUNK_BYTES);
-        used = 0;
-        chunkRows = [];
+        if (direct) chunkRows = [];
         pendingCopy = conn
-          .copyIn(copySql, [chunk])
+          .copyIn(direct ? copyDirectSql() : copyStageSql(), [chunk])
           .catch((err: { code?: string; where?: string; detail?: string }) => {
             if (!direct || err.code !== '23505') throw err;
             // A key given twice: name the row from the COPY's line number, and the key's codes.
@@ -394,7 +416,8 @@ export async function runImport(
               : 'the same key';
             duplicate = {
               at: rowsOfChunk[line - 1] ?? 'file',
-              message: `the same indicator, series, place, period and disaggregation as an earlier row (${what})`,
+              // The period named as the staged path's message names it (findDuplicateKeys).
+              message: `the same indicator, series, place, period${ids ? ` (${ids[3]})` : ''} and disaggregation as an earlier row (${what})`,
               code: 'duplicate-key',
               params: { key: what },
             };
@@ -435,24 +458,37 @@ export async function runImport(
               if (req.onProgress && readCount % 10_000 === 0) req.onProgress(readCount);
             }
             const { record, at } = item;
-            const rowErrors: ImportProblem[] = [];
+            rowErrors.length = 0;
 
-            // Indicator, series and unit.
+            // Indicator, series and unit: most often those of the row before.
             let indicatorId = 0;
             let seriesId = 0;
             let target: SeriesTarget | undefined;
-            const seriesKey = `${record.indicator ?? ''}\u0001${record.series ?? ''}\u0001${record.unit ?? ''}\u0001${record.unitMultiplier ?? ''}`;
-            let known = memoSeries.get(seriesKey);
-            if (!known) {
-              known = await resolveTarget(record);
-              if (memoSeries.size < 100_000) memoSeries.set(seriesKey, known);
+            let known: SeriesTarget | TargetProblem | undefined;
+            if (
+              lastTarget !== undefined &&
+              record.indicator === lastRecord!.indicator &&
+              record.series === lastRecord!.series &&
+              record.unit === lastRecord!.unit &&
+              record.unitMultiplier === lastRecord!.unitMultiplier
+            )
+              known = lastTarget;
+            else {
+              const seriesKey = `${record.indicator ?? ''}\u0001${record.series ?? ''}\u0001${record.unit ?? ''}\u0001${record.unitMultiplier ?? ''}`;
+              known = memoSeries.get(seriesKey);
+              if (!known) {
+                known = await resolveTarget(record);
+                if (memoSeries.size < 100_000) memoSeries.set(seriesKey, known);
+              }
+              lastTarget = known;
+              lastRecord = record;
+              if (!('message' in known)) indicatorsRead.add(known.indicatorId);
             }
             if ('message' in known) rowErrors.push({ at, ...known });
             else {
               target = known;
               indicatorId = known.indicatorId;
               seriesId = known.seriesId;
-              indicatorsRead.add(indicatorId);
               if (known.unitRule) {
                 const p = {
                   at,
@@ -587,7 +623,7 @@ export async function runImport(
               }
             }
             if (rowErrors.length > 0) {
-              rowErrors.forEach(report);
+              for (const p of rowErrors) report(p);
               continue;
             }
             if (errorCount > 0 || duplicate) continue; // still checking, no longer staging
@@ -597,31 +633,39 @@ export async function runImport(
               sourceId = await resolver.source(sourceName);
               if (memoSources.size < 10_000) memoSources.set(sourceName, sourceId);
             }
-            append(
-              copyLine([
-                seriesId,
-                placeId,
-                period!.code,
-                disaggId,
-                indicatorId,
-                period!.start,
-                period!.end,
-                value,
-                target!.unit,
-                status,
-                sourceId,
-                record.note?.trim() || null,
-                direct ? batchId : String(at),
-              ]),
-            );
-            if (direct) chunkRows.push(at);
-            staged++;
-            if (used >= COPY_CHUNK_BYTES - 64 * 1024) await flush();
+            const direct = target!.direct;
+            const out = direct ? outDirect : outStage;
+            out
+              .int(seriesId)
+              .int(placeId)
+              .text(period!.code)
+              .int(disaggId)
+              .int(indicatorId)
+              .text(period!.start)
+              .text(period!.end)
+              .num(value!)
+              .text(target!.unit)
+              .text(status);
+            if (sourceId === null) out.text(null);
+            else out.int(sourceId);
+            out.text(record.note?.trim() || null);
+            if (direct) {
+              out.int(batchId);
+              chunkRows.push(at);
+              directRows++;
+            } else {
+              if (typeof at === 'number') out.int(at);
+              else out.text(at);
+              staged++;
+            }
+            out.end();
+            if (out.length >= COPY_CHUNK_BYTES - 64 * 1024) await flush(direct);
           }
       } catch (err) {
         if (!(err instanceof DuplicateStop)) throw err;
       }
-      await flush();
+      await flush(true);
+      await flush(false);
       if (pendingCopy !== null) await pendingCopy;
       faultPoint('import-written');
       checksum = hash.digest('hex');
@@ -629,10 +673,17 @@ export async function runImport(
       created = resolver.created;
 
       if (duplicate) report(duplicate);
-      if (errorCount === 0 && !direct) {
+      /** What the merge of the staged rows did, and the rows copied straight in, all new. */
+      const withDirect = (m: MergeCounts | undefined): MergeCounts => ({
+        inserted: directRows + (m?.inserted ?? 0),
+        updated: m?.updated ?? 0,
+        unchanged: m?.unchanged ?? 0,
+      });
+      if (errorCount === 0 && staged > 0) {
         for (const dup of await findDuplicateKeys(conn, MAX_LISTED_ERRORS)) {
           report({
-            at: dup.second,
+            // A line number, as every other problem gives it (row_at is text: a line, or a path in a JSON file).
+            at: /^\d+$/.test(dup.second) ? Number(dup.second) : dup.second,
             message: `the same indicator, series, place, period (${dup.period}) and disaggregation as ${dup.first}`,
             code: 'duplicate-row',
             params: { period: dup.period, first: dup.first },
@@ -640,7 +691,7 @@ export async function runImport(
         }
       }
       // The rules over sets of values, once every row is staged (the rows' own rules ran as they were read).
-      if (errorCount === 0 && !direct) {
+      if (errorCount === 0 && staged > 0) {
         for (const p of await checkSetRules(conn, rulesOf, indicatorsRead, MAX_LISTED_ERRORS)) {
           const problem = { at: p.at, column: p.column, message: p.message, code: p.code };
           if (p.severity === 'error') report(problem);
@@ -649,10 +700,10 @@ export async function runImport(
       }
       if (errorCount > 0) throw new ImportFailed();
       if (req.dryRun) {
-        merge = direct ? { inserted: staged, updated: 0, unchanged: 0 } : await previewMerge(conn, staged);
+        merge = withDirect(staged > 0 ? await previewMerge(conn, staged) : undefined);
         throw new DryRunDone();
       }
-      merge = direct ? { inserted: staged, updated: 0, unchanged: 0 } : await mergeStage(conn, staged, batchId);
+      merge = withDirect(staged > 0 ? await mergeStage(conn, staged, batchId) : undefined);
       // One audit entry for the whole import, referring to its batch (the rows' earlier
       // versions are in observation_history under the same batch).
       await appendAudit(conn, req.auditActor ?? { label: req.actor, userId: null, ip: null }, {

@@ -23,6 +23,67 @@ const FIELDS = new Set<string>([...CSV_REQUIRED, ...CSV_OPTIONAL]);
 /** Columns of Marsad's export that are not imported. */
 export const CSV_EXPORT_ONLY = ['suppressed_below'] as const;
 
+/**
+ * The dimensions of a row that gives none: one object shared by every such row (frozen, so that a consumer cannot
+ * change another row's). A row with dimensions gets an object of its own, without a prototype.
+ */
+const NO_DIMS: Record<string, string> = Object.freeze(Object.create(null));
+
+interface Positions {
+  indicator: number;
+  place: number;
+  period: number;
+  value: number;
+  /** The optional fields the header has, as field name, column index, field name, …: no object per row. */
+  optional: (string | number)[];
+}
+
+function positions(fieldAt: Map<Field, number>): Positions {
+  const optional: (string | number)[] = [];
+  for (const f of CSV_OPTIONAL) {
+    const i = fieldAt.get(f);
+    if (i !== undefined) optional.push(f, i);
+  }
+  return {
+    indicator: fieldAt.get('indicator')!,
+    place: fieldAt.get('place')!,
+    period: fieldAt.get('period')!,
+    value: fieldAt.get('value')!,
+    optional,
+  };
+}
+
+/**
+ * Whether a cell is a number as parseNumberCell's pattern has it (`^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$`), with
+ * nothing to trim and no Arabic-Indic digits: then Number() reads it as parseNumberCell would. Checked by character,
+ * the cost of a regular expression and of a result object per row spared.
+ */
+function isPlainNumber(s: string): boolean {
+  const n = s.length;
+  let i = 0;
+  if (n > 0 && (s.charCodeAt(0) === 43 /* + */ || s.charCodeAt(0) === 45) /* - */) i++;
+  const intStart = i;
+  while (i < n && isDigit(s.charCodeAt(i))) i++;
+  let digits = i - intStart;
+  if (i < n && s.charCodeAt(i) === 46 /* . */) {
+    i++;
+    const fracStart = i;
+    while (i < n && isDigit(s.charCodeAt(i))) i++;
+    digits += i - fracStart;
+  }
+  if (digits === 0) return false;
+  if (i < n && (s.charCodeAt(i) === 101 || s.charCodeAt(i) === 69) /* e E */) {
+    i++;
+    if (i < n && (s.charCodeAt(i) === 43 || s.charCodeAt(i) === 45)) i++;
+    const expStart = i;
+    while (i < n && isDigit(s.charCodeAt(i))) i++;
+    if (i === expStart) return false;
+  }
+  return i === n;
+}
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
 /** The rows of a tidy CSV in batches (one per piece of input): the import loops over a batch without awaiting. */
 export async function* readCsvBatches(
   input: AsyncIterable<Uint8Array | string>,
@@ -37,6 +98,8 @@ export async function* readCsvBatches(
   const unused: string[] = [];
   const dims: { code: string; index: number }[] = [];
   let unreadable = false;
+  /** Where the fields are, once the header is read. */
+  let pos: Positions | undefined;
   for await (const batch of readCsvRows(input)) {
     for (const row of batch) {
       if (row.kind === 'error') {
@@ -89,50 +152,39 @@ export async function* readCsvBatches(
         });
         continue;
       }
-      const cell = (f: Field): string | undefined => {
-        const i = fieldAt.get(f);
-        return i === undefined ? undefined : textCell(cells[i]);
-      };
-      const value = parseNumberCell(cells[fieldAt.get('value')!] ?? '', 'value');
-      if (value.kind === 'blank') {
-        const below = suppressedAt === undefined ? undefined : textCell(cells[suppressedAt]);
-        out.push({
-          kind: 'skip',
-          at,
-          reason: below ? `no value (suppressed in the export: fewer than ${below})` : 'no value',
-        });
+      if (!pos) pos = positions(fieldAt);
+      // The common case first, without allocating: a plain number (parseNumberCell would give the same).
+      const rawValue = cells[pos.value]!;
+      let value = isPlainNumber(rawValue) ? Number(rawValue) : Number.NaN;
+      if (!Number.isFinite(value)) {
+        const v = parseNumberCell(rawValue, 'value');
+        if (v.kind === 'blank') {
+          const below = suppressedAt === undefined ? undefined : textCell(cells[suppressedAt]);
+          out.push({
+            kind: 'skip',
+            at,
+            reason: below ? `no value (suppressed in the export: fewer than ${below})` : 'no value',
+          });
+          continue;
+        }
+        if (v.kind === 'error') {
+          out.push({ kind: 'error', at, column: 'value', message: v.message, code: v.code, params: v.params });
+          value = Number.NaN;
+        } else value = v.value;
+      }
+      const indicator = textCell(cells[pos.indicator]);
+      const place = textCell(cells[pos.place]);
+      const period = textCell(cells[pos.period]);
+      if (!indicator || !place || !period || Number.isNaN(value)) {
+        if (!indicator) out.push({ kind: 'error', at, column: 'indicator', message: 'indicator is blank' });
+        if (!place) out.push({ kind: 'error', at, column: 'place', message: 'place is blank' });
+        if (!period) out.push({ kind: 'error', at, column: 'period', message: 'period is blank' });
         continue;
       }
-      const errors: ReadItem[] = [];
-      if (value.kind === 'error')
-        errors.push({
-          kind: 'error',
-          at,
-          column: 'value',
-          message: value.message,
-          code: value.code,
-          params: value.params,
-        });
-      const indicator = cell('indicator');
-      const place = cell('place');
-      const period = cell('period');
-      if (!indicator) errors.push({ kind: 'error', at, column: 'indicator', message: 'indicator is blank' });
-      if (!place) errors.push({ kind: 'error', at, column: 'place', message: 'place is blank' });
-      if (!period) errors.push({ kind: 'error', at, column: 'period', message: 'period is blank' });
-      if (errors.length > 0) {
-        out.push(...errors);
-        continue;
-      }
-      const record: ObservationRecord = {
-        indicator,
-        place,
-        period: period!,
-        value: value.kind === 'number' ? value.value : null,
-        dims: Object.create(null),
-      };
-      for (const f of CSV_OPTIONAL) {
-        const v = cell(f);
-        if (v !== undefined) record[f] = v;
+      const record: ObservationRecord = { indicator, place, period, value, dims: NO_DIMS };
+      for (let k = 0; k < pos.optional.length; k += 2) {
+        const v = textCell(cells[pos.optional[k + 1] as number]);
+        if (v !== undefined) record[pos.optional[k] as (typeof CSV_OPTIONAL)[number]] = v;
       }
       const multiplier = multiplierAt === undefined ? undefined : textCell(cells[multiplierAt]);
       if (multiplier !== undefined && multiplier !== '0') record.unitMultiplier = multiplier;
@@ -142,9 +194,12 @@ export async function* readCsvBatches(
         const note = noteWithStatus(record.note, s.note);
         if (note !== undefined) record.note = note;
       }
-      for (const d of dims) {
+      for (let k = 0; k < dims.length; k++) {
+        const d = dims[k]!;
         const v = textCell(cells[d.index]);
-        if (v !== undefined) record.dims[d.code] = v;
+        if (v === undefined) continue;
+        if (record.dims === NO_DIMS) record.dims = Object.create(null);
+        record.dims[d.code] = v;
       }
       out.push({ kind: 'row', at, record });
     }
