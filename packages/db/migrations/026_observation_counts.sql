@@ -83,11 +83,14 @@ CREATE FUNCTION marsad_count_updated_observations() RETURNS trigger
   END
   $$;
 
+-- Emptied with the table (a restore empties it before loading a backup): the counts, and the breakdowns noted by
+-- migration 025, which the loaded values note again.
 CREATE FUNCTION marsad_count_truncated_observations() RETURNS trigger
   LANGUAGE plpgsql
   AS $$
   BEGIN
     DELETE FROM observation_counts;
+    DELETE FROM series_disaggregations;
     RETURN NULL;
   END
   $$;
