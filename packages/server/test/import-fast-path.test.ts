@@ -132,6 +132,15 @@ describe.each(testStoreKinds())('imports into a table holding observations, on %
     expect((await values('FAST-A')).some((v) => v.period === '2025')).toBe(false);
   });
 
+  it('names the earlier line first when a key is given twice on lines 9 and 10', async () => {
+    const rows = ['FAST-A,JOAMM,2026,1', 'FAST-A,JOAMM,2027,1', 'FAST-A,JOAMM,2028,1', 'FAST-A,JOAMM,2029,1'];
+    const r = await run(
+      `${HEAD}FAST-E,MAAGA,2020,1\n${[...rows, 'FAST-A,JOAMM,2030,1', 'FAST-A,JOAMM,2031,1', 'FAST-A,MAAGA,2031,1', 'FAST-A,MAAGA,2031,2'].join('\n')}\n`,
+    );
+    expect(r.report.state).toBe('failed');
+    expect(r.report.errors[0]).toMatchObject({ at: 10, code: 'duplicate-row', params: { period: '2031', first: '9' } });
+  });
+
   it('stages a new series when its indicator has rules over sets of values', async () => {
     await t.store.exclusive((c) =>
       c.query(`INSERT INTO indicators (code, names, validation_rules) VALUES ('FAST-R', '{"en":"R"}', $1::jsonb)`, [

@@ -83,7 +83,9 @@ export async function findDuplicateKeys(conn: SqlConn, limit: number): Promise<D
     await conn.exec('ROLLBACK TO SAVEPOINT import_stage_keys; RELEASE SAVEPOINT import_stage_keys');
   }
   const r = await conn.query<{ first: string; second: string; period: string }>(
-    `SELECT min(row_at) AS first, max(row_at) AS second, period
+    // row_at is text (a line, or a path in a JSON file): ordered by length first, so that line 9 comes before 10.
+    `SELECT (array_agg(row_at ORDER BY length(row_at), row_at))[1] AS first,
+            (array_agg(row_at ORDER BY length(row_at), row_at))[2] AS second, period
        FROM import_stage GROUP BY series_id, place_id, period, disagg_id HAVING count(*) > 1 LIMIT $1`,
     [limit],
   );
@@ -114,8 +116,11 @@ export async function previewMerge(conn: SqlConn, staged: number): Promise<Merge
 }
 
 export async function mergeStage(conn: SqlConn, staged: number, batchId: number): Promise<MergeCounts> {
+  // One probe of the key per staged series (a LIMIT 1 over the table in no order can be a scan of every row).
   const overlap = await conn.query(
-    `SELECT 1 FROM observations WHERE series_id IN (SELECT DISTINCT series_id FROM import_stage) LIMIT 1`,
+    `SELECT 1 FROM (SELECT DISTINCT series_id FROM import_stage) s
+      WHERE (SELECT true FROM observations o WHERE o.series_id = s.series_id ORDER BY o.series_id, o.place_id LIMIT 1)
+      LIMIT 1`,
   );
   const insertColumns =
     'series_id, place_id, period, disagg_id, indicator_id, period_start, period_end, value, unit, status, source_id, note, batch_id';
