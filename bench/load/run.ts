@@ -26,6 +26,7 @@ import { parseArgs } from 'node:util';
 import { createTestDatabase } from '@marsad/db/testing';
 import { buildApp, importFile, prepareDatabase } from '@marsad/server';
 import { sql } from 'kysely';
+import { dropOnInterrupt } from '../common/drop-on-interrupt.ts';
 
 const { values: opt } = parseArgs({
   options: {
@@ -50,13 +51,7 @@ const importers = Number(opt.importers);
 
 const t0 = Date.now();
 const db = await createTestDatabase(kind);
-let closing = false;
-const cleanUp = async () => {
-  if (closing) return;
-  closing = true;
-  await db.drop().catch(() => undefined);
-};
-process.on('SIGINT', () => void cleanUp().then(() => process.exit(130)));
+const cleanUp = dropOnInterrupt(db);
 
 try {
   await prepareDatabase(db.store, { demo: 'yes' });

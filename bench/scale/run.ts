@@ -23,6 +23,7 @@ import { createTestDatabase } from '@marsad/db/testing';
 import { buildApp, prepareDatabase } from '@marsad/server';
 import { sql } from 'kysely';
 import pg from 'pg';
+import { dropOnInterrupt } from '../common/drop-on-interrupt.ts';
 
 const { values: opt } = parseArgs({
   options: {
@@ -189,13 +190,7 @@ async function fill(store: Store): Promise<void> {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const db = await openDatabase();
-let closing = false;
-const cleanUp = async () => {
-  if (closing) return;
-  closing = true;
-  await db.drop().catch(() => undefined);
-};
-process.on('SIGINT', () => void cleanUp().then(() => process.exit(130)));
+const cleanUp = dropOnInterrupt(db);
 
 try {
   await fill(db.store);
@@ -293,7 +288,7 @@ try {
         });
         res.once('end', () => resolve({ ms: performance.now() - t, status: res.statusCode ?? 0 }));
       });
-      req.on('error', (e) => (closing ? undefined : reject(e)));
+      req.on('error', reject);
       req.end();
     });
   for (const [name, url] of downloads.filter(wanted)) {
