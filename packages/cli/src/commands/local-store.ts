@@ -1,6 +1,7 @@
 import { openStore, type Store } from '@marsad/db';
-import { prepareDatabase } from '@marsad/server';
-import type { RuntimeConfig } from '../config.ts';
+import { buildApp, prepareDatabase } from '@marsad/server';
+import type { FastifyInstance } from 'fastify';
+import { demoFor, type RuntimeConfig } from '../config.ts';
 
 /** Opens the database for a CLI command that runs in this process (no server holds it). */
 export async function withLocalStore<T>(
@@ -12,6 +13,29 @@ export async function withLocalStore<T>(
   try {
     if (prepare) await prepareDatabase(store, { demo: 'no' });
     return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * The application on the database in this process, for a command that reads it as the public does (publish,
+ * report): the database is prepared as `marsad serve` would (a new embedded one gets the demonstration data).
+ */
+export async function withLocalApp<T>(
+  config: RuntimeConfig,
+  version: string,
+  fn: (app: FastifyInstance) => Promise<T>,
+): Promise<T> {
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await prepareDatabase(store, { demo: demoFor(config, store.kind) });
+    const app = await buildApp({ store, dataDir: config.dataDir, adminToken: '', version }, { logger: false });
+    try {
+      return await fn(app);
+    } finally {
+      await app.close();
+    }
   } finally {
     await store.close();
   }

@@ -2,12 +2,11 @@ import { existsSync } from 'node:fs';
 import { access, mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { openStore } from '@marsad/db';
-import { buildApp, prepareDatabase } from '@marsad/server';
 import type { FastifyInstance } from 'fastify';
-import { demoFor, type RuntimeConfig } from '../config.ts';
+import type { RuntimeConfig } from '../config.ts';
 import { progressBar } from '../progress.ts';
 import { findRemote } from '../remote.ts';
+import { withLocalApp } from './local-store.ts';
 import { MANIFEST, readManifest, SiteWriter, sha256 } from './publish-files.ts';
 import {
   internalLinks,
@@ -153,38 +152,23 @@ export async function publishCommand(config: RuntimeConfig, dir: string, o: Publ
   const previous = await readManifest(out);
 
   const started = Date.now();
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  try {
-    // As `marsad serve` would: a new embedded database gets the demonstration data.
-    await prepareDatabase(store, {
-      demo: demoFor(config, store.kind),
-    });
-    const app = await buildApp(
-      { store, dataDir: config.dataDir, adminToken: '', version: 'publish' },
-      { logger: false },
+  await withLocalApp(config, 'publish', async (app) => {
+    const writer = new SiteWriter(out, previous);
+    const notPublished = await publishSite(app, writer, { langs, live, site });
+    await writer.finish();
+    const c = writer.counts;
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    console.log(
+      `Published to ${out}: ${c.written} written, ${c.unchanged} unchanged, ${c.deleted} deleted (${(c.bytes / 1e6).toFixed(1)} MB in ${c.written + c.unchanged} files, ${seconds} s).`,
     );
-    try {
-      const writer = new SiteWriter(out, previous);
-      const notPublished = await publishSite(app, writer, { langs, live, site });
-      await writer.finish();
-      const c = writer.counts;
-      const seconds = ((Date.now() - started) / 1000).toFixed(1);
-      console.log(
-        `Published to ${out}: ${c.written} written, ${c.unchanged} unchanged, ${c.deleted} deleted (${(c.bytes / 1e6).toFixed(1)} MB in ${c.written + c.unchanged} files, ${seconds} s).`,
+    if (notPublished.length) {
+      console.error(
+        `${notPublished.length} page(s) could not be drawn on the server and were left out (links to them ${live ? 'go to the live server' : 'are plain text'}):`,
       );
-      if (notPublished.length) {
-        console.error(
-          `${notPublished.length} page(s) could not be drawn on the server and were left out (links to them ${live ? 'go to the live server' : 'are plain text'}):`,
-        );
-        for (const p of notPublished.slice(0, 20)) console.error(`  ${p}`);
-        if (notPublished.length > 20) console.error(`  … and ${notPublished.length - 20} more`);
-      }
-    } finally {
-      await app.close();
+      for (const p of notPublished.slice(0, 20)) console.error(`  ${p}`);
+      if (notPublished.length > 20) console.error(`  … and ${notPublished.length - 20} more`);
     }
-  } finally {
-    await store.close();
-  }
+  });
   return 0;
 }
 

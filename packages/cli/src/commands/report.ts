@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { openStore } from '@marsad/db';
-import { buildApp, isReportPage, pdfFileName, prepareDatabase, REPORT_LANGS, REPORT_PAGES } from '@marsad/server';
-import { demoFor, type RuntimeConfig } from '../config.ts';
+import { isReportPage, pdfFileName, REPORT_LANGS, REPORT_PAGES } from '@marsad/server';
+import type { RuntimeConfig } from '../config.ts';
 import { progressBar } from '../progress.ts';
 import { findRemote, type Remote, remoteFetch } from '../remote.ts';
+import { withLocalApp } from './local-store.ts';
 
 export interface ReportCliOptions {
   lang: string;
@@ -27,25 +27,10 @@ async function withServer<T>(config: RuntimeConfig, fn: (remote: Remote) => Prom
   if (running) return fn(running);
   if (!existsSync(WEB_INDEX))
     throw new Error('The web app is not built (packages/web/dist): run `npm run build` first, then try again.');
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  try {
-    // As `marsad serve` would: a new embedded database gets the demonstration data.
-    await prepareDatabase(store, {
-      demo: demoFor(config, store.kind),
-    });
-    const app = await buildApp(
-      { store, dataDir: config.dataDir, adminToken: '', version: 'report' },
-      { logger: false },
-    );
-    try {
-      const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
-      return await fn({ baseUrl, token: null });
-    } finally {
-      await app.close();
-    }
-  } finally {
-    await store.close();
-  }
+  return withLocalApp(config, 'report', async (app) => {
+    const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+    return fn({ baseUrl, token: null });
+  });
 }
 
 async function fetchPdf(remote: Remote, page: string, lang: string): Promise<Buffer> {
