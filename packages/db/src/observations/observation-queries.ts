@@ -213,8 +213,7 @@ export const COUNT_LIMIT = 10_000;
  * How many observations match, or null when more than `COUNT_LIMIT` do: counting 25 million rows takes seconds,
  * and a reader paging through them follows the keyset cursor instead.
  */
-export async function countObservations(db: Kysely<Schema>, f: ObservationFilter): Promise<number | null> {
-  const r = await resolve(db, f);
+async function countMatching(db: Kysely<Schema>, r: ResolvedFilter): Promise<number | null> {
   const inner = where(db.selectFrom('observations as o').select(sql`1`.as('one')), r).limit(COUNT_LIMIT + 1);
   const row = await db.selectFrom(inner.as('x')).select(sql<number>`count(*)::int`.as('n')).executeTakeFirst();
   const n = row?.n ?? 0;
@@ -253,17 +252,17 @@ export function decodeObservationCursor(cursor: string): ObservationKey | null {
 }
 
 /**
- * One page of the matching observations in the order of their key (series, place, period, breakdown — the
- * primary key, so that any page is read through the index), after `after` when given, skipping `offset`.
+ * Matching observations in the order of their key (series, place, period, breakdown — the primary key, so that any
+ * page is read through the index), after `after` when given, skipping `offset`.
  */
-export async function listObservations(
+async function listMatching(
   db: Kysely<Schema>,
-  f: ObservationFilter,
+  r: ResolvedFilter,
   limit: number,
   offset: number,
   after?: ObservationKey,
 ): Promise<ObservationRow[]> {
-  let q = select(base(db, await resolve(db, f)), f);
+  let q = select(base(db, r), r.f);
   if (after)
     q = q.where(
       sql<boolean>`(o.series_id, o.place_id, o.period, o.disagg_id) > (${after.seriesId}, ${after.placeId}, ${after.period}, ${after.disaggId})`,
@@ -279,6 +278,19 @@ export async function listObservations(
   return rows as ObservationRow[];
 }
 
+/** One page of the matching observations (`listMatching`) and how many match (`countMatching`). */
+export async function observationsPage(
+  db: Kysely<Schema>,
+  f: ObservationFilter,
+  limit: number,
+  offset: number,
+  after?: ObservationKey,
+): Promise<{ total: number | null; rows: ObservationRow[] }> {
+  const r = await resolve(db, f);
+  const [total, rows] = await Promise.all([countMatching(db, r), listMatching(db, r, limit, offset, after)]);
+  return { total, rows };
+}
+
 /** Every matching observation, read in keyset pages so memory stays flat on any size. */
 export async function* streamObservations(
   db: Kysely<Schema>,
@@ -286,24 +298,12 @@ export async function* streamObservations(
   pageSize = 5000,
 ): AsyncGenerator<ObservationRow> {
   const r = await resolve(db, f);
-  let after: { s: number; p: number; per: string; d: number } | null = null;
+  let after: ObservationKey | undefined;
   for (;;) {
-    let q = select(base(db, r), f);
-    if (after) {
-      const a = after;
-      q = q.where(sql<boolean>`(o.series_id, o.place_id, o.period, o.disagg_id) > (${a.s}, ${a.p}, ${a.per}, ${a.d})`);
-    }
-    const rows = (await q
-      .orderBy('o.series_id')
-      .orderBy('o.place_id')
-      .orderBy('o.period')
-      .orderBy('o.disagg_id')
-      .limit(pageSize)
-      .execute()) as ObservationRow[];
+    const rows = await listMatching(db, r, pageSize, 0, after);
     for (const row of rows) yield row;
     if (rows.length < pageSize) return;
-    const last = rows[rows.length - 1]!;
-    after = { s: last.seriesId, p: last.placeId, per: last.period, d: last.disaggId };
+    after = rows[rows.length - 1]!;
   }
 }
 

@@ -1,11 +1,5 @@
 import { Readable } from 'node:stream';
-import {
-  COUNT_LIMIT,
-  countObservations,
-  decodeObservationCursor,
-  encodeObservationCursor,
-  listObservations,
-} from '@marsad/db';
+import { COUNT_LIMIT, decodeObservationCursor, encodeObservationCursor, observationsPage } from '@marsad/db';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -65,10 +59,7 @@ export function registerObservationRoutes(app: FastifyInstance, ctx: AppContext)
           'after: not a cursor of this API (give the `next` of a page as it came)',
         );
       // One row more than the page tells whether there is a page after it.
-      const [total, more] = await Promise.all([
-        countObservations(db, filter),
-        listObservations(db, filter, limit + 1, offset, after),
-      ]);
+      const { total, rows: more } = await observationsPage(db, filter, limit + 1, offset, after);
       const rows = more.slice(0, limit);
       const last = rows[rows.length - 1];
       const next = more.length > limit && last ? encodeObservationCursor(last) : null;
