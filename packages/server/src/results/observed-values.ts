@@ -1,5 +1,6 @@
 import { type Schema, suppressedBelowSql } from '@marsad/db';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { sourcesById } from '../web-api/indicator-data-queries.ts';
 import { type SourceView, sourceView, suppressionLateral } from '../web-api/web-api-common.ts';
 
 /**
@@ -96,11 +97,12 @@ export async function approvedYearlyEnds(
     seriesId: number;
     indicatorId: number;
     placeId: number;
+    place: string;
     period: string;
     value: number;
     sourceId: number | null;
   }>`
-    SELECT ss.id AS "seriesId", e.indicator_id AS "indicatorId", p.id AS "placeId", e.period, e.value,
+    SELECT ss.id AS "seriesId", e.indicator_id AS "indicatorId", p.id AS "placeId", p.code AS place, e.period, e.value,
            e.source_id AS "sourceId"
       FROM series ss
       JOIN indicators i ON i.id = ss.indicator_id
@@ -115,32 +117,16 @@ export async function approvedYearlyEnds(
      ) AS e
      WHERE ss.id = ANY(${sql.val([...seriesIds])}::int[]) AND p.id = ANY(${sql.val([...placeIds])}::int[])
      ORDER BY 1, 3, 4`.execute(db);
-  const placeCodes = new Map(
-    (
-      await db
-        .selectFrom('places')
-        .select(['id', 'code'])
-        .where('id', 'in', [...placeIds])
-        .execute()
-    ).map((p) => [p.id, p.code]),
-  );
   const sourceIds = [...new Set(rows.rows.map((r) => r.sourceId).filter((id): id is number => id !== null))];
   const sources = new Map(
-    (sourceIds.length
-      ? await db
-          .selectFrom('sources')
-          .select(['id', 'name', 'licence', 'synthetic', 'names'])
-          .where('id', 'in', sourceIds)
-          .execute()
-      : []
-    ).map((s) => [s.id, sourceView(s.name, s.licence, s.synthetic, s.names)]),
+    (await sourcesById(db, sourceIds)).map((s) => [s.id, sourceView(s.name, s.licence, s.synthetic, s.names)]),
   );
   return rows.rows.map(
     (r): ObservedValue => ({
       seriesId: r.seriesId,
       indicatorId: r.indicatorId,
       placeId: r.placeId,
-      place: placeCodes.get(r.placeId) ?? '',
+      place: r.place,
       year: Number(r.period),
       value: Number(r.value),
       suppressedBelow: null,
