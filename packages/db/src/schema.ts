@@ -649,6 +649,24 @@ export interface SeriesDisaggregationsTable {
   disagg_id: number;
 }
 
+/**
+ * The latest value of each series at each place and breakdown, kept as values are written (migration 027): with
+ * `approved_only` false whatever its status, with true the latest approved value. Columns as in `observations`.
+ */
+export interface LatestObservationsTable {
+  series_id: number;
+  place_id: number;
+  disagg_id: number;
+  approved_only: boolean;
+  indicator_id: number;
+  period: string;
+  period_start: string;
+  period_end: string;
+  value: number;
+  status: 'provisional' | 'validated' | 'approved';
+  source_id: number | null;
+}
+
 export interface Schema {
   settings: SettingsTable;
   sources: SourcesTable;
@@ -671,6 +689,7 @@ export interface Schema {
   observations: ObservationsTable;
   observation_history: ObservationHistoryTable;
   series_disaggregations: SeriesDisaggregationsTable;
+  latest_observations: LatestObservationsTable;
   audit_log: AuditLogTable;
   users: UsersTable;
   user_tokens: UserTokensTable;
