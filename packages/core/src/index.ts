@@ -2,6 +2,7 @@ export * from './imports/repository-totals.ts';
 export * from './indicators/metadata-fields.ts';
 export * from './indicators/suppression-rule.ts';
 export * from './indicators/validation-rules.ts';
+export * from './indicators/value-spread.ts';
 export * from './observations/period.ts';
 export * from './observations/record.ts';
 export * from './observations/typed-number.ts';

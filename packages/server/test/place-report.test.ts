@@ -155,6 +155,58 @@ describe.each(testStoreKinds())('the country report on %s', (kind) => {
     expect(jor.programmes.find((p) => p.code === 'CR-TEST')!.places.map((p) => p.code)).toEqual(['JOAMM']);
   });
 
+  it('lists the pilot cities of a country of many cities, and the spread of each indicator over all of them', async () => {
+    // 35 cities with values (more than REPORT_CITIES), two of them pilots.
+    const cities = Array.from({ length: 35 }, (_, i) => `ZR-C${String(i + 1).padStart(2, '0')}`);
+    const made = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/places',
+      headers: AUTH,
+      payload: {
+        places: [
+          { code: 'ZR', level: 'country', names: { en: 'Report test country' } },
+          ...cities.map((code, i) => ({
+            code,
+            parent: 'ZR',
+            level: 'city',
+            names: { en: `City ${i + 1}` },
+            pilot: i === 4 || i === 30,
+          })),
+        ],
+      },
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    // City i has the value i + 1 in 2021; city 1 also 2020 (earlier, not its latest), city 35 a value for 2023.
+    const rows = cities.map((code, i) => `11.1.1,${code},${i === 34 ? 2023 : 2021},${i + 1}`);
+    rows.push('11.1.1,ZR-C01,2020,50', '11.1.1,ZR,2021,7.5');
+    const imported = await importText(t.app, `indicator,place,period,value\n${rows.join('\n')}\n`, {
+      format: 'csv',
+      status: 'approved',
+    });
+    expect(imported.statusCode, imported.body).toBe(201);
+
+    const rep = (await report('ZR')).json() as Report & {
+      citiesWithValues: number;
+      citiesListed: string;
+      indicators: { spread: unknown; citiesWithValues: number }[];
+    };
+    expect(rep.citiesWithValues).toBe(35);
+    expect(rep.citiesListed).toBe('pilot');
+    expect(rep.cities.map((c) => c.code)).toEqual(['ZR-C05', 'ZR-C31']);
+    const slums = rep.indicators.find((i) => i.series.code === 'EN_LND_SLUM')!;
+    expect(slums.national).toMatchObject({ period: '2021', value: 7.5 });
+    expect(slums.cities.map((c) => [c.place, c.value])).toEqual([
+      ['ZR-C05', 5],
+      ['ZR-C31', 31],
+    ]);
+    expect(slums.citiesWithValues).toBe(35);
+    expect(slums.spread).toEqual({ n: 35, min: 1, median: 18, max: 35, earliestPeriod: '2021', latestPeriod: '2023' });
+
+    // Morocco, with one city, still lists every city.
+    const mar = (await report('MAR')).json() as Report & { citiesListed: string; citiesWithValues: number };
+    expect(mar).toMatchObject({ citiesListed: 'all', citiesWithValues: 1 });
+  });
+
   it('is made for countries only', async () => {
     expect((await report('MAAGA')).status).toBe(400);
     expect((await report('NOWHERE')).status).toBe(404);

@@ -7,8 +7,8 @@ import { CodeList, LangParam, pick } from '../http/pagination.ts';
 import {
   COUNT_CAP,
   COUNTED_PLACES,
+  COUNTED_VALUES,
   countAt,
-  countValues,
   defaultDisaggregation,
   disaggregationId,
   disaggregationsById,
@@ -16,6 +16,7 @@ import {
   placesById,
   placesWithValues,
   resolveIndicatorSeries,
+  seriesBreakdowns,
   seriesPoints,
   sourcesById,
 } from './indicator-data-queries.ts';
@@ -62,7 +63,7 @@ const dimKey = (dims: Record<string, string>) =>
  * the disaggregation shown and the values of the chosen places only, within a limit the answer says it
  * reached (`/data`, which reads no more of the series than that: index probes per place); and, asked for
  * after the first chart, the disaggregations of the series with how many values each has (`/breakdowns`,
- * one pass over the series). Never the first rows of the whole series.
+ * from the latest values and counts kept as values are written). Never the first rows of the whole series.
  */
 export function registerIndicatorDataRoutes(app: FastifyInstance, ctx: AppContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -172,7 +173,8 @@ export function registerIndicatorDataRoutes(app: FastifyInstance, ctx: AppContex
         tags: ['web'],
         summary: "The disaggregations of an indicator's series with how many values and places each has",
         description:
-          'Key `""` is the total; the others list their dimension values, codes sorted (`AGE:Y15T24|SEX:F`). One pass over the series: the indicator page asks for it after its first chart. The public sees approved values only.',
+          'Key `""` is the total; the others list their dimension values, codes sorted (`AGE:Y15T24|SEX:F`). `places`: how many places have values in the breakdown; `values`: how many values, counted for a series of at most ' +
+          `${COUNTED_VALUES.toLocaleString('en')} visible values (null above: \`total\` still counts them all). The public sees approved values only.`,
         params: z.object({ code: z.string().max(120) }),
         querystring: z.object({
           series: z
@@ -185,21 +187,20 @@ export function registerIndicatorDataRoutes(app: FastifyInstance, ctx: AppContex
     },
     async (req) => {
       const ref = await resolveIndicatorSeries(db, req.params.code, req.query.series);
-      const counts = await countValues(db, ref.seriesId, await visibleStatuses(req, ctx));
-      const byDisagg = new Map<number, { values: number; places: number }>();
-      for (const c of counts) {
-        const d = byDisagg.get(c.disaggId) ?? { values: 0, places: 0 };
-        d.values += c.n;
-        d.places += 1;
-        byDisagg.set(c.disaggId, d);
-      }
+      const { total, breakdowns } = await seriesBreakdowns(db, ref.seriesId, await visibleStatuses(req, ctx));
+      const byDisagg = new Map(breakdowns.map((b) => [b.disaggId, b]));
       const disaggregations = (await disaggregationsById(db, [...byDisagg.keys()]))
-        .map((d) => ({ key: dimKey(d.dims), dims: d.dims, ...byDisagg.get(d.id)! }))
+        .map((d) => ({
+          key: dimKey(d.dims),
+          dims: d.dims,
+          values: byDisagg.get(d.id)!.values,
+          places: byDisagg.get(d.id)!.places,
+        }))
         .sort((a, b) => (a.key === '' ? -1 : b.key === '' ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
       return {
         indicator: ref.indicatorCode,
         series: ref.seriesCode,
-        total: counts.reduce((n, c) => n + c.n, 0),
+        total,
         disaggregations,
       };
     },

@@ -7,6 +7,7 @@ import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
 import { LangParam, pick } from '../http/pagination.ts';
 import {
+  approvedOnly,
   isoDate,
   parseExactDims,
   sourceView,
@@ -80,8 +81,6 @@ export function registerIndicatorLatestRoutes(app: FastifyInstance, ctx: AppCont
 
       const reveal = await suppressionReveal(req, ctx);
       const below = sql.ref<number | null>('sup.below');
-      // The latest row of each place first, on the observations alone; then, for those rows only, the
-      // joins and the suppression test (once per place, not once per value of the series).
       const disaggId = Object.keys(dims).length
         ? ((
             await db
@@ -91,37 +90,19 @@ export function registerIndicatorLatestRoutes(app: FastifyInstance, ctx: AppCont
               .executeTakeFirst()
           )?.id ?? null)
         : 0;
-      let w = db
-        .selectFrom('observations as w')
-        .where('w.series_id', '=', series.id)
-        .where('w.disagg_id', '=', disaggId ?? -1)
-        .where('w.status', 'in', await visibleStatuses(req, ctx));
-      if (level)
-        w = w.where((eb) =>
-          eb.exists(eb.selectFrom('places as wp').whereRef('wp.id', '=', 'w.place_id').where('wp.level', '=', level)),
-        );
-      const winners = w
-        .distinctOn('w.place_id')
-        .select(['w.series_id', 'w.place_id', 'w.period', 'w.disagg_id'])
-        .orderBy('w.place_id')
-        .orderBy('w.period_end', 'desc')
-        .orderBy('w.period_start', 'asc')
-        .orderBy('w.period', 'desc')
-        .as('l');
-      const rows = await db
-        .selectFrom(winners)
-        .innerJoin('observations as o', (join) =>
-          join
-            .onRef('o.series_id', '=', 'l.series_id')
-            .onRef('o.place_id', '=', 'l.place_id')
-            .onRef('o.period', '=', 'l.period')
-            .onRef('o.disagg_id', '=', 'l.disagg_id'),
-        )
+      // The latest value of each place, kept as values are written (latest_observations, migration 027).
+      let q = db
+        .selectFrom('latest_observations as o')
         .innerJoin('disaggregations as d', 'd.id', 'o.disagg_id')
         .innerJoin('places as p', 'p.id', 'o.place_id')
         .innerJoin('indicators as i', 'i.id', 'o.indicator_id')
         .leftJoin('sources as src', 'src.id', 'o.source_id')
         .leftJoinLateral(suppressionLateral(), (join) => join.onTrue())
+        .where('o.series_id', '=', series.id)
+        .where('o.disagg_id', '=', disaggId ?? -1)
+        .where('o.approved_only', '=', approvedOnly(await visibleStatuses(req, ctx)));
+      if (level) q = q.where('p.level', '=', level);
+      const rows = await q
         .select([
           'p.code as place',
           'p.names',

@@ -1,21 +1,23 @@
-import { unlessHidden } from '@marsad/db';
+import { valueSpread } from '@marsad/core';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { sql } from 'kysely';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
 import { LangParam, pick } from '../http/pagination.ts';
 import { listPublished } from '../reviews/published-reviews.ts';
+import { reportLatestValues } from './place-report-queries.ts';
 import {
+  approvedOnly,
   compareCodes,
-  isoDate,
   type SourceView,
   sourceView,
-  suppressionLateral,
   suppressionReveal,
   visibleStatuses,
 } from './web-api-common.ts';
+
+/** Up to this many cities with values, the report lists each; above, its pilot cities (issue 17). */
+export const REPORT_CITIES = 30;
 
 /** A latest value as the report shows it: null with `suppressedBelow` N where withheld from the reader. */
 interface ReportValue {
@@ -31,7 +33,9 @@ interface ReportValue {
  * The country report (issue 7 item 5): for a country, the latest national value of each
  * (indicator, series) with data there or in its cities, the latest value of each city under it,
  * the programmes the country or its places take part in, the published reviews of its places,
- * and the date of the data. Values go through the same suppression test as the place summary:
+ * and the date of the data. A country of more than REPORT_CITIES cities with values (a national observatory's
+ * hundreds) has its pilot cities listed one by one, and each indicator's spread over all its cities (how many, the
+ * lowest, the median, the highest): the page stays readable and its answer bounded. Values go through the same suppression test as the place summary:
  * a value withheld from the reader is null with `suppressedBelow` and is not replaced by an older
  * one. Totals only (no disaggregation). No ranks: cities are listed by name order of their codes.
  */
@@ -47,7 +51,8 @@ export function registerPlaceReportRoutes(app: FastifyInstance, ctx: AppContext)
         summary:
           'The country report: national and city values of each indicator, programmes, published reviews, the date of the data',
         description:
-          'For a place of level `country` (400 otherwise). Each (indicator, series) with a visible total value at the country or one of its cities, with the latest value of each (period, value, status, source). The public sees approved values only. A value the indicator\'s suppression rule withholds from the caller is null with `suppressedBelow` N ("fewer than N"). `latestPeriod` is the period of the data ending last; `generatedAt` the moment of the answer.',
+          'For a place of level `country` (400 otherwise). Each (indicator, series) with a visible total value at the country or one of its cities, with the latest value of each (period, value, status, source). The public sees approved values only. A value the indicator\'s suppression rule withholds from the caller is null with `suppressedBelow` N ("fewer than N"). `latestPeriod` is the period of the data ending last; `generatedAt` the moment of the answer. ' +
+          `\`citiesWithValues\`: how many cities have values; up to ${REPORT_CITIES}, each is listed (\`citiesListed\` "all"), above only the pilot cities ("pilot"). Each indicator gives \`spread\`: how many city values are shown (\`n\`), the lowest, the median and the highest, and the periods ending first and last, over every city (not a ranking).`,
         params: z.object({ code: z.string().max(120) }),
         querystring: z.object({ lang: LangParam }),
       },
@@ -69,59 +74,7 @@ export function registerPlaceReportRoutes(app: FastifyInstance, ctx: AppContext)
       const generatedAt = new Date().toISOString();
       const statuses = await visibleStatuses(req, ctx);
       const reveal = await suppressionReveal(req, ctx);
-      const below = sql.ref<number | null>('sup.below');
-
-      // The latest total of each (series, place) for the country and the cities under it.
-      const latest = await db
-        .selectFrom('observations as o')
-        .innerJoin('places as p', 'p.id', 'o.place_id')
-        .innerJoin('indicators as i', 'i.id', 'o.indicator_id')
-        .innerJoin('disaggregations as d', 'd.id', 'o.disagg_id')
-        .innerJoin('series as s', 's.id', 'o.series_id')
-        .leftJoin('sources as src', 'src.id', 'o.source_id')
-        .leftJoinLateral(suppressionLateral(), (join) => join.onTrue())
-        .where((eb) =>
-          eb.or([
-            eb('p.id', '=', place.id),
-            eb.and([eb('p.level', '=', 'city'), eb('p.path', 'like', `${place.path}%`)]),
-          ]),
-        )
-        .where('o.disagg_id', '=', 0)
-        .where('o.status', 'in', statuses)
-        .distinctOn(['o.series_id', 'o.place_id'])
-        .select([
-          'o.series_id as seriesId',
-          'p.id as placeId',
-          'p.code as placeCode',
-          'p.names as placeNames',
-          'p.pilot as placePilot',
-          'o.period',
-          isoDate('o.period_start').as('periodStart'),
-          isoDate('o.period_end').as('periodEnd'),
-          unlessHidden(below, reveal, sql<number>`o.value`).as('value'),
-          below.as('suppressedBelow'),
-          'o.status',
-          'src.name as sourceName',
-          'src.licence as sourceLicence',
-          'src.synthetic as sourceSynthetic',
-          'src.names as sourceNames',
-          's.code as seriesCode',
-          's.names as seriesNames',
-          's.is_default as isDefault',
-          's.unit_code as seriesUnit',
-          's.unit_names as seriesUnitNames',
-          'i.code as indicatorCode',
-          'i.names as indicatorNames',
-          'i.unit_code as unitCode',
-          'i.unit_names as unitNames',
-          'i.direction',
-        ])
-        .orderBy('o.series_id')
-        .orderBy('o.place_id')
-        .orderBy('o.period_end', 'desc')
-        .orderBy('o.period_start', 'asc')
-        .orderBy('o.period', 'desc')
-        .execute();
+      const latest = await reportLatestValues(db, place, approvedOnly(statuses), reveal);
 
       const valueFor = (row: (typeof latest)[number]): ReportValue => ({
         period: row.period,
@@ -132,6 +85,8 @@ export function registerPlaceReportRoutes(app: FastifyInstance, ctx: AppContext)
         source: sourceView(row.sourceName, row.sourceLicence, row.sourceSynthetic, row.sourceNames),
       });
 
+      // The cities with values; listed one by one up to REPORT_CITIES of them, else the pilot cities only (every
+      // city is still in each indicator's spread, on its own page and in the downloads).
       const cityMap = new Map<
         number,
         { code: string; name: string | null; names: Record<string, string>; pilot: boolean }
@@ -146,7 +101,13 @@ export function registerPlaceReportRoutes(app: FastifyInstance, ctx: AppContext)
           });
         }
       }
-      const cities = [...cityMap.values()].sort((a, b) => compareCodes(a.code, b.code));
+      const citiesWithValues = cityMap.size;
+      const citiesListed: 'all' | 'pilot' = citiesWithValues <= REPORT_CITIES ? 'all' : 'pilot';
+      const listed = (placeId: number) => citiesListed === 'all' || cityMap.get(placeId)?.pilot === true;
+      const cities = [...cityMap.entries()]
+        .filter(([id]) => listed(id))
+        .map(([, c]) => c)
+        .sort((a, b) => compareCodes(a.code, b.code));
 
       const bySeries = new Map<number, (typeof latest)[number][]>();
       for (const row of latest) {
@@ -166,6 +127,11 @@ export function registerPlaceReportRoutes(app: FastifyInstance, ctx: AppContext)
           const unitCode = s.seriesUnit ?? s.unitCode;
           const unitNames = s.seriesUnit ? s.seriesUnitNames : s.unitNames;
           const national = rows.find((x) => x.placeId === place.id);
+          const ofCities = rows.filter((x) => x.placeId !== place.id);
+          // Spread over the values shown (a value withheld from the reader is left out of it).
+          const shown = ofCities.filter((x) => x.value !== null);
+          const ends = shown.map((x) => x.periodEnd).sort();
+          const spread = valueSpread(shown.map((x) => x.value as number));
           return {
             indicator: {
               code: s.indicatorCode,
@@ -175,8 +141,16 @@ export function registerPlaceReportRoutes(app: FastifyInstance, ctx: AppContext)
             },
             series: { code: s.seriesCode, name: pick(s.seriesNames, lang) ?? s.seriesCode, default: s.isDefault },
             national: national ? valueFor(national) : null,
-            cities: rows
-              .filter((x) => x.placeId !== place.id)
+            citiesWithValues: ofCities.length,
+            spread: spread
+              ? {
+                  ...spread,
+                  earliestPeriod: shown.find((x) => x.periodEnd === ends[0])!.period,
+                  latestPeriod: shown.find((x) => x.periodEnd === ends[ends.length - 1])!.period,
+                }
+              : null,
+            cities: ofCities
+              .filter((x) => listed(x.placeId))
               .sort((a, b) => compareCodes(a.placeCode, b.placeCode))
               .map((x) => ({ place: x.placeCode, ...valueFor(x) })),
           };
@@ -259,6 +233,8 @@ export function registerPlaceReportRoutes(app: FastifyInstance, ctx: AppContext)
         place: { code: place.code, level: place.level, name: pick(place.names, lang), names: place.names },
         generatedAt,
         latestPeriod: last ? { period: last.period, periodEnd: last.periodEnd } : null,
+        citiesWithValues,
+        citiesListed,
         cities,
         indicators,
         programmes,

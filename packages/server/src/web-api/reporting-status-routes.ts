@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { sql } from 'kysely';
 import { z } from 'zod';
 import { hasAdminToken } from '../auth/admin-token.ts';
 import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
 import { CodeList, LangParam, pick } from '../http/pagination.ts';
 import { REPORTING_STATUSES } from '../imports/open-sdg-repository/repository-metadata.ts';
+import { latestPeriods, pairTotals, placesWithValues, reportedPairs } from './reporting-status-queries.ts';
 import { compareCodes, LEVEL_ORDER } from './web-api-common.ts';
 
 const StatusQuery = z.object({
@@ -43,7 +43,7 @@ export function registerReportingStatusRoutes(app: FastifyInstance, ctx: AppCont
         tags: ['web'],
         summary: "Reporting status of a framework's indicators per place",
         description:
-          "One page of places (limit, offset; placesTotal), every indicator of the framework; the summary counts every place. States: reported (approved values), in-progress (values, none approved — only with the administrator token; the public sees not-started), not-started, not-applicable (retired indicator). Counts and periods are of the values the caller may see. `declared`: the status the place's own reporting platform gives (complete, inprogress, notstarted; Open SDG metadata) and its source.",
+          "One page of places (limit, offset; placesTotal), every indicator of the framework; the summary counts every place. `cells` gives each pair of indicator and place of the page that is not plainly not started: a pair without a cell is not started, with nothing declared. States: reported (approved values), in-progress (values, none approved — only with the administrator token; the public sees not-started), not-started, not-applicable (retired indicator). Counts and periods are of the values the caller may see. `declared`: the status the place's own reporting platform gives (complete, inprogress, notstarted; Open SDG metadata) and its source.",
         querystring: StatusQuery,
       },
     },
@@ -74,6 +74,7 @@ export function registerReportingStatusRoutes(app: FastifyInstance, ctx: AppCont
       const indicatorIds = members.map((m) => m.id);
       const statuses = admin ? (['provisional', 'validated', 'approved'] as const) : (['approved'] as const);
 
+      const withValues = await placesWithValues(db, indicatorIds, [...statuses]);
       const placeSelect = ['p.id', 'p.code', 'p.names', 'p.level', 'p.path'] as const;
       const requested = req.query.place?.length ? [...new Set(req.query.place)] : null;
       const places = requested
@@ -83,18 +84,7 @@ export function registerReportingStatusRoutes(app: FastifyInstance, ctx: AppCont
             .select(placeSelect)
             .where((eb) => {
               const parts = [eb.and([eb('p.pilot', '=', true), eb('p.level', 'in', ['country', 'city'])])];
-              if (indicatorIds.length) {
-                parts.push(
-                  eb.exists(
-                    eb
-                      .selectFrom('observations as o')
-                      .select('o.place_id')
-                      .whereRef('o.place_id', '=', 'p.id')
-                      .where('o.indicator_id', 'in', indicatorIds)
-                      .where('o.status', 'in', [...statuses]),
-                  ),
-                );
-              }
+              if (withValues.length) parts.push(eb('p.id', 'in', withValues));
               return eb.or(parts);
             })
             .execute();
@@ -119,50 +109,28 @@ export function registerReportingStatusRoutes(app: FastifyInstance, ctx: AppCont
           compareCodes(a.code, b.code),
       );
 
-      // The answer holds one page of places (every place × every indicator ran to 166 MB at 8.25 million values);
-      // the summary counts them all, from the counts kept as values are written (observation_counts, migration 026:
-      // grouping the values themselves took 4.5 s at 25 million).
+      // The answer holds one page of places (every place × every indicator ran to 166 MB at 8.25 million values); the
+      // summary counts them all. Counts come from observation_counts (migration 026) and latest periods from
+      // latest_observations (migration 027), kept as values are written: grouping the values took 4.5 s at 25 million.
       const placesTotal = places.length;
-      const allPlaceIds = places.map((p) => p.id);
       const activeIds = members.filter((m) => m.status !== 'retired').map((m) => m.id);
-      const totals =
-        activeIds.length && allPlaceIds.length
-          ? (
-              await sql<{ reported: number; inProgress: number }>`
-                SELECT (count(*) FILTER (WHERE approved > 0))::int AS reported,
-                       (count(*) FILTER (WHERE approved = 0))::int AS "inProgress"
-                  FROM (SELECT coalesce(sum(c.n) FILTER (WHERE c.status = 'approved'), 0) AS approved
-                          FROM observation_counts c JOIN series s ON s.id = c.series_id
-                         WHERE s.indicator_id = ANY(${sql.val(activeIds)}::int[])
-                           AND c.place_id = ANY(${sql.val(allPlaceIds)}::int[])
-                           AND c.status = ANY(${sql.val([...statuses])}::text[])
-                         GROUP BY s.indicator_id, c.place_id HAVING sum(c.n) > 0) AS pairs`.execute(db)
-            ).rows[0]!
-          : { reported: 0, inProgress: 0 };
+      const totals = await pairTotals(
+        db,
+        activeIds,
+        places.map((p) => p.id),
+        [...statuses],
+      );
       places.splice(0, req.query.offset);
       places.splice(req.query.limit);
       const placeIds = places.map((p) => p.id);
-      const counts =
-        indicatorIds.length && placeIds.length
-          ? await db
-              .selectFrom('observations as o')
-              .where('o.indicator_id', 'in', indicatorIds)
-              .where('o.place_id', 'in', placeIds)
-              .where('o.status', 'in', [...statuses])
-              .groupBy(['o.indicator_id', 'o.place_id'])
-              .select([
-                'o.indicator_id as indicatorId',
-                'o.place_id as placeId',
-                sql<number>`count(*)::int`.as('n'),
-                sql<number>`(count(*) FILTER (WHERE o.status = 'approved'))::int`.as('approved'),
-                sql<string>`(array_agg(o.period ORDER BY o.period_end DESC, o.period_start ASC, o.period DESC))[1]`.as(
-                  'latestPeriod',
-                ),
-                sql<string>`to_char(max(o.period_end), 'YYYY-MM-DD')`.as('latestEnd'),
-              ])
-              .execute()
-          : [];
-      const byKey = new Map(counts.map((c) => [`${c.indicatorId}:${c.placeId}`, c]));
+      const [pairs, latest] = await Promise.all([
+        reportedPairs(db, indicatorIds, placeIds, [...statuses]),
+        latestPeriods(db, indicatorIds, placeIds, [...statuses]),
+      ]);
+      const latestOf = new Map(latest.map((x) => [`${x.indicatorId}:${x.placeId}`, x]));
+      const byKey = new Map(
+        pairs.map((c) => [`${c.indicatorId}:${c.placeId}`, { ...c, ...latestOf.get(`${c.indicatorId}:${c.placeId}`) }]),
+      );
       // What a place's own reporting platform declares (Open SDG metadata's reporting_status, migration 017).
       const declaredRows =
         indicatorIds.length && placeIds.length
@@ -188,14 +156,18 @@ export function registerReportingStatusRoutes(app: FastifyInstance, ctx: AppCont
         notStarted: activeIds.length * placesTotal - totals.reported - totals.inProgress,
         notApplicable: (members.length - activeIds.length) * placesTotal,
       };
+      // A cell not started, with nothing declared, is left out: most cells of a framework at most places (the SDG
+      // framework's 253 indicators at 50 places gave 1.7 MB, most of it "not started").
       const cells = members.flatMap((m) =>
-        places.map((p) => {
+        places.flatMap((p) => {
           const c = byKey.get(`${m.id}:${p.id}`);
           let state: CellState;
           if (m.status === 'retired') state = 'not-applicable';
           else if (c && c.approved > 0) state = 'reported';
           else if (c && c.n > 0) state = 'in-progress';
           else state = 'not-started';
+          const said = declared.get(`${m.id}:${p.id}`) ?? null;
+          if (state === 'not-started' && !said) return [];
           return {
             indicator: m.code,
             place: p.code,
@@ -203,7 +175,7 @@ export function registerReportingStatusRoutes(app: FastifyInstance, ctx: AppCont
             observations: c?.n ?? 0,
             latestPeriod: c?.latestPeriod ?? null,
             latestEnd: c?.latestEnd ?? null,
-            declared: declared.get(`${m.id}:${p.id}`) ?? null,
+            declared: said,
           };
         }),
       );

@@ -13,6 +13,16 @@ export async function visibleStatuses(req: FastifyRequest, ctx: AppContext): Pro
 }
 
 /**
+ * Which of the latest values kept as values are written (latest_observations, migration 027) a reader of these
+ * statuses sees: the latest approved (the public), or the latest whatever its status (every status visible).
+ */
+export function approvedOnly(statuses: readonly ObservationStatus[]): boolean {
+  if (statuses.length === 1 && statuses[0] === 'approved') return true;
+  if (statuses.length === 3) return false;
+  throw new Error(`latest values are kept for approved values or for all, not for ${statuses.join(', ')}`);
+}
+
+/**
  * Who may see the true value of an observation its indicator's suppression rule withholds from
  * the public (docs/methods/suppression.md): the same readers as for unpublished values of the
  * place — administrators everywhere, focal points and validators under their places.

@@ -34,11 +34,24 @@ interface CountryReport {
   place: { code: string; level: string; name: string | null; names: Names };
   generatedAt: string;
   latestPeriod: { period: string; periodEnd: string } | null;
+  /** Cities with values; each is listed up to a limit ("all"), above it only the pilot cities ("pilot"). */
+  citiesWithValues: number;
+  citiesListed: 'all' | 'pilot';
   cities: { code: string; name: string | null; names: Names; pilot: boolean }[];
   indicators: {
     indicator: { code: string; name: string | null; unit: { code: string; name: string | null } | null };
     series: { code: string; name: string | null; default: boolean };
     national: Value | null;
+    citiesWithValues: number;
+    /** Over the values shown of every city (not only those listed). */
+    spread: {
+      n: number;
+      min: number;
+      median: number;
+      max: number;
+      earliestPeriod: string;
+      latestPeriod: string;
+    } | null;
     cities: (Value & { place: string })[];
   }[];
   programmes: {
@@ -114,6 +127,8 @@ export function CountryReportPage() {
     `${row.indicator.code} ${row.series.name && row.series.name !== row.indicator.name && row.series.name !== row.indicator.code ? `${row.indicator.name ?? ''} — ${row.series.name}` : (row.indicator.name ?? '')}`.trim();
   const unitOf = (row: Row) => (row.indicator.unit ? (row.indicator.unit.name ?? row.indicator.unit.code) : '');
   const withCities = r.indicators.filter((i) => i.cities.length > 0);
+  // The spread says more than the list where more cities have values than are listed, or than two.
+  const spreads = r.indicators.filter((i) => i.spread && (i.spread.n > 2 || i.citiesWithValues > i.cities.length));
   const national = r.indicators.filter((i) => i.national);
   const values = r.indicators.flatMap((i) => [...(i.national ? [i.national] : []), ...i.cities]);
   const synthetic = values.some((v) => v.source?.synthetic);
@@ -217,9 +232,12 @@ export function CountryReportPage() {
       </SectionBoundary>
 
       <h2>{t('countryReport.cities')}</h2>
+      {r.citiesListed === 'pilot' && (
+        <p className="notice">{t('countryReport.citiesPilotOnly', { count: num(r.citiesWithValues, 0) })}</p>
+      )}
       <SectionBoundary>
         {withCities.length === 0 ? (
-          <Empty>{t('countryReport.citiesNone')}</Empty>
+          <Empty>{r.citiesListed === 'pilot' ? t('countryReport.citiesNoPilot') : t('countryReport.citiesNone')}</Empty>
         ) : (
           <TableScroll>
             <table className="data city-values">
@@ -278,6 +296,53 @@ export function CountryReportPage() {
         )}
       </SectionBoundary>
       {anySuppressed(values) && <SuppressionNote />}
+
+      {spreads.length > 0 && (
+        <SectionBoundary>
+          <h2>{t('countryReport.spread')}</h2>
+          <p className="small muted">{t('countryReport.spreadNote')}</p>
+          <TableScroll>
+            <table className="data spread-values">
+              <caption className="visually-hidden">{t('countryReport.spreadCaption')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('table.indicator')}</th>
+                  <th scope="col">{t('countryReport.spreadCities')}</th>
+                  <th scope="col">{t('countryReport.spreadLowest')}</th>
+                  <th scope="col">{t('countryReport.spreadMedian')}</th>
+                  <th scope="col">{t('countryReport.spreadHighest')}</th>
+                  <th scope="col">{t('countryReport.spreadPeriods')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {spreads.map((row) => {
+                  const s = row.spread!;
+                  return (
+                    <tr key={rowKey(row)}>
+                      <th scope="row">
+                        <Link to="/indicators/$code" params={{ code: row.indicator.code }}>
+                          {row.indicator.code}
+                        </Link>{' '}
+                        <span dir="auto">{row.indicator.name}</span>
+                        <div className="small muted unit">{unitOf(row)}</div>
+                      </th>
+                      <td className="num">{num(s.n, 0)}</td>
+                      <td className="num">{num(s.min, 3)}</td>
+                      <td className="num">{num(s.median, 3)}</td>
+                      <td className="num">{num(s.max, 3)}</td>
+                      <td>
+                        {s.earliestPeriod === s.latestPeriod
+                          ? period(s.latestPeriod)
+                          : t('countryReport.years', { start: period(s.earliestPeriod), end: period(s.latestPeriod) })}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </TableScroll>
+        </SectionBoundary>
+      )}
 
       {chartRow && (
         <SectionBoundary>
