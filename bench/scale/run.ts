@@ -244,6 +244,7 @@ try {
     ['API counts (home)', '/api/v1/summary'],
     ['API latest updates (home)', '/api/v1/updates?lang=en&limit=8'],
     ['API reporting status', '/api/v1/reporting-status?lang=en'],
+    ['API country report', '/api/v1/places/ZS/report?lang=en'],
     ['API search', '/api/v1/search?q=violence&lang=en'],
     ['API programme 2030 targets', '/api/v1/programmes/SCALE/targets-2030?lang=en'],
   ];

@@ -30,7 +30,12 @@ CREATE TABLE latest_observations (
   source_id integer,
   PRIMARY KEY (series_id, place_id, disagg_id, approved_only)
 );
-CREATE INDEX latest_observations_place ON latest_observations (place_id, disagg_id);
+-- The reads by place (a country report's 31,000 values of 521 places, a reporting status's page of places) read this
+-- index alone: the rows of a place are scattered over the table, which is written in the order of imports (one
+-- indicator after another); reading them from the table took 0.5 s for the country report at 25 million values,
+-- from the index 60 ms.
+CREATE INDEX latest_observations_place ON latest_observations (place_id, disagg_id, approved_only)
+  INCLUDE (series_id, indicator_id, period, period_start, period_end, value, status, source_id);
 
 INSERT INTO latest_observations
 SELECT DISTINCT ON (series_id, place_id, disagg_id, approved_only)

@@ -206,8 +206,10 @@ describe.each(testStoreKinds())('web API on %s', (kind) => {
         periodEnd: '2022-12-31',
         value: 3,
         status: 'approved',
-        source: { name: 'Police records', synthetic: false },
       });
+      // The source once, named by its place in `sources`.
+      expect(r.body.sources[byPlace.MAAGA.source]).toMatchObject({ name: 'Police records', synthetic: false });
+      expect(new Set(r.body.sources.map((x: { name: string }) => x.name)).size).toBe(r.body.sources.length);
       expect(byPlace.MAR).toMatchObject({ value: 2.5, period: '2022', iso3166Numeric: '504', level: 'country' });
       const admin = await get('/api/v1/indicators/16.1.1/latest', AUTH);
       expect(admin.body.items.map((i: { place: string }) => i.place)).toContain('CRSJO');

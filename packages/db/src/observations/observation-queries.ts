@@ -173,7 +173,44 @@ function base(db: Kysely<Schema>, r: ResolvedFilter) {
   return where(q, r);
 }
 
-function select(q: ReturnType<typeof base>, f: ObservationFilter) {
+/**
+ * The observations of a page of keys (`k`: series_id, place_id, period, disagg_id) with their series, indicator,
+ * place, breakdown and source: the keys are found on the observations alone, and only the page's rows are joined.
+ */
+function joinedPage(db: Kysely<Schema>, page: ReturnType<typeof keyPage>) {
+  return db
+    .selectFrom(page.as('k'))
+    .innerJoin('observations as o', (j) =>
+      j
+        .onRef('o.series_id', '=', 'k.series_id')
+        .onRef('o.place_id', '=', 'k.place_id')
+        .onRef('o.period', '=', 'k.period')
+        .onRef('o.disagg_id', '=', 'k.disagg_id'),
+    )
+    .innerJoin('series as s', 's.id', 'o.series_id')
+    .innerJoin('indicators as i', 'i.id', 'o.indicator_id')
+    .innerJoin('places as p', 'p.id', 'o.place_id')
+    .innerJoin('disaggregations as d', 'd.id', 'o.disagg_id')
+    .leftJoin('sources as src', 'src.id', 'o.source_id');
+}
+
+/** The keys of the matching observations in key order, after `after`, skipping `offset`, at most `limit`. */
+function keyPage(db: Kysely<Schema>, r: ResolvedFilter, limit: number, offset: number, after?: ObservationKey) {
+  let q = where(db.selectFrom('observations as o').select(['o.series_id', 'o.place_id', 'o.period', 'o.disagg_id']), r);
+  if (after)
+    q = q.where(
+      sql<boolean>`(o.series_id, o.place_id, o.period, o.disagg_id) > (${after.seriesId}, ${after.placeId}, ${after.period}, ${after.disaggId})`,
+    );
+  return q
+    .orderBy('o.series_id')
+    .orderBy('o.place_id')
+    .orderBy('o.period')
+    .orderBy('o.disagg_id')
+    .limit(limit)
+    .offset(offset);
+}
+
+function select(q: ReturnType<typeof joinedPage>, f: ObservationFilter) {
   // The suppression test once per row (a lateral join), then the value and the note (which may
   // tell the count) withheld where the reader may not see them.
   const below = sql.ref<number | null>('sup.below');
@@ -262,18 +299,14 @@ async function listMatching(
   offset: number,
   after?: ObservationKey,
 ): Promise<ObservationRow[]> {
-  let q = select(base(db, r), r.f);
-  if (after)
-    q = q.where(
-      sql<boolean>`(o.series_id, o.place_id, o.period, o.disagg_id) > (${after.seriesId}, ${after.placeId}, ${after.period}, ${after.disaggId})`,
-    );
-  const rows = await q
+  // The page's keys first, on the observations alone (PostgreSQL walks the primary key, or reads a place's rows by
+  // its index and sorts them), then the joins for those rows only: with the joins in the same query, PostgreSQL
+  // chose at 25 million values to join every matching row before keeping the first (0.9 s for a city's subtree).
+  const rows = await select(joinedPage(db, keyPage(db, r, limit, offset, after)), r.f)
     .orderBy('o.series_id')
     .orderBy('o.place_id')
     .orderBy('o.period')
     .orderBy('o.disagg_id')
-    .limit(limit)
-    .offset(offset)
     .execute();
   return rows as ObservationRow[];
 }

@@ -74,39 +74,36 @@ export function registerPlaceReportRoutes(app: FastifyInstance, ctx: AppContext)
       const generatedAt = new Date().toISOString();
       const statuses = await visibleStatuses(req, ctx);
       const reveal = await suppressionReveal(req, ctx);
-      const latest = await reportLatestValues(db, place, approvedOnly(statuses), reveal);
-
+      const found = await reportLatestValues(db, place, approvedOnly(statuses), reveal);
+      // The values are read as they came (ids and figures), their place, series and source looked up: a merged
+      // object per value cost 0.7 s for a country's 31,000.
+      const latest = found.values.filter((v) => found.places.has(v.placeId) && found.series.has(v.seriesId));
+      const placeOf = (v: (typeof latest)[number]) => found.places.get(v.placeId)!;
+      const sourceOf = (v: (typeof latest)[number]) => {
+        const src = v.sourceId === null ? undefined : found.sources.get(v.sourceId);
+        return src ? sourceView(src.name, src.licence, src.synthetic, src.names) : null;
+      };
       const valueFor = (row: (typeof latest)[number]): ReportValue => ({
         period: row.period,
         periodEnd: row.periodEnd,
         value: row.value,
         suppressedBelow: row.suppressedBelow,
         status: row.status,
-        source: sourceView(row.sourceName, row.sourceLicence, row.sourceSynthetic, row.sourceNames),
+        source: sourceOf(row),
       });
 
       // The cities with values; listed one by one up to REPORT_CITIES of them, else the pilot cities only (every
       // city is still in each indicator's spread, on its own page and in the downloads).
-      const cityMap = new Map<
-        number,
-        { code: string; name: string | null; names: Record<string, string>; pilot: boolean }
-      >();
-      for (const row of latest) {
-        if (row.placeId !== place.id && !cityMap.has(row.placeId)) {
-          cityMap.set(row.placeId, {
-            code: row.placeCode,
-            name: pick(row.placeNames, lang),
-            names: row.placeNames,
-            pilot: row.placePilot,
-          });
-        }
-      }
-      const citiesWithValues = cityMap.size;
+      const cityIds = new Set(latest.map((v) => v.placeId).filter((id) => id !== place.id));
+      const citiesWithValues = cityIds.size;
       const citiesListed: 'all' | 'pilot' = citiesWithValues <= REPORT_CITIES ? 'all' : 'pilot';
-      const listed = (placeId: number) => citiesListed === 'all' || cityMap.get(placeId)?.pilot === true;
-      const cities = [...cityMap.entries()]
-        .filter(([id]) => listed(id))
-        .map(([, c]) => c)
+      const listed = (placeId: number) => citiesListed === 'all' || found.places.get(placeId)?.pilot === true;
+      const cities = [...cityIds]
+        .filter(listed)
+        .map((id) => {
+          const p = found.places.get(id)!;
+          return { code: p.code, name: pick(p.names, lang), names: p.names, pilot: p.pilot };
+        })
         .sort((a, b) => compareCodes(a.code, b.code));
 
       const bySeries = new Map<number, (typeof latest)[number][]>();
@@ -115,22 +112,27 @@ export function registerPlaceReportRoutes(app: FastifyInstance, ctx: AppContext)
         if (list) list.push(row);
         else bySeries.set(row.seriesId, [row]);
       }
-      const indicators = [...bySeries.values()]
+      const indicators = [...bySeries.entries()]
+        .map(([seriesId, rows]) => ({ s: found.series.get(seriesId)!, rows }))
         .sort(
           (a, b) =>
-            compareCodes(a[0]!.indicatorCode, b[0]!.indicatorCode) ||
-            Number(b[0]!.isDefault) - Number(a[0]!.isDefault) ||
-            compareCodes(a[0]!.seriesCode, b[0]!.seriesCode),
+            compareCodes(a.s.indicatorCode, b.s.indicatorCode) ||
+            Number(b.s.isDefault) - Number(a.s.isDefault) ||
+            compareCodes(a.s.seriesCode, b.s.seriesCode),
         )
-        .map((rows) => {
-          const s = rows[0]!;
+        .map(({ s, rows }) => {
           const unitCode = s.seriesUnit ?? s.unitCode;
           const unitNames = s.seriesUnit ? s.seriesUnitNames : s.unitNames;
           const national = rows.find((x) => x.placeId === place.id);
           const ofCities = rows.filter((x) => x.placeId !== place.id);
           // Spread over the values shown (a value withheld from the reader is left out of it).
           const shown = ofCities.filter((x) => x.value !== null);
-          const ends = shown.map((x) => x.periodEnd).sort();
+          let first = shown[0];
+          let last = shown[0];
+          for (const x of shown) {
+            if (x.periodEnd < first!.periodEnd) first = x;
+            if (x.periodEnd > last!.periodEnd) last = x;
+          }
           const spread = valueSpread(shown.map((x) => x.value as number));
           return {
             indicator: {
@@ -142,17 +144,12 @@ export function registerPlaceReportRoutes(app: FastifyInstance, ctx: AppContext)
             series: { code: s.seriesCode, name: pick(s.seriesNames, lang) ?? s.seriesCode, default: s.isDefault },
             national: national ? valueFor(national) : null,
             citiesWithValues: ofCities.length,
-            spread: spread
-              ? {
-                  ...spread,
-                  earliestPeriod: shown.find((x) => x.periodEnd === ends[0])!.period,
-                  latestPeriod: shown.find((x) => x.periodEnd === ends[ends.length - 1])!.period,
-                }
-              : null,
+            spread:
+              spread && first && last ? { ...spread, earliestPeriod: first.period, latestPeriod: last.period } : null,
             cities: ofCities
               .filter((x) => listed(x.placeId))
-              .sort((a, b) => compareCodes(a.placeCode, b.placeCode))
-              .map((x) => ({ place: x.placeCode, ...valueFor(x) })),
+              .map((x) => ({ place: placeOf(x).code, ...valueFor(x) }))
+              .sort((a, b) => compareCodes(a.place, b.place)),
           };
         });
 
