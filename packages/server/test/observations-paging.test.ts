@@ -100,6 +100,13 @@ describe.each(testStoreKinds())('observations paged on %s', (kind) => {
     expect(many.body.next).toBeTruthy();
     const few = await get('/api/v1/observations?indicator=16.1.1');
     expect(few.body.total).toBe(5);
+    // The export streams them in pages that grow (100, 400, 1,600, then 5,000): every value once.
+    const csv = await t.app.inject({ url: '/api/v1/observations/export?indicator=PAGING.1&format=csv' });
+    expect(csv.statusCode).toBe(200);
+    const lines = csv.body.trim().split('\n').slice(1);
+    expect(lines).toHaveLength(COUNT_LIMIT + 5);
+    const periods = new Set(lines.map((l) => /,D(\d+),/.exec(l)?.[1]));
+    expect(periods.size).toBe(COUNT_LIMIT + 5);
   });
 
   it('names the dimensions of an export from the values, or for a large selection from the breakdowns noted as values are written', async () => {

@@ -332,13 +332,20 @@ export async function* streamObservations(
 ): AsyncGenerator<ObservationRow> {
   const r = await resolve(db, f);
   let after: ObservationKey | undefined;
+  // The first pages are small, so that a download starts at once (a page of 5,000 values with a suppression rule
+  // to test took 0.6 s at national scale), then grow to `pageSize`.
+  let size = Math.min(FIRST_PAGE, pageSize);
   for (;;) {
-    const rows = await listMatching(db, r, pageSize, 0, after);
+    const rows = await listMatching(db, r, size, 0, after);
     for (const row of rows) yield row;
-    if (rows.length < pageSize) return;
+    if (rows.length < size) return;
     after = rows[rows.length - 1]!;
+    size = Math.min(size * 4, pageSize);
   }
 }
+
+/** The first page of a stream of observations. */
+const FIRST_PAGE = 100;
 
 export function toExportRecord(r: ObservationRow, names?: { indicator?: Names; place?: Names }): ExportRecord {
   return {
