@@ -109,18 +109,33 @@ CREATE FUNCTION marsad_forget_latest_observations(series_ids int[], place_ids in
   END
   $$;
 
--- Offers each key's latest new row: it replaces the kept row when it is as late or later.
+-- Offers each key's latest new row: it replaces the kept row when it is as late or later. Only the rows ending last in
+-- their key are sorted (found by one grouping of the new rows): sorting every new row made a write of 2 million values
+-- take 49 % longer (15.1 to 22.5 s), this 2.7 s instead of 6.6 s for the choice. The update trigger below offers its new
+-- rows by the same statement (a trigger's transition table cannot be handed to another function).
 CREATE FUNCTION marsad_offer_latest_observations() RETURNS trigger
   LANGUAGE plpgsql
   AS $$
   BEGIN
+    WITH m AS (
+      SELECT series_id, place_id, disagg_id, max(period_end) AS last_end,
+             max(period_end) FILTER (WHERE status = 'approved') AS last_approved_end
+        FROM new_rows GROUP BY series_id, place_id, disagg_id
+    ), c AS (
+      SELECT n.series_id, n.place_id, n.disagg_id, n.indicator_id, n.period, n.period_start, n.period_end, n.value,
+             n.status, n.source_id, n.period_end = m.last_end AS latest,
+             n.status = 'approved' AND n.period_end = m.last_approved_end AS latest_approved
+        FROM new_rows n
+        JOIN m ON m.series_id = n.series_id AND m.place_id = n.place_id AND m.disagg_id = n.disagg_id
+       WHERE n.period_end = m.last_end OR (n.status = 'approved' AND n.period_end = m.last_approved_end)
+    )
     INSERT INTO latest_observations AS l
     SELECT DISTINCT ON (series_id, place_id, disagg_id, approved_only)
            series_id, place_id, disagg_id, approved_only, indicator_id, period, period_start, period_end, value,
            status, source_id
-      FROM (SELECT n.*, false AS approved_only FROM new_rows n
+      FROM (SELECT c.*, false AS approved_only FROM c WHERE latest
             UNION ALL
-            SELECT n.*, true FROM new_rows n WHERE n.status = 'approved') AS x
+            SELECT c.*, true FROM c WHERE latest_approved) AS x
      ORDER BY series_id, place_id, disagg_id, approved_only, period_end DESC, period_start, period DESC
     ON CONFLICT (series_id, place_id, disagg_id, approved_only) DO UPDATE
        SET indicator_id = excluded.indicator_id, period = excluded.period, period_start = excluded.period_start,
@@ -160,13 +175,25 @@ CREATE FUNCTION marsad_update_latest_observations() RETURNS trigger
              (SELECT series_id, place_id, disagg_id, false, period FROM new_rows
               UNION ALL
               SELECT series_id, place_id, disagg_id, true, period FROM new_rows WHERE status = 'approved')) AS r;
+    WITH m AS (
+      SELECT series_id, place_id, disagg_id, max(period_end) AS last_end,
+             max(period_end) FILTER (WHERE status = 'approved') AS last_approved_end
+        FROM new_rows GROUP BY series_id, place_id, disagg_id
+    ), c AS (
+      SELECT n.series_id, n.place_id, n.disagg_id, n.indicator_id, n.period, n.period_start, n.period_end, n.value,
+             n.status, n.source_id, n.period_end = m.last_end AS latest,
+             n.status = 'approved' AND n.period_end = m.last_approved_end AS latest_approved
+        FROM new_rows n
+        JOIN m ON m.series_id = n.series_id AND m.place_id = n.place_id AND m.disagg_id = n.disagg_id
+       WHERE n.period_end = m.last_end OR (n.status = 'approved' AND n.period_end = m.last_approved_end)
+    )
     INSERT INTO latest_observations AS l
     SELECT DISTINCT ON (series_id, place_id, disagg_id, approved_only)
            series_id, place_id, disagg_id, approved_only, indicator_id, period, period_start, period_end, value,
            status, source_id
-      FROM (SELECT n.*, false AS approved_only FROM new_rows n
+      FROM (SELECT c.*, false AS approved_only FROM c WHERE latest
             UNION ALL
-            SELECT n.*, true FROM new_rows n WHERE n.status = 'approved') AS x
+            SELECT c.*, true FROM c WHERE latest_approved) AS x
      ORDER BY series_id, place_id, disagg_id, approved_only, period_end DESC, period_start, period DESC
     ON CONFLICT (series_id, place_id, disagg_id, approved_only) DO UPDATE
        SET indicator_id = excluded.indicator_id, period = excluded.period, period_start = excluded.period_start,
