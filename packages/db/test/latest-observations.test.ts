@@ -5,6 +5,7 @@
  * one row or of many.
  */
 import fc from 'fast-check';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SqlConn } from '../src/index.ts';
 import { createTestDatabase, type TestDatabase, testStoreKinds } from '../src/testing/test-stores.ts';
@@ -165,6 +166,60 @@ describe.each(testStoreKinds())('the latest values kept as values are written, o
       { numRuns: kind === 'postgres' ? 40 : 60 },
     );
   }, 240_000);
+
+  // Two writers of the same key at once (PostgreSQL: each on its own connection, the second waiting on the first).
+  it.runIf(kind === 'postgres')(
+    'stay right when two writers of the same key commit in either order',
+    async () => {
+      const connect = async () => {
+        const c = new pg.Client({ connectionString: db.url });
+        await c.connect();
+        return c;
+      };
+      const row = (period: string, year: number, value: number) =>
+        `(1, 1, '${period}', 0, 1, make_date(${year}, 1, 1), make_date(${year}, 12, 31), ${value}, 'approved')`;
+      const insert = (rows: string) =>
+        `INSERT INTO observations (series_id, place_id, period, disagg_id, indicator_id, period_start, period_end, value, status) VALUES ${rows}`;
+      for (const firstCommits of ['inserter', 'deleter'] as const) {
+        await db.store.exclusive(async (conn) => {
+          await conn.query('TRUNCATE observations');
+          await conn.query(insert(`${row('2019', 2019, 1)}, ${row('2020', 2020, 2)}`));
+        });
+        const a = await connect();
+        const b = await connect();
+        try {
+          await a.query('BEGIN');
+          await b.query('BEGIN');
+          // a: a later value (2021); b: deletes the kept latest (2020), which waits on a's kept row when a wrote first.
+          if (firstCommits === 'inserter') {
+            await a.query(insert(row('2021', 2021, 3)));
+            const deleting = b.query("DELETE FROM observations WHERE period = '2020'");
+            await new Promise((r) => setTimeout(r, 200));
+            await a.query('COMMIT');
+            await deleting;
+            await b.query('COMMIT');
+          } else {
+            await b.query("DELETE FROM observations WHERE period = '2020'");
+            const inserting = a.query(insert(row('2021', 2021, 3)));
+            await new Promise((r) => setTimeout(r, 200));
+            await b.query('COMMIT');
+            await inserting;
+            await a.query('COMMIT');
+          }
+        } finally {
+          await a.end();
+          await b.end();
+        }
+        const [kept, reference] = await db.store.exclusive(async (conn) => [
+          (await conn.query<{ period: string }>(KEPT)).rows,
+          (await conn.query(REFERENCE)).rows,
+        ]);
+        expect(kept, firstCommits).toEqual(reference);
+        expect(kept.map((r) => r.period)).toEqual(['2021', '2021']);
+      }
+    },
+    60_000,
+  );
 
   it('keep the latest approved value apart from a later value not yet approved', async () => {
     await db.store.exclusive(async (conn) => {
