@@ -232,7 +232,7 @@ export function CountryReportPage() {
       </SectionBoundary>
 
       <h2>{t('countryReport.cities')}</h2>
-      {r.citiesListed === 'pilot' && (
+      {r.citiesListed === 'pilot' && withCities.length > 0 && (
         <p className="notice">{t('countryReport.citiesPilotOnly', { count: num(r.citiesWithValues, 0) })}</p>
       )}
       <SectionBoundary>
