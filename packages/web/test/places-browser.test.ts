@@ -32,7 +32,13 @@ if (decision.reason && !decision.run) console.warn(decision.reason);
 interface Report {
   place: { name: string };
   cities: { code: string; name: string }[];
-  indicators: { indicator: { code: string }; national: { value: number | null } | null; cities: { place: string }[] }[];
+  indicators: {
+    indicator: { code: string };
+    national: { value: number | null } | null;
+    cities: { place: string }[];
+    citiesWithValues: number;
+    spread: { n: number } | null;
+  }[];
   programmes: { code: string; name: string }[];
   reviews: { id: number }[];
 }
@@ -125,6 +131,10 @@ describe.skipIf(!decision.run)('country report and city profile in Chromium', { 
       );
       expect(await page.locator('table.city-values tbody tr').count()).toBe(
         data.indicators.reduce((n, i) => n + i.cities.length, 0),
+      );
+      // The spread over the cities, for each indicator with more city values than two or than are listed.
+      expect(await page.locator('table.spread-values tbody tr').count()).toBe(
+        data.indicators.filter((i) => i.spread && (i.spread.n > 2 || i.citiesWithValues > i.cities.length)).length,
       );
       // Links to the programmes and to the published reviews; the PDF button.
       for (const p of data.programmes)
