@@ -9,6 +9,7 @@ import { HttpError } from '../http/errors.ts';
 import { LangParam, pick } from '../http/pagination.ts';
 import { MAX_POINTS } from './indicator-data-routes.ts';
 import {
+  approvedOnly,
   compareCodes,
   isoDate,
   median,
@@ -103,13 +104,15 @@ export function registerPlaceSummaryRoutes(app: FastifyInstance, ctx: AppContext
       const parent = ancestors.find((a) => a.id === place.parent_id) ?? null;
       const country = place.level === 'country' ? null : (ancestors.find((a) => a.level === 'country') ?? null);
 
-      // The (indicator, series) pairs with any visible value at the place, disaggregated or not.
+      // The (indicator, series) pairs with any visible value at the place, disaggregated or not, from the latest values
+      // kept as values are written (latest_observations, migration 027: one row per series and breakdown).
+      const scope = approvedOnly(statuses);
       const seriesRows = await db
-        .selectFrom('observations as o')
+        .selectFrom('latest_observations as o')
         .innerJoin('series as s', 's.id', 'o.series_id')
         .innerJoin('indicators as i', 'i.id', 'o.indicator_id')
         .where('o.place_id', '=', place.id)
-        .where('o.status', 'in', statuses)
+        .where('o.approved_only', '=', scope)
         .select([
           's.id as seriesId',
           's.code as seriesCode',
@@ -132,10 +135,10 @@ export function registerPlaceSummaryRoutes(app: FastifyInstance, ctx: AppContext
       // took it from every point: the one ending last, on a tie the one starting first.
       async function latestPeriodAt(placeId: number): Promise<string | null> {
         const row = await db
-          .selectFrom('observations as o')
+          .selectFrom('latest_observations as o')
           .where('o.place_id', '=', placeId)
           .where('o.disagg_id', '=', 0)
-          .where('o.status', 'in', statuses)
+          .where('o.approved_only', '=', scope)
           .select('o.period')
           .orderBy('o.period_end', 'desc')
           .orderBy('o.period_start', 'asc')
@@ -173,18 +176,17 @@ export function registerPlaceSummaryRoutes(app: FastifyInstance, ctx: AppContext
 
       const latestTotals = async (placeFilter: { ids?: number[]; pilotLevel?: PlaceLevel }): Promise<LatestRow[]> => {
         let q = db
-          .selectFrom('observations as o')
+          .selectFrom('latest_observations as o')
           .innerJoin('places as p', 'p.id', 'o.place_id')
           .innerJoin('indicators as i', 'i.id', 'o.indicator_id')
           .innerJoin('disaggregations as d', 'd.id', 'o.disagg_id')
           .where('o.series_id', 'in', seriesIds)
           .where('o.disagg_id', '=', 0)
-          .where('o.status', 'in', statuses);
+          .where('o.approved_only', '=', scope);
         if (placeFilter.ids) q = q.where('o.place_id', 'in', placeFilter.ids);
         if (placeFilter.pilotLevel) q = q.where('p.pilot', '=', true).where('p.level', '=', placeFilter.pilotLevel);
         return q
           .leftJoinLateral(suppressionLateral(), (join) => join.onTrue())
-          .distinctOn(['o.series_id', 'o.place_id'])
           .select([
             'o.series_id as seriesId',
             'o.place_id as placeId',
@@ -195,9 +197,6 @@ export function registerPlaceSummaryRoutes(app: FastifyInstance, ctx: AppContext
           ])
           .orderBy('o.series_id')
           .orderBy('o.place_id')
-          .orderBy('o.period_end', 'desc')
-          .orderBy('o.period_start', 'asc')
-          .orderBy('o.period', 'desc')
           .execute();
       };
 
