@@ -1,4 +1,4 @@
-import { assessProgress } from '@marsad/core';
+import { assessProgress, valueSpread } from '@marsad/core';
 import { type PlaceLevel, unlessHidden } from '@marsad/db';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -12,7 +12,6 @@ import {
   approvedOnly,
   compareCodes,
   isoDate,
-  median,
   sourceView,
   suppressionLateral,
   suppressionReveal,
@@ -319,7 +318,7 @@ export function registerPlaceSummaryRoutes(app: FastifyInstance, ctx: AppContext
         );
         const pointsTruncated = pts.length > SUMMARY_MAX_POINTS;
         const shownPoints = pointsTruncated ? pts.slice(-SUMMARY_MAX_POINTS) : pts;
-        const values = pilots.map((g) => g.value);
+        const spread = valueSpread(pilots.map((g) => g.value));
         const unitCode = s.seriesUnit ?? s.unitCode;
         const unitNames = s.seriesUnit ? s.seriesUnitNames : s.unitNames;
         return {
@@ -375,12 +374,12 @@ export function registerPlaceSummaryRoutes(app: FastifyInstance, ctx: AppContext
           // Values at the place that are broken down (by sex, age…); `latest` is null when there is no total.
           brokenDownValues: brokenDown.get(s.seriesId) ?? 0,
           pilotGroup:
-            pilots.length >= 2
+            spread && spread.n >= 2
               ? {
-                  count: pilots.length,
-                  median: median(values),
-                  min: values.reduce((a, b) => Math.min(a, b)),
-                  max: values.reduce((a, b) => Math.max(a, b)),
+                  count: spread.n,
+                  median: spread.median,
+                  min: spread.min,
+                  max: spread.max,
                   ...(groupPeriods.size === 1 ? { period: pilots[0]!.period } : {}),
                 }
               : null,

@@ -104,10 +104,3 @@ export function sourceView(
 ): SourceView | null {
   return name ? { name, names: names ?? {}, licence, synthetic: !!synthetic } : null;
 }
-
-/** Median of numbers (the mean of the middle two for an even count). */
-export function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
