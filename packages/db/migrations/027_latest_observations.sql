@@ -111,8 +111,7 @@ CREATE FUNCTION marsad_forget_latest_observations(series_ids int[], place_ids in
 
 -- Offers each key's latest new row: it replaces the kept row when it is as late or later. Only the rows ending last in
 -- their key are sorted (found by one grouping of the new rows): sorting every new row made a write of 2 million values
--- take 49 % longer (15.1 to 22.5 s), this 2.7 s instead of 6.6 s for the choice. The update trigger below offers its new
--- rows by the same statement (a trigger's transition table cannot be handed to another function).
+-- take 49 % longer (15.1 to 22.5 s), this 2.7 s instead of 6.6 s for the choice. An update's new rows are offered by it too.
 CREATE FUNCTION marsad_offer_latest_observations() RETURNS trigger
   LANGUAGE plpgsql
   AS $$
@@ -160,9 +159,10 @@ CREATE FUNCTION marsad_forget_deleted_latest_observations() RETURNS trigger
   END
   $$;
 
--- An update: rows that left a key (a key changed, an approved value no longer approved) are forgotten, then the new
--- rows are offered (the same period refreshes the kept value, status and source).
-CREATE FUNCTION marsad_update_latest_observations() RETURNS trigger
+-- An update: rows that left a key (a key changed, an approved value no longer approved) are forgotten; its new rows are
+-- offered by the insert's function, as a trigger of its own (the same period refreshes the kept value, status and
+-- source). The two may run in either order: a forgotten (key, period) is one no new row has.
+CREATE FUNCTION marsad_forget_updated_latest_observations() RETURNS trigger
   LANGUAGE plpgsql
   AS $$
   BEGIN
@@ -175,32 +175,6 @@ CREATE FUNCTION marsad_update_latest_observations() RETURNS trigger
              (SELECT series_id, place_id, disagg_id, false, period FROM new_rows
               UNION ALL
               SELECT series_id, place_id, disagg_id, true, period FROM new_rows WHERE status = 'approved')) AS r;
-    WITH m AS (
-      SELECT series_id, place_id, disagg_id, max(period_end) AS last_end,
-             max(period_end) FILTER (WHERE status = 'approved') AS last_approved_end
-        FROM new_rows GROUP BY series_id, place_id, disagg_id
-    ), c AS (
-      SELECT n.series_id, n.place_id, n.disagg_id, n.indicator_id, n.period, n.period_start, n.period_end, n.value,
-             n.status, n.source_id, n.period_end = m.last_end AS latest,
-             n.status = 'approved' AND n.period_end = m.last_approved_end AS latest_approved
-        FROM new_rows n
-        JOIN m ON m.series_id = n.series_id AND m.place_id = n.place_id AND m.disagg_id = n.disagg_id
-       WHERE n.period_end = m.last_end OR (n.status = 'approved' AND n.period_end = m.last_approved_end)
-    )
-    INSERT INTO latest_observations AS l
-    SELECT DISTINCT ON (series_id, place_id, disagg_id, approved_only)
-           series_id, place_id, disagg_id, approved_only, indicator_id, period, period_start, period_end, value,
-           status, source_id
-      FROM (SELECT c.*, false AS approved_only FROM c WHERE latest
-            UNION ALL
-            SELECT c.*, true FROM c WHERE latest_approved) AS x
-     ORDER BY series_id, place_id, disagg_id, approved_only, period_end DESC, period_start, period DESC
-    ON CONFLICT (series_id, place_id, disagg_id, approved_only) DO UPDATE
-       SET indicator_id = excluded.indicator_id, period = excluded.period, period_start = excluded.period_start,
-           period_end = excluded.period_end, value = excluded.value, status = excluded.status,
-           source_id = excluded.source_id
-     WHERE marsad_latest_at_least(excluded.period_end, excluded.period_start, excluded.period,
-                                  l.period_end, l.period_start, l.period);
     RETURN NULL;
   END
   $$;
@@ -218,8 +192,11 @@ CREATE TRIGGER observations_latest_insert AFTER INSERT ON observations
   REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION marsad_offer_latest_observations();
 CREATE TRIGGER observations_latest_delete AFTER DELETE ON observations
   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION marsad_forget_deleted_latest_observations();
-CREATE TRIGGER observations_latest_update AFTER UPDATE ON observations
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION marsad_update_latest_observations();
+CREATE TRIGGER observations_latest_update_forget AFTER UPDATE ON observations
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT
+  EXECUTE FUNCTION marsad_forget_updated_latest_observations();
+CREATE TRIGGER observations_latest_update_offer AFTER UPDATE ON observations
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION marsad_offer_latest_observations();
 CREATE TRIGGER observations_latest_truncate AFTER TRUNCATE ON observations
   FOR EACH STATEMENT EXECUTE FUNCTION marsad_empty_latest_observations();
 
