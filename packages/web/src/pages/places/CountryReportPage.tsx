@@ -73,6 +73,23 @@ interface CountryReport {
 }
 type Row = CountryReport['indicators'][number];
 
+/** An indicator's code (a link to its page) and name, with its series' name where that says more. */
+function IndicatorName({ row }: { row: Row }) {
+  return (
+    <>
+      <Link to="/indicators/$code" params={{ code: row.indicator.code }}>
+        {row.indicator.code}
+      </Link>{' '}
+      <span dir="auto">{row.indicator.name}</span>
+      {row.series.name && row.series.name !== row.indicator.name && row.series.name !== row.indicator.code && (
+        <div className="small muted" dir="auto">
+          {row.series.name}
+        </div>
+      )}
+    </>
+  );
+}
+
 function roleLabel(t: TFunction, role: string): string {
   switch (role) {
     case 'pilot':
@@ -196,17 +213,7 @@ export function CountryReportPage() {
                 {national.map((row) => (
                   <tr key={rowKey(row)}>
                     <th scope="row">
-                      <Link to="/indicators/$code" params={{ code: row.indicator.code }}>
-                        {row.indicator.code}
-                      </Link>{' '}
-                      <span dir="auto">{row.indicator.name}</span>
-                      {row.series.name &&
-                        row.series.name !== row.indicator.name &&
-                        row.series.name !== row.indicator.code && (
-                          <div className="small muted" dir="auto">
-                            {row.series.name}
-                          </div>
-                        )}
+                      <IndicatorName row={row} />
                     </th>
                     <td className="num">
                       <ValueText
@@ -258,17 +265,7 @@ export function CountryReportPage() {
                     <tr key={c.place}>
                       {i === 0 && (
                         <th scope="rowgroup" rowSpan={row.cities.length}>
-                          <Link to="/indicators/$code" params={{ code: row.indicator.code }}>
-                            {row.indicator.code}
-                          </Link>{' '}
-                          <span dir="auto">{row.indicator.name}</span>
-                          {row.series.name &&
-                            row.series.name !== row.indicator.name &&
-                            row.series.name !== row.indicator.code && (
-                              <div className="small muted" dir="auto">
-                                {row.series.name}
-                              </div>
-                            )}
+                          <IndicatorName row={row} />
                         </th>
                       )}
                       <th scope="row">
@@ -320,10 +317,7 @@ export function CountryReportPage() {
                   return (
                     <tr key={rowKey(row)}>
                       <th scope="row">
-                        <Link to="/indicators/$code" params={{ code: row.indicator.code }}>
-                          {row.indicator.code}
-                        </Link>{' '}
-                        <span dir="auto">{row.indicator.name}</span>
+                        <IndicatorName row={row} />
                         <div className="small muted unit">{unitOf(row)}</div>
                       </th>
                       <td className="num">{num(s.n, 0)}</td>
