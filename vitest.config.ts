@@ -3,8 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['packages/*/test/**/*.test.ts'],
-    // Builds the migrated (and catalogue-loaded) test databases once, before the workers start.
-    globalSetup: ['packages/db/src/testing/global-setup.ts'],
+    // Builds the migrated (and catalogue-loaded) test databases once, before the workers start; builds the `marsad`
+    // command into one file that the CLI tests start without tsx (packages/cli/test/global-setup.ts).
+    globalSetup: ['packages/db/src/testing/global-setup.ts', 'packages/cli/test/global-setup.ts'],
     // fast-check runs from a fixed seed (MARSAD_FC_SEED to try another): the same cases on every run.
     setupFiles: ['scripts/fast-check-seed.ts'],
     testTimeout: 120_000,

@@ -30,9 +30,13 @@ describe.each(testStoreKinds())('the marsad command on %s', (kind) => {
   });
 
   it('imports an Open SDG file as provisional (unless --status says otherwise), and says what it created', async () => {
+    // packages/cli/bin/marsad.js, as `npx marsad` starts it (through tsx); the other tests start the same sources
+    // built into one file (run-marsad.ts).
     const r = await marsad(
       ['import', path.join(LA, 'indicator_16-1-1.csv'), '--format', 'open-sdg', '--place', 'USLAX'],
       env,
+      undefined,
+      { bin: true },
     );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

@@ -1,10 +1,16 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { format } from 'node:util';
-import { afterEach, vi } from 'vitest';
+import { afterEach, inject, vi } from 'vitest';
 
 export const ROOT = path.resolve(import.meta.dirname, '../../..');
+/** The real command: bin/marsad.js loads tsx, which runs the TypeScript sources. */
 const BIN = path.join(ROOT, 'packages/cli/bin/marsad.js');
+/**
+ * The same command built into one JavaScript file for this run (global-setup.ts, build-bundle.ts): the same sources,
+ * started without tsx, whose loader costs seconds on every start. bin/marsad.js when a run did not build it.
+ */
+const BUNDLE = inject('marsadCliBundle') ?? BIN;
 
 export interface Run {
   code: number;
@@ -29,9 +35,18 @@ export interface Started {
   ended: Promise<Run & { signal: NodeJS.Signals | null }>;
 }
 
-/** Starts the real `marsad` command (without the suite's DATABASE_URL unless `env` gives one), for a test to watch or kill. */
-export function startMarsad(args: string[], env: Record<string, string | undefined>, stdin?: string): Started {
-  const child = spawn(process.execPath, [BIN, ...args], {
+/**
+ * Starts the real `marsad` command (without the suite's DATABASE_URL unless `env` gives one), for a test to watch or
+ * kill: its sources built into one file for this run (BUNDLE), or with `{ bin: true }` packages/cli/bin/marsad.js as
+ * `npx marsad` starts it.
+ */
+export function startMarsad(
+  args: string[],
+  env: Record<string, string | undefined>,
+  stdin?: string,
+  o: { bin?: boolean } = {},
+): Started {
+  const child = spawn(process.execPath, [o.bin ? BIN : BUNDLE, ...args], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: undefined, ...env },
   });
@@ -79,9 +94,14 @@ export function startMarsad(args: string[], env: Record<string, string | undefin
   return { child, waitFor, ended, output: () => ({ stdout, stderr }) };
 }
 
-/** Runs the real `marsad` command (without the suite's DATABASE_URL unless `env` gives one). */
-export async function marsad(args: string[], env: Record<string, string | undefined>, stdin?: string): Promise<Run> {
-  const { code, stdout, stderr } = await startMarsad(args, env, stdin).ended;
+/** Runs the real `marsad` command (without the suite's DATABASE_URL unless `env` gives one); startMarsad says which. */
+export async function marsad(
+  args: string[],
+  env: Record<string, string | undefined>,
+  stdin?: string,
+  o: { bin?: boolean } = {},
+): Promise<Run> {
+  const { code, stdout, stderr } = await startMarsad(args, env, stdin, o).ended;
   return { code, stdout, stderr };
 }
 

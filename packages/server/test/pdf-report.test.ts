@@ -13,7 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@marsad/db/testing';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Browser, type BrowserContext, chromium, type LaunchOptions } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { buildApp, prepareDatabase } from '../src/index.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -108,8 +109,34 @@ describe.skipIf(!run)('PDF reports made by Chromium', { timeout: 180_000 }, () =
   let app: FastifyInstance;
   let dir: string;
   let base: string;
+  // The server starts a Chromium for each PDF (pdf-report.ts), about a second and a half of the machine each time:
+  // here the first, started as the server asks (its executable and arguments), is kept for the file, and each later
+  // PDF gets it with the same options; closing it closes the PDF's own contexts. The rest is the server's, unchanged.
+  let shared: Promise<Browser> | undefined;
+  const launched: LaunchOptions[] = [];
+  let launch: MockInstance | undefined;
   beforeAll(async () => {
     if (skipReason) throw new Error(`MARSAD_REQUIRE_BROWSER=1: ${skipReason}`);
+    const realLaunch = chromium.launch.bind(chromium);
+    launch = vi.spyOn(chromium, 'launch').mockImplementation(async (options?: LaunchOptions) => {
+      launched.push(options ?? {});
+      expect(options, 'the Chromium the server chose').toMatchObject({ executablePath: CHROMIUM });
+      expect(options, 'the options of every launch').toEqual(launched[0]);
+      shared ??= realLaunch(options);
+      const browser = await shared;
+      const contexts: BrowserContext[] = [];
+      const lent: Pick<Browser, 'newContext' | 'close'> = {
+        newContext: async (o) => {
+          const c = await browser.newContext(o);
+          contexts.push(c);
+          return c;
+        },
+        close: async () => {
+          await Promise.all(contexts.map((c) => c.close()));
+        },
+      };
+      return lent as Browser;
+    });
     execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-web.mjs')], { stdio: 'inherit' });
     db = await createTestDatabase('pglite');
     await prepareDatabase(db.store, { demo: 'yes' });
@@ -118,6 +145,12 @@ describe.skipIf(!run)('PDF reports made by Chromium', { timeout: 180_000 }, () =
     base = await app.listen({ port: 0, host: '127.0.0.1' });
   }, 600_000);
   afterAll(async () => {
+    launch?.mockRestore();
+    // (A Chromium that failed to start failed its tests already.)
+    await shared?.then(
+      (browser) => browser.close(),
+      () => undefined,
+    );
     await app?.close();
     await db?.drop();
     if (dir) await rm(dir, { recursive: true, force: true });
