@@ -114,27 +114,18 @@ export function registerReportingStatusRoutes(app: FastifyInstance, ctx: AppCont
       // latest_observations (migration 027), kept as values are written: grouping the values took 4.5 s at 25 million.
       const placesTotal = places.length;
       const activeIds = members.filter((m) => m.status !== 'retired').map((m) => m.id);
-      const totals = await pairTotals(
-        db,
-        activeIds,
-        places.map((p) => p.id),
-        [...statuses],
-      );
+      const allPlaceIds = places.map((p) => p.id);
       places.splice(0, req.query.offset);
       places.splice(req.query.limit);
       const placeIds = places.map((p) => p.id);
-      const [pairs, latest] = await Promise.all([
+      // The summary over every place and the page's cells, read side by side.
+      const [totals, pairs, latest, declaredRows] = await Promise.all([
+        pairTotals(db, activeIds, allPlaceIds, [...statuses]),
         reportedPairs(db, indicatorIds, placeIds, [...statuses]),
         latestPeriods(db, indicatorIds, placeIds, [...statuses]),
-      ]);
-      const latestOf = new Map(latest.map((x) => [`${x.indicatorId}:${x.placeId}`, x]));
-      const byKey = new Map(
-        pairs.map((c) => [`${c.indicatorId}:${c.placeId}`, { ...c, ...latestOf.get(`${c.indicatorId}:${c.placeId}`) }]),
-      );
-      // What a place's own reporting platform declares (Open SDG metadata's reporting_status, migration 017).
-      const declaredRows =
+        // What a place's own reporting platform declares (Open SDG metadata's reporting_status, migration 017).
         indicatorIds.length && placeIds.length
-          ? await db
+          ? db
               .selectFrom('indicator_metadata')
               .select(['indicator_id', 'place_id', 'text', 'source'])
               .where('field', '=', 'reporting_status')
@@ -142,7 +133,12 @@ export function registerReportingStatusRoutes(app: FastifyInstance, ctx: AppCont
               .where('place_id', 'in', placeIds)
               .orderBy('updated_at', 'desc')
               .execute()
-          : [];
+          : [],
+      ]);
+      const latestOf = new Map(latest.map((x) => [`${x.indicatorId}:${x.placeId}`, x]));
+      const byKey = new Map(
+        pairs.map((c) => [`${c.indicatorId}:${c.placeId}`, { ...c, ...latestOf.get(`${c.indicatorId}:${c.placeId}`) }]),
+      );
       const declared = new Map<string, { status: string; source: string }>();
       for (const d of declaredRows) {
         const key = `${d.indicator_id}:${d.place_id}`;
