@@ -35,9 +35,9 @@ interface ReportValue {
  * the programmes the country or its places take part in, the published reviews of its places,
  * and the date of the data. A country of more than REPORT_CITIES cities with values (a national observatory's
  * hundreds) has its pilot cities listed one by one, and each indicator's spread over all its cities (how many, the
- * lowest, the median, the highest): the page stays readable and its answer bounded. Values go through the same suppression test as the place summary:
- * a value withheld from the reader is null with `suppressedBelow` and is not replaced by an older
- * one. Totals only (no disaggregation). No ranks: cities are listed by name order of their codes.
+ * lowest, the median, the highest): the page stays readable and its answer bounded. Values go through the same
+ * suppression test as the place summary: a value withheld from the reader is null with `suppressedBelow` and is not
+ * replaced by an older one. Totals only (no disaggregation). No ranks: cities are listed in the order of their codes.
  */
 export function registerPlaceReportRoutes(app: FastifyInstance, ctx: AppContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
