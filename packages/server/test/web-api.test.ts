@@ -402,6 +402,22 @@ describe.each(testStoreKinds())('web API on %s', (kind) => {
       expect(pop.body.places[0].name).toBe('أكادير');
     });
 
+    it('keeps the indicators of the code prefixes asked for, the summary counting those only', async () => {
+      const all = await get('/api/v1/reporting-status?framework=sdg');
+      const some = await get('/api/v1/reporting-status?framework=sdg&prefix=11.,16.1.');
+      expect(some.status).toBe(200);
+      const codes = some.body.indicators.map((i: { code: string }) => i.code);
+      expect(codes).toContain('11.1.1');
+      expect(codes).toContain('16.1.1');
+      expect(codes.every((c: string) => c.startsWith('11.') || c.startsWith('16.1.'))).toBe(true);
+      expect(codes).not.toContain('16.10.1');
+      expect(some.body.cells.every((c: Cell) => codes.includes(c.indicator))).toBe(true);
+      expect(some.body.cells).toEqual(all.body.cells.filter((c: Cell) => codes.includes(c.indicator)));
+      const s = some.body.summary;
+      expect(s.reported + s.inProgress + s.notStarted + s.notApplicable).toBe(codes.length * some.body.placesTotal);
+      expect(s.reported).toBeLessThanOrEqual(all.body.summary.reported);
+    });
+
     it('answers 400 for an unknown framework or place', async () => {
       for (const url of [
         '/api/v1/reporting-status?framework=nope',

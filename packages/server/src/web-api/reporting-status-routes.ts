@@ -20,6 +20,9 @@ const StatusQuery = z.object({
   place: CodeList.optional().describe(
     'Place codes, comma-separated; default: the pilot countries and cities and every place with values of the framework',
   ),
+  prefix: CodeList.optional().describe(
+    'Only the indicators whose code starts with one of these, comma-separated (e.g. `11.,16.1.`: the goals a page is about); the summary counts those only',
+  ),
   limit: z.coerce.number().int().min(1).max(200).default(50).describe('How many places (1–200), in their order'),
   offset: z.coerce.number().int().min(0).default(0).describe('How many places to skip'),
   lang: LangParam,
@@ -63,13 +66,16 @@ export function registerReportingStatusRoutes(app: FastifyInstance, ctx: AppCont
           `framework: no framework "${frameworkCode}"; known: ${known.join(', ')}.`,
         );
       }
-      const members = await db
-        .selectFrom('indicator_frameworks as m')
-        .innerJoin('indicators as i', 'i.id', 'm.indicator_id')
-        .leftJoin('framework_groups as g', 'g.id', 'm.group_id')
-        .where('m.framework_id', '=', framework.id)
-        .select(['i.id', 'i.code', 'i.names', 'i.status', 'g.code as group'])
-        .execute();
+      const prefixes = req.query.prefix ?? [];
+      const members = (
+        await db
+          .selectFrom('indicator_frameworks as m')
+          .innerJoin('indicators as i', 'i.id', 'm.indicator_id')
+          .leftJoin('framework_groups as g', 'g.id', 'm.group_id')
+          .where('m.framework_id', '=', framework.id)
+          .select(['i.id', 'i.code', 'i.names', 'i.status', 'g.code as group'])
+          .execute()
+      ).filter((m) => !prefixes.length || prefixes.some((p) => m.code.startsWith(p)));
       members.sort((a, b) => compareCodes(a.code, b.code));
       const indicatorIds = members.map((m) => m.id);
       const statuses = admin ? (['provisional', 'validated', 'approved'] as const) : (['approved'] as const);
