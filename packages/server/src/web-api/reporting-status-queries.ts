@@ -35,16 +35,10 @@ export async function placesWithValues(
 
 /**
  * Every pair of one of these indicators and one of these places with values of these statuses (from the same counts),
- * with how many and how many approved.
+ * with how many and how many approved: the grouping both the page's cells and the summary read.
  */
-export async function reportedPairs(
-  db: Kysely<Schema>,
-  indicatorIds: number[],
-  placeIds: number[],
-  statuses: ObservationStatus[],
-): Promise<ReportedPair[]> {
-  if (!indicatorIds.length || !placeIds.length) return [];
-  const rows = await sql<{ indicatorId: number; placeId: number; n: string; approved: string }>`
+function pairsSql(indicatorIds: number[], placeIds: number[], statuses: ObservationStatus[]) {
+  return sql<{ indicatorId: number; placeId: number; n: string; approved: string }>`
     SELECT s.indicator_id AS "indicatorId", c.place_id AS "placeId", sum(c.n) AS n,
            coalesce(sum(c.n) FILTER (WHERE c.status = 'approved'), 0) AS approved
       FROM observation_counts c JOIN series s ON s.id = c.series_id
@@ -52,7 +46,18 @@ export async function reportedPairs(
        AND c.place_id = ANY(${sql.val(placeIds)}::int[])
        AND c.status = ANY(${sql.val(statuses)}::text[])
      GROUP BY s.indicator_id, c.place_id
-    HAVING sum(c.n) > 0`.execute(db);
+    HAVING sum(c.n) > 0`;
+}
+
+/** The pairs of these indicators and places with values (`pairsSql`), for the page's cells. */
+export async function reportedPairs(
+  db: Kysely<Schema>,
+  indicatorIds: number[],
+  placeIds: number[],
+  statuses: ObservationStatus[],
+): Promise<ReportedPair[]> {
+  if (!indicatorIds.length || !placeIds.length) return [];
+  const rows = await pairsSql(indicatorIds, placeIds, statuses).execute(db);
   return rows.rows.map((r) => ({ ...r, n: Number(r.n), approved: Number(r.approved) }));
 }
 
@@ -67,12 +72,7 @@ export async function pairTotals(
   const r = await sql<{ reported: number; inProgress: number }>`
     SELECT (count(*) FILTER (WHERE approved > 0))::int AS reported,
            (count(*) FILTER (WHERE approved = 0))::int AS "inProgress"
-      FROM (SELECT coalesce(sum(c.n) FILTER (WHERE c.status = 'approved'), 0) AS approved
-              FROM observation_counts c JOIN series s ON s.id = c.series_id
-             WHERE s.indicator_id = ANY(${sql.val(indicatorIds)}::int[])
-               AND c.place_id = ANY(${sql.val(placeIds)}::int[])
-               AND c.status = ANY(${sql.val(statuses)}::text[])
-             GROUP BY s.indicator_id, c.place_id HAVING sum(c.n) > 0) AS pairs`.execute(db);
+      FROM (${pairsSql(indicatorIds, placeIds, statuses)}) AS pairs`.execute(db);
   return r.rows[0] ?? { reported: 0, inProgress: 0 };
 }
 
