@@ -201,6 +201,31 @@ describe.each(testStoreKinds())('the country report on %s', (kind) => {
     ]);
     expect(slums.citiesWithValues).toBe(35);
     expect(slums.spread).toEqual({ n: 35, min: 1, median: 18, max: 35, earliestPeriod: '2021', latestPeriod: '2023' });
+    expect(rep.latestPeriod).toMatchObject({ period: '2023' }); // a city that is not listed still dates the data
+
+    // A value withheld from the public is left out of the spread, not its city count: city 1's count is 5 (the rule
+    // asks for 10), so the public sees 34 values (2 to 35, an even number: the median is the mean of 18 and 19).
+    const counted = cities.flatMap((code, i) => [
+      `USM-CV-05,USM-CV-05,${code},2022,${i + 1}`,
+      `USM-CV-05,USM-CV-05-N,${code},2022,${i === 0 ? 5 : 100}`,
+    ]);
+    const imported2 = await importText(t.app, `indicator,series,place,period,value\n${counted.join('\n')}\n`, {
+      format: 'csv',
+      status: 'approved',
+    });
+    expect(imported2.statusCode, imported2.body).toBe(201);
+    const withheld = series((await report('ZR')).json(), 'USM-CV-05')!;
+    expect(withheld.citiesWithValues).toBe(35);
+    expect(withheld.spread).toEqual({
+      n: 34,
+      min: 2,
+      median: 18.5,
+      max: 35,
+      earliestPeriod: '2022',
+      latestPeriod: '2022',
+    });
+    // The administrator sees every value.
+    expect(series((await report('ZR', AUTH)).json(), 'USM-CV-05')!.spread).toMatchObject({ n: 35, min: 1, median: 18 });
 
     // Morocco, with one city, still lists every city.
     const mar = (await report('MAR')).json();

@@ -1,4 +1,3 @@
-import { valueSpread } from '@marsad/core';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -6,7 +5,7 @@ import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
 import { LangParam, pick } from '../http/pagination.ts';
 import { listPublished } from '../reviews/published-reviews.ts';
-import { reportLatestValues } from './place-report-queries.ts';
+import { reportCityCount, reportLatestValues, reportSpreads } from './place-report-queries.ts';
 import {
   approvedOnly,
   compareCodes,
@@ -74,11 +73,18 @@ export function registerPlaceReportRoutes(app: FastifyInstance, ctx: AppContext)
       const generatedAt = new Date().toISOString();
       const statuses = await visibleStatuses(req, ctx);
       const reveal = await suppressionReveal(req, ctx);
-      const found = await reportLatestValues(db, place, approvedOnly(statuses), reveal);
-      // The values are read as they came (ids and figures), their place, series and source looked up: a merged
-      // object per value cost 0.7 s for a country's 31,000.
-      const latest = found.values.filter((v) => found.places.has(v.placeId) && found.series.has(v.seriesId));
-      const placeOf = (v: (typeof latest)[number]) => found.places.get(v.placeId)!;
+      const approved = approvedOnly(statuses);
+      // The cities with values; listed one by one up to REPORT_CITIES of them, else the pilot cities only (every
+      // city is still in each indicator's spread, on its own page and in the downloads).
+      const citiesWithValues = await reportCityCount(db, place, approved);
+      const citiesListed: 'all' | 'pilot' = citiesWithValues <= REPORT_CITIES ? 'all' : 'pilot';
+      const spreads = await reportSpreads(db, place, approved, reveal);
+      const found = await reportLatestValues(db, place, approved, reveal, {
+        pilotCitiesOnly: citiesListed === 'pilot',
+        moreSeries: spreads.map((x) => x.seriesId),
+      });
+      // The values are read as they came (ids and figures), their place, series and source looked up.
+      const latest = found.values.filter((v) => found.places.has(v.placeId));
       const sourceOf = (v: (typeof latest)[number]) => {
         const src = v.sourceId === null ? undefined : found.sources.get(v.sourceId);
         return src ? sourceView(src.name, src.licence, src.synthetic, src.names) : null;
@@ -92,14 +98,8 @@ export function registerPlaceReportRoutes(app: FastifyInstance, ctx: AppContext)
         source: sourceOf(row),
       });
 
-      // The cities with values; listed one by one up to REPORT_CITIES of them, else the pilot cities only (every
-      // city is still in each indicator's spread, on its own page and in the downloads).
       const cityIds = new Set(latest.map((v) => v.placeId).filter((id) => id !== place.id));
-      const citiesWithValues = cityIds.size;
-      const citiesListed: 'all' | 'pilot' = citiesWithValues <= REPORT_CITIES ? 'all' : 'pilot';
-      const listed = (placeId: number) => citiesListed === 'all' || found.places.get(placeId)?.pilot === true;
       const cities = [...cityIds]
-        .filter(listed)
         .map((id) => {
           const p = found.places.get(id)!;
           return { code: p.code, name: pick(p.names, lang), names: p.names, pilot: p.pilot };
@@ -112,28 +112,32 @@ export function registerPlaceReportRoutes(app: FastifyInstance, ctx: AppContext)
         if (list) list.push(row);
         else bySeries.set(row.seriesId, [row]);
       }
-      const indicators = [...bySeries.entries()]
-        .map(([seriesId, rows]) => ({ s: found.series.get(seriesId)!, rows }))
+      const spreadOf = new Map(spreads.map((x) => [x.seriesId, x]));
+      const indicators = [...new Set([...bySeries.keys(), ...spreadOf.keys()])]
+        .filter((id) => found.series.has(id))
+        .map((id) => ({ s: found.series.get(id)!, rows: bySeries.get(id) ?? [], spread: spreadOf.get(id) }))
         .sort(
           (a, b) =>
             compareCodes(a.s.indicatorCode, b.s.indicatorCode) ||
             Number(b.s.isDefault) - Number(a.s.isDefault) ||
             compareCodes(a.s.seriesCode, b.s.seriesCode),
         )
-        .map(({ s, rows }) => {
+        .map(({ s, rows, spread }) => {
           const unitCode = s.seriesUnit ?? s.unitCode;
           const unitNames = s.seriesUnit ? s.seriesUnitNames : s.unitNames;
           const national = rows.find((x) => x.placeId === place.id);
-          const ofCities = rows.filter((x) => x.placeId !== place.id);
           // Spread over the values shown (a value withheld from the reader is left out of it).
-          const shown = ofCities.filter((x) => x.value !== null);
-          let first = shown[0];
-          let last = shown[0];
-          for (const x of shown) {
-            if (x.periodEnd < first!.periodEnd) first = x;
-            if (x.periodEnd > last!.periodEnd) last = x;
-          }
-          const spread = valueSpread(shown.map((x) => x.value as number));
+          const shown =
+            spread && spread.n > 0
+              ? {
+                  n: spread.n,
+                  min: spread.min!,
+                  median: (spread.lowMiddle! + spread.highMiddle!) / 2,
+                  max: spread.max!,
+                  earliestPeriod: spread.earliestPeriod!,
+                  latestPeriod: spread.latestPeriod!,
+                }
+              : null;
           return {
             indicator: {
               code: s.indicatorCode,
@@ -143,18 +147,20 @@ export function registerPlaceReportRoutes(app: FastifyInstance, ctx: AppContext)
             },
             series: { code: s.seriesCode, name: pick(s.seriesNames, lang) ?? s.seriesCode, default: s.isDefault },
             national: national ? valueFor(national) : null,
-            citiesWithValues: ofCities.length,
-            spread:
-              spread && first && last ? { ...spread, earliestPeriod: first.period, latestPeriod: last.period } : null,
-            cities: ofCities
-              .filter((x) => listed(x.placeId))
-              .map((x) => ({ place: placeOf(x).code, ...valueFor(x) }))
+            citiesWithValues: spread?.cities ?? 0,
+            spread: shown,
+            cities: rows
+              .filter((x) => x.placeId !== place.id)
+              .map((x) => ({ place: found.places.get(x.placeId)!.code, ...valueFor(x) }))
               .sort((a, b) => compareCodes(a.place, b.place)),
           };
         });
 
-      let last: (typeof latest)[number] | undefined;
+      // The date of the data: the period ending last, at the country or any of its cities.
+      let last: { period: string; periodEnd: string } | undefined;
       for (const row of latest) if (!last || row.periodEnd > last.periodEnd) last = row;
+      for (const x of spreads)
+        if (!last || x.lastEnd > last.periodEnd) last = { period: x.lastPeriod, periodEnd: x.lastEnd };
 
       const programmeRows = await db
         .selectFrom('programme_places as pp')
