@@ -294,4 +294,60 @@ describe.each(testStoreKinds())('the 2030 targets on %s', (kind) => {
       ),
     ).toMatchObject({ action: 'update' });
   });
+
+  it('gives counts, not every city, for a country of more than 30 cities taking part; its sources stay complete', async () => {
+    // 31 cities of a new country, 16.1.1 falling in the odd ones (better) and rising in the even ones (worse).
+    const cities = Array.from({ length: 31 }, (_, i) => `ZT-C${String(i + 1).padStart(2, '0')}`);
+    const made = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/places',
+      headers: json,
+      payload: JSON.stringify({
+        places: [
+          { code: 'ZT', level: 'country', names: { en: 'Many cities test country' } },
+          ...cities.map((code, i) => ({ code, parent: 'ZT', level: 'city', names: { en: `City ${i + 1}` } })),
+        ],
+      }),
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    const rows = cities.flatMap((code, i) => [
+      `16.1.1,VC_IHR_PSRC,${code},2015,10`,
+      `16.1.1,VC_IHR_PSRC,${code},2024,${i % 2 === 0 ? 5 : 15}`,
+    ]);
+    const imported = await importText(t.app, `indicator,series,place,period,value\n${rows.join('\n')}\n`, {
+      format: 'csv',
+      status: 'approved',
+      source: 'Many cities records',
+    });
+    expect(imported.statusCode, imported.body).toBe(201);
+    const prog = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/programmes',
+      headers: json,
+      payload: JSON.stringify({
+        code: 'MANY',
+        names: { en: 'Many cities test' },
+        startYear: 2020,
+        endYear: 2030,
+        places: [{ place: 'ZT', role: 'supporting' }],
+      }),
+    });
+    expect(prog.statusCode, prog.body).toBe(201);
+    const r = await t.app.inject({ url: '/api/v1/programmes/MANY/targets-2030' });
+    expect(r.statusCode, r.body).toBe(200);
+    const f = r.json();
+    const zt = f.countriesImproved.countries.find((x: { place: string }) => x.place === 'ZT');
+    const homicide = zt.indicators.find((i: { indicator: string }) => i.indicator === '16.1.1');
+    expect(homicide).toMatchObject({ improved: 'cities', citiesCompared: 31, cities: [] });
+    expect(homicide.citiesBetter).toHaveLength(16);
+    expect(zt.sources.map((s: { name: string }) => s.name)).toEqual(['Many cities records']);
+    // The cities behind the first two figures are still each listed.
+    expect(f.urbanViolenceChange.cities).toHaveLength(31);
+    expect(f.citiesWithLessViolence.cities).toHaveLength(31);
+
+    // Morocco, with two cities, lists each city's comparison.
+    const mar = (await figures()).countriesImproved.countries.find((x: { place: string }) => x.place === 'MAR');
+    expect(mar.indicators[0]).toMatchObject({ citiesCompared: 2 });
+    expect(mar.indicators[0].cities).toHaveLength(2);
+  });
 });

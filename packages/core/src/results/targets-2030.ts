@@ -411,9 +411,14 @@ export interface Figures2030 {
         indicator: string;
         improved: 'national' | 'cities' | null;
         national: ComparisonView | null;
+        /** How many of the country's cities were compared. */
+        citiesCompared: number;
+        /** Each city's comparison, for a country of few cities taking part (else empty: see each city's page). */
         cities: ComparisonView[];
         citiesBetter: string[];
       }[];
+      /** The sources of every comparison of the country, national and of its cities, listed or not. */
+      sources: SourceView[];
     }[];
     withoutData: { place: string; name: string | null }[];
   };

@@ -575,11 +575,7 @@ export function computedActual(
         : {
             year: c.year,
             value: c.count,
-            sources: all(
-              c.countries.flatMap((x) =>
-                x.indicators.flatMap((i) => [...(i.national ? [i.national] : []), ...i.cities]),
-              ),
-            ),
+            sources: all(c.countries),
           };
     }
     case 'population-concerned': {

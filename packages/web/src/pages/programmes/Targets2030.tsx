@@ -231,12 +231,17 @@ export function Targets2030({ f }: { f: Figures2030 }) {
                                   : i.improved === 'cities'
                                     ? t('programmes.t2030.improvedCities', {
                                         n: num(i.citiesBetter.length, 0),
-                                        of: num(i.cities.length, 0),
+                                        of: num(i.citiesCompared, 0),
                                       })
                                     : t('programmes.t2030.notImproved')}
                                 {i.national && (
                                   <div className="small">
                                     <ComparisonLine c={i.national} withIndicator={false} />
+                                  </div>
+                                )}
+                                {i.cities.length === 0 && i.citiesCompared > 0 && (
+                                  <div className="small muted">
+                                    {t('programmes.t2030.citiesNotListed', { n: num(i.citiesCompared, 0) })}
                                   </div>
                                 )}
                                 {i.cities.length > 0 && (
