@@ -215,8 +215,9 @@ function select(q: ReturnType<typeof joinedPage>, f: ObservationFilter) {
   // tell the count) withheld where the reader may not see them.
   const below = sql.ref<number | null>('sup.below');
   return q
-    .leftJoinLateral(sql<{ below: number | null }>`(SELECT ${suppressedBelowSql()} AS below)`.as('sup'), (join) =>
-      join.onTrue(),
+    .leftJoinLateral(
+      sql<{ below: number | null }>`(SELECT ${suppressedBelowSql()} AS below OFFSET 0)`.as('sup'),
+      (join) => join.onTrue(),
     )
     .select([
       'i.code as indicator',

@@ -41,7 +41,7 @@ export function suppressedBelowSql(refs: SuppressionRefs = DEFAULT_REFS): RawBui
       CASE WHEN ${rule} ->> 'countSeries' IS NULL THEN ${o('value')}
       ELSE (
         SELECT supc.value FROM observations supc JOIN series sups ON sups.id = supc.series_id
-         WHERE (sups.code = ${rule} ->> 'countSeries' OR ${rule} ->> 'countSeries' = ANY(sups.aliases))
+         WHERE (sups.code = ${rule} ->> 'countSeries' OR sups.aliases @> ARRAY[${rule} ->> 'countSeries'])
            AND supc.place_id = ${o('place_id')} AND supc.period = ${o('period')} AND supc.disagg_id = ${o('disagg_id')}
          ORDER BY (sups.indicator_id = ${o('indicator_id')}) DESC, sups.id
          LIMIT 1)

@@ -37,7 +37,7 @@ export async function suppressionReveal(req: FastifyRequest, ctx: AppContext): P
  * places `p` and disaggregations `d`: the rule's minimum count where the value rests on fewer.
  */
 export function suppressionLateral() {
-  return sql<{ below: number | null }>`(SELECT ${suppressedBelowSql()} AS below)`.as('sup');
+  return sql<{ below: number | null }>`(SELECT ${suppressedBelowSql()} AS below OFFSET 0)`.as('sup');
 }
 
 /**
