@@ -18,6 +18,7 @@ const FORMATS: { format: string; query: string; json: boolean }[] = [
   { format: 'csv', query: '', json: false },
   { format: 'sdmx-csv', query: '', json: false },
   { format: 'sdmx-json', query: '', json: true },
+  { format: 'sdmx-ml', query: '', json: false },
   { format: 'open-sdg', query: '&indicator=16.1.1&place=MAAGA', json: false },
 ];
 

@@ -1,6 +1,6 @@
 /** What the /import page reads from a file's name: its format and, for Open SDG, the indicator. */
 import { describe, expect, it } from 'vitest';
-import { guessFromName } from '../src/pages/import/upload.ts';
+import { guessFromContent, guessFromName } from '../src/pages/import/upload.ts';
 
 describe('guessFromName', () => {
   it.each([
@@ -12,8 +12,25 @@ describe('guessFromName', () => {
     ['dataValues_single_dataset.json', { format: 'dhis2' }],
     ['dhis2-export.JSON', { format: 'dhis2' }],
     ['oecd-g20.json', { format: 'sdmx-json' }],
+    ['SDG_1-1-1.xml', { format: 'sdmx-ml' }],
     ['notes.txt', {}],
   ])('%s', (name, expected) => {
     expect(guessFromName(name)).toEqual(expected);
+  });
+});
+
+describe('guessFromContent', () => {
+  const v21 = 'http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message';
+  it.each([
+    [`<?xml version="1.0"?>\n<message:GenericData xmlns:message="${v21}">`, 'sdmx-ml'],
+    [`\uFEFF<mes:StructureSpecificData xmlns:mes="${v21.replace('2_1', '3_0')}">`, 'sdmx-ml'],
+    [`<StructureSpecificTimeSeriesData xmlns="${v21}">`, 'sdmx-ml'],
+    [`<message:Structure xmlns:message="${v21}">`, undefined],
+    ['<html><body>', undefined],
+    ['{"dataSet":"x","dataValues":[', 'dhis2'],
+    ['{"meta":{},"data":{"dataSets":[', 'sdmx-json'],
+    ['indicator,place,period,value', undefined],
+  ])('%s', (head, expected) => {
+    expect(guessFromContent(head)).toBe(expected);
   });
 });

@@ -15,13 +15,16 @@ import { readSdmxCsv } from './sdmx-csv/read.ts';
 import { writeSdmxCsv } from './sdmx-csv/write.ts';
 import { readSdmxJson } from './sdmx-json/read.ts';
 import { writeSdmxJson } from './sdmx-json/write.ts';
+import { readSdmxMl } from './sdmx-ml/read.ts';
+import { writeSdmxMl } from './sdmx-ml/write.ts';
 
 export { SDMX_DEFAULT_STRUCTURE_ID } from './common/sdmx.ts';
 export { DHIS2_DEFAULT_COMBO, type Dhis2Mapping, Dhis2MappingSchema, parseDhis2Mapping } from './dhis2/mapping.ts';
 export { indicatorFromFileName } from './open-sdg/read.ts';
 export { openSdgFileName } from './open-sdg/write.ts';
+export { looksLikeSdmxMl } from './sdmx-ml/read.ts';
 
-export const FORMATS = ['csv', 'open-sdg', 'sdmx-csv', 'sdmx-json', 'dhis2'] as const;
+export const FORMATS = ['csv', 'open-sdg', 'sdmx-csv', 'sdmx-json', 'sdmx-ml', 'dhis2'] as const;
 export type FormatName = (typeof FORMATS)[number];
 
 export function isFormatName(name: string): name is FormatName {
@@ -37,7 +40,7 @@ export interface ReadOptions extends ReaderOptions {
 
 export interface WriteOptions {
   /**
-   * csv, open-sdg, sdmx-csv: the dimension codes, one column each, in this order (these writers
+   * csv, open-sdg, sdmx-csv, sdmx-ml: the dimension codes, one column each, in this order (these writers
    * stream, so the columns must be known up front; a record with another dimension is an Error).
    * sdmx-json: the order of the dimensions (others found in the records follow).
    */
@@ -48,9 +51,9 @@ export interface WriteOptions {
   dimensionValueNames?: Record<string, Record<string, string>>;
   /** open-sdg: GeoCode is the place code (default) or the place's external code when it has one. */
   geoCode?: 'place' | 'external';
-  /** sdmx-csv, sdmx-json: the dataflow `AGENCY:ID(VERSION)`; default MARSAD:DF_MARSAD(1.0). */
+  /** sdmx-csv, sdmx-json, sdmx-ml: the dataflow `AGENCY:ID(VERSION)`; default MARSAD:DF_MARSAD(1.0). */
   structureId?: string;
-  /** sdmx-json message header: meta.id, meta.prepared (ISO date-time), meta.sender.id. */
+  /** sdmx-json, sdmx-ml message header: meta.id / ID, meta.prepared / Prepared (ISO date-time), meta.sender.id / Sender. */
   messageId?: string;
   prepared?: string;
   senderId?: string;
@@ -71,6 +74,7 @@ export const FORMAT_CONTENT_TYPES: Record<FormatName, string> = {
   'open-sdg': 'text/csv; charset=utf-8',
   'sdmx-csv': 'application/vnd.sdmx.data+csv; version=2.0.0; charset=utf-8',
   'sdmx-json': 'application/vnd.sdmx.data+json; version=2.0.0; charset=utf-8',
+  'sdmx-ml': 'application/vnd.sdmx.structurespecificdata+xml; version=2.1; charset=utf-8',
   dhis2: 'application/json; charset=utf-8',
 };
 
@@ -80,6 +84,7 @@ export const FORMAT_EXTENSIONS: Record<FormatName, string> = {
   'open-sdg': 'csv',
   'sdmx-csv': 'csv',
   'sdmx-json': 'json',
+  'sdmx-ml': 'xml',
   dhis2: 'json',
 };
 
@@ -89,6 +94,7 @@ export const FORMAT_WRITER_STREAMS: Record<FormatName, boolean> = {
   'open-sdg': true,
   'sdmx-csv': true,
   'sdmx-json': false,
+  'sdmx-ml': true,
   dhis2: true,
 };
 
@@ -111,6 +117,8 @@ export function readObservations(
       return readSdmxCsv(input, options);
     case 'sdmx-json':
       return readSdmxJson(input, options);
+    case 'sdmx-ml':
+      return readSdmxMl(input, options);
     case 'dhis2':
       return readDhis2(input, options);
   }
@@ -158,6 +166,8 @@ export function writeObservations(
       return writeSdmxCsv(records, options);
     case 'sdmx-json':
       return writeSdmxJson(records, options);
+    case 'sdmx-ml':
+      return writeSdmxMl(records, options);
     case 'dhis2':
       return writeDhis2(records, options);
   }

@@ -49,7 +49,7 @@ export function registerImportRoutes(app: FastifyInstance, ctx: AppContext): voi
         summary: 'Import observations from a file (the request body), all or nothing',
         security: [{ bearer: [] }],
         description:
-          "Formats: csv (tidy), open-sdg, sdmx-csv, sdmx-json, dhis2 (dataValueSets). One bad row means nothing is written; the answer lists the first 1,000 errors and links the full report. A value must be in the unit of its series (a unit multiplier the file states scales it) and pass its indicator's validation rules as in the data-entry form: a rule set as a warning is listed under `warnings` and the value imported. Values enter as provisional unless `status` says otherwise.",
+          "Formats: csv (tidy), open-sdg, sdmx-csv, sdmx-json, sdmx-ml (SDMX-ML 2.1 generic or structure-specific, 3.0 structure-specific), dhis2 (dataValueSets). One bad row means nothing is written; the answer lists the first 1,000 errors and links the full report. A value must be in the unit of its series (a unit multiplier the file states scales it) and pass its indicator's validation rules as in the data-entry form: a rule set as a warning is listed under `warnings` and the value imported. Values enter as provisional unless `status` says otherwise.",
         querystring: z.object({
           format: z.enum(FORMATS),
           fileName: z.string().max(300).optional().describe('Name of the file (Open SDG reads the indicator from it)'),

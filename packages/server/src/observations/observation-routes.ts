@@ -94,7 +94,7 @@ export function registerObservationRoutes(app: FastifyInstance, ctx: AppContext)
     {
       schema: {
         tags: ['observations'],
-        summary: 'Download the selected observations as CSV, Open SDG, SDMX-CSV, SDMX-JSON or DHIS2',
+        summary: 'Download the selected observations as CSV, Open SDG, SDMX-CSV, SDMX-JSON, SDMX-ML or DHIS2',
         description:
           'DHIS2 (`dataValueSets` JSON) needs `dhis2Mapping`, the mapping an import uses: what the selection holds and the mapping cannot express is a 400 listing it, before anything is sent, unless `skipUnmapped` leaves those values out.',
         querystring: ObservationQuery.extend({

@@ -37,6 +37,15 @@ const GENERATORS: Record<FormatName, Generated> = {
     row: (i) => `${i === 0 ? '' : ','}"0:0:${i % 1000}:${Math.floor(i / 1000) % 1000}":[${i}]`,
     tail: '}}]}}',
   },
+  'sdmx-ml': {
+    head:
+      '<?xml version="1.0" encoding="UTF-8"?>\n<message:StructureSpecificData xmlns:message="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message" xmlns:ss="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/structurespecific">\n' +
+      '<message:Header><message:ID>G</message:ID><message:Structure structureID="X" dimensionAtObservation="AllDimensions"/></message:Header>\n' +
+      '<message:DataSet ss:structureRef="X">\n',
+    row: (i) =>
+      `<Obs SERIES="EN_LND_SLUM" REF_AREA="818" SEX="${i % 2 ? 'F' : '_T'}" TIME_PERIOD="${1000 + (i % 1000)}" OBS_VALUE="${i}"/>\n`,
+    tail: '</message:DataSet></message:StructureSpecificData>\n',
+  },
   dhis2: {
     head: '{"dataSet":"pBOMPrpg1QX","period":"202401","dataValues":[',
     row: (i) =>
@@ -50,6 +59,7 @@ const OPTIONS: Record<FormatName, ReadOptions> = {
   'open-sdg': { fileName: 'indicator_11-1-1.csv' },
   'sdmx-csv': {},
   'sdmx-json': {},
+  'sdmx-ml': {},
   dhis2: { dhis2Mapping: { dataElements: { f7n9E0hX8qk: { indicator: '3.1.1' } } } },
 };
 

@@ -70,6 +70,9 @@ export const SDMX_IGNORED = new Set([
   'GEO_INFO_URL',
   'GEO_INFO_TYPE',
   'CONTACT_EMAIL',
+  // Attributes of the global SDG data structure (IAEG-SDGs:SDG): a custom breakdown's label, the last update.
+  'CUST_BREAKDOWN_LB',
+  'DATA_LAST_UPDATE',
 ]);
 
 /** The role of a component id; `roles` are SDMX-JSON 2.x component roles (e.g. ["REF_AREA"]). */

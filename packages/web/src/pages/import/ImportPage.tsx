@@ -11,7 +11,7 @@ import { Field } from '../admin/forms.tsx';
 import { fileSize } from '../knowledge/knowledge-api.ts';
 import { MappingChoice, SaveMapping } from './MappingChoice.tsx';
 import { RepositoryForm } from './RepositoryForm.tsx';
-import { FORMATS, type Format, guessFromName, type UploadAnswer, uploadFile } from './upload.ts';
+import { FORMATS, type Format, guessFromContent, guessFromName, type UploadAnswer, uploadFile } from './upload.ts';
 
 /**
  * /import: a focal point or an administrator uploads a file of values (csv, Open SDG, SDMX,
@@ -85,6 +85,7 @@ const FORMAT_KEYS: Record<Format, string> = {
   'open-sdg': 'import.formats.open-sdg',
   'sdmx-csv': 'import.formats.sdmx-csv',
   'sdmx-json': 'import.formats.sdmx-json',
+  'sdmx-ml': 'import.formats.sdmx-ml',
   dhis2: 'import.formats.dhis2',
 };
 const KIND_KEYS: Record<Kind, string> = {
@@ -532,7 +533,7 @@ function ObservationsForm({ places, approve, admin }: { places: PlaceOption[]; a
         <input
           id="import-file"
           type="file"
-          accept=".csv,.json,text/csv,application/json"
+          accept=".csv,.json,.xml,text/csv,application/json,application/xml,text/xml"
           aria-describedby="import-file-hint"
           aria-invalid={errors.some((e) => e.field === 'import-file') || undefined}
           onChange={(e) => {
@@ -543,6 +544,16 @@ function ObservationsForm({ places, approve, admin }: { places: PlaceOption[]; a
               const g = guessFromName(f.name);
               if (g.format) setFormat(g.format);
               if (g.indicator) setIndicator(g.indicator);
+              // The start of the file tells an SDMX-ML, SDMX-JSON or DHIS2 message apart whatever its name.
+              if (!g.indicator)
+                void f
+                  .slice(0, 4096)
+                  .text()
+                  .then((head) => {
+                    const byContent = guessFromContent(head);
+                    if (byContent) setFormat(byContent);
+                  })
+                  .catch(() => {});
             }
           }}
         />

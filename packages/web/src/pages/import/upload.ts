@@ -39,7 +39,7 @@ export function uploadFile(
   });
 }
 
-export const FORMATS = ['csv', 'open-sdg', 'sdmx-csv', 'sdmx-json', 'dhis2'] as const;
+export const FORMATS = ['csv', 'open-sdg', 'sdmx-csv', 'sdmx-json', 'sdmx-ml', 'dhis2'] as const;
 export type Format = (typeof FORMATS)[number];
 
 /**
@@ -55,5 +55,26 @@ export function guessFromName(name: string): { format?: Format; indicator?: stri
     return { format: 'sdmx-json' };
   }
   if (lower.endsWith('.csv')) return { format: /sdmx/.test(lower) ? 'sdmx-csv' : 'csv' };
+  if (lower.endsWith('.xml')) return { format: 'sdmx-ml' };
   return {};
+}
+
+/**
+ * What the first bytes of a file say of its format, where its name says nothing or may mislead: an SDMX-ML data
+ * message by its root element and namespace (as the server's reader tells its flavours), SDMX-JSON and DHIS2 by their
+ * top-level fields. Nothing when the start says nothing.
+ */
+export function guessFromContent(head: string): Format | undefined {
+  const text = head.replace(/^\uFEFF/, '').trimStart();
+  if (text.startsWith('<')) {
+    const sdmx =
+      /<([A-Za-z_][\w.-]*:)?(Generic|StructureSpecific)(TimeSeries)?Data[\s>]/.test(text) &&
+      /sdmx\.org\/resources\/sdmxml\/schemas\/v[23]_/i.test(text);
+    return sdmx ? 'sdmx-ml' : undefined;
+  }
+  if (text.startsWith('{')) {
+    if (/"dataValues"\s*:/.test(text)) return 'dhis2';
+    if (/"(dataSets|structure|data|meta)"\s*:/.test(text)) return 'sdmx-json';
+  }
+  return undefined;
 }
