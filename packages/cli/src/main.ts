@@ -12,6 +12,7 @@ import { placesBoundariesCommand, placesImportCommand } from './commands/places.
 import { publishCommand } from './commands/publish.ts';
 import { pullDhis2Command } from './commands/pull.ts';
 import { reportCommand } from './commands/report.ts';
+import { sdmxCheckCommand, sdmxLoadConstraintsCommand, sdmxLoadStructureCommand } from './commands/sdmx.ts';
 import { marsadVersion, serve } from './commands/serve.ts';
 import { userCreateCommand } from './commands/users.ts';
 import { readConfig } from './config.ts';
@@ -190,6 +191,34 @@ program
   .option('--dhis2-data-set <uid>', 'DHIS2: the data set UID written at the top of the data value set')
   .option('--skip-unmapped', 'DHIS2: leave out the values the mapping cannot express instead of refusing the export')
   .action(run((o: Parameters<typeof exportCommand>[1]) => exportCommand(config, o)));
+
+const sdmx = program
+  .command('sdmx')
+  .description('SDMX structures for reporting to the UN: the global SDG data structure, its constraints, checks');
+sdmx
+  .command('load-structure')
+  .description(
+    'Load data structures (DSDs) and code lists from an SDMX-ML 2.1 structure message (a file or an http(s) URL): their breakdown dimensions become Marsad dimensions, with their labels in every language the message carries',
+  )
+  .argument('<file|url>')
+  .action(run((f: string) => sdmxLoadStructureCommand(config, f)));
+sdmx
+  .command('load-constraints')
+  .description(
+    'Load the content constraints of a structure (a CSV such as sdmx_global_content_constraints.csv: the breakdown codes and units each series allows), replacing the ones loaded before',
+  )
+  .argument('<file|url>')
+  .option('--structure <ref>', 'AGENCY:ID or AGENCY:ID(VERSION) (default IAEG-SDGs:SDG, its latest version loaded)')
+  .action(run((f: string, o: { structure?: string }) => sdmxLoadConstraintsCommand(config, f, o)));
+sdmx
+  .command('check')
+  .description(
+    "What the UN would refuse: check a place's SDG data against a structure and its content constraints, each problem named by series, place, period, breakdown and rule (exit code 1 when there are problems)",
+  )
+  .requiredOption('--place <code>', 'the place (a country)')
+  .option('--structure <ref>', 'AGENCY:ID or AGENCY:ID(VERSION) (default IAEG-SDGs:SDG)')
+  .option('--json', 'print the full report as JSON')
+  .action(run((o: { place: string; structure?: string; json?: boolean }) => sdmxCheckCommand(config, o)));
 
 const pull = program.command('pull').description('Read data from another system and import them');
 pull

@@ -145,6 +145,50 @@ export interface DimensionValuesTable {
   names: Json<Names>;
   position: Generated<number>;
 }
+/** SDMX code lists, structures and content constraints (migration 029; server/sdmx/). */
+export interface SdmxCodelistsTable {
+  id: Generated<number>;
+  agency: string;
+  code: string;
+  version: string;
+  names: Json<Names>;
+  loaded_at: Generated<Timestamp>;
+}
+export interface SdmxCodesTable {
+  codelist_id: number;
+  code: string;
+  names: Json<Names>;
+  parent: string | null;
+  position: number;
+}
+export interface SdmxStructuresTable {
+  id: Generated<number>;
+  agency: string;
+  code: string;
+  version: string;
+  names: Json<Names>;
+  final: Generated<boolean>;
+  loaded_at: Generated<Timestamp>;
+}
+export type SdmxComponentKind = 'dimension' | 'time' | 'attribute' | 'measure';
+export type SdmxAttachment = 'observation' | 'series' | 'group' | 'dataset';
+export interface SdmxComponentsTable {
+  structure_id: number;
+  component: string;
+  kind: SdmxComponentKind;
+  position: number;
+  concept: string | null;
+  codelist_id: number | null;
+  mandatory: Generated<boolean>;
+  attachment: SdmxAttachment | null;
+  attachment_dimensions: Json<string[]>;
+}
+export interface SdmxConstraintsTable {
+  structure_id: number;
+  series: string;
+  component: string;
+  codes: Json<string[]> | null;
+}
 export interface DisaggregationsTable {
   id: number;
   key: string;
@@ -681,6 +725,11 @@ export interface Schema {
   dimensions: DimensionsTable;
   dimension_values: DimensionValuesTable;
   disaggregations: DisaggregationsTable;
+  sdmx_codelists: SdmxCodelistsTable;
+  sdmx_codes: SdmxCodesTable;
+  sdmx_structures: SdmxStructuresTable;
+  sdmx_components: SdmxComponentsTable;
+  sdmx_constraints: SdmxConstraintsTable;
   indicators: IndicatorsTable;
   indicator_frameworks: IndicatorFrameworksTable;
   series: SeriesTable;

@@ -47,6 +47,7 @@ import { registerPdfReportRoutes } from './reports/pdf-report-routes.ts';
 import { registerResultsRoutes } from './results/results-routes.ts';
 import { registerQuestionnaireRoutes, registerQuestionnaireUploadRoutes } from './reviews/questionnaire-routes.ts';
 import { registerReviewRoutes } from './reviews/review-routes.ts';
+import { registerSdmxRoutes, registerSdmxUploadRoutes } from './sdmx/sdmx-routes.ts';
 import { registerUserRoutes } from './users/user-routes.ts';
 import { registerWebRoutes, webBuildStamp } from './web/web-routes.ts';
 import { registerWebApiRoutes } from './web-api/web-api-routes.ts';
@@ -216,6 +217,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   registerReviewRoutes(app, ctx);
   registerBoardReportRoutes(app, ctx);
   registerPdfReportRoutes(app, ctx);
+  registerSdmxRoutes(app, ctx);
   const limits = uploadLimits(options.uploadLimits);
   // biome-ignore lint/nursery/noMisusedPromises: Fastify awaits an async plugin (FastifyPluginAsync)
   await app.register(async (raw) => {
@@ -225,6 +227,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     registerPlaceUploadRoutes(raw, ctx, limits);
     registerKnowledgeUploadRoutes(raw, ctx, limits);
     registerQuestionnaireUploadRoutes(raw, ctx, limits);
+    registerSdmxUploadRoutes(raw, ctx);
   });
   return app;
 }

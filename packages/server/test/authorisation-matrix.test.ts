@@ -50,6 +50,9 @@ const WRITE_ROUTES: Record<string, Access> = {
   'PUT /api/v1/questionnaires/:id': 'administrator',
   'POST /api/v1/questionnaires/check': 'administrator',
   'POST /api/v1/questionnaires/import': 'administrator',
+  // SDMX structures and content constraints (server/sdmx/, docs/sdmx.md).
+  'POST /api/v1/sdmx/structures': 'administrator',
+  'POST /api/v1/sdmx/constraints': 'administrator',
   // Results frameworks: programmes, budgets, exchange rates and the margins of the 2030 figures by administrators;
   // results and their measures also by national focal points for their places (authorisation-places.test.ts,
   // results.test.ts).
@@ -120,6 +123,7 @@ const WRITE_ROUTES: Record<string, Access> = {
 const RESTRICTED_READS: Record<string, Access> = {
   'GET /api/v1/auth/me': 'signed-in',
   'GET /api/v1/tokens': 'signed-in',
+  'GET /api/v1/sdmx/check': 'signed-in', // then all statuses or approved ones, by the roles on the place
   'GET /api/v1/users': 'administrator',
   'GET /api/v1/settings/mail': 'administrator',
   'GET /api/v1/users/:id': 'administrator',

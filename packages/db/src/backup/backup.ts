@@ -94,11 +94,19 @@ export const BACKUP_TABLES = [
   'review_events',
   // Saved import mappings (migration 019), referring to places and users.
   'saved_mappings',
+  // SDMX data structures, code lists and content constraints loaded by an administrator (migration 029).
+  'sdmx_codelists',
+  'sdmx_codes',
+  'sdmx_structures',
+  'sdmx_components',
+  'sdmx_constraints',
 ] as const;
 
 /** Tables whose id comes from a sequence, to move past the restored ids. */
 export const BACKUP_SEQUENCES: Record<string, string> = {
   sources: 'sources_id_seq',
+  sdmx_codelists: 'sdmx_codelists_id_seq',
+  sdmx_structures: 'sdmx_structures_id_seq',
   import_batches: 'import_batches_id_seq',
   frameworks: 'frameworks_id_seq',
   framework_groups: 'framework_groups_id_seq',
