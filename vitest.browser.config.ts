@@ -16,5 +16,8 @@ export default defineConfig({
     maxWorkers: Number(process.env.MARSAD_BROWSER_WORKERS) || 1,
     fileParallelism: Number(process.env.MARSAD_BROWSER_WORKERS) > 1,
     isolate: false,
+    // expect.poll waits for a condition (a page's answer to a click): Vitest's default of one second is a guess at
+    // the machine's speed, not a bound on the page's, and CI runs these tests beside the others on two cores.
+    expect: { poll: { timeout: 15_000 } },
   },
 });

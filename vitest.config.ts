@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import LongestFirstSequencer from './scripts/longest-first-sequencer.ts';
 
 export default defineConfig({
   test: {
@@ -18,5 +19,8 @@ export default defineConfig({
     // instead of once per file (in CI 92 s of the 359 s phase). Files still each build their own app and
     // databases and close them; tests that change process.env put it back.
     isolate: false,
+    // The longest files first, from a table of their durations (scripts/longest-first-sequencer.ts): a clean clone has
+    // no results of an earlier run, and without them a two-minute file could start last and run alone.
+    sequence: { sequencer: LongestFirstSequencer },
   },
 });

@@ -291,6 +291,22 @@ export function collectProblems(page: Page): string[] {
 }
 
 /** Waits until the page shows no loading message; an error message fails at once. */
+/**
+ * Waits until the app has taken over a page the server drew (its `marsad:interactive` mark, packages/web/src/main.tsx).
+ * Until then the page is the server's HTML: a form filled and sent before it is sent by the browser itself, without
+ * the app (the page reloads, no answer is shown), which a loaded machine made happen. A page the server did not draw
+ * (a reader with a session) is the app's from the start.
+ */
+export async function waitForApp(page: Page, timeout = 30_000): Promise<void> {
+  await page.waitForFunction(
+    () =>
+      !(document.getElementById('marsad-state')?.textContent && document.getElementById('root')?.firstElementChild) ||
+      performance.getEntriesByName('marsad:interactive').length > 0,
+    undefined,
+    { timeout },
+  );
+}
+
 export async function waitForSettled(page: Page, timeout = 30_000): Promise<void> {
   await page.locator('main h1').first().waitFor({ timeout });
   await page.waitForFunction(

@@ -25,6 +25,7 @@ import {
   runAxe,
   screenshot,
   useBrowserSuite,
+  waitForApp,
   waitForSettled,
 } from './browser-helpers.ts';
 
@@ -480,6 +481,7 @@ describe.skipIf(!decision.run)('web app in Chromium', { timeout: 120_000 }, () =
     expect(admin).toBeTruthy();
     const { page, problems } = await open({ lang: 'en' });
     await page.goto(`${suite.baseURL}/sign-in`);
+    await waitForApp(page);
     await page.fill('input[type=email]', admin!.email);
     await page.fill('input[type=password]', 'not the password at all');
     // A sign-in refused for too many failures (the answer is made here: the limits are tested in
@@ -553,6 +555,7 @@ describe.skipIf(!decision.run)('web app in Chromium', { timeout: 120_000 }, () =
     {
       const { page, problems } = await open({ lang: 'ar' });
       await page.goto(`${suite.baseURL}/sign-in`);
+      await waitForApp(page);
       await page.fill('input[type=email]', account('city-focal-point').email);
       await page.fill('input[type=password]', account('city-focal-point').password);
       await page.click('form button[type=submit]');
@@ -586,6 +589,7 @@ describe.skipIf(!decision.run)('web app in Chromium', { timeout: 120_000 }, () =
     ] as const) {
       const { page, problems } = await open({ lang: 'en' });
       await page.goto(`${suite.baseURL}/sign-in`);
+      await waitForApp(page);
       await page.fill('input[type=email]', account(role).email);
       await page.fill('input[type=password]', account(role).password);
       await page.click('form button[type=submit]');

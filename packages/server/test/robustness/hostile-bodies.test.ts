@@ -9,6 +9,7 @@ import { DEMO_QUESTIONNAIRE } from '../../src/demo/demo-questionnaire.ts';
 import { loadDemoProgrammes } from '../../src/demo/load-demo-programmes.ts';
 import { loadDemoReviews } from '../../src/demo/load-demo-reviews.ts';
 import { AUTH, createTestApp, importText, signedIn, type TestApp } from '../helpers.ts';
+import { fuzzSeed } from './fuzz-seed.ts';
 import {
   answerProblem,
   describeRequest,
@@ -33,7 +34,8 @@ import type { Vocabulary } from './hostile-values.ts';
  * hostile-imports.test.ts (their body is a file). The routes and requests come from
  * hostile-requests.ts, which `npm run bench:fuzz` also sends to a real server.
  *
- * fast-check runs from the fixed seed of scripts/fast-check-seed.ts (MARSAD_FC_SEED for others);
+ * fast-check runs from the fixed seed of scripts/fast-check-seed.ts (MARSAD_FC_SEED for others; the
+ * PostgreSQL server from the next seed: fuzz-seed.ts);
  * MARSAD_FUZZ_RUNS sets the cases per route (default 200); MARSAD_FUZZ_STATS=1 prints the answers'
  * statuses per route and the time taken, MARSAD_FUZZ_STATS=messages also their commonest messages.
  */
@@ -429,7 +431,7 @@ describe.each(testStoreKinds())('hostile requests to every write route on %s', (
           common.set(m, (common.get(m) ?? 0) + 1);
         }
       }),
-      { numRuns: RUNS },
+      { numRuns: RUNS, ...fuzzSeed(kind) },
     );
   });
 });

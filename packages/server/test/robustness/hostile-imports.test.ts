@@ -2,12 +2,14 @@ import { testStoreKinds } from '@marsad/db/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTH, createTestApp, importText, SHARED, type TestApp } from '../helpers.ts';
+import { fuzzSeed } from './fuzz-seed.ts';
 import type { HostileFile } from './hostile-files.ts';
 import { EXPORT_BASES, fingerprint, SEED_DATA, type UploadTarget, uploadTargets } from './upload-targets.ts';
 
 /**
  * Hostile files for every import format, the places and boundaries imports and the XLSForm upload, generated
- * by fast-check from valid files (fixed seed: scripts/fast-check-seed.ts): every answer is 2xx
+ * by fast-check from valid files (fixed seed: scripts/fast-check-seed.ts; the next one on the PostgreSQL server,
+ * fuzz-seed.ts): every answer is 2xx
  * or a 4xx with a message, and a refused file changes no table (counts of the code lists and a
  * checksum of every observation, before and after). MARSAD_FUZZ_RUNS sets the cases per route
  * (200 by default); bench/fuzz/run.ts sends thousands to a listening server.
@@ -89,7 +91,7 @@ describe.each(testStoreKinds())('hostile files on %s', (kind) => {
       await fc.assert(
         fc.asyncProperty(target.files, async (file) => check(await file(), target.url)),
         // A repository is several imports (its files, its metadata; 0.3-0.6 s a case on PGlite): an eighth of the runs.
-        { numRuns: name === 'open-sdg-repository' ? Math.ceil(RUNS / 8) : RUNS },
+        { numRuns: name === 'open-sdg-repository' ? Math.ceil(RUNS / 8) : RUNS, ...fuzzSeed(kind) },
       );
     });
   }
