@@ -59,3 +59,15 @@ CREATE TABLE sdmx_constraints (
   codes jsonb,
   PRIMARY KEY (structure_id, series, component)
 );
+
+-- Structures are public (GET /api/v1/sdmx/structures): a change tells the cache of public reads (migration 023).
+CREATE TRIGGER marsad_data_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON sdmx_codelists
+  FOR EACH STATEMENT EXECUTE FUNCTION marsad_data_changed();
+CREATE TRIGGER marsad_data_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON sdmx_codes
+  FOR EACH STATEMENT EXECUTE FUNCTION marsad_data_changed();
+CREATE TRIGGER marsad_data_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON sdmx_structures
+  FOR EACH STATEMENT EXECUTE FUNCTION marsad_data_changed();
+CREATE TRIGGER marsad_data_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON sdmx_components
+  FOR EACH STATEMENT EXECUTE FUNCTION marsad_data_changed();
+CREATE TRIGGER marsad_data_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON sdmx_constraints
+  FOR EACH STATEMENT EXECUTE FUNCTION marsad_data_changed();

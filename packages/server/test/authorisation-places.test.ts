@@ -659,6 +659,9 @@ const NOT_PLACE_SCOPED = new Set([
   'POST /api/v1/tokens',
   'DELETE /api/v1/tokens/:id',
   'DELETE /api/v1/entry/draft',
+  // SDMX structures and constraints: administrators only (the other matrix).
+  'POST /api/v1/sdmx/structures',
+  'POST /api/v1/sdmx/constraints',
   // Reviews: administrators only (the other matrix); reached through a grant on one submission (the test below,
   // reviews.test.ts).
   'DELETE /api/v1/review-assignments/:id',

@@ -502,6 +502,7 @@ describe.each(testStoreKinds())('suppression of small counts on %s', (kind) => {
         '/api/v1/observations/export?format=open-sdg&indicator=USM-CV-05',
       ],
       '/api/v1/places': ['/api/v1/places?limit=1000'],
+      '/api/v1/sdmx/structures': ['/api/v1/sdmx/structures'],
       // Texts of an indicator's metadata (Open SDG repositories) and the shapes of places: no values in them.
       '/api/v1/indicators/:code/metadata': ['/api/v1/indicators/16.1.1/metadata'],
       '/api/v1/boundaries': ['/api/v1/boundaries'],
