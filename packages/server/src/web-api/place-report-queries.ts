@@ -9,29 +9,40 @@ export interface ReportCountry {
   path: string;
 }
 
+/** The suppression rule's minimum where it withholds a value (the lateral `sup` of `latestTotals`), else null. */
+const BELOW = sql.ref<number | null>('sup.below');
+
 /**
- * The latest totals (no breakdown) at the country's cities, as the reader may see them, from the latest values kept
- * as values are written (latest_observations, migration 027; its place index carries the columns read). `below`: the
- * suppression rule's minimum where the rule withholds the value from the reader (the value is then null).
+ * The latest totals (no breakdown, `disagg_id` 0) of the values a reader is given (`approvedOnly`), with their place,
+ * indicator and breakdown joined and the suppression rule applied laterally as `sup`: what both of the report's reads
+ * of latest values start from.
  */
-function cityTotals(db: Kysely<Schema>, country: ReportCountry, approvedOnly: boolean, reveal: SuppressionReveal) {
-  const below = sql.ref<number | null>('sup.below');
+function latestTotals(db: Kysely<Schema>, approvedOnly: boolean) {
   return db
     .selectFrom('latest_observations as o')
     .innerJoin('places as p', 'p.id', 'o.place_id')
     .innerJoin('indicators as i', 'i.id', 'o.indicator_id')
     .innerJoin('disaggregations as d', 'd.id', 'o.disagg_id')
     .leftJoinLateral(suppressionLateral(), (join) => join.onTrue())
+    .where('o.disagg_id', '=', 0)
+    .where('o.approved_only', '=', approvedOnly);
+}
+
+/**
+ * The latest totals (no breakdown) at the country's cities, as the reader may see them, from the latest values kept
+ * as values are written (latest_observations, migration 027; its place index carries the columns read); `value` is null
+ * where the suppression rule withholds it from the reader.
+ */
+function cityTotals(db: Kysely<Schema>, country: ReportCountry, approvedOnly: boolean, reveal: SuppressionReveal) {
+  return latestTotals(db, approvedOnly)
     .where('p.level', '=', 'city')
     .where('p.path', 'like', `${country.path}%`)
-    .where('o.disagg_id', '=', 0)
-    .where('o.approved_only', '=', approvedOnly)
     .select([
       'o.series_id',
       'o.place_id',
       'o.period',
       'o.period_end',
-      unlessHidden(below, reveal, sql<number>`o.value`).as('value'),
+      unlessHidden(BELOW, reveal, sql<number>`o.value`).as('value'),
     ]);
 }
 
@@ -106,13 +117,7 @@ export async function reportLatestValues(
   reveal: SuppressionReveal,
   options: { pilotCitiesOnly: boolean; moreSeries: number[] },
 ) {
-  const below = sql.ref<number | null>('sup.below');
-  const values = await db
-    .selectFrom('latest_observations as o')
-    .innerJoin('places as p', 'p.id', 'o.place_id')
-    .innerJoin('indicators as i', 'i.id', 'o.indicator_id')
-    .innerJoin('disaggregations as d', 'd.id', 'o.disagg_id')
-    .leftJoinLateral(suppressionLateral(), (join) => join.onTrue())
+  const values = await latestTotals(db, approvedOnly)
     .where((eb) =>
       eb.or([
         eb('p.id', '=', country.id),
@@ -123,8 +128,6 @@ export async function reportLatestValues(
         ]),
       ]),
     )
-    .where('o.disagg_id', '=', 0)
-    .where('o.approved_only', '=', approvedOnly)
     .select([
       'o.series_id as seriesId',
       'o.place_id as placeId',
@@ -132,8 +135,8 @@ export async function reportLatestValues(
       'o.period',
       isoDate('o.period_start').as('periodStart'),
       isoDate('o.period_end').as('periodEnd'),
-      unlessHidden(below, reveal, sql<number>`o.value`).as('value'),
-      below.as('suppressedBelow'),
+      unlessHidden(BELOW, reveal, sql<number>`o.value`).as('value'),
+      BELOW.as('suppressedBelow'),
       'o.status',
     ])
     .execute();

@@ -76,9 +76,11 @@ export function registerPlaceReportRoutes(app: FastifyInstance, ctx: AppContext)
       const approved = approvedOnly(statuses);
       // The cities with values; listed one by one up to REPORT_CITIES of them, else the pilot cities only (every
       // city is still in each indicator's spread, on its own page and in the downloads).
-      const citiesWithValues = await reportCityCount(db, place, approved);
+      const [citiesWithValues, spreads] = await Promise.all([
+        reportCityCount(db, place, approved),
+        reportSpreads(db, place, approved, reveal),
+      ]);
       const citiesListed: 'all' | 'pilot' = citiesWithValues <= REPORT_CITIES ? 'all' : 'pilot';
-      const spreads = await reportSpreads(db, place, approved, reveal);
       const found = await reportLatestValues(db, place, approved, reveal, {
         pilotCitiesOnly: citiesListed === 'pilot',
         moreSeries: spreads.map((x) => x.seriesId),
