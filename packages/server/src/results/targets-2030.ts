@@ -178,29 +178,7 @@ export async function compute2030(
   const crimeSeries = allSeries.filter((s) => crimeCodes.has(s.indicator));
   const cityCodes = participation.cities.map((c) => c.code);
 
-  const view = (c: Comparison): ComparisonView => {
-    const srcs = [
-      sourceAt.get(`${c.place}|${c.indicator}|${c.base.year}`),
-      sourceAt.get(`${c.place}|${c.indicator}|${c.latest.year}`),
-    ].filter((s): s is SourceView => !!s);
-    return {
-      place: c.place,
-      indicator: c.indicator,
-      base: c.base,
-      latest: c.latest,
-      changePercent: pct(c.change),
-      marginPercent: pct(c.margin)!,
-      judgement: c.judgement,
-      sources: srcs.filter((s, i) => srcs.findIndex((x) => x.name === s.name) === i),
-    };
-  };
-  // A country of many cities taking part gives each indicator's count of cities compared and better, not every
-  // city's comparison: at 520 cities and 30 indicators, those made 5 MB of a 6.8 MB answer (the cities' comparisons
-  // on the crime indicators stay in the two figures above).
-  const citiesOf = new Map<string, number>();
-  for (const c of participation.cities) if (c.country) citiesOf.set(c.country, (citiesOf.get(c.country) ?? 0) + 1);
-  const listsCities = (country: string) => (citiesOf.get(country) ?? 0) <= CITIES_LISTED;
-  /** The sources of these comparisons' base and latest values, each once (by name, as `view` keeps them). */
+  /** The sources of these comparisons' base and latest values, each once (by name). */
   const sourcesOf = (cs: Comparison[]) => {
     const byName = new Map<string, SourceView>();
     for (const c of cs)
@@ -210,6 +188,22 @@ export async function compute2030(
       }
     return [...byName.values()];
   };
+  const view = (c: Comparison): ComparisonView => ({
+    place: c.place,
+    indicator: c.indicator,
+    base: c.base,
+    latest: c.latest,
+    changePercent: pct(c.change),
+    marginPercent: pct(c.margin)!,
+    judgement: c.judgement,
+    sources: sourcesOf([c]),
+  });
+  // A country of many cities taking part gives each indicator's count of cities compared and better, not every
+  // city's comparison: at 520 cities and 30 indicators, those made 5 MB of a 6.8 MB answer (the cities' comparisons
+  // on the crime indicators stay in the two figures above).
+  const citiesOf = new Map<string, number>();
+  for (const c of participation.cities) if (c.country) citiesOf.set(c.country, (citiesOf.get(c.country) ?? 0) + 1);
+  const listsCities = (country: string) => (citiesOf.get(country) ?? 0) <= CITIES_LISTED;
   const latestYear = (cs: Comparison[]) => (cs.length ? Math.max(...cs.map((c) => c.latest.year)) : null);
 
   const change = urbanViolenceChange(cityCodes, crimeSeries, { margins });
