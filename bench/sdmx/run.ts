@@ -252,6 +252,8 @@ for (const f of FORMATS) {
     await server.stop();
   }
 }
-console.log('\n| format | time to the last byte (median) | × CSV export | bytes | server peak memory (idle → peak) | × CSV export |');
+console.log(
+  '\n| format | time to the last byte (median) | × CSV export | bytes | server peak memory (idle → peak) | × CSV export |',
+);
 console.log('|---|---|---|---|---|---|');
 for (const r of rows) console.log(r);
