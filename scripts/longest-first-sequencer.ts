@@ -36,6 +36,7 @@ const SECONDS: Record<string, [number, number]> = {
   'packages/server/test/public-cache.test.ts': [22, 17],
   'packages/server/test/observations-paging.test.ts': [14, 21],
   'packages/cli/test/pull-dhis2.test.ts': [15, 7],
+  'packages/cli/test/pull-sdmx.test.ts': [14, 5],
   'packages/server/test/knowledge-pdf-limits.test.ts': [11, 13],
   'packages/server/test/round-trip.test.ts': [11, 13],
   'packages/server/test/imports.test.ts': [10, 12],
