@@ -53,6 +53,15 @@ describe('sdmx-csv reader', () => {
     ]);
   });
 
+  it('the indicator given for the file goes with each SERIES when the file has no INDICATOR (as in SDMX-ML and SDMX-JSON)', async () => {
+    const items = await read('sdmx-csv', SDG_1_0, { indicator: '11.1.1' });
+    expect(errors(items)).toEqual([]);
+    expect(rows(items).map((r) => [r.record.indicator, r.record.series])).toEqual([
+      ['11.1.1', 'EN_LND_SLUM'],
+      ['11.1.1', 'EN_LND_SLUM'],
+    ]);
+  });
+
   it('reads SDMX-CSV 2.0 with labels (ID: Name) in headers and coded cells; ACTION D rows are skipped', async () => {
     const text = [
       'STRUCTURE,STRUCTURE_ID,ACTION,FREQ: Frequency,INDICATOR: Indicator,REF_AREA: Reference area,SEX: Sex,TIME_PERIOD: Time period,OBS_VALUE: Observation value,UNIT_MEASURE: Unit of measure,COMMENT_OBS: Comment',

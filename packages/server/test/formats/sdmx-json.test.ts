@@ -212,6 +212,15 @@ describe('sdmx-json reader', () => {
     ]);
   });
 
+  it('the indicator given for the file goes with each SERIES when the message has no INDICATOR (as in SDMX-ML and SDMX-CSV)', async () => {
+    const items = await read('sdmx-json', JSON.stringify(V1), { indicator: '11.1.1' });
+    expect(rows(items).map((r) => [r.record.indicator, r.record.series])).toEqual([
+      ['11.1.1', 'EN_LND_SLUM'],
+      ['11.1.1', 'EN_LND_SLUM'],
+      ['11.1.1', 'EN_LND_SLUM'],
+    ]);
+  });
+
   it('reads the same whatever the chunk boundaries', async () => {
     const text = JSON.stringify(V1, null, 2);
     const whole = await read('sdmx-json', text);

@@ -181,7 +181,9 @@ export async function* readSdmxCsv(
         });
       const ind = cell(indicator);
       const ser = cell(series);
-      const fallback = ind || ser ? undefined : options.indicator?.trim() || undefined;
+      // The indicator given for the file is the indicator of the SERIES when the file has no INDICATOR (as in
+      // SDMX-ML and SDMX-JSON: a series of the global SDG structure that Marsad does not know yet goes under it).
+      const fallback = ind ? undefined : options.indicator?.trim() || undefined;
       if (!ind && !ser && !fallback) {
         errors.push({
           kind: 'error',

@@ -316,7 +316,9 @@ export async function* readSdmxJson(
       }
     });
     if (!record.place && options.place?.trim()) record.place = options.place.trim();
-    if (!record.indicator && !record.series && options.indicator?.trim()) record.indicator = options.indicator.trim();
+    // The indicator given for the file is the indicator of the SERIES when the message has no INDICATOR (as in
+    // SDMX-ML and SDMX-CSV).
+    if (!record.indicator && options.indicator?.trim()) record.indicator = options.indicator.trim();
 
     // Attributes: observation, then series, then dimension groups, then data set, then defaults.
     const found = new Map<SdmxRole, string>();
