@@ -3,7 +3,14 @@ import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parsePeriod } from '@marsad/core';
 import type { ObservationFilter } from '@marsad/db';
-import { exportObservations, FORMATS, type FormatName } from '@marsad/server';
+import {
+  exportObservations,
+  FORMATS,
+  type FormatName,
+  SDMX_ML_VERSION_NAMES,
+  SDMX_ML_VERSIONS,
+  type SdmxMlVersion,
+} from '@marsad/server';
 import type { RuntimeConfig } from '../config.ts';
 import { findRemote, remoteFetch } from '../remote.ts';
 import { withLocalStore } from './local-store.ts';
@@ -22,6 +29,8 @@ export interface ExportCliOptions {
   dhis2Mapping?: string;
   dhis2DataSet?: string;
   skipUnmapped?: boolean;
+  /** SDMX-ML: 2.1 (structure-specific, the default), 2.1-generic or 3.0 (structure-specific). */
+  sdmxMl?: string;
 }
 
 const list = (v?: string[]) =>
@@ -38,6 +47,9 @@ export async function exportCommand(config: RuntimeConfig, o: ExportCliOptions):
     throw new Error(
       '--format dhis2 needs --dhis2-mapping FILE (or saved:NAME): the mapping of data elements, org units and category option combos (the same file as for import)',
     );
+  if (o.sdmxMl !== undefined && !(SDMX_ML_VERSION_NAMES as readonly string[]).includes(o.sdmxMl))
+    throw new Error(`--sdmx-ml must be one of ${SDMX_ML_VERSION_NAMES.join(', ')}`);
+  const sdmxMl = o.format === 'sdmx-ml' && o.sdmxMl ? (o.sdmxMl as SdmxMlVersion) : undefined;
   const dhis2Mapping = await readMappingOption('dhis2', o.dhis2Mapping);
   const remote = await findRemote(config.dataDir, config.databaseUrl);
   if (remote) {
@@ -56,6 +68,7 @@ export async function exportCommand(config: RuntimeConfig, o: ExportCliOptions):
       if (o.dhis2DataSet) q.set('dhis2DataSet', o.dhis2DataSet);
       if (o.skipUnmapped) q.set('skipUnmapped', 'true');
     }
+    if (sdmxMl) q.set('sdmxMl', sdmxMl);
     const res = await remoteFetch(remote, `/api/v1/observations/export?${q}`);
     if (!res.ok || !res.body)
       throw new Error(
@@ -93,7 +106,10 @@ export async function exportCommand(config: RuntimeConfig, o: ExportCliOptions):
             dhis2SkipUnmapped: o.skipUnmapped,
           }
         : {};
-    const out = await exportObservations(store, filter, o.format as FormatName, dhis2);
+    const out = await exportObservations(store, filter, o.format as FormatName, {
+      ...dhis2,
+      ...(sdmxMl ? { sdmxMl: SDMX_ML_VERSIONS[sdmxMl] } : {}),
+    });
     const target: Writable = o.out ? createWriteStream(o.out) : process.stdout;
     await pipeline(Readable.from(out.body), target);
   });

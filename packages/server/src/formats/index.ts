@@ -17,11 +17,18 @@ import { readSdmxJson } from './sdmx-json/read.ts';
 import { writeSdmxJson } from './sdmx-json/write.ts';
 import { readSdmxMl } from './sdmx-ml/read.ts';
 import { writeSdmxMl } from './sdmx-ml/write.ts';
+import { writeSdmxMl30 } from './sdmx-ml/write-30.ts';
+import { writeSdmxMlGeneric } from './sdmx-ml/write-generic.ts';
 
 export { SDMX_DEFAULT_STRUCTURE_ID } from './common/sdmx.ts';
 export { DHIS2_DEFAULT_COMBO, type Dhis2Mapping, Dhis2MappingSchema, parseDhis2Mapping } from './dhis2/mapping.ts';
 export { indicatorFromFileName } from './open-sdg/read.ts';
 export { openSdgFileName } from './open-sdg/write.ts';
+export {
+  type DataflowStructure30,
+  dataflowXsd30,
+  marsadDataflowStructure,
+} from './sdmx-ml/dataflow-xsd-30.ts';
 export { looksLikeSdmxMl } from './sdmx-ml/read.ts';
 
 export const FORMATS = ['csv', 'open-sdg', 'sdmx-csv', 'sdmx-json', 'sdmx-ml', 'dhis2'] as const;
@@ -30,6 +37,21 @@ export type FormatName = (typeof FORMATS)[number];
 export function isFormatName(name: string): name is FormatName {
   return (FORMATS as readonly string[]).includes(name);
 }
+
+/**
+ * The SDMX-ML messages Marsad writes, by the names the export API (`sdmxMl`) and the CLI (`--sdmx-ml`) give them:
+ * 2.1 structure-specific (the default), 2.1 generic, 3.0 structure-specific.
+ */
+export const SDMX_ML_VERSIONS = { '2.1': 'ss21', '2.1-generic': 'generic21', '3.0': 'ss30' } as const;
+export const SDMX_ML_VERSION_NAMES = ['2.1', '2.1-generic', '3.0'] as const satisfies readonly SdmxMlVersion[];
+export type SdmxMlVersion = keyof typeof SDMX_ML_VERSIONS;
+export type SdmxMlFlavour = (typeof SDMX_ML_VERSIONS)[SdmxMlVersion];
+
+export const SDMX_ML_CONTENT_TYPES: Record<SdmxMlFlavour, string> = {
+  ss21: 'application/vnd.sdmx.structurespecificdata+xml; version=2.1; charset=utf-8',
+  generic21: 'application/vnd.sdmx.genericdata+xml; version=2.1; charset=utf-8',
+  ss30: 'application/vnd.sdmx.structurespecificdata+xml; version=3.0.0; charset=utf-8',
+};
 
 export interface ReadOptions extends ReaderOptions {
   /** DHIS2 identifiers → Marsad codes; required by the dhis2 reader. */
@@ -67,6 +89,8 @@ export interface WriteOptions {
   periodOptions?: PeriodOptions;
   /** csv, open-sdg, sdmx-csv: begin with a byte-order mark (helps Excel read Arabic as UTF-8). */
   bom?: boolean;
+  /** sdmx-ml: the message written, SDMX-ML 2.1 structure-specific (default), 2.1 generic or 3.0 structure-specific. */
+  sdmxMl?: SdmxMlFlavour;
 }
 
 export const FORMAT_CONTENT_TYPES: Record<FormatName, string> = {
@@ -74,9 +98,14 @@ export const FORMAT_CONTENT_TYPES: Record<FormatName, string> = {
   'open-sdg': 'text/csv; charset=utf-8',
   'sdmx-csv': 'application/vnd.sdmx.data+csv; version=2.0.0; charset=utf-8',
   'sdmx-json': 'application/vnd.sdmx.data+json; version=2.0.0; charset=utf-8',
-  'sdmx-ml': 'application/vnd.sdmx.structurespecificdata+xml; version=2.1; charset=utf-8',
+  'sdmx-ml': SDMX_ML_CONTENT_TYPES.ss21,
   dhis2: 'application/json; charset=utf-8',
 };
+
+/** The content type of what writeObservations writes with these options (sdmx-ml: of its flavour). */
+export function writeContentType(format: FormatName, options: Pick<WriteOptions, 'sdmxMl'> = {}): string {
+  return format === 'sdmx-ml' ? SDMX_ML_CONTENT_TYPES[options.sdmxMl ?? 'ss21'] : FORMAT_CONTENT_TYPES[format];
+}
 
 /** File name extensions, without the dot. */
 export const FORMAT_EXTENSIONS: Record<FormatName, string> = {
@@ -167,6 +196,8 @@ export function writeObservations(
     case 'sdmx-json':
       return writeSdmxJson(records, options);
     case 'sdmx-ml':
+      if (options.sdmxMl === 'generic21') return writeSdmxMlGeneric(records, options);
+      if (options.sdmxMl === 'ss30') return writeSdmxMl30(records, options);
       return writeSdmxMl(records, options);
     case 'dhis2':
       return writeDhis2(records, options);

@@ -7,7 +7,13 @@ import { actorOf } from '../audit/audit-log.ts';
 import { resolveActor } from '../auth/actor.ts';
 import type { AppContext } from '../context.ts';
 import { exportObservations } from '../exports/export-observations.ts';
-import { Dhis2MappingSchema, FORMATS } from '../formats/index.ts';
+import {
+  Dhis2MappingSchema,
+  FORMATS,
+  SDMX_ML_VERSION_NAMES,
+  SDMX_ML_VERSIONS,
+  writeContentType,
+} from '../formats/index.ts';
 import { HttpError } from '../http/errors.ts';
 import { BoolParam, PageQuery } from '../http/pagination.ts';
 import { dhis2MappingOf, SAVED_DHIS2_MAPPING_PARAMS } from '../mappings/import-mappings.ts';
@@ -96,9 +102,14 @@ export function registerObservationRoutes(app: FastifyInstance, ctx: AppContext)
         tags: ['observations'],
         summary: 'Download the selected observations as CSV, Open SDG, SDMX-CSV, SDMX-JSON, SDMX-ML or DHIS2',
         description:
-          'DHIS2 (`dataValueSets` JSON) needs `dhis2Mapping`, the mapping an import uses: what the selection holds and the mapping cannot express is a 400 listing it, before anything is sent, unless `skipUnmapped` leaves those values out.',
+          'DHIS2 (`dataValueSets` JSON) needs `dhis2Mapping`, the mapping an import uses: what the selection holds and the mapping cannot express is a 400 listing it, before anything is sent, unless `skipUnmapped` leaves those values out. ' +
+          'SDMX-ML: `sdmxMl` chooses the message, `2.1` structure-specific (the default, `application/vnd.sdmx.structurespecificdata+xml; version=2.1`), `2.1-generic` (`application/vnd.sdmx.genericdata+xml; version=2.1`) or `3.0` structure-specific (`application/vnd.sdmx.structurespecificdata+xml; version=3.0.0`), all for the dataflow MARSAD:DF_MARSAD(1.0).',
         querystring: ObservationQuery.extend({
           format: z.enum(FORMATS).default('csv'),
+          sdmxMl: z
+            .enum(SDMX_ML_VERSION_NAMES)
+            .default('2.1')
+            .describe('SDMX-ML: 2.1 structure-specific (default), 2.1 generic or 3.0 structure-specific'),
           dhis2Mapping: z
             .string()
             .max(1_000_000)
@@ -116,7 +127,7 @@ export function registerObservationRoutes(app: FastifyInstance, ctx: AppContext)
     },
     async (req, reply) => {
       const filter = toFilter(req.query, await unpublishedAccess(req, ctx));
-      const { format, dhis2Mapping, dhis2DataSet, skipUnmapped } = req.query;
+      const { format, dhis2Mapping, dhis2DataSet, skipUnmapped, sdmxMl } = req.query;
       let mapping: ReturnType<typeof Dhis2MappingSchema.parse> | undefined;
       if (dhis2Mapping) {
         let json: unknown;
@@ -140,11 +151,13 @@ export function registerObservationRoutes(app: FastifyInstance, ctx: AppContext)
         ...req.query,
         dhis2Mapping: mapping,
       });
+      const sdmxMlOptions = { sdmxMl: SDMX_ML_VERSIONS[sdmxMl] };
       const out = await exportObservations(ctx.store, filter, format, {
         ...(format === 'dhis2' ? { dhis2Mapping: mapping, dhis2DataSet, dhis2SkipUnmapped: skipUnmapped } : {}),
+        ...(format === 'sdmx-ml' ? sdmxMlOptions : {}),
       });
       reply
-        .header('Content-Type', out.contentType)
+        .header('Content-Type', format === 'sdmx-ml' ? writeContentType(format, sdmxMlOptions) : out.contentType)
         .header('Content-Disposition', `attachment; filename="${out.fileName}"`);
       return reply.send(Readable.from(out.body));
     },
