@@ -1,5 +1,5 @@
 import { catalogueLoaded, loadCatalogue } from '@marsad/db';
-import { ensureAdminToken, FORMATS, loadDemo, loadDemoAccounts } from '@marsad/server';
+import { ensureAdminToken, FORMATS, loadDemo, loadDemoAccounts, SDMX_ML_VERSION_NAMES } from '@marsad/server';
 import { Command, Option } from 'commander';
 import { backupCommand, copyToCommand, restoreCommand } from './commands/backup.ts';
 import { exportCommand } from './commands/export.ts';
@@ -11,8 +11,15 @@ import { mappingsDeleteCommand, mappingsListCommand, mappingsSaveCommand } from 
 import { placesBoundariesCommand, placesImportCommand } from './commands/places.ts';
 import { publishCommand } from './commands/publish.ts';
 import { pullDhis2Command } from './commands/pull.ts';
+import { type PullSdmxOptions, pullSdmxCommand } from './commands/pull-sdmx.ts';
 import { reportCommand } from './commands/report.ts';
-import { sdmxCheckCommand, sdmxLoadConstraintsCommand, sdmxLoadStructureCommand } from './commands/sdmx.ts';
+import {
+  type SdmxExportCliOptions,
+  sdmxCheckCommand,
+  sdmxExportCommand,
+  sdmxLoadConstraintsCommand,
+  sdmxLoadStructureCommand,
+} from './commands/sdmx.ts';
 import { marsadVersion, serve } from './commands/serve.ts';
 import { userCreateCommand } from './commands/users.ts';
 import { readConfig } from './config.ts';
@@ -190,6 +197,12 @@ program
   )
   .option('--dhis2-data-set <uid>', 'DHIS2: the data set UID written at the top of the data value set')
   .option('--skip-unmapped', 'DHIS2: leave out the values the mapping cannot express instead of refusing the export')
+  .addOption(
+    new Option(
+      '--sdmx-ml <version>',
+      'SDMX-ML: 2.1 (structure-specific, the default), 2.1-generic or 3.0 (structure-specific)',
+    ).choices([...SDMX_ML_VERSION_NAMES]),
+  )
   .action(run((o: Parameters<typeof exportCommand>[1]) => exportCommand(config, o)));
 
 const sdmx = program
@@ -219,6 +232,18 @@ sdmx
   .option('--structure <ref>', 'AGENCY:ID or AGENCY:ID(VERSION) (default IAEG-SDGs:SDG)')
   .option('--json', 'print the full report as JSON')
   .action(run((o: { place: string; structure?: string; json?: boolean }) => sdmxCheckCommand(config, o)));
+sdmx
+  .command('export')
+  .description(
+    "Export a country's SDG data for the UN: SDMX-ML 2.1 structure-specific or SDMX-CSV 2.0 under the SDG data structure, only the values that pass the check (those left out are counted on stderr; --strict refuses instead)",
+  )
+  .requiredOption('--place <code>', 'the place (a country)')
+  .option('--structure <ref>', 'AGENCY:ID or AGENCY:ID(VERSION) (default IAEG-SDGs:SDG, its latest version loaded)')
+  .option('--format <format>', 'sdmx-ml or sdmx-csv', 'sdmx-ml')
+  .option('--out <file>', 'write to this file (default: standard output)')
+  .option('--strict', 'refuse the export when any value would be left out, listing the problems')
+  .option('--status <status>', 'approved (default), or all (every status: provisional values get OBS_STATUS P)')
+  .action(run((o: SdmxExportCliOptions) => sdmxExportCommand(config, o)));
 
 const pull = program.command('pull').description('Read data from another system and import them');
 pull
@@ -250,6 +275,38 @@ pull
   .option('--timeout <seconds>', 'seconds to wait for DHIS2 to answer, and between two pieces of its answer', '60')
   .option('--json', 'print the full report as JSON')
   .action(run((o: Parameters<typeof pullDhis2Command>[1]) => pullDhis2Command(config, o)));
+const pullSdmx = pull
+  .command('sdmx')
+  .description(
+    "Read a data query of an SDMX REST service (https://…/rest/data/DATAFLOW/KEY?startPeriod=2015: the UN's SDG service, .Stat, Eurostat, the ILO…) and import the answer — SDMX-ML 2.1 or 3.0, SDMX-CSV 1.0 or 2.0 or SDMX-JSON, told by its Content-Type or its first bytes — as `marsad import` does: all or nothing, provisional unless --status says otherwise",
+  )
+  .argument('<url>', 'the data query (http or https; redirects are followed, at most 5)')
+  .option(
+    '--indicator <code>',
+    'indicator of a message that names none (the global SDG structure names only SERIES: an unknown series is found or created under it)',
+  )
+  .addOption(
+    new Option('-f, --format <format>', 'read the answer as this format, whatever its Content-Type says').choices([
+      'sdmx-ml',
+      'sdmx-csv',
+      'sdmx-json',
+    ]),
+  )
+  .option(
+    '--header <Name: value>',
+    "a request header, e.g. --header 'X-Api-Key: …' (repeat; or MARSAD_SDMX_HEADERS, one a line, which keeps them out of the process list); sent on redirects to the same host only",
+    collect,
+  )
+  .option('--timeout <seconds>', 'seconds to wait to connect and for the answer, and between two pieces of it', '60')
+  .option('--max-bytes <size>', 'the largest answer read, e.g. 500M (bytes, k, M, G)', '2G');
+// The other options of `marsad import` (not its DHIS2 ones), as import has them.
+for (const option of program.commands.find((c) => c.name() === 'import')?.options ?? []) {
+  const name = option.attributeName();
+  if (['format', 'dhis2Mapping', 'skipUnmapped'].includes(name)) continue;
+  if (pullSdmx.options.some((mine) => mine.attributeName() === name)) continue;
+  pullSdmx.addOption(option);
+}
+pullSdmx.action(run((url: string, o: PullSdmxOptions) => pullSdmxCommand(config, url, o)));
 
 program
   .command('report')

@@ -35,5 +35,7 @@ export * from './sdmx/constraints.ts';
 export * from './sdmx/fetch-source.ts';
 export * from './sdmx/structure-read.ts';
 export * from './sdmx/structure-store.ts';
+export * from './sdmx/un-export.ts';
+export type { UnComponent, UnDataStructure, UnRecord } from './sdmx/un-form.ts';
 export * from './startup.ts';
 export * from './users/accounts.ts';

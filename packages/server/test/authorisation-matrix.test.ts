@@ -124,6 +124,7 @@ const RESTRICTED_READS: Record<string, Access> = {
   'GET /api/v1/auth/me': 'signed-in',
   'GET /api/v1/tokens': 'signed-in',
   'GET /api/v1/sdmx/check': 'signed-in', // then all statuses or approved ones, by the roles on the place
+  // GET /api/v1/sdmx/export is public (approved values); status=all: by the roles on the place (authorisation-places).
   'GET /api/v1/users': 'administrator',
   'GET /api/v1/settings/mail': 'administrator',
   'GET /api/v1/users/:id': 'administrator',

@@ -90,6 +90,27 @@ async function provisionalValue(t: TestApp, place: string): Promise<{ period: st
   return { period };
 }
 
+/** A small data structure for the export for the UN (the SDG one takes seconds to load), loaded once per database. */
+const unStructures = new WeakMap<TestApp, Promise<string>>();
+function unStructure(t: TestApp): Promise<string> {
+  const loading =
+    unStructures.get(t) ??
+    (async () => {
+      const c = (id: string, tag = 'Dimension', position = '') =>
+        `<str:${tag} id="${id}"${position}><str:ConceptIdentity><Ref id="${id}"/></str:ConceptIdentity></str:${tag}>`;
+      const r = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/sdmx/structures',
+        headers: { ...admin, 'content-type': 'application/xml' },
+        payload: `<mes:Structure xmlns:mes="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message" xmlns:str="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/structure" xmlns:com="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common"><mes:Header><mes:ID>M</mes:ID><mes:Test>true</mes:Test><mes:Prepared>2026-01-01T00:00:00</mes:Prepared><mes:Sender id="M"/></mes:Header><mes:Structures><str:DataStructures><str:DataStructure agencyID="MATRIX" id="SDG" version="1.0"><com:Name xml:lang="en">Matrix</com:Name><str:DataStructureComponents><str:DimensionList id="D">${c('REF_AREA', 'Dimension', ' position="1"')}${c('TIME_PERIOD', 'TimeDimension', ' position="2"')}</str:DimensionList><str:MeasureList id="M">${c('OBS_VALUE', 'PrimaryMeasure')}</str:MeasureList></str:DataStructureComponents></str:DataStructure></str:DataStructures></mes:Structures></mes:Structure>`,
+      });
+      expect(r.statusCode, r.body).toBe(200);
+      return encodeURIComponent('MATRIX:SDG(1.0)');
+    })();
+  unStructures.set(t, loading);
+  return loading;
+}
+
 /** A district under the place, made by the administrator, for the PATCH route. */
 async function district(t: TestApp, place: string): Promise<string> {
   const code = `D${next()}`;
@@ -626,6 +647,14 @@ const PLACE_ROUTES: Record<string, PlaceRoute> = {
     request: async (t, place) => ({
       method: 'GET',
       url: `/api/v1/review-submissions/${await reviewSubmission(t, place)}/comments`,
+    }),
+  },
+  // The export for the UN of the place's country with every status: national readers of its unpublished values.
+  'GET /api/v1/sdmx/export': {
+    allowed: ['national-focal-point'],
+    request: async (t, place) => ({
+      method: 'GET',
+      url: `/api/v1/sdmx/export?place=${place === OWN ? 'MAR' : 'JOR'}&status=all&structure=${await unStructure(t)}`,
     }),
   },
   'GET /api/v1/observations': {

@@ -1,23 +1,28 @@
 /**
  * SDMX structures for the UN: load a data structure and its code lists from an SDMX-ML 2.1 structure message, load the
- * content constraints of a structure, list what is loaded, and check a place's data against a structure ("what would
- * the UN refuse?"). Loads are for administrators, audited; the body is the file, or `url` names where to fetch it.
+ * content constraints of a structure, list what is loaded, check a place's data against a structure ("what would
+ * the UN refuse?"), and export a country's SDG data for the UN under it (un-export.ts). Loads are for administrators,
+ * audited; the body is the file, or `url` names where to fetch it.
  */
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../audit/audit-log.ts';
+import { resolveActor } from '../auth/actor.ts';
 import { canReadUnpublished, currentActor, requireActor, requireAdministrator } from '../auth/policy.ts';
 import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
+import { BoolParam } from '../http/pagination.ts';
 import { requestBody } from '../http/raw-body.ts';
 import { checkPlaceData } from './check-data.ts';
 import { ConstraintsError, findStructure, loadConstraints, readConstraintsCsv } from './constraints.ts';
 import { DEFAULT_FETCH_LIMITS, type FetchLimits, FetchSourceError, fetchSource } from './fetch-source.ts';
 import { readStructureMessage, StructureFormatError } from './structure-read.ts';
 import { loadStructureMessage } from './structure-store.ts';
+import { exportForUn, SDG_STRUCTURE, UN_EXPORT_FORMATS } from './un-export.ts';
 
-export const SDG_STRUCTURE = 'IAEG-SDGs:SDG';
+export { SDG_STRUCTURE } from './un-export.ts';
 
 const SourceQuery = z.object({
   url: z
@@ -197,7 +202,7 @@ export function registerSdmxRoutes(app: FastifyInstance, ctx: AppContext): void 
         tags: ['observations'],
         summary: "Check a place's SDG data against an SDMX data structure and its content constraints",
         description:
-          'What the UN would refuse: series that are not codes of SERIES, a place without an M49 code, unknown codes, breakdowns a series does not allow, a missing mandatory attribute, a unit the series does not take — each named by series, place, period, breakdown and rule (the first 1,000; `problemCount` and `byRule` count all). The values of the place itself, of SDG indicators; all statuses for those who may see unpublished values of the place, approved ones for others.',
+          "What the UN would refuse: series that are not codes of SERIES, a place without an M49 code, unknown codes, breakdowns a series does not allow, a missing mandatory attribute, a unit the series does not take, a period without an SDMX frequency — and what Marsad never sends (a value withheld by its indicator's suppression rule, a synthetic source, a key given twice) — each named by series, place, period, breakdown and rule (the first 1,000; `problemCount` and `byRule` count all, `valuesLeftOut` the values GET /api/v1/sdmx/export leaves out). The values of the place itself, of SDG indicators, each as the export writes it; all statuses for those who may see unpublished values of the place, approved ones for others.",
         security: [{ bearer: [] }, { session: [] }],
         querystring: z.object({
           place: z.string().trim().min(1).max(80).describe('Code of the place (a country)'),
@@ -226,6 +231,47 @@ export function registerSdmxRoutes(app: FastifyInstance, ctx: AppContext): void 
         { id: place.id, code: place.code, codes: (place.codes ?? {}) as Record<string, string> },
         { approvedOnly: !canReadUnpublished(actor, place.path) },
       );
+    },
+  );
+
+  r.get(
+    '/api/v1/sdmx/export',
+    {
+      schema: {
+        tags: ['observations'],
+        summary:
+          "Export a country's SDG data for the UN: SDMX-ML 2.1 structure-specific or SDMX-CSV 2.0 under the SDG data structure",
+        description:
+          "The country's own values of SDG indicators under a loaded data structure (IAEG-SDGs:SDG, its latest version, unless `structure` names one), each written as GET /api/v1/sdmx/check checks it: SERIES (the series code or its alias that is a SERIES code), REF_AREA the M49 code, FREQ, REPORTING_TYPE N, every breakdown dimension in the structure's order (`_T` where the value has none), TIME_PERIOD, OBS_VALUE, UNIT_MEASURE, UNIT_MULT, OBS_STATUS, NATURE C, COMMENT_OBS, SOURCE_DETAIL. The check runs first: only the values that pass are written, and `X-Marsad-Left-Out` tells how many were left out (the `Link` header names the check that lists them; values withheld from the public by a suppression rule are always left out); with `strict` any such value refuses the export (422, the problems in `details`). Approved values for everyone; `status=all` adds the unpublished ones for those who may see them (provisional values: OBS_STATUS P).",
+        querystring: z.object({
+          place: z.string().trim().min(1).max(80).describe('Code of the place: a country'),
+          format: z.enum(UN_EXPORT_FORMATS).default('sdmx-ml'),
+          structure: z
+            .string()
+            .trim()
+            .max(200)
+            .default(SDG_STRUCTURE)
+            .describe('AGENCY:ID or AGENCY:ID(VERSION); without a version, the latest loaded'),
+          status: z
+            .enum(['approved', 'all'])
+            .default('approved')
+            .describe("approved, or all (every status: for those who may see the place's unpublished values)"),
+          strict: BoolParam.optional().describe('Refuse the export when any value would be left out'),
+        }),
+      },
+    },
+    async (req, reply) => {
+      const actor = await resolveActor(req, ctx);
+      const out = await exportForUn(ctx.store, {
+        ...req.query,
+        readsUnpublished: (path) => canReadUnpublished(actor, path),
+      });
+      reply
+        .header('Content-Type', out.contentType)
+        .header('Content-Disposition', `attachment; filename="${out.fileName}"`)
+        .header('X-Marsad-Left-Out', String(out.report.valuesLeftOut))
+        .header('Link', `<${out.checkPath}>; rel="describedby"; title="the values left out"`);
+      return reply.send(Readable.from(out.body));
     },
   );
 }

@@ -1,0 +1,145 @@
+/**
+ * A place's SDG values in their UN form (un-form.ts), each with its problems (core's sdmx/check.ts): what the check
+ * reports (check-data.ts) and what the export for the UN writes (un-export.ts, the values without problems) come from
+ * this one reading.
+ *
+ * The values: those of the place itself (not of the places under it), of the series of SDG indicators (an indicator
+ * with an SDG target), approved ones only or every status. They are read through the observation stream that every
+ * export uses (`streamObservations`: keyset pages, the suppression rule evaluated in SQL, a withheld value null), one
+ * Marsad series at a time, and handed out grouped by their UN series key (each key's values together, by time period),
+ * so that a writer puts each key's observations in one series element. Besides core's rules, two need every value:
+ * a SERIES code is written from one Marsad series only (the first with a value written; the values of another series
+ * with the same code or alias are `duplicate-key`), and the series attributes (UNIT_MEASURE) of a key are those of
+ * its first value (a value with others: `series-attribute-differs`).
+ */
+import { breakdownKey, type CheckProblem, checkObservation } from '@marsad/core';
+import { type ObservationRow, type Store, streamObservations } from '@marsad/db';
+import { type UnForm, type UnStructure, unFormWriter } from './un-form.ts';
+
+export interface UnItem {
+  form: UnForm;
+  /** Empty when the value is written. */
+  problems: CheckProblem[];
+}
+
+export interface UnSelection {
+  place: { code: string; codes: Record<string, string> | null };
+  /** The place's M49 code (null: none; every value is then `no-area-code`). */
+  area: string | null;
+  approvedOnly: boolean;
+}
+
+interface SeriesInfo {
+  code: string;
+  aliases: string[];
+  unit: string | null;
+}
+
+/** Every value of the selection, in its UN form with its problems, grouped by UN series key. */
+export async function* unItems(store: Store, s: UnStructure, sel: UnSelection): AsyncGenerator<UnItem> {
+  const sdgSeries = await store.db
+    .selectFrom('series as s')
+    .innerJoin('indicators as i', 'i.id', 's.indicator_id')
+    .select(['s.id', 's.code', 's.aliases', 's.unit_code', 'i.code as indicator'])
+    .where('i.sdg_target', 'is not', null)
+    .execute();
+  if (!sdgSeries.length) return;
+  const series = new Map<number, SeriesInfo>(
+    sdgSeries.map((r) => [r.id, { code: r.code, aliases: r.aliases, unit: r.unit_code }]),
+  );
+  const toForm = unFormWriter(s);
+  const seriesAttributes = s.components
+    .filter((c) => c.kind === 'attribute' && c.attachment !== 'observation')
+    .map((c) => c.id);
+  /** UN SERIES code → the Marsad series written under it. */
+  const owners = new Map<string, number>();
+
+  function* flush(seriesId: number, rows: ObservationRow[]): Generator<UnItem> {
+    const info = series.get(seriesId);
+    if (!info) return;
+    const forms = rows.map((r) => {
+      const form = toForm({
+        series: info.code,
+        aliases: info.aliases,
+        seriesUnit: info.unit,
+        place: sel.place.code,
+        area: sel.area,
+        period: r.period,
+        dims: r.dims,
+        value: r.value,
+        suppressedBelow: r.suppressedBelow,
+        unit: r.unit,
+        status: r.status,
+        source: r.source,
+        synthetic: r.synthetic,
+        note: r.note,
+      });
+      return { form, key: Object.values(form.key).join('\u0000') };
+    });
+    forms.sort((a, b) =>
+      a.key < b.key
+        ? -1
+        : a.key > b.key
+          ? 1
+          : a.form.timePeriod < b.form.timePeriod
+            ? -1
+            : +(a.form.timePeriod > b.form.timePeriod),
+    );
+    let openKey: string | undefined;
+    let openAttributes = '';
+    for (const { form, key } of forms) {
+      const problems = checkObservation(s.check, s.constraints, form.check);
+      const where = {
+        series: form.check.series,
+        place: form.check.place,
+        period: form.check.period,
+        breakdown: breakdownKey(form.check.breakdown),
+      };
+      const owner = owners.get(form.check.series);
+      if (owner !== undefined && owner !== seriesId)
+        problems.push({
+          ...where,
+          rule: 'duplicate-key',
+          component: 'SERIES',
+          code: form.check.series,
+          message: `series ${form.check.series} is already written from the Marsad series ${series.get(owner)?.code ?? owner}: the UN takes one value per key (Marsad series ${info.code} is left out)`,
+        });
+      const attributes = seriesAttributes.map((a) => form.attributes[a] ?? '').join('\u0000');
+      if (key === openKey && attributes !== openAttributes) {
+        const differing = seriesAttributes.find(
+          (a, i) => (form.attributes[a] ?? '') !== openAttributes.split('\u0000')[i],
+        );
+        problems.push({
+          ...where,
+          rule: 'series-attribute-differs',
+          ...(differing ? { component: differing, code: form.attributes[differing] ?? '' } : {}),
+          message: `the series attribute ${differing ?? '?'} of this value (${form.attributes[differing ?? ''] ?? 'none'}) differs from the one of the values before it under the same key`,
+        });
+      }
+      if (!problems.length) {
+        if (owner === undefined) owners.set(form.check.series, seriesId);
+        if (key !== openKey) {
+          openKey = key;
+          openAttributes = attributes;
+        }
+      }
+      yield { form, problems };
+    }
+  }
+
+  let current: number | undefined;
+  let rows: ObservationRow[] = [];
+  for await (const row of streamObservations(store.db, {
+    places: [sel.place.code],
+    indicators: [...new Set(sdgSeries.map((r) => r.indicator))],
+    ...(sel.approvedOnly ? { statuses: ['approved' as const] } : {}),
+  })) {
+    if (row.seriesId !== current) {
+      if (current !== undefined) yield* flush(current, rows);
+      current = row.seriesId;
+      rows = [];
+    }
+    rows.push(row);
+  }
+  if (current !== undefined) yield* flush(current, rows);
+}
