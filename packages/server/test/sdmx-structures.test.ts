@@ -210,7 +210,7 @@ describe.each(testStoreKinds())('SDMX structures on %s', (kind) => {
     const data = [
       'indicator,place,period,value,series,unit,source,note,SEX,URBANISATION,COLOUR',
       '11.1.1,MAR,2018,12.5,EN_LND_SLUM,,Census,,,U,',
-      '11.1.1,MAR,2019,12.1,EN_LND_SLUM,,Census,,,,',
+      '11.1.1,MAR,2019,12.1,EN_LND_SLUM,,Census,,,R,',
       '16.1.1,MAR,2019,1.5,VC_IHR_PSRC,,Police,,F,,',
       '16.1.1,MAR,2020,1.4,VC_IHR_PSRC,,Police,,,,RED',
     ].join('\n');
@@ -230,7 +230,7 @@ describe.each(testStoreKinds())('SDMX structures on %s', (kind) => {
         p.code,
       ]),
     ).toEqual([
-      ['EN_LND_SLUM', '2019', 'breakdown-not-allowed', 'URBANISATION', '_T'],
+      ['EN_LND_SLUM', '2019', 'breakdown-not-allowed', 'URBANISATION', 'R'],
       ['VC_IHR_PSRC', '2020', 'unknown-dimension', 'COLOUR', 'RED'],
     ]);
     expect(r.problems[1]).toMatchObject({ place: 'MAR', breakdown: 'COLOUR=RED' });

@@ -10,7 +10,9 @@
  *   REPORTING_TYPE: N (national data);
  * - each breakdown dimension of the structure, in its order: the value's code, else the "no breakdown" code the series
  *   takes — `_T` (total), or `_Z` (not applicable) where the series' constraint allows `_Z` and not `_T` (or, without a
- *   constraint, where the code list has `_Z` and no `_T`); a code a series' constraint alone implies is never assumed;
+ *   constraint, where the code list has `_Z` and no `_T`); a series whose constraint allows one code of a dimension
+ *   and neither `_T` nor `_Z` is defined on that code (EN_LND_SLUM, the urban population's: URBANISATION U only), and
+ *   its values not broken down by the dimension are written with it;
  * - TIME_PERIOD: the SDMX time period (TIME_DETAIL: Marsad's period when it is written otherwise, e.g. a financial
  *   year `2017-07-01/P1Y`); OBS_VALUE: the value;
  * - UNIT_MEASURE: the code of the structure's unit list matching the value's unit (by code or English name,
@@ -261,7 +263,10 @@ export function unFormWriter(s: UnStructure): (v: StoredValue) => UnForm {
         else {
           const allowed = rules?.get(d.id);
           const inList = NO_BREAKDOWN.filter((c) => !d.codes || d.codes.has(c));
-          const total = (allowed ? inList.find((c) => allowed.has(c)) : inList[0]) ?? NO_BREAKDOWN[0];
+          // A series defined on one code of a dimension (EN_LND_SLUM, the urban population's: URBANISATION U only)
+          // takes its values, not broken down by it, under that code.
+          const only = allowed?.size === 1 && !inList.some((c) => allowed.has(c)) ? [...allowed][0] : undefined;
+          const total = only ?? (allowed ? inList.find((c) => allowed.has(c)) : inList[0]) ?? NO_BREAKDOWN[0];
           totals[d.id] = total;
           key[d.id] = total;
         }
