@@ -31,6 +31,7 @@ const DATA = [
   '11.1.1,MAR,2019,12.1,EN_LND_SLUM,,Census,"Urban areas, census year",,U,',
   '11.1.1,MAR,2020,11.9,EN_LND_SLUM,,Census,,,,', // not broken down: the series is the urban population's (U only)
   '11.1.1,MAR,2019,30,EN_LND_SLUM,,Census,,,R,', // URBANISATION R: the series takes U only
+  '11.1.1,MAR,2018,12,EN_LND_SLUM,,Census,,,,', // not broken down, beside 2018's U: one key twice (duplicate-key)
   '11.1.1,MAR,2021,11.5,EN_LND_SLUM,,Synthetic survey,,,U,', // a synthetic source
   '16.1.1,MAR,2019,1.5,VC_IHR_PSRC,,Police,,F,,',
   '16.1.1,MAR,2019,1.4,VC_IHR_PSRC,,Police,,,,',
@@ -46,7 +47,7 @@ const DATA = [
   '16.1.1,MAAGA,2019,2.5,VC_IHR_PSRC,,Police,,,,', // a city: the UN takes national data
 ].join('\n');
 const WRITTEN = 9;
-const LEFT_OUT = 7;
+const LEFT_OUT = 8;
 
 /** Series and Obs elements of a structure-specific message, with their XML attributes. */
 function elementsOf(xml: string) {
@@ -291,7 +292,7 @@ describe.each(testStoreKinds())('export for the UN on %s', (kind) => {
         suppressed: 2,
         'unknown-dimension': 1,
         'no-frequency': 1,
-        'duplicate-key': 1,
+        'duplicate-key': 2,
       },
     });
     const rules = (check.json().problems as { series: string; period: string; rule: string }[]).map(
@@ -303,13 +304,14 @@ describe.each(testStoreKinds())('export for the UN on %s', (kind) => {
         'VC_IHR_PSRC 2021 suppressed',
         'VC_IHR_PSRC 2015-2017 no-frequency',
         'VC_IHR_PSRC 2019 duplicate-key',
+        'EN_LND_SLUM 2018 duplicate-key',
       ]),
     );
 
     const strict = await get('/api/v1/sdmx/export?place=MAR&strict=true');
     expect(strict.statusCode).toBe(422);
     expect(strict.json().message).toMatch(
-      /^strict: 7 of the 16 values of MAR would not pass under IAEG-SDGs:SDG\(1\.14\)/,
+      /^strict: 8 of the 17 values of MAR would not pass under IAEG-SDGs:SDG\(1\.14\)/,
     );
     expect(strict.json().message).toContain('EN_LND_SLUM 2019 [URBANISATION=R]');
     expect(strict.json().details.problems).toContainEqual(

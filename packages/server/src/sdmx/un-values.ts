@@ -9,7 +9,10 @@
  * Marsad series at a time, and handed out grouped by their UN series key (each key's values together, by time period),
  * so that a writer puts each key's observations in one series element. Besides core's rules, two need every value:
  * a SERIES code is written from one Marsad series only (the first with a value written; the values of another series
- * with the same code or alias are `duplicate-key`), and the series attributes (UNIT_MEASURE) of a key are those of
+ * with the same code or alias are `duplicate-key`), one value per key and period (of two values of one Marsad series
+ * that meet under one UN key — a value not broken down, written under the one code its series takes, beside a value
+ * given with that code — the one given with more of its breakdown is written, the other is `duplicate-key`), and the
+ * series attributes (UNIT_MEASURE) of a key are those of
  * its first value (a value with others: `series-attribute-differs`).
  */
 import { breakdownKey, type CheckProblem, checkObservation } from '@marsad/core';
@@ -34,6 +37,9 @@ interface SeriesInfo {
   aliases: string[];
   unit: string | null;
 }
+
+/** How many breakdown codes of a value's UN key were filled in for it (a total, or the one code its series takes). */
+const implied = (f: UnForm) => Object.keys(f.check.totals ?? {}).length;
 
 /** Every value of the selection, in its UN form with its problems, grouped by UN series key. */
 export async function* unItems(store: Store, s: UnStructure, sel: UnSelection): AsyncGenerator<UnItem> {
@@ -83,10 +89,15 @@ export async function* unItems(store: Store, s: UnStructure, sel: UnSelection): 
           ? 1
           : a.form.timePeriod < b.form.timePeriod
             ? -1
-            : +(a.form.timePeriod > b.form.timePeriod),
+            : a.form.timePeriod > b.form.timePeriod
+              ? 1
+              : // Of two values under one key and period, the one given with more of its breakdown comes first.
+                implied(a.form) - implied(b.form),
     );
     let openKey: string | undefined;
     let openAttributes = '';
+    /** The key and period of the last value written: one value per key and period. */
+    let lastWritten: string | undefined;
     for (const { form, key } of forms) {
       const problems = checkObservation(s.check, s.constraints, form.check);
       const where = {
@@ -104,6 +115,16 @@ export async function* unItems(store: Store, s: UnStructure, sel: UnSelection): 
           code: form.check.series,
           message: `series ${form.check.series} is already written from the Marsad series ${series.get(owner)?.code ?? owner}: the UN takes one value per key (Marsad series ${info.code} is left out)`,
         });
+      // Only a value that would be written otherwise (one left out for its own reason, e.g. a breakdown the structure
+      // lacks and so not in its key, is not also a duplicate).
+      if (!problems.length && (owner === undefined || owner === seriesId)) {
+        if (lastWritten === `${key}\u0000${form.timePeriod}`)
+          problems.push({
+            ...where,
+            rule: 'duplicate-key',
+            message: `another value of Marsad series ${info.code} has the same key and period in the UN's terms (a value not broken down goes under the one code its series takes, beside a value given with that code): the UN takes one value per key (this one is left out)`,
+          });
+      }
       const attributes = seriesAttributes.map((a) => form.attributes[a] ?? '').join('\u0000');
       if (key === openKey && attributes !== openAttributes) {
         const differing = seriesAttributes.find(
@@ -117,6 +138,7 @@ export async function* unItems(store: Store, s: UnStructure, sel: UnSelection): 
         });
       }
       if (!problems.length) {
+        lastWritten = `${key}\u0000${form.timePeriod}`;
         if (owner === undefined) owners.set(form.check.series, seriesId);
         if (key !== openKey) {
           openKey = key;
