@@ -48,6 +48,7 @@ import { registerResultsRoutes } from './results/results-routes.ts';
 import { registerQuestionnaireRoutes, registerQuestionnaireUploadRoutes } from './reviews/questionnaire-routes.ts';
 import { registerReviewRoutes } from './reviews/review-routes.ts';
 import { registerSdmxRoutes, registerSdmxUploadRoutes } from './sdmx/sdmx-routes.ts';
+import { registerSdmxRestRoutes } from './sdmx-rest/rest-routes.ts';
 import { registerUserRoutes } from './users/user-routes.ts';
 import { registerWebRoutes, webBuildStamp } from './web/web-routes.ts';
 import { registerWebApiRoutes } from './web-api/web-api-routes.ts';
@@ -218,6 +219,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   registerBoardReportRoutes(app, ctx);
   registerPdfReportRoutes(app, ctx);
   registerSdmxRoutes(app, ctx);
+  await registerSdmxRestRoutes(app, ctx);
   const limits = uploadLimits(options.uploadLimits);
   // biome-ignore lint/nursery/noMisusedPromises: Fastify awaits an async plugin (FastifyPluginAsync)
   await app.register(async (raw) => {

@@ -186,7 +186,8 @@ describe.each(testStoreKinds())('authorisation matrix on %s', (kind) => {
     await t?.close();
   });
 
-  const api = () => routes.filter((r) => r.url.startsWith('/api/') && r.method !== 'HEAD');
+  // The API and the SDMX web service (/sdmx/: reads only, public, each reader seeing what the API shows them).
+  const api = () => routes.filter((r) => /^\/(api|sdmx)(\/|$)/.test(r.url) && r.method !== 'HEAD');
   const writes = () => api().filter((r) => r.method !== 'GET');
   const key = (r: { method: string; url: string }) => `${r.method} ${r.url}`;
   const concrete = (url: string) =>
@@ -229,6 +230,12 @@ describe.each(testStoreKinds())('authorisation matrix on %s', (kind) => {
       else expect(res.json().message, key(r)).toMatch(/sign in|not signed in/i);
     }
     expect(open).toEqual([]);
+  });
+
+  it('serves the SDMX web service to the public, and has no write route there', async () => {
+    expect(writes().filter((r) => r.url.startsWith('/sdmx'))).toEqual([]);
+    const r = await t.app.inject({ method: 'GET', url: '/sdmx/dataflow/MARSAD/DF_MARSAD/latest' });
+    expect(r.statusCode, r.body).toBe(200);
   });
 
   it('answers the public with 401 on reads that are not public, and every guarded read is listed', async () => {

@@ -670,6 +670,13 @@ const PLACE_ROUTES: Record<string, PlaceRoute> = {
       url: `/api/v1/observations/export?place=${place}&status=provisional&format=csv`,
     }),
   },
+  // The SDMX web service shows each reader what /api/v1/observations shows them (sdmx-rest/data-query.ts); a place with
+  // no value the reader may see has no results (404).
+  'GET /sdmx/*': {
+    allowed: READERS_OF_UNPUBLISHED,
+    refused: (status, body, place) => status === 404 || NO_UNPUBLISHED_OF(status, body, place),
+    request: async (_t, place) => ({ method: 'GET', url: `/sdmx/data/DF_MARSAD/..${place}?format=csv` }),
+  },
   'GET /api/v1/entry/form': {
     allowed: WRITERS,
     request: async (_t, place) => ({ method: 'GET', url: `/api/v1/entry/form?place=${place}&period=2024` }),
@@ -733,7 +740,7 @@ describe.each(testStoreKinds())('authorisation by role and place on %s', (kind) 
 
   it('knows every write route a signed-in user may call, and every route here exists', () => {
     const key = (r: { method: string; url: string }) => `${r.method} ${r.url}`;
-    const api = routes.filter((r) => r.url.startsWith('/api/') && r.method !== 'HEAD');
+    const api = routes.filter((r) => /^\/(api|sdmx)\//.test(r.url) && r.method !== 'HEAD');
     const writes = api.filter((r) => r.method !== 'GET').map(key);
     // Administrator-only routes answer a signed-in user without the role with 403 whatever the place; they are in the
     // other matrix.

@@ -340,6 +340,23 @@ describe.each(testStoreKinds())('the cache of public reads on %s', (kind) => {
     expect((await get('/api/v1/health')).headers['cache-control']).toBeUndefined();
   });
 
+  it('keeps an answer of the SDMX web service only when its address alone chose its format', async () => {
+    // By Accept: the same address gives each client its format; never kept (the cache keys answers by address).
+    const url = '/sdmx/dataflow/MARSAD/DF_MARSAD/latest';
+    const xml = await get(url, { accept: 'application/xml' });
+    expect(xml.statusCode).toBe(200);
+    expect(xml.headers.etag).toBeUndefined();
+    expect(xml.headers.vary).toMatch(/^Accept,/);
+    expect((await get(url, { accept: 'text/html' })).statusCode).toBe(406);
+    expect((await get(url, { accept: 'application/xml' })).headers.etag).toBeUndefined();
+    // By the format parameter: kept, with an ETag and a 304.
+    const fixed = `${url}?format=xml`;
+    const first = await get(fixed, { accept: 'text/html' });
+    expect(first.statusCode).toBe(200);
+    expect(first.headers.etag).toMatch(/^"[\w-]{32}"$/);
+    expect((await get(fixed, { 'if-none-match': first.headers.etag as string })).statusCode).toBe(304);
+  });
+
   it('keeps nothing but answers of 200, and answers many waiting for the same one once', async () => {
     const missing = await get('/api/v1/indicators/99.99.99');
     expect(missing.statusCode).toBe(404);

@@ -566,11 +566,28 @@ describe.each(testStoreKinds())('suppression of small counts on %s', (kind) => {
       // A PDF of a public page, made by Chromium from the public reads listed here (no cookie, no token), by a
       // server listening on a port (this one answers through inject only): pdf-report.test.ts reads it.
       '/api/v1/reports/pdf': [],
+      // The SDMX web service (sdmx-rest/): data in every format and layout, availability, structures.
+      '/sdmx': ['/sdmx'],
+      '/sdmx/*': [
+        '/sdmx/data/DF_MARSAD/all',
+        ...['structurespecificdata', 'jsondata', 'csvfile'].map((f) => `/sdmx/data/DF_MARSAD/all?format=${f}`),
+        '/sdmx/data/DF_MARSAD/16_1_1+USM-CV-05?detail=nodata&format=csv',
+        '/sdmx/v2/data/dataflow/MARSAD/DF_MARSAD/~/*?dimensionAtObservation=AllDimensions&c[CONF_STATUS]=C',
+        '/sdmx/v2/data/dataflow/MARSAD/DF_MARSAD/~/*?lastNObservations=1&format=csv',
+        '/sdmx/availableconstraint/DF_MARSAD/all?references=all',
+        '/sdmx/v2/availability/dataflow/MARSAD/DF_MARSAD/~/*/REF_AREA',
+        '/sdmx/dataflow/all/all/all?references=all',
+        '/sdmx/codelist/MARSAD/CL_AREA/latest',
+      ],
     };
 
     it('holds no suppressed value, no e-mail address and no user name, in any public answer', async () => {
       const gets = [
-        ...new Set(routes.filter((r) => r.method === 'GET' && r.url.startsWith('/api/v1/')).map((r) => r.url)),
+        ...new Set(
+          routes
+            .filter((r) => r.method === 'GET' && (r.url.startsWith('/api/v1/') || /^\/sdmx(\/|$)/.test(r.url)))
+            .map((r) => r.url),
+        ),
       ];
       expect(gets.length).toBeGreaterThan(20);
       const uncovered: string[] = [];
@@ -587,6 +604,7 @@ describe.each(testStoreKinds())('suppression of small counts on %s', (kind) => {
       }
       // The values are there for those allowed to see them: the check can fail.
       expect((await get('/api/v1/observations?limit=1000', AUTH)).body).toContain('3.3179');
+      expect((await get('/sdmx/data/DF_MARSAD/all?format=csv', AUTH)).body).toContain('3.3179');
       expect((await get('/api/v1/audit?limit=1000', AUTH)).body).toContain(EMAIL);
     });
   });

@@ -29,6 +29,8 @@ export interface ObservationFilter {
    * the row keeps its key and carries `suppressedBelow`.
    */
   revealSuppressed?: SuppressionReveal;
+  /** Only values written (inserted or changed) after this instant (an ISO date-time; the SDMX `updatedAfter`). */
+  updatedAfter?: string;
 }
 
 export interface ObservationRow {
@@ -150,6 +152,7 @@ function conditions(r: ResolvedFilter): RawBuilder<boolean>[] {
   if (f.statuses?.length) c.push(sql<boolean>`o.status = ANY(${sql.val(f.statuses)}::text[])`);
   if (r.unpublishedPlaceIds)
     c.push(sql<boolean>`(o.status = 'approved' OR o.place_id = ANY(${sql.val(r.unpublishedPlaceIds)}::int[]))`);
+  if (f.updatedAfter) c.push(sql<boolean>`o.updated_at > ${f.updatedAfter}::timestamptz`);
   return c;
 }
 
@@ -194,20 +197,54 @@ function joinedPage(db: Kysely<Schema>, page: ReturnType<typeof keyPage>) {
     .leftJoin('sources as src', 'src.id', 'o.source_id');
 }
 
-/** The keys of the matching observations in key order, after `after`, skipping `offset`, at most `limit`. */
-function keyPage(db: Kysely<Schema>, r: ResolvedFilter, limit: number, offset: number, after?: ObservationKey) {
+/**
+ * The order a stream of observations comes in: `key`, the primary key's (series, place, period, breakdown), or
+ * `series`: each series at a place and breakdown whole, its periods from the earliest (series, place, breakdown,
+ * period start, period) — what an SDMX message needs, one element per series key. Both walk the primary key in
+ * (series, place) order; `series` sorts the values of one series at one place (a few thousand at most) by breakdown
+ * and period as it goes (an incremental sort), and a page after a key starts the walk at that key's (series, place).
+ */
+export type ObservationOrder = 'key' | 'series';
+
+/** The keys of the matching observations in `order`, after `after`, skipping `offset`, at most `limit`. */
+function keyPage(
+  db: Kysely<Schema>,
+  r: ResolvedFilter,
+  limit: number,
+  offset: number,
+  after?: ObservationKey,
+  order: ObservationOrder = 'key',
+) {
   let q = where(db.selectFrom('observations as o').select(['o.series_id', 'o.place_id', 'o.period', 'o.disagg_id']), r);
-  if (after)
+  if (after && order === 'series') {
+    // The first condition is the index's: the walk starts at the key's series and place.
+    q = q
+      .where(sql<boolean>`(o.series_id, o.place_id) >= (${after.seriesId}, ${after.placeId})`)
+      .where(
+        sql<boolean>`(o.series_id, o.place_id, o.disagg_id, o.period_start, o.period) > (${after.seriesId}, ${after.placeId}, ${after.disaggId}, ${after.periodStart ?? '0001-01-01'}::date, ${after.period})`,
+      );
+  } else if (after)
     q = q.where(
       sql<boolean>`(o.series_id, o.place_id, o.period, o.disagg_id) > (${after.seriesId}, ${after.placeId}, ${after.period}, ${after.disaggId})`,
     );
-  return q
-    .orderBy('o.series_id')
-    .orderBy('o.place_id')
-    .orderBy('o.period')
-    .orderBy('o.disagg_id')
-    .limit(limit)
-    .offset(offset);
+  return orderedBy(q, order).limit(limit).offset(offset);
+}
+
+/** `ORDER BY` the columns of `order` (ObservationOrder), on `observations as o`. */
+function orderedBy<Q extends SelectQueryBuilder<Schema & { o: Schema['observations'] }, 'o', object>>(
+  q: Q,
+  order: ObservationOrder,
+): Q {
+  return (
+    order === 'series'
+      ? q
+          .orderBy('o.series_id')
+          .orderBy('o.place_id')
+          .orderBy('o.disagg_id')
+          .orderBy('o.period_start')
+          .orderBy('o.period')
+      : q.orderBy('o.series_id').orderBy('o.place_id').orderBy('o.period').orderBy('o.disagg_id')
+  ) as Q;
 }
 
 function select(q: ReturnType<typeof joinedPage>, f: ObservationFilter) {
@@ -264,6 +301,8 @@ export interface ObservationKey {
   placeId: number;
   period: string;
   disaggId: number;
+  /** The period's first day (YYYY-MM-DD): needed after a key in the `series` order. */
+  periodStart?: string;
 }
 
 /** The key of an observation as an opaque cursor for `after=` (base64url of its four parts), and back. */
@@ -299,16 +338,15 @@ async function listMatching(
   limit: number,
   offset: number,
   after?: ObservationKey,
+  order: ObservationOrder = 'key',
 ): Promise<ObservationRow[]> {
   // The page's keys first, on the observations alone (PostgreSQL walks the primary key, or reads a place's rows by
   // its index and sorts them), then the joins for those rows only: with the joins in the same query, PostgreSQL
   // chose at 25 million values to join every matching row before keeping the first (0.9 s for a city's subtree).
-  const rows = await select(joinedPage(db, keyPage(db, r, limit, offset, after)), r.f)
-    .orderBy('o.series_id')
-    .orderBy('o.place_id')
-    .orderBy('o.period')
-    .orderBy('o.disagg_id')
-    .execute();
+  const rows = await orderedBy(
+    select(joinedPage(db, keyPage(db, r, limit, offset, after, order)), r.f),
+    order,
+  ).execute();
   return rows as ObservationRow[];
 }
 
@@ -325,11 +363,15 @@ export async function observationsPage(
   return { total, rows };
 }
 
-/** Every matching observation, read in keyset pages so memory stays flat on any size. */
+/**
+ * Every matching observation, read in keyset pages so memory stays flat on any size, in the order of the key or,
+ * with `order` 'series', each series at a place and breakdown whole (ObservationOrder).
+ */
 export async function* streamObservations(
   db: Kysely<Schema>,
   f: ObservationFilter,
   pageSize = 5000,
+  order: ObservationOrder = 'key',
 ): AsyncGenerator<ObservationRow> {
   const r = await resolve(db, f);
   let after: ObservationKey | undefined;
@@ -337,7 +379,7 @@ export async function* streamObservations(
   // to test took 0.6 s at national scale), then grow to `pageSize`.
   let size = Math.min(FIRST_PAGE, pageSize);
   for (;;) {
-    const rows = await listMatching(db, r, size, 0, after);
+    const rows = await listMatching(db, r, size, 0, after, order);
     for (const row of rows) yield row;
     if (rows.length < size) return;
     after = rows[rows.length - 1]!;
@@ -433,4 +475,81 @@ export async function dimensionsUsed(
     .where(sql<boolean>`d.id = ANY(${sql.val(ids)}::int[])`)
     .execute();
   return keys.map((k) => k.k).sort();
+}
+
+/**
+ * How many observations match, counted up to `limit + 1`: the answer is exact up to `limit`, and `limit + 1` means
+ * "more than `limit`" (the rest are not read). For a service that refuses answers larger than it will send (SDMX's
+ * 413) before it sends anything.
+ */
+export async function countObservationsUpTo(db: Kysely<Schema>, f: ObservationFilter, limit: number): Promise<number> {
+  const r = await resolve(db, f);
+  const inner = where(db.selectFrom('observations as o').select(sql`1`.as('one')), r).limit(limit + 1);
+  const row = await db.selectFrom(inner.as('x')).select(sql<number>`count(*)::int`.as('n')).executeTakeFirst();
+  return row?.n ?? 0;
+}
+
+/** One series key (series, place, breakdown) of the matching observations, with how many and their time span. */
+export interface ObservationSeriesSummary {
+  indicator: string;
+  series: string;
+  place: string;
+  dims: Record<string, string>;
+  observations: number;
+  /** The first day of the earliest period and the last day of the latest (YYYY-MM-DD). */
+  firstDay: string;
+  lastDay: string;
+}
+
+/**
+ * The series keys the matching observations have (what data is there: the SDMX availability of a query), each with
+ * its number of observations and time span. Grouped by PostgreSQL over the matching rows (the primary key's order),
+ * so Node holds one row per series key.
+ */
+export async function observationSeriesSummary(
+  db: Kysely<Schema>,
+  f: ObservationFilter,
+): Promise<ObservationSeriesSummary[]> {
+  const r = await resolve(db, f);
+  const groups = where(
+    db
+      .selectFrom('observations as o')
+      .select([
+        'o.series_id',
+        'o.place_id',
+        'o.disagg_id',
+        sql<number>`count(*)::int`.as('n'),
+        sql<string>`min(o.period_start)`.as('first_day'),
+        sql<string>`max(o.period_end)`.as('last_day'),
+      ]),
+    r,
+  ).groupBy(['o.series_id', 'o.place_id', 'o.disagg_id']);
+  const rows = await db
+    .selectFrom(groups.as('g'))
+    .innerJoin('series as s', 's.id', 'g.series_id')
+    .innerJoin('indicators as i', 'i.id', 's.indicator_id')
+    .innerJoin('places as p', 'p.id', 'g.place_id')
+    .innerJoin('disaggregations as d', 'd.id', 'g.disagg_id')
+    .select([
+      'i.code as indicator',
+      's.code as series',
+      'p.code as place',
+      'd.dims',
+      'g.n',
+      sql<string>`to_char(g.first_day, 'YYYY-MM-DD')`.as('firstDay'),
+      sql<string>`to_char(g.last_day, 'YYYY-MM-DD')`.as('lastDay'),
+    ])
+    .orderBy('g.series_id')
+    .orderBy('g.place_id')
+    .orderBy('g.disagg_id')
+    .execute();
+  return rows.map((x) => ({
+    indicator: x.indicator,
+    series: x.series,
+    place: x.place,
+    dims: x.dims,
+    observations: x.n,
+    firstDay: x.firstDay,
+    lastDay: x.lastDay,
+  }));
 }
