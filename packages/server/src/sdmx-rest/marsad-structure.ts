@@ -37,6 +37,12 @@ export const MARSAD_AGENCY = 'MARSAD';
 export const MARSAD_DATAFLOW = 'DF_MARSAD';
 export const MARSAD_STRUCTURE = 'DSD_MARSAD';
 export const MARSAD_CONCEPTS = 'CS_MARSAD';
+/** Marsad as an agency (SDMX:AGENCIES), maintaining DF_MARSAD and DF_SDG. */
+export const MARSAD_AGENCY_NAMES: Names = {
+  en: 'Marsad, an open urban observatory',
+  fr: 'Marsad, un observatoire urbain ouvert',
+  ar: 'مرصد',
+};
 const CODELIST_VERSION = '1.0';
 export const VERSIONS_KEY = 'sdmx-rest-structure-versions';
 
@@ -444,7 +450,14 @@ export function marsadVersionArtefacts(c: MarsadCatalog, v: StoredVersion): [Dat
   const structure: DataStructure = {
     type: 'datastructure',
     ...structureRef,
-    names: { en: 'Marsad observations', fr: 'Observations de Marsad', ar: 'مشاهدات مرصد' },
+    names: {
+      en: 'Marsad observations',
+      ar: 'مشاهدات مرصد',
+      fr: 'Observations de Marsad',
+      es: 'Observaciones de Marsad',
+      ru: 'Наблюдения Marsad',
+      zh: 'Marsad 观测值',
+    },
     descriptions: {
       en: 'Every value of every indicator at every place: the indicator, its series, the place, the breakdown by each Marsad dimension (_T: total), the period.',
     },
@@ -464,7 +477,15 @@ export function marsadVersionArtefacts(c: MarsadCatalog, v: StoredVersion): [Dat
     agency: MARSAD_AGENCY,
     id: MARSAD_DATAFLOW,
     version,
-    names: { en: 'Marsad: indicators at every place', fr: 'Marsad : les indicateurs en chaque lieu', ar: 'مرصد' },
+    // Names other than English: written for Marsad, to be reviewed by a translator.
+    names: {
+      en: 'Marsad: indicators at every place',
+      ar: 'مرصد: المؤشرات في كل مكان',
+      fr: 'Marsad : les indicateurs en chaque lieu',
+      es: 'Marsad: los indicadores en cada lugar',
+      ru: 'Marsad: показатели по каждому месту',
+      zh: 'Marsad：各地的指标',
+    },
     final: true,
     structure: structureRef,
   };
