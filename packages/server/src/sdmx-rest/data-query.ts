@@ -146,6 +146,41 @@ const later = (a: string | undefined, b: string | undefined) =>
 const earlier = (a: string | undefined, b: string | undefined) =>
   a === undefined ? b : b === undefined || a < b ? a : b;
 
+/** What a query asks of time: startPeriod, endPeriod and c[TIME_PERIOD]. */
+export interface TimeSelection {
+  /** The first and last day a value may reach (a superset of what `holds` keeps). */
+  from?: string;
+  to?: string;
+  /** Whether no period can pass (from after to). */
+  empty: boolean;
+  /** Whether a value's period (Marsad's code, its first and last day) passes c[TIME_PERIOD]; undefined: no filter. */
+  holds?: (row: { period: string; periodStart: string; periodEnd: string }) => boolean;
+}
+
+/**
+ * startPeriod, endPeriod and c[TIME_PERIOD] of a query: the days they bound (periods ending on or after `from`,
+ * starting on or before `to`), and the exact test of c[TIME_PERIOD]. A bad period is a 400.
+ */
+export function timeSelectionOf(query: DataQuery): TimeSelection {
+  const timeFilter = query.filters.get('TIME_PERIOD');
+  const alternatives: TimeTerm[][] | undefined = timeFilter?.map((terms) =>
+    terms.map((t) => ({ op: t.op, text: t.value, ...period(t.value, 'c[TIME_PERIOD]') })),
+  );
+  let from = query.startPeriod === undefined ? undefined : period(query.startPeriod, 'startPeriod').start;
+  let to = query.endPeriod === undefined ? undefined : period(query.endPeriod, 'endPeriod').end;
+  if (alternatives) {
+    const b = timeBounds(alternatives);
+    from = later(from, b.from);
+    to = earlier(to, b.to);
+  }
+  return {
+    from,
+    to,
+    empty: from !== undefined && to !== undefined && from > to,
+    holds: alternatives ? (row) => alternatives.some((terms) => timeTermsHold(terms, row)) : undefined,
+  };
+}
+
 /** The value an attribute or the measure has in a record, as the writers write it. */
 function componentValue(r: ExportRecord, id: string): string | undefined {
   switch (id) {
@@ -208,17 +243,8 @@ export function selectMarsadData(
   }
 
   // Time: startPeriod and endPeriod, and c[TIME_PERIOD] (exact on each row; its bounds narrow the query).
-  const timeFilter = query.filters.get('TIME_PERIOD');
-  const timeAlternatives: TimeTerm[][] | undefined = timeFilter?.map((terms) =>
-    terms.map((t) => ({ op: t.op, text: t.value, ...period(t.value, 'c[TIME_PERIOD]') })),
-  );
-  let from = query.startPeriod === undefined ? undefined : period(query.startPeriod, 'startPeriod').start;
-  let to = query.endPeriod === undefined ? undefined : period(query.endPeriod, 'endPeriod').end;
-  if (timeAlternatives) {
-    const b = timeBounds(timeAlternatives);
-    from = later(from, b.from);
-    to = earlier(to, b.to);
-  }
+  const time = timeSelectionOf(query);
+  const { from, to } = time;
 
   // The filter: the reader's access as the JSON API gives it, then the merged keys.
   const f: ObservationFilter = toFilter({}, access);
@@ -303,7 +329,7 @@ export function selectMarsadData(
     let seen = 0;
     let tail: ExportRecord[] = [];
     for await (const row of streamObservations(ctx.store.db, f, 5000, 'series')) {
-      if (timeAlternatives && !timeAlternatives.some((terms) => timeTermsHold(terms, row))) continue;
+      if (time.holds && !time.holds(row)) continue;
       const r = toRecord(row);
       if (!r) continue;
       if (!keyMatches(keys, keyOf(r))) continue;

@@ -5,11 +5,15 @@
  * write the same components. What those writers do not do is written here, from the same components: a flat message
  * (dimensionAtObservation=AllDimensions), a choice of attributes (`attributes`, detail=dataonly), no values
  * (measures=none), series without observations (detail=serieskeysonly, nodata); in SDMX-ML and SDMX-CSV.
+ *
+ * That writer, `writeStructuredData`, takes any structure (the components of a `MessageShape`, each observation as
+ * `ObservationParts`): the SDG dataflow (sdg-dataflow.ts) writes every message of IAEG-SDGs:SDG with it.
  */
 import { type ExportRecord, toSdmxTimePeriod } from '@marsad/core';
 import { csvLine } from '../formats/common/csv-cell.ts';
 import { obsStatusOf } from '../formats/common/sdmx.ts';
-import { confStatusOf, sdmxComment, valueText } from '../formats/common/suppression.ts';
+import { confStatusOf, sdmxComment, valueCell } from '../formats/common/suppression.ts';
+import { formatNumber } from '../formats/common/values.ts';
 import { writeSdmxCsv } from '../formats/sdmx-csv/write.ts';
 import { writeSdmxJson } from '../formats/sdmx-json/write.ts';
 import { writeSdmxMl, xmlAttr } from '../formats/sdmx-ml/write.ts';
@@ -69,45 +73,100 @@ export function writeData(
     throw notImplemented(
       'SDMX-JSON is written with every attribute, the values and every dimension at the observation level: ask SDMX-ML or SDMX-CSV for another layout (attributes, measures, detail)',
     );
-  return writeVariant(records, format, layout, options);
+  const dims = options.dimensions;
+  return writeStructuredData(
+    records,
+    format,
+    layout,
+    {
+      structureId: options.structureId,
+      dimensions: ['INDICATOR', 'SERIES', 'REF_AREA', ...dims],
+      time: 'TIME_PERIOD',
+      measure: 'OBS_VALUE',
+      seriesAttributes: SERIES_ATTRIBUTES,
+      observationAttributes: OBSERVATION_ATTRIBUTES,
+      messageId: options.messageId,
+      prepared: options.prepared,
+    },
+    (r) => marsadParts(r, dims),
+  );
 }
 
-type Pairs = [string, string | undefined][];
+/** An observation in the terms of a structure: what the messages below are written from. */
+export interface ObservationParts {
+  /** A code per dimension of the structure but time, in its order. */
+  key: readonly string[];
+  /** The time period (SDMX). */
+  time: string;
+  /** The value; null for a value withheld from the reader (NaN in SDMX-ML, empty in SDMX-CSV). */
+  value: number | null;
+  /** The attributes given, by id (a number is written as one in SDMX-CSV: UNIT_MULT -3 is no formula). */
+  attributes: Readonly<Record<string, string | number | undefined>>;
+}
+
+/** The components of a message: the structure's, in its order, and the dataflow it is written for. */
+export interface MessageShape {
+  /** The dataflow, AGENCY:ID(VERSION). */
+  structureId: string;
+  dimensions: readonly string[];
+  time: string;
+  measure: string;
+  /** The attributes of the series (written once per series key) and of the observation, in the structure's order. */
+  seriesAttributes: readonly string[];
+  observationAttributes: readonly string[];
+  /** The order of the attributes' columns in SDMX-CSV (default: the series', then the observation's). */
+  attributeOrder?: readonly string[];
+  messageId?: string;
+  prepared?: string;
+}
+
+type Pairs = [string, string | number | undefined][];
 
 interface Parts {
   key: Pairs;
   seriesAttributes: Pairs;
   time: string;
   value: string;
+  /** The value as an SDMX-CSV cell. */
+  cell: number | '';
   obsAttributes: Pairs;
 }
 
-function partsOf(r: ExportRecord, dims: readonly string[], layout: DataLayout): Parts {
-  const value = valueText(r);
-  const pick = (pairs: Pairs) => pairs.filter(([id]) => layout.attributes.has(id));
+function partsOf(o: ObservationParts, shape: MessageShape, layout: DataLayout): Parts {
+  const pick = (ids: readonly string[]): Pairs =>
+    ids.filter((id) => layout.attributes.has(id)).map((id) => [id, o.attributes[id]]);
   return {
-    key: [
-      ['INDICATOR', r.indicator],
-      ['SERIES', r.series],
-      ['REF_AREA', r.place],
-      ...dims.map((d): [string, string] => [d, r.dims[d] ?? '_T']),
-    ],
-    seriesAttributes: pick([['UNIT_MEASURE', r.unit]]),
+    key: shape.dimensions.map((d, i): [string, string] => [d, o.key[i] ?? '']),
+    seriesAttributes: pick(shape.seriesAttributes),
+    time: o.time,
+    value: o.value === null ? 'NaN' : formatNumber(o.value),
+    cell: o.value === null ? '' : o.value,
+    obsAttributes: pick(shape.observationAttributes),
+  };
+}
+
+/** A record of DF_MARSAD in the terms of its structure (INDICATOR, SERIES, REF_AREA, the dimensions). */
+function marsadParts(r: ExportRecord, dims: readonly string[]): ObservationParts {
+  const v = valueCell(r);
+  return {
+    key: [r.indicator, r.series, r.place, ...dims.map((d) => r.dims[d] ?? '_T')],
     time: toSdmxTimePeriod(r.period),
-    value: value === '' ? 'NaN' : value,
-    obsAttributes: pick([
-      ['OBS_STATUS', obsStatusOf(r.status)],
-      ['CONF_STATUS', confStatusOf(r)],
-      ['MARSAD_STATUS', r.status],
-      ['COMMENT_OBS', sdmxComment(r)],
-      ['SOURCE_DETAIL', r.source],
-    ]),
+    value: v === '' ? null : v,
+    attributes: {
+      UNIT_MEASURE: r.unit,
+      OBS_STATUS: obsStatusOf(r.status),
+      CONF_STATUS: confStatusOf(r),
+      MARSAD_STATUS: r.status,
+      COMMENT_OBS: sdmxComment(r),
+      SOURCE_DETAIL: r.source,
+    },
   };
 }
 
 const attrs = (pairs: Pairs) => {
   let s = '';
-  for (const [name, value] of pairs) if (value !== undefined && value !== '') s += ` ${name}="${xmlAttr(value)}"`;
+  for (const [name, value] of pairs)
+    if (value !== undefined && value !== '') s += ` ${name}="${xmlAttr(String(value))}"`;
   return s;
 };
 
@@ -129,7 +188,7 @@ function genericAttributes(pairs: Pairs, indent: string): string {
 
 const SDMX_21 = 'http://www.sdmx.org/resources/sdmxml/schemas/v2_1';
 
-function header(format: 'generic' | 'structurespecific', layout: DataLayout, options: DataWriteOptions): string {
+function header(format: 'generic' | 'structurespecific', layout: DataLayout, options: MessageShape): string {
   const m = /^([^:()]+):([^:()]+)\(([^()]+)\)$/.exec(options.structureId);
   const [agency, id, version] = m ? [m[1]!, m[2]!, m[3]!] : ['MARSAD', 'DF_MARSAD', '1.0'];
   const structureRef = `${agency}_${id}_${version}`.replace(/[^A-Za-z0-9_]/g, '_');
@@ -175,64 +234,72 @@ function header(format: 'generic' | 'structurespecific', layout: DataLayout, opt
 
 const RECORDS_PER_CHUNK = 500;
 
-async function* writeVariant(
-  records: AsyncIterable<ExportRecord>,
+/**
+ * A data message of any structure (the dataflow's components in `shape`) in SDMX-ML 2.1 generic or structure-specific
+ * or SDMX-CSV 2.0, in any layout (dimensionAtObservation TIME_PERIOD or AllDimensions, a choice of attributes, with or
+ * without values or observations), streamed. Records of one series key follow one another (a series is opened when
+ * the key or the series attributes change).
+ */
+export async function* writeStructuredData<R>(
+  records: AsyncIterable<R>,
   format: 'generic' | 'structurespecific' | 'csv',
   layout: DataLayout,
-  options: DataWriteOptions,
+  shape: MessageShape,
+  observationOf: (record: R) => ObservationParts,
 ): AsyncGenerator<string> {
-  const dims = options.dimensions;
   const flat = layout.observations && layout.dimensionAtObservation === 'AllDimensions';
-  const seriesAttributes = SERIES_ATTRIBUTES.filter((a) => layout.attributes.has(a));
-  const obsAttributes = OBSERVATION_ATTRIBUTES.filter((a) => layout.attributes.has(a));
+  const seriesAttributes = shape.seriesAttributes.filter((a) => layout.attributes.has(a));
+  const obsAttributes = shape.observationAttributes.filter((a) => layout.attributes.has(a));
+  // SDMX-CSV: the series' attributes (and with observations, the observation's) in the structure's order.
+  const csvAttributes = (shape.attributeOrder ?? [...shape.seriesAttributes, ...shape.observationAttributes]).filter(
+    (a) => seriesAttributes.includes(a) || (layout.observations && obsAttributes.includes(a)),
+  );
+  const TIME = shape.time;
+  const MEASURE = shape.measure;
   let chunk = '';
   if (format === 'csv') {
     chunk += csvLine([
       'STRUCTURE',
       'STRUCTURE_ID',
       'ACTION',
-      'INDICATOR',
-      'SERIES',
-      'REF_AREA',
-      ...dims,
-      ...(layout.observations ? ['TIME_PERIOD'] : []),
-      ...(layout.observations && layout.measures ? ['OBS_VALUE'] : []),
-      ...seriesAttributes,
-      ...(layout.observations ? obsAttributes : []),
+      ...shape.dimensions,
+      ...(layout.observations ? [TIME] : []),
+      ...(layout.observations && layout.measures ? [MEASURE] : []),
+      ...csvAttributes,
     ]);
-  } else chunk += header(format, layout, options);
+  } else chunk += header(format, layout, shape);
 
   let open: string | undefined;
   let n = 0;
   for await (const r of records) {
-    const p = partsOf(r, dims, layout);
+    const o = observationOf(r);
+    const p = partsOf(o, shape, layout);
     const seriesKey = JSON.stringify(p.key);
     if (format === 'csv') {
       if (!layout.observations && seriesKey === open) continue;
       open = seriesKey;
       chunk += csvLine([
         'dataflow',
-        options.structureId,
+        shape.structureId,
         'I',
         ...p.key.map(([, v]) => v ?? ''),
         ...(layout.observations ? [p.time] : []),
-        ...(layout.observations && layout.measures ? [p.value === 'NaN' ? '' : p.value] : []),
-        ...p.seriesAttributes.map(([, v]) => v ?? ''),
-        ...(layout.observations ? p.obsAttributes.map(([, v]) => v ?? '') : []),
+        ...(layout.observations && layout.measures ? [p.cell] : []),
+        ...csvAttributes.map((a) => o.attributes[a] ?? ''),
       ]);
     } else if (flat) {
       if (format === 'structurespecific')
         chunk += `    <Obs${attrs([
           ...p.key,
-          ['TIME_PERIOD', p.time],
-          ...(layout.measures ? ([['OBS_VALUE', p.value]] as Pairs) : []),
+          [TIME, p.time],
+          ...(layout.measures ? ([[MEASURE, p.value]] as Pairs) : []),
           ...p.seriesAttributes,
           ...p.obsAttributes,
         ])}/>\n`;
       else
         chunk +=
           '    <generic:Obs>\n' +
-          `      <generic:ObsKey>\n${genericValues([...p.key, ['TIME_PERIOD', p.time]], '        ')}      </generic:ObsKey>\n` +
+          `      <generic:ObsKey>\n${genericValues([...p.key, [TIME, p.time]], '        ')}      </generic:ObsKey>\n` +
           (layout.measures ? `      <generic:ObsValue${attrs([['value', p.value]])}/>\n` : '') +
           genericAttributes([...p.seriesAttributes, ...p.obsAttributes], '      ') +
           '    </generic:Obs>\n';
@@ -257,8 +324,8 @@ async function* writeVariant(
             '      </generic:Obs>\n';
         else
           chunk += `      <Obs${attrs([
-            ['TIME_PERIOD', p.time],
-            ...(layout.measures ? ([['OBS_VALUE', p.value]] as Pairs) : []),
+            [TIME, p.time],
+            ...(layout.measures ? ([[MEASURE, p.value]] as Pairs) : []),
             ...p.obsAttributes,
           ])}/>\n`;
       }

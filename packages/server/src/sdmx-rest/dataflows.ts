@@ -1,7 +1,7 @@
 /**
  * The dataflows the SDMX web service serves, each from a provider: Marsad's own MARSAD:DF_MARSAD
- * (marsad-dataflow.ts) and whatever else registers itself with `registerDataflowProvider` (for instance a dataflow
- * under the IAEG-SDGs:SDG data structure). A provider is opened once per request: the open session lists the
+ * (marsad-dataflow.ts), MARSAD:DF_SDG under the IAEG-SDGs:SDG data structure when it is loaded (sdg-dataflow.ts), and
+ * whatever else registers itself with `registerDataflowProvider`. A provider is opened once per request: the open session lists the
  * provider's structural metadata (every version of its dataflows, data structures, concept schemes and code lists)
  * and selects data of one version for a query. The web service does the rest: paths and parameters, content
  * negotiation, the size limit, errors as SDMX error messages, structure queries with their references, availability.

@@ -5,7 +5,13 @@
 import { selectMarsadData } from './data-query.ts';
 import type { DataflowProvider } from './dataflows.ts';
 import { noResults } from './error-message.ts';
-import { loadMarsadCatalog, MARSAD_AGENCY, MARSAD_DATAFLOW, marsadArtefacts } from './marsad-structure.ts';
+import {
+  loadMarsadCatalog,
+  MARSAD_AGENCY,
+  MARSAD_AGENCY_NAMES,
+  MARSAD_DATAFLOW,
+  marsadArtefacts,
+} from './marsad-structure.ts';
 
 export const marsadDataflowProvider: DataflowProvider = {
   agency: MARSAD_AGENCY,
@@ -14,12 +20,7 @@ export const marsadDataflowProvider: DataflowProvider = {
     const catalog = await loadMarsadCatalog(ctx);
     return {
       artefacts: marsadArtefacts(catalog),
-      agencies: [
-        {
-          id: MARSAD_AGENCY,
-          names: { en: 'Marsad, an open urban observatory', fr: 'Marsad, un observatoire urbain ouvert', ar: 'مرصد' },
-        },
-      ],
+      agencies: [{ id: MARSAD_AGENCY, names: MARSAD_AGENCY_NAMES }],
       select(dataflow, query, access) {
         const version = catalog.versions.find((v) => v.version === dataflow.version);
         if (dataflow.id !== MARSAD_DATAFLOW || !version)

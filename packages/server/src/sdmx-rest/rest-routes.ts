@@ -57,8 +57,8 @@ import {
   QuerySyntaxError,
 } from './key-syntax.ts';
 import { marsadDataflowProvider } from './marsad-dataflow.ts';
-import { ATTRIBUTES, OBSERVATION_ATTRIBUTES, SERIES_ATTRIBUTES } from './marsad-structure.ts';
 import { type ApiVersion, parseSdmxPath } from './request-path.ts';
+import { sdgDataflowProvider } from './sdg-dataflow.ts';
 import type { Artefact, Codelist, Dataflow, DataStructure } from './structure-model.ts';
 import { sameRef } from './structure-model.ts';
 import { agencyScheme, detailOf, matchArtefacts, referencedArtefacts, withItems } from './structure-query.ts';
@@ -156,7 +156,8 @@ async function resolveFlow(
   context: 'dataflow' | 'datastructure',
   flows: ArtefactQuery,
 ): Promise<ResolvedFlow> {
-  const sessions = await sessionsFor(ctx, flows);
+  // A data structure's agency is not its dataflows' (IAEG-SDGs:SDG is served by MARSAD:DF_SDG): every provider.
+  const sessions = await sessionsFor(ctx, context === 'dataflow' ? flows : null);
   const found: ResolvedFlow[] = [];
   for (const session of sessions) {
     const all = session.artefacts;
@@ -221,7 +222,12 @@ export function layoutOf(p: Params, structure: DataStructure): DataLayout {
     throw syntaxError(
       `dimensionAtObservation: "${at}" is not TIME_PERIOD, AllDimensions or a dimension of the structure`,
     );
-  let attributes = new Set<string>(ATTRIBUTES);
+  // The structure's attributes: those of the series (attached to dimensions, a group or the data set) and of the
+  // observation (attached to the primary measure), in its order.
+  const all = structure.attributes.map((a) => a.id);
+  const ofSeries = structure.attributes.filter((a) => a.attachment !== 'observation').map((a) => a.id);
+  const ofObservation = structure.attributes.filter((a) => a.attachment === 'observation').map((a) => a.id);
+  let attributes = new Set<string>(all);
   let measures = true;
   let observations = true;
   switch ((p.detail ?? 'full').trim().toLowerCase()) {
@@ -236,7 +242,7 @@ export function layoutOf(p: Params, structure: DataStructure): DataLayout {
       observations = false;
       break;
     case 'nodata':
-      attributes = new Set(SERIES_ATTRIBUTES);
+      attributes = new Set(ofSeries);
       observations = false;
       break;
     default:
@@ -245,9 +251,9 @@ export function layoutOf(p: Params, structure: DataStructure): DataLayout {
   if (p.attributes !== undefined) {
     const chosen = new Set<string>();
     for (const a of p.attributes.split(',').map((x) => x.trim())) {
-      if (a === 'dsd' || a === 'all') for (const x of ATTRIBUTES) chosen.add(x);
-      else if (a === 'obs') for (const x of OBSERVATION_ATTRIBUTES) chosen.add(x);
-      else if (a === 'series') for (const x of SERIES_ATTRIBUTES) chosen.add(x);
+      if (a === 'dsd' || a === 'all') for (const x of all) chosen.add(x);
+      else if (a === 'obs') for (const x of ofObservation) chosen.add(x);
+      else if (a === 'series') for (const x of ofSeries) chosen.add(x);
       else if (a === 'none' || a === 'dataset' || a === 'msd') continue;
       else if (structure.attributes.some((x) => x.id === a)) chosen.add(a);
       else
@@ -491,9 +497,13 @@ function sendError(err: unknown, req: FastifyRequest, reply: FastifyReply) {
     .send(errorMessageXml(code, message));
 }
 
-/** Registers the SDMX web service under /sdmx/ (and Marsad's dataflow as its first provider). */
+/**
+ * Registers the SDMX web service under /sdmx/, with Marsad's dataflow as its first provider and the SDG dataflow
+ * (MARSAD:DF_SDG under IAEG-SDGs:SDG, when that structure is loaded) as its second.
+ */
 export async function registerSdmxRestRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   registerDataflowProvider(marsadDataflowProvider);
+  registerDataflowProvider(sdgDataflowProvider);
   await app.register(
     // biome-ignore lint/nursery/noMisusedPromises: Fastify awaits an async plugin (FastifyPluginAsync)
     async (scope) => {

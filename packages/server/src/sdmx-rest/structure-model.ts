@@ -72,6 +72,8 @@ export interface AttributeComponent {
   mandatory: boolean;
   /** `series`: attached to every dimension but time (a series attribute); `observation`: to the primary measure. */
   attachment: 'series' | 'observation' | 'dataset';
+  /** A series attribute related to some of the dimensions only: those (default: every dimension). */
+  dimensions?: readonly string[];
 }
 
 export interface DataStructure extends Maintainable {

@@ -199,8 +199,8 @@ function dataStructure(d: DataStructure, stub: boolean): string {
         if (a.attachment === 'observation')
           s += `${i}      <str:PrimaryMeasure><Ref${attrs([['id', d.measure.id]])}/></str:PrimaryMeasure>\n`;
         else if (a.attachment === 'series')
-          for (const dim of d.dimensions)
-            s += `${i}      <str:Dimension><Ref${attrs([['id', dim.id]])}/></str:Dimension>\n`;
+          for (const id of a.dimensions ?? d.dimensions.map((dim) => dim.id))
+            s += `${i}      <str:Dimension><Ref${attrs([['id', id]])}/></str:Dimension>\n`;
         else s += `${i}      <str:None/>\n`;
         s += `${i}    </str:AttributeRelationship>\n`;
         s += `${i}  </str:Attribute>\n`;

@@ -134,6 +134,11 @@ export async function* writeUnSdmxMl(
 /** A code that is an integer (UNIT_MULT -3) is written as a number: as text, a CSV cell starting with "-" is quoted. */
 const INTEGER = /^-?\d{1,15}$/;
 
+/** An attribute's value as an SDMX-CSV cell: an integer as a number (UNIT_MULT -3, not the text "'-3"), else text. */
+export function attributeCell(v: string | undefined): string | number {
+  return v !== undefined && INTEGER.test(v) && String(Number(v)) === v ? Number(v) : (v ?? '');
+}
+
 /** The records as SDMX-CSV 2.0. */
 export async function* writeUnSdmxCsv(
   s: UnMessageStructure,
@@ -152,10 +157,7 @@ export async function* writeUnSdmxCsv(
       ...layout.dimensions.map((d) => r.key[d] ?? ''),
       r.timePeriod,
       r.value,
-      ...layout.attributes.map((a) => {
-        const v = r.attributes[a];
-        return v !== undefined && INTEGER.test(v) && String(Number(v)) === v ? Number(v) : (v ?? '');
-      }),
+      ...layout.attributes.map((a) => attributeCell(r.attributes[a])),
     ],
     options.bom,
   );

@@ -11,13 +11,14 @@
  * written, so what is written always passes; only the count told may then be off by the values changed.
  */
 import type { Store } from '@marsad/db';
+import { sql } from 'kysely';
 import { FORMAT_CONTENT_TYPES } from '../formats/index.ts';
 import { HttpError } from '../http/errors.ts';
 import { type CheckReport, checkUnValues } from './check-data.ts';
 import { findStructure } from './constraints.ts';
 import { notXmlNames, writeUnSdmxCsv, writeUnSdmxMl } from './un-export-write.ts';
 import { loadUnStructure, m49Of, type UnDataStructure, type UnRecord, type UnStructure } from './un-form.ts';
-import { type UnSelection, unItems } from './un-values.ts';
+import { type UnItem, type UnSelection, unItems } from './un-values.ts';
 
 export const UN_EXPORT_FORMATS = ['sdmx-ml', 'sdmx-csv'] as const;
 export type UnExportFormat = (typeof UN_EXPORT_FORMATS)[number];
@@ -135,17 +136,26 @@ export async function unRecords(
   return recordsOf(store, r);
 }
 
+/** Whether the export writes a value: it passes the check (a withheld value never does). */
+export function isWritten(item: UnItem): item is UnItem & { form: UnItem['form'] & { value: number } } {
+  return item.problems.length === 0 && item.form.value !== null;
+}
+
+/** The record the export writes for a value that passes. */
+function recordOf({ form }: UnItem & { form: { value: number } }): UnRecord {
+  return { key: form.key, timePeriod: form.timePeriod, value: form.value, attributes: form.attributes };
+}
+
 function recordsOf(store: Store, r: Resolved) {
   const leftOut: LeftOut = { values: 0, byRule: {} };
   async function* records(): AsyncGenerator<UnRecord> {
     for await (const item of unItems(store, r.structure, r.selection)) {
-      const { form } = item;
-      if (item.problems.length || form.value === null) {
+      if (!isWritten(item)) {
         leftOut.values++;
         for (const p of new Set(item.problems.map((x) => x.rule))) leftOut.byRule[p] = (leftOut.byRule[p] ?? 0) + 1;
         continue;
       }
-      yield { key: form.key, timePeriod: form.timePeriod, value: form.value, attributes: form.attributes };
+      yield recordOf(item);
     }
   }
   const { rowId: _rowId, check: _check, constraints: _constraints, units: _units, ...structure } = r.structure;
@@ -224,4 +234,95 @@ async function* counting<T>(items: AsyncIterable<T>, tell: (n: number) => void):
     if (++n % 1000 === 0) tell(n);
   }
   tell(n);
+}
+
+/** A country the UN takes data of: a place of level country with an M49 code (its REF_AREA). */
+export interface UnCountry {
+  id: number;
+  code: string;
+  path: string;
+  codes: Record<string, string>;
+  /** The M49 code (m49Of). */
+  area: string;
+}
+
+/**
+ * The countries with an M49 code that hold values of SDG indicators (of any status), in the order of their M49 codes;
+ * only those of the given M49 codes when `areas` is given. What a service offering every country's data under the
+ * structure reads, one country at a time (the /sdmx/ REST service's DF_SDG). A country is found to hold values by one
+ * probe of the `place_id` index.
+ */
+export async function unCountries(store: Store, areas?: readonly string[]): Promise<UnCountry[]> {
+  const rows = await store.db
+    .selectFrom('places')
+    .select(['id', 'code', 'path', 'codes'])
+    .where('level', '=', 'country')
+    .execute();
+  const wanted = areas ? new Set(areas) : null;
+  const countries: UnCountry[] = [];
+  for (const r of rows) {
+    const codes = (r.codes ?? {}) as Record<string, string>;
+    const area = m49Of(codes);
+    if (area !== null && (wanted === null || wanted.has(area)))
+      countries.push({ id: r.id, code: r.code, path: r.path, codes, area });
+  }
+  if (!countries.length) return [];
+  const withValues = new Set(
+    (
+      await store.db
+        .selectFrom('places as p')
+        .select('p.id')
+        .where(
+          'p.id',
+          'in',
+          countries.map((c) => c.id),
+        )
+        .where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('observations as o')
+              .select(sql`1`.as('one'))
+              .whereRef('o.place_id', '=', 'p.id')
+              .where(
+                'o.indicator_id',
+                'in',
+                eb.selectFrom('indicators').select('id').where('sdg_target', 'is not', null),
+              ),
+          ),
+        )
+        .execute()
+    ).map((r) => r.id),
+  );
+  return countries
+    .filter((c) => withValues.has(c.id))
+    .sort((a, b) => Number(a.area) - Number(b.area) || (a.code < b.code ? -1 : 1));
+}
+
+/** A value the export writes, with the stored value it comes from. */
+export interface UnWrittenValue {
+  record: UnRecord;
+  observation: UnItem['observation'];
+}
+
+/**
+ * What the export for the UN writes for one country (the records of `unRecords`: the values that pass the check, each
+ * key's values together), with the stored value each comes from — its period's days and when it was written — for a
+ * service that selects by period or time of writing after the check. `approvedOnly: false` is for readers who may see
+ * the country's unpublished values (as `status: 'all'`); `series` limits the reading to those Marsad series.
+ */
+export async function* unWrittenValues(
+  store: Store,
+  structure: UnStructure,
+  country: UnCountry,
+  options: { approvedOnly: boolean; series?: readonly string[] },
+): AsyncGenerator<UnWrittenValue> {
+  const selection: UnSelection = {
+    place: { code: country.code, codes: country.codes },
+    area: country.area,
+    approvedOnly: options.approvedOnly,
+    ...(options.series ? { series: options.series } : {}),
+  };
+  for await (const item of unItems(store, structure, selection)) {
+    if (isWritten(item)) yield { record: recordOf(item), observation: item.observation };
+  }
 }

@@ -213,13 +213,27 @@ export async function loadUnStructure(
 }
 
 /**
+ * The SERIES code a Marsad series is written under: its code, else an alias, that is a code of SERIES — one the
+ * content constraints name first (a code without constraints takes nothing); its own code when none is.
+ */
+export function unSeriesCode(
+  s: Pick<UnStructure, 'check' | 'constraints'>,
+): (code: string, aliases: readonly string[]) => string {
+  const seriesCodes = s.check.dimensions.find((d) => d.id === 'SERIES')?.codes ?? null;
+  return (code, aliases) => {
+    if (!seriesCodes) return code;
+    const candidates = [code, ...aliases].filter((c) => seriesCodes.has(c));
+    return candidates.find((c) => s.constraints.has(c)) ?? candidates[0] ?? code;
+  };
+}
+
+/**
  * Writes values in their UN form under one structure; the unit codes found are kept between values (a country's data
  * has a few units).
  */
 export function unFormWriter(s: UnStructure): (v: StoredValue) => UnForm {
   const dims = new Map(s.check.dimensions.map((d) => [d.id, d]));
   const attrs = new Map(s.check.attributes.map((a) => [a.id, a]));
-  const seriesCodes = dims.get('SERIES')?.codes ?? null;
   const natureCodes = attrs.get('NATURE')?.codes;
   const nature = attrs.has('NATURE') && (!natureCodes || natureCodes.has(COUNTRY_DATA)) ? COUNTRY_DATA : undefined;
   const units = new Map<string, string>();
@@ -235,12 +249,7 @@ export function unFormWriter(s: UnStructure): (v: StoredValue) => UnForm {
     return code;
   };
 
-  /** The series code, else an alias, that is a code of SERIES: one the constraints name first. */
-  const seriesCodeOf = (code: string, aliases: readonly string[]): string => {
-    if (!seriesCodes) return code;
-    const candidates = [code, ...aliases].filter((c) => seriesCodes.has(c));
-    return candidates.find((c) => s.constraints.has(c)) ?? candidates[0] ?? code;
-  };
+  const seriesCodeOf = unSeriesCode(s);
 
   return (v) => {
     const series = seriesCodeOf(v.series, v.aliases);

@@ -23,6 +23,8 @@ export interface UnItem {
   form: UnForm;
   /** Empty when the value is written. */
   problems: CheckProblem[];
+  /** The stored value it comes from: Marsad's period with its first and last day, when it was last written. */
+  observation: Pick<ObservationRow, 'period' | 'periodStart' | 'periodEnd' | 'updatedAt'>;
 }
 
 export interface UnSelection {
@@ -30,6 +32,12 @@ export interface UnSelection {
   /** The place's M49 code (null: none; every value is then `no-area-code`). */
   area: string | null;
   approvedOnly: boolean;
+  /**
+   * Only these Marsad series (codes; a series whose alias is one of them is read too): what a service selecting UN
+   * series reads. A UN SERIES code is written from the Marsad series written under it only, so the values of a code
+   * are those of the whole reading as long as every series written under it is read.
+   */
+  series?: readonly string[];
 }
 
 interface SeriesInfo {
@@ -49,7 +57,7 @@ export async function* unItems(store: Store, s: UnStructure, sel: UnSelection): 
     .select(['s.id', 's.code', 's.aliases', 's.unit_code', 'i.code as indicator'])
     .where('i.sdg_target', 'is not', null)
     .execute();
-  if (!sdgSeries.length) return;
+  if (!sdgSeries.length || sel.series?.length === 0) return;
   const series = new Map<number, SeriesInfo>(
     sdgSeries.map((r) => [r.id, { code: r.code, aliases: r.aliases, unit: r.unit_code }]),
   );
@@ -80,7 +88,7 @@ export async function* unItems(store: Store, s: UnStructure, sel: UnSelection): 
         synthetic: r.synthetic,
         note: r.note,
       });
-      return { form, key: Object.values(form.key).join('\u0000') };
+      return { form, key: Object.values(form.key).join('\u0000'), row: r };
     });
     forms.sort((a, b) =>
       a.key < b.key
@@ -98,7 +106,7 @@ export async function* unItems(store: Store, s: UnStructure, sel: UnSelection): 
     let openAttributes = '';
     /** The key and period of the last value written: one value per key and period. */
     let lastWritten: string | undefined;
-    for (const { form, key } of forms) {
+    for (const { form, key, row } of forms) {
       const problems = checkObservation(s.check, s.constraints, form.check);
       const where = {
         series: form.check.series,
@@ -145,7 +153,16 @@ export async function* unItems(store: Store, s: UnStructure, sel: UnSelection): 
           openAttributes = attributes;
         }
       }
-      yield { form, problems };
+      yield {
+        form,
+        problems,
+        observation: {
+          period: row.period,
+          periodStart: row.periodStart,
+          periodEnd: row.periodEnd,
+          updatedAt: row.updatedAt,
+        },
+      };
     }
   }
 
@@ -154,6 +171,7 @@ export async function* unItems(store: Store, s: UnStructure, sel: UnSelection): 
   for await (const row of streamObservations(store.db, {
     places: [sel.place.code],
     indicators: [...new Set(sdgSeries.map((r) => r.indicator))],
+    ...(sel.series ? { series: [...sel.series] } : {}),
     ...(sel.approvedOnly ? { statuses: ['approved' as const] } : {}),
   })) {
     if (row.seriesId !== current) {
