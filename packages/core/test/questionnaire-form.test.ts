@@ -235,7 +235,7 @@ describe('checking a questionnaire', () => {
       { type: 'calculate', name: 'dot', label: {}, hint: {}, calculation: '. + 1' },
       ask('ref_group', 'text', { relevant: "${r} = ''" }),
       ask('themed', 'text', { records: { kind: 'wish' as never, theme: 'safety-first' as never } }),
-      ask('greeting', 'text', { hint: { en: 'Hello ${outer}' } }),
+      ask('greeting', 'text', { hint: { en: 'Hello ${inner}' } }),
     ]);
     const problems = checkQuestionnaire(q).map(
       (p) => `${p.code}:${problemJsonPath(q, p.at)}${p.name ? `:${p.name}` : ''}`,
@@ -243,7 +243,7 @@ describe('checking a questionnaire', () => {
     expect(problems).toEqual([
       'bad-theme:questions[7].records.kind:wish',
       'bad-theme:questions[7].records.theme:safety-first',
-      'text-reference:questions[8].hint.en:${outer}',
+      'expression:unreachable-reference:questions[8].hint.en:inner',
       'expression:unreachable-reference:questions[4].constraint:inner',
       'expression:no-current-value:questions[5].calculation:.',
       'group-reference:questions[6].relevant:r',

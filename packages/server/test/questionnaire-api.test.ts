@@ -252,7 +252,7 @@ describe.each(testStoreKinds())('questionnaires API on %s', (kind) => {
       method: 'POST',
       url: '/api/v1/questionnaires',
       headers: admin,
-      payload: { definition: { ...built, questions: [{ type: 'geopoint', name: 'x' }] } },
+      payload: { definition: { ...built, questions: [{ type: 'range', name: 'x' }] } },
     });
     expect(shape.statusCode).toBe(400);
     expect(shape.json().message).toMatch(/questions/);

@@ -5,6 +5,7 @@
  */
 
 import type { ExpressionError } from './expressions/expression-error.ts';
+import { textReferences } from './expressions/interpolate-text.ts';
 import { NAME_PATTERN, parseExpression } from './expressions/parse-expression.ts';
 import { GUIDELINE_THEME_CODES, isGuidelineTheme, isRecordKind, RECORD_KINDS } from './guideline-themes.ts';
 import {
@@ -13,6 +14,7 @@ import {
   isGroup,
   type LangText,
   type LocatedNode,
+  otherTextName,
   type QuestionNode,
   type Questionnaire,
 } from './questionnaire.ts';
@@ -44,6 +46,12 @@ export type QuestionnaireProblemCode =
   | 'group-reference'
   | 'text-reference'
   | 'cycle'
+  /** A field the node's type does not take (or_other or choice_filter on a non-select, repeat_count on a group). */
+  | 'field-not-allowed'
+  /** A select with or_other whose `<name>_other` is the name of another question. */
+  | 'other-name-taken'
+  /** A metadata question inside a repeat (the app fills metadata once per submission). */
+  | 'metadata-in-repeat'
   | `expression:${ExpressionError['code']}`;
 
 export interface QuestionnaireProblem {
@@ -63,9 +71,17 @@ export const ALLOWED_APPEARANCES: Record<string, readonly string[]> = {
   select_one: ['minimal', 'horizontal', 'horizontal-compact', 'likert', 'autocomplete'],
   select_multiple: ['minimal', 'horizontal', 'horizontal-compact', 'autocomplete'],
   group: ['field-list'],
+  geopoint: ['maps', 'placement-map'],
 };
 
-const EXPRESSION_FIELDS = ['relevant', 'constraint', 'calculation'] as const;
+/** The expressions of a node: the XLSForm column and the model's field. */
+const EXPRESSION_FIELDS = [
+  ['relevant', 'relevant'],
+  ['constraint', 'constraint'],
+  ['calculation', 'calculation'],
+  ['choice_filter', 'choiceFilter'],
+  ['repeat_count', 'repeatCount'],
+] as const;
 
 export function checkQuestionnaire(q: Questionnaire): QuestionnaireProblem[] {
   const problems: QuestionnaireProblem[] = [];
@@ -113,7 +129,14 @@ export function checkQuestionnaire(q: Questionnaire): QuestionnaireProblem[] {
       message: `The default language "${q.defaultLanguage}" has no text in the questionnaire (no label::… column of it).`,
     });
   }
-  const checkLanguages = (text: LangText, at: (language: string) => ProblemPlace, question?: string) => {
+  /** `${name}` in the texts of questions, checked once every name is known (below). */
+  const textRefs: { loc: LocatedNode; at: ProblemPlace; name: string; position: number }[] = [];
+  const checkLanguages = (
+    text: LangText,
+    at: (language: string) => ProblemPlace,
+    question?: string,
+    shows?: LocatedNode,
+  ) => {
     for (const [code, value] of Object.entries(text)) {
       if (!languages.has(code))
         add({
@@ -123,8 +146,13 @@ export function checkQuestionnaire(q: Questionnaire): QuestionnaireProblem[] {
           name: code,
           message: `Text in the language "${code}", which is not one of the questionnaire's languages.`,
         });
-      // Answers shown inside a text (`Your name is ${name}`) are not supported: the text would show "${name}" as
-      // written.
+      // Answers shown inside the texts of a question (`Your name is ${name}`) are replaced when shown; a choice's
+      // label is not (it would show "${name}" as written).
+      if (shows) {
+        for (const ref of textReferences(value))
+          textRefs.push({ loc: shows, at: at(code), name: ref.name, position: ref.position });
+        continue;
+      }
       const ref = /\$\{[^}]*\}/.exec(value);
       if (ref)
         add({
@@ -133,7 +161,7 @@ export function checkQuestionnaire(q: Questionnaire): QuestionnaireProblem[] {
           question,
           name: ref[0],
           position: ref.index,
-          message: `${ref[0]} in a text: showing answers inside labels, hints and messages is not supported.`,
+          message: `${ref[0]} in the label of a choice: answers are shown inside the texts of questions, not of choices.`,
         });
     }
   };
@@ -180,7 +208,7 @@ export function checkQuestionnaire(q: Questionnaire): QuestionnaireProblem[] {
           name: choice.name,
           message: `The choice "${choice.name}" of the list "${list.name}" needs a name without spaces.`,
         });
-      else if (seen.has(choice.name))
+      else if (seen.has(choice.name) && !q.allowChoiceDuplicates)
         add({
           code: 'duplicate-choice',
           at: at('name'),
@@ -203,6 +231,9 @@ export function checkQuestionnaire(q: Questionnaire): QuestionnaireProblem[] {
   const located = flattenQuestions(q.questions);
   const byName = new Map<string, LocatedNode>();
   const used = new Set<string>();
+  const allNames = new Set(located.map((l) => l.node.name));
+  /** `<name>_other` of the selects with or_other: read by `${…}` as the text given with "other". */
+  const otherTexts = new Map<string, LocatedNode>();
   for (const loc of located) {
     const { node, path } = loc;
     const at = (field: string, language?: string): ProblemPlace => ({
@@ -247,14 +278,58 @@ export function checkQuestionnaire(q: Questionnaire): QuestionnaireProblem[] {
       ['label', node.label],
       ['hint', node.hint],
     ] as const)
-      checkLanguages(text, (l) => at(field, l), node.name);
+      checkLanguages(text, (l) => at(field, l), node.name, loc);
     if ((isAnswerQuestion(node) || node.type === 'note' || node.type === 'repeat') && !hasText(node.label)) {
       add({ code: 'missing-label', at: at('label'), question: node.name, message: `"${node.name}" has no label.` });
     }
+    if (node.type === 'metadata' && loc.repeats.length)
+      add({
+        code: 'metadata-in-repeat',
+        at: at('type'),
+        question: node.name,
+        name: node.metadata,
+        message: `"${node.metadata}" inside the repeat "${loc.repeats[loc.repeats.length - 1]}": metadata is filled once per submission; put it outside repeats.`,
+      });
+    if (isGroup(node) && node.type === 'group' && node.repeatCount !== undefined)
+      add({
+        code: 'field-not-allowed',
+        at: at('repeat_count'),
+        question: node.name,
+        name: 'repeat_count',
+        message: `repeat_count on the group "${node.name}": only a repeat has a number of instances.`,
+      });
     if (isAnswerQuestion(node)) {
-      checkLanguages(node.constraintMessage, (l) => at('constraint_message', l), node.name);
-      checkLanguages(node.requiredMessage, (l) => at('required_message', l), node.name);
+      checkLanguages(node.constraintMessage, (l) => at('constraint_message', l), node.name, loc);
+      checkLanguages(node.requiredMessage, (l) => at('required_message', l), node.name, loc);
       const isSelect = node.type === 'select_one' || node.type === 'select_multiple';
+      if (!isSelect && node.orOther)
+        add({
+          code: 'field-not-allowed',
+          at: at('type'),
+          question: node.name,
+          name: 'or_other',
+          message: `or_other on the ${node.type} question "${node.name}": only a select offers an "other" choice.`,
+        });
+      if (!isSelect && node.choiceFilter !== undefined)
+        add({
+          code: 'field-not-allowed',
+          at: at('choice_filter'),
+          question: node.name,
+          name: 'choice_filter',
+          message: `choice_filter on the ${node.type} question "${node.name}": only a select has choices to filter.`,
+        });
+      if (isSelect && node.orOther) {
+        const other = otherTextName(node.name);
+        if (allNames.has(other))
+          add({
+            code: 'other-name-taken',
+            at: at('type'),
+            question: node.name,
+            name: other,
+            message: `or_other on "${node.name}" needs the name "${other}" for the text given with "other", but a question is named so.`,
+          });
+        else otherTexts.set(other, loc);
+      }
       if (isSelect && !node.list)
         add({
           code: 'missing',
@@ -316,16 +391,62 @@ export function checkQuestionnaire(q: Questionnaire): QuestionnaireProblem[] {
       });
   }
 
+  /** A name as `${name}` reads it: a question, or the text given with "other" (read through its select). */
+  const target = (name: string): LocatedNode | undefined => byName.get(name) ?? otherTexts.get(name);
+  /** Why `${name}` cannot be read by a node in these repeats, as a problem, or null when it can. */
+  const referenceProblem = (
+    ref: { name: string; position: number },
+    repeats: string[],
+    at: ProblemPlace,
+    question: string,
+    where = '',
+  ): QuestionnaireProblem | null => {
+    const t = target(ref.name);
+    const char = `at character ${ref.position + 1}${where}`;
+    if (!t)
+      return {
+        code: 'expression:unknown-reference',
+        at,
+        question,
+        name: ref.name,
+        position: ref.position,
+        message: `\${${ref.name}} ${char}: there is no question "${ref.name}".`,
+      };
+    if (isGroup(t.node))
+      return {
+        code: 'group-reference',
+        at,
+        question,
+        name: ref.name,
+        position: ref.position,
+        message: `\${${ref.name}} ${char} is a ${t.node.type}, which has no value.`,
+      };
+    if (!t.repeats.every((r, i) => repeats[i] === r))
+      return {
+        code: 'expression:unreachable-reference',
+        at,
+        question,
+        name: ref.name,
+        position: ref.position,
+        message: `\${${ref.name}} ${char} is inside the repeat "${t.repeats[t.repeats.length - 1]}" and cannot be read from outside it.`,
+      };
+    return null;
+  };
+  for (const r of textRefs) {
+    const p = referenceProblem(r, r.loc.repeats, r.at, r.loc.node.name, ' of the text');
+    if (p) add(p);
+  }
+
   // Expressions: syntax, references, and cycles between calculations and relevance.
   const dependsOn = new Map<string, Set<string>>();
   for (const loc of located) {
     const { node, path } = loc;
     const deps = new Set<string>();
-    for (const field of EXPRESSION_FIELDS) {
-      const src = (node as Partial<Record<(typeof EXPRESSION_FIELDS)[number], string>>)[field];
+    for (const [field, key] of EXPRESSION_FIELDS) {
+      const src = (node as Partial<Record<(typeof EXPRESSION_FIELDS)[number][1], string>>)[key];
       if (src === undefined) continue;
       const at: ProblemPlace = { sheet: 'survey', path, field };
-      const parsed = parseExpression(src);
+      const parsed = parseExpression(src, { choiceColumns: field === 'choice_filter' });
       if (!parsed.ok) {
         add({
           code: `expression:${parsed.error.code}`,
@@ -348,43 +469,43 @@ export function checkQuestionnaire(q: Questionnaire): QuestionnaireProblem[] {
           message: `"." at character ${pos + 1}: a calculation has no current answer; refer to questions as \${name}.`,
         });
       }
+      if (field === 'repeat_count' && parsed.usesCurrent) {
+        const pos = src.indexOf('.');
+        add({
+          code: 'expression:no-current-value',
+          at,
+          question: node.name,
+          name: '.',
+          position: pos,
+          message: `"." at character ${pos + 1}: a repeat_count has no current answer; refer to questions as \${name}.`,
+        });
+      }
+      if (field === 'choice_filter' && isAnswerQuestion(node)) {
+        const list = q.choiceLists.find((l) => l.name === node.list);
+        const columns = new Set(['name', ...(list?.choices ?? []).flatMap((c) => Object.keys(c.properties ?? {}))]);
+        for (const c of parsed.columns)
+          if (list && !columns.has(c.name))
+            add({
+              code: 'expression:unknown-column',
+              at,
+              question: node.name,
+              name: c.name,
+              position: c.position,
+              message: `"${c.name}" at character ${c.position + 1}: the choice list "${list.name}" has no column "${c.name}".`,
+            });
+      }
       for (const ref of parsed.references) {
-        const target = byName.get(ref.name);
-        if (!target) {
-          add({
-            code: 'expression:unknown-reference',
-            at,
-            question: node.name,
-            name: ref.name,
-            position: ref.position,
-            message: `\${${ref.name}} at character ${ref.position + 1}: there is no question "${ref.name}".`,
-          });
+        const p = referenceProblem(ref, loc.repeats, at, node.name);
+        if (p) {
+          add(p);
           continue;
         }
-        if (isGroup(target.node)) {
-          add({
-            code: 'group-reference',
-            at,
-            question: node.name,
-            name: ref.name,
-            position: ref.position,
-            message: `\${${ref.name}} at character ${ref.position + 1} is a ${target.node.type}, which has no value.`,
-          });
-          continue;
+        // What a node reads through its relevance or calculation feeds it; a constraint, a choice filter and a
+        // repeat count feed no value.
+        if (field === 'relevant' || field === 'calculation') {
+          const t = target(ref.name)!;
+          deps.add(t.node.name === ref.name ? ref.name : t.node.name);
         }
-        const context = loc.repeats;
-        if (!target.repeats.every((r, i) => context[i] === r)) {
-          add({
-            code: 'expression:unreachable-reference',
-            at,
-            question: node.name,
-            name: ref.name,
-            position: ref.position,
-            message: `\${${ref.name}} at character ${ref.position + 1} is inside the repeat "${target.repeats[target.repeats.length - 1]}" and cannot be read from outside it.`,
-          });
-          continue;
-        }
-        if (field !== 'constraint') deps.add(ref.name);
       }
     }
     // A node depends on what its enclosing groups' relevance depends on, through them.
@@ -418,6 +539,36 @@ export function checkQuestionnaire(q: Questionnaire): QuestionnaireProblem[] {
     state.set(name, 'done');
   };
   for (const name of dependsOn.keys()) visit(name, []);
+
+  // instance_name: read once per submission, outside every repeat.
+  if (q.instanceName !== undefined) {
+    const at: ProblemPlace = { sheet: 'settings', field: 'instance_name' };
+    const parsed = parseExpression(q.instanceName);
+    if (!parsed.ok)
+      add({
+        code: `expression:${parsed.error.code}`,
+        at,
+        name: parsed.error.name,
+        position: parsed.error.position,
+        message: parsed.error.message,
+      });
+    else {
+      if (parsed.usesCurrent) {
+        const pos = q.instanceName.indexOf('.');
+        add({
+          code: 'expression:no-current-value',
+          at,
+          name: '.',
+          position: pos,
+          message: `"." at character ${pos + 1}: instance_name has no current answer; refer to questions as \${name}.`,
+        });
+      }
+      for (const ref of parsed.references) {
+        const p = referenceProblem(ref, [], at, '');
+        if (p) add({ ...p, question: undefined });
+      }
+    }
+  }
   return problems;
 }
 
@@ -430,6 +581,7 @@ export function problemJsonPath(q: Questionnaire, at: ProblemPlace): string {
       version: 'version',
       default_language: 'defaultLanguage',
       languages: 'languages',
+      instance_name: 'instanceName',
     };
     return fields[at.field] ?? at.field;
   }
@@ -440,6 +592,8 @@ export function problemJsonPath(q: Questionnaire, at: ProblemPlace): string {
     marsad_record: 'records.kind',
     marsad_theme: 'records.theme',
     list_name: 'name',
+    choice_filter: 'choiceFilter',
+    repeat_count: 'repeatCount',
   };
   const field = (fieldKey[at.field] ?? at.field) + (at.language ? `.${at.language}` : '');
   if (at.sheet === 'choices') {

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { GUIDELINE_THEME_CODES, RECORD_KINDS } from './guideline-themes.ts';
-import { ANSWER_TYPES, type QuestionNode, type Questionnaire } from './questionnaire.ts';
+import { ANSWER_TYPES, METADATA_KINDS, type QuestionNode, type Questionnaire } from './questionnaire.ts';
 
 const LangTextSchema = z
   .record(z.string().min(1).max(35), z.string().max(10_000))
@@ -38,11 +38,25 @@ const AnswerQuestionSchema = z
       .describe(
         'What the answer records for the report by theme: a measure taken, a difficulty met or a technical-assistance need, under a theme of the guidelines',
       ),
+    orOther: z
+      .boolean()
+      .optional()
+      .describe('A select that offers the choice "other", whose text is the answer `<name>_other` (XLSForm or_other)'),
+    choiceFilter: Expression.optional().describe(
+      "A select's choice filter: an expression over the choice's columns (bare names) and the answers (XLSForm choice_filter)",
+    ),
   })
   .strict();
 
 const NoteSchema = z.object({ ...base, type: z.literal('note') }).strict();
 const CalculateSchema = z.object({ ...base, type: z.literal('calculate'), calculation: Expression }).strict();
+const MetadataSchema = z
+  .object({
+    ...base,
+    type: z.literal('metadata'),
+    metadata: z.enum(METADATA_KINDS).describe('What the app fills in: start, end, today, deviceid, username, …'),
+  })
+  .strict();
 
 export const QuestionNodeSchema: z.ZodType<QuestionNode> = z.lazy(
   () =>
@@ -50,12 +64,14 @@ export const QuestionNodeSchema: z.ZodType<QuestionNode> = z.lazy(
       AnswerQuestionSchema,
       NoteSchema,
       CalculateSchema,
+      MetadataSchema,
       z
         .object({
           ...base,
           type: z.enum(['group', 'repeat']),
           children: z.array(QuestionNodeSchema).max(2_000),
           appearance: z.string().max(100).optional(),
+          repeatCount: Expression.optional().describe('A repeat: how many instances it has (XLSForm repeat_count)'),
         })
         .strict(),
     ]),
@@ -78,12 +94,25 @@ export const QuestionnaireSchema: z.ZodType<Questionnaire> = z
           .object({
             name: Name,
             choices: z
-              .array(z.object({ name: z.string().max(200), label: LangTextSchema.default({}) }).strict())
+              .array(
+                z
+                  .object({
+                    name: z.string().max(200),
+                    label: LangTextSchema.default({}),
+                    properties: z
+                      .record(z.string().min(1).max(100), z.string().max(1_000))
+                      .optional()
+                      .describe("The choice's other columns, read by a choice filter"),
+                  })
+                  .strict(),
+              )
               .max(5_000),
           })
           .strict(),
       )
       .max(500)
       .default([]),
+    instanceName: Expression.optional().describe('Names each submission (XLSForm instance_name)'),
+    allowChoiceDuplicates: z.boolean().optional().describe('A list may give a choice name twice'),
   })
   .strict() as unknown as z.ZodType<Questionnaire>; // as above

@@ -28,9 +28,36 @@ export const ANSWER_TYPES = [
   'select_multiple',
   'indicator',
   'knowledge_item',
+  'geopoint',
 ] as const;
 export type AnswerType = (typeof ANSWER_TYPES)[number];
-export type QuestionType = AnswerType | 'note' | 'calculate' | 'group' | 'repeat';
+export type QuestionType = AnswerType | 'note' | 'calculate' | 'metadata' | 'group' | 'repeat';
+
+/**
+ * The metadata an XLSForm may ask for (its types `start`, `end`, …): filled by the app, never shown as questions
+ * (form-metadata.ts). A web browser has no phone number, SIM serial or subscriber id, and Marsad keeps no audit log
+ * of the form: those stay empty.
+ */
+export const METADATA_KINDS = [
+  'start',
+  'end',
+  'today',
+  'deviceid',
+  'username',
+  'phonenumber',
+  'audit',
+  'simserial',
+  'subscriberid',
+] as const;
+export type MetadataKind = (typeof METADATA_KINDS)[number];
+/** Metadata a web browser cannot give: read, kept empty (the XLSForm import says so in a notice). */
+export const METADATA_LEFT_EMPTY: readonly MetadataKind[] = ['phonenumber', 'audit', 'simserial', 'subscriberid'];
+
+/** The choice `or_other` adds to a select's list, and the name of the text answer given with it. */
+export const OTHER_CHOICE = 'other';
+export const otherTextName = (selectName: string) => `${selectName}_other`;
+/** The most instances a repeat_count may ask for (more is taken as this many). */
+export const MAX_REPEAT_COUNT = 200;
 
 /** What an answer records for the report by theme (measures, difficulties, technical-assistance needs). */
 export interface RecordsTheme {
@@ -59,10 +86,26 @@ export interface AnswerQuestion extends NodeBase {
   /** Display hint kept from the workbook (e.g. `minimal` for a select). */
   appearance?: string;
   records?: RecordsTheme;
+  /**
+   * select_one and select_multiple (XLSForm `or_other`): the list gains the choice `other`, and choosing it asks for a
+   * text, kept in the same answer set as `<name>_other` (otherTextName).
+   */
+  orOther?: boolean;
+  /**
+   * select_one and select_multiple (XLSForm `choice_filter`): an expression evaluated for each choice of the list; the
+   * choices for which it holds are offered. Bare names are the choice's columns (`cf`, `name`).
+   */
+  choiceFilter?: string;
 }
 
 export interface NoteNode extends NodeBase {
   type: 'note';
+}
+
+/** A value the app fills (start and end time, today, device, user): not shown; `${name}` reads it. */
+export interface MetadataNode extends NodeBase {
+  type: 'metadata';
+  metadata: MetadataKind;
 }
 
 export interface CalculateNode extends NodeBase {
@@ -75,13 +118,20 @@ export interface GroupNode extends NodeBase {
   children: QuestionNode[];
   /** e.g. `field-list` for a group shown on one page. */
   appearance?: string;
+  /**
+   * A repeat (XLSForm `repeat_count`): an expression giving how many instances it has (read in the context around the
+   * repeat); absent, the person answering adds and removes instances.
+   */
+  repeatCount?: string;
 }
 
-export type QuestionNode = AnswerQuestion | NoteNode | CalculateNode | GroupNode;
+export type QuestionNode = AnswerQuestion | NoteNode | CalculateNode | MetadataNode | GroupNode;
 
 export interface Choice {
   name: string;
   label: LangText;
+  /** The choice's other columns in the workbook (what a choice_filter reads by bare name: `cf`, `state`). */
+  properties?: Record<string, string>;
 }
 
 export interface ChoiceList {
@@ -101,6 +151,13 @@ export interface Questionnaire {
   languages: QuestionnaireLanguage[];
   questions: QuestionNode[];
   choiceLists: ChoiceList[];
+  /**
+   * XLSForm `instance_name`: an expression naming each submission (`concat(${city}, ' – ', ${today})`), computed
+   * when the answers are saved and shown where submissions are listed.
+   */
+  instanceName?: string;
+  /** XLSForm `allow_choice_duplicates`: a list may give a choice name twice (cascading lists filtered apart). */
+  allowChoiceDuplicates?: boolean;
 }
 
 export function isGroup(node: QuestionNode): node is GroupNode {

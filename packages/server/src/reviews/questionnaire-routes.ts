@@ -32,7 +32,7 @@ const QuestionOutline = z.looseObject({
   type: z
     .string()
     .describe(
-      'text, long_text, integer, decimal, date, select_one, select_multiple, indicator, knowledge_item, note, calculate, group, repeat',
+      'text, long_text, integer, decimal, date, geopoint, select_one, select_multiple, indicator, knowledge_item, note, calculate, metadata, group, repeat',
     ),
   name: z.string(),
   label: z.record(z.string(), z.string()).optional(),
@@ -43,6 +43,10 @@ const QuestionOutline = z.looseObject({
   calculation: z.string().optional(),
   list: z.string().optional(),
   records: z.object({ kind: z.string(), theme: z.string() }).optional(),
+  orOther: z.boolean().optional().describe('A select offering "other", whose text is the answer <name>_other'),
+  choiceFilter: z.string().optional().describe("A select's choice filter (bare names: the choice's columns)"),
+  repeatCount: z.string().optional().describe('A repeat: how many instances it has'),
+  metadata: z.string().optional().describe('A metadata question: start, end, today, deviceid, username, …'),
   children: z
     .array(z.record(z.string(), z.unknown()))
     .optional()
@@ -62,10 +66,18 @@ const DefinitionBody = z
           .array(
             z.object({
               name: z.string(),
-              choices: z.array(z.object({ name: z.string(), label: z.record(z.string(), z.string()) })),
+              choices: z.array(
+                z.object({
+                  name: z.string(),
+                  label: z.record(z.string(), z.string()),
+                  properties: z.record(z.string(), z.string()).optional(),
+                }),
+              ),
             }),
           )
           .optional(),
+        instanceName: z.string().optional(),
+        allowChoiceDuplicates: z.boolean().optional(),
       })
       .describe('The questionnaire (packages/core/src/reviews/questionnaire.ts; docs/methods/questionnaires.md)'),
   })
@@ -129,7 +141,11 @@ async function readUpload(req: FastifyRequest): Promise<Buffer> {
       throw new HttpError(413, 'too_large', `The workbook is larger than ${MAX_WORKBOOK_BYTES / 1024 / 1024} MB.`);
     chunks.push(Buffer.from(chunk));
   }
-  if (!size) throw new HttpError(400, 'bad_request', 'Send the XLSForm workbook (.xlsx) as the request body.');
+  if (!size)
+    throw new HttpError(400, 'bad_request', 'Send the XLSForm workbook (.xlsx) as the request body.', {
+      code: 'empty-body',
+      params: {},
+    });
   return Buffer.concat(chunks);
 }
 
@@ -298,6 +314,8 @@ export function registerQuestionnaireUploadRoutes(
         description:
           'A new form_id creates a questionnaire; a known one adds a version when the workbook differs from its latest version. ' +
           'A workbook that uses anything outside the supported subset is refused with 400 and every problem in `details.problems` (sheet, row, column, header, code, name, message). docs/methods/questionnaires.md. ' +
+          "What is read but left aside (KoboToolbox's own kobo-- and $ columns, metadata a browser cannot give) is listed in `notices` (same shape), on success and refusal alike. " +
+          'An .xls workbook (Excel 97–2003) is refused with 400 and `details.code` xls-file; bytes that are no workbook with not-a-workbook. ' +
           `A workbook of more than ${MAX_WORKBOOK_BYTES / 1024 / 1024} MB, or one that unpacks to more than the upload limits (${sizeText(limits.maxUnpackedBytes)}, ${limits.maxRows} rows: MARSAD_UPLOAD_MAX_UNPACKED_BYTES, MARSAD_UPLOAD_MAX_ROWS), is refused with 413.`,
         querystring: z.object({
           fileName: z
@@ -315,7 +333,8 @@ export function registerQuestionnaireUploadRoutes(
       try {
         result = await importXlsForm(bytes, { fileName: req.query.fileName, limits });
       } catch (err) {
-        if (err instanceof NotAWorkbookError) throw new HttpError(400, 'bad_request', err.message);
+        if (err instanceof NotAWorkbookError)
+          throw new HttpError(400, 'bad_request', err.message, { code: err.code, params: {} });
         if (err instanceof WorkbookLimitError) throw new HttpError(413, 'too_large', err.message, { limit: err.limit });
         throw err;
       }
@@ -325,17 +344,18 @@ export function registerQuestionnaireUploadRoutes(
           400,
           'bad_request',
           `The workbook was refused: ${result.problems.length} problem(s). First: ${where(first)}: ${first.message}`,
-          { problems: result.problems },
+          { problems: result.problems, notices: result.notices },
         );
       }
-      if (req.query.dryRun) return { dryRun: true, definition: normaliseDefinition(result.questionnaire) };
+      const notices = result.notices;
+      if (req.query.dryRun) return { dryRun: true, definition: normaliseDefinition(result.questionnaire), notices };
       const saved = await saveQuestionnaire(ctx.store, actorOf(req), result.questionnaire, {
         mode: 'import',
         source: 'xlsform',
         fileName: req.query.fileName ?? null,
       });
       reply.code(saved.created ? 201 : 200);
-      return saved;
+      return { ...saved, notices };
     },
   );
 }

@@ -39,6 +39,8 @@ export interface SubmissionRow {
   place: PlaceRef;
   state: ReviewState;
   answers: AnswerSet;
+  /** Its name by the questionnaire's instance_name, as of the last save (migration 031); null without one. */
+  instanceName: string | null;
   languages: string[];
   round: number;
   consolidated: Record<string, string>;
@@ -68,6 +70,7 @@ export interface RawSubmission {
   country_code: string;
   state: ReviewState;
   answers: unknown;
+  instance_name: string | null;
   languages: string[];
   round: number;
   consolidated: unknown;
@@ -86,7 +89,7 @@ export interface RawSubmission {
 /** The columns of a submission with its place (and its country's code) and cycle. */
 export const SUBMISSION_SELECT = `
   SELECT s.id, s.cycle_id, s.place_id, p.path, p.code, p.level, p.names, c_place.code AS country_code,
-         s.state, s.answers, s.languages, s.round, s.consolidated, s.submitted_at, s.published_at, s.created_at, s.updated_at,
+         s.state, s.answers, s.instance_name, s.languages, s.round, s.consolidated, s.submitted_at, s.published_at, s.created_at, s.updated_at,
          c.kind, c.titles, c.starts_on::text AS starts_on, c.ends_on::text AS ends_on, c.questionnaire_version_id, c.demo
     FROM review_submissions s
     JOIN review_cycles c ON c.id = s.cycle_id
@@ -102,6 +105,7 @@ export function submissionOf(r: RawSubmission): SubmissionRow {
     place: { code: r.code, level: r.level, names: fromJson(r.names), countryCode: r.country_code },
     state: r.state,
     answers: fromJson(r.answers),
+    instanceName: r.instance_name ?? null,
     languages: r.languages ?? [],
     round: r.round,
     consolidated: fromJson(r.consolidated),

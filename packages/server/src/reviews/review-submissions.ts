@@ -16,6 +16,7 @@ import {
   type Questionnaire,
   type ReviewAction,
   type ReviewRole,
+  STRUCTURAL_ISSUES,
 } from '@marsad/core';
 import type { SqlConn, Store } from '@marsad/db';
 import { type AuditActor, appendAudit } from '../audit/audit-log.ts';
@@ -120,8 +121,11 @@ export async function checkReferences(
   });
 }
 
-/** Problems that make answers unfit to be saved at all (not merely incomplete). */
-const STRUCTURAL = new Set(['invalid-value', 'unknown-choice', 'unknown-question', 'not-answerable']);
+/**
+ * Problems that make answers unfit to be saved at all (not merely incomplete): core's list (a choice a choice filter
+ * does not offer, more instances than a repeat_count gives, among them).
+ */
+const STRUCTURAL = new Set<string>(STRUCTURAL_ISSUES);
 
 export interface SubmissionView {
   id: number;
@@ -129,6 +133,8 @@ export interface SubmissionView {
   state: string;
   round: number;
   languages: string[];
+  /** Its name by the questionnaire's instance_name (as of the last save); null without one. */
+  instanceName: string | null;
   cycle: SubmissionRow['cycle'];
   place: SubmissionRow['place'];
   questionnaireVersionId: number;
@@ -251,6 +257,7 @@ export async function submissionView(
     state: sub.state,
     round: sub.round,
     languages: sub.languages,
+    instanceName: sub.instanceName,
     cycle: sub.cycle,
     place: sub.place,
     questionnaireVersionId: sub.cycle.questionnaireVersionId,
@@ -350,8 +357,8 @@ export async function saveAnswers(
     }
     const languages = body.languages ?? sub.languages;
     await conn.query(
-      'UPDATE review_submissions SET answers = $2::jsonb, languages = $3::text[], updated_at = now() WHERE id = $1',
-      [id, JSON.stringify(body.answers), languages],
+      'UPDATE review_submissions SET answers = $2::jsonb, languages = $3::text[], instance_name = $4, updated_at = now() WHERE id = $1',
+      [id, JSON.stringify(body.answers), languages, form.instanceName],
     );
     await appendAudit(conn, audit, {
       action: 'update',
@@ -510,6 +517,8 @@ export interface SubmissionSummary {
   round: number;
   cycle: SubmissionRow['cycle'];
   place: SubmissionRow['place'];
+  /** Its name by the questionnaire's instance_name (as of the last save); null without one. */
+  instanceName: string | null;
   myRoles: ReviewRole[];
   submittedAt: string | null;
   publishedAt: string | null;
@@ -549,6 +558,7 @@ export async function listSubmissions(
       round: sub.round,
       cycle: sub.cycle,
       place: sub.place,
+      instanceName: sub.instanceName,
       myRoles: standing.roles,
       submittedAt: sub.submittedAt,
       publishedAt: sub.publishedAt,

@@ -19,6 +19,11 @@ export interface EvaluationContext {
   current?: ExpressionValue;
   /** Today's date, 'YYYY-MM-DD', for `today()`. */
   today: string;
+  /**
+   * In a choice filter: the value of a column of the choice being filtered ('' for a column it leaves empty);
+   * undefined for a column no choice of the list has.
+   */
+  column?(name: string): string | undefined;
 }
 
 export type EvaluationResult = { ok: true; value: ExpressionValue } | { ok: false; error: ExpressionError };
@@ -80,6 +85,19 @@ function evaluate(node: ExpressionNode, ctx: EvaluationContext): ExpressionValue
           ),
         );
       return ctx.current;
+    case 'column': {
+      const v = ctx.column?.(node.name);
+      if (v === undefined)
+        throw new Failure(
+          expressionError(
+            'unknown-column',
+            node.position,
+            `"${node.name}" at character ${node.position + 1}: the choices have no column of that name.`,
+            node.name,
+          ),
+        );
+      return v;
+    }
     case 'reference': {
       const v = ctx.reference(node.name, node.position);
       if (v === undefined)
@@ -152,6 +170,35 @@ function evaluate(node: ExpressionNode, ctx: EvaluationContext): ExpressionValue
         }
         case 'today':
           return ctx.today;
+        case 'concat':
+          return node.args.map((_, i) => toText(arg(i))).join('');
+        case 'contains':
+          return toText(arg(0)).includes(toText(arg(1)));
+        case 'starts-with':
+          return toText(arg(0)).startsWith(toText(arg(1)));
+        case 'ends-with':
+          return toText(arg(0)).endsWith(toText(arg(1)));
+        case 'substr': {
+          // XPath 2 / ODK substr(text, start, end): characters from start (0-based) up to end, exclusive.
+          const chars = [...toText(arg(0))];
+          const start = Math.max(0, Math.trunc(toNumber(arg(1))) || 0);
+          const endArg = node.args.length > 2 ? toNumber(arg(2)) : chars.length;
+          const end = Number.isNaN(endArg) ? chars.length : Math.min(chars.length, Math.trunc(endArg));
+          return chars.slice(start, Math.max(start, end)).join('');
+        }
+        case 'selected-at': {
+          const n = toNumber(arg(1));
+          const items = selectedItems(arg(0));
+          return Number.isInteger(n) && n >= 0 && n < items.length ? items[n]! : '';
+        }
+        case 'string':
+          return toText(arg(0));
+        case 'number':
+          return toNumber(arg(0));
+        case 'int': {
+          const n = toNumber(arg(0));
+          return Number.isFinite(n) ? Math.trunc(n) : n;
+        }
       }
     }
   }

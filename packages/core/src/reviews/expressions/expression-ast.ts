@@ -8,6 +8,8 @@ export type ExpressionNode =
   | { kind: 'reference'; name: string; position: number }
   /** `.`: the answer to the current question. */
   | { kind: 'current'; position: number }
+  /** A bare name in a choice filter: that column of the choice being filtered (`cf`, `name`). */
+  | { kind: 'column'; name: string; position: number }
   | { kind: 'negate'; operand: ExpressionNode; position: number }
   | { kind: 'binary'; operator: BinaryOperator; left: ExpressionNode; right: ExpressionNode; position: number }
   | { kind: 'call'; name: SupportedFunction; args: ExpressionNode[]; position: number };
@@ -22,6 +24,15 @@ export const SUPPORTED_FUNCTIONS = {
   regex: [2, 2],
   coalesce: [2, 2],
   today: [0, 0],
+  concat: [1, 100],
+  contains: [2, 2],
+  'starts-with': [2, 2],
+  'ends-with': [2, 2],
+  substr: [2, 3],
+  'selected-at': [2, 2],
+  string: [1, 1],
+  number: [1, 1],
+  int: [1, 1],
 } as const satisfies Record<string, readonly [number, number]>;
 
 export type SupportedFunction = keyof typeof SUPPORTED_FUNCTIONS;

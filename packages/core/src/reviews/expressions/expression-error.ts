@@ -17,6 +17,8 @@ export type ExpressionErrorCode =
   | 'unsupported-name'
   /** `${name}` where the questionnaire has no question of that name. */
   | 'unknown-reference'
+  /** A bare name in a choice filter that no choice of the list has as a column. */
+  | 'unknown-column'
   /** `${name}` that cannot be read from here (a question inside a repeat, read from outside it). */
   | 'unreachable-reference'
   /** `.` where there is no current question (a calculation). */

@@ -16,14 +16,30 @@ import { type ExpressionError, expressionError } from './expression-error.ts';
 export const NAME_PATTERN = /^[\p{L}_][\p{L}\p{N}_.-]*$/u;
 
 export type ParseResult =
-  | { ok: true; ast: ExpressionNode; references: { name: string; position: number }[]; usesCurrent: boolean }
+  | {
+      ok: true;
+      ast: ExpressionNode;
+      references: { name: string; position: number }[];
+      usesCurrent: boolean;
+      /** Bare names read as a choice's columns (choice filters only). */
+      columns: { name: string; position: number }[];
+    }
   | { ok: false; error: ExpressionError };
+
+export interface ParseOptions {
+  /**
+   * A choice filter: a bare name (`cf`, `name`) is a column of the choice being filtered, as XLSForm writes them;
+   * elsewhere a bare name is refused (`unsupported-name`).
+   */
+  choiceColumns?: boolean;
+}
 
 type Token =
   | { t: 'number'; value: number; pos: number }
   | { t: 'string'; value: string; pos: number }
   | { t: 'reference'; name: string; pos: number }
   | { t: 'current'; pos: number }
+  | { t: 'column'; name: string; pos: number }
   | { t: 'op'; op: BinaryOperator; pos: number }
   | { t: 'function'; name: string; pos: number }
   | { t: '(' | ')' | ','; pos: number };
@@ -41,11 +57,17 @@ const KEYWORD_OPERATORS = new Set(['and', 'or', 'div', 'mod']);
 
 function isOperandEnd(tok: Token | undefined): boolean {
   return (
-    !!tok && (tok.t === 'number' || tok.t === 'string' || tok.t === 'reference' || tok.t === 'current' || tok.t === ')')
+    !!tok &&
+    (tok.t === 'number' ||
+      tok.t === 'string' ||
+      tok.t === 'reference' ||
+      tok.t === 'current' ||
+      tok.t === 'column' ||
+      tok.t === ')')
   );
 }
 
-function tokenize(src: string): Token[] {
+function tokenize(src: string, options: ParseOptions): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < src.length) {
@@ -138,6 +160,10 @@ function tokenize(src: string): Token[] {
         tokens.push({ t: 'function', name: word, pos });
         continue;
       }
+      if (options.choiceColumns && !word.includes(':')) {
+        tokens.push({ t: 'column', name: word, pos });
+        continue;
+      }
       fail(
         'unsupported-name',
         pos,
@@ -163,12 +189,13 @@ const LEVELS: BinaryOperator[][] = [
 ];
 
 /** Parses an expression. The answer carries the syntax tree or the first problem. */
-export function parseExpression(src: string): ParseResult {
+export function parseExpression(src: string, options: ParseOptions = {}): ParseResult {
   if (!src.trim()) return { ok: false, error: expressionError('empty', 0, 'The expression is empty.') };
   const references: { name: string; position: number }[] = [];
+  const columns: { name: string; position: number }[] = [];
   let usesCurrent = false;
   try {
-    const tokens = tokenize(src);
+    const tokens = tokenize(src, options);
     let p = 0;
     const peek = () => tokens[p];
     const endPos = src.length;
@@ -223,6 +250,10 @@ export function parseExpression(src: string): ParseResult {
           p++;
           usesCurrent = true;
           return { kind: 'current', position: tok.pos };
+        case 'column':
+          p++;
+          columns.push({ name: tok.name, position: tok.pos });
+          return { kind: 'column', name: tok.name, position: tok.pos };
         case '(': {
           p++;
           const inner = binary(0);
@@ -303,7 +334,7 @@ export function parseExpression(src: string): ParseResult {
         `Unexpected "${describe(rest)}" at character ${rest.pos + 1}: expected an operator or the end.`,
         describe(rest),
       );
-    return { ok: true, ast, references, usesCurrent };
+    return { ok: true, ast, references, usesCurrent, columns };
   } catch (err) {
     if (err instanceof Failure) return { ok: false, error: err.error };
     throw err;
@@ -320,6 +351,8 @@ function describe(tok: Token): string {
       return `\${${tok.name}}`;
     case 'current':
       return '.';
+    case 'column':
+      return tok.name;
     case 'op':
       return tok.op;
     case 'function':

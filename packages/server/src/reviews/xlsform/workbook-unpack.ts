@@ -11,11 +11,15 @@ import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { sizeText, type UploadLimits } from '../../http/upload-limits.ts';
 
-/** Not a workbook that can be read; `inflatedBytes`: what was inflated before stopping. */
+/**
+ * Not a workbook that can be read; `inflatedBytes`: what was inflated before stopping; `code`: `xls-file` for an
+ * .xls workbook of Excel 97–2003, else `not-a-workbook` (the web app says either in the user's language).
+ */
 export class NotAWorkbookError extends Error {
   constructor(
     message: string,
     readonly inflatedBytes = 0,
+    readonly code: 'not-a-workbook' | 'xls-file' = 'not-a-workbook',
   ) {
     super(message);
   }

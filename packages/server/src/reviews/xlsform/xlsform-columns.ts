@@ -17,11 +17,36 @@ export const SURVEY_COLUMNS = [
   'constraint_message',
   'calculation',
   'appearance',
+  'choice_filter',
+  'repeat_count',
   'marsad_record',
   'marsad_theme',
 ] as const;
 export const CHOICES_COLUMNS = ['list_name', 'name', 'label'] as const;
-export const SETTINGS_COLUMNS = ['form_title', 'form_id', 'version', 'default_language'] as const;
+export const SETTINGS_COLUMNS = [
+  'form_title',
+  'form_id',
+  'version',
+  'default_language',
+  'instance_name',
+  'allow_choice_duplicates',
+] as const;
+
+/**
+ * Columns and sheets of KoboToolbox's own (`kobo--score-choices`, `kobo--rank-items`, `kobo--locking-profile`, the
+ * `kobo--locking-profiles` sheet; `$kuid`, `$autoname` and the other `$` columns its form builder writes): they
+ * drive Kobo's form builder and its locking of forms, not what is asked. Ignored, with a notice.
+ */
+export function isKoboOwn(header: string): boolean {
+  const h = header.trim().toLowerCase();
+  return h.startsWith('kobo--') || h.startsWith('$');
+}
+
+/** Choice columns that hold media (images, sounds, films): not supported. */
+export function isMediaColumn(header: string): boolean {
+  const h = header.trim().toLowerCase();
+  return /^(image|big-image|audio|video)(::|:|$)/.test(h) || h.startsWith('media:');
+}
 /** Columns that hold text in several languages. */
 export const TRANSLATABLE = new Set(['label', 'hint', 'required_message', 'constraint_message']);
 
@@ -33,6 +58,9 @@ const ALIASES: Record<string, string> = {
   'form title': 'form_title',
   'form id': 'form_id',
   'default language': 'default_language',
+  'choice filter': 'choice_filter',
+  'repeat count': 'repeat_count',
+  'instance name': 'instance_name',
 };
 
 export interface ParsedHeader {

@@ -38,17 +38,22 @@ function surveyRows(q: Questionnaire): Row[] {
       if (isGroup(node)) {
         row.type = `begin ${node.type}`;
         if (node.appearance) row.appearance = node.appearance;
+        if (node.repeatCount) row.repeat_count = node.repeatCount;
         rows.push(row);
         walk(node.children);
         rows.push({ type: `end ${node.type}` });
         continue;
       }
       if (node.type === 'note') row.type = 'note';
+      else if (node.type === 'metadata') row.type = node.metadata;
       else if (node.type === 'calculate') {
         row.type = 'calculate';
         row.calculation = node.calculation;
       } else {
-        row.type = node.list ? `${node.type} ${node.list}` : (TYPE_NAMES[node.type] ?? node.type);
+        row.type = node.list
+          ? `${node.type} ${node.list}${node.orOther ? ' or_other' : ''}`
+          : (TYPE_NAMES[node.type] ?? node.type);
+        if (node.choiceFilter) row.choice_filter = node.choiceFilter;
         if (node.type === 'long_text') row.appearance = 'multiline';
         else if (node.appearance) row.appearance = node.appearance;
         if (node.required) row.required = 'yes';
@@ -111,6 +116,8 @@ export async function exportXlsForm(q: Questionnaire): Promise<Buffer> {
         'constraint_message',
         'calculation',
         'appearance',
+        'choice_filter',
+        'repeat_count',
         'marsad_record',
         'marsad_theme',
       ],
@@ -119,18 +126,30 @@ export async function exportXlsForm(q: Questionnaire): Promise<Buffer> {
     ),
     survey,
   );
+  // The choices' own columns (read by choice filters) after the known ones, in the order first met.
+  const properties = [
+    ...new Set(q.choiceLists.flatMap((l) => l.choices.flatMap((c) => Object.keys(c.properties ?? {})))),
+  ].filter((p) => !['list_name', 'name', 'label'].includes(p));
   const choices: Row[] = q.choiceLists.flatMap((list) =>
     list.choices.map((c) => {
       const row: Row = { list_name: list.name, name: c.name };
       putText(q, row, 'label', c.label);
+      for (const p of properties) if (c.properties?.[p] !== undefined) row[p] = c.properties[p];
       return row;
     }),
   );
-  addSheet(wb, 'choices', headers(q, ['list_name', 'name', 'label'], choices, ['list_name', 'name', 'label']), choices);
+  addSheet(
+    wb,
+    'choices',
+    headers(q, ['list_name', 'name', 'label', ...properties], choices, ['list_name', 'name', 'label']),
+    choices,
+  );
   const settings: Row = { form_title: q.title, form_id: q.formId };
   if (q.version) settings.version = q.version;
   if (q.defaultLanguage !== undefined)
     settings.default_language = q.languages.find((l) => l.code === q.defaultLanguage)?.name ?? q.defaultLanguage;
+  if (q.instanceName) settings.instance_name = q.instanceName;
+  if (q.allowChoiceDuplicates) settings.allow_choice_duplicates = 'yes';
   addSheet(wb, 'settings', Object.keys(settings), [settings]);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

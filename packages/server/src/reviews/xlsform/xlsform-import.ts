@@ -4,7 +4,8 @@
  * the model, then runs the same checks as a questionnaire built in the app
  * (checkQuestionnaire) and maps each problem back to its sheet, row and column. Anything
  * outside the supported subset (docs/methods/questionnaires.md) is refused, and every problem
- * is listed, not only the first.
+ * is listed, not only the first; what is read but left aside (KoboToolbox's own columns,
+ * metadata a browser cannot give) is said in notices.
  */
 import {
   type AnswerQuestion,
@@ -14,6 +15,10 @@ import {
   flattenQuestions,
   type GroupNode,
   type LangText,
+  METADATA_KINDS,
+  METADATA_LEFT_EMPTY,
+  type MetadataKind,
+  NAME_PATTERN,
   NO_LANGUAGE,
   type ProblemPlace,
   type QuestionNode,
@@ -22,9 +27,11 @@ import {
   type RecordsTheme,
 } from '@marsad/core';
 import type { UploadLimits } from '../../http/upload-limits.ts';
-import { columnLetter, readWorkbookSheets, type Sheet } from './workbook-sheets.ts';
+import { columnLetter, NotAWorkbookError, readWorkbookSheets, type Sheet } from './workbook-sheets.ts';
 import {
   CHOICES_COLUMNS,
+  isKoboOwn,
+  isMediaColumn,
   languageKey,
   parseHeader,
   SETTINGS_COLUMNS,
@@ -48,7 +55,18 @@ export interface XlsFormProblem {
   message: string;
 }
 
-export type XlsFormImport = { ok: true; questionnaire: Questionnaire } | { ok: false; problems: XlsFormProblem[] };
+/**
+ * What was read but left aside, said to the person importing (same shape as a problem; codes `ignored-column`,
+ * `ignored-sheet`, `metadata-left-empty`): the questionnaire is imported all the same.
+ */
+export type XlsFormNotice = XlsFormProblem;
+
+export type XlsFormImport =
+  | { ok: true; questionnaire: Questionnaire; notices: XlsFormNotice[] }
+  | { ok: false; problems: XlsFormProblem[]; notices: XlsFormNotice[] };
+
+/** The first bytes of an OLE2 compound file: an .xls workbook of Excel 97–2003 (or another Office 97 file). */
+const OLE2_SIGNATURE = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
 
 interface Column {
   col: number;
@@ -62,6 +80,8 @@ interface SheetView {
   sheet: Sheet;
   headerRow: number;
   columns: Column[];
+  /** Columns kept as they are named (the choices' own columns, read by choice filters). */
+  extra: Column[];
   /** Column of a field (`label`, and a language key for texts). */
   find(base: string, key?: string | null): Column | undefined;
 }
@@ -76,6 +96,12 @@ export async function importXlsForm(
   bytes: Buffer,
   options: { fileName?: string; limits?: UploadLimits } = {},
 ): Promise<XlsFormImport> {
+  if (bytes.subarray(0, 4).equals(OLE2_SIGNATURE.subarray(0, 4)))
+    throw new NotAWorkbookError(
+      'This is an .xls file (Excel 97–2003): save it as .xlsx and upload it again.',
+      0,
+      'xls-file',
+    );
   return questionnaireFromSheets(await readWorkbookSheets(bytes, options.limits), options);
 }
 
@@ -84,18 +110,32 @@ function idFromFileName(fileName: string | undefined): string {
   if (!fileName) return '';
   return fileName
     .replace(/^.*[\\/]/, '')
-    .replace(/\.xlsx$/i, '')
+    .replace(/\.xls[xm]?$/i, '')
     .replace(/[^\p{L}\p{N}_.-]+/gu, '_')
     .replace(/^([^\p{L}_])/u, '_$1');
 }
 
 export function questionnaireFromSheets(sheets: Sheet[], options: { fileName?: string } = {}): XlsFormImport {
   const problems: XlsFormProblem[] = [];
+  const notices: XlsFormNotice[] = [];
   const byName = new Map(sheets.map((s) => [s.name.trim().toLowerCase(), s]));
   const problem = (p: XlsFormProblem) => problems.push(p);
+  const notice = (p: XlsFormNotice) => notices.push(p);
 
   for (const s of sheets) {
     const lower = s.name.trim().toLowerCase();
+    if (isKoboOwn(s.name) && s.rows.length) {
+      notice({
+        sheet: s.name,
+        row: null,
+        column: null,
+        header: null,
+        code: 'ignored-sheet',
+        name: s.name,
+        message: `The sheet "${s.name}" is KoboToolbox's own (its form builder and locking of forms): ignored.`,
+      });
+      continue;
+    }
     if (!SHEET_ORDER.includes(lower) && s.rows.length) {
       problem({
         sheet: s.name,
@@ -129,7 +169,7 @@ export function questionnaireFromSheets(sheets: Sheet[], options: { fileName?: s
       name: 'survey',
       message: 'The workbook has no "survey" sheet.',
     });
-    return { ok: false, problems };
+    return { ok: false, problems, notices };
   }
 
   // Languages, in the order their columns first appear; the default one first when plain columns use it.
@@ -142,7 +182,7 @@ export function questionnaireFromSheets(sheets: Sheet[], options: { fileName?: s
 
   // Settings first: default_language decides the language of plain label columns.
   const settingsSheet = byName.get('settings');
-  const settings = settingsSheet ? view(settingsSheet, SETTINGS_COLUMNS, null, problem) : null;
+  const settings = settingsSheet ? view(settingsSheet, SETTINGS_COLUMNS, null, problem, notice) : null;
   const settingsRow = settingsSheet?.rows.find((r) => r.row > (settings?.headerRow ?? 0));
   const setting = (field: string): string => {
     const c = settings?.find(field);
@@ -164,9 +204,11 @@ export function questionnaireFromSheets(sheets: Sheet[], options: { fileName?: s
   const defaultLanguage = defaultWritten ? languageKey(defaultWritten) : null;
   const plainKey = defaultLanguage?.code ?? NO_LANGUAGE;
 
-  const surveyView = view(survey, SURVEY_COLUMNS, plainKey, problem);
+  const surveyView = view(survey, SURVEY_COLUMNS, plainKey, problem, notice);
   const choicesSheet = byName.get('choices');
-  const choicesView = choicesSheet ? view(choicesSheet, CHOICES_COLUMNS, plainKey, problem) : null;
+  const choicesView = choicesSheet
+    ? view(choicesSheet, CHOICES_COLUMNS, plainKey, problem, notice, { properties: true })
+    : null;
   for (const v of [surveyView, choicesView]) {
     for (const c of v?.columns ?? []) {
       if (c.key === null) continue;
@@ -218,8 +260,17 @@ export function questionnaireFromSheets(sheets: Sheet[], options: { fileName?: s
         li = choiceLists.push({ name: listName, choices: [] }) - 1;
         listRows.set(li, r.row);
       }
+      const properties: Record<string, string> = {};
+      for (const c of choicesView.extra) {
+        const v = r.cells.get(c.col);
+        if (v) properties[c.base] = v;
+      }
       const ci =
-        choiceLists[li]!.choices.push({ name: cell(r.cells, 'name'), label: text(choicesView, r.cells, 'label') }) - 1;
+        choiceLists[li]!.choices.push({
+          name: cell(r.cells, 'name'),
+          label: text(choicesView, r.cells, 'label'),
+          ...(Object.keys(properties).length ? { properties } : {}),
+        }) - 1;
       choiceRows.set(`${li}/${ci}`, r.row);
     }
   }
@@ -256,12 +307,14 @@ export function questionnaireFromSheets(sheets: Sheet[], options: { fileName?: s
       'constraint',
       'constraint_message',
       'appearance',
+      'choice_filter',
       'marsad_record',
       'marsad_theme',
     ],
     note: ['type', 'name', 'label', 'hint', 'relevant'],
     calculate: ['type', 'name', 'label', 'hint', 'relevant', 'calculation'],
-    begin: ['type', 'name', 'label', 'hint', 'relevant', 'appearance'],
+    metadata: ['type', 'name', 'label', 'hint'],
+    begin: ['type', 'name', 'label', 'hint', 'relevant', 'appearance', 'repeat_count'],
     end: ['type', 'name'],
   };
   const checkUses = (row: number, cells: Map<number, string>, kind: string, typeText: string) => {
@@ -303,16 +356,18 @@ export function questionnaireFromSheets(sheets: Sheet[], options: { fileName?: s
           at(r.row, 'type', {
             code: 'unsupported-type',
             name: typeText,
-            message: `Row ${r.row}: the type "${typeText}" is not supported (groups and repeats are: begin group, begin repeat).`,
+            message: `${notSupported(survey.name, r.row, 'type', typeText)} (groups and repeats are: begin group, begin repeat).`,
           }),
         );
       } else checkUses(r.row, r.cells, 'begin', typeText);
       const appearance = sCell(r.cells, 'appearance') || undefined;
+      const repeatCount = sCell(r.cells, 'repeat_count') || undefined;
       const node: GroupNode = {
         ...common,
         type: kind === 'repeat' ? 'repeat' : 'group',
         children: [],
         ...(appearance ? { appearance } : {}),
+        ...(repeatCount ? { repeatCount } : {}),
       };
       if (!supported) placeholders.add(node);
       rowOf.set(node, r.row);
@@ -352,7 +407,7 @@ export function questionnaireFromSheets(sheets: Sheet[], options: { fileName?: s
         at(r.row, 'type', {
           code: 'unsupported-type',
           name: parsedType.unsupported,
-          message: `Row ${r.row}: ${parsedType.message}`,
+          message: `${notSupported(survey.name, r.row, 'type', parsedType.unsupported)}${parsedType.message}`,
         }),
       );
       const node: QuestionNode = { ...common, type: 'note' };
@@ -362,7 +417,18 @@ export function questionnaireFromSheets(sheets: Sheet[], options: { fileName?: s
       continue;
     }
     let node: QuestionNode;
-    if (parsedType.type === 'note') {
+    if (parsedType.type === 'metadata') {
+      checkUses(r.row, r.cells, 'metadata', typeText);
+      node = { ...common, type: 'metadata', metadata: parsedType.metadata };
+      if (METADATA_LEFT_EMPTY.includes(parsedType.metadata))
+        notice(
+          at(r.row, 'type', {
+            code: 'metadata-left-empty',
+            name: parsedType.metadata,
+            message: `Row ${r.row}: "${parsedType.metadata}" is read, but a web browser does not give it: it stays empty.`,
+          }),
+        );
+    } else if (parsedType.type === 'note') {
       checkUses(r.row, r.cells, 'note', typeText);
       node = { ...common, type: 'note' };
     } else if (parsedType.type === 'calculate') {
@@ -394,6 +460,7 @@ export function questionnaireFromSheets(sheets: Sheet[], options: { fileName?: s
         );
       }
       const constraint = sCell(r.cells, 'constraint') || undefined;
+      const choiceFilter = sCell(r.cells, 'choice_filter') || undefined;
       const recordKind = sCell(r.cells, 'marsad_record');
       const theme = sCell(r.cells, 'marsad_theme');
       let records: RecordsTheme | undefined;
@@ -425,6 +492,8 @@ export function questionnaireFromSheets(sheets: Sheet[], options: { fileName?: s
         ...(parsedType.list ? { list: parsedType.list } : {}),
         ...(appearance ? { appearance } : {}),
         ...(records ? { records } : {}),
+        ...(parsedType.orOther ? { orOther: true } : {}),
+        ...(choiceFilter ? { choiceFilter } : {}),
       };
       node = q;
     }
@@ -442,6 +511,22 @@ export function questionnaireFromSheets(sheets: Sheet[], options: { fileName?: s
   }
 
   const formId = setting('form_id') || idFromFileName(options.fileName);
+  const instanceName = setting('instance_name');
+  const duplicates = setting('allow_choice_duplicates').toLowerCase();
+  if (duplicates && !['yes', 'true', 'true()', '1', 'no', 'false', 'false()', '0'].includes(duplicates))
+    problem(
+      settingsProblem(
+        settingsSheet,
+        settings,
+        settingsRow?.row ?? null,
+        { sheet: 'settings', field: 'allow_choice_duplicates' },
+        {
+          code: 'bad-setting',
+          name: duplicates,
+          message: `allow_choice_duplicates must be yes or no, not "${duplicates}".`,
+        },
+      ),
+    );
   const questionnaire: Questionnaire = {
     formId,
     title: setting('form_title') || formId,
@@ -450,6 +535,8 @@ export function questionnaireFromSheets(sheets: Sheet[], options: { fileName?: s
     languages,
     questions: root,
     choiceLists,
+    ...(instanceName ? { instanceName } : {}),
+    ...(['yes', 'true', 'true()', '1'].includes(duplicates) ? { allowChoiceDuplicates: true } : {}),
   };
 
   // The shared checks, mapped back to cells.
@@ -494,21 +581,26 @@ export function questionnaireFromSheets(sheets: Sheet[], options: { fileName?: s
     }
   }
 
+  const order = (s: string) => {
+    const i = SHEET_ORDER.indexOf(s.toLowerCase());
+    return i < 0 ? SHEET_ORDER.length : i;
+  };
+  const bySheetRowColumn = (a: XlsFormProblem, b: XlsFormProblem) =>
+    order(a.sheet) - order(b.sheet) ||
+    (a.row ?? 0) - (b.row ?? 0) ||
+    (a.column ?? '').length - (b.column ?? '').length ||
+    (a.column ?? '').localeCompare(b.column ?? '');
+  notices.sort(bySheetRowColumn);
   if (problems.length) {
-    const order = (s: string) => {
-      const i = SHEET_ORDER.indexOf(s.toLowerCase());
-      return i < 0 ? SHEET_ORDER.length : i;
-    };
-    problems.sort(
-      (a, b) =>
-        order(a.sheet) - order(b.sheet) ||
-        (a.row ?? 0) - (b.row ?? 0) ||
-        (a.column ?? '').length - (b.column ?? '').length ||
-        (a.column ?? '').localeCompare(b.column ?? ''),
-    );
-    return { ok: false, problems };
+    problems.sort(bySheetRowColumn);
+    return { ok: false, problems, notices };
   }
-  return { ok: true, questionnaire };
+  return { ok: true, questionnaire, notices };
+}
+
+/** How an unsupported feature is named: `survey row 12, column type: "range" is not supported`. */
+function notSupported(sheet: string, row: number | null, column: string, what: string): string {
+  return `${sheet}${row !== null ? ` row ${row}` : ''}, column ${column}: "${what}" is not supported`;
 }
 
 function settingsProblem(
@@ -530,16 +622,23 @@ function settingsProblem(
   };
 }
 
-/** The columns of a sheet: its first row; unknown, duplicate and unnamed columns are reported. */
+/**
+ * The columns of a sheet: its first row; unknown, duplicate and unnamed columns are reported, KoboToolbox's own
+ * ignored with a notice. With `properties`, an unknown column named as a question would be (not a media column) is
+ * kept in `extra` (the choices' own columns, which choice filters read).
+ */
 function view(
   sheet: Sheet,
   known: readonly string[],
   plainKey: string | null,
   problem: (p: XlsFormProblem) => void,
+  notice: (p: XlsFormNotice) => void,
+  options: { properties?: boolean } = {},
 ): SheetView {
   const first = sheet.rows[0];
   const headerRow = first?.row ?? 1;
   const columns: Column[] = [];
+  const extra: Column[] = [];
   const usedCols = new Map<number, number[]>();
   for (const r of sheet.rows.slice(1))
     for (const col of r.cells.keys()) {
@@ -552,6 +651,29 @@ function view(
     const parsed = parseHeader(header);
     if (!known.includes(parsed.base)) {
       const rows = usedCols.get(col);
+      if (isKoboOwn(header)) {
+        notice({
+          sheet: sheet.name,
+          row: headerRow,
+          column: columnLetter(col),
+          header,
+          code: 'ignored-column',
+          name: header,
+          message: `The column "${header}" is KoboToolbox's own (its form builder and locking of forms): ignored.`,
+        });
+        continue;
+      }
+      const name = header.trim();
+      if (
+        options.properties &&
+        NAME_PATTERN.test(name) &&
+        !name.includes(':') &&
+        !isMediaColumn(name) &&
+        !extra.some((c) => c.base === name)
+      ) {
+        extra.push({ col, header, base: name, language: null, key: null });
+        continue;
+      }
       if (rows?.length) {
         problem({
           sheet: sheet.name,
@@ -560,7 +682,7 @@ function view(
           header,
           code: 'unsupported-column',
           name: header,
-          message: `The column "${header}" is not supported (it holds values in row${rows.length > 1 ? 's' : ''} ${rows.slice(0, 10).join(', ')}${rows.length > 10 ? ', …' : ''}).`,
+          message: `${notSupported(sheet.name, headerRow, header, header)} (the column holds values in row${rows.length > 1 ? 's' : ''} ${rows.slice(0, 10).join(', ')}${rows.length > 10 ? ', …' : ''}).`,
         });
       }
       continue;
@@ -606,6 +728,7 @@ function view(
     sheet,
     headerRow,
     columns,
+    extra,
     find: (base, key) =>
       columns.find(
         (c) =>
@@ -615,10 +738,16 @@ function view(
   };
 }
 
-/** An XLSForm type (spaces collapsed) → a Marsad question type, or why it is refused. */
+/** An XLSForm type (spaces collapsed) → a Marsad question type, or why it is refused (`message`: more, or ''). */
 function questionType(
   type: string,
-): { type: AnswerType | 'note' | 'calculate'; list?: string } | { unsupported: string; message: string } {
+):
+  | { type: AnswerType | 'note' | 'calculate'; list?: string; orOther?: boolean }
+  | { type: 'metadata'; metadata: MetadataKind }
+  | { unsupported: string; message: string } {
+  const lower = type.toLowerCase();
+  if ((METADATA_KINDS as readonly string[]).includes(lower))
+    return { type: 'metadata', metadata: lower as MetadataKind };
   const simple: Record<string, AnswerType | 'note' | 'calculate'> = {
     text: 'text',
     string: 'text',
@@ -630,6 +759,7 @@ function questionType(
     calculate: 'calculate',
     marsad_indicator: 'indicator',
     marsad_item: 'knowledge_item',
+    geopoint: 'geopoint',
   };
   const known = simple[type.toLowerCase()];
   if (known) return { type: known };
@@ -641,18 +771,20 @@ function questionType(
   if (select) {
     const multiple = !/^(select(_| )one|select1)$/i.test(select[1]!);
     const rest = select[3]!.trim();
-    if (rest)
-      return {
-        unsupported: type,
-        message: `the type "${type}" is not supported ("${rest}"; "or other" choices are not).`,
-      };
-    return { type: multiple ? 'select_multiple' : 'select_one', list: select[2]! };
+    // `or_other`, and the older `or specify other`: the list gains "other", with a text.
+    const orOther = /^(or_other|or specify other)$/i.test(rest);
+    if (rest && !orOther) return { unsupported: type, message: ` ("${rest}" after the list name)` };
+    return {
+      type: multiple ? 'select_multiple' : 'select_one',
+      list: select[2]!,
+      ...(orOther ? { orOther: true } : {}),
+    };
   }
   if (/^(select_one|select one|select_multiple|select multiple|select all that apply)$/i.test(type)) {
-    return { unsupported: type, message: `"${type}" needs a choice list: ${type} <list_name>.` };
+    return { unsupported: type, message: `: it needs a choice list (${type} <list_name>)` };
   }
   return {
     unsupported: type,
-    message: `the type "${type}" is not supported (supported: text, integer, decimal, date, select_one, select_multiple, note, calculate, begin/end group, begin/end repeat, marsad_indicator, marsad_item).`,
+    message: ` (supported: text, integer, decimal, date, geopoint, select_one, select_multiple, or_other, note, calculate, begin/end group, begin/end repeat, the metadata ${METADATA_KINDS.join(', ')}, marsad_indicator, marsad_item)`,
   };
 }

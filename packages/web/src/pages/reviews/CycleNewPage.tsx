@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { getJson } from '../../api/client.ts';
 import type { Page } from '../../api/types.ts';
@@ -11,14 +11,8 @@ import { Loading } from '../../components/States.tsx';
 import { UserText } from '../../components/UserText.tsx';
 import { described, Field, FormProblems, useFormProblems } from '../admin/forms.tsx';
 import { type PickedPlace, PlacePicker } from '../admin/PlacePicker.tsx';
-import {
-  bodyOf,
-  CYCLE_KINDS,
-  type CycleKind,
-  fourYearsFrom,
-  kindLabel,
-  type QuestionnaireSummary,
-} from './review-api.ts';
+import { XlsFormImport } from '../xlsform/XlsFormImport.tsx';
+import { CYCLE_KINDS, type CycleKind, fourYearsFrom, kindLabel, type QuestionnaireSummary } from './review-api.ts';
 import './reviews.css';
 
 const FIELDS = ['kind', 'titles', 'startsOn', 'endsOn', 'questionnaireVersionId', 'participants'] as const;
@@ -272,88 +266,5 @@ export function CycleNewPage() {
         </button>
       </form>
     </section>
-  );
-}
-
-/**
- * Imports an XLSForm workbook (.xlsx) as a questionnaire (or a new version of one); problems with sheet, row and
- * column.
- */
-export function XlsFormImport({ onImported }: { onImported: (versionId: number) => void }) {
-  const { t } = useTranslation();
-  const { me } = useSession();
-  const { num } = usePrefs();
-  const input = useRef<HTMLInputElement>(null);
-  const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<{
-    ok: boolean;
-    text: string;
-    problems?: { sheet: string; row: number | null; column: string | null; message: string }[];
-  } | null>(null);
-  const upload = async () => {
-    const file = input.current?.files?.[0];
-    if (!file) return setResult({ ok: false, text: t('reviews.import.chooseFile') });
-    setBusy(true);
-    try {
-      const res = await fetch(`/api/v1/questionnaires/import?fileName=${encodeURIComponent(file.name)}`, {
-        method: 'POST',
-        body: file,
-        headers: {
-          'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-          Accept: 'application/json',
-          ...(me?.csrfToken ? { 'X-CSRF-Token': me.csrfToken } : {}),
-        },
-      });
-      const b = await bodyOf(res);
-      if (!res.ok) {
-        const problems =
-          (
-            b.details as
-              | { problems?: { sheet: string; row: number | null; column: string | null; message: string }[] }
-              | undefined
-          )?.problems ?? [];
-        return setResult({ ok: false, text: b.message ?? res.statusText, problems });
-      }
-      const version = (b as { version?: { id: number; number: number } }).version;
-      setResult({ ok: true, text: t('reviews.import.done', { n: num(version?.number ?? 1, 0) }) });
-      if (version) onImported(version.id);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <div className="field">
-      <label htmlFor="xlsform-file">{t('reviews.import.label')}</label>
-      <p id="xlsform-file-hint" className="hint">
-        {t('reviews.import.hint')}
-      </p>
-      <div className="row">
-        <input
-          ref={input}
-          id="xlsform-file"
-          type="file"
-          accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-          aria-describedby="xlsform-file-hint"
-        />
-        <button type="button" className="secondary" disabled={busy} onClick={() => void upload()}>
-          {t('reviews.import.button')}
-        </button>
-      </div>
-      {result && (
-        <div role={result.ok ? 'status' : 'alert'} className={result.ok ? 'notice' : 'notice warn'}>
-          <span dir="auto">{result.text}</span>
-          {result.problems && result.problems.length > 0 && (
-            <ul>
-              {result.problems.slice(0, 50).map((p, i) => (
-                <li key={i} dir="auto">
-                  {t('reviews.import.where', { sheet: p.sheet, row: p.row ?? '—', column: p.column ?? '—' })}:{' '}
-                  {p.message}
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
-      )}
-    </div>
   );
 }

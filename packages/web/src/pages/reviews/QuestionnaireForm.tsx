@@ -4,42 +4,104 @@ import {
   type AnswerSet,
   type AnswerValue,
   answerIn,
+  type ExpressionValue,
   type FormIssue,
   type FormState,
+  flattenQuestions,
+  interpolateText,
   isAnswerQuestion,
+  OTHER_CHOICE,
+  otherTextName,
   pickText,
   type QuestionNode,
   type Questionnaire,
+  textReferences,
 } from '@marsad/core';
 import { useQuery } from '@tanstack/react-query';
-import { type ReactNode, useEffect, useState } from 'react';
+import { Fragment, type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { getJson } from '../../api/client.ts';
 import type { Names, Observation, Page } from '../../api/types.ts';
 import { usePrefs } from '../../app/prefs.tsx';
 import { UserText } from '../../components/UserText.tsx';
+import { GeopointField } from '../xlsform/GeopointField.tsx';
 
 /** The id of the control of an answer's path (`measures/0/title` → `q-measures-0-title`). */
 export const fieldIdOf = (path: string) => `q-${path.replace(/[^A-Za-z0-9_-]/g, '-')}`;
 
+/** The nodes of a questionnaire by name, made once per questionnaire (its texts read it as they are drawn). */
+const nodeIndexes = new WeakMap<Questionnaire, Map<string, QuestionNode>>();
+function nodeIndex(q: Questionnaire): Map<string, QuestionNode> {
+  let m = nodeIndexes.get(q);
+  if (!m) {
+    m = new Map(flattenQuestions(q.questions).map((l) => [l.node.name, l.node]));
+    nodeIndexes.set(q, m);
+  }
+  return m;
+}
+
+/**
+ * How an answer shows inside a text (`${name}` in a label or hint): a choice by its label in the reader's language
+ * (several as a list of the reader's language), a number in the reader's digits, anything else as it is.
+ */
+function useValueText(q: Questionnaire): (name: string, v: ExpressionValue) => string {
+  const { t } = useTranslation();
+  const { lang, num } = usePrefs();
+  return (name, v) => {
+    const node = nodeIndex(q).get(name);
+    if (node && (node.type === 'select_one' || node.type === 'select_multiple') && typeof v === 'string') {
+      const choices = q.choiceLists.find((l) => l.name === node.list)?.choices ?? [];
+      const labels = v
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((c) => {
+          const choice = choices.find((x) => x.name === c);
+          if (choice) return pickText(choice.label, lang, q)?.text ?? c;
+          return c === OTHER_CHOICE ? t('reviews.form.other') : c;
+        });
+      return new Intl.ListFormat(lang, { type: 'conjunction' }).format(labels);
+    }
+    if (typeof v === 'number') return num(v, 6);
+    return String(v);
+  };
+}
+
 /**
  * A questionnaire text in the reader's language by the documented fallback (core's pickText), marked with its language.
+ * The answers it shows (`${name}`) are put in from `values` (FormState.textValues), each isolated; one that has no
+ * value (a question not answered, or not relevant) shows as "…". The answers are text: never read as markup.
  */
 export function QText({
   text,
   q,
   fallback,
+  values,
 }: {
   text: Record<string, string> | undefined;
   q: Questionnaire;
   fallback?: string;
+  values?: Record<string, ExpressionValue>;
 }) {
   const { lang } = usePrefs();
+  const show = useValueText(q);
   const p = pickText(text, lang, q);
   if (!p) return fallback ? <span dir="auto">{fallback}</span> : null;
+  const parts = textReferences(p.text).length
+    ? interpolateText(p.text, (n) => (values && Object.hasOwn(values, n) ? show(n, values[n]!) : '…'))
+    : null;
   return (
     <span dir="auto" lang={p.language === 'und' ? undefined : p.language}>
-      {p.text}
+      {parts
+        ? parts.map((x, i) =>
+            x.kind === 'text' ? (
+              <Fragment key={i}>{x.text}</Fragment>
+            ) : (
+              <bdi key={i} className="q-value">
+                {x.text}
+              </bdi>
+            ),
+          )
+        : p.text}
     </span>
   );
 }
@@ -54,7 +116,8 @@ export interface IssueText {
 export function formIssues(
   state: FormState | null | undefined,
   showMissing: boolean,
-  t: (k: string) => string,
+  t: (k: string, values?: Record<string, unknown>) => string,
+  q?: Questionnaire,
 ): IssueText[] {
   if (!state) return [];
   const text = (i: FormIssue, fallback: string): IssueText => ({
@@ -62,31 +125,48 @@ export function formIssues(
     text: i.message ?? fallback,
     ...(i.message && i.language && i.language !== 'und' ? { lang: i.language } : {}),
   });
+  const types = q ? nodeIndex(q) : null;
+  const invalid = (i: FormIssue) => {
+    if (i.code === 'expression-error') return t('reviews.form.expressionError');
+    if (i.code === 'filtered-choice') return t('reviews.form.filteredChoice');
+    if (i.code === 'repeat-count') return t('reviews.form.repeatCountExceeded', { n: i.count ?? 0 });
+    if (i.code === 'invalid-value' && types?.get(i.name)?.type === 'geopoint') return t('reviews.form.geo.invalid');
+    return t('reviews.form.invalid');
+  };
   return [
     ...(showMissing ? state.missing.map((i) => text(i, t('reviews.form.required'))) : []),
     ...state.constraintFailures.map((i) => text(i, t('reviews.form.constraint'))),
-    ...state.invalid.map((i) =>
-      text(i, i.code === 'expression-error' ? t('reviews.form.expressionError') : t('reviews.form.invalid')),
-    ),
+    ...state.invalid.map((i) => text(i, invalid(i))),
   ];
 }
 
-/** The label of a question instance, for lists of problems and comments. */
-export function labelOfPath(q: Questionnaire, path: string, lang: string): string {
+/**
+ * The label of a question instance, for lists of problems and comments; the text given with "other" of a select is
+ * named by the select's label and `otherWord`.
+ */
+export function labelOfPath(q: Questionnaire, path: string, lang: string, otherWord = '…'): string {
   const parts = path.split('/');
   const name = parts[parts.length - 1]!;
-  const find = (nodes: QuestionNode[]): QuestionNode | undefined => {
+  const find = (nodes: QuestionNode[], wanted: string): QuestionNode | undefined => {
     for (const n of nodes) {
-      if (n.name === name) return n;
+      if (n.name === wanted) return n;
       if (n.type === 'group' || n.type === 'repeat') {
-        const f = find(n.children);
+        const f = find(n.children, wanted);
         if (f) return f;
       }
     }
     return undefined;
   };
-  const node = find(q.questions);
-  const label = node ? (pickText(node.label, lang, q)?.text ?? name) : name;
+  let node = find(q.questions, name);
+  let suffix = '';
+  if (!node && name.endsWith('_other')) {
+    const select = find(q.questions, name.slice(0, -'_other'.length));
+    if (select && isAnswerQuestion(select) && select.orOther && otherTextName(select.name) === name) {
+      node = select;
+      suffix = ` — ${otherWord}`;
+    }
+  }
+  const label = (node ? (pickText(node.label, lang, q)?.text ?? name) : name) + suffix;
   const indices = parts.filter((_, i) => i % 2 === 1).map((x) => Number(x) + 1);
   return indices.length ? `${label} (${indices.join('/')})` : label;
 }
@@ -94,6 +174,8 @@ export function labelOfPath(q: Questionnaire, path: string, lang: string): strin
 interface Ctx {
   q: Questionnaire;
   state: FormState | null;
+  /** The answers shown inside texts, by path (FormState.textValues; given apart for a read-only form). */
+  textValues: Record<string, Record<string, ExpressionValue>>;
   issues: IssueText[];
   readOnly: boolean;
   placeCode: string;
@@ -114,6 +196,7 @@ export function QuestionnaireForm({
   readOnly,
   placeCode,
   after,
+  textValues,
 }: {
   q: Questionnaire;
   answers: AnswerSet;
@@ -123,8 +206,18 @@ export function QuestionnaireForm({
   readOnly: boolean;
   placeCode: string;
   after?: (path: string) => ReactNode;
+  /** The answers shown inside texts when `state` is not given (a read-only form). */
+  textValues?: FormState['textValues'];
 }) {
-  const ctx: Ctx = { q, state, issues, readOnly, placeCode, after };
+  const ctx: Ctx = {
+    q,
+    state,
+    textValues: state?.textValues ?? textValues ?? {},
+    issues,
+    readOnly,
+    placeCode,
+    after,
+  };
   return <div className="questionnaire">{renderNodes(ctx, q.questions, answers, '', (a) => onChange?.(a), 2)}</div>;
 }
 
@@ -160,17 +253,20 @@ function NodeView({
   const { num } = usePrefs();
   const path = prefix + node.name;
   if (ctx.state && ctx.state.relevant[path] === false) return null;
+  // Metadata is filled by the app (start, end, today, device, user), never asked.
+  if (node.type === 'metadata') return null;
   const { q } = ctx;
+  const values = ctx.textValues[path];
   const H = (depth <= 2 ? 'h2' : depth === 3 ? 'h3' : 'h4') as 'h2' | 'h3' | 'h4';
   if (node.type === 'group') {
     return (
       <section className="q-group" aria-labelledby={`${fieldIdOf(path)}-title`}>
         <H id={`${fieldIdOf(path)}-title`}>
-          <QText text={node.label} q={q} fallback={node.name} />
+          <QText text={node.label} q={q} fallback={node.name} values={values} />
         </H>
         {Object.keys(node.hint).length > 0 && (
           <p className="hint">
-            <QText text={node.hint} q={q} />
+            <QText text={node.hint} q={q} values={values} />
           </p>
         )}
         {renderNodes(ctx, node.children, set, prefix, onSet, depth + 1)}
@@ -179,19 +275,28 @@ function NodeView({
   }
   if (node.type === 'repeat') {
     const given = answerIn(set, node.name);
-    const instances = (Array.isArray(given) ? given : []) as AnswerSet[];
+    const answered = (Array.isArray(given) ? given : []) as AnswerSet[];
+    // A repeat_count sets the number of instances: as many as it gives, none added or removed by hand.
+    const count = ctx.readOnly ? undefined : ctx.state?.repeatCounts[path];
+    const instances =
+      count === undefined ? answered : Array.from({ length: count }, (_, i) => answered[i] ?? ({} as AnswerSet));
     const put = (list: AnswerSet[]) => onSet({ ...set, [node.name]: list });
     return (
       <section className="q-group q-repeat" aria-labelledby={`${fieldIdOf(path)}-title`}>
         <H id={`${fieldIdOf(path)}-title`}>
-          <QText text={node.label} q={q} fallback={node.name} />
+          <QText text={node.label} q={q} fallback={node.name} values={values} />
         </H>
         {Object.keys(node.hint).length > 0 && (
           <p className="hint">
-            <QText text={node.hint} q={q} />
+            <QText text={node.hint} q={q} values={values} />
           </p>
         )}
-        {instances.length === 0 && <p className="muted">{t('reviews.form.noInstances')}</p>}
+        {count !== undefined && (
+          <p className="muted q-repeat-count" id={`${fieldIdOf(path)}-count`}>
+            {t('reviews.form.repeatCount', { n: num(count, 0) })}
+          </p>
+        )}
+        {instances.length === 0 && count === undefined && <p className="muted">{t('reviews.form.noInstances')}</p>}
         {instances.map((inst, i) => (
           <fieldset key={i} className="q-instance">
             <legend>{t('reviews.form.instance', { n: num(i + 1, 0) })}</legend>
@@ -203,7 +308,7 @@ function NodeView({
               (ni) => put(instances.map((x, j) => (j === i ? ni : x))),
               depth + 1,
             )}
-            {!ctx.readOnly && (
+            {!ctx.readOnly && count === undefined && (
               <button
                 type="button"
                 className="secondary small-button"
@@ -217,7 +322,7 @@ function NodeView({
             )}
           </fieldset>
         ))}
-        {!ctx.readOnly && (
+        {!ctx.readOnly && count === undefined && (
           <button
             type="button"
             id={`${fieldIdOf(path)}-add`}
@@ -246,8 +351,13 @@ function NodeView({
     return (
       <div className="q-note">
         <p>
-          <QText text={node.label} q={q} />
+          <QText text={node.label} q={q} values={values} />
         </p>
+        {Object.keys(node.hint).length > 0 && (
+          <p className="hint">
+            <QText text={node.hint} q={q} values={values} />
+          </p>
+        )}
       </div>
     );
   }
@@ -257,20 +367,30 @@ function NodeView({
     return (
       <div className="q-field">
         <span className="label">
-          <QText text={node.label} q={q} />
+          <QText text={node.label} q={q} values={values} />
         </span>{' '}
         <output dir="auto">{typeof v === 'number' ? num(v, 6) : String(v)}</output>
       </div>
     );
   }
   if (!isAnswerQuestion(node)) return null;
+  const otherKey = otherTextName(node.name);
+  const hasOther = (v: AnswerValue) => v === OTHER_CHOICE || (Array.isArray(v) && v.some((x) => x === OTHER_CHOICE));
   return (
     <AnswerField
       ctx={ctx}
       node={node}
       path={path}
       value={answerIn(set, node.name)}
-      onValue={(v) => onSet({ ...set, [node.name]: v })}
+      onValue={(v) => {
+        // Choosing something else than "other" takes its text away (it would no longer be asked).
+        if (node.orOther && !hasOther(v) && answerIn(set, otherKey) !== undefined) {
+          const { [otherKey]: _dropped, ...rest } = set;
+          onSet({ ...rest, [node.name]: v });
+        } else onSet({ ...set, [node.name]: v });
+      }}
+      otherText={node.orOther ? answerIn(set, otherKey) : undefined}
+      onOtherText={(v) => onSet({ ...set, [otherKey]: v })}
     />
   );
 }
@@ -281,16 +401,22 @@ function AnswerField({
   path,
   value,
   onValue,
+  otherText,
+  onOtherText,
 }: {
   ctx: Ctx;
   node: AnswerQuestion;
   path: string;
   value: AnswerValue | undefined;
   onValue: (v: AnswerValue) => void;
+  /** A select with or_other: the text given with "other". */
+  otherText?: AnswerValue;
+  onOtherText?: (v: AnswerValue) => void;
 }) {
   const { t } = useTranslation();
   const { q } = ctx;
   const id = fieldIdOf(path);
+  const values = ctx.textValues[path];
   const mine = ctx.issues.filter((i) => i.path === path);
   const hasHint = Object.keys(node.hint).length > 0;
   const describedBy =
@@ -302,13 +428,13 @@ function AnswerField({
   };
   const label = (
     <>
-      <QText text={node.label} q={q} fallback={node.name} />
+      <QText text={node.label} q={q} fallback={node.name} values={values} />
       {node.required && !ctx.readOnly && <span className="required-mark"> ({t('reviews.form.requiredMark')})</span>}
     </>
   );
   const hint = hasHint ? (
     <p id={`${id}-hint`} className="hint">
-      <QText text={node.hint} q={q} />
+      <QText text={node.hint} q={q} values={values} />
     </p>
   ) : null;
   const errors = mine.length ? (
@@ -321,7 +447,13 @@ function AnswerField({
       ))}
     </p>
   ) : null;
-  const choices = q.choiceLists.find((l) => l.name === node.list)?.choices ?? [];
+  const listed = q.choiceLists.find((l) => l.name === node.list)?.choices ?? [];
+  // The choices offered: those the choice filter lets through (once each), and "other" for or_other.
+  const offered = ctx.state?.choices[path];
+  const choices = listed.filter(
+    (c, i) => (!offered || offered.includes(c.name)) && listed.findIndex((x) => x.name === c.name) === i,
+  );
+  if (node.orOther && !choices.some((c) => c.name === OTHER_CHOICE)) choices.push({ name: OTHER_CHOICE, label: {} });
   const str = typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
 
   if (ctx.readOnly) {
@@ -329,16 +461,37 @@ function AnswerField({
       <div className="q-field q-answer" id={id}>
         <span className="label">{label}</span>
         <div className="answer">
-          <ReadOnlyValue ctx={ctx} node={node} value={value} />
+          <ReadOnlyValue ctx={ctx} id={id} node={node} value={value} otherText={otherText} />
         </div>
         {ctx.after?.(path)}
       </div>
     );
   }
 
+  if (node.type === 'geopoint') {
+    return (
+      <fieldset className="q-field q-geopoint" id={id} aria-describedby={describedBy}>
+        <legend>{label}</legend>
+        {hint}
+        <GeopointField
+          id={id}
+          value={typeof value === 'string' ? value : undefined}
+          onValue={(v) => onValue(v)}
+          aria={aria}
+        />
+        {errors}
+        {ctx.after?.(path)}
+      </fieldset>
+    );
+  }
+
   if (node.type === 'select_one' || node.type === 'select_multiple') {
     const multi = node.type === 'select_multiple';
     const chosen = multi ? (Array.isArray(value) ? (value as string[]) : []) : [str];
+    const otherPath = `${path}_other`;
+    const otherId = fieldIdOf(otherPath);
+    const otherIssues = ctx.issues.filter((i) => i.path === otherPath);
+    const otherShown = node.orOther && chosen.includes(OTHER_CHOICE);
     return (
       <fieldset
         className="q-field q-choices"
@@ -348,6 +501,7 @@ function AnswerField({
       >
         <legend>{label}</legend>
         {hint}
+        {offered && choices.length === 0 && <p className="muted">{t('reviews.form.noChoices')}</p>}
         {choices.map((c) => {
           const cid = `${id}--${c.name}`;
           return (
@@ -363,10 +517,38 @@ function AnswerField({
                   else onValue(e.target.checked ? [...chosen, c.name] : chosen.filter((x) => x !== c.name));
                 }}
               />{' '}
-              <QText text={c.label} q={q} fallback={c.name} />
+              {c.name === OTHER_CHOICE && !Object.keys(c.label).length ? (
+                t('reviews.form.other')
+              ) : (
+                <QText text={c.label} q={q} fallback={c.name} />
+              )}
             </label>
           );
         })}
+        {otherShown && (
+          <div className="q-other">
+            <label htmlFor={otherId}>{t('reviews.form.otherSpecify')}</label>
+            <input
+              id={otherId}
+              dir="auto"
+              value={typeof otherText === 'string' ? otherText : ''}
+              onChange={(e) => onOtherText?.(e.target.value === '' ? null : e.target.value)}
+              aria-invalid={otherIssues.length ? true : undefined}
+              aria-describedby={otherIssues.length ? `${otherId}-error` : undefined}
+              aria-required={node.required ? true : undefined}
+            />
+            {otherIssues.length > 0 && (
+              <p id={`${otherId}-error`} className="field-error">
+                <span aria-hidden="true">⚠ </span>
+                {otherIssues.map((m, i) => (
+                  <span key={i} dir="auto" lang={m.lang}>
+                    {m.text}{' '}
+                  </span>
+                ))}
+              </p>
+            )}
+          </div>
+        )}
         {!multi && str && !node.required && (
           <button type="button" className="link-button small" onClick={() => onValue(null)}>
             {t('reviews.form.clearChoice')}
@@ -495,7 +677,19 @@ function NumberInput({
   );
 }
 
-function ReadOnlyValue({ ctx, node, value }: { ctx: Ctx; node: AnswerQuestion; value: AnswerValue | undefined }) {
+function ReadOnlyValue({
+  ctx,
+  id,
+  node,
+  value,
+  otherText,
+}: {
+  ctx: Ctx;
+  id: string;
+  node: AnswerQuestion;
+  value: AnswerValue | undefined;
+  otherText?: AnswerValue;
+}) {
   const { t } = useTranslation();
   const { num, date } = usePrefs();
   const { q } = ctx;
@@ -504,9 +698,23 @@ function ReadOnlyValue({ ctx, node, value }: { ctx: Ctx; node: AnswerQuestion; v
   const choices = q.choiceLists.find((l) => l.name === node.list)?.choices ?? [];
   const choice = (name: string) => {
     const c = choices.find((x) => x.name === name);
-    return c ? <QText text={c.label} q={q} fallback={name} /> : <span dir="auto">{name}</span>;
+    if (c) return <QText text={c.label} q={q} fallback={name} />;
+    if (node.orOther && name === OTHER_CHOICE)
+      return (
+        <span className="q-other-answer">
+          {t('reviews.form.other')}
+          {typeof otherText === 'string' && otherText !== '' && (
+            <>
+              : <span dir="auto">{otherText}</span>
+            </>
+          )}
+        </span>
+      );
+    return <span dir="auto">{name}</span>;
   };
   switch (node.type) {
+    case 'geopoint':
+      return <GeopointField id={id} value={String(value)} readOnly />;
     case 'select_one':
       return choice(String(value));
     case 'select_multiple':

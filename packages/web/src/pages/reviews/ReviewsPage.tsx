@@ -172,6 +172,14 @@ function MySubmissions({ admin }: { admin: boolean }) {
                     <Link to="/reviews/submissions/$id" params={{ id: String(s.id) }}>
                       <UserText names={s.place.names} fallbackText={s.place.code} />
                     </Link>
+                    {s.instanceName && (
+                      <>
+                        {' '}
+                        <bdi dir="auto" className="muted small">
+                          {s.instanceName}
+                        </bdi>
+                      </>
+                    )}
                   </td>
                   <td>
                     <UserText names={s.cycle.titles} />

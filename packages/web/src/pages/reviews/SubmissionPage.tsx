@@ -1,5 +1,14 @@
 import '../../zod-jitless.ts';
-import { type AnswerSet, evaluateForm, type Questionnaire } from '@marsad/core';
+import {
+  type AnswerSet,
+  evaluateForm,
+  type FormIssue,
+  type FormState,
+  fillMetadata,
+  fitRepeatCounts,
+  localTimestamp,
+  type Questionnaire,
+} from '@marsad/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from '@tanstack/react-router';
 import { useEffect, useMemo, useRef, useState } from 'react';
@@ -12,6 +21,7 @@ import { ErrorMessage, Loading } from '../../components/States.tsx';
 import { TableScroll } from '../../components/TableScroll.tsx';
 import { UserText } from '../../components/UserText.tsx';
 import { LANGS } from '../admin/admin-api.ts';
+import { deviceId } from '../xlsform/device-id.ts';
 import { CommentThread } from './CommentThread.tsx';
 import { fieldIdOf, formIssues, labelOfPath, QuestionnaireForm } from './QuestionnaireForm.tsx';
 import {
@@ -89,6 +99,11 @@ export function SubmissionPage() {
       <p className="lead">
         <UserText names={s.cycle.titles} /> · {kindLabel(t, s.cycle.kind)}
       </p>
+      {s.instanceName && (
+        <p className="instance-name">
+          {t('reviews.submission.instanceName')}: <bdi dir="auto">{s.instanceName}</bdi>
+        </p>
+      )}
       {s.demo && <p className="notice">{t('reviews.demoNotice')}</p>}
       <p>
         <StateBadge state={s.state} />{' '}
@@ -128,6 +143,12 @@ function SubmissionBody({ s, q }: { s: SubmissionView; q: Questionnaire }) {
   );
   const editing = s.editable && s.answers !== undefined && (submitter || admin);
   const shown = s.submitted?.answers ?? s.answers ?? {};
+  const { lang } = usePrefs();
+  // The answers shown inside labels and hints (`${name}`) of the answers read.
+  const textValues = useMemo(
+    () => (editing ? {} : evaluateForm(q, shown, { today: today(), language: lang }).textValues),
+    [editing, q, shown, lang],
+  );
   return (
     <>
       {editing ? (
@@ -150,6 +171,7 @@ function SubmissionBody({ s, q }: { s: SubmissionView; q: Questionnaire }) {
             readOnly
             placeCode={s.place.code}
             after={after}
+            textValues={textValues}
           />
         </section>
       )}
@@ -192,22 +214,40 @@ function AnswerEditor({
 }) {
   const { t } = useTranslation();
   const { lang, num } = usePrefs();
-  const { send } = useSession();
+  const { send, me } = useSession();
   const client = useQueryClient();
-  const [answers, setAnswers] = useState<AnswerSet>(s.answers ?? {});
+  /** The metadata of the questionnaire (XLSForm start, end, today, deviceid, username) as of now. */
+  const metadata = () => ({
+    now: localTimestamp(new Date()),
+    today: today(),
+    deviceId: deviceId(),
+    username: me?.user.email ?? null,
+  });
+  const [answers, setAnswers] = useState<AnswerSet>(() => fillMetadata(q, s.answers ?? {}, metadata(), 'open'));
   const [languages, setLanguages] = useState<string[]>(s.languages.length ? s.languages : [lang]);
   const [showMissing, setShowMissing] = useState(false);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<Msg>(null);
   const summaryRef = useRef<HTMLDivElement>(null);
   const state = useMemo(() => evaluateForm(q, answers, { today: today(), language: lang }), [q, answers, lang]);
-  const issues = formIssues(state, showMissing, t);
+  const issues = formIssues(state, showMissing, t, q);
   const focusSummary = () => requestAnimationFrame(() => summaryRef.current?.focus());
 
   const save = async (): Promise<boolean> => {
-    const res = await send(`/review-submissions/${s.id}/answers?lang=${lang}`, 'PUT', { answers, languages });
+    const saved = fillMetadata(q, answers, metadata(), 'save');
+    setAnswers(saved);
+    const res = await send(`/review-submissions/${s.id}/answers?lang=${lang}`, 'PUT', { answers: saved, languages });
     if (!res.ok) {
-      setMessage({ ok: false, text: (await bodyOf(res)).message ?? res.statusText });
+      const b = await bodyOf(res);
+      const invalid = (b.details as { invalid?: FormIssue[] } | undefined)?.invalid;
+      if (Array.isArray(invalid) && invalid.length) {
+        // The answers the server refused, each named by its question, in the reader's language.
+        const refused: FormState = { ...state, missing: [], constraintFailures: [], invalid };
+        const texts = formIssues(refused, false, t, q).map(
+          (i) => `${labelOfPath(q, i.path, lang, t('reviews.form.other'))}: ${i.text}`,
+        );
+        setMessage({ ok: false, text: `${t('reviews.form.refused')} ${texts.join(' · ')}` });
+      } else setMessage({ ok: false, text: b.message ?? res.statusText });
       return false;
     }
     return true;
@@ -216,7 +256,12 @@ function AnswerEditor({
     setBusy(true);
     try {
       setShowMissing(true);
-      if (await save()) setMessage({ ok: true, text: t('reviews.form.saved') });
+      if (await save()) {
+        setMessage({ ok: true, text: t('reviews.form.saved') });
+        // The name the server gave the answers (instance_name), here and in the lists; the form keeps what is typed.
+        await client.invalidateQueries({ queryKey: ['review-submission', String(s.id)] });
+        await client.invalidateQueries({ queryKey: ['review-submissions'] });
+      }
       focusSummary();
     } finally {
       setBusy(false);
@@ -285,7 +330,7 @@ function AnswerEditor({
                 {issues.map((i, k) => (
                   <li key={k}>
                     <a href={`#${fieldIdOf(i.path)}`} dir="auto">
-                      {labelOfPath(q, i.path, lang)}
+                      {labelOfPath(q, i.path, lang, t('reviews.form.other'))}
                     </a>
                     :{' '}
                     <span dir="auto" lang={i.lang}>
@@ -310,7 +355,8 @@ function AnswerEditor({
         q={q}
         answers={answers}
         onChange={(a) => {
-          setAnswers(a);
+          // A repeat_count that goes down takes the instances beyond it away.
+          setAnswers(fitRepeatCounts(a, evaluateForm(q, a, { today: today(), language: lang }).repeatCounts));
           setMessage(null);
         }}
         state={state}

@@ -66,6 +66,8 @@ export interface SubmissionItem {
   round: number;
   cycle: CycleSummary & { questionnaireVersionId: number };
   place: ReviewPlace;
+  /** Its name by the questionnaire's XLSForm instance_name, as of the last save; null without one. */
+  instanceName?: string | null;
   myRoles: string[];
   submittedAt: string | null;
   publishedAt: string | null;
