@@ -135,6 +135,7 @@ const RESTRICTED_READS: Record<string, Access> = {
   'GET /api/v1/audit': 'administrator',
   'GET /api/v1/audit/export': 'administrator',
   'GET /api/v1/inbox': 'signed-in',
+  'GET /api/v1/observations/history': 'signed-in', // then: those who may see the place's unpublished values
   'GET /api/v1/entry/form': 'signed-in',
   'GET /api/v1/questionnaires': 'signed-in',
   'GET /api/v1/questionnaires/:id': 'signed-in',

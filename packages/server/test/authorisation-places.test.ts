@@ -662,6 +662,14 @@ const PLACE_ROUTES: Record<string, PlaceRoute> = {
     refused: NO_UNPUBLISHED_OF,
     request: async (_t, place) => ({ method: 'GET', url: `/api/v1/observations?place=${place}&status=provisional` }),
   },
+  // A value's history (approval steps with who and why): those who may see the place's unpublished values.
+  'GET /api/v1/observations/history': {
+    allowed: READERS_OF_UNPUBLISHED,
+    request: async (t, place) => ({
+      method: 'GET',
+      url: `/api/v1/observations/history?indicator=11.1.1&place=${place}&period=${(await provisionalValue(t, place)).period}`,
+    }),
+  },
   'GET /api/v1/observations/export': {
     allowed: READERS_OF_UNPUBLISHED,
     refused: NO_UNPUBLISHED_OF,

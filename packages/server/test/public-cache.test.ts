@@ -22,6 +22,8 @@ const PRIVATE_TABLES = [
   'import_batches',
   'login_failures',
   'observation_drafts',
+  // The steps of the approval workflow (migration 030): read by the inbox and the entry form, never by the public.
+  'observation_events',
   'saved_mappings',
   'schema_migrations',
   'sessions',

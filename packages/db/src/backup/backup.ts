@@ -46,6 +46,8 @@ export const BACKUP_TABLES = [
   'targets',
   'observations',
   'observation_history',
+  // The steps of the approval workflow, with who and why (migration 030).
+  'observation_events',
   'audit_log',
   // Accounts (password, link and token hashes only; sessions are not kept: after a restore everyone signs in again).
   'users',
@@ -118,6 +120,7 @@ export const BACKUP_SEQUENCES: Record<string, string> = {
   series: 'series_id_seq',
   indicator_metadata: 'indicator_metadata_id_seq',
   targets: 'targets_id_seq',
+  observation_events: 'observation_events_id_seq',
   audit_log: 'audit_log_id_seq',
   users: 'users_id_seq',
   user_tokens: 'user_tokens_id_seq',

@@ -5,13 +5,18 @@ import type { Actor } from '../auth/actor.ts';
 import { canApprovePlace, isAdministrator, scopeAllows } from '../auth/policy.ts';
 import { HttpError } from '../http/errors.ts';
 import { type MyAssignment, myAssignments } from '../reviews/review-assignments.ts';
+import { appendEvents, cleanReason, type EventAction, REASON_MAX, REASON_MIN, SENT_BACK } from './approval-events.ts';
+import { approvedValues, type InboxValue, type Scope, sentBackValues, waitingValues } from './approval-inbox.ts';
 import { disaggregationKey } from './code-resolver.ts';
 
 /**
  * The status workflow of observations: provisional → validated (a data validator of the place)
- * → approved (a national focal point of the place); an approved or validated value is reopened
- * (→ provisional) by a national focal point, with a reason. Administrators may do all. Every
- * change keeps the earlier version in observation_history and is one audit entry per call.
+ * → approved (a national focal point of the place). With a reason, a value goes back to its provider:
+ * a provisional one is sent back (by a data validator or a national focal point of the place), a
+ * validated or approved one is reopened (→ provisional, by a national focal point); it then waits for
+ * the provider's correction (approval-events.ts), which brings it back to the validators. Administrators
+ * may do all. Every change keeps the earlier version in observation_history, each step of each value is
+ * kept with who, when and why in observation_events, and each call is one audit entry.
  */
 
 export type Status = 'provisional' | 'validated' | 'approved';
@@ -30,10 +35,12 @@ export interface StatusChange {
   reason?: string;
 }
 
-/** Roles whose holders may validate values of the places they cover. */
+/** Roles whose holders may validate values of the places they cover (and send provisional ones back). */
 export const VALIDATOR_ROLES = ['data-validator'] as const;
 /** Roles whose holders may approve values (and reopen them) of the places they cover. */
 export const APPROVER_ROLES = ['national-focal-point'] as const;
+/** Roles whose holders enter values of the places they cover: the providers a value goes back to. */
+export const PROVIDER_ROLES = ['national-focal-point', 'city-focal-point'] as const;
 
 function coversWith(actor: Actor, roles: readonly string[], placePath: string): boolean {
   return actor.roles.some((r) => roles.includes(r.role) && r.placePath !== null && placePath.startsWith(r.placePath));
@@ -46,13 +53,14 @@ export function canValidatePlace(actor: Actor | null, placePath: string): boolea
   return scopeAllows(actor, 'observations:write') && coversWith(actor, VALIDATOR_ROLES, placePath);
 }
 
-type Transition = 'validate' | 'approve' | 'reopen';
+type Transition = 'validate' | 'approve' | 'reopen' | 'send-back';
 
 /** The transition from one status to another, or null when it is not allowed. */
 export function transitionOf(from: string, to: Status): Transition | null {
   if (from === 'provisional' && to === 'validated') return 'validate';
   if (from === 'validated' && to === 'approved') return 'approve';
   if ((from === 'approved' || from === 'validated') && to === 'provisional') return 'reopen';
+  if (from === 'provisional' && to === 'provisional') return 'send-back';
   return null;
 }
 
@@ -60,10 +68,31 @@ const WHO: Record<Transition, string> = {
   validate: 'a data validator of the place (or an administrator)',
   approve: 'a national focal point of the place (or an administrator)',
   reopen: 'a national focal point of the place (or an administrator)',
+  'send-back': 'a data validator or a national focal point of the place (or an administrator)',
+};
+const VERB: Record<Transition, string> = {
+  validate: 'validate',
+  approve: 'approve',
+  reopen: 'reopen',
+  'send-back': 'send back',
+};
+const DONE: Record<Transition, string> = {
+  validate: 'validated',
+  approve: 'approved',
+  reopen: 'reopened',
+  'send-back': 'sent back',
+};
+const ACTION: Record<Transition, EventAction> = {
+  validate: 'validated',
+  approve: 'approved',
+  reopen: 'reopened',
+  'send-back': 'sent-back',
 };
 
 function allowed(actor: Actor, t: Transition, placePath: string): boolean {
-  return t === 'validate' ? canValidatePlace(actor, placePath) : canApprovePlace(actor, placePath);
+  if (t === 'validate') return canValidatePlace(actor, placePath);
+  if (t === 'send-back') return canValidatePlace(actor, placePath) || canApprovePlace(actor, placePath);
+  return canApprovePlace(actor, placePath);
 }
 
 interface Found {
@@ -80,15 +109,28 @@ interface Found {
   place: string;
   indicator: string;
   value: number;
+  sent_back: boolean;
 }
 
 const describeRef = (o: ObservationRef) =>
   `${o.indicator}${o.series ? ` (${o.series})` : ''} ${o.place} ${o.period}${o.dims && Object.keys(o.dims).length ? ` ${disaggregationKey(o.dims)}` : ''}`;
 
+/** "2 values validated", "1 value sent back, 1 reopened". */
+function summaryOf(transitions: Transition[]): string {
+  const counts = new Map<Transition, number>();
+  for (const t of transitions) counts.set(t, (counts.get(t) ?? 0) + 1);
+  return [...counts]
+    .map(([t, n], i) => (i === 0 ? `${n} value${n === 1 ? '' : 's'} ${DONE[t]}` : `${n} ${DONE[t]}`))
+    .join(', ');
+}
+
 /**
  * Changes the status of the given observations, all or nothing: every item is checked first
  * (404 unknown, 400 transition not allowed, 403 no right), then all are changed in one
- * transaction with their earlier versions in observation_history and one audit entry.
+ * transaction with their earlier versions in observation_history, their steps in
+ * observation_events and one audit entry. `to: 'provisional'` gives values back to their
+ * provider with the reason: a provisional value is sent back (it keeps its version), a validated
+ * or approved one is reopened.
  */
 export async function changeStatus(
   store: Store,
@@ -97,14 +139,16 @@ export async function changeStatus(
   change: StatusChange,
 ): Promise<{ changed: number; to: Status }> {
   const { to } = change;
-  const reason = change.reason?.trim() || undefined;
-  if (to === 'provisional' && (!reason || reason.length < 5)) {
+  const reason = change.reason === undefined ? undefined : cleanReason(change.reason) || undefined;
+  if (to === 'provisional' && (!reason || reason.length < REASON_MIN)) {
     throw new HttpError(
       400,
       'bad_request',
-      'reason: reopening values (to provisional) needs a reason of at least 5 characters.',
+      `reason: sending values back or reopening them (to provisional) needs a reason of at least ${REASON_MIN} characters.`,
     );
   }
+  if (reason && reason.length > REASON_MAX)
+    throw new HttpError(400, 'bad_request', `reason: at most ${REASON_MAX} characters.`);
   const items = change.observations.map((o, i) => {
     const p = parsePeriod(o.period);
     if (!p.ok) throw new HttpError(400, 'bad_request', `observations.${i}.period: ${p.message}`);
@@ -121,7 +165,7 @@ export async function changeStatus(
   return store.exclusive(async (conn: SqlConn) => {
     const found = await conn.query<Found>(
       `SELECT x.i, o.series_id, o.place_id, o.period, o.disagg_id, o.status, o.version, o.value, s.code AS series, s.is_default,
-              p.path, p.code AS place, ind.code AS indicator
+              p.path, p.code AS place, ind.code AS indicator, ${SENT_BACK('o')} AS sent_back
          FROM jsonb_to_recordset($1::jsonb) AS x(i int, indicator text, series text, place text, period text, dkey text)
          JOIN indicators ind ON ind.code = x.indicator
          JOIN places p ON p.code = x.place
@@ -135,7 +179,7 @@ export async function changeStatus(
     const byItem = new Map<number, Found[]>();
     for (const r of found.rows) byItem.set(r.i, [...(byItem.get(r.i) ?? []), r]);
 
-    const rows: Found[] = [];
+    const rows: (Found & { t: Transition })[] = [];
     const seen = new Map<string, number>();
     for (const item of items) {
       const ref = change.observations[item.i]!;
@@ -165,39 +209,65 @@ export async function changeStatus(
         throw new HttpError(
           400,
           'bad_request',
-          `observations.${item.i}: ${describeRef(ref)} is ${row.status}; it cannot become ${to} (provisional → validated → approved; validated or approved → provisional to reopen).`,
+          `observations.${item.i}: ${describeRef(ref)} is ${row.status}; it cannot become ${to} (provisional → validated → approved; to provisional, with a reason, sends a value back to its provider or reopens it).`,
         );
       }
       if (!allowed(actor, t, row.path)) {
         throw new HttpError(
           403,
           'forbidden',
-          `observations.${item.i}: only ${WHO[t]} may ${t} values of ${row.place}.`,
+          `observations.${item.i}: only ${WHO[t]} may ${VERB[t]} values of ${row.place}.`,
         );
       }
-      rows.push(row);
+      if (t === 'send-back' && row.sent_back) {
+        throw new HttpError(
+          400,
+          'bad_request',
+          `observations.${item.i}: ${describeRef(ref)} was already sent back to its provider; it waits for their correction.`,
+        );
+      }
+      rows.push({ ...row, t });
     }
 
-    const keys = JSON.stringify(rows.map((r) => ({ s: r.series_id, p: r.place_id, per: r.period, d: r.disagg_id })));
-    const KEYS = `jsonb_to_recordset($1::jsonb) AS k(s int, p int, per text, d int)`;
-    const MATCH = 'o.series_id = k.s AND o.place_id = k.p AND o.period = k.per AND o.disagg_id = k.d';
-    await conn.query(
-      `INSERT INTO observation_history (series_id, place_id, period, disagg_id, version, value, unit, status, source_id, note,
-          batch_id, valid_from, valid_to, replaced_by_batch, change)
-       SELECT o.series_id, o.place_id, o.period, o.disagg_id, o.version, o.value, o.unit, o.status, o.source_id, o.note,
-          o.batch_id, o.updated_at, now(), NULL, 'update'
-         FROM observations o JOIN ${KEYS} ON ${MATCH}`,
-      [keys],
+    // A value sent back keeps its version: nothing of it changes but that it waits for its provider.
+    const moved = rows.filter((r) => r.t !== 'send-back');
+    if (moved.length) {
+      const keys = JSON.stringify(moved.map((r) => ({ s: r.series_id, p: r.place_id, per: r.period, d: r.disagg_id })));
+      const KEYS = `jsonb_to_recordset($1::jsonb) AS k(s int, p int, per text, d int)`;
+      const MATCH = 'o.series_id = k.s AND o.place_id = k.p AND o.period = k.per AND o.disagg_id = k.d';
+      await conn.query(
+        `INSERT INTO observation_history (series_id, place_id, period, disagg_id, version, value, unit, status, source_id, note,
+            batch_id, valid_from, valid_to, replaced_by_batch, change)
+         SELECT o.series_id, o.place_id, o.period, o.disagg_id, o.version, o.value, o.unit, o.status, o.source_id, o.note,
+            o.batch_id, o.updated_at, now(), NULL, 'update'
+           FROM observations o JOIN ${KEYS} ON ${MATCH}`,
+        [keys],
+      );
+      await conn.query(
+        `UPDATE observations o SET status = $2, version = o.version + 1, updated_at = now() FROM ${KEYS} WHERE ${MATCH}`,
+        [keys, to],
+      );
+    }
+    await appendEvents(
+      conn,
+      audit,
+      rows.map((r) => ({
+        series_id: r.series_id,
+        place_id: r.place_id,
+        period: r.period,
+        disagg_id: r.disagg_id,
+        version: r.t === 'send-back' ? r.version : r.version + 1,
+        action: ACTION[r.t],
+        from: r.status,
+        to,
+        value: Number(r.value),
+        reason: reason ?? null,
+      })),
     );
-    const updated = await conn.query(
-      `UPDATE observations o SET status = $2, version = o.version + 1, updated_at = now() FROM ${KEYS} WHERE ${MATCH}`,
-      [keys, to],
-    );
-    const verb = to === 'provisional' ? 'reopened' : to;
     await appendAudit(conn, audit, {
       action: 'status',
       entityType: 'observation',
-      summary: `${rows.length} value${rows.length === 1 ? '' : 's'} ${verb}`,
+      summary: summaryOf(rows.map((r) => r.t)),
       before: rows.map((r) => ({
         indicator: r.indicator,
         series: r.series,
@@ -218,27 +288,20 @@ export async function changeStatus(
             place: r.place,
             period: r.period,
             dims: ref.dims ?? {},
+            action: ACTION[r.t],
             from: r.status,
             to,
-            version: r.version + 1,
+            version: r.t === 'send-back' ? r.version : r.version + 1,
           };
         }),
       },
     });
-    return { changed: updated.affected, to };
+    return { changed: rows.length, to };
   });
 }
 
-export interface InboxItem {
-  indicator: string;
-  series: string;
-  place: string;
-  period: string;
-  dims: Record<string, string>;
-  value: number;
-  status: string;
-  version: number;
-}
+/** A value in an inbox (approval-inbox.ts). */
+export type InboxItem = InboxValue;
 export interface InvitationItem {
   userId: number;
   email: string;
@@ -249,6 +312,10 @@ export interface InvitationItem {
 export interface Inbox {
   toValidate: number;
   toApprove: number;
+  /** Values sent back to the user (they provide them), waiting for their correction. */
+  sentBack: number;
+  /** Values of the places the user validates or approves, sent back and not yet corrected by their provider. */
+  awaitingCorrection: number;
   /** Administrators: invitations not yet accepted (an expired one needs a new link). */
   invitations: { pending: number; expired: number; items: InvitationItem[] };
   /**
@@ -256,64 +323,46 @@ export interface Inbox {
    * (reviews/review-assignments.ts).
    */
   reviews: { count: number; items: MyAssignment[] };
-  items: { toValidate: InboxItem[]; toApprove: InboxItem[] };
+  items: {
+    toValidate: InboxItem[];
+    toApprove: InboxItem[];
+    sentBack: InboxItem[];
+    awaitingCorrection: InboxItem[];
+    /** Values the user may reopen: the latest approved through the inbox at the places they approve. */
+    approved: InboxItem[];
+  };
 }
 
 /** Subtree patterns (path LIKE) of the places the actor holds one of the roles on; null = all places. */
-function scopeOf(actor: Actor, roles: readonly string[]): string[] | null {
+function scopeOf(actor: Actor, roles: readonly string[]): Scope {
   if (isAdministrator(actor)) return null;
+  return roleScopeOf(actor, roles);
+}
+
+/** The places of the actor's roles only (an administrator's role covers none). */
+function roleScopeOf(actor: Actor, roles: readonly string[]): string[] {
   if (actor.kind === 'token' && !scopeAllows(actor, 'observations:write')) return [];
   return [...new Set(actor.roles.filter((r) => roles.includes(r.role) && r.placePath).map((r) => `${r.placePath}%`))];
 }
 
-async function waiting(
-  store: Store,
-  status: Status,
-  patterns: string[] | null,
-  limit: number,
-): Promise<{ count: number; items: InboxItem[] }> {
-  if (patterns && patterns.length === 0) return { count: 0, items: [] };
-  const where = patterns
-    ? `o.status = $1 AND p.path LIKE ANY(SELECT jsonb_array_elements_text($2::jsonb))`
-    : 'o.status = $1';
-  const params: unknown[] = patterns ? [status, JSON.stringify(patterns)] : [status];
-  return store.exclusive(async (conn) => {
-    const c = await conn.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM observations o JOIN places p ON p.id = o.place_id WHERE ${where}`,
-      params,
-    );
-    const r = await conn.query<{
-      indicator: string;
-      series: string;
-      place: string;
-      period: string;
-      dims: Record<string, string> | string;
-      value: number;
-      status: string;
-      version: number;
-    }>(
-      `SELECT i.code AS indicator, s.code AS series, p.code AS place, o.period, d.dims, o.value, o.status, o.version
-         FROM observations o JOIN places p ON p.id = o.place_id JOIN indicators i ON i.id = o.indicator_id
-         JOIN series s ON s.id = o.series_id JOIN disaggregations d ON d.id = o.disagg_id
-        WHERE ${where}
-        ORDER BY o.updated_at, i.code, p.code, o.period, o.disagg_id LIMIT ${limit}`,
-      params,
-    );
-    return {
-      count: Number(c.rows[0]?.n ?? 0),
-      items: r.rows.map((x) => ({
-        ...x,
-        dims: typeof x.dims === 'string' ? JSON.parse(x.dims) : x.dims,
-        value: Number(x.value),
-      })),
-    };
-  });
-}
-
-/** What waits for the actor: values to validate and values to approve, counted, with the first `limit` of each. */
+/**
+ * What waits for the actor: values to validate and to approve, values sent back to them for correction, values of
+ * their places waiting for their provider's correction, counted, with the first `limit` of each; the latest values
+ * approved at their places (to reopen one); invitations and review assignments.
+ */
 export async function inboxOf(store: Store, actor: Actor, limit = 50): Promise<Inbox> {
-  const v = await waiting(store, 'provisional', scopeOf(actor, VALIDATOR_ROLES), limit);
-  const a = await waiting(store, 'validated', scopeOf(actor, APPROVER_ROLES), limit);
+  const validates = scopeOf(actor, VALIDATOR_ROLES);
+  const approves = scopeOf(actor, APPROVER_ROLES);
+  const reviewing: Scope = validates === null || approves === null ? null : [...new Set([...validates, ...approves])];
+  const { v, a, back, awaiting, approved } = await store.exclusive(async (conn) => {
+    const v = await waitingValues(conn, 'provisional', validates, limit);
+    const a = await waitingValues(conn, 'validated', approves, limit);
+    const provider = { user: actor.userId, places: roleScopeOf(actor, PROVIDER_ROLES) };
+    const back = await sentBackValues(conn, { provider }, limit);
+    const awaiting = await sentBackValues(conn, { scope: reviewing, except: provider }, limit);
+    const approved = await approvedValues(conn, approves, 20);
+    return { v, a, back, awaiting, approved };
+  });
   const invitations = isAdministrator(actor)
     ? await pendingInvitations(store, limit)
     : { pending: 0, expired: 0, items: [] };
@@ -323,9 +372,17 @@ export async function inboxOf(store: Store, actor: Actor, limit = 50): Promise<I
   return {
     toValidate: v.count,
     toApprove: a.count,
+    sentBack: back.count,
+    awaitingCorrection: awaiting.count,
     invitations,
     reviews,
-    items: { toValidate: v.items, toApprove: a.items },
+    items: {
+      toValidate: v.items,
+      toApprove: a.items,
+      sentBack: back.items,
+      awaitingCorrection: awaiting.items,
+      approved,
+    },
   };
 }
 

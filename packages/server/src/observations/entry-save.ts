@@ -4,6 +4,7 @@ import { type AuditActor, appendAudit } from '../audit/audit-log.ts';
 import type { Actor } from '../auth/actor.ts';
 import { canWritePlace } from '../auth/policy.ts';
 import { HttpError } from '../http/errors.ts';
+import { appendEvents, type NewEvent, SENT_BACK } from './approval-events.ts';
 import { disaggregationKey } from './code-resolver.ts';
 
 /**
@@ -272,8 +273,9 @@ export async function saveEntries(
             note: string | null;
             version: number;
             disagg_id: number;
+            sent_back: boolean;
           }>(
-            `SELECT x.i, o.value, o.unit, o.status, src.name AS source, o.note, o.version, o.disagg_id
+            `SELECT x.i, o.value, o.unit, o.status, src.name AS source, o.note, o.version, o.disagg_id, ${SENT_BACK('o')} AS sent_back
          FROM jsonb_to_recordset($1::jsonb) AS x(i int, s int, k text)
          JOIN disaggregations d ON d.key = x.k
          JOIN observations o ON o.series_id = x.s AND o.place_id = $2 AND o.period = $3 AND o.disagg_id = d.id
@@ -329,7 +331,8 @@ export async function saveEntries(
           message: pr.message,
         });
     }
-    // An approved value is public: it is reopened (with a reason) before it is changed.
+    // An approved value is public: a national focal point reopens it (with a reason, from their inbox) before it is
+    // changed; it then comes back to its provider, sent back.
     const writes: { r: Resolved; cur: ReturnType<typeof curOf.get> }[] = [];
     for (const r of resolved) {
       const cur = curOf.get(r.index);
@@ -347,7 +350,7 @@ export async function saveEntries(
           field: 'value',
           code: 'approved-value',
           params: { value: cur.value },
-          message: `This value (${cur.value}) is approved and public; a national focal point reopens it, with a reason, before it can be changed.`,
+          message: `This value (${cur.value}) is approved and public; to change it, ask a national focal point of the place to reopen it (from their inbox, with a reason): it then comes back to you to correct.`,
         });
         continue;
       }
@@ -365,6 +368,7 @@ export async function saveEntries(
       };
 
     const auditRows: unknown[] = [];
+    const events: NewEvent[] = [];
     for (const { r, cur } of writes) {
       const unit = r.e.unit ?? r.series.unit_code ?? r.ind.unit_code ?? null;
       const sourceId = r.e.source?.trim()
@@ -418,15 +422,30 @@ export async function saveEntries(
           ],
         );
       }
+      // A value sent back (or reopened) to its provider is corrected: it goes to the validators again.
+      const corrected = !!cur?.sent_back;
+      events.push({
+        series_id: r.series.id,
+        place_id: place.id,
+        period: period.code,
+        disagg_id: disaggId,
+        version: cur ? cur.version + 1 : 1,
+        action: corrected ? 'corrected' : 'entered',
+        from: cur?.status ?? null,
+        to: 'provisional',
+        value: r.e.value,
+        reason: null,
+      });
       auditRows.push({
         indicator: r.ind.code,
         series: r.series.code,
         dims: r.dims,
         before: cur ? { value: cur.value, status: cur.status, version: cur.version, note: cur.note } : null,
-        after: { value: r.e.value, status: 'provisional', note },
+        after: { value: r.e.value, status: 'provisional', note, ...(corrected ? { corrected: true } : {}) },
       });
     }
     if (writes.length) {
+      await appendEvents(conn, audit, events);
       await appendAudit(conn, audit, {
         action: 'entry',
         entityType: 'observation',

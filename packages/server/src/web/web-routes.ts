@@ -36,8 +36,13 @@ export function webBuildStamp(): string {
   return stamp.value;
 }
 
-/** The page addresses of the app (packages/web/src/app/router.tsx), without the language prefix. */
-const PAGE_PATHS = [
+/**
+ * The page addresses of the app (packages/web/src/app/router.tsx, whose `$name` parameters are `:name` here), without
+ * the language prefix: each answers 200 with the page when loaded directly (test/web-routes-direct.test.ts walks the
+ * router's routes against this list). What a parameter may be is in PARAMETERS; an address of a record that does not
+ * exist is the not-found page (404), checked in `page` below.
+ */
+export const PAGE_PATHS = [
   '/',
   '/indicators',
   '/indicators/:code',
@@ -57,12 +62,14 @@ const PAGE_PATHS = [
   '/import',
   '/entry',
   '/knowledge',
+  '/knowledge/new',
   '/knowledge/:id',
   '/knowledge/:id/edit',
   '/network',
   '/workshops',
   '/workshops/:id',
   '/reviews',
+  '/reviews/cycles/new',
   '/reviews/cycles/:id',
   '/reviews/cycles/:id/board-report',
   '/reviews/submissions/:id',
@@ -76,6 +83,29 @@ const PAGE_PATHS = [
   '/admin/indicators/:code',
   '/admin/audit',
 ];
+
+/** What a parameter of a page address may be (any other segment: anything but a slash). */
+const PARAMETERS: Record<string, string> = { id: '\\d{1,9}', from: '\\d{4}-\\d{2}-\\d{2}', to: '\\d{4}-\\d{2}-\\d{2}' };
+
+/** PAGE_PATHS as patterns of a decoded address (a trailing slash allowed). */
+const PAGE_PATTERNS = PAGE_PATHS.map(
+  (p) =>
+    new RegExp(
+      `^${p
+        .split('/')
+        .map((seg) =>
+          seg.startsWith(':')
+            ? `(?:${PARAMETERS[seg.slice(1)] ?? '[^/]+'})`
+            : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+        )
+        .join('/')}/?$`,
+    ),
+);
+
+/** Whether an address (decoded, without language prefix) is one of the app's pages. */
+export function isPagePath(url: string): boolean {
+  return url === '/' || PAGE_PATTERNS.some((re) => re.test(url));
+}
 
 /**
  * Serves the web app built into packages/web/dist: its files, and index.html for every page
@@ -188,8 +218,6 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
       )
     )
       return sent(404);
-    if (/^\/reviews(\/(cycles\/(new|\d+(\/board-report)?)|submissions\/\d+|published\/\d+))?\/?$/.test(url))
-      return sent();
     const item = /^\/knowledge\/([^/]+)(\/edit)?\/?$/.exec(url);
     if (
       item &&
@@ -214,15 +242,8 @@ export async function registerWebRoutes(app: FastifyInstance, ctx: AppContext): 
       )
     )
       return sent(404);
-    if (/^\/(knowledge(\/(new|\d+(\/edit)?))?|network|workshops(\/\d+)?)\/?$/.test(url)) return sent();
-    const known =
-      url === '/' ||
-      /^\/results\/success-indicators\/?$/.test(url) ||
-      /^\/results\/board-progress(\/\d{4}-\d{2}-\d{2}\/\d{4}-\d{2}-\d{2})?\/?$/.test(url) ||
-      /^\/(indicators|places|programmes|compare|status|sign-in|accept|inbox)(\/[^/]+)?\/?$/.test(url) ||
-      /^\/(import|entry)\/?$/.test(url) ||
-      /^\/admin(\/(users(\/\d+)?|tokens|places|indicators(\/[^/]+)?|audit))?\/?$/.test(url);
-    return sent(known ? 200 : 404);
+    // Every other address of the router's pages is a page (its records, if any, checked above); anything else is not.
+    return sent(isPagePath(url) ? 200 : 404);
   };
   // Old addresses without a language keep working: 302 to the reader's language, query kept.
   const redirect = async (req: FastifyRequest, reply: FastifyReply) =>

@@ -19,16 +19,18 @@ function InboxLink() {
       getJson<{
         toValidate: number;
         toApprove: number;
+        sentBack?: number;
         invitations?: { expired: number };
         reviews?: { count: number };
       }>('/inbox'),
     staleTime: 30_000,
   });
-  // What needs the user's action: values to validate or approve, (administrators) expired invitations, and review
-  // assignments.
+  // What needs the user's action: values to validate or approve, values sent back to them to correct,
+  // (administrators) expired invitations, and review assignments.
   const n =
     (inbox.data?.toValidate ?? 0) +
     (inbox.data?.toApprove ?? 0) +
+    (inbox.data?.sentBack ?? 0) +
     (inbox.data?.invitations?.expired ?? 0) +
     (inbox.data?.reviews?.count ?? 0);
   return (

@@ -23,6 +23,8 @@ interface FormValue {
   source: string | null;
   note: string | null;
   version: number;
+  /** Sent back (or reopened) to the provider and not yet corrected: why, by whom, when. */
+  returned?: { action: 'sent-back' | 'reopened'; reason: string; by: string; at: string } | null;
 }
 interface FormDimension {
   code: string;
@@ -202,6 +204,10 @@ function EntryFormView({ search, onFramework }: { search: EntrySearch; onFramewo
   if (form.isPending) return <Loading />;
   if (form.error) return <ErrorMessage error={form.error} />;
   const f = form.data;
+  // Values sent back to the provider, listed at the top with their reasons (on a phone the table scrolls sideways).
+  const sentBack = f.indicators.flatMap((ind) =>
+    ind.current.filter((c) => c.returned).map((value) => ({ ind, value })),
+  );
 
   const lineLabel = (ind: FormIndicator, line: Line) =>
     Object.keys(line.dims).length === 0
@@ -376,6 +382,31 @@ function EntryFormView({ search, onFramework }: { search: EntrySearch; onFramewo
           {t('entry.draftRestored', { date: date(f.draft.updatedAt) })}
         </p>
       )}
+      {sentBack.length > 0 && (
+        <div className="notice warn sent-back-notice">
+          <p>{t('entry.sentBackNotice', { n: num(sentBack.length, 0) })}</p>
+          <ul>
+            {sentBack.map(({ ind, value }) => {
+              const line = { indicator: ind.code, series: value.series, dims: value.dims };
+              const r = value.returned!;
+              return (
+                <li key={lineKey(line)}>
+                  <a href={`#${fieldId(lineKey(line), 'value')}`}>
+                    <bdi dir="ltr">{ind.code}</bdi> — {lineLabel(ind, line)}
+                  </a>{' '}
+                  {t(r.action === 'reopened' ? 'entry.reopenedBy' : 'entry.sentBackBy', {
+                    by: `\u2068${r.by}\u2069`,
+                    date: date(r.at),
+                  })}
+                  <span dir="auto" className="reason">
+                    {r.reason}
+                  </span>
+                </li>
+              );
+            })}
+          </ul>
+        </div>
+      )}
       <div ref={summaryRef} tabIndex={-1} aria-live="polite">
         {problems.length > 0 && (
           <div role="alert" className="notice warn">
@@ -417,6 +448,7 @@ function EntryFormView({ search, onFramework }: { search: EntrySearch; onFramewo
             const opened =
               f.indicators.length <= 12 ||
               filled > 0 ||
+              ind.current.some((c) => c.returned) ||
               drafted ||
               filter.trim() !== '' ||
               problems.some((p) => p.key.startsWith(`${ind.code}|`));
@@ -488,9 +520,15 @@ function EntryFormView({ search, onFramework }: { search: EntrySearch; onFramewo
                           const np = problemsOf(k, 'note');
                           const lp = lineProblems(k);
                           const approved = cur?.status === 'approved';
+                          const returned = cur?.returned ?? null;
                           const set = (patch: Partial<Typed>) => setTyped({ ...typed, [k]: { ...ty, ...patch } });
                           return (
-                            <tr key={k} className={vp.length || np.length || lp.length ? 'has-problem' : undefined}>
+                            <tr
+                              key={k}
+                              className={
+                                vp.length || np.length || lp.length ? 'has-problem' : returned ? 'sent-back' : undefined
+                              }
+                            >
                               <th scope="row" id={fieldId(k, 'label')}>
                                 {label}
                                 {lp.map((p, i) => (
@@ -517,7 +555,11 @@ function EntryFormView({ search, onFramework }: { search: EntrySearch; onFramewo
                                   value={ty.value}
                                   readOnly={approved}
                                   aria-labelledby={`${fieldId(k, 'label')}`}
-                                  aria-describedby={vp.length ? fieldId(k, 'value-error') : undefined}
+                                  aria-describedby={
+                                    [vp.length ? fieldId(k, 'value-error') : '', returned ? fieldId(k, 'returned') : '']
+                                      .filter(Boolean)
+                                      .join(' ') || undefined
+                                  }
                                   aria-invalid={vp.length ? true : undefined}
                                   onChange={(e) => set({ value: e.target.value })}
                                 />
@@ -545,9 +587,26 @@ function EntryFormView({ search, onFramework }: { search: EntrySearch; onFramewo
                                   </div>
                                 )}
                               </td>
-                              <td className="small">
-                                {cur ? t(`status.${cur.status}`) : ''}
+                              <td className="small entry-status">
+                                {returned ? (
+                                  <strong>{t('entry.statusSentBack')}</strong>
+                                ) : cur ? (
+                                  t(`status.${cur.status}`)
+                                ) : (
+                                  ''
+                                )}
                                 {approved && <div className="muted">{t('entry.approvedLocked')}</div>}
+                                {returned && (
+                                  <div id={fieldId(k, 'returned')} className="returned">
+                                    {t(returned.action === 'reopened' ? 'entry.reopenedBy' : 'entry.sentBackBy', {
+                                      by: `\u2068${returned.by}\u2069`,
+                                      date: date(returned.at),
+                                    })}
+                                    <span dir="auto" className="reason">
+                                      {returned.reason}
+                                    </span>
+                                  </div>
+                                )}
                               </td>
                             </tr>
                           );
