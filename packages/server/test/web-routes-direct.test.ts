@@ -63,6 +63,7 @@ describe.skipIf(!built)('every route of the web app loaded directly (built)', ()
       '/reviews/cycles/$id': `/reviews/cycles/${cycle}`,
       '/reviews/cycles/$id/board-report': `/reviews/cycles/${cycle}/board-report`,
       '/reviews/submissions/$id': `/reviews/submissions/${submission}`,
+      '/reviews/questionnaires/$id/edit': `/reviews/questionnaires/${await one<number>('SELECT min(id) AS v FROM questionnaires')}/edit`,
       '/reviews/published/$id': `/reviews/published/${published}`,
       '/admin/users/$id': `/admin/users/${await one<number>('SELECT min(id) AS v FROM users')}`,
       '/admin/indicators/$code': '/admin/indicators/16.1.1',

@@ -169,6 +169,29 @@ const workshop = createRoute({
   component: page(() => import('../pages/knowledge/WorkshopsPages.tsx'), 'WorkshopPage'),
 });
 
+// Adding and editing partners, coordination centres and workshops (issue 19, item 2): `?id=` edits one, none adds
+// (an id that is not one: 0, the page says it is not found).
+const editSearch = (s: Record<string, unknown>): { id?: number } =>
+  s.id === undefined ? {} : { id: /^\d{1,9}$/.test(String(s.id)) ? Number(s.id) : 0 };
+const networkPartner = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/network/partner',
+  validateSearch: editSearch,
+  component: page(() => import('../pages/network/PartnerEditPage.tsx'), 'PartnerEditPage', 'work'),
+});
+const networkCentre = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/network/centre',
+  validateSearch: editSearch,
+  component: page(() => import('../pages/network/PartnerEditPage.tsx'), 'CentreEditPage', 'work'),
+});
+const networkWorkshop = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/network/workshop',
+  validateSearch: editSearch,
+  component: page(() => import('../pages/network/WorkshopEditPage.tsx'), 'WorkshopEditPage', 'work'),
+});
+
 const signIn = createRoute({
   getParentRoute: () => rootRoute,
   path: '/sign-in',
@@ -235,6 +258,25 @@ const reviewSubmission = createRoute({
   getParentRoute: () => rootRoute,
   path: '/reviews/submissions/$id',
   component: page(() => import('../pages/reviews/SubmissionPage.tsx'), 'SubmissionPage', 'work'),
+});
+// Issue 19, item 3: the questionnaire builder (administrators, as the API's questionnaire routes).
+const reviewQuestionnaireNew = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/reviews/questionnaires/new',
+  component: page(
+    () => import('../pages/reviews/builder/QuestionnaireBuilderPage.tsx'),
+    'QuestionnaireNewPage',
+    'work',
+  ),
+});
+const reviewQuestionnaireEdit = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/reviews/questionnaires/$id/edit',
+  component: page(
+    () => import('../pages/reviews/builder/QuestionnaireBuilderPage.tsx'),
+    'QuestionnaireEditPage',
+    'work',
+  ),
 });
 const reviewPublished = createRoute({
   getParentRoute: () => rootRoute,
@@ -305,6 +347,9 @@ const routeTree = rootRoute.addChildren([
   network,
   workshops,
   workshop,
+  networkPartner,
+  networkCentre,
+  networkWorkshop,
   signIn,
   accept,
   inbox,
@@ -316,6 +361,8 @@ const routeTree = rootRoute.addChildren([
   reviewBoardReport,
   reviewSubmission,
   reviewPublished,
+  reviewQuestionnaireNew,
+  reviewQuestionnaireEdit,
   admin,
   adminUsers,
   adminUser,

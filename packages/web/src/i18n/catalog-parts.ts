@@ -22,6 +22,7 @@ export const WORK_PREFIXES = [
   'knowledge.form.',
   'langFields.',
   'programmes.edit.',
+  'reviews.builder.',
   'programmes.error.',
   'programmes.form.',
   'reviews.actions.',

@@ -17,6 +17,7 @@ import {
 } from './knowledge-api.ts';
 import './knowledge.css';
 import { TableScroll } from '../../components/TableScroll.tsx';
+import { CentreEditLink, FormerPartnerLinks, NetworkAddLinks, PartnerEditLink } from '../network/EditLinks.tsx';
 
 const PARTNER_TYPES = [
   'local-government-network',
@@ -35,7 +36,7 @@ const PARTNER_TYPES = [
  */
 export function NetworkPage() {
   const { t } = useTranslation();
-  const { lang, num, date } = usePrefs();
+  const { lang, num, date, period } = usePrefs();
   const summary = useQuery({
     queryKey: ['network-summary', lang],
     queryFn: () => getJson<NetworkSummary>('/network/summary', { lang }),
@@ -66,6 +67,7 @@ export function NetworkPage() {
       <p className="knowledge-links">
         <Link to="/knowledge">{t('knowledge.title')}</Link> · <Link to="/workshops">{t('workshops.title')}</Link>
       </p>
+      <NetworkAddLinks />
       {error ? (
         <ErrorMessage error={error} />
       ) : !s || !partners.data || !centres.data || !pilots.data || !tools.data ? (
@@ -195,6 +197,7 @@ export function NetworkPage() {
                         {p.joinedOn && (
                           <span className="muted"> · {t('network.joined', { date: date(p.joinedOn) })}</span>
                         )}
+                        <PartnerEditLink id={p.id} name={p.name} />
                         {p.description && (
                           <p className="small" dir="auto">
                             {p.description}
@@ -206,6 +209,7 @@ export function NetworkPage() {
               </section>
             ))
           )}
+          <FormerPartnerLinks partners={partners.data.items} />
           {s.byYear.length > 0 && (
             <TableScroll>
               <table className="data">
@@ -221,7 +225,7 @@ export function NetworkPage() {
                 <tbody>
                   {s.byYear.map((y) => (
                     <tr key={y.year}>
-                      <th scope="row">{num(y.year, 0)}</th>
+                      <th scope="row">{period(String(y.year))}</th>
                       <td className="num">{num(y.partnersJoined, 0)}</td>
                       <td className="num">{num(y.partnersLeft, 0)}</td>
                       <td className="num">{num(y.centresDesignated, 0)}</td>
@@ -258,6 +262,7 @@ export function NetworkPage() {
                   {c.designatedOn && (
                     <span className="muted"> · {t('network.designated', { date: date(c.designatedOn) })}</span>
                   )}
+                  <CentreEditLink id={c.id} name={c.name} />
                 </li>
               ))}
             </ul>

@@ -6,6 +6,7 @@ import { usePrefs } from '../../app/prefs.tsx';
 import { Breadcrumbs } from '../../components/Breadcrumbs.tsx';
 import { ErrorMessage, Loading } from '../../components/States.tsx';
 import { NotFoundPage } from '../NotFoundPage.tsx';
+import { WorkshopAddLink, WorkshopEditLink } from '../network/EditLinks.tsx';
 import {
   orgTypeLabel,
   type Participants,
@@ -105,6 +106,7 @@ export function WorkshopListPage() {
       <p className="knowledge-links">
         <Link to="/knowledge">{t('knowledge.title')}</Link> · <Link to="/network">{t('nav.network')}</Link>
       </p>
+      <WorkshopAddLink />
       {list.error ? (
         <ErrorMessage error={list.error} />
       ) : !list.data ? (
@@ -140,6 +142,7 @@ export function WorkshopListPage() {
                         {t('workshops.participantsN', { n: num(w.participants.total, 0), count: w.participants.total })}
                       </>
                     )}
+                    <WorkshopEditLink id={w.id} name={w.title} canEdit={w.canEdit} />
                   </p>
                 </li>
               ))}
@@ -187,6 +190,7 @@ export function WorkshopPage() {
         {x.status === 'draft' && <span className="tag warn">{statusLabel(t, 'draft')}</span>}
       </p>
       <h1 dir="auto">{x.title}</h1>
+      <WorkshopEditLink id={x.id} name={x.title} canEdit={x.canEdit} />
       {x.description && (
         <p className="item-summary" dir="auto">
           {x.description}

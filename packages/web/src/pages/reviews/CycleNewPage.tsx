@@ -220,6 +220,17 @@ export function CycleNewPage() {
               ))}
             </select>
           </Field>
+          <p className="row builder-links">
+            <Link to="/reviews/questionnaires/new">{t('reviews.builder.newLink')}</Link>
+            {(() => {
+              const chosen = (questionnaires.data?.items ?? []).find((x) => String(x.latest.id) === version);
+              return chosen ? (
+                <Link to="/reviews/questionnaires/$id/edit" params={{ id: String(chosen.id) }}>
+                  {t('reviews.builder.editLink', { name: chosen.formId })}
+                </Link>
+              ) : null;
+            })()}
+          </p>
           <XlsFormImport
             onImported={(id) => {
               setVersion(String(id));
