@@ -1,3 +1,4 @@
+export * from './composite-index/index.ts';
 export * from './imports/repository-totals.ts';
 export * from './indicators/metadata-fields.ts';
 export * from './indicators/suppression-rule.ts';

@@ -1,0 +1,11 @@
+export * from './aggregate.ts';
+export * from './compute.ts';
+export * from './eigen.ts';
+export * from './missing.ts';
+export * from './normalise.ts';
+export * from './outliers.ts';
+export * from './reference.ts';
+export * from './types.ts';
+export * from './uncertainty.ts';
+export { finiteValue, quantileSorted, themeIds } from './values.ts';
+export * from './weights.ts';
