@@ -40,7 +40,13 @@ describe.skipIf(!decision.run)('every page on a phone (390 × 844)', { timeout: 
   };
 
   beforeAll(async () => {
-    await addSampleWorkshop(await open('en', true));
+    const admin = await open('en', true);
+    await addSampleWorkshop(admin);
+    // The questionnaire builder's edit page has no link on the pages walked before it: the demonstration questionnaire.
+    const r = await admin.request.get('/api/v1/questionnaires');
+    const id = ((await r.json()) as { items: { id: number }[] }).items[0]?.id;
+    if (id === undefined) throw new Error(`GET /api/v1/questionnaires: ${r.status()} ${await r.text()}`);
+    samples.set('/reviews/questionnaires/$id', `/reviews/questionnaires/${id}`);
   });
 
   it('walks every route of the router, each as the public or signed in', () => {

@@ -32,6 +32,8 @@ const SIGNED_IN = [
   /^\/reviews\/(cycles|submissions)\//,
   /^\/knowledge\/new$/,
   /^\/knowledge\/\$id\/edit$/,
+  // The questionnaire builder (administrators); its edit page is found by the link on the new-cycle page.
+  /^\/reviews\/questionnaires\//,
 ];
 export const isSignedInRoute = (route: string): boolean => SIGNED_IN.some((r) => r.test(route));
 /** Public pages that change much for a signed-in user (the review cycles appear), walked by both. */

@@ -42,13 +42,14 @@ function picked(p: PlaceRef | null, lang: string): PickedPlace | null {
 }
 
 /** Administrators only, as the API's routes of partners and centres (adminGuard). */
-function AdminOnly({ children }: { children: React.ReactNode }) {
+function AdminOnly({ titleKey, children }: { titleKey: string; children: React.ReactNode }) {
   const { t } = useTranslation();
   const { me, loading } = useSession();
   if (loading) return <Loading />;
   if (!isAdministrator(me?.roles))
     return (
       <section className="admin network-edit">
+        <h1>{t(titleKey)}</h1>
         <div className="notice warn">
           <p>{me ? t('knowledge.form.net.adminsOnly') : t('knowledge.form.net.signIn')}</p>
           <p>
@@ -118,7 +119,7 @@ export function PartnerEditPage() {
         leftOn: '',
       };
   return (
-    <AdminOnly>
+    <AdminOnly titleKey={p ? 'knowledge.form.net.editPartner' : 'knowledge.form.net.addPartner'}>
       <PartnerFormView key={id ?? 'new'} id={p?.id ?? null} initial={initial} />
     </AdminOnly>
   );
@@ -336,7 +337,7 @@ export function CentreEditPage() {
       }
     : { names: sixOf({}), descriptions: sixOf({}), place: null, organisation: '', designatedOn: '' };
   return (
-    <AdminOnly>
+    <AdminOnly titleKey={c ? 'knowledge.form.net.editCentre' : 'knowledge.form.net.addCentre'}>
       <CentreFormView key={id ?? 'new'} id={c?.id ?? null} initial={initial} />
     </AdminOnly>
   );

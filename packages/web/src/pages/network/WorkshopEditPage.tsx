@@ -114,6 +114,7 @@ export function WorkshopEditPage() {
   if (x ? !x.canEdit : !mayAuthor(me?.roles))
     return (
       <section className="admin network-edit">
+        <h1>{t(x ? 'knowledge.form.net.editWorkshop' : 'knowledge.form.net.addWorkshop')}</h1>
         <div className="notice warn">
           <p>{me ? t('knowledge.err.net.forbidden') : t('knowledge.form.net.signInWorkshop')}</p>
           <p>
