@@ -31,6 +31,8 @@ const SECONDS: Record<string, [number, number]> = {
   'packages/server/test/robustness/hostile-bodies.test.ts': [70, 90],
   'packages/server/test/robustness/hostile-imports.test.ts': [50, 90],
   'packages/server/test/pdf-report.test.ts': [80, 0],
+  'packages/server/test/safety-monitor-pdf.test.ts': [80, 0],
+  'packages/server/test/safety-monitor.test.ts': [10, 10],
   'packages/server/test/authorisation-places.test.ts': [30, 58],
   'packages/cli/test/backup.test.ts': [41, 34],
   'packages/cli/test/user.test.ts': [25, 38],

@@ -16,6 +16,7 @@ export * from './results/measure-values.ts';
 export * from './results/result-progress.ts';
 export * from './results/targets-2030.ts';
 export * from './reviews/index.ts';
+export * from './safety-monitor/index.ts';
 export * from './sdmx/check.ts';
 export * from './search/arabic-normalise.ts';
 export * from './search/full-text.ts';

@@ -48,7 +48,7 @@ const userWeights = { indicators: { I1: 3, I2: 1, I3: 1 }, themes: { crime: 1, c
 
 function run(options: Partial<CompositeOptions>, data = units, inds = indicators): CompositeResult {
   const r = computeCompositeIndex(inds, data, { ...base, ...options });
-  if (!r.ok) throw new Error(r.reason);
+  if (!r.ok) throw new Error(r.reason.text);
   return r;
 }
 /** [crime, community, overall] per unit, in the order given. */
@@ -82,7 +82,7 @@ describe('composite index: worked examples', () => {
     expect(b?.[2]).toBeCloseTo(Math.sqrt(Math.sqrt(5151) * 101) - 1, 10);
     expect(b?.[1]).toBe(100);
     expect(c).toEqual([0, 50, expect.closeTo(Math.sqrt(51) - 1, 10)]);
-    expect(r.notes.join(' ')).toMatch(/shifted by \+1/);
+    expect(r.notes.map((n) => n.text).join(' ')).toMatch(/shifted by \+1/);
   });
 
   it('min-max, user weights, arithmetic', () => {
@@ -103,7 +103,7 @@ describe('composite index: worked examples', () => {
     expect(bad({ indicators: { I1: -1, I2: 1, I3: 1 }, themes: {} })).toMatchObject({ ok: false });
     expect(bad({ indicators: { I1: 0, I2: 0, I3: 1 }, themes: { crime: 1, community: 1 } })).toMatchObject({
       ok: false,
-      reason: expect.stringMatching(/theme crime is zero/),
+      reason: expect.objectContaining({ text: expect.stringMatching(/theme crime is zero/) }),
     });
     expect(computeCompositeIndex(indicators, units, { ...base, weights: 'user' })).toMatchObject({ ok: false });
   });
@@ -131,7 +131,11 @@ describe('composite index: worked examples', () => {
     const wrongWay = indicators.map((i) => (i.id === 'I1' ? { ...i, target: 12 } : i));
     expect(computeCompositeIndex(wrongWay, units, { ...base, normalisation: 'benchmarks' })).toEqual({
       ok: false,
-      reason: 'benchmarks: the target of I1 lies in the worse direction from its baseline',
+      reason: expect.objectContaining({
+        code: 'benchmarks-wrong-direction',
+        params: { id: 'I1' },
+        text: 'benchmarks: the target of I1 lies in the worse direction from its baseline',
+      }),
     });
   });
 
@@ -157,7 +161,7 @@ describe('composite index: worked examples', () => {
         [null, null, null],
         [0, 100, 50],
       ]);
-      expect(r.units[1]?.notes).toEqual(['no score: I2 missing (exclude-unit)']);
+      expect(r.units[1]?.notes.map((n) => n.text)).toEqual(['no score: I2 missing (exclude-unit)']);
       expect(r.treatments).toEqual([
         {
           unitId: 'B',
@@ -165,7 +169,7 @@ describe('composite index: worked examples', () => {
           action: 'left-out',
           original: null,
           used: null,
-          reason: 'missing; the unit is excluded',
+          reason: expect.objectContaining({ text: 'missing; the unit is excluded' }),
         },
       ]);
     });
@@ -189,12 +193,14 @@ describe('composite index: worked examples', () => {
         [50, 100, 75],
         [0, 50, 25],
       ]);
-      expect(r.units[1]?.notes).toEqual(['theme crime aggregated over 1 of 2 indicators, weights re-scaled']);
+      expect(r.units[1]?.notes.map((n) => n.text)).toEqual([
+        'theme crime aggregated over 1 of 2 indicators, weights re-scaled',
+      ]);
       expect(r.treatments).toMatchObject([{ unitId: 'B', indicatorId: 'I2', action: 'left-out' }]);
       // With a minimum share of 0.6, B has no crime score and so no overall score, both stated.
       const strict = run({ missing: 'theme-available', minThemeShare: 0.6 }, gap);
       expect(table(strict)[1]).toEqual([null, 100, null]);
-      expect(strict.units[1]?.notes).toEqual([
+      expect(strict.units[1]?.notes.map((n) => n.text)).toEqual([
         'no score for theme crime: 1 of 2 indicators present',
         'no overall score: theme crime has no score',
       ]);
@@ -204,7 +210,8 @@ describe('composite index: worked examples', () => {
       const nan = units.map((u) => (u.id === 'B' ? { id: 'B', values: { I1: 6, I2: Number.NaN, I3: 70 } } : u));
       const r = run({ missing: 'mean-imputation' }, nan);
       expect(r.units[1]?.overall).toBe(75);
-      expect(r.treatments[0]?.reason).toMatch(/^not a finite number/);
+      expect(r.treatments[0]?.reason.text).toMatch(/^not a finite number/);
+      expect(r.treatments[0]?.reason.params).toEqual({ why: 'not-finite' });
     });
   });
 
@@ -212,10 +219,12 @@ describe('composite index: worked examples', () => {
     const flat = units.map((u) => ({ id: u.id, values: { ...u.values, I3: 60 } }));
     const mm = run({}, flat);
     expect(mm.units.map((u) => u.themes.community)).toEqual([50, 50, 50]);
-    expect(mm.notes).toEqual(['indicator I3 is constant (60) across the units: every unit gets 50 (min-max)']);
+    expect(mm.notes.map((n) => n.text)).toEqual([
+      'indicator I3 is constant (60) across the units: every unit gets 50 (min-max)',
+    ]);
     const z = run({ normalisation: 'z-score' }, flat);
     expect(z.units.map((u) => u.themes.community)).toEqual([0, 0, 0]);
-    expect(z.notes[0]).toMatch(/every unit gets 0 \(z-score\)/);
+    expect(z.notes[0]?.text).toMatch(/every unit gets 0 \(z-score\)/);
   });
 });
 
@@ -236,7 +245,7 @@ describe('outliers', () => {
         action: 'winsorised',
         original: 100,
         used: 1,
-        reason: expect.stringMatching(/outlier/),
+        reason: expect.objectContaining({ text: expect.stringMatching(/outlier/) }),
       },
     ]);
     expect(column[9]).toBe(1);
@@ -275,14 +284,18 @@ describe('PCA weights', () => {
   it('is refused with two complete units', () => {
     const two = [...pUnits.slice(0, 2), { id: 'u9', values: { A: 5, B: 10 } }];
     expect(pcaOffer(pInds, two)).toEqual({
-      refused: 'PCA weights need at least three units with complete data for every indicator; there are 2',
+      refused: expect.objectContaining({
+        code: 'pca-too-few-units',
+        params: { count: 2 },
+        text: 'PCA weights need at least three units with complete data for every indicator; there are 2',
+      }),
     });
     expect(computeCompositeIndex(pInds, two, { ...base, weights: 'pca' })).toMatchObject({ ok: false });
   });
 
   it('is offered with four, weights summing to 1, matching the hand computation', () => {
     const r = pcaOffer(pInds, pUnits);
-    if (!('pca' in r)) throw new Error(r.refused);
+    if (!('pca' in r)) throw new Error(r.refused.text);
     expect(r.pca.eigenvalues[0]).toBeCloseTo(2, 12);
     expect(r.pca.eigenvalues[1]).toBeCloseTo(1, 12);
     expect(r.pca.retained).toEqual([0]);
@@ -291,13 +304,13 @@ describe('PCA weights', () => {
     expect(r.pca.flat[2]).toBe(0);
     expect(r.pca.weights.themes.t1).toBeCloseTo(1, 12);
     expect(r.pca.weights.themes.t2).toBe(0);
-    expect(r.pca.notes.join(' ')).toMatch(/C load on no retained component: weight 0/);
-    expect(r.pca.notes.join(' ')).toMatch(/no varimax rotation/);
+    expect(r.pca.notes.map((n) => n.text).join(' ')).toMatch(/C load on no retained component: weight 0/);
+    expect(r.pca.notes.map((n) => n.text).join(' ')).toMatch(/no varimax rotation/);
   });
 
   it('says when there are not more units than indicators', () => {
     const r = pcaOffer(indicators, units);
-    expect('pca' in r && r.pca.notes[0]).toMatch(/more units than indicators is preferable/);
+    expect('pca' in r && r.pca.notes[0]?.text).toMatch(/more units than indicators is preferable/);
   });
 
   it('Jacobi eigen-decomposition of a small symmetric matrix', () => {
@@ -332,7 +345,7 @@ describe('uncertainty and sensitivity', () => {
         missing: ['exclude-unit'],
       },
     );
-    if (!r.ok) throw new Error(r.reason);
+    if (!r.ok) throw new Error(r.reason.text);
     expect(r.method).toBe('enumerated');
     expect(r.runs).toBe(4);
     const a = r.units[0];
@@ -360,13 +373,13 @@ describe('uncertainty and sensitivity', () => {
 
   it('enumerates the default alternatives when there are few, and samples with the seed otherwise', () => {
     const r = analyseUncertainty(indicators, units, base);
-    if (!r.ok) throw new Error(r.reason);
+    if (!r.ok) throw new Error(r.reason.text);
     // min-max, benchmarks × equal, PCA (offered: 3 complete units) × 2 aggregations × 3 missing treatments = 24.
     expect(r.method).toBe('enumerated');
     expect(r.runs).toBe(24);
     const mc = analyseUncertainty(indicators, units, base, { weightPerturbation: 0.2, runs: 200, seed: 7 });
     const again = analyseUncertainty(indicators, units, base, { weightPerturbation: 0.2, runs: 200, seed: 7 });
-    if (!mc.ok) throw new Error(mc.reason);
+    if (!mc.ok) throw new Error(mc.reason.text);
     expect(mc.method).toBe('monte-carlo');
     expect(mc.runs).toBe(200);
     expect(again).toEqual(mc);
@@ -382,10 +395,10 @@ describe('uncertainty and sensitivity', () => {
   it('leaves out alternatives that cannot be computed, and says so', () => {
     const noBench = indicators.map(({ baseline: _b, target: _t, ...i }) => i);
     const r = analyseUncertainty(noBench, units.slice(0, 2), base);
-    if (!r.ok) throw new Error(r.reason);
+    if (!r.ok) throw new Error(r.reason.text);
     expect(r.alternatives.normalisation).toEqual(['min-max']);
     expect(r.alternatives.weights).toEqual(['equal']);
-    expect(r.notes.join(' ')).toMatch(/benchmarks left out/);
-    expect(r.notes.join(' ')).toMatch(/weights pca left out: PCA weights need at least three units/);
+    expect(r.notes.map((n) => n.text).join(' ')).toMatch(/benchmarks left out/);
+    expect(r.notes.map((n) => n.text).join(' ')).toMatch(/weights pca left out: PCA weights need at least three units/);
   });
 });

@@ -47,6 +47,8 @@ import { registerPdfReportRoutes } from './reports/pdf-report-routes.ts';
 import { registerResultsRoutes } from './results/results-routes.ts';
 import { registerQuestionnaireRoutes, registerQuestionnaireUploadRoutes } from './reviews/questionnaire-routes.ts';
 import { registerReviewRoutes } from './reviews/review-routes.ts';
+import { registerSafetyIndexRoutes } from './safety-index/safety-index-routes.ts';
+import { registerSafetyMonitorRoutes } from './safety-monitor/safety-monitor-routes.ts';
 import { registerSdmxRoutes, registerSdmxUploadRoutes } from './sdmx/sdmx-routes.ts';
 import { registerSdmxRestRoutes } from './sdmx-rest/rest-routes.ts';
 import { registerUserRoutes } from './users/user-routes.ts';
@@ -162,8 +164,18 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
             'Programmes and their results frameworks toward 2030: results, measures, baselines, targets, actual values, progress, the 2030 targets of seed 000, budgets, CSV and IATI exports',
         },
         {
+          name: 'safety',
+          description:
+            'Urban safety: the composite safety profile of one place (scores, uncertainty, trajectory, the group as a median and range, never a rank) and its choices',
+        },
+        {
           name: 'web',
           description: 'Views for the web application: search, latest values, place pages, reporting status, home page',
+        },
+        {
+          name: 'safety-monitor',
+          description:
+            'The Urban Safety Monitor (UN-Habitat) as a versioned framework, and cities’ private self-assessments against it with their one-page profile',
         },
         {
           name: 'knowledge',
@@ -218,6 +230,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   registerReviewRoutes(app, ctx);
   registerBoardReportRoutes(app, ctx);
   registerPdfReportRoutes(app, ctx);
+  registerSafetyIndexRoutes(app, ctx);
+  registerSafetyMonitorRoutes(app, ctx);
   registerSdmxRoutes(app, ctx);
   await registerSdmxRestRoutes(app, ctx);
   const limits = uploadLimits(options.uploadLimits);

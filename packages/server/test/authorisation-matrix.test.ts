@@ -65,6 +65,13 @@ const WRITE_ROUTES: Record<string, Access> = {
   'PUT /api/v1/settings/results-2030': 'administrator',
   'PUT /api/v1/settings/exchange-rates': 'administrator',
   'DELETE /api/v1/settings/exchange-rates/:from/:to/:year': 'administrator',
+  // The choices of the composite safety index (issue 20): administrators only, for every place alike.
+  'PUT /api/v1/safety/choices': 'administrator',
+  // The Urban Safety Monitor framework (administrators); self-assessments, then checked against the place (safety-monitor.test.ts).
+  'PUT /api/v1/safety-monitor/framework': 'administrator',
+  'POST /api/v1/safety-assessments': 'signed-in',
+  'PUT /api/v1/safety-assessments/:id': 'signed-in',
+  'POST /api/v1/safety-assessments/:id/submit': 'signed-in',
   'POST /api/v1/results': 'focal-point',
   'PATCH /api/v1/results/:id': 'focal-point',
   'DELETE /api/v1/results/:id': 'focal-point',
@@ -158,6 +165,11 @@ const RESTRICTED_READS: Record<string, Access> = {
   'GET /api/v1/knowledge/items/:id/compare': 'signed-in',
   'GET /api/v1/mappings': 'signed-in', // the mappings of the places of the actor's roles
   'GET /api/v1/mappings/:id': 'signed-in',
+  // Self-assessments are private: then checked against the place (its focal points, administrators, its reviewers).
+  'GET /api/v1/safety-assessments': 'signed-in',
+  'GET /api/v1/safety-assessments/access': 'signed-in',
+  'GET /api/v1/safety-assessments/:id': 'signed-in',
+  'GET /api/v1/safety-assessments/:id/profile': 'signed-in',
 };
 
 const PASSWORD = 'matrix passphrase 1';

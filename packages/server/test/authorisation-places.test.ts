@@ -140,6 +140,31 @@ const MAPPING_BODY = { columns: { 'Victim Gender': { dimension: 'SEX', values: {
 const HIDDEN_OR_FORBIDDEN = (status: number, body: string) =>
   status === 403 || (status === 404 && body.includes('No saved mapping'));
 
+/** A draft self-assessment of the place (the Urban Safety Monitor), made by the administrator when there is none. */
+async function safetyDraft(t: TestApp, place: string): Promise<number> {
+  const list = await t.app.inject({ url: `/api/v1/safety-assessments?place=${place}`, headers: admin });
+  expect(list.statusCode, list.body).toBe(200);
+  const draft = (list.json().items as { id: number; state: string }[]).find((a) => a.state === 'draft');
+  if (draft) return draft.id;
+  const r = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/safety-assessments',
+    headers: admin,
+    payload: { place },
+  });
+  expect(r.statusCode, r.body).toBe(201);
+  return r.json().id;
+}
+/** The place with no draft self-assessment (the administrator submits it), so that a new one may start. */
+async function noSafetyDraft(t: TestApp, place: string): Promise<void> {
+  const id = await safetyDraft(t, place);
+  const r = await t.app.inject({ method: 'POST', url: `/api/v1/safety-assessments/${id}/submit`, headers: admin });
+  expect(r.statusCode, r.body).toBe(200);
+}
+/** A self-assessment the reader may not read is not found (its existence is not told), or refused. */
+const HIDDEN_ASSESSMENT = (status: number, body: string) =>
+  status === 403 || (status === 404 && body.includes('No self-assessment'));
+
 /** A knowledge item owned by the place, made by the administrator. */
 async function item(t: TestApp, place: string, type: 'practice' | 'tool' = 'practice'): Promise<number> {
   const r = await t.app.inject({
@@ -379,6 +404,40 @@ const PLACE_ROUTES: Record<string, PlaceRoute> = {
         payload: await zip.generateAsync({ type: 'nodebuffer' }),
       };
     },
+  },
+  // Self-assessments against the Urban Safety Monitor (migration 032): the place's focal points write them.
+  'POST /api/v1/safety-assessments': {
+    allowed: WRITERS,
+    request: async (t, place) => {
+      await noSafetyDraft(t, place);
+      return { method: 'POST', url: '/api/v1/safety-assessments', payload: { place } };
+    },
+  },
+  'PUT /api/v1/safety-assessments/:id': {
+    allowed: WRITERS,
+    refused: HIDDEN_ASSESSMENT,
+    request: async (t, place) => ({
+      method: 'PUT',
+      url: `/api/v1/safety-assessments/${await safetyDraft(t, place)}`,
+      payload: { answers: {} },
+    }),
+  },
+  'POST /api/v1/safety-assessments/:id/submit': {
+    allowed: WRITERS,
+    refused: HIDDEN_ASSESSMENT,
+    request: async (t, place) => ({
+      method: 'POST',
+      url: `/api/v1/safety-assessments/${await safetyDraft(t, place)}/submit`,
+    }),
+  },
+  'GET /api/v1/safety-assessments': {
+    allowed: WRITERS,
+    request: async (_t, place) => ({ method: 'GET', url: `/api/v1/safety-assessments?place=${place}` }),
+  },
+  'GET /api/v1/safety-assessments/:id': {
+    allowed: WRITERS,
+    refused: HIDDEN_ASSESSMENT,
+    request: async (t, place) => ({ method: 'GET', url: `/api/v1/safety-assessments/${await safetyDraft(t, place)}` }),
   },
   // Saved mappings (migration 019): changed by those who may import for the place.
   'POST /api/v1/mappings': {
@@ -706,6 +765,10 @@ const NOT_PLACE_SCOPED = new Set([
   // SDMX structures and constraints: administrators only (the other matrix).
   'POST /api/v1/sdmx/structures',
   'POST /api/v1/sdmx/constraints',
+  // The Urban Safety Monitor's framework: administrators only, for every place alike (the other matrix).
+  'PUT /api/v1/safety-monitor/framework',
+  // The composite safety index's choices: administrators only, for every place alike (the other matrix).
+  'PUT /api/v1/safety/choices',
   // Reviews: administrators only (the other matrix); reached through a grant on one submission (the test below,
   // reviews.test.ts).
   'DELETE /api/v1/review-assignments/:id',

@@ -240,6 +240,8 @@ describe.skipIf(!run)('PDF reports made by Chromium', { timeout: 180_000 }, () =
       'Marsad synthetic',
       'Values over time',
     ]);
+    // The composite safety profile in short (issue 20): its heading, the band and the group's median, after the values.
+    inOrder(en, ['Values over time', 'Composite safety profile', 'Uncertainty band', 'Group median']);
   });
 
   it('prints the city profile in Chinese with Noto Sans CJK (glyphs used only) and in Russian', async () => {

@@ -24,6 +24,7 @@ const PRIVATE_TABLES = [
   'observation_drafts',
   // The steps of the approval workflow (migration 030): read by the inbox and the entry form, never by the public.
   'observation_events',
+  'safety_assessments',
   'saved_mappings',
   'schema_migrations',
   'sessions',

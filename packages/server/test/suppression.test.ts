@@ -541,6 +541,13 @@ describe.each(testStoreKinds())('suppression of small counts on %s', (kind) => {
         '/api/v1/programmes/PRIV/export?format=iati',
       ],
       '/api/v1/settings/results-2030': ['/api/v1/settings/results-2030'],
+      // The composite safety profile of one place: it reads values as the public sees them (none withheld).
+      '/api/v1/safety/profile': ['MAAGA', 'JOAMM', 'MAAGA-D1'].map((p) => `/api/v1/safety/profile?place=${p}`),
+      '/api/v1/safety/choices': ['/api/v1/safety/choices'],
+      // The Urban Safety Monitor's structure: no values at all (self-assessments are private).
+      '/api/v1/safety-monitor/framework': ['/api/v1/safety-monitor/framework'],
+      '/api/v1/safety-monitor/framework/versions': ['/api/v1/safety-monitor/framework/versions'],
+      '/api/v1/safety-monitor/framework/versions/:version': ['/api/v1/safety-monitor/framework/versions/1'],
       '/api/v1/settings/exchange-rates': ['/api/v1/settings/exchange-rates'],
       '/api/v1/success-indicators': ['/api/v1/success-indicators'],
       '/api/v1/reports/board-progress': [

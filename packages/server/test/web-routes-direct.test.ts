@@ -67,6 +67,8 @@ describe.skipIf(!built)('every route of the web app loaded directly (built)', ()
       '/reviews/published/$id': `/reviews/published/${published}`,
       '/admin/users/$id': `/admin/users/${await one<number>('SELECT min(id) AS v FROM users')}`,
       '/admin/indicators/$code': '/admin/indicators/16.1.1',
+      '/safety/assessments/$id': `/safety/assessments/${await one<number>('SELECT min(id) AS v FROM safety_assessments')}`,
+      '/safety/assessments/$id/profile': `/safety/assessments/${await one<number>('SELECT min(id) AS v FROM safety_assessments')}/profile`,
     };
   }, 120_000);
   afterAll(async () => {

@@ -32,6 +32,15 @@ const enKeys = messageKeys(en);
 
 /** Keys built at run time from a template literal, e.g. t(`level.${p.level}`): every value the code can produce. */
 const TEMPLATE_FAMILIES: Record<string, readonly string[]> = {
+  // The Urban Safety Monitor and self-assessments (issue 20, items 1 and 2).
+  'safetyMonitor.placement.': ['source', 'marsad', 'administrator'],
+  'safetyMonitor.status.': ['named', 'slot', 'added'],
+  'safetyAssessment.check.': ['exists', 'regular', 'disaggregated', 'used'],
+  'safetyAssessment.answer.': ['yes', 'no', 'unknown'],
+  'safetyAssessment.stateName.': ['draft', 'submitted'],
+  'safetyAssessment.cat.': ['strengths', 'connect', 'weakest', 'unassessed'],
+  'safetyAssessment.catHelp.': ['strengths', 'connect', 'weakest', 'unassessed'],
+  'safetyAssessment.catOne.': ['strength', 'connect', 'weakest', 'unassessed'],
   'level.': ['country', 'region', 'city', 'district'],
   'indicatorStatus.': ['active', 'draft', 'retired'],
   'direction.': ['higher', 'lower', 'none'],
@@ -63,6 +72,32 @@ const TEMPLATE_FAMILIES: Record<string, readonly string[]> = {
     'deterioration',
     'insufficient-data',
     'not-assessed',
+  ],
+  // The composite safety profile (pages/safety/profile/).
+  'safetyProfile.group.': ['pilot-cities', 'country-cities', 'city-districts'],
+  'safetyProfile.choice.': ['normalisation', 'weights', 'aggregation', 'missing'],
+  'safetyProfile.option.': [
+    'min-max',
+    'benchmarks',
+    'z-score',
+    'equal',
+    'user',
+    'pca',
+    'arithmetic',
+    'geometric',
+    'exclude-unit',
+    'mean-imputation',
+    'theme-available',
+  ],
+  'safetyProfile.direction.': ['higher', 'lower'],
+  'safetyProfile.treatment.': ['imputed', 'left-out', 'winsorised'],
+  'safetyProfile.step.': ['selection', 'missing', 'outliers', 'normalisation', 'weights', 'aggregation', 'uncertainty'],
+  'safetyProfile.error.': [
+    'safety_framework_unknown',
+    'safety_framework_no_groups',
+    'safety_user_weights_missing',
+    'safety_weight_unknown',
+    'forbidden',
   ],
 };
 const templateKeys = Object.entries(TEMPLATE_FAMILIES).flatMap(([prefix, ends]) => ends.map((e) => prefix + e));

@@ -34,10 +34,12 @@ const SIGNED_IN = [
   /^\/knowledge\/\$id\/edit$/,
   // The questionnaire builder (administrators); its edit page is found by the link on the new-cycle page.
   /^\/reviews\/questionnaires\//,
+  // Self-assessments are private (focal points, administrators, reviewers); the framework's editor is for administrators.
+  /^\/safety\/(assessments|monitor\/edit)/,
 ];
 export const isSignedInRoute = (route: string): boolean => SIGNED_IN.some((r) => r.test(route));
-/** Public pages that change much for a signed-in user (the review cycles appear), walked by both. */
-const BOTH = ['/reviews'];
+/** Public pages that change much for a signed-in user (the review cycles appear; the safety index's choices form), walked by both. */
+const BOTH = ['/reviews', '/safety/profile'];
 
 /** The routes walked as the public, or signed in. */
 export function routesFor(who: 'public' | 'signed-in', all: string[]): string[] {
@@ -59,6 +61,8 @@ const SAMPLES: Record<string, string[]> = {
 const WITH_SEARCH: Record<string, string[]> = {
   '/compare': ['/compare?places=MAAGA,JOAMM&indicator=16.1.1'],
   '/status': ['/status?framework=sdg'],
+  '/safety/profile': ['/safety/profile?place=MAAGA'],
+  '/safety/assessments': ['/safety/assessments?place=MAAGA'],
 };
 
 function routeRegExp(route: string): RegExp {

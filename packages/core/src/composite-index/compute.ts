@@ -1,4 +1,5 @@
 import { aggregate } from './aggregate.ts';
+import { type IndexMessage, indexMessage } from './messages.ts';
 import { treatMissing } from './missing.ts';
 import { normaliseColumn } from './normalise.ts';
 import { winsorise } from './outliers.ts';
@@ -31,10 +32,10 @@ export function resolveWeights(
   indicators: readonly CompositeIndicator[],
   units: readonly CompositeUnit[],
   options: Pick<CompositeOptions, 'weights' | 'userWeights'>,
-): { weights: IndexWeights; notes: string[] } | CompositeRefusal {
+): { weights: IndexWeights; notes: IndexMessage[] } | CompositeRefusal {
   if (options.weights === 'equal') return { weights: equalWeights(indicators), notes: [] };
   if (options.weights === 'user') {
-    if (!options.userWeights) return { ok: false, reason: 'user weights were chosen but none were given' };
+    if (!options.userWeights) return { ok: false, reason: indexMessage('user-weights-missing') };
     const r = userWeights(indicators, options.userWeights);
     return 'refused' in r ? { ok: false, reason: r.refused } : { weights: r.weights, notes: [] };
   }
@@ -43,11 +44,11 @@ export function resolveWeights(
 }
 
 /** Checks the input: ids unique, at least one indicator and one unit. */
-function checkInput(indicators: readonly CompositeIndicator[], units: readonly CompositeUnit[]): string | null {
-  if (indicators.length === 0) return 'no indicators';
-  if (units.length === 0) return 'no units';
-  if (new Set(indicators.map((i) => i.id)).size !== indicators.length) return 'indicator ids are not unique';
-  if (new Set(units.map((u) => u.id)).size !== units.length) return 'unit ids are not unique';
+function checkInput(indicators: readonly CompositeIndicator[], units: readonly CompositeUnit[]): IndexMessage | null {
+  if (indicators.length === 0) return indexMessage('no-indicators');
+  if (units.length === 0) return indexMessage('no-units');
+  if (new Set(indicators.map((i) => i.id)).size !== indicators.length) return indexMessage('indicator-ids-not-unique');
+  if (new Set(units.map((u) => u.id)).size !== units.length) return indexMessage('unit-ids-not-unique');
   return null;
 }
 
@@ -64,7 +65,7 @@ export function computeCompositeIndex(
 ): CompositeResult | CompositeRefusal {
   const bad = checkInput(indicators, units);
   if (bad) return { ok: false, reason: bad };
-  const notes: string[] = [];
+  const notes: IndexMessage[] = [];
   let weights: IndexWeights;
   if (weightsOverride) weights = weightsOverride;
   else {
@@ -92,13 +93,11 @@ export function computeCompositeIndex(
   if (options.aggregation === 'geometric') {
     const all = normalised.flat().filter((v): v is number => v !== null);
     shift = 1 - Math.min(0, ...all);
-    notes.push(
-      `geometric aggregation: every normalised value shifted by +${shift} to be strictly positive, the score shifted back by −${shift}`,
-    );
+    notes.push(indexMessage('geometric-shift', { shift }));
   }
   const themes = themeIds(indicators);
   const scores: UnitScore[] = units.map((unit, u) => {
-    const unitNotes: string[] = [];
+    const unitNotes: IndexMessage[] = [];
     const excluded = data.excluded.get(u);
     if (excluded) {
       return {
@@ -117,12 +116,10 @@ export function computeCompositeIndex(
         const share = present.length / members.length;
         if (options.missing !== 'theme-available' || share < minShare || present.length === 0) {
           themeScores[t] = null;
-          unitNotes.push(`no score for theme ${t}: ${present.length} of ${members.length} indicators present`);
+          unitNotes.push(indexMessage('theme-no-score', { theme: t, present: present.length, total: members.length }));
           continue;
         }
-        unitNotes.push(
-          `theme ${t} aggregated over ${present.length} of ${members.length} indicators, weights re-scaled`,
-        );
+        unitNotes.push(indexMessage('theme-partial', { theme: t, present: present.length, total: members.length }));
       }
       const s = aggregate(
         present.map(({ i }) => row[i] as number),
@@ -131,11 +128,11 @@ export function computeCompositeIndex(
         shift,
       );
       themeScores[t] = s;
-      if (s === null) unitNotes.push(`no score for theme ${t}: the indicators present all have weight 0`);
+      if (s === null) unitNotes.push(indexMessage('theme-zero-weights', { theme: t }));
     }
     const missingThemes = themes.filter((t) => themeScores[t] === null && (weights.themes[t] ?? 0) > 0);
     let overall: number | null = null;
-    if (missingThemes.length > 0) unitNotes.push(`no overall score: theme ${missingThemes.join(', ')} has no score`);
+    if (missingThemes.length > 0) unitNotes.push(indexMessage('no-overall', { themes: missingThemes.join(', ') }));
     else {
       const used = themes.filter((t) => themeScores[t] !== null);
       overall = aggregate(

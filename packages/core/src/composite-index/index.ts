@@ -1,6 +1,7 @@
 export * from './aggregate.ts';
 export * from './compute.ts';
 export * from './eigen.ts';
+export * from './messages.ts';
 export * from './missing.ts';
 export * from './normalise.ts';
 export * from './outliers.ts';

@@ -1,3 +1,4 @@
+import { type IndexMessage, indexMessage, type MissingWhy } from './messages.ts';
 import type { CompositeIndicator, CompositeUnit, MissingTreatment, ValueTreatment } from './types.ts';
 import { finiteValue, mean } from './values.ts';
 
@@ -5,7 +6,7 @@ import { finiteValue, mean } from './values.ts';
 export interface TreatedData {
   values: (number | null)[][];
   /** Units with no score at all (exclude-unit), by index, with the reason. */
-  excluded: Map<number, string>;
+  excluded: Map<number, IndexMessage>;
   treatments: ValueTreatment[];
 }
 
@@ -20,10 +21,10 @@ export function treatMissing(
   treatment: MissingTreatment,
 ): TreatedData {
   const values = units.map((u) => indicators.map((ind) => finiteValue(u, ind.id)));
-  const excluded = new Map<number, string>();
+  const excluded = new Map<number, IndexMessage>();
   const treatments: ValueTreatment[] = [];
   const given = (u: CompositeUnit, id: string) => u.values[id];
-  const why = (v: unknown) => (v === undefined || v === null ? 'missing' : 'not a finite number');
+  const why = (v: unknown): MissingWhy => (v === undefined || v === null ? 'missing' : 'not-finite');
   const means = indicators.map((_, i) => {
     const present = values.map((row) => row[i]).filter((v): v is number => v !== null);
     return present.length > 0 ? mean(present) : null;
@@ -33,7 +34,7 @@ export function treatMissing(
     const gaps = indicators.map((ind, i) => ({ ind, i })).filter(({ i }) => row[i] === null);
     if (gaps.length === 0) return;
     if (treatment === 'exclude-unit') {
-      excluded.set(u, `no score: ${gaps.map(({ ind }) => ind.id).join(', ')} missing (exclude-unit)`);
+      excluded.set(u, indexMessage('unit-excluded', { ids: gaps.map(({ ind }) => ind.id).join(', ') }));
     }
     for (const { ind, i } of gaps) {
       const reason = why(given(unit, ind.id));
@@ -49,7 +50,7 @@ export function treatMissing(
                 action: 'left-out',
                 original: null,
                 used: null,
-                reason: `${reason}; no other unit has a value to impute from`,
+                reason: indexMessage('value-missing-no-mean', { why: reason }),
               }
             : {
                 unitId: unit.id,
@@ -57,7 +58,7 @@ export function treatMissing(
                 action: 'imputed',
                 original: null,
                 used: m,
-                reason: `${reason}; imputed with the mean of the other units`,
+                reason: indexMessage('value-imputed', { why: reason }),
               },
         );
       } else {
@@ -67,10 +68,9 @@ export function treatMissing(
           action: 'left-out',
           original: null,
           used: null,
-          reason:
-            treatment === 'exclude-unit'
-              ? `${reason}; the unit is excluded`
-              : `${reason}; theme aggregated over the indicators present`,
+          reason: indexMessage(treatment === 'exclude-unit' ? 'value-missing-excluded' : 'value-missing-theme', {
+            why: reason,
+          }),
         });
       }
     }

@@ -1,3 +1,4 @@
+import { type IndexMessage, indexMessage } from './messages.ts';
 import type { CompositeIndicator, NormalisationMethod } from './types.ts';
 import { mean } from './values.ts';
 
@@ -14,17 +15,16 @@ export function normaliseColumn(
   indicator: CompositeIndicator,
   method: NormalisationMethod,
   clip = true,
-): { values: (number | null)[]; note?: string } | { refused: string } {
+): { values: (number | null)[]; note?: IndexMessage } | { refused: IndexMessage } {
   const xs = column.filter((v): v is number => v !== null);
   const lower = indicator.direction === 'lower-is-better';
   if (method === 'benchmarks') {
     const { baseline, target } = indicator;
     if (baseline === undefined || target === undefined || !Number.isFinite(baseline) || !Number.isFinite(target))
-      return { refused: `benchmarks: indicator ${indicator.id} has no baseline and target` };
-    if (baseline === target)
-      return { refused: `benchmarks: indicator ${indicator.id} has its target equal to its baseline` };
+      return { refused: indexMessage('benchmarks-missing', { id: indicator.id }) };
+    if (baseline === target) return { refused: indexMessage('benchmarks-equal', { id: indicator.id }) };
     if (lower !== target < baseline)
-      return { refused: `benchmarks: the target of ${indicator.id} lies in the worse direction from its baseline` };
+      return { refused: indexMessage('benchmarks-wrong-direction', { id: indicator.id }) };
     return {
       values: column.map((x) => {
         if (x === null) return null;
@@ -40,7 +40,7 @@ export function normaliseColumn(
     const constant = method === 'min-max' ? 50 : 0;
     return {
       values: column.map((x) => (x === null ? null : constant)),
-      note: `indicator ${indicator.id} is constant (${min}) across the units: every unit gets ${constant} (${method})`,
+      note: indexMessage('indicator-constant', { id: indicator.id, value: min, score: constant, method }),
     };
   }
   if (method === 'min-max') {

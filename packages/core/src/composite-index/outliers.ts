@@ -1,3 +1,4 @@
+import { indexMessage } from './messages.ts';
 import type { ValueTreatment } from './types.ts';
 import { mean } from './values.ts';
 
@@ -55,7 +56,7 @@ export function winsorise(
       action: 'winsorised',
       original: extreme,
       used: next,
-      reason: `outlier (|skewness| > 2 and kurtosis > 3.5): set to the next ${high ? 'highest' : 'lowest'} value`,
+      reason: indexMessage(high ? 'value-winsorised-high' : 'value-winsorised-low'),
     });
   }
   return out;

@@ -1,3 +1,4 @@
+import type { IndexMessage } from './messages.ts';
 /**
  * The input model and result types of a composite index built the way the OECD/JRC Handbook on Constructing
  * Composite Indicators (2008) prescribes (docs/methods/safety-index.md). Pure data, no I/O.
@@ -58,7 +59,7 @@ export interface ValueTreatment {
   original: number | null;
   /** The value used (`null` when left out). */
   used: number | null;
-  reason: string;
+  reason: IndexMessage;
 }
 
 /** Weights: within each theme the indicator weights sum to 1, and the theme weights sum to 1. */
@@ -72,7 +73,7 @@ export interface UnitScore {
   /** Per theme id: the theme score, or `null` with a reason in `notes`. */
   themes: Record<string, number | null>;
   overall: number | null;
-  notes: string[];
+  notes: IndexMessage[];
 }
 
 /** The group's median and range of a score: reference values shown beside a unit's own score, never a rank. */
@@ -92,10 +93,10 @@ export interface CompositeResult {
   group: { overall: GroupReference; themes: Record<string, GroupReference> };
   treatments: ValueTreatment[];
   /** Index-wide notes: constant indicators, PCA details, the geometric shift, … */
-  notes: string[];
+  notes: IndexMessage[];
 }
 
 export interface CompositeRefusal {
   ok: false;
-  reason: string;
+  reason: IndexMessage;
 }

@@ -1,5 +1,6 @@
 import { seededRandom } from '../random/seeded-random.ts';
 import { computeCompositeIndex, resolveWeights } from './compute.ts';
+import { type IndexMessage, indexMessage } from './messages.ts';
 import type {
   AggregationMethod,
   CompositeIndicator,
@@ -67,7 +68,7 @@ export interface UncertaintyResult {
     missing: MissingTreatment[];
   };
   units: UnitUncertainty[];
-  notes: string[];
+  notes: IndexMessage[];
 }
 
 interface Run {
@@ -90,7 +91,7 @@ export function analyseUncertainty(
 ): UncertaintyResult | CompositeRefusal {
   const ref = computeCompositeIndex(indicators, units, reference);
   if (!ref.ok) return ref;
-  const notes: string[] = [];
+  const notes: IndexMessage[] = [];
   const withRef = <T>(list: T[], own: T) => (list.includes(own) ? list : [own, ...list]);
   // Alternatives that cannot be computed for these data are left out, and said so.
   const feasibleNorm = (n: NormalisationMethod) =>
@@ -98,7 +99,7 @@ export function analyseUncertainty(
   const defaultNorms: NormalisationMethod[] = ['min-max', 'benchmarks'];
   const norms = withRef(options.normalisations ?? defaultNorms, reference.normalisation).filter((n) => {
     const ok = feasibleNorm(n);
-    if (!ok) notes.push(`normalisation ${n} left out: it cannot be computed for these data`);
+    if (!ok) notes.push(indexMessage('normalisation-left-out', { method: n }));
     return ok;
   });
   const weightMethods: WeightingMethod[] = withRef(
@@ -108,7 +109,7 @@ export function analyseUncertainty(
   const weightSets: { method: WeightingMethod; weights: IndexWeights }[] = [];
   for (const method of weightMethods) {
     const w = resolveWeights(indicators, units, { weights: method, userWeights: reference.userWeights });
-    if ('ok' in w) notes.push(`weights ${method} left out: ${w.reason}`);
+    if ('ok' in w) notes.push(indexMessage('weights-left-out', { method }), w.reason);
     else weightSets.push({ method, weights: w.weights });
   }
   const aggs = withRef<AggregationMethod>(options.aggregations ?? ['arithmetic', 'geometric'], reference.aggregation);
@@ -139,8 +140,9 @@ export function analyseUncertainty(
         missing: pick(nM),
       });
     notes.push(
-      `Monte-Carlo: ${n} runs, seed ${options.seed ?? 1}` +
-        (perturb > 0 ? `, weights perturbed by ±${100 * perturb} %` : ''),
+      perturb > 0
+        ? indexMessage('monte-carlo-perturbed', { runs: n, seed: options.seed ?? 1, percent: 100 * perturb })
+        : indexMessage('monte-carlo', { runs: n, seed: options.seed ?? 1 }),
     );
   }
   const runs: Run[] = [];

@@ -1,4 +1,5 @@
 import { symmetricEigen } from './eigen.ts';
+import { type IndexMessage, indexMessage } from './messages.ts';
 import type { CompositeIndicator, IndexWeights, UserWeights } from './types.ts';
 import { mean, themeIds } from './values.ts';
 
@@ -19,29 +20,29 @@ export function equalWeights(indicators: readonly CompositeIndicator[]): IndexWe
 export function userWeights(
   indicators: readonly CompositeIndicator[],
   given: UserWeights,
-): { weights: IndexWeights } | { refused: string } {
+): { weights: IndexWeights } | { refused: IndexMessage } {
   const themes = themeIds(indicators);
   const bad = (w: number) => !Number.isFinite(w) || w < 0;
   const ind: Record<string, number> = {};
   for (const i of indicators) {
     const w = given.indicators[i.id] ?? 0;
-    if (bad(w)) return { refused: `user weights: the weight of ${i.id} must be a finite number ≥ 0` };
+    if (bad(w)) return { refused: indexMessage('user-weight-invalid', { id: i.id }) };
     ind[i.id] = w;
   }
   for (const t of themes) {
     const members = indicators.filter((i) => i.themeId === t);
     const sum = members.reduce((s, i) => s + (ind[i.id] as number), 0);
-    if (!(sum > 0)) return { refused: `user weights: every indicator weight of theme ${t} is zero` };
+    if (!(sum > 0)) return { refused: indexMessage('user-weights-theme-zero', { theme: t }) };
     for (const i of members) ind[i.id] = (ind[i.id] as number) / sum;
   }
   const th: Record<string, number> = {};
   for (const t of themes) {
     const w = given.themes ? (given.themes[t] ?? 0) : 1;
-    if (bad(w)) return { refused: `user weights: the weight of theme ${t} must be a finite number ≥ 0` };
+    if (bad(w)) return { refused: indexMessage('user-theme-weight-invalid', { theme: t }) };
     th[t] = w;
   }
   const total = themes.reduce((s, t) => s + (th[t] as number), 0);
-  if (!(total > 0)) return { refused: 'user weights: every theme weight is zero' };
+  if (!(total > 0)) return { refused: indexMessage('user-weights-all-themes-zero') };
   for (const t of themes) th[t] = (th[t] as number) / total;
   return { weights: { indicators: ind, themes: th } };
 }
@@ -72,7 +73,7 @@ export interface PcaWeights {
   eigenvalues: number[];
   /** Components retained (0-based, in decreasing eigenvalue order). */
   retained: number[];
-  notes: string[];
+  notes: IndexMessage[];
 }
 
 /**
@@ -91,17 +92,11 @@ export interface PcaWeights {
 export function pcaWeights(
   indicators: readonly CompositeIndicator[],
   rows: readonly (readonly number[])[],
-): { pca: PcaWeights } | { refused: string } {
+): { pca: PcaWeights } | { refused: IndexMessage } {
   const m = indicators.length;
-  if (rows.length < 3)
-    return {
-      refused: `PCA weights need at least three units with complete data for every indicator; there are ${rows.length}`,
-    };
-  const notes: string[] = [];
-  if (rows.length <= m)
-    notes.push(
-      `PCA on ${rows.length} complete units for ${m} indicators: more units than indicators is preferable; the weights are fragile`,
-    );
+  if (rows.length < 3) return { refused: indexMessage('pca-too-few-units', { count: rows.length }) };
+  const notes: IndexMessage[] = [];
+  if (rows.length <= m) notes.push(indexMessage('pca-fragile', { units: rows.length, indicators: m }));
   const cols = indicators.map((_, k) => rows.map((r) => r[k] as number));
   const sds = cols.map((c) => {
     const mu = mean(c);
@@ -109,7 +104,7 @@ export function pcaWeights(
   });
   const constant = indicators.filter((_, k) => !((sds[k] as number) > 0));
   if (constant.length > 0)
-    return { refused: `PCA weights: ${constant.map((i) => i.id).join(', ')} constant over the complete units` };
+    return { refused: indexMessage('pca-constant', { ids: constant.map((i) => i.id).join(', ') }) };
   const centred = cols.map((c) => {
     const mu = mean(c);
     return c.map((x) => x - mu);
@@ -130,13 +125,15 @@ export function pcaWeights(
     if (retained.includes(k) || !((eig[k] as number) > eps)) continue;
     retained.push(k);
     cumulative += share[k] as number;
-    notes.push(
-      `component ${k + 1} (eigenvalue ${round(eig[k] as number)}) added to explain more than 60 % of the variance`,
-    );
+    notes.push(indexMessage('pca-component-added', { component: k + 1, eigenvalue: round(eig[k] as number) }));
   }
   retained.sort((a, b) => a - b);
   notes.push(
-    `PCA: eigenvalues ${eig.map(round).join(', ')}; components ${retained.map((k) => k + 1).join(', ')} retained, explaining ${round(100 * cumulative)} % of the variance; no varimax rotation`,
+    indexMessage('pca-summary', {
+      eigenvalues: eig.map(round).join(', '),
+      components: retained.map((k) => k + 1).join(', '),
+      percent: round(100 * cumulative),
+    }),
   );
   const loading2 = retained.map((k) => (vectors[k] as number[]).map((x) => x * x * (eig[k] as number)));
   const explained = retained.reduce((s, k) => s + (eig[k] as number), 0);
@@ -157,7 +154,7 @@ export function pcaWeights(
   const total = flat.reduce((s, x) => s + x, 0);
   const scaled = flat.map((w) => w / total);
   const zero = indicators.filter((_, k) => scaled[k] === 0);
-  if (zero.length > 0) notes.push(`PCA: ${zero.map((i) => i.id).join(', ')} load on no retained component: weight 0`);
+  if (zero.length > 0) notes.push(indexMessage('pca-zero-weight', { ids: zero.map((i) => i.id).join(', ') }));
   return { pca: { weights: flatToThemed(indicators, scaled), flat: scaled, eigenvalues: eig, retained, notes } };
 }
 

@@ -102,6 +102,9 @@ export const BACKUP_TABLES = [
   'sdmx_structures',
   'sdmx_components',
   'sdmx_constraints',
+  // The Urban Safety Monitor's framework versions and cities' self-assessments (migration 032).
+  'safety_framework_versions',
+  'safety_assessments',
 ] as const;
 
 /** Tables whose id comes from a sequence, to move past the restored ids. */
@@ -147,6 +150,8 @@ export const BACKUP_SEQUENCES: Record<string, string> = {
   review_comments: 'review_comments_id_seq',
   review_events: 'review_events_id_seq',
   saved_mappings: 'saved_mappings_id_seq',
+  safety_framework_versions: 'safety_framework_versions_id_seq',
+  safety_assessments: 'safety_assessments_id_seq',
 };
 
 /** The schema version of this Marsad: the number of its last migration. */

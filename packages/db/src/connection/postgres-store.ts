@@ -318,6 +318,7 @@ const PRIVATE_TABLES = new Set([
   'login_failures',
   'import_batches',
   'saved_mappings',
+  'safety_assessments',
 ]);
 
 /** The first table a query node names (an INSERT's, UPDATE's or DELETE's target comes first). */

@@ -3,10 +3,12 @@ import { fileURLToPath } from 'node:url';
 import type { Store } from '@marsad/db';
 import { importFile } from '../imports/import-file.ts';
 import type { ImportReport } from '../observations/import-pipeline.ts';
+import { loadDemoAssessments } from '../safety-monitor/demo-assessments.ts';
 import { loadKnowledgeSeeds } from './knowledge-seeds.ts';
 import { loadDemoProgrammes } from './load-demo-programmes.ts';
 import { loadDemoReviews } from './load-demo-reviews.ts';
 import { SYNTHETIC_SOURCE, syntheticPilotCsv } from './synthetic-pilot-data.ts';
+import { syntheticSafetyCsv } from './synthetic-safety-data.ts';
 
 const LA_DIR = fileURLToPath(new URL('./data/open-sdg/los-angeles/', import.meta.url));
 /**
@@ -97,11 +99,26 @@ export async function loadDemo(
   onFile?.('synthetic-pilot-cities.csv', r);
   observations += r.counts.inserted;
   files++;
+  // The draft safety matrix in the pilot cities, for the composite safety profile (synthetic, labelled so).
+  const matrix = await importFile(store, once(syntheticSafetyCsv((c) => codes.has(c))), {
+    format: 'csv',
+    fileName: 'synthetic-safety-matrix.csv',
+    actor: 'demo',
+    status: 'approved',
+    rowStatusAllowed: true,
+    source: SYNTHETIC_SOURCE.name,
+  });
+  if (matrix.state !== 'committed') throw fail('synthetic-safety-matrix.csv', matrix);
+  onFile?.('synthetic-safety-matrix.csv', matrix);
+  observations += matrix.counts.inserted;
+  files++;
   // The three programmes of seeds 000, 001 and 003 with their results, tied to the indicators above (labelled
   // demonstration).
   const programmes = await loadDemoProgrammes(store);
   // A Voluntary Local Review cycle of the pilot cities of seed 003 and the Philippines (labelled demonstration).
   await loadDemoReviews(store);
+  // Self-assessments of Agadir and Amman against the Urban Safety Monitor (labelled synthetic demonstration).
+  await loadDemoAssessments(store);
   // The five seed documents as published documents of the knowledge repository (real text, not demonstration).
   await loadKnowledgeSeeds(store);
   await store.db

@@ -12,6 +12,7 @@ import {
   REPORT_PAGES,
   renderPdf,
 } from './pdf-report.ts';
+import { pdfReaderFor } from './pdf-safety-assessment.ts';
 import { requireReportFonts } from './report-fonts.ts';
 
 const Query = z.object({
@@ -26,7 +27,7 @@ const Query = z.object({
 
 /**
  * `GET /api/v1/reports/pdf?page=/programmes/SCP&lang=ar`: a public report page printed to PDF by
- * Chromium from this same server (public pages only: the browser carries no cookie or token).
+ * Chromium from this same server (as the public sees them; a city profile as its signed-in reader: pdf-safety-assessment.ts).
  */
 export function registerPdfReportRoutes(app: FastifyInstance, _ctx: AppContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -39,7 +40,7 @@ export function registerPdfReportRoutes(app: FastifyInstance, _ctx: AppContext):
         summary:
           'A report page (programme results report, city profile, success indicators) as PDF, made by Chromium on the server in the given language',
         description:
-          "Answers 503 with what to install when the server has no Chromium (/usr/bin/chromium or MARSAD_CHROMIUM), or no font for the language's script (Chinese: fonts-noto-cjk). Only the listed page patterns of this site are printed.",
+          "Answers 503 with what to install when the server has no Chromium (/usr/bin/chromium or MARSAD_CHROMIUM), or no font for the language's script (Chinese: fonts-noto-cjk). Only the listed page patterns of this site are printed. A city profile asked for by a signed-in reader is printed as that reader (their session or token, for this server's own address only), so that it holds the city's self-assessment when they may read it; every other page is printed as the public sees it.",
       },
     },
     async (req, reply) => {
@@ -58,7 +59,12 @@ export function registerPdfReportRoutes(app: FastifyInstance, _ctx: AppContext):
           : address.family === 'IPv6'
             ? `[${address.address}]`
             : address.address;
-      const pdf = await renderPdf(`http://${host}:${address.port}`, req.query.page, req.query.lang);
+      const pdf = await renderPdf(
+        `http://${host}:${address.port}`,
+        req.query.page,
+        req.query.lang,
+        pdfReaderFor(req.query.page, req.headers),
+      );
       return reply
         .header('Content-Type', 'application/pdf')
         .header('Content-Disposition', `attachment; filename="${pdfFileName(req.query.page, req.query.lang)}"`)

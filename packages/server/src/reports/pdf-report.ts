@@ -11,6 +11,7 @@
  */
 import { existsSync } from 'node:fs';
 import { HttpError } from '../http/errors.ts';
+import { actAsPdfReader, type PdfReader } from './pdf-safety-assessment.ts';
 import { requireReportFonts } from './report-fonts.ts';
 
 export const REPORT_LANGS = ['ar', 'en', 'es', 'fr', 'ru', 'zh'] as const;
@@ -92,9 +93,15 @@ function serially<T>(fn: () => Promise<T>): Promise<T> {
 
 /**
  * Renders `path` of the server at `origin` (http://127.0.0.1:port) to PDF in `lang`. The path
- * must be on the allow-list; requests of the page to any other origin are refused.
+ * must be on the allow-list; requests of the page to any other origin are refused. `reader`: a city profile's
+ * reader (pdf-safety-assessment.ts), else the public.
  */
-export async function renderPdf(origin: string, path: string, lang: ReportLang): Promise<Buffer> {
+export async function renderPdf(
+  origin: string,
+  path: string,
+  lang: ReportLang,
+  reader: PdfReader | null = null,
+): Promise<Buffer> {
   if (!isReportPage(path))
     throw new HttpError(
       400,
@@ -112,6 +119,8 @@ export async function renderPdf(origin: string, path: string, lang: ReportLang):
       await context.route('**/*', (route) =>
         new URL(route.request().url()).origin === origin ? route.continue() : route.abort(),
       );
+      // A city profile asked for by a reader who may see the city's self-assessment is printed as that reader.
+      await actAsPdfReader(context, origin, reader);
       const page = await context.newPage();
       // Requests in flight: a page's later requests (names of places, a chart's code) start after
       // its first data arrive, when Playwright's "networkidle" has already fired once.

@@ -163,6 +163,7 @@ export function Layout() {
               <Link to="/indicators">{t('nav.indicators')}</Link>
               <Link to="/places">{t('nav.places')}</Link>
               <Link to="/programmes">{t('nav.programmes')}</Link>
+              <Link to="/safety">{t('safetyMonitor.nav')}</Link>
               <Link to="/compare">{t('nav.compare')}</Link>
               <Link to="/knowledge">{t('nav.knowledge')}</Link>
               <Link to="/network">{t('nav.network')}</Link>

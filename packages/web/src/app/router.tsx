@@ -130,6 +130,57 @@ const status = createRoute({
     typeof s.framework === 'string' ? { framework: s.framework } : {},
   component: page(() => import('../pages/status/ReportingStatusPage.tsx'), 'ReportingStatusPage'),
 });
+// The composite safety profile of one place (issue 20): never a list of places.
+const safetyProfile = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/safety/profile',
+  validateSearch: (s: Record<string, unknown>): { place?: string } =>
+    typeof s.place === 'string' ? { place: s.place } : {},
+  component: page(() => import('../pages/safety/profile/SafetyProfilePage.tsx'), 'SafetyProfilePage'),
+});
+
+// The Urban Safety Monitor (issue 20): the two frameworks side by side, UN-Habitat's monitor by version, its editor
+// (administrators), and cities' private self-assessments with their one-page profile.
+const safety = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/safety',
+  component: page(() => import('../pages/safety/SafetyLandingPage.tsx'), 'SafetyLandingPage'),
+});
+const safetyMonitor = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/safety/monitor',
+  validateSearch: (s: Record<string, unknown>): { version?: number } => {
+    const v = Number(s.version);
+    return Number.isInteger(v) && v > 0 ? { version: v } : {};
+  },
+  component: page(() => import('../pages/safety/SafetyMonitorPage.tsx'), 'SafetyMonitorPage'),
+});
+const safetyMonitorEdit = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/safety/monitor/edit',
+  component: page(() => import('../pages/safety/SafetyMonitorEditPage.tsx'), 'SafetyMonitorEditPage', 'work'),
+});
+const safetyAssessments = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/safety/assessments',
+  validateSearch: (s: Record<string, unknown>): { place?: string } =>
+    typeof s.place === 'string' ? { place: s.place } : {},
+  component: page(() => import('../pages/safety/SafetyAssessmentsPage.tsx'), 'SafetyAssessmentsPage', 'work'),
+});
+const safetyAssessment = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/safety/assessments/$id',
+  component: page(() => import('../pages/safety/SafetyAssessmentPage.tsx'), 'SafetyAssessmentPage', 'work'),
+});
+const safetyAssessmentProfile = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/safety/assessments/$id/profile',
+  component: page(
+    () => import('../pages/safety/SafetyAssessmentProfilePage.tsx'),
+    'SafetyAssessmentProfilePage',
+    'work',
+  ),
+});
 
 // Knowledge repository, network and workshops (issue 5).
 const knowledge = createRoute({
@@ -340,6 +391,13 @@ const routeTree = rootRoute.addChildren([
   boardProgress,
   compare,
   status,
+  safetyProfile,
+  safety,
+  safetyMonitor,
+  safetyMonitorEdit,
+  safetyAssessments,
+  safetyAssessment,
+  safetyAssessmentProfile,
   knowledge,
   knowledgeNew,
   knowledgeItem,

@@ -33,6 +33,8 @@ export const WORK_PREFIXES = [
   'reviews.declaration.',
   'reviews.import.',
   'reviews.timeline.',
+  'safetyAssessment.',
+  'safetyMonitor.edit.',
 ] as const;
 
 /**

@@ -19,6 +19,8 @@ import { UserText } from '../../components/UserText.tsx';
 import { SourceText, StatusLabel } from '../../components/ValueMeta.tsx';
 import { Pager } from '../admin/Pager.tsx';
 import { NotFoundPage } from '../NotFoundPage.tsx';
+import { SafetyProfileSummary } from '../safety/profile/SafetyProfileSummary.tsx';
+import { SafetyAssessmentLink } from '../safety/SafetyAssessmentLink.tsx';
 
 const LineChart = lazy(() => import('../../components/LineChart.tsx').then((m) => ({ default: m.LineChart })));
 const PlaceAreasMap = lazy(() =>
@@ -179,7 +181,16 @@ export function PlacePage() {
             </Link>
           </>
         )}
+        {(p.level === 'city' || p.level === 'district') && (
+          <>
+            {' · '}
+            <Link to="/safety/profile" search={{ place: p.code }}>
+              {t('safetyProfile.link')}
+            </Link>
+          </>
+        )}
       </p>
+      <SafetyAssessmentLink place={p.code} />
       {p.children.length > 0 && (
         <p className="small">
           {t('places.children')}:{' '}
@@ -404,6 +415,11 @@ export function PlacePage() {
           <Suspense fallback={<Loading />}>
             <PlaceAreasMap place={p.code} placeName={placeName} />
           </Suspense>
+        </SectionBoundary>
+      )}
+      {(p.level === 'city' || p.level === 'district') && (
+        <SectionBoundary>
+          <SafetyProfileSummary code={p.code} />
         </SectionBoundary>
       )}
     </article>
