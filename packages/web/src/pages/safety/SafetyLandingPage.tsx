@@ -9,7 +9,7 @@ import { useSession } from '../../app/session.tsx';
 import { ErrorMessage, Loading } from '../../components/States.tsx';
 import { UserText } from '../../components/UserText.tsx';
 import { type PickedPlace, PlacePicker } from '../admin/PlacePicker.tsx';
-import { type FrameworkVersionView, indicatorsOf } from './safety-types.ts';
+import { type FrameworkVersionView, indicatorsOf, USM_SOURCE_INDICATORS } from './safety-types.ts';
 import './safety.css';
 
 interface DraftMatrix {
@@ -57,7 +57,7 @@ export function SafetyLandingPage() {
             <ErrorMessage error={usm.error} />
           ) : (
             <>
-              <p>{t('safetyMonitor.usm.summary')}</p>
+              <p>{t('safetyMonitor.usm.summary', { count: num(USM_SOURCE_INDICATORS, 0) })}</p>
               <ul>
                 {usm.data.structure.themes.map((th) => (
                   <li key={th.code}>

@@ -10,7 +10,12 @@ import { Breadcrumbs } from '../../components/Breadcrumbs.tsx';
 import { ErrorMessage, Loading } from '../../components/States.tsx';
 import { UserText } from '../../components/UserText.tsx';
 import { NotFoundPage } from '../NotFoundPage.tsx';
-import { type FrameworkVersionView, type SafetyFrameworkIndicator, slotNumber } from './safety-types.ts';
+import {
+  type FrameworkVersionView,
+  type SafetyFrameworkIndicator,
+  slotNumber,
+  USM_SOURCE_INDICATORS,
+} from './safety-types.ts';
 import './safety.css';
 
 /** Where an element's place in the structure comes from, as a badge. */
@@ -150,7 +155,9 @@ export function SafetyMonitorPage() {
       <p className="notice">
         <UserText names={s.source.note} />
       </p>
-      {!s.themeSplitConfirmed && <p className="notice warn">{t('safetyMonitor.splitNotConfirmed')}</p>}
+      {!s.themeSplitConfirmed && (
+        <p className="notice warn">{t('safetyMonitor.splitNotConfirmed', { count: num(USM_SOURCE_INDICATORS, 0) })}</p>
+      )}
       <p>
         {t('safetyMonitor.notTheMatrix')} <Link to="/safety">{t('safetyMonitor.sideBySide')}</Link>
       </p>
@@ -192,7 +199,7 @@ export function SafetyMonitorPage() {
       {s.unplaced.length > 0 && (
         <section>
           <h2>{t('safetyMonitor.unplaced')}</h2>
-          <p className="muted">{t('safetyMonitor.unplacedHelp')}</p>
+          <p className="muted">{t('safetyMonitor.unplacedHelp', { count: num(USM_SOURCE_INDICATORS, 0) })}</p>
           {s.unplaced.map((i) => (
             <Indicator key={i.code} indicator={i} />
           ))}

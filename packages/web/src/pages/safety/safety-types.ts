@@ -56,6 +56,9 @@ export interface AssessmentProfileView {
 
 export type { AssessmentCheck, SafetyFrameworkIndicator, SafetyFrameworkStructure };
 
+/** How many indicators UN-Habitat's Urban Safety Monitor has (../shared/docs/DOMAIN.md), said in the reader's digits. */
+export const USM_SOURCE_INDICATORS = 15;
+
 export const CHECKS: readonly AssessmentCheck[] = ['exists', 'regular', 'disaggregated', 'used'];
 
 /** Every indicator with its theme code (null: not yet under a theme), in the framework's order. */
