@@ -41,6 +41,7 @@ import { registerApprovalRoutes } from './observations/approval-routes.ts';
 import { registerEntryRoutes } from './observations/entry-routes.ts';
 import { registerObservationRoutes } from './observations/observation-routes.ts';
 import { registerTargetRoutes } from './observations/target-routes.ts';
+import { registerSyncRoutes } from './offline/sync-routes.ts';
 import { registerPlaceRoutes, registerPlaceUploadRoutes } from './places/place-routes.ts';
 import { registerBoardReportRoutes } from './reports/board-report-routes.ts';
 import { registerPdfReportRoutes } from './reports/pdf-report-routes.ts';
@@ -147,6 +148,11 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
         { name: 'places', description: 'Countries, regions, cities, districts' },
         { name: 'observations', description: 'Values, targets, downloads' },
         { name: 'imports', description: 'Imports of files, all or nothing' },
+        {
+          name: 'offline',
+          description:
+            'Work without a connection: the changes a device queued offline, sent in order when back online, each once, never overwriting a value or answer changed meanwhile',
+        },
         { name: 'audit', description: 'The append-only audit log' },
         { name: 'accounts', description: 'Sign-in, users, roles on places, grants on records, API tokens' },
         { name: 'settings', description: 'Settings for administrators: the SMTP server for invitation and reset mail' },
@@ -209,6 +215,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   registerTargetRoutes(app, ctx);
   registerApprovalRoutes(app, ctx);
   registerEntryRoutes(app, ctx);
+  registerSyncRoutes(app, ctx);
   registerMappingRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
   registerWebApiRoutes(app, ctx);

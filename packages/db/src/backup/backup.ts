@@ -102,6 +102,9 @@ export const BACKUP_TABLES = [
   'sdmx_structures',
   'sdmx_components',
   'sdmx_constraints',
+  // The answers kept for the changes devices sent when back online (migration 034), so that a retry after a restore
+  // is still answered once.
+  'offline_sync_changes',
 ] as const;
 
 /** Tables whose id comes from a sequence, to move past the restored ids. */
