@@ -51,6 +51,7 @@ import { registerReviewRoutes } from './reviews/review-routes.ts';
 import { registerSdmxRoutes, registerSdmxUploadRoutes } from './sdmx/sdmx-routes.ts';
 import { registerSdmxRestRoutes } from './sdmx-rest/rest-routes.ts';
 import { registerUserRoutes } from './users/user-routes.ts';
+import { registerPwaRoutes } from './web/pwa-routes.ts';
 import { registerWebRoutes, webBuildStamp } from './web/web-routes.ts';
 import { registerWebApiRoutes } from './web-api/web-api-routes.ts';
 
@@ -201,6 +202,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   if (!(await registerWebRoutes(app, ctx))) {
     app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/api/docs'));
   }
+  registerPwaRoutes(app);
 
   registerAuthRoutes(app, ctx, { loginLimits: options.loginLimits, loginClock: options.loginClock });
   registerUserRoutes(app, ctx);
