@@ -1,5 +1,5 @@
 // Marsad's service worker (issue 21; docs/decisions/0011-service-worker.md): written by hand, no library.
-// The server sends this file with the build's id in place of __MARSAD_BUILD__ (packages/server/src/web/pwa-routes.ts),
+// The server sends this file with the build's id written into BUILD below (packages/server/src/web/pwa-routes.ts),
 // so a rebuilt app is a new worker, whose activation deletes the caches of the one before.
 //  - Pages (navigations): the network first, always — a page is never served from the cache while the server answers,
 //    so a rebuild is never hidden. Each page answered is kept; without a connection the kept page is served, or the

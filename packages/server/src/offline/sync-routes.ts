@@ -39,8 +39,21 @@ const EntryChange = z
   })
   .describe('Values of the data-entry form for one place and period, checked and saved as POST /api/v1/entry does');
 
+/** How deep a value nests (arrays and objects), counted without recursion: a hostile body may nest 10,000 levels. */
+function depthOf(v: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[v, 0]];
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    const [x, d] = top;
+    deepest = Math.max(deepest, d);
+    if (deepest > 32) return deepest;
+    if (x && typeof x === 'object') for (const y of Object.values(x)) stack.push([y, d + 1]);
+  }
+  return deepest;
+}
 const AnswerValue = z
   .unknown()
+  .refine((v) => depthOf(v) <= 32, 'an answer nests at most 32 levels')
   .describe('An answer as PUT /api/v1/review-submissions/:id/answers takes it; null: none');
 const AnswerChange = z
   .object({

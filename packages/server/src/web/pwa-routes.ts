@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { chooseLanguage, type PageLanguage } from './page-language.ts';
+import { chooseLanguage, isPageLanguage, type PageLanguage } from './page-language.ts';
 import { WEB_DIST, webBuildStamp } from './web-routes.ts';
 
 /**
@@ -55,19 +55,30 @@ export function registerPwaRoutes(app: FastifyInstance): void {
   const worker = path.join(WEB_DIST, 'sw.js');
   if (!existsSync(worker)) return;
   app.get('/sw.js', { schema: { hide: true } }, async (_req, reply) => {
-    const source = (await readFile(worker, 'utf8')).replace('__MARSAD_BUILD__', webBuildStamp());
+    const source = (await readFile(worker, 'utf8')).replaceAll('__MARSAD_BUILD__', webBuildStamp());
     return reply
       .header('Content-Type', 'text/javascript; charset=utf-8')
       .header('Cache-Control', 'no-cache')
       .header('Service-Worker-Allowed', '/')
       .send(source);
   });
-  app.get('/manifest.webmanifest', { schema: { hide: true } }, async (req, reply) =>
-    reply
-      .header('Content-Type', 'application/manifest+json; charset=utf-8')
-      .header('Cache-Control', 'no-cache')
-      .header('Vary', 'Cookie, Accept-Language')
-      .send(JSON.stringify(manifestFor(chooseLanguage(req.headers)))),
+  // The page names its language (`?lang=`, page-html.ts): the browser fetches a manifest without cookies. An address
+  // without it is sent to the reader's language (a redirect, which the cache of public reads never keeps).
+  app.get(
+    '/manifest.webmanifest',
+    { schema: { hide: true, querystring: z.object({ lang: z.string().max(10).optional() }) } },
+    async (req, reply) => {
+      const asked = (req.query as { lang?: string }).lang;
+      if (!isPageLanguage(asked))
+        return reply
+          .header('Vary', 'Cookie, Accept-Language')
+          .header('Cache-Control', 'no-cache')
+          .redirect(`/manifest.webmanifest?lang=${chooseLanguage(req.headers)}`, 302);
+      return reply
+        .header('Content-Type', 'application/manifest+json; charset=utf-8')
+        .header('Cache-Control', 'no-cache')
+        .send(JSON.stringify(manifestFor(asked)));
+    },
   );
   app.get(
     '/icons/:file',

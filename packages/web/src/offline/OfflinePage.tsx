@@ -125,7 +125,8 @@ export function OfflinePage() {
     <section className="offline-page">
       <h1>{t('offline.title')}</h1>
       <p className="muted">{t('offline.intro')}</p>
-      <p role="status">
+      {/* Not a live region: it is there from the start (the walk of pages takes a status for a page still loading). */}
+      <p className="offline-state">
         {o.online ? t('offline.online') : <strong>{t('offline.offlineNow')}</strong>}{' '}
         {o.lastSync ? t('offline.lastSync', { date: `\u2068${dateTime(o.lastSync)}\u2069` }) : t('offline.neverSynced')}
       </p>

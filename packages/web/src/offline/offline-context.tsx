@@ -46,10 +46,13 @@ export function OfflineProvider({ children }: { children: ReactNode }) {
     let gone = false;
     offlineDb(userId)
       .then(async (d) => {
+        // The queue read before the database is handed over: the first sync (below) sees both at once.
+        const queue = await d.getAll('queue');
+        const last = ((await d.get('meta', 'lastSync')) as string | undefined) ?? null;
         if (gone) return;
+        setItems(queue);
+        setLastSync(last);
         setDb(d);
-        setItems(await d.getAll('queue'));
-        setLastSync(((await d.get('meta', 'lastSync')) as string | undefined) ?? null);
       })
       // A browser that keeps no IndexedDB (a private window may refuse it): the app works online only.
       .catch(() => setFailed(true));
