@@ -56,6 +56,8 @@ const SECONDS: Record<string, [number, number]> = {
   'packages/server/test/login-limits.test.ts': [9, 10],
   'packages/core/test/period.test.ts': [9, 0],
   'packages/server/test/reviews.test.ts': [7, 9],
+  'packages/server/test/offline-sync.test.ts': [7, 9],
+  'packages/server/test/pwa-routes.test.ts': [9, 0],
 };
 
 /** The databases this run uses (packages/db/src/testing/test-stores.ts, testStoreKinds). */

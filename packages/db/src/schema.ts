@@ -233,6 +233,16 @@ export interface ObservationDraftsTable {
   created_at: Timestamp;
   updated_at: Timestamp;
 }
+/** The first answer to each change a device sent when back online (migration 033), per user and key. */
+export interface OfflineSyncChangesTable {
+  user_id: number;
+  key: string;
+  kind: 'entry' | 'answer';
+  digest: string;
+  outcome: 'accepted' | 'conflict' | 'refused';
+  result: Json<Record<string, unknown>>;
+  created_at: Generated<Timestamp>;
+}
 export interface IndicatorFrameworksTable {
   indicator_id: number;
   framework_id: number;
@@ -748,6 +758,7 @@ export interface Schema {
   role_assignments: RoleAssignmentsTable;
   record_grants: RecordGrantsTable;
   observation_drafts: ObservationDraftsTable;
+  offline_sync_changes: OfflineSyncChangesTable;
   questionnaires: QuestionnairesTable;
   questionnaire_versions: QuestionnaireVersionsTable;
   programmes: ProgrammesTable;

@@ -41,6 +41,7 @@ import { registerApprovalRoutes } from './observations/approval-routes.ts';
 import { registerEntryRoutes } from './observations/entry-routes.ts';
 import { registerObservationRoutes } from './observations/observation-routes.ts';
 import { registerTargetRoutes } from './observations/target-routes.ts';
+import { registerSyncRoutes } from './offline/sync-routes.ts';
 import { registerPlaceRoutes, registerPlaceUploadRoutes } from './places/place-routes.ts';
 import { registerBoardReportRoutes } from './reports/board-report-routes.ts';
 import { registerPdfReportRoutes } from './reports/pdf-report-routes.ts';
@@ -52,6 +53,7 @@ import { registerSafetyMonitorRoutes } from './safety-monitor/safety-monitor-rou
 import { registerSdmxRoutes, registerSdmxUploadRoutes } from './sdmx/sdmx-routes.ts';
 import { registerSdmxRestRoutes } from './sdmx-rest/rest-routes.ts';
 import { registerUserRoutes } from './users/user-routes.ts';
+import { registerPwaRoutes } from './web/pwa-routes.ts';
 import { registerWebRoutes, webBuildStamp } from './web/web-routes.ts';
 import { registerWebApiRoutes } from './web-api/web-api-routes.ts';
 
@@ -149,6 +151,11 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
         { name: 'places', description: 'Countries, regions, cities, districts' },
         { name: 'observations', description: 'Values, targets, downloads' },
         { name: 'imports', description: 'Imports of files, all or nothing' },
+        {
+          name: 'offline',
+          description:
+            'Work without a connection: the changes a device queued offline, sent in order when back online, each once, never overwriting a value or answer changed meanwhile',
+        },
         { name: 'audit', description: 'The append-only audit log' },
         { name: 'accounts', description: 'Sign-in, users, roles on places, grants on records, API tokens' },
         { name: 'settings', description: 'Settings for administrators: the SMTP server for invitation and reset mail' },
@@ -207,6 +214,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   if (!(await registerWebRoutes(app, ctx))) {
     app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/api/docs'));
   }
+  registerPwaRoutes(app);
 
   registerAuthRoutes(app, ctx, { loginLimits: options.loginLimits, loginClock: options.loginClock });
   registerUserRoutes(app, ctx);
@@ -221,6 +229,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   registerTargetRoutes(app, ctx);
   registerApprovalRoutes(app, ctx);
   registerEntryRoutes(app, ctx);
+  registerSyncRoutes(app, ctx);
   registerMappingRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
   registerWebApiRoutes(app, ctx);

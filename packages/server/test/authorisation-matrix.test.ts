@@ -43,6 +43,7 @@ const WRITE_ROUTES: Record<string, Access> = {
   'POST /api/v1/imports': 'signed-in', // then checked row by row against the places of the actor's roles
   'POST /api/v1/imports/repository': 'signed-in', // then checked against the place given (and row by row)
   'POST /api/v1/entry': 'signed-in', // then checked against the place of the entries
+  'POST /api/v1/offline/sync': 'signed-in', // then each change as its online route checks it (authorisation-places)
   'PUT /api/v1/entry/draft': 'signed-in',
   'DELETE /api/v1/entry/draft': 'signed-in',
   'POST /api/v1/observations/status': 'signed-in', // then checked item by item against the places of the actor's roles

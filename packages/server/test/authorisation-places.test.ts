@@ -336,6 +336,39 @@ const PLACE_ROUTES: Record<string, PlaceRoute> = {
       payload: { place, period: String(1900 + next()), entries: [{ indicator: '11.1.1', value: 7 }] },
     }),
   },
+  // The changes made offline: each checked as its online route (POST /api/v1/entry, PUT …/answers) checks it, and a
+  // refusal answered per change; refused here means every change refused as forbidden (a mix fails the test).
+  'POST /api/v1/offline/sync': {
+    allowed: WRITERS,
+    refused: (status, body) => {
+      if (status === 403) return true;
+      if (status !== 200) return false;
+      const codes = (JSON.parse(body).results as { status: string; code?: string }[]).map((r) => r.code ?? r.status);
+      if (new Set(codes).size !== 1) throw new Error(`offline sync: some changes refused, some not: ${body}`);
+      return codes[0] === 'forbidden';
+    },
+    request: async (t, place) => ({
+      method: 'POST',
+      url: '/api/v1/offline/sync',
+      payload: {
+        changes: [
+          {
+            key: `matrix-entry-${next()}`,
+            kind: 'entry',
+            place,
+            period: String(1900 + next()),
+            entries: [{ indicator: '11.1.1', value: 7, base: null }],
+          },
+          {
+            key: `matrix-answer-${next()}`,
+            kind: 'answer',
+            submission: await reviewSubmission(t, place),
+            items: [{ name: 'institution', value: 'Office', base: null }],
+          },
+        ],
+      },
+    }),
+  },
   'PUT /api/v1/entry/draft': {
     allowed: WRITERS,
     request: async (_t, place) => ({

@@ -24,6 +24,8 @@ const PRIVATE_TABLES = [
   'observation_drafts',
   // The steps of the approval workflow (migration 030): read by the inbox and the entry form, never by the public.
   'observation_events',
+  // The answers kept for changes sent from offline devices (migration 033), per user.
+  'offline_sync_changes',
   'safety_assessments',
   'saved_mappings',
   'schema_migrations',

@@ -5,6 +5,7 @@ import { onPageShown } from './app/page-shown.tsx';
 import { createAppRouter } from './app/router.tsx';
 import { isolateNumbersInPage } from './format/isolate-numbers-in-page.ts';
 import { initI18n } from './i18n/i18n.ts';
+import { registerWorker } from './offline/register-worker.ts';
 import { SERVER_STATE_ID } from './server-state.ts';
 import './app/styles.css';
 
@@ -46,3 +47,5 @@ if (state?.textContent && drawn) {
   isolateNumbersInPage(root);
   createRoot(root).render(<AppRoot queryClient={queryClient} router={router} />);
 }
+// Installable, and the pages used kept for a time without a connection (issue 21): the built app only.
+if (import.meta.env.PROD) registerWorker();

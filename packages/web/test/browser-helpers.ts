@@ -222,7 +222,9 @@ export async function newContext(
   baseURL: string,
   prefs: { lang?: UiLang; digits?: 'arab' | 'latn' } = {},
 ): Promise<BrowserContext> {
-  const ctx = await browser.newContext({ baseURL, viewport: { width: 1280, height: 900 } });
+  // No service worker (issue 21): each test sees the server's answers, never a kept copy, and routes requests itself;
+  // the worker is tested in offline-browser.test.ts.
+  const ctx = await browser.newContext({ baseURL, viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
   // The language chooser's cookie: the server sends an address without language to it (Arabic
   // when the test names none, as for a reader who never chose); the chooser changes it.
   await ctx.addCookies([{ name: 'marsad_lang', value: prefs.lang ?? 'ar', url: baseURL }]);

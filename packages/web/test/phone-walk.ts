@@ -27,6 +27,7 @@ export function routerPaths(): string[] {
 const SIGNED_IN = [
   /^\/admin(\/|$)/,
   /^\/entry$/,
+  /^\/offline$/,
   /^\/import$/,
   /^\/inbox$/,
   /^\/reviews\/(cycles|submissions)\//,
@@ -228,6 +229,8 @@ export async function phoneContext(
   const ctx = await browser.newContext({
     baseURL,
     viewport: size,
+    // No service worker: the walk reads the server's pages (issue 21; the worker is tested in offline-browser.test.ts).
+    serviceWorkers: 'block',
     deviceScaleFactor: 2,
     isMobile: true,
     hasTouch: true,

@@ -105,6 +105,9 @@ export const BACKUP_TABLES = [
   // The Urban Safety Monitor's framework versions and cities' self-assessments (migration 032).
   'safety_framework_versions',
   'safety_assessments',
+  // The answers kept for the changes devices sent when back online (migration 033), so that a retry after a restore
+  // is still answered once.
+  'offline_sync_changes',
 ] as const;
 
 /** Tables whose id comes from a sequence, to move past the restored ids. */

@@ -315,6 +315,7 @@ const PRIVATE_TABLES = new Set([
   'api_tokens',
   'audit_log',
   'observation_drafts',
+  'offline_sync_changes',
   'login_failures',
   'import_batches',
   'saved_mappings',

@@ -37,7 +37,7 @@ function describeIssues(context: string | undefined, issues: Issue[]): string {
  * PostgreSQL's data exceptions (SQLSTATE class 22: a value out of range, a bad encoding) and
  * program limits (54000: an index row too large), raised by node-postgres and PGlite alike.
  */
-function isDataException(err: unknown): err is Error & { code: string } {
+export function isDataException(err: unknown): err is Error & { code: string } {
   const code = (err as { code?: unknown }).code;
   return err instanceof Error && typeof code === 'string' && /^(22[0-9A-Z]{3}|54000)$/.test(code);
 }

@@ -84,7 +84,17 @@ export async function saveEntries(
   actor: Actor,
   audit: AuditActor,
   req: EntryRequest,
-  options: { dryRun?: boolean } = {},
+  options: {
+    dryRun?: boolean;
+    /**
+     * Per entry, the version of the value the offline copy started from (null: there was none; undefined: not
+     * checked). A value whose version is another and differs from the entry is a conflict: nothing is saved and the
+     * answer (409 `conflict`) gives the server's value of each (`details.conflicts`).
+     */
+    baseVersions?: readonly (number | null | undefined)[];
+    /** Run in the saving transaction before it commits (the offline sync records its key there). */
+    inTransaction?: (conn: SqlConn, result: EntryResult) => Promise<void>;
+  } = {},
 ): Promise<EntryResult> {
   const p = parsePeriod(req.period);
   if (!p.ok)
@@ -299,6 +309,40 @@ export async function saveEntries(
       : [];
     const curOf = new Map(current.map((c) => [c.i, { ...c, value: Number(c.value) }]));
     const prevOf = new Map(previous.map((c) => [c.i, Number(c.value)]));
+    const bases = options.baseVersions;
+    if (bases) {
+      const conflicts = resolved.flatMap((r) => {
+        const base = bases[r.index];
+        if (base === undefined) return [];
+        const cur = curOf.get(r.index);
+        if ((cur?.version ?? null) === base) return [];
+        // Both typed the same: nothing would be overwritten.
+        if (cur && cur.value === r.e.value && (cur.note ?? null) === (r.e.note?.trim() || null)) return [];
+        return [
+          {
+            index: r.index,
+            base,
+            server: cur
+              ? {
+                  value: cur.value,
+                  unit: cur.unit,
+                  status: cur.status,
+                  source: cur.source,
+                  note: cur.note,
+                  version: cur.version,
+                }
+              : null,
+          },
+        ];
+      });
+      if (conflicts.length)
+        throw new HttpError(
+          409,
+          'conflict',
+          `Nothing was saved: ${conflicts.length} value${conflicts.length === 1 ? '' : 's'} changed on the server since the offline copy was made.`,
+          { conflicts },
+        );
+    }
 
     // The indicator's rules, over the entries of that indicator.
     for (const ind of inds) {
@@ -473,12 +517,14 @@ export async function saveEntries(
       place.id,
       period.code,
     ]);
-    return {
+    const result = {
       warnings,
       saved: writes.length,
       unchanged: resolved.length - writes.length,
       period: period.code,
       place: place.code,
     };
+    await options.inTransaction?.(conn, result);
+    return result;
   });
 }

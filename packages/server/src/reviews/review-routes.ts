@@ -61,7 +61,7 @@ const AnswerSetSchema: z.ZodType<AnswerSet> = z.lazy(() =>
   ),
 );
 
-function parseAnswers(v: unknown): AnswerSet {
+export function parseAnswers(v: unknown): AnswerSet {
   const r = AnswerSetSchema.safeParse(v);
   if (!r.success) {
     const i = r.error.issues[0]!;

@@ -321,8 +321,14 @@ export async function saveAnswers(
   actor: Actor,
   audit: AuditActor,
   id: number,
-  body: { answers: AnswerSet; languages?: string[] },
+  body: {
+    /** The answers, or (the offline sync) a function of the stored ones, called with the submission locked. */
+    answers: AnswerSet | ((current: AnswerSet) => AnswerSet);
+    languages?: string[];
+  },
   language: string,
+  /** Run in the saving transaction before it commits (the offline sync records its key there). */
+  inTransaction?: (conn: SqlConn) => Promise<void>,
 ): Promise<SubmissionView> {
   return store.exclusive(async (conn) => {
     const { sub, standing } = await withStanding(conn, actor, id, true);
@@ -341,10 +347,11 @@ export async function saveAnswers(
         { state: sub.state },
       );
     }
+    const answers = typeof body.answers === 'function' ? body.answers(sub.answers) : body.answers;
     const q = await loadQuestionnaire(conn, sub.cycle.questionnaireVersionId);
-    const form = evaluateForm(q, body.answers, { today: todayIso(), language });
+    const form = evaluateForm(q, answers, { today: todayIso(), language });
     const structural = form.invalid.filter((i) => STRUCTURAL.has(i.code));
-    const references = await checkReferences(conn, q, body.answers);
+    const references = await checkReferences(conn, q, answers);
     if (structural.length || references.length) {
       const first = [
         ...structural.map((i) => `${i.path}: ${i.code}${i.value ? ` (${i.value})` : ''}`),
@@ -358,15 +365,16 @@ export async function saveAnswers(
     const languages = body.languages ?? sub.languages;
     await conn.query(
       'UPDATE review_submissions SET answers = $2::jsonb, languages = $3::text[], instance_name = $4, updated_at = now() WHERE id = $1',
-      [id, JSON.stringify(body.answers), languages, form.instanceName],
+      [id, JSON.stringify(answers), languages, form.instanceName],
     );
     await appendAudit(conn, audit, {
       action: 'update',
       entityType: 'review-submission',
       entityId: id,
       summary: `Answers of submission ${id} (${sub.place.code}, cycle ${sub.cycleId}) saved in ${sub.state}`,
-      after: { answers: body.answers, languages },
+      after: { answers: answers, languages },
     });
+    await inTransaction?.(conn);
     return submissionView(conn, actor, id, language);
   });
 }

@@ -19,6 +19,8 @@ export function pageHtml(
   preloads: { data: string[]; modules: string[] } = { data: [], modules: [] },
 ): string {
   let html = index.replace(/<html\b[^>]*>/i, `<html lang="${lang}" dir="${directionOf(lang)}">`);
+  // The web app manifest in the page's language (issue 21; pwa-routes.ts): the browser fetches it without cookies.
+  html = html.replace('href="/manifest.webmanifest"', `href="/manifest.webmanifest?lang=${lang}"`);
   const modules = preloads.modules.map((u) => `<link rel="modulepreload" crossorigin href="${attr(u)}" />`);
   // As the app's fetch() asks (same-origin credentials): the browser hands the preloaded answer to it.
   const data = preloads.data.map((u) => `<link rel="preload" as="fetch" crossorigin="anonymous" href="${attr(u)}" />`);

@@ -68,6 +68,7 @@ export const PAGE_PATHS = [
   '/inbox',
   '/import',
   '/entry',
+  '/offline',
   '/knowledge',
   '/knowledge/new',
   '/knowledge/:id',

@@ -53,6 +53,7 @@ const SESSION_ROUTES: Record<string, 'none' | 'victim' | 'leaver' | 'focal'> = {
   'POST /api/v1/tokens': 'focal',
   'PUT /api/v1/entry/draft': 'focal',
   'DELETE /api/v1/entry/draft': 'focal',
+  'POST /api/v1/offline/sync': 'focal',
 };
 
 /** Complete answers to the demonstration questionnaire (as in reviews.test.ts). */

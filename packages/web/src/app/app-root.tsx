@@ -1,6 +1,7 @@
 import { type QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { RouterProvider } from '@tanstack/react-router';
 import { StrictMode } from 'react';
+import { OfflineProvider } from '../offline/offline-context.tsx';
 import { PrefsProvider } from './prefs.tsx';
 import type { createAppRouter } from './router.tsx';
 import { SessionProvider } from './session.tsx';
@@ -18,7 +19,9 @@ export function AppRoot({
       <QueryClientProvider client={queryClient}>
         <PrefsProvider history={router.history}>
           <SessionProvider>
-            <RouterProvider router={router} />
+            <OfflineProvider>
+              <RouterProvider router={router} />
+            </OfflineProvider>
           </SessionProvider>
         </PrefsProvider>
       </QueryClientProvider>

@@ -4,6 +4,8 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { getJson } from '../api/client.ts';
 import { LANGUAGES, type Lang } from '../i18n/languages.ts';
+import { OfflineStatus } from '../offline/OfflineStatus.tsx';
+import { SavedCopyBanner } from '../offline/SavedCopyBanner.tsx';
 import { splitLanguage, withLanguage } from './lang-path.ts';
 import { usePageTitle } from './page-title.ts';
 import { usePrefs } from './prefs.tsx';
@@ -179,6 +181,7 @@ export function Layout() {
             </nav>
             <div className="prefs">
               {me && <InboxLink />}
+              {me && <OfflineStatus />}
               <Link to="/sign-in" className="account-link">
                 {me ? <span dir="auto">{me.user.displayName ?? me.user.email}</span> : t('account.signIn')}
               </Link>
@@ -217,6 +220,7 @@ export function Layout() {
         </div>
       </header>
       <main id="main" tabIndex={-1}>
+        <SavedCopyBanner />
         <Outlet />
       </main>
       <footer className="site-footer">

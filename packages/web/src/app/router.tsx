@@ -271,6 +271,13 @@ const entry = createRoute({
   component: page(() => import('../pages/entry/EntryPage.tsx'), 'EntryPage', 'work'),
 });
 
+// The work kept on this device to send when back online (issue 21): waiting changes, conflicts, refusals.
+const offlinePage = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/offline',
+  component: page(() => import('../offline/OfflinePage.tsx'), 'OfflinePage', 'work'),
+});
+
 // Upload of files of values, places and boundaries, with a dry run (issue 14, item 6).
 const importPage = createRoute({
   getParentRoute: () => rootRoute,
@@ -412,6 +419,7 @@ const routeTree = rootRoute.addChildren([
   accept,
   inbox,
   entry,
+  offlinePage,
   importPage,
   reviews,
   reviewCycleNew,

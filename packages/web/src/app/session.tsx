@@ -1,5 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useCallback, useContext } from 'react';
+import { isNetworkError, offlineUser, rememberOfflineUser } from '../offline/offline-db.ts';
 
 export interface SessionUser {
   id: number;
@@ -36,10 +37,20 @@ function maybeSignedIn(): boolean {
 
 async function fetchMe(): Promise<Me | null> {
   if (!maybeSignedIn()) return null;
-  const res = await fetch('/api/v1/auth/me', { headers: { Accept: 'application/json' } });
+  let res: Response;
+  try {
+    res = await fetch('/api/v1/auth/me', { headers: { Accept: 'application/json' } });
+  } catch (e) {
+    // No connection: the user last read online on this device, to open their offline work (issue 21).
+    const kept = isNetworkError(e) ? offlineUser<Omit<Me, 'csrfToken'>>() : null;
+    if (kept) return { ...kept, csrfToken: '' };
+    throw e;
+  }
   if (res.status === 401) return null;
   if (!res.ok) throw new Error(`${res.status}`);
-  return (await res.json()) as Me;
+  const me = (await res.json()) as Me;
+  rememberOfflineUser({ user: me.user, roles: me.roles });
+  return me;
 }
 
 /** Who is signed in (cookie session), and a way to make writes with the CSRF token. */

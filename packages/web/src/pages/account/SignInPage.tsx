@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { usePrefs } from '../../app/prefs.tsx';
 import { messageOf, useSession } from '../../app/session.tsx';
 import { localeTag } from '../../format/numbers.ts';
+import { SignOutButton } from '../../offline/SignOutButton.tsx';
 import { TokensSection } from './TokensSection.tsx';
 
 interface TooMany {
@@ -12,7 +13,7 @@ interface TooMany {
 
 export function SignInPage() {
   const { t } = useTranslation();
-  const { me, refresh, send } = useSession();
+  const { me, refresh } = useSession();
   const { lang, digits } = usePrefs();
   const navigate = useNavigate();
   const id = useId();
@@ -25,15 +26,7 @@ export function SignInPage() {
       <section>
         <h1>{t('account.signedInTitle')}</h1>
         <p>{t('account.signedInAs', { email: me.user.email })}</p>
-        <button
-          type="button"
-          onClick={async () => {
-            await send('/auth/logout', 'POST');
-            await refresh();
-          }}
-        >
-          {t('account.signOut')}
-        </button>
+        <SignOutButton />
         {me.roles.some((r) => r.role === 'national-focal-point' || r.role === 'city-focal-point') &&
           !me.roles.some((r) => r.role === 'administrator') && (
             <p>

@@ -10,6 +10,10 @@ import { useSession } from '../../app/session.tsx';
 import { ErrorMessage, Loading } from '../../components/States.tsx';
 import { TableScroll } from '../../components/TableScroll.tsx';
 import { UserText } from '../../components/UserText.tsx';
+import { baseVersion, checkOffline, type OfflineEntry } from '../../offline/entry-offline.ts';
+import { OfflineBar } from '../../offline/OfflineBar.tsx';
+import { useOffline } from '../../offline/offline-context.tsx';
+import { isNetworkError } from '../../offline/offline-db.ts';
 import { EntryPlacePicker } from './EntryPlacePicker.tsx';
 import { type EntryProblem, problemText } from './entry-problems.ts';
 
@@ -58,6 +62,16 @@ interface EntryForm {
   frameworks: { code: string; names: Names }[];
   indicators: FormIndicator[];
   draft: { entries: DraftEntry[]; updatedAt: string } | null;
+  /** Read from this device without a connection: when the copy was kept (issue 21). */
+  offlineCopy?: string | null;
+}
+/** What is typed in a form, kept on the device at every keystroke (issue 21). */
+interface TypedCopy {
+  typed: Record<string, Typed>;
+  series: Record<string, string>;
+  sources: Record<string, string>;
+  /** Not yet saved nor queued: shown again whatever the form says. */
+  pending: boolean;
 }
 
 export interface EntrySearch {
@@ -140,12 +154,39 @@ function EntryFormView({ search, onFramework }: { search: EntrySearch; onFramewo
   const { num, period, text, date } = usePrefs();
   const { send } = useSession();
   const client = useQueryClient();
+  const offline = useOffline();
+  const db = offline.db;
+  const formKey = `${search.place}|${search.period}|${search.framework ?? ''}`;
   const form = useQuery({
     queryKey: ['entry-form', search.place, search.period, search.framework ?? ''],
-    queryFn: () =>
-      getJson<EntryForm>('/entry/form', { place: search.place, period: search.period, framework: search.framework }),
+    enabled: offline.ready,
+    queryFn: async (): Promise<EntryForm> => {
+      try {
+        const read = await getJson<EntryForm>('/entry/form', {
+          place: search.place,
+          period: search.period,
+          framework: search.framework,
+        });
+        // A form kept for offline use is kept as the server has it now.
+        if (db && (await db.get('forms', formKey)))
+          await db.put('forms', { key: formKey, form: read, savedAt: new Date().toISOString() });
+        return { ...read, offlineCopy: null };
+      } catch (e) {
+        const kept = isNetworkError(e) && db ? await db.get('forms', formKey) : undefined;
+        if (kept) return { ...(kept.form as EntryForm), offlineCopy: kept.savedAt };
+        throw e;
+      }
+    },
     retry: false,
   });
+  const [keptAt, setKeptAt] = useState<string | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: read again when the form is read again
+  useEffect(() => {
+    if (!db) return;
+    void db.get('forms', formKey).then((k) => setKeptAt(k?.savedAt ?? null));
+  }, [db, formKey, form.data]);
+  /** Typing since the form was filled: kept on the device at every keystroke. */
+  const touched = useRef(false);
   const [typed, setTyped] = useState<Record<string, Typed>>({});
   const [series, setSeries] = useState<Record<string, string>>({});
   const [sources, setSources] = useState<Record<string, string>>({});
@@ -155,7 +196,8 @@ function EntryFormView({ search, onFramework }: { search: EntrySearch; onFramewo
   const [filter, setFilter] = useState('');
   const summaryRef = useRef<HTMLDivElement>(null);
 
-  // Fill the fields from the values already entered, then from the saved draft.
+  // Fill the fields from the values already entered, then from the saved draft (and what this device kept).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: filled again when the form is read again, not as the device's storage opens
   useEffect(() => {
     if (!form.data) return;
     const v: Record<string, Typed> = {};
@@ -184,7 +226,25 @@ function EntryFormView({ search, onFramework }: { search: EntrySearch; onFramewo
     setTyped(v);
     setSeries(s);
     setSources(src);
+    touched.current = false;
+    // What was typed on this device and not sent (or queued, when the form is the device's copy) comes back.
+    const data = form.data;
+    void db?.get('typed', `entry:${formKey}`).then((k) => {
+      const c = k?.data as TypedCopy | undefined;
+      if (!c || !k) return;
+      if (!c.pending && !(data.offlineCopy && k.updatedAt > data.offlineCopy)) return;
+      setTyped({ ...v, ...c.typed });
+      setSeries({ ...s, ...c.series });
+      setSources({ ...src, ...c.sources });
+    });
   }, [form.data]);
+
+  // Kept at every keystroke.
+  useEffect(() => {
+    if (!db || !touched.current) return;
+    const data: TypedCopy = { typed, series, sources, pending: true };
+    void db.put('typed', { key: `entry:${formKey}`, data, updatedAt: new Date().toISOString() });
+  }, [db, formKey, typed, series, sources]);
 
   // Sections: the framework's groups, or the SDG goal of each indicator where it has none.
   const groups = useMemo(() => {
@@ -245,7 +305,7 @@ function EntryFormView({ search, onFramework }: { search: EntrySearch; onFramewo
   const submit = async (dryRun: boolean) => {
     const lines = typedLines();
     const local: Problem[] = [];
-    const entries = [];
+    const entries: (OfflineEntry & { source?: string })[] = [];
     const keys: string[] = [];
     for (const l of lines) {
       const n = parseTypedNumber(l.typed.value);
@@ -274,9 +334,46 @@ function EntryFormView({ search, onFramework }: { search: EntrySearch; onFramewo
     }
     if (local.length) return showProblems(local);
     if (!entries.length) return showProblems([{ key: '', field: '', text: t('entry.nothingTyped') }]);
+    // Without a connection (or on the device's copy): checked here by the same rules, and queued (issue 21).
+    const queueHere = async () => {
+      const found = checkOffline(f.indicators, entries);
+      if (found.length)
+        return showProblems(
+          found.map((e) => {
+            const key = e.index === null ? '' : (keys[e.index] ?? '');
+            return { key, field: e.field, where: whereOf(key), text: problemText(t, num, e) };
+          }),
+        );
+      setProblems([]);
+      if (dryRun) return setMessage({ ok: true, text: t('entry.checked', { n: num(entries.length, 0) }) });
+      await offline.enqueue(formKey, {
+        kind: 'entry',
+        place: f.place.code,
+        period: f.period.code,
+        entries: entries.map((e) => ({
+          ...e,
+          base: baseVersion(
+            f.indicators.find((i) => i.code === e.indicator),
+            e,
+          ),
+        })),
+      });
+      if (db) {
+        const data: TypedCopy = { typed, series, sources, pending: false };
+        await db.put('typed', { key: `entry:${formKey}`, data, updatedAt: new Date().toISOString() });
+      }
+      setMessage({ ok: true, text: t('offline.queued', { n: num(entries.length, 0) }) });
+    };
+    if (db && (f.offlineCopy || !navigator.onLine)) return queueHere();
     setBusy(true);
     try {
-      const res = await send('/entry', 'POST', { place: f.place.code, period: f.period.code, entries, dryRun });
+      let res: Response;
+      try {
+        res = await send('/entry', 'POST', { place: f.place.code, period: f.period.code, entries, dryRun });
+      } catch (e) {
+        if (db && isNetworkError(e)) return await queueHere();
+        throw e;
+      }
       const body = (await res.json()) as {
         message?: string;
         saved?: number;
@@ -299,6 +396,7 @@ function EntryFormView({ search, onFramework }: { search: EntrySearch; onFramewo
           text: warnings.length ? `${done} ${t('entry.savedWarnings')} ${warnings.join(' ')}` : done,
         });
         if (!dryRun) {
+          await db?.delete('typed', `entry:${formKey}`);
           await client.invalidateQueries({ queryKey: ['entry-form'] });
           await client.invalidateQueries({ queryKey: ['inbox'] });
         }
@@ -362,6 +460,22 @@ function EntryFormView({ search, onFramework }: { search: EntrySearch; onFramewo
       <h2>
         <UserText names={f.place.names} fallbackText={f.place.code} /> — <bdi>{period(f.period.code)}</bdi>
       </h2>
+      <OfflineBar
+        copyOf={f.offlineCopy ?? null}
+        keptAt={keptAt}
+        onKeep={async () => {
+          if (!db) return;
+          const { offlineCopy: _c, ...read } = f;
+          const savedAt = new Date().toISOString();
+          await db.put('forms', { key: formKey, form: read, savedAt });
+          setKeptAt(savedAt);
+        }}
+        onForget={async () => {
+          if (!db) return;
+          await db.delete('forms', formKey);
+          setKeptAt(null);
+        }}
+      />
       <div className="field-row">
         <label htmlFor="entry-framework">{t('entry.framework')}</label>
         <select id="entry-framework" value={f.framework} onChange={(e) => onFramework(e.target.value)}>
@@ -476,7 +590,10 @@ function EntryFormView({ search, onFramework }: { search: EntrySearch; onFramewo
                       <select
                         id={`series-${ind.code}`}
                         value={ser}
-                        onChange={(e) => setSeries({ ...series, [ind.code]: e.target.value })}
+                        onChange={(e) => {
+                          touched.current = true;
+                          setSeries({ ...series, [ind.code]: e.target.value });
+                        }}
                       >
                         {ind.series.map((s) => (
                           <option key={s.code} value={s.code}>
@@ -493,7 +610,10 @@ function EntryFormView({ search, onFramework }: { search: EntrySearch; onFramewo
                       dir="auto"
                       value={sources[ind.code] ?? ''}
                       maxLength={500}
-                      onChange={(e) => setSources({ ...sources, [ind.code]: e.target.value })}
+                      onChange={(e) => {
+                        touched.current = true;
+                        setSources({ ...sources, [ind.code]: e.target.value });
+                      }}
                     />
                   </div>
                   <TableScroll>
@@ -521,7 +641,10 @@ function EntryFormView({ search, onFramework }: { search: EntrySearch; onFramewo
                           const lp = lineProblems(k);
                           const approved = cur?.status === 'approved';
                           const returned = cur?.returned ?? null;
-                          const set = (patch: Partial<Typed>) => setTyped({ ...typed, [k]: { ...ty, ...patch } });
+                          const set = (patch: Partial<Typed>) => {
+                            touched.current = true;
+                            setTyped({ ...typed, [k]: { ...ty, ...patch } });
+                          };
                           return (
                             <tr
                               key={k}

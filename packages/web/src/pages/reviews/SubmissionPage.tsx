@@ -8,6 +8,7 @@ import {
   fitRepeatCounts,
   localTimestamp,
   type Questionnaire,
+  STRUCTURAL_ISSUES,
 } from '@marsad/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from '@tanstack/react-router';
@@ -20,6 +21,10 @@ import { Breadcrumbs } from '../../components/Breadcrumbs.tsx';
 import { ErrorMessage, Loading } from '../../components/States.tsx';
 import { TableScroll } from '../../components/TableScroll.tsx';
 import { UserText } from '../../components/UserText.tsx';
+import { OfflineBar } from '../../offline/OfflineBar.tsx';
+import { useOffline } from '../../offline/offline-context.tsx';
+import { isNetworkError } from '../../offline/offline-db.ts';
+import { stableJson } from '../../offline/stable-json.ts';
 import { LANGS } from '../admin/admin-api.ts';
 import { deviceId } from '../xlsform/device-id.ts';
 import { CommentThread } from './CommentThread.tsx';
@@ -41,6 +46,15 @@ import { Countries, LanguageName, StateBadge, WrittenTexts } from './review-kit.
 import { Timeline } from './Timeline.tsx';
 
 type Msg = { ok: boolean; text: string } | null;
+/** A submission as read, or from this device without a connection: when the copy was kept (issue 21). */
+type OfflineView = SubmissionView & { offlineCopy?: string | null };
+/** What is typed in a questionnaire, kept on the device at every keystroke (issue 21). */
+interface TypedAnswers {
+  answers: AnswerSet;
+  languages: string[];
+  /** Not yet saved nor queued: shown again whatever the server's answers. */
+  pending: boolean;
+}
 
 /** One submission: the form for its focal points, the review for its reviewers and administrators, its timeline. */
 export function SubmissionPage() {
@@ -48,18 +62,40 @@ export function SubmissionPage() {
   const { id } = useParams({ strict: false }) as { id: string };
   const { me, loading } = useSession();
   const { lang, num } = usePrefs();
+  const offline = useOffline();
+  const db = offline.db;
   const sub = useQuery({
     queryKey: ['review-submission', id, lang],
-    enabled: !!me,
+    enabled: !!me && offline.ready,
     retry: false,
-    queryFn: () => getReview<SubmissionView>(`/review-submissions/${id}?lang=${lang}`),
+    queryFn: async (): Promise<OfflineView> => {
+      try {
+        const read = await getReview<SubmissionView>(`/review-submissions/${id}?lang=${lang}`);
+        // A submission kept for offline use is kept as the server has it now.
+        const kept = db ? await db.get('submissions', Number(id)) : undefined;
+        if (kept && db) await db.put('submissions', { ...kept, view: read, savedAt: new Date().toISOString() });
+        return { ...read, offlineCopy: null };
+      } catch (e) {
+        const kept = isNetworkError(e) && db ? await db.get('submissions', Number(id)) : undefined;
+        if (kept) return { ...(kept.view as SubmissionView), offlineCopy: kept.savedAt };
+        throw e;
+      }
+    },
   });
   const versionId = sub.data?.questionnaireVersionId;
   const version = useQuery({
     queryKey: ['questionnaire-version', versionId],
     enabled: !!versionId,
     staleTime: Infinity,
-    queryFn: () => getJson<VersionRecord>(`/questionnaire-versions/${versionId}`),
+    queryFn: async () => {
+      try {
+        return await getJson<VersionRecord>(`/questionnaire-versions/${versionId}`);
+      } catch (e) {
+        const kept = isNetworkError(e) && db ? await db.get('submissions', Number(id)) : undefined;
+        if (kept) return { definition: kept.definition } as VersionRecord;
+        throw e;
+      }
+    },
   });
   if (loading) return <Loading />;
   if (!me)
@@ -120,7 +156,7 @@ export function SubmissionPage() {
   );
 }
 
-function SubmissionBody({ s, q }: { s: SubmissionView; q: Questionnaire }) {
+function SubmissionBody({ s, q }: { s: OfflineView; q: Questionnaire }) {
   const { t } = useTranslation();
   const { me } = useSession();
   const { num } = usePrefs();
@@ -208,7 +244,7 @@ function AnswerEditor({
   q,
   after,
 }: {
-  s: SubmissionView;
+  s: OfflineView;
   q: Questionnaire;
   after?: (path: string | null) => React.ReactNode;
 }) {
@@ -233,10 +269,66 @@ function AnswerEditor({
   const issues = formIssues(state, showMissing, t, q);
   const focusSummary = () => requestAnimationFrame(() => summaryRef.current?.focus());
 
+  // Work without a connection (issue 21): what is typed is kept on the device at every keystroke, and comes back.
+  const offline = useOffline();
+  const db = offline.db;
+  const typedKey = `answer:${s.id}`;
+  const touched = useRef(false);
+  const [keptAt, setKeptAt] = useState<string | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once per submission read
+  useEffect(() => {
+    if (!db) return;
+    void db.get('submissions', s.id).then((k) => setKeptAt(k?.savedAt ?? null));
+    void db.get('typed', typedKey).then((k) => {
+      const c = k?.data as TypedAnswers | undefined;
+      if (!c || !k || touched.current) return;
+      if (!c.pending && !(s.offlineCopy && k.updatedAt > s.offlineCopy)) return;
+      setAnswers(c.answers);
+      setLanguages(c.languages);
+    });
+  }, [db, s.id, s.offlineCopy]);
+  useEffect(() => {
+    if (!db || !touched.current) return;
+    const data: TypedAnswers = { answers, languages, pending: true };
+    void db.put('typed', { key: typedKey, data, updatedAt: new Date().toISOString() });
+  }, [db, typedKey, answers, languages]);
+
+  /** Queues the answers that differ from those the device's copy started from, each with that answer as its base. */
+  const queueHere = async (saved: AnswerSet): Promise<boolean> => {
+    const structural = state.invalid.filter((i) => STRUCTURAL_ISSUES.includes(i.code));
+    if (structural.length) {
+      const refused: FormState = { ...state, missing: [], constraintFailures: [], invalid: structural };
+      const texts = formIssues(refused, false, t, q).map(
+        (i) => `${labelOfPath(q, i.path, lang, t('reviews.form.other'))}: ${i.text}`,
+      );
+      setMessage({ ok: false, text: `${t('reviews.form.refused')} ${texts.join(' · ')}` });
+      return false;
+    }
+    const base = s.answers ?? {};
+    const names = [...new Set([...Object.keys(base), ...Object.keys(saved)])];
+    const items = names
+      .filter((n) => stableJson(base[n] ?? null) !== stableJson(saved[n] ?? null))
+      .map((name) => ({ name, value: saved[name] ?? null, base: base[name] ?? null }));
+    if (items.length) await offline.enqueue(typedKey, { kind: 'answer', submission: s.id, items, languages });
+    if (db) {
+      const data: TypedAnswers = { answers: saved, languages, pending: false };
+      await db.put('typed', { key: typedKey, data, updatedAt: new Date().toISOString() });
+    }
+    setMessage({ ok: true, text: t('offline.queuedAnswers', { n: num(items.length, 0) }) });
+    return true;
+  };
+
   const save = async (): Promise<boolean> => {
     const saved = fillMetadata(q, answers, metadata(), 'save');
     setAnswers(saved);
-    const res = await send(`/review-submissions/${s.id}/answers?lang=${lang}`, 'PUT', { answers: saved, languages });
+    if (db && (s.offlineCopy || !navigator.onLine)) return queueHere(saved);
+    let res: Response;
+    try {
+      res = await send(`/review-submissions/${s.id}/answers?lang=${lang}`, 'PUT', { answers: saved, languages });
+    } catch (e) {
+      if (db && isNetworkError(e)) return queueHere(saved);
+      throw e;
+    }
     if (!res.ok) {
       const b = await bodyOf(res);
       const invalid = (b.details as { invalid?: FormIssue[] } | undefined)?.invalid;
@@ -250,13 +342,15 @@ function AnswerEditor({
       } else setMessage({ ok: false, text: b.message ?? res.statusText });
       return false;
     }
+    await db?.delete('typed', typedKey);
     return true;
   };
   const saveDraft = async () => {
     setBusy(true);
     try {
       setShowMissing(true);
-      if (await save()) {
+      const queued = !!db && (!!s.offlineCopy || !navigator.onLine);
+      if ((await save()) && !queued) {
         setMessage({ ok: true, text: t('reviews.form.saved') });
         // The name the server gave the answers (instance_name), here and in the lists; the form keeps what is typed.
         await client.invalidateQueries({ queryKey: ['review-submission', String(s.id)] });
@@ -269,6 +363,11 @@ function AnswerEditor({
   };
   const submit = async () => {
     setShowMissing(true);
+    if (s.offlineCopy || !navigator.onLine) {
+      setMessage({ ok: false, text: t('offline.submitNeedsConnection') });
+      focusSummary();
+      return;
+    }
     if (!state.complete) {
       setMessage({ ok: false, text: t('reviews.form.notComplete') });
       focusSummary();
@@ -307,6 +406,22 @@ function AnswerEditor({
       aria-labelledby="form-title"
     >
       <h2 id="form-title">{s.state === 'revision-requested' ? t('reviews.form.revise') : t('reviews.form.title')}</h2>
+      <OfflineBar
+        copyOf={s.offlineCopy ?? null}
+        keptAt={keptAt}
+        onKeep={async () => {
+          if (!db) return;
+          const { offlineCopy: _c, ...view } = s;
+          const savedAt = new Date().toISOString();
+          await db.put('submissions', { id: s.id, view, definition: q, savedAt });
+          setKeptAt(savedAt);
+        }}
+        onForget={async () => {
+          if (!db) return;
+          await db.delete('submissions', s.id);
+          setKeptAt(null);
+        }}
+      />
       {s.state === 'revision-requested' && <p className="notice">{t('reviews.form.revisionNotice')}</p>}
       <fieldset className="checks card">
         <legend>{t('reviews.form.languages')}</legend>
@@ -315,7 +430,10 @@ function AnswerEditor({
             <input
               type="checkbox"
               checked={languages.includes(l)}
-              onChange={(e) => setLanguages(e.target.checked ? [...languages, l] : languages.filter((x) => x !== l))}
+              onChange={(e) => {
+                touched.current = true;
+                setLanguages(e.target.checked ? [...languages, l] : languages.filter((x) => x !== l));
+              }}
             />{' '}
             <LanguageName code={l} />
           </label>
@@ -355,6 +473,7 @@ function AnswerEditor({
         q={q}
         answers={answers}
         onChange={(a) => {
+          touched.current = true;
           // A repeat_count that goes down takes the instances beyond it away.
           setAnswers(fitRepeatCounts(a, evaluateForm(q, a, { today: today(), language: lang }).repeatCounts));
           setMessage(null);
