@@ -1,5 +1,6 @@
 // Browser test of working without a connection (issue 21). In Chromium with the network cut (context.setOffline and,
-// to be sure, every request to the server aborted — the server cannot be reached): a focal point keeps the
+// to be sure, every request to the server aborted; in the data-entry test the server itself stopped, nothing
+// listening on its port, and started again on the same port to sync): a focal point keeps the
 // data-entry form and a review submission available offline, types, reloads the page offline, closes and reopens a
 // persistent browser profile (launchPersistentContext) with its storage, saves (queued on the device), goes online and
 // finds the values and answers on the server once; a conflict made by another user meanwhile is resolved each way; a
@@ -67,6 +68,30 @@ describe.skipIf(!decision.run)('working without a connection', { timeout: 240_00
   async function restore(ctx: BrowserContext) {
     await ctx.unroute('**/*');
     await ctx.setOffline(false);
+  }
+  /** The server itself stopped: nothing listens on its port (what a device meets when the city's link is down). */
+  async function stopServer() {
+    const http = suite.server.app.server;
+    await new Promise<void>((resolve) => {
+      http.close(() => resolve());
+      http.closeAllConnections();
+    });
+    const refused = await fetch(`${suite.baseURL}/api/v1/indicators`).then(
+      () => 'answered',
+      () => 'refused',
+    );
+    expect(refused, 'the server is stopped').toBe('refused');
+  }
+  /** The same server listening again on the same port. */
+  async function startServerAgain() {
+    const http = suite.server.app.server;
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(Number(new URL(suite.baseURL).port), '127.0.0.1', () => {
+        http.off('error', reject);
+        resolve();
+      });
+    });
   }
   /** The service worker in control, and what the page used kept. */
   async function workerReady(page: Page) {
@@ -153,6 +178,7 @@ describe.skipIf(!decision.run)('working without a connection', { timeout: 240_00
     await page.locator('.offline-bar button.secondary').waitFor();
 
     await cut(ctx);
+    await stopServer();
     await page.reload();
     // The page comes from the worker's cache, the form from IndexedDB: both say they are copies.
     await page.locator('.saved-copy-banner').waitFor();
@@ -176,7 +202,8 @@ describe.skipIf(!decision.run)('working without a connection', { timeout: 240_00
       .toContain(plain(msg('en', 'offline.header.waiting', { n: '1' })));
     expect(await pop('2031')).toEqual([]);
 
-    // Back online: sent by itself, once.
+    // Back online (the server started again): sent by itself, once.
+    await startServerAgain();
     await restore(again.ctx);
     await expect.poll(() => pop('2031')).toEqual(['412345 v1']);
     await expect
