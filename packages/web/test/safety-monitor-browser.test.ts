@@ -84,8 +84,11 @@ describe.skipIf(!decision.run)('the Urban Safety Monitor in Chromium', { timeout
       await waitForSettled(page);
       await page.getByRole('link', { name: m('safetyMonitor.cityLink') }).click();
       await page.waitForURL(/\/safety\/assessments\?place=MAAGA/);
+      // The place page's tables stay until the list is drawn: wait for the list's own rows.
+      await expect
+        .poll(async () => plain(await page.locator('main table').last().textContent()))
+        .toContain(plain(m('safetyAssessment.synthetic')));
       await waitForSettled(page);
-      await page.locator('main table').waitFor();
       expect(await page.locator('main table tbody tr').count()).toBeGreaterThanOrEqual(2);
       expect(plain(await page.locator('main table').textContent())).toContain(plain(m('safetyAssessment.synthetic')));
       await screenshot(page, `safety-monitor-list-${lang}`);
@@ -134,6 +137,11 @@ describe.skipIf(!decision.run)('the Urban Safety Monitor in Chromium', { timeout
         .first()
         .click();
       await page.waitForURL(/\/profile$/);
+      // The address changes before the profile's page is drawn (the router keeps the old page while the new one's
+      // code loads): wait for the profile itself.
+      await expect
+        .poll(async () => plain(await page.locator('main').textContent()))
+        .toContain(plain(m('safetyAssessment.cat.strengths')));
       await waitForSettled(page);
       const profile = plain(await page.locator('main').textContent());
       for (const k of ['strengths', 'connect', 'weakest'])
@@ -164,8 +172,8 @@ describe.skipIf(!decision.run)('the Urban Safety Monitor in Chromium', { timeout
     await waitForSettled(page);
     await page.getByRole('link', { name: msg('en', 'safetyMonitor.edit.open') }).click();
     await page.waitForURL(/\/safety\/monitor\/edit$/);
+    await expect.poll(() => page.locator('main fieldset.safety-indicator').count()).toBeGreaterThanOrEqual(15);
     await waitForSettled(page);
-    expect(await page.locator('main fieldset.safety-indicator').count()).toBeGreaterThanOrEqual(15);
     await screenshot(page, 'safety-monitor-edit-en');
     await clean(page);
     // Filling the first empty slot and placing it under Community saves a new version, shown at once.

@@ -16,7 +16,7 @@ import { USM_FRAMEWORK, usmSeedStructure } from './seed-structure.ts';
 
 /**
  * The versions of the Urban Safety Monitor's structure: version 1 is UN-Habitat's as far as it is confirmed
- * (seed-structure.ts), added at start-up when the database has none; each administrator's edit adds the next
+ * (seed-structure.ts), added when first read if the database has none; each administrator's edit adds the next
  * version (never changing one), and an assessment keeps the version it was made with.
  */
 
@@ -47,7 +47,7 @@ export function versionOf(r: VersionRow): FrameworkVersion {
   };
 }
 
-/** Adds version 1 of the monitor when there is none (start-up; idempotent, safe with several servers). */
+/** Adds version 1 of the monitor when there is none (at its first reading; idempotent, safe with several servers). */
 export async function ensureSafetyMonitorSeed(store: Store): Promise<boolean> {
   if (await selectCurrentVersion(store.db, USM_FRAMEWORK)) return false;
   const structure = SafetyFrameworkStructure.parse(usmSeedStructure());

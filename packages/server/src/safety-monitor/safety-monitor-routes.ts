@@ -17,7 +17,6 @@ import {
 } from './assessments.ts';
 import {
   currentVersion,
-  ensureSafetyMonitorSeed,
   listVersions,
   saveVersion,
   versionNumbered,
@@ -49,10 +48,9 @@ function publicVersion(v: Awaited<ReturnType<typeof currentVersion>>) {
 /** `/api/v1/safety-monitor/…` (the framework, public; its edit, administrators) and `/api/v1/safety-assessments/…`. */
 export function registerSafetyMonitorRoutes(app: FastifyInstance, ctx: AppContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  // Version 1 of the framework (UN-Habitat's structure as confirmed) is added at start-up when there is none.
-  app.addHook('onReady', async () => {
-    await ensureSafetyMonitorSeed(ctx.store);
-  });
+  // Version 1 of the framework (UN-Habitat's structure as confirmed) is added when it is first read
+  // (framework-versions.ts, currentVersion): not at start-up, so that starting a server changes no data (a restored
+  // database stays as restored) and an app built without a database (the robustness tests) starts.
 
   r.get(
     '/api/v1/safety-monitor/framework',

@@ -277,6 +277,9 @@ describe.each(testStoreKinds())('hostile requests to every write route on %s', (
       { name: 'Hostile', kind: 'columns', place: 'MAAGA', body: { columns: { Sex: { dimension: 'SEX' } } } },
       AUTH,
     );
+    // Drafts of self-assessments (safety monitor) to save answers to and submit.
+    await must('POST', '/api/v1/safety-assessments', { place: 'MAAGA' }, AUTH, 201);
+    await must('POST', '/api/v1/safety-assessments', { place: 'JOAMM' }, AUTH, 201);
     const users = await ids("SELECT id AS v FROM users WHERE status = 'invited' ORDER BY id");
     avoid['users:id'] = await ids("SELECT id AS v FROM users WHERE status <> 'invited'");
     const items = await ids('SELECT id AS v FROM knowledge_items ORDER BY id LIMIT 3');
@@ -316,6 +319,7 @@ describe.each(testStoreKinds())('hostile requests to every write route on %s', (
       'review-submissions:id': await ids('SELECT id AS v FROM review_submissions ORDER BY id'),
       'review-assignments:id': await ids('SELECT id AS v FROM review_assignments ORDER BY id'),
       'mappings:id': await ids('SELECT id AS v FROM saved_mappings ORDER BY id'),
+      'safety-assessments:id': await ids('SELECT id AS v FROM safety_assessments ORDER BY id'),
     });
     const places = ['MAAGA', 'MAR', 'JOAMM', 'USLAX', 'PHL', 'MA-09'];
     const currencies = ['USD', 'EUR', 'MAD'];
