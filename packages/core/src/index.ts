@@ -20,4 +20,5 @@ export * from './safety-monitor/index.ts';
 export * from './sdmx/check.ts';
 export * from './search/arabic-normalise.ts';
 export * from './search/full-text.ts';
+export * from './text/stable-json.ts';
 export * from './text/storable-text.ts';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AnswerSet } from '@marsad/core';
+import { type AnswerSet, stableJson } from '@marsad/core';
 import type { Store } from '@marsad/db';
 import { ZodError } from 'zod';
 import { type AuditActor, appendAudit } from '../audit/audit-log.ts';
@@ -60,18 +60,6 @@ export interface SyncResult {
 export const KEY_REUSED = 'key_reused';
 
 class AlreadyKept extends Error {}
-
-/** JSON with object keys sorted: answers read back from jsonb have their keys in another order. */
-export function stableJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
-  if (v && typeof v === 'object')
-    return `{${Object.keys(v)
-      .sort()
-      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  return JSON.stringify(v ?? null);
-}
 
 function digestOf(change: SyncChange): string {
   const { key: _key, ...rest } = change;

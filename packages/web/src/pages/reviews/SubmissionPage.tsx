@@ -9,6 +9,7 @@ import {
   localTimestamp,
   type Questionnaire,
   STRUCTURAL_ISSUES,
+  stableJson,
 } from '@marsad/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from '@tanstack/react-router';
@@ -24,7 +25,6 @@ import { UserText } from '../../components/UserText.tsx';
 import { OfflineBar } from '../../offline/OfflineBar.tsx';
 import { useOffline } from '../../offline/offline-context.tsx';
 import { isNetworkError } from '../../offline/offline-db.ts';
-import { stableJson } from '../../offline/stable-json.ts';
 import { LANGS } from '../admin/admin-api.ts';
 import { deviceId } from '../xlsform/device-id.ts';
 import { CommentThread } from './CommentThread.tsx';

@@ -1,4 +1,7 @@
-/** JSON with object keys sorted, as the server compares answers (its jsonb keeps keys in another order). */
+/**
+ * JSON with object keys sorted, so that two values equal as data give the same text (PostgreSQL jsonb keeps keys in
+ * another order than they were written): how the offline sync and the submission page compare answers.
+ */
 export function stableJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
   if (v && typeof v === 'object')
