@@ -15,12 +15,7 @@ import {
   saveAnswers,
   submitAssessment,
 } from './assessments.ts';
-import {
-  currentVersion,
-  listVersions,
-  saveVersion,
-  versionNumbered,
-} from './framework-versions.ts';
+import { currentVersion, listVersions, saveVersion, versionNumbered } from './framework-versions.ts';
 import { placeByCode } from './safety-monitor-store.ts';
 
 const SECURITY: { [label: string]: string[] }[] = [{ bearer: [] }, { session: [] }];
