@@ -8,7 +8,9 @@
 //  - Built files (/assets/, named by their content): from the cache, else the network, and kept.
 //  - Public API answers (GET /api/v1/…, `Cache-Control: public`: answers without credentials, the public pages'
 //    data): the network first, kept; from the cache without a connection. An answer with credentials is never kept
-//    (it is not public): a user's offline work lives in IndexedDB, per user, and nowhere here.
+//    (it is private): for a signed-in reader the public answer of the same address is fetched without credentials
+//    and kept instead, so the public pages they visited open offline with the public's data. A user's offline work
+//    lives in IndexedDB, per user, and nowhere here.
 //  - Everything else (writes, sign-in, the offline sync) goes to the network untouched.
 // The app posts the addresses a page used (its files and public data) once the worker is ready, so the first page
 // seen is kept too.
@@ -76,13 +78,38 @@ async function keepFile(req) {
   return res;
 }
 
-async function publicData(req) {
+/** When the public copy of an address was last fetched for a signed-in reader (at most once in ten minutes). */
+const publicCopyFetched = new Map();
+
+/**
+ * A signed-in reader's answer is private (it may hold values the public does not see) and is never kept; so that the
+ * public pages they visited still open offline, the public answer of the same address is fetched without credentials
+ * and kept instead, at most once in ten minutes an address.
+ */
+async function keepPublicCopy(href) {
+  const last = publicCopyFetched.get(href) ?? 0;
+  if (Date.now() - last < 600_000) return;
+  publicCopyFetched.set(href, Date.now());
+  try {
+    const res = await fetch(new Request(href, { credentials: 'omit' }));
+    if (isPublic(res)) await (await caches.open(DATA)).put(href, res);
+  } catch {
+    /* kept next time */
+  }
+}
+
+async function publicData(req, event) {
   try {
     const res = await fetch(req);
     if (isPublic(res)) await (await caches.open(DATA)).put(req, res.clone());
+    else if (res.ok && /\bprivate\b/.test(res.headers.get('cache-control') ?? '')) {
+      if (event) event.waitUntil(keepPublicCopy(req.url));
+      else await keepPublicCopy(req.url);
+    }
     return res;
   } catch (e) {
-    const hit = await (await caches.open(DATA)).match(req);
+    // The kept public answer, whoever asks: a signed-in reader offline sees what the public sees.
+    const hit = await (await caches.open(DATA)).match(req.url, { ignoreVary: true });
     if (hit) return hit;
     throw e;
   }
@@ -106,7 +133,7 @@ self.addEventListener('fetch', (event) => {
       })(),
     );
   } else if (isFile(url)) event.respondWith(keepFile(req));
-  else if (isPublicApi(url)) event.respondWith(publicData(req));
+  else if (isPublicApi(url)) event.respondWith(publicData(req, event));
 });
 
 // The addresses a page used before the worker controlled it: kept as they would have been.

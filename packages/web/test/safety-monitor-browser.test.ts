@@ -62,7 +62,9 @@ describe.skipIf(!decision.run)('the Urban Safety Monitor in Chromium', { timeout
         await page.locator('main .safety-indicator').first().waitFor();
         await waitForSettled(page);
         const tree = plain(await page.locator('main').textContent());
-        expect(tree).toContain(plain(msg(lang, 'safetyMonitor.splitNotConfirmed')));
+        expect(tree).toContain(
+          plain(msg(lang, 'safetyMonitor.splitNotConfirmed', { count: lang === 'ar' ? '١٥' : '15' })),
+        );
         expect(tree).toContain(plain(msg(lang, 'safetyMonitor.slot', { n: lang === 'ar' ? '١١' : '11' })));
         expect(tree).toContain(plain(msg(lang, 'safetyMonitor.placement.marsad')));
         expect(await page.locator('main a[href$="/indicators/16.1.1"]').count()).toBeGreaterThan(0);
