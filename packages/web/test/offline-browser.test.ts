@@ -429,16 +429,28 @@ describe.skipIf(!decision.run)('working without a connection', { timeout: 240_00
       await page.locator('main h1').waitFor();
       await page.locator('main table').first().waitFor();
       const heading = plain(await page.locator('main h1').innerText());
-      // The public answer of the indicator kept (for a signed-in reader: fetched again without credentials).
+      // The public answers the page used kept (for a signed-in reader: fetched again without credentials after each
+      // answer): the indicator's among them, and no more coming (the same list three times, half a second apart), so
+      // that the page offline finds every one.
+      const kept = () =>
+        page.evaluate(async () => {
+          const urls: string[] = [];
+          for (const name of await caches.keys())
+            if (name.startsWith('marsad-data-'))
+              for (const r of await (await caches.open(name)).keys()) urls.push(r.url);
+          return urls.sort().join(' ');
+        });
+      let last = '';
+      let same = 0;
       await expect
-        .poll(() =>
-          page.evaluate(async () => {
-            const urls: string[] = [];
-            for (const name of await caches.keys())
-              if (name.startsWith('marsad-data-'))
-                for (const r of await (await caches.open(name)).keys()) urls.push(r.url);
-            return urls.some((u) => u.includes('/api/v1/indicators/11.1.1'));
-          }),
+        .poll(
+          async () => {
+            const now = await kept();
+            same = now === last ? same + 1 : 0;
+            last = now;
+            return now.includes('/api/v1/indicators/11.1.1') && same >= 2;
+          },
+          { interval: 500, timeout: 30_000 },
         )
         .toBe(true);
 
